@@ -1,0 +1,33 @@
+import { t, type TSchema } from 'elysia'
+
+/** Ids are 24-hex ObjectId strings everywhere. */
+export const Id = t.String({ pattern: '^[0-9a-fA-F]{24}$', examples: ['665f1c2b9d3e4a0012345678'] })
+export const IdParams = t.Object({ id: Id })
+export const IsoDate = t.String({ format: 'date-time', examples: ['2027-06-01T18:00:00.000Z'] })
+
+export const PageQuery = {
+  page: t.Optional(t.Numeric({ minimum: 1, maximum: 100000, default: 1 })),
+  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 100, default: 20 })),
+}
+
+export function ListOf<T extends TSchema>(item: T) {
+  return t.Object({
+    items: t.Array(item),
+    total: t.Integer({ minimum: 0 }),
+    page: t.Integer({ minimum: 1 }),
+    limit: t.Integer({ minimum: 1, maximum: 100 }),
+  })
+}
+
+export const Money = {
+  priceCents: t.Integer({ minimum: 0, maximum: 100_000_000, examples: [4500] }),
+  currency: t.String({ pattern: '^[A-Z]{3}$', examples: ['EUR'] }),
+}
+
+export type Role = 'customer' | 'admin'
+/** What a verified access token says about its bearer. `service` is for calls between services only. */
+export interface Principal {
+  id: string
+  role: Role | 'service'
+  email?: string
+}

@@ -1,0 +1,50 @@
+import { t, type Static } from 'elysia'
+
+/** Every error code a client can receive. New codes may be added; none is ever renamed. */
+export const ErrorCodes = [
+  'VALIDATION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'SOLD_OUT',
+  'PAYMENT_DECLINED',
+  'RATE_LIMITED',
+  'UNAVAILABLE',
+  'GONE',
+  'PAYLOAD_TOO_LARGE',
+  'INTERNAL',
+] as const
+export type ErrorCode = (typeof ErrorCodes)[number]
+
+/** The contract's one error shape: `{ error: { code, message, details? } }`. */
+export const ErrorResponse = t.Object(
+  {
+    error: t.Object({
+      code: t.String({ examples: ['VALIDATION'] }),
+      message: t.String({ examples: ['email: Expected string'] }),
+      details: t.Optional(t.Any()),
+    }),
+  },
+  { $id: '#/components/schemas/Error', title: 'Error' },
+)
+export type ErrorResponse = Static<typeof ErrorResponse>
+
+export const errorStatus: Record<ErrorCode, number> = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  PAYMENT_DECLINED: 402,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  SOLD_OUT: 409,
+  GONE: 410,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+}
+
+export function errorBody(code: ErrorCode, message: string, details?: unknown): ErrorResponse {
+  return details === undefined ? { error: { code, message } } : { error: { code, message, details } }
+}

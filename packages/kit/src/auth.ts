@@ -1,0 +1,75 @@
+import { Elysia } from 'elysia'
+import { jwt } from '@elysiajs/jwt'
+import type { Principal, Role } from '@easypass/contracts'
+import { fail } from './errors'
+
+export interface AuthConfig {
+  JWT_SECRET: string
+  JWT_ISSUER: string
+}
+
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
+
+type Level = 'optional' | 'user' | 'admin' | 'service'
+
+/**
+ * Every service verifies the bearer token itself (signature, HS256 only, issuer, expiry): reaching a
+ * service is never proof of identity. The gateway checks the same token first to refuse early.
+ * Levels: `user` any signed-in principal, `admin` admins (and services acting for the system),
+ * `service` calls between services only, `optional` guests allowed.
+ */
+export function authPlugin(config: AuthConfig) {
+  return new Elysia({ name: 'kit.auth' })
+    .use(jwt({ name: 'jwt', secret: config.JWT_SECRET, iss: config.JWT_ISSUER, alg: 'HS256' }))
+    .macro({
+      auth: (level: Level) => ({
+        async resolve({ headers, jwt }) {
+          const principal = await verifyBearer(jwt, headers.authorization, config)
+          if (!principal) {
+            if (level === 'optional') return { principal: undefined as Principal | undefined }
+            throw fail('UNAUTHENTICATED', 'a valid access token is required')
+          }
+          if (level === 'admin' && principal.role !== 'admin' && principal.role !== 'service') throw fail('FORBIDDEN', 'admins only')
+          if (level === 'service' && principal.role !== 'service') throw fail('FORBIDDEN', 'internal route')
+          return { principal: principal as Principal | undefined }
+        },
+      }),
+    })
+    .as('global')
+}
+
+type Verifier = { verify(token?: string, options?: object): Promise<false | Record<string, unknown>> }
+
+export async function verifyBearer(verifier: Verifier, header: string | undefined, config: AuthConfig): Promise<Principal | null> {
+  if (!header || !header.startsWith('Bearer ')) return null
+  const token = header.slice(7).trim()
+  if (!token) return null
+  const payload = await verifier.verify(token, { algorithms: ['HS256'], issuer: config.JWT_ISSUER })
+  if (!payload || payload.typ !== 'access' || typeof payload.sub !== 'string') return null
+  const role = payload.role
+  if (role !== 'customer' && role !== 'admin' && role !== 'service') return null
+  return { id: payload.sub, role, email: typeof payload.email === 'string' ? payload.email : undefined }
+}
+
+/** Signs access tokens; used by auth for users and by every service for its own calls to others. */
+export function tokenSigner(config: AuthConfig) {
+  const signer = jwt({ name: 'jwt', secret: config.JWT_SECRET, iss: config.JWT_ISSUER, alg: 'HS256' }).decorator.jwt
+  return {
+    signAccess(principal: { id: string; role: Role | 'service'; email?: string }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
+      return signer.sign({ sub: principal.id, role: principal.role, email: principal.email, typ: 'access', exp: Math.floor(Date.now() / 1000) + ttlSeconds })
+    },
+    verify: (token: string) => verifyBearer(signer, `Bearer ${token}`, config),
+  }
+}
+
+/** A short-lived token a service presents when it calls another service; renewed before it expires. */
+export function serviceTokens(config: AuthConfig, service: string) {
+  const signer = tokenSigner(config)
+  let cached: { token: string; until: number } | undefined
+  return async () => {
+    if (!cached || cached.until < Date.now()) {
+      cached = { token: await signer.signAccess({ id: `service:${service}`, role: 'service' }, 300), until: Date.now() + 240_000 }
+    }
+    return cached.token
+  }
+}

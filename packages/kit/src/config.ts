@@ -1,0 +1,54 @@
+import { Type as T, type Static, type TObject, type TProperties } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+/** Settings every service reads. Each service adds its own with `loadConfig(extra)`. */
+export const BaseEnv = {
+  NODE_ENV: T.Union([T.Literal('development'), T.Literal('test'), T.Literal('production')], { default: 'development' }),
+  LOG_LEVEL: T.Union([T.Literal('trace'), T.Literal('debug'), T.Literal('info'), T.Literal('warn'), T.Literal('error'), T.Literal('silent')], { default: 'info' }),
+  HOST: T.String({ default: '0.0.0.0' }),
+  MONGO_URL: T.String({ default: 'mongodb://127.0.0.1:27017/' }),
+  /** Each service keeps its data in its own database, `<prefix>_<service>`. */
+  MONGO_DB_PREFIX: T.String({ default: 'easypass', pattern: '^[A-Za-z0-9_-]+$' }),
+  REDIS_URL: T.String({ default: 'redis://127.0.0.1:6379' }),
+  /** Prefix of every Redis key (queues, rate limits, idempotency), so several systems can share one Redis. */
+  REDIS_PREFIX: T.String({ default: 'ep', pattern: '^[A-Za-z0-9_-]+$' }),
+  NATS_URL: T.String({ default: 'nats://127.0.0.1:4222' }),
+  /** First token of every NATS subject and stream name, so several systems can share one NATS. */
+  BUS_PREFIX: T.String({ default: 'easypass', pattern: '^[A-Za-z0-9_-]+$' }),
+  /** HMAC secret of access tokens. No default anywhere: the launcher generates one per data folder. */
+  JWT_SECRET: T.String({ minLength: 32 }),
+  JWT_ISSUER: T.String({ default: 'easypass' }),
+}
+
+export type Config<P extends TProperties> = Static<TObject<typeof BaseEnv & P>>
+
+/**
+ * Reads the environment against a schema, applies defaults and stops the process with every
+ * problem listed when something is missing or malformed: a service never starts half-configured.
+ */
+export function loadConfig<P extends TProperties>(extra: P, env: Record<string, string | undefined> = process.env): Config<P> {
+  const schema = T.Object({ ...BaseEnv, ...extra })
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(schema.properties)) if (env[key] !== undefined && env[key] !== '') raw[key] = env[key]
+  const withDefaults = Value.Default(schema, raw)
+  const converted = Value.Convert(schema, withDefaults)
+  const problems = [...Value.Errors(schema, converted)].map((e) => `${e.path.slice(1) || '(root)'}: ${e.message}`)
+  if (problems.length) {
+    const message = `invalid configuration:\n  ${problems.join('\n  ')}`
+    if (env === process.env) {
+      console.error(JSON.stringify({ level: 'fatal', msg: message }))
+      process.exit(1)
+    }
+    throw new Error(message)
+  }
+  return converted as Config<P>
+}
+
+/** A setting that must be given explicitly in production (no default) but may default elsewhere. */
+export function requiredInProduction(config: { NODE_ENV: string }, name: string, value: string | undefined): string | undefined {
+  if (config.NODE_ENV === 'production' && !value) {
+    console.error(JSON.stringify({ level: 'fatal', msg: `${name} must be set in production` }))
+    process.exit(1)
+  }
+  return value
+}

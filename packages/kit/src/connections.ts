@@ -1,0 +1,63 @@
+import mongoose from 'mongoose'
+import { Redis, type RedisOptions } from 'ioredis'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+import type { Logger } from './log'
+
+/** This service's own database: `<MONGO_DB_PREFIX>_<service>`; no service opens another's. */
+export async function connectMongo(url: string, dbName: string, log: Logger): Promise<mongoose.Connection> {
+  const conn = mongoose.createConnection(url, {
+    dbName,
+    // FerretDB's SQLite backend serialises writes per database: a small pool avoids lock thrashing.
+    maxPoolSize: 8,
+    serverSelectionTimeoutMS: 10_000,
+    autoIndex: false,
+  })
+  conn.on('disconnected', () => log.warn('mongo disconnected'))
+  conn.on('reconnected', () => log.info('mongo reconnected'))
+  await conn.asPromise()
+  return conn
+}
+
+/** Creates the unique and query indexes of every model of a connection; unique indexes are correctness, not speed. */
+export async function ensureIndexes(conn: mongoose.Connection) {
+  for (const model of Object.values(conn.models)) await model.createIndexes()
+}
+
+export async function pingMongo(conn: mongoose.Connection) {
+  if (!conn.db) throw new Error('not connected')
+  await conn.db.admin().command({ ping: 1 })
+}
+
+/**
+ * `worker: true` for BullMQ workers and blocking readers (they must wait for Redis forever,
+ * `maxRetriesPerRequest: null`); API connections fail fast instead so a request never hangs.
+ */
+export function connectRedis(url: string, opts: { worker?: boolean; name?: string } = {}): Redis {
+  const options: RedisOptions = opts.worker
+    ? { maxRetriesPerRequest: null, enableReadyCheck: true, protocol: 2 }
+    : { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5_000, protocol: 2 }
+  if (opts.name) options.connectionName = opts.name
+  return new Redis(url, options)
+}
+
+export async function pingRedis(redis: Redis) {
+  const answer = await redis.ping()
+  if (answer !== 'PONG') throw new Error(`unexpected ping answer ${answer}`)
+}
+
+/** Keeps reconnecting for as long as the process lives: NATS being down delays messages, never crashes us. */
+export async function connectNats(url: string, name: string, log: Logger): Promise<NatsConnection> {
+  const nc = await connect({ servers: url, name, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true, timeout: 10_000 })
+  ;(async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect') log.warn('nats disconnected')
+      else if (s.type === 'reconnect') log.info('nats reconnected')
+    }
+  })().catch(() => {})
+  return nc
+}
+
+export async function pingNats(nc: NatsConnection) {
+  if (nc.isClosed()) throw new Error('closed')
+  await nc.rtt()
+}

@@ -1,0 +1,47 @@
+import { errorBody } from '@easypass/contracts'
+import { AppError } from './errors'
+
+export interface CallOptions {
+  method?: string
+  body?: unknown
+  token?: string
+  requestId?: string
+  timeoutMs?: number
+  headers?: Record<string, string>
+}
+
+/**
+ * One call from a service to another. Network failures and timeouts become 503 UNAVAILABLE; an
+ * answer in the error shape is passed through as an AppError with the same code and status.
+ */
+export async function callService<T>(baseUrl: string, path: string, opts: CallOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers }
+  if (opts.body !== undefined) headers['content-type'] = 'application/json'
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`
+  if (opts.requestId) headers['x-request-id'] = opts.requestId
+  let response: Response
+  try {
+    response = await fetch(baseUrl + path, {
+      method: opts.method ?? 'GET',
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000),
+    })
+  } catch (error) {
+    throw new AppError('UNAVAILABLE', `${new URL(baseUrl).host} did not answer`, undefined, 503)
+  }
+  if (response.status === 204) return undefined as T
+  const text = await response.text()
+  let json: unknown
+  try {
+    json = text ? JSON.parse(text) : undefined
+  } catch {
+    throw new AppError('UNAVAILABLE', 'a service answered something that is not JSON', undefined, 503)
+  }
+  if (!response.ok) {
+    const err = (json as ReturnType<typeof errorBody> | undefined)?.error
+    if (err?.code) throw new AppError(err.code as never, err.message, err.details, response.status)
+    throw new AppError('UNAVAILABLE', `a service answered ${response.status}`, undefined, 503)
+  }
+  return json as T
+}

@@ -1,0 +1,126 @@
+import { Elysia } from 'elysia'
+import { openapi } from '@elysiajs/openapi'
+import { ErrorResponse } from '@easypass/contracts'
+import { errorHandler } from './errors'
+import { httpDuration, registry } from './metrics'
+import type { Logger } from './log'
+
+export type HealthChecks = Record<string, () => Promise<unknown>>
+
+export interface ServiceOptions {
+  name: string
+  description: string
+  log: Logger
+  checks: HealthChecks
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** Runs every dependency check with a deadline; the answer says which one is down. */
+export async function runChecks(checks: HealthChecks, timeoutMs = 2_000) {
+  const results: Record<string, string> = {}
+  await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        await Promise.race([check(), Bun.sleep(timeoutMs).then(() => Promise.reject(new Error('timeout')))])
+        results[name] = 'ok'
+      } catch (error) {
+        results[name] = `down: ${error instanceof Error ? error.message : String(error)}`
+      }
+    }),
+  )
+  const ok = Object.values(results).every((r) => r === 'ok')
+  return { ok, results }
+}
+
+/**
+ * The service defaults every EasyPass service starts from: request ids, JSON access logs, the one
+ * error shape, `/health` over the service's own dependencies, Prometheus `/metrics`, and its
+ * OpenAPI document at `/openapi/json` (merged by the gateway into the public one).
+ */
+export function createService(opts: ServiceOptions) {
+  const { log } = opts
+  return new Elysia({ name: `service.${opts.name}` })
+    .use(errorHandler(log))
+    .model({ Error: ErrorResponse })
+    .use(
+      openapi({
+        path: '/openapi',
+        provider: null,
+        documentation: {
+          info: { title: `EasyPass ${opts.name}`, version: '1.0.0', description: opts.description },
+          components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+        },
+        exclude: { paths: ['/health', '/metrics'] },
+      }),
+    )
+    // Set on request (not derive) so that even a request refused while parsing carries its id.
+    .onRequest(({ request, set }) => {
+      const given = request.headers.get('x-request-id')
+      set.headers['x-request-id'] = given && REQUEST_ID.test(given) ? given : crypto.randomUUID()
+    })
+    .derive({ as: 'global' }, ({ set }) => ({ requestId: String(set.headers['x-request-id']), startedAt: performance.now() }))
+    .onAfterResponse({ as: 'global' }, (ctx) => {
+      const { request, set, route } = ctx
+      const { requestId, startedAt } = ctx as unknown as { requestId?: string; startedAt?: number }
+      const status = typeof set.status === 'number' ? set.status : 200
+      const seconds = startedAt ? (performance.now() - startedAt) / 1000 : 0
+      httpDuration.observe({ method: request.method, route: route || 'unmatched', status: String(status) }, seconds)
+      if (route !== '/health' && route !== '/metrics')
+        log.info({ requestId, method: request.method, route, status, ms: Math.round(seconds * 1000) }, 'request')
+    })
+    .get(
+      '/health',
+      async ({ set }) => {
+        const { ok, results } = await runChecks(opts.checks)
+        set.status = ok ? 200 : 503
+        return { status: ok ? 'ok' : 'degraded', service: opts.name, checks: results }
+      },
+      { detail: { hide: true } },
+    )
+    .get(
+      '/metrics',
+      async ({ set }) => {
+        set.headers['content-type'] = registry.contentType
+        return registry.metrics()
+      },
+      { detail: { hide: true } },
+    )
+}
+
+export interface ServeOptions {
+  port: number
+  hostname: string
+  log: Logger
+  /** Closed in order after the server stopped taking requests: workers first, then connections. */
+  closers?: Array<() => Promise<unknown> | unknown>
+}
+
+/** Listens, and on SIGTERM/SIGINT stops taking requests, lets in-flight ones finish, closes the rest, exits. */
+export function serve(app: Elysia<any, any, any, any, any, any, any>, opts: ServeOptions) {
+  app.listen({ port: opts.port, hostname: opts.hostname, maxRequestBodySize: 1024 * 1024 })
+  opts.log.info({ port: opts.port }, 'listening')
+  onShutdown(opts.log, [() => app.stop(), ...(opts.closers ?? [])])
+  return app
+}
+
+/** Graceful shutdown for any process (services and workers): each closer runs once, in order. */
+export function onShutdown(log: Logger, closers: Array<() => Promise<unknown> | unknown>) {
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down')
+    for (const close of closers) {
+      try {
+        await Promise.race([close(), Bun.sleep(10_000)])
+      } catch (error) {
+        log.warn({ err: String(error) }, 'error while closing')
+      }
+    }
+    log.info('stopped')
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// `npm start` / `npm test` / `npm run bench` on a fresh machine: installs whatever is missing
+// (npm dependencies, Redis, NATS, FerretDB, Chromium for the browser tests), then hands over to Bun.
+// Plain Node on purpose: it runs before anything else is installed.
+import { spawnSync } from 'node:child_process'
+import { existsSync, statSync, mkdirSync, cpSync, writeFileSync, chmodSync, rmSync } from 'node:fs'
+import { join, dirname } from 'node:path'
+import { homedir, tmpdir } from 'node:os'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const mode = process.argv[2] ?? 'start'
+const FERRETDB_VERSION = 'v1.24.2'
+const ferretBin = join(homedir(), '.cache', 'easypass', `ferretdb-${FERRETDB_VERSION}`)
+
+function say(line) {
+  console.log(`[easypass] ${line}`)
+}
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts })
+  if (r.status !== 0) {
+    console.error(`[easypass] failed: ${cmd} ${args.join(' ')}`)
+    process.exit(r.status ?? 1)
+  }
+  return r
+}
+function has(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
+}
+function aptInstall(packages) {
+  const sudo = process.getuid && process.getuid() === 0 ? [] : ['sudo']
+  say(`installing ${packages.join(', ')} from Debian's packages`)
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  const prefix = sudo.length ? sudo : []
+  const update = spawnSync(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), 'update', '-qq'], { stdio: 'inherit', env })
+  if (update.status !== 0) say('apt-get update failed; trying the install anyway')
+  run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), 'install', '-y', '-qq', ...packages], { env })
+}
+
+// 1. npm dependencies, when absent or older than the lockfile.
+const installed = join(root, 'node_modules', '.package-lock.json')
+if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs) {
+  say('installing npm dependencies (npm ci)')
+  run('npm', ['ci', '--no-audit', '--no-fund'])
+}
+
+// 2. Servers from Debian, unless the user points us at their own.
+const missing = []
+if (!process.env.REDIS_URL && !has('redis-server')) missing.push('redis-server')
+if (!process.env.NATS_URL && !has('nats-server')) missing.push('nats-server')
+if (mode === 'test' && !existsSync('/usr/bin/chromium')) missing.push('chromium')
+if (missing.length) aptInstall(missing)
+
+// 3. FerretDB v1.24.2 (MongoDB wire protocol on SQLite), built once from the Go module proxy. Its
+//    release build embeds a version file that `go install` leaves empty, so we build it with one.
+if (!process.env.MONGO_URL && !existsSync(ferretBin)) {
+  if (!has('go')) {
+    console.error('[easypass] Go is needed once to build FerretDB (or set MONGO_URL to a MongoDB server)')
+    process.exit(1)
+  }
+  say(`building FerretDB ${FERRETDB_VERSION} (once)`)
+  const mod = spawnSync('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`], { encoding: 'utf8', cwd: tmpdir() })
+  if (mod.status !== 0) {
+    console.error(mod.stderr)
+    process.exit(1)
+  }
+  const source = JSON.parse(mod.stdout).Dir
+  const work = join(tmpdir(), `easypass-ferretdb-${process.pid}`)
+  rmSync(work, { recursive: true, force: true })
+  cpSync(source, work, { recursive: true })
+  spawnSync('chmod', ['-R', 'u+w', work])
+  writeFileSync(join(work, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`)
+  mkdirSync(dirname(ferretBin), { recursive: true })
+  run('go', ['build', '-o', ferretBin, './cmd/ferretdb'], { cwd: work })
+  chmodSync(ferretBin, 0o755)
+  rmSync(work, { recursive: true, force: true })
+}
+
+// 4. Hand over to Bun.
+const bun = join(root, 'node_modules', '.bin', 'bun')
+const args = {
+  start: ['stack/local/start.ts'],
+  test: ['test', ...process.argv.slice(3)],
+  bench: ['tests/load/flash-sale.ts', ...process.argv.slice(3)],
+}[mode]
+if (!args) {
+  console.error(`[easypass] unknown mode ${mode}`)
+  process.exit(2)
+}
+const child = spawnSync(bun, args, { stdio: 'inherit', cwd: root, env: { ...process.env, FERRETDB_BIN: process.env.FERRETDB_BIN ?? ferretBin } })
+process.exit(child.status ?? (child.signal ? 1 : 0))

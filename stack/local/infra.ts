@@ -1,0 +1,112 @@
+// Starts (or reuses) the three servers EasyPass needs on this machine: Redis, NATS with JetStream
+// and FerretDB on SQLite. Used by `npm start` and by the test harness. When MONGO_URL, REDIS_URL or
+// NATS_URL is set, that server is used as it is and nothing is started for it.
+import { mkdirSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { homedir } from 'node:os'
+import type { Subprocess } from 'bun'
+
+export interface InfraOptions {
+  dataDir: string
+  redisPort: number
+  natsPort: number
+  mongoPort: number
+  log?: (line: string) => void
+}
+
+export interface Infra {
+  mongoUrl: string
+  redisUrl: string
+  natsUrl: string
+  stop(): Promise<void>
+}
+
+export function ferretdbBinary(): string {
+  const candidates = [process.env.FERRETDB_BIN, join(homedir(), '.cache', 'easypass', 'ferretdb-v1.24.2')]
+  for (const c of candidates) if (c && existsSync(c)) return c
+  throw new Error('ferretdb not found: run `npm start` once (it installs FerretDB with go install) or set FERRETDB_BIN')
+}
+
+export async function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  try {
+    const socket = await Bun.connect({ hostname: host, port, socket: { data() {}, error() {} } })
+    socket.end()
+    return true
+  } catch {
+    return false
+  }
+}
+
+export async function waitForPort(port: number, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await portOpen(port)) return
+    await Bun.sleep(100)
+  }
+  throw new Error(`${what} did not open port ${port} within ${timeoutMs} ms`)
+}
+
+export async function freePort(): Promise<number> {
+  const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
+  const port = server.port
+  server.stop(true)
+  return port
+}
+
+export async function startInfra(opts: InfraOptions): Promise<Infra> {
+  const log = opts.log ?? (() => {})
+  const children: Subprocess[] = []
+  mkdirSync(opts.dataDir, { recursive: true })
+
+  async function ensure(name: string, port: number, cmd: string[]) {
+    if (await portOpen(port)) {
+      log(`${name}: reusing the server already listening on ${port}`)
+      return
+    }
+    const logFile = Bun.file(join(opts.dataDir, `${name}.log`))
+    const child = Bun.spawn(cmd, { stdout: logFile, stderr: logFile, stdin: 'ignore' })
+    children.push(child)
+    await waitForPort(port, name)
+    log(`${name}: started on ${port} (pid ${child.pid})`)
+  }
+
+  const starts: Promise<void>[] = []
+  let redisUrl = process.env.REDIS_URL
+  if (!redisUrl) {
+    const dir = join(opts.dataDir, 'redis')
+    mkdirSync(dir, { recursive: true })
+    redisUrl = `redis://127.0.0.1:${opts.redisPort}`
+    // AOF on: queued purchase and refund jobs survive a restart of Redis.
+    starts.push(ensure('redis', opts.redisPort, ['redis-server', '--port', String(opts.redisPort), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--protected-mode', 'no']))
+  }
+  let natsUrl = process.env.NATS_URL
+  if (!natsUrl) {
+    const dir = join(opts.dataDir, 'nats')
+    mkdirSync(dir, { recursive: true })
+    natsUrl = `nats://127.0.0.1:${opts.natsPort}`
+    starts.push(ensure('nats', opts.natsPort, ['nats-server', '-js', '-a', '127.0.0.1', '-p', String(opts.natsPort), '-sd', dir]))
+  }
+  let mongoUrl = process.env.MONGO_URL
+  if (!mongoUrl) {
+    const dir = join(opts.dataDir, 'ferretdb')
+    mkdirSync(dir, { recursive: true })
+    mongoUrl = `mongodb://127.0.0.1:${opts.mongoPort}/`
+    const debugPort = await freePort()
+    starts.push(ensure('ferretdb', opts.mongoPort, [ferretdbBinary(), '--handler=sqlite', `--sqlite-url=file:${dir}/`, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${opts.mongoPort}`, `--debug-addr=127.0.0.1:${debugPort}`, '--telemetry=disable', '--log-level=warn']))
+  }
+  await Promise.all(starts)
+  // Servers this process started end with it, whatever way it ends.
+  process.on('exit', () => {
+    for (const child of children) child.kill('SIGKILL')
+  })
+
+  return {
+    mongoUrl,
+    redisUrl,
+    natsUrl,
+    async stop() {
+      for (const child of children) child.kill('SIGTERM')
+      await Promise.all(children.map((c) => Promise.race([c.exited, Bun.sleep(5000)])))
+    },
+  }
+}

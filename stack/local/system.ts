@@ -1,0 +1,121 @@
+// Runs every EasyPass process on this machine under a small supervisor: shared by `npm start`
+// (fixed ports, restarts crashed processes) and the test harness (free ports, fresh namespaces).
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Subprocess } from 'bun'
+import { ROOT, presentProcesses, type ProcessSpec } from './services'
+import { waitForPort } from './infra'
+
+export interface SystemOptions {
+  env: Record<string, string>
+  ports: Record<string, number>
+  logDir: string
+  restartOnCrash: boolean
+  log?: (line: string) => void
+}
+
+export interface RunningSystem {
+  gatewayUrl: string
+  urls: Record<string, string>
+  specs: ProcessSpec[]
+  /** Stops one process (SIGTERM, or SIGKILL with `hard`) and keeps it stopped. */
+  stop(name: string, hard?: boolean): Promise<void>
+  /** Starts a stopped process again and waits for its port; `env` overrides settings until the next start. */
+  start(name: string, env?: Record<string, string>): Promise<void>
+  pid(name: string): number | undefined
+  stopAll(): Promise<void>
+}
+
+export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
+  const log = opts.log ?? (() => {})
+  mkdirSync(opts.logDir, { recursive: true })
+  const specs = presentProcesses()
+  const urls: Record<string, string> = {}
+  const serviceUrls: Record<string, string> = {}
+  for (const spec of specs) {
+    const port = opts.ports[spec.name] ?? spec.port
+    urls[spec.name] = `http://127.0.0.1:${port}`
+    if (spec.urlName) serviceUrls[`${spec.urlName}_URL`] = urls[spec.name]!
+  }
+  const children = new Map<string, Subprocess>()
+  const wanted = new Set<string>()
+  const restarts = new Map<string, number>()
+
+  const overrides = new Map<string, Record<string, string>>()
+  function spawn(spec: ProcessSpec) {
+    const port = opts.ports[spec.name] ?? spec.port
+    const logFile = Bun.file(join(opts.logDir, `${spec.name}.log`))
+    const child = Bun.spawn([process.execPath, join(ROOT, spec.entry)], {
+      cwd: ROOT,
+      env: { ...process.env, ...opts.env, ...serviceUrls, ...overrides.get(spec.name), PORT: String(port), SERVICE_NAME: spec.name },
+      stdout: logFile,
+      stderr: logFile,
+      stdin: 'ignore',
+    })
+    children.set(spec.name, child)
+    child.exited.then((code) => {
+      if (children.get(spec.name) !== child) return
+      children.delete(spec.name)
+      if (!wanted.has(spec.name)) return
+      log(`${spec.name} exited with ${code}`)
+      if (!opts.restartOnCrash) return
+      const n = (restarts.get(spec.name) ?? 0) + 1
+      restarts.set(spec.name, n)
+      setTimeout(() => wanted.has(spec.name) && !children.has(spec.name) && spawn(spec), Math.min(30_000, 500 * 2 ** Math.min(n, 6)))
+    })
+    return port
+  }
+
+  async function start(name: string, env?: Record<string, string>) {
+    const spec = specs.find((s) => s.name === name)
+    if (!spec) throw new Error(`no process ${name}`)
+    wanted.add(name)
+    if (env) overrides.set(name, env)
+    else overrides.delete(name)
+    if (!children.has(name)) {
+      const port = spawn(spec)
+      await waitForPort(port, `${name} (see ${join(opts.logDir, name + '.log')})`, 60_000)
+    }
+  }
+
+  async function stop(name: string, hard = false) {
+    wanted.delete(name)
+    const child = children.get(name)
+    if (!child) return
+    child.kill(hard ? 'SIGKILL' : 'SIGTERM')
+    await Promise.race([child.exited, Bun.sleep(15_000)])
+    if (!hard) child.kill('SIGKILL')
+  }
+
+  // Services first (in parallel), the gateway last so that it is ready only when they are.
+  await Promise.all(specs.filter((s) => s.name !== 'gateway').map((s) => start(s.name)))
+  if (specs.some((s) => s.name === 'gateway')) await start('gateway')
+  log(`started ${specs.map((s) => s.name).join(', ')}`)
+
+  return {
+    gatewayUrl: urls.gateway ?? '',
+    urls,
+    specs,
+    stop,
+    start,
+    pid: (name) => children.get(name)?.pid,
+    async stopAll() {
+      const names = [...children.keys()]
+      // Gateway first so no new work comes in, then everything else at once.
+      if (names.includes('gateway')) await stop('gateway')
+      await Promise.all(names.filter((n) => n !== 'gateway').map((n) => stop(n)))
+    },
+  }
+}
+
+/** Kills every child synchronously: the last resort when the parent is exiting. */
+export function killOnExit(system: () => RunningSystem | undefined) {
+  process.on('exit', () => {
+    const s = system()
+    if (!s) return
+    for (const spec of s.specs) {
+      const pid = s.pid(spec.name)
+      if (pid) try { process.kill(pid, 'SIGKILL') } catch {}
+    }
+  })
+}

@@ -1,0 +1,85 @@
+// A client written from the public contract only: what every test uses to talk to the gateway.
+import { system } from './system'
+
+export interface ApiResponse<T = any> {
+  status: number
+  body: T
+  headers: Headers
+}
+
+export interface RequestOptions {
+  method?: string
+  body?: unknown
+  /** Sent as it is, for malformed-input tests. */
+  rawBody?: string
+  token?: string
+  headers?: Record<string, string>
+}
+
+export async function api<T = any>(path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...opts.headers }
+  if (opts.body !== undefined || opts.rawBody !== undefined) headers['content-type'] ??= 'application/json'
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`
+  const response = await fetch(`${system().gatewayUrl}/api${path}`, {
+    method: opts.method ?? (opts.body !== undefined || opts.rawBody !== undefined ? 'POST' : 'GET'),
+    headers,
+    body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+  })
+  const text = await response.text()
+  let body: any = text
+  try {
+    body = text ? JSON.parse(text) : undefined
+  } catch {}
+  return { status: response.status, body, headers: response.headers }
+}
+
+let counter = 0
+export function uniqueEmail(tag = 'user') {
+  return `${tag}-${Date.now().toString(36)}-${++counter}-${Math.random().toString(36).slice(2, 6)}@example.test`
+}
+
+export interface Session {
+  token: string
+  refreshToken: string
+  user: { id: string; email: string; name: string; role: string }
+}
+
+export async function registerUser(tag = 'buyer'): Promise<Session> {
+  const email = uniqueEmail(tag)
+  const r = await api('/auth/register', { body: { email, password: 'correct horse 1', name: `Test ${tag}` } })
+  if (r.status !== 201) throw new Error(`register failed: ${r.status} ${JSON.stringify(r.body)}`)
+  return { token: r.body.accessToken, refreshToken: r.body.refreshToken, user: r.body.user }
+}
+
+let adminSession: Promise<Session> | undefined
+export function loginAdmin(): Promise<Session> {
+  adminSession ??= (async () => {
+    const { email, password } = system().admin
+    const r = await api('/auth/login', { body: { email, password } })
+    if (r.status !== 200) throw new Error(`admin login failed: ${r.status} ${JSON.stringify(r.body)}`)
+    return { token: r.body.accessToken, refreshToken: r.body.refreshToken, user: r.body.user }
+  })()
+  return adminSession
+}
+
+/** Asserts the contract's error shape and returns the code. */
+export function errorCode(r: ApiResponse): string {
+  const e = r.body?.error
+  if (!e || typeof e.code !== 'string' || typeof e.message !== 'string') throw new Error(`not the error shape: ${r.status} ${JSON.stringify(r.body)}`)
+  return e.code
+}
+
+export function futureEvent(overrides: Record<string, unknown> = {}) {
+  const startsAt = new Date(Date.now() + 30 * 86_400_000)
+  return {
+    title: `Test event ${Math.random().toString(36).slice(2, 8)}`,
+    description: 'A test event',
+    category: 'music',
+    venue: { name: 'Test Hall', address: 'Street 1', city: 'Oulu' },
+    startsAt: startsAt.toISOString(),
+    endsAt: new Date(startsAt.getTime() + 3 * 3_600_000).toISOString(),
+    organizer: 'Tests Inc',
+    status: 'published',
+    ...overrides,
+  }
+}

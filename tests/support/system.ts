@@ -1,0 +1,16 @@
+import type { RunningSystem } from '../../stack/local/system'
+import type { Infra } from '../../stack/local/infra'
+
+export interface TestSystem extends RunningSystem {
+  env: Record<string, string>
+  admin: { email: string; password: string }
+  namespace: string
+  infra: Infra
+}
+
+/** The system the preload started for this run. */
+export function system(): TestSystem {
+  const s = (globalThis as { __easypass?: TestSystem }).__easypass
+  if (!s) throw new Error('tests/support/preload.ts did not run: start tests with `npm test` or `bun test` from the root')
+  return s
+}
