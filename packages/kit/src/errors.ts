@@ -19,7 +19,7 @@ export function fail(code: ErrorCode, message: string, details?: unknown) {
   return new AppError(code, message, details)
 }
 
-function describeValidation(error: ValidationError) {
+function describeValidation(error: Readonly<ValidationError>) {
   const all = error.all
   const fields = all.map((e) => ({
     path: ('path' in e ? e.path : '').replace(/^\//, '').replaceAll('/', '.') || error.type,

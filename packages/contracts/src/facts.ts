@@ -1,0 +1,38 @@
+// Facts: what happened, in the past tense, carried by NATS JetStream. Subjects are `<service>.<fact>`
+// (the bus adds the BUS_PREFIX). BullMQ carries work (see jobs in the services); NATS carries facts.
+
+/** Every fact: a unique id (also the JetStream Msg-Id, so a repeated publish is dropped), when, and its data. */
+export interface Fact<S extends FactSubject = FactSubject> {
+  id: string
+  subject: S
+  occurredAt: string
+  data: FactData[S]
+}
+
+export interface OrderLine {
+  ticketTypeId: string
+  name: string
+  quantity: number
+  unitPriceCents: number
+}
+
+export interface FactData {
+  'catalog.event-cancelled': { eventId: string; title: string }
+  'catalog.event-deleted': { eventId: string }
+  'orders.order-paid': { orderId: string; userId: string; eventId: string; eventTitle?: string; items: OrderLine[]; totalCents: number; currency: string; paymentId: string; ticketIds: string[] }
+  'orders.order-refunded': { orderId: string; userId: string; eventId: string; eventTitle?: string; amountCents: number; currency: string; reason?: string }
+  'orders.order-cancelled': { orderId: string; userId: string; eventId: string }
+  'orders.order-expired': { orderId: string; userId: string; eventId: string }
+  'orders.order-failed': { orderId: string; userId: string; eventId: string; reason: string }
+  'ticketing.hold-expired': { orderId: string; eventId: string; userId?: string }
+  'payments.payment-succeeded': { paymentId: string; orderId: string; amountCents: number; currency: string }
+  'payments.payment-refunded': { paymentId: string; orderId: string; refundId: string; amountCents: number; currency: string }
+}
+
+export type FactSubject = keyof FactData
+
+/** Live, ephemeral signals (core NATS, not stored): missing one only delays a screen update. */
+export const LIVE = {
+  availabilityChanged: (eventId: string) => `ticketing.availability-changed.${eventId}`,
+  notificationCreated: (userId: string) => `notifications.created.${userId}`,
+} as const
