@@ -1,0 +1,66 @@
+// Identity: the public shapes of accounts and sessions (auth service, gateway, web app).
+import { t, type Static } from 'elysia'
+import { Id, IsoDate, ListOf, PageQuery } from './common'
+
+export const RoleSchema = t.Union([t.Literal('customer'), t.Literal('admin')], { examples: ['customer'] })
+
+/** What every response says about an account: never a password hash, never a token hash. */
+export const User = t.Object(
+  {
+    id: Id,
+    email: t.String({ examples: ['ada@example.com'] }),
+    name: t.String({ examples: ['Ada Lovelace'] }),
+    role: RoleSchema,
+    createdAt: IsoDate,
+  },
+  { title: 'User' },
+)
+export type User = Static<typeof User>
+
+export const PASSWORD_MIN_LENGTH = 8
+/** Long enough for any passphrase, short enough that hashing it is never a way to burn our CPU. */
+export const PASSWORD_MAX_LENGTH = 200
+
+export const Email = t.String({ format: 'email', maxLength: 254, examples: ['ada@example.com'] })
+export const Password = t.String({
+  minLength: PASSWORD_MIN_LENGTH,
+  maxLength: PASSWORD_MAX_LENGTH,
+  examples: ['correct horse battery staple'],
+})
+/** At least one visible character; surrounding spaces are trimmed when stored. */
+export const DisplayName = t.String({ minLength: 1, maxLength: 100, pattern: '\\S', examples: ['Ada Lovelace'] })
+/** Opaque; anything that is not one of ours is simply refused with 401. */
+export const RefreshToken = t.String({ minLength: 1, maxLength: 512, description: 'opaque refresh token from register, login or refresh' })
+
+export const RegisterBody = t.Object({ email: Email, password: Password, name: DisplayName })
+export type RegisterBody = Static<typeof RegisterBody>
+
+/** Lenient on purpose: a login never says more than "wrong email or password". */
+export const LoginBody = t.Object({
+  email: t.String({ minLength: 1, maxLength: 254, examples: ['ada@example.com'] }),
+  password: t.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH, examples: ['correct horse battery staple'] }),
+})
+export type LoginBody = Static<typeof LoginBody>
+
+export const RefreshBody = t.Object({ refreshToken: RefreshToken })
+export const LogoutBody = t.Object({ refreshToken: RefreshToken })
+
+export const AuthResult = t.Object(
+  {
+    user: User,
+    accessToken: t.String({ description: 'JWT (HS256), valid 15 minutes; send as `Authorization: Bearer <accessToken>`' }),
+    refreshToken: t.String({ description: 'opaque, valid 30 days, single use: each refresh returns a new one' }),
+  },
+  { title: 'AuthResult' },
+)
+export type AuthResult = Static<typeof AuthResult>
+
+export const UsersQuery = t.Object({
+  ...PageQuery,
+  q: t.Optional(t.String({ maxLength: 254, description: 'part of the email address' })),
+  role: t.Optional(RoleSchema),
+})
+export const UserList = ListOf(User)
+export type UserList = Static<typeof UserList>
+
+export const UpdateUserBody = t.Object({ role: RoleSchema })

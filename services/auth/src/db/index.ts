@@ -1,0 +1,13 @@
+import type { Connection } from 'mongoose'
+import { userModel } from './users'
+import { sessionModels } from './sessions'
+
+/** Every model of the auth database, registered on its connection (then `ensureIndexes(conn)`). */
+export function defineModels(conn: Connection) {
+  return { User: userModel(conn), ...sessionModels(conn) }
+}
+export type Models = ReturnType<typeof defineModels>
+
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number } | null)?.code === 11000
+}

@@ -1,0 +1,67 @@
+import { Elysia, status, t } from 'elysia'
+import { ErrorResponse } from '@easypass/contracts'
+import { AuthResult, LoginBody, LogoutBody, RefreshBody, RegisterBody, User } from '@easypass/contracts/auth'
+import { authPlugin, type AuthConfig } from '@easypass/kit'
+import type { AuthService } from './service'
+
+const tags = ['identity']
+
+/**
+ * The client's address for per-address login limits: the gateway puts the address it saw (after its
+ * trusted-proxy check) in `x-real-ip`; a direct call falls back to the socket's peer. Services are not
+ * reachable from outside, so the header cannot be forged by the public.
+ */
+function clientIp(request: Request, server: { requestIP(r: Request): { address: string } | null } | null) {
+  const forwarded = request.headers.get('x-real-ip')?.trim()
+  return (forwarded || server?.requestIP(request)?.address || 'unknown').slice(0, 64)
+}
+
+export function authModule(auth: AuthService, config: AuthConfig) {
+  return new Elysia({ name: 'auth.identity' })
+    .use(authPlugin(config))
+    .post('/api/auth/register', async ({ body }) => status(201, await auth.register(body)), {
+      body: RegisterBody,
+      response: { 201: AuthResult, 400: ErrorResponse, 409: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Create a customer account',
+        description: 'Signs the new customer in at once. Every new account is a `customer`; a role cannot be chosen. 409 when the email is taken; 400 for a password under 8 characters or an invalid email.',
+      },
+    })
+    .post('/api/auth/login', ({ body, request, server }) => auth.login(body, clientIp(request, server)), {
+      body: LoginBody,
+      response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Sign in with email and password',
+        description: 'The same 401 for an unknown email and a wrong password. Too many failures for one account or one address within 15 minutes → 429 with `Retry-After`.',
+      },
+    })
+    .post('/api/auth/refresh', ({ body }) => auth.refresh(body.refreshToken), {
+      body: RefreshBody,
+      response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Exchange a refresh token for a new pair',
+        description: 'Refresh tokens are single use: the presented one stops working. Presenting one that was already used ends the whole session (every token from the same sign-in) → 401. Refresh one request at a time.',
+      },
+    })
+    .post(
+      '/api/auth/logout',
+      async ({ body, principal }) => {
+        await auth.logout(body.refreshToken, principal!)
+        return status(204, undefined)
+      },
+      {
+        auth: 'user',
+        body: LogoutBody,
+        response: { 204: t.Void(), 400: ErrorResponse, 401: ErrorResponse },
+        detail: { tags, summary: 'End the session of a refresh token', security: [{ bearer: [] }] },
+      },
+    )
+    .get('/api/auth/me', ({ principal }) => auth.me(principal!), {
+      auth: 'user',
+      response: { 200: User, 401: ErrorResponse },
+      detail: { tags, summary: 'The signed-in account', security: [{ bearer: [] }] },
+    })
+}

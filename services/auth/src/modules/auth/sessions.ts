@@ -1,0 +1,85 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { fail, type Logger } from '@easypass/kit'
+import { isDuplicateKey } from '../../db'
+import type { SessionModels } from '../../db/sessions'
+
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400
+
+/** Only this hash is stored: a copy of the database does not hand out working sessions. */
+function hashToken(token: string) {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+/** One message for every refresh token we will not honour: unknown, expired, rotated, revoked. */
+const invalidRefreshToken = () => fail('UNAUTHENTICATED', 'the refresh token is invalid or expired')
+
+/**
+ * Refresh tokens (see db/sessions.ts for the append-only layout). A login starts a family; each
+ * refresh spends the presented token and hands out its successor in the same family.
+ */
+export function sessionStore(models: SessionModels, log: Logger) {
+  const { RefreshToken, Rotation, RevokedFamily } = models
+
+  async function issue(userId: string, familyId: string = randomUUID()) {
+    const token = randomBytes(32).toString('base64url')
+    const hash = hashToken(token)
+    const createdAt = new Date()
+    await RefreshToken.create({ _id: hash, userId, familyId, createdAt, expiresAt: new Date(createdAt.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000) })
+    return { token, hash }
+  }
+
+  async function isRevoked(familyId: string) {
+    return (await RevokedFamily.exists({ _id: familyId })) !== null
+  }
+
+  async function revokeFamily(familyId: string, userId: string, reason: 'logout' | 'reuse') {
+    const revokedAt = new Date()
+    try {
+      // Kept as long as any token of the family could still be unexpired.
+      await RevokedFamily.create({ _id: familyId, userId, reason, revokedAt, expiresAt: new Date(revokedAt.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000) })
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error // already revoked: nothing more to do
+    }
+  }
+
+  /**
+   * Spends `token` and returns its successor. Race-safe without transactions: the successor is written
+   * first, then the "spent" marker whose `_id` is the spent token's hash. The unique `_id` lets exactly one
+   * of any number of concurrent refreshes with the same token insert it; every other one gets a duplicate
+   * key, which is indistinguishable from a stolen token being replayed, so the whole family is revoked
+   * (its orphaned successors with it) and the answer is 401. Clients must therefore refresh one at a time.
+   */
+  async function rotate(token: string): Promise<{ userId: string; familyId: string; refreshToken: string }> {
+    const spentHash = hashToken(token)
+    const current = await RefreshToken.findById(spentHash).lean()
+    if (!current || current.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken()
+    if (await isRevoked(current.familyId)) throw invalidRefreshToken()
+    const next = await issue(current.userId, current.familyId)
+    try {
+      await Rotation.create({ _id: spentHash, replacedBy: next.hash, familyId: current.familyId, rotatedAt: new Date(), expiresAt: current.expiresAt })
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+      await revokeFamily(current.familyId, current.userId, 'reuse')
+      log.warn({ userId: current.userId, familyId: current.familyId }, 'refresh token reused: session family revoked')
+      throw invalidRefreshToken()
+    }
+    // A logout or a detected reuse that landed while this refresh ran wins over it.
+    if (await isRevoked(current.familyId)) throw invalidRefreshToken()
+    return { userId: current.userId, familyId: current.familyId, refreshToken: next.token }
+  }
+
+  /** Ends the session `token` belongs to, if it is one of `userId`'s; anything else is already no session. */
+  async function endSession(token: string, userId: string) {
+    const current = await RefreshToken.findById(hashToken(token)).lean()
+    if (current && current.userId === userId) await revokeFamily(current.familyId, userId, 'logout')
+  }
+
+  /** Deletes what can no longer matter; run periodically, off the request path. */
+  async function sweepExpired() {
+    const now = new Date()
+    for (const model of [RefreshToken, Rotation, RevokedFamily] as const) await (model as typeof RefreshToken).deleteMany({ expiresAt: { $lt: now } })
+  }
+
+  return { start: (userId: string) => issue(userId).then((s) => s.token), rotate, endSession, revokeFamily, sweepExpired }
+}
+export type SessionStore = ReturnType<typeof sessionStore>

@@ -1,0 +1,31 @@
+import { Elysia } from 'elysia'
+import { ErrorResponse, IdParams } from '@easypass/contracts'
+import { UpdateUserBody, User, UserList, UsersQuery } from '@easypass/contracts/auth'
+import { authPlugin, type AuthConfig } from '@easypass/kit'
+import type { UsersService } from './service'
+
+const tags = ['users']
+const adminErrors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse }
+
+export function usersModule(users: UsersService, config: AuthConfig) {
+  return new Elysia({ name: 'auth.users' })
+    .use(authPlugin(config))
+    .get('/api/users', ({ query }) => users.list(query), {
+      auth: 'admin',
+      query: UsersQuery,
+      response: { 200: UserList, ...adminErrors },
+      detail: { tags, summary: 'List accounts', description: 'Newest first; `q` matches part of the email, `role` filters.', security: [{ bearer: [] }] },
+    })
+    .patch('/api/users/:id', ({ params, body, principal }) => users.setRole(params.id, body.role, principal!.id), {
+      auth: 'admin',
+      params: IdParams,
+      body: UpdateUserBody,
+      response: { 200: User, ...adminErrors, 404: ErrorResponse, 409: ErrorResponse },
+      detail: {
+        tags,
+        summary: "Change an account's role",
+        description: 'Takes effect in the access tokens the account gets from its next refresh or sign-in. Demoting the last admin → 409.',
+        security: [{ bearer: [] }],
+      },
+    })
+}

@@ -1,0 +1,60 @@
+import type { Role } from '@easypass/contracts'
+import type { User, UserList } from '@easypass/contracts/auth'
+import { fail, type Logger } from '@easypass/kit'
+import type { UserDoc, UserModel } from '../../db/users'
+
+/** The one way an account leaves this service: the hash stays behind. */
+export function toUser(doc: Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'>): User {
+  return { id: String(doc._id), email: doc.email, name: doc.name, role: doc.role as Role, createdAt: new Date(doc.createdAt).toISOString() }
+}
+
+export function normaliseEmail(email: string) {
+  return email.trim().toLowerCase()
+}
+
+function escapeRegExp(text: string) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+export interface UserListQuery {
+  page?: number
+  limit?: number
+  q?: string
+  role?: Role
+}
+
+export function usersService(User: UserModel, log: Logger) {
+  async function list({ page = 1, limit = 20, q, role }: UserListQuery): Promise<UserList> {
+    const filter: Record<string, unknown> = {}
+    if (q?.trim()) filter.email = { $regex: escapeRegExp(normaliseEmail(q)) }
+    if (role) filter.role = role
+    const [docs, total] = await Promise.all([
+      User.find(filter).sort({ createdAt: -1, _id: -1 }).skip((page - 1) * limit).limit(limit).lean(),
+      User.countDocuments(filter),
+    ])
+    return { items: docs.map(toUser), total, page, limit }
+  }
+
+  /**
+   * Promotes or demotes. The system never drops to zero admins: demoting the last one is refused, and
+   * since two admins could demote each other at the same instant (no transactions), the count is checked
+   * again after the write and the demotion undone if it left nobody in charge.
+   */
+  async function setRole(id: string, role: Role, actorId: string): Promise<User> {
+    const user = await User.findById(id).lean()
+    if (!user) throw fail('NOT_FOUND', 'user not found')
+    if (user.role === role) return toUser(user)
+    const demotingAnAdmin = user.role === 'admin' && role === 'customer'
+    if (demotingAnAdmin && (await User.countDocuments({ role: 'admin' })) <= 1) throw fail('CONFLICT', 'the last admin cannot be demoted')
+    await User.updateOne({ _id: user._id }, { $set: { role } })
+    if (demotingAnAdmin && (await User.countDocuments({ role: 'admin' })) === 0) {
+      await User.updateOne({ _id: user._id }, { $set: { role: 'admin' } })
+      throw fail('CONFLICT', 'the last admin cannot be demoted')
+    }
+    log.info({ userId: id, role, by: actorId }, 'role changed')
+    return toUser({ ...user, role })
+  }
+
+  return { list, setRole }
+}
+export type UsersService = ReturnType<typeof usersService>
