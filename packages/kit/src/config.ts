@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { Type as T, type Static, type TObject, type TProperties } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 
@@ -29,7 +30,11 @@ export type Config<P extends TProperties> = Static<TObject<typeof BaseEnv & P>>
 export function loadConfig<P extends TProperties>(extra: P, env: Record<string, string | undefined> = process.env): Config<P> {
   const schema = T.Object({ ...BaseEnv, ...extra })
   const raw: Record<string, unknown> = {}
-  for (const key of Object.keys(schema.properties)) if (env[key] !== undefined && env[key] !== '') raw[key] = env[key]
+  for (const key of Object.keys(schema.properties)) {
+    if (env[key] !== undefined && env[key] !== '') raw[key] = env[key]
+    // Docker secrets: `JWT_SECRET_FILE=/run/secrets/jwt_secret` reads the value from that file.
+    else if (env[`${key}_FILE`]) raw[key] = readFileSync(env[`${key}_FILE`]!, 'utf8').trim()
+  }
   const withDefaults = Value.Default(schema, raw)
   const converted = Value.Convert(schema, withDefaults)
   const problems = [...Value.Errors(schema, converted)].map((e) => `${e.path.slice(1) || '(root)'}: ${e.message}`)
