@@ -1,0 +1,263 @@
+// Ticket inventory: ticket types, availability, and the ops that change an event's inventory
+// (ticketing service, orders, catalog, gateway, web app). Every change is an op decided by the
+// ticketing worker, one event at a time, so nothing is ever sold twice.
+import { t, type Static } from 'elysia'
+import { Id, IsoDate } from './common'
+
+/** ISO-8601 date-time with a time zone, e.g. `2027-06-01T18:00:00Z`. */
+const isoDateInput = (description?: string) =>
+  t.String({
+    format: 'date-time',
+    pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
+    examples: ['2027-06-01T18:00:00.000Z'],
+    error: 'must be an ISO-8601 date-time with a time zone, e.g. 2027-06-01T18:00:00Z',
+    ...(description ? { description } : {}),
+  })
+
+export const TICKET_TYPE_LIMITS = { name: 100, capacity: 1_000_000, maxPerOrder: 100, defaultMaxPerOrder: 10, price: 100_000_000 } as const
+/** At most this many lines in one hold; each line is one ticket type. */
+export const MAX_HOLD_ITEMS = 20
+export const MAX_HOLD_TTL_SECONDS = 86_400
+
+const Currency = t.String({ pattern: '^[A-Z]{3}$', examples: ['EUR'], error: 'currency must be an ISO-4217 code of 3 capital letters, e.g. EUR' })
+const TypeName = t.String({
+  minLength: 1,
+  maxLength: TICKET_TYPE_LIMITS.name,
+  pattern: '\\S',
+  examples: ['Standing'],
+  error: `name must be 1 to ${TICKET_TYPE_LIMITS.name} characters`,
+})
+const PriceCents = t.Integer({ minimum: 0, maximum: TICKET_TYPE_LIMITS.price, examples: [4500], error: 'priceCents must be a whole number of minor units ≥ 0' })
+const Capacity = t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.capacity, examples: [500], error: `capacity must be a whole number from 1 to ${TICKET_TYPE_LIMITS.capacity}` })
+const MaxPerOrder = t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.maxPerOrder, examples: [10], error: `maxPerOrder must be a whole number from 1 to ${TICKET_TYPE_LIMITS.maxPerOrder}` })
+
+// ---------------------------------------------------------------------------------------------
+// Ticket types (public HTTP)
+
+export const CreateTicketTypeBody = t.Object(
+  {
+    name: TypeName,
+    priceCents: PriceCents,
+    currency: Currency,
+    capacity: Capacity,
+    maxPerOrder: t.Optional(MaxPerOrder),
+    salesStart: t.Optional(isoDateInput('sales open at this time (default: open now)')),
+    salesEnd: t.Optional(isoDateInput('sales close at this time (default: never); after `salesStart`')),
+  },
+  {
+    description: '`maxPerOrder` defaults to 10; `salesEnd` must be after `salesStart`.',
+    examples: [{ name: 'Standing', priceCents: 4500, currency: 'EUR', capacity: 500, maxPerOrder: 10 }],
+  },
+)
+export type CreateTicketTypeBody = Static<typeof CreateTicketTypeBody>
+
+export const UpdateTicketTypeBody = t.Object(
+  {
+    name: t.Optional(TypeName),
+    priceCents: t.Optional(PriceCents),
+    currency: t.Optional(Currency),
+    capacity: t.Optional(Capacity),
+    maxPerOrder: t.Optional(MaxPerOrder),
+    salesStart: t.Optional(t.Union([isoDateInput(), t.Null()], { description: 'null removes it' })),
+    salesEnd: t.Optional(t.Union([isoDateInput(), t.Null()], { description: 'null removes it' })),
+  },
+  {
+    minProperties: 1,
+    description: 'Any subset. `capacity` below sold + held → 409. Price changes apply to holds made afterwards.',
+    examples: [{ capacity: 600 }],
+  },
+)
+export type UpdateTicketTypeBody = Static<typeof UpdateTicketTypeBody>
+
+export const TicketTypeParams = t.Object({ id: Id, typeId: Id })
+
+export const TicketType = t.Object(
+  {
+    id: Id,
+    eventId: Id,
+    name: t.String(),
+    priceCents: t.Integer({ minimum: 0 }),
+    currency: t.String({ examples: ['EUR'] }),
+    capacity: t.Integer({ minimum: 0 }),
+    maxPerOrder: t.Integer({ minimum: 1 }),
+    salesStart: t.Optional(IsoDate),
+    salesEnd: t.Optional(IsoDate),
+    sold: t.Integer({ minimum: 0 }),
+    held: t.Integer({ minimum: 0 }),
+    available: t.Integer({ minimum: 0 }),
+  },
+  { title: 'TicketType' },
+)
+export type TicketType = Static<typeof TicketType>
+
+export const AvailabilityTicketType = t.Object(
+  {
+    id: Id,
+    name: t.String(),
+    priceCents: t.Integer({ minimum: 0 }),
+    currency: t.String(),
+    capacity: t.Integer({ minimum: 0 }),
+    sold: t.Integer({ minimum: 0 }),
+    held: t.Integer({ minimum: 0 }),
+    available: t.Integer({ minimum: 0 }),
+    maxPerOrder: t.Integer({ minimum: 1 }),
+    salesStart: t.Optional(IsoDate),
+    salesEnd: t.Optional(IsoDate),
+  },
+  { title: 'AvailabilityTicketType' },
+)
+
+/** Also the payload of every SSE message and of the live signal `ticketing.availability-changed.<eventId>`. */
+export const Availability = t.Object(
+  {
+    eventId: Id,
+    ticketTypes: t.Array(AvailabilityTicketType),
+    seq: t.Integer({ minimum: 0, description: 'increases with every change of this event; a client ignores older messages' }),
+    updatedAt: t.Optional(IsoDate),
+  },
+  { title: 'Availability' },
+)
+export type Availability = Static<typeof Availability>
+
+// ---------------------------------------------------------------------------------------------
+// Ops (internal: POST /internal/inventory/ops `{eventId, op}` → result, service token)
+
+export const HoldItemInput = t.Object({
+  ticketTypeId: Id,
+  quantity: t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.maxPerOrder }),
+})
+
+export const HoldOp = t.Object({
+  type: t.Literal('hold'),
+  orderId: Id,
+  userId: t.String({ minLength: 1, maxLength: 100 }),
+  items: t.Array(HoldItemInput, { minItems: 1, maxItems: MAX_HOLD_ITEMS }),
+  ttlSeconds: t.Optional(t.Integer({ minimum: 1, maximum: MAX_HOLD_TTL_SECONDS, description: 'default HOLD_TTL_SECONDS of ticketing (600)' })),
+})
+export type HoldOp = Static<typeof HoldOp>
+
+export const ConfirmOp = t.Object({ type: t.Literal('confirm'), orderId: Id })
+export type ConfirmOp = Static<typeof ConfirmOp>
+
+export const ReleaseReason = t.Union([t.Literal('cancelled'), t.Literal('failed')])
+export const ReleaseOp = t.Object({ type: t.Literal('release'), orderId: Id, reason: ReleaseReason })
+export type ReleaseOp = Static<typeof ReleaseOp>
+
+export const RefundOp = t.Object({ type: t.Literal('refund'), orderId: Id })
+export type RefundOp = Static<typeof RefundOp>
+
+/** The ops other services send. */
+export const SellingOp = t.Union([HoldOp, ConfirmOp, ReleaseOp, RefundOp])
+export type SellingOp = Static<typeof SellingOp>
+
+export const InventoryOpsBody = t.Object({ eventId: Id, op: SellingOp })
+export type InventoryOpsBody = Static<typeof InventoryOpsBody>
+
+/** Scheduled by the worker itself (delayed job `expire-<orderId>`); never sent by other services. */
+export interface ExpireOp {
+  type: 'expire'
+  orderId: string
+}
+
+/** Admin ops, sent by ticketing's own public routes. `typeId` is chosen before enqueueing so a retried job creates one type. */
+export interface AddTypeOp {
+  type: 'addType'
+  typeId: string
+  fields: CreateTicketTypeBody
+}
+export interface UpdateTypeOp {
+  type: 'updateType'
+  typeId: string
+  patch: UpdateTicketTypeBody
+}
+export interface RemoveTypeOp {
+  type: 'removeType'
+  typeId: string
+}
+
+export type InventoryOp = SellingOp | ExpireOp | AddTypeOp | UpdateTypeOp | RemoveTypeOp
+export type InventoryOpType = InventoryOp['type']
+
+// ---------------------------------------------------------------------------------------------
+// Results: one per op. `ok:false` is a decision (HTTP 200), not an error of the call.
+
+export const OpFailureCode = t.Union([t.Literal('SOLD_OUT'), t.Literal('VALIDATION'), t.Literal('NOT_FOUND'), t.Literal('CONFLICT')])
+export type OpFailureCode = Static<typeof OpFailureCode>
+
+const batchSize = t.Optional(t.Integer({ minimum: 1, description: 'how many ops the worker decided in the same job (group commit)' }))
+
+export const OpFailure = t.Object({ ok: t.Literal(false), code: OpFailureCode, message: t.String(), details: t.Optional(t.Any()), batchSize })
+export type OpFailure = Static<typeof OpFailure>
+
+export const HeldLine = t.Object({ ticketTypeId: Id, name: t.String(), quantity: t.Integer({ minimum: 1 }), unitPriceCents: t.Integer({ minimum: 0 }) })
+export type HeldLine = Static<typeof HeldLine>
+
+export const HoldSuccess = t.Object({
+  ok: t.Literal(true),
+  orderId: Id,
+  items: t.Array(HeldLine),
+  currency: t.String(),
+  totalCents: t.Integer({ minimum: 0 }),
+  expiresAt: IsoDate,
+  batchSize,
+})
+export type HoldSuccess = Static<typeof HoldSuccess>
+export type HoldResult = HoldSuccess | OpFailure
+
+export const SettleOutcome = t.Union([t.Literal('sold'), t.Literal('released')])
+export type SettleOutcome = Static<typeof SettleOutcome>
+export const SettleReason = t.Union([t.Literal('paid'), t.Literal('cancelled'), t.Literal('expired'), t.Literal('failed')])
+export type SettleReason = Static<typeof SettleReason>
+
+/**
+ * confirm: `ok` when the order is sold (now or earlier); `outcome:'released'` with its reason when the
+ * hold had been released or had expired first. release/expire: `ok` when the order ends released.
+ * `repeated` says the order had already been settled before this op.
+ */
+export const SettleResult = t.Object({ ok: t.Boolean(), outcome: SettleOutcome, reason: SettleReason, repeated: t.Optional(t.Boolean()), batchSize })
+export type SettleResult = Static<typeof SettleResult>
+
+/** refund: stock returned once; a repeat answers the same with `repeated: true`. Refund of an unsold order → CONFLICT. */
+export const RefundResult = t.Object({ ok: t.Literal(true), outcome: t.Literal('refunded'), repeated: t.Optional(t.Boolean()), batchSize })
+export type RefundResult = Static<typeof RefundResult>
+
+export interface TypeChangeSuccess {
+  ok: true
+  ticketType: TicketType
+  batchSize?: number
+}
+export interface TypeRemoveSuccess {
+  ok: true
+  removed: string
+  batchSize?: number
+}
+
+export interface OpResults {
+  hold: HoldResult
+  confirm: SettleResult | OpFailure
+  release: SettleResult | OpFailure
+  expire: SettleResult | OpFailure
+  refund: RefundResult | OpFailure
+  addType: TypeChangeSuccess | OpFailure
+  updateType: TypeChangeSuccess | OpFailure
+  removeType: TypeRemoveSuccess | OpFailure
+}
+export type OpResult<O extends InventoryOp = InventoryOp> = OpResults[O['type']]
+
+export const SellingOpResult = t.Union([HoldSuccess, SettleResult, RefundResult, OpFailure])
+
+// ---------------------------------------------------------------------------------------------
+// Summary for catalog: GET /internal/events/summary?ids=a,b
+
+export const EventsSummaryQuery = t.Object({ ids: t.String({ minLength: 1, maxLength: 100 * 25, description: 'comma-separated event ids (at most 100)' }) })
+export const EventInventorySummary = t.Object({
+  eventId: Id,
+  fromPriceCents: t.Union([t.Integer({ minimum: 0 }), t.Null()]),
+  currency: t.Union([t.String(), t.Null()]),
+  capacity: t.Integer({ minimum: 0 }),
+  sold: t.Integer({ minimum: 0 }),
+  held: t.Integer({ minimum: 0 }),
+  available: t.Integer({ minimum: 0 }),
+})
+export type EventInventorySummary = Static<typeof EventInventorySummary>
+export const EventsSummary = t.Object({ items: t.Array(EventInventorySummary) })
