@@ -18,6 +18,8 @@ export interface RunningSystem {
   gatewayUrl: string
   urls: Record<string, string>
   specs: ProcessSpec[]
+  /** Processes that did not come up at start. */
+  failed: string[]
   /** Stops one process (SIGTERM, or SIGKILL with `hard`) and keeps it stopped. */
   stop(name: string, hard?: boolean): Promise<void>
   /** Starts a stopped process again and waits for its port; `env` overrides settings until the next start. */
@@ -74,7 +76,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     else overrides.delete(name)
     if (!children.has(name)) {
       const port = spawn(spec)
-      await waitForPort(port, `${name} (see ${join(opts.logDir, name + '.log')})`, 60_000)
+      await waitForPort(port, `${name} (see ${join(opts.logDir, name + '.log')})`, 30_000)
     }
   }
 
@@ -87,12 +89,23 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     if (!hard) child.kill('SIGKILL')
   }
 
-  // Services first (in parallel), the gateway last so that it is ready only when they are.
-  await Promise.all(specs.filter((s) => s.name !== 'gateway').map((s) => start(s.name)))
-  if (specs.some((s) => s.name === 'gateway')) await start('gateway')
-  log(`started ${specs.map((s) => s.name).join(', ')}`)
+  // Services first (in parallel), the gateway last so that it is ready only when they are. A process
+  // that does not come up is reported and left out: the rest of the system still runs (and the
+  // tests that need the missing part fail on their own, with its log file named).
+  const failed: string[] = []
+  const tryStart = (name: string) =>
+    start(name).catch((error) => {
+      failed.push(name)
+      wanted.delete(name)
+      children.get(name)?.kill('SIGKILL')
+      log(`${name} did not start: ${error instanceof Error ? error.message : error}`)
+    })
+  await Promise.all(specs.filter((s) => s.name !== 'gateway').map((s) => tryStart(s.name)))
+  if (specs.some((s) => s.name === 'gateway')) await tryStart('gateway')
+  log(`started ${specs.filter((s) => !failed.includes(s.name)).map((s) => s.name).join(', ')}`)
 
   return {
+    failed,
     gatewayUrl: urls.gateway ?? '',
     urls,
     specs,

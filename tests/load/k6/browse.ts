@@ -1,0 +1,19 @@
+// k6 read load on the catalog through the gateway: k6 run -e BASE_URL=http://localhost:8080 tests/load/k6/browse.ts
+import http from 'k6/http'
+import { check } from 'k6'
+
+const BASE = __ENV.BASE_URL || 'http://localhost:8080'
+
+export const options = {
+  vus: 50,
+  duration: '30s',
+  thresholds: { http_req_failed: ['rate<0.01'], http_req_duration: ['p(95)<200'] },
+}
+
+export default function () {
+  const list = http.get(`${BASE}/api/events?limit=20`)
+  check(list, { 'list 200': (r) => r.status === 200 })
+  const items = (list.json('items') as Array<{ id: string }> | undefined) ?? []
+  const first = items[0]
+  if (first) check(http.get(`${BASE}/api/events/${first.id}`), { 'event 200': (r) => r.status === 200 })
+}
