@@ -82,6 +82,7 @@ const args = {
   start: ['stack/local/start.ts'],
   test: ['test', ...process.argv.slice(3)],
   bench: ['tests/load/flash-sale.ts', ...process.argv.slice(3)],
+  'bench-catalog': ['tests/load/gateway-throughput.ts', ...process.argv.slice(3)],
 }[mode]
 if (!args) {
   console.error(`[easypass] unknown mode ${mode}`)

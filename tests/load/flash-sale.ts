@@ -1,0 +1,129 @@
+// `npm run bench`: a flash sale through the gateway on this machine, everything local.
+// One event, 5,000 tickets, 1,000 concurrent buyers each asking for 1–4 tickets with a card that is
+// approved, again and again until the event is sold out. Prints a table; not a test.
+//   npm run bench -- --tickets 5000 --buyers 1000
+import { cpus, totalmem } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { bootSystem } from '../support/boot'
+import { ROOT } from '../../stack/local/services'
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? Number(process.argv[i + 1]) : fallback
+}
+const TICKETS = arg('tickets', 5000)
+const BUYERS = arg('buyers', 1000)
+const MAX_PER_REQUEST = 4
+
+const system = await bootSystem({ RATE_LIMIT_DISABLED: 'true', LOG_LEVEL: 'error' })
+const base = `${system.gatewayUrl}/api`
+
+async function call(path: string, init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {}) {
+  const r = await fetch(base + path, {
+    method: init.method ?? (init.body ? 'POST' : 'GET'),
+    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...init.headers },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+  })
+  const text = await r.text()
+  return { status: r.status, body: text ? JSON.parse(text) : undefined }
+}
+
+async function pool<T>(n: number, concurrency: number, work: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(n)
+  let next = 0
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < n) {
+      const i = next++
+      out[i] = await work(i)
+    }
+  }))
+  return out
+}
+
+console.log(`setting up: event with ${TICKETS} tickets, ${BUYERS} buyers…`)
+const admin = await call('/auth/login', { body: system.admin })
+const adminToken = admin.body.accessToken
+const startsAt = new Date(Date.now() + 30 * 86_400_000)
+const event = await call('/events', { token: adminToken, body: { title: 'Flash sale', description: 'bench', category: 'music', venue: { name: 'Arena', address: 'Street 1', city: 'Oulu' }, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(), organizer: 'Bench', status: 'published' } })
+if (event.status !== 201) throw new Error(`event: ${JSON.stringify(event.body)}`)
+const type = await call(`/events/${event.body.id}/ticket-types`, { token: adminToken, body: { name: 'General', priceCents: 4500, currency: 'EUR', capacity: TICKETS, maxPerOrder: MAX_PER_REQUEST } })
+if (type.status !== 201) throw new Error(`ticket type: ${JSON.stringify(type.body)}`)
+const tokens = await pool(BUYERS, 8, async (i) => {
+  const r = await call('/auth/register', { body: { email: `buyer${i}-${system.namespace}@bench.test`, password: 'bench-password', name: `Buyer ${i}` } })
+  if (r.status !== 201) throw new Error(`register: ${r.status} ${JSON.stringify(r.body)}`)
+  return r.body.accessToken as string
+})
+
+const latencies: number[] = []
+const outcomes = new Map<string, number>()
+let ticketsBought = 0
+const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 3, cvc: '123' }
+console.log('selling…')
+const started = performance.now()
+await Promise.all(tokens.map(async (token) => {
+  for (;;) {
+    const quantity = 1 + Math.floor(Math.random() * MAX_PER_REQUEST)
+    const t0 = performance.now()
+    let r: { status: number; body: any }
+    try {
+      r = await call('/orders', { token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity }], payment: { card } } })
+    } catch (error) {
+      r = { status: 0, body: { error: { code: String(error) } } }
+    }
+    latencies.push(performance.now() - t0)
+    const key = r.status === 201 ? 'paid' : `${r.status} ${r.body?.error?.code ?? ''}`.trim()
+    outcomes.set(key, (outcomes.get(key) ?? 0) + 1)
+    if (r.status === 201) {
+      ticketsBought += quantity
+      continue
+    }
+    // Sold out for this quantity: a smaller request may still fit; stop at one.
+    if (r.status === 409 && r.body?.error?.code === 'SOLD_OUT' && quantity > 1) continue
+    return
+  }
+}))
+const seconds = (performance.now() - started) / 1000
+const availability = await call(`/events/${event.body.id}/availability`)
+const t = availability.body.ticketTypes[0]
+latencies.sort((a, b) => a - b)
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(0)
+const decided = [...outcomes].filter(([k]) => k === 'paid' || k.includes('SOLD_OUT') || k.includes('PAYMENT_DECLINED')).reduce((s, [, n]) => s + n, 0)
+const undecided = latencies.length - decided
+const result = {
+  date: new Date().toISOString(),
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+  tickets: TICKETS,
+  buyers: BUYERS,
+  requests: latencies.length,
+  decisions: decided,
+  undecided,
+  decisionsPerSecond: Math.round(decided / seconds),
+  seconds: Number(seconds.toFixed(2)),
+  p50: Number(pct(50)),
+  p95: Number(pct(95)),
+  p99: Number(pct(99)),
+  max: Number(latencies[latencies.length - 1]!.toFixed(0)),
+  ticketsBoughtByBuyers: ticketsBought,
+  soldByInventory: t.sold,
+  held: t.held,
+  available: t.available,
+  outcomes: Object.fromEntries(outcomes),
+}
+console.log(`
+| Flash sale (through the gateway)   | EasyPass                     |
+|------------------------------------|------------------------------|
+| Machine                            | ${result.machine} |
+| Tickets / concurrent buyers        | ${TICKETS} / ${BUYERS} |
+| Requests, all decided?             | ${result.requests}, ${undecided === 0 ? 'yes' : `no: ${undecided} undecided`} |
+| Purchase decisions per second      | ${result.decisionsPerSecond} |
+| Latency p50 / p95 / p99 / max (ms) | ${result.p50} / ${result.p95} / ${result.p99} / ${result.max} |
+| Sold (inventory) / bought (buyers) | ${t.sold} / ${ticketsBought} (held ${t.held}, available ${t.available}) |
+| Outcomes                           | ${JSON.stringify(result.outcomes)} |
+`)
+mkdirSync(join(ROOT, 'artifacts'), { recursive: true })
+writeFileSync(join(ROOT, 'artifacts', `flash-sale-${Date.now()}.json`), JSON.stringify(result, null, 2))
+const ok = t.sold === TICKETS && ticketsBought === TICKETS && undecided === 0
+if (!ok) console.log('INVARIANT VIOLATED: sold, bought and capacity disagree or requests went undecided')
+await system.stopAll()
+process.exit(ok ? 0 : 1)
