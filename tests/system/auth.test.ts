@@ -1,0 +1,535 @@
+// Identity, end to end: accounts, sign-in, rotating refresh tokens, roles, and what must never leak.
+import { describe, expect, test } from 'bun:test'
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { tokenSigner } from '@easypass/kit'
+import { ROOT } from '../../stack/local/services'
+import { freePort } from '../../stack/local/infra'
+import { api as gatewayApi, errorCode, uniqueEmail, type ApiResponse, type RequestOptions } from '../support/api'
+import { system } from '../support/system'
+
+const PASSWORD = 'correct horse 1'
+const GATEWAY_PRESENT = existsSync(join(ROOT, 'gateway/src/index.ts'))
+
+/** The same request straight to the auth service, same paths as the public API. */
+async function direct(path: string, opts: RequestOptions = {}): Promise<ApiResponse> {
+  const headers: Record<string, string> = { ...opts.headers }
+  if (opts.body !== undefined || opts.rawBody !== undefined) headers['content-type'] ??= 'application/json'
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`
+  const response = await fetch(`${system().urls.auth}/api${path}`, {
+    method: opts.method ?? (opts.body !== undefined || opts.rawBody !== undefined ? 'POST' : 'GET'),
+    headers,
+    body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+  })
+  const text = await response.text()
+  let body: any = text
+  try {
+    body = text ? JSON.parse(text) : undefined
+  } catch {}
+  return { status: response.status, body, headers: response.headers }
+}
+
+// Every answer this file receives is kept, to prove at the end that none of them carried a secret.
+const seenBodies: string[] = []
+const seenRefreshTokens: string[] = []
+function remember(r: ApiResponse) {
+  seenBodies.push(typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? ''))
+  if (typeof r.body?.refreshToken === 'string') seenRefreshTokens.push(r.body.refreshToken)
+  return r
+}
+async function api(path: string, opts: RequestOptions = {}) {
+  return remember(await (GATEWAY_PRESENT ? gatewayApi(path, opts) : direct(path, opts)))
+}
+async function toAuth(path: string, opts: RequestOptions = {}) {
+  return remember(await direct(path, opts))
+}
+
+async function register(tag = 'auth') {
+  const email = uniqueEmail(tag)
+  const r = await api('/auth/register', { body: { email, password: PASSWORD, name: `Test ${tag}` } })
+  expect(r.status).toBe(201)
+  return { email, token: r.body.accessToken as string, refreshToken: r.body.refreshToken as string, user: r.body.user }
+}
+
+let admin: { token: string; refreshToken: string; user: { id: string } } | undefined
+async function adminSession() {
+  if (!admin) {
+    const r = await api('/auth/login', { body: system().admin })
+    expect(r.status).toBe(200)
+    admin = { token: r.body.accessToken, refreshToken: r.body.refreshToken, user: r.body.user }
+  }
+  return admin
+}
+
+async function accountsWithEmail(email: string) {
+  const { token } = await adminSession()
+  const r = await api(`/users?q=${encodeURIComponent(email)}`, { token })
+  expect(r.status).toBe(200)
+  return r.body.total as number
+}
+
+function decodeJwtPayload(token: string) {
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())
+}
+
+function expectUserShape(user: Record<string, unknown>) {
+  expect(Object.keys(user).sort()).toEqual(['createdAt', 'email', 'id', 'name', 'role'])
+  expect(user.id).toMatch(/^[0-9a-f]{24}$/)
+  expect(new Date(String(user.createdAt)).toISOString()).toBe(String(user.createdAt))
+}
+
+describe('register and sign in', () => {
+  test('register returns the customer and a working session; me reads it back', async () => {
+    const email = uniqueEmail('reg')
+    const r = await api('/auth/register', { body: { email, password: PASSWORD, name: '  Ada Lovelace ' } })
+    expect(r.status).toBe(201)
+    expectUserShape(r.body.user)
+    expect(r.body.user).toMatchObject({ email, name: 'Ada Lovelace', role: 'customer' })
+    expect(r.body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    const claims = decodeJwtPayload(r.body.accessToken)
+    expect(claims).toMatchObject({ sub: r.body.user.id, role: 'customer', email, typ: 'access', iss: 'easypass' })
+    expect(Math.abs(claims.exp - claims.iat - 15 * 60)).toBeLessThanOrEqual(1)
+
+    const me = await api('/auth/me', { token: r.body.accessToken })
+    expect(me.status).toBe(200)
+    expect(me.body).toEqual(r.body.user)
+  })
+
+  test('login works with any capitalisation of the email and answers the same account', async () => {
+    const local = `Mixed.${randomBytes(4).toString('hex')}`
+    const r = await api('/auth/register', { body: { email: `${local}@Example.TEST`, password: PASSWORD, name: 'Mixed' } })
+    expect(r.status).toBe(201)
+    expect(r.body.user.email).toBe(`${local.toLowerCase()}@example.test`)
+    const login = await api('/auth/login', { body: { email: `${local.toUpperCase()}@EXAMPLE.test`, password: PASSWORD } })
+    expect(login.status).toBe(200)
+    expect(login.body.user).toEqual(r.body.user)
+    expect(login.body.refreshToken).not.toBe(r.body.refreshToken)
+    expect((await api('/auth/me', { token: login.body.accessToken })).body.id).toBe(r.body.user.id)
+  })
+
+  test('an email is taken once, whatever its capitalisation', async () => {
+    const { email } = await register('dup')
+    const again = await api('/auth/register', { body: { email: email.toUpperCase(), password: 'another password', name: 'Other' } })
+    expect(again.status).toBe(409)
+    expect(errorCode(again)).toBe('CONFLICT')
+    expect(await accountsWithEmail(email)).toBe(1)
+  })
+
+  test('ten concurrent registrations of one email: exactly one account', async () => {
+    const email = uniqueEmail('race')
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => api('/auth/register', { body: { email, password: `${PASSWORD}-${i}`, name: `Racer ${i}` } })),
+    )
+    const statuses = answers.map((a) => a.status).sort()
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1)
+    expect(statuses.filter((s) => s === 409)).toHaveLength(9)
+    for (const a of answers.filter((x) => x.status === 409)) expect(errorCode(a)).toBe('CONFLICT')
+    expect(await accountsWithEmail(email)).toBe(1)
+    // The password of the one that won is the one that works.
+    const winner = answers.find((a) => a.status === 201)!
+    const index = Number(String(winner.body.user.name).split(' ')[1])
+    expect((await api('/auth/login', { body: { email, password: `${PASSWORD}-${index}` } })).status).toBe(200)
+  })
+
+  test('nobody chooses their own role', async () => {
+    const email = uniqueEmail('role')
+    const r = await api('/auth/register', { body: { email, password: PASSWORD, name: 'Sneaky', role: 'admin' } })
+    // Either refused outright, or the field is ignored: never an admin.
+    if (r.status === 201) {
+      expect(r.body.user.role).toBe('customer')
+      expect(decodeJwtPayload(r.body.accessToken).role).toBe('customer')
+      expect((await api('/users', { token: r.body.accessToken })).status).toBe(403)
+    } else {
+      expect(r.status).toBe(400)
+      expect(await accountsWithEmail(email)).toBe(0)
+    }
+  })
+
+  const invalid: Array<[string, (email: string) => RequestOptions]> = [
+    ['a password under 8 characters', (email) => ({ body: { email, password: 'short12', name: 'Weak' } })],
+    ['an oversized password', (email) => ({ body: { email, password: 'x'.repeat(201), name: 'Long' } })],
+    ['an invalid email', () => ({ body: { email: 'not-an-email', password: PASSWORD, name: 'Bad' } })],
+    ['an email with spaces inside', () => ({ body: { email: 'a b@example.test', password: PASSWORD, name: 'Bad' } })],
+    ['an oversized email', () => ({ body: { email: `${'a'.repeat(250)}@example.test`, password: PASSWORD, name: 'Bad' } })],
+    ['an empty name', (email) => ({ body: { email, password: PASSWORD, name: '' } })],
+    ['a blank name', (email) => ({ body: { email, password: PASSWORD, name: '   ' } })],
+    ['an oversized name', (email) => ({ body: { email, password: PASSWORD, name: 'n'.repeat(101) } })],
+    ['a missing password', (email) => ({ body: { email, name: 'Missing' } })],
+    ['a missing name', (email) => ({ body: { email, password: PASSWORD } })],
+    ['an empty body', () => ({ body: {} })],
+    ['a number as email', () => ({ body: { email: 12345, password: PASSWORD, name: 'Types' } })],
+    ['an object as password', (email) => ({ body: { email, password: { $gt: '' }, name: 'Types' } })],
+    ['an array as body', () => ({ body: [] })],
+    ['malformed JSON', (email) => ({ rawBody: `{"email":"${email}","password":` })],
+  ]
+  for (const [what, request] of invalid) {
+    test(`register with ${what} → 400 VALIDATION, nothing created`, async () => {
+      const email = uniqueEmail('invalid')
+      const r = await api('/auth/register', request(email))
+      expect(r.status).toBe(400)
+      expect(errorCode(r)).toBe('VALIDATION')
+      expect(await accountsWithEmail(email)).toBe(0)
+    })
+  }
+
+  test('login refuses malformed input with 400, not 401 or 500', async () => {
+    for (const opts of [{ body: { email: 'x@example.test' } }, { body: { email: 1, password: 2 } }, { rawBody: '{nope' }, { body: { email: 'x@example.test', password: 'p'.repeat(201) } }]) {
+      const r = await api('/auth/login', opts)
+      expect(r.status).toBe(400)
+      expect(errorCode(r)).toBe('VALIDATION')
+    }
+  })
+
+  test('unknown email and wrong password get the same 401', async () => {
+    const { email } = await register('who')
+    const wrongPassword = await api('/auth/login', { body: { email, password: 'not the password' } })
+    const unknownEmail = await api('/auth/login', { body: { email: uniqueEmail('ghost'), password: 'not the password' } })
+    expect(wrongPassword.status).toBe(401)
+    expect(unknownEmail.status).toBe(401)
+    expect(errorCode(wrongPassword)).toBe('UNAUTHENTICATED')
+    expect(unknownEmail.body).toEqual(wrongPassword.body)
+  })
+})
+
+describe('refresh tokens', () => {
+  test('refresh returns a new pair and the old refresh token stops working', async () => {
+    const s = await register('rot')
+    const r = await api('/auth/refresh', { body: { refreshToken: s.refreshToken } })
+    expect(r.status).toBe(200)
+    expect(r.body.user).toEqual(s.user)
+    expect(r.body.refreshToken).not.toBe(s.refreshToken)
+    expect(decodeJwtPayload(r.body.accessToken).sub).toBe(s.user.id)
+    expect((await api('/auth/me', { token: r.body.accessToken })).status).toBe(200)
+    // And the new one rotates again.
+    const next = await api('/auth/refresh', { body: { refreshToken: r.body.refreshToken } })
+    expect(next.status).toBe(200)
+    expect(next.body.refreshToken).not.toBe(r.body.refreshToken)
+  })
+
+  test('reusing a rotated refresh token ends the whole session, its newer tokens too', async () => {
+    const s = await register('reuse')
+    const first = await api('/auth/refresh', { body: { refreshToken: s.refreshToken } })
+    expect(first.status).toBe(200)
+    const replay = await api('/auth/refresh', { body: { refreshToken: s.refreshToken } })
+    expect(replay.status).toBe(401)
+    expect(errorCode(replay)).toBe('UNAUTHENTICATED')
+    const newer = await api('/auth/refresh', { body: { refreshToken: first.body.refreshToken } })
+    expect(newer.status).toBe(401)
+    // Other sign-ins of the same account are separate sessions and keep working.
+    const other = await api('/auth/login', { body: { email: s.email, password: PASSWORD } })
+    expect(other.status).toBe(200)
+    expect((await api('/auth/refresh', { body: { refreshToken: other.body.refreshToken } })).status).toBe(200)
+  })
+
+  test('concurrent refreshes with the same token: exactly one succeeds', async () => {
+    const s = await register('race-refresh')
+    const answers = await Promise.all(Array.from({ length: 6 }, () => api('/auth/refresh', { body: { refreshToken: s.refreshToken } })))
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1)
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(5)
+  })
+
+  test('unknown, empty and oversized refresh tokens are refused', async () => {
+    const unknown = await api('/auth/refresh', { body: { refreshToken: randomBytes(32).toString('base64url') } })
+    expect(unknown.status).toBe(401)
+    expect(errorCode(unknown)).toBe('UNAUTHENTICATED')
+    for (const refreshToken of ['', 'x'.repeat(600), 42]) {
+      const r = await api('/auth/refresh', { body: { refreshToken } })
+      expect(r.status).toBe(400)
+      expect(errorCode(r)).toBe('VALIDATION')
+    }
+  })
+})
+
+describe('logout', () => {
+  test('ends that session only', async () => {
+    const s = await register('logout')
+    const second = await api('/auth/login', { body: { email: s.email, password: PASSWORD } })
+    expect(second.status).toBe(200)
+    const r = await api('/auth/logout', { token: s.token, body: { refreshToken: s.refreshToken } })
+    expect(r.status).toBe(204)
+    expect((await api('/auth/refresh', { body: { refreshToken: s.refreshToken } })).status).toBe(401)
+    expect((await api('/auth/refresh', { body: { refreshToken: second.body.refreshToken } })).status).toBe(200)
+  })
+
+  test('ends the session even after its token was rotated', async () => {
+    const s = await register('logout-rot')
+    const rotated = await api('/auth/refresh', { body: { refreshToken: s.refreshToken } })
+    expect((await api('/auth/logout', { token: rotated.body.accessToken, body: { refreshToken: rotated.body.refreshToken } })).status).toBe(204)
+    expect((await api('/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } })).status).toBe(401)
+  })
+
+  test("cannot end someone else's session, and needs a signed-in user", async () => {
+    const victim = await register('victim')
+    const other = await register('other')
+    expect((await api('/auth/logout', { token: other.token, body: { refreshToken: victim.refreshToken } })).status).toBe(204)
+    expect((await api('/auth/refresh', { body: { refreshToken: victim.refreshToken } })).status).toBe(200)
+    const guest = await api('/auth/logout', { body: { refreshToken: other.refreshToken } })
+    expect(guest.status).toBe(401)
+    expect(errorCode(guest)).toBe('UNAUTHENTICATED')
+  })
+})
+
+describe('access tokens', () => {
+  const authConfig = () => ({ JWT_SECRET: system().env.JWT_SECRET!, JWT_ISSUER: 'easypass' })
+
+  async function expectRefused(token: string) {
+    const r = await api('/auth/me', { token })
+    expect(r.status).toBe(401)
+    expect(errorCode(r)).toBe('UNAUTHENTICATED')
+  }
+
+  test('guests get 401 on me', async () => {
+    const r = await api('/auth/me')
+    expect(r.status).toBe(401)
+    expect(errorCode(r)).toBe('UNAUTHENTICATED')
+  })
+
+  test('a tampered token is refused', async () => {
+    const s = await register('tamper')
+    const [header, , signature] = s.token.split('.')
+    const claims = { ...decodeJwtPayload(s.token), role: 'admin' }
+    await expectRefused(`${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`)
+    const flipped = signature!.slice(0, -2) + (signature!.endsWith('AA') ? 'BB' : 'AA')
+    await expectRefused(`${header}.${s.token.split('.')[1]}.${flipped}`)
+  })
+
+  test('an expired token is refused', async () => {
+    const s = await register('expired')
+    const expired = await tokenSigner(authConfig()).signAccess({ id: s.user.id, role: 'customer', email: s.email }, -10)
+    await expectRefused(expired)
+  })
+
+  test('a token with alg none is refused', async () => {
+    const s = await register('none')
+    const encode = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
+    const claims = { sub: s.user.id, role: 'admin', typ: 'access', iss: 'easypass', exp: Math.floor(Date.now() / 1000) + 600 }
+    await expectRefused(`${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims)}.`)
+    const r = await api('/users', { token: `${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims)}.` })
+    expect(r.status).toBe(401)
+  })
+
+  test('a token signed with another secret or issuer is refused', async () => {
+    const s = await register('forged')
+    const principal = { id: s.user.id, role: 'admin' as const, email: s.email }
+    await expectRefused(await tokenSigner({ JWT_SECRET: randomBytes(48).toString('base64url'), JWT_ISSUER: 'easypass' }).signAccess(principal))
+    await expectRefused(await tokenSigner({ ...authConfig(), JWT_ISSUER: 'someone-else' }).signAccess(principal))
+  })
+})
+
+describe('admin: users and roles', () => {
+  test('customers get 403 and guests 401 on every admin route', async () => {
+    const s = await register('nosy')
+    for (const [path, opts] of [
+      ['/users', {}],
+      [`/users/${s.user.id}`, { method: 'PATCH', body: { role: 'admin' } }],
+    ] as const) {
+      const asCustomer = await api(path, { ...opts, token: s.token })
+      expect(asCustomer.status).toBe(403)
+      expect(errorCode(asCustomer)).toBe('FORBIDDEN')
+      const asGuest = await api(path, opts)
+      expect(asGuest.status).toBe(401)
+      expect(errorCode(asGuest)).toBe('UNAUTHENTICATED')
+    }
+    expect((await api('/auth/me', { token: s.token })).body.role).toBe('customer')
+  })
+
+  test('admins list users with paging, email search and role filter', async () => {
+    const { token } = await adminSession()
+    const tag = `list${randomBytes(3).toString('hex')}`
+    const made = [await register(tag), await register(tag), await register(tag)]
+    const page1 = await api(`/users?q=${tag}&limit=2&page=1`, { token })
+    expect(page1.status).toBe(200)
+    expect(page1.body).toMatchObject({ total: 3, page: 1, limit: 2 })
+    expect(page1.body.items).toHaveLength(2)
+    page1.body.items.forEach(expectUserShape)
+    const page2 = await api(`/users?q=${tag.toUpperCase()}&limit=2&page=2`, { token })
+    expect(page2.body.items).toHaveLength(1)
+    const listed = [...page1.body.items, ...page2.body.items].map((u: { id: string }) => u.id).sort()
+    expect(listed).toEqual(made.map((m) => m.user.id).sort())
+
+    const admins = await api('/users?role=admin&limit=100', { token })
+    expect(admins.status).toBe(200)
+    expect(admins.body.items.every((u: { role: string }) => u.role === 'admin')).toBe(true)
+    expect(admins.body.items.map((u: { email: string }) => u.email)).toContain(system().admin.email.toLowerCase())
+    // Search text is matched literally, never as a pattern.
+    expect((await api(`/users?q=${encodeURIComponent('.*')}`, { token })).body.total).toBe(0)
+
+    for (const bad of ['limit=101', 'limit=0', 'page=0', 'role=root', 'page=abc']) {
+      const r = await api(`/users?${bad}`, { token })
+      expect(r.status).toBe(400)
+      expect(errorCode(r)).toBe('VALIDATION')
+    }
+  })
+
+  test('a promotion shows in the token after the next refresh, a demotion too', async () => {
+    const { token } = await adminSession()
+    const s = await register('promoted')
+    const promoted = await api(`/users/${s.user.id}`, { method: 'PATCH', token, body: { role: 'admin' } })
+    expect(promoted.status).toBe(200)
+    expect(promoted.body).toEqual({ ...s.user, role: 'admin' })
+    // The old access token still says customer: roles live in signed tokens.
+    expect((await api('/users', { token: s.token })).status).toBe(403)
+    const refreshed = await api('/auth/refresh', { body: { refreshToken: s.refreshToken } })
+    expect(refreshed.status).toBe(200)
+    expect(refreshed.body.user.role).toBe('admin')
+    expect(decodeJwtPayload(refreshed.body.accessToken).role).toBe('admin')
+    expect((await api('/users', { token: refreshed.body.accessToken })).status).toBe(200)
+
+    const demoted = await api(`/users/${s.user.id}`, { method: 'PATCH', token, body: { role: 'customer' } })
+    expect(demoted.status).toBe(200)
+    expect(demoted.body.role).toBe('customer')
+    const again = await api('/auth/refresh', { body: { refreshToken: refreshed.body.refreshToken } })
+    expect(decodeJwtPayload(again.body.accessToken).role).toBe('customer')
+    expect((await api('/users', { token: again.body.accessToken })).status).toBe(403)
+  })
+
+  test('role changes: unknown id 404, malformed id or role 400', async () => {
+    const { token } = await adminSession()
+    const unknown = await api('/users/665f1c2b9d3e4a0012345678', { method: 'PATCH', token, body: { role: 'admin' } })
+    expect(unknown.status).toBe(404)
+    expect(errorCode(unknown)).toBe('NOT_FOUND')
+    const s = await register('badrole')
+    for (const [path, body] of [
+      ['/users/not-an-id', { role: 'admin' }],
+      [`/users/${s.user.id}`, { role: 'superuser' }],
+      [`/users/${s.user.id}`, {}],
+      [`/users/${s.user.id}`, { role: 'service' }],
+    ] as const) {
+      const r = await api(path, { method: 'PATCH', token, body })
+      expect(r.status).toBe(400)
+      expect(errorCode(r)).toBe('VALIDATION')
+    }
+    expect((await api('/auth/me', { token: s.token })).body.role).toBe('customer')
+  })
+
+  test('the last admin cannot be demoted', async () => {
+    const session = await adminSession()
+    const { token } = session
+    // Leave the configured admin alone in charge for a moment (other admins of this run come back after).
+    const others = (await api('/users?role=admin&limit=100', { token })).body.items.filter((u: { id: string }) => u.id !== session.user.id)
+    try {
+      for (const u of others) expect((await api(`/users/${u.id}`, { method: 'PATCH', token, body: { role: 'customer' } })).status).toBe(200)
+      const self = await api(`/users/${session.user.id}`, { method: 'PATCH', token, body: { role: 'customer' } })
+      expect(self.status).toBe(409)
+      expect(errorCode(self)).toBe('CONFLICT')
+      expect((await api('/auth/me', { token })).body.role).toBe('admin')
+    } finally {
+      for (const u of others) await api(`/users/${u.id}`, { method: 'PATCH', token, body: { role: 'admin' } })
+    }
+    // With a second admin the first may step down, and the second can bring them back.
+    const deputy = await register('deputy')
+    expect((await api(`/users/${deputy.user.id}`, { method: 'PATCH', token, body: { role: 'admin' } })).status).toBe(200)
+    const deputyToken = (await api('/auth/refresh', { body: { refreshToken: deputy.refreshToken } })).body.accessToken
+    expect((await api(`/users/${session.user.id}`, { method: 'PATCH', token, body: { role: 'customer' } })).status).toBe(200)
+    expect((await api(`/users/${session.user.id}`, { method: 'PATCH', token: deputyToken, body: { role: 'admin' } })).status).toBe(200)
+    expect((await api(`/users/${deputy.user.id}`, { method: 'PATCH', token, body: { role: 'customer' } })).status).toBe(200)
+  })
+})
+
+describe('login limits', () => {
+  test('too many failures for one account → 429 with Retry-After, even with the right password', async () => {
+    const { email } = await register('brute')
+    for (let i = 0; i < 10; i++) expect((await api('/auth/login', { body: { email, password: `guess-${i}-xx` } })).status).toBe(401)
+    const limited = await api('/auth/login', { body: { email, password: PASSWORD } })
+    expect(limited.status).toBe(429)
+    expect(errorCode(limited)).toBe('RATE_LIMITED')
+    const retryAfter = Number(limited.headers.get('retry-after'))
+    expect(retryAfter).toBeGreaterThan(0)
+    expect(retryAfter).toBeLessThanOrEqual(900)
+    expect(limited.body.error.details.retryAfterSeconds).toBe(retryAfter)
+    // Other accounts are not affected.
+    const bystander = await register('bystander')
+    expect((await api('/auth/login', { body: { email: bystander.email, password: PASSWORD } })).status).toBe(200)
+  })
+
+  test('a successful login clears the account count', async () => {
+    const { email } = await register('forgetful')
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 8; i++) expect((await api('/auth/login', { body: { email, password: 'wrong password' } })).status).toBe(401)
+      expect((await api('/auth/login', { body: { email, password: PASSWORD } })).status).toBe(200)
+    }
+  })
+
+  test('too many failures from one address → 429 for every account from it (address from x-real-ip)', async () => {
+    // Straight to the service: x-real-ip is what the gateway sets for it, and a client cannot set it there.
+    const address = `198.51.100.${1 + Math.floor(Math.random() * 250)}`
+    const headers = { 'x-real-ip': address }
+    const { email } = await register('from-address')
+    const attempts = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => toAuth('/auth/login', { headers, body: { email: uniqueEmail(`spray${i}`), password: 'guess guess' } })),
+    )
+    expect(attempts.every((a) => a.status === 401)).toBe(true)
+    const limited = await toAuth('/auth/login', { headers, body: { email, password: PASSWORD } })
+    expect(limited.status).toBe(429)
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
+    // The same account from another address is fine.
+    expect((await toAuth('/auth/login', { headers: { 'x-real-ip': '192.0.2.7' }, body: { email, password: PASSWORD } })).status).toBe(200)
+  })
+})
+
+describe('service', () => {
+  test('health checks mongo and redis', async () => {
+    const r = await fetch(`${system().urls.auth}/health`)
+    expect(r.status).toBe(200)
+    expect(await r.json()).toMatchObject({ status: 'ok', service: 'auth', checks: { mongo: 'ok', redis: 'ok' } })
+  })
+
+  test('the OpenAPI document lists every identity route', async () => {
+    const doc = (await (await fetch(`${system().urls.auth}/openapi/json`)).json()) as { paths: Record<string, unknown> }
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/refresh', '/api/auth/register', '/api/users', '/api/users/{id}'])
+  })
+
+  async function startInProduction(env: Record<string, string>) {
+    const port = await freePort()
+    const child = Bun.spawn([process.execPath, join(ROOT, 'services/auth/src/index.ts')], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'error',
+        PORT: String(port),
+        JWT_SECRET: randomBytes(48).toString('base64url'),
+        MONGO_URL: system().infra.mongoUrl,
+        REDIS_URL: system().infra.redisUrl,
+        MONGO_DB_PREFIX: `${system().namespace}prod`,
+        REDIS_PREFIX: `${system().namespace}prod`,
+        ...env,
+      },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    })
+    // A service that failed to stop would listen forever: it is killed after a generous wait.
+    const code = await Promise.race([child.exited, Bun.sleep(30_000).then(() => 'still running' as const)])
+    if (code === 'still running') child.kill('SIGKILL')
+    return { code, output: (await new Response(child.stdout).text()) + (await new Response(child.stderr).text()) }
+  }
+
+  test('in production, a missing ADMIN_PASSWORD stops the service at start', async () => {
+    const { code, output } = await startInProduction({ ADMIN_EMAIL: 'boss@example.test' })
+    expect(code).not.toBe('still running')
+    expect(code).not.toBe(0)
+    expect(output).toContain('ADMIN_PASSWORD')
+  })
+
+  test('in production, a missing ADMIN_EMAIL or a short ADMIN_PASSWORD stops the service too', async () => {
+    const noEmail = await startInProduction({ ADMIN_PASSWORD: 'a long enough password' })
+    expect(noEmail.code).not.toBe('still running')
+    expect(noEmail.code).not.toBe(0)
+    expect(noEmail.output).toContain('ADMIN_EMAIL')
+    const short = await startInProduction({ ADMIN_EMAIL: 'boss@example.test', ADMIN_PASSWORD: 'short' })
+    expect(short.code).not.toBe('still running')
+    expect(short.code).not.toBe(0)
+    expect(short.output).toContain('ADMIN_PASSWORD')
+  })
+})
+
+// Declared last so that it runs after every other test of this file and sees all their answers.
+test('no answer ever carried a password hash, a token hash or a database id field', () => {
+  const all = seenBodies.join('\n')
+  expect(seenBodies.length).toBeGreaterThan(100)
+  expect(all).not.toContain('$argon2')
+  expect(all).not.toContain('passwordHash')
+  expect(all).not.toContain('"_id"')
+  for (const token of seenRefreshTokens) expect(all).not.toContain(createHash('sha256').update(token).digest('hex'))
+})
