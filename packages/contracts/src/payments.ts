@@ -63,7 +63,7 @@ export function cardProblem(card: Card, now = new Date()): { path: string; messa
 
 export const DECLINE_CODES = ['card_declined', 'insufficient_funds', 'expired_card', 'processing_error'] as const
 export type DeclineCode = (typeof DECLINE_CODES)[number]
-export const DeclineCodeSchema = t.Union(DECLINE_CODES.map((c) => t.Literal(c)))
+export const DeclineCodeSchema = t.Union([t.Literal('card_declined'), t.Literal('insufficient_funds'), t.Literal('expired_card'), t.Literal('processing_error')])
 
 /** What a buyer is told about a decline (orders puts it in the 402 message). */
 export const DECLINE_MESSAGES: Record<DeclineCode, string> = {
@@ -160,7 +160,7 @@ export const Payment = t.Object(
     orderId: Id,
     amountCents: t.Integer({ examples: [4500] }),
     currency: t.String({ examples: ['EUR'] }),
-    status: t.Union(PAYMENT_STATUSES.map((s) => t.Literal(s)), { examples: ['succeeded'] }),
+    status: t.Union([t.Literal('pending'), t.Literal('succeeded'), t.Literal('declined'), t.Literal('refunded')], { examples: ['succeeded'] }),
     declineCode: t.Optional(DeclineCodeSchema),
     cardLast4: t.String({ examples: ['4242'] }),
     brand: t.String({ examples: ['visa'] }),
