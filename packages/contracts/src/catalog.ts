@@ -1,0 +1,195 @@
+// Catalog: the public shapes of events (catalog service, gateway, web app, orders).
+import { t, type Static } from 'elysia'
+import { Id, IsoDate, ListOf, PageQuery } from './common'
+import { AvailabilityTicketType, type EventInventorySummary } from './inventory'
+
+export const EVENT_STATUSES = ['draft', 'published', 'cancelled'] as const
+export type EventStatus = (typeof EVENT_STATUSES)[number]
+
+export const EventStatusSchema = t.Union([t.Literal('draft'), t.Literal('published'), t.Literal('cancelled')], { examples: ['published'] })
+/** What an admin may set directly; `cancelled` is reached only through the cancel endpoint. */
+export const WritableEventStatus = t.Union([t.Literal('draft'), t.Literal('published')], {
+  description: '`draft` (only admins see it) or `published`; cancel with POST /api/events/{id}/cancel',
+})
+
+export const EVENT_LIMITS = {
+  title: 200,
+  description: 5000,
+  category: 50,
+  venueName: 200,
+  address: 200,
+  city: 100,
+  organizer: 200,
+  imageUrl: 2000,
+  query: 200,
+} as const
+
+/** Non-empty with at least one visible character; surrounding spaces are trimmed when stored. */
+const Text = (max: number, example: string, what: string) =>
+  t.String({ minLength: 1, maxLength: max, pattern: '\\S', examples: [example], error: `${what} must be 1 to ${max} characters` })
+
+/**
+ * An ISO-8601 date-time with a time zone (`Z` or `±hh:mm`), e.g. `2027-06-01T18:00:00Z`. Stricter than
+ * Elysia's own `date-time` format, which also takes things like `Tue Jun 01 2027 ...`.
+ */
+export const isoDateInput = (description?: string) =>
+  t.String({
+    format: 'date-time',
+    pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
+    examples: ['2027-06-01T18:00:00.000Z'],
+    error: 'must be an ISO-8601 date-time with a time zone, e.g. 2027-06-01T18:00:00Z',
+    ...(description ? { description } : {}),
+  })
+export const IsoDateInput = isoDateInput()
+
+/** A lowercase slug: `music`, `stand-up`, `family-2027`. */
+export const CategorySlug = t.String({
+  minLength: 1,
+  maxLength: EVENT_LIMITS.category,
+  pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$',
+  examples: ['music'],
+  error: `category must be a lowercase slug like "music" or "stand-up" (at most ${EVENT_LIMITS.category} characters)`,
+})
+
+export const ImageUrl = t.String({
+  maxLength: EVENT_LIMITS.imageUrl,
+  pattern: '^https?://[^\\s/?#]+[^\\s]*$',
+  examples: ['https://images.example.com/events/jazz-night.jpg'],
+  error: `imageUrl must be an http(s) URL of at most ${EVENT_LIMITS.imageUrl} characters`,
+})
+
+export const Venue = t.Object(
+  {
+    name: Text(EVENT_LIMITS.venueName, 'Kulttuuritalo', 'venue.name'),
+    address: Text(EVENT_LIMITS.address, 'Sturenkatu 4', 'venue.address'),
+    city: Text(EVENT_LIMITS.city, 'Helsinki', 'venue.city'),
+  },
+  { title: 'Venue', additionalProperties: false },
+)
+export type Venue = Static<typeof Venue>
+
+/** A venue in a partial update: any subset of its fields, merged with the stored one. */
+export const VenuePatch = t.Partial(Venue, { minProperties: 1, additionalProperties: false })
+
+const eventFields = {
+  title: Text(EVENT_LIMITS.title, 'Jazz night', 'title'),
+  description: Text(EVENT_LIMITS.description, 'An evening of modern jazz with three bands.', 'description'),
+  category: CategorySlug,
+  venue: Venue,
+  startsAt: IsoDateInput,
+  endsAt: IsoDateInput,
+  organizer: Text(EVENT_LIMITS.organizer, 'Helsinki Jazz Society', 'organizer'),
+  imageUrl: t.Optional(ImageUrl),
+}
+
+export const Event = t.Object(
+  {
+    id: Id,
+    title: t.String({ examples: ['Jazz night'] }),
+    description: t.String(),
+    category: t.String({ examples: ['music'] }),
+    venue: t.Object({ name: t.String(), address: t.String(), city: t.String() }),
+    startsAt: IsoDate,
+    endsAt: IsoDate,
+    organizer: t.String(),
+    imageUrl: t.Optional(t.String()),
+    status: EventStatusSchema,
+    cancelledAt: t.Optional(IsoDate),
+    createdAt: IsoDate,
+    updatedAt: IsoDate,
+  },
+  { title: 'Event' },
+)
+export type Event = Static<typeof Event>
+
+const exampleEvent = {
+  title: 'Jazz night',
+  description: 'An evening of modern jazz with three bands.',
+  category: 'music',
+  venue: { name: 'Kulttuuritalo', address: 'Sturenkatu 4', city: 'Helsinki' },
+  startsAt: '2027-06-01T18:00:00.000Z',
+  endsAt: '2027-06-01T22:00:00.000Z',
+  organizer: 'Helsinki Jazz Society',
+  imageUrl: 'https://images.example.com/events/jazz-night.jpg',
+  status: 'published',
+}
+
+export const CreateEventBody = t.Object(
+  { ...eventFields, status: t.Optional(WritableEventStatus) },
+  { description: '`endsAt` must be after `startsAt`. `status` defaults to `draft`.', examples: [exampleEvent], additionalProperties: false },
+)
+export type CreateEventBody = Static<typeof CreateEventBody>
+
+export const UpdateEventBody = t.Object(
+  {
+    title: t.Optional(eventFields.title),
+    description: t.Optional(eventFields.description),
+    category: t.Optional(CategorySlug),
+    venue: t.Optional(VenuePatch),
+    startsAt: t.Optional(IsoDateInput),
+    endsAt: t.Optional(IsoDateInput),
+    organizer: t.Optional(eventFields.organizer),
+    imageUrl: t.Optional(t.Union([ImageUrl, t.Null()], { description: 'null removes the image' })),
+    status: t.Optional(WritableEventStatus),
+  },
+  {
+    minProperties: 1,
+    additionalProperties: false,
+    description: 'Any subset of the fields; `endsAt` must stay after `startsAt` once merged with the stored event. A cancelled event cannot change status.',
+    examples: [{ title: 'Jazz night (extra show)', endsAt: '2027-06-01T23:00:00.000Z' }],
+  },
+)
+export type UpdateEventBody = Static<typeof UpdateEventBody>
+
+/** One ticket type with its live numbers, exactly as ticketing reports them. */
+export const EventTicketType = AvailabilityTicketType
+export type EventTicketType = Static<typeof EventTicketType>
+
+export const EventDetail = t.Composite(
+  [
+    Event,
+    t.Object({
+      ticketTypes: t.Array(EventTicketType),
+      availabilityUnavailable: t.Optional(
+        t.Boolean({ description: 'true when ticketing did not answer: `ticketTypes` is then empty, not necessarily sold out' }),
+      ),
+    }),
+  ],
+  { title: 'EventDetail' },
+)
+export type EventDetail = Static<typeof EventDetail>
+
+/** A list item: the event plus, when ticketing answered in time, its lowest price and remaining tickets. */
+export const EventListItem = t.Composite(
+  [
+    Event,
+    t.Object({
+      fromPriceCents: t.Optional(t.Union([t.Integer({ minimum: 0 }), t.Null()], { description: 'lowest ticket price; null when it has no ticket types' })),
+      currency: t.Optional(t.Union([t.String(), t.Null()])),
+      available: t.Optional(t.Integer({ minimum: 0, description: 'tickets still available over all ticket types' })),
+    }),
+  ],
+  { title: 'EventListItem' },
+)
+export type EventListItem = Static<typeof EventListItem>
+
+export const EventList = ListOf(EventListItem)
+export type EventList = Static<typeof EventList>
+
+export const EventListStatus = t.Union([t.Literal('draft'), t.Literal('published'), t.Literal('cancelled'), t.Literal('all')], {
+  description: 'admins only (others: 401/403 unless `published`); default `published`',
+})
+
+export const EventsQuery = t.Object({
+  ...PageQuery,
+  q: t.Optional(t.String({ maxLength: EVENT_LIMITS.query, description: 'words searched in title, description and city (case-insensitive)' })),
+  category: t.Optional(t.String({ maxLength: EVENT_LIMITS.category, description: 'category slug, e.g. `music`' })),
+  city: t.Optional(t.String({ maxLength: EVENT_LIMITS.city, description: 'venue city, case-insensitive exact match' })),
+  from: t.Optional(isoDateInput('events not ended before this time (default: now)')),
+  to: t.Optional(isoDateInput('events starting at or before this time')),
+  status: t.Optional(EventListStatus),
+})
+export type EventsQuery = Static<typeof EventsQuery>
+
+/** What ticketing's internal summary says about one event (list prices and the delete check). */
+export type TicketingEventSummary = EventInventorySummary

@@ -1,0 +1,86 @@
+import { Elysia } from 'elysia'
+import { authPlugin, type AuthConfig } from '@easypass/kit'
+import type { EventsService } from './service'
+import { ADMIN, CreateEventBody, errors, Event, EventDetail, EventList, EventsQuery, IdParams, NoContent, OPTIONAL_AUTH, TAGS, UpdateEventBody } from './model'
+
+/** The request id the service defaults put on every response, passed on to ticketing. */
+const requestIdOf = (set: { headers: Record<string, unknown> }) => String(set.headers['x-request-id'] ?? '') || undefined
+
+export function eventsModule(config: AuthConfig, service: EventsService) {
+  return new Elysia({ name: 'catalog.events', prefix: '/api/events' })
+    .use(authPlugin(config))
+    .get('', ({ query, principal, set }) => service.list(query, principal, requestIdOf(set)), {
+      auth: 'optional',
+      query: EventsQuery,
+      response: { 200: EventList, 400: errors[400], 401: errors[401], 403: errors[403] },
+      detail: {
+        tags: TAGS,
+        summary: 'List events',
+        description:
+          'Published events, soonest first (`startsAt` ascending). Without `from`, only events that have not ended yet. ' +
+          '`q` matches every word in the title, description or city, case-insensitively. When ticketing answers quickly, ' +
+          'each item carries `fromPriceCents`, `currency` and `available`. Admins may pass `status` to see drafts and cancelled events.',
+        security: OPTIONAL_AUTH,
+      },
+    })
+    .get('/:id', ({ params, principal, set }) => service.get(params.id, principal, requestIdOf(set)), {
+      auth: 'optional',
+      params: IdParams,
+      response: { 200: EventDetail, 400: errors[400], 404: errors[404] },
+      detail: {
+        tags: TAGS,
+        summary: 'Get an event with its ticket types and live availability',
+        description:
+          'Drafts are visible to admins only (404 for anyone else). When ticketing does not answer, the event is still returned, ' +
+          'with `ticketTypes: []` and `availabilityUnavailable: true`.',
+        security: OPTIONAL_AUTH,
+      },
+    })
+    .post('', ({ body, principal, status }) => service.create(body, principal!.id).then((event) => status(201, event)), {
+      auth: 'admin',
+      body: CreateEventBody,
+      response: { 201: Event, 400: errors[400], 401: errors[401], 403: errors[403] },
+      detail: { tags: TAGS, summary: 'Create an event', description: 'Admins only. `status` defaults to `draft`.', security: ADMIN },
+    })
+    .patch('/:id', ({ params, body, principal }) => service.update(params.id, body, principal!.id), {
+      auth: 'admin',
+      params: IdParams,
+      body: UpdateEventBody,
+      response: { 200: Event, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+      detail: {
+        tags: TAGS,
+        summary: 'Change an event',
+        description: 'Admins only. Any subset of the fields; `endsAt` must stay after `startsAt`. A cancelled event cannot be published again (409).',
+        security: ADMIN,
+      },
+    })
+    .delete('/:id', async ({ params, principal, set, status }) => {
+      await service.remove(params.id, principal!.id, requestIdOf(set))
+      return status(204, undefined)
+    }, {
+      auth: 'admin',
+      params: IdParams,
+      response: { 204: NoContent, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 503: errors[503] },
+      detail: {
+        tags: TAGS,
+        summary: 'Delete an event nobody has tickets for',
+        description:
+          'Admins only. 409 when any ticket was sold or is held (cancel the event instead); 503 when ticketing cannot confirm that. ' +
+          'Publishes `catalog.event-deleted`.',
+        security: ADMIN,
+      },
+    })
+    .post('/:id/cancel', ({ params, principal, status }) => service.cancel(params.id, principal!.id).then((event) => status(202, event)), {
+      auth: 'admin',
+      params: IdParams,
+      response: { 202: Event, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+      detail: {
+        tags: TAGS,
+        summary: 'Cancel an event',
+        description:
+          'Admins only. The event becomes `cancelled` for good and every paid order of it is refunded (the orders service reacts ' +
+          'to the `catalog.event-cancelled` fact). Cancelling again answers 202 with the same cancelled event.',
+        security: ADMIN,
+      },
+    })
+}

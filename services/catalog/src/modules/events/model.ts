@@ -1,0 +1,24 @@
+// The HTTP models of the events routes. The shared shapes live in `@easypass/contracts/catalog`
+// (the gateway, web app and orders read them too); this file adds the per-route response maps.
+import { t } from 'elysia'
+import { ErrorResponse, IdParams } from '@easypass/contracts'
+import { CreateEventBody, Event, EventDetail, EventList, EventsQuery, UpdateEventBody } from '@easypass/contracts/catalog'
+
+export { CreateEventBody, Event, EventDetail, EventList, EventsQuery, IdParams, UpdateEventBody }
+
+export const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+  503: ErrorResponse,
+}
+
+export const NoContent = t.Void({ description: 'deleted' })
+
+/** Every route of this module: in the public API, documented under one tag. */
+export const TAGS = ['Catalog']
+export const ADMIN: Array<Record<string, string[]>> = [{ bearer: [] }]
+/** Guests welcome; a token only unlocks more (drafts for admins). */
+export const OPTIONAL_AUTH: Array<Record<string, string[]>> = [{}, { bearer: [] }]
