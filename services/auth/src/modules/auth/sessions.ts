@@ -35,8 +35,9 @@ export function sessionStore(models: SessionModels, log: Logger) {
   async function revokeFamily(familyId: string, userId: string, reason: 'logout' | 'reuse') {
     const revokedAt = new Date()
     try {
-      // Kept as long as any token of the family could still be unexpired.
-      await RevokedFamily.create({ _id: familyId, userId, reason, revokedAt, expiresAt: new Date(revokedAt.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000) })
+      // Kept (with a day to spare) for as long as any token issued to the family could still be unexpired.
+      const expiresAt = new Date(revokedAt.getTime() + (REFRESH_TOKEN_TTL_SECONDS + 86_400) * 1000)
+      await RevokedFamily.create({ _id: familyId, userId, reason, revokedAt, expiresAt })
     } catch (error) {
       if (!isDuplicateKey(error)) throw error // already revoked: nothing more to do
     }
