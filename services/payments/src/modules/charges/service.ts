@@ -1,0 +1,194 @@
+import { Types } from 'mongoose'
+import { cardDigits, cardProblem, DECLINE_MESSAGES, type ChargeRequest, type ChargeResponse, type DeclineCode } from '@easypass/contracts/payments'
+import { counter, fact, fail, type Logger, type Outbox } from '@easypass/kit'
+import { isDuplicateKey, type Models, type PaymentDoc, type PaymentResultDoc } from '../../db'
+import { cardBrand } from '../../provider/cards'
+import { ProviderError, type PaymentProvider, type ProviderCharge } from '../../provider/types'
+import type { RefundsService } from '../refunds/service'
+
+const chargesTotal = counter('payments_charges_total', 'Charge results recorded, by status', ['status'])
+
+export interface ChargesDeps {
+  models: Models
+  provider: PaymentProvider
+  outbox: Outbox
+  refunds: RefundsService
+  log: Logger
+  /** A payment the provider never saw is given up (declined, `processing_error`) after this long. */
+  giveUpSeconds: number
+}
+
+/** The payment and result that stand for the order after a charge (the first approved one wins). */
+export interface ChargeOutcome {
+  payment: PaymentDoc
+  result: PaymentResultDoc
+}
+
+export const providerKey = (paymentId: string) => `pay_${paymentId}`
+export const markerId = (orderId: string) => `${orderId}:succeeded`
+
+/**
+ * Charges, insert-only: the payment is recorded BEFORE the provider is called (so a crash in between
+ * leaves a trace the reconciler settles from the provider's own record), the result after it (unique
+ * `_id` → one result), then a succeeded charge claims the order (`<orderId>:succeeded`); a second
+ * approved charge for the same order loses that race and is refunded at once.
+ */
+export function chargesService({ models, provider, outbox, refunds, log, giveUpSeconds }: ChargesDeps) {
+  const { Payment, PaymentResult, ChargeMarker } = models
+
+  async function recordResult(paymentId: string, answer: ProviderCharge | { status: 'declined'; declineCode: DeclineCode; ref?: undefined }) {
+    const doc: PaymentResultDoc = {
+      _id: paymentId,
+      status: answer.status,
+      ...(answer.ref ? { providerRef: answer.ref } : {}),
+      ...(answer.declineCode ? { declineCode: answer.declineCode } : {}),
+      at: new Date(),
+    }
+    try {
+      await PaymentResult.create(doc)
+      chargesTotal.inc({ status: doc.status })
+      return doc
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+      return (await PaymentResult.findById(paymentId).lean())!
+    }
+  }
+
+  async function outcomeOf(paymentId: string): Promise<ChargeOutcome> {
+    const [payment, result] = await Promise.all([Payment.findById(paymentId).lean(), PaymentResult.findById(paymentId).lean()])
+    if (!payment || !result) throw new Error(`payment ${paymentId} claims an order but has no record or result`)
+    return { payment, result }
+  }
+
+  async function finalize(payment: PaymentDoc, result: PaymentResultDoc): Promise<ChargeOutcome> {
+    if (result.status !== 'succeeded') return { payment, result }
+    const id = markerId(payment.orderId)
+    let winner = payment._id
+    try {
+      await ChargeMarker.create({ _id: id, paymentId: payment._id, at: new Date() })
+      await outbox.record([
+        fact(
+          'payments.payment-succeeded',
+          { paymentId: payment._id, orderId: payment.orderId, amountCents: payment.amountCents, currency: payment.currency },
+          `payment-succeeded:${payment._id}`,
+        ),
+      ])
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+      winner = (await ChargeMarker.findById(id).lean())!.paymentId
+    }
+    if (winner === payment._id) return { payment, result }
+    log.warn({ orderId: payment.orderId, paymentId: payment._id, winner }, 'second approved charge for a paid order: refunding it')
+    await refunds.refundPayment(payment, 'duplicate_charge')
+    return outcomeOf(winner)
+  }
+
+  /** Settles a payment from the provider's record; null while the provider has none and it is too early to give up. */
+  async function settle(payment: PaymentDoc): Promise<ChargeOutcome | null> {
+    const known = await PaymentResult.findById(payment._id).lean()
+    if (known) return finalize(payment, known)
+    const found = await provider.lookup(providerKey(payment._id))
+    if (!found) {
+      if (Date.now() - new Date(payment.createdAt).getTime() < giveUpSeconds * 1000) return null
+      log.warn({ paymentId: payment._id }, 'the provider never saw this charge: recording it as failed')
+      return finalize(payment, await recordResult(payment._id, { status: 'declined', declineCode: 'processing_error' }))
+    }
+    log.info({ paymentId: payment._id, status: found.status }, 'payment settled from the provider record')
+    return finalize(payment, await recordResult(payment._id, found))
+  }
+
+  function answer({ payment, result }: ChargeOutcome): ChargeResponse {
+    const base = { paymentId: payment._id, amountCents: payment.amountCents, currency: payment.currency }
+    if (result.status === 'succeeded') return { ...base, status: 'succeeded' }
+    const declineCode = (result.declineCode ?? 'card_declined') as DeclineCode
+    return { ...base, status: 'declined', declineCode, message: DECLINE_MESSAGES[declineCode] }
+  }
+
+  async function charge(req: ChargeRequest): Promise<ChargeResponse> {
+    const problem = cardProblem(req.card)
+    if (problem) throw fail('VALIDATION', problem.message, { fields: [problem] })
+    const digits = cardDigits(req.card.number)
+    const last4 = digits.slice(-4)
+
+    let payment: PaymentDoc | null = await Payment.findOne({ idempotencyKey: req.idempotencyKey }).lean()
+    if (!payment) {
+      const marker = await ChargeMarker.findById(markerId(req.orderId)).lean()
+      if (marker) return answer(await outcomeOf(marker.paymentId))
+      const doc: PaymentDoc = {
+        _id: new Types.ObjectId().toHexString(),
+        orderId: req.orderId,
+        userId: req.userId,
+        amountCents: req.amountCents,
+        currency: req.currency,
+        idempotencyKey: req.idempotencyKey,
+        cardLast4: last4,
+        brand: cardBrand(digits),
+        createdAt: new Date(),
+      }
+      try {
+        await Payment.create(doc)
+        payment = doc
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error
+        payment = await Payment.findOne({ idempotencyKey: req.idempotencyKey }).lean()
+        if (!payment) throw error
+      }
+    }
+    if (payment.orderId !== req.orderId || payment.userId !== req.userId || payment.amountCents !== req.amountCents || payment.currency !== req.currency || payment.cardLast4 !== last4)
+      throw fail('CONFLICT', 'this idempotency key was already used for a different charge')
+
+    let result: PaymentResultDoc | null = await PaymentResult.findById(payment._id).lean()
+    if (!result) {
+      let answered: ProviderCharge
+      try {
+        answered = await provider.charge(providerKey(payment._id), {
+          amountCents: payment.amountCents,
+          currency: payment.currency,
+          card: { digits, expMonth: req.card.expMonth, expYear: req.card.expYear, cvc: req.card.cvc },
+          reference: payment.orderId,
+        })
+      } catch (error) {
+        if (error instanceof ProviderError && error.kind === 'idempotency_mismatch') throw fail('CONFLICT', 'this idempotency key was already used for a different charge')
+        if (error instanceof ProviderError && error.kind === 'invalid_request') {
+          await recordResult(payment._id, { status: 'declined', declineCode: 'processing_error' })
+          throw fail('VALIDATION', error.message)
+        }
+        log.warn({ paymentId: payment._id, orderId: payment.orderId, err: String(error) }, 'charge: no answer from the provider; the payment stays pending')
+        throw fail('UNAVAILABLE', 'the payment provider did not answer; the payment is pending and will be settled', { paymentId: payment._id })
+      }
+      result = await recordResult(payment._id, answered)
+    }
+    return answer(await finalize(payment, result))
+  }
+
+  /**
+   * The payment that pays the order (possibly refunded since). Undecided payments of the order are
+   * settled first; one the provider still cannot decide → 503, none → 404.
+   */
+  async function paidPayment(orderId: string): Promise<PaymentDoc> {
+    let marker = await ChargeMarker.findById(markerId(orderId)).lean()
+    if (!marker) {
+      const payments = await Payment.find({ orderId }).lean()
+      let undecided = false
+      for (const p of payments) {
+        try {
+          if (!(await settle(p))) undecided = true
+        } catch (error) {
+          log.warn({ paymentId: p._id, err: String(error) }, 'could not settle a payment')
+          undecided = true
+        }
+      }
+      marker = await ChargeMarker.findById(markerId(orderId)).lean()
+      if (!marker) {
+        if (undecided) throw fail('UNAVAILABLE', 'a payment of this order is not decided yet; ask again')
+        throw fail('NOT_FOUND', 'the order has no succeeded payment')
+      }
+    }
+    const payment = await Payment.findById(marker.paymentId).lean()
+    if (!payment) throw new Error(`marker of order ${orderId} names a missing payment`)
+    return payment
+  }
+
+  return { charge, settle, finalize, paidPayment }
+}
+export type ChargesService = ReturnType<typeof chargesService>

@@ -1,0 +1,55 @@
+import type { OrderPaymentResponse, Payment, PaymentStatus } from '@easypass/contracts/payments'
+import type { Principal } from '@easypass/contracts'
+import { fail } from '@easypass/kit'
+import type { Models, PaymentDoc } from '../../db'
+import type { ChargesService } from '../charges/service'
+import { refundId } from '../refunds/service'
+
+const iso = (d: Date | string) => new Date(d).toISOString()
+
+/** Read side: a payment as its owner sees it, and an order's payment as orders' reconciler needs it. */
+export function paymentsService(models: Models, charges: ChargesService) {
+  const { Payment, PaymentResult, Refund } = models
+
+  async function view(payment: PaymentDoc): Promise<Payment> {
+    const [result, refund] = await Promise.all([PaymentResult.findById(payment._id).lean(), Refund.findById(refundId(payment._id)).lean()])
+    const status: PaymentStatus = refund ? 'refunded' : (result?.status ?? 'pending')
+    return {
+      id: payment._id,
+      orderId: payment.orderId,
+      amountCents: payment.amountCents,
+      currency: payment.currency,
+      status,
+      ...(result?.declineCode ? { declineCode: result.declineCode as Payment['declineCode'] } : {}),
+      cardLast4: payment.cardLast4,
+      brand: payment.brand,
+      refunds: refund ? [{ id: refund._id, amountCents: refund.amountCents, ...(refund.reason ? { reason: refund.reason } : {}), createdAt: iso(refund.at) }] : [],
+      createdAt: iso(payment.createdAt),
+    }
+  }
+
+  /** Someone else's payment is "not found": its existence is not the caller's business. */
+  async function get(id: string, principal: Principal): Promise<Payment> {
+    const payment = await Payment.findById(id).lean()
+    if (!payment || (principal.role === 'customer' && payment.userId !== principal.id)) throw fail('NOT_FOUND', 'payment not found')
+    return view(payment)
+  }
+
+  async function ofOrder(orderId: string): Promise<OrderPaymentResponse> {
+    const payment = await charges.paidPayment(orderId)
+    const refund = await Refund.findById(refundId(payment._id)).lean()
+    return {
+      paymentId: payment._id,
+      orderId: payment.orderId,
+      userId: payment.userId,
+      amountCents: payment.amountCents,
+      currency: payment.currency,
+      status: refund ? 'refunded' : 'succeeded',
+      ...(refund ? { refundId: refund._id } : {}),
+      createdAt: iso(payment.createdAt),
+    }
+  }
+
+  return { get, ofOrder }
+}
+export type PaymentsService = ReturnType<typeof paymentsService>

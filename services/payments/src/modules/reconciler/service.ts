@@ -1,0 +1,80 @@
+import { counter, type Logger } from '@easypass/kit'
+import type { Models } from '../../db'
+import { markerId, type ChargesService } from '../charges/service'
+
+const reconciledTotal = counter('payments_reconciled_total', 'Payments settled by the reconciler')
+
+export interface ReconcilerOptions {
+  /** A payment without a result older than this is settled against the provider's record. */
+  afterSeconds: number
+  lookbackHours: number
+  batch?: number
+}
+
+/**
+ * Finds payments that have no result (the process died between the provider call and the result
+ * insert, or the provider did not answer) and settles them from the provider's record. It walks the
+ * insert-only `payments` collection by `createdAt` from a watermark that only moves past payments that
+ * are settled, so each tick reads little however large the collection grows. A succeeded result whose
+ * order claim is missing (a crash right after the result) is finished too.
+ */
+export function reconciler(models: Models, charges: ChargesService, log: Logger, opts: ReconcilerOptions) {
+  const { Payment, PaymentResult, ChargeMarker } = models
+  const batch = opts.batch ?? 200
+  let watermark = new Date(Date.now() - opts.lookbackHours * 3_600_000)
+  let running = false
+
+  async function once(): Promise<number> {
+    if (running) return 0
+    running = true
+    let settled = 0
+    try {
+      const cutoff = new Date(Date.now() - opts.afterSeconds * 1000)
+      for (;;) {
+        const payments = await Payment.find({ createdAt: { $gte: watermark, $lte: cutoff } }).sort({ createdAt: 1, _id: 1 }).limit(batch).lean()
+        if (!payments.length) break
+        const results = new Map((await PaymentResult.find({ _id: { $in: payments.map((p) => p._id) } }).lean()).map((r) => [r._id, r]))
+        const succeeded = payments.filter((p) => results.get(p._id)?.status === 'succeeded')
+        const claimed = new Set(
+          succeeded.length ? (await ChargeMarker.find({ _id: { $in: succeeded.map((p) => markerId(p.orderId)) } }).lean()).map((m) => m._id) : [],
+        )
+        let firstOpen: Date | undefined
+        for (const p of payments) {
+          const result = results.get(p._id)
+          try {
+            if (result) {
+              if (result.status === 'succeeded' && !claimed.has(markerId(p.orderId))) await charges.finalize(p, result)
+              continue
+            }
+            if (await charges.settle(p)) {
+              settled++
+              reconciledTotal.inc()
+            } else firstOpen ??= p.createdAt
+          } catch (error) {
+            log.warn({ paymentId: p._id, err: String(error) }, 'reconcile: could not settle a payment yet')
+            firstOpen ??= p.createdAt
+          }
+        }
+        const next = firstOpen ?? payments[payments.length - 1]!.createdAt
+        const moved = next.getTime() > watermark.getTime()
+        watermark = next
+        if (payments.length < batch || firstOpen || !moved) break
+      }
+    } finally {
+      running = false
+    }
+    return settled
+  }
+
+  let timer: Timer | undefined
+  return {
+    once,
+    start() {
+      const every = Math.min(10_000, Math.max(250, Math.floor((opts.afterSeconds * 1000) / 3)))
+      timer = setInterval(() => void once().catch((error) => log.warn({ err: String(error) }, 'reconcile tick failed')), every)
+    },
+    stop() {
+      if (timer) clearInterval(timer)
+    },
+  }
+}

@@ -1,0 +1,71 @@
+import { fact, fail, type Logger, type Outbox } from '@easypass/kit'
+import { counter } from '@easypass/kit'
+import { isDuplicateKey, type Models, type PaymentDoc, type RefundDoc } from '../../db'
+import { ProviderError, type PaymentProvider } from '../../provider/types'
+
+const refundsTotal = counter('payments_refunds_total', 'Refunds recorded, by reason', ['reason'])
+
+export interface RefundsDeps {
+  models: Models
+  provider: PaymentProvider
+  outbox: Outbox
+  log: Logger
+}
+
+export const refundId = (paymentId: string) => `${paymentId}:refund`
+
+/**
+ * Full refunds of succeeded payments, at most once ever: the provider call and our record share the key
+ * `<paymentId>:refund`, so concurrent or repeated requests meet at the provider's idempotency and at our
+ * unique `_id` — one provider refund, one record, whatever the number of callers.
+ */
+export function refundsService({ models, provider, outbox, log }: RefundsDeps) {
+  const { Refund, PaymentResult } = models
+
+  async function refundPayment(payment: PaymentDoc, reason: string | undefined): Promise<RefundDoc> {
+    const id = refundId(payment._id)
+    const existing = await Refund.findById(id).lean()
+    if (existing) return existing
+    const result = await PaymentResult.findById(payment._id).lean()
+    if (!result || result.status !== 'succeeded' || !result.providerRef) throw fail('CONFLICT', 'only a succeeded payment can be refunded')
+    let answer
+    try {
+      answer = await provider.refund(id, { chargeRef: result.providerRef, amountCents: payment.amountCents })
+    } catch (error) {
+      if (error instanceof ProviderError && error.kind !== 'unavailable') {
+        log.error({ paymentId: payment._id, kind: error.kind, err: error.message }, 'provider refused a refund')
+        throw fail('CONFLICT', `the provider refused the refund: ${error.message}`)
+      }
+      log.warn({ paymentId: payment._id, err: String(error) }, 'refund: provider unavailable')
+      throw fail('UNAVAILABLE', 'the payment provider did not answer; retry the refund')
+    }
+    const doc: RefundDoc = {
+      _id: id,
+      paymentId: payment._id,
+      orderId: payment.orderId,
+      amountCents: answer.amountCents,
+      currency: payment.currency,
+      providerRef: answer.ref,
+      ...(reason ? { reason } : {}),
+      at: new Date(),
+    }
+    try {
+      await Refund.create(doc)
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+      return (await Refund.findById(id).lean())!
+    }
+    refundsTotal.inc({ reason: reason === 'duplicate_charge' ? 'duplicate_charge' : 'requested' })
+    await outbox.record([
+      fact(
+        'payments.payment-refunded',
+        { paymentId: payment._id, orderId: payment.orderId, refundId: id, amountCents: doc.amountCents, currency: doc.currency },
+        `payment-refunded:${payment._id}`,
+      ),
+    ])
+    return doc
+  }
+
+  return { refundPayment }
+}
+export type RefundsService = ReturnType<typeof refundsService>

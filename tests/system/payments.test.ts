@@ -1,0 +1,371 @@
+// Payments, end to end on the real stack: the sandbox card gateway, idempotent charges, one payment per
+// order, refunds that move money once, the reconciler after a crash, and what is never stored.
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { randomBytes } from 'node:crypto'
+import mongoose from 'mongoose'
+import { tokenSigner } from '@easypass/kit'
+import { api, errorCode, loginAdmin, registerUser, type Session } from '../support/api'
+import { system } from '../support/system'
+
+// Real servers on a shared 2-core machine: generous, not timed.
+setDefaultTimeout(30_000)
+
+const objectId = () => randomBytes(12).toString('hex')
+const nextYear = new Date().getUTCFullYear() + 1
+const card = (number: string, extra: Record<string, unknown> = {}) => ({ number, expMonth: 12, expYear: nextYear, cvc: '123', ...extra })
+const CARDS = {
+  approved: '4242424242424242',
+  declined: '4000000000000002',
+  insufficient: '4000000000009995',
+  lostAnswer: '4000000000000119',
+  otherValid: '5555555555554444',
+}
+
+let serviceToken = ''
+/** A call straight to the payments service; `token: ''` sends none. */
+async function internal(path: string, body?: unknown, token = serviceToken) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (token) headers.authorization = `Bearer ${token}`
+  const r = await fetch(`${system().urls.payments}${path}`, { method: body === undefined ? 'GET' : 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const text = await r.text()
+  let json: any = text
+  try {
+    json = JSON.parse(text)
+  } catch {}
+  return { status: r.status, body: json }
+}
+
+function charge(input: { orderId: string; userId: string; amountCents?: number; currency?: string; card?: unknown; idempotencyKey?: string }) {
+  return internal('/internal/charges', {
+    amountCents: 4500,
+    currency: 'EUR',
+    card: card(CARDS.approved),
+    idempotencyKey: `test:${objectId()}`,
+    ...input,
+  })
+}
+
+let conn: mongoose.Connection
+const db = () => conn.db!
+let buyer: Session
+let other: Session
+
+beforeAll(async () => {
+  const env = system().env
+  serviceToken = await tokenSigner({ JWT_SECRET: env.JWT_SECRET!, JWT_ISSUER: env.JWT_ISSUER ?? 'easypass' }).signAccess({ id: 'service:tests', role: 'service' })
+  conn = await mongoose.createConnection(env.MONGO_URL!, { dbName: `${env.MONGO_DB_PREFIX}_payments` }).asPromise()
+  ;[buyer, other] = await Promise.all([registerUser('payer'), registerUser('other')])
+})
+
+afterAll(async () => {
+  await conn?.close()
+})
+
+describe('charges through the sandbox gateway', () => {
+  test('an approved card: succeeded, visible to its owner with only the last four digits kept', async () => {
+    const orderId = objectId()
+    const r = await charge({ orderId, userId: buyer.user.id, card: card('4242 4242 4242 4242', { cvc: '987' }) })
+    expect(r.status).toBe(200)
+    expect(r.body).toMatchObject({ status: 'succeeded', amountCents: 4500, currency: 'EUR' })
+    expect(r.body.declineCode).toBeUndefined()
+
+    const p = await api(`/payments/${r.body.paymentId}`, { token: buyer.token })
+    expect(p.status).toBe(200)
+    expect(p.body).toMatchObject({ id: r.body.paymentId, orderId, amountCents: 4500, currency: 'EUR', status: 'succeeded', cardLast4: '4242', brand: 'visa', refunds: [] })
+    expect(p.body._id).toBeUndefined()
+
+    // Neither our records nor the provider's hold the card number or the cvc.
+    for (const name of ['payments', 'payment_results', 'charge_markers', 'sandbox_charges']) {
+      const docs = await db().collection(name).find({}).toArray()
+      const text = JSON.stringify(docs)
+      expect(text).not.toContain('4242424242424242')
+      expect(text).not.toContain('4242 4242')
+      expect(text).not.toContain('987')
+      expect(text).not.toMatch(/"(cvc|number)"/)
+    }
+    const provider = await db().collection('sandbox_charges').findOne({ _id: `pay_${r.body.paymentId}` as any })
+    expect(provider?.ref).toMatch(/^ch_/)
+    expect(provider?.last4).toBe('4242')
+  })
+
+  test('declines answer 200 with a decline code and a human message, and stay declined', async () => {
+    const cases = [
+      [CARDS.declined, 'card_declined', 'Your card was declined.'],
+      [CARDS.insufficient, 'insufficient_funds', 'Insufficient funds.'],
+    ] as const
+    for (const [number, declineCode, message] of cases) {
+      const orderId = objectId()
+      const r = await charge({ orderId, userId: buyer.user.id, card: card(number) })
+      expect(r.status).toBe(200)
+      expect(r.body).toMatchObject({ status: 'declined', declineCode, message })
+      const p = await api(`/payments/${r.body.paymentId}`, { token: buyer.token })
+      expect(p.body).toMatchObject({ status: 'declined', declineCode })
+      // No payment claims the order.
+      expect((await internal(`/internal/orders/${orderId}/payment`)).status).toBe(404)
+    }
+    const other = await charge({ orderId: objectId(), userId: buyer.user.id, card: card(CARDS.otherValid) })
+    expect(other.body.status).toBe('succeeded')
+    expect((await api(`/payments/${other.body.paymentId}`, { token: buyer.token })).body.brand).toBe('mastercard')
+  })
+
+  test('an invalid card is a 400 VALIDATION that records nothing', async () => {
+    const thisYear = new Date().getUTCFullYear()
+    const bad = [
+      card('4242424242424241'), // Luhn
+      card('42424242424'), // too short
+      card('4242-4242-4242-4242'),
+      card(CARDS.approved, { expYear: thisYear - 1 }),
+      card(CARDS.approved, { expMonth: 13 }),
+      card(CARDS.approved, { expMonth: 0 }),
+      card(CARDS.approved, { expYear: 30 }),
+      card(CARDS.approved, { cvc: '12' }),
+      card(CARDS.approved, { cvc: '12a' }),
+      card(CARDS.approved, { cvc: '12345' }),
+      { number: CARDS.approved, expMonth: 12, expYear: nextYear },
+    ]
+    if (new Date().getUTCMonth() > 0) bad.push(card(CARDS.approved, { expYear: thisYear, expMonth: new Date().getUTCMonth() }))
+    const orderId = objectId()
+    for (const c of bad) {
+      const r = await charge({ orderId, userId: buyer.user.id, card: c })
+      expect(r.status, JSON.stringify(c)).toBe(400)
+      expect(r.body.error.code).toBe('VALIDATION')
+    }
+    for (const body of [
+      { amountCents: 0 },
+      { amountCents: -5 },
+      { amountCents: 12.5 },
+      { currency: 'eur' },
+      { idempotencyKey: '' },
+      { orderId: 'nope' },
+    ]) {
+      const r = await charge({ orderId, userId: buyer.user.id, ...body })
+      expect(r.status, JSON.stringify(body)).toBe(400)
+    }
+    expect(await db().collection('payments').countDocuments({ orderId })).toBe(0)
+    // This month is still valid.
+    const now = new Date()
+    const ok = await charge({ orderId, userId: buyer.user.id, card: card(CARDS.approved, { expYear: now.getUTCFullYear(), expMonth: now.getUTCMonth() + 1 }) })
+    expect(ok.body.status).toBe('succeeded')
+  })
+
+  test('the same idempotency key is the same payment, and one provider charge, even concurrently', async () => {
+    const orderId = objectId()
+    const idempotencyKey = `order:${orderId}:pay:1`
+    const answers = await Promise.all(Array.from({ length: 6 }, () => charge({ orderId, userId: buyer.user.id, idempotencyKey })))
+    for (const a of answers) expect(a.status).toBe(200)
+    const ids = new Set(answers.map((a) => a.body.paymentId))
+    expect(ids.size).toBe(1)
+    const again = await charge({ orderId, userId: buyer.user.id, idempotencyKey })
+    expect(again.body.paymentId).toBe(answers[0]!.body.paymentId)
+    expect(await db().collection('payments').countDocuments({ orderId })).toBe(1)
+    expect(await db().collection('sandbox_charges').countDocuments({ _id: `pay_${again.body.paymentId}` as any })).toBe(1)
+
+    // The same key with other parameters is refused and charges nothing.
+    const changed = await charge({ orderId, userId: buyer.user.id, idempotencyKey, amountCents: 1 })
+    expect(changed.status).toBe(409)
+    expect(changed.body.error.code).toBe('CONFLICT')
+    const otherCard = await charge({ orderId, userId: buyer.user.id, idempotencyKey, card: card(CARDS.otherValid) })
+    expect(otherCard.status).toBe(409)
+    expect(await db().collection('payments').countDocuments({ orderId })).toBe(1)
+
+    // A declined key stays declined (the buyer retries with a new key).
+    const declinedOrder = objectId()
+    const d1 = await charge({ orderId: declinedOrder, userId: buyer.user.id, idempotencyKey: `k:${declinedOrder}`, card: card(CARDS.declined) })
+    const d2 = await charge({ orderId: declinedOrder, userId: buyer.user.id, idempotencyKey: `k:${declinedOrder}`, card: card(CARDS.declined) })
+    expect(d2.body).toEqual(d1.body)
+    const retry = await charge({ orderId: declinedOrder, userId: buyer.user.id, idempotencyKey: `k2:${declinedOrder}` })
+    expect(retry.body.status).toBe('succeeded')
+    expect(retry.body.paymentId).not.toBe(d1.body.paymentId)
+  })
+
+  test('an order is paid once: a second approved charge is never kept', async () => {
+    // Sequential: the second charge does not even reach the provider.
+    const orderId = objectId()
+    const first = await charge({ orderId, userId: buyer.user.id })
+    const second = await charge({ orderId, userId: buyer.user.id })
+    expect(second.body).toMatchObject({ status: 'succeeded', paymentId: first.body.paymentId })
+    expect(await db().collection('payments').countDocuments({ orderId })).toBe(1)
+
+    // Concurrent, with different keys: whatever reached the provider, exactly one charge is kept.
+    const raced = objectId()
+    const answers = await Promise.all(Array.from({ length: 5 }, () => charge({ orderId: raced, userId: buyer.user.id })))
+    const winners = new Set(answers.map((a) => a.body.paymentId))
+    expect(winners.size).toBe(1)
+    for (const a of answers) expect(a.body.status).toBe('succeeded')
+    const payments = await db().collection('payments').find({ orderId: raced }).toArray()
+    const ids = payments.map((p) => String(p._id))
+    const results = await db().collection('payment_results').find({ _id: { $in: ids as any[] } }).toArray()
+    const refunds = await db().collection('refunds').find({ orderId: raced }).toArray()
+    const kept = results.filter((r) => r.status === 'succeeded' && !refunds.some((f) => f.paymentId === String(r._id)))
+    expect(kept.map((r) => String(r._id))).toEqual([...winners])
+    for (const f of refunds) expect(f.reason).toBe('duplicate_charge')
+    expect(refunds.length).toBe(results.filter((r) => r.status === 'succeeded').length - 1)
+    const order = await internal(`/internal/orders/${raced}/payment`)
+    expect(order.body).toMatchObject({ paymentId: [...winners][0], status: 'succeeded', amountCents: 4500 })
+  })
+})
+
+describe('refunds', () => {
+  test('ten concurrent refunds: one refund record, one provider refund, the full amount once', async () => {
+    const orderId = objectId()
+    const paid = await charge({ orderId, userId: buyer.user.id, amountCents: 12345 })
+    expect(paid.body.status).toBe('succeeded')
+    const answers = await Promise.all(Array.from({ length: 10 }, () => internal('/internal/refunds', { orderId, reason: 'changed my mind' })))
+    for (const a of answers) {
+      expect(a.status).toBe(200)
+      expect(a.body).toEqual({ refundId: `${paid.body.paymentId}:refund`, paymentId: paid.body.paymentId, amountCents: 12345, currency: 'EUR', status: 'succeeded' })
+    }
+    expect(await db().collection('refunds').countDocuments({ orderId })).toBe(1)
+    const result = await db().collection('payment_results').findOne({ _id: paid.body.paymentId })
+    const providerRefunds = await db().collection('sandbox_refunds').find({ chargeRef: result!.providerRef }).toArray()
+    expect(providerRefunds.length).toBe(1)
+    expect(providerRefunds[0]!.amountCents).toBe(12345)
+    expect(providerRefunds[0]!.ref).toMatch(/^re_/)
+
+    // Later repeats return the same refund and move nothing.
+    const later = await internal('/internal/refunds', { orderId })
+    expect(later.body.refundId).toBe(`${paid.body.paymentId}:refund`)
+    expect(await db().collection('sandbox_refunds').countDocuments({ chargeRef: result!.providerRef })).toBe(1)
+
+    const p = await api(`/payments/${paid.body.paymentId}`, { token: buyer.token })
+    expect(p.body.status).toBe('refunded')
+    expect(p.body.refunds).toHaveLength(1)
+    expect(p.body.refunds[0]).toMatchObject({ id: `${paid.body.paymentId}:refund`, amountCents: 12345, reason: 'changed my mind' })
+    expect((await internal(`/internal/orders/${orderId}/payment`)).body).toMatchObject({ status: 'refunded', refundId: `${paid.body.paymentId}:refund` })
+
+    // A refunded order cannot be charged again: the order's payment stays the refunded one.
+    const recharge = await charge({ orderId, userId: buyer.user.id, amountCents: 12345 })
+    expect(recharge.body.paymentId).toBe(paid.body.paymentId)
+    expect(await db().collection('payments').countDocuments({ orderId })).toBe(1)
+  })
+
+  test('an order without a succeeded payment cannot be refunded', async () => {
+    const unknown = await internal('/internal/refunds', { orderId: objectId() })
+    expect(unknown.status).toBe(404)
+    expect(unknown.body.error.code).toBe('NOT_FOUND')
+    const orderId = objectId()
+    await charge({ orderId, userId: buyer.user.id, card: card(CARDS.declined) })
+    const declined = await internal('/internal/refunds', { orderId })
+    expect(declined.status).toBe(404)
+    expect(await db().collection('refunds').countDocuments({ orderId })).toBe(0)
+    expect((await internal('/internal/refunds', { orderId: 'x' })).status).toBe(400)
+  })
+})
+
+describe('who may see what', () => {
+  test('owner and admins see a payment; others get 404, guests 401; internal routes are for services only', async () => {
+    const r = await charge({ orderId: objectId(), userId: buyer.user.id })
+    const path = `/payments/${r.body.paymentId}`
+    expect((await api(path, { token: buyer.token })).status).toBe(200)
+    const admin = await loginAdmin()
+    expect((await api(path, { token: admin.token })).body.id).toBe(r.body.paymentId)
+    const foreign = await api(path, { token: other.token })
+    expect(foreign.status).toBe(404)
+    expect(errorCode(foreign)).toBe('NOT_FOUND')
+    const guest = await api(path)
+    expect(guest.status).toBe(401)
+    expect(errorCode(guest)).toBe('UNAUTHENTICATED')
+    expect((await api('/payments/not-an-id', { token: buyer.token })).status).toBe(400)
+    expect((await api(`/payments/${objectId()}`, { token: buyer.token })).status).toBe(404)
+
+    const asUser = await internal('/internal/charges', { orderId: objectId(), userId: buyer.user.id, amountCents: 1, currency: 'EUR', card: card(CARDS.approved), idempotencyKey: 'x' }, buyer.token)
+    expect(asUser.status).toBe(403)
+    expect((await internal('/internal/refunds', { orderId: objectId() }, '')).status).toBe(401)
+    expect((await internal(`/internal/orders/${objectId()}/payment`, undefined, admin.token)).status).toBe(403)
+  })
+
+  test('health, metrics and the documented public route', async () => {
+    const health = await fetch(`${system().urls.payments}/health`).then((r) => r.json())
+    expect(health).toMatchObject({ status: 'ok', checks: { mongo: 'ok', nats: 'ok' } })
+    const metrics = await fetch(`${system().urls.payments}/metrics`).then((r) => r.text())
+    expect(metrics).toContain('payments_charges_total')
+    const doc = await fetch(`${system().urls.payments}/openapi/json`).then((r) => r.json())
+    const route = doc.paths['/api/payments/{id}']?.get
+    expect(route.tags).toEqual(['Payments'])
+    expect(route.security).toEqual([{ bearer: [] }])
+    expect(Object.keys(route.responses)).toEqual(expect.arrayContaining(['200', '401', '404']))
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/internal'))).toEqual([])
+  })
+})
+
+describe('the reconciler', () => {
+  afterAll(async () => {
+    // Back to the run's normal settings for the files after this one.
+    await system().stop('payments')
+    await system().start('payments')
+  }, 60_000)
+
+  test('settles payments left without a result from the provider record', async () => {
+    await system().stop('payments')
+    await system().start('payments', { RECONCILE_AFTER_SECONDS: '1', RECONCILE_GIVE_UP_SECONDS: '1', PROVIDER_TIMEOUT_MS: '500' })
+
+    // A crash between the provider call and the result insert: the provider charged, we recorded only the payment.
+    const crashedOrder = objectId()
+    const crashedId = objectId()
+    const now = new Date()
+    await db().collection('sandbox_charges').insertOne({
+      _id: `pay_${crashedId}` as any,
+      paramsHash: 'simulated',
+      ref: `ch_sim${objectId()}`,
+      status: 'succeeded',
+      amountCents: 7000,
+      currency: 'EUR',
+      last4: '4242',
+      brand: 'visa',
+      createdAt: now,
+    })
+    await db().collection('payments').insertOne({
+      _id: crashedId as any,
+      orderId: crashedOrder,
+      userId: buyer.user.id,
+      amountCents: 7000,
+      currency: 'EUR',
+      idempotencyKey: `sim:${crashedId}`,
+      cardLast4: '4242',
+      brand: 'visa',
+      createdAt: now,
+    })
+    // A payment whose charge never reached the provider: given up as failed, never invented as paid.
+    const lostId = objectId()
+    const lostOrder = objectId()
+    await db().collection('payments').insertOne({
+      _id: lostId as any,
+      orderId: lostOrder,
+      userId: buyer.user.id,
+      amountCents: 100,
+      currency: 'EUR',
+      idempotencyKey: `sim:${lostId}`,
+      cardLast4: '4242',
+      brand: 'visa',
+      createdAt: now,
+    })
+    // The provider charges but its answer never arrives: 503, pending, then settled.
+    const lateOrder = objectId()
+    const late = await charge({ orderId: lateOrder, userId: buyer.user.id, card: card(CARDS.lostAnswer) })
+    expect(late.status).toBe(503)
+    expect(late.body.error.code).toBe('UNAVAILABLE')
+    const lateId = late.body.error.details.paymentId as string
+    expect((await api(`/payments/${lateId}`, { token: buyer.token })).body.status).toBe('pending')
+
+    const statusOf = async (id: string) => (await api(`/payments/${id}`, { token: buyer.token })).body.status
+    let states: string[] = []
+    for (let i = 0; i < 60; i++) {
+      states = await Promise.all([statusOf(crashedId), statusOf(lateId), statusOf(lostId)])
+      if (!states.includes('pending')) break
+      await Bun.sleep(250)
+    }
+    expect(states).toEqual(['succeeded', 'succeeded', 'declined'])
+    expect((await db().collection('payment_results').findOne({ _id: lostId as any }))?.declineCode).toBe('processing_error')
+
+    // The settled charges now pay their orders, and can be refunded.
+    expect((await internal(`/internal/orders/${crashedOrder}/payment`)).body).toMatchObject({ paymentId: crashedId, status: 'succeeded', amountCents: 7000 })
+    expect((await internal(`/internal/orders/${lateOrder}/payment`)).body).toMatchObject({ paymentId: lateId, status: 'succeeded' })
+    expect((await internal(`/internal/orders/${lostOrder}/payment`)).status).toBe(404)
+    const refund = await internal('/internal/refunds', { orderId: crashedOrder })
+    expect(refund.body).toMatchObject({ paymentId: crashedId, amountCents: 7000, status: 'succeeded' })
+    // A retry of the timed-out charge with its key returns the settled payment, without a second charge.
+    const retried = await charge({ orderId: lateOrder, userId: buyer.user.id, card: card(CARDS.lostAnswer), idempotencyKey: (await db().collection('payments').findOne({ _id: lateId as any }))!.idempotencyKey })
+    expect(retried.body).toMatchObject({ paymentId: lateId, status: 'succeeded' })
+    expect(await db().collection('sandbox_charges').countDocuments({ _id: `pay_${lateId}` as any })).toBe(1)
+  }, 60_000)
+})
