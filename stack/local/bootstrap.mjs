@@ -80,7 +80,7 @@ if (!process.env.MONGO_URL && !existsSync(ferretBin)) {
 const bun = join(root, 'node_modules', '.bin', 'bun')
 const args = {
   start: ['stack/local/start.ts'],
-  test: ['test', ...process.argv.slice(3)],
+  test: ['test', '--timeout', '120000', ...process.argv.slice(3)],
   bench: ['tests/load/flash-sale.ts', ...process.argv.slice(3)],
   'bench-catalog': ['tests/load/gateway-throughput.ts', ...process.argv.slice(3)],
 }[mode]
