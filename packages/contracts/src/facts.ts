@@ -19,10 +19,34 @@ export interface OrderLine {
 export interface FactData {
   'catalog.event-cancelled': { eventId: string; title: string }
   'catalog.event-deleted': { eventId: string }
-  'orders.order-paid': { orderId: string; userId: string; eventId: string; eventTitle?: string; items: OrderLine[]; totalCents: number; currency: string; paymentId: string; ticketIds: string[] }
-  'orders.order-refunded': { orderId: string; userId: string; eventId: string; eventTitle?: string; amountCents: number; currency: string; reason?: string }
-  'orders.order-cancelled': { orderId: string; userId: string; eventId: string }
-  'orders.order-expired': { orderId: string; userId: string; eventId: string }
+  'orders.order-paid': {
+    orderId: string
+    userId: string
+    eventId: string
+    eventTitle?: string
+    items: OrderLine[]
+    totalCents: number
+    currency: string
+    paymentId: string
+    ticketIds: string[]
+    /** Where notifications sends the confirmation (the buyer's email from the access token); no email without it. */
+    userEmail?: string
+    /** ISO time the event starts, shown in the confirmation; notifications asks catalog when absent. */
+    eventStartsAt?: string
+  }
+  'orders.order-refunded': {
+    orderId: string
+    userId: string
+    eventId: string
+    eventTitle?: string
+    amountCents: number
+    currency: string
+    reason?: string
+    /** Where notifications sends the refund receipt; no email without it. */
+    userEmail?: string
+  }
+  'orders.order-cancelled': { orderId: string; userId: string; eventId: string; eventTitle?: string }
+  'orders.order-expired': { orderId: string; userId: string; eventId: string; eventTitle?: string }
   'orders.order-failed': { orderId: string; userId: string; eventId: string; reason: string }
   'ticketing.hold-expired': { orderId: string; eventId: string; userId?: string }
   'payments.payment-succeeded': { paymentId: string; orderId: string; amountCents: number; currency: string }
