@@ -1,0 +1,46 @@
+// The gateway: the only public entry of EasyPass. Routing, early token checks, rate limits, request
+// ids, timeouts and circuit breaking, and the merged OpenAPI document with Swagger UI. No domain logic.
+//
+// Identity, how it travels and where it is checked:
+// - A client sends `Authorization: Bearer <accessToken>` (issued by auth). The gateway verifies it
+//   with kit's verifier (HS256 only, issuer, expiry, `typ: access`) and answers 401 UNAUTHENTICATED at
+//   once for a forged, tampered, expired or `alg: none` token. Valid tokens key the per-user rate limit.
+// - The Authorization header is forwarded UNCHANGED and every service verifies it again (kit
+//   `authPlugin`): reaching a service is never proof of identity. The gateway passes no identity of its
+//   own and strips incoming `x-user-*`-style headers, so nothing but the signed token can assert one.
+// - Services call each other directly (their `<NAME>_URL`, not through the gateway) with short-lived
+//   tokens from kit `serviceTokens` (role `service`). Such a token arriving from outside is refused.
+// - The client address is the socket's; `X-Forwarded-For` is believed only from `TRUSTED_PROXIES`.
+//   Upstreams receive the resolved address as `x-real-ip` and `x-forwarded-for` (overwritten).
+import { connectRedis, createLogger, createService, onShutdown, pingRedis } from '@easypass/kit'
+import { loadGatewayConfig } from './config'
+import { docsModule } from './modules/docs'
+import { healthModule } from './modules/health'
+import { createIdentity } from './modules/identity'
+import { proxyModule, securityHeaders } from './modules/proxy'
+import { createRateLimits } from './modules/ratelimit'
+
+const config = loadGatewayConfig()
+const log = createLogger('gateway', config.LOG_LEVEL)
+const redis = connectRedis(config.REDIS_URL, { name: 'gateway' })
+redis.on('error', () => {}) // reported by /health and the rate limiter (which fails open), not per reconnect attempt
+const checks = { redis: () => pingRedis(redis) }
+// Rate limits count from the first request when Redis is there; when it is not, start anyway (fail open).
+if (redis.status !== 'ready') await Promise.race([new Promise((ready) => redis.once('ready', ready)), Bun.sleep(3_000)])
+/** The gateway's own routes (`/api/health`) as documented by kit's `/openapi/json`, for the merged document. */
+async function ownDocument(): Promise<Record<string, unknown>> {
+  return (await app.handle(new Request('http://gateway/openapi/json'))).json()
+}
+
+const app = createService({ name: 'gateway', description: 'The public entry of EasyPass', log, checks })
+  .use(securityHeaders())
+  .use(healthModule({ config, checks }))
+  .use(docsModule({ config, log, ownDocument }))
+  .use(proxyModule({ config, log, identify: createIdentity(config), rateLimits: createRateLimits(config, redis, log) }))
+
+// Not kit's `serve`: the gateway enforces its 1 MB body limit itself (413 in the error shape, with its
+// request id), and its connections must outlive the slowest upstream budget.
+const longestBudgetSeconds = Math.ceil(Math.max(config.UPSTREAM_TIMEOUT_MS, config.UPSTREAM_ORDERS_WRITE_TIMEOUT_MS) / 1000)
+app.listen({ port: config.PORT, hostname: config.HOST, maxRequestBodySize: 64 * 1024 * 1024, idleTimeout: Math.min(255, longestBudgetSeconds + 10) })
+log.info({ port: config.PORT }, 'listening')
+onShutdown(log, [() => app.stop(), () => redis.quit()])

@@ -1,0 +1,39 @@
+import { Elysia, t } from 'elysia'
+import type { HealthChecks } from '@easypass/kit'
+import type { GatewayConfig } from '../../config'
+import { systemHealth } from './service'
+
+const ServiceHealth = t.Object({
+  status: t.Union([t.Literal('ok'), t.Literal('degraded'), t.Literal('down')]),
+  checks: t.Record(t.String(), t.String(), { examples: [{ mongo: 'ok', nats: 'ok' }] }),
+  error: t.Optional(t.String()),
+})
+
+const SystemHealth = t.Object(
+  {
+    status: t.Union([t.Literal('ok'), t.Literal('degraded')]),
+    services: t.Record(t.String(), ServiceHealth),
+  },
+  { title: 'SystemHealth' },
+)
+
+export function healthModule(deps: { config: GatewayConfig; checks: HealthChecks }) {
+  return new Elysia({ name: 'gateway.health' }).get(
+    '/api/health',
+    async ({ set }) => {
+      const { ok, body } = await systemHealth(deps.config, deps.checks)
+      set.status = ok ? 200 : 503
+      set.headers['cache-control'] = 'no-store'
+      return body
+    },
+    {
+      response: { 200: SystemHealth, 503: SystemHealth },
+      detail: {
+        tags: ['Operations'],
+        summary: 'Readiness of the whole system',
+        description:
+          "Asks every service's own health check (its MongoDB, Redis, NATS) in parallel with a 2 s deadline, plus the gateway's Redis. 200 when all are ok, 503 naming what is not.",
+      },
+    },
+  )
+}

@@ -1,0 +1,46 @@
+import { runChecks, type HealthChecks } from '@easypass/kit'
+import type { GatewayConfig } from '../../config'
+import { UPSTREAM_URL_VARS, upstreamUrl, type Upstream } from '../proxy/routes'
+
+export interface ServiceHealth {
+  status: 'ok' | 'degraded' | 'down'
+  checks: Record<string, string>
+  error?: string
+}
+
+const HEALTH_TIMEOUT_MS = 2_000
+
+/** One upstream's own `/health` (its MongoDB, Redis, NATS...), read with a deadline. */
+async function upstreamHealth(baseUrl: string): Promise<ServiceHealth> {
+  try {
+    const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS), headers: { accept: 'application/json' } })
+    const body = (await response.json().catch(() => undefined)) as { status?: string; checks?: Record<string, string> } | undefined
+    const checks = body?.checks && typeof body.checks === 'object' ? body.checks : {}
+    if (response.ok && body?.status === 'ok') return { status: 'ok', checks }
+    return { status: 'degraded', checks, error: `health answered ${response.status}` }
+  } catch (error) {
+    const timedOut = error instanceof Error && error.name === 'TimeoutError'
+    return { status: 'down', checks: {}, error: timedOut ? `no answer within ${HEALTH_TIMEOUT_MS} ms` : 'unreachable' }
+  }
+}
+
+/**
+ * Readiness of the whole system as a client sees it: every configured upstream and the gateway's own
+ * dependencies, all asked in parallel. Upstreams that are not configured are not part of this deployment.
+ */
+export async function systemHealth(config: GatewayConfig, gatewayChecks: HealthChecks) {
+  const configured = (Object.keys(UPSTREAM_URL_VARS) as Upstream[]).flatMap((name) => {
+    const url = upstreamUrl(name, config)
+    return url ? [[name, url] as const] : []
+  })
+  const [own, ...upstreams] = await Promise.all([
+    runChecks(gatewayChecks, HEALTH_TIMEOUT_MS),
+    ...configured.map(([, url]) => upstreamHealth(url)),
+  ])
+  const services: Record<string, ServiceHealth> = {
+    gateway: { status: own.ok ? 'ok' : 'degraded', checks: own.results },
+  }
+  configured.forEach(([name], i) => (services[name] = upstreams[i]!))
+  const ok = Object.values(services).every((s) => s.status === 'ok')
+  return { ok, body: { status: ok ? ('ok' as const) : ('degraded' as const), services } }
+}

@@ -1,0 +1,33 @@
+import { fail, tokenSigner, type AuthConfig } from '@easypass/kit'
+import type { Principal } from '@easypass/contracts'
+
+const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i
+
+/**
+ * Checks the bearer token at the door so that a forged, tampered, expired or `alg: none` token is
+ * refused before it costs any service anything. It is only an early refusal: the Authorization header
+ * is forwarded unchanged and every service verifies it again (kit `authPlugin`), because reaching a
+ * service must never be proof of identity.
+ *
+ * Returns the principal for a valid token, undefined when there is no bearer token at all (guests;
+ * other schemes pass through untouched and services ignore them), and throws 401 otherwise. Service
+ * tokens (kit `serviceTokens`) are for calls between services on the internal network, never from
+ * outside: one arriving here is refused.
+ */
+export function createIdentity(config: AuthConfig) {
+  const signer = tokenSigner(config)
+  return async function identify(authorization: string | null): Promise<Principal | undefined> {
+    if (!authorization) return undefined
+    const bearer = BEARER.exec(authorization.trim())
+    if (!bearer) {
+      if (/^Bearer\b/i.test(authorization.trim())) throw fail('UNAUTHENTICATED', 'malformed bearer token')
+      return undefined
+    }
+    const principal = bearer[1] ? await signer.verify(bearer[1]) : null
+    if (!principal) throw fail('UNAUTHENTICATED', 'the access token is invalid or expired')
+    if (principal.role === 'service') throw fail('UNAUTHENTICATED', 'service tokens are not accepted from outside')
+    return principal
+  }
+}
+
+export type Identify = ReturnType<typeof createIdentity>

@@ -1,0 +1,83 @@
+import { Elysia } from 'elysia'
+import { fail, type Logger } from '@easypass/kit'
+import type { GatewayConfig } from '../../config'
+import type { Identify } from '../identity'
+import type { RateLimits } from '../ratelimit'
+import { resolveClientIp, trustedProxies } from './client-ip'
+import { API_SECURITY_HEADERS, DOCS_SECURITY_HEADERS } from './headers'
+import { isApiPath, isEventStream, resolveRoute, upstreamBudgetMs, upstreamUrl } from './routes'
+import { createForwarder, readBody } from './service'
+
+export interface ProxyDeps {
+  config: GatewayConfig
+  log: Logger
+  identify: Identify
+  rateLimits: RateLimits
+}
+
+/** Security headers on every `/api` answer, errors included, set before anything else can fail. */
+export const securityHeaders = () =>
+  new Elysia({ name: 'gateway.security-headers' }).onRequest(({ request, set }) => {
+    const path = new URL(request.url).pathname
+    if (!isApiPath(path)) return
+    Object.assign(set.headers, path === '/api/docs' || path.startsWith('/api/docs/') ? DOCS_SECURITY_HEADERS : API_SECURITY_HEADERS)
+  })
+
+/**
+ * Everything that is not one of the gateway's own routes: resolved by the route table, checked
+ * (token, rate limit, body size) and forwarded. Unknown `/api` paths end here as 404.
+ */
+export function proxyModule({ config, identify, rateLimits }: ProxyDeps) {
+  const forwarder = createForwarder(config)
+  const isTrusted = trustedProxies(config.TRUSTED_PROXIES)
+
+  return new Elysia({ name: 'gateway.proxy' }).all(
+    '/*',
+    async ({ request, set, server }) => {
+      const url = new URL(request.url)
+      const route = resolveRoute(url.pathname)
+      if (!route) throw fail('NOT_FOUND', `no such route: ${request.method} ${url.pathname}`)
+
+      const socketIp = server?.requestIP(request)?.address ?? '0.0.0.0'
+      const viaTrustedProxy = isTrusted(socketIp)
+      const clientIp = resolveClientIp(socketIp, request.headers.get('x-forwarded-for'), isTrusted)
+
+      if (route.upstream !== 'web') {
+        // An invalid token still counts against its address: refusing it must not be a free loop.
+        let principal: Awaited<ReturnType<Identify>>
+        let refusal: unknown
+        try {
+          principal = await identify(request.headers.get('authorization'))
+        } catch (error) {
+          refusal = error
+        }
+        await rateLimits.consume({ userId: principal?.id, ip: clientIp })
+        if (refusal) throw refusal
+      }
+
+      const baseUrl = upstreamUrl(route.upstream, config)
+      if (!baseUrl) throw fail('UNAVAILABLE', `${route.upstream} is not available in this deployment`, { upstream: route.upstream })
+
+      const body = await readBody(request, config.MAX_BODY_BYTES)
+      const eventStream = request.method === 'GET' && isEventStream(url.pathname)
+      // Event streams live as long as the client wants: no idle timeout on this connection.
+      if (eventStream) server?.timeout(request, 0)
+
+      return forwarder.forward({
+        request,
+        url,
+        upstream: route.upstream,
+        baseUrl,
+        budgetMs: eventStream ? undefined : upstreamBudgetMs(route, request.method, config),
+        body,
+        forwarded: {
+          clientIp,
+          requestId: String(set.headers['x-request-id']),
+          host: (viaTrustedProxy && request.headers.get('x-forwarded-host')) || request.headers.get('host') || url.host,
+          proto: (viaTrustedProxy && request.headers.get('x-forwarded-proto')) || url.protocol.replace(':', ''),
+        },
+      })
+    },
+    { parse: 'none', detail: { hide: true } },
+  )
+}
