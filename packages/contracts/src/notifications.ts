@@ -1,0 +1,48 @@
+// Notifications: what a buyer is told about their orders (notifications service, gateway, web app).
+import { t, type Static } from 'elysia'
+import { IsoDate, ListOf, PageQuery } from './common'
+
+export const NOTIFICATION_TYPES = ['order-paid', 'order-refunded', 'order-expired', 'order-cancelled'] as const
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number]
+
+/** A notification's id is the id of the fact it tells about (`order-paid:<orderId>`): one per fact, ever. */
+export const NotificationId = t.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$', examples: ['order-paid:665f1c2b9d3e4a0012345678'] })
+
+export const NotificationData = t.Object(
+  {
+    orderId: t.Optional(t.String()),
+    eventId: t.Optional(t.String()),
+    eventTitle: t.Optional(t.String()),
+    amountCents: t.Optional(t.Integer()),
+    currency: t.Optional(t.String()),
+    ticketCount: t.Optional(t.Integer()),
+  },
+  { description: 'what the notification is about, for links in the app' },
+)
+
+export const Notification = t.Object(
+  {
+    id: NotificationId,
+    type: t.Union([t.Literal('order-paid'), t.Literal('order-refunded'), t.Literal('order-expired'), t.Literal('order-cancelled')], { examples: ['order-paid'] }),
+    title: t.String({ examples: ['Your tickets for Jazz night'] }),
+    body: t.String({ examples: ['Order confirmed: 2 tickets, €90.00. Your tickets are in your account and in your email.'] }),
+    data: NotificationData,
+    createdAt: IsoDate,
+    readAt: t.Optional(IsoDate),
+  },
+  { title: 'Notification' },
+)
+export type Notification = Static<typeof Notification>
+
+export const NotificationsQuery = t.Object({
+  ...PageQuery,
+  unread: t.Optional(t.BooleanString({ description: '`true`: only the ones not marked read' })),
+})
+export type NotificationsQuery = Static<typeof NotificationsQuery>
+
+export const NotificationList = t.Composite([ListOf(Notification), t.Object({ unread: t.Integer({ minimum: 0, description: 'how many of mine are not read' }) })], {
+  title: 'NotificationList',
+})
+export type NotificationList = Static<typeof NotificationList>
+
+export const NotificationParams = t.Object({ id: NotificationId })

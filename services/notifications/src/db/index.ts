@@ -1,0 +1,65 @@
+// The notifications database, insert-only: a notification's `_id` is the fact's id (a redelivered fact
+// creates nothing), a read mark is its own record, and every email attempt is recorded once.
+import { Schema, type Connection } from 'mongoose'
+import type { NotificationType } from '@easypass/contracts/notifications'
+
+export interface NotificationDoc {
+  _id: string
+  userId: string
+  type: NotificationType
+  title: string
+  body: string
+  data: Record<string, unknown>
+  createdAt: Date
+}
+
+export interface NotificationReadDoc {
+  _id: string
+  userId: string
+  at: Date
+}
+
+export interface EmailDoc {
+  _id: string
+  to?: string
+  subject: string
+  status: 'sent' | 'skipped' | 'failed'
+  error?: string
+  messageId?: string
+  at: Date
+}
+
+export function defineModels(conn: Connection) {
+  const notification = new Schema<NotificationDoc>(
+    {
+      _id: String,
+      userId: { type: String, required: true },
+      type: { type: String, required: true },
+      title: { type: String, required: true },
+      body: { type: String, required: true },
+      data: { type: Schema.Types.Mixed, default: {} },
+      createdAt: { type: Date, required: true },
+    },
+    { collection: 'notifications', versionKey: false, minimize: false },
+  )
+  notification.index({ userId: 1, createdAt: -1 })
+
+  const read = new Schema<NotificationReadDoc>({ _id: String, userId: { type: String, required: true }, at: Date }, { collection: 'notification_reads', versionKey: false })
+  read.index({ userId: 1 })
+
+  const email = new Schema<EmailDoc>(
+    { _id: String, to: String, subject: String, status: { type: String, required: true }, error: String, messageId: String, at: Date },
+    { collection: 'emails', versionKey: false },
+  )
+
+  return {
+    Notification: conn.model<NotificationDoc>('Notification', notification),
+    NotificationRead: conn.model<NotificationReadDoc>('NotificationRead', read),
+    Email: conn.model<EmailDoc>('Email', email),
+  }
+}
+export type Models = ReturnType<typeof defineModels>
+
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number } | null)?.code === 11000
+}

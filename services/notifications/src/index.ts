@@ -1,0 +1,79 @@
+// Notifications: turns order facts into a user's notifications (list + live stream) and emails.
+import { Type as T } from '@sinclair/typebox'
+import nodemailer from 'nodemailer'
+import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, pingMongo, pingNats, serve, serviceTokens } from '@easypass/kit'
+import { defineModels } from './db'
+import { emailService } from './modules/email/service'
+import { CONSUMED, factHandler } from './modules/facts/consumer'
+import { inboxModule } from './modules/inbox'
+import { inboxService } from './modules/inbox/service'
+import { streamModule } from './modules/stream'
+import { streamHub } from './modules/stream/hub'
+
+const config = loadConfig({
+  PORT: T.Number({ default: 4106 }),
+  /** e.g. smtp://user:pass@mail.example.com:587; without it emails are recorded as skipped. */
+  SMTP_URL: T.Optional(T.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: T.String({ default: 'EasyPass <tickets@easypass.local>' }),
+  ORDERS_URL: T.Optional(T.String()),
+  CATALOG_URL: T.Optional(T.String()),
+  SSE_HEARTBEAT_SECONDS: T.Number({ default: 15, minimum: 1 }),
+})
+
+const log = createLogger('notifications', config.LOG_LEVEL)
+const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_notifications`, log)
+const models = defineModels(conn)
+await ensureIndexes(conn)
+const nc = await connectNats(config.NATS_URL, 'notifications', log)
+const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
+
+const transport = config.SMTP_URL
+  ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 })
+  : undefined
+const inbox = inboxService(models)
+const emails = emailService({
+  models,
+  transport,
+  from: config.MAIL_FROM,
+  ordersUrl: config.ORDERS_URL,
+  catalogUrl: config.CATALOG_URL,
+  serviceToken: serviceTokens(config, 'notifications'),
+  log,
+})
+const hub = streamHub(log)
+const live = bus.subscribeLive('notifications.created.*', (data, subject) => hub.deliver(subject.slice(subject.lastIndexOf('.') + 1), data as { id?: string }))
+
+// Not awaited: while NATS is away the service still answers lists and streams; facts wait in the stream.
+let stopConsumer: (() => Promise<void>) | undefined
+let stopping = false
+void (async () => {
+  for (let attempt = 1; !stopping; attempt++) {
+    try {
+      stopConsumer = await bus.consume('notifications', CONSUMED, factHandler({ inbox, emails, bus, log }))
+      return
+    } catch (error) {
+      log.warn({ err: String(error), attempt }, 'facts consumer not started yet, retrying')
+      await Bun.sleep(Math.min(10_000, 500 * attempt))
+    }
+  }
+})()
+
+const app = createService({
+  name: 'notifications',
+  description: 'Notifications of orders, live streams and confirmation emails.',
+  log,
+  checks: { mongo: () => pingMongo(conn), nats: () => pingNats(nc) },
+})
+  .use(inboxModule(inbox, config))
+  .use(streamModule(hub, config, config.SSE_HEARTBEAT_SECONDS))
+
+// Open streams never end by themselves: close them first so the server can stop at once.
+process.on('SIGTERM', () => ((stopping = true), hub.closeAll()))
+process.on('SIGINT', () => ((stopping = true), hub.closeAll()))
+
+serve(app, {
+  port: config.PORT,
+  hostname: config.HOST,
+  log,
+  closers: [() => stopConsumer?.(), () => live.unsubscribe(), () => transport?.close(), () => nc.drain(), () => conn.close()],
+})

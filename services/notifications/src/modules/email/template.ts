@@ -1,0 +1,162 @@
+// The emails, as small template functions: every value from outside is escaped, QR codes travel as
+// inline attachments (`cid:`) rather than markup, and each email has a plain-text twin.
+import type { OrderLine } from '@easypass/contracts/facts'
+import { formatDate, formatMoney, plural } from './format'
+
+export interface EmailAttachment {
+  filename: string
+  content: string
+  contentType: string
+  cid: string
+}
+
+export interface RenderedEmail {
+  subject: string
+  html: string
+  text: string
+  attachments: EmailAttachment[]
+}
+
+export interface TicketForEmail {
+  code: string
+  qrSvg?: string
+  ticketTypeId?: string
+  ticketTypeName?: string
+}
+
+export interface ConfirmationInput {
+  orderId: string
+  eventTitle?: string
+  startsAt?: string
+  venue?: string
+  items: OrderLine[]
+  totalCents: number
+  currency: string
+  tickets: TicketForEmail[]
+}
+
+export interface RefundInput {
+  orderId: string
+  eventTitle?: string
+  amountCents: number
+  currency: string
+  reason?: string
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+export const escapeHtml = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!)
+
+/** Header lines cannot carry line breaks (no header injection through an event title). */
+const oneLine = (value: string) => value.replace(/[\r\n\t]+/g, ' ').trim()
+
+function layout(title: string, content: string) {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head>
+<body style="margin:0;padding:0;background:#f4f5f7;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2328">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center" style="padding:24px 12px">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;background:#ffffff;border-radius:8px;padding:24px">
+<tr><td>
+<p style="margin:0 0 16px;font-size:14px;color:#57606a">EasyPass</p>
+${content}
+<p style="margin:24px 0 0;font-size:12px;color:#57606a">You receive this email because of an order in your EasyPass account.</p>
+</td></tr></table>
+</td></tr></table>
+</body>
+</html>`
+}
+
+export function renderOrderConfirmation(input: ConfirmationInput): RenderedEmail {
+  const event = input.eventTitle?.trim() || 'your event'
+  const when = input.startsAt ? formatDate(input.startsAt) : undefined
+  const total = formatMoney(input.totalCents, input.currency)
+  const ticketCount = input.items.reduce((n, item) => n + item.quantity, 0)
+  const subject = oneLine(`Your tickets for ${event}`)
+  const typeName = new Map(input.items.map((item) => [item.ticketTypeId, item.name]))
+  const tickets = input.tickets.map((ticket, i) => ({
+    ...ticket,
+    label: ticket.ticketTypeName ?? (ticket.ticketTypeId ? typeName.get(ticket.ticketTypeId) : undefined) ?? 'Ticket',
+    cid: ticket.qrSvg ? `qr-${i + 1}@easypass` : undefined,
+  }))
+
+  const itemRows = input.items
+    .map(
+      (item) =>
+        `<tr><td style="padding:6px 0">${escapeHtml(item.quantity)} × ${escapeHtml(item.name)}</td><td align="right" style="padding:6px 0">${escapeHtml(formatMoney(item.unitPriceCents * item.quantity, input.currency))}</td></tr>`,
+    )
+    .join('\n')
+  const ticketBlocks = tickets
+    .map(
+      (t) => `<div style="border:1px solid #d0d7de;border-radius:8px;padding:16px;margin:12px 0;text-align:center">
+<p style="margin:0 0 8px;font-weight:600">${escapeHtml(t.label)}</p>
+${t.cid ? `<img src="cid:${escapeHtml(t.cid)}" width="180" height="180" alt="QR code of ticket ${escapeHtml(t.code)}" style="display:block;margin:0 auto 8px">` : ''}
+<p style="margin:0;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:16px;letter-spacing:1px">${escapeHtml(t.code)}</p>
+</div>`,
+    )
+    .join('\n')
+
+  const html = layout(
+    subject,
+    `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(event)}</h1>
+${when ? `<p style="margin:0 0 4px">${escapeHtml(when)}</p>` : ''}
+${input.venue ? `<p style="margin:0 0 4px">${escapeHtml(input.venue)}</p>` : ''}
+<p style="margin:16px 0">Thank you! Your order is confirmed: ${escapeHtml(plural(ticketCount, 'ticket'))}.</p>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-top:1px solid #d0d7de;border-bottom:1px solid #d0d7de;margin:8px 0 16px">
+${itemRows}
+<tr><td style="padding:8px 0;font-weight:600;border-top:1px solid #d0d7de">Total</td><td align="right" style="padding:8px 0;font-weight:600;border-top:1px solid #d0d7de">${escapeHtml(total)}</td></tr>
+</table>
+${
+  tickets.length
+    ? `<h2 style="font-size:18px;margin:16px 0 4px">Your tickets</h2><p style="margin:0;color:#57606a">Show the QR code (or the code under it) at the entrance. Each code lets one person in, once.</p>\n${ticketBlocks}`
+    : '<p>Your tickets are waiting in your EasyPass account under your orders.</p>'
+}
+<p style="margin:16px 0 0;font-size:12px;color:#57606a">Order ${escapeHtml(input.orderId)}</p>`,
+  )
+
+  const text = [
+    `Your tickets for ${event}`,
+    when,
+    input.venue,
+    '',
+    `Your order is confirmed: ${plural(ticketCount, 'ticket')}.`,
+    ...input.items.map((item) => `  ${item.quantity} x ${item.name}  ${formatMoney(item.unitPriceCents * item.quantity, input.currency)}`),
+    `  Total  ${total}`,
+    '',
+    ...(tickets.length
+      ? ['Your tickets (show the code at the entrance; each lets one person in, once):', ...tickets.map((t) => `  ${t.label}: ${t.code}`)]
+      : ['Your tickets are waiting in your EasyPass account under your orders.']),
+    '',
+    `Order ${input.orderId}`,
+  ]
+    .filter((line) => line !== undefined)
+    .join('\n')
+
+  const attachments = tickets
+    .filter((t) => t.cid && t.qrSvg)
+    .map((t, i) => ({ filename: `ticket-${i + 1}.svg`, content: t.qrSvg!, contentType: 'image/svg+xml', cid: t.cid! }))
+  return { subject, html, text, attachments }
+}
+
+export function renderRefundReceipt(input: RefundInput): RenderedEmail {
+  const event = input.eventTitle?.trim() || 'your event'
+  const amount = formatMoney(input.amountCents, input.currency)
+  const subject = oneLine(`Refund for ${event}: ${amount}`)
+  const html = layout(
+    subject,
+    `<h1 style="margin:0 0 8px;font-size:22px">Your order was refunded</h1>
+<p style="margin:16px 0">We refunded <strong>${escapeHtml(amount)}</strong> for your order for ${escapeHtml(event)}. It goes back to the card you paid with; banks usually show it within a few days.</p>
+${input.reason ? `<p style="margin:0 0 16px;color:#57606a">Reason: ${escapeHtml(input.reason)}</p>` : ''}
+<p style="margin:0">The tickets of this order are no longer valid.</p>
+<p style="margin:16px 0 0;font-size:12px;color:#57606a">Order ${escapeHtml(input.orderId)}</p>`,
+  )
+  const text = [
+    'Your order was refunded',
+    '',
+    `We refunded ${amount} for your order for ${event}. It goes back to the card you paid with.`,
+    ...(input.reason ? [`Reason: ${input.reason}`] : []),
+    'The tickets of this order are no longer valid.',
+    '',
+    `Order ${input.orderId}`,
+  ].join('\n')
+  return { subject, html, text, attachments: [] }
+}

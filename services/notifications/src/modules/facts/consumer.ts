@@ -1,0 +1,30 @@
+import { LIVE, type Fact, type FactSubject } from '@easypass/contracts/facts'
+import type { Bus, Logger } from '@easypass/kit'
+import type { EmailService } from '../email/service'
+import type { InboxService } from '../inbox/service'
+import { describe } from './messages'
+
+export const CONSUMED: FactSubject[] = ['orders.order-paid', 'orders.order-refunded', 'orders.order-expired', 'orders.order-cancelled', 'catalog.event-cancelled']
+
+const validId = (id: unknown): id is string => typeof id === 'string' && /^[A-Za-z0-9._:-]{1,200}$/.test(id)
+
+/**
+ * The durable consumer `notifications`: each fact becomes at most one notification (its `_id` is the
+ * fact id) and at most one email; a fact that comes again finds both and does nothing. Only a new
+ * notification is signalled live, so a redelivery never pings a screen twice.
+ */
+export function factHandler(deps: { inbox: InboxService; emails: EmailService; bus: Bus; log: Logger }) {
+  const { inbox, emails, bus, log } = deps
+  return async (f: Fact) => {
+    const message = describe(f)
+    if (!message) return
+    if (!validId(f.id) || typeof message.userId !== 'string' || !message.userId) {
+      log.error({ fact: f.id, subject: f.subject }, 'fact without a usable id or user: dropped')
+      return
+    }
+    const occurred = new Date(f.occurredAt)
+    const created = await inbox.record(f.id, message, Number.isNaN(occurred.getTime()) ? new Date() : occurred)
+    if (created) bus.publishLive(LIVE.notificationCreated(message.userId), created)
+    await emails.deliver(f)
+  }
+}

@@ -1,0 +1,70 @@
+// What a buyer is told about each fact: the notification's type, title, body and link data.
+import type { Fact } from '@easypass/contracts/facts'
+import type { NotificationType } from '@easypass/contracts/notifications'
+import { formatMoney, plural } from '../email/format'
+
+export interface Message {
+  userId: string
+  type: NotificationType
+  title: string
+  body: string
+  data: Record<string, unknown>
+}
+
+const named = (title: unknown) => (typeof title === 'string' && title.trim() ? title.trim() : undefined)
+const isCancellation = (reason: unknown) => typeof reason === 'string' && /cancel/i.test(reason)
+
+/** The message for a fact, or null when it concerns no single user (the fact is then acknowledged unused). */
+export function describe(f: Fact): Message | null {
+  switch (f.subject) {
+    case 'orders.order-paid': {
+      const d = f.data as Fact<'orders.order-paid'>['data']
+      const event = named(d.eventTitle)
+      const count = Array.isArray(d.items) ? d.items.reduce((n, i) => n + (Number(i.quantity) || 0), 0) : d.ticketIds?.length ?? 0
+      return {
+        userId: d.userId,
+        type: 'order-paid',
+        title: event ? `Your tickets for ${event}` : 'Your tickets are ready',
+        body: `Order confirmed: ${plural(count, 'ticket')}, ${formatMoney(d.totalCents, d.currency)}. Your tickets are in your orders${d.userEmail ? ' and on their way to your inbox' : ''}.`,
+        data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.totalCents, currency: d.currency, ticketCount: count },
+      }
+    }
+    case 'orders.order-refunded': {
+      const d = f.data as Fact<'orders.order-refunded'>['data']
+      const event = named(d.eventTitle)
+      const amount = formatMoney(d.amountCents, d.currency)
+      return {
+        userId: d.userId,
+        type: 'order-refunded',
+        title: isCancellation(d.reason) ? `${event ?? 'An event'} was cancelled` : `Refund for ${event ?? 'your order'}`,
+        body: `Your order was refunded: ${amount} goes back to your card. Its tickets are no longer valid.`,
+        data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.amountCents, currency: d.currency },
+      }
+    }
+    case 'orders.order-expired': {
+      const d = f.data as Fact<'orders.order-expired'>['data']
+      const event = named(d.eventTitle)
+      return {
+        userId: d.userId,
+        type: 'order-expired',
+        title: 'Your reservation expired',
+        body: `The tickets you held${event ? ` for ${event}` : ''} were released because the order was not paid in time.`,
+        data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event },
+      }
+    }
+    case 'orders.order-cancelled': {
+      const d = f.data as Fact<'orders.order-cancelled'>['data']
+      const event = named(d.eventTitle)
+      return {
+        userId: d.userId,
+        type: 'order-cancelled',
+        title: 'Order cancelled',
+        body: `Your reservation${event ? ` for ${event}` : ''} was cancelled and its tickets were released. Nothing was charged.`,
+        data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event },
+      }
+    }
+    default:
+      // catalog.event-cancelled names no buyer: orders refunds each order and each refund tells its buyer.
+      return null
+  }
+}

@@ -1,0 +1,57 @@
+import { gauge, type Logger } from '@easypass/kit'
+
+const clientsGauge = gauge('notifications_stream_clients', 'Open notification streams on this replica')
+
+export interface StreamClient {
+  send(chunk: string): void
+  close(): void
+}
+
+/**
+ * The open SSE streams of this replica, by user. Every replica hears every
+ * `notifications.created.<userId>` signal and writes it to its own clients of that user.
+ */
+export function streamHub(log: Logger, maxPerUser = 10) {
+  const clients = new Map<string, Set<StreamClient>>()
+
+  function add(userId: string, client: StreamClient) {
+    let set = clients.get(userId)
+    if (!set) clients.set(userId, (set = new Set()))
+    // A runaway client opening stream after stream pushes out its own oldest one, nobody else's.
+    if (set.size >= maxPerUser) {
+      const oldest = set.values().next().value!
+      remove(userId, oldest)
+      oldest.close()
+    }
+    set.add(client)
+    clientsGauge.inc()
+  }
+
+  function remove(userId: string, client: StreamClient) {
+    const set = clients.get(userId)
+    if (!set?.delete(client)) return
+    clientsGauge.dec()
+    if (!set.size) clients.delete(userId)
+  }
+
+  function deliver(userId: string, notification: { id?: string }) {
+    const set = clients.get(userId)
+    if (!set) return
+    const chunk = `id: ${notification.id ?? ''}\nevent: notification\ndata: ${JSON.stringify(notification)}\n\n`
+    for (const client of set) {
+      try {
+        client.send(chunk)
+      } catch (error) {
+        log.debug({ err: String(error) }, 'dropping a closed stream')
+        remove(userId, client)
+      }
+    }
+  }
+
+  function closeAll() {
+    for (const [userId, set] of clients) for (const client of [...set]) (remove(userId, client), client.close())
+  }
+
+  return { add, remove, deliver, closeAll, count: () => [...clients.values()].reduce((n, s) => n + s.size, 0) }
+}
+export type StreamHub = ReturnType<typeof streamHub>

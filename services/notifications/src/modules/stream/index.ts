@@ -1,0 +1,70 @@
+import { Elysia, t } from 'elysia'
+import { ErrorResponse } from '@easypass/contracts'
+import { authPlugin, type AuthConfig } from '@easypass/kit'
+import type { StreamClient, StreamHub } from './hub'
+
+const encoder = new TextEncoder()
+
+export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSeconds: number) {
+  return new Elysia({ name: 'notifications.stream' })
+    .use(authPlugin(config))
+    .get(
+      '/api/notifications/stream',
+      ({ principal, request, server }) => {
+        const userId = principal!.id
+        // Bun closes connections idle for 10 s by default; this one is quiet by nature between heartbeats.
+        server?.timeout(request, 0)
+        let client: StreamClient | undefined
+        let heartbeat: Timer | undefined
+        const stop = () => {
+          if (heartbeat) clearInterval(heartbeat)
+          if (client) hub.remove(userId, client)
+        }
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            let open = true
+            client = {
+              send: (chunk) => {
+                if (open) controller.enqueue(encoder.encode(chunk))
+              },
+              close: () => {
+                if (!open) return
+                open = false
+                stop()
+                try {
+                  controller.close()
+                } catch {}
+              },
+            }
+            client.send(`retry: 3000\n: connected\n\n`)
+            hub.add(userId, client)
+            heartbeat = setInterval(() => {
+              try {
+                client!.send(': heartbeat\n\n')
+              } catch {
+                client!.close()
+              }
+            }, heartbeatSeconds * 1000)
+            request.signal.addEventListener('abort', () => client!.close(), { once: true })
+          },
+          cancel() {
+            stop()
+          },
+        })
+        return new Response(body, {
+          headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' },
+        })
+      },
+      {
+        auth: 'user',
+        response: { 200: t.String({ description: 'text/event-stream' }), 401: ErrorResponse },
+        detail: {
+          tags: ['Notifications'],
+          summary: 'My notifications, live (Server-Sent Events)',
+          description:
+            'Each new notification arrives as `event: notification` with the notification as JSON in `data` (and its id as the event `id`). A comment line every 15 seconds keeps the connection open. Missed ones are in GET /api/notifications.',
+          security: [{ bearer: [] }],
+        },
+      },
+    )
+}

@@ -1,0 +1,99 @@
+// The email templates as pure functions: what a buyer reads, and that nothing from outside becomes markup.
+import { describe, expect, test } from 'bun:test'
+import { formatDate, formatMoney } from '../src/modules/email/format'
+import { escapeHtml, renderOrderConfirmation, renderRefundReceipt } from '../src/modules/email/template'
+import { describe as describeFact } from '../src/modules/facts/messages'
+
+const svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>'
+
+describe('order confirmation', () => {
+  const email = renderOrderConfirmation({
+    orderId: '665f1c2b9d3e4a0012345678',
+    eventTitle: 'Rock & <Roll> "Night"',
+    startsAt: '2027-06-01T18:00:00.000Z',
+    venue: 'Hall <b>1</b>, Oulu',
+    items: [
+      { ticketTypeId: 'a'.repeat(24), name: 'Standing', quantity: 2, unitPriceCents: 4500 },
+      { ticketTypeId: 'b'.repeat(24), name: 'VIP <script>', quantity: 1, unitPriceCents: 12000 },
+    ],
+    totalCents: 21000,
+    currency: 'EUR',
+    tickets: [
+      { code: 'CODEAAAA1111', qrSvg: svg, ticketTypeId: 'a'.repeat(24) },
+      { code: 'CODEAAAA2222', qrSvg: svg, ticketTypeId: 'a'.repeat(24) },
+      { code: 'CODEBBBB3333', ticketTypeId: 'b'.repeat(24) },
+    ],
+  })
+
+  test('names the event, its date, the items, the total and every ticket code', () => {
+    expect(email.subject).toBe('Your tickets for Rock & <Roll> "Night"')
+    for (const part of [email.html, email.text]) {
+      expect(part).toContain('Tuesday, 1 June 2027')
+      expect(part).toContain('18:00 UTC')
+      expect(part).toContain('€90.00')
+      expect(part).toContain('€120.00')
+      expect(part).toContain('€210.00')
+      expect(part).toContain('3 tickets')
+      for (const code of ['CODEAAAA1111', 'CODEAAAA2222', 'CODEBBBB3333']) expect(part).toContain(code)
+    }
+    expect(email.text).toContain('Standing: CODEAAAA1111')
+  })
+
+  test('escapes everything that comes from outside', () => {
+    expect(email.html).toContain('Rock &amp; &lt;Roll&gt; &quot;Night&quot;')
+    expect(email.html).toContain('VIP &lt;script&gt;')
+    expect(email.html).toContain('Hall &lt;b&gt;1&lt;/b&gt;, Oulu')
+    expect(email.html).not.toContain('<script>')
+    expect(email.html).not.toContain('<b>1</b>')
+    expect(email.html).not.toContain('<svg')
+  })
+
+  test('QR codes travel as inline attachments referenced by cid', () => {
+    expect(email.attachments).toHaveLength(2)
+    for (const [i, a] of email.attachments.entries()) {
+      expect(a).toMatchObject({ contentType: 'image/svg+xml', content: svg, filename: `ticket-${i + 1}.svg` })
+      expect(email.html).toContain(`src="cid:${a.cid}"`)
+    }
+  })
+
+  test('without tickets it points to the account, and header lines stay single lines', () => {
+    const e = renderOrderConfirmation({ orderId: 'x', eventTitle: 'Evil\r\nBcc: victim@example.com', items: [], totalCents: 0, currency: 'EUR', tickets: [] })
+    expect(e.subject).not.toMatch(/[\r\n]/)
+    expect(e.html).toContain('waiting in your EasyPass account')
+    expect(e.attachments).toEqual([])
+  })
+})
+
+test('refund receipt', () => {
+  const e = renderRefundReceipt({ orderId: 'o1', eventTitle: 'Jazz', amountCents: 4500, currency: 'EUR', reason: '<i>ill</i>' })
+  expect(e.subject).toBe('Refund for Jazz: €45.00')
+  expect(e.html).toContain('&lt;i&gt;ill&lt;/i&gt;')
+  expect(e.text).toContain('Reason: <i>ill</i>')
+})
+
+test('money follows the currency, dates are UTC, escaping covers the five characters', () => {
+  expect(formatMoney(4500, 'EUR')).toBe('€45.00')
+  expect(formatMoney(4500, 'JPY')).toBe('¥4,500')
+  expect(formatMoney(199, 'USD')).toBe('$1.99')
+  expect(formatDate('not a date')).toBeUndefined()
+  expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;')
+})
+
+test('facts become messages; a fact naming no buyer becomes none', () => {
+  const paid = describeFact({
+    id: 'order-paid:1',
+    subject: 'orders.order-paid',
+    occurredAt: new Date().toISOString(),
+    data: { orderId: '1', userId: 'u', eventId: 'e', eventTitle: 'Jazz', items: [{ ticketTypeId: 't', name: 'A', quantity: 3, unitPriceCents: 100 }], totalCents: 300, currency: 'EUR', paymentId: 'p', ticketIds: [] },
+  })
+  expect(paid).toMatchObject({ userId: 'u', type: 'order-paid', title: 'Your tickets for Jazz', data: { orderId: '1', ticketCount: 3, amountCents: 300 } })
+  expect(paid!.body).toContain('3 tickets, €3.00')
+  const refunded = describeFact({
+    id: 'r',
+    subject: 'orders.order-refunded',
+    occurredAt: '',
+    data: { orderId: '1', userId: 'u', eventId: 'e', eventTitle: 'Jazz', amountCents: 300, currency: 'EUR', reason: 'event cancelled' },
+  })
+  expect(refunded!.title).toBe('Jazz was cancelled')
+  expect(describeFact({ id: 'c', subject: 'catalog.event-cancelled', occurredAt: '', data: { eventId: 'e', title: 'Jazz' } })).toBeNull()
+})

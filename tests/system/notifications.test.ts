@@ -1,0 +1,427 @@
+// Notifications, end to end: facts published on the real bus (as orders publishes them) become a
+// user's notifications exactly once, arrive live on the SSE stream, and become real emails over SMTP.
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { randomBytes } from 'node:crypto'
+import mongoose from 'mongoose'
+import { jetstream } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { Fact, FactData } from '@easypass/contracts/facts'
+import { Bus, connectNats, createLogger, fact, Outbox } from '@easypass/kit'
+import { api, errorCode, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
+import { system } from '../support/system'
+
+// Real servers on a shared 2-core machine: generous, not timed.
+setDefaultTimeout(30_000)
+
+const objectId = () => randomBytes(12).toString('hex')
+const log = createLogger('notifications-test', 'silent')
+
+let nc: NatsConnection
+let bus: Bus
+let producerDb: mongoose.Connection
+let notificationsDb: mongoose.Connection
+let outbox: Outbox
+let buyer: Session
+let stranger: Session
+
+beforeAll(async () => {
+  const env = system().env
+  nc = await connectNats(env.NATS_URL!, 'notifications-test', log)
+  bus = new Bus({ nc, prefix: env.BUS_PREFIX!, log })
+  // A producer's outbox of its own, as orders has one in its database.
+  producerDb = await mongoose.createConnection(env.MONGO_URL!, { dbName: `${env.MONGO_DB_PREFIX}_testproducer` }).asPromise()
+  notificationsDb = await mongoose.createConnection(env.MONGO_URL!, { dbName: `${env.MONGO_DB_PREFIX}_notifications` }).asPromise()
+  outbox = new Outbox(producerDb, bus, log)
+  ;[buyer, stranger] = await Promise.all([registerUser('notified'), registerUser('stranger')])
+})
+
+afterAll(async () => {
+  outbox?.stop()
+  await nc?.drain()
+  await producerDb?.close()
+  await notificationsDb?.close()
+})
+
+function paidFact(userId: string, overrides: Partial<FactData['orders.order-paid']> = {}) {
+  const orderId = objectId()
+  return fact(
+    'orders.order-paid',
+    {
+      orderId,
+      userId,
+      eventId: objectId(),
+      eventTitle: 'Jazz night',
+      items: [{ ticketTypeId: objectId(), name: 'Standing', quantity: 2, unitPriceCents: 4500 }],
+      totalCents: 9000,
+      currency: 'EUR',
+      paymentId: objectId(),
+      ticketIds: [`${orderId}-1`, `${orderId}-2`],
+      ...overrides,
+    },
+    `order-paid:${orderId}`,
+  )
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, attempts = 120): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
+    const value = await probe()
+    if (value) return value
+    await Bun.sleep(100)
+  }
+  throw new Error(`never happened: ${what}`)
+}
+
+async function notificationsOf(session: Session, query = '') {
+  const r = await api(`/notifications${query}`, { token: session.token })
+  expect(r.status).toBe(200)
+  return r.body as { items: any[]; total: number; page: number; limit: number; unread: number }
+}
+
+const shows = (session: Session, id: string) =>
+  eventually(async () => (await notificationsOf(session, '?limit=100')).items.find((n) => n.id === id), `notification ${id} listed`)
+
+describe('facts become notifications', () => {
+  test('an order-paid fact becomes the buyer\'s notification, and nobody else\'s', async () => {
+    const f = paidFact(buyer.user.id)
+    await outbox.record([f])
+    await outbox.relayOnce()
+    const n = await shows(buyer, f.id)
+    expect(n).toMatchObject({
+      id: f.id,
+      type: 'order-paid',
+      title: 'Your tickets for Jazz night',
+      data: { orderId: f.data.orderId, eventId: f.data.eventId, eventTitle: 'Jazz night', amountCents: 9000, currency: 'EUR', ticketCount: 2 },
+      createdAt: f.occurredAt,
+    })
+    expect(n.body).toContain('2 tickets, €90.00')
+    expect(n.readAt).toBeUndefined()
+    expect(n._id).toBeUndefined()
+    expect((await notificationsOf(stranger)).items.some((x) => x.id === f.id)).toBe(false)
+    const guest = await api('/notifications')
+    expect(guest.status).toBe(401)
+    expect(errorCode(guest)).toBe('UNAUTHENTICATED')
+  })
+
+  test('a fact published again, relayed again or redelivered makes one notification', async () => {
+    const f = paidFact(buyer.user.id)
+    // The producer records it twice and its relay runs twice (a crash between publish and delete).
+    await outbox.record([f])
+    await outbox.relayOnce()
+    await outbox.record([f])
+    await outbox.relayOnce()
+    await bus.publish(f)
+    await shows(buyer, f.id)
+    // A redelivery the bus cannot de-duplicate: the same fact under another message id.
+    await jetstream(nc).publish(bus.subject(f.subject), JSON.stringify(f), { msgID: `redelivered-${objectId()}` })
+    // Facts are consumed in order: once a later one is visible, the redelivery has been handled.
+    const sentinel = paidFact(buyer.user.id)
+    await bus.publish(sentinel)
+    await shows(buyer, sentinel.id)
+    const all = await notificationsOf(buyer, '?limit=100')
+    expect(all.items.filter((n) => n.id === f.id)).toHaveLength(1)
+    expect(await notificationsDb.db!.collection('notifications').countDocuments({ _id: f.id as any })).toBe(1)
+    // One email record too (skipped here: no SMTP server is configured in this run).
+    const emails = await notificationsDb.db!.collection('emails').find({ _id: f.id as any }).toArray()
+    expect(emails).toHaveLength(1)
+    expect(emails[0]!.status).toBe('skipped')
+  })
+
+  test('refunded, expired and cancelled orders are told too; catalog facts name no buyer and make nothing', async () => {
+    const user = await registerUser('lifecycle')
+    const orderId = objectId()
+    const eventId = objectId()
+    const facts: Fact[] = [
+      fact('orders.order-cancelled', { orderId: objectId(), userId: user.user.id, eventId, eventTitle: 'Opera' }, `order-cancelled:${objectId()}`),
+      fact('orders.order-expired', { orderId: objectId(), userId: user.user.id, eventId }, `order-expired:${objectId()}`),
+      fact('catalog.event-cancelled', { eventId, title: 'Opera' }, `event-cancelled:${eventId}`),
+      fact('orders.order-refunded', { orderId, userId: user.user.id, eventId, eventTitle: 'Opera', amountCents: 4500, currency: 'EUR', reason: 'event cancelled' }, `order-refunded:${orderId}`),
+    ]
+    for (const f of facts) await bus.publish(f)
+    await shows(user, facts[3]!.id)
+    const list = await notificationsOf(user)
+    expect(list.total).toBe(3)
+    expect(list.items.map((n) => n.type)).toEqual(['order-refunded', 'order-expired', 'order-cancelled'])
+    expect(list.items[0]).toMatchObject({ title: 'Opera was cancelled', data: { orderId, amountCents: 4500 } })
+    expect(list.items[0].body).toContain('€45.00')
+    expect(list.items[2].body).toContain('Opera')
+  })
+
+  test('newest first, paginated; read marks are mine only and counted', async () => {
+    const user = await registerUser('pages')
+    const base = Date.now() - 60_000
+    const facts = [0, 1, 2, 3, 4].map((i) => ({ ...paidFact(user.user.id, { eventTitle: `Show ${i}` }), occurredAt: new Date(base + i * 1000).toISOString() }))
+    for (const f of facts) await bus.publish(f)
+    await shows(user, facts[4]!.id)
+    await eventually(async () => (await notificationsOf(user)).total === 5, 'all five listed')
+
+    const first = await notificationsOf(user, '?page=1&limit=2')
+    expect(first).toMatchObject({ total: 5, page: 1, limit: 2, unread: 5 })
+    expect(first.items.map((n) => n.id)).toEqual([facts[4]!.id, facts[3]!.id])
+    const third = await notificationsOf(user, '?page=3&limit=2')
+    expect(third.items.map((n) => n.id)).toEqual([facts[0]!.id])
+
+    const read = await api(`/notifications/${encodeURIComponent(facts[3]!.id)}/read`, { method: 'POST', token: user.token })
+    expect(read.status).toBe(204)
+    expect((await api(`/notifications/${encodeURIComponent(facts[3]!.id)}/read`, { method: 'POST', token: user.token })).status).toBe(204)
+    const after = await notificationsOf(user)
+    expect(after.unread).toBe(4)
+    expect(after.items.find((n) => n.id === facts[3]!.id).readAt).toBeString()
+    const unread = await notificationsOf(user, '?unread=true')
+    expect(unread.total).toBe(4)
+    expect(unread.items.some((n) => n.id === facts[3]!.id)).toBe(false)
+
+    const foreign = await api(`/notifications/${encodeURIComponent(facts[2]!.id)}/read`, { method: 'POST', token: stranger.token })
+    expect(foreign.status).toBe(404)
+    expect(errorCode(foreign)).toBe('NOT_FOUND')
+    expect((await api(`/notifications/order-paid:nope/read`, { method: 'POST', token: user.token })).status).toBe(404)
+    expect((await api(`/notifications/${encodeURIComponent('bad id!')}/read`, { method: 'POST', token: user.token })).status).toBe(400)
+    expect((await api(`/notifications/${encodeURIComponent(facts[2]!.id)}/read`, { method: 'POST' })).status).toBe(401)
+
+    expect((await api('/notifications/read-all', { method: 'POST', token: user.token })).status).toBe(204)
+    expect((await notificationsOf(user)).unread).toBe(0)
+    expect((await notificationsOf(stranger)).items.every((n) => n.readAt === undefined)).toBe(true)
+
+    for (const q of ['?limit=0', '?limit=101', '?page=0', '?limit=abc', '?unread=maybe']) {
+      const r = await api(`/notifications${q}`, { token: user.token })
+      expect(r.status, q).toBe(400)
+      expect(errorCode(r)).toBe('VALIDATION')
+    }
+  })
+})
+
+describe('the live stream', () => {
+  /** Reads SSE messages from a stream until `want` returns a value. */
+  async function readUntil<T>(reader: ReadableStreamDefaultReader<Uint8Array>, seen: string[], want: (text: string) => T | undefined): Promise<T> {
+    const decoder = new TextDecoder()
+    let buffer = ''
+    for (;;) {
+      const found = want(seen.join(''))
+      if (found !== undefined) return found
+      const { value, done } = await reader.read()
+      if (done) throw new Error(`stream ended; got ${JSON.stringify(seen.join(''))}`)
+      buffer = decoder.decode(value, { stream: true })
+      seen.push(buffer)
+    }
+  }
+
+  test('a new notification arrives on its owner\'s stream', async () => {
+    const user = await registerUser('live')
+    const controller = new AbortController()
+    const response = await fetch(`${system().gatewayUrl}/api/notifications/stream`, { headers: { authorization: `Bearer ${user.token}` }, signal: controller.signal })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toStartWith('text/event-stream')
+    const reader = response.body!.getReader()
+    const seen: string[] = []
+    try {
+      await readUntil(reader, seen, (text) => (text.includes(': connected') ? true : undefined))
+      const others = paidFact(stranger.user.id)
+      const mine = paidFact(user.user.id, { eventTitle: 'Live show' })
+      await bus.publish(others)
+      await bus.publish(mine)
+      const message = await readUntil(reader, seen, (text) => {
+        const block = text.split('\n\n').find((b) => b.includes('event: notification') && b.includes(mine.id))
+        return block ? block : undefined
+      })
+      expect(message).toContain(`id: ${mine.id}`)
+      const data = JSON.parse(message.split('\n').find((l) => l.startsWith('data: '))!.slice(6))
+      expect(data).toMatchObject({ id: mine.id, type: 'order-paid', title: 'Your tickets for Live show', data: { orderId: mine.data.orderId } })
+      // Someone else's notification never reached this stream (it was published first).
+      expect(seen.join('')).not.toContain(others.id)
+    } finally {
+      controller.abort()
+      await reader.cancel().catch(() => {})
+    }
+  })
+
+  test('the stream needs a signed-in user', async () => {
+    const r = await api('/notifications/stream')
+    expect(r.status).toBe(401)
+    expect(errorCode(r)).toBe('UNAUTHENTICATED')
+  })
+})
+
+test('health, metrics and documented public routes', async () => {
+  const base = system().urls.notifications
+  expect(await fetch(`${base}/health`).then((r) => r.json())).toMatchObject({ status: 'ok', checks: { mongo: 'ok', nats: 'ok' } })
+  expect(await fetch(`${base}/metrics`).then((r) => r.text())).toContain('notifications_created_total')
+  const doc = await fetch(`${base}/openapi/json`).then((r) => r.json())
+  for (const [path, method] of [
+    ['/api/notifications', 'get'],
+    ['/api/notifications/stream', 'get'],
+    ['/api/notifications/{id}/read', 'post'],
+    ['/api/notifications/read-all', 'post'],
+  ] as const) {
+    const op = doc.paths[path]?.[method]
+    expect(op?.tags, path).toEqual(['Notifications'])
+    expect(op.security).toEqual([{ bearer: [] }])
+    expect(op.summary).toBeString()
+  }
+})
+
+// ---- email over real SMTP ----
+
+interface Received {
+  from: string
+  to: string[]
+  data: string
+}
+
+/** Just enough of an SMTP server to receive what nodemailer sends (no TLS, no auth). */
+function smtpServer() {
+  const received: Received[] = []
+  type State = { buffer: string; inData: boolean; from: string; to: string[] }
+  const server = Bun.listen<State>({
+    hostname: '127.0.0.1',
+    port: 0,
+    socket: {
+      open(socket) {
+        socket.data = { buffer: '', inData: false, from: '', to: [] }
+        socket.write('220 test-smtp ESMTP ready\r\n')
+      },
+      data(socket, chunk) {
+        const s = socket.data
+        s.buffer += Buffer.from(chunk).toString('latin1')
+        for (;;) {
+          if (s.inData) {
+            const end = s.buffer.indexOf('\r\n.\r\n')
+            if (end < 0) return
+            const data = s.buffer.slice(0, end).replace(/^\.\./gm, '.')
+            s.buffer = s.buffer.slice(end + 5)
+            received.push({ from: s.from, to: s.to, data })
+            s.inData = false
+            s.from = ''
+            s.to = []
+            socket.write('250 2.0.0 queued\r\n')
+            continue
+          }
+          const eol = s.buffer.indexOf('\r\n')
+          if (eol < 0) return
+          const line = s.buffer.slice(0, eol)
+          s.buffer = s.buffer.slice(eol + 2)
+          const verb = line.slice(0, 4).toUpperCase()
+          if (verb === 'EHLO' || verb === 'HELO') socket.write('250 test-smtp\r\n')
+          else if (verb === 'MAIL') (s.from = /<([^>]*)>/.exec(line)?.[1] ?? ''), socket.write('250 2.1.0 ok\r\n')
+          else if (verb === 'RCPT') (s.to.push(/<([^>]*)>/.exec(line)?.[1] ?? ''), socket.write('250 2.1.5 ok\r\n'))
+          else if (verb === 'DATA') (s.inData = true), socket.write('354 end with <CRLF>.<CRLF>\r\n')
+          else if (verb === 'RSET') (s.from = ''), (s.to = []), socket.write('250 ok\r\n')
+          else if (verb === 'NOOP') socket.write('250 ok\r\n')
+          else if (verb === 'QUIT') (socket.write('221 bye\r\n'), socket.end())
+          else socket.write('502 not implemented\r\n')
+        }
+      },
+    },
+  })
+  return { port: server.port, received, stop: () => server.stop(true) }
+}
+
+/** The readable text of a MIME message: every part decoded (quoted-printable or base64). */
+function decodeMime(raw: string): string {
+  const parts = raw.split(/\r\n--[^\r\n]+\r\n/)
+  return parts
+    .map((part) => {
+      const split = part.indexOf('\r\n\r\n')
+      if (split < 0) return part
+      const headers = part.slice(0, split)
+      const body = part.slice(split + 4)
+      const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(headers)?.[1]?.toLowerCase()
+      let decoded = body
+      if (encoding === 'base64') decoded = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+      else if (encoding === 'quoted-printable')
+        decoded = Buffer.from(
+          body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8')
+      return `${headers}\r\n\r\n${decoded}`
+    })
+    .join('\n')
+}
+
+describe('email', () => {
+  let smtp: ReturnType<typeof smtpServer>
+
+  beforeAll(async () => {
+    smtp = smtpServer()
+    await system().stop('notifications')
+    await system().start('notifications', { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'EasyPass Tests <tickets@easypass.test>' })
+  }, 60_000)
+
+  afterAll(async () => {
+    await system().stop('notifications')
+    await system().start('notifications')
+    smtp?.stop()
+  }, 60_000)
+
+  const emailTo = (address: string) => eventually(async () => smtp.received.find((m) => m.to.includes(address)), `an email to ${address}`)
+
+  test('the order confirmation reaches the buyer through SMTP, once, with the event date from catalog', async () => {
+    const admin = await loginAdmin()
+    const event = await api('/events', { token: admin.token, body: futureEvent({ title: 'Mail & <Jazz>' }) })
+    expect(event.status).toBe(201)
+    const f = paidFact(buyer.user.id, { eventId: event.body.id, eventTitle: 'Mail & <Jazz>', userEmail: buyer.user.email })
+    await bus.publish(f)
+    const message = await emailTo(buyer.user.email)
+    expect(message.from).toBe('tickets@easypass.test')
+    const text = decodeMime(message.data)
+    expect(text).toMatch(/^Subject: .*Your tickets for/m)
+    expect(text).toContain('Mail &amp; &lt;Jazz&gt;')
+    expect(text).toContain('€90.00')
+    expect(text).toContain(new Date(event.body.startsAt).getUTCFullYear().toString())
+    expect(text).toContain('UTC')
+    expect(text).toContain('Test Hall, Oulu')
+    expect(text).toContain(`Order ${f.data.orderId}`)
+
+    const record = await eventually(async () => notificationsDb.db!.collection('emails').findOne({ _id: f.id as any }), 'the email record')
+    expect(record).toMatchObject({ to: buyer.user.email, status: 'sent' })
+
+    // A redelivered fact sends nothing more.
+    await jetstream(nc).publish(bus.subject(f.subject), JSON.stringify(f), { msgID: `again-${objectId()}` })
+    const sentinel = paidFact(buyer.user.id)
+    await bus.publish(sentinel)
+    await shows(buyer, sentinel.id)
+    expect(smtp.received.filter((m) => m.data.includes(f.data.orderId))).toHaveLength(1)
+  })
+
+  test('no address in the fact: no email, recorded as skipped', async () => {
+    const f = paidFact(buyer.user.id)
+    await bus.publish(f)
+    const record = await eventually(async () => notificationsDb.db!.collection('emails').findOne({ _id: f.id as any }), 'the email record')
+    expect(record).toMatchObject({ status: 'skipped', error: 'no email address in the fact' })
+  })
+
+  test('a refund receipt', async () => {
+    const orderId = objectId()
+    const user = await registerUser('refunded')
+    await bus.publish(
+      fact('orders.order-refunded', { orderId, userId: user.user.id, eventId: objectId(), eventTitle: 'Jazz', amountCents: 4500, currency: 'EUR', userEmail: user.user.email }, `order-refunded:${orderId}`),
+    )
+    const text = decodeMime((await emailTo(user.user.email)).data)
+    expect(text).toContain('Refund for Jazz')
+    expect(text).toContain('€45.00')
+  })
+
+  // The whole purchase: only when orders runs in this system (it provides the tickets and the fact).
+  test.skipIf(!system().urls.orders)('a real purchase emails every ticket code with its QR code', async () => {
+    const admin = await loginAdmin()
+    const event = await api('/events', { token: admin.token, body: futureEvent({ title: 'Mailed tickets' }) })
+    expect(event.status).toBe(201)
+    const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body: { name: 'Seat', priceCents: 2500, currency: 'EUR', capacity: 10 } })
+    expect(type.status).toBe(201)
+    const user = await registerUser('mailed')
+    const order = await api('/orders', {
+      token: user.token,
+      headers: { 'idempotency-key': objectId() },
+      body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity: 2 }], payment: { card: { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 1, cvc: '123' } } },
+    })
+    expect(order.status, JSON.stringify(order.body)).toBe(201)
+    const tickets = await api(`/orders/${order.body.id}/tickets`, { token: user.token })
+    expect(tickets.status).toBe(200)
+    expect(tickets.body).toHaveLength(2)
+    const message = await emailTo(user.user.email)
+    const text = decodeMime(message.data)
+    for (const t of tickets.body) expect(text).toContain(t.code)
+    expect(message.data.match(/Content-Type: image\/svg\+xml/gi)?.length).toBe(2)
+    expect(text).toContain('€50.00')
+    const listed = await shows(user, `order-paid:${order.body.id}`)
+    expect(listed.type).toBe('order-paid')
+  })
+})
