@@ -289,6 +289,12 @@ describe('who may see what', () => {
 })
 
 describe('the reconciler', () => {
+  /** A payment recorded before the provider call, as the charge path writes it, and nothing after. */
+  const insertPendingPayment = (id: string, orderId: string, amountCents: number, createdAt: Date) =>
+    db()
+      .collection('payments')
+      .insertOne({ _id: id as any, orderId, userId: buyer.user.id, amountCents, currency: 'EUR', idempotencyKey: `sim:${id}`, cardLast4: '4242', brand: 'visa', createdAt })
+
   afterAll(async () => {
     // Back to the run's normal settings for the files after this one.
     await system().stop('payments')
@@ -314,31 +320,11 @@ describe('the reconciler', () => {
       brand: 'visa',
       createdAt: now,
     })
-    await db().collection('payments').insertOne({
-      _id: crashedId as any,
-      orderId: crashedOrder,
-      userId: buyer.user.id,
-      amountCents: 7000,
-      currency: 'EUR',
-      idempotencyKey: `sim:${crashedId}`,
-      cardLast4: '4242',
-      brand: 'visa',
-      createdAt: now,
-    })
+    await insertPendingPayment(crashedId, crashedOrder, 7000, now)
     // A payment whose charge never reached the provider: given up as failed, never invented as paid.
     const lostId = objectId()
     const lostOrder = objectId()
-    await db().collection('payments').insertOne({
-      _id: lostId as any,
-      orderId: lostOrder,
-      userId: buyer.user.id,
-      amountCents: 100,
-      currency: 'EUR',
-      idempotencyKey: `sim:${lostId}`,
-      cardLast4: '4242',
-      brand: 'visa',
-      createdAt: now,
-    })
+    await insertPendingPayment(lostId, lostOrder, 100, now)
     // The provider charges but its answer never arrives: 503, pending, then settled.
     const lateOrder = objectId()
     const late = await charge({ orderId: lateOrder, userId: buyer.user.id, card: card(CARDS.lostAnswer) })

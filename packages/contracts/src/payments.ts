@@ -74,7 +74,7 @@ export const DECLINE_MESSAGES: Record<DeclineCode, string> = {
 }
 
 const Currency = t.String({ pattern: '^[A-Z]{3}$', examples: ['EUR'] })
-const IdempotencyKey = t.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$', description: 'same key → the same payment (same params required)' })
+const IdempotencyKey = t.String({ minLength: 1, maxLength: 300, pattern: '^[\x21-\x7E]+$', description: 'printable ASCII without spaces; same key → the same payment (same params required), e.g. `<orderId>:pay:<n>`' })
 
 // ---- internal: orders → payments (service token) ----
 

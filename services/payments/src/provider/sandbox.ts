@@ -2,8 +2,8 @@
 // (`sandbox_charges`, `sandbox_refunds`), references (`ch_…`, `re_…`), idempotency keys and latency.
 import { createHash, randomBytes } from 'node:crypto'
 import { cardProblem, type DeclineCode } from '@easypass/contracts/payments'
+import { isDuplicateOnly } from '@easypass/kit'
 import type { Models } from '../db'
-import { isDuplicateKey } from '../db'
 import { ProviderError, type ChargeParams, type PaymentProvider, type ProviderCharge, type ProviderRefund } from './types'
 import { cardBrand } from './cards'
 
@@ -76,7 +76,7 @@ export function sandboxProvider(models: Pick<Models, 'SandboxCharge' | 'SandboxR
       try {
         await SandboxCharge.create(doc)
       } catch (error) {
-        if (isDuplicateKey(error)) return same()
+        if (isDuplicateOnly(error)) return same()
         throw new ProviderError('unavailable', 'sandbox storage failed')
       }
       if (digits === SANDBOX_CARDS.lostAnswer) throw new ProviderError('unavailable', 'the provider did not answer in time')
@@ -102,7 +102,7 @@ export function sandboxProvider(models: Pick<Models, 'SandboxCharge' | 'SandboxR
       try {
         await SandboxRefund.create(doc)
       } catch (error) {
-        if (isDuplicateKey(error)) return same()
+        if (isDuplicateOnly(error)) return same()
         throw new ProviderError('unavailable', 'sandbox storage failed')
       }
       return { ref: doc.ref, chargeRef: doc.chargeRef, amountCents: doc.amountCents }

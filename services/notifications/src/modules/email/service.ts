@@ -1,7 +1,7 @@
 import type { Transporter } from 'nodemailer'
 import type { Fact } from '@easypass/contracts/facts'
-import { AppError, callService, counter, type Logger } from '@easypass/kit'
-import { isDuplicateKey, type EmailDoc, type Models } from '../../db'
+import { AppError, callService, counter, isDuplicateOnly, type Logger } from '@easypass/kit'
+import type { EmailDoc, Models } from '../../db'
 import { renderOrderConfirmation, renderRefundReceipt, type RenderedEmail, type TicketForEmail } from './template'
 
 const emailsTotal = counter('notifications_emails_total', 'Emails recorded, by status', ['status'])
@@ -31,7 +31,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
       await Email.create({ ...doc, at: new Date() })
       emailsTotal.inc({ status: doc.status })
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error
+      if (!isDuplicateOnly(error)) throw error
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Notification, NotificationList, NotificationsQuery } from '@easypass/contracts/notifications'
-import { counter, fail } from '@easypass/kit'
-import { isDuplicateKey, type Models, type NotificationDoc } from '../../db'
+import { counter, fail, isDuplicateOnly } from '@easypass/kit'
+import type { Models, NotificationDoc } from '../../db'
 import type { Message } from '../facts/messages'
 
 const createdTotal = counter('notifications_created_total', 'Notifications created, by type', ['type'])
@@ -28,7 +28,7 @@ export function inboxService(models: Models) {
     try {
       await Notification.create(doc)
     } catch (error) {
-      if (isDuplicateKey(error)) return null
+      if (isDuplicateOnly(error)) return null
       throw error
     }
     createdTotal.inc({ type: message.type })
@@ -57,7 +57,7 @@ export function inboxService(models: Models) {
     try {
       await NotificationRead.create({ _id: id, userId, at: new Date() })
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error
+      if (!isDuplicateOnly(error)) throw error
     }
   }
 
@@ -70,8 +70,7 @@ export function inboxService(models: Models) {
     try {
       await NotificationRead.insertMany(fresh, { ordered: false })
     } catch (error) {
-      const e = error as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }
-      if (!e.writeErrors?.every((w) => (w.code ?? w.err?.code) === 11000)) throw error
+      if (!isDuplicateOnly(error)) throw error
     }
   }
 

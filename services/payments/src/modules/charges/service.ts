@@ -1,7 +1,7 @@
 import { Types } from 'mongoose'
 import { cardDigits, cardProblem, DECLINE_MESSAGES, type ChargeRequest, type ChargeResponse, type DeclineCode } from '@easypass/contracts/payments'
-import { counter, fact, fail, type Logger, type Outbox } from '@easypass/kit'
-import { isDuplicateKey, type Models, type PaymentDoc, type PaymentResultDoc } from '../../db'
+import { counter, fact, fail, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
+import type { Models, PaymentDoc, PaymentResultDoc } from '../../db'
 import { cardBrand } from '../../provider/cards'
 import { ProviderError, type PaymentProvider, type ProviderCharge } from '../../provider/types'
 import type { RefundsService } from '../refunds/service'
@@ -49,7 +49,7 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
       chargesTotal.inc({ status: doc.status })
       return doc
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error
+      if (!isDuplicateOnly(error)) throw error
       return (await PaymentResult.findById(paymentId).lean())!
     }
   }
@@ -74,7 +74,7 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
         ),
       ])
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error
+      if (!isDuplicateOnly(error)) throw error
       winner = (await ChargeMarker.findById(id).lean())!.paymentId
     }
     if (winner === payment._id) return { payment, result }
@@ -129,7 +129,7 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
         await Payment.create(doc)
         payment = doc
       } catch (error) {
-        if (!isDuplicateKey(error)) throw error
+        if (!isDuplicateOnly(error)) throw error
         payment = await Payment.findOne({ idempotencyKey: req.idempotencyKey }).lean()
         if (!payment) throw error
       }

@@ -1,6 +1,5 @@
-import { fact, fail, type Logger, type Outbox } from '@easypass/kit'
-import { counter } from '@easypass/kit'
-import { isDuplicateKey, type Models, type PaymentDoc, type RefundDoc } from '../../db'
+import { counter, fact, fail, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
+import type { Models, PaymentDoc, RefundDoc } from '../../db'
 import { ProviderError, type PaymentProvider } from '../../provider/types'
 
 const refundsTotal = counter('payments_refunds_total', 'Refunds recorded, by reason', ['reason'])
@@ -52,7 +51,7 @@ export function refundsService({ models, provider, outbox, log }: RefundsDeps) {
     try {
       await Refund.create(doc)
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error
+      if (!isDuplicateOnly(error)) throw error
       return (await Refund.findById(id).lean())!
     }
     refundsTotal.inc({ reason: reason === 'duplicate_charge' ? 'duplicate_charge' : 'requested' })
