@@ -49,7 +49,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const logFile = Bun.file(join(opts.logDir, `${spec.name}.log`))
     const child = Bun.spawn([process.execPath, join(ROOT, spec.entry)], {
       cwd: ROOT,
-      env: { ...process.env, ...opts.env, ...serviceUrls, ...overrides.get(spec.name), PORT: String(port), SERVICE_NAME: spec.name },
+      env: { ...process.env, ...opts.env, ...serviceUrls, ...overrides.get(spec.name), PORT: String(port), SERVICE_NAME: spec.name, EASYPASS_SUPERVISOR_PID: String(process.pid) },
       stdout: logFile,
       stderr: logFile,
       stdin: 'ignore',
@@ -123,12 +123,13 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
 
 /** Kills every child synchronously: the last resort when the parent is exiting. */
 export function killOnExit(system: () => RunningSystem | undefined) {
-  process.on('exit', () => {
+  const killAll = () => {
     const s = system()
     if (!s) return
     for (const spec of s.specs) {
       const pid = s.pid(spec.name)
       if (pid) try { process.kill(pid, 'SIGKILL') } catch {}
     }
-  })
+  }
+  process.on('exit', killAll)
 }

@@ -123,4 +123,16 @@ export function onShutdown(log: Logger, closers: Array<() => Promise<unknown> | 
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+  // Under the local launcher or the test harness: when the supervisor dies without stopping us
+  // (killed, crashed), stop too instead of lingering as an orphan holding ports and CPU.
+  const parent = Number(process.env.EASYPASS_SUPERVISOR_PID)
+  if (parent > 1) {
+    setInterval(() => {
+      try {
+        process.kill(parent, 0)
+      } catch {
+        void stop('supervisor gone')
+      }
+    }, 1000).unref()
+  }
 }
