@@ -79,7 +79,6 @@ export function defineModels(conn: Connection) {
     },
     { ...opts, collection: 'payments' },
   )
-  payment.index({ idempotencyKey: 1 }, { unique: true })
   payment.index({ orderId: 1 })
   payment.index({ createdAt: 1 })
 
