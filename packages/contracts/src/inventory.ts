@@ -46,6 +46,7 @@ export const CreateTicketTypeBody = t.Object(
   },
   {
     description: '`maxPerOrder` defaults to 10; `salesEnd` must be after `salesStart`.',
+    additionalProperties: false,
     examples: [{ name: 'Standing', priceCents: 4500, currency: 'EUR', capacity: 500, maxPerOrder: 10 }],
   },
 )
@@ -63,6 +64,7 @@ export const UpdateTicketTypeBody = t.Object(
   },
   {
     minProperties: 1,
+    additionalProperties: false,
     description: 'Any subset. `capacity` below sold + held → 409. Price changes apply to holds made afterwards.',
     examples: [{ capacity: 600 }],
   },
@@ -125,7 +127,7 @@ export type Availability = Static<typeof Availability>
 export const HoldItemInput = t.Object({
   ticketTypeId: Id,
   quantity: t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.maxPerOrder }),
-})
+}, { additionalProperties: false })
 
 export const HoldOp = t.Object({
   type: t.Literal('hold'),
@@ -133,24 +135,25 @@ export const HoldOp = t.Object({
   userId: t.String({ minLength: 1, maxLength: 100 }),
   items: t.Array(HoldItemInput, { minItems: 1, maxItems: MAX_HOLD_ITEMS }),
   ttlSeconds: t.Optional(t.Integer({ minimum: 1, maximum: MAX_HOLD_TTL_SECONDS, description: 'default HOLD_TTL_SECONDS of ticketing (600)' })),
-})
+}, { additionalProperties: false })
 export type HoldOp = Static<typeof HoldOp>
 
-export const ConfirmOp = t.Object({ type: t.Literal('confirm'), orderId: Id })
+const closed = { additionalProperties: false } as const
+export const ConfirmOp = t.Object({ type: t.Literal('confirm'), orderId: Id }, closed)
 export type ConfirmOp = Static<typeof ConfirmOp>
 
 export const ReleaseReason = t.Union([t.Literal('cancelled'), t.Literal('failed')])
-export const ReleaseOp = t.Object({ type: t.Literal('release'), orderId: Id, reason: ReleaseReason })
+export const ReleaseOp = t.Object({ type: t.Literal('release'), orderId: Id, reason: ReleaseReason }, closed)
 export type ReleaseOp = Static<typeof ReleaseOp>
 
-export const RefundOp = t.Object({ type: t.Literal('refund'), orderId: Id })
+export const RefundOp = t.Object({ type: t.Literal('refund'), orderId: Id }, closed)
 export type RefundOp = Static<typeof RefundOp>
 
 /** The ops other services send. */
 export const SellingOp = t.Union([HoldOp, ConfirmOp, ReleaseOp, RefundOp])
 export type SellingOp = Static<typeof SellingOp>
 
-export const InventoryOpsBody = t.Object({ eventId: Id, op: SellingOp })
+export const InventoryOpsBody = t.Object({ eventId: Id, op: SellingOp }, { additionalProperties: false })
 export type InventoryOpsBody = Static<typeof InventoryOpsBody>
 
 /** Scheduled by the worker itself (delayed job `expire-<orderId>`); never sent by other services. */

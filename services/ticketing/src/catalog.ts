@@ -1,0 +1,57 @@
+// What ticketing asks the catalog: does this event exist, and is it cancelled?
+import { AppError, callService, type Logger } from '@easypass/kit'
+
+export interface CatalogEvent {
+  id: string
+  status: string
+  title?: string
+}
+
+export interface CatalogOptions {
+  /** Unset (a deployment without catalog): every event id is taken as existing. */
+  url?: string
+  serviceToken: () => Promise<string>
+  log: Logger
+  timeoutMs?: number
+}
+
+/** Events do not disappear often: answers are reused for a little while. */
+const KNOWN_MS = 10_000
+const UNKNOWN_MS = 2_000
+const MAX_CACHED = 10_000
+
+export function catalogClient(opts: CatalogOptions) {
+  const cache = new Map<string, { event: CatalogEvent | null; until: number }>()
+
+  /** The event, or null when the catalog does not know it; throws 503 UNAVAILABLE when the catalog does not answer. */
+  async function event(eventId: string, fresh = false): Promise<CatalogEvent | null> {
+    if (!opts.url) return { id: eventId, status: 'published' }
+    const hit = cache.get(eventId)
+    if (hit && !fresh && hit.until > Date.now()) return hit.event
+    let found: CatalogEvent | null
+    try {
+      found = await callService<CatalogEvent>(opts.url, `/internal/events/${eventId}`, { token: await opts.serviceToken(), timeoutMs: opts.timeoutMs ?? 3_000 })
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') found = null
+      else {
+        opts.log.warn({ eventId, err: error instanceof Error ? error.message : String(error) }, 'catalog did not answer')
+        throw new AppError('UNAVAILABLE', 'the catalog did not answer; try again', undefined, 503)
+      }
+    }
+    if (cache.size >= MAX_CACHED) cache.clear()
+    cache.set(eventId, { event: found, until: Date.now() + (found ? KNOWN_MS : UNKNOWN_MS) })
+    return found
+  }
+
+  /** false only when the catalog said it does not know the event; true when it does or cannot answer. */
+  async function mayExist(eventId: string): Promise<boolean> {
+    try {
+      return (await event(eventId)) !== null
+    } catch {
+      return true
+    }
+  }
+
+  return { event, mayExist }
+}
+export type CatalogClient = ReturnType<typeof catalogClient>

@@ -1,0 +1,100 @@
+// Ticketing's own database, `<prefix>_ticketing`: one small inventory document per event (updated by
+// every batch) and the big append-only ledger (inserted, never updated) that is the truth behind it.
+import mongoose, { type Connection } from 'mongoose'
+import type { HeldLine, SettleOutcome, SettleReason } from '@easypass/contracts/inventory'
+
+/** A ticket type with its counters, stored inside its event's inventory document. */
+export interface TypeRecord {
+  id: string
+  name: string
+  priceCents: number
+  currency: string
+  capacity: number
+  maxPerOrder: number
+  salesStart?: string
+  salesEnd?: string
+  sold: number
+  held: number
+  createdAt: string
+}
+
+export interface InventoryDoc {
+  /** The event id. */
+  _id: string
+  /** Number of the last batch committed for this event. */
+  seq: number
+  /** Set while a batch writes its ledger entries; found set = that batch died midway → rebuild from the ledger. */
+  pendingSeq: number | null
+  types: TypeRecord[]
+  updatedAt: Date
+}
+
+interface LedgerBase {
+  _id: string
+  eventId: string
+  orderId: string
+  /** The batch that wrote it. */
+  seq: number
+  at: Date
+}
+/** `${orderId}:hold` */
+export interface HoldEntry extends LedgerBase {
+  kind: 'hold'
+  userId: string
+  items: HeldLine[]
+  currency: string
+  totalCents: number
+  expiresAt: Date
+}
+/** `${orderId}:settle` — confirm, release and expiry share this id: exactly one of them ever happens. */
+export interface SettleEntry extends LedgerBase {
+  kind: 'settle'
+  outcome: SettleOutcome
+  reason: SettleReason
+}
+/** `${orderId}:refund` — at most one refund returns stock. */
+export interface RefundEntry extends LedgerBase {
+  kind: 'refund'
+}
+export type LedgerEntry = HoldEntry | SettleEntry | RefundEntry
+
+export const ledgerId = {
+  hold: (orderId: string) => `${orderId}:hold`,
+  settle: (orderId: string) => `${orderId}:settle`,
+  refund: (orderId: string) => `${orderId}:refund`,
+}
+
+export function defineModels(conn: Connection) {
+  const Inventory =
+    (conn.models.Inventory as mongoose.Model<InventoryDoc>) ??
+    conn.model<InventoryDoc>(
+      'Inventory',
+      new mongoose.Schema<InventoryDoc>(
+        { _id: String, seq: Number, pendingSeq: { type: Number, default: null }, types: [mongoose.Schema.Types.Mixed], updatedAt: Date },
+        { versionKey: false, collection: 'inventories' },
+      ),
+    )
+  const ledgerSchema = new mongoose.Schema<LedgerEntry>(
+    {
+      _id: String,
+      kind: String,
+      eventId: String,
+      orderId: String,
+      seq: Number,
+      at: Date,
+      userId: String,
+      items: [mongoose.Schema.Types.Mixed],
+      currency: String,
+      totalCents: Number,
+      expiresAt: Date,
+      outcome: String,
+      reason: String,
+    },
+    { versionKey: false, collection: 'ledger', strict: false },
+  )
+  // Rebuilds and cold loads read one event's entries.
+  ledgerSchema.index({ eventId: 1, seq: 1 })
+  const Ledger = (conn.models.Ledger as mongoose.Model<LedgerEntry>) ?? conn.model<LedgerEntry>('Ledger', ledgerSchema)
+  return { Inventory, Ledger }
+}
+export type Models = ReturnType<typeof defineModels>

@@ -1,0 +1,62 @@
+// Ticketing API: ticket types, availability (and its live stream), and the internal op endpoint
+// through which orders holds, confirms, releases and refunds. Decisions are the worker's (worker.ts).
+import {
+  authPlugin, Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, pingMongo, pingNats, pingRedis,
+  requiredInProduction, serve, serviceTokens,
+} from '@easypass/kit'
+import { catalogClient } from './catalog'
+import { loadTicketingConfig } from './config'
+import { defineModels } from './db'
+import { InventoryClient } from './inventory/client'
+import { availabilityModule } from './modules/availability'
+import { AvailabilityHub } from './modules/availability/live'
+import { availabilityService } from './modules/availability/service'
+import { internalModule } from './modules/internal'
+import { summaryService } from './modules/internal/service'
+import { ticketTypesModule } from './modules/ticket-types'
+import { ticketTypesService } from './modules/ticket-types/service'
+
+const config = loadTicketingConfig(4103)
+requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
+const log = createLogger('ticketing', config.LOG_LEVEL)
+const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_ticketing`, log)
+const models = defineModels(conn)
+await ensureIndexes(conn)
+const nc = await connectNats(config.NATS_URL, 'ticketing', log)
+const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
+const redis = connectRedis(config.REDIS_URL, { name: 'ticketing' })
+const blocking: ReturnType<typeof connectRedis>[] = []
+
+const inventory = new InventoryClient({
+  redis,
+  blockingConnection: (name) => {
+    const connection = connectRedis(config.REDIS_URL, { worker: true, name })
+    blocking.push(connection)
+    return connection
+  },
+  prefix: config.REDIS_PREFIX,
+  partitions: config.INVENTORY_PARTITIONS,
+  batchMax: config.INVENTORY_BATCH_MAX,
+  waitMs: config.INVENTORY_WAIT_MS,
+  log,
+})
+const catalog = catalogClient({ url: config.CATALOG_URL?.replace(/\/+$/, ''), serviceToken: serviceTokens(config, 'ticketing'), log })
+const hub = new AvailabilityHub(bus)
+
+const app = createService({
+  name: 'ticketing',
+  description: 'Ticket types and live availability; every change decided one event at a time by the inventory worker.',
+  log,
+  checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis), nats: () => pingNats(nc) },
+})
+  .use(authPlugin(config))
+  .use(ticketTypesModule(ticketTypesService({ inventory, catalog, models }), config))
+  .use(availabilityModule(availabilityService({ models, catalog, hub, log })))
+  .use(internalModule(inventory, summaryService(models), config))
+
+serve(app, {
+  port: config.PORT,
+  hostname: config.HOST,
+  log,
+  closers: [() => hub.close(), () => inventory.close(), () => redis.quit(), () => Promise.all(blocking.map((b) => b.quit())), () => nc.drain(), () => conn.close()],
+})

@@ -1,0 +1,248 @@
+// The worker's side of the inventory: applies one job's ops to one event with the crash-safe batch
+// protocol (no transactions needed):
+//   1. read the inventory doc; `pendingSeq` set → a batch died between its writes → rebuild the
+//      counters from the ledger;
+//   2. decide every op in memory (seq' = seq + 1);
+//   3. `updateOne({_id, seq, pendingSeq: null}, {pendingSeq: seq'})`          — claim
+//   4. insertMany the new ledger entries (unique `_id`s)                        — the truth
+//   5. `updateOne({_id, seq, pendingSeq: seq'}, {types, seq: seq', pendingSeq: null})` — commit
+//   6. schedule hold expiries, record facts, publish the live availability.
+// Jobs of one event never run at the same time (one job per partition queue across all workers),
+// and every op is idempotent through the ledger ids, so a job re-run after a crash changes nothing twice.
+//
+// FerretDB answers every lookup on the big ledger with a full scan, so the worker keeps each event's
+// ledger folded in memory and trusts it only while its seq equals the document's: another replica's
+// batch, a failed write or a restart makes it read the event's ledger again.
+import type { mongo } from 'mongoose'
+import type { InventoryOp, OpResult } from '@easypass/contracts/inventory'
+import { LIVE } from '@easypass/contracts/facts'
+import { fact, type Bus, type Logger, type Outbox } from '@easypass/kit'
+import type { InventoryDoc, LedgerEntry, Models, TypeRecord } from '../db'
+import { batchSize as batchSizeMetric, ledgerLoads, opsDecided, repairs } from '../metrics'
+import { countersFromLedger, decideBatch, foldLedger, type Decision, type OrderLedger } from './decide'
+import { expireJobOptions, partitionOf, type InventoryQueue } from './queues'
+import { availabilityView } from './views'
+
+interface EventCache {
+  seq: number
+  orders: Map<string, OrderLedger>
+  /** Live holds: orderId → expiresAt (ms). */
+  live: Map<string, number>
+}
+
+export interface ApplierOptions {
+  models: Models
+  queues: InventoryQueue[]
+  outbox: Outbox
+  bus: Bus
+  log: Logger
+  holdTtlSeconds: number
+  cacheMaxEntries: number
+}
+
+/** Raised when the inventory changed under a batch: the job is retried and starts from the ledger. */
+export class InventoryMoved extends Error {}
+
+const isAdminOp = (op: InventoryOp) => op.type === 'addType' || op.type === 'updateType' || op.type === 'removeType'
+/** Most overdue holds released along with one expiry job. */
+const MAX_EXTRA_EXPIRIES = 2000
+
+export class InventoryApplier {
+  private cache = new Map<string, EventCache>()
+  private cachedOrders = 0
+  private inventories: mongo.Collection<InventoryDoc>
+  private ledger: mongo.Collection<LedgerEntry>
+
+  constructor(private opts: ApplierOptions) {
+    this.inventories = opts.models.Inventory.collection as unknown as mongo.Collection<InventoryDoc>
+    this.ledger = opts.models.Ledger.collection as unknown as mongo.Collection<LedgerEntry>
+  }
+
+  /**
+   * Decides the ops of one job, in order. Type changes and ledger ops are committed separately, so a
+   * batch that dies midway only ever leaves ledger entries on types that exist. `expireDue` also
+   * releases every other overdue hold of the event in the same commit.
+   */
+  async apply(eventId: string, ops: InventoryOp[], opts: { expireDue?: boolean } = {}): Promise<OpResult[]> {
+    const results: OpResult[] = []
+    let start = 0
+    while (start < ops.length) {
+      let end = start + 1
+      while (end < ops.length && isAdminOp(ops[end]!) === isAdminOp(ops[start]!)) end++
+      results.push(...(await this.commit(eventId, ops.slice(start, end), Boolean(opts.expireDue) && !isAdminOp(ops[start]!))))
+      start = end
+    }
+    batchSizeMetric.observe(ops.length)
+    ops.forEach((op, i) => {
+      const r = results[i]!
+      r.batchSize = ops.length
+      opsDecided.inc({ op: op.type, outcome: r.ok ? ('repeated' in r && r.repeated ? 'repeated' : 'ok') : 'code' in r ? r.code : 'no' })
+    })
+    return results
+  }
+
+  private async commit(eventId: string, ops: InventoryOp[], expireDue: boolean): Promise<OpResult[]> {
+    const now = Date.now()
+    const found = await this.inventories.findOne({ _id: eventId })
+    const doc: InventoryDoc = found ?? { _id: eventId, seq: 0, pendingSeq: null, types: [], updatedAt: new Date(now) }
+    const cache = await this.ensureCache(doc, Boolean(found))
+
+    let allOps = ops
+    if (expireDue) {
+      const named = new Set(ops.map((op) => ('orderId' in op ? op.orderId : '')))
+      const overdue: InventoryOp[] = []
+      for (const [orderId, expiresAt] of cache.live) {
+        if (overdue.length >= MAX_EXTRA_EXPIRIES) break
+        if (expiresAt <= now && !named.has(orderId)) overdue.push({ type: 'expire', orderId })
+      }
+      allOps = [...ops, ...overdue]
+    }
+
+    const next = doc.seq + 1
+    const decision = decideBatch({
+      eventId,
+      types: doc.types,
+      lookup: (orderId) => cache.orders.get(orderId),
+      ops: allOps,
+      now,
+      holdTtlSeconds: this.opts.holdTtlSeconds,
+      seq: next,
+    })
+    const changed = decision.entries.length > 0 || decision.typesChanged
+    if (changed) {
+      if (!found) await this.createDoc(eventId, now)
+      await this.write(eventId, doc.seq, next, decision, now)
+      this.remember(eventId, cache, next, decision.orders)
+    }
+    await this.afterCommit(eventId, decision)
+    if (changed) this.opts.bus.publishLive(LIVE.availabilityChanged(eventId), availabilityView(eventId, next, decision.types, new Date(now)))
+    return decision.results.slice(0, ops.length)
+  }
+
+  private async write(eventId: string, seq: number, next: number, decision: Decision, now: number) {
+    const claimed = await this.inventories.updateOne({ _id: eventId, seq, pendingSeq: null }, { $set: { pendingSeq: next } })
+    if (claimed.matchedCount !== 1) {
+      this.forget(eventId)
+      throw new InventoryMoved(`inventory of ${eventId} changed under batch ${next}`)
+    }
+    try {
+      if (decision.entries.length) await this.ledger.insertMany(decision.entries, { ordered: false })
+      const committed = await this.inventories.updateOne(
+        { _id: eventId, seq, pendingSeq: next },
+        { $set: { types: decision.types, seq: next, pendingSeq: null, updatedAt: new Date(now) } },
+      )
+      if (committed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed before batch ${next} committed`)
+    } catch (error) {
+      // A duplicate ledger id or a lost write: `pendingSeq` stays set, the retry rebuilds from the ledger.
+      this.forget(eventId)
+      throw error
+    }
+  }
+
+  private async createDoc(eventId: string, now: number) {
+    try {
+      await this.inventories.insertOne({ _id: eventId, seq: 0, pendingSeq: null, types: [], updatedAt: new Date(now) })
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error
+      throw new InventoryMoved(`inventory of ${eventId} was created concurrently`)
+    }
+  }
+
+  /** Expiry jobs for live holds, facts for expired ones: both idempotent, so repeats redo them safely. */
+  private async afterCommit(eventId: string, decision: Pick<Decision, 'expiries' | 'expired'>) {
+    await this.scheduleExpiries(eventId, decision.expiries)
+    if (decision.expired.length)
+      await this.opts.outbox.record(
+        decision.expired.map((e) =>
+          fact('ticketing.hold-expired', { orderId: e.orderId, eventId, ...(e.userId ? { userId: e.userId } : {}) }, `hold-expired:${e.orderId}`),
+        ),
+      )
+  }
+
+  private async scheduleExpiries(eventId: string, expiries: Decision['expiries']) {
+    if (!expiries.length) return
+    const queue = this.opts.queues[partitionOf(eventId, this.opts.queues.length)]!
+    const now = Date.now()
+    for (let i = 0; i < expiries.length; i += 500) {
+      await queue.addBulk(
+        expiries.slice(i, i + 500).map((e) => ({ name: 'expire' as const, data: { eventId, orderId: e.orderId }, opts: expireJobOptions(e.orderId, e.expiresAt - now) })),
+      )
+    }
+  }
+
+  /** The cached ledger of the event, read again unless it is exactly at the document's seq. */
+  private async ensureCache(doc: InventoryDoc, exists: boolean): Promise<EventCache> {
+    const eventId = doc._id
+    const cached = this.cache.get(eventId)
+    if (cached && doc.pendingSeq == null && cached.seq === doc.seq) {
+      this.cache.delete(eventId)
+      this.cache.set(eventId, cached) // most recently used last
+      return cached
+    }
+    this.forget(eventId)
+    if (!exists) return this.remember(eventId, { seq: 0, orders: new Map(), live: new Map() }, 0, new Map())
+
+    const reason = doc.pendingSeq != null ? 'rebuild' : cached ? 'stale' : 'cold'
+    ledgerLoads.inc({ reason })
+    const entries = await this.ledger.find({ eventId }).toArray()
+    const orders = foldLedger(entries)
+    const counted = countersFromLedger(doc.types, orders)
+    const differs = counted.some((t, i) => t.sold !== doc.types[i]!.sold || t.held !== doc.types[i]!.held)
+
+    if (doc.pendingSeq != null) {
+      // The dead batch's entries count, whatever it managed to write; its doc update never happened.
+      const dead = doc.pendingSeq
+      const fixed = await this.inventories.updateOne(
+        { _id: eventId, seq: doc.seq, pendingSeq: dead },
+        { $set: { types: counted, seq: dead, pendingSeq: null, updatedAt: new Date() } },
+      )
+      if (fixed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed during its rebuild`)
+      this.opts.log.warn({ eventId, seq: doc.seq, deadSeq: dead, differs }, 'rebuilt inventory counters from the ledger after an interrupted batch')
+      doc.seq = dead
+      doc.pendingSeq = null
+      doc.types = counted
+      // Whatever the dead batch could not finish afterwards: expiry jobs of its holds, facts of its expiries.
+      const expiries: Decision['expiries'] = []
+      const expired: Decision['expired'] = []
+      for (const [orderId, o] of orders) if (o.hold && !o.settle) expiries.push({ orderId, expiresAt: o.hold.expiresAt })
+      for (const e of entries) if (e.kind === 'settle' && e.reason === 'expired' && e.seq === dead) expired.push({ orderId: e.orderId, userId: orders.get(e.orderId)?.hold?.userId })
+      await this.afterCommit(eventId, { expiries, expired })
+      this.opts.bus.publishLive(LIVE.availabilityChanged(eventId), availabilityView(eventId, doc.seq, doc.types, new Date()))
+    } else if (differs) {
+      // Should never happen; the ledger is the truth, so the counters follow it (logged loudly).
+      repairs.inc()
+      const fixed = await this.inventories.updateOne({ _id: eventId, seq: doc.seq, pendingSeq: null }, { $set: { types: counted } })
+      if (fixed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed during its repair`)
+      this.opts.log.error({ eventId, seq: doc.seq, stored: summarize(doc.types), ledger: summarize(counted) }, 'inventory counters differed from the ledger; repaired')
+      doc.types = counted
+    }
+    return this.remember(eventId, { seq: doc.seq, orders: new Map(), live: new Map() }, doc.seq, orders)
+  }
+
+  private remember(eventId: string, cache: EventCache, seq: number, orders: Map<string, OrderLedger>): EventCache {
+    for (const [orderId, o] of orders) {
+      if (!cache.orders.has(orderId)) this.cachedOrders++
+      cache.orders.set(orderId, o)
+      if (o.hold && !o.settle) cache.live.set(orderId, o.hold.expiresAt)
+      else cache.live.delete(orderId)
+    }
+    cache.seq = seq
+    this.cache.delete(eventId)
+    this.cache.set(eventId, cache)
+    // Least recently used events are forgotten first (read again from the ledger when needed).
+    for (const [other] of this.cache) {
+      if (this.cachedOrders <= this.opts.cacheMaxEntries || other === eventId) break
+      this.forget(other)
+    }
+    return cache
+  }
+
+  private forget(eventId: string) {
+    const cached = this.cache.get(eventId)
+    if (!cached) return
+    this.cachedOrders -= cached.orders.size
+    this.cache.delete(eventId)
+  }
+}
+
+const summarize = (types: TypeRecord[]) => types.map((t) => ({ id: t.id, sold: t.sold, held: t.held }))

@@ -1,0 +1,322 @@
+// The decisions of one batch of ops for one event, computed in memory and without I/O: given the
+// committed ticket types and what the ledger says about each order, every op gets its answer, and the
+// batch yields the ledger entries to insert and the ticket types to store. Ops are decided in order,
+// each seeing the effect of the ones before it, so a batch is exactly as if they had come one by one.
+import type {
+  HeldLine,
+  HoldOp,
+  HoldSuccess,
+  InventoryOp,
+  OpFailure,
+  OpFailureCode,
+  OpResult,
+  SettleOutcome,
+  SettleReason,
+  SettleResult,
+  UpdateTicketTypeBody,
+} from '@easypass/contracts/inventory'
+import { TICKET_TYPE_LIMITS } from '@easypass/contracts/inventory'
+import { ledgerId, type LedgerEntry, type TypeRecord } from '../db'
+import { available, toTicketType } from './views'
+
+/** Most ticket types an event may have: they live in one document rewritten by every batch. */
+export const MAX_TYPES_PER_EVENT = 100
+
+export interface HoldRecord {
+  userId: string
+  items: HeldLine[]
+  currency: string
+  totalCents: number
+  /** Epoch milliseconds. */
+  expiresAt: number
+}
+
+/** What the ledger says about one order of this event. */
+export interface OrderLedger {
+  hold?: HoldRecord
+  settle?: { outcome: SettleOutcome; reason: SettleReason }
+  refunded?: boolean
+}
+
+export interface DecideInput {
+  eventId: string
+  /** The committed types; not modified (the decision works on a copy). */
+  types: readonly TypeRecord[]
+  /** The ledger's view of an order before this batch (undefined: nothing recorded). */
+  lookup: (orderId: string) => OrderLedger | undefined
+  ops: readonly InventoryOp[]
+  now: number
+  holdTtlSeconds: number
+  /** The seq this batch will commit as. */
+  seq: number
+}
+
+export interface Decision {
+  results: OpResult[]
+  /** New ledger entries, in op order. */
+  entries: LedgerEntry[]
+  types: TypeRecord[]
+  typesChanged: boolean
+  /** Every order this batch touched, with its state after the batch. */
+  orders: Map<string, OrderLedger>
+  /** Live holds that need their expiry job (new ones, and repeats in case the first scheduling was lost). */
+  expiries: Array<{ orderId: string; expiresAt: number }>
+  /** Holds released by expiry (now or before: recording the fact again is harmless). */
+  expired: Array<{ orderId: string; userId?: string }>
+}
+
+const failure = (code: OpFailureCode, message: string, details?: unknown): OpFailure =>
+  details === undefined ? { ok: false, code, message } : { ok: false, code, message, details }
+
+const iso = (value: string) => new Date(value).toISOString()
+
+/** `salesEnd` after `salesStart`, both when given. */
+export function salesWindowProblem(start?: string | null, end?: string | null): string | undefined {
+  if (start && end && Date.parse(end) <= Date.parse(start)) return 'salesEnd must be after salesStart'
+  return undefined
+}
+
+function holdSuccess(orderId: string, hold: HoldRecord): HoldSuccess {
+  return { ok: true, orderId, items: hold.items, currency: hold.currency, totalCents: hold.totalCents, expiresAt: new Date(hold.expiresAt).toISOString() }
+}
+
+export function decideBatch(input: DecideInput): Decision {
+  const { eventId, now, seq } = input
+  const types = input.types.map((t) => ({ ...t }))
+  const orders = new Map<string, OrderLedger>()
+  const entries: LedgerEntry[] = []
+  const expiries: Decision['expiries'] = []
+  const expired: Decision['expired'] = []
+  let typesChanged = false
+  const at = new Date(now)
+
+  const order = (orderId: string): OrderLedger => {
+    let o = orders.get(orderId)
+    if (!o) {
+      const known = input.lookup(orderId)
+      o = known ? { ...known } : {}
+      orders.set(orderId, o)
+    }
+    return o
+  }
+  const typeById = (id: string) => types.find((t) => t.id === id)
+
+  const moveHeld = (hold: HoldRecord, to: 'sold' | 'released') => {
+    for (const line of hold.items) {
+      const t = typeById(line.ticketTypeId)
+      if (!t) continue
+      t.held = Math.max(0, t.held - line.quantity)
+      if (to === 'sold') t.sold += line.quantity
+    }
+  }
+  const settle = (orderId: string, o: OrderLedger, outcome: SettleOutcome, reason: SettleReason, okWhen: SettleOutcome): SettleResult => {
+    if (o.hold) moveHeld(o.hold, outcome)
+    o.settle = { outcome, reason }
+    entries.push({ _id: ledgerId.settle(orderId), kind: 'settle', eventId, orderId, outcome, reason, seq, at })
+    if (reason === 'expired') expired.push({ orderId, userId: o.hold?.userId })
+    return { ok: outcome === okWhen, outcome, reason }
+  }
+  const alreadySettled = (orderId: string, o: OrderLedger, okWhen: SettleOutcome): SettleResult => {
+    const s = o.settle!
+    if (s.reason === 'expired') expired.push({ orderId, userId: o.hold?.userId })
+    return { ok: s.outcome === okWhen, outcome: s.outcome, reason: s.reason, repeated: true }
+  }
+
+  const hold = (op: HoldOp): OpResult => {
+    const o = order(op.orderId)
+    if (o.hold) {
+      if (!o.settle) expiries.push({ orderId: op.orderId, expiresAt: o.hold.expiresAt })
+      return holdSuccess(op.orderId, o.hold)
+    }
+    if (o.settle) return failure('CONFLICT', `order ${op.orderId} was already ${o.settle.outcome} (${o.settle.reason}) before any hold`)
+    // The same ticket type twice in one order is one line with the quantities added.
+    const wanted = new Map<string, number>()
+    for (const item of op.items) wanted.set(item.ticketTypeId, (wanted.get(item.ticketTypeId) ?? 0) + item.quantity)
+    const lines: Array<{ type: TypeRecord; quantity: number }> = []
+    for (const [id, quantity] of wanted) {
+      const type = typeById(id)
+      if (!type) return failure('NOT_FOUND', `ticket type ${id} does not exist for this event`, { ticketTypeId: id })
+      if (!Number.isInteger(quantity) || quantity < 1) return failure('VALIDATION', `quantity of ${type.name} must be a whole number ≥ 1`, { ticketTypeId: id })
+      if (quantity > type.maxPerOrder)
+        return failure('VALIDATION', `at most ${type.maxPerOrder} "${type.name}" tickets per order`, { ticketTypeId: id, maxPerOrder: type.maxPerOrder })
+      if (type.salesStart && now < Date.parse(type.salesStart))
+        return failure('CONFLICT', `sales of "${type.name}" open at ${type.salesStart}`, { ticketTypeId: id, salesStart: type.salesStart })
+      if (type.salesEnd && now >= Date.parse(type.salesEnd))
+        return failure('CONFLICT', `sales of "${type.name}" closed at ${type.salesEnd}`, { ticketTypeId: id, salesEnd: type.salesEnd })
+      lines.push({ type, quantity })
+    }
+    const currencies = new Set(lines.map((l) => l.type.currency))
+    if (currencies.size > 1) return failure('VALIDATION', 'all tickets of one order must be priced in the same currency', { currencies: [...currencies] })
+    const short = lines.filter((l) => available(l.type) < l.quantity)
+    if (short.length) {
+      const details = { ticketTypes: short.map((l) => ({ ticketTypeId: l.type.id, requested: l.quantity, available: available(l.type) })) }
+      const first = short[0]!
+      const left = available(first.type)
+      return failure('SOLD_OUT', left === 0 ? `"${first.type.name}" is sold out` : `only ${left} "${first.type.name}" tickets left`, details)
+    }
+    for (const l of lines) l.type.held += l.quantity
+    const items = lines.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, quantity: l.quantity, unitPriceCents: l.type.priceCents }))
+    const record: HoldRecord = {
+      userId: op.userId,
+      items,
+      currency: lines[0]!.type.currency,
+      totalCents: items.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0),
+      expiresAt: now + (op.ttlSeconds ?? input.holdTtlSeconds) * 1000,
+    }
+    o.hold = record
+    entries.push({
+      _id: ledgerId.hold(op.orderId),
+      kind: 'hold',
+      eventId,
+      orderId: op.orderId,
+      userId: record.userId,
+      items: record.items,
+      currency: record.currency,
+      totalCents: record.totalCents,
+      expiresAt: new Date(record.expiresAt),
+      seq,
+      at,
+    })
+    expiries.push({ orderId: op.orderId, expiresAt: record.expiresAt })
+    return holdSuccess(op.orderId, record)
+  }
+
+  const decideOne = (op: InventoryOp): OpResult => {
+    switch (op.type) {
+      case 'hold':
+        return hold(op)
+      case 'confirm': {
+        const o = order(op.orderId)
+        if (o.settle) return alreadySettled(op.orderId, o, 'sold')
+        if (!o.hold) return failure('NOT_FOUND', `no hold for order ${op.orderId}`)
+        // A hold past its time is gone even when its expiry job has not run yet.
+        if (now >= o.hold.expiresAt) return settle(op.orderId, o, 'released', 'expired', 'sold')
+        return settle(op.orderId, o, 'sold', 'paid', 'sold')
+      }
+      case 'release': {
+        const o = order(op.orderId)
+        if (o.settle) return alreadySettled(op.orderId, o, 'released')
+        // Without a hold this records the release anyway, so a hold still on its way is refused.
+        return settle(op.orderId, o, 'released', op.reason, 'released')
+      }
+      case 'expire': {
+        const o = order(op.orderId)
+        if (o.settle) return alreadySettled(op.orderId, o, 'released')
+        if (!o.hold) return failure('NOT_FOUND', `no hold for order ${op.orderId}`)
+        return settle(op.orderId, o, 'released', 'expired', 'released')
+      }
+      case 'refund': {
+        const o = order(op.orderId)
+        if (o.refunded) return { ok: true, outcome: 'refunded', repeated: true }
+        if (o.settle?.outcome !== 'sold' || !o.hold) return failure('CONFLICT', `order ${op.orderId} was not sold, there is nothing to refund`)
+        for (const line of o.hold.items) {
+          const t = typeById(line.ticketTypeId)
+          if (t) t.sold = Math.max(0, t.sold - line.quantity)
+        }
+        o.refunded = true
+        entries.push({ _id: ledgerId.refund(op.orderId), kind: 'refund', eventId, orderId: op.orderId, seq, at })
+        return { ok: true, outcome: 'refunded' }
+      }
+      case 'addType': {
+        const existing = typeById(op.typeId)
+        if (existing) return { ok: true, ticketType: toTicketType(eventId, existing) }
+        if (types.length >= MAX_TYPES_PER_EVENT) return failure('CONFLICT', `an event has at most ${MAX_TYPES_PER_EVENT} ticket types`)
+        const f = op.fields
+        const problem = salesWindowProblem(f.salesStart, f.salesEnd)
+        if (problem) return failure('VALIDATION', problem)
+        const record: TypeRecord = {
+          id: op.typeId,
+          name: f.name.trim(),
+          priceCents: f.priceCents,
+          currency: f.currency,
+          capacity: f.capacity,
+          maxPerOrder: f.maxPerOrder ?? TICKET_TYPE_LIMITS.defaultMaxPerOrder,
+          sold: 0,
+          held: 0,
+          createdAt: at.toISOString(),
+        }
+        if (f.salesStart) record.salesStart = iso(f.salesStart)
+        if (f.salesEnd) record.salesEnd = iso(f.salesEnd)
+        types.push(record)
+        typesChanged = true
+        return { ok: true, ticketType: toTicketType(eventId, record) }
+      }
+      case 'updateType': {
+        const t = typeById(op.typeId)
+        if (!t) return failure('NOT_FOUND', `ticket type ${op.typeId} does not exist for this event`)
+        const next = applyPatch(t, op.patch)
+        const problem = salesWindowProblem(next.salesStart, next.salesEnd)
+        if (problem) return failure('VALIDATION', problem)
+        if (next.capacity < t.sold + t.held)
+          return failure('CONFLICT', `capacity cannot go below the ${t.sold} sold and ${t.held} held tickets`, { sold: t.sold, held: t.held })
+        Object.assign(t, next)
+        if (next.salesStart === undefined) delete t.salesStart
+        if (next.salesEnd === undefined) delete t.salesEnd
+        typesChanged = true
+        return { ok: true, ticketType: toTicketType(eventId, t) }
+      }
+      case 'removeType': {
+        const index = types.findIndex((t) => t.id === op.typeId)
+        const t = types[index]
+        if (!t) return failure('NOT_FOUND', `ticket type ${op.typeId} does not exist for this event`)
+        if (t.sold > 0 || t.held > 0)
+          return failure('CONFLICT', `"${t.name}" has ${t.sold} sold and ${t.held} held tickets; it cannot be removed`, { sold: t.sold, held: t.held })
+        types.splice(index, 1)
+        typesChanged = true
+        return { ok: true, removed: op.typeId }
+      }
+    }
+  }
+
+  const results = input.ops.map((op) => decideOne(op))
+  return { results, entries, types, typesChanged, orders, expiries, expired }
+}
+
+function applyPatch(t: TypeRecord, patch: UpdateTicketTypeBody): TypeRecord {
+  const next: TypeRecord = { ...t }
+  if (patch.name !== undefined) next.name = patch.name.trim()
+  if (patch.priceCents !== undefined) next.priceCents = patch.priceCents
+  if (patch.currency !== undefined) next.currency = patch.currency
+  if (patch.capacity !== undefined) next.capacity = patch.capacity
+  if (patch.maxPerOrder !== undefined) next.maxPerOrder = patch.maxPerOrder
+  if (patch.salesStart !== undefined) next.salesStart = patch.salesStart === null ? undefined : iso(patch.salesStart)
+  if (patch.salesEnd !== undefined) next.salesEnd = patch.salesEnd === null ? undefined : iso(patch.salesEnd)
+  return next
+}
+
+/**
+ * What the ledger says, folded: every order's state and the sold/held counters they imply. Used on a
+ * cold start of an event and to repair the counters after a batch died between its writes.
+ */
+export function foldLedger(entries: Iterable<LedgerEntry>) {
+  const orders = new Map<string, OrderLedger>()
+  const of = (orderId: string) => {
+    let o = orders.get(orderId)
+    if (!o) orders.set(orderId, (o = {}))
+    return o
+  }
+  for (const e of entries) {
+    const o = of(e.orderId)
+    if (e.kind === 'hold')
+      o.hold = { userId: e.userId, items: e.items, currency: e.currency, totalCents: e.totalCents, expiresAt: new Date(e.expiresAt).getTime() }
+    else if (e.kind === 'settle') o.settle = { outcome: e.outcome, reason: e.reason }
+    else if (e.kind === 'refund') o.refunded = true
+  }
+  return orders
+}
+
+/** The counters the ledger implies for the given types (types not in the list are ignored). */
+export function countersFromLedger(types: readonly TypeRecord[], orders: Map<string, OrderLedger>): TypeRecord[] {
+  const next = types.map((t) => ({ ...t, sold: 0, held: 0 }))
+  const byId = new Map(next.map((t) => [t.id, t]))
+  for (const o of orders.values()) {
+    if (!o.hold) continue
+    const state = !o.settle ? 'held' : o.settle.outcome === 'sold' && !o.refunded ? 'sold' : undefined
+    if (!state) continue
+    for (const line of o.hold.items) {
+      const t = byId.get(line.ticketTypeId)
+      if (t) t[state] += line.quantity
+    }
+  }
+  return next
+}

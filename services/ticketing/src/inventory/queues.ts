@@ -1,0 +1,52 @@
+// The work queues of the inventory: `inventory-<n>`, one per partition, each run one job at a time
+// across every worker replica, so all changes of one event are applied strictly one after another.
+import { Queue, type JobsOptions } from 'bullmq'
+import type { Redis } from 'ioredis'
+import type { InventoryOp, OpResult } from '@easypass/contracts/inventory'
+
+export interface ApplyJob {
+  eventId: string
+  batchId: string
+  ops: InventoryOp[]
+}
+export interface ExpireJob {
+  eventId: string
+  orderId: string
+}
+export type InventoryJobName = 'apply' | 'expire'
+export type InventoryJobData = ApplyJob | ExpireJob
+export type InventoryQueue = Queue<InventoryJobData, OpResult[], InventoryJobName>
+
+export const queueName = (partition: number) => `inventory-${partition}`
+
+/** FNV-1a of the event id: stable across processes and releases, spreads ObjectIds evenly. */
+export function partitionOf(eventId: string, partitions: number): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < eventId.length; i++) {
+    hash ^= eventId.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return hash % partitions
+}
+
+export const applyJobOptions = (batchId: string): JobsOptions => ({
+  jobId: batchId,
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 200 },
+  removeOnComplete: { age: 600, count: 5000 },
+  removeOnFail: { age: 7 * 86_400, count: 10_000 },
+})
+
+/** One delayed job per hold; its id makes scheduling it twice harmless. */
+export const expireJobOptions = (orderId: string, delayMs: number): JobsOptions => ({
+  jobId: `expire-${orderId}`,
+  delay: Math.max(0, delayMs),
+  attempts: 20,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 86_400, count: 10_000 },
+})
+
+export function createQueues(connection: Redis, prefix: string, partitions: number): InventoryQueue[] {
+  return Array.from({ length: partitions }, (_, n) => new Queue<InventoryJobData, OpResult[], InventoryJobName>(queueName(n), { connection, prefix }))
+}

@@ -1,0 +1,36 @@
+// How the inventory looks from outside: ticket types with their live numbers.
+import type { Availability, TicketType } from '@easypass/contracts/inventory'
+import type { TypeRecord } from '../db'
+
+export const available = (t: Pick<TypeRecord, 'capacity' | 'sold' | 'held'>) => Math.max(0, t.capacity - t.sold - t.held)
+
+export function toTicketType(eventId: string, t: TypeRecord): TicketType {
+  const view: TicketType = {
+    id: t.id,
+    eventId,
+    name: t.name,
+    priceCents: t.priceCents,
+    currency: t.currency,
+    capacity: t.capacity,
+    maxPerOrder: t.maxPerOrder,
+    sold: t.sold,
+    held: t.held,
+    available: available(t),
+  }
+  if (t.salesStart) view.salesStart = t.salesStart
+  if (t.salesEnd) view.salesEnd = t.salesEnd
+  return view
+}
+
+export function availabilityView(eventId: string, seq: number, types: readonly TypeRecord[], updatedAt?: Date | string): Availability {
+  const view: Availability = {
+    eventId,
+    seq,
+    ticketTypes: types.map((t) => {
+      const { eventId: _, ...rest } = toTicketType(eventId, t)
+      return rest
+    }),
+  }
+  if (updatedAt) view.updatedAt = new Date(updatedAt).toISOString()
+  return view
+}

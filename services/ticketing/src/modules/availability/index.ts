@@ -1,0 +1,38 @@
+import { Elysia } from 'elysia'
+import { ErrorResponse, IdParams } from '@easypass/contracts'
+import { Availability } from '@easypass/contracts/inventory'
+import type { AvailabilityService } from './service'
+
+const tags = ['ticket types']
+
+export function availabilityModule(service: AvailabilityService) {
+  return new Elysia({ name: 'ticketing.availability' })
+    .get('/api/events/:id/availability', ({ params }) => service.current(params.id), {
+      params: IdParams,
+      response: { 200: Availability, 400: ErrorResponse, 404: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Tickets left per ticket type',
+        description: '`sold + held + available = capacity` for every type. An event without ticket types answers an empty list.',
+      },
+    })
+    .get(
+      '/api/events/:id/availability/stream',
+      ({ params, request, server }) => {
+        // The stream lives as long as the client wants it; heartbeats keep proxies from closing it.
+        server?.timeout(request, 0)
+        return service.stream(params.id, request.signal)
+      },
+      {
+        params: IdParams,
+        response: { 400: ErrorResponse, 404: ErrorResponse },
+        detail: {
+          tags,
+          summary: 'Availability as it changes (Server-Sent Events)',
+          description:
+            'Each message is `data: <Availability JSON>`: the current availability first, then one per change (ignore a `seq` not above the last one). A `: ping` comment every 15 s.',
+          responses: { 200: { description: 'text/event-stream of Availability', content: { 'text/event-stream': { schema: { type: 'string' } } } } },
+        },
+      },
+    )
+}

@@ -1,0 +1,68 @@
+import type { Availability } from '@easypass/contracts/inventory'
+import { fail, type Logger } from '@easypass/kit'
+import type { CatalogClient } from '../../catalog'
+import type { Models } from '../../db'
+import { availabilityView } from '../../inventory/views'
+import type { AvailabilityHub } from './live'
+
+export const HEARTBEAT_MS = 15_000
+
+export function availabilityService({ models, catalog, hub, log }: { models: Models; catalog: CatalogClient; hub: AvailabilityHub; log: Logger }) {
+  /** What is left of each ticket type. An event without ticket types has an empty list; 404 only when the catalog does not know it. */
+  async function current(eventId: string): Promise<Availability> {
+    const doc = await models.Inventory.findById(eventId).lean()
+    if (doc) return availabilityView(eventId, doc.seq, doc.types, doc.updatedAt)
+    if (!(await catalog.mayExist(eventId))) throw fail('NOT_FOUND', 'event not found')
+    return { eventId, seq: 0, ticketTypes: [] }
+  }
+
+  /**
+   * Server-Sent Events: the current availability first, then every change (older or repeated messages
+   * are skipped by seq), and a comment every 15 s so proxies keep the connection open.
+   */
+  async function stream(eventId: string, signal: AbortSignal): Promise<Response> {
+    const first = await current(eventId)
+    const encoder = new TextEncoder()
+    let stop = () => {}
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        let lastSeq = -1
+        const write = (text: string) => {
+          try {
+            controller.enqueue(encoder.encode(text))
+          } catch {
+            stop()
+          }
+        }
+        const send = (a: Availability) => {
+          if (a.seq <= lastSeq) return
+          lastSeq = a.seq
+          write(`data: ${JSON.stringify(a)}\n\n`)
+        }
+        // Subscribed before the first message goes out, so no change falls between the two.
+        const unsubscribe = hub.subscribe(eventId, send)
+        const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS)
+        stop = () => {
+          clearInterval(heartbeat)
+          unsubscribe()
+          try {
+            controller.close()
+          } catch {}
+        }
+        signal.addEventListener('abort', () => stop(), { once: true })
+        send(first)
+        // A change may have landed between the read and the subscription: read once more.
+        current(eventId).then(send, (err) => log.debug({ err: String(err) }, 'second availability read failed'))
+      },
+      cancel() {
+        stop()
+      },
+    })
+    return new Response(body, {
+      headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' },
+    })
+  }
+
+  return { current, stream }
+}
+export type AvailabilityService = ReturnType<typeof availabilityService>

@@ -1,0 +1,36 @@
+import type { EventInventorySummary } from '@easypass/contracts/inventory'
+import { fail } from '@easypass/kit'
+import type { Models } from '../../db'
+import { available } from '../../inventory/views'
+
+const OBJECT_ID = /^[0-9a-fA-F]{24}$/
+export const MAX_SUMMARY_IDS = 100
+
+export function summaryService(models: Models) {
+  /** One summary per event that has an inventory; events without ticket types are left out. */
+  async function summaries(idsParam: string): Promise<{ items: EventInventorySummary[] }> {
+    const ids = [...new Set(idsParam.split(',').map((s) => s.trim()).filter(Boolean))]
+    if (!ids.length) throw fail('VALIDATION', 'ids: at least one event id')
+    if (ids.length > MAX_SUMMARY_IDS) throw fail('VALIDATION', `ids: at most ${MAX_SUMMARY_IDS} event ids`)
+    const bad = ids.find((id) => !OBJECT_ID.test(id))
+    if (bad) throw fail('VALIDATION', `ids: ${bad} is not an event id`)
+    const docs = await models.Inventory.find({ _id: { $in: ids } }).lean()
+    return {
+      items: docs.map((doc) => {
+        const cheapest = doc.types.reduce<(typeof doc.types)[number] | undefined>((min, t) => (!min || t.priceCents < min.priceCents ? t : min), undefined)
+        const sum = (f: (t: (typeof doc.types)[number]) => number) => doc.types.reduce((s, t) => s + f(t), 0)
+        return {
+          eventId: doc._id,
+          fromPriceCents: cheapest?.priceCents ?? null,
+          currency: cheapest?.currency ?? null,
+          capacity: sum((t) => t.capacity),
+          sold: sum((t) => t.sold),
+          held: sum((t) => t.held),
+          available: sum(available),
+        }
+      }),
+    }
+  }
+  return { summaries }
+}
+export type SummaryService = ReturnType<typeof summaryService>

@@ -1,0 +1,63 @@
+import { Elysia, t } from 'elysia'
+import { ErrorResponse, IdParams } from '@easypass/contracts'
+import { CreateTicketTypeBody, TicketType, TicketTypeParams, UpdateTicketTypeBody } from '@easypass/contracts/inventory'
+import { authPlugin, type AuthConfig } from '@easypass/kit'
+import type { TicketTypesService } from './service'
+
+const tags = ['ticket types']
+const security = [{ bearer: [] }]
+const adminErrors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 503: ErrorResponse }
+
+export function ticketTypesModule(service: TicketTypesService, config: AuthConfig) {
+  return new Elysia({ name: 'ticketing.ticket-types' })
+    .use(authPlugin(config))
+    .post(
+      '/api/events/:id/ticket-types',
+      async ({ params, body, set }) => {
+        set.status = 201
+        return service.create(params.id, body)
+      },
+      {
+        auth: 'admin',
+        params: IdParams,
+        body: CreateTicketTypeBody,
+        response: { 201: TicketType, ...adminErrors, 409: ErrorResponse },
+        detail: {
+          tags,
+          summary: 'Add a ticket type to an event',
+          description: 'The event must exist in the catalog (404 otherwise) and not be cancelled (409). `maxPerOrder` defaults to 10.',
+          security,
+        },
+      },
+    )
+    .get('/api/events/:id/ticket-types/:typeId', ({ params }) => service.get(params.id, params.typeId), {
+      params: TicketTypeParams,
+      response: { 200: TicketType, 400: ErrorResponse, 404: ErrorResponse },
+      detail: { tags, summary: 'A ticket type with its live numbers' },
+    })
+    .patch('/api/events/:id/ticket-types/:typeId', ({ params, body }) => service.update(params.id, params.typeId, body), {
+      auth: 'admin',
+      params: TicketTypeParams,
+      body: UpdateTicketTypeBody,
+      response: { 200: TicketType, ...adminErrors, 409: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Change a ticket type',
+        description: 'Any subset of the fields. `capacity` below sold + held → 409. A new price applies to holds made afterwards.',
+        security,
+      },
+    })
+    .delete(
+      '/api/events/:id/ticket-types/:typeId',
+      async ({ params, set }) => {
+        await service.remove(params.id, params.typeId)
+        set.status = 204
+      },
+      {
+        auth: 'admin',
+        params: TicketTypeParams,
+        response: { 204: t.Void(), ...adminErrors, 409: ErrorResponse },
+        detail: { tags, summary: 'Remove a ticket type', description: '409 while any of its tickets are sold or held.', security },
+      },
+    )
+}

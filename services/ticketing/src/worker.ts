@@ -1,0 +1,99 @@
+// The inventory worker: applies every change of every event's inventory, one job per partition at a
+// time across all replicas. Serves /health and /metrics on its PORT.
+import { UnrecoverableError, Worker, type Job } from 'bullmq'
+import type { InventoryOp, OpResult } from '@easypass/contracts/inventory'
+import {
+  Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingNats, pingRedis, serve,
+} from '@easypass/kit'
+import { loadTicketingConfig } from './config'
+import { defineModels } from './db'
+import { InventoryApplier } from './inventory/applier'
+import { createQueues, queueName, type ApplyJob, type ExpireJob, type InventoryJobData, type InventoryJobName } from './inventory/queues'
+import { jobDuration } from './metrics'
+
+const config = loadTicketingConfig(4113)
+const log = createLogger('ticketing-worker', config.LOG_LEVEL)
+const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_ticketing`, log)
+const models = defineModels(conn)
+await ensureIndexes(conn)
+const nc = await connectNats(config.NATS_URL, 'ticketing-worker', log)
+const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
+const outbox = new Outbox(conn, bus, log)
+outbox.start()
+
+const redis = connectRedis(config.REDIS_URL, { worker: true, name: 'ticketing-worker' })
+const queues = createQueues(redis, config.REDIS_PREFIX, config.INVENTORY_PARTITIONS)
+// One job per partition at a time over every worker replica: this is what serialises an event.
+await Promise.all(queues.map((q) => q.setGlobalConcurrency(1)))
+
+const applier = new InventoryApplier({
+  models,
+  queues,
+  outbox,
+  bus,
+  log,
+  holdTtlSeconds: config.HOLD_TTL_SECONDS,
+  cacheMaxEntries: config.INVENTORY_CACHE_MAX_ENTRIES,
+})
+
+const OBJECT_ID = /^[0-9a-fA-F]{24}$/
+const OP_TYPES = new Set<InventoryOp['type']>(['hold', 'confirm', 'release', 'expire', 'refund', 'addType', 'updateType', 'removeType'])
+
+async function processJob(job: Job<InventoryJobData, OpResult[], InventoryJobName>): Promise<OpResult[]> {
+  const done = jobDuration.startTimer({ job: job.name })
+  try {
+    if (job.name === 'apply') {
+      const { eventId, ops } = job.data as ApplyJob
+      if (typeof eventId !== 'string' || !OBJECT_ID.test(eventId) || !Array.isArray(ops) || !ops.every((op) => op && OP_TYPES.has(op.type)))
+        throw new UnrecoverableError('malformed apply job')
+      return await applier.apply(eventId, ops)
+    }
+    if (job.name === 'expire') {
+      const { eventId, orderId } = job.data as ExpireJob
+      if (typeof eventId !== 'string' || !OBJECT_ID.test(eventId) || typeof orderId !== 'string') throw new UnrecoverableError('malformed expire job')
+      return await applier.apply(eventId, [{ type: 'expire', orderId }], { expireDue: true })
+    }
+    throw new UnrecoverableError(`unknown job ${job.name}`)
+  } finally {
+    done()
+  }
+}
+
+const workers = queues.map((_, n) => {
+  const worker = new Worker<InventoryJobData, OpResult[], InventoryJobName>(queueName(n), processJob, {
+    connection: connectRedis(config.REDIS_URL, { worker: true, name: `ticketing-worker-${n}` }),
+    prefix: config.REDIS_PREFIX,
+    concurrency: 1,
+    lockDuration: config.INVENTORY_LOCK_MS,
+    stalledInterval: config.INVENTORY_STALLED_INTERVAL_MS,
+    maxStalledCount: config.INVENTORY_MAX_STALLED,
+  })
+  worker.on('failed', (job, err) =>
+    log.warn({ queue: queueName(n), job: job?.id, name: job?.name, attempts: job?.attemptsMade, err: err.message }, 'inventory job failed'),
+  )
+  worker.on('stalled', (jobId) => log.warn({ queue: queueName(n), job: jobId }, 'inventory job stalled; it runs again'))
+  worker.on('error', (err) => log.error({ queue: queueName(n), err: err.message }, 'inventory worker error'))
+  return worker
+})
+
+const app = createService({
+  name: 'ticketing-worker',
+  description: 'Applies inventory changes, one event at a time.',
+  log,
+  checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis), nats: () => pingNats(nc) },
+})
+
+serve(app, {
+  port: config.PORT,
+  hostname: config.HOST,
+  log,
+  closers: [
+    // Finishes the running jobs (nothing is lost), then the rest.
+    ...workers.map((w) => () => w.close()),
+    () => outbox.stop(),
+    () => Promise.all(queues.map((q) => q.close())),
+    () => redis.quit(),
+    () => nc.drain(),
+    () => conn.close(),
+  ],
+})
