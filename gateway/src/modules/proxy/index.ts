@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia'
-import { fail, type Logger } from '@easypass/kit'
+import { fail } from '@easypass/kit'
 import type { GatewayConfig } from '../../config'
 import type { Identify } from '../identity'
 import type { RateLimits } from '../ratelimit'
@@ -10,7 +10,6 @@ import { createForwarder, readBody } from './service'
 
 export interface ProxyDeps {
   config: GatewayConfig
-  log: Logger
   identify: Identify
   rateLimits: RateLimits
 }
