@@ -2,7 +2,8 @@
 // writes, validation, the authorisation matrix, cancel/delete facts on NATS, and staying up while
 // ticketing is down.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { Bus, connectNats, createLogger, serviceTokens, tokenSigner, type Fact } from '@easypass/kit'
+import { Types } from 'mongoose'
+import { Bus, connectMongo, connectNats, createLogger, serviceTokens, tokenSigner, type Fact } from '@easypass/kit'
 import { api, errorCode, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
 import { system } from '../support/system'
 
@@ -15,6 +16,8 @@ const at = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString()
 
 let admin: Session
 let customer: Session
+/** What the orders service presents when it calls the catalog or ticketing. */
+const ordersToken = () => serviceTokens({ JWT_SECRET: system().env.JWT_SECRET!, JWT_ISSUER: 'easypass' }, 'orders')()
 
 beforeAll(async () => {
   admin = await loginAdmin()
@@ -447,7 +450,7 @@ describe('internal route for other services', () => {
 
   test('GET /internal/events/:id answers any status to a service, and to nobody else', async () => {
     const draft = await createEvent({ status: 'draft' })
-    const serviceToken = await serviceTokens({ JWT_SECRET: system().env.JWT_SECRET!, JWT_ISSUER: 'easypass' }, 'orders')()
+    const serviceToken = await ordersToken()
     const r = await internal(draft.id, serviceToken)
     expect(r.status).toBe(200)
     expect(r.body).toMatchObject({ id: draft.id, title: draft.title, status: 'draft', startsAt: draft.startsAt })
@@ -461,7 +464,7 @@ describe('internal route for other services', () => {
 
   test('the internal route is not reachable through the gateway and not in the public document', async () => {
     const draft = await createEvent({ status: 'draft' })
-    const serviceToken = await serviceTokens({ JWT_SECRET: system().env.JWT_SECRET!, JWT_ISSUER: 'easypass' }, 'orders')()
+    const serviceToken = await ordersToken()
     const viaGateway = await fetch(`${system().gatewayUrl}/internal/events/${draft.id}`, { headers: { authorization: `Bearer ${serviceToken}` } })
     expect(await viaGateway.text()).not.toContain(draft.title)
     const doc = await (await fetch(`${system().urls.catalog}/openapi/json`)).json()
@@ -520,6 +523,93 @@ describe('facts on NATS', () => {
     expect(f!.id).toBe(`event-deleted:${event.id}`)
     expect(f!.data).toEqual({ eventId: event.id })
   })
+  test('at start, facts lost between the state change and the outbox are recorded again', async () => {
+    // What a crash right after the write leaves behind: a cancelled event and a deletion tombstone,
+    // neither fact in the outbox. Written straight into the catalog's database to stage that crash.
+    const log = createLogger('catalog-test', 'silent')
+    const conn = await connectMongo(system().env.MONGO_URL!, `${system().env.MONGO_DB_PREFIX}_catalog`, log)
+    const cancelledAt = new Date(Date.now() - 60_000)
+    const lostCancel = { ...futureEvent(), status: 'cancelled', cancelledAt, revision: 2, createdAt: cancelledAt, updatedAt: cancelledAt }
+    const cancelledId = new Types.ObjectId()
+    const deletedId = new Types.ObjectId().toHexString()
+    const survivor = await createEvent()
+    try {
+      await conn.db!.collection('events').insertOne({
+        ...lostCancel,
+        _id: cancelledId,
+        startsAt: new Date(lostCancel.startsAt),
+        endsAt: new Date(lostCancel.endsAt),
+      })
+      await conn.db!.collection<{ _id: string; title: string; deletedAt: Date }>('deleted_events').insertMany([
+        { _id: deletedId, title: 'Deleted before the crash', deletedAt: cancelledAt },
+        // The delete of this one stopped before removing the event: it did not happen.
+        { _id: survivor.id, title: survivor.title, deletedAt: cancelledAt },
+      ])
+    } finally {
+      await conn.close()
+    }
+
+    await system().stop('catalog')
+    await system().start('catalog')
+
+    const [cancelledFact] = await waitFor((f) => f.id === `event-cancelled:${cancelledId.toHexString()}`)
+    expect(cancelledFact!.data).toEqual({ eventId: cancelledId.toHexString(), title: lostCancel.title })
+    expect(cancelledFact!.occurredAt).toBe(cancelledAt.toISOString())
+    const [deletedFact] = await waitFor((f) => f.id === `event-deleted:${deletedId}`)
+    expect(deletedFact!.data).toEqual({ eventId: deletedId })
+    expect((await api(`/events/${survivor.id}`)).status).toBe(200)
+    await Bun.sleep(500)
+    expect(received.some((f) => f.id === `event-deleted:${survivor.id}`)).toBe(false)
+    // Recorded facts are not recorded again by later recoveries.
+    expect(received.filter((f) => f.id === cancelledFact!.id).length).toBe(1)
+  })
+})
+
+describe('concurrent writes', () => {
+  test('concurrent patches of different fields are all kept', async () => {
+    const event = await createEvent()
+    const patches = [{ title: 'Concurrent title' }, { description: 'Concurrent description' }, { venue: { city: 'Concurrent city' } }, { organizer: 'Concurrent organizer' }]
+    const results = await Promise.all(patches.map((body) => api(`/events/${event.id}`, { method: 'PATCH', body, token: admin.token })))
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200])
+    const read = await api(`/events/${event.id}`)
+    expect(read.body).toMatchObject({
+      title: 'Concurrent title',
+      description: 'Concurrent description',
+      venue: { name: event.venue.name, address: event.venue.address, city: 'Concurrent city' },
+      organizer: 'Concurrent organizer',
+    })
+  })
+
+  test('two patches each valid alone but not together: one wins, the other is re-checked and refused', async () => {
+    const events = await Promise.all([1, 2, 3].map(() => createEvent({ startsAt: '2031-06-01T18:00:00.000Z', endsAt: '2031-06-01T21:00:00.000Z' })))
+    await Promise.all(
+      events.map(async (event) => {
+        const [later, earlier] = await Promise.all([
+          api(`/events/${event.id}`, { method: 'PATCH', body: { startsAt: '2031-06-01T20:00:00Z' }, token: admin.token }),
+          api(`/events/${event.id}`, { method: 'PATCH', body: { endsAt: '2031-06-01T19:00:00Z' }, token: admin.token }),
+        ])
+        expect([later.status, earlier.status].sort()).toEqual([200, 400])
+        const read = await api(`/events/${event.id}`)
+        expect(Date.parse(read.body.endsAt)).toBeGreaterThan(Date.parse(read.body.startsAt))
+      }),
+    )
+  })
+
+  test('publishing while cancelling never brings a cancelled event back', async () => {
+    const drafts = await Promise.all([1, 2, 3].map(() => createEvent({ status: 'draft' })))
+    await Promise.all(
+      drafts.map(async (draft) => {
+        const [cancelled, published] = await Promise.all([
+          api(`/events/${draft.id}/cancel`, { method: 'POST', token: admin.token }),
+          api(`/events/${draft.id}`, { method: 'PATCH', body: { status: 'published' }, token: admin.token }),
+        ])
+        expect(cancelled.status).toBe(202)
+        expect([200, 409]).toContain(published.status)
+        const read = await api(`/events/${draft.id}`, { token: admin.token })
+        expect(read.body.status).toBe('cancelled')
+      }),
+    )
+  })
 })
 
 describe('ticketing', () => {
@@ -555,6 +645,37 @@ describe('ticketing', () => {
     const list = await api(`/events?category=${event.category}&q=${encodeURIComponent(event.title)}`)
     const item = list.body.items.find((e: any) => e.id === event.id)
     expect(item).toMatchObject({ fromPriceCents: 2500, currency: 'EUR', available: 150 })
+  })
+
+  test('an event with held or sold tickets cannot be deleted (409, cancel it instead); without any it can', async () => {
+    const event = await createEvent()
+    if (!ticketingRuns()) return
+    const type = await api(`/events/${event.id}/ticket-types`, {
+      body: { name: 'Standing', priceCents: 1000, currency: 'EUR', capacity: 10 },
+      token: admin.token,
+    })
+    expect(type.status).toBe(201)
+    const unsold = await createEvent()
+    expect((await api(`/events/${unsold.id}/ticket-types`, { body: { name: 'Seat', priceCents: 1000, currency: 'EUR', capacity: 10 }, token: admin.token })).status).toBe(201)
+
+    // A hold as orders places it (ticketing's internal op, with a service token): tickets are now held.
+    const hold = await fetch(`${system().urls.ticketing}/internal/inventory/ops`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await ordersToken()}` },
+      body: JSON.stringify({
+        eventId: event.id,
+        op: { type: 'hold', orderId: new Types.ObjectId().toHexString(), userId: customer.user.id, items: [{ ticketTypeId: type.body.id, quantity: 1 }] },
+      }),
+    })
+    const held = (await hold.json()) as any
+    if (hold.status !== 200 || held.ok !== true) throw new Error(`hold failed: ${hold.status} ${JSON.stringify(held)}`)
+    const refused = await api(`/events/${event.id}`, { method: 'DELETE', token: admin.token })
+    expectError(refused, 409, 'CONFLICT')
+    expect(refused.body.error.message).toContain('cancel')
+    expect((await api(`/events/${event.id}`)).status).toBe(200)
+
+    expect((await api(`/events/${unsold.id}`, { method: 'DELETE', token: admin.token })).status).toBe(204)
+    expectError(await api(`/events/${unsold.id}`), 404, 'NOT_FOUND')
   })
 
   test('the catalog keeps answering while ticketing is stopped; delete then refuses to guess', async () => {

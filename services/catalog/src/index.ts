@@ -21,6 +21,8 @@ const config = loadConfig({
   TICKETING_SUMMARY_TIMEOUT_MS: T.Number({ default: 500, minimum: 50 }),
   /** Budget of the "was anything sold?" check before a delete. */
   TICKETING_DELETE_CHECK_TIMEOUT_MS: T.Number({ default: 5_000, minimum: 50 }),
+  /** How often facts lost between a state change and its outbox record are looked for (also at start). */
+  FACT_RECOVERY_INTERVAL_MS: T.Number({ default: 60_000, minimum: 100 }),
 })
 requiredInProduction(config, 'TICKETING_URL', config.TICKETING_URL)
 const log = createLogger('catalog', config.LOG_LEVEL)
@@ -41,8 +43,8 @@ const ticketing = ticketingClient({
   deleteCheckTimeoutMs: config.TICKETING_DELETE_CHECK_TIMEOUT_MS,
 })
 const events = eventsService({ models, outbox, ticketing, log })
-await events.recoverFacts()
 outbox.start()
+const stopRecovery = events.startRecovery(config.FACT_RECOVERY_INTERVAL_MS)
 
 const app = createService({
   name: 'catalog',
@@ -58,5 +60,5 @@ serve(app, {
   port: config.PORT,
   hostname: config.HOST,
   log,
-  closers: [() => outbox.stop(), () => nc.drain(), () => conn.close()],
+  closers: [stopRecovery, () => outbox.stop(), () => nc.drain(), () => conn.close()],
 })

@@ -1,7 +1,10 @@
 // Events are a small collection edited by a few admins, so plain updates are fine here (FerretDB's
-// slow updates only hurt on big collections). `revision` is bumped by every write: an update is
-// conditional on the revision it read, which makes concurrent edits of one event safe without
-// transactions (the loser re-reads and re-applies, or is told to try again).
+// slow updates only hurt on big collections). But FerretDB applies even a conditional update as
+// read-then-write, so two concurrent writers of one event could both "win". Every write therefore
+// first claims the next revision by INSERTING `<eventId>:<revision>` into `event_revisions`: the
+// unique `_id` lets exactly one writer through; the others re-read and re-check (so a cancelled
+// event is never published again, and `endsAt` stays after `startsAt`). Nothing else updates an
+// event document: markers that facts were recorded live in `fact_marks`, insert-only.
 import { Schema, type Connection, type Types } from 'mongoose'
 
 const venueSchema = new Schema(
@@ -25,8 +28,6 @@ const eventSchema = new Schema(
     imageUrl: { type: String },
     status: { type: String, enum: ['draft', 'published', 'cancelled'], required: true },
     cancelledAt: { type: Date },
-    /** Set once the `catalog.event-cancelled` fact is in the outbox; startup re-records it when missing. */
-    cancelFactRecorded: { type: Boolean },
     revision: { type: Number, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -48,7 +49,6 @@ export interface EventDoc {
   imageUrl?: string | null
   status: 'draft' | 'published' | 'cancelled'
   cancelledAt?: Date | null
-  cancelFactRecorded?: boolean | null
   revision: number
   createdAt: Date
   updatedAt: Date
@@ -59,6 +59,27 @@ export function eventModel(conn: Connection) {
 }
 export type EventModel = ReturnType<typeof eventModel>
 
+/** "Revision n of this event is being written by someone": the arbiter of concurrent writes. */
+const revisionClaimSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    eventId: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+  },
+  { collection: 'event_revisions', versionKey: false },
+)
+revisionClaimSchema.index({ eventId: 1 })
+
+export interface RevisionClaimDoc {
+  _id: string
+  eventId: string
+  claimedAt: Date
+}
+
+export function revisionClaimModel(conn: Connection) {
+  return conn.model<RevisionClaimDoc>('EventRevision', revisionClaimSchema)
+}
+
 /**
  * "This event is being deleted": written before the event is removed, so that a crash between the
  * removal and recording `catalog.event-deleted` in the outbox is repaired at the next start.
@@ -68,7 +89,6 @@ const deletedEventSchema = new Schema(
     _id: { type: String, required: true },
     title: { type: String, required: true },
     deletedAt: { type: Date, required: true },
-    factRecorded: { type: Boolean, required: true },
   },
   { collection: 'deleted_events', versionKey: false },
 )
@@ -77,10 +97,26 @@ export interface DeletedEventDoc {
   _id: string
   title: string
   deletedAt: Date
-  factRecorded: boolean
 }
 
 export function deletedEventModel(conn: Connection) {
   return conn.model<DeletedEventDoc>('DeletedEvent', deletedEventSchema)
 }
-export type DeletedEventModel = ReturnType<typeof deletedEventModel>
+
+/** "This fact is in the outbox" (`_id` = the fact's id): what start-up recovery checks. */
+const factMarkSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    recordedAt: { type: Date, required: true },
+  },
+  { collection: 'fact_marks', versionKey: false },
+)
+
+export interface FactMarkDoc {
+  _id: string
+  recordedAt: Date
+}
+
+export function factMarkModel(conn: Connection) {
+  return conn.model<FactMarkDoc>('FactMark', factMarkSchema)
+}

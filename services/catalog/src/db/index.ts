@@ -1,8 +1,17 @@
 import type { Connection } from 'mongoose'
-import { deletedEventModel, eventModel } from './events'
+import { deletedEventModel, eventModel, factMarkModel, revisionClaimModel } from './events'
 
 /** Every model of the catalog database, registered on its connection (then `ensureIndexes(conn)`). */
 export function defineModels(conn: Connection) {
-  return { Event: eventModel(conn), DeletedEvent: deletedEventModel(conn) }
+  return {
+    Event: eventModel(conn),
+    EventRevision: revisionClaimModel(conn),
+    DeletedEvent: deletedEventModel(conn),
+    FactMark: factMarkModel(conn),
+  }
 }
 export type Models = ReturnType<typeof defineModels>
+
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number } | null)?.code === 11000
+}

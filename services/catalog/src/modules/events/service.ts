@@ -1,9 +1,9 @@
 import { Types } from 'mongoose'
 import type { Principal } from '@easypass/contracts'
 import type { CreateEventBody, Event, EventDetail, EventList, EventsQuery, UpdateEventBody } from '@easypass/contracts/catalog'
-import { fact, fail, type Logger, type Outbox } from '@easypass/kit'
+import { fact, fail, type Fact, type Logger, type Outbox } from '@easypass/kit'
 import type { EventDoc } from '../../db/events'
-import type { Models } from '../../db'
+import { isDuplicateKey, type Models } from '../../db'
 import type { TicketingClient } from './ticketing'
 
 /** The one way an event leaves this service: `id`, ISO dates, no internals. */
@@ -56,7 +56,12 @@ function requireEndAfterStart(startsAt: Date, endsAt: Date) {
 
 /** At most this many words of `q` are searched; each must appear in the title, description or city. */
 const MAX_QUERY_WORDS = 8
-const UPDATE_ATTEMPTS = 5
+const WRITE_ATTEMPTS = 20
+/** A revision claimed this long ago whose write never landed belongs to a writer that died. */
+const STALE_CLAIM_MS = 10_000
+/** Recovery looks at changes of the last hour, leaving alone the ones young enough to be in flight. */
+const RECOVERY_WINDOW_MS = 3_600_000
+const RECOVERY_GRACE_MS = 5_000
 
 export interface EventsServiceDeps {
   models: Models
@@ -66,7 +71,7 @@ export interface EventsServiceDeps {
 }
 
 export function eventsService({ models, outbox, ticketing, log }: EventsServiceDeps) {
-  const { Event: Events, DeletedEvent } = models
+  const { Event: Events, EventRevision, DeletedEvent, FactMark } = models
 
   async function find(id: string): Promise<EventDoc | null> {
     return Events.findById(id).lean<EventDoc>()
@@ -169,17 +174,57 @@ export function eventsService({ models, outbox, ticketing, log }: EventsServiceD
   }
 
   /**
-   * Applies a partial update to the event as it is now: re-read and re-applied when another write
-   * came in between (the revision changed), so checks such as "ends after it starts" always hold
-   * for the stored result.
+   * Claims the right to write revision `current.revision + 1`: an insert with a unique `_id`, the one
+   * reliable arbiter on FerretDB. A claim left by a writer that crashed before its update is taken
+   * over once it is old enough.
    */
-  async function update(id: string, patch: UpdateEventBody, actorId: string): Promise<Event> {
-    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+  async function claimNextRevision(current: EventDoc): Promise<boolean> {
+    const eventId = String(current._id)
+    const key = `${eventId}:${current.revision + 1}`
+    try {
+      await EventRevision.create({ _id: key, eventId, claimedAt: new Date() })
+      return true
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+      const claim = await EventRevision.findById(key).lean()
+      if (claim && Date.now() - claim.claimedAt.getTime() > STALE_CLAIM_MS) {
+        log.warn({ eventId, revision: current.revision + 1 }, 'taking over an abandoned write of an event')
+        await EventRevision.deleteOne({ _id: key, claimedAt: claim.claimedAt })
+      }
+      return false
+    }
+  }
+
+  /**
+   * The one way an event changes: read it, let `decide` check the change against the event as it is
+   * now and return the update (or nothing when there is nothing to do), then write it as the next
+   * revision. When another writer got that revision first, read again and decide again.
+   */
+  async function writeEvent(id: string, decide: (current: EventDoc) => { $set: Record<string, unknown>; $unset?: Record<string, ''> } | null): Promise<EventDoc> {
+    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       const current = await find(id)
       if (!current) throw fail('NOT_FOUND', 'event not found')
+      const change = decide(current)
+      if (!change) return current
+      if (!(await claimNextRevision(current))) {
+        await Bun.sleep(10 * (attempt + 1) + Math.random() * 20)
+        continue
+      }
+      const update: Record<string, unknown> = { $set: { ...change.$set, revision: current.revision + 1, updatedAt: new Date() } }
+      if (change.$unset && Object.keys(change.$unset).length) update.$unset = change.$unset
+      await Events.updateOne({ _id: current._id, revision: current.revision }, update)
+      const written = await find(id)
+      if (!written) throw fail('NOT_FOUND', 'event not found')
+      return written
+    }
+    throw fail('CONFLICT', 'the event is being changed by someone else at the same time; try again')
+  }
+
+  /** Applies a partial update; "ends after it starts" and "cancelled is final" hold for the stored result. */
+  async function update(id: string, patch: UpdateEventBody, actorId: string): Promise<Event> {
+    const written = await writeEvent(id, (current) => {
       if (patch.status !== undefined && current.status === 'cancelled')
         throw fail('CONFLICT', 'a cancelled event cannot be published or drafted again')
-
       const set: Record<string, unknown> = {}
       const unset: Record<string, ''> = {}
       for (const field of ['title', 'description', 'organizer'] as const) if (patch[field] !== undefined) set[field] = patch[field]!.trim()
@@ -187,36 +232,36 @@ export function eventsService({ models, outbox, ticketing, log }: EventsServiceD
       if (patch.venue) for (const [key, value] of Object.entries(patch.venue)) if (value !== undefined) set[`venue.${key}`] = value.trim()
       if (patch.imageUrl === null) unset.imageUrl = ''
       else if (patch.imageUrl !== undefined) set.imageUrl = patch.imageUrl
-      if (patch.status !== undefined && patch.status !== current.status) set.status = patch.status
+      if (patch.status !== undefined) set.status = patch.status
       const startsAt = patch.startsAt !== undefined ? toDate(patch.startsAt, 'startsAt') : current.startsAt
       const endsAt = patch.endsAt !== undefined ? toDate(patch.endsAt, 'endsAt') : current.endsAt
       requireEndAfterStart(startsAt, endsAt)
       if (patch.startsAt !== undefined) set.startsAt = startsAt
       if (patch.endsAt !== undefined) set.endsAt = endsAt
-
-      const updatedAt = new Date()
-      const changes: Record<string, unknown> = { $set: { ...set, updatedAt }, $inc: { revision: 1 } }
-      if (Object.keys(unset).length) changes.$unset = unset
-      const result = await Events.updateOne({ _id: current._id, revision: current.revision }, changes)
-      if (result.matchedCount === 0) continue
-      log.info({ eventId: id, fields: Object.keys(patch), by: actorId }, 'event updated')
-      const updated = await find(id)
-      if (!updated) throw fail('NOT_FOUND', 'event not found')
-      return toEvent(updated)
-    }
-    throw fail('CONFLICT', 'the event was being changed by someone else at the same time; try again')
+      return { $set: set, $unset: unset }
+    })
+    log.info({ eventId: id, fields: Object.keys(patch), by: actorId }, 'event updated')
+    return toEvent(written)
   }
+
+  /** Records a fact in the outbox, then marks it recorded; start-up recovery looks for missing marks. */
+  async function recordFact(f: Fact) {
+    await outbox.record([f])
+    try {
+      await FactMark.create({ _id: f.id, recordedAt: new Date() })
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+    }
+  }
+
+  const cancelledFactId = (eventId: string) => `event-cancelled:${eventId}`
+  const deletedFactId = (eventId: string) => `event-deleted:${eventId}`
 
   function cancelledFact(doc: EventDoc) {
-    const f = fact('catalog.event-cancelled', { eventId: String(doc._id), title: doc.title }, `event-cancelled:${String(doc._id)}`)
+    const eventId = String(doc._id)
+    const f = fact('catalog.event-cancelled', { eventId, title: doc.title }, cancelledFactId(eventId))
     if (doc.cancelledAt) f.occurredAt = doc.cancelledAt.toISOString()
     return f
-  }
-
-  /** The fact goes to the outbox right after the state change; a lost one is recorded again at start. */
-  async function recordCancelled(doc: EventDoc) {
-    await outbox.record([cancelledFact(doc)])
-    if (!doc.cancelFactRecorded) await Events.updateOne({ _id: doc._id }, { $set: { cancelFactRecorded: true } })
   }
 
   /**
@@ -224,19 +269,14 @@ export function eventsService({ models, outbox, ticketing, log }: EventsServiceD
    * the fact again, harmless with its deterministic id, useful when the first attempt failed midway).
    */
   async function cancel(id: string, actorId: string): Promise<Event> {
-    const current = await find(id)
-    if (!current) throw fail('NOT_FOUND', 'event not found')
-    if (current.status !== 'cancelled') {
-      const now = new Date()
-      await Events.updateOne(
-        { _id: current._id, status: { $ne: 'cancelled' } },
-        { $set: { status: 'cancelled', cancelledAt: now, updatedAt: now }, $inc: { revision: 1 } },
-      )
-    }
-    const cancelled = await find(id)
-    if (!cancelled) throw fail('NOT_FOUND', 'event not found')
-    await recordCancelled(cancelled)
-    if (current.status !== 'cancelled') log.info({ eventId: id, by: actorId }, 'event cancelled')
+    let changed = false
+    const cancelled = await writeEvent(id, (current) => {
+      if (current.status === 'cancelled') return null
+      changed = true
+      return { $set: { status: 'cancelled', cancelledAt: new Date() } }
+    })
+    await recordFact(cancelledFact(cancelled))
+    if (changed) log.info({ eventId: id, by: actorId }, 'event cancelled')
     return toEvent(cancelled)
   }
 
@@ -248,46 +288,72 @@ export function eventsService({ models, outbox, ticketing, log }: EventsServiceD
     const current = await find(id)
     if (!current) throw fail('NOT_FOUND', 'event not found')
     const { sold, held } = await ticketing.soldOrHeld(id, requestId)
-    if (sold > 0 || held > 0)
-      throw fail('CONFLICT', 'tickets of this event were sold or are held: cancel it instead', { sold, held })
-    await DeletedEvent.updateOne(
-      { _id: id },
-      { $set: { title: current.title, deletedAt: new Date(), factRecorded: false } },
-      { upsert: true },
-    )
+    if (sold > 0 || held > 0) throw fail('CONFLICT', 'tickets of this event were sold or are held: cancel it instead', { sold, held })
+    try {
+      await DeletedEvent.create({ _id: id, title: current.title, deletedAt: new Date() })
+    } catch (error) {
+      // Left by an earlier attempt that stopped midway: this one finishes the job.
+      if (!isDuplicateKey(error)) throw error
+    }
     await Events.deleteOne({ _id: current._id })
-    await outbox.record([fact('catalog.event-deleted', { eventId: id }, `event-deleted:${id}`)])
-    await DeletedEvent.updateOne({ _id: id }, { $set: { factRecorded: true } })
+    await recordFact(fact('catalog.event-deleted', { eventId: id }, deletedFactId(id)))
+    await EventRevision.deleteMany({ eventId: id })
     log.info({ eventId: id, by: actorId }, 'event deleted')
   }
 
   /**
-   * At start: facts whose state change was stored but whose outbox record may have been lost
-   * (a crash between the two writes) are recorded again; their ids are deterministic, so a fact
-   * that did reach the outbox is not duplicated.
+   * Facts whose state change was stored but whose outbox record may have been lost (a crash or a
+   * database error between the two writes) are recorded again: at start, then every minute, for
+   * changes of the last hour. Ids are deterministic, so a fact that did reach the outbox is not
+   * duplicated within the bus's de-duplication window (and consumers are idempotent anyway).
    */
-  async function recoverFacts(): Promise<number> {
+  async function recoverFacts(now = Date.now()): Promise<number> {
+    const window = { $gte: new Date(now - RECOVERY_WINDOW_MS), $lte: new Date(now - RECOVERY_GRACE_MS) }
+    const cancelled = await Events.find({ status: 'cancelled', cancelledAt: window }).lean<EventDoc[]>()
+    const tombstones = await DeletedEvent.find({ deletedAt: window }).lean()
+    const ids = [...cancelled.map((d) => cancelledFactId(String(d._id))), ...tombstones.map((t) => deletedFactId(t._id))]
+    const marked = new Set(ids.length ? (await FactMark.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((m) => m._id) : [])
     let recorded = 0
-    const cancelled = await Events.find({ status: 'cancelled', cancelFactRecorded: { $ne: true } }).lean<EventDoc[]>()
     for (const doc of cancelled) {
-      await recordCancelled(doc)
+      if (marked.has(cancelledFactId(String(doc._id)))) continue
+      await recordFact(cancelledFact(doc))
       recorded++
     }
-    const tombstones = await DeletedEvent.find({ factRecorded: false }).lean()
     for (const tombstone of tombstones) {
+      if (marked.has(deletedFactId(tombstone._id))) continue
       if (await Events.exists({ _id: tombstone._id })) {
         // The delete stopped before removing the event: it did not happen.
-        await DeletedEvent.deleteOne({ _id: tombstone._id, factRecorded: false })
+        await DeletedEvent.deleteOne({ _id: tombstone._id })
         continue
       }
-      await outbox.record([fact('catalog.event-deleted', { eventId: tombstone._id }, `event-deleted:${tombstone._id}`)])
-      await DeletedEvent.updateOne({ _id: tombstone._id }, { $set: { factRecorded: true } })
+      await recordFact(fact('catalog.event-deleted', { eventId: tombstone._id }, deletedFactId(tombstone._id)))
       recorded++
     }
+    // Claims only arbitrate writes in flight; old ones are just history.
+    await EventRevision.deleteMany({ claimedAt: { $lt: new Date(now - 86_400_000) } })
     if (recorded) log.warn({ recorded }, 'facts recorded again after an interrupted write')
     return recorded
   }
 
-  return { list, get, getInternal, create, update, cancel, remove, recoverFacts }
+  /** Runs `recoverFacts` now and then every `intervalMs`; returns the function that stops it. */
+  function startRecovery(intervalMs = 60_000): () => void {
+    let stopped = false
+    let timer: Timer | undefined
+    const run = async () => {
+      try {
+        await recoverFacts()
+      } catch (error) {
+        log.warn({ err: String(error instanceof Error ? error.message : error) }, 'fact recovery failed; will retry')
+      }
+      if (!stopped) timer = setTimeout(run, intervalMs)
+    }
+    void run()
+    return () => {
+      stopped = true
+      if (timer) clearTimeout(timer)
+    }
+  }
+
+  return { list, get, getInternal, create, update, cancel, remove, recoverFacts, startRecovery }
 }
 export type EventsService = ReturnType<typeof eventsService>
