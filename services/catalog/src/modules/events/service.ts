@@ -1,9 +1,9 @@
 import { Types } from 'mongoose'
 import type { Principal } from '@easypass/contracts'
 import type { CreateEventBody, Event, EventDetail, EventList, EventsQuery, UpdateEventBody } from '@easypass/contracts/catalog'
-import { fact, fail, type Fact, type Logger, type Outbox } from '@easypass/kit'
+import { fact, fail, isDuplicateOnly, type Fact, type Logger, type Outbox } from '@easypass/kit'
 import type { EventDoc } from '../../db/events'
-import { isDuplicateKey, type Models } from '../../db'
+import type { Models } from '../../db'
 import type { TicketingClient } from './ticketing'
 
 /** The one way an event leaves this service: `id`, ISO dates, no internals. */
@@ -185,7 +185,7 @@ export function eventsService({ models, outbox, ticketing, log }: EventsServiceD
       await EventRevision.create({ _id: key, eventId, claimedAt: new Date() })
       return true
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error
+      if (!isDuplicateOnly(error)) throw error
       const claim = await EventRevision.findById(key).lean()
       if (claim && Date.now() - claim.claimedAt.getTime() > STALE_CLAIM_MS) {
         log.warn({ eventId, revision: current.revision + 1 }, 'taking over an abandoned write of an event')
@@ -250,7 +250,7 @@ export function eventsService({ models, outbox, ticketing, log }: EventsServiceD
     try {
       await FactMark.create({ _id: f.id, recordedAt: new Date() })
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error
+      if (!isDuplicateOnly(error)) throw error
     }
   }
 
@@ -293,7 +293,7 @@ export function eventsService({ models, outbox, ticketing, log }: EventsServiceD
       await DeletedEvent.create({ _id: id, title: current.title, deletedAt: new Date() })
     } catch (error) {
       // Left by an earlier attempt that stopped midway: this one finishes the job.
-      if (!isDuplicateKey(error)) throw error
+      if (!isDuplicateOnly(error)) throw error
     }
     await Events.deleteOne({ _id: current._id })
     await recordFact(fact('catalog.event-deleted', { eventId: id }, deletedFactId(id)))
