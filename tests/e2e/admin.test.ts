@@ -1,0 +1,215 @@
+// An admin in a real browser: creating an event with ticket types that buyers then see, editing and
+// removing ticket types, cancelling with the refund count, and checking tickets in at the door.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { api, registerUser } from '../support/api'
+import { system } from '../support/system'
+import { adminSession, availabilityOf, buyThroughApi, canSell, closeBrowser, openTab, screenshot, seedEvent } from './browser'
+
+afterAll(closeBrowser)
+
+/** A local date-time input value a month from now at `hour`:00. */
+function inAMonth(hour: number) {
+  const d = new Date(Date.now() + 30 * 86_400_000)
+  d.setHours(hour, 0, 0, 0)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:00`
+}
+
+describe('admin pages', () => {
+  test('an admin signs in, creates an event with a ticket type, and a buyer then sees it', async () => {
+    const title = `Harbour Jazz ${Math.random().toString(36).slice(2, 7)}`
+    const admin = await openTab()
+    const guest = await openTab({ mobile: true })
+    try {
+      const { page } = admin
+      await page.goto('/admin')
+      await page.getByRole('heading', { name: 'Please sign in' }).waitFor()
+      await page.getByRole('link', { name: 'Sign in' }).first().click()
+      await page.getByLabel('Email').fill(system().admin.email)
+      await page.getByLabel('Password').fill(system().admin.password)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.waitForURL('**/admin')
+      await page.getByRole('heading', { level: 1, name: 'Events' }).waitFor()
+
+      await page.getByRole('link', { name: 'New event' }).click()
+      await page.waitForURL('**/admin/events/new')
+      // The form says what is missing before anything is sent.
+      await page.getByRole('button', { name: 'Create event' }).click()
+      await page.getByText('Enter a title.').waitFor()
+      await page.getByLabel('Title').fill(title)
+      await page.getByLabel('Description').fill('Three bands by the sea.')
+      await page.getByLabel('Category').fill('music')
+      await page.getByLabel('Organizer').fill('Harbour Society')
+      await page.getByLabel('Venue name').fill('Pier 4')
+      await page.getByLabel('Address').fill('Quay 1')
+      await page.getByLabel('City').fill('Turku')
+      await page.getByLabel('Starts').fill(inAMonth(18))
+      await page.getByLabel('Ends').fill(inAMonth(23))
+      await page.getByLabel('Visibility').selectOption('published')
+      await page.getByRole('button', { name: 'Create event' }).click()
+      await page.waitForURL(/\/admin\/events\/[0-9a-f]{24}$/)
+      const eventId = page.url().split('/').pop()!
+
+      // A ticket type, with a field error from the form first.
+      await page.locator('#nt-name').fill('Front row')
+      await page.locator('#nt-price').fill('abc')
+      await page.locator('#nt-capacity').fill('40')
+      await page.getByRole('button', { name: 'Add ticket type' }).click()
+      await page.getByText('Enter a price like 45.00.').waitFor()
+      await page.locator('#nt-price').fill('30.50')
+      await page.getByRole('button', { name: 'Add ticket type' }).click()
+      await page.getByRole('heading', { level: 3, name: 'Front row' }).waitFor()
+      await page.getByText('0 sold · 0 held · 40 available', { exact: true }).waitFor()
+      await screenshot(page, 'admin-event-editor')
+
+      const stored = await api(`/events/${eventId}`)
+      expect(stored.body).toMatchObject({ title, status: 'published', venue: { city: 'Turku' } })
+      expect(stored.body.ticketTypes).toEqual([expect.objectContaining({ name: 'Front row', priceCents: 3050, currency: 'EUR', capacity: 40 })])
+
+      // A buyer (a guest, on a phone) finds it by city and sees the ticket type.
+      await guest.page.goto('/')
+      await guest.page.getByLabel('City').fill('Turku')
+      await guest.page.getByRole('button', { name: 'Search' }).click()
+      await guest.page.getByRole('link', { name: title }).click()
+      await guest.page.getByRole('heading', { level: 1, name: title }).waitFor()
+      await guest.page.getByRole('heading', { level: 3, name: 'Front row' }).waitFor()
+      await guest.page.getByText('€30.50').waitFor()
+      await guest.page.getByText('40 left').waitFor()
+      await screenshot(guest.page, 'event-mobile')
+      expect(admin.errors).toEqual([])
+      expect(guest.errors).toEqual([])
+    } finally {
+      await admin.close()
+      await guest.close()
+    }
+  }, 120_000)
+
+  test('ticket types: change price and capacity, and remove one nothing was sold of', async () => {
+    const event = await seedEvent([
+      { name: 'Early bird', priceCents: 2000, capacity: 10 },
+      { name: 'Regular', priceCents: 3000, capacity: 10 },
+    ])
+    const tab = await openTab({ session: await adminSession() })
+    try {
+      const { page } = tab
+      await page.goto(`/admin/events/${event.id}`)
+      const row = page.locator(`[data-ticket-type="${event.types[1]!.id}"]`)
+      await row.getByLabel('Price (EUR)').fill('35.00')
+      await row.getByLabel('Capacity').fill('12')
+      await row.getByRole('button', { name: 'Save Regular' }).click()
+      await page.getByText('Regular updated.').waitFor()
+      const after = await availabilityOf(event.id)
+      expect(after.ticketTypes.find((t) => t.id === event.types[1]!.id)).toMatchObject({ available: 12 })
+
+      await page.locator(`[data-ticket-type="${event.types[0]!.id}"]`).getByRole('button', { name: 'Remove Early bird' }).click()
+      await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click()
+      await page.getByText('Early bird removed.').waitFor()
+      await page.locator(`[data-ticket-type="${event.types[0]!.id}"]`).waitFor({ state: 'detached' })
+      const types = (await availabilityOf(event.id)).ticketTypes
+      expect(types.map((t) => t.id)).toEqual([event.types[1]!.id])
+      expect(tab.errors).toEqual([])
+    } finally {
+      await tab.close()
+    }
+  }, 60_000)
+})
+
+describe.skipIf(!canSell)('admin pages with sales', () => {
+  test('a ticket is checked in once: ADMITTED, then ALREADY USED; an unknown code is UNKNOWN', async () => {
+    const event = await seedEvent([{ name: 'Door', priceCents: 1000, capacity: 5 }])
+    const buyer = await registerUser('door')
+    const order = await buyThroughApi(buyer, event, 1)
+    const tickets = await api(`/orders/${order.id}/tickets`, { token: buyer.token })
+    const code = tickets.body[0].code as string
+    const tab = await openTab({ session: await adminSession() })
+    try {
+      const { page } = tab
+      await page.goto('/admin/checkin')
+      const input = page.getByLabel('Ticket code')
+      // Focused on arrival, for a USB scanner that types the code and presses Enter.
+      expect(await input.evaluate((el) => el === document.activeElement)).toBe(true)
+      await page.keyboard.type(code)
+      await page.keyboard.press('Enter')
+      await page.locator('[data-verdict="admitted"]').waitFor()
+      expect(await page.locator('.verdict-headline').textContent()).toBe('ADMITTED')
+      await screenshot(page, 'checkin-admitted')
+      expect(await input.evaluate((el) => el === document.activeElement)).toBe(true)
+
+      await page.keyboard.type(code)
+      await page.keyboard.press('Enter')
+      await page.locator('[data-verdict="used"]').waitFor()
+      expect(await page.locator('.verdict-headline').textContent()).toBe('ALREADY USED')
+      await screenshot(page, 'checkin-already-used')
+
+      await page.keyboard.type('NO-SUCH-TICKET')
+      await page.keyboard.press('Enter')
+      await page.locator('[data-verdict="unknown"]').waitFor()
+      expect(await page.locator('.verdict-headline').textContent()).toBe('UNKNOWN')
+      const after = await api(`/orders/${order.id}/tickets`, { token: buyer.token })
+      expect(after.body[0].status).toBe('checked_in')
+      expect(tab.errors).toEqual([])
+    } finally {
+      await tab.close()
+    }
+  }, 90_000)
+
+  test('cancelling an event says how many paid orders will be refunded; a sold ticket type cannot be removed', async () => {
+    const event = await seedEvent([{ name: 'Main', priceCents: 2500, capacity: 10 }])
+    const buyers = await Promise.all([registerUser('c1'), registerUser('c2')])
+    const orders = await Promise.all(buyers.map((b) => buyThroughApi(b, event, 1)))
+    const tab = await openTab({ session: await adminSession() })
+    try {
+      const { page } = tab
+      await page.goto(`/admin/events/${event.id}`)
+      await page.getByRole('button', { name: 'Remove Main' }).click()
+      await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click()
+      await page.getByText(/Main cannot be removed: 2 were already sold/).waitFor()
+
+      await page.getByRole('button', { name: 'Cancel event' }).click()
+      const dialog = page.getByRole('dialog')
+      await dialog.getByText('2 paid orders will be refunded.', { exact: false }).waitFor()
+      await screenshot(page, 'admin-cancel-dialog')
+      await dialog.getByRole('button', { name: 'Cancel the event' }).click()
+      await page.getByText('Cancelled', { exact: true }).first().waitFor()
+      expect((await api(`/events/${event.id}`)).body.status).toBe('cancelled')
+      // The refunds happen behind the scenes; each paid order ends refunded.
+      const deadline = Date.now() + 30_000
+      let statuses: string[] = []
+      while (Date.now() < deadline) {
+        statuses = await Promise.all(orders.map(async (o, i) => (await api(`/orders/${o.id}`, { token: buyers[i]!.token })).body.status))
+        if (statuses.every((s) => s === 'refunded')) break
+        await Bun.sleep(500)
+      }
+      expect(statuses).toEqual(['refunded', 'refunded'])
+      expect(tab.errors).toEqual([])
+    } finally {
+      await tab.close()
+    }
+  }, 90_000)
+
+  test('orders: filter by event, status and buyer, and refund one', async () => {
+    const event = await seedEvent([{ name: 'Hall', priceCents: 1500, capacity: 10 }])
+    const [a, b] = await Promise.all([registerUser('find-me'), registerUser('someone')])
+    const [orderA] = await Promise.all([buyThroughApi(a, event, 2), buyThroughApi(b, event, 1)])
+    const tab = await openTab({ session: await adminSession() })
+    try {
+      const { page } = tab
+      await page.goto(`/admin/orders?eventId=${event.id}&status=paid`)
+      await page.locator('tbody tr').nth(1).waitFor()
+      expect(await page.locator('tbody tr').count()).toBe(2)
+      await page.getByLabel('Buyer').fill(a.user.email)
+      await page.getByRole('button', { name: 'Search' }).click()
+      await page.waitForURL(/buyer=/)
+      await page.locator('tbody tr').first().getByText(a.user.email).waitFor()
+      expect(await page.locator('tbody tr').count()).toBe(1)
+      await screenshot(page, 'admin-orders')
+      await page.getByRole('button', { name: `Refund order ${orderA.id.slice(-8)}` }).click()
+      await page.getByRole('dialog').getByRole('button', { name: 'Refund' }).click()
+      await page.locator(`[data-order="${orderA.id}"]`).getByText('Refunded').waitFor()
+      expect((await api(`/orders/${orderA.id}`, { token: a.token })).body.status).toBe('refunded')
+      expect(tab.errors).toEqual([])
+    } finally {
+      await tab.close()
+    }
+  }, 90_000)
+})

@@ -1,0 +1,155 @@
+// Browser helpers for the end-to-end tests: one Chromium per test file, a fresh context (cookies,
+// storage) per test, screenshots under artifacts/screenshots/, and axe-core accessibility checks.
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { ROOT } from '../../stack/local/services'
+import { api, loginAdmin, futureEvent, type Session } from '../support/api'
+import { system } from '../support/system'
+
+export const SCREENSHOTS = join(ROOT, 'artifacts', 'screenshots')
+const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js')
+
+/** The selling endpoints (orders, ticketing, payments) exist in this checkout. */
+export const canSell = existsSync(join(ROOT, 'services', 'orders', 'src', 'index.ts'))
+
+export const CARDS = { approved: '4242424242424242', declined: '4000000000000002', insufficient: '4000000000009995' }
+
+let browser: Browser | undefined
+
+export async function launch(): Promise<Browser> {
+  browser ??= await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  return browser
+}
+
+export async function closeBrowser() {
+  await browser?.close()
+  browser = undefined
+}
+
+export interface Tab {
+  context: BrowserContext
+  page: Page
+  /** Errors the page threw or logged: a test fails on any it did not expect. */
+  errors: string[]
+  close(): Promise<void>
+}
+
+/** A new browser context (nothing shared with other tests), optionally signed in as `session`. */
+export async function openTab(opts: { session?: Session; mobile?: boolean } = {}): Promise<Tab> {
+  const b = await launch()
+  const context = await b.newContext({
+    baseURL: system().gatewayUrl,
+    viewport: opts.mobile ? { width: 390, height: 844 } : { width: 1280, height: 900 },
+    deviceScaleFactor: 1,
+    isMobile: opts.mobile,
+    hasTouch: opts.mobile,
+    reducedMotion: 'reduce',
+  })
+  context.setDefaultTimeout(15_000)
+  if (opts.session) {
+    const stored = JSON.stringify({ user: opts.session.user, accessToken: opts.session.token, refreshToken: opts.session.refreshToken })
+    await context.addInitScript((value) => {
+      if (!sessionStorage.getItem('e2e.seeded')) {
+        localStorage.setItem('easypass.session', value)
+        sessionStorage.setItem('e2e.seeded', '1')
+      }
+    }, stored)
+  }
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    // Failed API calls are shown on the page; the browser's own "Failed to load resource" line is not an app error.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`)
+  })
+  return { context, page, errors, close: () => context.close() }
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  // From the top, so the sticky header is where a person sees it.
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+}
+
+export interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  nodes: Array<{ target: unknown[]; failureSummary?: string }>
+}
+
+let axeSource: string | undefined
+
+/**
+ * Runs axe-core on the page; returns the serious and critical violations (and all of them, for the
+ * report). axe is evaluated rather than added as a <script> tag: the app's Content-Security-Policy
+ * refuses inline scripts, and the tests keep that policy on.
+ */
+export async function axe(page: Page): Promise<{ serious: AxeViolation[]; all: AxeViolation[] }> {
+  axeSource ??= await Bun.file(AXE).text()
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource)
+  const result = (await page.evaluate(async () => {
+    const r = await (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: unknown[]; passes: unknown[] }> } }).axe.run(document, {
+      resultTypes: ['violations'],
+    })
+    return { violations: r.violations, passes: r.passes.length }
+  })) as { violations: AxeViolation[]; passes: number }
+  // An axe that checked nothing would pass any page.
+  if (result.passes < 10) throw new Error(`axe checked only ${result.passes} rules: it did not run on the page`)
+  const all = result.violations
+  return { serious: all.filter((v) => v.impact === 'serious' || v.impact === 'critical'), all }
+}
+
+export function describeViolations(violations: AxeViolation[]) {
+  return violations.map((v) => `${v.impact} ${v.id}: ${v.help} @ ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`).join('\n')
+}
+
+/** A session of its own for the admin (refresh tokens rotate: two tabs must not share one). */
+export async function adminSession(): Promise<Session> {
+  const { email, password } = system().admin
+  const r = await api('/auth/login', { body: { email, password } })
+  if (r.status !== 200) throw new Error(`admin login failed: ${r.status} ${JSON.stringify(r.body)}`)
+  return { token: r.body.accessToken, refreshToken: r.body.refreshToken, user: r.body.user }
+}
+
+export interface SeededEvent {
+  id: string
+  title: string
+  types: Array<{ id: string; name: string; priceCents: number }>
+}
+
+/** A published event with ticket types, made through the API. */
+export async function seedEvent(types: Array<{ name: string; priceCents: number; capacity: number; maxPerOrder?: number }> = [{ name: 'Standing', priceCents: 4500, capacity: 50 }], overrides: Record<string, unknown> = {}): Promise<SeededEvent> {
+  const admin = await loginAdmin()
+  const created = await api('/events', { token: admin.token, body: futureEvent(overrides) })
+  if (created.status !== 201) throw new Error(`event not created: ${created.status} ${JSON.stringify(created.body)}`)
+  const out: SeededEvent = { id: created.body.id, title: created.body.title, types: [] }
+  for (const t of types) {
+    const r = await api(`/events/${out.id}/ticket-types`, { token: admin.token, body: { currency: 'EUR', ...t } })
+    if (r.status !== 201) throw new Error(`ticket type not created: ${r.status} ${JSON.stringify(r.body)}`)
+    out.types.push({ id: r.body.id, name: r.body.name, priceCents: r.body.priceCents })
+  }
+  return out
+}
+
+/** A paid order made through the API (4242 card). */
+export async function buyThroughApi(buyer: Session, event: SeededEvent, quantity = 1) {
+  const r = await api('/orders', {
+    token: buyer.token,
+    headers: { 'idempotency-key': crypto.randomUUID() },
+    body: { eventId: event.id, items: [{ ticketTypeId: event.types[0]!.id, quantity }], payment: { card: { number: CARDS.approved, expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' } } },
+  })
+  if (r.status !== 201 || r.body.status !== 'paid') throw new Error(`purchase failed: ${r.status} ${JSON.stringify(r.body)}`)
+  return r.body as { id: string; status: string; totalCents: number }
+}
+
+export async function availabilityOf(eventId: string) {
+  const r = await api(`/events/${eventId}/availability`)
+  return r.body as { ticketTypes: Array<{ id: string; available: number; sold: number; held: number }> }
+}

@@ -1,0 +1,180 @@
+// A buyer in a real browser, through the gateway: browsing as a guest, signing up, holding and paying
+// for tickets, a declined card, the QR tickets.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { api, registerUser } from '../support/api'
+import { availabilityOf, canSell, CARDS, closeBrowser, openTab, screenshot, seedEvent } from './browser'
+
+afterAll(closeBrowser)
+
+async function payWith(page: import('playwright-core').Page, number: string) {
+  await page.getByLabel('Card number').fill(number)
+  await page.getByLabel('Expiry month').selectOption('12')
+  await page.getByLabel('Expiry year').selectOption(String(new Date().getFullYear() + 2))
+  await page.getByLabel('CVC').fill('123')
+  await page.getByRole('button', { name: /^Pay / }).click()
+}
+
+describe.skipIf(!canSell)('buying tickets in the browser', () => {
+  test('a guest browses, signs up, buys two tickets with 4242… and sees the QR tickets', async () => {
+    const event = await seedEvent([{ name: 'Standing', priceCents: 4500, capacity: 50, maxPerOrder: 4 }])
+    const taken = await registerUser('taken')
+    const tab = await openTab()
+    const { page } = tab
+    try {
+      // Home, as a guest: the search finds the event.
+      await page.goto('/')
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('Find your next event')
+      await page.getByLabel('Search').fill(event.title)
+      await page.getByRole('button', { name: 'Search' }).click()
+      await page.waitForURL(/\?q=/)
+      const card = page.getByRole('link', { name: event.title })
+      await card.waitFor()
+      await expect(page.getByText('From €45.00').count()).resolves.toBeGreaterThan(0)
+      await screenshot(page, 'home-search')
+      await card.click()
+
+      // Event page: live availability, quantity bounded by maxPerOrder.
+      await page.waitForURL(`**/events/${event.id}`)
+      await page.getByRole('heading', { level: 1, name: event.title }).waitFor()
+      await page.getByText('50 left').waitFor()
+      await page.getByText('Live availability').waitFor()
+      const more = page.getByRole('button', { name: 'One more Standing' })
+      for (let i = 0; i < 5; i++) if (await more.isEnabled()) await more.click()
+      expect(await page.getByLabel('Quantity of Standing').inputValue()).toBe('4')
+      expect(await more.isDisabled()).toBe(true)
+      await page.getByRole('button', { name: 'One fewer Standing' }).click()
+      await page.getByRole('button', { name: 'One fewer Standing' }).click()
+      expect(await page.getByLabel('Quantity of Standing').inputValue()).toBe('2')
+      await page.getByText('€90.00').waitFor()
+      await page.getByRole('button', { name: 'Sign in to buy' }).click()
+
+      // Sign up, with the API's refusal of a taken email shown at the field.
+      await page.waitForURL(/\/signin\?next=/)
+      await page.getByRole('link', { name: 'Create an account' }).click()
+      await page.waitForURL(/\/signup\?next=/)
+      await page.getByLabel('Name').fill('Erika Buyer')
+      await page.getByLabel('Email').fill(taken.user.email)
+      await page.getByLabel('Password').fill('correct horse 1')
+      await page.getByRole('button', { name: 'Create account' }).click()
+      const emailError = page.locator('#f-email-error')
+      await emailError.waitFor()
+      expect(await emailError.textContent()).toMatch(/already/i)
+      expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true')
+      await screenshot(page, 'signup-error')
+      const email = `erika-${Date.now().toString(36)}@example.test`
+      await page.getByLabel('Email').fill(email)
+      await page.getByRole('button', { name: 'Create account' }).click()
+
+      // Back on the event page with the selection kept; the hold is made.
+      await page.waitForURL(`**/events/${event.id}`)
+      await page.getByText(`Signed in as`).waitFor()
+      expect(await page.getByLabel('Quantity of Standing').inputValue()).toBe('2')
+      await page.getByRole('button', { name: 'Buy tickets' }).click()
+
+      // Checkout: a countdown to the hold's expiry, then the card.
+      await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
+      const orderId = page.url().split('/').pop()!
+      const timer = page.getByRole('timer')
+      await timer.waitFor()
+      expect(await timer.textContent()).toMatch(/^\d{1,2}:\d{2}$/)
+      expect((await availabilityOf(event.id)).ticketTypes[0]).toMatchObject({ held: 2, available: 48 })
+      await page.getByText('4242424242424242').first().waitFor()
+      await screenshot(page, 'checkout')
+      await payWith(page, CARDS.approved)
+
+      // Confirmation with two scannable QR codes.
+      await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
+      await page.getByRole('heading', { level: 1, name: 'Payment confirmed' }).waitFor()
+      const qrs = page.getByRole('img', { name: /^QR code of ticket / })
+      await qrs.nth(1).waitFor()
+      expect(await qrs.count()).toBe(2)
+      for (let i = 0; i < 2; i++) {
+        const box = (await qrs.nth(i).boundingBox())!
+        expect(box.width).toBeGreaterThanOrEqual(200)
+        expect(await qrs.nth(i).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true)
+      }
+      await screenshot(page, 'order-confirmed')
+
+      // The same tickets under "My tickets", after a reload (the session survives it).
+      await page.getByRole('link', { name: 'My tickets' }).first().click()
+      await page.waitForURL('**/tickets')
+      await page.reload()
+      await page.getByRole('heading', { level: 1, name: 'My tickets' }).waitFor()
+      await page.locator(`[data-order="${orderId}"] img`).nth(1).waitFor()
+      const sold = (await availabilityOf(event.id)).ticketTypes[0]!
+      expect(sold).toMatchObject({ sold: 2, held: 0, available: 48 })
+      expect(tab.errors).toEqual([])
+    } finally {
+      await tab.close()
+    }
+  }, 120_000)
+
+  test('a declined card says why, keeps the hold for another try, and the availability shown does not change', async () => {
+    const event = await seedEvent([{ name: 'Seated', priceCents: 3000, capacity: 20 }])
+    const buyer = await registerUser('declined')
+    const tab = await openTab({ session: buyer })
+    const { page, context } = tab
+    try {
+      await page.goto(`/events/${event.id}`)
+      await page.getByRole('button', { name: 'One more Seated' }).click()
+      await page.getByRole('button', { name: 'Buy tickets' }).click()
+      await page.waitForURL(/\/checkout\//)
+      const orderId = page.url().split('/').pop()!
+
+      // Someone watching the event page sees the hold, then nothing change when the card is declined.
+      const watcher = await context.newPage()
+      await watcher.goto(`/events/${event.id}`)
+      await watcher.getByText('19 left').waitFor()
+      await watcher.getByText('Live availability').waitFor()
+
+      await payWith(page, CARDS.declined)
+      const alert = page.getByRole('alert')
+      await alert.waitFor()
+      expect(await alert.textContent()).toMatch(/Payment declined: Your card was declined\..*still held/)
+      await screenshot(page, 'checkout-declined')
+
+      const order = await api(`/orders/${orderId}`, { token: buyer.token })
+      expect(order.body.status).toBe('reserved')
+      expect((await availabilityOf(event.id)).ticketTypes[0]).toMatchObject({ sold: 0, held: 1, available: 19 })
+      await Bun.sleep(500)
+      expect(await watcher.getByText('19 left').count()).toBe(1)
+
+      // Insufficient funds has its own words; then a good card still works while the hold is live.
+      await payWith(page, CARDS.insufficient)
+      await page.getByText(/Insufficient funds/).waitFor()
+      await payWith(page, CARDS.approved)
+      await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
+      await page.getByRole('img', { name: /^QR code of ticket / }).waitFor()
+      // The watcher's page follows the sale live (SSE), without a reload.
+      await watcher.getByText('19 left').waitFor()
+      expect((await availabilityOf(event.id)).ticketTypes[0]).toMatchObject({ sold: 1, held: 0, available: 19 })
+      expect(tab.errors).toEqual([])
+    } finally {
+      await tab.close()
+    }
+  }, 120_000)
+
+  test('availability updates live on the event page when someone else buys', async () => {
+    const event = await seedEvent([{ name: 'Balcony', priceCents: 2000, capacity: 5 }])
+    const other = await registerUser('other')
+    const tab = await openTab()
+    try {
+      await tab.page.goto(`/events/${event.id}`)
+      await tab.page.getByText('5 left').waitFor()
+      await tab.page.getByText('Live availability').waitFor()
+      const r = await api('/orders', {
+        token: other.token,
+        headers: { 'idempotency-key': crypto.randomUUID() },
+        body: { eventId: event.id, items: [{ ticketTypeId: event.types[0]!.id, quantity: 5 }] },
+      })
+      expect(r.status).toBe(201)
+      await tab.page.getByText('Sold out').first().waitFor()
+      expect(await tab.page.getByRole('button', { name: 'One more Balcony' }).count()).toBe(1)
+      expect(await tab.page.getByLabel('Quantity of Balcony').isDisabled()).toBe(true)
+      await screenshot(tab.page, 'event-sold-out')
+      expect(tab.errors).toEqual([])
+    } finally {
+      await tab.close()
+    }
+  }, 60_000)
+})

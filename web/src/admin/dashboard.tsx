@@ -1,0 +1,94 @@
+import { useState } from 'preact/hooks'
+import { money, when } from '../lib/format'
+import { useAsync, useTitle } from '../lib/hooks'
+import { useAvailability } from '../lib/live'
+import { Link } from '../lib/router'
+import type { EventItem } from '../lib/types'
+import { Alert, Empty, Loading } from '../components/ui'
+import { AdminPage, adminEvents, totals } from './shared'
+
+/** Streams held open at once: each holds one of the browser's ~6 connections per host (HTTP/1.1). */
+const MAX_STREAMS = 3
+
+export default function Dashboard() {
+  useTitle('Admin · Sales dashboard')
+  const events = useAsync(async (signal) => (await adminEvents('published', signal)).filter((e) => Date.parse(e.endsAt) > Date.now()), [])
+  const [streamed, setStreamed] = useState<string[] | undefined>()
+  const list = events.data ?? []
+  // The soonest events are followed live by default; the admin may pick others.
+  const live = streamed ?? list.slice(0, MAX_STREAMS).map((e) => e.id)
+  const toggle = (id: string) => {
+    const next = live.includes(id) ? live.filter((x) => x !== id) : [...live, id].slice(-MAX_STREAMS)
+    setStreamed(next)
+  }
+
+  return (
+    <AdminPage title="Sales dashboard" sub={`Upcoming published events. Up to ${MAX_STREAMS} are followed live; the others refresh every 10 seconds.`}>
+      {events.error ? <Alert error={events.error} onRetry={events.reload} /> : null}
+      {events.loading && !events.data && <Loading label="Loading events…" />}
+      {events.data && list.length === 0 && (
+        <Empty>
+          <p>No upcoming published events.</p>
+        </Empty>
+      )}
+      <ul class="dashboard">
+        {list.map((e) => (
+          <EventStats key={e.id} event={e} live={live.includes(e.id)} onToggle={() => toggle(e.id)} />
+        ))}
+      </ul>
+    </AdminPage>
+  )
+}
+
+function EventStats({ event, live, onToggle }: { event: EventItem; live: boolean; onToggle: () => void }) {
+  const a = useAvailability(event.id, live ? 'stream' : 'poll')
+  const t = totals(a.availability, event.currency ?? 'EUR')
+  const soldShare = t.capacity ? t.sold / t.capacity : 0
+  const heldShare = t.capacity ? t.held / t.capacity : 0
+  return (
+    <li class="card stat-card" data-event={event.id}>
+      <div class="stat-head">
+        <h2>
+          <Link href={`/admin/events/${event.id}`}>{event.title}</Link>
+        </h2>
+        <p class="muted small">
+          {when(event.startsAt)} · {event.venue.city}
+        </p>
+      </div>
+      {a.error ? <Alert error={a.error} onRetry={a.refresh} /> : null}
+      <dl class="stats">
+        <div>
+          <dt>Sold</dt>
+          <dd data-stat="sold">{t.sold}</dd>
+        </div>
+        <div>
+          <dt>Held</dt>
+          <dd data-stat="held">{t.held}</dd>
+        </div>
+        <div>
+          <dt>Available</dt>
+          <dd data-stat="available">{t.available}</dd>
+        </div>
+        <div>
+          <dt>Revenue</dt>
+          <dd data-stat="revenue">{money(t.revenueCents, t.currency)}</dd>
+        </div>
+      </dl>
+      <div
+        class="meter"
+        role="img"
+        aria-label={`${Math.round(soldShare * 100)}% sold, ${Math.round(heldShare * 100)}% held`}
+      >
+        <span class="meter-sold" style={{ width: `${soldShare * 100}%` }} />
+        <span class="meter-held" style={{ width: `${heldShare * 100}%` }} />
+      </div>
+      <p class="live-state small">
+        <span class={`dot dot-${live ? a.state : 'polling'}`} aria-hidden="true" />
+        {live ? (a.state === 'open' ? 'Live' : a.state === 'polling' ? 'Refreshing every 10 s' : 'Connecting…') : 'Refreshing every 10 s'}{' '}
+        <button type="button" class="link-button" onClick={onToggle} aria-pressed={live}>
+          {live ? 'Stop following live' : 'Follow live'}
+        </button>
+      </p>
+    </li>
+  )
+}

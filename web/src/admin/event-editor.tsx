@@ -1,0 +1,487 @@
+import { useEffect, useState } from 'preact/hooks'
+import { api, ApiError } from '../lib/api'
+import { fromLocalInput, money, moneyInput, parseMoney, toLocalInput, when } from '../lib/format'
+import { useAsync, useTitle } from '../lib/hooks'
+import { forgetEvent, useAvailability } from '../lib/live'
+import { Link, navigate } from '../lib/router'
+import type { EventItem, TicketType } from '../lib/types'
+import { confirmDialog, toast } from '../components/overlay'
+import { Alert, Field, Loading, Notice, SelectField, StatusBadge, TextAreaField } from '../components/ui'
+import { CATEGORIES } from '../pages/home'
+import { AdminPage, totals } from './shared'
+import { cancelEvent, publishEvent } from './events'
+
+interface EventForm {
+  title: string
+  description: string
+  category: string
+  venueName: string
+  venueAddress: string
+  venueCity: string
+  startsAt: string
+  endsAt: string
+  organizer: string
+  imageUrl: string
+  status: string
+}
+
+const EMPTY: EventForm = { title: '', description: '', category: 'music', venueName: '', venueAddress: '', venueCity: '', startsAt: '', endsAt: '', organizer: '', imageUrl: '', status: 'draft' }
+
+function toForm(e: EventItem): EventForm {
+  return {
+    title: e.title,
+    description: e.description,
+    category: e.category,
+    venueName: e.venue.name,
+    venueAddress: e.venue.address,
+    venueCity: e.venue.city,
+    startsAt: toLocalInput(e.startsAt),
+    endsAt: toLocalInput(e.endsAt),
+    organizer: e.organizer,
+    imageUrl: e.imageUrl ?? '',
+    status: e.status,
+  }
+}
+
+/** API field paths → form fields. */
+const FIELD_OF: Record<string, keyof EventForm> = {
+  title: 'title',
+  description: 'description',
+  category: 'category',
+  'venue.name': 'venueName',
+  'venue.address': 'venueAddress',
+  'venue.city': 'venueCity',
+  venue: 'venueName',
+  startsAt: 'startsAt',
+  endsAt: 'endsAt',
+  organizer: 'organizer',
+  imageUrl: 'imageUrl',
+  status: 'status',
+}
+
+type Errors = Partial<Record<keyof EventForm, string>>
+
+function validate(f: EventForm): Errors {
+  const e: Errors = {}
+  const required: Array<[keyof EventForm, string]> = [
+    ['title', 'a title'],
+    ['description', 'a description'],
+    ['category', 'a category'],
+    ['venueName', 'the venue name'],
+    ['venueAddress', 'the venue address'],
+    ['venueCity', 'the city'],
+    ['organizer', 'the organizer'],
+  ]
+  for (const [k, what] of required) if (!f[k].trim()) e[k] = `Enter ${what}.`
+  if (f.category.trim() && !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug(f.category))) e.category = 'Use letters, digits and dashes, like music or stand-up.'
+  const starts = fromLocalInput(f.startsAt)
+  const ends = fromLocalInput(f.endsAt)
+  if (!starts) e.startsAt = 'Enter when the event starts.'
+  if (!ends) e.endsAt = 'Enter when the event ends.'
+  if (starts && ends && ends <= starts) e.endsAt = 'The end must be after the start.'
+  if (f.imageUrl.trim() && !/^https?:\/\/\S+$/.test(f.imageUrl.trim())) e.imageUrl = 'Enter a full web address starting with https://, or leave it empty.'
+  return e
+}
+
+/** `Stand up` → `stand-up`: categories are lowercase slugs. */
+function slug(text: string) {
+  return text.trim().toLowerCase().replace(/\s+/g, '-')
+}
+
+function body(f: EventForm) {
+  return {
+    title: f.title.trim(),
+    description: f.description.trim(),
+    category: slug(f.category),
+    venue: { name: f.venueName.trim(), address: f.venueAddress.trim(), city: f.venueCity.trim() },
+    startsAt: fromLocalInput(f.startsAt)!,
+    endsAt: fromLocalInput(f.endsAt)!,
+    organizer: f.organizer.trim(),
+    ...(f.imageUrl.trim() ? { imageUrl: f.imageUrl.trim() } : {}),
+  }
+}
+
+/** Only what changed, so an edit never overwrites fields it did not touch. */
+function changes(before: EventItem, f: EventForm) {
+  const next = body(f)
+  const patch: Record<string, unknown> = {}
+  for (const key of ['title', 'description', 'category', 'organizer'] as const) if (next[key] !== before[key]) patch[key] = next[key]
+  if (JSON.stringify(next.venue) !== JSON.stringify({ name: before.venue.name, address: before.venue.address, city: before.venue.city })) patch.venue = next.venue
+  if (Date.parse(next.startsAt) !== Date.parse(before.startsAt)) patch.startsAt = next.startsAt
+  if (Date.parse(next.endsAt) !== Date.parse(before.endsAt)) patch.endsAt = next.endsAt
+  if ((next.imageUrl ?? '') !== (before.imageUrl ?? '')) patch.imageUrl = next.imageUrl ?? null
+  return patch
+}
+
+export function fieldErrorsOf<K extends string>(error: unknown, map: Record<string, K>): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {}
+  if (!(error instanceof ApiError)) return out
+  for (const [path, message] of Object.entries(error.fields)) {
+    const key = map[path] ?? map[path.split('.')[0]!]
+    if (key && !out[key]) out[key] = message
+  }
+  return out
+}
+
+export default function AdminEventEditor({ id }: { id?: string }) {
+  const creating = !id
+  const event = useAsync(async (signal) => (id ? api<EventItem>(`/events/${id}`, { signal }) : undefined), [id])
+  useTitle(creating ? 'Admin · New event' : `Admin · ${event.data?.title ?? 'Event'}`)
+  const [form, setForm] = useState<EventForm>(EMPTY)
+  const [errors, setErrors] = useState<Errors>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  useEffect(() => {
+    if (event.data) setForm(toForm(event.data))
+  }, [event.data])
+
+  const set = (key: keyof EventForm) => (value: string) => setForm((f) => ({ ...f, [key]: value }))
+
+  const save = async (e: Event) => {
+    e.preventDefault()
+    setError(undefined)
+    const local = validate(form)
+    setErrors(local)
+    if (Object.keys(local).length) return
+    setBusy(true)
+    try {
+      if (creating) {
+        const created = await api<EventItem>('/events', { body: { ...body(form), status: form.status } })
+        toast(`“${created.title}” is created. Now add its ticket types.`, 'success')
+        navigate(`/admin/events/${created.id}`, { replace: true })
+      } else if (event.data) {
+        const patch = changes(event.data, form)
+        if (!Object.keys(patch).length) {
+          toast('Nothing changed.')
+        } else {
+          const updated = await api<EventItem>(`/events/${event.data.id}`, { method: 'PATCH', body: patch })
+          forgetEvent(updated.id)
+          event.setData((prev) => ({ ...prev, ...updated, ticketTypes: updated.ticketTypes ?? prev?.ticketTypes }))
+          toast('Changes saved.', 'success')
+        }
+      }
+    } catch (err) {
+      setErrors(fieldErrorsOf(err, FIELD_OF))
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const run = async (action: () => Promise<unknown>) => {
+    setError(undefined)
+    try {
+      await action()
+      event.reload()
+    } catch (err) {
+      setError(err)
+    }
+  }
+
+  const remove = async () => {
+    if (!event.data) return
+    const ok = await confirmDialog({ title: `Delete “${event.data.title}”?`, message: 'The event and its ticket types are deleted. This is only possible while nothing was sold.', confirmLabel: 'Delete', danger: true })
+    if (!ok) return
+    try {
+      await api(`/events/${event.data.id}`, { method: 'DELETE' })
+      forgetEvent(event.data.id)
+      toast('Event deleted.', 'success')
+      navigate('/admin')
+    } catch (err) {
+      setError(err instanceof ApiError && err.status === 409 ? `${err.message.replace(/\.?$/, '.')} Tickets were sold for this event: cancel it instead, which refunds every paid order.` : err)
+    }
+  }
+
+  if (!creating && event.error)
+    return (
+      <AdminPage title="Event">
+        <Alert error={event.error} onRetry={event.reload} />
+      </AdminPage>
+    )
+  if (!creating && !event.data)
+    return (
+      <AdminPage title="Event">
+        <Loading label="Loading the event…" />
+      </AdminPage>
+    )
+  const e = event.data
+
+  return (
+    <AdminPage
+      title={creating ? 'New event' : e!.title}
+      sub={e ? <>Starts {when(e.startsAt)} · <StatusBadge status={e.status} /> · <Link href={`/events/${e.id}`}>See the public page</Link></> : 'Create it as a draft, add ticket types, then publish it.'}
+      actions={
+        e && (
+          <>
+            {e.status === 'draft' && (
+              <button type="button" class="button" onClick={() => run(() => publishEvent(e))}>
+                Publish
+              </button>
+            )}
+            {e.status === 'published' && (
+              <button type="button" class="button button-danger" onClick={() => run(() => cancelEvent(e))}>
+                Cancel event
+              </button>
+            )}
+            {e.status !== 'cancelled' && (
+              <button type="button" class="button button-secondary" onClick={remove}>
+                Delete
+              </button>
+            )}
+          </>
+        )
+      }
+    >
+      <Alert error={error} />
+      <form class="card form event-form" onSubmit={save} noValidate aria-labelledby="details-title">
+        <h2 id="details-title">Details</h2>
+        <Field label="Title" name="title" value={form.title} onValue={set('title')} error={errors.title} required />
+        <TextAreaField label="Description" name="description" rows={4} value={form.description} onValue={set('description')} error={errors.description} required />
+        <div class="row">
+          <Field label="Category" name="category" list="category-options" value={form.category} onValue={set('category')} error={errors.category} hint="Lowercase, like music or stand-up." required />
+          <datalist id="category-options">
+            {CATEGORIES.map((c) => (
+              <option value={c} key={c} />
+            ))}
+          </datalist>
+          <Field label="Organizer" name="organizer" value={form.organizer} onValue={set('organizer')} error={errors.organizer} required />
+        </div>
+        <fieldset>
+          <legend>Venue</legend>
+          <div class="row">
+            <Field label="Venue name" name="venueName" value={form.venueName} onValue={set('venueName')} error={errors.venueName} required />
+            <Field label="Address" name="venueAddress" value={form.venueAddress} onValue={set('venueAddress')} error={errors.venueAddress} required />
+            <Field label="City" name="venueCity" value={form.venueCity} onValue={set('venueCity')} error={errors.venueCity} required />
+          </div>
+        </fieldset>
+        <div class="row">
+          <Field label="Starts" name="startsAt" type="datetime-local" value={form.startsAt} onValue={set('startsAt')} error={errors.startsAt} required />
+          <Field label="Ends" name="endsAt" type="datetime-local" value={form.endsAt} onValue={set('endsAt')} error={errors.endsAt} min={form.startsAt || undefined} required />
+        </div>
+        <Field label="Image URL (optional)" name="imageUrl" type="url" value={form.imageUrl} onValue={set('imageUrl')} error={errors.imageUrl} placeholder="https://…" />
+        {creating && (
+          <SelectField
+            label="Visibility"
+            name="status"
+            value={form.status}
+            onValue={set('status')}
+            options={[
+              ['draft', 'Draft: only admins see it'],
+              ['published', 'Published: on sale once it has ticket types'],
+            ]}
+          />
+        )}
+        <div class="form-actions">
+          <button type="submit" class="button" disabled={busy}>
+            {busy ? 'Saving…' : creating ? 'Create event' : 'Save changes'}
+          </button>
+          <Link class="button button-secondary" href="/admin">
+            Back to events
+          </Link>
+        </div>
+      </form>
+      {e && <TicketTypes event={e} onChange={event.reload} />}
+    </AdminPage>
+  )
+}
+
+const TYPE_FIELD: Record<string, 'name' | 'price' | 'currency' | 'capacity' | 'maxPerOrder' | 'salesStart' | 'salesEnd'> = {
+  name: 'name',
+  priceCents: 'price',
+  currency: 'currency',
+  capacity: 'capacity',
+  maxPerOrder: 'maxPerOrder',
+  salesStart: 'salesStart',
+  salesEnd: 'salesEnd',
+}
+
+function TicketTypes({ event, onChange }: { event: EventItem; onChange: () => void }) {
+  const live = useAvailability(event.id)
+  const types = event.ticketTypes ?? live.availability?.ticketTypes ?? []
+  const t = totals(live.availability, event.currency ?? 'EUR')
+  const changed = () => {
+    forgetEvent(event.id)
+    onChange()
+    live.refresh()
+  }
+  return (
+    <section class="card" aria-labelledby="types-title">
+      <h2 id="types-title">Ticket types</h2>
+      {live.availability && (
+        <p class="muted">
+          {t.sold} sold · {t.held} held · {t.available} available of {t.capacity} · {money(t.revenueCents, t.currency)} revenue
+        </p>
+      )}
+      {types.length === 0 && <Notice>No ticket types yet: add at least one so buyers can buy.</Notice>}
+      {types.length > 0 && (
+        <ul class="type-list">
+          {types.map((tt) => (
+            <TicketTypeRow key={tt.id} eventId={event.id} type={tt} stats={live.availability?.ticketTypes.find((a) => a.id === tt.id)} onChange={changed} />
+          ))}
+        </ul>
+      )}
+      {event.status !== 'cancelled' && <AddTicketType event={event} onAdded={changed} />}
+    </section>
+  )
+}
+
+function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; type: TicketType; stats?: { sold: number; held: number; available: number; capacity: number; priceCents: number }; onChange: () => void }) {
+  const priceCents = stats?.priceCents ?? type.priceCents
+  const capacity = stats?.capacity ?? type.capacity
+  const [price, setPrice] = useState(moneyInput(priceCents, type.currency))
+  const [cap, setCap] = useState(String(capacity))
+  const [max, setMax] = useState(type.maxPerOrder ? String(type.maxPerOrder) : '')
+  const [errors, setErrors] = useState<Partial<Record<string, string>>>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  useEffect(() => setPrice(moneyInput(priceCents, type.currency)), [priceCents])
+  useEffect(() => setCap(String(capacity)), [capacity])
+  const sold = stats?.sold ?? type.sold ?? 0
+
+  const save = async (e: Event) => {
+    e.preventDefault()
+    setError(undefined)
+    const local: Record<string, string> = {}
+    const cents = parseMoney(price, type.currency)
+    if (cents === null) local.price = 'Enter a price like 45.00.'
+    if (!/^\d+$/.test(cap)) local.capacity = 'Enter a whole number.'
+    if (max && !/^[1-9]\d*$/.test(max)) local.maxPerOrder = 'Enter a whole number of at least 1, or leave it empty.'
+    setErrors(local)
+    if (Object.keys(local).length) return
+    const patch: Record<string, unknown> = {}
+    if (cents !== priceCents) patch.priceCents = cents
+    if (Number(cap) !== capacity) patch.capacity = Number(cap)
+    if (max && Number(max) !== type.maxPerOrder) patch.maxPerOrder = Number(max)
+    if (!Object.keys(patch).length) return toast('Nothing changed.')
+    setBusy(true)
+    try {
+      await api(`/events/${eventId}/ticket-types/${type.id}`, { method: 'PATCH', body: patch })
+      toast(`${type.name} updated.`, 'success')
+      onChange()
+    } catch (err) {
+      setErrors(fieldErrorsOf(err, TYPE_FIELD))
+      setError(err instanceof ApiError && err.status === 409 ? `${err.message.replace(/\.?$/, '.')} The capacity cannot go below the tickets already sold or held.` : err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const remove = async () => {
+    const ok = await confirmDialog({ title: `Remove ${type.name}?`, message: 'Buyers will no longer see this ticket type. This is only possible while none were sold.', confirmLabel: 'Remove', danger: true })
+    if (!ok) return
+    setError(undefined)
+    try {
+      await api(`/events/${eventId}/ticket-types/${type.id}`, { method: 'DELETE' })
+      toast(`${type.name} removed.`, 'success')
+      onChange()
+    } catch (err) {
+      setError(
+        err instanceof ApiError && err.status === 409
+          ? `${type.name} cannot be removed: ${sold ? `${sold} were already sold` : 'tickets of this type were sold'}. Lower its capacity to stop selling it instead.`
+          : err,
+      )
+    }
+  }
+
+  const id = `tt-${type.id}`
+  return (
+    <li class="type-row" data-ticket-type={type.id}>
+      <form onSubmit={save} noValidate aria-labelledby={`${id}-name`}>
+        <div class="type-head">
+          <h3 id={`${id}-name`}>{type.name}</h3>
+          <p class="muted small">
+            {sold} sold · {stats?.held ?? 0} held · {stats?.available ?? capacity - sold} available
+            {type.salesStart ? ` · on sale from ${when(type.salesStart)}` : ''}
+            {type.salesEnd ? ` · until ${when(type.salesEnd)}` : ''}
+          </p>
+        </div>
+        <div class="row">
+          <Field id={`${id}-price`} label={`Price (${type.currency})`} name="price" inputMode="decimal" value={price} onValue={setPrice} error={errors.price} />
+          <Field id={`${id}-capacity`} label="Capacity" name="capacity" type="number" min={0} value={cap} onValue={setCap} error={errors.capacity} />
+          <Field id={`${id}-max`} label="Max per order" name="maxPerOrder" type="number" min={1} value={max} onValue={setMax} error={errors.maxPerOrder} />
+        </div>
+        <Alert error={error} />
+        <div class="form-actions">
+          <button type="submit" class="button button-small" disabled={busy}>
+            Save {type.name}
+          </button>
+          <button type="button" class="button button-small button-secondary" onClick={remove}>
+            Remove {type.name}
+          </button>
+        </div>
+      </form>
+    </li>
+  )
+}
+
+function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => void }) {
+  const blank = { name: '', price: '', currency: event.ticketTypes?.[0]?.currency ?? event.currency ?? 'EUR', capacity: '', maxPerOrder: '', salesStart: '', salesEnd: '' }
+  const [f, setF] = useState(blank)
+  const [errors, setErrors] = useState<Partial<Record<keyof typeof blank, string>>>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const set = (key: keyof typeof blank) => (value: string) => setF((x) => ({ ...x, [key]: value }))
+
+  const add = async (e: Event) => {
+    e.preventDefault()
+    setError(undefined)
+    const local: Partial<Record<keyof typeof blank, string>> = {}
+    const currency = f.currency.trim().toUpperCase()
+    if (!f.name.trim()) local.name = 'Enter a name, like “General admission”.'
+    if (!/^[A-Z]{3}$/.test(currency)) local.currency = 'Enter a 3-letter currency code, like EUR.'
+    const cents = local.currency ? null : parseMoney(f.price, currency)
+    if (!local.currency && cents === null) local.price = 'Enter a price like 45.00.'
+    if (!/^[1-9]\d*$/.test(f.capacity)) local.capacity = 'Enter how many tickets there are (at least 1).'
+    if (f.maxPerOrder && !/^[1-9]\d*$/.test(f.maxPerOrder)) local.maxPerOrder = 'Enter a whole number of at least 1, or leave it empty.'
+    const salesStart = fromLocalInput(f.salesStart)
+    const salesEnd = fromLocalInput(f.salesEnd)
+    if (salesStart && salesEnd && salesEnd <= salesStart) local.salesEnd = 'Sales must end after they start.'
+    setErrors(local)
+    if (Object.keys(local).length) return
+    setBusy(true)
+    try {
+      await api(`/events/${event.id}/ticket-types`, {
+        body: {
+          name: f.name.trim(),
+          priceCents: cents,
+          currency,
+          capacity: Number(f.capacity),
+          ...(f.maxPerOrder ? { maxPerOrder: Number(f.maxPerOrder) } : {}),
+          ...(salesStart ? { salesStart } : {}),
+          ...(salesEnd ? { salesEnd } : {}),
+        },
+      })
+      toast(`${f.name.trim()} added.`, 'success')
+      setF(blank)
+      onAdded()
+    } catch (err) {
+      setErrors(fieldErrorsOf(err, TYPE_FIELD))
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form class="add-type" onSubmit={add} noValidate aria-labelledby="add-type-title">
+      <h3 id="add-type-title">Add a ticket type</h3>
+      <div class="row">
+        <Field id="nt-name" label="Name" name="name" value={f.name} onValue={set('name')} error={errors.name} placeholder="General admission" />
+        <Field id="nt-price" label="Price" name="price" inputMode="decimal" value={f.price} onValue={set('price')} error={errors.price} placeholder="45.00" />
+        <Field id="nt-currency" label="Currency" name="currency" value={f.currency} onValue={set('currency')} error={errors.currency} maxLength={3} />
+      </div>
+      <div class="row">
+        <Field id="nt-capacity" label="Capacity" name="capacity" type="number" min={1} value={f.capacity} onValue={set('capacity')} error={errors.capacity} />
+        <Field id="nt-max" label="Max per order (optional)" name="maxPerOrder" type="number" min={1} value={f.maxPerOrder} onValue={set('maxPerOrder')} error={errors.maxPerOrder} />
+      </div>
+      <div class="row">
+        <Field id="nt-start" label="Sales start (optional)" name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} />
+        <Field id="nt-end" label="Sales end (optional)" name="salesEnd" type="datetime-local" value={f.salesEnd} onValue={set('salesEnd')} error={errors.salesEnd} />
+      </div>
+      <Alert error={error} />
+      <button type="submit" class="button" disabled={busy}>
+        {busy ? 'Adding…' : 'Add ticket type'}
+      </button>
+    </form>
+  )
+}

@@ -1,0 +1,175 @@
+import { useState } from 'preact/hooks'
+import { api } from '../lib/api'
+import { money, plural, when } from '../lib/format'
+import { useAsync, useTitle } from '../lib/hooks'
+import { forgetEvent } from '../lib/live'
+import { Link, navigate, withQuery } from '../lib/router'
+import type { Availability, EventItem } from '../lib/types'
+import { confirmDialog, toast } from '../components/overlay'
+import { Alert, Empty, Loading, SelectField, StatusBadge } from '../components/ui'
+import { AdminPage, adminEvents, paidOrderCount, totals } from './shared'
+
+/** Publishes a draft. */
+export async function publishEvent(event: EventItem) {
+  const updated = await api<EventItem>(`/events/${event.id}`, { method: 'PATCH', body: { status: 'published' } })
+  forgetEvent(event.id)
+  toast(`“${event.title}” is published.`, 'success')
+  return updated
+}
+
+/** Cancels an event after a confirmation that says how many paid orders will be refunded. */
+export async function cancelEvent(event: EventItem): Promise<boolean> {
+  let count: number | undefined
+  try {
+    count = await paidOrderCount(event.id)
+  } catch {}
+  const refunds =
+    count === undefined
+      ? 'Every paid order of this event will be refunded (the number of paid orders could not be counted right now).'
+      : count === 0
+        ? 'No paid orders will need a refund.'
+        : `${plural(count, 'paid order')} will be refunded.`
+  const ok = await confirmDialog({
+    title: `Cancel “${event.title}”?`,
+    message: `${refunds} Ticket sales stop and buyers are told. This cannot be undone.`,
+    confirmLabel: 'Cancel the event',
+    cancelLabel: 'Keep it',
+    danger: true,
+  })
+  if (!ok) return false
+  await api(`/events/${event.id}/cancel`, { method: 'POST' })
+  forgetEvent(event.id)
+  toast(`“${event.title}” is cancelled${count ? `; ${plural(count, 'refund')} on the way` : ''}.`, 'success')
+  return true
+}
+
+export default function AdminEvents({ query }: { query: URLSearchParams }) {
+  useTitle('Admin · Events')
+  const status = query.get('status') ?? ''
+  const events = useAsync(
+    async (signal) => {
+      const list = await adminEvents(status, signal)
+      const stats = await Promise.all(list.map((e) => api<Availability>(`/events/${e.id}/availability`, { signal }).catch(() => undefined)))
+      return list.map((event, i) => ({ event, stats: stats[i] }))
+    },
+    [status],
+  )
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState('')
+
+  const act = async (id: string, run: () => Promise<unknown>) => {
+    setError(undefined)
+    setBusy(id)
+    try {
+      await run()
+      events.reload()
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy('')
+    }
+  }
+
+  return (
+    <AdminPage
+      title="Events"
+      actions={
+        <Link class="button" href="/admin/events/new">
+          New event
+        </Link>
+      }
+    >
+      <div class="toolbar">
+        <SelectField
+          label="Show"
+          name="status"
+          value={status}
+          onValue={(s) => navigate(withQuery('/admin', { status: s }))}
+          options={[
+            ['', 'All events'],
+            ['published', 'Published'],
+            ['draft', 'Drafts'],
+            ['cancelled', 'Cancelled'],
+          ]}
+        />
+      </div>
+      <Alert error={error} />
+      {events.error ? <Alert error={events.error} onRetry={events.reload} /> : null}
+      {events.loading && !events.data && <Loading label="Loading events…" />}
+      {events.data && events.data.length === 0 && (
+        <Empty>
+          <p>No events here yet.</p>
+          <Link class="button" href="/admin/events/new">
+            Create the first one
+          </Link>
+        </Empty>
+      )}
+      {events.data && events.data.length > 0 && (
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Events table">
+          <table class="data">
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                <th scope="col">Starts</th>
+                <th scope="col">State</th>
+                <th scope="col" class="num">
+                  Sold
+                </th>
+                <th scope="col" class="num">
+                  Held
+                </th>
+                <th scope="col" class="num">
+                  Available
+                </th>
+                <th scope="col" class="num">
+                  Revenue
+                </th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.data.map(({ event: e, stats }) => {
+                const t = totals(stats, e.currency ?? undefined)
+                return (
+                  <tr key={e.id} data-event={e.id}>
+                    <th scope="row">
+                      <Link href={`/admin/events/${e.id}`}>{e.title}</Link>
+                      <span class="muted block small">{e.venue.city}</span>
+                    </th>
+                    <td>{when(e.startsAt)}</td>
+                    <td>
+                      <StatusBadge status={e.status} />
+                    </td>
+                    <td class="num">
+                      {t.sold} / {t.capacity}
+                    </td>
+                    <td class="num">{t.held}</td>
+                    <td class="num">{t.available}</td>
+                    <td class="num">{money(t.revenueCents, t.currency)}</td>
+                    <td class="row-actions">
+                      <Link class="button button-small button-secondary" href={`/admin/events/${e.id}`} aria-label={`Edit ${e.title}`}>
+                        Edit
+                      </Link>
+                      {e.status === 'draft' && (
+                        <button type="button" class="button button-small" disabled={busy === e.id} onClick={() => act(e.id, () => publishEvent(e))} aria-label={`Publish ${e.title}`}>
+                          Publish
+                        </button>
+                      )}
+                      {e.status === 'published' && (
+                        <button type="button" class="button button-small button-danger" disabled={busy === e.id} onClick={() => act(e.id, () => cancelEvent(e))} aria-label={`Cancel ${e.title}`}>
+                          Cancel
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                )
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </AdminPage>
+  )
+}

@@ -1,0 +1,191 @@
+import { useEffect, useState } from 'preact/hooks'
+import { api } from '../lib/api'
+import { money, when } from '../lib/format'
+import { useAsync, useTitle } from '../lib/hooks'
+import { navigate, withQuery, Link } from '../lib/router'
+import type { List, Order, User } from '../lib/types'
+import { Alert, Empty, Field, Loading, SelectField, StatusBadge } from '../components/ui'
+import { refundOrder } from '../pages/tickets'
+import { AdminPage, adminEvents } from './shared'
+
+const STATUSES = ['paid', 'reserved', 'pending', 'refunded', 'cancelled', 'expired', 'failed']
+const PAGE_SIZE = 25
+
+/** Accounts whose email contains `text`. */
+async function findBuyers(text: string, signal: AbortSignal): Promise<User[]> {
+  const r = await api<List<User>>(withQuery('/users', { q: text.trim().toLowerCase(), limit: 100 }), { signal })
+  return r.items
+}
+
+export default function AdminOrders({ query }: { query: URLSearchParams }) {
+  useTitle('Admin · Orders')
+  const filters = { eventId: query.get('eventId') ?? '', status: query.get('status') ?? '', buyer: query.get('buyer') ?? '' }
+  const page = Math.max(1, Number(query.get('page')) || 1)
+  const [form, setForm] = useState(filters)
+  useEffect(() => setForm(filters), [query.toString()])
+  const events = useAsync((signal) => adminEvents('', signal), [])
+  const [users, setUsers] = useState(new Map<string, User>())
+
+  const orders = useAsync(
+    async (signal) => {
+      let buyers: User[] | undefined
+      if (filters.buyer) {
+        buyers = await findBuyers(filters.buyer, signal)
+        setUsers((m) => new Map([...m, ...buyers!.map((u): [string, User] => [u.id, u])]))
+        if (!buyers.length) return { items: [], total: 0, page: 1, limit: PAGE_SIZE, note: `No buyer matches “${filters.buyer}”.` }
+      }
+      const base = { eventId: filters.eventId, status: filters.status }
+      if (!buyers) {
+        const r = await api<List<Order>>(withQuery('/orders', { ...base, page, limit: PAGE_SIZE }), { signal })
+        return { ...r, note: '' }
+      }
+      // One query per matching buyer; their orders are merged here.
+      const lists = await Promise.all(buyers.slice(0, 10).map((u) => api<List<Order>>(withQuery('/orders', { ...base, userId: u.id, limit: 100 }), { signal })))
+      const ids = new Set(buyers.map((u) => u.id))
+      const items = lists.flatMap((l) => l.items).filter((o) => ids.has(o.userId))
+      const note = buyers.length > 10 ? `${buyers.length} buyers match; showing the orders of the first 10. Be more specific.` : ''
+      return { items, total: items.length, page: 1, limit: Math.max(items.length, 1), note }
+    },
+    [query.toString()],
+  )
+
+  // Buyer emails for the rows shown (best effort: the order itself only has the user id).
+  useEffect(() => {
+    const missing = (orders.data?.items ?? []).some((o) => !users.has(o.userId))
+    if (!missing) return
+    api<List<User>>('/users?limit=100').then(
+      (r) => setUsers((m) => new Map([...m, ...r.items.map((u): [string, User] => [u.id, u])])),
+      () => {},
+    )
+  }, [orders.data])
+
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState('')
+  const refund = async (o: Order) => {
+    setError(undefined)
+    setBusy(o.id)
+    try {
+      const done = await refundOrder(o, 'admin')
+      if (done) orders.setData((d) => ({ ...d!, items: d!.items.map((x) => (x.id === o.id ? done : x)) }))
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy('')
+    }
+  }
+
+  const titles = new Map((events.data ?? []).map((e) => [e.id, e.title]))
+  const submit = (e: Event) => {
+    e.preventDefault()
+    navigate(withQuery('/admin/orders', { ...form, buyer: form.buyer.trim() }))
+  }
+  const pages = orders.data ? Math.max(1, Math.ceil(orders.data.total / orders.data.limit)) : 1
+
+  return (
+    <AdminPage title="Orders">
+      <form class="card filters" role="search" aria-label="Orders" onSubmit={submit}>
+        <SelectField
+          label="Event"
+          name="eventId"
+          value={form.eventId}
+          onValue={(eventId) => setForm({ ...form, eventId })}
+          options={[['', events.data ? 'All events' : 'All events (loading…)'], ...(events.data ?? []).map((e): [string, string] => [e.id, `${e.title} (${when(e.startsAt)})`])]}
+        />
+        <SelectField
+          label="Status"
+          name="status"
+          value={form.status}
+          onValue={(status) => setForm({ ...form, status })}
+          options={[['', 'Any status'], ...STATUSES.map((s): [string, string] => [s, s[0]!.toUpperCase() + s.slice(1)])]}
+        />
+        <Field label="Buyer" name="buyer" value={form.buyer} onValue={(buyer) => setForm({ ...form, buyer })} placeholder="Part of the email address" />
+        <div class="search-actions">
+          <button type="submit" class="button">
+            Search
+          </button>
+        </div>
+      </form>
+      <Alert error={error} />
+      {orders.error ? <Alert error={orders.error} onRetry={orders.reload} /> : null}
+      {orders.loading && !orders.data && <Loading label="Loading orders…" />}
+      {orders.data?.note && <p class="muted">{orders.data.note}</p>}
+      {orders.data && orders.data.items.length === 0 && (
+        <Empty>
+          <p>No orders match.</p>
+        </Empty>
+      )}
+      {orders.data && orders.data.items.length > 0 && (
+        <>
+          <p class="muted">{orders.data.total} orders</p>
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Orders table">
+            <table class="data">
+              <thead>
+                <tr>
+                  <th scope="col">Order</th>
+                  <th scope="col">Buyer</th>
+                  <th scope="col">Event</th>
+                  <th scope="col">Tickets</th>
+                  <th scope="col" class="num">
+                    Total
+                  </th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Placed</th>
+                  <th scope="col">
+                    <span class="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {orders.data.items.map((o) => (
+                  <tr key={o.id} data-order={o.id}>
+                    <th scope="row">
+                      <Link href={`/orders/${o.id}`}>
+                        <code>{o.id.slice(-8)}</code>
+                      </Link>
+                    </th>
+                    <td>{users.get(o.userId)?.email ?? <code>{o.userId.slice(-8)}</code>}</td>
+                    <td>{o.eventTitle ?? titles.get(o.eventId) ?? <code>{o.eventId.slice(-8)}</code>}</td>
+                    <td>{o.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')}</td>
+                    <td class="num">{money(o.totalCents, o.currency)}</td>
+                    <td>
+                      <StatusBadge status={o.status} />
+                    </td>
+                    <td>{when(o.createdAt)}</td>
+                    <td class="row-actions">
+                      {o.status === 'paid' && (
+                        <button type="button" class="button button-small button-danger" disabled={busy === o.id} onClick={() => refund(o)} aria-label={`Refund order ${o.id.slice(-8)}`}>
+                          Refund
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {pages > 1 && (
+            <nav class="pager" aria-label="Pages">
+              {page > 1 ? (
+                <Link class="button button-secondary" href={withQuery('/admin/orders', { ...filters, page: page - 1 })}>
+                  Previous
+                </Link>
+              ) : (
+                <span />
+              )}
+              <span>
+                Page {page} of {pages}
+              </span>
+              {page < pages ? (
+                <Link class="button button-secondary" href={withQuery('/admin/orders', { ...filters, page: page + 1 })}>
+                  Next
+                </Link>
+              ) : (
+                <span />
+              )}
+            </nav>
+          )}
+        </>
+      )}
+    </AdminPage>
+  )
+}

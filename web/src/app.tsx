@@ -1,0 +1,225 @@
+import { useEffect, useState } from 'preact/hooks'
+import type { ComponentType } from 'preact'
+import { api } from './lib/api'
+import { Link, match, navigate, useLocation } from './lib/router'
+import { getSession, setSession, updateUser, useSession } from './lib/session'
+import { syncNotifications, useNotifications } from './lib/live'
+import type { User } from './lib/types'
+import { ErrorBoundary, lazy } from './components/boundary'
+import { DialogHost, ToastHost, toast } from './components/overlay'
+import { Alert, PageTitle } from './components/ui'
+import { Home } from './pages/home'
+import { EventPage } from './pages/event'
+import { SignIn, SignUp } from './pages/auth'
+import { Checkout } from './pages/checkout'
+import { OrderPage, MyTickets } from './pages/tickets'
+import { Notifications } from './pages/notifications'
+
+// Admin pages are loaded on first use: buyers never download them.
+const AdminEvents = lazy(() => import('./admin/events'))
+const AdminEventEditor = lazy(() => import('./admin/event-editor'))
+const AdminOrders = lazy(() => import('./admin/orders'))
+const CheckIn = lazy(() => import('./admin/checkin'))
+const Dashboard = lazy(() => import('./admin/dashboard'))
+
+type Access = 'guest' | 'user' | 'admin'
+interface Route {
+  pattern: string
+  page: ComponentType<any>
+  access?: Access
+}
+
+const ROUTES: Route[] = [
+  { pattern: '/', page: Home },
+  { pattern: '/events/:id', page: EventPage },
+  { pattern: '/signin', page: SignIn },
+  { pattern: '/signup', page: SignUp },
+  { pattern: '/checkout/:id', page: Checkout, access: 'user' },
+  { pattern: '/orders/:id', page: OrderPage, access: 'user' },
+  { pattern: '/tickets', page: MyTickets, access: 'user' },
+  { pattern: '/notifications', page: Notifications, access: 'user' },
+  { pattern: '/admin', page: AdminEvents, access: 'admin' },
+  { pattern: '/admin/events/new', page: AdminEventEditor, access: 'admin' },
+  { pattern: '/admin/events/:id', page: AdminEventEditor, access: 'admin' },
+  { pattern: '/admin/orders', page: AdminOrders, access: 'admin' },
+  { pattern: '/admin/checkin', page: CheckIn, access: 'admin' },
+  { pattern: '/admin/dashboard', page: Dashboard, access: 'admin' },
+]
+
+export function App() {
+  const loc = useLocation()
+  const session = useSession()
+  const user = session?.user
+
+  // The role may have changed since the last visit: the API's answer wins over the stored one.
+  useEffect(() => {
+    if (!getSession()) return
+    api<User>('/auth/me').then(
+      (me) => me && updateUser(me),
+      () => {},
+    )
+  }, [])
+
+  useEffect(() => {
+    syncNotifications(user?.id, (n) => toast(n.title, n.type === 'order-paid' || n.type === 'order-refunded' ? 'success' : 'info'))
+  }, [user?.id])
+
+  let params: Record<string, string> | null = null
+  const route = ROUTES.find((r) => (params = match(r.pattern, loc.path)))
+  let content
+  if (!route) content = <NotFound />
+  else if (route.access && !user) content = <SignInFirst />
+  else if (route.access === 'admin' && user?.role !== 'admin') content = <AdminsOnly />
+  else {
+    const Page = route.page
+    content = <Page {...params!} query={loc.query} />
+  }
+
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header path={loc.path} user={user} />
+      <main id="main" tabIndex={-1}>
+        <ErrorBoundary resetKey={loc.path}>{content}</ErrorBoundary>
+      </main>
+      <footer class="site-footer">
+        <div class="container">
+          <p>
+            EasyPass · <a href="/api/docs">API documentation</a>
+          </p>
+        </div>
+      </footer>
+      <DialogHost />
+      <ToastHost />
+    </>
+  )
+}
+
+function Header({ path, user }: { path: string; user?: User }) {
+  const [open, setOpen] = useState(false)
+  const { unread } = useNotifications()
+  useEffect(() => setOpen(false), [path])
+  const current = (href: string, exact = false) => (exact ? path === href : path === href || path.startsWith(`${href}/`)) ? 'page' : undefined
+  const signOut = async () => {
+    const s = getSession()
+    if (s) await api('/auth/logout', { body: { refreshToken: s.refreshToken } }).catch(() => {})
+    setSession(null)
+    toast('You are signed out.')
+    navigate('/')
+  }
+  return (
+    <header class="site-header">
+      <div class="container header-row">
+        <Link href="/" class="brand" aria-label="EasyPass home">
+          <svg aria-hidden="true" width="28" height="28" viewBox="0 0 32 32">
+            <rect width="32" height="32" rx="7" fill="currentColor" />
+            <path d="M9 10h14v4a2 2 0 0 0 0 4v4H9v-4a2 2 0 0 0 0-4z" fill="#fff" />
+          </svg>
+          EasyPass
+        </Link>
+        <button type="button" class="menu-button" aria-expanded={open} aria-controls="site-nav" onClick={() => setOpen(!open)}>
+          Menu
+        </button>
+        <nav id="site-nav" class={`site-nav${open ? ' open' : ''}`} aria-label="Main">
+          <ul>
+            <li>
+              <Link href="/" aria-current={current('/', true) || (path.startsWith('/events/') ? 'page' : undefined)}>
+                Events
+              </Link>
+            </li>
+            {user && (
+              <li>
+                <Link href="/tickets" aria-current={current('/tickets')}>
+                  My tickets
+                </Link>
+              </li>
+            )}
+            {user && (
+              <li>
+                <Link href="/notifications" aria-current={current('/notifications')}>
+                  Notifications
+                  {unread > 0 && (
+                    <span class="count" aria-label={`${unread} new`}>
+                      {unread}
+                    </span>
+                  )}
+                </Link>
+              </li>
+            )}
+            {user?.role === 'admin' && (
+              <li>
+                <Link href="/admin" aria-current={path.startsWith('/admin') ? 'page' : undefined}>
+                  Admin
+                </Link>
+              </li>
+            )}
+          </ul>
+          <div class="account">
+            {user ? (
+              <>
+                <span class="who">
+                  Signed in as <strong>{user.name || user.email}</strong>
+                </span>
+                <button type="button" class="button button-small button-secondary" onClick={signOut}>
+                  Sign out
+                </button>
+              </>
+            ) : (
+              <>
+                <Link href={`/signin${path === '/' || path.startsWith('/sign') ? '' : `?next=${encodeURIComponent(path)}`}`} class="button button-small button-secondary">
+                  Sign in
+                </Link>
+                <Link href="/signup" class="button button-small">
+                  Sign up
+                </Link>
+              </>
+            )}
+          </div>
+        </nav>
+      </div>
+    </header>
+  )
+}
+
+function NotFound() {
+  return (
+    <section class="container page">
+      <PageTitle>Page not found</PageTitle>
+      <p>There is nothing at this address.</p>
+      <p>
+        <Link class="button" href="/">
+          See upcoming events
+        </Link>
+      </p>
+    </section>
+  )
+}
+
+function SignInFirst() {
+  const next = encodeURIComponent(location.pathname + location.search)
+  return (
+    <section class="container page narrow">
+      <PageTitle>Please sign in</PageTitle>
+      <p>You need to be signed in to see this page.</p>
+      <p class="actions">
+        <Link class="button" href={`/signin?next=${next}`}>
+          Sign in
+        </Link>
+        <Link class="button button-secondary" href={`/signup?next=${next}`}>
+          Create an account
+        </Link>
+      </p>
+    </section>
+  )
+}
+
+function AdminsOnly() {
+  return (
+    <section class="container page narrow">
+      <PageTitle>Admins only</PageTitle>
+      <Alert error="This page is for EasyPass administrators. Your account does not have the admin role." />
+    </section>
+  )
+}

@@ -1,0 +1,27 @@
+import type { Ticket } from '../lib/types'
+
+/**
+ * The ticket's QR code, drawn from the API's SVG as an image (a data URL): large, on white with a quiet
+ * zone so a phone can scan it, and never inserted as markup (an image cannot run script).
+ */
+export function TicketQr({ ticket, label }: { ticket: Ticket; label: string }) {
+  const src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(ticket.qrSvg)}`
+  return (
+    <figure class={`ticket ticket-${ticket.status}`}>
+      <div class="ticket-qr">
+        <img src={src} width={240} height={240} alt={`QR code of ticket ${ticket.code}`} />
+      </div>
+      <figcaption>
+        <strong class="ticket-type">{label}</strong>
+        <code class="ticket-code">{ticket.code}</code>
+        <span class={`badge badge-ticket-${ticket.status}`}>{TICKET_STATUS[ticket.status] ?? ticket.status}</span>
+      </figcaption>
+    </figure>
+  )
+}
+
+const TICKET_STATUS: Record<string, string> = {
+  valid: 'Valid',
+  checked_in: 'Checked in',
+  refunded: 'Refunded',
+}

@@ -1,0 +1,180 @@
+// Small building blocks shared by every page.
+import type { ComponentChildren } from 'preact'
+import { useEffect, useRef } from 'preact/hooks'
+import { ApiError, describe } from '../lib/api'
+import { hasNavigated, Link } from '../lib/router'
+import { ORDER_STATUS_LABEL } from '../lib/format'
+
+/** An error in words, announced to screen readers; with a retry button when given one. */
+export function Alert({ error, onRetry, tone = 'error' }: { error: unknown; onRetry?: () => void; tone?: 'error' | 'warning' }) {
+  if (!error) return null
+  const signIn = error instanceof ApiError && error.status === 401
+  return (
+    <div class={`alert alert-${tone}`} role="alert">
+      <p>{typeof error === 'string' ? error : describe(error)}</p>
+      {(onRetry || signIn) && (
+        <p class="alert-actions">
+          {onRetry && (
+            <button type="button" class="button button-small" onClick={onRetry}>
+              Try again
+            </button>
+          )}
+          {signIn && (
+            <Link class="button button-small" href={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`}>
+              Sign in
+            </Link>
+          )}
+        </p>
+      )}
+    </div>
+  )
+}
+
+export function Notice({ children, tone = 'info' }: { children: ComponentChildren; tone?: 'info' | 'success' | 'warning' }) {
+  return (
+    <div class={`alert alert-${tone}`} role="status">
+      {children}
+    </div>
+  )
+}
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p class="loading" role="status">
+      <span class="spinner" aria-hidden="true" />
+      {label}
+    </p>
+  )
+}
+
+/** The page's h1; takes focus after navigation so screen readers announce the new page. */
+export function PageTitle({ children, sub }: { children: ComponentChildren; sub?: ComponentChildren }) {
+  const ref = useRef<HTMLHeadingElement>(null)
+  useEffect(() => {
+    // A fresh page load starts at the top (skip link first); after a move within the app the new page's
+    // title gets focus, unless the user is typing somewhere (e.g. a search box that updates the URL).
+    if (!hasNavigated()) return
+    const active = document.activeElement
+    if (!active || active === document.body || active.tagName === 'A' || active.tagName === 'BUTTON') ref.current?.focus({ preventScroll: true })
+  }, [])
+  return (
+    <div class="page-title">
+      <h1 tabIndex={-1} ref={ref}>
+        {children}
+      </h1>
+      {sub && <p class="page-sub">{sub}</p>}
+    </div>
+  )
+}
+
+/** Any other attribute is passed to the control as it is (preact's per-type input typings are too narrow for a shared field). */
+interface PassThrough {
+  id?: string
+  class?: string
+  [attribute: string]: unknown
+}
+
+type InputProps = PassThrough & {
+  label: string
+  name: string
+  value: string
+  onValue: (value: string) => void
+  error?: string
+  hint?: ComponentChildren
+}
+
+/** A labelled input with its hint and error wired up for assistive technology. */
+export function Field({ label, name, value, onValue, error, hint, id, class: cls, ...rest }: InputProps) {
+  const fieldId = id ?? `f-${name}`
+  const hintId = hint ? `${fieldId}-hint` : undefined
+  const errorId = error ? `${fieldId}-error` : undefined
+  return (
+    <div class={`field${error ? ' field-invalid' : ''}${cls ? ` ${cls}` : ''}`}>
+      <label for={fieldId}>{label}</label>
+      <input
+        id={fieldId}
+        name={name}
+        value={value}
+        onInput={(e) => onValue(e.currentTarget.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
+        {...(rest as object)}
+      />
+      {hint && (
+        <p class="field-hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={errorId}>
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
+
+type SelectProps = PassThrough & {
+  label: string
+  name: string
+  value: string
+  onValue: (value: string) => void
+  options: Array<[value: string, label: string]>
+  error?: string
+}
+
+export function SelectField({ label, name, value, onValue, options, error, id, ...rest }: SelectProps) {
+  const fieldId = id ?? `f-${name}`
+  const errorId = error ? `${fieldId}-error` : undefined
+  return (
+    <div class={`field${error ? ' field-invalid' : ''}`}>
+      <label for={fieldId}>{label}</label>
+      <select id={fieldId} name={name} value={value} onChange={(e) => onValue(e.currentTarget.value)} aria-invalid={error ? true : undefined} aria-describedby={errorId} {...(rest as object)}>
+        {options.map(([v, l]) => (
+          <option value={v} key={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <p class="field-error" id={errorId}>
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span class={`badge badge-${status}`}>{ORDER_STATUS_LABEL[status] ?? EVENT_STATUS_LABEL[status] ?? status}</span>
+}
+
+const EVENT_STATUS_LABEL: Record<string, string> = { draft: 'Draft', published: 'Published', cancelled: 'Cancelled' }
+
+export function Empty({ children }: { children: ComponentChildren }) {
+  return <div class="empty">{children}</div>
+}
+
+type TextAreaProps = PassThrough & {
+  label: string
+  name: string
+  value: string
+  onValue: (value: string) => void
+  error?: string
+}
+
+export function TextAreaField({ label, name, value, onValue, error, id, ...rest }: TextAreaProps) {
+  const fieldId = id ?? `f-${name}`
+  const errorId = error ? `${fieldId}-error` : undefined
+  return (
+    <div class={`field${error ? ' field-invalid' : ''}`}>
+      <label for={fieldId}>{label}</label>
+      <textarea id={fieldId} name={name} value={value} onInput={(e) => onValue(e.currentTarget.value)} aria-invalid={error ? true : undefined} aria-describedby={errorId} {...(rest as object)} />
+      {error && (
+        <p class="field-error" id={errorId}>
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,151 @@
+// The one way the app calls the API: same origin, `/api`, JSON. Every failure becomes an ApiError with
+// words a person can read; a refused access token is refreshed once and the request retried.
+import { freshAccessToken, refreshSession, RefreshUnavailable } from './session'
+
+export interface FieldError {
+  path: string
+  message: string
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message)
+  }
+
+  /** Field errors keyed by field path (`email`, `card.number`), from `details.fields` or a `field: message` text. */
+  get fields(): Record<string, string> {
+    const out: Record<string, string> = {}
+    const list = (this.details as { fields?: FieldError[] } | undefined)?.fields
+    if (Array.isArray(list)) {
+      for (const f of list) if (f && typeof f.path === 'string' && !(f.path in out)) out[f.path] = fieldMessage(f.path, f.message)
+    } else if (this.code === 'VALIDATION') {
+      const m = /^([A-Za-z][\w.]*): (.+)$/.exec(this.message)
+      if (m) out[m[1]!] = fieldMessage(m[1]!, m[2]!)
+    }
+    return out
+  }
+}
+
+/** `card.cvc must be 3 or 4 digits` under the CVC field reads better as `Must be 3 or 4 digits`. */
+function fieldMessage(path: string, message: string) {
+  const text = message.startsWith(`${path} `) ? message.slice(path.length + 1) : message
+  return capitalise(text.replace(/\.?$/, '.'))
+}
+
+function capitalise(s: string) {
+  return s ? s[0]!.toUpperCase() + s.slice(1) : s
+}
+
+const FALLBACK: Record<string, string> = {
+  VALIDATION: 'Some of the information is not valid.',
+  UNAUTHENTICATED: 'Please sign in to continue.',
+  FORBIDDEN: 'You are not allowed to do this.',
+  NOT_FOUND: 'We could not find that.',
+  CONFLICT: 'This conflicts with the current state. Reload and try again.',
+  SOLD_OUT: 'Sorry, not enough tickets are left.',
+  PAYMENT_DECLINED: 'The card was declined.',
+  RATE_LIMITED: 'Too many requests. Wait a moment and try again.',
+  UNAVAILABLE: 'The service is temporarily unavailable. Try again in a moment.',
+  GONE: 'This is no longer available.',
+}
+
+function statusCode(status: number) {
+  if (status === 400) return 'VALIDATION'
+  if (status === 401) return 'UNAUTHENTICATED'
+  if (status === 402) return 'PAYMENT_DECLINED'
+  if (status === 403) return 'FORBIDDEN'
+  if (status === 404) return 'NOT_FOUND'
+  if (status === 409) return 'CONFLICT'
+  if (status === 410) return 'GONE'
+  if (status === 429) return 'RATE_LIMITED'
+  return status >= 500 ? 'UNAVAILABLE' : 'ERROR'
+}
+
+async function toError(response: Response): Promise<ApiError> {
+  let body: unknown
+  try {
+    body = await response.json()
+  } catch {}
+  const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error
+  const code = typeof e?.code === 'string' ? e.code : statusCode(response.status)
+  let message = typeof e?.message === 'string' && e.message ? capitalise(e.message) : (FALLBACK[code] ?? `The request failed (HTTP ${response.status}).`)
+  if (code === 'RATE_LIMITED') {
+    const wait = Number(response.headers.get('retry-after'))
+    if (wait > 0) message = `Too many requests. Try again in ${wait} second${wait === 1 ? '' : 's'}.`
+  }
+  if (code === 'INTERNAL') message = `Something went wrong on our side (HTTP ${response.status}). Try again in a moment.`
+  return new ApiError(response.status, code, message, e?.details)
+}
+
+export interface CallOptions {
+  method?: string
+  body?: unknown
+  /** Sent as `Idempotency-Key` (money and inventory writes). */
+  idempotencyKey?: string
+  signal?: AbortSignal
+  /** Guests' calls (sign in, sign up) never carry a token. */
+  anonymous?: boolean
+}
+
+export async function api<T = unknown>(path: string, opts: CallOptions = {}): Promise<T> {
+  const send = async (token: string | null) => {
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (opts.body !== undefined) headers['content-type'] = 'application/json'
+    if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey
+    if (token) headers.authorization = `Bearer ${token}`
+    try {
+      return await fetch(`/api${path}`, {
+        method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal: opts.signal,
+      })
+    } catch (error) {
+      if ((error as Error)?.name === 'AbortError') throw error
+      throw new ApiError(0, 'NETWORK', 'Cannot reach EasyPass. Check your connection and try again.')
+    }
+  }
+  const token = opts.anonymous ? null : await freshAccessToken()
+  let response = await send(token)
+  if (response.status === 401 && token) {
+    let next
+    try {
+      next = await refreshSession(token)
+    } catch (error) {
+      if (error instanceof RefreshUnavailable) throw new ApiError(503, 'UNAVAILABLE', 'Could not renew your session. Try again in a moment.')
+      throw error
+    }
+    if (!next) throw new ApiError(401, 'UNAUTHENTICATED', 'Your session has ended. Please sign in again.')
+    response = await send(next.accessToken)
+  }
+  if (!response.ok) throw await toError(response)
+  if (response.status === 204) return undefined as T
+  const text = await response.text()
+  if (!text) return undefined as T
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    throw new ApiError(response.status, 'UNAVAILABLE', 'The server sent an answer the app could not read.')
+  }
+}
+
+/** Turns anything thrown into words for the page. */
+export function describe(error: unknown): string {
+  if (error instanceof ApiError) return error.message
+  if (error instanceof Error) return error.message || 'Something went wrong.'
+  return 'Something went wrong.'
+}
+
+/** A random UUID v4; `crypto.randomUUID` exists only in secure contexts, `getRandomValues` everywhere. */
+export function uuid(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16))
+  b[6] = (b[6]! & 0x0f) | 0x40
+  b[8] = (b[8]! & 0x3f) | 0x80
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}

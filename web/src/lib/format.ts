@@ -1,0 +1,108 @@
+// Money (integer minor units + ISO currency) and times (ISO UTC) for people, in their own locale.
+
+const moneyFormats = new Map<string, Intl.NumberFormat>()
+
+function moneyFormat(currency: string) {
+  let f = moneyFormats.get(currency)
+  if (!f) {
+    try {
+      f = new Intl.NumberFormat(undefined, { style: 'currency', currency })
+    } catch {
+      f = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+    }
+    moneyFormats.set(currency, f)
+  }
+  return f
+}
+
+/** Digits after the decimal point of a currency's minor unit (2 for EUR, 0 for JPY). */
+export function minorDigits(currency: string) {
+  return moneyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2
+}
+
+export function money(cents: number, currency: string) {
+  return moneyFormat(currency).format(cents / 10 ** minorDigits(currency))
+}
+
+/** "45.50" in EUR → 4550; null when not a non-negative amount. */
+export function parseMoney(text: string, currency: string): number | null {
+  const cleaned = text.trim().replace(',', '.')
+  if (!/^\d+(\.\d+)?$/.test(cleaned)) return null
+  return Math.round(Number(cleaned) * 10 ** minorDigits(currency))
+}
+
+export function moneyInput(cents: number, currency: string) {
+  const digits = minorDigits(currency)
+  return (cents / 10 ** digits).toFixed(digits)
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' })
+const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
+const dateOnly = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' })
+const monthShort = new Intl.DateTimeFormat(undefined, { month: 'short' })
+
+export function when(iso: string | undefined | null) {
+  if (!iso) return ''
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? '' : dateTime.format(d)
+}
+
+/** "Fri, 25 Dec 2026, 18:00 – 23:00", with the end's date only when it ends on another day. */
+export function whenRange(startIso: string, endIso: string) {
+  const start = new Date(startIso)
+  const end = new Date(endIso)
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return when(startIso)
+  return `${dateTime.format(start)} – ${start.toDateString() === end.toDateString() ? timeOnly.format(end) : dateTime.format(end)}`
+}
+
+export function day(iso: string | undefined | null) {
+  if (!iso) return ''
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? '' : dateOnly.format(d)
+}
+
+/** Day of month and short month name, for the date badge on event cards. */
+export function dateBadge(iso: string) {
+  const d = new Date(iso)
+  return { day: String(d.getDate()), month: monthShort.format(d) }
+}
+
+/** ISO → the value of an <input type="datetime-local"> in the browser's time zone. */
+export function toLocalInput(iso: string | undefined | null) {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return ''
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
+
+/** The value of an <input type="datetime-local"> (local time) → ISO UTC; null when empty or invalid. */
+export function fromLocalInput(value: string): string | null {
+  if (!value) return null
+  const d = new Date(value)
+  return Number.isNaN(d.getTime()) ? null : d.toISOString()
+}
+
+/** `mm:ss` (or `h:mm:ss`) of a duration in milliseconds, never negative. */
+export function clock(ms: number) {
+  const total = Math.max(0, Math.ceil(ms / 1000))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return h ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`
+}
+
+export function plural(n: number, one: string, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+export const ORDER_STATUS_LABEL: Record<string, string> = {
+  reserved: 'Held, awaiting payment',
+  pending: 'Payment processing',
+  paid: 'Paid',
+  cancelled: 'Cancelled',
+  expired: 'Hold expired',
+  failed: 'Payment failed',
+  refunded: 'Refunded',
+}

@@ -1,0 +1,88 @@
+// A tiny History API router: deep links and reloads work because the server answers index.html for
+// every app path; links are real <a href> elements so they can be opened in a new tab.
+import type { AnchorHTMLAttributes, ComponentChildren } from 'preact'
+import { useEffect, useState } from 'preact/hooks'
+
+export interface Location {
+  path: string
+  query: URLSearchParams
+}
+
+const listeners = new Set<() => void>()
+
+function read(): Location {
+  return { path: location.pathname.replace(/\/+$/, '') || '/', query: new URLSearchParams(location.search) }
+}
+
+let navigated = false
+
+/** True once the user moved within the app (not on the first page load). */
+export function hasNavigated() {
+  return navigated
+}
+
+function emit() {
+  navigated = true
+  for (const listener of listeners) listener()
+}
+
+window.addEventListener('popstate', emit)
+
+export function navigate(to: string, opts: { replace?: boolean } = {}) {
+  const current = location.pathname + location.search
+  if (to === current && !opts.replace) return
+  if (opts.replace) history.replaceState(null, '', to)
+  else history.pushState(null, '', to)
+  if (!opts.replace) window.scrollTo(0, 0)
+  emit()
+}
+
+export function useLocation(): Location {
+  const [loc, setLoc] = useState(read)
+  useEffect(() => {
+    const update = () => setLoc(read())
+    listeners.add(update)
+    return () => void listeners.delete(update)
+  }, [])
+  return loc
+}
+
+/** `/events/:id` against `/events/abc` → `{ id: 'abc' }`; null when it does not match. */
+export function match(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split('/').filter(Boolean)
+  const got = path.split('/').filter(Boolean)
+  if (want.length !== got.length) return null
+  const params: Record<string, string> = {}
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!
+    const g = got[i]!
+    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(g)
+    else if (w !== g) return null
+  }
+  return params
+}
+
+type AnchorProps = AnchorHTMLAttributes<HTMLAnchorElement> & { href: string; children?: ComponentChildren }
+
+export function Link({ href, onClick, ...rest }: AnchorProps) {
+  return (
+    <a
+      href={href}
+      onClick={(e) => {
+        onClick?.(e)
+        if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
+        e.preventDefault()
+        navigate(href)
+      }}
+      {...rest}
+    />
+  )
+}
+
+/** Builds `path?query` leaving out empty values. */
+export function withQuery(path: string, query: Record<string, string | number | undefined | null>) {
+  const params = new URLSearchParams()
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v))
+  const s = params.toString()
+  return s ? `${path}?${s}` : path
+}

@@ -1,0 +1,156 @@
+// The signed-in session, kept in localStorage so it survives reloads and is shared by tabs. Refresh
+// tokens rotate: every refresh stores the new pair, and refreshes are serialised (across tabs too, with
+// Web Locks) so that two requests failing at once do not spend the same refresh token twice.
+import { useEffect, useState } from 'preact/hooks'
+import type { AuthResult, User } from './types'
+
+export interface Session {
+  user: User
+  accessToken: string
+  refreshToken: string
+}
+
+const KEY = 'easypass.session'
+const listeners = new Set<() => void>()
+
+function load(): Session | null {
+  try {
+    const raw = localStorage.getItem(KEY)
+    if (!raw) return null
+    const s = JSON.parse(raw) as Session
+    return s && typeof s.accessToken === 'string' && typeof s.refreshToken === 'string' && s.user ? s : null
+  } catch {
+    return null
+  }
+}
+
+let current: Session | null = load()
+
+function emit() {
+  for (const listener of listeners) listener()
+}
+
+// Another tab signed in, out, or refreshed the tokens.
+window.addEventListener('storage', (e) => {
+  if (e.key !== KEY && e.key !== null) return
+  current = load()
+  emit()
+})
+
+export function getSession() {
+  return current
+}
+
+export function setSession(session: Session | null) {
+  current = session
+  try {
+    if (session) localStorage.setItem(KEY, JSON.stringify(session))
+    else localStorage.removeItem(KEY)
+  } catch {
+    // Private mode without storage: the session lives for this page only.
+  }
+  emit()
+}
+
+export function sessionFrom(result: AuthResult): Session {
+  return { user: result.user, accessToken: result.accessToken, refreshToken: result.refreshToken }
+}
+
+export function updateUser(user: User) {
+  if (current) setSession({ ...current, user })
+}
+
+export function useSession(): Session | null {
+  const [session, set] = useState(current)
+  useEffect(() => {
+    const update = () => set(current)
+    listeners.add(update)
+    update()
+    return () => void listeners.delete(update)
+  }, [])
+  return session
+}
+
+/** Seconds until the access token expires (from its `exp` claim); Infinity when unreadable. */
+function secondsLeft(token: string) {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number }
+    return typeof payload.exp === 'number' ? payload.exp - Date.now() / 1000 : Infinity
+  } catch {
+    return Infinity
+  }
+}
+
+export class RefreshUnavailable extends Error {}
+
+let inflight: Promise<Session | null> | null = null
+
+/**
+ * Gets a new token pair because `staleAccessToken` was refused or is about to expire. Resolves to the
+ * new session, or null when the refresh token is no longer valid (the user is signed out). Throws
+ * RefreshUnavailable when the API could not be reached: a transient failure never signs anyone out.
+ */
+export function refreshSession(staleAccessToken: string): Promise<Session | null> {
+  inflight ??= withLock(async () => {
+    const stored = load()
+    if (!stored) {
+      setSession(null)
+      return null
+    }
+    // Someone (another request or tab) refreshed already.
+    if (stored.accessToken !== staleAccessToken) {
+      current = stored
+      emit()
+      return stored
+    }
+    let response: Response
+    try {
+      response = await fetch('/api/auth/refresh', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: stored.refreshToken }),
+      })
+    } catch {
+      throw new RefreshUnavailable('could not reach the API to refresh the session')
+    }
+    if (response.ok) {
+      const body = (await response.json()) as Partial<AuthResult>
+      if (!body.accessToken || !body.refreshToken) throw new RefreshUnavailable('the refresh answer had no tokens')
+      const next: Session = { user: body.user ?? stored.user, accessToken: body.accessToken, refreshToken: body.refreshToken }
+      setSession(next)
+      return next
+    }
+    if (response.status === 400 || response.status === 401 || response.status === 403) {
+      const again = load()
+      if (again && again.refreshToken !== stored.refreshToken) {
+        current = again
+        emit()
+        return again
+      }
+      setSession(null)
+      return null
+    }
+    throw new RefreshUnavailable(`refresh answered ${response.status}`)
+  }).finally(() => {
+    inflight = null
+  })
+  return inflight
+}
+
+function withLock<T>(run: () => Promise<T>): Promise<T> {
+  const locks = (navigator as Navigator & { locks?: LockManager }).locks
+  return locks ? (locks.request('easypass.refresh', run) as Promise<T>) : run()
+}
+
+/** The access token to send now, refreshed first when it expires within 30 seconds. */
+export async function freshAccessToken(): Promise<string | null> {
+  const s = current
+  if (!s) return null
+  if (secondsLeft(s.accessToken) > 30) return s.accessToken
+  try {
+    const next = await refreshSession(s.accessToken)
+    return next?.accessToken ?? null
+  } catch {
+    return s.accessToken
+  }
+}

@@ -1,0 +1,151 @@
+// The shapes of the public API (see the API contract), as the browser app reads them. Fields the
+// contract allows the API to add are optional here and used when present.
+
+export type Role = 'customer' | 'admin'
+
+export interface User {
+  id: string
+  email: string
+  name: string
+  role: Role
+  createdAt?: string
+}
+
+export interface AuthResult {
+  user: User
+  accessToken: string
+  refreshToken: string
+}
+
+export interface List<T> {
+  items: T[]
+  total: number
+  page: number
+  limit: number
+}
+
+export interface Venue {
+  name: string
+  address: string
+  city: string
+}
+
+export type EventStatus = 'draft' | 'published' | 'cancelled' | string
+
+export interface TicketType {
+  id: string
+  name: string
+  priceCents: number
+  currency: string
+  capacity: number
+  maxPerOrder?: number
+  salesStart?: string | null
+  salesEnd?: string | null
+  sold?: number
+  held?: number
+  available?: number
+}
+
+export interface EventItem {
+  id: string
+  title: string
+  description: string
+  category: string
+  venue: Venue
+  startsAt: string
+  endsAt: string
+  organizer: string
+  imageUrl?: string | null
+  status: EventStatus
+  ticketTypes?: TicketType[]
+  /** Set by GET /events/:id when ticketing did not answer: `ticketTypes` is then empty, not sold out. */
+  availabilityUnavailable?: boolean
+  fromPriceCents?: number | null
+  currency?: string | null
+  /** Tickets left over all ticket types (list items). */
+  available?: number
+  createdAt?: string
+  updatedAt?: string
+}
+
+export interface AvailabilityItem {
+  id: string
+  name: string
+  priceCents: number
+  currency: string
+  capacity: number
+  sold: number
+  held: number
+  available: number
+  maxPerOrder: number
+  salesStart?: string
+  salesEnd?: string
+}
+
+/** Also the payload of every message of the availability stream. */
+export interface Availability {
+  eventId: string
+  ticketTypes: AvailabilityItem[]
+  /** Increases with every change of the event: older messages are ignored. */
+  seq: number
+  updatedAt?: string
+}
+
+export type OrderStatus = 'reserved' | 'pending' | 'paid' | 'cancelled' | 'expired' | 'failed' | 'refunded'
+
+export interface OrderItem {
+  ticketTypeId: string
+  name: string
+  quantity: number
+  unitPriceCents: number
+}
+
+export interface Order {
+  id: string
+  userId: string
+  eventId: string
+  eventTitle?: string
+  items: OrderItem[]
+  totalCents: number
+  currency: string
+  status: OrderStatus
+  expiresAt?: string | null
+  paymentId?: string | null
+  failureReason?: string
+  createdAt: string
+  updatedAt: string
+}
+
+export interface Ticket {
+  id: string
+  code: string
+  qrSvg: string
+  ticketTypeId: string
+  ticketTypeName?: string
+  orderId?: string
+  eventId?: string
+  status: 'valid' | 'checked_in' | 'refunded' | string
+  checkedInAt?: string
+}
+
+export interface Notification {
+  id: string
+  type: 'order-paid' | 'order-refunded' | 'order-expired' | 'order-cancelled' | string
+  title: string
+  body: string
+  data: { orderId?: string; eventId?: string; eventTitle?: string; amountCents?: number; currency?: string; ticketCount?: number }
+  createdAt: string
+  readAt?: string
+}
+
+export interface NotificationList extends List<Notification> {
+  /** How many of mine are not read. */
+  unread: number
+}
+
+export interface Card {
+  number: string
+  expMonth: number
+  expYear: number
+  cvc: string
+}

@@ -1,0 +1,232 @@
+import { useEffect, useMemo, useState } from 'preact/hooks'
+import { api, uuid, ApiError } from '../lib/api'
+import { money, plural, when, whenRange } from '../lib/format'
+import { useAsync, useNow, useTitle } from '../lib/hooks'
+import { useAvailability } from '../lib/live'
+import { Link, navigate } from '../lib/router'
+import { useSession } from '../lib/session'
+import type { EventItem, Order, TicketType } from '../lib/types'
+import { Alert, Loading, Notice, PageTitle } from '../components/ui'
+
+const DEFAULT_MAX_PER_ORDER = 10
+const SELECTION_KEY = 'easypass.selection'
+
+export interface Offer extends TicketType {
+  available: number
+  /** Why it cannot be bought now, in words; undefined when it can. */
+  closed?: string
+  max: number
+}
+
+/** Ticket types of the event with their live numbers and what one order may take. */
+export function offers(event: EventItem | undefined, live: { ticketTypes: TicketType[] } | undefined, now: number): Offer[] {
+  const base = event?.ticketTypes?.length ? event.ticketTypes : (live?.ticketTypes ?? [])
+  return base.map((t) => {
+    const l = live?.ticketTypes.find((x) => x.id === t.id)
+    const available = Math.max(0, l?.available ?? t.available ?? t.capacity - (t.sold ?? 0) - (t.held ?? 0))
+    let closed: string | undefined
+    if (t.salesStart && Date.parse(t.salesStart) > now) closed = `On sale from ${when(t.salesStart)}`
+    else if (t.salesEnd && Date.parse(t.salesEnd) <= now) closed = 'Sales have ended'
+    else if (available === 0) closed = 'Sold out'
+    return { ...t, ...(l ? { priceCents: l.priceCents ?? t.priceCents, capacity: l.capacity, sold: l.sold, held: l.held } : {}), available, closed, max: closed ? 0 : Math.min(available, t.maxPerOrder ?? DEFAULT_MAX_PER_ORDER) }
+  })
+}
+
+function readSelection(eventId: string): Record<string, number> {
+  try {
+    const s = JSON.parse(sessionStorage.getItem(SELECTION_KEY) ?? 'null') as { eventId: string; qty: Record<string, number> } | null
+    return s?.eventId === eventId ? s.qty : {}
+  } catch {
+    return {}
+  }
+}
+
+function saveSelection(eventId: string, qty: Record<string, number>) {
+  try {
+    sessionStorage.setItem(SELECTION_KEY, JSON.stringify({ eventId, qty }))
+  } catch {}
+}
+
+export function EventPage({ id }: { id: string }) {
+  const event = useAsync((signal) => api<EventItem>(`/events/${id}`, { signal }), [id])
+  const live = useAvailability(id)
+  const session = useSession()
+  const now = useNow(30_000)
+  const [qty, setQty] = useState<Record<string, number>>(() => readSelection(id))
+  const [adjusted, setAdjusted] = useState<string>()
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  useTitle(event.data?.title ?? 'Event')
+
+  const list = useMemo(() => offers(event.data, live.availability, now), [event.data, live.availability, now])
+
+  // Live numbers can fall below what was picked: keep the selection possible and say so.
+  useEffect(() => {
+    const changes: string[] = []
+    const next = { ...qty }
+    for (const o of list) {
+      const want = next[o.id] ?? 0
+      if (want > o.max) {
+        next[o.id] = o.max
+        changes.push(o.max ? `only ${o.max} ${o.name} can be picked now` : `${o.name} is no longer available`)
+      }
+    }
+    if (changes.length) {
+      setQty(next)
+      setAdjusted(`Availability changed: ${changes.join('; ')}. We updated your selection.`)
+    }
+  }, [list])
+
+  if (event.error)
+    return (
+      <section class="container page">
+        <PageTitle>Event</PageTitle>
+        <Alert error={event.error} onRetry={event.reload} />
+        <p>
+          <Link href="/">Back to all events</Link>
+        </p>
+      </section>
+    )
+  if (!event.data) return <section class="container page"><Loading label="Loading the event…" /></section>
+  const e = event.data
+
+  const items = list.filter((o) => (qty[o.id] ?? 0) > 0).map((o) => ({ ticketTypeId: o.id, quantity: qty[o.id]! }))
+  const count = items.reduce((n, i) => n + i.quantity, 0)
+  const currency = list[0]?.currency ?? e.currency ?? 'EUR'
+  const total = list.reduce((sum, o) => sum + (qty[o.id] ?? 0) * o.priceCents, 0)
+  const started = Date.parse(e.startsAt) <= now
+  const cannotBuy = e.status === 'cancelled' ? 'This event was cancelled.' : e.status === 'draft' ? 'This event is a draft and not on sale yet.' : started ? 'This event has already started.' : undefined
+
+  const setOne = (o: Offer, n: number) => {
+    const value = Math.max(0, Math.min(o.max, Math.floor(Number.isFinite(n) ? n : 0)))
+    setQty({ ...qty, [o.id]: value })
+    setAdjusted(undefined)
+  }
+
+  const buy = async (ev: Event) => {
+    ev.preventDefault()
+    setError(undefined)
+    if (!count) return setError('Pick at least one ticket first.')
+    if (!session) {
+      saveSelection(id, qty)
+      return navigate(`/signin?next=${encodeURIComponent(`/events/${id}`)}`)
+    }
+    setBusy(true)
+    try {
+      const order = await api<Order>('/orders', { body: { eventId: id, items }, idempotencyKey: uuid() })
+      sessionStorage.removeItem(SELECTION_KEY)
+      navigate(`/checkout/${order.id}`)
+    } catch (err) {
+      setError(err)
+      if (err instanceof ApiError && (err.code === 'SOLD_OUT' || err.status === 409)) live.refresh()
+      setBusy(false)
+    }
+  }
+
+  return (
+    <article class="container page event-page">
+      <nav class="breadcrumb" aria-label="Breadcrumb">
+        <Link href="/">All events</Link>
+      </nav>
+      <div class="event-layout">
+        <div class="event-main">
+          {e.imageUrl && <img class="event-hero" src={e.imageUrl} alt="" />}
+          <p class="chip">{e.category}</p>
+          <PageTitle>{e.title}</PageTitle>
+          {e.status === 'cancelled' && <Alert tone="warning" error="This event was cancelled. Paid orders are refunded automatically." />}
+          <dl class="facts">
+            <div>
+              <dt>When</dt>
+              <dd>
+                <time dateTime={e.startsAt}>{whenRange(e.startsAt, e.endsAt)}</time>
+              </dd>
+            </div>
+            <div>
+              <dt>Where</dt>
+              <dd>
+                {e.venue.name}, {e.venue.address}, {e.venue.city}
+              </dd>
+            </div>
+            <div>
+              <dt>Organizer</dt>
+              <dd>{e.organizer}</dd>
+            </div>
+          </dl>
+          <h2>About this event</h2>
+          <p class="description">{e.description}</p>
+        </div>
+        <aside class="buy-panel" aria-labelledby="tickets-title">
+          <h2 id="tickets-title">Tickets</h2>
+          <p class="live-state">
+            <span class={`dot dot-${live.state}`} aria-hidden="true" />
+            {live.state === 'open' ? 'Live availability' : live.state === 'polling' ? 'Availability refreshed every 10 seconds' : 'Connecting to live availability…'}
+          </p>
+          {live.error ? <Alert error={live.error} onRetry={live.refresh} /> : null}
+          {list.length === 0 &&
+            (e.availabilityUnavailable && !live.availability ? (
+              <Alert tone="warning" error="Ticket sales cannot be shown right now. Try again in a moment." onRetry={() => (event.reload(), live.refresh())} />
+            ) : (
+              <p>No tickets are on sale for this event yet.</p>
+            ))}
+          <form onSubmit={buy}>
+            <ul class="offers">
+              {list.map((o) => (
+                <li key={o.id} class={`offer${o.closed ? ' offer-closed' : ''}`} data-ticket-type={o.id}>
+                  <div class="offer-info">
+                    <h3 class="offer-name">{o.name}</h3>
+                    <p class="offer-price">{money(o.priceCents, o.currency)}</p>
+                    <p class="offer-stock" data-testid="available">
+                      {o.closed === 'Sold out' ? <strong class="sold-out">Sold out</strong> : o.closed ? o.closed : `${o.available} left`}
+                    </p>
+                  </div>
+                  {!cannotBuy && (
+                    <div class="stepper">
+                      <button type="button" class="step" aria-label={`One fewer ${o.name}`} disabled={!qty[o.id]} onClick={() => setOne(o, (qty[o.id] ?? 0) - 1)}>
+                        −
+                      </button>
+                      <label class="sr-only" for={`qty-${o.id}`}>
+                        Quantity of {o.name}
+                      </label>
+                      <input
+                        id={`qty-${o.id}`}
+                        type="number"
+                        inputMode="numeric"
+                        min={0}
+                        max={o.max}
+                        value={qty[o.id] ?? 0}
+                        disabled={!!o.closed}
+                        onChange={(ev) => setOne(o, Number(ev.currentTarget.value))}
+                      />
+                      <button type="button" class="step" aria-label={`One more ${o.name}`} disabled={(qty[o.id] ?? 0) >= o.max} onClick={() => setOne(o, (qty[o.id] ?? 0) + 1)}>
+                        +
+                      </button>
+                    </div>
+                  )}
+                  {!o.closed && o.max < o.available && <p class="offer-limit">At most {o.max} per order</p>}
+                </li>
+              ))}
+            </ul>
+            {adjusted && <Notice tone="warning">{adjusted}</Notice>}
+            {cannotBuy ? (
+              <Notice>{cannotBuy}</Notice>
+            ) : (
+              list.length > 0 && (
+                <div class="buy-summary">
+                  <p class="total">
+                    <span>{count ? plural(count, 'ticket') : 'No tickets picked'}</span>
+                    <strong>{money(total, currency)}</strong>
+                  </p>
+                  <Alert error={error} />
+                  <button type="submit" class="button button-block" disabled={busy || !count}>
+                    {busy ? 'Holding your tickets…' : session ? 'Buy tickets' : 'Sign in to buy'}
+                  </button>
+                  <p class="muted small">Your tickets are held for you for a few minutes while you pay.</p>
+                </div>
+              )
+            )}
+          </form>
+        </aside>
+      </div>
+    </article>
+  )
+}

@@ -1,0 +1,167 @@
+import { useEffect, useState } from 'preact/hooks'
+import { api } from '../lib/api'
+import { dateBadge, money, when } from '../lib/format'
+import { useAsync, useTitle } from '../lib/hooks'
+import { Link, navigate, withQuery } from '../lib/router'
+import type { EventItem, List } from '../lib/types'
+import { Alert, Empty, Field, Loading, PageTitle, SelectField } from '../components/ui'
+
+export const CATEGORIES = ['music', 'theatre', 'comedy', 'sports', 'conference', 'festival', 'family', 'film', 'art', 'other']
+const PAGE_SIZE = 12
+
+function capitalise(s: string) {
+  return s ? s[0]!.toUpperCase() + s.slice(1) : s
+}
+
+/** A local calendar day (YYYY-MM-DD) → the ISO instant of its start or end. */
+function dayBound(value: string, end: boolean) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined
+  const d = new Date(`${value}T${end ? '23:59:59.999' : '00:00:00'}`)
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString()
+}
+
+export function Home({ query }: { query: URLSearchParams }) {
+  useTitle('Upcoming events')
+  const filters = {
+    q: query.get('q') ?? '',
+    category: query.get('category') ?? '',
+    city: query.get('city') ?? '',
+    from: query.get('from') ?? '',
+    to: query.get('to') ?? '',
+  }
+  const page = Math.max(1, Number(query.get('page')) || 1)
+  const [form, setForm] = useState(filters)
+  // Back/forward and links change the URL: the form follows it.
+  useEffect(() => setForm(filters), [query.toString()])
+
+  const list = useAsync(
+    (signal) =>
+      api<List<EventItem>>(
+        withQuery('/events', { q: filters.q, category: filters.category, city: filters.city, from: dayBound(filters.from, false), to: dayBound(filters.to, true), page, limit: PAGE_SIZE }),
+        { signal },
+      ),
+    [query.toString()],
+  )
+
+  const submit = (e: Event) => {
+    e.preventDefault()
+    navigate(withQuery('/', { ...form, q: form.q.trim(), city: form.city.trim() }))
+  }
+  const filtered = Object.values(filters).some(Boolean)
+  const cities = [...new Set((list.data?.items ?? []).map((e) => e.venue?.city).filter(Boolean))]
+  const pages = list.data ? Math.max(1, Math.ceil(list.data.total / list.data.limit)) : 1
+
+  return (
+    <>
+      <section class="hero">
+        <div class="container">
+          <PageTitle sub="Concerts, theatre, sports and more. Pick your seats in a minute.">Find your next event</PageTitle>
+          <form class="search" role="search" aria-label="Events" onSubmit={submit}>
+            <Field class="search-q" label="Search" name="q" type="search" value={form.q} onValue={(q) => setForm({ ...form, q })} placeholder="Artist, event or venue" />
+            <SelectField
+              label="Category"
+              name="category"
+              value={form.category}
+              onValue={(category) => setForm({ ...form, category })}
+              options={[['', 'Any category'], ...CATEGORIES.map((c): [string, string] => [c, capitalise(c)])]}
+            />
+            <Field label="City" name="city" value={form.city} onValue={(city) => setForm({ ...form, city })} list="city-options" autoComplete="address-level2" />
+            <datalist id="city-options">
+              {cities.map((c) => (
+                <option value={c} key={c} />
+              ))}
+            </datalist>
+            <Field label="From" name="from" type="date" value={form.from} onValue={(from) => setForm({ ...form, from })} />
+            <Field label="To" name="to" type="date" value={form.to} onValue={(to) => setForm({ ...form, to })} min={form.from || undefined} />
+            <div class="search-actions">
+              <button type="submit" class="button">
+                Search
+              </button>
+              {filtered && (
+                <Link class="button button-secondary" href="/">
+                  Clear
+                </Link>
+              )}
+            </div>
+          </form>
+        </div>
+      </section>
+      <section class="container page" aria-labelledby="results-title">
+        <h2 id="results-title" class="results-title">
+          {filtered ? 'Matching events' : 'Upcoming events'}
+          {list.data && <span class="muted"> · {list.data.total} found</span>}
+        </h2>
+        {list.error ? <Alert error={list.error} onRetry={list.reload} /> : null}
+        {list.loading && !list.data && <Loading label="Loading events…" />}
+        {list.data && list.data.items.length === 0 && (
+          <Empty>
+            <p>{filtered ? 'No events match these filters.' : 'No upcoming events yet. Come back soon!'}</p>
+          </Empty>
+        )}
+        {list.data && list.data.items.length > 0 && (
+          <ul class="event-grid" aria-busy={list.loading}>
+            {list.data.items.map((e) => (
+              <li key={e.id}>
+                <EventCard event={e} />
+              </li>
+            ))}
+          </ul>
+        )}
+        {list.data && pages > 1 && (
+          <nav class="pager" aria-label="Pages">
+            {page > 1 ? (
+              <Link class="button button-secondary" href={withQuery('/', { ...filters, page: page - 1 })} rel="prev">
+                Previous
+              </Link>
+            ) : (
+              <span />
+            )}
+            <span>
+              Page {page} of {pages}
+            </span>
+            {page < pages ? (
+              <Link class="button button-secondary" href={withQuery('/', { ...filters, page: page + 1 })} rel="next">
+                Next
+              </Link>
+            ) : (
+              <span />
+            )}
+          </nav>
+        )}
+      </section>
+    </>
+  )
+}
+
+function EventCard({ event }: { event: EventItem }) {
+  const badge = dateBadge(event.startsAt)
+  return (
+    <article class="event-card">
+      <div class="event-card-media" aria-hidden="true">
+        {event.imageUrl ? <img src={event.imageUrl} alt="" loading="lazy" /> : <div class={`placeholder cat-${CATEGORIES.includes(event.category) ? event.category : 'other'}`} />}
+        <span class="date-badge">
+          <span class="date-day">{badge.day}</span>
+          <span class="date-month">{badge.month}</span>
+        </span>
+      </div>
+      <div class="event-card-body">
+        <p class="chip">{capitalise(event.category)}</p>
+        <h3>
+          <Link href={`/events/${event.id}`} class="stretched">
+            {event.title}
+          </Link>
+        </h3>
+        <p class="muted">
+          <time dateTime={event.startsAt}>{when(event.startsAt)}</time>
+        </p>
+        <p class="muted">
+          {event.venue?.name}
+          {event.venue?.city ? `, ${event.venue.city}` : ''}
+        </p>
+        {typeof event.fromPriceCents === 'number' && event.currency && <p class="from-price">From {money(event.fromPriceCents, event.currency)}</p>}
+        {event.available === 0 && <p class="badge badge-cancelled">Sold out</p>}
+        {event.status === 'cancelled' && <p class="badge badge-cancelled">Cancelled</p>}
+      </div>
+    </article>
+  )
+}

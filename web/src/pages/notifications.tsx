@@ -1,0 +1,42 @@
+import { useEffect } from 'preact/hooks'
+import { when } from '../lib/format'
+import { useTitle } from '../lib/hooks'
+import { markNotificationsRead, useNotifications } from '../lib/live'
+import { Link } from '../lib/router'
+import { Alert, Empty, Loading, PageTitle } from '../components/ui'
+
+export function Notifications() {
+  useTitle('Notifications')
+  const { items, unread, error, loading, reload } = useNotifications()
+  // Read when shown, and again when new ones arrive while the page is open.
+  useEffect(() => void markNotificationsRead(), [unread])
+  return (
+    <section class="container page narrow">
+      <PageTitle sub="Order confirmations, refunds and expired holds, as they happen.">Notifications</PageTitle>
+      {error ? <Alert error={error} onRetry={reload} /> : null}
+      {loading && !items.length && <Loading label="Loading notifications…" />}
+      {!loading && !error && !items.length && (
+        <Empty>
+          <p>Nothing yet. We will tell you here when something happens to your orders.</p>
+        </Empty>
+      )}
+      <ol class="notifications">
+        {items.map((n) => (
+          <li key={n.id} class={`card notification notification-${n.type}`}>
+            <h2 class="notification-title">{n.title}</h2>
+            <p>{n.body}</p>
+            <p class="muted small">
+              <time dateTime={n.createdAt}>{when(n.createdAt)}</time>
+              {n.data?.orderId && (
+                <>
+                  {' · '}
+                  <Link href={`/orders/${n.data.orderId}`}>See the order</Link>
+                </>
+              )}
+            </p>
+          </li>
+        ))}
+      </ol>
+    </section>
+  )
+}

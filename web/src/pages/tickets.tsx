@@ -1,0 +1,178 @@
+import { useState } from 'preact/hooks'
+import { api, uuid } from '../lib/api'
+import { clock, money, plural, when } from '../lib/format'
+import { useAsync, useNow, useTitle } from '../lib/hooks'
+import { getEvent } from '../lib/live'
+import { Link } from '../lib/router'
+import type { EventItem, List, Order, Ticket } from '../lib/types'
+import { confirmDialog, toast } from '../components/overlay'
+import { TicketQr } from '../components/qr'
+import { Alert, Empty, Loading, Notice, PageTitle, StatusBadge } from '../components/ui'
+
+function ticketCount(order: Order) {
+  return order.items.reduce((n, i) => n + i.quantity, 0)
+}
+
+/** The buyer may refund a paid order until the event starts. */
+function refundable(order: Order, event: EventItem | undefined, now: number) {
+  return order.status === 'paid' && !!event && Date.parse(event.startsAt) > now
+}
+
+export async function refundOrder(order: Order, who: 'buyer' | 'admin'): Promise<Order | undefined> {
+  const n = ticketCount(order)
+  const ok = await confirmDialog({
+    title: 'Refund this order?',
+    message:
+      who === 'buyer'
+        ? `${money(order.totalCents, order.currency)} goes back to your card and your ${plural(n, 'ticket')} stop working. This cannot be undone.`
+        : `${money(order.totalCents, order.currency)} goes back to the buyer's card and ${plural(n, 'ticket')} stop working. This cannot be undone.`,
+    confirmLabel: 'Refund',
+    cancelLabel: 'Keep the order',
+    danger: true,
+  })
+  if (!ok) return undefined
+  const refunded = await api<Order>(`/orders/${order.id}/refund`, { body: { reason: who === 'buyer' ? 'requested by the buyer' : 'refunded by an admin' }, idempotencyKey: uuid() })
+  toast(`Order refunded: ${money(order.totalCents, order.currency)} is on its way back.`, 'success')
+  return refunded
+}
+
+function TicketList({ order }: { order: Order }) {
+  const tickets = useAsync((signal) => api<Ticket[]>(`/orders/${order.id}/tickets`, { signal }), [order.id, order.status])
+  if (tickets.error) return <Alert error={tickets.error} onRetry={tickets.reload} />
+  if (!tickets.data) return <Loading label="Loading tickets…" />
+  const list = tickets.data
+  if (!list.length) return <p class="muted">No tickets were issued for this order yet.</p>
+  const name = (t: Ticket) => t.ticketTypeName ?? order.items.find((i) => i.ticketTypeId === t.ticketTypeId)?.name ?? 'Ticket'
+  return (
+    <ul class="tickets" aria-label="Tickets">
+      {list.map((t) => (
+        <li key={t.id}>
+          <TicketQr ticket={t} label={name(t)} />
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; headingLevel?: 2 | 3 }) {
+  const [order, setOrder] = useState(initial)
+  const event = useAsync(() => getEvent(order.eventId), [order.eventId])
+  const now = useNow(1000)
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const H = headingLevel === 2 ? 'h2' : 'h3'
+  const left = order.expiresAt ? Date.parse(order.expiresAt) - now : 0
+
+  const refund = async () => {
+    setError(undefined)
+    setBusy(true)
+    try {
+      const refunded = await refundOrder(order, 'buyer')
+      if (refunded) setOrder(refunded)
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <article class="card order" aria-labelledby={`order-${order.id}`} data-order={order.id} data-status={order.status}>
+      <header class="order-head">
+        <div>
+          <H id={`order-${order.id}`} class="order-title">
+            {event.data ? <Link href={`/events/${order.eventId}`}>{event.data.title}</Link> : event.error ? 'Event' : 'Loading event…'}
+          </H>
+          {event.data && (
+            <p class="muted">
+              <time dateTime={event.data.startsAt}>{when(event.data.startsAt)}</time> · {event.data.venue.name}, {event.data.venue.city}
+            </p>
+          )}
+        </div>
+        <StatusBadge status={order.status} />
+      </header>
+      <p>
+        {order.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')} · <strong>{money(order.totalCents, order.currency)}</strong>
+      </p>
+      {order.status === 'reserved' && left > 0 && (
+        <p class="actions">
+          <Link class="button" href={`/checkout/${order.id}`}>
+            Complete payment
+          </Link>
+          <span class="muted">Held for {clock(left)}</span>
+        </p>
+      )}
+      {(order.status === 'paid' || order.status === 'refunded') && <TicketList order={order} />}
+      <Alert error={error} />
+      {refundable(order, event.data, now) && (
+        <p class="actions">
+          <button type="button" class="button button-secondary" onClick={refund} disabled={busy}>
+            {busy ? 'Refunding…' : 'Refund this order'}
+          </button>
+          <span class="muted small">Refunds are possible until the event starts.</span>
+        </p>
+      )}
+    </article>
+  )
+}
+
+export function OrderPage({ id, query }: { id: string; query: URLSearchParams }) {
+  const confirmed = query.get('confirmed') === '1'
+  useTitle(confirmed ? 'Payment confirmed' : 'Order')
+  const order = useAsync((signal) => api<Order>(`/orders/${id}`, { signal }), [id])
+  return (
+    <section class="container page">
+      <PageTitle>{confirmed && order.data?.status === 'paid' ? 'Payment confirmed' : 'Your order'}</PageTitle>
+      {confirmed && order.data?.status === 'paid' && (
+        <Notice tone="success">
+          <p>Thank you! Your tickets are below and in <Link href="/tickets">My tickets</Link>. Show the QR code at the entrance.</p>
+        </Notice>
+      )}
+      {order.error ? <Alert error={order.error} onRetry={order.reload} /> : null}
+      {!order.data && !order.error && <Loading label="Loading your order…" />}
+      {order.data && <OrderCard order={order.data} />}
+    </section>
+  )
+}
+
+const ACTIVE = new Set(['paid', 'reserved', 'pending'])
+
+export function MyTickets() {
+  useTitle('My tickets')
+  const orders = useAsync((signal) => api<List<Order>>('/orders?limit=100', { signal }), [])
+  const all = [...(orders.data?.items ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+  const active = all.filter((o) => ACTIVE.has(o.status))
+  const other = all.filter((o) => !ACTIVE.has(o.status))
+  return (
+    <section class="container page">
+      <PageTitle>My tickets</PageTitle>
+      {orders.error ? <Alert error={orders.error} onRetry={orders.reload} /> : null}
+      {orders.loading && !orders.data && <Loading label="Loading your orders…" />}
+      {orders.data && all.length === 0 && (
+        <Empty>
+          <p>You have no tickets yet.</p>
+          <Link class="button" href="/">
+            Find an event
+          </Link>
+        </Empty>
+      )}
+      <div class="orders">
+        {active.map((o) => (
+          <OrderCard key={o.id} order={o} />
+        ))}
+      </div>
+      {other.length > 0 && (
+        <details class="other-orders">
+          <summary>
+            <h2>Refunded, cancelled and expired orders ({other.length})</h2>
+          </summary>
+          <div class="orders">
+            {other.map((o) => (
+              <OrderCard key={o.id} order={o} headingLevel={3} />
+            ))}
+          </div>
+        </details>
+      )}
+    </section>
+  )
+}
