@@ -3,6 +3,7 @@
 // sold + held + available = capacity at every observation, never negative.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
+import { Redis } from 'ioredis'
 import { Bus, connectNats, createLogger, serviceTokens, type Fact } from '@easypass/kit'
 import { api, errorCode, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
 import { system } from '../support/system'
@@ -404,6 +405,11 @@ describe('live availability', () => {
   test('the stream sends the current availability, then each change', async () => {
     const eventId = await createEvent()
     const type = await createType(eventId, standing({ capacity: 20 }))
+    const openStreams = async () => {
+      const metrics = await (await fetch(`${system().urls.ticketing}/metrics`)).text()
+      return Number(metrics.match(/^ticketing_availability_streams (\S+)$/m)?.[1] ?? 0)
+    }
+    const streamsBefore = await openStreams()
     const abort = new AbortController()
     const response = await fetch(`${system().gatewayUrl}/api/events/${eventId}/availability/stream`, { signal: abort.signal })
     expect(response.status).toBe(200)
@@ -432,6 +438,7 @@ describe('live availability', () => {
       const first = await nextMessage()
       expect(first.eventId).toBe(eventId)
       expect(first.ticketTypes).toEqual([expect.objectContaining({ id: type.id, capacity: 20, held: 0, available: 20 })])
+      expect(await openStreams()).toBe(streamsBefore + 1)
       await decide(eventId, hold(type.id, 3))
       let change = await nextMessage()
       while (change.ticketTypes[0].held === 0) change = await nextMessage()
@@ -440,6 +447,10 @@ describe('live availability', () => {
     } finally {
       abort.abort()
     }
+    // The client went away: the server lets go of its subscription.
+    const deadline = Date.now() + 10_000
+    while ((await openStreams()) !== streamsBefore && Date.now() < deadline) await Bun.sleep(100)
+    expect(await openStreams()).toBe(streamsBefore)
     const unknown = await api(`/events/${oid()}/availability/stream`)
     expect(unknown.status).toBe(404)
   })
@@ -528,12 +539,23 @@ describe('crashes', () => {
           }
         }
       }
-      const senders = Array.from({ length: 20 }, sender)
+      const senders = Array.from({ length: 30 }, sender)
       while (decided < 60) await Bun.sleep(10)
+      // Killed while a job is running, if one can be caught running within a second.
+      const redis = new Redis(s.env.REDIS_URL!)
+      const activeLists = Array.from({ length: 8 }, (_, n) => `${s.env.REDIS_PREFIX}:inventory-${n}:active`)
+      for (let tries = 0; tries < 500; tries++) {
+        const lengths = await Promise.all(activeLists.map((key) => redis.llen(key)))
+        if (lengths.some((n) => n > 0)) break
+        await Bun.sleep(2)
+      }
       await s.stop('ticketing-worker', true)
+      redis.disconnect()
       await Bun.sleep(1500)
       await s.start('ticketing-worker', fast)
       await Promise.all(senders)
+      const metrics = await (await fetch(`${s.urls['ticketing-worker']}/metrics`)).text()
+      console.log(`crash test: ${metrics.match(/^ticketing_inventory_jobs_stalled_total \S+/m)?.[0]}`)
 
       expect(decided).toBe(300)
       const ok = decisions.filter((d) => d.ok)

@@ -4,7 +4,10 @@
 import { t, type Static } from 'elysia'
 import { Id, IsoDate } from './common'
 
-/** ISO-8601 date-time with a time zone, e.g. `2027-06-01T18:00:00Z`. */
+/**
+ * ISO-8601 date-time with a time zone, e.g. `2027-06-01T18:00:00Z` (the catalog's rule; kept here because
+ * catalog.ts imports this file, and an import back would be circular).
+ */
 const isoDateInput = (description?: string) =>
   t.String({
     format: 'date-time',

@@ -1,12 +1,9 @@
 // Ticketing API: ticket types, availability (and its live stream), and the internal op endpoint
 // through which orders holds, confirms, releases and refunds. Decisions are the worker's (worker.ts).
-import {
-  authPlugin, Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, pingMongo, pingNats, pingRedis,
-  requiredInProduction, serve, serviceTokens,
-} from '@easypass/kit'
+import { authPlugin, connectRedis, createLogger, createService, pingRedis, requiredInProduction, serve, serviceTokens } from '@easypass/kit'
 import { catalogClient } from './catalog'
 import { loadTicketingConfig } from './config'
-import { defineModels } from './db'
+import { connectTicketing } from './connect'
 import { InventoryClient } from './inventory/client'
 import { availabilityModule } from './modules/availability'
 import { AvailabilityHub } from './modules/availability/live'
@@ -19,11 +16,7 @@ import { ticketTypesService } from './modules/ticket-types/service'
 const config = loadTicketingConfig(4103)
 requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
 const log = createLogger('ticketing', config.LOG_LEVEL)
-const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_ticketing`, log)
-const models = defineModels(conn)
-await ensureIndexes(conn)
-const nc = await connectNats(config.NATS_URL, 'ticketing', log)
-const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
+const { conn, models, nc, bus, checks } = await connectTicketing(config, 'ticketing', log)
 const redis = connectRedis(config.REDIS_URL, { name: 'ticketing' })
 const blocking: ReturnType<typeof connectRedis>[] = []
 
@@ -47,7 +40,7 @@ const app = createService({
   name: 'ticketing',
   description: 'Ticket types and live availability; every change decided one event at a time by the inventory worker.',
   log,
-  checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis), nats: () => pingNats(nc) },
+  checks: { ...checks, redis: () => pingRedis(redis) },
 })
   .use(authPlugin(config))
   .use(ticketTypesModule(ticketTypesService({ inventory, catalog, models }), config))

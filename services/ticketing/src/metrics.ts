@@ -8,3 +8,5 @@ export const batchSize = histogram('ticketing_inventory_batch_size', 'Ops decide
 export const jobDuration = histogram('ticketing_inventory_job_duration_seconds', 'Time to run one inventory job, by job name', ['job'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
 export const ledgerLoads = counter('ticketing_inventory_ledger_loads_total', "Reads of an event's whole ledger, by reason (cold, stale, rebuild)", ['reason'])
 export const repairs = counter('ticketing_inventory_repairs_total', 'Counters found different from the ledger and repaired from it')
+/** Worker: jobs found without a live worker (it crashed) and put back to run again. */
+export const jobsStalled = counter('ticketing_inventory_jobs_stalled_total', 'Jobs whose worker died, put back to run again')

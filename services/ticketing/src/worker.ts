@@ -2,22 +2,16 @@
 // time across all replicas. Serves /health and /metrics on its PORT.
 import { UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { InventoryOp, OpResult } from '@easypass/contracts/inventory'
-import {
-  Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingNats, pingRedis, serve,
-} from '@easypass/kit'
+import { connectRedis, createLogger, createService, Outbox, pingRedis, serve } from '@easypass/kit'
 import { loadTicketingConfig } from './config'
-import { defineModels } from './db'
+import { connectTicketing } from './connect'
 import { InventoryApplier } from './inventory/applier'
 import { createQueues, queueName, type ApplyJob, type ExpireJob, type InventoryJobData, type InventoryJobName } from './inventory/queues'
-import { jobDuration } from './metrics'
+import { jobDuration, jobsStalled } from './metrics'
 
 const config = loadTicketingConfig(4113)
 const log = createLogger('ticketing-worker', config.LOG_LEVEL)
-const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_ticketing`, log)
-const models = defineModels(conn)
-await ensureIndexes(conn)
-const nc = await connectNats(config.NATS_URL, 'ticketing-worker', log)
-const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
+const { conn, models, nc, bus, checks } = await connectTicketing(config, 'ticketing-worker', log)
 const outbox = new Outbox(conn, bus, log)
 outbox.start()
 
@@ -71,7 +65,10 @@ const workers = queues.map((_, n) => {
   worker.on('failed', (job, err) =>
     log.warn({ queue: queueName(n), job: job?.id, name: job?.name, attempts: job?.attemptsMade, err: err.message }, 'inventory job failed'),
   )
-  worker.on('stalled', (jobId) => log.warn({ queue: queueName(n), job: jobId }, 'inventory job stalled; it runs again'))
+  worker.on('stalled', (jobId) => {
+    jobsStalled.inc()
+    log.warn({ queue: queueName(n), job: jobId }, 'inventory job stalled; it runs again')
+  })
   worker.on('error', (err) => log.error({ queue: queueName(n), err: err.message }, 'inventory worker error'))
   return worker
 })
@@ -80,7 +77,7 @@ const app = createService({
   name: 'ticketing-worker',
   description: 'Applies inventory changes, one event at a time.',
   log,
-  checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis), nats: () => pingNats(nc) },
+  checks: { ...checks, redis: () => pingRedis(redis) },
 })
 
 serve(app, {

@@ -85,7 +85,7 @@ export function decideBatch(input: DecideInput): Decision {
   const types = input.types.map((t) => ({ ...t }))
   const orders = new Map<string, OrderLedger>()
   const entries: LedgerEntry[] = []
-  const expiries: Decision['expiries'] = []
+  const expiries = new Map<string, number>()
   const expired: Decision['expired'] = []
   let typesChanged = false
   const at = new Date(now)
@@ -125,7 +125,7 @@ export function decideBatch(input: DecideInput): Decision {
   const hold = (op: HoldOp): OpResult => {
     const o = order(op.orderId)
     if (o.hold) {
-      if (!o.settle) expiries.push({ orderId: op.orderId, expiresAt: o.hold.expiresAt })
+      if (!o.settle) expiries.set(op.orderId, o.hold.expiresAt)
       return holdSuccess(op.orderId, o.hold)
     }
     if (o.settle) return failure('CONFLICT', `order ${op.orderId} was already ${o.settle.outcome} (${o.settle.reason}) before any hold`)
@@ -177,7 +177,7 @@ export function decideBatch(input: DecideInput): Decision {
       seq,
       at,
     })
-    expiries.push({ orderId: op.orderId, expiresAt: record.expiresAt })
+    expiries.set(op.orderId, record.expiresAt)
     return holdSuccess(op.orderId, record)
   }
 
@@ -269,7 +269,16 @@ export function decideBatch(input: DecideInput): Decision {
   }
 
   const results = input.ops.map((op) => decideOne(op))
-  return { results, entries, types, typesChanged, orders, expiries, expired }
+  return {
+    results,
+    entries,
+    types,
+    typesChanged,
+    orders,
+    // A hold settled later in the same batch needs no expiry job.
+    expiries: [...expiries].filter(([orderId]) => !orders.get(orderId)?.settle).map(([orderId, expiresAt]) => ({ orderId, expiresAt })),
+    expired,
+  }
 }
 
 function applyPatch(t: TypeRecord, patch: UpdateTicketTypeBody): TypeRecord {

@@ -1,4 +1,4 @@
-import { Elysia } from 'elysia'
+import { Elysia, t } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { Availability } from '@easypass/contracts/inventory'
 import type { AvailabilityService } from './service'
@@ -25,13 +25,16 @@ export function availabilityModule(service: AvailabilityService) {
       },
       {
         params: IdParams,
-        response: { 400: ErrorResponse, 404: ErrorResponse },
+        response: {
+          200: t.String({ description: 'text/event-stream: `data: <Availability JSON>` messages and `: ping` comments' }),
+          400: ErrorResponse,
+          404: ErrorResponse,
+        },
         detail: {
           tags,
           summary: 'Availability as it changes (Server-Sent Events)',
           description:
             'Each message is `data: <Availability JSON>`: the current availability first, then one per change (ignore a `seq` not above the last one). A `: ping` comment every 15 s.',
-          responses: { 200: { description: 'text/event-stream of Availability', content: { 'text/event-stream': { schema: { type: 'string' } } } } },
         },
       },
     )

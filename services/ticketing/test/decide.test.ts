@@ -1,0 +1,95 @@
+// The decisions of one batch, without I/O: what the worker computes before it writes anything.
+import { describe, expect, test } from 'bun:test'
+import type { InventoryOp } from '@easypass/contracts/inventory'
+import type { LedgerEntry, TypeRecord } from '../src/db'
+import { countersFromLedger, decideBatch, foldLedger, type OrderLedger } from '../src/inventory/decide'
+
+const EVENT = 'e'.repeat(24)
+const NOW = Date.parse('2027-01-01T12:00:00Z')
+const type = (overrides: Partial<TypeRecord> = {}): TypeRecord => ({
+  id: 'a'.repeat(24),
+  name: 'Standing',
+  priceCents: 4500,
+  currency: 'EUR',
+  capacity: 2,
+  maxPerOrder: 10,
+  sold: 0,
+  held: 0,
+  createdAt: new Date(NOW).toISOString(),
+  ...overrides,
+})
+const hold = (orderId: string, quantity = 1, ticketTypeId = 'a'.repeat(24)): InventoryOp => ({ type: 'hold', orderId, userId: 'u', items: [{ ticketTypeId, quantity }] })
+
+function run(ops: InventoryOp[], types: TypeRecord[] = [type()], known = new Map<string, OrderLedger>(), now = NOW) {
+  return decideBatch({ eventId: EVENT, types, lookup: (id) => known.get(id), ops, now, holdTtlSeconds: 600, seq: 7 })
+}
+
+describe('one batch', () => {
+  test('ops are decided in order, each seeing the ones before it', () => {
+    const d = run([hold('o1'), hold('o2'), hold('o3'), { type: 'release', orderId: 'o1', reason: 'cancelled' }, hold('o4'), { type: 'confirm', orderId: 'o2' }])
+    expect(d.results.map((r) => r.ok)).toEqual([true, true, false, true, true, true])
+    expect(d.results[2]).toMatchObject({ ok: false, code: 'SOLD_OUT' })
+    expect(d.types[0]).toMatchObject({ capacity: 2, sold: 1, held: 1 })
+    expect(d.entries.map((e) => e._id)).toEqual(['o1:hold', 'o2:hold', 'o1:settle', 'o4:hold', 'o2:settle'])
+    expect(d.entries.every((e) => e.seq === 7)).toBe(true)
+    expect(d.expiries.map((e) => e.orderId)).toEqual(['o4'])
+  })
+
+  test('the committed types are not touched until the batch is written', () => {
+    const types = [type()]
+    run([hold('o1', 2)], types)
+    expect(types[0]).toMatchObject({ sold: 0, held: 0 })
+  })
+
+  test('a repeated hold answers the recorded decision and writes nothing', () => {
+    const first = run([hold('o1', 2)])
+    const known = new Map(first.orders)
+    const again = run([hold('o1', 2), hold('o1', 2)], first.types, known)
+    expect(again.entries).toEqual([])
+    expect(again.results).toEqual([first.results[0]!, first.results[0]!])
+    expect(again.types[0]).toMatchObject({ held: 2 })
+    // Still live: its expiry job is scheduled again (the first scheduling may have been lost).
+    expect(again.expiries).toEqual([{ orderId: 'o1', expiresAt: NOW + 600_000 }])
+  })
+
+  test('a confirm after the hold time sells nothing, even before the expiry job ran', () => {
+    const first = run([hold('o1', 2)])
+    const late = run([{ type: 'confirm', orderId: 'o1' }], first.types, new Map(first.orders), NOW + 600_000)
+    expect(late.results[0]).toEqual({ ok: false, outcome: 'released', reason: 'expired' })
+    expect(late.types[0]).toMatchObject({ sold: 0, held: 0 })
+    expect(late.expired).toEqual([{ orderId: 'o1', userId: 'u' }])
+  })
+
+  test('a refund restocks once and only what was sold', () => {
+    const d = run([hold('o1', 2), { type: 'confirm', orderId: 'o1' }, { type: 'refund', orderId: 'o1' }, { type: 'refund', orderId: 'o1' }, { type: 'refund', orderId: 'o9' }])
+    expect(d.results.slice(2)).toEqual([{ ok: true, outcome: 'refunded' }, { ok: true, outcome: 'refunded', repeated: true }, expect.objectContaining({ ok: false, code: 'CONFLICT' })])
+    expect(d.types[0]).toMatchObject({ sold: 0, held: 0 })
+    expect(d.entries.filter((e) => e.kind === 'refund').length).toBe(1)
+  })
+
+  test('capacity never goes below what is sold and held; a type in use is never removed', () => {
+    const d = run([hold('o1', 2), { type: 'updateType', typeId: 'a'.repeat(24), patch: { capacity: 1 } }, { type: 'removeType', typeId: 'a'.repeat(24) }])
+    expect(d.results[1]).toMatchObject({ ok: false, code: 'CONFLICT' })
+    expect(d.results[2]).toMatchObject({ ok: false, code: 'CONFLICT' })
+    expect(d.types[0]).toMatchObject({ capacity: 2, held: 2 })
+  })
+})
+
+describe('the ledger is the truth', () => {
+  test('folding the ledger gives the counters the batches committed', () => {
+    const types = [type({ capacity: 10 }), type({ id: 'b'.repeat(24), capacity: 10 })]
+    const d = run(
+      [hold('o1', 2), hold('o2', 3, 'b'.repeat(24)), hold('o3', 1), { type: 'confirm', orderId: 'o1' }, { type: 'confirm', orderId: 'o2' }, { type: 'refund', orderId: 'o2' }, { type: 'release', orderId: 'o3', reason: 'failed' }, hold('o4', 4)],
+      types,
+    )
+    const orders = foldLedger(d.entries as LedgerEntry[])
+    expect(countersFromLedger(types, orders)).toEqual(d.types)
+    expect(orders.get('o1')).toMatchObject({ settle: { outcome: 'sold', reason: 'paid' } })
+    expect(orders.get('o2')).toMatchObject({ refunded: true })
+  })
+
+  test('entries of ticket types that no longer exist are ignored', () => {
+    const d = run([hold('o1', 2)])
+    expect(countersFromLedger([type({ id: 'c'.repeat(24) })], foldLedger(d.entries as LedgerEntry[]))[0]).toMatchObject({ held: 0, sold: 0 })
+  })
+})
