@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import type { ComponentType } from 'preact'
 import { api } from './lib/api'
 import { Link, match, navigate, useLocation } from './lib/router'
-import { getSession, setSession, updateUser, useSession } from './lib/session'
+import { getSession, onSessionEnded, setSession, updateUser, useSession } from './lib/session'
 import { syncNotifications, useNotifications } from './lib/live'
 import type { User } from './lib/types'
 import { ErrorBoundary, lazy } from './components/boundary'
@@ -53,6 +53,7 @@ export function App() {
 
   // The role may have changed since the last visit: the API's answer wins over the stored one.
   useEffect(() => {
+    onSessionEnded(() => toast('Your session has ended. Please sign in again.', 'error'))
     if (!getSession()) return
     api<User>('/auth/me').then(
       (me) => me && updateUser(me),

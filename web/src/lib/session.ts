@@ -83,6 +83,18 @@ function secondsLeft(token: string) {
 
 export class RefreshUnavailable extends Error {}
 
+let endedListener: (() => void) | undefined
+
+/** Called when the API ended the session (the refresh token stopped working), not when the user signed out. */
+export function onSessionEnded(listener: () => void) {
+  endedListener = listener
+}
+
+function sessionEnded() {
+  setSession(null)
+  endedListener?.()
+}
+
 let inflight: Promise<Session | null> | null = null
 
 /**
@@ -127,7 +139,7 @@ export function refreshSession(staleAccessToken: string): Promise<Session | null
         emit()
         return again
       }
-      setSession(null)
+      sessionEnded()
       return null
     }
     throw new RefreshUnavailable(`refresh answered ${response.status}`)
