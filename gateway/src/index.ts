@@ -36,11 +36,12 @@ const app = createService({ name: 'gateway', description: 'The public entry of E
   .use(securityHeaders())
   .use(healthModule({ config, checks }))
   .use(docsModule({ config, log, ownDocument }))
-  .use(proxyModule({ config, identify: createIdentity(config), rateLimits: createRateLimits(config, redis, log) }))
+  .use(proxyModule({ config, log, identify: createIdentity(config), rateLimits: createRateLimits(config, redis, log) }))
 
 // Not kit's `serve`: the gateway enforces its 1 MB body limit itself (413 in the error shape, with its
 // request id), and its connections must outlive the slowest upstream budget.
 const longestBudgetSeconds = Math.ceil(Math.max(config.UPSTREAM_TIMEOUT_MS, config.UPSTREAM_ORDERS_WRITE_TIMEOUT_MS) / 1000)
 app.listen({ port: config.PORT, hostname: config.HOST, maxRequestBodySize: 64 * 1024 * 1024, idleTimeout: Math.min(255, longestBudgetSeconds + 10) })
 log.info({ port: config.PORT }, 'listening')
-onShutdown(log, [() => app.stop(), () => redis.quit()])
+// `quit` waits for Redis; when it is not there, there is nothing to wait for.
+onShutdown(log, [() => app.stop(), () => (redis.status === 'ready' ? redis.quit() : redis.disconnect())])

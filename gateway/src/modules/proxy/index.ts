@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia'
-import { fail } from '@easypass/kit'
+import { fail, type Logger } from '@easypass/kit'
 import type { GatewayConfig } from '../../config'
 import type { Identify } from '../identity'
 import type { RateLimits } from '../ratelimit'
@@ -10,6 +10,7 @@ import { createForwarder, readBody } from './service'
 
 export interface ProxyDeps {
   config: GatewayConfig
+  log: Logger
   identify: Identify
   rateLimits: RateLimits
 }
@@ -26,8 +27,8 @@ export const securityHeaders = () =>
  * Everything that is not one of the gateway's own routes: resolved by the route table, checked
  * (token, rate limit, body size) and forwarded. Unknown `/api` paths end here as 404.
  */
-export function proxyModule({ config, identify, rateLimits }: ProxyDeps) {
-  const forwarder = createForwarder(config)
+export function proxyModule({ config, log, identify, rateLimits }: ProxyDeps) {
+  const forwarder = createForwarder(config, log)
   const isTrusted = trustedProxies(config.TRUSTED_PROXIES)
 
   return new Elysia({ name: 'gateway.proxy' }).all(

@@ -1,4 +1,4 @@
-import { AppError, counter, fail } from '@easypass/kit'
+import { AppError, counter, fail, type Logger } from '@easypass/kit'
 import type { GatewayConfig } from '../../config'
 import { CircuitBreaker } from './breaker'
 import { clientResponseHeaders, upstreamRequestHeaders, type ForwardedFor } from './headers'
@@ -45,7 +45,7 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
  * included. A refused connection or a missed deadline is 503 UNAVAILABLE, and feeds the upstream's
  * circuit breaker. When the client goes away the upstream request is cancelled with it.
  */
-export function createForwarder(config: GatewayConfig) {
+export function createForwarder(config: GatewayConfig, log: Logger) {
   const breakers = new Map<Upstream, CircuitBreaker>()
   const breakerOf = (upstream: Upstream) => {
     let breaker = breakers.get(upstream)
@@ -85,14 +85,15 @@ export function createForwarder(config: GatewayConfig) {
         timeout: req.budgetMs === undefined ? false : true,
       })
     } catch (error) {
+      request.signal.removeEventListener('abort', cancel)
       if (request.signal.aborted && !timedOut) {
         breaker.abandoned()
-        request.signal.removeEventListener('abort', cancel)
         throw new AppError('UNAVAILABLE', 'the client went away', undefined, 499)
       }
       breaker.failed()
-      request.signal.removeEventListener('abort', cancel)
-      upstreamCalls.inc({ upstream, outcome: timedOut ? 'timeout' : 'unreachable' })
+      const outcome = timedOut ? 'timeout' : 'unreachable'
+      upstreamCalls.inc({ upstream, outcome })
+      log.warn({ upstream, outcome, requestId: req.forwarded.requestId, err: error instanceof Error ? error.message : String(error) }, 'upstream failed')
       throw fail(
         'UNAVAILABLE',
         timedOut ? `${upstream} did not answer within ${req.budgetMs} ms` : `${upstream} is unavailable`,
@@ -113,5 +114,3 @@ export function createForwarder(config: GatewayConfig) {
 
   return { forward, breakerOf }
 }
-
-export type Forwarder = ReturnType<typeof createForwarder>
