@@ -21,8 +21,10 @@ export function fail(code: ErrorCode, message: string, details?: unknown) {
 
 function describeValidation(error: Readonly<ValidationError>) {
   const all = error.all
+  // Elysia checks query parameters one by one ("property") and then gives no path: say "query".
+  const where = error.type === 'property' ? 'query' : error.type
   const fields = all.map((e) => ({
-    path: ('path' in e ? e.path : '').replace(/^\//, '').replaceAll('/', '.') || error.type,
+    path: ('path' in e ? e.path : '').replace(/^\//, '').replaceAll('/', '.') || where,
     message: 'summary' in e && e.summary ? e.summary : e.message,
   }))
   const first = fields[0]
