@@ -53,9 +53,10 @@ async function processJob(job: Job<InventoryJobData, OpResult[], InventoryJobNam
   }
 }
 
+const workerConnections = queues.map((_, n) => connectRedis(config.REDIS_URL, { worker: true, name: `ticketing-worker-${n}` }))
 const workers = queues.map((_, n) => {
   const worker = new Worker<InventoryJobData, OpResult[], InventoryJobName>(queueName(n), processJob, {
-    connection: connectRedis(config.REDIS_URL, { worker: true, name: `ticketing-worker-${n}` }),
+    connection: workerConnections[n]!,
     prefix: config.REDIS_PREFIX,
     concurrency: 1,
     lockDuration: config.INVENTORY_LOCK_MS,
@@ -89,7 +90,7 @@ serve(app, {
     ...workers.map((w) => () => w.close()),
     () => outbox.stop(),
     () => Promise.all(queues.map((q) => q.close())),
-    () => redis.quit(),
+    () => Promise.all([redis, ...workerConnections].map((c) => c.quit())),
     () => nc.drain(),
     () => conn.close(),
   ],

@@ -33,7 +33,8 @@ export const applyJobOptions = (batchId: string): JobsOptions => ({
   jobId: batchId,
   attempts: 8,
   backoff: { type: 'exponential', delay: 200 },
-  removeOnComplete: { age: 600, count: 5000 },
+  // The API learns results from the events stream; a finished job's copy is kept only briefly (they are big).
+  removeOnComplete: { age: 60, count: 500 },
   removeOnFail: { age: 7 * 86_400, count: 10_000 },
 })
 
@@ -48,5 +49,9 @@ export const expireJobOptions = (orderId: string, delayMs: number): JobsOptions 
 })
 
 export function createQueues(connection: Redis, prefix: string, partitions: number): InventoryQueue[] {
-  return Array.from({ length: partitions }, (_, n) => new Queue<InventoryJobData, OpResult[], InventoryJobName>(queueName(n), { connection, prefix }))
+  return Array.from(
+    { length: partitions },
+    // Completed events carry every op's result: a short events stream keeps Redis small; readers follow it live.
+    (_, n) => new Queue<InventoryJobData, OpResult[], InventoryJobName>(queueName(n), { connection, prefix, streams: { events: { maxLen: 2000 } } }),
+  )
 }
