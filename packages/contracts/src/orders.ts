@@ -1,0 +1,141 @@
+// Orders: purchases, payments of reserved orders, refunds, e-tickets and check-in (orders service,
+// gateway, web app, notifications). Prices are never sent by a client: ticketing decides them.
+import { t, type Static } from 'elysia'
+import { Id, IsoDate, ListOf, PageQuery } from './common'
+import { Card } from './payments'
+
+export const ORDER_STATUSES = ['reserved', 'pending', 'paid', 'cancelled', 'expired', 'failed', 'refunded'] as const
+export type OrderStatus = (typeof ORDER_STATUSES)[number]
+export const OrderStatusSchema = t.Union(
+  [t.Literal('reserved'), t.Literal('pending'), t.Literal('paid'), t.Literal('cancelled'), t.Literal('expired'), t.Literal('failed'), t.Literal('refunded')],
+  {
+    examples: ['paid'],
+    description:
+      '`reserved` held, waiting for payment until `expiresAt`; `pending` being decided; `paid` tickets issued; `cancelled`, `expired`, `failed` nothing sold; `refunded` money and tickets returned',
+  },
+)
+
+export const ORDER_LIMITS = { items: 20, quantity: 100, reason: 500, idempotencyKey: 200, code: 200 } as const
+
+export const OrderItem = t.Object(
+  {
+    ticketTypeId: Id,
+    name: t.String({ examples: ['Standing'] }),
+    quantity: t.Integer({ minimum: 1, examples: [2] }),
+    unitPriceCents: t.Integer({ minimum: 0, examples: [4500] }),
+  },
+  { title: 'OrderItem' },
+)
+export type OrderItem = Static<typeof OrderItem>
+
+export const Order = t.Object(
+  {
+    id: Id,
+    userId: t.String(),
+    eventId: Id,
+    eventTitle: t.Optional(t.String()),
+    items: t.Array(OrderItem),
+    totalCents: t.Integer({ minimum: 0, examples: [9000] }),
+    currency: t.String({ examples: ['EUR'] }),
+    status: OrderStatusSchema,
+    expiresAt: t.Optional(IsoDate),
+    paymentId: t.Optional(Id),
+    refundId: t.Optional(t.String()),
+    failureReason: t.Optional(t.String({ description: 'why a `failed`, `expired` or `cancelled` order ended so' })),
+    createdAt: IsoDate,
+    updatedAt: IsoDate,
+  },
+  { title: 'Order' },
+)
+export type Order = Static<typeof Order>
+
+export const OrderItemInput = t.Object({
+  ticketTypeId: Id,
+  quantity: t.Integer({ minimum: 1, maximum: ORDER_LIMITS.quantity, examples: [2], error: `quantity must be a whole number from 1 to ${ORDER_LIMITS.quantity}` }),
+})
+
+export const PaymentInput = t.Object({ card: Card }, { title: 'PaymentInput' })
+
+export const CreateOrderBody = t.Object(
+  {
+    eventId: Id,
+    items: t.Array(OrderItemInput, { minItems: 1, maxItems: ORDER_LIMITS.items, error: `items must hold 1 to ${ORDER_LIMITS.items} lines` }),
+    payment: t.Optional(PaymentInput),
+  },
+  {
+    description:
+      'Without `payment`: a hold → 201 `reserved` (pay it before `expiresAt`). With `payment`: reserve and pay in one call → 201 `paid`, 402, 409 `SOLD_OUT`, or 202 `pending` when the decision takes longer than the wait budget (retry with the same `Idempotency-Key`, or poll GET /api/orders/{id}). Lines of the same ticket type are added together.',
+    examples: [
+      { eventId: '665f1c2b9d3e4a0012345678', items: [{ ticketTypeId: '665f1c2b9d3e4a0012345679', quantity: 2 }], payment: { card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } } },
+    ],
+  },
+)
+export type CreateOrderBody = Static<typeof CreateOrderBody>
+
+export const PayOrderBody = t.Object({ card: Card }, { examples: [{ card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } }] })
+export type PayOrderBody = Static<typeof PayOrderBody>
+
+export const RefundOrderBody = t.Object({
+  reason: t.Optional(t.String({ maxLength: ORDER_LIMITS.reason, examples: ['cannot attend'] })),
+})
+export type RefundOrderBody = Static<typeof RefundOrderBody>
+
+/** `Idempotency-Key`: the same key with the same body returns the first result; with another body, 409. */
+export const IdempotencyHeaders = t.Object(
+  {
+  'idempotency-key': t.Optional(
+    t.String({
+      minLength: 1,
+      maxLength: ORDER_LIMITS.idempotencyKey,
+      pattern: '^[\\x21-\\x7E]+$',
+      description: 'any printable ASCII without spaces, at most 200 characters; kept 24 hours per account',
+      error: 'Idempotency-Key must be 1 to 200 printable characters without spaces',
+    }),
+  ),
+  },
+  // Every other header (Authorization above all) must reach the handlers untouched.
+  { additionalProperties: true },
+)
+
+export const OrdersQuery = t.Object({
+  ...PageQuery,
+  eventId: t.Optional(Id),
+  status: t.Optional(OrderStatusSchema),
+  userId: t.Optional(t.String({ pattern: '^[0-9a-fA-F]{24}$', description: 'admins only: orders of this account' })),
+  q: t.Optional(t.String({ maxLength: 200, description: 'admins: an order id, or part of the event title' })),
+})
+export type OrdersQuery = Static<typeof OrdersQuery>
+
+export const OrderList = ListOf(Order)
+export type OrderList = Static<typeof OrderList>
+
+export const TICKET_STATUSES = ['valid', 'checked_in', 'refunded'] as const
+export type TicketStatus = (typeof TICKET_STATUSES)[number]
+
+export const Ticket = t.Object(
+  {
+    id: t.String({ examples: ['665f1c2b9d3e4a0012345678-1'] }),
+    code: t.String({ description: 'what the QR code holds; scanned at the door (POST /api/checkins)', examples: ['K7Q2M4ZP3XW6N5RT8VB2C9D4FA'] }),
+    qrSvg: t.String({ description: 'the code as a QR code, an SVG document' }),
+    ticketTypeId: Id,
+    ticketTypeName: t.Optional(t.String()),
+    orderId: Id,
+    eventId: Id,
+    status: t.Union([t.Literal('valid'), t.Literal('checked_in'), t.Literal('refunded')]),
+    checkedInAt: t.Optional(IsoDate),
+  },
+  { title: 'Ticket' },
+)
+export type Ticket = Static<typeof Ticket>
+export const TicketList = t.Array(Ticket)
+
+export const CheckinBody = t.Object({
+  code: t.String({ minLength: 1, maxLength: ORDER_LIMITS.code, examples: ['K7Q2M4ZP3XW6N5RT8VB2C9D4FA'], error: 'code must be 1 to 200 characters' }),
+})
+export type CheckinBody = Static<typeof CheckinBody>
+
+export const CheckinResult = t.Object(
+  { ticket: Ticket, order: Order, firstScan: t.Literal(true) },
+  { title: 'CheckinResult' },
+)
+export type CheckinResult = Static<typeof CheckinResult>

@@ -1,0 +1,31 @@
+import { Type as T } from '@sinclair/typebox'
+import { loadConfig, requiredInProduction } from '@easypass/kit'
+
+const Url = T.String({ pattern: '^https?://' })
+
+/** Settings of both orders processes (API and worker); each reads its own PORT default. */
+export function ordersConfig(defaultPort: number) {
+  const config = loadConfig({
+    PORT: T.Number({ default: defaultPort }),
+    CATALOG_URL: T.Optional(Url),
+    TICKETING_URL: T.Optional(Url),
+    PAYMENTS_URL: T.Optional(Url),
+    /** How long a purchase may take before it is answered 202 `pending` (the work goes on). */
+    ORDER_WAIT_MS: T.Integer({ default: 8_000, minimum: 100 }),
+    /** How long a purchase keeps retrying an unreachable ticketing/payments before it leaves the order to the reconciler. */
+    ORDER_GIVE_UP_MS: T.Integer({ default: 20_000, minimum: 100 }),
+    /** How often the worker looks for orders to reconcile. */
+    RECONCILE_INTERVAL_MS: T.Integer({ default: 10_000, minimum: 100 }),
+    /** An unfinished order older than this is finished by the reconciler (wait budget + the give-up time + margin). */
+    RECONCILE_AFTER_MS: T.Integer({ default: 30_000, minimum: 100 }),
+    /** How long catalog's answer about an event is trusted (sales window, status, title). */
+    EVENT_CACHE_MS: T.Integer({ default: 3_000, minimum: 0 }),
+    /** Optional hold length asked of ticketing for orders made without payment; unset: ticketing's HOLD_TTL_SECONDS. */
+    HOLD_TTL_SECONDS: T.Optional(T.Integer({ minimum: 1, maximum: 86_400 })),
+  })
+  requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
+  requiredInProduction(config, 'TICKETING_URL', config.TICKETING_URL)
+  requiredInProduction(config, 'PAYMENTS_URL', config.PAYMENTS_URL)
+  return config
+}
+export type OrdersConfig = ReturnType<typeof ordersConfig>

@@ -1,0 +1,182 @@
+// The orders database. The hot path only INSERTS (FerretDB scans the collection on every update):
+//   orders              one document per order, inserted once; `status` is a projection kept by the worker
+//   order_transitions   `<orderId>:settle` (paid | cancelled | expired | failed), `<orderId>:refund`,
+//                       `<orderId>:refund-done`: the unique `_id` makes each happen at most once
+//   tickets             `<orderId>-<n>`, deterministic, so issuing twice issues once
+//   ticket_codes        `_id` = the code a QR holds → its ticket (the door looks tickets up by code)
+//   checkins            `_id` = ticket id: the first scan wins, every later one is a duplicate key
+//   cancellations       one small document per cancelled event, worked through by the worker
+import { Schema, type Connection } from 'mongoose'
+import type { OrderItem, OrderStatus } from '@easypass/contracts/orders'
+
+export type InitialStatus = 'reserved' | 'pending'
+export type SettledStatus = 'paid' | 'cancelled' | 'expired' | 'failed'
+
+export interface OrderDoc {
+  _id: string
+  userId: string
+  eventId: string
+  eventTitle?: string
+  eventStartsAt?: Date
+  /** The buyer's email from the access token, for the confirmation email. */
+  userEmail?: string
+  items: OrderItem[]
+  totalCents: number
+  currency: string
+  initialStatus: InitialStatus
+  /** false while ticketing has not decided the hold yet (the order was answered 202 first). */
+  priced: boolean
+  expiresAt?: Date
+  createdAt: Date
+  /** Projection for list filters, written in the background: it may lag a few seconds. */
+  status: OrderStatus
+  statusAt?: Date
+}
+
+/** What a failed purchase answered, so a retry or a later look can answer the same. */
+export interface AnswerError {
+  status: number
+  code: string
+  message: string
+  details?: unknown
+}
+
+export interface TransitionDoc {
+  _id: string
+  orderId: string
+  kind: 'settle' | 'refund' | 'refund-done'
+  to?: SettledStatus | 'refunded'
+  paymentId?: string
+  refundId?: string
+  reason?: string
+  by?: string
+  error?: AnswerError
+  /** true when whoever settled knew that no charge of this order is left standing. */
+  paymentChecked?: boolean
+  /** Refunds: a hash of the Idempotency-Key that asked for it, so a retry of that request can finish it. */
+  keyHash?: string
+  at: Date
+}
+
+export interface TicketDoc {
+  _id: string
+  code: string
+  orderId: string
+  eventId: string
+  userId: string
+  ticketTypeId: string
+  ticketTypeName: string
+  n: number
+  createdAt: Date
+}
+
+export interface TicketCodeDoc {
+  _id: string
+  ticketId: string
+}
+
+export interface CheckinDoc {
+  _id: string
+  orderId: string
+  code: string
+  by: string
+  at: Date
+}
+
+export interface CancellationDoc {
+  _id: string
+  title?: string
+  at: Date
+  done: boolean
+  doneAt?: Date
+}
+
+const opts = { versionKey: false as const }
+const item = new Schema<OrderItem>({ ticketTypeId: String, name: String, quantity: Number, unitPriceCents: Number }, { _id: false })
+
+export function defineModels(conn: Connection) {
+  const order = new Schema<OrderDoc>(
+    {
+      _id: String,
+      userId: { type: String, required: true },
+      eventId: { type: String, required: true },
+      eventTitle: String,
+      eventStartsAt: Date,
+      userEmail: String,
+      items: { type: [item], required: true },
+      totalCents: { type: Number, required: true },
+      currency: { type: String, default: '' },
+      initialStatus: { type: String, required: true },
+      priced: { type: Boolean, required: true },
+      expiresAt: Date,
+      createdAt: { type: Date, required: true },
+      status: { type: String, required: true },
+      statusAt: Date,
+    },
+    { ...opts, collection: 'orders' },
+  )
+  order.index({ userId: 1, createdAt: -1 })
+  order.index({ eventId: 1, createdAt: -1 })
+  order.index({ status: 1, createdAt: -1 })
+  order.index({ createdAt: -1 })
+
+  const transition = new Schema<TransitionDoc>(
+    {
+      _id: String,
+      orderId: { type: String, required: true },
+      kind: { type: String, required: true },
+      to: String,
+      paymentId: String,
+      refundId: String,
+      reason: String,
+      by: String,
+      error: { type: new Schema<AnswerError>({ status: Number, code: String, message: String, details: Schema.Types.Mixed }, { _id: false }), default: undefined },
+      paymentChecked: Boolean,
+      keyHash: String,
+      at: { type: Date, required: true },
+    },
+    { ...opts, collection: 'order_transitions' },
+  )
+  transition.index({ kind: 1, at: -1 })
+
+  const ticket = new Schema<TicketDoc>(
+    {
+      _id: String,
+      code: { type: String, required: true },
+      orderId: { type: String, required: true },
+      eventId: { type: String, required: true },
+      userId: { type: String, required: true },
+      ticketTypeId: { type: String, required: true },
+      ticketTypeName: String,
+      n: { type: Number, required: true },
+      createdAt: { type: Date, required: true },
+    },
+    { ...opts, collection: 'tickets' },
+  )
+
+  const ticketCode = new Schema<TicketCodeDoc>({ _id: String, ticketId: { type: String, required: true } }, { ...opts, collection: 'ticket_codes' })
+
+  const checkin = new Schema<CheckinDoc>(
+    { _id: String, orderId: { type: String, required: true }, code: String, by: String, at: { type: Date, required: true } },
+    { ...opts, collection: 'checkins' },
+  )
+
+  const cancellation = new Schema<CancellationDoc>(
+    { _id: String, title: String, at: { type: Date, required: true }, done: { type: Boolean, required: true }, doneAt: Date },
+    { ...opts, collection: 'cancellations' },
+  )
+
+  return {
+    Order: conn.model<OrderDoc>('Order', order),
+    Transition: conn.model<TransitionDoc>('OrderTransition', transition),
+    Ticket: conn.model<TicketDoc>('Ticket', ticket),
+    TicketCode: conn.model<TicketCodeDoc>('TicketCode', ticketCode),
+    Checkin: conn.model<CheckinDoc>('Checkin', checkin),
+    Cancellation: conn.model<CancellationDoc>('Cancellation', cancellation),
+  }
+}
+export type Models = ReturnType<typeof defineModels>
+
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number } | null)?.code === 11000
+}

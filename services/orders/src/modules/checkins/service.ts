@@ -1,0 +1,43 @@
+// The door: a scanned code is looked up by `_id`, and the first scan of a ticket wins its check-in
+// (`checkins._id` = ticket id, so a second scan is a duplicate key → 409, even when two scanners race).
+import type { CheckinResult } from '@easypass/contracts/orders'
+import { AppError, fail } from '@easypass/kit'
+import { isDuplicateKey, type CheckinDoc, type Models } from '../../db'
+import { checkinsTotal } from '../../metrics'
+import { statusOf, toOrder, type OrderStore } from '../orders/store'
+import type { TicketsService } from '../tickets/service'
+
+export function checkinsService({ Checkin }: Pick<Models, 'Checkin'>, store: OrderStore, tickets: TicketsService) {
+  return {
+    async checkIn(code: string, by: string): Promise<CheckinResult> {
+      const ticket = await tickets.byCode(code.trim())
+      if (!ticket) {
+        checkinsTotal.inc({ result: 'unknown' })
+        throw fail('NOT_FOUND', 'no ticket has this code')
+      }
+      const state = await store.load(ticket.orderId)
+      if (!state) throw fail('NOT_FOUND', 'no ticket has this code')
+      const status = statusOf(state)
+      if (status === 'refunded') {
+        checkinsTotal.inc({ result: 'refunded' })
+        throw new AppError('GONE', 'this ticket was refunded and is no longer valid', { orderId: ticket.orderId }, 410)
+      }
+      if (status !== 'paid') {
+        checkinsTotal.inc({ result: 'not_paid' })
+        throw fail('CONFLICT', `the order of this ticket is ${status}`)
+      }
+      const checkin: CheckinDoc = { _id: ticket._id, orderId: ticket.orderId, code: ticket.code, by, at: new Date() }
+      try {
+        await Checkin.create(checkin)
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error
+        const first = await Checkin.findById(ticket._id).lean<CheckinDoc>()
+        checkinsTotal.inc({ result: 'repeat' })
+        throw fail('CONFLICT', 'this ticket was already checked in', { ticketId: ticket._id, checkedInAt: first?.at.toISOString() })
+      }
+      checkinsTotal.inc({ result: 'first' })
+      return { ticket: await tickets.view(ticket, false, checkin), order: toOrder(state), firstScan: true }
+    },
+  }
+}
+export type CheckinsService = ReturnType<typeof checkinsService>

@@ -1,0 +1,89 @@
+// Redis coordination between the orders processes (every API replica and the worker):
+// - a lock per order, so at most one flow (purchase, pay, cancel, refund, reconcile) works on an order
+//   at a time; it is refreshed while held and expires by itself when its holder dies;
+// - the "dirty" set: order ids with the time they must be looked at again by the worker (the status
+//   projection soon after a change; the reconciler when an order should have finished by then).
+import type { Redis } from 'ioredis'
+import { fail, type Logger } from '@easypass/kit'
+
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
+const REFRESH = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`
+/** Removes a member only if nobody re-marked it since it was read (its score is unchanged). */
+const REMOVE_IF = `if redis.call('zscore', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('zrem', KEYS[1], ARGV[1]) else return 0 end`
+const RESCHEDULE_IF = `if redis.call('zscore', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('zadd', KEYS[1], ARGV[3], ARGV[1]) else return 0 end`
+
+export interface OrderLock {
+  release(): Promise<void>
+}
+
+export function orderLocks(redis: Redis, prefix: string, log: Logger, ttlMs = 15_000) {
+  const key = (orderId: string) => `${prefix}:orders:lock:${orderId}`
+
+  async function tryAcquire(orderId: string): Promise<OrderLock | null> {
+    const token = crypto.randomUUID()
+    const ok = await redis.set(key(orderId), token, 'PX', ttlMs, 'NX')
+    if (ok !== 'OK') return null
+    const timer = setInterval(() => {
+      redis.eval(REFRESH, 1, key(orderId), token, String(ttlMs)).catch((err) => log.warn({ err: String(err), orderId }, 'order lock refresh failed'))
+    }, Math.floor(ttlMs / 3))
+    let released = false
+    return {
+      async release() {
+        if (released) return
+        released = true
+        clearInterval(timer)
+        await redis.eval(RELEASE, 1, key(orderId), token).catch((err) => log.warn({ err: String(err), orderId }, 'order lock release failed'))
+      },
+    }
+  }
+
+  return {
+    tryAcquire,
+    /** Waits up to `waitMs` for the order to be free; then 409: another operation on it is still running. */
+    async acquire(orderId: string, waitMs = 5_000): Promise<OrderLock> {
+      const deadline = Date.now() + waitMs
+      let pause = 20
+      for (;;) {
+        const lock = await tryAcquire(orderId)
+        if (lock) return lock
+        if (Date.now() >= deadline) throw fail('CONFLICT', 'another operation on this order is in progress; try again shortly')
+        await Bun.sleep(pause)
+        pause = Math.min(200, pause * 2)
+      }
+    },
+    async isHeld(orderId: string): Promise<boolean> {
+      return (await redis.exists(key(orderId))) === 1
+    },
+  }
+}
+export type OrderLocks = ReturnType<typeof orderLocks>
+
+export interface DueOrder {
+  orderId: string
+  /** The score as Redis holds it (a string), for compare-and-remove. */
+  score: string
+}
+
+export function dirtyOrders(redis: Redis, prefix: string) {
+  const key = `${prefix}:orders:dirty`
+  return {
+    /** Look at this order no later than `at` (an earlier mark wins). */
+    async mark(orderId: string, at = Date.now()) {
+      await redis.zadd(key, 'LT', Math.round(at), orderId)
+    },
+    async due(limit: number, now = Date.now()): Promise<DueOrder[]> {
+      const flat = await redis.zrangebyscore(key, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit)
+      const out: DueOrder[] = []
+      for (let i = 0; i < flat.length; i += 2) out.push({ orderId: flat[i]!, score: flat[i + 1]! })
+      return out
+    },
+    async done(entry: DueOrder) {
+      await redis.eval(REMOVE_IF, 1, key, entry.orderId, entry.score)
+    },
+    async later(entry: DueOrder, at: number) {
+      await redis.eval(RESCHEDULE_IF, 1, key, entry.orderId, entry.score, String(Math.round(at)))
+    },
+    size: () => redis.zcard(key),
+  }
+}
+export type DirtyOrders = ReturnType<typeof dirtyOrders>

@@ -1,0 +1,84 @@
+// Facts orders reacts to (durable JetStream consumer `orders`; every handler is idempotent):
+//   ticketing.hold-expired      → the order ends `expired` (fact `orders.order-expired`)
+//   catalog.event-cancelled     → refund every paid order of the event, release every hold
+//   payments.payment-succeeded  → a charge must end as a paid order or be refunded: look at the order
+import type { Fact } from '@easypass/contracts/facts'
+import type { Bus, Logger } from '@easypass/kit'
+import type { PaymentsClient } from '../../clients'
+import type { OrdersConfig } from '../../config'
+import type { DirtyOrders, OrderLocks } from '../coordination'
+import type { Settlement } from '../orders/settlement'
+import type { OrderStore } from '../orders/store'
+import type { Cancellations } from '../reconciler/cancellations'
+
+export interface FactsDeps {
+  config: OrdersConfig
+  bus: Bus
+  store: OrderStore
+  settlement: Settlement
+  payments: PaymentsClient
+  locks: OrderLocks
+  dirty: DirtyOrders
+  cancellations: Cancellations
+  onCancellation: () => void
+  log: Logger
+}
+
+export function factHandlers({ config, store, settlement, payments, locks, dirty, cancellations, onCancellation, log }: Omit<FactsDeps, 'bus'>) {
+  return {
+    async holdExpired(orderId: string) {
+      const state = await store.load(orderId)
+      if (!state || state.settle || state.refund) return
+      const lock = await locks.tryAcquire(orderId)
+      // Someone is working on it (a payment racing the expiry): that flow learns of the expiry from
+      // ticketing itself; the worker looks again later anyway.
+      if (!lock) return dirty.mark(orderId, Date.now() + 5_000)
+      try {
+        const fresh = await store.load(orderId)
+        if (!fresh || fresh.settle || fresh.refund) return
+        // paymentChecked stays false: the worker then makes sure no charge of this order went through.
+        await settlement.settle(fresh, 'expired', { reason: 'the hold expired before the order was paid' })
+      } finally {
+        await lock.release()
+      }
+    },
+
+    async paymentSucceeded(orderId: string) {
+      const state = await store.load(orderId)
+      if (!state) return dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
+      if (state.settle?.to === 'paid') return
+      if (state.settle) {
+        const payment = await payments.orderPayment(orderId)
+        if (payment?.status === 'succeeded') {
+          log.warn({ orderId, paymentId: payment.paymentId, settled: state.settle.to }, 'a charge went through for an order that ended unpaid: refunding it')
+          await payments.refund(orderId, `the order ended ${state.settle.to}`)
+        }
+        return
+      }
+      // Still being decided: its own flow normally finishes it; if not, the reconciler does.
+      await dirty.mark(orderId, Math.max(Date.now(), state.doc.createdAt.getTime()) + config.RECONCILE_AFTER_MS)
+    },
+
+    async eventCancelled(eventId: string, title: string | undefined, occurredAt: string) {
+      const at = new Date(occurredAt)
+      await cancellations.record(eventId, title, Number.isNaN(at.getTime()) ? new Date() : at)
+      onCancellation()
+    },
+  }
+}
+
+export async function consumeFacts(deps: FactsDeps): Promise<() => Promise<void>> {
+  const handlers = factHandlers(deps)
+  return deps.bus.consume('orders', ['ticketing.hold-expired', 'catalog.event-cancelled', 'payments.payment-succeeded'], async (f: Fact) => {
+    switch (f.subject) {
+      case 'ticketing.hold-expired':
+        return handlers.holdExpired((f as Fact<'ticketing.hold-expired'>).data.orderId)
+      case 'payments.payment-succeeded':
+        return handlers.paymentSucceeded((f as Fact<'payments.payment-succeeded'>).data.orderId)
+      case 'catalog.event-cancelled': {
+        const data = (f as Fact<'catalog.event-cancelled'>).data
+        return handlers.eventCancelled(data.eventId, data.title, f.occurredAt)
+      }
+    }
+  })
+}

@@ -1,0 +1,134 @@
+// Idempotency-Key for the writes that move money or stock (create, pay, refund), kept in Redis:
+// `<REDIS_PREFIX>:idem:<userId>:<route>:<key>` → `{h: bodyHash, s: 'running'|'done', o: orderId, st, b}`
+// with SET NX and a 24 h expiry. The first request runs; the same key with the same body waits for it
+// and returns its answer; with another body → 409. A request that outlives the wait budget is answered
+// 202 and goes on: its final answer is stored when it comes. Answers that say "try again" (5xx) are not
+// kept, so the same key can be used again.
+import { createHash } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import { errorBody } from '@easypass/contracts'
+import { AppError, fail, type Logger } from '@easypass/kit'
+import { idempotentReplays } from '../../metrics'
+
+export interface Answer {
+  status: number
+  body: unknown
+}
+
+/** What a run answers now, and (when it goes on after a 202) what it finally decides; undefined: left undecided. */
+export interface Execution {
+  now: Answer
+  final: Promise<Answer | undefined>
+}
+
+export interface IdemRecord {
+  h: string
+  s: 'running' | 'done'
+  o?: string
+  t: number
+  st?: number
+  b?: unknown
+}
+
+export interface IdemSpec {
+  userId: string
+  route: string
+  key: string
+  bodyHash: string
+  orderId?: string
+  /** When a waiting duplicate stops waiting (the request's wait budget). */
+  deadline: number
+}
+
+export interface IdemHandlers {
+  execute(orderId: string | undefined): Promise<Execution>
+  /** The first request is still running after the deadline: answer with the order as it stands, or take over. */
+  whileRunning(record: IdemRecord): Promise<Answer | 'takeover'>
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical)
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value as object)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    )
+  return value
+}
+
+export function hashBody(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(canonical(body ?? null))).digest('base64url')
+}
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 32)
+}
+
+const keep = (a: Answer) => a.status < 500
+
+export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSeconds = 86_400) {
+  const redisKey = (s: IdemSpec) => `${prefix}:idem:${s.userId}:${s.route}:${hashKey(s.key)}`
+
+  async function store(key: string, record: IdemRecord, answer: Answer) {
+    try {
+      if (keep(answer)) await redis.set(key, JSON.stringify({ ...record, s: 'done', st: answer.status, b: answer.body } satisfies IdemRecord), 'EX', ttlSeconds)
+      else await redis.del(key)
+    } catch (error) {
+      log.warn({ err: String(error) }, 'could not store an idempotent answer')
+    }
+  }
+
+  async function start(key: string, record: IdemRecord, handlers: IdemHandlers): Promise<Answer> {
+    let execution: Execution
+    try {
+      execution = await handlers.execute(record.o)
+    } catch (error) {
+      if (error instanceof AppError) await store(key, record, { status: error.status, body: errorBody(error.code, error.message, error.details) })
+      else await redis.del(key).catch(() => {})
+      throw error
+    }
+    const { now, final } = execution
+    const stored = final.then(
+      (answer) => (answer ? store(key, record, answer) : undefined),
+      () => redis.del(key).catch(() => {}),
+    )
+    // A decided answer is stored before it is sent, so a retry right after finds it.
+    if (now.status !== 202) await stored
+    return now
+  }
+
+  return {
+    async run(spec: IdemSpec, handlers: IdemHandlers): Promise<Answer> {
+      const key = redisKey(spec)
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const record: IdemRecord = { h: spec.bodyHash, s: 'running', t: Date.now(), ...(spec.orderId ? { o: spec.orderId } : {}) }
+        const won = await redis.set(key, JSON.stringify(record), 'EX', ttlSeconds, 'NX')
+        if (won === 'OK') return start(key, record, handlers)
+
+        let pause = 20
+        let current: IdemRecord | null = null
+        for (;;) {
+          const raw = await redis.get(key)
+          if (!raw) break
+          current = JSON.parse(raw) as IdemRecord
+          if (current.h !== spec.bodyHash) throw fail('CONFLICT', 'this Idempotency-Key was already used with a different request body')
+          if (current.s === 'done') {
+            idempotentReplays.inc({ route: spec.route.split(':')[0]! })
+            return { status: current.st!, body: current.b }
+          }
+          if (Date.now() >= spec.deadline) break
+          await Bun.sleep(Math.min(pause, Math.max(1, spec.deadline - Date.now())))
+          pause = Math.min(250, pause * 2)
+        }
+        if (!current || (await redis.exists(key)) === 0) continue
+        const answer = await handlers.whileRunning(current)
+        if (answer !== 'takeover') return answer
+        log.warn({ route: spec.route, orderId: current.o }, 'taking over an idempotent request whose first runner is gone')
+        return start(key, current, handlers)
+      }
+      throw fail('CONFLICT', 'this Idempotency-Key is busy; try again')
+    },
+  }
+}
+export type Idempotency = ReturnType<typeof idempotency>

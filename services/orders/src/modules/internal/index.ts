@@ -1,0 +1,41 @@
+// For other services only (service token), hidden from the public documentation. Notifications
+// reads an order and its tickets to write the confirmation email.
+import { Elysia } from 'elysia'
+import { ErrorResponse, IdParams } from '@easypass/contracts'
+import { Order, TicketList } from '@easypass/contracts/orders'
+import { authPlugin, fail, type AuthConfig } from '@easypass/kit'
+import { statusOf, toOrder, type OrderStore } from '../orders/store'
+import type { TicketsService } from '../tickets/service'
+
+const E = ErrorResponse
+
+export function internalModule(config: AuthConfig, store: OrderStore, tickets: TicketsService) {
+  const load = async (id: string) => {
+    const state = await store.load(id)
+    if (!state) throw fail('NOT_FOUND', 'order not found')
+    return state
+  }
+  return new Elysia({ name: 'orders.internal', prefix: '/internal' })
+    .use(authPlugin(config))
+    .get('/orders/:id', async ({ params }) => toOrder(await load(params.id)), {
+      auth: 'service',
+      params: IdParams,
+      response: { 200: Order, 400: E, 401: E, 403: E, 404: E },
+      detail: { hide: true, summary: 'An order with its exact status' },
+    })
+    .get(
+      '/orders/:id/tickets',
+      async ({ params }) => {
+        const state = await load(params.id)
+        const status = statusOf(state)
+        if (status !== 'paid' && status !== 'refunded') return []
+        return tickets.list(state.doc, status === 'refunded')
+      },
+      {
+        auth: 'service',
+        params: IdParams,
+        response: { 200: TicketList, 400: E, 401: E, 403: E, 404: E },
+        detail: { hide: true, summary: "An order's tickets (codes and QR SVGs), empty until paid" },
+      },
+    )
+}

@@ -1,0 +1,126 @@
+// Public order routes: /api/orders. Another customer's order does not exist for you (404, never 403).
+import { Elysia, t } from 'elysia'
+import { ErrorResponse, IdParams } from '@easypass/contracts'
+import { CreateOrderBody, IdempotencyHeaders, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, TicketList } from '@easypass/contracts/orders'
+import { authPlugin, type AuthConfig } from '@easypass/kit'
+import type { PurchaseService } from '../purchase/service'
+import type { RefundsService } from '../refunds/service'
+import type { TicketsService } from '../tickets/service'
+import type { Answer } from './settlement'
+import { statusOf, toOrder, type OrderStore } from './store'
+
+const tags = ['orders']
+const security = [{ bearer: [] }]
+const E = ErrorResponse
+const idempotencyNote =
+  'Send an `Idempotency-Key` header: the same key with the same body returns the first result (a duplicate sent while the first still runs waits for it); with a different body → 409.'
+
+export interface OrdersModuleDeps {
+  store: OrderStore
+  purchase: PurchaseService
+  refunds: RefundsService
+  tickets: TicketsService
+}
+
+function answer(set: { status?: number | string }, a: Answer) {
+  set.status = a.status
+  return a.body as never
+}
+
+export function ordersModule(config: AuthConfig, { store, purchase, refunds, tickets }: OrdersModuleDeps) {
+  return new Elysia({ name: 'orders.orders' })
+    .use(authPlugin(config))
+    .get('/api/orders', ({ query, principal }) => store.list(query, principal!), {
+      auth: 'user',
+      query: OrdersQuery,
+      response: { 200: OrderList, 400: E, 401: E, 403: E },
+      detail: {
+        tags,
+        summary: 'List orders',
+        description:
+          'Newest first, paginated. Customers see their own orders; admins see all and may filter by `eventId`, `status`, `userId` and `q` (order id or part of the event title). ' +
+          'The `status` filter (and `total`) use a projection that may lag a few seconds behind; the status of each listed order is exact, as is GET /api/orders/{id}.',
+        security,
+      },
+    })
+    .post('/api/orders', async ({ body, headers, principal, set }) => answer(set, await purchase.create(principal!, body, headers['idempotency-key'])), {
+      auth: 'user',
+      headers: IdempotencyHeaders,
+      body: CreateOrderBody,
+      response: { 201: Order, 202: Order, 400: E, 401: E, 402: E, 404: E, 409: E, 503: E },
+      detail: {
+        tags,
+        summary: 'Buy tickets (reserve, or reserve and pay)',
+        description:
+          'Prices are decided by the server. Without `payment` → 201 `reserved` with `expiresAt`. With `payment` → 201 `paid`, 402 `PAYMENT_DECLINED` (nothing stays held), 409 `SOLD_OUT`, ' +
+          '409 when the hold expired before the payment completed (the charge is refunded), or 202 `pending` when the decision takes longer than the wait budget. ' +
+          idempotencyNote,
+        security,
+      },
+    })
+    .get('/api/orders/:id', async ({ params, principal }) => toOrder(await store.visible(params.id, principal!)), {
+      auth: 'user',
+      params: IdParams,
+      response: { 200: Order, 400: E, 401: E, 404: E },
+      detail: { tags, summary: 'One order, with its exact status', description: 'The buyer or an admin; anyone else → 404.', security },
+    })
+    .post('/api/orders/:id/pay', async ({ params, body, headers, principal, set }) => answer(set, await purchase.pay(principal!, params.id, body, headers['idempotency-key'])), {
+      auth: 'user',
+      params: IdParams,
+      headers: IdempotencyHeaders,
+      body: PayOrderBody,
+      response: { 200: Order, 202: Order, 400: E, 401: E, 402: E, 403: E, 404: E, 409: E, 503: E },
+      detail: {
+        tags,
+        summary: 'Pay a reserved order',
+        description: 'The buyer only. 200 `paid`; 402 declined (the hold stays: try another card); 409 when the hold expired or the order is not reserved. ' + idempotencyNote,
+        security,
+      },
+    })
+    .post('/api/orders/:id/cancel', async ({ params, principal }) => purchase.cancel(principal!, params.id), {
+      auth: 'user',
+      params: IdParams,
+      response: { 200: Order, 400: E, 401: E, 404: E, 409: E, 503: E },
+      detail: { tags, summary: 'Cancel a reserved order', description: 'Releases the hold. The buyer or an admin. Cancelling again answers the cancelled order again.', security },
+    })
+    .post(
+      '/api/orders/:id/refund',
+      async ({ params, body, headers, principal, set }) => answer(set, await refunds.requestByUser(principal!, params.id, body?.reason, headers['idempotency-key'])),
+      {
+        auth: 'user',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        body: t.Optional(RefundOrderBody),
+        response: { 200: Order, 202: Order, 400: E, 401: E, 403: E, 404: E, 409: E, 503: E },
+        detail: {
+          tags,
+          summary: 'Refund a paid order',
+          description:
+            'The buyer before the event starts (afterwards → 403), an admin any time. Money and seats are returned exactly once: a second refund → 409 and moves nothing. ' +
+            '202 when the refund is recorded but payments or ticketing did not answer in time (it completes in the background). ' +
+            idempotencyNote,
+          security,
+        },
+      },
+    )
+    .get(
+      '/api/orders/:id/tickets',
+      async ({ params, principal }) => {
+        const state = await store.visible(params.id, principal!)
+        const status = statusOf(state)
+        if (status !== 'paid' && status !== 'refunded') return []
+        return tickets.list(state.doc, status === 'refunded')
+      },
+      {
+        auth: 'user',
+        params: IdParams,
+        response: { 200: TicketList, 400: E, 401: E, 404: E },
+        detail: {
+          tags,
+          summary: "An order's e-tickets",
+          description: 'One per seat, each with its code and QR code (SVG). Empty until the order is paid; `refunded` tickets are no longer valid.',
+          security,
+        },
+      },
+    )
+}

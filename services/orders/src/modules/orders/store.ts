@@ -1,0 +1,167 @@
+// Reading and recording orders. An order's exact state is its document plus its transitions, each
+// found by `_id` (the only lookup FerretDB does without a scan):
+//   refund → `refunded`; else the settle's `to`; else the initial status (a `reserved` order whose
+//   hold ran out reads `expired` before the expiry is recorded).
+import type { Principal } from '@easypass/contracts'
+import type { Order, OrderList, OrderStatus, OrdersQuery } from '@easypass/contracts/orders'
+import { fail } from '@easypass/kit'
+import { isDuplicateKey, type Models, type OrderDoc, type TransitionDoc } from '../../db'
+
+export interface OrderState {
+  doc: OrderDoc
+  settle?: TransitionDoc | null
+  refund?: TransitionDoc | null
+  refundDone?: TransitionDoc | null
+}
+
+export const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['paid', 'cancelled', 'expired', 'failed', 'refunded'])
+export const isAdmin = (p?: Principal) => p?.role === 'admin' || p?.role === 'service'
+
+export const settleId = (orderId: string) => `${orderId}:settle`
+export const refundId = (orderId: string) => `${orderId}:refund`
+export const refundDoneId = (orderId: string) => `${orderId}:refund-done`
+
+export function statusOf(state: OrderState, now = Date.now()): OrderStatus {
+  if (state.refund) return 'refunded'
+  if (state.settle?.to) return state.settle.to as OrderStatus
+  if (state.doc.initialStatus === 'reserved' && state.doc.expiresAt && state.doc.expiresAt.getTime() <= now) return 'expired'
+  return state.doc.initialStatus
+}
+
+export function toOrder(state: OrderState, now = Date.now()): Order {
+  const { doc, settle, refund, refundDone } = state
+  const status = statusOf(state, now)
+  const updated = Math.max(doc.createdAt.getTime(), settle?.at.getTime() ?? 0, refund?.at.getTime() ?? 0, refundDone?.at.getTime() ?? 0)
+  const order: Order = {
+    id: doc._id,
+    userId: doc.userId,
+    eventId: doc.eventId,
+    items: doc.items.map((i) => ({ ticketTypeId: i.ticketTypeId, name: i.name, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
+    totalCents: doc.totalCents,
+    currency: doc.currency,
+    status,
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: new Date(updated).toISOString(),
+  }
+  if (doc.eventTitle) order.eventTitle = doc.eventTitle
+  if (doc.expiresAt && (status === 'reserved' || status === 'pending' || status === 'expired')) order.expiresAt = doc.expiresAt.toISOString()
+  if (settle?.paymentId) order.paymentId = settle.paymentId
+  if (refundDone?.refundId) order.refundId = refundDone.refundId
+  if (settle && settle.to !== 'paid') {
+    const reason = settle.error?.message ?? settle.reason
+    if (reason) order.failureReason = reason
+  }
+  return order
+}
+
+function escapeRegExp(text: string) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+export function orderStore({ Order, Transition }: Pick<Models, 'Order' | 'Transition'>) {
+  async function transitions(orderId: string) {
+    const [settle, refund, refundDone] = await Promise.all([
+      Transition.findById(settleId(orderId)).lean<TransitionDoc>(),
+      Transition.findById(refundId(orderId)).lean<TransitionDoc>(),
+      Transition.findById(refundDoneId(orderId)).lean<TransitionDoc>(),
+    ])
+    return { settle, refund, refundDone }
+  }
+
+  async function load(orderId: string): Promise<OrderState | null> {
+    const [doc, t] = await Promise.all([Order.findById(orderId).lean<OrderDoc>(), transitions(orderId)])
+    return doc ? { doc, ...t } : null
+  }
+
+  /** Inserts a transition once; the answer is whichever transition holds that `_id` now (ours or an earlier one). */
+  async function insertTransition(doc: TransitionDoc): Promise<{ won: boolean; doc: TransitionDoc }> {
+    try {
+      await Transition.create(doc)
+      return { won: true, doc }
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+      const existing = await Transition.findById(doc._id).lean<TransitionDoc>()
+      if (!existing) throw error
+      return { won: false, doc: existing }
+    }
+  }
+
+  return {
+    load,
+    transitions,
+    insertTransition,
+
+    /** The order as its owner or an admin may see it; anyone else is told it does not exist. */
+    async visible(orderId: string, principal: Principal): Promise<OrderState> {
+      const state = await load(orderId)
+      if (!state || (state.doc.userId !== principal.id && !isAdmin(principal))) throw fail('NOT_FOUND', 'order not found')
+      return state
+    },
+
+    /** Inserts the order; when a placeholder (answered 202 before ticketing decided) is there, prices it. */
+    async insertPriced(doc: OrderDoc): Promise<'inserted' | 'priced' | 'existed'> {
+      try {
+        await Order.create(doc)
+        return 'inserted'
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error
+        const existing = await Order.findById(doc._id).lean<OrderDoc>()
+        if (!existing || existing.priced) return 'existed'
+        // Rare (only after a 202): one update of one document. Its `status` is left to the projection.
+        await Order.updateOne(
+          { _id: doc._id },
+          { $set: { items: doc.items, totalCents: doc.totalCents, currency: doc.currency, expiresAt: doc.expiresAt, priced: true, initialStatus: doc.initialStatus } },
+        )
+        return 'priced'
+      }
+    },
+
+    /** Inserts an order document unless one exists; returns the stored one. */
+    async insertIfAbsent(doc: OrderDoc): Promise<OrderDoc> {
+      try {
+        await Order.create(doc)
+        return doc
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error
+        return (await Order.findById(doc._id).lean<OrderDoc>()) ?? doc
+      }
+    },
+
+    /**
+     * Newest first. Filters and `total` use the stored status projection, which may lag a few seconds
+     * behind; the status shown for each listed order is exact.
+     */
+    async list(query: OrdersQuery, principal: Principal): Promise<OrderList> {
+      const page = query.page ?? 1
+      const limit = query.limit ?? 20
+      const filter: Record<string, unknown> = {}
+      if (isAdmin(principal)) {
+        if (query.userId) filter.userId = query.userId
+        if (query.q) {
+          const q = query.q.trim()
+          if (/^[0-9a-fA-F]{24}$/.test(q)) filter._id = q.toLowerCase()
+          else if (q) filter.eventTitle = { $regex: escapeRegExp(q), $options: 'i' }
+        }
+      } else {
+        if (query.userId && query.userId !== principal.id) throw fail('FORBIDDEN', 'only admins can list the orders of other accounts')
+        filter.userId = principal.id
+      }
+      if (query.eventId) filter.eventId = query.eventId
+      const now = new Date()
+      if (query.status === 'reserved') Object.assign(filter, { status: 'reserved', expiresAt: { $gt: now } })
+      else if (query.status === 'expired') filter.$or = [{ status: 'expired' }, { status: 'reserved', expiresAt: { $lte: now } }]
+      else if (query.status) filter.status = query.status
+      const [docs, total] = await Promise.all([
+        Order.find(filter)
+          .sort({ createdAt: -1, _id: -1 })
+          .skip((page - 1) * limit)
+          .limit(limit)
+          .lean<OrderDoc[]>(),
+        Order.countDocuments(filter),
+      ])
+      const items = await Promise.all(docs.map(async (doc) => toOrder({ doc, ...(await transitions(doc._id)) }, now.getTime())))
+      return { items, total, page, limit }
+    },
+  }
+}
+export type OrderStore = ReturnType<typeof orderStore>

@@ -1,0 +1,350 @@
+// Buying: POST /api/orders (hold, and pay at once when a card is given), paying a reserved order, and
+// cancelling one. Prices come from ticketing's hold decision, never from the client. A decision that
+// takes longer than the wait budget is answered 202 `pending` while the work goes on.
+import { Types } from 'mongoose'
+import type { Principal } from '@easypass/contracts'
+import type { Event } from '@easypass/contracts/catalog'
+import type { HoldResult } from '@easypass/contracts/inventory'
+import type { CreateOrderBody, Order, OrderItem, PayOrderBody } from '@easypass/contracts/orders'
+import { cardProblem, DECLINE_MESSAGES, type Card, type ChargeResponse, type DeclineCode } from '@easypass/contracts/payments'
+import { AppError, fail, type Logger } from '@easypass/kit'
+import type { OrderDoc } from '../../db'
+import type { CatalogClient, PaymentsClient, TicketingClient } from '../../clients'
+import type { OrdersConfig } from '../../config'
+import { pendingAnswers, recordDecision, type PurchaseOutcome } from '../../metrics'
+import type { DirtyOrders, OrderLocks } from '../coordination'
+import { hashBody, hashKey, type Execution, type Idempotency } from '../idempotency/service'
+import { errorAnswer, SoldMeanwhile, Undecided, untilDecided, type Answer, type Mode, type Settlement } from '../orders/settlement'
+import { statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
+
+export interface PurchaseDeps {
+  config: OrdersConfig
+  store: OrderStore
+  settlement: Settlement
+  catalog: CatalogClient
+  ticketing: TicketingClient
+  payments: PaymentsClient
+  locks: OrderLocks
+  dirty: DirtyOrders
+  idem: Idempotency
+  log: Logger
+}
+
+interface Line {
+  ticketTypeId: string
+  quantity: number
+}
+
+interface PurchaseContext {
+  orderId: string
+  userId: string
+  eventId: string
+  eventTitle?: string
+  eventStartsAt?: Date
+  userEmail?: string
+  items: Line[]
+  card?: Card
+  startedAt: number
+  giveUpAt: number
+  timedOut: boolean
+}
+
+/** A reserved order is looked at again this long after its hold runs out (the expiry fact normally came first). */
+export const EXPIRY_MARGIN_MS = 60_000
+
+export const newOrderId = () => new Types.ObjectId().toHexString()
+
+/** Lines of the same ticket type are added together; the sum obeys the same limit as one line. */
+export function mergeLines(items: Line[]): Line[] {
+  const merged = new Map<string, number>()
+  for (const { ticketTypeId, quantity } of items) {
+    const id = ticketTypeId.toLowerCase()
+    merged.set(id, (merged.get(id) ?? 0) + quantity)
+  }
+  const lines = [...merged].map(([ticketTypeId, quantity]) => ({ ticketTypeId, quantity }))
+  const tooMany = lines.find((l) => l.quantity > 100)
+  if (tooMany) throw fail('VALIDATION', 'items: at most 100 tickets of one ticket type per order', { fields: [{ path: 'items', message: 'at most 100 of one ticket type' }] })
+  return lines
+}
+
+function checkCard(card: Card | undefined, prefix: string) {
+  if (!card) return
+  const problem = cardProblem(card)
+  if (problem) throw fail('VALIDATION', `${prefix}${problem.path}: ${problem.message}`, { fields: [{ path: `${prefix}${problem.path}`, message: problem.message }] })
+}
+
+function holdRefusal(hold: Exclude<HoldResult, { ok: true }>): { answer: Answer; outcome: PurchaseOutcome } {
+  const status = hold.code === 'SOLD_OUT' ? 409 : hold.code === 'VALIDATION' ? 400 : hold.code === 'NOT_FOUND' ? 404 : 409
+  return { answer: errorAnswer(status, hold.code, hold.message, hold.details), outcome: hold.code === 'SOLD_OUT' ? 'sold_out' : 'rejected' }
+}
+
+function outcomeOf(answer: Answer): PurchaseOutcome {
+  if (answer.status === 201 || answer.status === 200) return (answer.body as Order).status === 'reserved' ? 'reserved' : 'paid'
+  if (answer.status === 402) return 'declined'
+  if (answer.status === 409 && (answer.body as { error?: { code?: string } }).error?.code === 'SOLD_OUT') return 'sold_out'
+  if (answer.status >= 500) return 'unavailable'
+  return 'rejected'
+}
+
+export function purchaseService(deps: PurchaseDeps) {
+  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, idem, log } = deps
+
+  /** Events on sale: published and not started. Drafts do not exist for buyers. */
+  async function saleableEvent(eventId: string): Promise<Event> {
+    const event = await catalog.event(eventId)
+    if (!event || event.status === 'draft') throw fail('NOT_FOUND', 'event not found')
+    if (event.status === 'cancelled') throw fail('CONFLICT', 'the event was cancelled')
+    if (new Date(event.startsAt).getTime() <= Date.now()) throw fail('CONFLICT', 'ticket sales for this event have closed: it has started')
+    return event
+  }
+
+  /** What an order looks like before ticketing has decided its hold: names and prices as ticketing shows them now. */
+  async function placeholder(ctx: PurchaseContext): Promise<OrderDoc> {
+    const availability = await ticketing.availability(ctx.eventId)
+    const items: OrderItem[] = ctx.items.map((line) => {
+      const type = availability?.ticketTypes.find((t) => t.id.toLowerCase() === line.ticketTypeId)
+      return { ticketTypeId: line.ticketTypeId, name: type?.name ?? '', quantity: line.quantity, unitPriceCents: type?.priceCents ?? 0 }
+    })
+    const currency = availability?.ticketTypes.find((t) => ctx.items.some((l) => l.ticketTypeId === t.id.toLowerCase()))?.currency ?? ''
+    return {
+      _id: ctx.orderId,
+      userId: ctx.userId,
+      eventId: ctx.eventId,
+      ...(ctx.eventTitle ? { eventTitle: ctx.eventTitle } : {}),
+      ...(ctx.eventStartsAt ? { eventStartsAt: ctx.eventStartsAt } : {}),
+      ...(ctx.userEmail ? { userEmail: ctx.userEmail } : {}),
+      items,
+      totalCents: items.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0),
+      currency,
+      initialStatus: 'pending',
+      priced: false,
+      createdAt: new Date(ctx.startedAt),
+      status: 'pending',
+    }
+  }
+
+  /**
+   * Runs `work` for at most the wait budget. A late decision is answered 202 with the order as it
+   * stands (inserted now if ticketing has not decided yet); the work goes on and its final answer is
+   * what an idempotent retry gets.
+   */
+  async function budgeted(ctx: PurchaseContext, flow: 'purchase' | 'pay', work: () => Promise<Answer>): Promise<Execution> {
+    const final: Promise<Answer | undefined> = work().then(
+      (answer) => {
+        recordDecision(flow, outcomeOf(answer), ctx.startedAt)
+        return answer
+      },
+      (error) => {
+        if (error instanceof Undecided) {
+          recordDecision(flow, 'undecided', ctx.startedAt)
+          log.warn({ orderId: ctx.orderId, reason: error.message }, 'order left to the reconciler')
+          return undefined
+        }
+        if (error instanceof AppError) return { status: error.status, body: errorAnswer(error.status, error.code, error.message, error.details).body }
+        throw error
+      },
+    )
+    final.catch((error) => log.error({ err: String(error), orderId: ctx.orderId }, 'purchase failed unexpectedly'))
+    const TIMEOUT = Symbol('timeout')
+    let timer: Timer | undefined
+    const first = await Promise.race([
+      final,
+      new Promise<typeof TIMEOUT>((resolve) => (timer = setTimeout(() => resolve(TIMEOUT), Math.max(0, ctx.startedAt + config.ORDER_WAIT_MS - Date.now())))),
+    ])
+    clearTimeout(timer)
+    if (first !== TIMEOUT && first) return { now: first, final }
+    ctx.timedOut = true
+    pendingAnswers.inc()
+    const state = await store.load(ctx.orderId)
+    if (state) return { now: settlement.answerFromState(state, flow === 'purchase' ? 'create' : 'pay'), final }
+    const doc = await store.insertIfAbsent(await placeholder(ctx))
+    return { now: settlement.pendingAnswer({ doc, ...(await store.transitions(ctx.orderId)) }), final }
+  }
+
+  /** Charges the card (unless the order is free), then confirms. A decline on purchase also releases the hold. */
+  async function chargeAndConfirm(state: OrderState, card: Card, chargeKey: string, mode: Mode, deadline: number): Promise<Answer> {
+    const { doc } = state
+    let paymentId: string | undefined
+    if (doc.totalCents > 0) {
+      let charge: ChargeResponse
+      try {
+        charge = await payments.charge({ orderId: doc._id, userId: doc.userId, amountCents: doc.totalCents, currency: doc.currency, card, idempotencyKey: chargeKey })
+      } catch (error) {
+        if (error instanceof AppError && error.status < 500) {
+          // Refused before any money moved (an invalid card).
+          const answer = errorAnswer(error.status, error.code, error.message, error.details)
+          if (mode === 'create') await settlement.releaseAndSettle(state, 'failed', deadline, { error: { status: error.status, code: error.code, message: error.message }, paymentChecked: true })
+          return answer
+        }
+        // The charge may still succeed: payments settles it, and the reconciler finishes the order.
+        throw new Undecided(`payment outcome unknown: ${error instanceof Error ? error.message : String(error)}`)
+      }
+      if (charge.status === 'declined') {
+        const declineCode = charge.declineCode as DeclineCode | undefined
+        const message = charge.message ?? (declineCode ? DECLINE_MESSAGES[declineCode] : undefined) ?? 'The card was declined.'
+        const details = declineCode ? { declineCode, paymentId: charge.paymentId } : { paymentId: charge.paymentId }
+        if (mode === 'create')
+          await settlement.releaseAndSettle(state, 'failed', deadline, { error: { status: 402, code: 'PAYMENT_DECLINED', message, details }, reason: declineCode, paymentChecked: true })
+        return errorAnswer(402, 'PAYMENT_DECLINED', message, details)
+      }
+      paymentId = charge.paymentId
+    }
+    return (await settlement.finishPaid(state, paymentId, mode, deadline)).answer
+  }
+
+  async function purchasePipeline(ctx: PurchaseContext): Promise<Answer> {
+    const lock = await locks.acquire(ctx.orderId, 10_000)
+    try {
+      await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
+      const existing = await store.load(ctx.orderId)
+      if (existing && (existing.settle || existing.refund)) return settlement.answerFromState(existing, 'create')
+      const hold = await untilDecided(ctx.giveUpAt, () =>
+        ticketing.hold(ctx.eventId, {
+          orderId: ctx.orderId,
+          userId: ctx.userId,
+          items: ctx.items,
+          ...(config.HOLD_TTL_SECONDS ? { ttlSeconds: config.HOLD_TTL_SECONDS } : {}),
+        }),
+      )
+      if (!hold.ok) {
+        const { answer } = holdRefusal(hold)
+        const body = answer.body as { error: { code: string; message: string; details?: unknown } }
+        // Nobody saw this order unless it was answered 202: only then is there one to close.
+        const placed = ctx.timedOut || existing ? await store.load(ctx.orderId) : null
+        if (placed) await settlement.settle(placed, 'failed', { error: { status: answer.status, ...body.error }, paymentChecked: true })
+        return answer
+      }
+      const doc: OrderDoc = {
+        _id: ctx.orderId,
+        userId: ctx.userId,
+        eventId: ctx.eventId,
+        ...(ctx.eventTitle ? { eventTitle: ctx.eventTitle } : {}),
+        ...(ctx.eventStartsAt ? { eventStartsAt: ctx.eventStartsAt } : {}),
+        ...(ctx.userEmail ? { userEmail: ctx.userEmail } : {}),
+        items: hold.items.map((i) => ({ ticketTypeId: i.ticketTypeId, name: i.name, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
+        totalCents: hold.totalCents,
+        currency: hold.currency,
+        initialStatus: ctx.card ? 'pending' : 'reserved',
+        priced: true,
+        expiresAt: new Date(hold.expiresAt),
+        createdAt: existing?.doc.createdAt ?? new Date(ctx.startedAt),
+        status: ctx.card ? 'pending' : 'reserved',
+      }
+      if ((await store.insertPriced(doc)) === 'priced') await dirty.mark(ctx.orderId)
+      const state: OrderState = { doc, ...(await store.transitions(ctx.orderId)) }
+      if (!ctx.card) return { status: 201, body: toOrder(state) }
+      return await chargeAndConfirm(state, ctx.card, `${ctx.orderId}:purchase`, 'create', ctx.giveUpAt)
+    } finally {
+      await lock.release()
+    }
+  }
+
+  async function payPipeline(ctx: PurchaseContext, chargeKey: string): Promise<Answer> {
+    const lock = await locks.acquire(ctx.orderId, 5_000)
+    try {
+      const state = await store.load(ctx.orderId)
+      if (!state) throw fail('NOT_FOUND', 'order not found')
+      const status = statusOf(state)
+      if (status === 'paid' || status === 'refunded') throw fail('CONFLICT', 'the order is already paid')
+      if (status === 'expired') throw fail('CONFLICT', 'the hold expired: the tickets are no longer reserved')
+      if (status !== 'reserved') throw fail('CONFLICT', `only a reserved order can be paid (this one is ${status})`)
+      await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
+      return await chargeAndConfirm(state, ctx.card!, chargeKey, 'pay', ctx.giveUpAt)
+    } finally {
+      await lock.release()
+    }
+  }
+
+  function context(orderId: string, userId: string, eventId: string, items: Line[], card: Card | undefined, startedAt: number): PurchaseContext {
+    return { orderId, userId, eventId, items, card, startedAt, giveUpAt: startedAt + config.ORDER_GIVE_UP_MS, timedOut: false }
+  }
+
+  return {
+    async create(principal: Principal, body: CreateOrderBody, idempotencyKey: string | undefined, startedAt = Date.now()): Promise<Answer> {
+      const items = mergeLines(body.items)
+      checkCard(body.payment?.card, 'payment.')
+      const eventId = body.eventId.toLowerCase()
+
+      const execute = async (orderId = newOrderId()): Promise<Execution> => {
+        const ctx = context(orderId, principal.id, eventId, items, body.payment?.card, startedAt)
+        if (principal.email) ctx.userEmail = principal.email
+        const existing = await store.load(orderId)
+        if (existing) {
+          ctx.eventTitle = existing.doc.eventTitle
+          ctx.eventStartsAt = existing.doc.eventStartsAt
+        } else {
+          const event = await saleableEvent(eventId)
+          ctx.eventTitle = event.title
+          ctx.eventStartsAt = new Date(event.startsAt)
+        }
+        return budgeted(ctx, 'purchase', () => purchasePipeline(ctx))
+      }
+      if (!idempotencyKey) return (await execute()).now
+
+      return idem.run(
+        { userId: principal.id, route: 'orders', key: idempotencyKey, bodyHash: hashBody(body), orderId: newOrderId(), deadline: startedAt + config.ORDER_WAIT_MS },
+        {
+          execute,
+          async whileRunning(record) {
+            const orderId = record.o!
+            // Nobody works on it any more (its first runner stopped or left it undecided): run it again.
+            if (!(await locks.isHeld(orderId))) return 'takeover'
+            const state = await store.load(orderId)
+            if (state) return settlement.answerFromState(state, 'create')
+            const event = await catalog.event(eventId).catch(() => null)
+            const ctx = context(orderId, principal.id, eventId, items, undefined, record.t)
+            if (event) ctx.eventTitle = event.title
+            return settlement.pendingAnswer({ doc: await placeholder(ctx) })
+          },
+        },
+      )
+    },
+
+    async pay(principal: Principal, orderId: string, body: PayOrderBody, idempotencyKey: string | undefined, startedAt = Date.now()): Promise<Answer> {
+      checkCard(body.card, '')
+      const state = await store.visible(orderId, principal)
+      if (state.doc.userId !== principal.id) throw fail('FORBIDDEN', 'only the buyer can pay an order')
+      const ctx = context(orderId, principal.id, state.doc.eventId, [], body.card, startedAt)
+      const chargeKey = `${orderId}:pay:${idempotencyKey ? hashKey(idempotencyKey) : crypto.randomUUID()}`
+      const execute = async () => budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey))
+      if (!idempotencyKey) return (await execute()).now
+      return idem.run(
+        { userId: principal.id, route: `pay:${orderId}`, key: idempotencyKey, bodyHash: hashBody(body), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
+        {
+          execute,
+          async whileRunning() {
+            if (!(await locks.isHeld(orderId))) return 'takeover'
+            const now = await store.load(orderId)
+            return now ? settlement.answerFromState(now, 'pay') : errorAnswer(404, 'NOT_FOUND', 'order not found')
+          },
+        },
+      )
+    },
+
+    /** Releases a reserved order's hold. Cancelling a cancelled order answers the same again. */
+    async cancel(principal: Principal, orderId: string): Promise<Order> {
+      await store.visible(orderId, principal)
+      const lock = await locks.acquire(orderId, 5_000)
+      try {
+        const state = (await store.load(orderId))!
+        const status = statusOf(state)
+        if (status === 'cancelled') return toOrder(state)
+        if (status === 'expired') throw fail('CONFLICT', 'the hold already expired')
+        if (status !== 'reserved') throw fail('CONFLICT', `only a reserved order can be cancelled (this one is ${status})`)
+        let next: OrderState
+        try {
+          next = await settlement.releaseAndSettle(state, 'cancelled', Date.now() + 5_000, { by: principal.id, reason: 'cancelled by the buyer' }, { requireRelease: true })
+        } catch (error) {
+          if (error instanceof SoldMeanwhile) throw fail('CONFLICT', 'the order was paid meanwhile; it can no longer be cancelled')
+          throw error
+        }
+        if (next.settle?.to === 'expired') throw fail('CONFLICT', 'the hold already expired')
+        if (next.settle?.to !== 'cancelled') throw fail('CONFLICT', `the order is ${statusOf(next)}`)
+        return toOrder(next)
+      } finally {
+        await lock.release()
+      }
+    },
+  }
+}
+export type PurchaseService = ReturnType<typeof purchaseService>

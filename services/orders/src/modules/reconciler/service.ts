@@ -1,0 +1,216 @@
+// The worker's side of every order: it looks at an order when the order asked for it (the "dirty"
+// set in Redis: soon after a change, for the status projection; later when the order should have
+// finished by then) and repairs whatever a crash or an unreachable service left unfinished:
+//   - a `pending` purchase past RECONCILE_AFTER_MS: paid at payments → confirm + tickets + `paid`
+//     (or refund when the hold is gone); not paid → release the hold, `failed`;
+//   - a `reserved` order: paid meanwhile → finish it; past its hold → release, `expired`;
+//   - a refund recorded but not carried out → carry it out;
+//   - an order that ended unpaid but whose charge went through → refund the charge;
+//   - the fact of a recently settled order is recorded again (same id: the copy is dropped),
+//     in case the process died between the settle and its fact.
+// A slow database sweep finds what Redis may have lost.
+import { Types } from 'mongoose'
+import type { OrderStatus } from '@easypass/contracts/orders'
+import { AppError, type Logger, type Outbox } from '@easypass/kit'
+import type { Models } from '../../db'
+import type { PaymentsClient } from '../../clients'
+import type { OrdersConfig } from '../../config'
+import { dirtyBacklog, reconciled } from '../../metrics'
+import type { DirtyOrders, DueOrder, OrderLocks } from '../coordination'
+import { settleFact, SoldMeanwhile, Undecided, type Settlement } from '../orders/settlement'
+import { refundDoneId, type OrderState, type OrderStore } from '../orders/store'
+import { EXPIRY_MARGIN_MS } from '../purchase/service'
+import type { RefundsService } from '../refunds/service'
+
+/** Facts of settles younger than this are recorded again (JetStream drops copies for 30 minutes). */
+const FACT_REPAIR_WINDOW_MS = 20 * 60_000
+const BATCH = 500
+const PARALLEL = 8
+
+export interface ReconcilerDeps {
+  config: OrdersConfig
+  models: Models
+  store: OrderStore
+  settlement: Settlement
+  refunds: RefundsService
+  payments: PaymentsClient
+  locks: OrderLocks
+  dirty: DirtyOrders
+  outbox: Outbox
+  log: Logger
+}
+
+type Next = 'done' | number
+
+/** What the projection stores: transitions only (a reserved order past its hold stays `reserved` until its expiry is recorded). */
+function projected(state: OrderState): OrderStatus {
+  if (state.refund) return 'refunded'
+  if (state.settle?.to) return state.settle.to as OrderStatus
+  return state.doc.initialStatus
+}
+
+const createdAt = (orderId: string) => (Types.ObjectId.isValid(orderId) ? new Types.ObjectId(orderId).getTimestamp().getTime() : 0)
+
+export async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<void>) {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await run(items[next++]!)
+    }),
+  )
+}
+
+export function reconciler(deps: ReconcilerDeps) {
+  const { config, models, store, settlement, refunds, payments, locks, dirty, outbox, log } = deps
+  const after = config.RECONCILE_AFTER_MS
+
+  /** An order that ended without being paid must not keep a charge: refund any that went through. */
+  async function refundStrayCharge(state: OrderState): Promise<Next> {
+    const payment = await payments.orderPayment(state.doc._id)
+    if (payment?.status === 'succeeded') {
+      await payments.refund(state.doc._id, `the order ended ${state.settle?.to}`)
+      reconciled.inc({ action: 'stray_charge_refunded' })
+      log.warn({ orderId: state.doc._id, paymentId: payment.paymentId }, 'refunded a charge of an order that was not paid')
+    }
+    return 'done'
+  }
+
+  async function finishPending(state: OrderState): Promise<Next> {
+    const deadline = Date.now() + 15_000
+    const payment = await payments.orderPayment(state.doc._id)
+    if (payment?.status === 'succeeded') {
+      const { outcome } = await settlement.finishPaid(state, payment.paymentId, 'reconcile', deadline)
+      reconciled.inc({ action: outcome === 'paid' ? 'finished_paid' : 'refunded_late_charge' })
+      return 'done'
+    }
+    const refunded = payment?.status === 'refunded'
+    await settlement.releaseAndSettle(state, 'failed', deadline, {
+      error: { status: 503, code: 'UNAVAILABLE', message: `the purchase could not be completed in time; ${refunded ? 'the charge was refunded' : 'nothing was charged'}` },
+      paymentChecked: true,
+    })
+    reconciled.inc({ action: 'released_unfinished' })
+    return 'done'
+  }
+
+  async function finishReserved(state: OrderState): Promise<Next> {
+    const expiresAt = state.doc.expiresAt?.getTime() ?? createdAt(state.doc._id)
+    const payment = await payments.orderPayment(state.doc._id)
+    if (payment?.status === 'succeeded') {
+      const { outcome } = await settlement.finishPaid(state, payment.paymentId, 'reconcile', Date.now() + 15_000)
+      reconciled.inc({ action: outcome === 'paid' ? 'finished_paid' : 'refunded_late_charge' })
+      return 'done'
+    }
+    if (Date.now() < expiresAt + EXPIRY_MARGIN_MS) return expiresAt + EXPIRY_MARGIN_MS
+    // The expiry fact never came: end it here (ticketing's answer says whether it had expired already).
+    await settlement.releaseAndSettle(state, 'failed', Date.now() + 15_000, { reason: 'the hold expired', paymentChecked: true }, { settleAs: 'expired' })
+    reconciled.inc({ action: 'expired' })
+    return 'done'
+  }
+
+  /** Returns when to look again, or done; collects the projection update. */
+  async function examine(entry: DueOrder, updates: Map<OrderStatus, string[]>): Promise<Next> {
+    const orderId = entry.orderId
+    const state = await store.load(orderId)
+    if (!state) {
+      // A purchase refused before any order was stored, or one whose runner died first; its hold (if any) runs out by itself.
+      return Date.now() - createdAt(orderId) > 4 * after ? 'done' : Date.now() + after
+    }
+    const target = projected(state)
+    if (state.doc.status !== target) {
+      const list = updates.get(target)
+      if (list) list.push(orderId)
+      else updates.set(target, [orderId])
+    }
+
+    const { settle, refund, refundDone } = state
+    const needsWork = (refund && !refundDone) || !settle || (settle.to !== 'paid' && !settle.paymentChecked)
+    if (settle && Date.now() - settle.at.getTime() < FACT_REPAIR_WINDOW_MS) {
+      const f = settleFact(state.doc, settle)
+      if (f) await outbox.record([f])
+    }
+    if (!needsWork) return 'done'
+    if (!settle) {
+      const age = Date.now() - state.doc.createdAt.getTime()
+      if (state.doc.initialStatus === 'pending' && age < after) return state.doc.createdAt.getTime() + after
+    }
+
+    const lock = await locks.tryAcquire(orderId)
+    if (!lock) return Date.now() + Math.min(after, 10_000)
+    try {
+      const fresh = (await store.load(orderId))!
+      if (fresh.refund && !fresh.refundDone) {
+        await refunds.finish(fresh, Date.now() + 15_000)
+        reconciled.inc({ action: 'refund_finished' })
+        return 'done'
+      }
+      if (fresh.refund) return 'done'
+      if (fresh.settle) return fresh.settle.to === 'paid' || fresh.settle.paymentChecked ? 'done' : await refundStrayCharge(fresh)
+      return fresh.doc.initialStatus === 'pending' ? await finishPending(fresh) : await finishReserved(fresh)
+    } catch (error) {
+      if (error instanceof Undecided || error instanceof SoldMeanwhile || (error instanceof AppError && error.status >= 500)) {
+        log.info({ orderId, reason: error.message }, 'order still unfinished; will look again')
+        return Date.now() + Math.min(after, 10_000)
+      }
+      throw error
+    } finally {
+      await lock.release()
+    }
+  }
+
+  async function project(updates: Map<OrderStatus, string[]>) {
+    const now = new Date()
+    for (const [status, ids] of updates) {
+      // Only forward: a final status never goes back to an earlier one, whatever order updates land in.
+      const from = status === 'refunded' ? { $ne: 'refunded' as const } : { $in: ['pending' as const, 'reserved' as const] }
+      await models.Order.updateMany({ _id: { $in: ids }, status: from }, { $set: { status, statusAt: now } })
+    }
+  }
+
+  let running = false
+  return {
+    /** One pass over the orders that are due. Returns how many were looked at. */
+    async processDue(): Promise<number> {
+      if (running) return 0
+      running = true
+      try {
+        const due = await dirty.due(BATCH)
+        if (!due.length) return 0
+        const updates = new Map<OrderStatus, string[]>()
+        const outcomes = new Map<DueOrder, Next>()
+        await inParallel(due, PARALLEL, async (entry) => {
+          try {
+            outcomes.set(entry, await examine(entry, updates))
+          } catch (error) {
+            log.error({ orderId: entry.orderId, err: error instanceof Error ? error.message : String(error) }, 'reconciling an order failed')
+            outcomes.set(entry, Date.now() + Math.min(after, 10_000))
+          }
+        })
+        await project(updates)
+        await Promise.all(due.map((entry) => (outcomes.get(entry) === 'done' ? dirty.done(entry) : dirty.later(entry, outcomes.get(entry) as number))))
+        dirtyBacklog.set(await dirty.size())
+        return due.length
+      } finally {
+        running = false
+      }
+    },
+
+    /** The database's view of unfinished orders, for what Redis may have lost. */
+    async sweep(withRefunds: boolean) {
+      const now = Date.now()
+      const [pending, reserved] = await Promise.all([
+        models.Order.find({ status: 'pending', createdAt: { $lt: new Date(now - after) } }, { _id: 1 }).limit(1000).lean(),
+        models.Order.find({ status: 'reserved', expiresAt: { $lt: new Date(now - EXPIRY_MARGIN_MS) } }, { _id: 1 }).limit(1000).lean(),
+      ])
+      const ids = [...pending, ...reserved].map((d) => String(d._id))
+      if (withRefunds) {
+        const requested = await models.Transition.find({ kind: 'refund', at: { $lt: new Date(now - after), $gt: new Date(now - 7 * 86_400_000) } }, { orderId: 1 }).lean()
+        const done = await Promise.all(requested.map((r) => models.Transition.exists({ _id: refundDoneId(r.orderId) })))
+        requested.forEach((r, i) => !done[i] && ids.push(r.orderId))
+      }
+      for (const id of ids) await dirty.mark(id, now)
+      if (ids.length) log.info({ orders: ids.length }, 'sweep found unfinished orders')
+      return ids.length
+    },
+  }
+}
+export type Reconciler = ReturnType<typeof reconciler>

@@ -1,0 +1,119 @@
+// E-tickets: one per seat, `<orderId>-<n>` (deterministic, so issuing twice issues once), each with a
+// 128-bit random code that its QR code carries. `ticket_codes` maps a code back to its ticket by `_id`.
+import QRCode from 'qrcode'
+import type { Ticket, TicketStatus } from '@easypass/contracts/orders'
+import { isDuplicateOnly } from '@easypass/kit'
+import type { CheckinDoc, Models, OrderDoc, TicketDoc } from '../../db'
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+
+/** 16 random bytes as 26 characters of RFC 4648 base32 (upper case: the compact alphanumeric QR mode). */
+export function newTicketCode(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  let bits = 0
+  let value = 0
+  let out = ''
+  for (const byte of bytes) {
+    value = (value << 8) | byte
+    bits += 8
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31]
+      bits -= 5
+    }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31]
+  return out
+}
+
+export const ticketId = (orderId: string, n: number) => `${orderId}-${n}`
+
+export function ticketIdsOf(doc: Pick<OrderDoc, '_id' | 'items'>): string[] {
+  const count = doc.items.reduce((sum, i) => sum + i.quantity, 0)
+  return Array.from({ length: count }, (_, i) => ticketId(doc._id, i + 1))
+}
+
+export function qrSvg(code: string): Promise<string> {
+  return QRCode.toString(code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+}
+
+export function ticketsService({ Ticket, TicketCode, Checkin }: Pick<Models, 'Ticket' | 'TicketCode' | 'Checkin'>) {
+  async function byIds(ids: string[]): Promise<TicketDoc[]> {
+    const found = await Promise.all(ids.map((id) => Ticket.findById(id).lean<TicketDoc>()))
+    return found.filter((t): t is TicketDoc => !!t)
+  }
+
+  async function view(ticket: TicketDoc, refunded: boolean, checkin?: CheckinDoc | null): Promise<Ticket> {
+    const status: TicketStatus = refunded ? 'refunded' : checkin ? 'checked_in' : 'valid'
+    const out: Ticket = {
+      id: ticket._id,
+      code: ticket.code,
+      qrSvg: await qrSvg(ticket.code),
+      ticketTypeId: ticket.ticketTypeId,
+      ticketTypeName: ticket.ticketTypeName,
+      orderId: ticket.orderId,
+      eventId: ticket.eventId,
+      status,
+    }
+    if (checkin) out.checkedInAt = checkin.at.toISOString()
+    return out
+  }
+
+  return {
+    view,
+
+    /** Issues the tickets of a paid order; safe to repeat (ids are deterministic, codes are kept). */
+    async issue(order: OrderDoc): Promise<TicketDoc[]> {
+      const now = new Date()
+      const docs: TicketDoc[] = []
+      let n = 0
+      for (const item of order.items)
+        for (let i = 0; i < item.quantity; i++) {
+          n++
+          docs.push({
+            _id: ticketId(order._id, n),
+            code: newTicketCode(),
+            orderId: order._id,
+            eventId: order.eventId,
+            userId: order.userId,
+            ticketTypeId: item.ticketTypeId,
+            ticketTypeName: item.name,
+            n,
+            createdAt: now,
+          })
+        }
+      let stored = docs
+      try {
+        await Ticket.insertMany(docs, { ordered: false })
+      } catch (error) {
+        if (!isDuplicateOnly(error)) throw error
+        // Issued before (a retry): the stored codes are the real ones.
+        stored = await byIds(docs.map((d) => d._id))
+        if (stored.length !== docs.length) throw new Error(`tickets of ${order._id} are incomplete after a duplicate insert`)
+      }
+      try {
+        await TicketCode.insertMany(
+          stored.map((t) => ({ _id: t.code, ticketId: t._id })),
+          { ordered: false },
+        )
+      } catch (error) {
+        if (!isDuplicateOnly(error)) throw error
+      }
+      return stored
+    },
+
+    /** The tickets of an order in seat order, with their check-in state. */
+    async list(order: OrderDoc, refunded: boolean): Promise<Ticket[]> {
+      const tickets = await byIds(ticketIdsOf(order))
+      const checkins = await Promise.all(tickets.map((t) => Checkin.findById(t._id).lean<CheckinDoc>()))
+      return Promise.all(tickets.map((t, i) => view(t, refunded, checkins[i])))
+    },
+
+    async byCode(code: string): Promise<TicketDoc | null> {
+      const entry = await TicketCode.findById(code).lean()
+      if (!entry) return null
+      const ticket = await Ticket.findById(entry.ticketId).lean<TicketDoc>()
+      return ticket && ticket.code === code ? ticket : null
+    },
+  }
+}
+export type TicketsService = ReturnType<typeof ticketsService>

@@ -1,0 +1,556 @@
+// Orders, end to end through the gateway on the real system: buying (reserve, or reserve and pay),
+// paying, cancelling, refunds, idempotency, e-tickets with QR codes, check-in, lists, the
+// authorisation matrix of every orders endpoint, and event cancellation.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import mongoose from 'mongoose'
+import { serviceTokens } from '@easypass/kit'
+import { api, errorCode, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
+import { system } from '../support/system'
+
+const CARD = { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123' }
+const DECLINED = { ...CARD, number: '4000000000000002' }
+const NO_FUNDS = { ...CARD, number: '4000000000009995' }
+
+let admin: Session
+let buyer: Session
+let other: Session
+let paymentsDb: mongoose.Connection
+
+beforeAll(async () => {
+  admin = await loginAdmin()
+  ;[buyer, other] = await Promise.all([registerUser('orders-buyer'), registerUser('orders-other')])
+  paymentsDb = await mongoose.createConnection(system().infra.mongoUrl, { dbName: `${system().namespace}_payments` }).asPromise()
+})
+afterAll(async () => {
+  await paymentsDb?.close()
+})
+
+interface Sale {
+  eventId: string
+  typeId: string
+}
+
+async function sale(opts: { capacity?: number; priceCents?: number; maxPerOrder?: number; event?: Record<string, unknown> } = {}): Promise<Sale> {
+  const e = await api('/events', { body: futureEvent(opts.event), token: admin.token })
+  expect(e.status).toBe(201)
+  const t = await api(`/events/${e.body.id}/ticket-types`, {
+    body: { name: 'Standing', priceCents: opts.priceCents ?? 4500, currency: 'EUR', capacity: opts.capacity ?? 20, maxPerOrder: opts.maxPerOrder ?? 10 },
+    token: admin.token,
+  })
+  expect(t.status).toBe(201)
+  return { eventId: e.body.id, typeId: t.body.id }
+}
+
+function buy(session: Session | null, s: Sale, quantity = 1, opts: { card?: object | null; key?: string } = {}): Promise<ApiResponse> {
+  const card = opts.card === undefined ? CARD : opts.card
+  return api('/orders', {
+    body: { eventId: s.eventId, items: [{ ticketTypeId: s.typeId, quantity }], ...(card ? { payment: { card } } : {}) },
+    token: session?.token,
+    headers: opts.key ? { 'idempotency-key': opts.key } : {},
+  })
+}
+
+async function numbers(s: Sale) {
+  const r = await api(`/events/${s.eventId}/availability`, { token: admin.token })
+  expect(r.status).toBe(200)
+  const t = r.body.ticketTypes.find((x: { id: string }) => x.id === s.typeId)
+  expect(t.sold + t.held + t.available).toBe(t.capacity)
+  return { sold: t.sold as number, held: t.held as number, available: t.available as number }
+}
+
+const chargesOf = (orderId: string) => paymentsDb.collection('payments').countDocuments({ orderId })
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await Bun.sleep(200)
+  }
+}
+
+describe('buying', () => {
+  test('reserve and pay in one call: 201 paid, server prices, tickets with unique codes and QR codes, seats sold', async () => {
+    const s = await sale({ priceCents: 4500 })
+    const r = await buy(buyer, s, 3)
+    expect(r.status).toBe(201)
+    expect(r.body).toMatchObject({
+      userId: buyer.user.id,
+      eventId: s.eventId,
+      status: 'paid',
+      totalCents: 13500,
+      currency: 'EUR',
+      items: [{ ticketTypeId: s.typeId, name: 'Standing', quantity: 3, unitPriceCents: 4500 }],
+    })
+    expect(r.body.id).toMatch(/^[0-9a-f]{24}$/)
+    expect(r.body.paymentId).toMatch(/^[0-9a-f]{24}$/)
+    expect(r.body).not.toHaveProperty('_id')
+    expect(Date.parse(r.body.createdAt)).toBeGreaterThan(0)
+    expect(await numbers(s)).toEqual({ sold: 3, held: 0, available: 17 })
+
+    const got = await api(`/orders/${r.body.id}`, { token: buyer.token })
+    expect(got.status).toBe(200)
+    expect(got.body).toMatchObject({ id: r.body.id, status: 'paid', paymentId: r.body.paymentId })
+
+    const payment = await api(`/payments/${r.body.paymentId}`, { token: buyer.token })
+    expect(payment.status).toBe(200)
+    expect(payment.body).toMatchObject({ orderId: r.body.id, amountCents: 13500, currency: 'EUR', status: 'succeeded', refunds: [] })
+    expect(await chargesOf(r.body.id)).toBe(1)
+
+    const tickets = await api(`/orders/${r.body.id}/tickets`, { token: buyer.token })
+    expect(tickets.status).toBe(200)
+    expect(tickets.body).toHaveLength(3)
+    const codes = new Set<string>()
+    for (const t of tickets.body) {
+      expect(t).toMatchObject({ ticketTypeId: s.typeId, orderId: r.body.id, eventId: s.eventId, status: 'valid' })
+      expect(t.code).toMatch(/^[A-Z2-7]{26}$/)
+      expect(t.qrSvg).toStartWith('<svg')
+      expect(t.qrSvg).toContain('</svg>')
+      codes.add(t.code)
+    }
+    expect(codes.size).toBe(3)
+  })
+
+  test('a reservation holds seats until paid; paying it sells them; paying again is refused', async () => {
+    const s = await sale()
+    const r = await buy(buyer, s, 2, { card: null })
+    expect(r.status).toBe(201)
+    expect(r.body.status).toBe('reserved')
+    expect(Date.parse(r.body.expiresAt)).toBeGreaterThan(Date.now())
+    expect(r.body.totalCents).toBe(9000)
+    expect(await numbers(s)).toEqual({ sold: 0, held: 2, available: 18 })
+    expect((await api(`/orders/${r.body.id}/tickets`, { token: buyer.token })).body).toEqual([])
+
+    const paid = await api(`/orders/${r.body.id}/pay`, { body: { card: CARD }, token: buyer.token })
+    expect(paid.status).toBe(200)
+    expect(paid.body).toMatchObject({ id: r.body.id, status: 'paid' })
+    expect(paid.body.expiresAt).toBeUndefined()
+    expect(await numbers(s)).toEqual({ sold: 2, held: 0, available: 18 })
+    expect((await api(`/orders/${r.body.id}/tickets`, { token: buyer.token })).body).toHaveLength(2)
+
+    const again = await api(`/orders/${r.body.id}/pay`, { body: { card: CARD }, token: buyer.token })
+    expect(again.status).toBe(409)
+    expect(await chargesOf(r.body.id)).toBe(1)
+  })
+
+  test('a declined card: 402 with the reason, nothing stays held, the order is failed', async () => {
+    const s = await sale()
+    for (const [card, declineCode] of [
+      [DECLINED, 'card_declined'],
+      [NO_FUNDS, 'insufficient_funds'],
+    ] as const) {
+      const r = await buy(buyer, s, 2, { card })
+      expect(r.status).toBe(402)
+      expect(errorCode(r)).toBe('PAYMENT_DECLINED')
+      expect(r.body.error.details.declineCode).toBe(declineCode)
+      expect(await numbers(s)).toEqual({ sold: 0, held: 0, available: 20 })
+    }
+    const list = await api(`/orders?eventId=${s.eventId}`, { token: buyer.token })
+    expect(list.body.items).toHaveLength(2)
+    for (const o of list.body.items) expect(o.status).toBe('failed')
+  })
+
+  test('a declined card when paying a reservation keeps the hold: another card pays it', async () => {
+    const s = await sale()
+    const r = await buy(buyer, s, 1, { card: null })
+    const declined = await api(`/orders/${r.body.id}/pay`, { body: { card: DECLINED }, token: buyer.token })
+    expect(declined.status).toBe(402)
+    expect(errorCode(declined)).toBe('PAYMENT_DECLINED')
+    expect((await api(`/orders/${r.body.id}`, { token: buyer.token })).body.status).toBe('reserved')
+    expect(await numbers(s)).toEqual({ sold: 0, held: 1, available: 19 })
+    const paid = await api(`/orders/${r.body.id}/pay`, { body: { card: CARD }, token: buyer.token })
+    expect(paid.status).toBe(200)
+    expect(paid.body.status).toBe('paid')
+    expect(await numbers(s)).toEqual({ sold: 1, held: 0, available: 19 })
+  })
+
+  test('cancelling a reservation releases its seats; again answers the same; a cancelled or paid order cannot change', async () => {
+    const s = await sale()
+    const r = await buy(buyer, s, 4, { card: null })
+    const cancelled = await api(`/orders/${r.body.id}/cancel`, { method: 'POST', token: buyer.token })
+    expect(cancelled.status).toBe(200)
+    expect(cancelled.body.status).toBe('cancelled')
+    expect(await numbers(s)).toEqual({ sold: 0, held: 0, available: 20 })
+    const again = await api(`/orders/${r.body.id}/cancel`, { method: 'POST', token: buyer.token })
+    expect(again.status).toBe(200)
+    expect(again.body.status).toBe('cancelled')
+    expect((await api(`/orders/${r.body.id}/pay`, { body: { card: CARD }, token: buyer.token })).status).toBe(409)
+
+    const paid = await buy(buyer, s, 1)
+    const refused = await api(`/orders/${paid.body.id}/cancel`, { method: 'POST', token: buyer.token })
+    expect(refused.status).toBe(409)
+    expect(errorCode(refused)).toBe('CONFLICT')
+    expect(await numbers(s)).toEqual({ sold: 1, held: 0, available: 19 })
+  })
+
+  test('sold out: 409 SOLD_OUT, no order, stock untouched; a partly available order is refused whole', async () => {
+    const s = await sale({ capacity: 3 })
+    expect((await buy(buyer, s, 2)).status).toBe(201)
+    const r = await buy(other, s, 2)
+    expect(r.status).toBe(409)
+    expect(errorCode(r)).toBe('SOLD_OUT')
+    expect(await numbers(s)).toEqual({ sold: 2, held: 0, available: 1 })
+    expect((await api(`/orders?eventId=${s.eventId}`, { token: other.token })).body.total).toBe(0)
+  })
+
+  test('every bad input is a 400 in the error shape and changes nothing; the client never sends prices', async () => {
+    const s = await sale()
+    const item = { ticketTypeId: s.typeId, quantity: 1 }
+    const bodies: unknown[] = [
+      {},
+      { items: [item] },
+      { eventId: 'nope', items: [item] },
+      { eventId: s.eventId },
+      { eventId: s.eventId, items: [] },
+      { eventId: s.eventId, items: Array.from({ length: 21 }, () => item) },
+      { eventId: s.eventId, items: [{ ticketTypeId: s.typeId, quantity: 0 }] },
+      { eventId: s.eventId, items: [{ ticketTypeId: s.typeId, quantity: 101 }] },
+      { eventId: s.eventId, items: [{ ticketTypeId: s.typeId, quantity: 1.5 }] },
+      { eventId: s.eventId, items: [{ ticketTypeId: s.typeId, quantity: 'two' }] },
+      { eventId: s.eventId, items: [{ ticketTypeId: 'x', quantity: 1 }] },
+      { eventId: s.eventId, items: [{ ...item, unitPriceCents: 1 }] },
+      { eventId: s.eventId, items: [item], totalCents: 1 },
+      { eventId: s.eventId, items: [item], status: 'paid' },
+      { eventId: s.eventId, items: [{ ticketTypeId: s.typeId, quantity: 60 }, { ticketTypeId: s.typeId, quantity: 60 }] },
+      { eventId: s.eventId, items: [item], payment: {} },
+      { eventId: s.eventId, items: [item], payment: { card: { ...CARD, number: '4242424242424241' } } },
+      { eventId: s.eventId, items: [item], payment: { card: { ...CARD, expYear: 2020 } } },
+      { eventId: s.eventId, items: [item], payment: { card: { ...CARD, expMonth: 13 } } },
+      { eventId: s.eventId, items: [item], payment: { card: { ...CARD, cvc: '12' } } },
+      { eventId: s.eventId, items: [item], payment: { card: { ...CARD, number: 'abcd' } } },
+    ]
+    for (const body of bodies) {
+      const r = await api('/orders', { body, token: buyer.token })
+      if (r.status !== 400) throw new Error(`${JSON.stringify(body)} → ${r.status} ${JSON.stringify(r.body)}`)
+      expect(errorCode(r)).toBe('VALIDATION')
+    }
+    for (const rawBody of ['{', 'null', '[]', '"x"']) {
+      const r = await api('/orders', { rawBody, token: buyer.token })
+      expect(r.status).toBe(400)
+      errorCode(r)
+    }
+    const badKey = await api('/orders', { body: { eventId: s.eventId, items: [item] }, token: buyer.token, headers: { 'idempotency-key': 'x'.repeat(201) } })
+    expect(badKey.status).toBe(400)
+    const reserved = await buy(buyer, s, 1, { card: null })
+    for (const body of [{}, { card: { ...CARD, cvc: 'abc' } }, { card: CARD, amountCents: 1 }]) {
+      const r = await api(`/orders/${reserved.body.id}/pay`, { body, token: buyer.token })
+      expect(r.status).toBe(400)
+      errorCode(r)
+    }
+    expect((await api('/orders/not-an-id', { token: buyer.token })).status).toBe(400)
+    expect((await api(`/orders/${reserved.body.id}/refund`, { body: { reason: 'x'.repeat(501) }, token: admin.token })).status).toBe(400)
+    expect(await numbers(s)).toEqual({ sold: 0, held: 1, available: 19 })
+    expect((await api(`/orders?eventId=${s.eventId}`, { token: buyer.token })).body.total).toBe(1)
+  })
+
+  test('unknown event or ticket type → 404; drafts are not on sale; more than allowed per order → 400; a cancelled event → 409', async () => {
+    const s = await sale({ maxPerOrder: 4 })
+    const unknownEvent = await buy(buyer, { eventId: new mongoose.Types.ObjectId().toHexString(), typeId: s.typeId })
+    expect(unknownEvent.status).toBe(404)
+    expect(errorCode(unknownEvent)).toBe('NOT_FOUND')
+    const unknownType = await buy(buyer, { eventId: s.eventId, typeId: new mongoose.Types.ObjectId().toHexString() })
+    expect(unknownType.status).toBe(404)
+    const tooMany = await buy(buyer, s, 5)
+    expect(tooMany.status).toBe(400)
+    expect(errorCode(tooMany)).toBe('VALIDATION')
+
+    const draft = await sale({ event: { status: 'draft' } })
+    const r = await buy(buyer, draft)
+    expect(r.status).toBe(404)
+
+    const cancelled = await sale()
+    expect((await api(`/events/${cancelled.eventId}/cancel`, { method: 'POST', token: admin.token })).status).toBe(202)
+    const late = await buy(buyer, cancelled)
+    expect(late.status).toBe(409)
+    expect(errorCode(late)).toBe('CONFLICT')
+    expect(await numbers(s)).toEqual({ sold: 0, held: 0, available: 20 })
+  })
+})
+
+describe('idempotency', () => {
+  test('the same key and body sent 20 times at once: one order, one charge, every answer the same', async () => {
+    const s = await sale()
+    const key = `buy-${crypto.randomUUID()}`
+    const answers = await Promise.all(Array.from({ length: 20 }, () => buy(buyer, s, 2, { key })))
+    const ids = new Set(answers.map((a) => a.body.id))
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201))
+    expect(ids.size).toBe(1)
+    const orderId = [...ids][0]!
+    expect(await chargesOf(orderId)).toBe(1)
+    expect(await numbers(s)).toEqual({ sold: 2, held: 0, available: 18 })
+    const mine = await api(`/orders?eventId=${s.eventId}`, { token: buyer.token })
+    expect(mine.body.total).toBe(1)
+    // Later, the same key still answers the first result.
+    const later = await buy(buyer, s, 2, { key })
+    expect(later.status).toBe(201)
+    expect(later.body.id).toBe(orderId)
+    expect(await numbers(s)).toEqual({ sold: 2, held: 0, available: 18 })
+  })
+
+  test('the same key with a different body → 409 and nothing happens; keys belong to one account', async () => {
+    const s = await sale()
+    const key = `buy-${crypto.randomUUID()}`
+    const first = await buy(buyer, s, 1, { key })
+    expect(first.status).toBe(201)
+    const different = await buy(buyer, s, 2, { key })
+    expect(different.status).toBe(409)
+    expect(errorCode(different)).toBe('CONFLICT')
+    const otherUser = await buy(other, s, 2, { key })
+    expect(otherUser.status).toBe(201)
+    expect(otherUser.body.id).not.toBe(first.body.id)
+    expect(await numbers(s)).toEqual({ sold: 3, held: 0, available: 17 })
+  })
+
+  test('a declined answer is kept for its key too; pay and refund are idempotent by key', async () => {
+    const s = await sale()
+    const key = `buy-${crypto.randomUUID()}`
+    const declined = await Promise.all([buy(buyer, s, 1, { key, card: DECLINED }), buy(buyer, s, 1, { key, card: DECLINED })])
+    expect(declined.map((d) => d.status)).toEqual([402, 402])
+    expect(declined[0]!.body).toEqual(declined[1]!.body)
+
+    const reserved = await buy(buyer, s, 1, { card: null })
+    const payKey = `pay-${crypto.randomUUID()}`
+    const pays = await Promise.all(
+      Array.from({ length: 5 }, () => api(`/orders/${reserved.body.id}/pay`, { body: { card: CARD }, token: buyer.token, headers: { 'idempotency-key': payKey } })),
+    )
+    expect(pays.map((p) => p.status)).toEqual(Array(5).fill(200))
+    expect(await chargesOf(reserved.body.id)).toBe(1)
+
+    const refundKey = `refund-${crypto.randomUUID()}`
+    const refunds = await Promise.all(
+      Array.from({ length: 5 }, () => api(`/orders/${reserved.body.id}/refund`, { body: { reason: 'changed plans' }, token: buyer.token, headers: { 'idempotency-key': refundKey } })),
+    )
+    expect(refunds.map((p) => p.status)).toEqual(Array(5).fill(200))
+    expect(refunds.every((r) => r.body.status === 'refunded')).toBe(true)
+    const payment = await api(`/payments/${pays[0]!.body.paymentId}`, { token: buyer.token })
+    expect(payment.body.refunds).toHaveLength(1)
+    expect(await numbers(s)).toEqual({ sold: 0, held: 0, available: 20 })
+  })
+})
+
+describe('refunds', () => {
+  test('the buyer refunds before the event: money and seats come back once; a second refund is 409 and moves nothing', async () => {
+    const s = await sale()
+    const order = await buy(buyer, s, 2)
+    const r = await api(`/orders/${order.body.id}/refund`, { body: { reason: 'cannot come' }, token: buyer.token })
+    expect(r.status).toBe(200)
+    expect(r.body.status).toBe('refunded')
+    expect(r.body.refundId).toBeString()
+    expect(await numbers(s)).toEqual({ sold: 0, held: 0, available: 20 })
+    const payment = await api(`/payments/${order.body.paymentId}`, { token: buyer.token })
+    expect(payment.body.status).toBe('refunded')
+    expect(payment.body.refunds).toHaveLength(1)
+    expect(payment.body.refunds[0].amountCents).toBe(9000)
+
+    const again = await api(`/orders/${order.body.id}/refund`, { token: admin.token, method: 'POST' })
+    expect(again.status).toBe(409)
+    expect(errorCode(again)).toBe('CONFLICT')
+    expect((await api(`/payments/${order.body.paymentId}`, { token: buyer.token })).body.refunds).toHaveLength(1)
+    expect(await numbers(s)).toEqual({ sold: 0, held: 0, available: 20 })
+    const tickets = await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })
+    expect(tickets.body.map((t: { status: string }) => t.status)).toEqual(['refunded', 'refunded'])
+  })
+
+  test('two refunds of one order at once: one refund, seats and money returned once', async () => {
+    const s = await sale()
+    const order = await buy(buyer, s, 3)
+    const [a, b] = await Promise.all([
+      api(`/orders/${order.body.id}/refund`, { method: 'POST', token: buyer.token }),
+      api(`/orders/${order.body.id}/refund`, { method: 'POST', token: admin.token }),
+    ])
+    expect([a.status, b.status].sort()).toEqual([200, 409])
+    expect((await api(`/payments/${order.body.paymentId}`, { token: buyer.token })).body.refunds).toHaveLength(1)
+    expect(await numbers(s)).toEqual({ sold: 0, held: 0, available: 20 })
+  })
+
+  test('only paid orders are refunded; after the event started only an admin may refund', async () => {
+    const s = await sale()
+    const reserved = await buy(buyer, s, 1, { card: null })
+    const refused = await api(`/orders/${reserved.body.id}/refund`, { method: 'POST', token: admin.token })
+    expect(refused.status).toBe(409)
+
+    const order = await buy(buyer, s, 1)
+    const started = new Date(Date.now() - 3_600_000).toISOString()
+    const moved = await api(`/events/${s.eventId}`, { method: 'PATCH', body: { startsAt: started, endsAt: new Date(Date.now() + 3_600_000).toISOString() }, token: admin.token })
+    expect(moved.status).toBe(200)
+    const late = await api(`/orders/${order.body.id}/refund`, { method: 'POST', token: buyer.token })
+    expect(late.status).toBe(403)
+    expect(errorCode(late)).toBe('FORBIDDEN')
+    expect(await numbers(s)).toEqual({ sold: 1, held: 1, available: 18 })
+    const byAdmin = await api(`/orders/${order.body.id}/refund`, { body: { reason: 'goodwill' }, token: admin.token })
+    expect(byAdmin.status).toBe(200)
+    expect(byAdmin.body.status).toBe('refunded')
+    expect(await numbers(s)).toEqual({ sold: 0, held: 1, available: 19 })
+  })
+})
+
+describe('check-in', () => {
+  test('the first scan admits; a second is 409; unknown codes 404; refunded tickets 410', async () => {
+    const s = await sale()
+    const order = await buy(buyer, s, 2)
+    const tickets = (await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body
+    const [first, second] = tickets
+
+    const scans = await Promise.all([
+      api('/checkins', { body: { code: first.code }, token: admin.token }),
+      api('/checkins', { body: { code: first.code }, token: admin.token }),
+    ])
+    const ok = scans.find((r) => r.status === 200)!
+    const dup = scans.find((r) => r.status !== 200)!
+    expect(ok.body).toMatchObject({ firstScan: true, ticket: { id: first.id, code: first.code, status: 'checked_in' }, order: { id: order.body.id, status: 'paid' } })
+    expect(dup.status).toBe(409)
+    expect(errorCode(dup)).toBe('CONFLICT')
+    expect(dup.body.error.details.checkedInAt).toBeString()
+    const after = (await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body
+    expect(after.map((t: { status: string }) => t.status)).toEqual(['checked_in', 'valid'])
+
+    const unknown = await api('/checkins', { body: { code: 'AAAAAAAAAAAAAAAAAAAAAAAAAA' }, token: admin.token })
+    expect(unknown.status).toBe(404)
+    expect((await api('/checkins', { body: { code: '' }, token: admin.token })).status).toBe(400)
+    expect((await api('/checkins', { body: {}, token: admin.token })).status).toBe(400)
+
+    expect((await api(`/orders/${order.body.id}/refund`, { method: 'POST', token: admin.token })).status).toBe(200)
+    const gone = await api('/checkins', { body: { code: second.code }, token: admin.token })
+    expect(gone.status).toBe(410)
+    expect(errorCode(gone)).toBe('GONE')
+  })
+})
+
+describe('lists', () => {
+  test('newest first, paginated; customers see their own; admins filter by event, status and account', async () => {
+    const s = await sale()
+    const buyerOrders: string[] = []
+    for (let i = 0; i < 3; i++) buyerOrders.push((await buy(buyer, s, 1)).body.id)
+    const reserved = (await buy(buyer, s, 1, { card: null })).body.id
+    const othersOrder = (await buy(other, s, 1)).body.id
+
+    const mine = await api(`/orders?eventId=${s.eventId}&limit=2`, { token: buyer.token })
+    expect(mine.status).toBe(200)
+    expect(mine.body).toMatchObject({ total: 4, page: 1, limit: 2 })
+    expect(mine.body.items.map((o: { id: string }) => o.id)).toEqual([reserved, buyerOrders[2]])
+    const page2 = await api(`/orders?eventId=${s.eventId}&limit=2&page=2`, { token: buyer.token })
+    expect(page2.body.items.map((o: { id: string }) => o.id)).toEqual([buyerOrders[1], buyerOrders[0]])
+    expect((await api(`/orders?userId=${other.user.id}`, { token: buyer.token })).status).toBe(403)
+
+    const all = await api(`/orders?eventId=${s.eventId}`, { token: admin.token })
+    expect(all.body.total).toBe(5)
+    expect(all.body.items[0].id).toBe(othersOrder)
+    const ofOther = await api(`/orders?eventId=${s.eventId}&userId=${other.user.id}`, { token: admin.token })
+    expect(ofOther.body.items.map((o: { id: string }) => o.id)).toEqual([othersOrder])
+    // The status filter reads a projection kept in the background: it catches up within seconds.
+    const paid = await waitFor('the status projection', async () => {
+      const r = await api(`/orders?eventId=${s.eventId}&status=paid`, { token: admin.token })
+      return r.body.total === 4 && r.body
+    })
+    expect(paid.items.every((o: { status: string }) => o.status === 'paid')).toBe(true)
+    const reservedOnly = await api(`/orders?eventId=${s.eventId}&status=reserved`, { token: admin.token })
+    expect(reservedOnly.body.items.map((o: { id: string }) => o.id)).toEqual([reserved])
+
+    for (const query of ['status=nope', 'limit=0', 'limit=101', 'page=0', 'eventId=x', 'userId=x']) {
+      const r = await api(`/orders?${query}`, { token: admin.token })
+      expect(r.status).toBe(400)
+      errorCode(r)
+    }
+  })
+})
+
+describe('authorisation', () => {
+  test('every orders endpoint: guests 401, other customers 404, owners and admins as the contract says', async () => {
+    const s = await sale()
+    const paid = await buy(buyer, s, 1)
+    const reserved = await buy(buyer, s, 1, { card: null })
+    const code = (await api(`/orders/${paid.body.id}/tickets`, { token: buyer.token })).body[0].code
+
+    // Guests.
+    for (const [path, method, body] of [
+      ['/orders', 'GET', undefined],
+      ['/orders', 'POST', { eventId: s.eventId, items: [{ ticketTypeId: s.typeId, quantity: 1 }] }],
+      [`/orders/${paid.body.id}`, 'GET', undefined],
+      [`/orders/${paid.body.id}/tickets`, 'GET', undefined],
+      [`/orders/${reserved.body.id}/pay`, 'POST', { card: CARD }],
+      [`/orders/${reserved.body.id}/cancel`, 'POST', undefined],
+      [`/orders/${paid.body.id}/refund`, 'POST', {}],
+      ['/checkins', 'POST', { code }],
+    ] as const) {
+      const r = await api(path, { method, body })
+      expect(`${method} ${path} ${r.status}`).toBe(`${method} ${path} 401`)
+      expect(errorCode(r)).toBe('UNAUTHENTICATED')
+    }
+    // Another customer: the order does not exist for them.
+    for (const [path, method, body] of [
+      [`/orders/${paid.body.id}`, 'GET', undefined],
+      [`/orders/${paid.body.id}/tickets`, 'GET', undefined],
+      [`/orders/${reserved.body.id}/pay`, 'POST', { card: CARD }],
+      [`/orders/${reserved.body.id}/cancel`, 'POST', undefined],
+      [`/orders/${paid.body.id}/refund`, 'POST', {}],
+    ] as const) {
+      const r = await api(path, { method, body, token: other.token })
+      expect(`${method} ${path} ${r.status}`).toBe(`${method} ${path} 404`)
+      expect(errorCode(r)).toBe('NOT_FOUND')
+    }
+    expect((await api('/orders', { token: other.token })).body.items.some((o: { id: string }) => o.id === paid.body.id)).toBe(false)
+    expect((await api('/checkins', { body: { code }, token: other.token })).status).toBe(403)
+    expect((await api('/checkins', { body: { code }, token: buyer.token })).status).toBe(403)
+    // Nothing changed.
+    expect(await numbers(s)).toEqual({ sold: 1, held: 1, available: 18 })
+
+    // Admins see every order and its tickets; only the buyer pays.
+    expect((await api(`/orders/${paid.body.id}`, { token: admin.token })).status).toBe(200)
+    expect((await api(`/orders/${paid.body.id}/tickets`, { token: admin.token })).body).toHaveLength(1)
+    const adminPays = await api(`/orders/${reserved.body.id}/pay`, { body: { card: CARD }, token: admin.token })
+    expect(adminPays.status).toBe(403)
+    expect((await api(`/orders/${reserved.body.id}/cancel`, { method: 'POST', token: admin.token })).body.status).toBe('cancelled')
+    expect((await api('/checkins', { body: { code }, token: admin.token })).status).toBe(200)
+
+    // Internal routes take service tokens only.
+    const ordersUrl = system().urls.orders!
+    const customerCall = await fetch(`${ordersUrl}/internal/orders/${paid.body.id}`, { headers: { authorization: `Bearer ${buyer.token}` } })
+    expect(customerCall.status).toBe(403)
+    const service = await serviceTokens({ JWT_SECRET: system().env.JWT_SECRET!, JWT_ISSUER: 'easypass' }, 'test')()
+    const internal = await fetch(`${ordersUrl}/internal/orders/${paid.body.id}/tickets`, { headers: { authorization: `Bearer ${service}` } })
+    expect(internal.status).toBe(200)
+    expect(((await internal.json()) as Array<{ code: string }>)[0]!.code).toBe(code)
+  })
+})
+
+describe('event cancellation', () => {
+  test('cancelling an event refunds every paid order once, releases the holds and tells each buyer', async () => {
+    const s = await sale()
+    const paidA = await buy(buyer, s, 2)
+    const paidB = await buy(other, s, 1)
+    const reserved = await buy(other, s, 1, { card: null })
+    const refundedBefore = await buy(buyer, s, 1)
+    expect((await api(`/orders/${refundedBefore.body.id}/refund`, { method: 'POST', token: buyer.token })).status).toBe(200)
+    expect(await numbers(s)).toEqual({ sold: 3, held: 1, available: 16 })
+
+    expect((await api(`/events/${s.eventId}/cancel`, { method: 'POST', token: admin.token })).status).toBe(202)
+    for (const [order, session, status] of [
+      [paidA, buyer, 'refunded'],
+      [paidB, other, 'refunded'],
+      [reserved, other, 'cancelled'],
+    ] as const)
+      await waitFor(`order ${order.body.id} ${status}`, async () => (await api(`/orders/${order.body.id}`, { token: session.token })).body.status === status, 45_000)
+    await waitFor('refunds done', async () => {
+      const [a, b] = await Promise.all([api(`/payments/${paidA.body.paymentId}`, { token: buyer.token }), api(`/payments/${paidB.body.paymentId}`, { token: other.token })])
+      return a.body.refunds.length === 1 && b.body.refunds.length === 1
+    })
+    expect(await numbers(s)).toEqual({ sold: 0, held: 0, available: 20 })
+    const refundedEarlier = await api(`/payments/${refundedBefore.body.paymentId}`, { token: buyer.token })
+    expect(refundedEarlier.body.refunds).toHaveLength(1)
+    // Each buyer is told once per refunded order.
+    await waitFor('refund notifications', async () => {
+      const r = await api('/notifications?limit=100', { token: other.token })
+      return r.body.items?.filter((n: { type: string; data: { orderId?: string } }) => n.type === 'order-refunded' && n.data.orderId === paidB.body.id).length === 1
+    })
+  }, 90_000)
+})
+
+describe('metrics', () => {
+  test('purchase decisions are counted by outcome with their latency', async () => {
+    const text = await (await fetch(`${system().urls.orders}/metrics`)).text()
+    expect(text).toMatch(/orders_purchase_decisions_total\{flow="purchase",outcome="paid"\} [1-9]/)
+    expect(text).toMatch(/orders_purchase_decisions_total\{flow="purchase",outcome="sold_out"\} [1-9]/)
+    expect(text).toMatch(/orders_purchase_decision_seconds_bucket\{le="[0-9.]+",flow="purchase",outcome="declined"\}/)
+  })
+})

@@ -1,0 +1,341 @@
+// The selling pipeline as a whole (gateway → orders → ticketing → payments → notifications), against
+// the real system, proving what must hold:
+//   1. many buyers racing for few tickets: exactly the capacity is sold, nothing twice, and
+//      sold + held + available = capacity at every observation;
+//   2. one Idempotency-Key sent 20 times at once: one order, one charge;
+//   3. two refunds of one order at once: one refund, stock and money returned once;
+//   4. a declined card or an expired hold leaves the stock exactly as before;
+//   5. the ticketing worker SIGKILLed in the middle of a busy sale: every buyer still gets a final
+//      answer, nothing sold twice, no paid order without tickets, sold = paid quantities;
+//   6. NATS down during sales: every confirmation arrives afterwards, each exactly once.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Subprocess } from 'bun'
+import mongoose from 'mongoose'
+import { freePort, waitForPort } from '../../stack/local/infra'
+import { api, errorCode, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
+import { system } from '../support/system'
+
+const CARD = { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123' }
+const DECLINED = { ...CARD, number: '4000000000000002' }
+
+let admin: Session
+let paymentsDb: mongoose.Connection
+
+beforeAll(async () => {
+  admin = await loginAdmin()
+  paymentsDb = await mongoose.createConnection(system().infra.mongoUrl, { dbName: `${system().namespace}_payments` }).asPromise()
+})
+afterAll(async () => {
+  await paymentsDb?.close()
+})
+
+interface Sale {
+  eventId: string
+  typeId: string
+  capacity: number
+}
+
+async function sale(capacity: number, maxPerOrder = 10): Promise<Sale> {
+  const e = await api('/events', { body: futureEvent(), token: admin.token })
+  expect(e.status).toBe(201)
+  const t = await api(`/events/${e.body.id}/ticket-types`, { body: { name: 'General', priceCents: 2500, currency: 'EUR', capacity, maxPerOrder }, token: admin.token })
+  expect(t.status).toBe(201)
+  return { eventId: e.body.id, typeId: t.body.id, capacity }
+}
+
+/** One look at the stock; the invariant is checked on every look. */
+async function look(s: Sale) {
+  const r = await api(`/events/${s.eventId}/availability`, { token: admin.token })
+  expect(r.status).toBe(200)
+  const t = r.body.ticketTypes.find((x: { id: string }) => x.id === s.typeId)
+  const { sold, held, available, capacity } = t as { sold: number; held: number; available: number; capacity: number }
+  if (sold + held + available !== capacity || sold < 0 || held < 0 || available < 0 || capacity !== s.capacity)
+    throw new Error(`invariant broken: sold ${sold} + held ${held} + available ${available} vs capacity ${capacity}`)
+  return { sold, held, available }
+}
+
+/** Looks at the stock again and again until stopped; every observation must hold the invariant. */
+function watch(s: Sale) {
+  let stop = false
+  let observations = 0
+  const done = (async () => {
+    while (!stop) {
+      await look(s)
+      observations++
+      await Bun.sleep(25)
+    }
+  })()
+  return {
+    async stop() {
+      stop = true
+      await done
+      return observations
+    },
+  }
+}
+
+const body = (s: Sale, quantity: number, card: object | null = CARD) => ({ eventId: s.eventId, items: [{ ticketTypeId: s.typeId, quantity }], ...(card ? { payment: { card } } : {}) })
+
+/**
+ * A buyer who does what the contract says: 202 (decided later) and 503 (try again) are retried with
+ * the SAME Idempotency-Key until a final answer comes.
+ */
+async function buyUntilFinal(session: Session, payload: object, key = `k-${crypto.randomUUID()}`, deadlineMs = 150_000): Promise<ApiResponse> {
+  const deadline = Date.now() + deadlineMs
+  for (;;) {
+    let r: ApiResponse | undefined
+    try {
+      r = await api('/orders', { body: payload, token: session.token, headers: { 'idempotency-key': key } })
+    } catch {}
+    if (r && r.status !== 202 && r.status !== 503 && r.status !== 429) return r
+    if (Date.now() > deadline) throw new Error(`no final answer for ${key}: last ${r?.status} ${JSON.stringify(r?.body)}`)
+    await Bun.sleep(r?.status === 429 ? 1000 : 300)
+  }
+}
+
+async function registerMany(n: number, tag: string): Promise<Session[]> {
+  const out: Session[] = []
+  for (let i = 0; i < n; i += 5) out.push(...(await Promise.all(Array.from({ length: Math.min(5, n - i) }, () => registerUser(tag)))))
+  return out
+}
+
+const chargesOf = (orderId: string) => paymentsDb.collection('payments').countDocuments({ orderId })
+
+async function ticketsOf(order: { id: string }, session: Session) {
+  const r = await api(`/orders/${order.id}/tickets`, { token: session.token })
+  expect(r.status).toBe(200)
+  return r.body as Array<{ id: string; code: string; status: string }>
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await Bun.sleep(250)
+  }
+}
+
+describe('selling', () => {
+  test('500 buyers race for 50 tickets: exactly 50 sold, none twice, the stock adds up at every observation', async () => {
+    const s = await sale(50)
+    const buyers = await registerMany(25, 'race')
+    const watcher = watch(s)
+    const answers = await Promise.all(Array.from({ length: 500 }, (_, i) => buyUntilFinal(buyers[i % buyers.length]!, body(s, 1))))
+    const observations = await watcher.stop()
+    expect(observations).toBeGreaterThan(0)
+
+    const paid = answers.filter((a) => a.status === 201)
+    const refused = answers.filter((a) => a.status !== 201)
+    expect(paid).toHaveLength(50)
+    for (const r of refused) {
+      expect(r.status).toBe(409)
+      expect(errorCode(r)).toBe('SOLD_OUT')
+    }
+    expect(new Set(paid.map((a) => a.body.id)).size).toBe(50)
+    for (const a of paid) expect(a.body.status).toBe('paid')
+    expect(await look(s)).toEqual({ sold: 50, held: 0, available: 0 })
+
+    const owners = new Map(buyers.map((b) => [b.user.id, b]))
+    const codes = new Set<string>()
+    let tickets = 0
+    for (const a of paid) {
+      const list = await ticketsOf(a.body, owners.get(a.body.userId)!)
+      expect(list).toHaveLength(1)
+      tickets += list.length
+      for (const t of list) codes.add(t.code)
+    }
+    expect(tickets).toBe(50)
+    expect(codes.size).toBe(50)
+  }, 240_000)
+
+  test('the same Idempotency-Key 20 times at once: one order, one charge', async () => {
+    const s = await sale(10)
+    const [buyer] = await registerMany(1, 'idem')
+    const key = `same-${crypto.randomUUID()}`
+    const answers = await Promise.all(Array.from({ length: 20 }, () => buyUntilFinal(buyer!, body(s, 3), key)))
+    expect(answers.every((a) => a.status === 201)).toBe(true)
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1)
+    expect(await chargesOf(answers[0]!.body.id)).toBe(1)
+    expect(await look(s)).toEqual({ sold: 3, held: 0, available: 7 })
+    const mine = await api(`/orders?eventId=${s.eventId}`, { token: buyer!.token })
+    expect(mine.body.total).toBe(1)
+  })
+
+  test('two refunds of one order at once: one refund, stock and money returned once', async () => {
+    const s = await sale(10)
+    const [buyer] = await registerMany(1, 'refund')
+    const order = (await buyUntilFinal(buyer!, body(s, 2))).body
+    expect(order.status).toBe('paid')
+    const [a, b] = await Promise.all([
+      api(`/orders/${order.id}/refund`, { method: 'POST', token: buyer!.token, headers: { 'idempotency-key': `r1-${order.id}` } }),
+      api(`/orders/${order.id}/refund`, { method: 'POST', token: admin.token, headers: { 'idempotency-key': `r2-${order.id}` } }),
+    ])
+    expect([a.status, b.status].sort()).toEqual([200, 409])
+    const payment = await api(`/payments/${order.paymentId}`, { token: buyer!.token })
+    expect(payment.body.refunds).toHaveLength(1)
+    expect(payment.body.refunds[0].amountCents).toBe(order.totalCents)
+    expect(await look(s)).toEqual({ sold: 0, held: 0, available: 10 })
+  })
+
+  test('a declined card leaves the stock exactly as before', async () => {
+    const s = await sale(30)
+    const [buyer] = await registerMany(1, 'declined')
+    await buyUntilFinal(buyer!, body(s, 2))
+    const before = await look(s)
+    const declined = await Promise.all(Array.from({ length: 5 }, () => buyUntilFinal(buyer!, body(s, 3, DECLINED))))
+    for (const r of declined) {
+      expect(r.status).toBe(402)
+      expect(errorCode(r)).toBe('PAYMENT_DECLINED')
+    }
+    expect(await look(s)).toEqual(before)
+  })
+
+  test('an expired hold leaves the stock exactly as before and can no longer be paid', async () => {
+    const s = await sale(10)
+    const [buyer] = await registerMany(1, 'expiry')
+    const before = await look(s)
+    const sys = system()
+    await sys.stop('orders')
+    try {
+      await sys.start('orders', { HOLD_TTL_SECONDS: '2' })
+      const reserved = await buyUntilFinal(buyer!, body(s, 4, null))
+      expect(reserved.status).toBe(201)
+      expect(reserved.body.status).toBe('reserved')
+      expect(Date.parse(reserved.body.expiresAt) - Date.now()).toBeLessThan(3_000)
+      expect((await look(s)).held).toBe(before.held + 4)
+      await eventually('the hold to run out', async () => (await look(s)).held === before.held)
+      expect(await look(s)).toEqual(before)
+      const late = await api(`/orders/${reserved.body.id}/pay`, { body: { card: CARD }, token: buyer!.token })
+      expect(late.status).toBe(409)
+      expect(await chargesOf(reserved.body.id)).toBe(0)
+      await eventually('the order to read expired', async () => (await api(`/orders/${reserved.body.id}`, { token: buyer!.token })).body.status === 'expired')
+      expect(await look(s)).toEqual(before)
+    } finally {
+      await sys.stop('orders')
+      await sys.start('orders')
+    }
+  }, 90_000)
+
+  test('the ticketing worker SIGKILLed in the middle of a busy sale: every buyer gets a final answer, nothing is sold twice or lost', async () => {
+    const s = await sale(60)
+    const buyers = await registerMany(20, 'crash')
+    const sys = system()
+    const watcher = watch(s)
+    const sales = Array.from({ length: 150 }, async (_, i) => {
+      await Bun.sleep(i * 15)
+      return buyUntilFinal(buyers[i % buyers.length]!, body(s, 1))
+    })
+    await Bun.sleep(700)
+    await sys.stop('ticketing-worker', true)
+    let answers: ApiResponse[]
+    try {
+      await Bun.sleep(1_000)
+    } finally {
+      await sys.start('ticketing-worker')
+    }
+    answers = await Promise.all(sales)
+    const paid = answers.filter((a) => a.status === 201)
+    for (const a of answers) if (a.status !== 201) expect(a.status).toBe(409)
+    expect(paid.length).toBeGreaterThan(0)
+    expect(paid.length).toBeLessThanOrEqual(60)
+    expect(new Set(paid.map((a) => a.body.id)).size).toBe(paid.length)
+
+    // Whatever was left unfinished (holds of purchases that gave up) is finished by the reconciler.
+    const settled = await eventually('no seats held any more', async () => {
+      const n = await look(s)
+      return n.held === 0 && n
+    }, 120_000)
+    await watcher.stop()
+
+    // Every paid order (as orders knows them, not only the answers) has its tickets; sold = paid quantities.
+    const owners = new Map(buyers.map((b) => [b.user.id, b]))
+    const paidOrders: Array<{ id: string; userId: string; items: Array<{ quantity: number }> }> = []
+    for (let page = 1; ; page++) {
+      const r = await api(`/orders?eventId=${s.eventId}&limit=100&page=${page}`, { token: admin.token })
+      paidOrders.push(...r.body.items.filter((o: { status: string }) => o.status === 'paid'))
+      if (page * 100 >= r.body.total) break
+    }
+    expect(paidOrders.map((o) => o.id).sort()).toEqual(paid.map((a) => a.body.id).sort())
+    const quantity = paidOrders.reduce((sum, o) => sum + o.items.reduce((n, i) => n + i.quantity, 0), 0)
+    expect(settled.sold).toBe(quantity)
+    const codes = new Set<string>()
+    for (const o of paidOrders) {
+      const list = await ticketsOf(o, owners.get(o.userId)!)
+      expect(list).toHaveLength(o.items.reduce((n, i) => n + i.quantity, 0))
+      for (const t of list) codes.add(t.code)
+      expect(await chargesOf(o.id)).toBe(1)
+    }
+    expect(codes.size).toBe(quantity)
+  }, 300_000)
+
+  test('NATS down during sales: every confirmation arrives afterwards, each exactly once', async () => {
+    const sys = system()
+    const users = ['orders-worker', 'notifications', 'payments'].filter((n) => sys.urls[n])
+    const port = await freePort()
+    const dir = mkdtempSync(join(tmpdir(), 'easypass-nats-'))
+    const natsUrl = `nats://127.0.0.1:${port}`
+    let nats: Subprocess | undefined
+    const startNats = async () => {
+      nats = Bun.spawn(['nats-server', '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], { stdout: 'ignore', stderr: 'ignore' })
+      await waitForPort(port, 'test nats-server')
+    }
+    try {
+      await startNats()
+      for (const name of users) {
+        await sys.stop(name)
+        await sys.start(name, { NATS_URL: natsUrl })
+      }
+      const s = await sale(40)
+      const buyers = await registerMany(8, 'nats')
+      const buy = (i: number) => buyUntilFinal(buyers[i % buyers.length]!, body(s, 1))
+
+      const before = await Promise.all(Array.from({ length: 8 }, (_, i) => buy(i)))
+      nats!.kill('SIGKILL')
+      await nats!.exited
+      const during = await Promise.all(Array.from({ length: 16 }, (_, i) => buy(i)))
+      await Bun.sleep(1_000)
+      await startNats()
+      const after = await Promise.all(Array.from({ length: 8 }, (_, i) => buy(i)))
+
+      const paid = [...before, ...during, ...after]
+      for (const a of paid) expect(a.status).toBe(201)
+      const owners = new Map(buyers.map((b) => [b.user.id, b]))
+      const confirmations = async (b: Session) => {
+        const r = await api('/notifications?limit=100', { token: b.token })
+        return (r.body.items as Array<{ type: string; data: { orderId?: string } }>).filter((n) => n.type === 'order-paid')
+      }
+      await eventually(
+        'every confirmation',
+        async () => {
+          for (const b of buyers) {
+            const mine = paid.filter((a) => a.body.userId === b.user.id).map((a) => a.body.id)
+            const got = (await confirmations(b)).map((n) => n.data.orderId)
+            if (!mine.every((id) => got.includes(id))) return false
+          }
+          return true
+        },
+        90_000,
+      )
+      // Give any duplicate the time to show up, then count: exactly one per paid order.
+      await Bun.sleep(3_000)
+      for (const b of buyers) {
+        const mine = paid.filter((a) => a.body.userId === b.user.id).map((a) => a.body.id as string).sort()
+        const got = (await confirmations(b)).map((n) => n.data.orderId!).sort()
+        expect(got).toEqual(mine)
+      }
+      expect(owners.size).toBe(buyers.length)
+    } finally {
+      nats?.kill('SIGKILL')
+      for (const name of users) {
+        await sys.stop(name)
+        await sys.start(name)
+      }
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 240_000)
+})
