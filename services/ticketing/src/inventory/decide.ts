@@ -116,9 +116,10 @@ export function decideBatch(input: DecideInput): Decision {
     if (reason === 'expired') expired.push({ orderId, userId: o.hold?.userId })
     return { ok: outcome === okWhen, outcome, reason }
   }
-  const alreadySettled = (orderId: string, o: OrderLedger, okWhen: SettleOutcome): SettleResult => {
+  const alreadySettled = (orderId: string, o: OrderLedger, okWhen: SettleOutcome, byExpiry = false): SettleResult => {
     const s = o.settle!
-    if (s.reason === 'expired') expired.push({ orderId, userId: o.hold?.userId })
+    // An expiry job run again (after a crash, say) records its fact again: the fact id makes it one.
+    if (byExpiry && s.reason === 'expired') expired.push({ orderId, userId: o.hold?.userId })
     return { ok: s.outcome === okWhen, outcome: s.outcome, reason: s.reason, repeated: true }
   }
 
@@ -201,7 +202,7 @@ export function decideBatch(input: DecideInput): Decision {
       }
       case 'expire': {
         const o = order(op.orderId)
-        if (o.settle) return alreadySettled(op.orderId, o, 'released')
+        if (o.settle) return alreadySettled(op.orderId, o, 'released', true)
         if (!o.hold) return failure('NOT_FOUND', `no hold for order ${op.orderId}`)
         return settle(op.orderId, o, 'released', 'expired', 'released')
       }

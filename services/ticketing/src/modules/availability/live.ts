@@ -5,19 +5,26 @@ import { gauge, type Bus } from '@easypass/kit'
 
 const openStreams = gauge('ticketing_availability_streams', 'Open availability SSE streams of this process')
 
+type Listener = (a: Availability, message: string) => void
+
+export const sseMessage = (a: Availability) => `data: ${JSON.stringify(a)}\n\n`
+
 export class AvailabilityHub {
-  private listeners = new Map<string, Set<(a: Availability) => void>>()
+  private listeners = new Map<string, Set<Listener>>()
   private sub
 
   constructor(bus: Bus) {
     this.sub = bus.subscribeLive('ticketing.availability-changed.*', (data) => {
       const a = data as Availability
       if (!a || typeof a.eventId !== 'string' || !Array.isArray(a.ticketTypes)) return
-      for (const listener of this.listeners.get(a.eventId) ?? []) listener(a)
+      const listeners = this.listeners.get(a.eventId)
+      if (!listeners) return
+      const message = sseMessage(a) // serialised once for every client of the event
+      for (const listener of listeners) listener(a, message)
     })
   }
 
-  subscribe(eventId: string, listener: (a: Availability) => void): () => void {
+  subscribe(eventId: string, listener: Listener): () => void {
     let set = this.listeners.get(eventId)
     if (!set) this.listeners.set(eventId, (set = new Set()))
     set.add(listener)

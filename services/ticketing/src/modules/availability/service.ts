@@ -3,7 +3,7 @@ import { fail, type Logger } from '@easypass/kit'
 import type { CatalogClient } from '../../catalog'
 import type { Models } from '../../db'
 import { availabilityView } from '../../inventory/views'
-import type { AvailabilityHub } from './live'
+import { sseMessage, type AvailabilityHub } from './live'
 
 export const HEARTBEAT_MS = 15_000
 
@@ -34,10 +34,10 @@ export function availabilityService({ models, catalog, hub, log }: { models: Mod
             stop()
           }
         }
-        const send = (a: Availability) => {
+        const send = (a: Availability, message = sseMessage(a)) => {
           if (a.seq <= lastSeq) return
           lastSeq = a.seq
-          write(`data: ${JSON.stringify(a)}\n\n`)
+          write(message)
         }
         // Subscribed before the first message goes out, so no change falls between the two.
         const unsubscribe = hub.subscribe(eventId, send)
@@ -52,7 +52,7 @@ export function availabilityService({ models, catalog, hub, log }: { models: Mod
         signal.addEventListener('abort', () => stop(), { once: true })
         send(first)
         // A change may have landed between the read and the subscription: read once more.
-        current(eventId).then(send, (err) => log.debug({ err: String(err) }, 'second availability read failed'))
+        current(eventId).then((a) => send(a), (err) => log.debug({ err: String(err) }, 'second availability read failed'))
       },
       cancel() {
         stop()
