@@ -1,6 +1,6 @@
 // The inventory worker: applies every change of every event's inventory, one job per partition at a
 // time across all replicas. Serves /health and /metrics on its PORT.
-import { UnrecoverableError, Worker, type Job } from 'bullmq'
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { InventoryOp, OpResult } from '@easypass/contracts/inventory'
 import { connectRedis, createLogger, createService, Outbox, pingRedis, serve } from '@easypass/kit'
 import { loadTicketingConfig } from './config'
@@ -33,7 +33,7 @@ const applier = new InventoryApplier({
 const OBJECT_ID = /^[0-9a-fA-F]{24}$/
 const OP_TYPES = new Set<InventoryOp['type']>(['hold', 'confirm', 'release', 'expire', 'refund', 'addType', 'updateType', 'removeType'])
 
-async function processJob(job: Job<InventoryJobData, OpResult[], InventoryJobName>): Promise<OpResult[]> {
+async function processJob(job: Job<InventoryJobData, OpResult[], InventoryJobName>, token?: string): Promise<OpResult[]> {
   const done = jobDuration.startTimer({ job: job.name })
   try {
     if (job.name === 'apply') {
@@ -45,7 +45,15 @@ async function processJob(job: Job<InventoryJobData, OpResult[], InventoryJobNam
     if (job.name === 'expire') {
       const { eventId, orderId } = job.data as ExpireJob
       if (typeof eventId !== 'string' || !OBJECT_ID.test(eventId) || typeof orderId !== 'string') throw new UnrecoverableError('malformed expire job')
-      return await applier.apply(eventId, [{ type: 'expire', orderId }], { expireDue: true })
+      const results = await applier.apply(eventId, [{ type: 'expire', orderId }], { expireDue: true })
+      const early = results[0]
+      const expiresAt = early && !early.ok && 'code' in early && early.code === 'CONFLICT' ? (early.details as { expiresAt?: number })?.expiresAt : undefined
+      if (expiresAt) {
+        // Came before the hold's end: wait until then.
+        await job.moveToDelayed(expiresAt, token)
+        throw new DelayedError()
+      }
+      return results
     }
     throw new UnrecoverableError(`unknown job ${job.name}`)
   } finally {

@@ -60,6 +60,17 @@ describe('one batch', () => {
     expect(late.expired).toEqual([{ orderId: 'o1', userId: 'u' }])
   })
 
+  test('an expiry that comes early waits; one at the end releases', () => {
+    const first = run([hold('o1', 2)])
+    const early = run([{ type: 'expire', orderId: 'o1' }], first.types, new Map(first.orders), NOW + 60_000)
+    expect(early.results[0]).toMatchObject({ ok: false, code: 'CONFLICT', details: { expiresAt: NOW + 600_000 } })
+    expect(early.entries).toEqual([])
+    const due = run([{ type: 'expire', orderId: 'o1' }], first.types, new Map(first.orders), NOW + 600_000 - 500)
+    expect(due.results[0]).toEqual({ ok: true, outcome: 'released', reason: 'expired' })
+    expect(due.types[0]).toMatchObject({ held: 0 })
+    expect(due.expired).toEqual([{ orderId: 'o1', userId: 'u' }])
+  })
+
   test('a refund restocks once and only what was sold', () => {
     const d = run([hold('o1', 2), { type: 'confirm', orderId: 'o1' }, { type: 'refund', orderId: 'o1' }, { type: 'refund', orderId: 'o1' }, { type: 'refund', orderId: 'o9' }])
     expect(d.results.slice(2)).toEqual([{ ok: true, outcome: 'refunded' }, { ok: true, outcome: 'refunded', repeated: true }, expect.objectContaining({ ok: false, code: 'CONFLICT' })])

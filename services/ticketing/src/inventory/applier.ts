@@ -111,10 +111,12 @@ export class InventoryApplier {
     const changed = decision.entries.length > 0 || decision.typesChanged
     if (changed) {
       if (!found) await this.createDoc(eventId, now)
-      await this.write(eventId, doc.seq, next, decision, now)
+      // Expiry jobs go out while the batch is written: if the batch then fails, they find no hold (or,
+      // after a retry decided later, a hold not yet due: they wait again), so nothing depends on the order.
+      await Promise.all([this.write(eventId, doc.seq, next, decision, now), this.scheduleExpiries(eventId, decision.expiries)])
       this.remember(eventId, cache, next, decision.orders)
-    }
-    await this.afterCommit(eventId, decision)
+      await this.recordExpired(eventId, decision.expired)
+    } else await this.afterCommit(eventId, decision)
     if (changed) this.opts.bus.publishLive(LIVE.availabilityChanged(eventId), availabilityView(eventId, next, decision.types, new Date(now)))
     return decision.results.slice(0, ops.length)
   }
@@ -151,12 +153,14 @@ export class InventoryApplier {
   /** Expiry jobs for live holds, facts for expired ones: both idempotent, so repeats redo them safely. */
   private async afterCommit(eventId: string, decision: Pick<Decision, 'expiries' | 'expired'>) {
     await this.scheduleExpiries(eventId, decision.expiries)
-    if (decision.expired.length)
-      await this.opts.outbox.record(
-        decision.expired.map((e) =>
-          fact('ticketing.hold-expired', { orderId: e.orderId, eventId, ...(e.userId ? { userId: e.userId } : {}) }, `hold-expired:${e.orderId}`),
-        ),
-      )
+    await this.recordExpired(eventId, decision.expired)
+  }
+
+  private async recordExpired(eventId: string, expired: Decision['expired']) {
+    if (!expired.length) return
+    await this.opts.outbox.record(
+      expired.map((e) => fact('ticketing.hold-expired', { orderId: e.orderId, eventId, ...(e.userId ? { userId: e.userId } : {}) }, `hold-expired:${e.orderId}`)),
+    )
   }
 
   private async scheduleExpiries(eventId: string, expiries: Decision['expiries']) {

@@ -19,6 +19,9 @@ import { TICKET_TYPE_LIMITS } from '@easypass/contracts/inventory'
 import { ledgerId, type LedgerEntry, type TypeRecord } from '../db'
 import { available, toTicketType } from './views'
 
+/** An expiry job this close to the hold's end releases it. */
+export const EXPIRY_SLACK_MS = 1000
+
 /** Most ticket types an event may have: they live in one document rewritten by every batch. */
 export const MAX_TYPES_PER_EVENT = 100
 
@@ -204,6 +207,9 @@ export function decideBatch(input: DecideInput): Decision {
         const o = order(op.orderId)
         if (o.settle) return alreadySettled(op.orderId, o, 'released', true)
         if (!o.hold) return failure('NOT_FOUND', `no hold for order ${op.orderId}`)
+        // An expiry job scheduled by an attempt that was then retried may come a little early.
+        if (now < o.hold.expiresAt - EXPIRY_SLACK_MS)
+          return failure('CONFLICT', `the hold of order ${op.orderId} runs until ${new Date(o.hold.expiresAt).toISOString()}`, { expiresAt: o.hold.expiresAt })
         return settle(op.orderId, o, 'released', 'expired', 'released')
       }
       case 'refund': {
