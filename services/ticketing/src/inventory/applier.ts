@@ -113,7 +113,9 @@ export class InventoryApplier {
       if (!found) await this.createDoc(eventId, now)
       // Expiry jobs go out while the batch is written: if the batch then fails, they find no hold (or,
       // after a retry decided later, a hold not yet due: they wait again), so nothing depends on the order.
-      await Promise.all([this.write(eventId, doc.seq, next, decision, now), this.scheduleExpiries(eventId, decision.expiries)])
+      // Both finish before anything fails the job: a retry must never overlap writes still in flight.
+      const outcomes = await Promise.allSettled([this.write(eventId, doc.seq, next, decision, now), this.scheduleExpiries(eventId, decision.expiries)])
+      for (const o of outcomes) if (o.status === 'rejected') throw o.reason
       this.remember(eventId, cache, next, decision.orders)
       await this.recordExpired(eventId, decision.expired)
     } else await this.afterCommit(eventId, decision)
