@@ -41,7 +41,7 @@ const PAGES: PageCase[] = [
   { name: 'notifications', path: () => '/notifications', ready: /Order confirmed|Nothing yet/, as: 'buyer' },
   { name: 'admin-events', path: () => '/admin', ready: () => event.title, as: 'admin' },
   { name: 'admin-event-editor', path: () => `/admin/events/${event.id}`, ready: 'Add a ticket type', as: 'admin' },
-  { name: 'admin-orders', path: () => `/admin/orders?eventId=${event.id}`, ready: canSell ? /\d+ orders/ : 'No orders match', as: 'admin' },
+  { name: 'admin-orders', path: () => `/admin/orders?eventId=${event.id}`, ready: canSell ? /\d+ orders?$/ : 'No orders match', as: 'admin' },
   { name: 'admin-checkin', path: () => '/admin/checkin', ready: 'Ticket code', as: 'admin' },
   { name: 'admin-dashboard', path: () => '/admin/dashboard', ready: 'Revenue', as: 'admin' },
   { name: 'not-found', path: () => '/no/such/page', ready: 'There is nothing at this address.' },
@@ -67,6 +67,8 @@ describe('every main page, opened directly', () => {
           expect(describeViolations(serious)).toBe('')
           await screenshot(page, `${p.name}${mobile ? '-mobile' : ''}`)
           expect(tab.errors).toEqual([])
+        } catch (error) {
+          throw await tab.failed(error)
         } finally {
           await tab.close()
         }
@@ -85,6 +87,8 @@ describe('every main page, opened directly', () => {
       const { serious } = await axe(page)
       expect(describeViolations(serious)).toBe('')
       await screenshot(page, 'checkout')
+    } catch (error) {
+      throw await tab.failed(error)
     } finally {
       await tab.close()
     }
@@ -117,6 +121,8 @@ describe('every main page, opened directly', () => {
       expect(await page.getByLabel('Quantity of Standing').inputValue()).toBe('2')
       const ring = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineWidth)
       expect(ring).toBe('3px')
+    } catch (error) {
+      throw await tab.failed(error)
     } finally {
       await tab.close()
     }

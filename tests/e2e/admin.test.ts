@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, registerUser } from '../support/api'
 import { system } from '../support/system'
-import { adminSession, availabilityOf, buyThroughApi, canSell, closeBrowser, openTab, screenshot, seedEvent } from './browser'
+import { adminSession, availabilityOf, buyThroughApi, canSell, closeBrowser, openTab, paidOrdersListed, screenshot, seedEvent } from './browser'
 
 afterAll(closeBrowser)
 
@@ -78,6 +78,9 @@ describe('admin pages', () => {
       await screenshot(guest.page, 'event-mobile')
       expect(admin.errors).toEqual([])
       expect(guest.errors).toEqual([])
+    } catch (error) {
+      await guest.failed(error)
+      throw await admin.failed(error)
     } finally {
       await admin.close()
       await guest.close()
@@ -108,6 +111,8 @@ describe('admin pages', () => {
       const types = (await availabilityOf(event.id)).ticketTypes
       expect(types.map((t) => t.id)).toEqual([event.types[1]!.id])
       expect(tab.errors).toEqual([])
+    } catch (error) {
+      throw await tab.failed(error)
     } finally {
       await tab.close()
     }
@@ -148,6 +153,8 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
       const after = await api(`/orders/${order.id}/tickets`, { token: buyer.token })
       expect(after.body[0].status).toBe('checked_in')
       expect(tab.errors).toEqual([])
+    } catch (error) {
+      throw await tab.failed(error)
     } finally {
       await tab.close()
     }
@@ -157,6 +164,7 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
     const event = await seedEvent([{ name: 'Main', priceCents: 2500, capacity: 10 }])
     const buyers = await Promise.all([registerUser('c1'), registerUser('c2')])
     const orders = await Promise.all(buyers.map((b) => buyThroughApi(b, event, 1)))
+    await paidOrdersListed(event.id, 2)
     const tab = await openTab({ session: await adminSession() })
     try {
       const { page } = tab
@@ -182,15 +190,45 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
       }
       expect(statuses).toEqual(['refunded', 'refunded'])
       expect(tab.errors).toEqual([])
+    } catch (error) {
+      throw await tab.failed(error)
     } finally {
       await tab.close()
     }
   }, 90_000)
 
+  test('the sales dashboard follows an event live: sold, held and revenue change without a reload', async () => {
+    const event = await seedEvent([{ name: 'Pit', priceCents: 4000, capacity: 10 }])
+    const buyer = await registerUser('dash')
+    const tab = await openTab({ session: await adminSession() })
+    try {
+      const { page } = tab
+      await page.goto('/admin/dashboard')
+      const card = page.locator(`[data-event="${event.id}"]`)
+      await card.waitFor()
+      // Only a few events are followed live at once (each stream holds a browser connection): pick this one.
+      const follow = card.getByRole('button', { name: 'Follow live' })
+      if (await follow.count()) await follow.click()
+      await card.locator('[data-live-state="open"]').waitFor()
+      expect(await card.locator('[data-stat="sold"]').textContent()).toBe('0')
+      await buyThroughApi(buyer, event, 3)
+      await card.locator('[data-stat="sold"]', { hasText: '3' }).waitFor()
+      expect(await card.locator('[data-stat="revenue"]').textContent()).toBe('€120.00')
+      expect(await card.locator('[data-stat="available"]').textContent()).toBe('7')
+      await screenshot(page, 'admin-dashboard-live')
+      expect(tab.errors).toEqual([])
+    } catch (error) {
+      throw await tab.failed(error)
+    } finally {
+      await tab.close()
+    }
+  }, 60_000)
+
   test('orders: filter by event, status and buyer, and refund one', async () => {
     const event = await seedEvent([{ name: 'Hall', priceCents: 1500, capacity: 10 }])
     const [a, b] = await Promise.all([registerUser('find-me'), registerUser('someone')])
     const [orderA] = await Promise.all([buyThroughApi(a, event, 2), buyThroughApi(b, event, 1)])
+    await paidOrdersListed(event.id, 2)
     const tab = await openTab({ session: await adminSession() })
     try {
       const { page } = tab
@@ -208,6 +246,8 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
       await page.locator(`[data-order="${orderA.id}"]`).getByText('Refunded').waitFor()
       expect((await api(`/orders/${orderA.id}`, { token: a.token })).body.status).toBe('refunded')
       expect(tab.errors).toEqual([])
+    } catch (error) {
+      throw await tab.failed(error)
     } finally {
       await tab.close()
     }

@@ -36,6 +36,8 @@ export interface Tab {
   page: Page
   /** Errors the page threw or logged: a test fails on any it did not expect. */
   errors: string[]
+  /** For a failed test: saves a screenshot of the page and returns the error with the page's URL and errors. */
+  failed(error: unknown): Promise<unknown>
   close(): Promise<void>
 }
 
@@ -67,7 +69,13 @@ export async function openTab(opts: { session?: Session; mobile?: boolean } = {}
     // Failed API calls are shown on the page; the browser's own "Failed to load resource" line is not an app error.
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`)
   })
-  return { context, page, errors, close: () => context.close() }
+  const failed = async (error: unknown) => {
+    const name = `failed-${new Date().toISOString().replace(/[:.]/g, '-')}`
+    await screenshot(page, name).catch(() => {})
+    if (error instanceof Error) error.message += `\n  page: ${page.url()}\n  screenshot: artifacts/screenshots/${name}.png${errors.length ? `\n  page errors: ${errors.join('; ')}` : ''}`
+    return error
+  }
+  return { context, page, errors, failed, close: () => context.close() }
 }
 
 export async function screenshot(page: Page, name: string) {
@@ -147,6 +155,21 @@ export async function buyThroughApi(buyer: Session, event: SeededEvent, quantity
   })
   if (r.status !== 201 || r.body.status !== 'paid') throw new Error(`purchase failed: ${r.status} ${JSON.stringify(r.body)}`)
   return r.body as { id: string; status: string; totalCents: number }
+}
+
+/**
+ * Waits until the admin order list counts `n` paid orders of the event: its status filter reads a
+ * projection that may lag a few seconds behind the orders (documented on GET /api/orders).
+ */
+export async function paidOrdersListed(eventId: string, n: number) {
+  const admin = await loginAdmin()
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const r = await api(`/orders?eventId=${eventId}&status=paid&limit=1`, { token: admin.token })
+    if (r.body?.total === n) return
+    if (Date.now() > deadline) throw new Error(`the paid orders of ${eventId} were not listed: ${r.status} ${JSON.stringify(r.body)}`)
+    await Bun.sleep(250)
+  }
 }
 
 export async function availabilityOf(eventId: string) {

@@ -48,6 +48,8 @@ describe('the session in the browser', () => {
         await page.getByText('Signed in as').waitFor()
         expect(refreshes).toEqual([200])
         expect(tab.errors).toEqual([])
+      } catch (error) {
+        throw await tab.failed(error)
       } finally {
         await tab.close()
       }
@@ -68,6 +70,8 @@ describe('the session in the browser', () => {
       await page.goto('/tickets')
       await page.getByRole('heading', { level: 1, name: 'Please sign in' }).waitFor()
       expect(tab.errors).toEqual([])
+    } catch (error) {
+      throw await tab.failed(error)
     } finally {
       await tab.close()
     }
@@ -83,6 +87,8 @@ describe('the session in the browser', () => {
       await page.getByRole('heading', { level: 1, name: 'Please sign in' }).waitFor()
       await page.locator('.toast', { hasText: 'Your session has ended. Please sign in again.' }).waitFor()
       expect(await stored(page)).toBeNull()
+    } catch (error) {
+      throw await tab.failed(error)
     } finally {
       await tab.close()
     }

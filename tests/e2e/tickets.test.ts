@@ -45,6 +45,8 @@ describe.skipIf(!canSell)('my tickets', () => {
       await page.getByRole('heading', { level: 2, name: `Your tickets for ${event.title}` }).waitFor()
       await screenshot(page, 'notifications')
       expect(tab.errors).toEqual([])
+    } catch (error) {
+      throw await tab.failed(error)
     } finally {
       await tab.close()
     }

@@ -84,7 +84,9 @@ function EventStats({ event, live, onToggle }: { event: EventItem; live: boolean
       </div>
       <p class="live-state small">
         <span class={`dot dot-${live ? a.state : 'polling'}`} aria-hidden="true" />
-        {live ? (a.state === 'open' ? 'Live' : a.state === 'polling' ? 'Refreshing every 10 s' : 'Connecting…') : 'Refreshing every 10 s'}{' '}
+        <span data-live-state={live ? a.state : 'polling'}>
+          {live ? (a.state === 'open' ? 'Live' : a.state === 'polling' ? 'Refreshing every 10 s' : 'Connecting…') : 'Refreshing every 10 s'}
+        </span>{' '}
         <button type="button" class="link-button" onClick={onToggle} aria-pressed={live}>
           {live ? 'Stop following live' : 'Follow live'}
         </button>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../lib/api'
-import { money, when } from '../lib/format'
+import { money, plural, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { navigate, withQuery, Link } from '../lib/router'
 import type { List, Order, User } from '../lib/types'
@@ -109,6 +109,7 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
       {orders.error ? <Alert error={orders.error} onRetry={orders.reload} /> : null}
       {orders.loading && !orders.data && <Loading label="Loading orders…" />}
       {orders.data?.note && <p class="muted">{orders.data.note}</p>}
+      {filters.status && <p class="muted small">The status filter can lag a few seconds behind the newest changes; each order's own status is exact.</p>}
       {orders.data && orders.data.items.length === 0 && (
         <Empty>
           <p>No orders match.</p>
@@ -116,7 +117,7 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
       )}
       {orders.data && orders.data.items.length > 0 && (
         <>
-          <p class="muted">{orders.data.total} orders</p>
+          <p class="muted">{plural(orders.data.total, 'order')}</p>
           <div class="table-wrap" tabIndex={0} role="region" aria-label="Orders table">
             <table class="data">
               <thead>

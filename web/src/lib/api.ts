@@ -31,9 +31,26 @@ export class ApiError extends Error {
   }
 }
 
+/** The schema validator's wording, in a person's words. */
+const PLAIN: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/^Expected string length greater or equal to (\d+)/, (m) => `Use at least ${m[1]} characters`],
+  [/^Expected string length less or equal to (\d+)/, (m) => `Use at most ${m[1]} characters`],
+  [/^Expected string to match 'email' format/, () => 'Enter an email address like name@example.com'],
+  [/^Expected (integer|number) to be greater or equal to (\S+)/, (m) => `Enter ${m[2]} or more`],
+  [/^Expected (integer|number) to be less or equal to (\S+)/, (m) => `Enter ${m[2]} or less`],
+  [/^Expected (integer|number)/, () => 'Enter a number'],
+]
+
 /** `card.cvc must be 3 or 4 digits` under the CVC field reads better as `Must be 3 or 4 digits`. */
 function fieldMessage(path: string, message: string) {
-  const text = message.startsWith(`${path} `) ? message.slice(path.length + 1) : message
+  let text = message.startsWith(`${path} `) ? message.slice(path.length + 1) : message
+  for (const [pattern, say] of PLAIN) {
+    const m = pattern.exec(text)
+    if (m) {
+      text = say(m)
+      break
+    }
+  }
   return capitalise(text.replace(/\.?$/, '.'))
 }
 

@@ -4,6 +4,7 @@ import { clock, money, plural, when } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { getEvent } from '../lib/live'
 import { Link } from '../lib/router'
+import { getSession } from '../lib/session'
 import type { EventItem, List, Order, Ticket } from '../lib/types'
 import { confirmDialog, toast } from '../components/overlay'
 import { TicketQr } from '../components/qr'
@@ -67,7 +68,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
     setError(undefined)
     setBusy(true)
     try {
-      const refunded = await refundOrder(order, 'buyer')
+      const refunded = await refundOrder(order, getSession()?.user.id === order.userId ? 'buyer' : 'admin')
       if (refunded) setOrder(refunded)
     } catch (err) {
       setError(err)
