@@ -1,6 +1,6 @@
 // Runs every EasyPass process on this machine under a small supervisor: shared by `npm start`
 // (fixed ports, restarts crashed processes) and the test harness (free ports, fresh namespaces).
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, openSync, closeSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
 import { ROOT, presentProcesses, type ProcessSpec } from './services'
@@ -46,7 +46,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const overrides = new Map<string, Record<string, string>>()
   function spawn(spec: ProcessSpec) {
     const port = opts.ports[spec.name] ?? spec.port
-    const logFile = Bun.file(join(opts.logDir, `${spec.name}.log`))
+    // Appended, not truncated: the log of a process that crashed or was killed survives its restart.
+    const logFile = openSync(join(opts.logDir, `${spec.name}.log`), 'a')
     const child = Bun.spawn([process.execPath, join(ROOT, spec.entry)], {
       cwd: ROOT,
       env: { ...process.env, ...opts.env, ...serviceUrls, ...overrides.get(spec.name), PORT: String(port), SERVICE_NAME: spec.name, EASYPASS_SUPERVISOR_PID: String(process.pid) },
@@ -56,6 +57,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     })
     children.set(spec.name, child)
     child.exited.then((code) => {
+      closeSync(logFile)
       if (children.get(spec.name) !== child) return
       children.delete(spec.name)
       if (!wanted.has(spec.name)) return
