@@ -214,6 +214,8 @@ describe('buying', () => {
       { eventId: s.eventId, items: [item], status: 'paid' },
       { eventId: s.eventId, items: [{ ticketTypeId: s.typeId, quantity: 60 }, { ticketTypeId: s.typeId, quantity: 60 }] },
       { eventId: s.eventId, items: [item], payment: {} },
+      { eventId: s.eventId, items: [item], payment: { card: CARD, amountCents: 1 } },
+      { eventId: s.eventId, items: [item], payment: { card: { ...CARD, holder: 'x' } } },
       { eventId: s.eventId, items: [item], payment: { card: { ...CARD, number: '4242424242424241' } } },
       { eventId: s.eventId, items: [item], payment: { card: { ...CARD, expYear: 2020 } } },
       { eventId: s.eventId, items: [item], payment: { card: { ...CARD, expMonth: 13 } } },
@@ -409,6 +411,7 @@ describe('check-in', () => {
     expect(unknown.status).toBe(404)
     expect((await api('/checkins', { body: { code: '' }, token: admin.token })).status).toBe(400)
     expect((await api('/checkins', { body: {}, token: admin.token })).status).toBe(400)
+    expect((await api('/checkins', { body: { code: second.code, gate: 'A' }, token: admin.token })).status).toBe(400)
 
     expect((await api(`/orders/${order.body.id}/refund`, { method: 'POST', token: admin.token })).status).toBe(200)
     const gone = await api('/checkins', { body: { code: second.code }, token: admin.token })

@@ -90,7 +90,7 @@ async function buyUntilFinal(session: Session, payload: object, key = `k-${crypt
     try {
       r = await api('/orders', { body: payload, token: session.token, headers: { 'idempotency-key': key } })
     } catch {}
-    if (r && r.status !== 202 && r.status !== 503 && r.status !== 429) return r
+    if (r && ![202, 429, 502, 503, 504].includes(r.status)) return r
     if (Date.now() > deadline) throw new Error(`no final answer for ${key}: last ${r?.status} ${JSON.stringify(r?.body)}`)
     await Bun.sleep(r?.status === 429 ? 1000 : 300)
   }
@@ -221,6 +221,81 @@ describe('selling', () => {
     }
   }, 90_000)
 
+  test('a hold that runs out while the card is being charged: the charge is refunded, the order ends expired, the stock is as before', async () => {
+    const s = await sale(10)
+    const [buyer] = await registerMany(1, 'slow-card')
+    const before = await look(s)
+    const sys = system()
+    try {
+      await sys.stop('orders')
+      await sys.start('orders', { HOLD_TTL_SECONDS: '1' })
+      await sys.stop('payments')
+      await sys.start('payments', { SANDBOX_LATENCY_MS: '1500' })
+      const r = await buyUntilFinal(buyer!, body(s, 2))
+      expect(r.status).toBe(409)
+      expect(errorCode(r)).toBe('CONFLICT')
+      expect(r.body.error.message).toContain('refunded')
+      const orderId = (await api(`/orders?eventId=${s.eventId}`, { token: buyer!.token })).body.items[0].id
+      const order = await api(`/orders/${orderId}`, { token: buyer!.token })
+      expect(order.body.status).toBe('expired')
+      const payment = await paymentsDb.collection('payments').findOne({ orderId })
+      const view = await api(`/payments/${payment!._id}`, { token: buyer!.token })
+      expect(view.body.status).toBe('refunded')
+      expect(view.body.refunds).toHaveLength(1)
+      expect(await look(s)).toEqual(before)
+      expect(await ticketsOf({ id: orderId }, buyer!)).toEqual([])
+    } finally {
+      for (const name of ['orders', 'payments']) {
+        await sys.stop(name)
+        await sys.start(name)
+      }
+    }
+  }, 90_000)
+
+  test('a charge whose confirmation could not be made in time ends as a paid order with tickets', async () => {
+    const s = await sale(10)
+    const [buyer] = await registerMany(1, 'late-confirm')
+    const sys = system()
+    let workerStopped = false
+    try {
+      await sys.stop('orders')
+      await sys.start('orders', { ORDER_WAIT_MS: '1000', ORDER_GIVE_UP_MS: '500' })
+      await sys.stop('orders-worker')
+      await sys.start('orders-worker', { RECONCILE_AFTER_MS: '3000', RECONCILE_INTERVAL_MS: '500' })
+      const reserved = await buyUntilFinal(buyer!, body(s, 2, null))
+      expect(reserved.status).toBe(201)
+
+      // Ticketing cannot decide anything: the card is charged, the confirmation does not come.
+      await sys.stop('ticketing-worker')
+      workerStopped = true
+      const key = `pay-${reserved.body.id}`
+      const pay = () => api(`/orders/${reserved.body.id}/pay`, { body: { card: CARD }, token: buyer!.token, headers: { 'idempotency-key': key } })
+      const first = await pay()
+      expect(first.status).toBe(202)
+      expect(first.body).toMatchObject({ id: reserved.body.id, status: 'pending' })
+      await Bun.sleep(12_000)
+      expect((await api(`/orders/${reserved.body.id}`, { token: buyer!.token })).body.status).toBe('reserved')
+      await sys.start('ticketing-worker')
+      workerStopped = false
+
+      // Nobody retries: the reconciler finds the charge and finishes the order.
+      await eventually('the order to be paid', async () => (await api(`/orders/${reserved.body.id}`, { token: buyer!.token })).body.status === 'paid', 60_000)
+      expect(await ticketsOf(reserved.body, buyer!)).toHaveLength(2)
+      expect(await chargesOf(reserved.body.id)).toBe(1)
+      expect(await look(s)).toEqual({ sold: 2, held: 0, available: 8 })
+      // The buyer's retry with the same key now gets the final answer.
+      const again = await pay()
+      expect(again.status).toBe(200)
+      expect(again.body.status).toBe('paid')
+    } finally {
+      if (workerStopped) await sys.start('ticketing-worker')
+      for (const name of ['orders', 'orders-worker']) {
+        await sys.stop(name)
+        await sys.start(name)
+      }
+    }
+  }, 120_000)
+
   test('the ticketing worker SIGKILLed in the middle of a busy sale: every buyer gets a final answer, nothing is sold twice or lost', async () => {
     const s = await sale(60)
     const buyers = await registerMany(20, 'crash')
@@ -271,6 +346,52 @@ describe('selling', () => {
       expect(await chargesOf(o.id)).toBe(1)
     }
     expect(codes.size).toBe(quantity)
+  }, 300_000)
+
+  test('the orders process SIGKILLed in the middle of a sale: every charge ends as a paid order with tickets or is refunded', async () => {
+    const s = await sale(40)
+    const buyers = await registerMany(20, 'orders-crash')
+    const sys = system()
+    const startedAt = new Date()
+    const sales = Array.from({ length: 100 }, async (_, i) => {
+      await Bun.sleep(i * 10)
+      return buyUntilFinal(buyers[i % buyers.length]!, body(s, 1))
+    })
+    await Bun.sleep(400)
+    await sys.stop('orders', true)
+    try {
+      await Bun.sleep(1_000)
+    } finally {
+      await sys.start('orders')
+    }
+    const answers = await Promise.all(sales)
+    const paid = answers.filter((a) => a.status === 201)
+    for (const a of answers) if (a.status !== 201) expect(a.status).toBe(409)
+    expect(paid.length).toBeGreaterThan(0)
+    expect(new Set(paid.map((a) => a.body.id)).size).toBe(paid.length)
+    const settled = await eventually('no seats held any more', async () => {
+      const n = await look(s)
+      return n.held === 0 && n
+    }, 120_000)
+    expect(settled.sold).toBe(paid.length)
+
+    const owners = new Map(buyers.map((b) => [b.user.id, b]))
+    for (const a of paid) expect(await ticketsOf(a.body, owners.get(a.body.userId)!)).toHaveLength(1)
+    // Every charge of these buyers since the sale began: it pays a paid order, or it was refunded.
+    const paidIds = new Set(paid.map((a) => a.body.id as string))
+    const charges = await paymentsDb
+      .collection('payments')
+      .find({ userId: { $in: buyers.map((b) => b.user.id) }, createdAt: { $gte: startedAt } })
+      .toArray()
+    let succeeded = 0
+    for (const charge of charges) {
+      const result = await paymentsDb.collection('payment_results').findOne({ _id: charge._id as never })
+      if (result?.status !== 'succeeded') continue
+      succeeded++
+      const refunded = await paymentsDb.collection('refunds').findOne({ _id: `${charge._id}:refund` as never })
+      if (!refunded) expect(paidIds.has(charge.orderId)).toBe(true)
+    }
+    expect(succeeded).toBeGreaterThanOrEqual(paid.length)
   }, 300_000)
 
   test('NATS down during sales: every confirmation arrives afterwards, each exactly once', async () => {

@@ -2,6 +2,7 @@ import { Elysia } from 'elysia'
 import { ErrorResponse } from '@easypass/contracts'
 import { CheckinBody, CheckinResult } from '@easypass/contracts/orders'
 import { authPlugin, type AuthConfig } from '@easypass/kit'
+import { rejectUnknownFields } from '../strict'
 import type { CheckinsService } from './service'
 
 const E = ErrorResponse
@@ -9,6 +10,7 @@ const E = ErrorResponse
 export function checkinsModule(config: AuthConfig, checkins: CheckinsService) {
   return new Elysia({ name: 'orders.checkins' }).use(authPlugin(config)).post('/api/checkins', ({ body, principal }) => checkins.checkIn(body.code, principal!.id), {
     auth: 'admin',
+    transform: rejectUnknownFields(CheckinBody),
     body: CheckinBody,
     response: { 200: CheckinResult, 400: E, 401: E, 403: E, 404: E, 409: E, 410: E },
     detail: {

@@ -4,13 +4,23 @@
 // - the "dirty" set: order ids with the time they must be looked at again by the worker (the status
 //   projection soon after a change; the reconciler when an order should have finished by then).
 import type { Redis } from 'ioredis'
-import { fail, type Logger } from '@easypass/kit'
+import { AppError, fail, type Logger } from '@easypass/kit'
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
 const REFRESH = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`
 /** Removes a member only if nobody re-marked it since it was read (its score is unchanged). */
 const REMOVE_IF = `if redis.call('zscore', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('zrem', KEYS[1], ARGV[1]) else return 0 end`
 const RESCHEDULE_IF = `if redis.call('zscore', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('zadd', KEYS[1], ARGV[3], ARGV[1]) else return 0 end`
+
+/** Redis not answering is a 503 for the caller (try again), never a 500. */
+export async function viaRedis<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    if (error instanceof AppError) throw error
+    throw new AppError('UNAVAILABLE', 'a store orders depends on did not answer; try again', undefined, 503)
+  }
+}
 
 export interface OrderLock {
   release(): Promise<void>
@@ -21,7 +31,7 @@ export function orderLocks(redis: Redis, prefix: string, log: Logger, ttlMs = 15
 
   async function tryAcquire(orderId: string): Promise<OrderLock | null> {
     const token = crypto.randomUUID()
-    const ok = await redis.set(key(orderId), token, 'PX', ttlMs, 'NX')
+    const ok = await viaRedis(() => redis.set(key(orderId), token, 'PX', ttlMs, 'NX'))
     if (ok !== 'OK') return null
     const timer = setInterval(() => {
       redis.eval(REFRESH, 1, key(orderId), token, String(ttlMs)).catch((err) => log.warn({ err: String(err), orderId }, 'order lock refresh failed'))
@@ -52,7 +62,7 @@ export function orderLocks(redis: Redis, prefix: string, log: Logger, ttlMs = 15
       }
     },
     async isHeld(orderId: string): Promise<boolean> {
-      return (await redis.exists(key(orderId))) === 1
+      return (await viaRedis(() => redis.exists(key(orderId)))) === 1
     },
   }
 }

@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis'
 import { errorBody } from '@easypass/contracts'
 import { AppError, fail, type Logger } from '@easypass/kit'
 import { idempotentReplays } from '../../metrics'
+import { viaRedis } from '../coordination'
 
 export interface Answer {
   status: number
@@ -103,13 +104,13 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
       const key = redisKey(spec)
       for (let attempt = 0; attempt < 5; attempt++) {
         const record: IdemRecord = { h: spec.bodyHash, s: 'running', t: Date.now(), ...(spec.orderId ? { o: spec.orderId } : {}) }
-        const won = await redis.set(key, JSON.stringify(record), 'EX', ttlSeconds, 'NX')
+        const won = await viaRedis(() => redis.set(key, JSON.stringify(record), 'EX', ttlSeconds, 'NX'))
         if (won === 'OK') return start(key, record, handlers)
 
         let pause = 20
         let current: IdemRecord | null = null
         for (;;) {
-          const raw = await redis.get(key)
+          const raw = await viaRedis(() => redis.get(key))
           if (!raw) break
           current = JSON.parse(raw) as IdemRecord
           if (current.h !== spec.bodyHash) throw fail('CONFLICT', 'this Idempotency-Key was already used with a different request body')
@@ -121,7 +122,7 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
           await Bun.sleep(Math.min(pause, Math.max(1, spec.deadline - Date.now())))
           pause = Math.min(250, pause * 2)
         }
-        if (!current || (await redis.exists(key)) === 0) continue
+        if (!current || (await viaRedis(() => redis.exists(key))) === 0) continue
         const answer = await handlers.whileRunning(current)
         if (answer !== 'takeover') return answer
         log.warn({ route: spec.route, orderId: current.o }, 'taking over an idempotent request whose first runner is gone')

@@ -5,6 +5,7 @@ import { CreateOrderBody, IdempotencyHeaders, Order, OrderList, OrdersQuery, Pay
 import { authPlugin, type AuthConfig } from '@easypass/kit'
 import type { PurchaseService } from '../purchase/service'
 import type { RefundsService } from '../refunds/service'
+import { rejectUnknownFields } from '../strict'
 import type { TicketsService } from '../tickets/service'
 import type { Answer } from './settlement'
 import { statusOf, toOrder, type OrderStore } from './store'
@@ -46,6 +47,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
     .post('/api/orders', async ({ body, headers, principal, set }) => answer(set, await purchase.create(principal!, body, headers['idempotency-key'])), {
       auth: 'user',
       headers: IdempotencyHeaders,
+      transform: rejectUnknownFields(CreateOrderBody),
       body: CreateOrderBody,
       response: { 201: Order, 202: Order, 400: E, 401: E, 402: E, 404: E, 409: E, 503: E },
       detail: {
@@ -68,6 +70,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
       auth: 'user',
       params: IdParams,
       headers: IdempotencyHeaders,
+      transform: rejectUnknownFields(PayOrderBody),
       body: PayOrderBody,
       response: { 200: Order, 202: Order, 400: E, 401: E, 402: E, 403: E, 404: E, 409: E, 503: E },
       detail: {
@@ -90,6 +93,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         auth: 'user',
         params: IdParams,
         headers: IdempotencyHeaders,
+        transform: rejectUnknownFields(RefundOrderBody),
         body: t.Optional(RefundOrderBody),
         response: { 200: Order, 202: Order, 400: E, 401: E, 403: E, 404: E, 409: E, 503: E },
         detail: {
