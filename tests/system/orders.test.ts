@@ -441,6 +441,11 @@ describe('lists', () => {
     expect(all.body.items[0].id).toBe(othersOrder)
     const ofOther = await api(`/orders?eventId=${s.eventId}&userId=${other.user.id}`, { token: admin.token })
     expect(ofOther.body.items.map((o: { id: string }) => o.id)).toEqual([othersOrder])
+    const byId = await api(`/orders?q=${othersOrder}`, { token: admin.token })
+    expect(byId.body.items.map((o: { id: string }) => o.id)).toEqual([othersOrder])
+    const title = all.body.items[0].eventTitle as string
+    const byTitle = await api(`/orders?q=${encodeURIComponent(title.slice(-6).toUpperCase())}&eventId=${s.eventId}`, { token: admin.token })
+    expect(byTitle.body.total).toBe(5)
     // The status filter reads a projection kept in the background: it catches up within seconds.
     const paid = await waitFor('the status projection', async () => {
       const r = await api(`/orders?eventId=${s.eventId}&status=paid`, { token: admin.token })
@@ -547,6 +552,19 @@ describe('event cancellation', () => {
       return r.body.items?.filter((n: { type: string; data: { orderId?: string } }) => n.type === 'order-refunded' && n.data.orderId === paidB.body.id).length === 1
     })
   }, 90_000)
+})
+
+describe('documentation', () => {
+  test('the public OpenAPI document describes every orders route with its answers; internal routes are hidden', async () => {
+    const r = await api('/docs/json')
+    expect(r.status).toBe(200)
+    const paths = r.body.paths as Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown }>>
+    expect(Object.keys(paths['/api/orders']!.post!.responses)).toEqual(expect.arrayContaining(['201', '202', '400', '401', '402', '404', '409']))
+    expect(paths['/api/orders']!.get!.security).toBeDefined()
+    for (const path of ['/api/orders/{id}', '/api/orders/{id}/pay', '/api/orders/{id}/cancel', '/api/orders/{id}/refund', '/api/orders/{id}/tickets', '/api/checkins'])
+      expect(paths[path]).toBeDefined()
+    expect(Object.keys(paths).some((p) => p.startsWith('/internal'))).toBe(false)
+  })
 })
 
 describe('metrics', () => {

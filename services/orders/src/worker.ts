@@ -2,40 +2,23 @@
 // consumes the facts orders reacts to, keeps the status projection, finishes what crashes or
 // unreachable services left unfinished, and works through cancelled events. It also serves /health
 // and /metrics on its PORT.
-import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingNats, pingRedis, serve, serviceTokens } from '@easypass/kit'
-import { catalogClient, paymentsClient, ticketingClient } from './clients'
+import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingNats, pingRedis, serve } from '@easypass/kit'
 import { ordersConfig } from './config'
-import { defineModels } from './db'
-import { dirtyOrders, orderLocks } from './modules/coordination'
+import { ordersCore } from './core'
 import { consumeFacts } from './modules/facts'
-import { idempotency } from './modules/idempotency/service'
-import { settlement } from './modules/orders/settlement'
-import { orderStore } from './modules/orders/store'
 import { cancellations } from './modules/reconciler/cancellations'
 import { reconciler } from './modules/reconciler/service'
-import { refundsService } from './modules/refunds/service'
-import { ticketsService } from './modules/tickets/service'
 
 const config = ordersConfig(4115)
 const log = createLogger('orders-worker', config.LOG_LEVEL)
 const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_orders`, log)
-const models = defineModels(conn)
-await ensureIndexes(conn)
 const redis = connectRedis(config.REDIS_URL, { name: 'orders-worker' })
 const nc = await connectNats(config.NATS_URL, 'orders-worker', log)
 const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
 const outbox = new Outbox(conn, bus, log)
-
-const token = serviceTokens(config, 'orders')
-const catalog = catalogClient(config, token)
-const ticketing = ticketingClient(config, token)
-const payments = paymentsClient(config, token)
-const locks = orderLocks(redis, config.REDIS_PREFIX, log)
-const dirty = dirtyOrders(redis, config.REDIS_PREFIX)
-const store = orderStore(models)
-const tickets = ticketsService(models)
-const settle = settlement({ store, tickets, ticketing, payments, dirty, outbox, log })
-const refunds = refundsService({ config, store, catalog, ticketing, payments, locks, dirty, outbox, idem: idempotency(redis, config.REDIS_PREFIX, log), log })
+const core = ordersCore(config, conn, redis, outbox, log)
+await ensureIndexes(conn)
+const { models, store, settlement: settle, refunds, payments, locks, dirty } = core
 const repair = reconciler({ config, models, store, settlement: settle, refunds, payments, locks, dirty, outbox, log })
 const cancelled = cancellations({ config, models, store, settlement: settle, refunds, locks, log })
 

@@ -67,6 +67,18 @@ export function mergeLines(items: Line[]): Line[] {
   return lines
 }
 
+/** Who buys what for which event: the part of an order known before ticketing decides. */
+function orderIdentity(ctx: PurchaseContext) {
+  return {
+    _id: ctx.orderId,
+    userId: ctx.userId,
+    eventId: ctx.eventId,
+    ...(ctx.eventTitle ? { eventTitle: ctx.eventTitle } : {}),
+    ...(ctx.eventStartsAt ? { eventStartsAt: ctx.eventStartsAt } : {}),
+    ...(ctx.userEmail ? { userEmail: ctx.userEmail } : {}),
+  }
+}
+
 function checkCard(card: Card | undefined, prefix: string) {
   if (!card) return
   const problem = cardProblem(card)
@@ -107,12 +119,7 @@ export function purchaseService(deps: PurchaseDeps) {
     })
     const currency = availability?.ticketTypes.find((t) => ctx.items.some((l) => l.ticketTypeId === t.id.toLowerCase()))?.currency ?? ''
     return {
-      _id: ctx.orderId,
-      userId: ctx.userId,
-      eventId: ctx.eventId,
-      ...(ctx.eventTitle ? { eventTitle: ctx.eventTitle } : {}),
-      ...(ctx.eventStartsAt ? { eventStartsAt: ctx.eventStartsAt } : {}),
-      ...(ctx.userEmail ? { userEmail: ctx.userEmail } : {}),
+      ...orderIdentity(ctx),
       items,
       totalCents: items.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0),
       currency,
@@ -215,12 +222,7 @@ export function purchaseService(deps: PurchaseDeps) {
         return answer
       }
       const doc: OrderDoc = {
-        _id: ctx.orderId,
-        userId: ctx.userId,
-        eventId: ctx.eventId,
-        ...(ctx.eventTitle ? { eventTitle: ctx.eventTitle } : {}),
-        ...(ctx.eventStartsAt ? { eventStartsAt: ctx.eventStartsAt } : {}),
-        ...(ctx.userEmail ? { userEmail: ctx.userEmail } : {}),
+        ...orderIdentity(ctx),
         items: hold.items.map((i) => ({ ticketTypeId: i.ticketTypeId, name: i.name, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
         totalCents: hold.totalCents,
         currency: hold.currency,

@@ -1,0 +1,31 @@
+// What both orders processes (API and worker) are built from: the clients of the other services,
+// Redis coordination, the store, tickets, the shared settlement steps and refunds.
+import type { Redis } from 'ioredis'
+import type mongoose from 'mongoose'
+import { serviceTokens, type Logger, type Outbox } from '@easypass/kit'
+import { catalogClient, paymentsClient, ticketingClient } from './clients'
+import type { OrdersConfig } from './config'
+import { defineModels } from './db'
+import { dirtyOrders, orderLocks } from './modules/coordination'
+import { idempotency } from './modules/idempotency/service'
+import { settlement } from './modules/orders/settlement'
+import { orderStore } from './modules/orders/store'
+import { refundsService } from './modules/refunds/service'
+import { ticketsService } from './modules/tickets/service'
+
+export function ordersCore(config: OrdersConfig, conn: mongoose.Connection, redis: Redis, outbox: Outbox, log: Logger) {
+  const models = defineModels(conn)
+  const token = serviceTokens(config, 'orders')
+  const catalog = catalogClient(config, token)
+  const ticketing = ticketingClient(config, token)
+  const payments = paymentsClient(config, token)
+  const locks = orderLocks(redis, config.REDIS_PREFIX, log)
+  const dirty = dirtyOrders(redis, config.REDIS_PREFIX)
+  const idem = idempotency(redis, config.REDIS_PREFIX, log)
+  const store = orderStore(models)
+  const tickets = ticketsService(models)
+  const settle = settlement({ store, tickets, ticketing, payments, dirty, outbox, log })
+  const refunds = refundsService({ config, store, catalog, ticketing, payments, locks, dirty, outbox, idem, log })
+  return { models, catalog, ticketing, payments, locks, dirty, idem, store, tickets, settlement: settle, refunds }
+}
+export type OrdersCore = ReturnType<typeof ordersCore>
