@@ -95,6 +95,7 @@ async function toError(response: Response): Promise<ApiError> {
     const wait = Number(response.headers.get('retry-after'))
     if (wait > 0) message = `Too many requests. Try again in ${wait} second${wait === 1 ? '' : 's'}.`
   }
+  if (code === 'UNAVAILABLE' && !/try again/i.test(message)) message = `${message.replace(/\.?$/, '.')} Try again in a moment.`
   if (code === 'INTERNAL') message = `Something went wrong on our side (HTTP ${response.status}). Try again in a moment.`
   return new ApiError(response.status, code, message, e?.details)
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, uuid } from '../lib/api'
 import { clock, money, when } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
-import { getEvent } from '../lib/live'
+import { getEvent, useNotifications } from '../lib/live'
 import { Link, navigate } from '../lib/router'
 import type { Card, Order } from '../lib/types'
 import { confirmDialog } from '../components/overlay'
@@ -59,6 +59,12 @@ export function Checkout({ id }: { id: string }) {
   useEffect(() => {
     if (o?.status === 'paid') navigate(`/orders/${o.id}?confirmed=1`, { replace: true })
   }, [o?.status])
+  // A notification about this order (expired, cancelled, paid elsewhere) means its state changed.
+  const { items: notifications } = useNotifications()
+  const news = notifications.filter((n) => n.data?.orderId === id).length
+  useEffect(() => {
+    if (news) order.reload()
+  }, [news])
 
   if (order.error)
     return (
@@ -98,7 +104,11 @@ export function Checkout({ id }: { id: string }) {
       order.setData(paid)
       if (paid.status !== 'paid') setPayError(`The payment did not go through (order ${paid.status}).`)
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409 && err.code !== 'PAYMENT_DECLINED') setExpired(true)
+      // 409: the hold ended (expired or released) before the payment: show what the order is now.
+      if (err instanceof ApiError && err.status === 409) {
+        setExpired(true)
+        order.reload()
+      }
       if (err instanceof ApiError && err.code === 'VALIDATION') {
         const f = err.fields
         setErrors({ number: f['card.number'], expMonth: f['card.expMonth'], expYear: f['card.expYear'], cvc: f['card.cvc'] })
@@ -177,8 +187,8 @@ export function Checkout({ id }: { id: string }) {
 
         <section class="card" aria-labelledby="pay-title">
           <h2 id="pay-title">Payment</h2>
-          {!holdLive && (o.status === 'expired' || o.status === 'reserved' || expired) && (
-            <Alert error={`Your hold has expired, so these tickets went back on sale. Pick them again on the event page.`} />
+          {!holdLive && (o.status === 'expired' || o.status === 'reserved') && (
+            <Alert error="Your hold has expired, so these tickets went back on sale. Pick them again on the event page." />
           )}
           {o.status === 'cancelled' && <Notice>This order was cancelled. {eventLink}</Notice>}
           {o.status === 'failed' && <Alert error="The payment for this order failed and the tickets were released." />}
