@@ -2,7 +2,7 @@
 // directly, and a screenshot of every main page on desktop and phone (artifacts/screenshots/).
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { registerUser, type Session } from '../support/api'
-import { adminSession, axe, buyThroughApi, canSell, closeBrowser, describeViolations, openTab, screenshot, seedEvent, type SeededEvent } from './browser'
+import { adminSession, axe, buyThroughApi, canSell, closeBrowser, describeViolations, withTab, screenshot, seedEvent, type SeededEvent } from './browser'
 
 afterAll(closeBrowser)
 
@@ -52,9 +52,7 @@ describe('every main page, opened directly', () => {
     test(`${p.name}: loads from a deep link, has landmarks and one h1, and axe finds nothing serious`, async () => {
       const session = p.as === 'buyer' ? buyer : p.as === 'admin' ? admin : undefined
       for (const mobile of [false, true]) {
-        const tab = await openTab({ session, mobile })
-        try {
-          const { page } = tab
+        await withTab({ session, mobile }, async ({ page }) => {
           const response = await page.goto(p.path())
           expect(response?.status()).toBe(200)
           await page.getByText(typeof p.ready === 'function' ? p.ready() : p.ready).first().waitFor()
@@ -66,20 +64,13 @@ describe('every main page, opened directly', () => {
           if (all.length) console.log(`axe ${p.name}${mobile ? ' (mobile)' : ''}: ${all.length} minor/moderate:\n${describeViolations(all)}`)
           expect(describeViolations(serious)).toBe('')
           await screenshot(page, `${p.name}${mobile ? '-mobile' : ''}`)
-          expect(tab.errors).toEqual([])
-        } catch (error) {
-          throw await tab.failed(error)
-        } finally {
-          await tab.close()
-        }
+        })
       }
     }, 60_000)
   }
 
   test.skipIf(!canSell)('checkout: the card form and the countdown pass axe too', async () => {
-    const tab = await openTab({ session: buyer })
-    try {
-      const { page } = tab
+    await withTab({ session: buyer }, async ({ page }) => {
       await page.goto(`/events/${event.id}`)
       await page.getByRole('button', { name: 'One more Standing' }).click()
       await page.getByRole('button', { name: 'Buy tickets' }).click()
@@ -87,17 +78,11 @@ describe('every main page, opened directly', () => {
       const { serious } = await axe(page)
       expect(describeViolations(serious)).toBe('')
       await screenshot(page, 'checkout')
-    } catch (error) {
-      throw await tab.failed(error)
-    } finally {
-      await tab.close()
-    }
+    })
   }, 60_000)
 
   test('the keyboard reaches the search, the event and the quantity buttons, with a visible focus ring', async () => {
-    const tab = await openTab()
-    try {
-      const { page } = tab
+    await withTab({}, async ({ page }) => {
       await page.goto('/')
       await page.getByText('found').first().waitFor()
       // The first Tab stop is the skip link, and it moves focus to the main content.
@@ -121,10 +106,6 @@ describe('every main page, opened directly', () => {
       expect(await page.getByLabel('Quantity of Standing').inputValue()).toBe('2')
       const ring = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineWidth)
       expect(ring).toBe('3px')
-    } catch (error) {
-      throw await tab.failed(error)
-    } finally {
-      await tab.close()
-    }
+    })
   }, 60_000)
 })

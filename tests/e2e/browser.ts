@@ -78,6 +78,23 @@ export async function openTab(opts: { session?: Session; mobile?: boolean } = {}
   return { context, page, errors, failed, close: () => context.close() }
 }
 
+/**
+ * Runs `test` in a fresh tab and closes it. A failure gets a screenshot and the page's URL and errors in
+ * its message; a test that passes must also have left no error in the page (thrown or logged).
+ */
+export async function withTab<T>(opts: Parameters<typeof openTab>[0], test: (tab: Tab) => Promise<T>): Promise<T> {
+  const tab = await openTab(opts)
+  try {
+    const result = await test(tab)
+    if (tab.errors.length) throw new Error(`the page reported errors:\n${tab.errors.join('\n')}`)
+    return result
+  } catch (error) {
+    throw await tab.failed(error)
+  } finally {
+    await tab.close()
+  }
+}
+
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOTS, { recursive: true })
   // From the top, so the sticky header is where a person sees it.

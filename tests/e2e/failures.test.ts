@@ -4,79 +4,73 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, registerUser } from '../support/api'
 import { system } from '../support/system'
-import { canSell, CARDS, closeBrowser, openTab, screenshot, seedEvent } from './browser'
+import { canSell, CARDS, closeBrowser, withTab, screenshot, seedEvent } from './browser'
 
 afterAll(closeBrowser)
 
 describe('failures, in words', () => {
   test('with the catalog down the home page explains it and recovers with "Try again"', async () => {
     const event = await seedEvent()
-    const tab = await openTab()
     try {
-      const { page } = tab
-      await system().stop('catalog')
-      await page.goto('/')
-      const alert = page.getByRole('alert')
-      await alert.waitFor()
-      expect(await alert.textContent()).toMatch(/catalog is unavailable|temporarily unavailable/i)
-      await screenshot(page, 'home-catalog-down')
-      await system().start('catalog')
-      // The gateway's circuit breaker may need a moment after the restart.
-      const deadline = Date.now() + 30_000
-      while (Date.now() < deadline && (await api('/events?limit=1')).status !== 200) await Bun.sleep(500)
-      await page.getByRole('button', { name: 'Try again' }).click()
-      await page.getByRole('link', { name: event.title }).waitFor()
-      expect(await page.getByRole('alert').count()).toBe(0)
-    } catch (error) {
-      throw await tab.failed(error)
+      await withTab({}, async ({ page }) => {
+        await system().stop('catalog')
+        await page.goto('/')
+        const alert = page.getByRole('alert')
+        await alert.waitFor()
+        expect(await alert.textContent()).toMatch(/catalog is unavailable|temporarily unavailable/i)
+        await screenshot(page, 'home-catalog-down')
+        await system().start('catalog')
+        // The gateway's circuit breaker may need a moment after the restart.
+        const deadline = Date.now() + 30_000
+        while (Date.now() < deadline && (await api('/events?limit=1')).status !== 200) await Bun.sleep(500)
+        await page.getByRole('button', { name: 'Try again' }).click()
+        await page.getByRole('link', { name: event.title }).waitFor()
+        expect(await page.getByRole('alert').count()).toBe(0)
+      })
     } finally {
       await system().start('catalog')
-      await tab.close()
     }
   }, 90_000)
 
   test.skipIf(!canSell)('a hold that expired before the payment is refused (409) and the page says so', async () => {
     const event = await seedEvent([{ name: 'Quick', priceCents: 1000, capacity: 5 }])
     const buyer = await registerUser('expiry')
-    const tab = await openTab({ session: buyer })
     try {
-      const { page } = tab
-      // Holds of 3 seconds for this test only.
-      await system().stop('orders')
-      await system().start('orders', { HOLD_TTL_SECONDS: '3' })
-      // This page does not hear about the expiry (no notifications stream): only the server can refuse.
-      await page.route('**/api/notifications/stream', (route) => route.abort())
-      await page.goto(`/events/${event.id}`)
-      await page.getByRole('button', { name: 'One more Quick' }).click()
-      await page.getByRole('button', { name: 'Buy tickets' }).click()
-      await page.getByRole('timer').waitFor()
-      // The page's clock stands still, so it still offers to pay while the server's hold runs out.
-      await page.clock.pauseAt(Date.now())
-      const orderId = page.url().split('/').pop()!
-      const deadline = Date.now() + 30_000
-      for (;;) {
-        const a = await api(`/events/${event.id}/availability`)
-        if (a.body.ticketTypes[0].held === 0) break
-        if (Date.now() > deadline) throw new Error('the hold did not expire')
-        await Bun.sleep(250)
-      }
-      await page.getByLabel('Card number').fill(CARDS.approved)
-      await page.getByLabel('Expiry month').selectOption('12')
-      await page.getByLabel('Expiry year').selectOption(String(new Date().getFullYear() + 2))
-      await page.getByLabel('CVC').fill('123')
-      const answer = page.waitForResponse((r) => r.url().endsWith(`/api/orders/${orderId}/pay`))
-      await page.getByRole('button', { name: /^Pay / }).click()
-      expect((await answer).status()).toBe(409)
-      await page.getByText('Your hold has expired').waitFor()
-      expect(await page.getByRole('button', { name: /^Pay / }).count()).toBe(0)
-      await screenshot(page, 'checkout-expired')
-      expect((await api(`/orders/${orderId}`, { token: buyer.token })).body.status).not.toBe('paid')
-    } catch (error) {
-      throw await tab.failed(error)
+      await withTab({ session: buyer }, async ({ page }) => {
+        // Holds of 3 seconds for this test only.
+        await system().stop('orders')
+        await system().start('orders', { HOLD_TTL_SECONDS: '3' })
+        // This page does not hear about the expiry (no notifications stream): only the server can refuse.
+        await page.route('**/api/notifications/stream', (route) => route.abort())
+        await page.goto(`/events/${event.id}`)
+        await page.getByRole('button', { name: 'One more Quick' }).click()
+        await page.getByRole('button', { name: 'Buy tickets' }).click()
+        await page.getByRole('timer').waitFor()
+        // The page's clock stands still, so it still offers to pay while the server's hold runs out.
+        await page.clock.pauseAt(Date.now())
+        const orderId = page.url().split('/').pop()!
+        const deadline = Date.now() + 30_000
+        for (;;) {
+          const a = await api(`/events/${event.id}/availability`)
+          if (a.body.ticketTypes[0].held === 0) break
+          if (Date.now() > deadline) throw new Error('the hold did not expire')
+          await Bun.sleep(250)
+        }
+        await page.getByLabel('Card number').fill(CARDS.approved)
+        await page.getByLabel('Expiry month').selectOption('12')
+        await page.getByLabel('Expiry year').selectOption(String(new Date().getFullYear() + 2))
+        await page.getByLabel('CVC').fill('123')
+        const answer = page.waitForResponse((r) => r.url().endsWith(`/api/orders/${orderId}/pay`))
+        await page.getByRole('button', { name: /^Pay / }).click()
+        expect((await answer).status()).toBe(409)
+        await page.getByText('Your hold has expired').waitFor()
+        expect(await page.getByRole('button', { name: /^Pay / }).count()).toBe(0)
+        await screenshot(page, 'checkout-expired')
+        expect((await api(`/orders/${orderId}`, { token: buyer.token })).body.status).not.toBe('paid')
+      })
     } finally {
       await system().stop('orders')
       await system().start('orders')
-      await tab.close()
     }
   }, 120_000)
 })

@@ -2,7 +2,7 @@
 // ended by signing out.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, registerUser } from '../support/api'
-import { closeBrowser, openTab } from './browser'
+import { closeBrowser, withTab } from './browser'
 
 afterAll(closeBrowser)
 
@@ -25,9 +25,7 @@ describe('the session in the browser', () => {
   ] as const) {
     test(`${how}; the new refresh token replaces the old one, which stops working`, async () => {
       const buyer = await registerUser('session')
-      const tab = await openTab({ session: { ...buyer, token } })
-      try {
-        const { page } = tab
+      await withTab({ session: { ...buyer, token } }, async ({ page }) => {
         const refreshes: number[] = []
         page.on('response', (r) => r.url().endsWith('/api/auth/refresh') && refreshes.push(r.status()))
         await page.goto('/tickets')
@@ -47,20 +45,13 @@ describe('the session in the browser', () => {
         await page.getByText('You have no tickets yet.').waitFor()
         await page.getByText('Signed in as').waitFor()
         expect(refreshes).toEqual([200])
-        expect(tab.errors).toEqual([])
-      } catch (error) {
-        throw await tab.failed(error)
-      } finally {
-        await tab.close()
-      }
+      })
     }, 60_000)
   }
 
   test('signing out forgets the session and ends it at the API', async () => {
     const buyer = await registerUser('signout')
-    const tab = await openTab({ session: buyer })
-    try {
-      const { page } = tab
+    await withTab({ session: buyer }, async ({ page }) => {
       await page.goto('/tickets')
       await page.getByText('You have no tickets yet.').waitFor()
       await page.getByRole('button', { name: 'Sign out' }).click()
@@ -69,28 +60,17 @@ describe('the session in the browser', () => {
       expect((await api('/auth/refresh', { body: { refreshToken: buyer.refreshToken } })).status).toBe(401)
       await page.goto('/tickets')
       await page.getByRole('heading', { level: 1, name: 'Please sign in' }).waitFor()
-      expect(tab.errors).toEqual([])
-    } catch (error) {
-      throw await tab.failed(error)
-    } finally {
-      await tab.close()
-    }
+    })
   }, 60_000)
 
   test('a refresh token that no longer works signs the user out with words, not a blank page', async () => {
     const buyer = await registerUser('revoked')
     await api('/auth/logout', { token: buyer.token, body: { refreshToken: buyer.refreshToken } })
-    const tab = await openTab({ session: { ...buyer, token: REFUSED_TOKEN } })
-    try {
-      const { page } = tab
+    await withTab({ session: { ...buyer, token: REFUSED_TOKEN } }, async ({ page }) => {
       await page.goto('/tickets')
       await page.getByRole('heading', { level: 1, name: 'Please sign in' }).waitFor()
       await page.locator('.toast', { hasText: 'Your session has ended. Please sign in again.' }).waitFor()
       expect(await stored(page)).toBeNull()
-    } catch (error) {
-      throw await tab.failed(error)
-    } finally {
-      await tab.close()
-    }
+    })
   }, 60_000)
 })

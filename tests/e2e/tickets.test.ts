@@ -2,7 +2,7 @@
 // that arrive live while the page is open.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, registerUser } from '../support/api'
-import { availabilityOf, buyThroughApi, canSell, closeBrowser, openTab, screenshot, seedEvent } from './browser'
+import { availabilityOf, buyThroughApi, canSell, closeBrowser, withTab, screenshot, seedEvent } from './browser'
 
 afterAll(closeBrowser)
 
@@ -10,9 +10,7 @@ describe.skipIf(!canSell)('my tickets', () => {
   test('a refund from "My tickets": confirm, the order turns refunded, stock returns, a notification arrives live', async () => {
     const event = await seedEvent([{ name: 'Stalls', priceCents: 2750, capacity: 30 }])
     const buyer = await registerUser('refund')
-    const tab = await openTab({ session: buyer })
-    try {
-      const { page } = tab
+    await withTab({ session: buyer }, async ({ page }) => {
       // The page is open before the purchase: the confirmation arrives through the notifications stream.
       await page.goto('/tickets')
       await page.getByText('You have no tickets yet.').waitFor()
@@ -44,11 +42,6 @@ describe.skipIf(!canSell)('my tickets', () => {
       await page.getByRole('heading', { level: 2, name: `Refund for ${event.title}` }).waitFor()
       await page.getByRole('heading', { level: 2, name: `Your tickets for ${event.title}` }).waitFor()
       await screenshot(page, 'notifications')
-      expect(tab.errors).toEqual([])
-    } catch (error) {
-      throw await tab.failed(error)
-    } finally {
-      await tab.close()
-    }
+    })
   }, 120_000)
 })

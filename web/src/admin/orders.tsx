@@ -4,7 +4,7 @@ import { money, plural, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { navigate, withQuery, Link } from '../lib/router'
 import type { List, Order, User } from '../lib/types'
-import { Alert, Empty, Field, Loading, SelectField, StatusBadge } from '../components/ui'
+import { Alert, Empty, Field, Loading, Pager, SelectField, StatusBadge } from '../components/ui'
 import { refundOrder } from '../pages/tickets'
 import { AdminPage, adminEvents } from './shared'
 
@@ -164,27 +164,7 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
               </tbody>
             </table>
           </div>
-          {pages > 1 && (
-            <nav class="pager" aria-label="Pages">
-              {page > 1 ? (
-                <Link class="button button-secondary" href={withQuery('/admin/orders', { ...filters, page: page - 1 })}>
-                  Previous
-                </Link>
-              ) : (
-                <span />
-              )}
-              <span>
-                Page {page} of {pages}
-              </span>
-              {page < pages ? (
-                <Link class="button button-secondary" href={withQuery('/admin/orders', { ...filters, page: page + 1 })}>
-                  Next
-                </Link>
-              ) : (
-                <span />
-              )}
-            </nav>
-          )}
+          <Pager page={page} pages={pages} href={(n) => withQuery('/admin/orders', { ...filters, page: n })} />
         </>
       )}
     </AdminPage>

@@ -178,3 +178,29 @@ export function TextAreaField({ label, name, value, onValue, error, id, ...rest 
     </div>
   )
 }
+
+/** Previous / next links between pages of a list (links, so a page of results has its own URL). */
+export function Pager({ page, pages, href }: { page: number; pages: number; href: (page: number) => string }) {
+  if (pages <= 1) return null
+  return (
+    <nav class="pager" aria-label="Pages">
+      {page > 1 ? (
+        <Link class="button button-secondary" href={href(page - 1)} rel="prev">
+          Previous
+        </Link>
+      ) : (
+        <span />
+      )}
+      <span>
+        Page {page} of {pages}
+      </span>
+      {page < pages ? (
+        <Link class="button button-secondary" href={href(page + 1)} rel="next">
+          Next
+        </Link>
+      ) : (
+        <span />
+      )}
+    </nav>
+  )
+}

@@ -20,7 +20,6 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unk
       (error) => !controller.signal.aborted && setState((s) => ({ data: s.data, error, loading: false })),
     )
     return () => controller.abort()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick])
   const reload = useCallback(() => setTick((t) => t + 1), [])
   const setData = useCallback(

@@ -4,7 +4,7 @@ import { dateBadge, money, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { Link, navigate, withQuery } from '../lib/router'
 import type { EventItem, List } from '../lib/types'
-import { Alert, Empty, Field, Loading, PageTitle, SelectField } from '../components/ui'
+import { Alert, Empty, Field, Loading, PageTitle, Pager, SelectField } from '../components/ui'
 
 export const CATEGORIES = ['music', 'theatre', 'comedy', 'sports', 'conference', 'festival', 'family', 'film', 'art', 'other']
 const PAGE_SIZE = 12
@@ -107,27 +107,7 @@ export function Home({ query }: { query: URLSearchParams }) {
             ))}
           </ul>
         )}
-        {list.data && pages > 1 && (
-          <nav class="pager" aria-label="Pages">
-            {page > 1 ? (
-              <Link class="button button-secondary" href={withQuery('/', { ...filters, page: page - 1 })} rel="prev">
-                Previous
-              </Link>
-            ) : (
-              <span />
-            )}
-            <span>
-              Page {page} of {pages}
-            </span>
-            {page < pages ? (
-              <Link class="button button-secondary" href={withQuery('/', { ...filters, page: page + 1 })} rel="next">
-                Next
-              </Link>
-            ) : (
-              <span />
-            )}
-          </nav>
-        )}
+        <Pager page={page} pages={pages} href={(n) => withQuery('/', { ...filters, page: n })} />
       </section>
     </>
   )
