@@ -81,6 +81,22 @@ describe('every main page, opened directly', () => {
     })
   }, 60_000)
 
+  test('on a phone the main navigation sits behind a Menu button that says whether it is open', async () => {
+    await withTab({ session: buyer, mobile: true }, async ({ page }) => {
+      await page.goto('/')
+      const menu = page.getByRole('button', { name: 'Menu' })
+      const tickets = page.getByRole('link', { name: 'My tickets' })
+      expect(await menu.getAttribute('aria-expanded')).toBe('false')
+      expect(await tickets.isVisible()).toBe(false)
+      await menu.click()
+      expect(await menu.getAttribute('aria-expanded')).toBe('true')
+      await tickets.click()
+      await page.getByRole('heading', { level: 1, name: 'My tickets' }).waitFor()
+      // Following a link closes the menu again.
+      expect(await menu.getAttribute('aria-expanded')).toBe('false')
+    })
+  }, 60_000)
+
   test('the keyboard reaches the search, the event and the quantity buttons, with a visible focus ring', async () => {
     await withTab({}, async ({ page }) => {
       await page.goto('/')

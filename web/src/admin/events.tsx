@@ -50,7 +50,7 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
     async (signal) => {
       const list = await adminEvents(status, signal)
       const stats = await Promise.all(list.map((e) => api<Availability>(`/events/${e.id}/availability`, { signal }).catch(() => undefined)))
-      return list.map((event, i) => ({ event, stats: stats[i] }))
+      return { rows: list.map((event, i) => ({ event, stats: stats[i] })), total: list.total ?? list.length }
     },
     [status],
   )
@@ -96,7 +96,12 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
       <Alert error={error} />
       {events.error ? <Alert error={events.error} onRetry={events.reload} /> : null}
       {events.loading && !events.data && <Loading label="Loading events…" />}
-      {events.data && events.data.length === 0 && (
+      {events.data && events.data.total > events.data.rows.length && (
+        <p class="muted">
+          Showing the {events.data.rows.length} soonest of {events.data.total} events.
+        </p>
+      )}
+      {events.data && events.data.rows.length === 0 && (
         <Empty>
           <p>No events here yet.</p>
           <Link class="button" href="/admin/events/new">
@@ -104,7 +109,7 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
           </Link>
         </Empty>
       )}
-      {events.data && events.data.length > 0 && (
+      {events.data && events.data.rows.length > 0 && (
         <div class="table-wrap" tabIndex={0} role="region" aria-label="Events table">
           <table class="data">
             <thead>
@@ -130,7 +135,7 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
               </tr>
             </thead>
             <tbody>
-              {events.data.map(({ event: e, stats }) => {
+              {events.data.rows.map(({ event: e, stats }) => {
                 const t = totals(stats, e.currency ?? undefined)
                 return (
                   <tr key={e.id} data-event={e.id}>
