@@ -354,6 +354,21 @@ describe('refunds', () => {
     expect(tickets.body.map((t: { status: string }) => t.status)).toEqual(['refunded', 'refunded'])
   })
 
+  test('a refund request with a malformed body is a 400 and refunds nothing; one without a body refunds', async () => {
+    const s = await sale()
+    const order = await buy(buyer, s, 1)
+    for (const rawBody of ['{bad', 'not json', '{"reason":']) {
+      const r = await api(`/orders/${order.body.id}/refund`, { rawBody, token: buyer.token })
+      expect(r.status).toBe(400)
+      expect(errorCode(r)).toBe('VALIDATION')
+    }
+    expect((await api(`/orders/${order.body.id}`, { token: buyer.token })).body.status).toBe('paid')
+    expect(await numbers(s)).toEqual({ sold: 1, held: 0, available: 19 })
+    const r = await api(`/orders/${order.body.id}/refund`, { method: 'POST', token: buyer.token })
+    expect(r.status).toBe(200)
+    expect(r.body.status).toBe('refunded')
+  })
+
   test('two refunds of one order at once: one refund, seats and money returned once', async () => {
     const s = await sale()
     const order = await buy(buyer, s, 3)

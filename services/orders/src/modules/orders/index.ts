@@ -93,6 +93,12 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         auth: 'user',
         params: IdParams,
         headers: IdempotencyHeaders,
+        // The body is optional, and Elysia then swallows malformed JSON as "no body": a broken
+        // request would refund. Parse it here: empty → no reason, anything else must be JSON (→ 400).
+        parse: async ({ request }) => {
+          const text = await request.text()
+          return text.trim() ? JSON.parse(text) : {}
+        },
         transform: rejectUnknownFields(RefundOrderBody),
         body: t.Optional(RefundOrderBody),
         response: { 200: Order, 202: Order, 400: E, 401: E, 403: E, 404: E, 409: E, 503: E },
