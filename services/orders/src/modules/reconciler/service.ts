@@ -84,12 +84,31 @@ export function reconciler(deps: ReconcilerDeps) {
       return 'done'
     }
     const refunded = payment?.status === 'refunded'
-    await settlement.releaseAndSettle(state, 'failed', deadline, {
-      error: { status: 503, code: 'UNAVAILABLE', message: `the purchase could not be completed in time; ${refunded ? 'the charge was refunded' : 'nothing was charged'}` },
-      paymentChecked: true,
-    })
-    reconciled.inc({ action: 'released_unfinished' })
+    const released = await releaseUnlessSoldFree(state, deadline, () =>
+      settlement.releaseAndSettle(state, 'failed', deadline, {
+        error: { status: 503, code: 'UNAVAILABLE', message: `the purchase could not be completed in time; ${refunded ? 'the charge was refunded' : 'nothing was charged'}` },
+        paymentChecked: true,
+      }),
+    )
+    if (released) reconciled.inc({ action: 'released_unfinished' })
     return 'done'
+  }
+
+  /**
+   * A free order has no payment to find: when its flow died after ticketing confirmed it, the release
+   * finds it sold. It is then finished as paid (tickets, `paid`), else the seats stay sold without
+   * tickets and the worker retries the release forever.
+   */
+  async function releaseUnlessSoldFree(state: OrderState, deadline: number, release: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await release()
+      return true
+    } catch (error) {
+      if (!(error instanceof SoldMeanwhile) || !state.doc.priced || state.doc.totalCents !== 0) throw error
+      await settlement.finishPaid(state, undefined, 'reconcile', deadline)
+      reconciled.inc({ action: 'finished_paid' })
+      return false
+    }
   }
 
   async function finishReserved(state: OrderState): Promise<Next> {
@@ -102,8 +121,11 @@ export function reconciler(deps: ReconcilerDeps) {
     }
     if (Date.now() < expiresAt + EXPIRY_MARGIN_MS) return expiresAt + EXPIRY_MARGIN_MS
     // The expiry fact never came: end it here (ticketing's answer says whether it had expired already).
-    await settlement.releaseAndSettle(state, 'failed', Date.now() + 15_000, { reason: 'the hold expired', paymentChecked: true }, { settleAs: 'expired' })
-    reconciled.inc({ action: 'expired' })
+    const deadline = Date.now() + 15_000
+    const released = await releaseUnlessSoldFree(state, deadline, () =>
+      settlement.releaseAndSettle(state, 'failed', deadline, { reason: 'the hold expired', paymentChecked: true }, { settleAs: 'expired' }),
+    )
+    if (released) reconciled.inc({ action: 'expired' })
     return 'done'
   }
 
