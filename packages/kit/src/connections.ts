@@ -8,7 +8,7 @@ export async function connectMongo(url: string, dbName: string, log: Logger): Pr
   const conn = mongoose.createConnection(url, {
     dbName,
     // FerretDB's SQLite backend serialises writes per database: a small pool avoids lock thrashing.
-    maxPoolSize: 8,
+    maxPoolSize: Number(process.env.MONGO_POOL_SIZE ?? 8),
     serverSelectionTimeoutMS: 10_000,
     autoIndex: false,
   })
