@@ -8,6 +8,3 @@ export function defineModels(conn: Connection) {
 }
 export type Models = ReturnType<typeof defineModels>
 
-export function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number } | null)?.code === 11000
-}

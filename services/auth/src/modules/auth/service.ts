@@ -1,7 +1,7 @@
 import type { Principal, Role } from '@easypass/contracts'
 import type { AuthResult, LoginBody, RegisterBody, User } from '@easypass/contracts/auth'
 import { fail, type AuthConfig, tokenSigner } from '@easypass/kit'
-import { isDuplicateKey } from '../../db'
+import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
 import type { UserDoc, UserModel } from '../../db/users'
 import { normaliseEmail, toUser } from '../users/service'
 import type { LoginLimiter } from './login-limiter'

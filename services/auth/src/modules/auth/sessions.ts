@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { fail, type Logger } from '@easypass/kit'
-import { isDuplicateKey } from '../../db'
+import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
 import type { SessionModels } from '../../db/sessions'
 
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400

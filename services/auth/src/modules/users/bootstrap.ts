@@ -1,5 +1,5 @@
 import type { Logger } from '@easypass/kit'
-import { isDuplicateKey } from '../../db'
+import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
 import type { UserModel } from '../../db/users'
 import { hashPassword } from '../auth/passwords'
 import { normaliseEmail } from './service'

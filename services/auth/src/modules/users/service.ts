@@ -1,6 +1,6 @@
 import type { Role } from '@easypass/contracts'
 import type { User, UserList } from '@easypass/contracts/auth'
-import { fail, type Logger } from '@easypass/kit'
+import { escapeRegExp, fail, type Logger } from '@easypass/kit'
 import type { UserDoc, UserModel } from '../../db/users'
 
 /** The one way an account leaves this service: the hash stays behind. */
@@ -12,9 +12,6 @@ export function normaliseEmail(email: string) {
   return email.trim().toLowerCase()
 }
 
-function escapeRegExp(text: string) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
 
 export interface UserListQuery {
   page?: number

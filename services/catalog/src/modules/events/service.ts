@@ -1,7 +1,7 @@
 import { Types } from 'mongoose'
 import type { Principal } from '@easypass/contracts'
 import type { CreateEventBody, Event, EventDetail, EventList, EventsQuery, UpdateEventBody } from '@easypass/contracts/catalog'
-import { fact, fail, isDuplicateOnly, type Fact, type Logger, type Outbox } from '@easypass/kit'
+import { escapeRegExp, fact, fail, isDuplicateOnly, type Fact, type Logger, type Outbox } from '@easypass/kit'
 import type { EventDoc } from '../../db/events'
 import type { Models } from '../../db'
 import type { TicketingClient } from './ticketing'
@@ -26,10 +26,6 @@ export function toEvent(doc: EventDoc): Event {
   return event
 }
 
-/** User input becomes a literal inside a regular expression: `(` finds "(", it does not break the query. */
-export function escapeRegExp(text: string) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
 
 const isAdmin = (principal?: Principal) => principal?.role === 'admin' || principal?.role === 'service'
 

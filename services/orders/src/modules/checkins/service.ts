@@ -2,7 +2,8 @@
 // (`checkins._id` = ticket id, so a second scan is a duplicate key → 409, even when two scanners race).
 import type { CheckinResult } from '@easypass/contracts/orders'
 import { AppError, fail } from '@easypass/kit'
-import { isDuplicateKey, type CheckinDoc, type Models } from '../../db'
+import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
+import type { CheckinDoc, Models } from '../../db'
 import { checkinsTotal } from '../../metrics'
 import { statusOf, toOrder, type OrderStore } from '../orders/store'
 import type { TicketsService } from '../tickets/service'

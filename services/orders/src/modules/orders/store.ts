@@ -5,7 +5,8 @@
 import type { Principal } from '@easypass/contracts'
 import type { Order, OrderList, OrderStatus, OrdersQuery } from '@easypass/contracts/orders'
 import { fail } from '@easypass/kit'
-import { isDuplicateKey, type Models, type OrderDoc, type TransitionDoc } from '../../db'
+import { escapeRegExp, isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
+import type { Models, OrderDoc, TransitionDoc } from '../../db'
 
 export interface OrderState {
   doc: OrderDoc
@@ -54,9 +55,6 @@ export function toOrder(state: OrderState, now = Date.now()): Order {
   return order
 }
 
-function escapeRegExp(text: string) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
 
 export function orderStore({ Order, Transition }: Pick<Models, 'Order' | 'Transition'>) {
   async function transitions(orderId: string) {
