@@ -1,7 +1,7 @@
 import { t, type TSchema } from 'elysia'
 
 /** Ids are 24-hex ObjectId strings everywhere. */
-export const Id = t.String({ pattern: '^[0-9a-fA-F]{24}$', examples: ['665f1c2b9d3e4a0012345678'] })
+export const Id = t.String({ pattern: '^[0-9a-f]{24}$', examples: ['665f1c2b9d3e4a0012345678'] })
 export const IdParams = t.Object({ id: Id })
 export const IsoDate = t.String({ format: 'date-time', examples: ['2027-06-01T18:00:00.000Z'] })
 

@@ -306,6 +306,8 @@ export function purchaseService(deps: PurchaseDeps) {
       checkCard(body.card, '')
       const state = await store.visible(orderId, principal)
       if (state.doc.userId !== principal.id) throw fail('FORBIDDEN', 'only the buyer can pay an order')
+      // No money moves for an event that was cancelled or has started since the hold was taken.
+      if (statusOf(state) === 'reserved') await saleableEvent(state.doc.eventId)
       const ctx = context(orderId, principal.id, state.doc.eventId, [], body.card, startedAt)
       const chargeKey = `${orderId}:pay:${idempotencyKey ? hashKey(idempotencyKey) : crypto.randomUUID()}`
       const execute = async () => budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey))
