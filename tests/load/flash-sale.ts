@@ -121,6 +121,25 @@ console.log(`
 | Sold (inventory) / bought (buyers) | ${t.sold} / ${ticketsBought} (held ${t.held}, available ${t.available}) |
 | Outcomes                           | ${JSON.stringify(result.outcomes)} |
 `)
+// Where the time went: mean time per request of each service's busiest routes, from its /metrics.
+const breakdown: string[] = []
+for (const [name, url] of Object.entries(system.urls)) {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text()).catch(() => '')
+  const sums = new Map<string, { sum: number; count: number }>()
+  for (const line of text.split('\n')) {
+    const m = /^http_request_duration_seconds_(sum|count)\{(.*)\} ([\d.e+-]+)$/.exec(line)
+    if (!m) continue
+    const route = /method="(\w+)".*route="([^"]*)"/.exec(m[2]!)
+    if (!route) continue
+    const key = `${route[1]} ${route[2]}`
+    const entry = sums.get(key) ?? { sum: 0, count: 0 }
+    if (m[1] === 'sum') entry.sum += Number(m[3])
+    else entry.count += Number(m[3])
+    sums.set(key, entry)
+  }
+  for (const [route, { sum, count }] of sums) if (count >= 50) breakdown.push(`${name.padEnd(14)} ${route.padEnd(40)} n=${String(count).padStart(6)} mean ${((sum / count) * 1000).toFixed(1)} ms`)
+}
+console.log(breakdown.join('\n'))
 mkdirSync(join(ROOT, 'artifacts'), { recursive: true })
 writeFileSync(join(ROOT, 'artifacts', `flash-sale-${Date.now()}.json`), JSON.stringify(result, null, 2))
 const ok = t.sold === TICKETS && ticketsBought === TICKETS && undecided === 0

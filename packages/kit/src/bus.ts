@@ -229,13 +229,18 @@ export class Outbox {
     this.running = true
     try {
       const docs = await this.model.find().sort({ createdAt: 1 }).limit(batch).lean()
-      let sent = 0
-      for (const doc of docs) {
-        await this.bus.publish({ id: doc._id, subject: doc.subject as FactSubject, occurredAt: doc.occurredAt, data: doc.data } as Fact)
-        await this.model.deleteOne({ _id: doc._id })
-        sent++
+      const sent: string[] = []
+      try {
+        for (const doc of docs) {
+          await this.bus.publish({ id: doc._id, subject: doc.subject as FactSubject, occurredAt: doc.occurredAt, data: doc.data } as Fact)
+          sent.push(doc._id)
+        }
+      } finally {
+        // One delete for the whole batch (every database write counts on FerretDB); what NATS has
+        // acknowledged is removed even when a later publish failed.
+        if (sent.length) await this.model.deleteMany({ _id: { $in: sent } })
       }
-      return sent
+      return sent.length
     } finally {
       this.running = false
     }
