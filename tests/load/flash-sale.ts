@@ -16,7 +16,7 @@ const TICKETS = arg('tickets', 5000)
 const BUYERS = arg('buyers', 1000)
 const MAX_PER_REQUEST = 4
 
-const system = await bootSystem({ RATE_LIMIT_DISABLED: 'true', LOG_LEVEL: 'error' })
+const system = await bootSystem({ RATE_LIMIT_DISABLED: 'true', LOG_LEVEL: 'error' }, { fresh: true })
 const base = `${system.gatewayUrl}/api`
 
 async function call(path: string, init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {}) {

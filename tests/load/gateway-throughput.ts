@@ -6,22 +6,28 @@ import { bootSystem } from '../support/boot'
 import { seedDemoData } from '../../stack/local/seed'
 
 const DURATION = process.argv.includes('--quick') ? '5s' : '15s'
-const system = await bootSystem({ RATE_LIMIT_DISABLED: 'true', LOG_LEVEL: 'error' })
+const system = await bootSystem({ RATE_LIMIT_DISABLED: 'true', LOG_LEVEL: 'error' }, { fresh: true })
 await seedDemoData(system.gatewayUrl, system.admin.email, system.admin.password)
 const url = `${system.gatewayUrl}/api/events?limit=20`
 const body = await (await fetch(url)).text()
-const bare = Bun.serve({ port: 0, fetch: () => new Response(body, { headers: { 'content-type': 'application/json' } }) })
+// The bare server is its own process, like the gateway: wrk must not share an event loop with it.
+const barePort = 4190
+const bodyFile = `/tmp/easypass-bench-body-${process.pid}.json`
+await Bun.write(bodyFile, body)
+const bare = Bun.spawn([process.execPath, '-e', `const b = await Bun.file(${JSON.stringify(bodyFile)}).text(); Bun.serve({ port: ${barePort}, hostname: '127.0.0.1', fetch: () => new Response(b, { headers: { 'content-type': 'application/json' } }) })`], { stdout: 'ignore', stderr: 'inherit' })
+await Bun.sleep(500)
 
-function wrk(target: string) {
-  const out = Bun.spawnSync(['wrk', '-t2', '-c50', `-d${DURATION}`, '--latency', target]).stdout.toString()
+async function wrk(target: string) {
+  const proc = Bun.spawn(['wrk', '-t2', '-c50', `-d${DURATION}`, '--latency', target], { stdout: 'pipe' })
+  const out = await new Response(proc.stdout).text()
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0)
   const p99 = /99%\s+([\d.]+\w+)/.exec(out)?.[1] ?? '?'
   const p50 = /50%\s+([\d.]+\w+)/.exec(out)?.[1] ?? '?'
   const errors = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? '0'
   return { rps, p50, p99, errors }
 }
-const viaGateway = wrk(url)
-const bareBun = wrk(`http://127.0.0.1:${bare.port}/`)
+const viaGateway = await wrk(url)
+const bareBun = await wrk(`http://127.0.0.1:${barePort}/`)
 console.log(`
 | GET /api/events (${body.length} bytes), wrk 50 connections, ${DURATION} | requests/s | p50 | p99 | non-2xx |
 |---|---|---|---|---|
@@ -29,6 +35,6 @@ console.log(`
 | EasyPass gateway → catalog → FerretDB | ${viaGateway.rps.toFixed(0)} | ${viaGateway.p50} | ${viaGateway.p99} | ${viaGateway.errors} |
 | ratio | ${(viaGateway.rps / bareBun.rps).toFixed(3)} | | | |
 machine: ${cpus().length} × ${cpus()[0]?.model}; ${new Date().toISOString()}`)
-bare.stop(true)
+bare.kill()
 await system.stopAll()
 process.exit(0)

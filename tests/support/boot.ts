@@ -8,10 +8,16 @@ import { startSystem, killOnExit, type RunningSystem } from '../../stack/local/s
 import { ROOT, presentProcesses } from '../../stack/local/services'
 import type { TestSystem } from './system'
 
-export async function bootSystem(extraEnv: Record<string, string> = {}): Promise<TestSystem> {
-  const dataDir = join(ROOT, '.data', 'test')
+/**
+ * `fresh`: servers of its own on free ports (benchmarks: nothing else may share or slow them).
+ * Otherwise servers already listening on the test ports are reused, or started empty.
+ */
+export async function bootSystem(extraEnv: Record<string, string> = {}, opts: { fresh?: boolean } = {}): Promise<TestSystem> {
   const namespace = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
-  const infra = await startInfra({ dataDir, redisPort: 6399, natsPort: 4299, mongoPort: 27099 })
+  const dataDir = join(ROOT, '.data', opts.fresh ? `bench-${namespace}` : 'test')
+  const infra = opts.fresh
+    ? await startInfra({ dataDir, redisPort: await freePort(), natsPort: await freePort(), mongoPort: await freePort(), disposable: true })
+    : await startInfra({ dataDir, redisPort: 6399, natsPort: 4299, mongoPort: 27099, disposable: true })
   const ports: Record<string, number> = {}
   for (const spec of presentProcesses()) ports[spec.name] = await freePort()
   const admin = { email: `admin-${namespace}@easypass.test`, password: randomBytes(12).toString('base64url') }

@@ -66,6 +66,8 @@ export interface EventsServiceDeps {
   log: Logger
 }
 
+const LIST_CACHE_MS = Number(process.env.CATALOG_LIST_CACHE_MS ?? 1000)
+
 export function eventsService({ models, outbox, ticketing, log }: EventsServiceDeps) {
   const { Event: Events, EventRevision, DeletedEvent, FactMark } = models
 
@@ -73,7 +75,30 @@ export function eventsService({ models, outbox, ticketing, log }: EventsServiceD
     return Events.findById(id).lean<EventDoc>()
   }
 
+  /**
+   * The public listing (published events) is the same for every caller and the hottest read of an
+   * on-sale: answers are shared for LIST_CACHE_MS and concurrent identical requests wait for one
+   * query. Writes through this replica clear it at once; prices and stock in a listing may lag by
+   * up to LIST_CACHE_MS (the event page and its stream are live).
+   */
+  const listCache = new Map<string, { until: number; answer: Promise<EventList> }>()
+  function forgetListings() {
+    listCache.clear()
+  }
   async function list(query: EventsQuery, principal?: Principal, requestId?: string): Promise<EventList> {
+    if ((query.status ?? 'published') !== 'published' || LIST_CACHE_MS <= 0) return listFresh(query, principal, requestId)
+    const key = JSON.stringify([query.page, query.limit, query.from, query.to, query.category, query.city, query.q])
+    const now = Date.now()
+    const cached = listCache.get(key)
+    if (cached && cached.until > now) return cached.answer
+    if (listCache.size > 1000) listCache.clear()
+    const answer = listFresh(query, principal, requestId)
+    listCache.set(key, { until: now + LIST_CACHE_MS, answer })
+    answer.catch(() => listCache.delete(key))
+    return answer
+  }
+
+  async function listFresh(query: EventsQuery, principal?: Principal, requestId?: string): Promise<EventList> {
     const page = query.page ?? 1
     const limit = query.limit ?? 20
     const status = query.status ?? 'published'
@@ -145,6 +170,7 @@ export function eventsService({ models, outbox, ticketing, log }: EventsServiceD
   }
 
   async function create(body: CreateEventBody, actorId: string): Promise<Event> {
+    forgetListings()
     const startsAt = toDate(body.startsAt, 'startsAt')
     const endsAt = toDate(body.endsAt, 'endsAt')
     requireEndAfterStart(startsAt, endsAt)
@@ -218,6 +244,7 @@ export function eventsService({ models, outbox, ticketing, log }: EventsServiceD
 
   /** Applies a partial update; "ends after it starts" and "cancelled is final" hold for the stored result. */
   async function update(id: string, patch: UpdateEventBody, actorId: string): Promise<Event> {
+    forgetListings()
     const written = await writeEvent(id, (current) => {
       if (patch.status !== undefined && current.status === 'cancelled')
         throw fail('CONFLICT', 'a cancelled event cannot be published or drafted again')
@@ -265,6 +292,7 @@ export function eventsService({ models, outbox, ticketing, log }: EventsServiceD
    * the fact again, harmless with its deterministic id, useful when the first attempt failed midway).
    */
   async function cancel(id: string, actorId: string): Promise<Event> {
+    forgetListings()
     let changed = false
     const cancelled = await writeEvent(id, (current) => {
       if (current.status === 'cancelled') return null
@@ -281,6 +309,7 @@ export function eventsService({ models, outbox, ticketing, log }: EventsServiceD
    * A tombstone is written first so that the `catalog.event-deleted` fact survives a crash midway.
    */
   async function remove(id: string, actorId: string, requestId?: string): Promise<void> {
+    forgetListings()
     const current = await find(id)
     if (!current) throw fail('NOT_FOUND', 'event not found')
     const { sold, held } = await ticketing.soldOrHeld(id, requestId)
