@@ -67,8 +67,10 @@ export function orderStore({ Order, Transition }: Pick<Models, 'Order' | 'Transi
   }
 
   async function load(orderId: string): Promise<OrderState | null> {
-    const [doc, t] = await Promise.all([Order.findById(orderId).lean<OrderDoc>(), transitions(orderId)])
-    return doc ? { doc, ...t } : null
+    // The order first: without it there is no state, and on FerretDB every lookup that misses scans
+    // its collection, so a new order's transitions are not looked for in vain.
+    const doc = await Order.findById(orderId).lean<OrderDoc>()
+    return doc ? { doc, ...(await transitions(orderId)) } : null
   }
 
   /** Inserts a transition once; the answer is whichever transition holds that `_id` now (ours or an earlier one). */
