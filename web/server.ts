@@ -4,6 +4,7 @@
 // (`bun web/bundle.ts --out web/dist`); otherwise the bundle is built in memory at start.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { stopWithSupervisor } from '@easypass/kit/supervisor'
 import { buildBundle, readBundle, type Bundle, type BuiltFile } from './bundle'
 
 const PORT = Number(process.env.PORT ?? 4107)
@@ -84,12 +85,12 @@ const server = Bun.serve({
 log('info', 'listening', { port: server.port })
 
 let stopping = false
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return
-    stopping = true
-    log('info', 'shutting down', { signal })
-    await server.stop()
-    process.exit(0)
-  })
+async function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
+  log('info', 'shutting down', { signal })
+  await server.stop()
+  process.exit(0)
 }
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal))
+stopWithSupervisor(() => void shutdown('supervisor gone'))

@@ -3,6 +3,7 @@ import { openapi } from '@elysiajs/openapi'
 import { ErrorResponse } from '@easypass/contracts'
 import { errorHandler } from './errors'
 import { httpDuration, registry } from './metrics'
+import { stopWithSupervisor } from './supervisor'
 import type { Logger } from './log'
 
 export type HealthChecks = Record<string, () => Promise<unknown>>
@@ -123,16 +124,5 @@ export function onShutdown(log: Logger, closers: Array<() => Promise<unknown> | 
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
-  // Under the local launcher or the test harness: when the supervisor dies without stopping us
-  // (killed, crashed), stop too instead of lingering as an orphan holding ports and CPU.
-  const parent = Number(process.env.EASYPASS_SUPERVISOR_PID)
-  if (parent > 1) {
-    setInterval(() => {
-      try {
-        process.kill(parent, 0)
-      } catch {
-        void stop('supervisor gone')
-      }
-    }, 1000).unref()
-  }
+  stopWithSupervisor(() => void stop('supervisor gone'))
 }
