@@ -71,6 +71,17 @@ await Promise.all(tokens.map(async (token) => {
     } catch (error) {
       r = { status: 0, body: { error: { code: String(error) } } }
     }
+    // 202: decided later, as the contract says; a buyer's page polls the order until it is final.
+    if (r.status === 202 && r.body?.id) {
+      outcomes.set('answered 202 first', (outcomes.get('answered 202 first') ?? 0) + 1)
+      for (let i = 0; i < 600; i++) {
+        await Bun.sleep(250)
+        const o = await call(`/orders/${r.body.id}`, { token })
+        if (o.status !== 200 || o.body.status === 'pending') continue
+        r = o.body.status === 'paid' ? { status: 201, body: o.body } : { status: 409, body: { error: { code: `order ${o.body.status}` } } }
+        break
+      }
+    }
     latencies.push(performance.now() - t0)
     const key = r.status === 201 ? 'paid' : `${r.status} ${r.body?.error?.code ?? ''}`.trim()
     outcomes.set(key, (outcomes.get(key) ?? 0) + 1)
@@ -79,7 +90,7 @@ await Promise.all(tokens.map(async (token) => {
       continue
     }
     // Sold out for this quantity: a smaller request may still fit; stop at one.
-    if (r.status === 409 && r.body?.error?.code === 'SOLD_OUT' && quantity > 1) continue
+    if (r.status === 409 && (r.body?.error?.code === 'SOLD_OUT' || r.body?.error?.code === 'order failed') && quantity > 1) continue
     return
   }
 }))
@@ -88,7 +99,9 @@ const availability = await call(`/events/${event.body.id}/availability`)
 const t = availability.body.ticketTypes[0]
 latencies.sort((a, b) => a - b)
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(0)
-const decided = [...outcomes].filter(([k]) => k === 'paid' || k.includes('SOLD_OUT') || k.includes('PAYMENT_DECLINED')).reduce((s, [, n]) => s + n, 0)
+// Decided: a final answer (paid, sold out, declined, or an order that ended otherwise). A 202 is
+// also counted under 'answered 202 first', but only its final outcome counts as its decision.
+const decided = [...outcomes].filter(([k]) => k === 'paid' || k.startsWith('409') || k.startsWith('402')).reduce((s, [, n]) => s + n, 0)
 const undecided = latencies.length - decided
 const result = {
   date: new Date().toISOString(),
