@@ -83,3 +83,14 @@ export function futureEvent(overrides: Record<string, unknown> = {}) {
     ...overrides,
   }
 }
+
+/** Polls `probe` until it gives something truthy (returned), or fails naming what it waited for. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await Bun.sleep(intervalMs)
+  }
+}

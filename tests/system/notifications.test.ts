@@ -7,7 +7,7 @@ import { jetstream } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Fact, FactData } from '@easypass/contracts/facts'
 import { Bus, connectNats, createLogger, fact, Outbox } from '@easypass/kit'
-import { api, errorCode, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
+import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
 import { system } from '../support/system'
 
 // Real servers on a shared 2-core machine: generous, not timed.
@@ -62,14 +62,6 @@ function paidFact(userId: string, overrides: Partial<FactData['orders.order-paid
   )
 }
 
-async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, attempts = 120): Promise<T> {
-  for (let i = 0; i < attempts; i++) {
-    const value = await probe()
-    if (value) return value
-    await Bun.sleep(100)
-  }
-  throw new Error(`never happened: ${what}`)
-}
 
 async function notificationsOf(session: Session, query = '') {
   const r = await api(`/notifications${query}`, { token: session.token })
@@ -78,7 +70,7 @@ async function notificationsOf(session: Session, query = '') {
 }
 
 const shows = (session: Session, id: string) =>
-  eventually(async () => (await notificationsOf(session, '?limit=100')).items.find((n) => n.id === id), `notification ${id} listed`)
+  eventually(`notification ${id} listed`, async () => (await notificationsOf(session, '?limit=100')).items.find((n) => n.id === id), 12_000, 100)
 
 describe('facts become notifications', () => {
   test('an order-paid fact becomes the buyer\'s notification, and nobody else\'s', async () => {
@@ -152,7 +144,7 @@ describe('facts become notifications', () => {
     const facts = [0, 1, 2, 3, 4].map((i) => ({ ...paidFact(user.user.id, { eventTitle: `Show ${i}` }), occurredAt: new Date(base + i * 1000).toISOString() }))
     for (const f of facts) await bus.publish(f)
     await shows(user, facts[4]!.id)
-    await eventually(async () => (await notificationsOf(user)).total === 5, 'all five listed')
+    await eventually('all five listed', async () => (await notificationsOf(user)).total === 5, 12_000, 100)
 
     const first = await notificationsOf(user, '?page=1&limit=2')
     expect(first).toMatchObject({ total: 5, page: 1, limit: 2, unread: 5 })
@@ -351,7 +343,7 @@ describe('email', () => {
     smtp?.stop()
   }, 60_000)
 
-  const emailTo = (address: string) => eventually(async () => smtp.received.find((m) => m.to.includes(address)), `an email to ${address}`)
+  const emailTo = (address: string) => eventually(`an email to ${address}`, async () => smtp.received.find((m) => m.to.includes(address)), 12_000, 100)
 
   test('the order confirmation reaches the buyer through SMTP, once, with the event date from catalog', async () => {
     const admin = await loginAdmin()
@@ -370,7 +362,7 @@ describe('email', () => {
     expect(text).toContain('Test Hall, Oulu')
     expect(text).toContain(`Order ${f.data.orderId}`)
 
-    const record = await eventually(async () => notificationsDb.db!.collection('emails').findOne({ _id: f.id as any }), 'the email record')
+    const record = await eventually('the email record', async () => notificationsDb.db!.collection('emails').findOne({ _id: f.id as any }), 12_000, 100)
     expect(record).toMatchObject({ to: buyer.user.email, status: 'sent' })
 
     // A redelivered fact sends nothing more.
@@ -384,7 +376,7 @@ describe('email', () => {
   test('no address in the fact: no email, recorded as skipped', async () => {
     const f = paidFact(buyer.user.id)
     await bus.publish(f)
-    const record = await eventually(async () => notificationsDb.db!.collection('emails').findOne({ _id: f.id as any }), 'the email record')
+    const record = await eventually('the email record', async () => notificationsDb.db!.collection('emails').findOne({ _id: f.id as any }), 12_000, 100)
     expect(record).toMatchObject({ status: 'skipped', error: 'no email address in the fact' })
   })
 

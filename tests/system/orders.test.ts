@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
 import { serviceTokens } from '@easypass/kit'
-import { api, errorCode, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
+import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
 import { system } from '../support/system'
 
 const CARD = { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123' }
@@ -60,15 +60,7 @@ async function numbers(s: Sale) {
 
 const chargesOf = (orderId: string) => paymentsDb.collection('payments').countDocuments({ orderId })
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await Bun.sleep(200)
-  }
-}
+const waitFor = eventually
 
 describe('buying', () => {
   test('reserve and pay in one call: 201 paid, server prices, tickets with unique codes and QR codes, seats sold', async () => {

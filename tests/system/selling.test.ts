@@ -15,7 +15,10 @@ import { join } from 'node:path'
 import type { Subprocess } from 'bun'
 import mongoose from 'mongoose'
 import { freePort, waitForPort } from '../../stack/local/infra'
-import { api, errorCode, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
+import { api, errorCode, eventually as eventuallyWithin, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
+
+/** Sales under load settle slower: a minute by default. */
+const eventually = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000) => eventuallyWithin(what, probe, timeoutMs, 250)
 import { system } from '../support/system'
 
 const CARD = { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123' }
@@ -110,15 +113,6 @@ async function ticketsOf(order: { id: string }, session: Session) {
   return r.body as Array<{ id: string; code: string; status: string }>
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await Bun.sleep(250)
-  }
-}
 
 describe('selling', () => {
   test('500 buyers race for 50 tickets: exactly 50 sold, none twice, the stock adds up at every observation', async () => {
