@@ -186,6 +186,25 @@ describe('ticket types', () => {
     expect(errorCode(unknown)).toBe('NOT_FOUND')
     expect((await api('/events/123/availability')).status).toBe(400)
   })
+
+  test('the stock and prices of a draft are for admins only, like the draft itself', async () => {
+    const draft = await api('/events', { token: admin.token, body: futureEvent({ status: 'draft' }) })
+    expect(draft.status).toBe(201)
+    const typed = await api(`/events/${draft.body.id}/ticket-types`, { token: admin.token, body: { name: 'Early', priceCents: 1000, currency: 'EUR', capacity: 5 } })
+    expect(typed.status).toBe(201)
+    const customer = await registerUser('draft-peek')
+    for (const token of [undefined, customer.token]) {
+      const r = await api(`/events/${draft.body.id}/availability`, { token })
+      expect(r.status).toBe(404)
+      expect(errorCode(r)).toBe('NOT_FOUND')
+    }
+    const seen = await api(`/events/${draft.body.id}/availability`, { token: admin.token })
+    expect(seen.status).toBe(200)
+    expect(seen.body.ticketTypes.map((t: { name: string }) => t.name)).toEqual(['Early'])
+    // The admin's view of the draft through the catalog still carries its ticket types.
+    const page = await api(`/events/${draft.body.id}`, { token: admin.token })
+    expect(page.body.ticketTypes.map((t: { name: string }) => t.name)).toEqual(['Early'])
+  })
 })
 
 describe('holds', () => {

@@ -52,6 +52,18 @@ export function catalogClient(opts: CatalogOptions) {
     }
   }
 
-  return { event, mayExist }
+  /**
+   * True when the catalog says the event is a draft: its stock and prices are not public yet. When
+   * the catalog cannot answer, false: a published event's availability stays visible meanwhile.
+   */
+  async function isDraft(eventId: string): Promise<boolean> {
+    try {
+      return (await event(eventId))?.status === 'draft'
+    } catch {
+      return false
+    }
+  }
+
+  return { event, mayExist, isDraft }
 }
 export type CatalogClient = ReturnType<typeof catalogClient>

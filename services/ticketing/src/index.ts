@@ -44,7 +44,7 @@ const app = createService({
 })
   .use(authPlugin(config))
   .use(ticketTypesModule(ticketTypesService({ inventory, catalog, models }), config))
-  .use(availabilityModule(availabilityService({ models, catalog, hub, log })))
+  .use(availabilityModule(availabilityService({ models, catalog, hub, log }), config))
   .use(internalModule(inventory, summaryService(models), config))
 
 serve(app, {

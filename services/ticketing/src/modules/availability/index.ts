@@ -1,13 +1,19 @@
 import { Elysia, t } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { Availability } from '@easypass/contracts/inventory'
+import type { Principal } from '@easypass/contracts'
+import { authPlugin, type AuthConfig } from '@easypass/kit'
 import type { AvailabilityService } from './service'
+
+const seesDrafts = (p?: Principal) => p?.role === 'admin' || p?.role === 'service'
 
 const tags = ['ticket types']
 
-export function availabilityModule(service: AvailabilityService) {
+export function availabilityModule(service: AvailabilityService, config: AuthConfig) {
   return new Elysia({ name: 'ticketing.availability' })
-    .get('/api/events/:id/availability', ({ params }) => service.current(params.id), {
+    .use(authPlugin(config))
+    .get('/api/events/:id/availability', ({ params, principal }) => service.current(params.id, seesDrafts(principal)), {
+      auth: 'optional',
       params: IdParams,
       response: { 200: Availability, 400: ErrorResponse, 404: ErrorResponse },
       detail: {
@@ -18,12 +24,13 @@ export function availabilityModule(service: AvailabilityService) {
     })
     .get(
       '/api/events/:id/availability/stream',
-      ({ params, request, server }) => {
+      ({ params, request, server, principal }) => {
         // The stream lives as long as the client wants it; heartbeats keep proxies from closing it.
         server?.timeout(request, 0)
-        return service.stream(params.id, request.signal)
+        return service.stream(params.id, request.signal, seesDrafts(principal))
       },
       {
+        auth: 'optional',
         params: IdParams,
         response: {
           200: t.String({ description: 'text/event-stream: `data: <Availability JSON>` messages and `: ping` comments' }),

@@ -9,7 +9,9 @@ export const HEARTBEAT_MS = 15_000
 
 export function availabilityService({ models, catalog, hub, log }: { models: Models; catalog: CatalogClient; hub: AvailabilityHub; log: Logger }) {
   /** What is left of each ticket type. An event without ticket types has an empty list; 404 only when the catalog does not know it. */
-  async function current(eventId: string): Promise<Availability> {
+  async function current(eventId: string, seesDrafts = false): Promise<Availability> {
+    // Drafts exist for admins only (as in the catalog): anyone else gets the same 404 as for an unknown event.
+    if (!seesDrafts && (await catalog.isDraft(eventId))) throw fail('NOT_FOUND', 'event not found')
     const doc = await models.Inventory.findById(eventId).lean()
     if (doc) return availabilityView(eventId, doc.seq, doc.types, doc.updatedAt)
     if (!(await catalog.mayExist(eventId))) throw fail('NOT_FOUND', 'event not found')
@@ -20,8 +22,8 @@ export function availabilityService({ models, catalog, hub, log }: { models: Mod
    * Server-Sent Events: the current availability first, then every change (older or repeated messages
    * are skipped by seq), and a comment every 15 s so proxies keep the connection open.
    */
-  async function stream(eventId: string, signal: AbortSignal): Promise<Response> {
-    const first = await current(eventId)
+  async function stream(eventId: string, signal: AbortSignal, seesDrafts = false): Promise<Response> {
+    const first = await current(eventId, seesDrafts)
     const encoder = new TextEncoder()
     let stop = () => {}
     const body = new ReadableStream<Uint8Array>({
