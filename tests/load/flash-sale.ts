@@ -58,6 +58,7 @@ const tokens = await pool(BUYERS, 8, async (i) => {
 const latencies: number[] = []
 const outcomes = new Map<string, number>()
 let ticketsBought = 0
+let retried503 = 0
 const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 3, cvc: '123' }
 console.log('selling…')
 const started = performance.now()
@@ -65,11 +66,18 @@ await Promise.all(tokens.map(async (token) => {
   for (;;) {
     const quantity = 1 + Math.floor(Math.random() * MAX_PER_REQUEST)
     const t0 = performance.now()
-    let r: { status: number; body: any }
-    try {
-      r = await call('/orders', { token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity }], payment: { card } } })
-    } catch (error) {
-      r = { status: 0, body: { error: { code: String(error) } } }
+    let r: { status: number; body: any } = { status: 0, body: undefined }
+    const idempotencyKey = crypto.randomUUID()
+    // 503 means "not now, nothing happened": a client retries with the same Idempotency-Key.
+    for (let attempt = 0; attempt < 120; attempt++) {
+      try {
+        r = await call('/orders', { token, headers: { 'idempotency-key': idempotencyKey }, body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity }], payment: { card } } })
+      } catch (error) {
+        r = { status: 0, body: { error: { code: String(error) } } }
+      }
+      if (r.status !== 503) break
+      retried503++
+      await Bun.sleep(250 + Math.random() * 250)
     }
     // 202: decided later, as the contract says; a buyer's page polls the order until it is final.
     if (r.status === 202 && r.body?.id) {
@@ -133,6 +141,7 @@ console.log(`
 | Latency p50 / p95 / p99 / max (ms) | ${result.p50} / ${result.p95} / ${result.p99} / ${result.max} |
 | Sold (inventory) / bought (buyers) | ${t.sold} / ${ticketsBought} (held ${t.held}, available ${t.available}) |
 | Outcomes                           | ${JSON.stringify(result.outcomes)} |
+| 503 answers retried (same key)     | ${retried503} |
 `)
 // Where the time went: mean time per request of each service's busiest routes, from its /metrics.
 const breakdown: string[] = []

@@ -8,6 +8,7 @@ import { checkinsModule } from './modules/checkins'
 import { checkinsService } from './modules/checkins/service'
 import { internalModule } from './modules/internal'
 import { ordersModule } from './modules/orders'
+import { gated } from './modules/purchase/gate'
 import { purchaseService } from './modules/purchase/service'
 
 const config = ordersConfig(4105)
@@ -19,7 +20,7 @@ const outbox = new Outbox(conn, undefined as unknown as Bus, log)
 const core = ordersCore(config, conn, redis, outbox, log)
 await ensureIndexes(conn)
 const { store, tickets, refunds } = core
-const purchase = purchaseService({ config, log, ...core })
+const purchase = gated(purchaseService({ config, log, ...core }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
 
 const app = createService({
   name: 'orders',
