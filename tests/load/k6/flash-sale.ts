@@ -3,7 +3,7 @@
 // Every virtual user is a buyer with its own account who keeps asking for 1–4 tickets until the
 // event is sold out. Run the gateway with RATE_LIMIT_DISABLED=true (all load comes from one address).
 import http from 'k6/http'
-import { check } from 'k6'
+import { check, sleep } from 'k6'
 import { Counter, Trend } from 'k6/metrics'
 import exec from 'k6/execution'
 
@@ -43,11 +43,14 @@ export default function () {
   const token = reg.json('accessToken') as string
   for (;;) {
     const quantity = 1 + Math.floor(Math.random() * 4)
-    const res = http.post(
-      `${BASE}/api/orders`,
-      JSON.stringify({ eventId: EVENT_ID, items: [{ ticketTypeId: TICKET_TYPE_ID, quantity }], payment: { card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } } }),
-      { headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': uuid() }, tags: { kind: 'purchase' } },
-    )
+    const body = JSON.stringify({ eventId: EVENT_ID, items: [{ ticketTypeId: TICKET_TYPE_ID, quantity }], payment: { card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } } })
+    const params = { headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': uuid() }, tags: { kind: 'purchase' } }
+    let res = http.post(`${BASE}/api/orders`, body, params)
+    // 503: not admitted now, nothing happened; retry with the same Idempotency-Key.
+    for (let attempt = 0; res.status === 503 && attempt < 60; attempt++) {
+      sleep(0.25 + Math.random() * 0.25)
+      res = http.post(`${BASE}/api/orders`, body, params)
+    }
     decisionTime.add(res.timings.duration)
     if (res.status === 201) {
       decisions.add(1)
