@@ -51,6 +51,24 @@ export default function () {
       sleep(0.25 + Math.random() * 0.25)
       res = http.post(`${BASE}/api/orders`, body, params)
     }
+    // 202: decided later; poll the order as the buyer's page does.
+    if (res.status === 202) {
+      const id = res.json('id') as string
+      for (let i = 0; i < 240; i++) {
+        sleep(0.25)
+        const order = http.get(`${BASE}/api/orders/${id}`, { headers: { authorization: `Bearer ${token}` }, tags: { kind: 'poll' } })
+        const status = order.json('status')
+        if (status === 'pending') continue
+        if (status === 'paid') {
+          decisions.add(1)
+          sold.add(quantity)
+          break
+        }
+        decisions.add(1)
+        return
+      }
+      continue
+    }
     decisionTime.add(res.timings.duration)
     if (res.status === 201) {
       decisions.add(1)
