@@ -23,6 +23,8 @@ const config = loadConfig({
   TICKETING_DELETE_CHECK_TIMEOUT_MS: T.Number({ default: 5_000, minimum: 50 }),
   /** How often facts lost between a state change and its outbox record are looked for (also at start). */
   FACT_RECOVERY_INTERVAL_MS: T.Number({ default: 60_000, minimum: 100 }),
+  /** Public listings are shared this long (0 turns it off); writes through this replica clear them. */
+  CATALOG_LIST_CACHE_MS: T.Integer({ default: 1_000, minimum: 0, maximum: 60_000 }),
 })
 requiredInProduction(config, 'TICKETING_URL', config.TICKETING_URL)
 const log = createLogger('catalog', config.LOG_LEVEL)
@@ -42,7 +44,7 @@ const ticketing = ticketingClient({
   summaryTimeoutMs: config.TICKETING_SUMMARY_TIMEOUT_MS,
   deleteCheckTimeoutMs: config.TICKETING_DELETE_CHECK_TIMEOUT_MS,
 })
-const events = eventsService({ models, outbox, ticketing, log })
+const events = eventsService({ models, outbox, ticketing, log, listCacheMs: config.CATALOG_LIST_CACHE_MS })
 outbox.start()
 const stopRecovery = events.startRecovery(config.FACT_RECOVERY_INTERVAL_MS)
 

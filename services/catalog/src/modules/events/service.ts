@@ -64,11 +64,11 @@ export interface EventsServiceDeps {
   outbox: Outbox
   ticketing: TicketingClient
   log: Logger
+  /** How long a public listing is shared (0: never). */
+  listCacheMs: number
 }
 
-const LIST_CACHE_MS = Number(process.env.CATALOG_LIST_CACHE_MS ?? 1000)
-
-export function eventsService({ models, outbox, ticketing, log }: EventsServiceDeps) {
+export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIST_CACHE_MS }: EventsServiceDeps) {
   const { Event: Events, EventRevision, DeletedEvent, FactMark } = models
 
   async function find(id: string): Promise<EventDoc | null> {
