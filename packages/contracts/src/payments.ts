@@ -86,6 +86,12 @@ export const ChargeRequest = t.Object({
   currency: Currency,
   card: Card,
   idempotencyKey: IdempotencyKey,
+  /**
+   * The caller created this order in the same flow, so no payment of it can exist: payments skips the
+   * look for one (a lookup that misses scans on FerretDB). A wrong hint costs nothing but speed: a
+   * second approved charge still loses the order's marker and is refunded.
+   */
+  newOrder: t.Optional(t.Boolean()),
 })
 export type ChargeRequest = Static<typeof ChargeRequest>
 

@@ -4,6 +4,7 @@ import { nanos } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager, AckPolicy, DeliverPolicy, StorageType, RetentionPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream'
 import type { Fact, FactData, FactSubject } from '@easypass/contracts/facts'
 import type { Logger } from './log'
+import { writerOf } from './writer'
 
 export type { Fact, FactSubject }
 
@@ -193,11 +194,7 @@ export class Outbox {
   async record(facts: Fact[]) {
     if (!facts.length) return
     const docs = facts.map((f) => ({ _id: f.id, subject: f.subject, occurredAt: f.occurredAt, data: f.data, createdAt: new Date() }))
-    try {
-      await this.model.insertMany(docs, { ordered: false })
-    } catch (error) {
-      if (!isDuplicateOnly(error)) throw error
-    }
+    await writerOf(this.model).insertMany(this.model, docs)
     this.wake?.()
   }
 
@@ -253,9 +250,3 @@ export class Outbox {
   }
 }
 
-export function isDuplicateOnly(error: unknown): boolean {
-  const e = error as { code?: number; writeErrors?: Array<{ code?: number; err?: { code?: number } }> }
-  if (e?.code === 11000 && !e.writeErrors) return true
-  if (Array.isArray(e?.writeErrors) && e.writeErrors.length > 0) return e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000)
-  return e?.code === 11000
-}

@@ -1,3 +1,4 @@
+import { histogram } from './metrics'
 import mongoose from 'mongoose'
 import { Redis, type RedisOptions } from 'ioredis'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
@@ -11,11 +12,33 @@ export async function connectMongo(url: string, dbName: string, log: Logger): Pr
     maxPoolSize: Number(process.env.MONGO_POOL_SIZE ?? 8),
     serverSelectionTimeoutMS: 10_000,
     autoIndex: false,
+    monitorCommands: true,
   })
+  observeCommands(conn)
   conn.on('disconnected', () => log.warn('mongo disconnected'))
   conn.on('reconnected', () => log.info('mongo reconnected'))
   await conn.asPromise()
   return conn
+}
+
+const dbCommandSeconds = histogram('db_command_duration_seconds', 'Database commands as this process waited for them, by command and collection', ['command', 'collection'], [0.001, 0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
+
+/** Times every database command by its collection: where the database time of a request goes. */
+function observeCommands(conn: mongoose.Connection) {
+  const client = conn.getClient()
+  const collections = new Map<number, string>()
+  client.on('commandStarted', (e) => {
+    const target = e.command[e.commandName]
+    collections.set(e.requestId, typeof target === 'string' ? target : '')
+  })
+  const done = (e: { requestId: number; commandName: string; duration: number }) => {
+    const collection = collections.get(e.requestId) ?? ''
+    collections.delete(e.requestId)
+    if (e.commandName === 'ping' || e.commandName === 'hello' || e.commandName === 'isMaster') return
+    dbCommandSeconds.observe({ command: e.commandName, collection }, e.duration / 1000)
+  }
+  client.on('commandSucceeded', done)
+  client.on('commandFailed', done)
 }
 
 /** Creates the unique and query indexes of every model of a connection; unique indexes are correctness, not speed. */

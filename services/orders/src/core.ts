@@ -6,7 +6,7 @@ import { serviceTokens, type Logger, type Outbox } from '@easypass/kit'
 import { catalogClient, paymentsClient, ticketingClient } from './clients'
 import type { OrdersConfig } from './config'
 import { defineModels } from './db'
-import { dirtyOrders, orderLocks } from './modules/coordination'
+import { dirtyOrders, orderLocks, settledOrders } from './modules/coordination'
 import { idempotency } from './modules/idempotency/service'
 import { settlement } from './modules/orders/settlement'
 import { orderStore } from './modules/orders/store'
@@ -21,11 +21,12 @@ export function ordersCore(config: OrdersConfig, conn: mongoose.Connection, redi
   const payments = paymentsClient(config, token)
   const locks = orderLocks(redis, config.REDIS_PREFIX, log)
   const dirty = dirtyOrders(redis, config.REDIS_PREFIX)
+  const settled = settledOrders(redis, config.REDIS_PREFIX)
   const idem = idempotency(redis, config.REDIS_PREFIX, log)
   const store = orderStore(models)
   const tickets = ticketsService(models)
-  const settle = settlement({ store, tickets, ticketing, payments, dirty, outbox, log })
+  const settle = settlement({ store, tickets, ticketing, payments, dirty, settled, outbox, log })
   const refunds = refundsService({ config, store, catalog, ticketing, payments, locks, dirty, outbox, idem, log })
-  return { models, catalog, ticketing, payments, locks, dirty, idem, store, tickets, settlement: settle, refunds }
+  return { models, catalog, ticketing, payments, locks, dirty, settled, idem, store, tickets, settlement: settle, refunds }
 }
 export type OrdersCore = ReturnType<typeof ordersCore>

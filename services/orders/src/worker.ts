@@ -18,8 +18,8 @@ const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
 const outbox = new Outbox(conn, bus, log)
 const core = ordersCore(config, conn, redis, outbox, log)
 await ensureIndexes(conn)
-const { models, store, settlement: settle, refunds, payments, locks, dirty } = core
-const repair = reconciler({ config, models, store, settlement: settle, refunds, payments, locks, dirty, outbox, log })
+const { models, store, settlement: settle, refunds, payments, locks, dirty, settled } = core
+const repair = reconciler({ config, models, store, settlement: settle, refunds, payments, locks, dirty, settled, outbox, log })
 const cancelled = cancellations({ config, models, store, settlement: settle, refunds, locks, log })
 
 let stopped = false
@@ -47,6 +47,9 @@ every(Math.min(1_000, config.RECONCILE_INTERVAL_MS), 'dirty orders', async () =>
   // Drain a backlog quickly; stop when nothing more is due.
   while (!stopped && (await repair.processDue()) > 0);
 })
+every(1_000, 'status projection', async () => {
+  while (!stopped && (await repair.projectSettled()) > 0);
+})
 let sweeps = 0
 const sweep = every(config.RECONCILE_INTERVAL_MS, 'sweep', () => repair.sweep(sweeps++ % 6 === 0))
 const cancellationsRun = every(config.RECONCILE_INTERVAL_MS, 'event cancellations', () => cancelled.processOpen())
@@ -55,7 +58,7 @@ void cancellationsRun()
 
 let stopConsumer: (() => Promise<void>) | undefined
 // In the background: the port opens at once even while NATS is still unreachable.
-void consumeFacts({ config, bus, store, settlement: settle, payments, locks, dirty, cancellations: cancelled, onCancellation: () => void cancellationsRun(), log })
+void consumeFacts({ config, bus, store, settlement: settle, payments, locks, dirty, settled, cancellations: cancelled, onCancellation: () => void cancellationsRun(), log })
   .then((stop) => {
     stopConsumer = stop
     log.info('consuming facts')

@@ -2,7 +2,7 @@
 // (`sandbox_charges`, `sandbox_refunds`), references (`ch_…`, `re_…`), idempotency keys and latency.
 import { createHash, randomBytes } from 'node:crypto'
 import { cardProblem, type DeclineCode } from '@easypass/contracts/payments'
-import { isDuplicateOnly } from '@easypass/kit'
+import { isDuplicateOnly, writerOf } from '@easypass/kit'
 import type { Models } from '../db'
 import { ProviderError, type ChargeParams, type PaymentProvider, type ProviderCharge, type ProviderRefund } from './types'
 import { cardBrand } from './cards'
@@ -59,7 +59,6 @@ export function sandboxProvider(models: Pick<Models, 'SandboxCharge' | 'SandboxR
         if (doc.paramsHash !== paramsHash) throw new ProviderError('idempotency_mismatch', 'idempotency key reused with other parameters')
         return asCharge(doc)
       }
-      if (await SandboxCharge.exists({ _id: key })) return same()
       const declineCode = OUTCOMES[digits]
       const doc = {
         _id: key,
@@ -73,12 +72,14 @@ export function sandboxProvider(models: Pick<Models, 'SandboxCharge' | 'SandboxR
         brand: cardBrand(digits),
         createdAt: new Date(),
       }
+      // Insert first: a key seen before (a retry) is a duplicate, answered from the stored charge.
+      let inserted: boolean
       try {
-        await SandboxCharge.create(doc)
-      } catch (error) {
-        if (isDuplicateOnly(error)) return same()
+        inserted = await writerOf(SandboxCharge).insert(SandboxCharge, doc)
+      } catch {
         throw new ProviderError('unavailable', 'sandbox storage failed')
       }
+      if (!inserted) return same()
       if (digits === SANDBOX_CARDS.lostAnswer) throw new ProviderError('unavailable', 'the provider did not answer in time')
       return asCharge(doc)
     },

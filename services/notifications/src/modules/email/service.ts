@@ -1,6 +1,6 @@
 import type { Transporter } from 'nodemailer'
 import type { Fact } from '@easypass/contracts/facts'
-import { AppError, callService, counter, isDuplicateOnly, type Logger } from '@easypass/kit'
+import { AppError, callService, counter, writerOf, type Logger } from '@easypass/kit'
 import type { EmailDoc, Models } from '../../db'
 import { renderOrderConfirmation, renderRefundReceipt, type RenderedEmail, type TicketForEmail } from './template'
 
@@ -27,12 +27,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
   const { Email } = models
 
   async function record(doc: Omit<EmailDoc, 'at'>) {
-    try {
-      await Email.create({ ...doc, at: new Date() })
-      emailsTotal.inc({ status: doc.status })
-    } catch (error) {
-      if (!isDuplicateOnly(error)) throw error
-    }
+    if (await writerOf(Email).insert(Email, { ...doc, at: new Date() } as EmailDoc)) emailsTotal.inc({ status: doc.status })
   }
 
   async function tickets(orderId: string): Promise<TicketForEmail[]> {
@@ -98,11 +93,12 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
   /** Sends the email a fact calls for, once. Throws only when the fact should come again (orders unreachable). */
   async function deliver(f: Fact) {
     if (f.subject !== 'orders.order-paid' && f.subject !== 'orders.order-refunded') return
-    if (await Email.exists({ _id: f.id })) return
     const to = addressOf(f)
     const subject = f.subject === 'orders.order-paid' ? 'order confirmation' : 'refund receipt'
+    // Nothing to send: recorded once (a redelivery is a duplicate insert), with no lookup first.
     if (!to) return record({ _id: f.id, subject, status: 'skipped', error: 'no email address in the fact' })
     if (!transport) return record({ _id: f.id, to, subject, status: 'skipped', error: 'SMTP_URL is not set' })
+    if (await Email.exists({ _id: f.id })) return
     const email = await render(f)
     if (!email) return
     let lastError = ''

@@ -1,5 +1,5 @@
 import type { Notification, NotificationList, NotificationsQuery } from '@easypass/contracts/notifications'
-import { counter, fail, isDuplicateOnly } from '@easypass/kit'
+import { counter, fail, isDuplicateOnly, writerOf } from '@easypass/kit'
 import type { Models, NotificationDoc } from '../../db'
 import type { Message } from '../facts/messages'
 
@@ -25,12 +25,7 @@ export function inboxService(models: Models) {
   /** The stored notification, or null when this fact already made one (a redelivery). */
   async function record(factId: string, message: Message, at: Date): Promise<Notification | null> {
     const doc: NotificationDoc = { _id: factId, userId: message.userId, type: message.type, title: message.title, body: message.body, data: message.data, createdAt: at }
-    try {
-      await Notification.create(doc)
-    } catch (error) {
-      if (isDuplicateOnly(error)) return null
-      throw error
-    }
+    if (!(await writerOf(Notification).insert(Notification, doc))) return null
     createdTotal.inc({ type: message.type })
     return toView(doc)
   }

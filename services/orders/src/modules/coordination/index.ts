@@ -1,8 +1,10 @@
 // Redis coordination between the orders processes (every API replica and the worker):
 // - a lock per order, so at most one flow (purchase, pay, cancel, refund, reconcile) works on an order
 //   at a time; it is refreshed while held and expires by itself when its holder dies;
-// - the "dirty" set: order ids with the time they must be looked at again by the worker (the status
-//   projection soon after a change; the reconciler when an order should have finished by then).
+// - the "dirty" set: order ids with the time they must be looked at again by the worker (the
+//   reconciler, when an order should have finished by then);
+// - settled orders: how each order ended (kept a day, so a late fact about it needs no database read)
+//   and the queue of status projections the worker writes in batches.
 import type { Redis } from 'ioredis'
 import { AppError, fail, type Logger } from '@easypass/kit'
 
@@ -77,9 +79,11 @@ export interface DueOrder {
 export function dirtyOrders(redis: Redis, prefix: string) {
   const key = `${prefix}:orders:dirty`
   return {
-    /** Look at this order no later than `at` (an earlier mark wins). */
-    async mark(orderId: string, at = Date.now()) {
-      await redis.zadd(key, 'LT', Math.round(at), orderId)
+    /** Look at this order no later than `at` (an earlier mark wins). Returns the mark, for `done`. */
+    async mark(orderId: string, at = Date.now()): Promise<DueOrder> {
+      const score = Math.round(at)
+      await redis.zadd(key, 'LT', score, orderId)
+      return { orderId, score: String(score) }
     },
     async due(limit: number, now = Date.now()): Promise<DueOrder[]> {
       const flat = await redis.zrangebyscore(key, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit)
@@ -97,3 +101,54 @@ export function dirtyOrders(redis: Redis, prefix: string) {
   }
 }
 export type DirtyOrders = ReturnType<typeof dirtyOrders>
+
+export type ProjectedStatus = 'paid' | 'cancelled' | 'expired' | 'failed' | 'refunded'
+export interface QueuedProjection {
+  orderId: string
+  status: ProjectedStatus
+  /** When it was queued (ms). */
+  at: number
+}
+
+export function settledOrders(redis: Redis, prefix: string, keepSeconds = 86_400) {
+  const queue = `${prefix}:orders:projection`
+  const settledKey = (orderId: string) => `${prefix}:orders:settled:${orderId}`
+  const perSecondKey = (second: number) => `${prefix}:orders:settled-in:${second}`
+  return {
+    /** The order ended `status`: remembered, and queued for the projection (with the time, for its lag). */
+    async record(orderId: string, status: ProjectedStatus) {
+      const now = Date.now()
+      const second = perSecondKey(Math.floor(now / 1000))
+      await redis.multi().rpush(queue, `${orderId} ${status} ${now}`).set(settledKey(orderId), status, 'EX', keepSeconds).incr(second).expire(second, 10).exec()
+    },
+    /** A purchase started: counts toward the activity that holds the projection back. */
+    async started() {
+      const second = perSecondKey(Math.floor(Date.now() / 1000))
+      await redis.multi().incr(second).expire(second, 10).exec()
+    },
+    /** How many purchases started or orders ended in the last whole second (across every orders process). */
+    async lastSecondRate(): Promise<number> {
+      return Number((await redis.get(perSecondKey(Math.floor(Date.now() / 1000) - 1))) ?? 0)
+    },
+    /** When the oldest queued projection was queued; null when none waits. */
+    async oldestQueuedAt(): Promise<number | null> {
+      const first = await redis.lindex(queue, 0)
+      return first ? Number(first.split(' ')[2] ?? 0) : null
+    },
+    /** How the order ended, as recorded here in the last day; null when unknown (not ended, or older). */
+    settledAs: (orderId: string) => redis.get(settledKey(orderId)) as Promise<ProjectedStatus | null>,
+    /** Takes up to `limit` queued projections (each taken once, whichever worker takes it). */
+    async take(limit: number): Promise<QueuedProjection[]> {
+      const items = (await redis.lpop(queue, limit)) ?? []
+      return items.map((item) => {
+        const [orderId, status, at] = item.split(' ')
+        return { orderId: orderId!, status: status as ProjectedStatus, at: Number(at ?? 0) }
+      })
+    },
+    async putBack(entries: QueuedProjection[]) {
+      if (entries.length) await redis.lpush(queue, ...entries.reverse().map((e) => `${e.orderId} ${e.status} ${e.at}`))
+    },
+    backlog: () => redis.llen(queue),
+  }
+}
+export type SettledOrders = ReturnType<typeof settledOrders>

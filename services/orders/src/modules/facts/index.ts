@@ -6,7 +6,7 @@ import type { Fact } from '@easypass/contracts/facts'
 import type { Bus, Logger } from '@easypass/kit'
 import type { PaymentsClient } from '../../clients'
 import type { OrdersConfig } from '../../config'
-import type { DirtyOrders, OrderLocks } from '../coordination'
+import type { DirtyOrders, OrderLocks, SettledOrders } from '../coordination'
 import type { Settlement } from '../orders/settlement'
 import type { OrderStore } from '../orders/store'
 import type { Cancellations } from '../reconciler/cancellations'
@@ -19,12 +19,13 @@ export interface FactsDeps {
   payments: PaymentsClient
   locks: OrderLocks
   dirty: DirtyOrders
+  settled: SettledOrders
   cancellations: Cancellations
   onCancellation: () => void
   log: Logger
 }
 
-export function factHandlers({ config, store, settlement, payments, locks, dirty, cancellations, onCancellation, log }: Omit<FactsDeps, 'bus'>) {
+export function factHandlers({ config, store, settlement, payments, locks, dirty, settled, cancellations, onCancellation, log }: Omit<FactsDeps, 'bus'>) {
   return {
     async holdExpired(orderId: string) {
       const state = await store.load(orderId)
@@ -32,7 +33,10 @@ export function factHandlers({ config, store, settlement, payments, locks, dirty
       const lock = await locks.tryAcquire(orderId)
       // Someone is working on it (a payment racing the expiry): that flow learns of the expiry from
       // ticketing itself; the worker looks again later anyway.
-      if (!lock) return dirty.mark(orderId, Date.now() + 5_000)
+      if (!lock) {
+        await dirty.mark(orderId, Date.now() + 5_000)
+        return
+      }
       try {
         const fresh = await store.load(orderId)
         if (!fresh || fresh.settle || fresh.refund) return
@@ -44,19 +48,22 @@ export function factHandlers({ config, store, settlement, payments, locks, dirty
     },
 
     async paymentSucceeded(orderId: string) {
-      const state = await store.load(orderId)
-      if (!state) return dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
-      if (state.settle?.to === 'paid') return
-      if (state.settle) {
-        const payment = await payments.orderPayment(orderId)
-        if (payment?.status === 'succeeded') {
-          log.warn({ orderId, paymentId: payment.paymentId, settled: state.settle.to }, 'a charge went through for an order that ended unpaid: refunding it')
-          await payments.refund(orderId, `the order ended ${state.settle.to}`)
-        }
+      const ended = await settled.settledAs(orderId)
+      if (ended === 'paid' || ended === 'refunded') return
+      if (ended === null) {
+        // Usually its purchase is still deciding (the charge's fact outruns the order's settle): no
+        // database read now. If that flow dies, the reconciler finishes the order from this mark.
+        await dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
         return
       }
-      // Still being decided: its own flow normally finishes it; if not, the reconciler does.
-      await dirty.mark(orderId, Math.max(Date.now(), state.doc.createdAt.getTime()) + config.RECONCILE_AFTER_MS)
+      // It ended unpaid, yet a charge went through: refund it.
+      const state = await store.load(orderId)
+      if (!state?.settle || state.settle.to === 'paid') return
+      const payment = await payments.orderPayment(orderId)
+      if (payment?.status === 'succeeded') {
+        log.warn({ orderId, paymentId: payment.paymentId, settled: state.settle.to }, 'a charge went through for an order that ended unpaid: refunding it')
+        await payments.refund(orderId, `the order ended ${state.settle.to}`)
+      }
     },
 
     async eventCancelled(eventId: string, title: string | undefined, occurredAt: string) {

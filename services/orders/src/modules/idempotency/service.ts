@@ -42,7 +42,8 @@ export interface IdemSpec {
 }
 
 export interface IdemHandlers {
-  execute(orderId: string | undefined): Promise<Execution>
+  /** `fresh`: the first run under this key (nothing of it can be stored yet); false for a takeover. */
+  execute(orderId: string | undefined, fresh: boolean): Promise<Execution>
   /** The first request is still running after the deadline: answer with the order as it stands, or take over. */
   whileRunning(record: IdemRecord): Promise<Answer | 'takeover'>
 }
@@ -80,10 +81,10 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
     }
   }
 
-  async function start(key: string, record: IdemRecord, handlers: IdemHandlers): Promise<Answer> {
+  async function start(key: string, record: IdemRecord, handlers: IdemHandlers, fresh: boolean): Promise<Answer> {
     let execution: Execution
     try {
-      execution = await handlers.execute(record.o)
+      execution = await handlers.execute(record.o, fresh)
     } catch (error) {
       if (error instanceof AppError) await store(key, record, { status: error.status, body: errorBody(error.code, error.message, error.details) })
       else await redis.del(key).catch(() => {})
@@ -105,7 +106,7 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
       for (let attempt = 0; attempt < 5; attempt++) {
         const record: IdemRecord = { h: spec.bodyHash, s: 'running', t: Date.now(), ...(spec.orderId ? { o: spec.orderId } : {}) }
         const won = await viaRedis(() => redis.set(key, JSON.stringify(record), 'EX', ttlSeconds, 'NX'))
-        if (won === 'OK') return start(key, record, handlers)
+        if (won === 'OK') return start(key, record, handlers, true)
 
         let pause = 20
         let current: IdemRecord | null = null
@@ -126,7 +127,7 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
         const answer = await handlers.whileRunning(current)
         if (answer !== 'takeover') return answer
         log.warn({ route: spec.route, orderId: current.o }, 'taking over an idempotent request whose first runner is gone')
-        return start(key, current, handlers)
+        return start(key, current, handlers, false)
       }
       throw fail('CONFLICT', 'this Idempotency-Key is busy; try again')
     },

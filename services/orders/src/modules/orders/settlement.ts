@@ -9,7 +9,7 @@ import type { Order } from '@easypass/contracts/orders'
 import { AppError, fact, type Logger, type Outbox } from '@easypass/kit'
 import type { AnswerError, OrderDoc, SettledStatus, TransitionDoc } from '../../db'
 import type { PaymentsClient, TicketingClient } from '../../clients'
-import type { DirtyOrders } from '../coordination'
+import type { DirtyOrders, SettledOrders } from '../coordination'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
 import { settleId, statusOf, toOrder, type OrderState, type OrderStore } from './store'
 
@@ -87,11 +87,12 @@ export interface SettlementDeps {
   ticketing: TicketingClient
   payments: PaymentsClient
   dirty: DirtyOrders
+  settled: SettledOrders
   outbox: Outbox
   log: Logger
 }
 
-export function settlement({ store, tickets, ticketing, payments, dirty, outbox, log }: SettlementDeps) {
+export function settlement({ store, tickets, ticketing, payments, dirty, settled, outbox, log }: SettlementDeps) {
   /**
    * Records how the order ended (at most once: the first settle wins), then its fact. A crash between
    * the two is repaired by the worker, which records the fact of every recently settled order again
@@ -106,8 +107,16 @@ export function settlement({ store, tickets, ticketing, payments, dirty, outbox,
     } else if (result.doc.to !== to) {
       log.info({ orderId: doc.orderId, wanted: to, settled: result.doc.to }, 'order was already settled otherwise')
     }
-    await dirty.mark(doc.orderId).catch((err) => log.warn({ err: String(err) }, 'could not mark an order for projection'))
-    return { ...state, settle: result.doc }
+    const ended = result.doc
+    try {
+      // Unpaid without a payment check (an expiry from ticketing): the worker makes sure no charge went through.
+      if (ended.to !== 'paid' && !ended.paymentChecked) await dirty.mark(doc.orderId)
+      await settled.record(doc.orderId, ended.to as SettledStatus)
+    } catch (err) {
+      // The worker's sweep finds orders whose projection was not written.
+      log.warn({ err: String(err), orderId: doc.orderId }, 'could not queue the status projection')
+    }
+    return { ...state, settle: ended }
   }
 
   /** What a request about this order answers, from what is recorded (for retries and late looks). */

@@ -5,7 +5,7 @@
 import type { Principal } from '@easypass/contracts'
 import type { Order, OrderList, OrderStatus, OrdersQuery } from '@easypass/contracts/orders'
 import { fail } from '@easypass/kit'
-import { escapeRegExp, isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
+import { escapeRegExp, writerOf } from '@easypass/kit'
 import type { Models, OrderDoc, TransitionDoc } from '../../db'
 
 export interface OrderState {
@@ -57,6 +57,8 @@ export function toOrder(state: OrderState, now = Date.now()): Order {
 
 
 export function orderStore({ Order, Transition }: Pick<Models, 'Order' | 'Transition'>) {
+  // Inserts are group-committed: the hot path only inserts, never looks for what is not there yet.
+  const writer = writerOf(Order)
   async function transitions(orderId: string) {
     const [settle, refund, refundDone] = await Promise.all([
       Transition.findById(settleId(orderId)).lean<TransitionDoc>(),
@@ -75,15 +77,10 @@ export function orderStore({ Order, Transition }: Pick<Models, 'Order' | 'Transi
 
   /** Inserts a transition once; the answer is whichever transition holds that `_id` now (ours or an earlier one). */
   async function insertTransition(doc: TransitionDoc): Promise<{ won: boolean; doc: TransitionDoc }> {
-    try {
-      await Transition.create(doc)
-      return { won: true, doc }
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error
-      const existing = await Transition.findById(doc._id).lean<TransitionDoc>()
-      if (!existing) throw error
-      return { won: false, doc: existing }
-    }
+    if (await writer.insert(Transition, doc)) return { won: true, doc }
+    const existing = await Transition.findById(doc._id).lean<TransitionDoc>()
+    if (!existing) throw new Error(`transition ${doc._id} is a duplicate but cannot be found`)
+    return { won: false, doc: existing }
   }
 
   return {
@@ -100,31 +97,21 @@ export function orderStore({ Order, Transition }: Pick<Models, 'Order' | 'Transi
 
     /** Inserts the order; when a placeholder (answered 202 before ticketing decided) is there, prices it. */
     async insertPriced(doc: OrderDoc): Promise<'inserted' | 'priced' | 'existed'> {
-      try {
-        await Order.create(doc)
-        return 'inserted'
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error
-        const existing = await Order.findById(doc._id).lean<OrderDoc>()
-        if (!existing || existing.priced) return 'existed'
-        // Rare (only after a 202): one update of one document. Its `status` is left to the projection.
-        await Order.updateOne(
-          { _id: doc._id },
-          { $set: { items: doc.items, totalCents: doc.totalCents, currency: doc.currency, expiresAt: doc.expiresAt, priced: true, initialStatus: doc.initialStatus } },
-        )
-        return 'priced'
-      }
+      if (await writer.insert(Order, doc)) return 'inserted'
+      const existing = await Order.findById(doc._id).lean<OrderDoc>()
+      if (!existing || existing.priced) return 'existed'
+      // Rare (only after a 202): one update of one document. Its `status` is left to the projection.
+      await Order.updateOne(
+        { _id: doc._id },
+        { $set: { items: doc.items, totalCents: doc.totalCents, currency: doc.currency, expiresAt: doc.expiresAt, priced: true, initialStatus: doc.initialStatus } },
+      )
+      return 'priced'
     },
 
     /** Inserts an order document unless one exists; returns the stored one. */
     async insertIfAbsent(doc: OrderDoc): Promise<OrderDoc> {
-      try {
-        await Order.create(doc)
-        return doc
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error
-        return (await Order.findById(doc._id).lean<OrderDoc>()) ?? doc
-      }
+      if (await writer.insert(Order, doc)) return doc
+      return (await Order.findById(doc._id).lean<OrderDoc>()) ?? doc
     },
 
     /**

@@ -12,7 +12,7 @@ import type { OrderDoc } from '../../db'
 import type { CatalogClient, PaymentsClient, TicketingClient } from '../../clients'
 import type { OrdersConfig } from '../../config'
 import { pendingAnswers, recordDecision, type PurchaseOutcome } from '../../metrics'
-import type { DirtyOrders, OrderLocks } from '../coordination'
+import type { DirtyOrders, OrderLocks, SettledOrders } from '../coordination'
 import { hashBody, hashKey, type Execution, type Idempotency } from '../idempotency/service'
 import { errorAnswer, SoldMeanwhile, Undecided, untilDecided, type Answer, type Mode, type Settlement } from '../orders/settlement'
 import { statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
@@ -26,6 +26,7 @@ export interface PurchaseDeps {
   payments: PaymentsClient
   locks: OrderLocks
   dirty: DirtyOrders
+  settled: SettledOrders
   idem: Idempotency
   log: Logger
 }
@@ -47,6 +48,8 @@ interface PurchaseContext {
   startedAt: number
   giveUpAt: number
   timedOut: boolean
+  /** A new order id: nothing of this order can be stored yet, so nothing is looked up (a lookup that misses scans on FerretDB). */
+  fresh: boolean
 }
 
 /** A reserved order is looked at again this long after its hold runs out (the expiry fact normally came first). */
@@ -99,7 +102,7 @@ function outcomeOf(answer: Answer): PurchaseOutcome {
 }
 
 export function purchaseService(deps: PurchaseDeps) {
-  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, idem, log } = deps
+  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, log } = deps
 
   /** Events on sale: published and not started. Drafts do not exist for buyers. */
   async function saleableEvent(eventId: string): Promise<Event> {
@@ -169,13 +172,13 @@ export function purchaseService(deps: PurchaseDeps) {
   }
 
   /** Charges the card (unless the order is free), then confirms. A decline on purchase also releases the hold. */
-  async function chargeAndConfirm(state: OrderState, card: Card, chargeKey: string, mode: Mode, deadline: number): Promise<Answer> {
+  async function chargeAndConfirm(state: OrderState, card: Card, chargeKey: string, mode: Mode, deadline: number, newOrder = false): Promise<Answer> {
     const { doc } = state
     let paymentId: string | undefined
     if (doc.totalCents > 0) {
       let charge: ChargeResponse
       try {
-        charge = await payments.charge({ orderId: doc._id, userId: doc.userId, amountCents: doc.totalCents, currency: doc.currency, card, idempotencyKey: chargeKey })
+        charge = await payments.charge({ orderId: doc._id, userId: doc.userId, amountCents: doc.totalCents, currency: doc.currency, card, idempotencyKey: chargeKey, ...(newOrder ? { newOrder } : {}) })
       } catch (error) {
         if (error instanceof AppError && error.status < 500) {
           // Refused before any money moved (an invalid card).
@@ -202,8 +205,10 @@ export function purchaseService(deps: PurchaseDeps) {
   async function purchasePipeline(ctx: PurchaseContext): Promise<Answer> {
     const lock = await locks.acquire(ctx.orderId, 10_000)
     try {
-      await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
-      const existing = await store.load(ctx.orderId)
+      // If this flow dies, the worker finishes the order from this mark; a flow that ends removes it.
+      const mark = await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
+      settled.started().catch(() => {})
+      const existing = ctx.fresh ? null : await store.load(ctx.orderId)
       if (existing && (existing.settle || existing.refund)) return settlement.answerFromState(existing, 'create')
       const hold = await untilDecided(ctx.giveUpAt, () =>
         ticketing.hold(ctx.eventId, {
@@ -219,6 +224,7 @@ export function purchaseService(deps: PurchaseDeps) {
         // Nobody saw this order unless it was answered 202: only then is there one to close.
         const placed = ctx.timedOut || existing ? await store.load(ctx.orderId) : null
         if (placed) await settlement.settle(placed, 'failed', { error: { status: answer.status, ...body.error }, paymentChecked: true })
+        await dirty.done(mark)
         return answer
       }
       const doc: OrderDoc = {
@@ -232,10 +238,15 @@ export function purchaseService(deps: PurchaseDeps) {
         createdAt: existing?.doc.createdAt ?? new Date(ctx.startedAt),
         status: ctx.card ? 'pending' : 'reserved',
       }
-      if ((await store.insertPriced(doc)) === 'priced') await dirty.mark(ctx.orderId)
-      const state: OrderState = { doc, ...(await store.transitions(ctx.orderId)) }
+      const stored = await store.insertPriced(doc)
+      if (stored === 'priced') await dirty.mark(ctx.orderId)
+      // Transitions need the order document first: a document inserted just now has none.
+      const state: OrderState = stored === 'inserted' ? { doc } : { doc, ...(await store.transitions(ctx.orderId)) }
       if (!ctx.card) return { status: 201, body: toOrder(state) }
-      return await chargeAndConfirm(state, ctx.card, `${ctx.orderId}:purchase`, 'create', ctx.giveUpAt)
+      const answer = await chargeAndConfirm(state, ctx.card, `${ctx.orderId}:purchase`, 'create', ctx.giveUpAt, stored === 'inserted')
+      // Decided and recorded (tickets, settle, fact): nothing is left for the reconciler.
+      await dirty.done(mark)
+      return answer
     } finally {
       await lock.release()
     }
@@ -257,8 +268,8 @@ export function purchaseService(deps: PurchaseDeps) {
     }
   }
 
-  function context(orderId: string, userId: string, eventId: string, items: Line[], card: Card | undefined, startedAt: number): PurchaseContext {
-    return { orderId, userId, eventId, items, card, startedAt, giveUpAt: startedAt + config.ORDER_GIVE_UP_MS, timedOut: false }
+  function context(orderId: string, userId: string, eventId: string, items: Line[], card: Card | undefined, startedAt: number, fresh = false): PurchaseContext {
+    return { orderId, userId, eventId, items, card, startedAt, giveUpAt: startedAt + config.ORDER_GIVE_UP_MS, timedOut: false, fresh }
   }
 
   return {
@@ -267,10 +278,10 @@ export function purchaseService(deps: PurchaseDeps) {
       checkCard(body.payment?.card, 'payment.')
       const eventId = body.eventId.toLowerCase()
 
-      const execute = async (orderId = newOrderId()): Promise<Execution> => {
-        const ctx = context(orderId, principal.id, eventId, items, body.payment?.card, startedAt)
+      const execute = async (orderId = newOrderId(), fresh = true): Promise<Execution> => {
+        const ctx = context(orderId, principal.id, eventId, items, body.payment?.card, startedAt, fresh)
         if (principal.email) ctx.userEmail = principal.email
-        const existing = await store.load(orderId)
+        const existing = fresh ? null : await store.load(orderId)
         if (existing) {
           ctx.eventTitle = existing.doc.eventTitle
           ctx.eventStartsAt = existing.doc.eventStartsAt

@@ -16,7 +16,7 @@ import type { Models } from '../../db'
 import type { PaymentsClient } from '../../clients'
 import type { OrdersConfig } from '../../config'
 import { dirtyBacklog, reconciled } from '../../metrics'
-import type { DirtyOrders, DueOrder, OrderLocks } from '../coordination'
+import type { DirtyOrders, DueOrder, OrderLocks, SettledOrders } from '../coordination'
 import { settleFact, SoldMeanwhile, Undecided, type Settlement } from '../orders/settlement'
 import { refundDoneId, type OrderState, type OrderStore } from '../orders/store'
 import { EXPIRY_MARGIN_MS } from '../purchase/service'
@@ -36,6 +36,7 @@ export interface ReconcilerDeps {
   payments: PaymentsClient
   locks: OrderLocks
   dirty: DirtyOrders
+  settled: SettledOrders
   outbox: Outbox
   log: Logger
 }
@@ -61,7 +62,7 @@ export async function inParallel<T>(items: T[], limit: number, run: (item: T) =>
 }
 
 export function reconciler(deps: ReconcilerDeps) {
-  const { config, models, store, settlement, refunds, payments, locks, dirty, outbox, log } = deps
+  const { config, models, store, settlement, refunds, payments, locks, dirty, settled, outbox, log } = deps
   const after = config.RECONCILE_AFTER_MS
 
   /** An order that ended without being paid must not keep a charge: refund any that went through. */
@@ -214,6 +215,25 @@ export function reconciler(deps: ReconcilerDeps) {
       } finally {
         running = false
       }
+    },
+
+    /** Writes a batch of queued status projections (orders settled by their own flows). Returns how many. */
+    async projectSettled(): Promise<number> {
+      const oldest = await settled.oldestQueuedAt()
+      if (oldest === null) return 0
+      // In a rush of sales the projection waits (each update scans on FerretDB), up to its lag limit.
+      if ((await settled.lastSecondRate()) > config.PROJECTION_BUSY_PER_SECOND && Date.now() - oldest < config.PROJECTION_MAX_LAG_MS) return 0
+      const entries = await settled.take(BATCH)
+      if (!entries.length) return 0
+      const updates = new Map<OrderStatus, string[]>()
+      for (const { orderId, status } of entries) updates.set(status, [...(updates.get(status) ?? []), orderId])
+      try {
+        await project(updates)
+      } catch (error) {
+        await settled.putBack(entries)
+        throw error
+      }
+      return entries.length
     },
 
     /** The database's view of unfinished orders, for what Redis may have lost. */

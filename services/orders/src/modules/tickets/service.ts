@@ -2,7 +2,7 @@
 // 128-bit random code that its QR code carries. `ticket_codes` maps a code back to its ticket by `_id`.
 import QRCode from 'qrcode'
 import type { Ticket, TicketStatus } from '@easypass/contracts/orders'
-import { isDuplicateOnly } from '@easypass/kit'
+import { writerOf } from '@easypass/kit'
 import type { CheckinDoc, Models, OrderDoc, TicketDoc } from '../../db'
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
@@ -37,6 +37,7 @@ export function qrSvg(code: string): Promise<string> {
 }
 
 export function ticketsService({ Ticket, TicketCode, Checkin }: Pick<Models, 'Ticket' | 'TicketCode' | 'Checkin'>) {
+  const writer = writerOf(Ticket)
   async function byIds(ids: string[]): Promise<TicketDoc[]> {
     const found = await Promise.all(ids.map((id) => Ticket.findById(id).lean<TicketDoc>()))
     return found.filter((t): t is TicketDoc => !!t)
@@ -82,22 +83,16 @@ export function ticketsService({ Ticket, TicketCode, Checkin }: Pick<Models, 'Ti
           })
         }
       let stored = docs
-      try {
-        await Ticket.insertMany(docs, { ordered: false })
-      } catch (error) {
-        if (!isDuplicateOnly(error)) throw error
+      const inserted = await writer.insertMany(Ticket, docs)
+      if (!inserted.every(Boolean)) {
         // Issued before (a retry): the stored codes are the real ones.
         stored = await byIds(docs.map((d) => d._id))
         if (stored.length !== docs.length) throw new Error(`tickets of ${order._id} are incomplete after a duplicate insert`)
       }
-      try {
-        await TicketCode.insertMany(
-          stored.map((t) => ({ _id: t.code, ticketId: t._id })),
-          { ordered: false },
-        )
-      } catch (error) {
-        if (!isDuplicateOnly(error)) throw error
-      }
+      await writer.insertMany(
+        TicketCode,
+        stored.map((t) => ({ _id: t.code, ticketId: t._id })),
+      )
       return stored
     },
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { cardDigits, cardProblem, DECLINE_MESSAGES, type ChargeRequest, type ChargeResponse, type DeclineCode } from '@easypass/contracts/payments'
-import { counter, fact, fail, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
+import { counter, fact, fail, writerOf, type Logger, type Outbox } from '@easypass/kit'
 import type { Models, PaymentDoc, PaymentResultDoc } from '../../db'
 import { cardBrand } from '../../provider/cards'
 import { ProviderError, type PaymentProvider, type ProviderCharge } from '../../provider/types'
@@ -40,6 +40,8 @@ export const markerId = (orderId: string) => `${orderId}:succeeded`
  */
 export function chargesService({ models, provider, outbox, refunds, log, giveUpSeconds }: ChargesDeps) {
   const { Payment, PaymentResult, ChargeMarker } = models
+  // Inserts are group-committed; a fresh charge looks nothing up (a lookup that misses scans on FerretDB).
+  const writer = writerOf(Payment)
 
   async function recordResult(paymentId: string, answer: ProviderCharge | { status: 'declined'; declineCode: DeclineCode; ref?: undefined }) {
     const doc: PaymentResultDoc = {
@@ -49,14 +51,11 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
       ...(answer.declineCode ? { declineCode: answer.declineCode } : {}),
       at: new Date(),
     }
-    try {
-      await PaymentResult.create(doc)
+    if (await writer.insert(PaymentResult, doc)) {
       chargesTotal.inc({ status: doc.status })
       return doc
-    } catch (error) {
-      if (!isDuplicateOnly(error)) throw error
-      return (await PaymentResult.findById(paymentId).lean())!
     }
+    return (await PaymentResult.findById(paymentId).lean())!
   }
 
   async function outcomeOf(paymentId: string): Promise<ChargeOutcome> {
@@ -69,8 +68,7 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
     if (result.status !== 'succeeded') return { payment, result }
     const id = markerId(payment.orderId)
     let winner = payment._id
-    try {
-      await ChargeMarker.create({ _id: id, paymentId: payment._id, at: new Date() })
+    if (await writer.insert(ChargeMarker, { _id: id, paymentId: payment._id, at: new Date() })) {
       await outbox.record([
         fact(
           'payments.payment-succeeded',
@@ -78,8 +76,7 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
           `payment-succeeded:${payment._id}`,
         ),
       ])
-    } catch (error) {
-      if (!isDuplicateOnly(error)) throw error
+    } else {
       winner = (await ChargeMarker.findById(id).lean())!.paymentId
     }
     if (winner === payment._id) return { payment, result }
@@ -116,34 +113,35 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
     const last4 = digits.slice(-4)
 
     const paymentId = paymentIdFor(req.idempotencyKey)
-    let payment: PaymentDoc | null = await Payment.findById(paymentId).lean()
+    const doc: PaymentDoc = {
+      _id: paymentId,
+      orderId: req.orderId,
+      userId: req.userId,
+      amountCents: req.amountCents,
+      currency: req.currency,
+      idempotencyKey: req.idempotencyKey,
+      cardLast4: last4,
+      brand: cardBrand(digits),
+      createdAt: new Date(),
+    }
+    // A repeated key finds its payment; an order paid before under another key answers that payment
+    // (no second charge reaches the provider). A new order has neither: nothing is looked up.
+    let payment: PaymentDoc | null = req.newOrder ? null : await Payment.findById(paymentId).lean()
+    let fresh = false
     if (!payment) {
-      const marker = await ChargeMarker.findById(markerId(req.orderId)).lean()
-      if (marker) return answer(await outcomeOf(marker.paymentId))
-      const doc: PaymentDoc = {
-        _id: paymentId,
-        orderId: req.orderId,
-        userId: req.userId,
-        amountCents: req.amountCents,
-        currency: req.currency,
-        idempotencyKey: req.idempotencyKey,
-        cardLast4: last4,
-        brand: cardBrand(digits),
-        createdAt: new Date(),
+      if (!req.newOrder) {
+        const marker = await ChargeMarker.findById(markerId(req.orderId)).lean()
+        if (marker) return answer(await outcomeOf(marker.paymentId))
       }
-      try {
-        await Payment.create(doc)
-        payment = doc
-      } catch (error) {
-        if (!isDuplicateOnly(error)) throw error
-        payment = await Payment.findById(paymentId).lean()
-        if (!payment) throw error
-      }
+      // A charge racing this one under another key loses the order's marker in `finalize` and is refunded.
+      fresh = await writer.insert(Payment, doc)
+      payment = fresh ? doc : await Payment.findById(paymentId).lean()
+      if (!payment) throw new Error(`payment ${paymentId} is a duplicate but cannot be found`)
     }
     if (payment.idempotencyKey !== req.idempotencyKey || payment.orderId !== req.orderId || payment.userId !== req.userId || payment.amountCents !== req.amountCents || payment.currency !== req.currency || payment.cardLast4 !== last4)
       throw fail('CONFLICT', 'this idempotency key was already used for a different charge')
 
-    let result: PaymentResultDoc | null = await PaymentResult.findById(payment._id).lean()
+    let result: PaymentResultDoc | null = fresh ? null : await PaymentResult.findById(payment._id).lean()
     if (!result) {
       let answered: ProviderCharge
       try {
