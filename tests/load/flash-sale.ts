@@ -3,7 +3,7 @@
 // approved, again and again until the event is sold out. Prints a table; not a test.
 //   npm run bench -- --tickets 5000 --buyers 1000
 import { cpus, totalmem } from 'node:os'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { bootSystem } from '../support/boot'
 import { ROOT } from '../../stack/local/services'
@@ -56,11 +56,35 @@ const tokens = await pool(BUYERS, 8, async (i) => {
 })
 
 const latencies: number[] = []
+/** When each request started (ms into the sale) and how long it took: shows a stall as it happened. */
+const timeline: Array<{ at: number; ms: number }> = []
 const outcomes = new Map<string, number>()
 let ticketsBought = 0
 let retried503 = 0
 const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 3, cvc: '123' }
+/** CPU seconds used so far by each process of the system (and by this load generator), from /proc. */
+function cpuByProcess(): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')
+      const name =
+        Number(pid) === process.pid ? 'load generator (this)' :
+        /services\/(\w+)\/src\/worker/.exec(cmd)?.[1]?.concat('-worker') ??
+        /services\/(\w+)\/src\/index/.exec(cmd)?.[1] ??
+        (/gateway\/src\/index/.test(cmd) ? 'gateway' : /web\/(src|server)/.test(cmd) ? 'web' : /ferretdb/.test(cmd) ? 'ferretdb' : /redis-server/.test(cmd) ? 'redis' : /nats-server/.test(cmd) ? 'nats' : null)
+      if (!name) continue
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100)
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out
+}
+
 console.log('selling…')
+const cpuBefore = cpuByProcess()
 const started = performance.now()
 await Promise.all(tokens.map(async (token) => {
   for (;;) {
@@ -91,6 +115,7 @@ await Promise.all(tokens.map(async (token) => {
       }
     }
     latencies.push(performance.now() - t0)
+    timeline.push({ at: t0 - started, ms: performance.now() - t0 })
     const key = r.status === 201 ? 'paid' : `${r.status} ${r.body?.error?.code ?? ''}`.trim()
     outcomes.set(key, (outcomes.get(key) ?? 0) + 1)
     if (r.status === 201) {
@@ -103,6 +128,7 @@ await Promise.all(tokens.map(async (token) => {
   }
 }))
 const seconds = (performance.now() - started) / 1000
+const cpuAfter = cpuByProcess()
 const availability = await call(`/events/${event.body.id}/availability`)
 const t = availability.body.ticketTypes[0]
 latencies.sort((a, b) => a - b)
@@ -159,9 +185,28 @@ for (const [name, url] of Object.entries(system.urls)) {
     else entry.count += Number(m[3])
     sums.set(key, entry)
   }
-  for (const [route, { sum, count }] of sums) if (count >= 50) breakdown.push(`${name.padEnd(14)} ${route.padEnd(40)} n=${String(count).padStart(6)} mean ${((sum / count) * 1000).toFixed(1)} ms`)
+  // Database time of the process, by command and collection (sum = time spent waiting in total).
+  for (const line of text.split('\n')) {
+    const m = /^db_command_duration_seconds_(sum|count)\{command="(\w+)",collection="([^"]*)"\} ([\d.e+-]+)$/.exec(line)
+    if (!m) continue
+    const key = `db ${m[2]} ${m[3]}`
+    const entry = sums.get(key) ?? { sum: 0, count: 0 }
+    if (m[1] === 'sum') entry.sum += Number(m[4])
+    else entry.count += Number(m[4])
+    sums.set(key, entry)
+  }
+  for (const [route, { sum, count }] of sums) if (count >= 50 || sum >= 1) breakdown.push(`${name.padEnd(14)} ${route.padEnd(40)} n=${String(count).padStart(6)} mean ${((sum / count) * 1000).toFixed(1)} ms, total ${sum.toFixed(1)} s`)
 }
 console.log(breakdown.join('\n'))
+console.log(`\nCPU seconds during the sale (${seconds.toFixed(1)} s on ${cpus().length} cores):`)
+console.log([...cpuAfter].map(([name, after]) => [name, after - (cpuBefore.get(name) ?? 0)] as const).sort((a, b) => b[1] - a[1]).map(([name, used]) => `  ${name.padEnd(22)} ${used.toFixed(1)}`).join('\n'))
+console.log('\nrequests by the second they started: count, p50 / max latency (ms)')
+const bySecond = new Map<number, number[]>()
+for (const { at, ms } of timeline) bySecond.set(Math.floor(at / 1000), [...(bySecond.get(Math.floor(at / 1000)) ?? []), ms])
+for (const [second, list] of [...bySecond].sort((a, b) => a[0] - b[0])) {
+  list.sort((a, b) => a - b)
+  console.log(`  s${String(second).padStart(3)} ${String(list.length).padStart(5)}  ${list[Math.floor(list.length / 2)]!.toFixed(0).padStart(6)} / ${list[list.length - 1]!.toFixed(0)}`)
+}
 mkdirSync(join(ROOT, 'artifacts'), { recursive: true })
 writeFileSync(join(ROOT, 'artifacts', `flash-sale-${Date.now()}.json`), JSON.stringify(result, null, 2))
 const ok = t.sold === TICKETS && ticketsBought === TICKETS && undecided === 0
