@@ -84,8 +84,10 @@ export class Bus {
   /**
    * A durable consumer: each fact is handed to `handler` until it returns without throwing, then
    * acknowledged. Handlers must be idempotent (a fact may arrive again after a crash or redelivery).
+   * `parallel` > 1 handles that many facts at once, for consumers to whom the order of facts means
+   * nothing (their writes then share insert batches); the default is one at a time, in order.
    */
-  async consume(durable: string, subjects: FactSubject[], handler: (f: Fact) => Promise<void>): Promise<() => Promise<void>> {
+  async consume(durable: string, subjects: FactSubject[], handler: (f: Fact) => Promise<void>, opts: { parallel?: number } = {}): Promise<() => Promise<void>> {
     await this.ensureStream()
     const jsm = await jetstreamManager(this.opts.nc)
     // Debian's nats-server (2.9) has no multi-subject filters: one subject is filtered by the
@@ -109,12 +111,19 @@ export class Bus {
     const consumer = await this.js.consumers.get(this.stream, durable)
     let stopped = false
     const messages = await consumer.consume({ max_messages: 100 })
+    const parallel = Math.max(1, opts.parallel ?? 1)
+    const inFlight = new Set<Promise<void>>()
     const loop = (async () => {
       for await (const m of messages) {
         if (!accept(m.subject)) m.ack()
-        else await this.handle(m, handler)
+        else {
+          const handling: Promise<void> = this.handle(m, handler).finally(() => inFlight.delete(handling))
+          inFlight.add(handling)
+          if (inFlight.size >= parallel) await Promise.race(inFlight)
+        }
         if (stopped) break
       }
+      await Promise.all(inFlight)
     })()
     return async () => {
       stopped = true
@@ -167,8 +176,12 @@ export class Bus {
  * The transactional outbox of one service, in its own database. A service puts the facts into the
  * same document as the state they describe when it can (one write), or records them with a
  * deterministic id right after (then the relay's idempotency makes a repeat harmless). The relay
- * publishes oldest first with the fact id as Msg-Id and deletes what NATS acknowledged; while NATS is
- * down facts wait here, so they are delayed, never lost.
+ * publishes with the fact id as Msg-Id and deletes what NATS acknowledged; while NATS is down facts
+ * wait here, so they are delayed, never lost.
+ * Facts this process recorded are published from memory right after their insert; the collection
+ * is read (oldest first) only every `pollMs`, for facts that were left there: NATS was down, or a
+ * process died between its insert and its publish. On FerretDB every read of the collection reads
+ * all of it, so a relay that polled for every batch spent more than the sale it relayed.
  */
 export class Outbox {
   private model: mongoose.Model<OutboxDoc>
@@ -176,6 +189,10 @@ export class Outbox {
   private running = false
   private wake?: () => void
   private stopped = false
+  /** Recorded by this process and not yet published. */
+  private fresh: OutboxDoc[] = []
+  private lastPoll = 0
+  private started = false
 
   constructor(
     conn: mongoose.Connection,
@@ -193,8 +210,11 @@ export class Outbox {
   /** Stores facts (duplicates by id are ignored) and nudges the relay. */
   async record(facts: Fact[]) {
     if (!facts.length) return
-    const docs = facts.map((f) => ({ _id: f.id, subject: f.subject, occurredAt: f.occurredAt, data: f.data, createdAt: new Date() }))
-    await writerOf(this.model).insertMany(this.model, docs)
+    const docs: OutboxDoc[] = facts.map((f) => ({ _id: f.id, subject: f.subject, occurredAt: f.occurredAt, data: f.data, createdAt: new Date() }))
+    const inserted = await writerOf(this.model).insertMany(this.model, docs)
+    // A duplicate was recorded before: it is published, or waits in the collection for a poll.
+    // Without a relay in this process, another process's poll relays them.
+    if (this.started) docs.forEach((doc, i) => inserted[i] && this.fresh.push(doc))
     this.wake?.()
   }
 
@@ -203,11 +223,21 @@ export class Outbox {
     return this.model.countDocuments()
   }
 
-  start(intervalMs = 250) {
+  /** Starts relaying once a bus is there (a process that must not wait for NATS to start). */
+  relayVia(bus: Bus, opts: { intervalMs?: number; pollMs?: number } = {}) {
+    this.bus = bus
+    this.start(opts)
+  }
+
+  /** Relays until stopped; `pollMs`: how often the collection is read for facts left there. */
+  start(opts: { intervalMs?: number; pollMs?: number } = {}) {
+    this.started = true
+    const intervalMs = opts.intervalMs ?? 250
+    const pollMs = opts.pollMs ?? 2_000
     const loop = async () => {
       while (!this.stopped) {
         try {
-          const relayed = await this.relayOnce()
+          const relayed = await this.relayOnce({ poll: Date.now() - this.lastPoll >= pollMs })
           if (relayed > 0) continue
         } catch (error) {
           this.log.warn({ err: String(error) }, 'outbox relay paused: NATS unavailable?')
@@ -221,22 +251,30 @@ export class Outbox {
     void loop()
   }
 
-  async relayOnce(batch = 200): Promise<number> {
+  /** Publishes a batch: what this process recorded first; else, with `poll`, the oldest in the collection. */
+  async relayOnce(opts: { poll?: boolean; batch?: number } = {}): Promise<number> {
     if (this.running) return 0
     this.running = true
+    const batch = opts.batch ?? 200
     try {
-      const docs = await this.model.find().sort({ createdAt: 1 }).limit(batch).lean()
-      const sent: string[] = []
-      try {
-        for (const doc of docs) {
-          await this.bus.publish({ id: doc._id, subject: doc.subject as FactSubject, occurredAt: doc.occurredAt, data: doc.data } as Fact)
-          sent.push(doc._id)
-        }
-      } finally {
-        // One delete for the whole batch (every database write counts on FerretDB); what NATS has
-        // acknowledged is removed even when a later publish failed.
-        if (sent.length) await this.model.deleteMany({ _id: { $in: sent } })
-      }
+      let docs: OutboxDoc[]
+      if (this.fresh.length) docs = this.fresh.splice(0, batch)
+      else if (opts.poll ?? true) {
+        this.lastPoll = Date.now()
+        docs = await this.model.find().sort({ createdAt: 1 }).limit(batch).lean<OutboxDoc[]>()
+      } else return 0
+      // Published all at once, in order: one connection delivers them to the stream in the order they
+      // were sent, and the acknowledgements are awaited together rather than one round trip each.
+      const results = await Promise.allSettled(
+        docs.map((doc) => this.bus.publish({ id: doc._id, subject: doc.subject as FactSubject, occurredAt: doc.occurredAt, data: doc.data } as Fact)),
+      )
+      const sent = docs.filter((_, i) => results[i]!.status === 'fulfilled').map((doc) => doc._id)
+      // One delete for the whole batch (every database write counts on FerretDB); what NATS has
+      // acknowledged is removed even when another publish failed. A failed one stays in the
+      // collection, where a poll finds it.
+      if (sent.length) await this.model.deleteMany({ _id: { $in: sent } })
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+      if (failed) throw failed.reason
       return sent.length
     } finally {
       this.running = false

@@ -1,7 +1,9 @@
 // Orders API: buying (hold → charge → confirm → tickets), paying, cancelling, refunds, e-tickets and
-// check-in. The background work (facts, reconciliation, the status projection, relaying facts to
-// NATS) runs in src/worker.ts; this process only records facts in its outbox.
-import { connectMongo, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingRedis, serve, type Bus } from '@easypass/kit'
+// check-in. The background work (facts, reconciliation, the status projection) runs in
+// src/worker.ts. This process records facts in its outbox and relays its own once NATS is there;
+// it never waits for NATS: the worker relays whatever is left in the outbox.
+import type { NatsConnection } from '@nats-io/transport-node'
+import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingRedis, serve } from '@easypass/kit'
 import { ordersConfig } from './config'
 import { ordersCore } from './core'
 import { checkinsModule } from './modules/checkins'
@@ -10,17 +12,30 @@ import { internalModule } from './modules/internal'
 import { ordersModule } from './modules/orders'
 import { gated } from './modules/purchase/gate'
 import { purchaseService } from './modules/purchase/service'
+import { soldOutBoard } from './modules/purchase/sold-out'
+import { LIVE } from '@easypass/contracts/facts'
+import type { Availability } from '@easypass/contracts/inventory'
 
 const config = ordersConfig(4105)
 const log = createLogger('orders', config.LOG_LEVEL)
 const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_orders`, log)
-const redis = connectRedis(config.REDIS_URL, { name: 'orders' })
-// Recording only (an insert next to the data); the worker relays the outbox to NATS.
+const redis = connectRedis(config.REDIS_URL, { name: 'orders', autoPipeline: true })
 const outbox = new Outbox(conn, undefined as unknown as Bus, log)
+const soldOut = soldOutBoard()
+let nc: NatsConnection | undefined
+void connectNats(config.NATS_URL, 'orders', log)
+  .then((connected) => {
+    nc = connected
+    const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
+    // Its own facts only (from memory): reading the outbox is the worker's job.
+    outbox.relayVia(bus, { pollMs: Number.POSITIVE_INFINITY })
+    bus.subscribeLive(LIVE.availabilityChanged('*'), (view) => soldOut.update(view as Availability))
+  })
+  .catch((error) => log.warn({ err: String(error) }, 'no NATS: the worker relays the facts of this process'))
 const core = ordersCore(config, conn, redis, outbox, log)
 await ensureIndexes(conn)
 const { store, tickets, refunds } = core
-const purchase = gated(purchaseService({ config, log, ...core }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
+const purchase = gated(purchaseService({ config, log, ...core, soldOut }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
 
 const app = createService({
   name: 'orders',
@@ -32,4 +47,4 @@ const app = createService({
   .use(checkinsModule(config, checkinsService(core.models, store, tickets)))
   .use(internalModule(config, store, tickets))
 
-serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => redis.quit(), () => conn.close()] })
+serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => outbox.stop(), async () => nc?.drain(), () => redis.quit(), () => conn.close()] })
