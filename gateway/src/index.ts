@@ -22,7 +22,7 @@ import { createRateLimits } from './modules/ratelimit'
 
 const config = loadGatewayConfig()
 const log = createLogger('gateway', config.LOG_LEVEL)
-const redis = connectRedis(config.REDIS_URL, { name: 'gateway' })
+const redis = connectRedis(config.REDIS_URL, { name: 'gateway', autoPipeline: true })
 redis.on('error', () => {}) // reported by /health and the rate limiter (which fails open), not per reconnect attempt
 const checks = { redis: () => pingRedis(redis) }
 // Rate limits count from the first request when Redis is there; when it is not, start anyway (fail open).

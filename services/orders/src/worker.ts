@@ -12,7 +12,7 @@ import { reconciler } from './modules/reconciler/service'
 const config = ordersConfig(4115)
 const log = createLogger('orders-worker', config.LOG_LEVEL)
 const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_orders`, log)
-const redis = connectRedis(config.REDIS_URL, { name: 'orders-worker' })
+const redis = connectRedis(config.REDIS_URL, { name: 'orders-worker', autoPipeline: true })
 const nc = await connectNats(config.NATS_URL, 'orders-worker', log)
 const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
 const outbox = new Outbox(conn, bus, log)
