@@ -49,7 +49,8 @@ let stopping = false
 void (async () => {
   for (let attempt = 1; !stopping; attempt++) {
     try {
-      stopConsumer = await bus.consume('notifications', CONSUMED, factHandler({ inbox, emails, bus, log }))
+      // Each fact makes its own notification and email, whatever came before: many at once.
+      stopConsumer = await bus.consume('notifications', CONSUMED, factHandler({ inbox, emails, bus, log }), { parallel: 32 })
       return
     } catch (error) {
       log.warn({ err: String(error), attempt }, 'facts consumer not started yet, retrying')
