@@ -16,6 +16,7 @@ import type { DirtyOrders, OrderLocks, SettledOrders } from '../coordination'
 import { hashBody, hashKey, type Execution, type Idempotency } from '../idempotency/service'
 import { errorAnswer, SoldMeanwhile, Undecided, untilDecided, type Answer, type Mode, type Settlement } from '../orders/settlement'
 import { statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
+import type { SoldOutBoard } from './sold-out'
 
 export interface PurchaseDeps {
   config: OrdersConfig
@@ -28,6 +29,8 @@ export interface PurchaseDeps {
   dirty: DirtyOrders
   settled: SettledOrders
   idem: Idempotency
+  /** Ticketing's published availability: what surely cannot fit is refused without a hold op. */
+  soldOut?: SoldOutBoard
   log: Logger
 }
 
@@ -102,7 +105,7 @@ function outcomeOf(answer: Answer): PurchaseOutcome {
 }
 
 export function purchaseService(deps: PurchaseDeps) {
-  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, log } = deps
+  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, soldOut, log } = deps
 
   /** Events on sale: published and not started. Drafts do not exist for buyers. */
   async function saleableEvent(eventId: string): Promise<Event> {
@@ -206,8 +209,8 @@ export function purchaseService(deps: PurchaseDeps) {
     const lock = await locks.acquire(ctx.orderId, 10_000)
     try {
       // If this flow dies, the worker finishes the order from this mark; a flow that ends removes it.
-      const mark = await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
       settled.started().catch(() => {})
+      const mark = await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
       const existing = ctx.fresh ? null : await store.load(ctx.orderId)
       if (existing && (existing.settle || existing.refund)) return settlement.answerFromState(existing, 'create')
       const hold = await untilDecided(ctx.giveUpAt, () =>
@@ -289,6 +292,11 @@ export function purchaseService(deps: PurchaseDeps) {
           const event = await saleableEvent(eventId)
           ctx.eventTitle = event.title
           ctx.eventStartsAt = new Date(event.startsAt)
+        }
+        const refusal = fresh ? soldOut?.refusal(eventId, items) : null
+        if (refusal) {
+          recordDecision('purchase', 'sold_out', startedAt)
+          return { now: refusal, final: Promise.resolve(refusal) }
         }
         return budgeted(ctx, 'purchase', () => purchasePipeline(ctx))
       }

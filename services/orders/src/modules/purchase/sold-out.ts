@@ -1,0 +1,54 @@
+// Requests that cannot fit whatever becomes of the holds in flight (capacity − sold < quantity) are
+// answered SOLD_OUT from the availability ticketing publishes after every change, without a trip
+// through the inventory queue. After a sell-out that is every request, and each would otherwise
+// cost a hold op in a batch of the event's queue. Only a refund or a capacity change makes room
+// again, and its own availability update follows within milliseconds; an update older than
+// `maxAgeMs` is not trusted (missed messages), and anything else is left to ticketing to decide.
+import type { Availability } from '@easypass/contracts/inventory'
+import { errorAnswer, type Answer } from '../orders/settlement'
+
+type Published = Availability['ticketTypes'][number]
+
+interface Snapshot {
+  seq: number
+  at: number
+  types: Map<string, Published>
+}
+
+export function soldOutBoard(maxAgeMs = 10_000) {
+  const events = new Map<string, Snapshot>()
+
+  return {
+    /** An availability update from ticketing; older ones (a lower seq) than what is known are ignored. */
+    update(view: Availability) {
+      if (!view?.eventId || !Array.isArray(view.ticketTypes)) return
+      const known = events.get(view.eventId)
+      const seq = typeof view.seq === 'number' ? view.seq : 0
+      if (known && seq < known.seq) return
+      events.set(view.eventId, { seq, at: Date.now(), types: new Map(view.ticketTypes.map((t) => [t.id.toLowerCase(), t])) })
+      if (events.size > 10_000) for (const [id, s] of events) if (Date.now() - s.at > maxAgeMs) events.delete(id)
+    },
+
+    /**
+     * The SOLD_OUT answer ticketing would give, when the last update proves it; null when ticketing
+     * must decide (unknown or stale event, any line ticketing would refuse for another reason first).
+     */
+    refusal(eventId: string, lines: Array<{ ticketTypeId: string; quantity: number }>, now = Date.now()): Answer | null {
+      const snapshot = events.get(eventId)
+      if (!snapshot || now - snapshot.at > maxAgeMs) return null
+      const typed = lines.map((l) => ({ line: l, type: snapshot.types.get(l.ticketTypeId) }))
+      for (const { line, type } of typed) {
+        if (!type || line.quantity > type.maxPerOrder) return null
+        if ((type.salesStart && now < Date.parse(type.salesStart)) || (type.salesEnd && now >= Date.parse(type.salesEnd))) return null
+      }
+      if (new Set(typed.map((t) => t.type!.currency)).size > 1) return null
+      const cannotFit = typed.filter(({ line, type }) => type!.capacity - type!.sold < line.quantity)
+      if (!cannotFit.length) return null
+      const first = cannotFit[0]!.type!
+      const left = Math.max(0, first.available)
+      const details = { ticketTypes: cannotFit.map(({ line, type }) => ({ ticketTypeId: type!.id, requested: line.quantity, available: Math.max(0, type!.available) })) }
+      return errorAnswer(409, 'SOLD_OUT', left === 0 ? `"${first.name}" is sold out` : `only ${left} "${first.name}" tickets left`, details)
+    },
+  }
+}
+export type SoldOutBoard = ReturnType<typeof soldOutBoard>
