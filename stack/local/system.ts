@@ -48,7 +48,9 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const port = opts.ports[spec.name] ?? spec.port
     // Appended, not truncated: the log of a process that crashed or was killed survives its restart.
     const logFile = openSync(join(opts.logDir, `${spec.name}.log`), 'a')
-    const child = Bun.spawn([process.execPath, join(ROOT, spec.entry)], {
+    // EASYPASS_CPU_PROFILE=<dir>: every process writes a CPU profile (also as markdown) there when it stops.
+    const profile = process.env.EASYPASS_CPU_PROFILE ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${process.env.EASYPASS_CPU_PROFILE}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : []
+    const child = Bun.spawn([process.execPath, ...profile, join(ROOT, spec.entry)], {
       cwd: ROOT,
       env: { ...process.env, ...opts.env, ...serviceUrls, ...overrides.get(spec.name), PORT: String(port), SERVICE_NAME: spec.name, EASYPASS_SUPERVISOR_PID: String(process.pid) },
       stdout: logFile,

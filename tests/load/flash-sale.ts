@@ -76,6 +76,7 @@ function cpuByProcess(): Map<string, number> {
       if (!name) continue
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
       out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100)
+      out.set(`${name} (system)`, (out.get(`${name} (system)`) ?? 0) + Number(fields[12]) / 100)
     } catch {
       // the process ended meanwhile
     }
@@ -199,7 +200,14 @@ for (const [name, url] of Object.entries(system.urls)) {
 }
 console.log(breakdown.join('\n'))
 console.log(`\nCPU seconds during the sale (${seconds.toFixed(1)} s on ${cpus().length} cores):`)
-console.log([...cpuAfter].map(([name, after]) => [name, after - (cpuBefore.get(name) ?? 0)] as const).sort((a, b) => b[1] - a[1]).map(([name, used]) => `  ${name.padEnd(22)} ${used.toFixed(1)}`).join('\n'))
+const cpuUsed = (name: string) => (cpuAfter.get(name) ?? 0) - (cpuBefore.get(name) ?? 0)
+console.log(
+  [...cpuAfter.keys()]
+    .filter((name) => !name.endsWith(' (system)'))
+    .sort((a, b) => cpuUsed(b) - cpuUsed(a))
+    .map((name) => `  ${name.padEnd(22)} ${cpuUsed(name).toFixed(1)} (kernel ${cpuUsed(`${name} (system)`).toFixed(1)})`)
+    .join('\n'),
+)
 console.log('\nrequests by the second they started: count, p50 / max latency (ms)')
 const bySecond = new Map<number, number[]>()
 for (const { at, ms } of timeline) bySecond.set(Math.floor(at / 1000), [...(bySecond.get(Math.floor(at / 1000)) ?? []), ms])
