@@ -103,8 +103,13 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
     const dir = join(opts.dataDir, 'ferretdb')
     mkdirSync(dir, { recursive: true })
     mongoUrl = `mongodb://127.0.0.1:${opts.mongoPort}/`
-    const debugPort = await freePort()
-    starts.push(ensure('ferretdb', opts.mongoPort, [ferretdbBinary(), '--handler=sqlite', `--sqlite-url=file:${dir}/`, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${opts.mongoPort}`, `--debug-addr=127.0.0.1:${debugPort}`, '--telemetry=disable', '--log-level=warn'], dir))
+    // Asked after the listen port was chosen but before anything holds it: must not be the same one.
+    let debugPort = await freePort()
+    while (debugPort === opts.mongoPort) debugPort = await freePort()
+    // WAL with synchronous=NORMAL: a commit survives the crash of any process (tests kill them), only
+    // an OS crash or power loss may lose the last ones; each commit no longer waits for an fsync while
+    // holding the database's write lock. Production runs MongoDB with journaled majority writes.
+    starts.push(ensure('ferretdb', opts.mongoPort, [ferretdbBinary(), '--handler=sqlite', `--sqlite-url=file:${dir}/?_pragma=synchronous(normal)`, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${opts.mongoPort}`, `--debug-addr=127.0.0.1:${debugPort}`, '--telemetry=disable', '--log-level=warn'], dir))
   }
   await Promise.all(starts)
   // Servers this process started end with it, whatever way it ends.
