@@ -40,15 +40,35 @@ export function authPlugin(config: AuthConfig) {
 
 type Verifier = { verify(token?: string, options?: object): Promise<false | Record<string, unknown>> }
 
+/**
+ * Tokens verified before, until they expire: a buyer's token comes with each of their requests and a
+ * service's token with thousands of calls, and each verification costs an HMAC and a key import. What
+ * a signed token says cannot change before its expiry, so its verification is reused, never extended.
+ */
+const verified = new Map<string, { principal: Principal; expiresAt: number }>()
+const VERIFIED_MAX = 10_000
+
 export async function verifyBearer(verifier: Verifier, header: string | undefined, config: AuthConfig): Promise<Principal | null> {
   if (!header || !header.startsWith('Bearer ')) return null
   const token = header.slice(7).trim()
   if (!token) return null
+  // The secret and issuer are part of the key: a token proven under one never counts under another.
+  const cacheKey = `${config.JWT_SECRET}\u0000${config.JWT_ISSUER}\u0000${token}`
+  const known = verified.get(cacheKey)
+  if (known) {
+    if (known.expiresAt > Date.now()) return known.principal
+    verified.delete(cacheKey)
+  }
   const payload = await verifier.verify(token, { algorithms: ['HS256'], issuer: config.JWT_ISSUER })
   if (!payload || payload.typ !== 'access' || typeof payload.sub !== 'string') return null
   const role = payload.role
   if (role !== 'customer' && role !== 'admin' && role !== 'service') return null
-  return { id: payload.sub, role, email: typeof payload.email === 'string' ? payload.email : undefined }
+  const principal: Principal = { id: payload.sub, role, email: typeof payload.email === 'string' ? payload.email : undefined }
+  if (typeof payload.exp === 'number') {
+    if (verified.size >= VERIFIED_MAX) verified.clear()
+    verified.set(cacheKey, { principal, expiresAt: payload.exp * 1000 })
+  }
+  return principal
 }
 
 /** Signs access tokens; used by auth for users and by every service for its own calls to others. */
