@@ -21,12 +21,12 @@ export function ordersConfig(defaultPort: number) {
     /** An unfinished order older than this is finished by the reconciler (wait budget + the give-up time + margin). */
     RECONCILE_AFTER_MS: T.Integer({ default: 30_000, minimum: 100 }),
     /**
-     * The status projection (list filters) waits while more than this many purchases start or orders end per second, so
-     * that a sale is not slowed by it (on FerretDB every update scans its collection)...
+     * The status projection (list filters) waits while more than this many purchases are in flight,
+     * so that a sale is not slowed by it (on FerretDB every update scans its collection)...
      */
-    PROJECTION_BUSY_PER_SECOND: T.Integer({ default: 50, minimum: 1 }),
+    PROJECTION_BUSY_IN_FLIGHT: T.Integer({ default: 50, minimum: 0 }),
     /** ...but never lags more than this. */
-    PROJECTION_MAX_LAG_MS: T.Integer({ default: 30_000, minimum: 0 }),
+    PROJECTION_MAX_LAG_MS: T.Integer({ default: 15_000, minimum: 0 }),
     /** How long catalog's answer about an event is trusted (sales window, status, title). */
     EVENT_CACHE_MS: T.Integer({ default: 3_000, minimum: 0 }),
     /** Optional hold length asked of ticketing for orders made without payment; unset: ticketing's HOLD_TTL_SECONDS. */

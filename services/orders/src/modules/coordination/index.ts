@@ -98,6 +98,8 @@ export function dirtyOrders(redis: Redis, prefix: string) {
       await redis.eval(RESCHEDULE_IF, 1, key, entry.orderId, entry.score, String(Math.round(at)))
     },
     size: () => redis.zcard(key),
+    /** Orders marked for a look within `withinMs`: purchases in flight (their flow removes the mark when it ends). */
+    inFlight: (withinMs: number, now = Date.now()) => redis.zcount(key, `(${now}`, String(now + withinMs)),
   }
 }
 export type DirtyOrders = ReturnType<typeof dirtyOrders>
@@ -113,22 +115,11 @@ export interface QueuedProjection {
 export function settledOrders(redis: Redis, prefix: string, keepSeconds = 86_400) {
   const queue = `${prefix}:orders:projection`
   const settledKey = (orderId: string) => `${prefix}:orders:settled:${orderId}`
-  const perSecondKey = (second: number) => `${prefix}:orders:settled-in:${second}`
   return {
     /** The order ended `status`: remembered, and queued for the projection (with the time, for its lag). */
     async record(orderId: string, status: ProjectedStatus) {
-      const now = Date.now()
-      const second = perSecondKey(Math.floor(now / 1000))
-      await redis.multi().rpush(queue, `${orderId} ${status} ${now}`).set(settledKey(orderId), status, 'EX', keepSeconds).incr(second).expire(second, 10).exec()
-    },
-    /** A purchase started: counts toward the activity that holds the projection back. */
-    async started() {
-      const second = perSecondKey(Math.floor(Date.now() / 1000))
-      await redis.multi().incr(second).expire(second, 10).exec()
-    },
-    /** How many purchases started or orders ended in the last whole second (across every orders process). */
-    async lastSecondRate(): Promise<number> {
-      return Number((await redis.get(perSecondKey(Math.floor(Date.now() / 1000) - 1))) ?? 0)
+      // Two commands of one tick: one write on an auto-pipelined connection (no MULTI: neither needs the other).
+      await Promise.all([redis.rpush(queue, `${orderId} ${status} ${Date.now()}`), redis.set(settledKey(orderId), status, 'EX', keepSeconds)])
     },
     /** When the oldest queued projection was queued; null when none waits. */
     async oldestQueuedAt(): Promise<number | null> {

@@ -209,7 +209,6 @@ export function purchaseService(deps: PurchaseDeps) {
     const lock = await locks.acquire(ctx.orderId, 10_000)
     try {
       // If this flow dies, the worker finishes the order from this mark; a flow that ends removes it.
-      settled.started().catch(() => {})
       const mark = await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
       const existing = ctx.fresh ? null : await store.load(ctx.orderId)
       if (existing && (existing.settle || existing.refund)) return settlement.answerFromState(existing, 'create')

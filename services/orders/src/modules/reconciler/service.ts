@@ -222,7 +222,7 @@ export function reconciler(deps: ReconcilerDeps) {
       const oldest = await settled.oldestQueuedAt()
       if (oldest === null) return 0
       // In a rush of sales the projection waits (each update scans on FerretDB), up to its lag limit.
-      if ((await settled.lastSecondRate()) > config.PROJECTION_BUSY_PER_SECOND && Date.now() - oldest < config.PROJECTION_MAX_LAG_MS) return 0
+      if ((await dirty.inFlight(after)) > config.PROJECTION_BUSY_IN_FLIGHT && Date.now() - oldest < config.PROJECTION_MAX_LAG_MS) return 0
       const entries = await settled.take(BATCH)
       if (!entries.length) return 0
       const updates = new Map<OrderStatus, string[]>()
