@@ -23,6 +23,7 @@ type AnyModel = mongoose.Model<any>
 
 export class InsertWriter {
   private pending = new Map<AnyModel, Pending[]>()
+  private tasks: Array<() => Promise<void>> = []
   private writing = false
 
   constructor(private maxBatch = 1_000) {}
@@ -43,11 +44,25 @@ export class InsertWriter {
     return Promise.all(docs.map((doc) => this.insert(model, doc)))
   }
 
+  /**
+   * Runs another write (a delete, an update) in turn with the insert batches, so that the writes of
+   * this process never wait for each other inside the database.
+   */
+  run<T>(write: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.tasks.push(() => write().then(resolve, reject))
+      void this.drain()
+    })
+  }
+
   private async drain() {
     if (this.writing) return
     this.writing = true
     try {
-      while (this.pending.size) {
+      while (this.pending.size || this.tasks.length) {
+        const task = this.tasks.shift()
+        if (task) await task()
+        if (!this.pending.size) continue
         const [model, queue] = this.pending.entries().next().value as [AnyModel, Pending[]]
         const batch = queue.splice(0, this.maxBatch)
         if (!queue.length) this.pending.delete(model)
