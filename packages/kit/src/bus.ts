@@ -84,17 +84,30 @@ export class Bus {
   /**
    * A durable consumer: each fact is handed to `handler` until it returns without throwing, then
    * acknowledged. Handlers must be idempotent (a fact may arrive again after a crash or redelivery).
-   * `parallel` > 1 handles that many facts at once, for consumers to whom the order of facts means
-   * nothing (their writes then share insert batches); the default is one at a time, in order.
+   * Debian's nats-server (2.9) has no multi-subject filters, so several subjects get one durable
+   * consumer each (`<durable>-<subject>`), filtered by the server: a consumer is never sent the facts
+   * it does not want. Facts of one subject come in order; `parallel` > 1 handles that many at once,
+   * for consumers to whom order means nothing (their writes then share insert batches).
    */
   async consume(durable: string, subjects: FactSubject[], handler: (f: Fact) => Promise<void>, opts: { parallel?: number } = {}): Promise<() => Promise<void>> {
     await this.ensureStream()
     const jsm = await jetstreamManager(this.opts.nc)
-    // Debian's nats-server (2.9) has no multi-subject filters: one subject is filtered by the
-    // server, several by us (the others are acknowledged unread).
-    const wanted = new Set(subjects.map((s) => this.subject(s)))
-    const filter_subject = subjects.length === 1 ? this.subject(subjects[0]!) : `${this.opts.prefix}.>`
-    const accept = (subject: string) => wanted.has(subject)
+    const stops: Array<() => Promise<void>> = []
+    try {
+      for (const subject of subjects) {
+        const name = subjects.length === 1 ? durable : `${durable}-${subject.replace(/[^A-Za-z0-9_-]/g, '_')}`
+        stops.push(await this.consumeOne(jsm, name, this.subject(subject), handler, Math.max(1, opts.parallel ?? 1)))
+      }
+    } catch (error) {
+      await Promise.all(stops.map((stop) => stop()))
+      throw error
+    }
+    return async () => {
+      await Promise.all(stops.map((stop) => stop()))
+    }
+  }
+
+  private async consumeOne(jsm: Awaited<ReturnType<typeof jetstreamManager>>, durable: string, filter_subject: string, handler: (f: Fact) => Promise<void>, parallel: number) {
     try {
       await jsm.consumers.info(this.stream, durable)
       await jsm.consumers.update(this.stream, durable, { filter_subject })
@@ -111,16 +124,12 @@ export class Bus {
     const consumer = await this.js.consumers.get(this.stream, durable)
     let stopped = false
     const messages = await consumer.consume({ max_messages: 100 })
-    const parallel = Math.max(1, opts.parallel ?? 1)
     const inFlight = new Set<Promise<void>>()
     const loop = (async () => {
       for await (const m of messages) {
-        if (!accept(m.subject)) m.ack()
-        else {
-          const handling: Promise<void> = this.handle(m, handler).finally(() => inFlight.delete(handling))
-          inFlight.add(handling)
-          if (inFlight.size >= parallel) await Promise.race(inFlight)
-        }
+        const handling: Promise<void> = this.handle(m, handler).finally(() => inFlight.delete(handling))
+        inFlight.add(handling)
+        if (inFlight.size >= parallel) await Promise.race(inFlight)
         if (stopped) break
       }
       await Promise.all(inFlight)
@@ -272,7 +281,7 @@ export class Outbox {
       // One delete for the whole batch (every database write counts on FerretDB); what NATS has
       // acknowledged is removed even when another publish failed. A failed one stays in the
       // collection, where a poll finds it.
-      if (sent.length) await this.model.deleteMany({ _id: { $in: sent } })
+      if (sent.length) await writerOf(this.model).run(() => this.model.deleteMany({ _id: { $in: sent } }))
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
       if (failed) throw failed.reason
       return sent.length
