@@ -1,5 +1,7 @@
 // The orders database. The hot path only INSERTS (FerretDB scans the collection on every update):
 //   orders              one document per order, inserted once; `status` is a projection kept by the worker
+//                       (a purchase paid at once is inserted when it ends, with its final status)
+//   order_drafts        a purchase paid at once while it is decided (what a crash leaves for the reconciler)
 //   order_transitions   `<orderId>:settle` (paid | cancelled | expired | failed), `<orderId>:refund`,
 //                       `<orderId>:refund-done`: the unique `_id` makes each happen at most once
 //   tickets             `<orderId>-<n>`, deterministic, so issuing twice issues once
@@ -115,6 +117,11 @@ export function defineModels(conn: Connection) {
     },
     { ...opts, collection: 'orders' },
   )
+  // A purchase paid at once is a draft while it is decided: the order document is written once, with
+  // its final status, when it ends (no status update, which scans the collection on FerretDB).
+  // Drafts are only ever found by `_id`: no other index to keep up.
+  const draft = order.clone()
+  draft.set('collection', 'order_drafts')
   order.index({ userId: 1, createdAt: -1 })
   order.index({ eventId: 1, createdAt: -1 })
   order.index({ status: 1, createdAt: -1 })
@@ -168,6 +175,7 @@ export function defineModels(conn: Connection) {
 
   return {
     Order: conn.model<OrderDoc>('Order', order),
+    OrderDraft: conn.model<OrderDoc>('OrderDraft', draft),
     Transition: conn.model<TransitionDoc>('OrderTransition', transition),
     Ticket: conn.model<TicketDoc>('Ticket', ticket),
     TicketCode: conn.model<TicketCodeDoc>('TicketCode', ticketCode),

@@ -116,10 +116,13 @@ export function settledOrders(redis: Redis, prefix: string, keepSeconds = 86_400
   const queue = `${prefix}:orders:projection`
   const settledKey = (orderId: string) => `${prefix}:orders:settled:${orderId}`
   return {
-    /** The order ended `status`: remembered, and queued for the projection (with the time, for its lag). */
-    async record(orderId: string, status: ProjectedStatus) {
-      // Two commands of one tick: one write on an auto-pipelined connection (no MULTI: neither needs the other).
-      await Promise.all([redis.rpush(queue, `${orderId} ${status} ${Date.now()}`), redis.set(settledKey(orderId), status, 'EX', keepSeconds)])
+    /** The order ended `status`: remembered, and (unless `project: false`) queued for the projection, with the time for its lag. */
+    async record(orderId: string, status: ProjectedStatus, opts: { project?: boolean } = {}) {
+      // Commands of one tick: one write on an auto-pipelined connection (no MULTI: neither needs the other).
+      await Promise.all([
+        ...(opts.project === false ? [] : [redis.rpush(queue, `${orderId} ${status} ${Date.now()}`)]),
+        redis.set(settledKey(orderId), status, 'EX', keepSeconds),
+      ])
     },
     /** When the oldest queued projection was queued; null when none waits. */
     async oldestQueuedAt(): Promise<number | null> {

@@ -108,15 +108,29 @@ export function settlement({ store, tickets, ticketing, payments, dirty, settled
       log.info({ orderId: doc.orderId, wanted: to, settled: result.doc.to }, 'order was already settled otherwise')
     }
     const ended = result.doc
+    const status = ended.to as SettledStatus
+    // An order document needs its status projection; a draft becomes the order now, written with its
+    // final status (unless an order document was there already: then that one needs the projection).
+    let project = !state.draft
+    let published = false
+    if (state.draft) {
+      try {
+        published = await store.publish(state, status)
+        project = !published
+      } catch (err) {
+        log.warn({ err: String(err), orderId: doc.orderId }, 'could not publish the order: the worker will')
+        await dirty.mark(doc.orderId, Date.now() + 5_000).catch(() => {})
+      }
+    }
     try {
       // Unpaid without a payment check (an expiry from ticketing): the worker makes sure no charge went through.
       if (ended.to !== 'paid' && !ended.paymentChecked) await dirty.mark(doc.orderId)
-      await settled.record(doc.orderId, ended.to as SettledStatus)
+      await settled.record(doc.orderId, status, { project })
     } catch (err) {
       // The worker's sweep finds orders whose projection was not written.
       log.warn({ err: String(err), orderId: doc.orderId }, 'could not queue the status projection')
     }
-    return { ...state, settle: ended }
+    return { ...state, ...(published ? { draft: false } : {}), settle: ended }
   }
 
   /** What a request about this order answers, from what is recorded (for retries and late looks). */

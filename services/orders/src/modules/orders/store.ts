@@ -10,6 +10,8 @@ import type { Models, OrderDoc, TransitionDoc } from '../../db'
 
 export interface OrderState {
   doc: OrderDoc
+  /** The order is still a draft (a purchase paid at once, not ended, or ended and not yet published). */
+  draft?: boolean
   settle?: TransitionDoc | null
   refund?: TransitionDoc | null
   refundDone?: TransitionDoc | null
@@ -56,7 +58,7 @@ export function toOrder(state: OrderState, now = Date.now()): Order {
 }
 
 
-export function orderStore({ Order, Transition }: Pick<Models, 'Order' | 'Transition'>) {
+export function orderStore({ Order, OrderDraft, Transition }: Pick<Models, 'Order' | 'OrderDraft' | 'Transition'>) {
   // Inserts are group-committed: the hot path only inserts, never looks for what is not there yet.
   const writer = writerOf(Order)
   async function transitions(orderId: string) {
@@ -72,7 +74,25 @@ export function orderStore({ Order, Transition }: Pick<Models, 'Order' | 'Transi
     // The order first: without it there is no state, and on FerretDB every lookup that misses scans
     // its collection, so a new order's transitions are not looked for in vain.
     const doc = await Order.findById(orderId).lean<OrderDoc>()
-    return doc ? { doc, ...(await transitions(orderId)) } : null
+    if (doc) return { doc, ...(await transitions(orderId)) }
+    const draft = await OrderDraft.findById(orderId).lean<OrderDoc>()
+    return draft ? { doc: draft, draft: true, ...(await transitions(orderId)) } : null
+  }
+
+  /**
+   * Inserts the order, or prices the placeholder answered 202 before ticketing decided. `settled`:
+   * the order has ended with this status, which is stored with it (else `status` is the projection's).
+   */
+  async function insertPriced(doc: OrderDoc, settled?: OrderStatus): Promise<'inserted' | 'priced' | 'existed'> {
+    if (await writer.insert(Order, settled ? { ...doc, status: settled, statusAt: new Date() } : doc)) return 'inserted'
+    const existing = await Order.findById(doc._id).lean<OrderDoc>()
+    if (!existing || existing.priced) return 'existed'
+    // Rare (only after a 202): one update of one document.
+    await Order.updateOne(
+      { _id: doc._id },
+      { $set: { items: doc.items, totalCents: doc.totalCents, currency: doc.currency, expiresAt: doc.expiresAt, priced: true, initialStatus: doc.initialStatus, ...(settled ? { status: settled, statusAt: new Date() } : {}) } },
+    )
+    return 'priced'
   }
 
   /** Inserts a transition once; the answer is whichever transition holds that `_id` now (ours or an earlier one). */
@@ -96,16 +116,21 @@ export function orderStore({ Order, Transition }: Pick<Models, 'Order' | 'Transi
     },
 
     /** Inserts the order; when a placeholder (answered 202 before ticketing decided) is there, prices it. */
-    async insertPriced(doc: OrderDoc): Promise<'inserted' | 'priced' | 'existed'> {
-      if (await writer.insert(Order, doc)) return 'inserted'
-      const existing = await Order.findById(doc._id).lean<OrderDoc>()
-      if (!existing || existing.priced) return 'existed'
-      // Rare (only after a 202): one update of one document. Its `status` is left to the projection.
-      await Order.updateOne(
-        { _id: doc._id },
-        { $set: { items: doc.items, totalCents: doc.totalCents, currency: doc.currency, expiresAt: doc.expiresAt, priced: true, initialStatus: doc.initialStatus } },
-      )
-      return 'priced'
+    insertPriced: (doc: OrderDoc) => insertPriced(doc),
+
+    /** A purchase paid at once, while it is decided: `inserted`, or `existed` (a retry's). */
+    async insertDraft(doc: OrderDoc): Promise<'inserted' | 'existed'> {
+      return (await writer.insert(OrderDraft, doc)) ? 'inserted' : 'existed'
+    },
+
+    /**
+     * A draft that ended becomes the order, written once with its final status. False when an order
+     * document was there already (a placeholder answered 202, or published before): its status is
+     * then the projection's to write.
+     */
+    async publish(state: OrderState, status: OrderStatus): Promise<boolean> {
+      if (!state.draft) return false
+      return (await insertPriced(state.doc, status)) !== 'existed'
     },
 
     /** Inserts an order document unless one exists; returns the stored one. */

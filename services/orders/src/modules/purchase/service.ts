@@ -240,10 +240,13 @@ export function purchaseService(deps: PurchaseDeps) {
         createdAt: existing?.doc.createdAt ?? new Date(ctx.startedAt),
         status: ctx.card ? 'pending' : 'reserved',
       }
-      const stored = await store.insertPriced(doc)
+      // Paid at once: a draft until it ends, when the order is written with its final status. A hold,
+      // or an order already answered 202 (its placeholder is there): the order document now.
+      const draft = Boolean(ctx.card) && !ctx.timedOut && !(existing && !existing.draft)
+      const stored = draft ? await store.insertDraft(doc) : await store.insertPriced(doc)
       if (stored === 'priced') await dirty.mark(ctx.orderId)
       // Transitions need the order document first: a document inserted just now has none.
-      const state: OrderState = stored === 'inserted' ? { doc } : { doc, ...(await store.transitions(ctx.orderId)) }
+      const state: OrderState = stored === 'inserted' ? { doc, draft } : { doc, draft, ...(await store.transitions(ctx.orderId)) }
       if (!ctx.card) return { status: 201, body: toOrder(state) }
       const answer = await chargeAndConfirm(state, ctx.card, `${ctx.orderId}:purchase`, 'create', ctx.giveUpAt, stored === 'inserted')
       // Decided and recorded (tickets, settle, fact): nothing is left for the reconciler.

@@ -25,6 +25,9 @@ import type { RefundsService } from '../refunds/service'
 /** Facts of settles younger than this are recorded again (JetStream drops copies for 30 minutes). */
 const FACT_REPAIR_WINDOW_MS = 20 * 60_000
 const BATCH = 500
+/** Status projections written per database command (see `project`), and per pass of the worker. */
+const PROJECT_PER_WRITE = 25
+const PROJECT_PER_PASS = 100
 const PARALLEL = 8
 
 export interface ReconcilerDeps {
@@ -139,7 +142,9 @@ export function reconciler(deps: ReconcilerDeps) {
       return Date.now() - createdAt(orderId) > 4 * after ? 'done' : Date.now() + after
     }
     const target = projected(state)
-    if (state.doc.status !== target) {
+    // A draft that ended and was not published (its flow died in between) becomes the order now.
+    const needsProjection = state.draft ? (state.settle || state.refund) && !(await store.publish(state, target)) : state.doc.status !== target
+    if (needsProjection) {
       const list = updates.get(target)
       if (list) list.push(orderId)
       else updates.set(target, [orderId])
@@ -185,7 +190,10 @@ export function reconciler(deps: ReconcilerDeps) {
     for (const [status, ids] of updates) {
       // Only forward: a final status never goes back to an earlier one, whatever order updates land in.
       const from = status === 'refunded' ? { $ne: 'refunded' as const } : { $in: ['pending' as const, 'reserved' as const] }
-      await models.Order.updateMany({ _id: { $in: ids }, status: from }, { $set: { status, statusAt: now } })
+      // A few at a time: on FerretDB each updated document scans the collection inside one write
+      // transaction, and the purchases' inserts wait for it.
+      for (let i = 0; i < ids.length; i += PROJECT_PER_WRITE)
+        await models.Order.updateMany({ _id: { $in: ids.slice(i, i + PROJECT_PER_WRITE) }, status: from }, { $set: { status, statusAt: now } })
     }
   }
 
@@ -223,7 +231,7 @@ export function reconciler(deps: ReconcilerDeps) {
       if (oldest === null) return 0
       // In a rush of sales the projection waits (each update scans on FerretDB), up to its lag limit.
       if ((await dirty.inFlight(after)) > config.PROJECTION_BUSY_IN_FLIGHT && Date.now() - oldest < config.PROJECTION_MAX_LAG_MS) return 0
-      const entries = await settled.take(BATCH)
+      const entries = await settled.take(PROJECT_PER_PASS)
       if (!entries.length) return 0
       const updates = new Map<OrderStatus, string[]>()
       for (const { orderId, status } of entries) updates.set(status, [...(updates.get(status) ?? []), orderId])
@@ -245,6 +253,9 @@ export function reconciler(deps: ReconcilerDeps) {
       ])
       const ids = [...pending, ...reserved].map((d) => String(d._id))
       if (withRefunds) {
+        // Drafts of the last day not known to have ended: their flow died and Redis lost their mark.
+        const drafts = await models.OrderDraft.find({ createdAt: { $lt: new Date(now - after), $gt: new Date(now - 86_400_000) } }, { _id: 1 }).limit(1000).lean()
+        for (const d of drafts) if (!(await settled.settledAs(String(d._id)))) ids.push(String(d._id))
         const requested = await models.Transition.find({ kind: 'refund', at: { $lt: new Date(now - after), $gt: new Date(now - 7 * 86_400_000) } }, { orderId: 1 }).lean()
         const done = await Promise.all(requested.map((r) => models.Transition.exists({ _id: refundDoneId(r.orderId) })))
         requested.forEach((r, i) => !done[i] && ids.push(r.orderId))
