@@ -1,7 +1,8 @@
 // `npm run bench`: a flash sale through the gateway on this machine, everything local.
 // One event, 5,000 tickets, 1,000 concurrent buyers each asking for 1–4 tickets with a card that is
 // approved, again and again until the event is sold out. Prints a table; not a test.
-//   npm run bench -- --tickets 5000 --buyers 1000
+//   npm run bench -- --tickets 5000 --buyers 1000            closed: each buyer asks again when answered
+//   npm run bench -- --tickets 5000 --buyers 1000 --rate 800  open: 800 purchases start every second
 import { cpus, totalmem } from 'node:os'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -14,6 +15,8 @@ const arg = (name: string, fallback: number) => {
 }
 const TICKETS = arg('tickets', 5000)
 const BUYERS = arg('buyers', 1000)
+/** Purchases started per second (open model); 0: every buyer asks again as soon as answered (closed). */
+const RATE = arg('rate', 0)
 const MAX_PER_REQUEST = 4
 
 const system = await bootSystem({ RATE_LIMIT_DISABLED: 'true', LOG_LEVEL: 'error' }, { fresh: true })
@@ -87,47 +90,68 @@ function cpuByProcess(): Map<string, number> {
 console.log('selling…')
 const cpuBefore = cpuByProcess()
 const started = performance.now()
-await Promise.all(tokens.map(async (token) => {
-  for (;;) {
-    const quantity = 1 + Math.floor(Math.random() * MAX_PER_REQUEST)
-    const t0 = performance.now()
-    let r: { status: number; body: any } = { status: 0, body: undefined }
-    const idempotencyKey = crypto.randomUUID()
-    // 503 means "not now, nothing happened": a client retries with the same Idempotency-Key.
-    for (let attempt = 0; attempt < 120; attempt++) {
-      try {
-        r = await call('/orders', { token, headers: { 'idempotency-key': idempotencyKey }, body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity }], payment: { card } } })
-      } catch (error) {
-        r = { status: 0, body: { error: { code: String(error) } } }
-      }
-      if (r.status !== 503) break
-      retried503++
-      await Bun.sleep(250 + Math.random() * 250)
+/** One purchase as a buyer's page makes it: 503 retried with the same key, a 202 polled until final. */
+async function purchase(token: string, quantity: number): Promise<{ status: number; body: any }> {
+  const t0 = performance.now()
+  let r: { status: number; body: any } = { status: 0, body: undefined }
+  const idempotencyKey = crypto.randomUUID()
+  // 503 means "not now, nothing happened": a client retries with the same Idempotency-Key.
+  for (let attempt = 0; attempt < 120; attempt++) {
+    try {
+      r = await call('/orders', { token, headers: { 'idempotency-key': idempotencyKey }, body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity }], payment: { card } } })
+    } catch (error) {
+      r = { status: 0, body: { error: { code: String(error) } } }
     }
-    // 202: decided later, as the contract says; a buyer's page polls the order until it is final.
-    if (r.status === 202 && r.body?.id) {
-      outcomes.set('answered 202 first', (outcomes.get('answered 202 first') ?? 0) + 1)
-      for (let i = 0; i < 600; i++) {
-        await Bun.sleep(250)
-        const o = await call(`/orders/${r.body.id}`, { token })
-        if (o.status !== 200 || o.body.status === 'pending') continue
-        r = o.body.status === 'paid' ? { status: 201, body: o.body } : { status: 409, body: { error: { code: `order ${o.body.status}` } } }
-        break
-      }
-    }
-    latencies.push(performance.now() - t0)
-    timeline.push({ at: t0 - started, ms: performance.now() - t0 })
-    const key = r.status === 201 ? 'paid' : `${r.status} ${r.body?.error?.code ?? ''}`.trim()
-    outcomes.set(key, (outcomes.get(key) ?? 0) + 1)
-    if (r.status === 201) {
-      ticketsBought += quantity
-      continue
-    }
-    // Sold out for this quantity: a smaller request may still fit; stop at one.
-    if (r.status === 409 && (r.body?.error?.code === 'SOLD_OUT' || r.body?.error?.code === 'order failed') && quantity > 1) continue
-    return
+    if (r.status !== 503) break
+    retried503++
+    await Bun.sleep(250 + Math.random() * 250)
   }
-}))
+  // 202: decided later, as the contract says; a buyer's page polls the order until it is final.
+  if (r.status === 202 && r.body?.id) {
+    outcomes.set('answered 202 first', (outcomes.get('answered 202 first') ?? 0) + 1)
+    for (let i = 0; i < 600; i++) {
+      await Bun.sleep(250)
+      const o = await call(`/orders/${r.body.id}`, { token })
+      if (o.status !== 200 || o.body.status === 'pending') continue
+      r = o.body.status === 'paid' ? { status: 201, body: o.body } : { status: 409, body: { error: { code: `order ${o.body.status}` } } }
+      break
+    }
+  }
+  latencies.push(performance.now() - t0)
+  timeline.push({ at: t0 - started, ms: performance.now() - t0 })
+  const key = r.status === 201 ? 'paid' : `${r.status} ${r.body?.error?.code ?? ''}`.trim()
+  outcomes.set(key, (outcomes.get(key) ?? 0) + 1)
+  if (r.status === 201) ticketsBought += quantity
+  return r
+}
+const soldOut = (r: { status: number; body: any }) => r.status === 409 && (r.body?.error?.code === 'SOLD_OUT' || r.body?.error?.code === 'order failed')
+const randomQuantity = () => 1 + Math.floor(Math.random() * MAX_PER_REQUEST)
+
+if (RATE > 0) {
+  // Open model (k6's constant-arrival-rate): RATE purchases start every second, whoever is still
+  // waiting for an answer, until one for a single ticket is refused as sold out.
+  const running: Promise<unknown>[] = []
+  let over = false
+  for (let n = 0; !over; n++) {
+    const due = started + (n * 1000) / RATE
+    if (due > performance.now()) await Bun.sleep(due - performance.now())
+    const quantity = randomQuantity()
+    running.push(purchase(tokens[n % tokens.length]!, quantity).then((r) => { if (soldOut(r) && quantity === 1) over = true }))
+  }
+  await Promise.all(running)
+} else {
+  // Closed model: every buyer asks again as soon as answered, until a single ticket is sold out.
+  await Promise.all(tokens.map(async (token) => {
+    for (;;) {
+      const quantity = randomQuantity()
+      const r = await purchase(token, quantity)
+      if (r.status === 201) continue
+      // Sold out for this quantity: a smaller request may still fit; stop at one.
+      if (soldOut(r) && quantity > 1) continue
+      return
+    }
+  }))
+}
 const seconds = (performance.now() - started) / 1000
 const cpuAfter = cpuByProcess()
 const availability = await call(`/events/${event.body.id}/availability`)
@@ -143,6 +167,7 @@ const result = {
   machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
   tickets: TICKETS,
   buyers: BUYERS,
+  rate: RATE || 'closed',
   requests: latencies.length,
   decisions: decided,
   undecided,
@@ -162,7 +187,8 @@ console.log(`
 | Flash sale (through the gateway)   | EasyPass                     |
 |------------------------------------|------------------------------|
 | Machine                            | ${result.machine} |
-| Tickets / concurrent buyers        | ${TICKETS} / ${BUYERS} |
+| Tickets / buyers                   | ${TICKETS} / ${BUYERS} |
+| Load                               | ${RATE > 0 ? `open: ${RATE} purchases started per second` : 'closed: each buyer asks again when answered'} |
 | Requests, all decided?             | ${result.requests}, ${undecided === 0 ? 'yes' : `no: ${undecided} undecided`} |
 | Purchase decisions per second      | ${result.decisionsPerSecond} |
 | Latency p50 / p95 / p99 / max (ms) | ${result.p50} / ${result.p95} / ${result.p99} / ${result.max} |
