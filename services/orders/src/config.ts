@@ -13,7 +13,7 @@ export function ordersConfig(defaultPort: number) {
     /** How long a purchase may take before it is answered 202 `pending` (the work goes on). */
     ORDER_WAIT_MS: T.Integer({ default: 8_000, minimum: 100 }),
     /** Purchases and payments running at once in one orders process; the rest wait their turn (admission control). */
-    ORDER_MAX_CONCURRENT: T.Integer({ default: 64, minimum: 1 }),
+    ORDER_MAX_CONCURRENT: T.Integer({ default: 256, minimum: 1 }),
     /** How long a purchase keeps retrying an unreachable ticketing/payments before it leaves the order to the reconciler. */
     ORDER_GIVE_UP_MS: T.Integer({ default: 20_000, minimum: 100 }),
     /** How often the worker looks for orders to reconcile. */
