@@ -3,6 +3,7 @@
 // approved, again and again until the event is sold out. Prints a table; not a test.
 //   npm run bench -- --tickets 5000 --buyers 1000            closed: each buyer asks again when answered
 //   npm run bench -- --tickets 5000 --buyers 1000 --rate 800  open: 800 purchases start every second
+//   --warmup 300: 300 purchases of another event first, not counted (default 0: a cold start)
 import { cpus, totalmem } from 'node:os'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -17,6 +18,8 @@ const TICKETS = arg('tickets', 5000)
 const BUYERS = arg('buyers', 1000)
 /** Purchases started per second (open model); 0: every buyer asks again as soon as answered (closed). */
 const RATE = arg('rate', 0)
+/** Purchases of another event before the measured sale (not counted). */
+const WARMUP = arg('warmup', 0)
 const MAX_PER_REQUEST = 4
 
 const system = await bootSystem({ RATE_LIMIT_DISABLED: 'true', LOG_LEVEL: 'error' }, { fresh: true })
@@ -85,6 +88,18 @@ function cpuByProcess(): Map<string, number> {
     }
   }
   return out
+}
+
+// Warm-up, not counted: a small sale of another event, so that the measured one meets running
+// processes (compiled code, open connections, existing collections), as a real on-sale does.
+if (WARMUP > 0) {
+  console.log(`warming up: ${WARMUP} purchases of another event…`)
+  const warm = await call('/events', { token: adminToken, body: { title: 'Warm-up', description: 'bench', category: 'music', venue: { name: 'Hall', address: 'Street 2', city: 'Oulu' }, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(), organizer: 'Bench', status: 'published' } })
+  const warmType = await call(`/events/${warm.body.id}/ticket-types`, { token: adminToken, body: { name: 'General', priceCents: 4500, currency: 'EUR', capacity: WARMUP, maxPerOrder: 1 } })
+  await pool(WARMUP, 100, (i) =>
+    call('/orders', { token: tokens[i % tokens.length]!, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: warm.body.id, items: [{ ticketTypeId: warmType.body.id, quantity: 1 }], payment: { card } } }),
+  )
+  await Bun.sleep(2_000)
 }
 
 console.log('selling…')
@@ -188,7 +203,7 @@ console.log(`
 |------------------------------------|------------------------------|
 | Machine                            | ${result.machine} |
 | Tickets / buyers                   | ${TICKETS} / ${BUYERS} |
-| Load                               | ${RATE > 0 ? `open: ${RATE} purchases started per second` : 'closed: each buyer asks again when answered'} |
+| Load                               | ${RATE > 0 ? `open: ${RATE} purchases started per second` : 'closed: each buyer asks again when answered'}; warm-up ${WARMUP} |
 | Requests, all decided?             | ${result.requests}, ${undecided === 0 ? 'yes' : `no: ${undecided} undecided`} |
 | Purchase decisions per second      | ${result.decisionsPerSecond} |
 | Latency p50 / p95 / p99 / max (ms) | ${result.p50} / ${result.p95} / ${result.p99} / ${result.max} |
