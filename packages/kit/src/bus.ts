@@ -260,24 +260,33 @@ export class Outbox {
     void loop()
   }
 
-  /** Publishes a batch: what this process recorded first; else, with `poll`, the oldest in the collection. */
+  /**
+   * Publishes a batch: with `poll` (when a poll is due; the default for a direct call), the oldest in
+   * the collection, which may include facts still waiting in memory; else what this process recorded.
+   */
   async relayOnce(opts: { poll?: boolean; batch?: number } = {}): Promise<number> {
     if (this.running) return 0
     this.running = true
     const batch = opts.batch ?? 200
     try {
       let docs: OutboxDoc[]
-      if (this.fresh.length) docs = this.fresh.splice(0, batch)
-      else if (opts.poll ?? true) {
+      if (opts.poll ?? true) {
         this.lastPoll = Date.now()
         docs = await this.model.find().sort({ createdAt: 1 }).limit(batch).lean<OutboxDoc[]>()
-      } else return 0
+        if (!docs.length && this.fresh.length) docs = this.fresh.splice(0, batch)
+      } else if (this.fresh.length) docs = this.fresh.splice(0, batch)
+      else return 0
       // Published all at once, in order: one connection delivers them to the stream in the order they
       // were sent, and the acknowledgements are awaited together rather than one round trip each.
       const results = await Promise.allSettled(
         docs.map((doc) => this.bus.publish({ id: doc._id, subject: doc.subject as FactSubject, occurredAt: doc.occurredAt, data: doc.data } as Fact)),
       )
       const sent = docs.filter((_, i) => results[i]!.status === 'fulfilled').map((doc) => doc._id)
+      if (sent.length && this.fresh.length) {
+        // A poll may have published facts that also wait in memory: not twice.
+        const done = new Set(sent)
+        this.fresh = this.fresh.filter((doc) => !done.has(doc._id))
+      }
       // One delete for the whole batch (every database write counts on FerretDB); what NATS has
       // acknowledged is removed even when another publish failed. A failed one stays in the
       // collection, where a poll finds it.
