@@ -6,6 +6,7 @@
 // - settled orders: how each order ended (kept a day, so a late fact about it needs no database read)
 //   and the queue of status projections the worker writes in batches.
 import type { Redis } from 'ioredis'
+import type { SettledStatus } from '../../db'
 import { AppError, fail, type Logger } from '@easypass/kit'
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
@@ -104,7 +105,8 @@ export function dirtyOrders(redis: Redis, prefix: string) {
 }
 export type DirtyOrders = ReturnType<typeof dirtyOrders>
 
-export type ProjectedStatus = 'paid' | 'cancelled' | 'expired' | 'failed' | 'refunded'
+/** How an order can end: its settle, or a refund after it. */
+export type ProjectedStatus = SettledStatus | 'refunded'
 export interface QueuedProjection {
   orderId: string
   status: ProjectedStatus
@@ -142,7 +144,6 @@ export function settledOrders(redis: Redis, prefix: string, keepSeconds = 86_400
     async putBack(entries: QueuedProjection[]) {
       if (entries.length) await redis.lpush(queue, ...entries.reverse().map((e) => `${e.orderId} ${e.status} ${e.at}`))
     },
-    backlog: () => redis.llen(queue),
   }
 }
 export type SettledOrders = ReturnType<typeof settledOrders>
