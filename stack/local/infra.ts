@@ -52,11 +52,27 @@ export async function waitForPort(port: number, what: string, timeoutMs = 30_000
   throw new Error(`${what} did not open port ${port} within ${timeoutMs} ms`)
 }
 
+/** Ports this process has handed out: the OS may offer a port again once its probe is closed. */
+const handedOut = new Set<number>()
+
+/**
+ * A port free now and not handed out before by this process (several are chosen before any is
+ * bound). Chosen below Linux's ephemeral range (32768–60999), where the outgoing connections made
+ * meanwhile take their local ports and could take it before its server binds it.
+ */
 export async function freePort(): Promise<number> {
-  const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
-  const port = server.port
-  server.stop(true)
-  return port
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    if (handedOut.has(port)) continue
+    try {
+      const server = Bun.listen({ hostname: '127.0.0.1', port, socket: { data() {} } })
+      server.stop(true)
+    } catch {
+      continue
+    }
+    handedOut.add(port)
+    return port
+  }
 }
 
 export async function startInfra(opts: InfraOptions): Promise<Infra> {
@@ -103,8 +119,8 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
     const dir = join(opts.dataDir, 'ferretdb')
     mkdirSync(dir, { recursive: true })
     mongoUrl = `mongodb://127.0.0.1:${opts.mongoPort}/`
-    // Asked after the listen port was chosen but before anything holds it: must not be the same one.
     let debugPort = await freePort()
+    // The fixed test port was not handed out by freePort: never the same one.
     while (debugPort === opts.mongoPort) debugPort = await freePort()
     // WAL with synchronous=NORMAL: a commit survives the crash of any process (tests kill them), only
     // an OS crash or power loss may lose the last ones; each commit no longer waits for an fsync while
