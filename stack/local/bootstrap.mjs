@@ -2,7 +2,7 @@
 // `npm start` / `npm test` / `npm run bench` on a fresh machine: installs whatever is missing
 // (npm dependencies, Redis, NATS, FerretDB, Chromium for the browser tests), then hands over to Bun.
 // Plain Node on purpose: it runs before anything else is installed.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, statSync, mkdirSync, cpSync, writeFileSync, chmodSync, rmSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { homedir, tmpdir } from 'node:os'
@@ -88,5 +88,8 @@ if (!args) {
   console.error(`[easypass] unknown mode ${mode}`)
   process.exit(2)
 }
-const child = spawnSync(bun, args, { stdio: 'inherit', cwd: root, env: { ...process.env, FERRETDB_BIN: process.env.FERRETDB_BIN ?? ferretBin } })
-process.exit(child.status ?? (child.signal ? 1 : 0))
+// Not spawnSync: a SIGINT or SIGTERM sent to this process alone (a process manager, `kill`) must reach
+// Bun too, or the system it started would be left running.
+const child = spawn(bun, args, { stdio: 'inherit', cwd: root, env: { ...process.env, FERRETDB_BIN: process.env.FERRETDB_BIN ?? ferretBin } })
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
