@@ -22,6 +22,18 @@ export const TICKET_TYPE_LIMITS = { name: 100, capacity: 1_000_000, maxPerOrder:
 export const MAX_HOLD_ITEMS = 20
 export const MAX_HOLD_TTL_SECONDS = 86_400
 
+/**
+ * How a hold that does not fit is refused (409 SOLD_OUT), said once for ticketing, which decides it,
+ * and for orders, which answers it early when ticketing's published availability already proves it.
+ */
+export function soldOutRefusal(short: Array<{ ticketTypeId: string; name: string; requested: number; available: number }>): { message: string; details: unknown } {
+  const first = short[0]!
+  return {
+    message: first.available === 0 ? `"${first.name}" is sold out` : `only ${first.available} "${first.name}" tickets left`,
+    details: { ticketTypes: short.map(({ ticketTypeId, requested, available }) => ({ ticketTypeId, requested, available })) },
+  }
+}
+
 const Currency = t.String({ pattern: '^[A-Z]{3}$', examples: ['EUR'], error: 'currency must be an ISO-4217 code of 3 capital letters, e.g. EUR' })
 const TypeName = t.String({
   minLength: 1,

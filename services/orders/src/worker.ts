@@ -1,7 +1,7 @@
-// orders-worker: everything of orders that happens in the background. It relays the outbox to NATS,
-// consumes the facts orders reacts to, keeps the status projection, finishes what crashes or
-// unreachable services left unfinished, and works through cancelled events. It also serves /health
-// and /metrics on its PORT.
+// orders-worker: everything of orders that happens in the background. It relays its own facts and
+// what the API left in the outbox, consumes the facts orders reacts to, keeps the status projection,
+// finishes what crashes or unreachable services left unfinished, and works through cancelled events.
+// It also serves /health and /metrics on its PORT.
 import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingNats, pingRedis, serve } from '@easypass/kit'
 import { ordersConfig } from './config'
 import { ordersCore } from './core'

@@ -15,7 +15,7 @@ import type {
   SettleResult,
   UpdateTicketTypeBody,
 } from '@easypass/contracts/inventory'
-import { TICKET_TYPE_LIMITS } from '@easypass/contracts/inventory'
+import { soldOutRefusal, TICKET_TYPE_LIMITS } from '@easypass/contracts/inventory'
 import { ledgerId, type LedgerEntry, type TypeRecord } from '../db'
 import { available, toTicketType } from './views'
 
@@ -153,10 +153,8 @@ export function decideBatch(input: DecideInput): Decision {
     if (currencies.size > 1) return failure('VALIDATION', 'all tickets of one order must be priced in the same currency', { currencies: [...currencies] })
     const short = lines.filter((l) => available(l.type) < l.quantity)
     if (short.length) {
-      const details = { ticketTypes: short.map((l) => ({ ticketTypeId: l.type.id, requested: l.quantity, available: available(l.type) })) }
-      const first = short[0]!
-      const left = available(first.type)
-      return failure('SOLD_OUT', left === 0 ? `"${first.type.name}" is sold out` : `only ${left} "${first.type.name}" tickets left`, details)
+      const refusal = soldOutRefusal(short.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, requested: l.quantity, available: available(l.type) })))
+      return failure('SOLD_OUT', refusal.message, refusal.details)
     }
     for (const l of lines) l.type.held += l.quantity
     const items = lines.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, quantity: l.quantity, unitPriceCents: l.type.priceCents }))

@@ -2,7 +2,7 @@ import { fail } from '@easypass/kit'
 
 /**
  * Admission control for purchases: at most `limit` run at once in this process, the rest wait in
- * order. In a flood the database answers faster to fewer writers, and a buyer who cannot be
+ * order, so a flood cannot pile unbounded work on the services behind. A buyer who cannot be
  * admitted before `deadline` gets a quick 503 (nothing was held or charged) instead of a slow one;
  * retrying with the same Idempotency-Key is safe.
  */

@@ -4,7 +4,7 @@
 // cost a hold op in a batch of the event's queue. Only a refund or a capacity change makes room
 // again, and its own availability update follows within milliseconds; an update older than
 // `maxAgeMs` is not trusted (missed messages), and anything else is left to ticketing to decide.
-import type { Availability } from '@easypass/contracts/inventory'
+import { soldOutRefusal, type Availability } from '@easypass/contracts/inventory'
 import { errorAnswer, type Answer } from '../orders/settlement'
 
 type Published = Availability['ticketTypes'][number]
@@ -44,10 +44,8 @@ export function soldOutBoard(maxAgeMs = 10_000) {
       if (new Set(typed.map((t) => t.type!.currency)).size > 1) return null
       const cannotFit = typed.filter(({ line, type }) => type!.capacity - type!.sold < line.quantity)
       if (!cannotFit.length) return null
-      const first = cannotFit[0]!.type!
-      const left = Math.max(0, first.available)
-      const details = { ticketTypes: cannotFit.map(({ line, type }) => ({ ticketTypeId: type!.id, requested: line.quantity, available: Math.max(0, type!.available) })) }
-      return errorAnswer(409, 'SOLD_OUT', left === 0 ? `"${first.name}" is sold out` : `only ${left} "${first.name}" tickets left`, details)
+      const refusal = soldOutRefusal(cannotFit.map(({ line, type }) => ({ ticketTypeId: type!.id, name: type!.name, requested: line.quantity, available: Math.max(0, type!.available) })))
+      return errorAnswer(409, 'SOLD_OUT', refusal.message, refusal.details)
     },
   }
 }

@@ -1,6 +1,6 @@
 // The worker's side of every order: it looks at an order when the order asked for it (the "dirty"
-// set in Redis: soon after a change, for the status projection; later when the order should have
-// finished by then) and repairs whatever a crash or an unreachable service left unfinished:
+// set in Redis: when the order should have finished by then; a flow that ends removes its mark) and
+// repairs whatever a crash or an unreachable service left unfinished:
 //   - a `pending` purchase past RECONCILE_AFTER_MS: paid at payments → confirm + tickets + `paid`
 //     (or refund when the hold is gone); not paid → release the hold, `failed`;
 //   - a `reserved` order: paid meanwhile → finish it; past its hold → release, `expired`;
@@ -8,7 +8,9 @@
 //   - an order that ended unpaid but whose charge went through → refund the charge;
 //   - the fact of a recently settled order is recorded again (same id: the copy is dropped),
 //     in case the process died between the settle and its fact.
-// A slow database sweep finds what Redis may have lost.
+//   - a draft that ended but was not written as the order is written now.
+// It also writes the queued status projections (`projectSettled`). A slow database sweep finds what
+// Redis may have lost.
 import { Types } from 'mongoose'
 import type { OrderStatus } from '@easypass/contracts/orders'
 import { AppError, type Logger, type Outbox } from '@easypass/kit'
