@@ -4,6 +4,11 @@ import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
 import type { SessionModels } from '../../db/sessions'
 
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400
+/**
+ * A token presented again this soon after its rotation is taken for the same client refreshing twice
+ * at once (two tabs, a retried request): refused, but the session lives on. Later, it is a replay.
+ */
+export const REFRESH_REUSE_LEEWAY_MS = 2_000
 
 /** Only this hash is stored: a copy of the database does not hand out working sessions. */
 function hashToken(token: string) {
@@ -47,8 +52,8 @@ export function sessionStore(models: SessionModels, log: Logger) {
    * Spends `token` and returns its successor. Race-safe without transactions: the successor is written
    * first, then the "spent" marker whose `_id` is the spent token's hash. The unique `_id` lets exactly one
    * of any number of concurrent refreshes with the same token insert it; every other one gets a duplicate
-   * key, which is indistinguishable from a stolen token being replayed, so the whole family is revoked
-   * (its orphaned successors with it) and the answer is 401. Clients must therefore refresh one at a time.
+   * key and 401. Within REFRESH_REUSE_LEEWAY_MS of the rotation that is all (the winner's session goes
+   * on); later it is a stolen token being replayed, and the whole family is revoked, its newer tokens too.
    */
   async function rotate(token: string): Promise<{ userId: string; familyId: string; refreshToken: string }> {
     const spentHash = hashToken(token)
@@ -60,6 +65,8 @@ export function sessionStore(models: SessionModels, log: Logger) {
       await Rotation.create({ _id: spentHash, replacedBy: next.hash, familyId: current.familyId, rotatedAt: new Date(), expiresAt: current.expiresAt })
     } catch (error) {
       if (!isDuplicateKey(error)) throw error
+      const rotation = await Rotation.findById(spentHash).lean()
+      if (rotation && Date.now() - rotation.rotatedAt.getTime() < REFRESH_REUSE_LEEWAY_MS) throw invalidRefreshToken()
       await revokeFamily(current.familyId, current.userId, 'reuse')
       log.warn({ userId: current.userId, familyId: current.familyId }, 'refresh token reused: session family revoked')
       throw invalidRefreshToken()
