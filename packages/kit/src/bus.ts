@@ -191,7 +191,15 @@ export class Bus {
  * is read (oldest first) only every `pollMs`, for facts that were left there: NATS was down, or a
  * process died between its insert and its publish. On FerretDB every read of the collection reads
  * all of it, so a relay that polled for every batch spent more than the sale it relayed.
+ * For the same reason what NATS acknowledged is deleted in one go at most every `DELETE_EVERY_MS`
+ * (and always before a poll, which must not find it): a delete per published batch scanned the
+ * collection each time. A fact acknowledged but not yet deleted when its process dies is published
+ * again by the next poll; its Msg-Id makes JetStream drop it, and consumers are idempotent anyway.
  */
+/** How often acknowledged facts are deleted from the outbox, at most; and how many make a delete due at once. */
+export const DELETE_EVERY_MS = 1_000
+const ACKED_DELETE_MAX = 2_000
+
 export class Outbox {
   private model: mongoose.Model<OutboxDoc>
   private timer?: Timer
@@ -200,6 +208,9 @@ export class Outbox {
   private stopped = false
   /** Recorded by this process and not yet published. */
   private fresh: OutboxDoc[] = []
+  /** Acknowledged by NATS, still in the collection. */
+  private acked: string[] = []
+  private lastDelete = 0
   private lastPoll = 0
   private started = false
 
@@ -228,8 +239,23 @@ export class Outbox {
   }
 
   /** Number of facts waiting: exposed in health details and tests. */
-  pending() {
+  async pending() {
+    await this.deleteAcked()
     return this.model.countDocuments()
+  }
+
+  /** Deletes what NATS acknowledged, in one write; on failure the ids are kept for the next try. */
+  private async deleteAcked() {
+    this.lastDelete = Date.now()
+    if (!this.acked.length) return
+    const ids = this.acked
+    this.acked = []
+    try {
+      await writerOf(this.model).run(() => this.model.deleteMany({ _id: { $in: ids } }))
+    } catch (error) {
+      this.acked.push(...ids)
+      throw error
+    }
   }
 
   /** Starts relaying once a bus is there (a process that must not wait for NATS to start). */
@@ -269,8 +295,10 @@ export class Outbox {
     this.running = true
     const batch = opts.batch ?? 200
     try {
+      const poll = opts.poll ?? true
+      if (poll || this.acked.length >= ACKED_DELETE_MAX || Date.now() - this.lastDelete >= DELETE_EVERY_MS) await this.deleteAcked()
       let docs: OutboxDoc[]
-      if (opts.poll ?? true) {
+      if (poll) {
         this.lastPoll = Date.now()
         docs = await this.model.find().sort({ createdAt: 1 }).limit(batch).lean<OutboxDoc[]>()
         if (!docs.length && this.fresh.length) docs = this.fresh.splice(0, batch)
@@ -287,10 +315,9 @@ export class Outbox {
         const done = new Set(sent)
         this.fresh = this.fresh.filter((doc) => !done.has(doc._id))
       }
-      // One delete for the whole batch (every database write counts on FerretDB); what NATS has
-      // acknowledged is removed even when another publish failed. A failed one stays in the
-      // collection, where a poll finds it.
-      if (sent.length) await writerOf(this.model).run(() => this.model.deleteMany({ _id: { $in: sent } }))
+      // What NATS acknowledged is deleted with the next delete, even when another publish failed. A
+      // failed one stays in the collection, where a poll finds it.
+      this.acked.push(...sent)
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
       if (failed) throw failed.reason
       return sent.length
