@@ -2,7 +2,7 @@
 // directly, and a screenshot of every main page on desktop and phone (artifacts/screenshots/).
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { registerUser, type Session } from '../support/api'
-import { adminSession, axe, buyThroughApi, canSell, closeBrowser, describeViolations, withTab, screenshot, seedEvent, type SeededEvent } from './browser'
+import { adminSession, axe, buyThroughApi, canSell, closeBrowser, describeViolations, withTab, screenshot, seedEvent, startingSoon, type SeededEvent } from './browser'
 
 afterAll(closeBrowser)
 
@@ -16,7 +16,7 @@ beforeAll(async () => {
       { name: 'Standing', priceCents: 4500, capacity: 200, maxPerOrder: 6 },
       { name: 'VIP', priceCents: 12000, capacity: 2 },
     ],
-    { title: `Midsummer Night Festival ${Math.random().toString(36).slice(2, 6)}`, category: 'festival', description: 'Two stages, twelve bands and a sauna by the lake.\n\nDoors open at 16:00.' },
+    { title: `Midsummer Night Festival ${Math.random().toString(36).slice(2, 6)}`, category: 'festival', description: 'Two stages, twelve bands and a sauna by the lake.\n\nDoors open at 16:00.', ...startingSoon() },
   )
   buyer = await registerUser('a11y')
   admin = await adminSession()

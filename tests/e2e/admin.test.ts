@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, registerUser } from '../support/api'
 import { system } from '../support/system'
-import { adminSession, availabilityOf, buyThroughApi, canSell, closeBrowser, withTab, paidOrdersListed, screenshot, seedEvent } from './browser'
+import { adminSession, availabilityOf, buyThroughApi, canSell, closeBrowser, withTab, paidOrdersListed, screenshot, seedEvent, startingSoon } from './browser'
 
 afterAll(closeBrowser)
 
@@ -113,8 +113,8 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
     await withTab({ session: await adminSession() }, async ({ page }) => {
       await page.goto('/admin/checkin')
       const input = page.getByLabel('Ticket code')
-      // Focused on arrival, for a USB scanner that types the code and presses Enter.
-      expect(await input.evaluate((el) => el === document.activeElement)).toBe(true)
+      // Focused on arrival, for a USB scanner that types the code and presses Enter (focus is set just after the first paint).
+      await page.waitForFunction(() => document.activeElement?.id === 'checkin-code', undefined, { timeout: 5_000 })
       await page.keyboard.type(code)
       await page.keyboard.press('Enter')
       await page.locator('[data-verdict="admitted"]').waitFor()
@@ -168,7 +168,7 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
   }, 90_000)
 
   test('the sales dashboard follows an event live: sold, held and revenue change without a reload', async () => {
-    const event = await seedEvent([{ name: 'Pit', priceCents: 4000, capacity: 10 }])
+    const event = await seedEvent([{ name: 'Pit', priceCents: 4000, capacity: 10 }], startingSoon())
     const buyer = await registerUser('dash')
     await withTab({ session: await adminSession() }, async ({ page }) => {
       await page.goto('/admin/dashboard')

@@ -150,6 +150,12 @@ export interface SeededEvent {
 }
 
 /** A published event with ticket types, made through the API. */
+/**
+ * Dates for an event that must show on admin pages listing the 100 soonest events: sooner than the
+ * many events other test files create a month ahead, whichever file ran first.
+ */
+export const startingSoon = () => ({ startsAt: new Date(Date.now() + 2 * 3_600_000).toISOString(), endsAt: new Date(Date.now() + 5 * 3_600_000).toISOString() })
+
 export async function seedEvent(types: Array<{ name: string; priceCents: number; capacity: number; maxPerOrder?: number }> = [{ name: 'Standing', priceCents: 4500, capacity: 50 }], overrides: Record<string, unknown> = {}): Promise<SeededEvent> {
   const admin = await loginAdmin()
   const created = await api('/events', { token: admin.token, body: futureEvent(overrides) })

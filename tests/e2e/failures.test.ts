@@ -39,9 +39,9 @@ describe('failures, in words', () => {
     const buyer = await registerUser('expiry')
     try {
       await withTab({ session: buyer }, async ({ page }) => {
-        // Holds of 3 seconds for this test only.
+        // Short holds for this test only (long enough for a slow page to show the checkout first).
         await system().stop('orders')
-        await system().start('orders', { HOLD_TTL_SECONDS: '3' })
+        await system().start('orders', { HOLD_TTL_SECONDS: '8' })
         // This page does not hear about the expiry (no notifications stream): only the server can refuse.
         await page.route('**/api/notifications/stream', (route) => route.abort())
         await page.goto(`/events/${event.id}`)

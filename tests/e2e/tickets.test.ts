@@ -12,8 +12,10 @@ describe.skipIf(!canSell)('my tickets', () => {
     const buyer = await registerUser('refund')
     await withTab({ session: buyer }, async ({ page }) => {
       // The page is open before the purchase: the confirmation arrives through the notifications stream.
+      const streaming = page.waitForResponse((r) => r.url().endsWith('/api/notifications/stream'))
       await page.goto('/tickets')
       await page.getByText('You have no tickets yet.').waitFor()
+      await streaming // a notification made before the stream is open would only show in the list
       const order = await buyThroughApi(buyer, event, 2)
       await page.locator('.toast', { hasText: `Your tickets for ${event.title}` }).waitFor()
       await page.reload()

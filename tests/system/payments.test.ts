@@ -354,7 +354,8 @@ describe('the reconciler', () => {
     expect(late.status).toBe(503)
     expect(late.body.error.code).toBe('UNAVAILABLE')
     const lateId = late.body.error.details.paymentId as string
-    expect((await api(`/payments/${lateId}`, { token: buyer.token })).body.status).toBe('pending')
+    // Pending until the reconciler looks (it may already have, on a slow machine): never failed.
+    expect(['pending', 'succeeded']).toContain((await api(`/payments/${lateId}`, { token: buyer.token })).body.status)
 
     const statusOf = async (id: string) => (await api(`/payments/${id}`, { token: buyer.token })).body.status
     let states: string[] = []
