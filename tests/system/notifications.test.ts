@@ -36,7 +36,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  outbox?.stop()
+  await outbox?.stop()
   await nc?.drain()
   await producerDb?.close()
   await notificationsDb?.close()

@@ -181,6 +181,10 @@ export class Bus {
   }
 }
 
+/** How often acknowledged facts are deleted from the outbox, at most; and how many make a delete due at once. */
+export const DELETE_EVERY_MS = 1_000
+const ACKED_DELETE_MAX = 2_000
+
 /**
  * The transactional outbox of one service, in its own database. A service puts the facts into the
  * same document as the state they describe when it can (one write), or records them with a
@@ -196,10 +200,6 @@ export class Bus {
  * collection each time. A fact acknowledged but not yet deleted when its process dies is published
  * again by the next poll; its Msg-Id makes JetStream drop it, and consumers are idempotent anyway.
  */
-/** How often acknowledged facts are deleted from the outbox, at most; and how many make a delete due at once. */
-export const DELETE_EVERY_MS = 1_000
-const ACKED_DELETE_MAX = 2_000
-
 export class Outbox {
   private model: mongoose.Model<OutboxDoc>
   private timer?: Timer
@@ -326,10 +326,12 @@ export class Outbox {
     }
   }
 
-  stop() {
+  /** Stops relaying; what NATS acknowledged is deleted, so the next start's poll does not send it again. */
+  async stop() {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     this.wake?.()
+    await this.deleteAcked().catch((error) => this.log.warn({ err: String(error) }, 'outbox: acknowledged facts left for the next poll'))
   }
 }
 
