@@ -92,4 +92,13 @@ if (!args) {
 // Bun too, or the system it started would be left running.
 const child = spawn(bun, args, { stdio: 'inherit', cwd: root, env: { ...process.env, FERRETDB_BIN: process.env.FERRETDB_BIN ?? ferretBin } })
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
+// `kill <npm's pid>`: npm hands the signal to the shell that runs this script, which ends without
+// passing it on. This process is then handed to another parent: that too means stop.
+const parent = process.ppid
+const orphaned = setInterval(() => {
+  if (process.ppid === parent) return
+  clearInterval(orphaned)
+  child.kill('SIGTERM')
+}, 1000)
+orphaned.unref()
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
