@@ -316,6 +316,8 @@ describe('validation: 400 in the error shape, nothing written', () => {
     ['a date that does not exist', { startsAt: '2031-02-30T18:00:00Z' }],
     ['a number as date', { startsAt: 1_900_000_000_000 }],
     ['an unknown status', { status: 'live' }],
+    ['a field the schema does not know', { featured: true }],
+    ['a venue field the schema does not know', { venue: { name: 'Hall', address: 'Street 1', city: 'Oulu', seats: 500 } }],
     ['endsAt before startsAt', { startsAt: '2031-06-01T18:00:00Z', endsAt: '2031-06-01T17:00:00Z' }],
     ['endsAt equal to startsAt', { startsAt: '2031-06-01T18:00:00Z', endsAt: '2031-06-01T18:00:00Z' }],
   ]

@@ -111,6 +111,8 @@ describe('ticket types', () => {
       standing({ salesStart: '2027-06-02T00:00:00Z', salesEnd: '2027-06-01T00:00:00Z' }),
       standing({ salesStart: '2027-06-01T00:00:00Z', salesEnd: '2027-06-01T00:00:00Z' }),
       { name: 'Standing', currency: 'EUR', capacity: 10 },
+      standing({ sold: 10 }),
+      standing({ held: 3 }),
     ]
     for (const body of invalid) {
       const r = await api(path, { body, token: admin.token })
@@ -138,7 +140,7 @@ describe('ticket types', () => {
     expect((await api(typePath, { method: 'PATCH', body: { capacity: 60 } })).status).toBe(401)
     expect((await api(typePath, { method: 'PATCH', body: { capacity: 60 }, token: customer.token })).status).toBe(403)
     expect((await api(typePath, { method: 'DELETE', token: customer.token })).status).toBe(403)
-    for (const body of [{}, { capacity: -5 }, { currency: 'x' }, { name: '' }, { salesEnd: '2019-01-01T00:00:00Z' }, { unknown: 1 }]) {
+    for (const body of [{}, { capacity: -5 }, { currency: 'x' }, { name: '' }, { salesEnd: '2019-01-01T00:00:00Z' }, { unknown: 1 }, { capacity: 60, sold: 0 }]) {
       const r = await api(typePath, { method: 'PATCH', body, token: admin.token })
       expect({ body, status: r.status }).toEqual({ body, status: 400 })
     }

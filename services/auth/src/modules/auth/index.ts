@@ -1,7 +1,7 @@
 import { Elysia, status, t } from 'elysia'
 import { ErrorResponse } from '@easypass/contracts'
 import { AuthResult, LoginBody, LogoutBody, RefreshBody, RegisterBody, User } from '@easypass/contracts/auth'
-import { authPlugin, type AuthConfig } from '@easypass/kit'
+import { authPlugin, rejectUnknownFields, type AuthConfig } from '@easypass/kit'
 import type { AuthService } from './service'
 
 const tags = ['identity']
@@ -21,6 +21,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
     .use(authPlugin(config))
     .post('/api/auth/register', async ({ body }) => status(201, await auth.register(body)), {
       body: RegisterBody,
+      transform: rejectUnknownFields(RegisterBody),
       response: { 201: AuthResult, 400: ErrorResponse, 409: ErrorResponse },
       detail: {
         tags,
@@ -30,6 +31,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
     })
     .post('/api/auth/login', ({ body, request, server }) => auth.login(body, clientIp(request, server)), {
       body: LoginBody,
+      transform: rejectUnknownFields(LoginBody),
       response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse },
       detail: {
         tags,
@@ -39,11 +41,12 @@ export function authModule(auth: AuthService, config: AuthConfig) {
     })
     .post('/api/auth/refresh', ({ body }) => auth.refresh(body.refreshToken), {
       body: RefreshBody,
+      transform: rejectUnknownFields(RefreshBody),
       response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse },
       detail: {
         tags,
         summary: 'Exchange a refresh token for a new pair',
-        description: 'Refresh tokens are single use: the presented one stops working. Presenting one that was already used ends the whole session (every token from the same sign-in) → 401. Refresh one request at a time.',
+        description: 'Refresh tokens are single use: the presented one stops working. Presenting one that was already used ends the whole session (every token from the same sign-in) → 401, unless it comes within 2 s of its use: that is taken for the same client refreshing twice at once, and only that request is refused.',
       },
     })
     .post(
@@ -55,6 +58,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
       {
         auth: 'user',
         body: LogoutBody,
+        transform: rejectUnknownFields(LogoutBody),
         response: { 204: t.Void(), 400: ErrorResponse, 401: ErrorResponse },
         detail: { tags, summary: 'End the session of a refresh token', security: [{ bearer: [] }] },
       },

@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { UpdateUserBody, User, UserList, UsersQuery } from '@easypass/contracts/auth'
-import { authPlugin, type AuthConfig } from '@easypass/kit'
+import { authPlugin, rejectUnknownFields, type AuthConfig } from '@easypass/kit'
 import type { UsersService } from './service'
 
 const tags = ['users']
@@ -20,6 +20,7 @@ export function usersModule(users: UsersService, config: AuthConfig) {
       auth: 'admin',
       params: IdParams,
       body: UpdateUserBody,
+      transform: rejectUnknownFields(UpdateUserBody),
       response: { 200: User, ...adminErrors, 404: ErrorResponse, 409: ErrorResponse },
       detail: {
         tags,

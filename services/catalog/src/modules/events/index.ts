@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia'
-import { authPlugin, type AuthConfig } from '@easypass/kit'
+import { authPlugin, rejectUnknownFields, type AuthConfig } from '@easypass/kit'
 import type { EventsService } from './service'
 import { ADMIN, CreateEventBody, errors, Event, EventDetail, EventList, EventsQuery, IdParams, NoContent, OPTIONAL_AUTH, TAGS, UpdateEventBody } from './model'
 
@@ -39,6 +39,7 @@ export function eventsModule(config: AuthConfig, service: EventsService) {
     .post('', ({ body, principal, status }) => service.create(body, principal!.id).then((event) => status(201, event)), {
       auth: 'admin',
       body: CreateEventBody,
+      transform: rejectUnknownFields(CreateEventBody),
       response: { 201: Event, 400: errors[400], 401: errors[401], 403: errors[403] },
       detail: { tags: TAGS, summary: 'Create an event', description: 'Admins only. `status` defaults to `draft`.', security: ADMIN },
     })
@@ -46,6 +47,7 @@ export function eventsModule(config: AuthConfig, service: EventsService) {
       auth: 'admin',
       params: IdParams,
       body: UpdateEventBody,
+      transform: rejectUnknownFields(UpdateEventBody),
       response: { 200: Event, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
       detail: {
         tags: TAGS,

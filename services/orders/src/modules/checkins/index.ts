@@ -1,8 +1,7 @@
 import { Elysia } from 'elysia'
 import { ErrorResponse } from '@easypass/contracts'
 import { CheckinBody, CheckinResult } from '@easypass/contracts/orders'
-import { authPlugin, type AuthConfig } from '@easypass/kit'
-import { rejectUnknownFields } from '../strict'
+import { authPlugin, rejectUnknownFields, type AuthConfig } from '@easypass/kit'
 import type { CheckinsService } from './service'
 
 const E = ErrorResponse

@@ -2,15 +2,16 @@
 import { Elysia, t } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { CreateOrderBody, IdempotencyHeaders, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, TicketList } from '@easypass/contracts/orders'
-import { authPlugin, type AuthConfig } from '@easypass/kit'
+import { authPlugin, rejectUnknownFields, type AuthConfig } from '@easypass/kit'
 import type { PurchaseService } from '../purchase/service'
 import type { RefundsService } from '../refunds/service'
-import { rejectUnknownFields } from '../strict'
 import type { TicketsService } from '../tickets/service'
 import type { Answer } from './settlement'
 import { statusOf, toOrder, type OrderStore } from './store'
 
 const tags = ['orders']
+/** Why a client cannot send more than the schema says. */
+const PRICED_BY_SERVER = 'prices and statuses are decided by the server'
 const security = [{ bearer: [] }]
 const E = ErrorResponse
 const idempotencyNote =
@@ -47,7 +48,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
     .post('/api/orders', async ({ body, headers, principal, set }) => answer(set, await purchase.create(principal!, body, headers['idempotency-key'])), {
       auth: 'user',
       headers: IdempotencyHeaders,
-      transform: rejectUnknownFields(CreateOrderBody),
+      transform: rejectUnknownFields(CreateOrderBody, PRICED_BY_SERVER),
       body: CreateOrderBody,
       response: { 201: Order, 202: Order, 400: E, 401: E, 402: E, 404: E, 409: E, 503: E },
       detail: {
@@ -70,7 +71,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
       auth: 'user',
       params: IdParams,
       headers: IdempotencyHeaders,
-      transform: rejectUnknownFields(PayOrderBody),
+      transform: rejectUnknownFields(PayOrderBody, PRICED_BY_SERVER),
       body: PayOrderBody,
       response: { 200: Order, 202: Order, 400: E, 401: E, 402: E, 403: E, 404: E, 409: E, 503: E },
       detail: {
@@ -99,7 +100,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
           const text = await request.text()
           return text.trim() ? JSON.parse(text) : {}
         },
-        transform: rejectUnknownFields(RefundOrderBody),
+        transform: rejectUnknownFields(RefundOrderBody, PRICED_BY_SERVER),
         body: t.Optional(RefundOrderBody),
         response: { 200: Order, 202: Order, 400: E, 401: E, 403: E, 404: E, 409: E, 503: E },
         detail: {

@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { CreateTicketTypeBody, TicketType, TicketTypeParams, UpdateTicketTypeBody } from '@easypass/contracts/inventory'
-import { authPlugin, type AuthConfig } from '@easypass/kit'
+import { authPlugin, rejectUnknownFields, type AuthConfig } from '@easypass/kit'
 import type { TicketTypesService } from './service'
 
 const tags = ['ticket types']
@@ -21,6 +21,7 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
         auth: 'admin',
         params: IdParams,
         body: CreateTicketTypeBody,
+        transform: rejectUnknownFields(CreateTicketTypeBody),
         response: { 201: TicketType, ...adminErrors, 409: ErrorResponse },
         detail: {
           tags,
@@ -39,6 +40,7 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
       auth: 'admin',
       params: TicketTypeParams,
       body: UpdateTicketTypeBody,
+      transform: rejectUnknownFields(UpdateTicketTypeBody),
       response: { 200: TicketType, ...adminErrors, 409: ErrorResponse },
       detail: {
         tags,

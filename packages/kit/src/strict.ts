@@ -1,8 +1,8 @@
 // Elysia (as kit configures it) silently drops body fields its schema does not know. A client that
-// sends a price or a status must hear that it cannot, so the orders routes refuse unknown fields
-// before validation: 400 VALIDATION naming each one.
+// sends a role, a price or a status must hear that it cannot, so every public route with a body
+// refuses unknown fields before validation: 400 VALIDATION naming each one, and nothing changes.
 import type { TSchema } from '@sinclair/typebox'
-import { fail } from '@easypass/kit'
+import { fail } from './errors'
 
 function unknownFields(schema: TSchema, value: unknown, path: string, out: string[]) {
   if (value === null || typeof value !== 'object') return
@@ -19,12 +19,12 @@ function unknownFields(schema: TSchema, value: unknown, path: string, out: strin
   }
 }
 
-/** A `transform` hook for a route whose body is `schema`. */
-export function rejectUnknownFields(schema: TSchema) {
+/** A `transform` hook for a route whose body is `schema`; `why` ends each field's message. */
+export function rejectUnknownFields(schema: TSchema, why?: string) {
+  const message = why ? `unknown field (${why})` : 'unknown field'
   return ({ body }: { body: unknown }) => {
     const found: string[] = []
     unknownFields(schema, body, '', found)
-    if (found.length)
-      throw fail('VALIDATION', `${found[0]}: unknown field`, { fields: found.map((path) => ({ path, message: 'unknown field (prices and statuses are decided by the server)' })) })
+    if (found.length) throw fail('VALIDATION', `${found[0]}: unknown field`, { fields: found.map((path) => ({ path, message })) })
   }
 }
