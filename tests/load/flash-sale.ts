@@ -249,6 +249,10 @@ console.log(
     .map((name) => `  ${name.padEnd(22)} ${cpuUsed(name).toFixed(1)} (kernel ${cpuUsed(`${name} (system)`).toFixed(1)})`)
     .join('\n'),
 )
+// Steadier than decisions per second on a VM whose speed varies from run to run: the work itself.
+const paid = outcomes.get('paid') ?? 0
+const systemCpu = [...cpuAfter.keys()].filter((name) => !name.endsWith(' (system)') && !name.startsWith('load generator')).reduce((sum, name) => sum + cpuUsed(name), 0)
+if (paid) console.log(`  CPU of the system per paid purchase (sold-out answers included): ${((systemCpu / paid) * 1000).toFixed(2)} ms`)
 console.log('\nrequests by the second they started: count, p50 / max latency (ms)')
 const bySecond = new Map<number, number[]>()
 for (const { at, ms } of timeline) bySecond.set(Math.floor(at / 1000), [...(bySecond.get(Math.floor(at / 1000)) ?? []), ms])
