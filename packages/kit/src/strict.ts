@@ -28,3 +28,6 @@ export function rejectUnknownFields(schema: TSchema, why?: string) {
     if (found.length) throw fail('VALIDATION', `${found[0]}: unknown field`, { fields: found.map((path) => ({ path, message })) })
   }
 }
+
+/** A route's body schema with its unknown fields refused: spread into the route's options. */
+export const strictBody = <S extends TSchema>(schema: S, why?: string) => ({ body: schema, transform: rejectUnknownFields(schema, why) })

@@ -1,7 +1,7 @@
 import { Elysia, status, t } from 'elysia'
 import { ErrorResponse } from '@easypass/contracts'
 import { AuthResult, LoginBody, LogoutBody, RefreshBody, RegisterBody, User } from '@easypass/contracts/auth'
-import { authPlugin, rejectUnknownFields, type AuthConfig } from '@easypass/kit'
+import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { AuthService } from './service'
 
 const tags = ['identity']
@@ -20,8 +20,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
   return new Elysia({ name: 'auth.identity' })
     .use(authPlugin(config))
     .post('/api/auth/register', async ({ body }) => status(201, await auth.register(body)), {
-      body: RegisterBody,
-      transform: rejectUnknownFields(RegisterBody),
+      ...strictBody(RegisterBody),
       response: { 201: AuthResult, 400: ErrorResponse, 409: ErrorResponse },
       detail: {
         tags,
@@ -30,8 +29,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
       },
     })
     .post('/api/auth/login', ({ body, request, server }) => auth.login(body, clientIp(request, server)), {
-      body: LoginBody,
-      transform: rejectUnknownFields(LoginBody),
+      ...strictBody(LoginBody),
       response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse },
       detail: {
         tags,
@@ -40,8 +38,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
       },
     })
     .post('/api/auth/refresh', ({ body }) => auth.refresh(body.refreshToken), {
-      body: RefreshBody,
-      transform: rejectUnknownFields(RefreshBody),
+      ...strictBody(RefreshBody),
       response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse },
       detail: {
         tags,
@@ -57,8 +54,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
       },
       {
         auth: 'user',
-        body: LogoutBody,
-        transform: rejectUnknownFields(LogoutBody),
+        ...strictBody(LogoutBody),
         response: { 204: t.Void(), 400: ErrorResponse, 401: ErrorResponse },
         detail: { tags, summary: 'End the session of a refresh token', security: [{ bearer: [] }] },
       },

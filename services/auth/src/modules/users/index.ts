@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { UpdateUserBody, User, UserList, UsersQuery } from '@easypass/contracts/auth'
-import { authPlugin, rejectUnknownFields, type AuthConfig } from '@easypass/kit'
+import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { UsersService } from './service'
 
 const tags = ['users']
@@ -19,8 +19,7 @@ export function usersModule(users: UsersService, config: AuthConfig) {
     .patch('/api/users/:id', ({ params, body, principal }) => users.setRole(params.id, body.role, principal!.id), {
       auth: 'admin',
       params: IdParams,
-      body: UpdateUserBody,
-      transform: rejectUnknownFields(UpdateUserBody),
+      ...strictBody(UpdateUserBody),
       response: { 200: User, ...adminErrors, 404: ErrorResponse, 409: ErrorResponse },
       detail: {
         tags,

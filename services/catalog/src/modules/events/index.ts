@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia'
-import { authPlugin, rejectUnknownFields, type AuthConfig } from '@easypass/kit'
+import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { EventsService } from './service'
 import { ADMIN, CreateEventBody, errors, Event, EventDetail, EventList, EventsQuery, IdParams, NoContent, OPTIONAL_AUTH, TAGS, UpdateEventBody } from './model'
 
@@ -38,16 +38,14 @@ export function eventsModule(config: AuthConfig, service: EventsService) {
     })
     .post('', ({ body, principal, status }) => service.create(body, principal!.id).then((event) => status(201, event)), {
       auth: 'admin',
-      body: CreateEventBody,
-      transform: rejectUnknownFields(CreateEventBody),
+      ...strictBody(CreateEventBody),
       response: { 201: Event, 400: errors[400], 401: errors[401], 403: errors[403] },
       detail: { tags: TAGS, summary: 'Create an event', description: 'Admins only. `status` defaults to `draft`.', security: ADMIN },
     })
     .patch('/:id', ({ params, body, principal }) => service.update(params.id, body, principal!.id), {
       auth: 'admin',
       params: IdParams,
-      body: UpdateEventBody,
-      transform: rejectUnknownFields(UpdateEventBody),
+      ...strictBody(UpdateEventBody),
       response: { 200: Event, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
       detail: {
         tags: TAGS,

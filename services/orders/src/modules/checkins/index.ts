@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia'
 import { ErrorResponse } from '@easypass/contracts'
 import { CheckinBody, CheckinResult } from '@easypass/contracts/orders'
-import { authPlugin, rejectUnknownFields, type AuthConfig } from '@easypass/kit'
+import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { CheckinsService } from './service'
 
 const E = ErrorResponse
@@ -9,8 +9,7 @@ const E = ErrorResponse
 export function checkinsModule(config: AuthConfig, checkins: CheckinsService) {
   return new Elysia({ name: 'orders.checkins' }).use(authPlugin(config)).post('/api/checkins', ({ body, principal }) => checkins.checkIn(body.code, principal!.id), {
     auth: 'admin',
-    transform: rejectUnknownFields(CheckinBody),
-    body: CheckinBody,
+    ...strictBody(CheckinBody),
     response: { 200: CheckinResult, 400: E, 401: E, 403: E, 404: E, 409: E, 410: E },
     detail: {
       tags: ['check-in'],

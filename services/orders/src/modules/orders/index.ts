@@ -2,7 +2,7 @@
 import { Elysia, t } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { CreateOrderBody, IdempotencyHeaders, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, TicketList } from '@easypass/contracts/orders'
-import { authPlugin, rejectUnknownFields, type AuthConfig } from '@easypass/kit'
+import { authPlugin, rejectUnknownFields, strictBody, type AuthConfig } from '@easypass/kit'
 import type { PurchaseService } from '../purchase/service'
 import type { RefundsService } from '../refunds/service'
 import type { TicketsService } from '../tickets/service'
@@ -48,8 +48,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
     .post('/api/orders', async ({ body, headers, principal, set }) => answer(set, await purchase.create(principal!, body, headers['idempotency-key'])), {
       auth: 'user',
       headers: IdempotencyHeaders,
-      transform: rejectUnknownFields(CreateOrderBody, PRICED_BY_SERVER),
-      body: CreateOrderBody,
+      ...strictBody(CreateOrderBody, PRICED_BY_SERVER),
       response: { 201: Order, 202: Order, 400: E, 401: E, 402: E, 404: E, 409: E, 503: E },
       detail: {
         tags,
@@ -71,8 +70,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
       auth: 'user',
       params: IdParams,
       headers: IdempotencyHeaders,
-      transform: rejectUnknownFields(PayOrderBody, PRICED_BY_SERVER),
-      body: PayOrderBody,
+      ...strictBody(PayOrderBody, PRICED_BY_SERVER),
       response: { 200: Order, 202: Order, 400: E, 401: E, 402: E, 403: E, 404: E, 409: E, 503: E },
       detail: {
         tags,

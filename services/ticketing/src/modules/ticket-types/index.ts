@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { CreateTicketTypeBody, TicketType, TicketTypeParams, UpdateTicketTypeBody } from '@easypass/contracts/inventory'
-import { authPlugin, rejectUnknownFields, type AuthConfig } from '@easypass/kit'
+import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { TicketTypesService } from './service'
 
 const tags = ['ticket types']
@@ -20,8 +20,7 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
       {
         auth: 'admin',
         params: IdParams,
-        body: CreateTicketTypeBody,
-        transform: rejectUnknownFields(CreateTicketTypeBody),
+        ...strictBody(CreateTicketTypeBody),
         response: { 201: TicketType, ...adminErrors, 409: ErrorResponse },
         detail: {
           tags,
@@ -39,8 +38,7 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
     .patch('/api/events/:id/ticket-types/:typeId', ({ params, body }) => service.update(params.id, params.typeId, body), {
       auth: 'admin',
       params: TicketTypeParams,
-      body: UpdateTicketTypeBody,
-      transform: rejectUnknownFields(UpdateTicketTypeBody),
+      ...strictBody(UpdateTicketTypeBody),
       response: { 200: TicketType, ...adminErrors, 409: ErrorResponse },
       detail: {
         tags,
