@@ -121,7 +121,7 @@ describe('facts become notifications', () => {
     const all = await notificationsOf(buyer, '?limit=100')
     expect(all.items.filter((n) => n.id === f.id)).toHaveLength(1)
     expect(await notificationsDb.db!.collection('notifications').countDocuments({ _id: f.id as any })).toBe(1)
-    // One email record too (skipped here: no SMTP server is configured in this run).
+    // One email record too: skipped, as the fact names no address.
     const emails = await notificationsDb.db!.collection('emails').find({ _id: f.id as any }).toArray()
     expect(emails).toHaveLength(1)
     expect(emails[0]!.status).toBe('skipped')
