@@ -345,7 +345,7 @@ describe('admin: users and roles', () => {
     // Search text is matched literally, never as a pattern.
     expect((await api(`/users?q=${encodeURIComponent('.*')}`, { token })).body.total).toBe(0)
 
-    for (const bad of ['limit=101', 'limit=0', 'page=0', 'role=root', 'page=abc']) {
+    for (const bad of ['limit=101', 'limit=0', 'page=0', 'role=root', 'page=abc', 'page=1.5']) {
       const r = await api(`/users?${bad}`, { token })
       expect(r.status).toBe(400)
       expect(errorCode(r)).toBe('VALIDATION')

@@ -412,7 +412,7 @@ describe('validation: 400 in the error shape, nothing written', () => {
   })
 
   test('list query bounds: limit 101, limit 0, page 0, words for numbers, an oversized q', async () => {
-    for (const query of ['limit=101', 'limit=0', 'page=0', 'limit=many', 'page=-1', `q=${'x'.repeat(201)}`]) {
+    for (const query of ['limit=101', 'limit=0', 'page=0', 'limit=many', 'page=-1', 'page=1.5', 'limit=2.5', `q=${'x'.repeat(201)}`]) {
       expectError(await api(`/events?${query}`), 400, 'VALIDATION')
     }
     expect((await api('/events?limit=100')).status).toBe(200)

@@ -186,7 +186,7 @@ describe('facts become notifications', () => {
     expect((await notificationsOf(user)).unread).toBe(0)
     expect((await notificationsOf(stranger)).items.every((n) => n.readAt === undefined)).toBe(true)
 
-    for (const q of ['?limit=0', '?limit=101', '?page=0', '?limit=abc', '?unread=maybe']) {
+    for (const q of ['?limit=0', '?limit=101', '?page=0', '?limit=abc', '?unread=maybe', '?page=1.5', '?limit=2.5']) {
       const r = await api(`/notifications${q}`, { token: user.token })
       expect(r.status, q).toBe(400)
       expect(errorCode(r)).toBe('VALIDATION')

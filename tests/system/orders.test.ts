@@ -3,6 +3,7 @@
 // authorisation matrix of every orders endpoint, and event cancellation.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
+import { RedisClient } from 'bun'
 import { serviceTokens } from '@easypass/kit'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
 import { system } from '../support/system'
@@ -349,16 +350,61 @@ describe('refunds', () => {
   test('a refund request with a malformed body is a 400 and refunds nothing; one without a body refunds', async () => {
     const s = await sale()
     const order = await buy(buyer, s, 1)
-    for (const rawBody of ['{bad', 'not json', '{"reason":']) {
+    // Malformed JSON, JSON that is not an object, and an object not sent as JSON.
+    for (const rawBody of ['{bad', 'not json', '{"reason":', 'null', '[]', '[1,2]', '"x"', '5', 'true']) {
       const r = await api(`/orders/${order.body.id}/refund`, { rawBody, token: buyer.token })
       expect(r.status).toBe(400)
       expect(errorCode(r)).toBe('VALIDATION')
     }
+    const asText = await api(`/orders/${order.body.id}/refund`, { rawBody: '{"reason":"x"}', headers: { 'content-type': 'text/plain' }, token: buyer.token })
+    expect(asText.status).toBe(400)
+    expect(errorCode(asText)).toBe('VALIDATION')
     expect((await api(`/orders/${order.body.id}`, { token: buyer.token })).body.status).toBe('paid')
     expect(await numbers(s)).toEqual({ sold: 1, held: 0, available: 19 })
     const r = await api(`/orders/${order.body.id}/refund`, { method: 'POST', token: buyer.token })
     expect(r.status).toBe(200)
     expect(r.body.status).toBe('refunded')
+  })
+
+  test("an Idempotency-Key is the account's own: another account's refund under the same key is a second refund (409)", async () => {
+    const s = await sale()
+    const order = await buy(buyer, s, 1)
+    const key = `refund-${crypto.randomUUID()}`
+    const byAdmin = await api(`/orders/${order.body.id}/refund`, { body: {}, token: admin.token, headers: { 'idempotency-key': key } })
+    expect(byAdmin.status).toBe(200)
+    const byBuyer = await api(`/orders/${order.body.id}/refund`, { body: {}, token: buyer.token, headers: { 'idempotency-key': key } })
+    expect(byBuyer.status).toBe(409)
+    expect(errorCode(byBuyer)).toBe('CONFLICT')
+    expect(await numbers(s)).toEqual({ sold: 0, held: 0, available: 20 })
+  })
+
+  test('a card is compared by its last four digits and expiry under a key, never kept whole', async () => {
+    const s = await sale()
+    const key = `buy-${crypto.randomUUID()}`
+    const first = await buy(buyer, s, 1, { key })
+    expect(first.status).toBe(201)
+    // Another CVC: the same card as far as the record can tell, so the first answer again.
+    const again = await buy(buyer, s, 1, { key, card: { ...CARD, cvc: '999' } })
+    expect(again.status).toBe(201)
+    expect(again.body.id).toBe(first.body.id)
+    // Another card: another request.
+    const other = await buy(buyer, s, 1, { key, card: DECLINED })
+    expect(other.status).toBe(409)
+    expect(errorCode(other)).toBe('CONFLICT')
+    // What Redis keeps under the key names neither the number nor the CVC, in any form we can compute.
+    const redis = new RedisClient(system().infra.redisUrl)
+    try {
+      const keys = await redis.send('KEYS', [`*:idem:${buyer.user.id}:orders:*`])
+      const values = await Promise.all((keys as string[]).map((k) => redis.get(k)))
+      expect(values.length).toBeGreaterThan(0)
+      for (const v of values) {
+        expect(v).not.toContain(CARD.number)
+        expect(v).not.toContain(new Bun.CryptoHasher('sha256').update(JSON.stringify({ eventId: s.eventId, items: [{ quantity: 1, ticketTypeId: s.typeId }], payment: { card: { cvc: CARD.cvc, expMonth: CARD.expMonth, expYear: CARD.expYear, number: CARD.number } } })).digest('base64url'))
+      }
+    } finally {
+      redis.close()
+    }
+    expect(await numbers(s)).toEqual({ sold: 1, held: 0, available: 19 })
   })
 
   test('two refunds of one order at once: one refund, seats and money returned once', async () => {
@@ -442,6 +488,8 @@ describe('lists', () => {
     const page2 = await api(`/orders?eventId=${s.eventId}&limit=2&page=2`, { token: buyer.token })
     expect(page2.body.items.map((o: { id: string }) => o.id)).toEqual([buyerOrders[1], buyerOrders[0]])
     expect((await api(`/orders?userId=${other.user.id}`, { token: buyer.token })).status).toBe(403)
+    for (const query of ['page=1.5', 'limit=2.5', 'page=0', 'limit=101', 'page=x'])
+      expect((await api(`/orders?${query}`, { token: buyer.token })).status).toBe(400)
 
     const all = await api(`/orders?eventId=${s.eventId}`, { token: admin.token })
     expect(all.body.total).toBe(5)

@@ -6,8 +6,8 @@ export const IdParams = t.Object({ id: Id })
 export const IsoDate = t.String({ format: 'date-time', examples: ['2027-06-01T18:00:00.000Z'] })
 
 export const PageQuery = {
-  page: t.Optional(t.Numeric({ minimum: 1, maximum: 100000, default: 1 })),
-  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 100, default: 20 })),
+  page: t.Optional(t.Integer({ minimum: 1, maximum: 100000, default: 1 })),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100, default: 20 })),
 }
 
 export function ListOf<T extends TSchema>(item: T) {

@@ -59,8 +59,29 @@ function canonical(value: unknown): unknown {
   return value
 }
 
+/**
+ * A card as the idempotency record compares it: its last four digits and expiry. The number and the
+ * CVC are never kept, not even hashed (an unkeyed hash of a card number can be reversed by trying
+ * them all). Two cards alike in those under one key count as the same request, as at the provider.
+ */
+function cardShape(card: unknown): unknown {
+  if (!card || typeof card !== 'object') return card
+  const { number, expMonth, expYear } = card as { number?: unknown; expMonth?: unknown; expYear?: unknown }
+  return { last4: typeof number === 'string' ? number.replace(/\D/g, '').slice(-4) : null, expMonth, expYear }
+}
+
+function withoutCardSecrets(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body
+  const out: Record<string, unknown> = { ...(body as Record<string, unknown>) }
+  if ('card' in out) out.card = cardShape(out.card)
+  const payment = out.payment
+  if (payment && typeof payment === 'object' && 'card' in payment) out.payment = { ...payment, card: cardShape((payment as { card: unknown }).card) }
+  return out
+}
+
+/** What an Idempotency-Key record keeps of a request body, to tell the same request from another. */
 export function hashBody(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(canonical(body ?? null))).digest('base64url')
+  return createHash('sha256').update(JSON.stringify(canonical(withoutCardSecrets(body ?? null)))).digest('base64url')
 }
 
 export function hashKey(key: string): string {

@@ -2,7 +2,7 @@
 import { Elysia, t } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { CreateOrderBody, IdempotencyHeaders, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, TicketList } from '@easypass/contracts/orders'
-import { authPlugin, rejectUnknownFields, strictBody, type AuthConfig } from '@easypass/kit'
+import { authPlugin, fail, rejectUnknownFields, strictBody, type AuthConfig } from '@easypass/kit'
 import type { PurchaseService } from '../purchase/service'
 import type { RefundsService } from '../refunds/service'
 import type { TicketsService } from '../tickets/service'
@@ -93,10 +93,17 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         params: IdParams,
         headers: IdempotencyHeaders,
         // The body is optional, and Elysia then swallows malformed JSON as "no body": a broken
-        // request would refund. Parse it here: empty → no reason, anything else must be JSON (→ 400).
+        // request would refund. Parse it here: empty → no reason, anything else must be a JSON
+        // object sent as JSON (→ 400 otherwise: `null`, `[]` or `"x"` must not refund either).
         parse: async ({ request }) => {
           const text = await request.text()
-          return text.trim() ? JSON.parse(text) : {}
+          if (!text.trim()) return {}
+          if (!/^application\/(.+\+)?json\b/i.test(request.headers.get('content-type') ?? ''))
+            throw fail('VALIDATION', 'the body must be sent as application/json', { fields: [{ path: '', message: 'content-type must be application/json' }] })
+          const value: unknown = JSON.parse(text)
+          if (!value || typeof value !== 'object' || Array.isArray(value))
+            throw fail('VALIDATION', 'the body must be a JSON object', { fields: [{ path: '', message: 'expected an object' }] })
+          return value
         },
         transform: rejectUnknownFields(RefundOrderBody, PRICED_BY_SERVER),
         body: t.Optional(RefundOrderBody),

@@ -121,7 +121,7 @@ export function refundsService({ config, store, catalog, ticketing, payments, lo
         if (event && event.status !== 'cancelled' && new Date(event.startsAt).getTime() <= Date.now())
           throw fail('FORBIDDEN', 'the event has started: only an admin can refund this order now')
       }
-      const request: RefundRequest = { by: principal.id, ...(reason ? { reason } : {}), ...(idempotencyKey ? { keyHash: hashKey(idempotencyKey) } : {}) }
+      const request: RefundRequest = { by: principal.id, ...(reason ? { reason } : {}), ...(idempotencyKey ? { keyHash: hashKey(`${principal.id}:${idempotencyKey}`) } : {}) }
       const run = async () => {
         const answer = await refund(orderId, request)
         // A 202 is not kept: a retry of this request finishes the refund (or finds it finished).
