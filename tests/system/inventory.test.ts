@@ -113,6 +113,10 @@ describe('ticket types', () => {
       { name: 'Standing', currency: 'EUR', capacity: 10 },
       standing({ sold: 10 }),
       standing({ held: 3 }),
+      standing({ capacity: '5' }),
+      standing({ priceCents: '4500' }),
+      standing({ salesStart: '2027-02-30T00:00:00Z' }),
+      standing({ salesEnd: '2027-06-01T24:00:00Z' }),
     ]
     for (const body of invalid) {
       const r = await api(path, { body, token: admin.token })
@@ -140,7 +144,7 @@ describe('ticket types', () => {
     expect((await api(typePath, { method: 'PATCH', body: { capacity: 60 } })).status).toBe(401)
     expect((await api(typePath, { method: 'PATCH', body: { capacity: 60 }, token: customer.token })).status).toBe(403)
     expect((await api(typePath, { method: 'DELETE', token: customer.token })).status).toBe(403)
-    for (const body of [{}, { capacity: -5 }, { currency: 'x' }, { name: '' }, { salesEnd: '2019-01-01T00:00:00Z' }, { unknown: 1 }, { capacity: 60, sold: 0 }]) {
+    for (const body of [{}, { capacity: -5 }, { currency: 'x' }, { name: '' }, { salesEnd: '2019-01-01T00:00:00Z' }, { unknown: 1 }, { capacity: 60, sold: 0 }, { capacity: '5' }, { salesEnd: '2027-02-29T00:00:00Z' }]) {
       const r = await api(typePath, { method: 'PATCH', body, token: admin.token })
       expect({ body, status: r.status }).toEqual({ body, status: 400 })
     }
@@ -199,7 +203,11 @@ describe('ticket types', () => {
       const r = await api(`/events/${draft.body.id}/availability`, { token })
       expect(r.status).toBe(404)
       expect(errorCode(r)).toBe('NOT_FOUND')
+      const one = await api(`/events/${draft.body.id}/ticket-types/${typed.body.id}`, { token })
+      expect(one.status).toBe(404)
+      expect(errorCode(one)).toBe('NOT_FOUND')
     }
+    expect((await api(`/events/${draft.body.id}/ticket-types/${typed.body.id}`, { token: admin.token })).body).toMatchObject({ name: 'Early', capacity: 5 })
     const seen = await api(`/events/${draft.body.id}/availability`, { token: admin.token })
     expect(seen.status).toBe(200)
     expect(seen.body.ticketTypes.map((t: { name: string }) => t.name)).toEqual(['Early'])

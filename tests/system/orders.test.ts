@@ -201,6 +201,8 @@ describe('buying', () => {
       { eventId: s.eventId, items: [{ ticketTypeId: s.typeId, quantity: 101 }] },
       { eventId: s.eventId, items: [{ ticketTypeId: s.typeId, quantity: 1.5 }] },
       { eventId: s.eventId, items: [{ ticketTypeId: s.typeId, quantity: 'two' }] },
+      { eventId: s.eventId, items: [{ ticketTypeId: s.typeId, quantity: '2' }] },
+      { eventId: s.eventId, items: [item], payment: { card: { ...CARD, expMonth: '12' } } },
       { eventId: s.eventId, items: [{ ticketTypeId: 'x', quantity: 1 }] },
       { eventId: s.eventId, items: [{ ...item, unitPriceCents: 1 }] },
       { eventId: s.eventId, items: [item], totalCents: 1 },

@@ -1,31 +1,57 @@
-// Elysia (as kit configures it) silently drops body fields its schema does not know. A client that
-// sends a role, a price or a status must hear that it cannot, so every public route with a body
-// refuses unknown fields before validation: 400 VALIDATION naming each one, and nothing changes.
+// Elysia (as kit configures it) silently drops body fields its schema does not know, and turns a
+// number or boolean sent as a string into one. A client that sends a role, a price or a status must
+// hear that it cannot, and `"quantity": "2"` is a wrong type: every public route with a body refuses
+// both before validation, 400 VALIDATION naming each field, and nothing changes.
 import type { TSchema } from '@sinclair/typebox'
 import { fail } from './errors'
 
-function unknownFields(schema: TSchema, value: unknown, path: string, out: string[]) {
+interface Problem {
+  path: string
+  message: string
+}
+
+/**
+ * 'a number' or 'a boolean' when the schema wants one of those and no real string: plain `integer`,
+ * `number` or `boolean`, or Elysia's `t.Integer`/`t.Numeric`, which is an `anyOf` of the number and
+ * a string of format `integer`/`numeric` (the string is there for query strings, not for JSON).
+ */
+function scalarWanted(schema: TSchema): string | undefined {
+  const kind = (type: unknown) => (type === 'integer' || type === 'number' ? 'a number' : type === 'boolean' ? 'a boolean' : undefined)
+  if (kind(schema.type)) return kind(schema.type)
+  const branches = schema.anyOf as TSchema[] | undefined
+  if (!branches?.length) return undefined
+  const wanted = branches.map((b) => kind(b.type)).find(Boolean)
+  const onlyCoercedStrings = branches.every((b) => kind(b.type) || (b.type === 'string' && ['integer', 'numeric', 'boolean'].includes(b.format as string)))
+  return wanted && onlyCoercedStrings ? wanted : undefined
+}
+
+function problems(schema: TSchema, value: unknown, path: string, unknown: string, out: Problem[]) {
+  const scalar = typeof value === 'string' ? scalarWanted(schema) : undefined
+  if (scalar) {
+    out.push({ path, message: `expected ${scalar}, not a string` })
+    return
+  }
   if (value === null || typeof value !== 'object') return
   if (Array.isArray(value)) {
-    if (schema.type === 'array' && schema.items) value.forEach((v, i) => unknownFields(schema.items as TSchema, v, `${path}.${i}`, out))
+    if (schema.type === 'array' && schema.items) value.forEach((v, i) => problems(schema.items as TSchema, v, `${path}.${i}`, unknown, out))
     return
   }
   if (schema.type !== 'object' || !schema.properties) return
   const properties = schema.properties as Record<string, TSchema>
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     const where = path ? `${path}.${key}` : key
-    if (!(key in properties)) out.push(where)
-    else unknownFields(properties[key]!, child, where, out)
+    if (!(key in properties)) out.push({ path: where, message: unknown })
+    else problems(properties[key]!, child, where, unknown, out)
   }
 }
 
-/** A `transform` hook for a route whose body is `schema`; `why` ends each field's message. */
+/** A `transform` hook for a route whose body is `schema`; `why` ends each unknown field's message. */
 export function rejectUnknownFields(schema: TSchema, why?: string) {
-  const message = why ? `unknown field (${why})` : 'unknown field'
+  const unknown = why ? `unknown field (${why})` : 'unknown field'
   return ({ body }: { body: unknown }) => {
-    const found: string[] = []
-    unknownFields(schema, body, '', found)
-    if (found.length) throw fail('VALIDATION', `${found[0]}: unknown field`, { fields: found.map((path) => ({ path, message })) })
+    const found: Problem[] = []
+    problems(schema, body, '', unknown, found)
+    if (found.length) throw fail('VALIDATION', `${found[0]!.path}: ${found[0]!.message === unknown ? 'unknown field' : found[0]!.message}`, { fields: found })
   }
 }
 

@@ -2,3 +2,12 @@
 export function escapeRegExp(text: string) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
+
+/** Calendar check of an ISO string a schema already shaped: `2027-02-30` must not become 2 March. */
+export function isRealDate(iso: string): boolean {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(iso)
+  if (!parts) return false
+  const [year, month, day, hour, minute, second] = parts.slice(1).map((p) => Number(p ?? 0)) as [number, number, number, number, number, number]
+  const calendar = new Date(Date.UTC(year, month - 1, day))
+  return !Number.isNaN(new Date(iso).getTime()) && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour < 24 && minute < 60 && second < 60
+}

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose'
 import type { Principal } from '@easypass/contracts'
 import type { CreateEventBody, Event, EventDetail, EventList, EventsQuery, UpdateEventBody } from '@easypass/contracts/catalog'
-import { escapeRegExp, fact, fail, isDuplicateOnly, type Fact, type Logger, type Outbox } from '@easypass/kit'
+import { escapeRegExp, fact, fail, isDuplicateOnly, isRealDate, type Fact, type Logger, type Outbox } from '@easypass/kit'
 import type { EventDoc } from '../../db/events'
 import type { Models } from '../../db'
 import type { TicketingClient } from './ticketing'
@@ -29,18 +29,9 @@ export function toEvent(doc: EventDoc): Event {
 
 const isAdmin = (principal?: Principal) => principal?.role === 'admin' || principal?.role === 'service'
 
-/** Calendar check of an ISO string the schema already shaped: `2027-02-30` must not become 2 March. */
-function isRealDate(iso: string): boolean {
-  const parts = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(iso)
-  if (!parts) return false
-  const [year, month, day, hour, minute, second] = parts.slice(1).map((p) => Number(p ?? 0)) as [number, number, number, number, number, number]
-  const calendar = new Date(Date.UTC(year, month - 1, day))
-  return calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour < 24 && minute < 60 && second < 60
-}
-
 function toDate(iso: string, field: string): Date {
   const date = new Date(iso)
-  if (Number.isNaN(date.getTime()) || !isRealDate(iso))
+  if (!isRealDate(iso))
     throw fail('VALIDATION', `${field}: not a real date`, { fields: [{ path: field, message: 'not a real date' }] })
   return date
 }

@@ -30,10 +30,11 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
         },
       },
     )
-    .get('/api/events/:id/ticket-types/:typeId', ({ params }) => service.get(params.id, params.typeId), {
+    .get('/api/events/:id/ticket-types/:typeId', ({ params, principal }) => service.visible(params.id, params.typeId, principal?.role === 'admin' || principal?.role === 'service'), {
+      auth: 'optional',
       params: TicketTypeParams,
       response: { 200: TicketType, 400: ErrorResponse, 404: ErrorResponse },
-      detail: { tags, summary: 'A ticket type with its live numbers' },
+      detail: { tags, summary: 'A ticket type with its live numbers', description: "A draft event's ticket types exist for admins only (404 for anyone else, as for the event itself)." },
     })
     .patch('/api/events/:id/ticket-types/:typeId', ({ params, body }) => service.update(params.id, params.typeId, body), {
       auth: 'admin',

@@ -1,7 +1,7 @@
 // Admin changes of ticket types: validated here, decided by the worker like every inventory change.
 import { Types } from 'mongoose'
 import type { CreateTicketTypeBody, OpFailure, OpResult, TicketType, UpdateTicketTypeBody } from '@easypass/contracts/inventory'
-import { fail } from '@easypass/kit'
+import { fail, isRealDate } from '@easypass/kit'
 import type { CatalogClient } from '../../catalog'
 import type { Models } from '../../db'
 import type { InventoryClient } from '../../inventory/client'
@@ -20,10 +20,19 @@ function decided<R extends OpResult>(result: R): Exclude<R, OpFailure> {
   return result as Exclude<R, OpFailure>
 }
 
+/** Both ends of the sales window are real calendar dates (the schema lets `2027-02-30` through), the end after the start. */
+function checkSalesWindow(fields: { salesStart?: string | null; salesEnd?: string | null }) {
+  for (const key of ['salesStart', 'salesEnd'] as const) {
+    const value = fields[key]
+    if (value && !isRealDate(value)) throw fail('VALIDATION', `${key}: not a real date`, { fields: [{ path: key, message: 'not a real date' }] })
+  }
+  const problem = salesWindowProblem(fields.salesStart, fields.salesEnd)
+  if (problem) throw fail('VALIDATION', problem, { fields: [{ path: 'salesEnd', message: problem }] })
+}
+
 export function ticketTypesService({ inventory, catalog, models }: TicketTypesDeps) {
   async function create(eventId: string, body: CreateTicketTypeBody): Promise<TicketType> {
-    const problem = salesWindowProblem(body.salesStart, body.salesEnd)
-    if (problem) throw fail('VALIDATION', problem, { fields: [{ path: 'salesEnd', message: problem }] })
+    checkSalesWindow(body)
     const event = await catalog.event(eventId, true)
     if (!event) throw fail('NOT_FOUND', 'event not found')
     if (event.status === 'cancelled') throw fail('CONFLICT', 'the event is cancelled')
@@ -32,8 +41,7 @@ export function ticketTypesService({ inventory, catalog, models }: TicketTypesDe
   }
 
   async function update(eventId: string, typeId: string, patch: UpdateTicketTypeBody): Promise<TicketType> {
-    const problem = salesWindowProblem(patch.salesStart, patch.salesEnd)
-    if (problem) throw fail('VALIDATION', problem, { fields: [{ path: 'salesEnd', message: problem }] })
+    checkSalesWindow(patch)
     await get(eventId, typeId) // 404 without a trip through the queue
     const result = await inventory.submit(eventId, { type: 'updateType', typeId, patch })
     return decided(result).ticketType
@@ -44,6 +52,12 @@ export function ticketTypesService({ inventory, catalog, models }: TicketTypesDe
     decided(await inventory.submit(eventId, { type: 'removeType', typeId }))
   }
 
+  /** `get` as the public sees it: a draft event's ticket types are not shown (the same 404 as an unknown one). */
+  async function visible(eventId: string, typeId: string, seesDrafts: boolean): Promise<TicketType> {
+    if (!seesDrafts && (await catalog.isDraft(eventId))) throw fail('NOT_FOUND', 'ticket type not found')
+    return get(eventId, typeId)
+  }
+
   async function get(eventId: string, typeId: string): Promise<TicketType> {
     const doc = await models.Inventory.findById(eventId).lean()
     const type = doc?.types.find((t) => t.id === typeId)
@@ -51,6 +65,6 @@ export function ticketTypesService({ inventory, catalog, models }: TicketTypesDe
     return toTicketType(eventId, type)
   }
 
-  return { create, update, remove, get }
+  return { create, update, remove, get, visible }
 }
 export type TicketTypesService = ReturnType<typeof ticketTypesService>
