@@ -177,10 +177,19 @@ describe('ticket types', () => {
     expect(whileSold.status).toBe(409)
     expect(errorCode(whileSold)).toBe('CONFLICT')
     expect(await decide(eventId, { type: 'refund', orderId: holdB.orderId })).toMatchObject({ ok: true, outcome: 'refunded' })
-    const removed = await api(typePath, { method: 'DELETE', token: admin.token })
+    // Sold once, then refunded: still sold once. The orders and payments that name it stay whole.
+    const afterRefund = await api(typePath, { method: 'DELETE', token: admin.token })
+    expect(afterRefund.status).toBe(409)
+    expect(afterRefund.body.error.details).toMatchObject({ sold: 0, held: 0, refunded: 2 })
+    // A type that was only ever held (and released) is removed.
+    const vipPath = `${path}/${vip.id}`
+    const vipHold = hold(vip.id, 2)
+    expect((await decide(eventId, vipHold)).ok).toBe(true)
+    expect(await decide(eventId, { type: 'release', orderId: vipHold.orderId, reason: 'cancelled' })).toMatchObject({ ok: true, outcome: 'released' })
+    const removed = await api(vipPath, { method: 'DELETE', token: admin.token })
     expect(removed.status).toBe(204)
-    expect((await api(typePath, { method: 'DELETE', token: admin.token })).status).toBe(404)
-    expect((await availability(eventId)).ticketTypes.map((t) => t.id)).toEqual([vip.id])
+    expect((await api(vipPath, { method: 'DELETE', token: admin.token })).status).toBe(404)
+    expect((await availability(eventId)).ticketTypes.map((t) => t.id)).toEqual([created.id])
   })
 
   test('availability: an event without types is an empty list, an unknown event 404', async () => {
@@ -495,7 +504,7 @@ describe('the catalog summary', () => {
     const r = await fetch(`${system().urls.ticketing}/internal/events/summary?ids=${eventId},${empty}`, { headers: { authorization: `Bearer ${serviceToken}` } })
     expect(r.status).toBe(200)
     const body = (await r.json()) as { items: unknown[] }
-    expect(body.items).toEqual([{ eventId, fromPriceCents: 1500, currency: 'EUR', capacity: 15, sold: 0, held: 2, available: 13 }])
+    expect(body.items).toEqual([{ eventId, fromPriceCents: 1500, currency: 'EUR', capacity: 15, sold: 0, held: 2, available: 13, refunded: 0 }])
     const bad = await fetch(`${system().urls.ticketing}/internal/events/summary?ids=nope`, { headers: { authorization: `Bearer ${serviceToken}` } })
     expect(bad.status).toBe(400)
     expect((await fetch(`${system().urls.ticketing}/internal/events/summary?ids=${eventId}`)).status).toBe(401)

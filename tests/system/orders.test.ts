@@ -409,6 +409,18 @@ describe('refunds', () => {
     expect(await numbers(s)).toEqual({ sold: 1, held: 0, available: 19 })
   })
 
+  test('an event (or ticket type) whose sales were all refunded is not deleted: it had sales', async () => {
+    const s = await sale()
+    const order = await buy(buyer, s, 2)
+    expect((await api(`/orders/${order.body.id}/refund`, { body: {}, token: buyer.token })).status).toBe(200)
+    expect(await numbers(s)).toEqual({ sold: 0, held: 0, available: 20 })
+    const deleted = await api(`/events/${s.eventId}`, { method: 'DELETE', token: admin.token })
+    expect(deleted.status).toBe(409)
+    expect(deleted.body.error.details).toMatchObject({ sold: 0, held: 0, refunded: 2 })
+    expect((await api(`/events/${s.eventId}/ticket-types/${s.typeId}`, { method: 'DELETE', token: admin.token })).status).toBe(409)
+    expect((await api(`/events/${s.eventId}`, { token: buyer.token })).status).toBe(200)
+  })
+
   test('two refunds of one order at once: one refund, seats and money returned once', async () => {
     const s = await sale()
     const order = await buy(buyer, s, 3)

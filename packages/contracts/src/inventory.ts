@@ -276,6 +276,8 @@ export const EventInventorySummary = t.Object({
   sold: t.Integer({ minimum: 0 }),
   held: t.Integer({ minimum: 0 }),
   available: t.Integer({ minimum: 0 }),
+  /** Sold and then refunded: the event had sales, so it is cancelled, never deleted. */
+  refunded: t.Optional(t.Integer({ minimum: 0 })),
 })
 export type EventInventorySummary = Static<typeof EventInventorySummary>
 export const EventsSummary = t.Object({ items: t.Array(EventInventorySummary) })

@@ -15,6 +15,8 @@ export interface TypeRecord {
   salesEnd?: string
   sold: number
   held: number
+  /** Tickets sold and then refunded: they were sold once, so the type (and its event) stays. Absent before it was counted: 0. */
+  refunded?: number
   createdAt: string
 }
 

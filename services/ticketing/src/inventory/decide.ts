@@ -216,7 +216,9 @@ export function decideBatch(input: DecideInput): Decision {
         if (o.settle?.outcome !== 'sold' || !o.hold) return failure('CONFLICT', `order ${op.orderId} was not sold, there is nothing to refund`)
         for (const line of o.hold.items) {
           const t = typeById(line.ticketTypeId)
-          if (t) t.sold = Math.max(0, t.sold - line.quantity)
+          if (!t) continue
+          t.sold = Math.max(0, t.sold - line.quantity)
+          t.refunded = (t.refunded ?? 0) + line.quantity
         }
         o.refunded = true
         entries.push({ _id: ledgerId.refund(op.orderId), kind: 'refund', eventId, orderId: op.orderId, seq, at })
@@ -264,8 +266,9 @@ export function decideBatch(input: DecideInput): Decision {
         const index = types.findIndex((t) => t.id === op.typeId)
         const t = types[index]
         if (!t) return failure('NOT_FOUND', `ticket type ${op.typeId} does not exist for this event`)
-        if (t.sold > 0 || t.held > 0)
-          return failure('CONFLICT', `"${t.name}" has ${t.sold} sold and ${t.held} held tickets; it cannot be removed`, { sold: t.sold, held: t.held })
+        const refunded = t.refunded ?? 0
+        if (t.sold > 0 || t.held > 0 || refunded > 0)
+          return failure('CONFLICT', `"${t.name}" has ${t.sold} sold, ${refunded} refunded and ${t.held} held tickets; it cannot be removed`, { sold: t.sold, held: t.held, refunded })
         types.splice(index, 1)
         typesChanged = true
         return { ok: true, removed: op.typeId }
@@ -321,15 +324,15 @@ export function foldLedger(entries: Iterable<LedgerEntry>) {
 
 /** The counters the ledger implies for the given types (types not in the list are ignored). */
 export function countersFromLedger(types: readonly TypeRecord[], orders: Map<string, OrderLedger>): TypeRecord[] {
-  const next = types.map((t) => ({ ...t, sold: 0, held: 0 }))
+  const next = types.map((t) => ({ ...t, sold: 0, held: 0, refunded: 0 }))
   const byId = new Map(next.map((t) => [t.id, t]))
   for (const o of orders.values()) {
     if (!o.hold) continue
-    const state = !o.settle ? 'held' : o.settle.outcome === 'sold' && !o.refunded ? 'sold' : undefined
+    const state = !o.settle ? 'held' : o.settle.outcome === 'sold' ? (o.refunded ? 'refunded' : 'sold') : undefined
     if (!state) continue
     for (const line of o.hold.items) {
       const t = byId.get(line.ticketTypeId)
-      if (t) t[state] += line.quantity
+      if (t) t[state] = (t[state] ?? 0) + line.quantity
     }
   }
   return next

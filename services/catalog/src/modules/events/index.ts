@@ -65,7 +65,7 @@ export function eventsModule(config: AuthConfig, service: EventsService) {
         tags: TAGS,
         summary: 'Delete an event nobody has tickets for',
         description:
-          'Admins only. 409 when any ticket was sold or is held (cancel the event instead); 503 when ticketing cannot confirm that. ' +
+          'Admins only. 409 when any ticket was ever sold (refunded ones too) or is held (cancel the event instead); 503 when ticketing cannot confirm that. ' +
           'Publishes `catalog.event-deleted`.',
         security: ADMIN,
       },

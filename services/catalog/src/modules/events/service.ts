@@ -303,8 +303,8 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     forgetListings()
     const current = await find(id)
     if (!current) throw fail('NOT_FOUND', 'event not found')
-    const { sold, held } = await ticketing.soldOrHeld(id, requestId)
-    if (sold > 0 || held > 0) throw fail('CONFLICT', 'tickets of this event were sold or are held: cancel it instead', { sold, held })
+    const { sold, held, refunded } = await ticketing.soldOrHeld(id, requestId)
+    if (sold > 0 || held > 0 || refunded > 0) throw fail('CONFLICT', 'tickets of this event were sold (refunded ones too) or are held: cancel it instead', { sold, held, refunded })
     try {
       await DeletedEvent.create({ _id: id, title: current.title, deletedAt: new Date() })
     } catch (error) {

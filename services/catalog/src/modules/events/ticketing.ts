@@ -82,8 +82,8 @@ export function ticketingClient(opts: TicketingOptions) {
    * Sold and held tickets of one event, for the delete check. Without a ticketing service nothing can
    * have been sold; when ticketing is configured but does not answer, this throws 503: never guess.
    */
-  async function soldOrHeld(eventId: string, requestId?: string): Promise<{ sold: number; held: number }> {
-    if (!url) return { sold: 0, held: 0 }
+  async function soldOrHeld(eventId: string, requestId?: string): Promise<{ sold: number; held: number; refunded: number }> {
+    if (!url) return { sold: 0, held: 0, refunded: 0 }
     let found: Map<string, TicketingEventSummary>
     try {
       found = await summaries([eventId], opts.deleteCheckTimeoutMs, requestId)
@@ -92,7 +92,7 @@ export function ticketingClient(opts: TicketingOptions) {
       throw new AppError('UNAVAILABLE', 'ticketing did not confirm that no tickets were sold; the event was not deleted, try again later', undefined, 503)
     }
     const summary = found.get(eventId)
-    return { sold: summary?.sold ?? 0, held: summary?.held ?? 0 }
+    return { sold: summary?.sold ?? 0, held: summary?.held ?? 0, refunded: summary?.refunded ?? 0 }
   }
 
   return { availability, summariesIfQuick, soldOrHeld, configured: Boolean(url) }

@@ -27,6 +27,7 @@ export function summaryService(models: Models) {
           sold: sum((t) => t.sold),
           held: sum((t) => t.held),
           available: sum(available),
+          refunded: sum((t) => t.refunded ?? 0),
         }
       }),
     }
