@@ -531,6 +531,30 @@ describe('health', () => {
     expect(r.body.status).toBe('ok')
   })
 
+  test(
+    'a stopped worker makes /api/health 503 naming it; 200 again once it is back, also for many at once',
+    async () => {
+      try {
+        await system().stop('ticketing-worker', true)
+        const health = await api('/health')
+        expect(health.status).toBe(503)
+        expect(health.body.services['ticketing-worker'].status).toBe('down')
+        expect(health.body.services.ticketing.status).toBe('ok')
+      } finally {
+        await system().start('ticketing-worker')
+      }
+      let status = 0
+      for (let i = 0; i < 50 && status !== 200; i++) {
+        status = (await api('/health')).status
+        if (status !== 200) await Bun.sleep(200)
+      }
+      expect(status).toBe(200)
+      const answers = await Promise.all(Array.from({ length: 20 }, () => api('/health')))
+      expect(answers.every((a) => a.status === 200 && a.body.services['ticketing-worker'].status === 'ok')).toBe(true)
+    },
+    SLOW,
+  )
+
   test("the gateway's own /health and /metrics answer", async () => {
     const health = await raw('/health')
     expect(health.status).toBe(200)

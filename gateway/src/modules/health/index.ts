@@ -18,10 +18,14 @@ const SystemHealth = t.Object(
 )
 
 export function healthModule(deps: { config: GatewayConfig; checks: HealthChecks }) {
+  // Health is not rate limited (monitors poll it), so requests that arrive while one round of checks
+  // is running share its answer: a flood of /api/health asks each service once per round, not once each.
+  let running: ReturnType<typeof systemHealth> | undefined
+  const shared = () => (running ??= systemHealth(deps.config, deps.checks).finally(() => (running = undefined)))
   return new Elysia({ name: 'gateway.health' }).get(
     '/api/health',
     async ({ set }) => {
-      const { ok, body } = await systemHealth(deps.config, deps.checks)
+      const { ok, body } = await shared()
       set.status = ok ? 200 : 503
       set.headers['cache-control'] = 'no-store'
       return body
@@ -32,7 +36,7 @@ export function healthModule(deps: { config: GatewayConfig; checks: HealthChecks
         tags: ['Operations'],
         summary: 'Readiness of the whole system',
         description:
-          "Asks every service's own health check (its MongoDB, Redis, NATS) in parallel with a 2 s deadline, plus the gateway's Redis. 200 when all are ok, 503 naming what is not.",
+          "Asks every service's and worker's own health check (its MongoDB, Redis, NATS) in parallel with a 2 s deadline, plus the gateway's Redis. 200 when all are ok, 503 naming what is not. Requests that arrive while a round of checks runs share its answer.",
       },
     },
   )

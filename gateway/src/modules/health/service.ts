@@ -24,15 +24,19 @@ async function upstreamHealth(baseUrl: string): Promise<ServiceHealth> {
   }
 }
 
+/** Processes without routes whose health is part of the system's: without them holds and orders stall. */
+const WORKER_URL_VARS = { 'ticketing-worker': 'TICKETING_WORKER_URL', 'orders-worker': 'ORDERS_WORKER_URL' } as const satisfies Record<string, keyof GatewayConfig>
+
 /**
- * Readiness of the whole system as a client sees it: every configured upstream and the gateway's own
- * dependencies, all asked in parallel. Upstreams that are not configured are not part of this deployment.
+ * Readiness of the whole system as a client sees it: every configured upstream and worker and the
+ * gateway's own dependencies, all asked in parallel. What is not configured is not part of this deployment.
  */
 export async function systemHealth(config: GatewayConfig, gatewayChecks: HealthChecks) {
-  const configured = (Object.keys(UPSTREAM_URL_VARS) as Upstream[]).flatMap((name) => {
-    const url = upstreamUrl(name, config)
-    return url ? [[name, url] as const] : []
-  })
+  const workers = Object.entries(WORKER_URL_VARS).map(([name, key]) => [name, config[key]?.replace(/\/+$/, '')] as const)
+  const configured = [
+    ...(Object.keys(UPSTREAM_URL_VARS) as Upstream[]).map((name) => [name, upstreamUrl(name, config)] as const),
+    ...workers,
+  ].flatMap(([name, url]) => (url ? [[name, url] as const] : []))
   const [own, ...upstreams] = await Promise.all([
     runChecks(gatewayChecks, HEALTH_TIMEOUT_MS),
     ...configured.map(([, url]) => upstreamHealth(url)),
