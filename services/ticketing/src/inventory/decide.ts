@@ -324,7 +324,8 @@ export function foldLedger(entries: Iterable<LedgerEntry>) {
 
 /** The counters the ledger implies for the given types (types not in the list are ignored). */
 export function countersFromLedger(types: readonly TypeRecord[], orders: Map<string, OrderLedger>): TypeRecord[] {
-  const next = types.map((t) => ({ ...t, sold: 0, held: 0, refunded: 0 }))
+  // `refunded` is left out until a refund counts it, as a batch leaves it out.
+  const next: TypeRecord[] = types.map(({ refunded: _, ...t }) => ({ ...t, sold: 0, held: 0 }))
   const byId = new Map(next.map((t) => [t.id, t]))
   for (const o of orders.values()) {
     if (!o.hold) continue
