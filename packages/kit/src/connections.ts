@@ -6,10 +6,12 @@ import type { Logger } from './log'
 
 /** This service's own database: `<MONGO_DB_PREFIX>_<service>`; no service opens another's. */
 export async function connectMongo(url: string, dbName: string, log: Logger): Promise<mongoose.Connection> {
+  // FerretDB's SQLite backend serialises writes per database: a small pool avoids lock thrashing.
+  const poolSize = Number(process.env.MONGO_POOL_SIZE ?? 8)
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) throw new Error(`MONGO_POOL_SIZE: a whole number from 1 to 1000, not "${process.env.MONGO_POOL_SIZE}"`)
   const conn = mongoose.createConnection(url, {
     dbName,
-    // FerretDB's SQLite backend serialises writes per database: a small pool avoids lock thrashing.
-    maxPoolSize: Number(process.env.MONGO_POOL_SIZE ?? 8),
+    maxPoolSize: poolSize,
     serverSelectionTimeoutMS: 10_000,
     autoIndex: false,
     monitorCommands: true,
