@@ -1,7 +1,7 @@
 // Payments, end to end on the real stack: the sandbox card gateway, idempotent charges, one payment per
 // order, refunds that move money once, the reconciler after a crash, and what is never stored.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import mongoose from 'mongoose'
 import { tokenSigner } from '@easypass/kit'
 import { api, errorCode, loginAdmin, registerUser, type Session } from '../support/api'
@@ -377,5 +377,45 @@ describe('the reconciler', () => {
     const retried = await charge({ orderId: lateOrder, userId: buyer.user.id, card: card(CARDS.lostAnswer), idempotencyKey: (await db().collection('payments').findOne({ _id: lateId as any }))!.idempotencyKey })
     expect(retried.body).toMatchObject({ paymentId: lateId, status: 'succeeded' })
     expect(await db().collection('sandbox_charges').countDocuments({ _id: `pay_${lateId}` as any })).toBe(1)
+  }, 60_000)
+
+  test('a second approved charge left unrefunded (a crash, or a provider down when it was found) is refunded once', async () => {
+    // Still the fast settings of the test above.
+    const orderId = objectId()
+    const first = await charge({ orderId, userId: buyer.user.id })
+    expect(first.body.status).toBe('succeeded')
+    // The losing charge as a crash leaves it: approved at the provider, its result recorded, no refund.
+    const secondId = objectId()
+    const ref = `ch_sim${objectId()}`
+    const now = new Date()
+    await db().collection('sandbox_charges').insertOne({ _id: `pay_${secondId}` as any, paramsHash: 'simulated', ref, status: 'succeeded', amountCents: 4500, currency: 'EUR', last4: '4242', brand: 'visa', createdAt: now })
+    await insertPendingPayment(secondId, orderId, 4500, now)
+    await db().collection('payment_results').insertOne({ _id: secondId as any, status: 'succeeded', providerRef: ref, at: now })
+    let refund: any = null
+    for (let i = 0; i < 60 && !refund; i++) {
+      refund = await db().collection('refunds').findOne({ _id: `${secondId}:refund` as any })
+      if (!refund) await Bun.sleep(250)
+    }
+    expect(refund).toMatchObject({ paymentId: secondId, orderId, amountCents: 4500, reason: 'duplicate_charge' })
+    expect(await db().collection('sandbox_refunds').countDocuments({ chargeRef: ref })).toBe(1)
+    // The order is still paid by the first charge, which nothing refunded.
+    expect((await internal(`/internal/orders/${orderId}/payment`)).body).toMatchObject({ paymentId: first.body.paymentId, status: 'succeeded' })
+    expect(await db().collection('refunds').countDocuments({ orderId })).toBe(1)
+    await Bun.sleep(1_000) // more reconciler passes: still one refund
+    expect(await db().collection('refunds').countDocuments({ orderId })).toBe(1)
+  }, 60_000)
+
+  test('a retry of a payment near its give-up is decided from the provider record, never charged again', async () => {
+    // A payment recorded long ago whose charge never reached the provider, retried with its key now.
+    const orderId = objectId()
+    const key = `test:${objectId()}`
+    // Payments are found by an id derived from their key, as the charge path derives it.
+    const id = createHash('sha256').update(`payment:${key}`).digest('hex').slice(0, 24)
+    await db()
+      .collection('payments')
+      .insertOne({ _id: id as any, orderId, userId: buyer.user.id, amountCents: 4500, currency: 'EUR', idempotencyKey: key, cardLast4: '4242', brand: 'visa', createdAt: new Date(Date.now() - 60_000) })
+    const retried = await charge({ orderId, userId: buyer.user.id, idempotencyKey: key })
+    expect(retried.body).toMatchObject({ paymentId: id, status: 'declined', declineCode: 'processing_error' })
+    expect(await db().collection('sandbox_charges').countDocuments({ _id: `pay_${id}` as any })).toBe(0)
   }, 60_000)
 })

@@ -16,6 +16,8 @@ export interface ChargesDeps {
   log: Logger
   /** A payment the provider never saw is given up (declined, `processing_error`) after this long. */
   giveUpSeconds: number
+  /** How long a provider call may take; a payment this close (twice over) to its give-up is not charged again. */
+  providerTimeoutMs: number
 }
 
 /** The payment and result that stand for the order after a charge (the first approved one wins). */
@@ -38,7 +40,7 @@ export const markerId = (orderId: string) => `${orderId}:succeeded`
  * `_id` → one result), then a succeeded charge claims the order (`<orderId>:succeeded`); a second
  * approved charge for the same order loses that race and is refunded at once.
  */
-export function chargesService({ models, provider, outbox, refunds, log, giveUpSeconds }: ChargesDeps) {
+export function chargesService({ models, provider, outbox, refunds, log, giveUpSeconds, providerTimeoutMs }: ChargesDeps) {
   const { Payment, PaymentResult, ChargeMarker } = models
   // Inserts are group-committed; a fresh charge looks nothing up (a lookup that misses scans on FerretDB).
   const writer = writerOf(Payment)
@@ -142,6 +144,14 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
       throw fail('CONFLICT', 'this idempotency key was already used for a different charge')
 
     let result: PaymentResultDoc | null = fresh ? null : await PaymentResult.findById(payment._id).lean()
+    // A retry of an old undecided payment is not sent to the provider again: a call still in flight
+    // when the reconciler gives the payment up (declined) would take money nothing records. The
+    // provider's own record decides it instead.
+    if (!result && !fresh && Date.now() - new Date(payment.createdAt).getTime() > giveUpSeconds * 1000 - 2 * providerTimeoutMs) {
+      const settled = await settle(payment)
+      if (!settled) throw fail('UNAVAILABLE', 'the payment is still being decided; ask again', { paymentId: payment._id })
+      return answer(settled)
+    }
     if (!result) {
       let answered: ProviderCharge
       try {
@@ -161,6 +171,11 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
         throw fail('UNAVAILABLE', 'the payment provider did not answer; the payment is pending and will be settled', { paymentId: payment._id })
       }
       result = await recordResult(payment._id, answered)
+      if (answered.status === 'succeeded' && result.status !== 'succeeded' && answered.ref) {
+        // The payment was given up as declined while this approval was on its way: return the money.
+        log.error({ paymentId: payment._id, orderId: payment.orderId }, 'approval after the payment was given up: refunding the charge')
+        await refunds.refundPayment(payment, 'late_approval', answered.ref)
+      }
     }
     return answer(await finalize(payment, result))
   }

@@ -1,6 +1,8 @@
 import { counter, type Logger } from '@easypass/kit'
 import type { Models } from '../../db'
+import { AppError } from '@easypass/kit'
 import { markerId, type ChargesService } from '../charges/service'
+import { refundId } from '../refunds/service'
 
 const reconciledTotal = counter('payments_reconciled_total', 'Payments settled by the reconciler')
 
@@ -19,7 +21,7 @@ export interface ReconcilerOptions {
  * order claim is missing (a crash right after the result) is finished too.
  */
 export function reconciler(models: Models, charges: ChargesService, log: Logger, opts: ReconcilerOptions) {
-  const { Payment, PaymentResult, ChargeMarker } = models
+  const { Payment, PaymentResult, ChargeMarker, Refund } = models
   const batch = opts.batch ?? 200
   let watermark = new Date(Date.now() - opts.lookbackHours * 3_600_000)
   let running = false
@@ -35,15 +37,22 @@ export function reconciler(models: Models, charges: ChargesService, log: Logger,
         if (!payments.length) break
         const results = new Map((await PaymentResult.find({ _id: { $in: payments.map((p) => p._id) } }).lean()).map((r) => [r._id, r]))
         const succeeded = payments.filter((p) => results.get(p._id)?.status === 'succeeded')
-        const claimed = new Set(
-          succeeded.length ? (await ChargeMarker.find({ _id: { $in: succeeded.map((p) => markerId(p.orderId)) } }).lean()).map((m) => m._id) : [],
+        // Which payment pays each order: a succeeded payment that is not it is a second charge, and
+        // must have been refunded (a refund that failed when it was found is retried here).
+        const winners = new Map(
+          succeeded.length ? (await ChargeMarker.find({ _id: { $in: succeeded.map((p) => markerId(p.orderId)) } }).lean()).map((m) => [m._id, m.paymentId]) : [],
         )
+        const seconds = succeeded.filter((p) => winners.has(markerId(p.orderId)) && winners.get(markerId(p.orderId)) !== p._id)
+        const refunded = new Set(seconds.length ? (await Refund.find({ _id: { $in: seconds.map((p) => refundId(p._id)) } }).lean()).map((r) => r._id) : [])
         let firstOpen: Date | undefined
         for (const p of payments) {
           const result = results.get(p._id)
           try {
             if (result) {
-              if (result.status === 'succeeded' && !claimed.has(markerId(p.orderId))) await charges.finalize(p, result)
+              const winner = winners.get(markerId(p.orderId))
+              const unclaimed = result.status === 'succeeded' && !winner
+              const unrefundedSecond = result.status === 'succeeded' && winner && winner !== p._id && !refunded.has(refundId(p._id))
+              if (unclaimed || unrefundedSecond) await charges.finalize(p, result)
               continue
             }
             if (await charges.settle(p)) {
@@ -51,6 +60,12 @@ export function reconciler(models: Models, charges: ChargesService, log: Logger,
               reconciledTotal.inc()
             } else firstOpen ??= p.createdAt
           } catch (error) {
+            // A provider that refuses (not one that is down) will not change its mind: say so loudly,
+            // and do not hold every later payment back for it.
+            if (error instanceof AppError && error.code === 'CONFLICT') {
+              log.error({ paymentId: p._id, err: error.message }, 'reconcile: the provider refused; needs a person')
+              continue
+            }
             log.warn({ paymentId: p._id, err: String(error) }, 'reconcile: could not settle a payment yet')
             firstOpen ??= p.createdAt
           }

@@ -21,15 +21,20 @@ export const refundId = (paymentId: string) => `${paymentId}:refund`
 export function refundsService({ models, provider, outbox, log }: RefundsDeps) {
   const { Refund, PaymentResult } = models
 
-  async function refundPayment(payment: PaymentDoc, reason: string | undefined): Promise<RefundDoc> {
+  /**
+   * `chargeRef`: the provider's charge to refund when our result does not say succeeded (an approval
+   * that came after the payment was given up as declined): money the provider took is returned.
+   */
+  async function refundPayment(payment: PaymentDoc, reason: string | undefined, chargeRef?: string): Promise<RefundDoc> {
     const id = refundId(payment._id)
     const existing = await Refund.findById(id).lean()
     if (existing) return existing
-    const result = await PaymentResult.findById(payment._id).lean()
-    if (!result || result.status !== 'succeeded' || !result.providerRef) throw fail('CONFLICT', 'only a succeeded payment can be refunded')
+    const result = chargeRef ? null : await PaymentResult.findById(payment._id).lean()
+    const ref = chargeRef ?? (result?.status === 'succeeded' ? result.providerRef : undefined)
+    if (!ref) throw fail('CONFLICT', 'only a succeeded payment can be refunded')
     let answer
     try {
-      answer = await provider.refund(id, { chargeRef: result.providerRef, amountCents: payment.amountCents })
+      answer = await provider.refund(id, { chargeRef: ref, amountCents: payment.amountCents })
     } catch (error) {
       if (error instanceof ProviderError && error.kind !== 'unavailable') {
         log.error({ paymentId: payment._id, kind: error.kind, err: error.message }, 'provider refused a refund')
@@ -54,7 +59,7 @@ export function refundsService({ models, provider, outbox, log }: RefundsDeps) {
       if (!isDuplicateOnly(error)) throw error
       return (await Refund.findById(id).lean())!
     }
-    refundsTotal.inc({ reason: reason === 'duplicate_charge' ? 'duplicate_charge' : 'requested' })
+    refundsTotal.inc({ reason: reason === 'duplicate_charge' || reason === 'late_approval' ? reason : 'requested' })
     await outbox.record([
       fact(
         'payments.payment-refunded',
