@@ -117,7 +117,7 @@ export class Bus {
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         filter_subject,
-        ack_wait: nanos(30_000),
+        ack_wait: nanos(ACK_WAIT_MS),
         max_deliver: -1,
       })
     }
@@ -150,12 +150,17 @@ export class Bus {
       m.term()
       return
     }
+    // A slow handler (an SMTP server taking its time) tells JetStream it is still working, so the
+    // fact is not redelivered to a second handler while the first is still on it (two emails).
+    const heartbeat = setInterval(() => m.working(), WORKING_EVERY_MS)
     try {
       await handler(parsed)
       m.ack()
     } catch (error) {
       this.opts.log.warn({ err: String(error), fact: parsed.id }, 'fact handler failed; will be redelivered')
       m.nak(Math.min(30_000, 1000 * 2 ** Math.min(m.info.deliveryCount, 5)))
+    } finally {
+      clearInterval(heartbeat)
     }
   }
 
@@ -180,6 +185,10 @@ export class Bus {
     return sub
   }
 }
+
+/** Consumers' ack wait, and how often a handler still running says so (well inside it). */
+const ACK_WAIT_MS = 30_000
+const WORKING_EVERY_MS = 10_000
 
 /** How often acknowledged facts are deleted from the outbox, at most; and how many make a delete due at once. */
 export const DELETE_EVERY_MS = 1_000

@@ -69,18 +69,18 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
   async function finalize(payment: PaymentDoc, result: PaymentResultDoc): Promise<ChargeOutcome> {
     if (result.status !== 'succeeded') return { payment, result }
     const id = markerId(payment.orderId)
+    // The fact first: a crash after the claim below must not lose it (a claimed payment is not
+    // finalized again). A repeat records it again under its id, and JetStream drops the copy. A
+    // charge that then loses the claim did succeed, and is refunded next: orders checks the order.
+    await outbox.record([
+      fact(
+        'payments.payment-succeeded',
+        { paymentId: payment._id, orderId: payment.orderId, amountCents: payment.amountCents, currency: payment.currency },
+        `payment-succeeded:${payment._id}`,
+      ),
+    ])
     let winner = payment._id
-    if (await writer.insert(ChargeMarker, { _id: id, paymentId: payment._id, at: new Date() })) {
-      await outbox.record([
-        fact(
-          'payments.payment-succeeded',
-          { paymentId: payment._id, orderId: payment.orderId, amountCents: payment.amountCents, currency: payment.currency },
-          `payment-succeeded:${payment._id}`,
-        ),
-      ])
-    } else {
-      winner = (await ChargeMarker.findById(id).lean())!.paymentId
-    }
+    if (!(await writer.insert(ChargeMarker, { _id: id, paymentId: payment._id, at: new Date() }))) winner = (await ChargeMarker.findById(id).lean())!.paymentId
     if (winner === payment._id) return { payment, result }
     log.warn({ orderId: payment.orderId, paymentId: payment._id, winner }, 'second approved charge for a paid order: refunding it')
     await refunds.refundPayment(payment, 'duplicate_charge')
