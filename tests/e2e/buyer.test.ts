@@ -143,7 +143,7 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
       await payWith(page, CARDS.approved)
       await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
       await page.getByRole('img', { name: /^QR code of ticket / }).waitFor()
-      // The watcher's page follows the sale live (SSE), without a reload.
+      // Held → sold leaves the seats left unchanged on the watcher's page (the next test follows a sale live).
       await watcher.getByText('19 left').waitFor()
       expect((await availabilityOf(event.id)).ticketTypes[0]).toMatchObject({ sold: 1, held: 0, available: 19 })
     })

@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
+import { Redis } from 'ioredis'
 import mongoose from 'mongoose'
 import { freePort, waitForPort } from '../../stack/local/infra'
 import { api, errorCode, eventually as eventuallyWithin, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
@@ -60,13 +61,23 @@ async function look(s: Sale) {
   return { sold, held, available }
 }
 
-/** Looks at the stock again and again until stopped; every observation must hold the invariant. */
-function watch(s: Sale) {
+/**
+ * Looks at the stock again and again until stopped; every observation must hold the invariant. The
+ * sum alone cannot see a sale lost from the counters (available is never below 0), so where nothing
+ * is refunded `sold` must also never go down, and never be below the purchases already answered paid
+ * before the look began (`paidSoFar`).
+ */
+function watch(s: Sale, paidSoFar: () => number = () => 0) {
   let stop = false
   let observations = 0
+  let lastSold = 0
   const done = (async () => {
     while (!stop) {
-      await look(s)
+      const paidBefore = paidSoFar()
+      const { sold } = await look(s)
+      if (sold < lastSold) throw new Error(`sold went down: ${lastSold} → ${sold}`)
+      if (sold < paidBefore) throw new Error(`${paidBefore} purchases were answered paid, but only ${sold} tickets are sold`)
+      lastSold = sold
       observations++
       await Bun.sleep(25)
     }
@@ -118,8 +129,16 @@ describe('selling', () => {
   test('500 buyers race for 50 tickets: exactly 50 sold, none twice, the stock adds up at every observation', async () => {
     const s = await sale(50)
     const buyers = await registerMany(25, 'race')
-    const watcher = watch(s)
-    const answers = await Promise.all(Array.from({ length: 500 }, (_, i) => buyUntilFinal(buyers[i % buyers.length]!, body(s, 1))))
+    let paidAnswers = 0
+    const watcher = watch(s, () => paidAnswers)
+    const answers = await Promise.all(
+      Array.from({ length: 500 }, (_, i) =>
+        buyUntilFinal(buyers[i % buyers.length]!, body(s, 1)).then((r) => {
+          if (r.status === 201) paidAnswers++
+          return r
+        }),
+      ),
+    )
     const observations = await watcher.stop()
     expect(observations).toBeGreaterThan(0)
 
@@ -162,7 +181,9 @@ describe('selling', () => {
 
   test('two refunds of one order at once: one refund, stock and money returned once', async () => {
     const s = await sale(10)
-    const [buyer] = await registerMany(1, 'refund')
+    const [buyer, keeper] = await registerMany(2, 'refund')
+    // Another sale that stays: seats returned twice would show (sold is never counted below 0).
+    expect((await buyUntilFinal(keeper!, body(s, 3))).status).toBe(201)
     const order = (await buyUntilFinal(buyer!, body(s, 2))).body
     expect(order.status).toBe('paid')
     const [a, b] = await Promise.all([
@@ -173,7 +194,11 @@ describe('selling', () => {
     const payment = await api(`/payments/${order.paymentId}`, { token: buyer!.token })
     expect(payment.body.refunds).toHaveLength(1)
     expect(payment.body.refunds[0].amountCents).toBe(order.totalCents)
-    expect(await look(s)).toEqual({ sold: 0, held: 0, available: 10 })
+    // Money, at the provider itself: one refund of the charge, for its amount.
+    const result = await paymentsDb.collection('payment_results').findOne({ _id: order.paymentId })
+    const providerRefunds = await paymentsDb.collection('sandbox_refunds').find({ chargeRef: result!.providerRef }).toArray()
+    expect(providerRefunds.map((r) => r.amountCents)).toEqual([order.totalCents])
+    expect(await look(s)).toEqual({ sold: 3, held: 0, available: 7 })
   })
 
   test('a declined card leaves the stock exactly as before', async () => {
@@ -296,12 +321,27 @@ describe('selling', () => {
     const buyers = await registerMany(20, 'crash')
     const sys = system()
     const watcher = watch(s)
+    let answered = 0
     const sales = Array.from({ length: 150 }, async (_, i) => {
       await Bun.sleep(i * 15)
-      return buyUntilFinal(buyers[i % buyers.length]!, body(s, 1))
+      const r = await buyUntilFinal(buyers[i % buyers.length]!, body(s, 1))
+      answered++
+      return r
     })
     await Bun.sleep(700)
+    // The kill lands while a job runs (its batch is cut off midway), with most of the sale still to come.
+    const redis = new Redis(sys.env.REDIS_URL!)
+    const activeLists = Array.from({ length: 8 }, (_, n) => `${sys.env.REDIS_PREFIX}:inventory-${n}:active`)
+    let running = false
+    for (let tries = 0; tries < 1000 && !running; tries++) {
+      running = (await Promise.all(activeLists.map((key) => redis.llen(key)))).some((n) => n > 0)
+      if (!running) await Bun.sleep(2)
+    }
+    redis.disconnect()
+    const answeredBeforeKill = answered
     await sys.stop('ticketing-worker', true)
+    expect(running).toBe(true)
+    expect(answeredBeforeKill).toBeLessThan(150)
     let answers: ApiResponse[]
     try {
       await Bun.sleep(1_000)

@@ -65,7 +65,10 @@ describe('one batch', () => {
     const early = run([{ type: 'expire', orderId: 'o1' }], first.types, new Map(first.orders), NOW + 60_000)
     expect(early.results[0]).toMatchObject({ ok: false, code: 'CONFLICT', details: { expiresAt: NOW + 600_000 } })
     expect(early.entries).toEqual([])
-    const due = run([{ type: 'expire', orderId: 'o1' }], first.types, new Map(first.orders), NOW + 600_000 - 500)
+    // Half a second early is still early: the hold lasts as long as it was promised.
+    const almost = run([{ type: 'expire', orderId: 'o1' }], first.types, new Map(first.orders), NOW + 600_000 - 500)
+    expect(almost.results[0]).toMatchObject({ ok: false, code: 'CONFLICT' })
+    const due = run([{ type: 'expire', orderId: 'o1' }], first.types, new Map(first.orders), NOW + 600_000)
     expect(due.results[0]).toEqual({ ok: true, outcome: 'released', reason: 'expired' })
     expect(due.types[0]).toMatchObject({ held: 0 })
     expect(due.expired).toEqual([{ orderId: 'o1', userId: 'u' }])

@@ -117,7 +117,6 @@ export class InventoryApplier {
       const outcomes = await Promise.allSettled([this.write(eventId, doc.seq, next, decision, now), this.scheduleExpiries(eventId, decision.expiries)])
       for (const o of outcomes) if (o.status === 'rejected') throw o.reason
       this.remember(eventId, cache, next, decision.orders)
-      await this.recordExpired(eventId, decision.expired)
     } else await this.afterCommit(eventId, decision)
     if (changed) this.opts.bus.publishLive(LIVE.availabilityChanged(eventId), availabilityView(eventId, next, decision.types, new Date(now)))
     return decision.results.slice(0, ops.length)
@@ -131,6 +130,10 @@ export class InventoryApplier {
     }
     try {
       if (decision.entries.length) await this.ledger.insertMany(decision.entries, { ordered: false })
+      // The ledger entries count from here on (a batch that dies now is rebuilt from them, and the
+      // rebuild records its expiries' facts again): the facts go before the commit, so that a crash
+      // after it cannot lose those of holds this batch expired in passing (they are no longer live).
+      await this.recordExpired(eventId, decision.expired)
       const committed = await this.inventories.updateOne(
         { _id: eventId, seq, pendingSeq: next },
         { $set: { types: decision.types, seq: next, pendingSeq: null, updatedAt: new Date(now) } },
@@ -226,6 +229,13 @@ export class InventoryApplier {
   }
 
   private remember(eventId: string, cache: EventCache, seq: number, orders: Map<string, OrderLedger>): EventCache {
+    // A cache forgotten while its batch was writing (another partition's batch evicted it) comes back
+    // whole: counted again, or the count would drift below what is held and eviction stop.
+    const current = this.cache.get(eventId)
+    if (current !== cache) {
+      if (current) this.forget(eventId)
+      this.cachedOrders += cache.orders.size
+    }
     for (const [orderId, o] of orders) {
       if (!cache.orders.has(orderId)) this.cachedOrders++
       cache.orders.set(orderId, o)

@@ -19,8 +19,11 @@ import { soldOutRefusal, TICKET_TYPE_LIMITS } from '@easypass/contracts/inventor
 import { ledgerId, type LedgerEntry, type TypeRecord } from '../db'
 import { available, toTicketType } from './views'
 
-/** An expiry job this close to the hold's end releases it. */
-export const EXPIRY_SLACK_MS = 1000
+/**
+ * An expiry job releases a hold only once its end has come (0 ms early): one scheduled by an attempt
+ * that was then retried comes before the later end the retry promised, and waits again.
+ */
+export const EXPIRY_SLACK_MS = 0
 
 /** Most ticket types an event may have: they live in one document rewritten by every batch. */
 export const MAX_TYPES_PER_EVENT = 100

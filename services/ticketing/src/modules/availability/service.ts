@@ -54,7 +54,7 @@ export function availabilityService({ models, catalog, hub, log }: { models: Mod
         signal.addEventListener('abort', () => stop(), { once: true })
         send(first)
         // A change may have landed between the read and the subscription: read once more.
-        current(eventId).then((a) => send(a), (err) => log.debug({ err: String(err) }, 'second availability read failed'))
+        current(eventId, seesDrafts).then((a) => send(a), (err) => log.debug({ err: String(err) }, 'second availability read failed'))
       },
       cancel() {
         stop()

@@ -49,7 +49,11 @@ export function ticketTypesService({ inventory, catalog, models }: TicketTypesDe
 
   async function remove(eventId: string, typeId: string): Promise<void> {
     await get(eventId, typeId)
-    decided(await inventory.submit(eventId, { type: 'removeType', typeId }))
+    const result = await inventory.submit(eventId, { type: 'removeType', typeId })
+    // It existed a moment ago: gone now means removed (a job run again after its commit, or another
+    // admin's delete at the same time), which is what was asked.
+    if ('code' in result && result.code === 'NOT_FOUND') return
+    decided(result)
   }
 
   /** `get` as the public sees it: a draft event's ticket types are not shown (the same 404 as an unknown one). */
