@@ -1,0 +1,56 @@
+// A test SMTP server: just enough of one to receive what nodemailer sends (no TLS, no auth), so that
+// tests can count the emails the system really sent.
+
+export interface Received {
+  from: string
+  to: string[]
+  data: string
+}
+
+/** Listens on a free port; `received` fills as messages arrive. */
+export function smtpServer() {
+  const received: Received[] = []
+  type State = { buffer: string; inData: boolean; from: string; to: string[] }
+  const server = Bun.listen<State>({
+    hostname: '127.0.0.1',
+    port: 0,
+    socket: {
+      open(socket) {
+        socket.data = { buffer: '', inData: false, from: '', to: [] }
+        socket.write('220 test-smtp ESMTP ready\r\n')
+      },
+      data(socket, chunk) {
+        const s = socket.data
+        s.buffer += Buffer.from(chunk).toString('latin1')
+        for (;;) {
+          if (s.inData) {
+            const end = s.buffer.indexOf('\r\n.\r\n')
+            if (end < 0) return
+            const data = s.buffer.slice(0, end).replace(/^\.\./gm, '.')
+            s.buffer = s.buffer.slice(end + 5)
+            received.push({ from: s.from, to: s.to, data })
+            s.inData = false
+            s.from = ''
+            s.to = []
+            socket.write('250 2.0.0 queued\r\n')
+            continue
+          }
+          const eol = s.buffer.indexOf('\r\n')
+          if (eol < 0) return
+          const line = s.buffer.slice(0, eol)
+          s.buffer = s.buffer.slice(eol + 2)
+          const verb = line.slice(0, 4).toUpperCase()
+          if (verb === 'EHLO' || verb === 'HELO') socket.write('250 test-smtp\r\n')
+          else if (verb === 'MAIL') (s.from = /<([^>]*)>/.exec(line)?.[1] ?? ''), socket.write('250 2.1.0 ok\r\n')
+          else if (verb === 'RCPT') (s.to.push(/<([^>]*)>/.exec(line)?.[1] ?? ''), socket.write('250 2.1.5 ok\r\n'))
+          else if (verb === 'DATA') (s.inData = true), socket.write('354 end with <CRLF>.<CRLF>\r\n')
+          else if (verb === 'RSET') (s.from = ''), (s.to = []), socket.write('250 ok\r\n')
+          else if (verb === 'NOOP') socket.write('250 ok\r\n')
+          else if (verb === 'QUIT') (socket.write('221 bye\r\n'), socket.end())
+          else socket.write('502 not implemented\r\n')
+        }
+      },
+    },
+  })
+  return { port: server.port, received, stop: () => server.stop(true) }
+}
