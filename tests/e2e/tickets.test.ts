@@ -23,16 +23,21 @@ describe.skipIf(!canSell)('my tickets', () => {
       await card.getByRole('img', { name: /^QR code of ticket / }).nth(1).waitFor()
       await screenshot(page, 'my-tickets-paid')
 
-      // Cancelling the dialog changes nothing.
+      // Cancelling the dialog changes nothing: no refund request leaves the page.
+      let refundRequests = 0
+      page.on('request', (r) => r.url().endsWith('/refund') && refundRequests++)
       await card.getByRole('button', { name: 'Refund this order' }).click()
       const dialog = page.getByRole('dialog')
       await dialog.getByText('€55.00 goes back to your card and your 2 tickets stop working.', { exact: false }).waitFor()
       await dialog.getByRole('button', { name: 'Keep the order' }).click()
+      await dialog.waitFor({ state: 'hidden' })
+      expect(refundRequests).toBe(0)
       expect((await api(`/orders/${order.id}`, { token: buyer.token })).body.status).toBe('paid')
 
       await card.getByRole('button', { name: 'Refund this order' }).click()
       await dialog.getByRole('button', { name: 'Refund' }).click()
       await card.getByText('Refunded', { exact: true }).first().waitFor()
+      expect(refundRequests).toBe(1)
       await card.getByText('Refunded', { exact: true }).nth(2).waitFor() // the order and both tickets
       expect(await card.getByRole('button', { name: 'Refund this order' }).count()).toBe(0)
       expect((await api(`/orders/${order.id}`, { token: buyer.token })).body.status).toBe('refunded')

@@ -231,7 +231,15 @@ describe('the live stream', () => {
       expect(message).toContain(`id: ${mine.id}`)
       const data = JSON.parse(message.split('\n').find((l) => l.startsWith('data: '))!.slice(6))
       expect(data).toMatchObject({ id: mine.id, type: 'order-paid', title: 'Your tickets for Live show', data: { orderId: mine.data.orderId } })
-      // Someone else's notification never reached this stream (it was published first).
+      // Someone else's notification never reaches this stream. Facts are handled in parallel, so wait
+      // until theirs is stored, then until a later one of ours arrives, before looking.
+      await eventually('the other notification stored', async () => {
+        const r = await api('/notifications', { token: stranger.token })
+        return (r.body.items as Array<{ id: string }>).some((n) => n.id === others.id)
+      })
+      const later = paidFact(user.user.id)
+      await bus.publish(later)
+      await readUntil(reader, seen, (text) => (text.includes(later.id) ? true : undefined))
       expect(seen.join('')).not.toContain(others.id)
     } finally {
       controller.abort()
