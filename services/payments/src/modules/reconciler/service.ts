@@ -1,6 +1,5 @@
-import { counter, type Logger } from '@easypass/kit'
+import { AppError, counter, type Logger } from '@easypass/kit'
 import type { Models } from '../../db'
-import { AppError } from '@easypass/kit'
 import { markerId, type ChargesService } from '../charges/service'
 import { refundId } from '../refunds/service'
 
