@@ -28,6 +28,16 @@ const needs = (name: keyof typeof HAS) => {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** The status of `path` once it answers 200 again after a restart, or the last one after 10 s. */
+async function statusOnceBack(path: string): Promise<number> {
+  let status = 0
+  for (let i = 0; i < 50 && status !== 200; i++) {
+    status = (await api(path)).status
+    if (status !== 200) await Bun.sleep(200)
+  }
+  return status
+}
 /** For tests that start processes: the machine is small and shared. */
 const SLOW = 60_000
 
@@ -544,12 +554,7 @@ describe('health', () => {
       } finally {
         await system().start('ticketing-worker')
       }
-      let status = 0
-      for (let i = 0; i < 50 && status !== 200; i++) {
-        status = (await api('/health')).status
-        if (status !== 200) await Bun.sleep(200)
-      }
-      expect(status).toBe(200)
+      expect(await statusOnceBack('/health')).toBe(200)
       const answers = await Promise.all(Array.from({ length: 20 }, () => api('/health')))
       expect(answers.every((a) => a.status === 200 && a.body.services['ticketing-worker'].status === 'ok')).toBe(true)
     },
@@ -594,12 +599,7 @@ describe('failure isolation', () => {
         await system().start('catalog')
       }
       // Back once the circuit lets a probe through.
-      let status = 0
-      for (let i = 0; i < 50 && status !== 200; i++) {
-        status = (await api('/events')).status
-        if (status !== 200) await Bun.sleep(200)
-      }
-      expect(status).toBe(200)
+      expect(await statusOnceBack('/events')).toBe(200)
     },
     SLOW,
   )
