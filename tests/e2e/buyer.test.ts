@@ -109,6 +109,38 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
     })
   }, 120_000)
 
+  test('a payment that fails on the way is tried again under the same Idempotency-Key, and paid once', async () => {
+    const event = await seedEvent([{ name: 'Front', priceCents: 2500, capacity: 10 }])
+    const buyer = await registerUser('lost-answer')
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto(`/events/${event.id}`)
+      await page.getByRole('button', { name: 'One more Front' }).click()
+      await page.getByRole('button', { name: 'Buy tickets' }).click()
+      await page.waitForURL(/\/checkout\//)
+      const orderId = page.url().split('/').pop()!
+      // The connection drops on the first try. The page cannot know whether the payment arrived
+      // (had it, the server would answer the same key with that payment), so a second try must be
+      // the same request: the same key.
+      const keys: string[] = []
+      await page.route('**/api/orders/*/pay', async (route) => {
+        keys.push(route.request().headers()['idempotency-key'] ?? '')
+        if (keys.length === 1) await route.abort('connectionreset')
+        else await route.continue()
+      })
+      await payWith(page, CARDS.approved)
+      await page.getByText(/Cannot reach EasyPass/).waitFor()
+      await page.getByRole('button', { name: /^Pay / }).click()
+      await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
+      expect(keys).toHaveLength(2)
+      expect(keys[1]).toBe(keys[0]!)
+      const order = await api(`/orders/${orderId}`, { token: buyer.token })
+      expect(order.body.status).toBe('paid')
+      const payment = await api(`/payments/${order.body.paymentId}`, { token: buyer.token })
+      expect(payment.body).toMatchObject({ status: 'succeeded', amountCents: 2500 })
+      expect((await availabilityOf(event.id)).ticketTypes[0]).toMatchObject({ sold: 1, held: 0, available: 9 })
+    })
+  }, 120_000)
+
   test('a declined card says why, keeps the hold for another try, and the availability shown does not change', async () => {
     const event = await seedEvent([{ name: 'Seated', priceCents: 3000, capacity: 20 }])
     const buyer = await registerUser('declined')

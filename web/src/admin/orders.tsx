@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { api } from '../lib/api'
+import { api, ApiError } from '../lib/api'
 import { money, plural, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { navigate, withQuery, Link } from '../lib/router'
@@ -60,17 +60,24 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
   }, [orders.data])
 
   const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState('')
+  // Every order with a refund in flight (an admin may start another before the first is answered).
+  const [busy, setBusy] = useState<ReadonlySet<string>>(new Set())
   const refund = async (o: Order) => {
     setError(undefined)
-    setBusy(o.id)
+    setBusy((b) => new Set(b).add(o.id))
     try {
       const done = await refundOrder(o, 'admin')
       if (done) orders.setData((d) => ({ ...d!, items: d!.items.map((x) => (x.id === o.id ? done : x)) }))
     } catch (err) {
       setError(err)
+      // Refunded meanwhile (elsewhere, or an answer that was lost): show the order as it is now.
+      if (err instanceof ApiError && err.status === 409) orders.reload()
     } finally {
-      setBusy('')
+      setBusy((b) => {
+        const next = new Set(b)
+        next.delete(o.id)
+        return next
+      })
     }
   }
 
@@ -154,7 +161,7 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
                     <td>{when(o.createdAt)}</td>
                     <td class="row-actions">
                       {o.status === 'paid' && (
-                        <button type="button" class="button button-small button-danger" disabled={busy === o.id} onClick={() => refund(o)} aria-label={`Refund order ${o.id.slice(-8)}`}>
+                        <button type="button" class="button button-small button-danger" disabled={busy.has(o.id)} onClick={() => refund(o)} aria-label={`Refund order ${o.id.slice(-8)}`}>
                           Refund
                         </button>
                       )}

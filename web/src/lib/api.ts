@@ -159,6 +159,30 @@ export function describe(error: unknown): string {
   return 'Something went wrong.'
 }
 
+/** An answer that may not have reached us, or that says for sure nothing happened yet: try the same again. */
+export const isTransient = (error: unknown) => error instanceof ApiError && (error.status === 0 || error.status === 429 || error.status >= 500)
+
+const openKeys = new Map<string, string>()
+
+/**
+ * Sends a write that moves money or seats under an Idempotency-Key kept for its `intent` (what, on
+ * what, with which input). A try again after an answer that was lost or changed nothing (no connection,
+ * 429, 503…) sends the same key, so the server answers the first attempt instead of acting twice. After
+ * a final answer (`final`, by default any answer) the next attempt gets a new key.
+ */
+export async function withKey<T>(intent: string, send: (idempotencyKey: string) => Promise<T>, final: (answer: T) => boolean = () => true): Promise<T> {
+  let key = openKeys.get(intent)
+  if (!key) openKeys.set(intent, (key = uuid()))
+  try {
+    const answer = await send(key)
+    if (final(answer)) openKeys.delete(intent)
+    return answer
+  } catch (error) {
+    if (!isTransient(error)) openKeys.delete(intent)
+    throw error
+  }
+}
+
 /** A random UUID v4; `crypto.randomUUID` exists only in secure contexts, `getRandomValues` everywhere. */
 export function uuid(): string {
   const b = crypto.getRandomValues(new Uint8Array(16))

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, ApiError, uuid } from '../lib/api'
+import { api, ApiError, isTransient, withKey } from '../lib/api'
 import { clock, money, when } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { getEvent, useNotifications } from '../lib/live'
@@ -28,12 +28,16 @@ function validateCard(number: string, expMonth: string, expYear: string, cvc: st
   return errors
 }
 
-/** Polls an order while its payment is being decided (202 pending). */
+/** Polls an order while its payment is being decided (202 pending); a lost answer is asked again. */
 async function settle(id: string, signal: { stop: boolean }): Promise<Order> {
   for (let i = 0; i < 60 && !signal.stop; i++) {
     await new Promise((r) => setTimeout(r, 1500))
-    const order = await api<Order>(`/orders/${id}`)
-    if (order.status !== 'pending') return order
+    try {
+      const order = await api<Order>(`/orders/${id}`)
+      if (order.status !== 'pending') return order
+    } catch (error) {
+      if (!isTransient(error)) throw error
+    }
   }
   throw new ApiError(503, 'UNAVAILABLE', 'The payment is taking longer than usual. Check My tickets in a minute.')
 }
@@ -59,6 +63,15 @@ export function Checkout({ id }: { id: string }) {
   useEffect(() => {
     if (o?.status === 'paid') navigate(`/orders/${o.id}?confirmed=1`, { replace: true })
   }, [o?.status])
+  // Opened (or reloaded) while the payment is being decided: follow it until it is final.
+  const following = useRef(false)
+  useEffect(() => {
+    if (o?.status !== 'pending' || following.current || busy) return
+    following.current = true
+    settle(id, polling.current)
+      .then((final) => order.setData(final), () => order.reload())
+      .finally(() => (following.current = false))
+  }, [o?.status, busy])
   // A notification about this order (expired, cancelled, paid elsewhere) means its state changed.
   const { items: notifications } = useNotifications()
   const news = notifications.filter((n) => n.data?.orderId === id).length
@@ -95,10 +108,17 @@ export function Checkout({ id }: { id: string }) {
     if (Object.keys(local).length) return
     const card: Card = { number: number.replace(/[\s-]/g, ''), expMonth: Number(expMonth), expYear: Number(expYear), cvc }
     setBusy('paying')
+    let processing = false
     try {
-      let paid = await api<Order>(`/orders/${id}/pay`, { body: { card }, idempotencyKey: uuid() })
+      // The same card again after a lost answer or a 503 is the same payment: the same key.
+      let paid = await withKey(
+        `pay:${id}:${card.number}:${card.expMonth}:${card.expYear}:${card.cvc}`,
+        (idempotencyKey) => api<Order>(`/orders/${id}/pay`, { body: { card }, idempotencyKey }),
+        (answer) => answer.status !== 'pending',
+      )
       if (paid.status === 'pending') {
         setBusy('processing')
+        processing = true
         paid = await settle(id, polling.current)
       }
       order.setData(paid)
@@ -107,6 +127,9 @@ export function Checkout({ id }: { id: string }) {
       // 409: the hold ended (expired or released) before the payment: show what the order is now.
       if (err instanceof ApiError && err.status === 409) {
         setExpired(true)
+        order.reload()
+      } else if (processing) {
+        // Still being decided as far as we know: show the order as it is now (pending: no Pay button).
         order.reload()
       }
       if (err instanceof ApiError && err.code === 'VALIDATION') {

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
-import { api, uuid, ApiError } from '../lib/api'
+import { api, ApiError, withKey } from '../lib/api'
 import { money, plural, when, whenRange } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { useAvailability } from '../lib/live'
@@ -113,7 +113,8 @@ export function EventPage({ id }: { id: string }) {
     }
     setBusy(true)
     try {
-      const order = await api<Order>('/orders', { body: { eventId: id, items }, idempotencyKey: uuid() })
+      const body = { eventId: id, items }
+      const order = await withKey(`buy:${JSON.stringify(body)}`, (idempotencyKey) => api<Order>('/orders', { body, idempotencyKey }))
       sessionStorage.removeItem(SELECTION_KEY)
       navigate(`/checkout/${order.id}`)
     } catch (err) {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { api, uuid } from '../lib/api'
+import { api, withKey } from '../lib/api'
 import { clock, money, plural, when } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { getEvent } from '../lib/live'
@@ -32,7 +32,8 @@ export async function refundOrder(order: Order, who: 'buyer' | 'admin'): Promise
     danger: true,
   })
   if (!ok) return undefined
-  const refunded = await api<Order>(`/orders/${order.id}/refund`, { body: { reason: who === 'buyer' ? 'requested by the buyer' : 'refunded by an admin' }, idempotencyKey: uuid() })
+  const body = { reason: who === 'buyer' ? 'requested by the buyer' : 'refunded by an admin' }
+  const refunded = await withKey(`refund:${order.id}`, (idempotencyKey) => api<Order>(`/orders/${order.id}/refund`, { body, idempotencyKey }))
   toast(`Order refunded: ${money(order.totalCents, order.currency)} is on its way back.`, 'success')
   return refunded
 }
