@@ -127,7 +127,7 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
     // holding the database's write lock. Production runs MongoDB with journaled majority writes.
     starts.push(ensure('ferretdb', opts.mongoPort, [ferretdbBinary(), '--handler=sqlite', `--sqlite-url=file:${dir}/?_pragma=synchronous(normal)`, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${opts.mongoPort}`, `--debug-addr=127.0.0.1:${debugPort}`, '--telemetry=disable', '--log-level=warn'], dir, {
       // Go's collector at GOGC=400 instead of 100: FerretDB allocates heavily per document, and
-      // collecting four times less often cost 7–14 % less of its CPU per inserted document in
+      // collecting four times less often cost 6–14 % less of its CPU per inserted document in
       // paired runs (20,000 inserts, 4 pairs), for a heap that stays tens of MB. FERRETDB_GOGC overrides.
       GOGC: process.env.FERRETDB_GOGC ?? '400',
     }))

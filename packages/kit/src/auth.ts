@@ -10,6 +10,9 @@ export interface AuthConfig {
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 
+/** Admins, and services acting for the system: they see drafts and everyone's orders. */
+export const isAdmin = (principal?: Principal | null) => principal?.role === 'admin' || principal?.role === 'service'
+
 type Level = 'optional' | 'user' | 'admin' | 'service'
 
 /**

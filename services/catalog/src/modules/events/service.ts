@@ -1,7 +1,7 @@
 import { Types } from 'mongoose'
 import type { Principal } from '@easypass/contracts'
 import type { CreateEventBody, Event, EventDetail, EventList, EventsQuery, UpdateEventBody } from '@easypass/contracts/catalog'
-import { escapeRegExp, fact, fail, isDuplicateOnly, isRealDate, type Fact, type Logger, type Outbox } from '@easypass/kit'
+import { escapeRegExp, fact, fail, isAdmin, isDuplicateOnly, isRealDate, type Fact, type Logger, type Outbox } from '@easypass/kit'
 import type { EventDoc } from '../../db/events'
 import type { Models } from '../../db'
 import type { TicketingClient } from './ticketing'
@@ -27,7 +27,6 @@ export function toEvent(doc: EventDoc): Event {
 }
 
 
-const isAdmin = (principal?: Principal) => principal?.role === 'admin' || principal?.role === 'service'
 
 function toDate(iso: string, field: string): Date {
   const date = new Date(iso)

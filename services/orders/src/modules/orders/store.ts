@@ -4,8 +4,7 @@
 //   hold ran out reads `expired` before the expiry is recorded).
 import type { Principal } from '@easypass/contracts'
 import type { Order, OrderList, OrderStatus, OrdersQuery } from '@easypass/contracts/orders'
-import { fail } from '@easypass/kit'
-import { escapeRegExp, writerOf } from '@easypass/kit'
+import { escapeRegExp, fail, isAdmin, writerOf } from '@easypass/kit'
 import type { Models, OrderDoc, TransitionDoc } from '../../db'
 
 export interface OrderState {
@@ -18,7 +17,6 @@ export interface OrderState {
 }
 
 export const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['paid', 'cancelled', 'expired', 'failed', 'refunded'])
-export const isAdmin = (p?: Principal) => p?.role === 'admin' || p?.role === 'service'
 
 export const settleId = (orderId: string) => `${orderId}:settle`
 export const refundId = (orderId: string) => `${orderId}:refund`

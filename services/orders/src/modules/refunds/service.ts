@@ -3,14 +3,14 @@
 // returns the seats, the fact is recorded, and `<orderId>:refund-done` closes it. A crash in between
 // leaves a refund without its done marker: the worker finishes it (every step is idempotent).
 import type { Principal } from '@easypass/contracts'
-import { fact, fail, type Logger, type Outbox } from '@easypass/kit'
+import { fact, fail, isAdmin, type Logger, type Outbox } from '@easypass/kit'
 import type { CatalogClient, PaymentsClient, TicketingClient } from '../../clients'
 import type { OrdersConfig } from '../../config'
 import { refundsTotal } from '../../metrics'
 import type { DirtyOrders, OrderLocks } from '../coordination'
 import { hashBody, hashKey, type Idempotency } from '../idempotency/service'
 import { errorAnswer, Undecided, untilDecided, type Answer } from '../orders/settlement'
-import { isAdmin, refundDoneId, refundId, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
+import { refundDoneId, refundId, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
 
 export interface RefundsDeps {
   config: OrdersConfig

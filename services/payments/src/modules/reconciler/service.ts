@@ -41,8 +41,8 @@ export function reconciler(models: Models, charges: ChargesService, log: Logger,
         const winners = new Map(
           succeeded.length ? (await ChargeMarker.find({ _id: { $in: succeeded.map((p) => markerId(p.orderId)) } }).lean()).map((m) => [m._id, m.paymentId]) : [],
         )
-        const seconds = succeeded.filter((p) => winners.has(markerId(p.orderId)) && winners.get(markerId(p.orderId)) !== p._id)
-        const refunded = new Set(seconds.length ? (await Refund.find({ _id: { $in: seconds.map((p) => refundId(p._id)) } }).lean()).map((r) => r._id) : [])
+        const secondCharges = succeeded.filter((p) => winners.has(markerId(p.orderId)) && winners.get(markerId(p.orderId)) !== p._id)
+        const refunded = new Set(secondCharges.length ? (await Refund.find({ _id: { $in: secondCharges.map((p) => refundId(p._id)) } }).lean()).map((r) => r._id) : [])
         let firstOpen: Date | undefined
         for (const p of payments) {
           const result = results.get(p._id)

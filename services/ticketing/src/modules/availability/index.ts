@@ -1,18 +1,16 @@
 import { Elysia, t } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { Availability } from '@easypass/contracts/inventory'
-import type { Principal } from '@easypass/contracts'
-import { authPlugin, type AuthConfig } from '@easypass/kit'
+import { authPlugin, isAdmin, type AuthConfig } from '@easypass/kit'
 import type { AvailabilityService } from './service'
 
-const seesDrafts = (p?: Principal) => p?.role === 'admin' || p?.role === 'service'
 
 const tags = ['ticket types']
 
 export function availabilityModule(service: AvailabilityService, config: AuthConfig) {
   return new Elysia({ name: 'ticketing.availability' })
     .use(authPlugin(config))
-    .get('/api/events/:id/availability', ({ params, principal }) => service.current(params.id, seesDrafts(principal)), {
+    .get('/api/events/:id/availability', ({ params, principal }) => service.current(params.id, isAdmin(principal)), {
       auth: 'optional',
       params: IdParams,
       response: { 200: Availability, 400: ErrorResponse, 404: ErrorResponse },
@@ -27,7 +25,7 @@ export function availabilityModule(service: AvailabilityService, config: AuthCon
       ({ params, request, server, principal }) => {
         // The stream lives as long as the client wants it; heartbeats keep proxies from closing it.
         server?.timeout(request, 0)
-        return service.stream(params.id, request.signal, seesDrafts(principal))
+        return service.stream(params.id, request.signal, isAdmin(principal))
       },
       {
         auth: 'optional',

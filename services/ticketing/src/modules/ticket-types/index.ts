@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { CreateTicketTypeBody, TicketType, TicketTypeParams, UpdateTicketTypeBody } from '@easypass/contracts/inventory'
-import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
+import { authPlugin, isAdmin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { TicketTypesService } from './service'
 
 const tags = ['ticket types']
@@ -30,7 +30,7 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
         },
       },
     )
-    .get('/api/events/:id/ticket-types/:typeId', ({ params, principal }) => service.visible(params.id, params.typeId, principal?.role === 'admin' || principal?.role === 'service'), {
+    .get('/api/events/:id/ticket-types/:typeId', ({ params, principal }) => service.visible(params.id, params.typeId, isAdmin(principal)), {
       auth: 'optional',
       params: TicketTypeParams,
       response: { 200: TicketType, 400: ErrorResponse, 404: ErrorResponse },
