@@ -51,4 +51,32 @@ describe.skipIf(!canSell)('my tickets', () => {
       await screenshot(page, 'notifications')
     })
   }, 120_000)
+
+  test('a notification made before the stream was open still shows without a reload', async () => {
+    const event = await seedEvent([{ name: 'Balcony', priceCents: 1500, capacity: 10 }])
+    const buyer = await registerUser('late-stream')
+    await withTab({ session: buyer }, async ({ page }) => {
+      // The stream connects only once the notification exists: the first list load came before it.
+      let connect!: () => void
+      const notified = new Promise<void>((resolve) => (connect = resolve))
+      await page.route('**/api/notifications/stream', async (route) => {
+        await notified
+        await route.continue()
+      })
+      const listed = page.waitForResponse((r) => r.url().includes('/api/notifications?'))
+      await page.goto('/notifications')
+      await listed
+      const order = await buyThroughApi(buyer, event, 1)
+      const deadline = Date.now() + 30_000
+      while (!(await api('/notifications', { token: buyer.token })).body.items.some((n: { data: { orderId?: string } }) => n.data.orderId === order.id)) {
+        if (Date.now() > deadline) throw new Error('the notification was not made')
+        await Bun.sleep(100)
+      }
+      const streaming = page.waitForResponse((r) => r.url().endsWith('/api/notifications/stream'))
+      connect()
+      await streaming
+      // Made before the stream was open, so the stream never sends it: the list is read again.
+      await page.getByRole('heading', { level: 2, name: `Your tickets for ${event.title}` }).waitFor({ timeout: 15_000 })
+    })
+  }, 90_000)
 })

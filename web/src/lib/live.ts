@@ -149,7 +149,6 @@ export function syncNotifications(userId: string | undefined, arrival?: (n: Noti
   setNotifications({ items: [], unread: 0, error: undefined, loading: !!userId })
   if (!userId) return
   void loadNotifications(userId)
-  let opened = false
   stopNotifications = followAuthedStream(
     '/notifications/stream',
     (m) => {
@@ -160,9 +159,9 @@ export function syncNotifications(userId: string | undefined, arrival?: (n: Noti
       onArrival?.(n)
     },
     (state) => {
-      // After a reconnect some may have been missed: the list is the truth.
-      if (state === 'open' && opened) void loadNotifications(userId)
-      if (state === 'open') opened = true
+      // Whatever was made before the stream was open (between the first load and the first connection,
+      // or while it reconnected) is in the list, which is the truth: read it again once following.
+      if (state === 'open') void loadNotifications(userId)
     },
   )
 }
