@@ -7,9 +7,16 @@ export interface Received {
   data: string
 }
 
-/** Listens on a free port; `received` fills as messages arrive. */
+/**
+ * Listens on a free port; `received` fills as messages arrive. `behaviour` can be changed at any time:
+ * `refuse` answers the end of a message's data with that reply instead of taking it (and is called for
+ * every message: return null to take it); `delayMs` holds the answer back, as a slow server does.
+ */
 export function smtpServer() {
   const received: Received[] = []
+  const behaviour: { refuse?: (data: string) => string | null; delayMs?: number } = {}
+  /** Every message's data as it ended, taken or refused. */
+  const attempts: string[] = []
   type State = { buffer: string; inData: boolean; from: string; to: string[] }
   const server = Bun.listen<State>({
     hostname: '127.0.0.1',
@@ -28,11 +35,19 @@ export function smtpServer() {
             if (end < 0) return
             const data = s.buffer.slice(0, end).replace(/^\.\./gm, '.')
             s.buffer = s.buffer.slice(end + 5)
-            received.push({ from: s.from, to: s.to, data })
+            const message = { from: s.from, to: s.to, data }
             s.inData = false
             s.from = ''
             s.to = []
-            socket.write('250 2.0.0 queued\r\n')
+            attempts.push(data)
+            const refusal = behaviour.refuse?.(data) ?? null
+            const answer = () => {
+              if (refusal) return void socket.write(`${refusal}\r\n`)
+              received.push(message)
+              socket.write('250 2.0.0 queued\r\n')
+            }
+            if (behaviour.delayMs) setTimeout(answer, behaviour.delayMs)
+            else answer()
             continue
           }
           const eol = s.buffer.indexOf('\r\n')
@@ -52,5 +67,5 @@ export function smtpServer() {
       },
     },
   })
-  return { port: server.port, received, stop: () => server.stop(true) }
+  return { port: server.port, received, attempts, behaviour, stop: () => server.stop(true) }
 }

@@ -339,6 +339,51 @@ describe('email', () => {
     expect(smtp.received.filter((m) => m.data.includes(f.data.orderId))).toHaveLength(1)
   })
 
+  test('two copies of a fact handled at once send one email', async () => {
+    // A slow mail server: both copies are being handled before either email is recorded.
+    smtp.behaviour.delayMs = 400
+    try {
+      const f = paidFact(buyer.user.id, { userEmail: buyer.user.email })
+      const js = jetstream(nc)
+      await Promise.all([1, 2].map((n) => js.publish(bus.subject(f.subject), JSON.stringify(f), { msgID: `copy${n}-${objectId()}` })))
+      await allPaidFactsHandled()
+      await eventually('the email record', async () => notificationsDb.db!.collection('emails').findOne({ _id: f.id as any, status: 'sent' }), 12_000, 100)
+      await Bun.sleep(500)
+      expect(smtp.attempts.filter((data) => data.includes(f.data.orderId))).toHaveLength(1)
+    } finally {
+      smtp.behaviour.delayMs = 0
+    }
+  })
+
+  test('a mail server refusing for now (451): the email is sent later, once; a permanent refusal (550) is recorded as failed', async () => {
+    const later = paidFact(buyer.user.id, { userEmail: buyer.user.email })
+    const never = paidFact(buyer.user.id, { userEmail: buyer.user.email })
+    // More refusals than one delivery of the fact tries (3): only a later delivery gets through.
+    let refusals = 4
+    smtp.behaviour.refuse = (data) => {
+      if (data.includes(never.data.orderId)) return '550 5.1.1 mailbox unavailable'
+      if (data.includes(later.data.orderId) && refusals > 0) return refusals--, '451 4.3.0 try again later'
+      return null
+    }
+    try {
+      await bus.publish(later)
+      await bus.publish(never)
+      const sent = await eventually('the email after the refusals', async () => smtp.received.find((m) => m.data.includes(later.data.orderId)), 30_000, 100)
+      expect(sent.to).toContain(buyer.user.email)
+      const failed = await eventually('the failed record', async () => notificationsDb.db!.collection('emails').findOne({ _id: never.id as any }), 12_000, 100)
+      expect(failed).toMatchObject({ status: 'failed' })
+      expect(failed!.error).toContain('550')
+      await allPaidFactsHandled()
+      expect(await notificationsDb.db!.collection('emails').findOne({ _id: later.id as any })).toMatchObject({ status: 'sent' })
+      expect(smtp.received.filter((m) => m.data.includes(later.data.orderId))).toHaveLength(1)
+      expect(smtp.attempts.filter((data) => data.includes(later.data.orderId))).toHaveLength(5)
+      // Refused for good: tried once, never again.
+      expect(smtp.attempts.filter((data) => data.includes(never.data.orderId))).toHaveLength(1)
+    } finally {
+      smtp.behaviour.refuse = undefined
+    }
+  }, 60_000)
+
   test('no address in the fact: no email, recorded as skipped', async () => {
     const f = paidFact(buyer.user.id)
     await bus.publish(f)

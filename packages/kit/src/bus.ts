@@ -123,11 +123,15 @@ export class Bus {
     }
     const consumer = await this.js.consumers.get(this.stream, durable)
     let stopped = false
-    const messages = await consumer.consume({ max_messages: 100 })
+    // No more buffered here than can be handled at once: a fact waiting in a local buffer still runs
+    // down its ack wait, and would be redelivered (to another replica) while this one holds it.
+    const messages = await consumer.consume({ max_messages: parallel })
     const inFlight = new Set<Promise<void>>()
     const loop = (async () => {
       for await (const m of messages) {
-        const handling: Promise<void> = this.handle(m, handler).finally(() => inFlight.delete(handling))
+        const handling: Promise<void> = this.handle(m, handler)
+          .catch((error) => this.opts.log.error({ err: String(error), subject: m.subject }, 'fact handling failed unexpectedly'))
+          .finally(() => inFlight.delete(handling))
         inFlight.add(handling)
         if (inFlight.size >= parallel) await Promise.race(inFlight)
         if (stopped) break
@@ -146,10 +150,15 @@ export class Bus {
     try {
       parsed = JSON.parse(m.string()) as Fact
     } catch {
+      parsed = null as unknown as Fact
+    }
+    // Not a fact at all (no one of ours publishes such a thing): dropped, and the consumer goes on.
+    if (!parsed || typeof parsed !== 'object' || typeof parsed.id !== 'string' || typeof parsed.subject !== 'string' || !parsed.data || typeof parsed.data !== 'object') {
       this.opts.log.error({ subject: m.subject }, 'unreadable fact dropped')
       m.term()
       return
     }
+    m.working()
     // A slow handler (an SMTP server taking its time) tells JetStream it is still working, so the
     // fact is not redelivered to a second handler while the first is still on it (two emails).
     const heartbeat = setInterval(() => m.working(), WORKING_EVERY_MS)
@@ -193,6 +202,9 @@ const WORKING_EVERY_MS = 10_000
 /** How often acknowledged facts are deleted from the outbox, at most; and how many make a delete due at once. */
 export const DELETE_EVERY_MS = 1_000
 const ACKED_DELETE_MAX = 2_000
+
+/** Facts kept in memory for the next publish; beyond this, only the collection holds them. */
+export const FRESH_MAX = 10_000
 
 /**
  * The transactional outbox of one service, in its own database. A service puts the facts into the
@@ -243,7 +255,8 @@ export class Outbox {
     const inserted = await writerOf(this.model).insertMany(this.model, docs)
     // A duplicate was recorded before: it is published, or waits in the collection for a poll.
     // Without a relay in this process, another process's poll relays them.
-    if (this.started) docs.forEach((doc, i) => inserted[i] && this.fresh.push(doc))
+    // Memory holds a bounded number (NATS down for long): the rest wait in the collection for a poll.
+    if (this.started) docs.forEach((doc, i) => inserted[i] && this.fresh.length < FRESH_MAX && this.fresh.push(doc))
     this.wake?.()
   }
 

@@ -1,5 +1,5 @@
 // The notifications database, insert-only: a notification's `_id` is the fact's id (a redelivered fact
-// creates nothing), a read mark is its own record, and every email attempt is recorded once.
+// creates nothing), a read mark is its own record, every email is recorded once, and sending one is claimed first.
 import { Schema, type Connection } from 'mongoose'
 import type { NotificationType } from '@easypass/contracts/notifications'
 
@@ -29,6 +29,17 @@ export interface EmailDoc {
   at: Date
 }
 
+/**
+ * A claim on sending one fact's email (`<factId>~<n>`, n = 1, 2, …): inserting it is what entitles a
+ * process to send, so two copies of a fact never both send. A claim released after a temporary failure,
+ * or whose holder died (older than the lease), is followed by the next number.
+ */
+export interface EmailClaimDoc {
+  _id: string
+  state: 'sending' | 'released'
+  at: Date
+}
+
 export function defineModels(conn: Connection) {
   const notification = new Schema<NotificationDoc>(
     {
@@ -52,7 +63,10 @@ export function defineModels(conn: Connection) {
     { collection: 'emails', versionKey: false },
   )
 
+  const claim = new Schema<EmailClaimDoc>({ _id: String, state: { type: String, required: true }, at: Date }, { collection: 'email_claims', versionKey: false })
+
   return {
+    EmailClaim: conn.model<EmailClaimDoc>('EmailClaim', claim),
     Notification: conn.model<NotificationDoc>('Notification', notification),
     NotificationRead: conn.model<NotificationReadDoc>('NotificationRead', read),
     Email: conn.model<EmailDoc>('Email', email),

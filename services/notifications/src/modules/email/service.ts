@@ -6,6 +6,21 @@ import { renderOrderConfirmation, renderRefundReceipt, type RenderedEmail, type 
 
 const emailsTotal = counter('notifications_emails_total', 'Emails recorded, by status', ['status'])
 
+/** A claim older than this belongs to a process that died (a send, all attempts included, takes far less). */
+export const CLAIM_LEASE_MS = 5 * 60_000
+/** Claims per fact: with the redelivery back-off (up to 30 s), a refusal is retried for about half an hour. */
+export const MAX_CLAIMS = 60
+
+/** The email must wait: the fact comes again later (the bus redelivers a fact whose handler throws). */
+export class EmailLater extends Error {}
+
+/** A refusal the mail server would repeat (5xx, or a message it cannot take); anything else is worth retrying. */
+export function permanentRefusal(error: unknown): boolean {
+  const e = error as { responseCode?: unknown; code?: unknown }
+  if (typeof e?.responseCode === 'number') return e.responseCode >= 500
+  return e?.code === 'EENVELOPE' || e?.code === 'EMESSAGE'
+}
+
 export interface EmailDeps {
   models: Models
   /** Absent when SMTP_URL is not set: emails are then recorded as skipped. */
@@ -20,11 +35,16 @@ export interface EmailDeps {
 
 /**
  * One email per fact, recorded in `emails` under the fact's id: a redelivered fact finds the record
- * and sends nothing. Ticket codes come from orders; orders being unreachable makes the fact come again
- * later (the email waits), a mail server that keeps refusing is recorded as `failed`.
+ * and sends nothing. Sending is claimed first (`email_claims`), so two copies of a fact handled at once
+ * send one email. Ticket codes come from orders; orders being unreachable, or a mail server refusing
+ * for now (a 4xx, no connection), makes the fact come again later: the email waits. Only a permanent
+ * refusal (5xx), or one that lasts through every claim, is recorded as `failed`.
+ * A crash between the send and its record sends again once the claim's lease ends: at least once.
  */
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
 export function emailService({ models, transport, from, ordersUrl, catalogUrl, serviceToken, log, sendAttempts = 3 }: EmailDeps) {
-  const { Email } = models
+  const { Email, EmailClaim } = models
 
   async function record(doc: Omit<EmailDoc, 'at'>) {
     if (await writerOf(Email).insert(Email, { ...doc, at: new Date() } as EmailDoc)) emailsTotal.inc({ status: doc.status })
@@ -39,8 +59,9 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
         .filter((t): t is TicketForEmail => typeof (t as TicketForEmail)?.code === 'string')
         .map((t) => ({ code: t.code, qrSvg: typeof t.qrSvg === 'string' ? t.qrSvg : undefined, ticketTypeId: t.ticketTypeId, ticketTypeName: t.ticketTypeName }))
     } catch (error) {
-      // Unreachable or failing: try the whole fact again later. A definite "no such order": send without codes.
-      if (error instanceof AppError && error.status >= 400 && error.status < 500) {
+      // A definite "no such order": send without codes. Anything else (unreachable, failing, or a
+      // refusal such as a service token not accepted during a deploy): try the whole fact again later.
+      if (error instanceof AppError && error.status === 404) {
         log.warn({ orderId, status: error.status }, 'orders does not know the tickets of a paid order; emailing without codes')
         return []
       }
@@ -90,7 +111,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
     return typeof to === 'string' && /^[^@\s]+@[^@\s]+$/.test(to.trim()) ? to.trim() : undefined
   }
 
-  /** Sends the email a fact calls for, once. Throws only when the fact should come again (orders unreachable). */
+  /** Sends the email a fact calls for, once. Throws when the fact should come again (orders unreachable, a refusal for now). */
   async function deliver(f: Fact) {
     if (f.subject !== 'orders.order-paid' && f.subject !== 'orders.order-refunded') return
     const to = addressOf(f)
@@ -103,21 +124,51 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
       return
     }
     if (await Email.exists({ _id: f.id })) return
-    const email = await render(f)
+    const claim = await claimSend(f.id)
+    if (claim === 'busy') throw new EmailLater('another process is sending this email')
+    if (claim === 'exhausted') return record({ _id: f.id, to, subject, status: 'failed', error: `still refused after ${MAX_CLAIMS} rounds of attempts` })
+    let email: RenderedEmail | null
+    try {
+      email = await render(f)
+    } catch (error) {
+      await release(claim)
+      throw error
+    }
     if (!email) return
-    let lastError = ''
+    let lastError: unknown
     for (let attempt = 1; attempt <= sendAttempts; attempt++) {
       try {
         const info = await transport.sendMail({ from, to, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments })
         log.info({ fact: f.id, messageId: info.messageId }, 'email sent')
         return record({ _id: f.id, to, subject: email.subject, status: 'sent', messageId: String(info.messageId ?? '') })
       } catch (error) {
-        lastError = error instanceof Error ? error.message : String(error)
-        log.warn({ fact: f.id, attempt, err: lastError }, 'email not accepted by the mail server')
+        lastError = error
+        log.warn({ fact: f.id, attempt, err: messageOf(error) }, 'email not accepted by the mail server')
+        if (permanentRefusal(error)) break
         if (attempt < sendAttempts) await Bun.sleep(500 * 2 ** (attempt - 1))
       }
     }
-    return record({ _id: f.id, to, subject: email.subject, status: 'failed', error: lastError.slice(0, 500) })
+    if (permanentRefusal(lastError)) return record({ _id: f.id, to, subject: email.subject, status: 'failed', error: messageOf(lastError).slice(0, 500) })
+    await release(claim)
+    throw new EmailLater(`the mail server did not take the email for now: ${messageOf(lastError)}`)
+  }
+
+  /** The right to send this fact's email: the first claim not taken, or 'busy' while another process holds one. */
+  async function claimSend(factId: string): Promise<string | 'busy' | 'exhausted'> {
+    const writer = writerOf(EmailClaim)
+    for (let n = 1; n <= MAX_CLAIMS; n++) {
+      const _id = `${factId}~${n}`
+      if (await writer.insert(EmailClaim, { _id, state: 'sending', at: new Date() })) return _id
+      const held = await EmailClaim.findById(_id).lean()
+      if (held?.state === 'sending' && held.at.getTime() > Date.now() - CLAIM_LEASE_MS) return 'busy'
+      // Released after a temporary refusal, or its holder died: the next one.
+    }
+    return 'exhausted'
+  }
+
+  /** Gives the claim up, so that the fact's next delivery can take the next one at once. */
+  async function release(claim: string) {
+    await EmailClaim.updateOne({ _id: claim }, { $set: { state: 'released' } }).catch((err) => log.warn({ claim, err: String(err) }, 'email claim not released: it lapses'))
   }
 
   return { deliver, render }

@@ -28,7 +28,8 @@ export function refundsService({ models, provider, outbox, log }: RefundsDeps) {
   async function refundPayment(payment: PaymentDoc, reason: string | undefined, chargeRef?: string): Promise<RefundDoc> {
     const id = refundId(payment._id)
     const existing = await Refund.findById(id).lean()
-    if (existing) return existing
+    // Its fact again (a crash may have come between the record and its fact): the outbox and JetStream drop a copy.
+    if (existing) return recorded(existing)
     const result = chargeRef ? null : await PaymentResult.findById(payment._id).lean()
     const ref = chargeRef ?? (result?.status === 'succeeded' ? result.providerRef : undefined)
     if (!ref) throw fail('CONFLICT', 'only a succeeded payment can be refunded')
@@ -57,17 +58,22 @@ export function refundsService({ models, provider, outbox, log }: RefundsDeps) {
       await Refund.create(doc)
     } catch (error) {
       if (!isDuplicateOnly(error)) throw error
-      return (await Refund.findById(id).lean())!
+      return recorded((await Refund.findById(id).lean())!)
     }
     refundsTotal.inc({ reason: reason === 'duplicate_charge' || reason === 'late_approval' ? reason : 'requested' })
+    return recorded(doc)
+  }
+
+  /** The refund's fact, under one id per refund: recording it again is harmless. */
+  async function recorded(refund: RefundDoc): Promise<RefundDoc> {
     await outbox.record([
       fact(
         'payments.payment-refunded',
-        { paymentId: payment._id, orderId: payment.orderId, refundId: id, amountCents: doc.amountCents, currency: doc.currency },
-        `payment-refunded:${payment._id}`,
+        { paymentId: refund.paymentId, orderId: refund.orderId, refundId: refund._id, amountCents: refund.amountCents, currency: refund.currency },
+        `payment-refunded:${refund.paymentId}`,
       ),
     ])
-    return doc
+    return refund
   }
 
   return { refundPayment }
