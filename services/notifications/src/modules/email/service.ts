@@ -1,7 +1,7 @@
 import type { Transporter } from 'nodemailer'
 import type { Fact } from '@easypass/contracts/facts'
 import { AppError, callService, counter, writerOf, type Logger } from '@easypass/kit'
-import type { EmailDoc, Models } from '../../db'
+import type { EmailClaimDoc, EmailDoc, Models } from '../../db'
 import { renderOrderConfirmation, renderRefundReceipt, type RenderedEmail, type TicketForEmail } from './template'
 
 const emailsTotal = counter('notifications_emails_total', 'Emails recorded, by status', ['status'])
@@ -158,7 +158,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
     const writer = writerOf(EmailClaim)
     for (let n = 1; n <= MAX_CLAIMS; n++) {
       const _id = `${factId}~${n}`
-      if (await writer.insert(EmailClaim, { _id, state: 'sending', at: new Date() })) return _id
+      if (await writer.insert<EmailClaimDoc>(EmailClaim, { _id, state: 'sending', at: new Date() })) return _id
       const held = await EmailClaim.findById(_id).lean()
       if (held?.state === 'sending' && held.at.getTime() > Date.now() - CLAIM_LEASE_MS) return 'busy'
       // Released after a temporary refusal, or its holder died: the next one.
