@@ -81,13 +81,27 @@ export function reconciler(deps: ReconcilerDeps) {
     return 'done'
   }
 
+  /**
+   * A charge found late made the order paid. If its event was cancelled meanwhile (the cancellation may
+   * have finished without seeing this order), the cancellation is worked through again: it refunds it.
+   */
+  async function finishedPaidLate(state: OrderState, outcome: 'paid' | 'hold_expired'): Promise<Next> {
+    reconciled.inc({ action: outcome === 'paid' ? 'finished_paid' : 'refunded_late_charge' })
+    if (outcome !== 'paid') return 'done'
+    const cancellation = await models.Cancellation.findById(state.doc.eventId).lean()
+    if (cancellation) {
+      if (cancellation.done) await models.Cancellation.updateOne({ _id: cancellation._id }, { $set: { done: false } })
+      log.warn({ orderId: state.doc._id, eventId: state.doc.eventId }, 'an order of a cancelled event ended paid: the cancellation runs again to refund it')
+    }
+    return 'done'
+  }
+
   async function finishPending(state: OrderState): Promise<Next> {
     const deadline = Date.now() + 15_000
     const payment = await payments.orderPayment(state.doc._id)
     if (payment?.status === 'succeeded') {
       const { outcome } = await settlement.finishPaid(state, payment.paymentId, 'reconcile', deadline)
-      reconciled.inc({ action: outcome === 'paid' ? 'finished_paid' : 'refunded_late_charge' })
-      return 'done'
+      return finishedPaidLate(state, outcome)
     }
     const refunded = payment?.status === 'refunded'
     const released = await releaseUnlessSoldFree(state, deadline, () =>
@@ -122,8 +136,7 @@ export function reconciler(deps: ReconcilerDeps) {
     const payment = await payments.orderPayment(state.doc._id)
     if (payment?.status === 'succeeded') {
       const { outcome } = await settlement.finishPaid(state, payment.paymentId, 'reconcile', Date.now() + 15_000)
-      reconciled.inc({ action: outcome === 'paid' ? 'finished_paid' : 'refunded_late_charge' })
-      return 'done'
+      return finishedPaidLate(state, outcome)
     }
     if (Date.now() < expiresAt + EXPIRY_MARGIN_MS) return expiresAt + EXPIRY_MARGIN_MS
     // The expiry fact never came: end it here (ticketing's answer says whether it had expired already).
