@@ -572,12 +572,16 @@ describe('authorisation', () => {
     // Nothing changed.
     expect(await numbers(s)).toEqual({ sold: 1, held: 1, available: 18 })
 
-    // Admins see every order and its tickets; only the buyer pays.
+    // Admins see every order and its tickets; only the buyer pays or cancels.
     expect((await api(`/orders/${paid.body.id}`, { token: admin.token })).status).toBe(200)
     expect((await api(`/orders/${paid.body.id}/tickets`, { token: admin.token })).body).toHaveLength(1)
     const adminPays = await api(`/orders/${reserved.body.id}/pay`, { body: { card: CARD }, token: admin.token })
     expect(adminPays.status).toBe(403)
-    expect((await api(`/orders/${reserved.body.id}/cancel`, { method: 'POST', token: admin.token })).body.status).toBe('cancelled')
+    const adminCancels = await api(`/orders/${reserved.body.id}/cancel`, { method: 'POST', token: admin.token })
+    expect(adminCancels.status).toBe(403)
+    expect(errorCode(adminCancels)).toBe('FORBIDDEN')
+    expect((await api(`/orders/${reserved.body.id}`, { token: buyer.token })).body.status).toBe('reserved')
+    expect((await api(`/orders/${reserved.body.id}/cancel`, { method: 'POST', token: buyer.token })).body.status).toBe('cancelled')
     expect((await api('/checkins', { body: { code }, token: admin.token })).status).toBe(200)
 
     // Internal routes take service tokens only.

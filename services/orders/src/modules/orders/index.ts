@@ -82,8 +82,8 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
     .post('/api/orders/:id/cancel', async ({ params, principal }) => purchase.cancel(principal!, params.id), {
       auth: 'user',
       params: IdParams,
-      response: { 200: Order, 400: E, 401: E, 404: E, 409: E, 503: E },
-      detail: { tags, summary: 'Cancel a reserved order', description: 'Releases the hold. The buyer or an admin. Cancelling again answers the cancelled order again.', security },
+      response: { 200: Order, 400: E, 401: E, 403: E, 404: E, 409: E, 503: E },
+      detail: { tags, summary: 'Cancel a reserved order', description: 'Releases the hold. Only the buyer (an admin gets 403, as for paying). Cancelling again answers the cancelled order again.', security },
     })
     .post(
       '/api/orders/:id/refund',

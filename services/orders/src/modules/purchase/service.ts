@@ -348,7 +348,8 @@ export function purchaseService(deps: PurchaseDeps) {
 
     /** Releases a reserved order's hold. Cancelling a cancelled order answers the same again. */
     async cancel(principal: Principal, orderId: string): Promise<Order> {
-      await store.visible(orderId, principal)
+      const visible = await store.visible(orderId, principal)
+      if (visible.doc.userId !== principal.id) throw fail('FORBIDDEN', 'only the buyer can cancel an order')
       const lock = await locks.acquire(orderId, 5_000)
       try {
         const state = (await store.load(orderId))!
