@@ -459,6 +459,14 @@ describe('login limits', () => {
     // The same account from another address is fine.
     expect((await loginFrom('192.0.2.7', { email, password: PASSWORD })).status).toBe(200)
   }, 30_000)
+
+  test('many people behind one address signing in at once with the right passwords are all let in', async () => {
+    const address = `198.51.100.${1 + Math.floor(Math.random() * 250)}`
+    // More than the address's failure limit (50), all in flight together.
+    const accounts = await Promise.all(Array.from({ length: 70 }, (_, i) => register(`crowd${i}`)))
+    const logins = await Promise.all(accounts.map(({ email }) => loginFrom(address, { email, password: PASSWORD })))
+    expect(logins.map((r) => r.status).filter((status) => status !== 200)).toEqual([])
+  }, 60_000)
 })
 
 describe('service', () => {

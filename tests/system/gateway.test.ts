@@ -201,6 +201,28 @@ describe('identity at the door', () => {
     expect(malformed.status).toBe(401)
   })
 
+  test.skipIf(needs('auth'))('signing in, signing up and refreshing are for guests: a stale token sent along is not in the way', async () => {
+    const session = await registerUser('gw-stale')
+    const { expired, tampered } = await badTokens()
+    const refreshed = await api('/auth/refresh', { body: { refreshToken: session.refreshToken }, token: expired })
+    expect(refreshed.status).toBe(200)
+    expect(refreshed.body.accessToken).toBeString()
+    const login = await api('/auth/login', { body: { email: session.user.email, password: 'correct horse 1' }, token: tampered })
+    expect(login.status).toBe(200)
+    const register = await api('/auth/register', { body: { email: `stale-${Date.now()}@example.test`, password: 'long-enough-1', name: 'Stale' }, token: expired })
+    expect(register.status).toBe(201)
+    expect(register.body.user.role).toBe('customer')
+    // Everything else still refuses it.
+    expect((await api('/auth/me', { token: expired })).status).toBe(401)
+  })
+
+  test.skipIf(needs('auth'))('the scheme is case-insensitive, at the door and in the service', async () => {
+    const session = await registerUser('gw-case')
+    const me = await api('/auth/me', { headers: { authorization: `bearer ${session.token}` } })
+    expect(me.status).toBe(200)
+    expect(me.body.id).toBe(session.user.id)
+  })
+
   test.skipIf(needs('auth'))('a real token passes and reaches the service unchanged', async () => {
     const session = await registerUser('gw')
     const me = await api('/auth/me', { token: session.token })

@@ -52,8 +52,8 @@ const verified = new Map<string, { principal: Principal; expiresAt: number }>()
 const VERIFIED_MAX = 10_000
 
 export async function verifyBearer(verifier: Verifier, header: string | undefined, config: AuthConfig): Promise<Principal | null> {
-  if (!header || !header.startsWith('Bearer ')) return null
-  const token = header.slice(7).trim()
+  // The scheme is case-insensitive (RFC 9110), as the gateway reads it.
+  const token = header ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header.trim())?.[1] : undefined
   if (!token) return null
   // The secret and issuer are part of the key: a token proven under one never counts under another.
   const cacheKey = `${config.JWT_SECRET}\u0000${config.JWT_ISSUER}\u0000${token}`
@@ -63,14 +63,13 @@ export async function verifyBearer(verifier: Verifier, header: string | undefine
     verified.delete(cacheKey)
   }
   const payload = await verifier.verify(token, { algorithms: ['HS256'], issuer: config.JWT_ISSUER })
-  if (!payload || payload.typ !== 'access' || typeof payload.sub !== 'string') return null
+  // Every token we sign expires: one without an expiry was not made by us and never counts.
+  if (!payload || payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return null
   const role = payload.role
   if (role !== 'customer' && role !== 'admin' && role !== 'service') return null
   const principal: Principal = { id: payload.sub, role, email: typeof payload.email === 'string' ? payload.email : undefined }
-  if (typeof payload.exp === 'number') {
-    if (verified.size >= VERIFIED_MAX) verified.clear()
-    verified.set(cacheKey, { principal, expiresAt: payload.exp * 1000 })
-  }
+  if (verified.size >= VERIFIED_MAX) verified.clear()
+  verified.set(cacheKey, { principal, expiresAt: payload.exp * 1000 })
   return principal
 }
 

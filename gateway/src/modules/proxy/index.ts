@@ -27,6 +27,9 @@ export const securityHeaders = () =>
  * Everything that is not one of the gateway's own routes: resolved by the route table, checked
  * (token, rate limit, body size) and forwarded. Unknown `/api` paths end here as 404.
  */
+/** Routes whose caller is a guest by definition (the contract's `guest`). */
+const GUEST_ROUTES = new Set(['/api/auth/login', '/api/auth/register', '/api/auth/refresh'])
+
 export function proxyModule({ config, log, identify, rateLimits }: ProxyDeps) {
   const forwarder = createForwarder(config, log)
   const isTrusted = trustedProxies(config.TRUSTED_PROXIES)
@@ -42,7 +45,10 @@ export function proxyModule({ config, log, identify, rateLimits }: ProxyDeps) {
       const viaTrustedProxy = isTrusted(socketIp)
       const clientIp = resolveClientIp(socketIp, request.headers.get('x-forwarded-for'), isTrusted)
 
-      if (route.upstream !== 'web') {
+      // Signing in, signing up and refreshing are for guests: a stale token sent along (the very reason
+      // to refresh) is not looked at, and the limits count the address.
+      const forGuests = request.method === 'POST' && GUEST_ROUTES.has(url.pathname.replace(/\/+$/, ''))
+      if (route.upstream !== 'web' && !forGuests) {
         // An invalid token still counts against its address: refusing it must not be a free loop.
         let principal: Awaited<ReturnType<Identify>>
         let refusal: unknown
@@ -54,6 +60,8 @@ export function proxyModule({ config, log, identify, rateLimits }: ProxyDeps) {
         await rateLimits.consume({ userId: principal?.id, ip: clientIp })
         if (refusal) throw refusal
       }
+
+      if (forGuests) await rateLimits.consume({ ip: clientIp })
 
       const baseUrl = upstreamUrl(route.upstream, config)
       if (!baseUrl) throw fail('UNAVAILABLE', `${route.upstream} is not available in this deployment`, { upstream: route.upstream })

@@ -47,8 +47,11 @@ export function authService({ User, sessions, limiter, config }: AuthDeps) {
     const email = normaliseEmail(body.email)
     await limiter.attempt(email, clientIp)
     const user = await User.findOne({ email }).lean()
-    if (!(await verifyPassword(body.password, user?.passwordHash)) || !user) throw fail('UNAUTHENTICATED', WRONG_CREDENTIALS)
-    await limiter.succeeded(email, clientIp)
+    if (!(await verifyPassword(body.password, user?.passwordHash)) || !user) {
+      await limiter.failed(clientIp)
+      throw fail('UNAUTHENTICATED', WRONG_CREDENTIALS)
+    }
+    await limiter.succeeded(email)
     return signIn(user, await sessions.start(String(user._id)))
   }
 
