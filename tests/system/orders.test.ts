@@ -480,6 +480,11 @@ describe('check-in', () => {
     expect((await api('/checkins', { body: {}, token: admin.token })).status).toBe(400)
     expect((await api('/checkins', { body: { code: second.code, gate: 'A' }, token: admin.token })).status).toBe(400)
 
+    // A ticket was used at the door: its buyer can no longer refund by themselves; an admin can.
+    const byBuyer = await api(`/orders/${order.body.id}/refund`, { method: 'POST', token: buyer.token })
+    expect(byBuyer.status).toBe(403)
+    expect(byBuyer.body.error.message).toContain('used at the door')
+    expect((await api(`/orders/${order.body.id}`, { token: buyer.token })).body.status).toBe('paid')
     expect((await api(`/orders/${order.body.id}/refund`, { method: 'POST', token: admin.token })).status).toBe(200)
     const gone = await api('/checkins', { body: { code: second.code }, token: admin.token })
     expect(gone.status).toBe(410)

@@ -26,7 +26,7 @@ export function ordersCore(config: OrdersConfig, conn: mongoose.Connection, redi
   const store = orderStore(models)
   const tickets = ticketsService(models)
   const settle = settlement({ store, tickets, ticketing, payments, dirty, settled, outbox, log })
-  const refunds = refundsService({ config, store, catalog, ticketing, payments, locks, dirty, outbox, idem, log })
+  const refunds = refundsService({ config, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log })
   return { models, catalog, ticketing, payments, locks, dirty, settled, idem, store, tickets, settlement: settle, refunds }
 }
 export type OrdersCore = ReturnType<typeof ordersCore>

@@ -1,5 +1,6 @@
 // The door: a scanned code is looked up by `_id`, and the first scan of a ticket wins its check-in
 // (`checkins._id` = ticket id, so a second scan is a duplicate key → 409, even when two scanners race).
+// A refunded ticket is 410; a refund racing the scan is looked for again once the check-in is written.
 import type { CheckinResult } from '@easypass/contracts/orders'
 import { AppError, fail } from '@easypass/kit'
 import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
@@ -35,6 +36,13 @@ export function checkinsService({ Checkin }: Pick<Models, 'Checkin'>, store: Ord
         const first = await Checkin.findById(ticket._id).lean<CheckinDoc>()
         checkinsTotal.inc({ result: 'repeat' })
         throw fail('CONFLICT', 'this ticket was already checked in', { ticketId: ticket._id, checkedInAt: first?.at.toISOString() })
+      }
+      // A refund recorded between the look at the order and this check-in wins: the ticket stopped
+      // being valid before it was admitted. (A buyer asking for a refund after this is refused.)
+      if ((await store.transitions(ticket.orderId)).refund) {
+        await Checkin.deleteOne({ _id: ticket._id })
+        checkinsTotal.inc({ result: 'refunded' })
+        throw new AppError('GONE', 'this ticket was refunded and is no longer valid', { orderId: ticket.orderId }, 410)
       }
       checkinsTotal.inc({ result: 'first' })
       return { ticket: await tickets.view(ticket, false, checkin), order: toOrder(state), firstScan: true }

@@ -11,10 +11,12 @@ import type { DirtyOrders, OrderLocks } from '../coordination'
 import { hashBody, hashKey, type Idempotency } from '../idempotency/service'
 import { errorAnswer, Undecided, untilDecided, type Answer } from '../orders/settlement'
 import { refundDoneId, refundId, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
+import type { TicketsService } from '../tickets/service'
 
 export interface RefundsDeps {
   config: OrdersConfig
   store: OrderStore
+  tickets: Pick<TicketsService, 'checkedIn'>
   catalog: CatalogClient
   ticketing: TicketingClient
   payments: PaymentsClient
@@ -31,7 +33,7 @@ export interface RefundRequest {
   keyHash?: string
 }
 
-export function refundsService({ config, store, catalog, ticketing, payments, locks, dirty, outbox, idem, log }: RefundsDeps) {
+export function refundsService({ config, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log }: RefundsDeps) {
   /** Money back, seats back, fact, done marker. Safe to run again at any point. */
   async function finish(state: OrderState, deadline: number): Promise<OrderState> {
     const { doc } = state
@@ -113,13 +115,16 @@ export function refundsService({ config, store, catalog, ticketing, payments, lo
     finish,
     refund,
 
-    /** POST /api/orders/:id/refund: the buyer before the event starts, an admin any time. */
+    /** POST /api/orders/:id/refund: the buyer before the event starts and before any ticket was used, an admin any time. */
     async requestByUser(principal: Principal, orderId: string, reason: string | undefined, idempotencyKey: string | undefined, startedAt = Date.now()): Promise<Answer> {
       const state = await store.visible(orderId, principal)
       if (!isAdmin(principal)) {
         const event = await catalog.event(state.doc.eventId, true)
         if (event && event.status !== 'cancelled' && new Date(event.startsAt).getTime() <= Date.now())
           throw fail('FORBIDDEN', 'the event has started: only an admin can refund this order now')
+        // Doors open before the start: a buyer who got in does not also get the money back by themselves.
+        if (!state.refund && statusOf(state) === 'paid' && (await tickets.checkedIn(state.doc)))
+          throw fail('FORBIDDEN', 'a ticket of this order was used at the door: only an admin can refund it now')
       }
       const request: RefundRequest = { by: principal.id, ...(reason ? { reason } : {}), ...(idempotencyKey ? { keyHash: hashKey(`${principal.id}:${idempotencyKey}`) } : {}) }
       const run = async () => {

@@ -103,6 +103,12 @@ export function ticketsService({ Ticket, TicketCode, Checkin }: Pick<Models, 'Ti
       return Promise.all(tickets.map((t, i) => view(t, refunded, checkins[i])))
     },
 
+    /** Whether any ticket of the order was admitted at the door. */
+    async checkedIn(order: Pick<OrderDoc, '_id' | 'items'>): Promise<boolean> {
+      const checkins = await Promise.all(ticketIdsOf(order).map((id) => Checkin.exists({ _id: id })))
+      return checkins.some(Boolean)
+    },
+
     async byCode(code: string): Promise<TicketDoc | null> {
       const entry = await TicketCode.findById(code).lean()
       if (!entry) return null
