@@ -224,7 +224,9 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
       }
       const update: Record<string, unknown> = { $set: { ...change.$set, revision: current.revision + 1, updatedAt: new Date() } }
       if (change.$unset && Object.keys(change.$unset).length) update.$unset = change.$unset
-      await Events.updateOne({ _id: current._id, revision: current.revision }, update)
+      const result = await Events.updateOne({ _id: current._id, revision: current.revision }, update)
+      // Our claim was taken over (we stalled past its staleness) and another write came first: decide again.
+      if (result.matchedCount !== 1) continue
       const written = await find(id)
       if (!written) throw fail('NOT_FOUND', 'event not found')
       return written

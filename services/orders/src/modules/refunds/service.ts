@@ -39,7 +39,9 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
     const { doc } = state
     const refund = state.refund!
     let refundIdValue: string | undefined
-    if (doc.totalCents > 0) {
+    // A payment on record counts, whatever the document's total says (a placeholder answered 202 may
+    // never have been priced if its flow died after the payment).
+    if (doc.totalCents > 0 || state.settle?.paymentId) {
       const money = await untilDecided(deadline, () => payments.refund(doc._id, refund.reason))
       if (!money) log.warn({ orderId: doc._id }, 'refund: payments knows no succeeded payment of this order')
       refundIdValue = money?.refundId
