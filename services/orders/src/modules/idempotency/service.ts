@@ -4,7 +4,7 @@
 // and returns its answer; with another body → 409. A request that outlives the wait budget is answered
 // 202 and goes on: its final answer is stored when it comes. Answers that say "try again" (5xx) are not
 // kept, so the same key can be used again.
-import { createHash } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { errorBody } from '@easypass/contracts'
 import { AppError, fail, type Logger } from '@easypass/kit'
@@ -60,28 +60,34 @@ function canonical(value: unknown): unknown {
 }
 
 /**
- * A card as the idempotency record compares it: its last four digits and expiry. The number and the
- * CVC are never kept, not even hashed (an unkeyed hash of a card number can be reversed by trying
- * them all). Two cards alike in those under one key count as the same request, as at the provider.
+ * A card as the idempotency record compares it: a keyed fingerprint (HMAC-SHA-256 under a key derived
+ * from the service's secret) of its number, CVC and expiry, so that another card under the same key is
+ * another request (409). The number and the CVC are never kept, and the fingerprint cannot be reversed
+ * by trying every card number without the secret. Without a key (no card expected), its shape only.
  */
-function cardShape(card: unknown): unknown {
+function cardShape(card: unknown, key: Buffer | undefined): unknown {
   if (!card || typeof card !== 'object') return card
-  const { number, expMonth, expYear } = card as { number?: unknown; expMonth?: unknown; expYear?: unknown }
-  return { last4: typeof number === 'string' ? number.replace(/\D/g, '').slice(-4) : null, expMonth, expYear }
+  const { number, expMonth, expYear, cvc } = card as { number?: unknown; expMonth?: unknown; expYear?: unknown; cvc?: unknown }
+  const digits = typeof number === 'string' ? number.replace(/\D/g, '') : null
+  if (!key) return { last4: digits?.slice(-4) ?? null, expMonth, expYear }
+  return { fingerprint: createHmac('sha256', key).update(JSON.stringify([digits, cvc, expMonth, expYear])).digest('base64url') }
 }
 
-function withoutCardSecrets(body: unknown): unknown {
+function withoutCardSecrets(body: unknown, key: Buffer | undefined): unknown {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return body
   const out: Record<string, unknown> = { ...(body as Record<string, unknown>) }
-  if ('card' in out) out.card = cardShape(out.card)
+  if ('card' in out) out.card = cardShape(out.card, key)
   const payment = out.payment
-  if (payment && typeof payment === 'object' && 'card' in payment) out.payment = { ...payment, card: cardShape((payment as { card: unknown }).card) }
+  if (payment && typeof payment === 'object' && 'card' in payment) out.payment = { ...payment, card: cardShape((payment as { card: unknown }).card, key) }
   return out
 }
 
+/** The key card fingerprints are made with: derived from the service's secret, used for nothing else. */
+export const cardFingerprintKey = (secret: string) => createHmac('sha256', secret).update('easypass/idempotency/card-fingerprint/v1').digest()
+
 /** What an Idempotency-Key record keeps of a request body, to tell the same request from another. */
-export function hashBody(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(canonical(withoutCardSecrets(body ?? null)))).digest('base64url')
+export function hashBody(body: unknown, cardKey?: Buffer): string {
+  return createHash('sha256').update(JSON.stringify(canonical(withoutCardSecrets(body ?? null, cardKey)))).digest('base64url')
 }
 
 export function hashKey(key: string): string {

@@ -13,7 +13,7 @@ import type { CatalogClient, PaymentsClient, TicketingClient } from '../../clien
 import type { OrdersConfig } from '../../config'
 import { pendingAnswers, recordDecision, type PurchaseOutcome } from '../../metrics'
 import type { DirtyOrders, OrderLocks, SettledOrders } from '../coordination'
-import { hashBody, hashKey, type Execution, type Idempotency } from '../idempotency/service'
+import { cardFingerprintKey, hashBody, hashKey, type Execution, type Idempotency } from '../idempotency/service'
 import { errorAnswer, SoldMeanwhile, Undecided, untilDecided, type Answer, type Mode, type Settlement } from '../orders/settlement'
 import { statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
 import type { SoldOutBoard } from './sold-out'
@@ -106,6 +106,7 @@ function outcomeOf(answer: Answer): PurchaseOutcome {
 
 export function purchaseService(deps: PurchaseDeps) {
   const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, soldOut, log } = deps
+  const cardKey = cardFingerprintKey(config.JWT_SECRET)
 
   /** Events on sale: published and not started. Drafts do not exist for buyers. */
   async function saleableEvent(eventId: string): Promise<Event> {
@@ -305,7 +306,7 @@ export function purchaseService(deps: PurchaseDeps) {
       if (!idempotencyKey) return (await execute()).now
 
       return idem.run(
-        { userId: principal.id, route: 'orders', key: idempotencyKey, bodyHash: hashBody(body), orderId: newOrderId(), deadline: startedAt + config.ORDER_WAIT_MS },
+        { userId: principal.id, route: 'orders', key: idempotencyKey, bodyHash: hashBody(body, cardKey), orderId: newOrderId(), deadline: startedAt + config.ORDER_WAIT_MS },
         {
           execute,
           async whileRunning(record) {
@@ -334,7 +335,7 @@ export function purchaseService(deps: PurchaseDeps) {
       const execute = async () => budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey))
       if (!idempotencyKey) return (await execute()).now
       return idem.run(
-        { userId: principal.id, route: `pay:${orderId}`, key: idempotencyKey, bodyHash: hashBody(body), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
+        { userId: principal.id, route: `pay:${orderId}`, key: idempotencyKey, bodyHash: hashBody(body, cardKey), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
         {
           execute,
           async whileRunning() {
