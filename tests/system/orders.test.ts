@@ -665,3 +665,34 @@ describe('metrics', () => {
     expect(text).toMatch(/orders_purchase_decision_seconds_bucket\{le="[0-9.]+",flow="purchase",outcome="declined"\}/)
   })
 })
+
+describe('hold reminders', () => {
+  test('a buyer holding an unpaid order is told before the hold runs out; a paid one is not', async () => {
+    const sys = system()
+    await sys.stop('orders')
+    try {
+      // A 14 s hold, a reminder 4 s before its end.
+      await sys.start('orders', { HOLD_TTL_SECONDS: '14', HOLD_REMINDER_SECONDS: '4' })
+      const s = await sale()
+      const held = await buy(buyer, s, 2, { card: null })
+      expect(held.body.status).toBe('reserved')
+      const paidLater = await buy(buyer, s, 1, { card: null })
+      expect((await api(`/orders/${paidLater.body.id}/pay`, { body: { card: CARD }, token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() } })).status).toBe(200)
+
+      const notifications = async () => (await api('/notifications?limit=100', { token: buyer.token })).body.items as Array<{ id: string; type: string; title: string; body: string; data: Record<string, unknown>; createdAt: string }>
+      const reminder = await waitFor('the reminder', async () => (await notifications()).find((n) => n.id === `hold-expiring:${held.body.id}`), 20_000, 200)
+      expect(reminder).toMatchObject({ type: 'hold-expiring', data: { orderId: held.body.id, eventId: s.eventId, expiresAt: held.body.expiresAt, amountCents: held.body.totalCents } })
+      expect(reminder.title).toContain('ends soon')
+      // Sent before the end, not earlier than the configured time before it (with a second of slack).
+      const sentAt = Date.parse(reminder.createdAt)
+      expect(sentAt).toBeLessThan(Date.parse(held.body.expiresAt))
+      expect(sentAt).toBeGreaterThan(Date.parse(held.body.expiresAt) - 5_000)
+      // The paid order's reminder time has passed too: nothing about it.
+      await Bun.sleep(1_500)
+      expect((await notifications()).some((n) => n.id === `hold-expiring:${paidLater.body.id}`)).toBe(false)
+    } finally {
+      await sys.stop('orders')
+      await sys.start('orders')
+    }
+  }, 90_000)
+})

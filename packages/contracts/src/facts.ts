@@ -45,6 +45,8 @@ export interface FactData {
     /** Where notifications sends the refund receipt; no email without it. */
     userEmail?: string
   }
+  /** A hold (an order reserved without payment) runs out soon: the buyer is reminded to pay. */
+  'orders.hold-expiring': { orderId: string; userId: string; eventId: string; eventTitle?: string; expiresAt: string; totalCents: number; currency: string }
   'orders.order-cancelled': { orderId: string; userId: string; eventId: string; eventTitle?: string }
   'orders.order-expired': { orderId: string; userId: string; eventId: string; eventTitle?: string }
   'orders.order-failed': { orderId: string; userId: string; eventId: string; reason: string }

@@ -2,7 +2,7 @@
 import { t, type Static } from 'elysia'
 import { IsoDate, ListOf, PageQuery } from './common'
 
-export const NOTIFICATION_TYPES = ['order-paid', 'order-refunded', 'order-expired', 'order-cancelled'] as const
+export const NOTIFICATION_TYPES = ['order-paid', 'order-refunded', 'hold-expiring', 'order-expired', 'order-cancelled'] as const
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number]
 
 /** A notification's id is the id of the fact it tells about (`order-paid:<orderId>`): one per fact, ever. */
@@ -16,6 +16,7 @@ export const NotificationData = t.Object(
     amountCents: t.Optional(t.Integer()),
     currency: t.Optional(t.String()),
     ticketCount: t.Optional(t.Integer()),
+    expiresAt: t.Optional(t.String({ format: 'date-time', description: 'when a held order runs out (hold-expiring)' })),
   },
   { description: 'what the notification is about, for links in the app' },
 )
@@ -23,7 +24,7 @@ export const NotificationData = t.Object(
 export const Notification = t.Object(
   {
     id: NotificationId,
-    type: t.Union([t.Literal('order-paid'), t.Literal('order-refunded'), t.Literal('order-expired'), t.Literal('order-cancelled')], { examples: ['order-paid'] }),
+    type: t.Union([t.Literal('order-paid'), t.Literal('order-refunded'), t.Literal('hold-expiring'), t.Literal('order-expired'), t.Literal('order-cancelled')], { examples: ['order-paid'] }),
     title: t.String({ examples: ['Your tickets for Jazz night'] }),
     body: t.String({ examples: ['Order confirmed: 2 tickets, €90.00. Your tickets are in your account and in your email.'] }),
     data: NotificationData,

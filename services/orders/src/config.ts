@@ -31,6 +31,8 @@ export function ordersConfig(defaultPort: number) {
     EVENT_CACHE_MS: T.Integer({ default: 3_000, minimum: 0 }),
     /** Optional hold length asked of ticketing for orders made without payment; unset: ticketing's HOLD_TTL_SECONDS. */
     HOLD_TTL_SECONDS: T.Optional(T.Integer({ minimum: 1, maximum: 86_400 })),
+    /** A buyer holding an unpaid order is reminded this long before the hold runs out (at most half the hold); 0: never. */
+    HOLD_REMINDER_SECONDS: T.Integer({ default: 120, minimum: 0 }),
   })
   requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
   requiredInProduction(config, 'TICKETING_URL', config.TICKETING_URL)

@@ -12,6 +12,7 @@ import { settlement } from './modules/orders/settlement'
 import { orderStore } from './modules/orders/store'
 import { refundsService } from './modules/refunds/service'
 import { ticketsService } from './modules/tickets/service'
+import { holdReminders } from './modules/reminders/service'
 
 export function ordersCore(config: OrdersConfig, conn: mongoose.Connection, redis: Redis, outbox: Outbox, log: Logger) {
   const models = defineModels(conn)
@@ -23,10 +24,11 @@ export function ordersCore(config: OrdersConfig, conn: mongoose.Connection, redi
   const dirty = dirtyOrders(redis, config.REDIS_PREFIX)
   const settled = settledOrders(redis, config.REDIS_PREFIX)
   const idem = idempotency(redis, config.REDIS_PREFIX, log)
+  const reminders = holdReminders(redis, config.REDIS_PREFIX)
   const store = orderStore(models)
   const tickets = ticketsService(models)
   const settle = settlement({ store, tickets, ticketing, payments, dirty, settled, outbox, log })
   const refunds = refundsService({ config, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log })
-  return { models, catalog, ticketing, payments, locks, dirty, settled, idem, store, tickets, settlement: settle, refunds }
+  return { models, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, store, tickets, settlement: settle, refunds }
 }
 export type OrdersCore = ReturnType<typeof ordersCore>

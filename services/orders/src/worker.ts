@@ -1,6 +1,7 @@
 // orders-worker: everything of orders that happens in the background. It relays its own facts and
 // what the API left in the outbox, consumes the facts orders reacts to, keeps the status projection,
-// finishes what crashes or unreachable services left unfinished, and works through cancelled events.
+// finishes what crashes or unreachable services left unfinished, works through cancelled events and
+// reminds buyers whose hold runs out soon.
 // It also serves /health and /metrics on its PORT.
 import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingNats, pingRedis, serve } from '@easypass/kit'
 import { ordersConfig } from './config'
@@ -8,6 +9,7 @@ import { ordersCore } from './core'
 import { consumeFacts } from './modules/facts'
 import { cancellations } from './modules/reconciler/cancellations'
 import { reconciler } from './modules/reconciler/service'
+import { reminderSender } from './modules/reminders/service'
 
 const config = ordersConfig(4115)
 const log = createLogger('orders-worker', config.LOG_LEVEL)
@@ -18,7 +20,7 @@ const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
 const outbox = new Outbox(conn, bus, log)
 const core = ordersCore(config, conn, redis, outbox, log)
 await ensureIndexes(conn)
-const { models, store, settlement: settle, refunds, payments, locks, dirty, settled } = core
+const { models, store, settlement: settle, refunds, payments, locks, dirty, settled, reminders } = core
 const repair = reconciler({ config, models, store, settlement: settle, refunds, payments, locks, dirty, settled, outbox, log })
 const cancelled = cancellations({ config, models, store, settlement: settle, refunds, locks, log })
 
@@ -47,6 +49,8 @@ every(Math.min(1_000, config.RECONCILE_INTERVAL_MS), 'dirty orders', async () =>
   // Drain a backlog quickly; stop when nothing more is due.
   while (!stopped && (await repair.processDue()) > 0);
 })
+const holdReminder = reminderSender({ reminders, store, outbox, log })
+every(1_000, 'hold reminders', () => holdReminder.sendDue())
 // At most one pass (100 orders) every 250 ms: the projection never takes the database from a sale.
 every(250, 'status projection', () => repair.projectSettled())
 let sweeps = 0

@@ -130,7 +130,7 @@ export interface Ticket {
 
 export interface Notification {
   id: string
-  type: 'order-paid' | 'order-refunded' | 'order-expired' | 'order-cancelled' | string
+  type: 'order-paid' | 'order-refunded' | 'hold-expiring' | 'order-expired' | 'order-cancelled' | string
   title: string
   body: string
   data: { orderId?: string; eventId?: string; eventTitle?: string; amountCents?: number; currency?: string; ticketCount?: number }

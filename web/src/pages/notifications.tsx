@@ -12,7 +12,7 @@ export function Notifications() {
   useEffect(() => void markNotificationsRead(), [unread])
   return (
     <section class="container page narrow">
-      <PageTitle sub="Order confirmations, refunds and expired holds, as they happen.">Notifications</PageTitle>
+      <PageTitle sub="Order confirmations, refunds, holds about to run out and expired ones, as they happen.">Notifications</PageTitle>
       {error ? <Alert error={error} onRetry={reload} /> : null}
       {loading && !items.length && <Loading label="Loading notifications…" />}
       {!loading && !error && !items.length && (
@@ -30,7 +30,7 @@ export function Notifications() {
               {n.data?.orderId && (
                 <>
                   {' · '}
-                  <Link href={`/orders/${n.data.orderId}`}>See the order</Link>
+                  {n.type === 'hold-expiring' ? <Link href={`/checkout/${n.data.orderId}`}>Pay now</Link> : <Link href={`/orders/${n.data.orderId}`}>See the order</Link>}
                 </>
               )}
             </p>

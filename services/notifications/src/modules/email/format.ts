@@ -33,4 +33,13 @@ export function formatDate(iso: string): string | undefined {
   return `${eventTime.format(date)} UTC`
 }
 
+const clockTime = new Intl.DateTimeFormat('en-GB', { timeStyle: 'short', timeZone: 'UTC' })
+
+/** A time of day in UTC: `18:05 UTC`. */
+export function formatTime(iso: string): string | undefined {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return undefined
+  return `${clockTime.format(date)} UTC`
+}
+
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`

@@ -4,7 +4,7 @@ import type { EmailService } from '../email/service'
 import type { InboxService } from '../inbox/service'
 import { describe } from './messages'
 
-export const CONSUMED: FactSubject[] = ['orders.order-paid', 'orders.order-refunded', 'orders.order-expired', 'orders.order-cancelled', 'catalog.event-cancelled']
+export const CONSUMED: FactSubject[] = ['orders.order-paid', 'orders.order-refunded', 'orders.hold-expiring', 'orders.order-expired', 'orders.order-cancelled', 'catalog.event-cancelled']
 
 const validId = (id: unknown): id is string => typeof id === 'string' && /^[A-Za-z0-9._:-]{1,200}$/.test(id)
 

@@ -1,7 +1,7 @@
 // What a buyer is told about each fact: the notification's type, title, body and link data.
 import type { Fact } from '@easypass/contracts/facts'
 import type { NotificationType } from '@easypass/contracts/notifications'
-import { formatMoney, plural } from '../email/format'
+import { formatMoney, formatTime, plural } from '../email/format'
 
 export interface Message {
   userId: string
@@ -39,6 +39,18 @@ export function describe(f: Fact): Message | null {
         title: isCancellation(d.reason) ? `${event ?? 'An event'} was cancelled` : `Refund for ${event ?? 'your order'}`,
         body: `Your order was refunded: ${amount} goes back to your card. Its tickets are no longer valid.`,
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.amountCents, currency: d.currency },
+      }
+    }
+    case 'orders.hold-expiring': {
+      const d = f.data as Fact<'orders.hold-expiring'>['data']
+      const event = named(d.eventTitle)
+      const until = formatTime(d.expiresAt)
+      return {
+        userId: d.userId,
+        type: 'hold-expiring',
+        title: `Your hold${event ? ` for ${event}` : ''} ends soon`,
+        body: `Pay ${formatMoney(d.totalCents, d.currency)}${until ? ` by ${until}` : ' soon'} to keep your tickets; after that they are released to other buyers.`,
+        data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.totalCents, currency: d.currency, expiresAt: d.expiresAt },
       }
     }
     case 'orders.order-expired': {

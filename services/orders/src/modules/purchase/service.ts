@@ -17,6 +17,7 @@ import { cardFingerprintKey, hashBody, hashKey, type Execution, type Idempotency
 import { errorAnswer, SoldMeanwhile, Undecided, untilDecided, type Answer, type Mode, type Settlement } from '../orders/settlement'
 import { statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
 import type { SoldOutBoard } from './sold-out'
+import { reminderAt, type HoldReminders } from '../reminders/service'
 
 export interface PurchaseDeps {
   config: OrdersConfig
@@ -29,6 +30,7 @@ export interface PurchaseDeps {
   dirty: DirtyOrders
   settled: SettledOrders
   idem: Idempotency
+  reminders: HoldReminders
   /** Ticketing's published availability: what surely cannot fit is refused without a hold op. */
   soldOut?: SoldOutBoard
   log: Logger
@@ -105,7 +107,7 @@ function outcomeOf(answer: Answer): PurchaseOutcome {
 }
 
 export function purchaseService(deps: PurchaseDeps) {
-  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, soldOut, log } = deps
+  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, soldOut, log } = deps
   const cardKey = cardFingerprintKey(config.JWT_SECRET)
 
   /** Events on sale: published and not started. Drafts do not exist for buyers. */
@@ -248,7 +250,12 @@ export function purchaseService(deps: PurchaseDeps) {
       if (stored === 'priced') await dirty.mark(ctx.orderId)
       // Transitions need the order document first: a document inserted just now has none.
       const state: OrderState = stored === 'inserted' ? { doc, draft } : { doc, draft, ...(await store.transitions(ctx.orderId)) }
-      if (!ctx.card) return { status: 201, body: toOrder(state) }
+      if (!ctx.card) {
+        const remindAt = reminderAt(config, Date.parse(hold.expiresAt))
+        // Without the reminder the order still works: the buyer just is not told before the end.
+        if (remindAt) await reminders.schedule(ctx.orderId, remindAt).catch((err) => log.warn({ orderId: ctx.orderId, err: String(err) }, 'hold reminder not scheduled'))
+        return { status: 201, body: toOrder(state) }
+      }
       const answer = await chargeAndConfirm(state, ctx.card, `${ctx.orderId}:purchase`, 'create', ctx.giveUpAt, stored === 'inserted')
       // Decided and recorded (tickets, settle, fact): nothing is left for the reconciler.
       await dirty.done(mark)
