@@ -64,6 +64,7 @@ const server = Bun.serve({
     const url = new URL(request.url)
     const given = request.headers.get('x-request-id')
     const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID()
+    if (url.pathname === '/live') return json(200, { status: 'ok', service: 'web' }, requestId)
     if (url.pathname === '/health') return json(200, { status: 'ok', service: 'web', assets: bundle.assets.size }, requestId)
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return json(405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'the web app only answers GET' } }, requestId, { allow: 'GET, HEAD' })

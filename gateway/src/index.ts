@@ -14,6 +14,7 @@
 //   Upstreams receive the resolved address as `x-real-ip` and `x-forwarded-for` (overwritten).
 import { connectRedis, createLogger, createService, onShutdown, pingRedis } from '@easypass/kit'
 import { loadGatewayConfig } from './config'
+import { requiredInProduction } from '@easypass/kit'
 import { docsModule } from './modules/docs'
 import { healthModule } from './modules/health'
 import { createIdentity } from './modules/identity'
@@ -21,6 +22,9 @@ import { proxyModule, securityHeaders } from './modules/proxy'
 import { createRateLimits } from './modules/ratelimit'
 
 const config = loadGatewayConfig()
+// In production every upstream is named: a gateway missing one would start and answer 503 on its routes.
+for (const name of ['AUTH_URL', 'CATALOG_URL', 'TICKETING_URL', 'ORDERS_URL', 'PAYMENTS_URL', 'NOTIFICATIONS_URL', 'WEB_URL', 'TICKETING_WORKER_URL', 'ORDERS_WORKER_URL'] as const)
+  requiredInProduction(config, name, config[name])
 const log = createLogger('gateway', config.LOG_LEVEL)
 const redis = connectRedis(config.REDIS_URL, { name: 'gateway', autoPipeline: true })
 redis.on('error', () => {}) // reported by /health and the rate limiter (which fails open), not per reconnect attempt

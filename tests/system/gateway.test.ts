@@ -564,6 +564,15 @@ describe('health', () => {
     expect(r.body.status).toBe('ok')
   })
 
+  test('every process answers /live (what Docker and Traefik probe) without looking at its dependencies', async () => {
+    const urls = { gateway: system().gatewayUrl, ...system().urls }
+    for (const [name, url] of Object.entries(urls)) {
+      const r = await fetch(`${url}/live`)
+      expect({ name, status: r.status }).toEqual({ name, status: 200 })
+      expect(((await r.json()) as { status: string }).status).toBe('ok')
+    }
+  })
+
   test(
     'a stopped worker makes /api/health 503 naming it; 200 again once it is back, also for many at once',
     async () => {

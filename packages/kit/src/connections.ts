@@ -75,7 +75,12 @@ export async function pingRedis(redis: Redis) {
 
 /** Keeps reconnecting for as long as the process lives: NATS being down delays messages, never crashes us. */
 export async function connectNats(url: string, name: string, log: Logger): Promise<NatsConnection> {
-  const nc = await connect({ servers: url, name, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true, timeout: 10_000 })
+  // Credentials in the URL (nats://user:pass@host:4222, as the stack's secret holds it) become options.
+  const parsed = new URL(url)
+  const auth = parsed.username ? { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } : {}
+  parsed.username = ''
+  parsed.password = ''
+  const nc = await connect({ servers: parsed.toString(), ...auth, name, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true, timeout: 10_000 })
   ;(async () => {
     for await (const s of nc.status()) {
       if (s.type === 'disconnect') log.warn('nats disconnected')

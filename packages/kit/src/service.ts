@@ -67,9 +67,12 @@ export function createService(opts: ServiceOptions) {
       const status = typeof set.status === 'number' ? set.status : 200
       const seconds = startedAt ? (performance.now() - startedAt) / 1000 : 0
       httpDuration.observe({ method: request.method, route: route || 'unmatched', status: String(status) }, seconds)
-      if (route !== '/health' && route !== '/metrics')
+      if (route !== '/health' && route !== '/live' && route !== '/metrics')
         log.info({ requestId, method: request.method, route, status, ms: Math.round(seconds * 1000) }, 'request')
     })
+    // Liveness for Docker and Traefik: the process answers. /health (readiness, with every dependency)
+    // is what /api/health aggregates; a database being down must not get every process restarted.
+    .get('/live', () => ({ status: 'ok', service: opts.name }), { detail: { hide: true } })
     .get(
       '/health',
       async ({ set }) => {

@@ -1,7 +1,7 @@
 // Notifications: turns order facts into a user's notifications (list + live stream) and emails.
 import { Type as T } from '@sinclair/typebox'
 import nodemailer from 'nodemailer'
-import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, pingMongo, pingNats, serve, serviceTokens } from '@easypass/kit'
+import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, pingMongo, pingNats, requiredInProduction, serve, serviceTokens } from '@easypass/kit'
 import { defineModels } from './db'
 import { emailService } from './modules/email/service'
 import { CONSUMED, factHandler } from './modules/facts/consumer'
@@ -20,6 +20,8 @@ const config = loadConfig({
   SSE_HEARTBEAT_SECONDS: T.Number({ default: 15, minimum: 1 }),
 })
 
+requiredInProduction(config, 'ORDERS_URL', config.ORDERS_URL)
+requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
 const log = createLogger('notifications', config.LOG_LEVEL)
 const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_notifications`, log)
 const models = defineModels(conn)

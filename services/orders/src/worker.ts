@@ -26,19 +26,26 @@ const cancelled = cancellations({ config, models, store, settlement: settle, ref
 
 let stopped = false
 const timers: Timer[] = []
+/** Background tasks running now: a shutdown waits for them before it closes Redis and MongoDB. */
+const running = new Set<Promise<void>>()
 /** Runs `task` every `ms` (never two at once); `wake` runs it now. */
 function every(ms: number, name: string, task: () => Promise<unknown>) {
   let busy = false
   const run = async () => {
     if (busy || stopped) return
     busy = true
-    try {
-      await task()
-    } catch (error) {
-      log.warn({ err: error instanceof Error ? error.message : String(error), task: name }, 'background task failed')
-    } finally {
-      busy = false
-    }
+    const done = (async () => {
+      try {
+        await task()
+      } catch (error) {
+        log.warn({ err: error instanceof Error ? error.message : String(error), task: name }, 'background task failed')
+      } finally {
+        busy = false
+      }
+    })()
+    running.add(done)
+    await done
+    running.delete(done)
   }
   timers.push(setInterval(run, ms))
   return run
@@ -83,6 +90,7 @@ serve(app, {
     () => {
       stopped = true
       timers.forEach(clearInterval)
+      return Promise.all(running)
     },
     () => stopConsumer?.(),
     () => outbox.stop(),

@@ -94,8 +94,8 @@ serve(app, {
   hostname: config.HOST,
   log,
   closers: [
-    // Finishes the running jobs (nothing is lost), then the rest.
-    ...workers.map((w) => () => w.close()),
+    // Every partition's worker stops taking jobs at once and finishes its running one (nothing is lost), then the rest.
+    () => Promise.all(workers.map((w) => w.close())),
     () => outbox.stop(),
     () => Promise.all(queues.map((q) => q.close())),
     () => Promise.all([redis, ...workerConnections].map((c) => c.quit())),

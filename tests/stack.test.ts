@@ -1,0 +1,70 @@
+// The Swarm stack as `docker stack config` renders it (the Docker CLI validates it without an engine):
+// what operators and the security review rely on, checked on the file that is deployed.
+import { describe, expect, test } from 'bun:test'
+import { join } from 'node:path'
+import { ROOT } from '../stack/local/services'
+
+const docker = Bun.which('docker')
+
+function render(env: Record<string, string> = {}) {
+  const r = Bun.spawnSync(['docker', 'stack', 'config', '-c', join(ROOT, 'docker-stack.yml')], { cwd: ROOT, env: { ...process.env, ...env } })
+  return { ok: r.exitCode === 0, out: r.stdout.toString(), err: r.stderr.toString() }
+}
+
+describe.skipIf(!docker)('docker-stack.yml', () => {
+  const rendered = render({ EASYPASS_IMAGE: 'registry.example/easypass:test' })
+  const stack = rendered.ok ? (Bun.YAML.parse(rendered.out) as { services: Record<string, any>; secrets: Record<string, any> }) : { services: {}, secrets: {} }
+  const apps = Object.entries(stack.services).filter(([, s]) => s.image === 'registry.example/easypass:test')
+
+  test('validates, and refuses to render without the image to deploy', () => {
+    expect(rendered.err).toBe('')
+    expect(rendered.ok).toBe(true)
+    expect(apps.map(([name]) => name).sort()).toEqual(['auth', 'catalog', 'gateway', 'notifications', 'orders', 'orders-worker', 'payments', 'ticketing', 'ticketing-worker', 'web'])
+    const without = render({ EASYPASS_IMAGE: '' })
+    expect(without.ok).toBe(false)
+    expect(without.err).toContain('EASYPASS_IMAGE')
+  })
+
+  test('only Traefik publishes, 80 (a redirect) and 443, in host mode; every route is HTTPS', () => {
+    const published = Object.entries(stack.services).filter(([, s]) => s.ports?.length)
+    expect(published.map(([name]) => name)).toEqual(['traefik'])
+    expect(stack.services.traefik.ports.map((p: { published: number; mode: string }) => `${p.published}/${p.mode}`).sort()).toEqual(['443/host', '80/host'])
+    for (const [name, s] of apps) {
+      const labels = (s.deploy?.labels ?? {}) as Record<string, string>
+      for (const [key, value] of Object.entries(labels)) if (key.endsWith('.entrypoints')) expect({ name, value }).toEqual({ name, value: 'websecure' })
+      for (const [key, value] of Object.entries(labels)) if (/routers\.\w+\.rule$/.test(key)) expect(labels[key.replace(/rule$/, 'tls')]).toBe('true')
+    }
+  })
+
+  test('no credential in the environment: every secret is a Docker secret, and web holds none', () => {
+    for (const [name, s] of Object.entries(stack.services)) {
+      for (const [key, value] of Object.entries((s.environment ?? {}) as Record<string, string>)) {
+        expect({ name, key, credential: /:\/\/[^/@\s]+:[^/@\s]+@/.test(String(value)) }).toEqual({ name, key, credential: false })
+        if (/SECRET|PASSWORD|_URL$/.test(key) && !key.endsWith('_FILE') && !/^(AUTH|CATALOG|TICKETING|PAYMENTS|ORDERS|NOTIFICATIONS|WEB|TICKETING_WORKER|ORDERS_WORKER)_URL$/.test(key))
+          throw new Error(`${name}: ${key} is given in clear`)
+      }
+    }
+    expect(stack.services.web.secrets ?? []).toEqual([])
+    expect(Object.keys(stack.services.web.environment).sort()).toEqual(['LOG_LEVEL', 'NODE_ENV', 'PORT', 'SERVICE_ENTRY'])
+    for (const data of ['redis', 'nats', 'mongo1', 'mongo2', 'mongo3']) expect((stack.services[data].secrets ?? []).length).toBeGreaterThan(0)
+    expect(stack.services.mongo1.command).toContain('--keyFile')
+    for (const secret of Object.values(stack.secrets)) expect(secret.external).toBe(true)
+  })
+
+  test('health, shutdown and updates: liveness checks, time to finish jobs, rollback on failure', () => {
+    for (const [name, s] of apps) {
+      expect({ name, live: s.healthcheck.test.join(' ').includes('/live') }).toEqual({ name, live: true })
+      expect({ name, grace: s.stop_grace_period }).toEqual({ name, grace: '30s' })
+      expect({ name, rollback: s.deploy.update_config.failure_action }).toEqual({ name, rollback: 'rollback' })
+      expect(s.deploy.resources.limits.memory).toBeDefined()
+    }
+    for (const name of ['traefik', 'redis', 'nats', 'mongo1', 'mongo2', 'mongo3']) expect(stack.services[name].healthcheck).toBeDefined()
+    expect(stack.services.gateway.deploy.labels['traefik.http.services.api.loadbalancer.healthcheck.path']).toBe('/live')
+  })
+
+  test('images are pinned to a release', () => {
+    for (const [name, s] of Object.entries(stack.services)) if (s.image !== 'registry.example/easypass:test') expect({ name, pinned: /:v?\d+\.\d+\.\d+/.test(s.image) }).toEqual({ name, pinned: true })
+    const dockerfile = require('node:fs').readFileSync(join(ROOT, 'stack/Dockerfile'), 'utf8') as string
+    for (const from of dockerfile.match(/^FROM \S+/gm) ?? []) expect(from).toMatch(/:\d+\.\d+\.\d+/)
+  })
+})
