@@ -25,7 +25,8 @@ interface OutboxDoc {
 }
 
 export interface BusOptions {
-  nc: NatsConnection
+  /** The connection, or one still being made: a service starts and serves without NATS (facts wait in its outbox). */
+  nc: NatsConnection | Promise<NatsConnection>
   prefix: string
   log: Logger
 }
@@ -33,15 +34,45 @@ export interface BusOptions {
 /**
  * The facts bus over NATS JetStream: one file-backed stream `<PREFIX>_FACTS` holding `<prefix>.>`,
  * with a de-duplication window so a fact relayed twice is stored once.
+ * Until NATS is first reached, publishing fails at once (the outbox keeps the facts), live signals are
+ * skipped, and consumers and live subscriptions start when it is.
  */
 export class Bus {
   readonly stream: string
-  private js: JetStreamClient
+  private nc?: NatsConnection
+  private js?: JetStreamClient
   private ready?: Promise<void>
+  /** Resolves once NATS has been reached. */
+  readonly connected: Promise<NatsConnection>
 
   constructor(private opts: BusOptions) {
     this.stream = `${opts.prefix.replace(/[^A-Za-z0-9_-]/g, '_').toUpperCase()}_FACTS`
-    this.js = jetstream(opts.nc)
+    const attach = (nc: NatsConnection) => {
+      this.nc = nc
+      this.js = jetstream(nc)
+      return nc
+    }
+    if (opts.nc instanceof Promise) {
+      this.connected = opts.nc.then(attach)
+      this.connected.catch((error) => opts.log.error({ err: String(error) }, 'could not connect to NATS'))
+    } else this.connected = Promise.resolve(attach(opts.nc))
+  }
+
+  private connection(): NatsConnection {
+    if (!this.nc) throw new Error('NATS has not been reached yet')
+    return this.nc
+  }
+
+  /** For health checks: fails while NATS is not reached or does not answer. */
+  async ping() {
+    const nc = this.connection()
+    if (nc.isClosed()) throw new Error('closed')
+    await nc.rtt()
+  }
+
+  /** Drains the connection, if there is one. */
+  async close() {
+    if (this.nc && !this.nc.isClosed()) await this.nc.drain()
   }
 
   subject(name: string) {
@@ -53,7 +84,7 @@ export class Bus {
     this.ready ??= (async () => {
       for (;;) {
         try {
-          const jsm = await jetstreamManager(this.opts.nc)
+          const jsm = await jetstreamManager(await this.connected)
           try {
             await jsm.streams.info(this.stream)
           } catch {
@@ -77,8 +108,9 @@ export class Bus {
   }
 
   async publish(f: Fact) {
+    this.connection()
     await this.ensureStream()
-    await this.js.publish(this.subject(f.subject), JSON.stringify(f), { msgID: f.id, timeout: 5000 })
+    await this.js!.publish(this.subject(f.subject), JSON.stringify(f), { msgID: f.id, timeout: 5000 })
   }
 
   /**
@@ -91,7 +123,7 @@ export class Bus {
    */
   async consume(durable: string, subjects: FactSubject[], handler: (f: Fact) => Promise<void>, opts: { parallel?: number } = {}): Promise<() => Promise<void>> {
     await this.ensureStream()
-    const jsm = await jetstreamManager(this.opts.nc)
+    const jsm = await jetstreamManager(await this.connected)
     const stops: Array<() => Promise<void>> = []
     try {
       for (const subject of subjects) {
@@ -121,7 +153,7 @@ export class Bus {
         max_deliver: -1,
       })
     }
-    const consumer = await this.js.consumers.get(this.stream, durable)
+    const consumer = await this.js!.consumers.get(this.stream, durable)
     let stopped = false
     // No more buffered here than can be handled at once: a fact waiting in a local buffer still runs
     // down its ack wait, and would be redelivered (to another replica) while this one holds it.
@@ -175,23 +207,37 @@ export class Bus {
 
   /** Core NATS, not stored: live screen updates that may be missed without harm. */
   publishLive(subject: string, data: unknown) {
+    if (!this.nc) return
     try {
-      this.opts.nc.publish(this.subject(subject), JSON.stringify(data))
+      this.nc.publish(this.subject(subject), JSON.stringify(data))
     } catch (error) {
       this.opts.log.debug({ err: String(error) }, 'live publish skipped')
     }
   }
 
-  subscribeLive(subject: string, onMessage: (data: unknown, subject: string) => void): Subscription {
-    const sub = this.opts.nc.subscribe(this.subject(subject))
-    ;(async () => {
-      for await (const m of sub) {
-        try {
-          onMessage(JSON.parse(m.string()), m.subject)
-        } catch {}
-      }
-    })().catch(() => {})
-    return sub
+  /** Follows live signals from the moment NATS is reached (at once when it is). */
+  subscribeLive(subject: string, onMessage: (data: unknown, subject: string) => void): { unsubscribe(): void } {
+    let sub: Subscription | undefined
+    let cancelled = false
+    const follow = (nc: NatsConnection) => {
+      if (cancelled) return
+      sub = nc.subscribe(this.subject(subject))
+      ;(async () => {
+        for await (const m of sub!) {
+          try {
+            onMessage(JSON.parse(m.string()), m.subject)
+          } catch {}
+        }
+      })().catch(() => {})
+    }
+    if (this.nc) follow(this.nc)
+    else this.connected.then(follow, () => {})
+    return {
+      unsubscribe() {
+        cancelled = true
+        sub?.unsubscribe()
+      },
+    }
   }
 }
 

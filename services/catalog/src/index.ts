@@ -2,7 +2,7 @@
 // availability; tells the others through facts when an event is cancelled or deleted.
 import { Type as T } from '@sinclair/typebox'
 import {
-  Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, Outbox, pingMongo, pingNats,
+  Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, Outbox, pingMongo,
   requiredInProduction, serve, serviceTokens, authPlugin,
 } from '@easypass/kit'
 import { defineModels } from './db'
@@ -32,8 +32,8 @@ const log = createLogger('catalog', config.LOG_LEVEL)
 const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_catalog`, log)
 const models = defineModels(conn)
 await ensureIndexes(conn)
-const nc = await connectNats(config.NATS_URL, 'catalog', log)
-const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
+// Not awaited: the service starts and serves while NATS is away (facts wait in the outbox).
+const bus = new Bus({ nc: connectNats(config.NATS_URL, 'catalog', log), prefix: config.BUS_PREFIX, log })
 const outbox = new Outbox(conn, bus, log)
 
 const ticketing = ticketingClient({
@@ -52,7 +52,7 @@ const app = createService({
   name: 'catalog',
   description: 'Events: what is on, where and when.',
   log,
-  checks: { mongo: () => pingMongo(conn), nats: () => pingNats(nc) },
+  checks: { mongo: () => pingMongo(conn), nats: () => bus.ping() },
 })
   .use(authPlugin(config))
   .use(eventsModule(config, events))
@@ -62,5 +62,5 @@ serve(app, {
   port: config.PORT,
   hostname: config.HOST,
   log,
-  closers: [stopRecovery, () => outbox.stop(), () => nc.drain(), () => conn.close()],
+  closers: [stopRecovery, () => outbox.stop(), () => bus.close(), () => conn.close()],
 })

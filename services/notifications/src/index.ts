@@ -1,7 +1,7 @@
 // Notifications: turns order facts into a user's notifications (list + live stream) and emails.
 import { Type as T } from '@sinclair/typebox'
 import nodemailer from 'nodemailer'
-import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, pingMongo, pingNats, requiredInProduction, serve, serviceTokens } from '@easypass/kit'
+import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, pingMongo, requiredInProduction, serve, serviceTokens } from '@easypass/kit'
 import { defineModels } from './db'
 import { emailService } from './modules/email/service'
 import { CONSUMED, factHandler } from './modules/facts/consumer'
@@ -26,8 +26,8 @@ const log = createLogger('notifications', config.LOG_LEVEL)
 const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_notifications`, log)
 const models = defineModels(conn)
 await ensureIndexes(conn)
-const nc = await connectNats(config.NATS_URL, 'notifications', log)
-const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
+// Not awaited: the service starts and serves while NATS is away (facts wait in the outbox).
+const bus = new Bus({ nc: connectNats(config.NATS_URL, 'notifications', log), prefix: config.BUS_PREFIX, log })
 
 const transport = config.SMTP_URL
   ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 })
@@ -65,7 +65,7 @@ const app = createService({
   name: 'notifications',
   description: 'Notifications of orders, live streams and confirmation emails.',
   log,
-  checks: { mongo: () => pingMongo(conn), nats: () => pingNats(nc) },
+  checks: { mongo: () => pingMongo(conn), nats: () => bus.ping() },
 })
   .use(inboxModule(inbox, config))
   .use(streamModule(hub, config, config.SSE_HEARTBEAT_SECONDS))
@@ -78,5 +78,5 @@ serve(app, {
   port: config.PORT,
   hostname: config.HOST,
   log,
-  closers: [() => stopConsumer?.(), () => live.unsubscribe(), () => transport?.close(), () => nc.drain(), () => conn.close()],
+  closers: [() => stopConsumer?.(), () => live.unsubscribe(), () => transport?.close(), () => bus.close(), () => conn.close()],
 })

@@ -3,7 +3,7 @@
 // finishes what crashes or unreachable services left unfinished, works through cancelled events and
 // reminds buyers whose hold runs out soon.
 // It also serves /health and /metrics on its PORT.
-import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingNats, pingRedis, serve } from '@easypass/kit'
+import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingRedis, serve } from '@easypass/kit'
 import { ordersConfig } from './config'
 import { ordersCore } from './core'
 import { consumeFacts } from './modules/facts'
@@ -15,8 +15,8 @@ const config = ordersConfig(4115)
 const log = createLogger('orders-worker', config.LOG_LEVEL)
 const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_orders`, log)
 const redis = connectRedis(config.REDIS_URL, { name: 'orders-worker', autoPipeline: true })
-const nc = await connectNats(config.NATS_URL, 'orders-worker', log)
-const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
+// Not awaited: the service starts and serves while NATS is away (facts wait in the outbox).
+const bus = new Bus({ nc: connectNats(config.NATS_URL, 'orders-worker', log), prefix: config.BUS_PREFIX, log })
 const outbox = new Outbox(conn, bus, log)
 const core = ordersCore(config, conn, redis, outbox, log)
 await ensureIndexes(conn)
@@ -79,7 +79,7 @@ const app = createService({
   name: 'orders-worker',
   description: 'Background work of orders: facts, reconciliation, status projection.',
   log,
-  checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis), nats: () => pingNats(nc) },
+  checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis), nats: () => bus.ping() },
 })
 
 serve(app, {
@@ -94,7 +94,7 @@ serve(app, {
     },
     () => stopConsumer?.(),
     () => outbox.stop(),
-    () => nc.drain(),
+    () => bus.close(),
     () => redis.quit(),
     () => conn.close(),
   ],

@@ -1,7 +1,7 @@
 // Payments: card charges and refunds through a provider (the sandbox by default), insert-only records,
 // a reconciler that settles charges left without a result, and the payment facts.
 import { Type as T } from '@sinclair/typebox'
-import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, Outbox, pingMongo, pingNats, serve } from '@easypass/kit'
+import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, Outbox, pingMongo, serve } from '@easypass/kit'
 import { defineModels } from './db'
 import { parseLatency, sandboxProvider, withTimeout } from './provider/sandbox'
 import { chargesModule } from './modules/charges'
@@ -26,8 +26,8 @@ const log = createLogger('payments', config.LOG_LEVEL)
 const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_payments`, log)
 const models = defineModels(conn)
 await ensureIndexes(conn)
-const nc = await connectNats(config.NATS_URL, 'payments', log)
-const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
+// Not awaited: the service starts and serves while NATS is away (facts wait in the outbox).
+const bus = new Bus({ nc: connectNats(config.NATS_URL, 'payments', log), prefix: config.BUS_PREFIX, log })
 const outbox = new Outbox(conn, bus, log)
 outbox.start()
 
@@ -44,7 +44,7 @@ const app = createService({
   name: 'payments',
   description: 'Card payments and refunds (sandbox provider by default).',
   log,
-  checks: { mongo: () => pingMongo(conn), nats: () => pingNats(nc) },
+  checks: { mongo: () => pingMongo(conn), nats: () => bus.ping() },
 })
   .use(paymentsModule(payments, config))
   .use(chargesModule(charges, config))
@@ -54,5 +54,5 @@ serve(app, {
   port: config.PORT,
   hostname: config.HOST,
   log,
-  closers: [() => reconcile.stop(), () => outbox.stop(), () => nc.drain(), () => conn.close()],
+  closers: [() => reconcile.stop(), () => outbox.stop(), () => bus.close(), () => conn.close()],
 })

@@ -1,5 +1,5 @@
 // The connections both ticketing processes open: their own database (with its models) and NATS.
-import { Bus, connectMongo, connectNats, ensureIndexes, pingMongo, pingNats, type Logger } from '@easypass/kit'
+import { Bus, connectMongo, connectNats, ensureIndexes, pingMongo, type Logger } from '@easypass/kit'
 import type { TicketingConfig } from './config'
 import { defineModels } from './db'
 
@@ -7,7 +7,7 @@ export async function connectTicketing(config: TicketingConfig, processName: str
   const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_ticketing`, log)
   const models = defineModels(conn)
   await ensureIndexes(conn)
-  const nc = await connectNats(config.NATS_URL, processName, log)
-  const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
-  return { conn, models, nc, bus, checks: { mongo: () => pingMongo(conn), nats: () => pingNats(nc) } }
+  // Not awaited: ticketing sells while NATS is away (live updates pause, facts wait in the outbox).
+  const bus = new Bus({ nc: connectNats(config.NATS_URL, processName, log), prefix: config.BUS_PREFIX, log })
+  return { conn, models, bus, checks: { mongo: () => pingMongo(conn), nats: () => bus.ping() } }
 }

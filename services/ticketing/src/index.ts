@@ -16,7 +16,7 @@ import { ticketTypesService } from './modules/ticket-types/service'
 const config = loadTicketingConfig(4103)
 requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
 const log = createLogger('ticketing', config.LOG_LEVEL)
-const { conn, models, nc, bus, checks } = await connectTicketing(config, 'ticketing', log)
+const { conn, models, bus, checks } = await connectTicketing(config, 'ticketing', log)
 const redis = connectRedis(config.REDIS_URL, { name: 'ticketing' })
 const blocking: ReturnType<typeof connectRedis>[] = []
 
@@ -51,5 +51,5 @@ serve(app, {
   port: config.PORT,
   hostname: config.HOST,
   log,
-  closers: [() => hub.close(), () => inventory.close(), () => redis.quit(), () => Promise.all(blocking.map((b) => b.quit())), () => nc.drain(), () => conn.close()],
+  closers: [() => hub.close(), () => inventory.close(), () => redis.quit(), () => Promise.all(blocking.map((b) => b.quit())), () => bus.close(), () => conn.close()],
 })

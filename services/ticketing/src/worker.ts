@@ -11,7 +11,7 @@ import { jobDuration, jobsStalled } from './metrics'
 
 const config = loadTicketingConfig(4113)
 const log = createLogger('ticketing-worker', config.LOG_LEVEL)
-const { conn, models, nc, bus, checks } = await connectTicketing(config, 'ticketing-worker', log)
+const { conn, models, bus, checks } = await connectTicketing(config, 'ticketing-worker', log)
 const outbox = new Outbox(conn, bus, log)
 outbox.start()
 
@@ -99,7 +99,7 @@ serve(app, {
     () => outbox.stop(),
     () => Promise.all(queues.map((q) => q.close())),
     () => Promise.all([redis, ...workerConnections].map((c) => c.quit())),
-    () => nc.drain(),
+    () => bus.close(),
     () => conn.close(),
   ],
 })
