@@ -237,6 +237,11 @@ for (const [name, url] of Object.entries(system.urls)) {
     else entry.count += Number(m[4])
     sums.set(key, entry)
   }
+  // Facts the outbox relay published, by where it took them from (memory right after the insert, or a poll).
+  for (const line of text.split('\n')) {
+    const m = /^outbox_relayed_total\{from="(\w+)"\} ([\d.e+-]+)$/.exec(line)
+    if (m && Number(m[2]) > 0) breakdown.push(`${name.padEnd(14)} outbox facts published from ${m[1]}: ${Number(m[2])}`)
+  }
   for (const [route, { sum, count }] of sums) if (count >= 50 || sum >= 1) breakdown.push(`${name.padEnd(14)} ${route.padEnd(40)} n=${String(count).padStart(6)} mean ${((sum / count) * 1000).toFixed(1)} ms, total ${sum.toFixed(1)} s`)
 }
 console.log(breakdown.join('\n'))

@@ -5,6 +5,9 @@ import { jetstream, jetstreamManager, AckPolicy, DeliverPolicy, StorageType, Ret
 import type { Fact, FactData, FactSubject } from '@easypass/contracts/facts'
 import type { Logger } from './log'
 import { writerOf } from './writer'
+import { counter } from './metrics'
+
+const relayedTotal = counter('outbox_relayed_total', 'Facts published by the outbox relay, by where they were taken from', ['from'])
 
 export type { Fact, FactSubject }
 
@@ -249,6 +252,9 @@ const WORKING_EVERY_MS = 10_000
 export const DELETE_EVERY_MS = 1_000
 const ACKED_DELETE_MAX = 2_000
 
+/** A relay's poll takes facts at least this old: younger ones are being published by the process that recorded them. */
+export const POLL_MIN_AGE_MS = 3_000
+
 /** Facts kept in memory for the next publish; beyond this, only the collection holds them. */
 export const FRESH_MAX = 10_000
 
@@ -332,15 +338,21 @@ export class Outbox {
     this.start(opts)
   }
 
-  /** Relays until stopped; `pollMs`: how often the collection is read for facts left there. */
-  start(opts: { intervalMs?: number; pollMs?: number } = {}) {
+  /**
+   * Relays until stopped; `pollMs`: how often the collection is read for facts left there, `pollMinAgeMs`:
+   * how old a fact must be to count as left there. The process that recorded a fact publishes it
+   * within milliseconds: a poll that took younger ones would publish again what another process (the
+   * orders API beside its worker, a replica) is publishing or has published and not yet deleted.
+   */
+  start(opts: { intervalMs?: number; pollMs?: number; pollMinAgeMs?: number } = {}) {
     this.started = true
     const intervalMs = opts.intervalMs ?? 250
     const pollMs = opts.pollMs ?? 2_000
+    const minAgeMs = opts.pollMinAgeMs ?? POLL_MIN_AGE_MS
     const loop = async () => {
       while (!this.stopped) {
         try {
-          const relayed = await this.relayOnce({ poll: Date.now() - this.lastPoll >= pollMs })
+          const relayed = await this.relayOnce({ poll: Date.now() - this.lastPoll >= pollMs, minAgeMs })
           if (relayed > 0) continue
         } catch (error) {
           this.log.warn({ err: String(error) }, 'outbox relay paused: NATS unavailable?')
@@ -358,7 +370,7 @@ export class Outbox {
    * Publishes a batch: with `poll` (when a poll is due; the default for a direct call), the oldest in
    * the collection, which may include facts still waiting in memory; else what this process recorded.
    */
-  async relayOnce(opts: { poll?: boolean; batch?: number } = {}): Promise<number> {
+  async relayOnce(opts: { poll?: boolean; batch?: number; minAgeMs?: number } = {}): Promise<number> {
     if (this.running) return 0
     this.running = true
     const batch = opts.batch ?? 200
@@ -368,7 +380,8 @@ export class Outbox {
       let docs: OutboxDoc[]
       if (poll) {
         this.lastPoll = Date.now()
-        docs = await this.model.find().sort({ createdAt: 1 }).limit(batch).lean<OutboxDoc[]>()
+        const filter = opts.minAgeMs ? { createdAt: { $lt: new Date(Date.now() - opts.minAgeMs) } } : {}
+        docs = await this.model.find(filter).sort({ createdAt: 1 }).limit(batch).lean<OutboxDoc[]>()
         if (!docs.length && this.fresh.length) docs = this.fresh.splice(0, batch)
       } else if (this.fresh.length) docs = this.fresh.splice(0, batch)
       else return 0
@@ -378,6 +391,7 @@ export class Outbox {
         docs.map((doc) => this.bus.publish({ id: doc._id, subject: doc.subject as FactSubject, occurredAt: doc.occurredAt, data: doc.data } as Fact)),
       )
       const sent = docs.filter((_, i) => results[i]!.status === 'fulfilled').map((doc) => doc._id)
+      relayedTotal.inc({ from: poll ? 'poll' : 'memory' }, sent.length)
       if (sent.length && this.fresh.length) {
         // A poll may have published facts that also wait in memory: not twice.
         const done = new Set(sent)
