@@ -696,3 +696,30 @@ describe('hold reminders', () => {
     }
   }, 90_000)
 })
+
+describe('unpaid holds per buyer', () => {
+  test('at most 5 unpaid holds of one event per buyer: the 6th is 409 and holds nothing; cancelling frees a place; paying at once is not limited', async () => {
+    const s = await sale({ capacity: 30 })
+    const hoarder = await registerUser('hoarder')
+    const held = await Promise.all(Array.from({ length: 5 }, () => buy(hoarder, s, 1, { card: null })))
+    expect(held.map((r) => r.status)).toEqual([201, 201, 201, 201, 201])
+    const sixth = await buy(hoarder, s, 1, { card: null })
+    expect(sixth.status).toBe(409)
+    expect(errorCode(sixth)).toBe('CONFLICT')
+    expect(sixth.body.error.details.maxUnpaidHolds).toBe(5)
+    expect(await numbers(s)).toEqual({ sold: 0, held: 5, available: 25 })
+    // Many at once cannot slip past it together.
+    const rush = await Promise.all(Array.from({ length: 6 }, () => buy(hoarder, s, 1, { card: null })))
+    expect(rush.every((r) => r.status === 409)).toBe(true)
+    // Paying in the same request is not an unpaid hold; another buyer is not affected.
+    expect((await buy(hoarder, s, 1)).status).toBe(201)
+    expect((await buy(other, s, 1, { card: null })).status).toBe(201)
+    // A cancelled hold frees its place; a paid one too.
+    expect((await api(`/orders/${held[0]!.body.id}/cancel`, { method: 'POST', token: hoarder.token })).status).toBe(200)
+    expect((await api(`/orders/${held[1]!.body.id}/pay`, { body: { card: CARD }, token: hoarder.token, headers: { 'idempotency-key': crypto.randomUUID() } })).status).toBe(200)
+    const again = await Promise.all([buy(hoarder, s, 1, { card: null }), buy(hoarder, s, 1, { card: null })])
+    expect(again.map((r) => r.status)).toEqual([201, 201])
+    expect((await buy(hoarder, s, 1, { card: null })).status).toBe(409)
+    expect(await numbers(s)).toEqual({ sold: 2, held: 6, available: 22 })
+  })
+})

@@ -31,6 +31,8 @@ export function ordersConfig(defaultPort: number) {
     EVENT_CACHE_MS: T.Integer({ default: 3_000, minimum: 0 }),
     /** Optional hold length asked of ticketing for orders made without payment; unset: ticketing's HOLD_TTL_SECONDS. */
     HOLD_TTL_SECONDS: T.Optional(T.Integer({ minimum: 1, maximum: 86_400 })),
+    /** Unpaid holds (orders reserved without payment) one buyer may have of one event at once; more → 409. */
+    MAX_HOLDS_PER_EVENT: T.Integer({ default: 5, minimum: 1 }),
     /** A buyer holding an unpaid order is reminded this long before the hold runs out (at most half the hold); 0: never. */
     HOLD_REMINDER_SECONDS: T.Integer({ default: 120, minimum: 0 }),
   })

@@ -13,6 +13,7 @@ import { orderStore } from './modules/orders/store'
 import { refundsService } from './modules/refunds/service'
 import { ticketsService } from './modules/tickets/service'
 import { holdReminders } from './modules/reminders/service'
+import { holdLimit } from './modules/purchase/hold-limit'
 
 export function ordersCore(config: OrdersConfig, conn: mongoose.Connection, redis: Redis, outbox: Outbox, log: Logger) {
   const models = defineModels(conn)
@@ -25,10 +26,11 @@ export function ordersCore(config: OrdersConfig, conn: mongoose.Connection, redi
   const settled = settledOrders(redis, config.REDIS_PREFIX)
   const idem = idempotency(redis, config.REDIS_PREFIX, log)
   const reminders = holdReminders(redis, config.REDIS_PREFIX)
+  const holds = holdLimit(redis, config.REDIS_PREFIX, config.MAX_HOLDS_PER_EVENT)
   const store = orderStore(models)
   const tickets = ticketsService(models)
-  const settle = settlement({ store, tickets, ticketing, payments, dirty, settled, outbox, log })
+  const settle = settlement({ store, tickets, ticketing, payments, dirty, settled, holds, outbox, log })
   const refunds = refundsService({ config, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log })
-  return { models, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, store, tickets, settlement: settle, refunds }
+  return { models, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, store, tickets, settlement: settle, refunds }
 }
 export type OrdersCore = ReturnType<typeof ordersCore>

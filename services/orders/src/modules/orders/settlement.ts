@@ -11,6 +11,7 @@ import type { AnswerError, OrderDoc, SettledStatus, TransitionDoc } from '../../
 import type { PaymentsClient, TicketingClient } from '../../clients'
 import type { DirtyOrders, SettledOrders } from '../coordination'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
+import type { HoldLimit } from '../purchase/hold-limit'
 import { settleId, statusOf, toOrder, type OrderState, type OrderStore } from './store'
 
 export interface Answer {
@@ -83,6 +84,7 @@ export type Mode = 'create' | 'pay' | 'reconcile'
 
 export interface SettlementDeps {
   store: OrderStore
+  holds?: Pick<HoldLimit, 'release'>
   tickets: TicketsService
   ticketing: TicketingClient
   payments: PaymentsClient
@@ -92,7 +94,7 @@ export interface SettlementDeps {
   log: Logger
 }
 
-export function settlement({ store, tickets, ticketing, payments, dirty, settled, outbox, log }: SettlementDeps) {
+export function settlement({ store, tickets, ticketing, payments, dirty, settled, holds, outbox, log }: SettlementDeps) {
   /**
    * Records how the order ended (at most once: the first settle wins), then its fact. A crash between
    * the two is repaired by the worker, which records the fact of every recently settled order again
@@ -109,6 +111,8 @@ export function settlement({ store, tickets, ticketing, payments, dirty, settled
     }
     const ended = result.doc
     const status = ended.to as SettledStatus
+    // No longer an unpaid hold: it stops counting against the buyer's limit (it would at its end anyway).
+    if (state.doc.initialStatus === 'reserved') await holds?.release(state.doc.userId, state.doc.eventId, state.doc._id).catch(() => {})
     // An order document needs its status projection; a draft becomes the order now, written with its
     // final status (unless an order document was there already: then that one needs the projection).
     let project = !state.draft

@@ -12,12 +12,13 @@ import type { OrderDoc } from '../../db'
 import type { CatalogClient, PaymentsClient, TicketingClient } from '../../clients'
 import type { OrdersConfig } from '../../config'
 import { pendingAnswers, recordDecision, type PurchaseOutcome } from '../../metrics'
-import type { DirtyOrders, OrderLocks, SettledOrders } from '../coordination'
+import { viaRedis, type DirtyOrders, type OrderLocks, type SettledOrders } from '../coordination'
 import { cardFingerprintKey, hashBody, hashKey, type Execution, type Idempotency } from '../idempotency/service'
 import { errorAnswer, SoldMeanwhile, Undecided, untilDecided, type Answer, type Mode, type Settlement } from '../orders/settlement'
 import { statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
 import type { SoldOutBoard } from './sold-out'
 import { reminderAt, type HoldReminders } from '../reminders/service'
+import type { HoldLimit } from './hold-limit'
 
 export interface PurchaseDeps {
   config: OrdersConfig
@@ -31,6 +32,7 @@ export interface PurchaseDeps {
   settled: SettledOrders
   idem: Idempotency
   reminders: HoldReminders
+  holds: HoldLimit
   /** Ticketing's published availability: what surely cannot fit is refused without a hold op. */
   soldOut?: SoldOutBoard
   log: Logger
@@ -107,7 +109,7 @@ function outcomeOf(answer: Answer): PurchaseOutcome {
 }
 
 export function purchaseService(deps: PurchaseDeps) {
-  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, soldOut, log } = deps
+  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, soldOut, log } = deps
   const cardKey = cardFingerprintKey(config.JWT_SECRET)
 
   /** Events on sale: published and not started. Drafts do not exist for buyers. */
@@ -251,6 +253,7 @@ export function purchaseService(deps: PurchaseDeps) {
       // Transitions need the order document first: a document inserted just now has none.
       const state: OrderState = stored === 'inserted' ? { doc, draft } : { doc, draft, ...(await store.transitions(ctx.orderId)) }
       if (!ctx.card) {
+        await holds.until(ctx.userId, ctx.eventId, ctx.orderId, Date.parse(hold.expiresAt)).catch(() => {})
         const remindAt = reminderAt(config, Date.parse(hold.expiresAt))
         // Without the reminder the order still works: the buyer just is not told before the end.
         if (remindAt) await reminders.schedule(ctx.orderId, remindAt).catch((err) => log.warn({ orderId: ctx.orderId, err: String(err) }, 'hold reminder not scheduled'))
@@ -307,6 +310,20 @@ export function purchaseService(deps: PurchaseDeps) {
         if (refusal) {
           recordDecision('purchase', 'sold_out', startedAt)
           return { now: refusal, final: Promise.resolve(refusal) }
+        }
+        if (!ctx.card) {
+          // A hold to pay later: within the buyer's limit of unpaid holds of this event.
+          const longest = Date.now() + (config.HOLD_TTL_SECONDS ?? 600) * 1000 + 60_000
+          if (!(await viaRedis(() => holds.take(principal.id, eventId, orderId, longest))))
+            throw fail('CONFLICT', `you already hold ${holds.max} unpaid orders for this event: pay or cancel one of them first`, { maxUnpaidHolds: holds.max })
+          const execution = await budgeted(ctx, 'purchase', () => purchasePipeline(ctx))
+          // Not held after all (sold out, refused): its place is free again.
+          void execution.final
+            .then(async (answer) => {
+              if (answer && answer.status !== 201) await holds.release(principal.id, eventId, orderId)
+            })
+            .catch(() => {})
+          return execution
         }
         return budgeted(ctx, 'purchase', () => purchasePipeline(ctx))
       }
