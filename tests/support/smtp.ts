@@ -10,11 +10,12 @@ export interface Received {
 /**
  * Listens on a free port; `received` fills as messages arrive. `behaviour` can be changed at any time:
  * `refuse` answers the end of a message's data with that reply instead of taking it (and is called for
- * every message: return null to take it); `delayMs` holds the answer back, as a slow server does.
+ * every message: return null to take it); `delayMs` holds the answer back, as a slow server does;
+ * `greet` can turn a connection away at once.
  */
 export function smtpServer() {
   const received: Received[] = []
-  const behaviour: { refuse?: (data: string) => string | null; delayMs?: number } = {}
+  const behaviour: { refuse?: (data: string) => string | null; delayMs?: number; greet?: () => string | null } = {}
   /** Every message's data as it ended, taken or refused. */
   const attempts: string[] = []
   type State = { buffer: string; inData: boolean; from: string; to: string[] }
@@ -24,6 +25,13 @@ export function smtpServer() {
     socket: {
       open(socket) {
         socket.data = { buffer: '', inData: false, from: '', to: [] }
+        // A server turning the connection away (`greet` returns its reply, e.g. 554): it says so and hangs up.
+        const refusal = behaviour.greet?.() ?? null
+        if (refusal) {
+          socket.write(`${refusal}\r\n`)
+          socket.end()
+          return
+        }
         socket.write('220 test-smtp ESMTP ready\r\n')
       },
       data(socket, chunk) {

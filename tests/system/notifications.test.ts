@@ -10,6 +10,7 @@ import { Bus, connectNats, createLogger, fact, Outbox } from '@easypass/kit'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
 import { smtpServer } from '../support/smtp'
 import { system } from '../support/system'
+import { freePort, waitForPort } from '../../stack/local/infra'
 
 // Real servers on a shared 2-core machine: generous, not timed.
 setDefaultTimeout(30_000)
@@ -272,6 +273,22 @@ test('health, metrics and documented public routes', async () => {
   }
 })
 
+test('NATS credentials in the URL (as the stack secret holds them) are used to sign in', async () => {
+  const port = await freePort()
+  const server = Bun.spawn(['nats-server', '-a', '127.0.0.1', '-p', String(port), '--user', 'easypass', '--pass', 'p@ss:w/rd'], { stdout: 'ignore', stderr: 'ignore' })
+  try {
+    await waitForPort(port, 'nats-server with a password')
+    const nc = await connectNats(`nats://easypass:${encodeURIComponent('p@ss:w/rd')}@127.0.0.1:${port}`, 'credentials-test', createLogger('test', 'silent'))
+    try {
+      expect(await nc.rtt()).toBeGreaterThanOrEqual(0)
+    } finally {
+      await nc.close()
+    }
+  } finally {
+    server.kill()
+  }
+})
+
 // ---- email over real SMTP ----
 
 /** The readable text of a MIME message: every part decoded (quoted-printable or base64). */
@@ -381,6 +398,21 @@ describe('email', () => {
       expect(smtp.attempts.filter((data) => data.includes(never.data.orderId))).toHaveLength(1)
     } finally {
       smtp.behaviour.refuse = undefined
+    }
+  }, 60_000)
+
+  test('a mail server turning us away (554 at the greeting) is retried, not taken as a refusal of the email', async () => {
+    const f = paidFact(buyer.user.id, { userEmail: buyer.user.email })
+    let turnedAway = 0
+    smtp.behaviour.greet = () => (turnedAway < 4 ? (turnedAway++, '554 5.7.1 not now') : null)
+    try {
+      await bus.publish(f)
+      const sent = await eventually('the email once the server takes it', async () => smtp.received.find((m) => m.data.includes(f.data.orderId)), 30_000, 100)
+      expect(sent.to).toContain(buyer.user.email)
+      expect(turnedAway).toBe(4)
+      expect(await eventually('the record', async () => notificationsDb.db!.collection('emails').findOne({ _id: f.id as any }), 12_000, 100)).toMatchObject({ status: 'sent' })
+    } finally {
+      smtp.behaviour.greet = undefined
     }
   }, 60_000)
 

@@ -74,20 +74,36 @@ export async function pingRedis(redis: Redis) {
 }
 
 /** Keeps reconnecting for as long as the process lives: NATS being down delays messages, never crashes us. */
+/**
+ * Connects to NATS, trying again until it answers (an outage, or credentials refused while a secret is
+ * being fixed): callers that do not await it serve meanwhile, and their health shows `nats` down.
+ */
 export async function connectNats(url: string, name: string, log: Logger): Promise<NatsConnection> {
   // Credentials in the URL (nats://user:pass@host:4222, as the stack's secret holds it) become options.
-  const parsed = new URL(url)
-  const auth = parsed.username ? { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } : {}
-  parsed.username = ''
-  parsed.password = ''
-  const nc = await connect({ servers: parsed.toString(), ...auth, name, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true, timeout: 10_000 })
-  ;(async () => {
-    for await (const s of nc.status()) {
-      if (s.type === 'disconnect') log.warn('nats disconnected')
-      else if (s.type === 'reconnect') log.info('nats reconnected')
+  let servers = url
+  let auth: { user?: string; pass?: string } = {}
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    const parsed = new URL(url)
+    if (parsed.username) auth = { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) }
+    parsed.username = ''
+    parsed.password = ''
+    servers = parsed.toString()
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const nc = await connect({ servers, ...auth, name, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true, timeout: 10_000 })
+      ;(async () => {
+        for await (const s of nc.status()) {
+          if (s.type === 'disconnect') log.warn('nats disconnected')
+          else if (s.type === 'reconnect') log.info('nats reconnected')
+        }
+      })().catch(() => {})
+      return nc
+    } catch (error) {
+      log.warn({ err: String(error), attempt }, 'nats not reached, trying again')
+      await Bun.sleep(Math.min(10_000, 1_000 * attempt))
     }
-  })().catch(() => {})
-  return nc
+  }
 }
 
 export async function pingNats(nc: NatsConnection) {

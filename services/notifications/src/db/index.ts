@@ -36,7 +36,7 @@ export interface EmailDoc {
  */
 export interface EmailClaimDoc {
   _id: string
-  state: 'sending' | 'released'
+  state: 'sending' | 'released' | 'sent'
   at: Date
 }
 

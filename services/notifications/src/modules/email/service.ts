@@ -14,11 +14,17 @@ export const MAX_CLAIMS = 60
 /** The email must wait: the fact comes again later (the bus redelivers a fact whose handler throws). */
 export class EmailLater extends Error {}
 
-/** A refusal the mail server would repeat (5xx, or a message it cannot take); anything else is worth retrying. */
+/**
+ * A refusal the mail server would repeat for this message: its recipient or the message itself refused
+ * for good (5xx to RCPT TO or DATA, or an envelope nodemailer cannot even send). A server refusing us
+ * (authentication, a greeting refused, a sender it does not take) or not answering is worth retrying:
+ * it is fixed for every email at once.
+ */
 export function permanentRefusal(error: unknown): boolean {
-  const e = error as { responseCode?: unknown; code?: unknown }
-  if (typeof e?.responseCode === 'number') return e.responseCode >= 500
-  return e?.code === 'EENVELOPE' || e?.code === 'EMESSAGE'
+  const e = error as { responseCode?: unknown; code?: unknown; command?: unknown }
+  if (e?.code !== 'EENVELOPE' && e?.code !== 'EMESSAGE') return false
+  if (e.command === 'MAIL FROM') return false
+  return typeof e.responseCode !== 'number' || e.responseCode >= 500
 }
 
 export interface EmailDeps {
@@ -33,16 +39,17 @@ export interface EmailDeps {
   sendAttempts?: number
 }
 
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
 /**
  * One email per fact, recorded in `emails` under the fact's id: a redelivered fact finds the record
  * and sends nothing. Sending is claimed first (`email_claims`), so two copies of a fact handled at once
  * send one email. Ticket codes come from orders; orders being unreachable, or a mail server refusing
- * for now (a 4xx, no connection), makes the fact come again later: the email waits. Only a permanent
- * refusal (5xx), or one that lasts through every claim, is recorded as `failed`.
- * A crash between the send and its record sends again once the claim's lease ends: at least once.
+ * for now (a 4xx, no connection, authentication), makes the fact come again later: the email waits.
+ * Only a permanent refusal of the message (5xx), or one that lasts through every claim, is recorded
+ * as `failed`. Only a crash between the send and marking its claim sent sends again, once the claim's
+ * lease ends.
  */
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
-
 export function emailService({ models, transport, from, ordersUrl, catalogUrl, serviceToken, log, sendAttempts = 3 }: EmailDeps) {
   const { Email, EmailClaim } = models
 
@@ -124,23 +131,22 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
       return
     }
     if (await Email.exists({ _id: f.id })) return
+    // Rendered first (it reads orders and catalog, and changes nothing): orders being away makes the
+    // fact come again without using up a claim; only the mail server's refusals count against them.
+    const email = await render(f)
+    if (!email) return
     const claim = await claimSend(f.id)
     if (claim === 'busy') throw new EmailLater('another process is sending this email')
+    if (claim === 'sent') return recordSent(f.id, to, email.subject, '')
     if (claim === 'exhausted') return record({ _id: f.id, to, subject, status: 'failed', error: `still refused after ${MAX_CLAIMS} rounds of attempts` })
-    let email: RenderedEmail | null
-    try {
-      email = await render(f)
-    } catch (error) {
-      await release(claim)
-      throw error
-    }
-    if (!email) return
     let lastError: unknown
     for (let attempt = 1; attempt <= sendAttempts; attempt++) {
       try {
         const info = await transport.sendMail({ from, to, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments })
         log.info({ fact: f.id, messageId: info.messageId }, 'email sent')
-        return record({ _id: f.id, to, subject: email.subject, status: 'sent', messageId: String(info.messageId ?? '') })
+        // Sent: said on the claim first, so that a record that cannot be written now never sends it again.
+        await EmailClaim.updateOne({ _id: claim }, { $set: { state: 'sent' } }).catch((err) => log.warn({ claim, err: String(err) }, 'email claim not marked sent'))
+        return recordSent(f.id, to, email.subject, String(info.messageId ?? ''))
       } catch (error) {
         lastError = error
         log.warn({ fact: f.id, attempt, err: messageOf(error) }, 'email not accepted by the mail server')
@@ -153,13 +159,26 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
     throw new EmailLater(`the mail server did not take the email for now: ${messageOf(lastError)}`)
   }
 
-  /** The right to send this fact's email: the first claim not taken, or 'busy' while another process holds one. */
-  async function claimSend(factId: string): Promise<string | 'busy' | 'exhausted'> {
+  /** The email went out: recorded, retried a few times (a lost record would leave only the claim to say so). */
+  async function recordSent(factId: string, to: string, subject: string, messageId: string) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await record({ _id: factId, to, subject, status: 'sent', messageId })
+      } catch (error) {
+        if (attempt >= 5) throw error
+        await Bun.sleep(200 * attempt)
+      }
+    }
+  }
+
+  /** The right to send this fact's email: the first claim not taken; 'busy' while another process holds one; 'sent' when one says so. */
+  async function claimSend(factId: string): Promise<string | 'busy' | 'sent' | 'exhausted'> {
     const writer = writerOf(EmailClaim)
     for (let n = 1; n <= MAX_CLAIMS; n++) {
       const _id = `${factId}~${n}`
       if (await writer.insert<EmailClaimDoc>(EmailClaim, { _id, state: 'sending', at: new Date() })) return _id
       const held = await EmailClaim.findById(_id).lean()
+      if (held?.state === 'sent') return 'sent'
       if (held?.state === 'sending' && held.at.getTime() > Date.now() - CLAIM_LEASE_MS) return 'busy'
       // Released after a temporary refusal, or its holder died: the next one.
     }
