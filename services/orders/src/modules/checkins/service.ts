@@ -40,7 +40,8 @@ export function checkinsService({ Checkin }: Pick<Models, 'Checkin'>, store: Ord
       // A refund recorded between the look at the order and this check-in wins: the ticket stopped
       // being valid before it was admitted. (A buyer asking for a refund after this is refused.)
       if ((await store.transitions(ticket.orderId)).refund) {
-        await Checkin.deleteOne({ _id: ticket._id })
+        // Not admitted whatever happens to this delete (a check-in left behind only shows on the ticket).
+        await Checkin.deleteOne({ _id: ticket._id }).catch(() => {})
         checkinsTotal.inc({ result: 'refunded' })
         throw new AppError('GONE', 'this ticket was refunded and is no longer valid', { orderId: ticket.orderId }, 410)
       }

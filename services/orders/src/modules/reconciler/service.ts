@@ -83,16 +83,11 @@ export function reconciler(deps: ReconcilerDeps) {
 
   /**
    * A charge found late made the order paid. If its event was cancelled meanwhile (the cancellation may
-   * have finished without seeing this order), the cancellation is worked through again: it refunds it.
+   * have finished without seeing this order), it is looked at again at once: `examine` refunds it.
    */
   async function finishedPaidLate(state: OrderState, outcome: 'paid' | 'hold_expired'): Promise<Next> {
     reconciled.inc({ action: outcome === 'paid' ? 'finished_paid' : 'refunded_late_charge' })
-    if (outcome !== 'paid') return 'done'
-    const cancellation = await models.Cancellation.findById(state.doc.eventId).lean()
-    if (cancellation) {
-      if (cancellation.done) await models.Cancellation.updateOne({ _id: cancellation._id }, { $set: { done: false } })
-      log.warn({ orderId: state.doc._id, eventId: state.doc.eventId }, 'an order of a cancelled event ended paid: the cancellation runs again to refund it')
-    }
+    if (outcome === 'paid' && (await models.Cancellation.exists({ _id: state.doc.eventId }))) return Date.now()
     return 'done'
   }
 
@@ -170,6 +165,18 @@ export function reconciler(deps: ReconcilerDeps) {
     if (settle && Date.now() - settle.at.getTime() < FACT_REPAIR_WINDOW_MS) {
       const f = settleFact(state.doc, settle)
       if (f) await outbox.record([f])
+    }
+    if (settle?.to === 'paid' && !refund && (await models.Cancellation.exists({ _id: state.doc.eventId }))) {
+      // Paid for an event that was cancelled (it ended paid after the cancellation looked at it): refunded here.
+      const answer = await refunds.refund(orderId, { by: 'system', reason: 'the event was cancelled' }).catch((error) => {
+        log.info({ orderId, reason: String(error) }, 'refund of an order of a cancelled event not done yet')
+        return null
+      })
+      if (answer?.status === 200) {
+        reconciled.inc({ action: 'event_cancelled_refund' })
+        return 'done'
+      }
+      return Date.now() + Math.min(after, 10_000)
     }
     if (!needsWork) return 'done'
     if (!settle) {

@@ -31,6 +31,8 @@ export interface RefundRequest {
   by: string
   reason?: string
   keyHash?: string
+  /** The buyer's own refund: refused (403) when a ticket of the order was used at the door, also one scanned meanwhile. */
+  notAfterCheckin?: boolean
 }
 
 export function refundsService({ config, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log }: RefundsDeps) {
@@ -39,12 +41,15 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
     const { doc } = state
     const refund = state.refund!
     let refundIdValue: string | undefined
+    let amountCents = doc.totalCents
     // A payment on record counts, whatever the document's total says (a placeholder answered 202 may
     // never have been priced if its flow died after the payment).
     if (doc.totalCents > 0 || state.settle?.paymentId) {
       const money = await untilDecided(deadline, () => payments.refund(doc._id, refund.reason))
       if (!money) log.warn({ orderId: doc._id }, 'refund: payments knows no succeeded payment of this order')
       refundIdValue = money?.refundId
+      // What went back to the card, as payments did it.
+      if (money) amountCents = money.amountCents
     }
     const seats = await untilDecided(deadline, () => ticketing.refund(doc.eventId, doc._id))
     if (!seats.ok) log.warn({ orderId: doc._id, code: seats.code, message: seats.message }, 'refund: ticketing returned no seats')
@@ -57,7 +62,7 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
           eventId: doc.eventId,
           ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}),
           ...(doc.userEmail ? { userEmail: doc.userEmail } : {}),
-          amountCents: doc.totalCents,
+          amountCents,
           currency: doc.currency,
           ...(refund.reason ? { reason: refund.reason } : {}),
         },
@@ -97,6 +102,12 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
         })
         state = { ...state, refund: inserted.doc }
         if (!inserted.won && !ours(state)) throw fail('CONFLICT', 'the order was already refunded')
+        // A scan may have come between the look before and this record: written first, looked again
+        // after, as check-in does, so one of the two always sees the other.
+        if (inserted.won && request.notAfterCheckin && (await tickets.checkedIn(state.doc))) {
+          await store.removeTransition(refundId(orderId))
+          throw fail('FORBIDDEN', 'a ticket of this order was used at the door: only an admin can refund it now')
+        }
       }
       if (state.refundDone) return { status: 200, body: toOrder(state) }
       try {
@@ -128,7 +139,12 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
         if (!state.refund && statusOf(state) === 'paid' && (await tickets.checkedIn(state.doc)))
           throw fail('FORBIDDEN', 'a ticket of this order was used at the door: only an admin can refund it now')
       }
-      const request: RefundRequest = { by: principal.id, ...(reason ? { reason } : {}), ...(idempotencyKey ? { keyHash: hashKey(`${principal.id}:${idempotencyKey}`) } : {}) }
+      const request: RefundRequest = {
+        by: principal.id,
+        ...(reason ? { reason } : {}),
+        ...(idempotencyKey ? { keyHash: hashKey(`${principal.id}:${idempotencyKey}`) } : {}),
+        ...(isAdmin(principal) ? {} : { notAfterCheckin: true }),
+      }
       const run = async () => {
         const answer = await refund(orderId, request)
         // A 202 is not kept: a retry of this request finishes the refund (or finds it finished).
