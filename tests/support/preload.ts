@@ -5,7 +5,12 @@ import { bootSystem } from './boot'
 
 const system = await bootSystem()
 ;(globalThis as { __easypass?: unknown }).__easypass = system
+// Stopping every service takes longer than bun's default hook time (5 s): without its own timeout the
+// hook was cut short and Redis, NATS and FerretDB were left running after the tests.
 afterAll(async () => {
-  await system.stopAll()
-  await system.infra.stop()
-})
+  try {
+    await system.stopAll()
+  } finally {
+    await system.infra.stop()
+  }
+}, 60_000)
