@@ -332,12 +332,6 @@ export class Outbox {
     }
   }
 
-  /** Starts relaying once a bus is there (a process that must not wait for NATS to start). */
-  relayVia(bus: Bus, opts: { intervalMs?: number; pollMs?: number } = {}) {
-    this.bus = bus
-    this.start(opts)
-  }
-
   /**
    * Relays until stopped; `pollMs`: how often the collection is read for facts left there, `pollMinAgeMs`:
    * how old a fact must be to count as left there. The process that recorded a fact publishes it
@@ -350,16 +344,21 @@ export class Outbox {
     const pollMs = opts.pollMs ?? 2_000
     const minAgeMs = opts.pollMinAgeMs ?? POLL_MIN_AGE_MS
     const loop = async () => {
+      // After a failure (NATS away) the relay waits longer each time, up to 5 s: an outage is one
+      // warning every few seconds, not four a second. A new fact still wakes it at once.
+      let pause = intervalMs
       while (!this.stopped) {
         try {
           const relayed = await this.relayOnce({ poll: Date.now() - this.lastPoll >= pollMs, minAgeMs })
+          pause = intervalMs
           if (relayed > 0) continue
         } catch (error) {
           this.log.warn({ err: String(error) }, 'outbox relay paused: NATS unavailable?')
+          pause = Math.min(5_000, pause * 2)
         }
         await new Promise<void>((resolve) => {
           this.wake = resolve
-          this.timer = setTimeout(resolve, intervalMs)
+          this.timer = setTimeout(resolve, pause)
         })
       }
     }

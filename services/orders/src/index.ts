@@ -1,8 +1,7 @@
 // Orders API: buying (hold → charge → confirm → tickets), paying, cancelling, refunds, e-tickets and
 // check-in. The background work (facts, reconciliation, the status projection) runs in
-// src/worker.ts. This process records facts in its outbox and relays its own once NATS is there;
+// src/worker.ts. This process records facts in its outbox and relays its own while NATS is there;
 // it never waits for NATS: the worker relays whatever is left in the outbox.
-import type { NatsConnection } from '@nats-io/transport-node'
 import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingRedis, serve } from '@easypass/kit'
 import { ordersConfig } from './config'
 import { ordersCore } from './core'
@@ -20,18 +19,13 @@ const config = ordersConfig(4105)
 const log = createLogger('orders', config.LOG_LEVEL)
 const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_orders`, log)
 const redis = connectRedis(config.REDIS_URL, { name: 'orders', autoPipeline: true })
-const outbox = new Outbox(conn, undefined as unknown as Bus, log)
+// Not awaited: orders sells while NATS is away (its facts wait in the outbox, which the worker relays).
+const bus = new Bus({ nc: connectNats(config.NATS_URL, 'orders', log), prefix: config.BUS_PREFIX, log })
+const outbox = new Outbox(conn, bus, log)
+// Its own facts only (from memory): reading the outbox is the worker's job.
+outbox.start({ pollMs: Number.POSITIVE_INFINITY })
 const soldOut = soldOutBoard()
-let nc: NatsConnection | undefined
-void connectNats(config.NATS_URL, 'orders', log)
-  .then((connected) => {
-    nc = connected
-    const bus = new Bus({ nc, prefix: config.BUS_PREFIX, log })
-    // Its own facts only (from memory): reading the outbox is the worker's job.
-    outbox.relayVia(bus, { pollMs: Number.POSITIVE_INFINITY })
-    bus.subscribeLive(LIVE.availabilityChanged('*'), (view) => soldOut.update(view as Availability))
-  })
-  .catch((error) => log.warn({ err: String(error) }, 'no NATS: the worker relays the facts of this process'))
+bus.subscribeLive(LIVE.availabilityChanged('*'), (view) => soldOut.update(view as Availability))
 const core = ordersCore(config, conn, redis, outbox, log)
 await ensureIndexes(conn)
 const { store, tickets, refunds } = core
@@ -47,4 +41,4 @@ const app = createService({
   .use(checkinsModule(config, checkinsService(core.models, store, tickets)))
   .use(internalModule(config, store, tickets))
 
-serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => outbox.stop(), async () => nc?.drain(), () => redis.quit(), () => conn.close()] })
+serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => outbox.stop(), () => bus.close(), () => redis.quit(), () => conn.close()] })
