@@ -2,6 +2,7 @@
 // that arrive live while the page is open.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, registerUser } from '../support/api'
+import { system } from '../support/system'
 import { availabilityOf, buyThroughApi, canSell, closeBrowser, withTab, screenshot, seedEvent } from './browser'
 
 afterAll(closeBrowser)
@@ -78,5 +79,31 @@ describe.skipIf(!canSell)('my tickets', () => {
       // Made before the stream was open, so the stream never sends it: the list is read again.
       await page.getByRole('heading', { level: 2, name: `Your tickets for ${event.title}` }).waitFor({ timeout: 15_000 })
     })
+  }, 90_000)
+
+  test('a hold about to run out: the notification says so and "Pay now" opens its checkout', async () => {
+    const event = await seedEvent([{ name: 'Gallery', priceCents: 2000, capacity: 10 }])
+    const buyer = await registerUser('reminded')
+    try {
+      // Short holds with an early reminder, for this test only.
+      await system().stop('orders')
+      await system().start('orders', { HOLD_TTL_SECONDS: '30', HOLD_REMINDER_SECONDS: '15' })
+      await withTab({ session: buyer }, async ({ page }) => {
+        const held = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: event.id, items: [{ ticketTypeId: event.types[0]!.id, quantity: 2 }] } })
+        expect(held.body.status).toBe('reserved')
+        await page.goto('/notifications')
+        const heading = page.getByRole('heading', { level: 2, name: `Your hold for ${event.title} ends soon` })
+        await heading.waitFor({ timeout: 30_000 })
+        const item = page.locator('li', { has: heading })
+        expect(await item.textContent()).toContain('€40.00')
+        await item.getByRole('link', { name: 'Pay now' }).click()
+        await page.waitForURL(`**/checkout/${held.body.id}`)
+        await page.getByRole('button', { name: /^Pay / }).waitFor()
+        await screenshot(page, 'hold-reminder-checkout')
+      })
+    } finally {
+      await system().stop('orders')
+      await system().start('orders')
+    }
   }, 90_000)
 })
