@@ -84,7 +84,7 @@ export type Mode = 'create' | 'pay' | 'reconcile'
 
 export interface SettlementDeps {
   store: OrderStore
-  holds?: Pick<HoldLimit, 'release'>
+  holds: Pick<HoldLimit, 'release'>
   tickets: TicketsService
   ticketing: TicketingClient
   payments: PaymentsClient
@@ -112,7 +112,7 @@ export function settlement({ store, tickets, ticketing, payments, dirty, settled
     const ended = result.doc
     const status = ended.to as SettledStatus
     // No longer an unpaid hold: it stops counting against the buyer's limit (it would at its end anyway).
-    if (state.doc.initialStatus === 'reserved') await holds?.release(state.doc.userId, state.doc.eventId, state.doc._id).catch(() => {})
+    if (state.doc.initialStatus === 'reserved') await holds.release(state.doc.userId, state.doc.eventId, state.doc._id).catch(() => {})
     // An order document needs its status projection; a draft becomes the order now, written with its
     // final status (unless an order document was there already: then that one needs the projection).
     let project = !state.draft

@@ -92,12 +92,9 @@ export function cancellations({ config, models, store, settlement, refunds, lock
       try {
         const open = await models.Cancellation.find({ done: false }).lean()
         for (const c of open) {
-          // Purchases paid at once live as drafts until they end (one whose payment is unknown can stay
-          // so for minutes): read first, so that one published meanwhile is in the orders read next.
-          const drafts = await models.OrderDraft.find({ eventId: c._id }).lean<OrderDoc[]>()
-          const byId = new Map(drafts.map((d) => [d._id, d]))
-          for (const doc of await models.Order.find({ eventId: c._id }).lean<OrderDoc[]>()) byId.set(doc._id, doc)
-          const orders = [...byId.values()]
+          // A purchase still a draft (its payment unknown) that ends paid later is the reconciler's:
+          // it refunds any paid order of a cancelled event it finishes.
+          const orders = await models.Order.find({ eventId: c._id }).lean<OrderDoc[]>()
           let unfinished = 0
           await inParallel(orders, 8, async (doc) => {
             if (!(await handle(doc))) unfinished++

@@ -82,13 +82,12 @@ export function reconciler(deps: ReconcilerDeps) {
   }
 
   /**
-   * A charge found late made the order paid. If its event was cancelled meanwhile (the cancellation may
-   * have finished without seeing this order), it is looked at again at once: `examine` refunds it.
+   * A charge found late made the order paid: it is looked at again at once, and `examine` refunds it
+   * if its event was cancelled meanwhile (the cancellation may have finished without seeing it).
    */
-  async function finishedPaidLate(state: OrderState, outcome: 'paid' | 'hold_expired'): Promise<Next> {
+  function finishedPaidLate(outcome: 'paid' | 'hold_expired'): Next {
     reconciled.inc({ action: outcome === 'paid' ? 'finished_paid' : 'refunded_late_charge' })
-    if (outcome === 'paid' && (await models.Cancellation.exists({ _id: state.doc.eventId }))) return Date.now()
-    return 'done'
+    return outcome === 'paid' ? Date.now() : 'done'
   }
 
   async function finishPending(state: OrderState): Promise<Next> {
@@ -96,7 +95,7 @@ export function reconciler(deps: ReconcilerDeps) {
     const payment = await payments.orderPayment(state.doc._id)
     if (payment?.status === 'succeeded') {
       const { outcome } = await settlement.finishPaid(state, payment.paymentId, 'reconcile', deadline)
-      return finishedPaidLate(state, outcome)
+      return finishedPaidLate(outcome)
     }
     const refunded = payment?.status === 'refunded'
     const released = await releaseUnlessSoldFree(state, deadline, () =>
@@ -131,7 +130,7 @@ export function reconciler(deps: ReconcilerDeps) {
     const payment = await payments.orderPayment(state.doc._id)
     if (payment?.status === 'succeeded') {
       const { outcome } = await settlement.finishPaid(state, payment.paymentId, 'reconcile', Date.now() + 15_000)
-      return finishedPaidLate(state, outcome)
+      return finishedPaidLate(outcome)
     }
     if (Date.now() < expiresAt + EXPIRY_MARGIN_MS) return expiresAt + EXPIRY_MARGIN_MS
     // The expiry fact never came: end it here (ticketing's answer says whether it had expired already).

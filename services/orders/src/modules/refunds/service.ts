@@ -35,6 +35,8 @@ export interface RefundRequest {
   notAfterCheckin?: boolean
 }
 
+const usedAtTheDoor = () => fail('FORBIDDEN', 'a ticket of this order was used at the door: only an admin can refund it now')
+
 export function refundsService({ config, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log }: RefundsDeps) {
   /** Money back, seats back, fact, done marker. Safe to run again at any point. */
   async function finish(state: OrderState, deadline: number): Promise<OrderState> {
@@ -89,6 +91,8 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
       if (!state.refund) {
         const status = statusOf(state)
         if (status !== 'paid') throw fail('CONFLICT', `only a paid order can be refunded (this one is ${status})`)
+        // Doors open before the start: a buyer who got in does not also get the money back by themselves.
+        if (request.notAfterCheckin && (await tickets.checkedIn(state.doc))) throw usedAtTheDoor()
         await dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
         const inserted = await store.insertTransition({
           _id: refundId(orderId),
@@ -102,11 +106,11 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
         })
         state = { ...state, refund: inserted.doc }
         if (!inserted.won && !ours(state)) throw fail('CONFLICT', 'the order was already refunded')
-        // A scan may have come between the look before and this record: written first, looked again
-        // after, as check-in does, so one of the two always sees the other.
+        // A scan may have come between that look and this record: written first, looked again after,
+        // as check-in does, so one of the two always sees the other.
         if (inserted.won && request.notAfterCheckin && (await tickets.checkedIn(state.doc))) {
           await store.removeTransition(refundId(orderId))
-          throw fail('FORBIDDEN', 'a ticket of this order was used at the door: only an admin can refund it now')
+          throw usedAtTheDoor()
         }
       }
       if (state.refundDone) return { status: 200, body: toOrder(state) }
@@ -135,9 +139,6 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
         const event = await catalog.event(state.doc.eventId, true)
         if (event && event.status !== 'cancelled' && new Date(event.startsAt).getTime() <= Date.now())
           throw fail('FORBIDDEN', 'the event has started: only an admin can refund this order now')
-        // Doors open before the start: a buyer who got in does not also get the money back by themselves.
-        if (!state.refund && statusOf(state) === 'paid' && (await tickets.checkedIn(state.doc)))
-          throw fail('FORBIDDEN', 'a ticket of this order was used at the door: only an admin can refund it now')
       }
       const request: RefundRequest = {
         by: principal.id,
