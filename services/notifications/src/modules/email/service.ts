@@ -138,7 +138,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
     const claim = await claimSend(f.id)
     if (claim === 'busy') throw new EmailLater('another process is sending this email')
     if (claim === 'sent') return recordSent(f.id, to, email.subject, '')
-    if (claim === 'exhausted') return record({ _id: f.id, to, subject, status: 'failed', error: `still refused after ${MAX_CLAIMS} rounds of attempts` })
+    if (claim === 'exhausted') return record({ _id: f.id, to, subject: email.subject, status: 'failed', error: `still refused after ${MAX_CLAIMS} rounds of attempts` })
     let lastError: unknown
     for (let attempt = 1; attempt <= sendAttempts; attempt++) {
       try {
