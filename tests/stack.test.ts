@@ -1,6 +1,7 @@
 // The Swarm stack as `docker stack config` renders it (the Docker CLI validates it without an engine):
 // what operators and the security review rely on, checked on the file that is deployed.
 import { describe, expect, test } from 'bun:test'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from '../stack/local/services'
 
@@ -33,7 +34,17 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       const labels = (s.deploy?.labels ?? {}) as Record<string, string>
       for (const [key, value] of Object.entries(labels)) if (key.endsWith('.entrypoints')) expect({ name, value }).toEqual({ name, value: 'websecure' })
       for (const [key, value] of Object.entries(labels)) if (/routers\.\w+\.rule$/.test(key)) expect(labels[key.replace(/rule$/, 'tls')]).toBe('true')
+      for (const key of Object.keys(labels)) if (/routers\.\w+\.rule$/.test(key)) expect({ name, hsts: labels[key.replace(/rule$/, 'middlewares')] }).toEqual({ name, hsts: 'hsts' })
     }
+    expect(Number(stack.services.gateway.deploy.labels['traefik.http.middlewares.hsts.headers.stsSeconds'])).toBeGreaterThanOrEqual(31_536_000)
+    // Traefik's own files: port 80 only redirects to 443, and no TLS below 1.2.
+    const traefik = Bun.YAML.parse(readFileSync(join(ROOT, 'stack/traefik/traefik.yml'), 'utf8')) as any
+    expect(traefik.entryPoints.web.http.redirections.entryPoint).toEqual({ to: 'websecure', scheme: 'https' })
+    expect(traefik.entryPoints.websecure.address).toBe(':443')
+    expect(traefik.api.dashboard).toBe(false)
+    const tls = Bun.YAML.parse(readFileSync(join(ROOT, 'stack/traefik/tls.yml'), 'utf8')) as any
+    expect(tls.tls.options.default.minVersion).toBe('VersionTLS12')
+    expect(tls.tls.certificates[0]).toEqual({ certFile: '/run/secrets/easypass_tls_cert', keyFile: '/run/secrets/easypass_tls_key' })
   })
 
   test('no credential in the environment: every secret is a Docker secret, and web holds none', () => {
@@ -64,7 +75,7 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
 
   test('images are pinned to a release', () => {
     for (const [name, s] of Object.entries(stack.services)) if (s.image !== 'registry.example/easypass:test') expect({ name, pinned: /:v?\d+\.\d+\.\d+/.test(s.image) }).toEqual({ name, pinned: true })
-    const dockerfile = require('node:fs').readFileSync(join(ROOT, 'stack/Dockerfile'), 'utf8') as string
+    const dockerfile = readFileSync(join(ROOT, 'stack/Dockerfile'), 'utf8')
     for (const from of dockerfile.match(/^FROM \S+/gm) ?? []) expect(from).toMatch(/:\d+\.\d+\.\d+/)
   })
 })
