@@ -530,7 +530,7 @@ describe('facts on NATS', () => {
     expect((await api(`/events/${event.id}`, { method: 'DELETE', token: admin.token })).status).toBe(204)
     const [f] = await waitFor((f) => f.subject === 'catalog.event-deleted' && (f.data as any).eventId === event.id)
     expect(f!.id).toBe(`event-deleted:${event.id}`)
-    expect(f!.data).toEqual({ eventId: event.id })
+    expect(f!.data).toEqual({ eventId: event.id, title: event.title })
   })
   test('at start, facts lost between the state change and the outbox are recorded again', async () => {
     // What a crash right after the write leaves behind: a cancelled event and a deletion tombstone,
@@ -565,7 +565,7 @@ describe('facts on NATS', () => {
     expect(cancelledFact!.data).toEqual({ eventId: cancelledId.toHexString(), title: lostCancel.title })
     expect(cancelledFact!.occurredAt).toBe(cancelledAt.toISOString())
     const [deletedFact] = await waitFor((f) => f.id === `event-deleted:${deletedId}`)
-    expect(deletedFact!.data).toEqual({ eventId: deletedId })
+    expect(deletedFact!.data).toEqual({ eventId: deletedId, title: 'Deleted before the crash' })
     expect((await api(`/events/${survivor.id}`)).status).toBe(200)
     await Bun.sleep(500)
     expect(received.some((f) => f.id === `event-deleted:${survivor.id}`)).toBe(false)
@@ -656,7 +656,7 @@ describe('ticketing', () => {
     expect(item).toMatchObject({ fromPriceCents: 2500, currency: 'EUR', available: 150 })
   })
 
-  test('an event with held or sold tickets cannot be deleted (409, cancel it instead); without any it can', async () => {
+  test('an event with sold tickets cannot be deleted (409, cancel it instead); one with only holds or none can', async () => {
     const event = await createEvent()
     if (!ticketingRuns()) return
     const type = await api(`/events/${event.id}/ticket-types`, {
@@ -664,25 +664,37 @@ describe('ticketing', () => {
       token: admin.token,
     })
     expect(type.status).toBe(201)
+    const heldOnly = await createEvent()
+    const heldType = await api(`/events/${heldOnly.id}/ticket-types`, { body: { name: 'Seat', priceCents: 1000, currency: 'EUR', capacity: 10 }, token: admin.token })
+    expect(heldType.status).toBe(201)
     const unsold = await createEvent()
     expect((await api(`/events/${unsold.id}/ticket-types`, { body: { name: 'Seat', priceCents: 1000, currency: 'EUR', capacity: 10 }, token: admin.token })).status).toBe(201)
 
-    // A hold as orders places it (ticketing's internal op, with a service token): tickets are now held.
-    const hold = await fetch(`${system().urls.ticketing}/internal/inventory/ops`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await ordersToken()}` },
-      body: JSON.stringify({
-        eventId: event.id,
-        op: { type: 'hold', orderId: new Types.ObjectId().toHexString(), userId: customer.user.id, items: [{ ticketTypeId: type.body.id, quantity: 1 }] },
-      }),
-    })
-    const held = (await hold.json()) as any
-    if (hold.status !== 200 || held.ok !== true) throw new Error(`hold failed: ${hold.status} ${JSON.stringify(held)}`)
+    // Ops as orders sends them (ticketing's internal route, with a service token).
+    const op = async (eventId: string, body: Record<string, unknown>) => {
+      const r = await fetch(`${system().urls.ticketing}/internal/inventory/ops`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await ordersToken()}` },
+        body: JSON.stringify({ eventId, op: body }),
+      })
+      const answer = (await r.json()) as any
+      if (r.status !== 200 || answer.ok !== true) throw new Error(`${body.type} failed: ${r.status} ${JSON.stringify(answer)}`)
+    }
+    const hold = (eventId: string, ticketTypeId: string) => {
+      const orderId = new Types.ObjectId().toHexString()
+      return op(eventId, { type: 'hold', orderId, userId: customer.user.id, items: [{ ticketTypeId, quantity: 1 }] }).then(() => orderId)
+    }
+    const soldOrder = await hold(event.id, type.body.id)
+    await op(event.id, { type: 'confirm', orderId: soldOrder })
     const refused = await api(`/events/${event.id}`, { method: 'DELETE', token: admin.token })
     expectError(refused, 409, 'CONFLICT')
     expect(refused.body.error.message).toContain('cancel')
+    expect(refused.body.error.details).toMatchObject({ sold: 1 })
     expect((await api(`/events/${event.id}`)).status).toBe(200)
 
+    await hold(heldOnly.id, heldType.body.id)
+    expect((await api(`/events/${heldOnly.id}`, { method: 'DELETE', token: admin.token })).status).toBe(204)
+    expectError(await api(`/events/${heldOnly.id}`), 404, 'NOT_FOUND')
     expect((await api(`/events/${unsold.id}`, { method: 'DELETE', token: admin.token })).status).toBe(204)
     expectError(await api(`/events/${unsold.id}`), 404, 'NOT_FOUND')
   })

@@ -642,6 +642,56 @@ describe('event cancellation', () => {
       return r.body.items?.filter((n: { type: string; data: { orderId?: string } }) => n.type === 'order-refunded' && n.data.orderId === paidB.body.id).length === 1
     })
   }, 90_000)
+
+  const cancelledNotice = (session: Session, orderId: string) =>
+    waitFor(`the buyer told of ${orderId}`, async () => {
+      const r = await api('/notifications?limit=100', { token: session.token })
+      return (r.body.items as Array<{ type: string; body: string; data: { orderId?: string } }>).find((n) => n.type === 'order-cancelled' && n.data.orderId === orderId)
+    }, 30_000)
+
+  test('an event with only unpaid holds is deleted (204): the holds end, their orders are cancelled and the buyers told why', async () => {
+    const s = await sale()
+    const held = await buy(buyer, s, 2, { card: null })
+    const heldToo = await buy(other, s, 1, { card: null })
+    expect(held.status).toBe(201)
+    expect(heldToo.status).toBe(201)
+    expect(await numbers(s)).toEqual({ sold: 0, held: 3, available: 17 })
+
+    expect((await api(`/events/${s.eventId}`, { method: 'DELETE', token: admin.token })).status).toBe(204)
+    expect((await api(`/events/${s.eventId}`)).status).toBe(404)
+    for (const [order, session] of [[held, buyer], [heldToo, other]] as const)
+      await waitFor(`order ${order.body.id} cancelled`, async () => (await api(`/orders/${order.body.id}`, { token: session.token })).body.status === 'cancelled', 45_000)
+    const notice = await cancelledNotice(buyer, held.body.id)
+    expect(notice.body).toContain('removed by the organizer')
+    // Nothing can be paid for it any more, and nothing was charged.
+    const pay = await api(`/orders/${held.body.id}/pay`, { body: { card: CARD }, token: buyer.token })
+    expect(pay.status).toBe(409)
+    expect(await chargesOf(held.body.id)).toBe(0)
+    const stock = await api(`/events/${s.eventId}/availability`, { token: admin.token })
+    expect(stock.body.ticketTypes[0]).toMatchObject({ sold: 0, held: 0 })
+  }, 90_000)
+
+  test('a ticket type with only unpaid holds is removed (204): the holds that name it end, the others stay', async () => {
+    const s = await sale()
+    const second = await api(`/events/${s.eventId}/ticket-types`, { body: { name: 'Balcony', priceCents: 2000, currency: 'EUR', capacity: 10 }, token: admin.token })
+    expect(second.status).toBe(201)
+    const held = await buy(buyer, s, 2, { card: null })
+    const kept = await api('/orders', { body: { eventId: s.eventId, items: [{ ticketTypeId: second.body.id, quantity: 1 }] }, token: other.token, headers: { 'idempotency-key': crypto.randomUUID() } })
+    expect(held.status).toBe(201)
+    expect(kept.status).toBe(201)
+
+    expect((await api(`/events/${s.eventId}/ticket-types/${s.typeId}`, { method: 'DELETE', token: admin.token })).status).toBe(204)
+    const stock = await api(`/events/${s.eventId}/availability`, { token: admin.token })
+    expect(stock.body.ticketTypes.map((t: { id: string }) => t.id)).toEqual([second.body.id])
+    expect(stock.body.ticketTypes[0]).toMatchObject({ held: 1, sold: 0 })
+    await waitFor(`order ${held.body.id} cancelled`, async () => (await api(`/orders/${held.body.id}`, { token: buyer.token })).body.status === 'cancelled', 30_000)
+    expect((await cancelledNotice(buyer, held.body.id)).body).toContain('withdrew')
+    expect((await api(`/orders/${kept.body.id}`, { token: other.token })).body.status).toBe('reserved')
+    // The other type's hold is still good: paying it sells its seat.
+    const paid = await api(`/orders/${kept.body.id}/pay`, { body: { card: CARD }, token: other.token })
+    expect(paid.status).toBe(200)
+    expect(paid.body.status).toBe('paid')
+  }, 60_000)
 })
 
 describe('documentation', () => {

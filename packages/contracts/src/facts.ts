@@ -18,7 +18,7 @@ export interface OrderLine {
 
 export interface FactData {
   'catalog.event-cancelled': { eventId: string; title: string }
-  'catalog.event-deleted': { eventId: string }
+  'catalog.event-deleted': { eventId: string; title?: string }
   'orders.order-paid': {
     orderId: string
     userId: string
@@ -47,10 +47,13 @@ export interface FactData {
   }
   /** A hold (an order reserved without payment) runs out soon: the buyer is reminded to pay. */
   'orders.hold-expiring': { orderId: string; userId: string; eventId: string; eventTitle?: string; expiresAt: string; totalCents: number; currency: string }
-  'orders.order-cancelled': { orderId: string; userId: string; eventId: string; eventTitle?: string }
+  /** `reason`: why, when the buyer did not cancel it (the event was deleted, its ticket type removed). */
+  'orders.order-cancelled': { orderId: string; userId: string; eventId: string; eventTitle?: string; reason?: string }
   'orders.order-expired': { orderId: string; userId: string; eventId: string; eventTitle?: string }
   'orders.order-failed': { orderId: string; userId: string; eventId: string; reason: string }
   'ticketing.hold-expired': { orderId: string; eventId: string; userId?: string }
+  /** An unpaid hold ended by ticketing because a ticket type it names was removed. */
+  'ticketing.hold-withdrawn': { orderId: string; eventId: string; userId?: string }
   'payments.payment-succeeded': { paymentId: string; orderId: string; amountCents: number; currency: string }
   'payments.payment-refunded': { paymentId: string; orderId: string; refundId: string; amountCents: number; currency: string }
 }

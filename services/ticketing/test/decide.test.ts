@@ -81,11 +81,42 @@ describe('one batch', () => {
     expect(d.entries.filter((e) => e.kind === 'refund').length).toBe(1)
   })
 
-  test('capacity never goes below what is sold and held; a type in use is never removed', () => {
-    const d = run([hold('o1', 2), { type: 'updateType', typeId: 'a'.repeat(24), patch: { capacity: 1 } }, { type: 'removeType', typeId: 'a'.repeat(24) }])
-    expect(d.results[1]).toMatchObject({ ok: false, code: 'CONFLICT' })
-    expect(d.results[2]).toMatchObject({ ok: false, code: 'CONFLICT' })
-    expect(d.types[0]).toMatchObject({ capacity: 2, held: 2 })
+  test('capacity never goes below what is sold and held; a type with sales is never removed', () => {
+    const d = run([hold('o1', 1), hold('o2', 1), { type: 'confirm', orderId: 'o2' }, { type: 'updateType', typeId: 'a'.repeat(24), patch: { capacity: 1 } }, { type: 'removeType', typeId: 'a'.repeat(24) }])
+    expect(d.results[3]).toMatchObject({ ok: false, code: 'CONFLICT' })
+    expect(d.results[4]).toMatchObject({ ok: false, code: 'CONFLICT', details: { sold: 1, held: 1, refunded: 0 } })
+    expect(d.types[0]).toMatchObject({ capacity: 2, held: 1, sold: 1 })
+    expect(d.withdrawn).toEqual([])
+  })
+
+  test('a type only held is removed: the holds that name it are released and reported, the others stay', () => {
+    const other = 'b'.repeat(24)
+    const types = [type({ capacity: 10, held: 2 }), type({ id: other, capacity: 10, held: 1 })]
+    const known = new Map<string, OrderLedger>([
+      ['o1', { hold: { userId: 'u1', items: [{ ticketTypeId: 'a'.repeat(24), name: 'Standing', quantity: 2, unitPriceCents: 4500 }], currency: 'EUR', totalCents: 9000, expiresAt: NOW + 60_000 } }],
+      ['o2', { hold: { userId: 'u2', items: [{ ticketTypeId: other, name: 'Standing', quantity: 1, unitPriceCents: 4500 }], currency: 'EUR', totalCents: 4500, expiresAt: NOW + 60_000 } }],
+    ])
+    const d = decideBatch({
+      eventId: EVENT,
+      types,
+      lookup: (id) => known.get(id),
+      liveOrders: () => known.keys(),
+      ops: [hold('o3', 1), { type: 'removeType', typeId: 'a'.repeat(24) }],
+      now: NOW,
+      holdTtlSeconds: 600,
+      seq: 7,
+    })
+    expect(d.results[1]).toMatchObject({ ok: true, removed: 'a'.repeat(24) })
+    expect(d.types.map((t) => t.id)).toEqual([other])
+    expect(d.types[0]).toMatchObject({ held: 1 })
+    expect(d.withdrawn).toEqual([{ orderId: 'o1', userId: 'u1' }, { orderId: 'o3', userId: 'u' }])
+    expect(d.entries.filter((e) => e.kind === 'settle')).toMatchObject([
+      { _id: 'o1:settle', outcome: 'released', reason: 'cancelled', withdrawn: true },
+      { _id: 'o3:settle', outcome: 'released', reason: 'cancelled', withdrawn: true },
+    ])
+    expect(d.orders.get('o2')?.settle).toBeUndefined()
+    expect(d.expiries).toEqual([])
+    expect(d.expired).toEqual([])
   })
 })
 

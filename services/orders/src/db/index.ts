@@ -88,6 +88,8 @@ export interface CheckinDoc {
 export interface CancellationDoc {
   _id: string
   title?: string
+  /** Absent: the event was cancelled. `deleted`: deleted while unpaid holds (or a racing purchase) remained. */
+  kind?: 'deleted'
   at: Date
   done: boolean
   doneAt?: Date
@@ -169,7 +171,7 @@ export function defineModels(conn: Connection) {
   )
 
   const cancellation = new Schema<CancellationDoc>(
-    { _id: String, title: String, at: { type: Date, required: true }, done: { type: Boolean, required: true }, doneAt: Date },
+    { _id: String, title: String, kind: String, at: { type: Date, required: true }, done: { type: Boolean, required: true }, doneAt: Date },
     { ...opts, collection: 'cancellations' },
   )
 

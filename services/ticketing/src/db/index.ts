@@ -53,6 +53,8 @@ export interface SettleEntry extends LedgerBase {
   kind: 'settle'
   outcome: SettleOutcome
   reason: SettleReason
+  /** Released by ticketing itself, because its ticket type was removed (orders learns it from a fact). */
+  withdrawn?: true
 }
 /** `${orderId}:refund` — at most one refund returns stock. */
 export interface RefundEntry extends LedgerBase {

@@ -60,7 +60,8 @@ export class InventoryApplier {
 
   /**
    * Decides the ops of one job, in order. Type changes and ledger ops are committed separately, so a
-   * batch that dies midway only ever leaves ledger entries on types that exist. `expireDue` also
+   * batch that dies midway only ever leaves ledger entries on types that exist (a removal's releases of
+   * the holds naming its type go in its own commit, before the type is gone). `expireDue` also
    * releases every other overdue hold of the event in the same commit.
    */
   async apply(eventId: string, ops: InventoryOp[], opts: { expireDue?: boolean } = {}): Promise<OpResult[]> {
@@ -103,6 +104,7 @@ export class InventoryApplier {
       eventId,
       types: doc.types,
       lookup: (orderId) => cache.orders.get(orderId),
+      liveOrders: () => cache.live.keys(),
       ops: allOps,
       now,
       holdTtlSeconds: this.opts.holdTtlSeconds,
@@ -133,7 +135,7 @@ export class InventoryApplier {
       // The ledger entries count from here on (a batch that dies now is rebuilt from them, and the
       // rebuild records its expiries' facts again): the facts go before the commit, so that a crash
       // after it cannot lose those of holds this batch expired in passing (they are no longer live).
-      await this.recordExpired(eventId, decision.expired)
+      await this.recordEnded(eventId, decision)
       const committed = await this.inventories.updateOne(
         { _id: eventId, seq, pendingSeq: next },
         { $set: { types: decision.types, seq: next, pendingSeq: null, updatedAt: new Date(now) } },
@@ -155,17 +157,20 @@ export class InventoryApplier {
     }
   }
 
-  /** Expiry jobs for live holds, facts for expired ones: both idempotent, so repeats redo them safely. */
-  private async afterCommit(eventId: string, decision: Pick<Decision, 'expiries' | 'expired'>) {
+  /** Expiry jobs for live holds, facts for ended ones: both idempotent, so repeats redo them safely. */
+  private async afterCommit(eventId: string, decision: Pick<Decision, 'expiries' | 'expired' | 'withdrawn'>) {
     await this.scheduleExpiries(eventId, decision.expiries)
-    await this.recordExpired(eventId, decision.expired)
+    await this.recordEnded(eventId, decision)
   }
 
-  private async recordExpired(eventId: string, expired: Decision['expired']) {
-    if (!expired.length) return
-    await this.opts.outbox.record(
-      expired.map((e) => fact('ticketing.hold-expired', { orderId: e.orderId, eventId, ...(e.userId ? { userId: e.userId } : {}) }, `hold-expired:${e.orderId}`)),
-    )
+  /** The facts of holds that ended without their order asking: expired, or withdrawn with their ticket type. */
+  private async recordEnded(eventId: string, { expired, withdrawn }: Pick<Decision, 'expired' | 'withdrawn'>) {
+    if (!expired.length && !withdrawn.length) return
+    const who = (userId?: string) => (userId ? { userId } : {})
+    await this.opts.outbox.record([
+      ...expired.map((e) => fact('ticketing.hold-expired', { orderId: e.orderId, eventId, ...who(e.userId) }, `hold-expired:${e.orderId}`)),
+      ...withdrawn.map((e) => fact('ticketing.hold-withdrawn', { orderId: e.orderId, eventId, ...who(e.userId) }, `hold-withdrawn:${e.orderId}`)),
+    ])
   }
 
   private async scheduleExpiries(eventId: string, expiries: Decision['expiries']) {
@@ -213,9 +218,15 @@ export class InventoryApplier {
       // Whatever the dead batch could not finish afterwards: expiry jobs of its holds, facts of its expiries.
       const expiries: Decision['expiries'] = []
       const expired: Decision['expired'] = []
+      const withdrawn: Decision['withdrawn'] = []
       for (const [orderId, o] of orders) if (o.hold && !o.settle) expiries.push({ orderId, expiresAt: o.hold.expiresAt })
-      for (const e of entries) if (e.kind === 'settle' && e.reason === 'expired' && e.seq === dead) expired.push({ orderId: e.orderId, userId: orders.get(e.orderId)?.hold?.userId })
-      await this.afterCommit(eventId, { expiries, expired })
+      for (const e of entries) {
+        if (e.kind !== 'settle' || e.seq !== dead) continue
+        const ended = { orderId: e.orderId, userId: orders.get(e.orderId)?.hold?.userId }
+        if (e.reason === 'expired') expired.push(ended)
+        else if (e.withdrawn) withdrawn.push(ended)
+      }
+      await this.afterCommit(eventId, { expiries, expired, withdrawn })
       this.opts.bus.publishLive(LIVE.availabilityChanged(eventId), availabilityView(eventId, doc.seq, doc.types, new Date()))
     } else if (differs) {
       // Should never happen; the ledger is the truth, so the counters follow it (logged loudly).

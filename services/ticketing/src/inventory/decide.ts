@@ -50,6 +50,8 @@ export interface DecideInput {
   types: readonly TypeRecord[]
   /** The ledger's view of an order before this batch (undefined: nothing recorded). */
   lookup: (orderId: string) => OrderLedger | undefined
+  /** The orders whose hold is live before this batch (a removed ticket type releases those that name it). */
+  liveOrders?: () => Iterable<string>
   ops: readonly InventoryOp[]
   now: number
   holdTtlSeconds: number
@@ -69,6 +71,8 @@ export interface Decision {
   expiries: Array<{ orderId: string; expiresAt: number }>
   /** Holds released by expiry (now or before: recording the fact again is harmless). */
   expired: Array<{ orderId: string; userId?: string }>
+  /** Holds released because a ticket type they name was removed: their orders must learn it. */
+  withdrawn: Array<{ orderId: string; userId?: string }>
 }
 
 const failure = (code: OpFailureCode, message: string, details?: unknown): OpFailure =>
@@ -93,6 +97,7 @@ export function decideBatch(input: DecideInput): Decision {
   const entries: LedgerEntry[] = []
   const expiries = new Map<string, number>()
   const expired: Decision['expired'] = []
+  const withdrawn: Decision['withdrawn'] = []
   let typesChanged = false
   const at = new Date(now)
 
@@ -115,11 +120,12 @@ export function decideBatch(input: DecideInput): Decision {
       if (to === 'sold') t.sold += line.quantity
     }
   }
-  const settle = (orderId: string, o: OrderLedger, outcome: SettleOutcome, reason: SettleReason, okWhen: SettleOutcome): SettleResult => {
+  const settle = (orderId: string, o: OrderLedger, outcome: SettleOutcome, reason: SettleReason, okWhen: SettleOutcome, withdraw = false): SettleResult => {
     if (o.hold) moveHeld(o.hold, outcome)
     o.settle = { outcome, reason }
-    entries.push({ _id: ledgerId.settle(orderId), kind: 'settle', eventId, orderId, outcome, reason, seq, at })
+    entries.push({ _id: ledgerId.settle(orderId), kind: 'settle', eventId, orderId, outcome, reason, seq, at, ...(withdraw ? { withdrawn: true as const } : {}) })
     if (reason === 'expired') expired.push({ orderId, userId: o.hold?.userId })
+    if (withdraw) withdrawn.push({ orderId, userId: o.hold?.userId })
     return { ok: outcome === okWhen, outcome, reason }
   }
   const alreadySettled = (orderId: string, o: OrderLedger, okWhen: SettleOutcome, byExpiry = false): SettleResult => {
@@ -266,13 +272,22 @@ export function decideBatch(input: DecideInput): Decision {
         return { ok: true, ticketType: toTicketType(eventId, t) }
       }
       case 'removeType': {
-        const index = types.findIndex((t) => t.id === op.typeId)
-        const t = types[index]
+        const t = typeById(op.typeId)
         if (!t) return failure('NOT_FOUND', `ticket type ${op.typeId} does not exist for this event`)
         const refunded = t.refunded ?? 0
-        if (t.sold > 0 || t.held > 0 || refunded > 0)
-          return failure('CONFLICT', `"${t.name}" has ${t.sold} sold, ${refunded} refunded and ${t.held} held tickets; it cannot be removed`, { sold: t.sold, held: t.held, refunded })
-        types.splice(index, 1)
+        if (t.sold > 0 || refunded > 0)
+          return failure('CONFLICT', `"${t.name}" has ${t.sold} sold and ${refunded} refunded tickets; it cannot be removed`, { sold: t.sold, held: t.held, refunded })
+        // Nothing sold: unpaid holds that name it end here (their orders are told), and so does the type.
+        if (t.held > 0) {
+          // Live before this batch, or held earlier in it.
+          for (const orderId of new Set([...(input.liveOrders?.() ?? []), ...orders.keys()])) {
+            const o = order(orderId)
+            if (o.settle || !o.hold?.items.some((line) => line.ticketTypeId === t.id)) continue
+            settle(orderId, o, 'released', 'cancelled', 'released', true)
+          }
+          if (t.held > 0) return failure('CONFLICT', `"${t.name}" has ${t.held} held tickets whose holds could not be found; try again`, { sold: 0, held: t.held, refunded })
+        }
+        types.splice(types.indexOf(t), 1)
         typesChanged = true
         return { ok: true, removed: op.typeId }
       }
@@ -289,6 +304,7 @@ export function decideBatch(input: DecideInput): Decision {
     // A hold settled later in the same batch needs no expiry job.
     expiries: [...expiries].filter(([orderId]) => !orders.get(orderId)?.settle).map(([orderId, expiresAt]) => ({ orderId, expiresAt })),
     expired,
+    withdrawn,
   }
 }
 

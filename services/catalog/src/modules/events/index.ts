@@ -65,8 +65,8 @@ export function eventsModule(config: AuthConfig, service: EventsService) {
         tags: TAGS,
         summary: 'Delete an event nobody has tickets for',
         description:
-          'Admins only. 409 when any ticket was ever sold (refunded ones too) or is held (cancel the event instead); 503 when ticketing cannot confirm that. ' +
-          'Publishes `catalog.event-deleted`.',
+          'Admins only. 409 when any ticket was ever sold (refunded ones too: cancel the event instead); 503 when ticketing cannot confirm that. ' +
+          'Publishes `catalog.event-deleted`: unpaid holds of the event end (their orders are cancelled and their buyers told).',
         security: ADMIN,
       },
     })

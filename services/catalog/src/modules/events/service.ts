@@ -297,15 +297,17 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
   }
 
   /**
-   * Deleting is for mistakes: only when ticketing confirms that no ticket was ever sold or is held.
-   * A tombstone is written first so that the `catalog.event-deleted` fact survives a crash midway.
+   * Deleting is for mistakes: only when ticketing confirms that no ticket was ever sold. Unpaid holds
+   * do not stop it: orders ends them on the `catalog.event-deleted` fact (as for a cancellation, which
+   * also refunds a purchase that raced the delete). A tombstone is written first so that the fact
+   * survives a crash midway.
    */
   async function remove(id: string, actorId: string, requestId?: string): Promise<void> {
     forgetListings()
     const current = await find(id)
     if (!current) throw fail('NOT_FOUND', 'event not found')
     const { sold, held, refunded } = await ticketing.soldOrHeld(id, requestId)
-    if (sold > 0 || held > 0 || refunded > 0) throw fail('CONFLICT', 'tickets of this event were sold (refunded ones too) or are held: cancel it instead', { sold, held, refunded })
+    if (sold > 0 || refunded > 0) throw fail('CONFLICT', 'tickets of this event were sold (refunded ones too): cancel it instead', { sold, held, refunded })
     try {
       await DeletedEvent.create({ _id: id, title: current.title, deletedAt: new Date() })
     } catch (error) {
@@ -313,7 +315,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
       if (!isDuplicateOnly(error)) throw error
     }
     await Events.deleteOne({ _id: current._id })
-    await recordFact(fact('catalog.event-deleted', { eventId: id }, deletedFactId(id)))
+    await recordFact(fact('catalog.event-deleted', { eventId: id, title: current.title }, deletedFactId(id)))
     await EventRevision.deleteMany({ eventId: id })
     log.info({ eventId: id, by: actorId }, 'event deleted')
   }
@@ -343,7 +345,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
         await DeletedEvent.deleteOne({ _id: tombstone._id })
         continue
       }
-      await recordFact(fact('catalog.event-deleted', { eventId: tombstone._id }, deletedFactId(tombstone._id)))
+      await recordFact(fact('catalog.event-deleted', { eventId: tombstone._id, ...(tombstone.title ? { title: tombstone.title } : {}) }, deletedFactId(tombstone._id)))
       recorded++
     }
     // Claims only arbitrate writes in flight; old ones are just history.

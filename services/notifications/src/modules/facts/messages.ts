@@ -71,7 +71,10 @@ export function describe(f: Fact): Message | null {
         userId: d.userId,
         type: 'order-cancelled',
         title: 'Order cancelled',
-        body: `Your reservation${event ? ` for ${event}` : ''} was cancelled and its tickets were released. Nothing was charged.`,
+        // With a reason the buyer did not cancel it: the event was removed, or the tickets withdrawn.
+        body: d.reason
+          ? `Your reservation${event ? ` for ${event}` : ''} was cancelled: ${d.reason}. Its tickets were released and nothing stays charged.`
+          : `Your reservation${event ? ` for ${event}` : ''} was cancelled and its tickets were released. Nothing was charged.`,
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event },
       }
     }

@@ -1,6 +1,8 @@
 // Facts orders reacts to (durable JetStream consumer `orders`; every handler is idempotent):
 //   ticketing.hold-expired      → the order ends `expired` (fact `orders.order-expired`)
+//   ticketing.hold-withdrawn    → the order ends `cancelled`: its ticket type was removed (`orders.order-cancelled`)
 //   catalog.event-cancelled     → refund every paid order of the event, release every hold
+//   catalog.event-deleted       → the same, for what a delete found none of (holds) or raced with
 //   payments.payment-succeeded  → a charge must end as a paid order or be refunded: look at the order
 import type { Fact } from '@easypass/contracts/facts'
 import type { Bus, Logger } from '@easypass/kit'
@@ -27,7 +29,8 @@ export interface FactsDeps {
 
 export function factHandlers({ config, store, settlement, payments, locks, dirty, settled, cancellations, onCancellation, log }: Omit<FactsDeps, 'bus'>) {
   return {
-    async holdExpired(orderId: string) {
+    /** Ticketing ended the hold by itself: it ran out, or its ticket type was removed. */
+    async holdEnded(orderId: string, to: 'expired' | 'cancelled') {
       const state = await store.load(orderId)
       if (!state || state.settle || state.refund) return
       const lock = await locks.tryAcquire(orderId)
@@ -41,7 +44,8 @@ export function factHandlers({ config, store, settlement, payments, locks, dirty
         const fresh = await store.load(orderId)
         if (!fresh || fresh.settle || fresh.refund) return
         // paymentChecked stays false: the worker then makes sure no charge of this order went through.
-        await settlement.settle(fresh, 'expired', { reason: 'the hold expired before the order was paid' })
+        const reason = to === 'expired' ? 'the hold expired before the order was paid' : 'the organizer withdrew the tickets it held'
+        await settlement.settle(fresh, to, { reason, by: 'system' })
       } finally {
         await lock.release()
       }
@@ -66,9 +70,9 @@ export function factHandlers({ config, store, settlement, payments, locks, dirty
       }
     },
 
-    async eventCancelled(eventId: string, title: string | undefined, occurredAt: string) {
+    async eventCancelled(eventId: string, title: string | undefined, occurredAt: string, kind: 'cancelled' | 'deleted' = 'cancelled') {
       const at = new Date(occurredAt)
-      await cancellations.record(eventId, title, Number.isNaN(at.getTime()) ? new Date() : at)
+      await cancellations.record(eventId, title, Number.isNaN(at.getTime()) ? new Date() : at, kind)
       onCancellation()
     },
   }
@@ -76,10 +80,17 @@ export function factHandlers({ config, store, settlement, payments, locks, dirty
 
 export async function consumeFacts(deps: FactsDeps): Promise<() => Promise<void>> {
   const handlers = factHandlers(deps)
-  return deps.bus.consume('orders', ['ticketing.hold-expired', 'catalog.event-cancelled', 'payments.payment-succeeded'], async (f: Fact) => {
+  const subjects = ['ticketing.hold-expired', 'ticketing.hold-withdrawn', 'catalog.event-cancelled', 'catalog.event-deleted', 'payments.payment-succeeded'] as const
+  return deps.bus.consume('orders', [...subjects], async (f: Fact) => {
     switch (f.subject) {
       case 'ticketing.hold-expired':
-        return handlers.holdExpired((f as Fact<'ticketing.hold-expired'>).data.orderId)
+        return handlers.holdEnded((f as Fact<'ticketing.hold-expired'>).data.orderId, 'expired')
+      case 'ticketing.hold-withdrawn':
+        return handlers.holdEnded((f as Fact<'ticketing.hold-withdrawn'>).data.orderId, 'cancelled')
+      case 'catalog.event-deleted': {
+        const data = (f as Fact<'catalog.event-deleted'>).data
+        return handlers.eventCancelled(data.eventId, data.title, f.occurredAt, 'deleted')
+      }
       case 'payments.payment-succeeded':
         return handlers.paymentSucceeded((f as Fact<'payments.payment-succeeded'>).data.orderId)
       case 'catalog.event-cancelled': {

@@ -70,7 +70,7 @@ export function settleFact(doc: OrderDoc, settle: TransitionDoc): Fact | null {
         `order-paid:${doc._id}`,
       )
     case 'cancelled':
-      return fact('orders.order-cancelled', titled, `order-cancelled:${doc._id}`)
+      return fact('orders.order-cancelled', { ...titled, ...(settle.by !== doc.userId && settle.reason ? { reason: settle.reason } : {}) }, `order-cancelled:${doc._id}`)
     case 'expired':
       return fact('orders.order-expired', titled, `order-expired:${doc._id}`)
     case 'failed':
@@ -200,9 +200,10 @@ export function settlement({ store, tickets, ticketing, payments, dirty, settled
       if (next.settle?.to !== 'paid') log.error({ orderId, settled: next.settle?.to }, 'ticketing sold an order recorded as not paid')
       return { answer: { status: mode === 'create' ? 201 : 200, body: toOrder(next) }, state: next, outcome: 'paid' }
     }
-    if (paymentId) await untilDecided(deadline, () => payments.refund(orderId, 'the hold expired before the payment completed'))
     const to: SettledStatus = 'reason' in result && result.reason === 'cancelled' ? 'cancelled' : 'reason' in result && result.reason === 'failed' ? 'failed' : 'expired'
-    const answer = errorAnswer(409, 'CONFLICT', `the hold expired before the payment completed${paymentId ? '; the charge was refunded' : ''}`)
+    const why = to === 'cancelled' ? 'the hold was cancelled (its tickets were withdrawn)' : 'the hold expired'
+    if (paymentId) await untilDecided(deadline, () => payments.refund(orderId, `${why} before the payment completed`))
+    const answer = errorAnswer(409, 'CONFLICT', `${why} before the payment completed${paymentId ? '; the charge was refunded' : ''}`)
     const next = await settle(state, to, { error: { status: 409, code: 'CONFLICT', message: answer.body.error.message }, paymentChecked: true })
     return { answer: next.settle?.to === 'paid' ? { status: mode === 'create' ? 201 : 200, body: toOrder(next) } : answer, state: next, outcome: 'hold_expired' }
   }

@@ -113,8 +113,10 @@ export function purchaseService(deps: PurchaseDeps) {
   const cardKey = cardFingerprintKey(config.JWT_SECRET)
 
   /** Events on sale: published and not started. Drafts do not exist for buyers. */
-  async function saleableEvent(eventId: string): Promise<Event> {
+  async function saleableEvent(eventId: string, forOrder = false): Promise<Event> {
     const event = await catalog.event(eventId)
+    // An order's event that is gone was deleted since the hold: its holds are being ended.
+    if (!event && forOrder) throw fail('CONFLICT', 'the event was removed by the organizer')
     if (!event || event.status === 'draft') throw fail('NOT_FOUND', 'event not found')
     if (event.status === 'cancelled') throw fail('CONFLICT', 'the event was cancelled')
     if (new Date(event.startsAt).getTime() <= Date.now()) throw fail('CONFLICT', 'ticket sales for this event have closed: it has started')
@@ -353,7 +355,7 @@ export function purchaseService(deps: PurchaseDeps) {
       const state = await store.visible(orderId, principal)
       if (state.doc.userId !== principal.id) throw fail('FORBIDDEN', 'only the buyer can pay an order')
       // No money moves for an event that was cancelled or has started since the hold was taken.
-      if (statusOf(state) === 'reserved') await saleableEvent(state.doc.eventId)
+      if (statusOf(state) === 'reserved') await saleableEvent(state.doc.eventId, true)
       const ctx = context(orderId, principal.id, state.doc.eventId, [], body.card, startedAt)
       const chargeKey = `${orderId}:pay:${idempotencyKey ? hashKey(idempotencyKey) : crypto.randomUUID()}`
       const execute = async () => budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey))

@@ -1,7 +1,9 @@
 // A cancelled event: every paid order is refunded (money and seats, one `orders.order-refunded` fact
 // each, which notifications turns into a message to the buyer), every live hold is released. Purchases
 // that were already past catalog's check when the event was cancelled may still end paid a little
-// later, so the event stays on the list until nothing of it can change any more.
+// later, so the event stays on the list until nothing of it can change any more. A deleted event is
+// worked through the same way: catalog deletes one without sales, so what is left are unpaid holds
+// and purchases that raced the delete.
 import type { Logger } from '@easypass/kit'
 import { AppError } from '@easypass/kit'
 import type { Models, OrderDoc } from '../../db'
@@ -11,9 +13,8 @@ import type { OrderLocks } from '../coordination'
 import { Undecided, type Settlement } from '../orders/settlement'
 import { statusOf, type OrderStore } from '../orders/store'
 import type { RefundsService } from '../refunds/service'
-import { inParallel } from './service'
+import { endReason, inParallel } from './service'
 
-const REASON = 'the event was cancelled'
 
 export interface CancellationsDeps {
   config: OrdersConfig
@@ -30,13 +31,13 @@ export function cancellations({ config, models, store, settlement, refunds, lock
   const settleTime = config.EVENT_CACHE_MS + config.ORDER_WAIT_MS + config.ORDER_GIVE_UP_MS + config.RECONCILE_AFTER_MS
 
   /** Returns true when the order can no longer change. */
-  async function handle(doc: OrderDoc): Promise<boolean> {
+  async function handle(doc: OrderDoc, reason: string): Promise<boolean> {
     const state = await store.load(doc._id)
     if (!state) return true
     const status = statusOf(state)
     try {
       if (status === 'paid') {
-        const answer = await refunds.refund(doc._id, { by: 'system', reason: REASON })
+        const answer = await refunds.refund(doc._id, { by: 'system', reason })
         if (answer.status === 200) reconciled.inc({ action: 'event_cancelled_refund' })
         return answer.status === 200
       }
@@ -57,7 +58,7 @@ export function cancellations({ config, models, store, settlement, refunds, lock
         try {
           const fresh = (await store.load(doc._id))!
           if (statusOf(fresh) !== 'reserved') return false
-          await settlement.releaseAndSettle(fresh, 'cancelled', Date.now() + 15_000, { by: 'system', reason: REASON })
+          await settlement.releaseAndSettle(fresh, 'cancelled', Date.now() + 15_000, { by: 'system', reason })
           reconciled.inc({ action: 'event_cancelled_release' })
           return true
         } finally {
@@ -77,10 +78,10 @@ export function cancellations({ config, models, store, settlement, refunds, lock
 
   let running = false
   return {
-    /** The fact `catalog.event-cancelled`: remembered (once per event), then worked through. */
-    async record(eventId: string, title: string | undefined, at: Date) {
+    /** The facts `catalog.event-cancelled` and `catalog.event-deleted`: remembered (once per event), then worked through. */
+    async record(eventId: string, title: string | undefined, at: Date, kind: 'cancelled' | 'deleted' = 'cancelled') {
       try {
-        await models.Cancellation.create({ _id: eventId, ...(title ? { title } : {}), at, done: false })
+        await models.Cancellation.create({ _id: eventId, ...(title ? { title } : {}), ...(kind === 'deleted' ? { kind } : {}), at, done: false })
       } catch (error) {
         if ((error as { code?: number }).code !== 11000) throw error
       }
@@ -97,7 +98,7 @@ export function cancellations({ config, models, store, settlement, refunds, lock
           const orders = await models.Order.find({ eventId: c._id }).lean<OrderDoc[]>()
           let unfinished = 0
           await inParallel(orders, 8, async (doc) => {
-            if (!(await handle(doc))) unfinished++
+            if (!(await handle(doc, endReason(c.kind)))) unfinished++
           })
           if (unfinished === 0 && Date.now() - c.at.getTime() > settleTime) {
             await models.Cancellation.updateOne({ _id: c._id }, { $set: { done: true, doneAt: new Date() } })

@@ -24,6 +24,9 @@ import { refundDoneId, type OrderState, type OrderStore } from '../orders/store'
 import { EXPIRY_MARGIN_MS } from '../purchase/service'
 import type { RefundsService } from '../refunds/service'
 
+/** Why its orders end: told to the buyer (the refund's reason, the cancelled order's fact). */
+export const endReason = (kind?: 'deleted' | null) => (kind === 'deleted' ? 'the event was cancelled (removed by the organizer)' : 'the event was cancelled')
+
 /** Facts of settles younger than this are recorded again (JetStream drops copies for 30 minutes). */
 const FACT_REPAIR_WINDOW_MS = 20 * 60_000
 const BATCH = 500
@@ -165,9 +168,10 @@ export function reconciler(deps: ReconcilerDeps) {
       const f = settleFact(state.doc, settle)
       if (f) await outbox.record([f])
     }
-    if (settle?.to === 'paid' && !refund && (await models.Cancellation.exists({ _id: state.doc.eventId }))) {
-      // Paid for an event that was cancelled (it ended paid after the cancellation looked at it): refunded here.
-      const answer = await refunds.refund(orderId, { by: 'system', reason: 'the event was cancelled' }).catch((error) => {
+    const cancellation = settle?.to === 'paid' && !refund ? await models.Cancellation.findOne({ _id: state.doc.eventId }, { kind: 1 }).lean() : null
+    if (cancellation) {
+      // Paid for an event that was cancelled or deleted (it ended paid after the cancellation looked at it): refunded here.
+      const answer = await refunds.refund(orderId, { by: 'system', reason: endReason(cancellation.kind) }).catch((error) => {
         log.info({ orderId, reason: String(error) }, 'refund of an order of a cancelled event not done yet')
         return null
       })

@@ -58,7 +58,7 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
         auth: 'admin',
         params: TicketTypeParams,
         response: { 204: t.Void(), ...adminErrors, 409: ErrorResponse },
-        detail: { tags, summary: 'Remove a ticket type', description: '409 when any of its tickets were ever sold (refunded ones too: the orders that name it stay whole) or are held.', security },
+        detail: { tags, summary: 'Remove a ticket type', description: '409 when any of its tickets were ever sold (refunded ones too: the orders that name it stay whole). Unpaid holds that name it end with it: their orders are cancelled and their buyers told (`ticketing.hold-withdrawn`).', security },
       },
     )
 }
