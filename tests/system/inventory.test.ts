@@ -156,7 +156,7 @@ describe('ticket types', () => {
     expect(patched.body).toMatchObject({ id: created.id, name: 'Standing (front)', capacity: 60, available: 60, maxPerOrder: 4 })
     expect(patched.body.salesStart).toBeUndefined()
 
-    // 3 held and 2 sold: capacity cannot go below 5, the type cannot be removed.
+    // 3 held and 2 sold: capacity cannot go below 5, the type cannot be removed (it has sales).
     const holdA = hold(created.id, 3)
     expect((await decide(eventId, holdA)).ok).toBe(true)
     const holdB = hold(created.id, 2)
@@ -170,8 +170,8 @@ describe('ticket types', () => {
     expect(exact.status).toBe(200)
     expect(exact.body).toMatchObject({ capacity: 5, sold: 2, held: 3, available: 0 })
 
-    const whileHeld = await api(typePath, { method: 'DELETE', token: admin.token })
-    expect(whileHeld.status).toBe(409)
+    const whileSoldAndHeld = await api(typePath, { method: 'DELETE', token: admin.token })
+    expect(whileSoldAndHeld.status).toBe(409)
     expect(await decide(eventId, { type: 'release', orderId: holdA.orderId, reason: 'cancelled' })).toMatchObject({ ok: true, outcome: 'released' })
     const whileSold = await api(typePath, { method: 'DELETE', token: admin.token })
     expect(whileSold.status).toBe(409)

@@ -118,6 +118,37 @@ describe('one batch', () => {
     expect(d.expiries).toEqual([])
     expect(d.expired).toEqual([])
   })
+
+  test('a withdrawn hold stays ended: asked again it is refused, its old expiry job reports the withdrawal again, the ledger keeps the mark', () => {
+    const types = [type({ capacity: 10 }), type({ id: 'b'.repeat(24), capacity: 10 })]
+    const first = run([hold('o1', 2), hold('o2', 1, 'b'.repeat(24))], types)
+    const known = foldLedger(first.entries as LedgerEntry[])
+    const removed = decideBatch({ eventId: EVENT, types: first.types, lookup: (id) => known.get(id), liveOrders: () => known.keys(), ops: [{ type: 'removeType', typeId: 'a'.repeat(24) }], now: NOW, holdTtlSeconds: 600, seq: 8 })
+    expect(removed.withdrawn).toEqual([{ orderId: 'o1', userId: 'u' }])
+    const after = foldLedger([...first.entries, ...removed.entries] as LedgerEntry[])
+    expect(after.get('o1')?.settle).toEqual({ outcome: 'released', reason: 'cancelled', withdrawn: true })
+    const later = decideBatch({ eventId: EVENT, types: removed.types, lookup: (id) => after.get(id), ops: [hold('o1', 2), { type: 'expire', orderId: 'o1' }], now: NOW + 601_000, holdTtlSeconds: 600, seq: 9 })
+    expect(later.results[0]).toMatchObject({ ok: false, code: 'CONFLICT', details: { reason: 'cancelled' } })
+    expect(later.results[1]).toMatchObject({ ok: true, outcome: 'released', reason: 'cancelled', repeated: true })
+    expect(later.withdrawn).toEqual([{ orderId: 'o1', userId: 'u' }])
+    expect(later.entries).toEqual([])
+  })
+
+  test('a removal whose held count does not match its holds is refused whole; a hold already past its end is expired, not withdrawn', () => {
+    const known = new Map<string, OrderLedger>([
+      ['o1', { hold: { userId: 'u1', items: [{ ticketTypeId: 'a'.repeat(24), name: 'Standing', quantity: 1, unitPriceCents: 4500 }], currency: 'EUR', totalCents: 4500, expiresAt: NOW - 1 } }],
+    ])
+    const decide = (held: number) =>
+      decideBatch({ eventId: EVENT, types: [type({ capacity: 10, held })], lookup: (id) => known.get(id), liveOrders: () => known.keys(), ops: [{ type: 'removeType', typeId: 'a'.repeat(24) }], now: NOW, holdTtlSeconds: 600, seq: 7 })
+    const refused = decide(2)
+    expect(refused.results[0]).toMatchObject({ ok: false, code: 'CONFLICT' })
+    expect(refused.entries).toEqual([])
+    expect(refused.typesChanged).toBe(false)
+    const done = decide(1)
+    expect(done.results[0]).toMatchObject({ ok: true })
+    expect(done.expired).toEqual([{ orderId: 'o1', userId: 'u1' }])
+    expect(done.withdrawn).toEqual([])
+  })
 })
 
 describe('the ledger is the truth', () => {

@@ -180,7 +180,7 @@ export default function AdminEventEditor({ id }: { id?: string }) {
 
   const remove = async () => {
     if (!event.data) return
-    const ok = await confirmDialog({ title: `Delete “${event.data.title}”?`, message: 'The event and its ticket types are deleted. This is only possible while nothing was sold.', confirmLabel: 'Delete', danger: true })
+    const ok = await confirmDialog({ title: `Delete “${event.data.title}”?`, message: 'The event and its ticket types are deleted. This is only possible while nothing was sold; unpaid reservations are cancelled and their buyers told.', confirmLabel: 'Delete', danger: true })
     if (!ok) return
     try {
       await api(`/events/${event.data.id}`, { method: 'DELETE' })
@@ -367,7 +367,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
   }
 
   const remove = async () => {
-    const ok = await confirmDialog({ title: `Remove ${type.name}?`, message: 'Buyers will no longer see this ticket type. This is only possible while none were sold.', confirmLabel: 'Remove', danger: true })
+    const ok = await confirmDialog({ title: `Remove ${type.name}?`, message: 'Buyers will no longer see this ticket type. This is only possible while none were sold; unpaid reservations of it are cancelled and their buyers told.', confirmLabel: 'Remove', danger: true })
     if (!ok) return
     setError(undefined)
     try {

@@ -93,6 +93,7 @@ export function defineModels(conn: Connection) {
       expiresAt: Date,
       outcome: String,
       reason: String,
+      withdrawn: Boolean,
     },
     { versionKey: false, collection: 'ledger', strict: false },
   )

@@ -60,8 +60,9 @@ export class InventoryApplier {
 
   /**
    * Decides the ops of one job, in order. Type changes and ledger ops are committed separately, so a
-   * batch that dies midway only ever leaves ledger entries on types that exist (a removal's releases of
-   * the holds naming its type go in its own commit, before the type is gone). `expireDue` also
+   * batch that dies midway only ever leaves ledger entries on types that exist (a removal releases the
+   * holds naming its type in its own commit: if that dies, the type is still there, its held count
+   * rebuilt from the ledger, and the retry removes it). `expireDue` also
    * releases every other overdue hold of the event in the same commit.
    */
   async apply(eventId: string, ops: InventoryOp[], opts: { expireDue?: boolean } = {}): Promise<OpResult[]> {
@@ -206,16 +207,8 @@ export class InventoryApplier {
     if (doc.pendingSeq != null) {
       // The dead batch's entries count, whatever it managed to write; its doc update never happened.
       const dead = doc.pendingSeq
-      const fixed = await this.inventories.updateOne(
-        { _id: eventId, seq: doc.seq, pendingSeq: dead },
-        { $set: { types: counted, seq: dead, pendingSeq: null, updatedAt: new Date() } },
-      )
-      if (fixed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed during its rebuild`)
-      this.opts.log.warn({ eventId, seq: doc.seq, deadSeq: dead, differs }, 'rebuilt inventory counters from the ledger after an interrupted batch')
-      doc.seq = dead
-      doc.pendingSeq = null
-      doc.types = counted
-      // Whatever the dead batch could not finish afterwards: expiry jobs of its holds, facts of its expiries.
+      // Whatever the dead batch could not finish: facts of the holds it ended (recorded before the
+      // counters are fixed, as a batch does, so that a crash now cannot lose them) and expiry jobs.
       const expiries: Decision['expiries'] = []
       const expired: Decision['expired'] = []
       const withdrawn: Decision['withdrawn'] = []
@@ -226,7 +219,17 @@ export class InventoryApplier {
         if (e.reason === 'expired') expired.push(ended)
         else if (e.withdrawn) withdrawn.push(ended)
       }
-      await this.afterCommit(eventId, { expiries, expired, withdrawn })
+      await this.recordEnded(eventId, { expired, withdrawn })
+      const fixed = await this.inventories.updateOne(
+        { _id: eventId, seq: doc.seq, pendingSeq: dead },
+        { $set: { types: counted, seq: dead, pendingSeq: null, updatedAt: new Date() } },
+      )
+      if (fixed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed during its rebuild`)
+      this.opts.log.warn({ eventId, seq: doc.seq, deadSeq: dead, differs }, 'rebuilt inventory counters from the ledger after an interrupted batch')
+      doc.seq = dead
+      doc.pendingSeq = null
+      doc.types = counted
+      await this.scheduleExpiries(eventId, expiries)
       this.opts.bus.publishLive(LIVE.availabilityChanged(eventId), availabilityView(eventId, doc.seq, doc.types, new Date()))
     } else if (differs) {
       // Should never happen; the ledger is the truth, so the counters follow it (logged loudly).

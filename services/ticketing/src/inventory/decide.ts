@@ -40,7 +40,8 @@ export interface HoldRecord {
 /** What the ledger says about one order of this event. */
 export interface OrderLedger {
   hold?: HoldRecord
-  settle?: { outcome: SettleOutcome; reason: SettleReason }
+  /** `withdrawn`: released by ticketing itself, with the ticket type it named. */
+  settle?: { outcome: SettleOutcome; reason: SettleReason; withdrawn?: true }
   refunded?: boolean
 }
 
@@ -122,7 +123,7 @@ export function decideBatch(input: DecideInput): Decision {
   }
   const settle = (orderId: string, o: OrderLedger, outcome: SettleOutcome, reason: SettleReason, okWhen: SettleOutcome, withdraw = false): SettleResult => {
     if (o.hold) moveHeld(o.hold, outcome)
-    o.settle = { outcome, reason }
+    o.settle = withdraw ? { outcome, reason, withdrawn: true } : { outcome, reason }
     entries.push({ _id: ledgerId.settle(orderId), kind: 'settle', eventId, orderId, outcome, reason, seq, at, ...(withdraw ? { withdrawn: true as const } : {}) })
     if (reason === 'expired') expired.push({ orderId, userId: o.hold?.userId })
     if (withdraw) withdrawn.push({ orderId, userId: o.hold?.userId })
@@ -131,13 +132,17 @@ export function decideBatch(input: DecideInput): Decision {
   const alreadySettled = (orderId: string, o: OrderLedger, okWhen: SettleOutcome, byExpiry = false): SettleResult => {
     const s = o.settle!
     // An expiry job run again (after a crash, say) records its fact again: the fact id makes it one.
+    // A withdrawn hold's expiry job still comes at its old end, and records the withdrawal again.
     if (byExpiry && s.reason === 'expired') expired.push({ orderId, userId: o.hold?.userId })
+    if (byExpiry && s.withdrawn) withdrawn.push({ orderId, userId: o.hold?.userId })
     return { ok: s.outcome === okWhen, outcome: s.outcome, reason: s.reason, repeated: true }
   }
 
   const hold = (op: HoldOp): OpResult => {
     const o = order(op.orderId)
     if (o.hold) {
+      // A hold asked again after it ended (expired, released, withdrawn) is not a hold any more.
+      if (o.settle?.outcome === 'released') return failure('CONFLICT', `the hold of order ${op.orderId} has already ended (${o.settle.reason})`, { reason: o.settle.reason })
       if (!o.settle) expiries.set(op.orderId, o.hold.expiresAt)
       return holdSuccess(op.orderId, o.hold)
     }
@@ -279,13 +284,24 @@ export function decideBatch(input: DecideInput): Decision {
           return failure('CONFLICT', `"${t.name}" has ${t.sold} sold and ${refunded} refunded tickets; it cannot be removed`, { sold: t.sold, held: t.held, refunded })
         // Nothing sold: unpaid holds that name it end here (their orders are told), and so does the type.
         if (t.held > 0) {
+          const holding: string[] = []
+          let found = 0
           // Live before this batch, or held earlier in it.
           for (const orderId of new Set([...(input.liveOrders?.() ?? []), ...orders.keys()])) {
-            const o = order(orderId)
-            if (o.settle || !o.hold?.items.some((line) => line.ticketTypeId === t.id)) continue
-            settle(orderId, o, 'released', 'cancelled', 'released', true)
+            const o = orders.get(orderId) ?? input.lookup(orderId)
+            const line = !o?.settle && o?.hold?.items.find((l) => l.ticketTypeId === t.id)
+            if (!line) continue
+            holding.push(orderId)
+            found += line.quantity
           }
-          if (t.held > 0) return failure('CONFLICT', `"${t.name}" has ${t.held} held tickets whose holds could not be found; try again`, { sold: 0, held: t.held, refunded })
+          // Never expected (the counters follow the ledger): refused whole, nothing released.
+          if (found !== t.held) return failure('CONFLICT', `"${t.name}" has ${t.held} held tickets but ${found} were found in holds; try again`, { sold: 0, held: t.held, refunded })
+          for (const orderId of holding) {
+            const o = order(orderId)
+            // One past its end is simply expired (its job had not run yet).
+            if (now >= o.hold!.expiresAt) settle(orderId, o, 'released', 'expired', 'released')
+            else settle(orderId, o, 'released', 'cancelled', 'released', true)
+          }
         }
         types.splice(types.indexOf(t), 1)
         typesChanged = true
@@ -335,7 +351,7 @@ export function foldLedger(entries: Iterable<LedgerEntry>) {
     const o = of(e.orderId)
     if (e.kind === 'hold')
       o.hold = { userId: e.userId, items: e.items, currency: e.currency, totalCents: e.totalCents, expiresAt: new Date(e.expiresAt).getTime() }
-    else if (e.kind === 'settle') o.settle = { outcome: e.outcome, reason: e.reason }
+    else if (e.kind === 'settle') o.settle = e.withdrawn ? { outcome: e.outcome, reason: e.reason, withdrawn: true } : { outcome: e.outcome, reason: e.reason }
     else if (e.kind === 'refund') o.refunded = true
   }
   return orders

@@ -27,17 +27,30 @@ export interface FactsDeps {
   log: Logger
 }
 
+/** How long a withdrawal's fact comes again while its order is not stored yet or busy (a hold made without an order never is). */
+const WITHDRAWAL_RETRY_MS = 5 * 60_000
+
 export function factHandlers({ config, store, settlement, payments, locks, dirty, settled, cancellations, onCancellation, log }: Omit<FactsDeps, 'bus'>) {
   return {
-    /** Ticketing ended the hold by itself: it ran out, or its ticket type was removed. */
-    async holdEnded(orderId: string, to: 'expired' | 'cancelled') {
+    /**
+     * Ticketing ended the hold by itself: it ran out, or its ticket type was removed. The worker
+     * finds either at the hold's end; a withdrawal must not wait that long, so while its order is not
+     * stored yet (the purchase is still writing it) or is busy, its fact comes again a little later.
+     */
+    async holdEnded(orderId: string, to: 'expired' | 'cancelled', occurredAt?: string) {
+      const young = to === 'cancelled' && Date.now() - Date.parse(occurredAt ?? '') < WITHDRAWAL_RETRY_MS
       const state = await store.load(orderId)
-      if (!state || state.settle || state.refund) return
+      if (!state) {
+        if (young) throw new Error(`order ${orderId} not stored yet`)
+        return
+      }
+      if (state.settle || state.refund) return
       const lock = await locks.tryAcquire(orderId)
       // Someone is working on it (a payment racing the expiry): that flow learns of the expiry from
       // ticketing itself; the worker looks again later anyway.
       if (!lock) {
         await dirty.mark(orderId, Date.now() + 5_000)
+        if (young) throw new Error(`order ${orderId} busy`)
         return
       }
       try {
@@ -86,7 +99,7 @@ export async function consumeFacts(deps: FactsDeps): Promise<() => Promise<void>
       case 'ticketing.hold-expired':
         return handlers.holdEnded((f as Fact<'ticketing.hold-expired'>).data.orderId, 'expired')
       case 'ticketing.hold-withdrawn':
-        return handlers.holdEnded((f as Fact<'ticketing.hold-withdrawn'>).data.orderId, 'cancelled')
+        return handlers.holdEnded((f as Fact<'ticketing.hold-withdrawn'>).data.orderId, 'cancelled', f.occurredAt)
       case 'catalog.event-deleted': {
         const data = (f as Fact<'catalog.event-deleted'>).data
         return handlers.eventCancelled(data.eventId, data.title, f.occurredAt, 'deleted')

@@ -171,6 +171,7 @@ export function settlement({ store, tickets, ticketing, payments, dirty, settled
     opts: { requireRelease?: boolean; settleAs?: SettledStatus } = {},
   ): Promise<OrderState> {
     let end: SettledStatus = opts.settleAs ?? to
+    let why = extra
     let result: SettleResult | OpFailure | undefined
     try {
       result = await untilDecided(deadline, () => ticketing.release(state.doc.eventId, state.doc._id, to))
@@ -183,8 +184,13 @@ export function settlement({ store, tickets, ticketing, payments, dirty, settled
       // Sold means a payment confirmed it first: that flow records `paid`, this one must not end it.
       if (result.outcome === 'sold') throw new SoldMeanwhile()
       if (result.reason === 'expired') end = 'expired'
+      // Ended before by ticketing itself (its ticket type was removed) or by another cancel.
+      else if (result.reason === 'cancelled' && result.repeated && to !== 'cancelled') {
+        end = 'cancelled'
+        why = { ...extra, by: 'system', reason: 'the hold was cancelled before the order was paid' }
+      }
     }
-    return settle(state, end, extra)
+    return settle(state, end, why)
   }
 
   /**
@@ -201,10 +207,11 @@ export function settlement({ store, tickets, ticketing, payments, dirty, settled
       return { answer: { status: mode === 'create' ? 201 : 200, body: toOrder(next) }, state: next, outcome: 'paid' }
     }
     const to: SettledStatus = 'reason' in result && result.reason === 'cancelled' ? 'cancelled' : 'reason' in result && result.reason === 'failed' ? 'failed' : 'expired'
-    const why = to === 'cancelled' ? 'the hold was cancelled (its tickets were withdrawn)' : 'the hold expired'
-    if (paymentId) await untilDecided(deadline, () => payments.refund(orderId, `${why} before the payment completed`))
-    const answer = errorAnswer(409, 'CONFLICT', `${why} before the payment completed${paymentId ? '; the charge was refunded' : ''}`)
-    const next = await settle(state, to, { error: { status: 409, code: 'CONFLICT', message: answer.body.error.message }, paymentChecked: true })
+    const why = `${to === 'cancelled' ? 'the hold was cancelled' : 'the hold expired'} before the payment completed`
+    if (paymentId) await untilDecided(deadline, () => payments.refund(orderId, why))
+    const message = `${why}${paymentId ? '; the charge was refunded' : ''}`
+    const answer = errorAnswer(409, 'CONFLICT', message)
+    const next = await settle(state, to, { error: { status: 409, code: 'CONFLICT', message }, paymentChecked: true, by: 'system', reason: message })
     return { answer: next.settle?.to === 'paid' ? { status: mode === 'create' ? 201 : 200, body: toOrder(next) } : answer, state: next, outcome: 'hold_expired' }
   }
 

@@ -332,7 +332,7 @@ export function purchaseService(deps: PurchaseDeps) {
       if (!idempotencyKey) return (await execute()).now
 
       return idem.run(
-        { userId: principal.id, route: 'orders', key: idempotencyKey, bodyHash: hashBody(body, cardKey), formerBodyHash: hashBody(body), orderId: newOrderId(), deadline: startedAt + config.ORDER_WAIT_MS },
+        { userId: principal.id, route: 'orders', key: idempotencyKey, bodyHash: hashBody(body, cardKey), formerBodyHash: () => hashBody(body), orderId: newOrderId(), deadline: startedAt + config.ORDER_WAIT_MS },
         {
           execute,
           async whileRunning(record) {
@@ -361,7 +361,7 @@ export function purchaseService(deps: PurchaseDeps) {
       const execute = async () => budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey))
       if (!idempotencyKey) return (await execute()).now
       return idem.run(
-        { userId: principal.id, route: `pay:${orderId}`, key: idempotencyKey, bodyHash: hashBody(body, cardKey), formerBodyHash: hashBody(body), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
+        { userId: principal.id, route: `pay:${orderId}`, key: idempotencyKey, bodyHash: hashBody(body, cardKey), formerBodyHash: () => hashBody(body), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
         {
           execute,
           async whileRunning() {

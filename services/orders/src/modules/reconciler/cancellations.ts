@@ -15,7 +15,6 @@ import { statusOf, type OrderStore } from '../orders/store'
 import type { RefundsService } from '../refunds/service'
 import { endReason, inParallel } from './service'
 
-
 export interface CancellationsDeps {
   config: OrdersConfig
   models: Models
