@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { tokenSigner } from '@easypass/kit'
 import { ROOT } from '../../stack/local/services'
 import { freePort } from '../../stack/local/infra'
-import { api as gatewayApi, errorCode, uniqueEmail, type ApiResponse, type RequestOptions } from '../support/api'
+import { api as gatewayApi, errorCode, eventually, uniqueEmail, type ApiResponse, type RequestOptions } from '../support/api'
 import { system } from '../support/system'
 import { REFRESH_REUSE_LEEWAY_MS } from '../../services/auth/src/modules/auth/sessions'
 
@@ -460,6 +460,63 @@ describe('login limits', () => {
     expect((await loginFrom('192.0.2.7', { email, password: PASSWORD })).status).toBe(200)
   }, 30_000)
 
+  test('guesses from elsewhere do not lock the owner out at their own address; spread over 100 addresses they stop the account', async () => {
+    const { email } = await register('targeted')
+    const attacker = `198.51.100.${1 + Math.floor(Math.random() * 250)}`
+    for (let i = 0; i < 10; i++) expect((await loginFrom(attacker, { email, password: `guess-${i}-xx` })).status).toBe(401)
+    expect((await loginFrom(attacker, { email, password: PASSWORD })).status).toBe(429)
+    // The owner, at home.
+    expect((await loginFrom('192.0.2.44', { email, password: PASSWORD })).status).toBe(200)
+    // 90 more failures, one from each of 90 addresses: 100 for the account in all.
+    const spread = await Promise.all(Array.from({ length: 90 }, (_, i) => loginFrom(`203.0.113.${i + 1}`, { email, password: 'guess guess' })))
+    expect(spread.every((r) => r.status === 401)).toBe(true)
+    const stopped = await loginFrom('192.0.2.45', { email, password: PASSWORD })
+    expect(stopped.status).toBe(429)
+    expect(Number(stopped.headers.get('retry-after'))).toBeGreaterThan(0)
+  }, 60_000)
+
+  test('one address may create only so many accounts (429, nothing created); another address still can', async () => {
+    const port = await freePort()
+    const child = Bun.spawn([process.execPath, join(ROOT, 'services/auth/src/index.ts')], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'error',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        JWT_SECRET: randomBytes(48).toString('base64url'),
+        MONGO_URL: system().infra.mongoUrl,
+        REDIS_URL: system().infra.redisUrl,
+        MONGO_DB_PREFIX: `${system().namespace}reg`,
+        REDIS_PREFIX: `${system().namespace}reg`,
+        REGISTRATIONS_PER_IP: '3',
+      },
+      stdout: 'ignore',
+      stderr: 'ignore',
+    })
+    try {
+      const url = `http://127.0.0.1:${port}`
+      await eventually('auth up', async () => (await fetch(`${url}/live`).catch(() => null))?.ok === true, 20_000, 100)
+      const registerFrom = async (address: string, tag: string) => {
+        const email = uniqueEmail(tag)
+        const r = await fetch(`${url}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-real-ip': address }, body: JSON.stringify({ email, password: PASSWORD, name: tag }) })
+        return { email, status: r.status, body: (await r.json()) as any, headers: r.headers }
+      }
+      for (let i = 0; i < 3; i++) expect((await registerFrom('198.51.100.200', `farm${i}`)).status).toBe(201)
+      const refused = await registerFrom('198.51.100.200', 'farm3')
+      expect(refused.status).toBe(429)
+      expect(refused.body.error.code).toBe('RATE_LIMITED')
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+      // Nothing was created: the refused email is still free from another address.
+      const other = await fetch(`${url}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-real-ip': '192.0.2.80' }, body: JSON.stringify({ email: refused.email, password: PASSWORD, name: 'late' }) })
+      expect(other.status).toBe(201)
+    } finally {
+      child.kill()
+      await child.exited
+    }
+  }, 45_000)
+
   test('many people behind one address signing in at once with the right passwords are all let in', async () => {
     const address = `198.51.100.${1 + Math.floor(Math.random() * 250)}`
     // More than the address's failure limit (50), all in flight together.
@@ -523,6 +580,13 @@ describe('service', () => {
     expect(short.code).not.toBe(0)
     expect(short.output).toContain('ADMIN_PASSWORD')
   }, 90_000)
+
+  test('in production, a missing MONGO_URL stops the service: no local database is assumed', async () => {
+    const { code, output } = await startInProduction({ ADMIN_EMAIL: 'boss@example.test', ADMIN_PASSWORD: 'a long enough password', MONGO_URL: '' })
+    expect(code).not.toBe('still running')
+    expect(code).not.toBe(0)
+    expect(output).toContain('MONGO_URL must be set in production')
+  }, 45_000)
 })
 
 // Declared last so that it runs after every other test of this file and sees all their answers.

@@ -7,13 +7,14 @@ export const BaseEnv = {
   NODE_ENV: T.Union([T.Literal('development'), T.Literal('test'), T.Literal('production')], { default: 'development' }),
   LOG_LEVEL: T.Union([T.Literal('trace'), T.Literal('debug'), T.Literal('info'), T.Literal('warn'), T.Literal('error'), T.Literal('silent')], { default: 'info' }),
   HOST: T.String({ default: '0.0.0.0' }),
-  MONGO_URL: T.String({ default: 'mongodb://127.0.0.1:27017/' }),
+  /** The three connection URLs carry credentials in production: there they have no default (see LOCAL_DEFAULTS). */
+  MONGO_URL: T.String(),
   /** Each service keeps its data in its own database, `<prefix>_<service>`. */
   MONGO_DB_PREFIX: T.String({ default: 'easypass', pattern: '^[A-Za-z0-9_-]+$' }),
-  REDIS_URL: T.String({ default: 'redis://127.0.0.1:6379' }),
+  REDIS_URL: T.String(),
   /** Prefix of every Redis key (queues, rate limits, idempotency), so several systems can share one Redis. */
   REDIS_PREFIX: T.String({ default: 'ep', pattern: '^[A-Za-z0-9_-]+$' }),
-  NATS_URL: T.String({ default: 'nats://127.0.0.1:4222' }),
+  NATS_URL: T.String(),
   /** First token of every NATS subject and stream name, so several systems can share one NATS. */
   BUS_PREFIX: T.String({ default: 'easypass', pattern: '^[A-Za-z0-9_-]+$' }),
   /** HMAC secret of access tokens. No default anywhere: the launcher generates one per data folder. */
@@ -22,6 +23,13 @@ export const BaseEnv = {
 }
 
 export type Config<P extends TProperties> = Static<TObject<typeof BaseEnv & P>>
+
+/** Outside production only: a local MongoDB, Redis and NATS without credentials. */
+const LOCAL_DEFAULTS: Record<string, string> = {
+  MONGO_URL: 'mongodb://127.0.0.1:27017/',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  NATS_URL: 'nats://127.0.0.1:4222',
+}
 
 /**
  * Reads the environment against a schema, applies defaults and stops the process with every
@@ -35,6 +43,10 @@ export function loadConfig<P extends TProperties>(extra: P, env: Record<string, 
     // Docker secrets: `JWT_SECRET_FILE=/run/secrets/jwt_secret` reads the value from that file.
     else if (env[`${key}_FILE`]) raw[key] = readFileSync(env[`${key}_FILE`]!, 'utf8').trim()
   }
+  // In production a missing URL stays empty, and connecting to it stops the process (`connectionUrl`):
+  // a service that never connects to one of them does not need it.
+  const production = (raw.NODE_ENV ?? 'development') === 'production'
+  for (const [key, value] of Object.entries(LOCAL_DEFAULTS)) raw[key] ??= production ? '' : value
   const withDefaults = Value.Default(schema, raw)
   const converted = Value.Convert(schema, withDefaults)
   const problems = [...Value.Errors(schema, converted)].map((e) => `${e.path.slice(1) || '(root)'}: ${e.message}`)
@@ -47,6 +59,13 @@ export function loadConfig<P extends TProperties>(extra: P, env: Record<string, 
     throw new Error(message)
   }
   return converted as Config<P>
+}
+
+/** The URL a service connects to; an empty one (not given in production) stops the process with its name. */
+export function connectionUrl(url: string, name: string): string {
+  if (url) return url
+  console.error(JSON.stringify({ level: 'fatal', msg: `${name} must be set in production` }))
+  process.exit(1)
 }
 
 /** A setting that must be given explicitly in production (no default) but may default elsewhere. */

@@ -3,13 +3,14 @@ import mongoose from 'mongoose'
 import { Redis, type RedisOptions } from 'ioredis'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import type { Logger } from './log'
+import { connectionUrl } from './config'
 
 /** This service's own database: `<MONGO_DB_PREFIX>_<service>`; no service opens another's. */
 export async function connectMongo(url: string, dbName: string, log: Logger): Promise<mongoose.Connection> {
   // FerretDB's SQLite backend serialises writes per database: a small pool avoids lock thrashing.
   const poolSize = Number(process.env.MONGO_POOL_SIZE ?? 8)
   if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) throw new Error(`MONGO_POOL_SIZE: a whole number from 1 to 1000, not "${process.env.MONGO_POOL_SIZE}"`)
-  const conn = mongoose.createConnection(url, {
+  const conn = mongoose.createConnection(connectionUrl(url, 'MONGO_URL'), {
     dbName,
     maxPoolSize: poolSize,
     serverSelectionTimeoutMS: 10_000,
@@ -65,7 +66,7 @@ export function connectRedis(url: string, opts: { worker?: boolean; name?: strin
   // Commands issued in the same tick go out as one pipeline: under load, one write and one read
   // instead of one each per command. Only for connections of our own commands (not BullMQ's).
   if (opts.autoPipeline) options.enableAutoPipelining = true
-  return new Redis(url, options)
+  return new Redis(connectionUrl(url, 'REDIS_URL'), options)
 }
 
 export async function pingRedis(redis: Redis) {
@@ -73,12 +74,13 @@ export async function pingRedis(redis: Redis) {
   if (answer !== 'PONG') throw new Error(`unexpected ping answer ${answer}`)
 }
 
-/** Keeps reconnecting for as long as the process lives: NATS being down delays messages, never crashes us. */
 /**
  * Connects to NATS, trying again until it answers (an outage, or credentials refused while a secret is
- * being fixed): callers that do not await it serve meanwhile, and their health shows `nats` down.
+ * being fixed), and keeps reconnecting for as long as the process lives: callers that do not await it
+ * serve meanwhile, and their health shows `nats` down. NATS being down delays messages, never crashes us.
  */
 export async function connectNats(url: string, name: string, log: Logger): Promise<NatsConnection> {
+  connectionUrl(url, 'NATS_URL')
   // Credentials in the URL (nats://user:pass@host:4222, as the stack's secret holds it) become options.
   let servers = url
   let auth: { user?: string; pass?: string } = {}

@@ -15,8 +15,11 @@ const config = loadConfig({
   ADMIN_EMAIL: T.Optional(T.String({ pattern: '^\\s*[^@\\s]+@[^@\\s]+\\s*$', maxLength: 254 })),
   ADMIN_PASSWORD: T.Optional(T.String({ minLength: 8, maxLength: 200 })),
   LOGIN_MAX_FAILURES_PER_EMAIL: T.Integer({ default: 10, minimum: 1 }),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: T.Integer({ default: 100, minimum: 1 }),
   LOGIN_MAX_FAILURES_PER_IP: T.Integer({ default: 50, minimum: 1 }),
   LOGIN_FAILURE_WINDOW_SECONDS: T.Integer({ default: 900, minimum: 1 }),
+  REGISTRATIONS_PER_IP: T.Integer({ default: 30, minimum: 1 }),
+  REGISTRATION_WINDOW_SECONDS: T.Integer({ default: 3600, minimum: 1 }),
 })
 requiredInProduction(config, 'ADMIN_EMAIL', config.ADMIN_EMAIL)
 requiredInProduction(config, 'ADMIN_PASSWORD', config.ADMIN_PASSWORD)
@@ -31,8 +34,11 @@ await ensureFirstAdmin(models.User, { email: config.ADMIN_EMAIL, password: confi
 const sessions = sessionStore(models, log)
 const limiter = loginLimiter(redis, config.REDIS_PREFIX, {
   maxFailuresPerEmail: config.LOGIN_MAX_FAILURES_PER_EMAIL,
+  maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
   maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
   windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+  maxRegistrationsPerIp: config.REGISTRATIONS_PER_IP,
+  registrationWindowSeconds: config.REGISTRATION_WINDOW_SECONDS,
 })
 const sweep = setInterval(() => sessions.sweepExpired().catch((err) => log.warn({ err: String(err) }, 'session sweep failed')), 3_600_000)
 sweep.unref()

@@ -1,7 +1,8 @@
 // k6 flash sale against a running EasyPass (npm start, or the Swarm stack behind Traefik):
 //   k6 run -e BASE_URL=http://localhost:8080 -e EVENT_ID=... -e TICKET_TYPE_ID=... tests/load/k6/flash-sale.ts
 // Every virtual user is a buyer with its own account who keeps asking for 1–4 tickets until the
-// event is sold out. Run the gateway with RATE_LIMIT_DISABLED=true (all load comes from one address).
+// event is sold out. Run the gateway with RATE_LIMIT_DISABLED=true and auth with a high
+// REGISTRATIONS_PER_IP (all load comes from one address).
 import http from 'k6/http'
 import { check, sleep } from 'k6'
 import { Counter, Trend } from 'k6/metrics'

@@ -19,13 +19,13 @@ function clientIp(request: Request, server: { requestIP(r: Request): { address: 
 export function authModule(auth: AuthService, config: AuthConfig) {
   return new Elysia({ name: 'auth.identity' })
     .use(authPlugin(config))
-    .post('/api/auth/register', async ({ body }) => status(201, await auth.register(body)), {
+    .post('/api/auth/register', async ({ body, request, server }) => status(201, await auth.register(body, clientIp(request, server))), {
       ...strictBody(RegisterBody),
-      response: { 201: AuthResult, 400: ErrorResponse, 409: ErrorResponse },
+      response: { 201: AuthResult, 400: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
       detail: {
         tags,
         summary: 'Create a customer account',
-        description: 'Signs the new customer in at once. Every new account is a `customer`; a role cannot be chosen. 409 when the email is taken; 400 for a password under 8 characters or an invalid email.',
+        description: 'Signs the new customer in at once. Every new account is a `customer`; a role cannot be chosen. 409 when the email is taken; 400 for a password under 8 characters or an invalid email; 429 with `Retry-After` when one address created too many accounts (default 30 an hour).',
       },
     })
     .post('/api/auth/login', ({ body, request, server }) => auth.login(body, clientIp(request, server)), {
@@ -34,7 +34,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
       detail: {
         tags,
         summary: 'Sign in with email and password',
-        description: 'The same 401 for an unknown email and a wrong password. Too many failures for one account or one address within 15 minutes → 429 with `Retry-After`.',
+        description: 'The same 401 for an unknown email and a wrong password. Too many failures for one account from one address, for one account from everywhere, or from one address within 15 minutes → 429 with `Retry-After`. Guesses from elsewhere never lock the owner out at their own address until the account-wide limit (default 100).',
       },
     })
     .post('/api/auth/refresh', ({ body }) => auth.refresh(body.refreshToken), {

@@ -29,8 +29,9 @@ export function authService({ User, sessions, limiter, config }: AuthDeps) {
   }
 
   /** Everyone who registers is a customer: the role is never taken from the request. */
-  async function register(body: RegisterBody): Promise<AuthResult> {
+  async function register(body: RegisterBody, clientIp: string): Promise<AuthResult> {
     const email = normaliseEmail(body.email)
+    await limiter.registering(clientIp)
     if (await User.exists({ email })) throw fail('CONFLICT', 'an account with this email already exists')
     let created
     try {
@@ -48,10 +49,10 @@ export function authService({ User, sessions, limiter, config }: AuthDeps) {
     await limiter.attempt(email, clientIp)
     const user = await User.findOne({ email }).lean()
     if (!(await verifyPassword(body.password, user?.passwordHash)) || !user) {
-      await limiter.failed(clientIp)
+      await limiter.failed(email, clientIp)
       throw fail('UNAUTHENTICATED', WRONG_CREDENTIALS)
     }
-    await limiter.succeeded(email)
+    await limiter.succeeded(email, clientIp)
     return signIn(user, await sessions.start(String(user._id)))
   }
 
