@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import { createHash, randomBytes } from 'node:crypto'
 import mongoose from 'mongoose'
 import { tokenSigner } from '@easypass/kit'
+import { defineModels } from '../../services/payments/src/db'
+import { sandboxProvider } from '../../services/payments/src/provider/sandbox'
 import { api, errorCode, loginAdmin, registerUser, type Session } from '../support/api'
 import { system } from '../support/system'
 
@@ -416,6 +418,13 @@ describe('the reconciler', () => {
       .insertOne({ _id: id as any, orderId, userId: buyer.user.id, amountCents: 4500, currency: 'EUR', idempotencyKey: key, cardLast4: '4242', brand: 'visa', createdAt: new Date(Date.now() - 60_000) })
     const retried = await charge({ orderId, userId: buyer.user.id, idempotencyKey: key })
     expect(retried.body).toMatchObject({ paymentId: id, status: 'declined', declineCode: 'processing_error' })
-    expect(await db().collection('sandbox_charges').countDocuments({ _id: `pay_${id}` as any })).toBe(0)
+    // The provider cancelled the key before the payment was given up: it holds no charge under it.
+    expect(await db().collection('sandbox_charges').find({ _id: `pay_${id}` as any }).toArray()).toMatchObject([{ cancelled: true, status: 'declined', amountCents: 0 }])
+    // A call that outlived its timeout reaching the provider only now is declined: no money moves.
+    const provider = sandboxProvider(defineModels(conn), { min: 0, max: 0 })
+    const late = await provider.charge(`pay_${id}`, { amountCents: 4500, currency: 'EUR', card: { digits: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' }, reference: orderId })
+    expect(late).toMatchObject({ status: 'declined', declineCode: 'processing_error' })
+    expect(await db().collection('sandbox_charges').countDocuments({ status: 'succeeded', _id: `pay_${id}` as any })).toBe(0)
+    expect(await provider.lookup(`pay_${id}`)).toBeNull()
   }, 60_000)
 })

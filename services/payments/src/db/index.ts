@@ -51,6 +51,8 @@ export interface SandboxChargeDoc {
   last4: string
   brand: string
   createdAt: Date
+  /** Cancelled before any charge happened under its key: a charge sent later is declined. */
+  cancelled?: boolean
 }
 
 export interface SandboxRefundDoc {
@@ -115,6 +117,7 @@ export function defineModels(conn: Connection) {
       last4: String,
       brand: String,
       createdAt: Date,
+      cancelled: Boolean,
     },
     { ...opts, collection: 'sandbox_charges' },
   )

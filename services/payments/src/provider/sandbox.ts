@@ -56,6 +56,7 @@ export function sandboxProvider(models: Pick<Models, 'SandboxCharge' | 'SandboxR
       const same = async (): Promise<ProviderCharge> => {
         const doc = await SandboxCharge.findById(key).lean()
         if (!doc) throw new ProviderError('unavailable', 'sandbox lost a charge it just refused as a duplicate')
+        if (doc.cancelled) return asCharge(doc)
         if (doc.paramsHash !== paramsHash) throw new ProviderError('idempotency_mismatch', 'idempotency key reused with other parameters')
         return asCharge(doc)
       }
@@ -112,7 +113,23 @@ export function sandboxProvider(models: Pick<Models, 'SandboxCharge' | 'SandboxR
     async lookup(key: string): Promise<ProviderCharge | null> {
       await latency()
       const doc = await SandboxCharge.findById(key).lean()
-      return doc ? asCharge(doc) : null
+      return doc && !doc.cancelled ? asCharge(doc) : null
+    },
+
+    async cancel(key: string): Promise<ProviderCharge | null> {
+      await latency()
+      // The key is taken by a declined placeholder: a charge arriving later is a duplicate, answered with it.
+      const doc = { _id: key, paramsHash: '', ref: reference('ch'), status: 'declined' as const, declineCode: 'processing_error', amountCents: 0, currency: '', last4: '', brand: '', createdAt: new Date(), cancelled: true }
+      let inserted: boolean
+      try {
+        inserted = await writerOf(SandboxCharge).insert(SandboxCharge, doc)
+      } catch {
+        throw new ProviderError('unavailable', 'sandbox storage failed')
+      }
+      if (inserted) return null
+      const existing = await SandboxCharge.findById(key).lean()
+      if (!existing) throw new ProviderError('unavailable', 'sandbox lost a charge it just refused as a duplicate')
+      return existing.cancelled ? null : asCharge(existing)
     },
   }
 }
@@ -125,5 +142,6 @@ export function withTimeout(provider: PaymentProvider, ms: number): PaymentProvi
     charge: (key, params) => bound(provider.charge(key, params)),
     refund: (key, params) => bound(provider.refund(key, params)),
     lookup: (key) => bound(provider.lookup(key)),
+    cancel: (key) => bound(provider.cancel(key)),
   }
 }

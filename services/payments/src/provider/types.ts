@@ -49,4 +49,9 @@ export interface PaymentProvider {
   refund(idempotencyKey: string, params: { chargeRef: string; amountCents: number }): Promise<ProviderRefund>
   /** The charge made under this key, or null when the provider never saw it. */
   lookup(idempotencyKey: string): Promise<ProviderCharge | null>
+  /**
+   * Makes sure no charge ever happens under this key (a payment intent cancelled): null when none had,
+   * and a charge sent later under it is declined (`processing_error`); the charge when one had.
+   */
+  cancel(idempotencyKey: string): Promise<ProviderCharge | null>
 }

@@ -91,11 +91,16 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
   async function settle(payment: PaymentDoc): Promise<ChargeOutcome | null> {
     const known = await PaymentResult.findById(payment._id).lean()
     if (known) return finalize(payment, known)
-    const found = await provider.lookup(providerKey(payment._id))
+    let found = await provider.lookup(providerKey(payment._id))
     if (!found) {
       if (Date.now() - new Date(payment.createdAt).getTime() < giveUpSeconds * 1000) return null
-      log.warn({ paymentId: payment._id }, 'the provider never saw this charge: recording it as failed')
-      return finalize(payment, await recordResult(payment._id, { status: 'declined', declineCode: 'processing_error' }))
+      // Given up only once the provider has cancelled the key: a charge still on its way there (a call
+      // that outlived its timeout) is then declined, and cannot take money nothing records.
+      found = await provider.cancel(providerKey(payment._id))
+      if (!found) {
+        log.warn({ paymentId: payment._id }, 'the provider never saw this charge: cancelled there and recorded as failed')
+        return finalize(payment, await recordResult(payment._id, { status: 'declined', declineCode: 'processing_error' }))
+      }
     }
     log.info({ paymentId: payment._id, status: found.status }, 'payment settled from the provider record')
     return finalize(payment, await recordResult(payment._id, found))
