@@ -52,7 +52,18 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const profile = process.env.EASYPASS_CPU_PROFILE ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${process.env.EASYPASS_CPU_PROFILE}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : []
     const child = Bun.spawn([process.execPath, ...profile, join(ROOT, spec.entry)], {
       cwd: ROOT,
-      env: { ...process.env, ...opts.env, ...serviceUrls, ...overrides.get(spec.name), PORT: String(port), SERVICE_NAME: spec.name, EASYPASS_SUPERVISOR_PID: String(process.pid) },
+      env: {
+        ...process.env,
+        // Only the gateway is reached from outside this machine; every other process answers on loopback
+        // (a service reached directly would bypass the gateway's limits and trust any x-real-ip).
+        HOST: spec.name === 'gateway' ? '0.0.0.0' : '127.0.0.1',
+        ...opts.env,
+        ...serviceUrls,
+        ...overrides.get(spec.name),
+        PORT: String(port),
+        SERVICE_NAME: spec.name,
+        EASYPASS_SUPERVISOR_PID: String(process.pid),
+      },
       stdout: logFile,
       stderr: logFile,
       stdin: 'ignore',

@@ -460,6 +460,16 @@ describe('login limits', () => {
     expect((await loginFrom('192.0.2.7', { email, password: PASSWORD })).status).toBe(200)
   }, 30_000)
 
+  test('IPv6 clients are counted by their /64: failures from many addresses of one network limit them all', async () => {
+    const net = `2001:db8:${(1 + Math.floor(Math.random() * 0xfff0)).toString(16)}:7`
+    const { email } = await register('v6')
+    const attempts = await Promise.all(Array.from({ length: 50 }, (_, i) => loginFrom(`${net}::${(i + 1).toString(16)}`, { email: uniqueEmail(`v6spray${i}`), password: 'guess guess' })))
+    expect(attempts.every((a) => a.status === 401)).toBe(true)
+    expect((await loginFrom(`${net}:abcd::99`, { email, password: PASSWORD })).status).toBe(429)
+    // The next network is another client.
+    expect((await loginFrom(`${net.replace(/:7$/, ':8')}::1`, { email, password: PASSWORD })).status).toBe(200)
+  }, 30_000)
+
   test('guesses from elsewhere do not lock the owner out at their own address; spread over 100 addresses they stop the account', async () => {
     const { email } = await register('targeted')
     const attacker = `198.51.100.${1 + Math.floor(Math.random() * 250)}`

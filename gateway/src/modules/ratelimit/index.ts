@@ -1,6 +1,6 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import type { Redis } from 'ioredis'
-import { counter, fail, type Logger } from '@easypass/kit'
+import { addressKey, counter, fail, type Logger } from '@easypass/kit'
 import type { GatewayConfig } from '../../config'
 
 const limited = counter('gateway_rate_limited_total', 'Requests refused with 429, by what was limited', ['kind'])
@@ -47,7 +47,7 @@ export function createRateLimits(config: GatewayConfig, redis: Redis, log: Logge
 
   return {
     async consume(subject) {
-      const [kind, limiter, key] = subject.userId ? ['user', byUser, subject.userId] as const : ['ip', byIp, subject.ip] as const
+      const [kind, limiter, key] = subject.userId ? ['user', byUser, subject.userId] as const : ['ip', byIp, addressKey(subject.ip)] as const
       let deadline: Timer | undefined
       try {
         await Promise.race([

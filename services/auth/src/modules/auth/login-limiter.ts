@@ -1,6 +1,6 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import type { Redis } from 'ioredis'
-import { fail } from '@easypass/kit'
+import { addressKey, fail } from '@easypass/kit'
 
 export interface LoginLimits {
   /** Failed sign-ins of one account from one address. */
@@ -26,6 +26,7 @@ export interface LoginLimits {
  *   failed check takes a point. Many people behind one address (or a load test) signing in at once with
  *   the right passwords are never refused; concurrent guesses from one address can pass the limit by
  *   at most the number in flight, each still bound by its account's limit.
+ * Addresses are counted as `addressKey` does (IPv6 by its /64).
  * Registration takes a point per address before the password is hashed: hashing (argon2id) is what
  * an attacker would make us spend, and accounts are what they would multiply.
  */
@@ -39,14 +40,14 @@ export function loginLimiter(redis: Redis, prefix: string, limits: LoginLimits) 
   const refusal = (msBeforeNext: number, message = 'too many failed login attempts, try again later') =>
     fail('RATE_LIMITED', message, { retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)) })
   const unavailable = () => fail('UNAVAILABLE', 'login is temporarily unavailable')
-  const pair = (email: string, ip: string) => `${ip}|${email}`
+  const pair = (email: string, ip: string) => `${addressKey(ip)}|${email}`
 
   return {
     /** Call before checking the password; throws 429 when the account or the address is over its limit. */
     async attempt(email: string, ip: string) {
       let failures: Array<RateLimiterRes | null>
       try {
-        failures = await Promise.all([perIp.get(ip), perAccount.get(email)])
+        failures = await Promise.all([perIp.get(addressKey(ip)), perAccount.get(email)])
       } catch {
         throw unavailable()
       }
@@ -62,7 +63,7 @@ export function loginLimiter(redis: Redis, prefix: string, limits: LoginLimits) 
     },
     /** The password was wrong (or the account unknown): the address and the account take a point. */
     async failed(email: string, ip: string) {
-      await Promise.all([perIp.consume(ip).catch(() => {}), perAccount.consume(email).catch(() => {})])
+      await Promise.all([perIp.consume(addressKey(ip)).catch(() => {}), perAccount.consume(email).catch(() => {})])
     },
     async succeeded(email: string, ip: string) {
       await perAccountAndIp.delete(pair(email, ip)).catch(() => {})
@@ -70,7 +71,7 @@ export function loginLimiter(redis: Redis, prefix: string, limits: LoginLimits) 
     /** Call before hashing a new account's password; throws 429 when the address made too many. */
     async registering(ip: string) {
       try {
-        await registrations.consume(ip)
+        await registrations.consume(addressKey(ip))
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) throw refusal(rejection.msBeforeNext, 'too many accounts created from this address, try again later')
         throw fail('UNAVAILABLE', 'registration is temporarily unavailable')
