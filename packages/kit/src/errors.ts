@@ -43,7 +43,7 @@ export function errorHandler(log: Logger) {
       // Checked by class first: an AppError's own `code` (e.g. NOT_FOUND) would otherwise be read as Elysia's.
       if (error instanceof AppError) {
         set.status = error.status
-        if (error.code === 'RATE_LIMITED' && (error.details as { retryAfterSeconds?: number })?.retryAfterSeconds)
+        if ((error.code === 'RATE_LIMITED' || error.code === 'UNAVAILABLE') && (error.details as { retryAfterSeconds?: number })?.retryAfterSeconds)
           set.headers['retry-after'] = String((error.details as { retryAfterSeconds: number }).retryAfterSeconds)
         return errorBody(error.code, error.message, error.details)
       }

@@ -21,7 +21,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
     .use(authPlugin(config))
     .post('/api/auth/register', async ({ body, request, server }) => status(201, await auth.register(body, clientIp(request, server))), {
       ...strictBody(RegisterBody),
-      response: { 201: AuthResult, 400: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
+      response: { 201: AuthResult, 400: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
       detail: {
         tags,
         summary: 'Create a customer account',
@@ -30,7 +30,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
     })
     .post('/api/auth/login', ({ body, request, server }) => auth.login(body, clientIp(request, server)), {
       ...strictBody(LoginBody),
-      response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse },
+      response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
       detail: {
         tags,
         summary: 'Sign in with email and password',
