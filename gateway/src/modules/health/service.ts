@@ -10,12 +10,16 @@ export interface ServiceHealth {
 
 const HEALTH_TIMEOUT_MS = 2_000
 
+/** The public answer names what is down, never why: error texts carry internal hosts and ports (each service logs them). */
+const publicChecks = (checks: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(checks).map(([name, result]) => [name, result === 'ok' ? 'ok' : 'down']))
+
 /** One upstream's own `/health` (its MongoDB, Redis, NATS...), read with a deadline. */
 async function upstreamHealth(baseUrl: string): Promise<ServiceHealth> {
   try {
     const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS), headers: { accept: 'application/json' } })
     const body = (await response.json().catch(() => undefined)) as { status?: string; checks?: Record<string, string> } | undefined
-    const checks = body?.checks && typeof body.checks === 'object' ? body.checks : {}
+    const checks = body?.checks && typeof body.checks === 'object' ? publicChecks(body.checks) : {}
     if (response.ok && body?.status === 'ok') return { status: 'ok', checks }
     return { status: 'degraded', checks, error: `health answered ${response.status}` }
   } catch (error) {
@@ -42,7 +46,7 @@ export async function systemHealth(config: GatewayConfig, gatewayChecks: HealthC
     ...configured.map(([, url]) => upstreamHealth(url)),
   ])
   const services: Record<string, ServiceHealth> = {
-    gateway: { status: own.ok ? 'ok' : 'degraded', checks: own.results },
+    gateway: { status: own.ok ? 'ok' : 'degraded', checks: publicChecks(own.results) },
   }
   configured.forEach(([name], i) => (services[name] = upstreams[i]!))
   const ok = Object.values(services).every((s) => s.status === 'ok')
