@@ -4,6 +4,7 @@ import { connectMongo, connectRedis, createLogger, createService, ensureIndexes,
 import { defineModels } from './db'
 import { authModule } from './modules/auth'
 import { loginLimiter } from './modules/auth/login-limiter'
+import { configureHashing } from './modules/auth/passwords'
 import { authService } from './modules/auth/service'
 import { sessionStore } from './modules/auth/sessions'
 import { usersModule } from './modules/users'
@@ -19,12 +20,16 @@ const config = loadConfig({
   LOGIN_MAX_FAILURES_PER_IP: T.Integer({ default: 50, minimum: 1 }),
   LOGIN_FAILURE_WINDOW_SECONDS: T.Integer({ default: 900, minimum: 1 }),
   REGISTRATIONS_PER_IP: T.Integer({ default: 30, minimum: 1 }),
+  /** Password hashes at once (19 MiB each; one per CPU the container may use) and how many may wait. */
+  HASH_CONCURRENCY: T.Integer({ default: 2, minimum: 1, maximum: 64 }),
+  HASH_QUEUE: T.Integer({ default: 100, minimum: 0, maximum: 10_000 }),
   REGISTRATION_WINDOW_SECONDS: T.Integer({ default: 3600, minimum: 1 }),
 })
 requiredInProduction(config, 'ADMIN_EMAIL', config.ADMIN_EMAIL)
 requiredInProduction(config, 'ADMIN_PASSWORD', config.ADMIN_PASSWORD)
 
 const log = createLogger('auth', config.LOG_LEVEL)
+configureHashing(config.HASH_CONCURRENCY, config.HASH_QUEUE)
 const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_auth`, log)
 const redis = connectRedis(config.REDIS_URL, { name: 'auth' })
 const models = defineModels(conn)

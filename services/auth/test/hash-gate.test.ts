@@ -20,3 +20,11 @@ test('one runs, one waits, the next is refused with 503 and a retry time; the wa
   // Free again: the next runs at once.
   expect(await gate(async () => 'again')).toBe('again')
 })
+
+test('a hash that fails frees its slot', async () => {
+  const gate = hashGate(1, 0)
+  await expect(gate(async () => {
+    throw new Error('out of memory')
+  })).rejects.toThrow('out of memory')
+  expect(await gate(async () => 'next')).toBe('next')
+})

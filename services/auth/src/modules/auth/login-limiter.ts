@@ -5,7 +5,7 @@ import { addressKey, fail } from '@easypass/kit'
 export interface LoginLimits {
   /** Failed sign-ins of one account from one address. */
   maxFailuresPerEmail: number
-  /** Failed sign-ins of one account from every address together (a spread-out guesser). */
+  /** Sign-in attempts of one account from every address together (a spread-out guesser); successes are given back. */
   maxFailuresPerAccount: number
   maxFailuresPerIp: number
   windowSeconds: number
@@ -14,26 +14,30 @@ export interface LoginLimits {
   registrationWindowSeconds: number
 }
 
+/** How long an address where an account signed in stays known to it (see the account-wide limit). */
+const KNOWN_ADDRESS_SECONDS = 30 * 86_400
+
 /**
  * Brute-force protection for login, in Redis so every replica shares it. Over a limit → 429 with
- * Retry-After.
+ * Retry-After. Addresses are counted as `addressKey` does (IPv6 by its /64).
  * - Per account and address, every attempt takes a point before the password is checked (Redis INCR,
  *   atomic, so concurrent guesses cannot slip past the limit); a successful login clears it. Someone
  *   guessing from elsewhere therefore cannot lock the owner out: the owner's address has its own count.
- * - Per account from every address together, failures count against a higher limit: guesses spread
- *   over many addresses still stop.
+ * - Per account from every address together, every attempt takes a point too (given back when it
+ *   succeeds): guesses spread over many addresses stop at the limit, also when sent all at once. An
+ *   address where the account signed in before (within 30 days) is not held to it, so such a spread
+ *   cannot lock the owner out at home either.
  * - Per address, only failures count: an address over its limit is refused before the check, and a
  *   failed check takes a point. Many people behind one address (or a load test) signing in at once with
  *   the right passwords are never refused; concurrent guesses from one address can pass the limit by
- *   at most the number in flight, each still bound by its account's limit.
- * Addresses are counted as `addressKey` does (IPv6 by its /64).
+ *   at most the number in flight, each still bound by its account's limits.
  * Registration takes a point per address before the password is hashed: hashing (argon2id) is what
  * an attacker would make us spend, and accounts are what they would multiply.
  */
 export function loginLimiter(redis: Redis, prefix: string, limits: LoginLimits) {
   const limiter = (name: string, points: number, duration = limits.windowSeconds) => new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:auth:${name}`, points, duration })
   const perAccountAndIp = limiter('login-attempts:email-ip', limits.maxFailuresPerEmail)
-  const perAccount = limiter('login-failures:email', limits.maxFailuresPerAccount)
+  const perAccount = limiter('login-attempts:email', limits.maxFailuresPerAccount)
   const perIp = limiter('login-failures:ip', limits.maxFailuresPerIp)
   const registrations = limiter('registrations:ip', limits.maxRegistrationsPerIp, limits.registrationWindowSeconds)
 
@@ -41,32 +45,54 @@ export function loginLimiter(redis: Redis, prefix: string, limits: LoginLimits) 
     fail('RATE_LIMITED', message, { retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)) })
   const unavailable = () => fail('UNAVAILABLE', 'login is temporarily unavailable')
   const pair = (email: string, ip: string) => `${addressKey(ip)}|${email}`
+  const knownKey = (email: string, ip: string) => `${prefix}:auth:known-address:${pair(email, ip)}`
+  const giveBack = (rl: RateLimiterRedis, key: string) => rl.reward(key, 1).catch(() => {})
 
   return {
-    /** Call before checking the password; throws 429 when the account or the address is over its limit. */
+    /** Call before checking the password; throws 429 when the account or the address is over a limit. */
     async attempt(email: string, ip: string) {
-      let failures: Array<RateLimiterRes | null>
+      let fromIp: RateLimiterRes | null
       try {
-        failures = await Promise.all([perIp.get(addressKey(ip)), perAccount.get(email)])
+        fromIp = await perIp.get(addressKey(ip))
       } catch {
         throw unavailable()
       }
-      const [fromIp, ofAccount] = failures
       if (fromIp && fromIp.consumedPoints >= limits.maxFailuresPerIp) throw refusal(fromIp.msBeforeNext)
-      if (ofAccount && ofAccount.consumedPoints >= limits.maxFailuresPerAccount) throw refusal(ofAccount.msBeforeNext)
       try {
         await perAccountAndIp.consume(pair(email, ip))
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) throw refusal(rejection.msBeforeNext)
         throw unavailable()
       }
+      try {
+        await perAccount.consume(email)
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) {
+          await giveBack(perAccountAndIp, pair(email, ip))
+          throw unavailable()
+        }
+        const known = await redis.exists(knownKey(email, ip)).catch(() => 0)
+        if (!known) {
+          await giveBack(perAccountAndIp, pair(email, ip))
+          throw refusal(rejection.msBeforeNext)
+        }
+      }
     },
-    /** The password was wrong (or the account unknown): the address and the account take a point. */
-    async failed(email: string, ip: string) {
-      await Promise.all([perIp.consume(addressKey(ip)).catch(() => {}), perAccount.consume(email).catch(() => {})])
+    /** The password was wrong (or the account unknown): the address takes a point. */
+    async failed(_email: string, ip: string) {
+      await perIp.consume(addressKey(ip)).catch(() => {})
     },
+    /** Signed in: this address is known to the account, its count is cleared and the account's point given back. */
     async succeeded(email: string, ip: string) {
-      await perAccountAndIp.delete(pair(email, ip)).catch(() => {})
+      await Promise.all([
+        perAccountAndIp.delete(pair(email, ip)).catch(() => {}),
+        giveBack(perAccount, email),
+        redis.set(knownKey(email, ip), '1', 'EX', KNOWN_ADDRESS_SECONDS).catch(() => {}),
+      ])
+    },
+    /** The password was never checked (we were too busy): the attempt does not count. */
+    async notChecked(email: string, ip: string) {
+      await Promise.all([giveBack(perAccountAndIp, pair(email, ip)), giveBack(perAccount, email)])
     },
     /** Call before hashing a new account's password; throws 429 when the address made too many. */
     async registering(ip: string) {
@@ -76,6 +102,10 @@ export function loginLimiter(redis: Redis, prefix: string, limits: LoginLimits) 
         if (rejection instanceof RateLimiterRes) throw refusal(rejection.msBeforeNext, 'too many accounts created from this address, try again later')
         throw fail('UNAVAILABLE', 'registration is temporarily unavailable')
       }
+    },
+    /** The account was not created because we were too busy to hash its password: the address keeps its point. */
+    async notRegistered(ip: string) {
+      await giveBack(registrations, addressKey(ip))
     },
   }
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { cpus } from 'node:os'
 import { counter, fail } from '@easypass/kit'
 
 // argon2id at OWASP's recommended floor (19 MiB, 2 passes): slow for an attacker with a stolen hash,
@@ -10,8 +9,8 @@ const refused = counter('auth_hashing_refused_total', 'Sign-ins and registration
 
 /**
  * Hashing is the costly part of every sign-in and registration, and what a flood would make us spend:
- * at most one hash per core runs at once (19 MiB each), and beyond 200 waiting the request is refused
- * with 503 and Retry-After at once instead of queueing without bound.
+ * at most `HASH_CONCURRENCY` hashes run at once (19 MiB each), and beyond `HASH_QUEUE` waiting the
+ * request is refused with 503 and Retry-After at once instead of queueing without bound.
  */
 export function hashGate(runningMax: number, waitingMax: number) {
   let running = 0
@@ -35,7 +34,12 @@ export function hashGate(runningMax: number, waitingMax: number) {
   }
 }
 
-const hashing = hashGate(Math.max(2, cpus().length), 200)
+let hashing = hashGate(2, 100)
+
+/** Sized from configuration (`os.cpus()` would report a container's host, not the CPUs it may use). */
+export function configureHashing(concurrency: number, queue: number) {
+  hashing = hashGate(concurrency, queue)
+}
 
 export function hashPassword(password: string): Promise<string> {
   return hashing(() => Bun.password.hash(password, ARGON2))
@@ -48,7 +52,11 @@ let dummyHash: Promise<string> | undefined
  * so it takes as long as a wrong password for a known email and timing does not tell them apart.
  */
 export async function verifyPassword(password: string, hash: string | undefined): Promise<boolean> {
-  dummyHash ??= Bun.password.hash(randomBytes(24).toString('base64url'), ARGON2)
+  dummyHash ??= Bun.password.hash(randomBytes(24).toString('base64url'), ARGON2).catch((error) => {
+    // Made again next time: a failure kept here would answer every unknown email with a 500.
+    dummyHash = undefined
+    throw error
+  })
   const against = hash ?? (await dummyHash)
   const matches = await hashing(() => Bun.password.verify(password, against))
   return matches && hash !== undefined

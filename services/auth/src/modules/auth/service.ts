@@ -35,7 +35,11 @@ export function authService({ User, sessions, limiter, config }: AuthDeps) {
     if (await User.exists({ email })) throw fail('CONFLICT', 'an account with this email already exists')
     let created
     try {
-      created = await User.create({ email, name: body.name.trim(), role: 'customer' satisfies Role, passwordHash: await hashPassword(body.password) })
+      const passwordHash = await hashPassword(body.password).catch(async (error) => {
+        await limiter.notRegistered(clientIp)
+        throw error
+      })
+      created = await User.create({ email, name: body.name.trim(), role: 'customer' satisfies Role, passwordHash })
     } catch (error) {
       // Two registrations raced past the check above: the unique email index let exactly one in.
       if (isDuplicateKey(error)) throw fail('CONFLICT', 'an account with this email already exists')
@@ -48,7 +52,15 @@ export function authService({ User, sessions, limiter, config }: AuthDeps) {
     const email = normaliseEmail(body.email)
     await limiter.attempt(email, clientIp)
     const user = await User.findOne({ email }).lean()
-    if (!(await verifyPassword(body.password, user?.passwordHash)) || !user) {
+    let matches: boolean
+    try {
+      matches = await verifyPassword(body.password, user?.passwordHash)
+    } catch (error) {
+      // Too busy to check it (503): a retry must not find its attempt counted.
+      await limiter.notChecked(email, clientIp)
+      throw error
+    }
+    if (!matches || !user) {
       await limiter.failed(email, clientIp)
       throw fail('UNAUTHENTICATED', WRONG_CREDENTIALS)
     }

@@ -153,7 +153,11 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
     // when the reconciler gives the payment up (declined) would take money nothing records. The
     // provider's own record decides it instead.
     if (!result && !fresh && Date.now() - new Date(payment.createdAt).getTime() > giveUpSeconds * 1000 - 2 * providerTimeoutMs) {
-      const settled = await settle(payment)
+      const settled = await settle(payment).catch((error) => {
+        // The provider did not answer the lookup or the cancel: still undecided, ask again.
+        if (error instanceof ProviderError) return null
+        throw error
+      })
       if (!settled) throw fail('UNAVAILABLE', 'the payment is still being decided; ask again', { paymentId: payment._id })
       return answer(settled)
     }
