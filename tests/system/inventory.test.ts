@@ -192,6 +192,27 @@ describe('ticket types', () => {
     expect((await availability(eventId)).ticketTypes.map((t) => t.id)).toEqual([created.id])
   })
 
+  test('creating with an Idempotency-Key: retries (also at once) create one type; the key with another body is 409; without a key each request creates', async () => {
+    const eventId = await createEvent()
+    const path = `/events/${eventId}/ticket-types`
+    const body = { name: 'Standing', priceCents: 4500, currency: 'EUR', capacity: 100 }
+    const key = `type-${crypto.randomUUID()}`
+    const tries = await Promise.all(Array.from({ length: 5 }, () => api(path, { body, token: admin.token, headers: { 'idempotency-key': key } })))
+    expect(tries.map((r) => r.status)).toEqual([201, 201, 201, 201, 201])
+    expect(new Set(tries.map((r) => r.body.id)).size).toBe(1)
+    const other = await api(path, { body: { ...body, capacity: 200 }, token: admin.token, headers: { 'idempotency-key': key } })
+    expect(other.status).toBe(409)
+    expect(errorCode(other)).toBe('CONFLICT')
+    expect((await availability(eventId)).ticketTypes).toMatchObject([{ id: tries[0]!.body.id, capacity: 100 }])
+    // The same key on another event is another type; a key that is not printable ASCII is refused.
+    const elsewhere = await api(`/events/${await createEvent()}/ticket-types`, { body, token: admin.token, headers: { 'idempotency-key': key } })
+    expect(elsewhere.status).toBe(201)
+    expect(elsewhere.body.id).not.toBe(tries[0]!.body.id)
+    expect((await api(path, { body, token: admin.token, headers: { 'idempotency-key': 'with space' } })).status).toBe(400)
+    for (let i = 0; i < 2; i++) expect((await api(path, { body, token: admin.token })).status).toBe(201)
+    expect((await availability(eventId)).ticketTypes).toHaveLength(3)
+  })
+
   test('availability: an event without types is an empty list, an unknown event 404', async () => {
     const eventId = await createEvent()
     const empty = await availability(eventId)

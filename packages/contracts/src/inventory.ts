@@ -182,6 +182,8 @@ export interface AddTypeOp {
   type: 'addType'
   typeId: string
   fields: CreateTicketTypeBody
+  /** Of the request that named this id (an Idempotency-Key): the same one again is a retry, another one a conflict. */
+  fingerprint?: string
 }
 export interface UpdateTypeOp {
   type: 'updateType'

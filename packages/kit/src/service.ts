@@ -98,13 +98,15 @@ export interface ServeOptions {
   log: Logger
   /** Closed in order after the server stopped taking requests: workers first, then connections. */
   closers?: Array<() => Promise<unknown> | unknown>
+  /** Run before the server stops taking requests: ending long-lived answers (event streams) it would wait for. */
+  beforeStop?: Array<() => Promise<unknown> | unknown>
 }
 
 /** Listens, and on SIGTERM/SIGINT stops taking requests, lets in-flight ones finish, closes the rest, exits. */
 export function serve(app: Elysia<any, any, any, any, any, any, any>, opts: ServeOptions) {
   app.listen({ port: opts.port, hostname: opts.hostname, maxRequestBodySize: 1024 * 1024 })
   opts.log.info({ port: opts.port }, 'listening')
-  onShutdown(opts.log, [() => app.stop(), ...(opts.closers ?? [])])
+  onShutdown(opts.log, [...(opts.beforeStop ?? []), () => app.stop(), ...(opts.closers ?? [])])
   return app
 }
 

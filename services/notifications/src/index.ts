@@ -78,5 +78,7 @@ serve(app, {
   port: config.PORT,
   hostname: config.HOST,
   log,
+  // Open streams end first: the server's graceful stop would otherwise wait for them until the deadline.
+  beforeStop: [() => hub.closeAll()],
   closers: [() => stopConsumer?.(), () => live.unsubscribe(), () => transport?.close(), () => bus.close(), () => conn.close()],
 })

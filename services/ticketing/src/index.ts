@@ -36,6 +36,8 @@ const inventory = new InventoryClient({
 const catalog = catalogClient({ url: config.CATALOG_URL?.replace(/\/+$/, ''), serviceToken: serviceTokens(config, 'ticketing'), log })
 const hub = new AvailabilityHub(bus)
 
+const availability = availabilityService({ models, catalog, hub, log })
+
 const app = createService({
   name: 'ticketing',
   description: 'Ticket types and live availability; every change decided one event at a time by the inventory worker.',
@@ -44,12 +46,13 @@ const app = createService({
 })
   .use(authPlugin(config))
   .use(ticketTypesModule(ticketTypesService({ inventory, catalog, models }), config))
-  .use(availabilityModule(availabilityService({ models, catalog, hub, log }), config))
+  .use(availabilityModule(availability, config))
   .use(internalModule(inventory, summaryService(models), config))
 
 serve(app, {
   port: config.PORT,
   hostname: config.HOST,
   log,
+  beforeStop: [() => availability.closeAll()],
   closers: [() => hub.close(), () => inventory.close(), () => redis.quit(), () => Promise.all(blocking.map((b) => b.quit())), () => bus.close(), () => conn.close()],
 })

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { api, ApiError } from '../lib/api'
+import { api, ApiError, withKey } from '../lib/api'
 import { fromLocalInput, money, moneyInput, parseMoney, toLocalInput, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { forgetEvent, useAvailability } from '../lib/live'
@@ -440,17 +440,17 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
     if (Object.keys(local).length) return
     setBusy(true)
     try {
-      await api(`/events/${event.id}/ticket-types`, {
-        body: {
-          name: f.name.trim(),
-          priceCents: cents,
-          currency,
-          capacity: Number(f.capacity),
-          ...(f.maxPerOrder ? { maxPerOrder: Number(f.maxPerOrder) } : {}),
-          ...(salesStart ? { salesStart } : {}),
-          ...(salesEnd ? { salesEnd } : {}),
-        },
-      })
+      const body = {
+        name: f.name.trim(),
+        priceCents: cents,
+        currency,
+        capacity: Number(f.capacity),
+        ...(f.maxPerOrder ? { maxPerOrder: Number(f.maxPerOrder) } : {}),
+        ...(salesStart ? { salesStart } : {}),
+        ...(salesEnd ? { salesEnd } : {}),
+      }
+      // A retry after a lost answer or a 503 carries the same key: the type is created once.
+      await withKey(`ticket-type:${event.id}:${JSON.stringify(body)}`, (idempotencyKey) => api(`/events/${event.id}/ticket-types`, { body, idempotencyKey }))
       toast(`${f.name.trim()} added.`, 'success')
       setF(blank)
       onAdded()

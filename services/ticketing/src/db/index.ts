@@ -18,6 +18,8 @@ export interface TypeRecord {
   /** Tickets sold and then refunded: they were sold once, so the type (and its event) stays. Absent before it was counted: 0. */
   refunded?: number
   createdAt: string
+  /** The creating request's fingerprint, when it came with an Idempotency-Key. */
+  fingerprint?: string
 }
 
 export interface InventoryDoc {

@@ -180,7 +180,7 @@ export class InventoryApplier {
     const now = Date.now()
     for (let i = 0; i < expiries.length; i += 500) {
       await queue.addBulk(
-        expiries.slice(i, i + 500).map((e) => ({ name: 'expire' as const, data: { eventId, orderId: e.orderId }, opts: expireJobOptions(e.orderId, e.expiresAt - now) })),
+        expiries.slice(i, i + 500).map((e) => ({ name: 'expire' as const, data: { eventId, orderId: e.orderId }, opts: expireJobOptions(e.orderId, e.expiresAt, now) })),
       )
     }
   }
@@ -251,6 +251,9 @@ export class InventoryApplier {
       this.cachedOrders += cache.orders.size
     }
     for (const [orderId, o] of orders) {
+      // An order the ledger knows nothing of (a refused hold: sold out, say) is not kept: a flash sale
+      // refuses far more than it holds, and looking it up again finds nothing either way.
+      if (!o.hold && !o.settle && !o.refunded) continue
       if (!cache.orders.has(orderId)) this.cachedOrders++
       cache.orders.set(orderId, o)
       if (o.hold && !o.settle) cache.live.set(orderId, o.hold.expiresAt)

@@ -2,7 +2,7 @@
 // Group commit: per event, at most one job of this process is in flight; every op arriving meanwhile
 // waits for the next job (up to INVENTORY_BATCH_MAX ops), so a flood of buyers costs a few jobs, not
 // one job per buyer.
-import { QueueEvents } from 'bullmq'
+import { Job, QueueEvents } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { InventoryOp, OpResult, OpResults } from '@easypass/contracts/inventory'
 import { AppError, counter, histogram, type Logger } from '@easypass/kit'
@@ -104,12 +104,19 @@ export class InventoryClient {
     if (!batch.length) return
 
     this.inFlight.add(eventId)
+    const partition = partitionOf(eventId, this.opts.partitions)
+    const batchId = crypto.randomUUID()
     try {
-      const partition = partitionOf(eventId, this.opts.partitions)
-      const batchId = crypto.randomUUID()
       const job = await this.queues[partition]!.add('apply', { eventId, batchId, ops: batch.map((w) => w.op) }, applyJobOptions(batchId))
       jobsSent.inc()
-      const results = await job.waitUntilFinished(this.events[partition]!, this.opts.waitMs)
+      let results: unknown
+      try {
+        results = await job.waitUntilFinished(this.events[partition]!, this.opts.waitMs)
+      } catch (error) {
+        // Its completion may have been missed (the events stream is trimmed): the job keeps its result a minute.
+        results = await this.finishedResult(partition, batchId)
+        if (results === undefined) throw error
+      }
       if (!Array.isArray(results) || results.length !== batch.length) throw new Error('the worker answered a different number of results')
       batch.forEach((w, i) => this.finish(w, results[i]!))
     } catch (error) {
@@ -119,6 +126,16 @@ export class InventoryClient {
     } finally {
       this.inFlight.delete(eventId)
       if (this.waiting.has(eventId)) this.schedule(eventId)
+    }
+  }
+
+  /** The results of a job that completed, read from the job itself; undefined when it has not. */
+  private async finishedResult(partition: number, batchId: string): Promise<unknown> {
+    try {
+      const job = await Job.fromId(this.queues[partition]!, batchId)
+      return job && (await job.isCompleted()) ? job.returnvalue : undefined
+    } catch {
+      return undefined
     }
   }
 

@@ -240,7 +240,10 @@ export function decideBatch(input: DecideInput): Decision {
       }
       case 'addType': {
         const existing = typeById(op.typeId)
-        if (existing) return { ok: true, ticketType: toTicketType(eventId, existing) }
+        if (existing) {
+          if (op.fingerprint && existing.fingerprint !== op.fingerprint) return failure('CONFLICT', 'this Idempotency-Key was already used to create another ticket type')
+          return { ok: true, ticketType: toTicketType(eventId, existing) }
+        }
         if (types.length >= MAX_TYPES_PER_EVENT) return failure('CONFLICT', `an event has at most ${MAX_TYPES_PER_EVENT} ticket types`)
         const f = op.fields
         const problem = salesWindowProblem(f.salesStart, f.salesEnd)
@@ -255,6 +258,7 @@ export function decideBatch(input: DecideInput): Decision {
           sold: 0,
           held: 0,
           createdAt: at.toISOString(),
+          ...(op.fingerprint ? { fingerprint: op.fingerprint } : {}),
         }
         if (f.salesStart) record.salesStart = iso(f.salesStart)
         if (f.salesEnd) record.salesEnd = iso(f.salesEnd)

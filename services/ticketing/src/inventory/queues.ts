@@ -38,10 +38,13 @@ export const applyJobOptions = (batchId: string): JobsOptions => ({
   removeOnFail: { age: 7 * 86_400, count: 10_000 },
 })
 
-/** One delayed job per hold; its id makes scheduling it twice harmless. */
-export const expireJobOptions = (orderId: string, delayMs: number): JobsOptions => ({
-  jobId: `expire-${orderId}`,
-  delay: Math.max(0, delayMs),
+/**
+ * One delayed job per hold and end: its id makes scheduling it twice harmless, and a hold decided
+ * again with a later end (its first batch failed) gets a job of its own, not the finished one's id.
+ */
+export const expireJobOptions = (orderId: string, expiresAt: number, now: number): JobsOptions => ({
+  jobId: `expire-${orderId}-${expiresAt}`,
+  delay: Math.max(0, expiresAt - now),
   attempts: 20,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: { age: 3600, count: 10_000 },

@@ -8,6 +8,9 @@ import { sseMessage, type AvailabilityHub } from './live'
 export const HEARTBEAT_MS = 15_000
 
 export function availabilityService({ models, catalog, hub, log }: { models: Models; catalog: CatalogClient; hub: AvailabilityHub; log: Logger }) {
+  /** Every open stream's end: shutting down ends them first, so the server's graceful stop does not wait on them. */
+  const open = new Set<() => void>()
+
   /** What is left of each ticket type. An event without ticket types has an empty list; 404 only when the catalog does not know it. */
   async function current(eventId: string, seesDrafts = false): Promise<Availability> {
     // Drafts exist for admins only (as in the catalog): anyone else gets the same 404 as for an unknown event.
@@ -45,12 +48,16 @@ export function availabilityService({ models, catalog, hub, log }: { models: Mod
         const unsubscribe = hub.subscribe(eventId, send)
         const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS)
         stop = () => {
+          open.delete(stop)
           clearInterval(heartbeat)
           unsubscribe()
           try {
             controller.close()
           } catch {}
         }
+        open.add(stop)
+        // The client may have left while the first read was on its way: its abort has fired already.
+        if (signal.aborted) return stop()
         signal.addEventListener('abort', () => stop(), { once: true })
         send(first)
         // A change may have landed between the read and the subscription: read once more.
@@ -65,6 +72,11 @@ export function availabilityService({ models, catalog, hub, log }: { models: Mod
     })
   }
 
-  return { current, stream }
+  /** Ends every open stream (clients reconnect to another replica). */
+  function closeAll() {
+    for (const stop of [...open]) stop()
+  }
+
+  return { current, stream, closeAll }
 }
 export type AvailabilityService = ReturnType<typeof availabilityService>

@@ -1,6 +1,7 @@
 import { Elysia, t } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { CreateTicketTypeBody, TicketType, TicketTypeParams, UpdateTicketTypeBody } from '@easypass/contracts/inventory'
+import { IdempotencyHeaders } from '@easypass/contracts/orders'
 import { authPlugin, isAdmin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { TicketTypesService } from './service'
 
@@ -13,19 +14,22 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
     .use(authPlugin(config))
     .post(
       '/api/events/:id/ticket-types',
-      async ({ params, body, set }) => {
+      async ({ params, body, headers, principal, set }) => {
         set.status = 201
-        return service.create(params.id, body)
+        return service.create(params.id, body, principal!.id, headers['idempotency-key'])
       },
       {
         auth: 'admin',
         params: IdParams,
+        headers: IdempotencyHeaders,
         ...strictBody(CreateTicketTypeBody),
         response: { 201: TicketType, ...adminErrors, 409: ErrorResponse },
         detail: {
           tags,
           summary: 'Add a ticket type to an event',
-          description: 'The event must exist in the catalog (404 otherwise) and not be cancelled (409). `maxPerOrder` defaults to 10.',
+          description:
+            'The event must exist in the catalog (404 otherwise) and not be cancelled (409). `maxPerOrder` defaults to 10. ' +
+            'With an `Idempotency-Key` a retry (after a 503, say) creates nothing more: the same key and body answer the type created first; another body, 409.',
           security,
         },
       },

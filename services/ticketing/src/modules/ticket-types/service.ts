@@ -1,4 +1,5 @@
 // Admin changes of ticket types: validated here, decided by the worker like every inventory change.
+import { createHash } from 'node:crypto'
 import { Types } from 'mongoose'
 import type { CreateTicketTypeBody, OpFailure, OpResult, TicketType, UpdateTicketTypeBody } from '@easypass/contracts/inventory'
 import { fail, isRealDate } from '@easypass/kit'
@@ -30,13 +31,24 @@ function checkSalesWindow(fields: { salesStart?: string | null; salesEnd?: strin
   if (problem) throw fail('VALIDATION', problem, { fields: [{ path: 'salesEnd', message: problem }] })
 }
 
+const sha = (text: string) => createHash('sha256').update(text).digest('hex')
+
+/** The fields of a creation in one order, absent ones left out: the same request gives the same text. */
+const canonicalFields = (body: CreateTicketTypeBody) =>
+  Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)))
+
 export function ticketTypesService({ inventory, catalog, models }: TicketTypesDeps) {
-  async function create(eventId: string, body: CreateTicketTypeBody): Promise<TicketType> {
+  /**
+   * With an Idempotency-Key the type's id comes from it (and the admin and event), so the worker creates
+   * it once however often it is asked; the body's fingerprint tells a retry from another request.
+   */
+  async function create(eventId: string, body: CreateTicketTypeBody, adminId = '', idempotencyKey?: string): Promise<TicketType> {
     checkSalesWindow(body)
     const event = await catalog.event(eventId, true)
     if (!event) throw fail('NOT_FOUND', 'event not found')
     if (event.status === 'cancelled') throw fail('CONFLICT', 'the event is cancelled')
-    const result = await inventory.submit(eventId, { type: 'addType', typeId: new Types.ObjectId().toHexString(), fields: body })
+    const typeId = idempotencyKey ? sha(`ticket-type:${eventId}:${adminId}:${idempotencyKey}`).slice(0, 24) : new Types.ObjectId().toHexString()
+    const result = await inventory.submit(eventId, { type: 'addType', typeId, fields: body, ...(idempotencyKey ? { fingerprint: sha(JSON.stringify(canonicalFields(body))) } : {}) })
     return decided(result).ticketType
   }
 
