@@ -149,6 +149,15 @@ describe('admin writes', () => {
     expect(cancelledList.body.items.map((e: any) => e.id)).toEqual([event.id])
   })
 
+  test('an event that has ended cannot be cancelled (its paid orders would all be refunded): 409, nothing changes', async () => {
+    const category = freshCategory('ended')
+    const event = await createEvent({ category, startsAt: at(-2 * DAY), endsAt: at(-2 * DAY + 3_600_000) })
+    const r = await api(`/events/${event.id}/cancel`, { method: 'POST', token: admin.token })
+    expectError(r, 409, 'CONFLICT')
+    expect(r.body.error.message).toContain('ended')
+    expect((await api(`/events/${event.id}`)).body.status).toBe('published')
+  })
+
   test('status cannot be set to cancelled by create or patch, only through cancel', async () => {
     const category = freshCategory('nocancel')
     expectError(await api('/events', { body: futureEvent({ category, status: 'cancelled' }), token: admin.token }), 400, 'VALIDATION')
@@ -320,6 +329,9 @@ describe('validation: 400 in the error shape, nothing written', () => {
     ['a venue field the schema does not know', { venue: { name: 'Hall', address: 'Street 1', city: 'Oulu', seats: 500 } }],
     ['endsAt before startsAt', { startsAt: '2031-06-01T18:00:00Z', endsAt: '2031-06-01T17:00:00Z' }],
     ['endsAt equal to startsAt', { startsAt: '2031-06-01T18:00:00Z', endsAt: '2031-06-01T18:00:00Z' }],
+    // Year 10000 in UTC: stored, it made every answer carrying the event a 500.
+    ['an offset that pushes the date past year 9999', { startsAt: '9999-12-31T23:00:00-23:00', endsAt: '9999-12-31T23:59:00-23:59' }],
+    ['a date before 1970', { startsAt: '1969-12-31T23:00:00Z' }],
   ]
 
   for (const [what, overrides] of [...oversized, ...malformed]) {
@@ -656,6 +668,38 @@ describe('ticketing', () => {
     expect(item).toMatchObject({ fromPriceCents: 2500, currency: 'EUR', available: 150 })
   })
 
+  // Ops as orders sends them (ticketing's internal route, with a service token).
+  const op = async (eventId: string, body: Record<string, unknown>) => {
+    const r = await fetch(`${system().urls.ticketing}/internal/inventory/ops`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await ordersToken()}` },
+      body: JSON.stringify({ eventId, op: body }),
+    })
+    const answer = (await r.json()) as any
+    if (r.status !== 200 || answer.ok !== true) throw new Error(`${body.type} failed: ${r.status} ${JSON.stringify(answer)}`)
+  }
+  const hold = (eventId: string, ticketTypeId: string) => {
+    const orderId = new Types.ObjectId().toHexString()
+    return op(eventId, { type: 'hold', orderId, userId: customer.user.id, items: [{ ticketTypeId, quantity: 1 }] }).then(() => orderId)
+  }
+
+  test('a published event goes back to draft only while nobody owns or holds its tickets', async () => {
+    const event = await createEvent()
+    if (!ticketingRuns()) return
+    const type = await api(`/events/${event.id}/ticket-types`, { body: { name: 'Seat', priceCents: 1000, currency: 'EUR', capacity: 10 }, token: admin.token })
+    expect(type.status).toBe(201)
+    const held = await hold(event.id, type.body.id)
+    const refused = await api(`/events/${event.id}`, { method: 'PATCH', body: { status: 'draft', title: 'Hidden' }, token: admin.token })
+    expectError(refused, 409, 'CONFLICT')
+    expect(refused.body.error.details).toMatchObject({ sold: 0, held: 1 })
+    expect((await api(`/events/${event.id}`)).body).toMatchObject({ status: 'published', title: event.title })
+
+    await op(event.id, { type: 'release', orderId: held, reason: 'cancelled' })
+    const drafted = await api(`/events/${event.id}`, { method: 'PATCH', body: { status: 'draft' }, token: admin.token })
+    expect(drafted.status).toBe(200)
+    expect(drafted.body.status).toBe('draft')
+  })
+
   test('an event with sold tickets cannot be deleted (409, cancel it instead); one with only holds or none can', async () => {
     const event = await createEvent()
     if (!ticketingRuns()) return
@@ -670,20 +714,6 @@ describe('ticketing', () => {
     const unsold = await createEvent()
     expect((await api(`/events/${unsold.id}/ticket-types`, { body: { name: 'Seat', priceCents: 1000, currency: 'EUR', capacity: 10 }, token: admin.token })).status).toBe(201)
 
-    // Ops as orders sends them (ticketing's internal route, with a service token).
-    const op = async (eventId: string, body: Record<string, unknown>) => {
-      const r = await fetch(`${system().urls.ticketing}/internal/inventory/ops`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await ordersToken()}` },
-        body: JSON.stringify({ eventId, op: body }),
-      })
-      const answer = (await r.json()) as any
-      if (r.status !== 200 || answer.ok !== true) throw new Error(`${body.type} failed: ${r.status} ${JSON.stringify(answer)}`)
-    }
-    const hold = (eventId: string, ticketTypeId: string) => {
-      const orderId = new Types.ObjectId().toHexString()
-      return op(eventId, { type: 'hold', orderId, userId: customer.user.id, items: [{ ticketTypeId, quantity: 1 }] }).then(() => orderId)
-    }
     const soldOrder = await hold(event.id, type.body.id)
     await op(event.id, { type: 'confirm', orderId: soldOrder })
     const refused = await api(`/events/${event.id}`, { method: 'DELETE', token: admin.token })

@@ -42,15 +42,17 @@ export function eventsModule(config: AuthConfig, service: EventsService) {
       response: { 201: Event, 400: errors[400], 401: errors[401], 403: errors[403] },
       detail: { tags: TAGS, summary: 'Create an event', description: 'Admins only. `status` defaults to `draft`.', security: ADMIN },
     })
-    .patch('/:id', ({ params, body, principal }) => service.update(params.id, body, principal!.id), {
+    .patch('/:id', ({ params, body, principal, set }) => service.update(params.id, body, principal!.id, requestIdOf(set)), {
       auth: 'admin',
       params: IdParams,
       ...strictBody(UpdateEventBody),
-      response: { 200: Event, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+      response: { 200: Event, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 503: errors[503] },
       detail: {
         tags: TAGS,
         summary: 'Change an event',
-        description: 'Admins only. Any subset of the fields; `endsAt` must stay after `startsAt`. A cancelled event cannot be published again (409).',
+        description:
+          'Admins only. Any subset of the fields; `endsAt` must stay after `startsAt`, dates in the years 1970–9999 (UTC). ' +
+          'A cancelled event cannot be published again, nor a published one go back to `draft` while buyers own or hold its tickets (409; 503 when ticketing cannot tell).',
         security: ADMIN,
       },
     })
@@ -73,13 +75,13 @@ export function eventsModule(config: AuthConfig, service: EventsService) {
     .post('/:id/cancel', ({ params, principal, status }) => service.cancel(params.id, principal!.id).then((event) => status(202, event)), {
       auth: 'admin',
       params: IdParams,
-      response: { 202: Event, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+      response: { 202: Event, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
       detail: {
         tags: TAGS,
         summary: 'Cancel an event',
         description:
           'Admins only. The event becomes `cancelled` for good and every paid order of it is refunded (the orders service reacts ' +
-          'to the `catalog.event-cancelled` fact). Cancelling again answers 202 with the same cancelled event.',
+          'to the `catalog.event-cancelled` fact). Cancelling again answers 202 with the same cancelled event; an event that has ended cannot be cancelled (409).',
         security: ADMIN,
       },
     })

@@ -28,10 +28,17 @@ export function toEvent(doc: EventDoc): Event {
 
 
 
+/** UTC years a date may fall in: an offset may push `9999-12-31T23:00-23:00` into year 10000, which no ISO date-time can carry. */
+const FIRST_YEAR = 1970
+const LAST_YEAR = 9999
+
 function toDate(iso: string, field: string): Date {
   const date = new Date(iso)
   if (!isRealDate(iso))
     throw fail('VALIDATION', `${field}: not a real date`, { fields: [{ path: field, message: 'not a real date' }] })
+  const year = date.getUTCFullYear()
+  if (year < FIRST_YEAR || year > LAST_YEAR)
+    throw fail('VALIDATION', `${field}: must fall in the years ${FIRST_YEAR}–${LAST_YEAR} (UTC)`, { fields: [{ path: field, message: `must fall in the years ${FIRST_YEAR}–${LAST_YEAR} (UTC)` }] })
   return date
 }
 
@@ -181,6 +188,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     }
     if (body.imageUrl) doc.imageUrl = body.imageUrl
     await Events.create(doc)
+    forgetListings()
     log.info({ eventId: String(doc._id), status: doc.status, by: actorId }, 'event created')
     return toEvent(doc)
   }
@@ -224,7 +232,14 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
       }
       const update: Record<string, unknown> = { $set: { ...change.$set, revision: current.revision + 1, updatedAt: new Date() } }
       if (change.$unset && Object.keys(change.$unset).length) update.$unset = change.$unset
-      const result = await Events.updateOne({ _id: current._id, revision: current.revision }, update)
+      let result: { matchedCount: number }
+      try {
+        result = await Events.updateOne({ _id: current._id, revision: current.revision }, update)
+      } catch (error) {
+        // The claim of a write that surely failed is given back, so that the next writer need not wait for it to go stale.
+        await EventRevision.deleteOne({ _id: `${String(current._id)}:${current.revision + 1}` }).catch(() => {})
+        throw error
+      }
       // Our claim was taken over (we stalled past its staleness) and another write came first: decide again.
       if (result.matchedCount !== 1) continue
       const written = await find(id)
@@ -235,8 +250,17 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
   }
 
   /** Applies a partial update; "ends after it starts" and "cancelled is final" hold for the stored result. */
-  async function update(id: string, patch: UpdateEventBody, actorId: string): Promise<Event> {
+  async function update(id: string, patch: UpdateEventBody, actorId: string, requestId?: string): Promise<Event> {
     forgetListings()
+    if (patch.status === 'draft') {
+      // Back to draft hides the event from everyone but admins: not while buyers own or hold its tickets.
+      const current = await find(id)
+      if (current?.status === 'published') {
+        const { sold, held } = await ticketing.soldOrHeld(id, requestId)
+        if (sold > 0 || held > 0)
+          throw fail('CONFLICT', 'buyers own or hold tickets of this event: it cannot go back to draft (cancel it instead)', { sold, held })
+      }
+    }
     const written = await writeEvent(id, (current) => {
       if (patch.status !== undefined && current.status === 'cancelled')
         throw fail('CONFLICT', 'a cancelled event cannot be published or drafted again')
@@ -255,6 +279,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
       if (patch.endsAt !== undefined) set.endsAt = endsAt
       return { $set: set, $unset: unset }
     })
+    forgetListings()
     log.info({ eventId: id, fields: Object.keys(patch), by: actorId }, 'event updated')
     return toEvent(written)
   }
@@ -288,9 +313,13 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     let changed = false
     const cancelled = await writeEvent(id, (current) => {
       if (current.status === 'cancelled') return null
+      // Cancelling refunds every paid order: after the event took place that would pay its audience back.
+      if (current.endsAt.getTime() <= Date.now())
+        throw fail('CONFLICT', 'the event has ended: it cannot be cancelled (refund single orders instead)', { endsAt: current.endsAt.toISOString() })
       changed = true
       return { $set: { status: 'cancelled', cancelledAt: new Date() } }
     })
+    forgetListings()
     await recordFact(cancelledFact(cancelled))
     if (changed) log.info({ eventId: id, by: actorId }, 'event cancelled')
     return toEvent(cancelled)
@@ -315,6 +344,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
       if (!isDuplicateOnly(error)) throw error
     }
     await Events.deleteOne({ _id: current._id })
+    forgetListings()
     await recordFact(fact('catalog.event-deleted', { eventId: id, title: current.title }, deletedFactId(id)))
     await EventRevision.deleteMany({ eventId: id })
     log.info({ eventId: id, by: actorId }, 'event deleted')

@@ -89,7 +89,7 @@ export function ticketingClient(opts: TicketingOptions) {
       found = await summaries([eventId], opts.deleteCheckTimeoutMs, requestId)
     } catch (error) {
       log.warn({ eventId, err: String(error instanceof Error ? error.message : error) }, 'ticketing could not confirm that nothing was sold')
-      throw new AppError('UNAVAILABLE', 'ticketing did not confirm that no tickets were sold; the event was not deleted, try again later', undefined, 503)
+      throw new AppError('UNAVAILABLE', 'ticketing did not confirm that no tickets were sold or held; nothing was changed, try again later', undefined, 503)
     }
     const summary = found.get(eventId)
     return { sold: summary?.sold ?? 0, held: summary?.held ?? 0, refunded: summary?.refunded ?? 0 }
