@@ -137,20 +137,27 @@ describe('facts become notifications', () => {
       fact('orders.order-cancelled', { orderId: objectId(), userId: user.user.id, eventId, eventTitle: 'Opera' }, `order-cancelled:${objectId()}`),
       fact('orders.order-expired', { orderId: objectId(), userId: user.user.id, eventId }, `order-expired:${objectId()}`),
       fact('catalog.event-cancelled', { eventId, title: 'Opera' }, `event-cancelled:${eventId}`),
-      fact('orders.order-refunded', { orderId, userId: user.user.id, eventId, eventTitle: 'Opera', amountCents: 4500, currency: 'EUR', reason: 'event cancelled' }, `order-refunded:${orderId}`),
+      fact('orders.order-refunded', { orderId, userId: user.user.id, eventId, eventTitle: 'Opera', amountCents: 4500, currency: 'EUR', reason: 'the event was cancelled', eventCancelled: true }, `order-refunded:${orderId}`),
     ]
     for (const f of facts) await bus.publish(f)
     await shows(user, facts[3]!.id)
+    // The buyer's own words never make it an event cancellation.
+    const ownId = objectId()
+    const own = fact('orders.order-refunded', { orderId: ownId, userId: user.user.id, eventId, eventTitle: 'Opera', amountCents: 1500, currency: 'EUR', reason: 'cancelled my trip' }, `order-refunded:${ownId}`)
+    await bus.publish(own)
+    await shows(user, own.id)
     // One consumer per subject, each handling facts in parallel: the others may still be on their way.
-    const list = await eventually('all three listed', async () => {
+    const list = await eventually('all four listed', async () => {
       const l = await notificationsOf(user)
-      return l.total >= 3 && l
+      return l.total >= 4 && l
     }, 12_000, 100)
-    expect(list.total).toBe(3)
-    expect(list.items.map((n) => n.type)).toEqual(['order-refunded', 'order-expired', 'order-cancelled'])
-    expect(list.items[0]).toMatchObject({ title: 'Opera was cancelled', data: { orderId, amountCents: 4500 } })
-    expect(list.items[0].body).toContain('€45.00')
-    expect(list.items[2].body).toContain('Opera')
+    expect(list.total).toBe(4)
+    expect(list.items.map((n) => n.type).sort()).toEqual(['order-cancelled', 'order-expired', 'order-refunded', 'order-refunded'])
+    const byOrder = (id: string) => list.items.find((n) => n.data?.orderId === id)!
+    expect(byOrder(orderId)).toMatchObject({ title: 'Opera was cancelled', data: { orderId, amountCents: 4500 } })
+    expect(byOrder(orderId).body).toContain('€45.00')
+    expect(byOrder(ownId).title).toBe('Refund for Opera')
+    expect(list.items.find((n) => n.type === 'order-cancelled')!.body).toContain('Opera')
   })
 
   test('newest first, paginated; read marks are mine only and counted', async () => {
@@ -253,6 +260,31 @@ describe('the live stream', () => {
     expect(r.status).toBe(401)
     expect(errorCode(r)).toBe('UNAUTHENTICATED')
   })
+})
+
+test('live signals reach their subscribers and are never stored in the facts stream', async () => {
+  const userId = objectId()
+  const got: unknown[] = []
+  const sub = bus.subscribeLive(`notifications.created.${userId}`, (data) => got.push(data))
+  try {
+    await nc.flush()
+    await eventually('a live signal received', async () => {
+      bus.publishLive(`notifications.created.${userId}`, { id: 'probe' })
+      return got.length > 0
+    }, 5_000, 100)
+  } finally {
+    sub.unsubscribe()
+  }
+  const jsm = await jetstreamManager(nc)
+  const stored = await jsm.streams.getMessage(bus.stream, { last_by_subj: bus.subject(`notifications.created.${userId}`) }).catch(() => null)
+  const storedLive = await jsm.streams.getMessage(bus.stream, { last_by_subj: bus.liveSubject(`notifications.created.${userId}`) }).catch(() => null)
+  expect(stored).toBeNull()
+  expect(storedLive).toBeNull()
+  // The same look does find a fact: the probe can see what is stored.
+  const f = paidFact(stranger.user.id)
+  await bus.publish(f)
+  const storedFact = await jsm.streams.getMessage(bus.stream, { last_by_subj: bus.subject('orders.order-paid') })
+  expect(storedFact).not.toBeNull()
 })
 
 test('health, metrics and documented public routes', async () => {
@@ -411,6 +443,9 @@ describe('email', () => {
       expect(sent.to).toContain(buyer.user.email)
       expect(turnedAway).toBe(4)
       expect(await eventually('the record', async () => notificationsDb.db!.collection('emails').findOne({ _id: f.id as any }), 12_000, 100)).toMatchObject({ status: 'sent' })
+      // A server turning everyone away uses up none of the email's claims: an outage of any length only delays it.
+      const claims = await notificationsDb.db!.collection('email_claims').find({ _id: { $in: [1, 2, 3].map((n) => `${f.id}~${n}`) } as any }).toArray()
+      expect(claims.map((c) => [c._id, c.state])).toEqual([[`${f.id}~1`, 'sent']])
     } finally {
       smtp.behaviour.greet = undefined
     }

@@ -42,6 +42,8 @@ export interface FactData {
     amountCents: number
     currency: string
     reason?: string
+    /** True when the refund is the system's, because the event was cancelled or deleted. */
+    eventCancelled?: boolean
     /** Where notifications sends the refund receipt; no email without it. */
     userEmail?: string
   }

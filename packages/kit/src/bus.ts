@@ -82,6 +82,11 @@ export class Bus {
     return `${this.opts.prefix}.${name}`
   }
 
+  /** Live signals live beside the facts, never under the stream's `<prefix>.>`: JetStream would keep each for 14 days. */
+  liveSubject(name: string) {
+    return `${this.opts.prefix}-live.${name}`
+  }
+
   /** Creates the stream when missing; idempotent, retried until NATS answers. */
   ensureStream(): Promise<void> {
     this.ready ??= (async () => {
@@ -212,7 +217,7 @@ export class Bus {
   publishLive(subject: string, data: unknown) {
     if (!this.nc) return
     try {
-      this.nc.publish(this.subject(subject), JSON.stringify(data))
+      this.nc.publish(this.liveSubject(subject), JSON.stringify(data))
     } catch (error) {
       this.opts.log.debug({ err: String(error) }, 'live publish skipped')
     }
@@ -224,7 +229,7 @@ export class Bus {
     let cancelled = false
     const follow = (nc: NatsConnection) => {
       if (cancelled) return
-      sub = nc.subscribe(this.subject(subject))
+      sub = nc.subscribe(this.liveSubject(subject))
       ;(async () => {
         for await (const m of sub!) {
           try {

@@ -8,7 +8,7 @@ const emailsTotal = counter('notifications_emails_total', 'Emails recorded, by s
 
 /** A claim older than this belongs to a process that died (a send, all attempts included, takes far less). */
 export const CLAIM_LEASE_MS = 5 * 60_000
-/** Claims per fact: with the redelivery back-off (up to 30 s), a refusal is retried for about half an hour. */
+/** Claims per fact: with the redelivery back-off (up to 30 s), a refusal of the message is retried for about half an hour. */
 export const MAX_CLAIMS = 60
 
 /** The email must wait: the fact comes again later (the bus redelivers a fact whose handler throws). */
@@ -21,10 +21,14 @@ export class EmailLater extends Error {}
  * it is fixed for every email at once.
  */
 export function permanentRefusal(error: unknown): boolean {
-  const e = error as { responseCode?: unknown; code?: unknown; command?: unknown }
-  if (e?.code !== 'EENVELOPE' && e?.code !== 'EMESSAGE') return false
-  if (e.command === 'MAIL FROM') return false
-  return typeof e.responseCode !== 'number' || e.responseCode >= 500
+  const code = (error as { responseCode?: unknown })?.responseCode
+  return refusedMessage(error) && (typeof code !== 'number' || code >= 500)
+}
+
+/** The server answered this message's envelope or content (rather than refusing the connection or the sender). */
+function refusedMessage(error: unknown): boolean {
+  const e = error as { code?: unknown; command?: unknown }
+  return (e?.code === 'EENVELOPE' || e?.code === 'EMESSAGE') && e.command !== 'MAIL FROM'
 }
 
 export interface EmailDeps {
@@ -155,7 +159,10 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
       }
     }
     if (permanentRefusal(lastError)) return record({ _id: f.id, to, subject: email.subject, status: 'failed', error: messageOf(lastError).slice(0, 500) })
-    await release(claim)
+    // Only this message refused for now (a 4xx to it) uses up a claim; a server that cannot be reached
+    // or turns everyone away does not, so an outage of any length delays the email and never fails it.
+    if (refusedMessage(lastError)) await release(claim)
+    else await giveBack(claim)
     throw new EmailLater(`the mail server did not take the email for now: ${messageOf(lastError)}`)
   }
 
@@ -183,6 +190,11 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
       // Released after a temporary refusal, or its holder died: the next one.
     }
     return 'exhausted'
+  }
+
+  /** Nothing reached the server for this message: the claim goes, and the next delivery takes the same one again. */
+  async function giveBack(claim: string) {
+    await EmailClaim.deleteOne({ _id: claim, state: 'sending' }).catch((err) => log.warn({ claim, err: String(err) }, 'email claim not given back: it lapses'))
   }
 
   /** Gives the claim up, so that the fact's next delivery can take the next one at once. */

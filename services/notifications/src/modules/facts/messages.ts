@@ -12,7 +12,9 @@ export interface Message {
 }
 
 const named = (title: unknown) => (typeof title === 'string' && title.trim() ? title.trim() : undefined)
-const isCancellation = (reason: unknown) => typeof reason === 'string' && /cancel/i.test(reason)
+/** Facts recorded before `eventCancelled` existed carry only the system's own reason. */
+const isCancellation = (d: { eventCancelled?: boolean; reason?: unknown }) =>
+  d.eventCancelled === true || (d.eventCancelled === undefined && typeof d.reason === 'string' && /^the event was cancelled\b/.test(d.reason))
 
 /** The message for a fact, or null when it concerns no single user (the fact is then acknowledged unused). */
 export function describe(f: Fact): Message | null {
@@ -36,7 +38,7 @@ export function describe(f: Fact): Message | null {
       return {
         userId: d.userId,
         type: 'order-refunded',
-        title: isCancellation(d.reason) ? `${event ?? 'An event'} was cancelled` : `Refund for ${event ?? 'your order'}`,
+        title: isCancellation(d) ? `${event ?? 'An event'} was cancelled` : `Refund for ${event ?? 'your order'}`,
         body: `Your order was refunded: ${amount} goes back to your card. Its tickets are no longer valid.`,
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.amountCents, currency: d.currency },
       }

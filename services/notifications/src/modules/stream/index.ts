@@ -37,6 +37,8 @@ export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSecond
               },
             }
             client.send(`retry: 3000\n: connected\n\n`)
+            // A client that left while its sign-in was checked: its abort fired before anyone listened.
+            if (request.signal.aborted) return client.close()
             hub.add(userId, client)
             heartbeat = setInterval(() => {
               try {

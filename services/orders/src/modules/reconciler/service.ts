@@ -22,10 +22,10 @@ import type { DirtyOrders, DueOrder, OrderLocks, SettledOrders } from '../coordi
 import { settleFact, SoldMeanwhile, Undecided, type Settlement } from '../orders/settlement'
 import { refundDoneId, type OrderState, type OrderStore } from '../orders/store'
 import { EXPIRY_MARGIN_MS } from '../purchase/service'
-import type { RefundsService } from '../refunds/service'
+import { EVENT_CANCELLED, type RefundsService } from '../refunds/service'
 
 /** Why its orders end: told to the buyer (the refund's reason, the cancelled order's fact). */
-export const endReason = (kind?: 'deleted' | null) => (kind === 'deleted' ? 'the event was cancelled (removed by the organizer)' : 'the event was cancelled')
+export const endReason = (kind?: 'deleted' | null) => (kind === 'deleted' ? `${EVENT_CANCELLED} (removed by the organizer)` : EVENT_CANCELLED)
 
 /** Facts of settles younger than this are recorded again (JetStream drops copies for 30 minutes). */
 const FACT_REPAIR_WINDOW_MS = 20 * 60_000

@@ -35,6 +35,9 @@ export interface RefundRequest {
   notAfterCheckin?: boolean
 }
 
+/** The reason of every refund made because the event was cancelled or deleted (it starts with this). */
+export const EVENT_CANCELLED = 'the event was cancelled'
+
 const usedAtTheDoor = () => fail('FORBIDDEN', 'a ticket of this order was used at the door: only an admin can refund it now')
 
 export function refundsService({ config, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log }: RefundsDeps) {
@@ -67,6 +70,8 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
           amountCents,
           currency: doc.currency,
           ...(refund.reason ? { reason: refund.reason } : {}),
+          // Said by the system itself, never read from a reason someone typed ("cancelled my trip").
+          ...(refund.by === 'system' && refund.reason?.startsWith(EVENT_CANCELLED) ? { eventCancelled: true } : {}),
         },
         `order-refunded:${doc._id}`,
       ),
