@@ -34,9 +34,8 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       const labels = (s.deploy?.labels ?? {}) as Record<string, string>
       for (const [key, value] of Object.entries(labels)) if (key.endsWith('.entrypoints')) expect({ name, value }).toEqual({ name, value: 'websecure' })
       for (const [key, value] of Object.entries(labels)) if (/routers\.\w+\.rule$/.test(key)) expect(labels[key.replace(/rule$/, 'tls')]).toBe('true')
-      for (const key of Object.keys(labels)) if (/routers\.\w+\.rule$/.test(key)) expect({ name, hsts: labels[key.replace(/rule$/, 'middlewares')] }).toEqual({ name, hsts: 'hsts' })
+      for (const key of Object.keys(labels)) if (/routers\.\w+\.rule$/.test(key)) expect({ name, hsts: labels[key.replace(/rule$/, 'middlewares')] }).toEqual({ name, hsts: 'hsts@file' })
     }
-    expect(Number(stack.services.gateway.deploy.labels['traefik.http.middlewares.hsts.headers.stsSeconds'])).toBeGreaterThanOrEqual(31_536_000)
     // Traefik's own files: port 80 only redirects to 443, and no TLS below 1.2.
     const traefik = Bun.YAML.parse(readFileSync(join(ROOT, 'stack/traefik/traefik.yml'), 'utf8')) as any
     expect(traefik.entryPoints.web.http.redirections.entryPoint).toEqual({ to: 'websecure', scheme: 'https' })
@@ -45,6 +44,8 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     const tls = Bun.YAML.parse(readFileSync(join(ROOT, 'stack/traefik/tls.yml'), 'utf8')) as any
     expect(tls.tls.options.default.minVersion).toBe('VersionTLS12')
     expect(tls.tls.certificates[0]).toEqual({ certFile: '/run/secrets/easypass_tls_cert', keyFile: '/run/secrets/easypass_tls_key' })
+    // HSTS is defined once, in the file provider, so no router depends on another service's labels.
+    expect(tls.http.middlewares.hsts.headers.stsSeconds).toBeGreaterThanOrEqual(31_536_000)
   })
 
   test('no credential in the environment: every secret is a Docker secret, and web holds none', () => {
@@ -56,6 +57,9 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       }
     }
     expect(stack.services.web.secrets ?? []).toEqual([])
+    // The one process facing the internet holds no database or bus credential.
+    expect(stack.services.gateway.secrets.map((s: { source: string }) => s.source).sort()).toEqual(['easypass_jwt_secret', 'easypass_redis_url'])
+    expect(Object.keys(stack.services.gateway.environment).filter((k) => /^(MONGO|NATS)_/.test(k))).toEqual([])
     expect(Object.keys(stack.services.web.environment).sort()).toEqual(['LOG_LEVEL', 'NODE_ENV', 'PORT', 'SERVICE_ENTRY'])
     for (const data of ['redis', 'nats', 'mongo1', 'mongo2', 'mongo3']) expect((stack.services[data].secrets ?? []).length).toBeGreaterThan(0)
     expect(stack.services.mongo1.command).toContain('--keyFile')
