@@ -110,20 +110,39 @@ export function serve(app: Elysia<any, any, any, any, any, any, any>, opts: Serv
   return app
 }
 
-/** Graceful shutdown for any process (services and workers): each closer runs once, in order. */
-export function onShutdown(log: Logger, closers: Array<() => Promise<unknown> | unknown>) {
+/** The whole shutdown fits in this, inside the stack's 30 s stop_grace_period (SIGKILL after it). */
+export const SHUTDOWN_DEADLINE_MS = 25_000
+/** What each closer after the running one keeps for itself when an earlier one is slow. */
+const CLOSER_RESERVE_MS = 500
+
+/** Runs the closers in order, each given up on when its share of the deadline is spent. */
+export async function closeInTime(log: Logger, closers: Array<() => Promise<unknown> | unknown>, deadlineMs: number) {
+  const deadline = Date.now() + deadlineMs
+  for (const [i, close] of closers.entries()) {
+    const budget = Math.max(CLOSER_RESERVE_MS, deadline - Date.now() - (closers.length - 1 - i) * CLOSER_RESERVE_MS)
+    let timer: Timer | undefined
+    try {
+      await Promise.race([close(), new Promise((resolve) => (timer = setTimeout(resolve, budget)))])
+    } catch (error) {
+      log.warn({ err: String(error) }, 'error while closing')
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+}
+
+/**
+ * Graceful shutdown for any process (services and workers): each closer runs once, in order, within
+ * one deadline for all. A slow first closer (a worker finishing its running job) may use what the
+ * later ones (connections, quick) do not need, and never the time they need.
+ */
+export function onShutdown(log: Logger, closers: Array<() => Promise<unknown> | unknown>, deadlineMs = SHUTDOWN_DEADLINE_MS) {
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
     log.info({ signal }, 'shutting down')
-    for (const close of closers) {
-      try {
-        await Promise.race([close(), Bun.sleep(10_000)])
-      } catch (error) {
-        log.warn({ err: String(error) }, 'error while closing')
-      }
-    }
+    await closeInTime(log, closers, deadlineMs)
     log.info('stopped')
     process.exit(0)
   }
