@@ -1,11 +1,11 @@
 import { Elysia, t } from 'elysia'
 import { ErrorResponse } from '@easypass/contracts'
-import { authPlugin, type AuthConfig } from '@easypass/kit'
+import { ACCESS_TOKEN_TTL_SECONDS, authPlugin, type AuthConfig } from '@easypass/kit'
 import type { StreamClient, StreamHub } from './hub'
 
 const encoder = new TextEncoder()
 
-export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSeconds: number) {
+export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSeconds: number, streamLifetimeMs = ACCESS_TOKEN_TTL_SECONDS * 1000) {
   return new Elysia({ name: 'notifications.stream' })
     .use(authPlugin(config))
     .get(
@@ -16,8 +16,10 @@ export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSecond
         server?.timeout(request, 0)
         let client: StreamClient | undefined
         let heartbeat: Timer | undefined
+        let lifetime: Timer | undefined
         const stop = () => {
           if (heartbeat) clearInterval(heartbeat)
+          if (lifetime) clearTimeout(lifetime)
           if (client) hub.remove(userId, client)
         }
         const body = new ReadableStream<Uint8Array>({
@@ -48,6 +50,9 @@ export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSecond
               }
             }, heartbeatSeconds * 1000)
             request.signal.addEventListener('abort', () => client!.close(), { once: true })
+            // The token that opened it has expired by then: the client reconnects with its current one,
+            // so a session ended (signed out, revoked) stops receiving within one token's lifetime.
+            lifetime = setTimeout(() => client!.close(), streamLifetimeMs)
           },
           cancel() {
             stop()
