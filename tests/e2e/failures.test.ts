@@ -2,7 +2,7 @@
 // expired before the payment. These tests stop and restart processes of the shared test system and
 // put them back as they were.
 import { afterAll, describe, expect, test } from 'bun:test'
-import { api, registerUser } from '../support/api'
+import { api, eventually, loginAdmin, registerUser } from '../support/api'
 import { system } from '../support/system'
 import { canSell, CARDS, closeBrowser, withTab, screenshot, seedEvent } from './browser'
 
@@ -75,4 +75,21 @@ describe('failures, in words', () => {
       await system().start('orders')
     }
   }, 120_000)
+
+  test.skipIf(!canSell)('a hold whose event was cancelled says why at checkout, and offers no payment', async () => {
+    const event = await seedEvent([{ name: 'Seat', priceCents: 2000, capacity: 5 }])
+    const buyer = await registerUser('cancelled-hold')
+    const held = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: event.id, items: [{ ticketTypeId: event.types[0]!.id, quantity: 1 }] } })
+    expect(held.status).toBe(201)
+    const admin = await loginAdmin()
+    expect((await api(`/events/${event.id}/cancel`, { method: 'POST', token: admin.token })).status).toBe(202)
+    await eventually('the hold cancelled', async () => (await api(`/orders/${held.body.id}`, { token: buyer.token })).body.status === 'cancelled', 30_000, 250)
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto(`/checkout/${held.body.id}`)
+      // The order's own reason, not only "cancelled" (nor "your payment failed").
+      await page.getByText('This order was cancelled. The event was cancelled.').waitFor()
+      expect(await page.getByRole('button', { name: /^Pay / }).count()).toBe(0)
+      expect(await page.getByText(/payment failed/i).count()).toBe(0)
+    })
+  }, 90_000)
 })

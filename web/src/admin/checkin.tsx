@@ -1,18 +1,25 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, describe } from '../lib/api'
 import { when } from '../lib/format'
-import { useTitle } from '../lib/hooks'
+import { useTitle, useUnmounted } from '../lib/hooks'
 import type { Order, Ticket } from '../lib/types'
 import { AdminPage } from './shared'
 
 type Verdict = 'admitted' | 'used' | 'refunded' | 'invalid' | 'unknown' | 'error'
 
 interface Scan {
+  id: number
   code: string
   verdict: Verdict
   detail: string
   at: string
 }
+
+/**
+ * How far the server's clock may be behind this device's when the first check-in of a ticket is
+ * compared with the start of this device's own scan whose answer was lost.
+ */
+const CLOCK_SKEW_MS = 2_000
 
 const HEADLINE: Record<Verdict, string> = {
   admitted: 'ADMITTED',
@@ -35,37 +42,74 @@ const ADVICE: Record<Verdict, string> = {
 export default function CheckIn() {
   useTitle('Admin · Check-in')
   const [code, setCode] = useState('')
-  const [busy, setBusy] = useState(false)
   const [last, setLast] = useState<Scan>()
   const [history, setHistory] = useState<Scan[]>([])
+  // Codes sent or waiting, in order: a scan made while another is checked waits for its turn.
+  const queue = useRef<string[]>([])
+  const [waiting, setWaiting] = useState<string[]>([])
+  const draining = useRef(false)
+  // Codes whose last scan got no answer (it may have checked the ticket in), with when that first such scan started.
+  const unanswered = useRef(new Map<string, number>())
+  const seq = useRef(0)
+  const gone = useUnmounted()
   const input = useRef<HTMLInputElement>(null)
   useEffect(() => input.current?.focus(), [])
 
-  const scan = async (e: Event) => {
-    e.preventDefault()
-    const value = code.trim()
-    if (!value || busy) return
-    setBusy(true)
-    let result: Scan
+  const check = async (value: string): Promise<Scan> => {
+    const startedAt = Date.now()
+    const scan = (verdict: Verdict, detail: string): Scan => ({ id: ++seq.current, code: value, verdict, detail, at: new Date().toISOString() })
     try {
       const r = await api<{ ticket?: Ticket; order?: Order; firstScan?: boolean }>('/checkins', { body: { code: value } })
+      unanswered.current.delete(value)
       const name = r.ticket?.ticketTypeName ?? r.order?.items.find((i) => i.ticketTypeId === r.ticket?.ticketTypeId)?.name ?? 'Valid ticket'
-      result = { code: value, verdict: 'admitted', detail: r.order?.eventTitle ? `${name} · ${r.order.eventTitle}` : name, at: new Date().toISOString() }
+      return scan('admitted', r.order?.eventTitle ? `${name} · ${r.order.eventTitle}` : name)
     } catch (err) {
       const status = err instanceof ApiError ? err.status : 0
+      if (status === 0 || status >= 500) {
+        // The check-in may have happened without its answer reaching us: remember the earliest such try.
+        if (!unanswered.current.has(value)) unanswered.current.set(value, startedAt)
+        return scan('error', describe(err))
+      }
+      const lostTry = unanswered.current.get(value)
+      unanswered.current.delete(value)
       const details = err instanceof ApiError ? (err.details as { checkedInAt?: string; ticketId?: string } | undefined) : undefined
+      const firstScan = details?.checkedInAt ? Date.parse(details.checkedInAt) : NaN
+      // Checked in after this device's unanswered scan started: most likely by that very scan.
+      if (status === 409 && lostTry !== undefined && firstScan >= lostTry - CLOCK_SKEW_MS)
+        return scan('admitted', `Checked in ${when(details!.checkedInAt)} by this device's earlier scan, whose answer was lost. Admit this person once only.`)
       // 409 is a repeated scan when it names the first one; otherwise the order is not paid.
       const verdict: Verdict =
         status === 409 ? (details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? 'refunded' : status === 404 ? 'unknown' : 'error'
-      const detail = verdict === 'used' && details?.checkedInAt ? `First scanned ${when(details.checkedInAt)}` : describe(err)
-      result = { code: value, verdict, detail, at: new Date().toISOString() }
+      return scan(verdict, verdict === 'used' && details?.checkedInAt ? `First scanned ${when(details.checkedInAt)}` : describe(err))
     }
-    setLast(result)
-    setHistory((h) => [result, ...h].slice(0, 20))
-    setCode('')
-    setBusy(false)
-    // Ready for the next scan straight away (a USB scanner types the code and presses Enter).
+  }
+
+  /** Checks the queued codes one at a time, in the order they were scanned. */
+  const drain = async () => {
+    if (draining.current) return
+    draining.current = true
+    while (queue.current.length && !gone.current) {
+      const result = await check(queue.current[0]!)
+      queue.current.shift()
+      if (gone.current) break
+      setWaiting([...queue.current])
+      setLast(result)
+      setHistory((h) => [result, ...h].slice(0, 20))
+    }
+    draining.current = false
+  }
+
+  const scan = (e: Event) => {
+    e.preventDefault()
+    const value = code.trim()
+    if (!value) return
+    queue.current.push(value)
+    setWaiting([...queue.current])
+    // Ready for the next scan straight away (a USB scanner types the code and presses Enter); only the
+    // code taken is cleared, never something typed since.
+    setCode((c) => (c.trim() === value ? '' : c))
     input.current?.focus()
+    void drain()
   }
 
   return (
@@ -85,11 +129,16 @@ export default function CheckIn() {
             autoFocus
             aria-describedby="checkin-result"
           />
-          <button type="submit" class="button" disabled={busy || !code.trim()}>
-            {busy ? 'Checking…' : 'Check in'}
+          <button type="submit" class="button" disabled={!code.trim()}>
+            Check in
           </button>
         </div>
       </form>
+      {waiting.length > 0 && (
+        <p class="muted small">
+          Checking <code>{waiting[0]}</code>…{waiting.length > 1 ? ` ${waiting.length - 1} more waiting.` : ''}
+        </p>
+      )}
       <div id="checkin-result" class="checkin-result-region" role="status" aria-live="assertive">
         {last && (
           <div class={`verdict verdict-${last.verdict}`} data-verdict={last.verdict}>
@@ -106,7 +155,7 @@ export default function CheckIn() {
           <h2 id="history-title">Recent scans</h2>
           <ol class="scan-history">
             {history.slice(1).map((s) => (
-              <li key={s.at + s.code}>
+              <li key={s.id}>
                 <span class={`badge verdict-badge-${s.verdict}`}>{HEADLINE[s.verdict]}</span> <code>{s.code}</code> · {when(s.at)}
               </li>
             ))}

@@ -70,7 +70,7 @@ function EventStats({ event, live, onToggle }: { event: EventItem; live: boolean
           <dd data-stat="available">{t.available}</dd>
         </div>
         <div>
-          <dt>Revenue</dt>
+          <dt>Revenue at current prices</dt>
           <dd data-stat="revenue">{money(t.revenueCents, t.currency)}</dd>
         </div>
       </dl>

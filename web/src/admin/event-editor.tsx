@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, withKey } from '../lib/api'
 import { fromLocalInput, money, moneyInput, parseMoney, toLocalInput, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
@@ -6,7 +6,7 @@ import { forgetEvent, useAvailability } from '../lib/live'
 import { Link, navigate } from '../lib/router'
 import type { EventItem, TicketType } from '../lib/types'
 import { confirmDialog, toast } from '../components/overlay'
-import { Alert, Field, Loading, Notice, SelectField, StatusBadge, TextAreaField } from '../components/ui'
+import { Alert, Field, Loading, Notice, SelectField, StatusBadge, TextAreaField, useFocusFirstInvalid } from '../components/ui'
 import { CATEGORIES } from '../pages/home'
 import { AdminPage, totals } from './shared'
 import { cancelEvent, publishEvent } from './events'
@@ -79,7 +79,8 @@ function validate(f: EventForm): Errors {
   if (!starts) e.startsAt = 'Enter when the event starts.'
   if (!ends) e.endsAt = 'Enter when the event ends.'
   if (starts && ends && ends <= starts) e.endsAt = 'The end must be after the start.'
-  if (f.imageUrl.trim() && !/^https?:\/\/\S+$/.test(f.imageUrl.trim())) e.imageUrl = 'Enter a full web address starting with https://, or leave it empty.'
+  // The pages' Content-Security-Policy loads images over https only: an http:// image would never show.
+  if (f.imageUrl.trim() && !/^https:\/\/\S+$/i.test(f.imageUrl.trim())) e.imageUrl = 'Enter a full web address starting with https://, or leave it empty.'
   return e
 }
 
@@ -131,8 +132,16 @@ export default function AdminEventEditor({ id }: { id?: string }) {
   const [errors, setErrors] = useState<Errors>({})
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
+  const detailsForm = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(detailsForm, errors)
+  // The form is filled from the event once per event id (and again after its own save): reloads for
+  // ticket types or Publish must not wipe edits not saved yet.
+  const filledFor = useRef<string | undefined>(undefined)
   useEffect(() => {
-    if (event.data) setForm(toForm(event.data))
+    if (event.data && filledFor.current !== event.data.id) {
+      filledFor.current = event.data.id
+      setForm(toForm(event.data))
+    }
   }, [event.data])
 
   const set = (key: keyof EventForm) => (value: string) => setForm((f) => ({ ...f, [key]: value }))
@@ -157,6 +166,7 @@ export default function AdminEventEditor({ id }: { id?: string }) {
           const updated = await api<EventItem>(`/events/${event.data.id}`, { method: 'PATCH', body: patch })
           forgetEvent(updated.id)
           event.setData((prev) => ({ ...prev, ...updated, ticketTypes: updated.ticketTypes ?? prev?.ticketTypes }))
+          setForm(toForm(updated))
           toast('Changes saved.', 'success')
         }
       }
@@ -233,7 +243,7 @@ export default function AdminEventEditor({ id }: { id?: string }) {
       }
     >
       <Alert error={error} />
-      <form class="card form event-form" onSubmit={save} noValidate aria-labelledby="details-title">
+      <form class="card form event-form" ref={detailsForm} onSubmit={save} noValidate aria-labelledby="details-title">
         <h2 id="details-title">Details</h2>
         <Field label="Title" name="title" value={form.title} onValue={set('title')} error={errors.title} required />
         <TextAreaField label="Description" name="description" rows={4} value={form.description} onValue={set('description')} error={errors.description} required />
@@ -297,7 +307,11 @@ const TYPE_FIELD: Record<string, 'name' | 'price' | 'currency' | 'capacity' | 'm
 
 function TicketTypes({ event, onChange }: { event: EventItem; onChange: () => void }) {
   const live = useAvailability(event.id)
-  const types = event.ticketTypes ?? live.availability?.ticketTypes ?? []
+  // Live availability lists the types as they are now; the event's own list is a snapshot (empty when ticketing did not answer).
+  const types: TicketType[] = live.availability
+    ? live.availability.ticketTypes.map((a) => ({ ...event.ticketTypes?.find((x) => x.id === a.id), ...a }))
+    : (event.ticketTypes ?? [])
+  const unknown = !live.availability && (event.availabilityUnavailable || !!live.error)
   const t = totals(live.availability, event.currency ?? 'EUR')
   const changed = () => {
     forgetEvent(event.id)
@@ -309,10 +323,15 @@ function TicketTypes({ event, onChange }: { event: EventItem; onChange: () => vo
       <h2 id="types-title">Ticket types</h2>
       {live.availability && (
         <p class="muted">
-          {t.sold} sold · {t.held} held · {t.available} available of {t.capacity} · {money(t.revenueCents, t.currency)} revenue
+          {t.sold} sold · {t.held} held · {t.available} available of {t.capacity} · {money(t.revenueCents, t.currency)} revenue at current prices
         </p>
       )}
-      {types.length === 0 && <Notice>No ticket types yet: add at least one so buyers can buy.</Notice>}
+      {types.length === 0 &&
+        (unknown ? (
+          <Alert tone="warning" error="The ticket types cannot be shown right now: ticket sales did not answer. Try again in a moment." onRetry={changed} />
+        ) : (
+          <Notice>No ticket types yet: add at least one so buyers can buy.</Notice>
+        ))}
       {types.length > 0 && (
         <ul class="type-list">
           {types.map((tt) => (
@@ -334,6 +353,8 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({})
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
+  const rowForm = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(rowForm, errors)
   useEffect(() => setPrice(moneyInput(priceCents, type.currency)), [priceCents])
   useEffect(() => setCap(String(capacity)), [capacity])
   const sold = stats?.sold ?? type.sold ?? 0
@@ -386,7 +407,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
   const id = `tt-${type.id}`
   return (
     <li class="type-row" data-ticket-type={type.id}>
-      <form onSubmit={save} noValidate aria-labelledby={`${id}-name`}>
+      <form ref={rowForm} onSubmit={save} noValidate aria-labelledby={`${id}-name`}>
         <div class="type-head">
           <h3 id={`${id}-name`}>{type.name}</h3>
           <p class="muted small">
@@ -420,6 +441,8 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
   const [errors, setErrors] = useState<Partial<Record<keyof typeof blank, string>>>({})
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
+  const addForm = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(addForm, errors)
   const set = (key: keyof typeof blank) => (value: string) => setF((x) => ({ ...x, [key]: value }))
 
   const add = async (e: Event) => {
@@ -463,7 +486,7 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
   }
 
   return (
-    <form class="add-type" onSubmit={add} noValidate aria-labelledby="add-type-title">
+    <form class="add-type" ref={addForm} onSubmit={add} noValidate aria-labelledby="add-type-title">
       <h3 id="add-type-title">Add a ticket type</h3>
       <div class="row">
         <Field id="nt-name" label="Name" name="name" value={f.name} onValue={set('name')} error={errors.name} placeholder="General admission" />

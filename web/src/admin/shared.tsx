@@ -49,11 +49,15 @@ export interface Totals {
   sold: number
   held: number
   available: number
+  /** Sold × current price, not the sum of what buyers paid. */
   revenueCents: number
   currency: string
 }
 
-/** Sold, held, available and revenue (sold × current price) of an event. */
+/**
+ * Sold, held, available and revenue of an event. No total of what was paid is published, so revenue
+ * is sold × the price each type has now: after a price change it is an estimate, and is labelled so.
+ */
 export function totals(a: Availability | undefined, fallbackCurrency = 'EUR'): Totals {
   const t: Totals = { capacity: 0, sold: 0, held: 0, available: 0, revenueCents: 0, currency: a?.ticketTypes[0]?.currency ?? fallbackCurrency }
   for (const tt of a?.ticketTypes ?? []) {

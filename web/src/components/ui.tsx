@@ -67,6 +67,18 @@ export function PageTitle({ children, sub }: { children: ComponentChildren; sub?
   )
 }
 
+/**
+ * After a submit that set field errors, moves focus to the first invalid field of `form`, so that a
+ * screen reader announces it (with its error, wired by aria-describedby). Runs again for each new
+ * errors object, so a second failed submit announces it again.
+ */
+export function useFocusFirstInvalid(form: { readonly current: HTMLElement | null }, errors: Record<string, string | undefined>) {
+  useEffect(() => {
+    if (!Object.values(errors).some(Boolean)) return
+    form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+  }, [errors])
+}
+
 /** Any other attribute is passed to the control as it is (preact's per-type input typings are too narrow for a shared field). */
 interface PassThrough {
   id?: string

@@ -111,6 +111,11 @@ export interface CallOptions {
 }
 
 export async function api<T = unknown>(path: string, opts: CallOptions = {}): Promise<T> {
+  return (await apiAnswer<T>(path, opts)).body
+}
+
+/** As `api`, with the HTTP status: a 202 (accepted, still being done) and a 200 can carry the same body. */
+export async function apiAnswer<T = unknown>(path: string, opts: CallOptions = {}): Promise<{ status: number; body: T }> {
   const send = async (token: string | null) => {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (opts.body !== undefined) headers['content-type'] = 'application/json'
@@ -142,11 +147,12 @@ export async function api<T = unknown>(path: string, opts: CallOptions = {}): Pr
     response = await send(next.accessToken)
   }
   if (!response.ok) throw await toError(response)
-  if (response.status === 204) return undefined as T
+  const { status } = response
+  if (status === 204) return { status, body: undefined as T }
   const text = await response.text()
-  if (!text) return undefined as T
+  if (!text) return { status, body: undefined as T }
   try {
-    return JSON.parse(text) as T
+    return { status, body: JSON.parse(text) as T }
   } catch {
     throw new ApiError(response.status, 'UNAVAILABLE', 'The server sent an answer the app could not read.')
   }

@@ -97,12 +97,21 @@ export function plural(n: number, one: string, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`
 }
 
+/** Why an order ended unpaid (`failureReason`, set on failed, expired and cancelled orders) as a sentence; '' when not said. */
+export function endReason(order: { status: string; failureReason?: string }) {
+  const text = order.failureReason?.trim()
+  if (!text || !['failed', 'expired', 'cancelled'].includes(order.status)) return ''
+  return `${text[0]!.toUpperCase()}${text.slice(1).replace(/\.?$/, '.')}`
+}
+
 export const ORDER_STATUS_LABEL: Record<string, string> = {
   reserved: 'Held, awaiting payment',
-  pending: 'Payment processing',
+  // Its hold or its payment is being decided.
+  pending: 'Processing',
   paid: 'Paid',
   cancelled: 'Cancelled',
   expired: 'Hold expired',
-  failed: 'Payment failed',
+  // Refused hold (sold out), declined card…: not only payments fail.
+  failed: 'Failed',
   refunded: 'Refunded',
 }

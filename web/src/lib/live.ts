@@ -92,7 +92,9 @@ export function useAvailability(eventId: string | undefined, mode: 'stream' | 'p
     }
   }, [eventId, mode, tick])
 
-  return { availability, error, state, refresh: () => setTick((t) => t + 1) }
+  // The component may stay mounted for another event: never hand out the previous event's numbers.
+  const mine = availability && eventId && availability.eventId.toLowerCase() === eventId.toLowerCase() ? availability : undefined
+  return { availability: mine, error, state, refresh: () => setTick((t) => t + 1) }
 }
 
 // ---------- notifications ----------

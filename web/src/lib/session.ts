@@ -13,10 +13,21 @@ export interface Session {
 const KEY = 'easypass.session'
 const listeners = new Set<() => void>()
 
+/** False once storage refused a read or a write: the session in memory is then the only true one. */
+let storageWorks = true
+
+/** The stored session, or the one in memory when storage cannot be used (private mode, blocked storage). */
 function load(): Session | null {
+  let raw: string | null
   try {
-    const raw = localStorage.getItem(KEY)
-    if (!raw) return null
+    raw = localStorage.getItem(KEY)
+  } catch {
+    storageWorks = false
+    return current
+  }
+  if (!storageWorks) return current
+  if (!raw) return null
+  try {
     const s = JSON.parse(raw) as Session
     return s && typeof s.accessToken === 'string' && typeof s.refreshToken === 'string' && s.user ? s : null
   } catch {
@@ -24,7 +35,8 @@ function load(): Session | null {
   }
 }
 
-let current: Session | null = load()
+let current: Session | null = null
+current = load()
 
 function emit() {
   for (const listener of listeners) listener()
@@ -46,8 +58,10 @@ export function setSession(session: Session | null) {
   try {
     if (session) localStorage.setItem(KEY, JSON.stringify(session))
     else localStorage.removeItem(KEY)
+    storageWorks = true
   } catch {
     // Private mode without storage: the session lives for this page only.
+    storageWorks = false
   }
   emit()
 }

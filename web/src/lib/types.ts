@@ -111,6 +111,9 @@ export interface Order {
   status: OrderStatus
   expiresAt?: string | null
   paymentId?: string | null
+  /** Set once the money of a refund went back (a refund answered 202 is recorded but not done yet). */
+  refundId?: string
+  /** Why a `failed`, `expired` or `cancelled` order ended so, in the server's words. */
   failureReason?: string
   createdAt: string
   updatedAt: string

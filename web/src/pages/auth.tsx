@@ -1,11 +1,11 @@
-import { useState } from 'preact/hooks'
+import { useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
 import { useTitle } from '../lib/hooks'
 import { Link, navigate } from '../lib/router'
 import { sessionFrom, setSession, useSession } from '../lib/session'
 import type { AuthResult } from '../lib/types'
 import { toast } from '../components/overlay'
-import { Alert, Field, PageTitle } from '../components/ui'
+import { Alert, Field, PageTitle, useFocusFirstInvalid } from '../components/ui'
 
 /** Only paths inside the app: an open redirect through `?next=` would be a phishing aid. */
 function safeNext(query: URLSearchParams) {
@@ -31,6 +31,8 @@ export function SignIn({ query }: { query: URLSearchParams }) {
   const [errors, setErrors] = useState<Errors>({})
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
+  const form = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(form, errors)
   const next = safeNext(query)
 
   const submit = async (e: Event) => {
@@ -58,7 +60,7 @@ export function SignIn({ query }: { query: URLSearchParams }) {
     <section class="container page narrow">
       <PageTitle>Sign in</PageTitle>
       {session && <p class="muted">You are signed in as {session.user.email}. Signing in again switches account.</p>}
-      <form class="card form" onSubmit={submit} noValidate>
+      <form class="card form" ref={form} onSubmit={submit} noValidate>
         <Field label="Email" name="email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
         <Field label="Password" name="password" type="password" autoComplete="current-password" value={password} onValue={setPassword} error={errors.password} required />
         <Alert error={Object.keys(errors).length ? undefined : error} />
@@ -81,6 +83,8 @@ export function SignUp({ query }: { query: URLSearchParams }) {
   const [errors, setErrors] = useState<Errors>({})
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
+  const form = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(form, errors)
   const next = safeNext(query)
 
   const submit = async (e: Event) => {
@@ -111,7 +115,7 @@ export function SignUp({ query }: { query: URLSearchParams }) {
   return (
     <section class="container page narrow">
       <PageTitle>Create an account</PageTitle>
-      <form class="card form" onSubmit={submit} noValidate>
+      <form class="card form" ref={form} onSubmit={submit} noValidate>
         <Field label="Name" name="name" autoComplete="name" value={name} onValue={setName} error={errors.name} required />
         <Field label="Email" name="email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
         <Field

@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, isTransient, withKey } from '../lib/api'
-import { clock, money, when } from '../lib/format'
+import { clock, endReason, money, when } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { getEvent, useNotifications } from '../lib/live'
 import { Link, navigate } from '../lib/router'
 import type { Card, Order } from '../lib/types'
 import { confirmDialog } from '../components/overlay'
-import { Alert, Field, Loading, Notice, PageTitle, SelectField } from '../components/ui'
+import { Alert, Field, Loading, Notice, PageTitle, SelectField, useFocusFirstInvalid } from '../components/ui'
 
 export const TEST_CARDS: Array<[number: string, outcome: string]> = [
   ['4242424242424242', 'approved'],
@@ -28,19 +28,44 @@ function validateCard(number: string, expMonth: string, expYear: string, cvc: st
   return errors
 }
 
-/** Polls an order while its payment is being decided (202 pending); a lost answer is asked again. */
-async function settle(id: string, signal: { stop: boolean }): Promise<Order> {
-  for (let i = 0; i < 60 && !signal.stop; i++) {
-    await new Promise((r) => setTimeout(r, 1500))
+/** A pending order is looked at again after this long at first, then less often, never more than POLL_MAX_MS apart. */
+const POLL_FIRST_MS = 1000
+const POLL_MAX_MS = 10_000
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal) {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done)
+  })
+}
+
+/**
+ * Follows a pending order (202: its hold or payment is being decided) until it is final, however long
+ * that takes; a lost answer is asked again. Undefined when `signal` stopped it first.
+ */
+async function settle(id: string, signal: AbortSignal): Promise<Order | undefined> {
+  for (let wait = POLL_FIRST_MS; !signal.aborted; wait = Math.min(POLL_MAX_MS, Math.round(wait * 1.5))) {
+    await pause(wait, signal)
+    if (signal.aborted) break
     try {
-      const order = await api<Order>(`/orders/${id}`)
+      const order = await api<Order>(`/orders/${id}`, { signal })
       if (order.status !== 'pending') return order
     } catch (error) {
+      if (signal.aborted) break
       if (!isTransient(error)) throw error
     }
   }
-  throw new ApiError(503, 'UNAVAILABLE', 'The payment is taking longer than usual. Check My tickets in a minute.')
+  return undefined
 }
+
+/** Expiry reasons that say no more than the page already does (unlike "…; the charge was refunded"). */
+const PLAIN_EXPIRY = /^The hold expired( before the (order was paid|payment completed))?\.$/i
 
 export function Checkout({ id }: { id: string }) {
   useTitle('Checkout')
@@ -54,24 +79,35 @@ export function Checkout({ id }: { id: string }) {
   const [cvc, setCvc] = useState('')
   const [errors, setErrors] = useState<CardErrors>({})
   const [payError, setPayError] = useState<unknown>()
+  // The server said the hold ran out (409, and the order reads `expired` now).
   const [expired, setExpired] = useState(false)
-  const [busy, setBusy] = useState<'' | 'paying' | 'processing' | 'cancelling'>('')
-  const polling = useRef({ stop: false })
-  useEffect(() => () => void (polling.current.stop = true), [])
+  // Any other 409 of a payment (event cancelled or removed, sales closed, not reserved): its words.
+  const [refusal, setRefusal] = useState<ApiError>()
+  const [busy, setBusy] = useState<'' | 'paying' | 'cancelling'>('')
+  const cardForm = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(cardForm, errors)
 
   const o = order.data
   useEffect(() => {
     if (o?.status === 'paid') navigate(`/orders/${o.id}?confirmed=1`, { replace: true })
   }, [o?.status])
-  // Opened (or reloaded) while the payment is being decided: follow it until it is final.
-  const following = useRef(false)
+  // Pending (opened so, or answered 202): follow it until it is final; leaving the page stops it.
+  const pending = o?.status === 'pending'
   useEffect(() => {
-    if (o?.status !== 'pending' || following.current || busy) return
-    following.current = true
-    settle(id, polling.current)
-      .then((final) => order.setData(final), () => order.reload())
-      .finally(() => (following.current = false))
-  }, [o?.status, busy])
+    if (!pending || busy) return
+    const following = new AbortController()
+    // With an expiry the hold was made and a payment was being decided: back to `reserved` means it failed.
+    const paying = !!o?.expiresAt
+    settle(id, following.signal).then(
+      (final) => {
+        if (!final) return
+        order.setData(final)
+        if (paying && final.status === 'reserved') setPayError('The payment did not go through. Your tickets are still held: check the card details or try another card.')
+      },
+      () => !following.signal.aborted && order.reload(),
+    )
+    return () => following.abort()
+  }, [id, pending, busy])
   // A notification about this order (expired, cancelled, paid elsewhere) means its state changed.
   const { items: notifications } = useNotifications()
   const news = notifications.filter((n) => n.data?.orderId === id).length
@@ -89,7 +125,11 @@ export function Checkout({ id }: { id: string }) {
   if (!o) return <section class="container page"><Loading label="Loading your order…" /></section>
 
   const left = o.expiresAt ? Date.parse(o.expiresAt) - now : Infinity
-  const holdLive = o.status === 'reserved' && left > 0 && !expired
+  const holdLive = o.status === 'reserved' && left > 0 && !expired && !refusal
+  const holdEnded = expired || o.status === 'expired' || (o.status === 'reserved' && left <= 0)
+  // Answered 202 before ticketing decided the hold: no price, names or expiry yet (and never a payment).
+  const holding = o.status === 'pending' && !o.expiresAt && !o.paymentId
+  const reason = endReason(o)
   const eventLink = <Link href={`/events/${o.eventId}`}>Back to the event</Link>
 
   const useCard = (n: string) => {
@@ -108,35 +148,31 @@ export function Checkout({ id }: { id: string }) {
     if (Object.keys(local).length) return
     const card: Card = { number: number.replace(/[\s-]/g, ''), expMonth: Number(expMonth), expYear: Number(expYear), cvc }
     setBusy('paying')
-    let processing = false
     try {
       // The same card again after a lost answer or a 503 is the same payment: the same key.
-      let paid = await withKey(
+      const paid = await withKey(
         `pay:${id}:${card.number}:${card.expMonth}:${card.expYear}:${card.cvc}`,
         (idempotencyKey) => api<Order>(`/orders/${id}/pay`, { body: { card }, idempotencyKey }),
         (answer) => answer.status !== 'pending',
       )
-      if (paid.status === 'pending') {
-        setBusy('processing')
-        processing = true
-        paid = await settle(id, polling.current)
-      }
+      // Pending (202): the page follows it from here, with no Pay button meanwhile.
       order.setData(paid)
-      if (paid.status !== 'paid') setPayError(`The payment did not go through (order ${paid.status}).`)
+      if (paid.status !== 'paid' && paid.status !== 'pending') setPayError(`The payment did not go through (order ${paid.status}).`)
     } catch (err) {
-      // 409: the hold ended (expired or released) before the payment: show what the order is now.
       if (err instanceof ApiError && err.status === 409) {
-        setExpired(true)
-        order.reload()
-      } else if (processing) {
-        // Still being decided as far as we know: show the order as it is now (pending: no Pay button).
-        order.reload()
+        // Not payable: the order as it is now says why (only an `expired` one means the hold ran out).
+        const current = await api<Order>(`/orders/${id}`).catch(() => undefined)
+        if (current) order.setData(current)
+        else order.reload()
+        if (current?.status === 'expired') setExpired(true)
+        else setRefusal(err)
+      } else {
+        if (err instanceof ApiError && err.code === 'VALIDATION') {
+          const f = err.fields
+          setErrors({ number: f['card.number'], expMonth: f['card.expMonth'], expYear: f['card.expYear'], cvc: f['card.cvc'] })
+        }
+        setPayError(err)
       }
-      if (err instanceof ApiError && err.code === 'VALIDATION') {
-        const f = err.fields
-        setErrors({ number: f['card.number'], expMonth: f['card.expMonth'], expYear: f['card.expYear'], cvc: f['card.cvc'] })
-      }
-      setPayError(err)
     } finally {
       setBusy('')
     }
@@ -151,6 +187,8 @@ export function Checkout({ id }: { id: string }) {
       navigate(`/events/${o.eventId}`)
     } catch (err) {
       setPayError(err)
+      // Expired or ended meanwhile: show what the order is now.
+      if (err instanceof ApiError && err.status === 409) order.reload()
       setBusy('')
     }
   }
@@ -180,9 +218,9 @@ export function Checkout({ id }: { id: string }) {
             <tbody>
               {o.items.map((i) => (
                 <tr key={i.ticketTypeId}>
-                  <td>{i.name}</td>
+                  <td>{i.name || 'Ticket'}</td>
                   <td class="num">{i.quantity}</td>
-                  <td class="num">{money(i.unitPriceCents * i.quantity, o.currency)}</td>
+                  <td class="num">{holding ? <span class="muted">To be confirmed</span> : money(i.unitPriceCents * i.quantity, o.currency)}</td>
                 </tr>
               ))}
             </tbody>
@@ -192,7 +230,7 @@ export function Checkout({ id }: { id: string }) {
                   Total
                 </th>
                 <td class="num">
-                  <strong>{money(o.totalCents, o.currency)}</strong>
+                  <strong>{holding ? 'To be confirmed' : money(o.totalCents, o.currency)}</strong>
                 </td>
               </tr>
             </tfoot>
@@ -210,16 +248,34 @@ export function Checkout({ id }: { id: string }) {
 
         <section class="card" aria-labelledby="pay-title">
           <h2 id="pay-title">Payment</h2>
-          {!holdLive && (o.status === 'expired' || o.status === 'reserved') && (
-            <Alert error="Your hold has expired, so these tickets went back on sale. Pick them again on the event page." />
+          {holdEnded && (
+            <Alert
+              error={`Your hold has expired, so these tickets went back on sale.${reason && !PLAIN_EXPIRY.test(reason) ? ` ${reason}` : ''} Pick them again on the event page.`}
+            />
           )}
-          {o.status === 'cancelled' && <Notice>This order was cancelled. {eventLink}</Notice>}
-          {o.status === 'failed' && <Alert error="The payment for this order failed and the tickets were released." />}
+          {refusal && !holdEnded && <Alert error={`This order can no longer be paid: ${refusal.message.charAt(0).toLowerCase()}${refusal.message.slice(1).replace(/\.?$/, '.')}`} />}
+          {o.status === 'cancelled' && (
+            <Notice>
+              This order was cancelled.{reason ? ` ${reason}` : ''} {eventLink}
+            </Notice>
+          )}
+          {o.status === 'failed' && <Alert error={`This order did not go through, so no tickets are held for it.${reason ? ` ${reason}` : ''}`} />}
           {o.status === 'refunded' && <Notice>This order was refunded.</Notice>}
-          {o.status === 'pending' && <Notice>Your payment is being processed. This page updates when it is done.</Notice>}
+          {o.status === 'pending' &&
+            (holding ? (
+              <Notice>We are reserving your tickets. This page updates as soon as they are held for you.</Notice>
+            ) : (
+              <Notice>Your payment is being processed. This page updates when it is done.</Notice>
+            ))}
+          {refusal && payError ? <Alert error={payError} /> : null}
+          {!holdLive && o.status === 'reserved' && left > 0 && (
+            <button type="button" class="button button-secondary button-block" onClick={cancel} disabled={!!busy}>
+              Cancel and release the tickets
+            </button>
+          )}
           {!holdLive && <p>{eventLink}</p>}
           {holdLive && (
-            <form class="form" onSubmit={pay} noValidate>
+            <form class="form" ref={cardForm} onSubmit={pay} noValidate>
               <Field
                 label="Card number"
                 name="number"
@@ -276,7 +332,7 @@ export function Checkout({ id }: { id: string }) {
                 />
               ) : null}
               <button type="submit" class="button button-block" disabled={!!busy}>
-                {busy === 'paying' ? 'Paying…' : busy === 'processing' ? 'Waiting for the bank…' : `Pay ${money(o.totalCents, o.currency)}`}
+                {busy === 'paying' ? 'Paying…' : `Pay ${money(o.totalCents, o.currency)}`}
               </button>
               <button type="button" class="button button-secondary button-block" onClick={cancel} disabled={!!busy}>
                 Cancel and release the tickets

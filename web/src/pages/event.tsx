@@ -18,9 +18,13 @@ export interface Offer extends TicketType {
   max: number
 }
 
-/** Ticket types of the event with their live numbers and what one order may take. */
+/**
+ * Ticket types of the event with their live numbers and what one order may take. Live availability,
+ * once there, says which types exist (added or removed since the event was loaded); the event's own
+ * list is the snapshot used until then.
+ */
 export function offers(event: EventItem | undefined, live: { ticketTypes: TicketType[] } | undefined, now: number): Offer[] {
-  const base = event?.ticketTypes?.length ? event.ticketTypes : (live?.ticketTypes ?? [])
+  const base = live ? live.ticketTypes.map((l) => ({ ...event?.ticketTypes?.find((x) => x.id === l.id), ...l })) : (event?.ticketTypes ?? [])
   return base.map((t) => {
     const l = live?.ticketTypes.find((x) => x.id === t.id)
     const available = Math.max(0, l?.available ?? t.available ?? t.capacity - (t.sold ?? 0) - (t.held ?? 0))
@@ -69,6 +73,15 @@ export function EventPage({ id }: { id: string }) {
       if (want > o.max) {
         next[o.id] = o.max
         changes.push(o.max ? `only ${o.max} ${o.name} can be picked now` : `${o.name} is no longer available`)
+      }
+    }
+    // A type removed since it was picked is no longer in the live list.
+    if (live.availability) {
+      const gone = Object.keys(next).filter((id) => next[id]! > 0 && !list.some((o) => o.id === id))
+      for (const id of gone) {
+        const name = event.data?.ticketTypes?.find((t) => t.id === id)?.name
+        delete next[id]
+        changes.push(name ? `${name} is no longer on sale` : 'a ticket type you picked is no longer on sale')
       }
     }
     if (changes.length) {

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
-import { api, withKey } from '../lib/api'
-import { clock, money, plural, when } from '../lib/format'
+import { api, apiAnswer, withKey } from '../lib/api'
+import { clock, endReason, money, plural, when } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { getEvent } from '../lib/live'
 import { Link } from '../lib/router'
@@ -33,9 +33,16 @@ export async function refundOrder(order: Order, who: 'buyer' | 'admin'): Promise
   })
   if (!ok) return undefined
   const body = { reason: who === 'buyer' ? 'requested by the buyer' : 'refunded by an admin' }
-  const refunded = await withKey(`refund:${order.id}`, (idempotencyKey) => api<Order>(`/orders/${order.id}/refund`, { body, idempotencyKey }))
-  toast(`Order refunded: ${money(order.totalCents, order.currency)} is on its way back.`, 'success')
-  return refunded
+  // A 202 is recorded but not carried out yet: the server finishes it, and a retry under the same key finishes it too.
+  const answer = await withKey(
+    `refund:${order.id}`,
+    (idempotencyKey) => apiAnswer<Order>(`/orders/${order.id}/refund`, { body, idempotencyKey }),
+    (a) => a.status !== 202,
+  )
+  const amount = money(order.totalCents, order.currency)
+  if (answer.status === 200 && answer.body.status === 'refunded') toast(`Order refunded: ${amount} is on its way back.`, 'success')
+  else toast(`Refund requested: it is still being completed, and ${amount} goes back to the card once it is done.`, 'info')
+  return answer.body
 }
 
 function TicketList({ order }: { order: Order }) {
@@ -96,6 +103,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
       <p>
         {order.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')} · <strong>{money(order.totalCents, order.currency)}</strong>
       </p>
+      {endReason(order) && <p class="muted small">{endReason(order)}</p>}
       {order.status === 'reserved' && left > 0 && (
         <p class="actions">
           <Link class="button" href={`/checkout/${order.id}`}>
