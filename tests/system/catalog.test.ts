@@ -319,6 +319,7 @@ describe('validation: 400 in the error shape, nothing written', () => {
     ['a category with capitals', { category: 'Music' }],
     ['a category with spaces', { category: 'live music' }],
     ['an ftp imageUrl', { imageUrl: 'ftp://example.com/a.jpg' }],
+    ['a plain http imageUrl (the pages load https images only)', { imageUrl: 'http://example.com/a.jpg' }],
     ['a javascript imageUrl', { imageUrl: 'javascript:alert(1)' }],
     ['a date that is not ISO-8601', { startsAt: 'next friday' }],
     ['a date without a time zone', { startsAt: '2031-06-01T18:00:00' }],

@@ -53,9 +53,10 @@ export const CategorySlug = t.String({
 
 export const ImageUrl = t.String({
   maxLength: EVENT_LIMITS.imageUrl,
-  pattern: '^https?://[^\\s/?#]+[^\\s]*$',
+  // https only: the web app's pages load images over https alone (its CSP), as browsers block mixed content.
+  pattern: '^https://[^\\s/?#]+[^\\s]*$',
   examples: ['https://images.example.com/events/jazz-night.jpg'],
-  error: `imageUrl must be an http(s) URL of at most ${EVENT_LIMITS.imageUrl} characters`,
+  error: `imageUrl must be an https URL of at most ${EVENT_LIMITS.imageUrl} characters`,
 })
 
 export const Venue = t.Object(
