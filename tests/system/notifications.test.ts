@@ -176,10 +176,13 @@ describe('facts become notifications', () => {
 
     const read = await api(`/notifications/${encodeURIComponent(facts[3]!.id)}/read`, { method: 'POST', token: user.token })
     expect(read.status).toBe(204)
+    const firstRead = (await notificationsOf(user)).items.find((n) => n.id === facts[3]!.id).readAt
+    expect(firstRead).toBeString()
+    // Marking it again changes nothing, not even when it was read.
     expect((await api(`/notifications/${encodeURIComponent(facts[3]!.id)}/read`, { method: 'POST', token: user.token })).status).toBe(204)
     const after = await notificationsOf(user)
     expect(after.unread).toBe(4)
-    expect(after.items.find((n) => n.id === facts[3]!.id).readAt).toBeString()
+    expect(after.items.find((n) => n.id === facts[3]!.id).readAt).toBe(firstRead)
     const unread = await notificationsOf(user, '?unread=true')
     expect(unread.total).toBe(4)
     expect(unread.items.some((n) => n.id === facts[3]!.id)).toBe(false)
@@ -190,6 +193,8 @@ describe('facts become notifications', () => {
     expect((await api(`/notifications/order-paid:nope/read`, { method: 'POST', token: user.token })).status).toBe(404)
     expect((await api(`/notifications/${encodeURIComponent('bad id!')}/read`, { method: 'POST', token: user.token })).status).toBe(400)
     expect((await api(`/notifications/${encodeURIComponent(facts[2]!.id)}/read`, { method: 'POST' })).status).toBe(401)
+    // Nobody else's attempt marked it.
+    expect((await notificationsOf(user)).unread).toBe(4)
 
     expect((await api('/notifications/read-all', { method: 'POST', token: user.token })).status).toBe(204)
     expect((await notificationsOf(user)).unread).toBe(0)
@@ -202,6 +207,24 @@ describe('facts become notifications', () => {
     }
   })
 })
+
+test('read marks kept as records by an older version become readAt at start', async () => {
+  const user = await registerUser('marks')
+  const facts = [paidFact(user.user.id), paidFact(user.user.id)]
+  for (const f of facts) await bus.publish(f)
+  await eventually('both listed', async () => (await notificationsOf(user)).total === 2, 12_000, 100)
+  const markedAt = new Date(Date.now() - 3_600_000)
+  await notificationsDb.db!.collection('notification_reads').insertOne({ _id: facts[0]!.id as any, userId: user.user.id, at: markedAt })
+  await system().stop('notifications')
+  await system().start('notifications')
+  const list = await eventually('the mark moved', async () => {
+    const l = await notificationsOf(user).catch(() => undefined)
+    return l?.unread === 1 && l
+  }, 20_000, 200)
+  expect(list.items.find((n) => n.id === facts[0]!.id).readAt).toBe(markedAt.toISOString())
+  expect(list.items.find((n) => n.id === facts[1]!.id).readAt).toBeUndefined()
+  expect(await notificationsDb.db!.collection('notification_reads').countDocuments({ _id: facts[0]!.id as any })).toBe(0)
+}, 60_000)
 
 describe('the live stream', () => {
   /** Reads SSE messages from a stream until `want` returns a value. */

@@ -33,6 +33,11 @@ const transport = config.SMTP_URL
   ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 })
   : undefined
 const inbox = inboxService(models)
+// Once per start, in the background: read marks of an older version become `readAt`.
+void inbox
+  .migrateReadMarks()
+  .then((moved) => moved && log.info({ moved }, 'read marks moved onto their notifications'))
+  .catch((error) => log.warn({ err: String(error) }, 'read marks not moved yet; next start tries again'))
 const emails = emailService({
   models,
   transport,

@@ -1,5 +1,5 @@
-// The notifications database, insert-only: a notification's `_id` is the fact's id (a redelivered fact
-// creates nothing), a read mark is its own record, every email is recorded once, and sending one is claimed first.
+// The notifications database: a notification's `_id` is the fact's id (a redelivered fact creates
+// nothing) and reading it sets its `readAt` once; every email is recorded once, and sending one is claimed first.
 import { Schema, type Connection } from 'mongoose'
 import type { NotificationType } from '@easypass/contracts/notifications'
 
@@ -11,8 +11,11 @@ export interface NotificationDoc {
   body: string
   data: Record<string, unknown>
   createdAt: Date
+  /** Set once, when its owner marks it (or all of theirs) read. */
+  readAt?: Date
 }
 
+/** Read marks as their own records, from before `readAt`: moved onto their notifications at start. */
 export interface NotificationReadDoc {
   _id: string
   userId: string
@@ -50,10 +53,12 @@ export function defineModels(conn: Connection) {
       body: { type: String, required: true },
       data: { type: Schema.Types.Mixed, default: {} },
       createdAt: { type: Date, required: true },
+      readAt: Date,
     },
     { collection: 'notifications', versionKey: false, minimize: false },
   )
   notification.index({ userId: 1, createdAt: -1 })
+  notification.index({ userId: 1, readAt: 1 })
 
   const read = new Schema<NotificationReadDoc>({ _id: String, userId: { type: String, required: true }, at: Date }, { collection: 'notification_reads', versionKey: false })
   read.index({ userId: 1 })

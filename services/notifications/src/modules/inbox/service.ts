@@ -1,11 +1,11 @@
 import type { Notification, NotificationList, NotificationsQuery } from '@easypass/contracts/notifications'
-import { counter, fail, isDuplicateOnly, writerOf } from '@easypass/kit'
+import { counter, fail, writerOf } from '@easypass/kit'
 import type { Models, NotificationDoc } from '../../db'
 import type { Message } from '../facts/messages'
 
 const createdTotal = counter('notifications_created_total', 'Notifications created, by type', ['type'])
 
-export function toView(doc: NotificationDoc, readAt?: Date): Notification {
+export function toView(doc: NotificationDoc): Notification {
   const data = Object.fromEntries(Object.entries(doc.data ?? {}).filter(([, v]) => v !== undefined && v !== null))
   return {
     id: doc._id,
@@ -14,13 +14,20 @@ export function toView(doc: NotificationDoc, readAt?: Date): Notification {
     body: doc.body,
     data,
     createdAt: new Date(doc.createdAt).toISOString(),
-    ...(readAt ? { readAt: new Date(readAt).toISOString() } : {}),
+    ...(doc.readAt ? { readAt: new Date(doc.readAt).toISOString() } : {}),
   }
 }
 
-/** A user's notifications: stored once per fact, read marks kept as their own records (no updates). */
+const MIGRATE_BATCH = 500
+
+/**
+ * A user's notifications: stored once per fact; reading one sets its `readAt` (a single-document
+ * update), so listing, counting and marking all read are each one bounded query, whatever a user's
+ * history holds.
+ */
 export function inboxService(models: Models) {
   const { Notification, NotificationRead } = models
+  const unreadOf = (userId: string) => ({ userId, readAt: { $exists: false } })
 
   /** The stored notification, or null when this fact already made one (a redelivery). */
   async function record(factId: string, message: Message, at: Date): Promise<Notification | null> {
@@ -33,42 +40,38 @@ export function inboxService(models: Models) {
   async function list(userId: string, query: NotificationsQuery): Promise<NotificationList> {
     const page = query.page ?? 1
     const limit = query.limit ?? 20
-    const reads = await NotificationRead.find({ userId }).lean()
-    const readIds = reads.map((r) => r._id)
-    const filter = query.unread ? { userId, _id: { $nin: readIds } } : { userId }
-    const [docs, total, all] = await Promise.all([
-      Notification.find(filter).sort({ createdAt: -1, _id: -1 }).skip((page - 1) * limit).limit(limit).lean(),
+    const filter = query.unread ? unreadOf(userId) : { userId }
+    const [docs, total, unread] = await Promise.all([
+      Notification.find(filter).sort({ createdAt: -1, _id: -1 }).skip((page - 1) * limit).limit(limit).lean<NotificationDoc[]>(),
       Notification.countDocuments(filter),
-      query.unread ? Promise.resolve(-1) : Notification.countDocuments({ userId }),
+      query.unread ? undefined : Notification.countDocuments(unreadOf(userId)),
     ])
-    const readAt = new Map(reads.map((r) => [r._id, r.at]))
-    const unread = query.unread ? total : Math.max(0, all - reads.length)
-    return { items: docs.map((d) => toView(d, readAt.get(d._id))), total, page, limit, unread }
+    return { items: docs.map((d) => toView(d)), total, page, limit, unread: unread ?? total }
   }
 
   async function markRead(userId: string, id: string) {
-    const doc = await Notification.findById(id).lean()
-    if (!doc || doc.userId !== userId) throw fail('NOT_FOUND', 'notification not found')
-    try {
-      await NotificationRead.create({ _id: id, userId, at: new Date() })
-    } catch (error) {
-      if (!isDuplicateOnly(error)) throw error
-    }
+    const result = await Notification.updateOne({ _id: id, ...unreadOf(userId) }, { $set: { readAt: new Date() } })
+    if (result.matchedCount === 1) return
+    // Already read (repeating changes nothing), or not theirs.
+    if (!(await Notification.exists({ _id: id, userId }))) throw fail('NOT_FOUND', 'notification not found')
   }
 
   async function markAllRead(userId: string) {
-    const [docs, reads] = await Promise.all([Notification.find({ userId }, { _id: 1 }).lean(), NotificationRead.find({ userId }, { _id: 1 }).lean()])
-    const read = new Set(reads.map((r) => r._id))
-    const at = new Date()
-    const fresh = docs.filter((d) => !read.has(d._id)).map((d) => ({ _id: d._id, userId, at }))
-    if (!fresh.length) return
-    try {
-      await NotificationRead.insertMany(fresh, { ordered: false })
-    } catch (error) {
-      if (!isDuplicateOnly(error)) throw error
+    await Notification.updateMany(unreadOf(userId), { $set: { readAt: new Date() } })
+  }
+
+  /** Read marks kept as records before `readAt` existed: each set on its notification, then removed. */
+  async function migrateReadMarks(): Promise<number> {
+    let moved = 0
+    for (;;) {
+      const marks = await NotificationRead.find({}).limit(MIGRATE_BATCH).lean()
+      if (!marks.length) return moved
+      for (const mark of marks) await Notification.updateOne({ _id: mark._id, userId: mark.userId, readAt: { $exists: false } }, { $set: { readAt: mark.at ?? new Date() } })
+      await NotificationRead.deleteMany({ _id: { $in: marks.map((m) => m._id) } })
+      moved += marks.length
     }
   }
 
-  return { record, list, markRead, markAllRead }
+  return { record, list, markRead, markAllRead, migrateReadMarks }
 }
 export type InboxService = ReturnType<typeof inboxService>
