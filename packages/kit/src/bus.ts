@@ -129,14 +129,20 @@ export class Bus {
    * it does not want. Facts of one subject come in order; `parallel` > 1 handles that many at once,
    * for consumers to whom order means nothing (their writes then share insert batches).
    */
-  async consume(durable: string, subjects: FactSubject[], handler: (f: Fact) => Promise<void>, opts: { parallel?: number } = {}): Promise<() => Promise<void>> {
+  async consume(
+    durable: string,
+    subjects: FactSubject[],
+    handler: (f: Fact) => Promise<void>,
+    /** `since`: a consumer created now starts with the facts stored from then on, not with the whole stream. */
+    opts: { parallel?: number; since?: Date } = {},
+  ): Promise<() => Promise<void>> {
     await this.ensureStream()
     const jsm = await jetstreamManager(await this.connected)
     const stops: Array<() => Promise<void>> = []
     try {
       for (const subject of subjects) {
         const name = subjects.length === 1 ? durable : `${durable}-${subject.replace(/[^A-Za-z0-9_-]/g, '_')}`
-        stops.push(await this.consumeOne(jsm, name, this.subject(subject), handler, Math.max(1, opts.parallel ?? 1)))
+        stops.push(await this.consumeOne(jsm, name, this.subject(subject), handler, Math.max(1, opts.parallel ?? 1), opts.since))
       }
     } catch (error) {
       await Promise.all(stops.map((stop) => stop()))
@@ -147,7 +153,7 @@ export class Bus {
     }
   }
 
-  private async consumeOne(jsm: Awaited<ReturnType<typeof jetstreamManager>>, durable: string, filter_subject: string, handler: (f: Fact) => Promise<void>, parallel: number) {
+  private async consumeOne(jsm: Awaited<ReturnType<typeof jetstreamManager>>, durable: string, filter_subject: string, handler: (f: Fact) => Promise<void>, parallel: number, since?: Date) {
     try {
       await jsm.consumers.info(this.stream, durable)
       await jsm.consumers.update(this.stream, durable, { filter_subject })
@@ -155,7 +161,7 @@ export class Bus {
       await jsm.consumers.add(this.stream, {
         durable_name: durable,
         ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
+        ...(since ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() } : { deliver_policy: DeliverPolicy.All }),
         filter_subject,
         ack_wait: nanos(ACK_WAIT_MS),
         max_deliver: -1,

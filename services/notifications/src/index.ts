@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer'
 import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, pingMongo, requiredInProduction, serve, serviceTokens } from '@easypass/kit'
 import { defineModels } from './db'
 import { emailService } from './modules/email/service'
-import { CONSUMED, factHandler } from './modules/facts/consumer'
+import { CONSUMED, EMAILED, emailHandler, factHandler } from './modules/facts/consumer'
 import { inboxModule } from './modules/inbox'
 import { inboxService } from './modules/inbox/service'
 import { streamModule } from './modules/stream'
@@ -57,7 +57,16 @@ void (async () => {
   for (let attempt = 1; !stopping; attempt++) {
     try {
       // Each fact makes its own notification and email, whatever came before: many at once.
-      stopConsumer = await bus.consume('notifications', CONSUMED, factHandler({ inbox, emails, bus, log }), { parallel: 32 })
+      const stopNotifications = await bus.consume('notifications', CONSUMED, factHandler({ inbox, bus, log }), { parallel: 32 })
+      // Created with this version: it takes over from the last hour's facts (those already emailed are
+      // recorded and send nothing), not from two weeks of confirmations.
+      const stopEmails = await bus.consume('notifications-email', EMAILED, emailHandler({ emails, log }), { parallel: 8, since: new Date(Date.now() - 3_600_000) }).catch(async (error) => {
+        await stopNotifications()
+        throw error
+      })
+      stopConsumer = async () => {
+        await Promise.all([stopNotifications(), stopEmails()])
+      }
       return
     } catch (error) {
       log.warn({ err: String(error), attempt }, 'facts consumer not started yet, retrying')

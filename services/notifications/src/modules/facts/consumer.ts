@@ -5,16 +5,18 @@ import type { InboxService } from '../inbox/service'
 import { describe } from './messages'
 
 export const CONSUMED: FactSubject[] = ['orders.order-paid', 'orders.order-refunded', 'orders.hold-expiring', 'orders.order-expired', 'orders.order-cancelled', 'catalog.event-cancelled']
+/** Facts that also make an email, taken by a durable consumer of their own. */
+export const EMAILED: FactSubject[] = ['orders.order-paid', 'orders.order-refunded']
 
 const validId = (id: unknown): id is string => typeof id === 'string' && /^[A-Za-z0-9._:-]{1,200}$/.test(id)
 
 /**
  * The durable consumer `notifications`: each fact becomes at most one notification (its `_id` is the
- * fact id) and at most one email; a fact that comes again finds both and does nothing. Only a new
- * notification is signalled live, so a redelivery never pings a screen twice.
+ * fact id); a fact that comes again finds it and does nothing. Only a new notification is signalled
+ * live, so a redelivery never pings a screen twice.
  */
-export function factHandler(deps: { inbox: InboxService; emails: EmailService; bus: Bus; log: Logger }) {
-  const { inbox, emails, bus, log } = deps
+export function factHandler(deps: { inbox: InboxService; bus: Bus; log: Logger }) {
+  const { inbox, bus, log } = deps
   return async (f: Fact) => {
     const message = describe(f)
     if (!message) return
@@ -25,6 +27,21 @@ export function factHandler(deps: { inbox: InboxService; emails: EmailService; b
     const occurred = new Date(f.occurredAt)
     const created = await inbox.record(f.id, message, Number.isNaN(occurred.getTime()) ? new Date() : occurred)
     if (created) bus.publishLive(LIVE.notificationCreated(message.userId), created)
+  }
+}
+
+/**
+ * The durable consumer `notifications-email`: at most one email per fact. Its own consumer, so that
+ * a mail server that is slow or away (each try may wait out connection timeouts, and the fact comes
+ * again until it is sent) never holds up the notifications themselves.
+ */
+export function emailHandler(deps: { emails: EmailService; log: Logger }) {
+  const { emails, log } = deps
+  return async (f: Fact) => {
+    if (!validId(f.id)) {
+      log.error({ fact: f.id, subject: f.subject }, 'fact without a usable id: no email')
+      return
+    }
     await emails.deliver(f)
   }
 }
