@@ -75,14 +75,36 @@ export async function freePort(): Promise<number> {
   }
 }
 
+/**
+ * Null when a FerretDB answers on the port (one an earlier run left, reused); otherwise why not: a
+ * MongoDB of the developer's own on 27017 must never receive demo data unasked.
+ */
+export async function isFerretDB(port: number): Promise<string | null> {
+  const mongoose = (await import('mongoose')).default
+  let conn: import('mongoose').Connection | undefined
+  try {
+    conn = await mongoose.createConnection(`mongodb://127.0.0.1:${port}/`, { serverSelectionTimeoutMS: 3_000 }).asPromise()
+    const info = await conn.db!.admin().command({ buildInfo: 1 })
+    if (typeof info.ferretdbVersion === 'string') return null
+    return `port ${port} is taken by a MongoDB server that is not FerretDB (your own?): stop it, or set MONGO_URL to use it on purpose`
+  } catch (error) {
+    return `port ${port} is taken by something that is not FerretDB (${error instanceof Error ? error.message : String(error)}): free it, or set MONGO_URL`
+  } finally {
+    await conn?.close().catch(() => {})
+  }
+}
+
 export async function startInfra(opts: InfraOptions): Promise<Infra> {
   const log = opts.log ?? (() => {})
   const children: Subprocess[] = []
   mkdirSync(opts.dataDir, { recursive: true })
 
   const disposableDirs: string[] = []
-  async function ensure(name: string, port: number, cmd: string[], dir: string, env: Record<string, string> = {}) {
+  async function ensure(name: string, port: number, cmd: string[], dir: string, env: Record<string, string> = {}, isOurs?: (port: number) => Promise<string | null>) {
     if (await portOpen(port)) {
+      // Only a server of the kind we start is reused: demo or test data never goes into someone else's.
+      const refusal = isOurs ? await isOurs(port) : null
+      if (refusal) throw new Error(refusal)
       log(`${name}: reusing the server already listening on ${port}`)
       return
     }
@@ -130,7 +152,7 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
       // collecting four times less often cost 6–14 % less of its CPU per inserted document in
       // paired runs (20,000 inserts, 4 pairs), for a heap that stays tens of MB. FERRETDB_GOGC overrides.
       GOGC: process.env.FERRETDB_GOGC ?? '400',
-    }))
+    }, isFerretDB))
   }
   await Promise.all(starts)
   // Servers this process started end with it, whatever way it ends.
