@@ -133,16 +133,18 @@ export class Bus {
     durable: string,
     subjects: FactSubject[],
     handler: (f: Fact) => Promise<void>,
-    /** `since`: a consumer created now starts with the facts stored from then on, not with the whole stream. */
-    opts: { parallel?: number; since?: Date } = {},
+    /** `startAt`: where a consumer created now starts in the stream (a sequence number; the whole stream without one). */
+    opts: { parallel?: number; startAt?: (subject: FactSubject) => Promise<number | undefined> } = {},
   ): Promise<() => Promise<void>> {
     await this.ensureStream()
     const jsm = await jetstreamManager(await this.connected)
     const stops: Array<() => Promise<void>> = []
     try {
       for (const subject of subjects) {
-        const name = subjects.length === 1 ? durable : `${durable}-${subject.replace(/[^A-Za-z0-9_-]/g, '_')}`
-        stops.push(await this.consumeOne(jsm, name, this.subject(subject), handler, Math.max(1, opts.parallel ?? 1), opts.since))
+        const name = consumerName(durable, subjects, subject)
+        const exists = await jsm.consumers.info(this.stream, name).then(() => true, () => false)
+        const startSeq = exists ? undefined : await opts.startAt?.(subject)
+        stops.push(await this.consumeOne(jsm, name, this.subject(subject), handler, Math.max(1, opts.parallel ?? 1), startSeq))
       }
     } catch (error) {
       await Promise.all(stops.map((stop) => stop()))
@@ -153,7 +155,17 @@ export class Bus {
     }
   }
 
-  private async consumeOne(jsm: Awaited<ReturnType<typeof jetstreamManager>>, durable: string, filter_subject: string, handler: (f: Fact) => Promise<void>, parallel: number, since?: Date) {
+  /**
+   * The first fact of `subject` that the durable consumer (as `consume` named it for `subjects`) has not
+   * acknowledged yet, as a stream sequence; undefined when there is no such consumer.
+   */
+  async unacknowledgedFrom(durable: string, subjects: FactSubject[], subject: FactSubject): Promise<number | undefined> {
+    const jsm = await jetstreamManager(await this.connected)
+    const info = await jsm.consumers.info(this.stream, consumerName(durable, subjects, subject)).catch(() => undefined)
+    return info ? info.ack_floor.stream_seq + 1 : undefined
+  }
+
+  private async consumeOne(jsm: Awaited<ReturnType<typeof jetstreamManager>>, durable: string, filter_subject: string, handler: (f: Fact) => Promise<void>, parallel: number, startSeq?: number) {
     try {
       await jsm.consumers.info(this.stream, durable)
       await jsm.consumers.update(this.stream, durable, { filter_subject })
@@ -161,7 +173,7 @@ export class Bus {
       await jsm.consumers.add(this.stream, {
         durable_name: durable,
         ack_policy: AckPolicy.Explicit,
-        ...(since ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() } : { deliver_policy: DeliverPolicy.All }),
+        ...(startSeq ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq } : { deliver_policy: DeliverPolicy.All }),
         filter_subject,
         ack_wait: nanos(ACK_WAIT_MS),
         max_deliver: -1,
@@ -254,6 +266,10 @@ export class Bus {
     }
   }
 }
+
+/** One durable consumer per subject (`<durable>-<subject>`), or the durable itself for a single subject. */
+const consumerName = (durable: string, subjects: FactSubject[], subject: FactSubject) =>
+  subjects.length === 1 ? durable : `${durable}-${subject.replace(/[^A-Za-z0-9_-]/g, '_')}`
 
 /** Consumers' ack wait, and how often a handler still running says so (well inside it). */
 const ACK_WAIT_MS = 30_000

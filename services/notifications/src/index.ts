@@ -33,11 +33,15 @@ const transport = config.SMTP_URL
   ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 })
   : undefined
 const inbox = inboxService(models)
-// Once per start, in the background: read marks of an older version become `readAt`.
-void inbox
-  .migrateReadMarks()
-  .then((moved) => moved && log.info({ moved }, 'read marks moved onto their notifications'))
-  .catch((error) => log.warn({ err: String(error) }, 'read marks not moved yet; next start tries again'))
+// In the background, at start and then every minute (replicas of the older version may still write
+// them during a rolling update): read marks of that version become `readAt`.
+const migrateReadMarks = () =>
+  inbox
+    .migrateReadMarks()
+    .then((moved) => moved && log.info({ moved }, 'read marks moved onto their notifications'))
+    .catch((error) => log.warn({ err: String(error) }, 'read marks not moved yet; tried again in a minute'))
+void migrateReadMarks()
+const migrating = setInterval(migrateReadMarks, 60_000)
 const emails = emailService({
   models,
   transport,
@@ -57,11 +61,15 @@ void (async () => {
   for (let attempt = 1; !stopping; attempt++) {
     try {
       // Each fact makes its own notification and email, whatever came before: many at once.
-      const stopNotifications = await bus.consume('notifications', CONSUMED, factHandler({ inbox, bus, log }), { parallel: 32 })
-      // Created with this version: it takes over from the last hour's facts (those already emailed are
-      // recorded and send nothing), not from two weeks of confirmations.
-      const stopEmails = await bus.consume('notifications-email', EMAILED, emailHandler({ emails, log }), { parallel: 8, since: new Date(Date.now() - 3_600_000) }).catch(async (error) => {
-        await stopNotifications()
+      // Emails first: created by this version, their consumer takes over where the notifications
+      // consumer (which sent them before) has not acknowledged yet, before that one moves on. Facts
+      // emailed meanwhile by an older replica are recorded and send nothing again.
+      const stopEmails = await bus.consume('notifications-email', EMAILED, emailHandler({ emails, log }), {
+        parallel: 8,
+        startAt: (subject) => bus.unacknowledgedFrom('notifications', CONSUMED, subject),
+      })
+      const stopNotifications = await bus.consume('notifications', CONSUMED, factHandler({ inbox, bus, log }), { parallel: 32 }).catch(async (error) => {
+        await stopEmails()
         throw error
       })
       stopConsumer = async () => {
@@ -94,5 +102,5 @@ serve(app, {
   log,
   // Open streams end first: the server's graceful stop would otherwise wait for them until the deadline.
   beforeStop: [() => hub.closeAll()],
-  closers: [() => stopConsumer?.(), () => live.unsubscribe(), () => transport?.close(), () => bus.close(), () => conn.close()],
+  closers: [() => clearInterval(migrating), () => stopConsumer?.(), () => live.unsubscribe(), () => transport?.close(), () => bus.close(), () => conn.close()],
 })

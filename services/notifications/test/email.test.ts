@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'bun:test'
 import { formatDate, formatMoney } from '../src/modules/email/format'
 import { escapeHtml, renderOrderConfirmation, renderRefundReceipt } from '../src/modules/email/template'
+import { beforeTheMessage } from '../src/modules/email/service'
 import { describe as describeFact } from '../src/modules/facts/messages'
 
 const svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>'
@@ -88,12 +89,29 @@ test('facts become messages; a fact naming no buyer becomes none', () => {
   })
   expect(paid).toMatchObject({ userId: 'u', type: 'order-paid', title: 'Your tickets for Jazz', data: { orderId: '1', ticketCount: 3, amountCents: 300 } })
   expect(paid!.body).toContain('3 tickets, €3.00')
-  const refunded = describeFact({
-    id: 'r',
-    subject: 'orders.order-refunded',
-    occurredAt: '',
-    data: { orderId: '1', userId: 'u', eventId: 'e', eventTitle: 'Jazz', amountCents: 300, currency: 'EUR', reason: 'event cancelled' },
-  })
-  expect(refunded!.title).toBe('Jazz was cancelled')
+  const refunded = (data: Record<string, unknown>) =>
+    describeFact({ id: 'r', subject: 'orders.order-refunded', occurredAt: '', data: { orderId: '1', userId: 'u', eventId: 'e', eventTitle: 'Jazz', amountCents: 300, currency: 'EUR', ...data } as any })!.title
+  // Orders says whether the event was cancelled; a reason someone typed never decides it.
+  expect(refunded({ reason: 'the event was cancelled', eventCancelled: true })).toBe('Jazz was cancelled')
+  expect(refunded({ reason: 'the event was cancelled, so I want my money', eventCancelled: false })).toBe('Refund for Jazz')
+  expect(refunded({ reason: 'cancelled my trip' })).toBe('Refund for Jazz')
+  // A fact recorded before the flag existed: only the system's own words count.
+  expect(refunded({ reason: 'the event was cancelled (removed by the organizer)' })).toBe('Jazz was cancelled')
   expect(describeFact({ id: 'c', subject: 'catalog.event-cancelled', occurredAt: '', data: { eventId: 'e', title: 'Jazz' } })).toBeNull()
+})
+
+test('a send that failed before the message uses up no claim; one that may have delivered it does', () => {
+  const failure = (message: string, fields: Record<string, unknown>) => Object.assign(new Error(message), fields)
+  // Nothing reached the server.
+  expect(beforeTheMessage(failure('connect ECONNREFUSED 127.0.0.1:25', { code: 'ESOCKET', command: 'CONN' }))).toBe(true)
+  expect(beforeTheMessage(failure('Connection timeout', { code: 'ETIMEDOUT', command: 'CONN', timeoutType: 'CONNECT_TIMEOUT' }))).toBe(true)
+  expect(beforeTheMessage(failure('Greeting never received', { code: 'ETIMEDOUT', command: 'CONN', timeoutType: 'GREETING_TIMEOUT' }))).toBe(true)
+  expect(beforeTheMessage(failure('Invalid greeting. response=554 not now', { code: 'EPROTOCOL', command: 'CONN' }))).toBe(true)
+  expect(beforeTheMessage(failure('Invalid login: 535', { code: 'EAUTH', command: 'AUTH PLAIN' }))).toBe(true)
+  expect(beforeTheMessage(failure('Mail command failed: 451', { code: 'EENVELOPE', command: 'MAIL FROM' }))).toBe(true)
+  // Maybe delivered, or refused for this message: counted.
+  expect(beforeTheMessage(failure('Timeout', { code: 'ETIMEDOUT', command: 'CONN', timeoutType: 'SOCKET_TIMEOUT' }))).toBe(false)
+  expect(beforeTheMessage(failure('Connection closed unexpectedly', { code: 'ECONNECTION', command: 'CONN' }))).toBe(false)
+  expect(beforeTheMessage(failure('Message failed: 451 try later', { code: 'EMESSAGE', command: 'DATA', responseCode: 451 }))).toBe(false)
+  expect(beforeTheMessage(failure('Recipient command failed: 450', { code: 'EENVELOPE', command: 'RCPT TO', responseCode: 450 }))).toBe(false)
 })

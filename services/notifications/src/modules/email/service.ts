@@ -31,6 +31,22 @@ function refusedMessage(error: unknown): boolean {
   return (e?.code === 'EENVELOPE' || e?.code === 'EMESSAGE') && e.command !== 'MAIL FROM'
 }
 
+/**
+ * The send failed before the message could have reached the server: no connection (refused, no route,
+ * no name, a connection or greeting that timed out), a greeting or hello refused, TLS or authentication
+ * failing, or the sender refused. A socket error or timeout later on is not known to be so.
+ */
+export function beforeTheMessage(error: unknown): boolean {
+  const e = error as { code?: unknown; command?: unknown; message?: unknown; timeoutType?: unknown }
+  if (e?.timeoutType === 'CONNECT_TIMEOUT' || e?.timeoutType === 'GREETING_TIMEOUT' || e?.timeoutType === 'UPGRADE_TIMEOUT') return true
+  if (e?.code === 'EDNS' || e?.code === 'EAUTH' || e?.code === 'ETLS') return true
+  if (e?.code === 'EENVELOPE' && e.command === 'MAIL FROM') return true
+  const message = typeof e?.message === 'string' ? e.message : ''
+  if (e?.code === 'EPROTOCOL' && /^Invalid (greeting|LHLO|HELO)/.test(message)) return true
+  if (e?.code === 'ECONNECTION' && e.command === 'EHLO') return true
+  return /\b(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)\b/.test(message)
+}
+
 export interface EmailDeps {
   models: Models
   /** Absent when SMTP_URL is not set: emails are then recorded as skipped. */
@@ -159,10 +175,11 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
       }
     }
     if (permanentRefusal(lastError)) return record({ _id: f.id, to, subject: email.subject, status: 'failed', error: messageOf(lastError).slice(0, 500) })
-    // Only this message refused for now (a 4xx to it) uses up a claim; a server that cannot be reached
-    // or turns everyone away does not, so an outage of any length delays the email and never fails it.
-    if (refusedMessage(lastError)) await release(claim)
-    else await giveBack(claim)
+    // A server that could not be reached, or turned us away before the message, uses up no claim: an
+    // outage of any length delays the email and never fails it. Anything else may have delivered it
+    // (a timeout after the data was sent), so it counts: resends of one email stay bounded.
+    if (beforeTheMessage(lastError)) await giveBack(claim)
+    else await release(claim)
     throw new EmailLater(`the mail server did not take the email for now: ${messageOf(lastError)}`)
   }
 

@@ -71,7 +71,7 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
           currency: doc.currency,
           ...(refund.reason ? { reason: refund.reason } : {}),
           // Said by the system itself, never read from a reason someone typed ("cancelled my trip").
-          ...(refund.by === 'system' && refund.reason?.startsWith(EVENT_CANCELLED) ? { eventCancelled: true } : {}),
+          eventCancelled: refund.by === 'system' && !!refund.reason?.startsWith(EVENT_CANCELLED),
         },
         `order-refunded:${doc._id}`,
       ),
