@@ -254,6 +254,8 @@ describe('listing and search', () => {
 
     expect(await titles('')).toEqual(['ongoing', 'soon', 'later', 'latest'])
     expect(await titles(`&from=${at(-5 * DAY)}`)).toEqual(['past', 'ongoing', 'soon', 'later', 'latest'])
+    // A period may reach further than an event's own dates may.
+    expect(await titles('&from=1900-01-01T00:00:00Z')).toEqual(['past', 'ongoing', 'soon', 'later', 'latest'])
     expect(await titles(`&from=${at(5 * DAY)}&to=${at(30 * DAY)}`)).toEqual(['soon', 'later'])
     expect(await titles(`&to=${at(15 * DAY)}`)).toEqual(['ongoing', 'soon'])
     expect([past, ongoing, soon, later, latest].every((e) => e.status === 'published')).toBe(true)

@@ -32,12 +32,13 @@ export function toEvent(doc: EventDoc): Event {
 const FIRST_YEAR = 1970
 const LAST_YEAR = 9999
 
-function toDate(iso: string, field: string): Date {
+/** `stored`: a date an event keeps (a filter of a listing may reach further). */
+function toDate(iso: string, field: string, stored = false): Date {
   const date = new Date(iso)
   if (!isRealDate(iso))
     throw fail('VALIDATION', `${field}: not a real date`, { fields: [{ path: field, message: 'not a real date' }] })
   const year = date.getUTCFullYear()
-  if (year < FIRST_YEAR || year > LAST_YEAR)
+  if (stored && (year < FIRST_YEAR || year > LAST_YEAR))
     throw fail('VALIDATION', `${field}: must fall in the years ${FIRST_YEAR}–${LAST_YEAR} (UTC)`, { fields: [{ path: field, message: `must fall in the years ${FIRST_YEAR}–${LAST_YEAR} (UTC)` }] })
   return date
 }
@@ -168,8 +169,8 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
 
   async function create(body: CreateEventBody, actorId: string): Promise<Event> {
     forgetListings()
-    const startsAt = toDate(body.startsAt, 'startsAt')
-    const endsAt = toDate(body.endsAt, 'endsAt')
+    const startsAt = toDate(body.startsAt, 'startsAt', true)
+    const endsAt = toDate(body.endsAt, 'endsAt', true)
     requireEndAfterStart(startsAt, endsAt)
     const now = new Date()
     const doc: EventDoc = {
@@ -272,8 +273,8 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
       if (patch.imageUrl === null) unset.imageUrl = ''
       else if (patch.imageUrl !== undefined) set.imageUrl = patch.imageUrl
       if (patch.status !== undefined) set.status = patch.status
-      const startsAt = patch.startsAt !== undefined ? toDate(patch.startsAt, 'startsAt') : current.startsAt
-      const endsAt = patch.endsAt !== undefined ? toDate(patch.endsAt, 'endsAt') : current.endsAt
+      const startsAt = patch.startsAt !== undefined ? toDate(patch.startsAt, 'startsAt', true) : current.startsAt
+      const endsAt = patch.endsAt !== undefined ? toDate(patch.endsAt, 'endsAt', true) : current.endsAt
       requireEndAfterStart(startsAt, endsAt)
       if (patch.startsAt !== undefined) set.startsAt = startsAt
       if (patch.endsAt !== undefined) set.endsAt = endsAt
