@@ -112,8 +112,8 @@ export function serve(app: Elysia<any, any, any, any, any, any, any>, opts: Serv
 
 /** The whole shutdown fits in this, inside the stack's 30 s stop_grace_period (SIGKILL after it). */
 export const SHUTDOWN_DEADLINE_MS = 25_000
-/** What each closer after the running one keeps for itself when an earlier one is slow. */
-const CLOSER_RESERVE_MS = 500
+/** What each closer after the running one keeps for itself when an earlier one is slow (a flush, a drain). */
+const CLOSER_RESERVE_MS = 1_000
 
 /** Runs the closers in order, each given up on when its share of the deadline is spent. */
 export async function closeInTime(log: Logger, closers: Array<() => Promise<unknown> | unknown>, deadlineMs: number) {
@@ -134,7 +134,7 @@ export async function closeInTime(log: Logger, closers: Array<() => Promise<unkn
 /**
  * Graceful shutdown for any process (services and workers): each closer runs once, in order, within
  * one deadline for all. A slow first closer (a worker finishing its running job) may use what the
- * later ones (connections, quick) do not need, and never the time they need.
+ * later ones (connections, flushes) do not need, never the second each keeps.
  */
 export function onShutdown(log: Logger, closers: Array<() => Promise<unknown> | unknown>, deadlineMs = SHUTDOWN_DEADLINE_MS) {
   let stopping = false
