@@ -122,9 +122,21 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
       await screenshot(page, 'checkin-admitted')
       expect(await input.evaluate((el) => el === document.activeElement)).toBe(true)
 
+      // The scanner reading the same code again at once is the same scan: still ADMITTED, nothing sent.
+      let sent = 0
+      page.on('request', (r) => void (r.url().endsWith('/api/checkins') && sent++))
+      await page.keyboard.type(code)
+      await page.keyboard.press('Enter')
+      await page.waitForFunction(() => (document.getElementById('checkin-code') as HTMLInputElement | null)?.value === '')
+      expect(await page.locator('.verdict-headline').textContent()).toBe('ADMITTED')
+      expect(sent).toBe(0)
+
+      // Scanned again later (another person with a copy of the code): ALREADY USED.
+      await Bun.sleep(1_600)
       await page.keyboard.type(code)
       await page.keyboard.press('Enter')
       await page.locator('[data-verdict="used"]').waitFor()
+      expect(sent).toBe(1)
       expect(await page.locator('.verdict-headline').textContent()).toBe('ALREADY USED')
       await screenshot(page, 'checkin-already-used')
 

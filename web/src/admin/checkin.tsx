@@ -20,6 +20,8 @@ interface Scan {
  * compared with the start of this device's own scan whose answer was lost.
  */
 const CLOCK_SKEW_MS = 2_000
+/** A code admitted here and read again within this long is the same scan, not a second person. */
+const REPEAT_MS = 1_500
 
 const HEADLINE: Record<Verdict, string> = {
   admitted: 'ADMITTED',
@@ -51,6 +53,7 @@ export default function CheckIn() {
   // Codes whose last scan got no answer (it may have checked the ticket in), with when that first such scan started.
   const unanswered = useRef(new Map<string, number>())
   const seq = useRef(0)
+  const lastAdmitted = useRef<{ code: string; at: number } | undefined>(undefined)
   const gone = useUnmounted()
   const input = useRef<HTMLInputElement>(null)
   useEffect(() => input.current?.focus(), [])
@@ -93,6 +96,7 @@ export default function CheckIn() {
       queue.current.shift()
       if (gone.current) break
       setWaiting([...queue.current])
+      if (result.verdict === 'admitted') lastAdmitted.current = { code: result.code, at: Date.now() }
       setLast(result)
       setHistory((h) => [result, ...h].slice(0, 20))
     }
@@ -103,6 +107,15 @@ export default function CheckIn() {
     e.preventDefault()
     const value = code.trim()
     if (!value) return
+    // The same code read twice (a scanner's double read, a double Enter) while it is still being
+    // checked, or just after it was admitted here, is one scan: a second one would say ALREADY USED
+    // about the person who was just let in.
+    const justAdmitted = lastAdmitted.current?.code === value && Date.now() - lastAdmitted.current.at < REPEAT_MS
+    if (queue.current.includes(value) || justAdmitted) {
+      setCode((c) => (c.trim() === value ? '' : c))
+      input.current?.focus()
+      return
+    }
     queue.current.push(value)
     setWaiting([...queue.current])
     // Ready for the next scan straight away (a USB scanner types the code and presses Enter); only the

@@ -80,7 +80,7 @@ function validate(f: EventForm): Errors {
   if (!ends) e.endsAt = 'Enter when the event ends.'
   if (starts && ends && ends <= starts) e.endsAt = 'The end must be after the start.'
   // The pages' Content-Security-Policy loads images over https only: an http:// image would never show.
-  if (f.imageUrl.trim() && !/^https:\/\/\S+$/i.test(f.imageUrl.trim())) e.imageUrl = 'Enter a full web address starting with https://, or leave it empty.'
+  if (f.imageUrl.trim() && !/^https:\/\/\S+$/.test(f.imageUrl.trim())) e.imageUrl = 'Enter a full web address starting with https://, or leave it empty.'
   return e
 }
 
@@ -136,10 +136,11 @@ export default function AdminEventEditor({ id }: { id?: string }) {
   useFocusFirstInvalid(detailsForm, errors)
   // The form is filled from the event once per event id (and again after its own save): reloads for
   // ticket types or Publish must not wipe edits not saved yet.
-  const filledFor = useRef<string | undefined>(undefined)
+  // What the form was filled from: a save sends only what was edited since, never another admin's change read by a later reload.
+  const filledFrom = useRef<EventItem | undefined>(undefined)
   useEffect(() => {
-    if (event.data && filledFor.current !== event.data.id) {
-      filledFor.current = event.data.id
+    if (event.data && filledFrom.current?.id !== event.data.id) {
+      filledFrom.current = event.data
       setForm(toForm(event.data))
     }
   }, [event.data])
@@ -159,13 +160,14 @@ export default function AdminEventEditor({ id }: { id?: string }) {
         toast(`“${created.title}” is created. Now add its ticket types.`, 'success')
         navigate(`/admin/events/${created.id}`, { replace: true })
       } else if (event.data) {
-        const patch = changes(event.data, form)
+        const patch = changes(filledFrom.current ?? event.data, form)
         if (!Object.keys(patch).length) {
           toast('Nothing changed.')
         } else {
           const updated = await api<EventItem>(`/events/${event.data.id}`, { method: 'PATCH', body: patch })
           forgetEvent(updated.id)
           event.setData((prev) => ({ ...prev, ...updated, ticketTypes: updated.ticketTypes ?? prev?.ticketTypes }))
+          filledFrom.current = updated
           setForm(toForm(updated))
           toast('Changes saved.', 'success')
         }

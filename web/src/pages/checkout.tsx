@@ -82,7 +82,9 @@ export function Checkout({ id }: { id: string }) {
   // The server said the hold ran out (409, and the order reads `expired` now).
   const [expired, setExpired] = useState(false)
   // Any other 409 of a payment (event cancelled or removed, sales closed, not reserved): its words.
-  const [refusal, setRefusal] = useState<ApiError>()
+  // Held only while the order is in the status it was refused in: a payment elsewhere that failed
+  // (pending → reserved again) makes it payable here again.
+  const [refused, setRefused] = useState<{ error: ApiError; status?: string }>()
   const [busy, setBusy] = useState<'' | 'paying' | 'cancelling'>('')
   const cardForm = useRef<HTMLFormElement>(null)
   useFocusFirstInvalid(cardForm, errors)
@@ -125,6 +127,7 @@ export function Checkout({ id }: { id: string }) {
   if (!o) return <section class="container page"><Loading label="Loading your order…" /></section>
 
   const left = o.expiresAt ? Date.parse(o.expiresAt) - now : Infinity
+  const refusal = refused && refused.status === o.status ? refused.error : undefined
   const holdLive = o.status === 'reserved' && left > 0 && !expired && !refusal
   const holdEnded = expired || o.status === 'expired' || (o.status === 'reserved' && left <= 0)
   // Answered 202 before ticketing decided the hold: no price, names or expiry yet (and never a payment).
@@ -165,7 +168,7 @@ export function Checkout({ id }: { id: string }) {
         if (current) order.setData(current)
         else order.reload()
         if (current?.status === 'expired') setExpired(true)
-        else setRefusal(err)
+        else setRefused({ error: err, status: current?.status ?? o?.status })
       } else {
         if (err instanceof ApiError && err.code === 'VALIDATION') {
           const f = err.fields
