@@ -278,6 +278,52 @@ describe('the live stream', () => {
     }
   })
 
+  test('reconnecting with Last-Event-ID first sends what was stored since, and nothing of anyone else', async () => {
+    const user = await registerUser('replay')
+    const first = paidFact(user.user.id)
+    await bus.publish(first)
+    await shows(user, first.id)
+    // Stored while this client was away: two of theirs, one of someone else's.
+    const missed = [paidFact(user.user.id), paidFact(user.user.id)]
+    const others = paidFact(stranger.user.id)
+    for (const f of [...missed, others]) await bus.publish(f)
+    for (const f of missed) await shows(user, f.id)
+    await shows(stranger, others.id)
+
+    const open = async (lastId?: string) => {
+      const controller = new AbortController()
+      const headers: Record<string, string> = { authorization: `Bearer ${user.token}` }
+      if (lastId) headers['last-event-id'] = lastId
+      const response = await fetch(`${system().gatewayUrl}/api/notifications/stream`, { headers, signal: controller.signal })
+      expect(response.status).toBe(200)
+      return { reader: response.body!.getReader(), controller }
+    }
+    const { reader, controller } = await open(first.id)
+    const seen: string[] = []
+    try {
+      await readUntil(reader, seen, (text) => (missed.every((f) => text.includes(`id: ${f.id}`)) ? true : undefined))
+      const text = seen.join('')
+      expect(text).not.toContain(`id: ${first.id}`)
+      expect(text).not.toContain(others.id)
+    } finally {
+      controller.abort()
+      await reader.cancel().catch(() => {})
+    }
+    // Someone else's id as Last-Event-ID replays nothing.
+    const foreign = await open(others.id)
+    const quiet: string[] = []
+    try {
+      await readUntil(foreign.reader, quiet, (text) => (text.includes(': connected') ? true : undefined))
+      const later = paidFact(user.user.id)
+      await bus.publish(later)
+      await readUntil(foreign.reader, quiet, (text) => (text.includes(later.id) ? true : undefined))
+      expect(quiet.join('')).not.toContain(missed[0]!.id)
+    } finally {
+      foreign.controller.abort()
+      await foreign.reader.cancel().catch(() => {})
+    }
+  })
+
   test('the stream needs a signed-in user', async () => {
     const r = await api('/notifications/stream')
     expect(r.status).toBe(401)

@@ -90,7 +90,7 @@ const app = createService({
   checks: { mongo: () => pingMongo(conn), nats: () => bus.ping() },
 })
   .use(inboxModule(inbox, config))
-  .use(streamModule(hub, config, config.SSE_HEARTBEAT_SECONDS))
+  .use(streamModule(hub, config, config.SSE_HEARTBEAT_SECONDS, inbox.storedAfter))
 
 // Open streams never end by themselves: close them first so the server can stop at once.
 process.on('SIGTERM', () => ((stopping = true), hub.closeAll()))

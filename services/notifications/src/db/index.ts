@@ -11,6 +11,8 @@ export interface NotificationDoc {
   body: string
   data: Record<string, unknown>
   createdAt: Date
+  /** When this service stored it (a fact delivered late keeps its own `createdAt`): the order a stream replays in. */
+  storedAt?: Date
   /** Set once, when its owner marks it (or all of theirs) read. */
   readAt?: Date
 }
@@ -53,12 +55,14 @@ export function defineModels(conn: Connection) {
       body: { type: String, required: true },
       data: { type: Schema.Types.Mixed, default: {} },
       createdAt: { type: Date, required: true },
+      storedAt: Date,
       readAt: Date,
     },
     { collection: 'notifications', versionKey: false, minimize: false },
   )
   notification.index({ userId: 1, createdAt: -1 })
   notification.index({ userId: 1, readAt: 1 })
+  notification.index({ userId: 1, storedAt: 1 })
 
   const read = new Schema<NotificationReadDoc>({ _id: String, userId: { type: String, required: true }, at: Date }, { collection: 'notification_reads', versionKey: false })
   read.index({ userId: 1 })

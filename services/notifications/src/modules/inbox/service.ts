@@ -19,6 +19,8 @@ export function toView(doc: NotificationDoc): Notification {
 }
 
 const MIGRATE_BATCH = 500
+/** Notifications a reconnecting stream is sent at most. */
+const REPLAY_MAX = 100
 
 /**
  * A user's notifications: stored once per fact; reading one sets its `readAt` (a single-document
@@ -31,7 +33,7 @@ export function inboxService(models: Models) {
 
   /** The stored notification, or null when this fact already made one (a redelivery). */
   async function record(factId: string, message: Message, at: Date): Promise<Notification | null> {
-    const doc: NotificationDoc = { _id: factId, userId: message.userId, type: message.type, title: message.title, body: message.body, data: message.data, createdAt: at }
+    const doc: NotificationDoc = { _id: factId, userId: message.userId, type: message.type, title: message.title, body: message.body, data: message.data, createdAt: at, storedAt: new Date() }
     if (!(await writerOf(Notification).insert(Notification, doc))) return null
     createdTotal.inc({ type: message.type })
     return toView(doc)
@@ -60,6 +62,20 @@ export function inboxService(models: Models) {
     await Notification.updateMany(unreadOf(userId), { $set: { readAt: new Date() } })
   }
 
+  /**
+   * What a stream that reconnects after `lastId` missed: the user's notifications stored after that
+   * one, oldest first, at most `limit` (the client reloads its list for more). Some stored in the same
+   * millisecond may come again; clients tell them by id. Nothing when the id is not one of theirs.
+   */
+  async function storedAfter(userId: string, lastId: string, limit = REPLAY_MAX): Promise<Notification[]> {
+    const last = await Notification.findOne({ _id: lastId, userId }).lean<NotificationDoc>()
+    if (!last) return []
+    const docs = last.storedAt
+      ? await Notification.find({ userId, storedAt: { $gte: last.storedAt }, _id: { $ne: lastId } }).sort({ storedAt: 1, _id: 1 }).limit(limit).lean<NotificationDoc[]>()
+      : await Notification.find({ userId, createdAt: { $gt: last.createdAt } }).sort({ createdAt: 1, _id: 1 }).limit(limit).lean<NotificationDoc[]>()
+    return docs.map((d) => toView(d))
+  }
+
   /** Read marks kept as records before `readAt` existed: each set on its notification, then removed. */
   async function migrateReadMarks(): Promise<number> {
     let moved = 0
@@ -72,6 +88,6 @@ export function inboxService(models: Models) {
     }
   }
 
-  return { record, list, markRead, markAllRead, migrateReadMarks }
+  return { record, list, markRead, markAllRead, migrateReadMarks, storedAfter }
 }
 export type InboxService = ReturnType<typeof inboxService>

@@ -7,6 +7,9 @@ export interface StreamClient {
   close(): void
 }
 
+/** One notification as an SSE message; its id is what the client sends back as Last-Event-ID. */
+export const sseMessage = (notification: { id?: string }) => `id: ${notification.id ?? ''}\nevent: notification\ndata: ${JSON.stringify(notification)}\n\n`
+
 /**
  * The open SSE streams of this replica, by user. Every replica hears every
  * `notifications.created.<userId>` signal and writes it to its own clients of that user.
@@ -37,7 +40,7 @@ export function streamHub(log: Logger, maxPerUser = 10) {
   function deliver(userId: string, notification: { id?: string }) {
     const set = clients.get(userId)
     if (!set) return
-    const chunk = `id: ${notification.id ?? ''}\nevent: notification\ndata: ${JSON.stringify(notification)}\n\n`
+    const chunk = sseMessage(notification)
     for (const client of set) {
       try {
         client.send(chunk)

@@ -1,17 +1,24 @@
 import { Elysia, t } from 'elysia'
 import { ErrorResponse } from '@easypass/contracts'
 import { ACCESS_TOKEN_TTL_SECONDS, authPlugin, type AuthConfig } from '@easypass/kit'
-import type { StreamClient, StreamHub } from './hub'
+import type { Notification } from '@easypass/contracts/notifications'
+import { sseMessage, type StreamClient, type StreamHub } from './hub'
+
+/** Sends what a reconnecting client missed after the notification it names. */
+export type Replay = (userId: string, lastId: string) => Promise<Notification[]>
+
+const replayableId = (id: string | null): id is string => !!id && /^[A-Za-z0-9._:-]{1,200}$/.test(id)
 
 const encoder = new TextEncoder()
 
-export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSeconds: number, streamLifetimeMs = ACCESS_TOKEN_TTL_SECONDS * 1000) {
+export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSeconds: number, replay?: Replay, streamLifetimeMs = ACCESS_TOKEN_TTL_SECONDS * 1000) {
   return new Elysia({ name: 'notifications.stream' })
     .use(authPlugin(config))
     .get(
       '/api/notifications/stream',
       ({ principal, request, server }) => {
         const userId = principal!.id
+        const lastId = request.headers.get('last-event-id')
         // Bun closes connections idle for 10 s by default; this one is quiet by nature between heartbeats.
         server?.timeout(request, 0)
         let client: StreamClient | undefined
@@ -42,6 +49,12 @@ export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSecond
             // A client that left while its sign-in was checked: its abort fired before anyone listened.
             if (request.signal.aborted) return client.close()
             hub.add(userId, client)
+            // Reconnecting: what came meanwhile, after joining the hub so that nothing falls between the two.
+            if (replay && replayableId(lastId))
+              replay(userId, lastId).then(
+                (missed) => missed.forEach((n) => client!.send(sseMessage(n))),
+                () => {},
+              )
             heartbeat = setInterval(() => {
               try {
                 client!.send(': heartbeat\n\n')
@@ -69,7 +82,9 @@ export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSecond
           tags: ['Notifications'],
           summary: 'My notifications, live (Server-Sent Events)',
           description:
-            'Each new notification arrives as `event: notification` with the notification as JSON in `data` (and its id as the event `id`). A comment line every 15 seconds keeps the connection open. Missed ones are in GET /api/notifications.',
+            'Each new notification arrives as `event: notification` with the notification as JSON in `data` (and its id as the event `id`). ' +
+            'Reconnecting with `Last-Event-ID` first sends the ones stored since (up to 100; one may come twice, tell them by id). ' +
+            'A comment line every 15 seconds keeps the connection open; the stream ends after 15 minutes (reconnect with a current token). All of them are in GET /api/notifications.',
           security: [{ bearer: [] }],
         },
       },
