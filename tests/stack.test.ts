@@ -58,7 +58,13 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     }
     expect(stack.services.web.secrets ?? []).toEqual([])
     // The one process facing the internet holds no database or bus credential.
-    expect(stack.services.gateway.secrets.map((s: { source: string }) => s.source).sort()).toEqual(['easypass_jwt_secret', 'easypass_redis_url'])
+    const secretsOf = (name: string) => ((stack.services[name].secrets ?? []) as Array<{ source: string }>).map((s) => s.source).sort()
+    expect(secretsOf('gateway')).toEqual(['easypass_jwt_public_key', 'easypass_redis_url'])
+    // The key that signs users' tokens is auth's alone; the service secret is for services, not the edge.
+    for (const [name] of apps) {
+      expect({ name, signs: secretsOf(name).includes('easypass_jwt_private_key') }).toEqual({ name, signs: name === 'auth' })
+      expect({ name, service: secretsOf(name).includes('easypass_service_secret') }).toEqual({ name, service: !['auth', 'gateway', 'web'].includes(name) })
+    }
     expect(Object.keys(stack.services.gateway.environment).filter((k) => /^(MONGO|NATS)_/.test(k))).toEqual([])
     expect(Object.keys(stack.services.web.environment).sort()).toEqual(['LOG_LEVEL', 'NODE_ENV', 'PORT', 'SERVICE_ENTRY'])
     for (const data of ['redis', 'nats', 'mongo1', 'mongo2', 'mongo3']) expect((stack.services[data].secrets ?? []).length).toBeGreaterThan(0)

@@ -43,7 +43,7 @@ describe('route table', () => {
   })
 
   test('writes to orders get the longer budget; event streams are known by path', () => {
-    const config = loadGatewayConfig({ JWT_SECRET: 'x'.repeat(40) })
+    const config = loadGatewayConfig({ JWT_PUBLIC_KEY: 'p'.repeat(60) })
     expect(upstreamBudgetMs(resolveRoute('/api/orders')!, 'POST', config)).toBe(30_000)
     expect(upstreamBudgetMs(resolveRoute('/api/orders')!, 'GET', config)).toBe(10_000)
     expect(upstreamBudgetMs(resolveRoute('/api/events')!, 'POST', config)).toBe(10_000)

@@ -1,5 +1,6 @@
 // Runs every EasyPass process on this machine under a small supervisor: shared by `npm start`
 // (fixed ports, restarts crashed processes) and the test harness (free ports, fresh namespaces).
+import { withheldFrom } from './secrets'
 import { mkdirSync, openSync, closeSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
@@ -50,20 +51,23 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const logFile = openSync(join(opts.logDir, `${spec.name}.log`), 'a')
     // EASYPASS_CPU_PROFILE=<dir>: every process writes a CPU profile (also as markdown) there when it stops.
     const profile = process.env.EASYPASS_CPU_PROFILE ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${process.env.EASYPASS_CPU_PROFILE}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : []
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      // Only the gateway is reached from outside this machine; every other process answers on loopback
+      // (a service reached directly would bypass the gateway's limits and trust any x-real-ip).
+      HOST: spec.name === 'gateway' ? '0.0.0.0' : '127.0.0.1',
+      ...opts.env,
+      ...serviceUrls,
+      ...overrides.get(spec.name),
+      PORT: String(port),
+      SERVICE_NAME: spec.name,
+      EASYPASS_SUPERVISOR_PID: String(process.pid),
+    }
+    // Keys a process must not hold: the signing key outside auth, the service secret at the edge.
+    for (const key of withheldFrom(spec.name)) delete env[key]
     const child = Bun.spawn([process.execPath, ...profile, join(ROOT, spec.entry)], {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        // Only the gateway is reached from outside this machine; every other process answers on loopback
-        // (a service reached directly would bypass the gateway's limits and trust any x-real-ip).
-        HOST: spec.name === 'gateway' ? '0.0.0.0' : '127.0.0.1',
-        ...opts.env,
-        ...serviceUrls,
-        ...overrides.get(spec.name),
-        PORT: String(port),
-        SERVICE_NAME: spec.name,
-        EASYPASS_SUPERVISOR_PID: String(process.pid),
-      },
+      env,
       stdout: logFile,
       stderr: logFile,
       stdin: 'ignore',

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'bun:test'
 import { createHash, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { tokenSigner } from '@easypass/kit'
+import { forgedUserTokens, userTokenFromServiceSecret, userTokens } from '../support/tokens'
 import { ROOT } from '../../stack/local/services'
 import { freePort } from '../../stack/local/infra'
 import { api as gatewayApi, errorCode, eventually, uniqueEmail, type ApiResponse, type RequestOptions } from '../support/api'
@@ -257,7 +257,6 @@ describe('logout', () => {
 })
 
 describe('access tokens', () => {
-  const authConfig = () => ({ JWT_SECRET: system().env.JWT_SECRET!, JWT_ISSUER: 'easypass' })
 
   /** Refused at the gateway, and by the service itself when reached directly: no one trusts the other. */
   async function expectRefused(token: string) {
@@ -286,7 +285,7 @@ describe('access tokens', () => {
 
   test('an expired token is refused', async () => {
     const s = await register('expired')
-    const expired = await tokenSigner(authConfig()).signAccess({ id: s.user.id, role: 'customer', email: s.email }, -10)
+    const expired = await userTokens().signAccess({ id: s.user.id, role: 'customer', email: s.email }, -10)
     await expectRefused(expired)
   })
 
@@ -299,11 +298,15 @@ describe('access tokens', () => {
     expect(r.status).toBe(401)
   })
 
-  test('a token signed with another secret or issuer is refused', async () => {
+  test('a token signed with another key or issuer is refused, and so is a user token made with the service secret', async () => {
     const s = await register('forged')
     const principal = { id: s.user.id, role: 'admin' as const, email: s.email }
-    await expectRefused(await tokenSigner({ JWT_SECRET: randomBytes(48).toString('base64url'), JWT_ISSUER: 'easypass' }).signAccess(principal))
-    await expectRefused(await tokenSigner({ ...authConfig(), JWT_ISSUER: 'someone-else' }).signAccess(principal))
+    await expectRefused(await forgedUserTokens().signAccess(principal))
+    await expectRefused(await userTokens('someone-else').signAccess(principal))
+    // A service holds the service secret, not auth's key: what it could make is no user's token.
+    await expectRefused(await userTokenFromServiceSecret(principal))
+    // The control: the system's own key does make one (as auth does).
+    expect((await api('/auth/me', { token: await userTokens().signAccess(principal) })).status).toBe(200)
   })
 })
 
@@ -499,7 +502,8 @@ describe('login limits', () => {
         LOG_LEVEL: 'error',
         PORT: String(port),
         HOST: '127.0.0.1',
-        JWT_SECRET: randomBytes(48).toString('base64url'),
+        JWT_PUBLIC_KEY: system().env.JWT_PUBLIC_KEY!,
+        JWT_PRIVATE_KEY: system().env.JWT_PRIVATE_KEY!,
         MONGO_URL: system().infra.mongoUrl,
         REDIS_URL: system().infra.redisUrl,
         MONGO_DB_PREFIX: `${system().namespace}reg`,
@@ -561,7 +565,8 @@ describe('service', () => {
         NODE_ENV: 'production',
         LOG_LEVEL: 'error',
         PORT: String(port),
-        JWT_SECRET: randomBytes(48).toString('base64url'),
+        JWT_PUBLIC_KEY: system().env.JWT_PUBLIC_KEY!,
+        JWT_PRIVATE_KEY: system().env.JWT_PRIVATE_KEY!,
         MONGO_URL: system().infra.mongoUrl,
         REDIS_URL: system().infra.redisUrl,
         MONGO_DB_PREFIX: `${system().namespace}prod`,

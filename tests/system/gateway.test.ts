@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Server, Subprocess } from 'bun'
-import { tokenSigner } from '@easypass/kit'
+import { forgedUserTokens, serviceToken, userTokens } from '../support/tokens'
 import { ROOT } from '../../stack/local/services'
 import { freePort, waitForPort } from '../../stack/local/infra'
 import { api, errorCode, loginAdmin, registerUser } from '../support/api'
@@ -41,9 +41,7 @@ async function statusOnceBack(path: string): Promise<number> {
 /** For tests that start processes: the machine is small and shared. */
 const SLOW = 60_000
 
-function signer() {
-  return tokenSigner({ JWT_SECRET: system().env.JWT_SECRET!, JWT_ISSUER: system().env.JWT_ISSUER ?? 'easypass' })
-}
+const signer = () => userTokens()
 
 /** Tokens that must never pass: wrong signature, changed payload, `alg: none`, expired, and a service's. */
 async function badTokens(): Promise<Record<string, string>> {
@@ -52,13 +50,13 @@ async function badTokens(): Promise<Record<string, string>> {
   const [header, payload, signature] = good.split('.') as [string, string, string]
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString())
   const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
-  const otherSecret = tokenSigner({ JWT_SECRET: 'another-secret-that-is-long-enough-0123456789', JWT_ISSUER: 'easypass' })
+  const otherKey = forgedUserTokens()
   return {
     tampered: `${header}.${b64({ ...claims, role: 'admin' })}.${signature}`,
     algNone: `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, role: 'admin' })}.`,
     expired: await s.signAccess({ id: '665f1c2b9d3e4a0012345678', role: 'customer' }, -120),
-    wrongSecret: await otherSecret.signAccess({ id: '665f1c2b9d3e4a0012345678', role: 'admin' }),
-    serviceToken: await s.signAccess({ id: 'service:orders', role: 'service' }),
+    wrongKey: await otherKey.signAccess({ id: '665f1c2b9d3e4a0012345678', role: 'admin' }),
+    serviceToken: await serviceToken('orders'),
   }
 }
 

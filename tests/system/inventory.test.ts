@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
 import { Redis } from 'ioredis'
-import { Bus, connectNats, createLogger, serviceTokens, type Fact } from '@easypass/kit'
+import { Bus, connectNats, createLogger, type Fact } from '@easypass/kit'
+import { serviceToken as serviceTokenOf } from '../support/tokens'
 import { api, errorCode, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
 import { system } from '../support/system'
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
   admin = await loginAdmin()
   customer = await registerUser('inventory')
   watcher = await registerUser('inventory-watcher')
-  serviceToken = await serviceTokens({ JWT_SECRET: system().env.JWT_SECRET!, JWT_ISSUER: 'easypass' }, 'test')()
+  serviceToken = await serviceTokenOf('test')
 })
 
 const oid = () => new mongoose.Types.ObjectId().toHexString()

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
 import { RedisClient } from 'bun'
-import { serviceTokens } from '@easypass/kit'
+import { serviceToken } from '../support/tokens'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
 import { system } from '../support/system'
 
@@ -595,7 +595,7 @@ describe('authorisation', () => {
     const ordersUrl = system().urls.orders!
     const customerCall = await fetch(`${ordersUrl}/internal/orders/${paid.body.id}`, { headers: { authorization: `Bearer ${buyer.token}` } })
     expect(customerCall.status).toBe(403)
-    const service = await serviceTokens({ JWT_SECRET: system().env.JWT_SECRET!, JWT_ISSUER: 'easypass' }, 'test')()
+    const service = await serviceToken('test')
     const internal = await fetch(`${ordersUrl}/internal/orders/${paid.body.id}/tickets`, { headers: { authorization: `Bearer ${service}` } })
     expect(internal.status).toBe(200)
     expect(((await internal.json()) as Array<{ code: string }>)[0]!.code).toBe(code)

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { createHash, randomBytes } from 'node:crypto'
 import mongoose from 'mongoose'
-import { tokenSigner } from '@easypass/kit'
+import { serviceToken as serviceTokenOf } from '../support/tokens'
 import { defineModels } from '../../services/payments/src/db'
 import { sandboxProvider } from '../../services/payments/src/provider/sandbox'
 import { api, errorCode, loginAdmin, registerUser, type Session } from '../support/api'
@@ -54,7 +54,7 @@ let other: Session
 
 beforeAll(async () => {
   const env = system().env
-  serviceToken = await tokenSigner({ JWT_SECRET: env.JWT_SECRET!, JWT_ISSUER: env.JWT_ISSUER ?? 'easypass' }).signAccess({ id: 'service:tests', role: 'service' })
+  serviceToken = await serviceTokenOf('tests')
   conn = await mongoose.createConnection(env.MONGO_URL!, { dbName: `${env.MONGO_DB_PREFIX}_payments` }).asPromise()
   ;[buyer, other] = await Promise.all([registerUser('payer'), registerUser('other')])
 })

@@ -1,11 +1,20 @@
 import { Elysia } from 'elysia'
 import { jwt } from '@elysiajs/jwt'
 import type { Principal, Role } from '@easypass/contracts'
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto'
 import { fail } from './errors'
 
+/**
+ * What verifying tokens takes. Users' access tokens are signed by auth alone, with an Ed25519 key
+ * (EdDSA): every other process holds only the public key, so none of them (the gateway facing the
+ * internet least of all) can make one. Tokens services present to each other are HS256 with
+ * `SERVICE_SECRET`, held by the services that call or are called, never by the gateway or the web
+ * server, and they carry the role `service` and nothing else.
+ */
 export interface AuthConfig {
-  JWT_SECRET: string
+  JWT_PUBLIC_KEY: string
   JWT_ISSUER: string
+  SERVICE_SECRET?: string
 }
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
@@ -16,18 +25,18 @@ export const isAdmin = (principal?: Principal | null) => principal?.role === 'ad
 type Level = 'optional' | 'user' | 'admin' | 'service'
 
 /**
- * Every service verifies the bearer token itself (signature, HS256 only, issuer, expiry): reaching a
+ * Every service verifies the bearer token itself (signature with the key of its kind, issuer, expiry): reaching a
  * service is never proof of identity. The gateway checks the same token first to refuse early.
  * Levels: `user` any signed-in principal, `admin` admins (and services acting for the system),
  * `service` calls between services only, `optional` guests allowed.
  */
 export function authPlugin(config: AuthConfig) {
+  const verifier = tokenVerifier(config)
   return new Elysia({ name: 'kit.auth' })
-    .use(jwt({ name: 'jwt', secret: config.JWT_SECRET, iss: config.JWT_ISSUER, alg: 'HS256' }))
     .macro({
       auth: (level: Level) => ({
-        async resolve({ headers, jwt }) {
-          const principal = await verifyBearer(jwt, headers.authorization, config)
+        async resolve({ headers }) {
+          const principal = await verifier.verifyHeader(headers.authorization)
           if (!principal) {
             if (level === 'optional') return { principal: undefined as Principal | undefined }
             throw fail('UNAUTHENTICATED', 'a valid access token is required')
@@ -45,52 +54,87 @@ type Verifier = { verify(token?: string, options?: object): Promise<false | Reco
 
 /**
  * Tokens verified before, until they expire: a buyer's token comes with each of their requests and a
- * service's token with thousands of calls, and each verification costs an HMAC and a key import. What
- * a signed token says cannot change before its expiry, so its verification is reused, never extended.
+ * service's token with thousands of calls. What a signed token says cannot change before its expiry,
+ * so its verification is reused, never extended.
  */
 const verified = new Map<string, { principal: Principal; expiresAt: number }>()
 const VERIFIED_MAX = 10_000
 
-export async function verifyBearer(verifier: Verifier, header: string | undefined, config: AuthConfig): Promise<Principal | null> {
-  // The scheme is case-insensitive (RFC 9110), as the gateway reads it.
-  const token = header ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header.trim())?.[1] : undefined
-  if (!token) return null
-  // The secret and issuer are part of the key: a token proven under one never counts under another.
-  const cacheKey = `${config.JWT_SECRET}\u0000${config.JWT_ISSUER}\u0000${token}`
-  const known = verified.get(cacheKey)
-  if (known) {
-    if (known.expiresAt > Date.now()) return known.principal
-    verified.delete(cacheKey)
+/** The algorithm a token claims: it only picks the key; each key is used with its one algorithm. */
+function claimedAlg(token: string): string | undefined {
+  try {
+    const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8')) as { alg?: unknown }
+    return typeof header.alg === 'string' ? header.alg : undefined
+  } catch {
+    return undefined
   }
-  const payload = await verifier.verify(token, { algorithms: ['HS256'], issuer: config.JWT_ISSUER })
-  // Every token we sign expires: one without an expiry was not made by us and never counts.
-  if (!payload || payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return null
-  const role = payload.role
-  if (role !== 'customer' && role !== 'admin' && role !== 'service') return null
-  const principal: Principal = { id: payload.sub, role, email: typeof payload.email === 'string' ? payload.email : undefined }
-  if (verified.size >= VERIFIED_MAX) verified.clear()
-  verified.set(cacheKey, { principal, expiresAt: payload.exp * 1000 })
-  return principal
 }
 
-/** Signs access tokens; used by auth for users and by every service for its own calls to others. */
-export function tokenSigner(config: AuthConfig) {
-  const signer = jwt({ name: 'jwt', secret: config.JWT_SECRET, iss: config.JWT_ISSUER, alg: 'HS256' }).decorator.jwt
+/** Verifies bearer tokens: users' (EdDSA, customer or admin) and, given SERVICE_SECRET, services' (HS256, role service only). */
+export function tokenVerifier(config: AuthConfig) {
+  const users: Verifier = jwt({ name: 'jwt', secret: createPublicKey(config.JWT_PUBLIC_KEY) as never, iss: config.JWT_ISSUER, alg: 'EdDSA' }).decorator.jwt
+  const services: Verifier | undefined = config.SERVICE_SECRET
+    ? jwt({ name: 'jwt', secret: config.SERVICE_SECRET, iss: config.JWT_ISSUER, alg: 'HS256' }).decorator.jwt
+    : undefined
+  // The keys and the issuer are part of the cache key: a token proven under one never counts under another.
+  const scope = createHash('sha256').update(`${config.JWT_PUBLIC_KEY}\u0000${config.SERVICE_SECRET ?? ''}\u0000${config.JWT_ISSUER}`).digest('base64url')
+
+  async function verify(token: string): Promise<Principal | null> {
+    const cacheKey = `${scope}\u0000${token}`
+    const known = verified.get(cacheKey)
+    if (known) {
+      if (known.expiresAt > Date.now()) return known.principal
+      verified.delete(cacheKey)
+    }
+    const alg = claimedAlg(token)
+    const payload =
+      alg === 'EdDSA'
+        ? await users.verify(token, { algorithms: ['EdDSA'], issuer: config.JWT_ISSUER })
+        : alg === 'HS256' && services
+          ? await services.verify(token, { algorithms: ['HS256'], issuer: config.JWT_ISSUER })
+          : false
+    // Every token we sign expires: one without an expiry was not made by us and never counts.
+    if (!payload || payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return null
+    const role = payload.role as Principal['role']
+    // Each key makes one kind of token: a user key never vouches for a service, the service secret never for a user.
+    if (alg === 'EdDSA' ? role !== 'customer' && role !== 'admin' : role !== 'service') return null
+    const principal: Principal = { id: payload.sub, role, email: typeof payload.email === 'string' ? payload.email : undefined }
+    if (verified.size >= VERIFIED_MAX) verified.clear()
+    verified.set(cacheKey, { principal, expiresAt: payload.exp * 1000 })
+    return principal
+  }
+
   return {
-    signAccess(principal: { id: string; role: Role | 'service'; email?: string }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
+    verify,
+    /** The principal of an `Authorization: Bearer …` header (the scheme in any case, RFC 9110), or null. */
+    verifyHeader(header: string | undefined | null): Promise<Principal | null> {
+      const token = header ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header.trim())?.[1] : undefined
+      return token ? verify(token) : Promise.resolve(null)
+    },
+  }
+}
+
+/** Signs users' access tokens: auth only, the one process given JWT_PRIVATE_KEY. */
+export function tokenSigner(config: AuthConfig & { JWT_PRIVATE_KEY: string }) {
+  const signer = jwt({ name: 'jwt', secret: createPrivateKey(config.JWT_PRIVATE_KEY) as never, iss: config.JWT_ISSUER, alg: 'EdDSA' }).decorator.jwt
+  const verifier = tokenVerifier(config)
+  return {
+    signAccess(principal: { id: string; role: Role; email?: string }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
+      if (principal.role !== 'customer' && principal.role !== 'admin') throw new Error(`users' tokens are for customers and admins, not ${String(principal.role)}`)
       return signer.sign({ sub: principal.id, role: principal.role, email: principal.email, typ: 'access', exp: Math.floor(Date.now() / 1000) + ttlSeconds })
     },
-    verify: (token: string) => verifyBearer(signer, `Bearer ${token}`, config),
+    verify: verifier.verify,
   }
 }
 
 /** A short-lived token a service presents when it calls another service; renewed before it expires. */
-export function serviceTokens(config: AuthConfig, service: string) {
-  const signer = tokenSigner(config)
+export function serviceTokens(config: { SERVICE_SECRET?: string; JWT_ISSUER: string }, service: string) {
+  if (!config.SERVICE_SECRET) throw new Error(`SERVICE_SECRET is required: ${service} calls other services`)
+  const signer = jwt({ name: 'jwt', secret: config.SERVICE_SECRET, iss: config.JWT_ISSUER, alg: 'HS256' }).decorator.jwt
   let cached: { token: string; until: number } | undefined
   return async () => {
     if (!cached || cached.until < Date.now()) {
-      cached = { token: await signer.signAccess({ id: `service:${service}`, role: 'service' }, 300), until: Date.now() + 240_000 }
+      cached = { token: await signer.sign({ sub: `service:${service}`, role: 'service', typ: 'access', exp: Math.floor(Date.now() / 1000) + 300 }), until: Date.now() + 240_000 }
     }
     return cached.token
   }

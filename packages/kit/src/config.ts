@@ -17,8 +17,13 @@ export const BaseEnv = {
   NATS_URL: T.String(),
   /** First token of every NATS subject and stream name, so several systems can share one NATS. */
   BUS_PREFIX: T.String({ default: 'easypass', pattern: '^[A-Za-z0-9_-]+$' }),
-  /** HMAC secret of access tokens. No default anywhere: the launcher generates one per data folder. */
-  JWT_SECRET: T.String({ minLength: 32 }),
+  /**
+   * Ed25519 public key (PEM) that verifies users' access tokens; auth alone holds the private key
+   * (JWT_PRIVATE_KEY). No default anywhere: the launcher generates the pair per data folder.
+   */
+  JWT_PUBLIC_KEY: T.String({ minLength: 40 }),
+  /** HMAC key of the tokens services present to each other; only the services that call or are called hold it. */
+  SERVICE_SECRET: T.Optional(T.String({ minLength: 32 })),
   JWT_ISSUER: T.String({ default: 'easypass' }),
 }
 
@@ -40,7 +45,7 @@ export function loadConfig<P extends TProperties>(extra: P, env: Record<string, 
   const raw: Record<string, unknown> = {}
   for (const key of Object.keys(schema.properties)) {
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key]
-    // Docker secrets: `JWT_SECRET_FILE=/run/secrets/jwt_secret` reads the value from that file.
+    // Docker secrets: `SERVICE_SECRET_FILE=/run/secrets/service_secret` reads the value from that file.
     else if (env[`${key}_FILE`]) raw[key] = readFileSync(env[`${key}_FILE`]!, 'utf8').trim()
   }
   // In production a missing URL stays empty, and connecting to it stops the process (`connectionUrl`):

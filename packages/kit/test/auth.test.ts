@@ -1,21 +1,45 @@
 import { expect, test } from 'bun:test'
-import { tokenSigner } from '../src'
+import { generateKeyPairSync } from 'node:crypto'
+import { jwt } from '@elysiajs/jwt'
+import { serviceTokens, tokenSigner, tokenVerifier } from '../src'
 
-const a = { JWT_SECRET: 'a'.repeat(40), JWT_ISSUER: 'easypass' }
-const b = { JWT_SECRET: 'b'.repeat(40), JWT_ISSUER: 'easypass' }
+function keys() {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519')
+  return { JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(), JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), JWT_ISSUER: 'easypass' }
+}
+const a = { ...keys(), SERVICE_SECRET: 's'.repeat(40) }
+const b = keys()
+/** What every process but auth holds: the public key, and for services the service secret. */
+const verifierOf = (config: { JWT_PUBLIC_KEY: string; JWT_ISSUER: string; SERVICE_SECRET?: string }) => tokenVerifier(config)
 
-test('a verified token is trusted again only under the secret and issuer that proved it', async () => {
+test('a verified token is trusted again only under the key and issuer that proved it', async () => {
   const token = await tokenSigner(a).signAccess({ id: 'u1', role: 'customer', email: 'u1@example.test' })
-  expect(await tokenSigner(a).verify(token)).toEqual({ id: 'u1', role: 'customer', email: 'u1@example.test' })
-  // Remembered under a: the same string is still refused under another secret or issuer.
-  expect(await tokenSigner(a).verify(token)).toEqual({ id: 'u1', role: 'customer', email: 'u1@example.test' })
-  expect(await tokenSigner(b).verify(token)).toBeNull()
-  expect(await tokenSigner({ ...a, JWT_ISSUER: 'other' }).verify(token)).toBeNull()
+  expect(await verifierOf(a).verify(token)).toEqual({ id: 'u1', role: 'customer', email: 'u1@example.test' })
+  // Remembered under a: the same string is still refused under another key or issuer.
+  expect(await verifierOf(a).verify(token)).toEqual({ id: 'u1', role: 'customer', email: 'u1@example.test' })
+  expect(await verifierOf(b).verify(token)).toBeNull()
+  expect(await verifierOf({ ...a, JWT_ISSUER: 'other' }).verify(token)).toBeNull()
 })
 
 test('an expired token is refused even after it was verified once', async () => {
   const token = await tokenSigner(a).signAccess({ id: 'u2', role: 'customer' }, 2)
-  expect(await tokenSigner(a).verify(token)).not.toBeNull()
+  expect(await verifierOf(a).verify(token)).not.toBeNull()
   await Bun.sleep(3100)
-  expect(await tokenSigner(a).verify(token)).toBeNull()
+  expect(await verifierOf(a).verify(token)).toBeNull()
+})
+
+test('each key makes one kind of token: the service secret never a user, the users key never a service', async () => {
+  const service = await serviceTokens(a, 'orders')()
+  expect(await verifierOf(a).verify(service)).toEqual({ id: 'service:orders', role: 'service', email: undefined })
+  // Without the service secret (the gateway, auth) a service token is nobody.
+  expect(await verifierOf({ JWT_PUBLIC_KEY: a.JWT_PUBLIC_KEY, JWT_ISSUER: 'easypass' }).verify(service)).toBeNull()
+  // A holder of the service secret minting an admin: refused.
+  const hmac = jwt({ name: 'jwt', secret: a.SERVICE_SECRET, iss: 'easypass', alg: 'HS256' }).decorator.jwt
+  const admin = await hmac.sign({ sub: 'u3', role: 'admin', typ: 'access', exp: Math.floor(Date.now() / 1000) + 600 })
+  expect(await verifierOf(a).verify(admin)).toBeNull()
+  // The public key used as an HMAC secret (the old algorithm-confusion trick): refused.
+  const confused = jwt({ name: 'jwt', secret: a.JWT_PUBLIC_KEY, iss: 'easypass', alg: 'HS256' }).decorator.jwt
+  expect(await verifierOf(a).verify(await confused.sign({ sub: 'u4', role: 'admin', typ: 'access', exp: Math.floor(Date.now() / 1000) + 600 }))).toBeNull()
+  // Auth's signer makes no service tokens.
+  expect(() => tokenSigner(a).signAccess({ id: 'x', role: 'service' as never })).toThrow()
 })

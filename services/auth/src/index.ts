@@ -12,6 +12,8 @@ import { ensureFirstAdmin } from './modules/users/bootstrap'
 import { usersService } from './modules/users/service'
 
 const config = loadConfig({
+  /** Ed25519 private key (PEM) that signs users' access tokens: auth alone holds it. */
+  JWT_PRIVATE_KEY: T.String({ minLength: 40 }),
   PORT: T.Number({ default: 4101 }),
   ADMIN_EMAIL: T.Optional(T.String({ pattern: '^\\s*[^@\\s]+@[^@\\s]+\\s*$', maxLength: 254 })),
   ADMIN_PASSWORD: T.Optional(T.String({ minLength: 8, maxLength: 200 })),

@@ -12,6 +12,8 @@ import { ticketingClient } from './modules/events/ticketing'
 import { internalModule } from './modules/internal'
 
 const config = loadConfig({
+  /** Service-to-service tokens: required here (this service calls others or is called by them). */
+  SERVICE_SECRET: T.String({ minLength: 32 }),
   PORT: T.Number({ default: 4102 }),
   /** Unset: no ticketing in this deployment (event pages say availability is unavailable). Required in production. */
   TICKETING_URL: T.Optional(T.String({ pattern: '^https?://' })),

@@ -11,6 +11,8 @@ import { streamModule } from './modules/stream'
 import { streamHub } from './modules/stream/hub'
 
 const config = loadConfig({
+  /** Service-to-service tokens: required here (this service calls others or is called by them). */
+  SERVICE_SECRET: T.String({ minLength: 32 }),
   PORT: T.Number({ default: 4106 }),
   /** e.g. smtp://user:pass@mail.example.com:587; without it emails are recorded as skipped. */
   SMTP_URL: T.Optional(T.String({ pattern: '^smtps?://' })),

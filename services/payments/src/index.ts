@@ -13,6 +13,8 @@ import { refundsModule } from './modules/refunds'
 import { refundsService } from './modules/refunds/service'
 
 const config = loadConfig({
+  /** Service-to-service tokens: required here (this service calls others or is called by them). */
+  SERVICE_SECRET: T.String({ minLength: 32 }),
   PORT: T.Number({ default: 4104 }),
   /** Random latency of every sandbox call: "5-40" (ms range) or a single number. */
   SANDBOX_LATENCY_MS: T.String({ default: '5-40', pattern: '^\\s*\\d+\\s*(-\\s*\\d+\\s*)?$' }),

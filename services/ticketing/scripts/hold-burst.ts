@@ -21,7 +21,7 @@ try {
   }
   const login = await fetch(`${system.gatewayUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(system.admin) })
   const adminToken = ((await login.json()) as { accessToken: string }).accessToken
-  const service = await serviceTokens({ JWT_SECRET: system.env.JWT_SECRET!, JWT_ISSUER: 'easypass' }, 'bench')()
+  const service = await serviceTokens({ SERVICE_SECRET: system.env.SERVICE_SECRET!, JWT_ISSUER: 'easypass' }, 'bench')()
   const oid = () => [...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, '0')).join('')
   const startsAt = new Date(Date.now() + 30 * 86_400_000)
 

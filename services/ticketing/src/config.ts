@@ -24,6 +24,7 @@ export const ticketingEnv = {
 }
 
 export function loadTicketingConfig(port: number) {
-  return loadConfig({ PORT: T.Number({ default: port }), ...ticketingEnv })
+  // SERVICE_SECRET required: ticketing calls catalog and is called by orders.
+  return loadConfig({ PORT: T.Number({ default: port }), SERVICE_SECRET: T.String({ minLength: 32 }), ...ticketingEnv })
 }
 export type TicketingConfig = ReturnType<typeof loadTicketingConfig>

@@ -1,4 +1,4 @@
-import { fail, tokenSigner, type AuthConfig } from '@easypass/kit'
+import { fail, tokenVerifier, type AuthConfig } from '@easypass/kit'
 import type { Principal } from '@easypass/contracts'
 
 const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i
@@ -15,7 +15,8 @@ const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i
  * outside: one arriving here is refused.
  */
 export function createIdentity(config: AuthConfig) {
-  const signer = tokenSigner(config)
+  // The public key only: the gateway can check a user's token, never make one.
+  const verifier = tokenVerifier({ JWT_PUBLIC_KEY: config.JWT_PUBLIC_KEY, JWT_ISSUER: config.JWT_ISSUER })
   return async function identify(authorization: string | null): Promise<Principal | undefined> {
     if (!authorization) return undefined
     const bearer = BEARER.exec(authorization.trim())
@@ -23,7 +24,7 @@ export function createIdentity(config: AuthConfig) {
       if (/^Bearer\b/i.test(authorization.trim())) throw fail('UNAUTHENTICATED', 'malformed bearer token')
       return undefined
     }
-    const principal = bearer[1] ? await signer.verify(bearer[1]) : null
+    const principal = bearer[1] ? await verifier.verify(bearer[1]) : null
     if (!principal) throw fail('UNAUTHENTICATED', 'the access token is invalid or expired')
     if (principal.role === 'service') throw fail('UNAUTHENTICATED', 'service tokens are not accepted from outside')
     return principal

@@ -12,7 +12,7 @@ export interface AuthDeps {
   User: UserModel
   sessions: SessionStore
   limiter: LoginLimiter
-  config: AuthConfig
+  config: AuthConfig & { JWT_PRIVATE_KEY: string }
 }
 
 /** The same words for an unknown email and a wrong password: a login never confirms that an account exists. */

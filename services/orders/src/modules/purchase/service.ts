@@ -110,7 +110,7 @@ function outcomeOf(answer: Answer): PurchaseOutcome {
 
 export function purchaseService(deps: PurchaseDeps) {
   const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, soldOut, log } = deps
-  const cardKey = cardFingerprintKey(config.JWT_SECRET)
+  const cardKey = cardFingerprintKey(config.SERVICE_SECRET!)
 
   /** Events on sale: published and not started. Drafts do not exist for buyers. */
   async function saleableEvent(eventId: string, forOrder = false): Promise<Event> {
