@@ -52,7 +52,7 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     for (const [name, s] of Object.entries(stack.services)) {
       for (const [key, value] of Object.entries((s.environment ?? {}) as Record<string, string>)) {
         expect({ name, key, credential: /:\/\/[^/@\s]+:[^/@\s]+@/.test(String(value)) }).toEqual({ name, key, credential: false })
-        if (/SECRET|PASSWORD|_URL$/.test(key) && !key.endsWith('_FILE') && !/^(AUTH|CATALOG|TICKETING|PAYMENTS|ORDERS|NOTIFICATIONS|WEB|TICKETING_WORKER|ORDERS_WORKER)_URL$/.test(key))
+        if (/SECRET|PASSWORD|PRIVATE_KEY|_URL$/.test(key) && !key.endsWith('_FILE') && !/^(AUTH|CATALOG|TICKETING|PAYMENTS|ORDERS|NOTIFICATIONS|WEB|TICKETING_WORKER|ORDERS_WORKER)_URL$/.test(key))
           throw new Error(`${name}: ${key} is given in clear`)
       }
     }

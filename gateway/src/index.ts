@@ -3,7 +3,8 @@
 //
 // Identity, how it travels and where it is checked:
 // - A client sends `Authorization: Bearer <accessToken>` (issued by auth). The gateway verifies it
-//   with kit's verifier (HS256 only, issuer, expiry, `typ: access`) and answers 401 UNAUTHENTICATED at
+//   with kit's verifier (EdDSA with auth's public key only, issuer, expiry, `typ: access`; it holds no
+//   key that could make a token) and answers 401 UNAUTHENTICATED at
 //   once for a forged, tampered, expired or `alg: none` token. Valid tokens key the per-user rate limit.
 // - The Authorization header is forwarded UNCHANGED and every service verifies it again (kit
 //   `authPlugin`): reaching a service is never proof of identity. The gateway passes no identity of its

@@ -64,7 +64,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       EASYPASS_SUPERVISOR_PID: String(process.pid),
     }
     // Keys a process must not hold: the signing key outside auth, the service secret at the edge.
-    for (const key of withheldFrom(spec.name)) delete env[key]
+    for (const key of withheldFrom(spec.name)) delete env[key], delete env[`${key}_FILE`]
     const child = Bun.spawn([process.execPath, ...profile, join(ROOT, spec.entry)], {
       cwd: ROOT,
       env,

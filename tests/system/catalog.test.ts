@@ -461,6 +461,9 @@ describe('authorisation', () => {
     const fromSecret = await userTokenFromServiceSecret({ id: admin.user.id, role: 'admin' })
     const r = await fetch(`${system().urls.catalog}/api/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${fromSecret}` }, body: JSON.stringify(futureEvent()) })
     expect(r.status).toBe(401)
+    // A real service token opens internal routes, not an admin's.
+    const asService = await fetch(`${system().urls.catalog}/api/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await ordersToken()}` }, body: JSON.stringify(futureEvent()) })
+    expect(asService.status).toBe(403)
   })
 })
 

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Server, Subprocess } from 'bun'
 import { forgedUserTokens, serviceToken, userTokens } from '../support/tokens'
+import { withheldFrom } from '../../stack/local/secrets'
 import { ROOT } from '../../stack/local/services'
 import { freePort, waitForPort } from '../../stack/local/infra'
 import { api, errorCode, loginAdmin, registerUser } from '../support/api'
@@ -82,17 +83,20 @@ async function startGateway(overrides: Record<string, string>, { redisUp = true 
   const serviceUrls: Record<string, string> = {}
   for (const spec of s.specs) if (spec.urlName && s.urls[spec.name]) serviceUrls[`${spec.urlName}_URL`] = s.urls[spec.name]!
   const logFile = join(ROOT, '.data', 'test', 'logs', s.namespace, `gateway-extra-${port}.log`)
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    ...s.env,
+    ...serviceUrls,
+    REDIS_PREFIX: `${s.env.REDIS_PREFIX}x${port}`,
+    ...overrides,
+    PORT: String(port),
+    SERVICE_NAME: 'gateway',
+  }
+  // As the launcher does: the gateway holds no key that could make a token.
+  for (const key of withheldFrom('gateway')) delete env[key]
   const child = Bun.spawn([process.execPath, join(ROOT, 'gateway/src/index.ts')], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      ...s.env,
-      ...serviceUrls,
-      REDIS_PREFIX: `${s.env.REDIS_PREFIX}x${port}`,
-      ...overrides,
-      PORT: String(port),
-      SERVICE_NAME: 'gateway',
-    },
+    env,
     stdout: Bun.file(logFile),
     stderr: Bun.file(logFile),
     stdin: 'ignore',

@@ -48,7 +48,7 @@ export const LogoutBody = t.Object({ refreshToken: RefreshToken })
 export const AuthResult = t.Object(
   {
     user: User,
-    accessToken: t.String({ description: 'JWT (HS256), valid 15 minutes; send as `Authorization: Bearer <accessToken>`' }),
+    accessToken: t.String({ description: 'JWT (EdDSA, signed by auth alone), valid 15 minutes; send as `Authorization: Bearer <accessToken>`' }),
     refreshToken: t.String({ description: 'opaque, valid 30 days, single use: each refresh returns a new one' }),
   },
   { title: 'AuthResult' },

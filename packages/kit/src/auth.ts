@@ -27,7 +27,7 @@ type Level = 'optional' | 'user' | 'admin' | 'service'
 /**
  * Every service verifies the bearer token itself (signature with the key of its kind, issuer, expiry): reaching a
  * service is never proof of identity. The gateway checks the same token first to refuse early.
- * Levels: `user` any signed-in principal, `admin` admins (and services acting for the system),
+ * Levels: `user` any signed-in principal, `admin` admins only (a service token is refused there),
  * `service` calls between services only, `optional` guests allowed.
  */
 export function authPlugin(config: AuthConfig) {
@@ -41,7 +41,8 @@ export function authPlugin(config: AuthConfig) {
             if (level === 'optional') return { principal: undefined as Principal | undefined }
             throw fail('UNAUTHENTICATED', 'a valid access token is required')
           }
-          if (level === 'admin' && principal.role !== 'admin' && principal.role !== 'service') throw fail('FORBIDDEN', 'admins only')
+          // A service's token opens internal routes, never an admin's: no service calls one, so none may.
+          if (level === 'admin' && principal.role !== 'admin') throw fail('FORBIDDEN', 'admins only')
           if (level === 'service' && principal.role !== 'service') throw fail('FORBIDDEN', 'internal route')
           return { principal: principal as Principal | undefined }
         },
@@ -70,9 +71,20 @@ function claimedAlg(token: string): string | undefined {
   }
 }
 
+/**
+ * The users' public key, refusing a private one given in its place (Node would derive the public key
+ * from it and everything would work, with the signing key spread to every process) and any other kind.
+ */
+function publicKeyOf(pem: string) {
+  if (/PRIVATE KEY/.test(pem)) throw new Error('JWT_PUBLIC_KEY holds a private key: give every process but auth the public key only')
+  const key = createPublicKey(pem)
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`JWT_PUBLIC_KEY must be an Ed25519 key, not ${key.asymmetricKeyType}`)
+  return key
+}
+
 /** Verifies bearer tokens: users' (EdDSA, customer or admin) and, given SERVICE_SECRET, services' (HS256, role service only). */
 export function tokenVerifier(config: AuthConfig) {
-  const users: Verifier = jwt({ name: 'jwt', secret: createPublicKey(config.JWT_PUBLIC_KEY) as never, iss: config.JWT_ISSUER, alg: 'EdDSA' }).decorator.jwt
+  const users: Verifier = jwt({ name: 'jwt', secret: publicKeyOf(config.JWT_PUBLIC_KEY) as never, iss: config.JWT_ISSUER, alg: 'EdDSA' }).decorator.jwt
   const services: Verifier | undefined = config.SERVICE_SECRET
     ? jwt({ name: 'jwt', secret: config.SERVICE_SECRET, iss: config.JWT_ISSUER, alg: 'HS256' }).decorator.jwt
     : undefined
@@ -116,7 +128,11 @@ export function tokenVerifier(config: AuthConfig) {
 
 /** Signs users' access tokens: auth only, the one process given JWT_PRIVATE_KEY. */
 export function tokenSigner(config: AuthConfig & { JWT_PRIVATE_KEY: string }) {
-  const signer = jwt({ name: 'jwt', secret: createPrivateKey(config.JWT_PRIVATE_KEY) as never, iss: config.JWT_ISSUER, alg: 'EdDSA' }).decorator.jwt
+  const privateKey = createPrivateKey(config.JWT_PRIVATE_KEY)
+  const der = (key: ReturnType<typeof createPublicKey>) => key.export({ type: 'spki', format: 'der' }).toString('base64')
+  // Tokens nobody accepts are worse than not starting: the pair must match.
+  if (der(createPublicKey(privateKey)) !== der(publicKeyOf(config.JWT_PUBLIC_KEY))) throw new Error('JWT_PRIVATE_KEY does not belong to JWT_PUBLIC_KEY')
+  const signer = jwt({ name: 'jwt', secret: privateKey as never, iss: config.JWT_ISSUER, alg: 'EdDSA' }).decorator.jwt
   const verifier = tokenVerifier(config)
   return {
     signAccess(principal: { id: string; role: Role; email?: string }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {

@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test'
-import { generateKeyPairSync } from 'node:crypto'
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import { jwt } from '@elysiajs/jwt'
 import { serviceTokens, tokenSigner, tokenVerifier } from '../src'
 
@@ -42,4 +42,14 @@ test('each key makes one kind of token: the service secret never a user, the use
   expect(await verifierOf(a).verify(await confused.sign({ sub: 'u4', role: 'admin', typ: 'access', exp: Math.floor(Date.now() / 1000) + 600 }))).toBeNull()
   // Auth's signer makes no service tokens.
   expect(() => tokenSigner(a).signAccess({ id: 'x', role: 'service' as never })).toThrow()
+})
+
+test('the users key vouches for customers and admins only, and a key given in the wrong place stops the process', async () => {
+  // Signed with auth's own key but claiming to be a service: no.
+  const eddsa = jwt({ name: 'jwt', secret: createPrivateKey(a.JWT_PRIVATE_KEY) as never, iss: 'easypass', alg: 'EdDSA' }).decorator.jwt
+  expect(await verifierOf(a).verify(await eddsa.sign({ sub: 'service:x', role: 'service', typ: 'access', exp: Math.floor(Date.now() / 1000) + 600 }))).toBeNull()
+  // The private key handed out as the public one would spread the signing key to every process.
+  expect(() => tokenVerifier({ JWT_PUBLIC_KEY: a.JWT_PRIVATE_KEY, JWT_ISSUER: 'easypass' })).toThrow('private key')
+  // Auth with a private key that does not belong to the public key would sign tokens nobody accepts.
+  expect(() => tokenSigner({ ...a, JWT_PRIVATE_KEY: b.JWT_PRIVATE_KEY })).toThrow('does not belong')
 })
