@@ -141,10 +141,7 @@ export class Bus {
     const stops: Array<() => Promise<void>> = []
     try {
       for (const subject of subjects) {
-        const name = consumerName(durable, subjects, subject)
-        const exists = await jsm.consumers.info(this.stream, name).then(() => true, () => false)
-        const startSeq = exists ? undefined : await opts.startAt?.(subject)
-        stops.push(await this.consumeOne(jsm, name, this.subject(subject), handler, Math.max(1, opts.parallel ?? 1), startSeq))
+        stops.push(await this.consumeOne(jsm, consumerName(durable, subjects, subject), this.subject(subject), handler, Math.max(1, opts.parallel ?? 1), () => opts.startAt?.(subject)))
       }
     } catch (error) {
       await Promise.all(stops.map((stop) => stop()))
@@ -165,11 +162,20 @@ export class Bus {
     return info ? info.ack_floor.stream_seq + 1 : undefined
   }
 
-  private async consumeOne(jsm: Awaited<ReturnType<typeof jetstreamManager>>, durable: string, filter_subject: string, handler: (f: Fact) => Promise<void>, parallel: number, startSeq?: number) {
+  private async consumeOne(
+    jsm: Awaited<ReturnType<typeof jetstreamManager>>,
+    durable: string,
+    filter_subject: string,
+    handler: (f: Fact) => Promise<void>,
+    parallel: number,
+    startAt: () => Promise<number | undefined> | undefined,
+  ) {
     try {
       await jsm.consumers.info(this.stream, durable)
       await jsm.consumers.update(this.stream, durable, { filter_subject })
     } catch {
+      // Only a consumer created now has a start: an existing one goes on where it is.
+      const startSeq = await startAt()
       await jsm.consumers.add(this.stream, {
         durable_name: durable,
         ack_policy: AckPolicy.Explicit,

@@ -8,7 +8,8 @@ export const CONSUMED: FactSubject[] = ['orders.order-paid', 'orders.order-refun
 /** Facts that also make an email, taken by a durable consumer of their own. */
 export const EMAILED: FactSubject[] = ['orders.order-paid', 'orders.order-refunded']
 
-const validId = (id: unknown): id is string => typeof id === 'string' && /^[A-Za-z0-9._:-]{1,200}$/.test(id)
+/** A fact id as producers make them (`order-paid:<orderId>`…): also what a notification's id and an SSE event id are. */
+export const validId = (id: unknown): id is string => typeof id === 'string' && /^[A-Za-z0-9._:-]{1,200}$/.test(id)
 
 /**
  * The durable consumer `notifications`: each fact becomes at most one notification (its `_id` is the

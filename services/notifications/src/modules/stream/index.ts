@@ -2,12 +2,12 @@ import { Elysia, t } from 'elysia'
 import { ErrorResponse } from '@easypass/contracts'
 import { ACCESS_TOKEN_TTL_SECONDS, authPlugin, type AuthConfig } from '@easypass/kit'
 import type { Notification } from '@easypass/contracts/notifications'
+import { validId } from '../facts/consumer'
 import { sseMessage, type StreamClient, type StreamHub } from './hub'
 
 /** Sends what a reconnecting client missed after the notification it names. */
 export type Replay = (userId: string, lastId: string) => Promise<Notification[]>
 
-const replayableId = (id: string | null): id is string => !!id && /^[A-Za-z0-9._:-]{1,200}$/.test(id)
 
 const encoder = new TextEncoder()
 
@@ -50,7 +50,7 @@ export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSecond
             if (request.signal.aborted) return client.close()
             hub.add(userId, client)
             // Reconnecting: what came meanwhile, after joining the hub so that nothing falls between the two.
-            if (replay && replayableId(lastId))
+            if (replay && validId(lastId))
               replay(userId, lastId).then(
                 (missed) => missed.forEach((n) => client!.send(sseMessage(n))),
                 () => {},
