@@ -103,6 +103,35 @@ describe('admin pages', () => {
   }, 60_000)
 })
 
+describe('the event editor keeps what is being typed', () => {
+  test('adding a ticket type keeps an unsaved title; saving it never reverts what another admin changed meanwhile', async () => {
+    const event = await seedEvent([{ name: 'Regular', priceCents: 3000, capacity: 10 }])
+    const admin = await adminSession()
+    await withTab({ session: admin }, async ({ page }) => {
+      await page.goto(`/admin/events/${event.id}`)
+      const title = page.getByLabel('Title')
+      await title.waitFor()
+      await title.fill(`${event.title} (late show)`)
+      // Meanwhile another admin changes the description.
+      const other = await api(`/events/${event.id}`, { method: 'PATCH', token: admin.token, body: { description: 'Changed by someone else.' } })
+      expect(other.status).toBe(200)
+      // The page reloads the event after a ticket type is added: the title being typed stays.
+      await page.locator('#nt-name').fill('Balcony')
+      await page.locator('#nt-price').fill('20.00')
+      await page.locator('#nt-capacity').fill('5')
+      await page.getByRole('button', { name: 'Add ticket type' }).click()
+      await page.getByRole('heading', { level: 3, name: 'Balcony' }).waitFor()
+      expect(await title.inputValue()).toBe(`${event.title} (late show)`)
+
+      // Saving sends only this page's own edit: the description read by the reload is not sent back as a change.
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      await page.getByText('Changes saved.').waitFor()
+      const stored = (await api(`/events/${event.id}`)).body
+      expect(stored).toMatchObject({ title: `${event.title} (late show)`, description: 'Changed by someone else.' })
+    })
+  }, 60_000)
+})
+
 describe.skipIf(!canSell)('admin pages with sales', () => {
   test('a ticket is checked in once: ADMITTED, then ALREADY USED; an unknown code is UNKNOWN', async () => {
     const event = await seedEvent([{ name: 'Door', priceCents: 1000, capacity: 5 }])

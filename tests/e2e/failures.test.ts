@@ -76,6 +76,31 @@ describe('failures, in words', () => {
     }
   }, 120_000)
 
+  test.skipIf(!canSell)('paying after the event started is refused with the reason, not as an expired hold', async () => {
+    const startsAt = Date.now() + 20_000
+    const event = await seedEvent([{ name: 'Late', priceCents: 1500, capacity: 5 }], { startsAt: new Date(startsAt).toISOString(), endsAt: new Date(startsAt + 3_600_000).toISOString() })
+    const buyer = await registerUser('late-payer')
+    const held = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: event.id, items: [{ ticketTypeId: event.types[0]!.id, quantity: 1 }] } })
+    expect(held.status).toBe(201)
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto(`/checkout/${held.body.id}`)
+      await page.getByRole('button', { name: /^Pay / }).waitFor()
+      await Bun.sleep(Math.max(0, startsAt - Date.now() + 1_000))
+      await page.getByLabel('Card number').fill(CARDS.approved)
+      await page.getByLabel('Expiry month').selectOption('12')
+      await page.getByLabel('Expiry year').selectOption(String(new Date().getFullYear() + 2))
+      await page.getByLabel('CVC').fill('123')
+      const answer = page.waitForResponse((r) => r.url().endsWith(`/api/orders/${held.body.id}/pay`))
+      await page.getByRole('button', { name: /^Pay / }).click()
+      expect((await answer).status()).toBe(409)
+      // The hold is still live: the server's reason shows, and it is not called expired.
+      await page.getByText(/can no longer be paid: ticket sales for this event have closed/).waitFor()
+      expect(await page.getByText('Your hold has expired').count()).toBe(0)
+      expect(await page.getByRole('button', { name: /^Pay / }).count()).toBe(0)
+    })
+    expect((await api(`/orders/${held.body.id}`, { token: buyer.token })).body.status).not.toBe('paid')
+  }, 90_000)
+
   test.skipIf(!canSell)('a hold whose event was cancelled says why at checkout, and offers no payment', async () => {
     const event = await seedEvent([{ name: 'Seat', priceCents: 2000, capacity: 5 }])
     const buyer = await registerUser('cancelled-hold')
