@@ -75,11 +75,15 @@ const shows = (session: Session, id: string) =>
   eventually(`notification ${id} listed`, async () => (await notificationsOf(session, '?limit=100')).items.find((n) => n.id === id), 12_000, 100)
 
 /** Waits until the notifications service has handled and acknowledged every order-paid fact sent so far. */
+/** Both consumers of order-paid facts (the notifications, and the emails) have handled every one. */
 async function allPaidFactsHandled() {
   const jsm = await jetstreamManager(nc)
-  await eventually('the order-paid consumer to catch up', async () => {
-    const info = await jsm.consumers.info(bus.stream, 'notifications-orders_order-paid')
-    return info.num_pending === 0 && info.num_ack_pending === 0
+  await eventually('the order-paid consumers to catch up', async () => {
+    for (const name of ['notifications-orders_order-paid', 'notifications-email-orders_order-paid']) {
+      const info = await jsm.consumers.info(bus.stream, name)
+      if (info.num_pending !== 0 || info.num_ack_pending !== 0) return false
+    }
+    return true
   }, 12_000, 100)
 }
 
