@@ -22,6 +22,15 @@ export function newTokenKeys(): TokenKeys {
   }
 }
 
+/** The keys as the processes read them; a variable already set in `env` wins (to use keys of one's own). */
+export function tokenKeysEnv(keys: TokenKeys, env: Record<string, string | undefined> = {}) {
+  return {
+    JWT_PUBLIC_KEY: env.JWT_PUBLIC_KEY ?? keys.jwtPublicKey,
+    JWT_PRIVATE_KEY: env.JWT_PRIVATE_KEY ?? keys.jwtPrivateKey,
+    SERVICE_SECRET: env.SERVICE_SECRET ?? keys.serviceSecret,
+  }
+}
+
 /** What each process of the local system may hold: the signing key stays with auth, the service secret with the services. */
 export function withheldFrom(processName: string): string[] {
   const withheld = processName === 'auth' ? [] : ['JWT_PRIVATE_KEY']

@@ -2,7 +2,7 @@
 import { join } from 'node:path'
 import { startInfra } from './infra'
 import { startSystem, killOnExit, type RunningSystem } from './system'
-import { localSecrets } from './secrets'
+import { localSecrets, tokenKeysEnv } from './secrets'
 import { ROOT } from './services'
 import { seedDemoData } from './seed'
 
@@ -25,9 +25,7 @@ system = await startSystem({
     MONGO_URL: infra.mongoUrl,
     REDIS_URL: infra.redisUrl,
     NATS_URL: infra.natsUrl,
-    JWT_PUBLIC_KEY: process.env.JWT_PUBLIC_KEY ?? secrets.jwtPublicKey,
-    JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY ?? secrets.jwtPrivateKey,
-    SERVICE_SECRET: process.env.SERVICE_SECRET ?? secrets.serviceSecret,
+    ...tokenKeysEnv(secrets, process.env),
     ADMIN_EMAIL: adminEmail,
     ADMIN_PASSWORD: adminPassword,
   },

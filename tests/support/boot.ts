@@ -6,10 +6,8 @@ import { randomBytes } from 'node:crypto'
 import { startInfra, freePort } from '../../stack/local/infra'
 import { startSystem, killOnExit, type RunningSystem } from '../../stack/local/system'
 import { ROOT, presentProcesses } from '../../stack/local/services'
-import { newTokenKeys, type TokenKeys } from '../../stack/local/secrets'
+import { newTokenKeys, tokenKeysEnv } from '../../stack/local/secrets'
 import type { TestSystem } from './system'
-
-const tokenEnv = (keys: TokenKeys) => ({ JWT_PUBLIC_KEY: keys.jwtPublicKey, JWT_PRIVATE_KEY: keys.jwtPrivateKey, SERVICE_SECRET: keys.serviceSecret })
 
 /**
  * `fresh`: servers of its own on free ports (benchmarks: nothing else may share or slow them).
@@ -33,7 +31,7 @@ export async function bootSystem(extraEnv: Record<string, string> = {}, opts: { 
     MONGO_DB_PREFIX: namespace,
     REDIS_PREFIX: namespace,
     BUS_PREFIX: namespace,
-    ...tokenEnv(newTokenKeys()),
+    ...tokenKeysEnv(newTokenKeys()),
     ADMIN_EMAIL: admin.email,
     ADMIN_PASSWORD: admin.password,
     // List prices are left out when ticketing answers slower than this: not while a test runs on a busy machine.

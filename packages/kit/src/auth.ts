@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia'
 import { jwt } from '@elysiajs/jwt'
 import type { Principal, Role } from '@easypass/contracts'
-import { createHash, createPrivateKey, createPublicKey } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import { fail } from './errors'
 
 /**
@@ -61,6 +61,10 @@ type Verifier = { verify(token?: string, options?: object): Promise<false | Reco
 const verified = new Map<string, { principal: Principal; expiresAt: number }>()
 const VERIFIED_MAX = 10_000
 
+/** One key with its one algorithm (and the issuer every token carries). */
+const jwtWith = (secret: string | KeyObject, alg: 'EdDSA' | 'HS256', iss: string): Verifier & { sign(payload: Record<string, unknown>): Promise<string> } =>
+  jwt({ name: 'jwt', secret: secret as never, iss, alg }).decorator.jwt as never
+
 /** The algorithm a token claims: it only picks the key; each key is used with its one algorithm. */
 function claimedAlg(token: string): string | undefined {
   try {
@@ -84,10 +88,8 @@ function publicKeyOf(pem: string) {
 
 /** Verifies bearer tokens: users' (EdDSA, customer or admin) and, given SERVICE_SECRET, services' (HS256, role service only). */
 export function tokenVerifier(config: AuthConfig) {
-  const users: Verifier = jwt({ name: 'jwt', secret: publicKeyOf(config.JWT_PUBLIC_KEY) as never, iss: config.JWT_ISSUER, alg: 'EdDSA' }).decorator.jwt
-  const services: Verifier | undefined = config.SERVICE_SECRET
-    ? jwt({ name: 'jwt', secret: config.SERVICE_SECRET, iss: config.JWT_ISSUER, alg: 'HS256' }).decorator.jwt
-    : undefined
+  const users = jwtWith(publicKeyOf(config.JWT_PUBLIC_KEY), 'EdDSA', config.JWT_ISSUER)
+  const services = config.SERVICE_SECRET ? jwtWith(config.SERVICE_SECRET, 'HS256', config.JWT_ISSUER) : undefined
   // The keys and the issuer are part of the cache key: a token proven under one never counts under another.
   const scope = createHash('sha256').update(`${config.JWT_PUBLIC_KEY}\u0000${config.SERVICE_SECRET ?? ''}\u0000${config.JWT_ISSUER}`).digest('base64url')
 
@@ -129,24 +131,22 @@ export function tokenVerifier(config: AuthConfig) {
 /** Signs users' access tokens: auth only, the one process given JWT_PRIVATE_KEY. */
 export function tokenSigner(config: AuthConfig & { JWT_PRIVATE_KEY: string }) {
   const privateKey = createPrivateKey(config.JWT_PRIVATE_KEY)
-  const der = (key: ReturnType<typeof createPublicKey>) => key.export({ type: 'spki', format: 'der' }).toString('base64')
+  const der = (key: KeyObject) => key.export({ type: 'spki', format: 'der' }).toString('base64')
   // Tokens nobody accepts are worse than not starting: the pair must match.
   if (der(createPublicKey(privateKey)) !== der(publicKeyOf(config.JWT_PUBLIC_KEY))) throw new Error('JWT_PRIVATE_KEY does not belong to JWT_PUBLIC_KEY')
-  const signer = jwt({ name: 'jwt', secret: privateKey as never, iss: config.JWT_ISSUER, alg: 'EdDSA' }).decorator.jwt
-  const verifier = tokenVerifier(config)
+  const signer = jwtWith(privateKey, 'EdDSA', config.JWT_ISSUER)
   return {
     signAccess(principal: { id: string; role: Role; email?: string }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
       if (principal.role !== 'customer' && principal.role !== 'admin') throw new Error(`users' tokens are for customers and admins, not ${String(principal.role)}`)
       return signer.sign({ sub: principal.id, role: principal.role, email: principal.email, typ: 'access', exp: Math.floor(Date.now() / 1000) + ttlSeconds })
     },
-    verify: verifier.verify,
   }
 }
 
 /** A short-lived token a service presents when it calls another service; renewed before it expires. */
 export function serviceTokens(config: { SERVICE_SECRET?: string; JWT_ISSUER: string }, service: string) {
   if (!config.SERVICE_SECRET) throw new Error(`SERVICE_SECRET is required: ${service} calls other services`)
-  const signer = jwt({ name: 'jwt', secret: config.SERVICE_SECRET, iss: config.JWT_ISSUER, alg: 'HS256' }).decorator.jwt
+  const signer = jwtWith(config.SERVICE_SECRET, 'HS256', config.JWT_ISSUER)
   let cached: { token: string; until: number } | undefined
   return async () => {
     if (!cached || cached.until < Date.now()) {

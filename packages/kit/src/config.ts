@@ -27,6 +27,9 @@ export const BaseEnv = {
   JWT_ISSUER: T.String({ default: 'easypass' }),
 }
 
+/** For the services that call others or are called by them (not auth, the gateway or web): their tokens need it. */
+export const ServiceSecretEnv = { SERVICE_SECRET: T.String({ minLength: 32 }) }
+
 export type Config<P extends TProperties> = Static<TObject<typeof BaseEnv & P>>
 
 /** Outside production only: a local MongoDB, Redis and NATS without credentials. */

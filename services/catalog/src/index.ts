@@ -3,7 +3,7 @@
 import { Type as T } from '@sinclair/typebox'
 import {
   Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, Outbox, pingMongo,
-  requiredInProduction, serve, serviceTokens, authPlugin,
+  requiredInProduction, serve, serviceTokens, authPlugin, ServiceSecretEnv,
 } from '@easypass/kit'
 import { defineModels } from './db'
 import { eventsModule } from './modules/events'
@@ -12,8 +12,7 @@ import { ticketingClient } from './modules/events/ticketing'
 import { internalModule } from './modules/internal'
 
 const config = loadConfig({
-  /** Service-to-service tokens: required here (this service calls others or is called by them). */
-  SERVICE_SECRET: T.String({ minLength: 32 }),
+  ...ServiceSecretEnv,
   PORT: T.Number({ default: 4102 }),
   /** Unset: no ticketing in this deployment (event pages say availability is unavailable). Required in production. */
   TICKETING_URL: T.Optional(T.String({ pattern: '^https?://' })),

@@ -1,7 +1,7 @@
 // Notifications: turns order facts into a user's notifications (list + live stream) and emails.
 import { Type as T } from '@sinclair/typebox'
 import nodemailer from 'nodemailer'
-import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, pingMongo, requiredInProduction, serve, serviceTokens } from '@easypass/kit'
+import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, pingMongo, requiredInProduction, serve, serviceTokens, ServiceSecretEnv } from '@easypass/kit'
 import { defineModels } from './db'
 import { emailService } from './modules/email/service'
 import { CONSUMED, EMAILED, emailHandler, factHandler } from './modules/facts/consumer'
@@ -11,8 +11,7 @@ import { streamModule } from './modules/stream'
 import { streamHub } from './modules/stream/hub'
 
 const config = loadConfig({
-  /** Service-to-service tokens: required here (this service calls others or is called by them). */
-  SERVICE_SECRET: T.String({ minLength: 32 }),
+  ...ServiceSecretEnv,
   PORT: T.Number({ default: 4106 }),
   /** e.g. smtp://user:pass@mail.example.com:587; without it emails are recorded as skipped. */
   SMTP_URL: T.Optional(T.String({ pattern: '^smtps?://' })),
@@ -62,7 +61,7 @@ let stopping = false
 void (async () => {
   for (let attempt = 1; !stopping; attempt++) {
     try {
-      // Each fact makes its own notification and email, whatever came before: many at once.
+      // Each fact makes its own notification (and email), whatever came before: many at once.
       // Emails first: created by this version, their consumer takes over where the notifications
       // consumer (which sent them before) has not acknowledged yet, before that one moves on. Facts
       // emailed meanwhile by an older replica are recorded and send nothing again.

@@ -1,13 +1,13 @@
 import { Type as T } from '@sinclair/typebox'
-import { loadConfig, requiredInProduction } from '@easypass/kit'
+import { loadConfig, requiredInProduction, ServiceSecretEnv } from '@easypass/kit'
 
 const Url = T.String({ pattern: '^https?://' })
 
 /** Settings of both orders processes (API and worker); each reads its own PORT default. */
 export function ordersConfig(defaultPort: number) {
   const config = loadConfig({
-  /** Service-to-service tokens and the key of card fingerprints: required. */
-  SERVICE_SECRET: T.String({ minLength: 32 }),
+    // Service tokens, and the key of card fingerprints.
+    ...ServiceSecretEnv,
     PORT: T.Number({ default: defaultPort }),
     CATALOG_URL: T.Optional(Url),
     TICKETING_URL: T.Optional(Url),

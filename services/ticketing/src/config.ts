@@ -1,6 +1,6 @@
 // Settings of both ticketing processes (API and worker): they must agree on the partitions and the prefix.
 import { Type as T } from '@sinclair/typebox'
-import { loadConfig } from '@easypass/kit'
+import { loadConfig, ServiceSecretEnv } from '@easypass/kit'
 
 export const ticketingEnv = {
   /** Unset only where no catalog runs: then every event id is taken as existing. Required in production. */
@@ -24,7 +24,7 @@ export const ticketingEnv = {
 }
 
 export function loadTicketingConfig(port: number) {
-  // SERVICE_SECRET required: ticketing calls catalog and is called by orders.
-  return loadConfig({ PORT: T.Number({ default: port }), SERVICE_SECRET: T.String({ minLength: 32 }), ...ticketingEnv })
+  // Ticketing calls catalog and is called by orders.
+  return loadConfig({ PORT: T.Number({ default: port }), ...ServiceSecretEnv, ...ticketingEnv })
 }
 export type TicketingConfig = ReturnType<typeof loadTicketingConfig>
