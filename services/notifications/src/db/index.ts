@@ -17,7 +17,7 @@ export interface NotificationDoc {
   readAt?: Date
 }
 
-/** Read marks as their own records, from before `readAt`: moved onto their notifications at start. */
+/** Read marks as their own records, from before `readAt`: moved onto their notifications (at start, then every minute). */
 export interface NotificationReadDoc {
   _id: string
   userId: string

@@ -76,7 +76,8 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
   /**
    * The public listing (published events) is the same for every caller and the hottest read of an
    * on-sale: answers are shared for LIST_CACHE_MS and concurrent identical requests wait for one
-   * query. Writes through this replica clear it at once; prices and stock in a listing may lag by
+   * query. Writes through this replica clear it once written (a listing read during the write is not
+   * kept); prices and stock in a listing may lag by
    * up to LIST_CACHE_MS (the event page and its stream are live).
    */
   const listCache = new Map<string, { until: number; answer: Promise<EventList> }>()
@@ -168,7 +169,6 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
   }
 
   async function create(body: CreateEventBody, actorId: string): Promise<Event> {
-    forgetListings()
     const startsAt = toDate(body.startsAt, 'startsAt', true)
     const endsAt = toDate(body.endsAt, 'endsAt', true)
     requireEndAfterStart(startsAt, endsAt)
@@ -252,7 +252,6 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
 
   /** Applies a partial update; "ends after it starts" and "cancelled is final" hold for the stored result. */
   async function update(id: string, patch: UpdateEventBody, actorId: string, requestId?: string): Promise<Event> {
-    forgetListings()
     if (patch.status === 'draft') {
       // Back to draft hides the event from everyone but admins: not while buyers own or hold its tickets.
       const current = await find(id)
@@ -310,7 +309,6 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
    * the fact again, harmless with its deterministic id, useful when the first attempt failed midway).
    */
   async function cancel(id: string, actorId: string): Promise<Event> {
-    forgetListings()
     let changed = false
     const cancelled = await writeEvent(id, (current) => {
       if (current.status === 'cancelled') return null
@@ -333,7 +331,6 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
    * survives a crash midway.
    */
   async function remove(id: string, actorId: string, requestId?: string): Promise<void> {
-    forgetListings()
     const current = await find(id)
     if (!current) throw fail('NOT_FOUND', 'event not found')
     const { sold, held, refunded } = await ticketing.soldOrHeld(id, requestId)

@@ -21,14 +21,10 @@ export class EmailLater extends Error {}
  * it is fixed for every email at once.
  */
 export function permanentRefusal(error: unknown): boolean {
-  const code = (error as { responseCode?: unknown })?.responseCode
-  return refusedMessage(error) && (typeof code !== 'number' || code >= 500)
-}
-
-/** The server answered this message's envelope or content (rather than refusing the connection or the sender). */
-function refusedMessage(error: unknown): boolean {
-  const e = error as { code?: unknown; command?: unknown }
-  return (e?.code === 'EENVELOPE' || e?.code === 'EMESSAGE') && e.command !== 'MAIL FROM'
+  const e = error as { responseCode?: unknown; code?: unknown; command?: unknown }
+  if (e?.code !== 'EENVELOPE' && e?.code !== 'EMESSAGE') return false
+  if (e.command === 'MAIL FROM') return false
+  return typeof e.responseCode !== 'number' || e.responseCode >= 500
 }
 
 /**

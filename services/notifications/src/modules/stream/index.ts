@@ -8,7 +8,6 @@ import { sseMessage, type StreamClient, type StreamHub } from './hub'
 /** Sends what a reconnecting client missed after the notification it names. */
 export type Replay = (userId: string, lastId: string) => Promise<Notification[]>
 
-
 const encoder = new TextEncoder()
 
 export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSeconds: number, replay?: Replay, streamLifetimeMs = ACCESS_TOKEN_TTL_SECONDS * 1000) {
