@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
 import { Redis } from 'ioredis'
+import { Queue } from 'bullmq'
+import { partitionOf, queueName } from '../../services/ticketing/src/inventory/queues'
 import { Bus, connectNats, createLogger, type Fact } from '@easypass/kit'
 import { serviceToken as serviceTokenOf } from '../support/tokens'
 import { api, errorCode, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
@@ -460,6 +462,34 @@ describe('expiry', () => {
       await stop()
     }
   }, 90_000)
+
+  test('a hold past its end stops counting at the next batch, even when its expiry job is late or lost', async () => {
+    const eventId = await createEvent()
+    const type = await createType(eventId, standing({ capacity: 2 }))
+    const late = hold(type.id, 2, { ttlSeconds: 2 })
+    const held = await decide(eventId, late)
+    expect(held.ok).toBe(true)
+    // Its expiry job is taken away before it is due: what a queue busy with a flash sale, or a lost
+    // job, leaves behind.
+    const s = system()
+    const redis = new Redis(s.env.REDIS_URL!, { maxRetriesPerRequest: null })
+    const queue = new Queue(queueName(partitionOf(eventId, Number(s.env.INVENTORY_PARTITIONS ?? 4))), { connection: redis, prefix: s.env.REDIS_PREFIX })
+    try {
+      const jobs = (await queue.getDelayed()).filter((j) => (j.data as { orderId?: string }).orderId === late.orderId)
+      expect(jobs.length).toBe(1)
+      await jobs[0]!.remove()
+    } finally {
+      await queue.close()
+      redis.disconnect()
+    }
+    await Bun.sleep(Math.max(0, Date.parse(held.expiresAt) - Date.now()) + 100)
+    // Without its job the hold is still counted, but it is over: the next buyer gets both tickets.
+    const next = hold(type.id, 2)
+    expect(await decide(eventId, next)).toMatchObject({ ok: true })
+    expect(await typeNumbers(eventId, type.id)).toMatchObject({ held: 2, sold: 0, available: 0 })
+    // The late one ended as expired, as its job would have ended it: it can no longer be paid.
+    expect(await decide(eventId, { type: 'confirm', orderId: late.orderId })).toMatchObject({ ok: false, outcome: 'released', reason: 'expired' })
+  })
 })
 
 describe('live availability', () => {

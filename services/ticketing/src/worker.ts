@@ -45,7 +45,7 @@ async function processJob(job: Job<InventoryJobData, OpResult[], InventoryJobNam
     if (job.name === 'expire') {
       const { eventId, orderId } = job.data as ExpireJob
       if (typeof eventId !== 'string' || !OBJECT_ID.test(eventId) || typeof orderId !== 'string') throw new UnrecoverableError('malformed expire job')
-      const results = await applier.apply(eventId, [{ type: 'expire', orderId }], { expireDue: true })
+      const results = await applier.apply(eventId, [{ type: 'expire', orderId }])
       const early = results[0]
       const expiresAt = early && !early.ok && 'code' in early && early.code === 'CONFLICT' ? (early.details as { expiresAt?: number })?.expiresAt : undefined
       if (expiresAt) {

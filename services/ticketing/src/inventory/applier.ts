@@ -44,7 +44,7 @@ export interface ApplierOptions {
 export class InventoryMoved extends Error {}
 
 const isAdminOp = (op: InventoryOp) => op.type === 'addType' || op.type === 'updateType' || op.type === 'removeType'
-/** Most overdue holds released along with one expiry job. */
+/** Most overdue holds released along with one batch. */
 const MAX_EXTRA_EXPIRIES = 2000
 
 export class InventoryApplier {
@@ -62,16 +62,17 @@ export class InventoryApplier {
    * Decides the ops of one job, in order. Type changes and ledger ops are committed separately, so a
    * batch that dies midway only ever leaves ledger entries on types that exist (a removal releases the
    * holds naming its type in its own commit: if that dies, the type is still there, its held count
-   * rebuilt from the ledger, and the retry removes it). `expireDue` also
-   * releases every other overdue hold of the event in the same commit.
+   * rebuilt from the ledger, and the retry removes it). Every batch of selling ops first releases the
+   * event's holds that are past their end, so a hold whose expiry job is late (queued behind others in
+   * a flash sale, or lost) never makes a buyer's hold look sold out.
    */
-  async apply(eventId: string, ops: InventoryOp[], opts: { expireDue?: boolean } = {}): Promise<OpResult[]> {
+  async apply(eventId: string, ops: InventoryOp[]): Promise<OpResult[]> {
     const results: OpResult[] = []
     let start = 0
     while (start < ops.length) {
       let end = start + 1
       while (end < ops.length && isAdminOp(ops[end]!) === isAdminOp(ops[start]!)) end++
-      results.push(...(await this.commit(eventId, ops.slice(start, end), Boolean(opts.expireDue) && !isAdminOp(ops[start]!))))
+      results.push(...(await this.commit(eventId, ops.slice(start, end), !isAdminOp(ops[start]!))))
       start = end
     }
     batchSizeMetric.observe(ops.length)
@@ -83,22 +84,23 @@ export class InventoryApplier {
     return results
   }
 
-  private async commit(eventId: string, ops: InventoryOp[], expireDue: boolean): Promise<OpResult[]> {
+  private async commit(eventId: string, ops: InventoryOp[], releaseOverdue: boolean): Promise<OpResult[]> {
     const now = Date.now()
     const found = await this.inventories.findOne({ _id: eventId })
     const doc: InventoryDoc = found ?? { _id: eventId, seq: 0, pendingSeq: null, types: [], updatedAt: new Date(now) }
     const cache = await this.ensureCache(doc, Boolean(found))
 
-    let allOps = ops
-    if (expireDue) {
+    // Overdue holds go first, so that the batch's own holds see their tickets free again. An order the
+    // batch names itself is left to its op (a confirm of a hold past its end answers it expired).
+    const overdue: InventoryOp[] = []
+    if (releaseOverdue) {
       const named = new Set(ops.map((op) => ('orderId' in op ? op.orderId : '')))
-      const overdue: InventoryOp[] = []
       for (const [orderId, expiresAt] of cache.live) {
         if (overdue.length >= MAX_EXTRA_EXPIRIES) break
         if (expiresAt <= now && !named.has(orderId)) overdue.push({ type: 'expire', orderId })
       }
-      allOps = [...ops, ...overdue]
     }
+    const allOps = overdue.length ? [...overdue, ...ops] : ops
 
     const next = doc.seq + 1
     const decision = decideBatch({
@@ -122,7 +124,7 @@ export class InventoryApplier {
       this.remember(eventId, cache, next, decision.orders)
     } else await this.afterCommit(eventId, decision)
     if (changed) this.opts.bus.publishLive(LIVE.availabilityChanged(eventId), availabilityView(eventId, next, decision.types, new Date(now)))
-    return decision.results.slice(0, ops.length)
+    return decision.results.slice(overdue.length)
   }
 
   private async write(eventId: string, seq: number, next: number, decision: Decision, now: number) {
