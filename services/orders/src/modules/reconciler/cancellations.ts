@@ -94,12 +94,16 @@ export function cancellations({ config, models, store, settlement, refunds, lock
         for (const c of open) {
           // A purchase still a draft (its payment unknown) that ends paid later is the reconciler's:
           // it refunds any paid order of a cancelled event it finishes.
+          // Read before the list: an order that ends paid after this read must be found by a later pass.
+          const listedAt = Date.now()
           const orders = await models.Order.find({ eventId: c._id }).lean<OrderDoc[]>()
           let unfinished = 0
           await inParallel(orders, 8, async (doc) => {
             if (!(await handle(doc, endReason(c.kind)))) unfinished++
           })
-          if (unfinished === 0 && Date.now() - c.at.getTime() > settleTime) {
+          // Done only when the list itself was read after every purchase that could still end paid had
+          // ended: a pass that takes long (thousands of refunds) must not count its own duration.
+          if (unfinished === 0 && listedAt - c.at.getTime() > settleTime) {
             await models.Cancellation.updateOne({ _id: c._id }, { $set: { done: true, doneAt: new Date() } })
             log.info({ eventId: c._id, orders: orders.length }, 'event cancellation finished')
           }
