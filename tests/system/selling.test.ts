@@ -317,6 +317,65 @@ describe('selling', () => {
     }
   }, 120_000)
 
+  test('a retry that takes over a purchase whose hold ended after its card was charged gets the charge refunded', async () => {
+    const s = await sale(10)
+    const [buyer] = await registerMany(1, 'takeover-charged')
+    const before = await look(s)
+    const sys = system()
+    let workerStopped = false
+    try {
+      await sys.stop('orders')
+      await sys.start('orders', { ORDER_WAIT_MS: '1000', ORDER_GIVE_UP_MS: '500', HOLD_TTL_SECONDS: '4' })
+      // The reconciler would finish the purchase itself 30 s on; here it must be the buyer's retry.
+      await sys.stop('orders-worker')
+      await sys.start('orders-worker', { RECONCILE_AFTER_MS: '120000', RECONCILE_INTERVAL_MS: '500' })
+      await sys.stop('payments')
+      await sys.start('payments', { SANDBOX_LATENCY_MS: '3000' })
+      await sys.stop('ticketing')
+      await sys.start('ticketing', { INVENTORY_WAIT_MS: '1000' })
+      const key = `k-${crypto.randomUUID()}`
+      const buy = () => api('/orders', { body: body(s, 2), token: buyer!.token, headers: { 'idempotency-key': key } })
+
+      // Held, and the card is being charged: then ticketing stops deciding, so the charge is never confirmed.
+      const first = await buy()
+      expect(first.status).toBe(202)
+      await sys.stop('ticketing-worker')
+      workerStopped = true
+      const orderId = first.body.id as string
+      const charged = await eventually(
+        'the charge',
+        async () => {
+          const payment = await paymentsDb.collection('payments').findOne({ orderId })
+          return payment && (await api(`/payments/${payment._id}`, { token: buyer!.token })).body.status === 'succeeded' ? payment : undefined
+        },
+        20_000,
+      )
+      // Its fact reaches the orders worker while the purchase is still deciding (it only notes the order).
+      await Bun.sleep(1_000)
+      // The worker is away when the hold ends, so nothing of the order is settled from that fact meanwhile.
+      await sys.stop('orders-worker')
+      // The purchase gives up on the confirmation (1 s), and the hold runs out (4 s) before ticketing is back.
+      await Bun.sleep(5_000)
+      await sys.start('ticketing-worker')
+      workerStopped = false
+
+      // The retry finds the hold ended: the order fails, and the charge already made must come back.
+      const retry = await buyUntilFinal(buyer!, body(s, 2), key, 30_000)
+      expect(retry.status).toBe(409)
+      await sys.start('orders-worker', { RECONCILE_AFTER_MS: '120000', RECONCILE_INTERVAL_MS: '500' })
+      await eventually('the charge to be refunded', async () => (await api(`/payments/${charged._id}`, { token: buyer!.token })).body.status === 'refunded', 30_000)
+      expect(await chargesOf(orderId)).toBe(1)
+      expect(await look(s)).toEqual(before)
+      expect((await api(`/orders/${orderId}`, { token: buyer!.token })).body.status).toBe('failed')
+    } finally {
+      if (workerStopped) await sys.start('ticketing-worker')
+      for (const name of ['orders', 'orders-worker', 'payments', 'ticketing']) {
+        await sys.stop(name)
+        await sys.start(name)
+      }
+    }
+  }, 150_000)
+
   test('the ticketing worker SIGKILLed in the middle of a busy sale: every buyer gets a final answer, nothing is sold twice or lost', async () => {
     const s = await sale(60)
     const buyers = await registerMany(20, 'crash')

@@ -232,7 +232,9 @@ export function purchaseService(deps: PurchaseDeps) {
         const body = answer.body as { error: { code: string; message: string; details?: unknown } }
         // Nobody saw this order unless it was answered 202: only then is there one to close.
         const placed = ctx.timedOut || existing ? await store.load(ctx.orderId) : null
-        if (placed) await settlement.settle(placed, 'failed', { error: { status: answer.status, ...body.error }, paymentChecked: true })
+        // This run charged nothing (the hold comes first), but one before it (`existing`: this is a
+        // retry taking over) may have: the worker then makes sure no charge of this order went through.
+        if (placed) await settlement.settle(placed, 'failed', { error: { status: answer.status, ...body.error }, paymentChecked: !existing })
         await dirty.done(mark)
         return answer
       }
