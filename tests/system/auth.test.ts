@@ -129,6 +129,16 @@ describe('register and sign in', () => {
     expect(await accountsWithEmail(email)).toBe(0)
   })
 
+  test('a field named like something every object has is unknown too', async () => {
+    const email = uniqueEmail('proto')
+    for (const field of ['constructor', '__proto__', 'toString']) {
+      const r = await api('/auth/register', { rawBody: `{"email":"${email}","password":"${PASSWORD}","name":"Proto","${field}":{"role":"admin"}}` })
+      expect(r.status).toBe(400)
+      expect(r.body.error.details.fields).toEqual([{ path: field, message: 'unknown field' }])
+    }
+    expect(await accountsWithEmail(email)).toBe(0)
+  })
+
   const invalid: Array<[string, (email: string) => RequestOptions]> = [
     ['a password under 8 characters', (email) => ({ body: { email, password: 'short12', name: 'Weak' } })],
     ['an oversized password', (email) => ({ body: { email, password: 'x'.repeat(201), name: 'Long' } })],

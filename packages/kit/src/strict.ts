@@ -40,7 +40,8 @@ function problems(schema: TSchema, value: unknown, path: string, unknown: string
   const properties = schema.properties as Record<string, TSchema>
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     const where = path ? `${path}.${key}` : key
-    if (!(key in properties)) out.push({ path: where, message: unknown })
+    // Own keys only: `in` would also find `constructor`, `toString`, `__proto__`… on every object.
+    if (!Object.hasOwn(properties, key)) out.push({ path: where, message: unknown })
     else problems(properties[key]!, child, where, unknown, out)
   }
 }
