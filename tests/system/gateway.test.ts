@@ -8,6 +8,7 @@
 // disconnects) or answer too slowly; they stand in for no service's behaviour.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync } from 'node:fs'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import type { Server, Subprocess } from 'bun'
 import { forgedUserTokens, serviceToken, userTokens } from '../support/tokens'
@@ -270,6 +271,25 @@ describe('body limit', () => {
     const streamed = await fetch(`${system().gatewayUrl}/api/auth/login`, { method: 'POST', body: stream, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit)
     expect(streamed.status).toBe(413)
     expect((await streamed.json()).error.code).toBe('PAYLOAD_TOO_LARGE')
+
+    // A length far beyond any limit, declared before a short body: still the gateway's answer, not the
+    // HTTP server's bare one (which has neither the error shape nor the request id).
+    const url = new URL(system().gatewayUrl)
+    const head = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () =>
+        socket.write(`POST /api/auth/login HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 70000000\r\nx-request-id: gw-test-413-huge\r\n\r\n{}`),
+      )
+      let text = ''
+      socket.on('data', (d) => {
+        text += d
+        if (/\r\n\r\n[\s\S]*\}/.test(text)) socket.destroy(), resolve(text)
+      })
+      socket.on('error', reject)
+      socket.on('close', () => resolve(text))
+    })
+    expect(head).toStartWith('HTTP/1.1 413')
+    expect(head.toLowerCase()).toContain('x-request-id: gw-test-413-huge')
+    expect(JSON.parse(head.slice(head.indexOf('\r\n\r\n') + 4)).error.code).toBe('PAYLOAD_TOO_LARGE')
 
     // Just under the limit still goes through (auth answers it: 400, not 413).
     const fits = await api('/auth/login', { rawBody: JSON.stringify({ email: 'a@example.test', password: 'x'.repeat(900_000) }) })
