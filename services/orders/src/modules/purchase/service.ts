@@ -272,12 +272,16 @@ export function purchaseService(deps: PurchaseDeps) {
     }
   }
 
-  async function payPipeline(ctx: PurchaseContext, chargeKey: string): Promise<Answer> {
+  /** `takeover`: a retry under the same key running again a pay whose first run ended undecided. */
+  async function payPipeline(ctx: PurchaseContext, chargeKey: string, takeover: boolean): Promise<Answer> {
     const lock = await locks.acquire(ctx.orderId, 5_000)
     try {
       const state = await store.load(ctx.orderId)
       if (!state) throw fail('NOT_FOUND', 'order not found')
       const status = statusOf(state)
+      // Paid meanwhile (by the worker finishing that first run, most likely): the key's answer is the
+      // paid order, as a retry in the wait budget got, not a refusal to pay twice.
+      if (takeover && (status === 'paid' || status === 'refunded')) return settlement.answerFromState(state, 'pay')
       if (status === 'paid' || status === 'refunded') throw fail('CONFLICT', 'the order is already paid')
       if (status === 'expired') throw fail('CONFLICT', 'the hold expired: the tickets are no longer reserved')
       if (status !== 'reserved') throw fail('CONFLICT', `only a reserved order can be paid (this one is ${status})`)
@@ -360,7 +364,7 @@ export function purchaseService(deps: PurchaseDeps) {
       if (statusOf(state) === 'reserved') await saleableEvent(state.doc.eventId, true)
       const ctx = context(orderId, principal.id, state.doc.eventId, [], body.card, startedAt)
       const chargeKey = `${orderId}:pay:${idempotencyKey ? hashKey(idempotencyKey) : crypto.randomUUID()}`
-      const execute = async () => budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey))
+      const execute = async (_orderId?: string, fresh = true) => budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey, !fresh))
       if (!idempotencyKey) return (await execute()).now
       return idem.run(
         { userId: principal.id, route: `pay:${orderId}`, key: idempotencyKey, bodyHash: hashBody(body, cardKey), formerBodyHash: () => hashBody(body), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
