@@ -324,6 +324,25 @@ describe('idempotency', () => {
     expect(payment.body.refunds).toHaveLength(1)
     expect(await numbers(s)).toEqual({ sold: 0, held: 0, available: 20 })
   })
+
+  test("a key's answer stays its answer after the event changes: a declined pay is 402 again once the event has started", async () => {
+    const s = await sale()
+    const reserved = await buy(buyer, s, 1, { card: null })
+    const pay = (card: object) => api(`/orders/${reserved.body.id}/pay`, { body: { card }, token: buyer.token, headers: { 'idempotency-key': `pay-${reserved.body.id}` } })
+    const declined = await pay(DECLINED)
+    expect(declined.status).toBe(402)
+    const started = { startsAt: new Date(Date.now() - 3_600_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() }
+    expect((await api(`/events/${s.eventId}`, { method: 'PATCH', body: started, token: admin.token })).status).toBe(200)
+    // Orders trusts what it read of an event for EVENT_CACHE_MS (3 s): past that it knows of the start.
+    await Bun.sleep(3_300)
+    const again = await pay(DECLINED)
+    expect(again.status).toBe(402)
+    expect(again.body).toEqual(declined.body)
+    // Another key is a new request, and sales have closed now.
+    const other = await api(`/orders/${reserved.body.id}/pay`, { body: { card: CARD }, token: buyer.token, headers: { 'idempotency-key': `other-${reserved.body.id}` } })
+    expect(other.status).toBe(409)
+    expect(await chargesOf(reserved.body.id)).toBe(1)
+  })
 })
 
 describe('refunds', () => {
@@ -442,12 +461,19 @@ describe('refunds', () => {
     expect(refused.status).toBe(409)
 
     const order = await buy(buyer, s, 1)
+    // Refunded under a key before the start: the key answers the same after it.
+    const early = await buy(buyer, s, 1)
+    const refundEarly = () => api(`/orders/${early.body.id}/refund`, { method: 'POST', token: buyer.token, headers: { 'idempotency-key': `early-${early.body.id}` } })
+    expect((await refundEarly()).status).toBe(200)
     const started = new Date(Date.now() - 3_600_000).toISOString()
     const moved = await api(`/events/${s.eventId}`, { method: 'PATCH', body: { startsAt: started, endsAt: new Date(Date.now() + 3_600_000).toISOString() }, token: admin.token })
     expect(moved.status).toBe(200)
     const late = await api(`/orders/${order.body.id}/refund`, { method: 'POST', token: buyer.token })
     expect(late.status).toBe(403)
     expect(errorCode(late)).toBe('FORBIDDEN')
+    const replayed = await refundEarly()
+    expect(replayed.status).toBe(200)
+    expect(replayed.body.status).toBe('refunded')
     expect(await numbers(s)).toEqual({ sold: 1, held: 1, available: 18 })
     const byAdmin = await api(`/orders/${order.body.id}/refund`, { body: { reason: 'goodwill' }, token: admin.token })
     expect(byAdmin.status).toBe(200)

@@ -360,11 +360,14 @@ export function purchaseService(deps: PurchaseDeps) {
       checkCard(body.card, '')
       const state = await store.visible(orderId, principal)
       if (state.doc.userId !== principal.id) throw fail('FORBIDDEN', 'only the buyer can pay an order')
-      // No money moves for an event that was cancelled or has started since the hold was taken.
-      if (statusOf(state) === 'reserved') await saleableEvent(state.doc.eventId, true)
       const ctx = context(orderId, principal.id, state.doc.eventId, [], body.card, startedAt)
       const chargeKey = `${orderId}:pay:${idempotencyKey ? hashKey(idempotencyKey) : crypto.randomUUID()}`
-      const execute = async (_orderId?: string, fresh = true) => budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey, !fresh))
+      const execute = async (_orderId?: string, fresh = true) => {
+        // No money moves for an event that was cancelled or has started since the hold was taken.
+        // Checked in the run, after the key is looked up: a key's answer (a decline, say) stays its answer.
+        if (statusOf(state) === 'reserved') await saleableEvent(state.doc.eventId, true)
+        return budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey, !fresh))
+      }
       if (!idempotencyKey) return (await execute()).now
       return idem.run(
         { userId: principal.id, route: `pay:${orderId}`, key: idempotencyKey, bodyHash: hashBody(body, cardKey), formerBodyHash: () => hashBody(body), orderId, deadline: startedAt + config.ORDER_WAIT_MS },

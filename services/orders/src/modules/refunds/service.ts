@@ -140,11 +140,6 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
     /** POST /api/orders/:id/refund: the buyer before the event starts and before any ticket was used, an admin any time. */
     async requestByUser(principal: Principal, orderId: string, reason: string | undefined, idempotencyKey: string | undefined, startedAt = Date.now()): Promise<Answer> {
       const state = await store.visible(orderId, principal)
-      if (!isAdmin(principal)) {
-        const event = await catalog.event(state.doc.eventId, true)
-        if (event && event.status !== 'cancelled' && new Date(event.startsAt).getTime() <= Date.now())
-          throw fail('FORBIDDEN', 'the event has started: only an admin can refund this order now')
-      }
       const request: RefundRequest = {
         by: principal.id,
         ...(reason ? { reason } : {}),
@@ -152,6 +147,13 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
         ...(isAdmin(principal) ? {} : { notAfterCheckin: true }),
       }
       const run = async () => {
+        // Checked in the run, not before the key is looked up: a refund done before the start is
+        // answered again to its retry after the start, as keys promise.
+        if (!isAdmin(principal)) {
+          const event = await catalog.event(state.doc.eventId, true)
+          if (event && event.status !== 'cancelled' && new Date(event.startsAt).getTime() <= Date.now())
+            throw fail('FORBIDDEN', 'the event has started: only an admin can refund this order now')
+        }
         const answer = await refund(orderId, request)
         // A 202 is not kept: a retry of this request finishes the refund (or finds it finished).
         return { now: answer, final: Promise.resolve(answer.status === 202 ? undefined : answer) }
