@@ -195,7 +195,7 @@ describe('ticket types', () => {
     expect((await availability(eventId)).ticketTypes.map((t) => t.id)).toEqual([created.id])
   })
 
-  test('creating with an Idempotency-Key: retries (also at once) create one type; the key with another body is 409; without a key each request creates', async () => {
+  test('creating with an Idempotency-Key: retries (also at once) create one type; the key with another body is 409, and after the type was deleted; without a key each request creates', async () => {
     const eventId = await createEvent()
     const path = `/events/${eventId}/ticket-types`
     const body = { name: 'Standing', priceCents: 4500, currency: 'EUR', capacity: 100 }
@@ -214,6 +214,15 @@ describe('ticket types', () => {
     expect((await api(path, { body, token: admin.token, headers: { 'idempotency-key': 'with space' } })).status).toBe(400)
     for (let i = 0; i < 2; i++) expect((await api(path, { body, token: admin.token })).status).toBe(201)
     expect((await availability(eventId)).ticketTypes).toHaveLength(3)
+
+    // A late retry of a creation whose type was deleted since does not bring it back, whatever its body.
+    expect((await api(`${path}/${tries[0]!.body.id}`, { method: 'DELETE', token: admin.token })).status).toBe(204)
+    for (const late of [body, { ...body, capacity: 200 }]) {
+      const r = await api(path, { body: late, token: admin.token, headers: { 'idempotency-key': key } })
+      expect(r.status).toBe(409)
+      expect(errorCode(r)).toBe('CONFLICT')
+    }
+    expect((await availability(eventId)).ticketTypes.map((t) => t.id)).not.toContain(tries[0]!.body.id)
   })
 
   test('availability: an event without types is an empty list, an unknown event 404', async () => {

@@ -30,6 +30,8 @@ export interface InventoryDoc {
   /** Set while a batch writes its ledger entries; found set = that batch died midway → rebuild from the ledger. */
   pendingSeq: number | null
   types: TypeRecord[]
+  /** Ids of removed types that were created under an Idempotency-Key (the newest last, at most 1,000): a late retry must not bring one back. */
+  removed?: string[]
   updatedAt: Date
 }
 
@@ -76,7 +78,7 @@ export function defineModels(conn: Connection) {
     conn.model<InventoryDoc>(
       'Inventory',
       new mongoose.Schema<InventoryDoc>(
-        { _id: String, seq: Number, pendingSeq: { type: Number, default: null }, types: [mongoose.Schema.Types.Mixed], updatedAt: Date },
+        { _id: String, seq: Number, pendingSeq: { type: Number, default: null }, types: [mongoose.Schema.Types.Mixed], removed: { type: [String], default: undefined }, updatedAt: Date },
         { versionKey: false, collection: 'inventories' },
       ),
     )

@@ -106,6 +106,7 @@ export class InventoryApplier {
     const decision = decideBatch({
       eventId,
       types: doc.types,
+      ...(doc.removed ? { removed: doc.removed } : {}),
       lookup: (orderId) => cache.orders.get(orderId),
       liveOrders: () => cache.live.keys(),
       ops: allOps,
@@ -141,7 +142,7 @@ export class InventoryApplier {
       await this.recordEnded(eventId, decision)
       const committed = await this.inventories.updateOne(
         { _id: eventId, seq, pendingSeq: next },
-        { $set: { types: decision.types, seq: next, pendingSeq: null, updatedAt: new Date(now) } },
+        { $set: { types: decision.types, ...(decision.removed ? { removed: decision.removed } : {}), seq: next, pendingSeq: null, updatedAt: new Date(now) } },
       )
       if (committed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed before batch ${next} committed`)
     } catch (error) {

@@ -27,6 +27,8 @@ export const EXPIRY_SLACK_MS = 0
 
 /** Most ticket types an event may have: they live in one document rewritten by every batch. */
 export const MAX_TYPES_PER_EVENT = 100
+/** Removed keyed types remembered per event (a key's retries come within hours, not after a thousand removals). */
+export const MAX_REMOVED_REMEMBERED = 1000
 
 export interface HoldRecord {
   userId: string
@@ -49,6 +51,8 @@ export interface DecideInput {
   eventId: string
   /** The committed types; not modified (the decision works on a copy). */
   types: readonly TypeRecord[]
+  /** Ids of removed types created under an Idempotency-Key. */
+  removed?: readonly string[]
   /** The ledger's view of an order before this batch (undefined: nothing recorded). */
   lookup: (orderId: string) => OrderLedger | undefined
   /** The orders whose hold is live before this batch (a removed ticket type releases those that name it). */
@@ -66,6 +70,8 @@ export interface Decision {
   entries: LedgerEntry[]
   types: TypeRecord[]
   typesChanged: boolean
+  /** The removed keyed types after this batch (only when it removed one). */
+  removed?: string[]
   /** Every order this batch touched, with its state after the batch. */
   orders: Map<string, OrderLedger>
   /** Live holds that need their expiry job (new ones, and repeats in case the first scheduling was lost). */
@@ -100,6 +106,7 @@ export function decideBatch(input: DecideInput): Decision {
   const expired: Decision['expired'] = []
   const withdrawn: Decision['withdrawn'] = []
   let typesChanged = false
+  let removed: string[] | undefined
   const at = new Date(now)
 
   const order = (orderId: string): OrderLedger => {
@@ -244,6 +251,7 @@ export function decideBatch(input: DecideInput): Decision {
           if (op.fingerprint && existing.fingerprint !== op.fingerprint) return failure('CONFLICT', 'this Idempotency-Key was already used to create another ticket type')
           return { ok: true, ticketType: toTicketType(eventId, existing) }
         }
+        if ((removed ?? input.removed)?.includes(op.typeId)) return failure('CONFLICT', 'the ticket type this Idempotency-Key created has been removed since')
         if (types.length >= MAX_TYPES_PER_EVENT) return failure('CONFLICT', `an event has at most ${MAX_TYPES_PER_EVENT} ticket types`)
         const f = op.fields
         const problem = salesWindowProblem(f.salesStart, f.salesEnd)
@@ -309,6 +317,7 @@ export function decideBatch(input: DecideInput): Decision {
         }
         types.splice(types.indexOf(t), 1)
         typesChanged = true
+        if (t.fingerprint) removed = [...(removed ?? input.removed ?? []), t.id].slice(-MAX_REMOVED_REMEMBERED)
         return { ok: true, removed: op.typeId }
       }
     }
@@ -320,6 +329,7 @@ export function decideBatch(input: DecideInput): Decision {
     entries,
     types,
     typesChanged,
+    ...(removed ? { removed } : {}),
     orders,
     // A hold settled later in the same batch needs no expiry job.
     expiries: [...expiries].filter(([orderId]) => !orders.get(orderId)?.settle).map(([orderId, expiresAt]) => ({ orderId, expiresAt })),
