@@ -178,6 +178,51 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
     })
   }, 90_000)
 
+  test('a scan whose answer was lost is sent again under its key: ADMITTED; someone else checked in meanwhile: ALREADY USED', async () => {
+    const event = await seedEvent([{ name: 'Door', priceCents: 1000, capacity: 5 }])
+    const buyer = await registerUser('door-lost')
+    const order = await buyThroughApi(buyer, event, 2)
+    const [mine, copied] = (await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ code: string }>
+    const admin = await adminSession()
+    await withTab({ session: admin }, async ({ page }) => {
+      await page.goto('/admin/checkin')
+      await page.waitForFunction(() => document.activeElement?.id === 'checkin-code', undefined, { timeout: 5_000 })
+      // The first scan reaches the server and checks the ticket in; its answer never reaches the door.
+      let lose = true
+      const keys: string[] = []
+      await page.route('**/api/checkins', async (route) => {
+        keys.push(route.request().headers()['idempotency-key'] ?? '')
+        if (!lose) return route.continue()
+        lose = false
+        await route.fetch()
+        await route.abort('connectionreset')
+      })
+      await page.keyboard.type(mine!.code)
+      await page.keyboard.press('Enter')
+      await page.locator('[data-verdict="error"]').waitFor()
+      // Read again: the same scan, sent again under its key, is admitted (not ALREADY USED).
+      await page.keyboard.type(mine!.code)
+      await page.keyboard.press('Enter')
+      await page.locator('[data-verdict="admitted"]').waitFor()
+      expect(keys).toHaveLength(2)
+      expect(keys[0]).toBeTruthy()
+      expect(keys[1]).toBe(keys[0]!)
+
+      // Another ticket: its scan never arrives, and meanwhile another door admits its holder.
+      await page.unroute('**/api/checkins')
+      await page.route('**/api/checkins', (route) => route.abort('connectionreset'))
+      await page.keyboard.type(copied!.code)
+      await page.keyboard.press('Enter')
+      await page.locator('[data-verdict="error"]').waitFor()
+      expect((await api('/checkins', { body: { code: copied!.code }, token: admin.token })).status).toBe(200)
+      await page.unroute('**/api/checkins')
+      await page.keyboard.type(copied!.code)
+      await page.keyboard.press('Enter')
+      await page.locator('[data-verdict="used"]').waitFor()
+      expect(await page.locator('.verdict-headline').textContent()).toBe('ALREADY USED')
+    })
+  }, 90_000)
+
   test('cancelling an event says how many paid orders will be refunded; a sold ticket type cannot be removed', async () => {
     const event = await seedEvent([{ name: 'Main', priceCents: 2500, capacity: 10 }])
     const buyers = await Promise.all([registerUser('c1'), registerUser('c2')])

@@ -518,6 +518,44 @@ describe('check-in', () => {
     expect(gone.status).toBe(410)
     expect(errorCode(gone)).toBe('GONE')
   })
+
+  test('a scan sent again under its key gets its 200 again, any other scan 409; codes match in any case; a cancelled event is 410 before its refund', async () => {
+    const s = await sale()
+    const order = await buy(buyer, s, 2)
+    const [first, second] = (await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body
+    const scan = (code: string, key?: string) => api('/checkins', { body: { code }, token: admin.token, ...(key ? { headers: { 'idempotency-key': key } } : {}) })
+
+    // Typed in lower case at the door: the same code.
+    const key = `scan-${crypto.randomUUID()}`
+    const admitted = await scan(first.code.toLowerCase(), key)
+    expect(admitted.status).toBe(200)
+    expect(admitted.body.ticket.id).toBe(first.id)
+    // Its answer was lost and the door sends that scan again: admitted again, nothing new recorded.
+    const resent = await scan(first.code, key)
+    expect(resent.status).toBe(200)
+    expect(resent.body).toEqual(admitted.body)
+    // Any other scan of the code (another door, a copy of the code) is a second person.
+    for (const other of [`scan-${crypto.randomUUID()}`, undefined]) {
+      const r = await scan(first.code, other)
+      expect(r.status).toBe(409)
+      expect(r.body.error.details.checkedInAt).toBeString()
+    }
+
+    // Cancelled, while the worker that refunds its orders is away: the ticket is no longer valid.
+    const sys = system()
+    await sys.stop('orders-worker')
+    try {
+      expect((await api(`/events/${s.eventId}/cancel`, { method: 'POST', token: admin.token })).status).toBe(202)
+      // Orders trusts what it read of an event for EVENT_CACHE_MS (3 s).
+      await Bun.sleep(3_300)
+      const cancelled = await scan(second.code)
+      expect(cancelled.status).toBe(410)
+      expect(cancelled.body.error.message).toContain('cancelled')
+      expect((await api(`/orders/${order.body.id}`, { token: buyer.token })).body.status).toBe('paid')
+    } finally {
+      await sys.start('orders-worker')
+    }
+  })
 })
 
 describe('lists', () => {

@@ -38,7 +38,7 @@ const app = createService({
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
   .use(ordersModule(config, { store, purchase, refunds, tickets }))
-  .use(checkinsModule(config, checkinsService(core.models, store, tickets)))
+  .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
   .use(internalModule(config, store, tickets))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => outbox.stop(), () => bus.close(), () => redis.quit(), () => conn.close()] })

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, ApiError, describe } from '../lib/api'
+import { api, ApiError, describe, uuid } from '../lib/api'
 import { when } from '../lib/format'
 import { useTitle, useUnmounted } from '../lib/hooks'
 import type { Order, Ticket } from '../lib/types'
@@ -16,10 +16,10 @@ interface Scan {
 }
 
 /**
- * How far the server's clock may be behind this device's when the first check-in of a ticket is
- * compared with the start of this device's own scan whose answer was lost.
+ * A scan whose answer was lost is sent again under its Idempotency-Key when the code is read again
+ * within this long (the server then answers that scan's 200 again); later, a read is a new scan.
  */
-const CLOCK_SKEW_MS = 2_000
+const LOST_SCAN_MS = 60_000
 /** A code admitted here and read again within this long is the same scan, not a second person. */
 const REPEAT_MS = 1_500
 
@@ -50,8 +50,8 @@ export default function CheckIn() {
   const queue = useRef<string[]>([])
   const [waiting, setWaiting] = useState<string[]>([])
   const draining = useRef(false)
-  // Codes whose last scan got no answer (it may have checked the ticket in), with when that first such scan started.
-  const unanswered = useRef(new Map<string, number>())
+  // Codes whose last scan got no answer (it may have checked the ticket in): that scan's key and when it was sent.
+  const unanswered = useRef(new Map<string, { key: string; at: number }>())
   const seq = useRef(0)
   const lastAdmitted = useRef<{ code: string; at: number } | undefined>(undefined)
   const gone = useUnmounted()
@@ -59,27 +59,26 @@ export default function CheckIn() {
   useEffect(() => input.current?.focus(), [])
 
   const check = async (value: string): Promise<Scan> => {
-    const startedAt = Date.now()
     const scan = (verdict: Verdict, detail: string): Scan => ({ id: ++seq.current, code: value, verdict, detail, at: new Date().toISOString() })
+    // The scan whose answer was lost, sent again under its key: if it did check the ticket in, the
+    // server answers 200 again; a check-in by another scan (another door, a copy of the code) is 409.
+    const lost = unanswered.current.get(value)
+    const resent = lost !== undefined && Date.now() - lost.at < LOST_SCAN_MS
+    const key = resent ? lost.key : uuid()
     try {
-      const r = await api<{ ticket?: Ticket; order?: Order; firstScan?: boolean }>('/checkins', { body: { code: value } })
+      const r = await api<{ ticket?: Ticket; order?: Order; firstScan?: boolean }>('/checkins', { body: { code: value }, idempotencyKey: key })
       unanswered.current.delete(value)
       const name = r.ticket?.ticketTypeName ?? r.order?.items.find((i) => i.ticketTypeId === r.ticket?.ticketTypeId)?.name ?? 'Valid ticket'
       return scan('admitted', r.order?.eventTitle ? `${name} · ${r.order.eventTitle}` : name)
     } catch (err) {
       const status = err instanceof ApiError ? err.status : 0
       if (status === 0 || status >= 500) {
-        // The check-in may have happened without its answer reaching us: remember the earliest such try.
-        if (!unanswered.current.has(value)) unanswered.current.set(value, startedAt)
+        // The check-in may have happened without its answer reaching us: its key is sent again with the next read.
+        unanswered.current.set(value, { key, at: resent ? lost.at : Date.now() })
         return scan('error', describe(err))
       }
-      const lostTry = unanswered.current.get(value)
       unanswered.current.delete(value)
       const details = err instanceof ApiError ? (err.details as { checkedInAt?: string; ticketId?: string } | undefined) : undefined
-      const firstScan = details?.checkedInAt ? Date.parse(details.checkedInAt) : NaN
-      // Checked in after this device's unanswered scan started: most likely by that very scan.
-      if (status === 409 && lostTry !== undefined && firstScan >= lostTry - CLOCK_SKEW_MS)
-        return scan('admitted', `Checked in ${when(details!.checkedInAt)} by this device's earlier scan, whose answer was lost. Admit this person once only.`)
       // 409 is a repeated scan when it names the first one; otherwise the order is not paid.
       const verdict: Verdict =
         status === 409 ? (details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? 'refunded' : status === 404 ? 'unknown' : 'error'

@@ -83,6 +83,8 @@ export interface CheckinDoc {
   code: string
   by: string
   at: Date
+  /** The scan's Idempotency-Key (hashed with the scanning account): that scan sent again gets its 200 again. */
+  scan?: string
 }
 
 export interface CancellationDoc {
@@ -166,7 +168,7 @@ export function defineModels(conn: Connection) {
   const ticketCode = new Schema<TicketCodeDoc>({ _id: String, ticketId: { type: String, required: true } }, { ...opts, collection: 'ticket_codes' })
 
   const checkin = new Schema<CheckinDoc>(
-    { _id: String, orderId: { type: String, required: true }, code: String, by: String, at: { type: Date, required: true } },
+    { _id: String, orderId: { type: String, required: true }, code: String, by: String, at: { type: Date, required: true }, scan: String },
     { ...opts, collection: 'checkins' },
   )
 

@@ -1,20 +1,23 @@
 import { Elysia } from 'elysia'
 import { ErrorResponse } from '@easypass/contracts'
-import { CheckinBody, CheckinResult } from '@easypass/contracts/orders'
+import { CheckinBody, CheckinResult, IdempotencyHeaders } from '@easypass/contracts/orders'
 import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { CheckinsService } from './service'
 
 const E = ErrorResponse
 
 export function checkinsModule(config: AuthConfig, checkins: CheckinsService) {
-  return new Elysia({ name: 'orders.checkins' }).use(authPlugin(config)).post('/api/checkins', ({ body, principal }) => checkins.checkIn(body.code, principal!.id), {
+  return new Elysia({ name: 'orders.checkins' }).use(authPlugin(config)).post('/api/checkins', ({ body, principal, headers }) => checkins.checkIn(body.code, principal!.id, headers['idempotency-key']), {
     auth: 'admin',
+    headers: IdempotencyHeaders,
     ...strictBody(CheckinBody),
     response: { 200: CheckinResult, 400: E, 401: E, 403: E, 404: E, 409: E, 410: E },
     detail: {
       tags: ['check-in'],
       summary: 'Check a ticket in at the door',
-      description: 'Admins (door staff). 200 on the first scan; 409 already checked in (with `checkedInAt`); 404 unknown code; 410 the order was refunded.',
+      description:
+        'Admins (door staff). 200 on the first scan; 409 already checked in (with `checkedInAt`); 404 unknown code; 410 the order was refunded, or its event cancelled. ' +
+        'Codes match in any letter case. Optional `Idempotency-Key` (one per scan): the same scan sent again, its answer lost, gets its 200 again instead of 409.',
       security: [{ bearer: [] }],
     },
   })

@@ -1,52 +1,99 @@
 // The door: a scanned code is looked up by `_id`, and the first scan of a ticket wins its check-in
 // (`checkins._id` = ticket id, so a second scan is a duplicate key → 409, even when two scanners race).
-// A refunded ticket is 410; a refund racing the scan is looked for again once the check-in is written.
+// A check-in and a refund of the same order take the order's lock, so exactly one of them wins: a
+// refunded ticket is 410, and a buyer's refund after a check-in is refused. A ticket of a cancelled
+// event is 410 as soon as orders knows of the cancellation, before its refund is made.
+// A scan sent again under its `Idempotency-Key` (its answer was lost on the way to the door) gets its
+// 200 again, where a scan of another door, or another person's copy of the code, gets 409.
 import type { CheckinResult } from '@easypass/contracts/orders'
-import { AppError, fail } from '@easypass/kit'
+import { AppError, fail, type Logger } from '@easypass/kit'
 import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
 import type { CheckinDoc, Models } from '../../db'
+import type { CatalogClient } from '../../clients'
 import { checkinsTotal } from '../../metrics'
+import type { OrderLocks } from '../coordination'
+import { hashKey } from '../idempotency/service'
 import { statusOf, toOrder, type OrderStore } from '../orders/store'
 import type { TicketsService } from '../tickets/service'
 
-export function checkinsService({ Checkin }: Pick<Models, 'Checkin'>, store: OrderStore, tickets: TicketsService) {
+export interface CheckinsDeps {
+  models: Pick<Models, 'Checkin' | 'Cancellation'>
+  store: OrderStore
+  tickets: TicketsService
+  locks: OrderLocks
+  catalog: CatalogClient
+  log: Logger
+}
+
+const gone = (message: string, orderId: string) => new AppError('GONE', message, { orderId }, 410)
+
+export function checkinsService({ models: { Checkin, Cancellation }, store, tickets, locks, catalog, log }: CheckinsDeps) {
+  /** Why the event's tickets are no longer valid: cancelled or removed (orders' own record of the fact, or catalog when it answers). */
+  async function ended(eventId: string): Promise<string | undefined> {
+    const recorded = await Cancellation.findById(eventId, { kind: 1 }).lean()
+    if (recorded) return recorded.kind === 'deleted' ? 'the event was removed by the organizer' : 'the event was cancelled'
+    try {
+      return (await catalog.event(eventId))?.status === 'cancelled' ? 'the event was cancelled' : undefined
+    } catch (error) {
+      // The door keeps working while catalog is away; the fact reaches orders' record meanwhile.
+      log.warn({ eventId, err: String(error) }, 'check-in: catalog did not answer; cancellation looked up in orders only')
+      return undefined
+    }
+  }
+
   return {
-    async checkIn(code: string, by: string): Promise<CheckinResult> {
-      const ticket = await tickets.byCode(code.trim())
+    async checkIn(scanned: string, by: string, idempotencyKey?: string): Promise<CheckinResult> {
+      // Codes are upper-case base32: a code typed in lower case is the same code.
+      const ticket = await tickets.byCode(scanned.trim().toUpperCase())
       if (!ticket) {
         checkinsTotal.inc({ result: 'unknown' })
         throw fail('NOT_FOUND', 'no ticket has this code')
       }
-      const state = await store.load(ticket.orderId)
-      if (!state) throw fail('NOT_FOUND', 'no ticket has this code')
-      const status = statusOf(state)
-      if (status === 'refunded') {
-        checkinsTotal.inc({ result: 'refunded' })
-        throw new AppError('GONE', 'this ticket was refunded and is no longer valid', { orderId: ticket.orderId }, 410)
-      }
-      if (status !== 'paid') {
-        checkinsTotal.inc({ result: 'not_paid' })
-        throw fail('CONFLICT', `the order of this ticket is ${status}`)
-      }
-      const checkin: CheckinDoc = { _id: ticket._id, orderId: ticket.orderId, code: ticket.code, by, at: new Date() }
+      const scan = idempotencyKey ? hashKey(`${by}:${idempotencyKey}`) : undefined
+      const lock = await locks.acquire(ticket.orderId, 5_000)
       try {
-        await Checkin.create(checkin)
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error
+        const state = await store.load(ticket.orderId)
+        if (!state) throw fail('NOT_FOUND', 'no ticket has this code')
+        const status = statusOf(state)
+        if (status === 'refunded') {
+          checkinsTotal.inc({ result: 'refunded' })
+          throw gone('this ticket was refunded and is no longer valid', ticket.orderId)
+        }
+        if (status !== 'paid') {
+          checkinsTotal.inc({ result: 'not_paid' })
+          throw fail('CONFLICT', `the order of this ticket is ${status}`)
+        }
         const first = await Checkin.findById(ticket._id).lean<CheckinDoc>()
-        checkinsTotal.inc({ result: 'repeat' })
-        throw fail('CONFLICT', 'this ticket was already checked in', { ticketId: ticket._id, checkedInAt: first?.at.toISOString() })
+        if (first) {
+          // The same scan again: its answer did not reach the door.
+          if (scan && first.scan === scan) {
+            checkinsTotal.inc({ result: 'repeat_same_scan' })
+            return { ticket: await tickets.view(ticket, false, first), order: toOrder(state), firstScan: true }
+          }
+          checkinsTotal.inc({ result: 'repeat' })
+          throw fail('CONFLICT', 'this ticket was already checked in', { ticketId: ticket._id, checkedInAt: first.at.toISOString() })
+        }
+        const why = await ended(state.doc.eventId)
+        if (why) {
+          checkinsTotal.inc({ result: 'event_cancelled' })
+          throw gone(`${why}: this ticket is no longer valid (it is being refunded)`, ticket.orderId)
+        }
+        const checkin: CheckinDoc = { _id: ticket._id, orderId: ticket.orderId, code: ticket.code, by, at: new Date(), ...(scan ? { scan } : {}) }
+        try {
+          await Checkin.create(checkin)
+        } catch (error) {
+          // Another scanner of the same ticket got in between (tickets of one order share the lock, but a
+          // lock that ran out does not stop a slow one): the first one stays.
+          if (!isDuplicateKey(error)) throw error
+          const winner = await Checkin.findById(ticket._id).lean<CheckinDoc>()
+          checkinsTotal.inc({ result: 'repeat' })
+          throw fail('CONFLICT', 'this ticket was already checked in', { ticketId: ticket._id, checkedInAt: winner?.at.toISOString() })
+        }
+        checkinsTotal.inc({ result: 'first' })
+        return { ticket: await tickets.view(ticket, false, checkin), order: toOrder(state), firstScan: true }
+      } finally {
+        await lock.release()
       }
-      // A refund recorded between the look at the order and this check-in wins: the ticket stopped
-      // being valid before it was admitted. (A buyer asking for a refund after this is refused.)
-      if ((await store.transitions(ticket.orderId)).refund) {
-        // Not admitted whatever happens to this delete (a check-in left behind only shows on the ticket).
-        await Checkin.deleteOne({ _id: ticket._id }).catch(() => {})
-        checkinsTotal.inc({ result: 'refunded' })
-        throw new AppError('GONE', 'this ticket was refunded and is no longer valid', { orderId: ticket.orderId }, 410)
-      }
-      checkinsTotal.inc({ result: 'first' })
-      return { ticket: await tickets.view(ticket, false, checkin), order: toOrder(state), firstScan: true }
     },
   }
 }
