@@ -7,6 +7,8 @@ import type { Logger } from './log'
 import { writerOf } from './writer'
 import { counter } from './metrics'
 
+const consumerRestarts = counter('bus_consumer_restarts_total', 'Durable fact consumers set up again after they ended unexpectedly (consumer or connection gone)')
+
 const relayedTotal = counter('outbox_relayed_total', 'Facts published by the outbox relay, by where they were taken from', ['from'])
 
 export type { Fact, FactSubject }
@@ -153,6 +155,40 @@ export class Bus {
   }
 
   /**
+   * Starts consumers in the background (`start` calls `consume`), again and again until they start or
+   * the returned stop is called: a NATS blip while setting them up must not leave a process that
+   * never consumes. Returns the stop of whatever was started.
+   */
+  keepStarting(what: string, start: () => Promise<() => Promise<void>>): () => Promise<void> {
+    let stopping = false
+    let stopStarted: (() => Promise<void>) | undefined
+    let wake: (() => void) | undefined
+    const starting = (async () => {
+      for (let attempt = 1; !stopping; attempt++) {
+        try {
+          const stop = await start()
+          if (stopping) return void (await stop())
+          stopStarted = stop
+          this.opts.log.info(`${what} started`)
+          return
+        } catch (error) {
+          this.opts.log.warn({ err: String(error), attempt }, `${what} not started yet, retrying`)
+          await new Promise<void>((resolve) => {
+            wake = resolve
+            setTimeout(resolve, Math.min(10_000, 500 * attempt))
+          })
+        }
+      }
+    })()
+    return async () => {
+      stopping = true
+      wake?.()
+      await starting
+      await stopStarted?.()
+    }
+  }
+
+  /**
    * The first fact of `subject` that the durable consumer (as `consume` named it for `subjects`) has not
    * acknowledged yet, as a stream sequence; undefined when there is no such consumer.
    */
@@ -162,12 +198,10 @@ export class Bus {
     return info ? info.ack_floor.stream_seq + 1 : undefined
   }
 
-  private async consumeOne(
+  private async ensureConsumer(
     jsm: Awaited<ReturnType<typeof jetstreamManager>>,
     durable: string,
     filter_subject: string,
-    handler: (f: Fact) => Promise<void>,
-    parallel: number,
     startAt: () => Promise<number | undefined> | undefined,
   ) {
     try {
@@ -185,13 +219,27 @@ export class Bus {
         max_deliver: -1,
       })
     }
-    const consumer = await this.js!.consumers.get(this.stream, durable)
+  }
+
+  private async consumeOne(
+    jsm: Awaited<ReturnType<typeof jetstreamManager>>,
+    durable: string,
+    filter_subject: string,
+    handler: (f: Fact) => Promise<void>,
+    parallel: number,
+    startAt: () => Promise<number | undefined> | undefined,
+  ) {
+    await this.ensureConsumer(jsm, durable, filter_subject, startAt)
     let stopped = false
+    let wake: (() => void) | undefined
     // No more buffered here than can be handled at once: a fact waiting in a local buffer still runs
     // down its ack wait, and would be redelivered (to another replica) while this one holds it.
-    const messages = await consumer.consume({ max_messages: parallel })
+    // abort_on_missing_resource: a consumer (or stream) deleted under it ends the messages, instead of
+    // the library asking for it forever; the loop below then sets both up again.
+    const open = async () => (await this.js!.consumers.get(this.stream, durable)).consume({ max_messages: parallel, abort_on_missing_resource: true })
+    let messages = await open()
     const inFlight = new Set<Promise<void>>()
-    const loop = (async () => {
+    const drain = async () => {
       for await (const m of messages) {
         const handling: Promise<void> = this.handle(m, handler)
           .catch((error) => this.opts.log.error({ err: String(error), subject: m.subject }, 'fact handling failed unexpectedly'))
@@ -201,9 +249,44 @@ export class Bus {
         if (stopped) break
       }
       await Promise.all(inFlight)
+    }
+    const loop = (async () => {
+      // Messages end only when told to, or when the consumer or the connection went away (deleted,
+      // closed): then it is set up again, for as long as this process consumes.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await drain()
+          if (stopped) return
+          this.opts.log.error({ durable }, 'fact consumer ended unexpectedly; starting it again')
+        } catch (error) {
+          if (stopped) return
+          this.opts.log.error({ durable, err: String(error) }, 'fact consumer failed; starting it again')
+        }
+        consumerRestarts.inc()
+        for (;;) {
+          await new Promise<void>((resolve) => {
+            wake = resolve
+            setTimeout(resolve, Math.min(10_000, 500 * attempt))
+          })
+          if (stopped) return
+          try {
+            // The stream too may be gone (deleted by hand): looked for again, created when missing.
+            this.ready = undefined
+            await this.ensureStream()
+            await this.ensureConsumer(await jetstreamManager(await this.connected), durable, filter_subject, () => undefined)
+            messages = await open()
+            break
+          } catch (error) {
+            this.opts.log.warn({ durable, err: String(error), attempt }, 'fact consumer not started again yet')
+            attempt++
+          }
+        }
+        if (stopped) await messages.close()
+      }
     })()
     return async () => {
       stopped = true
+      wake?.()
       await messages.close()
       await loop.catch(() => {})
     }

@@ -93,7 +93,9 @@ export async function connectNats(url: string, name: string, log: Logger): Promi
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      const nc = await connect({ servers, ...auth, name, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true, timeout: 10_000 })
+      // ignoreAuthErrorAbort: credentials refused twice while reconnecting (NATS back with a secret being
+      // fixed) would otherwise close the connection for good, leaving consumers and the relay cut off.
+      const nc = await connect({ servers, ...auth, name, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true, timeout: 10_000, ignoreAuthErrorAbort: true })
       ;(async () => {
         for await (const s of nc.status()) {
           if (s.type === 'disconnect') log.warn('nats disconnected')

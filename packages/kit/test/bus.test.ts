@@ -1,4 +1,5 @@
 import { test, expect, afterAll } from 'bun:test'
+import { jetstreamManager } from '@nats-io/jetstream'
 import { Bus, Outbox, fact, connectMongo, connectNats, createLogger } from '../src'
 import { system } from '../../../tests/support/system'
 
@@ -48,3 +49,56 @@ test('a handler that fails gets the fact again until it succeeds', async () => {
   expect(attempts).toBe(2)
   await stop()
 }, 30_000)
+
+test('a consumer deleted in NATS under a running service is set up again, and the facts after it arrive', async () => {
+  const seen: string[] = []
+  const stop = await bus.consume('bus-test-deleted', ['orders.order-failed'], async (f) => {
+    seen.push(f.id)
+  })
+  try {
+    const first = fact('orders.order-failed', { orderId: 'o3', userId: 'u', eventId: 'e', reason: 'x' })
+    await bus.publish(first)
+    let deadline = Date.now() + 10_000
+    while (!seen.includes(first.id) && Date.now() < deadline) await Bun.sleep(50)
+    expect(seen).toEqual([first.id])
+
+    const jsm = await jetstreamManager(nc)
+    const names: string[] = []
+    for await (const c of jsm.consumers.list(bus.stream)) if (c.name.startsWith('bus-test-deleted')) names.push(c.name)
+    expect(names).toHaveLength(1)
+    await jsm.consumers.delete(bus.stream, names[0]!)
+
+    const after = fact('orders.order-failed', { orderId: 'o4', userId: 'u', eventId: 'e', reason: 'x' })
+    await bus.publish(after)
+    deadline = Date.now() + 30_000
+    while (!seen.includes(after.id) && Date.now() < deadline) await Bun.sleep(100)
+    // Set up again from the start of the stream (nothing tells where the deleted one was): handlers are idempotent.
+    expect(seen).toContain(after.id)
+  } finally {
+    await stop()
+  }
+}, 45_000)
+
+test('consumers that could not start are started again until they do; stopping ends the attempts', async () => {
+  let attempts = 0
+  const stop = bus.keepStarting('test consumers', async () => {
+    attempts++
+    if (attempts < 3) throw new Error('NATS blip')
+    return async () => {}
+  })
+  const deadline = Date.now() + 10_000
+  while (attempts < 3 && Date.now() < deadline) await Bun.sleep(50)
+  expect(attempts).toBe(3)
+  await stop()
+
+  let tries = 0
+  const never = bus.keepStarting('test consumers', async () => {
+    tries++
+    throw new Error('down')
+  })
+  await Bun.sleep(100)
+  await never()
+  const stoppedAt = tries
+  await Bun.sleep(1_200)
+  expect(tries).toBe(stoppedAt)
+})

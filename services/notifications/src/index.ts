@@ -56,33 +56,23 @@ const hub = streamHub(log)
 const live = bus.subscribeLive('notifications.created.*', (data, subject) => hub.deliver(subject.slice(subject.lastIndexOf('.') + 1), data as { id?: string }))
 
 // Not awaited: while NATS is away the service still answers lists and streams; facts wait in the stream.
-let stopConsumer: (() => Promise<void>) | undefined
-let stopping = false
-void (async () => {
-  for (let attempt = 1; !stopping; attempt++) {
-    try {
-      // Each fact makes its own notification (and email), whatever came before: many at once.
-      // Emails first: created by this version, their consumer takes over where the notifications
-      // consumer (which sent them before) has not acknowledged yet, before that one moves on. Facts
-      // emailed meanwhile by an older replica are recorded and send nothing again.
-      const stopEmails = await bus.consume('notifications-email', EMAILED, emailHandler({ emails, log }), {
-        parallel: 8,
-        startAt: (subject) => bus.unacknowledgedFrom('notifications', CONSUMED, subject),
-      })
-      const stopNotifications = await bus.consume('notifications', CONSUMED, factHandler({ inbox, bus, log }), { parallel: 32 }).catch(async (error) => {
-        await stopEmails()
-        throw error
-      })
-      stopConsumer = async () => {
-        await Promise.all([stopNotifications(), stopEmails()])
-      }
-      return
-    } catch (error) {
-      log.warn({ err: String(error), attempt }, 'facts consumer not started yet, retrying')
-      await Bun.sleep(Math.min(10_000, 500 * attempt))
-    }
+const stopConsumer = bus.keepStarting('fact consumers', async () => {
+  // Each fact makes its own notification (and email), whatever came before: many at once.
+  // Emails first: created by this version, their consumer takes over where the notifications
+  // consumer (which sent them before) has not acknowledged yet, before that one moves on. Facts
+  // emailed meanwhile by an older replica are recorded and send nothing again.
+  const stopEmails = await bus.consume('notifications-email', EMAILED, emailHandler({ emails, log }), {
+    parallel: 8,
+    startAt: (subject) => bus.unacknowledgedFrom('notifications', CONSUMED, subject),
+  })
+  const stopNotifications = await bus.consume('notifications', CONSUMED, factHandler({ inbox, bus, log }), { parallel: 32 }).catch(async (error) => {
+    await stopEmails()
+    throw error
+  })
+  return async () => {
+    await Promise.all([stopNotifications(), stopEmails()])
   }
-})()
+})
 
 const app = createService({
   name: 'notifications',
@@ -94,8 +84,8 @@ const app = createService({
   .use(streamModule(hub, config, config.SSE_HEARTBEAT_SECONDS, inbox.storedAfter))
 
 // Open streams never end by themselves: close them first so the server can stop at once.
-process.on('SIGTERM', () => ((stopping = true), hub.closeAll()))
-process.on('SIGINT', () => ((stopping = true), hub.closeAll()))
+process.on('SIGTERM', () => hub.closeAll())
+process.on('SIGINT', () => hub.closeAll())
 
 serve(app, {
   port: config.PORT,
@@ -103,5 +93,5 @@ serve(app, {
   log,
   // Open streams end first: the server's graceful stop would otherwise wait for them until the deadline.
   beforeStop: [() => hub.closeAll()],
-  closers: [() => clearInterval(migrating), () => stopConsumer?.(), () => live.unsubscribe(), () => transport?.close(), () => bus.close(), () => conn.close()],
+  closers: [() => clearInterval(migrating), () => stopConsumer(), () => live.unsubscribe(), () => transport?.close(), () => bus.close(), () => conn.close()],
 })

@@ -66,14 +66,10 @@ const cancellationsRun = every(config.RECONCILE_INTERVAL_MS, 'event cancellation
 void sweep()
 void cancellationsRun()
 
-let stopConsumer: (() => Promise<void>) | undefined
-// In the background: the port opens at once even while NATS is still unreachable.
-void consumeFacts({ config, bus, store, settlement: settle, payments, locks, dirty, settled, cancellations: cancelled, onCancellation: () => void cancellationsRun(), log })
-  .then((stop) => {
-    stopConsumer = stop
-    log.info('consuming facts')
-  })
-  .catch((error) => log.error({ err: String(error) }, 'could not start the fact consumer'))
+// In the background, until it starts: the port opens at once even while NATS is still unreachable.
+const stopConsumer = bus.keepStarting('fact consumer', () =>
+  consumeFacts({ config, bus, store, settlement: settle, payments, locks, dirty, settled, cancellations: cancelled, onCancellation: () => void cancellationsRun(), log }),
+)
 
 const app = createService({
   name: 'orders-worker',
@@ -92,7 +88,7 @@ serve(app, {
       timers.forEach(clearInterval)
       return Promise.all(running)
     },
-    () => stopConsumer?.(),
+    () => stopConsumer(),
     () => outbox.stop(),
     () => bus.close(),
     () => redis.quit(),
