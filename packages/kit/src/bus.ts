@@ -7,6 +7,13 @@ import type { Logger } from './log'
 import { writerOf } from './writer'
 import { counter } from './metrics'
 
+const factFailures = counter('bus_fact_failures_total', 'Facts whose handler failed (redelivered); stuck="yes" from the 10th delivery of one fact', ['stuck'])
+/** From this delivery of one fact on, its failures are errors: something needs a look (the stream keeps facts 14 days). */
+const STUCK_AFTER_DELIVERIES = 10
+/** Facts are kept this long whether acknowledged or not (a consumer away longer than this misses them). */
+const STREAM_MAX_AGE_MS = 14 * 86_400_000
+/** A fact published again within this long (same id) is dropped by JetStream. */
+const DUPLICATE_WINDOW_MS = 30 * 60_000
 const consumerRestarts = counter('bus_consumer_restarts_total', 'Durable fact consumers set up again after they ended unexpectedly (consumer or connection gone)')
 
 const relayedTotal = counter('outbox_relayed_total', 'Facts published by the outbox relay, by where they were taken from', ['from'])
@@ -95,17 +102,19 @@ export class Bus {
       for (;;) {
         try {
           const jsm = await jetstreamManager(await this.connected)
+          const limits = { max_age: nanos(STREAM_MAX_AGE_MS), duplicate_window: nanos(DUPLICATE_WINDOW_MS) }
+          let info
           try {
-            await jsm.streams.info(this.stream)
+            info = await jsm.streams.info(this.stream)
           } catch {
-            await jsm.streams.add({
-              name: this.stream,
-              subjects: [`${this.opts.prefix}.>`],
-              storage: StorageType.File,
-              retention: RetentionPolicy.Limits,
-              max_age: nanos(14 * 86_400_000),
-              duplicate_window: nanos(30 * 60_000),
-            })
+            await jsm.streams.add({ name: this.stream, subjects: [`${this.opts.prefix}.>`], storage: StorageType.File, retention: RetentionPolicy.Limits, ...limits })
+            return
+          }
+          // A stream made by an older version, or changed by hand, gets the limits the code relies on
+          // (the repairs that publish a fact again count on its 30-minute duplicate window).
+          if (info.config.max_age !== limits.max_age || info.config.duplicate_window !== limits.duplicate_window) {
+            await jsm.streams.update(this.stream, limits)
+            this.opts.log.info({ stream: this.stream }, 'stream limits brought in line')
           }
           return
         } catch (error) {
@@ -313,8 +322,13 @@ export class Bus {
       await handler(parsed)
       m.ack()
     } catch (error) {
-      this.opts.log.warn({ err: String(error), fact: parsed.id }, 'fact handler failed; will be redelivered')
-      m.nak(Math.min(30_000, 1000 * 2 ** Math.min(m.info.deliveryCount, 5)))
+      // Never dropped (a fix deployed later handles it), but a fact that keeps failing is an error
+      // someone must see: logged as one from the 10th delivery on, and counted.
+      const deliveries = m.info.deliveryCount
+      factFailures.inc({ stuck: deliveries >= STUCK_AFTER_DELIVERIES ? 'yes' : 'no' })
+      if (deliveries >= STUCK_AFTER_DELIVERIES) this.opts.log.error({ err: String(error), fact: parsed.id, subject: parsed.subject, deliveries }, 'fact keeps failing; it is redelivered until its handler succeeds')
+      else this.opts.log.warn({ err: String(error), fact: parsed.id }, 'fact handler failed; will be redelivered')
+      m.nak(Math.min(30_000, 1000 * 2 ** Math.min(deliveries, 5)))
     } finally {
       clearInterval(heartbeat)
     }

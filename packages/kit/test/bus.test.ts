@@ -1,5 +1,6 @@
 import { test, expect, afterAll } from 'bun:test'
 import { jetstreamManager } from '@nats-io/jetstream'
+import { nanos } from '@nats-io/transport-node'
 import { Bus, Outbox, fact, connectMongo, connectNats, createLogger } from '../src'
 import { system } from '../../../tests/support/system'
 
@@ -101,4 +102,15 @@ test('consumers that could not start are started again until they do; stopping e
   const stoppedAt = tries
   await Bun.sleep(1_200)
   expect(tries).toBe(stoppedAt)
+})
+
+test('a stream made with other limits (an older version, a hand edit) gets the 30-minute duplicate window and 14-day age', async () => {
+  const other = new Bus({ nc, prefix: `${prefix}-limits`, log })
+  const jsm = await jetstreamManager(nc)
+  await jsm.streams.add({ name: other.stream, subjects: [`${prefix}-limits.>`], duplicate_window: nanos(120_000), max_age: nanos(3_600_000) })
+  await other.ensureStream()
+  const { config } = await jsm.streams.info(other.stream)
+  expect(config.duplicate_window).toBe(nanos(30 * 60_000))
+  expect(config.max_age).toBe(nanos(14 * 86_400_000))
+  await jsm.streams.delete(other.stream)
 })
