@@ -586,6 +586,12 @@ describe('lists', () => {
     const title = all.body.items[0].eventTitle as string
     const byTitle = await api(`/orders?q=${encodeURIComponent(title.slice(-6).toUpperCase())}&eventId=${s.eventId}`, { token: admin.token })
     expect(byTitle.body.total).toBe(5)
+    // A customer searches within their own orders; an id in upper case is the same id.
+    expect((await api(`/orders?q=${othersOrder}`, { token: buyer.token })).body.total).toBe(0)
+    expect((await api(`/orders?q=${buyerOrders[0]}`, { token: buyer.token })).body.items.map((o: { id: string }) => o.id)).toEqual([buyerOrders[0]])
+    expect((await api(`/orders?q=no-such-title-${crypto.randomUUID()}`, { token: buyer.token })).body.total).toBe(0)
+    expect((await api(`/orders?eventId=${s.eventId}&userId=${buyer.user.id.toUpperCase()}`, { token: buyer.token })).body.total).toBe(4)
+    expect((await api(`/orders?eventId=${s.eventId}&userId=${other.user.id.toUpperCase()}`, { token: admin.token })).body.total).toBe(1)
     // The status filter reads a projection kept in the background: it catches up within seconds.
     const paid = await waitFor('the status projection', async () => {
       const r = await api(`/orders?eventId=${s.eventId}&status=paid`, { token: admin.token })

@@ -102,7 +102,7 @@ export const OrdersQuery = t.Object({
   eventId: t.Optional(Id),
   status: t.Optional(OrderStatusSchema),
   userId: t.Optional(t.String({ pattern: '^[0-9a-fA-F]{24}$', description: 'admins only: orders of this account' })),
-  q: t.Optional(t.String({ maxLength: 200, description: 'admins: an order id, or part of the event title' })),
+  q: t.Optional(t.String({ maxLength: 200, description: 'an order id, or part of the event title (customers: within their own orders)' })),
 })
 export type OrdersQuery = Static<typeof OrdersQuery>
 

@@ -149,17 +149,18 @@ export function orderStore({ Order, OrderDraft, Transition }: Pick<Models, 'Orde
       const page = query.page ?? 1
       const limit = query.limit ?? 20
       const filter: Record<string, unknown> = {}
+      // Ids are stored in lower case; one given in upper case is the same id.
+      const userId = query.userId?.toLowerCase()
       if (isAdmin(principal)) {
-        if (query.userId) filter.userId = query.userId
-        if (query.q) {
-          const q = query.q.trim()
-          if (/^[0-9a-fA-F]{24}$/.test(q)) filter._id = q.toLowerCase()
-          else if (q) filter.eventTitle = { $regex: escapeRegExp(q), $options: 'i' }
-        }
+        if (userId) filter.userId = userId
       } else {
-        if (query.userId && query.userId !== principal.id) throw fail('FORBIDDEN', 'only admins can list the orders of other accounts')
+        if (userId && userId !== principal.id) throw fail('FORBIDDEN', 'only admins can list the orders of other accounts')
         filter.userId = principal.id
       }
+      // Everyone searches within what they may list: an order id, or part of the event title.
+      const q = query.q?.trim()
+      if (q && /^[0-9a-fA-F]{24}$/.test(q)) filter._id = q.toLowerCase()
+      else if (q) filter.eventTitle = { $regex: escapeRegExp(q), $options: 'i' }
       if (query.eventId) filter.eventId = query.eventId
       const now = new Date()
       if (query.status === 'reserved') Object.assign(filter, { status: 'reserved', expiresAt: { $gt: now } })
