@@ -541,6 +541,19 @@ describe('check-in', () => {
       expect(r.body.error.details.checkedInAt).toBeString()
     }
 
+    // The order busy (a refund being made holds its lock): not a verdict on the ticket, so 503, scan again.
+    const redis = new RedisClient(system().env.REDIS_URL!)
+    const lockKey = `${system().env.REDIS_PREFIX}:orders:lock:${order.body.id}`
+    try {
+      await redis.send('SET', [lockKey, 'test', 'PX', '20000'])
+      const busy = await scan(second.code, `scan-${crypto.randomUUID()}`)
+      expect(busy.status).toBe(503)
+      expect(errorCode(busy)).toBe('UNAVAILABLE')
+    } finally {
+      await redis.del(lockKey)
+      redis.close()
+    }
+
     // Cancelled, while the worker that refunds its orders is away: the ticket is no longer valid.
     const sys = system()
     await sys.stop('orders-worker')

@@ -192,7 +192,8 @@ export class Bus {
     return async () => {
       stopping = true
       wake?.()
-      await starting
+      // A start still waiting for NATS is not waited for: if it ever completes, it stops what it started.
+      await Promise.race([starting, Bun.sleep(1_000)])
       await stopStarted?.()
     }
   }
@@ -241,6 +242,8 @@ export class Bus {
     await this.ensureConsumer(jsm, durable, filter_subject, startAt)
     let stopped = false
     let wake: (() => void) | undefined
+    let onStop!: () => void
+    const stopping = new Promise<void>((resolve) => (onStop = resolve))
     // No more buffered here than can be handled at once: a fact waiting in a local buffer still runs
     // down its ack wait, and would be redelivered (to another replica) while this one holds it.
     // abort_on_missing_resource: a consumer (or stream) deleted under it ends the messages, instead of
@@ -249,15 +252,19 @@ export class Bus {
     let messages = await open()
     const inFlight = new Set<Promise<void>>()
     const drain = async () => {
-      for await (const m of messages) {
-        const handling: Promise<void> = this.handle(m, handler)
-          .catch((error) => this.opts.log.error({ err: String(error), subject: m.subject }, 'fact handling failed unexpectedly'))
-          .finally(() => inFlight.delete(handling))
-        inFlight.add(handling)
-        if (inFlight.size >= parallel) await Promise.race(inFlight)
-        if (stopped) break
+      try {
+        for await (const m of messages) {
+          const handling: Promise<void> = this.handle(m, handler)
+            .catch((error) => this.opts.log.error({ err: String(error), subject: m.subject }, 'fact handling failed unexpectedly'))
+            .finally(() => inFlight.delete(handling))
+          inFlight.add(handling)
+          if (inFlight.size >= parallel) await Promise.race(inFlight)
+          if (stopped) break
+        }
+      } finally {
+        // Also when the messages failed: nothing is set up again, nor closed at shutdown, under a handler still running.
+        await Promise.all(inFlight)
       }
-      await Promise.all(inFlight)
     }
     const loop = (async () => {
       // Messages end only when told to, or when the consumer or the connection went away (deleted,
@@ -280,10 +287,19 @@ export class Bus {
           if (stopped) return
           try {
             // The stream too may be gone (deleted by hand): looked for again, created when missing.
+            // Each step gives way to a stop (ensureStream waits for NATS as long as it takes).
             this.ready = undefined
-            await this.ensureStream()
-            await this.ensureConsumer(await jetstreamManager(await this.connected), durable, filter_subject, () => undefined)
-            messages = await open()
+            const setUp = (async () => {
+              await this.ensureStream()
+              await this.ensureConsumer(await jetstreamManager(await this.connected), durable, filter_subject, () => undefined)
+              return open()
+            })()
+            const opened = await Promise.race([setUp, stopping.then(() => undefined)])
+            if (!opened) {
+              void setUp.then((late) => late.close(), () => {})
+              return
+            }
+            messages = opened
             break
           } catch (error) {
             this.opts.log.warn({ durable, err: String(error), attempt }, 'fact consumer not started again yet')
@@ -295,6 +311,7 @@ export class Bus {
     })()
     return async () => {
       stopped = true
+      onStop()
       wake?.()
       await messages.close()
       await loop.catch(() => {})

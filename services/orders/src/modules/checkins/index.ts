@@ -11,7 +11,7 @@ export function checkinsModule(config: AuthConfig, checkins: CheckinsService) {
     auth: 'admin',
     headers: IdempotencyHeaders,
     ...strictBody(CheckinBody),
-    response: { 200: CheckinResult, 400: E, 401: E, 403: E, 404: E, 409: E, 410: E },
+    response: { 200: CheckinResult, 400: E, 401: E, 403: E, 404: E, 409: E, 410: E, 503: E },
     detail: {
       tags: ['check-in'],
       summary: 'Check a ticket in at the door',

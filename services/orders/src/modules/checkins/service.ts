@@ -50,7 +50,18 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
         throw fail('NOT_FOUND', 'no ticket has this code')
       }
       const scan = idempotencyKey ? hashKey(`${by}:${idempotencyKey}`) : undefined
-      const lock = await locks.acquire(ticket.orderId, 5_000)
+      // Looked up before the lock (it only reads, and catalog may be slow): the lock is held for
+      // orders' own reads and the one write.
+      const why = await ended(ticket.eventId)
+      let lock: Awaited<ReturnType<OrderLocks['acquire']>>
+      try {
+        lock = await locks.acquire(ticket.orderId, 5_000)
+      } catch (error) {
+        // Busy with a refund (or another scan of the same order): not a verdict on the ticket. 503 tells
+        // the door to scan again (under the same key), where a 409 would read as "not valid".
+        if (error instanceof AppError && error.status === 409) throw new AppError('UNAVAILABLE', 'this order is busy right now; scan again', undefined, 503)
+        throw error
+      }
       try {
         const state = await store.load(ticket.orderId)
         if (!state) throw fail('NOT_FOUND', 'no ticket has this code')
@@ -73,7 +84,6 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
           checkinsTotal.inc({ result: 'repeat' })
           throw fail('CONFLICT', 'this ticket was already checked in', { ticketId: ticket._id, checkedInAt: first.at.toISOString() })
         }
-        const why = await ended(state.doc.eventId)
         if (why) {
           checkinsTotal.inc({ result: 'event_cancelled' })
           throw gone(`${why}: this ticket is no longer valid (it is being refunded)`, ticket.orderId)

@@ -364,8 +364,10 @@ export function purchaseService(deps: PurchaseDeps) {
       const chargeKey = `${orderId}:pay:${idempotencyKey ? hashKey(idempotencyKey) : crypto.randomUUID()}`
       const execute = async (_orderId?: string, fresh = true) => {
         // No money moves for an event that was cancelled or has started since the hold was taken.
-        // Checked in the run, after the key is looked up: a key's answer (a decline, say) stays its answer.
-        if (statusOf(state) === 'reserved') await saleableEvent(state.doc.eventId, true)
+        // Checked in the run, after the key is looked up: a key's answer (a decline, say) stays its
+        // answer. A takeover finishes what its first run began (that run may have charged already), as
+        // the reconciler would, and is not asked again.
+        if (fresh && statusOf(state) === 'reserved') await saleableEvent(state.doc.eventId, true)
         return budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey, !fresh))
       }
       if (!idempotencyKey) return (await execute()).now

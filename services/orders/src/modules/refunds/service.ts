@@ -33,6 +33,8 @@ export interface RefundRequest {
   keyHash?: string
   /** The buyer's own refund: refused (403) when a ticket of the order was used at the door, also one scanned meanwhile. */
   notAfterCheckin?: boolean
+  /** The buyer's own refund: refused (403) once the event has started (unless it was cancelled). */
+  notAfterStart?: boolean
 }
 
 /** The reason of every refund made because the event was cancelled or deleted (it starts with this). */
@@ -96,6 +98,13 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
       if (!state.refund) {
         const status = statusOf(state)
         if (status !== 'paid') throw fail('CONFLICT', `only a paid order can be refunded (this one is ${status})`)
+        // Asked only when this request has not recorded its refund yet: a retry of one recorded before
+        // the start (answered 202, or its answer lost) finishes it after the start too, as keys promise.
+        if (request.notAfterStart) {
+          const event = await catalog.event(state.doc.eventId, true)
+          if (event && event.status !== 'cancelled' && new Date(event.startsAt).getTime() <= Date.now())
+            throw fail('FORBIDDEN', 'the event has started: only an admin can refund this order now')
+        }
         // Doors open before the start: a buyer who got in does not also get the money back by themselves.
         if (request.notAfterCheckin && (await tickets.checkedIn(state.doc))) throw usedAtTheDoor()
         await dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
@@ -144,16 +153,9 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
         by: principal.id,
         ...(reason ? { reason } : {}),
         ...(idempotencyKey ? { keyHash: hashKey(`${principal.id}:${idempotencyKey}`) } : {}),
-        ...(isAdmin(principal) ? {} : { notAfterCheckin: true }),
+        ...(isAdmin(principal) ? {} : { notAfterCheckin: true, notAfterStart: true }),
       }
       const run = async () => {
-        // Checked in the run, not before the key is looked up: a refund done before the start is
-        // answered again to its retry after the start, as keys promise.
-        if (!isAdmin(principal)) {
-          const event = await catalog.event(state.doc.eventId, true)
-          if (event && event.status !== 'cancelled' && new Date(event.startsAt).getTime() <= Date.now())
-            throw fail('FORBIDDEN', 'the event has started: only an admin can refund this order now')
-        }
         const answer = await refund(orderId, request)
         // A 202 is not kept: a retry of this request finishes the refund (or finds it finished).
         return { now: answer, final: Promise.resolve(answer.status === 202 ? undefined : answer) }
