@@ -46,7 +46,12 @@ interface Sale {
 async function sale(capacity: number, maxPerOrder = 10): Promise<Sale> {
   const e = await api('/events', { body: futureEvent(), token: admin.token })
   expect(e.status).toBe(201)
-  const t = await api(`/events/${e.body.id}/ticket-types`, { body: { name: 'General', priceCents: 2500, currency: 'EUR', capacity, maxPerOrder }, token: admin.token })
+  // As a client does: a 503 (ticketing not deciding yet, e.g. just restarted by the test before) is
+  // sent again under the same key, which creates one type however often it arrives.
+  const key = `type-${crypto.randomUUID()}`
+  let t = await api(`/events/${e.body.id}/ticket-types`, { body: { name: 'General', priceCents: 2500, currency: 'EUR', capacity, maxPerOrder }, token: admin.token, headers: { 'idempotency-key': key } })
+  for (let attempt = 1; t.status === 503 && attempt < 5; attempt++)
+    t = await api(`/events/${e.body.id}/ticket-types`, { body: { name: 'General', priceCents: 2500, currency: 'EUR', capacity, maxPerOrder }, token: admin.token, headers: { 'idempotency-key': key } })
   expect(t.status).toBe(201)
   return { eventId: e.body.id, typeId: t.body.id, capacity }
 }
