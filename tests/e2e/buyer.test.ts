@@ -2,7 +2,7 @@
 // for tickets, a declined card, the QR tickets.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, registerUser } from '../support/api'
-import { availabilityOf, canSell, CARDS, closeBrowser, withTab, screenshot, seedEvent } from './browser'
+import { availabilityOf, buyThroughApi, canSell, CARDS, closeBrowser, withTab, screenshot, seedEvent } from './browser'
 
 afterAll(closeBrowser)
 
@@ -200,4 +200,21 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
       await screenshot(tab.page, 'event-sold-out')
     })
   }, 60_000)
+
+  test('a buyer with more than 100 orders sees the older ones after "Show older orders"', async () => {
+    const event = await seedEvent([{ name: 'Many', priceCents: 100, capacity: 200 }])
+    const buyer = await registerUser('many-orders')
+    for (let i = 0; i < 101; i += 10) await Promise.all(Array.from({ length: Math.min(10, 101 - i) }, () => buyThroughApi(buyer, event, 1)))
+    const oldest = (await api('/orders?limit=100&page=2', { token: buyer.token })).body.items[0].id as string
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto('/tickets')
+      await page.getByRole('heading', { level: 1, name: 'My tickets' }).waitFor()
+      await page.locator('[data-order]').nth(99).waitFor()
+      expect(await page.locator(`[data-order="${oldest}"]`).count()).toBe(0)
+      await page.getByRole('button', { name: 'Show older orders' }).click()
+      await page.locator(`[data-order="${oldest}"]`).waitFor()
+      expect(await page.locator('[data-order]').count()).toBe(101)
+      expect(await page.getByRole('button', { name: 'Show older orders' }).count()).toBe(0)
+    })
+  }, 120_000)
 })

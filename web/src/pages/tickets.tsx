@@ -146,11 +146,33 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
 }
 
 const ACTIVE = new Set(['paid', 'reserved', 'pending'])
+/** Orders asked for at once (the API's largest page); older ones come with "Show older orders". */
+const ORDERS_PAGE = 100
 
 export function MyTickets() {
   useTitle('My tickets')
-  const orders = useAsync((signal) => api<List<Order>>('/orders?limit=100', { signal }), [])
-  const all = [...(orders.data?.items ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+  const orders = useAsync((signal) => api<List<Order>>(`/orders?limit=${ORDERS_PAGE}`, { signal }), [])
+  const [older, setOlder] = useState<Order[]>([])
+  const [nextPage, setNextPage] = useState(2)
+  const [loadingOlder, setLoadingOlder] = useState(false)
+  const [olderError, setOlderError] = useState<unknown>()
+  // Newest first, each order once (a purchase made meanwhile shifts the pages by one).
+  const seen = new Set<string>()
+  const all = [...(orders.data?.items ?? []), ...older].filter((o) => !seen.has(o.id) && seen.add(o.id)).sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+  const hasOlder = orders.data !== undefined && (nextPage - 1) * ORDERS_PAGE < orders.data.total
+  const showOlder = async () => {
+    setLoadingOlder(true)
+    setOlderError(undefined)
+    try {
+      const page = await api<List<Order>>(`/orders?limit=${ORDERS_PAGE}&page=${nextPage}`)
+      setOlder((o) => [...o, ...page.items])
+      setNextPage((n) => n + 1)
+    } catch (error) {
+      setOlderError(error)
+    } finally {
+      setLoadingOlder(false)
+    }
+  }
   const active = all.filter((o) => ACTIVE.has(o.status))
   const other = all.filter((o) => !ACTIVE.has(o.status))
   return (
@@ -171,6 +193,14 @@ export function MyTickets() {
           <OrderCard key={o.id} order={o} />
         ))}
       </div>
+      {olderError ? <Alert error={olderError} onRetry={showOlder} /> : null}
+      {hasOlder && (
+        <p>
+          <button type="button" class="button button-secondary" onClick={showOlder} disabled={loadingOlder}>
+            {loadingOlder ? 'Loading older orders…' : 'Show older orders'}
+          </button>
+        </p>
+      )}
       {other.length > 0 && (
         <details class="other-orders">
           <summary>
