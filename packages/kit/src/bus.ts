@@ -14,6 +14,12 @@ const STUCK_AFTER_DELIVERIES = 10
 const STREAM_MAX_AGE_MS = 14 * 86_400_000
 /** A fact published again within this long (same id) is dropped by JetStream. */
 const DUPLICATE_WINDOW_MS = 30 * 60_000
+/** The pause before setting consumers up again (growing to 10 s); `onWake` gets the function that ends it early (a stop). */
+const retryPause = (attempt: number, onWake: (wake: () => void) => void) =>
+  new Promise<void>((resolve) => {
+    onWake(resolve)
+    setTimeout(resolve, Math.min(10_000, 500 * attempt))
+  })
 const consumerRestarts = counter('bus_consumer_restarts_total', 'Durable fact consumers set up again after they ended unexpectedly (consumer or connection gone)')
 
 const relayedTotal = counter('outbox_relayed_total', 'Facts published by the outbox relay, by where they were taken from', ['from'])
@@ -182,10 +188,7 @@ export class Bus {
           return
         } catch (error) {
           this.opts.log.warn({ err: String(error), attempt }, `${what} not started yet, retrying`)
-          await new Promise<void>((resolve) => {
-            wake = resolve
-            setTimeout(resolve, Math.min(10_000, 500 * attempt))
-          })
+          await retryPause(attempt, (w) => (wake = w))
         }
       }
     })()
@@ -280,10 +283,7 @@ export class Bus {
         }
         consumerRestarts.inc()
         for (;;) {
-          await new Promise<void>((resolve) => {
-            wake = resolve
-            setTimeout(resolve, Math.min(10_000, 500 * attempt))
-          })
+          await retryPause(attempt, (w) => (wake = w))
           if (stopped) return
           try {
             // The stream too may be gone (deleted by hand): looked for again, created when missing.

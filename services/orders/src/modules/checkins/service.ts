@@ -26,6 +26,10 @@ export interface CheckinsDeps {
 }
 
 const gone = (message: string, orderId: string) => new AppError('GONE', message, { orderId }, 410)
+const checkedInBefore = (ticketId: string, first: CheckinDoc | null) => {
+  checkinsTotal.inc({ result: 'repeat' })
+  return fail('CONFLICT', 'this ticket was already checked in', { ticketId, checkedInAt: first?.at.toISOString() })
+}
 
 export function checkinsService({ models: { Checkin, Cancellation }, store, tickets, locks, catalog, log }: CheckinsDeps) {
   /** Why the event's tickets are no longer valid: cancelled or removed (orders' own record of the fact, or catalog when it answers). */
@@ -81,8 +85,7 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
             checkinsTotal.inc({ result: 'repeat_same_scan' })
             return { ticket: await tickets.view(ticket, false, first), order: toOrder(state), firstScan: true }
           }
-          checkinsTotal.inc({ result: 'repeat' })
-          throw fail('CONFLICT', 'this ticket was already checked in', { ticketId: ticket._id, checkedInAt: first.at.toISOString() })
+          throw checkedInBefore(ticket._id, first)
         }
         if (why) {
           checkinsTotal.inc({ result: 'event_cancelled' })
@@ -95,9 +98,7 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
           // Another scanner of the same ticket got in between (tickets of one order share the lock, but a
           // lock that ran out does not stop a slow one): the first one stays.
           if (!isDuplicateKey(error)) throw error
-          const winner = await Checkin.findById(ticket._id).lean<CheckinDoc>()
-          checkinsTotal.inc({ result: 'repeat' })
-          throw fail('CONFLICT', 'this ticket was already checked in', { ticketId: ticket._id, checkedInAt: winner?.at.toISOString() })
+          throw checkedInBefore(ticket._id, await Checkin.findById(ticket._id).lean<CheckinDoc>())
         }
         checkinsTotal.inc({ result: 'first' })
         return { ticket: await tickets.view(ticket, false, checkin), order: toOrder(state), firstScan: true }
