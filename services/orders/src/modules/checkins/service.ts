@@ -13,6 +13,7 @@ import type { CatalogClient } from '../../clients'
 import { checkinsTotal } from '../../metrics'
 import type { OrderLocks } from '../coordination'
 import { hashKey } from '../idempotency/service'
+import { endReason } from '../reconciler/service'
 import { statusOf, toOrder, type OrderStore } from '../orders/store'
 import type { TicketsService } from '../tickets/service'
 
@@ -35,9 +36,9 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
   /** Why the event's tickets are no longer valid: cancelled or removed (orders' own record of the fact, or catalog when it answers). */
   async function ended(eventId: string): Promise<string | undefined> {
     const recorded = await Cancellation.findById(eventId, { kind: 1 }).lean()
-    if (recorded) return recorded.kind === 'deleted' ? 'the event was removed by the organizer' : 'the event was cancelled'
+    if (recorded) return endReason(recorded.kind)
     try {
-      return (await catalog.event(eventId))?.status === 'cancelled' ? 'the event was cancelled' : undefined
+      return (await catalog.event(eventId))?.status === 'cancelled' ? endReason() : undefined
     } catch (error) {
       // The door keeps working while catalog is away; the fact reaches orders' record meanwhile.
       log.warn({ eventId, err: String(error) }, 'check-in: catalog did not answer; cancellation looked up in orders only')

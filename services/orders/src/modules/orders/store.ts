@@ -106,10 +106,6 @@ export function orderStore({ Order, OrderDraft, Transition }: Pick<Models, 'Orde
     transitions,
     insertTransition,
     /** Takes back a transition this flow inserted and must not keep (a buyer's refund refused after a scan). */
-    async removeTransition(id: string) {
-      await Transition.deleteOne({ _id: id })
-    },
-
     /** The order as its owner or an admin may see it; anyone else is told it does not exist. */
     async visible(orderId: string, principal: Principal): Promise<OrderState> {
       const state = await load(orderId)

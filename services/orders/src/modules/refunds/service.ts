@@ -31,10 +31,12 @@ export interface RefundRequest {
   by: string
   reason?: string
   keyHash?: string
-  /** The buyer's own refund: refused (403) when a ticket of the order was used at the door, also one scanned meanwhile. */
-  notAfterCheckin?: boolean
-  /** The buyer's own refund: refused (403) once the event has started (unless it was cancelled). */
-  notAfterStart?: boolean
+  /**
+   * The buyer's own refund: refused (403) once the event has started (unless it was cancelled) or a
+   * ticket of the order was used at the door. Check-in takes the same order lock, so a scan cannot
+   * come between that look and the refund's record.
+   */
+  byBuyer?: boolean
 }
 
 /** The reason of every refund made because the event was cancelled or deleted (it starts with this). */
@@ -100,13 +102,13 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
         if (status !== 'paid') throw fail('CONFLICT', `only a paid order can be refunded (this one is ${status})`)
         // Asked only when this request has not recorded its refund yet: a retry of one recorded before
         // the start (answered 202, or its answer lost) finishes it after the start too, as keys promise.
-        if (request.notAfterStart) {
+        if (request.byBuyer) {
           const event = await catalog.event(state.doc.eventId, true)
           if (event && event.status !== 'cancelled' && new Date(event.startsAt).getTime() <= Date.now())
             throw fail('FORBIDDEN', 'the event has started: only an admin can refund this order now')
         }
         // Doors open before the start: a buyer who got in does not also get the money back by themselves.
-        if (request.notAfterCheckin && (await tickets.checkedIn(state.doc))) throw usedAtTheDoor()
+        if (request.byBuyer && (await tickets.checkedIn(state.doc))) throw usedAtTheDoor()
         await dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
         const inserted = await store.insertTransition({
           _id: refundId(orderId),
@@ -120,12 +122,6 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
         })
         state = { ...state, refund: inserted.doc }
         if (!inserted.won && !ours(state)) throw fail('CONFLICT', 'the order was already refunded')
-        // A scan may have come between that look and this record: written first, looked again after,
-        // as check-in does, so one of the two always sees the other.
-        if (inserted.won && request.notAfterCheckin && (await tickets.checkedIn(state.doc))) {
-          await store.removeTransition(refundId(orderId))
-          throw usedAtTheDoor()
-        }
       }
       if (state.refundDone) return { status: 200, body: toOrder(state) }
       try {
@@ -153,7 +149,7 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
         by: principal.id,
         ...(reason ? { reason } : {}),
         ...(idempotencyKey ? { keyHash: hashKey(`${principal.id}:${idempotencyKey}`) } : {}),
-        ...(isAdmin(principal) ? {} : { notAfterCheckin: true, notAfterStart: true }),
+        ...(isAdmin(principal) ? {} : { byBuyer: true }),
       }
       const run = async () => {
         const answer = await refund(orderId, request)
