@@ -612,6 +612,55 @@ describe('crashes', () => {
     }
   })
 
+  test("a stalled batch's writes that land after another worker rebuilt the counters change nothing: the rebuild rolled that batch forward", async () => {
+    const eventId = await createEvent()
+    const type = await createType(eventId, standing({ capacity: 4 }))
+    await decide(eventId, hold(type.id, 1))
+    const conn = await mongoose.createConnection(system().env.MONGO_URL!, { dbName: `${system().env.MONGO_DB_PREFIX}_ticketing` }).asPromise()
+    try {
+      const inventories = conn.db!.collection<{ _id: string; seq: number }>('inventories')
+      const ledger = conn.db!.collection<{ _id: string; eventId: string; orderId: string; kind: string; items?: Array<{ quantity: number }> }>('ledger')
+      const doc = await inventories.findOne({ _id: eventId })
+      // A worker decided two holds, claimed its batch (the entries go with the claim), wrote one of
+      // them and stalled before the other reached the ledger; its job lock ran out and another worker goes on.
+      const holdEntry = (orderId: string) => ({
+        _id: `${orderId}:hold`,
+        kind: 'hold',
+        eventId,
+        orderId,
+        userId: customer.user.id,
+        items: [{ ticketTypeId: type.id, name: 'Standing', quantity: 1, unitPriceCents: 4500 }],
+        currency: 'EUR',
+        totalCents: 4500,
+        expiresAt: new Date(Date.now() + 600_000),
+        seq: doc!.seq + 1,
+        at: new Date(),
+      })
+      const [written, stalled] = [oid(), oid()]
+      const entries = [holdEntry(written), holdEntry(stalled)]
+      await inventories.updateOne({ _id: eventId }, { $set: { pendingSeq: doc!.seq + 1, pending: { seq: doc!.seq + 1, entries } } })
+      await ledger.insertOne(entries[0] as never)
+      // The next batch finds the claim and counts the stalled hold: the last ticket is this one's.
+      const next = await decide(eventId, hold(type.id, 1))
+      expect(next).toMatchObject({ ok: true })
+      expect(await decide(eventId, hold(type.id, 1))).toMatchObject({ ok: false, code: 'SOLD_OUT' })
+      // The stalled worker wakes up and writes its entry: it is there already.
+      const late = await ledger.insertOne(entries[1] as never).then(() => 'inserted', (error) => (error.code === 11000 ? 'duplicate' : String(error)))
+      expect(late).toBe('duplicate')
+      // The ledger (the truth a cold worker counts from) and the counters agree: 5 held of 4 would be an oversell.
+      const all = await ledger.find({ eventId }).toArray()
+      const settled = new Set(all.filter((e) => e.kind === 'settle').map((e) => e.orderId))
+      const heldInLedger = all.filter((e) => e.kind === 'hold' && !settled.has(e.orderId)).reduce((sum, e) => sum + e.items!.reduce((n, i) => n + i.quantity, 0), 0)
+      expect(heldInLedger).toBe(4)
+      expect(await typeNumbers(eventId, type.id)).toMatchObject({ held: 4, sold: 0, available: 0 })
+      // The stalled holds are real ones: confirming them sells them.
+      for (const orderId of [written, stalled]) expect(await decide(eventId, { type: 'confirm', orderId })).toMatchObject({ ok: true, outcome: 'sold' })
+      expect(await typeNumbers(eventId, type.id)).toMatchObject({ held: 2, sold: 2, available: 0 })
+    } finally {
+      await conn.close()
+    }
+  })
+
   test('a worker stopped, then killed, in the middle of a stream of holds loses nothing and sells nothing twice', async () => {
     const s = system()
     const fast = { INVENTORY_LOCK_MS: '2000', INVENTORY_STALLED_INTERVAL_MS: '1000' }

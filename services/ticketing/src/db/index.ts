@@ -29,6 +29,12 @@ export interface InventoryDoc {
   seq: number
   /** Set while a batch writes its ledger entries; found set = that batch died midway → rebuild from the ledger. */
   pendingSeq: number | null
+  /**
+   * The ledger entries of the batch that set `pendingSeq`, claimed in the same write: a rebuild writes
+   * those still missing before it counts, so the batch is rolled forward whole. A stalled worker whose
+   * writes land after the rebuild then only repeats entries already counted.
+   */
+  pending?: { seq: number; entries: LedgerEntry[] }
   types: TypeRecord[]
   /** Ids of removed types that were created under an Idempotency-Key (the newest last, at most 1,000): a late retry must not bring one back. */
   removed?: string[]

@@ -1,14 +1,17 @@
 // The worker's side of the inventory: applies one job's ops to one event with the crash-safe batch
 // protocol (no transactions needed):
-//   1. read the inventory doc; `pendingSeq` set → a batch died between its writes → rebuild the
-//      counters from the ledger;
+//   1. read the inventory doc; `pendingSeq` set → a batch died between its writes → write what it
+//      claimed and the ledger lacks, then rebuild the counters from the ledger;
 //   2. decide every op in memory (seq' = seq + 1);
-//   3. `updateOne({_id, seq, pendingSeq: null}, {pendingSeq: seq'})`          — claim
+//   3. `updateOne({_id, seq, pendingSeq: null}, {pendingSeq: seq', pending: entries})` — claim
 //   4. insertMany the new ledger entries (unique `_id`s)                        — the truth
 //   5. `updateOne({_id, seq, pendingSeq: seq'}, {types, seq: seq', pendingSeq: null})` — commit
 //   6. schedule hold expiries, record facts, publish the live availability.
 // Jobs of one event never run at the same time (one job per partition queue across all workers),
 // and every op is idempotent through the ledger ids, so a job re-run after a crash changes nothing twice.
+// A batch that is not dead but stalled (its worker paused past the job's lock, its job taken over)
+// may still write its entries after another worker rebuilt the counters: because the rebuild rolls
+// the claimed batch forward whole, such late writes are duplicates of entries already counted.
 //
 // FerretDB answers every lookup on the big ledger with a full scan, so the worker keeps each event's
 // ledger folded in memory and trusts it only while its seq equals the document's: another replica's
@@ -16,7 +19,7 @@
 import type { mongo } from 'mongoose'
 import type { InventoryOp, OpResult } from '@easypass/contracts/inventory'
 import { LIVE } from '@easypass/contracts/facts'
-import { fact, type Bus, type Logger, type Outbox } from '@easypass/kit'
+import { fact, isDuplicateOnly, type Bus, type Logger, type Outbox } from '@easypass/kit'
 import type { InventoryDoc, LedgerEntry, Models, TypeRecord } from '../db'
 import { batchSize as batchSizeMetric, ledgerLoads, opsDecided, repairs } from '../metrics'
 import { countersFromLedger, decideBatch, foldLedger, type Decision, type OrderLedger } from './decide'
@@ -129,7 +132,7 @@ export class InventoryApplier {
   }
 
   private async write(eventId: string, seq: number, next: number, decision: Decision, now: number) {
-    const claimed = await this.inventories.updateOne({ _id: eventId, seq, pendingSeq: null }, { $set: { pendingSeq: next } })
+    const claimed = await this.inventories.updateOne({ _id: eventId, seq, pendingSeq: null }, { $set: { pendingSeq: next, pending: { seq: next, entries: decision.entries } } })
     if (claimed.matchedCount !== 1) {
       this.forget(eventId)
       throw new InventoryMoved(`inventory of ${eventId} changed under batch ${next}`)
@@ -142,7 +145,7 @@ export class InventoryApplier {
       await this.recordEnded(eventId, decision)
       const committed = await this.inventories.updateOne(
         { _id: eventId, seq, pendingSeq: next },
-        { $set: { types: decision.types, ...(decision.removed ? { removed: decision.removed } : {}), seq: next, pendingSeq: null, updatedAt: new Date(now) } },
+        { $set: { types: decision.types, ...(decision.removed ? { removed: decision.removed } : {}), seq: next, pendingSeq: null, updatedAt: new Date(now) }, $unset: { pending: '' } },
       )
       if (committed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed before batch ${next} committed`)
     } catch (error) {
@@ -202,13 +205,20 @@ export class InventoryApplier {
 
     const reason = doc.pendingSeq != null ? 'rebuild' : cached ? 'stale' : 'cold'
     ledgerLoads.inc({ reason })
+    // The dead batch is rolled forward: whatever of it the ledger lacks is written first. (A claim by
+    // an older version carries no entries: then what it wrote is what counts.)
+    if (doc.pendingSeq != null && doc.pending?.seq === doc.pendingSeq && doc.pending.entries.length) {
+      await this.ledger.insertMany(doc.pending.entries, { ordered: false }).catch((error) => {
+        if (!isDuplicateOnly(error)) throw error
+      })
+    }
     const entries = await this.ledger.find({ eventId }).toArray()
     const orders = foldLedger(entries)
     const counted = countersFromLedger(doc.types, orders)
     const differs = counted.some((t, i) => t.sold !== doc.types[i]!.sold || t.held !== doc.types[i]!.held)
 
     if (doc.pendingSeq != null) {
-      // The dead batch's entries count, whatever it managed to write; its doc update never happened.
+      // The dead batch's entries count, all of them now; its doc update never happened.
       const dead = doc.pendingSeq
       // Whatever the dead batch could not finish: facts of the holds it ended (recorded before the
       // counters are fixed, as a batch does, so that a crash now cannot lose them) and expiry jobs.
@@ -225,7 +235,7 @@ export class InventoryApplier {
       await this.recordEnded(eventId, { expired, withdrawn })
       const fixed = await this.inventories.updateOne(
         { _id: eventId, seq: doc.seq, pendingSeq: dead },
-        { $set: { types: counted, seq: dead, pendingSeq: null, updatedAt: new Date() } },
+        { $set: { types: counted, seq: dead, pendingSeq: null, updatedAt: new Date() }, $unset: { pending: '' } },
       )
       if (fixed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed during its rebuild`)
       this.opts.log.warn({ eventId, seq: doc.seq, deadSeq: dead, differs }, 'rebuilt inventory counters from the ledger after an interrupted batch')
