@@ -91,4 +91,13 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     const dockerfile = readFileSync(join(ROOT, 'stack/Dockerfile'), 'utf8')
     for (const from of dockerfile.match(/^FROM \S+/gm) ?? []) expect(from).toMatch(/:\d+\.\d+\.\d+/)
   })
+
+  test("the gateway's rate limits are on unless a load test's deploy turns them off; hold time as deployed", () => {
+    expect(stack.services.gateway.environment.RATE_LIMIT_DISABLED).toBe('false')
+    expect(stack.services.ticketing.environment.HOLD_TTL_SECONDS).toBe('600')
+    const loadTest = render({ EASYPASS_IMAGE: 'registry.example/easypass:test', RATE_LIMIT_DISABLED: 'true', HOLD_TTL_SECONDS: '120' })
+    const services = (Bun.YAML.parse(loadTest.out) as { services: Record<string, any> }).services
+    expect(services.gateway.environment.RATE_LIMIT_DISABLED).toBe('true')
+    for (const name of ['ticketing', 'ticketing-worker', 'orders', 'orders-worker']) expect({ name, ttl: services[name].environment.HOLD_TTL_SECONDS }).toEqual({ name, ttl: '120' })
+  })
 })

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import type { Server, Subprocess } from 'bun'
+import { API_TAGS } from '@easypass/contracts'
 import { forgedUserTokens, serviceToken, userTokens } from '../support/tokens'
 import { withheldFrom } from '../../stack/local/secrets'
 import { ROOT } from '../../stack/local/services'
@@ -575,6 +576,21 @@ describe('documentation', () => {
     // Every schema reference resolves inside the document.
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!)
     for (const name of refs) expect({ name, defined: name in doc.components.schemas }).toEqual({ name, defined: true })
+  })
+
+  test("Swagger UI's sections are the contract's, in its order; routes open to guests send a token when there is one", async () => {
+    const doc = (await api('/docs/json')).body
+    const used = new Set<string>()
+    for (const [path, item] of Object.entries<any>(doc.paths))
+      for (const [method, op] of Object.entries<any>(item)) {
+        expect({ path, method, tags: op.tags?.length }).toEqual({ path, method, tags: 1 })
+        expect(API_TAGS as readonly string[]).toContain(op.tags[0])
+        used.add(op.tags[0])
+      }
+    expect(doc.tags.map((t: { name: string }) => t.name)).toEqual(API_TAGS.filter((t) => used.has(t)))
+    // An admin trying a draft event's numbers in Swagger UI must be able to send the token.
+    for (const path of ['/api/events', '/api/events/{id}', '/api/events/{id}/availability', '/api/events/{id}/availability/stream', '/api/events/{id}/ticket-types/{typeId}'])
+      expect({ path, security: doc.paths[path].get.security }).toEqual({ path, security: [{}, { bearer: [] }] })
   })
 })
 

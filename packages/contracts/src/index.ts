@@ -1,3 +1,4 @@
 export * from './errors'
 export * from './common'
+export * from './openapi'
 export * from './facts'

@@ -1,3 +1,4 @@
+import { API_TAGS } from '@easypass/contracts'
 import type { Logger } from '@easypass/kit'
 import type { GatewayConfig } from '../../config'
 import { resolveRoute, upstreamUrl, type Upstream } from '../proxy/routes'
@@ -92,7 +93,12 @@ export function mergeDocuments(parts: DocumentPart[], missing: string[] = []): O
         for (const tag of operation?.tags ?? []) if (typeof tag === 'string' && !tags.has(tag)) tags.set(tag, { name: tag })
     }
   }
-  merged.tags = [...tags.values()].sort((a, b) => a.name.localeCompare(b.name))
+  // The contract's sections in its order; any other tag after them, by name.
+  const rank = (name: string) => {
+    const i = (API_TAGS as readonly string[]).indexOf(name)
+    return i < 0 ? API_TAGS.length : i
+  }
+  merged.tags = [...tags.values()].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))
   if (missing.length) merged['x-unavailable-services'] = missing
   return merged
 }

@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia'
+import { tagsOf } from '@easypass/contracts'
 import type { HealthChecks } from '@easypass/kit'
 import type { GatewayConfig } from '../../config'
 import { systemHealth } from './service'
@@ -33,7 +34,7 @@ export function healthModule(deps: { config: GatewayConfig; checks: HealthChecks
     {
       response: { 200: SystemHealth, 503: SystemHealth },
       detail: {
-        tags: ['Operations'],
+        tags: tagsOf('Operations'),
         summary: 'Readiness of the whole system',
         description:
           "Asks every service's and worker's own health check (its MongoDB, Redis, NATS) in parallel with a 2 s deadline, plus the gateway's Redis. 200 when all are ok, 503 naming what is not. Requests that arrive while a round of checks runs share its answer.",

@@ -1,10 +1,10 @@
 import { Elysia, status, t } from 'elysia'
-import { ErrorResponse } from '@easypass/contracts'
+import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
 import { AuthResult, LoginBody, LogoutBody, RefreshBody, RegisterBody, User } from '@easypass/contracts/auth'
 import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { AuthService } from './service'
 
-const tags = ['identity']
+const tags = tagsOf('Identity')
 
 /**
  * The client's address for per-address login limits: the gateway puts the address it saw (after its
@@ -56,12 +56,12 @@ export function authModule(auth: AuthService, config: AuthConfig) {
         auth: 'user',
         ...strictBody(LogoutBody),
         response: { 204: t.Void(), 400: ErrorResponse, 401: ErrorResponse },
-        detail: { tags, summary: 'End the session of a refresh token', security: [{ bearer: [] }] },
+        detail: { tags, summary: 'End the session of a refresh token', security: BEARER },
       },
     )
     .get('/api/auth/me', ({ principal }) => auth.me(principal!), {
       auth: 'user',
       response: { 200: User, 401: ErrorResponse },
-      detail: { tags, summary: 'The signed-in account', security: [{ bearer: [] }] },
+      detail: { tags, summary: 'The signed-in account', security: BEARER },
     })
 }

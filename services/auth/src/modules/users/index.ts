@@ -1,10 +1,10 @@
 import { Elysia } from 'elysia'
-import { ErrorResponse, IdParams } from '@easypass/contracts'
+import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
 import { UpdateUserBody, User, UserList, UsersQuery } from '@easypass/contracts/auth'
 import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { UsersService } from './service'
 
-const tags = ['users']
+const tags = tagsOf('Users')
 const adminErrors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse }
 
 export function usersModule(users: UsersService, config: AuthConfig) {
@@ -14,7 +14,7 @@ export function usersModule(users: UsersService, config: AuthConfig) {
       auth: 'admin',
       query: UsersQuery,
       response: { 200: UserList, ...adminErrors },
-      detail: { tags, summary: 'List accounts', description: 'Newest first; `q` matches part of the email, `role` filters.', security: [{ bearer: [] }] },
+      detail: { tags, summary: 'List accounts', description: 'Admins only. Newest first; `q` matches part of the email, `role` filters.', security: BEARER },
     })
     .patch('/api/users/:id', ({ params, body, principal }) => users.setRole(params.id, body.role, principal!.id), {
       auth: 'admin',
@@ -24,8 +24,8 @@ export function usersModule(users: UsersService, config: AuthConfig) {
       detail: {
         tags,
         summary: "Change an account's role",
-        description: 'Takes effect in the access tokens the account gets from its next refresh or sign-in. Demoting the last admin → 409.',
-        security: [{ bearer: [] }],
+        description: 'Admins only. Takes effect in the access tokens the account gets from its next refresh or sign-in. Demoting the last admin → 409.',
+        security: BEARER,
       },
     })
 }

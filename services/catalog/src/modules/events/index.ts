@@ -1,7 +1,8 @@
 import { Elysia } from 'elysia'
 import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { EventsService } from './service'
-import { ADMIN, CreateEventBody, errors, Event, EventDetail, EventList, EventsQuery, IdParams, NoContent, OPTIONAL_AUTH, TAGS, UpdateEventBody } from './model'
+import { BEARER, OPTIONAL_BEARER } from '@easypass/contracts'
+import { CreateEventBody, errors, Event, EventDetail, EventList, EventsQuery, IdParams, NoContent, TAGS, UpdateEventBody } from './model'
 
 /** The request id the service defaults put on every response, passed on to ticketing. */
 const requestIdOf = (set: { headers: Record<string, unknown> }) => String(set.headers['x-request-id'] ?? '') || undefined
@@ -20,7 +21,7 @@ export function eventsModule(config: AuthConfig, service: EventsService) {
           'Published events, soonest first (`startsAt` ascending). Without `from`, only events that have not ended yet. ' +
           '`q` matches every word in the title, description or city, case-insensitively. When ticketing answers quickly, ' +
           'each item carries `fromPriceCents`, `currency` and `available`. Admins may pass `status` to see drafts and cancelled events.',
-        security: OPTIONAL_AUTH,
+        security: OPTIONAL_BEARER,
       },
     })
     .get('/:id', ({ params, principal, set }) => service.get(params.id, principal, requestIdOf(set)), {
@@ -33,14 +34,14 @@ export function eventsModule(config: AuthConfig, service: EventsService) {
         description:
           'Drafts are visible to admins only (404 for anyone else). When ticketing does not answer, the event is still returned, ' +
           'with `ticketTypes: []` and `availabilityUnavailable: true`.',
-        security: OPTIONAL_AUTH,
+        security: OPTIONAL_BEARER,
       },
     })
     .post('', ({ body, principal, status }) => service.create(body, principal!.id).then((event) => status(201, event)), {
       auth: 'admin',
       ...strictBody(CreateEventBody),
       response: { 201: Event, 400: errors[400], 401: errors[401], 403: errors[403] },
-      detail: { tags: TAGS, summary: 'Create an event', description: 'Admins only. `status` defaults to `draft`.', security: ADMIN },
+      detail: { tags: TAGS, summary: 'Create an event', description: 'Admins only. `status` defaults to `draft`.', security: BEARER },
     })
     .patch('/:id', ({ params, body, principal, set }) => service.update(params.id, body, principal!.id, requestIdOf(set)), {
       auth: 'admin',
@@ -53,7 +54,7 @@ export function eventsModule(config: AuthConfig, service: EventsService) {
         description:
           'Admins only. Any subset of the fields; `endsAt` must stay after `startsAt`, dates in the years 1970–9999 (UTC). ' +
           'A cancelled event cannot be published again, nor a published one go back to `draft` while buyers own or hold its tickets (409; 503 when ticketing cannot tell).',
-        security: ADMIN,
+        security: BEARER,
       },
     })
     .delete('/:id', async ({ params, principal, set, status }) => {
@@ -69,7 +70,7 @@ export function eventsModule(config: AuthConfig, service: EventsService) {
         description:
           'Admins only. 409 when any ticket was ever sold (refunded ones too: cancel the event instead); 503 when ticketing cannot confirm that. ' +
           'Publishes `catalog.event-deleted`: unpaid holds of the event end (their orders are cancelled and their buyers told).',
-        security: ADMIN,
+        security: BEARER,
       },
     })
     .post('/:id/cancel', ({ params, principal, status }) => service.cancel(params.id, principal!.id).then((event) => status(202, event)), {
@@ -82,7 +83,7 @@ export function eventsModule(config: AuthConfig, service: EventsService) {
         description:
           'Admins only. The event becomes `cancelled` for good and every paid order of it is refunded (the orders service reacts ' +
           'to the `catalog.event-cancelled` fact). Cancelling again answers 202 with the same cancelled event; an event that has ended cannot be cancelled (409).',
-        security: ADMIN,
+        security: BEARER,
       },
     })
 }

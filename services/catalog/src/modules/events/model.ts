@@ -1,7 +1,7 @@
 // The HTTP models of the events routes. The shared shapes live in `@easypass/contracts/catalog`
 // (the gateway, web app and orders read them too); this file adds the per-route response maps.
 import { t } from 'elysia'
-import { ErrorResponse, IdParams } from '@easypass/contracts'
+import { ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
 import { CreateEventBody, Event, EventDetail, EventList, EventsQuery, UpdateEventBody } from '@easypass/contracts/catalog'
 
 export { CreateEventBody, Event, EventDetail, EventList, EventsQuery, IdParams, UpdateEventBody }
@@ -18,7 +18,4 @@ export const errors = {
 export const NoContent = t.Void({ description: 'deleted' })
 
 /** Every route of this module: in the public API, documented under one tag. */
-export const TAGS = ['Catalog']
-export const ADMIN: Array<Record<string, string[]>> = [{ bearer: [] }]
-/** Guests welcome; a token only unlocks more (drafts for admins). */
-export const OPTIONAL_AUTH: Array<Record<string, string[]>> = [{}, { bearer: [] }]
+export const TAGS = tagsOf('Catalog')

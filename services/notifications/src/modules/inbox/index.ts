@@ -1,11 +1,11 @@
 import { Elysia, status, t } from 'elysia'
-import { ErrorResponse } from '@easypass/contracts'
+import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
 import { NotificationList, NotificationParams, NotificationsQuery } from '@easypass/contracts/notifications'
 import { authPlugin, type AuthConfig } from '@easypass/kit'
 import type { InboxService } from './service'
 
-const tags = ['Notifications']
-const security = [{ bearer: [] }]
+const tags = tagsOf('Notifications')
+const security = BEARER
 
 export function inboxModule(inbox: InboxService, config: AuthConfig) {
   return new Elysia({ name: 'notifications.inbox' })

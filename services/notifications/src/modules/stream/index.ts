@@ -1,5 +1,5 @@
 import { Elysia, t } from 'elysia'
-import { ErrorResponse } from '@easypass/contracts'
+import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
 import { ACCESS_TOKEN_TTL_SECONDS, authPlugin, type AuthConfig } from '@easypass/kit'
 import type { Notification } from '@easypass/contracts/notifications'
 import { validId } from '../facts/consumer'
@@ -78,13 +78,13 @@ export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSecond
         auth: 'user',
         response: { 200: t.String({ description: 'text/event-stream' }), 401: ErrorResponse },
         detail: {
-          tags: ['Notifications'],
+          tags: tagsOf('Notifications'),
           summary: 'My notifications, live (Server-Sent Events)',
           description:
             'Each new notification arrives as `event: notification` with the notification as JSON in `data` (and its id as the event `id`). ' +
             'Reconnecting with `Last-Event-ID` first sends the ones stored since (up to 100; one may come twice, tell them by id). ' +
             'A comment line every 15 seconds keeps the connection open; the stream ends after 15 minutes (reconnect with a current token). All of them are in GET /api/notifications.',
-          security: [{ bearer: [] }],
+          security: BEARER,
         },
       },
     )

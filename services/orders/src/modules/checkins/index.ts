@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia'
-import { ErrorResponse } from '@easypass/contracts'
+import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
 import { CheckinBody, CheckinResult, IdempotencyHeaders } from '@easypass/contracts/orders'
 import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { CheckinsService } from './service'
@@ -13,12 +13,12 @@ export function checkinsModule(config: AuthConfig, checkins: CheckinsService) {
     ...strictBody(CheckinBody),
     response: { 200: CheckinResult, 400: E, 401: E, 403: E, 404: E, 409: E, 410: E, 503: E },
     detail: {
-      tags: ['check-in'],
+      tags: tagsOf('Check-in'),
       summary: 'Check a ticket in at the door',
       description:
         'Admins (door staff). 200 on the first scan; 409 already checked in (with `checkedInAt`); 404 unknown code; 410 the order was refunded, or its event cancelled. ' +
         'Codes match in any letter case. Optional `Idempotency-Key` (one per scan): the same scan sent again, its answer lost, gets its 200 again instead of 409.',
-      security: [{ bearer: [] }],
+      security: BEARER,
     },
   })
 }

@@ -1,6 +1,6 @@
 // Public order routes: /api/orders. Another customer's order does not exist for you (404, never 403).
 import { Elysia, t } from 'elysia'
-import { ErrorResponse, IdParams } from '@easypass/contracts'
+import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
 import { CreateOrderBody, IdempotencyHeaders, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, TicketList } from '@easypass/contracts/orders'
 import { authPlugin, fail, rejectUnknownFields, strictBody, type AuthConfig } from '@easypass/kit'
 import type { PurchaseService } from '../purchase/service'
@@ -9,10 +9,10 @@ import type { TicketsService } from '../tickets/service'
 import type { Answer } from './settlement'
 import { statusOf, toOrder, type OrderStore } from './store'
 
-const tags = ['orders']
+const tags = tagsOf('Orders')
 /** Why a client cannot send more than the schema says. */
 const PRICED_BY_SERVER = 'prices and statuses are decided by the server'
-const security = [{ bearer: [] }]
+const security = BEARER
 const E = ErrorResponse
 const idempotencyNote =
   'Send an `Idempotency-Key` header: the same key with the same body returns the first result (a duplicate sent while the first still runs waits for it); with a different body → 409.'

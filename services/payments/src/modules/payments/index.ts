@@ -1,10 +1,10 @@
 import { Elysia, t } from 'elysia'
-import { ErrorResponse, Id, IdParams } from '@easypass/contracts'
+import { BEARER, ErrorResponse, Id, IdParams, tagsOf } from '@easypass/contracts'
 import { OrderPaymentResponse, Payment } from '@easypass/contracts/payments'
 import { authPlugin, type AuthConfig } from '@easypass/kit'
 import type { PaymentsService } from './service'
 
-const tags = ['Payments']
+const tags = tagsOf('Payments')
 
 export function paymentsModule(payments: PaymentsService, config: AuthConfig) {
   return new Elysia({ name: 'payments.payments' })
@@ -18,7 +18,7 @@ export function paymentsModule(payments: PaymentsService, config: AuthConfig) {
         summary: 'A payment',
         description:
           'The payment of one of my orders (admins: any). `status`: `pending` (the provider has not answered yet), `succeeded`, `declined` (with `declineCode`), `refunded` (full refunds only; `refunds` lists it). Only the last four digits and the brand of the card are kept. Another customer\'s payment → 404.',
-        security: [{ bearer: [] }],
+        security: BEARER,
       },
     })
     .get('/internal/orders/:orderId/payment', ({ params }) => payments.ofOrder(params.orderId), {

@@ -1,11 +1,10 @@
 import { Elysia, t } from 'elysia'
-import { ErrorResponse, IdParams } from '@easypass/contracts'
+import { ErrorResponse, IdParams, OPTIONAL_BEARER, tagsOf } from '@easypass/contracts'
 import { Availability } from '@easypass/contracts/inventory'
 import { authPlugin, isAdmin, type AuthConfig } from '@easypass/kit'
 import type { AvailabilityService } from './service'
 
-
-const tags = ['ticket types']
+const tags = tagsOf('Ticket inventory')
 
 export function availabilityModule(service: AvailabilityService, config: AuthConfig) {
   return new Elysia({ name: 'ticketing.availability' })
@@ -17,7 +16,8 @@ export function availabilityModule(service: AvailabilityService, config: AuthCon
       detail: {
         tags,
         summary: 'Tickets left per ticket type',
-        description: '`sold + held + available = capacity` for every type. An event without ticket types answers an empty list.',
+        description: "`sold + held + available = capacity` for every type. An event without ticket types answers an empty list. A draft event's numbers are for admins only.",
+        security: OPTIONAL_BEARER,
       },
     })
     .get(
@@ -40,6 +40,7 @@ export function availabilityModule(service: AvailabilityService, config: AuthCon
           summary: 'Availability as it changes (Server-Sent Events)',
           description:
             'Each message is `data: <Availability JSON>`: the current availability first, then one per change (ignore a `seq` not above the last one). A `: ping` comment every 15 s.',
+          security: OPTIONAL_BEARER,
         },
       },
     )

@@ -1,12 +1,12 @@
 import { Elysia, t } from 'elysia'
-import { ErrorResponse, IdParams } from '@easypass/contracts'
+import { BEARER, ErrorResponse, IdParams, OPTIONAL_BEARER, tagsOf } from '@easypass/contracts'
 import { CreateTicketTypeBody, TicketType, TicketTypeParams, UpdateTicketTypeBody } from '@easypass/contracts/inventory'
 import { IdempotencyHeaders } from '@easypass/contracts/orders'
 import { authPlugin, isAdmin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { TicketTypesService } from './service'
 
-const tags = ['ticket types']
-const security = [{ bearer: [] }]
+const tags = tagsOf('Ticket inventory')
+const security = BEARER
 const adminErrors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 503: ErrorResponse }
 
 export function ticketTypesModule(service: TicketTypesService, config: AuthConfig) {
@@ -28,7 +28,7 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
           tags,
           summary: 'Add a ticket type to an event',
           description:
-            'The event must exist in the catalog (404 otherwise) and not be cancelled (409). `maxPerOrder` defaults to 10. ' +
+            'Admins only. The event must exist in the catalog (404 otherwise) and not be cancelled (409). `maxPerOrder` defaults to 10. ' +
             'With an `Idempotency-Key` a retry (after a 503, say) creates nothing more: the same key and body answer the type created first; another body, 409.',
           security,
         },
@@ -38,7 +38,7 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
       auth: 'optional',
       params: TicketTypeParams,
       response: { 200: TicketType, 400: ErrorResponse, 404: ErrorResponse },
-      detail: { tags, summary: 'A ticket type with its live numbers', description: "A draft event's ticket types exist for admins only (404 for anyone else, as for the event itself)." },
+      detail: { tags, summary: 'A ticket type with its live numbers', description: "A draft event's ticket types exist for admins only (404 for anyone else, as for the event itself).", security: OPTIONAL_BEARER },
     })
     .patch('/api/events/:id/ticket-types/:typeId', ({ params, body }) => service.update(params.id, params.typeId, body), {
       auth: 'admin',
@@ -48,7 +48,7 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
       detail: {
         tags,
         summary: 'Change a ticket type',
-        description: 'Any subset of the fields. `capacity` below sold + held → 409. A new price applies to holds made afterwards.',
+        description: 'Admins only. Any subset of the fields. `capacity` below sold + held → 409. A new price applies to holds made afterwards.',
         security,
       },
     })
@@ -62,7 +62,7 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
         auth: 'admin',
         params: TicketTypeParams,
         response: { 204: t.Void(), ...adminErrors, 409: ErrorResponse },
-        detail: { tags, summary: 'Remove a ticket type', description: '409 when any of its tickets were ever sold (refunded ones too: the orders that name it stay whole). Unpaid holds that name it end with it: their orders are cancelled and their buyers told (`ticketing.hold-withdrawn`).', security },
+        detail: { tags, summary: 'Remove a ticket type', description: 'Admins only. 409 when any of its tickets were ever sold (refunded ones too: the orders that name it stay whole). Unpaid holds that name it end with it: their orders are cancelled and their buyers told (`ticketing.hold-withdrawn`).', security },
       },
     )
 }
