@@ -92,6 +92,17 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     for (const from of dockerfile.match(/^FROM \S+/gm) ?? []) expect(from).toMatch(/:\d+\.\d+\.\d+/)
   })
 
+  test('data services: placement constraints Swarm accepts, Redis refuses writes before its limit, the replica set is initiated however long it takes', () => {
+    // Swarm refuses a constraint value with quotes (and a quoted value would never match the label).
+    for (const [name, s] of Object.entries(stack.services))
+      for (const c of (s.deploy?.placement?.constraints ?? []) as string[]) expect({ name, c, ok: /^[\w.]+ ?(==|!=) ?[a-z0-9:\-_.]+$/i.test(c) }).toEqual({ name, c, ok: true })
+    expect(['mongo1', 'mongo2', 'mongo3'].map((m) => stack.services[m].deploy.placement.constraints[0])).toEqual(['node.labels.easypass.mongo == 1', 'node.labels.easypass.mongo == 2', 'node.labels.easypass.mongo == 3'])
+    const redis = stack.services.redis.command.join(' ')
+    expect(redis).toContain('--maxmemory-policy noeviction')
+    expect(redis).toMatch(/--maxmemory \d+mb/)
+    expect(stack.services['mongo-init'].deploy.restart_policy).toMatchObject({ condition: 'on-failure', max_attempts: 0 })
+  })
+
   test("the gateway's rate limits are on unless a load test's deploy turns them off; hold time as deployed", () => {
     expect(stack.services.gateway.environment.RATE_LIMIT_DISABLED).toBe('false')
     expect(stack.services.ticketing.environment.HOLD_TTL_SECONDS).toBe('600')
