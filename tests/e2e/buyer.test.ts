@@ -201,6 +201,34 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
     })
   }, 60_000)
 
+  test("sales open on the page at their moment, and times follow the server's clock, not a device clock 20 minutes ahead", async () => {
+    const opensAt = new Date(Date.now() + 6_000)
+    const event = await seedEvent([{ name: 'Early bird', priceCents: 1500, capacity: 10, salesStart: opensAt.toISOString() }])
+    const buyer = await registerUser('clock')
+    await withTab({ session: buyer }, async ({ page }) => {
+      // This device's clock runs 20 minutes ahead: by it, the sale is long open and a 10-minute hold over.
+      await page.clock.install({ time: Date.now() + 20 * 60_000 })
+      await page.goto(`/events/${event.id}`)
+      const quantity = page.getByLabel('Quantity of Early bird')
+      await page.getByText('On sale from').first().waitFor()
+      expect(await quantity.isDisabled()).toBe(true)
+      // Open within a moment of the server's opening (the page ticks every 30 s otherwise).
+      const deadline = opensAt.getTime() + 3_000
+      while ((await quantity.isDisabled()) && Date.now() < deadline) await Bun.sleep(100)
+      expect(await quantity.isEnabled()).toBe(true)
+      expect(Date.now()).toBeGreaterThanOrEqual(opensAt.getTime() - 1_500)
+      await page.getByRole('button', { name: 'One more Early bird' }).click()
+      await page.getByRole('button', { name: 'Buy tickets' }).click()
+      await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
+      // The hold is the server's 10 minutes, not "expired" by the device's clock.
+      const timer = page.getByRole('timer')
+      await timer.waitFor()
+      expect(await timer.textContent()).toMatch(/^(10:0\d|9:\d\d)$/)
+      expect(await page.getByText('Your hold has expired').count()).toBe(0)
+      await page.getByRole('button', { name: /^Pay / }).waitFor()
+    })
+  }, 60_000)
+
   test('a buyer with more than 100 orders sees the older ones after "Show older orders"', async () => {
     const event = await seedEvent([{ name: 'Many', priceCents: 100, capacity: 200 }])
     const buyer = await registerUser('many-orders')

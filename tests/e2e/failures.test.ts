@@ -9,6 +9,16 @@ import { canSell, CARDS, closeBrowser, withTab, screenshot, seedEvent } from './
 afterAll(closeBrowser)
 
 describe('failures, in words', () => {
+  test('a link cut short (a stray %) shows "Page not found" with the way home, not an empty page', async () => {
+    await withTab({}, async ({ page }) => {
+      for (const path of ['/events/50%', '/orders/%E0%A4']) {
+        await page.goto(path)
+        await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor()
+        await page.getByRole('link', { name: /EasyPass|home|events/i }).first().waitFor()
+      }
+    })
+  })
+
   test('with the catalog down the home page explains it and recovers with "Try again"', async () => {
     const event = await seedEvent()
     try {

@@ -1,7 +1,7 @@
 // "My tickets" in a real browser: QR tickets, a refund with its confirmation, and the notifications
 // that arrive live while the page is open.
 import { afterAll, describe, expect, test } from 'bun:test'
-import { api, registerUser } from '../support/api'
+import { api, loginAdmin, registerUser } from '../support/api'
 import { system } from '../support/system'
 import { availabilityOf, buyThroughApi, canSell, closeBrowser, withTab, screenshot, seedEvent } from './browser'
 
@@ -52,6 +52,28 @@ describe.skipIf(!canSell)('my tickets', () => {
       await screenshot(page, 'notifications')
     })
   }, 120_000)
+
+  test('an order refunded elsewhere (by an admin) shows refunded on the open page, also when the buyer asks for a refund too', async () => {
+    const event = await seedEvent([{ name: 'Circle', priceCents: 1800, capacity: 10 }])
+    const buyer = await registerUser('refunded-elsewhere')
+    const order = await buyThroughApi(buyer, event, 1)
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto('/tickets')
+      const card = page.locator(`[data-order="${order.id}"]`)
+      const refundButton = card.getByRole('button', { name: 'Refund this order' })
+      await refundButton.waitFor()
+      const admin = await loginAdmin()
+      const r = await api(`/orders/${order.id}/refund`, { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { reason: 'double booking' } })
+      expect(r.body.status).toBe('refunded')
+      // The buyer, who has not reloaded, asks too (if the button is still there): the answer is 409, and the card says what happened.
+      if (await refundButton.isVisible()) {
+        await refundButton.click()
+        await page.getByRole('dialog').getByRole('button', { name: 'Refund' }).click().catch(() => {})
+      }
+      await page.waitForFunction((id) => document.querySelector(`[data-order="${id}"]`)?.getAttribute('data-status') === 'refunded', order.id, { timeout: 15_000 })
+      expect(await refundButton.count()).toBe(0)
+    })
+  }, 60_000)
 
   test('a notification made before the stream was open still shows without a reload', async () => {
     const event = await seedEvent([{ name: 'Balcony', priceCents: 1500, capacity: 10 }])

@@ -1,5 +1,6 @@
 // The one way the app calls the API: same origin, `/api`, JSON. Every failure becomes an ApiError with
 // words a person can read; a refused access token is refreshed once and the request retried.
+import { learnServerTime } from './clock'
 import { freshAccessToken, refreshSession, RefreshUnavailable } from './session'
 
 export interface FieldError {
@@ -118,16 +119,19 @@ export async function api<T = unknown>(path: string, opts: CallOptions = {}): Pr
 export async function apiAnswer<T = unknown>(path: string, opts: CallOptions = {}): Promise<{ status: number; body: T }> {
   const send = async (token: string | null) => {
     const headers: Record<string, string> = { accept: 'application/json' }
+    const sentAt = Date.now()
     if (opts.body !== undefined) headers['content-type'] = 'application/json'
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey
     if (token) headers.authorization = `Bearer ${token}`
     try {
-      return await fetch(`/api${path}`, {
+      const response = await fetch(`/api${path}`, {
         method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
         headers,
         body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
         signal: opts.signal,
       })
+      learnServerTime(response.headers.get('date'), sentAt, Date.now())
+      return response
     } catch (error) {
       if ((error as Error)?.name === 'AbortError') throw error
       throw new ApiError(0, 'NETWORK', 'Cannot reach EasyPass. Check your connection and try again.')

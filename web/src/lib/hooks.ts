@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
+import { onClockChange, serverNow } from './clock'
 
 export interface Async<T> {
   data: T | undefined
@@ -37,13 +38,34 @@ export function useTitle(title: string) {
   }, [title])
 }
 
-/** The current time, updated every `everyMs` while mounted. */
-export function useNow(everyMs = 1000) {
-  const [now, setNow] = useState(Date.now)
+/**
+ * The server's current time (see `serverNow`), updated every `everyMs` while mounted and at each of
+ * `moments` (ms) as it comes, so that a sale opens on the page when it opens, not at the next tick.
+ */
+export function useNow(everyMs = 1000, moments: number[] = []) {
+  const [now, setNow] = useState(serverNow)
   useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), everyMs)
-    return () => clearInterval(id)
+    const id = setInterval(() => setNow(serverNow()), everyMs)
+    const unsubscribe = onClockChange(() => setNow(serverNow()))
+    return () => {
+      clearInterval(id)
+      unsubscribe()
+    }
   }, [everyMs])
+  const next = moments.reduce((soonest, m) => (m > now && m < soonest ? m : soonest), Number.POSITIVE_INFINITY)
+  useEffect(() => {
+    if (!Number.isFinite(next)) return
+    let id: ReturnType<typeof setTimeout> | undefined
+    // The estimate of the server's clock may move a little meanwhile: not there yet, wait the rest.
+    const arm = () => {
+      const wait = next - serverNow() + 25
+      if (wait <= 0) return setNow(serverNow())
+      // A timer fires at once past 2^31 - 1 ms; a moment that far off is met by a later tick.
+      if (wait <= 2 ** 31 - 1) id = setTimeout(arm, wait)
+    }
+    arm()
+    return () => clearTimeout(id)
+  }, [next])
   return now
 }
 

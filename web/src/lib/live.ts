@@ -77,7 +77,10 @@ export function useAvailability(eventId: string | undefined, mode: 'stream' | 'p
       `/events/${eventId}/availability/stream`,
       (m) => {
         const a = parseJson<Availability>(m.data)
-        if (a && a.eventId === eventId && Array.isArray(a.ticketTypes)) setAvailability((prev) => newer(prev, a))
+        if (!a || !Array.isArray(a.ticketTypes) || a.eventId.toLowerCase() !== eventId.toLowerCase()) return
+        setAvailability((prev) => newer(prev, a))
+        // Live numbers arriving answer for a fetch that failed before the stream was up.
+        setError(undefined)
       },
       () => void fetchNow(),
       (s) => {

@@ -56,8 +56,14 @@ export function match(pattern: string, path: string): Record<string, string> | n
   for (let i = 0; i < want.length; i++) {
     const w = want[i]!
     const g = got[i]!
-    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(g)
-    else if (w !== g) return null
+    if (w.startsWith(':')) {
+      // A link cut short (`/events/50%`) matches nothing, so the page says "not found" instead of breaking.
+      try {
+        params[w.slice(1)] = decodeURIComponent(g)
+      } catch {
+        return null
+      }
+    } else if (w !== g) return null
   }
   return params
 }

@@ -3,6 +3,7 @@
 // Web Locks) so that two requests failing at once do not spend the same refresh token twice.
 import { useEffect, useState } from 'preact/hooks'
 import type { AuthResult, User } from './types'
+import { serverNow } from './clock'
 
 export interface Session {
   user: User
@@ -85,11 +86,11 @@ export function useSession(): Session | null {
   return session
 }
 
-/** Seconds until the access token expires (from its `exp` claim); Infinity when unreadable. */
+/** Seconds until the access token expires (its `exp` claim, by the server's clock); Infinity when unreadable. */
 function secondsLeft(token: string) {
   try {
     const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number }
-    return typeof payload.exp === 'number' ? payload.exp - Date.now() / 1000 : Infinity
+    return typeof payload.exp === 'number' ? payload.exp - serverNow() / 1000 : Infinity
   } catch {
     return Infinity
   }

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, ApiError, isTransient, withKey } from '../lib/api'
+import { api, ApiError, withKey } from '../lib/api'
 import { clock, endReason, money, when } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
+import { settle } from '../lib/follow'
 import { getEvent, useNotifications } from '../lib/live'
 import { Link, navigate } from '../lib/router'
 import type { Card, Order } from '../lib/types'
@@ -26,42 +27,6 @@ function validateCard(number: string, expMonth: string, expYear: string, cvc: st
   if (expMonth && expYear && Number(expYear) === now.getFullYear() && Number(expMonth) < now.getMonth() + 1) errors.expMonth = 'This card has expired.'
   if (!/^\d{3,4}$/.test(cvc)) errors.cvc = 'Enter the 3 or 4 digit security code.'
   return errors
-}
-
-/** A pending order is looked at again after this long at first, then less often, never more than POLL_MAX_MS apart. */
-const POLL_FIRST_MS = 1000
-const POLL_MAX_MS = 10_000
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal) {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done)
-  })
-}
-
-/**
- * Follows a pending order (202: its hold or payment is being decided) until it is final, however long
- * that takes; a lost answer is asked again. Undefined when `signal` stopped it first.
- */
-async function settle(id: string, signal: AbortSignal): Promise<Order | undefined> {
-  for (let wait = POLL_FIRST_MS; !signal.aborted; wait = Math.min(POLL_MAX_MS, Math.round(wait * 1.5))) {
-    await pause(wait, signal)
-    if (signal.aborted) break
-    try {
-      const order = await api<Order>(`/orders/${id}`, { signal })
-      if (order.status !== 'pending') return order
-    } catch (error) {
-      if (signal.aborted) break
-      if (!isTransient(error)) throw error
-    }
-  }
-  return undefined
 }
 
 /** Expiry reasons that say no more than the page already does (unlike "…; the charge was refunded"). */
@@ -117,7 +82,8 @@ export function Checkout({ id }: { id: string }) {
     if (news) order.reload()
   }, [news])
 
-  if (order.error)
+  // A failed reload keeps the order on the page (and its countdown and form): only a first load that failed has nothing to show.
+  if (order.error && !o)
     return (
       <section class="container page narrow">
         <PageTitle>Checkout</PageTitle>
@@ -251,6 +217,7 @@ export function Checkout({ id }: { id: string }) {
 
         <section class="card" aria-labelledby="pay-title">
           <h2 id="pay-title">Payment</h2>
+          {order.error ? <Alert tone="warning" error="We could not check this order's latest state just now; what you see may be a moment old." onRetry={order.reload} /> : null}
           {holdEnded && (
             <Alert
               error={`Your hold has expired, so these tickets went back on sale.${reason && !PLAIN_EXPIRY.test(reason) ? ` ${reason}` : ''} Pick them again on the event page.`}

@@ -55,7 +55,12 @@ export function EventPage({ id }: { id: string }) {
   const event = useAsync((signal) => api<EventItem>(`/events/${id}`, { signal }), [id])
   const live = useAvailability(id)
   const session = useSession()
-  const now = useNow(30_000)
+  // Sales open and close, and the event starts, at their moment on the page too (not at the next tick).
+  const moments = useMemo(() => {
+    const types = [...(event.data?.ticketTypes ?? []), ...(live.availability?.ticketTypes ?? [])] as Array<{ salesStart?: string; salesEnd?: string }>
+    return [...types.flatMap((t) => [t.salesStart, t.salesEnd]), event.data?.startsAt].filter((m): m is string => !!m).map(Date.parse)
+  }, [event.data, live.availability])
+  const now = useNow(30_000, moments)
   const [qty, setQty] = useState<Record<string, number>>(() => readSelection(id))
   const [adjusted, setAdjusted] = useState<string>()
   const [error, setError] = useState<unknown>()
@@ -90,7 +95,7 @@ export function EventPage({ id }: { id: string }) {
     }
   }, [list])
 
-  if (event.error)
+  if (event.error && !event.data)
     return (
       <section class="container page">
         <PageTitle>Event</PageTitle>

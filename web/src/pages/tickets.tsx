@@ -1,6 +1,7 @@
-import { useState } from 'preact/hooks'
-import { api, apiAnswer, withKey } from '../lib/api'
+import { useEffect, useState } from 'preact/hooks'
+import { api, apiAnswer, ApiError, withKey } from '../lib/api'
 import { clock, endReason, money, plural, when } from '../lib/format'
+import { settle } from '../lib/follow'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { getEvent } from '../lib/live'
 import { Link } from '../lib/router'
@@ -71,6 +72,16 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
   const [busy, setBusy] = useState(false)
   const H = headingLevel === 2 ? 'h2' : 'h3'
   const left = order.expiresAt ? Date.parse(order.expiresAt) - now : 0
+  // The list was loaded again: its copy is the newer one.
+  useEffect(() => setOrder(initial), [initial])
+  // Pending (answered 202): followed until it is final, as checkout does.
+  const pending = order.status === 'pending'
+  useEffect(() => {
+    if (!pending) return
+    const following = new AbortController()
+    settle(order.id, following.signal).then((final) => final && setOrder(final), () => {})
+    return () => following.abort()
+  }, [order.id, pending])
 
   const refund = async () => {
     setError(undefined)
@@ -80,6 +91,11 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
       if (refunded) setOrder(refunded)
     } catch (err) {
       setError(err)
+      // Refused because the order changed (refunded elsewhere, say): show it as it is now.
+      if (err instanceof ApiError && err.status === 409) {
+        const current = await api<Order>(`/orders/${order.id}`).catch(() => undefined)
+        if (current) setOrder(current)
+      }
     } finally {
       setBusy(false)
     }
