@@ -69,7 +69,7 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       expect({ name, service: secretsOf(name).includes('easypass_service_secret') }).toEqual({ name, service: !withheld.includes('SERVICE_SECRET') })
     }
     expect(Object.keys(stack.services.gateway.environment).filter((k) => /^(MONGO|NATS)_/.test(k))).toEqual([])
-    expect(Object.keys(stack.services.web.environment).sort()).toEqual(['LOG_LEVEL', 'NODE_ENV', 'PORT', 'SERVICE_ENTRY'])
+    expect(Object.keys(stack.services.web.environment).sort()).toEqual(['LOG_LEVEL', 'NODE_ENV', 'PORT', 'SERVICE_ENTRY', 'SHUTDOWN_DRAIN_MS'])
     for (const data of ['redis', 'nats', 'mongo1', 'mongo2', 'mongo3']) expect((stack.services[data].secrets ?? []).length).toBeGreaterThan(0)
     expect(stack.services.mongo1.command).toContain('--keyFile')
     for (const secret of Object.values(stack.secrets)) expect(secret.external).toBe(true)
@@ -83,7 +83,14 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       expect(s.deploy.resources.limits.memory).toBeDefined()
     }
     for (const name of ['traefik', 'redis', 'nats', 'mongo1', 'mongo2', 'mongo3']) expect(stack.services[name].healthcheck).toBeDefined()
-    expect(stack.services.gateway.deploy.labels['traefik.http.services.api.loadbalancer.healthcheck.path']).toBe('/live')
+    // Traefik probes the replicas it sends the public to; on stop they drain longer than one probe interval.
+    for (const [name, service] of [['gateway', 'api'], ['web', 'web']] as const) {
+      const labels = stack.services[name].deploy.labels
+      expect(labels[`traefik.http.services.${service}.loadbalancer.healthcheck.path`]).toBe('/live')
+      const interval = Number.parseInt(labels[`traefik.http.services.${service}.loadbalancer.healthcheck.interval`])
+      expect(Number(stack.services[name].environment.SHUTDOWN_DRAIN_MS)).toBeGreaterThan(interval * 1000)
+    }
+    expect(stack.services.web.deploy.labels['traefik.http.services.web.loadbalancer.sticky.cookie']).toBe('true')
   })
 
   test('images are pinned to a release', () => {

@@ -4,12 +4,14 @@
 // (`bun web/bundle.ts --out web/dist`); otherwise the bundle is built in memory at start.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { stopWithSupervisor } from '@easypass/kit/supervisor'
+import { drain, isDraining, stopWithSupervisor } from '@easypass/kit/supervisor'
 import { buildBundle, readBundle, type Bundle, type BuiltFile } from './bundle'
 
 const PORT = Number(process.env.PORT ?? 4107)
 const HOST = process.env.HOST ?? '0.0.0.0'
 const PRODUCTION = process.env.NODE_ENV === 'production'
+/** On SIGTERM, how long to go on serving with /live at 503 before stopping (0 locally). */
+const DRAIN_MS = Math.min(15_000, Math.max(0, Number(process.env.SHUTDOWN_DRAIN_MS ?? 0) || 0))
 const DIST = join(import.meta.dir, 'dist')
 
 function log(level: string, msg: string, extra: Record<string, unknown> = {}) {
@@ -64,7 +66,8 @@ const server = Bun.serve({
     const url = new URL(request.url)
     const given = request.headers.get('x-request-id')
     const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID()
-    if (url.pathname === '/live') return json(200, { status: 'ok', service: 'web' }, requestId)
+    // While draining (see `drain`), 503: Traefik takes this replica out while it still serves.
+    if (url.pathname === '/live') return isDraining() ? json(503, { status: 'draining', service: 'web' }, requestId) : json(200, { status: 'ok', service: 'web' }, requestId)
     if (url.pathname === '/health') return json(200, { status: 'ok', service: 'web', assets: bundle.assets.size }, requestId)
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return json(405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'the web app only answers GET' } }, requestId, { allow: 'GET, HEAD' })
@@ -90,6 +93,7 @@ async function shutdown(signal: string) {
   if (stopping) return
   stopping = true
   log('info', 'shutting down', { signal })
+  await drain(DRAIN_MS)()
   await server.stop()
   process.exit(0)
 }

@@ -30,6 +30,8 @@ export const GatewayEnv = {
   RATE_LIMIT_WINDOW_SECONDS: T.Number({ default: 10, minimum: 1 }),
   /** Comma-separated IPs or CIDRs (Traefik) whose `X-Forwarded-For` is believed. Empty: nobody's. */
   TRUSTED_PROXIES: T.String({ default: '' }),
+  /** On SIGTERM, how long to go on serving with /live at 503 before stopping (Traefik's health check interval and more; 0 locally). */
+  SHUTDOWN_DRAIN_MS: T.Number({ default: 0, minimum: 0, maximum: 15_000 }),
   /** How long a service's OpenAPI document is reused in the merged one. */
   DOCS_CACHE_SECONDS: T.Number({ default: 30, minimum: 0 }),
 }

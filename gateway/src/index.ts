@@ -13,7 +13,7 @@
 //   tokens from kit `serviceTokens` (role `service`). Such a token arriving from outside is refused.
 // - The client address is the socket's; `X-Forwarded-For` is believed only from `TRUSTED_PROXIES`.
 //   Upstreams receive the resolved address as `x-real-ip` and `x-forwarded-for` (overwritten).
-import { connectRedis, createLogger, createService, onShutdown, pingRedis } from '@easypass/kit'
+import { connectRedis, createLogger, createService, drain, onShutdown, pingRedis } from '@easypass/kit'
 import { loadGatewayConfig } from './config'
 import { requiredInProduction } from '@easypass/kit'
 import { docsModule } from './modules/docs'
@@ -53,4 +53,4 @@ const longestBudgetSeconds = Math.ceil(Math.max(config.UPSTREAM_TIMEOUT_MS, conf
 app.listen({ port: config.PORT, hostname: config.HOST, maxRequestBodySize: Number.MAX_SAFE_INTEGER, idleTimeout: Math.min(255, longestBudgetSeconds + 10) })
 log.info({ port: config.PORT }, 'listening')
 // `quit` waits for Redis; when it is not there, there is nothing to wait for.
-onShutdown(log, [() => app.stop(), () => (redis.status === 'ready' ? redis.quit() : redis.disconnect())])
+onShutdown(log, [drain(config.SHUTDOWN_DRAIN_MS), () => app.stop(), () => (redis.status === 'ready' ? redis.quit() : redis.disconnect())])

@@ -71,4 +71,25 @@ describe('the web app through the gateway', () => {
     const post = await fetch(`${system().urls.web}/anything`, { method: 'POST' })
     expect(post.status).toBe(405)
   })
+
+  test('stopping with SHUTDOWN_DRAIN_MS: /live turns 503 while the app is still served, then the process stops', async () => {
+    const s = system()
+    await s.stop('web')
+    await s.start('web', { SHUTDOWN_DRAIN_MS: '1500' })
+    try {
+      const url = s.urls.web!
+      expect((await fetch(`${url}/live`)).status).toBe(200)
+      const stopping = s.stop('web')
+      await Bun.sleep(200)
+      expect((await fetch(`${url}/live`)).status).toBe(503)
+      const page = await fetch(`${url}/events`)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('<div id="app"')
+      await stopping
+      expect(await fetch(`${url}/live`).then((r) => r.status, () => 'refused')).toBe('refused')
+    } finally {
+      await s.stop('web')
+      await s.start('web')
+    }
+  }, 30_000)
 })

@@ -606,6 +606,25 @@ describe('health', () => {
     expect(r.body.status).toBe('ok')
   })
 
+  test('stopping with SHUTDOWN_DRAIN_MS: /live turns 503 at once (Traefik takes the replica out) while requests are still served, then the process exits', async () => {
+    const gateway = await startGateway({ SHUTDOWN_DRAIN_MS: '2000' })
+    try {
+      expect((await fetch(`${gateway.url}/live`)).status).toBe(200)
+      const stoppedAt = Date.now()
+      gateway.process.kill('SIGTERM')
+      await Bun.sleep(200)
+      const live = await fetch(`${gateway.url}/live`)
+      expect(live.status).toBe(503)
+      expect(((await live.json()) as { status: string }).status).toBe('draining')
+      // Whatever Traefik still sends meanwhile is answered.
+      expect((await fetch(`${gateway.url}/api/events?limit=1`)).status).toBe(200)
+      await gateway.process.exited
+      expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(1_900)
+    } finally {
+      await stopGateway(gateway)
+    }
+  })
+
   test('every process answers /live (what Docker and Traefik probe) without looking at its dependencies', async () => {
     const urls = { gateway: system().gatewayUrl, ...system().urls }
     for (const [name, url] of Object.entries(urls)) {

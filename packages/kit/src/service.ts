@@ -3,7 +3,7 @@ import { openapi } from '@elysiajs/openapi'
 import { ErrorResponse } from '@easypass/contracts'
 import { errorHandler } from './errors'
 import { httpDuration, registry } from './metrics'
-import { stopWithSupervisor } from './supervisor'
+import { isDraining, stopWithSupervisor } from './supervisor'
 import type { Logger } from './log'
 
 export type HealthChecks = Record<string, () => Promise<unknown>>
@@ -72,7 +72,16 @@ export function createService(opts: ServiceOptions) {
     })
     // Liveness for Docker and Traefik: the process answers. /health (readiness, with every dependency)
     // is what /api/health aggregates; a database being down must not get every process restarted.
-    .get('/live', () => ({ status: 'ok', service: opts.name }), { detail: { hide: true } })
+    // While draining (stopping behind Traefik), 503: Traefik takes the replica out, requests are still served.
+    .get(
+      '/live',
+      ({ set }) => {
+        if (!isDraining()) return { status: 'ok', service: opts.name }
+        set.status = 503
+        return { status: 'draining', service: opts.name }
+      },
+      { detail: { hide: true } },
+    )
     .get(
       '/health',
       async ({ set }) => {
