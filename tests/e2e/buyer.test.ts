@@ -141,6 +141,37 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
     })
   }, 120_000)
 
+  test("a purchase whose answer was lost is sent again under its key; the same tickets picked again much later are a new purchase; times name their zone", async () => {
+    const event = await seedEvent([{ name: 'Terrace', priceCents: 2200, capacity: 10 }])
+    const buyer = await registerUser('later')
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.clock.install()
+      await page.goto(`/events/${event.id}`)
+      // The viewer's zone is named next to the times (the test browser runs in UTC).
+      expect(await page.locator('time').first().textContent()).toMatch(/(UTC|GMT)/)
+      const keys: string[] = []
+      await page.route('**/api/orders', async (route) => {
+        keys.push(route.request().headers()['idempotency-key'] ?? '')
+        if (keys.length < 3) await route.abort('connectionreset')
+        else await route.continue()
+      })
+      await page.getByRole('button', { name: 'One more Terrace' }).click()
+      const buy = page.getByRole('button', { name: 'Buy tickets' })
+      await buy.click()
+      await page.getByText(/Cannot reach EasyPass/).waitFor()
+      await buy.click()
+      while (keys.length < 2) await Bun.sleep(50)
+      // Lost again; the buyer comes back to it after lunch.
+      await page.getByText(/Cannot reach EasyPass/).waitFor()
+      await page.clock.fastForward('11:00')
+      await buy.click()
+      await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
+      expect(keys).toHaveLength(3)
+      expect(keys[1]).toBe(keys[0]!)
+      expect(keys[2]).not.toBe(keys[1]!)
+    })
+  }, 60_000)
+
   test('a declined card says why, keeps the hold for another try, and the availability shown does not change', async () => {
     const event = await seedEvent([{ name: 'Seated', priceCents: 3000, capacity: 20 }])
     const buyer = await registerUser('declined')

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, withKey } from '../lib/api'
-import { fromLocalInput, money, moneyInput, parseMoney, toLocalInput, when } from '../lib/format'
+import { fromLocalInput, localZone, money, moneyInput, parseMoney, toLocalInput, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { forgetEvent, useAvailability } from '../lib/live'
 import { Link, navigate } from '../lib/router'
@@ -267,7 +267,7 @@ export default function AdminEventEditor({ id }: { id?: string }) {
           </div>
         </fieldset>
         <div class="row">
-          <Field label="Starts" name="startsAt" type="datetime-local" value={form.startsAt} onValue={set('startsAt')} error={errors.startsAt} required />
+          <Field label="Starts" name="startsAt" type="datetime-local" value={form.startsAt} onValue={set('startsAt')} error={errors.startsAt} hint={`Times are in your time zone (${localZone()}).`} required />
           <Field label="Ends" name="endsAt" type="datetime-local" value={form.endsAt} onValue={set('endsAt')} error={errors.endsAt} min={form.startsAt || undefined} required />
         </div>
         <Field label="Image URL (optional)" name="imageUrl" type="url" value={form.imageUrl} onValue={set('imageUrl')} error={errors.imageUrl} placeholder="https://…" />
@@ -500,7 +500,7 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
         <Field id="nt-max" label="Max per order (optional)" name="maxPerOrder" type="number" min={1} value={f.maxPerOrder} onValue={set('maxPerOrder')} error={errors.maxPerOrder} />
       </div>
       <div class="row">
-        <Field id="nt-start" label="Sales start (optional)" name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} />
+        <Field id="nt-start" label="Sales start (optional)" name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={`In your time zone (${localZone()}).`} />
         <Field id="nt-end" label="Sales end (optional)" name="salesEnd" type="datetime-local" value={f.salesEnd} onValue={set('salesEnd')} error={errors.salesEnd} />
       </div>
       <Alert error={error} />

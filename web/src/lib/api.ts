@@ -172,7 +172,12 @@ export function describe(error: unknown): string {
 /** An answer that may not have reached us, or that says for sure nothing happened yet: try the same again. */
 export const isTransient = (error: unknown) => error instanceof ApiError && (error.status === 0 || error.status === 429 || error.status >= 500)
 
-const openKeys = new Map<string, string>()
+const openKeys = new Map<string, { key: string; at: number }>()
+/**
+ * An open key is a retry's for this long after the last attempt. Later, the same intent is a new wish
+ * (the same tickets picked again an hour after a lost answer): a new key, not that attempt's answer.
+ */
+const OPEN_KEY_MS = 10 * 60_000
 
 /**
  * Sends a write that moves money or seats under an Idempotency-Key kept for its `intent` (what, on
@@ -181,8 +186,9 @@ const openKeys = new Map<string, string>()
  * a final answer (`final`, by default any answer) the next attempt gets a new key.
  */
 export async function withKey<T>(intent: string, send: (idempotencyKey: string) => Promise<T>, final: (answer: T) => boolean = () => true): Promise<T> {
-  let key = openKeys.get(intent)
-  if (!key) openKeys.set(intent, (key = uuid()))
+  const open = openKeys.get(intent)
+  const key = open && Date.now() - open.at < OPEN_KEY_MS ? open.key : uuid()
+  openKeys.set(intent, { key, at: Date.now() })
   try {
     const answer = await send(key)
     if (final(answer)) openKeys.delete(intent)

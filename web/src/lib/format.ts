@@ -37,14 +37,19 @@ export function moneyInput(cents: number, currency: string) {
 }
 
 const dateTime = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' })
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
+// Times are shown in the viewer's zone, which says so: a buyer abroad must not take 19:00 for the venue's 20:00.
+const dateTimeZone = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })
+const timeZone = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })
+
+/** The viewer's time zone, as admins' date fields are read in it ("Europe/Helsinki"). */
+export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'your time zone'
 const dateOnly = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' })
 const monthShort = new Intl.DateTimeFormat(undefined, { month: 'short' })
 
 export function when(iso: string | undefined | null) {
   if (!iso) return ''
   const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? '' : dateTime.format(d)
+  return Number.isNaN(d.getTime()) ? '' : dateTimeZone.format(d)
 }
 
 /** "Fri, 25 Dec 2026, 18:00 – 23:00", with the end's date only when it ends on another day. */
@@ -52,7 +57,7 @@ export function whenRange(startIso: string, endIso: string) {
   const start = new Date(startIso)
   const end = new Date(endIso)
   if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return when(startIso)
-  return `${dateTime.format(start)} – ${start.toDateString() === end.toDateString() ? timeOnly.format(end) : dateTime.format(end)}`
+  return `${dateTime.format(start)} – ${start.toDateString() === end.toDateString() ? timeZone.format(end) : dateTimeZone.format(end)}`
 }
 
 export function day(iso: string | undefined | null) {
