@@ -23,6 +23,21 @@ async function api(path: string, opts: RequestOptions = {}) {
   return remember(await gatewayApi(path, opts))
 }
 /** A login straight to the auth service, as if the gateway had resolved the client's address to `address`. */
+// Fixed addresses of other tests: 198.51.100.200 (registrations) and 203.0.113.1–120 (the burst).
+const addressesTaken = new Set<string>(['198.51.100.200', ...Array.from({ length: 120 }, (_, i) => `203.0.113.${i + 1}`)])
+/**
+ * An address of 198.51.100.0/24 or 203.0.113.0/24 no other test of this file uses: one test's failures
+ * must not lock out another's (a random pick collided 1 time in 250).
+ */
+function addressOfItsOwn(net: '198.51.100' | '203.0.113'): string {
+  for (;;) {
+    const address = `${net}.${1 + Math.floor(Math.random() * 250)}`
+    if (addressesTaken.has(address)) continue
+    addressesTaken.add(address)
+    return address
+  }
+}
+
 async function loginFrom(address: string, body: { email: string; password: string }) {
   const r = await fetch(`${system().urls.auth}/api/auth/login`, {
     method: 'POST',
@@ -450,7 +465,7 @@ describe('login limits', () => {
 
   test('a successful login clears the account count', async () => {
     // Straight to the service from an address of its own, to leave the shared test address's count alone.
-    const address = `203.0.113.${1 + Math.floor(Math.random() * 250)}`
+    const address = addressOfItsOwn('203.0.113')
     const { email } = await register('forgetful')
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 8; i++) expect((await loginFrom(address, { email, password: 'wrong password' })).status).toBe(401)
@@ -460,7 +475,7 @@ describe('login limits', () => {
 
   test('too many failures from one address → 429 for every account from it (address from x-real-ip)', async () => {
     // Straight to the service: x-real-ip is what the gateway sets for it, and a client cannot set it there.
-    const address = `198.51.100.${1 + Math.floor(Math.random() * 250)}`
+    const address = addressOfItsOwn('198.51.100')
     const { email } = await register('from-address')
     const attempts = await Promise.all(
       Array.from({ length: 50 }, (_, i) => loginFrom(address, { email: uniqueEmail(`spray${i}`), password: 'guess guess' })),
@@ -485,7 +500,7 @@ describe('login limits', () => {
 
   test('guesses from elsewhere never lock the owner out where they sign in; spread over many addresses, even at once, they stop at 100', async () => {
     const { email } = await register('targeted')
-    const attacker = `198.51.100.${1 + Math.floor(Math.random() * 250)}`
+    const attacker = addressOfItsOwn('198.51.100')
     for (let i = 0; i < 10; i++) expect((await loginFrom(attacker, { email, password: `guess-${i}-xx` })).status).toBe(401)
     expect((await loginFrom(attacker, { email, password: PASSWORD })).status).toBe(429)
     // The owner, at home.
@@ -546,7 +561,7 @@ describe('login limits', () => {
   }, 45_000)
 
   test('many people behind one address signing in at once with the right passwords are all let in', async () => {
-    const address = `198.51.100.${1 + Math.floor(Math.random() * 250)}`
+    const address = addressOfItsOwn('198.51.100')
     // More than the address's failure limit (50), all in flight together.
     const accounts = await Promise.all(Array.from({ length: 70 }, (_, i) => register(`crowd${i}`)))
     const logins = await Promise.all(accounts.map(({ email }) => loginFrom(address, { email, password: PASSWORD })))
