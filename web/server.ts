@@ -62,6 +62,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 const server = Bun.serve({
   port: PORT,
   hostname: HOST,
+  // Longer than Traefik keeps an idle connection to us (30 s): it closes first, so no request is sent
+  // on a connection this side is closing.
+  idleTimeout: 40,
   fetch(request) {
     const url = new URL(request.url)
     const given = request.headers.get('x-request-id')

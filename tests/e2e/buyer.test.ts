@@ -233,12 +233,13 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
   }, 60_000)
 
   test("sales open on the page at their moment, and times follow the server's clock, not a device clock 20 minutes ahead", async () => {
-    const opensAt = new Date(Date.now() + 6_000)
-    const event = await seedEvent([{ name: 'Early bird', priceCents: 1500, capacity: 10, salesStart: opensAt.toISOString() }])
     const buyer = await registerUser('clock')
     await withTab({ session: buyer }, async ({ page }) => {
       // This device's clock runs 20 minutes ahead: by it, the sale is long open and a 10-minute hold over.
       await page.clock.install({ time: Date.now() + 20 * 60_000 })
+      // Set up last, so that the page opens well before the sale does.
+      const opensAt = new Date(Date.now() + 5_000)
+      const event = await seedEvent([{ name: 'Early bird', priceCents: 1500, capacity: 10, salesStart: opensAt.toISOString() }])
       await page.goto(`/events/${event.id}`)
       const quantity = page.getByLabel('Quantity of Early bird')
       await page.getByText('On sale from').first().waitFor()

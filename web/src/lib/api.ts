@@ -173,21 +173,19 @@ export function describe(error: unknown): string {
 export const isTransient = (error: unknown) => error instanceof ApiError && (error.status === 0 || error.status === 429 || error.status >= 500)
 
 const openKeys = new Map<string, { key: string; at: number }>()
-/**
- * An open key is a retry's for this long after the last attempt. Later, the same intent is a new wish
- * (the same tickets picked again an hour after a lost answer): a new key, not that attempt's answer.
- */
-const OPEN_KEY_MS = 10 * 60_000
 
 /**
  * Sends a write that moves money or seats under an Idempotency-Key kept for its `intent` (what, on
  * what, with which input). A try again after an answer that was lost or changed nothing (no connection,
  * 429, 503…) sends the same key, so the server answers the first attempt instead of acting twice. After
- * a final answer (`final`, by default any answer) the next attempt gets a new key.
+ * a final answer (`final`, by default any answer) the next attempt gets a new key. With `openForMs`, a
+ * key left open is a retry's only that long after its last attempt: later the same intent is a new wish
+ * (the same tickets picked again an hour after a lost answer), not a replay of that attempt's answer.
+ * Only for writes where acting twice is harmless (a second hold, say); never for payments.
  */
-export async function withKey<T>(intent: string, send: (idempotencyKey: string) => Promise<T>, final: (answer: T) => boolean = () => true): Promise<T> {
+export async function withKey<T>(intent: string, send: (idempotencyKey: string) => Promise<T>, final: (answer: T) => boolean = () => true, openForMs = Number.POSITIVE_INFINITY): Promise<T> {
   const open = openKeys.get(intent)
-  const key = open && Date.now() - open.at < OPEN_KEY_MS ? open.key : uuid()
+  const key = open && Date.now() - open.at < openForMs ? open.key : uuid()
   openKeys.set(intent, { key, at: Date.now() })
   try {
     const answer = await send(key)

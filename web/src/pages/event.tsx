@@ -51,6 +51,9 @@ function saveSelection(eventId: string, qty: Record<string, number>) {
   } catch {}
 }
 
+/** How long after its last attempt a purchase whose answer was lost is retried under the same key. */
+const BUY_KEY_OPEN_MS = 10 * 60_000
+
 export function EventPage({ id }: { id: string }) {
   const event = useAsync((signal) => api<EventItem>(`/events/${id}`, { signal }), [id])
   const live = useAvailability(id)
@@ -132,7 +135,8 @@ export function EventPage({ id }: { id: string }) {
     setBusy(true)
     try {
       const body = { eventId: id, items }
-      const order = await withKey(`buy:${JSON.stringify(body)}`, (idempotencyKey) => api<Order>('/orders', { body, idempotencyKey }))
+      // A hold: picking the same tickets again 10 minutes after a lost answer is a new purchase.
+      const order = await withKey(`buy:${JSON.stringify(body)}`, (idempotencyKey) => api<Order>('/orders', { body, idempotencyKey }), undefined, BUY_KEY_OPEN_MS)
       sessionStorage.removeItem(SELECTION_KEY)
       navigate(`/checkout/${order.id}`)
     } catch (err) {

@@ -49,6 +49,8 @@ export class InventoryMoved extends Error {}
 const isAdminOp = (op: InventoryOp) => op.type === 'addType' || op.type === 'updateType' || op.type === 'removeType'
 /** Most overdue holds released along with one batch. */
 const MAX_EXTRA_EXPIRIES = 2000
+/** Largest claim that carries its ledger entries (as JSON; the document limit is 16 MB). */
+const MAX_CLAIMED_BYTES = 8 * 1024 * 1024
 
 export class InventoryApplier {
   private cache = new Map<string, EventCache>()
@@ -132,7 +134,14 @@ export class InventoryApplier {
   }
 
   private async write(eventId: string, seq: number, next: number, decision: Decision, now: number) {
-    const claimed = await this.inventories.updateOne({ _id: eventId, seq, pendingSeq: null }, { $set: { pendingSeq: next, pending: { seq: next, entries: decision.entries } } })
+    // The entries go with the claim unless they would make the document too big (a type removed with tens
+    // of thousands of live holds, say): that batch is then rebuilt as before, from what reached the ledger.
+    const carried = JSON.stringify(decision.entries).length <= MAX_CLAIMED_BYTES
+    if (!carried) this.opts.log.warn({ eventId, seq: next, entries: decision.entries.length }, 'batch too big to claim its entries; a rebuild would count only those in the ledger')
+    const claimed = await this.inventories.updateOne(
+      { _id: eventId, seq, pendingSeq: null },
+      { $set: { pendingSeq: next, pending: { seq: next, entries: carried ? decision.entries : [] } } },
+    )
     if (claimed.matchedCount !== 1) {
       this.forget(eventId)
       throw new InventoryMoved(`inventory of ${eventId} changed under batch ${next}`)

@@ -14,7 +14,7 @@ export function summaryService(models: Models) {
     if (ids.length > MAX_SUMMARY_IDS) throw fail('VALIDATION', `ids: at most ${MAX_SUMMARY_IDS} event ids`)
     const bad = ids.find((id) => !OBJECT_ID.test(id))
     if (bad) throw fail('VALIDATION', `ids: ${bad} is not an event id`)
-    const docs = await models.Inventory.find({ _id: { $in: ids } }).lean()
+    const docs = await models.Inventory.find({ _id: { $in: ids } }, { pending: 0 }).lean()
     return {
       items: docs.map((doc) => {
         const cheapest = doc.types.reduce<(typeof doc.types)[number] | undefined>((min, t) => (!min || t.priceCents < min.priceCents ? t : min), undefined)

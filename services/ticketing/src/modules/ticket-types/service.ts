@@ -75,7 +75,7 @@ export function ticketTypesService({ inventory, catalog, models }: TicketTypesDe
   }
 
   async function get(eventId: string, typeId: string): Promise<TicketType> {
-    const doc = await models.Inventory.findById(eventId).lean()
+    const doc = await models.Inventory.findById(eventId, { pending: 0 }).lean()
     const type = doc?.types.find((t) => t.id === typeId)
     if (!type) throw fail('NOT_FOUND', 'ticket type not found')
     return toTicketType(eventId, type)
