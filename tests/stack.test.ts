@@ -35,7 +35,7 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       const labels = (s.deploy?.labels ?? {}) as Record<string, string>
       for (const [key, value] of Object.entries(labels)) if (key.endsWith('.entrypoints')) expect({ name, value }).toEqual({ name, value: 'websecure' })
       for (const [key, value] of Object.entries(labels)) if (/routers\.\w+\.rule$/.test(key)) expect(labels[key.replace(/rule$/, 'tls')]).toBe('true')
-      for (const key of Object.keys(labels)) if (/routers\.\w+\.rule$/.test(key)) expect({ name, hsts: labels[key.replace(/rule$/, 'middlewares')] }).toEqual({ name, hsts: 'hsts@file' })
+      for (const key of Object.keys(labels)) if (/routers\.\w+\.rule$/.test(key)) expect({ name, middlewares: labels[key.replace(/rule$/, 'middlewares')] }).toEqual({ name, middlewares: 'hsts@file,edge-rate@file' })
     }
     // Traefik's own files: port 80 only redirects to 443, and no TLS below 1.2.
     const traefik = Bun.YAML.parse(readFileSync(join(ROOT, 'stack/traefik/traefik.yml'), 'utf8')) as any
@@ -47,6 +47,8 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     expect(tls.tls.certificates[0]).toEqual({ certFile: '/run/secrets/easypass_tls_cert', keyFile: '/run/secrets/easypass_tls_key' })
     // HSTS is defined once, in the file provider, so no router depends on another service's labels.
     expect(tls.http.middlewares.hsts.headers.stsSeconds).toBeGreaterThanOrEqual(31_536_000)
+    // A per-address ceiling at the edge, far above what one buyer's browser sends.
+    expect(tls.http.middlewares['edge-rate'].rateLimit).toMatchObject({ average: 300, burst: 600 })
   })
 
   test('no credential in the environment: every secret is a Docker secret, and web holds none', () => {
