@@ -35,7 +35,13 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       const labels = (s.deploy?.labels ?? {}) as Record<string, string>
       for (const [key, value] of Object.entries(labels)) if (key.endsWith('.entrypoints')) expect({ name, value }).toEqual({ name, value: 'websecure' })
       for (const [key, value] of Object.entries(labels)) if (/routers\.\w+\.rule$/.test(key)) expect(labels[key.replace(/rule$/, 'tls')]).toBe('true')
-      for (const key of Object.keys(labels)) if (/routers\.\w+\.rule$/.test(key)) expect({ name, middlewares: labels[key.replace(/rule$/, 'middlewares')] }).toEqual({ name, middlewares: 'hsts@file,edge-rate@file' })
+      for (const key of Object.keys(labels)) {
+        const router = /routers\.(\w+)\.rule$/.exec(key)?.[1]
+        if (!router) continue
+        // HSTS, and a per-address ceiling defined by the same service, far above what one buyer's browser sends.
+        expect({ name, middlewares: labels[key.replace(/rule$/, 'middlewares')] }).toEqual({ name, middlewares: `hsts@file,edge-rate-${router}` })
+        expect({ name, average: labels[`traefik.http.middlewares.edge-rate-${router}.ratelimit.average`], burst: labels[`traefik.http.middlewares.edge-rate-${router}.ratelimit.burst`] }).toEqual({ name, average: '300', burst: '600' })
+      }
     }
     // Traefik's own files: port 80 only redirects to 443, and no TLS below 1.2.
     const traefik = Bun.YAML.parse(readFileSync(join(ROOT, 'stack/traefik/traefik.yml'), 'utf8')) as any
@@ -47,8 +53,6 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     expect(tls.tls.certificates[0]).toEqual({ certFile: '/run/secrets/easypass_tls_cert', keyFile: '/run/secrets/easypass_tls_key' })
     // HSTS is defined once, in the file provider, so no router depends on another service's labels.
     expect(tls.http.middlewares.hsts.headers.stsSeconds).toBeGreaterThanOrEqual(31_536_000)
-    // A per-address ceiling at the edge, far above what one buyer's browser sends.
-    expect(tls.http.middlewares['edge-rate'].rateLimit).toMatchObject({ average: 300, burst: 600 })
   })
 
   test('no credential in the environment: every secret is a Docker secret, and web holds none', () => {
@@ -118,6 +122,9 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     const loadTest = render({ EASYPASS_IMAGE: 'registry.example/easypass:test', RATE_LIMIT_DISABLED: 'true', HOLD_TTL_SECONDS: '120' })
     const services = (Bun.YAML.parse(loadTest.out) as { services: Record<string, any> }).services
     expect(services.gateway.environment.RATE_LIMIT_DISABLED).toBe('true')
+    const loadTestEdge = render({ EASYPASS_IMAGE: 'registry.example/easypass:test', EDGE_RATE_AVERAGE: '100000', EDGE_RATE_BURST: '200000' })
+    const edgeLabels = (Bun.YAML.parse(loadTestEdge.out) as { services: Record<string, any> }).services.gateway.deploy.labels
+    expect([edgeLabels['traefik.http.middlewares.edge-rate-api.ratelimit.average'], edgeLabels['traefik.http.middlewares.edge-rate-api.ratelimit.burst']]).toEqual(['100000', '200000'])
     for (const name of ['ticketing', 'ticketing-worker', 'orders', 'orders-worker']) expect({ name, ttl: services[name].environment.HOLD_TTL_SECONDS }).toEqual({ name, ttl: '120' })
   })
 })
