@@ -555,7 +555,7 @@ describe('facts on NATS', () => {
     expect(f!.id).toBe(`event-deleted:${event.id}`)
     expect(f!.data).toEqual({ eventId: event.id, title: event.title })
   })
-  test('at start, facts lost between the state change and the outbox are recorded again', async () => {
+  test('at start, facts lost between the state change and the outbox are recorded again, also after hours down', async () => {
     // What a crash right after the write leaves behind: a cancelled event and a deletion tombstone,
     // neither fact in the outbox. Written straight into the catalog's database to stage that crash.
     const log = createLogger('catalog-test', 'silent')
@@ -563,15 +563,16 @@ describe('facts on NATS', () => {
     const cancelledAt = new Date(Date.now() - 60_000)
     const lostCancel = { ...futureEvent(), status: 'cancelled', cancelledAt, revision: 2, createdAt: cancelledAt, updatedAt: cancelledAt }
     const cancelledId = new Types.ObjectId()
+    // A crash right after a cancel, and the catalog down for three hours: its refunds depend on this fact.
+    const longAgo = new Date(Date.now() - 3 * 3_600_000)
+    const cancelledLongAgoId = new Types.ObjectId()
     const deletedId = new Types.ObjectId().toHexString()
     const survivor = await createEvent()
     try {
-      await conn.db!.collection('events').insertOne({
-        ...lostCancel,
-        _id: cancelledId,
-        startsAt: new Date(lostCancel.startsAt),
-        endsAt: new Date(lostCancel.endsAt),
-      })
+      await conn.db!.collection('events').insertMany([
+        { ...lostCancel, _id: cancelledId, startsAt: new Date(lostCancel.startsAt), endsAt: new Date(lostCancel.endsAt) },
+        { ...lostCancel, _id: cancelledLongAgoId, startsAt: new Date(lostCancel.startsAt), endsAt: new Date(lostCancel.endsAt), cancelledAt: longAgo, createdAt: longAgo, updatedAt: longAgo },
+      ])
       await conn.db!.collection<{ _id: string; title: string; deletedAt: Date }>('deleted_events').insertMany([
         { _id: deletedId, title: 'Deleted before the crash', deletedAt: cancelledAt },
         // The delete of this one stopped before removing the event: it did not happen.
@@ -587,6 +588,8 @@ describe('facts on NATS', () => {
     const [cancelledFact] = await waitFor((f) => f.id === `event-cancelled:${cancelledId.toHexString()}`)
     expect(cancelledFact!.data).toEqual({ eventId: cancelledId.toHexString(), title: lostCancel.title })
     expect(cancelledFact!.occurredAt).toBe(cancelledAt.toISOString())
+    const [longAgoFact] = await waitFor((f) => f.id === `event-cancelled:${cancelledLongAgoId.toHexString()}`)
+    expect(longAgoFact!.occurredAt).toBe(longAgo.toISOString())
     const [deletedFact] = await waitFor((f) => f.id === `event-deleted:${deletedId}`)
     expect(deletedFact!.data).toEqual({ eventId: deletedId, title: 'Deleted before the crash' })
     expect((await api(`/events/${survivor.id}`)).status).toBe(200)

@@ -348,14 +348,20 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     log.info({ eventId: id, by: actorId }, 'event deleted')
   }
 
+  /** Changes up to here were looked at by a recovery that finished; none yet in this process. */
+  let recoveredUpTo: number | undefined
+
   /**
    * Facts whose state change was stored but whose outbox record may have been lost (a crash or a
-   * database error between the two writes) are recorded again: at start, then every minute, for
-   * changes of the last hour. Ids are deterministic, so a fact that did reach the outbox is not
-   * duplicated within the bus's de-duplication window (and consumers are idempotent anyway).
+   * database error between the two writes) are recorded again: at start for every change ever (the
+   * process may have been down for hours after such a crash: a cancellation's refunds depend on its
+   * fact), then every minute for the changes since the last recovery that finished, an hour back.
+   * Ids are deterministic, so a fact that did reach the outbox is not duplicated within the bus's
+   * de-duplication window (and consumers are idempotent anyway).
    */
   async function recoverFacts(now = Date.now()): Promise<number> {
-    const window = { $gte: new Date(now - RECOVERY_WINDOW_MS), $lte: new Date(now - RECOVERY_GRACE_MS) }
+    const upTo = now - RECOVERY_GRACE_MS
+    const window = { ...(recoveredUpTo !== undefined ? { $gte: new Date(recoveredUpTo - RECOVERY_WINDOW_MS) } : {}), $lte: new Date(upTo) }
     const cancelled = await Events.find({ status: 'cancelled', cancelledAt: window }).lean<EventDoc[]>()
     const tombstones = await DeletedEvent.find({ deletedAt: window }).lean()
     const ids = [...cancelled.map((d) => cancelledFactId(String(d._id))), ...tombstones.map((t) => deletedFactId(t._id))]
@@ -379,6 +385,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     // Claims only arbitrate writes in flight; old ones are just history.
     await EventRevision.deleteMany({ claimedAt: { $lt: new Date(now - 86_400_000) } })
     if (recorded) log.warn({ recorded }, 'facts recorded again after an interrupted write')
+    recoveredUpTo = upTo
     return recorded
   }
 
