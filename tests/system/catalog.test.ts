@@ -229,6 +229,12 @@ describe('listing and search', () => {
     expect(await matches('.*')).toEqual([])
   })
 
+  test('control characters in q or city (a NUL makes MongoDB refuse the pattern) are a 400, never a 5xx', async () => {
+    for (const query of ['q=%00', 'q=rock%00roll', 'city=%01', 'city=Oulu%7F'])
+      expectError(await api(`/events?${query}`), 400, 'VALIDATION')
+    expect((await api(`/events?q=${encodeURIComponent('rock ünïcode')}`)).status).toBe(200)
+  })
+
   test('category and city filter exactly; city ignores case', async () => {
     const category = freshCategory('filter')
     const other = freshCategory('filter')
@@ -291,6 +297,17 @@ describe('drafts', () => {
     const byId = await api(`/events/${draft.id}`, { token: admin.token })
     expect(byId.status).toBe(200)
     expect(byId.body.status).toBe('draft')
+  })
+
+  test('a draft cancelled before it was published stays for admins only; a published event cancelled stays public', async () => {
+    const draft = await createEvent({ status: 'draft' })
+    const published = await createEvent({ status: 'published' })
+    for (const e of [draft, published]) expect((await api(`/events/${e.id}/cancel`, { method: 'POST', token: admin.token })).status).toBe(202)
+    for (const token of [undefined, customer.token]) {
+      expectError(await api(`/events/${draft.id}`, { token }), 404, 'NOT_FOUND')
+      expect((await api(`/events/${published.id}`, { token })).body.status).toBe('cancelled')
+    }
+    expect((await api(`/events/${draft.id}`, { token: admin.token })).body.status).toBe('cancelled')
   })
 
   test('asking for another status than published: guest 401, customer 403', async () => {

@@ -181,11 +181,14 @@ export const EventListStatus = t.Union([t.Literal('draft'), t.Literal('published
   description: 'admins only (others: 401/403 unless `published`); default `published`',
 })
 
+const NO_CONTROL = '^[^\\u0000-\\u001f\\u007f]*$'
+
 export const EventsQuery = t.Object({
   ...PageQuery,
-  q: t.Optional(t.String({ maxLength: EVENT_LIMITS.query, description: 'words searched in title, description and city (case-insensitive)' })),
+  // No control characters (a NUL makes MongoDB refuse the search pattern: a 500 instead of a 400).
+  q: t.Optional(t.String({ maxLength: EVENT_LIMITS.query, pattern: NO_CONTROL, description: 'words searched in title, description and city (case-insensitive)' })),
   category: t.Optional(t.String({ maxLength: EVENT_LIMITS.category, description: 'category slug, e.g. `music`' })),
-  city: t.Optional(t.String({ maxLength: EVENT_LIMITS.city, description: 'venue city, case-insensitive exact match' })),
+  city: t.Optional(t.String({ maxLength: EVENT_LIMITS.city, pattern: NO_CONTROL, description: 'venue city, case-insensitive exact match' })),
   from: t.Optional(isoDateInput('events not ended before this time (default: now)')),
   to: t.Optional(isoDateInput('events starting at or before this time')),
   status: t.Optional(EventListStatus),

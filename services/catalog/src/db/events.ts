@@ -28,6 +28,7 @@ const eventSchema = new Schema(
     imageUrl: { type: String },
     status: { type: String, enum: ['draft', 'published', 'cancelled'], required: true },
     cancelledAt: { type: Date },
+    cancelledAsDraft: { type: Boolean },
     revision: { type: Number, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -49,6 +50,8 @@ export interface EventDoc {
   imageUrl?: string | null
   status: 'draft' | 'published' | 'cancelled'
   cancelledAt?: Date | null
+  /** Cancelled before it was ever published: like a draft, for admins only. */
+  cancelledAsDraft?: boolean
   revision: number
   createdAt: Date
   updatedAt: Date

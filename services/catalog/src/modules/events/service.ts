@@ -153,10 +153,10 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     return { items, total, page, limit }
   }
 
-  /** Drafts exist only for admins: anyone else gets the same 404 as for an unknown id. */
+  /** Drafts (and drafts cancelled before they were published) exist only for admins: anyone else gets the same 404 as for an unknown id. */
   async function get(id: string, principal?: Principal, requestId?: string): Promise<EventDetail> {
     const doc = await find(id)
-    if (!doc || (doc.status === 'draft' && !isAdmin(principal))) throw fail('NOT_FOUND', 'event not found')
+    if (!doc || ((doc.status === 'draft' || doc.cancelledAsDraft) && !isAdmin(principal))) throw fail('NOT_FOUND', 'event not found')
     const { ticketTypes, unavailable } = await ticketing.availability(id, requestId)
     return unavailable ? { ...toEvent(doc), ticketTypes, availabilityUnavailable: true } : { ...toEvent(doc), ticketTypes }
   }
@@ -316,7 +316,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
       if (current.endsAt.getTime() <= Date.now())
         throw fail('CONFLICT', 'the event has ended: it cannot be cancelled (refund single orders instead)', { endsAt: current.endsAt.toISOString() })
       changed = true
-      return { $set: { status: 'cancelled', cancelledAt: new Date() } }
+      return { $set: { status: 'cancelled', cancelledAt: new Date(), ...(current.status === 'draft' ? { cancelledAsDraft: true } : {}) } }
     })
     forgetListings()
     await recordFact(cancelledFact(cancelled))
