@@ -1,7 +1,8 @@
 // k6 read load on the catalog through the gateway: k6 run -e BASE_URL=http://localhost:8080 tests/load/k6/browse.ts
 // Every request is token-less from one address, so the gateway's per-address limit (300 per 10 s)
 // answers most of them 429, which fails the run: locally start with RATE_LIMIT_DISABLED=true; on the
-// Swarm stack (limits always on) deploy with RATE_LIMIT_IP_POINTS raised (e.g. 100000) for the test only.
+// Swarm stack deploy for the test only with RATE_LIMIT_DISABLED=true (or RATE_LIMIT_IP_POINTS=100000)
+// and EDGE_RATE_AVERAGE=100000 EDGE_RATE_BURST=200000 (Traefik's own per-address limit).
 import http from 'k6/http'
 import { check } from 'k6'
 
