@@ -41,7 +41,7 @@ const app = createService({ name: 'gateway', description: 'The public entry of E
   .use(securityHeaders())
   .use(healthModule({ config, checks }))
   .use(docsModule({ config, log, ownDocument }))
-  .use(proxyModule({ config, log, identify: createIdentity(config), rateLimits: createRateLimits(config, redis, log) }))
+  .use(proxyModule({ config, log, identify: createIdentity(config, redis), rateLimits: createRateLimits(config, redis, log) }))
 
 // Not kit's `serve`: the gateway enforces its 1 MB body limit itself (413 in the error shape, with its
 // request id), and its connections must outlive the slowest upstream budget. Bun's own limit is set out

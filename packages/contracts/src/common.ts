@@ -30,4 +30,6 @@ export interface Principal {
   id: string
   role: Role | 'service'
   email?: string
+  /** When its token was signed (seconds since the epoch), if it says. */
+  issuedAt?: number
 }

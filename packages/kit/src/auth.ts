@@ -19,6 +19,13 @@ export interface AuthConfig {
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 
+/**
+ * Redis key auth sets when a user's role changes (the second it changed), for as long as access tokens
+ * signed before it may live: the gateway refuses an admin token of that user signed until then, so a
+ * demoted admin loses the role at once instead of keeping it for up to 15 minutes.
+ */
+export const roleChangedKey = (prefix: string, userId: string) => `${prefix}:role-changed:${userId}`
+
 /** Admins, and services acting for the system: they see drafts and everyone's orders. */
 export const isAdmin = (principal?: Principal | null) => principal?.role === 'admin' || principal?.role === 'service'
 
@@ -112,7 +119,7 @@ export function tokenVerifier(config: AuthConfig) {
     const role = payload.role as Principal['role']
     // Each key makes one kind of token: a user key never vouches for a service, the service secret never for a user.
     if (alg === 'EdDSA' ? role !== 'customer' && role !== 'admin' : role !== 'service') return null
-    const principal: Principal = { id: payload.sub, role, email: typeof payload.email === 'string' ? payload.email : undefined }
+    const principal: Principal = { id: payload.sub, role, email: typeof payload.email === 'string' ? payload.email : undefined, ...(typeof payload.iat === 'number' ? { issuedAt: payload.iat } : {}) }
     if (verified.size >= VERIFIED_MAX) verified.clear()
     verified.set(cacheKey, { principal, expiresAt: payload.exp * 1000 })
     return principal
@@ -138,7 +145,8 @@ export function tokenSigner(config: AuthConfig & { JWT_PRIVATE_KEY: string }) {
   return {
     signAccess(principal: { id: string; role: Role; email?: string }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
       if (principal.role !== 'customer' && principal.role !== 'admin') throw new Error(`users' tokens are for customers and admins, not ${String(principal.role)}`)
-      return signer.sign({ sub: principal.id, role: principal.role, email: principal.email, typ: 'access', exp: Math.floor(Date.now() / 1000) + ttlSeconds })
+      const now = Math.floor(Date.now() / 1000)
+      return signer.sign({ sub: principal.id, role: principal.role, email: principal.email, typ: 'access', iat: now, exp: now + ttlSeconds })
     },
   }
 }

@@ -57,6 +57,6 @@ const app = createService({
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
   .use(authModule(authService({ User: models.User, sessions, limiter, config }), config))
-  .use(usersModule(usersService(models.User, log), config))
+  .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }), config))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), () => redis.quit(), () => conn.close()] })

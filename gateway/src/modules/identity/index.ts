@@ -1,4 +1,5 @@
-import { fail, tokenVerifier, type AuthConfig } from '@easypass/kit'
+import type { Redis } from 'ioredis'
+import { fail, roleChangedKey, tokenVerifier, type AuthConfig } from '@easypass/kit'
 import type { Principal } from '@easypass/contracts'
 
 const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i
@@ -14,7 +15,7 @@ const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i
  * tokens (kit `serviceTokens`) are for calls between services on the internal network, never from
  * outside: one arriving here is refused.
  */
-export function createIdentity(config: AuthConfig) {
+export function createIdentity(config: AuthConfig & { REDIS_PREFIX: string }, redis?: Redis) {
   // The public key only: the gateway can check a user's token, never make one.
   const verifier = tokenVerifier({ JWT_PUBLIC_KEY: config.JWT_PUBLIC_KEY, JWT_ISSUER: config.JWT_ISSUER })
   return async function identify(authorization: string | null): Promise<Principal | undefined> {
@@ -27,6 +28,13 @@ export function createIdentity(config: AuthConfig) {
     const principal = bearer[1] ? await verifier.verify(bearer[1]) : null
     if (!principal) throw fail('UNAUTHENTICATED', 'the access token is invalid or expired')
     if (principal.role === 'service') throw fail('UNAUTHENTICATED', 'service tokens are not accepted from outside')
+    // An admin whose role changed since this token was signed (demoted) is an admin no more: the client
+    // refreshes and gets a token with the role as it is. Only admin tokens are looked up (one read each);
+    // while Redis is away they are taken as they are, as the rate limits are.
+    if (principal.role === 'admin' && redis?.status === 'ready') {
+      const changedAt = await redis.get(roleChangedKey(config.REDIS_PREFIX, principal.id)).catch(() => null)
+      if (changedAt && (principal.issuedAt ?? 0) <= Number(changedAt)) throw fail('UNAUTHENTICATED', 'your role changed since this token was signed: refresh it or sign in again')
+    }
     return principal
   }
 }

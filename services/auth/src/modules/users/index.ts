@@ -24,7 +24,8 @@ export function usersModule(users: UsersService, config: AuthConfig) {
       detail: {
         tags,
         summary: "Change an account's role",
-        description: 'Admins only. Takes effect in the access tokens the account gets from its next refresh or sign-in. Demoting the last admin → 409.',
+        description:
+          'Admins only. A promotion takes effect in the access tokens the account gets from its next refresh or sign-in; a demotion at once (its admin tokens signed before are refused with 401, and the client refreshes). Demoting the last admin → 409.',
         security: BEARER,
       },
     })

@@ -1,6 +1,7 @@
 import type { Role } from '@easypass/contracts'
 import type { User, UserList } from '@easypass/contracts/auth'
-import { escapeRegExp, fail, type Logger } from '@easypass/kit'
+import type { Redis } from 'ioredis'
+import { ACCESS_TOKEN_TTL_SECONDS, escapeRegExp, fail, roleChangedKey, type Logger } from '@easypass/kit'
 import type { UserDoc, UserModel } from '../../db/users'
 
 /** The one way an account leaves this service: the hash stays behind. */
@@ -20,7 +21,13 @@ export interface UserListQuery {
   role?: Role
 }
 
-export function usersService(User: UserModel, log: Logger) {
+/** Where a role change is announced to the gateway (see `roleChangedKey`). */
+export interface RoleChanges {
+  redis: Redis
+  prefix: string
+}
+
+export function usersService(User: UserModel, log: Logger, changes: RoleChanges) {
   async function list({ page = 1, limit = 20, q, role }: UserListQuery): Promise<UserList> {
     const filter: Record<string, unknown> = {}
     if (q?.trim()) filter.email = { $regex: escapeRegExp(normaliseEmail(q)) }
@@ -37,10 +44,23 @@ export function usersService(User: UserModel, log: Logger) {
    * since two admins could demote each other at the same instant (no transactions), the count is checked
    * again after the write and the demotion undone if it left nobody in charge.
    */
+  async function announce(id: string) {
+    try {
+      await changes.redis.set(roleChangedKey(changes.prefix, id), String(Math.floor(Date.now() / 1000)), 'EX', ACCESS_TOKEN_TTL_SECONDS + 60)
+    } catch (error) {
+      log.warn({ userId: id, err: String(error) }, 'role change not announced to the gateway')
+      throw fail('UNAVAILABLE', 'the role was changed, but its old tokens could not be withdrawn yet: send the same change again')
+    }
+  }
+
   async function setRole(id: string, role: Role, actorId: string): Promise<User> {
     const user = await User.findById(id).lean()
     if (!user) throw fail('NOT_FOUND', 'user not found')
-    if (user.role === role) return toUser(user)
+    if (user.role === role) {
+      // A retry of a demotion whose announcement failed announces it now (an admin made customer twice is harmless).
+      if (role === 'customer') await announce(id)
+      return toUser(user)
+    }
     const demotingAnAdmin = user.role === 'admin' && role === 'customer'
     if (demotingAnAdmin && (await User.countDocuments({ role: 'admin' })) <= 1) throw fail('CONFLICT', 'the last admin cannot be demoted')
     await User.updateOne({ _id: user._id }, { $set: { role } })
@@ -48,6 +68,10 @@ export function usersService(User: UserModel, log: Logger) {
       await User.updateOne({ _id: user._id }, { $set: { role: 'admin' } })
       throw fail('CONFLICT', 'the last admin cannot be demoted')
     }
+    // The gateway refuses this user's admin tokens signed until now. Failing to say so fails the
+    // request (503): the role is changed, and a retry says it again.
+    // Only a demotion takes something away: a promoted user's old customer tokens are harmless.
+    if (role === 'customer') await announce(id)
     log.info({ userId: id, role, by: actorId }, 'role changed')
     return toUser({ ...user, role })
   }
