@@ -13,10 +13,14 @@ const b = keys()
 const verifierOf = (config: { JWT_PUBLIC_KEY: string; JWT_ISSUER: string; SERVICE_SECRET?: string }) => tokenVerifier(config)
 
 test('a verified token is trusted again only under the key and issuer that proved it', async () => {
+  const before = Math.floor(Date.now() / 1000)
   const token = await tokenSigner(a).signAccess({ id: 'u1', role: 'customer', email: 'u1@example.test' })
-  expect(await verifierOf(a).verify(token)).toEqual({ id: 'u1', role: 'customer', email: 'u1@example.test' })
+  const principal = (await verifierOf(a).verify(token))!
+  expect(principal).toEqual({ id: 'u1', role: 'customer', email: 'u1@example.test', issuedAt: expect.any(Number) })
+  // With the second it was signed in, which the gateway compares with a demotion's.
+  expect(principal.issuedAt! - before).toBeWithin(0, 2)
   // Remembered under a: the same string is still refused under another key or issuer.
-  expect(await verifierOf(a).verify(token)).toEqual({ id: 'u1', role: 'customer', email: 'u1@example.test' })
+  expect(await verifierOf(a).verify(token)).toEqual(principal)
   expect(await verifierOf(b).verify(token)).toBeNull()
   expect(await verifierOf({ ...a, JWT_ISSUER: 'other' }).verify(token)).toBeNull()
 })
@@ -30,7 +34,7 @@ test('an expired token is refused even after it was verified once', async () => 
 
 test('each key makes one kind of token: the service secret never a user, the users key never a service', async () => {
   const service = await serviceTokens(a, 'orders')()
-  expect(await verifierOf(a).verify(service)).toEqual({ id: 'service:orders', role: 'service', email: undefined })
+  expect(await verifierOf(a).verify(service)).toEqual({ id: 'service:orders', role: 'service', email: undefined, issuedAt: expect.any(Number) })
   // Without the service secret (the gateway, auth) a service token is nobody.
   expect(await verifierOf({ JWT_PUBLIC_KEY: a.JWT_PUBLIC_KEY, JWT_ISSUER: 'easypass' }).verify(service)).toBeNull()
   // A holder of the service secret minting an admin: refused.
