@@ -1,6 +1,9 @@
-/** User input becomes a literal inside a regular expression: `(` finds "(", it does not break the query. */
+/**
+ * User input becomes a literal inside a regular expression: `(` finds "(", it does not break the query.
+ * Control characters are written as `\xHH`: MongoDB refuses a pattern holding a NUL (a 500 for `?q=%00`).
+ */
 export function escapeRegExp(text: string) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }
 
 /** Calendar check of an ISO string a schema already shaped: `2027-02-30` must not become 2 March. */

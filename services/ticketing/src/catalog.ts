@@ -1,9 +1,11 @@
 // What ticketing asks the catalog: does this event exist, and is it cancelled?
+import { isPublic } from '@easypass/contracts/catalog'
 import { AppError, callService, type Logger } from '@easypass/kit'
 
 export interface CatalogEvent {
   id: string
   status: string
+  neverPublished?: boolean
   title?: string
 }
 
@@ -53,12 +55,14 @@ export function catalogClient(opts: CatalogOptions) {
   }
 
   /**
-   * True when the catalog says the event is a draft: its stock and prices are not public yet. When
-   * the catalog cannot answer, false: a published event's availability stays visible meanwhile.
+   * True when the catalog says the event is not public (a draft, or one cancelled as a draft): its
+   * stock and prices are for admins only. When the catalog cannot answer, false: a published event's
+   * availability stays visible meanwhile.
    */
   async function isDraft(eventId: string): Promise<boolean> {
     try {
-      return (await event(eventId))?.status === 'draft'
+      const found = await event(eventId)
+      return !!found && !isPublic(found)
     } catch {
       return false
     }

@@ -1,20 +1,23 @@
 // The issue's flash sale in k6, against a running EasyPass (npm start, or the Swarm stack behind Traefik):
 //   k6 run -e BASE_URL=https://tickets.example -e ADMIN_EMAIL=… -e ADMIN_PASSWORD=… tests/load/k6/flash-sale.ts
-// setup() signs in as the admin, creates its own published event with one ticket type of TICKETS
-// tickets (default 5,000, at most 4 per order) and signs up BUYERS buyers (default 1,000) before the
-// sale starts, so that the sale measures buying alone. Then every buyer asks for 1–4 tickets, again as
-// soon as answered, until a request for one ticket is sold out. teardown() reads the availability.
+// setup() signs in as the admin and creates its own published event with one ticket type of TICKETS
+// tickets (default 5,000, at most 4 per order). Each of the BUYERS buyers (default 1,000) signs up
+// first, and all start buying together SIGNUP_SECONDS (default 120) after setup, so that the sale
+// measures buying alone; a buyer not signed up by then counts in late_buyers and fails the run. Then
+// every buyer asks for 1–4 tickets, again as soon as answered, until a request for one ticket is sold
+// out. teardown() reads the availability.
 //
 // Limits, as everything comes from one address: locally start with RATE_LIMIT_DISABLED=true and
 // REGISTRATIONS_PER_IP=100000; on the Swarm stack deploy for the test with
 //   RATE_LIMIT_DISABLED=true REGISTRATIONS_PER_IP=100000 EDGE_RATE_AVERAGE=100000 EDGE_RATE_BURST=200000 docker stack deploy …
-// and deploy again without them afterwards. Access tokens last 15 minutes: setup and sale must fit.
+// and deploy again without them afterwards. Access tokens last 15 minutes: the sign-up wait and the sale must fit.
 //
 // A decision is the final answer to one purchase: paid, or refused (sold out), timed from its first
 // attempt to that answer, through its retries (503 and 429 with the same Idempotency-Key, a lost
 // connection) and, for a 202, the polling of the order until it is final, as a buyer's page does.
-// Thresholds: p99 of decisions under 300 ms, no purchase ending otherwise, none undecided, the
-// inventory exactly sold out, every buyer signed up. The summary prints decisions per second of the sale.
+// Thresholds: p99 of decisions under 300 ms (the issue's target, which EasyPass does not meet yet: see
+// the README), no purchase ending otherwise, none undecided, the inventory exactly sold out, every buyer
+// signed up in time. The summary prints decisions per second of the sale.
 import http from 'k6/http'
 import { check, sleep } from 'k6'
 import { Counter, Trend } from 'k6/metrics'
@@ -25,6 +28,7 @@ declare const console: { log(...values: unknown[]): void }
 
 const BASE = __ENV.BASE_URL || 'http://localhost:8080'
 const BUYERS = Number(__ENV.BUYERS || 1000)
+const SIGNUP_SECONDS = Number(__ENV.SIGNUP_SECONDS || 120)
 const TICKETS = Number(__ENV.TICKETS || 5000)
 const MAX_PER_REQUEST = 4
 /** A card that stays valid whenever the script runs. */
@@ -46,13 +50,14 @@ export const options = {
     undecided: ['count==0'],
     inventory_mismatch: ['count==0'],
     signup_failures: ['count==0'],
+    late_buyers: ['count==0'],
   },
 }
 
+/** Small on purpose: k6 gives every virtual user its own copy. */
 interface SaleData {
   eventId: string
   typeId: string
-  tokens: string[]
   saleStartsAt: number
 }
 
@@ -65,6 +70,7 @@ const decisionTime = new Trend('purchase_decision_ms', true)
 /** Seconds from the sale's start to each decision: the last one is the sale's length. */
 const decidedAt = new Trend('decided_at_s')
 const signupFailures = new Counter('signup_failures')
+const lateBuyers = new Counter('late_buyers')
 const inventoryMismatch = new Counter('inventory_mismatch')
 
 const jsonHeaders = { 'content-type': 'application/json' }
@@ -84,6 +90,15 @@ function pause(res: { headers: Record<string, string> }): number {
 
 /** 503 and 429 say nothing happened; status 0 is a lost connection: the same request goes again. */
 const sendAgain = (status: number) => status === 503 || status === 429 || status === 0
+
+/** A field of a JSON answer, or undefined when the answer is not JSON (a proxy's error page, say). */
+function field(res: { json(selector?: string): unknown }, selector: string): unknown {
+  try {
+    return res.json(selector)
+  } catch {
+    return undefined
+  }
+}
 
 function must(res: { status: number; body: unknown }, expected: number, what: string) {
   if (res.status !== expected) throw new Error(`${what}: ${res.status} ${String(res.body).slice(0, 300)}`)
@@ -118,35 +133,21 @@ export function setup(): SaleData {
   })
   must(type, 201, 'ticket type')
 
-  // Buyers sign up before the sale, 20 at a time; 503 (auth's hashing queue) and 429 are sent again.
-  const run = Date.now().toString(36)
-  const tokens: string[] = []
-  for (let first = 0; first < BUYERS; first += 20) {
-    let pending = Array.from({ length: Math.min(20, BUYERS - first) }, (_, i) => first + i)
-    for (let attempt = 1; pending.length; attempt++) {
-      const answers = http.batch(
-        pending.map((n) => ({
-          method: 'POST',
-          url: `${BASE}/api/auth/register`,
-          body: JSON.stringify({ email: `k6-${run}-${n}@load.test`, password: 'load-test-pass', name: `k6 buyer ${n}` }),
-          params: { headers: jsonHeaders, tags: { kind: 'register' } },
-        })),
-      )
-      const again: number[] = []
-      let wait = 0
-      answers.forEach((res, i) => {
-        const n = pending[i]!
-        if (res.status === 201) tokens[n] = res.json('accessToken') as string
-        else if (sendAgain(res.status) && attempt < 30) {
-          again.push(n)
-          wait = Math.max(wait, pause(res))
-        } else signupFailures.add(1, { status: String(res.status) })
-      })
-      pending = again
-      if (pending.length) sleep(wait)
+  return { eventId, typeId: type.json('id') as string, saleStartsAt: Date.now() + SIGNUP_SECONDS * 1000 }
+}
+
+/** This buyer's account, made before the sale: the access token, or undefined (counted). 503 (auth's hashing queue) and 429 are sent again. */
+function signUp(): string | undefined {
+  const body = JSON.stringify({ email: `k6-${exec.vu.idInTest}-${Date.now().toString(36)}@load.test`, password: 'load-test-pass', name: `k6 buyer ${exec.vu.idInTest}` })
+  for (let attempt = 1; ; attempt++) {
+    const res = http.post(`${BASE}/api/auth/register`, body, { headers: jsonHeaders, tags: { kind: 'register' } })
+    if (res.status === 201) return field(res, 'accessToken') as string
+    if (!sendAgain(res.status) || attempt >= 30) {
+      signupFailures.add(1, { status: String(res.status) })
+      return undefined
     }
+    sleep(pause(res))
   }
-  return { eventId, typeId: type.json('id') as string, tokens, saleStartsAt: Date.now() }
 }
 
 type Outcome = { status: number; code?: string } | undefined
@@ -162,9 +163,9 @@ function purchase(data: SaleData, token: string, quantity: number): Outcome {
     sleep(pause(res))
     res = http.post(`${BASE}/api/orders`, body, params)
   }
-  if (res.status !== 202) return { status: res.status, code: res.status === 201 ? undefined : (res.json('error.code') as string | undefined) }
+  if (res.status !== 202) return { status: res.status, code: res.status === 201 ? undefined : ((field(res, 'error.code') as string | undefined) ?? 'not JSON') }
   // Decided later: the order is followed until it is final; any other answer to a poll is asked again.
-  const id = res.json('id') as string
+  const id = field(res, 'id') as string
   const until = Date.now() + FOLLOW_SECONDS * 1000
   while (Date.now() < until) {
     sleep(0.25)
@@ -173,8 +174,8 @@ function purchase(data: SaleData, token: string, quantity: number): Outcome {
       if (order.status === 429) sleep(pause(order))
       continue
     }
-    const status = order.json('status') as string
-    if (status === 'pending') continue
+    const status = field(order, 'status') as string | undefined
+    if (!status || status === 'pending') continue
     // Failed after a 202 means its hold was refused: sold out for this quantity.
     return status === 'paid' ? { status: 201 } : { status: 409, code: status === 'failed' ? 'SOLD_OUT' : `order ${status}` }
   }
@@ -182,8 +183,12 @@ function purchase(data: SaleData, token: string, quantity: number): Outcome {
 }
 
 export default function (data: SaleData) {
-  const token = data.tokens[exec.vu.idInTest - 1]
+  const token = signUp()
   if (!token) return
+  // Everyone starts together, signed up.
+  const wait = (data.saleStartsAt - Date.now()) / 1000
+  if (wait > 0) sleep(wait)
+  else lateBuyers.add(1)
   for (;;) {
     const quantity = 1 + Math.floor(Math.random() * MAX_PER_REQUEST)
     const startedAt = Date.now()
@@ -214,7 +219,7 @@ export default function (data: SaleData) {
 
 export function teardown(data: SaleData) {
   const res = http.get(`${BASE}/api/events/${data.eventId}/availability`)
-  const type = (res.json('ticketTypes') as Array<{ sold: number; held: number; available: number }> | undefined)?.[0]
+  const type = (field(res, 'ticketTypes') as Array<{ sold: number; held: number; available: number }> | undefined)?.[0]
   const exact = !!type && type.sold === TICKETS && type.held === 0 && type.available === 0
   if (!exact) inventoryMismatch.add(1)
   console.log(`inventory after the sale: ${JSON.stringify(type)} (expected ${TICKETS} sold, 0 held, 0 available)`)
@@ -238,6 +243,7 @@ export function handleSummary(data: { metrics: Record<string, SummaryMetric | un
     `| Decision p50 / p95 / p99 / max (ms)     | ${['med', 'p(95)', 'p(99)', 'max'].map((s) => value('purchase_decision_ms', s).toFixed(0)).join(' / ')} |`,
     `| Tickets bought                          | ${value('tickets_sold', 'count')} |`,
     `| Errors / undecided / inventory mismatch | ${value('purchase_errors', 'count')} / ${value('undecided', 'count')} / ${value('inventory_mismatch', 'count')} |`,
+    `| Sign-ups failed / late for the start     | ${value('signup_failures', 'count')} / ${value('late_buyers', 'count')} |`,
     `| Retries with the same key               | ${value('retried_same_key', 'count')} |`,
     `| Thresholds                              | ${failed.length ? `failed: ${failed.join('; ')}` : 'all passed'} |`,
   ]

@@ -60,7 +60,7 @@ export function EventPage({ id }: { id: string }) {
   const session = useSession()
   // Sales open and close, and the event starts, at their moment on the page too (not at the next tick).
   const moments = useMemo(() => {
-    const types = [...(event.data?.ticketTypes ?? []), ...(live.availability?.ticketTypes ?? [])] as Array<{ salesStart?: string; salesEnd?: string }>
+    const types: Array<{ salesStart?: string | null; salesEnd?: string | null }> = [...(event.data?.ticketTypes ?? []), ...(live.availability?.ticketTypes ?? [])]
     return [...types.flatMap((t) => [t.salesStart, t.salesEnd]), event.data?.startsAt].filter((m): m is string => !!m).map(Date.parse)
   }, [event.data, live.availability])
   const now = useNow(30_000, moments)

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import { fail, roleChangedKey, tokenVerifier, type AuthConfig } from '@easypass/kit'
+import { withinStoreDeadline } from '../ratelimit'
 import type { Principal } from '@easypass/contracts'
 
 const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i
@@ -32,7 +33,7 @@ export function createIdentity(config: AuthConfig & { REDIS_PREFIX: string }, re
     // refreshes and gets a token with the role as it is. Only admin tokens are looked up (one read each);
     // while Redis is away they are taken as they are, as the rate limits are.
     if (principal.role === 'admin' && redis?.status === 'ready') {
-      const changedAt = await redis.get(roleChangedKey(config.REDIS_PREFIX, principal.id)).catch(() => null)
+      const changedAt = await withinStoreDeadline(redis.get(roleChangedKey(config.REDIS_PREFIX, principal.id))).catch(() => null)
       if (changedAt && (principal.issuedAt ?? 0) <= Number(changedAt)) throw fail('UNAUTHENTICATED', 'your role changed since this token was signed: refresh it or sign in again')
     }
     return principal

@@ -20,6 +20,16 @@ export interface RateLimits {
 /** A Redis that is slow rather than down must not slow every request: past this, the request goes through. */
 const STORE_DEADLINE_MS = 500
 
+/** `work`, or a rejection once it took longer than the store deadline (what the gateway asks Redis on a request's way). */
+export async function withinStoreDeadline<T>(work: Promise<T>): Promise<T> {
+  let deadline: Timer | undefined
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (deadline = setTimeout(() => reject(new Error('store timed out')), STORE_DEADLINE_MS)))])
+  } finally {
+    clearTimeout(deadline)
+  }
+}
+
 /**
  * Fixed windows in Redis (shared by every gateway replica): per client address for guests and per user
  * for signed-in callers, so one busy office behind a NAT is not limited by its neighbours' anonymous
@@ -48,12 +58,8 @@ export function createRateLimits(config: GatewayConfig, redis: Redis, log: Logge
   return {
     async consume(subject) {
       const [kind, limiter, key] = subject.userId ? ['user', byUser, subject.userId] as const : ['ip', byIp, addressKey(subject.ip)] as const
-      let deadline: Timer | undefined
       try {
-        await Promise.race([
-          limiter.consume(key),
-          new Promise((_, reject) => (deadline = setTimeout(() => reject(new Error('rate limit store timed out')), STORE_DEADLINE_MS))),
-        ])
+        await withinStoreDeadline(limiter.consume(key))
       } catch (outcome) {
         if (outcome instanceof RateLimiterRes) {
           limited.inc({ kind })
@@ -65,8 +71,6 @@ export function createRateLimits(config: GatewayConfig, redis: Redis, log: Logge
           lastWarning = Date.now()
           log.warn({ err: outcome instanceof Error ? outcome.message : String(outcome) }, 'rate limit store unavailable, letting requests through')
         }
-      } finally {
-        clearTimeout(deadline)
       }
     },
   }

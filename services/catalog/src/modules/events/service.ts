@@ -1,6 +1,6 @@
 import { Types } from 'mongoose'
 import type { Principal } from '@easypass/contracts'
-import type { CreateEventBody, Event, EventDetail, EventList, EventsQuery, UpdateEventBody } from '@easypass/contracts/catalog'
+import { isPublic, type CreateEventBody, type Event, type EventDetail, type EventList, type EventsQuery, type UpdateEventBody } from '@easypass/contracts/catalog'
 import { escapeRegExp, fact, fail, isAdmin, isDuplicateOnly, isRealDate, type Fact, type Logger, type Outbox } from '@easypass/kit'
 import type { EventDoc } from '../../db/events'
 import type { Models } from '../../db'
@@ -23,6 +23,7 @@ export function toEvent(doc: EventDoc): Event {
   }
   if (doc.imageUrl) event.imageUrl = doc.imageUrl
   if (doc.cancelledAt) event.cancelledAt = doc.cancelledAt.toISOString()
+  if (doc.cancelledAsDraft) event.neverPublished = true
   return event
 }
 
@@ -156,7 +157,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
   /** Drafts (and drafts cancelled before they were published) exist only for admins: anyone else gets the same 404 as for an unknown id. */
   async function get(id: string, principal?: Principal, requestId?: string): Promise<EventDetail> {
     const doc = await find(id)
-    if (!doc || ((doc.status === 'draft' || doc.cancelledAsDraft) && !isAdmin(principal))) throw fail('NOT_FOUND', 'event not found')
+    if (!doc || (!isPublic(toEvent(doc)) && !isAdmin(principal))) throw fail('NOT_FOUND', 'event not found')
     const { ticketTypes, unavailable } = await ticketing.availability(id, requestId)
     return unavailable ? { ...toEvent(doc), ticketTypes, availabilityUnavailable: true } : { ...toEvent(doc), ticketTypes }
   }
@@ -297,7 +298,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
   const cancelledFactId = (eventId: string) => `event-cancelled:${eventId}`
   const deletedFactId = (eventId: string) => `event-deleted:${eventId}`
 
-  function cancelledFact(doc: EventDoc) {
+  function cancelledFact(doc: Pick<EventDoc, '_id' | 'title' | 'cancelledAt'>) {
     const eventId = String(doc._id)
     const f = fact('catalog.event-cancelled', { eventId, title: doc.title }, cancelledFactId(eventId))
     if (doc.cancelledAt) f.occurredAt = doc.cancelledAt.toISOString()
@@ -362,7 +363,8 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
   async function recoverFacts(now = Date.now()): Promise<number> {
     const upTo = now - RECOVERY_GRACE_MS
     const window = { ...(recoveredUpTo !== undefined ? { $gte: new Date(recoveredUpTo - RECOVERY_WINDOW_MS) } : {}), $lte: new Date(upTo) }
-    const cancelled = await Events.find({ status: 'cancelled', cancelledAt: window }).lean<EventDoc[]>()
+    // What a fact needs, not whole events: the first pass reads every cancelled event there is.
+    const cancelled = await Events.find({ status: 'cancelled', cancelledAt: window }, { title: 1, cancelledAt: 1 }).lean<Array<Pick<EventDoc, '_id' | 'title' | 'cancelledAt'>>>()
     const tombstones = await DeletedEvent.find({ deletedAt: window }).lean()
     const ids = [...cancelled.map((d) => cancelledFactId(String(d._id))), ...tombstones.map((t) => deletedFactId(t._id))]
     const marked = new Set(ids.length ? (await FactMark.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((m) => m._id) : [])

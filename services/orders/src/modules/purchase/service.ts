@@ -3,7 +3,7 @@
 // takes longer than the wait budget is answered 202 `pending` while the work goes on.
 import { Types } from 'mongoose'
 import type { Principal } from '@easypass/contracts'
-import type { Event } from '@easypass/contracts/catalog'
+import { isPublic, type Event } from '@easypass/contracts/catalog'
 import type { HoldResult } from '@easypass/contracts/inventory'
 import type { CreateOrderBody, Order, OrderItem, PayOrderBody } from '@easypass/contracts/orders'
 import { cardProblem, DECLINE_MESSAGES, type Card, type ChargeResponse, type DeclineCode } from '@easypass/contracts/payments'
@@ -117,7 +117,7 @@ export function purchaseService(deps: PurchaseDeps) {
     const event = await catalog.event(eventId)
     // An order's event that is gone was deleted since the hold: its holds are being ended.
     if (!event && forOrder) throw fail('CONFLICT', 'the event was removed by the organizer')
-    if (!event || event.status === 'draft') throw fail('NOT_FOUND', 'event not found')
+    if (!event || !isPublic(event)) throw fail('NOT_FOUND', 'event not found')
     if (event.status === 'cancelled') throw fail('CONFLICT', 'the event was cancelled')
     if (new Date(event.startsAt).getTime() <= Date.now()) throw fail('CONFLICT', 'ticket sales for this event have closed: it has started')
     return event
