@@ -28,6 +28,8 @@ export const GatewayEnv = {
   RATE_LIMIT_IP_POINTS: T.Number({ default: 300, minimum: 1 }),
   RATE_LIMIT_USER_POINTS: T.Number({ default: 600, minimum: 1 }),
   RATE_LIMIT_WINDOW_SECONDS: T.Number({ default: 10, minimum: 1 }),
+  /** Event streams (availability, notifications) one client address may hold open at once on one replica. */
+  STREAMS_PER_ADDRESS: T.Number({ default: 50, minimum: 1 }),
   /** Comma-separated IPs or CIDRs (Traefik) whose `X-Forwarded-For` is believed. Empty: nobody's. */
   TRUSTED_PROXIES: T.String({ default: '' }),
   /** On SIGTERM, how long to go on serving with /live at 503 before stopping (Traefik's health check interval and more; 0 locally). */

@@ -696,3 +696,38 @@ describe('failure isolation', () => {
     SLOW,
   )
 })
+
+describe('live streams per address', () => {
+  test('one address holds a bounded number of streams at once; a stream that ends or is left gives its place back', async () => {
+    const gateway = await startGateway({ STREAMS_PER_ADDRESS: '2', RATE_LIMIT_DISABLED: 'true' })
+    const aborts: AbortController[] = []
+    const open = async (token: string) => {
+      const abort = new AbortController()
+      aborts.push(abort)
+      return { abort, response: await fetch(`${gateway.url}/api/notifications/stream`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal }) }
+    }
+    try {
+      const buyer = await registerUser('streams')
+      // Streams the upstream refuses at once (an unknown event) end there, and keep no place.
+      for (let i = 0; i < 3; i++) expect((await fetch(`${gateway.url}/api/events/665f1c2b9d3e4a00000000${10 + i}/availability/stream`)).status).toBe(404)
+      const first = await open(buyer.token)
+      const second = await open(buyer.token)
+      expect([first.response.status, second.response.status]).toEqual([200, 200])
+      const third = await open(buyer.token)
+      expect(third.response.status).toBe(429)
+      expect(third.response.headers.get('retry-after')).toBe('30')
+      expect(await third.response.json()).toMatchObject({ error: { code: 'RATE_LIMITED', details: { maxStreams: 2 } } })
+      // The client leaves one: its place is free again.
+      first.abort.abort()
+      let again = await open(buyer.token)
+      for (let i = 0; again.response.status === 429 && i < 50; i++) {
+        await Bun.sleep(100)
+        again = await open(buyer.token)
+      }
+      expect(again.response.status).toBe(200)
+    } finally {
+      for (const abort of aborts) abort.abort()
+      await stopGateway(gateway)
+    }
+  })
+})

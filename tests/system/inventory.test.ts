@@ -503,6 +503,33 @@ describe('expiry', () => {
   })
 })
 
+/** Reads an SSE response: `nextMessage` is the next `data:` message as JSON; `fields` every field line seen. */
+function sseReader(response: Response) {
+  const reader = response.body!.getReader()
+  const decoder = new TextDecoder()
+  const fields: string[] = []
+  let buffer = ''
+  async function nextMessage(timeoutMs = 10_000): Promise<any> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const end = buffer.indexOf('\n\n')
+      if (end >= 0) {
+        const block = buffer.slice(0, end)
+        buffer = buffer.slice(end + 2)
+        fields.push(...block.split('\n'))
+        const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n')
+        if (data) return JSON.parse(data)
+        continue
+      }
+      if (Date.now() > deadline) throw new Error(`no message within ${timeoutMs} ms`)
+      const { value, done } = await reader.read()
+      if (done) throw new Error('stream ended')
+      buffer += decoder.decode(value, { stream: true })
+    }
+  }
+  return { nextMessage, fields }
+}
+
 describe('live availability', () => {
   test('the stream sends the current availability, then each change', async () => {
     const eventId = await createEvent()
@@ -516,26 +543,7 @@ describe('live availability', () => {
     const response = await fetch(`${system().gatewayUrl}/api/events/${eventId}/availability/stream`, { signal: abort.signal })
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toContain('text/event-stream')
-    const reader = response.body!.getReader()
-    const decoder = new TextDecoder()
-    let buffer = ''
-    async function nextMessage(): Promise<any> {
-      const deadline = Date.now() + 10_000
-      for (;;) {
-        const end = buffer.indexOf('\n\n')
-        if (end >= 0) {
-          const block = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n')
-          if (data) return JSON.parse(data)
-          continue
-        }
-        if (Date.now() > deadline) throw new Error('no message within 10 s')
-        const { value, done } = await reader.read()
-        if (done) throw new Error('stream ended')
-        buffer += decoder.decode(value, { stream: true })
-      }
-    }
+    const { nextMessage } = sseReader(response)
     try {
       const first = await nextMessage()
       expect(first.eventId).toBe(eventId)
@@ -555,6 +563,44 @@ describe('live availability', () => {
     expect(await openStreams()).toBe(streamsBefore)
     const unknown = await api(`/events/${oid()}/availability/stream`)
     expect(unknown.status).toBe(404)
+  })
+
+  test('a stream ends after its lifetime, telling the client when to come back; a replica full of streams answers 503', async () => {
+    const eventId = await createEvent()
+    const type = await createType(eventId, standing({ capacity: 5 }))
+    const s = system()
+    const url = `${s.gatewayUrl}/api/events/${eventId}/availability/stream`
+    await s.stop('ticketing')
+    const abort = new AbortController()
+    try {
+      await s.start('ticketing', { AVAILABILITY_STREAM_MAX_SECONDS: '2', AVAILABILITY_STREAMS_MAX: '1' })
+      const openedAt = Date.now()
+      const response = await fetch(url, { signal: abort.signal })
+      expect(response.status).toBe(200)
+      const stream = sseReader(response)
+      expect((await stream.nextMessage()).ticketTypes).toEqual([expect.objectContaining({ id: type.id, available: 5 })])
+      expect(stream.fields).toContain('retry: 3000')
+      // The one place of this replica is taken.
+      const full = await api(`/events/${eventId}/availability/stream`)
+      expect(full.status).toBe(503)
+      expect(errorCode(full)).toBe('UNAVAILABLE')
+      expect(full.headers.get('retry-after')).toBe('10')
+      // Nothing more changes, yet the stream ends, at its lifetime.
+      const ended = await stream.nextMessage(10_000).then(
+        () => 'a message',
+        (error: Error) => error.message,
+      )
+      expect(ended).toBe('stream ended')
+      expect(Date.now() - openedAt).toBeGreaterThanOrEqual(1_900)
+      // Its place is free: the client's reconnection is served.
+      const again = await fetch(url, { signal: abort.signal })
+      expect(again.status).toBe(200)
+      expect((await sseReader(again).nextMessage()).eventId).toBe(eventId)
+    } finally {
+      abort.abort()
+      await s.stop('ticketing')
+      await s.start('ticketing')
+    }
   })
 })
 

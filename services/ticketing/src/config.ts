@@ -19,6 +19,10 @@ export const ticketingEnv = {
   INVENTORY_STALLED_INTERVAL_MS: T.Integer({ default: 5_000, minimum: 200 }),
   /** Times a job may be found stalled before it is failed (its ops are then answered 503 and re-sent). */
   INVENTORY_MAX_STALLED: T.Integer({ default: 5, minimum: 1 }),
+  /** An availability stream is ended after this long (seconds); EventSource reconnects on its own and gets a fresh snapshot. */
+  AVAILABILITY_STREAM_MAX_SECONDS: T.Integer({ default: 900, minimum: 1 }),
+  /** Availability streams one API replica keeps open at once; more are answered 503 with Retry-After. */
+  AVAILABILITY_STREAMS_MAX: T.Integer({ default: 20_000, minimum: 1 }),
   /** Ledger entries the worker keeps in memory across events before it forgets the least recently used event. */
   INVENTORY_CACHE_MAX_ENTRIES: T.Integer({ default: 1_000_000, minimum: 1000 }),
 }

@@ -36,7 +36,7 @@ const inventory = new InventoryClient({
 const catalog = catalogClient({ url: config.CATALOG_URL?.replace(/\/+$/, ''), serviceToken: serviceTokens(config, 'ticketing'), log })
 const hub = new AvailabilityHub(bus)
 
-const availability = availabilityService({ models, catalog, hub, log })
+const availability = availabilityService({ models, catalog, hub, log, maxStreams: config.AVAILABILITY_STREAMS_MAX, streamLifetimeMs: config.AVAILABILITY_STREAM_MAX_SECONDS * 1000 })
 
 const app = createService({
   name: 'ticketing',

@@ -7,6 +7,7 @@ import { resolveClientIp, trustedProxies } from './client-ip'
 import { API_SECURITY_HEADERS, DOCS_SECURITY_HEADERS } from './headers'
 import { isApiPath, isEventStream, resolveRoute, upstreamBudgetMs, upstreamUrl } from './routes'
 import { createForwarder, readBody } from './service'
+import { releasedAtEnd, streamLimit } from './streams'
 
 export interface ProxyDeps {
   config: GatewayConfig
@@ -33,6 +34,7 @@ const GUEST_ROUTES = new Set(['/api/auth/login', '/api/auth/register', '/api/aut
 export function proxyModule({ config, log, identify, rateLimits }: ProxyDeps) {
   const forwarder = createForwarder(config, log)
   const isTrusted = trustedProxies(config.TRUSTED_PROXIES)
+  const streams = streamLimit(config.STREAMS_PER_ADDRESS)
 
   return new Elysia({ name: 'gateway.proxy' }).all(
     '/*',
@@ -68,10 +70,12 @@ export function proxyModule({ config, log, identify, rateLimits }: ProxyDeps) {
 
       const body = await readBody(request, config.MAX_BODY_BYTES)
       const eventStream = request.method === 'GET' && isEventStream(url.pathname)
-      // Event streams live as long as the client wants: no idle timeout on this connection.
+      // Event streams live as long as the client wants (no idle timeout on this connection), a bounded
+      // number at once from one address.
+      const release = eventStream ? streams.open(clientIp) : undefined
       if (eventStream) server?.timeout(request, 0)
 
-      return forwarder.forward({
+      const forwarded = forwarder.forward({
         request,
         url,
         upstream: route.upstream,
@@ -85,6 +89,14 @@ export function proxyModule({ config, log, identify, rateLimits }: ProxyDeps) {
           proto: (viaTrustedProxy && request.headers.get('x-forwarded-proto')) || url.protocol.replace(':', ''),
         },
       })
+      if (!release) return forwarded
+      return forwarded.then(
+        (response) => releasedAtEnd(response, request.signal, release),
+        (error) => {
+          release()
+          throw error
+        },
+      )
     },
     { parse: 'none', detail: { hide: true } },
   )

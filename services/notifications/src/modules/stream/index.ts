@@ -76,14 +76,15 @@ export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSecond
       },
       {
         auth: 'user',
-        response: { 200: t.String({ description: 'text/event-stream' }), 401: ErrorResponse },
+        response: { 200: t.String({ description: 'text/event-stream' }), 401: ErrorResponse, 429: ErrorResponse },
         detail: {
           tags: tagsOf('Notifications'),
           summary: 'My notifications, live (Server-Sent Events)',
           description:
             'Each new notification arrives as `event: notification` with the notification as JSON in `data` (and its id as the event `id`). ' +
             'Reconnecting with `Last-Event-ID` first sends the ones stored since (up to 100; one may come twice, tell them by id). ' +
-            'A comment line every 15 seconds keeps the connection open; the stream ends after 15 minutes (reconnect with a current token). All of them are in GET /api/notifications.',
+            'A comment line every 15 seconds keeps the connection open; the stream ends after 15 minutes (reconnect with a current token). All of them are in GET /api/notifications. ' +
+            'One address holds at most 50 live streams at once through one gateway replica (429 beyond).',
           security: BEARER,
         },
       },

@@ -34,12 +34,16 @@ export function availabilityModule(service: AvailabilityService, config: AuthCon
           200: t.String({ description: 'text/event-stream: `data: <Availability JSON>` messages and `: ping` comments' }),
           400: ErrorResponse,
           404: ErrorResponse,
+          429: ErrorResponse,
+          503: ErrorResponse,
         },
         detail: {
           tags,
           summary: 'Availability as it changes (Server-Sent Events)',
           description:
-            'Each message is `data: <Availability JSON>`: the current availability first, then one per change (ignore a `seq` not above the last one). A `: ping` comment every 15 s.',
+            'Each message is `data: <Availability JSON>`: the current availability first, then one per change (ignore a `seq` not above the last one). A `: ping` comment every 15 s. ' +
+            'The stream ends after 15 minutes; EventSource reconnects after 3 s and gets the current availability first. ' +
+            'One address holds at most 50 live streams at once through one gateway replica (429 beyond); a replica full of streams answers 503 with Retry-After.',
           security: OPTIONAL_BEARER,
         },
       },

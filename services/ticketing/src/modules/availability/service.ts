@@ -7,7 +7,21 @@ import { sseMessage, type AvailabilityHub } from './live'
 
 export const HEARTBEAT_MS = 15_000
 
-export function availabilityService({ models, catalog, hub, log }: { models: Models; catalog: CatalogClient; hub: AvailabilityHub; log: Logger }) {
+export interface AvailabilityDeps {
+  models: Models
+  catalog: CatalogClient
+  hub: AvailabilityHub
+  log: Logger
+  /** Streams open at once on this replica; the next is refused (503) until one ends. */
+  maxStreams: number
+  /** A stream ends after this long: a client that stays reconnects (EventSource does on its own). */
+  streamLifetimeMs: number
+}
+
+/** What EventSource waits before it reconnects to a stream that ended. */
+export const RECONNECT_MS = 3_000
+
+export function availabilityService({ models, catalog, hub, log, maxStreams, streamLifetimeMs }: AvailabilityDeps) {
   /** Every open stream's end: shutting down ends them first, so the server's graceful stop does not wait on them. */
   const open = new Set<() => void>()
 
@@ -26,6 +40,7 @@ export function availabilityService({ models, catalog, hub, log }: { models: Mod
    * are skipped by seq), and a comment every 15 s so proxies keep the connection open.
    */
   async function stream(eventId: string, signal: AbortSignal, seesDrafts = false): Promise<Response> {
+    if (open.size >= maxStreams) throw fail('UNAVAILABLE', 'too many live availability streams here: try again shortly', { retryAfterSeconds: 10 })
     const first = await current(eventId, seesDrafts)
     const encoder = new TextEncoder()
     let stop = () => {}
@@ -47,9 +62,13 @@ export function availabilityService({ models, catalog, hub, log }: { models: Mod
         // Subscribed before the first message goes out, so no change falls between the two.
         const unsubscribe = hub.subscribe(eventId, send)
         const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS)
+        // Bounded: an admin's view of a draft ends with (about) the token it was opened with, and a
+        // client that stopped reading without closing does not hold its place for ever.
+        const lifetime = setTimeout(() => stop(), streamLifetimeMs)
         stop = () => {
           open.delete(stop)
           clearInterval(heartbeat)
+          clearTimeout(lifetime)
           unsubscribe()
           try {
             controller.close()
@@ -59,6 +78,7 @@ export function availabilityService({ models, catalog, hub, log }: { models: Mod
         // The client may have left while the first read was on its way: its abort has fired already.
         if (signal.aborted) return stop()
         signal.addEventListener('abort', () => stop(), { once: true })
+        write(`retry: ${RECONNECT_MS}\n\n`)
         send(first)
         // A change may have landed between the read and the subscription: read once more.
         current(eventId, seesDrafts).then((a) => send(a), (err) => log.debug({ err: String(err) }, 'second availability read failed'))
