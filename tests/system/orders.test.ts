@@ -856,3 +856,37 @@ describe('unpaid holds per buyer', () => {
     expect(await numbers(s)).toEqual({ sold: 2, held: 6, available: 22 })
   })
 })
+
+describe('facts lost in a crash', () => {
+  test("an order that ended hours before the worker looked at it (a long hold, a worker down) still gets its fact: the buyer is told", async () => {
+    const s = await sale()
+    const held = await buy(buyer, s, 1, { card: null })
+    expect(held.status).toBe(201)
+    const orderId = held.body.id as string
+    // The buyer's cancel was recorded three hours ago, and the process stopped before its fact: what a
+    // crash between the two writes leaves. The order is due for the worker's sweep now.
+    const ordersDb = await mongoose.createConnection(system().infra.mongoUrl, { dbName: `${system().namespace}_orders` }).asPromise()
+    const redis = new RedisClient(system().env.REDIS_URL!)
+    try {
+      await ordersDb.collection<{ _id: string; [field: string]: unknown }>('order_transitions').insertOne({
+        _id: `${orderId}:settle`,
+        orderId,
+        kind: 'settle',
+        to: 'cancelled',
+        by: buyer.user.id,
+        reason: 'cancelled by the buyer',
+        at: new Date(Date.now() - 3 * 3_600_000),
+      })
+      await redis.send('ZADD', [`${system().env.REDIS_PREFIX}:orders:dirty`, String(Date.now()), orderId])
+    } finally {
+      redis.close()
+      await ordersDb.close()
+    }
+    expect((await api(`/orders/${orderId}`, { token: buyer.token })).body.status).toBe('cancelled')
+    const notice = await waitFor(`the buyer told of ${orderId}`, async () => {
+      const r = await api('/notifications?limit=100', { token: buyer.token })
+      return (r.body.items as Array<{ type: string; data: { orderId?: string } }>).find((n) => n.type === 'order-cancelled' && n.data.orderId === orderId)
+    }, 40_000)
+    expect(notice).toBeDefined()
+  }, 60_000)
+})

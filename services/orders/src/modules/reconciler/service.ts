@@ -27,8 +27,13 @@ import { EVENT_CANCELLED, type RefundsService } from '../refunds/service'
 /** Why its orders end: told to the buyer (the refund's reason, the cancelled order's fact). */
 export const endReason = (kind?: 'deleted' | null) => (kind === 'deleted' ? `${EVENT_CANCELLED} (removed by the organizer)` : EVENT_CANCELLED)
 
-/** Facts of settles younger than this are recorded again (JetStream drops copies for 30 minutes). */
-const FACT_REPAIR_WINDOW_MS = 20 * 60_000
+/**
+ * Facts of settles younger than this are recorded again when the worker looks at their order: a crash
+ * between the settle and its fact is repaired however long the order waited for the sweep (a hold of up
+ * to a day is looked at when it runs out; a worker may have been down). JetStream drops a copy for 30
+ * minutes, and its consumers keep one notification and one email per fact id after that.
+ */
+const FACT_REPAIR_WINDOW_MS = 48 * 3_600_000
 const BATCH = 500
 /** Status projections written per database command (see `project`), and per pass of the worker. */
 const PROJECT_PER_WRITE = 25
