@@ -2,8 +2,9 @@
 // `<REDIS_PREFIX>:idem:<userId>:<route>:<key>` → `{h: bodyHash, s: 'running'|'done', o: orderId, st, b}`
 // with SET NX and a 24 h expiry. The first request runs; the same key with the same body waits for it
 // and returns its answer; with another body → 409. A request that outlives the wait budget is answered
-// 202 and goes on: its final answer is stored when it comes. Answers that say "try again" (5xx) are not
-// kept, so the same key can be used again.
+// 202 and goes on: its final answer is stored when it comes. A run that failed (an unexpected error, or
+// an answer that says "try again": 5xx) leaves `s: 'retry'` with its order id: the next request under
+// the key takes over that same order (never a new one: the first may have charged the card already).
 import { createHash, createHmac } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { errorBody } from '@easypass/contracts'
@@ -24,7 +25,8 @@ export interface Execution {
 
 export interface IdemRecord {
   h: string
-  s: 'running' | 'done'
+  /** `retry`: the run failed; the next request under the key runs again for the same order. */
+  s: 'running' | 'done' | 'retry'
   o?: string
   t: number
   st?: number
@@ -98,17 +100,24 @@ export function hashKey(key: string): string {
 
 const keep = (a: Answer) => a.status < 500
 
+/** Sets KEYS[1] to ARGV[2] only while it still holds ARGV[1]: one request takes over a failed run. */
+const SWAP = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3]) else return false end`
+
 export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSeconds = 86_400) {
   const redisKey = (s: IdemSpec) => `${prefix}:idem:${s.userId}:${s.route}:${hashKey(s.key)}`
 
-  async function store(key: string, record: IdemRecord, answer: Answer) {
+  async function write(key: string, record: IdemRecord) {
     try {
-      if (keep(answer)) await redis.set(key, JSON.stringify({ ...record, s: 'done', st: answer.status, b: answer.body } satisfies IdemRecord), 'EX', ttlSeconds)
-      else await redis.del(key)
+      await redis.set(key, JSON.stringify(record), 'EX', ttlSeconds)
     } catch (error) {
       log.warn({ err: String(error) }, 'could not store an idempotent answer')
     }
   }
+
+  /** A decided answer is kept; one that says "try again" leaves the key to a retry of the same order. */
+  const store = (key: string, record: IdemRecord, answer: Answer) =>
+    write(key, keep(answer) ? { ...record, s: 'done', st: answer.status, b: answer.body } : { h: record.h, s: 'retry', t: record.t, ...(record.o ? { o: record.o } : {}) })
+  const failed = (key: string, record: IdemRecord) => write(key, { h: record.h, s: 'retry', t: record.t, ...(record.o ? { o: record.o } : {}) })
 
   async function start(key: string, record: IdemRecord, handlers: IdemHandlers, fresh: boolean): Promise<Answer> {
     let execution: Execution
@@ -116,13 +125,13 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
       execution = await handlers.execute(record.o, fresh)
     } catch (error) {
       if (error instanceof AppError) await store(key, record, { status: error.status, body: errorBody(error.code, error.message, error.details) })
-      else await redis.del(key).catch(() => {})
+      else await failed(key, record)
       throw error
     }
     const { now, final } = execution
     const stored = final.then(
       (answer) => (answer ? store(key, record, answer) : undefined),
-      () => redis.del(key).catch(() => {}),
+      () => failed(key, record),
     )
     // A decided answer is stored before it is sent, so a retry right after finds it.
     if (now.status !== 202) await stored
@@ -147,6 +156,14 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
           if (current.s === 'done') {
             idempotentReplays.inc({ route: spec.route.split(':')[0]! })
             return { status: current.st!, body: current.b }
+          }
+          if (current.s === 'retry') {
+            // The run under this key failed: this request runs it again, for the same order.
+            const running: IdemRecord = { ...current, s: 'running' }
+            const took = await viaRedis(() => redis.eval(SWAP, 1, key, raw, JSON.stringify(running), String(ttlSeconds)))
+            if (took !== 'OK') continue
+            log.info({ route: spec.route, orderId: current.o }, 'running again an idempotent request whose run failed')
+            return start(key, running, handlers, false)
           }
           if (Date.now() >= spec.deadline) break
           await Bun.sleep(Math.min(pause, Math.max(1, spec.deadline - Date.now())))

@@ -1,0 +1,93 @@
+// The Idempotency-Key records on the real Redis of the test run: what a request under a key runs, and
+// for which order, after the first run under it failed.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { Redis } from 'ioredis'
+import { createLogger } from '@easypass/kit'
+import { idempotency, type Answer, type IdemHandlers, type IdemSpec } from '../src/modules/idempotency/service'
+import { system } from '../../../tests/support/system'
+
+const redis = new Redis(system().infra.redisUrl, { lazyConnect: false })
+afterAll(() => redis.quit())
+const idem = idempotency(redis, `${system().env.REDIS_PREFIX}:idem-test`, createLogger('idempotency-test', 'warn'))
+
+let keys = 0
+const spec = (orderId: string, key: string, bodyHash = 'body'): IdemSpec => ({ userId: 'u1', route: 'orders', key, bodyHash, orderId, deadline: Date.now() + 2_000 })
+
+/** Handlers that record which order each run was for, and answer what `decide` says. */
+function runs(decide: (orderId: string) => { now: Answer; final: Promise<Answer | undefined> }) {
+  const seen: Array<{ orderId: string | undefined; fresh: boolean }> = []
+  const handlers: IdemHandlers = {
+    async execute(orderId, fresh) {
+      seen.push({ orderId, fresh })
+      return decide(orderId!)
+    },
+    async whileRunning() {
+      return { status: 202, body: { status: 'pending' } }
+    },
+  }
+  return { seen, handlers }
+}
+
+const paid = (orderId: string): Answer => ({ status: 201, body: { id: orderId, status: 'paid' } })
+
+describe('a run that failed under a key', () => {
+  test('a failure after the 202 (the card may be charged): the retry runs again for the same order, never a new one', async () => {
+    const key = `k${++keys}`
+    const first = runs(() => ({ now: { status: 202, body: { status: 'pending' } }, final: Promise.reject(new Error('the database went away')) }))
+    expect(await idem.run(spec('order-a', key), first.handlers)).toEqual({ status: 202, body: { status: 'pending' } })
+    await Bun.sleep(20)
+
+    const retry = runs((orderId) => ({ now: paid(orderId), final: Promise.resolve(paid(orderId)) }))
+    expect(await idem.run(spec('order-b', key), retry.handlers)).toEqual(paid('order-a'))
+    expect(retry.seen).toEqual([{ orderId: 'order-a', fresh: false }])
+
+    // Decided now: kept, and answered again without running.
+    const again = runs(() => {
+      throw new Error('must not run')
+    })
+    expect(await idem.run(spec('order-c', key), again.handlers)).toEqual(paid('order-a'))
+    expect(again.seen).toEqual([])
+  })
+
+  test('an unexpected error, or an answer that says try again (5xx): the same order again; another body under the key is still 409', async () => {
+    const thrown = `k${++keys}`
+    const failing = runs(() => {
+      throw new Error('a bug')
+    })
+    await expect(idem.run(spec('order-d', thrown), failing.handlers)).rejects.toThrow('a bug')
+    const unavailable = `k${++keys}`
+    const busy = runs(() => ({ now: { status: 503, body: {} }, final: Promise.resolve({ status: 503, body: {} }) }))
+    expect((await idem.run(spec('order-e', unavailable), busy.handlers)).status).toBe(503)
+
+    for (const [key, orderId] of [
+      [thrown, 'order-d'],
+      [unavailable, 'order-e'],
+    ] as const) {
+      await expect(idem.run(spec('order-x', key, 'another body'), runs(() => ({ now: paid('x'), final: Promise.resolve(paid('x')) })).handlers)).rejects.toThrow(
+        'different request body',
+      )
+      const retry = runs((id) => ({ now: paid(id), final: Promise.resolve(paid(id)) }))
+      expect(await idem.run(spec('order-f', key), retry.handlers)).toEqual(paid(orderId))
+      expect(retry.seen).toEqual([{ orderId, fresh: false }])
+    }
+  })
+
+  test('retries arriving together: one of them runs again, the others get its answer', async () => {
+    const key = `k${++keys}`
+    await expect(
+      idem.run(
+        spec('order-g', key),
+        runs(() => {
+          throw new Error('a bug')
+        }).handlers,
+      ),
+    ).rejects.toThrow()
+    const together = runs((orderId) => {
+      const answer = paid(orderId)
+      return { now: answer, final: Bun.sleep(50).then(() => answer) }
+    })
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => idem.run(spec(`order-h${i}`, key), together.handlers)))
+    expect(together.seen).toEqual([{ orderId: 'order-g', fresh: false }])
+    for (const answer of answers) expect(answer).toEqual(paid('order-g'))
+  })
+})
