@@ -105,7 +105,7 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     for (const from of dockerfile.match(/^FROM \S+/gm) ?? []) expect(from).toMatch(/:\d+\.\d+\.\d+/)
   })
 
-  test('data services: placement constraints Swarm accepts, Redis refuses writes before its limit, the replica set is initiated however long it takes', () => {
+  test('data services: placement constraints Swarm accepts, Redis refuses writes before its limit, the replica set is initiated however long it takes, NATS syncs before it acknowledges', () => {
     // Swarm refuses a constraint value with quotes (and a quoted value would never match the label).
     for (const [name, s] of Object.entries(stack.services))
       for (const c of (s.deploy?.placement?.constraints ?? []) as string[]) expect({ name, c, ok: /^[\w.]+ ?(==|!=) ?[a-z0-9:\-_.]+$/i.test(c) }).toEqual({ name, c, ok: true })
@@ -114,6 +114,14 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     expect(redis).toContain('--maxmemory-policy noeviction')
     expect(redis).toMatch(/--maxmemory \d+mb/)
     expect(stack.services['mongo-init'].deploy.restart_policy).toMatchObject({ condition: 'on-failure', max_attempts: 0 })
+    // NATS acknowledges a fact only once it is on disk (the outboxes delete what NATS acknowledged), in its volume.
+    const nats = stack.services.nats
+    expect(nats.command.join(' ')).toContain('-c /etc/nats/easypass.conf')
+    expect(nats.configs).toEqual([expect.objectContaining({ source: 'nats_config', target: '/etc/nats/easypass.conf' })])
+    const natsConf = readFileSync(join(ROOT, 'stack/nats/nats.conf'), 'utf8')
+    expect(natsConf).toMatch(/^\s*sync_interval: always$/m)
+    expect(natsConf).toMatch(/^\s*store_dir: \/data$/m)
+    expect(nats.volumes).toEqual([expect.objectContaining({ source: 'nats-data', target: '/data' })])
   })
 
   test("the gateway's rate limits are on unless a load test's deploy turns them off; hold time as deployed", () => {
