@@ -497,6 +497,9 @@ describe('email', () => {
       expect(await notificationsDb.db!.collection('emails').findOne({ _id: later.id as any })).toMatchObject({ status: 'sent' })
       expect(smtp.received.filter((m) => m.data.includes(later.data.orderId))).toHaveLength(1)
       expect(smtp.attempts.filter((data) => data.includes(later.data.orderId))).toHaveLength(5)
+      // Refusals for now used up none of the email's claims: a throttle of any length only delays it.
+      const claims = await notificationsDb.db!.collection('email_claims').find({ _id: { $in: [1, 2, 3].map((n) => `${later.id}~${n}`) } as any }).toArray()
+      expect(claims.map((c) => [c._id, c.state])).toEqual([[`${later.id}~1`, 'sent']])
       // Refused for good: tried once, never again.
       expect(smtp.attempts.filter((data) => data.includes(never.data.orderId))).toHaveLength(1)
     } finally {

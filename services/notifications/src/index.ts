@@ -31,7 +31,7 @@ await ensureIndexes(conn)
 const bus = new Bus({ nc: connectNats(config.NATS_URL, 'notifications', log), prefix: config.BUS_PREFIX, log })
 
 const transport = config.SMTP_URL
-  ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 })
+  ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 120_000 })
   : undefined
 const inbox = inboxService(models)
 // In the background, at start and then every minute (replicas of the older version may still write

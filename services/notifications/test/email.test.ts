@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'bun:test'
 import { formatDate, formatMoney } from '../src/modules/email/format'
 import { escapeHtml, renderOrderConfirmation, renderRefundReceipt } from '../src/modules/email/template'
-import { beforeTheMessage } from '../src/modules/email/service'
+import { beforeTheMessage, notDelivered } from '../src/modules/email/service'
 import { describe as describeFact } from '../src/modules/facts/messages'
 
 const svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>'
@@ -100,7 +100,7 @@ test('facts become messages; a fact naming no buyer becomes none', () => {
   expect(describeFact({ id: 'c', subject: 'catalog.event-cancelled', occurredAt: '', data: { eventId: 'e', title: 'Jazz' } })).toBeNull()
 })
 
-test('a send that failed before the message uses up no claim; one that may have delivered it does', () => {
+test('a send that failed before the message, or was refused for now, uses up no claim; one that may have delivered it does', () => {
   const failure = (message: string, fields: Record<string, unknown>) => Object.assign(new Error(message), fields)
   // Nothing reached the server.
   expect(beforeTheMessage(failure('connect ECONNREFUSED 127.0.0.1:25', { code: 'ESOCKET', command: 'CONN' }))).toBe(true)
@@ -114,4 +114,12 @@ test('a send that failed before the message uses up no claim; one that may have 
   expect(beforeTheMessage(failure('Connection closed unexpectedly', { code: 'ECONNECTION', command: 'CONN' }))).toBe(false)
   expect(beforeTheMessage(failure('Message failed: 451 try later', { code: 'EMESSAGE', command: 'DATA', responseCode: 451 }))).toBe(false)
   expect(beforeTheMessage(failure('Recipient command failed: 450', { code: 'EENVELOPE', command: 'RCPT TO', responseCode: 450 }))).toBe(false)
+  // A refusal for now (4xx, to the recipient or the data) is an answer: the server did not take it.
+  expect(notDelivered(failure('Message failed: 451 try later', { code: 'EMESSAGE', command: 'DATA', responseCode: 451 }))).toBe(true)
+  expect(notDelivered(failure('Recipient command failed: 450', { code: 'EENVELOPE', command: 'RCPT TO', responseCode: 450 }))).toBe(true)
+  expect(notDelivered(failure('connect ECONNREFUSED 127.0.0.1:25', { code: 'ESOCKET', command: 'CONN' }))).toBe(true)
+  // No answer after the data went out: it may have been delivered.
+  expect(notDelivered(failure('Timeout', { code: 'ETIMEDOUT', command: 'CONN', timeoutType: 'SOCKET_TIMEOUT' }))).toBe(false)
+  expect(notDelivered(failure('Connection closed unexpectedly', { code: 'ECONNECTION', command: 'CONN' }))).toBe(false)
+  expect(notDelivered(failure('Message failed: 554 rejected', { code: 'EMESSAGE', command: 'DATA', responseCode: 554 }))).toBe(false)
 })

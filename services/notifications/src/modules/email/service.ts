@@ -8,8 +8,12 @@ const emailsTotal = counter('notifications_emails_total', 'Emails recorded, by s
 
 /** A claim older than this belongs to a process that died (a send, all attempts included, takes far less). */
 export const CLAIM_LEASE_MS = 5 * 60_000
-/** Claims per fact: with the redelivery back-off (up to 30 s), a refusal of the message is retried for about half an hour. */
-export const MAX_CLAIMS = 60
+/**
+ * Claims per fact: sends that may have delivered the email (no answer after its data went out). A send
+ * the server surely did not take (no connection, a refusal for now) uses none: it is tried again for as
+ * long as the fact lives.
+ */
+export const MAX_CLAIMS = 10
 
 /** The email must wait: the fact comes again later (the bus redelivers a fact whose handler throws). */
 export class EmailLater extends Error {}
@@ -43,6 +47,15 @@ export function beforeTheMessage(error: unknown): boolean {
   return /\b(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)\b/.test(message)
 }
 
+/** The server answered with a refusal for now (4xx, e.g. greylisting or throttling): it did not take the message. */
+export function refusedForNow(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown })?.responseCode
+  return typeof code === 'number' && code >= 400 && code < 500
+}
+
+/** Surely not delivered: sending it again cannot make a second copy. */
+export const notDelivered = (error: unknown) => beforeTheMessage(error) || refusedForNow(error)
+
 export interface EmailDeps {
   models: Models
   /** Absent when SMTP_URL is not set: emails are then recorded as skipped. */
@@ -62,9 +75,9 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * and sends nothing. Sending is claimed first (`email_claims`), so two copies of a fact handled at once
  * send one email. Ticket codes come from orders; orders being unreachable, or a mail server refusing
  * for now (a 4xx, no connection, authentication), makes the fact come again later: the email waits.
- * Only a permanent refusal of the message (5xx), or one that lasts through every claim, is recorded
- * as `failed`. Only a crash between the send and marking its claim sent sends again, once the claim's
- * lease ends.
+ * Only a permanent refusal of the message (5xx), or sends that may each have delivered it (no answer
+ * after the data) through every claim, are recorded as `failed`. Such a send, and a crash between the
+ * send and marking its claim sent, are the only ways an email goes out twice.
  */
 export function emailService({ models, transport, from, ordersUrl, catalogUrl, serviceToken, log, sendAttempts = 3 }: EmailDeps) {
   const { Email, EmailClaim } = models
@@ -167,14 +180,16 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
         lastError = error
         log.warn({ fact: f.id, attempt, err: messageOf(error) }, 'email not accepted by the mail server')
         if (permanentRefusal(error)) break
+        // It may have gone out (no answer after the data): not sent again now, only on a later claim.
+        if (!notDelivered(error)) break
         if (attempt < sendAttempts) await Bun.sleep(500 * 2 ** (attempt - 1))
       }
     }
     if (permanentRefusal(lastError)) return record({ _id: f.id, to, subject: email.subject, status: 'failed', error: messageOf(lastError).slice(0, 500) })
-    // A server that could not be reached, or turned us away before the message, uses up no claim: an
-    // outage of any length delays the email and never fails it. Anything else may have delivered it
-    // (a timeout after the data was sent), so it counts: resends of one email stay bounded.
-    if (beforeTheMessage(lastError)) await giveBack(claim)
+    // A server that could not be reached, turned us away, or refused this message for now uses up no
+    // claim: an outage or a throttle of any length delays the email and never fails it. Anything else
+    // may have delivered it (a timeout after the data was sent), so it counts: resends stay bounded.
+    if (notDelivered(lastError)) await giveBack(claim)
     else await release(claim)
     throw new EmailLater(`the mail server did not take the email for now: ${messageOf(lastError)}`)
   }
