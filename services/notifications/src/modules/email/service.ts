@@ -6,8 +6,11 @@ import { renderOrderConfirmation, renderRefundReceipt, type RenderedEmail, type 
 
 const emailsTotal = counter('notifications_emails_total', 'Emails recorded, by status', ['status'])
 
-/** A claim older than this belongs to a process that died (a send, all attempts included, takes far less). */
-export const CLAIM_LEASE_MS = 5 * 60_000
+/**
+ * A claim older than this belongs to a process that died: a send, all attempts included, takes less
+ * (three attempts of at most 2 minutes each for the server's answer, and their pauses).
+ */
+export const CLAIM_LEASE_MS = 10 * 60_000
 /**
  * Claims per fact: sends that may have delivered the email (no answer after its data went out). A send
  * the server surely did not take (no connection, a refusal for now) uses none: it is tried again for as
