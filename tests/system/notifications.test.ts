@@ -2,6 +2,10 @@
 // user's notifications exactly once, arrive live on the SSE stream, and become real emails over SMTP.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Subprocess } from 'bun'
 import mongoose from 'mongoose'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
@@ -327,6 +331,46 @@ describe('the live stream', () => {
       await foreign.reader.cancel().catch(() => {})
     }
   })
+
+  test('after NATS was lost and came back, open streams end: their clients come back and replay what they missed', async () => {
+    const sys = system()
+    const port = await freePort()
+    const dir = mkdtempSync(join(tmpdir(), 'easypass-nats-'))
+    let nats: Subprocess | undefined
+    const startNats = async () => {
+      nats = Bun.spawn(['nats-server', '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], { stdout: 'ignore', stderr: 'ignore' })
+      await waitForPort(port, 'test nats-server')
+    }
+    const controller = new AbortController()
+    try {
+      await startNats()
+      await sys.stop('notifications')
+      await sys.start('notifications', { NATS_URL: `nats://127.0.0.1:${port}` })
+      const user = await registerUser('gap')
+      const response = await fetch(`${sys.gatewayUrl}/api/notifications/stream`, { headers: { authorization: `Bearer ${user.token}` }, signal: controller.signal })
+      expect(response.status).toBe(200)
+      const reader = response.body!.getReader()
+      const seen: string[] = []
+      await readUntil(reader, seen, (text) => (text.includes(': connected') ? true : undefined))
+      nats!.kill('SIGKILL')
+      await nats!.exited
+      await Bun.sleep(500)
+      await startNats()
+      // Signals published while it was away are gone for good: the stream ends so that the client
+      // reconnects with Last-Event-ID (a quiet stream would otherwise wait for its 15-minute end).
+      const ended = await Promise.race([
+        readUntil(reader, seen, () => undefined).catch((error: Error) => error.message),
+        Bun.sleep(15_000).then(() => 'still open'),
+      ])
+      expect(ended).toStartWith('stream ended')
+    } finally {
+      controller.abort()
+      nats?.kill('SIGKILL')
+      await sys.stop('notifications')
+      await sys.start('notifications')
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 
   test('the stream needs a signed-in user', async () => {
     const r = await api('/notifications/stream')

@@ -362,7 +362,11 @@ export class Bus {
   }
 
   /** Follows live signals from the moment NATS is reached (at once when it is). */
-  subscribeLive(subject: string, onMessage: (data: unknown, subject: string) => void): { unsubscribe(): void } {
+  /**
+   * `onGap`: called when the connection to NATS came back after a loss; signals sent meanwhile were
+   * missed (they are never stored), so whoever follows them should read the state afresh.
+   */
+  subscribeLive(subject: string, onMessage: (data: unknown, subject: string) => void, onGap?: () => void): { unsubscribe(): void } {
     let sub: Subscription | undefined
     let cancelled = false
     const follow = (nc: NatsConnection) => {
@@ -375,6 +379,17 @@ export class Bus {
           } catch {}
         }
       })().catch(() => {})
+      if (onGap)
+        (async () => {
+          for await (const s of nc.status()) {
+            if (cancelled) break
+            if (s.type === 'reconnect') {
+              try {
+                onGap()
+              } catch {}
+            }
+          }
+        })().catch(() => {})
     }
     if (this.nc) follow(this.nc)
     else this.connected.then(follow, () => {})

@@ -53,7 +53,13 @@ const emails = emailService({
   log,
 })
 const hub = streamHub(log)
-const live = bus.subscribeLive('notifications.created.*', (data, subject) => hub.deliver(subject.slice(subject.lastIndexOf('.') + 1), data as { id?: string }))
+// After a loss of NATS, signals sent meanwhile were missed: every stream ends, and its client comes
+// back with Last-Event-ID and gets what was stored since.
+const live = bus.subscribeLive(
+  'notifications.created.*',
+  (data, subject) => hub.deliver(subject.slice(subject.lastIndexOf('.') + 1), data as { id?: string }),
+  () => hub.closeAll(),
+)
 
 // Not awaited: while NATS is away the service still answers lists and streams; facts wait in the stream.
 const stopConsumer = bus.keepStarting('fact consumers', async () => {

@@ -25,7 +25,8 @@ const outbox = new Outbox(conn, bus, log)
 // Its own facts only (from memory): reading the outbox is the worker's job.
 outbox.start({ pollMs: Number.POSITIVE_INFINITY })
 const soldOut = soldOutBoard()
-bus.subscribeLive(LIVE.availabilityChanged('*'), (view) => soldOut.update(view as Availability))
+// A restock missed while NATS was away must not be answered SOLD_OUT: after a loss, ticketing decides again.
+bus.subscribeLive(LIVE.availabilityChanged('*'), (view) => soldOut.update(view as Availability), () => soldOut.clear())
 const core = ordersCore(config, conn, redis, outbox, log)
 await ensureIndexes(conn)
 const { store, tickets, refunds } = core

@@ -65,4 +65,13 @@ describe('answers SOLD_OUT only when nothing could make the request fit', () => 
     board.update(view(11, { sold: 100, available: 0 }))
     expect(board.refusal(EVENT, [{ ticketTypeId: GA, quantity: 1 }], Date.now() + 1_001)).toBeNull()
   })
+
+  test('after updates were missed (NATS lost), nothing is refused until the next update', () => {
+    const board = soldOutBoard()
+    board.update(view(3, { sold: 100, available: 0 }))
+    board.clear()
+    expect(board.refusal(EVENT, [{ ticketTypeId: GA, quantity: 1 }])).toBeNull()
+    board.update(view(4, { sold: 100, available: 0 }))
+    expect(board.refusal(EVENT, [{ ticketTypeId: GA, quantity: 1 }])).not.toBeNull()
+  })
 })

@@ -34,7 +34,8 @@ const inventory = new InventoryClient({
   log,
 })
 const catalog = catalogClient({ url: config.CATALOG_URL?.replace(/\/+$/, ''), serviceToken: serviceTokens(config, 'ticketing'), log })
-const hub = new AvailabilityHub(bus)
+// After a loss of NATS, changes were missed: every stream ends and its client reconnects to a fresh snapshot.
+const hub = new AvailabilityHub(bus, () => availability.closeAll())
 
 const availability = availabilityService({ models, catalog, hub, log, maxStreams: config.AVAILABILITY_STREAMS_MAX, streamLifetimeMs: config.AVAILABILITY_STREAM_MAX_SECONDS * 1000 })
 

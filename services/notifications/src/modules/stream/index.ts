@@ -33,7 +33,12 @@ export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSecond
             let open = true
             client = {
               send: (chunk) => {
-                if (open) controller.enqueue(encoder.encode(chunk))
+                if (!open) return
+                try {
+                  controller.enqueue(encoder.encode(chunk))
+                } catch {
+                  client!.close()
+                }
               },
               close: () => {
                 if (!open) return
@@ -67,7 +72,8 @@ export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSecond
             lifetime = setTimeout(() => client!.close(), streamLifetimeMs)
           },
           cancel() {
-            stop()
+            // The client left: nothing more is written to this stream (a replay may still be on its way).
+            client?.close()
           },
         })
         return new Response(body, {

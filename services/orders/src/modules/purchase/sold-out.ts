@@ -29,6 +29,11 @@ export function soldOutBoard(maxAgeMs = 10_000) {
       if (events.size > 10_000) for (const [id, s] of events) if (Date.now() - s.at > maxAgeMs) events.delete(id)
     },
 
+    /** Forgets every update (some were missed): ticketing decides until the next ones come. */
+    clear() {
+      events.clear()
+    },
+
     /**
      * The SOLD_OUT answer ticketing would give, when the last update proves it; null when ticketing
      * must decide (unknown or stale event, any line ticketing would refuse for another reason first).

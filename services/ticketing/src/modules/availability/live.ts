@@ -13,15 +13,20 @@ export class AvailabilityHub {
   private listeners = new Map<string, Set<Listener>>()
   private sub
 
-  constructor(bus: Bus) {
-    this.sub = bus.subscribeLive('ticketing.availability-changed.*', (data) => {
-      const a = data as Availability
-      if (!a || typeof a.eventId !== 'string' || !Array.isArray(a.ticketTypes)) return
-      const listeners = this.listeners.get(a.eventId)
-      if (!listeners) return
-      const message = sseMessage(a) // serialised once for every client of the event
-      for (const listener of listeners) listener(a, message)
-    })
+  /** `onGap`: changes were missed while NATS was away (the service ends its streams: clients come back to a fresh snapshot). */
+  constructor(bus: Bus, onGap?: () => void) {
+    this.sub = bus.subscribeLive(
+      'ticketing.availability-changed.*',
+      (data) => {
+        const a = data as Availability
+        if (!a || typeof a.eventId !== 'string' || !Array.isArray(a.ticketTypes)) return
+        const listeners = this.listeners.get(a.eventId)
+        if (!listeners) return
+        const message = sseMessage(a) // serialised once for every client of the event
+        for (const listener of listeners) listener(a, message)
+      },
+      () => onGap?.(),
+    )
   }
 
   subscribe(eventId: string, listener: Listener): () => void {
