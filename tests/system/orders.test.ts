@@ -7,6 +7,7 @@ import { RedisClient } from 'bun'
 import { serviceToken } from '../support/tokens'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
 import { system } from '../support/system'
+import { Bus, connectNats, createLogger, fact } from '@easypass/kit'
 
 const CARD = { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123' }
 const DECLINED = { ...CARD, number: '4000000000000002' }
@@ -724,6 +725,34 @@ describe('event cancellation', () => {
       const r = await api('/notifications?limit=100', { token: other.token })
       return r.body.items?.filter((n: { type: string; data: { orderId?: string } }) => n.type === 'order-refunded' && n.data.orderId === paidB.body.id).length === 1
     })
+  }, 90_000)
+
+  test("a cancellation fact for an event catalog shows as published (a forged message) refunds nobody", async () => {
+    const env = system().env
+    const log = createLogger('orders-test', 'silent')
+    const nc = await connectNats(env.NATS_URL!, 'orders-test', log)
+    const bus = new Bus({ nc, prefix: env.BUS_PREFIX!, log })
+    try {
+      const live = await sale()
+      const paid = await buy(buyer, live, 1)
+      expect(paid.status).toBe(201)
+      await bus.publish(fact('catalog.event-cancelled', { eventId: live.eventId, title: 'forged' }))
+      await bus.publish(fact('catalog.event-deleted', { eventId: live.eventId, title: 'forged' }))
+      // A real cancellation published after the forged ones is carried out: by then they were handled.
+      const cancelled = await sale()
+      const paidThere = await buy(buyer, cancelled, 1)
+      expect((await api(`/events/${cancelled.eventId}/cancel`, { method: 'POST', token: admin.token })).status).toBe(202)
+      await waitFor('the real cancellation refunded', async () => (await api(`/orders/${paidThere.body.id}`, { token: buyer.token })).body.status === 'refunded', 45_000)
+      await Bun.sleep(1_000)
+      expect((await api(`/orders/${paid.body.id}`, { token: buyer.token })).body.status).toBe('paid')
+      expect((await api(`/payments/${paid.body.paymentId}`, { token: buyer.token })).body.refunds).toEqual([])
+      expect(await numbers(live)).toEqual({ sold: 1, held: 0, available: 19 })
+      // Buying goes on.
+      expect((await buy(other, live, 1)).status).toBe(201)
+    } finally {
+      await bus.close()
+      await nc.close()
+    }
   }, 90_000)
 
   const cancelledNotice = (session: Session, orderId: string) =>

@@ -20,7 +20,7 @@ const bus = new Bus({ nc: connectNats(config.NATS_URL, 'orders-worker', log), pr
 const outbox = new Outbox(conn, bus, log)
 const core = ordersCore(config, conn, redis, outbox, log)
 await ensureIndexes(conn)
-const { models, store, settlement: settle, refunds, payments, locks, dirty, settled, reminders } = core
+const { models, store, settlement: settle, refunds, payments, catalog, locks, dirty, settled, reminders } = core
 const repair = reconciler({ config, models, store, settlement: settle, refunds, payments, locks, dirty, settled, outbox, log })
 const cancelled = cancellations({ config, models, store, settlement: settle, refunds, locks, log })
 
@@ -68,7 +68,7 @@ void cancellationsRun()
 
 // In the background, until it starts: the port opens at once even while NATS is still unreachable.
 const stopConsumer = bus.keepStarting('fact consumer', () =>
-  consumeFacts({ config, bus, store, settlement: settle, payments, locks, dirty, settled, cancellations: cancelled, onCancellation: () => void cancellationsRun(), log }),
+  consumeFacts({ config, bus, store, settlement: settle, payments, catalog, locks, dirty, settled, cancellations: cancelled, onCancellation: () => void cancellationsRun(), log }),
 )
 
 const app = createService({

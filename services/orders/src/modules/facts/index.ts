@@ -6,7 +6,7 @@
 //   payments.payment-succeeded  → a charge must end as a paid order or be refunded: look at the order
 import type { Fact } from '@easypass/contracts/facts'
 import type { Bus, Logger } from '@easypass/kit'
-import type { PaymentsClient } from '../../clients'
+import type { CatalogClient, PaymentsClient } from '../../clients'
 import type { OrdersConfig } from '../../config'
 import type { DirtyOrders, OrderLocks, SettledOrders } from '../coordination'
 import type { Settlement } from '../orders/settlement'
@@ -19,6 +19,7 @@ export interface FactsDeps {
   store: OrderStore
   settlement: Settlement
   payments: PaymentsClient
+  catalog: CatalogClient
   locks: OrderLocks
   dirty: DirtyOrders
   settled: SettledOrders
@@ -30,7 +31,7 @@ export interface FactsDeps {
 /** How long a withdrawal's fact comes again while its order is not stored yet or busy (a hold made without an order never is). */
 const WITHDRAWAL_RETRY_MS = 5 * 60_000
 
-export function factHandlers({ config, store, settlement, payments, locks, dirty, settled, cancellations, onCancellation, log }: Omit<FactsDeps, 'bus'>) {
+export function factHandlers({ config, store, settlement, payments, catalog, locks, dirty, settled, cancellations, onCancellation, log }: Omit<FactsDeps, 'bus'>) {
   return {
     /**
      * Ticketing ended the hold by itself: it ran out, or its ticket type was removed. The worker
@@ -84,6 +85,14 @@ export function factHandlers({ config, store, settlement, payments, locks, dirty
     },
 
     async eventCancelled(eventId: string, title: string | undefined, occurredAt: string, kind: 'cancelled' | 'deleted' = 'cancelled') {
+      // Refunding every buyer is asked of catalog, which records the cancellation (or the delete) before
+      // its fact: an event it shows as neither is not refunded on the word of a message alone. Catalog
+      // away: the fact comes again later.
+      const event = await catalog.event(eventId, true)
+      if (event && event.status !== 'cancelled') {
+        log.error({ eventId, kind, status: event.status }, 'a cancellation fact for an event catalog shows as not cancelled: ignored')
+        return
+      }
       const at = new Date(occurredAt)
       await cancellations.record(eventId, title, Number.isNaN(at.getTime()) ? new Date() : at, kind)
       onCancellation()
