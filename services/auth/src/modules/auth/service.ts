@@ -23,8 +23,18 @@ export function authService({ User, sessions, limiter, config }: AuthDeps) {
 
   /** The role goes into the signed access token; a new one is read from the database at every refresh. */
   async function signIn(user: Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'>, refreshToken: string): Promise<AuthResult> {
-    const view = toUser(user)
-    const accessToken = await signer.signAccess({ id: view.id, role: view.role, email: view.email })
+    let view = toUser(user)
+    let accessToken = await signer.signAccess({ id: view.id, role: view.role, email: view.email })
+    // An admin token is checked against the role once more after it is signed: a demotion that landed
+    // between the read and the signature was announced for a second before this token's (the gateway
+    // would take it), so the token is signed again with the role as it is now.
+    if (view.role === 'admin') {
+      const now = await User.findById(user._id, { role: 1 }).lean()
+      if (now && now.role !== view.role) {
+        view = { ...view, role: now.role }
+        accessToken = await signer.signAccess({ id: view.id, role: view.role, email: view.email })
+      }
+    }
     return { user: view, accessToken, refreshToken }
   }
 
