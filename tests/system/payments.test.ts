@@ -407,6 +407,30 @@ describe('the reconciler', () => {
     expect(await db().collection('refunds').countDocuments({ orderId })).toBe(1)
   }, 60_000)
 
+  test('more payments made in one millisecond than a pass reads (200) do not stop the reconciler: the one after them is still refunded', async () => {
+    // Still the fast settings of the tests above.
+    const orderId = objectId()
+    const first = await charge({ orderId, userId: buyer.user.id })
+    expect(first.body.status).toBe('succeeded')
+    const at = new Date()
+    // 201 declined payments of one millisecond, settled already, then (in _id order) a second approved
+    // charge of the order left unrefunded by a crash.
+    const crowd = Array.from({ length: 201 }, (_, i) => `000000000000${String(i).padStart(12, '0')}`)
+    await db().collection('payments').insertMany(crowd.map((id) => ({ _id: id as any, orderId: objectId(), userId: buyer.user.id, amountCents: 100, currency: 'EUR', idempotencyKey: `sim:${id}`, cardLast4: '0002', brand: 'visa', createdAt: at })))
+    await db().collection('payment_results').insertMany(crowd.map((id) => ({ _id: id as any, status: 'declined', declineCode: 'card_declined', at })))
+    const secondId = `ffffffffffff${objectId().slice(12)}`
+    const ref = `ch_sim${objectId()}`
+    await db().collection('sandbox_charges').insertOne({ _id: `pay_${secondId}` as any, paramsHash: 'simulated', ref, status: 'succeeded', amountCents: 4500, currency: 'EUR', last4: '4242', brand: 'visa', createdAt: at })
+    await insertPendingPayment(secondId, orderId, 4500, at)
+    await db().collection('payment_results').insertOne({ _id: secondId as any, status: 'succeeded', providerRef: ref, at })
+    let refund: any = null
+    for (let i = 0; i < 80 && !refund; i++) {
+      refund = await db().collection('refunds').findOne({ _id: `${secondId}:refund` as any })
+      if (!refund) await Bun.sleep(250)
+    }
+    expect(refund).toMatchObject({ paymentId: secondId, orderId, amountCents: 4500, reason: 'duplicate_charge' })
+  }, 60_000)
+
   test('a retry of a payment near its give-up is decided from the provider record, never charged again', async () => {
     // A payment recorded long ago whose charge never reached the provider, retried with its key now.
     const orderId = objectId()

@@ -22,7 +22,10 @@ export interface ReconcilerOptions {
 export function reconciler(models: Models, charges: ChargesService, log: Logger, opts: ReconcilerOptions) {
   const { Payment, PaymentResult, ChargeMarker, Refund } = models
   const batch = opts.batch ?? 200
-  let watermark = new Date(Date.now() - opts.lookbackHours * 3_600_000)
+  // Where the next pass starts: after (at, id) in (createdAt, _id) order. A payment still open keeps it
+  // at its own millisecond (id ''), so the next pass reads it again; any number of payments created in one
+  // millisecond are paged through (a time alone would read the same batch of them for ever).
+  let cursor = { at: new Date(Date.now() - opts.lookbackHours * 3_600_000), id: '' }
   let running = false
 
   async function once(): Promise<number> {
@@ -32,7 +35,8 @@ export function reconciler(models: Models, charges: ChargesService, log: Logger,
     try {
       const cutoff = new Date(Date.now() - opts.afterSeconds * 1000)
       for (;;) {
-        const payments = await Payment.find({ createdAt: { $gte: watermark, $lte: cutoff } }).sort({ createdAt: 1, _id: 1 }).limit(batch).lean()
+        const after = [{ createdAt: { $gt: cursor.at, $lte: cutoff } }, { createdAt: cursor.at, _id: { $gt: cursor.id } }]
+        const payments = await Payment.find({ $or: after }).sort({ createdAt: 1, _id: 1 }).limit(batch).lean()
         if (!payments.length) break
         const results = new Map((await PaymentResult.find({ _id: { $in: payments.map((p) => p._id) } }).lean()).map((r) => [r._id, r]))
         const succeeded = payments.filter((p) => results.get(p._id)?.status === 'succeeded')
@@ -69,10 +73,9 @@ export function reconciler(models: Models, charges: ChargesService, log: Logger,
             firstOpen ??= p.createdAt
           }
         }
-        const next = firstOpen ?? payments[payments.length - 1]!.createdAt
-        const moved = next.getTime() > watermark.getTime()
-        watermark = next
-        if (payments.length < batch || firstOpen || !moved) break
+        const last = payments[payments.length - 1]!
+        cursor = firstOpen ? { at: firstOpen, id: '' } : { at: last.createdAt, id: last._id }
+        if (payments.length < batch || firstOpen) break
       }
     } finally {
       running = false
