@@ -188,6 +188,20 @@ describe('buying', () => {
     expect((await api(`/orders?eventId=${s.eventId}`, { token: other.token })).body.total).toBe(0)
   })
 
+  test('an order costing more than one charge may take is refused whole (400), nothing held; up to it, it is paid', async () => {
+    const s = await sale({ priceCents: 60_000_000, maxPerOrder: 5, capacity: 5 })
+    for (const card of [CARD, null]) {
+      const tooDear = await buy(buyer, s, 2, { card })
+      expect(tooDear.status).toBe(400)
+      expect(errorCode(tooDear)).toBe('VALIDATION')
+      expect(tooDear.body.error.details).toMatchObject({ totalCents: 120_000_000, maxTotalCents: 100_000_000 })
+    }
+    expect(await numbers(s)).toEqual({ sold: 0, held: 0, available: 5 })
+    const one = await buy(buyer, s, 1)
+    expect(one.status).toBe(201)
+    expect(one.body).toMatchObject({ status: 'paid', totalCents: 60_000_000 })
+  })
+
   test('every bad input is a 400 in the error shape and changes nothing; the client never sends prices', async () => {
     const s = await sale()
     const item = { ticketTypeId: s.typeId, quantity: 1 }

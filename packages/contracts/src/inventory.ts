@@ -18,6 +18,8 @@ const isoDateInput = (description?: string) =>
   })
 
 export const TICKET_TYPE_LIMITS = { name: 100, capacity: 1_000_000, maxPerOrder: 100, defaultMaxPerOrder: 10, price: 100_000_000 } as const
+/** The most one order may cost (cents): what the payment provider takes in one charge. */
+export const MAX_ORDER_TOTAL_CENTS = 100_000_000
 /** At most this many lines in one hold; each line is one ticket type. */
 export const MAX_HOLD_ITEMS = 20
 export const MAX_HOLD_TTL_SECONDS = 86_400

@@ -1,6 +1,7 @@
 // Payments: the card a buyer sends, the internal charge/refund calls orders makes, and the public Payment.
 import { t, type Static } from 'elysia'
 import { Id, IsoDate } from './common'
+import { MAX_ORDER_TOTAL_CENTS } from './inventory'
 
 /**
  * A card as the buyer types it. The schema checks the shape; `cardProblem` adds the checks a schema
@@ -82,7 +83,7 @@ const IdempotencyKey = t.String({ minLength: 1, maxLength: 300, pattern: '^[\x21
 export const ChargeRequest = t.Object({
   orderId: Id,
   userId: Id,
-  amountCents: t.Integer({ minimum: 1, maximum: 100_000_000 }),
+  amountCents: t.Integer({ minimum: 1, maximum: MAX_ORDER_TOTAL_CENTS }),
   currency: Currency,
   card: Card,
   idempotencyKey: IdempotencyKey,

@@ -15,7 +15,7 @@ import type {
   SettleResult,
   UpdateTicketTypeBody,
 } from '@easypass/contracts/inventory'
-import { soldOutRefusal, TICKET_TYPE_LIMITS } from '@easypass/contracts/inventory'
+import { MAX_ORDER_TOTAL_CENTS, soldOutRefusal, TICKET_TYPE_LIMITS } from '@easypass/contracts/inventory'
 import { ledgerId, type LedgerEntry, type TypeRecord } from '../db'
 import { available, toTicketType } from './views'
 
@@ -172,6 +172,10 @@ export function decideBatch(input: DecideInput): Decision {
     }
     const currencies = new Set(lines.map((l) => l.type.currency))
     if (currencies.size > 1) return failure('VALIDATION', 'all tickets of one order must be priced in the same currency', { currencies: [...currencies] })
+    // One order is one charge: above what a charge may be, it could be held but never paid.
+    const total = lines.reduce((sum, l) => sum + l.quantity * l.type.priceCents, 0)
+    if (total > MAX_ORDER_TOTAL_CENTS)
+      return failure('VALIDATION', `one order may cost at most ${MAX_ORDER_TOTAL_CENTS / 100} ${lines[0]!.type.currency}: split it`, { totalCents: total, maxTotalCents: MAX_ORDER_TOTAL_CENTS })
     const short = lines.filter((l) => available(l.type) < l.quantity)
     if (short.length) {
       const refusal = soldOutRefusal(short.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, requested: l.quantity, available: available(l.type) })))
