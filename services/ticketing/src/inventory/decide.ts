@@ -175,7 +175,7 @@ export function decideBatch(input: DecideInput): Decision {
     // One order is one charge: above what a charge may be, it could be held but never paid.
     const total = lines.reduce((sum, l) => sum + l.quantity * l.type.priceCents, 0)
     if (total > MAX_ORDER_TOTAL_CENTS)
-      return failure('VALIDATION', `one order may cost at most ${MAX_ORDER_TOTAL_CENTS / 100} ${lines[0]!.type.currency}: split it`, { totalCents: total, maxTotalCents: MAX_ORDER_TOTAL_CENTS })
+      return failure('VALIDATION', 'this order costs more than one payment may take: split it into smaller orders', { totalCents: total, maxTotalCents: MAX_ORDER_TOTAL_CENTS })
     const short = lines.filter((l) => available(l.type) < l.quantity)
     if (short.length) {
       const refusal = soldOutRefusal(short.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, requested: l.quantity, available: available(l.type) })))
