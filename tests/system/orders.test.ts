@@ -900,6 +900,41 @@ describe('unpaid holds per buyer', () => {
   })
 })
 
+describe('a charge that comes after its order ended', () => {
+  test("a late charge of an order that ended unpaid is refunded, also when Redis no longer knows how the order ended", async () => {
+    const s = await sale()
+    const declined = await buy(buyer, s, 1, { card: DECLINED })
+    expect(declined.status).toBe(402)
+    // The declined order, as the buyer's list shows it (the 402 names the payment, not the order).
+    const orderId = (await api('/orders?limit=5', { token: buyer.token })).body.items.find((o: { eventId: string }) => o.eventId === s.eventId)?.id as string
+    expect(orderId).toBeString()
+    expect((await api(`/orders/${orderId}`, { token: buyer.token })).body.status).toBe('failed')
+    // Redis forgot how it ended (restarted without its data, or a day went by) ...
+    const redis = new RedisClient(system().env.REDIS_URL!)
+    try {
+      await redis.del(`${system().env.REDIS_PREFIX}:orders:settled:${orderId}`)
+    } finally {
+      redis.close()
+    }
+    // ... and then a charge for it goes through (a retry that reached the provider late).
+    const late = await fetch(`${system().urls.payments}/internal/charges`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await serviceToken('orders')}` },
+      body: JSON.stringify({ orderId, userId: buyer.user.id, amountCents: 4500, currency: 'EUR', card: CARD, idempotencyKey: `late:${orderId}` }),
+    })
+    expect(late.status).toBe(200)
+    const charge = (await late.json()) as { paymentId: string; status: string }
+    expect(charge.status).toBe('succeeded')
+    // The charge's fact puts the order in the worker's sweep, which finds the money taken and gives it back.
+    await waitFor('the late charge refunded', async () => {
+      const payment = await api(`/payments/${charge.paymentId}`, { token: buyer.token })
+      return payment.body.refunds?.length === 1 && payment.body.refunds[0].amountCents === 4500
+    }, 60_000)
+    expect((await api(`/orders/${orderId}`, { token: buyer.token })).body.status).toBe('failed')
+    expect(await numbers(s)).toEqual({ sold: 0, held: 0, available: 20 })
+  }, 90_000)
+})
+
 describe('facts lost in a crash', () => {
   test("an order that ended hours before the worker looked at it (a long hold, a worker down) still gets its fact: the buyer is told", async () => {
     const s = await sale()

@@ -168,7 +168,10 @@ export function reconciler(deps: ReconcilerDeps) {
     }
 
     const { settle, refund, refundDone } = state
-    const needsWork = (refund && !refundDone) || !settle || (settle.to !== 'paid' && !settle.paymentChecked)
+    // An order that ended unpaid is asked about its payment whenever it is looked at (it is in the sweep
+    // because something happened to it: a charge's fact may have come after the order ended, and after
+    // Redis forgot how it ended), even when its flow checked the payment when it ended.
+    const needsWork = (refund && !refundDone) || !settle || settle.to !== 'paid'
     if (settle && Date.now() - settle.at.getTime() < FACT_REPAIR_WINDOW_MS) {
       const f = settleFact(state.doc, settle)
       if (f) await outbox.record([f])
@@ -202,7 +205,7 @@ export function reconciler(deps: ReconcilerDeps) {
         return 'done'
       }
       if (fresh.refund) return 'done'
-      if (fresh.settle) return fresh.settle.to === 'paid' || fresh.settle.paymentChecked ? 'done' : await refundStrayCharge(fresh)
+      if (fresh.settle) return fresh.settle.to === 'paid' ? 'done' : await refundStrayCharge(fresh)
       return fresh.doc.initialStatus === 'pending' ? await finishPending(fresh) : await finishReserved(fresh)
     } catch (error) {
       if (error instanceof Undecided || error instanceof SoldMeanwhile || (error instanceof AppError && error.status >= 500)) {
