@@ -177,7 +177,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
         const info = await transport.sendMail({ from, to, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments })
         log.info({ fact: f.id, messageId: info.messageId }, 'email sent')
         // Sent: said on the claim first, so that a record that cannot be written now never sends it again.
-        await EmailClaim.updateOne({ _id: claim }, { $set: { state: 'sent' } }).catch((err) => log.warn({ claim, err: String(err) }, 'email claim not marked sent'))
+        await markSent(claim)
         return recordSent(f.id, to, email.subject, String(info.messageId ?? ''))
       } catch (error) {
         lastError = error
@@ -195,6 +195,21 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
     if (notDelivered(lastError)) await giveBack(claim)
     else await release(claim)
     throw new EmailLater(`the mail server did not take the email for now: ${messageOf(lastError)}`)
+  }
+
+  /**
+   * The claim says the email went out, tried for about a minute (a database away for a moment): while
+   * neither this nor the record is written, the claim's lease ending would send the email again.
+   */
+  async function markSent(claim: string) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return void (await EmailClaim.updateOne({ _id: claim }, { $set: { state: 'sent' } }))
+      } catch (error) {
+        if (attempt >= 12) return log.error({ claim, err: String(error) }, 'email claim not marked sent: it may be sent again after its lease')
+        await Bun.sleep(Math.min(10_000, 250 * 2 ** attempt))
+      }
+    }
   }
 
   /** The email went out: recorded, retried a few times (a lost record would leave only the claim to say so). */

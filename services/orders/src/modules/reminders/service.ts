@@ -8,6 +8,22 @@ import type { OrdersConfig } from '../../config'
 import { statusOf, type OrderStore } from '../orders/store'
 import { inParallel } from '../reconciler/service'
 
+/** Takes a due reminder for a while (its time moves to the lease's end), if nobody took it first. */
+const TAKE = `local s = redis.call('zscore', KEYS[1], ARGV[1])
+if s and tonumber(s) <= tonumber(ARGV[2]) then redis.call('zadd', KEYS[1], ARGV[3], ARGV[1]) return 1 end
+return 0`
+/** Removes a reminder that is still the one taken (not scheduled again meanwhile). */
+const DONE = `if redis.call('zscore', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('zrem', KEYS[1], ARGV[1]) end
+return 0`
+
+/** A reminder taken but not done by then (its process died) is due again: the fact's id makes a repeat harmless. */
+export const REMINDER_LEASE_MS = 60_000
+
+export interface TakenReminder {
+  orderId: string
+  lease: number
+}
+
 export function holdReminders(redis: Redis, prefix: string) {
   const key = `${prefix}:orders:reminders`
   return {
@@ -15,12 +31,17 @@ export function holdReminders(redis: Redis, prefix: string) {
     async schedule(orderId: string, at: number) {
       await redis.zadd(key, Math.round(at), orderId)
     },
-    /** Up to `limit` reminders due by `now`, each taken by one process only. */
-    async takeDue(limit: number, now = Date.now()): Promise<string[]> {
+    /** Up to `limit` reminders due by `now`, each taken by one process only, until it is done or its lease ends. */
+    async takeDue(limit: number, now = Date.now()): Promise<TakenReminder[]> {
       const due = await redis.zrangebyscore(key, '-inf', now, 'LIMIT', 0, limit)
       if (!due.length) return []
-      const taken = await Promise.all(due.map((orderId) => redis.zrem(key, orderId)))
-      return due.filter((_, i) => taken[i] === 1)
+      const lease = now + REMINDER_LEASE_MS
+      const taken = await Promise.all(due.map((orderId) => redis.eval(TAKE, 1, key, orderId, String(now), String(lease))))
+      return due.flatMap((orderId, i) => (taken[i] === 1 ? [{ orderId, lease }] : []))
+    },
+    /** The reminder was sent (or is not needed): gone, unless it was scheduled again meanwhile. */
+    async done(taken: TakenReminder) {
+      await redis.eval(DONE, 1, key, taken.orderId, String(taken.lease))
     },
   }
 }
@@ -33,11 +54,11 @@ export function reminderAt(config: Pick<OrdersConfig, 'HOLD_REMINDER_SECONDS'>, 
 }
 
 export function reminderSender({ reminders, store, outbox, log }: { reminders: HoldReminders; store: OrderStore; outbox: Outbox; log: Logger }) {
-  async function remind(orderId: string) {
+  async function remind({ orderId, lease }: TakenReminder) {
     try {
       const state = await store.load(orderId)
       const expiresAt = state?.doc.expiresAt
-      if (!state || statusOf(state) !== 'reserved' || !expiresAt) return
+      if (!state || statusOf(state) !== 'reserved' || !expiresAt) return await reminders.done({ orderId, lease })
       const { doc } = state
       await outbox.record([
         fact(
@@ -54,6 +75,8 @@ export function reminderSender({ reminders, store, outbox, log }: { reminders: H
           `hold-expiring:${orderId}`,
         ),
       ])
+      // Recorded: only now is it let go (a crash before this leaves it due again when its lease ends).
+      await reminders.done({ orderId, lease })
     } catch (error) {
       // The database did not answer: try again shortly (the fact's id makes a repeat harmless).
       log.warn({ orderId, err: String(error) }, 'hold reminder not sent yet')
