@@ -2,9 +2,11 @@
 // `<REDIS_PREFIX>:idem:<userId>:<route>:<key>` → `{h: bodyHash, s: 'running'|'done', o: orderId, st, b}`
 // with SET NX and a 24 h expiry. The first request runs; the same key with the same body waits for it
 // and returns its answer; with another body → 409. A request that outlives the wait budget is answered
-// 202 and goes on: its final answer is stored when it comes. A run that failed (an unexpected error, or
-// an answer that says "try again": 5xx) leaves `s: 'retry'` with its order id: the next request under
-// the key takes over that same order (never a new one: the first may have charged the card already).
+// 202 and goes on: its final answer is stored when it comes. A run whose work failed (its final answer an
+// unexpected error, or one that says "try again": 5xx) leaves the record running with `f: 1` and its order
+// id: the next request under the key takes over that same order at once (never a new one: the first may
+// have charged the card already; an older replica takes it over too, after its wait). A request that
+// failed before its work began (`execute` threw) frees the key, as nothing of it exists.
 import { createHash, createHmac } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { errorBody } from '@easypass/contracts'
@@ -25,8 +27,9 @@ export interface Execution {
 
 export interface IdemRecord {
   h: string
-  /** `retry`: the run failed; the next request under the key runs again for the same order. */
-  s: 'running' | 'done' | 'retry'
+  s: 'running' | 'done'
+  /** Set on a running record whose run failed: the next request under the key runs again for the same order. */
+  f?: 1
   o?: string
   t: number
   st?: number
@@ -114,18 +117,19 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
     }
   }
 
+  /** The run's work failed: the key stays with its order, for the next request to take over at once. */
+  const failed = (key: string, record: IdemRecord) => write(key, { h: record.h, s: 'running', f: 1, t: record.t, ...(record.o ? { o: record.o } : {}) })
   /** A decided answer is kept; one that says "try again" leaves the key to a retry of the same order. */
-  const store = (key: string, record: IdemRecord, answer: Answer) =>
-    write(key, keep(answer) ? { ...record, s: 'done', st: answer.status, b: answer.body } : { h: record.h, s: 'retry', t: record.t, ...(record.o ? { o: record.o } : {}) })
-  const failed = (key: string, record: IdemRecord) => write(key, { h: record.h, s: 'retry', t: record.t, ...(record.o ? { o: record.o } : {}) })
+  const store = (key: string, record: IdemRecord, answer: Answer) => (keep(answer) ? write(key, { ...record, s: 'done', st: answer.status, b: answer.body }) : failed(key, record))
 
   async function start(key: string, record: IdemRecord, handlers: IdemHandlers, fresh: boolean): Promise<Answer> {
     let execution: Execution
     try {
       execution = await handlers.execute(record.o, fresh)
     } catch (error) {
-      if (error instanceof AppError) await store(key, record, { status: error.status, body: errorBody(error.code, error.message, error.details) })
-      else await failed(key, record)
+      // Refused, or failed before its work began: nothing of this request exists yet.
+      if (error instanceof AppError && error.status < 500) await store(key, record, { status: error.status, body: errorBody(error.code, error.message, error.details) })
+      else await redis.del(key).catch(() => {})
       throw error
     }
     const { now, final } = execution
@@ -133,8 +137,9 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
       (answer) => (answer ? store(key, record, answer) : undefined),
       () => failed(key, record),
     )
-    // A decided answer is stored before it is sent, so a retry right after finds it.
-    if (now.status !== 202) await stored
+    // A decided answer is stored before it is sent, so a retry right after finds it. A 202, or a 5xx
+    // while the work goes on, is sent at once: the work's answer is stored when it comes.
+    if (now.status < 500 && now.status !== 202) await stored
     return now
   }
 
@@ -157,9 +162,9 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
             idempotentReplays.inc({ route: spec.route.split(':')[0]! })
             return { status: current.st!, body: current.b }
           }
-          if (current.s === 'retry') {
+          if (current.f) {
             // The run under this key failed: this request runs it again, for the same order.
-            const running: IdemRecord = { ...current, s: 'running' }
+            const { f: _failed, ...running } = current
             const took = await viaRedis(() => redis.eval(SWAP, 1, key, raw, JSON.stringify(running), String(ttlSeconds)))
             if (took !== 'OK') continue
             log.info({ route: spec.route, orderId: current.o }, 'running again an idempotent request whose run failed')

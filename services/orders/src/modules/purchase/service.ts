@@ -175,10 +175,17 @@ export function purchaseService(deps: PurchaseDeps) {
     if (first !== TIMEOUT && first) return { now: first, final }
     ctx.timedOut = true
     pendingAnswers.inc()
-    const state = await store.load(ctx.orderId)
-    if (state) return { now: settlement.answerFromState(state, flow === 'purchase' ? 'create' : 'pay'), final }
-    const doc = await store.insertIfAbsent(await placeholder(ctx))
-    return { now: settlement.pendingAnswer({ doc, ...(await store.transitions(ctx.orderId)) }), final }
+    try {
+      const state = await store.load(ctx.orderId)
+      if (state) return { now: settlement.answerFromState(state, flow === 'purchase' ? 'create' : 'pay'), final }
+      const doc = await store.insertIfAbsent(await placeholder(ctx))
+      return { now: settlement.pendingAnswer({ doc, ...(await store.transitions(ctx.orderId)) }), final }
+    } catch (error) {
+      // The work goes on (its answer is kept under the key): this request is told to ask again. Never a
+      // throw here, which would say that nothing was begun.
+      log.warn({ orderId: ctx.orderId, err: String(error) }, 'the pending order could not be shown')
+      return { now: errorAnswer(503, 'UNAVAILABLE', 'the order is still being decided: send the same request again in a moment', { retryAfterSeconds: 2 }), final }
+    }
   }
 
   /** Charges the card (unless the order is free), then confirms. A decline on purchase also releases the hold. */
