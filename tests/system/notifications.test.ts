@@ -360,7 +360,7 @@ describe('the live stream', () => {
       // reconnects with Last-Event-ID (a quiet stream would otherwise wait for its 15-minute end).
       const ended = await Promise.race([
         readUntil(reader, seen, () => undefined).catch((error: Error) => error.message),
-        Bun.sleep(15_000).then(() => 'still open'),
+        Bun.sleep(25_000).then(() => 'still open'),
       ])
       expect(ended).toStartWith('stream ended')
     } finally {

@@ -368,6 +368,7 @@ export class Bus {
    */
   subscribeLive(subject: string, onMessage: (data: unknown, subject: string) => void, onGap?: () => void): { unsubscribe(): void } {
     let sub: Subscription | undefined
+    let statuses: ReturnType<NatsConnection['status']> | undefined
     let cancelled = false
     const follow = (nc: NatsConnection) => {
       if (cancelled) return
@@ -381,7 +382,8 @@ export class Bus {
       })().catch(() => {})
       if (onGap)
         (async () => {
-          for await (const s of nc.status()) {
+          statuses = nc.status()
+          for await (const s of statuses) {
             if (cancelled) break
             if (s.type === 'reconnect') {
               try {
@@ -397,6 +399,8 @@ export class Bus {
       unsubscribe() {
         cancelled = true
         sub?.unsubscribe()
+        // The client's status iterator is a queue with `stop` (its listener is then removed).
+        ;(statuses as { stop?: () => void } | undefined)?.stop?.()
       },
     }
   }

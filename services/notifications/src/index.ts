@@ -53,12 +53,12 @@ const emails = emailService({
   log,
 })
 const hub = streamHub(log)
-// After a loss of NATS, signals sent meanwhile were missed: every stream ends, and its client comes
-// back with Last-Event-ID and gets what was stored since.
+// After a loss of NATS, signals sent meanwhile were missed: every stream ends (spread over 10 s), and its
+// client comes back with Last-Event-ID and gets what was stored since.
 const live = bus.subscribeLive(
   'notifications.created.*',
   (data, subject) => hub.deliver(subject.slice(subject.lastIndexOf('.') + 1), data as { id?: string }),
-  () => hub.closeAll(),
+  () => hub.closeAll(10_000),
 )
 
 // Not awaited: while NATS is away the service still answers lists and streams; facts wait in the stream.

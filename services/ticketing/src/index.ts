@@ -34,8 +34,10 @@ const inventory = new InventoryClient({
   log,
 })
 const catalog = catalogClient({ url: config.CATALOG_URL?.replace(/\/+$/, ''), serviceToken: serviceTokens(config, 'ticketing'), log })
-// After a loss of NATS, changes were missed: every stream ends and its client reconnects to a fresh snapshot.
-const hub = new AvailabilityHub(bus, () => availability.closeAll())
+// After a loss of NATS, changes were missed: every stream ends (spread over 10 s) and its client reconnects
+// to a fresh snapshot.
+const GAP_RECONNECT_SPREAD_MS = 10_000
+const hub = new AvailabilityHub(bus, () => availability.closeAll(GAP_RECONNECT_SPREAD_MS))
 
 const availability = availabilityService({ models, catalog, hub, log, maxStreams: config.AVAILABILITY_STREAMS_MAX, streamLifetimeMs: config.AVAILABILITY_STREAM_MAX_SECONDS * 1000 })
 

@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia'
-import { fail, type Logger } from '@easypass/kit'
+import { addressKey, fail, type Logger } from '@easypass/kit'
 import type { GatewayConfig } from '../../config'
 import type { Identify } from '../identity'
 import type { RateLimits } from '../ratelimit'
@@ -72,7 +72,7 @@ export function proxyModule({ config, log, identify, rateLimits }: ProxyDeps) {
       const eventStream = request.method === 'GET' && isEventStream(url.pathname)
       // Event streams live as long as the client wants (no idle timeout on this connection), a bounded
       // number at once from one address.
-      const release = eventStream ? streams.open(clientIp) : undefined
+      const release = eventStream ? streams.open(addressKey(clientIp)) : undefined
       if (eventStream) server?.timeout(request, 0)
 
       const forwarded = forwarder.forward({

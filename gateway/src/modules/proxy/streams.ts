@@ -3,7 +3,7 @@ import { fail, gauge } from '@easypass/kit'
 const openStreams = gauge('gateway_open_streams', 'Event streams this replica is forwarding now')
 
 /**
- * Open event streams per client address on this replica. A stream is one request for the rate
+ * Open event streams per client address (an IPv6 client by its /64, as the rate limits count it) on this replica. A stream is one request for the rate
  * limits but lives for minutes; without a bound, one address could hold thousands of them (a
  * connection here, one upstream, a listener there). Counted in memory: a replica that stops takes
  * its streams, and their counts, with it.
@@ -39,6 +39,12 @@ export function releasedAtEnd(response: Response, signal: AbortSignal, release: 
   if (!upstream) {
     release()
     return response
+  }
+  // Left already (while the upstream answered): its abort has fired, and would not again.
+  if (signal.aborted) {
+    release()
+    void upstream.cancel().catch(() => {})
+    return new Response(null, { status: 499 })
   }
   signal.addEventListener('abort', release, { once: true })
   const reader = upstream.getReader()

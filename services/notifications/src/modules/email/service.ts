@@ -18,6 +18,9 @@ export const CLAIM_LEASE_MS = 10 * 60_000
  */
 export const MAX_CLAIMS = 10
 
+/** A mail server that still refuses for now (4xx) after this long since the fact is given up on, as mail servers give up on a queued message. */
+export const REFUSED_FOR_NOW_GIVE_UP_MS = 3 * 86_400_000
+
 /** The email must wait: the fact comes again later (the bus redelivers a fact whose handler throws). */
 export class EmailLater extends Error {}
 
@@ -189,6 +192,10 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
       }
     }
     if (permanentRefusal(lastError)) return record({ _id: f.id, to, subject: email.subject, status: 'failed', error: messageOf(lastError).slice(0, 500) })
+    if (refusedForNow(lastError) && Date.now() - Date.parse(f.occurredAt) > REFUSED_FOR_NOW_GIVE_UP_MS) {
+      await giveBack(claim)
+      return record({ _id: f.id, to, subject: email.subject, status: 'failed', error: `still refused for now after 3 days: ${messageOf(lastError)}`.slice(0, 500) })
+    }
     // A server that could not be reached, turned us away, or refused this message for now uses up no
     // claim: an outage or a throttle of any length delays the email and never fails it. Anything else
     // may have delivered it (a timeout after the data was sent), so it counts: resends stay bounded.

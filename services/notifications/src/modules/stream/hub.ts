@@ -51,8 +51,14 @@ export function streamHub(log: Logger, maxPerUser = 10) {
     }
   }
 
-  function closeAll() {
-    for (const [userId, set] of clients) for (const client of [...set]) (remove(userId, client), client.close())
+  /** Ends every stream; with `spreadMs`, each at a random moment within it, so that clients do not all come back at once. */
+  function closeAll(spreadMs = 0) {
+    for (const [userId, set] of clients)
+      for (const client of [...set]) {
+        const end = () => (remove(userId, client), client.close())
+        if (spreadMs > 0) setTimeout(end, Math.random() * spreadMs).unref?.()
+        else end()
+      }
   }
 
   return { add, remove, deliver, closeAll, count: () => [...clients.values()].reduce((n, s) => n + s.size, 0) }

@@ -69,7 +69,8 @@ export function streamModule(hub: StreamHub, config: AuthConfig, heartbeatSecond
             request.signal.addEventListener('abort', () => client!.close(), { once: true })
             // The token that opened it has expired by then: the client reconnects with its current one,
             // so a session ended (signed out, revoked) stops receiving within one token's lifetime.
-            lifetime = setTimeout(() => client!.close(), streamLifetimeMs)
+            // Spread (80–100 % of it): streams opened together do not all come back together.
+            lifetime = setTimeout(() => client!.close(), streamLifetimeMs * (0.8 + 0.2 * Math.random()))
           },
           cancel() {
             // The client left: nothing more is written to this stream (a replay may still be on its way).

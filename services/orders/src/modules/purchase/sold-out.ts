@@ -4,7 +4,7 @@
 // cost a hold op in a batch of the event's queue. Only a refund or a capacity change makes room
 // again, and its own availability update follows within milliseconds; an update older than
 // `maxAgeMs` is not trusted (missed messages), and anything else is left to ticketing to decide.
-import { soldOutRefusal, type Availability } from '@easypass/contracts/inventory'
+import { MAX_ORDER_TOTAL_CENTS, soldOutRefusal, type Availability } from '@easypass/contracts/inventory'
 import { errorAnswer, type Answer } from '../orders/settlement'
 
 type Published = Availability['ticketTypes'][number]
@@ -47,6 +47,8 @@ export function soldOutBoard(maxAgeMs = 10_000) {
         if ((type.salesStart && now < Date.parse(type.salesStart)) || (type.salesEnd && now >= Date.parse(type.salesEnd))) return null
       }
       if (new Set(typed.map((t) => t.type!.currency)).size > 1) return null
+      // Above what one charge may take: ticketing refuses that first (400), whatever is left.
+      if (typed.reduce((sum, { line, type }) => sum + line.quantity * type!.priceCents, 0) > MAX_ORDER_TOTAL_CENTS) return null
       const cannotFit = typed.filter(({ line, type }) => type!.capacity - type!.sold < line.quantity)
       if (!cannotFit.length) return null
       const refusal = soldOutRefusal(cannotFit.map(({ line, type }) => ({ ticketTypeId: type!.id, name: type!.name, requested: line.quantity, available: Math.max(0, type!.available) })))

@@ -172,7 +172,8 @@ export function reconciler(deps: ReconcilerDeps) {
     // because something happened to it: a charge's fact may have come after the order ended, and after
     // Redis forgot how it ended), even when its flow checked the payment when it ended.
     const needsWork = (refund && !refundDone) || !settle || settle.to !== 'paid'
-    if (settle && Date.now() - settle.at.getTime() < FACT_REPAIR_WINDOW_MS) {
+    // Not the paid fact of an order refunded since: its confirmation would come after the refund's.
+    if (settle && !(settle.to === 'paid' && refund) && Date.now() - settle.at.getTime() < FACT_REPAIR_WINDOW_MS) {
       const f = settleFact(state.doc, settle)
       if (f) await outbox.record([f])
     }

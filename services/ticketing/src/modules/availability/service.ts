@@ -64,7 +64,8 @@ export function availabilityService({ models, catalog, hub, log, maxStreams, str
         const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS)
         // Bounded: an admin's view of a draft ends with (about) the token it was opened with, and a
         // client that stopped reading without closing does not hold its place for ever.
-        const lifetime = setTimeout(() => stop(), streamLifetimeMs)
+        // Spread (80–100 % of it): streams opened together at an on-sale do not all come back together.
+        const lifetime = setTimeout(() => stop(), streamLifetimeMs * (0.8 + 0.2 * Math.random()))
         stop = () => {
           open.delete(stop)
           clearInterval(heartbeat)
@@ -92,9 +93,12 @@ export function availabilityService({ models, catalog, hub, log, maxStreams, str
     })
   }
 
-  /** Ends every open stream (clients reconnect to another replica). */
-  function closeAll() {
-    for (const stop of [...open]) stop()
+  /** Ends every open stream (clients reconnect to another replica), spread over `spreadMs` so that they do not all come back at once. */
+  function closeAll(spreadMs = 0) {
+    for (const stop of [...open]) {
+      if (spreadMs > 0) setTimeout(stop, Math.random() * spreadMs).unref?.()
+      else stop()
+    }
   }
 
   return { current, stream, closeAll }
