@@ -117,6 +117,11 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     expect(redis).toContain('--maxmemory-policy noeviction')
     expect(redis).toMatch(/--maxmemory \d+mb/)
     expect(stack.services['mongo-init'].deploy.restart_policy).toMatchObject({ condition: 'on-failure', max_attempts: 0 })
+    // The inventory worker's ledger cache (about 650 bytes an entry) fits its memory limit with room to spare.
+    const worker = stack.services['ticketing-worker']
+    // (`docker stack config` renders the limit in bytes.)
+    const limitBytes = Number(worker.deploy.resources.limits.memory)
+    expect(Number(worker.environment.INVENTORY_CACHE_MAX_ENTRIES) * 650 * 2).toBeLessThanOrEqual(limitBytes)
     // NATS acknowledges a fact only once it is on disk (the outboxes delete what NATS acknowledged), in its volume.
     const nats = stack.services.nats
     expect(nats.command.join(' ')).toContain('-c /etc/nats/easypass.conf')

@@ -494,6 +494,8 @@ describe('expiry', () => {
       redis.disconnect()
     }
     await Bun.sleep(Math.max(0, Date.parse(held.expiresAt) - Date.now()) + 100)
+    // Asked again (a retry taking its order over late), it is over: not a live hold with an end in the past.
+    expect(await decide(eventId, late)).toMatchObject({ ok: false, code: 'CONFLICT', details: { reason: 'expired' } })
     // Without its job the hold is still counted, but it is over: the next buyer gets both tickets.
     const next = hold(type.id, 2)
     expect(await decide(eventId, next)).toMatchObject({ ok: true })

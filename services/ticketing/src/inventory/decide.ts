@@ -150,6 +150,12 @@ export function decideBatch(input: DecideInput): Decision {
     if (o.hold) {
       // A hold asked again after it ended (expired, released, withdrawn) is not a hold any more.
       if (o.settle?.outcome === 'released') return failure('CONFLICT', `the hold of order ${op.orderId} has already ended (${o.settle.reason})`, { reason: o.settle.reason })
+      // Asked again after its end, before its expiry ran (a retry taking the order over late): it is
+      // over, as a confirm would find it, not a live hold to charge for.
+      if (!o.settle && now >= o.hold.expiresAt) {
+        settle(op.orderId, o, 'released', 'expired', 'released')
+        return failure('CONFLICT', `the hold of order ${op.orderId} has already ended (expired)`, { reason: 'expired' })
+      }
       if (!o.settle) expiries.set(op.orderId, o.hold.expiresAt)
       return holdSuccess(op.orderId, o.hold)
     }
