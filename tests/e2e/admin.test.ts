@@ -178,6 +178,34 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
     })
   }, 90_000)
 
+  test("a door set to one event says WRONG EVENT for another event's ticket, and does not use it up", async () => {
+    const tonight = await seedEvent([{ name: 'Door', priceCents: 1000, capacity: 5 }], { title: `Tonight ${Date.now()}` })
+    const other = await seedEvent([{ name: 'Door', priceCents: 1000, capacity: 5 }], { title: `Other show ${Date.now()}` })
+    const buyer = await registerUser('door-wrong')
+    const [mine, theirs] = [await buyThroughApi(buyer, tonight, 1), await buyThroughApi(buyer, other, 1)]
+    const codeOf = async (orderId: string) => (await api(`/orders/${orderId}/tickets`, { token: buyer.token })).body[0].code as string
+    await withTab({ session: await adminSession() }, async ({ page }) => {
+      await page.goto('/admin/checkin')
+      const door = page.getByLabel('This door admits to')
+      await page.locator(`#f-door option[value="${tonight.id}"]`).waitFor({ state: 'attached' })
+      await door.selectOption(tonight.id)
+      await page.getByLabel('Ticket code').fill(await codeOf(theirs.id))
+      await page.keyboard.press('Enter')
+      await page.locator('[data-verdict="wrong"]').waitFor()
+      expect(await page.locator('.verdict-headline').textContent()).toBe('WRONG EVENT')
+      expect(await page.locator('.verdict-detail').textContent()).toContain(other.title)
+      await page.getByLabel('Ticket code').fill(await codeOf(mine.id))
+      await page.keyboard.press('Enter')
+      await page.locator('[data-verdict="admitted"]').waitFor()
+      // The door is remembered for the next visit.
+      await page.reload()
+      await page.locator(`#f-door option[value="${tonight.id}"]`).waitFor({ state: 'attached' })
+      expect(await door.inputValue()).toBe(tonight.id)
+    })
+    expect((await api(`/orders/${theirs.id}/tickets`, { token: buyer.token })).body[0].status).not.toBe('checked_in')
+    expect((await api(`/orders/${mine.id}/tickets`, { token: buyer.token })).body[0].status).toBe('checked_in')
+  }, 90_000)
+
   test('a scan whose answer was lost is sent again under its key: ADMITTED; someone else checked in meanwhile: ALREADY USED', async () => {
     const event = await seedEvent([{ name: 'Door', priceCents: 1000, capacity: 5 }])
     const buyer = await registerUser('door-lost')

@@ -534,6 +534,23 @@ describe('check-in', () => {
     expect(errorCode(gone)).toBe('GONE')
   })
 
+  test("a door for one event refuses another event's valid ticket (409, wrong event) without using it up", async () => {
+    const tonight = await sale({ event: { title: 'Tonight at the Hall' } })
+    const elsewhere = await sale({ event: { title: 'Elsewhere' } })
+    const order = await buy(buyer, elsewhere, 1)
+    const [ticket] = (await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body
+    const wrong = await api('/checkins', { body: { code: ticket.code, eventId: tonight.eventId }, token: admin.token })
+    expect(wrong.status).toBe(409)
+    expect(errorCode(wrong)).toBe('CONFLICT')
+    expect(wrong.body.error.details).toMatchObject({ wrongEvent: true, eventId: elsewhere.eventId, eventTitle: 'Elsewhere' })
+    expect((await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body[0].status).not.toBe('checked_in')
+    // At its own door (or one that admits to any event) it is admitted, once.
+    const right = await api('/checkins', { body: { code: ticket.code, eventId: elsewhere.eventId }, token: admin.token })
+    expect(right.status).toBe(200)
+    expect(right.body.firstScan).toBe(true)
+    expect((await api('/checkins', { body: { code: ticket.code, eventId: 'not-an-id' }, token: admin.token })).status).toBe(400)
+  })
+
   test('a scan sent again under its key gets its 200 again, any other scan 409; codes match in any case; a cancelled event is 410 before its refund', async () => {
     const s = await sale()
     const order = await buy(buyer, s, 2)

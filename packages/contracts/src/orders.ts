@@ -131,6 +131,8 @@ export const TicketList = t.Array(Ticket)
 
 export const CheckinBody = t.Object({
   code: t.String({ minLength: 1, maxLength: ORDER_LIMITS.code, examples: ['K7Q2M4ZP3XW6N5RT8VB2C9D4FA'], error: 'code must be 1 to 200 characters' }),
+  /** The event this door admits to: a ticket of another event is refused (409) and not used up. */
+  eventId: t.Optional(Id),
 })
 export type CheckinBody = Static<typeof CheckinBody>
 

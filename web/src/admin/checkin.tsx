@@ -1,11 +1,22 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
+import { SelectField } from '../components/ui'
 import { api, ApiError, describe, uuid } from '../lib/api'
 import { when } from '../lib/format'
-import { useTitle, useUnmounted } from '../lib/hooks'
+import { useAsync, useTitle, useUnmounted } from '../lib/hooks'
 import type { Order, Ticket } from '../lib/types'
-import { AdminPage } from './shared'
+import { AdminPage, adminEvents } from './shared'
 
-type Verdict = 'admitted' | 'used' | 'refunded' | 'invalid' | 'unknown' | 'error'
+type Verdict = 'admitted' | 'used' | 'refunded' | 'invalid' | 'wrong' | 'unknown' | 'error'
+
+/** The event this door admits to, kept for the next visit of this browser (a door scans for one event all night). */
+const DOOR_KEY = 'easypass.checkin.event'
+const savedDoor = () => {
+  try {
+    return localStorage.getItem(DOOR_KEY) ?? ''
+  } catch {
+    return ''
+  }
+}
 
 interface Scan {
   id: number
@@ -28,6 +39,7 @@ const HEADLINE: Record<Verdict, string> = {
   used: 'ALREADY USED',
   refunded: 'REFUNDED',
   invalid: 'NOT VALID',
+  wrong: 'WRONG EVENT',
   unknown: 'UNKNOWN',
   error: 'NOT CHECKED',
 }
@@ -37,6 +49,7 @@ const ADVICE: Record<Verdict, string> = {
   used: 'This ticket was scanned before. Do not admit again.',
   refunded: 'This ticket was refunded and is not valid.',
   invalid: 'This ticket is not paid for. Do not admit.',
+  wrong: 'This ticket is for another event. Do not admit.',
   unknown: 'No ticket has this code. Check it was typed correctly.',
   error: 'The scan could not be checked. Try again.',
 }
@@ -57,6 +70,18 @@ export default function CheckIn() {
   const gone = useUnmounted()
   const input = useRef<HTMLInputElement>(null)
   useEffect(() => input.current?.focus(), [])
+  // Events on now or still to come (an event that ended has no door), soonest first.
+  const events = useAsync(async (signal) => (await adminEvents('published', signal)).filter((e) => Date.parse(e.endsAt) > Date.now()), [])
+  const [door, setDoor] = useState(savedDoor)
+  const doorRef = useRef(door)
+  doorRef.current = door
+  const chooseDoor = (eventId: string) => {
+    setDoor(eventId)
+    try {
+      localStorage.setItem(DOOR_KEY, eventId)
+    } catch {}
+    input.current?.focus()
+  }
 
   const check = async (value: string): Promise<Scan> => {
     const scan = (verdict: Verdict, detail: string): Scan => ({ id: ++seq.current, code: value, verdict, detail, at: new Date().toISOString() })
@@ -66,7 +91,8 @@ export default function CheckIn() {
     const resent = lost !== undefined && Date.now() - lost.at < LOST_SCAN_MS
     const key = resent ? lost.key : uuid()
     try {
-      const r = await api<{ ticket?: Ticket; order?: Order; firstScan?: boolean }>('/checkins', { body: { code: value }, idempotencyKey: key })
+      const eventId = doorRef.current
+      const r = await api<{ ticket?: Ticket; order?: Order; firstScan?: boolean }>('/checkins', { body: { code: value, ...(eventId ? { eventId } : {}) }, idempotencyKey: key })
       unanswered.current.delete(value)
       const name = r.ticket?.ticketTypeName ?? r.order?.items.find((i) => i.ticketTypeId === r.ticket?.ticketTypeId)?.name ?? 'Valid ticket'
       return scan('admitted', r.order?.eventTitle ? `${name} · ${r.order.eventTitle}` : name)
@@ -78,10 +104,11 @@ export default function CheckIn() {
         return scan('error', describe(err))
       }
       unanswered.current.delete(value)
-      const details = err instanceof ApiError ? (err.details as { checkedInAt?: string; ticketId?: string } | undefined) : undefined
-      // 409 is a repeated scan when it names the first one; otherwise the order is not paid.
+      const details = err instanceof ApiError ? (err.details as { checkedInAt?: string; ticketId?: string; wrongEvent?: boolean; eventTitle?: string } | undefined) : undefined
+      // 409 is a ticket of another event, or a repeated scan when it names the first one; otherwise the order is not paid.
       const verdict: Verdict =
-        status === 409 ? (details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? 'refunded' : status === 404 ? 'unknown' : 'error'
+        status === 409 ? (details?.wrongEvent ? 'wrong' : details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? 'refunded' : status === 404 ? 'unknown' : 'error'
+      if (verdict === 'wrong') return scan(verdict, details?.eventTitle ? `Ticket for ${details.eventTitle}` : describe(err))
       return scan(verdict, verdict === 'used' && details?.checkedInAt ? `First scanned ${when(details.checkedInAt)}` : describe(err))
     }
   }
@@ -126,6 +153,17 @@ export default function CheckIn() {
 
   return (
     <AdminPage title="Check-in" sub="Scan a ticket's QR code with a USB scanner or type its code, then press Enter.">
+      <SelectField
+        label="This door admits to"
+        name="door"
+        value={door}
+        onValue={chooseDoor}
+        options={[
+          ['', 'Any event (tickets of every event are admitted)'],
+          ...(door && events.data && !events.data.some((e) => e.id === door) ? [[door, 'An event no longer on the list'] as [string, string]] : []),
+          ...(events.data ?? []).map((e): [string, string] => [e.id, `${e.title} (${when(e.startsAt)})`]),
+        ]}
+      />
       <form class="checkin-form" onSubmit={scan}>
         <label for="checkin-code">Ticket code</label>
         <div class="checkin-row">

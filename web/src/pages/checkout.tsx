@@ -94,8 +94,11 @@ export function Checkout({ id }: { id: string }) {
 
   const left = o.expiresAt ? Date.parse(o.expiresAt) - now : Infinity
   const refusal = refused && refused.status === o.status ? refused.error : undefined
-  const holdLive = o.status === 'reserved' && left > 0 && !expired && !refusal
-  const holdEnded = expired || o.status === 'expired' || (o.status === 'reserved' && left <= 0)
+  // While a payment is on its way the server decides (paid, or expired and refunded): the page does not
+  // call the hold over by its own clock and invite a second purchase.
+  const paying = busy === 'paying'
+  const holdLive = o.status === 'reserved' && (left > 0 || paying) && !expired && !refusal
+  const holdEnded = !paying && (expired || o.status === 'expired' || (o.status === 'reserved' && left <= 0))
   // Answered 202 before ticketing decided the hold: no price, names or expiry yet (and never a payment).
   const holding = o.status === 'pending' && !o.expiresAt && !o.paymentId
   const reason = endReason(o)
@@ -204,15 +207,19 @@ export function Checkout({ id }: { id: string }) {
               </tr>
             </tfoot>
           </table>
-          {holdLive && o.expiresAt && (
+          {holdLive && o.expiresAt && left > 0 && (
             <div class={`countdown${left < 60_000 ? ' countdown-urgent' : ''}`}>
               <span>Tickets held for you for</span>
               <strong role="timer" aria-live="off" aria-label={`${clock(left)} left to pay`}>
                 {clock(left)}
               </strong>
-              {left < 60_000 && <span class="sr-only" aria-live="polite">Less than a minute left to pay.</span>}
+              {/* There from the start, so that screen readers announce the words when they appear. */}
+              <span class="sr-only" aria-live="polite">
+                {left < 60_000 ? 'Less than a minute left to pay.' : left < 120_000 ? 'Two minutes left to pay.' : ''}
+              </span>
             </div>
           )}
+          {holdLive && paying && left <= 0 && <Notice>Your payment is being processed. This page updates when it is done.</Notice>}
         </section>
 
         <section class="card" aria-labelledby="pay-title">

@@ -139,7 +139,9 @@ function EventCard({ event }: { event: EventItem }) {
           {event.venue?.city ? `, ${event.venue.city}` : ''}
         </p>
         {typeof event.fromPriceCents === 'number' && event.currency && <p class="from-price">From {money(event.fromPriceCents, event.currency)}</p>}
-        {event.available === 0 && <p class="badge badge-cancelled">Sold out</p>}
+        {/* Sold out only when there were tickets to sell: an event whose tickets are not announced yet has none either. */}
+        {event.available === 0 && typeof event.fromPriceCents === 'number' && event.status !== 'cancelled' && <p class="badge badge-cancelled">Sold out</p>}
+        {typeof event.fromPriceCents !== 'number' && event.status !== 'cancelled' && <p class="badge">Tickets coming soon</p>}
         {event.status === 'cancelled' && <p class="badge badge-cancelled">Cancelled</p>}
       </div>
     </article>

@@ -7,7 +7,7 @@ import type { CheckinsService } from './service'
 const E = ErrorResponse
 
 export function checkinsModule(config: AuthConfig, checkins: CheckinsService) {
-  return new Elysia({ name: 'orders.checkins' }).use(authPlugin(config)).post('/api/checkins', ({ body, principal, headers }) => checkins.checkIn(body.code, principal!.id, headers['idempotency-key']), {
+  return new Elysia({ name: 'orders.checkins' }).use(authPlugin(config)).post('/api/checkins', ({ body, principal, headers }) => checkins.checkIn(body.code, principal!.id, headers['idempotency-key'], body.eventId), {
     auth: 'admin',
     headers: IdempotencyHeaders,
     ...strictBody(CheckinBody),
@@ -17,6 +17,7 @@ export function checkinsModule(config: AuthConfig, checkins: CheckinsService) {
       summary: 'Check a ticket in at the door',
       description:
         'Admins (door staff). 200 on the first scan; 409 already checked in (with `checkedInAt`); 404 unknown code; 410 the order was refunded, or its event cancelled. ' +
+        'Optional `eventId`: the event this door admits to; a ticket of another event is 409 with `details.wrongEvent` (and its `eventId`), and is not used up. ' +
         'Codes match in any letter case. Optional `Idempotency-Key` (one per scan): the same scan sent again, its answer lost, gets its 200 again instead of 409.',
       security: BEARER,
     },

@@ -47,12 +47,22 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
   }
 
   return {
-    async checkIn(scanned: string, by: string, idempotencyKey?: string): Promise<CheckinResult> {
+    async checkIn(scanned: string, by: string, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
       // Codes are upper-case base32: a code typed in lower case is the same code.
       const ticket = await tickets.byCode(scanned.trim().toUpperCase())
       if (!ticket) {
         checkinsTotal.inc({ result: 'unknown' })
         throw fail('NOT_FOUND', 'no ticket has this code')
+      }
+      // A door admits to one event: a valid ticket of another one is refused before anything is used up.
+      if (door && ticket.eventId.toLowerCase() !== door.toLowerCase()) {
+        checkinsTotal.inc({ result: 'wrong_event' })
+        const state = await store.load(ticket.orderId)
+        throw fail('CONFLICT', `this ticket is for another event${state?.doc.eventTitle ? ` (${state.doc.eventTitle})` : ''}`, {
+          wrongEvent: true,
+          eventId: ticket.eventId,
+          ...(state?.doc.eventTitle ? { eventTitle: state.doc.eventTitle } : {}),
+        })
       }
       const scan = idempotencyKey ? hashKey(`${by}:${idempotencyKey}`) : undefined
       // Looked up before the lock (it only reads, and catalog may be slow): the lock is held for
