@@ -140,6 +140,8 @@ export function EventPage({ id }: { id: string }) {
       sessionStorage.removeItem(SELECTION_KEY)
       navigate(`/checkout/${order.id}`)
     } catch (err) {
+      // The session ended on the way: the pick waits for the sign-in the error offers.
+      if (err instanceof ApiError && err.status === 401) saveSelection(id, qty)
       setError(err)
       if (err instanceof ApiError && (err.code === 'SOLD_OUT' || err.status === 409)) live.refresh()
       setBusy(false)
