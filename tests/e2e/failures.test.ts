@@ -19,6 +19,31 @@ describe('failures, in words', () => {
     })
   })
 
+  test('live availability refused once (a replica full of streams) is polled meanwhile and live again a few seconds later', async () => {
+    const event = await seedEvent()
+    await withTab({}, async (tab) => {
+      const { page } = tab
+      const stream = '**/api/events/*/availability/stream'
+      let refused = 0
+      await page.route(stream, async (route) => {
+        // Only the first: the stream asked for again goes through.
+        if (refused++ > 0) return route.continue()
+        await route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          headers: { 'retry-after': '10' },
+          body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'too many live availability streams here: try again shortly' } }),
+        })
+      })
+      await page.goto(`/events/${event.id}`)
+      await page.getByText('Availability refreshed every 10 seconds').waitFor()
+      await page.getByText('Live availability', { exact: true }).waitFor({ timeout: 20_000 })
+      expect(refused).toBe(2)
+      // The refused stream's line in the console is the browser's, not the page's.
+      tab.errors.splice(0, tab.errors.length, ...tab.errors.filter((e) => !/EventSource/i.test(e)))
+    })
+  }, 60_000)
+
   test('with the catalog down the home page explains it and recovers with "Try again"', async () => {
     const event = await seedEvent()
     try {

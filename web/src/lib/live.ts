@@ -1,6 +1,6 @@
 // Live data: ticket availability of an event (public SSE stream, polling when the stream is refused)
 // and the signed-in user's notifications (authenticated stream).
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { api } from './api'
 import { followAuthedStream, followPublicStream, parseJson, type StreamState } from './sse'
 import type { Availability, EventItem, Notification, NotificationList } from './types'
@@ -46,11 +46,14 @@ export function useAvailability(eventId: string | undefined, mode: 'stream' | 'p
   const [error, setError] = useState<unknown>()
   const [state, setState] = useState<LiveAvailability['state']>('connecting')
   const [tick, setTick] = useState(0)
+  // Streams refused in a row (a replica full of streams, too many from this address): each waits longer.
+  const refusals = useRef(0)
 
   useEffect(() => {
     if (!eventId) return
     let stopped = false
     let poll: ReturnType<typeof setInterval> | undefined
+    let retry: ReturnType<typeof setTimeout> | undefined
     const fetchNow = () =>
       api<Availability>(`/events/${eventId}/availability`).then(
         (a) => {
@@ -84,14 +87,24 @@ export function useAvailability(eventId: string | undefined, mode: 'stream' | 'p
       },
       () => void fetchNow(),
       (s) => {
-        if (s === 'closed') startPolling()
-        else setState(s)
+        if (s === 'closed') {
+          // Polled meanwhile, and the stream asked for again later (5 s, then twice as long each time, spread), so that a
+          // refusal during an on-sale does not leave the page polling for the rest of the visit.
+          startPolling()
+          const wait = Math.min(120_000, 5_000 * 2 ** refusals.current) * (0.5 + Math.random())
+          refusals.current++
+          if (!retry) retry = setTimeout(() => !stopped && setTick((t) => t + 1), wait)
+        } else {
+          if (s === 'open') refusals.current = 0
+          setState(s)
+        }
       },
     )
     return () => {
       stopped = true
       stop()
       if (poll) clearInterval(poll)
+      if (retry) clearTimeout(retry)
     }
   }, [eventId, mode, tick])
 
