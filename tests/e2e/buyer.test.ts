@@ -15,6 +15,24 @@ async function payWith(page: import('playwright-core').Page, number: string) {
 }
 
 describe.skipIf(!canSell)('buying tickets in the browser', () => {
+  test('tickets priced in two currencies cannot be bought in one order: the page says so before the server does', async () => {
+    const event = await seedEvent([
+      { name: 'Standing', priceCents: 4500, capacity: 10 },
+      { name: 'Balcony', priceCents: 500_000, capacity: 10, currency: 'JPY' } as { name: string; priceCents: number; capacity: number },
+    ])
+    await withTab({ session: await registerUser('currencies') }, async ({ page }) => {
+      await page.goto(`/events/${event.id}`)
+      await page.getByRole('button', { name: 'One more Standing' }).click()
+      await page.getByRole('button', { name: 'One more Balcony' }).click()
+      await page.getByText('Prices in different currencies').waitFor()
+      await page.getByText(/priced in EUR and JPY/).waitFor()
+      expect(await page.getByRole('button', { name: 'Buy tickets' }).isDisabled()).toBe(true)
+      await page.getByRole('button', { name: 'One fewer Standing' }).click()
+      await page.getByText('Prices in different currencies').waitFor({ state: 'detached' })
+      expect(await page.getByRole('button', { name: 'Buy tickets' }).isEnabled()).toBe(true)
+    })
+  }, 60_000)
+
   test('a guest browses, signs up, buys two tickets with 4242… and sees the QR tickets', async () => {
     const event = await seedEvent([{ name: 'Standing', priceCents: 4500, capacity: 50, maxPerOrder: 4 }])
     const taken = await registerUser('taken')

@@ -113,8 +113,12 @@ export function EventPage({ id }: { id: string }) {
 
   const items = list.filter((o) => (qty[o.id] ?? 0) > 0).map((o) => ({ ticketTypeId: o.id, quantity: qty[o.id]! }))
   const count = items.reduce((n, i) => n + i.quantity, 0)
-  const currency = list[0]?.currency ?? e.currency ?? 'EUR'
-  const total = list.reduce((sum, o) => sum + (qty[o.id] ?? 0) * o.priceCents, 0)
+  // One order is paid in one currency: a pick across currencies is refused here, before the server does.
+  const picked = list.filter((o) => (qty[o.id] ?? 0) > 0)
+  const currencies = [...new Set(picked.map((o) => o.currency))]
+  const mixed = currencies.length > 1
+  const currency = currencies[0] ?? list[0]?.currency ?? e.currency ?? 'EUR'
+  const total = picked.reduce((sum, o) => sum + qty[o.id]! * o.priceCents, 0)
   const started = Date.parse(e.startsAt) <= now
   const cannotBuy = e.status === 'cancelled' ? 'This event was cancelled.' : e.status === 'draft' ? 'This event is a draft and not on sale yet.' : started ? 'This event has already started.' : undefined
 
@@ -239,10 +243,11 @@ export function EventPage({ id }: { id: string }) {
                 <div class="buy-summary">
                   <p class="total">
                     <span>{count ? plural(count, 'ticket') : 'No tickets picked'}</span>
-                    <strong>{money(total, currency)}</strong>
+                    <strong>{mixed ? 'Prices in different currencies' : money(total, currency)}</strong>
                   </p>
+                  {mixed && <Notice tone="warning">These tickets are priced in {currencies.join(' and ')}: one order is paid in one currency, so buy them in separate orders.</Notice>}
                   <Alert error={error} />
-                  <button type="submit" class="button button-block" disabled={busy || !count}>
+                  <button type="submit" class="button button-block" disabled={busy || !count || mixed}>
                     {busy ? 'Holding your tickets…' : session ? 'Buy tickets' : 'Sign in to buy'}
                   </button>
                   <p class="muted small">Your tickets are held for you for a few minutes while you pay.</p>
