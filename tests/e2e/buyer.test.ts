@@ -159,6 +159,34 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
     })
   }, 120_000)
 
+  test('a payment answered "still being decided" (503 with a wait) is sent again by itself under the same key, and paid once', async () => {
+    const event = await seedEvent([{ name: 'Front', priceCents: 2500, capacity: 10 }])
+    const buyer = await registerUser('deciding')
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto(`/events/${event.id}`)
+      await page.getByRole('button', { name: 'One more Front' }).click()
+      await page.getByRole('button', { name: 'Buy tickets' }).click()
+      await page.waitForURL(/\/checkout\//)
+      const orderId = page.url().split('/').pop()!
+      // The first answer is what orders says when it cannot show a decision yet: the buyer is not asked to do anything.
+      const keys: string[] = []
+      await page.route('**/api/orders/*/pay', async (route) => {
+        keys.push(route.request().headers()['idempotency-key'] ?? '')
+        if (keys.length > 1) return route.continue()
+        await route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'the order is still being decided: send the same request again in a moment', details: { retryAfterSeconds: 1 } } }),
+        })
+      })
+      await payWith(page, CARDS.approved)
+      await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
+      expect(keys).toHaveLength(2)
+      expect(keys[1]).toBe(keys[0]!)
+      expect((await api(`/orders/${orderId}`, { token: buyer.token })).body.status).toBe('paid')
+    })
+  }, 120_000)
+
   test("a purchase whose answer was lost is sent again under its key; the same tickets picked again much later are a new purchase; times name their zone", async () => {
     const event = await seedEvent([{ name: 'Terrace', priceCents: 2200, capacity: 10 }])
     const buyer = await registerUser('later')

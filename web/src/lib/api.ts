@@ -197,6 +197,23 @@ export async function withKey<T>(intent: string, send: (idempotencyKey: string) 
   }
 }
 
+/**
+ * Sends again, after the wait it names, a request the server answered "still being decided" (503 with
+ * `retryAfterSeconds`: the work goes on under its Idempotency-Key), a few times, instead of showing that
+ * answer: the same key then gets the decision.
+ */
+export async function untilDecided<T>(send: () => Promise<T>, tries = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send()
+    } catch (error) {
+      const wait = error instanceof ApiError && error.status === 503 ? Number((error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds) : NaN
+      if (!(wait > 0 && wait <= 10) || attempt >= tries) throw error
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000))
+    }
+  }
+}
+
 /** A random UUID v4; `crypto.randomUUID` exists only in secure contexts, `getRandomValues` everywhere. */
 export function uuid(): string {
   const b = crypto.getRandomValues(new Uint8Array(16))

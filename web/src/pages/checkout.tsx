@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, ApiError, withKey } from '../lib/api'
+import { api, ApiError, untilDecided, withKey } from '../lib/api'
 import { clock, endReason, money, when } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { settle } from '../lib/follow'
@@ -124,7 +124,7 @@ export function Checkout({ id }: { id: string }) {
       // The same card again after a lost answer or a 503 is the same payment: the same key.
       const paid = await withKey(
         `pay:${id}:${card.number}:${card.expMonth}:${card.expYear}:${card.cvc}`,
-        (idempotencyKey) => api<Order>(`/orders/${id}/pay`, { body: { card }, idempotencyKey }),
+        (idempotencyKey) => untilDecided(() => api<Order>(`/orders/${id}/pay`, { body: { card }, idempotencyKey })),
         (answer) => answer.status !== 'pending',
       )
       // Pending (202): the page follows it from here, with no Pay button meanwhile.

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
-import { api, ApiError, withKey } from '../lib/api'
+import { api, ApiError, untilDecided, withKey } from '../lib/api'
 import { money, plural, when, whenRange } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { useAvailability } from '../lib/live'
@@ -140,7 +140,7 @@ export function EventPage({ id }: { id: string }) {
     try {
       const body = { eventId: id, items }
       // A hold: picking the same tickets again 10 minutes after a lost answer is a new purchase.
-      const order = await withKey(`buy:${JSON.stringify(body)}`, (idempotencyKey) => api<Order>('/orders', { body, idempotencyKey }), undefined, BUY_KEY_OPEN_MS)
+      const order = await withKey(`buy:${JSON.stringify(body)}`, (idempotencyKey) => untilDecided(() => api<Order>('/orders', { body, idempotencyKey })), undefined, BUY_KEY_OPEN_MS)
       sessionStorage.removeItem(SELECTION_KEY)
       navigate(`/checkout/${order.id}`)
     } catch (err) {
