@@ -44,6 +44,18 @@ describe('failures, in words', () => {
     })
   }, 60_000)
 
+  test('the notification stream is opened again when the browser comes back online (the old connection may be half-open)', async () => {
+    const user = await registerUser('online-again')
+    await withTab({ session: user }, async ({ page }) => {
+      const opened: string[] = []
+      page.on('request', (r) => void (r.url().endsWith('/api/notifications/stream') && opened.push(r.url())))
+      await page.goto('/notifications')
+      await eventually('the stream open', async () => opened.length === 1, 15_000, 100)
+      await page.evaluate(() => dispatchEvent(new Event('online')))
+      await eventually('the stream opened again', async () => opened.length === 2, 15_000, 100)
+    })
+  }, 60_000)
+
   test('with the catalog down the home page explains it and recovers with "Try again"', async () => {
     const event = await seedEvent()
     try {

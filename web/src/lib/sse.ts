@@ -40,6 +40,12 @@ export function eventStreamParser(onMessage: (m: StreamMessage) => void) {
   }
 }
 
+/**
+ * A stream that says nothing for this long (the server writes a heartbeat every 15 s) is taken for dead:
+ * after a network change or a laptop's sleep a read can wait for ever on a connection that is gone.
+ */
+export const STREAM_SILENCE_MS = 45_000
+
 /** Follows an authenticated SSE stream until the returned function is called. */
 export function followAuthedStream(path: string, onMessage: (m: StreamMessage) => void, onState?: (s: StreamState) => void): () => void {
   const controller = new AbortController()
@@ -49,13 +55,24 @@ export function followAuthedStream(path: string, onMessage: (m: StreamMessage) =
   const run = async () => {
     while (!controller.signal.aborted) {
       onState?.(failures ? 'retrying' : 'connecting')
+      // This connection: ended by the caller, by silence, or by the browser coming back online (the old
+      // one may be half-open); the next one resumes from the last id.
+      const attempt = new AbortController()
+      const endAttempt = () => attempt.abort()
+      controller.signal.addEventListener('abort', endAttempt)
+      addEventListener('online', endAttempt)
+      let silence: ReturnType<typeof setTimeout> | undefined
+      const heard = () => {
+        clearTimeout(silence)
+        silence = setTimeout(endAttempt, STREAM_SILENCE_MS)
+      }
       try {
         let token = await freshAccessToken()
         if (!token) break
         const open = (t: string) =>
           fetch(`/api${path}`, {
             headers: { accept: 'text/event-stream', authorization: `Bearer ${t}`, ...(lastId ? { 'last-event-id': lastId } : {}) },
-            signal: controller.signal,
+            signal: attempt.signal,
             cache: 'no-store',
           })
         let response = await open(token)
@@ -74,13 +91,19 @@ export function followAuthedStream(path: string, onMessage: (m: StreamMessage) =
           if (m.id) lastId = m.id
           onMessage(m)
         })
+        heard()
         for (;;) {
           const { value, done } = await reader.read()
           if (done) break
+          heard()
           parse(value)
         }
       } catch {
-        // Dropped or refused: retried below with backoff.
+        // Dropped, refused or gone silent: retried below with backoff.
+      } finally {
+        clearTimeout(silence)
+        controller.signal.removeEventListener('abort', endAttempt)
+        removeEventListener('online', endAttempt)
       }
       if (controller.signal.aborted) break
       failures++
