@@ -39,8 +39,8 @@ export function AdminPage({ title, sub, actions, children, wide = true }: { titl
  * Events that have not ended yet, as admins see them: one state (`published`, `draft`, `cancelled`) or
  * every state (`all`), soonest first.
  */
-export async function adminEvents(status: string, signal?: AbortSignal): Promise<EventItem[] & { total?: number }> {
-  const list = await api<List<EventItem>>(withQuery('/events', { status: status || 'all', limit: 100 }), { signal })
+export async function adminEvents(status: string, signal?: AbortSignal, q = ''): Promise<EventItem[] & { total?: number }> {
+  const list = await api<List<EventItem>>(withQuery('/events', { status: status || 'all', limit: 100, ...(q ? { q } : {}) }), { signal })
   return Object.assign(list.items, { total: list.total })
 }
 
