@@ -14,6 +14,15 @@ async function payWith(page: import('playwright-core').Page, number: string) {
   await page.getByRole('button', { name: /^Pay / }).click()
 }
 
+/** Picks one ticket of `typeName` on the event page and buys: the checkout's order id. */
+async function holdOneAt(page: import('playwright-core').Page, eventId: string, typeName: string): Promise<string> {
+  await page.goto(`/events/${eventId}`)
+  await page.getByRole('button', { name: `One more ${typeName}` }).click()
+  await page.getByRole('button', { name: 'Buy tickets' }).click()
+  await page.waitForURL(/\/checkout\//)
+  return page.url().split('/').pop()!
+}
+
 describe.skipIf(!canSell)('buying tickets in the browser', () => {
   test('tickets priced in two currencies cannot be bought in one order: the page says so before the server does', async () => {
     const event = await seedEvent([
@@ -131,11 +140,7 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
     const event = await seedEvent([{ name: 'Front', priceCents: 2500, capacity: 10 }])
     const buyer = await registerUser('lost-answer')
     await withTab({ session: buyer }, async ({ page }) => {
-      await page.goto(`/events/${event.id}`)
-      await page.getByRole('button', { name: 'One more Front' }).click()
-      await page.getByRole('button', { name: 'Buy tickets' }).click()
-      await page.waitForURL(/\/checkout\//)
-      const orderId = page.url().split('/').pop()!
+      const orderId = await holdOneAt(page, event.id, 'Front')
       // The connection drops on the first try. The page cannot know whether the payment arrived
       // (had it, the server would answer the same key with that payment), so a second try must be
       // the same request: the same key.
@@ -163,11 +168,7 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
     const event = await seedEvent([{ name: 'Front', priceCents: 2500, capacity: 10 }])
     const buyer = await registerUser('deciding')
     await withTab({ session: buyer }, async ({ page }) => {
-      await page.goto(`/events/${event.id}`)
-      await page.getByRole('button', { name: 'One more Front' }).click()
-      await page.getByRole('button', { name: 'Buy tickets' }).click()
-      await page.waitForURL(/\/checkout\//)
-      const orderId = page.url().split('/').pop()!
+      const orderId = await holdOneAt(page, event.id, 'Front')
       // The first answer is what orders says when it cannot show a decision yet: the buyer is not asked to do anything.
       const keys: string[] = []
       await page.route('**/api/orders/*/pay', async (route) => {
