@@ -23,6 +23,20 @@ async function holdOneAt(page: import('playwright-core').Page, eventId: string, 
   return page.url().split('/').pop()!
 }
 
+/**
+ * The first payment request is answered by `first` instead of the server; the later ones go through.
+ * Returns the Idempotency-Key of every payment request, in order.
+ */
+async function firstPayAnswered(page: import('playwright-core').Page, first: (route: import('playwright-core').Route) => Promise<void>): Promise<string[]> {
+  const keys: string[] = []
+  await page.route('**/api/orders/*/pay', async (route) => {
+    keys.push(route.request().headers()['idempotency-key'] ?? '')
+    if (keys.length === 1) await first(route)
+    else await route.continue()
+  })
+  return keys
+}
+
 describe.skipIf(!canSell)('buying tickets in the browser', () => {
   test('tickets priced in two currencies cannot be bought in one order: the page says so before the server does', async () => {
     const event = await seedEvent([
@@ -144,12 +158,7 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
       // The connection drops on the first try. The page cannot know whether the payment arrived
       // (had it, the server would answer the same key with that payment), so a second try must be
       // the same request: the same key.
-      const keys: string[] = []
-      await page.route('**/api/orders/*/pay', async (route) => {
-        keys.push(route.request().headers()['idempotency-key'] ?? '')
-        if (keys.length === 1) await route.abort('connectionreset')
-        else await route.continue()
-      })
+      const keys = await firstPayAnswered(page, (route) => route.abort('connectionreset'))
       await payWith(page, CARDS.approved)
       await page.getByText(/Cannot reach EasyPass/).waitFor()
       await page.getByRole('button', { name: /^Pay / }).click()
@@ -170,16 +179,13 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
     await withTab({ session: buyer }, async ({ page }) => {
       const orderId = await holdOneAt(page, event.id, 'Front')
       // The first answer is what orders says when it cannot show a decision yet: the buyer is not asked to do anything.
-      const keys: string[] = []
-      await page.route('**/api/orders/*/pay', async (route) => {
-        keys.push(route.request().headers()['idempotency-key'] ?? '')
-        if (keys.length > 1) return route.continue()
-        await route.fulfill({
+      const keys = await firstPayAnswered(page, (route) =>
+        route.fulfill({
           status: 503,
           contentType: 'application/json',
           body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'the order is still being decided: send the same request again in a moment', details: { retryAfterSeconds: 1 } } }),
-        })
-      })
+        }),
+      )
       await payWith(page, CARDS.approved)
       await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
       expect(keys).toHaveLength(2)
