@@ -149,14 +149,14 @@ export interface SeededEvent {
   types: Array<{ id: string; name: string; priceCents: number }>
 }
 
-/** A published event with ticket types, made through the API. */
 /**
  * Dates for an event that must show on admin pages listing the 100 soonest events: sooner than the
  * many events other test files create a month ahead, whichever file ran first.
  */
 export const startingSoon = () => ({ startsAt: new Date(Date.now() + 2 * 3_600_000).toISOString(), endsAt: new Date(Date.now() + 5 * 3_600_000).toISOString() })
 
-export async function seedEvent(types: Array<{ name: string; priceCents: number; capacity: number; maxPerOrder?: number; salesStart?: string }> = [{ name: 'Standing', priceCents: 4500, capacity: 50 }], overrides: Record<string, unknown> = {}): Promise<SeededEvent> {
+/** A published event with ticket types, made through the API. */
+export async function seedEvent(types: Array<{ name: string; priceCents: number; capacity: number; maxPerOrder?: number; salesStart?: string; currency?: string }> = [{ name: 'Standing', priceCents: 4500, capacity: 50 }], overrides: Record<string, unknown> = {}): Promise<SeededEvent> {
   const admin = await loginAdmin()
   const created = await api('/events', { token: admin.token, body: futureEvent(overrides) })
   if (created.status !== 201) throw new Error(`event not created: ${created.status} ${JSON.stringify(created.body)}`)
@@ -170,11 +170,11 @@ export async function seedEvent(types: Array<{ name: string; priceCents: number;
 }
 
 /** A paid order made through the API (4242 card). */
-export async function buyThroughApi(buyer: Session, event: SeededEvent, quantity = 1) {
+export async function buyThroughApi(buyer: Session, event: SeededEvent, quantity = 1, typeIndex = 0) {
   const r = await api('/orders', {
     token: buyer.token,
     headers: { 'idempotency-key': crypto.randomUUID() },
-    body: { eventId: event.id, items: [{ ticketTypeId: event.types[0]!.id, quantity }], payment: { card: { number: CARDS.approved, expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' } } },
+    body: { eventId: event.id, items: [{ ticketTypeId: event.types[typeIndex]!.id, quantity }], payment: { card: { number: CARDS.approved, expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' } } },
   })
   if (r.status !== 201 || r.body.status !== 'paid') throw new Error(`purchase failed: ${r.status} ${JSON.stringify(r.body)}`)
   return r.body as { id: string; status: string; totalCents: number }

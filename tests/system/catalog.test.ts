@@ -271,6 +271,19 @@ describe('listing and search', () => {
     expectError(await api(`/events?from=${at(30 * DAY)}&to=${at(5 * DAY)}`), 400, 'VALIDATION')
     expectError(await api('/events?from=yesterday'), 400, 'VALIDATION')
     expectError(await api('/events?to=2027-02-30T00:00:00Z'), 400, 'VALIDATION')
+
+    // Past events, however long ago, and the latest first.
+    const now = at(0)
+    expect(await titles(`&endedBefore=${now}`)).toEqual(['past'])
+    expect(await titles(`&from=1900-01-01T00:00:00Z&sort=latest`)).toEqual(['latest', 'later', 'soon', 'ongoing', 'past'])
+    expect(await titles(`&endedBefore=${at(15 * DAY)}&sort=latest`)).toEqual(['soon', 'ongoing', 'past'])
+    expect(await titles(`&from=${at(-DAY)}&endedBefore=${at(15 * DAY)}`)).toEqual(['ongoing', 'soon'])
+    const page2 = await api(`/events?category=${category}&from=1900-01-01T00:00:00Z&sort=latest&limit=2&page=2`)
+    expect(page2.body).toMatchObject({ total: 5, page: 2, limit: 2 })
+    expect(page2.body.items.map((e: any) => e.title)).toEqual(['soon', 'ongoing'])
+    expectError(await api(`/events?from=${now}&endedBefore=${at(-DAY)}`), 400, 'VALIDATION')
+    expectError(await api('/events?endedBefore=soon'), 400, 'VALIDATION')
+    expectError(await api('/events?sort=oldest'), 400, 'VALIDATION')
   })
 })
 

@@ -189,7 +189,11 @@ export const EventsQuery = t.Object({
   city: t.Optional(t.String({ maxLength: EVENT_LIMITS.city, description: 'venue city, case-insensitive exact match' })),
   from: t.Optional(isoDateInput('events not ended before this time (default: now)')),
   to: t.Optional(isoDateInput('events starting at or before this time')),
+  endedBefore: t.Optional(isoDateInput('events that ended before this time (past events); without `from`, however long ago')),
   status: t.Optional(EventListStatus),
+  sort: t.Optional(
+    t.Union([t.Literal('soonest'), t.Literal('latest')], { description: '`soonest` first (default) or `latest` first, by `startsAt`' }),
+  ),
 })
 export type EventsQuery = Static<typeof EventsQuery>
 

@@ -1,10 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { Field, SelectField } from '../components/ui'
 import { api, ApiError, describe, uuid } from '../lib/api'
 import { when } from '../lib/format'
-import { useAsync, useTitle, useUnmounted } from '../lib/hooks'
-import type { EventItem, Order, Ticket } from '../lib/types'
-import { AdminPage, adminEvents } from './shared'
+import { useTitle, useUnmounted } from '../lib/hooks'
+import type { Order, Ticket } from '../lib/types'
+import { AdminPage, EventPicker } from './shared'
 
 type Verdict = 'admitted' | 'used' | 'refunded' | 'invalid' | 'wrong' | 'unknown' | 'error'
 
@@ -70,12 +69,7 @@ export default function CheckIn() {
   const gone = useUnmounted()
   const input = useRef<HTMLInputElement>(null)
   useEffect(() => input.current?.focus(), [])
-  // Events on now or still to come (an event that ended has no door), soonest first; a search finds one further off.
-  const [find, setFind] = useState('')
-  const events = useAsync(async (signal) => (await adminEvents('published', signal, find.trim())).filter((e) => Date.parse(e.endsAt) > Date.now()), [find])
   const [door, setDoor] = useState(savedDoor)
-  // The door chosen before may be further off than the list: named by its own record.
-  const doorEvent = useAsync(async (signal) => (door ? await api<EventItem>(`/events/${door}`, { signal }).catch(() => undefined) : undefined), [door])
   const doorRef = useRef(door)
   doorRef.current = door
   const chooseDoor = (eventId: string) => {
@@ -157,20 +151,8 @@ export default function CheckIn() {
   return (
     <AdminPage title="Check-in" sub="Scan a ticket's QR code with a USB scanner or type its code, then press Enter.">
       <div class="toolbar">
-        <Field label="Find an event" name="find" value={find} onValue={setFind} placeholder="Part of its title" autoComplete="off" />
-        <SelectField
-          label="This door admits to"
-          name="door"
-          value={door}
-          onValue={chooseDoor}
-          options={[
-            ['', 'Any event (tickets of every event are admitted)'],
-            ...(door && !(events.data ?? []).some((e) => e.id === door)
-              ? [[door, doorEvent.data ? `${doorEvent.data.title} (${when(doorEvent.data.startsAt)})` : 'The event chosen before'] as [string, string]]
-              : []),
-            ...(events.data ?? []).map((e): [string, string] => [e.id, `${e.title} (${when(e.startsAt)})`]),
-          ]}
-        />
+        {/* Events on now or still to come (an event that ended has no door). */}
+        <EventPicker label="This door admits to" name="door" value={door} onValue={chooseDoor} anyLabel="Any event (tickets of every event are admitted)" status="published" />
       </div>
       <form class="checkin-form" onSubmit={scan}>
         <label for="checkin-code">Ticket code</label>

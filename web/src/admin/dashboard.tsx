@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks'
-import { money, when } from '../lib/format'
+import { when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { useAvailability } from '../lib/live'
 import { Link } from '../lib/router'
 import type { EventItem } from '../lib/types'
 import { Alert, Empty, Loading } from '../components/ui'
-import { AdminPage, adminEvents, totals } from './shared'
+import { AdminPage, adminEvents, revenueText, totals } from './shared'
 
 /** Streams held open at once: each holds one of the browser's ~6 connections per host (HTTP/1.1). */
 const MAX_STREAMS = 3
@@ -71,7 +71,7 @@ function EventStats({ event, live, onToggle }: { event: EventItem; live: boolean
         </div>
         <div>
           <dt>Revenue at current prices</dt>
-          <dd data-stat="revenue">{money(t.revenueCents, t.currency)}</dd>
+          <dd data-stat="revenue">{revenueText(t)}</dd>
         </div>
       </dl>
       <div

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, withKey } from '../lib/api'
-import { fromLocalInput, localZone, money, moneyInput, parseMoney, toLocalInput, when } from '../lib/format'
+import { fromLocalInput, localZone, moneyInput, parseMoney, toLocalInput, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { forgetEvent, useAvailability } from '../lib/live'
 import { Link, navigate } from '../lib/router'
@@ -8,7 +8,7 @@ import type { EventItem, TicketType } from '../lib/types'
 import { confirmDialog, toast } from '../components/overlay'
 import { Alert, Field, Loading, Notice, SelectField, StatusBadge, TextAreaField, useFocusFirstInvalid } from '../components/ui'
 import { CATEGORIES } from '../pages/home'
-import { AdminPage, totals } from './shared'
+import { AdminPage, revenueText, totals } from './shared'
 import { cancelEvent, publishEvent } from './events'
 
 interface EventForm {
@@ -325,7 +325,7 @@ function TicketTypes({ event, onChange }: { event: EventItem; onChange: () => vo
       <h2 id="types-title">Ticket types</h2>
       {live.availability && (
         <p class="muted">
-          {t.sold} sold · {t.held} held · {t.available} available of {t.capacity} · {money(t.revenueCents, t.currency)} revenue at current prices
+          {t.sold} sold · {t.held} held · {t.available} available of {t.capacity} · {revenueText(t)} revenue at current prices
         </p>
       )}
       {types.length === 0 &&

@@ -1,13 +1,13 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { api } from '../lib/api'
-import { money, plural, when } from '../lib/format'
+import { plural, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { forgetEvent } from '../lib/live'
 import { Link, navigate, withQuery } from '../lib/router'
 import type { Availability, EventItem } from '../lib/types'
 import { confirmDialog, toast } from '../components/overlay'
-import { Alert, Empty, Loading, SelectField, StatusBadge } from '../components/ui'
-import { AdminPage, adminEvents, paidOrderCount, totals } from './shared'
+import { Alert, Empty, Field, Loading, Pager, SelectField, StatusBadge } from '../components/ui'
+import { AdminPage, adminEventPage, paidOrderCount, revenueText, totals, type EventPeriod } from './shared'
 
 /** Publishes a draft. */
 export async function publishEvent(event: EventItem) {
@@ -43,16 +43,29 @@ export async function cancelEvent(event: EventItem): Promise<boolean> {
   return true
 }
 
+const PAGE_SIZE = 25
+const PERIODS: Array<[EventPeriod, string]> = [
+  ['upcoming', 'Upcoming and on now'],
+  ['past', 'Past'],
+  ['any', 'Any time'],
+]
+
 export default function AdminEvents({ query }: { query: URLSearchParams }) {
   useTitle('Admin · Events')
   const status = query.get('status') ?? ''
+  const q = query.get('q') ?? ''
+  const period = PERIODS.find(([p]) => p === query.get('when'))?.[0] ?? 'upcoming'
+  const page = Math.max(1, Math.floor(Number(query.get('page'))) || 1)
+  const filters = { status, q, when: period === 'upcoming' ? '' : period }
+  const [find, setFind] = useState(q)
+  useEffect(() => setFind(q), [q])
   const events = useAsync(
     async (signal) => {
-      const list = await adminEvents(status, signal)
-      const stats = await Promise.all(list.map((e) => api<Availability>(`/events/${e.id}/availability`, { signal }).catch(() => undefined)))
-      return { rows: list.map((event, i) => ({ event, stats: stats[i] })), total: list.total ?? list.length }
+      const list = await adminEventPage({ status, q, period, page, limit: PAGE_SIZE }, signal)
+      const stats = await Promise.all(list.items.map((e) => api<Availability>(`/events/${e.id}/availability`, { signal }).catch(() => undefined)))
+      return { rows: list.items.map((event, i) => ({ event, stats: stats[i] })), total: list.total }
     },
-    [status],
+    [status, q, period, page],
   )
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState('')
@@ -69,6 +82,12 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
       setBusy('')
     }
   }
+  const search = (e: Event) => {
+    e.preventDefault()
+    navigate(withQuery('/admin', { ...filters, q: find.trim() }))
+  }
+  const pages = events.data ? Math.max(1, Math.ceil(events.data.total / PAGE_SIZE)) : 1
+  const filtered = status || q || period !== 'upcoming'
 
   return (
     <AdminPage
@@ -79,12 +98,13 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
         </Link>
       }
     >
-      <div class="toolbar">
+      <form class="card filters" role="search" aria-label="Events" onSubmit={search}>
+        <Field label="Title, description or city" name="q" value={find} onValue={setFind} placeholder="Search events" />
         <SelectField
           label="Show"
           name="status"
           value={status}
-          onValue={(s) => navigate(withQuery('/admin', { status: s }))}
+          onValue={(s) => navigate(withQuery('/admin', { ...filters, status: s }))}
           options={[
             ['', 'All events'],
             ['published', 'Published'],
@@ -92,23 +112,30 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
             ['cancelled', 'Cancelled'],
           ]}
         />
-      </div>
+        <SelectField label="When" name="when" value={period} onValue={(p) => navigate(withQuery('/admin', { ...filters, when: p === 'upcoming' ? '' : p }))} options={PERIODS} />
+        <div class="search-actions">
+          <button type="submit" class="button">
+            Search
+          </button>
+        </div>
+      </form>
       <Alert error={error} />
       {events.error ? <Alert error={events.error} onRetry={events.reload} /> : null}
       {events.loading && !events.data && <Loading label="Loading events…" />}
-      {events.data && events.data.total > events.data.rows.length && (
-        <p class="muted">
-          Showing the {events.data.rows.length} soonest of {events.data.total} events.
-        </p>
-      )}
-      {events.data && events.data.rows.length === 0 && (
-        <Empty>
-          <p>No events here yet.</p>
-          <Link class="button" href="/admin/events/new">
-            Create the first one
-          </Link>
-        </Empty>
-      )}
+      {events.data && events.data.rows.length === 0 &&
+        (filtered ? (
+          <Empty>
+            <p>No events match.</p>
+          </Empty>
+        ) : (
+          <Empty>
+            <p>No events here yet.</p>
+            <Link class="button" href="/admin/events/new">
+              Create the first one
+            </Link>
+          </Empty>
+        ))}
+      {events.data && events.data.rows.length > 0 && <p class="muted">{plural(events.data.total, 'event')}{period === 'upcoming' ? ', soonest first' : ', latest first'}</p>}
       {events.data && events.data.rows.length > 0 && (
         <div class="table-wrap" tabIndex={0} role="region" aria-label="Events table">
           <table class="data">
@@ -152,7 +179,7 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
                     </td>
                     <td class="num">{t.held}</td>
                     <td class="num">{t.available}</td>
-                    <td class="num">{money(t.revenueCents, t.currency)}</td>
+                    <td class="num">{revenueText(t)}</td>
                     <td class="row-actions">
                       <Link class="button button-small button-secondary" href={`/admin/events/${e.id}`} aria-label={`Edit ${e.title}`}>
                         Edit
@@ -162,7 +189,7 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
                           Publish
                         </button>
                       )}
-                      {e.status === 'published' && (
+                      {e.status === 'published' && Date.parse(e.endsAt) > Date.now() && (
                         <button type="button" class="button button-small button-danger" disabled={busy === e.id} onClick={() => act(e.id, () => cancelEvent(e))} aria-label={`Cancel ${e.title}`}>
                           Cancel
                         </button>
@@ -175,6 +202,7 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
           </table>
         </div>
       )}
+      {events.data && <Pager page={page} pages={pages} href={(n) => withQuery('/admin', { ...filters, page: n })} />}
     </AdminPage>
   )
 }

@@ -6,7 +6,7 @@ import { navigate, withQuery, Link } from '../lib/router'
 import type { List, Order, User } from '../lib/types'
 import { Alert, Empty, Field, Loading, Pager, SelectField, StatusBadge } from '../components/ui'
 import { refundOrder } from '../pages/tickets'
-import { AdminPage, adminEvents } from './shared'
+import { AdminPage, EventPicker } from './shared'
 
 const STATUSES = ['paid', 'reserved', 'pending', 'refunded', 'cancelled', 'expired', 'failed']
 const PAGE_SIZE = 25
@@ -23,7 +23,6 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
   const page = Math.max(1, Number(query.get('page')) || 1)
   const [form, setForm] = useState(filters)
   useEffect(() => setForm(filters), [query.toString()])
-  const events = useAsync((signal) => adminEvents('', signal), [])
   const [users, setUsers] = useState(new Map<string, User>())
 
   const orders = useAsync(
@@ -81,7 +80,6 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
     }
   }
 
-  const titles = new Map((events.data ?? []).map((e) => [e.id, e.title]))
   const submit = (e: Event) => {
     e.preventDefault()
     navigate(withQuery('/admin/orders', { ...form, buyer: form.buyer.trim() }))
@@ -91,13 +89,7 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
   return (
     <AdminPage title="Orders">
       <form class="card filters" role="search" aria-label="Orders" onSubmit={submit}>
-        <SelectField
-          label="Event"
-          name="eventId"
-          value={form.eventId}
-          onValue={(eventId) => setForm({ ...form, eventId })}
-          options={[['', events.data ? 'All events' : 'All events (loading…)'], ...(events.data ?? []).map((e): [string, string] => [e.id, `${e.title} (${when(e.startsAt)})`])]}
-        />
+        <EventPicker label="Event" name="eventId" value={form.eventId} onValue={(eventId) => setForm({ ...form, eventId })} anyLabel="All events" period="any" />
         <SelectField
           label="Status"
           name="status"
@@ -152,7 +144,7 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
                       </Link>
                     </th>
                     <td>{users.get(o.userId)?.email ?? <code>{o.userId.slice(-8)}</code>}</td>
-                    <td>{o.eventTitle ?? titles.get(o.eventId) ?? <code>{o.eventId.slice(-8)}</code>}</td>
+                    <td>{o.eventTitle ?? <code>{o.eventId.slice(-8)}</code>}</td>
                     <td>{o.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')}</td>
                     <td class="num">{money(o.totalCents, o.currency)}</td>
                     <td>

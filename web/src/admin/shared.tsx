@@ -1,8 +1,11 @@
 import type { ComponentChildren } from 'preact'
+import { useEffect, useState } from 'preact/hooks'
 import { api } from '../lib/api'
+import { money, when } from '../lib/format'
+import { useAsync } from '../lib/hooks'
 import { Link, useLocation, withQuery } from '../lib/router'
 import type { Availability, EventItem, List } from '../lib/types'
-import { PageTitle } from '../components/ui'
+import { Field, PageTitle, SelectField } from '../components/ui'
 
 const TABS: Array<[href: string, label: string]> = [
   ['/admin', 'Events'],
@@ -35,13 +38,85 @@ export function AdminPage({ title, sub, actions, children, wide = true }: { titl
   )
 }
 
-/**
- * Events that have not ended yet, as admins see them: one state (`published`, `draft`, `cancelled`) or
- * every state (`all`), soonest first.
- */
+/** Which events an admin list shows by date: not ended yet (soonest first), ended (latest first), or any (latest first). */
+export type EventPeriod = 'upcoming' | 'past' | 'any'
+
+/** The catalog's query for one period: past events are not listed without `endedBefore` or an explicit `from`. */
+function periodQuery(period: EventPeriod) {
+  if (period === 'past') return { endedBefore: new Date().toISOString(), sort: 'latest' }
+  if (period === 'any') return { from: '1970-01-01T00:00:00.000Z', sort: 'latest' }
+  return {}
+}
+
+/** One page of events as admins see them: one state (`published`, `draft`, `cancelled`) or every state (`all`). */
+export function adminEventPage(
+  { status = 'all', q = '', period = 'upcoming', page = 1, limit = 100 }: { status?: string; q?: string; period?: EventPeriod; page?: number; limit?: number },
+  signal?: AbortSignal,
+): Promise<List<EventItem>> {
+  return api<List<EventItem>>(withQuery('/events', { status: status || 'all', limit, page, ...(q.trim() ? { q: q.trim() } : {}), ...periodQuery(period) }), { signal })
+}
+
+/** Events that have not ended yet, as admins see them, soonest first (the first 100). */
 export async function adminEvents(status: string, signal?: AbortSignal, q = ''): Promise<EventItem[] & { total?: number }> {
-  const list = await api<List<EventItem>>(withQuery('/events', { status: status || 'all', limit: 100, ...(q ? { q } : {}) }), { signal })
+  const list = await adminEventPage({ status, q }, signal)
   return Object.assign(list.items, { total: list.total })
+}
+
+const eventOption = (e: EventItem) => `${e.title} (${when(e.startsAt)})`
+
+/**
+ * A choice of one event among any number: a search by title narrows the list, and the event chosen
+ * stays named (by its own record) when the list does not reach it.
+ */
+export function EventPicker({
+  label,
+  name,
+  value,
+  onValue,
+  anyLabel,
+  status = 'all',
+  period = 'upcoming',
+}: {
+  label: string
+  name: string
+  value: string
+  onValue: (eventId: string) => void
+  /** The option that chooses no event. */
+  anyLabel: string
+  status?: string
+  period?: EventPeriod
+}) {
+  const [find, setFind] = useState('')
+  const [query, setQuery] = useState('')
+  // One search per pause in typing, not one per key.
+  useEffect(() => {
+    const id = setTimeout(() => setQuery(find.trim()), 250)
+    return () => clearTimeout(id)
+  }, [find])
+  const events = useAsync((signal) => adminEventPage({ status, q: query, period }, signal), [query, status, period])
+  const chosen = useAsync(async (signal) => (value ? await api<EventItem>(`/events/${value}`, { signal }).catch(() => undefined) : undefined), [value])
+  const items = events.data?.items ?? []
+  return (
+    <>
+      <Field label="Find an event" name={`${name}-find`} value={find} onValue={setFind} placeholder="Part of its title" autoComplete="off" />
+      <SelectField
+        label={label}
+        name={name}
+        value={value}
+        onValue={onValue}
+        options={[
+          ['', events.data ? anyLabel : `${anyLabel} (loading…)`],
+          ...(value && !items.some((e) => e.id === value) ? [[value, chosen.data ? eventOption(chosen.data) : 'The event chosen before'] as [string, string]] : []),
+          ...items.map((e): [string, string] => [e.id, eventOption(e)]),
+        ]}
+      />
+      {events.data && events.data.total > items.length && (
+        <p class="muted small field-note">
+          {items.length} of {events.data.total} events listed{query ? '' : ': search by title for the others'}.
+        </p>
+      )}
+    </>
+  )
 }
 
 export interface Totals {
@@ -49,9 +124,8 @@ export interface Totals {
   sold: number
   held: number
   available: number
-  /** Sold × current price, not the sum of what buyers paid. */
-  revenueCents: number
-  currency: string
+  /** Sold × current price, per currency (an event may price its types in several), in the order of its types. */
+  revenue: Array<{ currency: string; cents: number }>
 }
 
 /**
@@ -59,16 +133,22 @@ export interface Totals {
  * is sold × the price each type has now: after a price change it is an estimate, and is labelled so.
  */
 export function totals(a: Availability | undefined, fallbackCurrency = 'EUR'): Totals {
-  const t: Totals = { capacity: 0, sold: 0, held: 0, available: 0, revenueCents: 0, currency: a?.ticketTypes[0]?.currency ?? fallbackCurrency }
+  const t: Totals = { capacity: 0, sold: 0, held: 0, available: 0, revenue: [] }
+  const byCurrency = new Map<string, number>()
   for (const tt of a?.ticketTypes ?? []) {
     t.capacity += tt.capacity
     t.sold += tt.sold
     t.held += tt.held
     t.available += tt.available
-    t.revenueCents += tt.sold * tt.priceCents
+    byCurrency.set(tt.currency, (byCurrency.get(tt.currency) ?? 0) + tt.sold * tt.priceCents)
   }
+  t.revenue = [...byCurrency].map(([currency, cents]) => ({ currency, cents }))
+  if (!t.revenue.length) t.revenue = [{ currency: fallbackCurrency, cents: 0 }]
   return t
 }
+
+/** Revenue in each of its currencies ("€120.00 + ¥5,000"): amounts in different currencies are never added up. */
+export const revenueText = (t: Totals) => t.revenue.map((r) => money(r.cents, r.currency)).join(' + ')
 
 /** How many paid orders an event has (they are refunded when it is cancelled). */
 export async function paidOrderCount(eventId: string): Promise<number> {

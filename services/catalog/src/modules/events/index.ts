@@ -18,7 +18,8 @@ export function eventsModule(config: AuthConfig, service: EventsService) {
         tags: TAGS,
         summary: 'List events',
         description:
-          'Published events, soonest first (`startsAt` ascending). Without `from`, only events that have not ended yet. ' +
+          'Published events, soonest first (`startsAt` ascending; `sort=latest` for the latest first). Without `from`, only events ' +
+          'that have not ended yet (with `endedBefore`, past events however long ago). ' +
           '`q` matches every word in the title, description or city, case-insensitively. When ticketing answers quickly, ' +
           'each item carries `fromPriceCents`, `currency` and `available`. Admins may pass `status` to see drafts and cancelled events.',
         security: OPTIONAL_BEARER,

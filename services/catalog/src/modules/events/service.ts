@@ -87,7 +87,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
   }
   async function list(query: EventsQuery, principal?: Principal, requestId?: string): Promise<EventList> {
     if ((query.status ?? 'published') !== 'published' || LIST_CACHE_MS <= 0) return listFresh(query, principal, requestId)
-    const key = JSON.stringify([query.page, query.limit, query.from, query.to, query.category, query.city, query.q])
+    const key = JSON.stringify([query.page, query.limit, query.from, query.to, query.endedBefore, query.sort, query.category, query.city, query.q])
     const now = Date.now()
     const cached = listCache.get(key)
     if (cached && cached.until > now) return cached.answer
@@ -110,12 +110,15 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     const filter: Record<string, unknown> = {}
     const and: Record<string, unknown>[] = []
     if (status !== 'all') filter.status = status
-    // Past events drop out of the list unless the caller asks for a period explicitly.
-    const from = query.from ? toDate(query.from, 'from') : new Date()
-    filter.endsAt = { $gte: from }
+    // Past events drop out of the list unless the caller asks for a period explicitly (or for past events).
+    const from = query.from ? toDate(query.from, 'from') : query.endedBefore ? undefined : new Date()
+    const endedBefore = query.endedBefore ? toDate(query.endedBefore, 'endedBefore') : undefined
+    if (from && endedBefore && endedBefore.getTime() <= from.getTime())
+      throw fail('VALIDATION', 'endedBefore: must be after from', { fields: [{ path: 'endedBefore', message: 'must be after from' }] })
+    if (from || endedBefore) filter.endsAt = { ...(from ? { $gte: from } : {}), ...(endedBefore ? { $lt: endedBefore } : {}) }
     if (query.to) {
       const to = toDate(query.to, 'to')
-      if (query.from && to.getTime() < from.getTime())
+      if (from && query.from && to.getTime() < from.getTime())
         throw fail('VALIDATION', 'to: must not be before from', { fields: [{ path: 'to', message: 'must not be before from' }] })
       filter.startsAt = { $lte: to }
     }
@@ -130,7 +133,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
 
     const [docs, total] = await Promise.all([
       Events.find(filter)
-        .sort({ startsAt: 1, _id: 1 })
+        .sort(query.sort === 'latest' ? { startsAt: -1, _id: -1 } : { startsAt: 1, _id: 1 })
         .skip((page - 1) * limit)
         .limit(limit)
         .lean<EventDoc[]>(),
