@@ -78,7 +78,7 @@ describe('admin pages', () => {
     })
   }, 120_000)
 
-  test('ticket types: change price and capacity, and remove one nothing was sold of', async () => {
+  test('ticket types: change price and capacity, rename, change currency and sales window, and remove one nothing was sold of', async () => {
     const event = await seedEvent([
       { name: 'Early bird', priceCents: 2000, capacity: 10 },
       { name: 'Regular', priceCents: 3000, capacity: 10 },
@@ -92,6 +92,28 @@ describe('admin pages', () => {
       await page.getByText('Regular updated.').waitFor()
       const after = await availabilityOf(event.id)
       expect(after.ticketTypes.find((t) => t.id === event.types[1]!.id)).toMatchObject({ available: 12 })
+
+      // Renamed, priced in another currency, and sold until a set time: only what changed is sent.
+      await row.getByLabel('Name').fill('Standard')
+      await row.getByLabel('Currency').fill('usd')
+      await row.getByLabel('Price (EUR)').fill('40.00')
+      await row.getByLabel('Sales end').fill(inAMonth(9))
+      await row.getByRole('button', { name: 'Save Regular' }).click()
+      await page.getByText('Standard updated.').waitFor()
+      await row.getByRole('heading', { name: 'Standard' }).waitFor()
+      const renamed = (await api(`/events/${event.id}`)).body.ticketTypes.find((t: any) => t.id === event.types[1]!.id)
+      expect(renamed).toMatchObject({ name: 'Standard', currency: 'USD', priceCents: 4000, capacity: 12 })
+      expect(Date.parse(renamed.salesEnd)).toBe(new Date(inAMonth(9)).getTime())
+      // An emptied sales end is removed.
+      await row.getByLabel('Sales end').fill('')
+      await row.getByRole('button', { name: 'Save Standard' }).click()
+      for (let i = 0; ; i++) {
+        const type = (await api(`/events/${event.id}`)).body.ticketTypes.find((t: any) => t.id === event.types[1]!.id)
+        if (type.salesEnd === undefined) break
+        if (i > 40) throw new Error(`the sales end was not removed: ${JSON.stringify(type)}`)
+        await Bun.sleep(250)
+      }
+      expect(await row.getByLabel('Name').inputValue()).toBe('Standard')
 
       await page.locator(`[data-ticket-type="${event.types[0]!.id}"]`).getByRole('button', { name: 'Remove Early bird' }).click()
       await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click()

@@ -349,37 +349,69 @@ function TicketTypes({ event, onChange }: { event: EventItem; onChange: () => vo
 function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; type: TicketType; stats?: { sold: number; held: number; available: number; capacity: number; priceCents: number }; onChange: () => void }) {
   const priceCents = stats?.priceCents ?? type.priceCents
   const capacity = stats?.capacity ?? type.capacity
-  const [price, setPrice] = useState(moneyInput(priceCents, type.currency))
-  const [cap, setCap] = useState(String(capacity))
-  const [max, setMax] = useState(type.maxPerOrder ? String(type.maxPerOrder) : '')
+  // The fields as stored; a reload after a save (or another admin's change) resets only the fields it changed.
+  const stored = {
+    name: type.name,
+    price: moneyInput(priceCents, type.currency),
+    currency: type.currency,
+    capacity: String(capacity),
+    maxPerOrder: type.maxPerOrder ? String(type.maxPerOrder) : '',
+    salesStart: toLocalInput(type.salesStart),
+    salesEnd: toLocalInput(type.salesEnd),
+  }
+  const [f, setF] = useState(stored)
+  const set = (key: keyof typeof stored) => (value: string) => setF((x) => ({ ...x, [key]: value }))
+  const storedKey = JSON.stringify(stored)
+  const previous = useRef(stored)
+  useEffect(() => {
+    const before = previous.current
+    previous.current = stored
+    setF((x) => {
+      const next = { ...x }
+      for (const key of Object.keys(stored) as Array<keyof typeof stored>) if (stored[key] !== before[key]) next[key] = stored[key]
+      return next
+    })
+  }, [storedKey])
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({})
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
   const rowForm = useRef<HTMLFormElement>(null)
   useFocusFirstInvalid(rowForm, errors)
-  useEffect(() => setPrice(moneyInput(priceCents, type.currency)), [priceCents])
-  useEffect(() => setCap(String(capacity)), [capacity])
   const sold = stats?.sold ?? type.sold ?? 0
 
   const save = async (e: Event) => {
     e.preventDefault()
     setError(undefined)
     const local: Record<string, string> = {}
-    const cents = parseMoney(price, type.currency)
-    if (cents === null) local.price = 'Enter a price like 45.00.'
-    if (!/^\d+$/.test(cap)) local.capacity = 'Enter a whole number.'
-    if (max && !/^[1-9]\d*$/.test(max)) local.maxPerOrder = 'Enter a whole number of at least 1, or leave it empty.'
+    const name = f.name.trim()
+    const currency = f.currency.trim().toUpperCase()
+    if (!name) local.name = 'Enter a name.'
+    if (!/^[A-Z]{3}$/.test(currency)) local.currency = 'Enter a 3-letter currency code, like EUR.'
+    const cents = local.currency ? null : parseMoney(f.price, currency)
+    if (!local.currency && cents === null) local.price = 'Enter a price like 45.00.'
+    if (!/^\d+$/.test(f.capacity)) local.capacity = 'Enter a whole number.'
+    if (f.maxPerOrder && !/^[1-9]\d*$/.test(f.maxPerOrder)) local.maxPerOrder = 'Enter a whole number of at least 1, or leave it empty.'
+    const salesStart = fromLocalInput(f.salesStart)
+    const salesEnd = fromLocalInput(f.salesEnd)
+    if (f.salesStart && !salesStart) local.salesStart = 'Enter a date and time, or leave it empty.'
+    if (f.salesEnd && !salesEnd) local.salesEnd = 'Enter a date and time, or leave it empty.'
+    if (salesStart && salesEnd && salesEnd <= salesStart) local.salesEnd = 'Sales must end after they start.'
     setErrors(local)
     if (Object.keys(local).length) return
+    // Only what this admin changed is sent: a field left as it was never overwrites another admin's change.
     const patch: Record<string, unknown> = {}
-    if (cents !== priceCents) patch.priceCents = cents
-    if (Number(cap) !== capacity) patch.capacity = Number(cap)
-    if (max && Number(max) !== type.maxPerOrder) patch.maxPerOrder = Number(max)
+    if (name !== type.name) patch.name = name
+    if (currency !== type.currency) patch.currency = currency
+    if (cents !== priceCents || currency !== type.currency) patch.priceCents = cents
+    if (Number(f.capacity) !== capacity) patch.capacity = Number(f.capacity)
+    if (f.maxPerOrder && Number(f.maxPerOrder) !== type.maxPerOrder) patch.maxPerOrder = Number(f.maxPerOrder)
+    if (f.salesStart !== stored.salesStart) patch.salesStart = salesStart
+    if (f.salesEnd !== stored.salesEnd) patch.salesEnd = salesEnd
     if (!Object.keys(patch).length) return toast('Nothing changed.')
     setBusy(true)
     try {
       await api(`/events/${eventId}/ticket-types/${type.id}`, { method: 'PATCH', body: patch })
-      toast(`${type.name} updated.`, 'success')
+      toast(`${name} updated.`, 'success')
       onChange()
     } catch (err) {
       setErrors(fieldErrorsOf(err, TYPE_FIELD))
@@ -419,10 +451,19 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
           </p>
         </div>
         <div class="row">
-          <Field id={`${id}-price`} label={`Price (${type.currency})`} name="price" inputMode="decimal" value={price} onValue={setPrice} error={errors.price} />
-          <Field id={`${id}-capacity`} label="Capacity" name="capacity" type="number" min={0} value={cap} onValue={setCap} error={errors.capacity} />
-          <Field id={`${id}-max`} label="Max per order" name="maxPerOrder" type="number" min={1} value={max} onValue={setMax} error={errors.maxPerOrder} />
+          <Field id={`${id}-rename`} label="Name" name="name" value={f.name} onValue={set('name')} error={errors.name} />
+          <Field id={`${id}-price`} label={`Price (${type.currency})`} name="price" inputMode="decimal" value={f.price} onValue={set('price')} error={errors.price} />
+          <Field id={`${id}-currency`} label="Currency" name="currency" value={f.currency} onValue={set('currency')} error={errors.currency} maxLength={3} />
         </div>
+        <div class="row">
+          <Field id={`${id}-capacity`} label="Capacity" name="capacity" type="number" min={0} value={f.capacity} onValue={set('capacity')} error={errors.capacity} />
+          <Field id={`${id}-max`} label="Max per order" name="maxPerOrder" type="number" min={1} value={f.maxPerOrder} onValue={set('maxPerOrder')} error={errors.maxPerOrder} />
+        </div>
+        <div class="row">
+          <Field id={`${id}-start`} label="Sales start" name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={`Empty: on sale once published. In your time zone (${localZone()}).`} />
+          <Field id={`${id}-end`} label="Sales end" name="salesEnd" type="datetime-local" value={f.salesEnd} onValue={set('salesEnd')} error={errors.salesEnd} hint="Empty: until the event starts." />
+        </div>
+        <p class="muted small">A new price or currency applies to holds made afterwards.</p>
         <Alert error={error} />
         <div class="form-actions">
           <button type="submit" class="button button-small" disabled={busy}>
