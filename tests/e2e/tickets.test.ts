@@ -75,6 +75,26 @@ describe.skipIf(!canSell)('my tickets', () => {
     })
   }, 60_000)
 
+  test('an order with a ticket already used at the door offers no refund (the server would refuse it)', async () => {
+    const event = await seedEvent([{ name: 'Early doors', priceCents: 1200, capacity: 10 }])
+    const buyer = await registerUser('used-at-door')
+    const [used, unused] = [await buyThroughApi(buyer, event, 2), await buyThroughApi(buyer, event, 1)]
+    const tickets = (await api(`/orders/${used.id}/tickets`, { token: buyer.token })).body
+    const admin = await loginAdmin()
+    const scan = await api('/checkins', { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { code: tickets[0].code } })
+    expect(scan.status).toBe(200)
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto('/tickets')
+      const card = page.locator(`[data-order="${used.id}"]`)
+      await card.getByText('Checked in', { exact: true }).waitFor()
+      await page.locator(`[data-order="${unused.id}"]`).getByRole('button', { name: 'Refund this order' }).waitFor()
+      expect(await card.getByRole('button', { name: 'Refund this order' }).count()).toBe(0)
+    })
+    // The server agrees: the buyer cannot refund it.
+    const refused = await api(`/orders/${used.id}/refund`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: {} })
+    expect(refused.status).toBe(403)
+  }, 60_000)
+
   test('a notification made before the stream was open still shows without a reload', async () => {
     const event = await seedEvent([{ name: 'Balcony', priceCents: 1500, capacity: 10 }])
     const buyer = await registerUser('late-stream')

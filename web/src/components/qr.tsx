@@ -1,3 +1,4 @@
+import { useMemo } from 'preact/hooks'
 import type { Ticket } from '../lib/types'
 
 /**
@@ -5,7 +6,7 @@ import type { Ticket } from '../lib/types'
  * zone so a phone can scan it, and never inserted as markup (an image cannot run script).
  */
 export function TicketQr({ ticket, label }: { ticket: Ticket; label: string }) {
-  const src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(ticket.qrSvg)}`
+  const src = useMemo(() => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(ticket.qrSvg)}`, [ticket.qrSvg])
   return (
     <figure class={`ticket ticket-${ticket.status}`}>
       <div class="ticket-qr">

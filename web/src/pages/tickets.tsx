@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { api, apiAnswer, ApiError, withKey } from '../lib/api'
 import { clock, endReason, money, plural, when } from '../lib/format'
 import { settle } from '../lib/follow'
-import { useAsync, useNow, useTitle } from '../lib/hooks'
+import { useAsync, useNow, useTitle, type Async } from '../lib/hooks'
 import { getEvent } from '../lib/live'
 import { Link } from '../lib/router'
 import { getSession } from '../lib/session'
@@ -15,9 +15,12 @@ function ticketCount(order: Order) {
   return order.items.reduce((n, i) => n + i.quantity, 0)
 }
 
-/** The buyer may refund a paid order until the event starts. */
-function refundable(order: Order, event: EventItem | undefined, now: number) {
-  return order.status === 'paid' && !!event && Date.parse(event.startsAt) > now
+/**
+ * The buyer may refund a paid order until the event starts, while none of its tickets was used at the
+ * door (the server refuses then) and unless the event was cancelled (every order is refunded anyway).
+ */
+function refundable(order: Order, event: EventItem | undefined, tickets: Ticket[] | undefined, now: number) {
+  return order.status === 'paid' && !!event && event.status !== 'cancelled' && Date.parse(event.startsAt) > now && !tickets?.some((t) => t.status === 'checked_in')
 }
 
 export async function refundOrder(order: Order, who: 'buyer' | 'admin'): Promise<Order | undefined> {
@@ -46,8 +49,7 @@ export async function refundOrder(order: Order, who: 'buyer' | 'admin'): Promise
   return answer.body
 }
 
-function TicketList({ order }: { order: Order }) {
-  const tickets = useAsync((signal) => api<Ticket[]>(`/orders/${order.id}/tickets`, { signal }), [order.id, order.status])
+function TicketList({ order, tickets }: { order: Order; tickets: Async<Ticket[] | undefined> }) {
   if (tickets.error) return <Alert error={tickets.error} onRetry={tickets.reload} />
   if (!tickets.data) return <Loading label="Loading tickets…" />
   const list = tickets.data
@@ -67,7 +69,10 @@ function TicketList({ order }: { order: Order }) {
 function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; headingLevel?: 2 | 3 }) {
   const [order, setOrder] = useState(initial)
   const event = useAsync(() => getEvent(order.eventId), [order.eventId])
-  const now = useNow(1000)
+  const issued = order.status === 'paid' || order.status === 'refunded'
+  const tickets = useAsync((signal) => (issued ? api<Ticket[]>(`/orders/${order.id}/tickets`, { signal }) : Promise.resolve(undefined)), [order.id, order.status])
+  // Every second only while a hold counts down; otherwise the moment the event starts ends refunds.
+  const now = useNow(order.status === 'reserved' ? 1000 : 60_000, event.data ? [Date.parse(event.data.startsAt)] : [])
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
   const H = headingLevel === 2 ? 'h2' : 'h3'
@@ -120,6 +125,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
         {order.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')} · <strong>{money(order.totalCents, order.currency)}</strong>
       </p>
       {endReason(order) && <p class="muted small">{endReason(order)}</p>}
+      {order.status === 'reserved' && left <= 0 && <p class="muted">This hold has run out: its tickets went back on sale.</p>}
       {order.status === 'reserved' && left > 0 && (
         <p class="actions">
           <Link class="button" href={`/checkout/${order.id}`}>
@@ -128,9 +134,9 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
           <span class="muted">Held for {clock(left)}</span>
         </p>
       )}
-      {(order.status === 'paid' || order.status === 'refunded') && <TicketList order={order} />}
+      {issued && <TicketList order={order} tickets={tickets} />}
       <Alert error={error} />
-      {refundable(order, event.data, now) && (
+      {refundable(order, event.data, tickets.data, now) && (
         <p class="actions">
           <button type="button" class="button button-secondary" onClick={refund} disabled={busy}>
             {busy ? 'Refunding…' : 'Refund this order'}
@@ -189,6 +195,7 @@ export function MyTickets() {
       setLoadingOlder(false)
     }
   }
+  const [showOther, setShowOther] = useState(false)
   const active = all.filter((o) => ACTIVE.has(o.status))
   const other = all.filter((o) => !ACTIVE.has(o.status))
   return (
@@ -218,15 +225,16 @@ export function MyTickets() {
         </p>
       )}
       {other.length > 0 && (
-        <details class="other-orders">
-          <summary>
-            <h2>Refunded, cancelled and expired orders ({other.length})</h2>
-          </summary>
-          <div class="orders">
-            {other.map((o) => (
-              <OrderCard key={o.id} order={o} headingLevel={3} />
-            ))}
-          </div>
+        <details class="other-orders" onToggle={(e) => setShowOther(e.currentTarget.open)}>
+          <summary>Refunded, cancelled and expired orders ({other.length})</summary>
+          {/* Drawn, and their tickets asked for, only once opened. */}
+          {showOther && (
+            <div class="orders">
+              {other.map((o) => (
+                <OrderCard key={o.id} order={o} headingLevel={3} />
+              ))}
+            </div>
+          )}
         </details>
       )}
     </section>
