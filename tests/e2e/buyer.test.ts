@@ -265,6 +265,28 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
     })
   }, 120_000)
 
+  test('a buyer back on the event page sees the tickets they hold (not counted as available) and goes on to pay them', async () => {
+    const event = await seedEvent([{ name: 'Last row', priceCents: 900, capacity: 2 }])
+    const buyer = await registerUser('holding')
+    const hold = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: event.id, items: [{ ticketTypeId: event.types[0]!.id, quantity: 2 }] } })
+    expect(hold.status).toBe(201)
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto(`/events/${event.id}`)
+      const mine = page.locator(`[data-hold="${hold.body.id}"]`)
+      await mine.getByText('2 × Last row, held for about 10 more minutes.').waitFor()
+      // Their own hold is what makes it sold out, and the page says where those tickets are.
+      await page.locator(`[data-ticket-type="${event.types[0]!.id}"]`).getByText('Sold out').waitFor()
+      await mine.getByRole('link', { name: 'Continue to payment' }).click()
+      await page.waitForURL(new RegExp(`/checkout/${hold.body.id}$`))
+      await payWith(page, CARDS.approved)
+      await page.waitForURL(/confirmed=1/)
+      // Paid: no longer a hold on the event page.
+      await page.goto(`/events/${event.id}`)
+      await page.locator(`[data-ticket-type="${event.types[0]!.id}"]`).getByText('Sold out').waitFor()
+      expect(await page.locator('[data-hold]').count()).toBe(0)
+    })
+  }, 60_000)
+
   test('availability updates live on the event page when someone else buys', async () => {
     const event = await seedEvent([{ name: 'Balcony', priceCents: 2000, capacity: 5 }])
     const other = await registerUser('other')

@@ -81,7 +81,7 @@ export function App() {
       <a class="skip-link" href="#main">
         Skip to content
       </a>
-      <Header path={loc.path} user={user} />
+      <Header path={loc.path} search={loc.query.size ? `?${loc.query}` : ''} user={user} />
       <main id="main" tabIndex={-1}>
         <ErrorBoundary resetKey={loc.path}>{content}</ErrorBoundary>
       </main>
@@ -98,7 +98,7 @@ export function App() {
   )
 }
 
-function Header({ path, user }: { path: string; user?: User }) {
+function Header({ path, search, user }: { path: string; search: string; user?: User }) {
   const [open, setOpen] = useState(false)
   const { unread } = useNotifications()
   useEffect(() => setOpen(false), [path])
@@ -169,7 +169,7 @@ function Header({ path, user }: { path: string; user?: User }) {
               </>
             ) : (
               <>
-                <Link href={`/signin${path === '/' || path.startsWith('/sign') ? '' : `?next=${encodeURIComponent(path)}`}`} class="button button-small button-secondary">
+                <Link href={`/signin${(path === '/' && !search) || path.startsWith('/sign') ? '' : `?next=${encodeURIComponent(path + search)}`}`} class="button button-small button-secondary">
                   Sign in
                 </Link>
                 <Link href="/signup" class="button button-small">

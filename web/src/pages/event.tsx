@@ -3,9 +3,9 @@ import { api, ApiError, untilDecided, withKey } from '../lib/api'
 import { money, plural, when, whenRange } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { useAvailability } from '../lib/live'
-import { Link, navigate } from '../lib/router'
+import { Link, navigate, withQuery } from '../lib/router'
 import { useSession } from '../lib/session'
-import type { EventItem, Order, TicketType } from '../lib/types'
+import type { EventItem, List, Order, TicketType } from '../lib/types'
 import { Alert, Loading, Notice, PageTitle } from '../components/ui'
 
 const DEFAULT_MAX_PER_ORDER = 10
@@ -69,6 +69,13 @@ export function EventPage({ id }: { id: string }) {
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
   useTitle(event.data?.title ?? 'Event')
+  // The buyer's own unpaid holds of this event: they count against what is available, so a buyer who
+  // came back from checkout would otherwise see fewer tickets (or "Sold out") and hold again.
+  const holds = useAsync(
+    async (signal) => (session ? (await api<List<Order>>(withQuery('/orders', { eventId: id, status: 'reserved', limit: 5 }), { signal })).items : []),
+    [id, session?.user.id],
+  )
+  const myHolds = (holds.data ?? []).filter((o) => o.status === 'reserved' && o.expiresAt && Date.parse(o.expiresAt) > now)
 
   const list = useMemo(() => offers(event.data, live.availability, now), [event.data, live.availability, now])
 
@@ -147,7 +154,10 @@ export function EventPage({ id }: { id: string }) {
       // The session ended on the way: the pick waits for the sign-in the error offers.
       if (err instanceof ApiError && err.status === 401) saveSelection(id, qty)
       setError(err)
-      if (err instanceof ApiError && (err.code === 'SOLD_OUT' || err.status === 409)) live.refresh()
+      if (err instanceof ApiError && (err.code === 'SOLD_OUT' || err.status === 409)) {
+        live.refresh()
+        holds.reload()
+      }
       setBusy(false)
     }
   }
@@ -191,6 +201,21 @@ export function EventPage({ id }: { id: string }) {
             {live.state === 'open' ? 'Live availability' : live.state === 'polling' ? 'Availability refreshed every 10 seconds' : 'Connecting to live availability…'}
           </p>
           {live.error ? <Alert error={live.error} onRetry={live.refresh} /> : null}
+          {myHolds.length > 0 && (
+            <Notice>
+              <p>
+                <strong>You are holding {myHolds.length === 1 ? 'tickets' : `${myHolds.length} orders`} for this event</strong> (not counted as available below):
+              </p>
+              <ul class="my-holds">
+                {myHolds.map((o) => (
+                  <li key={o.id} data-hold={o.id}>
+                    {o.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')}, held for about {plural(Math.max(1, Math.ceil((Date.parse(o.expiresAt!) - now) / 60_000)), 'more minute')}.{' '}
+                    <Link href={`/checkout/${o.id}`}>Continue to payment</Link>
+                  </li>
+                ))}
+              </ul>
+            </Notice>
+          )}
           {list.length === 0 &&
             (e.availabilityUnavailable && !live.availability ? (
               <Alert tone="warning" error="Ticket sales cannot be shown right now. Try again in a moment." onRetry={() => (event.reload(), live.refresh())} />
@@ -224,6 +249,7 @@ export function EventPage({ id }: { id: string }) {
                         max={o.max}
                         value={qty[o.id] ?? 0}
                         disabled={!!o.closed}
+                        onInput={(ev) => ev.currentTarget.value !== '' && setOne(o, Number(ev.currentTarget.value))}
                         onChange={(ev) => setOne(o, Number(ev.currentTarget.value))}
                       />
                       <button type="button" class="step" aria-label={`One more ${o.name}`} disabled={(qty[o.id] ?? 0) >= o.max} onClick={() => setOne(o, (qty[o.id] ?? 0) + 1)}>
