@@ -281,6 +281,44 @@ describe('buying', () => {
 })
 
 describe('idempotency', () => {
+  test('a pay or refund that meets its order busy is told to come back (503), and the key is not spent on it', async () => {
+    const s = await sale()
+    const held = await buy(buyer, s, 1, { card: null, key: `hold-${crypto.randomUUID()}` })
+    expect(held.status).toBe(201)
+    const orderId = held.body.id
+    const redis = new RedisClient(system().env.REDIS_URL!)
+    const lockKey = `${system().env.REDIS_PREFIX}:orders:lock:${orderId}`
+    const pay = (key: string) => api(`/orders/${orderId}/pay`, { body: { card: CARD }, token: buyer.token, headers: { 'idempotency-key': key } })
+    const refund = (key: string) => api(`/orders/${orderId}/refund`, { body: {}, token: buyer.token, headers: { 'idempotency-key': key } })
+    const payKey = `pay-${crypto.randomUUID()}`
+    const refundKey = `refund-${crypto.randomUUID()}`
+    try {
+      // Another operation holds the order (as a slow payment under another key would).
+      await redis.send('SET', [lockKey, 'test', 'PX', '30000'])
+      const busy = await pay(payKey)
+      expect(busy.status).toBe(503)
+      expect(errorCode(busy)).toBe('UNAVAILABLE')
+      expect(busy.headers.get('retry-after')).toBe('1')
+      expect(await chargesOf(orderId)).toBe(0)
+      await redis.del(lockKey)
+      // The retry under the same key is carried out: not the busy answer again.
+      const paid = await pay(payKey)
+      expect(paid.status).toBe(200)
+      expect(paid.body.status).toBe('paid')
+
+      await redis.send('SET', [lockKey, 'test', 'PX', '30000'])
+      const busyRefund = await refund(refundKey)
+      expect(busyRefund.status).toBe(503)
+      await redis.del(lockKey)
+      const refunded = await refund(refundKey)
+      expect(refunded.status).toBe(200)
+      expect(refunded.body.status).toBe('refunded')
+    } finally {
+      await redis.del(lockKey)
+      redis.close()
+    }
+  }, 60_000)
+
   test('the same key and body sent 20 times at once: one order, one charge, every answer the same', async () => {
     const s = await sale()
     const key = `buy-${crypto.randomUUID()}`

@@ -74,7 +74,7 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
       } catch (error) {
         // Busy with a refund (or another scan of the same order): not a verdict on the ticket. 503 tells
         // the door to scan again (under the same key), where a 409 would read as "not valid".
-        if (error instanceof AppError && error.status === 409) throw new AppError('UNAVAILABLE', 'this order is busy right now; scan again', undefined, 503)
+        if (error instanceof AppError && error.code === 'UNAVAILABLE') throw new AppError('UNAVAILABLE', 'this order is busy right now; scan again', { retryAfterSeconds: 1 }, 503)
         throw error
       }
       try {

@@ -52,14 +52,18 @@ export function orderLocks(redis: Redis, prefix: string, log: Logger, ttlMs = 15
 
   return {
     tryAcquire,
-    /** Waits up to `waitMs` for the order to be free; then 409: another operation on it is still running. */
+    /**
+     * Waits up to `waitMs` for the order to be free; then 503 with a wait: another operation on it is
+     * still running. Not a 409: a clash is no decision on the request, and an Idempotency-Key must not
+     * keep it as its answer (a retry under the key runs again).
+     */
     async acquire(orderId: string, waitMs = 5_000): Promise<OrderLock> {
       const deadline = Date.now() + waitMs
       let pause = 20
       for (;;) {
         const lock = await tryAcquire(orderId)
         if (lock) return lock
-        if (Date.now() >= deadline) throw fail('CONFLICT', 'another operation on this order is in progress; try again shortly')
+        if (Date.now() >= deadline) throw fail('UNAVAILABLE', 'another operation on this order is in progress; try again shortly', { retryAfterSeconds: 1 })
         await Bun.sleep(pause)
         pause = Math.min(200, pause * 2)
       }

@@ -180,7 +180,8 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
         log.warn({ route: spec.route, orderId: current.o }, 'taking over an idempotent request whose first runner is gone')
         return start(key, current, handlers, false)
       }
-      throw fail('CONFLICT', 'this Idempotency-Key is busy; try again')
+      // Not a 409 (which says "another body under this key"): the first request is still running.
+      throw fail('UNAVAILABLE', 'a request under this Idempotency-Key is still running; try again', { retryAfterSeconds: 1 })
     },
   }
 }

@@ -24,8 +24,11 @@ export interface OrdersModuleDeps {
   tickets: TicketsService
 }
 
-function answer(set: { status?: number | string }, a: Answer) {
+function answer(set: { status?: number | string; headers: Record<string, string | number> }, a: Answer) {
   set.status = a.status
+  // An answer that says "later" (a stored or budgeted 503) says when, as a thrown one does.
+  const wait = (a.body as { error?: { details?: { retryAfterSeconds?: unknown } } } | undefined)?.error?.details?.retryAfterSeconds
+  if (a.status === 503 && typeof wait === 'number') set.headers['retry-after'] = String(wait)
   return a.body as never
 }
 
