@@ -25,7 +25,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
       detail: {
         tags,
         summary: 'Create a customer account',
-        description: 'Signs the new customer in at once. Every new account is a `customer`; a role cannot be chosen. 409 when the email is taken; 400 for a password under 8 characters or an invalid email; 429 with `Retry-After` when one address created too many accounts (default 30 an hour).',
+        description: 'Signs the new customer in at once. Every new account is a `customer`; a role cannot be chosen. 409 when the email is taken; 400 for a password under 8 characters or an invalid email; 429 with `Retry-After` when one address tried to create too many accounts (default 30 an hour; sign-ups refused for a taken email count too, which bounds probing which emails have accounts).',
       },
     })
     .post('/api/auth/login', ({ body, request, server }) => auth.login(body, clientIp(request, server)), {

@@ -94,12 +94,16 @@ export function loginLimiter(redis: Redis, prefix: string, limits: LoginLimits) 
     async notChecked(email: string, ip: string) {
       await Promise.all([giveBack(perAccountAndIp, pair(email, ip)), giveBack(perAccount, email)])
     },
-    /** Call before hashing a new account's password; throws 429 when the address made too many. */
+    /**
+     * Call before anything else of a sign-up; throws 429 when the address tried too many. A sign-up
+     * refused because the email is taken counts too: the limit also bounds probing which emails have
+     * accounts (the 409 tells).
+     */
     async registering(ip: string) {
       try {
         await registrations.consume(addressKey(ip))
       } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) throw refusal(rejection.msBeforeNext, 'too many accounts created from this address, try again later')
+        if (rejection instanceof RateLimiterRes) throw refusal(rejection.msBeforeNext, 'too many sign-ups from this address, try again later')
         throw fail('UNAVAILABLE', 'registration is temporarily unavailable')
       }
     },
