@@ -115,7 +115,20 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     expect(['mongo1', 'mongo2', 'mongo3'].map((m) => stack.services[m].deploy.placement.constraints[0])).toEqual(['node.labels.easypass.mongo == 1', 'node.labels.easypass.mongo == 2', 'node.labels.easypass.mongo == 3'])
     const redis = stack.services.redis.command.join(' ')
     expect(redis).toContain('--maxmemory-policy noeviction')
-    expect(redis).toMatch(/--maxmemory \d+mb/)
+    // At most half the container's limit: an AOF rewrite forks, and its copied pages count too.
+    const [, amount, unit] = redis.match(/--maxmemory (\d+)(mb|gb)/)!
+    expect(Number(amount) * (unit === 'gb' ? 1024 : 1) * 2 ** 20 * 2).toBeLessThanOrEqual(Number(stack.services.redis.deploy.resources.limits.memory))
+    // MongoDB's cache is sized for its container, not for the node's memory.
+    for (const m of ['mongo1', 'mongo2', 'mongo3']) {
+      const command: string[] = stack.services[m].command
+      const cacheGb = Number(command[command.indexOf('--wiredTigerCacheSizeGB') + 1])
+      expect(cacheGb * 2 ** 30 * 2).toBeLessThanOrEqual(Number(stack.services[m].deploy.resources.limits.memory))
+    }
+    // Workers are never two versions at once, in a rollback as in an update.
+    for (const w of ['ticketing-worker', 'orders-worker']) {
+      expect(stack.services[w].deploy.update_config.order).toBe('stop-first')
+      expect(stack.services[w].deploy.rollback_config.order).toBe('stop-first')
+    }
     expect(stack.services['mongo-init'].deploy.restart_policy).toMatchObject({ condition: 'on-failure', max_attempts: 0 })
     // The inventory worker's ledger cache (about 650 bytes an entry) fits its memory limit with room to spare.
     const worker = stack.services['ticketing-worker']
@@ -124,7 +137,12 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     expect(Number(worker.environment.INVENTORY_CACHE_MAX_ENTRIES) * 650 * 2).toBeLessThanOrEqual(limitBytes)
     // NATS acknowledges a fact only once it is on disk (the outboxes delete what NATS acknowledged), in its volume.
     const nats = stack.services.nats
-    expect(nats.command.join(' ')).toContain('-c /etc/nats/easypass.conf')
+    // The stack's config with the password appended, in a file only root reads: never on the command line.
+    const natsCommand = nats.command.join(' ')
+    expect(natsCommand).toContain('cat /etc/nats/easypass.conf')
+    expect(natsCommand).toContain('umask 077')
+    expect(natsCommand).toContain('exec nats-server -c /tmp/nats.conf')
+    expect(natsCommand).not.toContain('--pass')
     expect(nats.configs).toEqual([expect.objectContaining({ source: 'nats_config', target: '/etc/nats/easypass.conf' })])
     const natsConf = readFileSync(join(ROOT, 'stack/nats/nats.conf'), 'utf8')
     expect(natsConf).toMatch(/^\s*sync_interval: always$/m)

@@ -3,7 +3,7 @@
 // (npm dependencies, Redis, NATS, FerretDB, Chromium for the browser tests), then hands over to Bun.
 // Plain Node on purpose: it runs before anything else is installed.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, statSync, mkdirSync, cpSync, writeFileSync, chmodSync, rmSync } from 'node:fs'
+import { existsSync, statSync, mkdirSync, cpSync, writeFileSync, chmodSync, rmSync, renameSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { homedir, tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -12,6 +12,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const mode = process.argv[2] ?? 'start'
 const FERRETDB_VERSION = 'v1.24.2'
 const ferretBin = join(homedir(), '.cache', 'easypass', `ferretdb-${FERRETDB_VERSION}`)
+
+// Debian installs nats-server into /usr/sbin, which a normal user's PATH leaves out: look there too
+// (and the processes started from here inherit it).
+process.env.PATH = [process.env.PATH, '/usr/local/sbin', '/usr/sbin', '/sbin'].filter(Boolean).join(':')
 
 function say(line) {
   console.log(`[easypass] ${line}`)
@@ -28,13 +32,18 @@ function has(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
 }
 function aptInstall(packages) {
-  const sudo = process.getuid && process.getuid() === 0 ? [] : ['sudo']
+  // Not root: sudo, asking for a password only where someone can type it.
+  const prefix = process.getuid && process.getuid() === 0 ? [] : process.stdin.isTTY ? ['sudo'] : ['sudo', '-n']
+  const apt = (args) => [...prefix, 'apt-get', '-o', 'DPkg::Lock::Timeout=300', ...args]
   say(`installing ${packages.join(', ')} from Debian's packages`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  const prefix = sudo.length ? sudo : []
-  const update = spawnSync(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), 'update', '-qq'], { stdio: 'inherit', env })
-  if (update.status !== 0) say('apt-get update failed; trying the install anyway')
-  run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), 'install', '-y', '-qq', ...packages], { env })
+  const exec = (argv) => spawnSync(argv[0], argv.slice(1), { stdio: 'inherit', cwd: root, env })
+  if (exec(apt(['update', '-qq'])).status !== 0) say('apt-get update failed; trying the install anyway')
+  const install = apt(['install', '-y', '-qq', ...packages])
+  if (exec(install).status !== 0) {
+    console.error(`[easypass] could not install ${packages.join(', ')}. Run this once, then start again:\n  ${install.join(' ')}`)
+    process.exit(1)
+  }
 }
 
 // 1. npm dependencies, when absent or older than the lockfile.
@@ -66,14 +75,28 @@ if (!process.env.MONGO_URL && !existsSync(ferretBin)) {
   }
   const source = JSON.parse(mod.stdout).Dir
   const work = join(tmpdir(), `easypass-ferretdb-${process.pid}`)
-  rmSync(work, { recursive: true, force: true })
-  cpSync(source, work, { recursive: true })
-  spawnSync('chmod', ['-R', 'u+w', work])
-  writeFileSync(join(work, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`)
-  mkdirSync(dirname(ferretBin), { recursive: true })
-  run('go', ['build', '-o', ferretBin, './cmd/ferretdb'], { cwd: work })
-  chmodSync(ferretBin, 0o755)
-  rmSync(work, { recursive: true, force: true })
+  // Built beside its place and moved there whole: an interrupted build never leaves a half binary
+  // that later runs would take for the real one.
+  const partial = `${ferretBin}.${process.pid}.partial`
+  try {
+    rmSync(work, { recursive: true, force: true })
+    cpSync(source, work, { recursive: true })
+    spawnSync('chmod', ['-R', 'u+w', work])
+    writeFileSync(join(work, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`)
+    mkdirSync(dirname(ferretBin), { recursive: true })
+    const built = spawnSync('go', ['build', '-o', partial, './cmd/ferretdb'], { stdio: 'inherit', cwd: work })
+    if (built.status !== 0) {
+      console.error('[easypass] failed: go build of FerretDB')
+      process.exitCode = 1
+    } else {
+      chmodSync(partial, 0o755)
+      renameSync(partial, ferretBin)
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+    rmSync(partial, { force: true })
+  }
+  if (process.exitCode) process.exit(process.exitCode)
 }
 
 // 4. Hand over to Bun.

@@ -100,6 +100,12 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
   mkdirSync(opts.dataDir, { recursive: true })
 
   const disposableDirs: string[] = []
+  // Servers this process started end with it, whatever way it ends: also when another one failed to
+  // start (a port taken, a binary missing), which would otherwise leave the first ones running.
+  process.on('exit', () => {
+    for (const child of children) child.kill('SIGKILL')
+    for (const dir of disposableDirs) rmSync(dir, { recursive: true, force: true })
+  })
   async function ensure(name: string, port: number, cmd: string[], dir: string, env: Record<string, string> = {}, isOurs?: (port: number) => Promise<string | null>) {
     if (await portOpen(port)) {
       // Only a server of the kind we start is reused: demo or test data never goes into someone else's.
@@ -154,12 +160,12 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
       GOGC: process.env.FERRETDB_GOGC ?? '400',
     }, isFerretDB))
   }
-  await Promise.all(starts)
-  // Servers this process started end with it, whatever way it ends.
-  process.on('exit', () => {
+  const started = await Promise.allSettled(starts)
+  const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failure) {
     for (const child of children) child.kill('SIGKILL')
-    for (const dir of disposableDirs) rmSync(dir, { recursive: true, force: true })
-  })
+    throw failure.reason
+  }
 
   return {
     mongoUrl,
