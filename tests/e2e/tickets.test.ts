@@ -95,6 +95,28 @@ describe.skipIf(!canSell)('my tickets', () => {
     expect(refused.status).toBe(403)
   }, 60_000)
 
+  test('on a phone the Menu button carries the unread count; printed, the tickets page is the tickets alone; a page past the end says so', async () => {
+    const event = await seedEvent([{ name: 'Balcony', priceCents: 1500, capacity: 10 }])
+    const buyer = await registerUser('phone-print')
+    const order = await buyThroughApi(buyer, event, 1)
+    await withTab({ session: buyer, mobile: true }, async ({ page }) => {
+      await page.goto('/tickets')
+      // The confirmation is unread: the folded nav's count shows on its button.
+      await page.getByRole('button', { name: /^Menu \d+ new notifications$/ }).waitFor()
+      const qr = page.locator(`[data-order="${order.id}"]`).getByRole('img', { name: /^QR code of ticket / })
+      await qr.waitFor()
+      await page.emulateMedia({ media: 'print' })
+      expect(await page.locator('.site-header').isVisible()).toBe(false)
+      expect(await page.getByRole('button', { name: 'Print or save the tickets as PDF' }).isVisible()).toBe(false)
+      expect(await qr.isVisible()).toBe(true)
+      await page.emulateMedia({ media: 'screen' })
+      await page.goto('/?page=9999')
+      await page.getByText('This page is past the end of the list.').waitFor()
+      await page.getByRole('link', { name: 'Go to the first page' }).click()
+      await page.waitForURL((url) => url.searchParams.get('page') === '1')
+    })
+  }, 60_000)
+
   test('a notification made before the stream was open still shows without a reload', async () => {
     const event = await seedEvent([{ name: 'Balcony', priceCents: 1500, capacity: 10 }])
     const buyer = await registerUser('late-stream')

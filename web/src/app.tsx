@@ -120,8 +120,16 @@ function Header({ path, search, user }: { path: string; search: string; user?: U
           </svg>
           EasyPass
         </Link>
+        {/* On a phone the nav is folded away: the unread count shows on the button that opens it. */}
         <button type="button" class="menu-button" aria-expanded={open} aria-controls="site-nav" onClick={() => setOpen(!open)}>
           Menu
+          {user && unread > 0 && (
+            <>
+              {' '}
+              <span class="count">{unread}</span>
+              <span class="sr-only"> new notifications</span>
+            </>
+          )}
         </button>
         <nav id="site-nav" class={`site-nav${open ? ' open' : ''}`} aria-label="Main">
           <ul>

@@ -89,13 +89,22 @@ export function Home({ query }: { query: URLSearchParams }) {
       <section class="container page" aria-labelledby="results-title">
         <h2 id="results-title" class="results-title">
           {filtered ? 'Matching events' : 'Upcoming events'}
-          {list.data && <span class="muted"> · {list.data.total} found</span>}
+          {/* Announced when a search or another page answers (the page itself stays). */}
+          <span class="muted" role="status">
+            {list.data ? ` · ${list.data.total} found` : ''}
+          </span>
         </h2>
         {list.error ? <Alert error={list.error} onRetry={list.reload} /> : null}
         {list.loading && !list.data && <Loading label="Loading events…" />}
         {list.data && list.data.items.length === 0 && (
           <Empty>
-            <p>{filtered ? 'No events match these filters.' : 'No upcoming events yet. Come back soon!'}</p>
+            {page > 1 && list.data.total > 0 ? (
+              <p>
+                This page is past the end of the list. <Link href={withQuery('/', { ...filters, page: 1 })}>Go to the first page</Link>
+              </p>
+            ) : (
+              <p>{filtered ? 'No events match these filters.' : 'No upcoming events yet. Come back soon!'}</p>
+            )}
           </Empty>
         )}
         {list.data && list.data.items.length > 0 && (

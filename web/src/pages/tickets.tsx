@@ -163,7 +163,19 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
       {order.error ? <Alert error={order.error} onRetry={order.reload} /> : null}
       {!order.data && !order.error && <Loading label="Loading your order…" />}
       {order.data && <OrderCard order={order.data} />}
+      {order.data?.status === 'paid' && <PrintTickets />}
     </section>
+  )
+}
+
+/** Paper (or a PDF) for the door: the print stylesheet keeps only the orders and their QR codes. */
+function PrintTickets() {
+  return (
+    <p>
+      <button type="button" class="button button-secondary" onClick={() => window.print()}>
+        Print or save the tickets as PDF
+      </button>
+    </p>
   )
 }
 
@@ -216,6 +228,7 @@ export function MyTickets() {
           <OrderCard key={o.id} order={o} />
         ))}
       </div>
+      {active.some((o) => o.status === 'paid') && <PrintTickets />}
       {olderError ? <Alert error={olderError} onRetry={showOlder} /> : null}
       {hasOlder && (
         <p>
