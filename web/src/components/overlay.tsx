@@ -1,5 +1,5 @@
 // App-wide overlays: the confirmation dialog (a real modal <dialog>, focus trapped by the browser) and
-// toasts announced through a polite live region.
+// toasts announced through live regions (errors at once, the rest politely).
 import { useEffect, useRef, useState } from 'preact/hooks'
 
 interface ConfirmRequest {
@@ -75,26 +75,46 @@ export function toast(text: string, tone: Toast['tone'] = 'info') {
   pushToast?.({ text, tone })
 }
 
+/** How long a toast stays; the time stands still while the pointer or the keyboard is on it. */
+const TOAST_MS = 8000
+
 export function ToastHost() {
   const [toasts, setToasts] = useState<Toast[]>([])
+  const dismiss = (id: number) => setToasts((all) => all.filter((x) => x.id !== id))
   useEffect(() => {
-    pushToast = (t) => {
-      const id = nextToast++
-      setToasts((all) => [...all.slice(-3), { ...t, id }])
-      setTimeout(() => setToasts((all) => all.filter((x) => x.id !== id)), 8000)
-    }
+    pushToast = (t) => setToasts((all) => [...all.slice(-3), { ...t, id: nextToast++ }])
     return () => void (pushToast = undefined)
   }, [])
+  const show = (tone: (t: Toast) => boolean) => toasts.filter(tone).map((t) => <ToastItem key={t.id} toast={t} onDismiss={() => dismiss(t.id)} />)
   return (
-    <div class="toasts" role="status" aria-live="polite">
-      {toasts.map((t) => (
-        <div class={`toast toast-${t.tone}`} key={t.id}>
-          <span>{t.text}</span>
-          <button type="button" class="toast-close" aria-label="Dismiss" onClick={() => setToasts((all) => all.filter((x) => x.id !== t.id))}>
-            ×
-          </button>
-        </div>
-      ))}
+    <div class="toasts">
+      {/* Errors interrupt (a session that ended); the rest waits for a pause in what is being read. */}
+      <div role="alert">{show((t) => t.tone === 'error')}</div>
+      <div role="status" aria-live="polite">
+        {show((t) => t.tone !== 'error')}
+      </div>
+    </div>
+  )
+}
+
+function ToastItem({ toast: t, onDismiss }: { toast: Toast; onDismiss: () => void }) {
+  const [paused, setPaused] = useState(false)
+  const left = useRef(TOAST_MS)
+  useEffect(() => {
+    if (paused) return
+    const started = Date.now()
+    const id = setTimeout(onDismiss, left.current)
+    return () => {
+      clearTimeout(id)
+      left.current = Math.max(1500, left.current - (Date.now() - started))
+    }
+  }, [paused])
+  return (
+    <div class={`toast toast-${t.tone}`} onMouseEnter={() => setPaused(true)} onMouseLeave={() => setPaused(false)} onFocusIn={() => setPaused(true)} onFocusOut={() => setPaused(false)}>
+      <span>{t.text}</span>
+      <button type="button" class="toast-close" aria-label="Dismiss" onClick={onDismiss}>
+        ×
+      </button>
     </div>
   )
 }
