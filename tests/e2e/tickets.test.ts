@@ -95,7 +95,7 @@ describe.skipIf(!canSell)('my tickets', () => {
     expect(refused.status).toBe(403)
   }, 60_000)
 
-  test('on a phone the Menu button carries the unread count; printed, the tickets page is the tickets alone; a page past the end says so', async () => {
+  test('on a phone the Menu button carries the unread count and the event page leads to its tickets; printed, the tickets page is the tickets alone; a page past the end says so', async () => {
     const event = await seedEvent([{ name: 'Balcony', priceCents: 1500, capacity: 10 }])
     const buyer = await registerUser('phone-print')
     const order = await buyThroughApi(buyer, event, 1)
@@ -110,6 +110,11 @@ describe.skipIf(!canSell)('my tickets', () => {
       expect(await page.getByRole('button', { name: 'Print or save the tickets as PDF' }).isVisible()).toBe(false)
       expect(await qr.isVisible()).toBe(true)
       await page.emulateMedia({ media: 'screen' })
+      // The event page on a phone leads straight to its tickets, below the description.
+      await page.goto(`/events/${event.id}`)
+      await page.getByRole('link', { name: 'Get tickets · from €15.00' }).click()
+      await page.waitForURL(/#tickets-title$/)
+      expect(await page.getByRole('button', { name: 'One more Balcony' }).isVisible()).toBe(true)
       await page.goto('/?page=9999')
       await page.getByText('This page is past the end of the list.').waitFor()
       await page.getByRole('link', { name: 'Go to the first page' }).click()

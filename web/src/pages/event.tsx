@@ -126,6 +126,7 @@ export function EventPage({ id }: { id: string }) {
   const mixed = currencies.length > 1
   const currency = currencies[0] ?? list[0]?.currency ?? e.currency ?? 'EUR'
   const total = picked.reduce((sum, o) => sum + qty[o.id]! * o.priceCents, 0)
+  const cheapest = list.filter((o) => !o.closed).reduce<Offer | undefined>((low, o) => (!low || o.priceCents < low.priceCents ? o : low), undefined)
   const started = Date.parse(e.startsAt) <= now
   const cannotBuy = e.status === 'cancelled' ? 'This event was cancelled.' : e.status === 'draft' ? 'This event is a draft and not on sale yet.' : started ? 'This event has already started.' : undefined
 
@@ -172,6 +173,14 @@ export function EventPage({ id }: { id: string }) {
           {e.imageUrl && <img class="event-hero" src={e.imageUrl} alt="" />}
           <p class="chip">{e.category}</p>
           <PageTitle>{e.title}</PageTitle>
+          {/* On a phone the tickets come after the whole description: a way straight there. */}
+          {list.length > 0 && !cannotBuy && (
+            <p class="jump-to-tickets">
+              <a class="button" href="#tickets-title">
+                {cheapest ? `Get tickets · from ${money(cheapest.priceCents, cheapest.currency)}` : 'Get tickets'}
+              </a>
+            </p>
+          )}
           {e.status === 'cancelled' && <Alert tone="warning" error="This event was cancelled. Paid orders are refunded automatically." />}
           <dl class="facts">
             <div>
@@ -195,7 +204,9 @@ export function EventPage({ id }: { id: string }) {
           <p class="description">{e.description}</p>
         </div>
         <aside class="buy-panel" aria-labelledby="tickets-title">
-          <h2 id="tickets-title">Tickets</h2>
+          <h2 id="tickets-title" tabIndex={-1}>
+            Tickets
+          </h2>
           <p class="live-state">
             <span class={`dot dot-${live.state}`} aria-hidden="true" />
             {live.state === 'open' ? 'Live availability' : live.state === 'polling' ? 'Availability refreshed every 10 seconds' : 'Connecting to live availability…'}
