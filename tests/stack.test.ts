@@ -124,7 +124,8 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       const cacheGb = Number(command[command.indexOf('--wiredTigerCacheSizeGB') + 1])
       expect(cacheGb * 2 ** 30 * 2).toBeLessThanOrEqual(Number(stack.services[m].deploy.resources.limits.memory))
     }
-    // Workers are never two versions at once, in a rollback as in an update.
+    // A worker task is stopped before its replacement starts, in a rollback as in an update (its jobs are
+    // taken over by the other replica, not shared between a task and its own successor).
     for (const w of ['ticketing-worker', 'orders-worker']) {
       expect(stack.services[w].deploy.update_config.order).toBe('stop-first')
       expect(stack.services[w].deploy.rollback_config.order).toBe('stop-first')
@@ -143,6 +144,11 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     expect(natsCommand).toContain('umask 077')
     expect(natsCommand).toContain('exec nats-server -c /tmp/nats.conf')
     expect(natsCommand).not.toContain('--pass')
+    // No password on any command line (`ps` on the node shows command lines to everyone).
+    for (const [name, service] of Object.entries(stack.services as Record<string, { command?: string[] }>)) {
+      const command = (service.command ?? []).join(' ')
+      expect(`${name}: ${command}`).not.toMatch(/--pass\b|--requirepass|\s-p\s|--password/)
+    }
     expect(nats.configs).toEqual([expect.objectContaining({ source: 'nats_config', target: '/etc/nats/easypass.conf' })])
     const natsConf = readFileSync(join(ROOT, 'stack/nats/nats.conf'), 'utf8')
     expect(natsConf).toMatch(/^\s*sync_interval: always$/m)

@@ -41,7 +41,8 @@ function aptInstall(packages) {
   if (exec(apt(['update', '-qq'])).status !== 0) say('apt-get update failed; trying the install anyway')
   const install = apt(['install', '-y', '-qq', ...packages])
   if (exec(install).status !== 0) {
-    console.error(`[easypass] could not install ${packages.join(', ')}. Run this once, then start again:\n  ${install.join(' ')}`)
+    const typed = [...(prefix.length ? ['sudo'] : []), ...install.slice(prefix.length)]
+    console.error(`[easypass] could not install ${packages.join(', ')}. Run this once, then start again:\n  ${typed.join(' ')}`)
     process.exit(1)
   }
 }

@@ -51,6 +51,8 @@ export async function openTab(opts: { session?: Session; mobile?: boolean } = {}
     isMobile: opts.mobile,
     hasTouch: opts.mobile,
     reducedMotion: 'reduce',
+    // Money and dates are formatted in the browser's locale: the same text on any host.
+    locale: 'en-US',
   })
   context.setDefaultTimeout(15_000)
   if (opts.session) {

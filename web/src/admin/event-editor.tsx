@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, withKey } from '../lib/api'
-import { fromLocalInput, localZone, moneyInput, parseMoney, toLocalInput, when } from '../lib/format'
+import { fromLocalInput, localZone, minorDigits, moneyInput, parseMoney, toLocalInput, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { forgetEvent, useAvailability } from '../lib/live'
 import { Link, navigate } from '../lib/router'
@@ -388,7 +388,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
     if (!name) local.name = 'Enter a name.'
     if (!/^[A-Z]{3}$/.test(currency)) local.currency = 'Enter a 3-letter currency code, like EUR.'
     const cents = local.currency ? null : parseMoney(f.price, currency)
-    if (!local.currency && cents === null) local.price = 'Enter a price like 45.00.'
+    if (!local.currency && cents === null) local.price = `Enter a price like ${moneyInput(4500 * 10 ** (minorDigits(currency) - 2), currency)}.`
     if (!/^\d+$/.test(f.capacity)) local.capacity = 'Enter a whole number.'
     if (f.maxPerOrder && !/^[1-9]\d*$/.test(f.maxPerOrder)) local.maxPerOrder = 'Enter a whole number of at least 1, or leave it empty.'
     const salesStart = fromLocalInput(f.salesStart)
@@ -452,7 +452,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
         </div>
         <div class="row">
           <Field id={`${id}-rename`} label="Name" name="name" value={f.name} onValue={set('name')} error={errors.name} />
-          <Field id={`${id}-price`} label={`Price (${type.currency})`} name="price" inputMode="decimal" value={f.price} onValue={set('price')} error={errors.price} />
+          <Field id={`${id}-price`} label={`Price (${/^[A-Za-z]{3}$/.test(f.currency.trim()) ? f.currency.trim().toUpperCase() : type.currency})`} name="price" inputMode="decimal" value={f.price} onValue={set('price')} error={errors.price} />
           <Field id={`${id}-currency`} label="Currency" name="currency" value={f.currency} onValue={set('currency')} error={errors.currency} maxLength={3} />
         </div>
         <div class="row">

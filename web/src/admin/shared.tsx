@@ -43,7 +43,7 @@ export type EventPeriod = 'upcoming' | 'past' | 'any'
 
 /** The catalog's query for one period: past events are not listed without `endedBefore` or an explicit `from`. */
 function periodQuery(period: EventPeriod) {
-  if (period === 'past') return { endedBefore: new Date().toISOString(), sort: 'latest' }
+  if (period === 'past') return { endedBefore: new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString(), sort: 'latest' }
   if (period === 'any') return { from: '1970-01-01T00:00:00.000Z', sort: 'latest' }
   return {}
 }
@@ -97,7 +97,7 @@ export function EventPicker({
   const chosen = useAsync(async (signal) => (value ? await api<EventItem>(`/events/${value}`, { signal }).catch(() => undefined) : undefined), [value])
   const items = events.data?.items ?? []
   return (
-    <>
+    <div class="event-picker">
       <Field label="Find an event" name={`${name}-find`} value={find} onValue={setFind} placeholder="Part of its title" autoComplete="off" />
       <SelectField
         label={label}
@@ -115,7 +115,7 @@ export function EventPicker({
           {items.length} of {events.data.total} events listed{query ? '' : ': search by title for the others'}.
         </p>
       )}
-    </>
+    </div>
   )
 }
 

@@ -88,8 +88,9 @@ export function ToastHost() {
   const show = (tone: (t: Toast) => boolean) => toasts.filter(tone).map((t) => <ToastItem key={t.id} toast={t} onDismiss={() => dismiss(t.id)} />)
   return (
     <div class="toasts">
-      {/* Errors interrupt (a session that ended); the rest waits for a pause in what is being read. */}
-      <div role="alert">{show((t) => t.tone === 'error')}</div>
+      {/* Errors interrupt (a session that ended); the rest waits for a pause in what is being read. An
+          assertive live region, not role=alert: an empty alert would stand beside the page's own. */}
+      <div aria-live="assertive">{show((t) => t.tone === 'error')}</div>
       <div role="status" aria-live="polite">
         {show((t) => t.tone !== 'error')}
       </div>

@@ -126,7 +126,9 @@ export function EventPage({ id }: { id: string }) {
   const mixed = currencies.length > 1
   const currency = currencies[0] ?? list[0]?.currency ?? e.currency ?? 'EUR'
   const total = picked.reduce((sum, o) => sum + qty[o.id]! * o.priceCents, 0)
-  const cheapest = list.filter((o) => !o.closed).reduce<Offer | undefined>((low, o) => (!low || o.priceCents < low.priceCents ? o : low), undefined)
+  // A "from" price only compares prices of one currency.
+  const open = list.filter((o) => !o.closed)
+  const cheapest = new Set(open.map((o) => o.currency)).size === 1 ? open.reduce<Offer | undefined>((low, o) => (!low || o.priceCents < low.priceCents ? o : low), undefined) : undefined
   const started = Date.parse(e.startsAt) <= now
   const cannotBuy = e.status === 'cancelled' ? 'This event was cancelled.' : e.status === 'draft' ? 'This event is a draft and not on sale yet.' : started ? 'This event has already started.' : undefined
 

@@ -20,7 +20,7 @@ function ticketCount(order: Order) {
  * door (the server refuses then) and unless the event was cancelled (every order is refunded anyway).
  */
 function refundable(order: Order, event: EventItem | undefined, tickets: Ticket[] | undefined, now: number) {
-  return order.status === 'paid' && !!event && event.status !== 'cancelled' && Date.parse(event.startsAt) > now && !tickets?.some((t) => t.status === 'checked_in')
+  return order.status === 'paid' && !!event && event.status !== 'cancelled' && Date.parse(event.startsAt) > now && !!tickets && !tickets.some((t) => t.status === 'checked_in')
 }
 
 export async function refundOrder(order: Order, who: 'buyer' | 'admin'): Promise<Order | undefined> {
@@ -238,17 +238,20 @@ export function MyTickets() {
         </p>
       )}
       {other.length > 0 && (
-        <details class="other-orders" onToggle={(e) => setShowOther(e.currentTarget.open)}>
-          <summary>Refunded, cancelled and expired orders ({other.length})</summary>
+        <section class="other-orders" aria-labelledby="other-orders-title">
+          <h2 id="other-orders-title">Refunded, cancelled and expired orders</h2>
+          <details onToggle={(e) => setShowOther(e.currentTarget.open)}>
+            <summary>Show {plural(other.length, 'order')}</summary>
           {/* Drawn, and their tickets asked for, only once opened. */}
-          {showOther && (
-            <div class="orders">
-              {other.map((o) => (
-                <OrderCard key={o.id} order={o} headingLevel={3} />
-              ))}
-            </div>
-          )}
-        </details>
+            {showOther && (
+              <div class="orders">
+                {other.map((o) => (
+                  <OrderCard key={o.id} order={o} headingLevel={3} />
+                ))}
+              </div>
+            )}
+          </details>
+        </section>
       )}
     </section>
   )
