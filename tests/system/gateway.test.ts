@@ -131,6 +131,9 @@ describe('request ids', () => {
     expect(notFound.status).toBe(404)
     expect(notFound.headers.get('x-request-id')).toBe('gw-test.id:1')
 
+    // A tracing header's id, with its = and ; characters, is kept as it is.
+    const traced = await api('/no-such-thing', { headers: { 'x-request-id': 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1' } })
+    expect(traced.headers.get('x-request-id')).toBe('Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1')
     const health = await api('/health', { headers: { 'x-request-id': 'gw-test-health' } })
     expect(health.headers.get('x-request-id')).toBe('gw-test-health')
 

@@ -15,7 +15,12 @@ export interface ServiceOptions {
   checks: HealthChecks
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+/**
+ * A caller's own request id is kept when it is printable ASCII without spaces, up to 200 characters
+ * (tracing headers such as `Root=1-5759e988-bd86…;Parent=5399…;Sampled=1` included); anything else
+ * (spaces, control characters, other encodings) is replaced by a fresh id.
+ */
+const REQUEST_ID = /^[\x21-\x7e]{1,200}$/
 
 /** Runs every dependency check with a deadline; the answer says which one is down. */
 export async function runChecks(checks: HealthChecks, timeoutMs = 2_000) {
