@@ -80,7 +80,9 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
       const more = page.getByRole('button', { name: 'One more Standing' })
       for (let i = 0; i < 5; i++) if (await more.isEnabled()) await more.click()
       expect(await page.getByLabel('Quantity of Standing').inputValue()).toBe('4')
-      expect(await more.isDisabled()).toBe(true)
+      expect(await more.getAttribute('aria-disabled')).toBe('true')
+      // It keeps the keyboard's focus at the limit.
+      expect(await more.evaluate((el) => el === document.activeElement)).toBe(true)
       await page.getByRole('button', { name: 'One fewer Standing' }).click()
       await page.getByRole('button', { name: 'One fewer Standing' }).click()
       expect(await page.getByLabel('Quantity of Standing').inputValue()).toBe('2')

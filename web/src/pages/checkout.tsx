@@ -114,6 +114,9 @@ export function Checkout({ id }: { id: string }) {
 
   const pay = async (e: Event) => {
     e.preventDefault()
+    // The buttons stay focusable while busy (aria-disabled, not disabled: a disabled button drops the
+    // keyboard's focus to the page's start): a second press does nothing.
+    if (busy) return
     setPayError(undefined)
     const local = validateCard(number, expMonth, expYear, cvc)
     setErrors(local)
@@ -151,6 +154,7 @@ export function Checkout({ id }: { id: string }) {
   }
 
   const cancel = async () => {
+    if (busy) return
     const ok = await confirmDialog({ title: 'Release these tickets?', message: 'Your held tickets go back on sale and this order is cancelled.', confirmLabel: 'Release tickets', cancelLabel: 'Keep them', danger: true })
     if (!ok) return
     setBusy('cancelling')
@@ -308,10 +312,10 @@ export function Checkout({ id }: { id: string }) {
                   }
                 />
               ) : null}
-              <button type="submit" class="button button-block" disabled={!!busy}>
+              <button type="submit" class="button button-block" aria-disabled={busy ? true : undefined}>
                 {busy === 'paying' ? 'Paying…' : `Pay ${money(o.totalCents, o.currency)}`}
               </button>
-              <button type="button" class="button button-secondary button-block" onClick={cancel} disabled={!!busy}>
+              <button type="button" class="button button-secondary button-block" onClick={cancel} aria-disabled={busy ? true : undefined}>
                 Cancel and release the tickets
               </button>
             </form>

@@ -248,7 +248,8 @@ export function EventPage({ id }: { id: string }) {
                   </div>
                   {!cannotBuy && (
                     <div class="stepper">
-                      <button type="button" class="step" aria-label={`One fewer ${o.name}`} disabled={!qty[o.id]} onClick={() => setOne(o, (qty[o.id] ?? 0) - 1)}>
+                      {/* aria-disabled, not disabled: a button that disables itself under the keyboard's focus drops it. */}
+                      <button type="button" class="step" aria-label={`One fewer ${o.name}`} aria-disabled={!qty[o.id] ? true : undefined} onClick={() => setOne(o, (qty[o.id] ?? 0) - 1)}>
                         −
                       </button>
                       <label class="sr-only" for={`qty-${o.id}`}>
@@ -265,7 +266,7 @@ export function EventPage({ id }: { id: string }) {
                         onInput={(ev) => ev.currentTarget.value !== '' && setOne(o, Number(ev.currentTarget.value))}
                         onChange={(ev) => setOne(o, Number(ev.currentTarget.value))}
                       />
-                      <button type="button" class="step" aria-label={`One more ${o.name}`} disabled={(qty[o.id] ?? 0) >= o.max} onClick={() => setOne(o, (qty[o.id] ?? 0) + 1)}>
+                      <button type="button" class="step" aria-label={`One more ${o.name}`} aria-disabled={(qty[o.id] ?? 0) >= o.max ? true : undefined} onClick={() => setOne(o, (qty[o.id] ?? 0) + 1)}>
                         +
                       </button>
                     </div>
