@@ -37,6 +37,28 @@ async function firstPayAnswered(page: import('playwright-core').Page, first: (ro
   return keys
 }
 
+describe('browsing', () => {
+  test('Back from an event returns to the same place in the list, drawn at once', async () => {
+    const tag = `Scrollback${Math.random().toString(36).slice(2, 7)}`
+    await Promise.all(Array.from({ length: 12 }, (_, i) => seedEvent([], { title: `${tag} night ${i + 1}` })))
+    await withTab({}, async ({ page }) => {
+      await page.goto(`/?q=${tag}`)
+      const cards = page.locator('.event-grid li')
+      await cards.nth(11).waitFor()
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
+      const left = await page.evaluate(() => window.scrollY)
+      expect(left).toBeGreaterThan(200)
+      await cards.nth(11).getByRole('link').click()
+      await page.waitForURL(/\/events\/[0-9a-f]{24}$/)
+      await page.getByRole('heading', { level: 1 }).waitFor()
+      expect(await page.evaluate(() => window.scrollY)).toBe(0)
+      await page.goBack()
+      await page.waitForURL((url) => url.searchParams.get('q') === tag)
+      await page.waitForFunction((y) => Math.abs(window.scrollY - y) <= 2, left, { timeout: 5_000 })
+    })
+  }, 60_000)
+})
+
 describe.skipIf(!canSell)('buying tickets in the browser', () => {
   test('tickets priced in two currencies cannot be bought in one order: the page says so before the server does', async () => {
     const event = await seedEvent([

@@ -26,13 +26,35 @@ function emit() {
   for (const listener of listeners) listener()
 }
 
-window.addEventListener('popstate', emit)
+// Each history entry keeps how far its page was scrolled, so that Back returns to the same place in a
+// long list. The browser's own restoration runs before the page has drawn its content again.
+if ('scrollRestoration' in history) history.scrollRestoration = 'manual'
+const rememberScroll = () => history.replaceState({ ...(history.state ?? {}), scrollY: window.scrollY }, '')
+
+/** Scrolls back to `y` once the page is tall enough again (its content may come a moment later), for up to 2 s. */
+function restoreScroll(y: unknown) {
+  if (typeof y !== 'number' || y <= 0) return
+  const until = Date.now() + 2_000
+  const step = () => {
+    window.scrollTo(0, y)
+    if (Math.abs(window.scrollY - y) > 2 && Date.now() < until) requestAnimationFrame(step)
+  }
+  requestAnimationFrame(step)
+}
+
+window.addEventListener('popstate', () => {
+  emit()
+  restoreScroll((history.state as { scrollY?: unknown } | null)?.scrollY)
+})
 
 export function navigate(to: string, opts: { replace?: boolean } = {}) {
   const current = location.pathname + location.search
   if (to === current && !opts.replace) return
   if (opts.replace) history.replaceState(null, '', to)
-  else history.pushState(null, '', to)
+  else {
+    rememberScroll()
+    history.pushState(null, '', to)
+  }
   if (!opts.replace) window.scrollTo(0, 0)
   emit()
 }

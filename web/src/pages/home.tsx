@@ -9,6 +9,9 @@ import { Alert, Empty, Field, Loading, PageTitle, Pager, SelectField } from '../
 export const CATEGORIES = ['music', 'theatre', 'comedy', 'sports', 'conference', 'festival', 'family', 'film', 'art', 'other']
 const PAGE_SIZE = 12
 
+/** The last lists shown, by their query: Back to the list draws it at once (and at the place it was left), then refreshes it. */
+const shownLists = new Map<string, List<EventItem>>()
+
 function capitalise(s: string) {
   return s ? s[0]!.toUpperCase() + s.slice(1) : s
 }
@@ -34,14 +37,18 @@ export function Home({ query }: { query: URLSearchParams }) {
   // Back/forward and links change the URL: the form follows it.
   useEffect(() => setForm(filters), [query.toString()])
 
-  const list = useAsync(
-    (signal) =>
-      api<List<EventItem>>(
-        withQuery('/events', { q: filters.q, category: filters.category, city: filters.city, from: dayBound(filters.from, false), to: dayBound(filters.to, true), page, limit: PAGE_SIZE }),
-        { signal },
-      ),
-    [query.toString()],
-  )
+  const listKey = query.toString()
+  const loaded = useAsync(async (signal) => {
+    const answer = await api<List<EventItem>>(
+      withQuery('/events', { q: filters.q, category: filters.category, city: filters.city, from: dayBound(filters.from, false), to: dayBound(filters.to, true), page, limit: PAGE_SIZE }),
+      { signal },
+    )
+    shownLists.delete(listKey)
+    shownLists.set(listKey, answer)
+    if (shownLists.size > 20) shownLists.delete(shownLists.keys().next().value!)
+    return answer
+  }, [listKey])
+  const list = { ...loaded, data: (loaded.loading ? shownLists.get(listKey) : undefined) ?? loaded.data }
 
   const submit = (e: Event) => {
     e.preventDefault()
