@@ -26,6 +26,13 @@ export interface RunningSystem {
   /** Starts a stopped process again and waits for its port; `env` overrides settings until the next start. */
   start(name: string, env?: Record<string, string>): Promise<void>
   pid(name: string): number | undefined
+  /** Every process running, copies included. */
+  pids(): number[]
+  /**
+   * Starts one more copy of a process, as a second Swarm replica would run: its own port and log, the
+   * same settings otherwise. `stop` takes the name it returns.
+   */
+  startCopy(name: string, port: number, env?: Record<string, string>): Promise<string>
   stopAll(): Promise<void>
 }
 
@@ -45,10 +52,10 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const restarts = new Map<string, number>()
 
   const overrides = new Map<string, Record<string, string>>()
-  function spawn(spec: ProcessSpec) {
-    const port = opts.ports[spec.name] ?? spec.port
+  /** `key` names this process (the spec's name, or a copy's); `port` is where it listens. */
+  function spawn(spec: ProcessSpec, key = spec.name, port = opts.ports[spec.name] ?? spec.port) {
     // Appended, not truncated: the log of a process that crashed or was killed survives its restart.
-    const logFile = openSync(join(opts.logDir, `${spec.name}.log`), 'a')
+    const logFile = openSync(join(opts.logDir, `${key}.log`), 'a')
     // EASYPASS_CPU_PROFILE=<dir>: every process writes a CPU profile (also as markdown) there when it stops.
     const profile = process.env.EASYPASS_CPU_PROFILE ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${process.env.EASYPASS_CPU_PROFILE}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : []
     const env: Record<string, string | undefined> = {
@@ -58,7 +65,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       HOST: spec.name === 'gateway' ? '0.0.0.0' : '127.0.0.1',
       ...opts.env,
       ...serviceUrls,
-      ...overrides.get(spec.name),
+      ...overrides.get(key),
       PORT: String(port),
       SERVICE_NAME: spec.name,
       EASYPASS_SUPERVISOR_PID: String(process.pid),
@@ -72,17 +79,17 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       stderr: logFile,
       stdin: 'ignore',
     })
-    children.set(spec.name, child)
+    children.set(key, child)
     child.exited.then((code) => {
       closeSync(logFile)
-      if (children.get(spec.name) !== child) return
-      children.delete(spec.name)
-      if (!wanted.has(spec.name)) return
-      log(`${spec.name} exited with ${code}`)
+      if (children.get(key) !== child) return
+      children.delete(key)
+      if (!wanted.has(key)) return
+      log(`${key} exited with ${code}`)
       if (!opts.restartOnCrash) return
-      const n = (restarts.get(spec.name) ?? 0) + 1
-      restarts.set(spec.name, n)
-      setTimeout(() => wanted.has(spec.name) && !children.has(spec.name) && spawn(spec), Math.min(30_000, 500 * 2 ** Math.min(n, 6)))
+      const n = (restarts.get(key) ?? 0) + 1
+      restarts.set(key, n)
+      setTimeout(() => wanted.has(key) && !children.has(key) && spawn(spec, key, port), Math.min(30_000, 500 * 2 ** Math.min(n, 6)))
     })
     return port
   }
@@ -131,6 +138,19 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     stop,
     start,
     pid: (name) => children.get(name)?.pid,
+    pids: () => [...children.values()].map((c) => c.pid),
+    async startCopy(name, port, env) {
+      const spec = specs.find((s) => s.name === name)
+      if (!spec) throw new Error(`no process ${name}`)
+      const key = `${name}:${port}`
+      wanted.add(key)
+      if (env) overrides.set(key, env)
+      if (!children.has(key)) {
+        spawn(spec, key, port)
+        await waitForPort(port, `${key} (see ${join(opts.logDir, key + '.log')})`, 30_000)
+      }
+      return key
+    },
     async stopAll() {
       const names = [...children.keys()]
       // Gateway first so no new work comes in, then everything else at once.
@@ -145,10 +165,7 @@ export function killOnExit(system: () => RunningSystem | undefined) {
   const killAll = () => {
     const s = system()
     if (!s) return
-    for (const spec of s.specs) {
-      const pid = s.pid(spec.name)
-      if (pid) try { process.kill(pid, 'SIGKILL') } catch {}
-    }
+    for (const pid of s.pids()) try { process.kill(pid, 'SIGKILL') } catch {}
   }
   process.on('exit', killAll)
 }

@@ -4,10 +4,12 @@
 //   npm run bench -- --tickets 5000 --buyers 1000            closed: each buyer asks again when answered
 //   npm run bench -- --tickets 5000 --buyers 1000 --rate 800  open: 800 purchases start every second
 //   --warmup 300: 300 purchases of another event first, not counted (default 0: a cold start)
+//   --worker-replicas 2: two ticketing workers taking turns, as the Swarm stack runs them (default 1)
 import { cpus, totalmem } from 'node:os'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { bootSystem } from '../support/boot'
+import { freePort } from '../../stack/local/infra'
 import { ROOT } from '../../stack/local/services'
 
 const arg = (name: string, fallback: number) => {
@@ -21,9 +23,17 @@ const RATE = arg('rate', 0)
 /** Purchases of another event before the measured sale (not counted). */
 const WARMUP = arg('warmup', 0)
 const MAX_PER_REQUEST = 4
+/** Ticketing workers (the stack runs two): the others are copies of the first, on ports of their own. */
+const WORKER_REPLICAS = arg('worker-replicas', 1)
 
 const system = await bootSystem({ RATE_LIMIT_DISABLED: 'true', LOG_LEVEL: 'error' }, { fresh: true })
 const base = `${system.gatewayUrl}/api`
+const workerUrls = [system.urls['ticketing-worker']!]
+for (let i = 1; i < WORKER_REPLICAS; i++) {
+  const port = await freePort()
+  await system.startCopy('ticketing-worker', port)
+  workerUrls.push(`http://127.0.0.1:${port}`)
+}
 
 async function call(path: string, init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {}) {
   const r = await fetch(base + path, {
@@ -210,7 +220,15 @@ console.log(`
 | Sold (inventory) / bought (buyers) | ${t.sold} / ${ticketsBought} (held ${t.held}, available ${t.available}) |
 | Outcomes                           | ${JSON.stringify(result.outcomes)} |
 | 503 answers retried (same key)     | ${retried503} |
+| Ticketing workers                  | ${WORKER_REPLICAS} |
 `)
+// How the workers came by each event's ledger: whole (cold, stale, rebuild) or the entries since their own seq (catch-up).
+const ledgerReads = new Map<string, number>()
+for (const url of workerUrls) {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text()).catch(() => '')
+  for (const m of text.matchAll(/^ticketing_inventory_ledger_loads_total\{reason="([^"]+)"\} (\S+)$/gm)) ledgerReads.set(m[1]!, (ledgerReads.get(m[1]!) ?? 0) + Number(m[2]))
+}
+console.log(`ticketing ledger reads by the workers: ${JSON.stringify(Object.fromEntries(ledgerReads))}`)
 // Where the time went: mean time per request of each service's busiest routes, from its /metrics.
 const breakdown: string[] = []
 for (const [name, url] of Object.entries(system.urls)) {

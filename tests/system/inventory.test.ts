@@ -10,6 +10,7 @@ import { Bus, connectNats, createLogger, type Fact } from '@easypass/kit'
 import { serviceToken as serviceTokenOf } from '../support/tokens'
 import { api, errorCode, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
 import { system } from '../support/system'
+import { freePort } from '../../stack/local/infra'
 
 const log = createLogger('inventory-test', 'silent')
 let admin: Session
@@ -799,4 +800,40 @@ describe('crashes', () => {
       await s.start('ticketing-worker')
     }
   }, 180_000)
+})
+
+describe('worker replicas', () => {
+  test("replicas taking turns on an event fold in the other's ledger entries, not the whole ledger again; every hold counted once", async () => {
+    const s = system()
+    const copy = await s.startCopy('ticketing-worker', await freePort())
+    const urls = [s.urls['ticketing-worker']!, `http://127.0.0.1:${copy.split(':').pop()}`]
+    /** Ledger reads of both replicas so far, by reason. */
+    const loads = async () => {
+      const texts = await Promise.all(urls.map(async (url) => (await fetch(`${url}/metrics`)).text()))
+      const read = (reason: string) => texts.reduce((sum, text) => sum + Number(text.match(new RegExp(`^ticketing_inventory_ledger_loads_total\\{reason="${reason}"\\} (\\S+)$`, 'm'))?.[1] ?? 0), 0)
+      return { stale: read('stale'), catchUp: read('catch-up') }
+    }
+    try {
+      const eventId = await createEvent()
+      const type = await createType(eventId, standing({ capacity: 30 }))
+      // The first hold gives both replicas the event's ledger (one reads it cold, the other then catches up or reads it cold).
+      expect(await decide(eventId, hold(type.id))).toMatchObject({ ok: true })
+      const before = await loads()
+      // One op at a time: Redis hands each job to the replica that has waited longest, so they take turns.
+      const results: any[] = []
+      for (let i = 0; i < 40; i++) results.push(await decide(eventId, hold(type.id)))
+      const after = await loads()
+      expect(results.filter((r) => r.ok).length).toBe(29)
+      expect(results.filter((r) => !r.ok).every((r) => r.code === 'SOLD_OUT')).toBe(true)
+      const numbers = await typeNumbers(eventId, type.id)
+      expectBalanced(numbers)
+      expect(numbers).toMatchObject({ held: 30, sold: 0, available: 0 })
+      const turns = after.catchUp - before.catchUp + (after.stale - before.stale)
+      console.log(`replicas: ${turns} batches found the other replica had run the event's last one; ${after.catchUp - before.catchUp} caught up from its entries, ${after.stale - before.stale} read the whole ledger`)
+      expect(turns).toBeGreaterThan(5)
+      expect(after.stale - before.stale).toBe(0)
+    } finally {
+      await s.stop(copy)
+    }
+  }, 120_000)
 })

@@ -119,6 +119,20 @@ describe('one batch', () => {
     expect(d.expired).toEqual([])
   })
 
+  test('folding later entries onto earlier ones gives what folding them all gives, and leaves the earlier fold as it was', () => {
+    const types = [type({ capacity: 10 })]
+    const first = run([hold('o1', 2), hold('o2', 1)], types)
+    const known = foldLedger(first.entries as LedgerEntry[])
+    const snapshot = structuredClone([...known])
+    const second = decideBatch({ eventId: EVENT, types: first.types, lookup: (id) => known.get(id), liveOrders: () => known.keys(), ops: [{ type: 'confirm', orderId: 'o1' }, hold('o3', 1)], now: NOW, holdTtlSeconds: 600, seq: 8 })
+    const touched = foldLedger(second.entries as LedgerEntry[], known)
+    expect([...touched.keys()].sort()).toEqual(['o1', 'o3'])
+    const merged = new Map([...known, ...touched])
+    expect(merged).toEqual(foldLedger([...first.entries, ...second.entries] as LedgerEntry[]))
+    expect(countersFromLedger(second.types, merged.values())).toEqual(second.types)
+    expect([...known]).toEqual(snapshot)
+  })
+
   test('a withdrawn hold stays ended: asked again it is refused, its old expiry job reports the withdrawal again, the ledger keeps the mark', () => {
     const types = [type({ capacity: 10 }), type({ id: 'b'.repeat(24), capacity: 10 })]
     const first = run([hold('o1', 2), hold('o2', 1, 'b'.repeat(24))], types)

@@ -209,6 +209,12 @@ export class InventoryApplier {
       this.cache.set(eventId, cached) // most recently used last
       return cached
     }
+    // Another replica ran the event's last batches: what they added to the ledger is folded in, rather
+    // than the whole ledger read again (with replicas taking turns on a partition, every batch would).
+    if (cached && doc.pendingSeq == null && cached.seq < doc.seq) {
+      const caughtUp = await this.catchUp(doc, cached)
+      if (caughtUp) return caughtUp
+    }
     this.forget(eventId)
     if (!exists) return this.remember(eventId, { seq: 0, orders: new Map(), live: new Map() }, 0, new Map())
 
@@ -262,6 +268,24 @@ export class InventoryApplier {
       doc.types = counted
     }
     return this.remember(eventId, { seq: doc.seq, orders: new Map(), live: new Map() }, doc.seq, orders)
+  }
+
+  /**
+   * The ledger entries written since the cache's seq, folded into it. Every batch's entries carry its
+   * seq, and a batch writes only after claiming the next seq, so nothing below the cache's seq is new.
+   * Undefined when the result does not match the stored counters: then the whole ledger is read.
+   */
+  private async catchUp(doc: InventoryDoc, cached: EventCache): Promise<EventCache | undefined> {
+    const entries = await this.ledger.find({ eventId: doc._id, seq: { $gt: cached.seq } }).toArray()
+    const touched = foldLedger(entries, cached.orders)
+    const all = function* () {
+      for (const [orderId, o] of cached.orders) yield touched.get(orderId) ?? o
+      for (const [orderId, o] of touched) if (!cached.orders.has(orderId)) yield o
+    }
+    const counted = countersFromLedger(doc.types, all())
+    if (counted.some((t, i) => t.sold !== doc.types[i]!.sold || t.held !== doc.types[i]!.held)) return undefined
+    ledgerLoads.inc({ reason: 'catch-up' })
+    return this.remember(doc._id, cached, doc.seq, touched)
   }
 
   private remember(eventId: string, cache: EventCache, seq: number, orders: Map<string, OrderLedger>): EventCache {

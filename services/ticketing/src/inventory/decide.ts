@@ -364,11 +364,16 @@ function applyPatch(t: TypeRecord, patch: UpdateTicketTypeBody): TypeRecord {
  * What the ledger says, folded: every order's state and the sold/held counters they imply. Used on a
  * cold start of an event and to repair the counters after a batch died between its writes.
  */
-export function foldLedger(entries: Iterable<LedgerEntry>) {
+export function foldLedger(entries: Iterable<LedgerEntry>, base?: ReadonlyMap<string, OrderLedger>) {
+  // With `base` (orders folded from earlier entries), only the orders the entries touch are returned,
+  // each a copy of its base record with the entries applied: the base is never modified.
   const orders = new Map<string, OrderLedger>()
   const of = (orderId: string) => {
     let o = orders.get(orderId)
-    if (!o) orders.set(orderId, (o = {}))
+    if (!o) {
+      const known = base?.get(orderId)
+      orders.set(orderId, (o = known ? { ...known } : {}))
+    }
     return o
   }
   for (const e of entries) {
@@ -382,11 +387,11 @@ export function foldLedger(entries: Iterable<LedgerEntry>) {
 }
 
 /** The counters the ledger implies for the given types (types not in the list are ignored). */
-export function countersFromLedger(types: readonly TypeRecord[], orders: Map<string, OrderLedger>): TypeRecord[] {
+export function countersFromLedger(types: readonly TypeRecord[], orders: Map<string, OrderLedger> | Iterable<OrderLedger>): TypeRecord[] {
   // `refunded` is left out until a refund counts it, as a batch leaves it out.
   const next: TypeRecord[] = types.map(({ refunded: _, ...t }) => ({ ...t, sold: 0, held: 0 }))
   const byId = new Map(next.map((t) => [t.id, t]))
-  for (const o of orders.values()) {
+  for (const o of orders instanceof Map ? orders.values() : orders) {
     if (!o.hold) continue
     const state = !o.settle ? 'held' : o.settle.outcome === 'sold' ? (o.refunded ? 'refunded' : 'sold') : undefined
     if (!state) continue
