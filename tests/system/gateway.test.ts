@@ -734,3 +734,26 @@ describe('live streams per address', () => {
     }
   })
 })
+
+describe('who asks comes before what is asked', () => {
+  test('a caller without the right to a route gets 401 or 403, whatever the body or query it sent', async () => {
+    const customer = await registerUser('auth-first')
+    const cases: Array<[string, Parameters<typeof api>[1], number, string]> = [
+      ['/events', { body: {} }, 401, 'UNAUTHENTICATED'],
+      ['/events', { body: {}, token: customer.token }, 403, 'FORBIDDEN'],
+      ['/orders', { body: {} }, 401, 'UNAUTHENTICATED'],
+      ['/users?limit=500', { token: customer.token }, 403, 'FORBIDDEN'],
+      ['/orders/not-an-id', {}, 401, 'UNAUTHENTICATED'],
+    ]
+    for (const [path, opts, status, code] of cases) {
+      const r = await api(path, opts)
+      expect(`${path} ${r.status} ${errorCode(r)} ${r.status === status ? "" : JSON.stringify(r.body)}`).toBe(`${path} ${status} ${code} `)
+    }
+    // (A field no route knows is still refused first, 400, by the check that runs before any other.)
+    // With the right, the same bad input is a 400 that says what is wrong.
+    const admin = await loginAdmin()
+    const bad = await api('/events', { body: {}, token: admin.token })
+    expect(bad.status).toBe(400)
+    expect(errorCode(bad)).toBe('VALIDATION')
+  })
+})

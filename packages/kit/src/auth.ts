@@ -41,19 +41,30 @@ export function authPlugin(config: AuthConfig) {
   const verifier = tokenVerifier(config)
   return new Elysia({ name: 'kit.auth' })
     .macro({
-      auth: (level: Level) => ({
-        async resolve({ headers }) {
-          const principal = await verifier.verifyHeader(headers.authorization)
+      auth: (level: Level) => {
+        const principalFor = async (authorization: string | undefined) => {
+          const principal = await verifier.verifyHeader(authorization)
           if (!principal) {
-            if (level === 'optional') return { principal: undefined as Principal | undefined }
+            if (level === 'optional') return undefined
             throw fail('UNAUTHENTICATED', 'a valid access token is required')
           }
           // A service's token opens internal routes, never an admin's: no service calls one, so none may.
           if (level === 'admin' && principal.role !== 'admin') throw fail('FORBIDDEN', 'admins only')
           if (level === 'service' && principal.role !== 'service') throw fail('FORBIDDEN', 'internal route')
-          return { principal: principal as Principal | undefined }
-        },
-      }),
+          return principal as Principal
+        }
+        return {
+          // Who asks is checked before what is asked (validation comes after this stage): a caller
+          // without the right to a route gets its 401 or 403, not a 400 about a body it may not send.
+          async transform({ headers }) {
+            await principalFor(headers.authorization)
+          },
+          // Verified tokens are remembered until they expire: this second look is a lookup.
+          async resolve({ headers }) {
+            return { principal: (await principalFor(headers.authorization)) as Principal | undefined }
+          },
+        }
+      },
     })
     .as('global')
 }
