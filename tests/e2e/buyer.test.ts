@@ -311,6 +311,25 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
     })
   }, 60_000)
 
+  test('"Change tickets" at checkout releases the hold and returns to the event page with the same pick', async () => {
+    const event = await seedEvent([{ name: 'Stalls', priceCents: 2500, capacity: 10 }])
+    const buyer = await registerUser('change-pick')
+    await withTab({ session: buyer }, async ({ page }) => {
+      const orderId = await holdOneAt(page, event.id, 'Stalls')
+      await page.getByRole('button', { name: 'Change tickets' }).click()
+      await page.getByRole('dialog').getByRole('button', { name: 'Release and change' }).click()
+      await page.waitForURL(new RegExp(`/events/${event.id}$`))
+      expect(await page.getByLabel('Quantity of Stalls').inputValue()).toBe('1')
+      await page.getByText('10 left').waitFor()
+      expect((await api(`/orders/${orderId}`, { token: buyer.token })).body.status).toBe('cancelled')
+      // The pick can be changed and bought again.
+      await page.getByRole('button', { name: 'One more Stalls' }).click()
+      await page.getByRole('button', { name: 'Buy tickets' }).click()
+      await page.waitForURL(/\/checkout\//)
+      await page.getByRole('cell', { name: '2', exact: true }).waitFor()
+    })
+  }, 60_000)
+
   test('availability updates live on the event page when someone else buys', async () => {
     const event = await seedEvent([{ name: 'Balcony', priceCents: 2000, capacity: 5 }])
     const other = await registerUser('other')

@@ -8,6 +8,7 @@ import { Link, navigate } from '../lib/router'
 import type { Card, Order } from '../lib/types'
 import { confirmDialog } from '../components/overlay'
 import { Alert, Field, Loading, Notice, PageTitle, SelectField, useFocusFirstInvalid } from '../components/ui'
+import { saveSelection } from './event'
 
 export const TEST_CARDS: Array<[number: string, outcome: string]> = [
   ['4242424242424242', 'approved'],
@@ -153,13 +154,19 @@ export function Checkout({ id }: { id: string }) {
     }
   }
 
-  const cancel = async () => {
+  /** Releases the hold; `change`: back to the event page with these tickets picked, to change the pick. */
+  const cancel = async (change = false) => {
     if (busy) return
-    const ok = await confirmDialog({ title: 'Release these tickets?', message: 'Your held tickets go back on sale and this order is cancelled.', confirmLabel: 'Release tickets', cancelLabel: 'Keep them', danger: true })
+    const ok = await confirmDialog(
+      change
+        ? { title: 'Change your tickets?', message: 'These tickets are released while you change your pick, and someone else may take them meanwhile.', confirmLabel: 'Release and change', cancelLabel: 'Keep them' }
+        : { title: 'Release these tickets?', message: 'Your held tickets go back on sale and this order is cancelled.', confirmLabel: 'Release tickets', cancelLabel: 'Keep them', danger: true },
+    )
     if (!ok) return
     setBusy('cancelling')
     try {
       await api<Order>(`/orders/${id}/cancel`, { method: 'POST' })
+      if (change) saveSelection(o.eventId, Object.fromEntries(o.items.map((i) => [i.ticketTypeId, i.quantity])))
       navigate(`/events/${o.eventId}`)
     } catch (err) {
       setPayError(err)
@@ -250,7 +257,7 @@ export function Checkout({ id }: { id: string }) {
             ))}
           {refusal && payError ? <Alert error={payError} /> : null}
           {!holdLive && o.status === 'reserved' && left > 0 && (
-            <button type="button" class="button button-secondary button-block" onClick={cancel} disabled={!!busy}>
+            <button type="button" class="button button-secondary button-block" onClick={() => cancel()} disabled={!!busy}>
               Cancel and release the tickets
             </button>
           )}
@@ -315,7 +322,10 @@ export function Checkout({ id }: { id: string }) {
               <button type="submit" class="button button-block" aria-disabled={busy ? true : undefined}>
                 {busy === 'paying' ? 'Paying…' : `Pay ${money(o.totalCents, o.currency)}`}
               </button>
-              <button type="button" class="button button-secondary button-block" onClick={cancel} aria-disabled={busy ? true : undefined}>
+              <button type="button" class="button button-secondary button-block" onClick={() => cancel(true)} aria-disabled={busy ? true : undefined}>
+                Change tickets
+              </button>
+              <button type="button" class="button button-secondary button-block" onClick={() => cancel()} aria-disabled={busy ? true : undefined}>
                 Cancel and release the tickets
               </button>
             </form>

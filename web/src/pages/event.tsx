@@ -45,7 +45,8 @@ function readSelection(eventId: string): Record<string, number> {
   }
 }
 
-function saveSelection(eventId: string, qty: Record<string, number>) {
+/** The pick the event page starts from next time (after a sign-in, or a hold released to change it). */
+export function saveSelection(eventId: string, qty: Record<string, number>) {
   try {
     sessionStorage.setItem(SELECTION_KEY, JSON.stringify({ eventId, qty }))
   } catch {}
