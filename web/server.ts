@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { drain, isDraining, stopWithSupervisor } from '@easypass/kit/supervisor'
+import { requestIdOf } from '@easypass/kit/request-id'
 import { buildBundle, readBundle, type Bundle, type BuiltFile } from './bundle'
 
 const PORT = Number(process.env.PORT ?? 4107)
@@ -57,7 +58,6 @@ function json(status: number, body: unknown, requestId: string, extra: Record<st
   return Response.json(body, { status, headers: { 'x-request-id': requestId, 'cache-control': 'no-store', ...extra } })
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
 const server = Bun.serve({
   port: PORT,
@@ -68,7 +68,7 @@ const server = Bun.serve({
   fetch(request) {
     const url = new URL(request.url)
     const given = request.headers.get('x-request-id')
-    const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID()
+    const requestId = requestIdOf(given)
     // While draining (see `drain`), 503: Traefik takes this replica out while it still serves.
     if (url.pathname === '/live') return isDraining() ? json(503, { status: 'draining', service: 'web' }, requestId) : json(200, { status: 'ok', service: 'web' }, requestId)
     if (url.pathname === '/health') return json(200, { status: 'ok', service: 'web', assets: bundle.assets.size }, requestId)

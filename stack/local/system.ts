@@ -57,7 +57,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     // Appended, not truncated: the log of a process that crashed or was killed survives its restart.
     const logFile = openSync(join(opts.logDir, `${key}.log`), 'a')
     // EASYPASS_CPU_PROFILE=<dir>: every process writes a CPU profile (also as markdown) there when it stops.
-    const profile = process.env.EASYPASS_CPU_PROFILE ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${process.env.EASYPASS_CPU_PROFILE}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : []
+    const profile = process.env.EASYPASS_CPU_PROFILE ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${process.env.EASYPASS_CPU_PROFILE}`, `--cpu-prof-name=${key}.cpuprofile`] : []
     const env: Record<string, string | undefined> = {
       ...process.env,
       // Only the gateway is reached from outside this machine; every other process answers on loopback
@@ -147,7 +147,15 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       if (env) overrides.set(key, env)
       if (!children.has(key)) {
         spawn(spec, key, port)
-        await waitForPort(port, `${key} (see ${join(opts.logDir, key + '.log')})`, 30_000)
+        try {
+          await waitForPort(port, `${key} (see ${join(opts.logDir, key + '.log')})`, 30_000)
+        } catch (error) {
+          // Not up: not left running (a copy that came up late would take work meanwhile).
+          wanted.delete(key)
+          overrides.delete(key)
+          children.get(key)?.kill('SIGKILL')
+          throw error
+        }
       }
       return key
     },

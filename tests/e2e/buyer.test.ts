@@ -38,7 +38,7 @@ async function firstPayAnswered(page: import('playwright-core').Page, first: (ro
 }
 
 describe('browsing', () => {
-  test('Back from an event returns to the same place in the list, drawn at once', async () => {
+  test('Back from an event returns to the same place in the list, drawn at once; Forward to the event at its top', async () => {
     const tag = `Scrollback${Math.random().toString(36).slice(2, 7)}`
     await Promise.all(Array.from({ length: 12 }, (_, i) => seedEvent([], { title: `${tag} night ${i + 1}` })))
     await withTab({}, async ({ page }) => {
@@ -55,6 +55,11 @@ describe('browsing', () => {
       await page.goBack()
       await page.waitForURL((url) => url.searchParams.get('q') === tag)
       await page.waitForFunction((y) => Math.abs(window.scrollY - y) <= 2, left, { timeout: 5_000 })
+      // Forward again: the event page at its own place (its top), not at the list's.
+      await page.goForward()
+      await page.waitForURL(/\/events\/[0-9a-f]{24}$/)
+      await page.getByRole('heading', { level: 1 }).waitFor()
+      await page.waitForFunction(() => window.scrollY === 0, undefined, { timeout: 5_000 })
     })
   }, 60_000)
 })

@@ -749,7 +749,8 @@ describe('who asks comes before what is asked', () => {
       const r = await api(path, opts)
       expect(`${path} ${r.status} ${errorCode(r)} ${r.status === status ? "" : JSON.stringify(r.body)}`).toBe(`${path} ${status} ${code} `)
     }
-    // (A field no route knows is still refused first, 400, by the check that runs before any other.)
+    // (A field no route knows, or a number sent as a string, is still refused first, 400: that check runs
+    // before the token is looked at, as does parsing the JSON.)
     // With the right, the same bad input is a 400 that says what is wrong.
     const admin = await loginAdmin()
     const bad = await api('/events', { body: {}, token: admin.token })

@@ -805,15 +805,17 @@ describe('crashes', () => {
 describe('worker replicas', () => {
   test("replicas taking turns on an event fold in the other's ledger entries, not the whole ledger again; every hold counted once", async () => {
     const s = system()
-    const copy = await s.startCopy('ticketing-worker', await freePort())
-    const urls = [s.urls['ticketing-worker']!, `http://127.0.0.1:${copy.split(':').pop()}`]
+    const port = await freePort()
+    const urls = [s.urls['ticketing-worker']!, `http://127.0.0.1:${port}`]
     /** Ledger reads of both replicas so far, by reason. */
     const loads = async () => {
       const texts = await Promise.all(urls.map(async (url) => (await fetch(`${url}/metrics`)).text()))
       const read = (reason: string) => texts.reduce((sum, text) => sum + Number(text.match(new RegExp(`^ticketing_inventory_ledger_loads_total\\{reason="${reason}"\\} (\\S+)$`, 'm'))?.[1] ?? 0), 0)
       return { stale: read('stale'), catchUp: read('catch-up') }
     }
+    let copy: string | undefined
     try {
+      copy = await s.startCopy('ticketing-worker', port)
       const eventId = await createEvent()
       const type = await createType(eventId, standing({ capacity: 30 }))
       // The first hold gives both replicas the event's ledger (one reads it cold, the other then catches up or reads it cold).
@@ -833,7 +835,7 @@ describe('worker replicas', () => {
       expect(turns).toBeGreaterThan(5)
       expect(after.stale - before.stale).toBe(0)
     } finally {
-      await s.stop(copy)
+      if (copy) await s.stop(copy)
     }
   }, 120_000)
 })

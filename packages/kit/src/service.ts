@@ -5,6 +5,7 @@ import { errorHandler } from './errors'
 import { httpDuration, registry } from './metrics'
 import { isDraining, stopWithSupervisor } from './supervisor'
 import type { Logger } from './log'
+import { requestIdOf } from './request-id'
 
 export type HealthChecks = Record<string, () => Promise<unknown>>
 
@@ -15,12 +16,6 @@ export interface ServiceOptions {
   checks: HealthChecks
 }
 
-/**
- * A caller's own request id is kept when it is printable ASCII without spaces, up to 200 characters
- * (tracing headers such as `Root=1-5759e988-bd86…;Parent=5399…;Sampled=1` included); anything else
- * (spaces, control characters, other encodings) is replaced by a fresh id.
- */
-const REQUEST_ID = /^[\x21-\x7e]{1,200}$/
 
 /** Runs every dependency check with a deadline; the answer says which one is down. */
 export async function runChecks(checks: HealthChecks, timeoutMs = 2_000) {
@@ -63,7 +58,7 @@ export function createService(opts: ServiceOptions) {
     // Set on request (not derive) so that even a request refused while parsing carries its id.
     .onRequest(({ request, set }) => {
       const given = request.headers.get('x-request-id')
-      set.headers['x-request-id'] = given && REQUEST_ID.test(given) ? given : crypto.randomUUID()
+      set.headers['x-request-id'] = requestIdOf(given)
     })
     .derive({ as: 'global' }, ({ set }) => ({ requestId: String(set.headers['x-request-id']), startedAt: performance.now() }))
     .onAfterResponse({ as: 'global' }, (ctx) => {

@@ -26,16 +26,27 @@ function emit() {
   for (const listener of listeners) listener()
 }
 
-// Each history entry keeps how far its page was scrolled, so that Back returns to the same place in a
-// long list. The browser's own restoration runs before the page has drawn its content again.
+// Each history entry keeps how far its page was scrolled (kept up to date while it is shown), so that
+// Back and Forward return to the same place. The browser's own restoration runs before the page has
+// drawn its content again, so it is off.
 if ('scrollRestoration' in history) history.scrollRestoration = 'manual'
 const rememberScroll = () => history.replaceState({ ...(history.state ?? {}), scrollY: window.scrollY }, '')
+let scrollSaved: ReturnType<typeof setTimeout> | undefined
+window.addEventListener('scroll', () => {
+  if (scrollSaved === undefined) scrollSaved = setTimeout(() => ((scrollSaved = undefined), rememberScroll()), 300)
+}, { passive: true })
+
+/** The restore in progress, stopped by the next navigation or by the user's own scrolling. */
+let restoring = 0
+const stopRestoring = () => void (restoring++)
+for (const type of ['wheel', 'touchstart', 'keydown', 'mousedown']) window.addEventListener(type, stopRestoring, { passive: true })
 
 /** Scrolls back to `y` once the page is tall enough again (its content may come a moment later), for up to 2 s. */
-function restoreScroll(y: unknown) {
-  if (typeof y !== 'number' || y <= 0) return
+function restoreScroll(y: number) {
+  const mine = ++restoring
   const until = Date.now() + 2_000
   const step = () => {
+    if (mine !== restoring) return
     window.scrollTo(0, y)
     if (Math.abs(window.scrollY - y) > 2 && Date.now() < until) requestAnimationFrame(step)
   }
@@ -43,13 +54,22 @@ function restoreScroll(y: unknown) {
 }
 
 window.addEventListener('popstate', () => {
+  if (scrollSaved !== undefined) clearTimeout(scrollSaved), (scrollSaved = undefined)
   emit()
-  restoreScroll((history.state as { scrollY?: unknown } | null)?.scrollY)
+  const y = (history.state as { scrollY?: unknown } | null)?.scrollY
+  if (typeof y === 'number') return restoreScroll(y)
+  // An entry never scrolled: its top, or the element its #fragment names.
+  const target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null
+  stopRestoring()
+  if (target) target.scrollIntoView()
+  else window.scrollTo(0, 0)
 })
 
 export function navigate(to: string, opts: { replace?: boolean } = {}) {
   const current = location.pathname + location.search
   if (to === current && !opts.replace) return
+  stopRestoring()
+  if (scrollSaved !== undefined) clearTimeout(scrollSaved), (scrollSaved = undefined)
   if (opts.replace) history.replaceState(null, '', to)
   else {
     rememberScroll()

@@ -167,7 +167,8 @@ export function Checkout({ id }: { id: string }) {
     try {
       await api<Order>(`/orders/${id}/cancel`, { method: 'POST' })
       if (change) saveSelection(o.eventId, Object.fromEntries(o.items.map((i) => [i.ticketTypeId, i.quantity])))
-      navigate(`/events/${o.eventId}`)
+      // In place of this checkout: Back from the event page would only find it cancelled.
+      navigate(`/events/${o.eventId}`, { replace: change })
     } catch (err) {
       setPayError(err)
       // Expired or ended meanwhile: show what the order is now.

@@ -36,10 +36,13 @@ export function offers(event: EventItem | undefined, live: { ticketTypes: Ticket
   })
 }
 
+/** The pick saved for this event, taken once (a later visit starts afresh). */
 function readSelection(eventId: string): Record<string, number> {
   try {
     const s = JSON.parse(sessionStorage.getItem(SELECTION_KEY) ?? 'null') as { eventId: string; qty: Record<string, number> } | null
-    return s?.eventId === eventId ? s.qty : {}
+    if (s?.eventId !== eventId) return {}
+    sessionStorage.removeItem(SELECTION_KEY)
+    return s.qty
   } catch {
     return {}
   }
@@ -250,7 +253,7 @@ export function EventPage({ id }: { id: string }) {
                   {!cannotBuy && (
                     <div class="stepper">
                       {/* aria-disabled, not disabled: a button that disables itself under the keyboard's focus drops it. */}
-                      <button type="button" class="step" aria-label={`One fewer ${o.name}`} aria-disabled={!qty[o.id] ? true : undefined} onClick={() => setOne(o, (qty[o.id] ?? 0) - 1)}>
+                      <button type="button" class="step" aria-label={`One fewer ${o.name}`} aria-disabled={!qty[o.id] ? true : undefined} onClick={() => qty[o.id] && setOne(o, qty[o.id]! - 1)}>
                         −
                       </button>
                       <label class="sr-only" for={`qty-${o.id}`}>
@@ -267,7 +270,7 @@ export function EventPage({ id }: { id: string }) {
                         onInput={(ev) => ev.currentTarget.value !== '' && setOne(o, Number(ev.currentTarget.value))}
                         onChange={(ev) => setOne(o, Number(ev.currentTarget.value))}
                       />
-                      <button type="button" class="step" aria-label={`One more ${o.name}`} aria-disabled={(qty[o.id] ?? 0) >= o.max ? true : undefined} onClick={() => setOne(o, (qty[o.id] ?? 0) + 1)}>
+                      <button type="button" class="step" aria-label={`One more ${o.name}`} aria-disabled={(qty[o.id] ?? 0) >= o.max ? true : undefined} onClick={() => (qty[o.id] ?? 0) < o.max && setOne(o, (qty[o.id] ?? 0) + 1)}>
                         +
                       </button>
                     </div>

@@ -35,6 +35,12 @@ export interface InventoryDoc {
    * writes land after the rebuild then only repeats entries already counted.
    */
   pending?: { seq: number; entries: LedgerEntry[] }
+  /**
+   * The seq at which the counters were last rebuilt or repaired from the whole ledger. A replica whose
+   * cache is older reads the whole ledger too, rather than only the entries since its seq: a rebuild
+   * may count entries a stalled writer left below that seq (a claim too big to carry its entries).
+   */
+  rebuiltSeq?: number
   types: TypeRecord[]
   /** Ids of removed types that were created under an Idempotency-Key (the newest last, at most 1,000): a late retry must not bring one back. */
   removed?: string[]

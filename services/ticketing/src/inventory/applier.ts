@@ -250,7 +250,7 @@ export class InventoryApplier {
       await this.recordEnded(eventId, { expired, withdrawn })
       const fixed = await this.inventories.updateOne(
         { _id: eventId, seq: doc.seq, pendingSeq: dead },
-        { $set: { types: counted, seq: dead, pendingSeq: null, updatedAt: new Date() }, $unset: { pending: '' } },
+        { $set: { types: counted, seq: dead, pendingSeq: null, rebuiltSeq: dead, updatedAt: new Date() }, $unset: { pending: '' } },
       )
       if (fixed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed during its rebuild`)
       this.opts.log.warn({ eventId, seq: doc.seq, deadSeq: dead, differs }, 'rebuilt inventory counters from the ledger after an interrupted batch')
@@ -262,7 +262,7 @@ export class InventoryApplier {
     } else if (differs) {
       // Should never happen; the ledger is the truth, so the counters follow it (logged loudly).
       repairs.inc()
-      const fixed = await this.inventories.updateOne({ _id: eventId, seq: doc.seq, pendingSeq: null }, { $set: { types: counted } })
+      const fixed = await this.inventories.updateOne({ _id: eventId, seq: doc.seq, pendingSeq: null }, { $set: { types: counted, rebuiltSeq: doc.seq } })
       if (fixed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed during its repair`)
       this.opts.log.error({ eventId, seq: doc.seq, stored: summarize(doc.types), ledger: summarize(counted) }, 'inventory counters differed from the ledger; repaired')
       doc.types = counted
@@ -272,10 +272,13 @@ export class InventoryApplier {
 
   /**
    * The ledger entries written since the cache's seq, folded into it. Every batch's entries carry its
-   * seq, and a batch writes only after claiming the next seq, so nothing below the cache's seq is new.
-   * Undefined when the result does not match the stored counters: then the whole ledger is read.
+   * seq, and a batch writes only after claiming the next seq, so nothing below the cache's seq is new
+   * (unless a rebuild since counted what a stalled writer left there: `rebuiltSeq`). Undefined when
+   * rebuilt since, or when the result does not match the stored counters: then the whole ledger is read.
    */
   private async catchUp(doc: InventoryDoc, cached: EventCache): Promise<EventCache | undefined> {
+    // Rebuilt or repaired since: counted from the whole ledger, which this cache may not match.
+    if ((doc.rebuiltSeq ?? 0) > cached.seq) return undefined
     const entries = await this.ledger.find({ eventId: doc._id, seq: { $gt: cached.seq } }).toArray()
     const touched = foldLedger(entries, cached.orders)
     const all = function* () {
