@@ -6,7 +6,7 @@ import { forgetEvent } from '../lib/live'
 import { Link, navigate, withQuery } from '../lib/router'
 import type { Availability, EventItem } from '../lib/types'
 import { confirmDialog, toast } from '../components/overlay'
-import { Alert, Empty, Field, Loading, Pager, SelectField, StatusBadge } from '../components/ui'
+import { Alert, Empty, Field, Loading, Pager, SelectField, StatusBadge, SearchActions } from '../components/ui'
 import { AdminPage, adminEventPage, paidOrderCount, revenueText, totals, type EventPeriod } from './shared'
 
 /** Publishes a draft. */
@@ -113,11 +113,7 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
           ]}
         />
         <SelectField label="When" name="when" value={period} onValue={(p) => navigate(withQuery('/admin', { ...filters, when: p === 'upcoming' ? '' : p }))} options={PERIODS} />
-        <div class="search-actions">
-          <button type="submit" class="button">
-            Search
-          </button>
-        </div>
+        <SearchActions />
       </form>
       <Alert error={error} />
       {events.error ? <Alert error={events.error} onRetry={events.reload} /> : null}

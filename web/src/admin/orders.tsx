@@ -4,7 +4,7 @@ import { money, plural, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { navigate, withQuery, Link } from '../lib/router'
 import type { List, Order, User } from '../lib/types'
-import { Alert, Empty, Field, Loading, Pager, SelectField, StatusBadge } from '../components/ui'
+import { Alert, Empty, Field, Loading, Pager, SelectField, StatusBadge, SearchActions } from '../components/ui'
 import { refundOrder } from '../pages/tickets'
 import { AdminPage, EventPicker } from './shared'
 
@@ -98,11 +98,7 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
           options={[['', 'Any status'], ...STATUSES.map((s): [string, string] => [s, s[0]!.toUpperCase() + s.slice(1)])]}
         />
         <Field label="Buyer" name="buyer" value={form.buyer} onValue={(buyer) => setForm({ ...form, buyer })} placeholder="Part of the email address" />
-        <div class="search-actions">
-          <button type="submit" class="button">
-            Search
-          </button>
-        </div>
+        <SearchActions />
       </form>
       <Alert error={error} />
       {orders.error ? <Alert error={orders.error} onRetry={orders.reload} /> : null}

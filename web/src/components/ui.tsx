@@ -216,3 +216,15 @@ export function Pager({ page, pages, href }: { page: number; pages: number; href
     </nav>
   )
 }
+
+/** A search form's submit button, with whatever goes beside it (a "Clear" link). */
+export function SearchActions({ children }: { children?: ComponentChildren }) {
+  return (
+    <div class="search-actions">
+      <button type="submit" class="button">
+        Search
+      </button>
+      {children}
+    </div>
+  )
+}

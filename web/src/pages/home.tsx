@@ -4,7 +4,7 @@ import { dateBadge, money, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { Link, navigate, withQuery } from '../lib/router'
 import type { EventItem, List } from '../lib/types'
-import { Alert, Empty, Field, Loading, PageTitle, Pager, SelectField } from '../components/ui'
+import { Alert, Empty, Field, Loading, PageTitle, Pager, SearchActions, SelectField } from '../components/ui'
 
 export const CATEGORIES = ['music', 'theatre', 'comedy', 'sports', 'conference', 'festival', 'family', 'film', 'art', 'other']
 const PAGE_SIZE = 12
@@ -80,16 +80,13 @@ export function Home({ query }: { query: URLSearchParams }) {
             </datalist>
             <Field label="From" name="from" type="date" value={form.from} onValue={(from) => setForm({ ...form, from })} />
             <Field label="To" name="to" type="date" value={form.to} onValue={(to) => setForm({ ...form, to })} min={form.from || undefined} />
-            <div class="search-actions">
-              <button type="submit" class="button">
-                Search
-              </button>
+            <SearchActions>
               {filtered && (
                 <Link class="button button-secondary" href="/">
                   Clear
                 </Link>
               )}
-            </div>
+            </SearchActions>
           </form>
         </div>
       </section>
