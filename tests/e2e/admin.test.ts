@@ -392,6 +392,15 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
       await page.goto(`/admin/orders?eventId=${event.id}&status=paid`)
       await page.locator('tbody tr').nth(1).waitFor()
       expect(await page.locator('tbody tr').count()).toBe(2)
+      // Each buyer is named by email (looked up by id, however many accounts there are).
+      await page.locator(`[data-order="${orderB.id}"]`).getByText(b.user.email).waitFor()
+      // The orders as a spreadsheet: every match, with its buyer.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()])
+      const csv = (await Bun.file((await download.path())!).text()).replace(/^\ufeff/, '').trim().split('\r\n')
+      expect(csv[0]).toBe('"order","status","buyer","event","tickets","total","currency","placed"')
+      expect(csv).toHaveLength(3)
+      expect(csv.find((line) => line.startsWith(`"${orderA.id}"`))).toContain(`"paid","${a.user.email}","${event.title}","2 x Hall","30.00","EUR"`)
+      expect(csv.find((line) => line.startsWith(`"${orderB.id}"`))).toContain(`"${b.user.email}"`)
       await page.getByLabel('Buyer').fill(a.user.email)
       await page.getByRole('button', { name: 'Search' }).click()
       await page.waitForURL(/buyer=/)

@@ -372,6 +372,15 @@ describe('admin: users and roles', () => {
     expect(admins.body.items.map((u: { email: string }) => u.email)).toContain(system().admin.email.toLowerCase())
     // Search text is matched literally, never as a pattern.
     expect((await api(`/users?q=${encodeURIComponent('.*')}`, { token })).body.total).toBe(0)
+    // Named by their ids (the buyers of the orders an admin is looking at), whoever else exists.
+    const named = await api(`/users?ids=${made[0]!.user.id},${made[2]!.user.id.toUpperCase()},${made[0]!.user.id}`, { token })
+    expect(named.status).toBe(200)
+    expect(named.body.items.map((u: { id: string }) => u.id).sort()).toEqual([made[0]!.user.id, made[2]!.user.id].sort())
+    for (const ids of ['nope', `${made[0]!.user.id},`, Array.from({ length: 101 }, () => made[0]!.user.id).join(',')]) {
+      const r = await api(`/users?ids=${ids}`, { token })
+      expect(r.status).toBe(400)
+      expect(errorCode(r)).toBe('VALIDATION')
+    }
 
     for (const bad of ['limit=101', 'limit=0', 'page=0', 'role=root', 'page=abc', 'page=1.5']) {
       const r = await api(`/users?${bad}`, { token })

@@ -59,6 +59,9 @@ export const UsersQuery = t.Object({
   ...PageQuery,
   q: t.Optional(t.String({ maxLength: 254, description: 'part of the email address' })),
   role: t.Optional(RoleSchema),
+  ids: t.Optional(
+    t.String({ pattern: '^[0-9a-fA-F]{24}(,[0-9a-fA-F]{24}){0,99}$', description: 'only these accounts: up to 100 ids, comma-separated (an admin naming the buyers of the orders shown)' }),
+  ),
 })
 export const UserList = ListOf(User)
 export type UserList = Static<typeof UserList>

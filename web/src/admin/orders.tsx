@@ -1,15 +1,62 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
-import { money, plural, when } from '../lib/format'
+import { money, moneyInput, plural, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { navigate, withQuery, Link } from '../lib/router'
 import type { List, Order, User } from '../lib/types'
 import { Alert, Empty, Field, Loading, Pager, SelectField, StatusBadge, SearchActions } from '../components/ui'
 import { refundOrder } from '../pages/tickets'
+import { toast } from '../components/overlay'
 import { AdminPage, EventPicker } from './shared'
 
 const STATUSES = ['paid', 'reserved', 'pending', 'refunded', 'cancelled', 'expired', 'failed']
 const PAGE_SIZE = 25
+
+/** The accounts of these ids (their emails name the buyers), 100 at a time. */
+async function accountsOf(ids: string[], signal?: AbortSignal): Promise<User[]> {
+  const unique = [...new Set(ids)]
+  const lists = await Promise.all(
+    Array.from({ length: Math.ceil(unique.length / 100) }, (_, i) => api<List<User>>(withQuery('/users', { ids: unique.slice(i * 100, i * 100 + 100).join(','), limit: 100 }), { signal })),
+  )
+  return lists.flatMap((l) => l.items)
+}
+
+/** One CSV cell: quoted, and never read as a formula by a spreadsheet (a leading = + - @ is escaped). */
+const csvCell = (value: string | number) => {
+  const text = String(value)
+  return `"${(/^[=+\-@\t\r]/.test(text) ? `'${text}` : text).replaceAll('"', '""')}"`
+}
+
+/** Every order the filters match (all pages), with its buyer's email, as a CSV file the browser saves. */
+async function downloadCsv(filters: { eventId: string; status: string }, shown?: Order[]) {
+  const orders: Order[] = shown ? [...shown] : []
+  for (let page = 1; !shown && page <= 500; page++) {
+    const r = await api<List<Order>>(withQuery('/orders', { ...filters, page, limit: 100 }))
+    orders.push(...r.items)
+    if (r.items.length < 100 || orders.length >= r.total) break
+  }
+  const emails = new Map((await accountsOf(orders.map((o) => o.userId))).map((u) => [u.id, u.email]))
+  const header = ['order', 'status', 'buyer', 'event', 'tickets', 'total', 'currency', 'placed']
+  const rows = orders.map((o) => [
+    o.id,
+    o.status,
+    emails.get(o.userId) ?? o.userId,
+    o.eventTitle ?? o.eventId,
+    o.items.map((i) => `${i.quantity} x ${i.name}`).join('; '),
+    moneyInput(o.totalCents, o.currency),
+    o.currency,
+    o.createdAt,
+  ])
+  const csv = [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')
+  // The byte-order mark tells spreadsheets the file is UTF-8 (names and titles in any script).
+  const url = URL.createObjectURL(new Blob(['\ufeff', csv, '\r\n'], { type: 'text/csv;charset=utf-8' }))
+  const link = Object.assign(document.createElement('a'), { href: url, download: `orders${filters.eventId ? `-${filters.eventId}` : ''}${filters.status ? `-${filters.status}` : ''}.csv` })
+  document.body.append(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+  return orders.length
+}
 
 /** Accounts whose email contains `text`. */
 async function findBuyers(text: string, signal: AbortSignal): Promise<User[]> {
@@ -50,13 +97,27 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
 
   // Buyer emails for the rows shown (best effort: the order itself only has the user id).
   useEffect(() => {
-    const missing = (orders.data?.items ?? []).some((o) => !users.has(o.userId))
-    if (!missing) return
-    api<List<User>>('/users?limit=100').then(
-      (r) => setUsers((m) => new Map([...m, ...r.items.map((u): [string, User] => [u.id, u])])),
+    const missing = (orders.data?.items ?? []).filter((o) => !users.has(o.userId)).map((o) => o.userId)
+    if (!missing.length) return
+    accountsOf(missing).then(
+      (found) => setUsers((m) => new Map([...m, ...found.map((u): [string, User] => [u.id, u])])),
       () => {},
     )
   }, [orders.data])
+  const [exporting, setExporting] = useState(false)
+  const exportCsv = async () => {
+    if (exporting) return
+    setError(undefined)
+    setExporting(true)
+    try {
+      const n = await downloadCsv({ eventId: filters.eventId, status: filters.status }, filters.buyer ? orders.data?.items : undefined)
+      toast(`${plural(n, 'order')} saved as CSV.`, 'success')
+    } catch (err) {
+      setError(err)
+    } finally {
+      setExporting(false)
+    }
+  }
 
   const [error, setError] = useState<unknown>()
   // Every order with a refund in flight (an admin may start another before the first is answered).
@@ -112,7 +173,12 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
       )}
       {orders.data && orders.data.items.length > 0 && (
         <>
-          <p class="muted">{plural(orders.data.total, 'order')}</p>
+          <p class="muted toolbar-line">
+            {plural(orders.data.total, 'order')}{' '}
+            <button type="button" class="button button-small button-secondary" onClick={exportCsv} aria-disabled={exporting ? true : undefined}>
+              {exporting ? 'Preparing the CSV…' : 'Download CSV'}
+            </button>
+          </p>
           <div class="table-wrap" tabIndex={0} role="region" aria-label="Orders table">
             <table class="data">
               <thead>

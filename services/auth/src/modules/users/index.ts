@@ -14,7 +14,7 @@ export function usersModule(users: UsersService, config: AuthConfig) {
       auth: 'admin',
       query: UsersQuery,
       response: { 200: UserList, ...adminErrors },
-      detail: { tags, summary: 'List accounts', description: 'Admins only. Newest first; `q` matches part of the email, `role` filters.', security: BEARER },
+      detail: { tags, summary: 'List accounts', description: 'Admins only. Newest first; `q` matches part of the email, `role` filters, `ids` names up to 100 accounts.', security: BEARER },
     })
     .patch('/api/users/:id', ({ params, body, principal }) => users.setRole(params.id, body.role, principal!.id), {
       auth: 'admin',

@@ -19,6 +19,8 @@ export interface UserListQuery {
   limit?: number
   q?: string
   role?: Role
+  /** Comma-separated account ids (at most 100). */
+  ids?: string
 }
 
 /** Where a role change is announced to the gateway (see `roleChangedKey`). */
@@ -28,8 +30,9 @@ export interface RoleChanges {
 }
 
 export function usersService(User: UserModel, log: Logger, changes: RoleChanges) {
-  async function list({ page = 1, limit = 20, q, role }: UserListQuery): Promise<UserList> {
+  async function list({ page = 1, limit = 20, q, role, ids }: UserListQuery): Promise<UserList> {
     const filter: Record<string, unknown> = {}
+    if (ids) filter._id = { $in: [...new Set(ids.toLowerCase().split(','))] }
     if (q?.trim()) filter.email = { $regex: escapeRegExp(normaliseEmail(q)) }
     if (role) filter.role = role
     const [docs, total] = await Promise.all([
