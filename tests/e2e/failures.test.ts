@@ -81,6 +81,46 @@ describe('failures, in words', () => {
     }
   }, 90_000)
 
+  test.skipIf(!canSell)('a payment still on its way when the countdown ends: the page waits for its answer rather than declaring the hold expired', async () => {
+    const event = await seedEvent([{ name: 'Late', priceCents: 1000, capacity: 5 }])
+    const buyer = await registerUser('paying-at-the-end')
+    try {
+      await withTab({ session: buyer }, async ({ page }) => {
+        await system().stop('orders')
+        await system().start('orders', { HOLD_TTL_SECONDS: '8' })
+        await page.goto(`/events/${event.id}`)
+        await page.getByRole('button', { name: 'One more Late' }).click()
+        await page.getByRole('button', { name: 'Buy tickets' }).click()
+        await page.getByRole('timer').waitFor()
+        const orderId = page.url().split('/').pop()!
+        const expiresAt = Date.parse((await api(`/orders/${orderId}`, { token: buyer.token })).body.expiresAt)
+        // The payment leaves at once but its answer comes only after the hold's end.
+        let release!: () => void
+        const released = new Promise<void>((resolve) => (release = resolve))
+        await page.route(`**/api/orders/${orderId}/pay`, async (route) => {
+          await released
+          await route.continue()
+        })
+        await page.getByLabel('Card number').fill(CARDS.approved)
+        await page.getByLabel('Expiry month').selectOption('12')
+        await page.getByLabel('Expiry year').selectOption(String(new Date().getFullYear() + 2))
+        await page.getByLabel('CVC').fill('123')
+        await page.getByRole('button', { name: /^Pay / }).click()
+        await Bun.sleep(Math.max(0, expiresAt - Date.now()) + 1_500)
+        // The countdown has ended while the payment is out: the page says it is being processed.
+        await page.getByText('Your payment is being processed').waitFor()
+        expect(await page.getByText('Your hold has expired').count()).toBe(0)
+        release()
+        // The server's answer decides: this one came after the hold's end, so it is refused, and said so.
+        await page.getByText('Your hold has expired').waitFor({ timeout: 30_000 })
+        expect((await api(`/orders/${orderId}`, { token: buyer.token })).body.status).not.toBe('paid')
+      })
+    } finally {
+      await system().stop('orders')
+      await system().start('orders')
+    }
+  }, 120_000)
+
   test.skipIf(!canSell)('a hold that expired before the payment is refused (409) and the page says so', async () => {
     const event = await seedEvent([{ name: 'Quick', priceCents: 1000, capacity: 5 }])
     const buyer = await registerUser('expiry')

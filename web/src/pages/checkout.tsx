@@ -231,7 +231,8 @@ export function Checkout({ id }: { id: string }) {
               </span>
             </div>
           )}
-          {holdLive && paying && left <= 0 && <Notice>Your payment is being processed. This page updates when it is done.</Notice>}
+          {/* Also when the server's expiry (a notification) came while the payment was out: its answer decides. */}
+          {paying && (left <= 0 || !holdLive) && <Notice>Your payment is being processed. This page updates when it is done.</Notice>}
         </section>
 
         <section class="card" aria-labelledby="pay-title">
@@ -262,7 +263,7 @@ export function Checkout({ id }: { id: string }) {
               Cancel and release the tickets
             </button>
           )}
-          {!holdLive && <p>{eventLink}</p>}
+          {!holdLive && !paying && <p>{eventLink}</p>}
           {holdLive && (
             <form class="form" ref={cardForm} onSubmit={pay} noValidate>
               <Field
