@@ -56,6 +56,30 @@ describe('failures, in words', () => {
     })
   }, 60_000)
 
+  test('a notification stream silent for 45 s (the server beats every 15 s) is taken for dead and opened again', async () => {
+    const user = await registerUser('silent-stream')
+    await withTab({ session: user }, async ({ page }) => {
+      const opened: string[] = []
+      page.on('request', (r) => void (r.url().endsWith('/api/notifications/stream') && opened.push(r.url())))
+      // The page's clock is driven by the test: time passes for it with no byte from the server.
+      await page.clock.install()
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/notifications/stream'))
+      await page.goto('/notifications')
+      await answered
+      // Time passes for the page 5 s at a time, with a moment between steps for what it does meanwhile:
+      // it opens a new stream only once 45 s went by without a byte, and soon after that.
+      let passed = 0
+      while (opened.length < 2 && passed < 90_000) {
+        await page.clock.runFor(5_000)
+        passed += 5_000
+        await Bun.sleep(100)
+      }
+      expect(passed).toBeGreaterThanOrEqual(45_000)
+      expect(passed).toBeLessThanOrEqual(70_000)
+      await eventually('the stream opened again', async () => opened.length === 2, 15_000, 100)
+    })
+  }, 60_000)
+
   test('with the catalog down the home page explains it and recovers with "Try again"', async () => {
     const event = await seedEvent()
     try {
