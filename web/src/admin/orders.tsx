@@ -174,7 +174,7 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
       {orders.data && orders.data.items.length > 0 && (
         <>
           <p class="muted toolbar-line">
-            {plural(orders.data.total, 'order')}{' '}
+            <span>{plural(orders.data.total, 'order')}</span>
             <button type="button" class="button button-small button-secondary" onClick={exportCsv} aria-disabled={exporting ? true : undefined}>
               {exporting ? 'Preparing the CSV…' : 'Download CSV'}
             </button>
