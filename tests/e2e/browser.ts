@@ -201,3 +201,12 @@ export async function availabilityOf(eventId: string) {
   const r = await api(`/events/${eventId}/availability`)
   return r.body as { ticketTypes: Array<{ id: string; available: number; sold: number; held: number }> }
 }
+
+/** Fills the checkout's card form with `number` (a valid expiry and CVC) and presses Pay. */
+export async function payWith(page: import('playwright-core').Page, number: string) {
+  await page.getByLabel('Card number').fill(number)
+  await page.getByLabel('Expiry month').selectOption('12')
+  await page.getByLabel('Expiry year').selectOption(String(new Date().getFullYear() + 2))
+  await page.getByLabel('CVC').fill('123')
+  await page.getByRole('button', { name: /^Pay / }).click()
+}

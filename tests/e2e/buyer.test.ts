@@ -2,17 +2,9 @@
 // for tickets, a declined card, the QR tickets.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, registerUser } from '../support/api'
-import { availabilityOf, buyThroughApi, canSell, CARDS, closeBrowser, withTab, screenshot, seedEvent } from './browser'
+import { availabilityOf, buyThroughApi, canSell, CARDS, closeBrowser, withTab, screenshot, seedEvent, payWith } from './browser'
 
 afterAll(closeBrowser)
-
-async function payWith(page: import('playwright-core').Page, number: string) {
-  await page.getByLabel('Card number').fill(number)
-  await page.getByLabel('Expiry month').selectOption('12')
-  await page.getByLabel('Expiry year').selectOption(String(new Date().getFullYear() + 2))
-  await page.getByLabel('CVC').fill('123')
-  await page.getByRole('button', { name: /^Pay / }).click()
-}
 
 /** Picks one ticket of `typeName` on the event page and buys: the checkout's order id. */
 async function holdOneAt(page: import('playwright-core').Page, eventId: string, typeName: string): Promise<string> {

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, eventually, loginAdmin, registerUser } from '../support/api'
 import { system } from '../support/system'
-import { canSell, CARDS, closeBrowser, withTab, screenshot, seedEvent } from './browser'
+import { canSell, CARDS, closeBrowser, payWith, withTab, screenshot, seedEvent } from './browser'
 
 afterAll(closeBrowser)
 
@@ -44,11 +44,17 @@ describe('failures, in words', () => {
     })
   }, 60_000)
 
+  /** The notification streams the page opens, as they are asked for. */
+  const streamsOpened = (page: import('playwright-core').Page) => {
+    const opened: string[] = []
+    page.on('request', (r) => void (r.url().endsWith('/api/notifications/stream') && opened.push(r.url())))
+    return opened
+  }
+
   test('the notification stream is opened again when the browser comes back online (the old connection may be half-open)', async () => {
     const user = await registerUser('online-again')
     await withTab({ session: user }, async ({ page }) => {
-      const opened: string[] = []
-      page.on('request', (r) => void (r.url().endsWith('/api/notifications/stream') && opened.push(r.url())))
+      const opened = streamsOpened(page)
       await page.goto('/notifications')
       await eventually('the stream open', async () => opened.length === 1, 15_000, 100)
       await page.evaluate(() => dispatchEvent(new Event('online')))
@@ -59,8 +65,7 @@ describe('failures, in words', () => {
   test('a notification stream silent for 45 s (the server beats every 15 s) is taken for dead and opened again', async () => {
     const user = await registerUser('silent-stream')
     await withTab({ session: user }, async ({ page }) => {
-      const opened: string[] = []
-      page.on('request', (r) => void (r.url().endsWith('/api/notifications/stream') && opened.push(r.url())))
+      const opened = streamsOpened(page)
       // The page's clock is driven by the test: time passes for it with no byte from the server.
       await page.clock.install()
       const answered = page.waitForResponse((r) => r.url().endsWith('/api/notifications/stream'))
@@ -105,13 +110,23 @@ describe('failures, in words', () => {
     }
   }, 90_000)
 
+  /** Runs `run` while orders makes 8-second holds; orders is then started again as it was. */
+  async function withShortHolds(run: () => Promise<void>) {
+    try {
+      await system().stop('orders')
+      await system().start('orders', { HOLD_TTL_SECONDS: '8' })
+      await run()
+    } finally {
+      await system().stop('orders')
+      await system().start('orders')
+    }
+  }
+
   test.skipIf(!canSell)('a payment still on its way when the countdown ends: the page waits for its answer rather than declaring the hold expired', async () => {
     const event = await seedEvent([{ name: 'Late', priceCents: 1000, capacity: 5 }])
     const buyer = await registerUser('paying-at-the-end')
-    try {
+    await withShortHolds(async () => {
       await withTab({ session: buyer }, async ({ page }) => {
-        await system().stop('orders')
-        await system().start('orders', { HOLD_TTL_SECONDS: '8' })
         await page.goto(`/events/${event.id}`)
         await page.getByRole('button', { name: 'One more Late' }).click()
         await page.getByRole('button', { name: 'Buy tickets' }).click()
@@ -125,11 +140,7 @@ describe('failures, in words', () => {
           await released
           await route.continue()
         })
-        await page.getByLabel('Card number').fill(CARDS.approved)
-        await page.getByLabel('Expiry month').selectOption('12')
-        await page.getByLabel('Expiry year').selectOption(String(new Date().getFullYear() + 2))
-        await page.getByLabel('CVC').fill('123')
-        await page.getByRole('button', { name: /^Pay / }).click()
+        await payWith(page, CARDS.approved)
         await Bun.sleep(Math.max(0, expiresAt - Date.now()) + 1_500)
         // The countdown has ended while the payment is out: the page says it is being processed.
         await page.getByText('Your payment is being processed').waitFor()
@@ -139,20 +150,15 @@ describe('failures, in words', () => {
         await page.getByText('Your hold has expired').waitFor({ timeout: 30_000 })
         expect((await api(`/orders/${orderId}`, { token: buyer.token })).body.status).not.toBe('paid')
       })
-    } finally {
-      await system().stop('orders')
-      await system().start('orders')
-    }
+    })
   }, 120_000)
 
   test.skipIf(!canSell)('a hold that expired before the payment is refused (409) and the page says so', async () => {
     const event = await seedEvent([{ name: 'Quick', priceCents: 1000, capacity: 5 }])
     const buyer = await registerUser('expiry')
-    try {
+    // Short holds for this test only (long enough for a slow page to show the checkout first).
+    await withShortHolds(async () => {
       await withTab({ session: buyer }, async ({ page }) => {
-        // Short holds for this test only (long enough for a slow page to show the checkout first).
-        await system().stop('orders')
-        await system().start('orders', { HOLD_TTL_SECONDS: '8' })
         // This page does not hear about the expiry (no notifications stream): only the server can refuse.
         await page.route('**/api/notifications/stream', (route) => route.abort())
         await page.goto(`/events/${event.id}`)
@@ -169,22 +175,15 @@ describe('failures, in words', () => {
           if (Date.now() > deadline) throw new Error('the hold did not expire')
           await Bun.sleep(250)
         }
-        await page.getByLabel('Card number').fill(CARDS.approved)
-        await page.getByLabel('Expiry month').selectOption('12')
-        await page.getByLabel('Expiry year').selectOption(String(new Date().getFullYear() + 2))
-        await page.getByLabel('CVC').fill('123')
         const answer = page.waitForResponse((r) => r.url().endsWith(`/api/orders/${orderId}/pay`))
-        await page.getByRole('button', { name: /^Pay / }).click()
+        await payWith(page, CARDS.approved)
         expect((await answer).status()).toBe(409)
         await page.getByText('Your hold has expired').waitFor()
         expect(await page.getByRole('button', { name: /^Pay / }).count()).toBe(0)
         await screenshot(page, 'checkout-expired')
         expect((await api(`/orders/${orderId}`, { token: buyer.token })).body.status).not.toBe('paid')
       })
-    } finally {
-      await system().stop('orders')
-      await system().start('orders')
-    }
+    })
   }, 120_000)
 
   test.skipIf(!canSell)('paying after the event started is refused with the reason, not as an expired hold', async () => {
@@ -197,12 +196,8 @@ describe('failures, in words', () => {
       await page.goto(`/checkout/${held.body.id}`)
       await page.getByRole('button', { name: /^Pay / }).waitFor()
       await Bun.sleep(Math.max(0, startsAt - Date.now() + 1_000))
-      await page.getByLabel('Card number').fill(CARDS.approved)
-      await page.getByLabel('Expiry month').selectOption('12')
-      await page.getByLabel('Expiry year').selectOption(String(new Date().getFullYear() + 2))
-      await page.getByLabel('CVC').fill('123')
       const answer = page.waitForResponse((r) => r.url().endsWith(`/api/orders/${held.body.id}/pay`))
-      await page.getByRole('button', { name: /^Pay / }).click()
+      await payWith(page, CARDS.approved)
       expect((await answer).status()).toBe(409)
       // The hold is still live: the server's reason shows, and it is not called expired.
       await page.getByText(/can no longer be paid: ticket sales for this event have closed/).waitFor()
