@@ -12,7 +12,8 @@ const MAX_STREAMS = 3
 
 export default function Dashboard() {
   useTitle('Admin · Sales dashboard')
-  const events = useAsync(async (signal) => (await adminEvents('published', signal)).filter((e) => Date.parse(e.endsAt) > Date.now()), [])
+  // The catalog lists only events that have not ended yet.
+  const events = useAsync((signal) => adminEvents('published', signal), [])
   const [streamed, setStreamed] = useState<string[] | undefined>()
   const list = events.data ?? []
   // The soonest events are followed live by default; the admin may pick others.

@@ -57,9 +57,8 @@ export function adminEventPage(
 }
 
 /** Events that have not ended yet, as admins see them, soonest first (the first 100). */
-export async function adminEvents(status: string, signal?: AbortSignal, q = ''): Promise<EventItem[] & { total?: number }> {
-  const list = await adminEventPage({ status, q }, signal)
-  return Object.assign(list.items, { total: list.total })
+export async function adminEvents(status: string, signal?: AbortSignal): Promise<EventItem[]> {
+  return (await adminEventPage({ status }, signal)).items
 }
 
 const eventOption = (e: EventItem) => `${e.title} (${when(e.startsAt)})`
