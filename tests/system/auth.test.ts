@@ -606,7 +606,7 @@ describe('service', () => {
 
   test('the OpenAPI document lists every identity route', async () => {
     const doc = (await (await fetch(`${system().urls.auth}/openapi/json`)).json()) as { paths: Record<string, unknown> }
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/refresh', '/api/auth/register', '/api/users', '/api/users/{id}'])
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/password', '/api/auth/password-reset', '/api/auth/password-reset/confirm', '/api/auth/refresh', '/api/auth/register', '/api/users', '/api/users/{id}'])
   })
 
   async function startInProduction(env: Record<string, string>) {

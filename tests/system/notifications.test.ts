@@ -12,7 +12,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import type { Fact, FactData } from '@easypass/contracts/facts'
 import { Bus, connectNats, createLogger, fact, Outbox } from '@easypass/kit'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
-import { smtpServer } from '../support/smtp'
+import { decodeMime, smtpServer } from '../support/smtp'
 import { system } from '../support/system'
 import { freePort, waitForPort } from '../../stack/local/infra'
 
@@ -437,28 +437,6 @@ test('NATS credentials in the URL (as the stack secret holds them) are used to s
 })
 
 // ---- email over real SMTP ----
-
-/** The readable text of a MIME message: every part decoded (quoted-printable or base64). */
-function decodeMime(raw: string): string {
-  const parts = raw.split(/\r\n--[^\r\n]+\r\n/)
-  return parts
-    .map((part) => {
-      const split = part.indexOf('\r\n\r\n')
-      if (split < 0) return part
-      const headers = part.slice(0, split)
-      const body = part.slice(split + 4)
-      const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(headers)?.[1]?.toLowerCase()
-      let decoded = body
-      if (encoding === 'base64') decoded = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
-      else if (encoding === 'quoted-printable')
-        decoded = Buffer.from(
-          body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))),
-          'latin1',
-        ).toString('utf8')
-      return `${headers}\r\n\r\n${decoded}`
-    })
-    .join('\n')
-}
 
 describe('email', () => {
   let smtp: ReturnType<typeof smtpServer>

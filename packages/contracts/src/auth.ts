@@ -67,3 +67,22 @@ export const UserList = ListOf(User)
 export type UserList = Static<typeof UserList>
 
 export const UpdateUserBody = t.Object({ role: RoleSchema })
+
+/** Asking for a password reset link: the answer is the same whether or not an account has this email. */
+export const PasswordResetRequestBody = t.Object({ email: t.String({ minLength: 1, maxLength: 254, examples: ['ada@example.com'] }) })
+export type PasswordResetRequestBody = Static<typeof PasswordResetRequestBody>
+
+/** The token from the emailed link, and the new password. */
+export const PasswordResetConfirmBody = t.Object({
+  token: t.String({ minLength: 1, maxLength: 512, description: 'the `token` of the emailed link (after `#token=`)' }),
+  password: Password,
+})
+export type PasswordResetConfirmBody = Static<typeof PasswordResetConfirmBody>
+
+export const ChangePasswordBody = t.Object({
+  currentPassword: t.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
+  newPassword: Password,
+})
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>
+
+export const Accepted = t.Object({ message: t.String() }, { title: 'Accepted' })

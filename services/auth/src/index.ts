@@ -1,10 +1,12 @@
 // Identity: accounts, passwords, sessions (refresh tokens) and the access tokens every service trusts.
 import { Type as T } from '@sinclair/typebox'
+import nodemailer from 'nodemailer'
 import { connectMongo, connectRedis, createLogger, createService, ensureIndexes, loadConfig, pingMongo, pingRedis, requiredInProduction, serve } from '@easypass/kit'
 import { defineModels } from './db'
 import { authModule } from './modules/auth'
 import { loginLimiter } from './modules/auth/login-limiter'
 import { configureHashing } from './modules/auth/passwords'
+import { resetMailer } from './modules/auth/reset-email'
 import { authService } from './modules/auth/service'
 import { sessionStore } from './modules/auth/sessions'
 import { usersModule } from './modules/users'
@@ -26,9 +28,20 @@ const config = loadConfig({
   HASH_CONCURRENCY: T.Integer({ default: 2, minimum: 1, maximum: 64 }),
   HASH_QUEUE: T.Integer({ default: 100, minimum: 0, maximum: 10_000 }),
   REGISTRATION_WINDOW_SECONDS: T.Integer({ default: 3600, minimum: 1 }),
+  /** Password reset links: how long one works, and how many may be asked for per hour. */
+  PASSWORD_RESET_MINUTES: T.Integer({ default: 60, minimum: 1, maximum: 1440 }),
+  PASSWORD_RESETS_PER_IP: T.Integer({ default: 10, minimum: 1 }),
+  PASSWORD_RESETS_PER_EMAIL: T.Integer({ default: 3, minimum: 1 }),
+  /** e.g. smtp://user:pass@mail.example.com:587: where reset links are emailed from (as notifications does). */
+  SMTP_URL: T.Optional(T.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: T.String({ default: 'EasyPass <accounts@easypass.local>' }),
+  /** The address buyers open the web app at; reset links point there. */
+  PUBLIC_URL: T.Optional(T.String({ pattern: '^https?://[^\\s]+$' })),
 })
 requiredInProduction(config, 'ADMIN_EMAIL', config.ADMIN_EMAIL)
 requiredInProduction(config, 'ADMIN_PASSWORD', config.ADMIN_PASSWORD)
+// A reset link into a production mailbox must point at the real site, never at a default.
+if (config.SMTP_URL) requiredInProduction(config, 'PUBLIC_URL', config.PUBLIC_URL)
 
 const log = createLogger('auth', config.LOG_LEVEL)
 configureHashing(config.HASH_CONCURRENCY, config.HASH_QUEUE)
@@ -46,8 +59,28 @@ const limiter = loginLimiter(redis, config.REDIS_PREFIX, {
   windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
   maxRegistrationsPerIp: config.REGISTRATIONS_PER_IP,
   registrationWindowSeconds: config.REGISTRATION_WINDOW_SECONDS,
+  maxResetsPerIp: config.PASSWORD_RESETS_PER_IP,
+  maxResetsPerEmail: config.PASSWORD_RESETS_PER_EMAIL,
+  resetWindowSeconds: 3600,
 })
-const sweep = setInterval(() => sessions.sweepExpired().catch((err) => log.warn({ err: String(err) }, 'session sweep failed')), 3_600_000)
+const transport = config.SMTP_URL
+  ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000 })
+  : undefined
+const resets = {
+  ...models,
+  mailer: resetMailer({ transport, from: config.MAIL_FROM, production: config.NODE_ENV === 'production', log }),
+  publicUrl: config.PUBLIC_URL ?? `http://localhost:8080`,
+  validMinutes: config.PASSWORD_RESET_MINUTES,
+}
+const sweepResets = async () => {
+  const now = new Date()
+  await models.PasswordReset.deleteMany({ expiresAt: { $lt: now } })
+  await models.PasswordResetUse.deleteMany({ expiresAt: { $lt: now } })
+}
+const sweep = setInterval(
+  () => Promise.all([sessions.sweepExpired(), sweepResets()]).catch((err) => log.warn({ err: String(err) }, 'session sweep failed')),
+  3_600_000,
+)
 sweep.unref()
 
 const app = createService({
@@ -56,7 +89,7 @@ const app = createService({
   log,
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
-  .use(authModule(authService({ User: models.User, sessions, limiter, config }), config))
+  .use(authModule(authService({ User: models.User, sessions, limiter, config, resets, log }), config))
   .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }), config))
 
-serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), () => redis.quit(), () => conn.close()] })
+serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), () => transport?.close(), () => redis.quit(), () => conn.close()] })

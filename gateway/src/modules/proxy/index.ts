@@ -29,7 +29,7 @@ export const securityHeaders = () =>
  * (token, rate limit, body size) and forwarded. Unknown `/api` paths end here as 404.
  */
 /** Routes whose caller is a guest by definition (the contract's `guest`). */
-const GUEST_ROUTES = new Set(['/api/auth/login', '/api/auth/register', '/api/auth/refresh'])
+const GUEST_ROUTES = new Set(['/api/auth/login', '/api/auth/register', '/api/auth/refresh', '/api/auth/password-reset', '/api/auth/password-reset/confirm'])
 
 export function proxyModule({ config, log, identify, rateLimits }: ProxyDeps) {
   const forwarder = createForwarder(config, log)
@@ -47,7 +47,7 @@ export function proxyModule({ config, log, identify, rateLimits }: ProxyDeps) {
       const viaTrustedProxy = isTrusted(socketIp)
       const clientIp = resolveClientIp(socketIp, request.headers.get('x-forwarded-for'), isTrusted)
 
-      // Signing in, signing up and refreshing are for guests: a stale token sent along (the very reason
+      // Signing in, signing up, refreshing and resetting a password are for guests: a stale token sent along (the very reason
       // to refresh) is not looked at, and the limits count the address.
       const forGuests = request.method === 'POST' && GUEST_ROUTES.has(url.pathname.replace(/\/+$/, ''))
       if (route.upstream !== 'web' && !forGuests) {

@@ -20,6 +20,8 @@ const refreshTokenSchema = new Schema(
   { collection: 'refresh_tokens', versionKey: false },
 )
 refreshTokenSchema.index({ expiresAt: 1 })
+/** A new password ends every session of the account: its tokens are found by user. */
+refreshTokenSchema.index({ userId: 1 })
 
 const rotationSchema = new Schema(
   {
@@ -37,7 +39,7 @@ const revokedFamilySchema = new Schema(
   {
     _id: { type: String, required: true },
     userId: { type: String, required: true },
-    reason: { type: String, enum: ['logout', 'reuse'], required: true },
+    reason: { type: String, enum: ['logout', 'reuse', 'password'], required: true },
     revokedAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
   },

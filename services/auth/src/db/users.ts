@@ -7,6 +7,8 @@ const userSchema = new Schema(
     name: { type: String, required: true },
     role: { type: String, enum: ['customer', 'admin'], required: true, default: 'customer' },
     passwordHash: { type: String, required: true },
+    /** Set by every change and reset: reset links issued before it no longer work. */
+    passwordChangedAt: { type: Date },
   },
   { collection: 'users', versionKey: false, timestamps: true },
 )

@@ -1,6 +1,6 @@
 import { Elysia, status, t } from 'elysia'
 import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
-import { AuthResult, LoginBody, LogoutBody, RefreshBody, RegisterBody, User } from '@easypass/contracts/auth'
+import { Accepted, AuthResult, ChangePasswordBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RegisterBody, User } from '@easypass/contracts/auth'
 import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { AuthService } from './service'
 
@@ -59,6 +59,45 @@ export function authModule(auth: AuthService, config: AuthConfig) {
         detail: { tags, summary: 'End the session of a refresh token', security: BEARER },
       },
     )
+    .post(
+      '/api/auth/password-reset',
+      async ({ body, request, server }) => {
+        await auth.requestPasswordReset(body.email, clientIp(request, server))
+        return status(202, { message: 'If an account has this email, a link to choose a new password is on its way.' })
+      },
+      {
+        ...strictBody(PasswordResetRequestBody),
+        response: { 202: Accepted, 400: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+        detail: {
+          tags,
+          summary: 'Email a link to choose a new password',
+          description:
+            'Always 202 with the same words, whether or not an account has this email (the link is made and sent after the answer). The link is `<web app>/reset-password#token=…`, works once, for 60 minutes (`PASSWORD_RESET_MINUTES`), and no longer once the password has changed. 429 with `Retry-After` beyond 10 requests an hour from one address or 3 an hour for one email, counted alike for every email. Without `SMTP_URL` a development system writes the link to auth\'s log.',
+        },
+      },
+    )
+    .post('/api/auth/password-reset/confirm', async ({ body, request, server }) => auth.resetPassword(body, clientIp(request, server)), {
+      ...strictBody(PasswordResetConfirmBody),
+      response: { 200: AuthResult, 400: ErrorResponse, 503: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Set a new password with an emailed link',
+        description:
+          'The `token` from the link and the new password (8 characters or more). Every session of the account ends (refresh tokens stop working; access tokens already issued live out their 15 minutes) and the caller is signed in. 400 with the field `token` for a link that is unknown, expired, already used or older than the last password change; a link submitted twice at once works once.',
+      },
+    })
+    .post('/api/auth/password', async ({ body, principal, request, server }) => auth.changePassword(principal!, body, clientIp(request, server)), {
+      auth: 'user',
+      ...strictBody(ChangePasswordBody),
+      response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Change my password',
+        description:
+          'Needs the current password: a wrong one is 400 with the field `currentPassword` and counts as a failed sign-in (429 with `Retry-After` beyond the sign-in limits). Every session ends, this one too, and a new pair is returned for this client; other devices must sign in again.',
+        security: BEARER,
+      },
+    })
     .get('/api/auth/me', ({ principal }) => auth.me(principal!), {
       auth: 'user',
       response: { 200: User, 401: ErrorResponse },

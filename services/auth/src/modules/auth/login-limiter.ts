@@ -12,6 +12,10 @@ export interface LoginLimits {
   /** Accounts created from one address per `registrationWindowSeconds`. */
   maxRegistrationsPerIp: number
   registrationWindowSeconds: number
+  /** Password reset links asked for per address and per email, per `resetWindowSeconds`. */
+  maxResetsPerIp: number
+  maxResetsPerEmail: number
+  resetWindowSeconds: number
 }
 
 /** How long an address where an account signed in stays known to it (see the account-wide limit). */
@@ -40,6 +44,8 @@ export function loginLimiter(redis: Redis, prefix: string, limits: LoginLimits) 
   const perAccount = limiter('login-attempts:email', limits.maxFailuresPerAccount)
   const perIp = limiter('login-failures:ip', limits.maxFailuresPerIp)
   const registrations = limiter('registrations:ip', limits.maxRegistrationsPerIp, limits.registrationWindowSeconds)
+  const resetsPerIp = limiter('password-resets:ip', limits.maxResetsPerIp, limits.resetWindowSeconds)
+  const resetsPerEmail = limiter('password-resets:email', limits.maxResetsPerEmail, limits.resetWindowSeconds)
 
   const refusal = (msBeforeNext: number, message = 'too many failed login attempts, try again later') =>
     fail('RATE_LIMITED', message, { retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)) })
@@ -106,6 +112,24 @@ export function loginLimiter(redis: Redis, prefix: string, limits: LoginLimits) 
         if (rejection instanceof RateLimiterRes) throw refusal(rejection.msBeforeNext, 'too many sign-ups from this address, try again later')
         throw fail('UNAVAILABLE', 'registration is temporarily unavailable')
       }
+    },
+    /**
+     * Call before a reset link is sent; throws 429 when the address, or anyone, asked too often for this
+     * email. Counted alike for emails with and without an account, so a refusal tells nothing either.
+     */
+    async resetRequested(email: string, ip: string) {
+      for (const [rl, key] of [[resetsPerIp, addressKey(ip)], [resetsPerEmail, email]] as const) {
+        try {
+          await rl.consume(key)
+        } catch (rejection) {
+          if (rejection instanceof RateLimiterRes) throw refusal(rejection.msBeforeNext, 'too many password reset requests, try again later')
+          throw fail('UNAVAILABLE', 'password reset is temporarily unavailable')
+        }
+      }
+    },
+    /** A new password was set through an emailed link: the account's failed sign-ins from that address no longer count. */
+    async passwordReset(email: string, ip: string) {
+      await perAccountAndIp.delete(pair(email, ip)).catch(() => {})
     },
     /** The account was not created because we were too busy to hash its password: the address keeps its point. */
     async notRegistered(ip: string) {

@@ -1,8 +1,11 @@
+import { createHash, randomBytes } from 'node:crypto'
 import type { Principal, Role } from '@easypass/contracts'
-import type { AuthResult, LoginBody, RegisterBody, User } from '@easypass/contracts/auth'
-import { fail, type AuthConfig, tokenSigner } from '@easypass/kit'
+import type { AuthResult, ChangePasswordBody, LoginBody, PasswordResetConfirmBody, RegisterBody, User } from '@easypass/contracts/auth'
+import { fail, type AuthConfig, type Logger, tokenSigner } from '@easypass/kit'
 import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
+import type { PasswordResetModels } from '../../db/password-resets'
 import type { UserDoc, UserModel } from '../../db/users'
+import type { ResetMailer } from './reset-email'
 import { normaliseEmail, toUser } from '../users/service'
 import type { LoginLimiter } from './login-limiter'
 import { hashPassword, verifyPassword } from './passwords'
@@ -13,12 +16,25 @@ export interface AuthDeps {
   sessions: SessionStore
   limiter: LoginLimiter
   config: AuthConfig & { JWT_PRIVATE_KEY: string }
+  resets: PasswordResetModels & {
+    mailer: ResetMailer
+    /** The web app's address: links point to `<publicUrl>/reset-password#token=…`. */
+    publicUrl: string
+    validMinutes: number
+  }
+  log: Logger
 }
+
+/** One answer for every link we will not honour: unknown, expired, used, or older than the password. */
+const invalidResetLink = () =>
+  fail('VALIDATION', 'token: this reset link is invalid, used or expired; ask for a new one', { fields: [{ path: 'token', message: 'this reset link is invalid, used or expired; ask for a new one' }] })
+
+const hashResetToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
 /** The same words for an unknown email and a wrong password: a login never confirms that an account exists. */
 const WRONG_CREDENTIALS = 'wrong email or password'
 
-export function authService({ User, sessions, limiter, config }: AuthDeps) {
+export function authService({ User, sessions, limiter, config, resets, log }: AuthDeps) {
   const signer = tokenSigner(config)
 
   /** The role goes into the signed access token; a new one is read from the database at every refresh. */
@@ -98,6 +114,81 @@ export function authService({ User, sessions, limiter, config }: AuthDeps) {
     return toUser(user)
   }
 
-  return { register, login, refresh, logout, me }
+  /**
+   * Answered at once, alike for every email (202): looking the account up, storing the link and sending
+   * it happen afterwards, so neither the answer nor its timing tells whether an account exists.
+   */
+  async function requestPasswordReset(rawEmail: string, clientIp: string) {
+    const email = normaliseEmail(rawEmail)
+    await limiter.resetRequested(email, clientIp)
+    void sendResetLink(email).catch((error) => log.error({ err: String(error) }, 'password reset link not created'))
+  }
+
+  async function sendResetLink(email: string) {
+    const user = await User.findOne({ email }, { _id: 1, name: 1, email: 1 }).lean()
+    if (!user) return
+    const token = randomBytes(32).toString('base64url')
+    const createdAt = new Date()
+    await resets.PasswordReset.create({ _id: hashResetToken(token), userId: String(user._id), createdAt, expiresAt: new Date(createdAt.getTime() + resets.validMinutes * 60_000) })
+    // In the fragment: a browser never sends it to a server, so it stays out of access logs and Referer.
+    await resets.mailer.send(user.email, user.name, `${resets.publicUrl.replace(/\/+$/, '')}/reset-password#token=${token}`, resets.validMinutes)
+  }
+
+  /**
+   * A link works once, within its time, and only while the password is the one it was sent for. The
+   * first of any number of concurrent uses inserts its "used" marker (unique `_id`); the others are
+   * refused. Every session of the account ends, and the caller is signed in with the new password.
+   */
+  async function resetPassword(body: PasswordResetConfirmBody, clientIp: string): Promise<AuthResult> {
+    const hash = hashResetToken(body.token)
+    const link = await resets.PasswordReset.findById(hash).lean()
+    if (!link || link.expiresAt.getTime() <= Date.now()) throw invalidResetLink()
+    const user = await User.findById(link.userId).lean()
+    if (!user || (user.passwordChangedAt && user.passwordChangedAt.getTime() >= link.createdAt.getTime())) throw invalidResetLink()
+    if (await resets.PasswordResetUse.exists({ _id: hash })) throw invalidResetLink()
+    const passwordHash = await hashPassword(body.password)
+    try {
+      await resets.PasswordResetUse.create({ _id: hash, userId: link.userId, usedAt: new Date(), expiresAt: link.expiresAt })
+    } catch (error) {
+      if (isDuplicateKey(error)) throw invalidResetLink()
+      throw error
+    }
+    await setPassword(user._id, passwordHash)
+    await limiter.passwordReset(user.email, clientIp)
+    return signIn(user, await sessions.start(String(user._id)))
+  }
+
+  /** Stores the new hash and ends every session; the session started after this is the only one left. */
+  async function setPassword(userId: UserDoc['_id'], passwordHash: string) {
+    await User.updateOne({ _id: userId }, { $set: { passwordHash, passwordChangedAt: new Date() } })
+    const ended = await sessions.endAllSessions(String(userId))
+    log.info({ userId: String(userId), sessionsEnded: ended }, 'password changed: every session ended')
+  }
+
+  /**
+   * A signed-in user's new password, given the current one: counted like a sign-in attempt (a stolen
+   * access token cannot be used to guess the password), then every other session ends.
+   */
+  async function changePassword(principal: Principal, body: ChangePasswordBody, clientIp: string): Promise<AuthResult> {
+    const user = /^[0-9a-f]{24}$/i.test(principal.id) ? await User.findById(principal.id).lean() : null
+    if (!user) throw fail('UNAUTHENTICATED', 'the account no longer exists')
+    await limiter.attempt(user.email, clientIp)
+    let matches: boolean
+    try {
+      matches = await verifyPassword(body.currentPassword, user.passwordHash)
+    } catch (error) {
+      await limiter.notChecked(user.email, clientIp)
+      throw error
+    }
+    if (!matches) {
+      await limiter.failed(user.email, clientIp)
+      throw fail('VALIDATION', 'currentPassword: this is not your current password', { fields: [{ path: 'currentPassword', message: 'this is not your current password' }] })
+    }
+    await limiter.succeeded(user.email, clientIp)
+    await setPassword(user._id, await hashPassword(body.newPassword))
+    return signIn(user, await sessions.start(String(user._id)))
+  }
+
+  return { register, login, refresh, logout, me, requestPasswordReset, resetPassword, changePassword }
 }
 export type AuthService = ReturnType<typeof authService>

@@ -37,7 +37,7 @@ export function sessionStore(models: SessionModels, log: Logger) {
     return (await RevokedFamily.exists({ _id: familyId })) !== null
   }
 
-  async function revokeFamily(familyId: string, userId: string, reason: 'logout' | 'reuse') {
+  async function revokeFamily(familyId: string, userId: string, reason: 'logout' | 'reuse' | 'password') {
     const revokedAt = new Date()
     try {
       // Kept (with a day to spare) for as long as any token issued to the family could still be unexpired.
@@ -82,12 +82,22 @@ export function sessionStore(models: SessionModels, log: Logger) {
     if (current && current.userId === userId) await revokeFamily(current.familyId, userId, 'logout')
   }
 
+  /**
+   * Ends every session of `userId` (a new password): each family with a token that could still be
+   * refreshed is revoked. A refresh running meanwhile issues its successor in a family revoked here.
+   */
+  async function endAllSessions(userId: string) {
+    const families: string[] = await RefreshToken.distinct('familyId', { userId, expiresAt: { $gt: new Date() } })
+    await Promise.all(families.map((familyId) => revokeFamily(familyId, userId, 'password')))
+    return families.length
+  }
+
   /** Deletes what can no longer matter; run periodically, off the request path. */
   async function sweepExpired() {
     const now = new Date()
     for (const model of [RefreshToken, Rotation, RevokedFamily] as const) await (model as typeof RefreshToken).deleteMany({ expiresAt: { $lt: now } })
   }
 
-  return { start: (userId: string) => issue(userId).then((s) => s.token), rotate, endSession, revokeFamily, sweepExpired }
+  return { start: (userId: string) => issue(userId).then((s) => s.token), rotate, endSession, endAllSessions, revokeFamily, sweepExpired }
 }
 export type SessionStore = ReturnType<typeof sessionStore>

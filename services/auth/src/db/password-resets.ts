@@ -1,0 +1,36 @@
+// Password reset links, append-only like sessions (see sessions.ts for why):
+//   password_resets        one document per link sent, `_id` = SHA-256 of its token (never the token)
+//   password_reset_uses    "this link was used": `_id` = the same hash; the first insert wins, so a link
+//                          works once even when it is submitted twice at once
+// Both carry `expiresAt`; the periodic sweep deletes them once the link could no longer work.
+import { Schema, type Connection } from 'mongoose'
+
+const resetSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    expiresAt: { type: Date, required: true },
+  },
+  { collection: 'password_resets', versionKey: false },
+)
+resetSchema.index({ expiresAt: 1 })
+
+const useSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    usedAt: { type: Date, required: true },
+    expiresAt: { type: Date, required: true },
+  },
+  { collection: 'password_reset_uses', versionKey: false },
+)
+useSchema.index({ expiresAt: 1 })
+
+export function passwordResetModels(conn: Connection) {
+  return {
+    PasswordReset: conn.model('PasswordReset', resetSchema),
+    PasswordResetUse: conn.model('PasswordResetUse', useSchema),
+  }
+}
+export type PasswordResetModels = ReturnType<typeof passwordResetModels>

@@ -1,0 +1,202 @@
+// Passwords after sign-up: a forgotten one reset through an emailed link (real SMTP), a known one
+// changed. Both end every other session; a link works once, in time, and never tells who has an account.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import mongoose from 'mongoose'
+import { api, errorCode, eventually, uniqueEmail } from '../support/api'
+import { decodeMime, smtpServer } from '../support/smtp'
+import { system } from '../support/system'
+
+const PASSWORD = 'correct horse 1'
+let smtp: ReturnType<typeof smtpServer>
+let authDb: mongoose.Connection
+
+beforeAll(async () => {
+  smtp = smtpServer()
+  await system().stop('auth')
+  await system().start('auth', { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'EasyPass Tests <accounts@easypass.test>' })
+  authDb = await mongoose.createConnection(system().infra.mongoUrl, { dbName: `${system().namespace}_auth` }).asPromise()
+}, 60_000)
+
+afterAll(async () => {
+  await system().stop('auth')
+  await system().start('auth')
+  smtp?.stop()
+  await authDb?.close()
+}, 60_000)
+
+let addressCount = 0
+/** Every test asks from an address of its own: the per-address limit of one must not refuse another's. */
+const ownAddress = () => `198.18.7.${++addressCount}`
+
+/** As the gateway forwards it: straight to auth, with the client's address in `x-real-ip`. */
+async function askForReset(email: string, address: string) {
+  const r = await fetch(`${system().urls.auth}/api/auth/password-reset`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-real-ip': address },
+    body: JSON.stringify({ email }),
+  })
+  return { status: r.status, body: (await r.json()) as any, headers: r.headers }
+}
+
+async function register(tag: string) {
+  const email = uniqueEmail(tag)
+  const r = await api('/auth/register', { body: { email, password: PASSWORD, name: `Test ${tag}` } })
+  expect(r.status).toBe(201)
+  return { email, token: r.body.accessToken as string, refreshToken: r.body.refreshToken as string }
+}
+
+const emailsTo = (address: string) => smtp.received.filter((m) => m.to.includes(address))
+/** The token of the `n`th reset email to `address` (waits for it). */
+async function linkToken(address: string, n = 1) {
+  const message = await eventually(`reset email ${n} to ${address}`, async () => emailsTo(address)[n - 1], 15_000, 100)
+  const text = decodeMime(message.data)
+  const link = /(http:\/\/\S+\/reset-password#token=([A-Za-z0-9_-]+))/.exec(text)
+  expect(link).not.toBeNull()
+  return { text, link: link![1]!, token: link![2]! }
+}
+
+const login = (email: string, password: string) => api('/auth/login', { body: { email, password } })
+const refresh = (refreshToken: string) => api('/auth/refresh', { body: { refreshToken } })
+const confirm = (token: string, password: string) => api('/auth/password-reset/confirm', { body: { token, password } })
+
+describe('password reset by email', () => {
+  test('the link arrives by email, sets a new password once, and ends every session', async () => {
+    const { email, refreshToken: first } = await register('reset')
+    const second = (await login(email, PASSWORD)).body.refreshToken as string
+    // Any capitalisation finds the account, as sign-in does.
+    const asked = await askForReset(`  ${email.toUpperCase()} `, ownAddress())
+    expect(asked.status).toBe(202)
+    const { text, link, token } = await linkToken(email)
+    expect(link.startsWith(system().gatewayUrl.replace('127.0.0.1', 'localhost'))).toBe(true)
+    expect(text).toContain('within 60 minutes')
+    expect(text).toContain('From: EasyPass Tests <accounts@easypass.test>')
+    // Only the token's hash is stored.
+    expect(JSON.stringify(await authDb.collection('password_resets').find({}).toArray())).not.toContain(token)
+
+    const reset = await confirm(token, 'a brand new password')
+    expect(reset.status).toBe(200)
+    expect(reset.body.user.email).toBe(email)
+    expect((await api('/auth/me', { token: reset.body.accessToken })).status).toBe(200)
+    expect((await login(email, PASSWORD)).status).toBe(401)
+    expect((await login(email, 'a brand new password')).status).toBe(200)
+    // Both earlier sessions are over; the one the reset started goes on.
+    expect((await refresh(first)).status).toBe(401)
+    expect((await refresh(second)).status).toBe(401)
+    expect((await refresh(reset.body.refreshToken)).status).toBe(200)
+
+    const again = await confirm(token, 'yet another password')
+    expect(again.status).toBe(400)
+    expect(errorCode(again)).toBe('VALIDATION')
+    expect(again.body.error.details.fields[0].path).toBe('token')
+    expect((await login(email, 'yet another password')).status).toBe(401)
+  }, 30_000)
+
+  test('an email without an account gets the same answer and no email', async () => {
+    const { email } = await register('known')
+    const unknown = uniqueEmail('nobody')
+    const address = ownAddress()
+    const [forUnknown, forKnown] = [await askForReset(unknown, address), await askForReset(email, address)]
+    expect(forUnknown.status).toBe(202)
+    expect(forUnknown.body).toEqual(forKnown.body)
+    await linkToken(email)
+    await Bun.sleep(500)
+    expect(emailsTo(unknown)).toEqual([])
+  }, 30_000)
+
+  test('one link submitted ten times at once sets one password', async () => {
+    const { email } = await register('race')
+    await askForReset(email, ownAddress())
+    const { token } = await linkToken(email)
+    const passwords = Array.from({ length: 10 }, (_, i) => `racing password ${i}`)
+    const answers = await Promise.all(passwords.map((password) => confirm(token, password)))
+    expect(answers.filter((r) => r.status === 200).length).toBe(1)
+    expect(answers.filter((r) => r.status === 400).length).toBe(9)
+    const winner = passwords[answers.findIndex((r) => r.status === 200)]!
+    const logins = await Promise.all(passwords.map((password) => login(email, password)))
+    expect(logins.map((r) => r.status)).toEqual(passwords.map((password) => (password === winner ? 200 : 401)))
+  }, 30_000)
+
+  test('a link stops working when the password changed after it was sent, and when it expired', async () => {
+    const { email, token: access } = await register('stale')
+    const address = ownAddress()
+    await askForReset(email, address)
+    const stale = (await linkToken(email, 1)).token
+    const changed = await api('/auth/password', { token: access, body: { currentPassword: PASSWORD, newPassword: 'changed in between' } })
+    expect(changed.status).toBe(200)
+    expect((await confirm(stale, 'from the stale link')).status).toBe(400)
+    expect((await login(email, 'changed in between')).status).toBe(200)
+
+    await askForReset(email, address)
+    const expiring = (await linkToken(email, 2)).token
+    // Its hour is over: the stored expiry is moved into the past.
+    const hash = new Bun.CryptoHasher('sha256').update(expiring).digest('hex')
+    const moved = await authDb.collection('password_resets').updateOne({ _id: hash as never }, { $set: { expiresAt: new Date(Date.now() - 1000) } })
+    expect(moved.modifiedCount).toBe(1)
+    expect((await confirm(expiring, 'from the expired link')).status).toBe(400)
+    expect((await login(email, 'changed in between')).status).toBe(200)
+  }, 30_000)
+
+  test('bad input is 400 and changes nothing: unknown token, short password, unknown fields', async () => {
+    const { email } = await register('badreset')
+    await askForReset(email, ownAddress())
+    const { token } = await linkToken(email)
+    expect((await confirm('not-a-token', 'long enough password')).status).toBe(400)
+    const short = await confirm(token, 'short')
+    expect(short.status).toBe(400)
+    expect(short.body.error.message).toContain('password')
+    expect((await api('/auth/password-reset/confirm', { body: { token, password: 'long enough password', email } })).status).toBe(400)
+    expect((await api('/auth/password-reset', { body: {} })).status).toBe(400)
+    // The link still works after all that.
+    expect((await confirm(token, 'long enough password')).status).toBe(200)
+  }, 30_000)
+
+  test('too many requests: 3 an hour for one email (alike with or without an account), 10 from one address', async () => {
+    const { email } = await register('limit')
+    const unknown = uniqueEmail('nolimit')
+    for (const target of [email, unknown]) {
+      const statuses = []
+      for (let i = 0; i < 4; i++) statuses.push((await askForReset(target, ownAddress())).status)
+      expect(statuses).toEqual([202, 202, 202, 429])
+    }
+    expect(emailsTo(email).length).toBeLessThanOrEqual(3)
+    const address = ownAddress()
+    const fromOne = []
+    for (let i = 0; i < 11; i++) fromOne.push(await askForReset(uniqueEmail('spray'), address))
+    expect(fromOne.map((r) => r.status)).toEqual([...Array(10).fill(202), 429])
+    expect(Number(fromOne[10]!.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(fromOne[10]!.body.error.code).toBe('RATE_LIMITED')
+  }, 30_000)
+
+  test('through the gateway it is a guest route: a stale token sent along is not looked at', async () => {
+    const { email } = await register('gateway')
+    const r = await api('/auth/password-reset', { body: { email }, token: 'expired.or.garbage' })
+    expect(r.status).toBe(202)
+    await linkToken(email)
+  }, 30_000)
+})
+
+describe('changing a known password', () => {
+  test('needs the current password; ends every other session and keeps this client signed in', async () => {
+    const { email, token, refreshToken: thisOne } = await register('change')
+    const other = (await login(email, PASSWORD)).body.refreshToken as string
+    const wrong = await api('/auth/password', { token, body: { currentPassword: 'not it at all', newPassword: 'my new password' } })
+    expect(wrong.status).toBe(400)
+    expect(wrong.body.error.details.fields[0].path).toBe('currentPassword')
+    expect((await login(email, PASSWORD)).status).toBe(200)
+
+    const changed = await api('/auth/password', { token, body: { currentPassword: PASSWORD, newPassword: 'my new password' } })
+    expect(changed.status).toBe(200)
+    expect((await refresh(thisOne)).status).toBe(401)
+    expect((await refresh(other)).status).toBe(401)
+    expect((await refresh(changed.body.refreshToken)).status).toBe(200)
+    expect((await login(email, PASSWORD)).status).toBe(401)
+    expect((await login(email, 'my new password')).status).toBe(200)
+  }, 30_000)
+
+  test('guests get 401; a short new password is 400 and changes nothing', async () => {
+    expect((await api('/auth/password', { body: { currentPassword: PASSWORD, newPassword: 'whatever long' } })).status).toBe(401)
+    const { email, token } = await register('shortnew')
+    expect((await api('/auth/password', { token, body: { currentPassword: PASSWORD, newPassword: 'short' } })).status).toBe(400)
+    expect((await login(email, PASSWORD)).status).toBe(200)
+  }, 30_000)
+})
