@@ -11,6 +11,7 @@ import { Alert, PageTitle } from './components/ui'
 import { Home } from './pages/home'
 import { EventPage } from './pages/event'
 import { SignIn, SignUp } from './pages/auth'
+import { Account, ForgotPassword, ResetPassword } from './pages/account'
 import { Checkout } from './pages/checkout'
 import { OrderPage, MyTickets } from './pages/tickets'
 import { Notifications } from './pages/notifications'
@@ -34,6 +35,9 @@ const ROUTES: Route[] = [
   { pattern: '/events/:id', page: EventPage },
   { pattern: '/signin', page: SignIn },
   { pattern: '/signup', page: SignUp },
+  { pattern: '/forgot-password', page: ForgotPassword },
+  { pattern: '/reset-password', page: ResetPassword },
+  { pattern: '/account', page: Account, access: 'user' },
   { pattern: '/checkout/:id', page: Checkout, access: 'user' },
   { pattern: '/orders/:id', page: OrderPage, access: 'user' },
   { pattern: '/tickets', page: MyTickets, access: 'user' },
@@ -169,7 +173,10 @@ function Header({ path, search, user }: { path: string; search: string; user?: U
             {user ? (
               <>
                 <span class="who">
-                  Signed in as <strong>{user.name || user.email}</strong>
+                  Signed in as{' '}
+                  <Link href="/account" aria-current={current('/account')}>
+                    <strong>{user.name || user.email}</strong>
+                  </Link>
                 </span>
                 <button type="button" class="button button-small button-secondary" onClick={signOut}>
                   Sign out

@@ -67,6 +67,9 @@ export function SignIn({ query }: { query: URLSearchParams }) {
         <button type="submit" class="button button-block" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <p class="form-aside">
+          <Link href={`/forgot-password${email.trim() ? `?email=${encodeURIComponent(email.trim())}` : ''}`}>Forgot your password?</Link>
+        </p>
       </form>
       <p>
         New here? <Link href={`/signup${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>Create an account</Link>

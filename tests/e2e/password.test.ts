@@ -1,0 +1,109 @@
+// Passwords in the browser: "Forgot your password?" from the sign-in page to the emailed link (real
+// SMTP) and a new password; the account page changing a known one.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { api, eventually, registerUser } from '../support/api'
+import { decodeMime, smtpServer } from '../support/smtp'
+import { system } from '../support/system'
+import { closeBrowser, screenshot, withTab } from './browser'
+
+const PASSWORD = 'correct horse 1'
+let smtp: ReturnType<typeof smtpServer>
+
+beforeAll(async () => {
+  smtp = smtpServer()
+  await system().stop('auth')
+  await system().start('auth', { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` })
+}, 60_000)
+
+afterAll(async () => {
+  await closeBrowser()
+  await system().stop('auth')
+  await system().start('auth')
+  smtp?.stop()
+}, 60_000)
+
+const stored = (page: import('playwright-core').Page) =>
+  page.evaluate(() => JSON.parse(localStorage.getItem('easypass.session') ?? 'null') as { accessToken: string; refreshToken: string } | null)
+
+describe('passwords in the browser', () => {
+  test('forgotten: from the sign-in page to the emailed link, a new password, signed in; the link then refused', async () => {
+    const buyer = await registerUser('forgot')
+    const email = buyer.user.email
+    await withTab({}, async ({ page }) => {
+      await page.goto('/signin')
+      await page.getByLabel('Email').fill(email)
+      await page.getByRole('link', { name: 'Forgot your password?' }).click()
+      await page.getByRole('heading', { level: 1, name: 'Reset your password' }).waitFor()
+      // The address typed on the sign-in page comes along.
+      expect(await page.getByLabel('Email').inputValue()).toBe(email)
+      await page.getByRole('button', { name: 'Send the link' }).click()
+      await page.getByText('an email with a link to choose a new password is on its way').waitFor()
+      await screenshot(page, 'forgot-password')
+
+      const message = await eventually(`the reset email to ${email}`, async () => smtp.received.find((m) => m.to.includes(email)), 15_000, 100)
+      const link = /https?:\/\/\S+?(\/reset-password#token=[A-Za-z0-9_-]+)/.exec(decodeMime(message.data))
+      expect(link).not.toBeNull()
+      await page.goto(link![1]!)
+      await page.getByRole('heading', { level: 1, name: 'Choose a new password' }).waitFor()
+      // The token leaves the address bar (and so the history and any screenshot of it) at once.
+      expect(page.url()).not.toContain('token=')
+
+      await page.getByLabel('New password', { exact: true }).fill('my fresh password')
+      await page.getByLabel('New password, again').fill('my fresh passwort')
+      await page.getByRole('button', { name: 'Set the new password' }).click()
+      await page.getByText('The two passwords are not the same.').waitFor()
+      await page.getByLabel('New password, again').fill('my fresh password')
+      await page.getByRole('button', { name: 'Set the new password' }).click()
+      await page.locator('.toast', { hasText: 'Your new password is set.' }).waitFor()
+      await page.getByText('Signed in as').waitFor()
+      expect((await api('/auth/login', { body: { email, password: PASSWORD } })).status).toBe(401)
+      expect((await api('/auth/login', { body: { email, password: 'my fresh password' } })).status).toBe(200)
+      // The session the page had before (none here) and the one registration started are over.
+      expect((await api('/auth/refresh', { body: { refreshToken: buyer.refreshToken } })).status).toBe(401)
+
+      await page.goto(link![1]!)
+      await page.getByLabel('New password', { exact: true }).fill('a third password')
+      await page.getByLabel('New password, again').fill('a third password')
+      await page.getByRole('button', { name: 'Set the new password' }).click()
+      await page.getByText('This link is not valid any more').waitFor()
+      await page.getByRole('link', { name: 'Ask for a new link' }).waitFor()
+    })
+  }, 60_000)
+
+  test('the account page changes a known password; a wrong current one is shown at its field', async () => {
+    const buyer = await registerUser('change')
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto('/')
+      await page.getByRole('link', { name: buyer.user.name }).click()
+      await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor()
+      await page.getByText(buyer.user.email).waitFor()
+      await page.getByLabel('Current password').fill('not my password')
+      await page.getByLabel('New password', { exact: true }).fill('changed password 1')
+      await page.getByLabel('New password, again').fill('changed password 1')
+      await page.getByRole('button', { name: 'Change password' }).click()
+      await page.getByText('This is not your current password.').waitFor()
+      // Focus moves to the field in error, so a screen reader says what went wrong.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('currentPassword')
+
+      await page.getByLabel('Current password').fill(PASSWORD)
+      await page.getByRole('button', { name: 'Change password' }).click()
+      await page.locator('.toast', { hasText: 'Your password is changed.' }).waitFor()
+      await screenshot(page, 'account')
+      // The page keeps a working session of its own; the one it started with is over.
+      const now = await stored(page)
+      expect(now?.refreshToken).not.toBe(buyer.refreshToken)
+      expect((await api('/auth/refresh', { body: { refreshToken: buyer.refreshToken } })).status).toBe(401)
+      expect((await api('/auth/refresh', { body: { refreshToken: now!.refreshToken } })).status).toBe(200)
+      expect((await api('/auth/login', { body: { email: buyer.user.email, password: 'changed password 1' } })).status).toBe(200)
+    })
+  }, 60_000)
+
+  test('the reset page opened without a link says how to get one', async () => {
+    await withTab({}, async ({ page }) => {
+      await page.goto('/reset-password')
+      await page.getByText('This page needs the link from the password reset email.').waitFor()
+      await page.getByRole('link', { name: 'Ask for a new link' }).click()
+      await page.getByRole('heading', { level: 1, name: 'Reset your password' }).waitFor()
+    })
+  }, 30_000)
+})

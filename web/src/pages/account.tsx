@@ -1,0 +1,250 @@
+// Passwords: asking for a reset link, choosing a new password from it, and the account page where a
+// signed-in user changes theirs. A new password signs the account out everywhere else.
+import { useRef, useState } from 'preact/hooks'
+import { api, ApiError } from '../lib/api'
+import { day } from '../lib/format'
+import { useTitle } from '../lib/hooks'
+import { Link, navigate } from '../lib/router'
+import { sessionFrom, setSession, useSession } from '../lib/session'
+import type { AuthResult } from '../lib/types'
+import { toast } from '../components/overlay'
+import { Alert, Field, Notice, PageTitle, useFocusFirstInvalid } from '../components/ui'
+
+const MIN_LENGTH = 8
+
+/** The API's field errors under the names this page uses; the rest is shown as one alert. */
+function pick<K extends string>(error: unknown, keys: readonly K[]): Partial<Record<K, string>> {
+  if (!(error instanceof ApiError)) return {}
+  const out: Partial<Record<K, string>> = {}
+  for (const key of keys) if (error.fields[key]) out[key] = error.fields[key]
+  return out
+}
+
+/** The new password twice: too short or not the same → the field's error, before anything is sent. */
+function checkNewPassword(password: string, repeated: string): { password?: string; repeated?: string } {
+  if (password.length < MIN_LENGTH) return { password: `Use at least ${MIN_LENGTH} characters.` }
+  if (password !== repeated) return { repeated: 'The two passwords are not the same.' }
+  return {}
+}
+
+export function ForgotPassword({ query }: { query: URLSearchParams }) {
+  useTitle('Reset your password')
+  const [email, setEmail] = useState(query.get('email') ?? '')
+  const [errors, setErrors] = useState<{ email?: string }>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const [sentTo, setSentTo] = useState<string>()
+  const form = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(form, errors)
+
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const address = email.trim()
+    const local = address ? {} : { email: 'Enter the email address of your account.' }
+    setErrors(local)
+    setError(undefined)
+    if (!address) return
+    setBusy(true)
+    try {
+      await api('/auth/password-reset', { body: { email: address }, anonymous: true })
+      setSentTo(address)
+    } catch (err) {
+      setErrors(pick(err, ['email'] as const))
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section class="container page narrow">
+      <PageTitle>Reset your password</PageTitle>
+      {sentTo ? (
+        <>
+          <Notice tone="success">
+            <p>
+              If an account has the address <strong>{sentTo}</strong>, an email with a link to choose a new password is on its way. The link works once, for a limited time.
+            </p>
+          </Notice>
+          <p class="muted">No email after a few minutes? Check the spam folder, or make sure the address is the one you signed up with.</p>
+          <p class="actions">
+            <button type="button" class="button button-secondary" onClick={() => setSentTo(undefined)}>
+              Use another address
+            </button>
+            <Link class="button" href="/signin">
+              Back to sign in
+            </Link>
+          </p>
+        </>
+      ) : (
+        <>
+          <p>Enter the email address of your account and we will send you a link to choose a new password.</p>
+          <form class="card form" ref={form} onSubmit={submit} noValidate>
+            <Field label="Email" name="email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
+            <Alert error={errors.email ? undefined : error} />
+            <button type="submit" class="button button-block" disabled={busy}>
+              {busy ? 'Sending…' : 'Send the link'}
+            </button>
+          </form>
+          <p>
+            Remembered it? <Link href="/signin">Sign in</Link>
+          </p>
+        </>
+      )}
+    </section>
+  )
+}
+
+/** The token comes in the link's fragment (`#token=…`), which no server ever sees; it is taken off the address bar at once. */
+function tokenFromLink(): string {
+  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? ''
+  if (token) history.replaceState(history.state, '', location.pathname + location.search)
+  return token
+}
+
+export function ResetPassword() {
+  useTitle('Choose a new password')
+  const [token] = useState(tokenFromLink)
+  const [password, setPassword] = useState('')
+  const [repeated, setRepeated] = useState('')
+  const [errors, setErrors] = useState<{ password?: string; repeated?: string }>({})
+  const [error, setError] = useState<unknown>()
+  const [linkRefused, setLinkRefused] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const form = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(form, errors)
+
+  if (!token || linkRefused)
+    return (
+      <section class="container page narrow">
+        <PageTitle>Choose a new password</PageTitle>
+        <Alert error={token ? 'This link is not valid any more: it was used already, it has expired, or the password was changed since it was sent.' : 'This page needs the link from the password reset email. Open the link from the email, or ask for a new one.'} />
+        <p class="actions">
+          <Link class="button" href="/forgot-password">
+            Ask for a new link
+          </Link>
+        </p>
+      </section>
+    )
+
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const local = checkNewPassword(password, repeated)
+    setErrors(local)
+    setError(undefined)
+    if (Object.keys(local).length) return
+    setBusy(true)
+    try {
+      const result = await api<AuthResult>('/auth/password-reset/confirm', { body: { token, password }, anonymous: true })
+      setSession(sessionFrom(result))
+      toast('Your new password is set. You are signed in, and signed out on every other device.', 'success')
+      navigate('/', { replace: true })
+    } catch (err) {
+      if (err instanceof ApiError && err.fields.token) return setLinkRefused(true)
+      setErrors(pick(err, ['password'] as const))
+      setError(err)
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section class="container page narrow">
+      <PageTitle>Choose a new password</PageTitle>
+      <form class="card form" ref={form} onSubmit={submit} noValidate>
+        <Field
+          label="New password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onValue={setPassword}
+          error={errors.password}
+          hint={`At least ${MIN_LENGTH} characters.`}
+          required
+          minLength={MIN_LENGTH}
+        />
+        <Field label="New password, again" name="repeated" type="password" autoComplete="new-password" value={repeated} onValue={setRepeated} error={errors.repeated} required />
+        <Alert error={Object.keys(errors).length ? undefined : error} />
+        <button type="submit" class="button button-block" disabled={busy}>
+          {busy ? 'Saving…' : 'Set the new password'}
+        </button>
+      </form>
+    </section>
+  )
+}
+
+export function Account() {
+  useTitle('Your account')
+  const session = useSession()
+  const [current, setCurrent] = useState('')
+  const [password, setPassword] = useState('')
+  const [repeated, setRepeated] = useState('')
+  const [errors, setErrors] = useState<{ currentPassword?: string; newPassword?: string; repeated?: string }>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const form = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(form, errors)
+  if (!session) return null
+  const { user } = session
+
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const checked = checkNewPassword(password, repeated)
+    const local = { ...(current ? {} : { currentPassword: 'Enter your current password.' }), ...(checked.password ? { newPassword: checked.password } : {}), ...(checked.repeated ? { repeated: checked.repeated } : {}) }
+    setErrors(local)
+    setError(undefined)
+    if (Object.keys(local).length) return
+    setBusy(true)
+    try {
+      const result = await api<AuthResult>('/auth/password', { body: { currentPassword: current, newPassword: password } })
+      setSession(sessionFrom(result))
+      setCurrent('')
+      setPassword('')
+      setRepeated('')
+      toast('Your password is changed. Every other device is signed out.', 'success')
+    } catch (err) {
+      setErrors(pick(err, ['currentPassword', 'newPassword'] as const))
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section class="container page narrow">
+      <PageTitle>Your account</PageTitle>
+      <dl class="facts">
+        <dt>Name</dt>
+        <dd>{user.name}</dd>
+        <dt>Email</dt>
+        <dd>{user.email}</dd>
+        <dt>Member since</dt>
+        <dd>{day(user.createdAt)}</dd>
+      </dl>
+      <h2>Change your password</h2>
+      <form class="card form" ref={form} onSubmit={submit} noValidate>
+        <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" value={current} onValue={setCurrent} error={errors.currentPassword} required />
+        <Field
+          label="New password"
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onValue={setPassword}
+          error={errors.newPassword}
+          hint={`At least ${MIN_LENGTH} characters. Every other device you are signed in on will be signed out.`}
+          required
+          minLength={MIN_LENGTH}
+        />
+        <Field label="New password, again" name="repeated" type="password" autoComplete="new-password" value={repeated} onValue={setRepeated} error={errors.repeated} required />
+        <Alert error={Object.keys(errors).length ? undefined : error} />
+        <button type="submit" class="button" disabled={busy}>
+          {busy ? 'Changing…' : 'Change password'}
+        </button>
+      </form>
+      <p>
+        Forgot your current password? <Link href={`/forgot-password?email=${encodeURIComponent(user.email)}`}>Reset it by email</Link>
+      </p>
+    </section>
+  )
+}
