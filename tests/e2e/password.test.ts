@@ -70,13 +70,23 @@ describe('passwords in the browser', () => {
     })
   }, 60_000)
 
-  test('the account page changes a known password; a wrong current one is shown at its field', async () => {
+  test('the account page changes the name, and a known password; a wrong current one is shown at its field', async () => {
     const buyer = await registerUser('change')
     await withTab({ session: buyer }, async ({ page }) => {
       await page.goto('/')
       await page.getByRole('link', { name: buyer.user.name }).click()
       await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor()
       await page.getByText(buyer.user.email).waitFor()
+      // The name: an empty one is refused at its field, a new one saved and shown in the header.
+      await page.getByLabel('Name').fill('   ')
+      await page.getByRole('button', { name: 'Save name' }).click()
+      await page.getByText('Enter your name.').waitFor()
+      await page.getByLabel('Name').fill('  Grace Hopper ')
+      await page.getByRole('button', { name: 'Save name' }).click()
+      await page.locator('.toast', { hasText: 'Your name is saved.' }).waitFor()
+      await page.getByRole('link', { name: 'Grace Hopper' }).waitFor()
+      expect((await api('/auth/me', { token: buyer.token })).body.name).toBe('Grace Hopper')
+
       await page.getByLabel('Current password').fill('not my password')
       await page.getByLabel('New password', { exact: true }).fill('changed password 1')
       await page.getByLabel('New password, again').fill('changed password 1')

@@ -200,3 +200,20 @@ describe('changing a known password', () => {
     expect((await login(email, PASSWORD)).status).toBe(200)
   }, 30_000)
 })
+
+describe('my name', () => {
+  test('a signed-in user changes their own name, trimmed; nothing else can be changed that way', async () => {
+    const { token, email } = await register('rename')
+    const renamed = await api('/auth/me', { method: 'PATCH', token, body: { name: '  Grace Hopper ' } })
+    expect(renamed.status).toBe(200)
+    expect(renamed.body).toMatchObject({ name: 'Grace Hopper', email, role: 'customer' })
+    expect((await api('/auth/me', { token })).body.name).toBe('Grace Hopper')
+    for (const body of [{ name: '   ' }, { name: 'x'.repeat(101) }, { name: 'Grace', role: 'admin' }, { email: 'other@example.test' }, {}]) {
+      const r = await api('/auth/me', { method: 'PATCH', token, body })
+      expect(r.status).toBe(400)
+      expect(errorCode(r)).toBe('VALIDATION')
+    }
+    expect((await api('/auth/me', { token })).body).toMatchObject({ name: 'Grace Hopper', email, role: 'customer' })
+    expect((await api('/auth/me', { method: 'PATCH', body: { name: 'Guest' } })).status).toBe(401)
+  }, 30_000)
+})

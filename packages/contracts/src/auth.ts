@@ -85,4 +85,8 @@ export const ChangePasswordBody = t.Object({
 })
 export type ChangePasswordBody = Static<typeof ChangePasswordBody>
 
+/** What a user may change of their own account: the name shown on their orders and emails. */
+export const UpdateMeBody = t.Object({ name: DisplayName })
+export type UpdateMeBody = Static<typeof UpdateMeBody>
+
 export const Accepted = t.Object({ message: t.String() }, { title: 'Accepted' })

@@ -5,8 +5,8 @@ import { api, ApiError } from '../lib/api'
 import { day } from '../lib/format'
 import { useTitle } from '../lib/hooks'
 import { Link, navigate } from '../lib/router'
-import { sessionFrom, setSession, useSession } from '../lib/session'
-import type { AuthResult } from '../lib/types'
+import { sessionFrom, setSession, updateUser, useSession } from '../lib/session'
+import type { AuthResult, User } from '../lib/types'
 import { toast } from '../components/overlay'
 import { Alert, Field, Notice, PageTitle, useFocusFirstInvalid } from '../components/ui'
 
@@ -173,6 +173,48 @@ export function ResetPassword() {
   )
 }
 
+/** The name on the account (orders and emails use it); the email is the sign-in name and stays. */
+function NameForm({ user }: { user: User }) {
+  const [name, setName] = useState(user.name)
+  const [fieldError, setFieldError] = useState<string>()
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const form = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(form, { name: fieldError })
+
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    setError(undefined)
+    if (!name.trim()) return setFieldError('Enter your name.')
+    setFieldError(undefined)
+    setBusy(true)
+    try {
+      const saved = await api<User>('/auth/me', { method: 'PATCH', body: { name: name.trim() } })
+      updateUser(saved)
+      setName(saved.name)
+      toast('Your name is saved.', 'success')
+    } catch (err) {
+      setFieldError(pick(err, ['name'] as const).name)
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form class="card form" ref={form} onSubmit={submit} noValidate>
+      <Field label="Name" name="name" autoComplete="name" value={name} onValue={setName} error={fieldError} required maxLength={100} />
+      <p class="muted">
+        Email: <strong>{user.email}</strong> · member since {day(user.createdAt)}
+      </p>
+      <Alert error={fieldError ? undefined : error} />
+      <button type="submit" class="button" disabled={busy}>
+        {busy ? 'Saving…' : 'Save name'}
+      </button>
+    </form>
+  )
+}
+
 export function Account() {
   useTitle('Your account')
   const session = useSession()
@@ -213,14 +255,7 @@ export function Account() {
   return (
     <section class="container page narrow">
       <PageTitle>Your account</PageTitle>
-      <dl class="facts">
-        <dt>Name</dt>
-        <dd>{user.name}</dd>
-        <dt>Email</dt>
-        <dd>{user.email}</dd>
-        <dt>Member since</dt>
-        <dd>{day(user.createdAt)}</dd>
-      </dl>
+      <NameForm user={user} />
       <h2>Change your password</h2>
       <form class="card form" ref={form} onSubmit={submit} noValidate>
         <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" value={current} onValue={setCurrent} error={errors.currentPassword} required />

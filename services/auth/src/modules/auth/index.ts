@@ -1,6 +1,6 @@
 import { Elysia, status, t } from 'elysia'
 import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
-import { Accepted, AuthResult, ChangePasswordBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RegisterBody, User } from '@easypass/contracts/auth'
+import { Accepted, AuthResult, ChangePasswordBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RegisterBody, UpdateMeBody, User } from '@easypass/contracts/auth'
 import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { AuthService } from './service'
 
@@ -102,5 +102,16 @@ export function authModule(auth: AuthService, config: AuthConfig) {
       auth: 'user',
       response: { 200: User, 401: ErrorResponse },
       detail: { tags, summary: 'The signed-in account', security: BEARER },
+    })
+    .patch('/api/auth/me', ({ body, principal }) => auth.updateMe(principal!, body), {
+      auth: 'user',
+      ...strictBody(UpdateMeBody),
+      response: { 200: User, 400: ErrorResponse, 401: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Change my name',
+        description: 'The name only (1–100 characters with a visible one; surrounding spaces are trimmed). The email is the sign-in name and the role is an admin\'s to change.',
+        security: BEARER,
+      },
     })
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Principal, Role } from '@easypass/contracts'
-import type { AuthResult, ChangePasswordBody, LoginBody, PasswordResetConfirmBody, RegisterBody, User } from '@easypass/contracts/auth'
+import type { AuthResult, ChangePasswordBody, LoginBody, PasswordResetConfirmBody, RegisterBody, UpdateMeBody, User } from '@easypass/contracts/auth'
 import { fail, type AuthConfig, type Logger, tokenSigner } from '@easypass/kit'
 import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
 import type { PasswordResetModels } from '../../db/password-resets'
@@ -114,6 +114,13 @@ export function authService({ User, sessions, limiter, config, resets, log }: Au
     return toUser(user)
   }
 
+  /** One field of one document: no other writer changes a name, so a plain update is enough. */
+  async function updateMe(principal: Principal, body: UpdateMeBody): Promise<User> {
+    const known = /^[0-9a-f]{24}$/i.test(principal.id) && (await User.updateOne({ _id: principal.id }, { $set: { name: body.name.trim() } })).matchedCount > 0
+    if (!known) throw fail('UNAUTHENTICATED', 'the account no longer exists')
+    return me(principal)
+  }
+
   /**
    * Answered at once, alike for every email (202): looking the account up, storing the link and sending
    * it happen afterwards, so neither the answer nor its timing tells whether an account exists.
@@ -189,6 +196,6 @@ export function authService({ User, sessions, limiter, config, resets, log }: Au
     return signIn(user, await sessions.start(String(user._id)))
   }
 
-  return { register, login, refresh, logout, me, requestPasswordReset, resetPassword, changePassword }
+  return { register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword }
 }
 export type AuthService = ReturnType<typeof authService>
