@@ -69,7 +69,7 @@ export type UserList = Static<typeof UserList>
 export const UpdateUserBody = t.Object({ role: RoleSchema })
 
 /** Asking for a password reset link: the answer is the same whether or not an account has this email. */
-export const PasswordResetRequestBody = t.Object({ email: t.String({ minLength: 1, maxLength: 254, examples: ['ada@example.com'] }) })
+export const PasswordResetRequestBody = t.Object({ email: Email })
 export type PasswordResetRequestBody = Static<typeof PasswordResetRequestBody>
 
 /** The token from the emailed link, and the new password. */

@@ -1,8 +1,8 @@
 // Notifications: what a buyer is told about their orders (notifications service, gateway, web app).
 import { t, type Static } from 'elysia'
-import { IsoDate, ListOf, PageQuery } from './common'
+import { Id, IsoDate, ListOf, PageQuery } from './common'
 
-export const NOTIFICATION_TYPES = ['order-paid', 'order-refunded', 'hold-expiring', 'order-expired', 'order-cancelled'] as const
+export const NOTIFICATION_TYPES = ['order-paid', 'order-refunded', 'hold-expiring', 'order-expired', 'order-cancelled', 'tickets-available'] as const
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number]
 
 /** A notification's id is the id of the fact it tells about (`order-paid:<orderId>`): one per fact, ever. */
@@ -17,6 +17,7 @@ export const NotificationData = t.Object(
     currency: t.Optional(t.String()),
     ticketCount: t.Optional(t.Integer()),
     expiresAt: t.Optional(t.String({ format: 'date-time', description: 'when a held order runs out (hold-expiring)' })),
+    available: t.Optional(t.Integer({ description: 'tickets that came back (tickets-available)' })),
   },
   { description: 'what the notification is about, for links in the app' },
 )
@@ -24,7 +25,10 @@ export const NotificationData = t.Object(
 export const Notification = t.Object(
   {
     id: NotificationId,
-    type: t.Union([t.Literal('order-paid'), t.Literal('order-refunded'), t.Literal('hold-expiring'), t.Literal('order-expired'), t.Literal('order-cancelled')], { examples: ['order-paid'] }),
+    type: t.Union(
+      [t.Literal('order-paid'), t.Literal('order-refunded'), t.Literal('hold-expiring'), t.Literal('order-expired'), t.Literal('order-cancelled'), t.Literal('tickets-available')],
+      { examples: ['order-paid'] },
+    ),
     title: t.String({ examples: ['Your tickets for Jazz night'] }),
     body: t.String({ examples: ['Order confirmed: 2 tickets, €90.00. Your tickets are in your account and in your email.'] }),
     data: NotificationData,
@@ -47,3 +51,23 @@ export const NotificationList = t.Composite([ListOf(Notification), t.Object({ un
 export type NotificationList = Static<typeof NotificationList>
 
 export const NotificationParams = t.Object({ id: NotificationId })
+
+// ---- the waiting list of a sold-out event ----
+
+export const WaitlistEntry = t.Object(
+  {
+    eventId: Id,
+    eventTitle: t.Optional(t.String()),
+    joinedAt: IsoDate,
+    offeredAt: t.Optional(t.Union([IsoDate, t.Null()], { description: 'when tickets came back and this buyer was told (their turn is then over: joining again queues them anew); null while waiting' })),
+  },
+  { title: 'WaitlistEntry' },
+)
+export type WaitlistEntry = Static<typeof WaitlistEntry>
+
+export const JoinWaitlistBody = t.Object({ eventId: Id })
+export const WaitlistQuery = t.Object({ ...PageQuery, eventId: t.Optional(Id) })
+export type WaitlistQuery = Static<typeof WaitlistQuery>
+export const WaitlistList = ListOf(WaitlistEntry)
+export type WaitlistList = Static<typeof WaitlistList>
+export const WaitlistParams = t.Object({ eventId: Id })

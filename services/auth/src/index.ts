@@ -76,6 +76,7 @@ const sweepResets = async () => {
   const now = new Date()
   await models.PasswordReset.deleteMany({ expiresAt: { $lt: now } })
   await models.PasswordResetUse.deleteMany({ expiresAt: { $lt: now } })
+  await models.PasswordChange.deleteMany({ expiresAt: { $lt: now } })
 }
 const sweep = setInterval(
   () => Promise.all([sessions.sweepExpired(), sweepResets()]).catch((err) => log.warn({ err: String(err) }, 'session sweep failed')),

@@ -143,6 +143,14 @@ export function refreshSession(staleAccessToken: string): Promise<Session | null
     if (response.ok) {
       const body = (await response.json()) as Partial<AuthResult>
       if (!body.accessToken || !body.refreshToken) throw new RefreshUnavailable('the refresh answer had no tokens')
+      // A session stored meanwhile (a password change, a sign-in in another tab) wins over this
+      // refresh's: a new password ends every family, this one's included.
+      const meanwhile = load()
+      if (meanwhile && meanwhile.refreshToken !== stored.refreshToken) {
+        current = meanwhile
+        emit()
+        return meanwhile
+      }
       const next: Session = { user: body.user ?? stored.user, accessToken: body.accessToken, refreshToken: body.refreshToken }
       setSession(next)
       return next

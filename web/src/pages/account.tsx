@@ -1,6 +1,6 @@
 // Passwords: asking for a reset link, choosing a new password from it, and the account page where a
 // signed-in user changes theirs. A new password signs the account out everywhere else.
-import { useRef, useState } from 'preact/hooks'
+import { useMemo, useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
 import { day } from '../lib/format'
 import { useTitle } from '../lib/hooks'
@@ -180,7 +180,9 @@ function NameForm({ user }: { user: User }) {
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
   const form = useRef<HTMLFormElement>(null)
-  useFocusFirstInvalid(form, { name: fieldError })
+  // One object per error, not per render: a new one would move focus back here at every keystroke elsewhere.
+  const errors = useMemo(() => ({ name: fieldError }), [fieldError])
+  useFocusFirstInvalid(form, errors)
 
   const submit = async (e: Event) => {
     e.preventDefault()

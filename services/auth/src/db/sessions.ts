@@ -14,6 +14,8 @@ const refreshTokenSchema = new Schema(
     userId: { type: String, required: true },
     /** Every token descended from the same login shares it; reuse of any of them revokes all. */
     familyId: { type: String, required: true },
+    /** When the family's sign-in happened (absent on tokens issued before it was kept): a new password refuses older families. */
+    familyStartedAt: { type: Date },
     expiresAt: { type: Date, required: true },
     createdAt: { type: Date, required: true },
   },

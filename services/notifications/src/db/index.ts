@@ -45,6 +45,21 @@ export interface EmailClaimDoc {
   at: Date
 }
 
+/**
+ * A buyer waiting for tickets of a sold-out event: `_id` is `<eventId>:<userId>`, so a buyer is on an
+ * event's list once however often they ask. `offeredAt` is set when their turn came (tickets came back
+ * and they were told); asking again later queues them anew, at the end.
+ */
+export interface WaitlistDoc {
+  _id: string
+  eventId: string
+  userId: string
+  userEmail?: string
+  eventTitle?: string
+  joinedAt: Date
+  offeredAt?: Date
+}
+
 export function defineModels(conn: Connection) {
   const notification = new Schema<NotificationDoc>(
     {
@@ -74,7 +89,15 @@ export function defineModels(conn: Connection) {
 
   const claim = new Schema<EmailClaimDoc>({ _id: String, state: { type: String, required: true }, at: Date }, { collection: 'email_claims', versionKey: false })
 
+  const waitlist = new Schema<WaitlistDoc>(
+    { _id: String, eventId: { type: String, required: true }, userId: { type: String, required: true }, userEmail: String, eventTitle: String, joinedAt: { type: Date, required: true }, offeredAt: Date },
+    { collection: 'waitlist', versionKey: false },
+  )
+  waitlist.index({ eventId: 1, offeredAt: 1, joinedAt: 1 })
+  waitlist.index({ userId: 1, joinedAt: -1 })
+
   return {
+    Waitlist: conn.model<WaitlistDoc>('Waitlist', waitlist),
     EmailClaim: conn.model<EmailClaimDoc>('EmailClaim', claim),
     Notification: conn.model<NotificationDoc>('Notification', notification),
     NotificationRead: conn.model<NotificationReadDoc>('NotificationRead', read),

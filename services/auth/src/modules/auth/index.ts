@@ -72,7 +72,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
           tags,
           summary: 'Email a link to choose a new password',
           description:
-            'Always 202 with the same words, whether or not an account has this email (the link is made and sent after the answer). The link is `<web app>/reset-password#token=…`, works once, for 60 minutes (`PASSWORD_RESET_MINUTES`), and no longer once the password has changed. 429 with `Retry-After` beyond 10 requests an hour from one address or 3 an hour for one email, counted alike for every email. Without `SMTP_URL` a development system writes the link to auth\'s log.',
+            'Always 202 with the same words, whether or not an account has this email (the link is made and sent after the answer). The link is `<web app>/reset-password#token=…`, works once, for 60 minutes (`PASSWORD_RESET_MINUTES`), and no longer once the password has changed. 429 with `Retry-After` beyond 10 requests an hour from one address. Beyond 3 an hour for one email (from anywhere) the answer is the same 202 and no email is sent, so nobody can keep an owner from asking. Without `SMTP_URL` a development system writes the link to auth\'s log.',
         },
       },
     )
@@ -83,18 +83,18 @@ export function authModule(auth: AuthService, config: AuthConfig) {
         tags,
         summary: 'Set a new password with an emailed link',
         description:
-          'The `token` from the link and the new password (8 characters or more). Every session of the account ends (refresh tokens stop working; access tokens already issued live out their 15 minutes) and the caller is signed in. 400 with the field `token` for a link that is unknown, expired, already used or older than the last password change; a link submitted twice at once works once.',
+          'The `token` from the link and the new password (8 characters or more). Every session of the account ends (refresh tokens stop working; access tokens already issued live out their 15 minutes) and the caller is signed in. 400 with the field `token` for a link that is unknown, expired, already used, or sent for a password that has been replaced since; a link submitted twice at once works once, and of two changes from the same password at once (two links, a link and a change) one lands.',
       },
     })
     .post('/api/auth/password', async ({ body, principal, request, server }) => auth.changePassword(principal!, body, clientIp(request, server)), {
       auth: 'user',
       ...strictBody(ChangePasswordBody),
-      response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+      response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
       detail: {
         tags,
         summary: 'Change my password',
         description:
-          'Needs the current password: a wrong one is 400 with the field `currentPassword` and counts as a failed sign-in (429 with `Retry-After` beyond the sign-in limits). Every session ends, this one too, and a new pair is returned for this client; other devices must sign in again.',
+          'Needs the current password: a wrong one is 400 with the field `currentPassword` and counts as a failed sign-in (429 with `Retry-After` beyond the sign-in limits); 409 when the password was replaced meanwhile (a reset link used at the same time). Every session ends, this one too, and a new pair is returned for this client; other devices must sign in again.',
         security: BEARER,
       },
     })

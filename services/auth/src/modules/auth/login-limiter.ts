@@ -114,22 +114,25 @@ export function loginLimiter(redis: Redis, prefix: string, limits: LoginLimits) 
       }
     },
     /**
-     * Call before a reset link is sent; throws 429 when the address, or anyone, asked too often for this
-     * email. Counted alike for emails with and without an account, so a refusal tells nothing either.
+     * Call before a reset link is sent. Over the address's limit → 429. Over the email's limit (asked
+     * from anywhere) → false: the request is answered as usual and nothing is sent, so nobody can keep
+     * an owner from asking, and the answer never differs between emails with and without an account.
      */
-    async resetRequested(email: string, ip: string) {
-      for (const [rl, key] of [[resetsPerIp, addressKey(ip)], [resetsPerEmail, email]] as const) {
-        try {
-          await rl.consume(key)
-        } catch (rejection) {
-          if (rejection instanceof RateLimiterRes) throw refusal(rejection.msBeforeNext, 'too many password reset requests, try again later')
-          throw fail('UNAVAILABLE', 'password reset is temporarily unavailable')
-        }
+    async resetRequested(email: string, ip: string): Promise<boolean> {
+      try {
+        await resetsPerIp.consume(addressKey(ip))
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) throw refusal(rejection.msBeforeNext, 'too many password reset requests from this address, try again later')
+        throw fail('UNAVAILABLE', 'password reset is temporarily unavailable')
       }
-    },
-    /** A new password was set through an emailed link: the account's failed sign-ins from that address no longer count. */
-    async passwordReset(email: string, ip: string) {
-      await perAccountAndIp.delete(pair(email, ip)).catch(() => {})
+      try {
+        await resetsPerEmail.consume(email)
+        return true
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) return false
+        await giveBack(resetsPerIp, addressKey(ip))
+        throw fail('UNAVAILABLE', 'password reset is temporarily unavailable')
+      }
     },
     /** The account was not created because we were too busy to hash its password: the address keeps its point. */
     async notRegistered(ip: string) {

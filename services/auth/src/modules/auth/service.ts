@@ -30,6 +30,8 @@ const invalidResetLink = () =>
   fail('VALIDATION', 'token: this reset link is invalid, used or expired; ask for a new one', { fields: [{ path: 'token', message: 'this reset link is invalid, used or expired; ask for a new one' }] })
 
 const hashResetToken = (token: string) => createHash('sha256').update(token).digest('hex')
+/** Names a password hash without revealing it: links and change markers are tied to the password they replace. */
+const fingerprint = (passwordHash: string) => createHash('sha256').update(passwordHash).digest('hex').slice(0, 32)
 
 /** The same words for an unknown email and a wrong password: a login never confirms that an account exists. */
 const WRONG_CREDENTIALS = 'wrong email or password'
@@ -91,12 +93,25 @@ export function authService({ User, sessions, limiter, config, resets, log }: Au
       throw fail('UNAUTHENTICATED', WRONG_CREDENTIALS)
     }
     await limiter.succeeded(email, clientIp)
-    return signIn(user, await sessions.start(String(user._id)))
+    const session = await sessions.begin(String(user._id))
+    // A new password that landed while this one was being checked: its session must not outlive the
+    // old password (the change ended only the sessions that existed then).
+    const now = await User.findById(user._id, { passwordHash: 1 }).lean()
+    if (!now || now.passwordHash !== user.passwordHash) {
+      await sessions.revokeFamily(session.familyId, String(user._id), 'password')
+      throw fail('UNAUTHENTICATED', WRONG_CREDENTIALS)
+    }
+    return signIn(user, session.token)
   }
 
   async function refresh(refreshToken: string): Promise<AuthResult> {
     const rotated = await sessions.rotate(refreshToken)
     const user = await User.findById(rotated.userId).lean()
+    // A session from before the last new password is over, also if ending it at the change failed.
+    if (user?.passwordChangedAt && rotated.familyStartedAt.getTime() < user.passwordChangedAt.getTime()) {
+      await sessions.revokeFamily(rotated.familyId, rotated.userId, 'password')
+      throw fail('UNAUTHENTICATED', 'the refresh token is invalid or expired')
+    }
     if (!user) {
       await sessions.revokeFamily(rotated.familyId, rotated.userId, 'logout')
       throw fail('UNAUTHENTICATED', 'the account no longer exists')
@@ -127,16 +142,22 @@ export function authService({ User, sessions, limiter, config, resets, log }: Au
    */
   async function requestPasswordReset(rawEmail: string, clientIp: string) {
     const email = normaliseEmail(rawEmail)
-    await limiter.resetRequested(email, clientIp)
+    if (!(await limiter.resetRequested(email, clientIp))) return
     void sendResetLink(email).catch((error) => log.error({ err: String(error) }, 'password reset link not created'))
   }
 
   async function sendResetLink(email: string) {
-    const user = await User.findOne({ email }, { _id: 1, name: 1, email: 1 }).lean()
+    const user = await User.findOne({ email }, { _id: 1, name: 1, email: 1, passwordHash: 1 }).lean()
     if (!user) return
     const token = randomBytes(32).toString('base64url')
     const createdAt = new Date()
-    await resets.PasswordReset.create({ _id: hashResetToken(token), userId: String(user._id), createdAt, expiresAt: new Date(createdAt.getTime() + resets.validMinutes * 60_000) })
+    await resets.PasswordReset.create({
+      _id: hashResetToken(token),
+      userId: String(user._id),
+      passwordFingerprint: fingerprint(user.passwordHash),
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + resets.validMinutes * 60_000),
+    })
     // In the fragment: a browser never sends it to a server, so it stays out of access logs and Referer.
     await resets.mailer.send(user.email, user.name, `${resets.publicUrl.replace(/\/+$/, '')}/reset-password#token=${token}`, resets.validMinutes)
   }
@@ -151,7 +172,7 @@ export function authService({ User, sessions, limiter, config, resets, log }: Au
     const link = await resets.PasswordReset.findById(hash).lean()
     if (!link || link.expiresAt.getTime() <= Date.now()) throw invalidResetLink()
     const user = await User.findById(link.userId).lean()
-    if (!user || (user.passwordChangedAt && user.passwordChangedAt.getTime() >= link.createdAt.getTime())) throw invalidResetLink()
+    if (!user || fingerprint(user.passwordHash) !== link.passwordFingerprint) throw invalidResetLink()
     if (await resets.PasswordResetUse.exists({ _id: hash })) throw invalidResetLink()
     const passwordHash = await hashPassword(body.password)
     try {
@@ -160,16 +181,50 @@ export function authService({ User, sessions, limiter, config, resets, log }: Au
       if (isDuplicateKey(error)) throw invalidResetLink()
       throw error
     }
-    await setPassword(user._id, passwordHash)
-    await limiter.passwordReset(user.email, clientIp)
+    let changed: boolean
+    try {
+      changed = await setPassword(user, passwordHash)
+    } catch (error) {
+      // Nothing changed: the link works again for a retry.
+      await resets.PasswordResetUse.deleteOne({ _id: hash }).catch(() => {})
+      throw error
+    }
+    if (!changed) throw invalidResetLink()
+    // They proved they own the mailbox: failed sign-ins from this address no longer count against them.
+    await limiter.succeeded(user.email, clientIp)
     return signIn(user, await sessions.start(String(user._id)))
   }
 
-  /** Stores the new hash and ends every session; the session started after this is the only one left. */
-  async function setPassword(userId: UserDoc['_id'], passwordHash: string) {
-    await User.updateOne({ _id: userId }, { $set: { passwordHash, passwordChangedAt: new Date() } })
-    const ended = await sessions.endAllSessions(String(userId))
-    log.info({ userId: String(userId), sessionsEnded: ended }, 'password changed: every session ended')
+  /**
+   * Replaces `user`'s password, unless it was replaced meanwhile (false): the first change from a given
+   * password inserts its marker, so of two at once exactly one lands. Then every session ends; a session
+   * started after this is the only one left. (`refresh` also refuses sessions older than the change.)
+   */
+  async function setPassword(user: Pick<UserDoc, '_id' | 'passwordHash'>, passwordHash: string): Promise<boolean> {
+    const userId = String(user._id)
+    const marker = `${userId}:${fingerprint(user.passwordHash)}`
+    const changedAt = new Date()
+    try {
+      await resets.PasswordChange.create({ _id: marker, userId, changedAt, expiresAt: new Date(changedAt.getTime() + 86_400_000) })
+    } catch (error) {
+      if (isDuplicateKey(error)) return false
+      throw error
+    }
+    try {
+      const updated = await User.updateOne({ _id: user._id, passwordHash: user.passwordHash }, { $set: { passwordHash, passwordChangedAt: changedAt } })
+      if (updated.matchedCount === 0) return false
+    } catch (error) {
+      await resets.PasswordChange.deleteOne({ _id: marker }).catch(() => {})
+      throw error
+    }
+    try {
+      const ended = await sessions.endAllSessions(userId)
+      log.info({ userId, sessionsEnded: ended }, 'password changed: every session ended')
+    } catch (error) {
+      // Refreshes of those sessions are refused all the same (they started before the change).
+      log.warn({ userId, err: String(error) }, 'password changed, but ending the sessions failed: their refreshes are refused')
+    }
+    return true
   }
 
   /**
@@ -192,7 +247,8 @@ export function authService({ User, sessions, limiter, config, resets, log }: Au
       throw fail('VALIDATION', 'currentPassword: this is not your current password', { fields: [{ path: 'currentPassword', message: 'this is not your current password' }] })
     }
     await limiter.succeeded(user.email, clientIp)
-    await setPassword(user._id, await hashPassword(body.newPassword))
+    if (!(await setPassword(user, await hashPassword(body.newPassword))))
+      throw fail('CONFLICT', 'your password was changed meanwhile (a reset link, another device): sign in again with the new one')
     return signIn(user, await sessions.start(String(user._id)))
   }
 

@@ -25,12 +25,12 @@ const invalidRefreshToken = () => fail('UNAUTHENTICATED', 'the refresh token is 
 export function sessionStore(models: SessionModels, log: Logger) {
   const { RefreshToken, Rotation, RevokedFamily } = models
 
-  async function issue(userId: string, familyId: string = randomUUID()) {
+  async function issue(userId: string, familyId: string = randomUUID(), familyStartedAt?: Date) {
     const token = randomBytes(32).toString('base64url')
     const hash = hashToken(token)
     const createdAt = new Date()
-    await RefreshToken.create({ _id: hash, userId, familyId, createdAt, expiresAt: new Date(createdAt.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000) })
-    return { token, hash }
+    await RefreshToken.create({ _id: hash, userId, familyId, familyStartedAt: familyStartedAt ?? createdAt, createdAt, expiresAt: new Date(createdAt.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000) })
+    return { token, hash, familyId, familyStartedAt: familyStartedAt ?? createdAt }
   }
 
   async function isRevoked(familyId: string) {
@@ -55,12 +55,12 @@ export function sessionStore(models: SessionModels, log: Logger) {
    * key and 401. Within REFRESH_REUSE_LEEWAY_MS of the rotation that is all (the winner's session goes
    * on); later it is a stolen token being replayed, and the whole family is revoked, its newer tokens too.
    */
-  async function rotate(token: string): Promise<{ userId: string; familyId: string; refreshToken: string }> {
+  async function rotate(token: string): Promise<{ userId: string; familyId: string; familyStartedAt: Date; refreshToken: string }> {
     const spentHash = hashToken(token)
     const current = await RefreshToken.findById(spentHash).lean()
     if (!current || current.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken()
     if (await isRevoked(current.familyId)) throw invalidRefreshToken()
-    const next = await issue(current.userId, current.familyId)
+    const next = await issue(current.userId, current.familyId, current.familyStartedAt ?? current.createdAt)
     try {
       await Rotation.create({ _id: spentHash, replacedBy: next.hash, familyId: current.familyId, rotatedAt: new Date(), expiresAt: current.expiresAt })
     } catch (error) {
@@ -73,7 +73,7 @@ export function sessionStore(models: SessionModels, log: Logger) {
     }
     // A logout or a detected reuse that landed while this refresh ran wins over it.
     if (await isRevoked(current.familyId)) throw invalidRefreshToken()
-    return { userId: current.userId, familyId: current.familyId, refreshToken: next.token }
+    return { userId: current.userId, familyId: current.familyId, familyStartedAt: next.familyStartedAt, refreshToken: next.token }
   }
 
   /** Ends the session `token` belongs to, if it is one of `userId`'s; anything else is already no session. */
@@ -98,6 +98,6 @@ export function sessionStore(models: SessionModels, log: Logger) {
     for (const model of [RefreshToken, Rotation, RevokedFamily] as const) await (model as typeof RefreshToken).deleteMany({ expiresAt: { $lt: now } })
   }
 
-  return { start: (userId: string) => issue(userId).then((s) => s.token), rotate, endSession, endAllSessions, revokeFamily, sweepExpired }
+  return { start: (userId: string) => issue(userId).then((s) => s.token), begin: (userId: string) => issue(userId), rotate, endSession, endAllSessions, revokeFamily, sweepExpired }
 }
 export type SessionStore = ReturnType<typeof sessionStore>
