@@ -1,7 +1,8 @@
 // Notifications: turns order facts into a user's notifications (list + live stream) and emails.
 import { Type as T } from '@sinclair/typebox'
 import nodemailer from 'nodemailer'
-import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, pingMongo, requiredInProduction, serve, serviceTokens, ServiceSecretEnv } from '@easypass/kit'
+import { LIVE } from '@easypass/contracts/facts'
+import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, Outbox, pingMongo, requiredInProduction, serve, serviceTokens, ServiceSecretEnv } from '@easypass/kit'
 import { defineModels } from './db'
 import { emailService } from './modules/email/service'
 import { CONSUMED, EMAILED, emailHandler, factHandler } from './modules/facts/consumer'
@@ -9,6 +10,8 @@ import { inboxModule } from './modules/inbox'
 import { inboxService } from './modules/inbox/service'
 import { streamModule } from './modules/stream'
 import { streamHub } from './modules/stream/hub'
+import { waitlistModule } from './modules/waitlist'
+import { waitlistService } from './modules/waitlist/service'
 
 const config = loadConfig({
   ...ServiceSecretEnv,
@@ -19,6 +22,12 @@ const config = loadConfig({
   ORDERS_URL: T.Optional(T.String()),
   CATALOG_URL: T.Optional(T.String()),
   SSE_HEARTBEAT_SECONDS: T.Number({ default: 15, minimum: 1 }),
+  /** The web app's address: emails about an event link to its page. */
+  PUBLIC_URL: T.Optional(T.String({ pattern: '^https?://[^\\s]+$' })),
+  /** How often every event with a waiting list is checked for tickets that came back (signals can be missed). */
+  WAITLIST_SWEEP_MS: T.Integer({ default: 60_000, minimum: 1_000 }),
+  /** How long a buyer told that tickets are back has the first go at them before the next in line is told. */
+  WAITLIST_OFFER_SECONDS: T.Integer({ default: 900, minimum: 1 }),
 })
 
 requiredInProduction(config, 'ORDERS_URL', config.ORDERS_URL)
@@ -29,6 +38,8 @@ const models = defineModels(conn)
 await ensureIndexes(conn)
 // Not awaited: the service starts and serves while NATS is away (facts wait in the outbox).
 const bus = new Bus({ nc: connectNats(config.NATS_URL, 'notifications', log), prefix: config.BUS_PREFIX, log })
+// Facts of its own (waiting buyers told that tickets are back) go out through an outbox, like every producer's.
+const outbox = new Outbox(conn, bus, log)
 
 const transport = config.SMTP_URL
   ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 120_000 })
@@ -49,9 +60,19 @@ const emails = emailService({
   from: config.MAIL_FROM,
   ordersUrl: config.ORDERS_URL,
   catalogUrl: config.CATALOG_URL,
+  publicUrl: config.PUBLIC_URL,
   serviceToken: serviceTokens(config, 'notifications'),
   log,
 })
+const waitlist = waitlistService({ models, outbox, offerWindowMs: config.WAITLIST_OFFER_SECONDS * 1000, catalogUrl: config.CATALOG_URL, serviceToken: serviceTokens(config, 'notifications'), log })
+outbox.start()
+// Availability signals say when tickets may have come back; the sweep covers missed ones and sales that open.
+const availability = bus.subscribeLive(LIVE.availabilityChanged('*'), (data, subject) =>
+  waitlist.availabilityChanged(subject.slice(subject.lastIndexOf('.') + 1), (data as { ticketTypes?: Array<{ available?: number }> })?.ticketTypes),
+)
+const sweepWaitlists = () => waitlist.sweep().catch((error) => log.warn({ err: String(error) }, 'waiting lists not swept; tried again later'))
+void sweepWaitlists()
+const waitlistSweep = setInterval(sweepWaitlists, config.WAITLIST_SWEEP_MS)
 const hub = streamHub(log)
 // After a loss of NATS, signals sent meanwhile were missed: every stream ends (spread over 10 s), and its
 // client comes back with Last-Event-ID and gets what was stored since.
@@ -71,7 +92,7 @@ const stopConsumer = bus.keepStarting('fact consumers', async () => {
     parallel: 8,
     startAt: (subject) => bus.unacknowledgedFrom('notifications', CONSUMED, subject),
   })
-  const stopNotifications = await bus.consume('notifications', CONSUMED, factHandler({ inbox, bus, log }), { parallel: 32 }).catch(async (error) => {
+  const stopNotifications = await bus.consume('notifications', CONSUMED, factHandler({ inbox, bus, log, onPaid: waitlist.bought }), { parallel: 32 }).catch(async (error) => {
     await stopEmails()
     throw error
   })
@@ -87,6 +108,7 @@ const app = createService({
   checks: { mongo: () => pingMongo(conn), nats: () => bus.ping() },
 })
   .use(inboxModule(inbox, config))
+  .use(waitlistModule(waitlist, config))
   .use(streamModule(hub, config, config.SSE_HEARTBEAT_SECONDS, inbox.storedAfter))
 
 // Open streams never end by themselves: close them first so the server can stop at once.
@@ -99,5 +121,16 @@ serve(app, {
   log,
   // Open streams end first: the server's graceful stop would otherwise wait for them until the deadline.
   beforeStop: [() => hub.closeAll()],
-  closers: [() => clearInterval(migrating), () => stopConsumer(), () => live.unsubscribe(), () => transport?.close(), () => bus.close(), () => conn.close()],
+  closers: [
+    () => clearInterval(migrating),
+    () => clearInterval(waitlistSweep),
+    () => waitlist.stop(),
+    () => availability.unsubscribe(),
+    () => stopConsumer(),
+    () => outbox.stop(),
+    () => live.unsubscribe(),
+    () => transport?.close(),
+    () => bus.close(),
+    () => conn.close(),
+  ],
 })

@@ -58,6 +58,8 @@ export interface WaitlistDoc {
   eventTitle?: string
   joinedAt: Date
   offeredAt?: Date
+  /** Told, then bought tickets of the event (their `orders.order-paid`): the offer is used. */
+  boughtAt?: Date
 }
 
 export function defineModels(conn: Connection) {
@@ -90,7 +92,7 @@ export function defineModels(conn: Connection) {
   const claim = new Schema<EmailClaimDoc>({ _id: String, state: { type: String, required: true }, at: Date }, { collection: 'email_claims', versionKey: false })
 
   const waitlist = new Schema<WaitlistDoc>(
-    { _id: String, eventId: { type: String, required: true }, userId: { type: String, required: true }, userEmail: String, eventTitle: String, joinedAt: { type: Date, required: true }, offeredAt: Date },
+    { _id: String, eventId: { type: String, required: true }, userId: { type: String, required: true }, userEmail: String, eventTitle: String, joinedAt: { type: Date, required: true }, offeredAt: Date, boughtAt: Date },
     { collection: 'waitlist', versionKey: false },
   )
   waitlist.index({ eventId: 1, offeredAt: 1, joinedAt: 1 })

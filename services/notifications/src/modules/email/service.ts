@@ -2,7 +2,7 @@ import type { Transporter } from 'nodemailer'
 import type { Fact } from '@easypass/contracts/facts'
 import { AppError, callService, counter, writerOf, type Logger } from '@easypass/kit'
 import type { EmailClaimDoc, EmailDoc, Models } from '../../db'
-import { renderOrderConfirmation, renderRefundReceipt, type RenderedEmail, type TicketForEmail } from './template'
+import { renderOrderConfirmation, renderRefundReceipt, renderTicketsAvailable, type RenderedEmail, type TicketForEmail } from './template'
 
 const emailsTotal = counter('notifications_emails_total', 'Emails recorded, by status', ['status'])
 
@@ -69,10 +69,15 @@ export interface EmailDeps {
   from: string
   ordersUrl?: string
   catalogUrl?: string
+  /** The web app's address: an email about an event links to its page. */
+  publicUrl?: string
   serviceToken: () => Promise<string>
   log: Logger
   sendAttempts?: number
 }
+
+/** The facts that make an email, and what each email is (recorded when it is skipped). */
+const SUBJECTS = { 'orders.order-paid': 'order confirmation', 'orders.order-refunded': 'refund receipt', 'notifications.tickets-available': 'tickets available' } as const
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
@@ -85,7 +90,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * after the data) through every claim, are recorded as `failed`. Such a send, and a crash between the
  * send and marking its claim sent, are the only ways an email goes out twice.
  */
-export function emailService({ models, transport, from, ordersUrl, catalogUrl, serviceToken, log, sendAttempts = 3 }: EmailDeps) {
+export function emailService({ models, transport, from, ordersUrl, catalogUrl, publicUrl, serviceToken, log, sendAttempts = 3 }: EmailDeps) {
   const { Email, EmailClaim } = models
 
   async function record(doc: Omit<EmailDoc, 'at'>) {
@@ -145,6 +150,11 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
       const d = f.data as Fact<'orders.order-refunded'>['data']
       return renderRefundReceipt({ orderId: d.orderId, eventTitle: d.eventTitle, amountCents: d.amountCents, currency: d.currency, reason: d.reason })
     }
+    if (f.subject === 'notifications.tickets-available') {
+      const d = f.data as Fact<'notifications.tickets-available'>['data']
+      const link = publicUrl ? `${publicUrl.replace(/\/+$/, '')}/events/${encodeURIComponent(d.eventId)}` : undefined
+      return renderTicketsAvailable({ eventTitle: d.eventTitle, available: Number(d.available) || 0, ...(link ? { link } : {}) })
+    }
     return null
   }
 
@@ -155,9 +165,9 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, s
 
   /** Sends the email a fact calls for, once. Throws when the fact should come again (orders unreachable, a refusal for now). */
   async function deliver(f: Fact) {
-    if (f.subject !== 'orders.order-paid' && f.subject !== 'orders.order-refunded') return
+    if (!Object.hasOwn(SUBJECTS, f.subject)) return
     const to = addressOf(f)
-    const subject = f.subject === 'orders.order-paid' ? 'order confirmation' : 'refund receipt'
+    const subject = SUBJECTS[f.subject as keyof typeof SUBJECTS]
     // Nothing to send: recorded once (a redelivery is a duplicate insert), with no lookup first.
     if (!to) return record({ _id: f.id, subject, status: 'skipped', error: 'no email address in the fact' })
     // No mail server configured (local runs, load tests): nothing to send, nothing worth a write per fact.

@@ -160,3 +160,34 @@ ${input.reason ? `<p style="margin:0 0 16px;color:#57606a">Reason: ${escapeHtml(
   ].join('\n')
   return { subject, html, text, attachments: [] }
 }
+
+export interface TicketsAvailableInput {
+  eventTitle?: string
+  available: number
+  /** The event's page in the web app, when the public address is known. */
+  link?: string
+}
+
+export function renderTicketsAvailable(input: TicketsAvailableInput): RenderedEmail {
+  const event = input.eventTitle?.trim() || 'the event you waited for'
+  const count = input.available > 0 ? `${plural(input.available, 'ticket')} can be bought again` : 'Tickets can be bought again'
+  const subject = oneLine(`Tickets are available: ${event}`)
+  const html = layout(
+    subject,
+    `<h1 style="margin:0 0 8px;font-size:22px">Tickets are available</h1>
+<p style="margin:16px 0">${escapeHtml(count)} for <strong>${escapeHtml(event)}</strong>, and you were next on its waiting list.</p>
+<p style="margin:16px 0">First come, first served: they go to whoever buys first.</p>
+${input.link ? `<p style="margin:16px 0"><a href="${escapeHtml(input.link)}" style="display:inline-block;padding:10px 18px;background:#4338ca;color:#fff;border-radius:6px;text-decoration:none">Get tickets</a></p>` : ''}
+<p style="margin:16px 0 0;font-size:12px;color:#57606a">You are off the waiting list now; join it again on the event's page if these are gone.</p>`,
+  )
+  const text = [
+    'Tickets are available',
+    '',
+    `${count} for ${event}, and you were next on its waiting list.`,
+    'First come, first served: they go to whoever buys first.',
+    ...(input.link ? ['', `Get tickets: ${input.link}`] : []),
+    '',
+    "You are off the waiting list now; join it again on the event's page if these are gone.",
+  ].join('\n')
+  return { subject, html, text, attachments: [] }
+}

@@ -4,9 +4,17 @@ import type { EmailService } from '../email/service'
 import type { InboxService } from '../inbox/service'
 import { describe } from './messages'
 
-export const CONSUMED: FactSubject[] = ['orders.order-paid', 'orders.order-refunded', 'orders.hold-expiring', 'orders.order-expired', 'orders.order-cancelled', 'catalog.event-cancelled']
+export const CONSUMED: FactSubject[] = [
+  'orders.order-paid',
+  'orders.order-refunded',
+  'orders.hold-expiring',
+  'orders.order-expired',
+  'orders.order-cancelled',
+  'catalog.event-cancelled',
+  'notifications.tickets-available',
+]
 /** Facts that also make an email, taken by a durable consumer of their own. */
-export const EMAILED: FactSubject[] = ['orders.order-paid', 'orders.order-refunded']
+export const EMAILED: FactSubject[] = ['orders.order-paid', 'orders.order-refunded', 'notifications.tickets-available']
 
 /** A fact id as producers make them (`order-paid:<orderId>`…): also what a notification's id and an SSE event id are. */
 export const validId = (id: unknown): id is string => typeof id === 'string' && /^[A-Za-z0-9._:-]{1,200}$/.test(id)
@@ -16,9 +24,13 @@ export const validId = (id: unknown): id is string => typeof id === 'string' && 
  * fact id); a fact that comes again finds it and does nothing. Only a new notification is signalled
  * live, so a redelivery never pings a screen twice.
  */
-export function factHandler(deps: { inbox: InboxService; bus: Bus; log: Logger }) {
-  const { inbox, bus, log } = deps
+export function factHandler(deps: { inbox: InboxService; bus: Bus; log: Logger; onPaid?: (eventId: string, userId: string) => Promise<void> }) {
+  const { inbox, bus, log, onPaid } = deps
   return async (f: Fact) => {
+    if (f.subject === 'orders.order-paid' && onPaid) {
+      const d = f.data as Fact<'orders.order-paid'>['data']
+      await onPaid(d.eventId, d.userId).catch((error) => log.warn({ fact: f.id, err: String(error) }, 'waiting list not told of a purchase'))
+    }
     const message = describe(f)
     if (!message) return
     if (!validId(f.id) || typeof message.userId !== 'string' || !message.userId) {

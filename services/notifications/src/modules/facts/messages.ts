@@ -80,6 +80,18 @@ export function describe(f: Fact): Message | null {
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event },
       }
     }
+    case 'notifications.tickets-available': {
+      const d = f.data as Fact<'notifications.tickets-available'>['data']
+      const event = named(d.eventTitle)
+      const count = Number(d.available) || 0
+      return {
+        userId: d.userId,
+        type: 'tickets-available',
+        title: `Tickets are available${event ? ` for ${event}` : ''}`,
+        body: `${count > 0 ? `${plural(count, 'ticket')} can be bought again` : 'Tickets can be bought again'} and you were next on the waiting list. First come, first served: get yours now.`,
+        data: { eventId: d.eventId, eventTitle: event, available: count },
+      }
+    }
     default:
       // catalog.event-cancelled names no buyer: orders refunds each order and each refund tells its buyer.
       return null
