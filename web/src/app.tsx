@@ -66,7 +66,7 @@ export function App() {
   }, [])
 
   useEffect(() => {
-    syncNotifications(user?.id, (n) => toast(n.title, n.type === 'order-paid' || n.type === 'order-refunded' ? 'success' : 'info'))
+    syncNotifications(user?.id, (n) => toast(n.title, n.type === 'order-paid' || n.type === 'order-refunded' || n.type === 'tickets-available' ? 'success' : 'info'))
   }, [user?.id])
 
   let params: Record<string, string> | null = null

@@ -133,7 +133,7 @@ export interface Ticket {
 
 export interface Notification {
   id: string
-  type: 'order-paid' | 'order-refunded' | 'hold-expiring' | 'order-expired' | 'order-cancelled' | string
+  type: 'order-paid' | 'order-refunded' | 'hold-expiring' | 'order-expired' | 'order-cancelled' | 'tickets-available' | string
   title: string
   body: string
   data: { orderId?: string; eventId?: string; eventTitle?: string; amountCents?: number; currency?: string; ticketCount?: number }

@@ -7,6 +7,7 @@ import { Link, navigate, withQuery } from '../lib/router'
 import { useSession } from '../lib/session'
 import type { EventItem, List, Order, TicketType } from '../lib/types'
 import { Alert, Loading, Notice, PageTitle } from '../components/ui'
+import { WaitlistPanel } from './waitlist'
 
 const DEFAULT_MAX_PER_ORDER = 10
 const SELECTION_KEY = 'easypass.selection'
@@ -133,6 +134,8 @@ export function EventPage({ id }: { id: string }) {
   // A "from" price only compares prices of one currency.
   const open = list.filter((o) => !o.closed)
   const cheapest = new Set(open.map((o) => o.currency)).size === 1 ? open.reduce<Offer | undefined>((low, o) => (!low || o.priceCents < low.priceCents ? o : low), undefined) : undefined
+  // Nothing can be bought now, yet some may be later (taken, or not on sale yet): a waiting list is offered.
+  const waitable = open.length === 0 && list.some((o) => o.closed === 'Sold out' || (o.salesStart && Date.parse(o.salesStart) > now))
   const started = Date.parse(e.startsAt) <= now
   const cannotBuy = e.status === 'cancelled' ? 'This event was cancelled.' : e.status === 'draft' ? 'This event is a draft and not on sale yet.' : started ? 'This event has already started.' : undefined
 
@@ -282,6 +285,9 @@ export function EventPage({ id }: { id: string }) {
             {adjusted && <Notice tone="warning">{adjusted}</Notice>}
             {cannotBuy ? (
               <Notice>{cannotBuy}</Notice>
+            ) : waitable ? (
+              // Nothing can be picked: instead of a total and a button that cannot work, the waiting list.
+              <WaitlistPanel eventId={id} onStale={live.refresh} />
             ) : (
               list.length > 0 && (
                 <div class="buy-summary">

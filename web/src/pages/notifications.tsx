@@ -17,7 +17,7 @@ export function Notifications() {
       {loading && !items.length && <Loading label="Loading notifications…" />}
       {!loading && !error && !items.length && (
         <Empty>
-          <p>Nothing yet. We will tell you here when something happens to your orders.</p>
+          <p>Nothing yet. We will tell you here when something happens to your orders, or when tickets you wait for come back.</p>
         </Empty>
       )}
       <ol class="notifications">
@@ -27,6 +27,12 @@ export function Notifications() {
             <p>{n.body}</p>
             <p class="muted small">
               <time dateTime={n.createdAt}>{when(n.createdAt)}</time>
+              {n.type === 'tickets-available' && n.data?.eventId && (
+                <>
+                  {' · '}
+                  <Link href={`/events/${n.data.eventId}`}>Get tickets</Link>
+                </>
+              )}
               {n.data?.orderId && (
                 <>
                   {' · '}
