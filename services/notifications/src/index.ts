@@ -26,7 +26,7 @@ const config = loadConfig({
   PUBLIC_URL: T.Optional(T.String({ pattern: '^https?://[^\\s]+$' })),
   /** How often every event with a waiting list is checked for tickets that came back (signals can be missed). */
   WAITLIST_SWEEP_MS: T.Integer({ default: 60_000, minimum: 1_000 }),
-  /** How long a buyer told that tickets are back has the first go at them before the next in line is told. */
+  /** How long tickets offered to buyers first in line are theirs to take first, before the next in line are told of them. */
   WAITLIST_OFFER_SECONDS: T.Integer({ default: 900, minimum: 1 }),
 })
 
@@ -68,8 +68,9 @@ const waitlist = waitlistService({ models, outbox, offerWindowMs: config.WAITLIS
 outbox.start()
 // Availability signals say when tickets may have come back; the sweep covers missed ones and sales that open.
 const availability = bus.subscribeLive(LIVE.availabilityChanged('*'), (data, subject) =>
-  waitlist.availabilityChanged(subject.slice(subject.lastIndexOf('.') + 1), (data as { ticketTypes?: Array<{ available?: number }> })?.ticketTypes),
+  waitlist.availabilityChanged(subject.slice(subject.lastIndexOf('.') + 1), data as Parameters<typeof waitlist.availabilityChanged>[1]),
 )
+// One sweep at a time: a slow catalog makes the next one wait, never pile up.
 const sweepWaitlists = () => waitlist.sweep().catch((error) => log.warn({ err: String(error) }, 'waiting lists not swept; tried again later'))
 void sweepWaitlists()
 const waitlistSweep = setInterval(sweepWaitlists, config.WAITLIST_SWEEP_MS)
@@ -92,7 +93,7 @@ const stopConsumer = bus.keepStarting('fact consumers', async () => {
     parallel: 8,
     startAt: (subject) => bus.unacknowledgedFrom('notifications', CONSUMED, subject),
   })
-  const stopNotifications = await bus.consume('notifications', CONSUMED, factHandler({ inbox, bus, log, onPaid: waitlist.bought }), { parallel: 32 }).catch(async (error) => {
+  const stopNotifications = await bus.consume('notifications', CONSUMED, factHandler({ inbox, bus, log }), { parallel: 32 }).catch(async (error) => {
     await stopEmails()
     throw error
   })

@@ -58,8 +58,13 @@ export interface WaitlistDoc {
   eventTitle?: string
   joinedAt: Date
   offeredAt?: Date
-  /** Told, then bought tickets of the event (their `orders.order-paid`): the offer is used. */
-  boughtAt?: Date
+}
+
+/** Per event (`_id`): how many tickets were offered to buyers of its waiting list, and until when they are theirs to take first. */
+export interface WaitlistOfferDoc {
+  _id: string
+  count: number
+  until: Date
 }
 
 export function defineModels(conn: Connection) {
@@ -92,14 +97,17 @@ export function defineModels(conn: Connection) {
   const claim = new Schema<EmailClaimDoc>({ _id: String, state: { type: String, required: true }, at: Date }, { collection: 'email_claims', versionKey: false })
 
   const waitlist = new Schema<WaitlistDoc>(
-    { _id: String, eventId: { type: String, required: true }, userId: { type: String, required: true }, userEmail: String, eventTitle: String, joinedAt: { type: Date, required: true }, offeredAt: Date, boughtAt: Date },
+    { _id: String, eventId: { type: String, required: true }, userId: { type: String, required: true }, userEmail: String, eventTitle: String, joinedAt: { type: Date, required: true }, offeredAt: Date },
     { collection: 'waitlist', versionKey: false },
   )
   waitlist.index({ eventId: 1, offeredAt: 1, joinedAt: 1 })
   waitlist.index({ userId: 1, joinedAt: -1 })
 
+  const waitlistOffer = new Schema<WaitlistOfferDoc>({ _id: String, count: { type: Number, required: true }, until: { type: Date, required: true } }, { collection: 'waitlist_offers', versionKey: false })
+
   return {
     Waitlist: conn.model<WaitlistDoc>('Waitlist', waitlist),
+    WaitlistOffer: conn.model<WaitlistOfferDoc>('WaitlistOffer', waitlistOffer),
     EmailClaim: conn.model<EmailClaimDoc>('EmailClaim', claim),
     Notification: conn.model<NotificationDoc>('Notification', notification),
     NotificationRead: conn.model<NotificationReadDoc>('NotificationRead', read),

@@ -24,13 +24,9 @@ export const validId = (id: unknown): id is string => typeof id === 'string' && 
  * fact id); a fact that comes again finds it and does nothing. Only a new notification is signalled
  * live, so a redelivery never pings a screen twice.
  */
-export function factHandler(deps: { inbox: InboxService; bus: Bus; log: Logger; onPaid?: (eventId: string, userId: string) => Promise<void> }) {
-  const { inbox, bus, log, onPaid } = deps
+export function factHandler(deps: { inbox: InboxService; bus: Bus; log: Logger }) {
+  const { inbox, bus, log } = deps
   return async (f: Fact) => {
-    if (f.subject === 'orders.order-paid' && onPaid) {
-      const d = f.data as Fact<'orders.order-paid'>['data']
-      await onPaid(d.eventId, d.userId).catch((error) => log.warn({ fact: f.id, err: String(error) }, 'waiting list not told of a purchase'))
-    }
     const message = describe(f)
     if (!message) return
     if (!validId(f.id) || typeof message.userId !== 'string' || !message.userId) {

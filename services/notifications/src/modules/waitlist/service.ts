@@ -3,10 +3,13 @@
 // the buyers first in line, as many as there are tickets, each get the fact
 // `notifications.tickets-available` through this service's outbox; its consumers turn it into a
 // notification (live) and an email. A buyer's turn ends with it: asking again queues them anew.
-// A ticket offered to someone is not offered to the next in line until that buyer has bought (their
-// `orders.order-paid` comes) or the offer window has passed: the list never sends a crowd after one ticket.
+//
+// A ticket offered to someone is not offered to the next in line until it is taken (by anyone: the
+// event's availability fell below it) or the offer window has passed: the list never sends a crowd
+// after one ticket, and never keeps a ticket from the line once it was taken and another came back.
+// Per event, `waitlist_offers` keeps how many tickets are on offer and until when.
 import type { Principal } from '@easypass/contracts'
-import { isPublic, type EventDetail } from '@easypass/contracts/catalog'
+import type { EventDetail } from '@easypass/contracts/catalog'
 import type { WaitlistEntry, WaitlistList, WaitlistQuery } from '@easypass/contracts/notifications'
 import { AppError, callService, counter, fact, fail, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
 import type { Models, WaitlistDoc } from '../../db'
@@ -17,6 +20,8 @@ const offersTotal = counter('notifications_waitlist_offers_total', 'Buyers told 
 export const OFFERS_PER_CHECK = 200
 /** Told buyers' entries are kept this long (the buyer sees when they were told), then deleted. */
 const OFFERED_KEPT_MS = 30 * 86_400_000
+/** Checks are asked for by availability signals, many a second in a busy sale: one event is checked at most this often. */
+const CHECK_EVERY_MS = 2_000
 
 const entryId = (eventId: string, userId: string) => `${eventId}:${userId}`
 
@@ -29,11 +34,15 @@ export function toEntry(doc: WaitlistDoc): WaitlistEntry {
   }
 }
 
-/** Ticket types a buyer could buy right now: on sale (its window open) with some available. */
-export function availableNow(event: Pick<EventDetail, 'ticketTypes'>, now = Date.now()): number {
+interface SaleTypes {
+  ticketTypes: Array<{ available?: number; salesStart?: string | null; salesEnd?: string | null }>
+}
+
+/** Tickets a buyer could buy right now: of the types on sale (their window open), the available ones. */
+export function availableNow(event: SaleTypes, now = Date.now()): number {
   return event.ticketTypes
     .filter((t) => (!t.salesStart || Date.parse(t.salesStart) <= now) && (!t.salesEnd || Date.parse(t.salesEnd) > now))
-    .reduce((sum, t) => sum + t.available, 0)
+    .reduce((sum, t) => sum + Math.max(0, t.available ?? 0), 0)
 }
 
 /** Sales are over for good: the event was cancelled or has started, or every ticket type's window has closed. */
@@ -52,22 +61,28 @@ export interface WaitlistDeps {
   log: Logger
 }
 
-export function waitlistService({ models, outbox, offerWindowMs, catalogUrl, serviceToken, log }: WaitlistDeps) {
-  const { Waitlist } = models
+type Lookup = { event: EventDetail } | { gone: true } | { hidden: true }
 
-  /** The event as buyers see it (published only), with live availability; null when there is none. */
-  async function eventDetail(eventId: string): Promise<EventDetail | null> {
+export function waitlistService({ models, outbox, offerWindowMs, catalogUrl, serviceToken, log }: WaitlistDeps) {
+  const { Waitlist, WaitlistOffer } = models
+
+  /**
+   * The event with live availability. A service token sees drafts too: `hidden` (a draft, perhaps
+   * back from published) keeps its list, `gone` (deleted) ends it. Anything else catalog answers that
+   * is not the event is this service's trouble, never the buyer's: 503.
+   */
+  async function lookup(eventId: string): Promise<Lookup> {
     if (!catalogUrl) throw fail('UNAVAILABLE', 'the catalog is not reachable from here')
+    let event: EventDetail
     try {
-      const event = await callService<EventDetail>(catalogUrl, `/api/events/${encodeURIComponent(eventId)}`, { token: await serviceToken(), timeoutMs: 3_000 })
-      // Drafts are not for buyers (a service token would be shown them): the same 404.
-      if (!isPublic(event)) return null
-      if (event.availabilityUnavailable) throw fail('UNAVAILABLE', 'ticket availability is not known right now, try again in a moment', { retryAfterSeconds: 2 })
-      return event
+      event = await callService<EventDetail>(catalogUrl, `/api/events/${encodeURIComponent(eventId)}`, { token: await serviceToken(), timeoutMs: 3_000 })
     } catch (error) {
-      if (error instanceof AppError && error.status === 404) return null
-      throw error
+      if (error instanceof AppError && error.status === 404) return { gone: true }
+      throw fail('UNAVAILABLE', 'the event could not be read right now, try again in a moment', { retryAfterSeconds: 2 })
     }
+    if (event.status === 'draft' || (event as { neverPublished?: boolean }).neverPublished) return { hidden: true }
+    if (event.availabilityUnavailable) throw fail('UNAVAILABLE', 'ticket availability is not known right now, try again in a moment', { retryAfterSeconds: 2 })
+    return { event }
   }
 
   /**
@@ -78,34 +93,25 @@ export function waitlistService({ models, outbox, offerWindowMs, catalogUrl, ser
     const _id = entryId(eventId, principal.id)
     const existing = await Waitlist.findById(_id).lean<WaitlistDoc>()
     if (existing && !existing.offeredAt) return { created: false, entry: toEntry(existing) }
-    const event = await eventDetail(eventId)
-    if (!event) throw fail('NOT_FOUND', 'event not found')
+    const found = await lookup(eventId)
+    if (!('event' in found)) throw fail('NOT_FOUND', 'event not found')
+    const { event } = found
     if (salesOver(event)) throw fail('CONFLICT', 'ticket sales for this event are over: there is no waiting list')
     if (!event.ticketTypes.length) throw fail('CONFLICT', 'this event sells no tickets yet')
     if (availableNow(event) > 0) throw fail('CONFLICT', 'tickets are on sale right now: buy them instead of waiting')
     const doc: WaitlistDoc = { _id, eventId, userId: principal.id, eventTitle: event.title, joinedAt: new Date(), ...(principal.email ? { userEmail: principal.email } : {}) }
-    if (existing) {
-      // Their turn came before: back in line, at the end.
-      await Waitlist.replaceOne({ _id }, doc)
-      return { created: true, entry: toEntry(doc) }
-    }
+    // Their turn came before: that entry goes and a new one (at the end of the line) takes its place.
+    // The insert settles a race with another join: one entry, the other request answers with it.
+    if (existing) await Waitlist.deleteOne({ _id, joinedAt: existing.joinedAt })
     try {
       await Waitlist.create(doc)
     } catch (error) {
-      // The same buyer joining twice at once: one entry, the other request answers with it.
       if (!isDuplicateOnly(error)) throw error
       const winner = await Waitlist.findById(_id).lean<WaitlistDoc>()
       return { created: false, entry: toEntry(winner ?? doc) }
     }
     wake(eventId)
     return { created: true, entry: toEntry(doc) }
-  }
-
-  /** A buyer who was told bought tickets of the event: their offer no longer holds back the next in line. */
-  async function bought(eventId: string, userId: string) {
-    if (!waitedFor.has(eventId)) return
-    const result = await Waitlist.updateOne({ _id: entryId(eventId, userId), offeredAt: { $exists: true }, boughtAt: { $exists: false } }, { $set: { boughtAt: new Date() } })
-    if (result.modifiedCount) wake(eventId)
   }
 
   async function leave(principal: Principal, eventId: string) {
@@ -123,26 +129,38 @@ export function waitlistService({ models, outbox, offerWindowMs, catalogUrl, ser
     return { items: docs.map(toEntry), total, page, limit }
   }
 
+  /** The lowest availability each event's signals showed since its last check: tickets on offer that were taken meanwhile. */
+  const lowestSeen = new Map<string, number>()
+
   /**
-   * Tells the next buyers in line, one per available ticket, that tickets are back. Safe to run twice
-   * at once (two replicas): a buyer's fact has one id per turn (event, buyer, when they joined), so the
-   * outbox keeps one, and marking them told is a repeatable write.
+   * Tells the next buyers in line, one per available ticket not already on offer. Safe to run twice at
+   * once (two replicas): both pick the same buyers first in line, whose facts have one id per turn
+   * (event, buyer, when they joined), so the outbox keeps one of each; marking them told names the
+   * turn (`joinedAt`), so a buyer who joined again meanwhile keeps their new turn.
    */
   async function check(eventId: string): Promise<number> {
+    const lowest = lowestSeen.get(eventId)
+    lowestSeen.delete(eventId)
     const waiting = await Waitlist.find({ eventId, offeredAt: { $exists: false } }).sort({ joinedAt: 1, _id: 1 }).limit(OFFERS_PER_CHECK).lean<WaitlistDoc[]>()
     if (!waiting.length) return 0
-    const event = await eventDetail(eventId)
-    if (!event || salesOver(event)) {
+    const found = await lookup(eventId)
+    if ('hidden' in found) return 0
+    if ('gone' in found || salesOver(found.event)) {
       // Nothing to wait for any more (deleted, cancelled, started, sales closed): the list goes.
       await Waitlist.deleteMany({ eventId, offeredAt: { $exists: false } })
+      await WaitlistOffer.deleteOne({ _id: eventId })
       return 0
     }
+    const { event } = found
     const available = availableNow(event)
-    if (available <= 0) return 0
-    // Tickets already offered to buyers who may still be buying them are not offered again yet.
-    const outstanding = await Waitlist.countDocuments({ eventId, offeredAt: { $gt: new Date(Date.now() - offerWindowMs) }, boughtAt: { $exists: false } })
-    const next = waiting.slice(0, Math.max(0, available - outstanding))
-    if (!next.length) return 0
+    const state = await WaitlistOffer.findById(eventId).lean()
+    // On offer: what was offered and has not lapsed, but never more than has stayed available since.
+    const onOffer = state && state.until.getTime() > Date.now() ? Math.min(state.count, available, lowest ?? available) : 0
+    const next = waiting.slice(0, Math.max(0, available - onOffer))
+    if (!next.length) {
+      if (state && state.count !== onOffer) await WaitlistOffer.updateOne({ _id: eventId }, { $set: { count: onOffer } })
+      return 0
+    }
     await outbox.record(
       next.map((entry) =>
         fact(
@@ -153,58 +171,86 @@ export function waitlistService({ models, outbox, offerWindowMs, catalogUrl, ser
       ),
     )
     const offeredAt = new Date()
-    await Waitlist.updateMany({ _id: { $in: next.map((e) => e._id) }, offeredAt: { $exists: false } }, { $set: { offeredAt } })
+    await WaitlistOffer.updateOne({ _id: eventId }, { $set: { count: onOffer + next.length, until: new Date(offeredAt.getTime() + offerWindowMs) } }, { upsert: true })
+    await Waitlist.bulkWrite(next.map((entry) => ({ updateOne: { filter: { _id: entry._id, joinedAt: entry.joinedAt, offeredAt: { $exists: false } }, update: { $set: { offeredAt } } } })))
     offersTotal.inc(next.length)
-    log.info({ eventId, available, told: next.length }, 'waiting buyers told that tickets are back')
+    log.info({ eventId, available, onOffer, told: next.length }, 'waiting buyers told that tickets are back')
     return next.length
   }
 
-  // Checks are asked for by availability signals, many a second in a busy sale: one event is checked at
-  // most every CHECK_EVERY_MS, and only when someone waits for it or holds an offer (known from the last
-  // sweep or a join).
-  const CHECK_EVERY_MS = 2_000
-  const waitedFor = new Set<string>()
+  /** Events someone waits for (or with tickets on offer), as far as this replica knows: only their signals matter. */
+  const watched = new Set<string>()
   const scheduled = new Map<string, Timer>()
+  /** Checks running now, and events whose signals came while theirs ran (checked once more after it). */
+  const running = new Map<string, Promise<unknown>>()
+  const again = new Set<string>()
   let stopped = false
+
   function wake(eventId: string) {
-    waitedFor.add(eventId)
-    if (scheduled.has(eventId) || stopped) return
+    watched.add(eventId)
+    if (stopped) return
+    if (running.has(eventId)) return void again.add(eventId)
+    if (scheduled.has(eventId)) return
     scheduled.set(
       eventId,
       setTimeout(() => {
-        check(eventId)
+        scheduled.delete(eventId)
+        const run = check(eventId)
           .catch((error) => log.warn({ eventId, err: String(error) }, 'waiting list not checked; the next sweep tries again'))
-          .finally(() => scheduled.delete(eventId))
+          .finally(() => {
+            running.delete(eventId)
+            if (again.delete(eventId)) wake(eventId)
+          })
+        running.set(eventId, run)
       }, CHECK_EVERY_MS),
     )
   }
 
-  /** An availability signal of `eventId`: tickets may have come back. */
-  function availabilityChanged(eventId: string, ticketTypes: Array<{ available?: number }> | undefined) {
-    if (!waitedFor.has(eventId)) return
-    if (Array.isArray(ticketTypes) && !ticketTypes.some((t) => (t.available ?? 0) > 0)) return
+  /** An availability signal of `eventId`: tickets may have come back, or tickets on offer been taken. */
+  function availabilityChanged(eventId: string, signal: SaleTypes | undefined) {
+    if (!watched.has(eventId)) return
+    if (signal && Array.isArray(signal.ticketTypes)) {
+      const now = availableNow(signal)
+      lowestSeen.set(eventId, Math.min(now, lowestSeen.get(eventId) ?? now))
+      if (now <= 0) return
+    }
     wake(eventId)
   }
 
   /** Every event someone waits for is checked (signals can be missed; a sale opening sends none), and old told entries go. */
+  let sweeping = false
   async function sweep() {
-    const events: string[] = await Waitlist.distinct('eventId', { offeredAt: { $exists: false } })
-    const offered: string[] = await Waitlist.distinct('eventId', { offeredAt: { $gt: new Date(Date.now() - offerWindowMs) }, boughtAt: { $exists: false } })
-    waitedFor.clear()
-    for (const eventId of [...events, ...offered]) waitedFor.add(eventId)
-    for (const eventId of events) {
-      if (stopped) return
-      await check(eventId).catch((error) => log.warn({ eventId, err: String(error) }, 'waiting list not checked'))
+    if (sweeping || stopped) return
+    sweeping = true
+    try {
+      const events: string[] = await Waitlist.distinct('eventId', { offeredAt: { $exists: false } })
+      for (const eventId of events) watched.add(eventId)
+      for (const eventId of events) {
+        if (stopped) return
+        if (running.has(eventId)) continue
+        const run = check(eventId).catch((error) => log.warn({ eventId, err: String(error) }, 'waiting list not checked'))
+        running.set(eventId, run)
+        await run
+        running.delete(eventId)
+        if (again.delete(eventId)) wake(eventId)
+      }
+      // Events nobody waits for any more are no longer followed (a join follows its event again at once).
+      for (const eventId of [...watched]) if (!events.includes(eventId) && !scheduled.has(eventId) && !running.has(eventId)) watched.delete(eventId)
+      await Waitlist.deleteMany({ offeredAt: { $lt: new Date(Date.now() - OFFERED_KEPT_MS) } })
+      await WaitlistOffer.deleteMany({ until: { $lt: new Date(Date.now() - OFFERED_KEPT_MS) } })
+    } finally {
+      sweeping = false
     }
-    await Waitlist.deleteMany({ offeredAt: { $lt: new Date(Date.now() - OFFERED_KEPT_MS) } })
   }
 
-  function stop() {
+  /** No new checks; waits for the running ones (they may still record facts, before the outbox stops). */
+  async function stop() {
     stopped = true
     for (const timer of scheduled.values()) clearTimeout(timer)
     scheduled.clear()
+    await Promise.all(running.values())
   }
 
-  return { join, leave, list, check, bought, availabilityChanged, sweep, stop }
+  return { join, leave, list, check, availabilityChanged, sweep, stop }
 }
 export type WaitlistService = ReturnType<typeof waitlistService>
