@@ -326,6 +326,19 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
     })
   }, 60_000)
 
+  test('the sales dashboard shows how many buyers wait for a sold-out event', async () => {
+    const event = await seedEvent([{ name: 'Pit', priceCents: 4000, capacity: 2 }], startingSoon())
+    await buyThroughApi(await registerUser('dash-all'), event, 2)
+    for (const tag of ['dash-w1', 'dash-w2']) {
+      const r = await api('/notifications/waitlist', { token: (await registerUser(tag)).token, body: { eventId: event.id } })
+      expect(r.status).toBe(201)
+    }
+    await withTab({ session: await adminSession() }, async ({ page }) => {
+      await page.goto('/admin/dashboard')
+      await page.locator(`[data-event="${event.id}"] [data-stat="waiting"]`, { hasText: '2' }).waitFor()
+    })
+  }, 60_000)
+
   test('the events list finds past events by title, pages, and shows revenue in each currency without adding them up', async () => {
     const tag = Math.random().toString(36).slice(2, 7)
     const mixed = await seedEvent(

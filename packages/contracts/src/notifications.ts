@@ -71,3 +71,12 @@ export type WaitlistQuery = Static<typeof WaitlistQuery>
 export const WaitlistList = ListOf(WaitlistEntry)
 export type WaitlistList = Static<typeof WaitlistList>
 export const WaitlistParams = t.Object({ eventId: Id })
+
+export const WaitlistCountsQuery = t.Object({
+  eventIds: t.String({ pattern: '^[0-9a-f]{24}(,[0-9a-f]{24}){0,99}$', description: 'up to 100 event ids, comma-separated' }),
+})
+export const WaitlistCounts = t.Object(
+  { items: t.Array(t.Object({ eventId: Id, waiting: t.Integer({ minimum: 0, description: 'buyers in line, not told yet' }) })) },
+  { title: 'WaitlistCounts' },
+)
+export type WaitlistCounts = Static<typeof WaitlistCounts>

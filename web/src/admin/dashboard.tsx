@@ -1,8 +1,9 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
+import { api } from '../lib/api'
 import { when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { useAvailability } from '../lib/live'
-import { Link } from '../lib/router'
+import { Link, withQuery } from '../lib/router'
 import type { EventItem } from '../lib/types'
 import { Alert, Empty, Loading } from '../components/ui'
 import { AdminPage, adminEvents, revenueText, totals } from './shared'
@@ -18,6 +19,17 @@ export default function Dashboard() {
   const list = events.data ?? []
   // The soonest events are followed live by default; the admin may pick others.
   const live = streamed ?? list.slice(0, MAX_STREAMS).map((e) => e.id)
+  // Demand beyond the capacity: buyers on each event's waiting list, refreshed every 30 seconds.
+  const ids = list.map((e) => e.id).slice(0, 100).join(',')
+  const waiting = useAsync(
+    async (signal) =>
+      ids ? new Map((await api<{ items: Array<{ eventId: string; waiting: number }> }>(withQuery('/notifications/waitlist/counts', { eventIds: ids }), { signal })).items.map((c) => [c.eventId, c.waiting])) : new Map<string, number>(),
+    [ids],
+  )
+  useEffect(() => {
+    const timer = setInterval(waiting.reload, 30_000)
+    return () => clearInterval(timer)
+  }, [waiting.reload])
   const toggle = (id: string) => {
     const next = live.includes(id) ? live.filter((x) => x !== id) : [...live, id].slice(-MAX_STREAMS)
     setStreamed(next)
@@ -34,14 +46,14 @@ export default function Dashboard() {
       )}
       <ul class="dashboard">
         {list.map((e) => (
-          <EventStats key={e.id} event={e} live={live.includes(e.id)} onToggle={() => toggle(e.id)} />
+          <EventStats key={e.id} event={e} live={live.includes(e.id)} waiting={waiting.data?.get(e.id)} onToggle={() => toggle(e.id)} />
         ))}
       </ul>
     </AdminPage>
   )
 }
 
-function EventStats({ event, live, onToggle }: { event: EventItem; live: boolean; onToggle: () => void }) {
+function EventStats({ event, live, waiting, onToggle }: { event: EventItem; live: boolean; waiting?: number; onToggle: () => void }) {
   const a = useAvailability(event.id, live ? 'stream' : 'poll')
   const t = totals(a.availability, event.currency ?? 'EUR')
   const soldShare = t.capacity ? t.sold / t.capacity : 0
@@ -69,6 +81,10 @@ function EventStats({ event, live, onToggle }: { event: EventItem; live: boolean
         <div>
           <dt>Available</dt>
           <dd data-stat="available">{t.available}</dd>
+        </div>
+        <div>
+          <dt>Waiting list</dt>
+          <dd data-stat="waiting">{waiting ?? '–'}</dd>
         </div>
         <div>
           <dt>Revenue at current prices</dt>

@@ -1,6 +1,6 @@
 import { Elysia, status, t } from 'elysia'
 import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
-import { JoinWaitlistBody, WaitlistEntry, WaitlistList, WaitlistParams, WaitlistQuery } from '@easypass/contracts/notifications'
+import { JoinWaitlistBody, WaitlistCounts, WaitlistCountsQuery, WaitlistEntry, WaitlistList, WaitlistParams, WaitlistQuery } from '@easypass/contracts/notifications'
 import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { WaitlistService } from './service'
 
@@ -34,6 +34,12 @@ export function waitlistModule(waitlist: WaitlistService, config: AuthConfig) {
       query: WaitlistQuery,
       response: { 200: WaitlistList, 400: ErrorResponse, 401: ErrorResponse },
       detail: { tags, summary: 'The waiting lists I am on', description: 'Newest first; `?eventId=` for one event. `offeredAt` says when tickets came back and I was told.', security },
+    })
+    .get('/api/notifications/waitlist/counts', ({ query }) => waitlist.counts(query.eventIds.split(',')), {
+      auth: 'admin',
+      query: WaitlistCountsQuery,
+      response: { 200: WaitlistCounts, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+      detail: { tags, summary: 'How many buyers wait for each event (admin)', description: 'Buyers in line and not told yet, for up to 100 events.', security },
     })
     .delete(
       '/api/notifications/waitlist/:eventId',

@@ -10,7 +10,7 @@
 // Per event, `waitlist_offers` keeps how many tickets are on offer and until when.
 import type { Principal } from '@easypass/contracts'
 import type { EventDetail } from '@easypass/contracts/catalog'
-import type { WaitlistEntry, WaitlistList, WaitlistQuery } from '@easypass/contracts/notifications'
+import type { WaitlistCounts, WaitlistEntry, WaitlistList, WaitlistQuery } from '@easypass/contracts/notifications'
 import { AppError, callService, counter, fact, fail, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
 import type { Models, WaitlistDoc } from '../../db'
 
@@ -127,6 +127,13 @@ export function waitlistService({ models, outbox, offerWindowMs, catalogUrl, ser
       Waitlist.countDocuments(filter),
     ])
     return { items: docs.map(toEntry), total, page, limit }
+  }
+
+  /** For admins: how many buyers wait in line for each of these events. */
+  async function counts(eventIds: string[]): Promise<WaitlistCounts> {
+    const unique = [...new Set(eventIds)]
+    const items = await Promise.all(unique.map(async (eventId) => ({ eventId, waiting: await Waitlist.countDocuments({ eventId, offeredAt: { $exists: false } }) })))
+    return { items }
   }
 
   /** The lowest availability each event's signals showed since its last check: tickets on offer that were taken meanwhile. */
@@ -251,6 +258,6 @@ export function waitlistService({ models, outbox, offerWindowMs, catalogUrl, ser
     await Promise.all(running.values())
   }
 
-  return { join, leave, list, check, availabilityChanged, sweep, stop }
+  return { join, leave, list, counts, check, availabilityChanged, sweep, stop }
 }
 export type WaitlistService = ReturnType<typeof waitlistService>
