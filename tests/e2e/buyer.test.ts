@@ -327,6 +327,20 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
     })
   }, 60_000)
 
+  test('"Add to calendar" saves the event as an iCalendar file', async () => {
+    const event = await seedEvent([{ name: 'Standing', priceCents: 1000, capacity: 5 }])
+    await withTab({}, async ({ page }) => {
+      await page.goto(`/events/${event.id}`)
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Add to calendar' }).click()])
+      expect(download.suggestedFilename()).toMatch(/^Test-event-[a-z0-9]+\.ics$/)
+      const ics = await Bun.file((await download.path())!).text()
+      const details = (await api(`/events/${event.id}`)).body
+      expect(ics).toContain(`DTSTART:${new Date(details.startsAt).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`)
+      expect(ics).toContain(`SUMMARY:${event.title}`)
+      expect(ics.replace(/\r\n /g, '')).toContain(`/events/${event.id}`)
+    })
+  }, 60_000)
+
   test('availability updates live on the event page when someone else buys', async () => {
     const event = await seedEvent([{ name: 'Balcony', priceCents: 2000, capacity: 5 }])
     const other = await registerUser('other')

@@ -8,6 +8,7 @@ import { useSession } from '../lib/session'
 import type { EventItem, List, Order, TicketType } from '../lib/types'
 import { Alert, Loading, Notice, PageTitle } from '../components/ui'
 import { WaitlistPanel } from './waitlist'
+import { downloadIcs } from '../lib/calendar'
 
 const DEFAULT_MAX_PER_ORDER = 10
 const SELECTION_KEY = 'easypass.selection'
@@ -196,6 +197,14 @@ export function EventPage({ id }: { id: string }) {
               <dt>When</dt>
               <dd>
                 <time dateTime={e.startsAt}>{whenRange(e.startsAt, e.endsAt)}</time>
+                {e.status !== 'cancelled' && (
+                  <>
+                    {' '}
+                    <button type="button" class="link-button" onClick={() => downloadIcs(e)}>
+                      Add to calendar
+                    </button>
+                  </>
+                )}
               </dd>
             </div>
             <div>
