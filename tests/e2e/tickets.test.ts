@@ -53,6 +53,33 @@ describe.skipIf(!canSell)('my tickets', () => {
     })
   }, 120_000)
 
+  test('the buyer names a ticket on "My tickets", and the door sees the name when it is scanned', async () => {
+    const event = await seedEvent([{ name: 'Circle', priceCents: 3000, capacity: 10 }])
+    const buyer = await registerUser('names')
+    const order = await buyThroughApi(buyer, event, 2)
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto('/tickets')
+      const card = page.locator(`[data-order="${order.id}"]`)
+      await card.getByRole('button', { name: 'Add the name of who uses it' }).first().click()
+      await card.getByLabel('Name on this ticket').fill('Grace Hopper')
+      await card.getByRole('button', { name: 'Save' }).click()
+      await card.getByText('Grace Hopper').waitFor()
+      await page.locator('.toast', { hasText: 'Ticket named for Grace Hopper.' }).waitFor()
+      // The other ticket still offers to be named; the named one offers a change.
+      await card.getByRole('button', { name: 'Change name' }).waitFor()
+      expect(await card.getByRole('button', { name: 'Add the name of who uses it' }).count()).toBe(1)
+    })
+    const tickets = (await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ code: string; attendeeName?: string }>
+    const named = tickets.find((t) => t.attendeeName === 'Grace Hopper')!
+    await withTab({ session: await loginAdmin() }, async ({ page }) => {
+      await page.goto('/admin/checkin')
+      await page.getByLabel('Ticket code').fill(named.code)
+      await page.keyboard.press('Enter')
+      await page.locator('[data-verdict="admitted"]').waitFor()
+      expect(await page.locator('.verdict-detail').textContent()).toContain(`Grace Hopper · Circle · ${event.title}`)
+    })
+  }, 60_000)
+
   test('an order refunded elsewhere (by an admin) shows refunded on the open page, also when the buyer asks for a refund too', async () => {
     const event = await seedEvent([{ name: 'Circle', priceCents: 1800, capacity: 10 }])
     const buyer = await registerUser('refunded-elsewhere')

@@ -123,10 +123,15 @@ export const Ticket = t.Object(
     eventId: Id,
     status: t.Union([t.Literal('valid'), t.Literal('checked_in'), t.Literal('refunded')]),
     checkedInAt: t.Optional(IsoDate),
+    attendeeName: t.Optional(t.String({ description: 'who uses this ticket, as its buyer named them (shown at the door)', examples: ['Grace Hopper'] })),
   },
   { title: 'Ticket' },
 )
 export type Ticket = Static<typeof Ticket>
+
+/** An empty or blank name removes it. */
+export const NameTicketBody = t.Object({ attendeeName: t.String({ maxLength: 100, examples: ['Grace Hopper'] }) })
+export const TicketParams = t.Object({ id: Id, ticketId: t.String({ pattern: '^[0-9a-f]{24}-[1-9][0-9]{0,2}$', examples: ['665f1c2b9d3e4a0012345678-1'] }) })
 export const TicketList = t.Array(Ticket)
 
 export const CheckinBody = t.Object({

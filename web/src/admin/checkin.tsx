@@ -92,7 +92,9 @@ export default function CheckIn() {
       const r = await api<{ ticket?: Ticket; order?: Order; firstScan?: boolean }>('/checkins', { body: { code: value, ...(eventId ? { eventId } : {}) }, idempotencyKey: key })
       unanswered.current.delete(value)
       const name = r.ticket?.ticketTypeName ?? r.order?.items.find((i) => i.ticketTypeId === r.ticket?.ticketTypeId)?.name ?? 'Valid ticket'
-      return scan('admitted', r.order?.eventTitle ? `${name} · ${r.order.eventTitle}` : name)
+      // The name the buyer put on the ticket comes first: the door may compare it with an ID.
+      const detail = [r.ticket?.attendeeName, name, r.order?.eventTitle].filter(Boolean).join(' · ')
+      return scan('admitted', detail)
     } catch (err) {
       const status = err instanceof ApiError ? err.status : 0
       if (status === 0 || status >= 500) {

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact'
 import { useMemo } from 'preact/hooks'
 import type { Ticket } from '../lib/types'
 
@@ -5,7 +6,7 @@ import type { Ticket } from '../lib/types'
  * The ticket's QR code, drawn from the API's SVG as an image (a data URL): large, on white with a quiet
  * zone so a phone can scan it, and never inserted as markup (an image cannot run script).
  */
-export function TicketQr({ ticket, label }: { ticket: Ticket; label: string }) {
+export function TicketQr({ ticket, label, children }: { ticket: Ticket; label: string; children?: ComponentChildren }) {
   const src = useMemo(() => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(ticket.qrSvg)}`, [ticket.qrSvg])
   return (
     <figure class={`ticket ticket-${ticket.status}`}>
@@ -14,8 +15,10 @@ export function TicketQr({ ticket, label }: { ticket: Ticket; label: string }) {
       </div>
       <figcaption>
         <strong class="ticket-type">{label}</strong>
+        {ticket.attendeeName && <span class="ticket-attendee">{ticket.attendeeName}</span>}
         <code class="ticket-code">{ticket.code}</code>
         <span class={`badge badge-ticket-${ticket.status}`}>{TICKET_STATUS[ticket.status] ?? ticket.status}</span>
+        {children}
       </figcaption>
     </figure>
   )

@@ -129,6 +129,8 @@ export interface Ticket {
   eventId?: string
   status: 'valid' | 'checked_in' | 'refunded' | string
   checkedInAt?: string
+  /** Who uses the ticket, as its buyer named them. */
+  attendeeName?: string
 }
 
 export interface Notification {

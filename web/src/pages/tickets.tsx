@@ -59,10 +59,57 @@ function TicketList({ order, tickets }: { order: Order; tickets: Async<Ticket[] 
     <ul class="tickets" aria-label="Tickets">
       {list.map((t) => (
         <li key={t.id}>
-          <TicketQr ticket={t} label={name(t)} />
+          <TicketQr ticket={t} label={name(t)}>
+            {t.status === 'valid' && <AttendeeName order={order} ticket={t} onSaved={(saved) => tickets.setData((all) => (all ?? []).map((x) => (x.id === saved.id ? saved : x)))} />}
+          </TicketQr>
         </li>
       ))}
     </ul>
+  )
+}
+
+/** Who will use the ticket: the door sees this name when it is scanned. Editable until it is checked in. */
+function AttendeeName({ order, ticket, onSaved }: { order: Order; ticket: Ticket; onSaved: (t: Ticket) => void }) {
+  const [editing, setEditing] = useState(false)
+  const [value, setValue] = useState(ticket.attendeeName ?? '')
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const id = `attendee-${ticket.id}`
+  if (!editing)
+    return (
+      <button type="button" class="link-button ticket-name-button" onClick={() => (setValue(ticket.attendeeName ?? ''), setEditing(true))}>
+        {ticket.attendeeName ? 'Change name' : 'Add the name of who uses it'}
+      </button>
+    )
+  const save = async (e: Event) => {
+    e.preventDefault()
+    setError(undefined)
+    setBusy(true)
+    try {
+      const saved = await api<Ticket>(`/orders/${order.id}/tickets/${ticket.id}`, { method: 'PATCH', body: { attendeeName: value.trim() } })
+      onSaved(saved)
+      setEditing(false)
+      toast(saved.attendeeName ? `Ticket named for ${saved.attendeeName}.` : 'Name removed from the ticket.', 'success')
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <form class="ticket-name-form" onSubmit={save}>
+      <label for={id}>Name on this ticket</label>
+      <input id={id} value={value} maxLength={100} autoComplete="name" onInput={(e) => setValue(e.currentTarget.value)} />
+      <Alert error={error} />
+      <span class="actions">
+        <button type="submit" class="button button-small" disabled={busy}>
+          {busy ? 'Saving…' : 'Save'}
+        </button>
+        <button type="button" class="button button-small button-secondary" onClick={() => setEditing(false)}>
+          Cancel
+        </button>
+      </span>
+    </form>
   )
 }
 

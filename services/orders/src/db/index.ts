@@ -7,6 +7,8 @@
 //   tickets             `<orderId>-<n>`, deterministic, so issuing twice issues once
 //   ticket_codes        `_id` = the code a QR holds → its ticket (the door looks tickets up by code)
 //   checkins            `_id` = ticket id: the first scan wins, every later one is a duplicate key
+//   ticket_attendees    `_id` = ticket id: the name of who uses the ticket, set by its buyer (a document of
+//                       its own, so that changing a name never rewrites the ticket)
 //   cancellations       one small document per cancelled event, worked through by the worker
 import { Schema, type Connection } from 'mongoose'
 import type { OrderItem, OrderStatus } from '@easypass/contracts/orders'
@@ -75,6 +77,12 @@ export interface TicketDoc {
 export interface TicketCodeDoc {
   _id: string
   ticketId: string
+}
+
+export interface AttendeeDoc {
+  _id: string
+  name: string
+  at: Date
 }
 
 export interface CheckinDoc {
@@ -172,6 +180,8 @@ export function defineModels(conn: Connection) {
     { ...opts, collection: 'checkins' },
   )
 
+  const attendee = new Schema<AttendeeDoc>({ _id: String, name: { type: String, required: true }, at: { type: Date, required: true } }, { ...opts, collection: 'ticket_attendees' })
+
   const cancellation = new Schema<CancellationDoc>(
     { _id: String, title: String, kind: String, at: { type: Date, required: true }, done: { type: Boolean, required: true }, doneAt: Date },
     { ...opts, collection: 'cancellations' },
@@ -184,6 +194,7 @@ export function defineModels(conn: Connection) {
     Ticket: conn.model<TicketDoc>('Ticket', ticket),
     TicketCode: conn.model<TicketCodeDoc>('TicketCode', ticketCode),
     Checkin: conn.model<CheckinDoc>('Checkin', checkin),
+    Attendee: conn.model<AttendeeDoc>('Attendee', attendee),
     Cancellation: conn.model<CancellationDoc>('Cancellation', cancellation),
   }
 }

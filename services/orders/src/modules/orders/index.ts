@@ -1,11 +1,11 @@
 // Public order routes: /api/orders. Another customer's order does not exist for you (404, never 403).
 import { Elysia, t } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
-import { CreateOrderBody, IdempotencyHeaders, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, TicketList } from '@easypass/contracts/orders'
+import { CreateOrderBody, IdempotencyHeaders, NameTicketBody, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, Ticket, TicketList, TicketParams } from '@easypass/contracts/orders'
 import { authPlugin, fail, rejectUnknownFields, strictBody, type AuthConfig } from '@easypass/kit'
 import type { PurchaseService } from '../purchase/service'
 import type { RefundsService } from '../refunds/service'
-import type { TicketsService } from '../tickets/service'
+import { ticketIdsOf, type TicketsService } from '../tickets/service'
 import type { Answer } from './settlement'
 import { statusOf, toOrder, type OrderStore } from './store'
 
@@ -138,6 +138,34 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
           tags,
           summary: "An order's e-tickets",
           description: 'One per seat, each with its code and QR code (SVG). Empty until the order is paid; `refunded` tickets are no longer valid.',
+          security,
+        },
+      },
+    )
+    .patch(
+      '/api/orders/:id/tickets/:ticketId',
+      async ({ params, principal, body }) => {
+        const state = await store.visible(params.id, principal!)
+        const status = statusOf(state)
+        if (status === 'refunded') throw fail('CONFLICT', 'the order was refunded: its tickets are no longer valid')
+        if (status !== 'paid') throw fail('CONFLICT', 'tickets are issued once the order is paid')
+        if (!ticketIdsOf(state.doc).includes(params.ticketId.toLowerCase())) throw fail('NOT_FOUND', 'this order has no such ticket')
+        const [ticket] = await tickets.byIds([params.ticketId.toLowerCase()])
+        if (!ticket) throw fail('CONFLICT', 'the tickets of this order are still being issued, try again in a moment')
+        if (await tickets.isCheckedIn(ticket._id)) throw fail('CONFLICT', 'this ticket was checked in: its name stays as it was at the door')
+        await tickets.setAttendee(ticket._id, body.attendeeName)
+        return tickets.view(ticket, false)
+      },
+      {
+        auth: 'user',
+        params: TicketParams,
+        ...strictBody(NameTicketBody),
+        response: { 200: Ticket, 400: E, 401: E, 404: E, 409: E },
+        detail: {
+          tags,
+          summary: 'Name who uses a ticket',
+          description:
+            "The buyer (or an admin) names the person who will use this ticket; the door sees the name when the ticket is scanned. A blank name removes it. 409 for a ticket already checked in or of a refunded order; 404 when the order is not yours or has no such ticket.",
           security,
         },
       },

@@ -2,8 +2,8 @@
 // 128-bit random code that its QR code carries. `ticket_codes` maps a code back to its ticket by `_id`.
 import QRCode from 'qrcode'
 import type { Ticket, TicketStatus } from '@easypass/contracts/orders'
-import { writerOf } from '@easypass/kit'
-import type { CheckinDoc, Models, OrderDoc, TicketDoc } from '../../db'
+import { isDuplicateOnly, writerOf } from '@easypass/kit'
+import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, TicketDoc } from '../../db'
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 
@@ -36,15 +36,17 @@ export function qrSvg(code: string): Promise<string> {
   return QRCode.toString(code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
 }
 
-export function ticketsService({ Ticket, TicketCode, Checkin }: Pick<Models, 'Ticket' | 'TicketCode' | 'Checkin'>) {
+export function ticketsService({ Ticket, TicketCode, Checkin, Attendee }: Pick<Models, 'Ticket' | 'TicketCode' | 'Checkin' | 'Attendee'>) {
   const writer = writerOf(Ticket)
   async function byIds(ids: string[]): Promise<TicketDoc[]> {
     const found = await Promise.all(ids.map((id) => Ticket.findById(id).lean<TicketDoc>()))
     return found.filter((t): t is TicketDoc => !!t)
   }
 
-  async function view(ticket: TicketDoc, refunded: boolean, checkin?: CheckinDoc | null): Promise<Ticket> {
+  /** `attendee`: the ticket's name record when already read (null: none); looked up when not given. */
+  async function view(ticket: TicketDoc, refunded: boolean, checkin?: CheckinDoc | null, attendee?: AttendeeDoc | null): Promise<Ticket> {
     const status: TicketStatus = refunded ? 'refunded' : checkin ? 'checked_in' : 'valid'
+    const named = attendee === undefined ? await Attendee.findById(ticket._id).lean<AttendeeDoc>() : attendee
     const out: Ticket = {
       id: ticket._id,
       code: ticket.code,
@@ -56,11 +58,28 @@ export function ticketsService({ Ticket, TicketCode, Checkin }: Pick<Models, 'Ti
       status,
     }
     if (checkin) out.checkedInAt = checkin.at.toISOString()
+    if (named) out.attendeeName = named.name
     return out
+  }
+
+  /** Names who uses the ticket (a blank name removes it). Last write wins: only its buyer or an admin writes it. */
+  async function setAttendee(ticketId: string, name: string) {
+    const trimmed = name.trim().replace(/\s+/g, ' ')
+    if (!trimmed) return void (await Attendee.deleteOne({ _id: ticketId }))
+    const doc = { _id: ticketId, name: trimmed, at: new Date() }
+    try {
+      await Attendee.replaceOne({ _id: ticketId }, doc, { upsert: true })
+    } catch (error) {
+      // Two first names at once: both upserts tried to insert; the loser writes over the winner's.
+      if (!isDuplicateOnly(error)) throw error
+      await Attendee.replaceOne({ _id: ticketId }, doc)
+    }
   }
 
   return {
     view,
+    setAttendee,
+    byIds,
 
     /** Issues the tickets of a paid order; safe to repeat (ids are deterministic, codes are kept). */
     async issue(order: OrderDoc): Promise<TicketDoc[]> {
@@ -99,8 +118,16 @@ export function ticketsService({ Ticket, TicketCode, Checkin }: Pick<Models, 'Ti
     /** The tickets of an order in seat order, with their check-in state. */
     async list(order: OrderDoc, refunded: boolean): Promise<Ticket[]> {
       const tickets = await byIds(ticketIdsOf(order))
-      const checkins = await Promise.all(tickets.map((t) => Checkin.findById(t._id).lean<CheckinDoc>()))
-      return Promise.all(tickets.map((t, i) => view(t, refunded, checkins[i])))
+      const [checkins, attendees] = await Promise.all([
+        Promise.all(tickets.map((t) => Checkin.findById(t._id).lean<CheckinDoc>())),
+        Promise.all(tickets.map((t) => Attendee.findById(t._id).lean<AttendeeDoc>())),
+      ])
+      return Promise.all(tickets.map((t, i) => view(t, refunded, checkins[i], attendees[i] ?? null)))
+    },
+
+    /** Whether this ticket was admitted at the door. */
+    async isCheckedIn(ticketId: string): Promise<boolean> {
+      return (await Checkin.exists({ _id: ticketId })) !== null
     },
 
     /** Whether any ticket of the order was admitted at the door. */

@@ -1,0 +1,63 @@
+// Names on tickets: the buyer (or an admin) names who uses each ticket; the door sees the name when it
+// scans the ticket, and a ticket that was checked in, or of a refunded order, keeps its name.
+import { describe, expect, test } from 'bun:test'
+import { api, errorCode, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
+
+const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' }
+
+async function paidOrder(buyer: Session, quantity: number) {
+  const admin = await loginAdmin()
+  const event = await api('/events', { token: admin.token, body: futureEvent() })
+  const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body: { name: 'Seat', priceCents: 2000, currency: 'EUR', capacity: 10, maxPerOrder: 4 } })
+  const order = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity }], payment: { card } } })
+  expect(order.status).toBe(201)
+  const tickets = await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })
+  expect(tickets.body).toHaveLength(quantity)
+  return { orderId: order.body.id as string, tickets: tickets.body as Array<{ id: string; code: string; attendeeName?: string }> }
+}
+
+const name = (session: Session, orderId: string, ticketId: string, body: unknown) => api(`/orders/${orderId}/tickets/${ticketId}`, { token: session.token, method: 'PATCH', body })
+
+describe('names on tickets', () => {
+  test('the buyer names a ticket; the name shows on that ticket only, and at the door', async () => {
+    const buyer = await registerUser('namer')
+    const { orderId, tickets } = await paidOrder(buyer, 2)
+    const named = await name(buyer, orderId, tickets[0]!.id, { attendeeName: '  Grace   Hopper ' })
+    expect(named.status).toBe(200)
+    expect(named.body).toMatchObject({ id: tickets[0]!.id, attendeeName: 'Grace Hopper', status: 'valid' })
+    const listed = (await api(`/orders/${orderId}/tickets`, { token: buyer.token })).body
+    expect(listed.map((t: { attendeeName?: string }) => t.attendeeName)).toEqual(['Grace Hopper', undefined])
+
+    const admin = await loginAdmin()
+    const scanned = await api('/checkins', { token: admin.token, body: { code: tickets[0]!.code } })
+    expect(scanned.status).toBe(200)
+    expect(scanned.body.ticket.attendeeName).toBe('Grace Hopper')
+    // Admitted under that name: it stays.
+    const late = await name(buyer, orderId, tickets[0]!.id, { attendeeName: 'Someone Else' })
+    expect(late.status).toBe(409)
+    expect(errorCode(late)).toBe('CONFLICT')
+    // The other ticket can still be named, also by an admin; a blank name removes it.
+    expect((await name(admin, orderId, tickets[1]!.id, { attendeeName: 'Ada' })).body.attendeeName).toBe('Ada')
+    const removed = await name(buyer, orderId, tickets[1]!.id, { attendeeName: '   ' })
+    expect(removed.status).toBe(200)
+    expect(removed.body.attendeeName).toBeUndefined()
+  }, 30_000)
+
+  test("someone else's order is 404; bad input is 400 and changes nothing; a refunded order's tickets are 409", async () => {
+    const buyer = await registerUser('namer2')
+    const { orderId, tickets } = await paidOrder(buyer, 1)
+    const other = await registerUser('stranger')
+    expect((await name(other, orderId, tickets[0]!.id, { attendeeName: 'Mallory' })).status).toBe(404)
+    expect((await name(buyer, orderId, `${orderId}-2`, { attendeeName: 'Nobody' })).status).toBe(404)
+    expect((await name(buyer, orderId, 'not-a-ticket', { attendeeName: 'X' })).status).toBe(400)
+    expect((await name(buyer, orderId, tickets[0]!.id, { attendeeName: 'x'.repeat(101) })).status).toBe(400)
+    expect((await name(buyer, orderId, tickets[0]!.id, { attendeeName: 'X', status: 'checked_in' })).status).toBe(400)
+    expect((await name(buyer, orderId, tickets[0]!.id, {})).status).toBe(400)
+    expect((await api(`/orders/${orderId}/tickets/${tickets[0]!.id}`, { method: 'PATCH', body: { attendeeName: 'Guest' } })).status).toBe(401)
+    expect((await api(`/orders/${orderId}/tickets`, { token: buyer.token })).body[0].attendeeName).toBeUndefined()
+
+    const refunded = await api(`/orders/${orderId}/refund`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: {} })
+    expect(refunded.status).toBe(200)
+    expect((await name(buyer, orderId, tickets[0]!.id, { attendeeName: 'Too late' })).status).toBe(409)
+  }, 30_000)
+})
