@@ -335,7 +335,7 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
     }
     await withTab({ session: await adminSession() }, async ({ page }) => {
       await page.goto('/admin/dashboard')
-      await page.locator(`[data-event="${event.id}"] [data-stat="waiting"]`, { hasText: '2' }).waitFor()
+      await page.locator(`[data-event="${event.id}"] [data-stat="waiting"]`, { hasText: /^2$/ }).waitFor()
     })
   }, 60_000)
 

@@ -37,3 +37,16 @@ test('long lines fold at 75 octets, never inside a character', () => {
   expect(parts.slice(1).every((p) => p.startsWith(' '))).toBe(true)
   expect(folded.replace(/\r\n /g, '')).toBe(line)
 })
+
+test('the fold limit is exact: 75 octets stay one line, 76 fold; a 4-byte character at the edge moves whole', () => {
+  expect(fold('A'.repeat(75))).toBe('A'.repeat(75))
+  expect(fold('A'.repeat(76))).toBe(`${'A'.repeat(75)}\r\n A`)
+  const edge = `${'A'.repeat(73)}😀B`
+  expect(fold(edge)).toBe(`${'A'.repeat(73)}\r\n 😀B`)
+})
+
+test('a lone carriage return and other control characters never reach a line', () => {
+  const ics = icsFor({ ...event, title: 'Line\rbreak\u0007 and tab\t' }, 'https://x.test/e')
+  expect(ics).toContain('SUMMARY:Line\\nbreak and tab\t')
+  expect(ics.replace(/\r\n/g, '')).not.toContain('\r')
+})

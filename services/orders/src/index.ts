@@ -38,7 +38,7 @@ const app = createService({
   log,
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
-  .use(ordersModule(config, { store, purchase, refunds, tickets }))
+  .use(ordersModule(config, { store, purchase, refunds, tickets, locks: core.locks }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
   .use(internalModule(config, store, tickets))
 

@@ -27,7 +27,7 @@ export default function Dashboard() {
     [ids],
   )
   useEffect(() => {
-    const timer = setInterval(waiting.reload, 30_000)
+    const timer = setInterval(() => !document.hidden && waiting.reload(), 30_000)
     return () => clearInterval(timer)
   }, [waiting.reload])
   const toggle = (id: string) => {
@@ -46,7 +46,7 @@ export default function Dashboard() {
       )}
       <ul class="dashboard">
         {list.map((e) => (
-          <EventStats key={e.id} event={e} live={live.includes(e.id)} waiting={waiting.data?.get(e.id)} onToggle={() => toggle(e.id)} />
+          <EventStats key={e.id} event={e} live={live.includes(e.id)} waiting={waiting.error ? undefined : waiting.data?.get(e.id)} onToggle={() => toggle(e.id)} />
         ))}
       </ul>
     </AdminPage>

@@ -18,8 +18,9 @@ export function TicketQr({ ticket, label, children }: { ticket: Ticket; label: s
         {ticket.attendeeName && <span class="ticket-attendee">{ticket.attendeeName}</span>}
         <code class="ticket-code">{ticket.code}</code>
         <span class={`badge badge-ticket-${ticket.status}`}>{TICKET_STATUS[ticket.status] ?? ticket.status}</span>
-        {children}
       </figcaption>
+      {/* Controls about the ticket come after its caption, so that they are not read as part of its name. */}
+      {children}
     </figure>
   )
 }

@@ -1,7 +1,13 @@
 // "Add to calendar": the event as an iCalendar file (RFC 5545) that every calendar app imports.
 
-/** Text values escape backslash, semicolon, comma and line breaks. */
-const escapeText = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n')
+/** Text values escape backslash, semicolon, comma and line breaks (any of CRLF, CR, LF); other control characters go. */
+const escapeText = (s: string) =>
+  s
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n?|\n/g, '\\n')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
 
 /** UTC date-time as iCalendar writes it: 20270603T190000Z. */
 const utc = (iso: string) => new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
@@ -36,7 +42,9 @@ export interface CalendarEvent {
 }
 
 export function icsFor(event: CalendarEvent, pageUrl: string, now = new Date()): string {
-  const description = `${event.description.length > 500 ? `${event.description.slice(0, 500)}…` : event.description}\n\nTickets: ${pageUrl}`
+  // Cut by characters, never inside one (an emoji is two UTF-16 units).
+  const chars = Array.from(event.description)
+  const description = `${chars.length > 500 ? `${chars.slice(0, 500).join('')}…` : event.description}\n\nTickets: ${pageUrl}`
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
@@ -61,7 +69,7 @@ export function icsFor(event: CalendarEvent, pageUrl: string, now = new Date()):
 /** Saves the event's calendar file (the browser's download). */
 export function downloadIcs(event: CalendarEvent) {
   const url = URL.createObjectURL(new Blob([icsFor(event, `${location.origin}/events/${event.id}`)], { type: 'text/calendar;charset=utf-8' }))
-  const name = event.title.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').slice(0, 60) || 'event'
+  const name = event.title.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').slice(0, 60).replace(/-$/, '') || 'event'
   const link = Object.assign(document.createElement('a'), { href: url, download: `${name}.ics` })
   document.body.append(link)
   link.click()

@@ -8,7 +8,6 @@ import { useSession } from '../lib/session'
 import type { EventItem, List, Order, TicketType } from '../lib/types'
 import { Alert, Loading, Notice, PageTitle } from '../components/ui'
 import { WaitlistPanel } from './waitlist'
-import { downloadIcs } from '../lib/calendar'
 
 const DEFAULT_MAX_PER_ORDER = 10
 const SELECTION_KEY = 'easypass.selection'
@@ -200,7 +199,7 @@ export function EventPage({ id }: { id: string }) {
                 {e.status !== 'cancelled' && (
                   <>
                     {' '}
-                    <button type="button" class="link-button" onClick={() => downloadIcs(e)}>
+                    <button type="button" class="link-button" onClick={() => void import('../lib/calendar').then((calendar) => calendar.downloadIcs(e))}>
                       Add to calendar
                     </button>
                   </>

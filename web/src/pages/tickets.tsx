@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, apiAnswer, ApiError, withKey } from '../lib/api'
 import { clock, endReason, money, plural, when } from '../lib/format'
 import { settle } from '../lib/follow'
@@ -74,10 +74,22 @@ function AttendeeName({ order, ticket, onSaved }: { order: Order; ticket: Ticket
   const [value, setValue] = useState(ticket.attendeeName ?? '')
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
+  const toggle = useRef<HTMLButtonElement>(null)
+  const input = useRef<HTMLInputElement>(null)
+  // Focus follows what the user did: into the field when it opens, back to its button when it closes.
+  const [returnFocus, setReturnFocus] = useState(false)
+  useEffect(() => {
+    if (editing) input.current?.focus()
+    else if (returnFocus) toggle.current?.focus()
+  }, [editing])
+  const close = () => {
+    setReturnFocus(true)
+    setEditing(false)
+  }
   const id = `attendee-${ticket.id}`
   if (!editing)
     return (
-      <button type="button" class="link-button ticket-name-button" onClick={() => (setValue(ticket.attendeeName ?? ''), setEditing(true))}>
+      <button type="button" ref={toggle} class="link-button ticket-name-button" onClick={() => (setValue(ticket.attendeeName ?? ''), setError(undefined), setEditing(true))}>
         {ticket.attendeeName ? 'Change name' : 'Add the name of who uses it'}
       </button>
     )
@@ -88,7 +100,7 @@ function AttendeeName({ order, ticket, onSaved }: { order: Order; ticket: Ticket
     try {
       const saved = await api<Ticket>(`/orders/${order.id}/tickets/${ticket.id}`, { method: 'PATCH', body: { attendeeName: value.trim() } })
       onSaved(saved)
-      setEditing(false)
+      close()
       toast(saved.attendeeName ? `Ticket named for ${saved.attendeeName}.` : 'Name removed from the ticket.', 'success')
     } catch (err) {
       setError(err)
@@ -97,15 +109,15 @@ function AttendeeName({ order, ticket, onSaved }: { order: Order; ticket: Ticket
     }
   }
   return (
-    <form class="ticket-name-form" onSubmit={save}>
+    <form class="ticket-name-form" onSubmit={save} onKeyDown={(e) => e.key === 'Escape' && close()}>
       <label for={id}>Name on this ticket</label>
-      <input id={id} value={value} maxLength={100} autoComplete="name" onInput={(e) => setValue(e.currentTarget.value)} />
+      <input id={id} ref={input} value={value} maxLength={100} autoComplete="name" onInput={(e) => setValue(e.currentTarget.value)} />
       <Alert error={error} />
       <span class="actions">
         <button type="submit" class="button button-small" disabled={busy}>
           {busy ? 'Saving…' : 'Save'}
         </button>
-        <button type="button" class="button button-small button-secondary" onClick={() => setEditing(false)}>
+        <button type="button" class="button button-small button-secondary" onClick={close}>
           Cancel
         </button>
       </span>

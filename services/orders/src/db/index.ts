@@ -88,6 +88,8 @@ export interface AttendeeDoc {
 export interface CheckinDoc {
   _id: string
   orderId: string
+  /** The name on the ticket when the door admitted it: what the ticket shows from then on. */
+  attendeeName?: string
   code: string
   by: string
   at: Date
@@ -176,7 +178,7 @@ export function defineModels(conn: Connection) {
   const ticketCode = new Schema<TicketCodeDoc>({ _id: String, ticketId: { type: String, required: true } }, { ...opts, collection: 'ticket_codes' })
 
   const checkin = new Schema<CheckinDoc>(
-    { _id: String, orderId: { type: String, required: true }, code: String, by: String, at: { type: Date, required: true }, scan: String },
+    { _id: String, orderId: { type: String, required: true }, attendeeName: String, code: String, by: String, at: { type: Date, required: true }, scan: String },
     { ...opts, collection: 'checkins' },
   )
 

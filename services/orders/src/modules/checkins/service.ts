@@ -102,7 +102,8 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
           checkinsTotal.inc({ result: 'event_cancelled' })
           throw gone(`${why}: this ticket is no longer valid (it is being refunded)`, ticket.orderId)
         }
-        const checkin: CheckinDoc = { _id: ticket._id, orderId: ticket.orderId, code: ticket.code, by, at: new Date(), ...(scan ? { scan } : {}) }
+        const attendeeName = await tickets.attendeeOf(ticket._id)
+        const checkin: CheckinDoc = { _id: ticket._id, orderId: ticket.orderId, code: ticket.code, by, at: new Date(), ...(scan ? { scan } : {}), ...(attendeeName ? { attendeeName } : {}) }
         try {
           await Checkin.create(checkin)
         } catch (error) {

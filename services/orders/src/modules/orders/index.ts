@@ -6,6 +6,7 @@ import { authPlugin, fail, rejectUnknownFields, strictBody, type AuthConfig } fr
 import type { PurchaseService } from '../purchase/service'
 import type { RefundsService } from '../refunds/service'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
+import type { OrderLocks } from '../coordination'
 import type { Answer } from './settlement'
 import { statusOf, toOrder, type OrderStore } from './store'
 
@@ -22,6 +23,7 @@ export interface OrdersModuleDeps {
   purchase: PurchaseService
   refunds: RefundsService
   tickets: TicketsService
+  locks: OrderLocks
 }
 
 function answer(set: { status?: number | string; headers: Record<string, string | number> }, a: Answer) {
@@ -32,7 +34,7 @@ function answer(set: { status?: number | string; headers: Record<string, string 
   return a.body as never
 }
 
-export function ordersModule(config: AuthConfig, { store, purchase, refunds, tickets }: OrdersModuleDeps) {
+export function ordersModule(config: AuthConfig, { store, purchase, refunds, tickets, locks }: OrdersModuleDeps) {
   return new Elysia({ name: 'orders.orders' })
     .use(authPlugin(config))
     .get('/api/orders', ({ query, principal }) => store.list(query, principal!), {
@@ -145,22 +147,32 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
     .patch(
       '/api/orders/:id/tickets/:ticketId',
       async ({ params, principal, body }) => {
-        const state = await store.visible(params.id, principal!)
-        const status = statusOf(state)
-        if (status === 'refunded') throw fail('CONFLICT', 'the order was refunded: its tickets are no longer valid')
-        if (status !== 'paid') throw fail('CONFLICT', 'tickets are issued once the order is paid')
-        if (!ticketIdsOf(state.doc).includes(params.ticketId.toLowerCase())) throw fail('NOT_FOUND', 'this order has no such ticket')
-        const [ticket] = await tickets.byIds([params.ticketId.toLowerCase()])
-        if (!ticket) throw fail('CONFLICT', 'the tickets of this order are still being issued, try again in a moment')
-        if (await tickets.isCheckedIn(ticket._id)) throw fail('CONFLICT', 'this ticket was checked in: its name stays as it was at the door')
-        await tickets.setAttendee(ticket._id, body.attendeeName)
-        return tickets.view(ticket, false)
+        // Invisible and direction-changing characters could make the name the door reads say something else.
+        if (/[\p{Cc}\p{Cf}]/u.test(body.attendeeName))
+          throw fail('VALIDATION', 'attendeeName: letters, spaces and punctuation only', { fields: [{ path: 'attendeeName', message: 'letters, spaces and punctuation only' }] })
+        const visible = await store.visible(params.id, principal!)
+        if (!ticketIdsOf(visible.doc).includes(params.ticketId)) throw fail('NOT_FOUND', 'this order has no such ticket')
+        // Under the order's lock, as check-ins and refunds are: a name never lands after either.
+        const lock = await locks.acquire(params.id)
+        try {
+          const state = (await store.load(params.id)) ?? visible
+          const status = statusOf(state)
+          if (status === 'refunded') throw fail('CONFLICT', 'the order was refunded: its tickets are no longer valid')
+          if (status !== 'paid') throw fail('CONFLICT', 'tickets are issued once the order is paid')
+          const [ticket] = await tickets.byIds([params.ticketId])
+          if (!ticket) throw fail('UNAVAILABLE', 'the tickets of this order are still being issued, try again in a moment', { retryAfterSeconds: 1 })
+          if (await tickets.isCheckedIn(ticket._id)) throw fail('CONFLICT', 'this ticket was checked in: its name stays as it was at the door')
+          await tickets.setAttendee(ticket._id, body.attendeeName)
+          return tickets.view(ticket, false, null)
+        } finally {
+          await lock.release()
+        }
       },
       {
         auth: 'user',
         params: TicketParams,
         ...strictBody(NameTicketBody),
-        response: { 200: Ticket, 400: E, 401: E, 404: E, 409: E },
+        response: { 200: Ticket, 400: E, 401: E, 404: E, 409: E, 503: E },
         detail: {
           tags,
           summary: 'Name who uses a ticket',

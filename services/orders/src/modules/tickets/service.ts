@@ -46,7 +46,8 @@ export function ticketsService({ Ticket, TicketCode, Checkin, Attendee }: Pick<M
   /** `attendee`: the ticket's name record when already read (null: none); looked up when not given. */
   async function view(ticket: TicketDoc, refunded: boolean, checkin?: CheckinDoc | null, attendee?: AttendeeDoc | null): Promise<Ticket> {
     const status: TicketStatus = refunded ? 'refunded' : checkin ? 'checked_in' : 'valid'
-    const named = attendee === undefined ? await Attendee.findById(ticket._id).lean<AttendeeDoc>() : attendee
+    // Admitted: the name as it was at the door. Otherwise the current one.
+    const name = checkin ? checkin.attendeeName : (attendee === undefined ? await Attendee.findById(ticket._id).lean<AttendeeDoc>() : attendee)?.name
     const out: Ticket = {
       id: ticket._id,
       code: ticket.code,
@@ -58,7 +59,7 @@ export function ticketsService({ Ticket, TicketCode, Checkin, Attendee }: Pick<M
       status,
     }
     if (checkin) out.checkedInAt = checkin.at.toISOString()
-    if (named) out.attendeeName = named.name
+    if (name) out.attendeeName = name
     return out
   }
 
@@ -128,6 +129,11 @@ export function ticketsService({ Ticket, TicketCode, Checkin, Attendee }: Pick<M
     /** Whether this ticket was admitted at the door. */
     async isCheckedIn(ticketId: string): Promise<boolean> {
       return (await Checkin.exists({ _id: ticketId })) !== null
+    },
+
+    /** The name on the ticket now, if any. */
+    async attendeeOf(ticketId: string): Promise<string | undefined> {
+      return (await Attendee.findById(ticketId).lean<AttendeeDoc>())?.name
     },
 
     /** Whether any ticket of the order was admitted at the door. */
