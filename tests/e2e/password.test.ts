@@ -1,26 +1,15 @@
 // Passwords in the browser: "Forgot your password?" from the sign-in page to the emailed link (real
 // SMTP) and a new password; the account page changing a known one.
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import { api, eventually, registerUser } from '../support/api'
-import { decodeMime, smtpServer } from '../support/smtp'
+import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 import { system } from '../support/system'
 import { closeBrowser, screenshot, withTab } from './browser'
 
 const PASSWORD = 'correct horse 1'
-let smtp: ReturnType<typeof smtpServer>
+const smtp = mailingThroughTestSmtp('auth')
 
-beforeAll(async () => {
-  smtp = smtpServer()
-  await system().stop('auth')
-  await system().start('auth', { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` })
-}, 60_000)
-
-afterAll(async () => {
-  await closeBrowser()
-  await system().stop('auth')
-  await system().start('auth')
-  smtp?.stop()
-}, 60_000)
+afterAll(closeBrowser)
 
 let address = 0
 /** Straight to auth from an address of its own: a failed sign-in here counts against no other test's address. */

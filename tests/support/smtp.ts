@@ -1,5 +1,7 @@
 // A test SMTP server: just enough of one to receive what nodemailer sends (no TLS, no auth), so that
 // tests can count the emails the system really sent.
+import { afterAll, beforeAll } from 'bun:test'
+import { system } from './system'
 
 export interface Received {
   from: string
@@ -98,4 +100,22 @@ export function decodeMime(raw: string): string {
       return `${headers}\r\n\r\n${decoded}`
     })
     .join('\n')
+}
+
+/**
+ * For the tests of a file (or of the `describe` it is called in): a test SMTP server, and `service`
+ * restarted to send through it (with `env` as well) before them; afterwards the service as it was.
+ */
+export function mailingThroughTestSmtp(service: string, env: Record<string, string> = {}) {
+  const smtp = smtpServer()
+  beforeAll(async () => {
+    await system().stop(service)
+    await system().start(service, { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, ...env })
+  }, 60_000)
+  afterAll(async () => {
+    await system().stop(service)
+    await system().start(service)
+    smtp.stop()
+  }, 60_000)
+  return smtp
 }

@@ -12,7 +12,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import type { Fact, FactData } from '@easypass/contracts/facts'
 import { Bus, connectNats, createLogger, fact, Outbox } from '@easypass/kit'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
-import { decodeMime, smtpServer } from '../support/smtp'
+import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 import { system } from '../support/system'
 import { freePort, waitForPort } from '../../stack/local/infra'
 
@@ -439,19 +439,7 @@ test('NATS credentials in the URL (as the stack secret holds them) are used to s
 // ---- email over real SMTP ----
 
 describe('email', () => {
-  let smtp: ReturnType<typeof smtpServer>
-
-  beforeAll(async () => {
-    smtp = smtpServer()
-    await system().stop('notifications')
-    await system().start('notifications', { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'EasyPass Tests <tickets@easypass.test>' })
-  }, 60_000)
-
-  afterAll(async () => {
-    await system().stop('notifications')
-    await system().start('notifications')
-    smtp?.stop()
-  }, 60_000)
+  const smtp = mailingThroughTestSmtp('notifications', { MAIL_FROM: 'EasyPass Tests <tickets@easypass.test>' })
 
   const emailTo = (address: string) => eventually(`an email to ${address}`, async () => smtp.received.find((m) => m.to.includes(address)), 12_000, 100)
 

@@ -3,26 +3,20 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
 import { api, errorCode, eventually, uniqueEmail } from '../support/api'
-import { decodeMime, smtpServer } from '../support/smtp'
+import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 import { system } from '../support/system'
 
 const PASSWORD = 'correct horse 1'
-let smtp: ReturnType<typeof smtpServer>
+const smtp = mailingThroughTestSmtp('auth', { MAIL_FROM: 'EasyPass Tests <accounts@easypass.test>' })
 let authDb: mongoose.Connection
 
 beforeAll(async () => {
-  smtp = smtpServer()
-  await system().stop('auth')
-  await system().start('auth', { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'EasyPass Tests <accounts@easypass.test>' })
   authDb = await mongoose.createConnection(system().infra.mongoUrl, { dbName: `${system().namespace}_auth` }).asPromise()
-}, 60_000)
+})
 
 afterAll(async () => {
-  await system().stop('auth')
-  await system().start('auth')
-  smtp?.stop()
   await authDb?.close()
-}, 60_000)
+})
 
 let addressCount = 0
 /** Every test asks from an address of its own: the per-address limit of one must not refuse another's. */

@@ -1,25 +1,12 @@
 // The waiting list of a sold-out event, end to end on the real system: buyers join when nothing is
 // left, and when tickets come back (a hold cancelled, more capacity) the first in line, one per
 // ticket, are told by a notification and an email (real SMTP); their turn is then over.
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
-import { decodeMime, smtpServer } from '../support/smtp'
-import { system } from '../support/system'
+import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 
-let smtp: ReturnType<typeof smtpServer>
-
-beforeAll(async () => {
-  smtp = smtpServer()
-  await system().stop('notifications')
-  // A quick sweep: a sale that opens sends no availability signal, only the sweep finds it.
-  await system().start('notifications', { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, WAITLIST_SWEEP_MS: '1500' })
-}, 60_000)
-
-afterAll(async () => {
-  await system().stop('notifications')
-  await system().start('notifications')
-  smtp?.stop()
-}, 60_000)
+// A quick sweep: a sale that opens sends no availability signal, only the sweep finds it.
+const smtp = mailingThroughTestSmtp('notifications', { WAITLIST_SWEEP_MS: '1500' })
 
 /** A published event with one ticket type of `capacity`, on sale now unless `salesStart` says otherwise. */
 async function eventWith(capacity: number, type: Record<string, unknown> = {}) {

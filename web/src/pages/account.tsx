@@ -27,6 +27,27 @@ function checkNewPassword(password: string, repeated: string): { password?: stri
   return {}
 }
 
+/** The new password and the same again, as a password manager expects them. */
+function NewPasswordFields(props: { name: string; value: string; onValue: (v: string) => void; error?: string; repeated: string; onRepeated: (v: string) => void; repeatedError?: string; hint?: string }) {
+  return (
+    <>
+      <Field
+        label="New password"
+        name={props.name}
+        type="password"
+        autoComplete="new-password"
+        value={props.value}
+        onValue={props.onValue}
+        error={props.error}
+        hint={`At least ${MIN_LENGTH} characters.${props.hint ? ` ${props.hint}` : ''}`}
+        required
+        minLength={MIN_LENGTH}
+      />
+      <Field label="New password, again" name="repeated" type="password" autoComplete="new-password" value={props.repeated} onValue={props.onRepeated} error={props.repeatedError} required />
+    </>
+  )
+}
+
 export function ForgotPassword({ query }: { query: URLSearchParams }) {
   useTitle('Reset your password')
   const [email, setEmail] = useState(query.get('email') ?? '')
@@ -151,19 +172,7 @@ export function ResetPassword() {
     <section class="container page narrow">
       <PageTitle>Choose a new password</PageTitle>
       <form class="card form" ref={form} onSubmit={submit} noValidate>
-        <Field
-          label="New password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onValue={setPassword}
-          error={errors.password}
-          hint={`At least ${MIN_LENGTH} characters.`}
-          required
-          minLength={MIN_LENGTH}
-        />
-        <Field label="New password, again" name="repeated" type="password" autoComplete="new-password" value={repeated} onValue={setRepeated} error={errors.repeated} required />
+        <NewPasswordFields name="password" value={password} onValue={setPassword} error={errors.password} repeated={repeated} onRepeated={setRepeated} repeatedError={errors.repeated} />
         <Alert error={Object.keys(errors).length ? undefined : error} />
         <button type="submit" class="button button-block" disabled={busy}>
           {busy ? 'Saving…' : 'Set the new password'}
@@ -261,19 +270,16 @@ export function Account() {
       <h2>Change your password</h2>
       <form class="card form" ref={form} onSubmit={submit} noValidate>
         <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" value={current} onValue={setCurrent} error={errors.currentPassword} required />
-        <Field
-          label="New password"
+        <NewPasswordFields
           name="newPassword"
-          type="password"
-          autoComplete="new-password"
           value={password}
           onValue={setPassword}
           error={errors.newPassword}
-          hint={`At least ${MIN_LENGTH} characters. Every other device you are signed in on will be signed out.`}
-          required
-          minLength={MIN_LENGTH}
+          repeated={repeated}
+          onRepeated={setRepeated}
+          repeatedError={errors.repeated}
+          hint="Every other device you are signed in on will be signed out."
         />
-        <Field label="New password, again" name="repeated" type="password" autoComplete="new-password" value={repeated} onValue={setRepeated} error={errors.repeated} required />
         <Alert error={Object.keys(errors).length ? undefined : error} />
         <button type="submit" class="button" disabled={busy}>
           {busy ? 'Changing…' : 'Change password'}
