@@ -64,7 +64,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       // (a service reached directly would bypass the gateway's limits and trust any x-real-ip).
       HOST: spec.name === 'gateway' ? '0.0.0.0' : '127.0.0.1',
       // Where the web app is opened: links in emails (password reset) point there.
-      PUBLIC_URL: urls.gateway!.replace('127.0.0.1', 'localhost'),
+      PUBLIC_URL: process.env.PUBLIC_URL || urls.gateway!.replace('127.0.0.1', 'localhost'),
       ...opts.env,
       ...serviceUrls,
       ...overrides.get(key),

@@ -1,7 +1,7 @@
 // Starts one whole EasyPass system in a fresh namespace on real servers: used by the test preload
 // and by the benchmarks. Servers already listening on the test ports are reused (or MONGO_URL,
 // REDIS_URL, NATS_URL point elsewhere); every run gets its own database names, Redis and NATS prefixes.
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { startInfra, freePort } from '../../stack/local/infra'
@@ -14,22 +14,30 @@ import type { TestSystem } from './system'
  * `fresh`: servers of its own on free ports (benchmarks: nothing else may share or slow them).
  * Otherwise servers already listening on the test ports are reused, or started empty.
  */
-/** Keeps the `keep` newest entries of `dir` whose names match `pattern` (logs of earlier runs), deletes the rest. */
-function pruneOldRuns(dir: string, pattern: RegExp, keep: number) {
+/** A run's folder may be deleted once it started this long ago: longer than any test run (CI stops one after 80 minutes) or bench. */
+const RUN_KEPT_MS = 3 * 3_600_000
+
+/**
+ * Deletes the folders of earlier runs in `dir` (names `<prefix>t<start time in base 36><random>`), except
+ * the `keep` newest and any started within RUN_KEPT_MS: a run still going (a long CI run, a bench)
+ * keeps its folder however many short runs start meanwhile.
+ */
+function pruneOldRuns(dir: string, prefix: string, keep: number) {
   if (!existsSync(dir)) return
   const runs = readdirSync(dir)
-    .filter((name) => pattern.test(name))
-    .map((name) => ({ path: join(dir, name), at: statSync(join(dir, name)).mtimeMs }))
+    .map((name) => ({ name, started: /^t([0-9a-z]{8})/.exec(name.slice(prefix.length))?.[1] }))
+    .filter((run): run is { name: string; started: string } => run.name.startsWith(prefix) && !!run.started)
+    .map((run) => ({ path: join(dir, run.name), at: parseInt(run.started, 36) }))
     .sort((a, b) => b.at - a.at)
-  for (const { path } of runs.slice(keep)) rmSync(path, { recursive: true, force: true })
+  for (const { path, at } of runs.slice(keep)) if (Date.now() - at > RUN_KEPT_MS) rmSync(path, { recursive: true, force: true })
 }
 
 export async function bootSystem(extraEnv: Record<string, string> = {}, opts: { fresh?: boolean } = {}): Promise<TestSystem> {
   const namespace = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
   const dataDir = join(ROOT, '.data', opts.fresh ? `bench-${namespace}` : 'test')
   // The logs of earlier runs are kept for a look after a failure, the last ten of each kind only.
-  pruneOldRuns(join(ROOT, '.data'), /^bench-t/, 9)
-  pruneOldRuns(join(ROOT, '.data', 'test', 'logs'), /^t/, 9)
+  pruneOldRuns(join(ROOT, '.data'), 'bench-', 9)
+  pruneOldRuns(join(ROOT, '.data', 'test', 'logs'), '', 9)
   const infra = opts.fresh
     ? await startInfra({ dataDir, redisPort: await freePort(), natsPort: await freePort(), mongoPort: await freePort(), disposable: true })
     : await startInfra({ dataDir, redisPort: 6399, natsPort: 4299, mongoPort: 27099, disposable: true })
