@@ -14,3 +14,7 @@ export function isRealDate(iso: string): boolean {
   const calendar = new Date(Date.UTC(year, month - 1, day))
   return !Number.isNaN(new Date(iso).getTime()) && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour < 24 && minute < 60 && second < 60
 }
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+/** Any value as text inside HTML (an element's content or a quoted attribute): emails are built from strings. */
+export const escapeHtml = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!)

@@ -1,5 +1,5 @@
 import type { Transporter } from 'nodemailer'
-import { counter, type Logger } from '@easypass/kit'
+import { counter, escapeHtml, type Logger } from '@easypass/kit'
 
 const sent = counter('auth_password_reset_emails_total', 'Password reset emails, by outcome', ['status'])
 
@@ -7,8 +7,6 @@ export interface ResetMailer {
   /** Sends the link to `to`; never throws (the caller has already answered the request). */
   send(to: string, name: string, link: string, validMinutes: number): Promise<void>
 }
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export function renderResetEmail(name: string, link: string, validMinutes: number) {
   const subject = 'Reset your EasyPass password'

@@ -1,6 +1,7 @@
 // The emails, as small template functions: every value from outside is escaped, QR codes travel as
 // inline attachments (`cid:`) rather than markup, and each email has a plain-text twin.
 import type { OrderLine } from '@easypass/contracts/facts'
+import { escapeHtml } from '@easypass/kit'
 import { formatDate, formatMoney, plural } from './format'
 
 export interface EmailAttachment {
@@ -43,13 +44,12 @@ export interface RefundInput {
   reason?: string
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-export const escapeHtml = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!)
+export { escapeHtml }
 
 /** Header lines cannot carry line breaks (no header injection through an event title). */
 const oneLine = (value: string) => value.replace(/[\r\n\t]+/g, ' ').trim()
 
-function layout(title: string, content: string) {
+function layout(title: string, content: string, why = 'You receive this email because of an order in your EasyPass account.') {
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head>
@@ -59,7 +59,7 @@ function layout(title: string, content: string) {
 <tr><td>
 <p style="margin:0 0 16px;font-size:14px;color:#57606a">EasyPass</p>
 ${content}
-<p style="margin:24px 0 0;font-size:12px;color:#57606a">You receive this email because of an order in your EasyPass account.</p>
+<p style="margin:24px 0 0;font-size:12px;color:#57606a">${escapeHtml(why)}</p>
 </td></tr></table>
 </td></tr></table>
 </body>
@@ -179,6 +179,7 @@ export function renderTicketsAvailable(input: TicketsAvailableInput): RenderedEm
 <p style="margin:16px 0">First come, first served: they go to whoever buys first.</p>
 ${input.link ? `<p style="margin:16px 0"><a href="${escapeHtml(input.link)}" style="display:inline-block;padding:10px 18px;background:#4338ca;color:#fff;border-radius:6px;text-decoration:none">Get tickets</a></p>` : ''}
 <p style="margin:16px 0 0;font-size:12px;color:#57606a">You are off the waiting list now; join it again on the event's page if these are gone.</p>`,
+    "You receive this email because you joined the event's waiting list on EasyPass.",
   )
   const text = [
     'Tickets are available',
