@@ -68,6 +68,9 @@ describe.skipIf(!canSell)('my tickets', () => {
       // The other ticket still offers to be named; the named one offers a change.
       await card.getByRole('button', { name: 'Change name' }).waitFor()
       expect(await card.getByRole('button', { name: 'Add the name of who uses it' }).count()).toBe(1)
+      // A paid order's event goes into the calendar from here too.
+      const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'Add to calendar' }).click()])
+      expect(await Bun.file((await download.path())!).text()).toContain(`SUMMARY:${event.title}`)
     })
     const tickets = (await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ code: string; attendeeName?: string }>
     const named = tickets.find((t) => t.attendeeName === 'Grace Hopper')!

@@ -1,7 +1,7 @@
 // The email templates as pure functions: what a buyer reads, and that nothing from outside becomes markup.
 import { describe, expect, test } from 'bun:test'
 import { formatDate, formatMoney } from '../src/modules/email/format'
-import { escapeHtml, renderOrderConfirmation, renderRefundReceipt } from '../src/modules/email/template'
+import { escapeHtml, renderOrderConfirmation, renderRefundReceipt, renderTicketsAvailable } from '../src/modules/email/template'
 import { beforeTheMessage, notDelivered } from '../src/modules/email/service'
 import { describe as describeFact } from '../src/modules/facts/messages'
 
@@ -122,4 +122,27 @@ test('a send that failed before the message, or was refused for now, uses up no 
   expect(notDelivered(failure('Timeout', { code: 'ETIMEDOUT', command: 'CONN', timeoutType: 'SOCKET_TIMEOUT' }))).toBe(false)
   expect(notDelivered(failure('Connection closed unexpectedly', { code: 'ECONNECTION', command: 'CONN' }))).toBe(false)
   expect(notDelivered(failure('Message failed: 554 rejected', { code: 'EMESSAGE', command: 'DATA', responseCode: 554 }))).toBe(false)
+})
+
+describe('tickets available (waiting list)', () => {
+  const email = renderTicketsAvailable({ eventTitle: 'Rock & <Roll>', available: 2, link: 'https://tickets.example.com/events/665f1c2b9d3e4a0012345678?x="1"' })
+
+  test('says how many came back, links to the event, and says why it was sent', () => {
+    expect(email.subject).toBe('Tickets are available: Rock & <Roll>')
+    expect(email.text).toContain('2 tickets can be bought again for Rock & <Roll>')
+    expect(email.text).toContain('Get tickets: https://tickets.example.com/events/665f1c2b9d3e4a0012345678')
+    expect(email.html).toContain('because you joined the event&#39;s waiting list')
+  })
+
+  test('nothing from outside becomes markup', () => {
+    expect(email.html).not.toContain('<Roll>')
+    expect(email.html).toContain('Rock &amp; &lt;Roll&gt;')
+    expect(email.html).toContain('href="https://tickets.example.com/events/665f1c2b9d3e4a0012345678?x=&quot;1&quot;"')
+  })
+
+  test('without a public address there is no link, and no count when none is known', () => {
+    const plain = renderTicketsAvailable({ eventTitle: 'Jazz', available: 0 })
+    expect(plain.html).not.toContain('href=')
+    expect(plain.text).toContain('Tickets can be bought again for Jazz')
+  })
 })

@@ -175,6 +175,14 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
           {event.data && (
             <p class="muted">
               <time dateTime={event.data.startsAt}>{when(event.data.startsAt)}</time> · {event.data.venue.name}, {event.data.venue.city}
+              {order.status === 'paid' && event.data.status !== 'cancelled' && (
+                <>
+                  {' · '}
+                  <button type="button" class="link-button" onClick={() => void import('../lib/calendar').then((calendar) => calendar.downloadIcs(event.data!))}>
+                    Add to calendar
+                  </button>
+                </>
+              )}
             </p>
           )}
         </div>
