@@ -53,7 +53,7 @@ describe.skipIf(!canSell)('my tickets', () => {
     })
   }, 120_000)
 
-  test('the buyer names a ticket on "My tickets", and the door sees the name when it is scanned', async () => {
+  test('the buyer names a ticket on "My tickets" (where the order also goes into the calendar and its tickets by email again), and the door sees the name', async () => {
     const event = await seedEvent([{ name: 'Circle', priceCents: 3000, capacity: 10 }])
     const buyer = await registerUser('names')
     const order = await buyThroughApi(buyer, event, 2)
@@ -71,6 +71,9 @@ describe.skipIf(!canSell)('my tickets', () => {
       // A paid order's event goes into the calendar from here too.
       const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'Add to calendar' }).click()])
       expect(await Bun.file((await download.path())!).text()).toContain(`SUMMARY:${event.title}`)
+      // And the confirmation with its tickets can be emailed again.
+      await card.getByRole('button', { name: 'Email these tickets to me again' }).click()
+      await page.locator('.toast', { hasText: `The tickets are on their way to ${buyer.user.email}.` }).waitFor()
     })
     const tickets = (await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ code: string; attendeeName?: string }>
     const named = tickets.find((t) => t.attendeeName === 'Grace Hopper')!

@@ -58,6 +58,8 @@ export interface FactData {
   'ticketing.hold-withdrawn': { orderId: string; eventId: string; userId?: string }
   'payments.payment-succeeded': { paymentId: string; orderId: string; amountCents: number; currency: string }
   'payments.payment-refunded': { paymentId: string; orderId: string; refundId: string; amountCents: number; currency: string }
+  /** The buyer (or an admin) asked for the tickets of a paid order by email again: the confirmation once more. */
+  'orders.tickets-resent': FactData['orders.order-paid']
   /** Tickets of a sold-out event came back, and this buyer was next on its waiting list (one fact per turn on the list). */
   'notifications.tickets-available': { userId: string; eventId: string; eventTitle?: string; available: number; userEmail?: string }
 }

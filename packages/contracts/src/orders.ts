@@ -134,6 +134,8 @@ export const NameTicketBody = t.Object({ attendeeName: t.String({ maxLength: 100
 export const TicketParams = t.Object({ id: Id, ticketId: t.String({ pattern: '^[0-9a-f]{24}-[1-9][0-9]{0,2}$', examples: ['665f1c2b9d3e4a0012345678-1'] }) })
 export const TicketList = t.Array(Ticket)
 
+export const TicketsEmailed = t.Object({ message: t.String(), to: t.String({ description: 'the address the tickets go to' }) }, { title: 'TicketsEmailed' })
+
 export const CheckinBody = t.Object({
   code: t.String({ minLength: 1, maxLength: ORDER_LIMITS.code, examples: ['K7Q2M4ZP3XW6N5RT8VB2C9D4FA'], error: 'code must be 1 to 200 characters' }),
   /** The event this door admits to: a ticket of another event is refused (409) and not used up. */

@@ -5,6 +5,7 @@
 import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingRedis, serve } from '@easypass/kit'
 import { ordersConfig } from './config'
 import { ordersCore } from './core'
+import { ticketResender } from './modules/tickets/resend'
 import { checkinsModule } from './modules/checkins'
 import { checkinsService } from './modules/checkins/service'
 import { internalModule } from './modules/internal'
@@ -38,7 +39,7 @@ const app = createService({
   log,
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
-  .use(ordersModule(config, { store, purchase, refunds, tickets, locks: core.locks }))
+  .use(ordersModule(config, { store, purchase, refunds, tickets, locks: core.locks, resend: ticketResender({ store, outbox, redis, prefix: config.REDIS_PREFIX }) }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
   .use(internalModule(config, store, tickets))
 

@@ -202,6 +202,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
         </p>
       )}
       {issued && <TicketList order={order} tickets={tickets} />}
+      {order.status === 'paid' && <EmailTickets order={order} />}
       <Alert error={error} />
       {refundable(order, event.data, tickets.data, now) && (
         <p class="actions">
@@ -212,6 +213,32 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
         </p>
       )}
     </article>
+  )
+}
+
+/** The confirmation email with the tickets, once more (a lost email, a new phone). */
+function EmailTickets({ order }: { order: Order }) {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>()
+  const send = async () => {
+    setError(undefined)
+    setBusy(true)
+    try {
+      const sent = await api<{ message: string }>(`/orders/${order.id}/tickets/email`, { method: 'POST' })
+      toast(sent.message, 'success')
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <div class="email-tickets">
+      <button type="button" class="link-button" onClick={send} disabled={busy}>
+        {busy ? 'Sending…' : 'Email these tickets to me again'}
+      </button>
+      <Alert error={error} />
+    </div>
   )
 }
 

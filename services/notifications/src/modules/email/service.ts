@@ -77,7 +77,12 @@ export interface EmailDeps {
 }
 
 /** The facts that make an email, and what each email is (recorded when it is skipped). */
-const SUBJECTS = { 'orders.order-paid': 'order confirmation', 'orders.order-refunded': 'refund receipt', 'notifications.tickets-available': 'tickets available' } as const
+const SUBJECTS = {
+  'orders.order-paid': 'order confirmation',
+  'orders.tickets-resent': 'order confirmation, again',
+  'orders.order-refunded': 'refund receipt',
+  'notifications.tickets-available': 'tickets available',
+} as const
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
@@ -132,7 +137,8 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
   }
 
   async function render(f: Fact): Promise<RenderedEmail | null> {
-    if (f.subject === 'orders.order-paid') {
+    // The confirmation, and the same again when the buyer asks for their tickets once more.
+    if (f.subject === 'orders.order-paid' || f.subject === 'orders.tickets-resent') {
       const d = f.data as Fact<'orders.order-paid'>['data']
       const details = d.eventStartsAt && d.eventTitle ? {} : await event(d.eventId)
       return renderOrderConfirmation({

@@ -1,11 +1,12 @@
 // Public order routes: /api/orders. Another customer's order does not exist for you (404, never 403).
 import { Elysia, t } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
-import { CreateOrderBody, IdempotencyHeaders, NameTicketBody, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, Ticket, TicketList, TicketParams } from '@easypass/contracts/orders'
+import { CreateOrderBody, IdempotencyHeaders, NameTicketBody, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, Ticket, TicketList, TicketParams, TicketsEmailed } from '@easypass/contracts/orders'
 import { authPlugin, fail, rejectUnknownFields, strictBody, type AuthConfig } from '@easypass/kit'
 import type { PurchaseService } from '../purchase/service'
 import type { RefundsService } from '../refunds/service'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
+import { RESEND_EVERY_SECONDS, type TicketResender } from '../tickets/resend'
 import type { OrderLocks } from '../coordination'
 import type { Answer } from './settlement'
 import { statusOf, toOrder, type OrderStore } from './store'
@@ -24,6 +25,7 @@ export interface OrdersModuleDeps {
   refunds: RefundsService
   tickets: TicketsService
   locks: OrderLocks
+  resend: TicketResender
 }
 
 function answer(set: { status?: number | string; headers: Record<string, string | number> }, a: Answer) {
@@ -34,7 +36,7 @@ function answer(set: { status?: number | string; headers: Record<string, string 
   return a.body as never
 }
 
-export function ordersModule(config: AuthConfig, { store, purchase, refunds, tickets, locks }: OrdersModuleDeps) {
+export function ordersModule(config: AuthConfig, { store, purchase, refunds, tickets, locks, resend }: OrdersModuleDeps) {
   return new Elysia({ name: 'orders.orders' })
     .use(authPlugin(config))
     .get('/api/orders', ({ query, principal }) => store.list(query, principal!), {
@@ -140,6 +142,24 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
           tags,
           summary: "An order's e-tickets",
           description: 'One per seat, each with its code and QR code (SVG). Empty until the order is paid; `refunded` tickets are no longer valid.',
+          security,
+        },
+      },
+    )
+    .post(
+      '/api/orders/:id/tickets/email',
+      async ({ params, principal, set }) => {
+        set.status = 202
+        return resend(params.id, principal!)
+      },
+      {
+        auth: 'user',
+        params: IdParams,
+        response: { 202: TicketsEmailed, 400: E, 401: E, 404: E, 409: E, 429: E },
+        detail: {
+          tags,
+          summary: 'Email the tickets of a paid order again',
+          description: `The order confirmation with every ticket, once more, to the address the order was bought with (the buyer or an admin asks). 202: it is on its way. 409 for an order that is not paid; 429 with \`Retry-After\` within ${RESEND_EVERY_SECONDS / 60} minutes of the last request for the same order.`,
           security,
         },
       },
