@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'bun:test'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
 import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
+import { system } from '../support/system'
 
 const smtp = mailingThroughTestSmtp('notifications')
 const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' }
@@ -55,4 +56,23 @@ describe('tickets by email again', () => {
     expect(unpaid.status).toBe(409)
     expect((await api('/orders/not-an-id/tickets/email', { token: buyer.token, method: 'POST' })).status).toBe(400)
   }, 45_000)
+
+  test('a request still waiting when the order is refunded sends no tickets (the refund receipt comes instead)', async () => {
+    const buyer = await registerUser('resend3')
+    const paid = await order(buyer)
+    await eventually('the first confirmation', async () => emailsTo(buyer.user.email).length === 1, 15_000, 100)
+    // Notifications is away while the buyer asks and then refunds: the request waits in the stream.
+    await system().stop('notifications')
+    try {
+      expect((await api(`/orders/${paid.id}/tickets/email`, { token: buyer.token, method: 'POST' })).status).toBe(202)
+      const refunded = await api(`/orders/${paid.id}/refund`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: {} })
+      expect([200, 202]).toContain(refunded.status)
+    } finally {
+      await system().start('notifications', { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` })
+    }
+    const receipt = await eventually('the refund receipt', async () => emailsTo(buyer.user.email).find((m) => /refund/i.test(decodeMime(m.data))), 20_000, 100)
+    expect(receipt).toBeDefined()
+    await Bun.sleep(2_000)
+    expect(emailsTo(buyer.user.email)).toHaveLength(2)
+  }, 60_000)
 })

@@ -235,7 +235,7 @@ function EmailTickets({ order }: { order: Order }) {
   return (
     <div class="email-tickets">
       <button type="button" class="link-button" onClick={send} disabled={busy}>
-        {busy ? 'Sending…' : 'Email these tickets to me again'}
+        {busy ? 'Sending…' : 'Email these tickets again'}
       </button>
       <Alert error={error} />
     </div>

@@ -121,6 +121,17 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     }
   }
 
+  /** The order's status now; orders away or failing makes the fact come again (a 404: no order, nothing to send). */
+  async function orderStatus(orderId: string): Promise<string | undefined> {
+    if (!ordersUrl) return undefined
+    try {
+      return (await callService<{ status?: string }>(ordersUrl, `/internal/orders/${encodeURIComponent(orderId)}`, { token: await serviceToken() })).status
+    } catch (error) {
+      if (error instanceof AppError && error.status === 404) return undefined
+      throw error
+    }
+  }
+
   async function event(eventId: string): Promise<{ title?: string; startsAt?: string; venue?: string }> {
     if (!catalogUrl) return {}
     try {
@@ -137,9 +148,11 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
   }
 
   async function render(f: Fact): Promise<RenderedEmail | null> {
-    // The confirmation, and the same again when the buyer asks for their tickets once more.
+    // The confirmation, and the same again when the buyer asks for their tickets once more: only while
+    // the order is still paid (a refund may have landed while the request waited to be sent).
     if (f.subject === 'orders.order-paid' || f.subject === 'orders.tickets-resent') {
       const d = f.data as Fact<'orders.order-paid'>['data']
+      if (f.subject === 'orders.tickets-resent' && (await orderStatus(d.orderId)) !== 'paid') return null
       const details = d.eventStartsAt && d.eventTitle ? {} : await event(d.eventId)
       return renderOrderConfirmation({
         orderId: d.orderId,

@@ -155,7 +155,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
       {
         auth: 'user',
         params: IdParams,
-        response: { 202: TicketsEmailed, 400: E, 401: E, 404: E, 409: E, 429: E },
+        response: { 202: TicketsEmailed, 400: E, 401: E, 404: E, 409: E, 429: E, 503: E },
         detail: {
           tags,
           summary: 'Email the tickets of a paid order again',
