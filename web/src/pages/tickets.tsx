@@ -77,13 +77,14 @@ function AttendeeName({ order, ticket, onSaved }: { order: Order; ticket: Ticket
   const toggle = useRef<HTMLButtonElement>(null)
   const input = useRef<HTMLInputElement>(null)
   // Focus follows what the user did: into the field when it opens, back to its button when it closes.
-  const [returnFocus, setReturnFocus] = useState(false)
+  // Not state: whether focus goes back changes nothing on screen.
+  const returnFocus = useRef(false)
   useEffect(() => {
     if (editing) input.current?.focus()
-    else if (returnFocus) toggle.current?.focus()
+    else if (returnFocus.current) toggle.current?.focus()
   }, [editing])
   const close = () => {
-    setReturnFocus(true)
+    returnFocus.current = true
     setEditing(false)
   }
   const id = `attendee-${ticket.id}`

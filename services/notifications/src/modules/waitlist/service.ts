@@ -17,7 +17,7 @@ import type { Models, WaitlistDoc } from '../../db'
 const offersTotal = counter('notifications_waitlist_offers_total', 'Buyers told that tickets of an event they waited for came back')
 
 /** At most this many buyers are told per check of one event (the next check tells the next ones). */
-export const OFFERS_PER_CHECK = 200
+const OFFERS_PER_CHECK = 200
 /** Told buyers' entries are kept this long (the buyer sees when they were told), then deleted. */
 const OFFERED_KEPT_MS = 30 * 86_400_000
 /** Checks are asked for by availability signals, many a second in a busy sale: one event is checked at most this often. */
@@ -25,7 +25,7 @@ const CHECK_EVERY_MS = 2_000
 
 const entryId = (eventId: string, userId: string) => `${eventId}:${userId}`
 
-export function toEntry(doc: WaitlistDoc): WaitlistEntry {
+function toEntry(doc: WaitlistDoc): WaitlistEntry {
   return {
     eventId: doc.eventId,
     ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}),
@@ -39,7 +39,7 @@ interface SaleTypes {
 }
 
 /** Tickets a buyer could buy right now: of the types on sale (their window open), the available ones. */
-export function availableNow(event: SaleTypes, now = Date.now()): number {
+function availableNow(event: SaleTypes, now = Date.now()): number {
   return event.ticketTypes
     .filter((t) => (!t.salesStart || Date.parse(t.salesStart) <= now) && (!t.salesEnd || Date.parse(t.salesEnd) > now))
     .reduce((sum, t) => sum + Math.max(0, t.available ?? 0), 0)
