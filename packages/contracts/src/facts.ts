@@ -25,8 +25,10 @@ export interface FactData {
     eventId: string
     eventTitle?: string
     items: OrderLine[]
+    /** After the voucher's discount, when the order used one. */
     totalCents: number
     currency: string
+    voucher?: { code: string; discountCents: number }
     paymentId: string
     ticketIds: string[]
     /** Where notifications sends the confirmation (the buyer's email from the access token); no email without it. */

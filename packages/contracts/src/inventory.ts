@@ -139,6 +139,100 @@ export const Availability = t.Object(
 export type Availability = Static<typeof Availability>
 
 // ---------------------------------------------------------------------------------------------
+// Vouchers (discount codes of one event; beyond the contract, additive)
+
+export const VOUCHER_LIMITS = { codeMin: 3, codeMax: 32, maxUses: 1_000_000, ticketTypes: 20 } as const
+/** Codes are compared without regard to case and stored in capitals. */
+export const normaliseVoucherCode = (code: string) => code.trim().toUpperCase()
+export const VoucherCode = t.String({
+  minLength: VOUCHER_LIMITS.codeMin,
+  maxLength: VOUCHER_LIMITS.codeMax,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$',
+  examples: ['EARLYBIRD'],
+  error: `code must be ${VOUCHER_LIMITS.codeMin} to ${VOUCHER_LIMITS.codeMax} letters, digits, - or _, starting with a letter or digit`,
+})
+export const VoucherCodeParams = t.Object({ id: Id, code: VoucherCode })
+const PercentOff = t.Integer({ minimum: 1, maximum: 100, examples: [20], error: 'percentOff must be a whole number from 1 to 100' })
+const AmountOffCents = t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.price, examples: [500], error: 'amountOffCents must be a whole number of minor units ≥ 1' })
+const MaxUses = t.Integer({ minimum: 1, maximum: VOUCHER_LIMITS.maxUses, examples: [100], error: `maxUses must be a whole number from 1 to ${VOUCHER_LIMITS.maxUses}` })
+
+export const CreateVoucherBody = t.Object(
+  {
+    code: VoucherCode,
+    percentOff: t.Optional(PercentOff),
+    amountOffCents: t.Optional(AmountOffCents),
+    ticketTypeIds: t.Optional(t.Array(Id, { minItems: 1, maxItems: VOUCHER_LIMITS.ticketTypes, description: 'the ticket types it lowers the price of (default: all of the event)' })),
+    maxUses: MaxUses,
+    validUntil: t.Optional(isoDateInput('holds made from this time on cannot use it (default: until the event)')),
+  },
+  {
+    description:
+      'Exactly one of `percentOff` (of each ticket\'s price) and `amountOffCents` (off each ticket, never below 0). ' +
+      'One use is one order; an order refunded, cancelled or expired gives its use back. Codes are unique per event, without regard to case.',
+    additionalProperties: false,
+    examples: [{ code: 'EARLYBIRD', percentOff: 20, maxUses: 100 }],
+  },
+)
+export type CreateVoucherBody = Static<typeof CreateVoucherBody>
+
+export const UpdateVoucherBody = t.Object(
+  {
+    maxUses: t.Optional(MaxUses),
+    validUntil: t.Optional(t.Union([isoDateInput(), t.Null()], { description: 'null removes it' })),
+    active: t.Optional(t.Boolean({ description: 'false: no new order may use it (orders that did keep their price)' })),
+  },
+  { minProperties: 1, additionalProperties: false, description: 'Any subset. `maxUses` below the orders using it now (paid and held) → 409.', examples: [{ active: false }] },
+)
+export type UpdateVoucherBody = Static<typeof UpdateVoucherBody>
+
+export const Voucher = t.Object(
+  {
+    code: t.String({ examples: ['EARLYBIRD'] }),
+    eventId: Id,
+    percentOff: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
+    amountOffCents: t.Optional(t.Integer({ minimum: 1 })),
+    ticketTypeIds: t.Optional(t.Array(Id)),
+    maxUses: t.Integer({ minimum: 1 }),
+    used: t.Integer({ minimum: 0, description: 'paid orders that used it (refunded ones give their use back)' }),
+    held: t.Integer({ minimum: 0, description: 'unpaid holds that use it' }),
+    remaining: t.Integer({ minimum: 0 }),
+    validUntil: t.Optional(IsoDate),
+    active: t.Boolean(),
+    createdAt: IsoDate,
+  },
+  { title: 'Voucher' },
+)
+export type Voucher = Static<typeof Voucher>
+export const VoucherList = t.Object({ items: t.Array(Voucher) }, { title: 'VoucherList' })
+
+/** What a buyer learns of a code before using it: what it takes off, never how often it was used. */
+export const VoucherOffer = t.Object(
+  {
+    code: t.String({ examples: ['EARLYBIRD'] }),
+    eventId: Id,
+    percentOff: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
+    amountOffCents: t.Optional(t.Integer({ minimum: 1 })),
+    ticketTypeIds: t.Optional(t.Array(Id)),
+    validUntil: t.Optional(IsoDate),
+  },
+  { title: 'VoucherOffer' },
+)
+export type VoucherOffer = Static<typeof VoucherOffer>
+
+/** The discount an order got: what it saved in all (its `totalCents` is after it). */
+export const AppliedVoucher = t.Object(
+  { code: t.String({ examples: ['EARLYBIRD'] }), discountCents: t.Integer({ minimum: 0, examples: [1800] }) },
+  { title: 'AppliedVoucher' },
+)
+export type AppliedVoucher = Static<typeof AppliedVoucher>
+
+/** The discount of one ticket of `priceCents` under a voucher (whole cents, rounded half up, never above the price). */
+export function voucherDiscount(v: { percentOff?: number; amountOffCents?: number }, priceCents: number): number {
+  if (v.percentOff) return Math.min(priceCents, Math.round((priceCents * v.percentOff) / 100))
+  return Math.min(priceCents, v.amountOffCents ?? 0)
+}
+
+// ---------------------------------------------------------------------------------------------
 // Ops (internal: POST /internal/inventory/ops `{eventId, op}` → result, service token)
 
 export const HoldItemInput = t.Object({
@@ -152,6 +246,7 @@ export const HoldOp = t.Object({
   userId: t.String({ minLength: 1, maxLength: 100 }),
   items: t.Array(HoldItemInput, { minItems: 1, maxItems: MAX_HOLD_ITEMS }),
   ttlSeconds: t.Optional(t.Integer({ minimum: 1, maximum: MAX_HOLD_TTL_SECONDS, description: 'default HOLD_TTL_SECONDS of ticketing (600)' })),
+  voucherCode: t.Optional(VoucherCode),
 }, { additionalProperties: false })
 export type HoldOp = Static<typeof HoldOp>
 
@@ -196,8 +291,17 @@ export interface RemoveTypeOp {
   type: 'removeType'
   typeId: string
 }
+export interface AddVoucherOp {
+  type: 'addVoucher'
+  fields: CreateVoucherBody
+}
+export interface UpdateVoucherOp {
+  type: 'updateVoucher'
+  code: string
+  patch: UpdateVoucherBody
+}
 
-export type InventoryOp = SellingOp | ExpireOp | AddTypeOp | UpdateTypeOp | RemoveTypeOp
+export type InventoryOp = SellingOp | ExpireOp | AddTypeOp | UpdateTypeOp | RemoveTypeOp | AddVoucherOp | UpdateVoucherOp
 export type InventoryOpType = InventoryOp['type']
 
 // ---------------------------------------------------------------------------------------------
@@ -220,6 +324,7 @@ export const HoldSuccess = t.Object({
   items: t.Array(HeldLine),
   currency: t.String(),
   totalCents: t.Integer({ minimum: 0 }),
+  voucher: t.Optional(AppliedVoucher),
   expiresAt: IsoDate,
   batchSize,
 })
@@ -254,6 +359,12 @@ export interface TypeRemoveSuccess {
   batchSize?: number
 }
 
+export interface VoucherChangeSuccess {
+  ok: true
+  voucher: Voucher
+  batchSize?: number
+}
+
 export interface OpResults {
   hold: HoldResult
   confirm: SettleResult | OpFailure
@@ -263,6 +374,8 @@ export interface OpResults {
   addType: TypeChangeSuccess | OpFailure
   updateType: TypeChangeSuccess | OpFailure
   removeType: TypeRemoveSuccess | OpFailure
+  addVoucher: VoucherChangeSuccess | OpFailure
+  updateVoucher: VoucherChangeSuccess | OpFailure
 }
 export type OpResult<O extends InventoryOp = InventoryOp> = OpResults[O['type']]
 

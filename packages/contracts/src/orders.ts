@@ -2,6 +2,7 @@
 // gateway, web app, notifications). Prices are never sent by a client: ticketing decides them.
 import { t, type Static } from 'elysia'
 import { Id, IsoDate, ListOf, PageQuery } from './common'
+import { AppliedVoucher, VoucherCode } from './inventory'
 import { Card } from './payments'
 
 export const ORDER_STATUSES = ['reserved', 'pending', 'paid', 'cancelled', 'expired', 'failed', 'refunded'] as const
@@ -37,6 +38,8 @@ export const Order = t.Object(
     items: t.Array(OrderItem),
     totalCents: t.Integer({ minimum: 0, examples: [9000] }),
     currency: t.String({ examples: ['EUR'] }),
+    /** The voucher this order used (beyond the contract, additive): `totalCents` is after its discount. */
+    voucher: t.Optional(AppliedVoucher),
     status: OrderStatusSchema,
     expiresAt: t.Optional(IsoDate),
     paymentId: t.Optional(Id),
@@ -61,10 +64,12 @@ export const CreateOrderBody = t.Object(
     eventId: Id,
     items: t.Array(OrderItemInput, { minItems: 1, maxItems: ORDER_LIMITS.items, error: `items must hold 1 to ${ORDER_LIMITS.items} lines` }),
     payment: t.Optional(PaymentInput),
+    /** An event's voucher code, any case (beyond the contract, additive). */
+    voucherCode: t.Optional(VoucherCode),
   },
   {
     description:
-      'Without `payment`: a hold → 201 `reserved` (pay it before `expiresAt`). With `payment`: reserve and pay in one call → 201 `paid`, 402, 409 `SOLD_OUT`, or 202 `pending` when the decision takes longer than the wait budget (retry with the same `Idempotency-Key`, or poll GET /api/orders/{id}). Lines of the same ticket type are added together.',
+      'Without `payment`: a hold → 201 `reserved` (pay it before `expiresAt`). With `payment`: reserve and pay in one call → 201 `paid`, 402, 409 `SOLD_OUT`, or 202 `pending` when the decision takes longer than the wait budget (retry with the same `Idempotency-Key`, or poll GET /api/orders/{id}). Lines of the same ticket type are added together. `voucherCode` (beyond the contract, additive): an event\'s voucher, any case; its discount is taken off the total (the order shows it as `voucher`). Unknown code 404; used up or past its time 409; applying to none of the tickets 400.',
     examples: [
       { eventId: '665f1c2b9d3e4a0012345678', items: [{ ticketTypeId: '665f1c2b9d3e4a0012345679', quantity: 2 }], payment: { card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } } },
     ],

@@ -63,6 +63,19 @@ describe('order confirmation', () => {
     expect(e.html).toContain('waiting in your EasyPass account')
     expect(e.attachments).toEqual([])
   })
+
+  test('a voucher shows as its own line, and the total is what was paid', () => {
+    const e = renderOrderConfirmation({
+      orderId: 'x',
+      items: [{ ticketTypeId: 'a'.repeat(24), name: 'Standing', quantity: 2, unitPriceCents: 4500 }],
+      totalCents: 7200,
+      currency: 'EUR',
+      voucher: { code: 'EARLYBIRD', discountCents: 1800 },
+      tickets: [],
+    })
+    expect(e.text).toContain('  Voucher EARLYBIRD  −€18.00\n  Total  €72.00')
+    expect(e.html).toMatch(/Voucher EARLYBIRD<\/td><td[^>]*>−€18.00</)
+  })
 })
 
 test('refund receipt', () => {

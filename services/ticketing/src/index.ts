@@ -1,4 +1,4 @@
-// Ticketing API: ticket types, availability (and its live stream), and the internal op endpoint
+// Ticketing API: ticket types, vouchers, availability (and its live stream), and the internal op endpoint
 // through which orders holds, confirms, releases and refunds. Decisions are the worker's (worker.ts).
 import { authPlugin, connectRedis, createLogger, createService, pingRedis, requiredInProduction, serve, serviceTokens } from '@easypass/kit'
 import { catalogClient } from './catalog'
@@ -12,6 +12,8 @@ import { internalModule } from './modules/internal'
 import { summaryService } from './modules/internal/service'
 import { ticketTypesModule } from './modules/ticket-types'
 import { ticketTypesService } from './modules/ticket-types/service'
+import { vouchersModule } from './modules/vouchers'
+import { vouchersService } from './modules/vouchers/service'
 
 const config = loadTicketingConfig(4103)
 requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
@@ -49,6 +51,7 @@ const app = createService({
 })
   .use(authPlugin(config))
   .use(ticketTypesModule(ticketTypesService({ inventory, catalog, models }), config))
+  .use(vouchersModule(vouchersService({ inventory, catalog, models }), config))
   .use(availabilityModule(availability, config))
   .use(internalModule(inventory, summaryService(models), config))
 

@@ -1,8 +1,8 @@
 // The decisions of one batch, without I/O: what the worker computes before it writes anything.
 import { describe, expect, test } from 'bun:test'
 import type { InventoryOp } from '@easypass/contracts/inventory'
-import type { LedgerEntry, TypeRecord } from '../src/db'
-import { countersFromLedger, decideBatch, foldLedger, type OrderLedger } from '../src/inventory/decide'
+import type { LedgerEntry, TypeRecord, VoucherRecord } from '../src/db'
+import { countersFromLedger, decideBatch, foldLedger, voucherCountersFromLedger, type OrderLedger } from '../src/inventory/decide'
 
 const EVENT = 'e'.repeat(24)
 const NOW = Date.parse('2027-01-01T12:00:00Z')
@@ -181,5 +181,64 @@ describe('the ledger is the truth', () => {
   test('entries of ticket types that no longer exist are ignored', () => {
     const d = run([hold('o1', 2)])
     expect(countersFromLedger([type({ id: 'c'.repeat(24) })], foldLedger(d.entries as LedgerEntry[]))[0]).toMatchObject({ held: 0, sold: 0 })
+  })
+})
+
+describe('vouchers', () => {
+  const B = 'b'.repeat(24)
+  const voucher = (overrides: Partial<VoucherRecord> = {}): VoucherRecord => ({ code: 'EARLY', percentOff: 20, maxUses: 2, used: 0, held: 0, active: true, createdAt: new Date(NOW).toISOString(), ...overrides })
+  const withCode = (orderId: string, quantity = 1, code = 'early', ticketTypeId = 'a'.repeat(24)): InventoryOp => ({ type: 'hold', orderId, userId: 'u', items: [{ ticketTypeId, quantity }], voucherCode: code })
+  const runV = (ops: InventoryOp[], vouchers: VoucherRecord[], types: TypeRecord[] = [type({ capacity: 20 })], known = new Map<string, OrderLedger>(), now = NOW) =>
+    decideBatch({ eventId: EVENT, types, vouchers, lookup: (id) => known.get(id), ops, now, holdTtlSeconds: 600, seq: 7 })
+
+  test('a voucher lowers the price each ticket of its types pays, and is used at most maxUses times, each order once', () => {
+    const d = runV([withCode('o1', 2), withCode('o2', 1), withCode('o3', 1), hold('o4', 1)], [voucher()])
+    expect(d.results[0]).toMatchObject({ ok: true, totalCents: 7200, voucher: { code: 'EARLY', discountCents: 1800 } })
+    expect(d.results[1]).toMatchObject({ ok: true, totalCents: 3600 })
+    expect(d.results[2]).toMatchObject({ ok: false, code: 'CONFLICT', details: { reason: 'used-up' } })
+    expect(d.results[3]).toMatchObject({ ok: true, totalCents: 4500 })
+    expect(d.vouchers[0]).toMatchObject({ used: 0, held: 2 })
+    expect(d.vouchersChanged).toBe(true)
+    expect(d.entries[0]).toMatchObject({ kind: 'hold', totalCents: 7200, voucher: { code: 'EARLY', discountCents: 1800 } })
+    // Nothing was held for the refused order.
+    expect(d.types[0]).toMatchObject({ held: 4 })
+  })
+
+  test('its uses move with the orders: sold counts as used; released, expired and refunded give the use back', () => {
+    const first = runV([withCode('o1'), withCode('o2')], [voucher()])
+    const known = new Map(first.orders)
+    const next = runV([{ type: 'confirm', orderId: 'o1' }, { type: 'release', orderId: 'o2', reason: 'failed' }, withCode('o3')], first.vouchers, first.types, known)
+    expect(next.results.map((r) => r.ok)).toEqual([true, true, true])
+    expect(next.vouchers[0]).toMatchObject({ used: 1, held: 1 })
+    for (const [id, o] of next.orders) known.set(id, o)
+    const later = runV([{ type: 'refund', orderId: 'o1' }, { type: 'expire', orderId: 'o3' }, { type: 'refund', orderId: 'o1' }], next.vouchers, next.types, known, NOW + 600_000)
+    expect(later.vouchers[0]).toMatchObject({ used: 0, held: 0 })
+    // The ledger says the same.
+    const all = foldLedger([...first.entries, ...next.entries, ...later.entries] as LedgerEntry[])
+    expect(voucherCountersFromLedger([voucher({ used: 9, held: 9 })], all)[0]).toMatchObject({ used: 0, held: 0 })
+    expect(voucherCountersFromLedger([voucher()], foldLedger([...first.entries, ...next.entries] as LedgerEntry[]))[0]).toMatchObject({ used: 1, held: 1 })
+  })
+
+  test('unknown, switched off, past its time, or for none of the tickets: refused, nothing held', () => {
+    const types = [type({ capacity: 20 }), type({ id: B, priceCents: 1000, capacity: 20 })]
+    const vouchers = [voucher({ code: 'OFF', active: false }), voucher({ code: 'OLD', validUntil: new Date(NOW).toISOString() }), voucher({ code: 'BONLY', amountOffCents: 1500, percentOff: undefined, ticketTypeIds: [B] })]
+    const d = runV([withCode('o1', 1, 'nope'), withCode('o2', 1, 'off'), withCode('o3', 1, 'old'), withCode('o4', 1, 'bonly')], vouchers, types)
+    expect(d.results.map((r) => (r.ok ? 'ok' : 'code' in r ? r.code : r.outcome))).toEqual(['NOT_FOUND', 'NOT_FOUND', 'CONFLICT', 'VALIDATION'])
+    expect(d.entries).toEqual([])
+    expect(d.types.map((t) => t.held)).toEqual([0, 0])
+    // Only the lines of its types are lowered, never below 0.
+    const mixed = runV([{ type: 'hold', orderId: 'o5', userId: 'u', items: [{ ticketTypeId: 'a'.repeat(24), quantity: 1 }, { ticketTypeId: B, quantity: 2 }], voucherCode: 'BONLY' }], vouchers, types)
+    expect(mixed.results[0]).toMatchObject({ ok: true, totalCents: 4500, voucher: { code: 'BONLY', discountCents: 2000 } })
+  })
+
+  test('added once (a repeat with the same fields is the same voucher), changed within what is in use', () => {
+    const add = { type: 'addVoucher' as const, fields: { code: 'summer', percentOff: 10, maxUses: 5 } }
+    const d = runV([add, add, { type: 'addVoucher', fields: { code: 'SUMMER', percentOff: 50, maxUses: 5 } }], [])
+    expect(d.results.map((r) => r.ok)).toEqual([true, true, false])
+    expect(d.vouchers).toHaveLength(1)
+    expect(d.vouchers[0]).toMatchObject({ code: 'SUMMER', percentOff: 10, maxUses: 5, used: 0, held: 0, active: true })
+    const inUse = runV([withCode('o1', 1, 'summer'), withCode('o2', 1, 'summer'), { type: 'updateVoucher', code: 'SUMMER', patch: { maxUses: 1 } }, { type: 'updateVoucher', code: 'SUMMER', patch: { maxUses: 2, active: false } }, withCode('o3', 1, 'summer')], d.vouchers)
+    expect(inUse.results.map((r) => (r.ok ? 'ok' : 'code' in r ? r.code : r.outcome))).toEqual(['ok', 'ok', 'CONFLICT', 'ok', 'NOT_FOUND'])
+    expect(inUse.vouchers[0]).toMatchObject({ maxUses: 2, held: 2, active: false })
   })
 })

@@ -34,6 +34,7 @@ export const ROUTES: Route[] = [
   { pattern: under('/api/users'), upstream: 'auth' },
   { pattern: under(`/api/events/${SEGMENT}/ticket-types`), upstream: 'ticketing' },
   { pattern: under(`/api/events/${SEGMENT}/availability`), upstream: 'ticketing' },
+  { pattern: under(`/api/events/${SEGMENT}/vouchers`), upstream: 'ticketing' },
   { pattern: under('/api/events'), upstream: 'catalog' },
   { pattern: under('/api/orders'), upstream: 'orders', slowWrites: true },
   { pattern: under('/api/checkins'), upstream: 'orders', slowWrites: true },

@@ -11,6 +11,7 @@
 //                       its own, so that changing a name never rewrites the ticket)
 //   cancellations       one small document per cancelled event, worked through by the worker
 import { Schema, type Connection } from 'mongoose'
+import type { AppliedVoucher } from '@easypass/contracts/inventory'
 import type { OrderItem, OrderStatus } from '@easypass/contracts/orders'
 
 export type InitialStatus = 'reserved' | 'pending'
@@ -25,8 +26,10 @@ export interface OrderDoc {
   /** The buyer's email from the access token, for the confirmation email. */
   userEmail?: string
   items: OrderItem[]
+  /** After the voucher's discount, when it used one. */
   totalCents: number
   currency: string
+  voucher?: AppliedVoucher
   initialStatus: InitialStatus
   /** false while ticketing has not decided the hold yet (the order was answered 202 first). */
   priced: boolean
@@ -122,6 +125,7 @@ export function defineModels(conn: Connection) {
       items: { type: [item], required: true },
       totalCents: { type: Number, required: true },
       currency: { type: String, default: '' },
+      voucher: { type: new Schema<AppliedVoucher>({ code: String, discountCents: Number }, { _id: false }), default: undefined },
       initialStatus: { type: String, required: true },
       priced: { type: Boolean, required: true },
       expiresAt: Date,

@@ -1,7 +1,7 @@
 // Ticketing's own database, `<prefix>_ticketing`: one small inventory document per event (updated by
 // every batch) and the big append-only ledger (inserted, never updated) that is the truth behind it.
 import mongoose, { type Connection } from 'mongoose'
-import type { HeldLine, SettleOutcome, SettleReason } from '@easypass/contracts/inventory'
+import type { AppliedVoucher, HeldLine, SettleOutcome, SettleReason } from '@easypass/contracts/inventory'
 
 /** A ticket type with its counters, stored inside its event's inventory document. */
 export interface TypeRecord {
@@ -20,6 +20,23 @@ export interface TypeRecord {
   createdAt: string
   /** The creating request's fingerprint, when it came with an Idempotency-Key. */
   fingerprint?: string
+}
+
+/** A discount code of the event, with its counters, stored inside its event's inventory document. */
+export interface VoucherRecord {
+  /** In capitals. */
+  code: string
+  percentOff?: number
+  amountOffCents?: number
+  ticketTypeIds?: string[]
+  maxUses: number
+  /** Orders sold with it and not refunded. */
+  used: number
+  /** Live holds with it. */
+  held: number
+  validUntil?: string
+  active: boolean
+  createdAt: string
 }
 
 export interface InventoryDoc {
@@ -42,6 +59,8 @@ export interface InventoryDoc {
    */
   rebuiltSeq?: number
   types: TypeRecord[]
+  /** Absent: none yet. Counted from the ledger like the types' counters. */
+  vouchers?: VoucherRecord[]
   /** Ids of removed types that were created under an Idempotency-Key (the newest last, at most 1,000): a late retry must not bring one back. */
   removed?: string[]
   updatedAt: Date
@@ -61,7 +80,9 @@ export interface HoldEntry extends LedgerBase {
   userId: string
   items: HeldLine[]
   currency: string
+  /** After the voucher's discount, when it used one. */
   totalCents: number
+  voucher?: AppliedVoucher
   expiresAt: Date
 }
 /** `${orderId}:settle` — confirm, release and expiry share this id: exactly one of them ever happens. */
@@ -90,7 +111,7 @@ export function defineModels(conn: Connection) {
     conn.model<InventoryDoc>(
       'Inventory',
       new mongoose.Schema<InventoryDoc>(
-        { _id: String, seq: Number, pendingSeq: { type: Number, default: null }, types: [mongoose.Schema.Types.Mixed], removed: { type: [String], default: undefined }, updatedAt: Date },
+        { _id: String, seq: Number, pendingSeq: { type: Number, default: null }, types: [mongoose.Schema.Types.Mixed], vouchers: { type: [mongoose.Schema.Types.Mixed], default: undefined }, removed: { type: [String], default: undefined }, updatedAt: Date },
         { versionKey: false, collection: 'inventories' },
       ),
     )
@@ -106,6 +127,7 @@ export function defineModels(conn: Connection) {
       items: [mongoose.Schema.Types.Mixed],
       currency: String,
       totalCents: Number,
+      voucher: mongoose.Schema.Types.Mixed,
       expiresAt: Date,
       outcome: String,
       reason: String,

@@ -22,7 +22,7 @@ import { LIVE } from '@easypass/contracts/facts'
 import { fact, isDuplicateOnly, type Bus, type Logger, type Outbox } from '@easypass/kit'
 import type { InventoryDoc, LedgerEntry, Models, TypeRecord } from '../db'
 import { batchSize as batchSizeMetric, ledgerLoads, opsDecided, repairs } from '../metrics'
-import { countersFromLedger, decideBatch, foldLedger, type Decision, type OrderLedger } from './decide'
+import { countersFromLedger, decideBatch, foldLedger, voucherCountersFromLedger, voucherCountsDiffer, type Decision, type OrderLedger } from './decide'
 import { expireJobOptions, partitionOf, type InventoryQueue } from './queues'
 import { availabilityView } from './views'
 
@@ -46,7 +46,8 @@ export interface ApplierOptions {
 /** Raised when the inventory changed under a batch: the job is retried and starts from the ledger. */
 export class InventoryMoved extends Error {}
 
-const isAdminOp = (op: InventoryOp) => op.type === 'addType' || op.type === 'updateType' || op.type === 'removeType'
+const ADMIN_OPS = new Set<InventoryOp['type']>(['addType', 'updateType', 'removeType', 'addVoucher', 'updateVoucher'])
+const isAdminOp = (op: InventoryOp) => ADMIN_OPS.has(op.type)
 /** Most overdue holds released along with one batch. */
 const MAX_EXTRA_EXPIRIES = 2000
 /** Largest claim that carries its ledger entries (as JSON; the document limit is 16 MB). */
@@ -111,6 +112,7 @@ export class InventoryApplier {
     const decision = decideBatch({
       eventId,
       types: doc.types,
+      ...(doc.vouchers ? { vouchers: doc.vouchers } : {}),
       ...(doc.removed ? { removed: doc.removed } : {}),
       lookup: (orderId) => cache.orders.get(orderId),
       liveOrders: () => cache.live.keys(),
@@ -119,7 +121,7 @@ export class InventoryApplier {
       holdTtlSeconds: this.opts.holdTtlSeconds,
       seq: next,
     })
-    const changed = decision.entries.length > 0 || decision.typesChanged
+    const changed = decision.entries.length > 0 || decision.typesChanged || decision.vouchersChanged
     if (changed) {
       if (!found) await this.createDoc(eventId, now)
       // Expiry jobs go out while the batch is written: if the batch then fails, they find no hold (or,
@@ -154,7 +156,7 @@ export class InventoryApplier {
       await this.recordEnded(eventId, decision)
       const committed = await this.inventories.updateOne(
         { _id: eventId, seq, pendingSeq: next },
-        { $set: { types: decision.types, ...(decision.removed ? { removed: decision.removed } : {}), seq: next, pendingSeq: null, updatedAt: new Date(now) }, $unset: { pending: '' } },
+        { $set: { types: decision.types, ...(decision.vouchersChanged ? { vouchers: decision.vouchers } : {}), ...(decision.removed ? { removed: decision.removed } : {}), seq: next, pendingSeq: null, updatedAt: new Date(now) }, $unset: { pending: '' } },
       )
       if (committed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed before batch ${next} committed`)
     } catch (error) {
@@ -230,7 +232,9 @@ export class InventoryApplier {
     const entries = await this.ledger.find({ eventId }).toArray()
     const orders = foldLedger(entries)
     const counted = countersFromLedger(doc.types, orders)
-    const differs = counted.some((t, i) => t.sold !== doc.types[i]!.sold || t.held !== doc.types[i]!.held)
+    const countedVouchers = voucherCountersFromLedger(doc.vouchers ?? [], orders)
+    const differs = counted.some((t, i) => t.sold !== doc.types[i]!.sold || t.held !== doc.types[i]!.held) || voucherCountsDiffer(countedVouchers, doc.vouchers ?? [])
+    const vouchersSet = doc.vouchers ? { vouchers: countedVouchers } : {}
 
     if (doc.pendingSeq != null) {
       // The dead batch's entries count, all of them now; its doc update never happened.
@@ -250,22 +254,24 @@ export class InventoryApplier {
       await this.recordEnded(eventId, { expired, withdrawn })
       const fixed = await this.inventories.updateOne(
         { _id: eventId, seq: doc.seq, pendingSeq: dead },
-        { $set: { types: counted, seq: dead, pendingSeq: null, rebuiltSeq: dead, updatedAt: new Date() }, $unset: { pending: '' } },
+        { $set: { types: counted, ...vouchersSet, seq: dead, pendingSeq: null, rebuiltSeq: dead, updatedAt: new Date() }, $unset: { pending: '' } },
       )
       if (fixed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed during its rebuild`)
       this.opts.log.warn({ eventId, seq: doc.seq, deadSeq: dead, differs }, 'rebuilt inventory counters from the ledger after an interrupted batch')
       doc.seq = dead
       doc.pendingSeq = null
       doc.types = counted
+      if (doc.vouchers) doc.vouchers = countedVouchers
       await this.scheduleExpiries(eventId, expiries)
       this.opts.bus.publishLive(LIVE.availabilityChanged(eventId), availabilityView(eventId, doc.seq, doc.types, new Date()))
     } else if (differs) {
       // Should never happen; the ledger is the truth, so the counters follow it (logged loudly).
       repairs.inc()
-      const fixed = await this.inventories.updateOne({ _id: eventId, seq: doc.seq, pendingSeq: null }, { $set: { types: counted, rebuiltSeq: doc.seq } })
+      const fixed = await this.inventories.updateOne({ _id: eventId, seq: doc.seq, pendingSeq: null }, { $set: { types: counted, ...vouchersSet, rebuiltSeq: doc.seq } })
       if (fixed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed during its repair`)
       this.opts.log.error({ eventId, seq: doc.seq, stored: summarize(doc.types), ledger: summarize(counted) }, 'inventory counters differed from the ledger; repaired')
       doc.types = counted
+      if (doc.vouchers) doc.vouchers = countedVouchers
     }
     return this.remember(eventId, { seq: doc.seq, orders: new Map(), live: new Map() }, doc.seq, orders)
   }
@@ -287,6 +293,7 @@ export class InventoryApplier {
     }
     const counted = countersFromLedger(doc.types, all())
     if (counted.some((t, i) => t.sold !== doc.types[i]!.sold || t.held !== doc.types[i]!.held)) return undefined
+    if (doc.vouchers && voucherCountsDiffer(voucherCountersFromLedger(doc.vouchers, all()), doc.vouchers)) return undefined
     ledgerLoads.inc({ reason: 'catch-up' })
     return this.remember(doc._id, cached, doc.seq, touched)
   }

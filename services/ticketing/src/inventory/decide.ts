@@ -3,6 +3,8 @@
 // batch yields the ledger entries to insert and the ticket types to store. Ops are decided in order,
 // each seeing the effect of the ones before it, so a batch is exactly as if they had come one by one.
 import type {
+  AppliedVoucher,
+  CreateVoucherBody,
   HeldLine,
   HoldOp,
   HoldSuccess,
@@ -14,10 +16,11 @@ import type {
   SettleReason,
   SettleResult,
   UpdateTicketTypeBody,
+  UpdateVoucherBody,
 } from '@easypass/contracts/inventory'
-import { MAX_ORDER_TOTAL_CENTS, soldOutRefusal, TICKET_TYPE_LIMITS } from '@easypass/contracts/inventory'
-import { ledgerId, type LedgerEntry, type TypeRecord } from '../db'
-import { available, toTicketType } from './views'
+import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, soldOutRefusal, TICKET_TYPE_LIMITS, voucherDiscount } from '@easypass/contracts/inventory'
+import { ledgerId, type LedgerEntry, type TypeRecord, type VoucherRecord } from '../db'
+import { available, toTicketType, toVoucher } from './views'
 
 /**
  * An expiry job releases a hold only once its end has come (0 ms early): one scheduled by an attempt
@@ -27,6 +30,8 @@ export const EXPIRY_SLACK_MS = 0
 
 /** Most ticket types an event may have: they live in one document rewritten by every batch. */
 export const MAX_TYPES_PER_EVENT = 100
+/** Most vouchers an event may have: they live in the inventory document too (rewritten when one is used). */
+export const MAX_VOUCHERS_PER_EVENT = 200
 /** Removed keyed types remembered per event (a key's retries come within hours, not after a thousand removals). */
 export const MAX_REMOVED_REMEMBERED = 1000
 
@@ -34,7 +39,9 @@ export interface HoldRecord {
   userId: string
   items: HeldLine[]
   currency: string
+  /** After the voucher's discount. */
   totalCents: number
+  voucher?: AppliedVoucher
   /** Epoch milliseconds. */
   expiresAt: number
 }
@@ -51,6 +58,8 @@ export interface DecideInput {
   eventId: string
   /** The committed types; not modified (the decision works on a copy). */
   types: readonly TypeRecord[]
+  /** The committed vouchers; not modified either. */
+  vouchers?: readonly VoucherRecord[]
   /** Ids of removed types created under an Idempotency-Key. */
   removed?: readonly string[]
   /** The ledger's view of an order before this batch (undefined: nothing recorded). */
@@ -70,6 +79,9 @@ export interface Decision {
   entries: LedgerEntry[]
   types: TypeRecord[]
   typesChanged: boolean
+  vouchers: VoucherRecord[]
+  /** A voucher was added, changed, or its counters moved. */
+  vouchersChanged: boolean
   /** The removed keyed types after this batch (only when it removed one). */
   removed?: string[]
   /** Every order this batch touched, with its state after the batch. */
@@ -94,12 +106,28 @@ export function salesWindowProblem(start?: string | null, end?: string | null): 
 }
 
 function holdSuccess(orderId: string, hold: HoldRecord): HoldSuccess {
-  return { ok: true, orderId, items: hold.items, currency: hold.currency, totalCents: hold.totalCents, expiresAt: new Date(hold.expiresAt).toISOString() }
+  return {
+    ok: true,
+    orderId,
+    items: hold.items,
+    currency: hold.currency,
+    totalCents: hold.totalCents,
+    ...(hold.voucher ? { voucher: hold.voucher } : {}),
+    expiresAt: new Date(hold.expiresAt).toISOString(),
+  }
+}
+
+/** A voucher's fields that cannot be checked by the schema alone; undefined when they are fine. */
+export function voucherProblem(fields: Pick<CreateVoucherBody, 'percentOff' | 'amountOffCents'>): string | undefined {
+  if ((fields.percentOff === undefined) === (fields.amountOffCents === undefined)) return 'give exactly one of percentOff and amountOffCents'
+  return undefined
 }
 
 export function decideBatch(input: DecideInput): Decision {
   const { eventId, now, seq } = input
   const types = input.types.map((t) => ({ ...t }))
+  const vouchers = (input.vouchers ?? []).map((v) => ({ ...v }))
+  let vouchersChanged = false
   const orders = new Map<string, OrderLedger>()
   const entries: LedgerEntry[] = []
   const expiries = new Map<string, number>()
@@ -119,6 +147,15 @@ export function decideBatch(input: DecideInput): Decision {
     return o
   }
   const typeById = (id: string) => types.find((t) => t.id === id)
+  const voucherByCode = (code: string) => vouchers.find((v) => v.code === code)
+  /** Moves one use of the order's voucher between its counters (a voucher since removed from the list is not counted). */
+  const countVoucher = (hold: HoldRecord, change: { held?: number; used?: number }) => {
+    const v = hold.voucher && voucherByCode(hold.voucher.code)
+    if (!v) return
+    v.held = Math.max(0, v.held + (change.held ?? 0))
+    v.used = Math.max(0, v.used + (change.used ?? 0))
+    vouchersChanged = true
+  }
 
   const moveHeld = (hold: HoldRecord, to: 'sold' | 'released') => {
     for (const line of hold.items) {
@@ -127,6 +164,7 @@ export function decideBatch(input: DecideInput): Decision {
       t.held = Math.max(0, t.held - line.quantity)
       if (to === 'sold') t.sold += line.quantity
     }
+    countVoucher(hold, to === 'sold' ? { held: -1, used: 1 } : { held: -1 })
   }
   const settle = (orderId: string, o: OrderLedger, outcome: SettleOutcome, reason: SettleReason, okWhen: SettleOutcome, withdraw = false): SettleResult => {
     if (o.hold) moveHeld(o.hold, outcome)
@@ -178,8 +216,20 @@ export function decideBatch(input: DecideInput): Decision {
     }
     const currencies = new Set(lines.map((l) => l.type.currency))
     if (currencies.size > 1) return failure('VALIDATION', 'all tickets of one order must be priced in the same currency', { currencies: [...currencies] })
+    let voucher: VoucherRecord | undefined
+    let discountCents = 0
+    if (op.voucherCode) {
+      const code = normaliseVoucherCode(op.voucherCode)
+      voucher = voucherByCode(code)
+      if (!voucher || !voucher.active) return failure('NOT_FOUND', `there is no voucher ${code} for this event`, { voucherCode: code })
+      const refusal = voucherRefusal(voucher, now)
+      if (refusal) return refusal
+      for (const l of lines) if (appliesTo(voucher, l.type.id)) discountCents += l.quantity * voucherDiscount(voucher, l.type.priceCents)
+      if (!lines.some((l) => appliesTo(voucher!, l.type.id)))
+        return failure('VALIDATION', `voucher ${code} does not apply to these tickets`, { voucherCode: code, ticketTypeIds: voucher.ticketTypeIds })
+    }
     // One order is one charge: above what a charge may be, it could be held but never paid.
-    const total = lines.reduce((sum, l) => sum + l.quantity * l.type.priceCents, 0)
+    const total = lines.reduce((sum, l) => sum + l.quantity * l.type.priceCents, 0) - discountCents
     if (total > MAX_ORDER_TOTAL_CENTS)
       return failure('VALIDATION', 'this order costs more than one payment may take: split it into smaller orders', { totalCents: total, maxTotalCents: MAX_ORDER_TOTAL_CENTS })
     const short = lines.filter((l) => available(l.type) < l.quantity)
@@ -193,10 +243,12 @@ export function decideBatch(input: DecideInput): Decision {
       userId: op.userId,
       items,
       currency: lines[0]!.type.currency,
-      totalCents: items.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0),
+      totalCents: total,
+      ...(voucher ? { voucher: { code: voucher.code, discountCents } } : {}),
       expiresAt: now + (op.ttlSeconds ?? input.holdTtlSeconds) * 1000,
     }
     o.hold = record
+    countVoucher(record, { held: 1 })
     entries.push({
       _id: ledgerId.hold(op.orderId),
       kind: 'hold',
@@ -206,6 +258,7 @@ export function decideBatch(input: DecideInput): Decision {
       items: record.items,
       currency: record.currency,
       totalCents: record.totalCents,
+      ...(record.voucher ? { voucher: record.voucher } : {}),
       expiresAt: new Date(record.expiresAt),
       seq,
       at,
@@ -251,6 +304,8 @@ export function decideBatch(input: DecideInput): Decision {
           t.sold = Math.max(0, t.sold - line.quantity)
           t.refunded = (t.refunded ?? 0) + line.quantity
         }
+        // A refunded order gives its voucher's use back.
+        countVoucher(o.hold, { used: -1 })
         o.refunded = true
         entries.push({ _id: ledgerId.refund(op.orderId), kind: 'refund', eventId, orderId: op.orderId, seq, at })
         return { ok: true, outcome: 'refunded' }
@@ -330,6 +385,39 @@ export function decideBatch(input: DecideInput): Decision {
         if (t.fingerprint) removed = [...(removed ?? input.removed ?? []), t.id].slice(-MAX_REMOVED_REMEMBERED)
         return { ok: true, removed: op.typeId }
       }
+      case 'addVoucher': {
+        const f = op.fields
+        const code = normaliseVoucherCode(f.code)
+        const existing = voucherByCode(code)
+        if (existing) {
+          // A job run again after its commit finds its own voucher: the same fields are that voucher.
+          if (sameVoucher(existing, f)) return { ok: true, voucher: toVoucher(eventId, existing) }
+          return failure('CONFLICT', `this event already has a voucher ${code}`, { code })
+        }
+        const problem = voucherProblem(f)
+        if (problem) return failure('VALIDATION', problem)
+        const unknown = f.ticketTypeIds?.find((id) => !typeById(id))
+        if (unknown) return failure('VALIDATION', `ticket type ${unknown} does not exist for this event`, { ticketTypeId: unknown })
+        if (vouchers.length >= MAX_VOUCHERS_PER_EVENT) return failure('CONFLICT', `an event has at most ${MAX_VOUCHERS_PER_EVENT} vouchers`)
+        const record: VoucherRecord = { code, maxUses: f.maxUses, used: 0, held: 0, active: true, createdAt: at.toISOString() }
+        if (f.percentOff !== undefined) record.percentOff = f.percentOff
+        if (f.amountOffCents !== undefined) record.amountOffCents = f.amountOffCents
+        if (f.ticketTypeIds) record.ticketTypeIds = [...new Set(f.ticketTypeIds)]
+        if (f.validUntil) record.validUntil = iso(f.validUntil)
+        vouchers.push(record)
+        vouchersChanged = true
+        return { ok: true, voucher: toVoucher(eventId, record) }
+      }
+      case 'updateVoucher': {
+        const v = voucherByCode(normaliseVoucherCode(op.code))
+        if (!v) return failure('NOT_FOUND', `there is no voucher ${normaliseVoucherCode(op.code)} for this event`)
+        const next = applyVoucherPatch(v, op.patch)
+        if (next.maxUses < v.used + v.held)
+          return failure('CONFLICT', `maxUses cannot go below the ${v.used} paid and ${v.held} held orders using it`, { used: v.used, held: v.held })
+        vouchers[vouchers.indexOf(v)] = next
+        vouchersChanged = true
+        return { ok: true, voucher: toVoucher(eventId, next) }
+      }
     }
   }
 
@@ -339,6 +427,8 @@ export function decideBatch(input: DecideInput): Decision {
     entries,
     types,
     typesChanged,
+    vouchers,
+    vouchersChanged,
     ...(removed ? { removed } : {}),
     orders,
     // A hold settled later in the same batch needs no expiry job.
@@ -346,6 +436,36 @@ export function decideBatch(input: DecideInput): Decision {
     expired,
     withdrawn,
   }
+}
+
+const appliesTo = (v: VoucherRecord, typeId: string) => !v.ticketTypeIds || v.ticketTypeIds.includes(typeId)
+
+/** Why a voucher cannot be used for a new hold now (used up, or past its time); undefined when it can. */
+export function voucherRefusal(v: VoucherRecord, now: number): OpFailure | undefined {
+  if (v.validUntil && now >= Date.parse(v.validUntil))
+    return failure('CONFLICT', `voucher ${v.code} could be used until ${v.validUntil}`, { voucherCode: v.code, reason: 'expired' })
+  if (v.used + v.held >= v.maxUses) return failure('CONFLICT', `voucher ${v.code} has been used up`, { voucherCode: v.code, reason: 'used-up' })
+  return undefined
+}
+
+function sameVoucher(v: VoucherRecord, f: CreateVoucherBody): boolean {
+  const types = (ids?: string[]) => JSON.stringify([...new Set(ids ?? [])].sort())
+  return (
+    v.percentOff === f.percentOff &&
+    v.amountOffCents === f.amountOffCents &&
+    v.maxUses === f.maxUses &&
+    types(v.ticketTypeIds) === types(f.ticketTypeIds) &&
+    (v.validUntil ?? null) === (f.validUntil ? iso(f.validUntil) : null)
+  )
+}
+
+function applyVoucherPatch(v: VoucherRecord, patch: UpdateVoucherBody): VoucherRecord {
+  const next: VoucherRecord = { ...v }
+  if (patch.maxUses !== undefined) next.maxUses = patch.maxUses
+  if (patch.active !== undefined) next.active = patch.active
+  if (patch.validUntil === null) delete next.validUntil
+  else if (patch.validUntil !== undefined) next.validUntil = iso(patch.validUntil)
+  return next
 }
 
 function applyPatch(t: TypeRecord, patch: UpdateTicketTypeBody): TypeRecord {
@@ -379,7 +499,7 @@ export function foldLedger(entries: Iterable<LedgerEntry>, base?: ReadonlyMap<st
   for (const e of entries) {
     const o = of(e.orderId)
     if (e.kind === 'hold')
-      o.hold = { userId: e.userId, items: e.items, currency: e.currency, totalCents: e.totalCents, expiresAt: new Date(e.expiresAt).getTime() }
+      o.hold = { userId: e.userId, items: e.items, currency: e.currency, totalCents: e.totalCents, ...(e.voucher ? { voucher: e.voucher } : {}), expiresAt: new Date(e.expiresAt).getTime() }
     else if (e.kind === 'settle') o.settle = e.withdrawn ? { outcome: e.outcome, reason: e.reason, withdrawn: true } : { outcome: e.outcome, reason: e.reason }
     else if (e.kind === 'refund') o.refunded = true
   }
@@ -402,3 +522,20 @@ export function countersFromLedger(types: readonly TypeRecord[], orders: Map<str
   }
   return next
 }
+
+/** The voucher counters the ledger implies: a live hold holds its voucher's use, a sold and unrefunded order uses it. */
+export function voucherCountersFromLedger(vouchers: readonly VoucherRecord[], orders: Map<string, OrderLedger> | Iterable<OrderLedger>): VoucherRecord[] {
+  const next: VoucherRecord[] = vouchers.map((v) => ({ ...v, used: 0, held: 0 }))
+  const byCode = new Map(next.map((v) => [v.code, v]))
+  for (const o of orders instanceof Map ? orders.values() : orders) {
+    const v = o.hold?.voucher && byCode.get(o.hold.voucher.code)
+    if (!v) continue
+    if (!o.settle) v.held++
+    else if (o.settle.outcome === 'sold' && !o.refunded) v.used++
+  }
+  return next
+}
+
+/** Whether two lists of vouchers disagree on any counter. */
+export const voucherCountsDiffer = (a: readonly VoucherRecord[], b: readonly VoucherRecord[]) =>
+  a.length !== b.length || a.some((v, i) => v.used !== b[i]!.used || v.held !== b[i]!.held)

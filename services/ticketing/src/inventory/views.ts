@@ -1,6 +1,6 @@
 // How the inventory looks from outside: ticket types with their live numbers.
-import type { Availability, TicketType } from '@easypass/contracts/inventory'
-import type { TypeRecord } from '../db'
+import type { Availability, TicketType, Voucher, VoucherOffer } from '@easypass/contracts/inventory'
+import type { TypeRecord, VoucherRecord } from '../db'
 
 export const available = (t: Pick<TypeRecord, 'capacity' | 'sold' | 'held'>) => Math.max(0, t.capacity - t.sold - t.held)
 
@@ -33,4 +33,25 @@ export function availabilityView(eventId: string, seq: number, types: readonly T
   }
   if (updatedAt) view.updatedAt = new Date(updatedAt).toISOString()
   return view
+}
+
+export function toVoucherOffer(eventId: string, v: VoucherRecord): VoucherOffer {
+  const view: VoucherOffer = { code: v.code, eventId }
+  if (v.percentOff !== undefined) view.percentOff = v.percentOff
+  if (v.amountOffCents !== undefined) view.amountOffCents = v.amountOffCents
+  if (v.ticketTypeIds) view.ticketTypeIds = v.ticketTypeIds
+  if (v.validUntil) view.validUntil = v.validUntil
+  return view
+}
+
+export function toVoucher(eventId: string, v: VoucherRecord): Voucher {
+  return {
+    ...toVoucherOffer(eventId, v),
+    maxUses: v.maxUses,
+    used: v.used,
+    held: v.held,
+    remaining: Math.max(0, v.maxUses - v.used - v.held),
+    active: v.active,
+    createdAt: v.createdAt,
+  }
 }

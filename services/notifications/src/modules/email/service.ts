@@ -162,6 +162,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         items: d.items ?? [],
         totalCents: d.totalCents,
         currency: d.currency,
+        ...(d.voucher ? { voucher: d.voucher } : {}),
         tickets: await tickets(d.orderId),
       })
     }

@@ -31,8 +31,10 @@ export interface ConfirmationInput {
   startsAt?: string
   venue?: string
   items: OrderLine[]
+  /** After the voucher's discount. */
   totalCents: number
   currency: string
+  voucher?: { code: string; discountCents: number }
   tickets: TicketForEmail[]
 }
 
@@ -85,6 +87,10 @@ export function renderOrderConfirmation(input: ConfirmationInput): RenderedEmail
         `<tr><td style="padding:6px 0">${escapeHtml(item.quantity)} × ${escapeHtml(item.name)}</td><td align="right" style="padding:6px 0">${escapeHtml(formatMoney(item.unitPriceCents * item.quantity, input.currency))}</td></tr>`,
     )
     .join('\n')
+  const discount = input.voucher ? `−${formatMoney(input.voucher.discountCents, input.currency)}` : undefined
+  const voucherRow = input.voucher
+    ? `<tr><td style="padding:6px 0">Voucher ${escapeHtml(input.voucher.code)}</td><td align="right" style="padding:6px 0">${escapeHtml(discount)}</td></tr>`
+    : ''
   const ticketBlocks = tickets
     .map(
       (t) => `<div style="border:1px solid #d0d7de;border-radius:8px;padding:16px;margin:12px 0;text-align:center">
@@ -103,6 +109,7 @@ ${input.venue ? `<p style="margin:0 0 4px">${escapeHtml(input.venue)}</p>` : ''}
 <p style="margin:16px 0">Thank you! Your order is confirmed: ${escapeHtml(plural(ticketCount, 'ticket'))}.</p>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-top:1px solid #d0d7de;border-bottom:1px solid #d0d7de;margin:8px 0 16px">
 ${itemRows}
+${voucherRow}
 <tr><td style="padding:8px 0;font-weight:600;border-top:1px solid #d0d7de">Total</td><td align="right" style="padding:8px 0;font-weight:600;border-top:1px solid #d0d7de">${escapeHtml(total)}</td></tr>
 </table>
 ${
@@ -120,6 +127,7 @@ ${
     '',
     `Your order is confirmed: ${plural(ticketCount, 'ticket')}.`,
     ...input.items.map((item) => `  ${item.quantity} x ${item.name}  ${formatMoney(item.unitPriceCents * item.quantity, input.currency)}`),
+    ...(input.voucher ? [`  Voucher ${input.voucher.code}  ${discount}`] : []),
     `  Total  ${total}`,
     '',
     ...(tickets.length

@@ -64,6 +64,7 @@ export function settleFact(doc: OrderDoc, settle: TransitionDoc): Fact | null {
           items: doc.items.map((i) => ({ ticketTypeId: i.ticketTypeId, name: i.name, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
           totalCents: doc.totalCents,
           currency: doc.currency,
+          ...(doc.voucher ? { voucher: { code: doc.voucher.code, discountCents: doc.voucher.discountCents } } : {}),
           paymentId: settle.paymentId ?? '',
           ticketIds: ticketIdsOf(doc),
         },

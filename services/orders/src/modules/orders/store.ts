@@ -40,6 +40,7 @@ export function toOrder(state: OrderState, now = Date.now()): Order {
     items: doc.items.map((i) => ({ ticketTypeId: i.ticketTypeId, name: i.name, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
     totalCents: doc.totalCents,
     currency: doc.currency,
+    ...(doc.voucher ? { voucher: { code: doc.voucher.code, discountCents: doc.voucher.discountCents } } : {}),
     status,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: new Date(updated).toISOString(),
@@ -88,7 +89,7 @@ export function orderStore({ Order, OrderDraft, Transition }: Pick<Models, 'Orde
     // Rare (only after a 202): one update of one document.
     await Order.updateOne(
       { _id: doc._id },
-      { $set: { items: doc.items, totalCents: doc.totalCents, currency: doc.currency, expiresAt: doc.expiresAt, priced: true, initialStatus: doc.initialStatus, ...(settled ? { status: settled, statusAt: new Date() } : {}) } },
+      { $set: { items: doc.items, totalCents: doc.totalCents, currency: doc.currency, ...(doc.voucher ? { voucher: doc.voucher } : {}), expiresAt: doc.expiresAt, priced: true, initialStatus: doc.initialStatus, ...(settled ? { status: settled, statusAt: new Date() } : {}) } },
     )
     return 'priced'
   }

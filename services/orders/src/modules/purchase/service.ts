@@ -52,6 +52,7 @@ interface PurchaseContext {
   userEmail?: string
   items: Line[]
   card?: Card
+  voucherCode?: string
   startedAt: number
   giveUpAt: number
   timedOut: boolean
@@ -232,6 +233,7 @@ export function purchaseService(deps: PurchaseDeps) {
           userId: ctx.userId,
           items: ctx.items,
           ...(config.HOLD_TTL_SECONDS ? { ttlSeconds: config.HOLD_TTL_SECONDS } : {}),
+          ...(ctx.voucherCode ? { voucherCode: ctx.voucherCode } : {}),
         }),
       )
       if (!hold.ok) {
@@ -250,6 +252,7 @@ export function purchaseService(deps: PurchaseDeps) {
         items: hold.items.map((i) => ({ ticketTypeId: i.ticketTypeId, name: i.name, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
         totalCents: hold.totalCents,
         currency: hold.currency,
+        ...(hold.voucher ? { voucher: hold.voucher } : {}),
         initialStatus: ctx.card ? 'pending' : 'reserved',
         priced: true,
         expiresAt: new Date(hold.expiresAt),
@@ -312,6 +315,7 @@ export function purchaseService(deps: PurchaseDeps) {
       const execute = async (orderId = newOrderId(), fresh = true): Promise<Execution> => {
         const ctx = context(orderId, principal.id, eventId, items, body.payment?.card, startedAt, fresh)
         if (principal.email) ctx.userEmail = principal.email
+        if (body.voucherCode) ctx.voucherCode = body.voucherCode
         const existing = fresh ? null : await store.load(orderId)
         if (existing) {
           ctx.eventTitle = existing.doc.eventTitle

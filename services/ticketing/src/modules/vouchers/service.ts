@@ -1,0 +1,65 @@
+// Vouchers of an event: admins add and change them, buyers look one up before using it. Adding and
+// changing go through the event's queue like every inventory change, so a voucher's uses are counted
+// by the same one writer that decides the holds using it: it is never used more often than allowed.
+import { normaliseVoucherCode, type CreateVoucherBody, type OpFailure, type OpResult, type UpdateVoucherBody, type Voucher, type VoucherOffer } from '@easypass/contracts/inventory'
+import { fail, isRealDate } from '@easypass/kit'
+import type { CatalogClient } from '../../catalog'
+import type { Models } from '../../db'
+import type { InventoryClient } from '../../inventory/client'
+import { voucherProblem, voucherRefusal } from '../../inventory/decide'
+import { toVoucher, toVoucherOffer } from '../../inventory/views'
+
+export interface VouchersDeps {
+  inventory: InventoryClient
+  catalog: CatalogClient
+  models: Models
+}
+
+function decided<R extends OpResult>(result: R): Exclude<R, OpFailure> {
+  if ('code' in result) throw fail(result.code, result.message, result.details)
+  return result as Exclude<R, OpFailure>
+}
+
+function checkValidUntil(validUntil?: string | null) {
+  if (validUntil && !isRealDate(validUntil)) throw fail('VALIDATION', 'validUntil: not a real date', { fields: [{ path: 'validUntil', message: 'not a real date' }] })
+}
+
+export function vouchersService({ inventory, catalog, models }: VouchersDeps) {
+  const stored = async (eventId: string) => (await models.Inventory.findById(eventId, { vouchers: 1 }).lean())?.vouchers ?? []
+
+  async function create(eventId: string, body: CreateVoucherBody): Promise<Voucher> {
+    const problem = voucherProblem(body)
+    if (problem) throw fail('VALIDATION', problem, { fields: [{ path: 'percentOff', message: problem }] })
+    checkValidUntil(body.validUntil)
+    const event = await catalog.event(eventId, true)
+    if (!event) throw fail('NOT_FOUND', 'event not found')
+    if (event.status === 'cancelled') throw fail('CONFLICT', 'the event is cancelled')
+    return decided(await inventory.submit(eventId, { type: 'addVoucher', fields: body })).voucher
+  }
+
+  async function list(eventId: string): Promise<{ items: Voucher[] }> {
+    return { items: (await stored(eventId)).map((v) => toVoucher(eventId, v)) }
+  }
+
+  async function update(eventId: string, code: string, patch: UpdateVoucherBody): Promise<Voucher> {
+    checkValidUntil(patch.validUntil)
+    const wanted = normaliseVoucherCode(code)
+    if (!(await stored(eventId)).some((v) => v.code === wanted)) throw fail('NOT_FOUND', `there is no voucher ${wanted} for this event`)
+    return decided(await inventory.submit(eventId, { type: 'updateVoucher', code: wanted, patch })).voucher
+  }
+
+  /** A code as a buyer may see it: 404 when unknown or switched off (or the event is a draft), 409 when used up or past its time. */
+  async function offer(eventId: string, code: string, seesDrafts: boolean): Promise<VoucherOffer> {
+    const wanted = normaliseVoucherCode(code)
+    const missing = () => fail('NOT_FOUND', `there is no voucher ${wanted} for this event`, { voucherCode: wanted })
+    if (!seesDrafts && (await catalog.isDraft(eventId))) throw missing()
+    const voucher = (await stored(eventId)).find((v) => v.code === wanted)
+    if (!voucher || !voucher.active) throw missing()
+    const refusal = voucherRefusal(voucher, Date.now())
+    if (refusal) throw fail(refusal.code, refusal.message, refusal.details)
+    return toVoucherOffer(eventId, voucher)
+  }
+
+  return { create, list, update, offer }
+}
+export type VouchersService = ReturnType<typeof vouchersService>

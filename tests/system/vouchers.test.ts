@@ -1,0 +1,222 @@
+// Vouchers (discount codes): an admin adds one to an event, a buyer looks it up and uses it; the server
+// prices the order with it, charges and refunds that price, and counts its uses in the same per-event
+// decision that holds the tickets, so buyers racing for its last use never use it more than allowed.
+import { describe, expect, test } from 'bun:test'
+import mongoose from 'mongoose'
+import { api, errorCode, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
+import { system } from '../support/system'
+
+const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' }
+const declined = { ...card, number: '4000000000000002' }
+
+async function eventWithTypes(admin: Session, prices: number[] = [4500]) {
+  const event = await api('/events', { token: admin.token, body: futureEvent() })
+  expect(event.status).toBe(201)
+  const types: string[] = []
+  for (const [i, priceCents] of prices.entries()) {
+    const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body: { name: `Type ${i}`, priceCents, currency: 'EUR', capacity: 50, maxPerOrder: 4 } })
+    expect(type.status).toBe(201)
+    types.push(type.body.id)
+  }
+  return { eventId: event.body.id as string, types }
+}
+
+const addVoucher = (admin: Session, eventId: string, body: unknown) => api(`/events/${eventId}/vouchers`, { token: admin.token, body })
+const buy = (buyer: Session, eventId: string, items: Array<{ ticketTypeId: string; quantity: number }>, extra: Record<string, unknown> = {}) =>
+  api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId, items, ...extra } })
+const vouchersOf = async (admin: Session, eventId: string) => (await api(`/events/${eventId}/vouchers`, { token: admin.token })).body.items as Array<Record<string, unknown>>
+const held = async (eventId: string, typeId: string) =>
+  (await api(`/events/${eventId}/availability`)).body.ticketTypes.find((t: { id: string }) => t.id === typeId) as { sold: number; held: number; available: number }
+
+describe('vouchers', () => {
+  test('a buyer looks a code up in any case and pays the lowered price; the charge and the refund are that price', async () => {
+    const admin = await loginAdmin()
+    const { eventId, types } = await eventWithTypes(admin)
+    const created = await addVoucher(admin, eventId, { code: 'EarlyBird', percentOff: 20, maxUses: 5 })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ code: 'EARLYBIRD', eventId, percentOff: 20, maxUses: 5, used: 0, held: 0, remaining: 5, active: true })
+
+    const offer = await api(`/events/${eventId}/vouchers/earlybird`)
+    expect(offer.status).toBe(200)
+    expect(offer.body).toEqual({ code: 'EARLYBIRD', eventId, percentOff: 20 })
+
+    const buyer = await registerUser('voucher')
+    const order = await buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 2 }], { voucherCode: 'earlybird', payment: { card } })
+    expect(order.status).toBe(201)
+    expect(order.body).toMatchObject({ status: 'paid', totalCents: 7200, voucher: { code: 'EARLYBIRD', discountCents: 1800 } })
+    // The lines keep the ticket's price; the total is after the discount.
+    expect(order.body.items).toEqual([expect.objectContaining({ quantity: 2, unitPriceCents: 4500 })])
+    const payment = await api(`/payments/${order.body.paymentId}`, { token: buyer.token })
+    expect(payment.body).toMatchObject({ amountCents: 7200, status: 'succeeded' })
+    expect((await vouchersOf(admin, eventId))[0]).toMatchObject({ used: 1, held: 0, remaining: 4 })
+    expect((await api(`/orders/${order.body.id}`, { token: buyer.token })).body.voucher).toEqual({ code: 'EARLYBIRD', discountCents: 1800 })
+
+    // A refund returns what was paid, and the use.
+    const refund = await api(`/orders/${order.body.id}/refund`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: {} })
+    expect(refund.status).toBe(200)
+    const after = await api(`/payments/${order.body.paymentId}`, { token: buyer.token })
+    expect(after.body.refunds.reduce((sum: number, r: { amountCents: number }) => sum + r.amountCents, 0)).toBe(7200)
+    expect((await vouchersOf(admin, eventId))[0]).toMatchObject({ used: 0, held: 0, remaining: 5 })
+  })
+
+  test('20 buyers race for a voucher with 3 uses: exactly 3 orders get it, the others are told it is used up and hold nothing', async () => {
+    const admin = await loginAdmin()
+    const { eventId, types } = await eventWithTypes(admin)
+    expect((await addVoucher(admin, eventId, { code: 'FIRST3', amountOffCents: 1000, maxUses: 3 })).status).toBe(201)
+    const buyers = await Promise.all(Array.from({ length: 20 }, () => registerUser('racer')))
+    const answers = await Promise.all(buyers.map((b) => buy(b, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'FIRST3', payment: { card } })))
+    const paid = answers.filter((a) => a.status === 201)
+    expect(paid).toHaveLength(3)
+    for (const a of paid) expect(a.body).toMatchObject({ status: 'paid', totalCents: 3500, voucher: { code: 'FIRST3', discountCents: 1000 } })
+    const refused = answers.filter((a) => a.status !== 201)
+    expect(refused.every((a) => a.status === 409 && errorCode(a) === 'CONFLICT' && a.body.error.details?.reason === 'used-up')).toBe(true)
+    expect(await held(eventId, types[0]!)).toMatchObject({ sold: 3, held: 0, available: 47 })
+    expect((await vouchersOf(admin, eventId))[0]).toMatchObject({ used: 3, held: 0, remaining: 0 })
+    const lookup = await api(`/events/${eventId}/vouchers/first3`)
+    expect(lookup.status).toBe(409)
+    expect(lookup.body.error.details).toMatchObject({ reason: 'used-up' })
+  })
+
+  test('an unpaid hold keeps its use until it ends; a declined card and a cancelled hold give it back', async () => {
+    const admin = await loginAdmin()
+    const { eventId, types } = await eventWithTypes(admin)
+    await addVoucher(admin, eventId, { code: 'ONCE', percentOff: 50, maxUses: 1 })
+    const buyer = await registerUser('holder')
+    const hold = await buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'ONCE' })
+    expect(hold.body).toMatchObject({ status: 'reserved', totalCents: 2250, voucher: { code: 'ONCE', discountCents: 2250 } })
+    expect((await vouchersOf(admin, eventId))[0]).toMatchObject({ used: 0, held: 1, remaining: 0 })
+    const other = await registerUser('second')
+    expect(errorCode(await buy(other, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'ONCE', payment: { card } }))).toBe('CONFLICT')
+    expect((await api(`/orders/${hold.body.id}/cancel`, { token: buyer.token, method: 'POST' })).status).toBe(200)
+    expect((await vouchersOf(admin, eventId))[0]).toMatchObject({ used: 0, held: 0, remaining: 1 })
+    const refusedCard = await buy(other, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'ONCE', payment: { card: declined } })
+    expect(refusedCard.status).toBe(402)
+    expect((await vouchersOf(admin, eventId))[0]).toMatchObject({ used: 0, held: 0, remaining: 1 })
+    const paid = await buy(other, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'once', payment: { card } })
+    expect(paid.body).toMatchObject({ status: 'paid', totalCents: 2250 })
+  })
+
+  test('a voucher for some ticket types lowers only those; an amount never makes a ticket cost less than nothing', async () => {
+    const admin = await loginAdmin()
+    const { eventId, types } = await eventWithTypes(admin, [4500, 800])
+    await addVoucher(admin, eventId, { code: 'CHEAP', amountOffCents: 1000, maxUses: 10, ticketTypeIds: [types[1]!] })
+    const buyer = await registerUser('mixed')
+    const onlyOther = await buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'CHEAP', payment: { card } })
+    expect(onlyOther.status).toBe(400)
+    expect(errorCode(onlyOther)).toBe('VALIDATION')
+    const both = await buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }, { ticketTypeId: types[1]!, quantity: 2 }], { voucherCode: 'CHEAP', payment: { card } })
+    expect(both.body).toMatchObject({ status: 'paid', totalCents: 4500, voucher: { code: 'CHEAP', discountCents: 1600 } })
+    expect(await held(eventId, types[0]!)).toMatchObject({ sold: 1, held: 0 })
+  })
+
+  test('bad vouchers and bad codes are refused with 4xx and change nothing', async () => {
+    const admin = await loginAdmin()
+    const { eventId, types } = await eventWithTypes(admin)
+    const buyer = await registerUser('badcode')
+    for (const body of [
+      { code: 'BOTH', percentOff: 10, amountOffCents: 100, maxUses: 1 },
+      { code: 'NONE', maxUses: 1 },
+      { code: 'x!', percentOff: 10, maxUses: 1 },
+      { code: 'PCT', percentOff: 101, maxUses: 1 },
+      { code: 'ZERO', percentOff: 10, maxUses: 0 },
+      { code: 'TYPE', percentOff: 10, maxUses: 1, ticketTypeIds: ['0'.repeat(24)] },
+      { code: 'DATE', percentOff: 10, maxUses: 1, validUntil: '2027-02-30T10:00:00Z' },
+      { code: 'EXTRA', percentOff: 10, maxUses: 1, used: 5 },
+    ]) {
+      const r = await addVoucher(admin, eventId, body)
+      expect(`${body.code} ${r.status} ${errorCode(r)}`).toBe(`${body.code} 400 VALIDATION`)
+    }
+    expect((await api(`/events/${eventId}/vouchers`, { token: buyer.token, body: { code: 'MINE', percentOff: 100, maxUses: 9 } })).status).toBe(403)
+    expect((await api(`/events/${eventId}/vouchers`, { body: { code: 'MINE', percentOff: 100, maxUses: 9 } })).status).toBe(401)
+    expect((await api(`/events/${eventId}/vouchers`, { token: buyer.token })).status).toBe(403)
+    expect(await vouchersOf(admin, eventId)).toEqual([])
+
+    // The same body again (a retry) answers the voucher; another voucher under the code is 409.
+    expect((await addVoucher(admin, eventId, { code: 'TWICE', percentOff: 10, maxUses: 2 })).status).toBe(201)
+    expect((await addVoucher(admin, eventId, { code: 'twice', percentOff: 10, maxUses: 2 })).body).toMatchObject({ code: 'TWICE', maxUses: 2 })
+    const clash = await addVoucher(admin, eventId, { code: 'TWICE', percentOff: 90, maxUses: 2 })
+    expect(clash.status).toBe(409)
+    expect(await vouchersOf(admin, eventId)).toHaveLength(1)
+
+    const unknown = await buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'NOPE123', payment: { card } })
+    expect(unknown.status).toBe(404)
+    expect(unknown.body.error.message).toContain('NOPE123')
+    const malformed = await buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'no pe', payment: { card } })
+    expect(malformed.status).toBe(400)
+    expect((await api(`/events/${eventId}/vouchers/NOPE123`)).status).toBe(404)
+    expect(await held(eventId, types[0]!)).toMatchObject({ sold: 0, held: 0, available: 50 })
+    expect((await api('/orders', { token: buyer.token })).body.total).toBe(0)
+    expect((await addVoucher(admin, '0'.repeat(24), { code: 'GHOST', percentOff: 10, maxUses: 1 })).status).toBe(404)
+  })
+
+  test('an admin switches a voucher off or ends it; maxUses never goes below the orders using it', async () => {
+    const admin = await loginAdmin()
+    const { eventId, types } = await eventWithTypes(admin)
+    await addVoucher(admin, eventId, { code: 'SPRING', percentOff: 10, maxUses: 3 })
+    const buyer = await registerUser('spring')
+    expect((await buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'SPRING', payment: { card } })).status).toBe(201)
+    expect((await buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'SPRING' })).status).toBe(201)
+    const patch = (body: unknown, code = 'spring') => api(`/events/${eventId}/vouchers/${code}`, { token: admin.token, method: 'PATCH', body })
+    const tooLow = await patch({ maxUses: 1 })
+    expect(tooLow.status).toBe(409)
+    expect(tooLow.body.error.details).toMatchObject({ used: 1, held: 1 })
+    expect((await patch({ maxUses: 2 })).body).toMatchObject({ maxUses: 2, remaining: 0 })
+    expect((await patch({ maxUses: 5, validUntil: new Date(Date.now() - 1000).toISOString() })).body).toMatchObject({ maxUses: 5, remaining: 3 })
+    const ended = await buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'SPRING', payment: { card } })
+    expect(ended.status).toBe(409)
+    expect(ended.body.error.details).toMatchObject({ reason: 'expired' })
+    expect((await patch({ validUntil: null, active: false })).body).toMatchObject({ active: false })
+    expect((await api(`/events/${eventId}/vouchers/SPRING`)).status).toBe(404)
+    expect((await buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'SPRING', payment: { card } })).status).toBe(404)
+    expect((await patch({ active: true })).body).toMatchObject({ active: true, remaining: 3 })
+    expect((await patch({ active: 'yes' })).status).toBe(400)
+    expect((await patch({})).status).toBe(400)
+    expect((await patch({ maxUses: 9 }, 'OTHER')).status).toBe(404)
+    expect((await api(`/events/${eventId}/vouchers/spring`, { token: buyer.token, method: 'PATCH', body: { maxUses: 9 } })).status).toBe(403)
+  })
+
+  test("a batch that died between its writes is rebuilt from the ledger, the voucher's uses too", async () => {
+    const admin = await loginAdmin()
+    const { eventId, types } = await eventWithTypes(admin)
+    await addVoucher(admin, eventId, { code: 'SOLE', percentOff: 10, maxUses: 1 })
+    const buyer = await registerUser('rebuild')
+    // What a worker killed after inserting a hold with the voucher, before updating the counters, leaves behind.
+    const conn = await mongoose.createConnection(system().env.MONGO_URL!, { dbName: `${system().env.MONGO_DB_PREFIX}_ticketing` }).asPromise()
+    try {
+      const doc = await conn.db!.collection<{ _id: string; seq: number }>('inventories').findOne({ _id: eventId })
+      const orphan = new mongoose.Types.ObjectId().toHexString()
+      await conn.db!.collection<{ _id: string }>('ledger').insertOne({
+        _id: `${orphan}:hold`,
+        kind: 'hold',
+        eventId,
+        orderId: orphan,
+        userId: buyer.user.id,
+        items: [{ ticketTypeId: types[0]!, name: 'Type 0', quantity: 1, unitPriceCents: 4500 }],
+        currency: 'EUR',
+        totalCents: 4050,
+        voucher: { code: 'SOLE', discountCents: 450 },
+        expiresAt: new Date(Date.now() + 600_000),
+        seq: doc!.seq + 1,
+        at: new Date(),
+      } as never)
+      await conn.db!.collection<{ _id: string }>('inventories').updateOne({ _id: eventId }, { $set: { pendingSeq: doc!.seq + 1 } })
+    } finally {
+      await conn.close()
+    }
+    // The next order finds the batch unfinished and counts the orphan hold's use: nothing is left.
+    const late = await buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'SOLE', payment: { card } })
+    expect(late.status).toBe(409)
+    expect(late.body.error.details).toMatchObject({ reason: 'used-up' })
+    expect((await vouchersOf(admin, eventId))[0]).toMatchObject({ used: 0, held: 1, remaining: 0 })
+    expect(await held(eventId, types[0]!)).toMatchObject({ held: 1, sold: 0 })
+  })
+
+  test('a draft event hides its vouchers from buyers', async () => {
+    const admin = await loginAdmin()
+    const draft = await api('/events', { token: admin.token, body: futureEvent({ status: 'draft' }) })
+    expect(draft.status).toBe(201)
+    expect((await addVoucher(admin, draft.body.id, { code: 'SECRET', percentOff: 10, maxUses: 1 })).status).toBe(201)
+    expect((await api(`/events/${draft.body.id}/vouchers/SECRET`)).status).toBe(404)
+    expect((await api(`/events/${draft.body.id}/vouchers/SECRET`, { token: admin.token })).status).toBe(200)
+  })
+})
