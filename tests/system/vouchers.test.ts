@@ -147,6 +147,7 @@ describe('vouchers', () => {
     expect(await held(eventId, types[0]!)).toMatchObject({ sold: 0, held: 0, available: 50 })
     expect((await api('/orders', { token: buyer.token })).body.total).toBe(0)
     expect((await addVoucher(admin, '0'.repeat(24), { code: 'GHOST', percentOff: 10, maxUses: 1 })).status).toBe(404)
+    expect((await api(`/events/${'0'.repeat(24)}/vouchers`, { token: admin.token })).status).toBe(404)
   })
 
   test('an admin switches a voucher off or ends it; maxUses never goes below the orders using it', async () => {

@@ -226,11 +226,7 @@ export const AppliedVoucher = t.Object(
 )
 export type AppliedVoucher = Static<typeof AppliedVoucher>
 
-/** The discount of one ticket of `priceCents` under a voucher (whole cents, rounded half up, never above the price). */
-export function voucherDiscount(v: { percentOff?: number; amountOffCents?: number }, priceCents: number): number {
-  if (v.percentOff) return Math.min(priceCents, Math.round((priceCents * v.percentOff) / 100))
-  return Math.min(priceCents, v.amountOffCents ?? 0)
-}
+export { voucherDiscount } from './pricing'
 
 // ---------------------------------------------------------------------------------------------
 // Ops (internal: POST /internal/inventory/ops `{eventId, op}` → result, service token)

@@ -24,6 +24,11 @@ export function money(cents: number, currency: string) {
   return moneyFormat(currency).format(cents / 10 ** minorDigits(currency))
 }
 
+/** A discount taken off a price: "−€18.00" (a minus sign, not a hyphen). */
+export function moneyOff(cents: number, currency: string) {
+  return `−${money(cents, currency)}`
+}
+
 /** "45.50" in EUR → 4550; null when not a non-negative amount. */
 export function parseMoney(text: string, currency: string): number | null {
   const cleaned = text.trim().replace(',', '.')

@@ -106,8 +106,11 @@ export interface Order {
   eventId: string
   eventTitle?: string
   items: OrderItem[]
+  /** After the voucher's discount, when the order used one. */
   totalCents: number
   currency: string
+  /** The voucher the order used and what it took off in all (`items[].unitPriceCents` stay undiscounted). */
+  voucher?: AppliedVoucher
   status: OrderStatus
   expiresAt?: string | null
   paymentId?: string | null
@@ -117,6 +120,25 @@ export interface Order {
   failureReason?: string
   createdAt: string
   updatedAt: string
+}
+
+/** A discount code of an event, as the server offers it to a buyer: exactly one of `percentOff` and `amountOffCents`. */
+export interface VoucherOffer {
+  /** In capitals (codes are compared without regard to case). */
+  code: string
+  eventId: string
+  /** Percent off each ticket's price. */
+  percentOff?: number
+  /** Off each ticket, never below 0. */
+  amountOffCents?: number
+  /** Only these ticket types; absent: all of the event's. */
+  ticketTypeIds?: string[]
+  validUntil?: string
+}
+
+export interface AppliedVoucher {
+  code: string
+  discountCents: number
 }
 
 export interface Ticket {

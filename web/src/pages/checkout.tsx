@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, untilDecided, withKey } from '../lib/api'
-import { clock, endReason, money, when } from '../lib/format'
+import { clock, endReason, money, moneyOff, when } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { settle } from '../lib/follow'
 import { getEvent, useNotifications } from '../lib/live'
@@ -166,7 +166,7 @@ export function Checkout({ id }: { id: string }) {
     setBusy('cancelling')
     try {
       await api<Order>(`/orders/${id}/cancel`, { method: 'POST' })
-      if (change) saveSelection(o.eventId, Object.fromEntries(o.items.map((i) => [i.ticketTypeId, i.quantity])))
+      if (change) saveSelection(o.eventId, Object.fromEntries(o.items.map((i) => [i.ticketTypeId, i.quantity])), o.voucher?.code)
       // In place of this checkout: Back from the event page would only find it cancelled.
       navigate(`/events/${o.eventId}`, { replace: change })
     } catch (err) {
@@ -209,6 +209,14 @@ export function Checkout({ id }: { id: string }) {
               ))}
             </tbody>
             <tfoot>
+              {o.voucher && !holding && (
+                <tr>
+                  <th scope="row" colSpan={2}>
+                    Voucher {o.voucher.code}
+                  </th>
+                  <td class="num">{moneyOff(o.voucher.discountCents, o.currency)}</td>
+                </tr>
+              )}
               <tr>
                 <th scope="row" colSpan={2}>
                   Total

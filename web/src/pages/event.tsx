@@ -1,11 +1,12 @@
-import { useEffect, useMemo, useState } from 'preact/hooks'
-import { api, ApiError, untilDecided, withKey } from '../lib/api'
-import { money, plural, when, whenRange } from '../lib/format'
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { voucherDiscount } from '@easypass/contracts/pricing'
+import { api, ApiError, describe, untilDecided, withKey } from '../lib/api'
+import { money, moneyOff, plural, when, whenRange } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { useAvailability } from '../lib/live'
 import { Link, navigate, withQuery } from '../lib/router'
 import { useSession } from '../lib/session'
-import type { EventItem, List, Order, TicketType } from '../lib/types'
+import type { EventItem, List, Order, TicketType, VoucherOffer } from '../lib/types'
 import { Alert, Loading, Notice, PageTitle } from '../components/ui'
 import { WaitlistPanel } from './waitlist'
 
@@ -37,23 +38,180 @@ export function offers(event: EventItem | undefined, live: { ticketTypes: Ticket
   })
 }
 
+interface Selection {
+  qty: Record<string, number>
+  /** The voucher code applied to the pick. */
+  voucher?: string
+}
+
 /** The pick saved for this event, taken once (a later visit starts afresh). */
-function readSelection(eventId: string): Record<string, number> {
+function readSelection(eventId: string): Selection {
   try {
-    const s = JSON.parse(sessionStorage.getItem(SELECTION_KEY) ?? 'null') as { eventId: string; qty: Record<string, number> } | null
-    if (s?.eventId !== eventId) return {}
+    const s = JSON.parse(sessionStorage.getItem(SELECTION_KEY) ?? 'null') as ({ eventId: string } & Selection) | null
+    if (s?.eventId !== eventId) return { qty: {} }
     sessionStorage.removeItem(SELECTION_KEY)
-    return s.qty
+    return { qty: s.qty, voucher: s.voucher }
   } catch {
-    return {}
+    return { qty: {} }
   }
 }
 
-/** The pick the event page starts from next time (after a sign-in, or a hold released to change it). */
-export function saveSelection(eventId: string, qty: Record<string, number>) {
+/** The pick (and its voucher code) the event page starts from next time (after a sign-in, or a hold released to change it). */
+export function saveSelection(eventId: string, qty: Record<string, number>, voucher?: string) {
   try {
-    sessionStorage.setItem(SELECTION_KEY, JSON.stringify({ eventId, qty }))
+    sessionStorage.setItem(SELECTION_KEY, JSON.stringify({ eventId, qty, voucher }))
   } catch {}
+}
+
+/** The codes the server accepts: anything else is refused here, without asking it. */
+const VOUCHER_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{2,31}$/
+
+/**
+ * What a voucher takes off one ticket of `type` (0 when it does not apply to that type), computed as
+ * the server does: only an estimate, the order the server makes has the price.
+ */
+function ticketDiscount(v: VoucherOffer | undefined, type: { id: string; priceCents: number }) {
+  if (!v || (v.ticketTypeIds && !v.ticketTypeIds.includes(type.id))) return 0
+  return voucherDiscount(v, type.priceCents)
+}
+
+/** "20% off", "€5.00 off each ticket", "20% off Balcony and Stalls tickets, until …". */
+function voucherTerms(v: VoucherOffer, list: Offer[], currency: string) {
+  const only = v.ticketTypeIds ? list.filter((o) => v.ticketTypeIds!.includes(o.id)).map((o) => o.name) : []
+  const names = (type: 'conjunction' | 'disjunction') => new Intl.ListFormat('en', { type }).format(only)
+  const what = v.percentOff
+    ? `${v.percentOff}% off${only.length ? ` ${names('conjunction')} tickets` : ''}`
+    : `${money(v.amountOffCents ?? 0, currency)} off each ${only.length ? `${names('disjunction')} ` : ''}ticket`
+  return v.validUntil ? `${what}, until ${when(v.validUntil)}` : what
+}
+
+/** Why a code cannot be used, in words that name it where the server says why (unknown, used up, expired). */
+function voucherRefusal(error: unknown, code: string) {
+  const name = code.trim().toUpperCase()
+  if (error instanceof ApiError && error.status === 404) return `There is no voucher ${name} for this event.`
+  const reason = error instanceof ApiError && error.status === 409 ? (error.details as { reason?: unknown } | undefined)?.reason : undefined
+  if (reason === 'used-up') return `Voucher ${name} has been used up.`
+  if (reason === 'expired') return `Voucher ${name} has expired.`
+  return describe(error)
+}
+
+/** A purchase refused because of its voucher: the server names the code (`details.voucherCode`). */
+const refusedForVoucher = (error: unknown) => error instanceof ApiError && typeof (error.details as { voucherCode?: unknown } | undefined)?.voucherCode === 'string'
+
+/**
+ * The buyer's voucher code: as typed, being checked, refused (why) or applied (the server's offer, which
+ * the order then carries). A code carried over from before (`saved`) is checked again at once: it may
+ * be used up by now.
+ */
+function useVoucher(eventId: string, saved: string | undefined) {
+  const [open, setOpen] = useState(!!saved)
+  const [code, setCode] = useState(saved ?? '')
+  const [applied, setApplied] = useState<VoucherOffer>()
+  const [error, setError] = useState<string>()
+  const [busy, setBusy] = useState(false)
+  const checking = useRef<AbortController | undefined>(undefined)
+  const input = useRef<HTMLInputElement>(null)
+
+  const apply = async (text = code) => {
+    const wanted = text.trim()
+    checking.current?.abort()
+    setApplied(undefined)
+    setBusy(false)
+    if (!VOUCHER_CODE.test(wanted)) return setError(wanted ? 'A voucher code is 3 to 32 letters, digits, - or _.' : 'Enter a voucher code first.')
+    const controller = (checking.current = new AbortController())
+    setError(undefined)
+    setBusy(true)
+    try {
+      // Anyone may check a code: no session is needed (or renewed) for it.
+      const offer = await api<VoucherOffer>(`/events/${eventId}/vouchers/${encodeURIComponent(wanted)}`, { signal: controller.signal, anonymous: true })
+      setApplied(offer)
+      setCode(offer.code)
+      setError(undefined)
+    } catch (err) {
+      if (!controller.signal.aborted) setError(voucherRefusal(err, wanted))
+    } finally {
+      if (!controller.signal.aborted) setBusy(false)
+    }
+  }
+  // Another code than the one applied counts only once it is checked too.
+  const edit = (text: string) => {
+    checking.current?.abort()
+    setCode(text)
+    setApplied(undefined)
+    setError(undefined)
+    setBusy(false)
+  }
+  /** The code cannot be used (`why`): it is no longer applied, and the buyer is taken to it. */
+  const refuse = (why: string) => {
+    setApplied(undefined)
+    setError(why)
+    input.current?.focus()
+  }
+  useEffect(() => {
+    if (saved) void apply(saved)
+    return () => checking.current?.abort()
+  }, [])
+  return { open, setOpen, code, applied, error, busy, input, apply, edit, refuse, remove: () => (edit(''), input.current?.focus()) }
+}
+
+/** "Have a voucher code?": folded until the buyer asks for it, as most have none. */
+function VoucherField({ voucher, offers, currency }: { voucher: ReturnType<typeof useVoucher>; offers: Offer[]; currency: string }) {
+  const { applied, error, busy } = voucher
+  // Into the field when the buyer opens it; not when it opens by itself with a code carried over.
+  const revealed = useRef(false)
+  useEffect(() => {
+    if (revealed.current) voucher.input.current?.focus()
+  }, [voucher.open])
+  if (!voucher.open)
+    return (
+      <p class="voucher">
+        <button type="button" class="link-button" onClick={() => ((revealed.current = true), voucher.setOpen(true))}>
+          Have a voucher code?
+        </button>
+      </p>
+    )
+  return (
+    <div class="voucher">
+      <label for="voucher-code">Voucher code</label>
+      <div class="voucher-entry">
+        <input
+          id="voucher-code"
+          ref={voucher.input}
+          value={voucher.code}
+          maxLength={32}
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellcheck={false}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'voucher-code-error' : undefined}
+          onInput={(e) => voucher.edit(e.currentTarget.value)}
+          // Enter applies the code, where it would otherwise submit the purchase around it.
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter') return
+            e.preventDefault()
+            void voucher.apply()
+          }}
+        />
+        <button type="button" class="button button-secondary" aria-disabled={busy ? true : undefined} onClick={() => !busy && voucher.apply()}>
+          {busy ? 'Checking…' : 'Apply'}
+        </button>
+      </div>
+      {error && (
+        <p class="field-error" id="voucher-code-error" role="alert">
+          {error}
+        </p>
+      )}
+      {/* There from the start, so that screen readers announce the code when it is applied. */}
+      <p class="voucher-applied">
+        <span role="status">{applied ? `${applied.code}: ${voucherTerms(applied, offers, currency)}` : ''}</span>
+        {applied && (
+          <button type="button" class="link-button" aria-label={`Remove voucher ${applied.code}`} onClick={voucher.remove}>
+            Remove
+          </button>
+        )}
+      </p>
+    </div>
+  )
 }
 
 /** How long after its last attempt a purchase whose answer was lost is retried under the same key. */
@@ -69,7 +227,9 @@ export function EventPage({ id }: { id: string }) {
     return [...types.flatMap((t) => [t.salesStart, t.salesEnd]), event.data?.startsAt].filter((m): m is string => !!m).map(Date.parse)
   }, [event.data, live.availability])
   const now = useNow(30_000, moments)
-  const [qty, setQty] = useState<Record<string, number>>(() => readSelection(id))
+  const [saved] = useState(() => readSelection(id))
+  const [qty, setQty] = useState<Record<string, number>>(saved.qty)
+  const voucher = useVoucher(id, saved.voucher)
   const [adjusted, setAdjusted] = useState<string>()
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
@@ -131,6 +291,8 @@ export function EventPage({ id }: { id: string }) {
   const mixed = currencies.length > 1
   const currency = currencies[0] ?? list[0]?.currency ?? e.currency ?? 'EUR'
   const total = picked.reduce((sum, o) => sum + qty[o.id]! * o.priceCents, 0)
+  const offer = voucher.applied
+  const discount = mixed ? 0 : picked.reduce((sum, o) => sum + qty[o.id]! * ticketDiscount(offer, o), 0)
   // A "from" price only compares prices of one currency.
   const open = list.filter((o) => !o.closed)
   const cheapest = new Set(open.map((o) => o.currency)).size === 1 ? open.reduce<Offer | undefined>((low, o) => (!low || o.priceCents < low.priceCents ? o : low), undefined) : undefined
@@ -149,21 +311,25 @@ export function EventPage({ id }: { id: string }) {
     ev.preventDefault()
     setError(undefined)
     if (!count) return setError('Pick at least one ticket first.')
+    // A code typed but not applied would not be sent: the buyer did not mean to pay the full price.
+    if (voucher.code.trim() && !offer) return voucher.refuse('Apply the voucher code first, or clear it.')
     if (!session) {
-      saveSelection(id, qty)
+      saveSelection(id, qty, offer?.code)
       return navigate(`/signin?next=${encodeURIComponent(`/events/${id}`)}`)
     }
     setBusy(true)
     try {
-      const body = { eventId: id, items }
+      const body = { eventId: id, items, ...(offer ? { voucherCode: offer.code } : {}) }
       // A hold: picking the same tickets again 10 minutes after a lost answer is a new purchase.
       const order = await withKey(`buy:${JSON.stringify(body)}`, (idempotencyKey) => untilDecided(() => api<Order>('/orders', { body, idempotencyKey })), undefined, BUY_KEY_OPEN_MS)
       sessionStorage.removeItem(SELECTION_KEY)
       navigate(`/checkout/${order.id}`)
     } catch (err) {
       // The session ended on the way: the pick waits for the sign-in the error offers.
-      if (err instanceof ApiError && err.status === 401) saveSelection(id, qty)
-      setError(err)
+      if (err instanceof ApiError && err.status === 401) saveSelection(id, qty, offer?.code)
+      // Switched off, used up or expired since it was applied, or not for these tickets: said at the code, which no longer counts.
+      if (offer && refusedForVoucher(err)) voucher.refuse(voucherRefusal(err, offer.code))
+      else setError(err)
       if (err instanceof ApiError && (err.code === 'SOLD_OUT' || err.status === 409)) {
         live.refresh()
         holds.reload()
@@ -257,6 +423,11 @@ export function EventPage({ id }: { id: string }) {
                   <div class="offer-info">
                     <h3 class="offer-name">{o.name}</h3>
                     <p class="offer-price">{money(o.priceCents, o.currency)}</p>
+                    {offer && ticketDiscount(offer, o) > 0 && (
+                      <p class="offer-voucher">
+                        {money(o.priceCents - ticketDiscount(offer, o), o.currency)} with {offer.code}
+                      </p>
+                    )}
                     <p class="offer-stock" data-testid="available">
                       {o.closed === 'Sold out' ? <strong class="sold-out">Sold out</strong> : o.closed ? o.closed : `${o.available} left`}
                     </p>
@@ -299,9 +470,23 @@ export function EventPage({ id }: { id: string }) {
             ) : (
               list.length > 0 && (
                 <div class="buy-summary">
+                  <VoucherField voucher={voucher} offers={list} currency={currency} />
+                  {discount > 0 && (
+                    <>
+                      <p class="subtotal">
+                        <span>{plural(count, 'ticket')}</span>
+                        <span>{money(total, currency)}</span>
+                      </p>
+                      <p class="subtotal">
+                        <span>Voucher {offer!.code}</span>
+                        <span>{moneyOff(discount, currency)}</span>
+                      </p>
+                    </>
+                  )}
+                  {offer && count > 0 && !mixed && discount === 0 && <p class="muted small">{offer.code} takes nothing off the tickets picked.</p>}
                   <p class="total">
-                    <span>{count ? plural(count, 'ticket') : 'No tickets picked'}</span>
-                    <strong>{mixed ? 'Prices in different currencies' : money(total, currency)}</strong>
+                    <span>{discount > 0 ? 'Estimated total' : count ? plural(count, 'ticket') : 'No tickets picked'}</span>
+                    <strong>{mixed ? 'Prices in different currencies' : money(total - discount, currency)}</strong>
                   </p>
                   {mixed && <Notice tone="warning">These tickets are priced in {currencies.join(' and ')}: one order is paid in one currency, so buy them in separate orders.</Notice>}
                   <Alert error={error} />

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, apiAnswer, ApiError, withKey } from '../lib/api'
-import { clock, endReason, money, plural, when } from '../lib/format'
+import { clock, endReason, money, moneyOff, plural, when } from '../lib/format'
 import { settle } from '../lib/follow'
 import { useAsync, useNow, useTitle, type Async } from '../lib/hooks'
 import { getEvent } from '../lib/live'
@@ -190,7 +190,9 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
         <StatusBadge status={order.status} />
       </header>
       <p>
-        {order.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')} · <strong>{money(order.totalCents, order.currency)}</strong>
+        {order.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')} ·{' '}
+        {order.voucher && `Voucher ${order.voucher.code} ${moneyOff(order.voucher.discountCents, order.currency)} · `}
+        <strong>{money(order.totalCents, order.currency)}</strong>
       </p>
       {endReason(order) && <p class="muted small">{endReason(order)}</p>}
       {order.status === 'reserved' && left <= 0 && <p class="muted">This hold has run out: its tickets went back on sale.</p>}

@@ -38,7 +38,9 @@ export function vouchersService({ inventory, catalog, models }: VouchersDeps) {
   }
 
   async function list(eventId: string): Promise<{ items: Voucher[] }> {
-    return { items: (await stored(eventId)).map((v) => toVoucher(eventId, v)) }
+    const [vouchers, event] = await Promise.all([stored(eventId), catalog.event(eventId, true)])
+    if (!event) throw fail('NOT_FOUND', 'event not found')
+    return { items: vouchers.map((v) => toVoucher(eventId, v)) }
   }
 
   async function update(eventId: string, code: string, patch: UpdateVoucherBody): Promise<Voucher> {
