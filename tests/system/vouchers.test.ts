@@ -3,7 +3,7 @@
 // decision that holds the tickets, so buyers racing for its last use never use it more than allowed.
 import { describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
-import { api, errorCode, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
+import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
 import { system } from '../support/system'
 
 const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' }
@@ -62,7 +62,7 @@ describe('vouchers', () => {
   test('20 buyers race for a voucher with 3 uses: exactly 3 orders get it, the others are told it is used up and hold nothing', async () => {
     const admin = await loginAdmin()
     const { eventId, types } = await eventWithTypes(admin)
-    expect((await addVoucher(admin, eventId, { code: 'FIRST3', amountOffCents: 1000, maxUses: 3 })).status).toBe(201)
+    expect((await addVoucher(admin, eventId, { code: 'FIRST3', amountOffCents: 1000, currency: 'EUR', maxUses: 3 })).status).toBe(201)
     const buyers = await Promise.all(Array.from({ length: 20 }, () => registerUser('racer')))
     const answers = await Promise.all(buyers.map((b) => buy(b, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'FIRST3', payment: { card } })))
     const paid = answers.filter((a) => a.status === 201)
@@ -99,7 +99,7 @@ describe('vouchers', () => {
   test('a voucher for some ticket types lowers only those; an amount never makes a ticket cost less than nothing', async () => {
     const admin = await loginAdmin()
     const { eventId, types } = await eventWithTypes(admin, [4500, 800])
-    await addVoucher(admin, eventId, { code: 'CHEAP', amountOffCents: 1000, maxUses: 10, ticketTypeIds: [types[1]!] })
+    await addVoucher(admin, eventId, { code: 'CHEAP', amountOffCents: 1000, currency: 'EUR', maxUses: 10, ticketTypeIds: [types[1]!] })
     const buyer = await registerUser('mixed')
     const onlyOther = await buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'CHEAP', payment: { card } })
     expect(onlyOther.status).toBe(400)
@@ -114,7 +114,10 @@ describe('vouchers', () => {
     const { eventId, types } = await eventWithTypes(admin)
     const buyer = await registerUser('badcode')
     for (const body of [
-      { code: 'BOTH', percentOff: 10, amountOffCents: 100, maxUses: 1 },
+      { code: 'BOTH', percentOff: 10, amountOffCents: 100, currency: 'EUR', maxUses: 1 },
+      { code: 'NOCUR', amountOffCents: 100, maxUses: 1 },
+      { code: 'PCTCUR', percentOff: 10, currency: 'EUR', maxUses: 1 },
+      { code: 'PAST', percentOff: 10, maxUses: 1, validUntil: new Date(Date.now() - 60_000).toISOString() },
       { code: 'NONE', maxUses: 1 },
       { code: 'x!', percentOff: 10, maxUses: 1 },
       { code: 'PCT', percentOff: 101, maxUses: 1 },
@@ -173,6 +176,15 @@ describe('vouchers', () => {
     expect((await patch({ active: 'yes' })).status).toBe(400)
     expect((await patch({})).status).toBe(400)
     expect((await patch({ maxUses: 9 }, 'OTHER')).status).toBe(404)
+    // Removed only while nothing counts on it; its code is then free for another voucher.
+    const remove = (code: string) => api(`/events/${eventId}/vouchers/${code}`, { token: admin.token, method: 'DELETE' })
+    expect((await remove('spring')).status).toBe(409)
+    await addVoucher(admin, eventId, { code: 'UNUSED', percentOff: 10, maxUses: 3 })
+    expect((await api(`/events/${eventId}/vouchers/unused`, { token: buyer.token, method: 'DELETE' })).status).toBe(403)
+    expect((await remove('unused')).status).toBe(204)
+    expect((await remove('unused')).status).toBe(404)
+    expect((await vouchersOf(admin, eventId)).map((v) => v.code)).toEqual(['SPRING'])
+    expect((await addVoucher(admin, eventId, { code: 'UNUSED', percentOff: 50, maxUses: 1 })).body).toMatchObject({ percentOff: 50, used: 0, held: 0 })
     expect((await api(`/events/${eventId}/vouchers/spring`, { token: buyer.token, method: 'PATCH', body: { maxUses: 9 } })).status).toBe(403)
   })
 
@@ -212,8 +224,18 @@ describe('vouchers', () => {
     expect(await held(eventId, types[0]!)).toMatchObject({ held: 1, sold: 0 })
   })
 
-  test('a draft event hides its vouchers from buyers', async () => {
+  test('a draft event hides its vouchers from buyers; a cancelled one says so', async () => {
     const admin = await loginAdmin()
+    const cancelled = await eventWithTypes(admin)
+    await addVoucher(admin, cancelled.eventId, { code: 'GONE', percentOff: 10, maxUses: 1 })
+    expect((await api(`/events/${cancelled.eventId}/cancel`, { token: admin.token, method: 'POST' })).status).toBe(202)
+    // Ticketing learns the event's status from the catalog within its cache's 10 seconds.
+    const lookup = await eventually('the lookup says cancelled', async () => {
+      const r = await api(`/events/${cancelled.eventId}/vouchers/GONE`)
+      return r.status !== 200 && r
+    }, 15_000, 500)
+    expect(lookup.status).toBe(409)
+    expect(lookup.body.error.details).toMatchObject({ reason: 'cancelled' })
     const draft = await api('/events', { token: admin.token, body: futureEvent({ status: 'draft' }) })
     expect(draft.status).toBe(201)
     expect((await addVoucher(admin, draft.body.id, { code: 'SECRET', percentOff: 10, maxUses: 1 })).status).toBe(201)

@@ -161,13 +161,15 @@ export const CreateVoucherBody = t.Object(
     code: VoucherCode,
     percentOff: t.Optional(PercentOff),
     amountOffCents: t.Optional(AmountOffCents),
+    /** The currency of `amountOffCents` (required with it, not with `percentOff`): only tickets priced in it are lowered. */
+    currency: t.Optional(Currency),
     ticketTypeIds: t.Optional(t.Array(Id, { minItems: 1, maxItems: VOUCHER_LIMITS.ticketTypes, description: 'the ticket types it lowers the price of (default: all of the event)' })),
     maxUses: MaxUses,
     validUntil: t.Optional(isoDateInput('holds made from this time on cannot use it (default: until the event)')),
   },
   {
     description:
-      'Exactly one of `percentOff` (of each ticket\'s price) and `amountOffCents` (off each ticket, never below 0). ' +
+      'Exactly one of `percentOff` (of each ticket\'s price) and `amountOffCents` with its `currency` (off each ticket priced in it, never below 0). ' +
       'One use is one order; an order refunded, cancelled or expired gives its use back. Codes are unique per event, without regard to case.',
     additionalProperties: false,
     examples: [{ code: 'EARLYBIRD', percentOff: 20, maxUses: 100 }],
@@ -191,6 +193,7 @@ export const Voucher = t.Object(
     eventId: Id,
     percentOff: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
     amountOffCents: t.Optional(t.Integer({ minimum: 1 })),
+    currency: t.Optional(t.String({ examples: ['EUR'], description: 'the currency of `amountOffCents`' })),
     ticketTypeIds: t.Optional(t.Array(Id)),
     maxUses: t.Integer({ minimum: 1 }),
     used: t.Integer({ minimum: 0, description: 'paid orders that used it (refunded ones give their use back)' }),
@@ -212,6 +215,7 @@ export const VoucherOffer = t.Object(
     eventId: Id,
     percentOff: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
     amountOffCents: t.Optional(t.Integer({ minimum: 1 })),
+    currency: t.Optional(t.String({ examples: ['EUR'], description: 'the currency of `amountOffCents`' })),
     ticketTypeIds: t.Optional(t.Array(Id)),
     validUntil: t.Optional(IsoDate),
   },
@@ -226,7 +230,7 @@ export const AppliedVoucher = t.Object(
 )
 export type AppliedVoucher = Static<typeof AppliedVoucher>
 
-export { voucherDiscount } from './pricing'
+export { voucherAppliesTo, voucherDiscount } from './pricing'
 
 // ---------------------------------------------------------------------------------------------
 // Ops (internal: POST /internal/inventory/ops `{eventId, op}` → result, service token)
@@ -296,8 +300,12 @@ export interface UpdateVoucherOp {
   code: string
   patch: UpdateVoucherBody
 }
+export interface RemoveVoucherOp {
+  type: 'removeVoucher'
+  code: string
+}
 
-export type InventoryOp = SellingOp | ExpireOp | AddTypeOp | UpdateTypeOp | RemoveTypeOp | AddVoucherOp | UpdateVoucherOp
+export type InventoryOp = SellingOp | ExpireOp | AddTypeOp | UpdateTypeOp | RemoveTypeOp | AddVoucherOp | UpdateVoucherOp | RemoveVoucherOp
 export type InventoryOpType = InventoryOp['type']
 
 // ---------------------------------------------------------------------------------------------
@@ -372,6 +380,7 @@ export interface OpResults {
   removeType: TypeRemoveSuccess | OpFailure
   addVoucher: VoucherChangeSuccess | OpFailure
   updateVoucher: VoucherChangeSuccess | OpFailure
+  removeVoucher: { ok: true; removed: string; batchSize?: number } | OpFailure
 }
 export type OpResult<O extends InventoryOp = InventoryOp> = OpResults[O['type']]
 

@@ -241,4 +241,29 @@ describe('vouchers', () => {
     expect(inUse.results.map((r) => (r.ok ? 'ok' : 'code' in r ? r.code : r.outcome))).toEqual(['ok', 'ok', 'CONFLICT', 'ok', 'NOT_FOUND'])
     expect(inUse.vouchers[0]).toMatchObject({ maxUses: 2, held: 2, active: false })
   })
+
+  test('an amount is taken off tickets of its currency only; a switched-off voucher is not added again by the same request', () => {
+    const types = [type({ capacity: 20 }), type({ id: B, priceCents: 900, currency: 'JPY', capacity: 20 })]
+    const d = runV([{ type: 'addVoucher', fields: { code: 'FIVE', amountOffCents: 500, currency: 'EUR', maxUses: 5 } }, withCode('o1', 1, 'five', B), withCode('o2', 2, 'five')], [], types)
+    expect(d.results.map((r) => (r.ok ? 'ok' : 'code' in r ? r.code : r.outcome))).toEqual(['ok', 'VALIDATION', 'ok'])
+    expect(d.results[2]).toMatchObject({ totalCents: 8000, voucher: { discountCents: 1000 } })
+    const off = runV([{ type: 'updateVoucher', code: 'FIVE', patch: { active: false } }, { type: 'addVoucher', fields: { code: 'FIVE', amountOffCents: 500, currency: 'EUR', maxUses: 5 } }], d.vouchers, d.types)
+    expect(off.results[1]).toMatchObject({ ok: false, code: 'CONFLICT' })
+  })
+
+  test('a removed ticket type leaves the vouchers that named it; one only for it is switched off', () => {
+    const types = [type({ capacity: 20 }), type({ id: B, capacity: 20 })]
+    const vouchers = [voucher({ code: 'BOTH', ticketTypeIds: ['a'.repeat(24), B] }), voucher({ code: 'BONLY', ticketTypeIds: [B] }), voucher({ code: 'ALL' })]
+    const d = runV([{ type: 'removeType', typeId: B }], vouchers, types)
+    expect(d.results[0]).toMatchObject({ ok: true })
+    expect(d.vouchersChanged).toBe(true)
+    expect(d.vouchers.map((v) => [v.code, v.ticketTypeIds, v.active])).toEqual([['BOTH', ['a'.repeat(24)], true], ['BONLY', [], false], ['ALL', undefined, true]])
+  })
+
+  test('a voucher nothing counts on is removed; one in use is not', () => {
+    const first = runV([withCode('o1')], [voucher(), voucher({ code: 'SPARE' })])
+    const d = runV([{ type: 'removeVoucher', code: 'early' }, { type: 'removeVoucher', code: 'spare' }, { type: 'removeVoucher', code: 'spare' }], first.vouchers, first.types, new Map(first.orders))
+    expect(d.results.map((r) => (r.ok ? 'ok' : 'code' in r ? r.code : r.outcome))).toEqual(['CONFLICT', 'ok', 'ok'])
+    expect(d.vouchers.map((v) => v.code)).toEqual(['EARLY'])
+  })
 })

@@ -129,8 +129,9 @@ export interface VoucherOffer {
   eventId: string
   /** Percent off each ticket's price. */
   percentOff?: number
-  /** Off each ticket, never below 0. */
+  /** Off each ticket priced in `currency`, never below 0. */
   amountOffCents?: number
+  currency?: string
   /** Only these ticket types; absent: all of the event's. */
   ticketTypeIds?: string[]
   validUntil?: string

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
-import { voucherDiscount } from '@easypass/contracts/pricing'
+import { voucherAppliesTo, voucherDiscount } from '@easypass/contracts/pricing'
 import { api, ApiError, describe, untilDecided, withKey } from '../lib/api'
 import { money, moneyOff, plural, when, whenRange } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
@@ -70,9 +70,8 @@ const VOUCHER_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{2,31}$/
  * What a voucher takes off one ticket of `type` (0 when it does not apply to that type), computed as
  * the server does: only an estimate, the order the server makes has the price.
  */
-function ticketDiscount(v: VoucherOffer | undefined, type: { id: string; priceCents: number }) {
-  if (!v || (v.ticketTypeIds && !v.ticketTypeIds.includes(type.id))) return 0
-  return voucherDiscount(v, type.priceCents)
+function ticketDiscount(v: VoucherOffer | undefined, type: { id: string; priceCents: number; currency: string }) {
+  return v && voucherAppliesTo(v, type) ? voucherDiscount(v, type.priceCents) : 0
 }
 
 /** "20% off", "€5.00 off each ticket", "20% off Balcony and Stalls tickets, until …". */
@@ -81,7 +80,7 @@ function voucherTerms(v: VoucherOffer, list: Offer[], currency: string) {
   const names = (type: 'conjunction' | 'disjunction') => new Intl.ListFormat('en', { type }).format(only)
   const what = v.percentOff
     ? `${v.percentOff}% off${only.length ? ` ${names('conjunction')} tickets` : ''}`
-    : `${money(v.amountOffCents ?? 0, currency)} off each ${only.length ? `${names('disjunction')} ` : ''}ticket`
+    : `${money(v.amountOffCents ?? 0, v.currency ?? currency)} off each ${only.length ? `${names('disjunction')} ` : ''}ticket`
   return v.validUntil ? `${what}, until ${when(v.validUntil)}` : what
 }
 
@@ -313,6 +312,8 @@ export function EventPage({ id }: { id: string }) {
     if (!count) return setError('Pick at least one ticket first.')
     // A code typed but not applied would not be sent: the buyer did not mean to pay the full price.
     if (voucher.code.trim() && !offer) return voucher.refuse('Apply the voucher code first, or clear it.')
+    // It would be refused, or spend a use for nothing.
+    if (offer && !mixed && discount === 0) return voucher.refuse(`${offer.code} takes nothing off these tickets: pick others, or remove it.`)
     if (!session) {
       saveSelection(id, qty, offer?.code)
       return navigate(`/signin?next=${encodeURIComponent(`/events/${id}`)}`)

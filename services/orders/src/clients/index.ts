@@ -2,7 +2,7 @@
 // to reach one is a 503 UNAVAILABLE AppError (kit `callService`); answers in the error shape keep
 // their code and status.
 import type { Event } from '@easypass/contracts/catalog'
-import type { Availability, ConfirmOp, HoldOp, OpResult, RefundOp, ReleaseOp, SellingOp } from '@easypass/contracts/inventory'
+import type { Availability, ConfirmOp, HoldOp, OpResult, RefundOp, ReleaseOp, SellingOp, VoucherOffer } from '@easypass/contracts/inventory'
 import type { ChargeRequest, ChargeResponse, OrderPaymentResponse, RefundResponse } from '@easypass/contracts/payments'
 import { AppError, callService } from '@easypass/kit'
 
@@ -65,6 +65,14 @@ export function ticketingClient(config: ClientsConfig, token: Token) {
     async availability(eventId: string): Promise<Availability | null> {
       try {
         return await callService<Availability>(baseUrl(config.TICKETING_URL, 'ticketing'), `/api/events/${eventId}/availability`, { timeoutMs: 1_500 })
+      } catch {
+        return null
+      }
+    },
+    /** What a voucher takes off, as buyers see it (public; only used to describe an undecided order). */
+    async voucher(eventId: string, code: string): Promise<VoucherOffer | null> {
+      try {
+        return await callService<VoucherOffer>(baseUrl(config.TICKETING_URL, 'ticketing'), `/api/events/${eventId}/vouchers/${encodeURIComponent(code)}`, { timeoutMs: 1_500 })
       } catch {
         return null
       }

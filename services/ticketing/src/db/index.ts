@@ -28,6 +28,8 @@ export interface VoucherRecord {
   code: string
   percentOff?: number
   amountOffCents?: number
+  /** Of `amountOffCents`. */
+  currency?: string
   ticketTypeIds?: string[]
   maxUses: number
   /** Orders sold with it and not refunded. */

@@ -20,7 +20,7 @@ import type { mongo } from 'mongoose'
 import type { InventoryOp, OpResult } from '@easypass/contracts/inventory'
 import { LIVE } from '@easypass/contracts/facts'
 import { fact, isDuplicateOnly, type Bus, type Logger, type Outbox } from '@easypass/kit'
-import type { InventoryDoc, LedgerEntry, Models, TypeRecord } from '../db'
+import type { InventoryDoc, LedgerEntry, Models, TypeRecord, VoucherRecord } from '../db'
 import { batchSize as batchSizeMetric, ledgerLoads, opsDecided, repairs } from '../metrics'
 import { countersFromLedger, decideBatch, foldLedger, voucherCountersFromLedger, voucherCountsDiffer, type Decision, type OrderLedger } from './decide'
 import { expireJobOptions, partitionOf, type InventoryQueue } from './queues'
@@ -46,7 +46,7 @@ export interface ApplierOptions {
 /** Raised when the inventory changed under a batch: the job is retried and starts from the ledger. */
 export class InventoryMoved extends Error {}
 
-const ADMIN_OPS = new Set<InventoryOp['type']>(['addType', 'updateType', 'removeType', 'addVoucher', 'updateVoucher'])
+const ADMIN_OPS = new Set<InventoryOp['type']>(['addType', 'updateType', 'removeType', 'addVoucher', 'updateVoucher', 'removeVoucher'])
 const isAdminOp = (op: InventoryOp) => ADMIN_OPS.has(op.type)
 /** Most overdue holds released along with one batch. */
 const MAX_EXTRA_EXPIRIES = 2000
@@ -269,7 +269,10 @@ export class InventoryApplier {
       repairs.inc()
       const fixed = await this.inventories.updateOne({ _id: eventId, seq: doc.seq, pendingSeq: null }, { $set: { types: counted, ...vouchersSet, rebuiltSeq: doc.seq } })
       if (fixed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed during its repair`)
-      this.opts.log.error({ eventId, seq: doc.seq, stored: summarize(doc.types), ledger: summarize(counted) }, 'inventory counters differed from the ledger; repaired')
+      this.opts.log.error(
+        { eventId, seq: doc.seq, stored: summarize(doc.types), ledger: summarize(counted), vouchers: { stored: summarizeVouchers(doc.vouchers ?? []), ledger: summarizeVouchers(countedVouchers) } },
+        'inventory counters differed from the ledger; repaired',
+      )
       doc.types = counted
       if (doc.vouchers) doc.vouchers = countedVouchers
     }
@@ -335,3 +338,4 @@ export class InventoryApplier {
 }
 
 const summarize = (types: TypeRecord[]) => types.map((t) => ({ id: t.id, sold: t.sold, held: t.held }))
+const summarizeVouchers = (vouchers: VoucherRecord[]) => vouchers.map((v) => ({ code: v.code, used: v.used, held: v.held }))

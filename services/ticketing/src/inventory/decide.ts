@@ -18,7 +18,7 @@ import type {
   UpdateTicketTypeBody,
   UpdateVoucherBody,
 } from '@easypass/contracts/inventory'
-import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, soldOutRefusal, TICKET_TYPE_LIMITS, voucherDiscount } from '@easypass/contracts/inventory'
+import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
 import { ledgerId, type LedgerEntry, type TypeRecord, type VoucherRecord } from '../db'
 import { available, toTicketType, toVoucher } from './views'
 
@@ -118,8 +118,10 @@ function holdSuccess(orderId: string, hold: HoldRecord): HoldSuccess {
 }
 
 /** A voucher's fields that cannot be checked by the schema alone; undefined when they are fine. */
-export function voucherProblem(fields: Pick<CreateVoucherBody, 'percentOff' | 'amountOffCents'>): string | undefined {
-  if ((fields.percentOff === undefined) === (fields.amountOffCents === undefined)) return 'give exactly one of percentOff and amountOffCents'
+export function voucherProblem(fields: Pick<CreateVoucherBody, 'percentOff' | 'amountOffCents' | 'currency'>): { path: string; message: string } | undefined {
+  if ((fields.percentOff === undefined) === (fields.amountOffCents === undefined)) return { path: 'percentOff', message: 'give exactly one of percentOff and amountOffCents' }
+  if (fields.amountOffCents !== undefined && !fields.currency) return { path: 'currency', message: 'an amount off needs its currency' }
+  if (fields.percentOff !== undefined && fields.currency) return { path: 'currency', message: 'a percentage off has no currency' }
   return undefined
 }
 
@@ -224,8 +226,8 @@ export function decideBatch(input: DecideInput): Decision {
       if (!voucher || !voucher.active) return failure('NOT_FOUND', `there is no voucher ${code} for this event`, { voucherCode: code })
       const refusal = voucherRefusal(voucher, now)
       if (refusal) return refusal
-      for (const l of lines) if (appliesTo(voucher, l.type.id)) discountCents += l.quantity * voucherDiscount(voucher, l.type.priceCents)
-      if (!lines.some((l) => appliesTo(voucher!, l.type.id)))
+      for (const l of lines) if (voucherAppliesTo(voucher, l.type)) discountCents += l.quantity * voucherDiscount(voucher, l.type.priceCents)
+      if (!lines.some((l) => voucherAppliesTo(voucher!, l.type)))
         return failure('VALIDATION', `voucher ${code} does not apply to these tickets`, { voucherCode: code, ticketTypeIds: voucher.ticketTypeIds })
     }
     // One order is one charge: above what a charge may be, it could be held but never paid.
@@ -382,6 +384,13 @@ export function decideBatch(input: DecideInput): Decision {
         }
         types.splice(types.indexOf(t), 1)
         typesChanged = true
+        // Vouchers forget it; one that was only for it is for nothing now, and is switched off.
+        for (const [i, v] of vouchers.entries()) {
+          if (!v.ticketTypeIds?.includes(t.id)) continue
+          const rest = v.ticketTypeIds.filter((id) => id !== t.id)
+          vouchers[i] = rest.length ? { ...v, ticketTypeIds: rest } : { ...v, ticketTypeIds: rest, active: false }
+          vouchersChanged = true
+        }
         if (t.fingerprint) removed = [...(removed ?? input.removed ?? []), t.id].slice(-MAX_REMOVED_REMEMBERED)
         return { ok: true, removed: op.typeId }
       }
@@ -395,13 +404,16 @@ export function decideBatch(input: DecideInput): Decision {
           return failure('CONFLICT', `this event already has a voucher ${code}`, { code })
         }
         const problem = voucherProblem(f)
-        if (problem) return failure('VALIDATION', problem)
+        if (problem) return failure('VALIDATION', problem.message)
         const unknown = f.ticketTypeIds?.find((id) => !typeById(id))
         if (unknown) return failure('VALIDATION', `ticket type ${unknown} does not exist for this event`, { ticketTypeId: unknown })
+        const otherCurrency = f.currency && f.ticketTypeIds?.find((id) => typeById(id)!.currency !== f.currency)
+        if (otherCurrency) return failure('VALIDATION', `ticket type ${otherCurrency} is not priced in ${f.currency}`, { ticketTypeId: otherCurrency })
         if (vouchers.length >= MAX_VOUCHERS_PER_EVENT) return failure('CONFLICT', `an event has at most ${MAX_VOUCHERS_PER_EVENT} vouchers`)
         const record: VoucherRecord = { code, maxUses: f.maxUses, used: 0, held: 0, active: true, createdAt: at.toISOString() }
         if (f.percentOff !== undefined) record.percentOff = f.percentOff
         if (f.amountOffCents !== undefined) record.amountOffCents = f.amountOffCents
+        if (f.currency) record.currency = f.currency
         if (f.ticketTypeIds) record.ticketTypeIds = [...new Set(f.ticketTypeIds)]
         if (f.validUntil) record.validUntil = iso(f.validUntil)
         vouchers.push(record)
@@ -417,6 +429,19 @@ export function decideBatch(input: DecideInput): Decision {
         vouchers[vouchers.indexOf(v)] = next
         vouchersChanged = true
         return { ok: true, voucher: toVoucher(eventId, next) }
+      }
+      case 'removeVoucher': {
+        const code = normaliseVoucherCode(op.code)
+        const v = voucherByCode(code)
+        // Gone already (a job run again after its commit): what was asked.
+        if (!v) return { ok: true, removed: code }
+        // A paid order or a live hold counts on it; refunded and ended ones no longer do (a voucher
+        // added later under the code starts from what the ledger says of it: nothing).
+        if (v.used + v.held > 0)
+          return failure('CONFLICT', `voucher ${code} is used by ${v.used} paid and ${v.held} held orders: switch it off instead`, { used: v.used, held: v.held })
+        vouchers.splice(vouchers.indexOf(v), 1)
+        vouchersChanged = true
+        return { ok: true, removed: code }
       }
     }
   }
@@ -438,8 +463,6 @@ export function decideBatch(input: DecideInput): Decision {
   }
 }
 
-const appliesTo = (v: VoucherRecord, typeId: string) => !v.ticketTypeIds || v.ticketTypeIds.includes(typeId)
-
 /** Why a voucher cannot be used for a new hold now (used up, or past its time); undefined when it can. */
 export function voucherRefusal(v: VoucherRecord, now: number): OpFailure | undefined {
   if (v.validUntil && now >= Date.parse(v.validUntil))
@@ -451,7 +474,9 @@ export function voucherRefusal(v: VoucherRecord, now: number): OpFailure | undef
 function sameVoucher(v: VoucherRecord, f: CreateVoucherBody): boolean {
   const types = (ids?: string[]) => JSON.stringify([...new Set(ids ?? [])].sort())
   return (
+    v.active &&
     v.percentOff === f.percentOff &&
+    v.currency === f.currency &&
     v.amountOffCents === f.amountOffCents &&
     v.maxUses === f.maxUses &&
     types(v.ticketTypeIds) === types(f.ticketTypeIds) &&

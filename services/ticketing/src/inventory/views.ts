@@ -39,6 +39,7 @@ export function toVoucherOffer(eventId: string, v: VoucherRecord): VoucherOffer 
   const view: VoucherOffer = { code: v.code, eventId }
   if (v.percentOff !== undefined) view.percentOff = v.percentOff
   if (v.amountOffCents !== undefined) view.amountOffCents = v.amountOffCents
+  if (v.currency) view.currency = v.currency
   if (v.ticketTypeIds) view.ticketTypeIds = v.ticketTypeIds
   if (v.validUntil) view.validUntil = v.validUntil
   return view

@@ -4,7 +4,7 @@
 import { Types } from 'mongoose'
 import type { Principal } from '@easypass/contracts'
 import { isPublic, type Event } from '@easypass/contracts/catalog'
-import type { HoldResult } from '@easypass/contracts/inventory'
+import { voucherAppliesTo, voucherDiscount, type HoldResult } from '@easypass/contracts/inventory'
 import type { CreateOrderBody, Order, OrderItem, PayOrderBody } from '@easypass/contracts/orders'
 import { cardProblem, DECLINE_MESSAGES, type Card, type ChargeResponse, type DeclineCode } from '@easypass/contracts/payments'
 import { AppError, fail, type Logger } from '@easypass/kit'
@@ -124,19 +124,19 @@ export function purchaseService(deps: PurchaseDeps) {
     return event
   }
 
-  /** What an order looks like before ticketing has decided its hold: names and prices as ticketing shows them now. */
+  /** What an order looks like before ticketing has decided its hold: names, prices and the voucher's discount as ticketing shows them now. */
   async function placeholder(ctx: PurchaseContext): Promise<OrderDoc> {
-    const availability = await ticketing.availability(ctx.eventId)
-    const items: OrderItem[] = ctx.items.map((line) => {
-      const type = availability?.ticketTypes.find((t) => t.id.toLowerCase() === line.ticketTypeId)
-      return { ticketTypeId: line.ticketTypeId, name: type?.name ?? '', quantity: line.quantity, unitPriceCents: type?.priceCents ?? 0 }
-    })
-    const currency = availability?.ticketTypes.find((t) => ctx.items.some((l) => l.ticketTypeId === t.id.toLowerCase()))?.currency ?? ''
+    const [availability, voucher] = await Promise.all([ticketing.availability(ctx.eventId), ctx.voucherCode ? ticketing.voucher(ctx.eventId, ctx.voucherCode) : null])
+    const types = ctx.items.map((line) => availability?.ticketTypes.find((t) => t.id.toLowerCase() === line.ticketTypeId))
+    const items: OrderItem[] = ctx.items.map((line, i) => ({ ticketTypeId: line.ticketTypeId, name: types[i]?.name ?? '', quantity: line.quantity, unitPriceCents: types[i]?.priceCents ?? 0 }))
+    const currency = types.find((t) => t)?.currency ?? ''
+    const discountCents = voucher ? ctx.items.reduce((sum, line, i) => (types[i] && voucherAppliesTo(voucher, types[i]!) ? sum + line.quantity * voucherDiscount(voucher, types[i]!.priceCents) : sum), 0) : 0
     return {
       ...orderIdentity(ctx),
       items,
-      totalCents: items.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0),
+      totalCents: items.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0) - discountCents,
       currency,
+      ...(voucher && discountCents > 0 ? { voucher: { code: voucher.code, discountCents } } : {}),
       initialStatus: 'pending',
       priced: false,
       createdAt: new Date(ctx.startedAt),

@@ -1,4 +1,4 @@
-import { Elysia } from 'elysia'
+import { Elysia, t } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, OPTIONAL_BEARER, tagsOf } from '@easypass/contracts'
 import { CreateVoucherBody, UpdateVoucherBody, Voucher, VoucherCodeParams, VoucherList, VoucherOffer } from '@easypass/contracts/inventory'
 import { authPlugin, isAdmin, strictBody, type AuthConfig } from '@easypass/kit'
@@ -57,4 +57,17 @@ export function vouchersModule(service: VouchersService, config: AuthConfig) {
       response: { 200: Voucher, ...adminErrors, 409: ErrorResponse },
       detail: { tags, summary: 'Change a voucher', description: 'Admins only. `active: false` stops new orders using it (orders that did keep their price); `maxUses` below the orders using it now → 409.', security },
     })
+    .delete(
+      '/api/events/:id/vouchers/:code',
+      async ({ params, set }) => {
+        await service.remove(params.id, params.code)
+        set.status = 204
+      },
+      {
+        auth: 'admin',
+        params: VoucherCodeParams,
+        response: { 204: t.Void(), ...adminErrors, 409: ErrorResponse },
+        detail: { tags, summary: 'Remove a voucher', description: 'Admins only. Only while no paid order or unpaid hold uses it (409 otherwise: switch it off with PATCH `active: false`); its code is free again.', security },
+      },
+    )
 }

@@ -2,6 +2,7 @@
 // changing go through the event's queue like every inventory change, so a voucher's uses are counted
 // by the same one writer that decides the holds using it: it is never used more often than allowed.
 import { normaliseVoucherCode, type CreateVoucherBody, type OpFailure, type OpResult, type UpdateVoucherBody, type Voucher, type VoucherOffer } from '@easypass/contracts/inventory'
+import { isPublic } from '@easypass/contracts/catalog'
 import { fail, isRealDate } from '@easypass/kit'
 import type { CatalogClient } from '../../catalog'
 import type { Models } from '../../db'
@@ -29,8 +30,9 @@ export function vouchersService({ inventory, catalog, models }: VouchersDeps) {
 
   async function create(eventId: string, body: CreateVoucherBody): Promise<Voucher> {
     const problem = voucherProblem(body)
-    if (problem) throw fail('VALIDATION', problem, { fields: [{ path: 'percentOff', message: problem }] })
+    if (problem) throw fail('VALIDATION', `${problem.path}: ${problem.message}`, { fields: [problem] })
     checkValidUntil(body.validUntil)
+    if (body.validUntil && Date.parse(body.validUntil) <= Date.now()) throw fail('VALIDATION', 'validUntil: already past', { fields: [{ path: 'validUntil', message: 'already past' }] })
     const event = await catalog.event(eventId, true)
     if (!event) throw fail('NOT_FOUND', 'event not found')
     if (event.status === 'cancelled') throw fail('CONFLICT', 'the event is cancelled')
@@ -50,11 +52,20 @@ export function vouchersService({ inventory, catalog, models }: VouchersDeps) {
     return decided(await inventory.submit(eventId, { type: 'updateVoucher', code: wanted, patch })).voucher
   }
 
-  /** A code as a buyer may see it: 404 when unknown or switched off (or the event is a draft), 409 when used up or past its time. */
+  /** Only a voucher nothing counts on (no paid order, no live hold) is removed; its code is free again. */
+  async function remove(eventId: string, code: string): Promise<void> {
+    const wanted = normaliseVoucherCode(code)
+    if (!(await stored(eventId)).some((v) => v.code === wanted)) throw fail('NOT_FOUND', `there is no voucher ${wanted} for this event`)
+    decided(await inventory.submit(eventId, { type: 'removeVoucher', code: wanted }))
+  }
+
+  /** A code as a buyer may see it: 404 when unknown or switched off (or the event is a draft), 409 when used up, past its time, or the event cancelled. */
   async function offer(eventId: string, code: string, seesDrafts: boolean): Promise<VoucherOffer> {
     const wanted = normaliseVoucherCode(code)
     const missing = () => fail('NOT_FOUND', `there is no voucher ${wanted} for this event`, { voucherCode: wanted })
-    if (!seesDrafts && (await catalog.isDraft(eventId))) throw missing()
+    const event = await catalog.event(eventId)
+    if (!event || (!seesDrafts && !isPublic(event))) throw missing()
+    if (event.status === 'cancelled') throw fail('CONFLICT', 'the event was cancelled', { voucherCode: wanted, reason: 'cancelled' })
     const voucher = (await stored(eventId)).find((v) => v.code === wanted)
     if (!voucher || !voucher.active) throw missing()
     const refusal = voucherRefusal(voucher, Date.now())
@@ -62,6 +73,6 @@ export function vouchersService({ inventory, catalog, models }: VouchersDeps) {
     return toVoucherOffer(eventId, voucher)
   }
 
-  return { create, list, update, offer }
+  return { create, list, update, remove, offer }
 }
 export type VouchersService = ReturnType<typeof vouchersService>
