@@ -96,6 +96,26 @@ describe('vouchers', () => {
     expect(paid.body).toMatchObject({ status: 'paid', totalCents: 2250 })
   })
 
+  test('a voucher that takes everything off: the hold is confirmed without a card, and nothing is charged', async () => {
+    const admin = await loginAdmin()
+    const { eventId, types } = await eventWithTypes(admin)
+    await addVoucher(admin, eventId, { code: 'GUEST', percentOff: 100, maxUses: 2 })
+    const buyer = await registerUser('guest')
+    const hold = await buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 2 }], { voucherCode: 'GUEST' })
+    expect(hold.body).toMatchObject({ status: 'reserved', totalCents: 0, voucher: { code: 'GUEST', discountCents: 9000 } })
+    const confirmed = await api(`/orders/${hold.body.id}/pay`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: {} })
+    expect(confirmed.status).toBe(200)
+    expect(confirmed.body).toMatchObject({ status: 'paid', totalCents: 0 })
+    expect(confirmed.body.paymentId).toBeUndefined()
+    expect((await api(`/orders/${hold.body.id}/tickets`, { token: buyer.token })).body).toHaveLength(2)
+    // An order that costs something still needs its card, and nothing happens without it.
+    const priced = await buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }])
+    const cardless = await api(`/orders/${priced.body.id}/pay`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: {} })
+    expect(cardless.status).toBe(400)
+    expect(errorCode(cardless)).toBe('VALIDATION')
+    expect((await api(`/orders/${priced.body.id}`, { token: buyer.token })).body.status).toBe('reserved')
+  })
+
   test('a voucher for some ticket types lowers only those; an amount never makes a ticket cost less than nothing', async () => {
     const admin = await loginAdmin()
     const { eventId, types } = await eventWithTypes(admin, [4500, 800])

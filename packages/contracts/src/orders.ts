@@ -77,7 +77,13 @@ export const CreateOrderBody = t.Object(
 )
 export type CreateOrderBody = Static<typeof CreateOrderBody>
 
-export const PayOrderBody = t.Object({ card: Card }, { examples: [{ card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } }] })
+export const PayOrderBody = t.Object(
+  { card: t.Optional(Card) },
+  {
+    description: '`card` may be left out only when the order costs nothing (a free ticket type, or a voucher that takes everything off): nothing is charged then (beyond the contract, additive).',
+    examples: [{ card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } }],
+  },
+)
 export type PayOrderBody = Static<typeof PayOrderBody>
 
 export const RefundOrderBody = t.Object({

@@ -99,6 +99,17 @@ export function Checkout({ id }: { id: string }) {
   // call the hold over by its own clock and invite a second purchase.
   const paying = busy === 'paying'
   const holdLive = o.status === 'reserved' && (left > 0 || paying) && !expired && !refusal
+  /** Under the pay (or free confirm) button: back to the pick, or let the tickets go. */
+  const holdActions = (
+    <>
+      <button type="button" class="button button-secondary button-block" onClick={() => cancel(true)} aria-disabled={busy ? true : undefined}>
+        Change tickets
+      </button>
+      <button type="button" class="button button-secondary button-block" onClick={() => cancel()} aria-disabled={busy ? true : undefined}>
+        Cancel and release the tickets
+      </button>
+    </>
+  )
   const holdEnded = !paying && (expired || o.status === 'expired' || (o.status === 'reserved' && left <= 0))
   // Answered 202 before ticketing decided the hold: no price, names or expiry yet (and never a payment).
   const holding = o.status === 'pending' && !o.expiresAt && !o.paymentId
@@ -119,7 +130,9 @@ export function Checkout({ id }: { id: string }) {
     // keyboard's focus to the page's start): a second press does nothing.
     if (busy) return
     setPayError(undefined)
-    const local = validateCard(number, expMonth, expYear, cvc)
+    // A free order is confirmed without a card: nothing is charged.
+    const free = o?.totalCents === 0
+    const local = free ? {} : validateCard(number, expMonth, expYear, cvc)
     setErrors(local)
     if (Object.keys(local).length) return
     const card: Card = { number: number.replace(/[\s-]/g, ''), expMonth: Number(expMonth), expYear: Number(expYear), cvc }
@@ -127,8 +140,8 @@ export function Checkout({ id }: { id: string }) {
     try {
       // The same card again after a lost answer or a 503 is the same payment: the same key.
       const paid = await withKey(
-        `pay:${id}:${card.number}:${card.expMonth}:${card.expYear}:${card.cvc}`,
-        (idempotencyKey) => untilDecided(() => api<Order>(`/orders/${id}/pay`, { body: { card }, idempotencyKey })),
+        free ? `pay:${id}:free` : `pay:${id}:${card.number}:${card.expMonth}:${card.expYear}:${card.cvc}`,
+        (idempotencyKey) => untilDecided(() => api<Order>(`/orders/${id}/pay`, { body: free ? {} : { card }, idempotencyKey })),
         (answer) => answer.status !== 'pending',
       )
       // Pending (202): the page follows it from here, with no Pay button meanwhile.
@@ -272,7 +285,17 @@ export function Checkout({ id }: { id: string }) {
             </button>
           )}
           {!holdLive && !paying && <p>{eventLink}</p>}
-          {holdLive && (
+          {holdLive && o.totalCents === 0 && (
+            <form class="form" onSubmit={pay} noValidate>
+              <p>These tickets cost nothing: no card is needed.</p>
+              {payError ? <Alert error={payError} /> : null}
+              <button type="submit" class="button button-block" aria-disabled={busy ? true : undefined}>
+                {busy === 'paying' ? 'Confirming…' : 'Get the tickets'}
+              </button>
+              {holdActions}
+            </form>
+          )}
+          {holdLive && o.totalCents > 0 && (
             <form class="form" ref={cardForm} onSubmit={pay} noValidate>
               <Field
                 label="Card number"
@@ -332,12 +355,7 @@ export function Checkout({ id }: { id: string }) {
               <button type="submit" class="button button-block" aria-disabled={busy ? true : undefined}>
                 {busy === 'paying' ? 'Paying…' : `Pay ${money(o.totalCents, o.currency)}`}
               </button>
-              <button type="button" class="button button-secondary button-block" onClick={() => cancel(true)} aria-disabled={busy ? true : undefined}>
-                Change tickets
-              </button>
-              <button type="button" class="button button-secondary button-block" onClick={() => cancel()} aria-disabled={busy ? true : undefined}>
-                Cancel and release the tickets
-              </button>
+              {holdActions}
             </form>
           )}
         </section>

@@ -189,11 +189,13 @@ export function purchaseService(deps: PurchaseDeps) {
     }
   }
 
-  /** Charges the card (unless the order is free), then confirms. A decline on purchase also releases the hold. */
-  async function chargeAndConfirm(state: OrderState, card: Card, chargeKey: string, mode: Mode, deadline: number, newOrder = false): Promise<Answer> {
+  /** Charges the card (unless the order is free: then no card is needed), then confirms. A decline on purchase also releases the hold. */
+  async function chargeAndConfirm(state: OrderState, card: Card | undefined, chargeKey: string, mode: Mode, deadline: number, newOrder = false): Promise<Answer> {
     const { doc } = state
     let paymentId: string | undefined
     if (doc.totalCents > 0) {
+      // Never without a card: a pay without one is refused before it runs unless the order is free.
+      if (!card) throw new Error(`order ${doc._id} costs ${doc.totalCents} but came without a card`)
       let charge: ChargeResponse
       try {
         charge = await payments.charge({ orderId: doc._id, userId: doc.userId, amountCents: doc.totalCents, currency: doc.currency, card, idempotencyKey: chargeKey, ...(newOrder ? { newOrder } : {}) })
@@ -296,7 +298,7 @@ export function purchaseService(deps: PurchaseDeps) {
       if (status === 'expired') throw fail('CONFLICT', 'the hold expired: the tickets are no longer reserved')
       if (status !== 'reserved') throw fail('CONFLICT', `only a reserved order can be paid (this one is ${status})`)
       await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
-      return await chargeAndConfirm(state, ctx.card!, chargeKey, 'pay', ctx.giveUpAt)
+      return await chargeAndConfirm(state, ctx.card, chargeKey, 'pay', ctx.giveUpAt)
     } finally {
       await lock.release()
     }
@@ -371,6 +373,8 @@ export function purchaseService(deps: PurchaseDeps) {
       checkCard(body.card, '')
       const state = await store.visible(orderId, principal)
       if (state.doc.userId !== principal.id) throw fail('FORBIDDEN', 'only the buyer can pay an order')
+      // A free order (a free ticket type, a voucher that takes everything off) is confirmed without a card.
+      if (!body.card && (state.doc.totalCents > 0 || !state.doc.priced)) throw fail('VALIDATION', 'card: required, this order costs something', { fields: [{ path: 'card', message: 'required' }] })
       const ctx = context(orderId, principal.id, state.doc.eventId, [], body.card, startedAt)
       const chargeKey = `${orderId}:pay:${idempotencyKey ? hashKey(idempotencyKey) : crypto.randomUUID()}`
       const execute = async (_orderId?: string, fresh = true) => {
