@@ -46,8 +46,12 @@ export interface ApplierOptions {
 /** Raised when the inventory changed under a batch: the job is retried and starts from the ledger. */
 export class InventoryMoved extends Error {}
 
-const ADMIN_OPS = new Set<InventoryOp['type']>(['addType', 'updateType', 'removeType', 'addVoucher', 'updateVoucher', 'removeVoucher'])
-const isAdminOp = (op: InventoryOp) => ADMIN_OPS.has(op.type)
+/**
+ * Ops that change ticket types. Voucher ops are not among them: they go with the selling ops, so that
+ * the holds past their end are released before a voucher's uses are judged (a lower `maxUses`, say).
+ */
+const TYPE_OPS = new Set<InventoryOp['type']>(['addType', 'updateType', 'removeType'])
+const changesTypes = (op: InventoryOp) => TYPE_OPS.has(op.type)
 /** Most overdue holds released along with one batch. */
 const MAX_EXTRA_EXPIRIES = 2000
 /** Largest claim that carries its ledger entries (as JSON; the document limit is 16 MB). */
@@ -77,8 +81,8 @@ export class InventoryApplier {
     let start = 0
     while (start < ops.length) {
       let end = start + 1
-      while (end < ops.length && isAdminOp(ops[end]!) === isAdminOp(ops[start]!)) end++
-      results.push(...(await this.commit(eventId, ops.slice(start, end), !isAdminOp(ops[start]!))))
+      while (end < ops.length && changesTypes(ops[end]!) === changesTypes(ops[start]!)) end++
+      results.push(...(await this.commit(eventId, ops.slice(start, end), !changesTypes(ops[start]!))))
       start = end
     }
     batchSizeMetric.observe(ops.length)
