@@ -3,6 +3,7 @@
 // ticketing worker, one event at a time, so nothing is ever sold twice.
 import { t, type Static } from 'elysia'
 import { Id, IsoDate } from './common'
+import { VOUCHER_CODE_PATTERN, VOUCHER_LIMITS } from './pricing'
 
 /**
  * ISO-8601 date-time with a time zone, e.g. `2027-06-01T18:00:00Z` (the catalog's rule; kept here because
@@ -141,13 +142,12 @@ export type Availability = Static<typeof Availability>
 // ---------------------------------------------------------------------------------------------
 // Vouchers (discount codes of one event; beyond the contract, additive)
 
-export const VOUCHER_LIMITS = { codeMin: 3, codeMax: 32, maxUses: 1_000_000, ticketTypes: 20 } as const
 /** Codes are compared without regard to case and stored in capitals. */
 export const normaliseVoucherCode = (code: string) => code.trim().toUpperCase()
 export const VoucherCode = t.String({
   minLength: VOUCHER_LIMITS.codeMin,
   maxLength: VOUCHER_LIMITS.codeMax,
-  pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$',
+  pattern: VOUCHER_CODE_PATTERN,
   examples: ['EARLYBIRD'],
   error: `code must be ${VOUCHER_LIMITS.codeMin} to ${VOUCHER_LIMITS.codeMax} letters, digits, - or _, starting with a letter or digit`,
 })
@@ -187,27 +187,6 @@ export const UpdateVoucherBody = t.Object(
 )
 export type UpdateVoucherBody = Static<typeof UpdateVoucherBody>
 
-export const Voucher = t.Object(
-  {
-    code: t.String({ examples: ['EARLYBIRD'] }),
-    eventId: Id,
-    percentOff: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
-    amountOffCents: t.Optional(t.Integer({ minimum: 1 })),
-    currency: t.Optional(t.String({ examples: ['EUR'], description: 'the currency of `amountOffCents`' })),
-    ticketTypeIds: t.Optional(t.Array(Id)),
-    maxUses: t.Integer({ minimum: 1 }),
-    used: t.Integer({ minimum: 0, description: 'paid orders that used it (refunded ones give their use back)' }),
-    held: t.Integer({ minimum: 0, description: 'unpaid holds that use it' }),
-    remaining: t.Integer({ minimum: 0 }),
-    validUntil: t.Optional(IsoDate),
-    active: t.Boolean(),
-    createdAt: IsoDate,
-  },
-  { title: 'Voucher' },
-)
-export type Voucher = Static<typeof Voucher>
-export const VoucherList = t.Object({ items: t.Array(Voucher) }, { title: 'VoucherList' })
-
 /** What a buyer learns of a code before using it: what it takes off, never how often it was used. */
 export const VoucherOffer = t.Object(
   {
@@ -223,6 +202,24 @@ export const VoucherOffer = t.Object(
 )
 export type VoucherOffer = Static<typeof VoucherOffer>
 
+/** A voucher as its admins see it: the offer, with its uses. */
+export const Voucher = t.Composite(
+  [
+    VoucherOffer,
+    t.Object({
+      maxUses: t.Integer({ minimum: 1 }),
+      used: t.Integer({ minimum: 0, description: 'paid orders that used it (refunded ones give their use back)' }),
+      held: t.Integer({ minimum: 0, description: 'unpaid holds that use it' }),
+      remaining: t.Integer({ minimum: 0 }),
+      active: t.Boolean(),
+      createdAt: IsoDate,
+    }),
+  ],
+  { title: 'Voucher' },
+)
+export type Voucher = Static<typeof Voucher>
+export const VoucherList = t.Object({ items: t.Array(Voucher) }, { title: 'VoucherList' })
+
 /** The discount an order got: what it saved in all (its `totalCents` is after it). */
 export const AppliedVoucher = t.Object(
   { code: t.String({ examples: ['EARLYBIRD'] }), discountCents: t.Integer({ minimum: 0, examples: [1800] }) },
@@ -230,7 +227,7 @@ export const AppliedVoucher = t.Object(
 )
 export type AppliedVoucher = Static<typeof AppliedVoucher>
 
-export { voucherAppliesTo, voucherDiscount } from './pricing'
+export { VOUCHER_LIMITS, voucherAppliesTo, voucherDiscount } from './pricing'
 
 // ---------------------------------------------------------------------------------------------
 // Ops (internal: POST /internal/inventory/ops `{eventId, op}` → result, service token)

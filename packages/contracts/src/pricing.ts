@@ -1,5 +1,13 @@
-// What a voucher takes off a ticket: the server's rule, which the browser app uses for its estimate.
-// Plain code without schema imports, so that the app's bundle can take it as it is.
+// Vouchers as plain rules: what a code may look like and what a voucher takes off a ticket. The
+// server decides with them and the browser app checks and estimates with them; no schema imports, so
+// that the app's bundle can take this file as it is.
+
+export const VOUCHER_LIMITS = { codeMin: 3, codeMax: 32, maxUses: 1_000_000, ticketTypes: 20 } as const
+/** Letters, digits, `-` and `_`, starting with a letter or digit (the length is in VOUCHER_LIMITS). */
+export const VOUCHER_CODE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]*$'
+/** Whether a code could be one: the pattern and the length. */
+export const isVoucherCode = (code: string) =>
+  code.length >= VOUCHER_LIMITS.codeMin && code.length <= VOUCHER_LIMITS.codeMax && new RegExp(VOUCHER_CODE_PATTERN).test(code)
 
 /** A voucher as far as pricing goes: an amount is in one currency, and it may name the ticket types it is for. */
 export interface VoucherTerms {

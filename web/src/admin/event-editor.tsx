@@ -2,14 +2,15 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, withKey } from '../lib/api'
 import { fromLocalInput, localZone, minorDigits, moneyInput, parseMoney, toLocalInput, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
-import { forgetEvent, useAvailability } from '../lib/live'
+import { forgetEvent, useAvailability, type LiveAvailability } from '../lib/live'
 import { Link, navigate } from '../lib/router'
-import type { EventItem, TicketType } from '../lib/types'
+import type { Availability, EventItem, TicketType } from '../lib/types'
 import { confirmDialog, toast } from '../components/overlay'
 import { Alert, Field, Loading, Notice, SelectField, StatusBadge, TextAreaField, useFocusFirstInvalid } from '../components/ui'
 import { CATEGORIES } from '../pages/home'
-import { AdminPage, revenueText, totals } from './shared'
+import { AdminPage, fieldErrorsOf, revenueText, totals } from './shared'
 import { cancelEvent, publishEvent } from './events'
+import { EventVouchers } from './vouchers'
 
 interface EventForm {
   title: string
@@ -114,19 +115,11 @@ function changes(before: EventItem, f: EventForm) {
   return patch
 }
 
-export function fieldErrorsOf<K extends string>(error: unknown, map: Record<string, K>): Partial<Record<K, string>> {
-  const out: Partial<Record<K, string>> = {}
-  if (!(error instanceof ApiError)) return out
-  for (const [path, message] of Object.entries(error.fields)) {
-    const key = map[path] ?? map[path.split('.')[0]!]
-    if (key && !out[key]) out[key] = message
-  }
-  return out
-}
-
 export default function AdminEventEditor({ id }: { id?: string }) {
   const creating = !id
   const event = useAsync(async (signal) => (id ? api<EventItem>(`/events/${id}`, { signal }) : undefined), [id])
+  // One stream for the ticket types and the vouchers offered on them.
+  const live = useAvailability(id)
   useTitle(creating ? 'Admin · New event' : `Admin · ${event.data?.title ?? 'Event'}`)
   const [form, setForm] = useState<EventForm>(EMPTY)
   const [errors, setErrors] = useState<Errors>({})
@@ -217,6 +210,7 @@ export default function AdminEventEditor({ id }: { id?: string }) {
       </AdminPage>
     )
   const e = event.data
+  const types = e ? currentTypes(e, live.availability) : []
 
   return (
     <AdminPage
@@ -292,7 +286,8 @@ export default function AdminEventEditor({ id }: { id?: string }) {
           </Link>
         </div>
       </form>
-      {e && <TicketTypes event={e} onChange={event.reload} />}
+      {e && <TicketTypes event={e} types={types} live={live} onChange={event.reload} />}
+      {e && <EventVouchers event={e} types={types} />}
     </AdminPage>
   )
 }
@@ -307,12 +302,12 @@ const TYPE_FIELD: Record<string, 'name' | 'price' | 'currency' | 'capacity' | 'm
   salesEnd: 'salesEnd',
 }
 
-function TicketTypes({ event, onChange }: { event: EventItem; onChange: () => void }) {
-  const live = useAvailability(event.id)
-  // Live availability lists the types as they are now; the event's own list is a snapshot (empty when ticketing did not answer).
-  const types: TicketType[] = live.availability
-    ? live.availability.ticketTypes.map((a) => ({ ...event.ticketTypes?.find((x) => x.id === a.id), ...a }))
-    : (event.ticketTypes ?? [])
+/** Live availability lists the types as they are now; the event's own list is a snapshot (empty when ticketing did not answer). */
+function currentTypes(event: EventItem, availability: Availability | undefined): TicketType[] {
+  return availability ? availability.ticketTypes.map((a) => ({ ...event.ticketTypes?.find((x) => x.id === a.id), ...a })) : (event.ticketTypes ?? [])
+}
+
+function TicketTypes({ event, types, live, onChange }: { event: EventItem; types: TicketType[]; live: LiveAvailability; onChange: () => void }) {
   const unknown = !live.availability && (event.availabilityUnavailable || !!live.error)
   const t = totals(live.availability, event.currency ?? 'EUR')
   const changed = () => {

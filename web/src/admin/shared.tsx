@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
-import { api } from '../lib/api'
+import { api, ApiError } from '../lib/api'
 import { money, when } from '../lib/format'
 import { useAsync } from '../lib/hooks'
 import { Link, useLocation, withQuery } from '../lib/router'
@@ -36,6 +36,17 @@ export function AdminPage({ title, sub, actions, children, wide = true }: { titl
       {children}
     </div>
   )
+}
+
+/** The API's field errors of `error` on a form's fields (`map`: API field path → form field), the first per field. */
+export function fieldErrorsOf<K extends string>(error: unknown, map: Record<string, K>): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {}
+  if (!(error instanceof ApiError)) return out
+  for (const [path, message] of Object.entries(error.fields)) {
+    const key = map[path] ?? map[path.split('.')[0]!]
+    if (key && !out[key]) out[key] = message
+  }
+  return out
 }
 
 /** Which events an admin list shows by date: not ended yet (soonest first), ended (latest first), or any (latest first). */

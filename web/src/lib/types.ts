@@ -137,6 +137,21 @@ export interface VoucherOffer {
   validUntil?: string
 }
 
+/** A voucher as admins see it: its terms, and the orders using it. */
+export interface Voucher extends VoucherOffer {
+  /** At most this many orders, paid or held, use it. */
+  maxUses: number
+  /** Paid orders that used it (a refunded one gives its use back). */
+  used: number
+  /** Unpaid holds that use it. */
+  held: number
+  /** `maxUses − used − held`. */
+  remaining: number
+  /** False once switched off: no new order may use it. */
+  active: boolean
+  createdAt: string
+}
+
 export interface AppliedVoucher {
   code: string
   discountCents: number

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
-import { voucherAppliesTo, voucherDiscount } from '@easypass/contracts/pricing'
+import { isVoucherCode, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/pricing'
 import { api, ApiError, describe, untilDecided, withKey } from '../lib/api'
 import { money, moneyOff, plural, when, whenRange } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
@@ -63,8 +63,6 @@ export function saveSelection(eventId: string, qty: Record<string, number>, vouc
   } catch {}
 }
 
-/** The codes the server accepts: anything else is refused here, without asking it. */
-const VOUCHER_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{2,31}$/
 
 /**
  * What a voucher takes off one ticket of `type` (0 when it does not apply to that type), computed as
@@ -116,7 +114,7 @@ function useVoucher(eventId: string, saved: string | undefined) {
     checking.current?.abort()
     setApplied(undefined)
     setBusy(false)
-    if (!VOUCHER_CODE.test(wanted)) return setError(wanted ? 'A voucher code is 3 to 32 letters, digits, - or _.' : 'Enter a voucher code first.')
+    if (!isVoucherCode(wanted)) return setError(wanted ? 'A voucher code is 3 to 32 letters, digits, - or _.' : 'Enter a voucher code first.')
     const controller = (checking.current = new AbortController())
     setError(undefined)
     setBusy(true)

@@ -4,13 +4,19 @@
 // one job per buyer.
 import { Job, QueueEvents } from 'bullmq'
 import type { Redis } from 'ioredis'
-import type { InventoryOp, OpResult, OpResults } from '@easypass/contracts/inventory'
-import { AppError, counter, histogram, type Logger } from '@easypass/kit'
+import type { InventoryOp, OpFailure, OpResult, OpResults } from '@easypass/contracts/inventory'
+import { AppError, counter, fail, histogram, type Logger } from '@easypass/kit'
 import { applyJobOptions, createQueues, partitionOf, queueName, type InventoryQueue } from './queues'
 
 const requests = counter('ticketing_inventory_requests_total', 'Ops handed to the worker by this API process, by outcome', ['outcome'])
 const waitSeconds = histogram('ticketing_inventory_wait_seconds', 'Time from an op arriving to its decision', [], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
 const jobsSent = counter('ticketing_inventory_jobs_sent_total', 'Jobs enqueued by this API process')
+
+/** A decision refused → the contract's error (404, 409, 400); a decision made → its result. */
+export function decided<R extends OpResult>(result: R): Exclude<R, OpFailure> {
+  if ('code' in result) throw fail(result.code, result.message, result.details)
+  return result as Exclude<R, OpFailure>
+}
 
 export interface InventoryClientOptions {
   /** Fails fast: a request never hangs on a Redis that is down. */

@@ -1,11 +1,11 @@
 // Admin changes of ticket types: validated here, decided by the worker like every inventory change.
 import { createHash } from 'node:crypto'
 import { Types } from 'mongoose'
-import type { CreateTicketTypeBody, OpFailure, OpResult, TicketType, UpdateTicketTypeBody } from '@easypass/contracts/inventory'
+import type { CreateTicketTypeBody, TicketType, UpdateTicketTypeBody } from '@easypass/contracts/inventory'
 import { fail, isRealDate } from '@easypass/kit'
 import type { CatalogClient } from '../../catalog'
 import type { Models } from '../../db'
-import type { InventoryClient } from '../../inventory/client'
+import { decided, type InventoryClient } from '../../inventory/client'
 import { salesWindowProblem } from '../../inventory/decide'
 import { toTicketType } from '../../inventory/views'
 
@@ -13,12 +13,6 @@ export interface TicketTypesDeps {
   inventory: InventoryClient
   catalog: CatalogClient
   models: Models
-}
-
-/** A decision refused → the contract's error (404, 409, 400). */
-function decided<R extends OpResult>(result: R): Exclude<R, OpFailure> {
-  if ('code' in result) throw fail(result.code, result.message, result.details)
-  return result as Exclude<R, OpFailure>
 }
 
 /** Both ends of the sales window are real calendar dates (the schema lets `2027-02-30` through), the end after the start. */

@@ -1,12 +1,12 @@
 // Vouchers of an event: admins add and change them, buyers look one up before using it. Adding and
 // changing go through the event's queue like every inventory change, so a voucher's uses are counted
 // by the same one writer that decides the holds using it: it is never used more often than allowed.
-import { normaliseVoucherCode, type CreateVoucherBody, type OpFailure, type OpResult, type UpdateVoucherBody, type Voucher, type VoucherOffer } from '@easypass/contracts/inventory'
+import { normaliseVoucherCode, type CreateVoucherBody, type UpdateVoucherBody, type Voucher, type VoucherOffer } from '@easypass/contracts/inventory'
 import { isPublic } from '@easypass/contracts/catalog'
 import { fail, isRealDate } from '@easypass/kit'
 import type { CatalogClient } from '../../catalog'
 import type { Models } from '../../db'
-import type { InventoryClient } from '../../inventory/client'
+import { decided, type InventoryClient } from '../../inventory/client'
 import { voucherProblem, voucherRefusal } from '../../inventory/decide'
 import { toVoucher, toVoucherOffer } from '../../inventory/views'
 
@@ -14,11 +14,6 @@ export interface VouchersDeps {
   inventory: InventoryClient
   catalog: CatalogClient
   models: Models
-}
-
-function decided<R extends OpResult>(result: R): Exclude<R, OpFailure> {
-  if ('code' in result) throw fail(result.code, result.message, result.details)
-  return result as Exclude<R, OpFailure>
 }
 
 function checkValidUntil(validUntil?: string | null) {
