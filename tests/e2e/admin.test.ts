@@ -1,7 +1,7 @@
 // An admin in a real browser: creating an event with ticket types that buyers then see, editing and
 // removing ticket types, cancelling with the refund count, and checking tickets in at the door.
 import { afterAll, describe, expect, test } from 'bun:test'
-import { api, registerUser } from '../support/api'
+import { api, loginAdmin, registerUser } from '../support/api'
 import { system } from '../support/system'
 import { adminSession, availabilityOf, buyThroughApi, canSell, closeBrowser, withTab, paidOrdersListed, screenshot, seedEvent, startingSoon } from './browser'
 
@@ -399,7 +399,9 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
   test('orders: filter by event, status and buyer, and refund one', async () => {
     const event = await seedEvent([{ name: 'Hall', priceCents: 1500, capacity: 10 }])
     const [a, b] = await Promise.all([registerUser('find-me'), registerUser('someone')])
-    const [orderA, orderB] = await Promise.all([buyThroughApi(a, event, 2), buyThroughApi(b, event, 1)])
+    const admin = await loginAdmin()
+    expect((await api(`/events/${event.id}/vouchers`, { token: admin.token, body: { code: 'HALFOFF', percentOff: 50, maxUses: 1 } })).status).toBe(201)
+    const [orderA, orderB] = await Promise.all([buyThroughApi(a, event, 2), buyThroughApi(b, event, 1, 0, 'HALFOFF')])
     await paidOrdersListed(event.id, 2)
     await withTab({ session: await adminSession() }, async ({ page }) => {
       await page.goto(`/admin/orders?eventId=${event.id}&status=paid`)
@@ -410,10 +412,14 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
       // The orders as a spreadsheet: every match, with its buyer.
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()])
       const csv = (await Bun.file((await download.path())!).text()).replace(/^\ufeff/, '').trim().split('\r\n')
-      expect(csv[0]).toBe('"order","status","buyer","event","tickets","total","currency","placed"')
+      expect(csv[0]).toBe('"order","status","buyer","event","tickets","total","currency","placed","voucher","discount"')
       expect(csv).toHaveLength(3)
       expect(csv.find((line) => line.startsWith(`"${orderA.id}"`))).toContain(`"paid","${a.user.email}","${event.title}","2 x Hall","30.00","EUR"`)
       expect(csv.find((line) => line.startsWith(`"${orderB.id}"`))).toContain(`"${b.user.email}"`)
+      // An order with a voucher says which, and what it took off; the list says it under the total.
+      expect(csv.find((line) => line.startsWith(`"${orderB.id}"`))).toEndWith(`"HALFOFF","7.50"`)
+      expect(csv.find((line) => line.startsWith(`"${orderA.id}"`))).toEndWith(`"",""`)
+      await page.locator(`[data-order="${orderB.id}"]`).getByText('with HALFOFF').waitFor()
       await page.getByLabel('Buyer').fill(a.user.email)
       await page.getByRole('button', { name: 'Search' }).click()
       await page.waitForURL(/buyer=/)

@@ -172,11 +172,11 @@ export async function seedEvent(types: Array<{ name: string; priceCents: number;
 }
 
 /** A paid order made through the API (4242 card). */
-export async function buyThroughApi(buyer: Session, event: SeededEvent, quantity = 1, typeIndex = 0) {
+export async function buyThroughApi(buyer: Session, event: SeededEvent, quantity = 1, typeIndex = 0, voucherCode?: string) {
   const r = await api('/orders', {
     token: buyer.token,
     headers: { 'idempotency-key': crypto.randomUUID() },
-    body: { eventId: event.id, items: [{ ticketTypeId: event.types[typeIndex]!.id, quantity }], payment: { card: { number: CARDS.approved, expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' } } },
+    body: { eventId: event.id, items: [{ ticketTypeId: event.types[typeIndex]!.id, quantity }], ...(voucherCode ? { voucherCode } : {}), payment: { card: { number: CARDS.approved, expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' } } },
   })
   if (r.status !== 201 || r.body.status !== 'paid') throw new Error(`purchase failed: ${r.status} ${JSON.stringify(r.body)}`)
   return r.body as { id: string; status: string; totalCents: number }

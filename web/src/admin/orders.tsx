@@ -36,7 +36,7 @@ async function downloadCsv(filters: { eventId: string; status: string }, shown?:
     if (r.items.length < 100 || orders.length >= r.total) break
   }
   const emails = new Map((await accountsOf(orders.map((o) => o.userId))).map((u) => [u.id, u.email]))
-  const header = ['order', 'status', 'buyer', 'event', 'tickets', 'total', 'currency', 'placed']
+  const header = ['order', 'status', 'buyer', 'event', 'tickets', 'total', 'currency', 'placed', 'voucher', 'discount']
   const rows = orders.map((o) => [
     o.id,
     o.status,
@@ -46,6 +46,8 @@ async function downloadCsv(filters: { eventId: string; status: string }, shown?:
     moneyInput(o.totalCents, o.currency),
     o.currency,
     o.createdAt,
+    o.voucher?.code ?? '',
+    o.voucher ? moneyInput(o.voucher.discountCents, o.currency) : '',
   ])
   const csv = [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')
   // The byte-order mark tells spreadsheets the file is UTF-8 (names and titles in any script).
@@ -208,7 +210,10 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
                     <td>{users.get(o.userId)?.email ?? <code>{o.userId.slice(-8)}</code>}</td>
                     <td>{o.eventTitle ?? <code>{o.eventId.slice(-8)}</code>}</td>
                     <td>{o.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')}</td>
-                    <td class="num">{money(o.totalCents, o.currency)}</td>
+                    <td class="num">
+                      {money(o.totalCents, o.currency)}
+                      {o.voucher && <span class="muted small block">with {o.voucher.code}</span>}
+                    </td>
                     <td>
                       <StatusBadge status={o.status} />
                     </td>
