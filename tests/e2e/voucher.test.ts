@@ -155,6 +155,7 @@ describe.skipIf(!canSell)('vouchers in the browser', () => {
       expect(describeViolations((await axe(page)).serious)).toBe('')
       await page.getByRole('button', { name: 'Get the tickets' }).click()
       await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
+      await page.getByRole('heading', { level: 1, name: 'Order confirmed' }).waitFor()
       const order = await api(`/orders/${orderId}`, { token: buyer.token })
       expect(order.body).toMatchObject({ status: 'paid', totalCents: 0, voucher: { code: 'GUESTLIST', discountCents: 4500 } })
       expect((await api(`/orders/${orderId}/tickets`, { token: buyer.token })).body).toHaveLength(1)

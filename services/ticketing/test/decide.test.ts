@@ -258,6 +258,9 @@ describe('vouchers', () => {
     expect(d.results[0]).toMatchObject({ ok: true })
     expect(d.vouchersChanged).toBe(true)
     expect(d.vouchers.map((v) => [v.code, v.ticketTypeIds, v.active])).toEqual([['BOTH', ['a'.repeat(24)], true], ['BONLY', [], false], ['ALL', undefined, true]])
+    // For nothing now: it cannot be switched on again (it would be offered, and refused at every order).
+    const on = runV([{ type: 'updateVoucher', code: 'BONLY', patch: { active: true } }], d.vouchers, d.types)
+    expect(on.results[0]).toMatchObject({ ok: false, code: 'CONFLICT' })
   })
 
   test('a voucher nothing counts on is removed; one in use is not', () => {

@@ -116,8 +116,10 @@ function VoucherRow({ eventId, voucher: v, types, onChange, onRemoved }: { event
   }
 
   const remove = async () => {
-    const ok = await confirmDialog({ title: `Remove voucher ${v.code}?`, message: 'No order has used it. Buyers can no longer enter it, and its code is free for a new voucher.', confirmLabel: 'Remove', danger: true })
-    if (!ok) return
+    if (busy) return
+    setBusy(true)
+    const ok = await confirmDialog({ title: `Remove voucher ${v.code}?`, message: 'No paid order or live hold uses it. Buyers can no longer enter it, and its code is free for a new voucher.', confirmLabel: 'Remove', danger: true })
+    if (!ok) return setBusy(false)
     setError(undefined)
     try {
       await api(path, { method: 'DELETE' })
@@ -127,6 +129,8 @@ function VoucherRow({ eventId, voucher: v, types, onChange, onRemoved }: { event
       // An order took it up meanwhile (the server says to switch it off instead), or it is gone already.
       setError(err instanceof ApiError && err.status === 409 ? err.message.replace(/\.?$/, '.') : err)
       if (err instanceof ApiError && (err.status === 404 || err.status === 409)) onChange()
+    } finally {
+      setBusy(false)
     }
   }
 
@@ -150,9 +154,12 @@ function VoucherRow({ eventId, voucher: v, types, onChange, onRemoved }: { event
           <button type="submit" class="button button-small" aria-disabled={busy ? true : undefined} aria-label={`Save max uses of ${v.code}`}>
             Save max uses
           </button>
-          <button type="button" class="button button-small button-secondary" aria-disabled={busy ? true : undefined} aria-label={`Switch ${v.active ? 'off' : 'on'} voucher ${v.code}`} onClick={toggle}>
-            {v.active ? 'Switch off' : 'Switch on'}
-          </button>
+          {/* One whose ticket types were all removed is for nothing: the server refuses to switch it on. */}
+          {(v.active || v.ticketTypeIds?.length !== 0) && (
+            <button type="button" class="button button-small button-secondary" aria-disabled={busy ? true : undefined} aria-label={`Switch ${v.active ? 'off' : 'on'} voucher ${v.code}`} onClick={toggle}>
+              {v.active ? 'Switch off' : 'Switch on'}
+            </button>
+          )}
           {inUse === 0 && (
             <button type="button" class="button button-small button-secondary" aria-label={`Remove voucher ${v.code}`} onClick={remove}>
               Remove
@@ -212,6 +219,7 @@ function AddVoucher({ event, types, taken, onChange }: { event: EventItem; types
 
   const add = async (e: Event) => {
     e.preventDefault()
+    if (busy) return
     setError(undefined)
     const local: VoucherErrors = {}
     const code = f.code.trim()
@@ -309,7 +317,7 @@ function AddVoucher({ event, types, taken, onChange }: { event: EventItem; types
         </fieldset>
       )}
       <Alert error={error} />
-      <button type="submit" class="button" disabled={busy}>
+      <button type="submit" class="button" aria-disabled={busy ? true : undefined}>
         {busy ? 'Adding…' : 'Add voucher'}
       </button>
     </form>

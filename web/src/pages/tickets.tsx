@@ -247,11 +247,13 @@ function EmailTickets({ order }: { order: Order }) {
 
 export function OrderPage({ id, query }: { id: string; query: URLSearchParams }) {
   const confirmed = query.get('confirmed') === '1'
-  useTitle(confirmed ? 'Payment confirmed' : 'Order')
   const order = useAsync((signal) => api<Order>(`/orders/${id}`, { signal }), [id])
+  // A free order was confirmed, not paid.
+  const done = order.data?.totalCents === 0 ? 'Order confirmed' : 'Payment confirmed'
+  useTitle(confirmed ? done : 'Order')
   return (
     <section class="container page">
-      <PageTitle>{confirmed && order.data?.status === 'paid' ? 'Payment confirmed' : 'Your order'}</PageTitle>
+      <PageTitle>{confirmed && order.data?.status === 'paid' ? done : 'Your order'}</PageTitle>
       {confirmed && order.data?.status === 'paid' && (
         <Notice tone="success">
           <p>Thank you! Your tickets are below and in <Link href="/tickets">My tickets</Link>. Show the QR code at the entrance.</p>

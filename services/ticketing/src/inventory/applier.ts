@@ -47,11 +47,13 @@ export interface ApplierOptions {
 export class InventoryMoved extends Error {}
 
 /**
- * Ops that change ticket types. Voucher ops are not among them: they go with the selling ops, so that
- * the holds past their end are released before a voucher's uses are judged (a lower `maxUses`, say).
+ * Ops committed apart from the selling ops: the ticket types' changes, and a voucher added or removed
+ * (a claim carries ledger entries, not definitions: a hold deciding on a voucher added in its own
+ * batch would, after a crash, be counted against the list without it). A voucher's change of terms
+ * goes with the selling ops, so that the holds past their end are released before its uses are judged.
  */
-const TYPE_OPS = new Set<InventoryOp['type']>(['addType', 'updateType', 'removeType'])
-const changesTypes = (op: InventoryOp) => TYPE_OPS.has(op.type)
+const APART_OPS = new Set<InventoryOp['type']>(['addType', 'updateType', 'removeType', 'addVoucher', 'removeVoucher'])
+const committedApart = (op: InventoryOp) => APART_OPS.has(op.type)
 /** Most overdue holds released along with one batch. */
 const MAX_EXTRA_EXPIRIES = 2000
 /** Largest claim that carries its ledger entries (as JSON; the document limit is 16 MB). */
@@ -81,8 +83,8 @@ export class InventoryApplier {
     let start = 0
     while (start < ops.length) {
       let end = start + 1
-      while (end < ops.length && changesTypes(ops[end]!) === changesTypes(ops[start]!)) end++
-      results.push(...(await this.commit(eventId, ops.slice(start, end), !changesTypes(ops[start]!))))
+      while (end < ops.length && committedApart(ops[end]!) === committedApart(ops[start]!)) end++
+      results.push(...(await this.commit(eventId, ops.slice(start, end), !committedApart(ops[start]!))))
       start = end
     }
     batchSizeMetric.observe(ops.length)

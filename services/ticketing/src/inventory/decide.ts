@@ -424,6 +424,8 @@ export function decideBatch(input: DecideInput): Decision {
         const v = voucherByCode(normaliseVoucherCode(op.code))
         if (!v) return failure('NOT_FOUND', `there is no voucher ${normaliseVoucherCode(op.code)} for this event`)
         const next = applyVoucherPatch(v, op.patch)
+        if (next.active && next.ticketTypeIds?.length === 0)
+          return failure('CONFLICT', `voucher ${v.code} was only for ticket types that have been removed: it cannot be used again`, { ticketTypeIds: [] })
         if (next.maxUses < v.used + v.held)
           return failure('CONFLICT', `maxUses cannot go below the ${v.used} paid and ${v.held} held orders using it`, { used: v.used, held: v.held })
         vouchers[vouchers.indexOf(v)] = next

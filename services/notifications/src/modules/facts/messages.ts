@@ -51,7 +51,7 @@ export function describe(f: Fact): Message | null {
         userId: d.userId,
         type: 'hold-expiring',
         title: `Your hold${event ? ` for ${event}` : ''} ends soon`,
-        body: `Pay ${formatMoney(d.totalCents, d.currency)}${until ? ` by ${until}` : ' soon'} to keep your tickets; after that they are released to other buyers.`,
+        body: `${d.totalCents === 0 ? 'Confirm your free tickets' : `Pay ${formatMoney(d.totalCents, d.currency)}`}${until ? ` by ${until}` : ' soon'} to keep them; after that they are released to other buyers.`,
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.totalCents, currency: d.currency, expiresAt: d.expiresAt },
       }
     }

@@ -82,7 +82,10 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
       detail: {
         tags,
         summary: 'Pay a reserved order',
-        description: 'The buyer only. 200 `paid`; 402 declined (the hold stays: try another card); 409 when the hold expired or the order is not reserved. ' + idempotencyNote,
+        description:
+          'The buyer only. 200 `paid`; 402 declined (the hold stays: try another card); 409 when the hold expired or the order is not reserved. ' +
+          'An order that costs nothing (a free ticket type, a voucher that takes everything off) is confirmed with `{}`: no card, no charge; any other order without `card` → 400. ' +
+          idempotencyNote,
         security,
       },
     })

@@ -40,7 +40,8 @@ export function toOrder(state: OrderState, now = Date.now()): Order {
     items: doc.items.map((i) => ({ ticketTypeId: i.ticketTypeId, name: i.name, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
     totalCents: doc.totalCents,
     currency: doc.currency,
-    ...(doc.voucher ? { voucher: { code: doc.voucher.code, discountCents: doc.voucher.discountCents } } : {}),
+    // An undecided order shows the discount as estimated; one that ended before its hold was decided had none.
+    ...(doc.voucher && (doc.priced || status === 'pending') ? { voucher: { code: doc.voucher.code, discountCents: doc.voucher.discountCents } } : {}),
     status,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: new Date(updated).toISOString(),

@@ -363,6 +363,7 @@ export function purchaseService(deps: PurchaseDeps) {
             const event = await catalog.event(eventId).catch(() => null)
             const ctx = context(orderId, principal.id, eventId, items, undefined, record.t)
             if (event) ctx.eventTitle = event.title
+            if (body.voucherCode) ctx.voucherCode = body.voucherCode
             return settlement.pendingAnswer({ doc: await placeholder(ctx) })
           },
         },

@@ -46,7 +46,7 @@ export function vouchersModule(service: VouchersService, config: AuthConfig) {
       detail: {
         tags,
         summary: 'Look a voucher code up before using it',
-        description: 'Anyone. What the code takes off and from which ticket types. 404 when the event has no such code (or it is switched off); 409 when it is used up (`details.reason: used-up`) or past `validUntil` (`expired`).',
+        description: 'Anyone. What the code takes off and from which ticket types. 404 when the event has no such code (or it is switched off); 409 when it is used up (`details.reason: used-up`), past `validUntil` (`expired`), or the event was cancelled (`cancelled`).',
         security: OPTIONAL_BEARER,
       },
     })
