@@ -244,6 +244,31 @@ describe('vouchers', () => {
     expect(await held(eventId, types[0]!)).toMatchObject({ held: 1, sold: 0 })
   })
 
+  test('wrong codes are limited: an address that looked up 30 unknown codes, or a buyer who tried 30 in orders, is refused (429) before the next', async () => {
+    const admin = await loginAdmin()
+    const { eventId, types } = await eventWithTypes(admin)
+    await addVoucher(admin, eventId, { code: 'REAL', percentOff: 10, maxUses: 100 })
+    // Ticketing counts by the address the gateway saw (`x-real-ip`); asked directly, as the gateway asks it.
+    const lookup = (code: string, address: string) => fetch(`${system().urls.ticketing}/api/events/${eventId}/vouchers/${code}`, { headers: { 'x-real-ip': address } })
+    const guesser = `198.51.100.${Math.floor(Math.random() * 250) + 1}`
+    for (let i = 0; i < 30; i++) expect((await lookup(`WRONG${i}`, guesser)).status).toBe(404)
+    const refused = await lookup('REAL', guesser)
+    expect(refused.status).toBe(429)
+    expect(((await refused.json()) as { error: { code: string; details: { retryAfterSeconds: number } } }).error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: expect.any(Number) } })
+    // Right codes never count, and another address is not held to the guesser's limit.
+    for (let i = 0; i < 3; i++) expect((await lookup('REAL', '192.0.2.7')).status).toBe(200)
+
+    const buyer = await registerUser('guesser')
+    const order = (code: string) => buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: code })
+    for (let i = 0; i < 30; i++) expect((await order(`NOPE${i}`)).status).toBe(404)
+    const blocked = await order('REAL')
+    expect(blocked.status).toBe(429)
+    expect(errorCode(blocked)).toBe('RATE_LIMITED')
+    expect(await held(eventId, types[0]!)).toMatchObject({ held: 0, sold: 0 })
+    // Another buyer uses the code.
+    expect((await buy(await registerUser('honest'), eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'REAL' })).body).toMatchObject({ status: 'reserved', totalCents: 4050 })
+  })
+
   test('a draft event hides its vouchers from buyers; a cancelled one says so', async () => {
     const admin = await loginAdmin()
     const cancelled = await eventWithTypes(admin)

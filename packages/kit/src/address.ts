@@ -1,6 +1,16 @@
 import { isIP } from 'node:net'
 
 /**
+ * The client's address, for per-address limits: the gateway puts the address it saw (after its
+ * trusted-proxy check) in `x-real-ip`; a direct call falls back to the socket's peer. Services are not
+ * reachable from outside, so the header cannot be forged by the public.
+ */
+export function clientAddress(request: Request, server: { requestIP(r: Request): { address: string } | null } | null): string {
+  const forwarded = request.headers.get('x-real-ip')?.trim()
+  return (forwarded || server?.requestIP(request)?.address || 'unknown').slice(0, 64)
+}
+
+/**
  * What a per-address limit counts: an IPv4 address itself, an IPv6 address by its /64 network. One
  * subscriber usually holds a whole /64 (2^64 addresses), so counting each would let one client be
  * anyone. `::ffff:a.b.c.d` is the IPv4 address it carries. Anything else is counted as written.

@@ -29,6 +29,8 @@ export const BaseEnv = {
 
 /** For the services that call others or are called by them (not auth, the gateway or web): their tokens need it. */
 export const ServiceSecretEnv = { SERVICE_SECRET: T.String({ minLength: 32 }) }
+/** Wrong voucher codes one address (a lookup) or one account (an order) may try per hour: codes are only as strong as their length. */
+export const VoucherGuessEnv = { VOUCHER_GUESSES_PER_HOUR: T.Integer({ default: 30, minimum: 1 }) }
 
 export type Config<P extends TProperties> = Static<TObject<typeof BaseEnv & P>>
 

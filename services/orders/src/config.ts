@@ -1,5 +1,5 @@
 import { Type as T } from '@sinclair/typebox'
-import { loadConfig, requiredInProduction, ServiceSecretEnv } from '@easypass/kit'
+import { loadConfig, requiredInProduction, ServiceSecretEnv, VoucherGuessEnv } from '@easypass/kit'
 
 const Url = T.String({ pattern: '^https?://' })
 
@@ -8,6 +8,7 @@ export function ordersConfig(defaultPort: number) {
   const config = loadConfig({
     // Service tokens, and the key of card fingerprints.
     ...ServiceSecretEnv,
+    ...VoucherGuessEnv,
     PORT: T.Number({ default: defaultPort }),
     CATALOG_URL: T.Optional(Url),
     TICKETING_URL: T.Optional(Url),

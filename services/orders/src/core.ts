@@ -2,7 +2,7 @@
 // Redis coordination, the store, tickets, the shared settlement steps and refunds.
 import type { Redis } from 'ioredis'
 import type mongoose from 'mongoose'
-import { serviceTokens, type Logger, type Outbox } from '@easypass/kit'
+import { guessLimit, serviceTokens, type Logger, type Outbox } from '@easypass/kit'
 import { catalogClient, paymentsClient, ticketingClient } from './clients'
 import type { OrdersConfig } from './config'
 import { defineModels } from './db'
@@ -27,10 +27,11 @@ export function ordersCore(config: OrdersConfig, conn: mongoose.Connection, redi
   const idem = idempotency(redis, config.REDIS_PREFIX, log)
   const reminders = holdReminders(redis, config.REDIS_PREFIX)
   const holds = holdLimit(redis, config.REDIS_PREFIX, config.MAX_HOLDS_PER_EVENT)
+  const voucherGuesses = guessLimit(redis, `${config.REDIS_PREFIX}:orders:voucher-guesses`, config.VOUCHER_GUESSES_PER_HOUR, 3600, 'voucher codes')
   const store = orderStore(models)
   const tickets = ticketsService(models)
   const settle = settlement({ store, tickets, ticketing, payments, dirty, settled, holds, outbox, log })
   const refunds = refundsService({ config, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log })
-  return { models, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, store, tickets, settlement: settle, refunds }
+  return { models, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, store, tickets, settlement: settle, refunds }
 }
 export type OrdersCore = ReturnType<typeof ordersCore>

@@ -1,6 +1,6 @@
 // Ticketing API: ticket types, vouchers, availability (and its live stream), and the internal op endpoint
 // through which orders holds, confirms, releases and refunds. Decisions are the worker's (worker.ts).
-import { authPlugin, connectRedis, createLogger, createService, pingRedis, requiredInProduction, serve, serviceTokens } from '@easypass/kit'
+import { authPlugin, connectRedis, guessLimit, createLogger, createService, pingRedis, requiredInProduction, serve, serviceTokens } from '@easypass/kit'
 import { catalogClient } from './catalog'
 import { loadTicketingConfig } from './config'
 import { connectTicketing } from './connect'
@@ -51,7 +51,7 @@ const app = createService({
 })
   .use(authPlugin(config))
   .use(ticketTypesModule(ticketTypesService({ inventory, catalog, models }), config))
-  .use(vouchersModule(vouchersService({ inventory, catalog, models }), config))
+  .use(vouchersModule(vouchersService({ inventory, catalog, models, guesses: guessLimit(redis, `${config.REDIS_PREFIX}:ticketing:voucher-guesses`, config.VOUCHER_GUESSES_PER_HOUR, 3600, 'voucher codes') }), config))
   .use(availabilityModule(availability, config))
   .use(internalModule(inventory, summaryService(models), config))
 

@@ -1,25 +1,16 @@
 import { Elysia, status, t } from 'elysia'
 import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
 import { Accepted, AuthResult, ChangePasswordBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RegisterBody, UpdateMeBody, User } from '@easypass/contracts/auth'
-import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
+import { authPlugin, clientAddress, strictBody, type AuthConfig } from '@easypass/kit'
 import type { AuthService } from './service'
 
 const tags = tagsOf('Identity')
 
-/**
- * The client's address for per-address login limits: the gateway puts the address it saw (after its
- * trusted-proxy check) in `x-real-ip`; a direct call falls back to the socket's peer. Services are not
- * reachable from outside, so the header cannot be forged by the public.
- */
-function clientIp(request: Request, server: { requestIP(r: Request): { address: string } | null } | null) {
-  const forwarded = request.headers.get('x-real-ip')?.trim()
-  return (forwarded || server?.requestIP(request)?.address || 'unknown').slice(0, 64)
-}
 
 export function authModule(auth: AuthService, config: AuthConfig) {
   return new Elysia({ name: 'auth.identity' })
     .use(authPlugin(config))
-    .post('/api/auth/register', async ({ body, request, server }) => status(201, await auth.register(body, clientIp(request, server))), {
+    .post('/api/auth/register', async ({ body, request, server }) => status(201, await auth.register(body, clientAddress(request, server))), {
       ...strictBody(RegisterBody),
       response: { 201: AuthResult, 400: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
       detail: {
@@ -28,7 +19,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
         description: 'Signs the new customer in at once. Every new account is a `customer`; a role cannot be chosen. 409 when the email is taken; 400 for a password under 8 characters or an invalid email; 429 with `Retry-After` when one address tried to create too many accounts (default 30 an hour; sign-ups refused for a taken email count too, which bounds probing which emails have accounts).',
       },
     })
-    .post('/api/auth/login', ({ body, request, server }) => auth.login(body, clientIp(request, server)), {
+    .post('/api/auth/login', ({ body, request, server }) => auth.login(body, clientAddress(request, server)), {
       ...strictBody(LoginBody),
       response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
       detail: {
@@ -62,7 +53,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
     .post(
       '/api/auth/password-reset',
       async ({ body, request, server }) => {
-        await auth.requestPasswordReset(body.email, clientIp(request, server))
+        await auth.requestPasswordReset(body.email, clientAddress(request, server))
         return status(202, { message: 'If an account has this email, a link to choose a new password is on its way.' })
       },
       {
@@ -76,7 +67,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
         },
       },
     )
-    .post('/api/auth/password-reset/confirm', async ({ body, request, server }) => auth.resetPassword(body, clientIp(request, server)), {
+    .post('/api/auth/password-reset/confirm', async ({ body, request, server }) => auth.resetPassword(body, clientAddress(request, server)), {
       ...strictBody(PasswordResetConfirmBody),
       response: { 200: AuthResult, 400: ErrorResponse, 503: ErrorResponse },
       detail: {
@@ -86,7 +77,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
           'The `token` from the link and the new password (8 characters or more). Every session of the account ends (refresh tokens stop working; access tokens already issued live out their 15 minutes) and the caller is signed in. 400 with the field `token` for a link that is unknown, expired, already used, or sent for a password that has been replaced since; a link submitted twice at once works once, and of two changes from the same password at once (two links, a link and a change) one lands.',
       },
     })
-    .post('/api/auth/password', async ({ body, principal, request, server }) => auth.changePassword(principal!, body, clientIp(request, server)), {
+    .post('/api/auth/password', async ({ body, principal, request, server }) => auth.changePassword(principal!, body, clientAddress(request, server)), {
       auth: 'user',
       ...strictBody(ChangePasswordBody),
       response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },

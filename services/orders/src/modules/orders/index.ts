@@ -56,13 +56,14 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
       auth: 'user',
       headers: IdempotencyHeaders,
       ...strictBody(CreateOrderBody, PRICED_BY_SERVER),
-      response: { 201: Order, 202: Order, 400: E, 401: E, 402: E, 404: E, 409: E, 503: E },
+      response: { 201: Order, 202: Order, 400: E, 401: E, 402: E, 404: E, 409: E, 429: E, 503: E },
       detail: {
         tags,
         summary: 'Buy tickets (reserve, or reserve and pay)',
         description:
           'Prices are decided by the server. Without `payment` → 201 `reserved` with `expiresAt`. With `payment` → 201 `paid`, 402 `PAYMENT_DECLINED` (nothing stays held), 409 `SOLD_OUT`, ' +
           '409 when the hold expired before the payment completed (the charge is refunded), or 202 `pending` when the decision takes longer than the wait budget. ' +
+          'With `voucherCode`: 429 once the buyer tried too many unknown codes (`VOUCHER_GUESSES_PER_HOUR`, default 30 an hour). ' +
           idempotencyNote,
         security,
       },

@@ -7,7 +7,7 @@ import { isPublic, type Event } from '@easypass/contracts/catalog'
 import { voucherAppliesTo, voucherDiscount, type HoldResult } from '@easypass/contracts/inventory'
 import type { CreateOrderBody, Order, OrderItem, PayOrderBody } from '@easypass/contracts/orders'
 import { cardProblem, DECLINE_MESSAGES, type Card, type ChargeResponse, type DeclineCode } from '@easypass/contracts/payments'
-import { AppError, fail, type Logger } from '@easypass/kit'
+import { AppError, fail, type GuessLimit, type Logger } from '@easypass/kit'
 import type { OrderDoc } from '../../db'
 import type { CatalogClient, PaymentsClient, TicketingClient } from '../../clients'
 import type { OrdersConfig } from '../../config'
@@ -33,6 +33,8 @@ export interface PurchaseDeps {
   idem: Idempotency
   reminders: HoldReminders
   holds: HoldLimit
+  /** Unknown voucher codes tried, per buyer. */
+  voucherGuesses: GuessLimit
   /** Ticketing's published availability: what surely cannot fit is refused without a hold op. */
   soldOut?: SoldOutBoard
   log: Logger
@@ -110,7 +112,7 @@ function outcomeOf(answer: Answer): PurchaseOutcome {
 }
 
 export function purchaseService(deps: PurchaseDeps) {
-  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, soldOut, log } = deps
+  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, soldOut, log } = deps
   const cardKey = cardFingerprintKey(config.SERVICE_SECRET!)
 
   /** Events on sale: published and not started. Drafts do not exist for buyers. */
@@ -239,6 +241,8 @@ export function purchaseService(deps: PurchaseDeps) {
         }),
       )
       if (!hold.ok) {
+        // An unknown code counts against the buyer's guesses (ticketing names the code it did not find).
+        if (hold.code === 'NOT_FOUND' && ctx.voucherCode && (hold.details as { voucherCode?: unknown } | undefined)?.voucherCode) await voucherGuesses.failed(ctx.userId)
         const { answer } = holdRefusal(hold)
         const body = answer.body as { error: { code: string; message: string; details?: unknown } }
         // Nobody saw this order unless it was answered 202: only then is there one to close.
@@ -312,6 +316,8 @@ export function purchaseService(deps: PurchaseDeps) {
     async create(principal: Principal, body: CreateOrderBody, idempotencyKey: string | undefined, startedAt = Date.now()): Promise<Answer> {
       const items = mergeLines(body.items)
       checkCard(body.payment?.card, 'payment.')
+      // A buyer who tried too many unknown codes is refused before the next one is tried.
+      if (body.voucherCode) await voucherGuesses.check(principal.id)
       const eventId = body.eventId.toLowerCase()
 
       const execute = async (orderId = newOrderId(), fresh = true): Promise<Execution> => {

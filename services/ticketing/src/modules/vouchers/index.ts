@@ -1,7 +1,7 @@
 import { Elysia, t } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, OPTIONAL_BEARER, tagsOf } from '@easypass/contracts'
 import { CreateVoucherBody, UpdateVoucherBody, Voucher, VoucherCodeParams, VoucherList, VoucherOffer } from '@easypass/contracts/inventory'
-import { authPlugin, isAdmin, strictBody, type AuthConfig } from '@easypass/kit'
+import { authPlugin, clientAddress, isAdmin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { VouchersService } from './service'
 
 const tags = tagsOf('Ticket inventory')
@@ -39,14 +39,14 @@ export function vouchersModule(service: VouchersService, config: AuthConfig) {
       response: { 200: VoucherList, ...adminErrors },
       detail: { tags, summary: "An event's vouchers with their uses", description: 'Admins only. `used`: paid orders; `held`: unpaid holds; `remaining`: what is left of `maxUses`.', security },
     })
-    .get('/api/events/:id/vouchers/:code', ({ params, principal }) => service.offer(params.id, params.code, isAdmin(principal)), {
+    .get('/api/events/:id/vouchers/:code', ({ params, principal, request, server }) => service.offer(params.id, params.code, isAdmin(principal), clientAddress(request, server)), {
       auth: 'optional',
       params: VoucherCodeParams,
-      response: { 200: VoucherOffer, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+      response: { 200: VoucherOffer, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
       detail: {
         tags,
         summary: 'Look a voucher code up before using it',
-        description: 'Anyone. What the code takes off and from which ticket types. 404 when the event has no such code (or it is switched off); 409 when it is used up (`details.reason: used-up`), past `validUntil` (`expired`), or the event was cancelled (`cancelled`).',
+        description: 'Anyone. What the code takes off and from which ticket types. 404 when the event has no such code (or it is switched off); 409 when it is used up (`details.reason: used-up`), past `validUntil` (`expired`), or the event was cancelled (`cancelled`). 429 once an address looked up too many unknown codes (`VOUCHER_GUESSES_PER_HOUR`, default 30 an hour).',
         security: OPTIONAL_BEARER,
       },
     })

@@ -3,7 +3,7 @@
 // by the same one writer that decides the holds using it: it is never used more often than allowed.
 import { normaliseVoucherCode, type CreateVoucherBody, type UpdateVoucherBody, type Voucher, type VoucherOffer } from '@easypass/contracts/inventory'
 import { isPublic } from '@easypass/contracts/catalog'
-import { fail, isRealDate } from '@easypass/kit'
+import { addressKey, fail, isRealDate, type GuessLimit } from '@easypass/kit'
 import type { CatalogClient } from '../../catalog'
 import type { Models } from '../../db'
 import { decided, type InventoryClient } from '../../inventory/client'
@@ -14,13 +14,15 @@ export interface VouchersDeps {
   inventory: InventoryClient
   catalog: CatalogClient
   models: Models
+  /** Wrong codes looked up, per client address. */
+  guesses: GuessLimit
 }
 
 function checkValidUntil(validUntil?: string | null) {
   if (validUntil && !isRealDate(validUntil)) throw fail('VALIDATION', 'validUntil: not a real date', { fields: [{ path: 'validUntil', message: 'not a real date' }] })
 }
 
-export function vouchersService({ inventory, catalog, models }: VouchersDeps) {
+export function vouchersService({ inventory, catalog, models, guesses }: VouchersDeps) {
   const stored = async (eventId: string) => (await models.Inventory.findById(eventId, { vouchers: 1 }).lean())?.vouchers ?? []
 
   async function create(eventId: string, body: CreateVoucherBody): Promise<Voucher> {
@@ -54,15 +56,24 @@ export function vouchersService({ inventory, catalog, models }: VouchersDeps) {
     decided(await inventory.submit(eventId, { type: 'removeVoucher', code: wanted }))
   }
 
-  /** A code as a buyer may see it: 404 when unknown or switched off (or the event is a draft), 409 when used up, past its time, or the event cancelled. */
-  async function offer(eventId: string, code: string, seesDrafts: boolean): Promise<VoucherOffer> {
+  /**
+   * A code as a buyer may see it: 404 when unknown or switched off (or the event is a draft), 409 when
+   * used up, past its time, or the event cancelled. An address that looked up too many unknown codes
+   * is refused (429) before the next one.
+   */
+  async function offer(eventId: string, code: string, seesDrafts: boolean, address: string): Promise<VoucherOffer> {
     const wanted = normaliseVoucherCode(code)
+    const guesser = addressKey(address)
+    await guesses.check(guesser)
     const missing = () => fail('NOT_FOUND', `there is no voucher ${wanted} for this event`, { voucherCode: wanted })
     const event = await catalog.event(eventId)
     if (!event || (!seesDrafts && !isPublic(event))) throw missing()
     if (event.status === 'cancelled') throw fail('CONFLICT', 'the event was cancelled', { voucherCode: wanted, reason: 'cancelled' })
     const voucher = (await stored(eventId)).find((v) => v.code === wanted)
-    if (!voucher || !voucher.active) throw missing()
+    if (!voucher || !voucher.active) {
+      await guesses.failed(guesser)
+      throw missing()
+    }
     const refusal = voucherRefusal(voucher, Date.now())
     if (refusal) throw fail(refusal.code, refusal.message, refusal.details)
     return toVoucherOffer(eventId, voucher)

@@ -1,0 +1,37 @@
+// Failed guesses of a secret that is only as strong as its length (a voucher code, say), counted in
+// Redis so that every replica shares them: past the limit, the guesser is refused before the next try.
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
+import type { Redis } from 'ioredis'
+import { fail } from './errors'
+
+export interface GuessLimit {
+  /** Refuses (429 RATE_LIMITED with `retryAfterSeconds`) a key whose failed guesses reached the limit. */
+  check(key: string): Promise<void>
+  /** Counts one failed guess of the key. */
+  failed(key: string): Promise<void>
+}
+
+/**
+ * `points` failed guesses per key and `windowSeconds`. Only failures count: someone who types a right
+ * code is never slowed. Guesses sent at once can pass the limit by the number in flight, each still
+ * answered by the same rules. While Redis does not answer, guesses are let through (as the gateway's
+ * limits are): refusing every buyer's voucher would be worse than a short unguarded while.
+ */
+export function guessLimit(redis: Redis, keyPrefix: string, points: number, windowSeconds: number, what: string): GuessLimit {
+  const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration: windowSeconds })
+  return {
+    async check(key) {
+      let state: RateLimiterRes | null
+      try {
+        state = await limiter.get(key)
+      } catch {
+        return
+      }
+      if (state && state.consumedPoints >= points)
+        throw fail('RATE_LIMITED', `too many wrong ${what}, try again later`, { retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) })
+    },
+    async failed(key) {
+      await limiter.penalty(key, 1).catch(() => {})
+    },
+  }
+}
