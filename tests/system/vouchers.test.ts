@@ -4,6 +4,7 @@
 import { describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
+import { serviceToken } from '../support/tokens'
 import { system } from '../support/system'
 
 const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' }
@@ -257,6 +258,9 @@ describe('vouchers', () => {
     expect(((await refused.json()) as { error: { code: string; details: { retryAfterSeconds: number } } }).error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: expect.any(Number) } })
     // Right codes never count, and another address is not held to the guesser's limit.
     for (let i = 0; i < 3; i++) expect((await lookup('REAL', '192.0.2.7')).status).toBe(200)
+    // A service (orders describing an undecided order) is not a guesser: its lookups are not counted.
+    const asService = { 'x-real-ip': '192.0.2.8', authorization: `Bearer ${await serviceToken('orders')}` }
+    for (let i = 0; i < 31; i++) expect((await fetch(`${system().urls.ticketing}/api/events/${eventId}/vouchers/MISS${i}`, { headers: asService })).status).toBe(404)
 
     const buyer = await registerUser('guesser')
     const order = (code: string) => buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: code })

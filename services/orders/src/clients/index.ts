@@ -69,10 +69,13 @@ export function ticketingClient(config: ClientsConfig, token: Token) {
         return null
       }
     },
-    /** What a voucher takes off, as buyers see it (public; only used to describe an undecided order). */
+    /**
+     * What a voucher takes off, as buyers see it (only used to describe an undecided order). With the
+     * service token: this process is not a guesser (the buyer's tries are counted here, in orders).
+     */
     async voucher(eventId: string, code: string): Promise<VoucherOffer | null> {
       try {
-        return await callService<VoucherOffer>(baseUrl(config.TICKETING_URL, 'ticketing'), `/api/events/${eventId}/vouchers/${encodeURIComponent(code)}`, { timeoutMs: 1_500 })
+        return await callService<VoucherOffer>(baseUrl(config.TICKETING_URL, 'ticketing'), `/api/events/${eventId}/vouchers/${encodeURIComponent(code)}`, { token: await token(), timeoutMs: 1_500 })
       } catch {
         return null
       }

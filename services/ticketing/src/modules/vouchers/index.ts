@@ -39,7 +39,7 @@ export function vouchersModule(service: VouchersService, config: AuthConfig) {
       response: { 200: VoucherList, ...adminErrors },
       detail: { tags, summary: "An event's vouchers with their uses", description: 'Admins only. `used`: paid orders; `held`: unpaid holds; `remaining`: what is left of `maxUses`.', security },
     })
-    .get('/api/events/:id/vouchers/:code', ({ params, principal, request, server }) => service.offer(params.id, params.code, isAdmin(principal), clientAddress(request, server)), {
+    .get('/api/events/:id/vouchers/:code', ({ params, principal, request, server }) => service.offer(params.id, params.code, isAdmin(principal), principal?.role === 'service' ? undefined : clientAddress(request, server)), {
       auth: 'optional',
       params: VoucherCodeParams,
       response: { 200: VoucherOffer, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },

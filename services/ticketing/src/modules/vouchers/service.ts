@@ -59,19 +59,20 @@ export function vouchersService({ inventory, catalog, models, guesses }: Voucher
   /**
    * A code as a buyer may see it: 404 when unknown or switched off (or the event is a draft), 409 when
    * used up, past its time, or the event cancelled. An address that looked up too many unknown codes
-   * is refused (429) before the next one.
+   * is refused (429) before the next one. `address` undefined: a service asks (orders describing an
+   * undecided order), not a guesser; the buyer's own tries are counted by orders.
    */
-  async function offer(eventId: string, code: string, seesDrafts: boolean, address: string): Promise<VoucherOffer> {
+  async function offer(eventId: string, code: string, seesDrafts: boolean, address?: string): Promise<VoucherOffer> {
     const wanted = normaliseVoucherCode(code)
-    const guesser = addressKey(address)
-    await guesses.check(guesser)
+    const guesser = address === undefined ? undefined : addressKey(address)
+    if (guesser) await guesses.check(guesser)
     const missing = () => fail('NOT_FOUND', `there is no voucher ${wanted} for this event`, { voucherCode: wanted })
     const event = await catalog.event(eventId)
     if (!event || (!seesDrafts && !isPublic(event))) throw missing()
     if (event.status === 'cancelled') throw fail('CONFLICT', 'the event was cancelled', { voucherCode: wanted, reason: 'cancelled' })
     const voucher = (await stored(eventId)).find((v) => v.code === wanted)
     if (!voucher || !voucher.active) {
-      await guesses.failed(guesser)
+      if (guesser) await guesses.failed(guesser)
       throw missing()
     }
     const refusal = voucherRefusal(voucher, Date.now())
