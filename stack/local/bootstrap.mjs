@@ -59,6 +59,8 @@ const missing = []
 if (!process.env.REDIS_URL && !has('redis-server')) missing.push('redis-server')
 if (!process.env.NATS_URL && !has('nats-server')) missing.push('nats-server')
 if (mode === 'test' && !existsSync('/usr/bin/chromium')) missing.push('chromium')
+// The ticket PDFs' fonts (any script DejaVu covers; without them, Latin-1 only).
+if (!existsSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf')) missing.push('fonts-dejavu-core')
 if (missing.length) aptInstall(missing)
 
 // 3. FerretDB v1.24.2 (MongoDB wire protocol on SQLite), built once from the Go module proxy. Its

@@ -1,6 +1,7 @@
 // "My tickets" in a real browser: QR tickets, a refund with its confirmation, and the notifications
 // that arrive live while the page is open.
 import { afterAll, describe, expect, test } from 'bun:test'
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { api, loginAdmin, registerUser } from '../support/api'
 import { system } from '../support/system'
 import { availabilityOf, buyThroughApi, canSell, closeBrowser, withTab, screenshot, seedEvent } from './browser'
@@ -208,4 +209,28 @@ describe.skipIf(!canSell)('my tickets', () => {
       await system().start('orders')
     }
   }, 90_000)
+
+  test('the order page downloads the tickets as a PDF: a page per ticket, with its code', async () => {
+    const event = await seedEvent([{ name: 'Gallery', priceCents: 1200, capacity: 10 }])
+    const buyer = await registerUser('pdf-web')
+    const order = await buyThroughApi(buyer, event, 2)
+    const codes = ((await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ code: string }>).map((t) => t.code)
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto(`/orders/${order.id}`)
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the tickets (PDF)' }).click()])
+      expect(download.suggestedFilename()).toBe(`easypass-tickets-${order.id}.pdf`)
+      const bytes = new Uint8Array(await Bun.file((await download.path())!).arrayBuffer())
+      const pdf = await getDocument({ data: bytes }).promise
+      expect(pdf.numPages).toBe(2)
+      for (const [i, code] of codes.entries()) {
+        const text = (await (await pdf.getPage(i + 1)).getTextContent()).items.map((item) => ('str' in item ? item.str : '')).join(' ')
+        expect(text).toContain(event.title)
+        expect(text).toContain(code)
+      }
+      await pdf.cleanup()
+      // The button is not on the printed page (the page itself is the other way to print).
+      await page.emulateMedia({ media: 'print' })
+      expect(await page.getByRole('button', { name: 'Download the tickets (PDF)' }).isVisible()).toBe(false)
+    })
+  }, 60_000)
 })

@@ -1,6 +1,6 @@
 // The email templates as pure functions: what a buyer reads, and that nothing from outside becomes markup.
 import { describe, expect, test } from 'bun:test'
-import { formatDate, formatMoney } from '../src/modules/email/format'
+import { formatDate, formatMoney } from '@easypass/kit'
 import { escapeHtml, renderOrderConfirmation, renderRefundReceipt, renderTicketsAvailable } from '../src/modules/email/template'
 import { beforeTheMessage, notDelivered } from '../src/modules/email/service'
 import { describe as describeFact } from '../src/modules/facts/messages'
@@ -55,6 +55,17 @@ describe('order confirmation', () => {
       expect(a).toMatchObject({ contentType: 'image/svg+xml', content: svg, filename: `ticket-${i + 1}.svg` })
       expect(email.html).toContain(`src="cid:${a.cid}"`)
     }
+  })
+
+  test('the tickets PDF from orders goes along as a plain attachment, and the email says so', () => {
+    const pdf = Buffer.from('%PDF-1.3 test')
+    const withPdf = renderOrderConfirmation({ orderId: 'o1', items: [], totalCents: 0, currency: 'EUR', tickets: [{ code: 'CODE1' }], ticketsPdf: pdf })
+    expect(withPdf.attachments).toEqual([{ filename: 'easypass-tickets-o1.pdf', content: pdf, contentType: 'application/pdf' }])
+    expect(withPdf.html).toContain('They are attached as a PDF too, to print.')
+    expect(withPdf.text).toContain('They are attached as a PDF too, to print.')
+    // Without it (orders could not make one just then) the email says nothing of a PDF.
+    expect(email.html).not.toContain('PDF')
+    expect(email.attachments.every((a) => a.contentType !== 'application/pdf')).toBe(true)
   })
 
   test('without tickets it points to the account, and header lines stay single lines', () => {

@@ -38,6 +38,8 @@ export function ordersConfig(defaultPort: number) {
     MAX_HOLDS_PER_EVENT: T.Integer({ default: 5, minimum: 1 }),
     /** A buyer holding an unpaid order is reminded this long before the hold runs out (at most half the hold); 0: never. */
     HOLD_REMINDER_SECONDS: T.Integer({ default: 120, minimum: 0 }),
+    /** Where the ticket PDFs' fonts are (DejaVuSans.ttf, -Bold, Mono: Debian's fonts-dejavu-core); empty or missing: the PDF's built-in Latin-1 fonts. */
+    TICKET_FONT_DIR: T.String({ default: '/usr/share/fonts/truetype/dejavu' }),
   })
   requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
   requiredInProduction(config, 'TICKETING_URL', config.TICKETING_URL)

@@ -6,6 +6,7 @@ import { Bus, connectMongo, connectNats, connectRedis, createLogger, createServi
 import { ordersConfig } from './config'
 import { ordersCore } from './core'
 import { ticketResender } from './modules/tickets/resend'
+import { ticketsPdfService } from './modules/tickets/pdf'
 import { checkinsModule } from './modules/checkins'
 import { checkinsService } from './modules/checkins/service'
 import { internalModule } from './modules/internal'
@@ -31,6 +32,8 @@ bus.subscribeLive(LIVE.availabilityChanged('*'), (view) => soldOut.update(view a
 const core = ordersCore(config, conn, redis, outbox, log)
 await ensureIndexes(conn)
 const { store, tickets, refunds } = core
+const pdf = ticketsPdfService({ tickets, catalog: core.catalog, fontDir: config.TICKET_FONT_DIR || undefined })
+log.info({ fonts: pdf.fonts.unicode ? config.TICKET_FONT_DIR : 'built-in (Latin-1 only)' }, 'ticket PDF fonts')
 const purchase = gated(purchaseService({ config, log, ...core, soldOut }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
 
 const app = createService({
@@ -39,8 +42,8 @@ const app = createService({
   log,
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
-  .use(ordersModule(config, { store, purchase, refunds, tickets, locks: core.locks, resend: ticketResender({ store, outbox, redis, prefix: config.REDIS_PREFIX }) }))
+  .use(ordersModule(config, { store, purchase, refunds, tickets, locks: core.locks, resend: ticketResender({ store, outbox, redis, prefix: config.REDIS_PREFIX }), pdf }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
-  .use(internalModule(config, store, tickets))
+  .use(internalModule(config, store, tickets, pdf))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => outbox.stop(), () => bus.close(), () => redis.quit(), () => conn.close()] })

@@ -115,10 +115,10 @@ export async function api<T = unknown>(path: string, opts: CallOptions = {}): Pr
   return (await apiAnswer<T>(path, opts)).body
 }
 
-/** As `api`, with the HTTP status: a 202 (accepted, still being done) and a 200 can carry the same body. */
-export async function apiAnswer<T = unknown>(path: string, opts: CallOptions = {}): Promise<{ status: number; body: T }> {
+/** The call with the session's token, renewed once when it has run out; any answer that is not OK is thrown. */
+async function authorized(path: string, opts: CallOptions, accept: string): Promise<Response> {
   const send = async (token: string | null) => {
-    const headers: Record<string, string> = { accept: 'application/json' }
+    const headers: Record<string, string> = { accept }
     const sentAt = Date.now()
     if (opts.body !== undefined) headers['content-type'] = 'application/json'
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey
@@ -151,6 +151,12 @@ export async function apiAnswer<T = unknown>(path: string, opts: CallOptions = {
     response = await send(next.accessToken)
   }
   if (!response.ok) throw await toError(response)
+  return response
+}
+
+/** As `api`, with the HTTP status: a 202 (accepted, still being done) and a 200 can carry the same body. */
+export async function apiAnswer<T = unknown>(path: string, opts: CallOptions = {}): Promise<{ status: number; body: T }> {
+  const response = await authorized(path, opts, 'application/json')
   const { status } = response
   if (status === 204) return { status, body: undefined as T }
   const text = await response.text()
@@ -159,6 +165,17 @@ export async function apiAnswer<T = unknown>(path: string, opts: CallOptions = {
     return { status, body: JSON.parse(text) as T }
   } catch {
     throw new ApiError(response.status, 'UNAVAILABLE', 'The server sent an answer the app could not read.')
+  }
+}
+
+/** A file the API answers with (a PDF): its bytes, and the name the server gives it. */
+export async function apiFile(path: string, opts: CallOptions = {}): Promise<{ blob: Blob; filename?: string }> {
+  const response = await authorized(path, opts, '*/*')
+  const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1]
+  try {
+    return { blob: await response.blob(), filename }
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'The download broke off. Check your connection and try again.')
   }
 }
 

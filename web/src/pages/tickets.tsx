@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, apiAnswer, ApiError, withKey } from '../lib/api'
+import { api, apiAnswer, ApiError, apiFile, withKey } from '../lib/api'
 import { clock, endReason, money, moneyOff, plural, when } from '../lib/format'
 import { settle } from '../lib/follow'
 import { useAsync, useNow, useTitle, type Async } from '../lib/hooks'
@@ -262,12 +262,51 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
       {order.error ? <Alert error={order.error} onRetry={order.reload} /> : null}
       {!order.data && !order.error && <Loading label="Loading your order…" />}
       {order.data && <OrderCard order={order.data} />}
-      {order.data?.status === 'paid' && <PrintTickets />}
+      {order.data?.status === 'paid' && <TicketFiles order={order.data} />}
     </section>
   )
 }
 
-/** Paper (or a PDF) for the door: the print stylesheet keeps only the orders and their QR codes. */
+/** The tickets for the door: a PDF from the server (a page each), or this page printed (the print stylesheet keeps the codes). */
+function TicketFiles({ order }: { order: Order }) {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>()
+  const download = async () => {
+    setError(undefined)
+    setBusy(true)
+    try {
+      const { blob, filename } = await apiFile(`/orders/${order.id}/tickets/pdf`)
+      const url = URL.createObjectURL(blob)
+      const link = document.createElement('a')
+      link.href = url
+      link.download = filename ?? `easypass-tickets-${order.id}.pdf`
+      document.body.append(link)
+      link.click()
+      link.remove()
+      // After the browser took the file (revoking at once can cancel the download in some browsers).
+      setTimeout(() => URL.revokeObjectURL(url), 60_000)
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <div class="ticket-files">
+      <p class="actions">
+        <button type="button" class="button button-secondary" onClick={download} disabled={busy}>
+          {busy ? 'Preparing the PDF…' : 'Download the tickets (PDF)'}
+        </button>
+        <button type="button" class="link-button" onClick={() => window.print()}>
+          Print this page
+        </button>
+      </p>
+      <Alert error={error} />
+    </div>
+  )
+}
+
+/** Paper (or a PDF) for the door, of every order listed: the print stylesheet keeps only the orders and their QR codes. */
 function PrintTickets() {
   return (
     <p>

@@ -52,6 +52,18 @@ function renameRefs(value: unknown, renames: Map<string, string>): unknown {
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
+/**
+ * A file answer (a PDF) is declared in its service as a binary string with JSON Schema's
+ * `contentMediaType`; Elysia documents every string as `text/plain`. Listed under its real type here.
+ */
+function fileAnswersByType(operations: Json) {
+  for (const operation of Object.values<Json>(operations))
+    for (const response of Object.values<Json>(operation?.responses ?? {})) {
+      const schema = response?.content?.['text/plain']?.schema
+      if (typeof schema?.contentMediaType === 'string') response.content = { [schema.contentMediaType]: { schema } }
+    }
+}
+
 /** `/api/events/{id}/availability` is owned by the service the route table sends it to. */
 const ownedBy = (path: string, source: string) => source === 'gateway' || resolveRoute(path)?.upstream === source
 
@@ -88,6 +100,7 @@ export function mergeDocuments(parts: DocumentPart[], missing: string[] = []): O
     for (const [path, item] of Object.entries<Json>(document.paths ?? {})) {
       if (!path.startsWith('/api/') || !ownedBy(path, source) || merged.paths[path]) continue
       const operations = renameRefs(item, renames) as Json
+      fileAnswersByType(operations)
       merged.paths[path] = operations
       for (const operation of Object.values<Json>(operations))
         for (const tag of operation?.tags ?? []) if (typeof tag === 'string' && !tags.has(tag)) tags.set(tag, { name: tag })

@@ -1,6 +1,6 @@
 import type { Transporter } from 'nodemailer'
 import type { Fact } from '@easypass/contracts/facts'
-import { AppError, callService, counter, writerOf, type Logger } from '@easypass/kit'
+import { AppError, callService, callServiceForFile, counter, writerOf, type Logger } from '@easypass/kit'
 import type { EmailClaimDoc, EmailDoc, Models } from '../../db'
 import { renderOrderConfirmation, renderRefundReceipt, renderTicketsAvailable, type RenderedEmail, type TicketForEmail } from './template'
 
@@ -121,6 +121,20 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     }
   }
 
+  /**
+   * The tickets' PDF, best effort: the email carries every code and QR code anyway, so a PDF that
+   * cannot be had now (orders or catalog away, a refund in between) never holds the email back.
+   */
+  async function ticketsPdf(orderId: string): Promise<Buffer | undefined> {
+    if (!ordersUrl) return undefined
+    try {
+      return await callServiceForFile(ordersUrl, `/internal/orders/${encodeURIComponent(orderId)}/tickets/pdf`, { token: await serviceToken(), timeoutMs: 10_000 })
+    } catch (error) {
+      log.warn({ orderId, err: messageOf(error) }, 'tickets PDF unavailable; emailing without it')
+      return undefined
+    }
+  }
+
   /** The order's status now; orders away or failing makes the fact come again (a 404: no order, nothing to send). */
   async function orderStatus(orderId: string): Promise<string | undefined> {
     if (!ordersUrl) return undefined
@@ -154,6 +168,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
       const d = f.data as Fact<'orders.order-paid'>['data']
       if (f.subject === 'orders.tickets-resent' && (await orderStatus(d.orderId)) !== 'paid') return null
       const details = d.eventStartsAt && d.eventTitle ? {} : await event(d.eventId)
+      const list = await tickets(d.orderId)
       return renderOrderConfirmation({
         orderId: d.orderId,
         eventTitle: d.eventTitle ?? details.title,
@@ -163,7 +178,8 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         totalCents: d.totalCents,
         currency: d.currency,
         ...(d.voucher ? { voucher: d.voucher } : {}),
-        tickets: await tickets(d.orderId),
+        tickets: list,
+        ...(list.length ? { ticketsPdf: await ticketsPdf(d.orderId) } : {}),
       })
     }
     if (f.subject === 'orders.order-refunded') {

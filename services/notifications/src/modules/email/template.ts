@@ -1,14 +1,14 @@
 // The emails, as small template functions: every value from outside is escaped, QR codes travel as
 // inline attachments (`cid:`) rather than markup, and each email has a plain-text twin.
 import type { OrderLine } from '@easypass/contracts/facts'
-import { escapeHtml } from '@easypass/kit'
-import { formatDate, formatMoney, plural } from './format'
+import { escapeHtml, formatDate, formatMoney, plural } from '@easypass/kit'
 
 export interface EmailAttachment {
   filename: string
-  content: string
+  content: string | Buffer
   contentType: string
-  cid: string
+  /** Shown inside the message (a QR code); none: an attachment to open or print (the tickets' PDF). */
+  cid?: string
 }
 
 export interface RenderedEmail {
@@ -36,6 +36,8 @@ export interface ConfirmationInput {
   currency: string
   voucher?: { code: string; discountCents: number }
   tickets: TicketForEmail[]
+  /** The tickets as a PDF (from orders), attached when there. */
+  ticketsPdf?: Buffer
 }
 
 export interface RefundInput {
@@ -114,7 +116,7 @@ ${voucherRow}
 </table>
 ${
   tickets.length
-    ? `<h2 style="font-size:18px;margin:16px 0 4px">Your tickets</h2><p style="margin:0;color:#57606a">Show the QR code (or the code under it) at the entrance. Each code lets one person in, once.</p>\n${ticketBlocks}`
+    ? `<h2 style="font-size:18px;margin:16px 0 4px">Your tickets</h2><p style="margin:0;color:#57606a">Show the QR code (or the code under it) at the entrance. Each code lets one person in, once.${input.ticketsPdf ? ' They are attached as a PDF too, to print.' : ''}</p>\n${ticketBlocks}`
     : '<p>Your tickets are waiting in your EasyPass account under your orders.</p>'
 }
 <p style="margin:16px 0 0;font-size:12px;color:#57606a">Order ${escapeHtml(input.orderId)}</p>`,
@@ -131,7 +133,11 @@ ${
     `  Total  ${total}`,
     '',
     ...(tickets.length
-      ? ['Your tickets (show the code at the entrance; each lets one person in, once):', ...tickets.map((t) => `  ${t.label}: ${t.code}`)]
+      ? [
+          'Your tickets (show the code at the entrance; each lets one person in, once):',
+          ...tickets.map((t) => `  ${t.label}: ${t.code}`),
+          ...(input.ticketsPdf ? ['They are attached as a PDF too, to print.'] : []),
+        ]
       : ['Your tickets are waiting in your EasyPass account under your orders.']),
     '',
     `Order ${input.orderId}`,
@@ -139,9 +145,11 @@ ${
     .filter((line) => line !== undefined)
     .join('\n')
 
-  const attachments = tickets
+  const attachments: EmailAttachment[] = tickets
     .filter((t) => t.cid && t.qrSvg)
     .map((t, i) => ({ filename: `ticket-${i + 1}.svg`, content: t.qrSvg!, contentType: 'image/svg+xml', cid: t.cid! }))
+  if (input.ticketsPdf && tickets.length)
+    attachments.push({ filename: `easypass-tickets-${input.orderId}.pdf`, content: input.ticketsPdf, contentType: 'application/pdf' })
   return { subject, html, text, attachments }
 }
 

@@ -1,7 +1,7 @@
 // What a buyer is told about each fact: the notification's type, title, body and link data.
 import type { Fact } from '@easypass/contracts/facts'
 import type { NotificationType } from '@easypass/contracts/notifications'
-import { formatMoney, formatTime, plural } from '../email/format'
+import { formatMoney, formatTime, plural } from '@easypass/kit'
 
 export interface Message {
   userId: string

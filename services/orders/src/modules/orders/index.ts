@@ -7,6 +7,7 @@ import type { PurchaseService } from '../purchase/service'
 import type { RefundsService } from '../refunds/service'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
 import { RESEND_EVERY_SECONDS, type TicketResender } from '../tickets/resend'
+import { pdfResponse, TicketsPdf, type TicketsPdfService } from '../tickets/pdf'
 import type { OrderLocks } from '../coordination'
 import type { Answer } from './settlement'
 import { statusOf, toOrder, type OrderStore } from './store'
@@ -26,6 +27,7 @@ export interface OrdersModuleDeps {
   tickets: TicketsService
   locks: OrderLocks
   resend: TicketResender
+  pdf: TicketsPdfService
 }
 
 function answer(set: { status?: number | string; headers: Record<string, string | number> }, a: Answer) {
@@ -36,7 +38,7 @@ function answer(set: { status?: number | string; headers: Record<string, string 
   return a.body as never
 }
 
-export function ordersModule(config: AuthConfig, { store, purchase, refunds, tickets, locks, resend }: OrdersModuleDeps) {
+export function ordersModule(config: AuthConfig, { store, purchase, refunds, tickets, locks, resend, pdf }: OrdersModuleDeps) {
   return new Elysia({ name: 'orders.orders' })
     .use(authPlugin(config))
     .get('/api/orders', ({ query, principal }) => store.list(query, principal!), {
@@ -150,6 +152,19 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         },
       },
     )
+    .get('/api/orders/:id/tickets/pdf', async ({ params, principal }) => pdfResponse(await pdf.render(await store.visible(params.id, principal!))), {
+      auth: 'user',
+      params: IdParams,
+      response: { 200: TicketsPdf, 400: E, 401: E, 404: E, 409: E, 503: E },
+      detail: {
+        tags,
+        summary: "An order's e-tickets as a PDF",
+        description:
+          'One A4 page per ticket, to print or show on a phone: the event, the ticket type, the name on it, its QR code and code. ' +
+          'For the buyer or an admin; 409 while the order is not paid and after it was refunded; 503 with `Retry-After` for the moment between payment and the tickets being issued.',
+        security,
+      },
+    })
     .post(
       '/api/orders/:id/tickets/email',
       async ({ params, principal, set }) => {
