@@ -31,7 +31,8 @@ function run(cmd, args, opts = {}) {
 function has(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
 }
-function aptInstall(packages) {
+/** `optional`: what fails to install is said, and the start goes on without it. */
+function aptInstall(packages, optional = false) {
   // Not root: sudo, asking for a password only where someone can type it.
   const prefix = process.getuid && process.getuid() === 0 ? [] : process.stdin.isTTY ? ['sudo'] : ['sudo', '-n']
   const apt = (args) => [...prefix, 'apt-get', '-o', 'DPkg::Lock::Timeout=300', ...args]
@@ -41,6 +42,7 @@ function aptInstall(packages) {
   if (exec(apt(['update', '-qq'])).status !== 0) say('apt-get update failed; trying the install anyway')
   const install = apt(['install', '-y', '-qq', ...packages])
   if (exec(install).status !== 0) {
+    if (optional) return say(`could not install ${packages.join(', ')}; going on without it`)
     const typed = [...(prefix.length ? ['sudo'] : []), ...install.slice(prefix.length)]
     console.error(`[easypass] could not install ${packages.join(', ')}. Run this once, then start again:\n  ${typed.join(' ')}`)
     process.exit(1)
@@ -59,9 +61,9 @@ const missing = []
 if (!process.env.REDIS_URL && !has('redis-server')) missing.push('redis-server')
 if (!process.env.NATS_URL && !has('nats-server')) missing.push('nats-server')
 if (mode === 'test' && !existsSync('/usr/bin/chromium')) missing.push('chromium')
-// The ticket PDFs' fonts (any script DejaVu covers; without them, Latin-1 only).
-if (!existsSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf')) missing.push('fonts-dejavu-core')
 if (missing.length) aptInstall(missing)
+// The ticket PDFs' fonts (Latin, Greek, Cyrillic); without them the PDFs show Latin-1 only, so a failed install is no reason to stop.
+if (!existsSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf')) aptInstall(['fonts-dejavu-core'], true)
 
 // 3. FerretDB v1.24.2 (MongoDB wire protocol on SQLite), built once from the Go module proxy. Its
 //    release build embeds a version file that `go install` leaves empty, so we build it with one.

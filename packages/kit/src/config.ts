@@ -31,6 +31,8 @@ export const BaseEnv = {
 export const ServiceSecretEnv = { SERVICE_SECRET: T.String({ minLength: 32 }) }
 /** Wrong voucher codes one address (a lookup) or one account (an order) may try per hour: codes are only as strong as their length. */
 export const VoucherGuessEnv = { VOUCHER_GUESSES_PER_HOUR: T.Integer({ default: 30, minimum: 1 }) }
+/** Where the ticket PDFs' fonts are (DejaVuSans.ttf, -Bold, Mono: Debian's fonts-dejavu-core); empty or missing: the PDF's built-in Latin-1 fonts. */
+export const TicketFontEnv = { TICKET_FONT_DIR: T.String({ default: '/usr/share/fonts/truetype/dejavu' }) }
 
 export type Config<P extends TProperties> = Static<TObject<typeof BaseEnv & P>>
 

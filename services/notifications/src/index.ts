@@ -2,7 +2,8 @@
 import { Type as T } from '@sinclair/typebox'
 import nodemailer from 'nodemailer'
 import { LIVE } from '@easypass/contracts/facts'
-import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, Outbox, pingMongo, requiredInProduction, serve, serviceTokens, ServiceSecretEnv } from '@easypass/kit'
+import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, Outbox, pingMongo, requiredInProduction, serve, serviceTokens, ServiceSecretEnv, TicketFontEnv } from '@easypass/kit'
+import { ticketsPdfRenderer } from '@easypass/tickets-pdf'
 import { defineModels } from './db'
 import { emailService } from './modules/email/service'
 import { CONSUMED, EMAILED, emailHandler, factHandler } from './modules/facts/consumer'
@@ -15,6 +16,7 @@ import { waitlistService } from './modules/waitlist/service'
 
 const config = loadConfig({
   ...ServiceSecretEnv,
+  ...TicketFontEnv,
   PORT: T.Number({ default: 4106 }),
   /** e.g. smtp://user:pass@mail.example.com:587; without it emails are recorded as skipped. */
   SMTP_URL: T.Optional(T.String({ pattern: '^smtps?://' })),
@@ -44,6 +46,9 @@ const outbox = new Outbox(conn, bus, log)
 const transport = config.SMTP_URL
   ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 120_000 })
   : undefined
+// The tickets' PDF goes with each confirmation email: made only where emails are sent, and never refused
+// for being busy (the email consumer runs 8 at a time).
+const pdf = transport ? ticketsPdfRenderer({ fontDir: config.TICKET_FONT_DIR || undefined, maxWaiting: 32 }) : undefined
 const inbox = inboxService(models)
 // In the background, at start and then every minute (replicas of the older version may still write
 // them during a rolling update): read marks of that version become `readAt`.
@@ -63,6 +68,7 @@ const emails = emailService({
   publicUrl: config.PUBLIC_URL,
   serviceToken: serviceTokens(config, 'notifications'),
   log,
+  pdf,
 })
 const waitlist = waitlistService({ models, outbox, offerWindowMs: config.WAITLIST_OFFER_SECONDS * 1000, catalogUrl: config.CATALOG_URL, serviceToken: serviceTokens(config, 'notifications'), log })
 outbox.start()
@@ -131,6 +137,7 @@ serve(app, {
     () => outbox.stop(),
     () => live.unsubscribe(),
     () => transport?.close(),
+    () => pdf?.close(),
     () => bus.close(),
     () => conn.close(),
   ],

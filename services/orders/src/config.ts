@@ -1,5 +1,5 @@
 import { Type as T } from '@sinclair/typebox'
-import { loadConfig, requiredInProduction, ServiceSecretEnv, VoucherGuessEnv } from '@easypass/kit'
+import { loadConfig, requiredInProduction, ServiceSecretEnv, TicketFontEnv, VoucherGuessEnv } from '@easypass/kit'
 
 const Url = T.String({ pattern: '^https?://' })
 
@@ -9,6 +9,7 @@ export function ordersConfig(defaultPort: number) {
     // Service tokens, and the key of card fingerprints.
     ...ServiceSecretEnv,
     ...VoucherGuessEnv,
+    ...TicketFontEnv,
     PORT: T.Number({ default: defaultPort }),
     CATALOG_URL: T.Optional(Url),
     TICKETING_URL: T.Optional(Url),
@@ -38,8 +39,6 @@ export function ordersConfig(defaultPort: number) {
     MAX_HOLDS_PER_EVENT: T.Integer({ default: 5, minimum: 1 }),
     /** A buyer holding an unpaid order is reminded this long before the hold runs out (at most half the hold); 0: never. */
     HOLD_REMINDER_SECONDS: T.Integer({ default: 120, minimum: 0 }),
-    /** Where the ticket PDFs' fonts are (DejaVuSans.ttf, -Bold, Mono: Debian's fonts-dejavu-core); empty or missing: the PDF's built-in Latin-1 fonts. */
-    TICKET_FONT_DIR: T.String({ default: '/usr/share/fonts/truetype/dejavu' }),
   })
   requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
   requiredInProduction(config, 'TICKETING_URL', config.TICKETING_URL)

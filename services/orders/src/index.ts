@@ -7,6 +7,7 @@ import { ordersConfig } from './config'
 import { ordersCore } from './core'
 import { ticketResender } from './modules/tickets/resend'
 import { ticketsPdfService } from './modules/tickets/pdf'
+import { ticketsPdfRenderer } from '@easypass/tickets-pdf'
 import { checkinsModule } from './modules/checkins'
 import { checkinsService } from './modules/checkins/service'
 import { internalModule } from './modules/internal'
@@ -32,8 +33,9 @@ bus.subscribeLive(LIVE.availabilityChanged('*'), (view) => soldOut.update(view a
 const core = ordersCore(config, conn, redis, outbox, log)
 await ensureIndexes(conn)
 const { store, tickets, refunds } = core
-const pdf = ticketsPdfService({ tickets, catalog: core.catalog, fontDir: config.TICKET_FONT_DIR || undefined })
-log.info({ fonts: pdf.fonts.unicode ? config.TICKET_FONT_DIR : 'built-in (Latin-1 only)' }, 'ticket PDF fonts')
+const renderer = ticketsPdfRenderer({ fontDir: config.TICKET_FONT_DIR || undefined })
+log.info({ fonts: renderer.unicode ? config.TICKET_FONT_DIR : 'built-in (Latin-1 only)' }, 'ticket PDF fonts')
+const pdf = ticketsPdfService({ tickets, catalog: core.catalog, renderer, log })
 const purchase = gated(purchaseService({ config, log, ...core, soldOut }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
 
 const app = createService({
@@ -44,6 +46,6 @@ const app = createService({
 })
   .use(ordersModule(config, { store, purchase, refunds, tickets, locks: core.locks, resend: ticketResender({ store, outbox, redis, prefix: config.REDIS_PREFIX }), pdf }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
-  .use(internalModule(config, store, tickets, pdf))
+  .use(internalModule(config, store, tickets))
 
-serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => outbox.stop(), () => bus.close(), () => redis.quit(), () => conn.close()] })
+serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => renderer.close(), () => outbox.stop(), () => bus.close(), () => redis.quit(), () => conn.close()] })

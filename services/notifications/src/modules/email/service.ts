@@ -1,6 +1,7 @@
 import type { Transporter } from 'nodemailer'
 import type { Fact } from '@easypass/contracts/facts'
-import { AppError, callService, callServiceForFile, counter, writerOf, type Logger } from '@easypass/kit'
+import { AppError, callService, counter, writerOf, type Logger } from '@easypass/kit'
+import type { PrintedTicket, TicketsPdfInput, TicketsPdfRenderer } from '@easypass/tickets-pdf'
 import type { EmailClaimDoc, EmailDoc, Models } from '../../db'
 import { renderOrderConfirmation, renderRefundReceipt, renderTicketsAvailable, type RenderedEmail, type TicketForEmail } from './template'
 
@@ -74,6 +75,8 @@ export interface EmailDeps {
   serviceToken: () => Promise<string>
   log: Logger
   sendAttempts?: number
+  /** Makes the tickets' PDF attached to confirmations; none: no attachment. */
+  pdf?: TicketsPdfRenderer
 }
 
 /** The facts that make an email, and what each email is (recorded when it is skipped). */
@@ -95,21 +98,31 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * after the data) through every claim, are recorded as `failed`. Such a send, and a crash between the
  * send and marking its claim sent, are the only ways an email goes out twice.
  */
-export function emailService({ models, transport, from, ordersUrl, catalogUrl, publicUrl, serviceToken, log, sendAttempts = 3 }: EmailDeps) {
+export function emailService({ models, transport, from, ordersUrl, catalogUrl, publicUrl, serviceToken, log, sendAttempts = 3, pdf }: EmailDeps) {
   const { Email, EmailClaim } = models
 
   async function record(doc: Omit<EmailDoc, 'at'>) {
     if (await writerOf(Email).insert(Email, { ...doc, at: new Date() } as EmailDoc)) emailsTotal.inc({ status: doc.status })
   }
 
-  async function tickets(orderId: string): Promise<TicketForEmail[]> {
+  type FullTicket = TicketForEmail & Partial<PrintedTicket>
+  async function tickets(orderId: string): Promise<FullTicket[]> {
     if (!ordersUrl) return []
     try {
       const answer = await callService<unknown>(ordersUrl, `/internal/orders/${encodeURIComponent(orderId)}/tickets`, { token: await serviceToken() })
       const list = Array.isArray(answer) ? answer : ((answer as { items?: unknown[] })?.items ?? [])
       return list
-        .filter((t): t is TicketForEmail => typeof (t as TicketForEmail)?.code === 'string')
-        .map((t) => ({ code: t.code, qrSvg: typeof t.qrSvg === 'string' ? t.qrSvg : undefined, ticketTypeId: t.ticketTypeId, ticketTypeName: t.ticketTypeName }))
+        .filter((t): t is FullTicket => typeof (t as FullTicket)?.code === 'string')
+        .map((t) => ({
+          code: t.code,
+          qrSvg: typeof t.qrSvg === 'string' ? t.qrSvg : undefined,
+          ticketTypeId: t.ticketTypeId,
+          ticketTypeName: t.ticketTypeName,
+          id: t.id,
+          attendeeName: t.attendeeName,
+          status: t.status,
+          checkedInAt: t.checkedInAt,
+        }))
     } catch (error) {
       // A definite "no such order": send without codes. Anything else (unreachable, failing, or a
       // refusal such as a service token not accepted during a deploy): try the whole fact again later.
@@ -123,14 +136,15 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
 
   /**
    * The tickets' PDF, best effort: the email carries every code and QR code anyway, so a PDF that
-   * cannot be had now (orders or catalog away, a refund in between) never holds the email back.
+   * cannot be made now never holds the email back.
    */
-  async function ticketsPdf(orderId: string): Promise<Buffer | undefined> {
-    if (!ordersUrl) return undefined
+  async function ticketsPdf(orderId: string, event: TicketsPdfInput['event'], list: FullTicket[]): Promise<Buffer | undefined> {
+    if (!pdf || !list.length) return undefined
     try {
-      return await callServiceForFile(ordersUrl, `/internal/orders/${encodeURIComponent(orderId)}/tickets/pdf`, { token: await serviceToken(), timeoutMs: 10_000 })
+      const printed = list.map((t, i) => ({ ...t, id: t.id ?? `${orderId}-${i + 1}`, status: t.status ?? 'valid' }))
+      return await pdf.render({ orderId, event, tickets: printed })
     } catch (error) {
-      log.warn({ orderId, err: messageOf(error) }, 'tickets PDF unavailable; emailing without it')
+      log.warn({ orderId, err: messageOf(error) }, 'tickets PDF not made; emailing without it')
       return undefined
     }
   }
@@ -146,15 +160,12 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     }
   }
 
-  async function event(eventId: string): Promise<{ title?: string; startsAt?: string; venue?: string }> {
+  type EventDetails = NonNullable<TicketsPdfInput['event']>
+  async function event(eventId: string): Promise<EventDetails> {
     if (!catalogUrl) return {}
     try {
-      const e = await callService<{ title?: string; startsAt?: string; venue?: { name?: string; city?: string } }>(catalogUrl, `/internal/events/${encodeURIComponent(eventId)}`, {
-        token: await serviceToken(),
-        timeoutMs: 3_000,
-      })
-      const venue = [e.venue?.name, e.venue?.city].filter(Boolean).join(', ')
-      return { title: e.title, startsAt: e.startsAt, ...(venue ? { venue } : {}) }
+      const e = await callService<EventDetails>(catalogUrl, `/internal/events/${encodeURIComponent(eventId)}`, { token: await serviceToken(), timeoutMs: 3_000 })
+      return { title: e.title, startsAt: e.startsAt, endsAt: e.endsAt, venue: e.venue, organizer: e.organizer }
     } catch (error) {
       log.debug({ eventId, err: String(error) }, 'event details unavailable for an email')
       return {}
@@ -167,19 +178,23 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     if (f.subject === 'orders.order-paid' || f.subject === 'orders.tickets-resent') {
       const d = f.data as Fact<'orders.order-paid'>['data']
       if (f.subject === 'orders.tickets-resent' && (await orderStatus(d.orderId)) !== 'paid') return null
-      const details = d.eventStartsAt && d.eventTitle ? {} : await event(d.eventId)
       const list = await tickets(d.orderId)
+      // Catalog is asked when the fact lacks the event's name or start, or for the tickets' PDF (its venue, its end).
+      const details = (d.eventStartsAt && d.eventTitle && !(pdf && list.length)) ? {} : await event(d.eventId)
+      const venue = [details.venue?.name, details.venue?.city].filter(Boolean).join(', ')
+      const title = d.eventTitle ?? details.title
+      const startsAt = d.eventStartsAt ?? details.startsAt
       return renderOrderConfirmation({
         orderId: d.orderId,
-        eventTitle: d.eventTitle ?? details.title,
-        startsAt: d.eventStartsAt ?? details.startsAt,
-        venue: details.venue,
+        eventTitle: title,
+        startsAt,
+        ...(venue ? { venue } : {}),
         items: d.items ?? [],
         totalCents: d.totalCents,
         currency: d.currency,
         ...(d.voucher ? { voucher: d.voucher } : {}),
         tickets: list,
-        ...(list.length ? { ticketsPdf: await ticketsPdf(d.orderId) } : {}),
+        ticketsPdf: await ticketsPdf(d.orderId, { ...details, title, startsAt }, list),
       })
     }
     if (f.subject === 'orders.order-refunded') {

@@ -6,11 +6,10 @@ import { Order, TicketList } from '@easypass/contracts/orders'
 import { authPlugin, fail, type AuthConfig } from '@easypass/kit'
 import { statusOf, toOrder, type OrderStore } from '../orders/store'
 import type { TicketsService } from '../tickets/service'
-import { pdfResponse, TicketsPdf, type TicketsPdfService } from '../tickets/pdf'
 
 const E = ErrorResponse
 
-export function internalModule(config: AuthConfig, store: OrderStore, tickets: TicketsService, pdf: TicketsPdfService) {
+export function internalModule(config: AuthConfig, store: OrderStore, tickets: TicketsService) {
   const load = async (id: string) => {
     const state = await store.load(id)
     if (!state) throw fail('NOT_FOUND', 'order not found')
@@ -39,10 +38,4 @@ export function internalModule(config: AuthConfig, store: OrderStore, tickets: T
         detail: { hide: true, summary: "An order's tickets (codes and QR SVGs), empty until paid" },
       },
     )
-    .get('/orders/:id/tickets/pdf', async ({ params }) => pdfResponse(await pdf.render(await load(params.id))), {
-      auth: 'service',
-      params: IdParams,
-      response: { 200: TicketsPdf, 400: E, 401: E, 403: E, 404: E, 409: E, 503: E },
-      detail: { hide: true, summary: "A paid order's tickets as a PDF (attached to the confirmation email)" },
-    })
 }

@@ -1,0 +1,82 @@
+// Ticket PDFs for the services that hand them out: orders (the buyer's download) and notifications
+// (the confirmation email's attachment). Rendering runs in a thread of its own, a few at a time.
+import { loadTicketFonts, type TicketsPdfInput } from './render'
+
+export { latin1Only, loadTicketFonts, qrRuns, renderTicketsPdf, type PrintedTicket, type TicketFonts, type TicketsPdfInput } from './render'
+
+export interface RenderRequest {
+  id: number
+  fontDir?: string
+  input: TicketsPdfInput
+}
+export type RenderAnswer = { id: number; pdf: ArrayBuffer; error?: undefined } | { id: number; error: string; pdf?: undefined }
+
+/** More PDFs are waiting than the renderer takes: the caller answers "try again shortly". */
+export class RendererBusy extends Error {
+  constructor() {
+    super('ticket PDFs are being made for others; try again in a moment')
+  }
+}
+
+export interface RendererOptions {
+  /** Where DejaVu is; unset or unusable: the built-in Latin-1 fonts. */
+  fontDir?: string
+  /** PDFs queued or being made at once; one more is refused with RendererBusy. */
+  maxWaiting?: number
+  /** A PDF not made by then fails, and the thread is started again. */
+  timeoutMs?: number
+}
+
+export function ticketsPdfRenderer({ fontDir, maxWaiting = 8, timeoutMs = 20_000 }: RendererOptions = {}) {
+  const pending = new Map<number, { resolve: (pdf: Buffer) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }>()
+  let thread: Worker | undefined
+  let nextId = 0
+
+  /** Ends the thread and fails what it still had: a broken or stuck thread is replaced on the next PDF. */
+  function reset(reason: string) {
+    thread?.terminate()
+    thread = undefined
+    for (const [id, waiting] of pending) {
+      clearTimeout(waiting.timer)
+      waiting.reject(new Error(reason))
+      pending.delete(id)
+    }
+  }
+
+  function start(): Worker {
+    const worker = new Worker(new URL('./thread.ts', import.meta.url).href)
+    worker.onmessage = (event: MessageEvent<RenderAnswer>) => {
+      const waiting = pending.get(event.data.id)
+      if (!waiting) return
+      pending.delete(event.data.id)
+      clearTimeout(waiting.timer)
+      if (event.data.error !== undefined) waiting.reject(new Error(event.data.error))
+      else waiting.resolve(Buffer.from(event.data.pdf))
+    }
+    worker.onerror = (event) => reset(`the PDF thread failed: ${event.message}`)
+    // An idle renderer never keeps its process alive.
+    ;(worker as unknown as { unref(): void }).unref()
+    return worker
+  }
+
+  return {
+    /** Whether the PDFs can show more than Latin-1 (DejaVu found and usable). */
+    unicode: loadTicketFonts(fontDir).unicode,
+
+    render(input: TicketsPdfInput): Promise<Buffer> {
+      if (pending.size >= maxWaiting) return Promise.reject(new RendererBusy())
+      thread ??= start()
+      const id = ++nextId
+      return new Promise<Buffer>((resolve, reject) => {
+        const timer = setTimeout(() => reset(`no PDF within ${timeoutMs} ms`), timeoutMs)
+        pending.set(id, { resolve, reject, timer })
+        thread!.postMessage({ id, fontDir, input } satisfies RenderRequest)
+      })
+    },
+
+    close() {
+      reset('the renderer was closed')
+    },
+  }
+}
+export type TicketsPdfRenderer = ReturnType<typeof ticketsPdfRenderer>

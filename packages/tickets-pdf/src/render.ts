@@ -1,0 +1,164 @@
+// Printable e-tickets: one A4 page per ticket with the event, the ticket type, the name on it and its
+// QR code drawn as vector squares (sharp at any print size). pdfkit writes the PDF; the fonts are the
+// system's DejaVu (Latin, Greek, Cyrillic) when present and usable, else the PDF's built-in Helvetica
+// and Courier, which can only show Latin-1 text: other characters then print as "?".
+// Every text block has a fixed room (longer text ends in "…"), so the QR code always sits in the same
+// place on its own page, whatever the titles and names.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import PDFDocument from 'pdfkit'
+import QRCode from 'qrcode'
+import { formatDate, formatTime } from '@easypass/kit/format'
+
+/** What a page needs of a ticket (the orders API's Ticket has all of it). */
+export interface PrintedTicket {
+  id: string
+  code: string
+  ticketTypeName?: string
+  attendeeName?: string
+  status: string
+  checkedInAt?: string
+}
+
+export interface TicketsPdfInput {
+  orderId: string
+  event: { title?: string; startsAt?: string; endsAt?: string; venue?: { name?: string; address?: string; city?: string }; organizer?: string } | null
+  tickets: PrintedTicket[]
+}
+
+export interface TicketFonts {
+  regular: string | Buffer
+  bold: string | Buffer
+  mono: string | Buffer
+  /** Whether the fonts go beyond Latin-1. */
+  unicode: boolean
+}
+
+const DEJAVU = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf', mono: 'DejaVuSansMono.ttf' }
+export const BUILT_IN_FONTS: TicketFonts = { regular: 'Helvetica', bold: 'Helvetica-Bold', mono: 'Courier', unicode: false }
+
+/** The fonts in `dir` when all three are there, readable and usable (tried once), the built-in ones otherwise. */
+export function loadTicketFonts(dir: string | undefined): TicketFonts {
+  if (!dir) return BUILT_IN_FONTS
+  try {
+    const paths = Object.values(DEJAVU).map((file) => join(dir, file))
+    if (!paths.every((path) => existsSync(path))) return BUILT_IN_FONTS
+    const [regular, bold, mono] = paths.map((path) => readFileSync(path)) as [Buffer, Buffer, Buffer]
+    const fonts = { regular, bold, mono, unicode: true }
+    // A damaged file would fail every PDF: found out here, once.
+    const probe = new PDFDocument({ autoFirstPage: false })
+    for (const [name, src] of [['r', regular], ['b', bold], ['m', mono]] as const) probe.registerFont(name, src).font(name)
+    return fonts
+  } catch {
+    return BUILT_IN_FONTS
+  }
+}
+
+// What the built-in fonts' WinAnsi encoding shows beyond printable ASCII and Latin-1.
+const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ')
+const printableLatin1 = (c: string) => {
+  const code = c.codePointAt(0)!
+  return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(c)
+}
+/** Text the built-in fonts can show: anything else becomes "?". */
+export const latin1Only = (text: string) => Array.from(text, (c) => (printableLatin1(c) ? c : '?')).join('')
+
+/** The dark modules of a QR code as runs per row, `[row, firstColumn, length]`: one rectangle each. */
+export function qrRuns(code: string): { size: number; runs: Array<[number, number, number]> } {
+  const qr = QRCode.create(code, { errorCorrectionLevel: 'M' })
+  const size = qr.modules.size
+  const runs: Array<[number, number, number]> = []
+  for (let row = 0; row < size; row++) {
+    let col = 0
+    while (col < size) {
+      if (!qr.modules.get(row, col)) {
+        col++
+        continue
+      }
+      const start = col
+      while (col < size && qr.modules.get(row, col)) col++
+      runs.push([row, start, col - start])
+    }
+  }
+  return { size, runs }
+}
+
+const PAGE = { width: 595.28, height: 841.89, margin: 56 }
+const QR = { size: 230, top: 430 }
+const GREY = '#57606a'
+const QUIET_MODULES = 4 // the white border readers need
+
+function drawQr(doc: PDFKit.PDFDocument, code: string, x: number, y: number) {
+  const { size, runs } = qrRuns(code)
+  const cell = QR.size / (size + 2 * QUIET_MODULES)
+  doc.save().rect(x, y, QR.size, QR.size).fill('#ffffff').restore()
+  for (const [row, col, length] of runs) doc.rect(x + (QUIET_MODULES + col) * cell, y + (QUIET_MODULES + row) * cell, length * cell, cell)
+  doc.fill('#000000')
+}
+
+/** An event's time: `Tuesday, 1 June 2027 at 18:00 UTC – 22:00 UTC`, the end's date too when it is another day. */
+function eventTime(startsAt?: string, endsAt?: string): string | undefined {
+  const start = startsAt ? formatDate(startsAt) : undefined
+  if (!start) return undefined
+  if (!endsAt) return start
+  const sameDay = startsAt!.slice(0, 10) === endsAt.slice(0, 10)
+  const end = sameDay ? formatTime(endsAt) : formatDate(endsAt)
+  return end ? `${start} – ${end}` : start
+}
+
+/** The order's tickets as one PDF, a page each, in the order given (seat order). */
+export function renderTicketsPdf(fonts: TicketFonts, input: TicketsPdfInput): Promise<Buffer> {
+  const text = (value: string) => (fonts.unicode ? value : latin1Only(value))
+  const title = input.event?.title?.trim() || 'Your event'
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: PAGE.margin,
+    autoFirstPage: false,
+    info: { Title: text(`Tickets for ${title}`), Author: 'EasyPass', Subject: `Order ${input.orderId}` },
+  })
+  doc.registerFont('regular', fonts.regular)
+  doc.registerFont('bold', fonts.bold)
+  doc.registerFont('mono', fonts.mono)
+  const chunks: Buffer[] = []
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk))
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)))
+    doc.on('error', reject)
+  })
+
+  const width = PAGE.width - 2 * PAGE.margin
+  const when = eventTime(input.event?.startsAt, input.event?.endsAt)
+  const venue = input.event?.venue
+  const place = venue ? [venue.name, venue.address, venue.city].map((part) => part?.trim()).filter(Boolean).join(', ') : ''
+  const organizer = input.event?.organizer?.trim()
+  /** Text in at most `lines` lines of its size (the rest ends in "…"). */
+  const block = (value: string, font: 'regular' | 'bold' | 'mono', size: number, lines: number, color = '#000000') => {
+    doc.font(font).fontSize(size).fillColor(color)
+    doc.text(text(value), PAGE.margin, doc.y, { width, height: doc.currentLineHeight(true) * lines, ellipsis: true })
+  }
+
+  input.tickets.forEach((ticket, i) => {
+    doc.addPage()
+    block(`EasyPass e-ticket · ${i + 1} of ${input.tickets.length}`, 'regular', 10, 1, GREY)
+    doc.moveDown(0.8)
+    block(title, 'bold', 24, 3)
+    doc.moveDown(0.3)
+    if (when) block(when, 'regular', 13, 2)
+    if (place) block(place, 'regular', 13, 2)
+    if (organizer) block(`Organised by ${organizer}`, 'regular', 11, 1, GREY)
+    doc.moveDown(1.2)
+    block(ticket.ticketTypeName ?? 'Ticket', 'bold', 18, 2)
+    if (ticket.attendeeName) block(`Name: ${ticket.attendeeName}`, 'regular', 13, 1)
+    if (ticket.status === 'checked_in')
+      block(`Already checked in${ticket.checkedInAt ? ` at ${formatDate(ticket.checkedInAt) ?? ''}` : ''}: this code will not admit anyone again.`, 'regular', 11, 2, '#9a6700')
+
+    drawQr(doc, ticket.code, (PAGE.width - QR.size) / 2, QR.top)
+    doc.y = QR.top + QR.size + 8
+    doc.font('mono').fontSize(15).fillColor('#000000').text(ticket.code, PAGE.margin, doc.y, { width, align: 'center', characterSpacing: 1 })
+    doc.moveDown(1.5)
+    block('Show this page, printed or on screen, at the entrance. Each code admits one person, once: keep it to yourself, as anyone holding it can use it.', 'regular', 10, 3, GREY)
+    block(`Order ${input.orderId} · ticket ${ticket.id}`, 'regular', 10, 1, GREY)
+  })
+  doc.end()
+  return done
+}
