@@ -21,7 +21,7 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
   test('validates, and refuses to render without the image to deploy', () => {
     expect(rendered.err).toBe('')
     expect(rendered.ok).toBe(true)
-    expect(apps.map(([name]) => name).sort()).toEqual(['auth', 'catalog', 'gateway', 'notifications', 'orders', 'orders-worker', 'payments', 'ticketing', 'ticketing-worker', 'web'])
+    expect(apps.map(([name]) => name).sort()).toEqual(['auth', 'catalog', 'gateway', 'notifications', 'notifications-worker', 'orders', 'orders-worker', 'payments', 'ticketing', 'ticketing-worker', 'web'])
     const without = render({ EASYPASS_IMAGE: '' })
     expect(without.ok).toBe(false)
     expect(without.err).toContain('EASYPASS_IMAGE')
@@ -59,7 +59,7 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     for (const [name, s] of Object.entries(stack.services)) {
       for (const [key, value] of Object.entries((s.environment ?? {}) as Record<string, string>)) {
         expect({ name, key, credential: /:\/\/[^/@\s]+:[^/@\s]+@/.test(String(value)) }).toEqual({ name, key, credential: false })
-        if (/SECRET|PASSWORD|PRIVATE_KEY|_URL$/.test(key) && !key.endsWith('_FILE') && !/^(AUTH|CATALOG|TICKETING|PAYMENTS|ORDERS|NOTIFICATIONS|WEB|TICKETING_WORKER|ORDERS_WORKER)_URL$/.test(key))
+        if (/SECRET|PASSWORD|PRIVATE_KEY|_URL$/.test(key) && !key.endsWith('_FILE') && !/^(AUTH|CATALOG|TICKETING|PAYMENTS|ORDERS|NOTIFICATIONS|WEB|TICKETING_WORKER|ORDERS_WORKER|NOTIFICATIONS_WORKER)_URL$/.test(key))
           throw new Error(`${name}: ${key} is given in clear`)
       }
     }

@@ -17,6 +17,7 @@ export const GatewayEnv = {
   /** Workers serve no routes; the gateway reads their /health into /api/health (a stopped worker stalls holds). */
   TICKETING_WORKER_URL: OptionalUrl,
   ORDERS_WORKER_URL: OptionalUrl,
+  NOTIFICATIONS_WORKER_URL: OptionalUrl,
   /** Time an upstream has to start answering (headers); orders' writes get their own, longer budget. */
   UPSTREAM_TIMEOUT_MS: T.Number({ default: 10_000, minimum: 100 }),
   UPSTREAM_ORDERS_WRITE_TIMEOUT_MS: T.Number({ default: 30_000, minimum: 100 }),

@@ -24,7 +24,7 @@ import { createRateLimits } from './modules/ratelimit'
 
 const config = loadGatewayConfig()
 // In production every upstream is named: a gateway missing one would start and answer 503 on its routes.
-for (const name of ['AUTH_URL', 'CATALOG_URL', 'TICKETING_URL', 'ORDERS_URL', 'PAYMENTS_URL', 'NOTIFICATIONS_URL', 'WEB_URL', 'TICKETING_WORKER_URL', 'ORDERS_WORKER_URL'] as const)
+for (const name of ['AUTH_URL', 'CATALOG_URL', 'TICKETING_URL', 'ORDERS_URL', 'PAYMENTS_URL', 'NOTIFICATIONS_URL', 'WEB_URL', 'TICKETING_WORKER_URL', 'ORDERS_WORKER_URL', 'NOTIFICATIONS_WORKER_URL'] as const)
   requiredInProduction(config, name, config[name])
 const log = createLogger('gateway', config.LOG_LEVEL)
 const redis = connectRedis(config.REDIS_URL, { name: 'gateway', autoPipeline: true })

@@ -22,6 +22,7 @@ export const PROCESSES: ProcessSpec[] = [
   { name: 'orders', entry: 'services/orders/src/index.ts', port: 4105, urlName: 'ORDERS' },
   { name: 'orders-worker', entry: 'services/orders/src/worker.ts', port: 4115, urlName: 'ORDERS_WORKER' },
   { name: 'notifications', entry: 'services/notifications/src/index.ts', port: 4106, urlName: 'NOTIFICATIONS' },
+  { name: 'notifications-worker', entry: 'services/notifications/src/worker.ts', port: 4116, urlName: 'NOTIFICATIONS_WORKER' },
   { name: 'web', entry: 'web/server.ts', port: 4107, urlName: 'WEB' },
   { name: 'gateway', entry: 'gateway/src/index.ts', port: 8080 },
 ]

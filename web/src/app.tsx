@@ -22,6 +22,7 @@ const AdminEventEditor = lazy(() => import('./admin/event-editor'))
 const AdminOrders = lazy(() => import('./admin/orders'))
 const CheckIn = lazy(() => import('./admin/checkin'))
 const Dashboard = lazy(() => import('./admin/dashboard'))
+const Webhooks = lazy(() => import('./admin/webhooks'))
 
 type Access = 'guest' | 'user' | 'admin'
 interface Route {
@@ -48,6 +49,7 @@ const ROUTES: Route[] = [
   { pattern: '/admin/orders', page: AdminOrders, access: 'admin' },
   { pattern: '/admin/checkin', page: CheckIn, access: 'admin' },
   { pattern: '/admin/dashboard', page: Dashboard, access: 'admin' },
+  { pattern: '/admin/webhooks', page: Webhooks, access: 'admin' },
 ]
 
 export function App() {

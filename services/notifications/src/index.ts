@@ -1,9 +1,11 @@
 // Notifications: turns order facts into a user's notifications (list + live stream) and emails.
-import { Type as T } from '@sinclair/typebox'
 import nodemailer from 'nodemailer'
 import { LIVE } from '@easypass/contracts/facts'
-import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, Outbox, pingMongo, requiredInProduction, serve, serviceTokens, ServiceSecretEnv, TicketFontEnv } from '@easypass/kit'
+import { Queue } from 'bullmq'
+import { WEBHOOK_QUEUE, type WebhookJobData, type WebhookJobName } from '@easypass/contracts/webhooks'
+import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingRedis, serve, serviceTokens } from '@easypass/kit'
 import { ticketsPdfRenderer } from '@easypass/tickets-pdf'
+import { notificationsConfig } from './config'
 import { defineModels } from './db'
 import { emailService } from './modules/email/service'
 import { CONSUMED, EMAILED, emailHandler, factHandler } from './modules/facts/consumer'
@@ -13,27 +15,10 @@ import { streamModule } from './modules/stream'
 import { streamHub } from './modules/stream/hub'
 import { waitlistModule } from './modules/waitlist'
 import { waitlistService } from './modules/waitlist/service'
+import { webhooksModule } from './modules/webhooks'
+import { webhooksService } from './modules/webhooks/service'
 
-const config = loadConfig({
-  ...ServiceSecretEnv,
-  ...TicketFontEnv,
-  PORT: T.Number({ default: 4106 }),
-  /** e.g. smtp://user:pass@mail.example.com:587; without it emails are recorded as skipped. */
-  SMTP_URL: T.Optional(T.String({ pattern: '^smtps?://' })),
-  MAIL_FROM: T.String({ default: 'EasyPass <tickets@easypass.local>' }),
-  ORDERS_URL: T.Optional(T.String()),
-  CATALOG_URL: T.Optional(T.String()),
-  SSE_HEARTBEAT_SECONDS: T.Number({ default: 15, minimum: 1 }),
-  /** The web app's address: emails about an event link to its page. */
-  PUBLIC_URL: T.Optional(T.String({ pattern: '^https?://[^\\s]+$' })),
-  /** How often every event with a waiting list is checked for tickets that came back (signals can be missed). */
-  WAITLIST_SWEEP_MS: T.Integer({ default: 60_000, minimum: 1_000 }),
-  /** How long tickets offered to buyers first in line are theirs to take first, before the next in line are told of them. */
-  WAITLIST_OFFER_SECONDS: T.Integer({ default: 900, minimum: 1 }),
-})
-
-requiredInProduction(config, 'ORDERS_URL', config.ORDERS_URL)
-requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
+const config = notificationsConfig(4106)
 const log = createLogger('notifications', config.LOG_LEVEL)
 const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_notifications`, log)
 const models = defineModels(conn)
@@ -80,6 +65,10 @@ const availability = bus.subscribeLive(LIVE.availabilityChanged('*'), (data, sub
 const sweepWaitlists = () => waitlist.sweep().catch((error) => log.warn({ err: String(error) }, 'waiting lists not swept; tried again later'))
 void sweepWaitlists()
 const waitlistSweep = setInterval(sweepWaitlists, config.WAITLIST_SWEEP_MS)
+// Webhook deliveries are queued here (test pings) and by the worker's fact consumer; the worker sends them.
+const redis = connectRedis(config.REDIS_URL, { name: 'notifications' })
+const webhookQueue = new Queue<WebhookJobData, void, WebhookJobName>(WEBHOOK_QUEUE, { connection: redis, prefix: config.REDIS_PREFIX })
+const webhooks = webhooksService({ models, queue: webhookQueue, redis, prefix: config.REDIS_PREFIX, settings: config.webhooks, log })
 const hub = streamHub(log)
 // After a loss of NATS, signals sent meanwhile were missed: every stream ends (spread over 10 s), and its
 // client comes back with Last-Event-ID and gets what was stored since.
@@ -112,10 +101,11 @@ const app = createService({
   name: 'notifications',
   description: 'Notifications of orders, live streams and confirmation emails.',
   log,
-  checks: { mongo: () => pingMongo(conn), nats: () => bus.ping() },
+  checks: { mongo: () => pingMongo(conn), nats: () => bus.ping(), redis: () => pingRedis(redis) },
 })
   .use(inboxModule(inbox, config))
   .use(waitlistModule(waitlist, config))
+  .use(webhooksModule(webhooks, config))
   .use(streamModule(hub, config, config.SSE_HEARTBEAT_SECONDS, inbox.storedAfter))
 
 // Open streams never end by themselves: close them first so the server can stop at once.
@@ -139,6 +129,8 @@ serve(app, {
     () => transport?.close(),
     () => pdf?.close(),
     () => bus.close(),
+    () => webhookQueue.close(),
+    () => redis.quit(),
     () => conn.close(),
   ],
 })

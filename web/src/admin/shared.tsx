@@ -12,6 +12,7 @@ const TABS: Array<[href: string, label: string]> = [
   ['/admin/orders', 'Orders'],
   ['/admin/checkin', 'Check-in'],
   ['/admin/dashboard', 'Sales dashboard'],
+  ['/admin/webhooks', 'Webhooks'],
 ]
 
 export function AdminPage({ title, sub, actions, children, wide = true }: { title: string; sub?: ComponentChildren; actions?: ComponentChildren; children: ComponentChildren; wide?: boolean }) {

@@ -192,3 +192,29 @@ export interface Card {
   expYear: number
   cvc: string
 }
+
+/** An organiser's endpoint told of orders and events (admins; the secret only when added or renewed). */
+export interface Webhook {
+  id: string
+  url: string
+  events: string[]
+  description?: string
+  active: boolean
+  createdAt: string
+  updatedAt: string
+  secret?: string
+}
+
+export interface WebhookDelivery {
+  id: string
+  webhookId: string
+  type: string
+  factId: string
+  status: 'pending' | 'retrying' | 'delivered' | 'failed' | 'skipped'
+  attempts: number
+  lastStatusCode?: number
+  lastError?: string
+  createdAt: string
+  deliveredAt?: string
+  nextAttemptAt?: string
+}

@@ -28,8 +28,8 @@ async function upstreamHealth(baseUrl: string): Promise<ServiceHealth> {
   }
 }
 
-/** Processes without routes whose health is part of the system's: without them holds and orders stall. */
-const WORKER_URL_VARS = { 'ticketing-worker': 'TICKETING_WORKER_URL', 'orders-worker': 'ORDERS_WORKER_URL' } as const satisfies Record<string, keyof GatewayConfig>
+/** Processes without routes whose health is part of the system's: without them holds and orders stall, and webhooks wait. */
+const WORKER_URL_VARS = { 'ticketing-worker': 'TICKETING_WORKER_URL', 'orders-worker': 'ORDERS_WORKER_URL', 'notifications-worker': 'NOTIFICATIONS_WORKER_URL' } as const satisfies Record<string, keyof GatewayConfig>
 
 /**
  * Readiness of the whole system as a client sees it: every configured upstream and worker and the

@@ -40,6 +40,7 @@ export const ROUTES: Route[] = [
   { pattern: under('/api/checkins'), upstream: 'orders', slowWrites: true },
   { pattern: under('/api/payments'), upstream: 'payments' },
   { pattern: under('/api/notifications'), upstream: 'notifications' },
+  { pattern: under('/api/webhooks'), upstream: 'notifications' },
 ]
 
 /** Everything outside `/api` is the browser app (its deep links included). */

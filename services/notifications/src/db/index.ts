@@ -2,6 +2,7 @@
 // nothing) and reading it sets its `readAt` once; every email is recorded once, and sending one is claimed first.
 import { Schema, type Connection } from 'mongoose'
 import type { NotificationType } from '@easypass/contracts/notifications'
+import type { DeliveryStatus } from '@easypass/contracts/webhooks'
 
 export interface NotificationDoc {
   _id: string
@@ -67,6 +68,33 @@ export interface WaitlistOfferDoc {
   until: Date
 }
 
+/** An organiser's endpoint. `secret` signs deliveries, so it is kept as it is (as every webhook sender must). */
+export interface WebhookDoc {
+  _id: string
+  url: string
+  events: string[]
+  description?: string
+  secret: string
+  active: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** One fact (or ping) for one webhook, `_id` = the delivery id; rewritten after each attempt by the one job that sends it. */
+export interface WebhookDeliveryDoc {
+  _id: string
+  webhookId: string
+  type: string
+  factId: string
+  status: DeliveryStatus
+  attempts: number
+  lastStatusCode?: number
+  lastError?: string
+  createdAt: Date
+  deliveredAt?: Date
+  nextAttemptAt?: Date
+}
+
 export function defineModels(conn: Connection) {
   const notification = new Schema<NotificationDoc>(
     {
@@ -105,7 +133,41 @@ export function defineModels(conn: Connection) {
 
   const waitlistOffer = new Schema<WaitlistOfferDoc>({ _id: String, count: { type: Number, required: true }, until: { type: Date, required: true } }, { collection: 'waitlist_offers', versionKey: false })
 
+  const webhook = new Schema<WebhookDoc>(
+    {
+      _id: String,
+      url: { type: String, required: true },
+      events: { type: [String], required: true },
+      description: String,
+      secret: { type: String, required: true },
+      active: { type: Boolean, required: true },
+      createdAt: { type: Date, required: true },
+      updatedAt: { type: Date, required: true },
+    },
+    { collection: 'webhooks', versionKey: false },
+  )
+  const delivery = new Schema<WebhookDeliveryDoc>(
+    {
+      _id: String,
+      webhookId: { type: String, required: true },
+      type: { type: String, required: true },
+      factId: { type: String, required: true },
+      status: { type: String, required: true },
+      attempts: { type: Number, required: true },
+      lastStatusCode: Number,
+      lastError: String,
+      createdAt: { type: Date, required: true },
+      deliveredAt: Date,
+      nextAttemptAt: Date,
+    },
+    { collection: 'webhook_deliveries', versionKey: false },
+  )
+  delivery.index({ webhookId: 1, createdAt: -1 })
+  delivery.index({ createdAt: 1 })
+
   return {
+    Webhook: conn.model<WebhookDoc>('Webhook', webhook),
+    WebhookDelivery: conn.model<WebhookDeliveryDoc>('WebhookDelivery', delivery),
     Waitlist: conn.model<WaitlistDoc>('Waitlist', waitlist),
     WaitlistOffer: conn.model<WaitlistOfferDoc>('WaitlistOffer', waitlistOffer),
     EmailClaim: conn.model<EmailClaimDoc>('EmailClaim', claim),

@@ -1,0 +1,95 @@
+// Webhooks: organisers' own systems told of what happens (an order paid, refunded…), as signed HTTP
+// POSTs from the notifications service. Routes, the delivery job and what a receiver gets.
+import { t, type Static } from 'elysia'
+import { Id, IsoDate } from './common'
+import type { FactSubject } from './facts'
+
+/** What a webhook can subscribe to, and the fact each comes from. */
+export const WEBHOOK_EVENTS = {
+  'order.paid': 'orders.order-paid',
+  'order.refunded': 'orders.order-refunded',
+  'order.cancelled': 'orders.order-cancelled',
+  'order.expired': 'orders.order-expired',
+  'event.cancelled': 'catalog.event-cancelled',
+} as const satisfies Record<string, FactSubject>
+export type WebhookEventType = keyof typeof WEBHOOK_EVENTS
+export const WEBHOOK_EVENT_TYPES = Object.keys(WEBHOOK_EVENTS) as WebhookEventType[]
+/** A test delivery an admin asks for; never subscribed to. */
+export const WEBHOOK_PING = 'webhook.ping'
+
+const EventTypes = t.Array(t.Union(WEBHOOK_EVENT_TYPES.map((type) => t.Literal(type))), {
+  minItems: 1,
+  maxItems: WEBHOOK_EVENT_TYPES.length,
+  uniqueItems: true,
+  examples: [['order.paid', 'order.refunded']],
+})
+const Url = t.String({ minLength: 8, maxLength: 2000, examples: ['https://crm.example.com/hooks/easypass'] })
+const Description = t.String({ maxLength: 200, examples: ['Our CRM'] })
+
+export const CreateWebhookBody = t.Object({ url: Url, events: EventTypes, description: t.Optional(Description) }, { additionalProperties: false })
+export type CreateWebhookBody = Static<typeof CreateWebhookBody>
+export const UpdateWebhookBody = t.Object(
+  { url: t.Optional(Url), events: t.Optional(EventTypes), description: t.Optional(Description), active: t.Optional(t.Boolean()) },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type UpdateWebhookBody = Static<typeof UpdateWebhookBody>
+
+export const Webhook = t.Object(
+  {
+    id: Id,
+    url: t.String(),
+    events: t.Array(t.String()),
+    description: t.Optional(t.String()),
+    active: t.Boolean(),
+    createdAt: IsoDate,
+    updatedAt: IsoDate,
+  },
+  { title: 'Webhook' },
+)
+export type Webhook = Static<typeof Webhook>
+export const WebhookWithSecret = t.Composite([Webhook, t.Object({ secret: t.String({ description: 'Signs every delivery (HMAC-SHA256); shown only here and when renewed.', examples: ['whsec_…'] }) })], {
+  title: 'WebhookWithSecret',
+})
+export type WebhookWithSecret = Static<typeof WebhookWithSecret>
+export const WebhookList = t.Object({ items: t.Array(Webhook) })
+export const WebhookSecret = t.Object({ secret: t.String() })
+
+export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'skipped'] as const
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
+export const WebhookDelivery = t.Object(
+  {
+    id: t.String({ description: 'Also the `EasyPass-Delivery` header: the same on every attempt of one delivery' }),
+    webhookId: Id,
+    type: t.String({ examples: ['order.paid'] }),
+    factId: t.String({ description: 'The `id` of the payload: what happened, once (several webhooks get the same)' }),
+    status: t.Union([t.Literal('pending'), t.Literal('retrying'), t.Literal('delivered'), t.Literal('failed'), t.Literal('skipped')]),
+    attempts: t.Integer({ minimum: 0 }),
+    lastStatusCode: t.Optional(t.Integer({ description: "the receiver's HTTP status at the last attempt" })),
+    lastError: t.Optional(t.String()),
+    createdAt: IsoDate,
+    deliveredAt: t.Optional(IsoDate),
+    nextAttemptAt: t.Optional(IsoDate),
+  },
+  { title: 'WebhookDelivery' },
+)
+export type WebhookDelivery = Static<typeof WebhookDelivery>
+export const WebhookDeliveryList = t.Object({ items: t.Array(WebhookDelivery) })
+export const WebhookDeliveriesQuery = t.Object({ limit: t.Optional(t.Integer({ minimum: 1, maximum: 200, default: 50 })) }, { additionalProperties: false })
+export const WebhookPinged = t.Object({ deliveryId: t.String() })
+
+/** What every delivery's body is: `data` is the payload of the fact it tells of. */
+export interface WebhookPayload {
+  id: string
+  type: WebhookEventType | typeof WEBHOOK_PING
+  occurredAt: string
+  data: Record<string, unknown>
+}
+
+/** The BullMQ queue of deliveries (notifications' API and consumer add, its worker sends). */
+export const WEBHOOK_QUEUE = 'webhook-deliveries'
+export type WebhookJobName = 'deliver'
+export interface WebhookJobData {
+  deliveryId: string
+  webhookId: string
+  payload: WebhookPayload
+}

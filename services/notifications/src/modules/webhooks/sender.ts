@@ -1,0 +1,89 @@
+// Sending one delivery (notifications' worker): the payload as JSON, signed with the webhook's secret
+// the way receivers check it (Stripe's scheme: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`),
+// within a time budget, no redirects followed. A 2xx is delivered; anything else is tried again with
+// backoff until the last try, and every attempt is written down for the admin's delivery list.
+import { createHmac } from 'node:crypto'
+import { UnrecoverableError, type Job } from 'bullmq'
+import type { WebhookJobData, WebhookJobName } from '@easypass/contracts/webhooks'
+import { counter, type Logger } from '@easypass/kit'
+import type { Models, WebhookDeliveryDoc, WebhookDoc } from '../../db'
+import { resolvesToPublic } from './address'
+import type { WebhookSettings } from './service'
+
+const deliveriesTotal = counter('notifications_webhook_attempts_total', 'Webhook delivery attempts by outcome', ['outcome'])
+
+/** The signature header a receiver checks against the raw body. */
+export function signature(secret: string, body: string, at = Math.floor(Date.now() / 1000)): string {
+  return `t=${at},v1=${createHmac('sha256', secret).update(`${at}.${body}`).digest('hex')}`
+}
+
+export function webhookSender({ models, settings, timeoutMs, log }: { models: Models; settings: WebhookSettings; timeoutMs: number; log: Logger }) {
+  const { Webhook, WebhookDelivery } = models
+  // One job sends a delivery at a time (BullMQ's lock), so its record has one writer.
+  const save = (doc: WebhookDeliveryDoc) => WebhookDelivery.replaceOne({ _id: doc._id }, doc, { upsert: true })
+
+  return async function send(job: Job<WebhookJobData, void, WebhookJobName>) {
+    const { deliveryId, webhookId, payload } = job.data
+    const [hook, before] = await Promise.all([Webhook.findById(webhookId).lean<WebhookDoc>(), WebhookDelivery.findById(deliveryId).lean<WebhookDeliveryDoc>()])
+    // A job that ran again after it had delivered (a stalled worker) sends nothing twice.
+    if (before?.status === 'delivered') return
+    const record: WebhookDeliveryDoc = {
+      _id: deliveryId,
+      webhookId,
+      type: payload.type,
+      factId: payload.id,
+      status: 'pending',
+      attempts: before?.attempts ?? 0,
+      createdAt: before?.createdAt ?? new Date(),
+    }
+    if (!hook || !hook.active) {
+      // Removed: its history went with it. Switched off: said, nothing sent.
+      if (hook) await save({ ...record, status: 'skipped', lastError: 'the webhook was switched off' })
+      deliveriesTotal.inc({ outcome: 'skipped' })
+      return
+    }
+
+    const attempt = job.attemptsMade + 1
+    const last = attempt >= (job.opts.attempts ?? 1)
+    const url = new URL(hook.url)
+    let statusCode: number | undefined
+    let problem: string
+    try {
+      if (!settings.allowPrivate && !(await resolvesToPublic(url))) {
+        await save({ ...record, status: 'failed', attempts: attempt, lastError: `${url.hostname} does not resolve to public addresses only` })
+        deliveriesTotal.inc({ outcome: 'refused' })
+        throw new UnrecoverableError('webhook address is not public')
+      }
+      const body = JSON.stringify(payload)
+      const response = await fetch(url, {
+        method: 'POST',
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'EasyPass-Webhooks/1',
+          'easypass-event': payload.type,
+          'easypass-delivery': deliveryId,
+          'easypass-signature': signature(hook.secret, body),
+        },
+      })
+      statusCode = response.status
+      await response.body?.cancel().catch(() => {})
+      if (response.ok) {
+        await save({ ...record, status: 'delivered', attempts: attempt, lastStatusCode: statusCode, deliveredAt: new Date() })
+        deliveriesTotal.inc({ outcome: 'delivered' })
+        return
+      }
+      problem = `the receiver answered ${statusCode}`
+    } catch (error) {
+      if (error instanceof UnrecoverableError) throw error
+      problem = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `could not reach it: ${error instanceof Error ? error.message : String(error)}`
+    }
+    const nextAttemptAt = last ? undefined : new Date(Date.now() + settings.retryMs * 2 ** (attempt - 1))
+    await save({ ...record, status: last ? 'failed' : 'retrying', attempts: attempt, ...(statusCode !== undefined ? { lastStatusCode: statusCode } : {}), lastError: problem, ...(nextAttemptAt ? { nextAttemptAt } : {}) })
+    deliveriesTotal.inc({ outcome: last ? 'failed' : 'retrying' })
+    log.info({ delivery: deliveryId, webhook: webhookId, attempt, err: problem }, last ? 'webhook delivery failed for good' : 'webhook delivery failed; tried again later')
+    throw new Error(problem)
+  }
+}

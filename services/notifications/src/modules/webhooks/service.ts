@@ -1,0 +1,189 @@
+// Webhooks: admins register an organiser's endpoint and the events it wants; every fact of those
+// kinds becomes one delivery per webhook, a BullMQ job (its id the delivery's, so a fact that comes
+// again adds nothing) that notifications' worker sends, signed, and retries with backoff.
+import { createHash } from 'node:crypto'
+import type { Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
+import type { Fact } from '@easypass/contracts/facts'
+import {
+  WEBHOOK_EVENTS,
+  WEBHOOK_PING,
+  type CreateWebhookBody,
+  type UpdateWebhookBody,
+  type Webhook,
+  type WebhookDelivery,
+  type WebhookEventType,
+  type WebhookJobData,
+  type WebhookJobName,
+  type WebhookPayload,
+  type WebhookWithSecret,
+} from '@easypass/contracts/webhooks'
+import { fail, writerOf, type Logger } from '@easypass/kit'
+import type { Models, WebhookDeliveryDoc, WebhookDoc } from '../../db'
+import { urlProblem } from './address'
+
+export type WebhookQueue = Queue<WebhookJobData, void, WebhookJobName>
+
+export interface WebhookSettings {
+  /** Plain HTTP and private addresses (local development, tests). */
+  allowPrivate: boolean
+  /** Tries per delivery, the first included. */
+  attempts: number
+  /** The wait before the second try; it doubles before each next one. */
+  retryMs: number
+}
+
+const TYPE_OF_SUBJECT = new Map(Object.entries(WEBHOOK_EVENTS).map(([type, subject]) => [subject as string, type as WebhookEventType]))
+/** The webhook types a fact gives, if any. */
+export const webhookTypeOf = (subject: string) => TYPE_OF_SUBJECT.get(subject)
+export const WEBHOOK_SUBJECTS = Object.values(WEBHOOK_EVENTS)
+
+const randomHex = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex')
+const newSecret = () => `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`
+/** One delivery per webhook and fact, whoever adds it and however often. */
+export const deliveryIdOf = (webhookId: string, factId: string) => createHash('sha256').update(`${webhookId}\n${factId}`).digest('hex').slice(0, 32)
+
+export function viewWebhook(doc: WebhookDoc): Webhook {
+  return {
+    id: doc._id,
+    url: doc.url,
+    events: doc.events,
+    ...(doc.description ? { description: doc.description } : {}),
+    active: doc.active,
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+  }
+}
+
+export function viewDelivery(doc: WebhookDeliveryDoc): WebhookDelivery {
+  return {
+    id: doc._id,
+    webhookId: doc.webhookId,
+    type: doc.type,
+    factId: doc.factId,
+    status: doc.status,
+    attempts: doc.attempts,
+    ...(doc.lastStatusCode !== undefined ? { lastStatusCode: doc.lastStatusCode } : {}),
+    ...(doc.lastError ? { lastError: doc.lastError } : {}),
+    createdAt: doc.createdAt.toISOString(),
+    ...(doc.deliveredAt ? { deliveredAt: doc.deliveredAt.toISOString() } : {}),
+    ...(doc.nextAttemptAt ? { nextAttemptAt: doc.nextAttemptAt.toISOString() } : {}),
+  }
+}
+
+export function webhooksService({ models, queue, redis, prefix, settings, log }: { models: Models; queue: WebhookQueue; redis: Redis; prefix: string; settings: WebhookSettings; log: Logger }) {
+  const { Webhook, WebhookDelivery } = models
+  const deliveries = writerOf(WebhookDelivery)
+  /** Counts changes to the webhooks, in any process: a consumer reloads its list when it moved. */
+  const versionKey = `${prefix}:webhooks:version`
+
+  function checkUrl(url: string) {
+    const problem = urlProblem(url, settings.allowPrivate)
+    if (problem) throw fail('VALIDATION', `url: ${problem}`, { fields: [{ path: 'url', message: problem }] })
+  }
+
+  async function load(id: string): Promise<WebhookDoc> {
+    const doc = await Webhook.findById(id).lean<WebhookDoc>()
+    if (!doc) throw fail('NOT_FOUND', 'webhook not found')
+    return doc
+  }
+
+  // The webhooks facts are matched against: read again only when a change was counted (a fact per
+  // purchase costs one Redis read, not a query), and at least every minute.
+  let cached: { version: string | null; until: number; hooks: Promise<WebhookDoc[]> } | undefined
+  async function activeHooks(): Promise<WebhookDoc[]> {
+    const version = await redis.get(versionKey)
+    if (!cached || cached.version !== version || cached.until <= Date.now()) {
+      const hooks = Webhook.find({ active: true }).lean<WebhookDoc[]>().exec()
+      cached = { version, until: Date.now() + 60_000, hooks }
+      hooks.catch(() => (cached = undefined))
+    }
+    return cached.hooks
+  }
+  /** After the change is stored: every consumer's next fact sees it. */
+  const changed = () => redis.incr(versionKey)
+
+  /** Records the delivery (once) and queues it (once: the job id is the delivery id). */
+  async function enqueue(hook: WebhookDoc, payload: WebhookPayload): Promise<string> {
+    const deliveryId = deliveryIdOf(hook._id, payload.id)
+    await deliveries.insert(WebhookDelivery, { _id: deliveryId, webhookId: hook._id, type: payload.type, factId: payload.id, status: 'pending', attempts: 0, createdAt: new Date() })
+    await queue.add('deliver', { deliveryId, webhookId: hook._id, payload }, {
+      jobId: deliveryId,
+      attempts: settings.attempts,
+      backoff: { type: 'exponential', delay: settings.retryMs },
+      // Kept a week after success (a fact that comes again finds it and adds nothing), a month after failing.
+      removeOnComplete: { age: 7 * 86_400 },
+      removeOnFail: { age: 30 * 86_400 },
+    })
+    return deliveryId
+  }
+
+  return {
+    async create(body: CreateWebhookBody): Promise<WebhookWithSecret> {
+      checkUrl(body.url)
+      const now = new Date()
+      const doc: WebhookDoc = { _id: randomHex(12), url: body.url, events: body.events, ...(body.description ? { description: body.description } : {}), secret: newSecret(), active: true, createdAt: now, updatedAt: now }
+      await Webhook.create(doc)
+      await changed()
+      return { ...viewWebhook(doc), secret: doc.secret }
+    },
+
+    async list(): Promise<Webhook[]> {
+      return (await Webhook.find().sort({ createdAt: 1 }).lean<WebhookDoc[]>()).map(viewWebhook)
+    },
+
+    get: async (id: string) => viewWebhook(await load(id)),
+
+    async update(id: string, body: UpdateWebhookBody): Promise<Webhook> {
+      if (body.url !== undefined) checkUrl(body.url)
+      await load(id)
+      // Admins' edits are rare and whole: the last one wins.
+      await Webhook.updateOne({ _id: id }, { $set: { ...body, updatedAt: new Date() } })
+      await changed()
+      return viewWebhook(await load(id))
+    },
+
+    async remove(id: string) {
+      const { deletedCount } = await Webhook.deleteOne({ _id: id })
+      if (!deletedCount) throw fail('NOT_FOUND', 'webhook not found')
+      await changed()
+      // Its queued deliveries find it gone and send nothing; its history goes with it.
+      await WebhookDelivery.deleteMany({ webhookId: id })
+    },
+
+    /** A new signing secret; the old one stops signing at once. */
+    async renewSecret(id: string): Promise<{ secret: string }> {
+      await load(id)
+      const secret = newSecret()
+      await Webhook.updateOne({ _id: id }, { $set: { secret, updatedAt: new Date() } })
+      return { secret }
+    },
+
+    /** A test delivery (`webhook.ping`) to an active webhook, through the same queue as every other. */
+    async ping(id: string): Promise<{ deliveryId: string }> {
+      const hook = await load(id)
+      if (!hook.active) throw fail('CONFLICT', 'the webhook is switched off: switch it on to test it')
+      const deliveryId = await enqueue(hook, { id: `ping:${randomHex(8)}`, type: WEBHOOK_PING, occurredAt: new Date().toISOString(), data: { webhookId: id } })
+      return { deliveryId }
+    },
+
+    async deliveries(id: string, limit = 50): Promise<WebhookDelivery[]> {
+      await load(id)
+      return (await WebhookDelivery.find({ webhookId: id }).sort({ createdAt: -1 }).limit(limit).lean<WebhookDeliveryDoc[]>()).map(viewDelivery)
+    },
+
+    /**
+     * A fact, for the webhooks that subscribe to its kind. Only facts that happened after a webhook was
+     * added reach it (a consumer catching up after an outage must not send it older ones).
+     */
+    async fromFact(f: Fact) {
+      const type = webhookTypeOf(f.subject)
+      if (!type) return
+      const occurred = new Date(f.occurredAt)
+      const hooks = (await activeHooks()).filter((h) => h.events.includes(type) && !(occurred < h.createdAt))
+      for (const hook of hooks) await enqueue(hook, { id: f.id, type, occurredAt: f.occurredAt, data: f.data as Record<string, unknown> })
+      if (hooks.length) log.debug({ fact: f.id, type, webhooks: hooks.length }, 'webhook deliveries queued')
+    },
+  }
+}
+export type WebhooksService = ReturnType<typeof webhooksService>

@@ -1,0 +1,55 @@
+// notifications-worker: webhooks. It turns the facts organisers subscribe to into deliveries (a
+// durable consumer of its own, so that slow receivers never hold up notifications or emails) and
+// sends them from a BullMQ queue, signed, trying again with backoff. It serves /health and /metrics.
+import { Queue, Worker } from 'bullmq'
+import { WEBHOOK_QUEUE, type WebhookJobData, type WebhookJobName } from '@easypass/contracts/webhooks'
+import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, pingMongo, pingRedis, serve } from '@easypass/kit'
+import { notificationsConfig } from './config'
+import { defineModels } from './db'
+import { webhookSender } from './modules/webhooks/sender'
+import { WEBHOOK_SUBJECTS, webhooksService } from './modules/webhooks/service'
+
+const config = notificationsConfig(4116)
+const log = createLogger('notifications-worker', config.LOG_LEVEL)
+const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_notifications`, log)
+const models = defineModels(conn)
+await ensureIndexes(conn)
+const redis = connectRedis(config.REDIS_URL, { name: 'notifications-worker' })
+const workerRedis = connectRedis(config.REDIS_URL, { worker: true, name: 'notifications-worker-jobs' })
+const queue = new Queue<WebhookJobData, void, WebhookJobName>(WEBHOOK_QUEUE, { connection: redis, prefix: config.REDIS_PREFIX })
+const webhooks = webhooksService({ models, queue, redis, prefix: config.REDIS_PREFIX, settings: config.webhooks, log })
+// Not awaited: the worker sends what is queued while NATS is away; facts wait in the stream.
+const bus = new Bus({ nc: connectNats(config.NATS_URL, 'notifications-worker', log), prefix: config.BUS_PREFIX, log })
+
+const worker = new Worker<WebhookJobData, void, WebhookJobName>(WEBHOOK_QUEUE, webhookSender({ models, settings: config.webhooks, timeoutMs: config.WEBHOOK_TIMEOUT_MS, log }), {
+  connection: workerRedis,
+  prefix: config.REDIS_PREFIX,
+  concurrency: config.WEBHOOK_CONCURRENCY,
+  // A delivery waits at most WEBHOOK_TIMEOUT_MS for its receiver: the lock outlasts it.
+  lockDuration: Math.max(30_000, config.WEBHOOK_TIMEOUT_MS * 3),
+})
+worker.on('error', (err) => log.error({ err: err.message }, 'webhook worker error'))
+
+const stopConsumer = bus.keepStarting('webhook fact consumer', () => bus.consume('notifications-webhooks', WEBHOOK_SUBJECTS, (f) => webhooks.fromFact(f), { parallel: 8 }))
+
+const app = createService({
+  name: 'notifications-worker',
+  description: 'Sends webhook deliveries.',
+  log,
+  checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis), nats: () => bus.ping() },
+})
+
+serve(app, {
+  port: config.PORT,
+  hostname: config.HOST,
+  log,
+  closers: [
+    () => stopConsumer(),
+    // Finishes the deliveries it is sending (nothing is lost: an unfinished one is sent again by the next worker).
+    () => worker.close(),
+    () => queue.close(),
+    () => bus.close(),
+    () => Promise.all([redis, workerRedis].map((c) => c.quit())),
+    () => conn.close(),
+  ],
+})

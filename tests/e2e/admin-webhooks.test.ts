@@ -1,0 +1,80 @@
+// An admin manages webhooks in a real browser: adds one (its secret shown once), sends a test that a
+// real HTTP server of the test receives, signed with that secret, reads the delivery, switches the
+// webhook off and removes it.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { createHmac } from 'node:crypto'
+import { api, loginAdmin } from '../support/api'
+import { adminSession, axe, closeBrowser, describeViolations, screenshot, withTab } from './browser'
+
+const received: Array<{ headers: Headers; body: string }> = []
+const receiver = Bun.serve({
+  hostname: '127.0.0.1',
+  port: 0,
+  async fetch(request) {
+    received.push({ headers: request.headers, body: await request.text() })
+    return new Response('ok')
+  },
+})
+
+afterAll(async () => {
+  receiver.stop(true)
+  await closeBrowser()
+})
+
+describe('webhooks in the admin area', () => {
+  test('add one, keep its secret, send a test, see it delivered, switch it off and remove it', async () => {
+    const url = `http://127.0.0.1:${receiver.port}/e2e-${Math.random().toString(36).slice(2, 8)}`
+    await withTab({ session: await adminSession() }, async ({ page }) => {
+      await page.goto('/admin/webhooks')
+      await page.getByRole('link', { name: 'Webhooks' }).waitFor()
+      const form = page.getByRole('form', { name: 'Add a webhook' })
+      // Nothing ticked: the form says so and sends nothing.
+      for (const ticked of ['An order is paid', 'An order is refunded']) await form.getByLabel(ticked).uncheck()
+      await form.getByLabel('Address (URL)').fill(url)
+      await form.getByRole('button', { name: 'Add webhook' }).click()
+      await form.getByText('Choose at least one.').waitFor()
+      await form.getByLabel('An order is paid').check()
+      await form.getByLabel('Name (optional)').fill('Door list')
+      await form.getByRole('button', { name: 'Add webhook' }).click()
+
+      const secret = (await page.locator('[data-secret]').textContent())!.trim()
+      expect(secret).toMatch(/^whsec_/)
+      const row = page.locator('li[data-webhook]', { hasText: 'Door list' })
+      await row.getByText('Told when: An order is paid').waitFor()
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+      await screenshot(page, 'admin-webhooks')
+      await page.getByRole('button', { name: 'I have kept it' }).click()
+      expect(await page.locator('[data-secret]').count()).toBe(0)
+
+      await row.getByRole('button', { name: 'Send a test to Door list' }).click()
+      const webhookId = await row.getAttribute('data-webhook')
+      const ping = await (async () => {
+        for (let i = 0; i < 100; i++) {
+          const hit = received.find((r) => r.headers.get('easypass-event') === 'webhook.ping' && JSON.parse(r.body).data.webhookId === webhookId)
+          if (hit) return hit
+          await Bun.sleep(100)
+        }
+        throw new Error('no test delivery arrived')
+      })()
+      const [t, v1] = ping.headers.get('easypass-signature')!.split(',').map((p) => p.split('=')[1])
+      expect(createHmac('sha256', secret).update(`${t}.${ping.body}`).digest('hex')).toBe(v1!)
+      // The deliveries opened with the test; a refresh shows it delivered.
+      const deliveries = row.locator('.webhook-deliveries')
+      for (let i = 0; i < 50 && !(await deliveries.getByRole('cell', { name: 'Delivered' }).count()); i++) {
+        await deliveries.getByRole('button', { name: 'Refresh' }).click()
+        await Bun.sleep(200)
+      }
+      expect(await deliveries.getByRole('row').filter({ hasText: 'Test' }).filter({ hasText: 'Delivered' }).count()).toBe(1)
+
+      await row.getByRole('button', { name: 'Switch off Door list' }).click()
+      await row.getByText('Switched off', { exact: true }).waitFor()
+      expect(await row.getByRole('button', { name: 'Send a test to Door list' }).count()).toBe(0)
+      await row.getByRole('button', { name: 'Remove Door list' }).click()
+      await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click()
+      await row.waitFor({ state: 'detached' })
+    })
+    const admin = await loginAdmin()
+    const left = (await api('/webhooks', { token: admin.token })).body.items as Array<{ url: string }>
+    expect(left.some((w) => w.url === url)).toBe(false)
+  }, 60_000)
+})
