@@ -146,8 +146,11 @@ describe('webhooks', () => {
     hook.control.answer = undefined
   })
 
-  test('only the kinds asked for, nothing while switched off, nothing after removal; a renewed secret signs from then on', async () => {
+  test('only the kinds and events asked for, nothing while switched off, nothing after removal; a renewed secret signs from then on', async () => {
     const admin = await loginAdmin()
+    const other = await eventWithSeats(admin)
+    const oneEvent = await api('/webhooks', { token: admin.token, body: { url: hook.url('/one-event'), events: ['order.paid'], eventIds: [other.eventId] } })
+    expect(oneEvent.body.eventIds).toEqual([other.eventId])
     await api('/webhooks', { token: admin.token, body: { url: hook.url('/refunds-only'), events: ['order.refunded'] } })
     const off = await api('/webhooks', { token: admin.token, body: { url: hook.url('/off'), events: ['order.paid'] } })
     const removed = await api('/webhooks', { token: admin.token, body: { url: hook.url('/removed'), events: ['order.paid'] } })
@@ -166,8 +169,14 @@ describe('webhooks', () => {
     const arrived = await eventually('order.paid at the renewed one', async () => hook.received.find((r) => r.path === '/renewed' && r.json.data.orderId === orderId), 20_000, 100)
     expect(signedBy(fresh.body.secret, arrived)).toBe(true)
     expect(signedBy(renewed.body.secret, arrived)).toBe(false)
+    // The webhook of one event hears of that event's order only.
+    const otherOrder = await buy(await registerUser('webhook-other'), other.eventId, other.typeId)
+    await eventually('the other event at its webhook', async () => hook.received.find((r) => r.path === '/one-event' && r.json.data.orderId === otherOrder), 20_000, 100)
     await Bun.sleep(1_000)
     for (const path of ['/refunds-only', '/off', '/removed']) expect(hook.received.filter((r) => r.path === path)).toHaveLength(0)
+    expect(hook.received.filter((r) => r.path === '/one-event').map((r) => r.json.data.orderId)).toEqual([otherOrder])
+    // Every event again.
+    expect((await api(`/webhooks/${oneEvent.body.id}`, { method: 'PATCH', token: admin.token, body: { eventIds: [] } })).body).not.toHaveProperty('eventIds')
   })
 
   test('only admins manage webhooks, and bad input is a 400 that adds nothing', async () => {
@@ -217,6 +226,9 @@ describe('webhooks outside development', () => {
       ['https://[::1]/hook', 'url: must be a public address'],
       ['https://[::ffff:192.168.0.1]/hook', 'url: must be a public address'],
       ['https://localhost/hook', 'url: must be a public host name'],
+      ['https://localhost./hook', 'url: must be a public host name'],
+      ['https://[::127.0.0.1]/hook', 'url: must be a public address'],
+      ['https://2130706433/hook', 'url: must be a public address'],
       ['https://redis/hook', 'url: must be a public host name'],
     ] as const) {
       const r = await api('/webhooks', { token: admin.token, body: { url, events: ['order.paid'] } })

@@ -25,11 +25,12 @@ const EventTypes = t.Array(t.Union(WEBHOOK_EVENT_TYPES.map((type) => t.Literal(t
 })
 const Url = t.String({ minLength: 8, maxLength: 2000, examples: ['https://crm.example.com/hooks/easypass'] })
 const Description = t.String({ maxLength: 200, examples: ['Our CRM'] })
+const EventIds = t.Array(Id, { maxItems: 100, uniqueItems: true, description: "Only these events' facts (an organiser's own); none or empty: every event" })
 
-export const CreateWebhookBody = t.Object({ url: Url, events: EventTypes, description: t.Optional(Description) }, { additionalProperties: false })
+export const CreateWebhookBody = t.Object({ url: Url, events: EventTypes, eventIds: t.Optional(EventIds), description: t.Optional(Description) }, { additionalProperties: false })
 export type CreateWebhookBody = Static<typeof CreateWebhookBody>
 export const UpdateWebhookBody = t.Object(
-  { url: t.Optional(Url), events: t.Optional(EventTypes), description: t.Optional(Description), active: t.Optional(t.Boolean()) },
+  { url: t.Optional(Url), events: t.Optional(EventTypes), eventIds: t.Optional(EventIds), description: t.Optional(Description), active: t.Optional(t.Boolean()) },
   { additionalProperties: false, minProperties: 1 },
 )
 export type UpdateWebhookBody = Static<typeof UpdateWebhookBody>
@@ -39,6 +40,7 @@ export const Webhook = t.Object(
     id: Id,
     url: t.String(),
     events: t.Array(t.String()),
+    eventIds: t.Optional(t.Array(t.String(), { description: 'only these events; absent: every event' })),
     description: t.Optional(t.String()),
     active: t.Boolean(),
     createdAt: IsoDate,

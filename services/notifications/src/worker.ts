@@ -6,7 +6,7 @@ import { WEBHOOK_QUEUE, type WebhookJobData, type WebhookJobName } from '@easypa
 import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, pingMongo, pingRedis, serve } from '@easypass/kit'
 import { notificationsConfig } from './config'
 import { defineModels } from './db'
-import { webhookSender } from './modules/webhooks/sender'
+import { ENDED, webhookSender } from './modules/webhooks/sender'
 import { WEBHOOK_SUBJECTS, webhooksService } from './modules/webhooks/service'
 
 const config = notificationsConfig(4116)
@@ -21,7 +21,10 @@ const webhooks = webhooksService({ models, queue, redis, prefix: config.REDIS_PR
 // Not awaited: the worker sends what is queued while NATS is away; facts wait in the stream.
 const bus = new Bus({ nc: connectNats(config.NATS_URL, 'notifications-worker', log), prefix: config.BUS_PREFIX, log })
 
-const worker = new Worker<WebhookJobData, void, WebhookJobName>(WEBHOOK_QUEUE, webhookSender({ models, settings: config.webhooks, timeoutMs: config.WEBHOOK_TIMEOUT_MS, log }), {
+// A quarter of the slots at most per webhook: one receiver that does not answer slows only itself.
+const perWebhook = Math.max(1, Math.floor(config.WEBHOOK_CONCURRENCY / 4))
+const send = webhookSender({ models, settings: config.webhooks, timeoutMs: config.WEBHOOK_TIMEOUT_MS, perWebhook, log })
+const worker = new Worker<WebhookJobData, void, WebhookJobName>(WEBHOOK_QUEUE, send, {
   connection: workerRedis,
   prefix: config.REDIS_PREFIX,
   concurrency: config.WEBHOOK_CONCURRENCY,
@@ -29,6 +32,21 @@ const worker = new Worker<WebhookJobData, void, WebhookJobName>(WEBHOOK_QUEUE, w
   lockDuration: Math.max(30_000, config.WEBHOOK_TIMEOUT_MS * 3),
 })
 worker.on('error', (err) => log.error({ err: err.message }, 'webhook worker error'))
+// A job BullMQ failed without running it to the end (stalled too often: its workers died) is ended
+// in its record too, or the admin would see it waiting for ever.
+worker.on('failed', (job, err) => {
+  if (!job || (job.attemptsMade < (job.opts.attempts ?? 1) && !/stalled/i.test(err.message))) return
+  void models.WebhookDelivery.updateOne(
+    { _id: job.data.deliveryId, status: { $nin: [...ENDED] } },
+    { $set: { status: 'failed', lastError: err.message }, $unset: { nextAttemptAt: 1 } },
+  ).catch((error) => log.warn({ delivery: job.data.deliveryId, err: String(error) }, 'webhook delivery not marked failed'))
+})
+
+// The delivery history keeps 30 days.
+const pruneDeliveries = () =>
+  models.WebhookDelivery.deleteMany({ createdAt: { $lt: new Date(Date.now() - 30 * 86_400_000) } }).catch((error) => log.warn({ err: String(error) }, 'old webhook deliveries not pruned'))
+void pruneDeliveries()
+const pruning = setInterval(pruneDeliveries, 3_600_000)
 
 const stopConsumer = bus.keepStarting('webhook fact consumer', () => bus.consume('notifications-webhooks', WEBHOOK_SUBJECTS, (f) => webhooks.fromFact(f), { parallel: 8 }))
 
@@ -44,6 +62,7 @@ serve(app, {
   hostname: config.HOST,
   log,
   closers: [
+    () => clearInterval(pruning),
     () => stopConsumer(),
     // Finishes the deliveries it is sending (nothing is lost: an unfinished one is sent again by the next worker).
     () => worker.close(),

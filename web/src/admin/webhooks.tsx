@@ -1,9 +1,9 @@
 // Webhooks: the organiser's own systems (CRM, accounting, a door list) told of orders and events by
 // signed POSTs. Admins add one (its signing secret is shown once), switch it off and on, send a test,
 // renew the secret, remove it, and read its latest deliveries.
-import { useRef, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
-import { when } from '../lib/format'
+import { plural, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import type { Webhook, WebhookDelivery } from '../lib/types'
 import { confirmDialog, toast } from '../components/overlay'
@@ -44,6 +44,7 @@ export default function WebhooksPage() {
       {hooks.error ? <Alert error={hooks.error} onRetry={hooks.reload} /> : null}
       {!hooks.data && !hooks.error && <Loading label="Loading the webhooks…" />}
       {hooks.data && items.length === 0 && <Notice>No webhooks yet.</Notice>}
+      {items.length > 0 && <h2 class="sr-only">Your webhooks</h2>}
       {items.length > 0 && (
         <ul class="type-list">
           {items.map((w) => (
@@ -57,6 +58,9 @@ export default function WebhooksPage() {
 }
 
 function SecretNotice({ url, secret, onDone }: { url: string; secret: string; onDone: () => void }) {
+  // Shown at the top while the admin is at the form or a row: it takes the focus, and screen readers read it.
+  const box = useRef<HTMLDivElement>(null)
+  useEffect(() => box.current?.focus(), [secret])
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(secret)
@@ -66,6 +70,7 @@ function SecretNotice({ url, secret, onDone }: { url: string; secret: string; on
     }
   }
   return (
+    <div ref={box} tabIndex={-1} class="webhook-secret-box" aria-label="The new signing secret">
     <Notice tone="success">
       <p>
         The signing secret of <code>{url}</code>, shown only now. Your system checks each delivery's <code>EasyPass-Signature</code> with it.
@@ -84,6 +89,7 @@ function SecretNotice({ url, secret, onDone }: { url: string; secret: string; on
         </button>
       </p>
     </Notice>
+    </div>
   )
 }
 
@@ -91,6 +97,8 @@ function WebhookRow({ hook: w, onChange, onSecret }: { hook: Webhook; onChange: 
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
   const [open, setOpen] = useState(false)
+  // Bumped by a test sent: the deliveries shown are read again.
+  const [sent, setSent] = useState(0)
   const path = `/webhooks/${w.id}`
   const name = w.description || w.url
 
@@ -119,6 +127,7 @@ function WebhookRow({ hook: w, onChange, onSecret }: { hook: Webhook; onChange: 
       await api(`${path}/ping`, { method: 'POST' })
       toast('A test delivery is on its way.', 'success')
       setOpen(true)
+      setSent((n) => n + 1)
     })
   const renew = () =>
     act(async () => {
@@ -147,7 +156,9 @@ function WebhookRow({ hook: w, onChange, onSecret }: { hook: Webhook; onChange: 
             <code>{w.url}</code>
           </p>
         )}
-        <p class="muted small">Told when: {w.events.map(labelOf).join(', ')} · added {when(w.createdAt)}</p>
+        <p class="muted small">
+          Told when: {w.events.map(labelOf).join(', ')} · {w.eventIds?.length ? `${plural(w.eventIds.length, 'event')} only` : 'every event'} · added {when(w.createdAt)}
+        </p>
       </div>
       <div class="voucher-controls">
         <button type="button" class="button button-small button-secondary" aria-disabled={busy ? true : undefined} aria-label={`Switch ${w.active ? 'off' : 'on'} ${name}`} onClick={toggle}>
@@ -169,13 +180,13 @@ function WebhookRow({ hook: w, onChange, onSecret }: { hook: Webhook; onChange: 
         </button>
       </div>
       <Alert error={error} />
-      {open && <Deliveries id={`${id}-deliveries`} webhookId={w.id} />}
+      {open && <Deliveries id={`${id}-deliveries`} webhookId={w.id} sent={sent} />}
     </li>
   )
 }
 
-function Deliveries({ id, webhookId }: { id: string; webhookId: string }) {
-  const deliveries = useAsync((signal) => api<{ items: WebhookDelivery[] }>(`/webhooks/${webhookId}/deliveries?limit=20`, { signal }), [webhookId])
+function Deliveries({ id, webhookId, sent }: { id: string; webhookId: string; sent: number }) {
+  const deliveries = useAsync((signal) => api<{ items: WebhookDelivery[] }>(`/webhooks/${webhookId}/deliveries?limit=20`, { signal }), [webhookId, sent])
   const items = deliveries.data?.items ?? []
   return (
     <div id={id} class="webhook-deliveries">

@@ -198,6 +198,8 @@ export interface Webhook {
   id: string
   url: string
   events: string[]
+  /** Only these events; absent: every event. */
+  eventIds?: string[]
   description?: string
   active: boolean
   createdAt: string

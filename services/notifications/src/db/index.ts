@@ -73,6 +73,8 @@ export interface WebhookDoc {
   _id: string
   url: string
   events: string[]
+  /** Only these events' facts; absent: every event. */
+  eventIds?: string[]
   description?: string
   secret: string
   active: boolean
@@ -138,6 +140,7 @@ export function defineModels(conn: Connection) {
       _id: String,
       url: { type: String, required: true },
       events: { type: [String], required: true },
+      eventIds: { type: [String], default: undefined },
       description: String,
       secret: { type: String, required: true },
       active: { type: Boolean, required: true },

@@ -4,12 +4,18 @@
 import { lookup } from 'node:dns/promises'
 import ipaddr from 'ipaddr.js'
 
-const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '')
+/** The host as compared: without IPv6 brackets or the root's trailing dot (`localhost.` is `localhost`). */
+const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase()
+
+// IPv4-compatible IPv6 (`::127.0.0.1`, deprecated): ipaddr.js calls it unicast, but it names an IPv4 address.
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96')
 
 /** A globally routable unicast address (not loopback, private, link-local, carrier NAT, reserved…). */
 export function isPublicAddress(address: string): boolean {
   try {
-    return ipaddr.process(address).range() === 'unicast'
+    const parsed = ipaddr.process(address)
+    if (parsed.kind() === 'ipv6' && parsed.match(IPV4_COMPATIBLE)) return false
+    return parsed.range() === 'unicast'
   } catch {
     return false
   }

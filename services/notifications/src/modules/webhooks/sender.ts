@@ -3,8 +3,8 @@
 // within a time budget, no redirects followed. A 2xx is delivered; anything else is tried again with
 // backoff until the last try, and every attempt is written down for the admin's delivery list.
 import { createHmac } from 'node:crypto'
-import { UnrecoverableError, type Job } from 'bullmq'
-import type { WebhookJobData, WebhookJobName } from '@easypass/contracts/webhooks'
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq'
+import type { DeliveryStatus, WebhookJobData, WebhookJobName } from '@easypass/contracts/webhooks'
 import { counter, type Logger } from '@easypass/kit'
 import type { Models, WebhookDeliveryDoc, WebhookDoc } from '../../db'
 import { resolvesToPublic } from './address'
@@ -17,16 +17,48 @@ export function signature(secret: string, body: string, at = Math.floor(Date.now
   return `t=${at},v1=${createHmac('sha256', secret).update(`${at}.${body}`).digest('hex')}`
 }
 
-export function webhookSender({ models, settings, timeoutMs, log }: { models: Models; settings: WebhookSettings; timeoutMs: number; log: Logger }) {
+/** A delivery in one of these is over: a job for it (a fact that came again, a stalled job) sends nothing. */
+export const ENDED: ReadonlySet<DeliveryStatus> = new Set(['delivered', 'failed', 'skipped'])
+
+export function webhookSender({ models, settings, timeoutMs, perWebhook, log }: { models: Models; settings: WebhookSettings; timeoutMs: number; perWebhook: number; log: Logger }) {
   const { Webhook, WebhookDelivery } = models
   // One job sends a delivery at a time (BullMQ's lock), so its record has one writer.
   const save = (doc: WebhookDeliveryDoc) => WebhookDelivery.replaceOne({ _id: doc._id }, doc, { upsert: true })
+  /** Sends under way per webhook in this process: one slow receiver may not take every slot from the others. */
+  const sending = new Map<string, number>()
 
-  return async function send(job: Job<WebhookJobData, void, WebhookJobName>) {
+  /** After a 2xx the delivery is done: its record is written (tried a few times), and the job never sends again. */
+  async function saveDelivered(doc: WebhookDeliveryDoc) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return void (await save(doc))
+      } catch (error) {
+        if (attempt >= 5) return log.error({ delivery: doc._id, err: String(error) }, 'webhook delivered, but its record could not be written')
+        await Bun.sleep(200 * attempt)
+      }
+    }
+  }
+
+  async function send(job: Job<WebhookJobData, void, WebhookJobName>, token?: string) {
     const { deliveryId, webhookId, payload } = job.data
+    if ((sending.get(webhookId) ?? 0) >= perWebhook && token) {
+      // Its turn comes a little later, without using up a try.
+      await job.moveToDelayed(Date.now() + 1_000, token)
+      throw new DelayedError()
+    }
+    sending.set(webhookId, (sending.get(webhookId) ?? 0) + 1)
+    try {
+      await sendOne(job, deliveryId, webhookId, payload)
+    } finally {
+      const left = (sending.get(webhookId) ?? 1) - 1
+      if (left > 0) sending.set(webhookId, left)
+      else sending.delete(webhookId)
+    }
+  }
+
+  async function sendOne(job: Job<WebhookJobData, void, WebhookJobName>, deliveryId: string, webhookId: string, payload: WebhookJobData['payload']) {
     const [hook, before] = await Promise.all([Webhook.findById(webhookId).lean<WebhookDoc>(), WebhookDelivery.findById(deliveryId).lean<WebhookDeliveryDoc>()])
-    // A job that ran again after it had delivered (a stalled worker) sends nothing twice.
-    if (before?.status === 'delivered') return
+    if (before && ENDED.has(before.status)) return
     const record: WebhookDeliveryDoc = {
       _id: deliveryId,
       webhookId,
@@ -47,7 +79,7 @@ export function webhookSender({ models, settings, timeoutMs, log }: { models: Mo
     const last = attempt >= (job.opts.attempts ?? 1)
     const url = new URL(hook.url)
     let statusCode: number | undefined
-    let problem: string
+    let problem: string | undefined
     try {
       if (!settings.allowPrivate && !(await resolvesToPublic(url))) {
         await save({ ...record, status: 'failed', attempts: attempt, lastError: `${url.hostname} does not resolve to public addresses only` })
@@ -70,15 +102,15 @@ export function webhookSender({ models, settings, timeoutMs, log }: { models: Mo
       })
       statusCode = response.status
       await response.body?.cancel().catch(() => {})
-      if (response.ok) {
-        await save({ ...record, status: 'delivered', attempts: attempt, lastStatusCode: statusCode, deliveredAt: new Date() })
-        deliveriesTotal.inc({ outcome: 'delivered' })
-        return
-      }
-      problem = `the receiver answered ${statusCode}`
+      if (!response.ok) problem = `the receiver answered ${statusCode}`
     } catch (error) {
       if (error instanceof UnrecoverableError) throw error
       problem = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `could not reach it: ${error instanceof Error ? error.message : String(error)}`
+    }
+    if (problem === undefined) {
+      await saveDelivered({ ...record, status: 'delivered', attempts: attempt, lastStatusCode: statusCode, deliveredAt: new Date() })
+      deliveriesTotal.inc({ outcome: 'delivered' })
+      return
     }
     const nextAttemptAt = last ? undefined : new Date(Date.now() + settings.retryMs * 2 ** (attempt - 1))
     await save({ ...record, status: last ? 'failed' : 'retrying', attempts: attempt, ...(statusCode !== undefined ? { lastStatusCode: statusCode } : {}), lastError: problem, ...(nextAttemptAt ? { nextAttemptAt } : {}) })
@@ -86,4 +118,6 @@ export function webhookSender({ models, settings, timeoutMs, log }: { models: Mo
     log.info({ delivery: deliveryId, webhook: webhookId, attempt, err: problem }, last ? 'webhook delivery failed for good' : 'webhook delivery failed; tried again later')
     throw new Error(problem)
   }
+
+  return send
 }

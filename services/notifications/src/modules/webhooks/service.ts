@@ -38,6 +38,9 @@ const TYPE_OF_SUBJECT = new Map(Object.entries(WEBHOOK_EVENTS).map(([type, subje
 export const webhookTypeOf = (subject: string) => TYPE_OF_SUBJECT.get(subject)
 export const WEBHOOK_SUBJECTS = Object.values(WEBHOOK_EVENTS)
 
+/** How far the producers' clocks may be behind this one's when a fact is compared with a webhook's creation. */
+const CLOCK_SKEW_MS = 5_000
+
 const randomHex = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex')
 const newSecret = () => `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`
 /** One delivery per webhook and fact, whoever adds it and however often. */
@@ -48,6 +51,7 @@ export function viewWebhook(doc: WebhookDoc): Webhook {
     id: doc._id,
     url: doc.url,
     events: doc.events,
+    ...(doc.eventIds?.length ? { eventIds: doc.eventIds } : {}),
     ...(doc.description ? { description: doc.description } : {}),
     active: doc.active,
     createdAt: doc.createdAt.toISOString(),
@@ -100,8 +104,8 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
     }
     return cached.hooks
   }
-  /** After the change is stored: every consumer's next fact sees it. */
-  const changed = () => redis.incr(versionKey)
+  /** After the change is stored: every consumer's next fact sees it (Redis away: within the minute). */
+  const changed = () => redis.incr(versionKey).catch((error) => log.warn({ err: String(error) }, 'webhook change not signalled; consumers see it within a minute'))
 
   /** Records the delivery (once) and queues it (once: the job id is the delivery id). */
   async function enqueue(hook: WebhookDoc, payload: WebhookPayload): Promise<string> {
@@ -111,9 +115,10 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
       jobId: deliveryId,
       attempts: settings.attempts,
       backoff: { type: 'exponential', delay: settings.retryMs },
-      // Kept a week after success (a fact that comes again finds it and adds nothing), a month after failing.
-      removeOnComplete: { age: 7 * 86_400 },
-      removeOnFail: { age: 30 * 86_400 },
+      // Out of Redis soon after (Redis holds the purchase queues too): a fact that comes again later
+      // adds a job, which finds its delivery already ended in MongoDB and sends nothing.
+      removeOnComplete: { age: 3_600, count: 10_000 },
+      removeOnFail: { age: 86_400, count: 10_000 },
     })
     return deliveryId
   }
@@ -122,7 +127,17 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
     async create(body: CreateWebhookBody): Promise<WebhookWithSecret> {
       checkUrl(body.url)
       const now = new Date()
-      const doc: WebhookDoc = { _id: randomHex(12), url: body.url, events: body.events, ...(body.description ? { description: body.description } : {}), secret: newSecret(), active: true, createdAt: now, updatedAt: now }
+      const doc: WebhookDoc = {
+        _id: randomHex(12),
+        url: body.url,
+        events: body.events,
+        ...(body.eventIds?.length ? { eventIds: body.eventIds } : {}),
+        ...(body.description ? { description: body.description } : {}),
+        secret: newSecret(),
+        active: true,
+        createdAt: now,
+        updatedAt: now,
+      }
       await Webhook.create(doc)
       await changed()
       return { ...viewWebhook(doc), secret: doc.secret }
@@ -137,8 +152,10 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
     async update(id: string, body: UpdateWebhookBody): Promise<Webhook> {
       if (body.url !== undefined) checkUrl(body.url)
       await load(id)
-      // Admins' edits are rare and whole: the last one wins.
-      await Webhook.updateOne({ _id: id }, { $set: { ...body, updatedAt: new Date() } })
+      // Admins' edits are rare and whole: the last one wins. An empty event list is every event again.
+      const { eventIds, ...rest } = body
+      const update = eventIds?.length === 0 ? { $set: { ...rest, updatedAt: new Date() }, $unset: { eventIds: 1 } } : { $set: { ...body, updatedAt: new Date() } }
+      await Webhook.updateOne({ _id: id }, update)
       await changed()
       return viewWebhook(await load(id))
     },
@@ -163,8 +180,12 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
     async ping(id: string): Promise<{ deliveryId: string }> {
       const hook = await load(id)
       if (!hook.active) throw fail('CONFLICT', 'the webhook is switched off: switch it on to test it')
-      const deliveryId = await enqueue(hook, { id: `ping:${randomHex(8)}`, type: WEBHOOK_PING, occurredAt: new Date().toISOString(), data: { webhookId: id } })
-      return { deliveryId }
+      try {
+        return { deliveryId: await enqueue(hook, { id: `ping:${randomHex(8)}`, type: WEBHOOK_PING, occurredAt: new Date().toISOString(), data: { webhookId: id } }) }
+      } catch (error) {
+        log.warn({ webhookId: id, err: String(error) }, 'webhook test not queued')
+        throw fail('UNAVAILABLE', 'the test could not be queued just now, try again in a moment', { retryAfterSeconds: 5 })
+      }
     },
 
     async deliveries(id: string, limit = 50): Promise<WebhookDelivery[]> {
@@ -173,14 +194,18 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
     },
 
     /**
-     * A fact, for the webhooks that subscribe to its kind. Only facts that happened after a webhook was
-     * added reach it (a consumer catching up after an outage must not send it older ones).
+     * A fact, for the webhooks that subscribe to its kind (and its event, when they name events). Only
+     * facts that happened after a webhook was added reach it, give or take the clocks' skew: a consumer
+     * catching up after an outage must not send it older ones.
      */
     async fromFact(f: Fact) {
       const type = webhookTypeOf(f.subject)
       if (!type) return
-      const occurred = new Date(f.occurredAt)
-      const hooks = (await activeHooks()).filter((h) => h.events.includes(type) && !(occurred < h.createdAt))
+      const occurred = new Date(f.occurredAt).getTime()
+      const eventId = (f.data as { eventId?: unknown }).eventId
+      const hooks = (await activeHooks()).filter(
+        (h) => h.events.includes(type) && !(occurred < h.createdAt.getTime() - CLOCK_SKEW_MS) && (!h.eventIds?.length || (typeof eventId === 'string' && h.eventIds.includes(eventId))),
+      )
       for (const hook of hooks) await enqueue(hook, { id: f.id, type, occurredAt: f.occurredAt, data: f.data as Record<string, unknown> })
       if (hooks.length) log.debug({ fact: f.id, type, webhooks: hooks.length }, 'webhook deliveries queued')
     },
