@@ -179,6 +179,25 @@ describe('webhooks', () => {
     expect((await api(`/webhooks/${oneEvent.body.id}`, { method: 'PATCH', token: admin.token, body: { eventIds: [] } })).body).not.toHaveProperty('eventIds')
   })
 
+  test('with every webhook off the worker reads no facts; switched on again, what happened meanwhile is not sent, what happens next is', async () => {
+    const admin = await loginAdmin()
+    for (const w of (await api('/webhooks', { token: admin.token })).body.items as Array<{ id: string }>) await api(`/webhooks/${w.id}`, { method: 'DELETE', token: admin.token })
+    const created = await api('/webhooks', { token: admin.token, body: { url: hook.url('/paused'), events: ['order.paid'] } })
+    await api(`/webhooks/${created.body.id}`, { method: 'PATCH', token: admin.token, body: { active: false } })
+    await Bun.sleep(1_500) // the worker notices within a second and stops reading facts
+    const { eventId, typeId } = await eventWithSeats(admin)
+    const meanwhile = await buy(await registerUser('webhook-paused'), eventId, typeId)
+    await Bun.sleep(2_500) // past the 2 s allowed for clock skew
+
+    expect((await api(`/webhooks/${created.body.id}`, { method: 'PATCH', token: admin.token, body: { active: true } })).body.active).toBe(true)
+    await Bun.sleep(1_500) // reading again, from where it stopped: the order made meanwhile comes by
+    const next = await buy(await registerUser('webhook-resumed'), eventId, typeId)
+    await eventually('the order made after', async () => hook.received.find((r) => r.path === '/paused' && r.json.data.orderId === next), 20_000, 100)
+    await Bun.sleep(500)
+    expect(hook.received.filter((r) => r.path === '/paused').map((r) => r.json.data.orderId)).toEqual([next])
+    expect(meanwhile).not.toBe(next)
+  })
+
   test('only admins manage webhooks, and bad input is a 400 that adds nothing', async () => {
     const admin = await loginAdmin()
     const buyer = await registerUser('webhook-nobody')

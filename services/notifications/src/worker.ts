@@ -48,7 +48,27 @@ const pruneDeliveries = () =>
 void pruneDeliveries()
 const pruning = setInterval(pruneDeliveries, 3_600_000)
 
-const stopConsumer = bus.keepStarting('webhook fact consumer', () => bus.consume('notifications-webhooks', WEBHOOK_SUBJECTS, (f) => webhooks.fromFact(f), { parallel: 8 }))
+// The fact consumer runs only while a webhook is switched on: without one, a flash sale's facts cost
+// nothing here (measured: 0.3 of 5.3 ms of CPU per purchase, this process and NATS's acknowledgements).
+// Resumed, it reads the facts that came meanwhile from where it stopped; each is older than the webhook
+// that woke it, so none is sent.
+let stopConsumer: (() => Promise<void>) | undefined
+let switching = Promise.resolve()
+const consumeWhileNeeded = () =>
+  (switching = switching.then(async () => {
+    const needed = await webhooks.anyActive().catch(() => stopConsumer !== undefined)
+    if (needed && !stopConsumer) {
+      log.info('a webhook is on: consuming facts')
+      stopConsumer = bus.keepStarting('webhook fact consumer', () => bus.consume('notifications-webhooks', WEBHOOK_SUBJECTS, (f) => webhooks.fromFact(f), { parallel: 8 }))
+    } else if (!needed && stopConsumer) {
+      log.info('no webhook is on: fact consumer paused')
+      const stop = stopConsumer
+      stopConsumer = undefined
+      await stop()
+    }
+  }))
+void consumeWhileNeeded()
+const watching = setInterval(consumeWhileNeeded, 1_000)
 
 const app = createService({
   name: 'notifications-worker',
@@ -63,7 +83,8 @@ serve(app, {
   log,
   closers: [
     () => clearInterval(pruning),
-    () => stopConsumer(),
+    () => clearInterval(watching),
+    () => switching.then(() => stopConsumer?.()),
     // Finishes the deliveries it is sending (nothing is lost: an unfinished one is sent again by the next worker).
     () => worker.close(),
     () => queue.close(),

@@ -78,6 +78,8 @@ export interface WebhookDoc {
   description?: string
   secret: string
   active: boolean
+  /** When it was last switched on (added, or on again after off): only facts from then reach it. */
+  activeSince?: Date
   createdAt: Date
   updatedAt: Date
 }
@@ -144,6 +146,7 @@ export function defineModels(conn: Connection) {
       description: String,
       secret: { type: String, required: true },
       active: { type: Boolean, required: true },
+      activeSince: Date,
       createdAt: { type: Date, required: true },
       updatedAt: { type: Date, required: true },
     },

@@ -39,7 +39,7 @@ export const webhookTypeOf = (subject: string) => TYPE_OF_SUBJECT.get(subject)
 export const WEBHOOK_SUBJECTS = Object.values(WEBHOOK_EVENTS)
 
 /** How far the producers' clocks may be behind this one's when a fact is compared with a webhook's creation. */
-const CLOCK_SKEW_MS = 5_000
+const CLOCK_SKEW_MS = 2_000
 
 const randomHex = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex')
 const newSecret = () => `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`
@@ -135,6 +135,7 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
         ...(body.description ? { description: body.description } : {}),
         secret: newSecret(),
         active: true,
+        activeSince: now,
         createdAt: now,
         updatedAt: now,
       }
@@ -151,10 +152,13 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
 
     async update(id: string, body: UpdateWebhookBody): Promise<Webhook> {
       if (body.url !== undefined) checkUrl(body.url)
-      await load(id)
+      const before = await load(id)
       // Admins' edits are rare and whole: the last one wins. An empty event list is every event again.
+      // Switched on again: what happened while it was off is not sent.
+      const now = new Date()
       const { eventIds, ...rest } = body
-      const update = eventIds?.length === 0 ? { $set: { ...rest, updatedAt: new Date() }, $unset: { eventIds: 1 } } : { $set: { ...body, updatedAt: new Date() } }
+      const set = { ...(eventIds?.length ? body : rest), updatedAt: now, ...(body.active && !before.active ? { activeSince: now } : {}) }
+      const update = eventIds?.length === 0 ? { $set: set, $unset: { eventIds: 1 } } : { $set: set }
       await Webhook.updateOne({ _id: id }, update)
       await changed()
       return viewWebhook(await load(id))
@@ -193,10 +197,13 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
       return (await WebhookDelivery.find({ webhookId: id }).sort({ createdAt: -1 }).limit(limit).lean<WebhookDeliveryDoc[]>()).map(viewDelivery)
     },
 
+    /** Whether any webhook is switched on (the consumer of facts runs only then). */
+    anyActive: async () => (await activeHooks()).length > 0,
+
     /**
      * A fact, for the webhooks that subscribe to its kind (and its event, when they name events). Only
-     * facts that happened after a webhook was added reach it, give or take the clocks' skew: a consumer
-     * catching up after an outage must not send it older ones.
+     * facts that happened since a webhook was (last) switched on reach it, give or take the clocks' skew:
+     * a consumer catching up after an outage or a pause must not send it older ones.
      */
     async fromFact(f: Fact) {
       const type = webhookTypeOf(f.subject)
@@ -204,7 +211,7 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
       const occurred = new Date(f.occurredAt).getTime()
       const eventId = (f.data as { eventId?: unknown }).eventId
       const hooks = (await activeHooks()).filter(
-        (h) => h.events.includes(type) && !(occurred < h.createdAt.getTime() - CLOCK_SKEW_MS) && (!h.eventIds?.length || (typeof eventId === 'string' && h.eventIds.includes(eventId))),
+        (h) => h.events.includes(type) && !(occurred < (h.activeSince ?? h.createdAt).getTime() - CLOCK_SKEW_MS) && (!h.eventIds?.length || (typeof eventId === 'string' && h.eventIds.includes(eventId))),
       )
       for (const hook of hooks) await enqueue(hook, { id: f.id, type, occurredAt: f.occurredAt, data: f.data as Record<string, unknown> })
       if (hooks.length) log.debug({ fact: f.id, type, webhooks: hooks.length }, 'webhook deliveries queued')
