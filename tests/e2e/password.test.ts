@@ -92,8 +92,8 @@ describe('passwords in the browser', () => {
       await page.getByLabel('New password, again').fill('changed password 1')
       await page.getByRole('button', { name: 'Change password' }).click()
       await page.getByText('This is not your current password.').waitFor()
-      // Focus moves to the field in error, so a screen reader says what went wrong.
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('currentPassword')
+      // Focus moves to the field in error (once it is drawn), so a screen reader says what went wrong.
+      await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'currentPassword', null, { timeout: 5_000 })
 
       await page.getByLabel('Current password').fill(PASSWORD)
       await page.getByRole('button', { name: 'Change password' }).click()

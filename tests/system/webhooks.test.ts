@@ -129,7 +129,7 @@ describe('webhooks', () => {
     hook.control.answer = undefined
   })
 
-  test('a receiver that never answers 2xx is given up after the last try, and the delivery says why', async () => {
+  test('a receiver that never answers 2xx is given up after the last try, and the delivery says why; sent again once fixed', async () => {
     const admin = await loginAdmin()
     hook.control.answer = (r) => (r.path === '/down' ? 500 : 200)
     const created = await api('/webhooks', { token: admin.token, body: { url: hook.url('/down'), events: ['order.paid'] } })
@@ -143,7 +143,27 @@ describe('webhooks', () => {
     )
     expect(failed).toMatchObject({ id: ping.body.deliveryId, type: 'webhook.ping', attempts: 5, lastStatusCode: 500, lastError: 'the receiver answered 500' })
     expect(hook.received.filter((r) => r.path === '/down')).toHaveLength(5)
+
+    // The receiver is fixed: the admin sends it again, once however often asked at once, with the same id and payload.
     hook.control.answer = undefined
+    const retry = `/webhooks/${created.body.id}/deliveries/${ping.body.deliveryId}/retry`
+    const asked = await Promise.all([1, 2, 3].map(() => api(retry, { method: 'POST', token: admin.token })))
+    expect(asked.map((r) => r.status).sort()).toEqual([202, 409, 409])
+    const delivered = await eventually(
+      'the delivery sent again',
+      async () => ((await api(`/webhooks/${created.body.id}/deliveries`, { token: admin.token })).body.items as Array<Record<string, any>>).find((d) => d.id === ping.body.deliveryId && d.status === 'delivered'),
+      20_000,
+      200,
+    )
+    expect(delivered).toMatchObject({ attempts: 1, lastStatusCode: 200 })
+    expect(delivered).not.toHaveProperty('lastError')
+    const down = hook.received.filter((r) => r.path === '/down')
+    expect(down).toHaveLength(6)
+    expect(down[5]!.body).toBe(down[0]!.body)
+    expect(down[5]!.headers['easypass-delivery']).toBe(ping.body.deliveryId)
+    // Delivered: not again; an unknown delivery: 404.
+    expect((await api(retry, { method: 'POST', token: admin.token })).status).toBe(409)
+    expect((await api(`/webhooks/${created.body.id}/deliveries/${'0'.repeat(32)}/retry`, { method: 'POST', token: admin.token })).status).toBe(404)
   })
 
   test('only the kinds and events asked for, nothing while switched off, nothing after removal; a renewed secret signs from then on', async () => {

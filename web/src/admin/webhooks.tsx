@@ -188,8 +188,25 @@ function WebhookRow({ hook: w, onChange, onSecret }: { hook: Webhook; onChange: 
 function Deliveries({ id, webhookId, sent }: { id: string; webhookId: string; sent: number }) {
   const deliveries = useAsync((signal) => api<{ items: WebhookDelivery[] }>(`/webhooks/${webhookId}/deliveries?limit=20`, { signal }), [webhookId, sent])
   const items = deliveries.data?.items ?? []
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const again = async (d: WebhookDelivery) => {
+    if (busy) return
+    setError(undefined)
+    setBusy(true)
+    try {
+      await api(`/webhooks/${webhookId}/deliveries/${d.id}/retry`, { method: 'POST' })
+      toast('Sent again.', 'success')
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+      deliveries.reload()
+    }
+  }
   return (
     <div id={id} class="webhook-deliveries">
+      <Alert error={error} />
       <p class="actions">
         <span class="muted small">The latest 20.</span>
         <button type="button" class="link-button" onClick={deliveries.reload}>
@@ -215,7 +232,18 @@ function Deliveries({ id, webhookId, sent }: { id: string; webhookId: string; se
               <tr key={d.id} data-delivery={d.id}>
                 <td>{when(d.createdAt)}</td>
                 <td>{d.type === 'webhook.ping' ? 'Test' : labelOf(d.type)}</td>
-                <td>{DELIVERY_STATUS[d.status]}{d.nextAttemptAt ? `, next at ${when(d.nextAttemptAt)}` : ''}</td>
+                <td>
+                  {DELIVERY_STATUS[d.status]}
+                  {d.nextAttemptAt ? `, next at ${when(d.nextAttemptAt)}` : ''}
+                  {d.status === 'failed' && (
+                    <>
+                      {' '}
+                      <button type="button" class="link-button" aria-disabled={busy ? true : undefined} onClick={() => again(d)}>
+                        Send again
+                      </button>
+                    </>
+                  )}
+                </td>
                 <td>{d.attempts}</td>
                 <td>{d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : '–')}</td>
               </tr>

@@ -25,13 +25,21 @@ export interface Offer extends TicketType {
  * once there, says which types exist (added or removed since the event was loaded); the event's own
  * list is the snapshot used until then.
  */
+/**
+ * When a sale opens on the page: a second after its start by the server's clock as estimated here. The
+ * estimate comes from `Date` headers in whole seconds, so it may run up to a second ahead; opening at
+ * the very moment could send the first click to a server not open yet.
+ */
+const SALE_OPENS_AFTER_MS = 1_000
+const opensOnPage = (salesStart: string) => Date.parse(salesStart) + SALE_OPENS_AFTER_MS
+
 export function offers(event: EventItem | undefined, live: { ticketTypes: TicketType[] } | undefined, now: number): Offer[] {
   const base = live ? live.ticketTypes.map((l) => ({ ...event?.ticketTypes?.find((x) => x.id === l.id), ...l })) : (event?.ticketTypes ?? [])
   return base.map((t) => {
     const l = live?.ticketTypes.find((x) => x.id === t.id)
     const available = Math.max(0, l?.available ?? t.available ?? t.capacity - (t.sold ?? 0) - (t.held ?? 0))
     let closed: string | undefined
-    if (t.salesStart && Date.parse(t.salesStart) > now) closed = `On sale from ${when(t.salesStart)}`
+    if (t.salesStart && opensOnPage(t.salesStart) > now) closed = `On sale from ${when(t.salesStart)}`
     else if (t.salesEnd && Date.parse(t.salesEnd) <= now) closed = 'Sales have ended'
     else if (available === 0) closed = 'Sold out'
     return { ...t, ...(l ? { priceCents: l.priceCents ?? t.priceCents, capacity: l.capacity, sold: l.sold, held: l.held } : {}), available, closed, max: closed ? 0 : Math.min(available, t.maxPerOrder ?? DEFAULT_MAX_PER_ORDER) }
@@ -221,7 +229,8 @@ export function EventPage({ id }: { id: string }) {
   // Sales open and close, and the event starts, at their moment on the page too (not at the next tick).
   const moments = useMemo(() => {
     const types: Array<{ salesStart?: string | null; salesEnd?: string | null }> = [...(event.data?.ticketTypes ?? []), ...(live.availability?.ticketTypes ?? [])]
-    return [...types.flatMap((t) => [t.salesStart, t.salesEnd]), event.data?.startsAt].filter((m): m is string => !!m).map(Date.parse)
+    const at = (iso: string | null | undefined, open = false) => (iso ? (open ? opensOnPage(iso) : Date.parse(iso)) : undefined)
+    return [...types.flatMap((t) => [at(t.salesStart, true), at(t.salesEnd)]), at(event.data?.startsAt)].filter((m): m is number => m !== undefined)
   }, [event.data, live.availability])
   const now = useNow(30_000, moments)
   const [saved] = useState(() => readSelection(id))
@@ -294,7 +303,7 @@ export function EventPage({ id }: { id: string }) {
   const open = list.filter((o) => !o.closed)
   const cheapest = new Set(open.map((o) => o.currency)).size === 1 ? open.reduce<Offer | undefined>((low, o) => (!low || o.priceCents < low.priceCents ? o : low), undefined) : undefined
   // Nothing can be bought now, yet some may be later (taken, or not on sale yet): a waiting list is offered.
-  const waitable = open.length === 0 && list.some((o) => o.closed === 'Sold out' || (o.salesStart && Date.parse(o.salesStart) > now))
+  const waitable = open.length === 0 && list.some((o) => o.closed === 'Sold out' || (o.salesStart && opensOnPage(o.salesStart) > now))
   const started = Date.parse(e.startsAt) <= now
   const cannotBuy = e.status === 'cancelled' ? 'This event was cancelled.' : e.status === 'draft' ? 'This event is a draft and not on sale yet.' : started ? 'This event has already started.' : undefined
 

@@ -2,7 +2,7 @@
 // nothing) and reading it sets its `readAt` once; every email is recorded once, and sending one is claimed first.
 import { Schema, type Connection } from 'mongoose'
 import type { NotificationType } from '@easypass/contracts/notifications'
-import type { DeliveryStatus } from '@easypass/contracts/webhooks'
+import type { DeliveryStatus, WebhookPayload } from '@easypass/contracts/webhooks'
 
 export interface NotificationDoc {
   _id: string
@@ -97,6 +97,8 @@ export interface WebhookDeliveryDoc {
   createdAt: Date
   deliveredAt?: Date
   nextAttemptAt?: Date
+  /** What is sent, kept for sending it again after it was given up (the job leaves Redis a day after). */
+  payload?: WebhookPayload
 }
 
 export function defineModels(conn: Connection) {
@@ -165,6 +167,7 @@ export function defineModels(conn: Connection) {
       createdAt: { type: Date, required: true },
       deliveredAt: Date,
       nextAttemptAt: Date,
+      payload: Schema.Types.Mixed,
     },
     { collection: 'webhook_deliveries', versionKey: false },
   )

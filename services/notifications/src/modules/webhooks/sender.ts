@@ -67,6 +67,7 @@ export function webhookSender({ models, settings, timeoutMs, perWebhook, log }: 
       status: 'pending',
       attempts: before?.attempts ?? 0,
       createdAt: before?.createdAt ?? new Date(),
+      payload,
     }
     if (!hook || !hook.active) {
       // Removed: its history went with it. Switched off: said, nothing sent.

@@ -110,17 +110,21 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
   /** Records the delivery (once) and queues it (once: the job id is the delivery id). */
   async function enqueue(hook: WebhookDoc, payload: WebhookPayload): Promise<string> {
     const deliveryId = deliveryIdOf(hook._id, payload.id)
-    await deliveries.insert(WebhookDelivery, { _id: deliveryId, webhookId: hook._id, type: payload.type, factId: payload.id, status: 'pending', attempts: 0, createdAt: new Date() })
-    await queue.add('deliver', { deliveryId, webhookId: hook._id, payload }, {
-      jobId: deliveryId,
+    await deliveries.insert(WebhookDelivery, { _id: deliveryId, webhookId: hook._id, type: payload.type, factId: payload.id, status: 'pending', attempts: 0, createdAt: new Date(), payload })
+    await queue.add('deliver', { deliveryId, webhookId: hook._id, payload }, jobOptions(deliveryId))
+    return deliveryId
+  }
+
+  function jobOptions(jobId: string) {
+    return {
+      jobId,
       attempts: settings.attempts,
       backoff: { type: 'exponential', delay: settings.retryMs },
       // Out of Redis soon after (Redis holds the purchase queues too): a fact that comes again later
       // adds a job, which finds its delivery already ended in MongoDB and sends nothing.
       removeOnComplete: { age: 3_600, count: 10_000 },
       removeOnFail: { age: 86_400, count: 10_000 },
-    })
-    return deliveryId
+    }
   }
 
   return {
@@ -190,6 +194,21 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
         log.warn({ webhookId: id, err: String(error) }, 'webhook test not queued')
         throw fail('UNAVAILABLE', 'the test could not be queued just now, try again in a moment', { retryAfterSeconds: 5 })
       }
+    },
+
+    /** A delivery given up, sent again from its first try (an admin fixed the receiver). */
+    async redeliver(id: string, deliveryId: string): Promise<{ deliveryId: string }> {
+      const hook = await load(id)
+      const record = await WebhookDelivery.findById(deliveryId).lean<WebhookDeliveryDoc>()
+      if (!record || record.webhookId !== id) throw fail('NOT_FOUND', 'this webhook has no such delivery')
+      if (!hook.active) throw fail('CONFLICT', 'the webhook is switched off: switch it on to send it again')
+      if (record.status !== 'failed') throw fail('CONFLICT', `only a delivery given up can be sent again; this one is ${record.status}`)
+      if (!record.payload) throw fail('CONFLICT', 'what this delivery sent is no longer kept')
+      // Two admins asking at once send it once (a lock in Redis: FerretDB's conditional updates are not atomic).
+      if (!(await redis.set(`${prefix}:webhooks:redeliver:${deliveryId}`, '1', 'PX', 10_000, 'NX'))) throw fail('CONFLICT', 'it is being sent again already')
+      await WebhookDelivery.updateOne({ _id: deliveryId }, { $set: { status: 'pending', attempts: 0 }, $unset: { nextAttemptAt: 1, lastError: 1, lastStatusCode: 1 } })
+      await queue.add('deliver', { deliveryId, webhookId: id, payload: record.payload }, jobOptions(`${deliveryId}-r${Date.now()}`))
+      return { deliveryId }
     },
 
     async deliveries(id: string, limit = 50): Promise<WebhookDelivery[]> {
