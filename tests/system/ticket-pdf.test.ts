@@ -136,4 +136,19 @@ describe('the confirmation email', () => {
       expect(page).toContain(codes[i]!)
     }
   })
+  test('an order refunded before its confirmation went out gets no printable tickets', async () => {
+    const { eventId, typeId } = await eventWithSeats(`Refunded first ${Math.random().toString(36).slice(2, 6)}`)
+    const buyer = await registerUser('pdf-refunded')
+    // Notifications is away while the order is paid and refunded: the confirmation waits in the stream.
+    await system().stop('notifications')
+    try {
+      const orderId = await buy(buyer, eventId, typeId, 1)
+      const refunded = await api(`/orders/${orderId}/refund`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: {} })
+      expect([200, 202]).toContain(refunded.status)
+    } finally {
+      await system().start('notifications', { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` })
+    }
+    const confirmation = await eventually('the late confirmation', async () => smtp.received.find((m) => m.to.includes(buyer.user.email) && /Your tickets for/.test(m.data)), 20_000, 100)
+    expect(confirmation.data).not.toMatch(/content-type:\s*application\/pdf/i)
+  }, 60_000)
 })

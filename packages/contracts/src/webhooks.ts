@@ -77,7 +77,7 @@ export const WebhookDelivery = t.Object(
 export type WebhookDelivery = Static<typeof WebhookDelivery>
 export const WebhookDeliveryList = t.Object({ items: t.Array(WebhookDelivery) })
 export const WebhookDeliveriesQuery = t.Object({ limit: t.Optional(t.Integer({ minimum: 1, maximum: 200, default: 50 })) }, { additionalProperties: false })
-export const WebhookPinged = t.Object({ deliveryId: t.String() })
+export const DeliveryQueued = t.Object({ deliveryId: t.String() })
 export const DeliveryParams = t.Object({ id: Id, deliveryId: t.String({ pattern: '^[0-9a-f]{32}$' }) })
 
 /** What every delivery's body is: `data` is the payload of the fact it tells of. */

@@ -35,7 +35,7 @@ export interface TicketFonts {
 }
 
 const DEJAVU = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf', mono: 'DejaVuSansMono.ttf' }
-export const BUILT_IN_FONTS: TicketFonts = { regular: 'Helvetica', bold: 'Helvetica-Bold', mono: 'Courier', unicode: false }
+const BUILT_IN_FONTS: TicketFonts = { regular: 'Helvetica', bold: 'Helvetica-Bold', mono: 'Courier', unicode: false }
 
 /** The fonts in `dir` when all three are there, readable and usable (tried once), the built-in ones otherwise. */
 export function loadTicketFonts(dir: string | undefined): TicketFonts {

@@ -139,7 +139,8 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
    * cannot be made now never holds the email back.
    */
   async function ticketsPdf(orderId: string, event: TicketsPdfInput['event'], list: FullTicket[]): Promise<Buffer | undefined> {
-    if (!pdf || !list.length) return undefined
+    // Refunded before its confirmation went out (a mail server away meanwhile): no printable tickets.
+    if (!pdf || !list.length || list.some((t) => t.status === 'refunded')) return undefined
     try {
       const printed = list.map((t, i) => ({ ...t, id: t.id ?? `${orderId}-${i + 1}`, status: t.status ?? 'valid' }))
       return await pdf.render({ orderId, event, tickets: printed })

@@ -11,7 +11,7 @@ const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '').replace(/\.$
 const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96')
 
 /** A globally routable unicast address (not loopback, private, link-local, carrier NAT, reserved…). */
-export function isPublicAddress(address: string): boolean {
+function isPublicAddress(address: string): boolean {
   try {
     const parsed = ipaddr.process(address)
     if (parsed.kind() === 'ipv6' && parsed.match(IPV4_COMPATIBLE)) return false

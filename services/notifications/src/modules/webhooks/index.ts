@@ -1,7 +1,7 @@
 // Admin routes of webhooks: /api/webhooks.
 import { Elysia, status, t } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
-import { CreateWebhookBody, DeliveryParams, UpdateWebhookBody, Webhook, WebhookDeliveriesQuery, WebhookDeliveryList, WebhookList, WebhookPinged, WebhookSecret, WebhookWithSecret } from '@easypass/contracts/webhooks'
+import { CreateWebhookBody, DeliveryParams, UpdateWebhookBody, Webhook, WebhookDeliveriesQuery, WebhookDeliveryList, WebhookList, DeliveryQueued, WebhookSecret, WebhookWithSecret } from '@easypass/contracts/webhooks'
 import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { WebhooksService } from './service'
 
@@ -68,13 +68,13 @@ export function webhooksModule(webhooks: WebhooksService, config: AuthConfig) {
     .post('/api/webhooks/:id/ping', async ({ params }) => status(202, await webhooks.ping(params.id)), {
       auth: 'admin',
       params: IdParams,
-      response: { 202: WebhookPinged, 400: E, 401: E, 403: E, 404: E, 409: E },
+      response: { 202: DeliveryQueued, 400: E, 401: E, 403: E, 404: E, 409: E },
       detail: { tags, summary: 'Send a test delivery', description: 'A `webhook.ping` with `data: {webhookId}`, signed and tried again as any delivery; its outcome shows in the deliveries. 409 for a switched-off webhook.', security },
     })
     .post('/api/webhooks/:id/deliveries/:deliveryId/retry', async ({ params }) => status(202, await webhooks.redeliver(params.id, params.deliveryId)), {
       auth: 'admin',
       params: DeliveryParams,
-      response: { 202: WebhookPinged, 400: E, 401: E, 403: E, 404: E, 409: E },
+      response: { 202: DeliveryQueued, 400: E, 401: E, 403: E, 404: E, 409: E },
       detail: {
         tags,
         summary: 'Send a delivery that was given up again',

@@ -13,7 +13,7 @@ import type { WebhookSettings } from './service'
 const deliveriesTotal = counter('notifications_webhook_attempts_total', 'Webhook delivery attempts by outcome', ['outcome'])
 
 /** The signature header a receiver checks against the raw body. */
-export function signature(secret: string, body: string, at = Math.floor(Date.now() / 1000)): string {
+function signature(secret: string, body: string, at = Math.floor(Date.now() / 1000)): string {
   return `t=${at},v1=${createHmac('sha256', secret).update(`${at}.${body}`).digest('hex')}`
 }
 

@@ -35,7 +35,7 @@ export interface WebhookSettings {
 
 const TYPE_OF_SUBJECT = new Map(Object.entries(WEBHOOK_EVENTS).map(([type, subject]) => [subject as string, type as WebhookEventType]))
 /** The webhook types a fact gives, if any. */
-export const webhookTypeOf = (subject: string) => TYPE_OF_SUBJECT.get(subject)
+const webhookTypeOf = (subject: string) => TYPE_OF_SUBJECT.get(subject)
 export const WEBHOOK_SUBJECTS = Object.values(WEBHOOK_EVENTS)
 
 /** How far the producers' clocks may be behind this one's when a fact is compared with a webhook's creation. */
@@ -44,9 +44,9 @@ const CLOCK_SKEW_MS = 2_000
 const randomHex = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex')
 const newSecret = () => `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`
 /** One delivery per webhook and fact, whoever adds it and however often. */
-export const deliveryIdOf = (webhookId: string, factId: string) => createHash('sha256').update(`${webhookId}\n${factId}`).digest('hex').slice(0, 32)
+const deliveryIdOf = (webhookId: string, factId: string) => createHash('sha256').update(`${webhookId}\n${factId}`).digest('hex').slice(0, 32)
 
-export function viewWebhook(doc: WebhookDoc): Webhook {
+function viewWebhook(doc: WebhookDoc): Webhook {
   return {
     id: doc._id,
     url: doc.url,
@@ -59,7 +59,7 @@ export function viewWebhook(doc: WebhookDoc): Webhook {
   }
 }
 
-export function viewDelivery(doc: WebhookDeliveryDoc): WebhookDelivery {
+function viewDelivery(doc: WebhookDeliveryDoc): WebhookDelivery {
   return {
     id: doc._id,
     webhookId: doc.webhookId,
