@@ -1,20 +1,33 @@
 // An admin manages webhooks in a real browser: adds one (its secret shown once), sends a test that a
 // real HTTP server of the test receives, signed with that secret, reads the delivery, switches the
 // webhook off and removes it.
-import { afterAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createHmac } from 'node:crypto'
 import { api, loginAdmin } from '../support/api'
+import { system } from '../support/system'
 import { adminSession, axe, closeBrowser, describeViolations, screenshot, withTab } from './browser'
 
-const received: Array<{ headers: Headers; body: string }> = []
+const received: Array<{ path: string; headers: Headers; body: string }> = []
+/** Paths the receiver answers 500 (a receiver that is down). */
+const failing = new Set<string>()
 const receiver = Bun.serve({
   hostname: '127.0.0.1',
   port: 0,
   async fetch(request) {
-    received.push({ headers: request.headers, body: await request.text() })
-    return new Response('ok')
+    const path = new URL(request.url).pathname
+    received.push({ path, headers: request.headers, body: await request.text() })
+    return new Response('ok', { status: failing.has(path) ? 500 : 200 })
   },
 })
+
+// Deliveries given up within the test's patience: 2 tries, 100 ms apart.
+const QUICK = { WEBHOOK_RETRY_MS: '100', WEBHOOK_ATTEMPTS: '2' }
+beforeAll(async () => {
+  for (const name of ['notifications', 'notifications-worker']) {
+    await system().stop(name)
+    await system().start(name, QUICK)
+  }
+}, 60_000)
 
 afterAll(async () => {
   // A run that failed half-way leaves nothing that later orders would keep trying to reach.
@@ -23,7 +36,11 @@ afterAll(async () => {
     if (w.url.startsWith(`http://127.0.0.1:${receiver.port}/`)) await api(`/webhooks/${w.id}`, { method: 'DELETE', token: admin.token })
   receiver.stop(true)
   await closeBrowser()
-})
+  for (const name of ['notifications', 'notifications-worker']) {
+    await system().stop(name)
+    await system().start(name)
+  }
+}, 60_000)
 
 describe('webhooks in the admin area', () => {
   test('add one, keep its secret, send a test, see it delivered, switch it off and remove it', async () => {
@@ -82,5 +99,37 @@ describe('webhooks in the admin area', () => {
     const admin = await loginAdmin()
     const left = (await api('/webhooks', { token: admin.token })).body.items as Array<{ url: string }>
     expect(left.some((w) => w.url === url)).toBe(false)
+  }, 60_000)
+  test('a delivery given up shows "Send again", which sends it once the receiver is back', async () => {
+    const run = Math.random().toString(36).slice(2, 8)
+    const path = `/down-${run}`
+    const name = `Accounting ${run}`
+    failing.add(path)
+    const admin = await loginAdmin()
+    const created = await api('/webhooks', { token: admin.token, body: { url: `http://127.0.0.1:${receiver.port}${path}`, events: ['order.refunded'], description: name } })
+    expect(created.status).toBe(201)
+    await withTab({ session: await adminSession() }, async ({ page }) => {
+      await page.goto('/admin/webhooks')
+      const row = page.locator('li[data-webhook]', { hasText: name })
+      await row.getByRole('button', { name: `Send a test to ${name}` }).click()
+      const deliveries = row.locator('.webhook-deliveries')
+      const again = deliveries.getByRole('button', { name: 'Send again' })
+      for (let i = 0; i < 50 && !(await again.count()); i++) {
+        await deliveries.getByRole('button', { name: 'Refresh' }).click()
+        await Bun.sleep(200)
+      }
+      await deliveries.getByRole('cell', { name: /^Given up/ }).waitFor()
+      expect(received.filter((r) => r.path === path)).toHaveLength(2)
+      failing.delete(path)
+      await again.click()
+      await page.locator('.toast', { hasText: 'Sent again.' }).waitFor()
+      for (let i = 0; i < 50 && !(await deliveries.getByRole('cell', { name: 'Delivered' }).count()); i++) {
+        await deliveries.getByRole('button', { name: 'Refresh' }).click()
+        await Bun.sleep(200)
+      }
+      expect(await deliveries.getByRole('cell', { name: 'Delivered' }).count()).toBe(1)
+      expect(await again.count()).toBe(0)
+    })
+    expect(received.filter((r) => r.path === path)).toHaveLength(3)
   }, 60_000)
 })
