@@ -1,10 +1,10 @@
 // An admin manages webhooks in a real browser: adds one (its secret shown once), sends a test that a
 // real HTTP server of the test receives, signed with that secret, reads the delivery, switches the
 // webhook off and removes it.
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import { createHmac } from 'node:crypto'
 import { api, loginAdmin } from '../support/api'
-import { system } from '../support/system'
+import { restartedWith } from '../support/system'
 import { adminSession, axe, closeBrowser, describeViolations, screenshot, withTab } from './browser'
 
 const received: Array<{ path: string; headers: Headers; body: string }> = []
@@ -21,13 +21,7 @@ const receiver = Bun.serve({
 })
 
 // Deliveries given up within the test's patience: 2 tries, 100 ms apart.
-const QUICK = { WEBHOOK_RETRY_MS: '100', WEBHOOK_ATTEMPTS: '2' }
-beforeAll(async () => {
-  for (const name of ['notifications', 'notifications-worker']) {
-    await system().stop(name)
-    await system().start(name, QUICK)
-  }
-}, 60_000)
+restartedWith(['notifications', 'notifications-worker'], { WEBHOOK_RETRY_MS: '100', WEBHOOK_ATTEMPTS: '2' })
 
 afterAll(async () => {
   // A run that failed half-way leaves nothing that later orders would keep trying to reach.
@@ -36,10 +30,6 @@ afterAll(async () => {
     if (w.url.startsWith(`http://127.0.0.1:${receiver.port}/`)) await api(`/webhooks/${w.id}`, { method: 'DELETE', token: admin.token })
   receiver.stop(true)
   await closeBrowser()
-  for (const name of ['notifications', 'notifications-worker']) {
-    await system().stop(name)
-    await system().start(name)
-  }
 }, 60_000)
 
 describe('webhooks in the admin area', () => {

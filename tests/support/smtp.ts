@@ -1,7 +1,7 @@
 // A test SMTP server: just enough of one to receive what nodemailer sends (no TLS, no auth), so that
 // tests can count the emails the system really sent.
-import { afterAll, beforeAll } from 'bun:test'
-import { system } from './system'
+import { afterAll } from 'bun:test'
+import { restartedWith } from './system'
 
 export interface Received {
   from: string
@@ -108,14 +108,7 @@ export function decodeMime(raw: string): string {
  */
 export function mailingThroughTestSmtp(service: string, env: Record<string, string> = {}) {
   const smtp = smtpServer()
-  beforeAll(async () => {
-    await system().stop(service)
-    await system().start(service, { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, ...env })
-  }, 60_000)
-  afterAll(async () => {
-    await system().stop(service)
-    await system().start(service)
-    smtp.stop()
-  }, 60_000)
+  restartedWith([service], { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, ...env })
+  afterAll(() => smtp.stop())
   return smtp
 }

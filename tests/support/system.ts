@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'bun:test'
 import type { RunningSystem } from '../../stack/local/system'
 import type { Infra } from '../../stack/local/infra'
 
@@ -13,4 +14,23 @@ export function system(): TestSystem {
   const s = (globalThis as { __easypass?: TestSystem }).__easypass
   if (!s) throw new Error('tests/support/preload.ts did not run: start tests with `npm test` or `bun test` from the root')
   return s
+}
+
+/**
+ * For the tests of a file (or of the `describe` it is called in): `services` restarted with `env`
+ * before them, in order, and as they were after them.
+ */
+export function restartedWith(services: string[], env: Record<string, string>) {
+  beforeAll(async () => {
+    for (const name of services) {
+      await system().stop(name)
+      await system().start(name, env)
+    }
+  }, 60_000)
+  afterAll(async () => {
+    for (const name of services) {
+      await system().stop(name)
+      await system().start(name)
+    }
+  }, 60_000)
 }

@@ -1,10 +1,10 @@
 // Webhooks: an admin points EasyPass at an organiser's endpoint (here a real HTTP server of the test);
 // orders paid and refunded arrive there as signed POSTs, once per fact, tried again after a failure
 // with the same delivery id, and never for kinds it did not ask for or while switched off.
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import { createHmac } from 'node:crypto'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
-import { system } from '../support/system'
+import { restartedWith } from '../support/system'
 
 const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' }
 
@@ -54,21 +54,11 @@ const buy = async (buyer: Session, eventId: string, typeId: string) => {
 
 const hook = receiver()
 // Retries within the test's patience: 5 tries, 200 ms before the second, doubling (the API queues tests, the worker facts).
-const QUICK_RETRIES = { WEBHOOK_RETRY_MS: '200', WEBHOOK_ATTEMPTS: '5' }
-beforeAll(async () => {
-  for (const name of ['notifications', 'notifications-worker']) {
-    await system().stop(name)
-    await system().start(name, QUICK_RETRIES)
-  }
-}, 60_000)
+restartedWith(['notifications', 'notifications-worker'], { WEBHOOK_RETRY_MS: '200', WEBHOOK_ATTEMPTS: '5' })
 afterAll(async () => {
   // The other test files' orders must not keep this file's webhooks busy.
   const admin = await loginAdmin()
   for (const w of (await api('/webhooks', { token: admin.token })).body.items as Array<{ id: string }>) await api(`/webhooks/${w.id}`, { method: 'DELETE', token: admin.token })
-  for (const name of ['notifications', 'notifications-worker']) {
-    await system().stop(name)
-    await system().start(name)
-  }
   hook.stop()
 }, 60_000)
 
@@ -218,7 +208,7 @@ describe('webhooks', () => {
     await eventually('the order made after', async () => hook.received.find((r) => r.path === '/paused' && r.json.data.orderId === next), 20_000, 100)
     await Bun.sleep(500)
     expect(hook.received.filter((r) => r.path === '/paused').map((r) => r.json.data.orderId)).toEqual([next])
-    expect(meanwhile).not.toBe(next)
+    expect(hook.received.some((r) => r.json.data.orderId === meanwhile)).toBe(false)
   })
 
   test('only admins manage webhooks, and bad input is a 400 that adds nothing', async () => {
@@ -249,14 +239,7 @@ describe('webhooks', () => {
 })
 
 describe('webhooks outside development', () => {
-  beforeAll(async () => {
-    await system().stop('notifications')
-    await system().start('notifications', { WEBHOOK_ALLOW_PRIVATE: 'false' })
-  }, 60_000)
-  afterAll(async () => {
-    await system().stop('notifications')
-    await system().start('notifications')
-  }, 60_000)
+  restartedWith(['notifications'], { WEBHOOK_ALLOW_PRIVATE: 'false' })
 
   test('must be HTTPS to a public address: plain HTTP, loopback, private and link-local addresses are refused', async () => {
     const admin = await loginAdmin()

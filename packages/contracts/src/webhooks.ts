@@ -2,22 +2,11 @@
 // POSTs from the notifications service. Routes, the delivery job and what a receiver gets.
 import { t, type Static } from 'elysia'
 import { Id, IsoDate } from './common'
-import type { FactSubject } from './facts'
+import { DELIVERY_STATUSES, WEBHOOK_EVENT_TYPES, WEBHOOK_PING, type WebhookEventType } from './webhook-kinds'
 
-/** What a webhook can subscribe to, and the fact each comes from. */
-export const WEBHOOK_EVENTS = {
-  'order.paid': 'orders.order-paid',
-  'order.refunded': 'orders.order-refunded',
-  'order.cancelled': 'orders.order-cancelled',
-  'order.expired': 'orders.order-expired',
-  'event.cancelled': 'catalog.event-cancelled',
-} as const satisfies Record<string, FactSubject>
-export type WebhookEventType = keyof typeof WEBHOOK_EVENTS
-export const WEBHOOK_EVENT_TYPES = Object.keys(WEBHOOK_EVENTS) as WebhookEventType[]
-/** A test delivery an admin asks for; never subscribed to. */
-export const WEBHOOK_PING = 'webhook.ping'
+export * from './webhook-kinds'
 
-const EventTypes = t.Array(t.Union(WEBHOOK_EVENT_TYPES.map((type) => t.Literal(type))), {
+const EventTypes = t.Array(t.UnionEnum(WEBHOOK_EVENT_TYPES), {
   minItems: 1,
   maxItems: WEBHOOK_EVENT_TYPES.length,
   uniqueItems: true,
@@ -56,15 +45,13 @@ export type WebhookWithSecret = Static<typeof WebhookWithSecret>
 export const WebhookList = t.Object({ items: t.Array(Webhook) })
 export const WebhookSecret = t.Object({ secret: t.String() })
 
-export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'skipped'] as const
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
 export const WebhookDelivery = t.Object(
   {
     id: t.String({ description: 'Also the `EasyPass-Delivery` header: the same on every attempt of one delivery' }),
     webhookId: Id,
     type: t.String({ examples: ['order.paid'] }),
     factId: t.String({ description: 'The `id` of the payload: what happened, once (several webhooks get the same)' }),
-    status: t.Union([t.Literal('pending'), t.Literal('retrying'), t.Literal('delivered'), t.Literal('failed'), t.Literal('skipped')]),
+    status: t.UnionEnum(DELIVERY_STATUSES),
     attempts: t.Integer({ minimum: 0 }),
     lastStatusCode: t.Optional(t.Integer({ description: "the receiver's HTTP status at the last attempt" })),
     lastError: t.Optional(t.String()),

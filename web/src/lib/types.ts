@@ -1,5 +1,7 @@
 // The shapes of the public API (see the API contract), as the browser app reads them. Fields the
 // contract allows the API to add are optional here and used when present.
+import type { DeliveryStatus } from '@easypass/contracts/webhook-kinds'
+
 
 export type Role = 'customer' | 'admin'
 
@@ -212,7 +214,7 @@ export interface WebhookDelivery {
   webhookId: string
   type: string
   factId: string
-  status: 'pending' | 'retrying' | 'delivered' | 'failed' | 'skipped'
+  status: DeliveryStatus
   attempts: number
   lastStatusCode?: number
   lastError?: string
