@@ -62,6 +62,25 @@ export interface FactData {
   'payments.payment-refunded': { paymentId: string; orderId: string; refundId: string; amountCents: number; currency: string }
   /** The buyer (or an admin) asked for the tickets of a paid order by email again: the confirmation once more. */
   'orders.tickets-resent': FactData['orders.order-paid']
+  /**
+   * A ticket's holder offered it to someone by email. Notifications emails `userEmail` (the recipient)
+   * a link to accept it, whose token it derives from the transfer id with SERVICE_SECRET: no fact and
+   * no document holds the token itself.
+   */
+  'orders.ticket-transfer-offered': {
+    transferId: string
+    ticketId: string
+    eventId: string
+    eventTitle?: string
+    eventStartsAt?: string
+    ticketTypeName?: string
+    /** The sender's email, so the recipient knows who it is from. */
+    fromEmail?: string
+    userEmail: string
+    expiresAt: string
+  }
+  /** A ticket offered to someone was accepted: it is theirs now, with a new code (the sender is told). */
+  'orders.ticket-transferred': { transferId: string; ticketId: string; orderId: string; eventId: string; eventTitle?: string; fromUserId: string; toUserId: string; toEmail?: string }
   /** Tickets of a sold-out event came back, and this buyer was next on its waiting list (one fact per turn on the list). */
   'notifications.tickets-available': { userId: string; eventId: string; eventTitle?: string; available: number; userEmail?: string }
 }

@@ -4,6 +4,7 @@ import { t, type Static } from 'elysia'
 import { Id, IsoDate, ListOf, PageQuery } from './common'
 import { AppliedVoucher, VoucherCode } from './inventory'
 import { Card } from './payments'
+import { Email } from './auth'
 
 export const ORDER_STATUSES = ['reserved', 'pending', 'paid', 'cancelled', 'expired', 'failed', 'refunded'] as const
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
@@ -120,20 +121,30 @@ export type OrdersQuery = Static<typeof OrdersQuery>
 export const OrderList = ListOf(Order)
 export type OrderList = Static<typeof OrderList>
 
-export const TICKET_STATUSES = ['valid', 'checked_in', 'refunded'] as const
+/** `transferred`: passed on to someone else (its buyer's view; the new holder sees it valid, with a new code). */
+export const TICKET_STATUSES = ['valid', 'checked_in', 'refunded', 'transferred'] as const
 export type TicketStatus = (typeof TICKET_STATUSES)[number]
 
 export const Ticket = t.Object(
   {
     id: t.String({ examples: ['665f1c2b9d3e4a0012345678-1'] }),
-    code: t.String({ description: 'what the QR code holds; scanned at the door (POST /api/checkins)', examples: ['K7Q2M4ZP3XW6N5RT8VB2C9D4FA'] }),
-    qrSvg: t.String({ description: 'the code as a QR code, an SVG document' }),
+    code: t.Optional(t.String({ description: 'what the QR code holds; scanned at the door (POST /api/checkins). Absent only on a ticket its buyer passed on (`transferred`): its new holder has a new code', examples: ['K7Q2M4ZP3XW6N5RT8VB2C9D4FA'] })),
+    qrSvg: t.Optional(t.String({ description: 'the code as a QR code, an SVG document (absent with `code`)' })),
     ticketTypeId: Id,
     ticketTypeName: t.Optional(t.String()),
     orderId: Id,
     eventId: Id,
-    status: t.Union([t.Literal('valid'), t.Literal('checked_in'), t.Literal('refunded')]),
+    status: t.Union([t.Literal('valid'), t.Literal('checked_in'), t.Literal('refunded'), t.Literal('transferred')]),
     checkedInAt: t.Optional(IsoDate),
+    transferredAt: t.Optional(IsoDate),
+    eventTitle: t.Optional(t.String({ description: 'on tickets received from someone else (GET /api/tickets), whose order is not yours to read' })),
+    eventStartsAt: t.Optional(IsoDate),
+    transferOffer: t.Optional(
+      t.Object(
+        { id: Id, toEmail: t.String(), expiresAt: IsoDate },
+        { description: 'its holder offered it to this address (POST /api/tickets/{ticketId}/transfer), not accepted yet: until then it stays theirs and valid' },
+      ),
+    ),
     attendeeName: t.Optional(t.String({ description: 'who uses this ticket, as its buyer named them (shown at the door)', examples: ['Grace Hopper'] })),
   },
   { title: 'Ticket' },
@@ -144,6 +155,39 @@ export type Ticket = Static<typeof Ticket>
 export const NameTicketBody = t.Object({ attendeeName: t.String({ maxLength: 100, examples: ['Grace Hopper'] }) })
 export const TicketParams = t.Object({ id: Id, ticketId: t.String({ pattern: '^[0-9a-f]{24}-[1-9][0-9]{0,2}$', examples: ['665f1c2b9d3e4a0012345678-1'] }) })
 export const TicketList = t.Array(Ticket)
+
+/** A ticket's own path, for whoever holds it now (its buyer, or whoever it was passed on to). */
+export const HeldTicketParams = t.Object({ ticketId: TicketParams.properties.ticketId })
+
+export const TRANSFER_STATUSES = ['pending', 'accepted', 'cancelled'] as const
+export type TransferStatus = (typeof TRANSFER_STATUSES)[number]
+export const TRANSFER_LIMITS = { token: 100 } as const
+/** What an offer's link token is signed for (orders checks it, notifications writes it into the email). */
+export const TRANSFER_LINK_PURPOSE = 'ticket-transfer'
+
+export const TransferTicketBody = t.Object({
+  email: t.String({ ...Email, examples: ['friend@example.com'], error: 'email must be an email address', description: 'who gets the ticket: a link to accept it is emailed there' }),
+})
+export const AcceptTransferBody = t.Object({
+  token: t.String({ minLength: 1, maxLength: TRANSFER_LIMITS.token, description: 'from the link the recipient was emailed' }),
+})
+
+export const TicketTransfer = t.Object(
+  {
+    id: Id,
+    ticketId: t.String(),
+    eventId: Id,
+    eventTitle: t.Optional(t.String()),
+    eventStartsAt: t.Optional(IsoDate),
+    ticketTypeName: t.Optional(t.String()),
+    toEmail: t.Optional(t.String({ description: 'shown to its sender only' })),
+    status: t.Union([t.Literal('pending'), t.Literal('accepted'), t.Literal('cancelled')]),
+    createdAt: IsoDate,
+    expiresAt: IsoDate,
+  },
+  { title: 'TicketTransfer' },
+)
+export type TicketTransfer = Static<typeof TicketTransfer>
 
 export const TicketsEmailed = t.Object({ message: t.String(), to: t.String({ description: 'the address the tickets go to' }) }, { title: 'TicketsEmailed' })
 

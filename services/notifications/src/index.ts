@@ -52,6 +52,7 @@ const emails = emailService({
   catalogUrl: config.CATALOG_URL,
   publicUrl: config.PUBLIC_URL,
   serviceToken: serviceTokens(config, 'notifications'),
+  serviceSecret: config.SERVICE_SECRET,
   log,
   pdf,
 })

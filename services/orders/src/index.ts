@@ -12,6 +12,9 @@ import { checkinsModule } from './modules/checkins'
 import { checkinsService } from './modules/checkins/service'
 import { internalModule } from './modules/internal'
 import { ordersModule } from './modules/orders'
+import { ticketNaming } from './modules/tickets/naming'
+import { transfersModule } from './modules/transfers'
+import { transfersService } from './modules/transfers/service'
 import { gated } from './modules/purchase/gate'
 import { purchaseService } from './modules/purchase/service'
 import { soldOutBoard } from './modules/purchase/sold-out'
@@ -36,6 +39,8 @@ const { store, tickets, refunds } = core
 const renderer = ticketsPdfRenderer({ fontDir: config.TICKET_FONT_DIR || undefined })
 log.info({ fonts: renderer.unicode ? config.TICKET_FONT_DIR : 'built-in (Latin-1 only)' }, 'ticket PDF fonts')
 const pdf = ticketsPdfService({ tickets, catalog: core.catalog, renderer, log })
+const name = ticketNaming({ store, tickets, locks: core.locks })
+const transfers = transfersService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, outbox, redis, prefix: config.REDIS_PREFIX, secret: config.SERVICE_SECRET!, log })
 const purchase = gated(purchaseService({ config, log, ...core, soldOut }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
 
 const app = createService({
@@ -44,7 +49,8 @@ const app = createService({
   log,
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
-  .use(ordersModule(config, { store, purchase, refunds, tickets, locks: core.locks, resend: ticketResender({ store, outbox, redis, prefix: config.REDIS_PREFIX }), pdf }))
+  .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, outbox, redis, prefix: config.REDIS_PREFIX }), pdf }))
+  .use(transfersModule(config, { transfers, store, name, pdf }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
   .use(internalModule(config, store, tickets))
 

@@ -38,6 +38,8 @@ export const ROUTES: Route[] = [
   { pattern: under('/api/events'), upstream: 'catalog' },
   { pattern: under('/api/orders'), upstream: 'orders', slowWrites: true },
   { pattern: under('/api/checkins'), upstream: 'orders', slowWrites: true },
+  { pattern: under('/api/tickets'), upstream: 'orders' },
+  { pattern: under('/api/ticket-transfers'), upstream: 'orders' },
   { pattern: under('/api/payments'), upstream: 'payments' },
   { pattern: under('/api/notifications'), upstream: 'notifications' },
   { pattern: under('/api/webhooks'), upstream: 'notifications' },

@@ -9,6 +9,9 @@
 //   checkins            `_id` = ticket id: the first scan wins, every later one is a duplicate key
 //   ticket_attendees    `_id` = ticket id: the name of who uses the ticket, set by its buyer (a document of
 //                       its own, so that changing a name never rewrites the ticket)
+//   ticket_holders      `_id` = ticket id: who holds a ticket passed on to them, and its new code (none:
+//                       its buyer holds it with the code it was issued with)
+//   ticket_transfers    offers of a ticket to someone by email: pending, then accepted or cancelled
 //   cancellations       one small document per cancelled event, worked through by the worker
 import { Schema, type Connection } from 'mongoose'
 import type { AppliedVoucher } from '@easypass/contracts/inventory'
@@ -86,6 +89,35 @@ export interface AttendeeDoc {
   _id: string
   name: string
   at: Date
+}
+
+export interface TicketHolderDoc {
+  _id: string
+  userId: string
+  /** The code the holder's QR carries; every earlier code of the ticket is void. */
+  code: string
+  orderId: string
+  eventId: string
+  transferId: string
+  at: Date
+}
+
+export interface TransferDoc {
+  _id: string
+  ticketId: string
+  orderId: string
+  eventId: string
+  eventTitle?: string
+  eventStartsAt?: Date
+  ticketTypeName?: string
+  fromUserId: string
+  fromEmail?: string
+  toEmail: string
+  status: 'pending' | 'accepted' | 'cancelled'
+  createdAt: Date
+  expiresAt: Date
+  acceptedBy?: string
+  at?: Date
 }
 
 export interface CheckinDoc {
@@ -188,6 +220,42 @@ export function defineModels(conn: Connection) {
 
   const attendee = new Schema<AttendeeDoc>({ _id: String, name: { type: String, required: true }, at: { type: Date, required: true } }, { ...opts, collection: 'ticket_attendees' })
 
+  const holder = new Schema<TicketHolderDoc>(
+    {
+      _id: String,
+      userId: { type: String, required: true },
+      code: { type: String, required: true },
+      orderId: { type: String, required: true },
+      eventId: { type: String, required: true },
+      transferId: { type: String, required: true },
+      at: { type: Date, required: true },
+    },
+    { ...opts, collection: 'ticket_holders' },
+  )
+  holder.index({ userId: 1, at: -1 })
+
+  const transfer = new Schema<TransferDoc>(
+    {
+      _id: String,
+      ticketId: { type: String, required: true },
+      orderId: { type: String, required: true },
+      eventId: { type: String, required: true },
+      eventTitle: String,
+      eventStartsAt: Date,
+      ticketTypeName: String,
+      fromUserId: { type: String, required: true },
+      fromEmail: String,
+      toEmail: { type: String, required: true },
+      status: { type: String, required: true },
+      createdAt: { type: Date, required: true },
+      expiresAt: { type: Date, required: true },
+      acceptedBy: String,
+      at: Date,
+    },
+    { ...opts, collection: 'ticket_transfers' },
+  )
+  transfer.index({ ticketId: 1, createdAt: -1 })
+
   const cancellation = new Schema<CancellationDoc>(
     { _id: String, title: String, kind: String, at: { type: Date, required: true }, done: { type: Boolean, required: true }, doneAt: Date },
     { ...opts, collection: 'cancellations' },
@@ -201,6 +269,8 @@ export function defineModels(conn: Connection) {
     TicketCode: conn.model<TicketCodeDoc>('TicketCode', ticketCode),
     Checkin: conn.model<CheckinDoc>('Checkin', checkin),
     Attendee: conn.model<AttendeeDoc>('Attendee', attendee),
+    TicketHolder: conn.model<TicketHolderDoc>('TicketHolder', holder),
+    Transfer: conn.model<TransferDoc>('TicketTransfer', transfer),
     Cancellation: conn.model<CancellationDoc>('Cancellation', cancellation),
   }
 }

@@ -1,9 +1,10 @@
 import type { Transporter } from 'nodemailer'
 import type { Fact } from '@easypass/contracts/facts'
-import { AppError, callService, counter, writerOf, type Logger } from '@easypass/kit'
+import { TRANSFER_LINK_PURPOSE } from '@easypass/contracts/orders'
+import { AppError, callService, counter, linkToken, writerOf, type Logger } from '@easypass/kit'
 import type { PrintedTicket, TicketsPdfInput, TicketsPdfRenderer } from '@easypass/tickets-pdf'
 import type { EmailClaimDoc, EmailDoc, Models } from '../../db'
-import { renderOrderConfirmation, renderRefundReceipt, renderTicketsAvailable, type RenderedEmail, type TicketForEmail } from './template'
+import { renderOrderConfirmation, renderRefundReceipt, renderTicketOffered, renderTicketsAvailable, type RenderedEmail, type TicketForEmail } from './template'
 
 const emailsTotal = counter('notifications_emails_total', 'Emails recorded, by status', ['status'])
 
@@ -73,6 +74,8 @@ export interface EmailDeps {
   /** The web app's address: an email about an event links to its page. */
   publicUrl?: string
   serviceToken: () => Promise<string>
+  /** Signs the links of ticket offers (orders derives and checks the same token). */
+  serviceSecret?: string
   log: Logger
   sendAttempts?: number
   /** Makes the tickets' PDF attached to confirmations; none: no attachment. */
@@ -85,6 +88,7 @@ const SUBJECTS = {
   'orders.tickets-resent': 'order confirmation, again',
   'orders.order-refunded': 'refund receipt',
   'notifications.tickets-available': 'tickets available',
+  'orders.ticket-transfer-offered': 'ticket offered',
 } as const
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
@@ -98,7 +102,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * after the data) through every claim, are recorded as `failed`. Such a send, and a crash between the
  * send and marking its claim sent, are the only ways an email goes out twice.
  */
-export function emailService({ models, transport, from, ordersUrl, catalogUrl, publicUrl, serviceToken, log, sendAttempts = 3, pdf }: EmailDeps) {
+export function emailService({ models, transport, from, ordersUrl, catalogUrl, publicUrl, serviceToken, serviceSecret, log, sendAttempts = 3, pdf }: EmailDeps) {
   const { Email, EmailClaim } = models
 
   async function record(doc: Omit<EmailDoc, 'at'>) {
@@ -201,6 +205,16 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     if (f.subject === 'orders.order-refunded') {
       const d = f.data as Fact<'orders.order-refunded'>['data']
       return renderRefundReceipt({ orderId: d.orderId, eventTitle: d.eventTitle, amountCents: d.amountCents, currency: d.currency, reason: d.reason })
+    }
+    if (f.subject === 'orders.ticket-transfer-offered') {
+      const d = f.data as Fact<'orders.ticket-transfer-offered'>['data']
+      // No key to sign the link with: no email that could not be used.
+      if (!serviceSecret) return null
+      // An offer already taken back or past its time is not sent late (the mail server away meanwhile).
+      if (Date.parse(d.expiresAt) <= Date.now()) return null
+      const fragment = `id=${encodeURIComponent(d.transferId)}&token=${linkToken(serviceSecret, TRANSFER_LINK_PURPOSE, d.transferId)}`
+      const link = `${publicUrl ? publicUrl.replace(/\/+$/, '') : ''}/transfer#${fragment}`
+      return renderTicketOffered({ eventTitle: d.eventTitle, startsAt: d.eventStartsAt, ticketTypeName: d.ticketTypeName, fromEmail: d.fromEmail, expiresAt: d.expiresAt, link })
     }
     if (f.subject === 'notifications.tickets-available') {
       const d = f.data as Fact<'notifications.tickets-available'>['data']

@@ -208,3 +208,42 @@ ${input.link ? `<p style="margin:16px 0"><a href="${escapeHtml(input.link)}" sty
   ].join('\n')
   return { subject, html, text, attachments: [] }
 }
+
+export interface TicketOfferedInput {
+  eventTitle?: string
+  startsAt?: string
+  ticketTypeName?: string
+  fromEmail?: string
+  expiresAt: string
+  /** The page that accepts it, with the offer's id and token in its fragment. */
+  link: string
+}
+
+export function renderTicketOffered(input: TicketOfferedInput): RenderedEmail {
+  const event = input.eventTitle?.trim() || 'an event'
+  const from = input.fromEmail?.trim() || 'Someone'
+  const when = (input.startsAt && formatDate(input.startsAt)) || ''
+  const until = formatDate(input.expiresAt) ?? 'the date the sender set'
+  const what = `${input.ticketTypeName?.trim() ? `a ${input.ticketTypeName.trim()} ticket` : 'a ticket'} for ${event}`
+  const subject = oneLine(`${from} sent you ${what}`)
+  const html = layout(
+    subject,
+    `<h1 style="margin:0 0 8px;font-size:22px">A ticket for you</h1>
+<p style="margin:16px 0">${escapeHtml(from)} sent you ${escapeHtml(what)}${when ? ` (${escapeHtml(when)})` : ''}.</p>
+<p style="margin:16px 0"><a href="${escapeHtml(input.link)}" style="display:inline-block;padding:10px 18px;background:#4338ca;color:#fff;border-radius:6px;text-decoration:none">Accept the ticket</a></p>
+<p style="margin:16px 0">Accept it by ${escapeHtml(until)}, signed in to your EasyPass account (or a new one). It is then yours, with a code of its own; the sender's copy stops working.</p>
+<p style="margin:16px 0 0;font-size:12px;color:#57606a">Did not expect it? Ignore this email: the ticket stays with its sender.</p>`,
+    'You receive this email because an EasyPass customer offered you a ticket.',
+  )
+  const text = [
+    'A ticket for you',
+    '',
+    `${from} sent you ${what}${when ? ` (${when})` : ''}.`,
+    '',
+    `Accept the ticket: ${input.link}`,
+    '',
+    `Accept it by ${until}, signed in to your EasyPass account (or a new one). It is then yours, with a code of its own; the sender's copy stops working.`,
+    'Did not expect it? Ignore this email: the ticket stays with its sender.',
+  ].join('\n')
+  return { subject, html, text, attachments: [] }
+}

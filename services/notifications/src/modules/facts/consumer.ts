@@ -12,9 +12,10 @@ export const CONSUMED: FactSubject[] = [
   'orders.order-cancelled',
   'catalog.event-cancelled',
   'notifications.tickets-available',
+  'orders.ticket-transferred',
 ]
 /** Facts that also make an email, taken by a durable consumer of their own. */
-export const EMAILED: FactSubject[] = ['orders.order-paid', 'orders.order-refunded', 'notifications.tickets-available', 'orders.tickets-resent']
+export const EMAILED: FactSubject[] = ['orders.order-paid', 'orders.order-refunded', 'notifications.tickets-available', 'orders.tickets-resent', 'orders.ticket-transfer-offered']
 
 /** A fact id as producers make them (`order-paid:<orderId>`…): also what a notification's id and an SSE event id are. */
 export const validId = (id: unknown): id is string => typeof id === 'string' && /^[A-Za-z0-9._:-]{1,200}$/.test(id)

@@ -92,6 +92,17 @@ export function describe(f: Fact): Message | null {
         data: { eventId: d.eventId, eventTitle: event, available: count },
       }
     }
+    case 'orders.ticket-transferred': {
+      const d = f.data as Fact<'orders.ticket-transferred'>['data']
+      const event = named(d.eventTitle)
+      return {
+        userId: d.fromUserId,
+        type: 'ticket-transferred',
+        title: `Your ticket${event ? ` for ${event}` : ''} was accepted`,
+        body: `${d.toEmail ? `${d.toEmail} accepted` : 'Its recipient accepted'} the ticket you passed on. It is theirs now, with a new code: your copy no longer opens the door.`,
+        data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, ticketId: d.ticketId },
+      }
+    }
     default:
       // catalog.event-cancelled names no buyer: orders refunds each order and each refund tells its buyer.
       return null

@@ -1,7 +1,8 @@
 // The door: a scanned code is looked up by `_id`, and the first scan of a ticket wins its check-in
 // (`checkins._id` = ticket id, so a second scan is a duplicate key → 409, even when two scanners race).
 // A check-in and a refund of the same order take the order's lock, so exactly one of them wins: a
-// refunded ticket is 410, and a buyer's refund after a check-in is refused. A ticket of a cancelled
+// refunded ticket is 410, and a buyer's refund after a check-in is refused. A code from before its ticket
+// was passed on to someone else is 410 (checked again under the lock). A ticket of a cancelled
 // event is 410 as soon as orders knows of the cancellation, before its refund is made.
 // A scan sent again under its `Idempotency-Key` (its answer was lost on the way to the door) gets its
 // 200 again, where a scan of another door, or another person's copy of the code, gets 409.
@@ -27,6 +28,10 @@ export interface CheckinsDeps {
 }
 
 const gone = (message: string, orderId: string) => new AppError('GONE', message, { orderId }, 410)
+const passedOn = () => {
+  checkinsTotal.inc({ result: 'passed_on' })
+  return new AppError('GONE', 'this code is no longer valid: the ticket was passed on to someone else, who has a new code', undefined, 410)
+}
 const checkedInBefore = (ticketId: string, first: CheckinDoc | null) => {
   checkinsTotal.inc({ result: 'repeat' })
   return fail('CONFLICT', 'this ticket was already checked in', { ticketId, checkedInAt: first?.at.toISOString() })
@@ -50,6 +55,7 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
     async checkIn(scanned: string, by: string, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
       // Codes are upper-case base32: a code typed in lower case is the same code.
       const ticket = await tickets.byCode(scanned.trim().toUpperCase())
+      if (ticket === 'replaced') throw passedOn()
       if (!ticket) {
         checkinsTotal.inc({ result: 'unknown' })
         throw fail('NOT_FOUND', 'no ticket has this code')
@@ -89,6 +95,8 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
           checkinsTotal.inc({ result: 'not_paid' })
           throw fail('CONFLICT', `the order of this ticket is ${status}`)
         }
+        // Passed on while this scan waited for the lock: the code scanned is void now.
+        if ((await tickets.held(ticket)).code !== ticket.code) throw passedOn()
         const first = await Checkin.findById(ticket._id).lean<CheckinDoc>()
         if (first) {
           // The same scan again: its answer did not reach the door.

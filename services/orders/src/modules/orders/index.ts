@@ -8,7 +8,7 @@ import type { RefundsService } from '../refunds/service'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
 import { RESEND_EVERY_SECONDS, type TicketResender } from '../tickets/resend'
 import { pdfResponse, TicketsPdf, type TicketsPdfService } from '../tickets/pdf'
-import type { OrderLocks } from '../coordination'
+import type { TicketNaming } from '../tickets/naming'
 import type { Answer } from './settlement'
 import { statusOf, toOrder, type OrderStore } from './store'
 
@@ -25,7 +25,7 @@ export interface OrdersModuleDeps {
   purchase: PurchaseService
   refunds: RefundsService
   tickets: TicketsService
-  locks: OrderLocks
+  name: TicketNaming
   resend: TicketResender
   pdf: TicketsPdfService
 }
@@ -38,7 +38,7 @@ function answer(set: { status?: number | string; headers: Record<string, string 
   return a.body as never
 }
 
-export function ordersModule(config: AuthConfig, { store, purchase, refunds, tickets, locks, resend, pdf }: OrdersModuleDeps) {
+export function ordersModule(config: AuthConfig, { store, purchase, refunds, tickets, name, resend, pdf }: OrdersModuleDeps) {
   return new Elysia({ name: 'orders.orders' })
     .use(authPlugin(config))
     .get('/api/orders', ({ query, principal }) => store.list(query, principal!), {
@@ -186,26 +186,9 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
     .patch(
       '/api/orders/:id/tickets/:ticketId',
       async ({ params, principal, body }) => {
-        // Invisible and direction-changing characters could make the name the door reads say something else.
-        if (/[\p{Cc}\p{Cf}]/u.test(body.attendeeName))
-          throw fail('VALIDATION', 'attendeeName: letters, spaces and punctuation only', { fields: [{ path: 'attendeeName', message: 'letters, spaces and punctuation only' }] })
         const visible = await store.visible(params.id, principal!)
         if (!ticketIdsOf(visible.doc).includes(params.ticketId)) throw fail('NOT_FOUND', 'this order has no such ticket')
-        // Under the order's lock, as check-ins and refunds are: a name never lands after either.
-        const lock = await locks.acquire(params.id)
-        try {
-          const state = (await store.load(params.id)) ?? visible
-          const status = statusOf(state)
-          if (status === 'refunded') throw fail('CONFLICT', 'the order was refunded: its tickets are no longer valid')
-          if (status !== 'paid') throw fail('CONFLICT', 'tickets are issued once the order is paid')
-          const [ticket] = await tickets.byIds([params.ticketId])
-          if (!ticket) throw fail('UNAVAILABLE', 'the tickets of this order are still being issued, try again in a moment', { retryAfterSeconds: 1 })
-          if (await tickets.isCheckedIn(ticket._id)) throw fail('CONFLICT', 'this ticket was checked in: its name stays as it was at the door')
-          await tickets.setAttendee(ticket._id, body.attendeeName)
-          return tickets.view(ticket, false, null)
-        } finally {
-          await lock.release()
-        }
+        return name(params.id, params.ticketId, visible.doc.userId, body.attendeeName)
       },
       {
         auth: 'user',
@@ -216,7 +199,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
           tags,
           summary: 'Name who uses a ticket',
           description:
-            "The buyer (or an admin) names the person who will use this ticket; the door sees the name when the ticket is scanned. A blank name removes it. 409 for a ticket already checked in or of a refunded order; 404 when the order is not yours or has no such ticket.",
+            "The buyer (or an admin) names the person who will use this ticket; the door sees the name when the ticket is scanned. A blank name removes it. 409 for a ticket already checked in, of a refunded order, or passed on to someone else (its holder names it: PATCH /api/tickets/{ticketId}); 404 when the order is not yours or has no such ticket.",
           security,
         },
       },

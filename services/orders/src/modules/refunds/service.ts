@@ -16,7 +16,7 @@ import type { TicketsService } from '../tickets/service'
 export interface RefundsDeps {
   config: OrdersConfig
   store: OrderStore
-  tickets: Pick<TicketsService, 'checkedIn'>
+  tickets: Pick<TicketsService, 'checkedIn' | 'passedOn'>
   catalog: CatalogClient
   ticketing: TicketingClient
   payments: PaymentsClient
@@ -109,6 +109,8 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
         }
         // Doors open before the start: a buyer who got in does not also get the money back by themselves.
         if (request.byBuyer && (await tickets.checkedIn(state.doc))) throw usedAtTheDoor()
+        // Someone else holds a ticket of it now (and may have paid its buyer for it): an admin decides.
+        if (request.byBuyer && (await tickets.passedOn(state.doc))) throw fail('FORBIDDEN', 'a ticket of this order was passed on to someone else: only an admin can refund it now')
         await dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
         const inserted = await store.insertTransition({
           _id: refundId(orderId),

@@ -3,6 +3,7 @@
 // this process serves.
 import { t } from 'elysia'
 import type { Event } from '@easypass/contracts/catalog'
+import type { Ticket } from '@easypass/contracts/orders'
 import { fail, type Logger } from '@easypass/kit'
 import { RendererBusy, type TicketsPdfRenderer } from '@easypass/tickets-pdf'
 import type { CatalogClient } from '../../clients'
@@ -20,25 +21,41 @@ export function ticketsPdfService({ tickets, catalog, renderer, log }: { tickets
     }
   }
 
+  function mustBePaid(state: OrderState) {
+    const status = statusOf(state)
+    if (status === 'refunded') throw fail('CONFLICT', 'the order was refunded: its tickets are no longer valid')
+    if (status === 'reserved' || status === 'pending') throw fail('CONFLICT', 'tickets are issued once the order is paid')
+    if (status !== 'paid') throw fail('CONFLICT', `the order is ${status}: it has no tickets`)
+  }
+
+  async function print(state: OrderState, list: Ticket[], filename: string): Promise<{ filename: string; pdf: Buffer }> {
+    const event = await eventOf(state)
+    const printed = list.map(({ id, code, ticketTypeName, attendeeName, status, checkedInAt }) => ({ id, code: code!, ticketTypeName, attendeeName, status, checkedInAt }))
+    try {
+      const pdf = await renderer.render({ orderId: state.doc._id, event, tickets: printed })
+      return { filename, pdf }
+    } catch (error) {
+      if (error instanceof RendererBusy) throw fail('UNAVAILABLE', error.message, { retryAfterSeconds: 2 })
+      log.error({ orderId: state.doc._id, err: String(error) }, 'tickets PDF failed')
+      throw fail('UNAVAILABLE', 'the PDF could not be made just now, try again in a moment', { retryAfterSeconds: 5 })
+    }
+  }
+
   return {
+    /** The order's tickets its buyer still holds (one passed on is its new holder's to print). */
     async render(state: OrderState): Promise<{ filename: string; pdf: Buffer }> {
-      const status = statusOf(state)
-      if (status === 'refunded') throw fail('CONFLICT', 'the order was refunded: its tickets are no longer valid')
-      if (status === 'reserved' || status === 'pending') throw fail('CONFLICT', 'tickets are issued once the order is paid')
-      if (status !== 'paid') throw fail('CONFLICT', `the order is ${status}: it has no tickets`)
+      mustBePaid(state)
       const list = await tickets.list(state.doc, false)
       if (list.length !== ticketIdsOf(state.doc).length)
         throw fail('UNAVAILABLE', 'the tickets of this order are still being issued, try again in a moment', { retryAfterSeconds: 1 })
-      const event = await eventOf(state)
-      const printed = list.map(({ id, code, ticketTypeName, attendeeName, status, checkedInAt }) => ({ id, code, ticketTypeName, attendeeName, status, checkedInAt }))
-      try {
-        const pdf = await renderer.render({ orderId: state.doc._id, event, tickets: printed })
-        return { filename: `easypass-tickets-${state.doc._id}.pdf`, pdf }
-      } catch (error) {
-        if (error instanceof RendererBusy) throw fail('UNAVAILABLE', error.message, { retryAfterSeconds: 2 })
-        log.error({ orderId: state.doc._id, err: String(error) }, 'tickets PDF failed')
-        throw fail('UNAVAILABLE', 'the PDF could not be made just now, try again in a moment', { retryAfterSeconds: 5 })
-      }
+      const held = list.filter((t) => t.code)
+      if (!held.length) throw fail('CONFLICT', 'every ticket of this order was passed on to someone else')
+      return print(state, held, `easypass-tickets-${state.doc._id}.pdf`)
+    },
+    /** One ticket, for whoever holds it now. */
+    async renderOne(state: OrderState, ticket: Ticket): Promise<{ filename: string; pdf: Buffer }> {
+      mustBePaid(state)
+      return print(state, [ticket], `easypass-ticket-${ticket.id}.pdf`)
     },
   }
 }

@@ -1,9 +1,17 @@
 // E-tickets: one per seat, `<orderId>-<n>` (deterministic, so issuing twice issues once), each with a
 // 128-bit random code that its QR code carries. `ticket_codes` maps a code back to its ticket by `_id`.
+// A ticket passed on to someone (modules/transfers) has a `ticket_holders` document: its holder and
+// new code. A ticket's code is the holder's when there is one, and every earlier code is void.
 import QRCode from 'qrcode'
 import type { Ticket, TicketStatus } from '@easypass/contracts/orders'
 import { isDuplicateOnly, writerOf } from '@easypass/kit'
-import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, TicketDoc } from '../../db'
+import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, TicketDoc, TicketHolderDoc, TransferDoc } from '../../db'
+
+/** A ticket as it is now: `code` is its current one, `holderId` who holds it (its buyer unless passed on). */
+export type HeldTicketDoc = TicketDoc & { holderId: string; transferredAt?: Date }
+
+export const heldBy = (ticket: TicketDoc, holder: TicketHolderDoc | null): HeldTicketDoc =>
+  holder ? { ...ticket, code: holder.code, holderId: holder.userId, transferredAt: holder.at } : { ...ticket, holderId: ticket.userId }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 
@@ -36,28 +44,33 @@ export function qrSvg(code: string): Promise<string> {
   return QRCode.toString(code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
 }
 
-export function ticketsService({ Ticket, TicketCode, Checkin, Attendee }: Pick<Models, 'Ticket' | 'TicketCode' | 'Checkin' | 'Attendee'>) {
+/** A pending offer of the ticket, as its views show it. */
+export const offerOf = (pending: TransferDoc | null | undefined): Pick<Ticket, 'transferOffer'> =>
+  pending && pending.status === 'pending' && pending.expiresAt > new Date() ? { transferOffer: { id: pending._id, toEmail: pending.toEmail, expiresAt: pending.expiresAt.toISOString() } } : {}
+
+export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Attendee, Transfer }: Pick<Models, 'Ticket' | 'TicketCode' | 'TicketHolder' | 'Checkin' | 'Attendee' | 'Transfer'>) {
   const writer = writerOf(Ticket)
-  async function byIds(ids: string[]): Promise<TicketDoc[]> {
+  async function held(ticket: TicketDoc): Promise<HeldTicketDoc> {
+    return heldBy(ticket, await TicketHolder.findById(ticket._id).lean<TicketHolderDoc>())
+  }
+  async function byIds(ids: string[]): Promise<HeldTicketDoc[]> {
     const found = await Promise.all(ids.map((id) => Ticket.findById(id).lean<TicketDoc>()))
-    return found.filter((t): t is TicketDoc => !!t)
+    return Promise.all(found.filter((t): t is TicketDoc => !!t).map(held))
   }
 
-  /** `attendee`: the ticket's name record when already read (null: none); looked up when not given. */
-  async function view(ticket: TicketDoc, refunded: boolean, checkin?: CheckinDoc | null, attendee?: AttendeeDoc | null): Promise<Ticket> {
+  /**
+   * `attendee`: the ticket's name record when already read (null: none); looked up when not given.
+   * `asOrder`: seen from its order (its buyer, an admin, the confirmation email): a ticket passed on to
+   * someone else is `transferred` there, without its code, which is its new holder's alone.
+   */
+  async function view(ticket: HeldTicketDoc, refunded: boolean, checkin?: CheckinDoc | null, attendee?: AttendeeDoc | null, asOrder = false): Promise<Ticket> {
+    const base = { id: ticket._id, ticketTypeId: ticket.ticketTypeId, ticketTypeName: ticket.ticketTypeName, orderId: ticket.orderId, eventId: ticket.eventId }
+    const transferredAt = ticket.transferredAt ? { transferredAt: ticket.transferredAt.toISOString() } : {}
+    if (asOrder && ticket.holderId !== ticket.userId && !refunded) return { ...base, status: 'transferred', ...transferredAt }
     const status: TicketStatus = refunded ? 'refunded' : checkin ? 'checked_in' : 'valid'
     // Admitted: the name as it was at the door. Otherwise the current one.
     const name = checkin ? checkin.attendeeName : (attendee === undefined ? await Attendee.findById(ticket._id).lean<AttendeeDoc>() : attendee)?.name
-    const out: Ticket = {
-      id: ticket._id,
-      code: ticket.code,
-      qrSvg: await qrSvg(ticket.code),
-      ticketTypeId: ticket.ticketTypeId,
-      ticketTypeName: ticket.ticketTypeName,
-      orderId: ticket.orderId,
-      eventId: ticket.eventId,
-      status,
-    }
+    const out: Ticket = { ...base, code: ticket.code, qrSvg: await qrSvg(ticket.code), status, ...transferredAt }
     if (checkin) out.checkedInAt = checkin.at.toISOString()
     if (name) out.attendeeName = name
     return out
@@ -81,6 +94,7 @@ export function ticketsService({ Ticket, TicketCode, Checkin, Attendee }: Pick<M
     view,
     setAttendee,
     byIds,
+    held,
 
     /** Issues the tickets of a paid order; safe to repeat (ids are deterministic, codes are kept). */
     async issue(order: OrderDoc): Promise<TicketDoc[]> {
@@ -105,8 +119,9 @@ export function ticketsService({ Ticket, TicketCode, Checkin, Attendee }: Pick<M
       let stored = docs
       const inserted = await writer.insertMany(Ticket, docs)
       if (!inserted.every(Boolean)) {
-        // Issued before (a retry): the stored codes are the real ones.
-        stored = await byIds(docs.map((d) => d._id))
+        // Issued before (a retry): the stored codes are the real ones (as issued: a code a holder got
+        // later has its own entry already).
+        stored = (await Promise.all(docs.map((d) => Ticket.findById(d._id).lean<TicketDoc>()))).filter((t): t is TicketDoc => !!t)
         if (stored.length !== docs.length) throw new Error(`tickets of ${order._id} are incomplete after a duplicate insert`)
       }
       await writer.insertMany(
@@ -116,14 +131,26 @@ export function ticketsService({ Ticket, TicketCode, Checkin, Attendee }: Pick<M
       return stored
     },
 
-    /** The tickets of an order in seat order, with their check-in state. */
+    /** The tickets of an order in seat order, as its buyer sees them (with their check-in state; passed-on ones `transferred`). */
     async list(order: OrderDoc, refunded: boolean): Promise<Ticket[]> {
       const tickets = await byIds(ticketIdsOf(order))
-      const [checkins, attendees] = await Promise.all([
+      const [checkins, attendees, offers] = await Promise.all([
         Promise.all(tickets.map((t) => Checkin.findById(t._id).lean<CheckinDoc>())),
         Promise.all(tickets.map((t) => Attendee.findById(t._id).lean<AttendeeDoc>())),
+        refunded ? [] : Transfer.find({ ticketId: { $in: tickets.map((t) => t._id) }, status: 'pending' }).lean<TransferDoc[]>(),
       ])
-      return Promise.all(tickets.map((t, i) => view(t, refunded, checkins[i], attendees[i] ?? null)))
+      return Promise.all(
+        tickets.map(async (t, i) => {
+          const shown = await view(t, refunded, checkins[i], attendees[i] ?? null, true)
+          return shown.status === 'valid' ? { ...shown, ...offerOf(offers.find((o) => o.ticketId === t._id && t.holderId === o.fromUserId)) } : shown
+        }),
+      )
+    },
+
+    /** Whether a ticket of the order was passed on to someone else (and is not back with its buyer). */
+    async passedOn(order: Pick<OrderDoc, '_id' | 'items' | 'userId'>): Promise<boolean> {
+      const holders = await Promise.all(ticketIdsOf(order).map((id) => TicketHolder.findById(id, { userId: 1 }).lean()))
+      return holders.some((h) => h && h.userId !== order.userId)
     },
 
     /** Whether this ticket was admitted at the door. */
@@ -142,11 +169,14 @@ export function ticketsService({ Ticket, TicketCode, Checkin, Attendee }: Pick<M
       return checkins.some(Boolean)
     },
 
-    async byCode(code: string): Promise<TicketDoc | null> {
+    /** The ticket whose current code this is; `replaced`: the code was the ticket's once, before it was passed on. */
+    async byCode(code: string): Promise<HeldTicketDoc | 'replaced' | null> {
       const entry = await TicketCode.findById(code).lean()
       if (!entry) return null
       const ticket = await Ticket.findById(entry.ticketId).lean<TicketDoc>()
-      return ticket && ticket.code === code ? ticket : null
+      if (!ticket) return null
+      const now = await held(ticket)
+      return now.code === code ? now : 'replaced'
     },
   }
 }

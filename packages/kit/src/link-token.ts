@@ -1,0 +1,15 @@
+// Tokens for links emailed by one service on another's behalf (a ticket offered to someone): an
+// HMAC of the purpose and the record's id with SERVICE_SECRET, so that the service that checks it and
+// the one that emails it both derive it, and no document, fact or log ever holds it.
+import { createHmac, timingSafeEqual } from 'node:crypto'
+
+export function linkToken(secret: string, purpose: string, id: string): string {
+  return createHmac('sha256', secret).update(`easypass-link:${purpose}:${id}`).digest('base64url')
+}
+
+/** Compared in constant time: a wrong token says nothing about the right one. */
+export function isLinkToken(secret: string, purpose: string, id: string, token: string): boolean {
+  const expected = Buffer.from(linkToken(secret, purpose, id))
+  const given = Buffer.from(token)
+  return given.length === expected.length && timingSafeEqual(given, expected)
+}
