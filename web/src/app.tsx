@@ -15,6 +15,7 @@ import { Account, ForgotPassword, ResetPassword } from './pages/account'
 import { Checkout } from './pages/checkout'
 import { OrderPage, MyTickets } from './pages/tickets'
 import { Notifications } from './pages/notifications'
+import { TransferPage } from './pages/transfer'
 
 // Admin pages are loaded on first use: buyers never download them.
 const AdminEvents = lazy(() => import('./admin/events'))
@@ -42,6 +43,7 @@ const ROUTES: Route[] = [
   { pattern: '/checkout/:id', page: Checkout, access: 'user' },
   { pattern: '/orders/:id', page: OrderPage, access: 'user' },
   { pattern: '/tickets', page: MyTickets, access: 'user' },
+  { pattern: '/transfer', page: TransferPage },
   { pattern: '/notifications', page: Notifications, access: 'user' },
   { pattern: '/admin', page: AdminEvents, access: 'admin' },
   { pattern: '/admin/events/new', page: AdminEventEditor, access: 'admin' },

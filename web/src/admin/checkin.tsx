@@ -5,7 +5,7 @@ import { useTitle, useUnmounted } from '../lib/hooks'
 import type { Order, Ticket } from '../lib/types'
 import { AdminPage, EventPicker } from './shared'
 
-type Verdict = 'admitted' | 'used' | 'refunded' | 'invalid' | 'wrong' | 'unknown' | 'error'
+type Verdict = 'admitted' | 'used' | 'refunded' | 'replaced' | 'invalid' | 'wrong' | 'unknown' | 'error'
 
 /** The event this door admits to, kept for the next visit of this browser (a door scans for one event all night). */
 const DOOR_KEY = 'easypass.checkin.event'
@@ -37,6 +37,7 @@ const HEADLINE: Record<Verdict, string> = {
   admitted: 'ADMITTED',
   used: 'ALREADY USED',
   refunded: 'REFUNDED',
+  replaced: 'CODE REPLACED',
   invalid: 'NOT VALID',
   wrong: 'WRONG EVENT',
   unknown: 'UNKNOWN',
@@ -47,6 +48,7 @@ const ADVICE: Record<Verdict, string> = {
   admitted: 'Let them in.',
   used: 'This ticket was scanned before. Do not admit again.',
   refunded: 'This ticket was refunded and is not valid.',
+  replaced: 'This ticket was passed on to someone else, who has a new code. Do not admit this one.',
   invalid: 'This ticket is not paid for. Do not admit.',
   wrong: 'This ticket is for another event. Do not admit.',
   unknown: 'No ticket has this code. Check it was typed correctly.',
@@ -103,10 +105,10 @@ export default function CheckIn() {
         return scan('error', describe(err))
       }
       unanswered.current.delete(value)
-      const details = err instanceof ApiError ? (err.details as { checkedInAt?: string; ticketId?: string; wrongEvent?: boolean; eventTitle?: string } | undefined) : undefined
+      const details = err instanceof ApiError ? (err.details as { checkedInAt?: string; ticketId?: string; wrongEvent?: boolean; eventTitle?: string; passedOn?: boolean } | undefined) : undefined
       // 409 is a ticket of another event, or a repeated scan when it names the first one; otherwise the order is not paid.
       const verdict: Verdict =
-        status === 409 ? (details?.wrongEvent ? 'wrong' : details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? 'refunded' : status === 404 ? 'unknown' : 'error'
+        status === 409 ? (details?.wrongEvent ? 'wrong' : details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? (details?.passedOn ? 'replaced' : 'refunded') : status === 404 ? 'unknown' : 'error'
       if (verdict === 'wrong') return scan(verdict, details?.eventTitle ? `Ticket for ${details.eventTitle}` : describe(err))
       return scan(verdict, verdict === 'used' && details?.checkedInAt ? `First scanned ${when(details.checkedInAt)}` : describe(err))
     }

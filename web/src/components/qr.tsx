@@ -7,16 +7,19 @@ import type { Ticket } from '../lib/types'
  * zone so a phone can scan it, and never inserted as markup (an image cannot run script).
  */
 export function TicketQr({ ticket, label, children }: { ticket: Ticket; label: string; children?: ComponentChildren }) {
-  const src = useMemo(() => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(ticket.qrSvg)}`, [ticket.qrSvg])
+  const src = useMemo(() => (ticket.qrSvg ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(ticket.qrSvg)}` : undefined), [ticket.qrSvg])
   return (
     <figure class={`ticket ticket-${ticket.status}`}>
-      <div class="ticket-qr">
-        <img src={src} width={240} height={240} alt={`QR code of ticket ${ticket.code}`} />
-      </div>
+      {/* A ticket passed on has no code here: it is its new holder's. */}
+      {src && (
+        <div class="ticket-qr">
+          <img src={src} width={240} height={240} alt={`QR code of ticket ${ticket.code}`} />
+        </div>
+      )}
       <figcaption>
         <strong class="ticket-type">{label}</strong>
         {ticket.attendeeName && <span class="ticket-attendee">{ticket.attendeeName}</span>}
-        <code class="ticket-code">{ticket.code}</code>
+        {ticket.code && <code class="ticket-code">{ticket.code}</code>}
         <span class={`badge badge-ticket-${ticket.status}`}>{TICKET_STATUS[ticket.status] ?? ticket.status}</span>
       </figcaption>
       {/* Controls about the ticket come after its caption, so that they are not read as part of its name. */}
@@ -29,4 +32,5 @@ const TICKET_STATUS: Record<string, string> = {
   valid: 'Valid',
   checked_in: 'Checked in',
   refunded: 'Refunded',
+  transferred: 'Passed on',
 }

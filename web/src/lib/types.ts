@@ -161,16 +161,37 @@ export interface AppliedVoucher {
 
 export interface Ticket {
   id: string
-  code: string
-  qrSvg: string
+  /** Absent on a ticket its buyer passed on (`transferred`): the code is its new holder's. */
+  code?: string
+  qrSvg?: string
   ticketTypeId: string
   ticketTypeName?: string
   orderId?: string
   eventId?: string
-  status: 'valid' | 'checked_in' | 'refunded' | string
+  status: 'valid' | 'checked_in' | 'refunded' | 'transferred' | string
   checkedInAt?: string
-  /** Who uses the ticket, as its buyer named them. */
+  transferredAt?: string
+  /** Who uses the ticket, as its holder named them. */
   attendeeName?: string
+  /** On tickets passed on to this account (GET /tickets), whose order is not theirs to read. */
+  eventTitle?: string
+  eventStartsAt?: string
+  /** Offered to someone by email, not accepted yet. */
+  transferOffer?: { id: string; toEmail: string; expiresAt: string }
+}
+
+/** An offer of a ticket, as its emailed link shows it. */
+export interface TicketTransfer {
+  id: string
+  ticketId: string
+  eventId: string
+  eventTitle?: string
+  eventStartsAt?: string
+  ticketTypeName?: string
+  toEmail?: string
+  status: 'pending' | 'accepted' | 'cancelled'
+  createdAt: string
+  expiresAt: string
 }
 
 export interface Notification {

@@ -6,7 +6,7 @@ import { useAsync, useNow, useTitle, type Async } from '../lib/hooks'
 import { getEvent } from '../lib/live'
 import { Link } from '../lib/router'
 import { getSession } from '../lib/session'
-import type { EventItem, List, Order, Ticket } from '../lib/types'
+import type { EventItem, List, Order, Ticket, TicketTransfer } from '../lib/types'
 import { confirmDialog, toast } from '../components/overlay'
 import { TicketQr } from '../components/qr'
 import { Alert, Empty, Loading, Notice, PageTitle, StatusBadge } from '../components/ui'
@@ -17,10 +17,11 @@ function ticketCount(order: Order) {
 
 /**
  * The buyer may refund a paid order until the event starts, while none of its tickets was used at the
- * door (the server refuses then) and unless the event was cancelled (every order is refunded anyway).
+ * door or passed on to someone else (the server refuses then) and unless the event was cancelled (every
+ * order is refunded anyway).
  */
 function refundable(order: Order, event: EventItem | undefined, tickets: Ticket[] | undefined, now: number) {
-  return order.status === 'paid' && !!event && event.status !== 'cancelled' && Date.parse(event.startsAt) > now && !!tickets && !tickets.some((t) => t.status === 'checked_in')
+  return order.status === 'paid' && !!event && event.status !== 'cancelled' && Date.parse(event.startsAt) > now && !!tickets && !tickets.some((t) => t.status === 'checked_in' || t.status === 'transferred')
 }
 
 export async function refundOrder(order: Order, who: 'buyer' | 'admin'): Promise<Order | undefined> {
@@ -55,12 +56,19 @@ function TicketList({ order, tickets }: { order: Order; tickets: Async<Ticket[] 
   const list = tickets.data
   if (!list.length) return <p class="muted">No tickets were issued for this order yet.</p>
   const name = (t: Ticket) => t.ticketTypeName ?? order.items.find((i) => i.ticketTypeId === t.ticketTypeId)?.name ?? 'Ticket'
+  const replace = (changed: Ticket) => tickets.setData((all) => (all ?? []).map((x) => (x.id === changed.id ? changed : x)))
   return (
     <ul class="tickets" aria-label="Tickets">
       {list.map((t) => (
         <li key={t.id}>
           <TicketQr ticket={t} label={name(t)}>
-            {t.status === 'valid' && <AttendeeName order={order} ticket={t} onSaved={(saved) => tickets.setData((all) => (all ?? []).map((x) => (x.id === saved.id ? saved : x)))} />}
+            {t.status === 'transferred' && <p class="muted small">Passed on{t.transferredAt ? ` ${when(t.transferredAt)}` : ''}: it is someone else's now, with a code of its own.</p>}
+            {t.status === 'valid' && (
+              <>
+                <AttendeeName path={`/orders/${order.id}/tickets/${t.id}`} ticket={t} onSaved={replace} />
+                <PassOn ticket={t} onChanged={replace} />
+              </>
+            )}
           </TicketQr>
         </li>
       ))}
@@ -68,8 +76,88 @@ function TicketList({ order, tickets }: { order: Order; tickets: Async<Ticket[] 
   )
 }
 
+/**
+ * Passing the ticket on: its holder names an email address, which gets a link to accept it. Until it is
+ * accepted the ticket stays theirs (and valid); the offer can be taken back.
+ */
+function PassOn({ ticket, onChanged }: { ticket: Ticket; onChanged: (t: Ticket) => void }) {
+  const [open, setOpen] = useState(false)
+  const [email, setEmail] = useState('')
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const input = useRef<HTMLInputElement>(null)
+  useEffect(() => {
+    if (open) input.current?.focus()
+  }, [open])
+  const offer = ticket.transferOffer
+  const takeBack = async () => {
+    setError(undefined)
+    setBusy(true)
+    try {
+      await api(`/tickets/${ticket.id}/transfer`, { method: 'DELETE' })
+      onChanged({ ...ticket, transferOffer: undefined })
+      toast('Offer taken back: the link no longer works, and the ticket stays yours.', 'success')
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const send = async (e: Event) => {
+    e.preventDefault()
+    setError(undefined)
+    setBusy(true)
+    try {
+      const sent = await api<TicketTransfer>(`/tickets/${ticket.id}/transfer`, { body: { email: email.trim() } })
+      onChanged({ ...ticket, transferOffer: { id: sent.id, toEmail: sent.toEmail ?? email.trim(), expiresAt: sent.expiresAt } })
+      setOpen(false)
+      setEmail('')
+      toast(`A link to accept the ticket is on its way to ${sent.toEmail ?? email.trim()}. It stays yours until they accept it.`, 'success')
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+  if (offer)
+    return (
+      <div class="ticket-offer">
+        <p class="small">
+          Offered to <strong>{offer.toEmail}</strong> until {when(offer.expiresAt)}. Still yours until they accept it.
+        </p>
+        <button type="button" class="link-button" onClick={takeBack} disabled={busy}>
+          {busy ? 'Taking back…' : 'Take the offer back'}
+        </button>
+        <Alert error={error} />
+      </div>
+    )
+  if (!open)
+    return (
+      <button type="button" class="link-button" onClick={() => (setError(undefined), setOpen(true))}>
+        Pass on to someone
+      </button>
+    )
+  const id = `pass-on-${ticket.id}`
+  return (
+    <form class="ticket-name-form" onSubmit={send} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+      <label for={id}>Their email address</label>
+      <input id={id} ref={input} type="email" required value={email} maxLength={254} autoComplete="off" onInput={(e) => setEmail(e.currentTarget.value)} />
+      <p class="muted small">They get a link to accept it. Once they do, the ticket is theirs with a new code, and this one stops working.</p>
+      <Alert error={error} />
+      <span class="actions">
+        <button type="submit" class="button button-small" disabled={busy}>
+          {busy ? 'Sending…' : 'Send the ticket'}
+        </button>
+        <button type="button" class="button button-small button-secondary" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </span>
+    </form>
+  )
+}
+
 /** Who will use the ticket: the door sees this name when it is scanned. Editable until it is checked in. */
-function AttendeeName({ order, ticket, onSaved }: { order: Order; ticket: Ticket; onSaved: (t: Ticket) => void }) {
+function AttendeeName({ path, ticket, onSaved }: { path: string; ticket: Ticket; onSaved: (t: Ticket) => void }) {
   const [editing, setEditing] = useState(false)
   const [value, setValue] = useState(ticket.attendeeName ?? '')
   const [error, setError] = useState<unknown>()
@@ -99,8 +187,8 @@ function AttendeeName({ order, ticket, onSaved }: { order: Order; ticket: Ticket
     setError(undefined)
     setBusy(true)
     try {
-      const saved = await api<Ticket>(`/orders/${order.id}/tickets/${ticket.id}`, { method: 'PATCH', body: { attendeeName: value.trim() } })
-      onSaved(saved)
+      const saved = await api<Ticket>(path, { method: 'PATCH', body: { attendeeName: value.trim() } })
+      onSaved({ ...ticket, ...saved })
       close()
       toast(saved.attendeeName ? `Ticket named for ${saved.attendeeName}.` : 'Name removed from the ticket.', 'success')
     } catch (err) {
@@ -267,24 +355,29 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
   )
 }
 
+/** Saves a file the API makes (a PDF) as a download. */
+async function download(path: string, fallbackName: string) {
+  const { blob, filename } = await apiFile(path)
+  const url = URL.createObjectURL(blob)
+  const link = document.createElement('a')
+  link.href = url
+  link.download = filename ?? fallbackName
+  document.body.append(link)
+  link.click()
+  link.remove()
+  // After the browser took the file (revoking at once can cancel the download in some browsers).
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
 /** The tickets for the door: a PDF from the server (a page each), or this page printed (the print stylesheet keeps the codes). */
 function TicketFiles({ order }: { order: Order }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
-  const download = async () => {
+  const save = async () => {
     setError(undefined)
     setBusy(true)
     try {
-      const { blob, filename } = await apiFile(`/orders/${order.id}/tickets/pdf`)
-      const url = URL.createObjectURL(blob)
-      const link = document.createElement('a')
-      link.href = url
-      link.download = filename ?? `easypass-tickets-${order.id}.pdf`
-      document.body.append(link)
-      link.click()
-      link.remove()
-      // After the browser took the file (revoking at once can cancel the download in some browsers).
-      setTimeout(() => URL.revokeObjectURL(url), 60_000)
+      await download(`/orders/${order.id}/tickets/pdf`, `easypass-tickets-${order.id}.pdf`)
     } catch (err) {
       setError(err)
     } finally {
@@ -294,7 +387,7 @@ function TicketFiles({ order }: { order: Order }) {
   return (
     <div class="ticket-files">
       <p class="actions">
-        <button type="button" class="button button-secondary" onClick={download} disabled={busy}>
+        <button type="button" class="button button-secondary" onClick={save} disabled={busy}>
           {busy ? 'Preparing the PDF…' : 'Download the tickets (PDF)'}
         </button>
         <button type="button" class="link-button" onClick={() => window.print()}>
@@ -317,6 +410,66 @@ function PrintTickets() {
   )
 }
 
+/** Tickets someone else bought and passed on to this account: each with its event, its code and what its holder can do. */
+function ReceivedTickets({ received }: { received: Async<Ticket[]> }) {
+  if (received.error) return <Alert error={received.error} onRetry={received.reload} />
+  if (!received.data?.length) return null
+  const replace = (changed: Ticket) => received.setData((all) => (all ?? []).map((x) => (x.id === changed.id ? changed : x)))
+  return (
+    <section class="received-tickets" aria-labelledby="received-title">
+      <h2 id="received-title">Passed on to you</h2>
+      <ul class="tickets" aria-label="Tickets passed on to you">
+        {received.data.map((t) => (
+          <li key={t.id} data-ticket={t.id}>
+            <p class="received-event">
+              <Link href={`/events/${t.eventId}`}>{t.eventTitle ?? 'Event'}</Link>
+              {t.eventStartsAt && (
+                <>
+                  {' · '}
+                  <time dateTime={t.eventStartsAt}>{when(t.eventStartsAt)}</time>
+                </>
+              )}
+            </p>
+            <TicketQr ticket={t} label={t.ticketTypeName ?? 'Ticket'}>
+              {t.status === 'valid' && (
+                <>
+                  <AttendeeName path={`/tickets/${t.id}`} ticket={t} onSaved={replace} />
+                  <PassOn ticket={t} onChanged={replace} />
+                  <TicketPdf ticket={t} />
+                </>
+              )}
+            </TicketQr>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+function TicketPdf({ ticket }: { ticket: Ticket }) {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>()
+  const save = async () => {
+    setError(undefined)
+    setBusy(true)
+    try {
+      await download(`/tickets/${ticket.id}/pdf`, `easypass-ticket-${ticket.id}.pdf`)
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <>
+      <button type="button" class="link-button" onClick={save} disabled={busy}>
+        {busy ? 'Preparing the PDF…' : 'Download (PDF)'}
+      </button>
+      <Alert error={error} />
+    </>
+  )
+}
+
 const ACTIVE = new Set(['paid', 'reserved', 'pending'])
 /** Orders asked for at once (the API's largest page); older ones come with "Show older orders". */
 const ORDERS_PAGE = 100
@@ -324,6 +477,7 @@ const ORDERS_PAGE = 100
 export function MyTickets() {
   useTitle('My tickets')
   const orders = useAsync((signal) => api<List<Order>>(`/orders?limit=${ORDERS_PAGE}`, { signal }), [])
+  const received = useAsync((signal) => api<Ticket[]>('/tickets', { signal }), [])
   const [older, setOlder] = useState<Order[]>([])
   const [nextPage, setNextPage] = useState(2)
   const [loadingOlder, setLoadingOlder] = useState(false)
@@ -353,7 +507,8 @@ export function MyTickets() {
       <PageTitle>My tickets</PageTitle>
       {orders.error ? <Alert error={orders.error} onRetry={orders.reload} /> : null}
       {orders.loading && !orders.data && <Loading label="Loading your orders…" />}
-      {orders.data && all.length === 0 && (
+      <ReceivedTickets received={received} />
+      {orders.data && all.length === 0 && !received.data?.length && (
         <Empty>
           <p>You have no tickets yet.</p>
           <Link class="button" href="/">

@@ -30,7 +30,7 @@ export interface CheckinsDeps {
 const gone = (message: string, orderId: string) => new AppError('GONE', message, { orderId }, 410)
 const passedOn = () => {
   checkinsTotal.inc({ result: 'passed_on' })
-  return new AppError('GONE', 'this code is no longer valid: the ticket was passed on to someone else, who has a new code', undefined, 410)
+  return new AppError('GONE', 'this code is no longer valid: the ticket was passed on to someone else, who has a new code', { passedOn: true }, 410)
 }
 const checkedInBefore = (ticketId: string, first: CheckinDoc | null) => {
   checkinsTotal.inc({ result: 'repeat' })
