@@ -1,7 +1,7 @@
 // The email templates as pure functions: what a buyer reads, and that nothing from outside becomes markup.
 import { describe, expect, test } from 'bun:test'
 import { formatDate, formatMoney } from '@easypass/kit'
-import { escapeHtml, renderOrderConfirmation, renderRefundReceipt, renderTicketsAvailable } from '../src/modules/email/template'
+import { escapeHtml, renderOrderConfirmation, renderRefundReceipt, renderTicketOffered, renderTicketsAvailable } from '../src/modules/email/template'
 import { beforeTheMessage, notDelivered } from '../src/modules/email/service'
 import { describe as describeFact } from '../src/modules/facts/messages'
 
@@ -168,5 +168,24 @@ describe('tickets available (waiting list)', () => {
     const plain = renderTicketsAvailable({ eventTitle: 'Jazz', available: 0 })
     expect(plain.html).not.toContain('href=')
     expect(plain.text).toContain('Tickets can be bought again for Jazz')
+  })
+})
+
+describe('a ticket offered (passed on)', () => {
+  const link = 'https://tickets.example.com/transfer#id=665f1c2b9d3e4a0012345678&token=abc_-123'
+  const email = renderTicketOffered({ eventTitle: 'Rock & <Roll>\r\nBcc: x@y', startsAt: '2027-06-01T18:00:00.000Z', ticketTypeName: 'Balcony', fromEmail: 'ada@example.com', expiresAt: '2027-05-20T10:00:00.000Z', link })
+
+  test('says who sent what, until when, and carries the link to accept it', () => {
+    expect(email.subject).toBe('ada@example.com sent you a Balcony ticket for Rock & <Roll> Bcc: x@y')
+    expect(email.text).toContain(`Accept the ticket: ${link}`)
+    expect(email.text).toContain('Accept it by ')
+    expect(email.text).toContain("the sender's copy stops working")
+    expect(email.html).toContain(`href="${link.replace(/&/g, '&amp;')}"`)
+  })
+
+  test('nothing from outside becomes markup or a header', () => {
+    expect(email.subject).not.toMatch(/[\r\n]/)
+    expect(email.html).not.toContain('<Roll>')
+    expect(email.html).toContain('Rock &amp; &lt;Roll&gt;')
   })
 })
