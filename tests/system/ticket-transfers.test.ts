@@ -132,6 +132,17 @@ describe('passing a ticket on', () => {
     const door = await api('/checkins', { token: admin.token, body: { code: taken.body.code } })
     expect(door.status).toBe(200)
     expect(door.body.ticket).toMatchObject({ id: given!.id, status: 'checked_in', attendeeName: 'Fran Friend' })
+
+    // An admin refunds the order after all: the friend's ticket is refunded with it, and the friend is told.
+    const refunded = await api(`/orders/${orderId}/refund`, { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { reason: 'double booking' } })
+    expect(refunded.status).toBe(200)
+    expect(((await api('/tickets', { token: friend.token })).body as Ticket[])[0]).toMatchObject({ id: given!.id, status: 'refunded' })
+    await eventually('the friend told of the refund', async () => {
+      const feed = await api('/notifications', { token: friend.token })
+      return (feed.body.items as Array<{ type: string; data: { ticketId?: string } }>).find((n) => n.type === 'ticket-refunded' && n.data.ticketId === given!.id)
+    }, 20_000)
+    const told = await eventually('the refund emailed to the friend', async () => smtp.received.find((m) => m.to.includes(friend.user.email) && decodeMime(m.data).includes('is no longer valid')), 20_000, 100)
+    expect(decodeMime(told.data)).toContain(`Your ticket for ${title} is no longer valid`)
   })
 
   test('who may offer, to whom, how often; a taken-back or refunded offer cannot be accepted', async () => {

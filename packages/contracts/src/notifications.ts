@@ -2,7 +2,7 @@
 import { t, type Static } from 'elysia'
 import { Id, IsoDate, ListOf, PageQuery } from './common'
 
-export const NOTIFICATION_TYPES = ['order-paid', 'order-refunded', 'hold-expiring', 'order-expired', 'order-cancelled', 'tickets-available', 'ticket-transferred'] as const
+export const NOTIFICATION_TYPES = ['order-paid', 'order-refunded', 'hold-expiring', 'order-expired', 'order-cancelled', 'tickets-available', 'ticket-transferred', 'ticket-refunded'] as const
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number]
 
 /** A notification's id is the id of the fact it tells about (`order-paid:<orderId>`): one per fact, ever. */
@@ -18,7 +18,7 @@ export const NotificationData = t.Object(
     ticketCount: t.Optional(t.Integer()),
     expiresAt: t.Optional(t.String({ format: 'date-time', description: 'when a held order runs out (hold-expiring)' })),
     available: t.Optional(t.Integer({ description: 'tickets that came back (tickets-available)' })),
-    ticketId: t.Optional(t.String({ description: 'the ticket passed on (ticket-transferred)' })),
+    ticketId: t.Optional(t.String({ description: 'the ticket passed on (ticket-transferred, ticket-refunded)' })),
   },
   { description: 'what the notification is about, for links in the app' },
 )
@@ -27,7 +27,7 @@ export const Notification = t.Object(
   {
     id: NotificationId,
     type: t.Union(
-      [t.Literal('order-paid'), t.Literal('order-refunded'), t.Literal('hold-expiring'), t.Literal('order-expired'), t.Literal('order-cancelled'), t.Literal('tickets-available'), t.Literal('ticket-transferred')],
+      [t.Literal('order-paid'), t.Literal('order-refunded'), t.Literal('hold-expiring'), t.Literal('order-expired'), t.Literal('order-cancelled'), t.Literal('tickets-available'), t.Literal('ticket-transferred'), t.Literal('ticket-refunded')],
       { examples: ['order-paid'] },
     ),
     title: t.String({ examples: ['Your tickets for Jazz night'] }),

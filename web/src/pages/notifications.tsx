@@ -33,6 +33,12 @@ export function Notifications() {
                   <Link href={`/events/${n.data.eventId}`}>Get tickets</Link>
                 </>
               )}
+              {(n.type === 'ticket-refunded' || (n.type === 'ticket-transferred' && !n.data?.orderId)) && (
+                <>
+                  {' · '}
+                  <Link href="/tickets">See my tickets</Link>
+                </>
+              )}
               {n.data?.orderId && (
                 <>
                   {' · '}

@@ -94,6 +94,8 @@ export interface AttendeeDoc {
 export interface TicketHolderDoc {
   _id: string
   userId: string
+  /** The holder's address when they accepted it (from their token): where a refund of its order is told. */
+  email?: string
   /** The code the holder's QR carries; every earlier code of the ticket is void. */
   code: string
   orderId: string
@@ -224,6 +226,7 @@ export function defineModels(conn: Connection) {
     {
       _id: String,
       userId: { type: String, required: true },
+      email: String,
       code: { type: String, required: true },
       orderId: { type: String, required: true },
       eventId: { type: String, required: true },

@@ -4,7 +4,7 @@ import { TRANSFER_LINK_PURPOSE } from '@easypass/contracts/orders'
 import { AppError, callService, counter, linkToken, writerOf, type Logger } from '@easypass/kit'
 import type { PrintedTicket, TicketsPdfInput, TicketsPdfRenderer } from '@easypass/tickets-pdf'
 import type { EmailClaimDoc, EmailDoc, Models } from '../../db'
-import { renderOrderConfirmation, renderRefundReceipt, renderTicketOffered, renderTicketsAvailable, type RenderedEmail, type TicketForEmail } from './template'
+import { renderHeldTicketRefunded, renderOrderConfirmation, renderRefundReceipt, renderTicketOffered, renderTicketsAvailable, type RenderedEmail, type TicketForEmail } from './template'
 
 const emailsTotal = counter('notifications_emails_total', 'Emails recorded, by status', ['status'])
 
@@ -89,6 +89,7 @@ const SUBJECTS = {
   'orders.order-refunded': 'refund receipt',
   'notifications.tickets-available': 'tickets available',
   'orders.ticket-transfer-offered': 'ticket offered',
+  'orders.held-ticket-refunded': 'ticket passed on, refunded',
 } as const
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
@@ -215,6 +216,10 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
       const fragment = `id=${encodeURIComponent(d.transferId)}&token=${linkToken(serviceSecret, TRANSFER_LINK_PURPOSE, d.transferId)}`
       const link = `${publicUrl ? publicUrl.replace(/\/+$/, '') : ''}/transfer#${fragment}`
       return renderTicketOffered({ eventTitle: d.eventTitle, startsAt: d.eventStartsAt, ticketTypeName: d.ticketTypeName, fromEmail: d.fromEmail, expiresAt: d.expiresAt, link })
+    }
+    if (f.subject === 'orders.held-ticket-refunded') {
+      const d = f.data as Fact<'orders.held-ticket-refunded'>['data']
+      return renderHeldTicketRefunded({ eventTitle: d.eventTitle, eventCancelled: d.eventCancelled === true })
     }
     if (f.subject === 'notifications.tickets-available') {
       const d = f.data as Fact<'notifications.tickets-available'>['data']

@@ -247,3 +247,18 @@ export function renderTicketOffered(input: TicketOfferedInput): RenderedEmail {
   ].join('\n')
   return { subject, html, text, attachments: [] }
 }
+
+export function renderHeldTicketRefunded(input: { eventTitle?: string; eventCancelled: boolean }): RenderedEmail {
+  const event = input.eventTitle?.trim() || 'your event'
+  const subject = oneLine(input.eventCancelled ? `${event} was cancelled` : `Your ticket for ${event} is no longer valid`)
+  const why = input.eventCancelled ? `${event} was cancelled, and its buyer was refunded.` : `Its order was refunded to its buyer.`
+  const html = layout(
+    subject,
+    `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(subject)}</h1>
+<p style="margin:16px 0">The ticket for ${escapeHtml(event)} that was passed on to you is no longer valid: ${escapeHtml(why)}</p>
+<p style="margin:0">If you paid its buyer for it, ask them for your money back: the refund went to the card they paid with.</p>`,
+    'You receive this email because a ticket was passed on to your EasyPass account.',
+  )
+  const text = [subject, '', `The ticket for ${event} that was passed on to you is no longer valid: ${why}`, 'If you paid its buyer for it, ask them for your money back: the refund went to the card they paid with.'].join('\n')
+  return { subject, html, text, attachments: [] }
+}

@@ -103,6 +103,19 @@ export function describe(f: Fact): Message | null {
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, ticketId: d.ticketId },
       }
     }
+    case 'orders.held-ticket-refunded': {
+      const d = f.data as Fact<'orders.held-ticket-refunded'>['data']
+      const event = named(d.eventTitle)
+      return {
+        userId: d.userId,
+        type: 'ticket-refunded',
+        title: d.eventCancelled ? `${event ?? 'An event'} was cancelled` : `Your ticket${event ? ` for ${event}` : ''} is no longer valid`,
+        body: d.eventCancelled
+          ? 'The ticket passed on to you is no longer valid: its buyer was refunded.'
+          : 'Its order was refunded to its buyer, so the ticket passed on to you no longer opens the door.',
+        data: { eventId: d.eventId, eventTitle: event, ticketId: d.ticketId },
+      }
+    }
     default:
       // catalog.event-cancelled names no buyer: orders refunds each order and each refund tells its buyer.
       return null

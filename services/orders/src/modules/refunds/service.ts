@@ -16,7 +16,7 @@ import type { TicketsService } from '../tickets/service'
 export interface RefundsDeps {
   config: OrdersConfig
   store: OrderStore
-  tickets: Pick<TicketsService, 'checkedIn' | 'passedOn'>
+  tickets: Pick<TicketsService, 'checkedIn' | 'holdersElsewhere'>
   catalog: CatalogClient
   ticketing: TicketingClient
   payments: PaymentsClient
@@ -62,7 +62,18 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
     }
     const seats = await untilDecided(deadline, () => ticketing.refund(doc.eventId, doc._id))
     if (!seats.ok) log.warn({ orderId: doc._id, code: seats.code, message: seats.message }, 'refund: ticketing returned no seats')
+    // Said by the system itself, never read from a reason someone typed ("cancelled my trip").
+    const eventCancelled = refund.by === 'system' && !!refund.reason?.startsWith(EVENT_CANCELLED)
+    // Whoever holds a ticket of it passed on to them is told too: their ticket is no longer valid.
+    const holders = await tickets.holdersElsewhere(doc)
     await outbox.record([
+      ...holders.map((h) =>
+        fact(
+          'orders.held-ticket-refunded',
+          { ticketId: h._id, orderId: doc._id, userId: h.userId, eventId: doc.eventId, ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}), ...(h.email ? { userEmail: h.email } : {}), eventCancelled },
+          `held-ticket-refunded:${h._id}`,
+        ),
+      ),
       fact(
         'orders.order-refunded',
         {
@@ -74,8 +85,7 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
           amountCents,
           currency: doc.currency,
           ...(refund.reason ? { reason: refund.reason } : {}),
-          // Said by the system itself, never read from a reason someone typed ("cancelled my trip").
-          eventCancelled: refund.by === 'system' && !!refund.reason?.startsWith(EVENT_CANCELLED),
+          eventCancelled,
         },
         `order-refunded:${doc._id}`,
       ),
@@ -110,7 +120,7 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
         // Doors open before the start: a buyer who got in does not also get the money back by themselves.
         if (request.byBuyer && (await tickets.checkedIn(state.doc))) throw usedAtTheDoor()
         // Someone else holds a ticket of it now (and may have paid its buyer for it): an admin decides.
-        if (request.byBuyer && (await tickets.passedOn(state.doc))) throw fail('FORBIDDEN', 'a ticket of this order was passed on to someone else: only an admin can refund it now')
+        if (request.byBuyer && (await tickets.holdersElsewhere(state.doc)).length) throw fail('FORBIDDEN', 'a ticket of this order was passed on to someone else: only an admin can refund it now')
         await dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
         const inserted = await store.insertTransition({
           _id: refundId(orderId),

@@ -147,10 +147,10 @@ export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Atte
       )
     },
 
-    /** Whether a ticket of the order was passed on to someone else (and is not back with its buyer). */
-    async passedOn(order: Pick<OrderDoc, '_id' | 'items' | 'userId'>): Promise<boolean> {
-      const holders = await Promise.all(ticketIdsOf(order).map((id) => TicketHolder.findById(id, { userId: 1 }).lean()))
-      return holders.some((h) => h && h.userId !== order.userId)
+    /** Who holds the order's tickets that were passed on to someone else (and are not back with its buyer). */
+    async holdersElsewhere(order: Pick<OrderDoc, '_id' | 'items' | 'userId'>): Promise<TicketHolderDoc[]> {
+      const holders = await Promise.all(ticketIdsOf(order).map((id) => TicketHolder.findById(id).lean<TicketHolderDoc>()))
+      return holders.filter((h): h is TicketHolderDoc => !!h && h.userId !== order.userId)
     },
 
     /** Whether this ticket was admitted at the door. */

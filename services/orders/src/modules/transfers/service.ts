@@ -208,7 +208,7 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
         if (ticket.holderId !== doc.fromUserId) throw fail('CONFLICT', 'this ticket is no longer the sender’s to give')
         const { state } = await mayChangeHands(ticket)
         const code = newTicketCode()
-        const now: TicketHolderDoc = { _id: ticket._id, userId: principal.id, code, orderId: ticket.orderId, eventId: ticket.eventId, transferId: doc._id, at: new Date() }
+        const now: TicketHolderDoc = { _id: ticket._id, userId: principal.id, ...(principal.email ? { email: principal.email } : {}), code, orderId: ticket.orderId, eventId: ticket.eventId, transferId: doc._id, at: new Date() }
         // The code's entry first: until the holder's record names it, it opens nothing.
         await TicketCode.create({ _id: code, ticketId: ticket._id })
         try {
