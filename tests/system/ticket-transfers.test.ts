@@ -14,7 +14,7 @@ type Ticket = { id: string; code?: string; status: string; transferOffer?: { id:
 async function paidOrder(buyer: Session, quantity: number, title = `Passed on ${Math.random().toString(36).slice(2, 6)}`) {
   const admin = await loginAdmin()
   const event = await api('/events', { token: admin.token, body: futureEvent({ title }) })
-  const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body: { name: 'Balcony', priceCents: 3000, currency: 'EUR', capacity: 10, maxPerOrder: 4 } })
+  const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body: { name: 'Balcony', priceCents: 3000, currency: 'EUR', capacity: 30, maxPerOrder: 25 } })
   const order = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity }], payment: { card } } })
   expect(order.status).toBe(201)
   const tickets = (await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body as Ticket[]
@@ -56,7 +56,7 @@ describe('passing a ticket on', () => {
 
     const mail = await linkTo(friend.user.email)
     expect(mail.id).toBe(offered.body.id)
-    expect(mail.text).toContain(`${buyer.user.email} sent you a Balcony ticket for ${title}`)
+    expect(mail.text).toContain(`The EasyPass account ${buyer.user.email} sent you a Balcony ticket for ${title}`)
     // The offer as its link shows it: what and until when, never to whom.
     const seen = await api(`/ticket-transfers/${mail.id}`, { token: friend.token })
     expect(seen.status).toBe(200)
@@ -137,6 +137,11 @@ describe('passing a ticket on', () => {
     const refunded = await api(`/orders/${orderId}/refund`, { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { reason: 'double booking' } })
     expect(refunded.status).toBe(200)
     expect(((await api('/tickets', { token: friend.token })).body as Ticket[])[0]).toMatchObject({ id: given!.id, status: 'refunded' })
+    // The buyer's view of the refunded order still shows nothing of the friend's copy.
+    const refundedView = (await orderTickets(buyer, orderId))[0]!
+    expect(refundedView).toMatchObject({ id: given!.id, status: 'refunded' })
+    expect(refundedView.code).toBeUndefined()
+    expect(refundedView.attendeeName).toBeUndefined()
     await eventually('the friend told of the refund', async () => {
       const feed = await api('/notifications', { token: friend.token })
       return (feed.body.items as Array<{ type: string; data: { ticketId?: string } }>).find((n) => n.type === 'ticket-refunded' && n.data.ticketId === given!.id)
@@ -206,6 +211,36 @@ describe('passing a ticket on', () => {
     expect(afterRefund.body.error.message).toContain('refunded')
     expect((await api('/tickets', { token: recipientB.token })).body).toEqual([])
   })
+
+  test('an order whose every ticket was passed on has nothing left to email or print; offers are limited per sender and per address', async () => {
+    const buyer = await registerUser('all-given')
+    const friend = await registerUser('all-taken')
+    const { orderId, tickets } = await paidOrder(buyer, 1)
+    const offered = await offer(buyer, tickets[0]!.id, friend.user.email)
+    const link = await linkTo(friend.user.email)
+    expect((await accept(friend, link.id, link.token)).status).toBe(200)
+    const resend = await api(`/orders/${orderId}/tickets/email`, { method: 'POST', token: buyer.token })
+    expect(resend.status).toBe(409)
+    expect(resend.body.error.message).toContain('passed on')
+    const printed = await fetch(`${system().gatewayUrl}/api/orders/${orderId}/tickets/pdf`, { headers: { authorization: `Bearer ${buyer.token}` } })
+    expect(printed.status).toBe(409)
+    expect(offered.status).toBe(201)
+
+    // 20 offers an hour per sender: the 21st is refused (and sends nothing), on any ticket.
+    const sender = await registerUser('many-offers')
+    const many = (await paidOrder(sender, 21)).tickets
+    const answers = []
+    for (const t of many) answers.push((await offer(sender, t.id, uniqueEmail('many'))).status)
+    expect(answers.filter((s) => s === 201)).toHaveLength(20)
+    expect(answers[20]).toBe(429)
+    // ... and per recipient address, whoever sends.
+    const target = uniqueEmail('popular')
+    const senders = await Promise.all(Array.from({ length: 3 }, (_, i) => registerUser(`to-one-${i}`)))
+    const toOne: number[] = []
+    for (const s of senders) for (const t of (await paidOrder(s, 7)).tickets) toOne.push((await offer(s, t.id, target)).status)
+    expect(toOne.filter((s) => s === 201)).toHaveLength(20)
+    expect(toOne[20]).toBe(429)
+  }, 60_000)
 
   test('two people racing for one link: exactly one gets the ticket; a scan racing the hand-over admits at most one code', async () => {
     const buyer = await registerUser('racer')

@@ -15,7 +15,7 @@ import { Account, ForgotPassword, ResetPassword } from './pages/account'
 import { Checkout } from './pages/checkout'
 import { OrderPage, MyTickets } from './pages/tickets'
 import { Notifications } from './pages/notifications'
-import { TransferPage } from './pages/transfer'
+import { forgetOffer, TransferPage } from './pages/transfer'
 
 // Admin pages are loaded on first use: buyers never download them.
 const AdminEvents = lazy(() => import('./admin/events'))
@@ -115,6 +115,7 @@ function Header({ path, search, user }: { path: string; search: string; user?: U
     const s = getSession()
     if (s) await api('/auth/logout', { body: { refreshToken: s.refreshToken } }).catch(() => {})
     setSession(null)
+    forgetOffer()
     toast('You are signed out.')
     navigate('/')
   }

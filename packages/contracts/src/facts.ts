@@ -82,7 +82,7 @@ export interface FactData {
   /** The order of a ticket someone holds (passed on to them) was refunded to its buyer: the holder is told it is no longer valid. */
   'orders.held-ticket-refunded': { ticketId: string; orderId: string; userId: string; eventId: string; eventTitle?: string; userEmail?: string; eventCancelled: boolean }
   /** A ticket offered to someone was accepted: it is theirs now, with a new code (the sender is told). */
-  'orders.ticket-transferred': { transferId: string; ticketId: string; orderId: string; eventId: string; eventTitle?: string; fromUserId: string; toUserId: string; toEmail?: string }
+  'orders.ticket-transferred': { transferId: string; ticketId: string; orderId: string; eventId: string; eventTitle?: string; fromUserId: string; /** The sender bought it (its order is theirs to see). */ fromBuyer?: boolean; toUserId: string; toEmail?: string }
   /** Tickets of a sold-out event came back, and this buyer was next on its waiting list (one fact per turn on the list). */
   'notifications.tickets-available': { userId: string; eventId: string; eventTitle?: string; available: number; userEmail?: string }
 }

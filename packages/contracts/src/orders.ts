@@ -145,7 +145,7 @@ export const Ticket = t.Object(
         { description: 'its holder offered it to this address (POST /api/tickets/{ticketId}/transfer), not accepted yet: until then it stays theirs and valid' },
       ),
     ),
-    attendeeName: t.Optional(t.String({ description: 'who uses this ticket, as its buyer named them (shown at the door)', examples: ['Grace Hopper'] })),
+    attendeeName: t.Optional(t.String({ description: 'who uses this ticket, as its holder named them (shown at the door)', examples: ['Grace Hopper'] })),
   },
   { title: 'Ticket' },
 )

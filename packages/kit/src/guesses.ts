@@ -35,3 +35,22 @@ export function guessLimit(redis: Redis, keyPrefix: string, points: number, wind
     },
   }
 }
+
+/**
+ * At most `points` of an action per key and `windowSeconds` (each an email sent on someone's word, say):
+ * `take` counts one and refuses (429 RATE_LIMITED with `retryAfterSeconds`) beyond the limit. While Redis
+ * does not answer, the caller hears 503 (its own Redis work would fail too).
+ */
+export function actionLimit(redis: Redis, keyPrefix: string, points: number, windowSeconds: number, refusal: string) {
+  const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration: windowSeconds })
+  return {
+    async take(key: string): Promise<void> {
+      try {
+        await limiter.consume(key)
+      } catch (error) {
+        if (error instanceof RateLimiterRes) throw fail('RATE_LIMITED', refusal, { retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) })
+        throw fail('UNAVAILABLE', 'a store this depends on did not answer; try again', { retryAfterSeconds: 2 })
+      }
+    },
+  }
+}

@@ -176,7 +176,8 @@ describe('a ticket offered (passed on)', () => {
   const email = renderTicketOffered({ eventTitle: 'Rock & <Roll>\r\nBcc: x@y', startsAt: '2027-06-01T18:00:00.000Z', ticketTypeName: 'Balcony', fromEmail: 'ada@example.com', expiresAt: '2027-05-20T10:00:00.000Z', link })
 
   test('says who sent what, until when, and carries the link to accept it', () => {
-    expect(email.subject).toBe('ada@example.com sent you a Balcony ticket for Rock & <Roll> Bcc: x@y')
+    expect(email.subject).toBe('A ticket was sent to you: a Balcony ticket for Rock & <Roll> Bcc: x@y')
+    expect(email.text).toContain('The EasyPass account ada@example.com sent you a Balcony ticket for Rock & <Roll>')
     expect(email.text).toContain(`Accept the ticket: ${link}`)
     expect(email.text).toContain('Accept it by ')
     expect(email.text).toContain("the sender's copy stops working")

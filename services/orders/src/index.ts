@@ -49,7 +49,7 @@ const app = createService({
   log,
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
-  .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, outbox, redis, prefix: config.REDIS_PREFIX }), pdf }))
+  .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, tickets, outbox, redis, prefix: config.REDIS_PREFIX }), pdf }))
   .use(transfersModule(config, { transfers, store, name, pdf }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
   .use(internalModule(config, store, tickets))

@@ -57,6 +57,8 @@ function TicketList({ order, tickets }: { order: Order; tickets: Async<Ticket[] 
   if (!list.length) return <p class="muted">No tickets were issued for this order yet.</p>
   const name = (t: Ticket) => t.ticketTypeName ?? order.items.find((i) => i.ticketTypeId === t.ticketTypeId)?.name ?? 'Ticket'
   const replace = (changed: Ticket) => tickets.setData((all) => (all ?? []).map((x) => (x.id === changed.id ? changed : x)))
+  // Only its buyer passes a ticket on (an admin looking at the order names tickets, and refunds).
+  const ownOrder = getSession()?.user.id === order.userId
   return (
     <ul class="tickets" aria-label="Tickets">
       {list.map((t) => (
@@ -66,7 +68,7 @@ function TicketList({ order, tickets }: { order: Order; tickets: Async<Ticket[] 
             {t.status === 'valid' && (
               <>
                 <AttendeeName path={`/orders/${order.id}/tickets/${t.id}`} ticket={t} onSaved={replace} />
-                <PassOn ticket={t} onChanged={replace} />
+                {ownOrder && <PassOn ticket={t} onChanged={replace} />}
               </>
             )}
           </TicketQr>

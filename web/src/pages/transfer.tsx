@@ -9,6 +9,9 @@ import { Alert, Loading, Notice, PageTitle } from '../components/ui'
 
 const KEPT = 'easypass:ticket-offer'
 
+/** Forgets a link kept for signing in (signing out on a shared computer; a link that is no good). */
+export const forgetOffer = () => sessionStorage.removeItem(KEPT)
+
 /**
  * The offer's id and token come in the link's fragment (`#id=…&token=…`), which no server ever sees.
  * They are taken off the address bar at once and kept for this tab only, so that signing in (or
@@ -70,10 +73,11 @@ function Offer({ id, token }: { id: string; token: string }) {
     setBusy(true)
     try {
       setAccepted(await api<Ticket>(`/ticket-transfers/${encodeURIComponent(id)}/accept`, { body: { token } }))
-      sessionStorage.removeItem(KEPT)
+      forgetOffer()
     } catch (err) {
       setError(err)
-      // Refused for good (taken back, expired, someone else's now): show the offer as it is.
+      // Refused for good (not whole, taken back, expired, someone else's now): forgotten, and the offer shown as it is.
+      if (err instanceof ApiError && [400, 404, 409].includes(err.status)) forgetOffer()
       if (err instanceof ApiError && err.status === 409) offer.reload()
     } finally {
       setBusy(false)
@@ -83,7 +87,7 @@ function Offer({ id, token }: { id: string; token: string }) {
   return (
     <section class="container page narrow">
       <PageTitle>A ticket for you</PageTitle>
-      {offer.error ? <Alert error={offer.error instanceof ApiError && offer.error.status === 404 ? 'This offer does not exist. Open the link from the email again.' : offer.error} onRetry={offer.reload} /> : null}
+      {offer.error ? <Alert error={offer.error instanceof ApiError && (offer.error.status === 404 || offer.error.status === 400) ? 'This offer does not exist: the link may have been cut short. Open it from the email again.' : offer.error} onRetry={offer.reload} /> : null}
       {!o && !offer.error && <Loading label="Loading the offer…" />}
       {o && (
         <article class="card transfer-offer" data-status={accepted ? 'accepted' : o.status}>

@@ -209,12 +209,16 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     }
     if (f.subject === 'orders.ticket-transfer-offered') {
       const d = f.data as Fact<'orders.ticket-transfer-offered'>['data']
-      // No key to sign the link with: no email that could not be used.
-      if (!serviceSecret) return null
-      // An offer already taken back or past its time is not sent late (the mail server away meanwhile).
+      // No key to sign the link with, or no address of the site to link to: no email that could not be used.
+      if (!serviceSecret || !publicUrl) {
+        log.warn({ fact: f.id }, 'a ticket offer is not emailed: PUBLIC_URL (the web app address its link needs) is not set')
+        return null
+      }
+      // An offer past its time is not sent late (the mail server away meanwhile). One taken back since
+      // still goes: its link then says so.
       if (Date.parse(d.expiresAt) <= Date.now()) return null
       const fragment = `id=${encodeURIComponent(d.transferId)}&token=${linkToken(serviceSecret, TRANSFER_LINK_PURPOSE, d.transferId)}`
-      const link = `${publicUrl ? publicUrl.replace(/\/+$/, '') : ''}/transfer#${fragment}`
+      const link = `${publicUrl.replace(/\/+$/, '')}/transfer#${fragment}`
       return renderTicketOffered({ eventTitle: d.eventTitle, startsAt: d.eventStartsAt, ticketTypeName: d.ticketTypeName, fromEmail: d.fromEmail, expiresAt: d.expiresAt, link })
     }
     if (f.subject === 'orders.held-ticket-refunded') {

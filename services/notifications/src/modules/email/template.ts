@@ -221,11 +221,12 @@ export interface TicketOfferedInput {
 
 export function renderTicketOffered(input: TicketOfferedInput): RenderedEmail {
   const event = input.eventTitle?.trim() || 'an event'
-  const from = input.fromEmail?.trim() || 'Someone'
+  const from = input.fromEmail?.trim() ? `The EasyPass account ${input.fromEmail.trim()}` : 'An EasyPass customer'
   const when = (input.startsAt && formatDate(input.startsAt)) || ''
   const until = formatDate(input.expiresAt) ?? 'the date the sender set'
   const what = `${input.ticketTypeName?.trim() ? `a ${input.ticketTypeName.trim()} ticket` : 'a ticket'} for ${event}`
-  const subject = oneLine(`${from} sent you ${what}`)
+  // The sender's address is what they signed up with, never verified: the body names it, the subject does not.
+  const subject = oneLine(`A ticket was sent to you: ${what}`)
   const html = layout(
     subject,
     `<h1 style="margin:0 0 8px;font-size:22px">A ticket for you</h1>

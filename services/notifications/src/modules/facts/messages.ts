@@ -99,8 +99,9 @@ export function describe(f: Fact): Message | null {
         userId: d.fromUserId,
         type: 'ticket-transferred',
         title: `Your ticket${event ? ` for ${event}` : ''} was accepted`,
-        body: `${d.toEmail ? `${d.toEmail} accepted` : 'Its recipient accepted'} the ticket you passed on. It is theirs now, with a new code: your copy no longer opens the door.`,
-        data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, ticketId: d.ticketId },
+        body: `${d.toEmail ? `The ticket you offered to ${d.toEmail} was accepted` : 'The ticket you passed on was accepted'}. It is theirs now, with a new code: your copy no longer opens the door.`,
+        // The order is only the sender's to see when they bought it (not when it was passed on to them first).
+        data: { ...(d.fromBuyer !== false ? { orderId: d.orderId } : {}), eventId: d.eventId, eventTitle: event, ticketId: d.ticketId },
       }
     }
     case 'orders.held-ticket-refunded': {

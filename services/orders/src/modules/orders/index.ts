@@ -125,7 +125,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
           tags,
           summary: 'Refund a paid order',
           description:
-            'The buyer before the event starts (afterwards → 403), an admin any time. Money and seats are returned exactly once: a second refund → 409 and moves nothing. ' +
+            'The buyer before the event starts and while none of its tickets was used at the door or passed on to someone else (otherwise → 403), an admin any time. Money and seats are returned exactly once: a second refund → 409 and moves nothing. ' +
             '202 when the refund is recorded but payments or ticketing did not answer in time (it completes in the background). ' +
             idempotencyNote,
           security,
@@ -147,7 +147,9 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         detail: {
           tags,
           summary: "An order's e-tickets",
-          description: 'One per seat, each with its code and QR code (SVG). Empty until the order is paid; `refunded` tickets are no longer valid.',
+          description:
+            'One per seat, each with its code and QR code (SVG). Empty until the order is paid; `refunded` tickets are no longer valid. ' +
+            'A ticket passed on to someone else (POST /api/tickets/{ticketId}/transfer) is `transferred` here (or `refunded`), without its code or the name on it: those are its new holder’s.',
           security,
         },
       },
@@ -160,8 +162,8 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         tags,
         summary: "An order's e-tickets as a PDF",
         description:
-          'One A4 page per ticket, to print or show on a phone: the event, the ticket type, the name on it, its QR code and code. ' +
-          'For the buyer or an admin; 409 while the order is not paid and after it was refunded; 503 with `Retry-After` for the moment between payment and the tickets being issued.',
+          'One A4 page per ticket its buyer still holds (not those passed on), to print or show on a phone: the event, the ticket type, the name on it, its QR code and code. ' +
+          'For the buyer or an admin; 409 while the order is not paid, after it was refunded and when every ticket was passed on; 503 with `Retry-After` for the moment between payment and the tickets being issued.',
         security,
       },
     })
@@ -178,7 +180,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         detail: {
           tags,
           summary: 'Email the tickets of a paid order again',
-          description: `The order confirmation with every ticket, once more, to the address the order was bought with (the buyer or an admin asks). 202: it is on its way. 409 for an order that is not paid; 429 with \`Retry-After\` within ${RESEND_EVERY_SECONDS / 60} minutes of the last request for the same order.`,
+          description: `The order confirmation with every ticket, once more, to the address the order was bought with (the buyer or an admin asks). 202: it is on its way. 409 for an order that is not paid, or whose every ticket was passed on; 429 with \`Retry-After\` within ${RESEND_EVERY_SECONDS / 60} minutes of the last request for the same order.`,
           security,
         },
       },

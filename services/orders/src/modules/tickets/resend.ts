@@ -9,14 +9,15 @@ import { fact, fail, type Outbox } from '@easypass/kit'
 import { viaRedis } from '../coordination'
 import { settleFact } from '../orders/settlement'
 import { statusOf, type OrderStore } from '../orders/store'
+import { ticketIdsOf, type TicketsService } from './service'
 
 export const RESEND_EVERY_SECONDS = 300
 
 /** Deletes the key only while it still holds this request's token. */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
 
-export function ticketResender(deps: { store: OrderStore; outbox: Outbox; redis: Redis; prefix: string }) {
-  const { store, outbox, redis, prefix } = deps
+export function ticketResender(deps: { store: OrderStore; tickets: Pick<TicketsService, 'holdersElsewhere'>; outbox: Outbox; redis: Redis; prefix: string }) {
+  const { store, tickets, outbox, redis, prefix } = deps
   return async function resend(orderId: string, principal: Principal): Promise<{ message: string; to: string }> {
     const state = await store.visible(orderId, principal)
     const paid = statusOf(state) === 'paid' && state.settle ? settleFact(state.doc, state.settle) : null
@@ -25,6 +26,9 @@ export function ticketResender(deps: { store: OrderStore; outbox: Outbox; redis:
     // The address the order was bought with; an older order without one goes to its owner's address now.
     const to = data.userEmail ?? (principal.id === state.doc.userId ? principal.email : undefined)
     if (!to) throw fail('CONFLICT', 'no email address is known for this order')
+    // The email carries the codes its buyer holds: none left, nothing to send.
+    if ((await tickets.holdersElsewhere(state.doc)).length === ticketIdsOf(state.doc).length)
+      throw fail('CONFLICT', 'every ticket of this order was passed on to someone else: their codes are theirs')
     const key = `${prefix}:orders:tickets-resent:${orderId}`
     const token = crypto.randomUUID()
     if ((await viaRedis(() => redis.set(key, token, 'EX', RESEND_EVERY_SECONDS, 'NX'))) !== 'OK') {

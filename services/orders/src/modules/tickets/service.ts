@@ -61,12 +61,13 @@ export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Atte
   /**
    * `attendee`: the ticket's name record when already read (null: none); looked up when not given.
    * `asOrder`: seen from its order (its buyer, an admin, the confirmation email): a ticket passed on to
-   * someone else is `transferred` there, without its code, which is its new holder's alone.
+   * someone else is `transferred` there (`refunded` once its order is), never with its code or the name
+   * on it, which are its new holder's alone.
    */
   async function view(ticket: HeldTicketDoc, refunded: boolean, checkin?: CheckinDoc | null, attendee?: AttendeeDoc | null, asOrder = false): Promise<Ticket> {
     const base = { id: ticket._id, ticketTypeId: ticket.ticketTypeId, ticketTypeName: ticket.ticketTypeName, orderId: ticket.orderId, eventId: ticket.eventId }
     const transferredAt = ticket.transferredAt ? { transferredAt: ticket.transferredAt.toISOString() } : {}
-    if (asOrder && ticket.holderId !== ticket.userId && !refunded) return { ...base, status: 'transferred', ...transferredAt }
+    if (asOrder && ticket.holderId !== ticket.userId) return { ...base, status: refunded ? 'refunded' : 'transferred', ...transferredAt }
     const status: TicketStatus = refunded ? 'refunded' : checkin ? 'checked_in' : 'valid'
     // Admitted: the name as it was at the door. Otherwise the current one.
     const name = checkin ? checkin.attendeeName : (attendee === undefined ? await Attendee.findById(ticket._id).lean<AttendeeDoc>() : attendee)?.name

@@ -7,17 +7,19 @@
 import type { Redis } from 'ioredis'
 import type { Principal } from '@easypass/contracts'
 import { TRANSFER_LINK_PURPOSE, type Ticket, type TicketTransfer } from '@easypass/contracts/orders'
-import { fact, fail, isDuplicateOnly, isLinkToken, type Logger, type Outbox } from '@easypass/kit'
+import { actionLimit, fact, fail, isDuplicateOnly, isLinkToken, type Logger, type Outbox } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
-import type { CheckinDoc, Models, TicketHolderDoc, TransferDoc } from '../../db'
+import type { AttendeeDoc, CheckinDoc, Models, TicketHolderDoc, TransferDoc } from '../../db'
 import { viaRedis, type OrderLocks } from '../coordination'
 import { statusOf, type OrderState, type OrderStore } from '../orders/store'
 import { newTicketCode, offerOf, type HeldTicketDoc, type TicketsService } from '../tickets/service'
 
 /** How long an offer waits for its recipient (never past the event's start). */
 export const OFFER_DAYS = 7
-/** Each offer is an email: one per ticket in this many seconds. */
+/** Each offer is an email sent on its sender's word: one per ticket in this many seconds, ... */
 export const OFFER_EVERY_SECONDS = 60
+/** ... this many per sender and per recipient address an hour. */
+export const OFFERS_PER_HOUR = 20
 
 /** Deletes the key only while it still holds this request's token. */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
@@ -55,6 +57,9 @@ const newId = () => Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toSt
 
 export function transfersService({ models, store, tickets, locks, catalog, outbox, redis, prefix, secret, log }: TransfersDeps) {
   const { Transfer, TicketHolder, TicketCode, Attendee, Checkin, Cancellation } = models
+  const limitMessage = 'too many tickets offered in the last hour: try again later'
+  const bySender = actionLimit(redis, `${prefix}:orders:offers-by`, OFFERS_PER_HOUR, 3600, limitMessage)
+  const byRecipient = actionLimit(redis, `${prefix}:orders:offers-to`, OFFERS_PER_HOUR, 3600, limitMessage)
 
   /** The ticket, when this caller holds it now (anyone else: 404, as for another buyer's order). */
   async function heldTicket(ticketId: string, principal: Principal): Promise<HeldTicketDoc> {
@@ -94,7 +99,8 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
     const status = state ? statusOf(state) : undefined
     const checkin = await Checkin.findById(ticket._id).lean<CheckinDoc>()
     const view = await tickets.view(ticket, status === 'refunded', checkin)
-    if (pending === undefined) pending = await Transfer.findOne({ ticketId: ticket._id, status: 'pending' }).lean<TransferDoc>()
+    // Only the holder's own offer: one left pending by an earlier holder (an acceptance cut short) is not theirs to show.
+    if (pending === undefined) pending = await Transfer.findOne({ ticketId: ticket._id, status: 'pending', fromUserId: ticket.holderId }).lean<TransferDoc>()
     return {
       ...view,
       ...(state?.doc.eventTitle ? { eventTitle: state.doc.eventTitle } : {}),
@@ -123,6 +129,13 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
           const wait = Math.max(1, await viaRedis(() => redis.ttl(key)))
           throw fail('RATE_LIMITED', 'this ticket was offered a moment ago: wait a little before offering it again', { retryAfterSeconds: wait })
         }
+        try {
+          await bySender.take(principal.id)
+          await byRecipient.take(to.toLowerCase())
+        } catch (error) {
+          await redis.eval(RELEASE, 1, key, token).catch(() => {})
+          throw error
+        }
         const at = new Date()
         const doc: TransferDoc = {
           _id: newId(),
@@ -139,8 +152,8 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
           createdAt: at,
           expiresAt: new Date(Math.min(at.getTime() + OFFER_DAYS * 86_400_000, startsAt.getTime())),
         }
+        let recorded = false
         try {
-          await Transfer.updateMany({ ticketId, status: 'pending' }, { $set: { status: 'cancelled', at } })
           await Transfer.create(doc)
           await outbox.record([
             fact(
@@ -159,9 +172,14 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
               `ticket-transfer-offered:${doc._id}`,
             ),
           ])
+          recorded = true
+          // Only once the new offer is on its way: a failed one leaves the one before working.
+          await Transfer.updateMany({ ticketId, status: 'pending', _id: { $ne: doc._id } }, { $set: { status: 'cancelled', at } })
         } catch (error) {
-          // No email is on its way: the offer is taken back (if written) and the limit given back.
           log.warn({ ticketId, err: String(error) }, 'ticket offer not recorded')
+          // Its email is on its way: it stands (an earlier offer still pending loses to whichever is accepted first).
+          if (recorded) return transferView(doc, true)
+          // No email is on its way: the offer is taken back (if written) and the limit given back.
           await Transfer.updateOne({ _id: doc._id }, { $set: { status: 'cancelled', at: new Date() } }).catch(() => {})
           await redis.eval(RELEASE, 1, key, token).catch(() => {})
           throw fail('UNAVAILABLE', 'the offer could not be sent right now, try again in a moment', { retryAfterSeconds: 2 })
@@ -196,12 +214,15 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
         const [ticket] = await tickets.byIds([doc.ticketId])
         if (!ticket) throw fail('NOT_FOUND', 'no such offer')
         const holder = await TicketHolder.findById(ticket._id).lean<TicketHolderDoc>()
-        // Accepted by this caller before (or a crash between the hand-over and its record): the same answer.
+        // Accepted by this caller before (or cut short after the hand-over): the same answer, each step done.
         if (ticket.holderId === principal.id && holder?.transferId === doc._id) {
-          if (doc.status !== 'accepted') await finish(doc, principal)
-          return holderView(ticket, await store.load(ticket.orderId), null)
+          const state = await store.load(ticket.orderId)
+          await clearEarlierName(holder)
+          if (doc.status !== 'accepted') await finish(doc, principal, state?.doc.userId)
+          return holderView(ticket, state, undefined)
         }
-        if (doc.status === 'accepted') throw fail('CONFLICT', 'this ticket was accepted by someone else already')
+        if (doc.status === 'accepted')
+          throw fail('CONFLICT', doc.acceptedBy === principal.id ? 'you accepted this ticket already, and passed it on since' : 'this ticket was accepted by someone else already')
         if (doc.status === 'cancelled') throw fail('CONFLICT', 'the sender took this offer back')
         if (doc.expiresAt.getTime() <= Date.now()) throw fail('CONFLICT', 'this offer has expired: ask the sender to offer the ticket again')
         if (ticket.holderId === principal.id) throw fail('CONFLICT', 'this ticket is yours already')
@@ -217,9 +238,8 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
           if (!isDuplicateOnly(error)) throw error
           await TicketHolder.replaceOne({ _id: ticket._id }, now)
         }
-        // The sender's name for whoever was to use it is not the new holder's.
-        await Attendee.deleteOne({ _id: ticket._id })
-        await finish(doc, principal)
+        await clearEarlierName(now)
+        await finish(doc, principal, state.doc.userId)
         log.info({ ticketId: ticket._id, transferId: doc._id }, 'ticket passed on')
         return holderView({ ...ticket, code, holderId: principal.id, transferredAt: now.at }, state, null)
       })
@@ -241,8 +261,14 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
     },
   }
 
+  /** The sender's name for whoever was to use it is not the new holder's (one given since is kept). */
+  async function clearEarlierName(holder: TicketHolderDoc) {
+    const name = await Attendee.findById(holder._id).lean<AttendeeDoc>()
+    if (name && name.at <= holder.at) await Attendee.deleteOne({ _id: holder._id, at: name.at })
+  }
+
   /** The offer's record and the fact that tells its sender; both safe to repeat. */
-  async function finish(doc: TransferDoc, principal: Principal) {
+  async function finish(doc: TransferDoc, principal: Principal, buyerId: string | undefined) {
     await outbox.record([
       fact(
         'orders.ticket-transferred',
@@ -253,8 +279,10 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
           eventId: doc.eventId,
           ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}),
           fromUserId: doc.fromUserId,
+          fromBuyer: doc.fromUserId === buyerId,
           toUserId: principal.id,
-          ...(principal.email ? { toEmail: principal.email } : {}),
+          // The address the sender typed, never the account's that accepted it (a link passed along).
+          toEmail: doc.toEmail,
         },
         `ticket-transferred:${doc._id}`,
       ),
