@@ -97,6 +97,7 @@ export const Event = t.Object(
     status: EventStatusSchema,
     cancelledAt: t.Optional(IsoDate),
     neverPublished: t.Optional(t.Boolean({ description: 'true on an event cancelled while still a draft: like a draft, it exists for admins only' })),
+    seriesId: t.Optional(Id),
     createdAt: IsoDate,
     updatedAt: IsoDate,
   },
@@ -191,6 +192,7 @@ export const EventsQuery = t.Object({
   to: t.Optional(isoDateInput('events starting at or before this time')),
   endedBefore: t.Optional(isoDateInput('events that ended before this time (past events); without `from`, however long ago')),
   status: t.Optional(EventListStatus),
+  seriesId: t.Optional(t.String({ pattern: '^[0-9a-f]{24}$', description: 'the dates of one series (events added with POST /api/events/{id}/dates share it)', error: 'seriesId must be an event id' })),
   sort: t.Optional(
     t.Union([t.Literal('soonest'), t.Literal('latest')], { description: '`soonest` first (default) or `latest` first, by `startsAt`' }),
   ),
@@ -202,3 +204,23 @@ export const isPublic = (event: { status: string; neverPublished?: boolean }) =>
 
 /** What ticketing's internal summary says about one event (list prices and the delete check). */
 export type TicketingEventSummary = EventInventorySummary
+
+/** At most this many dates added in one request. */
+export const MAX_NEW_DATES = 52
+
+export const AddDatesBody = t.Object(
+  {
+    startsAt: t.Array(isoDateInput(), {
+      minItems: 1,
+      maxItems: MAX_NEW_DATES,
+      description: `when each new date starts (1 to ${MAX_NEW_DATES}, in the future, none twice, none a date the series has already); each lasts as long as the event`,
+      examples: [['2027-06-08T18:00:00.000Z', '2027-06-15T18:00:00.000Z']],
+    }),
+    status: t.Optional(WritableEventStatus),
+  },
+  { additionalProperties: false, description: 'New dates of the event: copies with its ticket types (prices, capacities, limits, sales windows moved with the date). `status` defaults to `draft`.' },
+)
+export type AddDatesBody = Static<typeof AddDatesBody>
+
+export const EventDates = t.Object({ items: t.Array(Event) }, { title: 'EventDates' })
+export type EventDates = Static<typeof EventDates>

@@ -7,6 +7,7 @@ import {
 } from '@easypass/kit'
 import { defineModels } from './db'
 import { eventsModule } from './modules/events'
+import { eventDates } from './modules/events/dates'
 import { eventsService } from './modules/events/service'
 import { ticketingClient } from './modules/events/ticketing'
 import { internalModule } from './modules/internal'
@@ -56,7 +57,7 @@ const app = createService({
   checks: { mongo: () => pingMongo(conn), nats: () => bus.ping() },
 })
   .use(authPlugin(config))
-  .use(eventsModule(config, events))
+  .use(eventsModule(config, events, eventDates({ models, events, ticketing, log })))
   .use(internalModule(config, events))
 
 serve(app, {

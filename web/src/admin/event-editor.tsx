@@ -11,6 +11,7 @@ import { CATEGORIES } from '../pages/home'
 import { AdminPage, fieldErrorsOf, revenueText, totals } from './shared'
 import { cancelEvent, publishEvent } from './events'
 import { EventVouchers } from './vouchers'
+import { EventDatesSection } from './dates'
 
 interface EventForm {
   title: string
@@ -288,6 +289,7 @@ export default function AdminEventEditor({ id }: { id?: string }) {
       </form>
       {e && <TicketTypes event={e} types={types} live={live} onChange={event.reload} />}
       {e && <EventVouchers event={e} types={types} />}
+      {e && <EventDatesSection event={e} />}
     </AdminPage>
   )
 }

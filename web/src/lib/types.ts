@@ -66,6 +66,8 @@ export interface EventItem {
   currency?: string | null
   /** Tickets left over all ticket types (list items). */
   available?: number
+  /** The dates of one series share it (POST /events/:id/dates). */
+  seriesId?: string
   createdAt?: string
   updatedAt?: string
 }

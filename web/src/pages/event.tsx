@@ -393,6 +393,7 @@ export function EventPage({ id }: { id: string }) {
           </dl>
           <h2>About this event</h2>
           <p class="description">{e.description}</p>
+          {e.seriesId && <OtherDates event={e} />}
         </div>
         <aside class="buy-panel" aria-labelledby="tickets-title">
           <h2 id="tickets-title" tabIndex={-1}>
@@ -509,5 +510,27 @@ export function EventPage({ id }: { id: string }) {
         </aside>
       </div>
     </article>
+  )
+}
+
+/** The other upcoming dates of the same series (published ones; past ones drop out of the list). */
+function OtherDates({ event }: { event: EventItem }) {
+  const dates = useAsync((signal) => api<List<EventItem>>(`/events?seriesId=${event.seriesId}&limit=100`, { signal }), [event.seriesId])
+  const others = (dates.data?.items ?? []).filter((d) => d.id !== event.id)
+  if (!others.length) return null
+  return (
+    <section class="other-dates" aria-labelledby="other-dates-title">
+      <h2 id="other-dates-title">Other dates</h2>
+      <ul>
+        {others.map((d) => (
+          <li key={d.id}>
+            <Link href={`/events/${d.id}`}>
+              <time dateTime={d.startsAt}>{whenRange(d.startsAt, d.endsAt)}</time>
+            </Link>
+            {d.available === 0 && <span class="muted small"> · sold out</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
   )
 }

@@ -29,6 +29,7 @@ const eventSchema = new Schema(
     status: { type: String, enum: ['draft', 'published', 'cancelled'], required: true },
     cancelledAt: { type: Date },
     cancelledAsDraft: { type: Boolean },
+    seriesId: { type: String },
     revision: { type: Number, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -37,6 +38,8 @@ const eventSchema = new Schema(
 )
 // The list: published events, soonest first.
 eventSchema.index({ status: 1, startsAt: 1 })
+// The dates of a series.
+eventSchema.index({ seriesId: 1, startsAt: 1 })
 
 export interface EventDoc {
   _id: Types.ObjectId
@@ -52,6 +55,8 @@ export interface EventDoc {
   cancelledAt?: Date | null
   /** Cancelled before it was ever published: like a draft, for admins only. */
   cancelledAsDraft?: boolean
+  /** The dates of one event share it: the id of the event they were first copied from. */
+  seriesId?: string
   revision: number
   createdAt: Date
   updatedAt: Date

@@ -1,13 +1,16 @@
 import { Elysia } from 'elysia'
 import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { EventsService } from './service'
+import type { EventDatesService } from './dates'
+import { IdempotencyHeaders } from '@easypass/contracts/orders'
 import { BEARER, OPTIONAL_BEARER } from '@easypass/contracts'
-import { CreateEventBody, errors, Event, EventDetail, EventList, EventsQuery, IdParams, NoContent, TAGS, UpdateEventBody } from './model'
+import { AddDatesBody, CreateEventBody, errors, Event, EventDates, EventDetail, EventList, EventsQuery, IdParams, NoContent, TAGS, UpdateEventBody } from './model'
+import { MAX_NEW_DATES } from '@easypass/contracts/catalog'
 
 /** The request id the service defaults put on every response, passed on to ticketing. */
 const requestIdOf = (set: { headers: Record<string, unknown> }) => String(set.headers['x-request-id'] ?? '') || undefined
 
-export function eventsModule(config: AuthConfig, service: EventsService) {
+export function eventsModule(config: AuthConfig, service: EventsService, addDates: EventDatesService) {
   return new Elysia({ name: 'catalog.events', prefix: '/api/events' })
     .use(authPlugin(config))
     .get('', ({ query, principal, set }) => service.list(query, principal, requestIdOf(set)), {
@@ -71,6 +74,24 @@ export function eventsModule(config: AuthConfig, service: EventsService) {
         description:
           'Admins only. 409 when any ticket was ever sold (refunded ones too: cancel the event instead); 503 when ticketing cannot confirm that. ' +
           'Publishes `catalog.event-deleted`: unpaid holds of the event end (their orders are cancelled and their buyers told).',
+        security: BEARER,
+      },
+    })
+    .post('/:id/dates', ({ params, body, headers, principal, set, status }) => addDates(params.id, body, principal!.id, headers['idempotency-key'], requestIdOf(set)).then((dates) => status(201, dates)), {
+      auth: 'admin',
+      params: IdParams,
+      headers: IdempotencyHeaders,
+      ...strictBody(AddDatesBody),
+      response: { 201: EventDates, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 503: errors[503] },
+      detail: {
+        tags: TAGS,
+        summary: 'Add more dates of an event',
+        description:
+          `Admins only. 1 to ${MAX_NEW_DATES} new events, one per \`startsAt\`, each a copy of this one (its text, venue, organizer, image and length) with its ticket types ` +
+          '(prices, capacities, per-order limits; sales windows moved with the date; nothing sold). They and this event share `seriesId` (GET /api/events?seriesId= lists the dates); ' +
+          'each is an event of its own, sold, changed and cancelled on its own. New dates are drafts unless `status` is `published` (published once its ticket types are all there). ' +
+          '400 for a date not in the future or given twice; 409 for a date the series has already, or a cancelled event; 503 when ticketing does not answer ' +
+          '(before anything is added; or part-way: the answer says which date, and the same request with the same `Idempotency-Key` finishes it without adding anything twice).',
         security: BEARER,
       },
     })

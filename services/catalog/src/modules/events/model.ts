@@ -2,9 +2,9 @@
 // (the gateway, web app and orders read them too); this file adds the per-route response maps.
 import { t } from 'elysia'
 import { ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
-import { CreateEventBody, Event, EventDetail, EventList, EventsQuery, UpdateEventBody } from '@easypass/contracts/catalog'
+import { AddDatesBody, CreateEventBody, Event, EventDates, EventDetail, EventList, EventsQuery, UpdateEventBody } from '@easypass/contracts/catalog'
 
-export { CreateEventBody, Event, EventDetail, EventList, EventsQuery, IdParams, UpdateEventBody }
+export { AddDatesBody, CreateEventBody, Event, EventDates, EventDetail, EventList, EventsQuery, IdParams, UpdateEventBody }
 
 export const errors = {
   400: ErrorResponse,

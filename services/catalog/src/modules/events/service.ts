@@ -24,6 +24,7 @@ export function toEvent(doc: EventDoc): Event {
   if (doc.imageUrl) event.imageUrl = doc.imageUrl
   if (doc.cancelledAt) event.cancelledAt = doc.cancelledAt.toISOString()
   if (doc.cancelledAsDraft) event.neverPublished = true
+  if (doc.seriesId) event.seriesId = doc.seriesId
   return event
 }
 
@@ -34,7 +35,7 @@ const FIRST_YEAR = 1970
 const LAST_YEAR = 9999
 
 /** `stored`: a date an event keeps (a filter of a listing may reach further). */
-function toDate(iso: string, field: string, stored = false): Date {
+export function toDate(iso: string, field: string, stored = false): Date {
   const date = new Date(iso)
   if (!isRealDate(iso))
     throw fail('VALIDATION', `${field}: not a real date`, { fields: [{ path: field, message: 'not a real date' }] })
@@ -87,7 +88,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
   }
   async function list(query: EventsQuery, principal?: Principal, requestId?: string): Promise<EventList> {
     if ((query.status ?? 'published') !== 'published' || LIST_CACHE_MS <= 0) return listFresh(query, principal, requestId)
-    const key = JSON.stringify([query.page, query.limit, query.from, query.to, query.endedBefore, query.sort, query.category, query.city, query.q])
+    const key = JSON.stringify([query.page, query.limit, query.from, query.to, query.endedBefore, query.sort, query.category, query.city, query.q, query.seriesId])
     const now = Date.now()
     const cached = listCache.get(key)
     if (cached && cached.until > now) return cached.answer
@@ -122,6 +123,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
         throw fail('VALIDATION', 'to: must not be before from', { fields: [{ path: 'to', message: 'must not be before from' }] })
       filter.startsAt = { $lte: to }
     }
+    if (query.seriesId) filter.seriesId = query.seriesId
     if (query.category?.trim()) filter.category = query.category.trim().toLowerCase()
     if (query.city?.trim()) filter['venue.city'] = { $regex: `^${escapeRegExp(query.city.trim())}$`, $options: 'i' }
     const words = (query.q ?? '').split(/\s+/).filter(Boolean).slice(0, MAX_QUERY_WORDS)
@@ -413,6 +415,13 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     }
   }
 
-  return { list, get, getInternal, create, update, cancel, remove, recoverFacts, startRecovery }
+  /** Makes the event the first of a series (its id the series' id), unless it belongs to one already. */
+  async function joinSeries(id: string): Promise<EventDoc> {
+    const doc = await writeEvent(id, (current) => (current.seriesId ? null : { $set: { seriesId: String(current._id) } }))
+    forgetListings()
+    return doc
+  }
+
+  return { list, get, getInternal, create, update, cancel, remove, recoverFacts, startRecovery, find, joinSeries, forgetListings }
 }
 export type EventsService = ReturnType<typeof eventsService>

@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value'
 import { t } from 'elysia'
 import { AppError, callService, type Logger } from '@easypass/kit'
 import { EventTicketType, type TicketingEventSummary } from '@easypass/contracts/catalog'
-import { EventInventorySummary as SummaryItem } from '@easypass/contracts/inventory'
+import { EventInventorySummary as SummaryItem, type CreateTicketTypeBody } from '@easypass/contracts/inventory'
 
 export interface TicketingOptions {
   /** Unset: this deployment has no ticketing (yet); reads report availability as unavailable. */
@@ -95,6 +95,12 @@ export function ticketingClient(opts: TicketingOptions) {
     return { sold: summary?.sold ?? 0, held: summary?.held ?? 0, refunded: summary?.refunded ?? 0 }
   }
 
-  return { availability, summariesIfQuick, soldOrHeld, configured: Boolean(url) }
+  /** Adds a ticket type to an event; the same key adds it once however often it is asked. */
+  async function addTicketType(eventId: string, body: CreateTicketTypeBody, idempotencyKey: string, requestId?: string): Promise<void> {
+    if (!url) throw new AppError('UNAVAILABLE', 'ticketing is not configured', undefined, 503)
+    await callService(url, `/internal/events/${eventId}/ticket-types`, { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey }, token: await opts.serviceToken(), requestId, timeoutMs: 15_000 })
+  }
+
+  return { availability, summariesIfQuick, soldOrHeld, addTicketType, configured: Boolean(url) }
 }
 export type TicketingClient = ReturnType<typeof ticketingClient>

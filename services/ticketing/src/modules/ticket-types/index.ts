@@ -34,6 +34,22 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
         },
       },
     )
+    // The catalog copies an event's ticket types to its new dates (POST /api/events/:id/dates) with its service token.
+    .post(
+      '/internal/events/:id/ticket-types',
+      async ({ params, body, headers, principal, set }) => {
+        set.status = 201
+        return service.create(params.id, body, principal!.id, headers['idempotency-key'])
+      },
+      {
+        auth: 'service',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        ...strictBody(CreateTicketTypeBody),
+        response: { 201: TicketType, ...adminErrors, 409: ErrorResponse },
+        detail: { hide: true, summary: 'Add a ticket type (for other services)' },
+      },
+    )
     .get('/api/events/:id/ticket-types/:typeId', ({ params, principal }) => service.visible(params.id, params.typeId, isAdmin(principal)), {
       auth: 'optional',
       params: TicketTypeParams,

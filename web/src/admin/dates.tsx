@@ -1,0 +1,103 @@
+// More dates of an event in its editor: the dates its series has, and new ones added as copies (its
+// ticket types included), every so many days from a first new date.
+import { MAX_NEW_DATES } from '@easypass/contracts/catalog'
+import { useRef, useState } from 'preact/hooks'
+import { api, withKey } from '../lib/api'
+import { fromLocalInput, localZone, plural, toLocalInput, when } from '../lib/format'
+import { useAsync } from '../lib/hooks'
+import { Link } from '../lib/router'
+import type { EventItem, List } from '../lib/types'
+import { toast } from '../components/overlay'
+import { Alert, Field, SelectField, StatusBadge, useFocusFirstInvalid } from '../components/ui'
+
+const EVERY: Array<[string, string]> = [
+  ['7', 'Every week'],
+  ['1', 'Every day'],
+  ['14', 'Every two weeks'],
+]
+
+/** The dates from `first` every `days` days, at the same time of day where the dates are (across a clock change too). */
+export function repeatDates(first: Date, days: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const d = new Date(first)
+    d.setDate(d.getDate() + i * days)
+    return d.toISOString()
+  })
+}
+
+export function EventDatesSection({ event }: { event: EventItem }) {
+  const seriesId = event.seriesId ?? event.id
+  const series = useAsync(
+    (signal) => (event.seriesId ? api<List<EventItem>>(`/events?seriesId=${seriesId}&status=all&limit=100`, { signal }) : Promise.resolve(undefined)),
+    [seriesId, event.seriesId],
+  )
+  const [added, setAdded] = useState<EventItem[]>([])
+  const nextWeek = toLocalInput(new Date(Date.parse(event.startsAt) + 7 * 86_400_000).toISOString())
+  const [f, setF] = useState({ first: nextWeek, every: '7', count: '4' })
+  const [errors, setErrors] = useState<{ first?: string; count?: string }>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const form = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(form, errors)
+  const set = (key: keyof typeof f) => (value: string) => setF((x) => ({ ...x, [key]: value }))
+  const others = [...(series.data?.items ?? []), ...added].filter((e, i, all) => e.id !== event.id && all.findIndex((x) => x.id === e.id) === i)
+
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    setError(undefined)
+    const local: typeof errors = {}
+    const first = fromLocalInput(f.first)
+    if (!first) local.first = 'Enter when the first new date starts.'
+    else if (Date.parse(first) <= Date.now()) local.first = 'A new date must be in the future.'
+    const count = Number(f.count)
+    if (!/^[1-9]\d*$/.test(f.count) || count > MAX_NEW_DATES) local.count = `Enter how many dates to add, 1 to ${MAX_NEW_DATES}.`
+    setErrors(local)
+    if (Object.keys(local).length) return
+    const startsAt = repeatDates(new Date(first!), Number(f.every), count)
+    setBusy(true)
+    try {
+      // A retry after a lost answer or a 503 carries the same key: the dates are added once.
+      const answer = await withKey(`dates:${event.id}:${startsAt.join()}`, (idempotencyKey) => api<{ items: EventItem[] }>(`/events/${event.id}/dates`, { body: { startsAt }, idempotencyKey }))
+      setAdded((a) => [...a, ...answer.items])
+      toast(`${plural(answer.items.length, 'date')} added as ${answer.items.length === 1 ? 'a draft' : 'drafts'}: publish each when it is ready.`, 'success')
+      series.reload()
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section class="card" aria-labelledby="dates-title">
+      <h2 id="dates-title">More dates</h2>
+      <p class="muted">Copies of this event at other times, with its ticket types (nothing sold; sales windows move with the date). Each date sells, changes and is cancelled on its own.</p>
+      {series.error ? <Alert error={series.error} onRetry={series.reload} /> : null}
+      {others.length > 0 && (
+        <ul class="type-list" aria-label="Other dates of this event">
+          {others
+            .sort((a, b) => a.startsAt.localeCompare(b.startsAt))
+            .map((d) => (
+              <li key={d.id} class="date-row">
+                <Link href={`/admin/events/${d.id}`}>{when(d.startsAt)}</Link> <StatusBadge status={d.status} />
+              </li>
+            ))}
+        </ul>
+      )}
+      {event.status !== 'cancelled' && (
+        <form class="add-type" ref={form} onSubmit={submit} noValidate aria-labelledby="add-dates-title">
+          <h3 id="add-dates-title">Add dates</h3>
+          <div class="row">
+            <Field id="nd-first" label="First new date starts" name="first" type="datetime-local" value={f.first} onValue={set('first')} error={errors.first} hint={`In your time zone (${localZone()}).`} />
+            <SelectField id="nd-every" label="Then" name="every" value={f.every} onValue={set('every')} options={EVERY} />
+            <Field id="nd-count" label="Number of dates" name="count" type="number" min={1} max={MAX_NEW_DATES} value={f.count} onValue={set('count')} error={errors.count} />
+          </div>
+          <Alert error={error} />
+          <button type="submit" class="button" disabled={busy}>
+            {busy ? 'Adding…' : 'Add dates'}
+          </button>
+        </form>
+      )}
+    </section>
+  )
+}
