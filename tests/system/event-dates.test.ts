@@ -81,6 +81,24 @@ describe('more dates of an event', () => {
     for (const copy of again.body.items) expect((await api(`/events/${copy.id}`, { token: admin.token })).body.ticketTypes).toHaveLength(2)
     const all = async () => (await api(`/events?seriesId=${event.id}&status=all`, { token: admin.token })).body.total as number
     expect(await all()).toBe(3)
+    // The source changed since (a new price): the same request again still answers the same dates, with nothing copied twice.
+    const types = (await api(`/events/${event.id}`)).body.ticketTypes as Array<{ id: string }>
+    expect((await api(`/events/${event.id}/ticket-types/${types[0]!.id}`, { method: 'PATCH', token: admin.token, body: { priceCents: 1700 } })).status).toBe(200)
+    const later = await addDates(admin.token, event.id, body, key)
+    expect(later.status).toBe(201)
+    expect(later.body.items.map((e: any) => e.id)).toEqual(first.body.items.map((e: any) => e.id))
+    for (const copy of later.body.items) expect((await api(`/events/${copy.id}`, { token: admin.token })).body.ticketTypes.map((t: any) => t.priceCents)).toEqual([1500, 900])
+    // One of its dates cancelled since: the key's request is refused, not repeated.
+    expect((await api(`/events/${first.body.items[1].id}/cancel`, { method: 'POST', token: admin.token })).status).toBe(202)
+    const moved = await addDates(admin.token, event.id, body, key)
+    expect(moved.status).toBe(409)
+    expect(moved.body.error.details.eventId).toBe(first.body.items[1].id)
+    expect(await all()).toBe(3)
+
+    // Two requests adding the same date at once add it once.
+    const racing = await Promise.all([addDates(admin.token, event.id, { startsAt: [at(startsAt, 3)] }), addDates(admin.token, event.id, { startsAt: [at(startsAt, 3)] })])
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409])
+    expect(await all()).toBe(4)
 
     const buyer = await registerUser('not-admin')
     const cases: Array<[unknown, number, string?]> = [
@@ -105,6 +123,6 @@ describe('more dates of an event', () => {
     expect((await api(`/events/${event.id}/cancel`, { method: 'POST', token: admin.token })).status).toBe(202)
     const cancelled = await addDates(admin.token, event.id, { startsAt: [at(startsAt, 5)] })
     expect(cancelled.status).toBe(409)
-    expect(await all()).toBe(3)
+    expect(await all()).toBe(4)
   })
 })

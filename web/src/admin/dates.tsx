@@ -32,7 +32,8 @@ export function EventDatesSection({ event }: { event: EventItem }) {
     [seriesId, event.seriesId],
   )
   const [added, setAdded] = useState<EventItem[]>([])
-  const nextWeek = toLocalInput(new Date(Date.parse(event.startsAt) + 7 * 86_400_000).toISOString())
+  // A week later at the same local time of day (a clock change in between included).
+  const nextWeek = toLocalInput(repeatDates(new Date(event.startsAt), 7, 2)[1])
   const [f, setF] = useState({ first: nextWeek, every: '7', count: '4' })
   const [errors, setErrors] = useState<{ first?: string; count?: string }>({})
   const [error, setError] = useState<unknown>()
@@ -59,6 +60,8 @@ export function EventDatesSection({ event }: { event: EventItem }) {
       // A retry after a lost answer or a 503 carries the same key: the dates are added once.
       const answer = await withKey(`dates:${event.id}:${startsAt.join()}`, (idempotencyKey) => api<{ items: EventItem[] }>(`/events/${event.id}/dates`, { body: { startsAt }, idempotencyKey }))
       setAdded((a) => [...a, ...answer.items])
+      // The next dates go on from the last one added.
+      setF((x) => ({ ...x, first: toLocalInput(repeatDates(new Date(startsAt[startsAt.length - 1]!), Number(x.every), 2)[1]) }))
       toast(`${plural(answer.items.length, 'date')} added as ${answer.items.length === 1 ? 'a draft' : 'drafts'}: publish each when it is ready.`, 'success')
       series.reload()
     } catch (err) {

@@ -128,3 +128,27 @@ export interface FactMarkDoc {
 export function factMarkModel(conn: Connection) {
   return conn.model<FactMarkDoc>('FactMark', factMarkSchema)
 }
+
+/**
+ * "This series has a date at this time": `_id` = `<seriesId>:<ISO start>`, naming the event that holds
+ * it. Inserted before a new date is written, so two requests adding the same date at once add it once.
+ * A claim whose event is gone, cancelled or moved to another time is stale and taken over.
+ */
+const seriesDateSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    eventId: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'series_dates', versionKey: false },
+)
+
+export interface SeriesDateDoc {
+  _id: string
+  eventId: string
+  at: Date
+}
+
+export function seriesDateModel(conn: Connection) {
+  return conn.model<SeriesDateDoc>('SeriesDate', seriesDateSchema)
+}

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose'
-import { deletedEventModel, eventModel, factMarkModel, revisionClaimModel } from './events'
+import { deletedEventModel, eventModel, factMarkModel, revisionClaimModel, seriesDateModel } from './events'
 
 /** Every model of the catalog database, registered on its connection (then `ensureIndexes(conn)`). */
 export function defineModels(conn: Connection) {
@@ -8,6 +8,7 @@ export function defineModels(conn: Connection) {
     EventRevision: revisionClaimModel(conn),
     DeletedEvent: deletedEventModel(conn),
     FactMark: factMarkModel(conn),
+    SeriesDate: seriesDateModel(conn),
   }
 }
 export type Models = ReturnType<typeof defineModels>

@@ -2,21 +2,47 @@
 // its ticket types (prices, capacities, limits; sales windows moved with the date), all sharing one
 // `seriesId` (the id of the event the series began with). Each date is an event of its own: it sells,
 // is cancelled and refunded on its own. New dates are written as drafts first and published only once
-// their ticket types are all there. With an Idempotency-Key the new events' ids and their ticket types'
-// ids come from it, so a retry after a failure part-way finishes the same dates instead of adding more.
+// their ticket types are all there. A date is claimed in `series_dates` before it is written, so two
+// requests adding the same date at once add it once. With an Idempotency-Key the new events' ids come
+// from it, so a retry after a failure part-way finishes the same dates instead of adding more: it adds
+// to each of its drafts the ticket types it lacks (by name), and leaves a date published since alone.
 import { createHash } from 'node:crypto'
 import { Types } from 'mongoose'
 import type { AddDatesBody, Event, EventDates } from '@easypass/contracts/catalog'
-import { fail, isDuplicateOnly, type Logger } from '@easypass/kit'
+import { AppError, fail, isDuplicateOnly, type Logger } from '@easypass/kit'
 import type { Models } from '../../db'
-import type { EventDoc } from '../../db/events'
+import type { EventDoc, SeriesDateDoc } from '../../db/events'
 import { toDate, toEvent, type EventsService } from './service'
 import type { TicketingClient } from './ticketing'
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex')
 
+/** Ticket types copied by one request at most (dates × types): each is a trip through ticketing's queue, in turn. */
+export const MAX_COPIES = 150
+
 export function eventDates({ models, events, ticketing, log }: { models: Models; events: EventsService; ticketing: TicketingClient; log: Logger }) {
-  const { Event: Events } = models
+  const { Event: Events, SeriesDate } = models
+
+  /** Claims `startsAt` in the series for `eventId`: false when another event holds it (a stale claim is taken over). */
+  async function claimDate(seriesId: string, startsAt: Date, eventId: string): Promise<boolean> {
+    const _id = `${seriesId}:${startsAt.toISOString()}`
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await SeriesDate.create({ _id, eventId, at: new Date() })
+        return true
+      } catch (error) {
+        if (!isDuplicateOnly(error)) throw error
+      }
+      const claim = await SeriesDate.findById(_id).lean<SeriesDateDoc>()
+      if (!claim) continue
+      if (claim.eventId === eventId) return true
+      const holder = await events.find(claim.eventId)
+      if (holder && holder.status !== 'cancelled' && holder.startsAt.getTime() === startsAt.getTime()) return false
+      // Its event was deleted, cancelled or moved: the date is free again.
+      await SeriesDate.deleteOne({ _id, eventId: claim.eventId })
+    }
+    return false
+  }
 
   return async function addDates(id: string, body: AddDatesBody, actorId: string, idempotencyKey?: string, requestId?: string): Promise<EventDates> {
     const now = Date.now()
@@ -36,79 +62,90 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
     // A date the series has already (one this same request made before is the retry's own).
     const taken = await Events.find({ $or: [{ seriesId }, { _id: source._id }], startsAt: { $in: starts }, status: { $ne: 'cancelled' } }, { startsAt: 1 }).lean<EventDoc[]>()
     const clashes = taken.filter((doc) => !ids.some((own) => own.equals(doc._id)))
-    if (clashes.length)
-      throw fail('CONFLICT', `the series has ${clashes.length === 1 ? 'this date' : 'these dates'} already: ${clashes.map((d) => d.startsAt.toISOString()).join(', ')}`, {
-        dates: clashes.map((d) => d.startsAt.toISOString()),
-      })
+    if (clashes.length) throw clash(clashes.map((d) => d.startsAt))
     // The ticket types to copy, read before anything is written: without them there is nothing to add.
     const { ticketTypes, unavailable } = await ticketing.availability(id, requestId)
     if (unavailable) throw fail('UNAVAILABLE', 'ticketing did not answer with the ticket types to copy; nothing was added, try again', { retryAfterSeconds: 2 })
+    if (starts.length * ticketTypes.length > MAX_COPIES)
+      throw fail('VALIDATION', `startsAt: ${starts.length} dates × ${ticketTypes.length} ticket types is more than ${MAX_COPIES} copies at once: add fewer dates per request`, {
+        fields: [{ path: 'startsAt', message: `at most ${Math.max(1, Math.floor(MAX_COPIES / Math.max(1, ticketTypes.length)))} dates at once for this event` }],
+      })
     if (!source.seriesId) await events.joinSeries(id)
 
     const duration = source.endsAt.getTime() - source.startsAt.getTime()
     const added: Event[] = []
     for (const [i, startsAt] of starts.entries()) {
-      const shift = startsAt.getTime() - source.startsAt.getTime()
-      const moved = (iso?: string) => (iso ? new Date(Date.parse(iso) + shift).toISOString() : undefined)
-      const created = new Date()
-      const doc: EventDoc = {
-        _id: ids[i]!,
-        title: source.title,
-        description: source.description,
-        category: source.category,
-        venue: { ...source.venue },
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + duration),
-        organizer: source.organizer,
-        ...(source.imageUrl ? { imageUrl: source.imageUrl } : {}),
-        status: 'draft',
-        seriesId,
-        revision: 1,
-        createdAt: created,
-        updatedAt: created,
-      }
-      let stored = doc
-      try {
-        await Events.create(doc)
-      } catch (error) {
-        // Made by an earlier try of this request: finish it.
-        if (!isDuplicateOnly(error)) throw error
-        stored = (await events.find(String(doc._id))) ?? doc
-      }
-      const newId = String(stored._id)
-      try {
-        for (const type of ticketTypes) {
-          const salesStart = moved(type.salesStart)
-          const salesEnd = moved(type.salesEnd)
-          await ticketing.addTicketType(
-            newId,
-            {
-              name: type.name,
-              priceCents: type.priceCents,
-              currency: type.currency,
-              capacity: type.capacity,
-              maxPerOrder: type.maxPerOrder,
-              ...(salesStart ? { salesStart } : {}),
-              ...(salesEnd ? { salesEnd } : {}),
-            },
-            `copy-of:${type.id}`,
-            requestId,
-          )
+      const newId = String(ids[i]!)
+      let stored = await events.find(newId)
+      if (stored) {
+        // This request's own date from an earlier try: finished as it was asked, or refused if it changed since.
+        if (stored.status === 'cancelled' || stored.startsAt.getTime() !== startsAt.getTime())
+          throw fail('CONFLICT', `the date ${startsAt.toISOString()} this key added before was ${stored.status === 'cancelled' ? 'cancelled' : 'moved'} since: send a new request (a new Idempotency-Key)`, { eventId: newId, added: added.map((e) => e.id) })
+      } else {
+        if (!(await claimDate(seriesId, startsAt, newId))) throw clash([startsAt], added)
+        const created = new Date()
+        stored = {
+          _id: ids[i]!,
+          title: source.title,
+          description: source.description,
+          category: source.category,
+          venue: { ...source.venue },
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + duration),
+          organizer: source.organizer,
+          ...(source.imageUrl ? { imageUrl: source.imageUrl } : {}),
+          status: 'draft',
+          seriesId,
+          revision: 1,
+          createdAt: created,
+          updatedAt: created,
         }
-      } catch (error) {
-        log.warn({ eventId: id, newId, err: String(error instanceof Error ? error.message : error) }, 'ticket types not all copied to a new date')
-        throw fail(
-          'UNAVAILABLE',
-          `the date ${startsAt.toISOString()} was added as a draft, but not all its ticket types yet: ${idempotencyKey ? 'send the same request with the same Idempotency-Key again to finish' : 'finish it in its editor, or delete it'}`,
-          { retryAfterSeconds: 2, eventId: newId, added: added.map((e) => e.id) },
-        )
+        await Events.create(stored)
       }
-      // Published only whole, with its ticket types; a retry finds it published already.
+      // A draft gets the types it lacks (a retry adds only those); a date published since is left as it is.
+      if (stored.status === 'draft') await copyTypes(newId, startsAt.getTime() - source.startsAt.getTime(), ticketTypes, requestId, added, idempotencyKey)
       added.push(body.status === 'published' && stored.status === 'draft' ? await events.update(newId, { status: 'published' }, actorId, requestId) : toEvent(stored))
     }
     events.forgetListings()
     log.info({ eventId: id, seriesId, added: added.map((e) => e.id), by: actorId }, 'dates added to an event')
     return { items: added }
+  }
+
+  function clash(dates: Date[], added: Event[] = []) {
+    const iso = dates.map((d) => d.toISOString())
+    return fail('CONFLICT', `the series has ${iso.length === 1 ? 'this date' : 'these dates'} already: ${iso.join(', ')}`, { dates: iso, ...(added.length ? { added: added.map((e) => e.id) } : {}) })
+  }
+
+  /** The source's ticket types the new date lacks, added one after the other (so they keep the source's order). */
+  async function copyTypes(newId: string, shift: number, types: Awaited<ReturnType<TicketingClient['availability']>>['ticketTypes'], requestId: string | undefined, added: Event[], idempotencyKey?: string) {
+    const moved = (iso?: string) => (iso ? new Date(Date.parse(iso) + shift).toISOString() : undefined)
+    try {
+      const present = await ticketing.availability(newId, requestId)
+      if (present.unavailable) throw new AppError('UNAVAILABLE', 'ticketing did not answer', undefined, 503)
+      const have = new Set(present.ticketTypes.map((t) => t.name))
+      for (const type of types.filter((t) => !have.has(t.name))) {
+        const salesStart = moved(type.salesStart)
+        const salesEnd = moved(type.salesEnd)
+        const body = {
+          name: type.name,
+          priceCents: type.priceCents,
+          currency: type.currency,
+          capacity: type.capacity,
+          maxPerOrder: type.maxPerOrder,
+          ...(salesStart ? { salesStart } : {}),
+          ...(salesEnd ? { salesEnd } : {}),
+        }
+        // Keyed by the type it copies and what it copies: the same copy twice adds it once.
+        await ticketing.addTicketType(newId, body, `copy-of:${type.id}:${sha(JSON.stringify(body)).slice(0, 16)}`, requestId)
+      }
+    } catch (error) {
+      log.warn({ newId, err: String(error instanceof Error ? error.message : error) }, 'ticket types not all copied to a new date')
+      const retry = idempotencyKey ? 'send the same request with the same Idempotency-Key again to finish' : 'finish it in its editor, or delete it'
+      // Ticketing refused (the date cancelled meanwhile, say): no use sending the same again.
+      if (error instanceof AppError && error.status < 500)
+        throw new AppError('CONFLICT', `ticketing refused a ticket type of the new date ${newId}: ${error.message}`, { eventId: newId, added: added.map((e) => e.id) }, 409)
+      throw fail('UNAVAILABLE', `the new date ${newId} is a draft without all its ticket types yet: ${retry}`, { retryAfterSeconds: 2, eventId: newId, added: added.map((e) => e.id) })
+    }
   }
 }
 export type EventDatesService = ReturnType<typeof eventDates>

@@ -90,8 +90,10 @@ export function eventsModule(config: AuthConfig, service: EventsService, addDate
           `Admins only. 1 to ${MAX_NEW_DATES} new events, one per \`startsAt\`, each a copy of this one (its text, venue, organizer, image and length) with its ticket types ` +
           '(prices, capacities, per-order limits; sales windows moved with the date; nothing sold). They and this event share `seriesId` (GET /api/events?seriesId= lists the dates); ' +
           'each is an event of its own, sold, changed and cancelled on its own. New dates are drafts unless `status` is `published` (published once its ticket types are all there). ' +
-          '400 for a date not in the future or given twice; 409 for a date the series has already, or a cancelled event; 503 when ticketing does not answer ' +
-          '(before anything is added; or part-way: the answer says which date, and the same request with the same `Idempotency-Key` finishes it without adding anything twice).',
+          '400 for a date not in the future or given twice, or more than 150 ticket types to copy at once; 409 for a date the series has already, or a cancelled event; 503 when ticketing does not answer ' +
+          '(before anything is added; or part-way: the answer says which date, and the same request with the same `Idempotency-Key` finishes it without adding anything twice: ' +
+          'the new ids come from the key, which does not expire here; a date of the key cancelled or moved since is 409, one published since is left as it is). ' +
+          'Moving a date later (PATCH `startsAt`) is not checked against the series.',
         security: BEARER,
       },
     })
