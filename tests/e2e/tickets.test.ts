@@ -87,6 +87,25 @@ describe.skipIf(!canSell)('my tickets', () => {
     })
   }, 60_000)
 
+  test("the organiser's information for ticket holders shows on a paid order, set in the event's editor", async () => {
+    const event = await seedEvent([{ name: 'Hall', priceCents: 1200, capacity: 10 }])
+    await withTab({ session: await loginAdmin() }, async ({ page }) => {
+      await page.goto(`/admin/events/${event.id}`)
+      await page.getByLabel('Information for ticket holders (optional)').fill('Doors open at 19:00.\nBring a photo ID.')
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      await page.locator('.toast', { hasText: 'Changes saved.' }).waitFor()
+    })
+    expect((await api(`/events/${event.id}`)).body.ticketInfo).toBe('Doors open at 19:00.\nBring a photo ID.')
+    const buyer = await registerUser('info-reader')
+    const order = await buyThroughApi(buyer, event, 1)
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto(`/orders/${order.id}`)
+      const info = page.locator('.ticket-info')
+      await info.getByText('From the organiser').waitFor()
+      expect(await info.innerText()).toContain('Doors open at 19:00.\nBring a photo ID.')
+    })
+  }, 60_000)
+
   test('an order refunded elsewhere (by an admin) shows refunded on the open page, also when the buyer asks for a refund too', async () => {
     const event = await seedEvent([{ name: 'Circle', priceCents: 1800, capacity: 10 }])
     const buyer = await registerUser('refunded-elsewhere')

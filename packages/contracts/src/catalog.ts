@@ -21,6 +21,7 @@ export const EVENT_LIMITS = {
   city: 100,
   organizer: 200,
   imageUrl: 2000,
+  ticketInfo: 1000,
   query: 200,
 } as const
 
@@ -59,6 +60,16 @@ export const ImageUrl = t.String({
   error: `imageUrl must be an https URL of at most ${EVENT_LIMITS.imageUrl} characters`,
 })
 
+/** The organiser's practical information for ticket holders: on the order page, the confirmation email and every printed ticket. */
+export const TicketInfo = t.String({
+  minLength: 1,
+  maxLength: EVENT_LIMITS.ticketInfo,
+  pattern: '\\S',
+  examples: ['Doors open at 19:00. Bring a photo ID; no large bags.'],
+  description: 'practical information for ticket holders (doors, what to bring), shown on their order, in the confirmation email and on every printed ticket; public like the rest of the event, so never a secret',
+  error: `ticketInfo must be 1 to ${EVENT_LIMITS.ticketInfo} characters`,
+})
+
 export const Venue = t.Object(
   {
     name: Text(EVENT_LIMITS.venueName, 'Kulttuuritalo', 'venue.name'),
@@ -81,6 +92,7 @@ const eventFields = {
   endsAt: IsoDateInput,
   organizer: Text(EVENT_LIMITS.organizer, 'Helsinki Jazz Society', 'organizer'),
   imageUrl: t.Optional(ImageUrl),
+  ticketInfo: t.Optional(TicketInfo),
 }
 
 export const Event = t.Object(
@@ -94,6 +106,7 @@ export const Event = t.Object(
     endsAt: IsoDate,
     organizer: t.String(),
     imageUrl: t.Optional(t.String()),
+    ticketInfo: t.Optional(t.String()),
     status: EventStatusSchema,
     cancelledAt: t.Optional(IsoDate),
     neverPublished: t.Optional(t.Boolean({ description: 'true on an event cancelled while still a draft: like a draft, it exists for admins only' })),
@@ -133,6 +146,7 @@ export const UpdateEventBody = t.Object(
     endsAt: t.Optional(IsoDateInput),
     organizer: t.Optional(eventFields.organizer),
     imageUrl: t.Optional(t.Union([ImageUrl, t.Null()], { description: 'null removes the image' })),
+    ticketInfo: t.Optional(t.Union([TicketInfo, t.Null()], { description: 'null removes it' })),
     status: t.Optional(WritableEventStatus),
   },
   {

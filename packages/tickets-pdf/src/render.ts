@@ -22,7 +22,8 @@ export interface PrintedTicket {
 
 export interface TicketsPdfInput {
   orderId: string
-  event: { title?: string; startsAt?: string; endsAt?: string; venue?: { name?: string; address?: string; city?: string }; organizer?: string } | null
+  /** `ticketInfo`: the organiser's practical information for ticket holders (doors, what to bring). */
+  event: { title?: string; startsAt?: string; endsAt?: string; venue?: { name?: string; address?: string; city?: string }; organizer?: string; ticketInfo?: string } | null
   tickets: PrintedTicket[]
 }
 
@@ -131,6 +132,8 @@ export function renderTicketsPdf(fonts: TicketFonts, input: TicketsPdfInput): Pr
   const venue = input.event?.venue
   const place = venue ? [venue.name, venue.address, venue.city].map((part) => part?.trim()).filter(Boolean).join(', ') : ''
   const organizer = input.event?.organizer?.trim()
+  // One paragraph: line breaks would spend the block's few lines on empty ones.
+  const info = input.event?.ticketInfo?.replace(/\s+/g, ' ').trim()
   /** Text in at most `lines` lines of its size (the rest ends in "…"). */
   const block = (value: string, font: 'regular' | 'bold' | 'mono', size: number, lines: number, color = '#000000') => {
     doc.font(font).fontSize(size).fillColor(color)
@@ -151,6 +154,10 @@ export function renderTicketsPdf(fonts: TicketFonts, input: TicketsPdfInput): Pr
     if (ticket.attendeeName) block(`Name: ${ticket.attendeeName}`, 'regular', 13, 1)
     if (ticket.status === 'checked_in')
       block(`Already checked in${ticket.checkedInAt ? ` at ${formatDate(ticket.checkedInAt) ?? ''}` : ''}: this code will not admit anyone again.`, 'regular', 11, 2, '#9a6700')
+    if (info) {
+      doc.moveDown(0.6)
+      block(info, 'regular', 10, 4)
+    }
 
     drawQr(doc, ticket.code, (PAGE.width - QR.size) / 2, QR.top)
     doc.y = QR.top + QR.size + 8

@@ -61,7 +61,7 @@ describe('ticket PDFs', () => {
     const long = (word: string, n: number) => Array(n).fill(word).join(' ')
     const input: TicketsPdfInput = {
       orderId: 'order1',
-      event: { ...event, title: long('Festival', 40), venue: { name: long('Hall', 60), address: long('Street', 40), city: long('City', 30) }, organizer: long('Org', 60) },
+      event: { ...event, title: long('Festival', 40), venue: { name: long('Hall', 60), address: long('Street', 40), city: long('City', 30) }, organizer: long('Org', 60), ticketInfo: long('Doors\nopen', 200) },
       tickets: [1, 2, 3].map((n) => ticket(n, { ticketTypeName: long('Type', 25), attendeeName: long('Name', 25), status: n === 2 ? 'checked_in' : 'valid', checkedInAt: '2027-06-01T17:00:00.000Z' })),
     }
     const pages = await pagesOf(await renderTicketsPdf(loadTicketFonts(hasDejaVu ? DEJAVU : undefined), input))
@@ -72,6 +72,13 @@ describe('ticket PDFs', () => {
       expect(page).toContain('…')
     }
     expect(pages[1]).toContain('Already checked in')
+  })
+
+  test("the organiser's information for ticket holders is on every page, as one paragraph", async () => {
+    const info = 'Doors open at 19:00.\n\nBring a photo ID; no large bags.'
+    const pages = await pagesOf(await renderTicketsPdf(loadTicketFonts(hasDejaVu ? DEJAVU : undefined), { orderId: 'order1', event: { ...event, ticketInfo: info }, tickets: [ticket(1), ticket(2)] }))
+    expect(pages).toHaveLength(2)
+    for (const page of pages) expect(page).toContain('Doors open at 19:00. Bring a photo ID; no large bags.')
   })
 
   test('the renderer makes PDFs in its own thread, refuses more than it may hold, and starts again after a close', async () => {

@@ -190,3 +190,11 @@ describe('a ticket offered (passed on)', () => {
     expect(email.html).toContain('Rock &amp; &lt;Roll&gt;')
   })
 })
+
+test("the organiser's information for ticket holders: escaped, its lines kept, in both parts", () => {
+  const email = renderOrderConfirmation({ orderId: 'o1', eventTitle: 'Jazz', items: [{ ticketTypeId: 't', name: 'Hall', quantity: 1, unitPriceCents: 1000 }], totalCents: 1000, currency: 'EUR', ticketInfo: 'Doors 19:00\n<b>No bags</b>', tickets: [] })
+  expect(email.html).toContain('From the organiser')
+  expect(email.html).toContain('Doors 19:00\n&lt;b&gt;No bags&lt;/b&gt;')
+  expect(email.html).not.toContain('<b>No bags</b>')
+  expect(email.text).toContain('From the organiser:\nDoors 19:00\n<b>No bags</b>')
+})

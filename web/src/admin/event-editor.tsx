@@ -12,6 +12,9 @@ import { AdminPage, fieldErrorsOf, revenueText, totals } from './shared'
 import { cancelEvent, publishEvent } from './events'
 import { EventVouchers } from './vouchers'
 import { EventDatesSection } from './dates'
+import { EVENT_LIMITS } from '@easypass/contracts/catalog'
+
+const TICKET_INFO_MAX = EVENT_LIMITS.ticketInfo
 
 interface EventForm {
   title: string
@@ -24,10 +27,11 @@ interface EventForm {
   endsAt: string
   organizer: string
   imageUrl: string
+  ticketInfo: string
   status: string
 }
 
-const EMPTY: EventForm = { title: '', description: '', category: 'music', venueName: '', venueAddress: '', venueCity: '', startsAt: '', endsAt: '', organizer: '', imageUrl: '', status: 'draft' }
+const EMPTY: EventForm = { title: '', description: '', category: 'music', venueName: '', venueAddress: '', venueCity: '', startsAt: '', endsAt: '', organizer: '', imageUrl: '', ticketInfo: '', status: 'draft' }
 
 function toForm(e: EventItem): EventForm {
   return {
@@ -41,6 +45,7 @@ function toForm(e: EventItem): EventForm {
     endsAt: toLocalInput(e.endsAt),
     organizer: e.organizer,
     imageUrl: e.imageUrl ?? '',
+    ticketInfo: e.ticketInfo ?? '',
     status: e.status,
   }
 }
@@ -58,6 +63,7 @@ const FIELD_OF: Record<string, keyof EventForm> = {
   endsAt: 'endsAt',
   organizer: 'organizer',
   imageUrl: 'imageUrl',
+  ticketInfo: 'ticketInfo',
   status: 'status',
 }
 
@@ -83,6 +89,7 @@ function validate(f: EventForm): Errors {
   if (starts && ends && ends <= starts) e.endsAt = 'The end must be after the start.'
   // The pages' Content-Security-Policy loads images over https only: an http:// image would never show.
   if (f.imageUrl.trim() && !/^https:\/\/\S+$/.test(f.imageUrl.trim())) e.imageUrl = 'Enter a full web address starting with https://, or leave it empty.'
+  if (f.ticketInfo.trim().length > TICKET_INFO_MAX) e.ticketInfo = `At most ${TICKET_INFO_MAX} characters (this is ${f.ticketInfo.trim().length}).`
   return e
 }
 
@@ -101,6 +108,7 @@ function body(f: EventForm) {
     endsAt: fromLocalInput(f.endsAt)!,
     organizer: f.organizer.trim(),
     ...(f.imageUrl.trim() ? { imageUrl: f.imageUrl.trim() } : {}),
+    ...(f.ticketInfo.trim() ? { ticketInfo: f.ticketInfo.trim() } : {}),
   }
 }
 
@@ -113,6 +121,7 @@ function changes(before: EventItem, f: EventForm) {
   if (Date.parse(next.startsAt) !== Date.parse(before.startsAt)) patch.startsAt = next.startsAt
   if (Date.parse(next.endsAt) !== Date.parse(before.endsAt)) patch.endsAt = next.endsAt
   if ((next.imageUrl ?? '') !== (before.imageUrl ?? '')) patch.imageUrl = next.imageUrl ?? null
+  if ((next.ticketInfo ?? '') !== (before.ticketInfo ?? '')) patch.ticketInfo = next.ticketInfo ?? null
   return patch
 }
 
@@ -266,6 +275,18 @@ export default function AdminEventEditor({ id }: { id?: string }) {
           <Field label="Ends" name="endsAt" type="datetime-local" value={form.endsAt} onValue={set('endsAt')} error={errors.endsAt} min={form.startsAt || undefined} required />
         </div>
         <Field label="Image URL (optional)" name="imageUrl" type="url" value={form.imageUrl} onValue={set('imageUrl')} error={errors.imageUrl} placeholder="https://…" />
+        <TextAreaField
+          label="Information for ticket holders (optional)"
+          name="ticketInfo"
+          rows={3}
+          value={form.ticketInfo}
+          onValue={set('ticketInfo')}
+          error={errors.ticketInfo}
+          placeholder="Doors open at 19:00. Bring a photo ID; no large bags."
+        />
+        <p class="muted small">
+          On their order, in the confirmation email and on every printed ticket. Public like the rest of the event: no door codes or secrets.
+        </p>
         {creating && (
           <SelectField
             label="Visibility"

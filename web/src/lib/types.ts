@@ -58,6 +58,8 @@ export interface EventItem {
   endsAt: string
   organizer: string
   imageUrl?: string | null
+  /** The organiser's practical information for ticket holders. */
+  ticketInfo?: string
   status: EventStatus
   ticketTypes?: TicketType[]
   /** Set by GET /events/:id when ticketing did not answer: `ticketTypes` is then empty, not sold out. */

@@ -285,6 +285,12 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
         <strong>{money(order.totalCents, order.currency)}</strong>
       </p>
       {endReason(order) && <p class="muted small">{endReason(order)}</p>}
+      {order.status === 'paid' && event.data?.ticketInfo && (
+        <div class="ticket-info">
+          <p class="ticket-info-title">From the organiser</p>
+          <p>{event.data.ticketInfo}</p>
+        </div>
+      )}
       {order.status === 'reserved' && left <= 0 && <p class="muted">This hold has run out: its tickets went back on sale.</p>}
       {order.status === 'reserved' && left > 0 && (
         <p class="actions">

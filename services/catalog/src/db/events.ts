@@ -26,6 +26,7 @@ const eventSchema = new Schema(
     endsAt: { type: Date, required: true },
     organizer: { type: String, required: true },
     imageUrl: { type: String },
+    ticketInfo: { type: String },
     status: { type: String, enum: ['draft', 'published', 'cancelled'], required: true },
     cancelledAt: { type: Date },
     cancelledAsDraft: { type: Boolean },
@@ -51,6 +52,7 @@ export interface EventDoc {
   endsAt: Date
   organizer: string
   imageUrl?: string | null
+  ticketInfo?: string
   status: 'draft' | 'published' | 'cancelled'
   cancelledAt?: Date | null
   /** Cancelled before it was ever published: like a draft, for admins only. */

@@ -94,6 +94,7 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
           endsAt: new Date(startsAt.getTime() + duration),
           organizer: source.organizer,
           ...(source.imageUrl ? { imageUrl: source.imageUrl } : {}),
+          ...(source.ticketInfo ? { ticketInfo: source.ticketInfo } : {}),
           status: 'draft',
           seriesId,
           revision: 1,

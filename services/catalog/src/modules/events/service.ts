@@ -22,6 +22,7 @@ export function toEvent(doc: EventDoc): Event {
     updatedAt: doc.updatedAt.toISOString(),
   }
   if (doc.imageUrl) event.imageUrl = doc.imageUrl
+  if (doc.ticketInfo) event.ticketInfo = doc.ticketInfo
   if (doc.cancelledAt) event.cancelledAt = doc.cancelledAt.toISOString()
   if (doc.cancelledAsDraft) event.neverPublished = true
   if (doc.seriesId) event.seriesId = doc.seriesId
@@ -194,6 +195,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
       updatedAt: now,
     }
     if (body.imageUrl) doc.imageUrl = body.imageUrl
+    if (body.ticketInfo) doc.ticketInfo = body.ticketInfo.trim()
     await Events.create(doc)
     forgetListings()
     log.info({ eventId: String(doc._id), status: doc.status, by: actorId }, 'event created')
@@ -277,6 +279,8 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
       if (patch.venue) for (const [key, value] of Object.entries(patch.venue)) if (value !== undefined) set[`venue.${key}`] = value.trim()
       if (patch.imageUrl === null) unset.imageUrl = ''
       else if (patch.imageUrl !== undefined) set.imageUrl = patch.imageUrl
+      if (patch.ticketInfo === null) unset.ticketInfo = ''
+      else if (patch.ticketInfo !== undefined) set.ticketInfo = patch.ticketInfo.trim()
       if (patch.status !== undefined) set.status = patch.status
       const startsAt = patch.startsAt !== undefined ? toDate(patch.startsAt, 'startsAt', true) : current.startsAt
       const endsAt = patch.endsAt !== undefined ? toDate(patch.endsAt, 'endsAt', true) : current.endsAt

@@ -171,7 +171,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     if (!catalogUrl) return {}
     try {
       const e = await callService<EventDetails>(catalogUrl, `/internal/events/${encodeURIComponent(eventId)}`, { token: await serviceToken(), timeoutMs: 3_000 })
-      return { title: e.title, startsAt: e.startsAt, endsAt: e.endsAt, venue: e.venue, organizer: e.organizer }
+      return { title: e.title, startsAt: e.startsAt, endsAt: e.endsAt, venue: e.venue, organizer: e.organizer, ...(e.ticketInfo ? { ticketInfo: e.ticketInfo } : {}) }
     } catch (error) {
       log.debug({ eventId, err: String(error) }, 'event details unavailable for an email')
       return {}
@@ -185,8 +185,9 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
       const d = f.data as Fact<'orders.order-paid'>['data']
       if (f.subject === 'orders.tickets-resent' && (await orderStatus(d.orderId)) !== 'paid') return null
       const list = await tickets(d.orderId)
-      // Catalog is asked when the fact lacks the event's name or start, or for the tickets' PDF (its venue, its end).
-      const details = (d.eventStartsAt && d.eventTitle && !(pdf && list.length)) ? {} : await event(d.eventId)
+      // Catalog is asked for the event's venue, its end and the organiser's information for ticket holders
+      // (and its name or start when the fact lacks them); away, the email goes without them.
+      const details = await event(d.eventId)
       const venue = [details.venue?.name, details.venue?.city].filter(Boolean).join(', ')
       const title = d.eventTitle ?? details.title
       const startsAt = d.eventStartsAt ?? details.startsAt
@@ -199,6 +200,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         totalCents: d.totalCents,
         currency: d.currency,
         ...(d.voucher ? { voucher: d.voucher } : {}),
+        ...(details.ticketInfo ? { ticketInfo: details.ticketInfo } : {}),
         tickets: list,
         ticketsPdf: await ticketsPdf(d.orderId, { ...details, title, startsAt }, list),
       })

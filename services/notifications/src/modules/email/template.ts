@@ -35,6 +35,8 @@ export interface ConfirmationInput {
   totalCents: number
   currency: string
   voucher?: { code: string; discountCents: number }
+  /** The organiser's practical information for ticket holders (doors, what to bring). */
+  ticketInfo?: string
   tickets: TicketForEmail[]
   /** The tickets as a PDF (from orders), attached when there. */
   ticketsPdf?: Buffer
@@ -77,6 +79,7 @@ export function renderOrderConfirmation(input: ConfirmationInput): RenderedEmail
   const ticketCount = input.items.reduce((n, item) => n + item.quantity, 0)
   const subject = oneLine(`Your tickets for ${event}`)
   const typeName = new Map(input.items.map((item) => [item.ticketTypeId, item.name]))
+  const info = input.ticketInfo?.trim()
   const tickets = input.tickets.map((ticket, i) => ({
     ...ticket,
     label: ticket.ticketTypeName ?? (ticket.ticketTypeId ? typeName.get(ticket.ticketTypeId) : undefined) ?? 'Ticket',
@@ -109,6 +112,7 @@ ${t.cid ? `<img src="cid:${escapeHtml(t.cid)}" width="180" height="180" alt="QR 
 ${when ? `<p style="margin:0 0 4px">${escapeHtml(when)}</p>` : ''}
 ${input.venue ? `<p style="margin:0 0 4px">${escapeHtml(input.venue)}</p>` : ''}
 <p style="margin:16px 0">Thank you! Your order is confirmed: ${escapeHtml(plural(ticketCount, 'ticket'))}.</p>
+${info ? `<div style="border-left:4px solid #4338ca;padding:8px 12px;margin:0 0 16px;background:#f6f8fa"><p style="margin:0 0 4px;font-weight:600">From the organiser</p><p style="margin:0;white-space:pre-line">${escapeHtml(info)}</p></div>` : ''}
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-top:1px solid #d0d7de;border-bottom:1px solid #d0d7de;margin:8px 0 16px">
 ${itemRows}
 ${voucherRow}
@@ -128,6 +132,7 @@ ${
     input.venue,
     '',
     `Your order is confirmed: ${plural(ticketCount, 'ticket')}.`,
+    ...(info ? ['', 'From the organiser:', info, ''] : []),
     ...input.items.map((item) => `  ${item.quantity} x ${item.name}  ${formatMoney(item.unitPriceCents * item.quantity, input.currency)}`),
     ...(input.voucher ? [`  Voucher ${input.voucher.code}  ${discount}`] : []),
     `  Total  ${total}`,
