@@ -245,6 +245,12 @@ describe.skipIf(!canSell)('my tickets', () => {
         expect(pages[i]).toContain(event.title)
         expect(pages[i]).toContain(code)
       }
+      // The receipt too: what was paid, for whom and how.
+      const [receipt] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the receipt (PDF)' }).click()])
+      expect(receipt.suggestedFilename()).toBe(`easypass-receipt-${order.id}.pdf`)
+      const [receiptPage] = await pdfPages(new Uint8Array(await Bun.file((await receipt.path())!).arrayBuffer()))
+      expect(receiptPage).toContain(`Receipt number ${order.id}`)
+      expect(receiptPage).toContain(event.title)
       // The button is not on the printed page (the page itself is the other way to print).
       await page.emulateMedia({ media: 'print' })
       expect(await page.getByRole('button', { name: 'Download the tickets (PDF)' }).isVisible()).toBe(false)

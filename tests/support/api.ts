@@ -34,6 +34,9 @@ export async function api<T = any>(path: string, opts: RequestOptions = {}): Pro
 }
 
 let counter = 0
+/** The sandbox gateway's card that is always approved. */
+export const TEST_CARD = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' }
+
 export function uniqueEmail(tag = 'user') {
   return `${tag}-${Date.now().toString(36)}-${++counter}-${Math.random().toString(36).slice(2, 6)}@example.test`
 }

@@ -2,10 +2,10 @@
 // date), sharing a series id; each sells on its own; a retry under the same Idempotency-Key adds nothing
 // twice; bad requests change nothing.
 import { describe, expect, test } from 'bun:test'
-import { api, errorCode, futureEvent, loginAdmin, registerUser } from '../support/api'
+import { api, errorCode, futureEvent, loginAdmin, registerUser, TEST_CARD } from '../support/api'
 
 const DAY = 86_400_000
-const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' }
+const card = TEST_CARD
 
 async function eventWithTypes(title = `Weekly ${Math.random().toString(36).slice(2, 6)}`) {
   const admin = await loginAdmin()

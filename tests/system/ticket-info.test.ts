@@ -1,12 +1,12 @@
 // The organiser's information for ticket holders (doors, what to bring): kept with the event, changed
 // or removed like its other fields, and carried by the confirmation email and every printed ticket.
 import { describe, expect, test } from 'bun:test'
-import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser } from '../support/api'
+import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, TEST_CARD } from '../support/api'
 import { pdfPages } from '../support/pdf'
 import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 import { system } from '../support/system'
 
-const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' }
+const card = TEST_CARD
 const INFO = 'Doors open at 19:00.\nBring a photo ID & no large bags <please>.'
 
 describe('information for ticket holders', () => {

@@ -2,12 +2,12 @@
 // it (signed in) holds it from then on, with a new code, and the old code is refused at the door. The
 // links come from the real email notifications sends (a test SMTP server receives it).
 import { describe, expect, test } from 'bun:test'
-import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, uniqueEmail, type Session } from '../support/api'
+import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, uniqueEmail, type Session, TEST_CARD } from '../support/api'
 import { pdfPages } from '../support/pdf'
 import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 import { system } from '../support/system'
 
-const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' }
+const card = TEST_CARD
 
 type Ticket = { id: string; code?: string; status: string; transferOffer?: { id: string; toEmail: string }; eventTitle?: string; attendeeName?: string }
 

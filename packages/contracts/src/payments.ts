@@ -142,6 +142,9 @@ export const OrderPaymentResponse = t.Object({
   currency: t.String(),
   status: t.Union([t.Literal('succeeded'), t.Literal('refunded')]),
   refundId: t.Optional(t.String()),
+  /** For the order's receipt. */
+  cardLast4: t.Optional(t.String()),
+  brand: t.Optional(t.String()),
   createdAt: IsoDate,
 })
 export type OrderPaymentResponse = Static<typeof OrderPaymentResponse>

@@ -1,14 +1,13 @@
 // Ticket PDFs for the services that hand them out: orders (the buyer's download) and notifications
 // (the confirmation email's attachment). Rendering runs in a thread of its own, a few at a time.
 import { loadTicketFonts, type TicketsPdfInput } from './render'
+import type { ReceiptInput } from './receipt'
 
 export { latin1Only, loadTicketFonts, qrRuns, renderTicketsPdf, type PrintedTicket, type TicketFonts, type TicketsPdfInput } from './render'
+export { renderReceiptPdf, type ReceiptInput } from './receipt'
 
-export interface RenderRequest {
-  id: number
-  fontDir?: string
-  input: TicketsPdfInput
-}
+/** Tickets (`input`) or a receipt (`receipt`). */
+export type RenderRequest = { id: number; fontDir?: string } & ({ input: TicketsPdfInput } | { receipt: ReceiptInput })
 export type RenderAnswer = { id: number; pdf: ArrayBuffer; error?: undefined } | { id: number; error: string; pdf?: undefined }
 
 /** More PDFs are waiting than the renderer takes: the caller answers "try again shortly". */
@@ -59,19 +58,28 @@ export function ticketsPdfRenderer({ fontDir, maxWaiting = 8, timeoutMs = 20_000
     return worker
   }
 
+  function send(what: { input: TicketsPdfInput } | { receipt: ReceiptInput }): Promise<Buffer> {
+    if (pending.size >= maxWaiting) return Promise.reject(new RendererBusy())
+    thread ??= start()
+    const id = ++nextId
+    return new Promise<Buffer>((resolve, reject) => {
+      const timer = setTimeout(() => reset(`no PDF within ${timeoutMs} ms`), timeoutMs)
+      pending.set(id, { resolve, reject, timer })
+      thread!.postMessage({ id, fontDir, ...what } satisfies RenderRequest)
+    })
+  }
+
   return {
     /** Whether the PDFs can show more than Latin-1 (DejaVu found and usable). */
     unicode: loadTicketFonts(fontDir).unicode,
 
     render(input: TicketsPdfInput): Promise<Buffer> {
-      if (pending.size >= maxWaiting) return Promise.reject(new RendererBusy())
-      thread ??= start()
-      const id = ++nextId
-      return new Promise<Buffer>((resolve, reject) => {
-        const timer = setTimeout(() => reset(`no PDF within ${timeoutMs} ms`), timeoutMs)
-        pending.set(id, { resolve, reject, timer })
-        thread!.postMessage({ id, fontDir, input } satisfies RenderRequest)
-      })
+      return send({ input })
+    },
+
+    /** An order's receipt, one page, through the same thread and bound. */
+    receipt(receipt: ReceiptInput): Promise<Buffer> {
+      return send({ receipt })
     },
 
     close() {

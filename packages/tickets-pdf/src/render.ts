@@ -84,9 +84,9 @@ export function qrRuns(code: string): { size: number; runs: Array<[number, numbe
   return { size, runs }
 }
 
-const PAGE = { width: 595.28, height: 841.89, margin: 56 }
+export const PAGE = { width: 595.28, height: 841.89, margin: 56 }
 const QR = { size: 230, top: 430 }
-const GREY = '#57606a'
+export const GREY = '#57606a'
 const QUIET_MODULES = 4 // the white border readers need
 
 function drawQr(doc: PDFKit.PDFDocument, code: string, x: number, y: number) {
@@ -107,16 +107,13 @@ function eventTime(startsAt?: string, endsAt?: string): string | undefined {
   return end ? `${start} – ${end}` : start
 }
 
-/** The order's tickets as one PDF, a page each, in the order given (seat order). */
-export function renderTicketsPdf(fonts: TicketFonts, input: TicketsPdfInput): Promise<Buffer> {
+/**
+ * An A4 document with the fonts registered (`regular`, `bold`, `mono`), `text` (what the fonts can show
+ * of a value) and `done` (the bytes, once `doc.end()` was called).
+ */
+export function openPdf(fonts: TicketFonts, title: string, orderId: string, autoFirstPage: boolean) {
   const text = (value: string) => (fonts.unicode ? value : latin1Only(value))
-  const title = input.event?.title?.trim() || 'Your event'
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: PAGE.margin,
-    autoFirstPage: false,
-    info: { Title: text(`Tickets for ${title}`), Author: 'EasyPass', Subject: `Order ${input.orderId}` },
-  })
+  const doc = new PDFDocument({ size: 'A4', margin: PAGE.margin, autoFirstPage, info: { Title: text(title), Author: 'EasyPass', Subject: `Order ${orderId}` } })
   doc.registerFont('regular', fonts.regular)
   doc.registerFont('bold', fonts.bold)
   doc.registerFont('mono', fonts.mono)
@@ -126,6 +123,13 @@ export function renderTicketsPdf(fonts: TicketFonts, input: TicketsPdfInput): Pr
     doc.on('end', () => resolve(Buffer.concat(chunks)))
     doc.on('error', reject)
   })
+  return { doc, text, done }
+}
+
+/** The order's tickets as one PDF, a page each, in the order given (seat order). */
+export function renderTicketsPdf(fonts: TicketFonts, input: TicketsPdfInput): Promise<Buffer> {
+  const title = input.event?.title?.trim() || 'Your event'
+  const { doc, text, done } = openPdf(fonts, `Tickets for ${title}`, input.orderId, false)
 
   const width = PAGE.width - 2 * PAGE.margin
   const when = eventTime(input.event?.startsAt, input.event?.endsAt)

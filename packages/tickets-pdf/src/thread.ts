@@ -1,16 +1,17 @@
 // The renderer's own thread: a PDF of many pages is tens of milliseconds of synchronous work, which
 // must not stop the event loop of the service that asked (purchases, streams). Fonts load once here.
 import { loadTicketFonts, renderTicketsPdf, type TicketFonts } from './render'
+import { renderReceiptPdf } from './receipt'
 import type { RenderRequest, RenderAnswer } from './index'
 
 declare const self: Worker
 let fonts: TicketFonts | undefined
 
 self.onmessage = async (event: MessageEvent<RenderRequest>) => {
-  const { id, fontDir, input } = event.data
+  const { id, fontDir } = event.data
   try {
     fonts ??= loadTicketFonts(fontDir)
-    const pdf = await renderTicketsPdf(fonts, input)
+    const pdf = 'receipt' in event.data ? await renderReceiptPdf(fonts, event.data.receipt) : await renderTicketsPdf(fonts, event.data.input)
     const bytes = pdf.buffer.slice(pdf.byteOffset, pdf.byteOffset + pdf.byteLength) as ArrayBuffer
     self.postMessage({ id, pdf: bytes } satisfies RenderAnswer, [bytes])
   } catch (error) {

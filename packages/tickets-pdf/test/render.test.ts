@@ -81,6 +81,30 @@ describe('ticket PDFs', () => {
     for (const page of pages) expect(page).toContain('Doors open at 19:00. Bring a photo ID; no large bags.')
   })
 
+  test('a receipt: one page with the lines, the voucher, the total, the card and a refund; through the same thread', async () => {
+    const renderer = ticketsPdfRenderer({ fontDir: hasDejaVu ? DEJAVU : undefined })
+    try {
+      const receipt = {
+        orderId: 'order1',
+        paidAt: '2027-05-01T10:00:00.000Z',
+        buyerEmail: 'ada@example.com',
+        event: { ...event, organizer: 'Jazz Society' },
+        items: [{ name: 'Stalls', quantity: 3, unitPriceCents: 2000 }],
+        currency: 'EUR',
+        voucher: { code: 'SPRING', discountCents: 1200 },
+        totalCents: 4800,
+        payment: { paymentId: 'pay1', brand: 'visa', last4: '4242' },
+        refund: { amountCents: 4800, at: '2027-05-02T10:00:00.000Z', reason: 'cannot come' },
+      }
+      const pages = await pagesOf(await renderer.receipt(receipt))
+      expect(pages).toHaveLength(1)
+      for (const part of ['Receipt (refunded)', 'Receipt number order1', 'Customer ada@example.com', 'Sold by Jazz Society', '3 × Stalls at €20.00', '€60.00', 'Voucher SPRING', '−€12.00', '€48.00', 'visa ending 4242', 'Refunded €48.00', 'cannot come'])
+        expect(pages[0]).toContain(part)
+    } finally {
+      renderer.close()
+    }
+  })
+
   test('the renderer makes PDFs in its own thread, refuses more than it may hold, and starts again after a close', async () => {
     const renderer = ticketsPdfRenderer({ fontDir: hasDejaVu ? DEJAVU : undefined, maxWaiting: 2 })
     try {

@@ -12,6 +12,7 @@ import { checkinsModule } from './modules/checkins'
 import { checkinsService } from './modules/checkins/service'
 import { internalModule } from './modules/internal'
 import { ordersModule } from './modules/orders'
+import { receiptService } from './modules/orders/receipt'
 import { ticketNaming } from './modules/tickets/naming'
 import { transfersModule } from './modules/transfers'
 import { transfersService } from './modules/transfers/service'
@@ -49,7 +50,7 @@ const app = createService({
   log,
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
-  .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, tickets, outbox, redis, prefix: config.REDIS_PREFIX }), pdf }))
+  .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, tickets, outbox, redis, prefix: config.REDIS_PREFIX }), pdf, receipt: receiptService({ payments: core.payments, catalog: core.catalog, renderer, log }) }))
   .use(transfersModule(config, { transfers, store, name, pdf }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
   .use(internalModule(config, store, tickets))

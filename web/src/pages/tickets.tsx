@@ -359,6 +359,7 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
       {!order.data && !order.error && <Loading label="Loading your order…" />}
       {order.data && <OrderCard order={order.data} />}
       {order.data?.status === 'paid' && <TicketFiles order={order.data} />}
+      {(order.data?.status === 'paid' || order.data?.status === 'refunded') && <ReceiptFile order={order.data} />}
     </section>
   )
 }
@@ -377,21 +378,27 @@ async function download(path: string, fallbackName: string) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
 
-/** The tickets for the door: a PDF from the server (a page each), or this page printed (the print stylesheet keeps the codes). */
-function TicketFiles({ order }: { order: Order }) {
+/** A file the API makes, saved on a click: whether it is being made, and why it could not be. */
+function useDownload(path: string, fallbackName: string) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
   const save = async () => {
     setError(undefined)
     setBusy(true)
     try {
-      await download(`/orders/${order.id}/tickets/pdf`, `easypass-tickets-${order.id}.pdf`)
+      await download(path, fallbackName)
     } catch (err) {
       setError(err)
     } finally {
       setBusy(false)
     }
   }
+  return { save, busy, error }
+}
+
+/** The tickets for the door: a PDF from the server (a page each), or this page printed (the print stylesheet keeps the codes). */
+function TicketFiles({ order }: { order: Order }) {
+  const { save, busy, error } = useDownload(`/orders/${order.id}/tickets/pdf`, `easypass-tickets-${order.id}.pdf`)
   return (
     <div class="ticket-files">
       <p class="actions">
@@ -415,6 +422,19 @@ function PrintTickets() {
         Print or save the tickets as PDF
       </button>
     </p>
+  )
+}
+
+/** The order's receipt (what was paid, for whom, how; a refund too), as a PDF from the server. */
+function ReceiptFile({ order }: { order: Order }) {
+  const { save, busy, error } = useDownload(`/orders/${order.id}/receipt`, `easypass-receipt-${order.id}.pdf`)
+  return (
+    <div class="ticket-files">
+      <button type="button" class="link-button" onClick={save} disabled={busy}>
+        {busy ? 'Preparing the receipt…' : 'Download the receipt (PDF)'}
+      </button>
+      <Alert error={error} />
+    </div>
   )
 }
 
@@ -455,19 +475,7 @@ function ReceivedTickets({ received }: { received: Async<Ticket[]> }) {
 }
 
 function TicketPdf({ ticket }: { ticket: Ticket }) {
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>()
-  const save = async () => {
-    setError(undefined)
-    setBusy(true)
-    try {
-      await download(`/tickets/${ticket.id}/pdf`, `easypass-ticket-${ticket.id}.pdf`)
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
-  }
+  const { save, busy, error } = useDownload(`/tickets/${ticket.id}/pdf`, `easypass-ticket-${ticket.id}.pdf`)
   return (
     <>
       <button type="button" class="link-button" onClick={save} disabled={busy}>

@@ -8,6 +8,7 @@ import type { RefundsService } from '../refunds/service'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
 import { RESEND_EVERY_SECONDS, type TicketResender } from '../tickets/resend'
 import { pdfResponse, TicketsPdf, type TicketsPdfService } from '../tickets/pdf'
+import type { ReceiptService } from './receipt'
 import type { TicketNaming } from '../tickets/naming'
 import type { Answer } from './settlement'
 import { statusOf, toOrder, type OrderStore } from './store'
@@ -28,6 +29,7 @@ export interface OrdersModuleDeps {
   name: TicketNaming
   resend: TicketResender
   pdf: TicketsPdfService
+  receipt: ReceiptService
 }
 
 function answer(set: { status?: number | string; headers: Record<string, string | number> }, a: Answer) {
@@ -38,7 +40,7 @@ function answer(set: { status?: number | string; headers: Record<string, string 
   return a.body as never
 }
 
-export function ordersModule(config: AuthConfig, { store, purchase, refunds, tickets, name, resend, pdf }: OrdersModuleDeps) {
+export function ordersModule(config: AuthConfig, { store, purchase, refunds, tickets, name, resend, pdf, receipt }: OrdersModuleDeps) {
   return new Elysia({ name: 'orders.orders' })
     .use(authPlugin(config))
     .get('/api/orders', ({ query, principal }) => store.list(query, principal!), {
@@ -164,6 +166,19 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         description:
           'One A4 page per ticket its buyer still holds (not those passed on), to print or show on a phone: the event, the ticket type, the name on it, its QR code and code. ' +
           'For the buyer or an admin; 409 while the order is not paid, after it was refunded and when every ticket was passed on; 503 with `Retry-After` for the moment between payment and the tickets being issued.',
+        security,
+      },
+    })
+    .get('/api/orders/:id/receipt', async ({ params, principal }) => pdfResponse(await receipt(await store.visible(params.id, principal!))), {
+      auth: 'user',
+      params: IdParams,
+      response: { 200: t.String({ contentMediaType: 'application/pdf', description: 'The receipt as a PDF, one A4 page (`Content-Disposition: attachment`)' }), 400: E, 401: E, 404: E, 409: E, 503: E },
+      detail: {
+        tags,
+        summary: "An order's receipt as a PDF",
+        description:
+          'What was bought, for whom (the organiser), for how much (the voucher, the total) and how it was paid (card brand and last digits, payment id); once refunded, the refund too. ' +
+          'For the buyer or an admin; 409 for an order not paid (reserved, pending, cancelled, expired, failed); 503 with `Retry-After` while its payment is being settled. Not a tax invoice (EasyPass keeps no tax rates).',
         security,
       },
     })

@@ -10,16 +10,24 @@ import type { CatalogClient } from '../../clients'
 import { statusOf, type OrderState } from '../orders/store'
 import { ticketIdsOf, type TicketsService } from './service'
 
-export function ticketsPdfService({ tickets, catalog, renderer, log }: { tickets: TicketsService; catalog: CatalogClient; renderer: TicketsPdfRenderer; log: Logger }) {
-  /** Catalog's event; when catalog is away, what the order kept of it (its title and start). */
-  async function eventOf(state: OrderState): Promise<Partial<Event> | null> {
-    try {
-      return await catalog.event(state.doc.eventId)
-    } catch (error) {
-      log.warn({ eventId: state.doc.eventId, err: String(error) }, 'event details unavailable for a tickets PDF; printing what the order kept')
-      return { title: state.doc.eventTitle, startsAt: state.doc.eventStartsAt?.toISOString() }
-    }
+/** Catalog's event, for a printout; when catalog is away, what the order kept of it (its title and start). */
+export async function eventToPrint(catalog: CatalogClient, state: OrderState, log: Logger): Promise<Partial<Event> | null> {
+  try {
+    return await catalog.event(state.doc.eventId)
+  } catch (error) {
+    log.warn({ eventId: state.doc.eventId, err: String(error) }, 'event details unavailable for a PDF; printing what the order kept')
+    return { title: state.doc.eventTitle, startsAt: state.doc.eventStartsAt?.toISOString() }
   }
+}
+
+/** A renderer's failure as the caller hears it: busy is "try again shortly", anything else too, logged. */
+export function renderFailure(error: unknown, orderId: string, log: Logger): never {
+  if (error instanceof RendererBusy) throw fail('UNAVAILABLE', error.message, { retryAfterSeconds: 2 })
+  log.error({ orderId, err: String(error) }, 'PDF failed')
+  throw fail('UNAVAILABLE', 'the PDF could not be made just now, try again in a moment', { retryAfterSeconds: 5 })
+}
+
+export function ticketsPdfService({ tickets, catalog, renderer, log }: { tickets: TicketsService; catalog: CatalogClient; renderer: TicketsPdfRenderer; log: Logger }) {
 
   function mustBePaid(state: OrderState) {
     const status = statusOf(state)
@@ -29,15 +37,13 @@ export function ticketsPdfService({ tickets, catalog, renderer, log }: { tickets
   }
 
   async function print(state: OrderState, list: Ticket[], filename: string): Promise<{ filename: string; pdf: Buffer }> {
-    const event = await eventOf(state)
+    const event = await eventToPrint(catalog, state, log)
     const printed = list.map(({ id, code, ticketTypeName, attendeeName, status, checkedInAt }) => ({ id, code: code!, ticketTypeName, attendeeName, status, checkedInAt }))
     try {
       const pdf = await renderer.render({ orderId: state.doc._id, event, tickets: printed })
       return { filename, pdf }
     } catch (error) {
-      if (error instanceof RendererBusy) throw fail('UNAVAILABLE', error.message, { retryAfterSeconds: 2 })
-      log.error({ orderId: state.doc._id, err: String(error) }, 'tickets PDF failed')
-      throw fail('UNAVAILABLE', 'the PDF could not be made just now, try again in a moment', { retryAfterSeconds: 5 })
+      renderFailure(error, state.doc._id, log)
     }
   }
 

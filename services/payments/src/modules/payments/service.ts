@@ -46,6 +46,8 @@ export function paymentsService(models: Models, charges: ChargesService) {
       currency: payment.currency,
       status: refund ? 'refunded' : 'succeeded',
       ...(refund ? { refundId: refund._id } : {}),
+      cardLast4: payment.cardLast4,
+      brand: payment.brand,
       createdAt: iso(payment.createdAt),
     }
   }

@@ -1,0 +1,81 @@
+// A paid order's receipt as a PDF (one A4 page): who sold what to whom, for how much, and how it was
+// paid (and refunded). Not a tax invoice: EasyPass keeps no tax rates (yet), and it says so.
+import { formatDate, formatMoney } from '@easypass/kit'
+import { GREY, openPdf, PAGE, type TicketFonts } from './render'
+
+export interface ReceiptInput {
+  orderId: string
+  /** When it was paid (or confirmed, when free). */
+  paidAt?: string
+  buyerEmail?: string
+  event: { title?: string; startsAt?: string; venue?: { name?: string; address?: string; city?: string }; organizer?: string } | null
+  items: Array<{ name: string; quantity: number; unitPriceCents: number }>
+  currency: string
+  voucher?: { code: string; discountCents: number }
+  totalCents: number
+  payment?: { brand?: string; last4?: string; paymentId: string }
+  refund?: { amountCents: number; at?: string; reason?: string }
+}
+
+export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promise<Buffer> {
+  const { doc, text, done } = openPdf(fonts, `Receipt ${input.orderId}`, input.orderId, true)
+  const width = PAGE.width - 2 * PAGE.margin
+  const money = (cents: number) => formatMoney(cents, input.currency)
+  const line = (value: string, font: 'regular' | 'bold' = 'regular', size = 11, color = '#000000') => {
+    doc.font(font).fontSize(size).fillColor(color).text(text(value), PAGE.margin, doc.y, { width, height: doc.currentLineHeight(true) * 2, ellipsis: true })
+  }
+  /** A row: the label on the left, the amount on the right, on one line. */
+  const row = (label: string, amount: string, font: 'regular' | 'bold' = 'regular') => {
+    const y = doc.y
+    doc.font(font).fontSize(11).fillColor('#000000')
+    doc.text(text(label), PAGE.margin, y, { width: width - 120, height: doc.currentLineHeight(true), ellipsis: true })
+    doc.text(text(amount), PAGE.margin + width - 120, y, { width: 120, align: 'right' })
+    doc.y = y + doc.currentLineHeight(true) + 4
+  }
+  const rule = () => {
+    doc.moveTo(PAGE.margin, doc.y).lineTo(PAGE.margin + width, doc.y).strokeColor('#d0d7de').lineWidth(1).stroke()
+    doc.y += 6
+  }
+
+  const refunded = !!input.refund
+  line(refunded ? 'Receipt (refunded)' : 'Receipt', 'bold', 24)
+  doc.moveDown(0.3)
+  line(`Receipt number ${input.orderId}`, 'regular', 11, GREY)
+  if (input.paidAt) line(`Paid ${formatDate(input.paidAt) ?? input.paidAt}`, 'regular', 11, GREY)
+  if (input.buyerEmail) line(`Customer ${input.buyerEmail}`, 'regular', 11, GREY)
+  const organizer = input.event?.organizer?.trim()
+  line(organizer ? `Sold by ${organizer}, through EasyPass` : 'Sold through EasyPass', 'regular', 11, GREY)
+  doc.moveDown(1)
+
+  line(input.event?.title?.trim() || 'Event', 'bold', 15)
+  const when = input.event?.startsAt ? formatDate(input.event.startsAt) : undefined
+  if (when) line(when)
+  const venue = input.event?.venue
+  const place = venue ? [venue.name, venue.address, venue.city].map((p) => p?.trim()).filter(Boolean).join(', ') : ''
+  if (place) line(place)
+  doc.moveDown(1)
+
+  rule()
+  for (const item of input.items.slice(0, 20)) row(`${item.quantity} × ${item.name} at ${money(item.unitPriceCents)}`, money(item.quantity * item.unitPriceCents))
+  if (input.voucher) row(`Voucher ${input.voucher.code}`, `−${money(input.voucher.discountCents)}`)
+  rule()
+  row('Total', money(input.totalCents), 'bold')
+  doc.moveDown(0.8)
+
+  if (input.payment) {
+    const card = [input.payment.brand, input.payment.last4 ? `ending ${input.payment.last4}` : ''].filter(Boolean).join(' ')
+    line(`Paid by card${card ? ` (${card})` : ''}; payment ${input.payment.paymentId}.`)
+  }
+  else if (input.totalCents === 0) line('Nothing to pay: these tickets were free.')
+  if (input.refund && !input.payment) {
+    doc.moveDown(0.5)
+    line('Given back: the tickets are no longer valid.', 'bold')
+  } else if (input.refund) {
+    doc.moveDown(0.5)
+    line(`Refunded ${money(input.refund.amountCents)}${input.refund.at ? ` on ${formatDate(input.refund.at) ?? input.refund.at}` : ''} to the same card${input.refund.reason ? ` (${input.refund.reason})` : ''}. The tickets are no longer valid.`, 'bold')
+  }
+  doc.moveDown(2)
+  line('Prices include any taxes the organiser charges. This receipt is not a tax invoice.', 'regular', 9, GREY)
+  doc.end()
+  return done
+}
