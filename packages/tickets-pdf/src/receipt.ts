@@ -14,7 +14,8 @@ export interface ReceiptInput {
   voucher?: { code: string; discountCents: number }
   totalCents: number
   payment?: { brand?: string; last4?: string; paymentId: string }
-  refund?: { amountCents: number; at?: string; reason?: string }
+  /** `done`: the money is back (payments says so); otherwise it is under way. */
+  refund?: { amountCents: number; done?: boolean; at?: string; reason?: string }
 }
 
 export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promise<Buffer> {
@@ -41,7 +42,7 @@ export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promi
   line(refunded ? 'Receipt (refunded)' : 'Receipt', 'bold', 24)
   doc.moveDown(0.3)
   line(`Receipt number ${input.orderId}`, 'regular', 11, GREY)
-  if (input.paidAt) line(`Paid ${formatDate(input.paidAt) ?? input.paidAt}`, 'regular', 11, GREY)
+  if (input.paidAt) line(`${input.payment ? 'Paid' : 'Confirmed'} ${formatDate(input.paidAt) ?? input.paidAt}`, 'regular', 11, GREY)
   if (input.buyerEmail) line(`Customer ${input.buyerEmail}`, 'regular', 11, GREY)
   const organizer = input.event?.organizer?.trim()
   line(organizer ? `Sold by ${organizer}, through EasyPass` : 'Sold through EasyPass', 'regular', 11, GREY)
@@ -56,8 +57,11 @@ export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promi
   doc.moveDown(1)
 
   rule()
-  for (const item of input.items.slice(0, 20)) row(`${item.quantity} × ${item.name} at ${money(item.unitPriceCents)}`, money(item.quantity * item.unitPriceCents))
-  if (input.voucher) row(`Voucher ${input.voucher.code}`, `−${money(input.voucher.discountCents)}`)
+  // A long name is shortened, never the price after it.
+  const short = (name: string) => (name.length > 48 ? `${name.slice(0, 47)}…` : name)
+  for (const item of input.items.slice(0, 20)) row(`${item.quantity} × ${short(item.name)} at ${money(item.unitPriceCents)}`, money(item.quantity * item.unitPriceCents))
+  // The minus sign is not in the built-in fonts' Latin-1.
+  if (input.voucher) row(`Voucher ${input.voucher.code}`, `${fonts.unicode ? '−' : '-'}${money(input.voucher.discountCents)}`)
   rule()
   row('Total', money(input.totalCents), 'bold')
   doc.moveDown(0.8)
@@ -70,6 +74,9 @@ export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promi
   if (input.refund && !input.payment) {
     doc.moveDown(0.5)
     line('Given back: the tickets are no longer valid.', 'bold')
+  } else if (input.refund && !input.refund.done) {
+    doc.moveDown(0.5)
+    line(`Refund of ${money(input.refund.amountCents)} requested${input.refund.at ? ` on ${formatDate(input.refund.at) ?? input.refund.at}` : ''}${input.refund.reason ? ` (${input.refund.reason})` : ''}: it is under way to the same card. The tickets are no longer valid.`, 'bold')
   } else if (input.refund) {
     doc.moveDown(0.5)
     line(`Refunded ${money(input.refund.amountCents)}${input.refund.at ? ` on ${formatDate(input.refund.at) ?? input.refund.at}` : ''} to the same card${input.refund.reason ? ` (${input.refund.reason})` : ''}. The tickets are no longer valid.`, 'bold')

@@ -94,12 +94,18 @@ describe('ticket PDFs', () => {
         voucher: { code: 'SPRING', discountCents: 1200 },
         totalCents: 4800,
         payment: { paymentId: 'pay1', brand: 'visa', last4: '4242' },
-        refund: { amountCents: 4800, at: '2027-05-02T10:00:00.000Z', reason: 'cannot come' },
+        refund: { amountCents: 4800, done: true, at: '2027-05-02T10:00:00.000Z', reason: 'cannot come' },
       }
       const pages = await pagesOf(await renderer.receipt(receipt))
       expect(pages).toHaveLength(1)
-      for (const part of ['Receipt (refunded)', 'Receipt number order1', 'Customer ada@example.com', 'Sold by Jazz Society', '3 × Stalls at €20.00', '€60.00', 'Voucher SPRING', '−€12.00', '€48.00', 'visa ending 4242', 'Refunded €48.00', 'cannot come'])
+      for (const part of ['Receipt (refunded)', 'Receipt number order1', 'Customer ada@example.com', 'Sold by Jazz Society', '3 × Stalls at €20.00', '€60.00', 'Voucher SPRING', '€48.00', 'visa ending 4242', 'Refunded €48.00', 'cannot come'])
         expect(pages[0]).toContain(part)
+      expect(pages[0]).toMatch(hasDejaVu ? /−€12\.00/ : /-€12\.00/)
+      // Recorded but not back on the card yet: it says so.
+      const [pending] = await pagesOf(await renderer.receipt({ ...receipt, refund: { ...receipt.refund, done: false } }))
+      expect(pending).toContain('Refund of €48.00 requested')
+      expect(pending).toContain('under way')
+      expect(pending).not.toContain('Refunded €48.00')
     } finally {
       renderer.close()
     }

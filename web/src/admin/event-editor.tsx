@@ -283,10 +283,8 @@ export default function AdminEventEditor({ id }: { id?: string }) {
           onValue={set('ticketInfo')}
           error={errors.ticketInfo}
           placeholder="Doors open at 19:00. Bring a photo ID; no large bags."
+          hint="On their order, in the confirmation email and on every printed ticket. Public like the rest of the event: no door codes or secrets."
         />
-        <p class="muted small">
-          On their order, in the confirmation email and on every printed ticket. Public like the rest of the event: no door codes or secrets.
-        </p>
         {creating && (
           <SelectField
             label="Visibility"

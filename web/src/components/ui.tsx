@@ -173,15 +173,30 @@ type TextAreaProps = PassThrough & {
   value: string
   onValue: (value: string) => void
   error?: string
+  hint?: ComponentChildren
 }
 
-export function TextAreaField({ label, name, value, onValue, error, id, ...rest }: TextAreaProps) {
+export function TextAreaField({ label, name, value, onValue, error, hint, id, ...rest }: TextAreaProps) {
   const fieldId = id ?? `f-${name}`
+  const hintId = hint ? `${fieldId}-hint` : undefined
   const errorId = error ? `${fieldId}-error` : undefined
   return (
     <div class={`field${error ? ' field-invalid' : ''}`}>
       <label for={fieldId}>{label}</label>
-      <textarea id={fieldId} name={name} value={value} onInput={(e) => onValue(e.currentTarget.value)} aria-invalid={error ? true : undefined} aria-describedby={errorId} {...(rest as object)} />
+      <textarea
+        id={fieldId}
+        name={name}
+        value={value}
+        onInput={(e) => onValue(e.currentTarget.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
+        {...(rest as object)}
+      />
+      {hint && (
+        <p class="field-hint" id={hintId}>
+          {hint}
+        </p>
+      )}
       {error && (
         <p class="field-error" id={errorId}>
           {error}

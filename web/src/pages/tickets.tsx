@@ -287,7 +287,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
       {endReason(order) && <p class="muted small">{endReason(order)}</p>}
       {order.status === 'paid' && event.data?.ticketInfo && (
         <div class="ticket-info">
-          <p class="ticket-info-title">From the organiser</p>
+          <h3 class="ticket-info-title">From the organiser</h3>
           <p>{event.data.ticketInfo}</p>
         </div>
       )}

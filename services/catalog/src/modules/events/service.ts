@@ -147,7 +147,8 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
       requestId,
     )
     const items = docs.map((doc) => {
-      const event = toEvent(doc)
+      // The information for ticket holders is for the event's own page, not for every item of a listing.
+      const { ticketInfo: _forHolders, ...event } = toEvent(doc)
       const summary = summaries?.get(event.id)
       if (!summaries) return event
       return {

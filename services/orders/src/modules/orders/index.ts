@@ -178,7 +178,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         summary: "An order's receipt as a PDF",
         description:
           'What was bought, for whom (the organiser), for how much (the voucher, the total) and how it was paid (card brand and last digits, payment id); once refunded, the refund too. ' +
-          'For the buyer or an admin; 409 for an order not paid (reserved, pending, cancelled, expired, failed); 503 with `Retry-After` while its payment is being settled. Not a tax invoice (EasyPass keeps no tax rates).',
+          'A refund recorded but not yet made by payments is shown as under way. For the buyer or an admin; 409 for an order never paid (reserved, pending, cancelled, expired, failed); 503 with `Retry-After` while its payment or price is being settled. Not a tax invoice (EasyPass keeps no tax rates).',
         security,
       },
     })

@@ -11,13 +11,23 @@ export function receiptService({ payments, catalog, renderer, log }: { payments:
   return async function receipt(state: OrderState): Promise<{ filename: string; pdf: Buffer }> {
     const status = statusOf(state)
     if (status === 'reserved' || status === 'pending') throw fail('CONFLICT', 'an order has a receipt once it is paid')
-    if (status !== 'paid' && status !== 'refunded') throw fail('CONFLICT', `the order is ${status}: nothing was paid`)
+    if (status !== 'paid' && status !== 'refunded')
+      throw fail('CONFLICT', `the order is ${status}: it was never paid, so it has no receipt (a card charged while it ended was refunded in full)`)
     const { doc } = state
+    // Answered 202 and not priced by ticketing yet: its lines are estimates, not what was paid.
+    if (!doc.priced) throw fail('UNAVAILABLE', "the order's price is still being settled; try again in a moment", { retryAfterSeconds: 5 })
     const charged = doc.totalCents > 0 || !!state.settle?.paymentId
-    const payment = charged ? await payments.orderPayment(doc._id) : null
+    let payment: Awaited<ReturnType<typeof payments.orderPayment>> = null
+    try {
+      payment = charged ? await payments.orderPayment(doc._id) : null
+    } catch {
+      // Undecided, away, or refusing this service for a moment (a deploy): never the buyer's 401/403.
+      throw fail('UNAVAILABLE', 'payments could not say how this order was paid; try again in a moment', { retryAfterSeconds: 2 })
+    }
     // A receipt without the payment it is for would be wrong: payments knowing none is a gap, not a free order.
     if (charged && !payment) throw fail('UNAVAILABLE', 'the payment of this order is not found yet; try again in a moment', { retryAfterSeconds: 2 })
-    const event = await eventToPrint(catalog, state, log)
+    // An event back to a draft (every order refunded, then rewritten) prints as the order kept it.
+    const event = await eventToPrint(catalog, state, log, true)
     try {
       const pdf = await renderer.receipt({
         orderId: doc._id,
@@ -28,9 +38,17 @@ export function receiptService({ payments, catalog, renderer, log }: { payments:
         currency: doc.currency,
         ...(doc.voucher ? { voucher: doc.voucher } : {}),
         totalCents: payment?.amountCents ?? doc.totalCents,
-        ...(payment ? { payment: { paymentId: payment.paymentId, ...(payment.brand ? { brand: payment.brand } : {}), ...(payment.cardLast4 ? { last4: payment.cardLast4 } : {}) } } : {}),
+        ...(payment ? { payment: { paymentId: payment.paymentId, ...(payment.brand && payment.brand !== 'unknown' ? { brand: payment.brand } : {}), ...(payment.cardLast4 ? { last4: payment.cardLast4 } : {}) } } : {}),
         ...(status === 'refunded'
-          ? { refund: { amountCents: payment?.amountCents ?? doc.totalCents, ...(state.refund?.at ? { at: state.refund.at.toISOString() } : {}), ...(state.refund?.reason ? { reason: state.refund.reason } : {}) } }
+          ? {
+              refund: {
+                amountCents: payment?.amountCents ?? doc.totalCents,
+                // Recorded, and money back once payments says so (until then it is under way).
+                done: !payment || payment.status === 'refunded',
+                ...(state.refund?.at ? { at: state.refund.at.toISOString() } : {}),
+                ...(state.refund?.reason ? { reason: state.refund.reason } : {}),
+              },
+            }
           : {}),
       })
       return { filename: `easypass-receipt-${doc._id}.pdf`, pdf }

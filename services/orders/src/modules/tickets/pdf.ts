@@ -2,7 +2,7 @@
 // thread of its own (`@easypass/tickets-pdf`), so that a large order never stops the purchases
 // this process serves.
 import { t } from 'elysia'
-import type { Event } from '@easypass/contracts/catalog'
+import { isPublic, type Event } from '@easypass/contracts/catalog'
 import type { Ticket } from '@easypass/contracts/orders'
 import { fail, type Logger } from '@easypass/kit'
 import { RendererBusy, type TicketsPdfRenderer } from '@easypass/tickets-pdf'
@@ -10,13 +10,18 @@ import type { CatalogClient } from '../../clients'
 import { statusOf, type OrderState } from '../orders/store'
 import { ticketIdsOf, type TicketsService } from './service'
 
-/** Catalog's event, for a printout; when catalog is away, what the order kept of it (its title and start). */
-export async function eventToPrint(catalog: CatalogClient, state: OrderState, log: Logger): Promise<Partial<Event> | null> {
+/**
+ * Catalog's event, for a printout; when catalog is away, what the order kept of it (its title and start),
+ * as also when it is gone or (`publicOnly`) back to a draft being rewritten.
+ */
+export async function eventToPrint(catalog: CatalogClient, state: OrderState, log: Logger, publicOnly = false): Promise<Partial<Event> | null> {
+  const kept = { title: state.doc.eventTitle, startsAt: state.doc.eventStartsAt?.toISOString() }
   try {
-    return await catalog.event(state.doc.eventId)
+    const event = await catalog.event(state.doc.eventId)
+    return event && (!publicOnly || isPublic(event)) ? event : kept
   } catch (error) {
     log.warn({ eventId: state.doc.eventId, err: String(error) }, 'event details unavailable for a PDF; printing what the order kept')
-    return { title: state.doc.eventTitle, startsAt: state.doc.eventStartsAt?.toISOString() }
+    return kept
   }
 }
 
