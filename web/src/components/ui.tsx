@@ -96,32 +96,37 @@ type InputProps = PassThrough & {
 }
 
 /** A labelled input with its hint and error wired up for assistive technology. */
-export function Field({ label, name, value, onValue, error, hint, id, class: cls, ...rest }: InputProps) {
-  const fieldId = id ?? `f-${name}`
+/** A field's hint and error, with the ids and attributes that tie them to its control. */
+function notesOf(fieldId: string, hint: ComponentChildren | undefined, error: string | undefined) {
   const hintId = hint ? `${fieldId}-hint` : undefined
   const errorId = error ? `${fieldId}-error` : undefined
+  return {
+    control: { 'aria-invalid': error ? true : undefined, 'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') || undefined },
+    notes: (
+      <>
+        {hint && (
+          <p class="field-hint" id={hintId}>
+            {hint}
+          </p>
+        )}
+        {error && (
+          <p class="field-error" id={errorId}>
+            {error}
+          </p>
+        )}
+      </>
+    ),
+  }
+}
+
+export function Field({ label, name, value, onValue, error, hint, id, class: cls, ...rest }: InputProps) {
+  const fieldId = id ?? `f-${name}`
+  const { control, notes } = notesOf(fieldId, hint, error)
   return (
     <div class={`field${error ? ' field-invalid' : ''}${cls ? ` ${cls}` : ''}`}>
       <label for={fieldId}>{label}</label>
-      <input
-        id={fieldId}
-        name={name}
-        value={value}
-        onInput={(e) => onValue(e.currentTarget.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
-        {...(rest as object)}
-      />
-      {hint && (
-        <p class="field-hint" id={hintId}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p class="field-error" id={errorId}>
-          {error}
-        </p>
-      )}
+      <input id={fieldId} name={name} value={value} onInput={(e) => onValue(e.currentTarget.value)} {...control} {...(rest as object)} />
+      {notes}
     </div>
   )
 }
@@ -178,30 +183,12 @@ type TextAreaProps = PassThrough & {
 
 export function TextAreaField({ label, name, value, onValue, error, hint, id, ...rest }: TextAreaProps) {
   const fieldId = id ?? `f-${name}`
-  const hintId = hint ? `${fieldId}-hint` : undefined
-  const errorId = error ? `${fieldId}-error` : undefined
+  const { control, notes } = notesOf(fieldId, hint, error)
   return (
     <div class={`field${error ? ' field-invalid' : ''}`}>
       <label for={fieldId}>{label}</label>
-      <textarea
-        id={fieldId}
-        name={name}
-        value={value}
-        onInput={(e) => onValue(e.currentTarget.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
-        {...(rest as object)}
-      />
-      {hint && (
-        <p class="field-hint" id={hintId}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p class="field-error" id={errorId}>
-          {error}
-        </p>
-      )}
+      <textarea id={fieldId} name={name} value={value} onInput={(e) => onValue(e.currentTarget.value)} {...control} {...(rest as object)} />
+      {notes}
     </div>
   )
 }
