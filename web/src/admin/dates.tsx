@@ -3,7 +3,7 @@
 import { MAX_NEW_DATES } from '@easypass/contracts/catalog'
 import { useRef, useState } from 'preact/hooks'
 import { api, withKey } from '../lib/api'
-import { fromLocalInput, localZone, plural, toLocalInput, when } from '../lib/format'
+import { fromLocalInput, localZone, plural, repeatDates, toLocalInput, when } from '../lib/format'
 import { useAsync } from '../lib/hooks'
 import { Link } from '../lib/router'
 import type { EventItem, List } from '../lib/types'
@@ -15,15 +15,6 @@ const EVERY: Array<[string, string]> = [
   ['1', 'Every day'],
   ['14', 'Every two weeks'],
 ]
-
-/** The dates from `first` every `days` days, at the same time of day where the dates are (across a clock change too). */
-export function repeatDates(first: Date, days: number, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => {
-    const d = new Date(first)
-    d.setDate(d.getDate() + i * days)
-    return d.toISOString()
-  })
-}
 
 export function EventDatesSection({ event }: { event: EventItem }) {
   const seriesId = event.seriesId ?? event.id

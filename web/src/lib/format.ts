@@ -125,3 +125,12 @@ export const ORDER_STATUS_LABEL: Record<string, string> = {
   failed: 'Failed',
   refunded: 'Refunded',
 }
+
+/** The dates from `first` every `days` days, at the same local time of day (across a clock change too). */
+export function repeatDates(first: Date, days: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const d = new Date(first)
+    d.setDate(d.getDate() + i * days)
+    return d.toISOString()
+  })
+}

@@ -15,7 +15,7 @@
 //   cancellations       one small document per cancelled event, worked through by the worker
 import { Schema, type Connection } from 'mongoose'
 import type { AppliedVoucher } from '@easypass/contracts/inventory'
-import type { OrderItem, OrderStatus } from '@easypass/contracts/orders'
+import type { OrderItem, OrderStatus, TransferStatus } from '@easypass/contracts/orders'
 
 export type InitialStatus = 'reserved' | 'pending'
 export type SettledStatus = 'paid' | 'cancelled' | 'expired' | 'failed'
@@ -115,7 +115,7 @@ export interface TransferDoc {
   fromUserId: string
   fromEmail?: string
   toEmail: string
-  status: 'pending' | 'accepted' | 'cancelled'
+  status: TransferStatus
   createdAt: Date
   expiresAt: Date
   acceptedBy?: string

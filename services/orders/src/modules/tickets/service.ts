@@ -10,7 +10,7 @@ import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, TicketDoc, TicketHolder
 /** A ticket as it is now: `code` is its current one, `holderId` who holds it (its buyer unless passed on). */
 export type HeldTicketDoc = TicketDoc & { holderId: string; transferredAt?: Date }
 
-export const heldBy = (ticket: TicketDoc, holder: TicketHolderDoc | null): HeldTicketDoc =>
+const heldBy = (ticket: TicketDoc, holder: TicketHolderDoc | null): HeldTicketDoc =>
   holder ? { ...ticket, code: holder.code, holderId: holder.userId, transferredAt: holder.at } : { ...ticket, holderId: ticket.userId }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
