@@ -99,6 +99,13 @@ describe('passing a ticket on', () => {
     expect(renamed.status).toBe(200)
     expect(renamed.body.attendeeName).toBe('Fran Friend')
     expect((await api('/tickets', { token: buyer.token })).body).toEqual([])
+    // The organiser's attendee list: who holds it now, under the name they gave, with the code that admits them.
+    const admin = await loginAdmin()
+    const attendees = (await api(`/events/${eventId}/attendees`, { token: admin.token })).body.items
+    expect(attendees).toEqual([
+      expect.objectContaining({ ticketId: given!.id, passedOn: true, holderEmail: friend.user.email, buyerEmail: buyer.user.email, attendeeName: 'Fran Friend', code: taken.body.code, status: 'valid' }),
+      expect.objectContaining({ ticketId: kept!.id, passedOn: false, holderEmail: buyer.user.email, code: kept!.code }),
+    ])
 
     // Printable: the friend's page carries the new code; the buyer's order PDF only the ticket they kept.
     const pdf = async (path: string, session: Session) => {
@@ -125,7 +132,6 @@ describe('passing a ticket on', () => {
     expect(refund.body.error.message).toContain('passed on')
 
     // The door: the old code is void, the new one admits with the new holder's name.
-    const admin = await loginAdmin()
     const old = await api('/checkins', { token: admin.token, body: { code: given!.code } })
     expect(old.status).toBe(410)
     expect(old.body.error.message).toContain('passed on')

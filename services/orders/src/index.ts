@@ -13,6 +13,8 @@ import { checkinsService } from './modules/checkins/service'
 import { internalModule } from './modules/internal'
 import { ordersModule } from './modules/orders'
 import { receiptService } from './modules/orders/receipt'
+import { reportsModule } from './modules/reports'
+import { reportsService } from './modules/reports/service'
 import { ticketNaming } from './modules/tickets/naming'
 import { transfersModule } from './modules/transfers'
 import { transfersService } from './modules/transfers/service'
@@ -53,6 +55,7 @@ const app = createService({
   .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, tickets, outbox, redis, prefix: config.REDIS_PREFIX }), pdf, receipt: receiptService({ payments: core.payments, catalog: core.catalog, renderer, log }) }))
   .use(transfersModule(config, { transfers, store, name, pdf }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
+  .use(reportsModule(config, reportsService({ models: core.models, catalog: core.catalog })))
   .use(internalModule(config, store, tickets))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => renderer.close(), () => outbox.stop(), () => bus.close(), () => redis.quit(), () => conn.close()] })

@@ -1,0 +1,104 @@
+// An organiser's view of one event (orders service, web app): who comes (the attendee list, also as a
+// CSV file) and what the event sold (the sales report). Admins only.
+import { t, type Static } from 'elysia'
+import { Id, IsoDate, PageQuery } from './common'
+import { ORDER_STATUSES } from './orders'
+
+/** A ticket of the list: sold and still valid, admitted at the door, or refunded. */
+export const ATTENDEE_STATUSES = ['valid', 'checked_in', 'refunded'] as const
+export type AttendeeStatus = (typeof ATTENDEE_STATUSES)[number]
+
+const attendeeFilters = {
+  q: t.Optional(t.String({ maxLength: 200, description: 'part of a name or an email address, or a ticket or order id' })),
+  // Not UnionEnum: in a query, Elysia fills a missing UnionEnum in with its first value.
+  status: t.Optional(t.Union(ATTENDEE_STATUSES.map((s) => t.Literal(s)))),
+  ticketTypeId: t.Optional(Id),
+}
+/** The CSV file: every matching ticket, no pages. */
+export const AttendeesFilter = t.Object(attendeeFilters)
+export type AttendeesFilter = Static<typeof AttendeesFilter>
+export const AttendeesQuery = t.Object({ ...PageQuery, ...attendeeFilters })
+export type AttendeesQuery = Static<typeof AttendeesQuery>
+
+export const Attendee = t.Object(
+  {
+    ticketId: t.String({ examples: ['665f1c2b9d3e4a0012345678-1'] }),
+    orderId: Id,
+    ticketTypeId: Id,
+    ticketTypeName: t.Optional(t.String()),
+    status: t.UnionEnum(ATTENDEE_STATUSES),
+    attendeeName: t.Optional(t.String({ description: 'the name on the ticket (as it was at the door, once admitted)' })),
+    holderEmail: t.Optional(t.String({ description: 'whoever holds the ticket: its buyer, or who it was passed on to' })),
+    buyerEmail: t.Optional(t.String()),
+    passedOn: t.Boolean({ description: 'its buyer passed it on to someone else, who holds it now' }),
+    code: t.Optional(t.String({ description: 'the code its QR holds now (not on a refunded ticket): the door admits it with POST /api/checkins' })),
+    checkedInAt: t.Optional(IsoDate),
+    boughtAt: IsoDate,
+  },
+  { title: 'Attendee' },
+)
+export type Attendee = Static<typeof Attendee>
+
+export const AttendeeCounts = t.Object(
+  {
+    tickets: t.Integer({ minimum: 0, description: 'every ticket sold, refunded ones included' }),
+    valid: t.Integer({ minimum: 0 }),
+    checkedIn: t.Integer({ minimum: 0 }),
+    refunded: t.Integer({ minimum: 0 }),
+  },
+  { title: 'AttendeeCounts', description: 'of the whole event, whatever the filters' },
+)
+export type AttendeeCounts = Static<typeof AttendeeCounts>
+
+export const AttendeeList = t.Object(
+  {
+    eventId: Id,
+    items: t.Array(Attendee),
+    total: t.Integer({ minimum: 0, description: 'tickets matching the filters' }),
+    page: t.Integer({ minimum: 1 }),
+    limit: t.Integer({ minimum: 1, maximum: 100 }),
+    counts: AttendeeCounts,
+  },
+  { title: 'AttendeeList' },
+)
+export type AttendeeList = Static<typeof AttendeeList>
+
+const Count = t.Integer({ minimum: 0 })
+const Cents = t.Integer({ minimum: 0 })
+
+export const SalesReport = t.Object(
+  {
+    eventId: Id,
+    orders: t.Object(Object.fromEntries(ORDER_STATUSES.map((s) => [s, Count])) as Record<(typeof ORDER_STATUSES)[number], typeof Count>, {
+      description: 'orders of the event by their status now',
+    }),
+    refundsUnderWay: t.Integer({ minimum: 0, description: 'refunded orders whose money is not back with the buyer yet' }),
+    ticketTypes: t.Array(
+      t.Object({
+        ticketTypeId: Id,
+        name: t.String(),
+        currency: t.String(),
+        sold: t.Integer({ minimum: 0, description: 'tickets of orders that are paid (not refunded)' }),
+        refunded: Count,
+        checkedIn: Count,
+        salesCents: t.Integer({ minimum: 0, description: 'sold × the price each was sold at, before any voucher' }),
+      }),
+    ),
+    money: t.Array(
+      t.Object(
+        {
+          currency: t.String({ examples: ['EUR'] }),
+          takenCents: t.Integer({ minimum: 0, description: 'what buyers paid, refunded orders included' }),
+          discountCents: t.Integer({ minimum: 0, description: 'what vouchers took off the orders that are paid' }),
+          refundedCents: Cents,
+          refundingCents: t.Integer({ minimum: 0, description: 'being given back (refunds under way)' }),
+          netCents: t.Integer({ description: 'taken − refunded − refunding' }),
+        },
+        { description: 'one line per currency the event sold in' },
+      ),
+    ),
+    generatedAt: IsoDate,
+  },
+  { title: 'SalesReport' },
+)
+export type SalesReport = Static<typeof SalesReport>

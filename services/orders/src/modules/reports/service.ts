@@ -1,0 +1,189 @@
+// An organiser's view of one event: its attendee list (every ticket sold: who holds it, the name on it,
+// whether it was admitted) and its sales report. Read from the event's orders (found by their `eventId`
+// index) and the documents of each order and ticket, found by `_id` in batches: on MongoDB every read
+// is an index lookup. The status of each order is exact (its transitions), not the list's projection.
+import { stringify } from 'csv-stringify/sync'
+import { ORDER_STATUSES, type OrderStatus } from '@easypass/contracts/orders'
+import type { Attendee, AttendeeCounts, AttendeeList, AttendeesFilter, AttendeesQuery, SalesReport } from '@easypass/contracts/reports'
+import { fail } from '@easypass/kit'
+import type { CatalogClient } from '../../clients'
+import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, TicketDoc, TicketHolderDoc, TransitionDoc } from '../../db'
+import { refundDoneId, refundId, settleId, statusOf, type OrderState } from '../orders/store'
+import { ticketId } from '../tickets/service'
+
+/** Ids per `$in` query: small enough for any server, few enough queries for a large event. */
+const BATCH = 1_000
+
+type Docs = Pick<Models, 'Order' | 'Transition' | 'Ticket' | 'TicketHolder' | 'Attendee' | 'Checkin'>
+
+/** A ticket of a paid or refunded order, with everything the list says of it. */
+interface Row extends Attendee {
+  /** What the report sums (the list leaves them out). */
+  currency: string
+  unitPriceCents: number
+}
+
+export function reportsService({ models, catalog }: { models: Docs; catalog: CatalogClient }) {
+  const { Order, Transition, Ticket, TicketHolder, Attendee: Names, Checkin } = models
+
+  async function byIds<T extends { _id: string }>(model: Docs[keyof Docs], ids: string[]): Promise<Map<string, T>> {
+    const found = new Map<string, T>()
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const docs = await (model as typeof Ticket).find({ _id: { $in: ids.slice(i, i + BATCH) } }).lean<T[]>()
+      for (const doc of docs) found.set(doc._id, doc)
+    }
+    return found
+  }
+
+  /** The event's orders with their exact state; 404 when catalog does not know the event. */
+  async function ordersOf(eventId: string): Promise<OrderState[]> {
+    if (!(await catalog.event(eventId, true))) throw fail('NOT_FOUND', 'event not found')
+    const docs = await Order.find({ eventId }).sort({ createdAt: 1, _id: 1 }).lean<OrderDoc[]>()
+    const transitions = await byIds<TransitionDoc>(
+      Transition,
+      docs.flatMap((d) => [settleId(d._id), refundId(d._id), refundDoneId(d._id)]),
+    )
+    return docs.map((doc) => ({
+      doc,
+      settle: transitions.get(settleId(doc._id)) ?? null,
+      refund: transitions.get(refundId(doc._id)) ?? null,
+      refundDone: transitions.get(refundDoneId(doc._id)) ?? null,
+    }))
+  }
+
+  /** Every ticket of the paid and refunded orders, in the order they were bought (seat order within one). */
+  async function rowsOf(states: OrderState[]): Promise<Row[]> {
+    const sold = states.filter((s) => {
+      const status = statusOf(s)
+      return status === 'paid' || status === 'refunded'
+    })
+    // A ticket's seat and type follow from its order's items (as they were issued): a paid order whose
+    // tickets are still being written is listed all the same, without codes until they are.
+    const seats = sold.flatMap((state) => {
+      let n = 0
+      return state.doc.items.flatMap((item) => Array.from({ length: item.quantity }, () => ({ state, item, id: ticketId(state.doc._id, ++n) })))
+    })
+    const ids = seats.map((s) => s.id)
+    const [tickets, holders, names, checkins] = await Promise.all([
+      byIds<TicketDoc>(Ticket, ids),
+      byIds<TicketHolderDoc>(TicketHolder, ids),
+      byIds<AttendeeDoc>(Names, ids),
+      byIds<CheckinDoc>(Checkin, ids),
+    ])
+    return seats.map(({ state, item, id }) => {
+      const refunded = statusOf(state) === 'refunded'
+      const holder = holders.get(id)
+      const checkin = checkins.get(id)
+      const passedOn = !!holder && holder.userId !== state.doc.userId
+      const code = holder?.code ?? tickets.get(id)?.code
+      // Admitted: the name as it was at the door, as the ticket itself shows it.
+      const name = checkin ? checkin.attendeeName : names.get(id)?.name
+      const holderEmail = passedOn ? holder.email : state.doc.userEmail
+      return {
+        ticketId: id,
+        orderId: state.doc._id,
+        ticketTypeId: item.ticketTypeId,
+        ticketTypeName: item.name,
+        status: refunded ? 'refunded' : checkin ? 'checked_in' : 'valid',
+        passedOn,
+        boughtAt: state.doc.createdAt.toISOString(),
+        currency: state.doc.currency,
+        unitPriceCents: item.unitPriceCents,
+        ...(name ? { attendeeName: name } : {}),
+        ...(holderEmail ? { holderEmail } : {}),
+        ...(state.doc.userEmail ? { buyerEmail: state.doc.userEmail } : {}),
+        ...(code && !refunded ? { code } : {}),
+        ...(checkin ? { checkedInAt: checkin.at.toISOString() } : {}),
+      }
+    })
+  }
+
+  function countsOf(rows: Row[]): AttendeeCounts {
+    const counts = { tickets: rows.length, valid: 0, checkedIn: 0, refunded: 0 }
+    for (const row of rows) counts[row.status === 'checked_in' ? 'checkedIn' : row.status]++
+    return counts
+  }
+
+  function matches(row: Row, query: AttendeesFilter): boolean {
+    if (query.status && row.status !== query.status) return false
+    if (query.ticketTypeId && row.ticketTypeId !== query.ticketTypeId) return false
+    const q = query.q?.trim().toLowerCase()
+    if (!q) return true
+    return [row.attendeeName, row.holderEmail, row.buyerEmail].some((text) => text?.toLowerCase().includes(q)) || row.ticketId === q || row.orderId === q
+  }
+
+  const publicRow = ({ currency: _c, unitPriceCents: _p, ...row }: Row): Attendee => row
+
+  return {
+    async attendees(eventId: string, query: AttendeesQuery): Promise<AttendeeList> {
+      const rows = await rowsOf(await ordersOf(eventId))
+      const page = query.page ?? 1
+      const limit = query.limit ?? 20
+      const matching = rows.filter((row) => matches(row, query))
+      return {
+        eventId,
+        items: matching.slice((page - 1) * limit, page * limit).map(publicRow),
+        total: matching.length,
+        page,
+        limit,
+        counts: countsOf(rows),
+      }
+    },
+
+    /**
+     * Every matching ticket as CSV, for a spreadsheet: UTF-8 with a byte order mark (spreadsheets then read
+     * names in any script), CRLF lines, and a text that starts as a formula would is made plain text.
+     * Codes are left out: a file like this is copied and mailed around, and a code admits whoever has it.
+     */
+    async attendeesCsv(eventId: string, query: AttendeesFilter): Promise<string> {
+      const rows = (await rowsOf(await ordersOf(eventId))).filter((row) => matches(row, query))
+      return stringify(
+        rows.map((r) => [r.ticketId, r.orderId, r.ticketTypeName ?? '', r.status, r.attendeeName ?? '', r.holderEmail ?? '', r.buyerEmail ?? '', r.passedOn ? 'yes' : 'no', r.checkedInAt ?? '', r.boughtAt]),
+        {
+          header: true,
+          columns: ['ticket', 'order', 'ticket type', 'status', 'name', 'holder email', 'buyer email', 'passed on', 'checked in at', 'bought at'],
+          bom: true,
+          record_delimiter: 'windows',
+          escape_formulas: true,
+        },
+      )
+    },
+
+    async sales(eventId: string): Promise<SalesReport> {
+      const states = await ordersOf(eventId)
+      const rows = await rowsOf(states)
+      const orders = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>
+      const money = new Map<string, SalesReport['money'][number]>()
+      let refundsUnderWay = 0
+      for (const state of states) {
+        const status = statusOf(state)
+        orders[status]++
+        if (status !== 'paid' && status !== 'refunded') continue
+        const { currency, totalCents, voucher } = state.doc
+        const line = money.get(currency) ?? { currency, takenCents: 0, discountCents: 0, refundedCents: 0, refundingCents: 0, netCents: 0 }
+        money.set(currency, line)
+        line.takenCents += totalCents
+        if (status === 'paid') line.discountCents += voucher?.discountCents ?? 0
+        else if (state.refundDone) line.refundedCents += totalCents
+        else {
+          line.refundingCents += totalCents
+          refundsUnderWay++
+        }
+        line.netCents = line.takenCents - line.refundedCents - line.refundingCents
+      }
+      const types = new Map<string, SalesReport['ticketTypes'][number]>()
+      for (const row of rows) {
+        const type = types.get(row.ticketTypeId) ?? { ticketTypeId: row.ticketTypeId, name: row.ticketTypeName ?? '', currency: row.currency, sold: 0, refunded: 0, checkedIn: 0, salesCents: 0 }
+        types.set(row.ticketTypeId, type)
+        if (row.status === 'refunded') type.refunded++
+        else {
+          type.sold++
+          type.salesCents += row.unitPriceCents
+          if (row.status === 'checked_in') type.checkedIn++
+        }
+      }
+      return { eventId, orders, refundsUnderWay, ticketTypes: [...types.values()], money: [...money.values()], generatedAt: new Date().toISOString() }
+    },
+  }
+}
+export type ReportsService = ReturnType<typeof reportsService>
