@@ -20,6 +20,7 @@ import { forgetOffer, TransferPage } from './pages/transfer'
 // Admin pages are loaded on first use: buyers never download them.
 const AdminEvents = lazy(() => import('./admin/events'))
 const AdminEventEditor = lazy(() => import('./admin/event-editor'))
+const AdminAttendees = lazy(() => import('./admin/attendees'))
 const AdminOrders = lazy(() => import('./admin/orders'))
 const CheckIn = lazy(() => import('./admin/checkin'))
 const Dashboard = lazy(() => import('./admin/dashboard'))
@@ -48,6 +49,7 @@ const ROUTES: Route[] = [
   { pattern: '/admin', page: AdminEvents, access: 'admin' },
   { pattern: '/admin/events/new', page: AdminEventEditor, access: 'admin' },
   { pattern: '/admin/events/:id', page: AdminEventEditor, access: 'admin' },
+  { pattern: '/admin/events/:id/attendees', page: AdminAttendees, access: 'admin' },
   { pattern: '/admin/orders', page: AdminOrders, access: 'admin' },
   { pattern: '/admin/checkin', page: CheckIn, access: 'admin' },
   { pattern: '/admin/dashboard', page: Dashboard, access: 'admin' },

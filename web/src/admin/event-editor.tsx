@@ -229,6 +229,9 @@ export default function AdminEventEditor({ id }: { id?: string }) {
       actions={
         e && (
           <>
+            <Link class="button button-secondary" href={`/admin/events/${e.id}/attendees`}>
+              Attendees &amp; sales
+            </Link>
             {e.status === 'draft' && (
               <button type="button" class="button" onClick={() => run(() => publishEvent(e))}>
                 Publish

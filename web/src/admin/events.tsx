@@ -180,6 +180,9 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
                       <Link class="button button-small button-secondary" href={`/admin/events/${e.id}`} aria-label={`Edit ${e.title}`}>
                         Edit
                       </Link>
+                      <Link class="button button-small button-secondary" href={`/admin/events/${e.id}/attendees`} aria-label={`Attendees of ${e.title}`}>
+                        Attendees
+                      </Link>
                       {e.status === 'draft' && (
                         <button type="button" class="button button-small" disabled={busy === e.id} onClick={() => act(e.id, () => publishEvent(e))} aria-label={`Publish ${e.title}`}>
                           Publish

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
+import { saveFile } from '../lib/download'
 import { money, moneyInput, plural, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { navigate, withQuery, Link } from '../lib/router'
@@ -51,12 +52,7 @@ async function downloadCsv(filters: { eventId: string; status: string }, shown?:
   ])
   const csv = [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')
   // The byte-order mark tells spreadsheets the file is UTF-8 (names and titles in any script).
-  const url = URL.createObjectURL(new Blob(['\ufeff', csv, '\r\n'], { type: 'text/csv;charset=utf-8' }))
-  const link = Object.assign(document.createElement('a'), { href: url, download: `orders${filters.eventId ? `-${filters.eventId}` : ''}${filters.status ? `-${filters.status}` : ''}.csv` })
-  document.body.append(link)
-  link.click()
-  link.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+  saveFile(new Blob(['\ufeff', csv, '\r\n'], { type: 'text/csv;charset=utf-8' }), `orders${filters.eventId ? `-${filters.eventId}` : ''}${filters.status ? `-${filters.status}` : ''}.csv`)
   return orders.length
 }
 

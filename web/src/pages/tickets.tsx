@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, apiAnswer, ApiError, apiFile, withKey } from '../lib/api'
+import { api, apiAnswer, ApiError, withKey } from '../lib/api'
+import { useDownload } from '../lib/download'
 import { clock, endReason, money, moneyOff, plural, when } from '../lib/format'
 import { settle } from '../lib/follow'
 import { useAsync, useNow, useTitle, type Async } from '../lib/hooks'
@@ -362,38 +363,6 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
       {(order.data?.status === 'paid' || order.data?.status === 'refunded') && <ReceiptFile order={order.data} />}
     </section>
   )
-}
-
-/** Saves a file the API makes (a PDF) as a download. */
-async function download(path: string, fallbackName: string) {
-  const { blob, filename } = await apiFile(path)
-  const url = URL.createObjectURL(blob)
-  const link = document.createElement('a')
-  link.href = url
-  link.download = filename ?? fallbackName
-  document.body.append(link)
-  link.click()
-  link.remove()
-  // After the browser took the file (revoking at once can cancel the download in some browsers).
-  setTimeout(() => URL.revokeObjectURL(url), 60_000)
-}
-
-/** A file the API makes, saved on a click: whether it is being made, and why it could not be. */
-function useDownload(path: string, fallbackName: string) {
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>()
-  const save = async () => {
-    setError(undefined)
-    setBusy(true)
-    try {
-      await download(path, fallbackName)
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
-  }
-  return { save, busy, error }
 }
 
 /** The tickets for the door: a PDF from the server (a page each), or this page printed (the print stylesheet keeps the codes). */

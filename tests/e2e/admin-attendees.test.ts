@@ -1,0 +1,63 @@
+// An admin opens an event's attendees and sales, in a real browser: sees what it sold and how many came
+// in, finds a guest by name, checks in a guest who has no QR code with them, and saves the list as CSV.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { api, loginAdmin, registerUser } from '../support/api'
+import { adminSession, axe, buyThroughApi, closeBrowser, describeViolations, screenshot, seedEvent, withTab } from './browser'
+
+afterAll(closeBrowser)
+
+describe('attendees and sales of an event', () => {
+  test('the sales, the check-in progress, a search by name, a check-in without a scan, and the CSV', async () => {
+    const event = await seedEvent([
+      { name: 'Standing', priceCents: 2000, capacity: 20 },
+      { name: 'Balcony', priceCents: 3500, capacity: 10 },
+    ])
+    const [ada, bob] = await Promise.all([registerUser('attendees-ada'), registerUser('attendees-bob')])
+    const adaOrder = await buyThroughApi(ada, event, 2)
+    const bobOrder = await buyThroughApi(bob, event, 1, 1)
+    const adaTickets = (await api(`/orders/${adaOrder.id}/tickets`, { token: ada.token })).body as Array<{ id: string; code: string }>
+    expect((await api(`/orders/${adaOrder.id}/tickets/${adaTickets[1]!.id}`, { token: ada.token, method: 'PATCH', body: { attendeeName: 'Grace Hopper' } })).status).toBe(200)
+    const admin = await loginAdmin()
+    expect((await api('/checkins', { token: admin.token, body: { code: adaTickets[0]!.code } })).status).toBe(200)
+
+    await withTab({ session: await adminSession() }, async ({ page }) => {
+      await page.goto(`/admin/events/${event.id}`)
+      await page.getByRole('link', { name: 'Attendees & sales' }).click()
+      await page.getByRole('heading', { name: `Attendees · ${event.title}` }).waitFor()
+      const sales = page.getByRole('region', { name: 'Sales by ticket type' })
+      await sales.locator(`[data-type="${event.types[0]!.id}"]`).getByText('€40.00').waitFor()
+      expect(await sales.locator(`[data-type="${event.types[0]!.id}"] td`).allTextContents()).toEqual(['2', '1', '0', '€40.00'])
+      expect(await sales.locator(`[data-type="${event.types[1]!.id}"] td`).allTextContents()).toEqual(['1', '0', '0', '€35.00'])
+      await page.locator('[data-stat="net-EUR"]').getByText('€75.00').waitFor()
+      await page.getByText('1 of 3 tickets checked in').waitFor()
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+      await screenshot(page, 'admin-attendees')
+
+      // A guest without their phone: found by name, checked in from the list.
+      await page.getByLabel('Search').fill('grace')
+      await page.getByRole('button', { name: 'Search' }).click()
+      const rows = page.getByRole('region', { name: 'Attendees table' }).locator('tbody tr')
+      await page.getByText('1 ticket', { exact: true }).waitFor()
+      expect(await rows.count()).toBe(1)
+      await rows.first().getByRole('button', { name: 'Check in Grace Hopper' }).click()
+      await page.getByRole('dialog').getByRole('button', { name: 'Check in' }).click()
+      await page.getByText('Grace Hopper checked in.').waitFor()
+      await rows.first().getByText('Checked in', { exact: true }).waitFor()
+      expect(await rows.first().getByRole('button', { name: /Check in/ }).count()).toBe(0)
+      await page.getByText('2 of 3 tickets checked in').waitFor()
+      // The door's record agrees: scanning the code now is a second scan.
+      expect((await api('/checkins', { token: admin.token, body: { code: adaTickets[1]!.code } })).status).toBe(409)
+
+      // The whole list as a file, for a spreadsheet (the search applies).
+      await page.getByLabel('Search').fill('')
+      await page.getByRole('button', { name: 'Search' }).click()
+      await page.getByText('3 tickets', { exact: true }).waitFor()
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()])
+      expect(download.suggestedFilename()).toBe(`attendees-${event.id}.csv`)
+      const csv = (await Bun.file((await download.path())!).text()).replace(/^\ufeff/, '').trim().split('\r\n')
+      expect(csv).toHaveLength(4)
+      expect(csv[2]).toContain(',Grace Hopper,')
+      expect(csv[3]).toStartWith(`${bobOrder.id}-1,${bobOrder.id},Balcony,valid,,${bob.user.email},`)
+    })
+  })
+})
