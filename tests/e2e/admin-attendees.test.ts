@@ -2,7 +2,7 @@
 // in, finds a guest by name, checks in a guest who has no QR code with them, and saves the list as CSV.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, loginAdmin, registerUser } from '../support/api'
-import { adminSession, axe, buyThroughApi, closeBrowser, describeViolations, screenshot, seedEvent, withTab } from './browser'
+import { adminSession, axe, buyThroughApi, closeBrowser, describeViolations, screenshot, seedEvent, startingSoon, withTab } from './browser'
 
 afterAll(closeBrowser)
 
@@ -48,7 +48,11 @@ describe('attendees and sales of an event', () => {
       // The door's record agrees: scanning the code now is a second scan.
       expect((await api('/checkins', { token: admin.token, body: { code: adaTickets[1]!.code } })).status).toBe(409)
 
-      // The whole list as a file, for a spreadsheet (the search applies).
+      // The list as a file, for a spreadsheet: the search applies; then the whole list.
+      const [found] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()])
+      const foundLines = (await Bun.file((await found.path())!).text()).trim().split('\r\n')
+      expect(foundLines).toHaveLength(2)
+      expect(foundLines[1]).toContain(',Grace Hopper,')
       await page.getByLabel('Search').fill('')
       await page.getByRole('button', { name: 'Search' }).click()
       await page.getByText('3 tickets', { exact: true }).waitFor()
@@ -58,6 +62,40 @@ describe('attendees and sales of an event', () => {
       expect(csv).toHaveLength(4)
       expect(csv[2]).toContain(',Grace Hopper,')
       expect(csv[3]).toStartWith(`${bobOrder.id}-1,${bobOrder.id},Balcony,valid,,${bob.user.email},`)
+    })
+  })
+
+  test('door staff: the door and the attendee list only, without sales, files or codes; a guest checked in from the list', async () => {
+    const event = await seedEvent([{ name: 'Standing', priceCents: 2000, capacity: 20 }], startingSoon())
+    const guest = await registerUser('door-guest')
+    await buyThroughApi(guest, event, 1)
+    const admin = await loginAdmin()
+    const worker = await registerUser('door-staff-e2e')
+    expect((await api(`/users/${worker.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'staff' } })).status).toBe(200)
+    const refreshed = (await api('/auth/refresh', { body: { refreshToken: worker.refreshToken } })).body
+    const staff = { token: refreshed.accessToken, refreshToken: refreshed.refreshToken, user: refreshed.user }
+
+    await withTab({ session: staff }, async ({ page }) => {
+      await page.goto('/')
+      await page.getByRole('link', { name: 'Door', exact: true }).click()
+      await page.getByRole('heading', { name: 'Check-in' }).waitFor()
+      // Only the door's tab; the admin pages stay closed.
+      expect(await page.getByRole('navigation', { name: 'Admin' }).getByRole('link').allTextContents()).toEqual(['Check-in'])
+      await page.getByLabel('This door admits to').selectOption(event.id)
+      await page.getByRole('link', { name: 'Find the guest in the attendee list' }).click()
+      await page.getByRole('heading', { name: `Attendees · ${event.title}` }).waitFor()
+      await page.getByText('0 of 1 ticket checked in').waitFor()
+      expect(await page.getByRole('heading', { name: 'Sales' }).count()).toBe(0)
+      expect(await page.getByRole('button', { name: 'Download CSV' }).count()).toBe(0)
+      const row = page.getByRole('region', { name: 'Attendees table' }).locator('tbody tr').first()
+      await row.getByText(guest.user.email).waitFor()
+      await row.getByRole('button', { name: `Check in ${guest.user.email}` }).click()
+      await page.getByRole('dialog').getByRole('button', { name: 'Check in' }).click()
+      await page.getByText(`${guest.user.email} checked in.`).waitFor()
+      await page.getByText('1 of 1 ticket checked in').waitFor()
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+      await page.goto('/admin/orders')
+      await page.getByRole('heading', { name: 'Admins only' }).waitFor()
     })
   })
 })

@@ -94,11 +94,32 @@ describe('event reports', () => {
       return r.body.refundsUnderWay === 0 && r.body
     })
     expect(report.orders).toMatchObject({ paid: 2, refunded: 1, reserved: 1, failed: 1, cancelled: 0 })
+    expect(report.unpricedOrders).toBe(0)
     expect(report.ticketTypes).toEqual([
       { ticketTypeId: standing, name: 'Standing', currency: 'EUR', sold: 2, refunded: 1, checkedIn: 0, salesCents: 4000 },
       { ticketTypeId: vip, name: 'VIP', currency: 'EUR', sold: 1, refunded: 0, checkedIn: 1, salesCents: 5000 },
     ])
     expect(report.money).toEqual([{ currency: 'EUR', takenCents: 10600, discountCents: 400, refundedCents: 2000, refundingCents: 0, netCents: 8600 }])
+  })
+
+  test('a ticket type whose currency changed after some sales is a line per currency, never one sum', async () => {
+    const admin = await loginAdmin()
+    const eventId = (await api('/events', { token: admin.token, body: futureEvent() })).body.id as string
+    const typeId = (await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Seat', priceCents: 1000, currency: 'EUR', capacity: 10 } })).body.id as string
+    const buyer = await registerUser('report-currency')
+    expect((await buy(buyer, eventId, typeId, 1)).body.status).toBe('paid')
+    const changed = await api(`/events/${eventId}/ticket-types/${typeId}`, { token: admin.token, method: 'PATCH', body: { name: 'Seat (USD)', currency: 'USD', priceCents: 1200 } })
+    expect(changed.status).toBe(200)
+    expect((await buy(buyer, eventId, typeId, 2)).body).toMatchObject({ status: 'paid', currency: 'USD', totalCents: 2400 })
+    const report = (await api(`/events/${eventId}/sales`, { token: admin.token })).body
+    expect(report.ticketTypes).toEqual([
+      { ticketTypeId: typeId, name: 'Seat', currency: 'EUR', sold: 1, refunded: 0, checkedIn: 0, salesCents: 1000 },
+      { ticketTypeId: typeId, name: 'Seat (USD)', currency: 'USD', sold: 2, refunded: 0, checkedIn: 0, salesCents: 2400 },
+    ])
+    expect(report.money.map((m: { currency: string; netCents: number }) => [m.currency, m.netCents])).toEqual([
+      ['EUR', 1000],
+      ['USD', 2400],
+    ])
   })
 
   test('admins only; an unknown event is 404, a bad id or filter 400', async () => {

@@ -26,7 +26,8 @@ const CheckIn = lazy(() => import('./admin/checkin'))
 const Dashboard = lazy(() => import('./admin/dashboard'))
 const Webhooks = lazy(() => import('./admin/webhooks'))
 
-type Access = 'guest' | 'user' | 'admin'
+/** `staff`: door staff and admins (the door's pages). */
+type Access = 'guest' | 'user' | 'staff' | 'admin'
 interface Route {
   pattern: string
   page: ComponentType<any>
@@ -49,9 +50,9 @@ const ROUTES: Route[] = [
   { pattern: '/admin', page: AdminEvents, access: 'admin' },
   { pattern: '/admin/events/new', page: AdminEventEditor, access: 'admin' },
   { pattern: '/admin/events/:id', page: AdminEventEditor, access: 'admin' },
-  { pattern: '/admin/events/:id/attendees', page: AdminAttendees, access: 'admin' },
+  { pattern: '/admin/events/:id/attendees', page: AdminAttendees, access: 'staff' },
   { pattern: '/admin/orders', page: AdminOrders, access: 'admin' },
-  { pattern: '/admin/checkin', page: CheckIn, access: 'admin' },
+  { pattern: '/admin/checkin', page: CheckIn, access: 'staff' },
   { pattern: '/admin/dashboard', page: Dashboard, access: 'admin' },
   { pattern: '/admin/webhooks', page: Webhooks, access: 'admin' },
 ]
@@ -81,6 +82,7 @@ export function App() {
   if (!route) content = <NotFound />
   else if (route.access && !user) content = <SignInFirst />
   else if (route.access === 'admin' && user?.role !== 'admin') content = <AdminsOnly />
+  else if (route.access === 'staff' && user?.role !== 'admin' && user?.role !== 'staff') content = <AdminsOnly door />
   else {
     const Page = route.page
     content = <Page {...params!} query={loc.query} />
@@ -175,6 +177,13 @@ function Header({ path, search, user }: { path: string; search: string; user?: U
                 </Link>
               </li>
             )}
+            {user?.role === 'staff' && (
+              <li>
+                <Link href="/admin/checkin" aria-current={path.startsWith('/admin') ? 'page' : undefined}>
+                  Door
+                </Link>
+              </li>
+            )}
           </ul>
           <div class="account">
             {user ? (
@@ -238,11 +247,11 @@ function SignInFirst() {
   )
 }
 
-function AdminsOnly() {
+function AdminsOnly({ door = false }: { door?: boolean }) {
   return (
     <section class="container page narrow">
-      <PageTitle>Admins only</PageTitle>
-      <Alert error="This page is for EasyPass administrators. Your account does not have the admin role." />
+      <PageTitle>{door ? 'Door staff only' : 'Admins only'}</PageTitle>
+      <Alert error={door ? 'This page is for door staff and administrators. Your account has neither role.' : 'This page is for EasyPass administrators. Your account does not have the admin role.'} />
     </section>
   )
 }

@@ -1,8 +1,14 @@
 // Identity: the public shapes of accounts and sessions (auth service, gateway, web app).
 import { t, type Static } from 'elysia'
-import { Id, IsoDate, ListOf, PageQuery } from './common'
+import { Id, IsoDate, ListOf, PageQuery, type Role } from './common'
 
-export const RoleSchema = t.Union([t.Literal('customer'), t.Literal('admin')], { examples: ['customer'] })
+// Literals written out (a mapped array loses their types; UnionEnum would fill a missing query field in).
+export const RoleSchema = t.Union([t.Literal('customer'), t.Literal('staff'), t.Literal('admin')], {
+  examples: ['customer'],
+  description: '`customer` buys; `staff` works the door (check-in and the attendee lists) and nothing more; `admin` runs everything',
+})
+// Every role of ROLES, and no other.
+true satisfies [Static<typeof RoleSchema>] extends [Role] ? ([Role] extends [Static<typeof RoleSchema>] ? true : false) : false
 
 /** What every response says about an account: never a password hash, never a token hash. */
 export const User = t.Object(

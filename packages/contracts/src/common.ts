@@ -24,7 +24,14 @@ export const Money = {
   currency: t.String({ pattern: '^[A-Z]{3}$', examples: ['EUR'] }),
 }
 
-export type Role = 'customer' | 'admin'
+/**
+ * Accounts' roles, least to most: `staff` works the door (checks tickets in, reads an event's attendee
+ * list) and nothing else an admin may; `admin` runs everything.
+ */
+export const ROLES = ['customer', 'staff', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+/** Whether a change from one role to another takes anything away (tokens of the old role are withdrawn then). */
+export const lowersRole = (from: Role, to: Role) => ROLES.indexOf(to) < ROLES.indexOf(from)
 /** What a verified access token says about its bearer. `service` is for calls between services only. */
 export interface Principal {
   id: string

@@ -153,7 +153,8 @@ export type Ticket = Static<typeof Ticket>
 
 /** An empty or blank name removes it. */
 export const NameTicketBody = t.Object({ attendeeName: t.String({ maxLength: 100, examples: ['Grace Hopper'] }) })
-export const TicketParams = t.Object({ id: Id, ticketId: t.String({ pattern: '^[0-9a-f]{24}-[1-9][0-9]{0,2}$', examples: ['665f1c2b9d3e4a0012345678-1'] }) })
+const TICKET_ID_PATTERN = '^[0-9a-f]{24}-[1-9][0-9]{0,2}$'
+export const TicketParams = t.Object({ id: Id, ticketId: t.String({ pattern: TICKET_ID_PATTERN, examples: ['665f1c2b9d3e4a0012345678-1'] }) })
 export const TicketList = t.Array(Ticket)
 
 /** A ticket's own path, for whoever holds it now (its buyer, or whoever it was passed on to). */
@@ -191,8 +192,10 @@ export type TicketTransfer = Static<typeof TicketTransfer>
 
 export const TicketsEmailed = t.Object({ message: t.String(), to: t.String({ description: 'the address the tickets go to' }) }, { title: 'TicketsEmailed' })
 
+/** `code` (scanned) or `ticketId` (a guest found in the attendee list, without their code): one of them. */
 export const CheckinBody = t.Object({
-  code: t.String({ minLength: 1, maxLength: ORDER_LIMITS.code, examples: ['K7Q2M4ZP3XW6N5RT8VB2C9D4FA'], error: 'code must be 1 to 200 characters' }),
+  code: t.Optional(t.String({ minLength: 1, maxLength: ORDER_LIMITS.code, examples: ['K7Q2M4ZP3XW6N5RT8VB2C9D4FA'], error: 'code must be 1 to 200 characters' })),
+  ticketId: t.Optional(t.String({ pattern: TICKET_ID_PATTERN, examples: ['665f1c2b9d3e4a0012345678-1'], description: 'instead of `code`: a ticket the door found in the attendee list (GET /api/events/{id}/attendees)', error: 'ticketId must be a ticket id' })),
   /** The event this door admits to: a ticket of another event is refused (409) and not used up. */
   eventId: t.Optional(Id),
 })

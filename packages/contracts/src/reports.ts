@@ -31,7 +31,7 @@ export const Attendee = t.Object(
     holderEmail: t.Optional(t.String({ description: 'whoever holds the ticket: its buyer, or who it was passed on to' })),
     buyerEmail: t.Optional(t.String()),
     passedOn: t.Boolean({ description: 'its buyer passed it on to someone else, who holds it now' }),
-    code: t.Optional(t.String({ description: 'the code its QR holds now (not on a refunded ticket): the door admits it with POST /api/checkins' })),
+    code: t.Optional(t.String({ description: 'admins only: the code its QR holds now (not on a refunded ticket). Door staff check a guest in by `ticketId` (POST /api/checkins)' })),
     checkedInAt: t.Optional(IsoDate),
     boughtAt: IsoDate,
   },
@@ -73,11 +73,15 @@ export const SalesReport = t.Object(
       description: 'orders of the event by their status now',
     }),
     refundsUnderWay: t.Integer({ minimum: 0, description: 'refunded orders whose money is not back with the buyer yet' }),
+    unpricedOrders: t.Integer({
+      minimum: 0,
+      description: 'paid or refunded orders answered before ticketing priced them (202) and not priced since: their tickets are counted, their money is not in the sums',
+    }),
     ticketTypes: t.Array(
       t.Object({
         ticketTypeId: Id,
         name: t.String(),
-        currency: t.String(),
+        currency: t.String({ description: 'a line per type and currency: a type whose currency changed after some sales has one for each' }),
         sold: t.Integer({ minimum: 0, description: 'tickets of orders that are paid (not refunded)' }),
         refunded: Count,
         checkedIn: Count,

@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia'
 import { jwt } from '@elysiajs/jwt'
-import type { Principal, Role } from '@easypass/contracts'
+import { lowersRole, ROLES, type Principal, type Role } from '@easypass/contracts'
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import { fail } from './errors'
 
@@ -20,21 +20,39 @@ export interface AuthConfig {
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 
 /**
- * Redis key auth sets when a user's role changes (the second it changed), for as long as access tokens
- * signed before it may live: the gateway refuses an admin token of that user signed until then, so a
- * demoted admin loses the role at once instead of keeping it for up to 15 minutes.
+ * Redis key auth sets when a user's role changes, for as long as access tokens signed before it may live:
+ * `<second of the change>:<the role now>`. The gateway refuses a token of that user signed until then
+ * that carries more than the role now, so a demoted admin or door worker loses the role at once instead
+ * of keeping it for up to 15 minutes, while a token with the role as it is (signed in the same second)
+ * is taken.
  */
 export const roleChangedKey = (prefix: string, userId: string) => `${prefix}:role-changed:${userId}`
+export const roleChangeValue = (atSeconds: number, role: Role) => `${atSeconds}:${role}`
+
+/** Whether the user's role changed to less than this token carries after it was signed (`change`: the key's value). */
+export function withdrawnByRoleChange(principal: Principal, change: string | null): boolean {
+  if (!change || !isUserRole(principal.role)) return false
+  // A bare second (the form before roles had a rank): a demotion to customer.
+  const [at, role = 'customer'] = change.split(':')
+  const now = isUserRole(role) ? role : 'customer'
+  return (principal.issuedAt ?? 0) <= Number(at) && lowersRole(principal.role, now)
+}
 
 /** Admins, and services acting for the system: they see drafts and everyone's orders. */
 export const isAdmin = (principal?: Principal | null) => principal?.role === 'admin' || principal?.role === 'service'
 
-type Level = 'optional' | 'user' | 'admin' | 'service'
+/** Who works the door: door staff and admins. */
+export const worksTheDoor = (principal?: Principal | null) => principal?.role === 'staff' || principal?.role === 'admin'
+
+/** Roles users' tokens may carry (a service's token carries `service`, and only that). */
+const isUserRole = (role: unknown): role is Role => (ROLES as readonly unknown[]).includes(role)
+
+type Level = 'optional' | 'user' | 'staff' | 'admin' | 'service'
 
 /**
  * Every service verifies the bearer token itself (signature with the key of its kind, issuer, expiry): reaching a
  * service is never proof of identity. The gateway checks the same token first to refuse early.
- * Levels: `user` any signed-in principal, `admin` admins only (a service token is refused there),
+ * Levels: `user` any signed-in principal, `staff` door staff and admins, `admin` admins only (a service token is refused at both),
  * `service` calls between services only, `optional` guests allowed.
  */
 export function authPlugin(config: AuthConfig) {
@@ -50,6 +68,7 @@ export function authPlugin(config: AuthConfig) {
           }
           // A service's token opens internal routes, never an admin's: no service calls one, so none may.
           if (level === 'admin' && principal.role !== 'admin') throw fail('FORBIDDEN', 'admins only')
+          if (level === 'staff' && !worksTheDoor(principal)) throw fail('FORBIDDEN', 'door staff and admins only')
           if (level === 'service' && principal.role !== 'service') throw fail('FORBIDDEN', 'internal route')
           return principal as Principal
         }
@@ -104,7 +123,7 @@ function publicKeyOf(pem: string) {
   return key
 }
 
-/** Verifies bearer tokens: users' (EdDSA, customer or admin) and, given SERVICE_SECRET, services' (HS256, role service only). */
+/** Verifies bearer tokens: users' (EdDSA, one of ROLES) and, given SERVICE_SECRET, services' (HS256, role service only). */
 export function tokenVerifier(config: AuthConfig) {
   const users = jwtWith(publicKeyOf(config.JWT_PUBLIC_KEY), 'EdDSA', config.JWT_ISSUER)
   const services = config.SERVICE_SECRET ? jwtWith(config.SERVICE_SECRET, 'HS256', config.JWT_ISSUER) : undefined
@@ -129,7 +148,7 @@ export function tokenVerifier(config: AuthConfig) {
     if (!payload || payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return null
     const role = payload.role as Principal['role']
     // Each key makes one kind of token: a user key never vouches for a service, the service secret never for a user.
-    if (alg === 'EdDSA' ? role !== 'customer' && role !== 'admin' : role !== 'service') return null
+    if (alg === 'EdDSA' ? !isUserRole(role) : role !== 'service') return null
     const principal: Principal = { id: payload.sub, role, email: typeof payload.email === 'string' ? payload.email : undefined, ...(typeof payload.iat === 'number' ? { issuedAt: payload.iat } : {}) }
     if (verified.size >= VERIFIED_MAX) verified.clear()
     verified.set(cacheKey, { principal, expiresAt: payload.exp * 1000 })
@@ -155,7 +174,7 @@ export function tokenSigner(config: AuthConfig & { JWT_PRIVATE_KEY: string }) {
   const signer = jwtWith(privateKey, 'EdDSA', config.JWT_ISSUER)
   return {
     signAccess(principal: { id: string; role: Role; email?: string }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
-      if (principal.role !== 'customer' && principal.role !== 'admin') throw new Error(`users' tokens are for customers and admins, not ${String(principal.role)}`)
+      if (!isUserRole(principal.role)) throw new Error(`users' tokens are for ${ROLES.join(', ')}, not ${String(principal.role)}`)
       const now = Math.floor(Date.now() / 1000)
       return signer.sign({ sub: principal.id, role: principal.role, email: principal.email, typ: 'access', iat: now, exp: now + ttlSeconds })
     },

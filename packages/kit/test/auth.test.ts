@@ -1,7 +1,7 @@
 import { expect, test } from 'bun:test'
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import { jwt } from '@elysiajs/jwt'
-import { serviceTokens, tokenSigner, tokenVerifier } from '../src'
+import { roleChangeValue, serviceTokens, tokenSigner, tokenVerifier, withdrawnByRoleChange } from '../src'
 
 function keys() {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519')
@@ -56,4 +56,23 @@ test('the users key vouches for customers and admins only, and a key given in th
   expect(() => tokenVerifier({ JWT_PUBLIC_KEY: a.JWT_PRIVATE_KEY, JWT_ISSUER: 'easypass' })).toThrow('private key')
   // Auth with a private key that does not belong to the public key would sign tokens nobody accepts.
   expect(() => tokenSigner({ ...a, JWT_PRIVATE_KEY: b.JWT_PRIVATE_KEY })).toThrow('does not belong')
+})
+
+test('a role change withdraws the tokens signed until then that carry more than the role now, and only those', async () => {
+  const staffToken = await tokenSigner(a).signAccess({ id: 'u9', role: 'staff' })
+  const staff = (await verifierOf(a).verify(staffToken))!
+  expect(staff.role).toBe('staff')
+  const at = staff.issuedAt!
+  const admin = { ...staff, role: 'admin' as const }
+  // Lowered to staff in the second the staff token was signed: the admin token goes, the staff one stays.
+  expect(withdrawnByRoleChange(admin, roleChangeValue(at, 'staff'))).toBe(true)
+  expect(withdrawnByRoleChange(staff, roleChangeValue(at, 'staff'))).toBe(false)
+  // Lowered to customer: both go; signed after the change: kept.
+  expect(withdrawnByRoleChange(staff, roleChangeValue(at, 'customer'))).toBe(true)
+  expect(withdrawnByRoleChange(staff, roleChangeValue(at - 1, 'customer'))).toBe(false)
+  // Raised: nothing to withdraw. No change, or one from before roles had a rank (a bare second: to customer).
+  expect(withdrawnByRoleChange(admin, roleChangeValue(at, 'admin'))).toBe(false)
+  expect(withdrawnByRoleChange(admin, null)).toBe(false)
+  expect(withdrawnByRoleChange(admin, String(at))).toBe(true)
+  expect(withdrawnByRoleChange({ ...staff, role: 'customer' }, roleChangeValue(at, 'customer'))).toBe(false)
 })

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Attendee, AttendeeList, SalesReport } from '@easypass/contracts/reports'
 import { api, ApiError, describe, uuid } from '../lib/api'
 import { useDownload } from '../lib/download'
@@ -6,6 +6,7 @@ import { money, plural, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { getEvent } from '../lib/live'
 import { Link, navigate, withQuery } from '../lib/router'
+import { useSession } from '../lib/session'
 import { confirmDialog, toast } from '../components/overlay'
 import { Alert, Empty, Field, Loading, Pager, SearchActions, SelectField } from '../components/ui'
 import { AdminPage } from './shared'
@@ -13,35 +14,46 @@ import { AdminPage } from './shared'
 const PAGE_SIZE = 50
 const STATUS_LABEL: Record<Attendee['status'], string> = { valid: 'Valid', checked_in: 'Checked in', refunded: 'Refunded' }
 
-/** An event's attendee list and sales report: who comes, who came in, what it sold. */
+/**
+ * An event's attendee list and sales report: who comes, who came in, what it sold. Door staff see the
+ * list only (no sales, no file, no codes) and check guests in from it.
+ */
 export default function AdminAttendees({ id, query }: { id: string; query: URLSearchParams }) {
   const filters = { q: query.get('q') ?? '', status: query.get('status') ?? '', ticketTypeId: query.get('ticketTypeId') ?? '' }
   const page = Math.max(1, Number(query.get('page')) || 1)
   const [form, setForm] = useState(filters)
-  useEffect(() => setForm(filters), [query.toString()])
+  const [error, setError] = useState<unknown>()
+  useEffect(() => {
+    setForm(filters)
+    setError(undefined)
+  }, [query.toString()])
+  const admin = useSession()?.user.role === 'admin'
   const event = useAsync(() => getEvent(id), [id])
-  useTitle(`Admin · Attendees${event.data ? ` · ${event.data.title}` : ''}`)
-  const sales = useAsync((signal) => api<SalesReport>(`/events/${id}/sales`, { signal }), [id])
+  useTitle(`${admin ? 'Admin' : 'Door'} · Attendees${event.data ? ` · ${event.data.title}` : ''}`)
+  const sales = useAsync(async (signal) => (admin ? api<SalesReport>(`/events/${id}/sales`, { signal }) : undefined), [id, admin])
   const list = useAsync((signal) => api<AttendeeList>(withQuery(`/events/${id}/attendees`, { ...filters, page, limit: PAGE_SIZE }), { signal }), [id, query.toString()])
   const csv = useDownload(withQuery(`/events/${id}/attendees.csv`, filters), `attendees-${id}.csv`)
   const here = (extra: Record<string, string | number>) => withQuery(`/admin/events/${id}/attendees`, { ...filters, ...extra })
 
-  const [error, setError] = useState<unknown>()
+  // The ticket being checked in (a ref as well: a second click comes before the state shows).
   const [admitting, setAdmitting] = useState<string>()
-  /** The door's own check-in, for a guest without their QR code (found by name or email here). */
+  const admittingRef = useRef<string | undefined>(undefined)
+  /** The door's own check-in, for a guest without their QR code (found by name or email here), by the ticket's id. */
   const admit = async (row: Attendee) => {
-    if (!row.code || admitting) return
-    const who = row.attendeeName ?? row.holderEmail ?? 'this guest'
-    if (!(await confirmDialog({ title: 'Admit without a scan?', message: `Check in the ${row.ticketTypeName ?? ''} ticket of ${who}. Do this only after checking who they are.`, confirmLabel: 'Check in' }))) return
-    setError(undefined)
+    if (admittingRef.current) return
+    admittingRef.current = row.ticketId
     setAdmitting(row.ticketId)
+    setError(undefined)
+    const who = row.attendeeName ?? row.holderEmail ?? 'this guest'
     try {
-      await api('/checkins', { body: { code: row.code, eventId: id }, idempotencyKey: uuid() })
+      if (!(await confirmDialog({ title: 'Check in without a scan?', message: `Check in the ${row.ticketTypeName ?? ''} ticket of ${who}. Do this only after checking who they are.`, confirmLabel: 'Check in' }))) return
+      await api('/checkins', { body: { ticketId: row.ticketId, eventId: id }, idempotencyKey: uuid() })
       toast(`${who} checked in.`, 'success')
     } catch (err) {
       // Already in, refunded or passed on meanwhile: the list below shows how it stands now.
       setError(err instanceof ApiError ? new Error(`Not checked in: ${describe(err)}`) : err)
     } finally {
+      admittingRef.current = undefined
       setAdmitting(undefined)
       list.reload()
       sales.reload()
@@ -55,11 +67,13 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
   return (
     <AdminPage
       title={event.data ? `Attendees · ${event.data.title}` : 'Attendees'}
-      sub={event.data ? <>Starts {when(event.data.startsAt)} · <Link href={`/admin/events/${id}`}>Edit the event</Link></> : undefined}
+      sub={event.data ? <>Starts {when(event.data.startsAt)}{admin && <> · <Link href={`/admin/events/${id}`}>Edit the event</Link></>}</> : undefined}
       actions={
-        <button type="button" class="button button-secondary" onClick={csv.save} aria-disabled={csv.busy ? true : undefined}>
-          {csv.busy ? 'Preparing the CSV…' : 'Download CSV'}
-        </button>
+        admin && (
+          <button type="button" class="button button-secondary" onClick={csv.save} aria-disabled={csv.busy ? true : undefined}>
+            {csv.busy ? 'Preparing the CSV…' : 'Download CSV'}
+          </button>
+        )
       }
     >
       {event.error ? <Alert error={event.error} onRetry={event.reload} /> : null}
@@ -91,13 +105,18 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
           name="ticketTypeId"
           value={form.ticketTypeId}
           onValue={(ticketTypeId) => setForm({ ...form, ticketTypeId })}
-          options={[['', 'Any ticket type'], ...(sales.data?.ticketTypes ?? []).map((t): [string, string] => [t.ticketTypeId, t.name])]}
+          options={[
+            ['', 'Any ticket type'],
+            ...(event.data?.ticketTypes ?? []).map((t): [string, string] => [t.id, t.name]),
+            // One filtered on that the event no longer offers (removed since).
+            ...(filters.ticketTypeId && !event.data?.ticketTypes?.some((t) => t.id === filters.ticketTypeId) ? [[filters.ticketTypeId, 'A ticket type no longer offered'] as [string, string]] : []),
+          ]}
         />
         <SearchActions />
       </form>
       <Alert error={error} />
       {list.error ? <Alert error={list.error} onRetry={list.reload} /> : null}
-      {list.loading && !list.data && <Loading label="Loading attendees…" />}
+      {list.loading && <Loading label="Loading attendees…" />}
       {list.data && list.data.items.length === 0 && (
         <Empty>
           <p>{counts?.tickets ? 'No ticket matches.' : 'No tickets sold yet.'}</p>
@@ -106,7 +125,7 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
       {list.data && list.data.items.length > 0 && (
         <>
           <p class="muted">{plural(list.data.total, 'ticket')}</p>
-          <div class="table-wrap" tabIndex={0} role="region" aria-label="Attendees table">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Attendees table" aria-busy={list.loading ? true : undefined}>
             <table class="data">
               <thead>
                 <tr>
@@ -139,7 +158,7 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
                       </Link>
                     </td>
                     <td class="row-actions">
-                      {row.status === 'valid' && row.code && (
+                      {row.status === 'valid' && (
                         <button type="button" class="button button-small" disabled={admitting === row.ticketId} onClick={() => admit(row)} aria-label={`Check in ${row.attendeeName ?? row.holderEmail ?? row.ticketId}`}>
                           Check in
                         </button>

@@ -3,6 +3,7 @@ import { api, ApiError, describe, uuid } from '../lib/api'
 import { when } from '../lib/format'
 import { useTitle, useUnmounted } from '../lib/hooks'
 import type { Order, Ticket } from '../lib/types'
+import { Link } from '../lib/router'
 import { AdminPage, EventPicker } from './shared'
 
 type Verdict = 'admitted' | 'used' | 'refunded' | 'replaced' | 'invalid' | 'wrong' | 'unknown' | 'error'
@@ -157,6 +158,11 @@ export default function CheckIn() {
       <div class="toolbar">
         {/* Events on now or still to come (an event that ended has no door). */}
         <EventPicker label="This door admits to" name="door" value={door} onValue={chooseDoor} anyLabel="Any event (tickets of every event are admitted)" status="published" />
+        {door && (
+          <p class="small">
+            No code with them? <Link href={`/admin/events/${door}/attendees`}>Find the guest in the attendee list</Link>
+          </p>
+        )}
       </div>
       <form class="checkin-form" onSubmit={scan}>
         <label for="checkin-code">Ticket code</label>

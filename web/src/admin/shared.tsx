@@ -4,24 +4,28 @@ import { api, ApiError } from '../lib/api'
 import { money, when } from '../lib/format'
 import { useAsync } from '../lib/hooks'
 import { Link, useLocation, withQuery } from '../lib/router'
+import { useSession } from '../lib/session'
 import type { Availability, EventItem, List } from '../lib/types'
 import { Field, PageTitle, SelectField } from '../components/ui'
 
-const TABS: Array<[href: string, label: string]> = [
+/** The admin pages; `door`: door staff have them too. */
+const TABS: Array<[href: string, label: string, door?: boolean]> = [
   ['/admin', 'Events'],
   ['/admin/orders', 'Orders'],
-  ['/admin/checkin', 'Check-in'],
+  ['/admin/checkin', 'Check-in', true],
   ['/admin/dashboard', 'Sales dashboard'],
   ['/admin/webhooks', 'Webhooks'],
 ]
 
 export function AdminPage({ title, sub, actions, children, wide = true }: { title: string; sub?: ComponentChildren; actions?: ComponentChildren; children: ComponentChildren; wide?: boolean }) {
   const { path } = useLocation()
+  const admin = useSession()?.user.role === 'admin'
+  const tabs = TABS.filter(([, , door]) => admin || door)
   return (
     <div class={`container page admin${wide ? '' : ' narrow'}`}>
       <nav class="admin-nav" aria-label="Admin">
         <ul>
-          {TABS.map(([href, label]) => (
+          {tabs.map(([href, label]) => (
             <li key={href}>
               <Link href={href} aria-current={(href === '/admin' ? path === '/admin' || path.startsWith('/admin/events') : path.startsWith(href)) ? 'page' : undefined}>
                 {label}

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks'
+import { useRef, useState } from 'preact/hooks'
 import { apiFile } from './api'
 
 /** Hands a file made here or by the API to the browser, which saves it as a download. */
@@ -16,7 +16,11 @@ export function saveFile(blob: Blob, filename: string) {
 export function useDownload(path: string, fallbackName: string) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
+  // A second click while the first file is being made saves nothing more (the state is a render late).
+  const running = useRef(false)
   const save = async () => {
+    if (running.current) return
+    running.current = true
     setError(undefined)
     setBusy(true)
     try {
@@ -25,6 +29,7 @@ export function useDownload(path: string, fallbackName: string) {
     } catch (err) {
       setError(err)
     } finally {
+      running.current = false
       setBusy(false)
     }
   }

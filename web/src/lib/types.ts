@@ -1,9 +1,9 @@
 // The shapes of the public API (see the API contract), as the browser app reads them. Fields the
 // contract allows the API to add are optional here and used when present.
+import type { Role } from '@easypass/contracts/common'
 import type { DeliveryStatus } from '@easypass/contracts/webhook-kinds'
 
-
-export type Role = 'customer' | 'admin'
+export type { Role }
 
 export interface User {
   id: string

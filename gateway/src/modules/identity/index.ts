@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import { fail, roleChangedKey, tokenVerifier, type AuthConfig } from '@easypass/kit'
+import { fail, roleChangedKey, tokenVerifier, withdrawnByRoleChange, type AuthConfig } from '@easypass/kit'
 import { withinStoreDeadline } from '../ratelimit'
 import type { Principal } from '@easypass/contracts'
 
@@ -29,12 +29,13 @@ export function createIdentity(config: AuthConfig & { REDIS_PREFIX: string }, re
     const principal = bearer[1] ? await verifier.verify(bearer[1]) : null
     if (!principal) throw fail('UNAUTHENTICATED', 'the access token is invalid or expired')
     if (principal.role === 'service') throw fail('UNAUTHENTICATED', 'service tokens are not accepted from outside')
-    // An admin whose role changed since this token was signed (demoted) is an admin no more: the client
-    // refreshes and gets a token with the role as it is. Only admin tokens are looked up (one read each);
-    // while Redis is away they are taken as they are, as the rate limits are.
-    if (principal.role === 'admin' && redis?.status === 'ready') {
-      const changedAt = await withinStoreDeadline(redis.get(roleChangedKey(config.REDIS_PREFIX, principal.id))).catch(() => null)
-      if (changedAt && (principal.issuedAt ?? 0) <= Number(changedAt)) throw fail('UNAUTHENTICATED', 'your role changed since this token was signed: refresh it or sign in again')
+    // An admin or door worker whose role was lowered since this token was signed has that role no more:
+    // the client refreshes and gets a token with the role as it is. Only those tokens are looked up (one
+    // read each; a customer's token has nothing to lose); while Redis is away they are taken as they are,
+    // as the rate limits are.
+    if (principal.role !== 'customer' && redis?.status === 'ready') {
+      const change = await withinStoreDeadline(redis.get(roleChangedKey(config.REDIS_PREFIX, principal.id))).catch(() => null)
+      if (withdrawnByRoleChange(principal, change)) throw fail('UNAUTHENTICATED', 'your role changed since this token was signed: refresh it or sign in again')
     }
     return principal
   }

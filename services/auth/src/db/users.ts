@@ -1,11 +1,12 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose'
+import { ROLES } from '@easypass/contracts'
 
 const userSchema = new Schema(
   {
     /** Lower-cased and trimmed; the unique index makes a second account with it impossible, even under a race. */
     email: { type: String, required: true },
     name: { type: String, required: true },
-    role: { type: String, enum: ['customer', 'admin'], required: true, default: 'customer' },
+    role: { type: String, enum: ROLES, required: true, default: 'customer' },
     passwordHash: { type: String, required: true },
     /** Set by every change and reset: reset links issued before it no longer work. */
     passwordChangedAt: { type: Date },

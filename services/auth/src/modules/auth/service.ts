@@ -43,10 +43,10 @@ export function authService({ User, sessions, limiter, config, resets, log }: Au
   async function signIn(user: Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'>, refreshToken: string): Promise<AuthResult> {
     let view = toUser(user)
     let accessToken = await signer.signAccess({ id: view.id, role: view.role, email: view.email })
-    // An admin token is checked against the role once more after it is signed: a demotion that landed
-    // between the read and the signature was announced for a second before this token's (the gateway
-    // would take it), so the token is signed again with the role as it is now.
-    if (view.role === 'admin') {
+    // An admin's or door worker's token is checked against the role once more after it is signed: a
+    // demotion that landed between the read and the signature was announced for a second before this
+    // token's (the gateway would take it), so the token is signed again with the role as it is now.
+    if (view.role !== 'customer') {
       const now = await User.findById(user._id, { role: 1 }).lean()
       if (now && now.role !== view.role) {
         view = { ...view, role: now.role }

@@ -1,7 +1,7 @@
-import type { Role } from '@easypass/contracts'
+import { lowersRole, type Role } from '@easypass/contracts'
 import type { User, UserList } from '@easypass/contracts/auth'
 import type { Redis } from 'ioredis'
-import { ACCESS_TOKEN_TTL_SECONDS, escapeRegExp, fail, roleChangedKey, type Logger } from '@easypass/kit'
+import { ACCESS_TOKEN_TTL_SECONDS, escapeRegExp, fail, roleChangedKey, roleChangeValue, type Logger } from '@easypass/kit'
 import type { UserDoc, UserModel } from '../../db/users'
 
 /** The one way an account leaves this service: the hash stays behind. */
@@ -47,9 +47,10 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges)
    * since two admins could demote each other at the same instant (no transactions), the count is checked
    * again after the write and the demotion undone if it left nobody in charge.
    */
-  async function announce(id: string) {
+  /** Tells the gateway a demotion: tokens signed until now that carry more than `role` are refused (`roleChangedKey`). */
+  async function announce(id: string, role: Role) {
     try {
-      await changes.redis.set(roleChangedKey(changes.prefix, id), String(Math.floor(Date.now() / 1000)), 'EX', ACCESS_TOKEN_TTL_SECONDS + 60)
+      await changes.redis.set(roleChangedKey(changes.prefix, id), roleChangeValue(Math.floor(Date.now() / 1000), role), 'EX', ACCESS_TOKEN_TTL_SECONDS + 60)
     } catch (error) {
       log.warn({ userId: id, err: String(error) }, 'role change not announced to the gateway')
       throw fail('UNAVAILABLE', 'the role was changed, but its old tokens could not be withdrawn yet: send the same change again')
@@ -60,21 +61,23 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges)
     const user = await User.findById(id).lean()
     if (!user) throw fail('NOT_FOUND', 'user not found')
     if (user.role === role) {
-      // A retry of a demotion whose announcement failed announces it now (an admin made customer twice is harmless).
-      if (role === 'customer') await announce(id)
+      // A retry of a demotion whose announcement failed announces it now (saying it twice is harmless;
+      // an admin's own role has nothing above it to withdraw).
+      if (role !== 'admin') await announce(id, role)
       return toUser(user)
     }
-    const demotingAnAdmin = user.role === 'admin' && role === 'customer'
+    const demotingAnAdmin = user.role === 'admin'
     if (demotingAnAdmin && (await User.countDocuments({ role: 'admin' })) <= 1) throw fail('CONFLICT', 'the last admin cannot be demoted')
     await User.updateOne({ _id: user._id }, { $set: { role } })
     if (demotingAnAdmin && (await User.countDocuments({ role: 'admin' })) === 0) {
       await User.updateOne({ _id: user._id }, { $set: { role: 'admin' } })
       throw fail('CONFLICT', 'the last admin cannot be demoted')
     }
-    // The gateway refuses this user's admin tokens signed until now. Failing to say so fails the
-    // request (503): the role is changed, and a retry says it again.
-    // Only a demotion takes something away: a promoted user's old customer tokens are harmless.
-    if (role === 'customer') await announce(id)
+    // The gateway refuses this user's tokens signed until now that carry more than the new role. Failing
+    // to say so fails the request (503): the role is changed, and a retry says it again.
+    // Only a demotion takes something away, and a promotion never brings back what one withdrew (a
+    // leaked admin token stays dead when its admin is demoted and promoted again).
+    if (lowersRole(user.role as Role, role)) await announce(id, role)
     log.info({ userId: id, role, by: actorId }, 'role changed')
     return toUser({ ...user, role })
   }

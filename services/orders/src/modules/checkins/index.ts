@@ -7,8 +7,8 @@ import type { CheckinsService } from './service'
 const E = ErrorResponse
 
 export function checkinsModule(config: AuthConfig, checkins: CheckinsService) {
-  return new Elysia({ name: 'orders.checkins' }).use(authPlugin(config)).post('/api/checkins', ({ body, principal, headers }) => checkins.checkIn(body.code, principal!.id, headers['idempotency-key'], body.eventId), {
-    auth: 'admin',
+  return new Elysia({ name: 'orders.checkins' }).use(authPlugin(config)).post('/api/checkins', ({ body, principal, headers }) => checkins.checkIn(body, principal!.id, headers['idempotency-key'], body.eventId), {
+    auth: 'staff',
     headers: IdempotencyHeaders,
     ...strictBody(CheckinBody),
     response: { 200: CheckinResult, 400: E, 401: E, 403: E, 404: E, 409: E, 410: E, 503: E },
@@ -16,9 +16,10 @@ export function checkinsModule(config: AuthConfig, checkins: CheckinsService) {
       tags: tagsOf('Check-in'),
       summary: 'Check a ticket in at the door',
       description:
-        'Admins (door staff). 200 on the first scan; 409 already checked in (with `checkedInAt`); 404 unknown code; 410 the order was refunded, or its event cancelled. ' +
+        'Door staff (role `staff`) and admins. 200 on the first scan; 409 already checked in (with `checkedInAt`); 404 unknown code; 410 the order was refunded, or its event cancelled. ' +
         'Optional `eventId`: the event this door admits to; a ticket of another event is 409 with `details.wrongEvent` (and its `eventId`), and is not used up. ' +
-        'Codes match in any letter case. Optional `Idempotency-Key` (one per scan): the same scan sent again, its answer lost, gets its 200 again instead of 409.',
+        'Codes match in any letter case. Optional `Idempotency-Key` (one per scan): the same scan sent again, its answer lost, gets its 200 again instead of 409. ' +
+        'Instead of `code`, `ticketId`: a guest the door found in the attendee list (no code with them) is checked in by the ticket itself, with the same answers (one of the two, 400 otherwise).',
       security: BEARER,
     },
   })

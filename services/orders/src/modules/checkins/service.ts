@@ -52,13 +52,16 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
   }
 
   return {
-    async checkIn(scanned: string, by: string, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
-      // Codes are upper-case base32: a code typed in lower case is the same code.
-      const ticket = await tickets.byCode(scanned.trim().toUpperCase())
+    /** `code` scanned, or `ticketId` of a guest found in the attendee list: one of them. */
+    async checkIn({ code: scanned, ticketId }: { code?: string; ticketId?: string }, by: string, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
+      if ((scanned === undefined) === (ticketId === undefined)) throw fail('VALIDATION', 'send the scanned `code` or the `ticketId`, one of them', { fields: [{ path: 'code', message: 'send code or ticketId, one of them' }] })
+      // Codes are upper-case base32: a code typed in lower case is the same code. A ticket found by its
+      // id is taken with its current code (its holder's, when it was passed on).
+      const ticket = ticketId ? (await tickets.byIds([ticketId]))[0] : await tickets.byCode(scanned!.trim().toUpperCase())
       if (ticket === 'replaced') throw passedOn()
       if (!ticket) {
         checkinsTotal.inc({ result: 'unknown' })
-        throw fail('NOT_FOUND', 'no ticket has this code')
+        throw fail('NOT_FOUND', ticketId ? 'no ticket has this id' : 'no ticket has this code')
       }
       // A door admits to one event: a valid ticket of another one is refused before anything is used up.
       if (door && ticket.eventId.toLowerCase() !== door.toLowerCase()) {

@@ -1,8 +1,9 @@
-// Reports for organisers: /api/events/:id/attendees (JSON, and .csv) and /api/events/:id/sales. Admins only.
+// Reports for organisers: /api/events/:id/attendees (JSON, also for door staff; and .csv) and
+// /api/events/:id/sales (admins only).
 import { Elysia, t } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
 import { AttendeeList, AttendeesFilter, AttendeesQuery, SalesReport } from '@easypass/contracts/reports'
-import { authPlugin, type AuthConfig } from '@easypass/kit'
+import { authPlugin, isAdmin, type AuthConfig } from '@easypass/kit'
 import type { ReportsService } from './service'
 
 const tags = tagsOf('Reports')
@@ -12,20 +13,31 @@ const security = BEARER
 export function reportsModule(config: AuthConfig, reports: ReportsService) {
   return new Elysia({ name: 'orders.reports' })
     .use(authPlugin(config))
-    .get('/api/events/:id/attendees', ({ params, query }) => reports.attendees(params.id, query), {
-      auth: 'admin',
-      params: IdParams,
-      query: AttendeesQuery,
-      response: { 200: AttendeeList, 400: E, 401: E, 403: E, 404: E, 503: E },
-      detail: {
-        tags,
-        summary: "An event's attendee list",
-        description:
-          'Every ticket sold for the event, in the order they were bought: its type, status (`valid`, `checked_in`, `refunded`), the name on it, who holds it (its buyer, or who it was passed on to) and its current code, which the door admits with POST /api/checkins. ' +
-          'Search with `q` (part of a name or an email address, or a ticket or order id), filter by `status` and `ticketTypeId`; `counts` are of the whole event. 404 when the event does not exist.',
-        security,
+    .get(
+      '/api/events/:id/attendees',
+      ({ params, query, principal, set }) => {
+        // The list names people and (for admins) holds the codes that admit them: never kept by a cache.
+        set.headers['cache-control'] = 'private, no-store'
+        return reports.attendees(params.id, query, isAdmin(principal))
       },
-    })
+      {
+        // The door's guest list too: a guest without their code is found here and checked in.
+        auth: 'staff',
+        params: IdParams,
+        query: AttendeesQuery,
+        response: { 200: AttendeeList, 400: E, 401: E, 403: E, 404: E, 503: E },
+        detail: {
+          tags,
+          summary: "An event's attendee list",
+          description:
+            'Every ticket sold for the event, in the order they were bought: its type, status (`valid`, `checked_in`, `refunded`), the name on it, who holds it (its buyer, or who it was passed on to) and, for admins, its current code. ' +
+            'Search with `q` (part of a name or an email address, or a ticket or order id), filter by `status` and `ticketTypeId`; `counts` are of the whole event. 404 when the event does not exist. ' +
+            'Door staff (role `staff`) and admins: the door finds a guest without their code here and checks them in by `ticketId` (POST /api/checkins). The CSV file and the sales report are for admins only. ' +
+            'A purchase paid at once is listed once it is published as an order (when it ends, or within seconds by the worker).',
+          security,
+        },
+      },
+    )
     .get(
       '/api/events/:id/attendees.csv',
       async ({ params, query }) =>
@@ -60,7 +72,8 @@ export function reportsModule(config: AuthConfig, reports: ReportsService) {
         summary: "An event's sales report",
         description:
           'Its orders by status, tickets sold, refunded and admitted per ticket type, and per currency the money taken, the discounts of vouchers, what was refunded and what is being refunded. ' +
-          "Exact as of `generatedAt` (each order's own status, not the order list's projection). 404 when the event does not exist.",
+          "Exact as of `generatedAt` for every order published (each order's own status, not the order list's projection; a purchase paid at once counts once it ends). " +
+          'An order answered 202 that is not priced yet counts its tickets, not its money (`unpricedOrders`). 404 when the event does not exist.',
         security,
       },
     })

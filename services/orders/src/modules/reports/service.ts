@@ -2,6 +2,8 @@
 // whether it was admitted) and its sales report. Read from the event's orders (found by their `eventId`
 // index) and the documents of each order and ticket, found by `_id` in batches: on MongoDB every read
 // is an index lookup. The status of each order is exact (its transitions), not the list's projection.
+// A purchase paid at once is a draft while it is decided, and counts once it is published as an order
+// (when it ends, or by the worker within seconds when that write failed).
 import { stringify } from 'csv-stringify/sync'
 import { ORDER_STATUSES, type OrderStatus } from '@easypass/contracts/orders'
 import type { Attendee, AttendeeCounts, AttendeeList, AttendeesFilter, AttendeesQuery, SalesReport } from '@easypass/contracts/reports'
@@ -21,10 +23,13 @@ interface Row extends Attendee {
   /** What the report sums (the list leaves them out). */
   currency: string
   unitPriceCents: number
+  priced: boolean
 }
 
 export function reportsService({ models, catalog }: { models: Docs; catalog: CatalogClient }) {
   const { Order, Transition, Ticket, TicketHolder, Attendee: Names, Checkin } = models
+  /** Reads of one event under way: asked again meanwhile (the page asks for the list and the sales at once), they are shared. */
+  const reading = new Map<string, Promise<{ states: OrderState[]; rows: Row[] }>>()
 
   async function byIds<T extends { _id: string }>(model: Docs[keyof Docs], ids: string[]): Promise<Map<string, T>> {
     const found = new Map<string, T>()
@@ -35,10 +40,13 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
     return found
   }
 
-  /** The event's orders with their exact state; 404 when catalog does not know the event. */
+  /** The event's orders with their exact state, oldest first; 404 when catalog does not know the event. */
   async function ordersOf(eventId: string): Promise<OrderState[]> {
-    if (!(await catalog.event(eventId, true))) throw fail('NOT_FOUND', 'event not found')
-    const docs = await Order.find({ eventId }).sort({ createdAt: 1, _id: 1 }).lean<OrderDoc[]>()
+    if (!(await catalog.event(eventId))) throw fail('NOT_FOUND', 'event not found')
+    // In the index's own order (`eventId`, `createdAt` descending), turned here: no sort in the database.
+    const docs = (await Order.find({ eventId }).sort({ createdAt: -1 }).lean<OrderDoc[]>()).sort(
+      (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0),
+    )
     const transitions = await byIds<TransitionDoc>(
       Transition,
       docs.flatMap((d) => [settleId(d._id), refundId(d._id), refundDoneId(d._id)]),
@@ -89,6 +97,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         boughtAt: state.doc.createdAt.toISOString(),
         currency: state.doc.currency,
         unitPriceCents: item.unitPriceCents,
+        priced: state.doc.priced,
         ...(name ? { attendeeName: name } : {}),
         ...(holderEmail ? { holderEmail } : {}),
         ...(state.doc.userEmail ? { buyerEmail: state.doc.userEmail } : {}),
@@ -96,6 +105,18 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         ...(checkin ? { checkedInAt: checkin.at.toISOString() } : {}),
       }
     })
+  }
+
+  /** The orders and the ticket rows of the event, read once for all who ask at the same time. */
+  function read(eventId: string) {
+    let pending = reading.get(eventId)
+    if (!pending) {
+      pending = ordersOf(eventId).then(async (states) => ({ states, rows: await rowsOf(states) }))
+      reading.set(eventId, pending)
+      const done = () => void reading.delete(eventId)
+      pending.then(done, done)
+    }
+    return pending
   }
 
   function countsOf(rows: Row[]): AttendeeCounts {
@@ -112,17 +133,18 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
     return [row.attendeeName, row.holderEmail, row.buyerEmail].some((text) => text?.toLowerCase().includes(q)) || row.ticketId === q || row.orderId === q
   }
 
-  const publicRow = ({ currency: _c, unitPriceCents: _p, ...row }: Row): Attendee => row
+  /** `withCodes`: for admins; door staff check a guest in by the ticket's id, and never hold codes to pass on. */
+  const publicRow = ({ currency: _c, unitPriceCents: _p, priced: _q, code, ...row }: Row, withCodes: boolean): Attendee => (withCodes && code ? { ...row, code } : row)
 
   return {
-    async attendees(eventId: string, query: AttendeesQuery): Promise<AttendeeList> {
-      const rows = await rowsOf(await ordersOf(eventId))
+    async attendees(eventId: string, query: AttendeesQuery, withCodes: boolean): Promise<AttendeeList> {
+      const { rows } = await read(eventId)
       const page = query.page ?? 1
       const limit = query.limit ?? 20
       const matching = rows.filter((row) => matches(row, query))
       return {
         eventId,
-        items: matching.slice((page - 1) * limit, page * limit).map(publicRow),
+        items: matching.slice((page - 1) * limit, page * limit).map((row) => publicRow(row, withCodes)),
         total: matching.length,
         page,
         limit,
@@ -136,7 +158,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
      * Codes are left out: a file like this is copied and mailed around, and a code admits whoever has it.
      */
     async attendeesCsv(eventId: string, query: AttendeesFilter): Promise<string> {
-      const rows = (await rowsOf(await ordersOf(eventId))).filter((row) => matches(row, query))
+      const rows = (await read(eventId)).rows.filter((row) => matches(row, query))
       return stringify(
         rows.map((r) => [r.ticketId, r.orderId, r.ticketTypeName ?? '', r.status, r.attendeeName ?? '', r.holderEmail ?? '', r.buyerEmail ?? '', r.passedOn ? 'yes' : 'no', r.checkedInAt ?? '', r.boughtAt]),
         {
@@ -150,15 +172,20 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
     },
 
     async sales(eventId: string): Promise<SalesReport> {
-      const states = await ordersOf(eventId)
-      const rows = await rowsOf(states)
+      const { states, rows } = await read(eventId)
       const orders = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>
       const money = new Map<string, SalesReport['money'][number]>()
       let refundsUnderWay = 0
+      let unpriced = 0
       for (const state of states) {
         const status = statusOf(state)
         orders[status]++
         if (status !== 'paid' && status !== 'refunded') continue
+        // Answered 202 and never priced by ticketing: its lines are estimates, so its money is left out.
+        if (!state.doc.priced) {
+          unpriced++
+          continue
+        }
         const { currency, totalCents, voucher } = state.doc
         const line = money.get(currency) ?? { currency, takenCents: 0, discountCents: 0, refundedCents: 0, refundingCents: 0, netCents: 0 }
         money.set(currency, line)
@@ -171,18 +198,22 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         }
         line.netCents = line.takenCents - line.refundedCents - line.refundingCents
       }
+      // A line per ticket type and currency (a type's currency may have been changed after some sales),
+      // named as its newest sale names it.
       const types = new Map<string, SalesReport['ticketTypes'][number]>()
       for (const row of rows) {
-        const type = types.get(row.ticketTypeId) ?? { ticketTypeId: row.ticketTypeId, name: row.ticketTypeName ?? '', currency: row.currency, sold: 0, refunded: 0, checkedIn: 0, salesCents: 0 }
-        types.set(row.ticketTypeId, type)
+        const key = `${row.ticketTypeId}:${row.currency}`
+        const type = types.get(key) ?? { ticketTypeId: row.ticketTypeId, name: '', currency: row.currency, sold: 0, refunded: 0, checkedIn: 0, salesCents: 0 }
+        types.set(key, type)
+        type.name = row.ticketTypeName ?? type.name
         if (row.status === 'refunded') type.refunded++
         else {
           type.sold++
-          type.salesCents += row.unitPriceCents
+          if (row.priced) type.salesCents += row.unitPriceCents
           if (row.status === 'checked_in') type.checkedIn++
         }
       }
-      return { eventId, orders, refundsUnderWay, ticketTypes: [...types.values()], money: [...money.values()], generatedAt: new Date().toISOString() }
+      return { eventId, orders, refundsUnderWay, unpricedOrders: unpriced, ticketTypes: [...types.values()], money: [...money.values()], generatedAt: new Date().toISOString() }
     },
   }
 }

@@ -1,6 +1,6 @@
 import type { OrderPaymentResponse, Payment, PaymentStatus } from '@easypass/contracts/payments'
 import type { Principal } from '@easypass/contracts'
-import { fail } from '@easypass/kit'
+import { fail, isAdmin } from '@easypass/kit'
 import type { Models, PaymentDoc } from '../../db'
 import type { ChargesService } from '../charges/service'
 import { refundId } from '../refunds/service'
@@ -31,7 +31,7 @@ export function paymentsService(models: Models, charges: ChargesService) {
   /** Someone else's payment is "not found": its existence is not the caller's business. */
   async function get(id: string, principal: Principal): Promise<Payment> {
     const payment = await Payment.findById(id).lean()
-    if (!payment || (principal.role === 'customer' && payment.userId !== principal.id)) throw fail('NOT_FOUND', 'payment not found')
+    if (!payment || (!isAdmin(principal) && payment.userId !== principal.id)) throw fail('NOT_FOUND', 'payment not found')
     return view(payment)
   }
 

@@ -1,0 +1,119 @@
+// Door staff: an account an admin gives the role `staff` checks tickets in and reads an event's attendee
+// list, and can do nothing else an admin can; lowering the role takes it away at once.
+import { describe, expect, test } from 'bun:test'
+import { api, errorCode, futureEvent, loginAdmin, registerUser, type Session, TEST_CARD } from '../support/api'
+
+const card = TEST_CARD
+const decodeRole = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')).role as string
+
+/** The account with `role`, signed in again so that its token carries it. */
+async function withRole(admin: Session, session: Session, role: string): Promise<Session> {
+  const changed = await api(`/users/${session.user.id}`, { method: 'PATCH', token: admin.token, body: { role } })
+  expect(changed.status).toBe(200)
+  expect(changed.body.role).toBe(role)
+  const refreshed = await api('/auth/refresh', { body: { refreshToken: session.refreshToken } })
+  expect(refreshed.status).toBe(200)
+  expect(decodeRole(refreshed.body.accessToken)).toBe(role)
+  return { token: refreshed.body.accessToken, refreshToken: refreshed.body.refreshToken, user: refreshed.body.user }
+}
+
+describe('door staff', () => {
+  test('check tickets in and read the attendee list; nothing else an admin may do; a demotion takes the door away at once', async () => {
+    const admin = await loginAdmin()
+    const eventId = (await api('/events', { token: admin.token, body: futureEvent({ status: 'published' }) })).body.id as string
+    const typeId = (await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Floor', priceCents: 1500, currency: 'EUR', capacity: 10 } })).body.id as string
+    const buyer = await registerUser('door-buyer')
+    const order = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId, items: [{ ticketTypeId: typeId, quantity: 3 }], payment: { card } } })
+    expect(order.status).toBe(201)
+    const tickets = (await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body as Array<{ id: string; code: string }>
+
+    // Before the role: a customer is refused at the door.
+    const worker = await registerUser('door-worker')
+    const early = await api('/checkins', { token: worker.token, body: { code: tickets[0]!.code } })
+    expect(early.status).toBe(403)
+    expect(errorCode(early)).toBe('FORBIDDEN')
+
+    const staff = await withRole(admin, worker, 'staff')
+    expect((await api('/auth/me', { token: staff.token })).body.role).toBe('staff')
+    const scanned = await api('/checkins', { token: staff.token, body: { code: tickets[0]!.code, eventId } })
+    expect(scanned.status).toBe(200)
+    expect(scanned.body.firstScan).toBe(true)
+    // The guest list, without the codes (door staff never hold codes to pass on); a guest without their
+    // code is checked in by the ticket found there.
+    const list = await api(`/events/${eventId}/attendees`, { token: staff.token })
+    expect(list.status).toBe(200)
+    expect(list.body.counts).toEqual({ tickets: 3, valid: 2, checkedIn: 1, refunded: 0 })
+    expect(list.body.items.map((i: { code?: string }) => i.code)).toEqual([undefined, undefined, undefined])
+    expect((await api(`/events/${eventId}/attendees`, { token: admin.token })).body.items.map((i: { code?: string }) => i.code)).toEqual(tickets.map((t) => t.code))
+    const byId = await api('/checkins', { token: staff.token, body: { ticketId: list.body.items[1].ticketId, eventId } })
+    expect(byId.status).toBe(200)
+    expect(byId.body.ticket).toMatchObject({ id: tickets[1]!.id, status: 'checked_in' })
+    // Scanned afterwards, its code is a second scan; by id again too.
+    expect((await api('/checkins', { token: staff.token, body: { code: tickets[1]!.code } })).status).toBe(409)
+    expect((await api('/checkins', { token: staff.token, body: { ticketId: tickets[1]!.id } })).status).toBe(409)
+    for (const body of [{}, { code: tickets[2]!.code, ticketId: tickets[2]!.id }, { ticketId: 'nope' }, { ticketId: `${tickets[2]!.id}0000` }]) {
+      const r = await api('/checkins', { token: staff.token, body })
+      expect([JSON.stringify(body), r.status]).toEqual([JSON.stringify(body), 400])
+      expect(errorCode(r)).toBe('VALIDATION')
+    }
+    const unknown = await api('/checkins', { token: staff.token, body: { ticketId: `${'f'.repeat(24)}-1` } })
+    expect(unknown.status).toBe(404)
+    expect(errorCode(unknown)).toBe('NOT_FOUND')
+
+    // Everything else stays an admin's (or the buyer's own): refused, or not there for them.
+    const refused: Array<[string, Parameters<typeof api>[1]]> = [
+      [`/events/${eventId}/attendees.csv`, {}],
+      [`/events/${eventId}/sales`, {}],
+      ['/events', { body: futureEvent() }],
+      [`/events/${eventId}`, { method: 'PATCH', body: { title: 'Taken over' } }],
+      [`/events/${eventId}/cancel`, { body: {} }],
+      [`/events/${eventId}/ticket-types`, { body: { name: 'Free', priceCents: 0, currency: 'EUR', capacity: 100 } }],
+      [`/events/${eventId}/vouchers`, { body: { code: 'MINE', percentOff: 100, maxUses: 5 } }],
+      ['/events?status=all', {}],
+      ['/users', {}],
+      [`/users/${staff.user.id}`, { method: 'PATCH', body: { role: 'admin' } }],
+      ['/webhooks', {}],
+    ]
+    for (const [path, opts] of refused) {
+      const r = await api(path, { ...opts, token: staff.token })
+      expect([path, r.status]).toEqual([path, 403])
+      expect(errorCode(r)).toBe('FORBIDDEN')
+    }
+    for (const path of [`/orders/${order.body.id}`, `/payments/${order.body.paymentId}`, `/orders/${order.body.id}/receipt`]) expect([path, (await api(path, { token: staff.token })).status]).toEqual([path, 404])
+    const refund = await api(`/orders/${order.body.id}/refund`, { token: staff.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: {} })
+    expect(refund.status).toBe(404)
+    expect((await api(`/orders?eventId=${eventId}`, { token: staff.token })).body.total).toBe(0)
+    expect((await api(`/orders/${order.body.id}`, { token: buyer.token })).body.status).toBe('paid')
+
+    // Lowered to customer: the staff token signed before is refused at once; the next one is a customer's.
+    const lowered = await api(`/users/${staff.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'customer' } })
+    expect(lowered.status).toBe(200)
+    const stale = await api('/checkins', { token: staff.token, body: { code: tickets[2]!.code } })
+    expect(stale.status).toBe(401)
+    expect(errorCode(stale)).toBe('UNAUTHENTICATED')
+    const again = await api('/auth/refresh', { body: { refreshToken: staff.refreshToken } })
+    expect(decodeRole(again.body.accessToken)).toBe('customer')
+    expect((await api('/checkins', { token: again.body.accessToken, body: { code: tickets[2]!.code } })).status).toBe(403)
+    expect((await api(`/events/${eventId}/attendees`, { token: again.body.accessToken })).status).toBe(403)
+    // Nothing was admitted by the refused scans.
+    expect((await api(`/events/${eventId}/attendees`, { token: admin.token })).body.counts.checkedIn).toBe(2)
+  })
+
+  test('an admin lowered to door staff loses the admin token at once and keeps the door', async () => {
+    const admin = await loginAdmin()
+    const deputy = await withRole(admin, await registerUser('door-deputy'), 'admin')
+    expect((await api('/users', { token: deputy.token })).status).toBe(200)
+    const lowered = await api(`/users/${deputy.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'staff' } })
+    expect(lowered.status).toBe(200)
+    expect((await api('/users', { token: deputy.token })).status).toBe(401)
+    const refreshed = await api('/auth/refresh', { body: { refreshToken: deputy.refreshToken } })
+    expect(decodeRole(refreshed.body.accessToken)).toBe('staff')
+    expect((await api('/users', { token: refreshed.body.accessToken })).status).toBe(403)
+    const eventId = (await api('/events', { token: admin.token, body: futureEvent() })).body.id as string
+    expect((await api(`/events/${eventId}/attendees`, { token: refreshed.body.accessToken })).status).toBe(200)
+    // Admins are listed by their role, door staff by theirs.
+    const listed = await api('/users?role=staff&limit=100', { token: admin.token })
+    expect(listed.body.items.map((u: { id: string }) => u.id)).toContain(deputy.user.id)
+    expect(listed.body.items.every((u: { role: string }) => u.role === 'staff')).toBe(true)
+  })
+})
