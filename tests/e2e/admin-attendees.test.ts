@@ -86,6 +86,8 @@ describe('attendees and sales of an event', () => {
       await page.getByRole('heading', { name: `Attendees · ${event.title}` }).waitFor()
       await page.getByText('0 of 1 ticket checked in').waitFor()
       expect(await page.getByRole('heading', { name: 'Sales' }).count()).toBe(0)
+      // Nothing refused on the way (an admin-only call would show as an alert).
+      expect(await page.getByRole('alert').count()).toBe(0)
       expect(await page.getByRole('button', { name: 'Download CSV' }).count()).toBe(0)
       const row = page.getByRole('region', { name: 'Attendees table' }).locator('tbody tr').first()
       await row.getByText(guest.user.email).waitFor()

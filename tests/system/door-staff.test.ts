@@ -38,6 +38,11 @@ describe('door staff', () => {
     const scanned = await api('/checkins', { token: staff.token, body: { code: tickets[0]!.code, eventId } })
     expect(scanned.status).toBe(200)
     expect(scanned.body.firstScan).toBe(true)
+    // Door staff are told what the ticket is for: not its code, nor the order's money, payment or voucher.
+    expect(scanned.body.ticket).toMatchObject({ id: tickets[0]!.id, status: 'checked_in' })
+    expect(scanned.body.ticket.code).toBeUndefined()
+    expect(scanned.body.ticket.qrSvg).toBeUndefined()
+    expect(scanned.body.order).toEqual({ id: order.body.id, eventId, eventTitle: expect.any(String), items: [{ ticketTypeId: typeId, name: 'Floor', quantity: 3 }], status: 'paid' })
     // The guest list, without the codes (door staff never hold codes to pass on); a guest without their
     // code is checked in by the ticket found there.
     const list = await api(`/events/${eventId}/attendees`, { token: staff.token })
@@ -111,9 +116,18 @@ describe('door staff', () => {
     expect((await api('/users', { token: refreshed.body.accessToken })).status).toBe(403)
     const eventId = (await api('/events', { token: admin.token, body: futureEvent() })).body.id as string
     expect((await api(`/events/${eventId}/attendees`, { token: refreshed.body.accessToken })).status).toBe(200)
-    // Admins are listed by their role, door staff by theirs.
+    // Door staff are listed by their role.
     const listed = await api('/users?role=staff&limit=100', { token: admin.token })
     expect(listed.body.items.map((u: { id: string }) => u.id)).toContain(deputy.user.id)
     expect(listed.body.items.every((u: { role: string }) => u.role === 'staff')).toBe(true)
+    // Lowered again and raised back: what was withdrawn stays withdrawn; only tokens signed since count.
+    expect((await api(`/users/${deputy.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'customer' } })).status).toBe(200)
+    expect((await api(`/events/${eventId}/attendees`, { token: refreshed.body.accessToken })).status).toBe(401)
+    await Bun.sleep(1_100)
+    expect((await api(`/users/${deputy.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'admin' } })).status).toBe(200)
+    for (const old of [deputy.token, refreshed.body.accessToken]) expect((await api('/users', { token: old })).status).toBe(401)
+    const back = await api('/auth/refresh', { body: { refreshToken: refreshed.body.refreshToken } })
+    expect(decodeRole(back.body.accessToken)).toBe('admin')
+    expect((await api('/users', { token: back.body.accessToken })).status).toBe(200)
   })
 })

@@ -179,7 +179,7 @@ function Header({ path, search, user }: { path: string; search: string; user?: U
             )}
             {user?.role === 'staff' && (
               <li>
-                <Link href="/admin/checkin" aria-current={path.startsWith('/admin') ? 'page' : undefined}>
+                <Link href="/admin/checkin" aria-current={current('/admin/checkin')}>
                   Door
                 </Link>
               </li>

@@ -30,8 +30,6 @@ export const Money = {
  */
 export const ROLES = ['customer', 'staff', 'admin'] as const
 export type Role = (typeof ROLES)[number]
-/** Whether a change from one role to another takes anything away (tokens of the old role are withdrawn then). */
-export const lowersRole = (from: Role, to: Role) => ROLES.indexOf(to) < ROLES.indexOf(from)
 /** What a verified access token says about its bearer. `service` is for calls between services only. */
 export interface Principal {
   id: string

@@ -201,8 +201,19 @@ export const CheckinBody = t.Object({
 })
 export type CheckinBody = Static<typeof CheckinBody>
 
+/** What door staff are told of the order of a ticket they admit: what it is for, never its money, payment or codes. */
+export const DoorOrder = t.Object(
+  { id: Id, eventId: Id, eventTitle: t.Optional(t.String()), items: t.Array(t.Object({ ticketTypeId: Id, name: t.String(), quantity: t.Integer({ minimum: 1 }) })), status: OrderStatusSchema },
+  { title: 'DoorOrder' },
+)
+export type DoorOrder = Static<typeof DoorOrder>
+
 export const CheckinResult = t.Object(
-  { ticket: Ticket, order: Order, firstScan: t.Literal(true) },
+  {
+    ticket: Ticket,
+    order: t.Union([Order, DoorOrder], { description: 'admins: the order; door staff: what it is for (`DoorOrder`), and the ticket without its code' }),
+    firstScan: t.Literal(true),
+  },
   { title: 'CheckinResult' },
 )
 export type CheckinResult = Static<typeof CheckinResult>

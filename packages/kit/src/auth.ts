@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia'
 import { jwt } from '@elysiajs/jwt'
-import { lowersRole, ROLES, type Principal, type Role } from '@easypass/contracts'
+import { ROLES, type Principal, type Role } from '@easypass/contracts'
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import { fail } from './errors'
 
@@ -20,23 +20,18 @@ export interface AuthConfig {
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 
 /**
- * Redis key auth sets when a user's role changes, for as long as access tokens signed before it may live:
- * `<second of the change>:<the role now>`. The gateway refuses a token of that user signed until then
- * that carries more than the role now, so a demoted admin or door worker loses the role at once instead
- * of keeping it for up to 15 minutes, while a token with the role as it is (signed in the same second)
- * is taken.
+ * Redis hash auth keeps per user whose role changed, for as long as access tokens signed before it may
+ * live: for each role, the second until which that user's tokens carrying it are withdrawn. A change to
+ * a role withdraws every role above it (`rolesAbove`): a demoted admin or door worker loses the role at
+ * once instead of keeping it for up to 15 minutes. The seconds only grow, so what was withdrawn stays so.
  */
-export const roleChangedKey = (prefix: string, userId: string) => `${prefix}:role-changed:${userId}`
-export const roleChangeValue = (atSeconds: number, role: Role) => `${atSeconds}:${role}`
+export const roleWithdrawnKey = (prefix: string, userId: string) => `${prefix}:role-withdrawn:${userId}`
 
-/** Whether the user's role changed to less than this token carries after it was signed (`change`: the key's value). */
-export function withdrawnByRoleChange(principal: Principal, change: string | null): boolean {
-  if (!change || !isUserRole(principal.role)) return false
-  // A bare second (the form before roles had a rank): a demotion to customer.
-  const [at, role = 'customer'] = change.split(':')
-  const now = isUserRole(role) ? role : 'customer'
-  return (principal.issuedAt ?? 0) <= Number(at) && lowersRole(principal.role, now)
-}
+/** The roles an account given `role` must not act with any more: every one above it. */
+export const rolesAbove = (role: Role): Role[] => ROLES.slice(ROLES.indexOf(role) + 1)
+
+/** Whether the token was withdrawn: signed at or before the second its role was last withdrawn (`withdrawnAt`, the hash's field of that role). */
+export const isWithdrawn = (principal: Principal, withdrawnAt: string | null | undefined): boolean => !!withdrawnAt && (principal.issuedAt ?? 0) <= Number(withdrawnAt)
 
 /** Admins, and services acting for the system: they see drafts and everyone's orders. */
 export const isAdmin = (principal?: Principal | null) => principal?.role === 'admin' || principal?.role === 'service'

@@ -1,7 +1,7 @@
 import { expect, test } from 'bun:test'
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import { jwt } from '@elysiajs/jwt'
-import { roleChangeValue, serviceTokens, tokenSigner, tokenVerifier, withdrawnByRoleChange } from '../src'
+import { isWithdrawn, rolesAbove, serviceTokens, tokenSigner, tokenVerifier } from '../src'
 
 function keys() {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519')
@@ -58,21 +58,17 @@ test('the users key vouches for customers and admins only, and a key given in th
   expect(() => tokenSigner({ ...a, JWT_PRIVATE_KEY: b.JWT_PRIVATE_KEY })).toThrow('does not belong')
 })
 
-test('a role change withdraws the tokens signed until then that carry more than the role now, and only those', async () => {
-  const staffToken = await tokenSigner(a).signAccess({ id: 'u9', role: 'staff' })
-  const staff = (await verifierOf(a).verify(staffToken))!
+test('a role change withdraws the roles above the new one, up to its second, and only those', async () => {
+  expect(rolesAbove('customer')).toEqual(['staff', 'admin'])
+  expect(rolesAbove('staff')).toEqual(['admin'])
+  expect(rolesAbove('admin')).toEqual([])
+  const staff = (await verifierOf(a).verify(await tokenSigner(a).signAccess({ id: 'u9', role: 'staff' })))!
   expect(staff.role).toBe('staff')
   const at = staff.issuedAt!
-  const admin = { ...staff, role: 'admin' as const }
-  // Lowered to staff in the second the staff token was signed: the admin token goes, the staff one stays.
-  expect(withdrawnByRoleChange(admin, roleChangeValue(at, 'staff'))).toBe(true)
-  expect(withdrawnByRoleChange(staff, roleChangeValue(at, 'staff'))).toBe(false)
-  // Lowered to customer: both go; signed after the change: kept.
-  expect(withdrawnByRoleChange(staff, roleChangeValue(at, 'customer'))).toBe(true)
-  expect(withdrawnByRoleChange(staff, roleChangeValue(at - 1, 'customer'))).toBe(false)
-  // Raised: nothing to withdraw. No change, or one from before roles had a rank (a bare second: to customer).
-  expect(withdrawnByRoleChange(admin, roleChangeValue(at, 'admin'))).toBe(false)
-  expect(withdrawnByRoleChange(admin, null)).toBe(false)
-  expect(withdrawnByRoleChange(admin, String(at))).toBe(true)
-  expect(withdrawnByRoleChange({ ...staff, role: 'customer' }, roleChangeValue(at, 'customer'))).toBe(false)
+  // Withdrawn in the second it was signed (a demotion racing the signature), or later: refused.
+  expect(isWithdrawn(staff, String(at))).toBe(true)
+  expect(isWithdrawn(staff, String(at + 60))).toBe(true)
+  // Signed after the withdrawal, or never withdrawn: taken.
+  expect(isWithdrawn(staff, String(at - 1))).toBe(false)
+  expect(isWithdrawn(staff, null)).toBe(false)
 })

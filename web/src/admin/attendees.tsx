@@ -42,11 +42,15 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
   const admit = async (row: Attendee) => {
     if (admittingRef.current) return
     admittingRef.current = row.ticketId
+    const who = row.attendeeName ?? row.holderEmail ?? 'this guest'
+    // The button stays enabled while the dialog is open: focus returns to it when the dialog closes.
+    if (!(await confirmDialog({ title: 'Check in without a scan?', message: `Check in the ${row.ticketTypeName ?? ''} ticket of ${who}. Do this only after checking who they are.`, confirmLabel: 'Check in' }))) {
+      admittingRef.current = undefined
+      return
+    }
     setAdmitting(row.ticketId)
     setError(undefined)
-    const who = row.attendeeName ?? row.holderEmail ?? 'this guest'
     try {
-      if (!(await confirmDialog({ title: 'Check in without a scan?', message: `Check in the ${row.ticketTypeName ?? ''} ticket of ${who}. Do this only after checking who they are.`, confirmLabel: 'Check in' }))) return
       await api('/checkins', { body: { ticketId: row.ticketId, eventId: id }, idempotencyKey: uuid() })
       toast(`${who} checked in.`, 'success')
     } catch (err) {
@@ -153,9 +157,14 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
                       {row.checkedInAt && <span class="muted block small">{when(row.checkedInAt)}</span>}
                     </td>
                     <td>
-                      <Link href={`/orders/${row.orderId}`} title={row.orderId}>
-                        <span class="sr-only">Order </span>…{row.orderId.slice(-8)}
-                      </Link>
+                      {/* Door staff may not open other people's orders. */}
+                      {admin ? (
+                        <Link href={`/orders/${row.orderId}`} title={row.orderId}>
+                          <span class="sr-only">Order </span>…{row.orderId.slice(-8)}
+                        </Link>
+                      ) : (
+                        <span title={row.orderId}>…{row.orderId.slice(-8)}</span>
+                      )}
                     </td>
                     <td class="row-actions">
                       {row.status === 'valid' && (

@@ -4,6 +4,7 @@ import { when } from '../lib/format'
 import { useTitle, useUnmounted } from '../lib/hooks'
 import type { Order, Ticket } from '../lib/types'
 import { Link } from '../lib/router'
+import { useSession } from '../lib/session'
 import { AdminPage, EventPicker } from './shared'
 
 type Verdict = 'admitted' | 'used' | 'refunded' | 'replaced' | 'invalid' | 'wrong' | 'unknown' | 'error'
@@ -57,7 +58,7 @@ const ADVICE: Record<Verdict, string> = {
 }
 
 export default function CheckIn() {
-  useTitle('Admin · Check-in')
+  useTitle(`${useSession()?.user.role === 'admin' ? 'Admin' : 'Door'} · Check-in`)
   const [code, setCode] = useState('')
   const [last, setLast] = useState<Scan>()
   const [history, setHistory] = useState<Scan[]>([])

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import { fail, roleChangedKey, tokenVerifier, withdrawnByRoleChange, type AuthConfig } from '@easypass/kit'
+import { fail, isWithdrawn, roleWithdrawnKey, tokenVerifier, type AuthConfig } from '@easypass/kit'
 import { withinStoreDeadline } from '../ratelimit'
 import type { Principal } from '@easypass/contracts'
 
@@ -34,8 +34,8 @@ export function createIdentity(config: AuthConfig & { REDIS_PREFIX: string }, re
     // read each; a customer's token has nothing to lose); while Redis is away they are taken as they are,
     // as the rate limits are.
     if (principal.role !== 'customer' && redis?.status === 'ready') {
-      const change = await withinStoreDeadline(redis.get(roleChangedKey(config.REDIS_PREFIX, principal.id))).catch(() => null)
-      if (withdrawnByRoleChange(principal, change)) throw fail('UNAUTHENTICATED', 'your role changed since this token was signed: refresh it or sign in again')
+      const withdrawnAt = await withinStoreDeadline(redis.hget(roleWithdrawnKey(config.REDIS_PREFIX, principal.id), principal.role)).catch(() => null)
+      if (isWithdrawn(principal, withdrawnAt)) throw fail('UNAUTHENTICATED', 'your role changed since this token was signed: refresh it or sign in again')
     }
     return principal
   }

@@ -1,7 +1,7 @@
-import { lowersRole, type Role } from '@easypass/contracts'
+import type { Role } from '@easypass/contracts'
 import type { User, UserList } from '@easypass/contracts/auth'
 import type { Redis } from 'ioredis'
-import { ACCESS_TOKEN_TTL_SECONDS, escapeRegExp, fail, roleChangedKey, roleChangeValue, type Logger } from '@easypass/kit'
+import { ACCESS_TOKEN_TTL_SECONDS, escapeRegExp, fail, roleWithdrawnKey, rolesAbove, type Logger } from '@easypass/kit'
 import type { UserDoc, UserModel } from '../../db/users'
 
 /** The one way an account leaves this service: the hash stays behind. */
@@ -23,7 +23,7 @@ export interface UserListQuery {
   ids?: string
 }
 
-/** Where a role change is announced to the gateway (see `roleChangedKey`). */
+/** Where a role change is announced to the gateway (see `roleWithdrawnKey`). */
 export interface RoleChanges {
   redis: Redis
   prefix: string
@@ -47,10 +47,24 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges)
    * since two admins could demote each other at the same instant (no transactions), the count is checked
    * again after the write and the demotion undone if it left nobody in charge.
    */
-  /** Tells the gateway a demotion: tokens signed until now that carry more than `role` are refused (`roleChangedKey`). */
+  /**
+   * Tells the gateway the account has `role` now: its tokens signed until now that carry a role above it
+   * are refused (`roleWithdrawnKey`). Said on every change, promotions too: a promotion that follows a
+   * demotion whose announcement failed withdraws what that one should have.
+   */
   async function announce(id: string, role: Role) {
+    const above = rolesAbove(role)
+    if (!above.length) return
+    const now = String(Math.floor(Date.now() / 1000))
+    const key = roleWithdrawnKey(changes.prefix, id)
     try {
-      await changes.redis.set(roleChangedKey(changes.prefix, id), roleChangeValue(Math.floor(Date.now() / 1000), role), 'EX', ACCESS_TOKEN_TTL_SECONDS + 60)
+      const results = await changes.redis
+        .multi()
+        .hset(key, Object.fromEntries(above.map((r) => [r, now])))
+        .expire(key, ACCESS_TOKEN_TTL_SECONDS + 60)
+        .exec()
+      const failed = results?.find(([error]) => error)
+      if (!results || failed) throw failed?.[0] ?? new Error('the role change was not written')
     } catch (error) {
       log.warn({ userId: id, err: String(error) }, 'role change not announced to the gateway')
       throw fail('UNAVAILABLE', 'the role was changed, but its old tokens could not be withdrawn yet: send the same change again')
@@ -61,9 +75,8 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges)
     const user = await User.findById(id).lean()
     if (!user) throw fail('NOT_FOUND', 'user not found')
     if (user.role === role) {
-      // A retry of a demotion whose announcement failed announces it now (saying it twice is harmless;
-      // an admin's own role has nothing above it to withdraw).
-      if (role !== 'admin') await announce(id, role)
+      // A retry of a change whose announcement failed announces it now (saying it twice is harmless).
+      await announce(id, role)
       return toUser(user)
     }
     const demotingAnAdmin = user.role === 'admin'
@@ -74,10 +87,10 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges)
       throw fail('CONFLICT', 'the last admin cannot be demoted')
     }
     // The gateway refuses this user's tokens signed until now that carry more than the new role. Failing
-    // to say so fails the request (503): the role is changed, and a retry says it again.
-    // Only a demotion takes something away, and a promotion never brings back what one withdrew (a
-    // leaked admin token stays dead when its admin is demoted and promoted again).
-    if (lowersRole(user.role as Role, role)) await announce(id, role)
+    // to say so fails the request (503): the role is changed, and a retry says it again. A promotion
+    // never brings back what a demotion withdrew (a leaked admin token stays dead when its admin is
+    // demoted and promoted again): the seconds it wrote stay.
+    await announce(id, role)
     log.info({ userId: id, role, by: actorId }, 'role changed')
     return toUser({ ...user, role })
   }

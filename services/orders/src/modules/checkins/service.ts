@@ -6,8 +6,9 @@
 // event is 410 as soon as orders knows of the cancellation, before its refund is made.
 // A scan sent again under its `Idempotency-Key` (its answer was lost on the way to the door) gets its
 // 200 again, where a scan of another door, or another person's copy of the code, gets 409.
+import type { Principal } from '@easypass/contracts'
 import type { CheckinResult } from '@easypass/contracts/orders'
-import { AppError, fail, type Logger } from '@easypass/kit'
+import { AppError, fail, isAdmin, type Logger } from '@easypass/kit'
 import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
 import type { CheckinDoc, Models } from '../../db'
 import type { CatalogClient } from '../../clients'
@@ -28,9 +29,21 @@ export interface CheckinsDeps {
 }
 
 const gone = (message: string, orderId: string) => new AppError('GONE', message, { orderId }, 410)
-const passedOn = () => {
+/** `byId`: the door took the ticket by its id, and it was passed on while the check-in waited. */
+const passedOn = (byId = false) => {
   checkinsTotal.inc({ result: 'passed_on' })
-  return new AppError('GONE', 'this code is no longer valid: the ticket was passed on to someone else, who has a new code', { passedOn: true }, 410)
+  const message = byId ? 'this ticket was passed on to someone else just now: look the guest up again' : 'this code is no longer valid: the ticket was passed on to someone else, who has a new code'
+  return new AppError('GONE', message, { passedOn: true }, 410)
+}
+
+/** Door staff are told what the ticket is for, never its code, the order's money, payment or voucher. */
+function doorView({ ticket, order, firstScan }: CheckinResult): CheckinResult {
+  const { code: _code, qrSvg: _qr, ...shown } = ticket
+  return {
+    ticket: shown,
+    order: { id: order.id, eventId: order.eventId, ...(order.eventTitle ? { eventTitle: order.eventTitle } : {}), items: order.items.map(({ ticketTypeId, name, quantity }) => ({ ticketTypeId, name, quantity })), status: order.status },
+    firstScan,
+  }
 }
 const checkedInBefore = (ticketId: string, first: CheckinDoc | null) => {
   checkinsTotal.inc({ result: 'repeat' })
@@ -51,83 +64,89 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
     }
   }
 
-  return {
-    /** `code` scanned, or `ticketId` of a guest found in the attendee list: one of them. */
-    async checkIn({ code: scanned, ticketId }: { code?: string; ticketId?: string }, by: string, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
-      if ((scanned === undefined) === (ticketId === undefined)) throw fail('VALIDATION', 'send the scanned `code` or the `ticketId`, one of them', { fields: [{ path: 'code', message: 'send code or ticketId, one of them' }] })
-      // Codes are upper-case base32: a code typed in lower case is the same code. A ticket found by its
-      // id is taken with its current code (its holder's, when it was passed on).
-      const ticket = ticketId ? (await tickets.byIds([ticketId]))[0] : await tickets.byCode(scanned!.trim().toUpperCase())
-      if (ticket === 'replaced') throw passedOn()
-      if (!ticket) {
-        checkinsTotal.inc({ result: 'unknown' })
-        throw fail('NOT_FOUND', ticketId ? 'no ticket has this id' : 'no ticket has this code')
+  async function admit({ code: scanned, ticketId }: { code?: string; ticketId?: string }, by: string, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
+    if ((scanned === undefined) === (ticketId === undefined))
+      throw fail('VALIDATION', 'send the scanned `code` or the `ticketId`, one of them', { fields: [{ path: scanned === undefined ? 'code' : 'ticketId', message: 'send code or ticketId, one of them' }] })
+    // Codes are upper-case base32: a code typed in lower case is the same code. A ticket found by its
+    // id is taken with its current code (its holder's, when it was passed on).
+    const ticket = ticketId ? (await tickets.byIds([ticketId]))[0] : await tickets.byCode(scanned!.trim().toUpperCase())
+    if (ticket === 'replaced') throw passedOn()
+    if (!ticket) {
+      checkinsTotal.inc({ result: 'unknown' })
+      throw fail('NOT_FOUND', ticketId ? 'no ticket has this id' : 'no ticket has this code')
+    }
+    // A door admits to one event: a valid ticket of another one is refused before anything is used up.
+    if (door && ticket.eventId.toLowerCase() !== door.toLowerCase()) {
+      checkinsTotal.inc({ result: 'wrong_event' })
+      const state = await store.load(ticket.orderId)
+      throw fail('CONFLICT', `this ticket is for another event${state?.doc.eventTitle ? ` (${state.doc.eventTitle})` : ''}`, {
+        wrongEvent: true,
+        eventId: ticket.eventId,
+        ...(state?.doc.eventTitle ? { eventTitle: state.doc.eventTitle } : {}),
+      })
+    }
+    const scan = idempotencyKey ? hashKey(`${by}:${idempotencyKey}`) : undefined
+    // Looked up before the lock (it only reads, and catalog may be slow): the lock is held for
+    // orders' own reads and the one write.
+    const why = await ended(ticket.eventId)
+    let lock: Awaited<ReturnType<OrderLocks['acquire']>>
+    try {
+      lock = await locks.acquire(ticket.orderId, 5_000)
+    } catch (error) {
+      // Busy with a refund (or another scan of the same order): not a verdict on the ticket. 503 tells
+      // the door to scan again (under the same key), where a 409 would read as "not valid".
+      if (error instanceof AppError && error.code === 'UNAVAILABLE') throw new AppError('UNAVAILABLE', 'this order is busy right now; scan again', { retryAfterSeconds: 1 }, 503)
+      throw error
+    }
+    try {
+      const state = await store.load(ticket.orderId)
+      if (!state) throw fail('NOT_FOUND', 'no such ticket')
+      const status = statusOf(state)
+      if (status === 'refunded') {
+        checkinsTotal.inc({ result: 'refunded' })
+        throw gone('this ticket was refunded and is no longer valid', ticket.orderId)
       }
-      // A door admits to one event: a valid ticket of another one is refused before anything is used up.
-      if (door && ticket.eventId.toLowerCase() !== door.toLowerCase()) {
-        checkinsTotal.inc({ result: 'wrong_event' })
-        const state = await store.load(ticket.orderId)
-        throw fail('CONFLICT', `this ticket is for another event${state?.doc.eventTitle ? ` (${state.doc.eventTitle})` : ''}`, {
-          wrongEvent: true,
-          eventId: ticket.eventId,
-          ...(state?.doc.eventTitle ? { eventTitle: state.doc.eventTitle } : {}),
-        })
+      if (status !== 'paid') {
+        checkinsTotal.inc({ result: 'not_paid' })
+        throw fail('CONFLICT', `the order of this ticket is ${status}`)
       }
-      const scan = idempotencyKey ? hashKey(`${by}:${idempotencyKey}`) : undefined
-      // Looked up before the lock (it only reads, and catalog may be slow): the lock is held for
-      // orders' own reads and the one write.
-      const why = await ended(ticket.eventId)
-      let lock: Awaited<ReturnType<OrderLocks['acquire']>>
+      // Passed on while this scan waited for the lock: the code scanned is void now.
+      if ((await tickets.held(ticket)).code !== ticket.code) throw passedOn(ticketId !== undefined)
+      const first = await Checkin.findById(ticket._id).lean<CheckinDoc>()
+      if (first) {
+        // The same scan again: its answer did not reach the door.
+        if (scan && first.scan === scan) {
+          checkinsTotal.inc({ result: 'repeat_same_scan' })
+          return { ticket: await tickets.view(ticket, false, first), order: toOrder(state), firstScan: true }
+        }
+        throw checkedInBefore(ticket._id, first)
+      }
+      if (why) {
+        checkinsTotal.inc({ result: 'event_cancelled' })
+        throw gone(`${why}: this ticket is no longer valid (it is being refunded)`, ticket.orderId)
+      }
+      const attendeeName = await tickets.attendeeOf(ticket._id)
+      const checkin: CheckinDoc = { _id: ticket._id, orderId: ticket.orderId, code: ticket.code, by, at: new Date(), ...(scan ? { scan } : {}), ...(attendeeName ? { attendeeName } : {}) }
       try {
-        lock = await locks.acquire(ticket.orderId, 5_000)
+        await Checkin.create(checkin)
       } catch (error) {
-        // Busy with a refund (or another scan of the same order): not a verdict on the ticket. 503 tells
-        // the door to scan again (under the same key), where a 409 would read as "not valid".
-        if (error instanceof AppError && error.code === 'UNAVAILABLE') throw new AppError('UNAVAILABLE', 'this order is busy right now; scan again', { retryAfterSeconds: 1 }, 503)
-        throw error
+        // Another scanner of the same ticket got in between (tickets of one order share the lock, but a
+        // lock that ran out does not stop a slow one): the first one stays.
+        if (!isDuplicateKey(error)) throw error
+        throw checkedInBefore(ticket._id, await Checkin.findById(ticket._id).lean<CheckinDoc>())
       }
-      try {
-        const state = await store.load(ticket.orderId)
-        if (!state) throw fail('NOT_FOUND', 'no ticket has this code')
-        const status = statusOf(state)
-        if (status === 'refunded') {
-          checkinsTotal.inc({ result: 'refunded' })
-          throw gone('this ticket was refunded and is no longer valid', ticket.orderId)
-        }
-        if (status !== 'paid') {
-          checkinsTotal.inc({ result: 'not_paid' })
-          throw fail('CONFLICT', `the order of this ticket is ${status}`)
-        }
-        // Passed on while this scan waited for the lock: the code scanned is void now.
-        if ((await tickets.held(ticket)).code !== ticket.code) throw passedOn()
-        const first = await Checkin.findById(ticket._id).lean<CheckinDoc>()
-        if (first) {
-          // The same scan again: its answer did not reach the door.
-          if (scan && first.scan === scan) {
-            checkinsTotal.inc({ result: 'repeat_same_scan' })
-            return { ticket: await tickets.view(ticket, false, first), order: toOrder(state), firstScan: true }
-          }
-          throw checkedInBefore(ticket._id, first)
-        }
-        if (why) {
-          checkinsTotal.inc({ result: 'event_cancelled' })
-          throw gone(`${why}: this ticket is no longer valid (it is being refunded)`, ticket.orderId)
-        }
-        const attendeeName = await tickets.attendeeOf(ticket._id)
-        const checkin: CheckinDoc = { _id: ticket._id, orderId: ticket.orderId, code: ticket.code, by, at: new Date(), ...(scan ? { scan } : {}), ...(attendeeName ? { attendeeName } : {}) }
-        try {
-          await Checkin.create(checkin)
-        } catch (error) {
-          // Another scanner of the same ticket got in between (tickets of one order share the lock, but a
-          // lock that ran out does not stop a slow one): the first one stays.
-          if (!isDuplicateKey(error)) throw error
-          throw checkedInBefore(ticket._id, await Checkin.findById(ticket._id).lean<CheckinDoc>())
-        }
-        checkinsTotal.inc({ result: 'first' })
-        return { ticket: await tickets.view(ticket, false, checkin), order: toOrder(state), firstScan: true }
-      } finally {
-        await lock.release()
-      }
+      checkinsTotal.inc({ result: 'first' })
+      return { ticket: await tickets.view(ticket, false, checkin), order: toOrder(state), firstScan: true }
+    } finally {
+      await lock.release()
+    }
+  }
+
+  return {
+    /** `code` scanned, or `ticketId` of a guest found in the attendee list: one of them. Admins get the whole answer, door staff `doorView`. */
+    async checkIn(input: { code?: string; ticketId?: string }, principal: Principal, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
+      const result = await admit(input, principal.id, idempotencyKey, door)
+      return isAdmin(principal) ? result : doorView(result)
     },
   }
 }
