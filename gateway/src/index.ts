@@ -16,6 +16,8 @@
 import { connectRedis, createLogger, createService, drain, onShutdown, pingRedis } from '@easypass/kit'
 import { loadGatewayConfig } from './config'
 import { requiredInProduction } from '@easypass/kit'
+import { auditModule } from './modules/audit'
+import { auditLog } from './modules/audit/service'
 import { docsModule } from './modules/docs'
 import { healthModule } from './modules/health'
 import { createIdentity } from './modules/identity'
@@ -37,11 +39,15 @@ async function ownDocument(): Promise<Record<string, unknown>> {
   return (await app.handle(new Request('http://gateway/openapi/json'))).json()
 }
 
+const identify = createIdentity(config, redis)
+const rateLimits = createRateLimits(config, redis, log)
+const audit = auditLog(redis, { prefix: config.REDIS_PREFIX, maxEntries: config.AUDIT_MAX_ENTRIES, log })
 const app = createService({ name: 'gateway', description: 'The public entry of EasyPass', log, checks })
   .use(securityHeaders())
   .use(healthModule({ config, checks }))
   .use(docsModule({ config, log, ownDocument }))
-  .use(proxyModule({ config, log, identify: createIdentity(config, redis), rateLimits: createRateLimits(config, redis, log) }))
+  .use(auditModule({ audit, identify, rateLimits }))
+  .use(proxyModule({ config, log, identify, rateLimits, audit }))
 
 // Not kit's `serve`: the gateway enforces its 1 MB body limit itself (413 in the error shape, with its
 // request id), and its connections must outlive the slowest upstream budget. Bun's own limit is set out

@@ -25,6 +25,7 @@ const AdminOrders = lazy(() => import('./admin/orders'))
 const CheckIn = lazy(() => import('./admin/checkin'))
 const Dashboard = lazy(() => import('./admin/dashboard'))
 const Webhooks = lazy(() => import('./admin/webhooks'))
+const Activity = lazy(() => import('./admin/activity'))
 
 /** `staff`: door staff and admins (the door's pages). */
 type Access = 'guest' | 'user' | 'staff' | 'admin'
@@ -55,6 +56,7 @@ const ROUTES: Route[] = [
   { pattern: '/admin/checkin', page: CheckIn, access: 'staff' },
   { pattern: '/admin/dashboard', page: Dashboard, access: 'admin' },
   { pattern: '/admin/webhooks', page: Webhooks, access: 'admin' },
+  { pattern: '/admin/activity', page: Activity, access: 'admin' },
 ]
 
 export function App() {

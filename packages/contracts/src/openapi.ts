@@ -2,7 +2,7 @@
 // contract's sections as tags (in the contract's order) and the same security requirements.
 
 /** Swagger UI's sections, in the order the gateway lists them. */
-export const API_TAGS = ['Identity', 'Users', 'Catalog', 'Ticket inventory', 'Orders', 'Tickets', 'Payments', 'Check-in', 'Reports', 'Notifications', 'Webhooks', 'Operations'] as const
+export const API_TAGS = ['Identity', 'Users', 'Catalog', 'Ticket inventory', 'Orders', 'Tickets', 'Payments', 'Check-in', 'Reports', 'Notifications', 'Webhooks', 'Audit', 'Operations'] as const
 export type ApiTag = (typeof API_TAGS)[number]
 
 /** The tags of a route: its one section. */

@@ -15,6 +15,7 @@ const TABS: Array<[href: string, label: string, door?: boolean]> = [
   ['/admin/checkin', 'Check-in', true],
   ['/admin/dashboard', 'Sales dashboard'],
   ['/admin/webhooks', 'Webhooks'],
+  ['/admin/activity', 'Activity'],
 ]
 
 export function AdminPage({ title, sub, actions, children, wide = true }: { title: string; sub?: ComponentChildren; actions?: ComponentChildren; children: ComponentChildren; wide?: boolean }) {

@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia'
 import { addressKey, fail, type Logger } from '@easypass/kit'
 import type { GatewayConfig } from '../../config'
+import { isAudited, type AuditLog } from '../audit/service'
 import type { Identify } from '../identity'
 import type { RateLimits } from '../ratelimit'
 import { resolveClientIp, trustedProxies } from './client-ip'
@@ -14,6 +15,7 @@ export interface ProxyDeps {
   log: Logger
   identify: Identify
   rateLimits: RateLimits
+  audit: AuditLog
 }
 
 /** Security headers on every `/api` answer, errors included, set before anything else can fail. */
@@ -31,7 +33,7 @@ export const securityHeaders = () =>
 /** Routes whose caller is a guest by definition (the contract's `guest`). */
 const GUEST_ROUTES = new Set(['/api/auth/login', '/api/auth/register', '/api/auth/refresh', '/api/auth/password-reset', '/api/auth/password-reset/confirm'])
 
-export function proxyModule({ config, log, identify, rateLimits }: ProxyDeps) {
+export function proxyModule({ config, log, identify, rateLimits, audit }: ProxyDeps) {
   const forwarder = createForwarder(config, log)
   const isTrusted = trustedProxies(config.TRUSTED_PROXIES)
   const streams = streamLimit(config.STREAMS_PER_ADDRESS)
@@ -50,9 +52,9 @@ export function proxyModule({ config, log, identify, rateLimits }: ProxyDeps) {
       // Signing in, signing up, refreshing and resetting a password are for guests: a stale token sent along (the very reason
       // to refresh) is not looked at, and the limits count the address.
       const forGuests = request.method === 'POST' && GUEST_ROUTES.has(url.pathname.replace(/\/+$/, ''))
+      let principal: Awaited<ReturnType<Identify>>
       if (route.upstream !== 'web' && !forGuests) {
         // An invalid token still counts against its address: refusing it must not be a free loop.
-        let principal: Awaited<ReturnType<Identify>>
         let refusal: unknown
         try {
           principal = await identify(request.headers.get('authorization'))
@@ -75,7 +77,8 @@ export function proxyModule({ config, log, identify, rateLimits }: ProxyDeps) {
       const release = eventStream ? streams.open(addressKey(clientIp)) : undefined
       if (eventStream) server?.timeout(request, 0)
 
-      const forwarded = forwarder.forward({
+      const requestId = String(set.headers['x-request-id'])
+      const forwarding = forwarder.forward({
         request,
         url,
         upstream: route.upstream,
@@ -84,11 +87,24 @@ export function proxyModule({ config, log, identify, rateLimits }: ProxyDeps) {
         body,
         forwarded: {
           clientIp,
-          requestId: String(set.headers['x-request-id']),
+          requestId,
           host: (viaTrustedProxy && request.headers.get('x-forwarded-host')) || request.headers.get('host') || url.host,
           proto: (viaTrustedProxy && request.headers.get('x-forwarded-proto')) || url.protocol.replace(':', ''),
         },
       })
+      // An admin's or door worker's change, and how it ended (also when no upstream answered).
+      const forwarded = isAudited(request.method, url.pathname, principal)
+        ? forwarding.then(
+            (response) => {
+              audit.record({ principal: principal!, method: request.method, path: url.pathname, status: response.status, requestId, ip: clientIp })
+              return response
+            },
+            (error) => {
+              audit.record({ principal: principal!, method: request.method, path: url.pathname, status: (error as { status?: number })?.status ?? 502, requestId, ip: clientIp })
+              throw error
+            },
+          )
+        : forwarding
       if (!release) return forwarded
       return forwarded.then(
         (response) => releasedAtEnd(response, request.signal, release),

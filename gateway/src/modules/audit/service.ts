@@ -1,0 +1,107 @@
+// The audit log: every change asked for by an admin or door worker, as the gateway forwarded it, who
+// asked, and how it ended. The gateway is where every request of every service passes once, so one
+// record covers them all without a service taking part. Kept in a Redis stream, capped at
+// AUDIT_MAX_ENTRIES (the newest kept), and written to the log as well (the durable copy, for log
+// shipping). Written after the answer, never in its way: a Redis that is away loses the stream's copy
+// only. Check-ins are not recorded here: orders keeps each one with who admitted it.
+import type { Redis } from 'ioredis'
+import type { Principal } from '@easypass/contracts'
+import type { AuditEntry, AuditList, AuditQuery } from '@easypass/contracts/audit'
+import { counter, type Logger } from '@easypass/kit'
+
+const recorded = counter('gateway_audit_entries_total', 'Audit entries, by whether the stream took them', ['stored'])
+
+/** Reads of the stream per page: enough to find a page of matches among other people's entries, never a scan of all. */
+const SCAN_CHUNK = 500
+const SCAN_MAX = 10_000
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** Whether a request is recorded: a change asked for by an admin or door worker, but not a check-in. */
+export function isAudited(method: string, path: string, principal?: Principal): boolean {
+  if (!principal || (principal.role !== 'admin' && principal.role !== 'staff')) return false
+  return !READS.has(method) && path !== '/api/checkins'
+}
+
+const FIELDS = ['actorId', 'actorEmail', 'actorRole', 'method', 'path', 'status', 'requestId', 'ip'] as const
+
+export function auditLog(redis: Redis, opts: { prefix: string; maxEntries: number; log: Logger }) {
+  const key = `${opts.prefix}:gateway:audit`
+
+  /** A stream entry as the API shows it (its id is the stream's: time-ordered, and the cursor for older pages). */
+  function toEntry(id: string, flat: string[]): AuditEntry {
+    const f: Record<string, string> = {}
+    for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!
+    return {
+      id,
+      at: new Date(Number(id.split('-')[0])).toISOString(),
+      actor: { id: f.actorId ?? '', ...(f.actorEmail ? { email: f.actorEmail } : {}), role: f.actorRole ?? '' },
+      method: f.method ?? '',
+      path: f.path ?? '',
+      status: Number(f.status) || 0,
+      ...(f.requestId ? { requestId: f.requestId } : {}),
+      ...(f.ip ? { ip: f.ip } : {}),
+    }
+  }
+
+  function matches(entry: AuditEntry, query: AuditQuery): boolean {
+    const actor = query.actor?.trim().toLowerCase()
+    if (actor && !(entry.actor.id === actor || entry.actor.email?.toLowerCase().includes(actor))) return false
+    if (query.path && !entry.path.startsWith(query.path)) return false
+    if (query.failed !== undefined && query.failed !== entry.status >= 400) return false
+    return true
+  }
+
+  return {
+    /** Records one change and how it ended; never throws, never waits for Redis. */
+    record(entry: { principal: Principal; method: string; path: string; status: number; requestId?: string; ip?: string }) {
+      const values: Record<(typeof FIELDS)[number], string> = {
+        actorId: entry.principal.id,
+        actorEmail: entry.principal.email ?? '',
+        actorRole: entry.principal.role,
+        method: entry.method,
+        path: entry.path,
+        status: String(entry.status),
+        requestId: entry.requestId ?? '',
+        ip: entry.ip ?? '',
+      }
+      opts.log.info({ audit: values }, 'audit')
+      if (redis.status !== 'ready') return void recorded.inc({ stored: 'no' })
+      redis
+        .xadd(key, 'MAXLEN', '~', String(opts.maxEntries), '*', ...FIELDS.flatMap((f) => [f, values[f]]))
+        .then(
+          () => recorded.inc({ stored: 'yes' }),
+          (error) => {
+            recorded.inc({ stored: 'no' })
+            opts.log.warn({ err: String(error) }, 'audit entry not stored in Redis (it is in the log)')
+          },
+        )
+    },
+
+    /** Newest first, from before `before` (a previous page's `next`); filters looked through at most SCAN_MAX entries a page. */
+    async list(query: AuditQuery): Promise<AuditList> {
+      const limit = query.limit ?? 50
+      const items: AuditEntry[] = []
+      let end = query.before ? `(${query.before}` : '+'
+      let scanned = 0
+      // Whether older entries may remain: a page cut short by `limit` or SCAN_MAX says where to go on.
+      let more = true
+      read: while (items.length < limit && scanned < SCAN_MAX) {
+        const chunk = (await redis.xrevrange(key, end, '-', 'COUNT', SCAN_CHUNK)) as Array<[string, string[]]>
+        for (const [id, flat] of chunk) {
+          scanned++
+          end = `(${id}`
+          const entry = toEntry(id, flat)
+          if (matches(entry, query)) items.push(entry)
+          if (items.length === limit) break read
+        }
+        if (chunk.length < SCAN_CHUNK) {
+          more = false
+          break
+        }
+      }
+      return { items, next: more && end !== '+' ? end.slice(1) : null }
+    },
+  }
+}
+export type AuditLog = ReturnType<typeof auditLog>

@@ -1,0 +1,122 @@
+// The audit log for admins: every change an admin or door worker asked for, who, when and how it ended,
+// newest first; filtered by who and by outcome, and read further back page by page.
+import { useEffect, useState } from 'preact/hooks'
+import type { AuditEntry, AuditList } from '@easypass/contracts/audit'
+import { api } from '../lib/api'
+import { when } from '../lib/format'
+import { useAsync, useTitle } from '../lib/hooks'
+import { navigate, withQuery } from '../lib/router'
+import { Alert, Empty, Field, Loading, SearchActions, SelectField } from '../components/ui'
+import { AdminPage } from './shared'
+
+const PAGE_SIZE = 50
+const METHOD_WORD: Record<string, string> = { POST: 'Created or did', PUT: 'Replaced', PATCH: 'Changed', DELETE: 'Removed' }
+
+export default function Activity({ query }: { query: URLSearchParams }) {
+  useTitle('Admin · Activity')
+  const filters = { actor: query.get('actor') ?? '', outcome: query.get('outcome') ?? '' }
+  const [form, setForm] = useState(filters)
+  useEffect(() => setForm(filters), [query.toString()])
+  const params = { actor: filters.actor, ...(filters.outcome ? { failed: filters.outcome === 'refused' ? 'true' : 'false' } : {}), limit: PAGE_SIZE }
+  // Older pages are added below the first as the admin asks for them.
+  const [older, setOlder] = useState<{ items: AuditEntry[]; next: string | null }>()
+  const [loadingOlder, setLoadingOlder] = useState(false)
+  const [olderError, setOlderError] = useState<unknown>()
+  const first = useAsync(
+    (signal) => {
+      setOlder(undefined)
+      return api<AuditList>(withQuery('/audit', params), { signal })
+    },
+    [query.toString()],
+  )
+  const items = [...(first.data?.items ?? []), ...(older?.items ?? [])]
+  const next = older ? older.next : first.data?.next
+  const more = async () => {
+    if (!next || loadingOlder) return
+    setLoadingOlder(true)
+    setOlderError(undefined)
+    try {
+      const page = await api<AuditList>(withQuery('/audit', { ...params, before: next }))
+      setOlder((o) => ({ items: [...(o?.items ?? []), ...page.items], next: page.next }))
+    } catch (err) {
+      setOlderError(err)
+    } finally {
+      setLoadingOlder(false)
+    }
+  }
+
+  return (
+    <AdminPage title="Activity" sub="Every change made by an admin or door staff through EasyPass, newest first, with how it ended. Check-ins are on each ticket.">
+      <form
+        class="card filters"
+        role="search"
+        aria-label="Activity"
+        onSubmit={(e) => {
+          e.preventDefault()
+          navigate(withQuery('/admin/activity', { ...form, actor: form.actor.trim() }))
+        }}
+      >
+        <Field label="Who" name="actor" value={form.actor} onValue={(actor) => setForm({ ...form, actor })} placeholder="Part of the email address" maxLength={254} />
+        <SelectField
+          label="Outcome"
+          name="outcome"
+          value={form.outcome}
+          onValue={(outcome) => setForm({ ...form, outcome })}
+          options={[
+            ['', 'Any outcome'],
+            ['done', 'Done'],
+            ['refused', 'Refused or failed'],
+          ]}
+        />
+        <SearchActions />
+      </form>
+      {first.error ? <Alert error={first.error} onRetry={first.reload} /> : null}
+      {first.loading && <Loading label="Loading the activity…" />}
+      {first.data && items.length === 0 && (
+        <Empty>
+          <p>No activity matches.</p>
+        </Empty>
+      )}
+      {items.length > 0 && (
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Activity table" aria-busy={first.loading ? true : undefined}>
+          <table class="data">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">What</th>
+                <th scope="col">Outcome</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((e) => (
+                <tr key={e.id} data-entry={e.id}>
+                  <td>{when(e.at)}</td>
+                  <th scope="row">
+                    {e.actor.email ?? e.actor.id}
+                    <span class="muted block small">{e.actor.role === 'staff' ? 'Door staff' : e.actor.role === 'admin' ? 'Admin' : e.actor.role}</span>
+                  </th>
+                  <td>
+                    {METHOD_WORD[e.method] ?? e.method} <code>{e.path}</code>
+                  </td>
+                  <td>
+                    <span class={`badge badge-${e.status < 400 ? 'paid' : 'failed'}`}>{e.status < 400 ? 'Done' : e.status === 403 ? 'Refused' : 'Failed'}</span>
+                    <span class="muted block small">HTTP {e.status}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Alert error={olderError} />
+      {next && items.length > 0 && (
+        <p>
+          <button type="button" class="button button-secondary" onClick={more} aria-disabled={loadingOlder ? true : undefined}>
+            {loadingOlder ? 'Loading…' : 'Older'}
+          </button>
+        </p>
+      )}
+    </AdminPage>
+  )
+}
