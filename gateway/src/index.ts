@@ -46,7 +46,7 @@ const app = createService({ name: 'gateway', description: 'The public entry of E
   .use(securityHeaders())
   .use(healthModule({ config, checks }))
   .use(docsModule({ config, log, ownDocument }))
-  .use(auditModule({ audit, identify, rateLimits }))
+  .use(auditModule({ config, audit, identify, rateLimits }))
   .use(proxyModule({ config, log, identify, rateLimits, audit }))
 
 // Not kit's `serve`: the gateway enforces its 1 MB body limit itself (413 in the error shape, with its

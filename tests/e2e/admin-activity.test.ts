@@ -30,6 +30,8 @@ describe('activity', () => {
       await page.getByLabel('Outcome').selectOption('refused')
       await page.getByRole('button', { name: 'Search' }).click()
       const rows = table.locator('tbody tr')
+      // The filtered answer: one row (the table of the last search is not shown while the new one loads).
+      await page.waitForFunction(() => document.querySelectorAll('[aria-label="Activity table"] tbody tr').length === 1)
       await rows.first().getByText('Door staff').waitFor()
       expect(await rows.count()).toBe(1)
       expect(await rows.first().locator('td').allTextContents()).toEqual([expect.any(String), `Removed /api/events/${event.id}`, 'RefusedHTTP 403'])

@@ -17,8 +17,12 @@ describe('audit log', () => {
       ((await auditOf(admin, `actor=${admin.user.id}&path=/api/events`)).body.items as Entry[]).find((e) => e.requestId === created.headers.get('x-request-id')),
     )
     expect(creation).toMatchObject({ method: 'POST', path: '/api/events', status: 201 })
-    const renamed = await api(`/events/${eventId}`, { token: admin.token, method: 'PATCH', body: { title: 'Audited night' } })
+    // Spelled with an escape (`%36` is `6`) and a trailing slash: recorded as the path it acted on, so a
+    // search by the event's path finds it.
+    const spelled = `/events/${eventId.replace(/^(.)/, (c) => `%${c.charCodeAt(0).toString(16)}`)}/`
+    const renamed = await api(spelled, { token: admin.token, method: 'PATCH', body: { title: 'Audited night' } })
     expect(renamed.status).toBe(200)
+    expect(renamed.body.title).toBe('Audited night')
     const typeId = (await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Seat', priceCents: 1000, currency: 'EUR', capacity: 5 } })).body.id as string
 
     const worker = await registerUser('audit-staff')
@@ -59,6 +63,8 @@ describe('audit log', () => {
     expect(byWorker.map((e) => e.path)).toEqual([`/api/events/${eventId}/cancel`])
     const failed = (await auditOf(admin, `failed=true&path=${encodeURIComponent(`/api/events/${eventId}`)}`)).body.items as Entry[]
     expect(failed.map((e) => e.status)).toEqual([403])
+    const succeeded = (await auditOf(admin, `failed=false&path=${encodeURIComponent(`/api/events/${eventId}`)}`)).body.items as Entry[]
+    expect(succeeded.map((e) => e.status)).toEqual([201, 200])
 
     // Paged: newest first, `next` goes on where the page ended, to the end.
     const path = `path=${encodeURIComponent(`/api/events/${eventId}`)}`
@@ -77,7 +83,15 @@ describe('audit log', () => {
     expect(asCustomer.status).toBe(403)
     expect(errorCode(asCustomer)).toBe('FORBIDDEN')
     expect((await api('/audit')).status).toBe(401)
-    for (const query of ['limit=500', 'before=yesterday', 'path=events', 'failed=maybe']) {
+    expect((await api('/audit', { token: `${admin.token.slice(0, -4)}AAAA` })).status).toBe(401)
+    // Door staff have their own changes recorded, and cannot read anyone's.
+    const worker = await registerUser('audit-staff-reader')
+    expect((await api(`/users/${worker.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'staff' } })).status).toBe(200)
+    const staffToken = (await api('/auth/refresh', { body: { refreshToken: worker.refreshToken } })).body.accessToken as string
+    const asStaff = await api('/audit', { token: staffToken })
+    expect(asStaff.status).toBe(403)
+    expect(errorCode(asStaff)).toBe('FORBIDDEN')
+    for (const query of ['limit=500', 'before=yesterday', 'before=0-0', 'path=events', 'failed=maybe']) {
       const r = await auditOf(admin, query)
       expect([query, r.status]).toEqual([query, 400])
       expect(errorCode(r)).toBe('VALIDATION')

@@ -1,6 +1,6 @@
 // The audit log for admins: every change an admin or door worker asked for, who, when and how it ended,
 // newest first; filtered by who and by outcome, and read further back page by page.
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { AuditEntry, AuditList } from '@easypass/contracts/audit'
 import { api } from '../lib/api'
 import { when } from '../lib/format'
@@ -11,6 +11,8 @@ import { AdminPage } from './shared'
 
 const PAGE_SIZE = 50
 const METHOD_WORD: Record<string, string> = { POST: 'Created or did', PUT: 'Replaced', PATCH: 'Changed', DELETE: 'Removed' }
+/** 499: the client left before the answer; the change may or may not have been made. */
+const outcomeOf = (status: number) => (status < 400 ? 'Done' : status === 403 ? 'Refused' : status === 499 ? 'Unknown (client left)' : 'Failed')
 
 export default function Activity({ query }: { query: URLSearchParams }) {
   useTitle('Admin · Activity')
@@ -22,9 +24,13 @@ export default function Activity({ query }: { query: URLSearchParams }) {
   const [older, setOlder] = useState<{ items: AuditEntry[]; next: string | null }>()
   const [loadingOlder, setLoadingOlder] = useState(false)
   const [olderError, setOlderError] = useState<unknown>()
+  // Which search the older pages belong to: one that answers after the filters changed is dropped.
+  const search = useRef(0)
   const first = useAsync(
     (signal) => {
+      search.current++
       setOlder(undefined)
+      setOlderError(undefined)
       return api<AuditList>(withQuery('/audit', params), { signal })
     },
     [query.toString()],
@@ -33,17 +39,20 @@ export default function Activity({ query }: { query: URLSearchParams }) {
   const next = older ? older.next : first.data?.next
   const more = async () => {
     if (!next || loadingOlder) return
+    const asked = search.current
     setLoadingOlder(true)
     setOlderError(undefined)
     try {
       const page = await api<AuditList>(withQuery('/audit', { ...params, before: next }))
-      setOlder((o) => ({ items: [...(o?.items ?? []), ...page.items], next: page.next }))
+      if (asked === search.current) setOlder((o) => ({ items: [...(o?.items ?? []), ...page.items], next: page.next }))
     } catch (err) {
-      setOlderError(err)
+      if (asked === search.current) setOlderError(err)
     } finally {
       setLoadingOlder(false)
     }
   }
+  // While a new search loads, the rows of the last one are not shown as its answer.
+  const shown = first.loading ? [] : items
 
   return (
     <AdminPage title="Activity" sub="Every change made by an admin or door staff through EasyPass, newest first, with how it ended. Check-ins are on each ticket.">
@@ -72,13 +81,13 @@ export default function Activity({ query }: { query: URLSearchParams }) {
       </form>
       {first.error ? <Alert error={first.error} onRetry={first.reload} /> : null}
       {first.loading && <Loading label="Loading the activity…" />}
-      {first.data && items.length === 0 && (
+      {first.data && !first.loading && items.length === 0 && (
         <Empty>
-          <p>No activity matches.</p>
+          <p>{next ? 'Nothing matches among the latest entries.' : 'No activity matches.'}</p>
         </Empty>
       )}
-      {items.length > 0 && (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Activity table" aria-busy={first.loading ? true : undefined}>
+      {shown.length > 0 && (
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Activity table">
           <table class="data">
             <thead>
               <tr>
@@ -89,7 +98,7 @@ export default function Activity({ query }: { query: URLSearchParams }) {
               </tr>
             </thead>
             <tbody>
-              {items.map((e) => (
+              {shown.map((e) => (
                 <tr key={e.id} data-entry={e.id}>
                   <td>{when(e.at)}</td>
                   <th scope="row">
@@ -100,7 +109,7 @@ export default function Activity({ query }: { query: URLSearchParams }) {
                     {METHOD_WORD[e.method] ?? e.method} <code>{e.path}</code>
                   </td>
                   <td>
-                    <span class={`badge badge-${e.status < 400 ? 'paid' : 'failed'}`}>{e.status < 400 ? 'Done' : e.status === 403 ? 'Refused' : 'Failed'}</span>
+                    <span class={`badge badge-${e.status < 400 ? 'paid' : 'failed'}`}>{outcomeOf(e.status)}</span>
                     <span class="muted block small">HTTP {e.status}</span>
                   </td>
                 </tr>
@@ -110,10 +119,10 @@ export default function Activity({ query }: { query: URLSearchParams }) {
         </div>
       )}
       <Alert error={olderError} />
-      {next && items.length > 0 && (
-        <p>
+      {next && !first.loading && (
+        <p aria-live="polite">
           <button type="button" class="button button-secondary" onClick={more} aria-disabled={loadingOlder ? true : undefined}>
-            {loadingOlder ? 'Loading…' : 'Older'}
+            {loadingOlder ? 'Loading…' : items.length ? 'Older' : 'Look further back'}
           </button>
         </p>
       )}

@@ -2,20 +2,32 @@ import { Elysia } from 'elysia'
 import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
 import { AuditList, AuditQuery } from '@easypass/contracts/audit'
 import { fail } from '@easypass/kit'
+import type { GatewayConfig } from '../../config'
 import type { Identify } from '../identity'
+import { resolveClientIp, trustedProxies } from '../proxy/client-ip'
 import type { RateLimits } from '../ratelimit'
 import type { AuditLog } from './service'
 
 const E = ErrorResponse
 
 /** GET /api/audit: the gateway's own route (what it records is its own), admins only. */
-export function auditModule({ audit, identify, rateLimits }: { audit: AuditLog; identify: Identify; rateLimits: RateLimits }) {
+export function auditModule({ config, audit, identify, rateLimits }: { config: GatewayConfig; audit: AuditLog; identify: Identify; rateLimits: RateLimits }) {
+  const isTrusted = trustedProxies(config.TRUSTED_PROXIES)
   return new Elysia({ name: 'gateway.audit' }).get(
     '/api/audit',
-    async ({ request, query, set }) => {
-      const principal = await identify(request.headers.get('authorization'))
+    async ({ request, query, set, server }) => {
+      // As the proxy does: a refused token still counts against its address.
+      let principal: Awaited<ReturnType<Identify>>
+      let refusal: unknown
+      try {
+        principal = await identify(request.headers.get('authorization'))
+      } catch (error) {
+        refusal = error
+      }
+      const ip = resolveClientIp(server?.requestIP(request)?.address ?? '0.0.0.0', request.headers.get('x-forwarded-for'), isTrusted)
+      await rateLimits.consume({ userId: principal?.id, ip })
+      if (refusal) throw refusal
       if (!principal) throw fail('UNAUTHENTICATED', 'a valid access token is required')
-      await rateLimits.consume({ userId: principal.id, ip: '' })
       if (principal.role !== 'admin') throw fail('FORBIDDEN', 'admins only')
       set.headers['cache-control'] = 'private, no-store'
       return audit.list(query)

@@ -7,7 +7,8 @@
 import type { Redis } from 'ioredis'
 import type { Principal } from '@easypass/contracts'
 import type { AuditEntry, AuditList, AuditQuery } from '@easypass/contracts/audit'
-import { counter, type Logger } from '@easypass/kit'
+import { counter, fail, type Logger } from '@easypass/kit'
+import { withinStoreDeadline } from '../ratelimit'
 
 const recorded = counter('gateway_audit_entries_total', 'Audit entries, by whether the stream took them', ['stored'])
 
@@ -17,7 +18,23 @@ const SCAN_MAX = 10_000
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-/** Whether a request is recorded: a change asked for by an admin or door worker, but not a check-in. */
+/** Characters a path may spell as `%XX` that mean the same written plainly (RFC 3986 unreserved). */
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/
+
+/**
+ * A path as it is recorded and searched: what a service acts on. `/api/users/%36%36…` reaches the same
+ * account as `/api/users/66…` (services decode their parameters), so it is recorded decoded, as a search
+ * for the id finds it; a trailing slash is dropped the same way.
+ */
+export function auditPath(pathname: string): string {
+  const decoded = pathname.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const char = String.fromCharCode(Number.parseInt(hex, 16))
+    return UNRESERVED.test(char) ? char : escape.toUpperCase()
+  })
+  return decoded.length > 1 ? decoded.replace(/\/+$/, '') : decoded
+}
+
+/** Whether a request is recorded: a change asked for by an admin or door worker, but not a check-in (`path`: its `auditPath`). */
 export function isAudited(method: string, path: string, principal?: Principal): boolean {
   if (!principal || (principal.role !== 'admin' && principal.role !== 'staff')) return false
   return !READS.has(method) && path !== '/api/checkins'
@@ -41,6 +58,17 @@ export function auditLog(redis: Redis, opts: { prefix: string; maxEntries: numbe
       status: Number(f.status) || 0,
       ...(f.requestId ? { requestId: f.requestId } : {}),
       ...(f.ip ? { ip: f.ip } : {}),
+    }
+  }
+
+  /** Entries older than `end`, newest first; Redis away or slow: 503, an id Redis refuses: 400. */
+  async function readChunk(end: string): Promise<Array<[string, string[]]>> {
+    if (redis.status !== 'ready') throw fail('UNAVAILABLE', 'the audit log cannot be read right now', { retryAfterSeconds: 5 })
+    try {
+      return (await withinStoreDeadline(redis.xrevrange(key, end, '-', 'COUNT', SCAN_CHUNK))) as Array<[string, string[]]>
+    } catch (error) {
+      if (/\bID\b/.test(String(error))) throw fail('VALIDATION', 'before: not an entry id of this log', { fields: [{ path: 'before', message: 'not an entry id' }] })
+      throw fail('UNAVAILABLE', 'the audit log cannot be read right now', { retryAfterSeconds: 5 })
     }
   }
 
@@ -81,26 +109,30 @@ export function auditLog(redis: Redis, opts: { prefix: string; maxEntries: numbe
     /** Newest first, from before `before` (a previous page's `next`); filters looked through at most SCAN_MAX entries a page. */
     async list(query: AuditQuery): Promise<AuditList> {
       const limit = query.limit ?? 50
-      const items: AuditEntry[] = []
+      // One match more than the page: whether there are older ones is then known, not guessed.
+      const found: AuditEntry[] = []
       let end = query.before ? `(${query.before}` : '+'
       let scanned = 0
-      // Whether older entries may remain: a page cut short by `limit` or SCAN_MAX says where to go on.
-      let more = true
-      read: while (items.length < limit && scanned < SCAN_MAX) {
-        const chunk = (await redis.xrevrange(key, end, '-', 'COUNT', SCAN_CHUNK)) as Array<[string, string[]]>
+      // Cut short by SCAN_MAX: older entries may remain, from where the reading stopped.
+      let stoppedAt: string | undefined
+      read: for (;;) {
+        if (scanned >= SCAN_MAX) {
+          stoppedAt = end.slice(1)
+          break
+        }
+        const chunk = await readChunk(end)
         for (const [id, flat] of chunk) {
           scanned++
           end = `(${id}`
           const entry = toEntry(id, flat)
-          if (matches(entry, query)) items.push(entry)
-          if (items.length === limit) break read
+          if (matches(entry, query)) found.push(entry)
+          if (found.length > limit) break read
         }
-        if (chunk.length < SCAN_CHUNK) {
-          more = false
-          break
-        }
+        if (chunk.length < SCAN_CHUNK) break
       }
-      return { items, next: more && end !== '+' ? end.slice(1) : null }
+      const items = found.slice(0, limit)
+      const next = found.length > limit ? items[items.length - 1]!.id : (stoppedAt ?? null)
+      return { items, next }
     },
   }
 }

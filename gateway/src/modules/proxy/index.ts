@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia'
 import { addressKey, fail, type Logger } from '@easypass/kit'
 import type { GatewayConfig } from '../../config'
-import { isAudited, type AuditLog } from '../audit/service'
+import { auditPath, isAudited, type AuditLog } from '../audit/service'
 import type { Identify } from '../identity'
 import type { RateLimits } from '../ratelimit'
 import { resolveClientIp, trustedProxies } from './client-ip'
@@ -93,14 +93,15 @@ export function proxyModule({ config, log, identify, rateLimits, audit }: ProxyD
         },
       })
       // An admin's or door worker's change, and how it ended (also when no upstream answered).
-      const forwarded = isAudited(request.method, url.pathname, principal)
+      const audited = auditPath(url.pathname)
+      const forwarded = isAudited(request.method, audited, principal)
         ? forwarding.then(
             (response) => {
-              audit.record({ principal: principal!, method: request.method, path: url.pathname, status: response.status, requestId, ip: clientIp })
+              audit.record({ principal: principal!, method: request.method, path: audited, status: response.status, requestId, ip: clientIp })
               return response
             },
             (error) => {
-              audit.record({ principal: principal!, method: request.method, path: url.pathname, status: (error as { status?: number })?.status ?? 502, requestId, ip: clientIp })
+              audit.record({ principal: principal!, method: request.method, path: audited, status: (error as { status?: number })?.status ?? 502, requestId, ip: clientIp })
               throw error
             },
           )
