@@ -100,4 +100,32 @@ describe('attendees and sales of an event', () => {
       await page.getByRole('heading', { name: 'Admins only' }).waitFor()
     })
   })
+
+  test('an admin writes to the ticket holders; a holder reads it among their notifications', async () => {
+    const event = await seedEvent([{ name: 'Standing', priceCents: 2000, capacity: 20 }], { organizer: 'Tampere Folk Club' })
+    const holder = await registerUser('message-holder')
+    await buyThroughApi(holder, event, 2)
+
+    await withTab({ session: await adminSession() }, async ({ page }) => {
+      await page.goto(`/admin/events/${event.id}/attendees`)
+      const form = page.getByRole('form', { name: 'Message ticket holders' })
+      await form.getByLabel('Subject').fill('Bring a coat')
+      await form.getByLabel('Message').fill('The hall is cold tonight.\n\nThe bar serves tea.')
+      await form.getByRole('button', { name: 'Send to ticket holders' }).click()
+      const dialog = page.getByRole('dialog')
+      await dialog.getByText("goes to everyone holding one of this event's 2 tickets").waitFor()
+      await dialog.getByRole('button', { name: 'Send' }).click()
+      await page.getByText('Message sent to 1 ticket holder.').waitFor()
+      await page.getByRole('list', { name: 'Messages sent' }).getByText('Bring a coat').waitFor()
+      expect(await form.getByLabel('Subject').inputValue()).toBe('')
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+    })
+    await withTab({ session: holder }, async ({ page }) => {
+      await page.goto('/notifications')
+      const note = page.locator('.notification-event-message')
+      await note.getByRole('heading', { name: 'Bring a coat' }).waitFor()
+      await note.getByText(`From Tampere Folk Club about ${event.title}`).waitFor()
+      expect(await note.locator('.notification-body').innerText()).toBe('The hall is cold tonight.\n\nThe bar serves tea.')
+    })
+  })
 })

@@ -83,6 +83,8 @@ export interface FactData {
   'orders.held-ticket-refunded': { ticketId: string; orderId: string; userId: string; eventId: string; eventTitle?: string; userEmail?: string; eventCancelled: boolean }
   /** A ticket offered to someone was accepted: it is theirs now, with a new code (the sender is told). */
   'orders.ticket-transferred': { transferId: string; ticketId: string; orderId: string; eventId: string; eventTitle?: string; fromUserId: string; /** The sender bought it (its order is theirs to see). */ fromBuyer?: boolean; toUserId: string; toEmail?: string }
+  /** The organiser wrote to the holders of an event's tickets (one fact per holder): a notification, and an email to `userEmail`. */
+  'orders.holder-messaged': { messageId: string; eventId: string; eventTitle?: string; organizer?: string; userId: string; userEmail?: string; subject: string; body: string }
   /** Tickets of a sold-out event came back, and this buyer was next on its waiting list (one fact per turn on the list). */
   'notifications.tickets-available': { userId: string; eventId: string; eventTitle?: string; available: number; userEmail?: string }
 }

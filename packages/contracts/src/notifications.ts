@@ -2,7 +2,7 @@
 import { t, type Static } from 'elysia'
 import { Id, IsoDate, ListOf, PageQuery } from './common'
 
-export const NOTIFICATION_TYPES = ['order-paid', 'order-refunded', 'hold-expiring', 'order-expired', 'order-cancelled', 'tickets-available', 'ticket-transferred', 'ticket-refunded'] as const
+export const NOTIFICATION_TYPES = ['order-paid', 'order-refunded', 'hold-expiring', 'order-expired', 'order-cancelled', 'tickets-available', 'ticket-transferred', 'ticket-refunded', 'event-message'] as const
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number]
 
 /** A notification's id is the id of the fact it tells about (`order-paid:<orderId>`): one per fact, ever. */
@@ -19,6 +19,8 @@ export const NotificationData = t.Object(
     expiresAt: t.Optional(t.String({ format: 'date-time', description: 'when a held order runs out (hold-expiring)' })),
     available: t.Optional(t.Integer({ description: 'tickets that came back (tickets-available)' })),
     ticketId: t.Optional(t.String({ description: 'the ticket passed on (ticket-transferred, ticket-refunded)' })),
+    organizer: t.Optional(t.String({ description: 'who wrote (event-message)' })),
+    messageId: t.Optional(t.String({ description: 'the message (event-message)' })),
   },
   { description: 'what the notification is about, for links in the app' },
 )
@@ -27,8 +29,18 @@ export const Notification = t.Object(
   {
     id: NotificationId,
     type: t.Union(
-      [t.Literal('order-paid'), t.Literal('order-refunded'), t.Literal('hold-expiring'), t.Literal('order-expired'), t.Literal('order-cancelled'), t.Literal('tickets-available'), t.Literal('ticket-transferred'), t.Literal('ticket-refunded')],
-      { examples: ['order-paid'] },
+      [
+        t.Literal('order-paid'),
+        t.Literal('order-refunded'),
+        t.Literal('hold-expiring'),
+        t.Literal('order-expired'),
+        t.Literal('order-cancelled'),
+        t.Literal('tickets-available'),
+        t.Literal('ticket-transferred'),
+        t.Literal('ticket-refunded'),
+        t.Literal('event-message'),
+      ],
+      { examples: ['order-paid'], description: '`event-message`: the organiser wrote to the holders of an event’s tickets (its subject is the title, its text the body)' },
     ),
     title: t.String({ examples: ['Your tickets for Jazz night'] }),
     body: t.String({ examples: ['Order confirmed: 2 tickets, €90.00. Your tickets are in your account and in your email.'] }),

@@ -13,6 +13,8 @@ import { checkinsService } from './modules/checkins/service'
 import { internalModule } from './modules/internal'
 import { ordersModule } from './modules/orders'
 import { receiptService } from './modules/orders/receipt'
+import { messagesModule } from './modules/messages'
+import { messagesService } from './modules/messages/service'
 import { reportsModule } from './modules/reports'
 import { reportsService } from './modules/reports/service'
 import { ticketNaming } from './modules/tickets/naming'
@@ -44,6 +46,7 @@ log.info({ fonts: renderer.unicode ? config.TICKET_FONT_DIR : 'built-in (Latin-1
 const pdf = ticketsPdfService({ tickets, catalog: core.catalog, renderer, log })
 const name = ticketNaming({ store, tickets, locks: core.locks })
 const transfers = transfersService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, outbox, redis, prefix: config.REDIS_PREFIX, secret: config.SERVICE_SECRET!, log })
+const reports = reportsService({ models: core.models, catalog: core.catalog })
 const purchase = gated(purchaseService({ config, log, ...core, soldOut }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
 
 const app = createService({
@@ -55,7 +58,8 @@ const app = createService({
   .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, tickets, outbox, redis, prefix: config.REDIS_PREFIX }), pdf, receipt: receiptService({ payments: core.payments, catalog: core.catalog, renderer, log }) }))
   .use(transfersModule(config, { transfers, store, name, pdf }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
-  .use(reportsModule(config, reportsService({ models: core.models, catalog: core.catalog })))
+  .use(reportsModule(config, reports))
+  .use(messagesModule(config, messagesService({ models: core.models, reports, catalog: core.catalog, outbox })))
   .use(internalModule(config, store, tickets))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => renderer.close(), () => outbox.stop(), () => bus.close(), () => redis.quit(), () => conn.close()] })

@@ -9,6 +9,7 @@ import { Link, navigate, withQuery } from '../lib/router'
 import { useSession } from '../lib/session'
 import { confirmDialog, toast } from '../components/overlay'
 import { Alert, Empty, Field, Loading, Pager, SearchActions, SelectField } from '../components/ui'
+import { HolderMessages } from './messages'
 import { AdminPage } from './shared'
 
 const PAGE_SIZE = 50
@@ -181,6 +182,7 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
           <Pager page={page} pages={pages} href={(n) => here({ page: n })} />
         </>
       )}
+      {admin && <HolderMessages eventId={id} tickets={counts ? counts.valid + counts.checkedIn : undefined} />}
     </AdminPage>
   )
 }

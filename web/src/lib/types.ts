@@ -203,7 +203,7 @@ export interface Notification {
   type: 'order-paid' | 'order-refunded' | 'hold-expiring' | 'order-expired' | 'order-cancelled' | 'tickets-available' | string
   title: string
   body: string
-  data: { orderId?: string; eventId?: string; eventTitle?: string; amountCents?: number; currency?: string; ticketCount?: number }
+  data: { orderId?: string; eventId?: string; eventTitle?: string; amountCents?: number; currency?: string; ticketCount?: number; organizer?: string }
   createdAt: string
   readAt?: string
 }

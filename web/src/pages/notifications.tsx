@@ -24,7 +24,13 @@ export function Notifications() {
         {items.map((n) => (
           <li key={n.id} class={`card notification notification-${n.type}`}>
             <h2 class="notification-title">{n.title}</h2>
-            <p>{n.body}</p>
+            {n.type === 'event-message' && (
+              <p class="muted small">
+                From {n.data?.organizer ?? 'the organiser'}
+                {n.data?.eventTitle ? ` about ${n.data.eventTitle}` : ''}
+              </p>
+            )}
+            <p class="notification-body">{n.body}</p>
             <p class="muted small">
               <time dateTime={n.createdAt}>{when(n.createdAt)}</time>
               {n.type === 'tickets-available' && n.data?.eventId && (
@@ -33,7 +39,7 @@ export function Notifications() {
                   <Link href={`/events/${n.data.eventId}`}>Get tickets</Link>
                 </>
               )}
-              {(n.type === 'ticket-refunded' || (n.type === 'ticket-transferred' && !n.data?.orderId)) && (
+              {(n.type === 'ticket-refunded' || n.type === 'event-message' || (n.type === 'ticket-transferred' && !n.data?.orderId)) && (
                 <>
                   {' · '}
                   <Link href="/tickets">See my tickets</Link>

@@ -13,6 +13,7 @@
 //                       its buyer holds it with the code it was issued with)
 //   ticket_transfers    offers of a ticket to someone by email: pending, then accepted or cancelled
 //   cancellations       one small document per cancelled event, worked through by the worker
+//   event_messages      what an organiser wrote to the holders of an event's tickets (one per message)
 import { Schema, type Connection } from 'mongoose'
 import type { AppliedVoucher } from '@easypass/contracts/inventory'
 import type { OrderItem, OrderStatus, TransferStatus } from '@easypass/contracts/orders'
@@ -132,6 +133,19 @@ export interface CheckinDoc {
   at: Date
   /** The scan's Idempotency-Key (hashed with the scanning account): that scan sent again gets its 200 again. */
   scan?: string
+}
+
+export interface EventMessageDoc {
+  _id: string
+  eventId: string
+  subject: string
+  body: string
+  by: string
+  byEmail?: string
+  /** The Idempotency-Key it was sent under (hashed with the sender): the same request again answers this message. */
+  keyHash?: string
+  recipients: number
+  at: Date
 }
 
 export interface CancellationDoc {
@@ -259,6 +273,22 @@ export function defineModels(conn: Connection) {
   )
   transfer.index({ ticketId: 1, createdAt: -1 })
 
+  const message = new Schema<EventMessageDoc>(
+    {
+      _id: String,
+      eventId: { type: String, required: true },
+      subject: { type: String, required: true },
+      body: { type: String, required: true },
+      by: { type: String, required: true },
+      byEmail: String,
+      keyHash: String,
+      recipients: { type: Number, required: true },
+      at: { type: Date, required: true },
+    },
+    { ...opts, collection: 'event_messages' },
+  )
+  message.index({ eventId: 1, at: -1 })
+
   const cancellation = new Schema<CancellationDoc>(
     { _id: String, title: String, kind: String, at: { type: Date, required: true }, done: { type: Boolean, required: true }, doneAt: Date },
     { ...opts, collection: 'cancellations' },
@@ -275,6 +305,7 @@ export function defineModels(conn: Connection) {
     TicketHolder: conn.model<TicketHolderDoc>('TicketHolder', holder),
     Transfer: conn.model<TransferDoc>('TicketTransfer', transfer),
     Cancellation: conn.model<CancellationDoc>('Cancellation', cancellation),
+    EventMessage: conn.model<EventMessageDoc>('EventMessage', message),
   }
 }
 export type Models = ReturnType<typeof defineModels>

@@ -4,7 +4,7 @@ import { TRANSFER_LINK_PURPOSE } from '@easypass/contracts/orders'
 import { AppError, callService, counter, linkToken, writerOf, type Logger } from '@easypass/kit'
 import type { PrintedTicket, TicketsPdfInput, TicketsPdfRenderer } from '@easypass/tickets-pdf'
 import type { EmailClaimDoc, EmailDoc, Models } from '../../db'
-import { renderHeldTicketRefunded, renderOrderConfirmation, renderRefundReceipt, renderTicketOffered, renderTicketsAvailable, type RenderedEmail, type TicketForEmail } from './template'
+import { renderEventMessage, renderHeldTicketRefunded, renderOrderConfirmation, renderRefundReceipt, renderTicketOffered, renderTicketsAvailable, type RenderedEmail, type TicketForEmail } from './template'
 
 const emailsTotal = counter('notifications_emails_total', 'Emails recorded, by status', ['status'])
 
@@ -90,6 +90,7 @@ const SUBJECTS = {
   'notifications.tickets-available': 'tickets available',
   'orders.ticket-transfer-offered': 'ticket offered',
   'orders.held-ticket-refunded': 'ticket passed on, refunded',
+  'orders.holder-messaged': 'message from the organiser',
 } as const
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
@@ -226,6 +227,11 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     if (f.subject === 'orders.held-ticket-refunded') {
       const d = f.data as Fact<'orders.held-ticket-refunded'>['data']
       return renderHeldTicketRefunded({ eventTitle: d.eventTitle, eventCancelled: d.eventCancelled === true })
+    }
+    if (f.subject === 'orders.holder-messaged') {
+      const d = f.data as Fact<'orders.holder-messaged'>['data']
+      const link = publicUrl ? `${publicUrl.replace(/\/+$/, '')}/tickets` : undefined
+      return renderEventMessage({ eventTitle: d.eventTitle, organizer: d.organizer, subject: d.subject, body: d.body, ...(link ? { link } : {}) })
     }
     if (f.subject === 'notifications.tickets-available') {
       const d = f.data as Fact<'notifications.tickets-available'>['data']

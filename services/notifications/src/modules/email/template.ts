@@ -268,3 +268,21 @@ export function renderHeldTicketRefunded(input: { eventTitle?: string; eventCanc
   const text = [subject, '', `The ticket for ${event} that was passed on to you is no longer valid: ${why}`, 'If you paid its buyer for it, ask them for your money back: the refund went to the card they paid with.'].join('\n')
   return { subject, html, text, attachments: [] }
 }
+
+/** What the organiser wrote to the holders of an event's tickets, as they wrote it (text only: no markup of theirs is ever sent as HTML). */
+export function renderEventMessage(input: { eventTitle?: string; organizer?: string; subject: string; body: string; link?: string }): RenderedEmail {
+  const event = input.eventTitle?.trim() || 'your event'
+  const from = input.organizer?.trim() || 'The organiser'
+  const subject = oneLine(`${input.subject} (${event})`)
+  const paragraphs = input.body.split(/\r?\n\s*\r?\n/).map((p) => p.trim()).filter(Boolean)
+  const html = layout(
+    subject,
+    `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(oneLine(input.subject))}</h1>
+<p style="margin:0 0 16px;color:#545a6d">${escapeHtml(from)} wrote to everyone with a ticket for ${escapeHtml(event)}:</p>
+${paragraphs.map((p) => `<p style="margin:0 0 12px;white-space:pre-line">${escapeHtml(p)}</p>`).join('\n')}
+${input.link ? `<p style="margin:16px 0 0"><a href="${escapeHtml(input.link)}">Your tickets</a></p>` : ''}`,
+    'You receive this email because you hold a ticket for this event in your EasyPass account.',
+  )
+  const text = [oneLine(input.subject), '', `${from} wrote to everyone with a ticket for ${event}:`, '', input.body.trim(), ...(input.link ? ['', `Your tickets: ${input.link}`] : [])].join('\n')
+  return { subject, html, text, attachments: [] }
+}

@@ -117,6 +117,17 @@ export function describe(f: Fact): Message | null {
         data: { eventId: d.eventId, eventTitle: event, ticketId: d.ticketId },
       }
     }
+    case 'orders.holder-messaged': {
+      const d = f.data as Fact<'orders.holder-messaged'>['data']
+      const event = named(d.eventTitle)
+      return {
+        userId: d.userId,
+        type: 'event-message',
+        title: d.subject,
+        body: d.body,
+        data: { eventId: d.eventId, eventTitle: event, ...(named(d.organizer) ? { organizer: named(d.organizer) } : {}), messageId: d.messageId },
+      }
+    }
     default:
       // catalog.event-cancelled names no buyer: orders refunds each order and each refund tells its buyer.
       return null

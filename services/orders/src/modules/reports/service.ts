@@ -20,6 +20,8 @@ type Docs = Pick<Models, 'Order' | 'Transition' | 'Ticket' | 'TicketHolder' | 'A
 
 /** A ticket of a paid or refunded order, with everything the list says of it. */
 interface Row extends Attendee {
+  /** Who holds it (the buyer's account, or whose it was passed on to); the list leaves it out. */
+  holderId: string
   /** What the report sums (the list leaves them out). */
   currency: string
   unitPriceCents: number
@@ -95,6 +97,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         status: refunded ? 'refunded' : checkin ? 'checked_in' : 'valid',
         passedOn,
         boughtAt: state.doc.createdAt.toISOString(),
+        holderId: passedOn ? holder.userId : state.doc.userId,
         currency: state.doc.currency,
         unitPriceCents: item.unitPriceCents,
         priced: state.doc.priced,
@@ -134,9 +137,16 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
   }
 
   /** `withCodes`: for admins; door staff check a guest in by the ticket's id, and never hold codes to pass on. */
-  const publicRow = ({ currency: _c, unitPriceCents: _p, priced: _q, code, ...row }: Row, withCodes: boolean): Attendee => (withCodes && code ? { ...row, code } : row)
+  const publicRow = ({ currency: _c, unitPriceCents: _p, priced: _q, holderId: _h, code, ...row }: Row, withCodes: boolean): Attendee => (withCodes && code ? { ...row, code } : row)
 
   return {
+    /** Each account holding a ticket of the event that still counts (valid, or admitted at the door), once, with its address. */
+    async holders(eventId: string): Promise<Array<{ userId: string; email?: string }>> {
+      const found = new Map<string, string | undefined>()
+      for (const row of (await read(eventId)).rows) if (row.status !== 'refunded' && !found.get(row.holderId)) found.set(row.holderId, row.holderEmail)
+      return [...found].map(([userId, email]) => ({ userId, ...(email ? { email } : {}) }))
+    },
+
     async attendees(eventId: string, query: AttendeesQuery, withCodes: boolean): Promise<AttendeeList> {
       const { rows } = await read(eventId)
       const page = query.page ?? 1
