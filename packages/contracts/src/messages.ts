@@ -3,6 +3,7 @@
 import { t, type Static } from 'elysia'
 import { Id, IsoDate } from './common'
 
+/** `perEventPerDay`: per UTC day. */
 export const MESSAGE_LIMITS = { subject: 150, body: 2000, perEventPerDay: 10 } as const
 
 export const EventMessageBody = t.Object({
@@ -19,6 +20,7 @@ export const EventMessage = t.Object(
     body: t.String(),
     recipients: t.Integer({ minimum: 0, description: 'accounts that hold a valid ticket of the event (or one admitted at the door) when it was sent: each is told once' }),
     sentBy: t.Optional(t.String({ description: "the sending admin's email" })),
+    status: t.Union([t.Literal('sending'), t.Literal('sent')], { description: '`sending` while a fact per holder is being recorded (within seconds), then `sent`; each is then delivered as a notification and an email' }),
     at: IsoDate,
   },
   { title: 'EventMessage' },

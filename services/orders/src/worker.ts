@@ -1,7 +1,7 @@
 // orders-worker: everything of orders that happens in the background. It relays its own facts and
 // what the API left in the outbox, consumes the facts orders reacts to, keeps the status projection,
 // finishes what crashes or unreachable services left unfinished, works through cancelled events and
-// reminds buyers whose hold runs out soon.
+// reminds buyers whose hold runs out soon, and tells ticket holders what an organiser wrote to them.
 // It also serves /health and /metrics on its PORT.
 import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingRedis, serve } from '@easypass/kit'
 import { ordersConfig } from './config'
@@ -9,6 +9,7 @@ import { ordersCore } from './core'
 import { consumeFacts } from './modules/facts'
 import { cancellations } from './modules/reconciler/cancellations'
 import { reconciler } from './modules/reconciler/service'
+import { messageDelivery } from './modules/messages/service'
 import { reminderSender } from './modules/reminders/service'
 
 const config = ordersConfig(4115)
@@ -58,6 +59,7 @@ every(Math.min(1_000, config.RECONCILE_INTERVAL_MS), 'dirty orders', async () =>
 })
 const holdReminder = reminderSender({ reminders, store, outbox, log })
 every(1_000, 'hold reminders', () => holdReminder.sendDue())
+every(1_000, 'messages to ticket holders', messageDelivery({ models, outbox, log }))
 // At most one pass (100 orders) every 250 ms: the projection never takes the database from a sale.
 every(250, 'status projection', () => repair.projectSettled())
 let sweeps = 0

@@ -13,7 +13,9 @@
 //                       its buyer holds it with the code it was issued with)
 //   ticket_transfers    offers of a ticket to someone by email: pending, then accepted or cancelled
 //   cancellations       one small document per cancelled event, worked through by the worker
-//   event_messages      what an organiser wrote to the holders of an event's tickets (one per message)
+//   event_messages      what an organiser wrote to the holders of an event's tickets (one per message,
+//                       with its recipients; the worker records a fact per recipient, page by page)
+//   message_slots       `<eventId>:<UTC day>:<n>`: the day's messages of an event, claimed by inserting
 import { Schema, type Connection } from 'mongoose'
 import type { AppliedVoucher } from '@easypass/contracts/inventory'
 import type { OrderItem, OrderStatus, TransferStatus } from '@easypass/contracts/orders'
@@ -145,6 +147,18 @@ export interface EventMessageDoc {
   /** The Idempotency-Key it was sent under (hashed with the sender): the same request again answers this message. */
   keyHash?: string
   recipients: number
+  /** Who is told, fixed when it was sent: the worker records a fact for each, from `cursor` on. */
+  holders: Array<{ userId: string; email?: string }>
+  cursor: number
+  state: 'sending' | 'sent'
+  eventTitle?: string
+  organizer?: string
+  at: Date
+}
+
+export interface MessageSlotDoc {
+  _id: string
+  messageId: string
   at: Date
 }
 
@@ -283,11 +297,18 @@ export function defineModels(conn: Connection) {
       byEmail: String,
       keyHash: String,
       recipients: { type: Number, required: true },
+      holders: { type: [new Schema({ userId: { type: String, required: true }, email: String }, { _id: false })], default: [] },
+      cursor: { type: Number, required: true },
+      state: { type: String, required: true },
+      eventTitle: String,
+      organizer: String,
       at: { type: Date, required: true },
     },
     { ...opts, collection: 'event_messages' },
   )
   message.index({ eventId: 1, at: -1 })
+  message.index({ state: 1 })
+  const slot = new Schema<MessageSlotDoc>({ _id: String, messageId: { type: String, required: true }, at: { type: Date, required: true } }, { ...opts, collection: 'message_slots' })
 
   const cancellation = new Schema<CancellationDoc>(
     { _id: String, title: String, kind: String, at: { type: Date, required: true }, done: { type: Boolean, required: true }, doneAt: Date },
@@ -306,6 +327,7 @@ export function defineModels(conn: Connection) {
     Transfer: conn.model<TransferDoc>('TicketTransfer', transfer),
     Cancellation: conn.model<CancellationDoc>('Cancellation', cancellation),
     EventMessage: conn.model<EventMessageDoc>('EventMessage', message),
+    MessageSlot: conn.model<MessageSlotDoc>('MessageSlot', slot),
   }
 }
 export type Models = ReturnType<typeof defineModels>

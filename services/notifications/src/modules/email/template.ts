@@ -279,7 +279,7 @@ export function renderEventMessage(input: { eventTitle?: string; organizer?: str
     subject,
     `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(oneLine(input.subject))}</h1>
 <p style="margin:0 0 16px;color:#545a6d">${escapeHtml(from)} wrote to everyone with a ticket for ${escapeHtml(event)}:</p>
-${paragraphs.map((p) => `<p style="margin:0 0 12px;white-space:pre-line">${escapeHtml(p)}</p>`).join('\n')}
+${paragraphs.map((p) => `<p style="margin:0 0 12px">${escapeHtml(p).replace(/\r?\n/g, '<br>')}</p>`).join('\n')}
 ${input.link ? `<p style="margin:16px 0 0"><a href="${escapeHtml(input.link)}">Your tickets</a></p>` : ''}`,
     'You receive this email because you hold a ticket for this event in your EasyPass account.',
   )

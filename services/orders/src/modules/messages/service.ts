@@ -1,17 +1,21 @@
 // Messages from the organiser to everyone holding a ticket of an event (a changed door time, a moved
-// venue): recorded once, then one fact per holder (`orders.holder-messaged`), which notifications turns
-// into a notification and an email. Holders are the attendee list's: the accounts holding a valid ticket
-// or one admitted at the door, its buyer's or whoever it was passed on to, each told once.
+// venue). The request records the message with its recipients, fixed then (the attendee list's holders:
+// the accounts holding a valid ticket or one admitted at the door, its buyer's or whoever it was passed
+// on to, each once), and answers 202. The worker then records one fact per recipient
+// (`orders.holder-messaged`), page by page from a cursor kept on the message, which notifications turns
+// into a notification and an email. The message document is the claim: one request of a key records it,
+// and a crash anywhere is finished by the worker (facts are recorded at least once; their ids, the
+// message's and the recipient's, make each told once).
 import type { Principal } from '@easypass/contracts'
 import { MESSAGE_LIMITS, type EventMessage, type EventMessageBody } from '@easypass/contracts/messages'
-import { fact, fail, isDuplicateOnly, type Outbox } from '@easypass/kit'
+import { fact, fail, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
 import type { EventMessageDoc, Models } from '../../db'
 import { hashKey } from '../idempotency/service'
 import type { ReportsService } from '../reports/service'
 
-/** Facts per outbox write: a large event's holders go in several. */
-const FACTS_PER_WRITE = 500
+/** Facts per outbox write and cursor step. */
+const PAGE = 500
 
 const view = (doc: EventMessageDoc): EventMessage => ({
   id: doc._id,
@@ -20,12 +24,21 @@ const view = (doc: EventMessageDoc): EventMessage => ({
   body: doc.body,
   recipients: doc.recipients,
   ...(doc.byEmail ? { sentBy: doc.byEmail } : {}),
+  status: doc.state,
   at: doc.at.toISOString(),
 })
 
-const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')
+/** Characters that turn text around where it is shown (a subject or a line could then read otherwise). */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/
 
-export function messagesService({ models: { EventMessage }, reports, catalog, outbox }: { models: Pick<Models, 'EventMessage'>; reports: ReportsService; catalog: CatalogClient; outbox: Outbox }) {
+/** Control characters other than line breaks and tabs in the body (none at all in the subject, a header line). */
+function problemOf(body: EventMessageBody): { path: string; message: string } | undefined {
+  if (/\p{Cc}/u.test(body.subject) || BIDI_CONTROLS.test(body.subject)) return { path: 'subject', message: 'one line of text, without control characters' }
+  if (/[^\P{Cc}\n\r\t]/u.test(body.body) || BIDI_CONTROLS.test(body.body)) return { path: 'body', message: 'text only, without control characters' }
+  return undefined
+}
+
+export function messagesService({ models: { EventMessage, MessageSlot }, reports, catalog }: { models: Pick<Models, 'EventMessage' | 'MessageSlot'>; reports: ReportsService; catalog: CatalogClient }) {
   async function eventOf(eventId: string) {
     const event = await catalog.event(eventId)
     if (!event) throw fail('NOT_FOUND', 'event not found')
@@ -39,23 +52,32 @@ export function messagesService({ models: { EventMessage }, reports, catalog, ou
     return view(existing)
   }
 
-  return {
-    /**
-     * Sends a message to the event's holders. With an `Idempotency-Key` (from the sending admin) the same
-     * request sent again answers the first message and tells nobody twice.
-     */
-    async send(eventId: string, body: EventMessageBody, principal: Principal, idempotencyKey?: string): Promise<EventMessage> {
-      const event = await eventOf(eventId)
-      const keyHash = idempotencyKey ? hashKey(`${principal.id}:message:${idempotencyKey}`) : undefined
-      const id = keyHash ? keyHash.slice(0, 24) : randomId()
-      if (keyHash) {
-        const existing = await EventMessage.findById(id).lean<EventMessageDoc>()
-        if (existing) return again(existing, eventId, body)
+  /** One of the day's messages of the event, claimed by inserting its slot; 429 once all are taken. */
+  async function claimSlot(eventId: string, messageId: string) {
+    const day = new Date().toISOString().slice(0, 10)
+    for (let n = 0; n < MESSAGE_LIMITS.perEventPerDay; n++) {
+      try {
+        await MessageSlot.create({ _id: `${eventId}:${day}:${n}`, messageId, at: new Date() })
+        return
+      } catch (error) {
+        if (!isDuplicateOnly(error)) throw error
       }
+    }
+    throw fail('RATE_LIMITED', `at most ${MESSAGE_LIMITS.perEventPerDay} messages a day (UTC) to the holders of one event`, { retryAfterSeconds: 3600 })
+  }
+
+  return {
+    /** Records a message to the event's holders (202): the worker tells them. Needs an `Idempotency-Key`: the same request again tells nobody twice. */
+    async send(eventId: string, body: EventMessageBody, principal: Principal, idempotencyKey?: string): Promise<EventMessage> {
+      if (!idempotencyKey) throw fail('VALIDATION', 'send an Idempotency-Key: a message sent twice would tell every holder twice', { fields: [{ path: 'idempotency-key', message: 'required' }] })
+      const problem = problemOf(body)
+      if (problem) throw fail('VALIDATION', `${problem.path}: ${problem.message}`, { fields: [problem] })
+      const event = await eventOf(eventId)
+      const id = hashKey(`${principal.id}:message:${idempotencyKey}`).slice(0, 24)
+      const existing = await EventMessage.findById(id).lean<EventMessageDoc>()
+      if (existing) return again(existing, eventId, body)
       if (event.status === 'cancelled') throw fail('CONFLICT', 'the event was cancelled: its ticket holders were told, and refunded')
-      const since = new Date(Date.now() - 86_400_000)
-      if ((await EventMessage.countDocuments({ eventId, at: { $gt: since } })) >= MESSAGE_LIMITS.perEventPerDay)
-        throw fail('RATE_LIMITED', `at most ${MESSAGE_LIMITS.perEventPerDay} messages a day to the holders of one event`, { retryAfterSeconds: 3600 })
+      await claimSlot(eventId, id)
       const holders = await reports.holders(eventId)
       const doc: EventMessageDoc = {
         _id: id,
@@ -64,37 +86,21 @@ export function messagesService({ models: { EventMessage }, reports, catalog, ou
         body: body.body.trim(),
         by: principal.id,
         ...(principal.email ? { byEmail: principal.email } : {}),
-        ...(keyHash ? { keyHash } : {}),
         recipients: holders.length,
+        holders,
+        cursor: 0,
+        state: holders.length ? 'sending' : 'sent',
+        ...(event.title ? { eventTitle: event.title } : {}),
+        ...(event.organizer ? { organizer: event.organizer } : {}),
         at: new Date(),
       }
-      // The facts first, then the message: a crash between them leaves facts that are sent (each holder told
-      // once: the fact ids are the message's and the holder's), and the same request again records the
-      // message (with the key, the same id: its facts are recorded again and dropped as duplicates).
-      const facts = holders.map((h) =>
-        fact(
-          'orders.holder-messaged',
-          {
-            messageId: id,
-            eventId,
-            ...(event.title ? { eventTitle: event.title } : {}),
-            ...(event.organizer ? { organizer: event.organizer } : {}),
-            userId: h.userId,
-            ...(h.email ? { userEmail: h.email } : {}),
-            subject: doc.subject,
-            body: doc.body,
-          },
-          `holder-messaged:${id}:${h.userId}`,
-        ),
-      )
-      for (let i = 0; i < facts.length; i += FACTS_PER_WRITE) await outbox.record(facts.slice(i, i + FACTS_PER_WRITE))
       try {
         await EventMessage.create(doc)
       } catch (error) {
-        // The same request, sent twice at once: the first one's message.
+        // The same key twice at once: the first one's message (another text under it: 409).
         if (!isDuplicateOnly(error)) throw error
-        const existing = await EventMessage.findById(id).lean<EventMessageDoc>()
-        if (existing) return again(existing, eventId, body)
+        const first = await EventMessage.findById(id).lean<EventMessageDoc>()
+        if (first) return again(first, eventId, body)
         throw error
       }
       return view(doc)
@@ -103,8 +109,46 @@ export function messagesService({ models: { EventMessage }, reports, catalog, ou
     /** The messages sent to the event's holders, newest first (the last 100). */
     async list(eventId: string): Promise<EventMessage[]> {
       await eventOf(eventId)
-      return (await EventMessage.find({ eventId }).sort({ at: -1 }).limit(100).lean<EventMessageDoc[]>()).map(view)
+      return (await EventMessage.find({ eventId }, { holders: 0 }).sort({ at: -1 }).limit(100).lean<EventMessageDoc[]>()).map(view)
     },
   }
 }
 export type MessagesService = ReturnType<typeof messagesService>
+
+/**
+ * The worker's part: a fact per recipient of every message still `sending`, a page at a time, the
+ * cursor moved after each page (a crash records that page again: the same fact ids, told once).
+ */
+export function messageDelivery({ models: { EventMessage }, outbox, log }: { models: Pick<Models, 'EventMessage'>; outbox: Outbox; log: Logger }) {
+  return async function deliverPending() {
+    const pending = await EventMessage.find({ state: 'sending' }).limit(10).lean<EventMessageDoc[]>()
+    for (const message of pending) {
+      let cursor = message.cursor
+      while (cursor < message.holders.length) {
+        const page = message.holders.slice(cursor, cursor + PAGE)
+        await outbox.record(
+          page.map((h) =>
+            fact(
+              'orders.holder-messaged',
+              {
+                messageId: message._id,
+                eventId: message.eventId,
+                ...(message.eventTitle ? { eventTitle: message.eventTitle } : {}),
+                ...(message.organizer ? { organizer: message.organizer } : {}),
+                userId: h.userId,
+                ...(h.email ? { userEmail: h.email } : {}),
+                subject: message.subject,
+                body: message.body,
+              },
+              `holder-messaged:${message._id}:${h.userId}`,
+            ),
+          ),
+        )
+        cursor += page.length
+        await EventMessage.updateOne({ _id: message._id }, { $set: { cursor } })
+      }
+      await EventMessage.updateOne({ _id: message._id }, { $set: { state: 'sent' } })
+      log.info({ messageId: message._id, eventId: message.eventId, recipients: message.recipients }, 'message to ticket holders recorded for delivery')
+    }
+  }
+}
