@@ -76,6 +76,9 @@ describe('attendees and sales of an event', () => {
     const staff = { token: refreshed.accessToken, refreshToken: refreshed.refreshToken, user: refreshed.user }
 
     await withTab({ session: staff }, async ({ page }) => {
+      // What the page asks the API for: nothing of an admin's.
+      const asked: string[] = []
+      page.on('request', (r) => asked.push(new URL(r.url()).pathname))
       await page.goto('/')
       await page.getByRole('link', { name: 'Door', exact: true }).click()
       await page.getByRole('heading', { name: 'Check-in' }).waitFor()
@@ -86,8 +89,8 @@ describe('attendees and sales of an event', () => {
       await page.getByRole('heading', { name: `Attendees · ${event.title}` }).waitFor()
       await page.getByText('0 of 1 ticket checked in').waitFor()
       expect(await page.getByRole('heading', { name: 'Sales' }).count()).toBe(0)
-      // Nothing refused on the way (an admin-only call would show as an alert).
       expect(await page.getByRole('alert').count()).toBe(0)
+      expect(asked.filter((p) => /\/(sales|messages|attendees\.csv)$/.test(p))).toEqual([])
       expect(await page.getByRole('button', { name: 'Download CSV' }).count()).toBe(0)
       const row = page.getByRole('region', { name: 'Attendees table' }).locator('tbody tr').first()
       await row.getByText(guest.user.email).waitFor()
@@ -108,6 +111,8 @@ describe('attendees and sales of an event', () => {
 
     await withTab({ session: await adminSession() }, async ({ page }) => {
       await page.goto(`/admin/events/${event.id}/attendees`)
+      // The list known first: the confirmation names how many tickets the message reaches.
+      await page.getByText('0 of 2 tickets checked in').waitFor()
       const form = page.getByRole('form', { name: 'Message ticket holders' })
       await form.getByLabel('Subject').fill('Bring a coat')
       await form.getByLabel('Message').fill('The hall is cold tonight.\n\nThe bar serves tea.')

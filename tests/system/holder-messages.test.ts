@@ -36,7 +36,6 @@ describe('messages to ticket holders', () => {
     const sent = await api(`/events/${eventId}/messages`, { token: admin.token, headers: { 'idempotency-key': key }, body: message })
     expect(sent.status).toBe(202)
     expect(sent.body).toMatchObject({ eventId, ...message, recipients: 2, sentBy: admin.user.email })
-    expect(['sending', 'sent']).toContain(sent.body.status)
     // Sent again (its answer lost): the same message; another message under that key is refused.
     const again = await api(`/events/${eventId}/messages`, { token: admin.token, headers: { 'idempotency-key': key }, body: message })
     expect(again.status).toBe(202)

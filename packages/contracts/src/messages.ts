@@ -3,7 +3,7 @@
 import { t, type Static } from 'elysia'
 import { Id, IsoDate } from './common'
 
-/** `perEventPerDay`: per UTC day. */
+/** `perEventPerDay`: per 24 hours from the first. */
 export const MESSAGE_LIMITS = { subject: 150, body: 2000, perEventPerDay: 10 } as const
 
 export const EventMessageBody = t.Object({

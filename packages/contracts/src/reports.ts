@@ -2,11 +2,10 @@
 // CSV file) and what the event sold (the sales report). Admins only.
 import { t, type Static } from 'elysia'
 import { Id, IsoDate, PageQuery } from './common'
-import { ORDER_STATUSES } from './orders'
+import { ORDER_STATUSES, type TicketStatus } from './orders'
 
-/** A ticket of the list: sold and still valid, admitted at the door, or refunded. */
-export const ATTENDEE_STATUSES = ['valid', 'checked_in', 'refunded'] as const
-export type AttendeeStatus = (typeof ATTENDEE_STATUSES)[number]
+/** A ticket of the list: sold and still valid, admitted at the door, or refunded (the ticket statuses but `transferred`: the list shows who holds it now). */
+export const ATTENDEE_STATUSES = ['valid', 'checked_in', 'refunded'] as const satisfies readonly TicketStatus[]
 
 const attendeeFilters = {
   q: t.Optional(t.String({ maxLength: 200, description: 'part of a name or an email address, or a ticket or order id' })),

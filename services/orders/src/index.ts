@@ -59,7 +59,7 @@ const app = createService({
   .use(transfersModule(config, { transfers, store, name, pdf }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
   .use(reportsModule(config, reports))
-  .use(messagesModule(config, messagesService({ models: core.models, reports, catalog: core.catalog })))
+  .use(messagesModule(config, messagesService({ models: core.models, reports, catalog: core.catalog, redis, prefix: config.REDIS_PREFIX })))
   .use(internalModule(config, store, tickets))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => renderer.close(), () => outbox.stop(), () => bus.close(), () => redis.quit(), () => conn.close()] })

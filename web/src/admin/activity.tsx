@@ -10,7 +10,7 @@ import { Alert, Empty, Field, Loading, SearchActions, SelectField } from '../com
 import { AdminPage } from './shared'
 
 const PAGE_SIZE = 50
-const METHOD_WORD: Record<string, string> = { POST: 'Created or did', PUT: 'Replaced', PATCH: 'Changed', DELETE: 'Removed' }
+const METHOD_WORD: Record<string, string> = { GET: 'Downloaded', POST: 'Created or did', PUT: 'Replaced', PATCH: 'Changed', DELETE: 'Removed' }
 /** 499: the client left before the answer; the change may or may not have been made. */
 const outcomeOf = (status: number) => (status < 400 ? 'Done' : status === 403 ? 'Refused' : status === 499 ? 'Unknown (client left)' : 'Failed')
 
@@ -55,7 +55,7 @@ export default function Activity({ query }: { query: URLSearchParams }) {
   const shown = first.loading ? [] : items
 
   return (
-    <AdminPage title="Activity" sub="Every change made by an admin or door staff through EasyPass, newest first, with how it ended. Check-ins are on each ticket.">
+    <AdminPage title="Activity" sub="Every change made by an admin or door staff through EasyPass, and every attendee list downloaded, newest first, with how it ended. Check-ins are on each ticket.">
       <form
         class="card filters"
         role="search"

@@ -182,7 +182,7 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
           <Pager page={page} pages={pages} href={(n) => here({ page: n })} />
         </>
       )}
-      {admin && <HolderMessages eventId={id} tickets={counts ? counts.valid + counts.checkedIn : undefined} />}
+      {admin && <HolderMessages eventId={id} tickets={counts && admittable} />}
     </AdminPage>
   )
 }

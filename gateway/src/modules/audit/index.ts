@@ -3,7 +3,7 @@ import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
 import { AuditList, AuditQuery } from '@easypass/contracts/audit'
 import { fail } from '@easypass/kit'
 import type { GatewayConfig } from '../../config'
-import type { Identify } from '../identity'
+import { identifiedAndCounted, type Identify } from '../identity'
 import { resolveClientIp, trustedProxies } from '../proxy/client-ip'
 import type { RateLimits } from '../ratelimit'
 import type { AuditLog } from './service'
@@ -16,17 +16,8 @@ export function auditModule({ config, audit, identify, rateLimits }: { config: G
   return new Elysia({ name: 'gateway.audit' }).get(
     '/api/audit',
     async ({ request, query, set, server }) => {
-      // As the proxy does: a refused token still counts against its address.
-      let principal: Awaited<ReturnType<Identify>>
-      let refusal: unknown
-      try {
-        principal = await identify(request.headers.get('authorization'))
-      } catch (error) {
-        refusal = error
-      }
       const ip = resolveClientIp(server?.requestIP(request)?.address ?? '0.0.0.0', request.headers.get('x-forwarded-for'), isTrusted)
-      await rateLimits.consume({ userId: principal?.id, ip })
-      if (refusal) throw refusal
+      const principal = await identifiedAndCounted(identify, rateLimits, request.headers.get('authorization'), ip)
       if (!principal) throw fail('UNAUTHENTICATED', 'a valid access token is required')
       if (principal.role !== 'admin') throw fail('FORBIDDEN', 'admins only')
       set.headers['cache-control'] = 'private, no-store'
@@ -39,7 +30,7 @@ export function auditModule({ config, audit, identify, rateLimits }: { config: G
         tags: tagsOf('Audit'),
         summary: 'The audit log',
         description:
-          'Every change (POST, PUT, PATCH, DELETE through the gateway) asked for by an admin or door staff, newest first: who (id, email, role), what (method and path, without the query), how it ended (status), when, from where and its request id. ' +
+          'Every change (POST, PUT, PATCH, DELETE through the gateway) asked for by an admin or door staff, and every attendee list downloaded as a CSV file, newest first: who (id, email, role), what (method and path, without the query), how it ended (status), when, from where and its request id. ' +
           'Refused attempts are there too (a door worker trying an admin route: 403). Check-ins are not (orders keeps each with who admitted it). ' +
           'Filter by `actor` (an id or part of an email), `path` (a prefix) and `failed`; `next` is the cursor for older entries. The newest AUDIT_MAX_ENTRIES are kept (and every entry is in the gateway log). Admins only.',
         security: BEARER,

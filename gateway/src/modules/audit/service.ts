@@ -1,4 +1,5 @@
-// The audit log: every change asked for by an admin or door worker, as the gateway forwarded it, who
+// The audit log: every change asked for by an admin or door worker (and every attendee list taken away
+// as a file), as the gateway forwarded it, who
 // asked, and how it ended. The gateway is where every request of every service passes once, so one
 // record covers them all without a service taking part. Kept in a Redis stream, capped at
 // AUDIT_MAX_ENTRIES (the newest kept), and written to the log as well (the durable copy, for log
@@ -34,10 +35,16 @@ export function auditPath(pathname: string): string {
   return decoded.length > 1 ? decoded.replace(/\/+$/, '') : decoded
 }
 
-/** Whether a request is recorded: a change asked for by an admin or door worker, but not a check-in (`path`: its `auditPath`). */
-export function isAudited(method: string, path: string, principal?: Principal): boolean {
-  if (!principal || (principal.role !== 'admin' && principal.role !== 'staff')) return false
-  return !READS.has(method) && path !== '/api/checkins'
+/** A service marks an answer that takes people's data away (a file of them) with this header: recorded as changes are. */
+export const AUDIT_EXPORT_HEADER = 'x-audit'
+
+/**
+ * Whether a request of an admin or door worker is recorded (`path`: its `auditPath`): a change (not a
+ * check-in), or a read its service marked as an export (`answer`: its response, when there was one).
+ */
+export function isAudited(method: string, path: string, answer?: Response): boolean {
+  if (READS.has(method)) return answer?.headers.get(AUDIT_EXPORT_HEADER) === 'export'
+  return path !== '/api/checkins'
 }
 
 const FIELDS = ['actorId', 'actorEmail', 'actorRole', 'method', 'path', 'status', 'requestId', 'ip'] as const

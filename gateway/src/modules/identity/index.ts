@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import { fail, isWithdrawn, roleWithdrawnKey, tokenVerifier, type AuthConfig } from '@easypass/kit'
-import { withinStoreDeadline } from '../ratelimit'
+import { withinStoreDeadline, type RateLimits } from '../ratelimit'
 import type { Principal } from '@easypass/contracts'
 
 const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i
@@ -42,3 +42,20 @@ export function createIdentity(config: AuthConfig & { REDIS_PREFIX: string }, re
 }
 
 export type Identify = ReturnType<typeof createIdentity>
+
+/**
+ * The caller, with the request counted against them (their account, or the address for a guest or a
+ * refused token: refusing a token must not be a free loop); throws the refusal after counting it.
+ */
+export async function identifiedAndCounted(identify: Identify, rateLimits: RateLimits, authorization: string | null, ip: string): Promise<Principal | undefined> {
+  let principal: Principal | undefined
+  let refusal: unknown
+  try {
+    principal = await identify(authorization)
+  } catch (error) {
+    refusal = error
+  }
+  await rateLimits.consume({ userId: principal?.id, ip })
+  if (refusal) throw refusal
+  return principal
+}

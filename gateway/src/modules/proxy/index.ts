@@ -1,8 +1,8 @@
 import { Elysia } from 'elysia'
-import { addressKey, fail, type Logger } from '@easypass/kit'
+import { addressKey, fail, worksTheDoor, type Logger } from '@easypass/kit'
 import type { GatewayConfig } from '../../config'
 import { auditPath, isAudited, type AuditLog } from '../audit/service'
-import type { Identify } from '../identity'
+import { identifiedAndCounted, type Identify } from '../identity'
 import type { RateLimits } from '../ratelimit'
 import { resolveClientIp, trustedProxies } from './client-ip'
 import { API_SECURITY_HEADERS, DOCS_SECURITY_HEADERS } from './headers'
@@ -52,18 +52,7 @@ export function proxyModule({ config, log, identify, rateLimits, audit }: ProxyD
       // Signing in, signing up, refreshing and resetting a password are for guests: a stale token sent along (the very reason
       // to refresh) is not looked at, and the limits count the address.
       const forGuests = request.method === 'POST' && GUEST_ROUTES.has(url.pathname.replace(/\/+$/, ''))
-      let principal: Awaited<ReturnType<Identify>>
-      if (route.upstream !== 'web' && !forGuests) {
-        // An invalid token still counts against its address: refusing it must not be a free loop.
-        let refusal: unknown
-        try {
-          principal = await identify(request.headers.get('authorization'))
-        } catch (error) {
-          refusal = error
-        }
-        await rateLimits.consume({ userId: principal?.id, ip: clientIp })
-        if (refusal) throw refusal
-      }
+      const principal = route.upstream !== 'web' && !forGuests ? await identifiedAndCounted(identify, rateLimits, request.headers.get('authorization'), clientIp) : undefined
 
       if (forGuests) await rateLimits.consume({ ip: clientIp })
 
@@ -92,20 +81,23 @@ export function proxyModule({ config, log, identify, rateLimits, audit }: ProxyD
           proto: (viaTrustedProxy && request.headers.get('x-forwarded-proto')) || url.protocol.replace(':', ''),
         },
       })
-      // An admin's or door worker's change, and how it ended (also when no upstream answered).
-      const audited = auditPath(url.pathname)
-      const forwarded = isAudited(request.method, audited, principal)
-        ? forwarding.then(
-            (response) => {
-              audit.record({ principal: principal!, method: request.method, path: audited, status: response.status, requestId, ip: clientIp })
-              return response
-            },
-            (error) => {
-              audit.record({ principal: principal!, method: request.method, path: audited, status: (error as { status?: number })?.status ?? 502, requestId, ip: clientIp })
-              throw error
-            },
-          )
-        : forwarding
+      // An admin's or door worker's change (or export), and how it ended (also when no upstream answered).
+      // A customer's request is not looked at.
+      const audited = worksTheDoor(principal) ? auditPath(url.pathname) : undefined
+      const record = (status: number) => audit.record({ principal: principal!, method: request.method, path: audited!, status, requestId, ip: clientIp })
+      const forwarded =
+        audited === undefined
+          ? forwarding
+          : forwarding.then(
+              (response) => {
+                if (isAudited(request.method, audited, response)) record(response.status)
+                return response
+              },
+              (error) => {
+                if (isAudited(request.method, audited)) record((error as { status?: number })?.status ?? 502)
+                throw error
+              },
+            )
       if (!release) return forwarded
       return forwarded.then(
         (response) => releasedAtEnd(response, request.signal, release),

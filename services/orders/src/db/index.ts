@@ -15,7 +15,6 @@
 //   cancellations       one small document per cancelled event, worked through by the worker
 //   event_messages      what an organiser wrote to the holders of an event's tickets (one per message,
 //                       with its recipients; the worker records a fact per recipient, page by page)
-//   message_slots       `<eventId>:<UTC day>:<n>`: the day's messages of an event, claimed by inserting
 import { Schema, type Connection } from 'mongoose'
 import type { AppliedVoucher } from '@easypass/contracts/inventory'
 import type { OrderItem, OrderStatus, TransferStatus } from '@easypass/contracts/orders'
@@ -156,11 +155,6 @@ export interface EventMessageDoc {
   at: Date
 }
 
-export interface MessageSlotDoc {
-  _id: string
-  messageId: string
-  at: Date
-}
 
 export interface CancellationDoc {
   _id: string
@@ -308,7 +302,6 @@ export function defineModels(conn: Connection) {
   )
   message.index({ eventId: 1, at: -1 })
   message.index({ state: 1 })
-  const slot = new Schema<MessageSlotDoc>({ _id: String, messageId: { type: String, required: true }, at: { type: Date, required: true } }, { ...opts, collection: 'message_slots' })
 
   const cancellation = new Schema<CancellationDoc>(
     { _id: String, title: String, kind: String, at: { type: Date, required: true }, done: { type: Boolean, required: true }, doneAt: Date },
@@ -327,7 +320,6 @@ export function defineModels(conn: Connection) {
     Transfer: conn.model<TransferDoc>('TicketTransfer', transfer),
     Cancellation: conn.model<CancellationDoc>('Cancellation', cancellation),
     EventMessage: conn.model<EventMessageDoc>('EventMessage', message),
-    MessageSlot: conn.model<MessageSlotDoc>('MessageSlot', slot),
   }
 }
 export type Models = ReturnType<typeof defineModels>

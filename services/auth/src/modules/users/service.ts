@@ -43,11 +43,6 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges)
   }
 
   /**
-   * Promotes or demotes. The system never drops to zero admins: demoting the last one is refused, and
-   * since two admins could demote each other at the same instant (no transactions), the count is checked
-   * again after the write and the demotion undone if it left nobody in charge.
-   */
-  /**
    * Tells the gateway the account has `role` now: its tokens signed until now that carry a role above it
    * are refused (`roleWithdrawnKey`). Said on every change, promotions too: a promotion that follows a
    * demotion whose announcement failed withdraws what that one should have.
@@ -71,6 +66,11 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges)
     }
   }
 
+  /**
+   * Promotes or demotes. The system never drops to zero admins: demoting the last one is refused, and
+   * since two admins could demote each other at the same instant (no transactions), the count is checked
+   * again after the write and the demotion undone if it left nobody in charge.
+   */
   async function setRole(id: string, role: Role, actorId: string): Promise<User> {
     const user = await User.findById(id).lean()
     if (!user) throw fail('NOT_FOUND', 'user not found')

@@ -29,7 +29,7 @@ export function messagesModule(config: AuthConfig, messages: MessagesService) {
           summary: "Write to the event's ticket holders",
           description:
             'Everyone holding a valid ticket of the event, or one admitted at the door (its buyer, or whoever it was passed on to; each account once), gets a notification and an email with the subject and text: a changed door time, a moved venue. ' +
-            `202: the message is recorded with its recipients (\`recipients\` says how many) and on its way within seconds (\`status\` \`sending\`, then \`sent\`). At most ${MESSAGE_LIMITS.perEventPerDay} messages a day (UTC) per event (429); 409 for a cancelled event. ` +
+            `202: the message is recorded with its recipients (\`recipients\` says how many) and on its way within seconds (\`status\` \`sending\`, then \`sent\`). At most ${MESSAGE_LIMITS.perEventPerDay} messages a day per event (429); 409 for a cancelled event. ` +
             'An `Idempotency-Key` is required (400 without): the same request again answers the same message and tells nobody twice (another message under that key: 409). The subject is one line; neither may hold control characters.',
           security: BEARER,
         },

@@ -8,7 +8,8 @@
 // message's and the recipient's, make each told once).
 import type { Principal } from '@easypass/contracts'
 import { MESSAGE_LIMITS, type EventMessage, type EventMessageBody } from '@easypass/contracts/messages'
-import { fact, fail, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
+import type { Redis } from 'ioredis'
+import { actionLimit, fact, fail, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
 import type { EventMessageDoc, Models } from '../../db'
 import { hashKey } from '../idempotency/service'
@@ -38,7 +39,8 @@ function problemOf(body: EventMessageBody): { path: string; message: string } | 
   return undefined
 }
 
-export function messagesService({ models: { EventMessage, MessageSlot }, reports, catalog }: { models: Pick<Models, 'EventMessage' | 'MessageSlot'>; reports: ReportsService; catalog: CatalogClient }) {
+export function messagesService({ models: { EventMessage }, reports, catalog, redis, prefix }: { models: Pick<Models, 'EventMessage'>; reports: ReportsService; catalog: CatalogClient; redis: Redis; prefix: string }) {
+  const perEvent = actionLimit(redis, `${prefix}:orders:event-messages`, MESSAGE_LIMITS.perEventPerDay, 86_400, `at most ${MESSAGE_LIMITS.perEventPerDay} messages a day to the holders of one event`)
   async function eventOf(eventId: string) {
     const event = await catalog.event(eventId)
     if (!event) throw fail('NOT_FOUND', 'event not found')
@@ -52,20 +54,6 @@ export function messagesService({ models: { EventMessage, MessageSlot }, reports
     return view(existing)
   }
 
-  /** One of the day's messages of the event, claimed by inserting its slot; 429 once all are taken. */
-  async function claimSlot(eventId: string, messageId: string) {
-    const day = new Date().toISOString().slice(0, 10)
-    for (let n = 0; n < MESSAGE_LIMITS.perEventPerDay; n++) {
-      try {
-        await MessageSlot.create({ _id: `${eventId}:${day}:${n}`, messageId, at: new Date() })
-        return
-      } catch (error) {
-        if (!isDuplicateOnly(error)) throw error
-      }
-    }
-    throw fail('RATE_LIMITED', `at most ${MESSAGE_LIMITS.perEventPerDay} messages a day (UTC) to the holders of one event`, { retryAfterSeconds: 3600 })
-  }
-
   return {
     /** Records a message to the event's holders (202): the worker tells them. Needs an `Idempotency-Key`: the same request again tells nobody twice. */
     async send(eventId: string, body: EventMessageBody, principal: Principal, idempotencyKey?: string): Promise<EventMessage> {
@@ -77,7 +65,7 @@ export function messagesService({ models: { EventMessage, MessageSlot }, reports
       const existing = await EventMessage.findById(id).lean<EventMessageDoc>()
       if (existing) return again(existing, eventId, body)
       if (event.status === 'cancelled') throw fail('CONFLICT', 'the event was cancelled: its ticket holders were told, and refunded')
-      await claimSlot(eventId, id)
+      await perEvent.take(eventId)
       const holders = await reports.holders(eventId)
       const doc: EventMessageDoc = {
         _id: id,

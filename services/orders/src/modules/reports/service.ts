@@ -11,7 +11,7 @@ import { fail } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
 import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, TicketDoc, TicketHolderDoc, TransitionDoc } from '../../db'
 import { refundDoneId, refundId, settleId, statusOf, type OrderState } from '../orders/store'
-import { ticketId } from '../tickets/service'
+import { seatsOf, ticketState } from '../tickets/service'
 
 /** Ids per `$in` query: small enough for any server, few enough queries for a large event. */
 const BATCH = 1_000
@@ -69,10 +69,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
     })
     // A ticket's seat and type follow from its order's items (as they were issued): a paid order whose
     // tickets are still being written is listed all the same, without codes until they are.
-    const seats = sold.flatMap((state) => {
-      let n = 0
-      return state.doc.items.flatMap((item) => Array.from({ length: item.quantity }, () => ({ state, item, id: ticketId(state.doc._id, ++n) })))
-    })
+    const seats = sold.flatMap((state) => seatsOf(state.doc).map((seat) => ({ ...seat, state })))
     const ids = seats.map((s) => s.id)
     const [tickets, holders, names, checkins] = await Promise.all([
       byIds<TicketDoc>(Ticket, ids),
@@ -86,15 +83,14 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
       const checkin = checkins.get(id)
       const passedOn = !!holder && holder.userId !== state.doc.userId
       const code = holder?.code ?? tickets.get(id)?.code
-      // Admitted: the name as it was at the door, as the ticket itself shows it.
-      const name = checkin ? checkin.attendeeName : names.get(id)?.name
+      const { status, name } = ticketState(refunded, checkin, names.get(id))
       const holderEmail = passedOn ? holder.email : state.doc.userEmail
       return {
         ticketId: id,
         orderId: state.doc._id,
         ticketTypeId: item.ticketTypeId,
         ticketTypeName: item.name,
-        status: refunded ? 'refunded' : checkin ? 'checked_in' : 'valid',
+        status,
         passedOn,
         boughtAt: state.doc.createdAt.toISOString(),
         holderId: passedOn ? holder.userId : state.doc.userId,

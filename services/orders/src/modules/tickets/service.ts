@@ -40,6 +40,19 @@ export function ticketIdsOf(doc: Pick<OrderDoc, '_id' | 'items'>): string[] {
   return Array.from({ length: count }, (_, i) => ticketId(doc._id, i + 1))
 }
 
+/** The order's seats in the order they are issued: each ticket's id, number and line. */
+export function seatsOf(doc: Pick<OrderDoc, '_id' | 'items'>): Array<{ id: string; n: number; item: OrderDoc['items'][number] }> {
+  let n = 0
+  return doc.items.flatMap((item) => Array.from({ length: item.quantity }, () => ({ id: ticketId(doc._id, ++n), n, item })))
+}
+
+/** A ticket's status and name as everyone is shown them: admitted, the name as it was at the door; refunded over all. */
+export function ticketState(refunded: boolean, checkin: CheckinDoc | null | undefined, attendee: AttendeeDoc | null | undefined): { status: Exclude<TicketStatus, 'transferred'>; name?: string } {
+  const status = refunded ? 'refunded' : checkin ? 'checked_in' : 'valid'
+  const name = checkin ? checkin.attendeeName : attendee?.name
+  return name ? { status, name } : { status }
+}
+
 export function qrSvg(code: string): Promise<string> {
   return QRCode.toString(code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
 }
@@ -68,9 +81,8 @@ export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Atte
     const base = { id: ticket._id, ticketTypeId: ticket.ticketTypeId, ticketTypeName: ticket.ticketTypeName, orderId: ticket.orderId, eventId: ticket.eventId }
     const transferredAt = ticket.transferredAt ? { transferredAt: ticket.transferredAt.toISOString() } : {}
     if (asOrder && ticket.holderId !== ticket.userId) return { ...base, status: refunded ? 'refunded' : 'transferred', ...transferredAt }
-    const status: TicketStatus = refunded ? 'refunded' : checkin ? 'checked_in' : 'valid'
-    // Admitted: the name as it was at the door. Otherwise the current one.
-    const name = checkin ? checkin.attendeeName : (attendee === undefined ? await Attendee.findById(ticket._id).lean<AttendeeDoc>() : attendee)?.name
+    // Admitted: the name as it was at the door (the name record is not read). Otherwise the current one.
+    const { status, name } = ticketState(refunded, checkin, checkin || attendee !== undefined ? attendee : await Attendee.findById(ticket._id).lean<AttendeeDoc>())
     const out: Ticket = { ...base, code: ticket.code, qrSvg: await qrSvg(ticket.code), status, ...transferredAt }
     if (checkin) out.checkedInAt = checkin.at.toISOString()
     if (name) out.attendeeName = name
@@ -100,23 +112,17 @@ export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Atte
     /** Issues the tickets of a paid order; safe to repeat (ids are deterministic, codes are kept). */
     async issue(order: OrderDoc): Promise<TicketDoc[]> {
       const now = new Date()
-      const docs: TicketDoc[] = []
-      let n = 0
-      for (const item of order.items)
-        for (let i = 0; i < item.quantity; i++) {
-          n++
-          docs.push({
-            _id: ticketId(order._id, n),
-            code: newTicketCode(),
-            orderId: order._id,
-            eventId: order.eventId,
-            userId: order.userId,
-            ticketTypeId: item.ticketTypeId,
-            ticketTypeName: item.name,
-            n,
-            createdAt: now,
-          })
-        }
+      const docs: TicketDoc[] = seatsOf(order).map(({ id, n, item }) => ({
+        _id: id,
+        code: newTicketCode(),
+        orderId: order._id,
+        eventId: order.eventId,
+        userId: order.userId,
+        ticketTypeId: item.ticketTypeId,
+        ticketTypeName: item.name,
+        n,
+        createdAt: now,
+      }))
       let stored = docs
       const inserted = await writer.insertMany(Ticket, docs)
       if (!inserted.every(Boolean)) {
