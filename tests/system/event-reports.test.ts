@@ -147,5 +147,9 @@ describe('event reports', () => {
       expect(errorCode(r)).toBe('VALIDATION')
     }
     expect((await api('/events/not-an-id/sales', { token: admin.token })).status).toBe(400)
+    // In the API documentation, the file under its own type (a path with a dot is a route here, not a static file).
+    const doc = (await api('/docs/json')).body
+    expect(Object.keys(doc.paths['/api/events/{id}/attendees.csv'].get.responses['200'].content)).toEqual(['text/csv'])
+    for (const path of ['/api/events/{id}/attendees', '/api/events/{id}/sales', '/api/events/{id}/messages', '/api/audit']) expect(doc.paths[path]).toBeDefined()
   })
 })

@@ -52,7 +52,8 @@ export function createService(opts: ServiceOptions) {
           info: { title: `EasyPass ${opts.name}`, version: '1.0.0', description: opts.description },
           components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
         },
-        exclude: { paths: ['/health', '/metrics'] },
+        // No service serves static files: a route with a dot (`/attendees.csv`) is an API route, documented.
+        exclude: { paths: ['/health', '/metrics'], staticFile: false },
       }),
     )
     // Set on request (not derive) so that even a request refused while parsing carries its id.
