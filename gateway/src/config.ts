@@ -35,7 +35,7 @@ export const GatewayEnv = {
   TRUSTED_PROXIES: T.String({ default: '' }),
   /** On SIGTERM, how long to go on serving with /live at 503 before stopping (Traefik's health check interval and more; 0 locally). */
   SHUTDOWN_DRAIN_MS: T.Number({ default: 0, minimum: 0, maximum: 15_000 }),
-  /** Entries the audit log keeps in Redis (the newest; each is about 300 bytes). Every entry is in the log too. */
+  /** Entries the audit log keeps in Redis (the newest; each is about 230 bytes). Every entry is in the log too. */
   AUDIT_MAX_ENTRIES: T.Number({ default: 100_000, minimum: 100 }),
   /** How long a service's OpenAPI document is reused in the merged one. */
   DOCS_CACHE_SECONDS: T.Number({ default: 30, minimum: 0 }),
