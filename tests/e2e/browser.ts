@@ -41,8 +41,19 @@ export interface Tab {
   close(): Promise<void>
 }
 
-/** A new browser context (nothing shared with other tests), optionally signed in as `session`. */
-export async function openTab(opts: { session?: Session; mobile?: boolean } = {}): Promise<Tab> {
+/** The app's refresh-token cookie (HttpOnly, so only the browser context, not the page, can read it). */
+export const SESSION_COOKIE = 'easypass_refresh'
+
+export async function sessionCookie(context: BrowserContext) {
+  return (await context.cookies()).find((c) => c.name === SESSION_COOKIE)
+}
+
+/**
+ * A new browser context (nothing shared with other tests), optionally signed in as `session`: the
+ * account and access token in localStorage and the refresh token in its cookie, as the app keeps them.
+ * `legacySession`: stored the way the app did before the cookie (the refresh token in localStorage).
+ */
+export async function openTab(opts: { session?: Session; mobile?: boolean; legacySession?: boolean } = {}): Promise<Tab> {
   const b = await launch()
   const context = await b.newContext({
     baseURL: system().gatewayUrl,
@@ -56,7 +67,9 @@ export async function openTab(opts: { session?: Session; mobile?: boolean } = {}
   })
   context.setDefaultTimeout(15_000)
   if (opts.session) {
-    const stored = JSON.stringify({ user: opts.session.user, accessToken: opts.session.token, refreshToken: opts.session.refreshToken })
+    const { user, token, refreshToken } = opts.session
+    const stored = JSON.stringify(opts.legacySession ? { user, accessToken: token, refreshToken } : { user, accessToken: token })
+    if (!opts.legacySession) await context.addCookies([{ name: SESSION_COOKIE, value: refreshToken, domain: new URL(system().gatewayUrl).hostname, path: '/api/auth', httpOnly: true, sameSite: 'Strict' }])
     await context.addInitScript((value) => {
       if (!sessionStorage.getItem('e2e.seeded')) {
         localStorage.setItem('easypass.session', value)

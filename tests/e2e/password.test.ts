@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import { api, eventually, registerUser } from '../support/api'
 import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 import { system } from '../support/system'
-import { closeBrowser, screenshot, withTab } from './browser'
+import { closeBrowser, screenshot, sessionCookie, withTab } from './browser'
 
 const PASSWORD = 'correct horse 1'
 const smtp = mailingThroughTestSmtp('auth')
@@ -21,9 +21,6 @@ async function signInStatus(email: string, password: string) {
   })
   return r.status
 }
-
-const stored = (page: import('playwright-core').Page) =>
-  page.evaluate(() => JSON.parse(localStorage.getItem('easypass.session') ?? 'null') as { accessToken: string; refreshToken: string } | null)
 
 describe('passwords in the browser', () => {
   test('forgotten: from the sign-in page to the emailed link, a new password, signed in; the link then refused', async () => {
@@ -72,7 +69,7 @@ describe('passwords in the browser', () => {
 
   test('the account page changes the name, and a known password; a wrong current one is shown at its field', async () => {
     const buyer = await registerUser('change')
-    await withTab({ session: buyer }, async ({ page }) => {
+    await withTab({ session: buyer }, async ({ page, context }) => {
       await page.goto('/')
       await page.getByRole('link', { name: buyer.user.name }).click()
       await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor()
@@ -100,10 +97,11 @@ describe('passwords in the browser', () => {
       await page.locator('.toast', { hasText: 'Your password is changed.' }).waitFor()
       await screenshot(page, 'account')
       // The page keeps a working session of its own; the one it started with is over.
-      const now = await stored(page)
-      expect(now?.refreshToken).not.toBe(buyer.refreshToken)
+      const now = (await sessionCookie(context))?.value
+      expect(now).toBeString()
+      expect(now).not.toBe(buyer.refreshToken)
       expect((await api('/auth/refresh', { body: { refreshToken: buyer.refreshToken } })).status).toBe(401)
-      expect((await api('/auth/refresh', { body: { refreshToken: now!.refreshToken } })).status).toBe(200)
+      expect((await api('/auth/refresh', { body: { refreshToken: now } })).status).toBe(200)
       expect(await signInStatus(buyer.user.email, 'changed password 1')).toBe(200)
     })
   }, 60_000)

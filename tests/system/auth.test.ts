@@ -17,6 +17,8 @@ const seenRefreshTokens: string[] = []
 function remember(r: ApiResponse) {
   seenBodies.push(typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? ''))
   if (typeof r.body?.refreshToken === 'string') seenRefreshTokens.push(r.body.refreshToken)
+  const cookie = cookieOf(r)
+  if (cookie) seenRefreshTokens.push(cookie)
   return r
 }
 async function api(path: string, opts: RequestOptions = {}) {
@@ -278,6 +280,89 @@ describe('logout', () => {
     const guest = await api('/auth/logout', { body: { refreshToken: other.refreshToken } })
     expect(guest.status).toBe(401)
     expect(errorCode(guest)).toBe('UNAUTHENTICATED')
+  })
+})
+
+/** The session cookie an answer set: its value ('' when it clears it) and its attributes. */
+function setCookie(r: ApiResponse) {
+  const line = r.headers.getSetCookie().find((c) => c.startsWith('easypass_refresh='))
+  if (line === undefined) return undefined
+  const [pair, ...attributes] = line.split(';').map((p) => p.trim())
+  return { value: pair!.slice('easypass_refresh='.length), attributes }
+}
+function cookieOf(r: ApiResponse) {
+  return setCookie(r)?.value || undefined
+}
+const COOKIE_MODE = { 'x-session-cookie': '1' }
+const withCookie = (value: string) => ({ ...COOKIE_MODE, cookie: `theme=dark; easypass_refresh=${value}` })
+
+describe('the session cookie (X-Session-Cookie: 1, the web app)', () => {
+  test('sign-in sets the refresh token as an HttpOnly, SameSite=Strict cookie on /api/auth and leaves it out of the body', async () => {
+    const s = await register('cookie')
+    const r = await api('/auth/login', { body: { email: s.email, password: PASSWORD }, headers: COOKIE_MODE })
+    expect(r.status).toBe(200)
+    expect(r.body.accessToken).toBeString()
+    expect('refreshToken' in r.body).toBe(false)
+    const cookie = setCookie(r)!
+    expect(cookie.value).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(cookie.attributes).toEqual(['Path=/api/auth', 'Max-Age=2592000', 'HttpOnly', 'SameSite=Strict'])
+    expect(r.headers.get('cache-control')).toBe('no-store')
+    // Reached over HTTPS (Traefik says so to the gateway, the gateway to auth), it is Secure too.
+    const direct = await fetch(`${system().urls.auth}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https', 'x-real-ip': '198.18.7.1', ...COOKIE_MODE },
+      body: JSON.stringify({ email: s.email, password: PASSWORD }),
+    })
+    expect(direct.headers.getSetCookie()[0]).toEndWith('; HttpOnly; SameSite=Strict; Secure')
+    // Without the header, nothing changes: the token in the body, no cookie.
+    const plain = await api('/auth/login', { body: { email: s.email, password: PASSWORD } })
+    expect(plain.body.refreshToken).toBeString()
+    expect(plain.headers.getSetCookie()).toEqual([])
+  })
+
+  test('refresh reads the cookie and replaces it; the spent one is refused and cleared', async () => {
+    const s = await register('cookie-refresh')
+    const first = cookieOf(await api('/auth/login', { body: { email: s.email, password: PASSWORD }, headers: COOKIE_MODE }))!
+    const r = await api('/auth/refresh', { body: {}, headers: withCookie(first) })
+    expect(r.status).toBe(200)
+    expect('refreshToken' in r.body).toBe(false)
+    expect(r.body.user.id).toBe(s.user.id)
+    const next = cookieOf(r)!
+    expect(next).not.toBe(first)
+    await Bun.sleep(REFRESH_REUSE_LEEWAY_MS + 100)
+    const replay = await api('/auth/refresh', { body: {}, headers: withCookie(first) })
+    expect(replay.status).toBe(401)
+    expect(setCookie(replay)).toMatchObject({ value: '', attributes: expect.arrayContaining(['Max-Age=0']) })
+    // A replayed token ends its whole session, the cookie's newer token too (as in the body form).
+    expect((await api('/auth/refresh', { body: {}, headers: withCookie(next) })).status).toBe(401)
+  })
+
+  test('the cookie counts only with the header, and the header needs a cookie: 400, and nothing is spent', async () => {
+    const s = await register('cookie-csrf')
+    const cookie = cookieOf(await api('/auth/login', { body: { email: s.email, password: PASSWORD }, headers: COOKIE_MODE }))!
+    // What a cross-site form post would carry: the cookie (were SameSite ignored), never the header.
+    const bare = await api('/auth/refresh', { body: {}, headers: { cookie: `easypass_refresh=${cookie}` } })
+    expect(bare.status).toBe(400)
+    expect(bare.body.error.details.fields[0].path).toBe('refreshToken')
+    const none = await api('/auth/refresh', { body: {}, headers: COOKIE_MODE })
+    expect(none.status).toBe(400)
+    expect(none.body.error.message).toContain('no session cookie')
+    expect((await api('/auth/refresh', { body: {}, headers: withCookie(cookie) })).status).toBe(200)
+  })
+
+  test('sign-out with the cookie ends its session and clears it; a password change moves the new session into it', async () => {
+    const s = await register('cookie-out')
+    const login = await api('/auth/login', { body: { email: s.email, password: PASSWORD }, headers: COOKIE_MODE })
+    const cookie = cookieOf(login)!
+    const out = await api('/auth/logout', { token: login.body.accessToken, body: {}, headers: withCookie(cookie) })
+    expect(out.status).toBe(204)
+    expect(setCookie(out)?.value).toBe('')
+    expect((await api('/auth/refresh', { body: { refreshToken: cookie } })).status).toBe(401)
+    // The other session (register's) goes on.
+    const changed = await api('/auth/password', { token: s.token, body: { currentPassword: PASSWORD, newPassword: 'another horse 2' }, headers: COOKIE_MODE })
+    expect(changed.status).toBe(200)
+    expect('refreshToken' in changed.body).toBe(false)
+    expect((await api('/auth/refresh', { body: {}, headers: withCookie(cookieOf(changed)!) })).status).toBe(200)
   })
 })
 

@@ -119,7 +119,8 @@ function Header({ path, search, user }: { path: string; search: string; user?: U
   const current = (href: string, exact = false) => (exact ? path === href : path === href || path.startsWith(`${href}/`)) ? 'page' : undefined
   const signOut = async () => {
     const s = getSession()
-    if (s) await api('/auth/logout', { body: { refreshToken: s.refreshToken } }).catch(() => {})
+    // The session cookie names the session (a session stored before the cookie, its token).
+    if (s) await api('/auth/logout', { body: s.refreshToken ? { refreshToken: s.refreshToken } : {} }).catch(() => {})
     setSession(null)
     forgetOffer()
     toast('You are signed out.')

@@ -48,14 +48,17 @@ export const LoginBody = t.Object({
 })
 export type LoginBody = Static<typeof LoginBody>
 
-export const RefreshBody = t.Object({ refreshToken: RefreshToken })
-export const LogoutBody = t.Object({ refreshToken: RefreshToken })
+/** Required, except with `X-Session-Cookie: 1`, where the session cookie stands in for it. */
+export const RefreshBody = t.Object({ refreshToken: t.Optional(RefreshToken) })
+export const LogoutBody = t.Object({ refreshToken: t.Optional(RefreshToken) })
 
 export const AuthResult = t.Object(
   {
     user: User,
     accessToken: t.String({ description: 'JWT (EdDSA, signed by auth alone), valid 15 minutes; send as `Authorization: Bearer <accessToken>`' }),
-    refreshToken: t.String({ description: 'opaque, valid 30 days, single use: each refresh returns a new one' }),
+    refreshToken: t.Optional(
+      t.String({ description: 'opaque, valid 30 days, single use: each refresh returns a new one. Left out when the request carried `X-Session-Cookie: 1`: it is then in the HttpOnly cookie `easypass_refresh` (path /api/auth) instead' }),
+    ),
   },
   { title: 'AuthResult' },
 )

@@ -1,7 +1,7 @@
 // The one way the app calls the API: same origin, `/api`, JSON. Every failure becomes an ApiError with
 // words a person can read; a refused access token is refreshed once and the request retried.
 import { learnServerTime } from './clock'
-import { freshAccessToken, refreshSession, RefreshUnavailable } from './session'
+import { freshAccessToken, refreshSession, RefreshUnavailable, SESSION_COOKIE_HEADER, withLock } from './session'
 
 export interface FieldError {
   path: string
@@ -123,6 +123,8 @@ async function authorized(path: string, opts: CallOptions, accept: string): Prom
     if (opts.body !== undefined) headers['content-type'] = 'application/json'
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey
     if (token) headers.authorization = `Bearer ${token}`
+    // Sign-in, sign-up, password and sign-out answers keep the refresh token in an HttpOnly cookie.
+    if (path.startsWith('/auth/')) headers[SESSION_COOKIE_HEADER] = '1'
     try {
       const response = await fetch(`/api${path}`, {
         method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
@@ -138,7 +140,8 @@ async function authorized(path: string, opts: CallOptions, accept: string): Prom
     }
   }
   const token = opts.anonymous ? null : await freshAccessToken()
-  let response = await send(token)
+  // A sign-in's cookie lands after any refresh under way, so the cookie is the session stored last.
+  let response = await (opts.anonymous && path.startsWith('/auth/') ? withLock(() => send(null)) : send(token))
   if (response.status === 401 && token) {
     let next
     try {

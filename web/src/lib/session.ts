@@ -1,6 +1,10 @@
-// The signed-in session, kept in localStorage so it survives reloads and is shared by tabs. Refresh
-// tokens rotate: every refresh stores the new pair, and refreshes are serialised (across tabs too, with
-// Web Locks) so that two requests failing at once do not spend the same refresh token twice.
+// The signed-in session: the account and its short-lived access token, kept in localStorage so they
+// survive reloads and are shared by tabs. The refresh token is not here: the API keeps it in an
+// HttpOnly cookie that no script can read (the app asks with `X-Session-Cookie: 1`), so a script
+// injected into the page could use the session while it runs but never carry it away for 30 days.
+// Refresh tokens rotate; refreshes and sign-ins are serialised (across tabs too, with Web Locks), so
+// two requests failing at once do not spend the same token twice and the cookie's last writer is
+// the session stored last.
 import { useEffect, useState } from 'preact/hooks'
 import type { AuthResult, User } from './types'
 import { serverNow } from './clock'
@@ -8,8 +12,12 @@ import { serverNow } from './clock'
 export interface Session {
   user: User
   accessToken: string
-  refreshToken: string
+  /** Only in a session stored before the cookie: its first refresh sends it, and the cookie takes over. */
+  refreshToken?: string
 }
+
+/** Asks the API for the refresh token as a cookie (and to read it from there). */
+export const SESSION_COOKIE_HEADER = 'x-session-cookie'
 
 const KEY = 'easypass.session'
 const listeners = new Set<() => void>()
@@ -30,7 +38,7 @@ function load(): Session | null {
   if (!raw) return null
   try {
     const s = JSON.parse(raw) as Session
-    return s && typeof s.accessToken === 'string' && typeof s.refreshToken === 'string' && s.user ? s : null
+    return s && typeof s.accessToken === 'string' && s.user ? s : null
   } catch {
     return null
   }
@@ -68,7 +76,7 @@ export function setSession(session: Session | null) {
 }
 
 export function sessionFrom(result: AuthResult): Session {
-  return { user: result.user, accessToken: result.accessToken, refreshToken: result.refreshToken }
+  return { user: result.user, accessToken: result.accessToken }
 }
 
 export function updateUser(user: User) {
@@ -134,30 +142,37 @@ export function refreshSession(staleAccessToken: string): Promise<Session | null
     try {
       response = await fetch('/api/auth/refresh', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ refreshToken: stored.refreshToken }),
+        headers: { 'content-type': 'application/json', [SESSION_COOKIE_HEADER]: '1' },
+        body: JSON.stringify(stored.refreshToken ? { refreshToken: stored.refreshToken } : {}),
+        credentials: 'same-origin',
       })
     } catch {
       throw new RefreshUnavailable('could not reach the API to refresh the session')
     }
     if (response.ok) {
       const body = (await response.json()) as Partial<AuthResult>
-      if (!body.accessToken || !body.refreshToken) throw new RefreshUnavailable('the refresh answer had no tokens')
-      // A session stored meanwhile (a password change, a sign-in in another tab) wins over this
-      // refresh's: a new password ends every family, this one's included.
+      if (!body.accessToken) throw new RefreshUnavailable('the refresh answer had no token')
+      // A session stored meanwhile (a password change in this tab) wins over this refresh's: a new
+      // password ends every family, this one's included.
       const meanwhile = load()
-      if (meanwhile && meanwhile.refreshToken !== stored.refreshToken) {
+      if (meanwhile && meanwhile.accessToken !== stored.accessToken) {
         current = meanwhile
         emit()
         return meanwhile
       }
-      const next: Session = { user: body.user ?? stored.user, accessToken: body.accessToken, refreshToken: body.refreshToken }
+      // The cookie is another account's (signed in elsewhere without this tab knowing): never switch
+      // accounts under the user's feet.
+      if (body.user && body.user.id !== stored.user.id) {
+        sessionEnded()
+        return null
+      }
+      const next: Session = { user: body.user ?? stored.user, accessToken: body.accessToken }
       setSession(next)
       return next
     }
     if (response.status === 400 || response.status === 401 || response.status === 403) {
       const again = load()
-      if (again && again.refreshToken !== stored.refreshToken) {
+      if (again && again.accessToken !== stored.accessToken) {
         current = again
         emit()
         return again
@@ -172,7 +187,8 @@ export function refreshSession(staleAccessToken: string): Promise<Session | null
   return inflight
 }
 
-function withLock<T>(run: () => Promise<T>): Promise<T> {
+/** Runs a sign-in (its answer writes the cookie) after any refresh under way, in this tab or another. */
+export function withLock<T>(run: () => Promise<T>): Promise<T> {
   const locks = (navigator as Navigator & { locks?: LockManager }).locks
   return locks ? (locks.request('easypass.refresh', run) as Promise<T>) : run()
 }

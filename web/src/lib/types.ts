@@ -16,7 +16,8 @@ export interface User {
 export interface AuthResult {
   user: User
   accessToken: string
-  refreshToken: string
+  /** Absent for the app: it asks for the refresh token as an HttpOnly cookie (`X-Session-Cookie: 1`). */
+  refreshToken?: string
 }
 
 export interface List<T> {

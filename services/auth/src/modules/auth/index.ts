@@ -1,53 +1,68 @@
 import { Elysia, status, t } from 'elysia'
 import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
 import { Accepted, AuthResult, ChangePasswordBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RegisterBody, UpdateMeBody, User } from '@easypass/contracts/auth'
-import { authPlugin, clientAddress, strictBody, type AuthConfig } from '@easypass/kit'
+import { AppError, authPlugin, clientAddress, strictBody, type AuthConfig } from '@easypass/kit'
+import { clearCookie, deliver, presentedToken } from './cookie'
 import type { AuthService } from './service'
 
 const tags = tagsOf('Identity')
+const COOKIE_MODE =
+  ' With the header `X-Session-Cookie: 1` (the web app sends it) the refresh token is set as the HttpOnly, SameSite=Strict cookie `easypass_refresh` (path /api/auth) and left out of the body, so no script can read it.'
 
 
 export function authModule(auth: AuthService, config: AuthConfig) {
   return new Elysia({ name: 'auth.identity' })
     .use(authPlugin(config))
-    .post('/api/auth/register', async ({ body, request, server }) => status(201, await auth.register(body, clientAddress(request, server))), {
+    .post('/api/auth/register', async ({ body, request, server, set }) => status(201, deliver(request, set.headers, await auth.register(body, clientAddress(request, server)))), {
       ...strictBody(RegisterBody),
       response: { 201: AuthResult, 400: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
       detail: {
         tags,
         summary: 'Create a customer account',
-        description: 'Signs the new customer in at once. Every new account is a `customer`; a role cannot be chosen. 409 when the email is taken; 400 for a password under 8 characters or an invalid email; 429 with `Retry-After` when one address tried to create too many accounts (default 30 an hour; sign-ups refused for a taken email count too, which bounds probing which emails have accounts).',
+        description: 'Signs the new customer in at once.' + COOKIE_MODE + ' Every new account is a `customer`; a role cannot be chosen. 409 when the email is taken; 400 for a password under 8 characters or an invalid email; 429 with `Retry-After` when one address tried to create too many accounts (default 30 an hour; sign-ups refused for a taken email count too, which bounds probing which emails have accounts).',
       },
     })
-    .post('/api/auth/login', ({ body, request, server }) => auth.login(body, clientAddress(request, server)), {
+    .post('/api/auth/login', async ({ body, request, server, set }) => deliver(request, set.headers, await auth.login(body, clientAddress(request, server))), {
       ...strictBody(LoginBody),
       response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
       detail: {
         tags,
         summary: 'Sign in with email and password',
-        description: 'The same 401 for an unknown email and a wrong password. Too many failures for one account from one address, for one account from everywhere, or from one address within 15 minutes → 429 with `Retry-After`. Guesses from elsewhere never lock the owner out at their own address until the account-wide limit (default 100).',
+        description: 'The same 401 for an unknown email and a wrong password. Too many failures for one account from one address, for one account from everywhere, or from one address within 15 minutes → 429 with `Retry-After`. Guesses from elsewhere never lock the owner out at their own address until the account-wide limit (default 100).' + COOKIE_MODE,
       },
     })
-    .post('/api/auth/refresh', ({ body }) => auth.refresh(body.refreshToken), {
+    .post(
+      '/api/auth/refresh',
+      async ({ body, request, set }) => {
+        try {
+          return deliver(request, set.headers, await auth.refresh(presentedToken(request, body.refreshToken)))
+        } catch (error) {
+          // The cookie's session is over (not when we could not tell): the browser forgets it.
+          if (error instanceof AppError && error.status === 401) clearCookie(request, set.headers)
+          throw error
+        }
+      },
+      {
       ...strictBody(RefreshBody),
       response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse },
       detail: {
         tags,
         summary: 'Exchange a refresh token for a new pair',
-        description: 'Refresh tokens are single use: the presented one stops working. Presenting one that was already used ends the whole session (every token from the same sign-in) → 401, unless it comes within 2 s of its use: that is taken for the same client refreshing twice at once, and only that request is refused.',
+        description: 'Refresh tokens are single use: the presented one stops working. Presenting one that was already used ends the whole session (every token from the same sign-in) → 401, unless it comes within 2 s of its use: that is taken for the same client refreshing twice at once, and only that request is refused. With `X-Session-Cookie: 1` the body may leave the token out: the session cookie is used, and replaced by the new one (a refusal clears it).',
       },
     })
     .post(
       '/api/auth/logout',
-      async ({ body, principal }) => {
-        await auth.logout(body.refreshToken, principal!)
+      async ({ body, principal, request, set }) => {
+        await auth.logout(presentedToken(request, body.refreshToken), principal!)
+        clearCookie(request, set.headers)
         return status(204, undefined)
       },
       {
         auth: 'user',
         ...strictBody(LogoutBody),
         response: { 204: t.Void(), 400: ErrorResponse, 401: ErrorResponse },
-        detail: { tags, summary: 'End the session of a refresh token', security: BEARER },
+        detail: { tags, summary: 'End the session of a refresh token', description: 'With `X-Session-Cookie: 1` the session cookie stands in for the token and is cleared.', security: BEARER },
       },
     )
     .post(
@@ -67,7 +82,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
         },
       },
     )
-    .post('/api/auth/password-reset/confirm', async ({ body, request, server }) => auth.resetPassword(body, clientAddress(request, server)), {
+    .post('/api/auth/password-reset/confirm', async ({ body, request, server, set }) => deliver(request, set.headers, await auth.resetPassword(body, clientAddress(request, server))), {
       ...strictBody(PasswordResetConfirmBody),
       response: { 200: AuthResult, 400: ErrorResponse, 503: ErrorResponse },
       detail: {
@@ -77,7 +92,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
           'The `token` from the link and the new password (8 characters or more). Every session of the account ends (refresh tokens stop working; access tokens already issued live out their 15 minutes) and the caller is signed in. 400 with the field `token` for a link that is unknown, expired, already used, or sent for a password that has been replaced since; a link submitted twice at once works once, and of two changes from the same password at once (two links, a link and a change) one lands.',
       },
     })
-    .post('/api/auth/password', async ({ body, principal, request, server }) => auth.changePassword(principal!, body, clientAddress(request, server)), {
+    .post('/api/auth/password', async ({ body, principal, request, server, set }) => deliver(request, set.headers, await auth.changePassword(principal!, body, clientAddress(request, server))), {
       auth: 'user',
       ...strictBody(ChangePasswordBody),
       response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
