@@ -29,7 +29,15 @@ function receiver() {
       return new Response('ok', { status: control.answer?.(r) ?? 200 })
     },
   })
-  return { url: (path: string) => `http://127.0.0.1:${server.port}${path}`, received, control, stop: () => server.stop(true) }
+  return {
+    url: (path: string) => `http://127.0.0.1:${server.port}${path}`,
+    /** The same endpoint by a host name (resolved once per try, then reached at that address). */
+    named: (path: string) => `http://localhost:${server.port}${path}`,
+    port: () => server.port,
+    received,
+    control,
+    stop: () => server.stop(true),
+  }
 }
 
 /** What a receiver does with the signature header: HMAC-SHA256 of "<t>.<raw body>" with the secret. */
@@ -104,11 +112,11 @@ describe('webhooks', () => {
     expect(deliveries.map((d) => d.id)).toContain(paid.headers['easypass-delivery'])
   })
 
-  test('a receiver that fails is tried again with the same delivery id until it answers 2xx, then never again', async () => {
+  test('a receiver that fails (named by its host name) is tried again with the same delivery id until it answers 2xx, then never again', async () => {
     const admin = await loginAdmin()
     let failures = 2
     hook.control.answer = (r) => (r.path === '/flaky' && failures-- > 0 ? 503 : 200)
-    const created = await api('/webhooks', { token: admin.token, body: { url: hook.url('/flaky'), events: ['order.paid'] } })
+    const created = await api('/webhooks', { token: admin.token, body: { url: hook.named('/flaky'), events: ['order.paid'] } })
     const { eventId, typeId } = await eventWithSeats(admin)
     const orderId = await buy(await registerUser('webhook-flaky'), eventId, typeId)
     const tries = () => hook.received.filter((r) => r.path === '/flaky' && r.json.data.orderId === orderId)
@@ -116,6 +124,8 @@ describe('webhooks', () => {
     await Bun.sleep(1_500)
     expect(tries()).toHaveLength(3)
     expect(new Set(tries().map((r) => r.headers['easypass-delivery'])).size).toBe(1)
+    // Sent to the address the name resolved to, under the webhook's name.
+    expect(new Set(tries().map((r) => r.headers.host))).toEqual(new Set([`localhost:${hook.port()}`]))
     expect(new Set(tries().map((r) => r.json.id))).toEqual(new Set([`order-paid:${orderId}`]))
     const [delivery] = (await api(`/webhooks/${created.body.id}/deliveries`, { token: admin.token })).body.items
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 3, lastStatusCode: 200 })

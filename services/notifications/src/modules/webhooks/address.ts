@@ -38,10 +38,35 @@ export function urlProblem(raw: string, allowPrivate: boolean): string | null {
   return null
 }
 
-/** Before a delivery: every address the host resolves to now is public (a name can be pointed anywhere after it was saved). */
-export async function resolvesToPublic(url: URL): Promise<boolean> {
+export type Resolver = (host: string) => Promise<Array<{ address: string; family: number }>>
+const resolveAll: Resolver = (host) => lookup(host, { all: true, verbatim: true })
+
+/** Where one delivery goes: the address checked, with the name kept for the Host header and TLS. */
+export interface PinnedTarget {
+  /** The webhook's URL with its host replaced by the address that was checked. */
+  url: URL
+  headers: { host: string }
+  /** HTTPS: the name sent in SNI and that the certificate must carry (the address's own would not match). */
+  tls?: { serverName: string }
+}
+
+/**
+ * Before a delivery: resolves the name once and, outside development, refuses it unless every address
+ * it resolves to now is public (a name can be pointed anywhere after it was saved). The request then
+ * connects to the address that was checked, not to whatever a second lookup would say: a name that
+ * answers a public address to the check and a private one to the connection (DNS rebinding) reaches
+ * only the public one. `null`: refused.
+ */
+export async function pinnedTarget(url: URL, allowPrivate: boolean, resolve: Resolver = resolveAll): Promise<PinnedTarget | null> {
   const host = bare(url.hostname)
-  if (ipaddr.isValid(host)) return isPublicAddress(host)
-  const addresses = await lookup(host, { all: true, verbatim: true })
-  return addresses.length > 0 && addresses.every((a) => isPublicAddress(a.address))
+  const headers = { host: url.host }
+  if (ipaddr.isValid(host)) return allowPrivate || isPublicAddress(host) ? { url, headers } : null
+  const addresses = await resolve(host)
+  if (!addresses.length) throw new Error(`${host} resolves to no address`)
+  if (!allowPrivate && !addresses.every((a) => isPublicAddress(a.address))) return null
+  // IPv4 first, as most clients do: a receiver on one stack only is more often IPv4-only.
+  const chosen = addresses.find((a) => a.family === 4) ?? addresses[0]!
+  const target = new URL(url)
+  target.hostname = chosen.family === 6 ? `[${chosen.address}]` : chosen.address
+  return { url: target, headers, ...(url.protocol === 'https:' ? { tls: { serverName: host } } : {}) }
 }

@@ -7,7 +7,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq'
 import type { DeliveryStatus, WebhookJobData, WebhookJobName } from '@easypass/contracts/webhooks'
 import { counter, type Logger } from '@easypass/kit'
 import type { Models, WebhookDeliveryDoc, WebhookDoc } from '../../db'
-import { resolvesToPublic } from './address'
+import { pinnedTarget } from './address'
 import type { WebhookSettings } from './service'
 
 const deliveriesTotal = counter('notifications_webhook_attempts_total', 'Webhook delivery attempts by outcome', ['outcome'])
@@ -82,18 +82,22 @@ export function webhookSender({ models, settings, timeoutMs, perWebhook, log }: 
     let statusCode: number | undefined
     let problem: string | undefined
     try {
-      if (!settings.allowPrivate && !(await resolvesToPublic(url))) {
+      const target = await pinnedTarget(url, settings.allowPrivate)
+      if (!target) {
         await save({ ...record, status: 'failed', attempts: attempt, lastError: `${url.hostname} does not resolve to public addresses only` })
         deliveriesTotal.inc({ outcome: 'refused' })
         throw new UnrecoverableError('webhook address is not public')
       }
       const body = JSON.stringify(payload)
-      const response = await fetch(url, {
+      // To the address just checked, under the webhook's name (Host, SNI, the certificate's name).
+      const response = await fetch(target.url, {
         method: 'POST',
         body,
         redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
+        ...(target.tls ? { tls: target.tls } : {}),
         headers: {
+          ...target.headers,
           'content-type': 'application/json',
           'user-agent': 'EasyPass-Webhooks/1',
           'easypass-event': payload.type,
