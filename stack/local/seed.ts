@@ -1,5 +1,7 @@
 // Demo data for `npm start`, created through the public API exactly as an admin would.
 const DAY = 86_400_000
+/** Prices include 14 % VAT, as admissions to cultural and sports events in Finland do. */
+const DEMO_TAX_RATE = 1400
 
 interface DemoEvent {
   title: string
@@ -61,7 +63,7 @@ export async function seedDemoData(gatewayUrl: string, adminEmail: string, admin
     })
     if (created.status !== 201) throw new Error(`creating "${demo.title}" failed: ${JSON.stringify(created.body)}`)
     for (const type of demo.ticketTypes) {
-      const r = await call(base, `/events/${created.body.id}/ticket-types`, { method: 'POST', token, body: { currency: 'EUR', maxPerOrder: 10, ...type } })
+      const r = await call(base, `/events/${created.body.id}/ticket-types`, { method: 'POST', token, body: { currency: 'EUR', maxPerOrder: 10, taxRateBasisPoints: DEMO_TAX_RATE, ...type } })
       if (r.status === 404 || r.status === 503) break // ticketing not part of this build yet
     }
   }

@@ -28,6 +28,10 @@ system = await startSystem({
     ...tokenKeysEnv(secrets, process.env),
     ADMIN_EMAIL: adminEmail,
     ADMIN_PASSWORD: adminPassword,
+    // The demo's receipts are invoices from a made-up issuer (unless one is given).
+    INVOICE_ISSUER_NAME: process.env.INVOICE_ISSUER_NAME ?? 'EasyPass Demo Oy',
+    INVOICE_ISSUER_ADDRESS: process.env.INVOICE_ISSUER_ADDRESS ?? 'Esimerkkikatu 1, 00100 Helsinki',
+    INVOICE_ISSUER_TAX_ID: process.env.INVOICE_ISSUER_TAX_ID ?? 'FI00000000',
   },
   ports: { gateway: port },
   logDir: join(dataDir, 'logs'),

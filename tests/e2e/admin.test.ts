@@ -52,9 +52,12 @@ describe('admin pages', () => {
         await page.locator('#nt-name').fill('Front row')
         await page.locator('#nt-price').fill('abc')
         await page.locator('#nt-capacity').fill('40')
+        await page.locator('#nt-tax').fill('101')
         await page.getByRole('button', { name: 'Add ticket type' }).click()
         await page.getByText('Enter a price like 45.00.').waitFor()
+        await page.getByText('Enter a percentage from 0 to 100, like 19 or 5.5, or leave it empty.').waitFor()
         await page.locator('#nt-price').fill('30.50')
+        await page.locator('#nt-tax').fill('5,5')
         await page.getByRole('button', { name: 'Add ticket type' }).click()
         await page.getByRole('heading', { level: 3, name: 'Front row' }).waitFor()
         await page.getByText('0 sold · 0 held · 40 available', { exact: true }).waitFor()
@@ -62,7 +65,7 @@ describe('admin pages', () => {
 
         const stored = await api(`/events/${eventId}`)
         expect(stored.body).toMatchObject({ title, status: 'published', venue: { city: 'Turku' } })
-        expect(stored.body.ticketTypes).toEqual([expect.objectContaining({ name: 'Front row', priceCents: 3050, currency: 'EUR', capacity: 40 })])
+        expect(stored.body.ticketTypes).toEqual([expect.objectContaining({ name: 'Front row', priceCents: 3050, currency: 'EUR', capacity: 40, taxRateBasisPoints: 550 })])
 
         // A buyer (a guest, on a phone) finds it by city and sees the ticket type.
         await guest.page.goto('/')
@@ -71,7 +74,7 @@ describe('admin pages', () => {
         await guest.page.getByRole('link', { name: title }).click()
         await guest.page.getByRole('heading', { level: 1, name: title }).waitFor()
         await guest.page.getByRole('heading', { level: 3, name: 'Front row' }).waitFor()
-        await guest.page.getByText('€30.50', { exact: true }).waitFor()
+        await guest.page.locator('.offer-price', { hasText: '€30.50 incl. 5.5% tax' }).waitFor()
         await guest.page.getByText('40 left').waitFor()
         await screenshot(guest.page, 'event-mobile')
       })
@@ -98,18 +101,20 @@ describe('admin pages', () => {
       await row.getByLabel('Currency').fill('usd')
       await row.getByLabel('Price (USD)').fill('40.00')
       await row.getByLabel('Sales end').fill(inAMonth(9))
+      await row.getByLabel('Tax included (%)').fill('19')
       await row.getByRole('button', { name: 'Save Regular' }).click()
       await page.getByText('Standard updated.').waitFor()
       await row.getByRole('heading', { name: 'Standard' }).waitFor()
       const renamed = (await api(`/events/${event.id}`)).body.ticketTypes.find((t: any) => t.id === event.types[1]!.id)
-      expect(renamed).toMatchObject({ name: 'Standard', currency: 'USD', priceCents: 4000, capacity: 12 })
+      expect(renamed).toMatchObject({ name: 'Standard', currency: 'USD', priceCents: 4000, capacity: 12, taxRateBasisPoints: 1900 })
       expect(Date.parse(renamed.salesEnd)).toBe(new Date(inAMonth(9)).getTime())
-      // An emptied sales end is removed.
+      // An emptied sales end and tax rate are removed.
       await row.getByLabel('Sales end').fill('')
+      await row.getByLabel('Tax included (%)').fill('')
       await row.getByRole('button', { name: 'Save Standard' }).click()
       for (let i = 0; ; i++) {
         const type = (await api(`/events/${event.id}`)).body.ticketTypes.find((t: any) => t.id === event.types[1]!.id)
-        if (type.salesEnd === undefined) break
+        if (type.salesEnd === undefined && type.taxRateBasisPoints === undefined) break
         if (i > 40) throw new Error(`the sales end was not removed: ${JSON.stringify(type)}`)
         await Bun.sleep(250)
       }

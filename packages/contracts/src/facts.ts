@@ -14,6 +14,10 @@ export interface OrderLine {
   name: string
   quantity: number
   unitPriceCents: number
+  /** Tax included in the price, in basis points (absent: none). */
+  taxRateBasisPoints?: number
+  /** The line's part of the voucher's discount (absent: none). */
+  discountCents?: number
 }
 
 export interface FactData {

@@ -47,6 +47,14 @@ const TypeName = t.String({
 })
 const PriceCents = t.Integer({ minimum: 0, maximum: TICKET_TYPE_LIMITS.price, examples: [4500], error: 'priceCents must be a whole number of minor units ≥ 0' })
 const Capacity = t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.capacity, examples: [500], error: `capacity must be a whole number from 1 to ${TICKET_TYPE_LIMITS.capacity}` })
+/** Value added tax (or sales tax) included in the price, in basis points: 1900 is 19 %, 550 is 5.5 %. */
+export const TaxRateBasisPoints = t.Integer({
+  minimum: 0,
+  maximum: 10_000,
+  examples: [1900],
+  description: 'the tax rate included in the price, in hundredths of a per cent (1900 = 19 %; 0 or absent: no tax shown)',
+  error: 'taxRateBasisPoints must be a whole number from 0 to 10000 (hundredths of a per cent: 1900 is 19 %)',
+})
 const MaxPerOrder = t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.maxPerOrder, examples: [10], error: `maxPerOrder must be a whole number from 1 to ${TICKET_TYPE_LIMITS.maxPerOrder}` })
 
 // ---------------------------------------------------------------------------------------------
@@ -59,6 +67,7 @@ export const CreateTicketTypeBody = t.Object(
     currency: Currency,
     capacity: Capacity,
     maxPerOrder: t.Optional(MaxPerOrder),
+    taxRateBasisPoints: t.Optional(TaxRateBasisPoints),
     salesStart: t.Optional(isoDateInput('sales open at this time (default: open now)')),
     salesEnd: t.Optional(isoDateInput('sales close at this time (default: never); after `salesStart`')),
   },
@@ -77,13 +86,14 @@ export const UpdateTicketTypeBody = t.Object(
     currency: t.Optional(Currency),
     capacity: t.Optional(Capacity),
     maxPerOrder: t.Optional(MaxPerOrder),
+    taxRateBasisPoints: t.Optional(TaxRateBasisPoints),
     salesStart: t.Optional(t.Union([isoDateInput(), t.Null()], { description: 'null removes it' })),
     salesEnd: t.Optional(t.Union([isoDateInput(), t.Null()], { description: 'null removes it' })),
   },
   {
     minProperties: 1,
     additionalProperties: false,
-    description: 'Any subset. `capacity` below sold + held → 409. Price changes apply to holds made afterwards.',
+    description: 'Any subset. `capacity` below sold + held → 409. Price and tax rate changes apply to holds made afterwards.',
     examples: [{ capacity: 600 }],
   },
 )
@@ -100,6 +110,7 @@ export const TicketType = t.Object(
     currency: t.String({ examples: ['EUR'] }),
     capacity: t.Integer({ minimum: 0 }),
     maxPerOrder: t.Integer({ minimum: 1 }),
+    taxRateBasisPoints: t.Optional(TaxRateBasisPoints),
     salesStart: t.Optional(IsoDate),
     salesEnd: t.Optional(IsoDate),
     sold: t.Integer({ minimum: 0 }),
@@ -121,6 +132,7 @@ export const AvailabilityTicketType = t.Object(
     held: t.Integer({ minimum: 0 }),
     available: t.Integer({ minimum: 0 }),
     maxPerOrder: t.Integer({ minimum: 1 }),
+    taxRateBasisPoints: t.Optional(TaxRateBasisPoints),
     salesStart: t.Optional(IsoDate),
     salesEnd: t.Optional(IsoDate),
   },
@@ -316,7 +328,16 @@ const batchSize = t.Optional(t.Integer({ minimum: 1, description: 'how many ops 
 export const OpFailure = t.Object({ ok: t.Literal(false), code: OpFailureCode, message: t.String(), details: t.Optional(t.Any()), batchSize })
 export type OpFailure = Static<typeof OpFailure>
 
-export const HeldLine = t.Object({ ticketTypeId: Id, name: t.String(), quantity: t.Integer({ minimum: 1 }), unitPriceCents: t.Integer({ minimum: 0 }) })
+export const HeldLine = t.Object({
+  ticketTypeId: Id,
+  name: t.String(),
+  quantity: t.Integer({ minimum: 1 }),
+  unitPriceCents: t.Integer({ minimum: 0 }),
+  /** The type's tax rate when the hold was made (absent: none). */
+  taxRateBasisPoints: t.Optional(t.Integer({ minimum: 1, maximum: 10_000 })),
+  /** This line's part of the voucher's discount (absent: none). */
+  discountCents: t.Optional(t.Integer({ minimum: 1 })),
+})
 export type HeldLine = Static<typeof HeldLine>
 
 export const HoldSuccess = t.Object({

@@ -25,6 +25,8 @@ export const OrderItem = t.Object(
     name: t.String({ examples: ['Standing'] }),
     quantity: t.Integer({ minimum: 1, examples: [2] }),
     unitPriceCents: t.Integer({ minimum: 0, examples: [4500] }),
+    taxRateBasisPoints: t.Optional(t.Integer({ minimum: 1, maximum: 10_000, examples: [1900], description: 'the tax included in the price when it was sold, in hundredths of a per cent (absent: none)' })),
+    discountCents: t.Optional(t.Integer({ minimum: 1, description: "this line's part of the voucher's discount, in minor units (absent: none)" })),
   },
   { title: 'OrderItem' },
 )

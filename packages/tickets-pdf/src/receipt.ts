@@ -1,5 +1,7 @@
 // A paid order's receipt as a PDF (one A4 page): who sold what to whom, for how much, and how it was
-// paid (and refunded). Not a tax invoice: EasyPass keeps no tax rates (yet), and it says so.
+// paid (and refunded), with the tax its prices include per rate. With an invoice (an issuer is
+// configured) it is the invoice: its number, the issuer and their tax number; otherwise it says it
+// is not one.
 import { formatDate, formatMoney } from '@easypass/kit'
 import { GREY, openPdf, PAGE, type TicketFonts } from './render'
 
@@ -9,7 +11,11 @@ export interface ReceiptInput {
   paidAt?: string
   buyerEmail?: string
   event: { title?: string; startsAt?: string; venue?: { name?: string; address?: string; city?: string }; organizer?: string } | null
-  items: Array<{ name: string; quantity: number; unitPriceCents: number }>
+  items: Array<{ name: string; quantity: number; unitPriceCents: number; taxRateBasisPoints?: number }>
+  /** The tax the total includes, per rate (none: no line carries a rate). */
+  taxes?: Array<{ rateBasisPoints: number; netCents: number; taxCents: number; grossCents: number }>
+  /** The order's invoice number and who issues it. */
+  invoice?: { number: string; issuedAt: string; issuer: { name: string; address?: string; taxId?: string } }
   currency: string
   voucher?: { code: string; discountCents: number }
   totalCents: number
@@ -18,8 +24,12 @@ export interface ReceiptInput {
   refund?: { amountCents: number; done?: boolean; at?: string; reason?: string }
 }
 
+/** 1900 → "19%", 550 → "5.5%". */
+export const percent = (basisPoints: number) => `${basisPoints / 100}%`
+
 export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promise<Buffer> {
-  const { doc, text, done } = openPdf(fonts, `Receipt ${input.orderId}`, input.orderId, true)
+  const invoice = input.invoice
+  const { doc, text, done } = openPdf(fonts, invoice ? `Invoice ${invoice.number}` : `Receipt ${input.orderId}`, input.orderId, true)
   const width = PAGE.width - 2 * PAGE.margin
   const money = (cents: number) => formatMoney(cents, input.currency)
   const line = (value: string, font: 'regular' | 'bold' = 'regular', size = 11, color = '#000000') => {
@@ -39,13 +49,21 @@ export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promi
   }
 
   const refunded = !!input.refund
-  line(refunded ? 'Receipt (refunded)' : 'Receipt', 'bold', 24)
+  const kind = invoice ? 'Invoice' : 'Receipt'
+  line(refunded ? `${kind} (refunded)` : kind, 'bold', 24)
   doc.moveDown(0.3)
-  line(`Receipt number ${input.orderId}`, 'regular', 11, GREY)
+  if (invoice) {
+    line(`Invoice number ${invoice.number}, issued ${formatDate(invoice.issuedAt) ?? invoice.issuedAt}`, 'regular', 11, GREY)
+    line(`Order ${input.orderId}`, 'regular', 11, GREY)
+  } else line(`Receipt number ${input.orderId}`, 'regular', 11, GREY)
   if (input.paidAt) line(`${input.payment ? 'Paid' : 'Confirmed'} ${formatDate(input.paidAt) ?? input.paidAt}`, 'regular', 11, GREY)
   if (input.buyerEmail) line(`Customer ${input.buyerEmail}`, 'regular', 11, GREY)
   const organizer = input.event?.organizer?.trim()
-  line(organizer ? `Sold by ${organizer}, through EasyPass` : 'Sold through EasyPass', 'regular', 11, GREY)
+  if (invoice) {
+    const { name, address, taxId } = invoice.issuer
+    line(`Issued by ${[name, address].filter(Boolean).join(', ')}${taxId ? `; tax number ${taxId}` : ''}`, 'regular', 11, GREY)
+    if (organizer) line(`For the event by ${organizer}`, 'regular', 11, GREY)
+  } else line(organizer ? `Sold by ${organizer}, through EasyPass` : 'Sold through EasyPass', 'regular', 11, GREY)
   doc.moveDown(1)
 
   line(input.event?.title?.trim() || 'Event', 'bold', 15)
@@ -59,11 +77,14 @@ export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promi
   rule()
   // A long name is shortened, never the price after it.
   const short = (name: string) => (name.length > 48 ? `${name.slice(0, 47)}…` : name)
-  for (const item of input.items.slice(0, 20)) row(`${item.quantity} × ${short(item.name)} at ${money(item.unitPriceCents)}`, money(item.quantity * item.unitPriceCents))
+  const taxed = !!input.taxes?.length
+  for (const item of input.items.slice(0, 20))
+    row(`${item.quantity} × ${short(item.name)} at ${money(item.unitPriceCents)}${taxed ? ` (${percent(item.taxRateBasisPoints ?? 0)} tax)` : ''}`, money(item.quantity * item.unitPriceCents))
   // The minus sign is not in the built-in fonts' Latin-1.
   if (input.voucher) row(`Voucher ${input.voucher.code}`, `${fonts.unicode ? '−' : '-'}${money(input.voucher.discountCents)}`)
   rule()
   row('Total', money(input.totalCents), 'bold')
+  for (const tax of input.taxes ?? []) row(`Includes ${percent(tax.rateBasisPoints)} tax ${money(tax.taxCents)} on ${money(tax.netCents)} net`, money(tax.grossCents))
   doc.moveDown(0.8)
 
   if (input.payment) {
@@ -82,7 +103,8 @@ export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promi
     line(`Refunded ${money(input.refund.amountCents)}${input.refund.at ? ` on ${formatDate(input.refund.at) ?? input.refund.at}` : ''} to the same card${input.refund.reason ? ` (${input.refund.reason})` : ''}. The tickets are no longer valid.`, 'bold')
   }
   doc.moveDown(2)
-  line('Prices include any taxes the organiser charges. This receipt is not a tax invoice.', 'regular', 9, GREY)
+  if (invoice) line(`Prices include the tax shown.${refunded ? ' The refund cancels this invoice in full.' : ''}`, 'regular', 9, GREY)
+  else line(`Prices include ${taxed ? 'the tax shown' : 'any taxes the organiser charges'}. This receipt is not a tax invoice.`, 'regular', 9, GREY)
   doc.end()
   return done
 }

@@ -39,6 +39,16 @@ export function ordersConfig(defaultPort: number) {
     MAX_HOLDS_PER_EVENT: T.Integer({ default: 5, minimum: 1 }),
     /** A buyer holding an unpaid order is reminded this long before the hold runs out (at most half the hold); 0: never. */
     HOLD_REMINDER_SECONDS: T.Integer({ default: 120, minimum: 0 }),
+    /**
+     * Who issues invoices (the seller of record): with a name, a paid order's receipt is an invoice with
+     * a sequential number, this issuer and the tax per rate; without, a receipt that is not an invoice.
+     */
+    INVOICE_ISSUER_NAME: T.Optional(T.String({ minLength: 1, maxLength: 200 })),
+    INVOICE_ISSUER_ADDRESS: T.Optional(T.String({ maxLength: 300 })),
+    /** The issuer's VAT or tax registration number, printed on every invoice. */
+    INVOICE_ISSUER_TAX_ID: T.Optional(T.String({ maxLength: 50 })),
+    /** Printed before the sequence number: `EP-000042`. */
+    INVOICE_NUMBER_PREFIX: T.String({ default: 'EP-', maxLength: 20 }),
   })
   requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
   requiredInProduction(config, 'TICKETING_URL', config.TICKETING_URL)

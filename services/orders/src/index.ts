@@ -13,6 +13,7 @@ import { checkinsService } from './modules/checkins/service'
 import { internalModule } from './modules/internal'
 import { ordersModule } from './modules/orders'
 import { receiptService } from './modules/orders/receipt'
+import { invoiceNumbers } from './modules/invoices/service'
 import { messagesModule } from './modules/messages'
 import { messagesService } from './modules/messages/service'
 import { reportsModule } from './modules/reports'
@@ -47,6 +48,12 @@ const pdf = ticketsPdfService({ tickets, catalog: core.catalog, renderer, log })
 const name = ticketNaming({ store, tickets, locks: core.locks })
 const transfers = transfersService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, outbox, redis, prefix: config.REDIS_PREFIX, secret: config.SERVICE_SECRET!, log })
 const reports = reportsService({ models: core.models, catalog: core.catalog })
+const invoicing = config.INVOICE_ISSUER_NAME
+  ? {
+      issuer: { name: config.INVOICE_ISSUER_NAME, ...(config.INVOICE_ISSUER_ADDRESS ? { address: config.INVOICE_ISSUER_ADDRESS } : {}), ...(config.INVOICE_ISSUER_TAX_ID ? { taxId: config.INVOICE_ISSUER_TAX_ID } : {}) },
+      invoices: invoiceNumbers({ models: core.models, redis, prefix: config.REDIS_PREFIX, numberPrefix: config.INVOICE_NUMBER_PREFIX, locks: core.locks, log }),
+    }
+  : undefined
 const purchase = gated(purchaseService({ config, log, ...core, soldOut }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
 
 const app = createService({
@@ -55,7 +62,7 @@ const app = createService({
   log,
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
-  .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, tickets, outbox, redis, prefix: config.REDIS_PREFIX }), pdf, receipt: receiptService({ payments: core.payments, catalog: core.catalog, renderer, log }) }))
+  .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, tickets, outbox, redis, prefix: config.REDIS_PREFIX }), pdf, receipt: receiptService({ payments: core.payments, catalog: core.catalog, renderer, invoicing, log }) }))
   .use(transfersModule(config, { transfers, store, name, pdf }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
   .use(reportsModule(config, reports))

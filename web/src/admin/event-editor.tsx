@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, withKey } from '../lib/api'
-import { fromLocalInput, localZone, minorDigits, moneyInput, parseMoney, toLocalInput, when } from '../lib/format'
+import { fromLocalInput, localZone, minorDigits, moneyInput, parseMoney, parsePercent, percentInput, toLocalInput, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { forgetEvent, useAvailability, type LiveAvailability } from '../lib/live'
 import { Link, navigate } from '../lib/router'
@@ -316,8 +316,9 @@ export default function AdminEventEditor({ id }: { id?: string }) {
   )
 }
 
-const TYPE_FIELD: Record<string, 'name' | 'price' | 'currency' | 'capacity' | 'maxPerOrder' | 'salesStart' | 'salesEnd'> = {
+const TYPE_FIELD: Record<string, 'name' | 'price' | 'currency' | 'capacity' | 'maxPerOrder' | 'tax' | 'salesStart' | 'salesEnd'> = {
   name: 'name',
+  taxRateBasisPoints: 'tax',
   priceCents: 'price',
   currency: 'currency',
   capacity: 'capacity',
@@ -375,6 +376,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
     currency: type.currency,
     capacity: String(capacity),
     maxPerOrder: type.maxPerOrder ? String(type.maxPerOrder) : '',
+    tax: percentInput(type.taxRateBasisPoints),
     salesStart: toLocalInput(type.salesStart),
     salesEnd: toLocalInput(type.salesEnd),
   }
@@ -410,6 +412,8 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
     if (!local.currency && cents === null) local.price = `Enter a price like ${moneyInput(4500 * 10 ** (minorDigits(currency) - 2), currency)}.`
     if (!/^\d+$/.test(f.capacity)) local.capacity = 'Enter a whole number.'
     if (f.maxPerOrder && !/^[1-9]\d*$/.test(f.maxPerOrder)) local.maxPerOrder = 'Enter a whole number of at least 1, or leave it empty.'
+    const tax = parsePercent(f.tax)
+    if (tax === null) local.tax = 'Enter a percentage from 0 to 100, like 19 or 5.5, or leave it empty.'
     const salesStart = fromLocalInput(f.salesStart)
     const salesEnd = fromLocalInput(f.salesEnd)
     if (f.salesStart && !salesStart) local.salesStart = 'Enter a date and time, or leave it empty.'
@@ -424,6 +428,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
     if (cents !== priceCents || currency !== type.currency) patch.priceCents = cents
     if (Number(f.capacity) !== capacity) patch.capacity = Number(f.capacity)
     if (f.maxPerOrder && Number(f.maxPerOrder) !== type.maxPerOrder) patch.maxPerOrder = Number(f.maxPerOrder)
+    if (tax !== null && tax !== (type.taxRateBasisPoints ?? 0)) patch.taxRateBasisPoints = tax
     if (f.salesStart !== stored.salesStart) patch.salesStart = salesStart
     if (f.salesEnd !== stored.salesEnd) patch.salesEnd = salesEnd
     if (!Object.keys(patch).length) return toast('Nothing changed.')
@@ -477,12 +482,13 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
         <div class="row">
           <Field id={`${id}-capacity`} label="Capacity" name="capacity" type="number" min={0} value={f.capacity} onValue={set('capacity')} error={errors.capacity} />
           <Field id={`${id}-max`} label="Max per order" name="maxPerOrder" type="number" min={1} value={f.maxPerOrder} onValue={set('maxPerOrder')} error={errors.maxPerOrder} />
+          <Field id={`${id}-tax`} label="Tax included (%)" name="tax" inputMode="decimal" value={f.tax} onValue={set('tax')} error={errors.tax} hint="Shown on invoices. Empty: none." />
         </div>
         <div class="row">
           <Field id={`${id}-start`} label="Sales start" name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={`Empty: on sale once published. In your time zone (${localZone()}).`} />
           <Field id={`${id}-end`} label="Sales end" name="salesEnd" type="datetime-local" value={f.salesEnd} onValue={set('salesEnd')} error={errors.salesEnd} hint="Empty: until the event starts." />
         </div>
-        <p class="muted small">A new price or currency applies to holds made afterwards.</p>
+        <p class="muted small">A new price, currency or tax rate applies to holds made afterwards.</p>
         <Alert error={error} />
         <div class="form-actions">
           <button type="submit" class="button button-small" disabled={busy}>
@@ -498,7 +504,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
 }
 
 function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => void }) {
-  const blank = { name: '', price: '', currency: event.ticketTypes?.[0]?.currency ?? event.currency ?? 'EUR', capacity: '', maxPerOrder: '', salesStart: '', salesEnd: '' }
+  const blank = { name: '', price: '', currency: event.ticketTypes?.[0]?.currency ?? event.currency ?? 'EUR', capacity: '', maxPerOrder: '', tax: percentInput(event.ticketTypes?.[0]?.taxRateBasisPoints), salesStart: '', salesEnd: '' }
   const [f, setF] = useState(blank)
   const [errors, setErrors] = useState<Partial<Record<keyof typeof blank, string>>>({})
   const [error, setError] = useState<unknown>()
@@ -518,6 +524,8 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
     if (!local.currency && cents === null) local.price = 'Enter a price like 45.00.'
     if (!/^[1-9]\d*$/.test(f.capacity)) local.capacity = 'Enter how many tickets there are (at least 1).'
     if (f.maxPerOrder && !/^[1-9]\d*$/.test(f.maxPerOrder)) local.maxPerOrder = 'Enter a whole number of at least 1, or leave it empty.'
+    const tax = parsePercent(f.tax)
+    if (tax === null) local.tax = 'Enter a percentage from 0 to 100, like 19 or 5.5, or leave it empty.'
     const salesStart = fromLocalInput(f.salesStart)
     const salesEnd = fromLocalInput(f.salesEnd)
     if (salesStart && salesEnd && salesEnd <= salesStart) local.salesEnd = 'Sales must end after they start.'
@@ -531,6 +539,7 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
         currency,
         capacity: Number(f.capacity),
         ...(f.maxPerOrder ? { maxPerOrder: Number(f.maxPerOrder) } : {}),
+        ...(tax ? { taxRateBasisPoints: tax } : {}),
         ...(salesStart ? { salesStart } : {}),
         ...(salesEnd ? { salesEnd } : {}),
       }
@@ -558,6 +567,7 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
       <div class="row">
         <Field id="nt-capacity" label="Capacity" name="capacity" type="number" min={1} value={f.capacity} onValue={set('capacity')} error={errors.capacity} />
         <Field id="nt-max" label="Max per order (optional)" name="maxPerOrder" type="number" min={1} value={f.maxPerOrder} onValue={set('maxPerOrder')} error={errors.maxPerOrder} />
+        <Field id="nt-tax" label="Tax included (%, optional)" name="tax" inputMode="decimal" value={f.tax} onValue={set('tax')} error={errors.tax} hint="Shown on invoices." />
       </div>
       <div class="row">
         <Field id="nt-start" label="Sales start (optional)" name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={`In your time zone (${localZone()}).`} />

@@ -51,6 +51,18 @@ export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone 
 const dateOnly = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' })
 const monthShort = new Intl.DateTimeFormat(undefined, { month: 'short' })
 
+/** A tax rate typed as a percentage ("19", "5.5", "7,7"; empty: none) in basis points; null when it is not one. */
+export function parsePercent(text: string): number | null {
+  const t = text.trim().replace(',', '.').replace(/\s*%$/, '')
+  if (!t) return 0
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(t)) return null
+  const basisPoints = Math.round(Number(t) * 100)
+  return basisPoints <= 10_000 ? basisPoints : null
+}
+
+/** Basis points as the percentage a field shows: 1900 → "19", 550 → "5.5", none → "". */
+export const percentInput = (basisPoints: number | undefined) => (basisPoints ? String(basisPoints / 100) : '')
+
 export function when(iso: string | undefined | null) {
   if (!iso) return ''
   const d = new Date(iso)

@@ -42,6 +42,8 @@ export interface TicketType {
   currency: string
   capacity: number
   maxPerOrder?: number
+  /** Tax included in the price, in basis points (1900 = 19 %); absent: none. */
+  taxRateBasisPoints?: number
   salesStart?: string | null
   salesEnd?: string | null
   sold?: number
@@ -85,6 +87,7 @@ export interface AvailabilityItem {
   held: number
   available: number
   maxPerOrder: number
+  taxRateBasisPoints?: number
   salesStart?: string
   salesEnd?: string
 }

@@ -431,7 +431,10 @@ export function EventPage({ id }: { id: string }) {
                 <li key={o.id} class={`offer${o.closed ? ' offer-closed' : ''}`} data-ticket-type={o.id}>
                   <div class="offer-info">
                     <h3 class="offer-name">{o.name}</h3>
-                    <p class="offer-price">{money(o.priceCents, o.currency)}</p>
+                    <p class="offer-price">
+                      {money(o.priceCents, o.currency)}
+                      {o.taxRateBasisPoints ? <span class="muted small"> incl. {o.taxRateBasisPoints / 100}% tax</span> : null}
+                    </p>
                     {offer && ticketDiscount(offer, o) > 0 && (
                       <p class="offer-voucher">
                         {money(o.priceCents - ticketDiscount(offer, o), o.currency)} with {offer.code}

@@ -136,6 +136,16 @@ export interface CheckinDoc {
   scan?: string
 }
 
+/** An order's invoice number, given once, at its first invoice (`_id` = order id). */
+export interface InvoiceDoc {
+  _id: string
+  /** The sequence number, unique: no two invoices share one. */
+  seq: number
+  /** As printed: the configured prefix and the sequence number. */
+  number: string
+  issuedAt: Date
+}
+
 export interface EventMessageDoc {
   _id: string
   eventId: string
@@ -167,7 +177,7 @@ export interface CancellationDoc {
 }
 
 const opts = { versionKey: false as const }
-const item = new Schema<OrderItem>({ ticketTypeId: String, name: String, quantity: Number, unitPriceCents: Number }, { _id: false })
+const item = new Schema<OrderItem>({ ticketTypeId: String, name: String, quantity: Number, unitPriceCents: Number, taxRateBasisPoints: { type: Number, default: undefined }, discountCents: { type: Number, default: undefined } }, { _id: false })
 
 export function defineModels(conn: Connection) {
   const order = new Schema<OrderDoc>(
@@ -303,6 +313,9 @@ export function defineModels(conn: Connection) {
   message.index({ eventId: 1, at: -1 })
   message.index({ state: 1 })
 
+  const invoice = new Schema<InvoiceDoc>({ _id: String, seq: { type: Number, required: true }, number: { type: String, required: true }, issuedAt: { type: Date, required: true } }, { ...opts, collection: 'invoices' })
+  invoice.index({ seq: 1 }, { unique: true })
+
   const cancellation = new Schema<CancellationDoc>(
     { _id: String, title: String, kind: String, at: { type: Date, required: true }, done: { type: Boolean, required: true }, doneAt: Date },
     { ...opts, collection: 'cancellations' },
@@ -320,6 +333,7 @@ export function defineModels(conn: Connection) {
     Transfer: conn.model<TransferDoc>('TicketTransfer', transfer),
     Cancellation: conn.model<CancellationDoc>('Cancellation', cancellation),
     EventMessage: conn.model<EventMessageDoc>('EventMessage', message),
+    Invoice: conn.model<InvoiceDoc>('Invoice', invoice),
   }
 }
 export type Models = ReturnType<typeof defineModels>

@@ -11,6 +11,8 @@ export interface TypeRecord {
   currency: string
   capacity: number
   maxPerOrder: number
+  /** Tax included in the price, in basis points; absent: none. */
+  taxRateBasisPoints?: number
   salesStart?: string
   salesEnd?: string
   sold: number

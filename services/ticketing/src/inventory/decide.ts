@@ -240,7 +240,19 @@ export function decideBatch(input: DecideInput): Decision {
       return failure('SOLD_OUT', refusal.message, refusal.details)
     }
     for (const l of lines) l.type.held += l.quantity
-    const items = lines.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, quantity: l.quantity, unitPriceCents: l.type.priceCents }))
+    // The tax rate goes with the price, and each line's share of the discount with it: what the order
+    // was sold at (its invoice's tax per rate), whatever the type or voucher says later.
+    const items = lines.map((l) => {
+      const lineDiscount = voucher && voucherAppliesTo(voucher, l.type) ? l.quantity * voucherDiscount(voucher, l.type.priceCents) : 0
+      return {
+        ticketTypeId: l.type.id,
+        name: l.type.name,
+        quantity: l.quantity,
+        unitPriceCents: l.type.priceCents,
+        ...(l.type.taxRateBasisPoints ? { taxRateBasisPoints: l.type.taxRateBasisPoints } : {}),
+        ...(lineDiscount ? { discountCents: lineDiscount } : {}),
+      }
+    })
     const record: HoldRecord = {
       userId: op.userId,
       items,
@@ -335,6 +347,7 @@ export function decideBatch(input: DecideInput): Decision {
           createdAt: at.toISOString(),
           ...(op.fingerprint ? { fingerprint: op.fingerprint } : {}),
         }
+        if (f.taxRateBasisPoints) record.taxRateBasisPoints = f.taxRateBasisPoints
         if (f.salesStart) record.salesStart = iso(f.salesStart)
         if (f.salesEnd) record.salesEnd = iso(f.salesEnd)
         types.push(record)
@@ -352,6 +365,7 @@ export function decideBatch(input: DecideInput): Decision {
         Object.assign(t, next)
         if (next.salesStart === undefined) delete t.salesStart
         if (next.salesEnd === undefined) delete t.salesEnd
+        if (next.taxRateBasisPoints === undefined) delete t.taxRateBasisPoints
         typesChanged = true
         return { ok: true, ticketType: toTicketType(eventId, t) }
       }
@@ -502,6 +516,8 @@ function applyPatch(t: TypeRecord, patch: UpdateTicketTypeBody): TypeRecord {
   if (patch.currency !== undefined) next.currency = patch.currency
   if (patch.capacity !== undefined) next.capacity = patch.capacity
   if (patch.maxPerOrder !== undefined) next.maxPerOrder = patch.maxPerOrder
+  if (patch.taxRateBasisPoints === 0) delete next.taxRateBasisPoints
+  else if (patch.taxRateBasisPoints !== undefined) next.taxRateBasisPoints = patch.taxRateBasisPoints
   if (patch.salesStart !== undefined) next.salesStart = patch.salesStart === null ? undefined : iso(patch.salesStart)
   if (patch.salesEnd !== undefined) next.salesEnd = patch.salesEnd === null ? undefined : iso(patch.salesEnd)
   return next

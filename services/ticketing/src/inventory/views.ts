@@ -17,6 +17,7 @@ export function toTicketType(eventId: string, t: TypeRecord): TicketType {
     held: t.held,
     available: available(t),
   }
+  if (t.taxRateBasisPoints) view.taxRateBasisPoints = t.taxRateBasisPoints
   if (t.salesStart) view.salesStart = t.salesStart
   if (t.salesEnd) view.salesEnd = t.salesEnd
   return view

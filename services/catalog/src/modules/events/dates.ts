@@ -133,6 +133,7 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
           currency: type.currency,
           capacity: type.capacity,
           maxPerOrder: type.maxPerOrder,
+          ...(type.taxRateBasisPoints ? { taxRateBasisPoints: type.taxRateBasisPoints } : {}),
           ...(salesStart ? { salesStart } : {}),
           ...(salesEnd ? { salesEnd } : {}),
         }

@@ -5,9 +5,20 @@ import { fail, type Logger } from '@easypass/kit'
 import type { TicketsPdfRenderer } from '@easypass/tickets-pdf'
 import type { CatalogClient, PaymentsClient } from '../../clients'
 import { eventToPrint, renderFailure } from '../tickets/pdf'
+import type { InvoiceIssuer, InvoiceNumbers } from '../invoices/service'
+import { taxesOf } from '../invoices/taxes'
 import { statusOf, type OrderState } from './store'
 
-export function receiptService({ payments, catalog, renderer, log }: { payments: Pick<PaymentsClient, 'orderPayment'>; catalog: CatalogClient; renderer: TicketsPdfRenderer; log: Logger }) {
+export interface ReceiptDeps {
+  payments: Pick<PaymentsClient, 'orderPayment'>
+  catalog: CatalogClient
+  renderer: TicketsPdfRenderer
+  /** With an issuer configured, receipts are invoices numbered by `invoices`. */
+  invoicing?: { issuer: InvoiceIssuer; invoices: InvoiceNumbers }
+  log: Logger
+}
+
+export function receiptService({ payments, catalog, renderer, invoicing, log }: ReceiptDeps) {
   return async function receipt(state: OrderState): Promise<{ filename: string; pdf: Buffer }> {
     const status = statusOf(state)
     if (status === 'reserved' || status === 'pending') throw fail('CONFLICT', 'an order has a receipt once it is paid')
@@ -28,13 +39,17 @@ export function receiptService({ payments, catalog, renderer, log }: { payments:
     if (charged && !payment) throw fail('UNAVAILABLE', 'the payment of this order is not found yet; try again in a moment', { retryAfterSeconds: 2 })
     // An event back to a draft (every order refunded, then rewritten) prints as the order kept it.
     const event = await eventToPrint(catalog, state, log, true)
+    const taxes = taxesOf(doc.items, doc.totalCents)
+    const invoice = invoicing ? { ...(await invoicing.invoices.of(doc._id)), issuer: invoicing.issuer } : undefined
     try {
       const pdf = await renderer.receipt({
         orderId: doc._id,
         ...(state.settle?.at ? { paidAt: state.settle.at.toISOString() } : {}),
         ...(doc.userEmail ? { buyerEmail: doc.userEmail } : {}),
         event,
-        items: doc.items.map(({ name, quantity, unitPriceCents }) => ({ name, quantity, unitPriceCents })),
+        items: doc.items.map(({ name, quantity, unitPriceCents, taxRateBasisPoints }) => ({ name, quantity, unitPriceCents, ...(taxRateBasisPoints ? { taxRateBasisPoints } : {}) })),
+        ...(taxes.length ? { taxes } : {}),
+        ...(invoice ? { invoice: { number: invoice.number, issuedAt: invoice.issuedAt.toISOString(), issuer: invoice.issuer } } : {}),
         currency: doc.currency,
         ...(doc.voucher ? { voucher: doc.voucher } : {}),
         totalCents: payment?.amountCents ?? doc.totalCents,
@@ -51,7 +66,7 @@ export function receiptService({ payments, catalog, renderer, log }: { payments:
             }
           : {}),
       })
-      return { filename: `easypass-receipt-${doc._id}.pdf`, pdf }
+      return { filename: invoice ? `easypass-invoice-${invoice.number}.pdf` : `easypass-receipt-${doc._id}.pdf`, pdf }
     } catch (error) {
       renderFailure(error, doc._id, log)
     }

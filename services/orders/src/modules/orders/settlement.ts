@@ -12,7 +12,7 @@ import type { PaymentsClient, TicketingClient } from '../../clients'
 import type { DirtyOrders, SettledOrders } from '../coordination'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
 import type { HoldLimit } from '../purchase/hold-limit'
-import { settleId, statusOf, toOrder, type OrderState, type OrderStore } from './store'
+import { orderItem, settleId, statusOf, toOrder, type OrderState, type OrderStore } from './store'
 
 export interface Answer {
   status: number
@@ -61,7 +61,7 @@ export function settleFact(doc: OrderDoc, settle: TransitionDoc): Fact | null {
           ...titled,
           ...(doc.userEmail ? { userEmail: doc.userEmail } : {}),
           ...(doc.eventStartsAt ? { eventStartsAt: new Date(doc.eventStartsAt).toISOString() } : {}),
-          items: doc.items.map((i) => ({ ticketTypeId: i.ticketTypeId, name: i.name, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
+          items: doc.items.map(orderItem),
           totalCents: doc.totalCents,
           currency: doc.currency,
           ...(doc.voucher ? { voucher: { code: doc.voucher.code, discountCents: doc.voucher.discountCents } } : {}),

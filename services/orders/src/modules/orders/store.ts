@@ -3,7 +3,7 @@
 //   refund → `refunded`; else the settle's `to`; else the initial status (a `reserved` order whose
 //   hold ran out reads `expired` before the expiry is recorded).
 import type { Principal } from '@easypass/contracts'
-import type { Order, OrderList, OrderStatus, OrdersQuery } from '@easypass/contracts/orders'
+import type { Order, OrderItem, OrderList, OrderStatus, OrdersQuery } from '@easypass/contracts/orders'
 import { escapeRegExp, fail, isAdmin, writerOf } from '@easypass/kit'
 import type { Models, OrderDoc, TransitionDoc } from '../../db'
 
@@ -29,6 +29,18 @@ export function statusOf(state: OrderState, now = Date.now()): OrderStatus {
   return state.doc.initialStatus
 }
 
+/** A line as an order keeps and shows it: what was sold, at what price, with its tax rate and discount share. */
+export function orderItem(i: OrderItem): OrderItem {
+  return {
+    ticketTypeId: i.ticketTypeId,
+    name: i.name,
+    quantity: i.quantity,
+    unitPriceCents: i.unitPriceCents,
+    ...(i.taxRateBasisPoints ? { taxRateBasisPoints: i.taxRateBasisPoints } : {}),
+    ...(i.discountCents ? { discountCents: i.discountCents } : {}),
+  }
+}
+
 export function toOrder(state: OrderState, now = Date.now()): Order {
   const { doc, settle, refund, refundDone } = state
   const status = statusOf(state, now)
@@ -37,7 +49,7 @@ export function toOrder(state: OrderState, now = Date.now()): Order {
     id: doc._id,
     userId: doc.userId,
     eventId: doc.eventId,
-    items: doc.items.map((i) => ({ ticketTypeId: i.ticketTypeId, name: i.name, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
+    items: doc.items.map(orderItem),
     totalCents: doc.totalCents,
     currency: doc.currency,
     // An undecided order shows the discount as estimated; one that ended before its hold was decided had none.

@@ -15,7 +15,7 @@ import { pendingAnswers, recordDecision, type PurchaseOutcome } from '../../metr
 import { viaRedis, type DirtyOrders, type OrderLocks, type SettledOrders } from '../coordination'
 import { cardFingerprintKey, hashBody, hashKey, type Execution, type Idempotency } from '../idempotency/service'
 import { errorAnswer, SoldMeanwhile, Undecided, untilDecided, type Answer, type Mode, type Settlement } from '../orders/settlement'
-import { statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
+import { orderItem, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
 import type { SoldOutBoard } from './sold-out'
 import { reminderAt, type HoldReminders } from '../reminders/service'
 import type { HoldLimit } from './hold-limit'
@@ -130,7 +130,13 @@ export function purchaseService(deps: PurchaseDeps) {
   async function placeholder(ctx: PurchaseContext): Promise<OrderDoc> {
     const [availability, voucher] = await Promise.all([ticketing.availability(ctx.eventId), ctx.voucherCode ? ticketing.voucher(ctx.eventId, ctx.voucherCode) : null])
     const types = ctx.items.map((line) => availability?.ticketTypes.find((t) => t.id.toLowerCase() === line.ticketTypeId))
-    const items: OrderItem[] = ctx.items.map((line, i) => ({ ticketTypeId: line.ticketTypeId, name: types[i]?.name ?? '', quantity: line.quantity, unitPriceCents: types[i]?.priceCents ?? 0 }))
+    const items: OrderItem[] = ctx.items.map((line, i) => ({
+      ticketTypeId: line.ticketTypeId,
+      name: types[i]?.name ?? '',
+      quantity: line.quantity,
+      unitPriceCents: types[i]?.priceCents ?? 0,
+      ...(types[i]?.taxRateBasisPoints ? { taxRateBasisPoints: types[i]!.taxRateBasisPoints } : {}),
+    }))
     const currency = types.find((t) => t)?.currency ?? ''
     const discountCents = voucher ? ctx.items.reduce((sum, line, i) => (types[i] && voucherAppliesTo(voucher, types[i]!) ? sum + line.quantity * voucherDiscount(voucher, types[i]!.priceCents) : sum), 0) : 0
     return {
@@ -255,7 +261,7 @@ export function purchaseService(deps: PurchaseDeps) {
       }
       const doc: OrderDoc = {
         ...orderIdentity(ctx),
-        items: hold.items.map((i) => ({ ticketTypeId: i.ticketTypeId, name: i.name, quantity: i.quantity, unitPriceCents: i.unitPriceCents })),
+        items: hold.items.map(orderItem),
         totalCents: hold.totalCents,
         currency: hold.currency,
         ...(hold.voucher ? { voucher: hold.voucher } : {}),

@@ -1,0 +1,31 @@
+import { describe, expect, test } from 'bun:test'
+import { taxesOf } from '../src/modules/invoices/taxes'
+
+const line = (unitPriceCents: number, quantity: number, taxRateBasisPoints?: number, discountCents?: number) => ({
+  ticketTypeId: 'a'.repeat(24),
+  name: 'Seat',
+  quantity,
+  unitPriceCents,
+  ...(taxRateBasisPoints ? { taxRateBasisPoints } : {}),
+  ...(discountCents ? { discountCents } : {}),
+})
+
+describe('the tax an order includes, per rate', () => {
+  test('per rate, highest first, each line at its price less its discount share; rounded once per rate', () => {
+    // 3 × 0.99 at 19 %: 2.97 gross → 0.474… → 0.47 tax (per line, 3 × 0.158… would round to 0.48).
+    expect(taxesOf([line(99, 3, 1900), line(1000, 2, 700, 500), line(1000, 1, 1900)], 297 + 1500 + 1000)).toEqual([
+      { rateBasisPoints: 1900, grossCents: 1297, taxCents: 207, netCents: 1090 },
+      { rateBasisPoints: 700, grossCents: 1500, taxCents: 98, netCents: 1402 },
+    ])
+  })
+
+  test('a line without a rate counts at 0 %; none with a rate, or lines that do not add up to the total: nothing to show', () => {
+    expect(taxesOf([line(1000, 1, 2000), line(500, 1)], 1500)).toEqual([
+      { rateBasisPoints: 2000, grossCents: 1000, taxCents: 167, netCents: 833 },
+      { rateBasisPoints: 0, grossCents: 500, taxCents: 0, netCents: 500 },
+    ])
+    expect(taxesOf([line(1000, 2)], 2000)).toEqual([])
+    // An order's total less a discount the lines do not carry (sold before lines kept their share).
+    expect(taxesOf([line(1000, 2, 1900)], 1500)).toEqual([])
+  })
+})
