@@ -13,7 +13,7 @@
 //   tokens from kit `serviceTokens` (role `service`). Such a token arriving from outside is refused.
 // - The client address is the socket's; `X-Forwarded-For` is believed only from `TRUSTED_PROXIES`.
 //   Upstreams receive the resolved address as `x-real-ip` and `x-forwarded-for` (overwritten).
-import { connectRedis, createLogger, createService, drain, onShutdown, pingRedis } from '@easypass/kit'
+import { connectRedis, createLogger, createService, drain, learnRoutes, onShutdown, pingRedis } from '@easypass/kit'
 import { loadGatewayConfig } from './config'
 import { requiredInProduction } from '@easypass/kit'
 import { auditModule } from './modules/audit'
@@ -56,6 +56,7 @@ const app = createService({ name: 'gateway', description: 'The public entry of E
 // the socket buffers, and the server grew by 5 MB); the handler refuses by the declared length, or stops
 // reading at the limit.
 const longestBudgetSeconds = Math.ceil(Math.max(config.UPSTREAM_TIMEOUT_MS, config.UPSTREAM_ORDERS_WRITE_TIMEOUT_MS) / 1000)
+learnRoutes(app)
 app.listen({ port: config.PORT, hostname: config.HOST, maxRequestBodySize: Number.MAX_SAFE_INTEGER, idleTimeout: Math.min(255, longestBudgetSeconds + 10) })
 log.info({ port: config.PORT }, 'listening')
 // `quit` waits for Redis; when it is not there, there is nothing to wait for.

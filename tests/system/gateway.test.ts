@@ -169,6 +169,27 @@ describe('routing', () => {
     expect(bare.status).toBe(404)
   })
 
+  test.skipIf(needs('catalog'))('a known path asked with a method it does not take is 405 METHOD_NOT_ALLOWED with Allow; nothing changes', async () => {
+    const admin = await loginAdmin()
+    const listed = (await api('/events?limit=1', { token: admin.token })).body.total
+    // A service's path (through the gateway), with a token that could otherwise write.
+    const put = await api('/events', { method: 'PUT', token: admin.token, body: { title: 'Not this way' } })
+    expect(put.status).toBe(405)
+    expect(errorCode(put)).toBe('METHOD_NOT_ALLOWED')
+    expect(put.headers.get('allow')).toBe('GET, HEAD, POST')
+    expect(put.body.error.details.allow).toEqual(['GET', 'HEAD', 'POST'])
+    expect((await api('/events?limit=1', { token: admin.token })).body.total).toBe(listed)
+    // A path with a parameter, and the gateway's own path.
+    const patched = await api('/orders/665f1c2b9d3e4a0012345678', { method: 'PUT', token: admin.token, body: {} })
+    expect(patched.status).toBe(405)
+    expect(patched.headers.get('allow')).toBe('GET, HEAD')
+    const health = await raw('/api/health', { method: 'DELETE' })
+    expect(health.status).toBe(405)
+    expect(health.headers.get('allow')).toBe('GET, HEAD')
+    // A path no route has stays 404.
+    expect((await api('/events/665f1c2b9d3e4a0012345678/nothing', { method: 'PUT', token: admin.token, body: {} })).status).toBe(404)
+  })
+
   test.skipIf(needs('auth'))('auth routes reach auth', async () => {
     const r = await api('/auth/login', { body: system().admin })
     expect(r.status).toBe(200)

@@ -1,6 +1,7 @@
 import { Elysia, status, ValidationError } from 'elysia'
 import { errorBody, errorStatus, type ErrorCode } from '@easypass/contracts'
 import type { Logger } from './log'
+import { allowedMethods } from './routes'
 
 /** An expected failure with its contract code; thrown anywhere, answered in the one error shape. */
 export class AppError extends Error {
@@ -31,6 +32,13 @@ function describeValidation(error: Readonly<ValidationError>) {
   return { message: first ? `${first.path}: ${first.message}` : `invalid ${error.type}`, fields }
 }
 
+/** 405 for a path some route serves with other methods (`details.allow` lists them); undefined when no route has the path. */
+export function methodNotAllowed(request: Request): AppError | undefined {
+  const allow = allowedMethods(new URL(request.url).pathname)
+  if (!allow.length) return undefined
+  return new AppError('METHOD_NOT_ALLOWED', `${request.method} is not allowed here; this path takes ${allow.join(', ')}`, { allow })
+}
+
 /**
  * The one `.onError` of every service: validation, parse, not-found and thrown AppErrors become the
  * contract's error shape; anything unexpected is logged and answered as a bare 500 without internals.
@@ -43,6 +51,7 @@ export function errorHandler(log: Logger) {
       // Checked by class first: an AppError's own `code` (e.g. NOT_FOUND) would otherwise be read as Elysia's.
       if (error instanceof AppError) {
         set.status = error.status
+        if (error.code === 'METHOD_NOT_ALLOWED') set.headers.allow = (error.details as { allow: string[] }).allow.join(', ')
         if ((error.code === 'RATE_LIMITED' || error.code === 'UNAVAILABLE') && (error.details as { retryAfterSeconds?: number })?.retryAfterSeconds)
           set.headers['retry-after'] = String((error.details as { retryAfterSeconds: number }).retryAfterSeconds)
         return errorBody(error.code, error.message, error.details)
@@ -62,6 +71,12 @@ export function errorHandler(log: Logger) {
         return errorBody('VALIDATION', 'the request body is not valid JSON')
       }
       if (code === 'NOT_FOUND') {
+        const wrongMethod = methodNotAllowed(request)
+        if (wrongMethod) {
+          set.status = wrongMethod.status
+          set.headers.allow = (wrongMethod.details as { allow: string[] }).allow.join(', ')
+          return errorBody(wrongMethod.code, wrongMethod.message, wrongMethod.details)
+        }
         set.status = 404
         return errorBody('NOT_FOUND', 'no such route')
       }

@@ -2,6 +2,7 @@ import { Elysia } from 'elysia'
 import { openapi } from '@elysiajs/openapi'
 import { ErrorResponse } from '@easypass/contracts'
 import { errorHandler } from './errors'
+import { learnRoutes } from './routes'
 import { httpDuration, registry } from './metrics'
 import { isDraining, stopWithSupervisor } from './supervisor'
 import type { Logger } from './log'
@@ -114,6 +115,7 @@ export interface ServeOptions {
 
 /** Listens, and on SIGTERM/SIGINT stops taking requests, lets in-flight ones finish, closes the rest, exits. */
 export function serve(app: Elysia<any, any, any, any, any, any, any>, opts: ServeOptions) {
+  learnRoutes(app)
   app.listen({ port: opts.port, hostname: opts.hostname, maxRequestBodySize: 1024 * 1024 })
   opts.log.info({ port: opts.port }, 'listening')
   onShutdown(opts.log, [...(opts.beforeStop ?? []), () => app.stop(), ...(opts.closers ?? [])])

@@ -1,5 +1,5 @@
 import { Elysia } from 'elysia'
-import { addressKey, fail, worksTheDoor, type Logger } from '@easypass/kit'
+import { addressKey, fail, methodNotAllowed, worksTheDoor, type Logger } from '@easypass/kit'
 import type { GatewayConfig } from '../../config'
 import { auditPath, isAudited, type AuditLog } from '../audit/service'
 import { identifiedAndCounted, type Identify } from '../identity'
@@ -43,7 +43,8 @@ export function proxyModule({ config, log, identify, rateLimits, audit }: ProxyD
     async ({ request, set, server }) => {
       const url = new URL(request.url)
       const route = resolveRoute(url.pathname)
-      if (!route) throw fail('NOT_FOUND', `no such route: ${request.method} ${url.pathname}`)
+      // A path of the gateway's own (health, docs, audit) asked with another method: 405.
+      if (!route) throw methodNotAllowed(request) ?? fail('NOT_FOUND', `no such route: ${request.method} ${url.pathname}`)
 
       const socketIp = server?.requestIP(request)?.address ?? '0.0.0.0'
       const viaTrustedProxy = isTrusted(socketIp)
