@@ -2,9 +2,14 @@
 // orders paid and refunded arrive there as signed POSTs, once per fact, tried again after a failure
 // with the same delivery id, and never for kinds it did not ask for or while switched off.
 import { afterAll, describe, expect, test } from 'bun:test'
+import { spawnSync } from 'node:child_process'
 import { createHmac } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
-import { restartedWith } from '../support/system'
+import mongoose from 'mongoose'
+import { restartedWith, system } from '../support/system'
 
 const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' }
 
@@ -60,14 +65,20 @@ const buy = async (buyer: Session, eventId: string, typeId: string) => {
   return r.body.id as string
 }
 
+/** A certificate for the name `localhost`, as a receiver's would be for its host name; the worker trusts it (NODE_EXTRA_CA_CERTS). */
+const tlsDir = mkdtempSync(join(tmpdir(), 'webhook-receiver-'))
+const madeCert = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', join(tlsDir, 'key.pem'), '-out', join(tlsDir, 'cert.pem')])
+if (madeCert.status !== 0) throw new Error(`openssl: ${madeCert.stderr}`)
+
 const hook = receiver()
 // Retries within the test's patience: 5 tries, 200 ms before the second, doubling (the API queues tests, the worker facts).
-restartedWith(['notifications', 'notifications-worker'], { WEBHOOK_RETRY_MS: '200', WEBHOOK_ATTEMPTS: '5' })
+restartedWith(['notifications', 'notifications-worker'], { WEBHOOK_RETRY_MS: '200', WEBHOOK_ATTEMPTS: '5', NODE_EXTRA_CA_CERTS: join(tlsDir, 'cert.pem') })
 afterAll(async () => {
   // The other test files' orders must not keep this file's webhooks busy.
   const admin = await loginAdmin()
   for (const w of (await api('/webhooks', { token: admin.token })).body.items as Array<{ id: string }>) await api(`/webhooks/${w.id}`, { method: 'DELETE', token: admin.token })
   hook.stop()
+  rmSync(tlsDir, { recursive: true, force: true })
 }, 60_000)
 
 describe('webhooks', () => {
@@ -82,6 +93,16 @@ describe('webhooks', () => {
     const listed = (await api('/webhooks', { token: admin.token })).body.items as Array<Record<string, unknown>>
     expect(listed.find((w) => w.id === created.body.id)).not.toHaveProperty('secret')
     expect((await api(`/webhooks/${created.body.id}`, { token: admin.token })).body).not.toHaveProperty('secret')
+    // Stored sealed: the database alone does not hold it (the deliveries below are still signed with it).
+    const env = system().env
+    const db = await mongoose.createConnection(env.MONGO_URL!, { dbName: `${env.MONGO_DB_PREFIX}_notifications` }).asPromise()
+    try {
+      const stored = await db.collection('webhooks').findOne({ _id: created.body.id })
+      expect(stored?.secret).toStartWith('v1.')
+      expect(JSON.stringify(stored)).not.toContain(secret.slice('whsec_'.length))
+    } finally {
+      await db.close()
+    }
 
     const { eventId, typeId } = await eventWithSeats(admin)
     const buyer = await registerUser('webhook')
@@ -219,6 +240,38 @@ describe('webhooks', () => {
     await Bun.sleep(500)
     expect(hook.received.filter((r) => r.path === '/paused').map((r) => r.json.data.orderId)).toEqual([next])
     expect(hook.received.some((r) => r.json.data.orderId === meanwhile)).toBe(false)
+  })
+
+  test('over HTTPS by host name: sent to the address the name resolved to, with the name for TLS (the certificate is for the name, not the address)', async () => {
+    const admin = await loginAdmin()
+    const seen: Array<{ host: string | null; type: string }> = []
+    // Listens on 127.0.0.1 only, with a certificate for `localhost`: reached at the address, checked against the name.
+    const server = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      tls: { cert: Bun.file(join(tlsDir, 'cert.pem')), key: Bun.file(join(tlsDir, 'key.pem')) },
+      async fetch(request) {
+        seen.push({ host: request.headers.get('host'), type: JSON.parse(await request.text()).type })
+        return new Response('ok')
+      },
+    })
+    try {
+      const created = await api('/webhooks', { token: admin.token, body: { url: `https://localhost:${server.port}/tls`, events: ['order.paid'] } })
+      expect(created.status).toBe(201)
+      const ping = await api(`/webhooks/${created.body.id}/ping`, { method: 'POST', token: admin.token })
+      expect(ping.status).toBe(202)
+      const delivered = await eventually(
+        'the ping delivered over TLS',
+        async () => ((await api(`/webhooks/${created.body.id}/deliveries`, { token: admin.token })).body.items as Array<Record<string, any>>).find((d) => d.id === ping.body.deliveryId && d.status === 'delivered'),
+        20_000,
+        100,
+      )
+      expect(delivered).toMatchObject({ attempts: 1, lastStatusCode: 200 })
+      expect(seen).toEqual([{ host: `localhost:${server.port}`, type: 'webhook.ping' }])
+      await api(`/webhooks/${created.body.id}`, { method: 'DELETE', token: admin.token })
+    } finally {
+      server.stop(true)
+    }
   })
 
   test('only admins manage webhooks, and bad input is a 400 that adds nothing', async () => {

@@ -16,6 +16,7 @@ import { streamHub } from './modules/stream/hub'
 import { waitlistModule } from './modules/waitlist'
 import { waitlistService } from './modules/waitlist/service'
 import { webhooksModule } from './modules/webhooks'
+import { secretSeal } from './modules/webhooks/sealed'
 import { webhooksService } from './modules/webhooks/service'
 
 const config = notificationsConfig(4106)
@@ -69,7 +70,7 @@ const waitlistSweep = setInterval(sweepWaitlists, config.WAITLIST_SWEEP_MS)
 // Webhook deliveries are queued here (test pings) and by the worker's fact consumer; the worker sends them.
 const redis = connectRedis(config.REDIS_URL, { name: 'notifications' })
 const webhookQueue = new Queue<WebhookJobData, void, WebhookJobName>(WEBHOOK_QUEUE, { connection: redis, prefix: config.REDIS_PREFIX })
-const webhooks = webhooksService({ models, queue: webhookQueue, redis, prefix: config.REDIS_PREFIX, settings: config.webhooks, log })
+const webhooks = webhooksService({ models, queue: webhookQueue, redis, prefix: config.REDIS_PREFIX, settings: config.webhooks, seal: secretSeal(config.SERVICE_SECRET!), log })
 const hub = streamHub(log)
 // After a loss of NATS, signals sent meanwhile were missed: every stream ends (spread over 10 s), and its
 // client comes back with Last-Event-ID and gets what was stored since.

@@ -6,6 +6,7 @@ import { WEBHOOK_QUEUE, type WebhookJobData, type WebhookJobName } from '@easypa
 import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, pingMongo, pingRedis, serve } from '@easypass/kit'
 import { notificationsConfig } from './config'
 import { defineModels } from './db'
+import { secretSeal } from './modules/webhooks/sealed'
 import { ENDED, webhookSender } from './modules/webhooks/sender'
 import { WEBHOOK_SUBJECTS, webhooksService } from './modules/webhooks/service'
 
@@ -17,13 +18,14 @@ await ensureIndexes(conn)
 const redis = connectRedis(config.REDIS_URL, { name: 'notifications-worker' })
 const workerRedis = connectRedis(config.REDIS_URL, { worker: true, name: 'notifications-worker-jobs' })
 const queue = new Queue<WebhookJobData, void, WebhookJobName>(WEBHOOK_QUEUE, { connection: redis, prefix: config.REDIS_PREFIX })
-const webhooks = webhooksService({ models, queue, redis, prefix: config.REDIS_PREFIX, settings: config.webhooks, log })
+const seal = secretSeal(config.SERVICE_SECRET!)
+const webhooks = webhooksService({ models, queue, redis, prefix: config.REDIS_PREFIX, settings: config.webhooks, seal, log })
 // Not awaited: the worker sends what is queued while NATS is away; facts wait in the stream.
 const bus = new Bus({ nc: connectNats(config.NATS_URL, 'notifications-worker', log), prefix: config.BUS_PREFIX, log })
 
 // A quarter of the slots at most per webhook: one receiver that does not answer slows only itself.
 const perWebhook = Math.max(1, Math.floor(config.WEBHOOK_CONCURRENCY / 4))
-const send = webhookSender({ models, settings: config.webhooks, timeoutMs: config.WEBHOOK_TIMEOUT_MS, perWebhook, log })
+const send = webhookSender({ models, settings: config.webhooks, seal, timeoutMs: config.WEBHOOK_TIMEOUT_MS, perWebhook, log })
 const worker = new Worker<WebhookJobData, void, WebhookJobName>(WEBHOOK_QUEUE, send, {
   connection: workerRedis,
   prefix: config.REDIS_PREFIX,

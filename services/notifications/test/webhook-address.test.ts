@@ -43,6 +43,8 @@ describe('the address a webhook delivery connects to', () => {
     expect(await pinnedTarget(new URL('https://10.1.2.3/x'), false, none)).toBeNull()
     expect(none.calls).toBe(0)
     await expect(pinnedTarget(new URL('https://nowhere.example.com/x'), false, answers([]))).rejects.toThrow('resolves to no address')
+    // An address a URL cannot hold (a zone id) is never left for fetch to look the name up again.
+    await expect(pinnedTarget(new URL('http://receiver.internal/x'), true, answers(['fe80::1%eth0']))).rejects.toThrow('cannot be connected to as it is')
   })
 
   describe('over HTTPS (a real TLS server on this machine)', () => {

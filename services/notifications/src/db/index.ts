@@ -68,7 +68,7 @@ export interface WaitlistOfferDoc {
   until: Date
 }
 
-/** An organiser's endpoint. `secret` signs deliveries, so it is kept as it is (as every webhook sender must). */
+/** An organiser's endpoint. `secret` signs deliveries: kept sealed with a key from SERVICE_SECRET (modules/webhooks/sealed). */
 export interface WebhookDoc {
   _id: string
   url: string

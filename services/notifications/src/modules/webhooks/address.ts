@@ -68,5 +68,7 @@ export async function pinnedTarget(url: URL, allowPrivate: boolean, resolve: Res
   const chosen = addresses.find((a) => a.family === 4) ?? addresses[0]!
   const target = new URL(url)
   target.hostname = chosen.family === 6 ? `[${chosen.address}]` : chosen.address
+  // A URL ignores a host it cannot take (an IPv6 zone id): never fall back to the name unpinned.
+  if (target.hostname === url.hostname || chosen.address.includes('%')) throw new Error(`${host} resolves to ${chosen.address}, which cannot be connected to as it is`)
   return { url: target, headers, ...(url.protocol === 'https:' ? { tls: { serverName: host } } : {}) }
 }

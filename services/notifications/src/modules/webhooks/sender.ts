@@ -8,6 +8,7 @@ import type { DeliveryStatus, WebhookJobData, WebhookJobName } from '@easypass/c
 import { counter, type Logger } from '@easypass/kit'
 import type { Models, WebhookDeliveryDoc, WebhookDoc } from '../../db'
 import { pinnedTarget } from './address'
+import type { SecretSeal } from './sealed'
 import type { WebhookSettings } from './service'
 
 const deliveriesTotal = counter('notifications_webhook_attempts_total', 'Webhook delivery attempts by outcome', ['outcome'])
@@ -20,7 +21,7 @@ function signature(secret: string, body: string, at = Math.floor(Date.now() / 10
 /** A delivery in one of these is over: a job for it (a fact that came again, a stalled job) sends nothing. */
 export const ENDED: ReadonlySet<DeliveryStatus> = new Set(['delivered', 'failed', 'skipped'])
 
-export function webhookSender({ models, settings, timeoutMs, perWebhook, log }: { models: Models; settings: WebhookSettings; timeoutMs: number; perWebhook: number; log: Logger }) {
+export function webhookSender({ models, settings, seal, timeoutMs, perWebhook, log }: { models: Models; settings: WebhookSettings; seal: SecretSeal; timeoutMs: number; perWebhook: number; log: Logger }) {
   const { Webhook, WebhookDelivery } = models
   // One job sends a delivery at a time (BullMQ's lock), so its record has one writer.
   const save = (doc: WebhookDeliveryDoc) => WebhookDelivery.replaceOne({ _id: doc._id }, doc, { upsert: true })
@@ -88,6 +89,15 @@ export function webhookSender({ models, settings, timeoutMs, perWebhook, log }: 
         deliveriesTotal.inc({ outcome: 'refused' })
         throw new UnrecoverableError('webhook address is not public')
       }
+      let secret: string
+      try {
+        secret = seal.open(hook.secret)
+      } catch {
+        // Sealed under another SERVICE_SECRET (rotated since) or altered: no try can sign it.
+        await save({ ...record, status: 'failed', attempts: attempt, lastError: 'the signing secret cannot be read (SERVICE_SECRET changed?): renew the secret, then send again' })
+        deliveriesTotal.inc({ outcome: 'refused' })
+        throw new UnrecoverableError('webhook secret cannot be opened')
+      }
       const body = JSON.stringify(payload)
       // To the address just checked, under the webhook's name (Host, SNI, the certificate's name).
       const response = await fetch(target.url, {
@@ -102,7 +112,7 @@ export function webhookSender({ models, settings, timeoutMs, perWebhook, log }: 
           'user-agent': 'EasyPass-Webhooks/1',
           'easypass-event': payload.type,
           'easypass-delivery': deliveryId,
-          'easypass-signature': signature(hook.secret, body),
+          'easypass-signature': signature(secret, body),
         },
       })
       statusCode = response.status

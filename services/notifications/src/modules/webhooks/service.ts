@@ -21,6 +21,7 @@ import {
 import { fail, writerOf, type Logger } from '@easypass/kit'
 import type { Models, WebhookDeliveryDoc, WebhookDoc } from '../../db'
 import { urlProblem } from './address'
+import type { SecretSeal } from './sealed'
 
 export type WebhookQueue = Queue<WebhookJobData, void, WebhookJobName>
 
@@ -75,7 +76,7 @@ function viewDelivery(doc: WebhookDeliveryDoc): WebhookDelivery {
   }
 }
 
-export function webhooksService({ models, queue, redis, prefix, settings, log }: { models: Models; queue: WebhookQueue; redis: Redis; prefix: string; settings: WebhookSettings; log: Logger }) {
+export function webhooksService({ models, queue, redis, prefix, settings, seal, log }: { models: Models; queue: WebhookQueue; redis: Redis; prefix: string; settings: WebhookSettings; seal: SecretSeal; log: Logger }) {
   const { Webhook, WebhookDelivery } = models
   const deliveries = writerOf(WebhookDelivery)
   /** Counts changes to the webhooks, in any process: a consumer reloads its list when it moved. */
@@ -131,13 +132,15 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
     async create(body: CreateWebhookBody): Promise<WebhookWithSecret> {
       checkUrl(body.url)
       const now = new Date()
+      // Shown once, here; stored sealed.
+      const secret = newSecret()
       const doc: WebhookDoc = {
         _id: randomHex(12),
         url: body.url,
         events: body.events,
         ...(body.eventIds?.length ? { eventIds: body.eventIds } : {}),
         ...(body.description ? { description: body.description } : {}),
-        secret: newSecret(),
+        secret: seal.seal(secret),
         active: true,
         activeSince: now,
         createdAt: now,
@@ -145,7 +148,7 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
       }
       await Webhook.create(doc)
       await changed()
-      return { ...viewWebhook(doc), secret: doc.secret }
+      return { ...viewWebhook(doc), secret }
     },
 
     async list(): Promise<Webhook[]> {
@@ -180,7 +183,7 @@ export function webhooksService({ models, queue, redis, prefix, settings, log }:
     async renewSecret(id: string): Promise<{ secret: string }> {
       await load(id)
       const secret = newSecret()
-      await Webhook.updateOne({ _id: id }, { $set: { secret, updatedAt: new Date() } })
+      await Webhook.updateOne({ _id: id }, { $set: { secret: seal.seal(secret), updatedAt: new Date() } })
       return { secret }
     },
 
