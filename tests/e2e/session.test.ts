@@ -69,6 +69,23 @@ describe('the session in the browser', () => {
     })
   }, 60_000)
 
+  test('a sign-out the API never heard (the connection dropped) keeps the user signed in and says so; the next one ends it', async () => {
+    const buyer = await registerUser('signout-offline')
+    await withTab({ session: buyer }, async ({ page, context }) => {
+      await page.goto('/tickets')
+      await page.getByText('You have no tickets yet.').waitFor()
+      await page.route('**/api/auth/logout', (route) => route.abort('connectionreset'))
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await page.locator('.toast', { hasText: 'You are still signed in' }).waitFor()
+      expect(await stored(page)).not.toBeNull()
+      expect(await sessionCookie(context)).toBeDefined()
+      await page.unroute('**/api/auth/logout')
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await page.getByRole('link', { name: 'Sign in' }).first().waitFor()
+      expect(await sessionCookie(context)).toBeUndefined()
+    })
+  }, 60_000)
+
   test('a refresh token that no longer works signs the user out with words, not a blank page', async () => {
     const buyer = await registerUser('revoked')
     await api('/auth/logout', { token: buyer.token, body: { refreshToken: buyer.refreshToken } })

@@ -337,6 +337,18 @@ describe('the session cookie (X-Session-Cookie: 1, the web app)', () => {
     expect((await api('/auth/refresh', { body: {}, headers: withCookie(next) })).status).toBe(401)
   })
 
+  test('two refreshes at once with one cookie: the loser is refused without clearing the cookie the winner set', async () => {
+    const s = await register('cookie-twice')
+    const cookie = cookieOf(await api('/auth/login', { body: { email: s.email, password: PASSWORD }, headers: COOKIE_MODE }))!
+    const answers = await Promise.all([0, 1].map(() => api('/auth/refresh', { body: {}, headers: withCookie(cookie) })))
+    const won = answers.find((r) => r.status === 200)!
+    const lost = answers.find((r) => r.status === 401)!
+    expect(cookieOf(won)).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    // Were the loser's answer to clear the cookie and land last, the browser would be signed out.
+    expect(setCookie(lost)).toBeUndefined()
+    expect((await api('/auth/refresh', { body: {}, headers: withCookie(cookieOf(won)!) })).status).toBe(200)
+  })
+
   test('the cookie counts only with the header, and the header needs a cookie: 400, and nothing is spent', async () => {
     const s = await register('cookie-csrf')
     const cookie = cookieOf(await api('/auth/login', { body: { email: s.email, password: PASSWORD }, headers: COOKIE_MODE }))!

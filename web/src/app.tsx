@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { ComponentType } from 'preact'
-import { api } from './lib/api'
+import { api, ApiError, describe } from './lib/api'
 import { Link, match, navigate, useLocation } from './lib/router'
 import { getSession, onSessionEnded, setSession, updateUser, useSession } from './lib/session'
 import { syncNotifications, useNotifications } from './lib/live'
@@ -119,8 +119,16 @@ function Header({ path, search, user }: { path: string; search: string; user?: U
   const current = (href: string, exact = false) => (exact ? path === href : path === href || path.startsWith(`${href}/`)) ? 'page' : undefined
   const signOut = async () => {
     const s = getSession()
-    // The session cookie names the session (a session stored before the cookie, its token).
-    if (s) await api('/auth/logout', { body: s.refreshToken ? { refreshToken: s.refreshToken } : {} }).catch(() => {})
+    // The session cookie names the session (a session stored before the cookie, its token). Only the
+    // API can end it and clear the cookie: when it could not be told, the user stays signed in and
+    // hears so, rather than leaving a working session behind on a shared computer.
+    if (s) {
+      try {
+        await api('/auth/logout', { body: s.refreshToken ? { refreshToken: s.refreshToken } : {} })
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 401)) return toast(`You are still signed in: ${describe(error)}`, 'error')
+      }
+    }
     setSession(null)
     forgetOffer()
     toast('You are signed out.')

@@ -115,6 +115,8 @@ export async function api<T = unknown>(path: string, opts: CallOptions = {}): Pr
   return (await apiAnswer<T>(path, opts)).body
 }
 
+const WRITES_SESSION_COOKIE = /^\/auth\/(login|register|password|password-reset\/confirm|logout)$/
+
 /** The call with the session's token, renewed once when it has run out; any answer that is not OK is thrown. */
 async function authorized(path: string, opts: CallOptions, accept: string): Promise<Response> {
   const send = async (token: string | null) => {
@@ -140,8 +142,9 @@ async function authorized(path: string, opts: CallOptions, accept: string): Prom
     }
   }
   const token = opts.anonymous ? null : await freshAccessToken()
-  // A sign-in's cookie lands after any refresh under way, so the cookie is the session stored last.
-  let response = await (opts.anonymous && path.startsWith('/auth/') ? withLock(() => send(null)) : send(token))
+  // An answer that writes the session cookie (sign-in, sign-up, a new password, sign-out) lands after
+  // any refresh under way, in this tab or another: a late refresh never overwrites the newer cookie.
+  let response = await (WRITES_SESSION_COOKIE.test(path) ? withLock(() => send(token)) : send(token))
   if (response.status === 401 && token) {
     let next
     try {

@@ -4,6 +4,7 @@ import { Accepted, AuthResult, ChangePasswordBody, LoginBody, LogoutBody, Passwo
 import { AppError, authPlugin, clientAddress, strictBody, type AuthConfig } from '@easypass/kit'
 import { clearCookie, deliver, presentedToken } from './cookie'
 import type { AuthService } from './service'
+import { SameClientRefresh } from './sessions'
 
 const tags = tagsOf('Identity')
 const COOKIE_MODE =
@@ -37,8 +38,9 @@ export function authModule(auth: AuthService, config: AuthConfig) {
         try {
           return deliver(request, set.headers, await auth.refresh(presentedToken(request, body.refreshToken)))
         } catch (error) {
-          // The cookie's session is over (not when we could not tell): the browser forgets it.
-          if (error instanceof AppError && error.status === 401) clearCookie(request, set.headers)
+          // The cookie's session is over (not when we could not tell, nor when its own client just
+          // rotated it: that answer's cookie is the session's new one): the browser forgets it.
+          if (error instanceof AppError && error.status === 401 && !(error instanceof SameClientRefresh)) clearCookie(request, set.headers)
           throw error
         }
       },

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { fail, type Logger } from '@easypass/kit'
+import { AppError, fail, type Logger } from '@easypass/kit'
 import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
 import type { SessionModels } from '../../db/sessions'
 
@@ -17,6 +17,13 @@ function hashToken(token: string) {
 
 /** One message for every refresh token we will not honour: unknown, expired, rotated, revoked. */
 const invalidRefreshToken = () => fail('UNAUTHENTICATED', 'the refresh token is invalid or expired')
+
+/** The same answer, for a token its own client just rotated (refreshing twice at once): the session goes on. */
+export class SameClientRefresh extends AppError {
+  constructor() {
+    super('UNAUTHENTICATED', 'the refresh token is invalid or expired')
+  }
+}
 
 /**
  * Refresh tokens (see db/sessions.ts for the append-only layout). A login starts a family; each
@@ -66,7 +73,7 @@ export function sessionStore(models: SessionModels, log: Logger) {
     } catch (error) {
       if (!isDuplicateKey(error)) throw error
       const rotation = await Rotation.findById(spentHash).lean()
-      if (rotation && Date.now() - rotation.rotatedAt.getTime() < REFRESH_REUSE_LEEWAY_MS) throw invalidRefreshToken()
+      if (rotation && Date.now() - rotation.rotatedAt.getTime() < REFRESH_REUSE_LEEWAY_MS) throw new SameClientRefresh()
       await revokeFamily(current.familyId, current.userId, 'reuse')
       log.warn({ userId: current.userId, familyId: current.familyId }, 'refresh token reused: session family revoked')
       throw invalidRefreshToken()
