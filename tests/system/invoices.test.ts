@@ -2,7 +2,6 @@
 // line's part of a voucher's discount) as sold; with an issuer configured its receipt is an invoice
 // with a sequential number, given once per order, and the tax per rate.
 import { describe, expect, test } from 'bun:test'
-import { Redis } from 'ioredis'
 import { api, futureEvent, loginAdmin, registerUser, type Session, TEST_CARD } from '../support/api'
 import { pdfPages } from '../support/pdf'
 import { restartedWith, system } from '../support/system'
@@ -83,28 +82,48 @@ describe('tax rates and invoices', () => {
     expect(seqOf(untaxed.number)).toBe(seqOf(invoice.number) + 1)
   })
 
-  test('numbers follow one another without gaps or repeats: one number for many first downloads at once, and past the highest after Redis lost its count', async () => {
+  test('numbers follow one another without gaps or repeats: many first downloads of one order get one number, of many orders one each', async () => {
     const admin = await loginAdmin()
     const { eventId, concert } = await taxedEvent(admin)
     const buyer = await registerUser('invoice-race')
-    const [a, b, c, d] = [await buy(buyer, eventId, [{ ticketTypeId: concert, quantity: 1 }]), await buy(buyer, eventId, [{ ticketTypeId: concert, quantity: 1 }]), await buy(buyer, eventId, [{ ticketTypeId: concert, quantity: 1 }]), await buy(buyer, eventId, [{ ticketTypeId: concert, quantity: 1 }])]
-    const first = seqOf((await invoiceOf(a.id, buyer.token)).number)
-    const together = await Promise.all(Array.from({ length: 6 }, () => invoiceOf(b.id, buyer.token)))
+    const orders: Array<{ id: string }> = []
+    for (let i = 0; i < 7; i++) orders.push(await buy(buyer, eventId, [{ ticketTypeId: concert, quantity: 1 }]))
+    const first = seqOf((await invoiceOf(orders[0]!.id, buyer.token)).number)
+    const together = await Promise.all(Array.from({ length: 6 }, () => invoiceOf(orders[1]!.id, buyer.token)))
     expect(new Set(together.map((i) => i.number)).size).toBe(1)
     expect(seqOf(together[0]!.number)).toBe(first + 1)
-    // No number was drawn in vain by the downloads that lost.
-    expect(seqOf((await invoiceOf(c.id, buyer.token)).number)).toBe(first + 2)
-
-    // Redis emptied (a restart without persistence): the count starts again, the database's index catches it.
-    const s = system()
-    const redis = new Redis(s.env.REDIS_URL!)
-    try {
-      expect(await redis.del(`${s.env.REDIS_PREFIX}:orders:invoice-seq`)).toBe(1)
-    } finally {
-      redis.disconnect()
-    }
-    expect(seqOf((await invoiceOf(d.id, buyer.token)).number)).toBe(first + 3)
+    // Five orders at once: five numbers, the next five, none drawn in vain.
+    const five = await Promise.all(orders.slice(2).map((o) => invoiceOf(o.id, buyer.token)))
+    expect(five.map((i) => seqOf(i.number)).sort((a, b) => a - b)).toEqual([first + 2, first + 3, first + 4, first + 5, first + 6])
   })
+
+  test('an invoice stays as it was issued when the issuer changes; an order refunded before its first invoice gets a receipt, no number', async () => {
+    const admin = await loginAdmin()
+    const { eventId, concert } = await taxedEvent(admin)
+    const buyer = await registerUser('invoice-issuer')
+    const issued = await buy(buyer, eventId, [{ ticketTypeId: concert, quantity: 1 }])
+    const refunded = await buy(buyer, eventId, [{ ticketTypeId: concert, quantity: 1 }])
+    const before = await invoiceOf(issued.id, buyer.token)
+    expect(before.page).toContain('Issued by Nordic Tickets Oy')
+    expect((await api(`/orders/${refunded.id}/refund`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: {} })).status).toBe(200)
+
+    await system().stop('orders')
+    await system().start('orders', { ...ISSUER, INVOICE_ISSUER_NAME: 'Renamed Tickets Oy' })
+    const again = await invoiceOf(issued.id, buyer.token)
+    expect(again.number).toBe(before.number)
+    expect(again.page).toContain('Issued by Nordic Tickets Oy, Mannerheimintie 1, 00100 Helsinki; tax number FI12345678')
+    expect(again.page).not.toContain('Renamed')
+    const receipt = await fetch(`${system().gatewayUrl}/api/orders/${refunded.id}/receipt`, { headers: { authorization: `Bearer ${buyer.token}` } })
+    expect(receipt.headers.get('content-disposition')).toBe(`attachment; filename="easypass-receipt-${refunded.id}.pdf"`)
+    expect((await pdfPages(new Uint8Array(await receipt.arrayBuffer())))[0]).toContain('Receipt (refunded)')
+    const next = await buy(buyer, eventId, [{ ticketTypeId: concert, quantity: 1 }])
+    const renamed = await invoiceOf(next.id, buyer.token)
+    expect(renamed.page).toContain('Issued by Renamed Tickets Oy')
+    // The refunded order took no number.
+    expect(seqOf(renamed.number)).toBe(seqOf(before.number) + 1)
+    await system().stop('orders')
+    await system().start('orders', ISSUER)
+  }, 60_000)
 
   test('a tax rate must be 0–100 % in basis points: 400, and nothing changes', async () => {
     const admin = await loginAdmin()

@@ -103,7 +103,7 @@ export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promi
     line(`Refunded ${money(input.refund.amountCents)}${input.refund.at ? ` on ${formatDate(input.refund.at) ?? input.refund.at}` : ''} to the same card${input.refund.reason ? ` (${input.refund.reason})` : ''}. The tickets are no longer valid.`, 'bold')
   }
   doc.moveDown(2)
-  if (invoice) line(`Prices include the tax shown.${refunded ? ' The refund cancels this invoice in full.' : ''}`, 'regular', 9, GREY)
+  if (invoice) line(`${taxed ? 'Prices include the tax shown.' : 'No tax is included in these prices.'}${refunded ? ' The refund cancels this invoice in full.' : ''}`, 'regular', 9, GREY)
   else line(`Prices include ${taxed ? 'the tax shown' : 'any taxes the organiser charges'}. This receipt is not a tax invoice.`, 'regular', 9, GREY)
   doc.end()
   return done

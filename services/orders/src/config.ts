@@ -48,7 +48,7 @@ export function ordersConfig(defaultPort: number) {
     /** The issuer's VAT or tax registration number, printed on every invoice. */
     INVOICE_ISSUER_TAX_ID: T.Optional(T.String({ maxLength: 50 })),
     /** Printed before the sequence number: `EP-000042`. */
-    INVOICE_NUMBER_PREFIX: T.String({ default: 'EP-', maxLength: 20 }),
+    INVOICE_NUMBER_PREFIX: T.String({ default: 'EP-', pattern: '^[A-Za-z0-9/_-]{0,20}$' }),
   })
   requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
   requiredInProduction(config, 'TICKETING_URL', config.TICKETING_URL)

@@ -12,9 +12,9 @@ const line = (unitPriceCents: number, quantity: number, taxRateBasisPoints?: num
 
 describe('the tax an order includes, per rate', () => {
   test('per rate, highest first, each line at its price less its discount share; rounded once per rate', () => {
-    // 3 × 0.99 at 19 %: 2.97 gross → 0.474… → 0.47 tax (per line, 3 × 0.158… would round to 0.48).
-    expect(taxesOf([line(99, 3, 1900), line(1000, 2, 700, 500), line(1000, 1, 1900)], 297 + 1500 + 1000)).toEqual([
-      { rateBasisPoints: 1900, grossCents: 1297, taxCents: 207, netCents: 1090 },
+    // Three lines of 1.04 at 19 %: 3.12 gross → 0.498… → 0.50 tax; rounded per line it would be 3 × 0.17 = 0.51.
+    expect(taxesOf([line(104, 1, 1900), line(1000, 2, 700, 500), line(104, 1, 1900), line(104, 1, 1900)], 312 + 1500)).toEqual([
+      { rateBasisPoints: 1900, grossCents: 312, taxCents: 50, netCents: 262 },
       { rateBasisPoints: 700, grossCents: 1500, taxCents: 98, netCents: 1402 },
     ])
   })

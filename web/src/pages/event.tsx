@@ -42,7 +42,8 @@ export function offers(event: EventItem | undefined, live: { ticketTypes: Ticket
     if (t.salesStart && opensOnPage(t.salesStart) > now) closed = `On sale from ${when(t.salesStart)}`
     else if (t.salesEnd && Date.parse(t.salesEnd) <= now) closed = 'Sales have ended'
     else if (available === 0) closed = 'Sold out'
-    return { ...t, ...(l ? { priceCents: l.priceCents ?? t.priceCents, capacity: l.capacity, sold: l.sold, held: l.held } : {}), available, closed, max: closed ? 0 : Math.min(available, t.maxPerOrder ?? DEFAULT_MAX_PER_ORDER) }
+    // The live view's tax rate wins, also when it has none any more.
+    return { ...t, ...(l ? { priceCents: l.priceCents ?? t.priceCents, capacity: l.capacity, sold: l.sold, held: l.held, taxRateBasisPoints: l.taxRateBasisPoints } : {}), available, closed, max: closed ? 0 : Math.min(available, t.maxPerOrder ?? DEFAULT_MAX_PER_ORDER) }
   })
 }
 

@@ -143,6 +143,8 @@ export interface InvoiceDoc {
   seq: number
   /** As printed: the configured prefix and the sequence number. */
   number: string
+  /** Who issued it, as configured then. */
+  issuer: { name: string; address?: string; taxId?: string }
   issuedAt: Date
 }
 
@@ -313,7 +315,16 @@ export function defineModels(conn: Connection) {
   message.index({ eventId: 1, at: -1 })
   message.index({ state: 1 })
 
-  const invoice = new Schema<InvoiceDoc>({ _id: String, seq: { type: Number, required: true }, number: { type: String, required: true }, issuedAt: { type: Date, required: true } }, { ...opts, collection: 'invoices' })
+  const invoice = new Schema<InvoiceDoc>(
+    {
+      _id: String,
+      seq: { type: Number, required: true },
+      number: { type: String, required: true },
+      issuer: { type: new Schema({ name: { type: String, required: true }, address: String, taxId: String }, { _id: false }), required: true },
+      issuedAt: { type: Date, required: true },
+    },
+    { ...opts, collection: 'invoices' },
+  )
   invoice.index({ seq: 1 }, { unique: true })
 
   const cancellation = new Schema<CancellationDoc>(

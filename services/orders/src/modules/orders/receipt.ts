@@ -13,12 +13,13 @@ export interface ReceiptDeps {
   payments: Pick<PaymentsClient, 'orderPayment'>
   catalog: CatalogClient
   renderer: TicketsPdfRenderer
-  /** With an issuer configured, receipts are invoices numbered by `invoices`. */
-  invoicing?: { issuer: InvoiceIssuer; invoices: InvoiceNumbers }
+  invoices: InvoiceNumbers
+  /** Configured: a paid order's receipt is an invoice from this issuer. */
+  issuer?: InvoiceIssuer
   log: Logger
 }
 
-export function receiptService({ payments, catalog, renderer, invoicing, log }: ReceiptDeps) {
+export function receiptService({ payments, catalog, renderer, invoices, issuer, log }: ReceiptDeps) {
   return async function receipt(state: OrderState): Promise<{ filename: string; pdf: Buffer }> {
     const status = statusOf(state)
     if (status === 'reserved' || status === 'pending') throw fail('CONFLICT', 'an order has a receipt once it is paid')
@@ -40,7 +41,9 @@ export function receiptService({ payments, catalog, renderer, invoicing, log }: 
     // An event back to a draft (every order refunded, then rewritten) prints as the order kept it.
     const event = await eventToPrint(catalog, state, log, true)
     const taxes = taxesOf(doc.items, doc.totalCents)
-    const invoice = invoicing ? { ...(await invoicing.invoices.of(doc._id)), issuer: invoicing.issuer } : undefined
+    // An invoice is issued for a paid order (never first for one already refunded), and one issued
+    // stays what it is, whatever the configuration says now.
+    const invoice = (await invoices.existing(doc._id)) ?? (issuer && status === 'paid' ? await invoices.issue(doc._id, issuer) : null)
     try {
       const pdf = await renderer.receipt({
         orderId: doc._id,
@@ -49,7 +52,7 @@ export function receiptService({ payments, catalog, renderer, invoicing, log }: 
         event,
         items: doc.items.map(({ name, quantity, unitPriceCents, taxRateBasisPoints }) => ({ name, quantity, unitPriceCents, ...(taxRateBasisPoints ? { taxRateBasisPoints } : {}) })),
         ...(taxes.length ? { taxes } : {}),
-        ...(invoice ? { invoice: { number: invoice.number, issuedAt: invoice.issuedAt.toISOString(), issuer: invoice.issuer } } : {}),
+        ...(invoice ? { invoice: { number: invoice.number, issuedAt: invoice.issuedAt.toISOString(), issuer: { name: invoice.issuer.name, ...(invoice.issuer.address ? { address: invoice.issuer.address } : {}), ...(invoice.issuer.taxId ? { taxId: invoice.issuer.taxId } : {}) } } } : {}),
         currency: doc.currency,
         ...(doc.voucher ? { voucher: doc.voucher } : {}),
         totalCents: payment?.amountCents ?? doc.totalCents,
