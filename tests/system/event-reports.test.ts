@@ -100,6 +100,8 @@ describe('event reports', () => {
       { ticketTypeId: vip, name: 'VIP', currency: 'EUR', sold: 1, refunded: 0, checkedIn: 1, salesCents: 5000 },
     ])
     expect(report.money).toEqual([{ currency: 'EUR', takenCents: 10600, discountCents: 400, refundedCents: 2000, refundingCents: 0, netCents: 8600 }])
+    // No ticket type carries a tax rate: no tax lines.
+    expect(report.taxes).toEqual([])
   })
 
   test('a ticket type whose currency changed after some sales is a line per currency, never one sum', async () => {

@@ -80,6 +80,15 @@ describe('tax rates and invoices', () => {
     const untaxed = await invoiceOf(later.id, buyer.token)
     expect(untaxed.page).not.toContain('Includes')
     expect(seqOf(untaxed.number)).toBe(seqOf(invoice.number) + 1)
+    expect(untaxed.page).toContain('No tax is included in these prices.')
+
+    // The sales report sums each paid order's tax per currency and rate; the untaxed order counts at 0 %.
+    const sales = await api(`/events/${eventId}/sales`, { token: admin.token })
+    expect(sales.body.taxes).toEqual([
+      { currency: 'EUR', rateBasisPoints: 1900, grossCents: 5000, taxCents: 798, netCents: 4202 },
+      { currency: 'EUR', rateBasisPoints: 700, grossCents: 1000, taxCents: 65, netCents: 935 },
+      { currency: 'EUR', rateBasisPoints: 0, grossCents: 5000, taxCents: 0, netCents: 5000 },
+    ])
   })
 
   test('numbers follow one another without gaps or repeats: many first downloads of one order get one number, of many orders one each', async () => {

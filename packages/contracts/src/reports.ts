@@ -100,6 +100,18 @@ export const SalesReport = t.Object(
         { description: 'one line per currency the event sold in' },
       ),
     ),
+    taxes: t.Array(
+      t.Object(
+        {
+          currency: t.String({ examples: ['EUR'] }),
+          rateBasisPoints: t.Integer({ minimum: 0, maximum: 10_000, examples: [1900] }),
+          grossCents: Cents,
+          taxCents: Cents,
+          netCents: Cents,
+        },
+        { description: "the tax the paid orders' prices include, per currency and rate: the sum of each order's own (as its invoice shows it); refunded orders are left out; empty when no order's lines carry a rate" },
+      ),
+    ),
     generatedAt: IsoDate,
   },
   { title: 'SalesReport' },

@@ -187,7 +187,7 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
   )
 }
 
-/** What the event sold: tickets per type (and how many came in), money per currency. */
+/** What the event sold: tickets per type (and how many came in), money per currency, the tax it includes. */
 function SalesSummary({ report }: { report: SalesReport }) {
   const { orders } = report
   return (
@@ -211,6 +211,15 @@ function SalesSummary({ report }: { report: SalesReport }) {
             </div>
           ))}
         </dl>
+      )}
+      {report.taxes.length > 0 && (
+        <p class="small muted" data-testid="sales-taxes">
+          Tax in paid orders:{' '}
+          {report.taxes
+            .filter((t) => t.rateBasisPoints > 0)
+            .map((t) => `${money(t.taxCents, t.currency)} at ${t.rateBasisPoints / 100}% on ${money(t.netCents, t.currency)} net`)
+            .join(' · ')}
+        </p>
       )}
       {report.ticketTypes.length > 0 && (
         <div class="table-wrap" tabIndex={0} role="region" aria-label="Sales by ticket type">

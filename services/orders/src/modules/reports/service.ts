@@ -11,6 +11,7 @@ import { fail } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
 import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, TicketDoc, TicketHolderDoc, TransitionDoc } from '../../db'
 import { refundDoneId, refundId, settleId, statusOf, type OrderState } from '../orders/store'
+import { taxesOf } from '../invoices/taxes'
 import { seatsOf, ticketState } from '../tickets/service'
 
 /** Ids per `$in` query: small enough for any server, few enough queries for a large event. */
@@ -181,6 +182,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
       const { states, rows } = await read(eventId)
       const orders = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>
       const money = new Map<string, SalesReport['money'][number]>()
+      const taxes = new Map<string, SalesReport['taxes'][number]>()
       let refundsUnderWay = 0
       let unpriced = 0
       for (const state of states) {
@@ -196,7 +198,19 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         const line = money.get(currency) ?? { currency, takenCents: 0, discountCents: 0, refundedCents: 0, refundingCents: 0, netCents: 0 }
         money.set(currency, line)
         line.takenCents += totalCents
-        if (status === 'paid') line.discountCents += voucher?.discountCents ?? 0
+        if (status === 'paid') {
+          line.discountCents += voucher?.discountCents ?? 0
+          // An order none of whose lines carries a rate counts at 0 % (shown only beside taxed ones).
+          const rated = state.doc.items.some((i) => i.taxRateBasisPoints)
+          for (const tax of rated ? taxesOf(state.doc.items, totalCents) : [{ rateBasisPoints: 0, grossCents: totalCents, taxCents: 0, netCents: totalCents }]) {
+            const key = `${currency}:${tax.rateBasisPoints}`
+            const sum = taxes.get(key) ?? { currency, rateBasisPoints: tax.rateBasisPoints, grossCents: 0, taxCents: 0, netCents: 0 }
+            taxes.set(key, sum)
+            sum.grossCents += tax.grossCents
+            sum.taxCents += tax.taxCents
+            sum.netCents += tax.netCents
+          }
+        }
         else if (state.refundDone) line.refundedCents += totalCents
         else {
           line.refundingCents += totalCents
@@ -219,7 +233,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
           if (row.status === 'checked_in') type.checkedIn++
         }
       }
-      return { eventId, orders, refundsUnderWay, unpricedOrders: unpriced, ticketTypes: [...types.values()], money: [...money.values()], generatedAt: new Date().toISOString() }
+      return { eventId, orders, refundsUnderWay, unpricedOrders: unpriced, ticketTypes: [...types.values()], money: [...money.values()], taxes: [...taxes.values()].some((t) => t.rateBasisPoints > 0) ? [...taxes.values()].sort((a, b) => a.currency.localeCompare(b.currency) || b.rateBasisPoints - a.rateBasisPoints) : [], generatedAt: new Date().toISOString() }
     },
   }
 }
