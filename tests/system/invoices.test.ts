@@ -2,8 +2,9 @@
 // line's part of a voucher's discount) as sold; with an issuer configured its receipt is an invoice
 // with a sequential number, given once per order, and the tax per rate.
 import { describe, expect, test } from 'bun:test'
-import { api, futureEvent, loginAdmin, registerUser, type Session, TEST_CARD } from '../support/api'
+import { api, eventually, futureEvent, loginAdmin, registerUser, type Session, TEST_CARD } from '../support/api'
 import { pdfPages } from '../support/pdf'
+import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 import { restartedWith, system } from '../support/system'
 
 const ISSUER = { INVOICE_ISSUER_NAME: 'Nordic Tickets Oy', INVOICE_ISSUER_ADDRESS: 'Mannerheimintie 1, 00100 Helsinki', INVOICE_ISSUER_TAX_ID: 'FI12345678', INVOICE_NUMBER_PREFIX: 'T-' }
@@ -143,5 +144,25 @@ describe('tax rates and invoices', () => {
       expect(r.body.error.code).toBe('VALIDATION')
     }
     expect((await api(`/events/${eventId}/ticket-types/${concert}`, { token: admin.token })).body.taxRateBasisPoints).toBe(1900)
+  })
+})
+
+describe('the confirmation email', () => {
+  const smtp = mailingThroughTestSmtp('notifications')
+
+  test('carries the invoice, numbered as the order is confirmed: the same number the buyer downloads later', async () => {
+    const admin = await loginAdmin()
+    const { eventId, concert } = await taxedEvent(admin)
+    const buyer = await registerUser('invoice-mail')
+    const order = await buy(buyer, eventId, [{ ticketTypeId: concert, quantity: 2 }])
+    const mail = await eventually('the confirmation', async () => smtp.received.find((m) => m.to.includes(buyer.user.email) && /Your tickets for/.test(m.data)), 20_000, 100)
+    const part = mail.data.split(/\r\n--[^\r\n]+\r\n/).find((p) => /easypass-invoice-T-\d{6}\.pdf/.test(p))
+    expect(part).toBeDefined()
+    const number = /easypass-invoice-(T-\d{6})\.pdf/.exec(part!)![1]
+    const attached = (await pdfPages(new Uint8Array(Buffer.from(part!.slice(part!.indexOf('\r\n\r\n') + 4).replace(/\s+/g, ''), 'base64'))))[0]!
+    expect(attached).toContain(`Invoice number ${number}`)
+    expect(attached).toContain('Includes 19% tax €15.97 on €84.03 net')
+    expect(decodeMime(mail.data)).toContain('Your invoice is attached.')
+    expect((await invoiceOf(order.id, buyer.token)).number).toBe(number)
   })
 })

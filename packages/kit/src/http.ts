@@ -45,3 +45,24 @@ export async function callService<T>(baseUrl: string, path: string, opts: CallOp
   }
   return json as T
 }
+
+/** A file another service answers with (a PDF): its bytes and the name it gives; failures as `callService`'s. */
+export async function callServiceFile(baseUrl: string, path: string, opts: Omit<CallOptions, 'body'> = {}): Promise<{ bytes: Buffer; filename?: string; contentType: string }> {
+  const headers: Record<string, string> = { accept: '*/*', ...opts.headers }
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`
+  if (opts.requestId) headers['x-request-id'] = opts.requestId
+  let response: Response
+  try {
+    response = await fetch(baseUrl + path, { method: opts.method ?? 'GET', headers, signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000) })
+  } catch {
+    throw new AppError('UNAVAILABLE', `${new URL(baseUrl).host} did not answer`, undefined, 503)
+  }
+  const contentType = response.headers.get('content-type') ?? ''
+  if (!response.ok || contentType.startsWith('application/json')) {
+    const err = ((await response.json().catch(() => undefined)) as ReturnType<typeof errorBody> | undefined)?.error
+    if (err?.code) throw new AppError(err.code as never, err.message, err.details, response.status)
+    throw new AppError('UNAVAILABLE', `a service answered ${response.status}`, undefined, 503)
+  }
+  const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1]
+  return { bytes: Buffer.from(await response.arrayBuffer()), ...(filename ? { filename } : {}), contentType }
+}

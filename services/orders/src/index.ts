@@ -52,6 +52,7 @@ const invoices = invoiceNumbers({ models: core.models, numberPrefix: config.INVO
 const issuer = config.INVOICE_ISSUER_NAME
   ? { name: config.INVOICE_ISSUER_NAME, ...(config.INVOICE_ISSUER_ADDRESS ? { address: config.INVOICE_ISSUER_ADDRESS } : {}), ...(config.INVOICE_ISSUER_TAX_ID ? { taxId: config.INVOICE_ISSUER_TAX_ID } : {}) }
   : undefined
+const receipt = receiptService({ payments: core.payments, catalog: core.catalog, renderer, invoices, ...(issuer ? { issuer } : {}), log })
 const purchase = gated(purchaseService({ config, log, ...core, soldOut }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
 
 const app = createService({
@@ -60,11 +61,11 @@ const app = createService({
   log,
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
-  .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, tickets, outbox, redis, prefix: config.REDIS_PREFIX }), pdf, receipt: receiptService({ payments: core.payments, catalog: core.catalog, renderer, invoices, ...(issuer ? { issuer } : {}), log }) }))
+  .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, tickets, outbox, redis, prefix: config.REDIS_PREFIX }), pdf, receipt }))
   .use(transfersModule(config, { transfers, store, name, pdf }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
   .use(reportsModule(config, reports))
   .use(messagesModule(config, messagesService({ models: core.models, reports, catalog: core.catalog, redis, prefix: config.REDIS_PREFIX })))
-  .use(internalModule(config, store, tickets))
+  .use(internalModule(config, store, tickets, receipt))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => renderer.close(), () => outbox.stop(), () => bus.close(), () => redis.quit(), () => conn.close()] })

@@ -1,7 +1,7 @@
 import type { Transporter } from 'nodemailer'
 import type { Fact } from '@easypass/contracts/facts'
 import { TRANSFER_LINK_PURPOSE } from '@easypass/contracts/orders'
-import { AppError, callService, counter, linkToken, writerOf, type Logger } from '@easypass/kit'
+import { AppError, callService, callServiceFile, counter, linkToken, writerOf, type Logger } from '@easypass/kit'
 import type { PrintedTicket, TicketsPdfInput, TicketsPdfRenderer } from '@easypass/tickets-pdf'
 import type { EmailClaimDoc, EmailDoc, Models } from '../../db'
 import { renderEventMessage, renderHeldTicketRefunded, renderOrderConfirmation, renderRefundReceipt, renderTicketOffered, renderTicketsAvailable, type RenderedEmail, type TicketForEmail } from './template'
@@ -156,6 +156,21 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     }
   }
 
+  /**
+   * The order's invoice (a number given now, near the sale, when an issuer is configured) or receipt as
+   * orders makes it, best effort: the confirmation never waits for it.
+   */
+  async function receiptFile(orderId: string): Promise<{ filename: string; content: Buffer } | undefined> {
+    if (!ordersUrl) return undefined
+    try {
+      const file = await callServiceFile(ordersUrl, `/internal/orders/${encodeURIComponent(orderId)}/receipt`, { token: await serviceToken(), timeoutMs: 10_000 })
+      return { filename: file.filename ?? `easypass-receipt-${orderId}.pdf`, content: file.bytes }
+    } catch (error) {
+      log.warn({ orderId, err: messageOf(error) }, 'receipt not attached to the confirmation')
+      return undefined
+    }
+  }
+
   /** The order's status now; orders away or failing makes the fact come again (a 404: no order, nothing to send). */
   async function orderStatus(orderId: string): Promise<string | undefined> {
     if (!ordersUrl) return undefined
@@ -204,6 +219,9 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         ...(details.ticketInfo ? { ticketInfo: details.ticketInfo } : {}),
         tickets: list,
         ticketsPdf: await ticketsPdf(d.orderId, { ...details, title, startsAt }, list),
+        // The first confirmation of a paid order only (not when the tickets are asked for again, nor
+        // for free tickets, nor once refunded: a confirmation that went out late).
+        ...(f.subject === 'orders.order-paid' && d.totalCents > 0 && !list.some((t) => t.status === 'refunded') ? { receipt: await receiptFile(d.orderId) } : {}),
       })
     }
     if (f.subject === 'orders.order-refunded') {

@@ -40,7 +40,11 @@ export interface ConfirmationInput {
   tickets: TicketForEmail[]
   /** The tickets as a PDF (from orders), attached when there. */
   ticketsPdf?: Buffer
+  /** The order's invoice or receipt as a PDF (from orders), attached when there. */
+  receipt?: { filename: string; content: Buffer }
 }
+
+const receiptKind = (filename: string) => (filename.startsWith('easypass-invoice-') ? 'invoice' : 'receipt')
 
 export interface RefundInput {
   orderId: string
@@ -123,6 +127,7 @@ ${
     ? `<h2 style="font-size:18px;margin:16px 0 4px">Your tickets</h2><p style="margin:0;color:#57606a">Show the QR code (or the code under it) at the entrance. Each code lets one person in, once.${input.ticketsPdf ? ' They are attached as a PDF too, to print.' : ''}</p>\n${ticketBlocks}`
     : '<p>Your tickets are waiting in your EasyPass account under your orders.</p>'
 }
+${input.receipt ? `<p style="margin:16px 0 0">Your ${receiptKind(input.receipt.filename)} is attached.</p>` : ''}
 <p style="margin:16px 0 0;font-size:12px;color:#57606a">Order ${escapeHtml(input.orderId)}</p>`,
   )
 
@@ -144,6 +149,7 @@ ${
           ...(input.ticketsPdf ? ['They are attached as a PDF too, to print.'] : []),
         ]
       : ['Your tickets are waiting in your EasyPass account under your orders.']),
+    ...(input.receipt ? ['', `Your ${receiptKind(input.receipt.filename)} is attached.`] : []),
     '',
     `Order ${input.orderId}`,
   ]
@@ -155,6 +161,7 @@ ${
     .map((t, i) => ({ filename: `ticket-${i + 1}.svg`, content: t.qrSvg!, contentType: 'image/svg+xml', cid: t.cid! }))
   if (input.ticketsPdf && tickets.length)
     attachments.push({ filename: `easypass-tickets-${input.orderId}.pdf`, content: input.ticketsPdf, contentType: 'application/pdf' })
+  if (input.receipt) attachments.push({ filename: input.receipt.filename, content: input.receipt.content, contentType: 'application/pdf' })
   return { subject, html, text, attachments }
 }
 

@@ -1,15 +1,17 @@
 // For other services only (service token), hidden from the public documentation. Notifications
 // reads an order and its tickets to write the confirmation email.
-import { Elysia } from 'elysia'
+import { Elysia, t } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { Order, TicketList } from '@easypass/contracts/orders'
 import { authPlugin, fail, type AuthConfig } from '@easypass/kit'
 import { statusOf, toOrder, type OrderStore } from '../orders/store'
+import type { ReceiptService } from '../orders/receipt'
+import { pdfResponse } from '../tickets/pdf'
 import type { TicketsService } from '../tickets/service'
 
 const E = ErrorResponse
 
-export function internalModule(config: AuthConfig, store: OrderStore, tickets: TicketsService) {
+export function internalModule(config: AuthConfig, store: OrderStore, tickets: TicketsService, receipt: ReceiptService) {
   const load = async (id: string) => {
     const state = await store.load(id)
     if (!state) throw fail('NOT_FOUND', 'order not found')
@@ -38,4 +40,11 @@ export function internalModule(config: AuthConfig, store: OrderStore, tickets: T
         detail: { hide: true, summary: "An order's tickets (codes and QR SVGs), empty until paid" },
       },
     )
+    // For the confirmation email: the invoice (its number given now, near the sale) or the receipt.
+    .get('/orders/:id/receipt', async ({ params }) => pdfResponse(await receipt(await load(params.id))), {
+      auth: 'service',
+      params: IdParams,
+      response: { 200: t.String({ contentMediaType: 'application/pdf' }), 400: E, 401: E, 403: E, 404: E, 409: E, 503: E },
+      detail: { hide: true, summary: "A paid order's receipt or invoice as a PDF" },
+    })
 }
