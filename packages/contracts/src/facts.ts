@@ -84,6 +84,8 @@ export interface FactData {
     expiresAt: string
   }
   /** The order of a ticket someone holds (passed on to them) was refunded to its buyer: the holder is told it is no longer valid. */
+  /** Some tickets of a paid order given back (the order stays paid for the rest): `amountCents` back to the card. */
+  'orders.tickets-refunded': { orderId: string; userId: string; eventId: string; part: number; ticketIds: string[]; amountCents: number; currency: string; eventTitle?: string; userEmail?: string; reason?: string }
   'orders.held-ticket-refunded': { ticketId: string; orderId: string; userId: string; eventId: string; eventTitle?: string; userEmail?: string; eventCancelled: boolean }
   /** A ticket offered to someone was accepted: it is theirs now, with a new code (the sender is told). */
   'orders.ticket-transferred': { transferId: string; ticketId: string; orderId: string; eventId: string; eventTitle?: string; fromUserId: string; /** The sender bought it (its order is theirs to see). */ fromBuyer?: boolean; toUserId: string; toEmail?: string }

@@ -267,7 +267,21 @@ export const ReleaseReason = t.Union([t.Literal('cancelled'), t.Literal('failed'
 export const ReleaseOp = t.Object({ type: t.Literal('release'), orderId: Id, reason: ReleaseReason }, closed)
 export type ReleaseOp = Static<typeof ReleaseOp>
 
-export const RefundOp = t.Object({ type: t.Literal('refund'), orderId: Id }, closed)
+/**
+ * Some of an order's tickets, refunded: `n` numbers the order's parts (the same `n` again is a retry),
+ * each item at most what is left of its ticket type in the order after earlier parts.
+ */
+export const RefundPart = t.Object(
+  {
+    n: t.Integer({ minimum: 1 }),
+    items: t.Array(t.Object({ ticketTypeId: Id, quantity: t.Integer({ minimum: 1 }) }, closed), { minItems: 1, maxItems: MAX_HOLD_ITEMS }),
+  },
+  closed,
+)
+export type RefundPart = Static<typeof RefundPart>
+
+/** Without `part`: the whole order (after parts, the rest of it), and its voucher's use comes back. With it: those tickets only. */
+export const RefundOp = t.Object({ type: t.Literal('refund'), orderId: Id, part: t.Optional(RefundPart) }, closed)
 export type RefundOp = Static<typeof RefundOp>
 
 /** The ops other services send. */

@@ -89,8 +89,17 @@ export const PayOrderBody = t.Object(
 )
 export type PayOrderBody = Static<typeof PayOrderBody>
 
+const TICKET_ID_PATTERN = '^[0-9a-f]{24}-[1-9][0-9]{0,2}$'
+
 export const RefundOrderBody = t.Object({
   reason: t.Optional(t.String({ maxLength: ORDER_LIMITS.reason, examples: ['cannot attend'] })),
+  ticketIds: t.Optional(
+    t.Array(t.String({ pattern: TICKET_ID_PATTERN, examples: ['665f1c2b9d3e4a0012345678-2'], error: 'ticketIds must be ticket ids' }), {
+      minItems: 1,
+      maxItems: ORDER_LIMITS.quantity * ORDER_LIMITS.items,
+      description: 'only these tickets of the order (their ids, as GET /api/orders/{id}/tickets lists them); the rest stays paid and valid. Absent: the whole order',
+    }),
+  ),
 })
 export type RefundOrderBody = Static<typeof RefundOrderBody>
 
@@ -155,7 +164,6 @@ export type Ticket = Static<typeof Ticket>
 
 /** An empty or blank name removes it. */
 export const NameTicketBody = t.Object({ attendeeName: t.String({ maxLength: 100, examples: ['Grace Hopper'] }) })
-const TICKET_ID_PATTERN = '^[0-9a-f]{24}-[1-9][0-9]{0,2}$'
 export const TicketParams = t.Object({ id: Id, ticketId: t.String({ pattern: TICKET_ID_PATTERN, examples: ['665f1c2b9d3e4a0012345678-1'] }) })
 export const TicketList = t.Array(Ticket)
 

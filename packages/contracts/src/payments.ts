@@ -113,16 +113,20 @@ export const ChargeResponse = t.Object({
 })
 export type ChargeResponse = Static<typeof ChargeResponse>
 
-/** POST /internal/refunds: a full refund of the order's succeeded payment, at most once, ever. */
+/**
+ * POST /internal/refunds: the rest of the order's succeeded payment (all of it when no part was
+ * refunded), at most once, ever; with `part`, that numbered part of it (`amountCents`), at most once.
+ */
 export const RefundRequest = t.Object({
   orderId: Id,
   reason: t.Optional(t.String({ maxLength: 500 })),
+  part: t.Optional(t.Object({ n: t.Integer({ minimum: 1 }), amountCents: t.Integer({ minimum: 1 }) }, { additionalProperties: false })),
 })
 export type RefundRequest = Static<typeof RefundRequest>
 
 /** 200 (a repeat returns the same refund); 404 the order has no succeeded payment; 503 provider unreachable (retry). */
 export const RefundResponse = t.Object({
-  refundId: t.String({ description: '`<paymentId>:refund`' }),
+  refundId: t.String({ description: '`<paymentId>:refund` (the rest), `<paymentId>:refund:<n>` (part n)' }),
   paymentId: Id,
   amountCents: t.Integer(),
   currency: t.String(),

@@ -4,12 +4,13 @@
 import type { FactSubject } from './facts'
 
 /** What a webhook can subscribe to… */
-export const WEBHOOK_EVENT_TYPES = ['order.paid', 'order.refunded', 'order.cancelled', 'order.expired', 'event.cancelled'] as const
+export const WEBHOOK_EVENT_TYPES = ['order.paid', 'order.refunded', 'order.tickets_refunded', 'order.cancelled', 'order.expired', 'event.cancelled'] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
 /** …and the fact each comes from. */
 export const WEBHOOK_EVENTS: Record<WebhookEventType, FactSubject> = {
   'order.paid': 'orders.order-paid',
   'order.refunded': 'orders.order-refunded',
+  'order.tickets_refunded': 'orders.tickets-refunded',
   'order.cancelled': 'orders.order-cancelled',
   'order.expired': 'orders.order-expired',
   'event.cancelled': 'catalog.event-cancelled',

@@ -22,6 +22,8 @@ export interface ReceiptInput {
   payment?: { brand?: string; last4?: string; paymentId: string }
   /** `done`: the money is back (payments says so); otherwise it is under way. */
   refund?: { amountCents: number; done?: boolean; at?: string; reason?: string }
+  /** Tickets given back on their own while the order stands (`done`: the money is back). */
+  partRefunds?: Array<{ tickets: number; amountCents: number; done: boolean; at: string; reason?: string }>
 }
 
 /** 1900 → "19%", 550 → "5.5%". */
@@ -92,6 +94,12 @@ export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promi
     line(`Paid by card${card ? ` (${card})` : ''}; payment ${input.payment.paymentId}.`)
   }
   else if (input.totalCents === 0) line('Nothing to pay: these tickets were free.')
+  for (const part of input.partRefunds ?? []) {
+    doc.moveDown(0.5)
+    const what = `${part.tickets} ticket${part.tickets === 1 ? '' : 's'}`
+    const when = formatDate(part.at) ?? part.at
+    line(`${part.done ? 'Refunded' : 'Refund under way:'} ${money(part.amountCents)} for ${what} on ${when}${part.reason ? ` (${part.reason})` : ''}; ${part.tickets === 1 ? 'it is' : 'they are'} no longer valid.`, 'bold')
+  }
   if (input.refund && !input.payment) {
     doc.moveDown(0.5)
     line('Given back: the tickets are no longer valid.', 'bold')
@@ -103,7 +111,8 @@ export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promi
     line(`Refunded ${money(input.refund.amountCents)}${input.refund.at ? ` on ${formatDate(input.refund.at) ?? input.refund.at}` : ''} to the same card${input.refund.reason ? ` (${input.refund.reason})` : ''}. The tickets are no longer valid.`, 'bold')
   }
   doc.moveDown(2)
-  if (invoice) line(`${taxed ? 'Prices include the tax shown.' : 'No tax is included in these prices.'}${refunded ? ' The refund cancels this invoice in full.' : ''}`, 'regular', 9, GREY)
+  const inPart = !refunded && !!input.partRefunds?.length
+  if (invoice) line(`${taxed ? 'Prices include the tax shown.' : 'No tax is included in these prices.'}${refunded ? ' The refund cancels this invoice in full.' : inPart ? ' The refunds above cancel this invoice in part.' : ''}`, 'regular', 9, GREY)
   else line(`Prices include ${taxed ? 'the tax shown' : 'any taxes the organiser charges'}. This receipt is not a tax invoice.`, 'regular', 9, GREY)
   doc.end()
   return done

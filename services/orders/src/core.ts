@@ -31,7 +31,7 @@ export function ordersCore(config: OrdersConfig, conn: mongoose.Connection, redi
   const store = orderStore(models)
   const tickets = ticketsService(models)
   const settle = settlement({ store, tickets, ticketing, payments, dirty, settled, holds, outbox, log })
-  const refunds = refundsService({ config, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log })
+  const refunds = refundsService({ config, models, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log })
   return { models, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, store, tickets, settlement: settle, refunds }
 }
 export type OrdersCore = ReturnType<typeof ordersCore>

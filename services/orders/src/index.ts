@@ -52,7 +52,7 @@ const invoices = invoiceNumbers({ models: core.models, numberPrefix: config.INVO
 const issuer = config.INVOICE_ISSUER_NAME
   ? { name: config.INVOICE_ISSUER_NAME, ...(config.INVOICE_ISSUER_ADDRESS ? { address: config.INVOICE_ISSUER_ADDRESS } : {}), ...(config.INVOICE_ISSUER_TAX_ID ? { taxId: config.INVOICE_ISSUER_TAX_ID } : {}) }
   : undefined
-const receipt = receiptService({ payments: core.payments, catalog: core.catalog, renderer, invoices, ...(issuer ? { issuer } : {}), log })
+const receipt = receiptService({ payments: core.payments, catalog: core.catalog, renderer, invoices, refunds, ...(issuer ? { issuer } : {}), log })
 const purchase = gated(purchaseService({ config, log, ...core, soldOut }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
 
 const app = createService({

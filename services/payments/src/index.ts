@@ -26,6 +26,8 @@ const config = loadConfig({
 const log = createLogger('payments', config.LOG_LEVEL)
 const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_payments`, log)
 const models = defineModels(conn)
+// The sandbox took one refund per charge before refunds of parts: that index would refuse the second.
+await models.SandboxRefund.collection.dropIndex('chargeRef_1').catch(() => {})
 await ensureIndexes(conn)
 // Not awaited: the service starts and serves while NATS is away (facts wait in the outbox).
 const bus = new Bus({ nc: connectNats(config.NATS_URL, 'payments', log), prefix: config.BUS_PREFIX, log })
@@ -37,7 +39,7 @@ const giveUpSeconds = Math.max(config.RECONCILE_GIVE_UP_SECONDS, (config.PROVIDE
 const provider = withTimeout(sandboxProvider(models, parseLatency(config.SANDBOX_LATENCY_MS)), config.PROVIDER_TIMEOUT_MS)
 const refunds = refundsService({ models, provider, outbox, log })
 const charges = chargesService({ models, provider, outbox, refunds, log, giveUpSeconds, providerTimeoutMs: config.PROVIDER_TIMEOUT_MS })
-const payments = paymentsService(models, charges)
+const payments = paymentsService(models, charges, refunds)
 const reconcile = reconciler(models, charges, log, { afterSeconds: config.RECONCILE_AFTER_SECONDS, lookbackHours: config.RECONCILE_LOOKBACK_HOURS })
 reconcile.start()
 

@@ -270,3 +270,117 @@ describe('vouchers', () => {
     expect(d.vouchers.map((v) => v.code)).toEqual(['EARLY'])
   })
 })
+
+describe('refunds of part of an order', () => {
+  const A = 'a'.repeat(24)
+  const B = 'b'.repeat(24)
+  const C = 'c'.repeat(24)
+  const voucher: VoucherRecord = { code: 'EARLY', percentOff: 20, maxUses: 5, used: 0, held: 0, active: true, createdAt: new Date(NOW).toISOString() }
+  const part = (orderId: string, n: number, items: Array<[string, number]>): InventoryOp => ({ type: 'refund', orderId, part: { n, items: items.map(([ticketTypeId, quantity]) => ({ ticketTypeId, quantity })) } })
+  const outcomes = (d: ReturnType<typeof decideBatch>) => d.results.map((r) => (r.ok ? ('repeated' in r && r.repeated ? 'repeated' : 'ok') : 'code' in r ? r.code : r.outcome))
+  const counters = (d: { types: TypeRecord[] }) => d.types.map((t) => ({ sold: t.sold, held: t.held, refunded: t.refunded ?? 0 }))
+
+  /** The event through batches: each sees the orders, types and vouchers the ones before it left. */
+  function event() {
+    let types = [type({ capacity: 10 }), type({ id: B, capacity: 10 })]
+    let vouchers = [voucher]
+    const known = new Map<string, OrderLedger>()
+    const entries: LedgerEntry[] = []
+    let seq = 7
+    const step = (ops: InventoryOp[]) => {
+      const d = decideBatch({ eventId: EVENT, types, vouchers, lookup: (id) => known.get(id), ops, now: NOW, holdTtlSeconds: 600, seq: seq++ })
+      types = d.types
+      vouchers = d.vouchers
+      for (const [id, o] of d.orders) known.set(id, o)
+      entries.push(...d.entries)
+      return d
+    }
+    // o1: 3 A and 2 B with the voucher, paid; o2: 1 A, only held.
+    step([{ type: 'hold', orderId: 'o1', userId: 'u', items: [{ ticketTypeId: A, quantity: 3 }, { ticketTypeId: B, quantity: 2 }], voucherCode: 'EARLY' }, hold('o2', 1), { type: 'confirm', orderId: 'o1' }])
+    return { step, entries, known, get types() { return types }, get vouchers() { return vouchers } }
+  }
+
+  test('a part moves exactly its tickets from sold to refunded and keeps the voucher\'s use; the same n again changes nothing', () => {
+    const e = event()
+    expect(counters(e)).toEqual([{ sold: 3, held: 1, refunded: 0 }, { sold: 2, held: 0, refunded: 0 }])
+    const d = e.step([part('o1', 1, [[A, 2], [B, 1]])])
+    expect(d.results).toEqual([{ ok: true, outcome: 'refunded' }])
+    expect(counters(d)).toEqual([{ sold: 1, held: 1, refunded: 2 }, { sold: 1, held: 0, refunded: 1 }])
+    expect(d.vouchers[0]).toMatchObject({ used: 1, held: 0 })
+    expect(d.entries).toEqual([{ _id: 'o1:refund:1', kind: 'refund-part', eventId: EVENT, orderId: 'o1', n: 1, items: [{ ticketTypeId: A, quantity: 2 }, { ticketTypeId: B, quantity: 1 }], seq: 8, at: new Date(NOW) }])
+    expect(d.orders.get('o1')?.parts).toEqual([{ n: 1, items: [{ ticketTypeId: A, quantity: 2 }, { ticketTypeId: B, quantity: 1 }] }])
+    expect(d.orders.get('o1')?.refunded).toBeUndefined()
+    // A retry, even with other items, is the part already decided.
+    const again = e.step([part('o1', 1, [[A, 2], [B, 1]]), part('o1', 1, [[A, 1]])])
+    expect(again.results).toEqual([{ ok: true, outcome: 'refunded', repeated: true }, { ok: true, outcome: 'refunded', repeated: true }])
+    expect(again.entries).toEqual([])
+    expect(counters(again)).toEqual(counters(d))
+    expect(again.vouchers).toEqual(d.vouchers)
+  })
+
+  test('more than the line, more than an earlier part left, a type not in the order, an unsold order, or after the whole refund: refused, nothing changes', () => {
+    const e = event()
+    const first = e.step([part('o1', 1, [[A, 2]])])
+    const refused = e.step([
+      part('o1', 2, [[B, 3]]), // the line has 2
+      part('o1', 2, [[A, 2]]), // 1 A left after part 1
+      part('o1', 2, [[A, 1], [A, 1]]), // the same, named twice
+      part('o1', 2, [[B, 1], [C, 1]]), // C is not in the order (B alone would do: nothing of it is refunded either)
+      part('o2', 1, [[A, 1]]), // held, not sold
+      part('o9', 1, [[A, 1]]), // unknown
+    ])
+    expect(outcomes(refused)).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT'])
+    expect(refused.results[0]).toMatchObject({ details: { ticketTypeId: B, requested: 3, refundable: 2 } })
+    expect(refused.results[1]).toMatchObject({ message: 'order o1 has only 1 "Standing" tickets left to refund, not 2', details: { ticketTypeId: A, requested: 2, refundable: 1 } })
+    expect(refused.results[3]).toMatchObject({ details: { ticketTypeId: C } })
+    expect(refused.results[4]).toMatchObject({ message: 'order o2 was not sold, there is nothing to refund' })
+    expect(refused.entries).toEqual([])
+    expect(counters(refused)).toEqual(counters(first))
+    expect(refused.vouchers).toEqual(first.vouchers)
+    expect(refused.orders.get('o1')?.parts).toEqual([{ n: 1, items: [{ ticketTypeId: A, quantity: 2 }] }])
+
+    const whole = e.step([{ type: 'refund', orderId: 'o1' }])
+    const late = e.step([part('o1', 3, [[B, 1]]), part('o1', 1, [[A, 2]])])
+    expect(late.results[0]).toMatchObject({ ok: false, code: 'CONFLICT', message: 'order o1 was already refunded' })
+    // Part 1 asked again is still its retry.
+    expect(late.results[1]).toEqual({ ok: true, outcome: 'refunded', repeated: true })
+    expect(late.entries).toEqual([])
+    expect(counters(late)).toEqual(counters(whole))
+    expect(late.vouchers).toEqual(whole.vouchers)
+  })
+
+  test('the whole refund after parts moves only the rest, and gives the voucher\'s use back', () => {
+    const e = event()
+    e.step([part('o1', 1, [[A, 1]])])
+    e.step([part('o1', 2, [[A, 2], [B, 1]])])
+    const whole = e.step([{ type: 'refund', orderId: 'o1' }, { type: 'refund', orderId: 'o1' }])
+    expect(whole.results).toEqual([{ ok: true, outcome: 'refunded' }, { ok: true, outcome: 'refunded', repeated: true }])
+    // A: all 3 were refunded by parts, nothing moves; B: the 1 left does.
+    expect(counters(whole)).toEqual([{ sold: 0, held: 1, refunded: 3 }, { sold: 0, held: 0, refunded: 2 }])
+    expect(whole.vouchers[0]).toMatchObject({ used: 0, held: 0 })
+    expect(whole.entries.map((x) => [x._id, x.kind])).toEqual([['o1:refund', 'refund']])
+  })
+
+  test('the ledger folded at each step gives the counters the live decisions gave', () => {
+    const e = event()
+    const steps = [[part('o1', 1, [[A, 1]])], [part('o1', 2, [[B, 2], [A, 1]])], [{ type: 'refund', orderId: 'o1' } as InventoryOp]]
+    const check = (d: { types: TypeRecord[]; vouchers: VoucherRecord[] }) => {
+      const folded = foldLedger(e.entries)
+      expect(countersFromLedger(d.types, folded)).toEqual(d.types)
+      expect(voucherCountersFromLedger(d.vouchers, folded)).toEqual(d.vouchers)
+      // The entries in another order fold the same.
+      expect(foldLedger([...e.entries].reverse())).toEqual(folded)
+      expect(folded.get('o1')).toEqual(e.known.get('o1')!)
+    }
+    check(e)
+    for (const ops of steps) check(e.step(ops))
+    expect(counters(e)).toEqual([{ sold: 0, held: 1, refunded: 3 }, { sold: 0, held: 0, refunded: 2 }])
+    expect(e.entries.map((x) => x._id)).toEqual(['o1:hold', 'o2:hold', 'o1:settle', 'o1:refund:1', 'o1:refund:2', 'o1:refund'])
+    // A part folded onto an earlier fold leaves that fold as it was.
+    const before = foldLedger(e.entries.slice(0, 4))
+    const snapshot = structuredClone([...before])
+    const touched = foldLedger(e.entries.slice(4), before)
+    expect([...before]).toEqual(snapshot)
+    expect(touched.get('o1')?.parts?.map((p) => p.n)).toEqual([1, 2])
+  })
+})

@@ -25,14 +25,19 @@ function refundable(order: Order, event: EventItem | undefined, tickets: Ticket[
   return order.status === 'paid' && !!event && event.status !== 'cancelled' && Date.parse(event.startsAt) > now && !!tickets && !tickets.some((t) => t.status === 'checked_in' || t.status === 'transferred')
 }
 
-export async function refundOrder(order: Order, who: 'buyer' | 'admin'): Promise<Order | undefined> {
-  const n = ticketCount(order)
+/** Single valid tickets can go back by the same rules, whatever became of the order's other tickets. */
+const ticketsRefundable = (order: Order, event: EventItem | undefined, now: number) => order.status === 'paid' && !!event && event.status !== 'cancelled' && Date.parse(event.startsAt) > now
+
+export async function refundOrder(order: Order, who: 'buyer' | 'admin', refundedBefore = 0): Promise<Order | undefined> {
+  const n = ticketCount(order) - refundedBefore
+  // Some tickets were given back before: the rest of the money, not the total, goes back now.
+  const amount = refundedBefore ? `What is left of ${money(order.totalCents, order.currency)}` : money(order.totalCents, order.currency)
   const ok = await confirmDialog({
     title: 'Refund this order?',
     message:
       who === 'buyer'
-        ? `${money(order.totalCents, order.currency)} goes back to your card and your ${plural(n, 'ticket')} stop working. This cannot be undone.`
-        : `${money(order.totalCents, order.currency)} goes back to the buyer's card and ${plural(n, 'ticket')} stop working. This cannot be undone.`,
+        ? `${amount} goes back to your card and your ${plural(n, 'ticket')} stop working. This cannot be undone.`
+        : `${amount} goes back to the buyer's card and ${plural(n, 'ticket')} stop working. This cannot be undone.`,
     confirmLabel: 'Refund',
     cancelLabel: 'Keep the order',
     danger: true,
@@ -45,13 +50,33 @@ export async function refundOrder(order: Order, who: 'buyer' | 'admin'): Promise
     (idempotencyKey) => apiAnswer<Order>(`/orders/${order.id}/refund`, { body, idempotencyKey }),
     (a) => a.status !== 202,
   )
-  const amount = money(order.totalCents, order.currency)
   if (answer.status === 200 && answer.body.status === 'refunded') toast(`Order refunded: ${amount} is on its way back.`, 'success')
   else toast(`Refund requested: it is still being completed, and ${amount} goes back to the card once it is done.`, 'info')
   return answer.body
 }
 
-function TicketList({ order, tickets }: { order: Order; tickets: Async<Ticket[] | undefined> }) {
+/** One ticket of a paid order given back; the rest of the order stays paid and valid. */
+async function refundTicket(order: Order, ticket: Ticket, label: string): Promise<Order | undefined> {
+  const ok = await confirmDialog({
+    title: `Refund this ticket (${label})?`,
+    message: 'What it cost (less its share of any voucher) goes back to the card, and this ticket stops working. The other tickets of the order stay valid. This cannot be undone.',
+    confirmLabel: 'Refund the ticket',
+    cancelLabel: 'Keep it',
+    danger: true,
+  })
+  if (!ok) return undefined
+  const body = { ticketIds: [ticket.id], reason: getSession()?.user.id === order.userId ? 'requested by the buyer' : 'refunded by an admin' }
+  const answer = await withKey(
+    `refund:${order.id}:${ticket.id}`,
+    (idempotencyKey) => apiAnswer<Order>(`/orders/${order.id}/refund`, { body, idempotencyKey }),
+    (a) => a.status !== 202,
+  )
+  toast(answer.status === 200 ? 'Ticket refunded: its money is on its way back.' : 'Refund requested: it is still being completed.', answer.status === 200 ? 'success' : 'info')
+  return answer.body
+}
+
+function TicketList({ order, tickets, canRefund, onRefunded }: { order: Order; tickets: Async<Ticket[] | undefined>; canRefund?: boolean; onRefunded?: (order: Order) => void }) {
+  const [error, setError] = useState<unknown>()
   if (tickets.error) return <Alert error={tickets.error} onRetry={tickets.reload} />
   if (!tickets.data) return <Loading label="Loading tickets…" />
   const list = tickets.data
@@ -60,7 +85,22 @@ function TicketList({ order, tickets }: { order: Order; tickets: Async<Ticket[] 
   const replace = (changed: Ticket) => tickets.setData((all) => (all ?? []).map((x) => (x.id === changed.id ? changed : x)))
   // Only its buyer passes a ticket on (an admin looking at the order names tickets, and refunds).
   const ownOrder = getSession()?.user.id === order.userId
+  // A valid ticket can go back on its own while the order stands for others too (else: the order's refund).
+  const standing = list.filter((t) => t.status !== 'refunded').length
+  const giveBack = async (t: Ticket) => {
+    setError(undefined)
+    try {
+      const after = await refundTicket(order, t, name(t))
+      if (!after) return
+      onRefunded?.(after)
+      tickets.reload()
+    } catch (err) {
+      setError(err)
+    }
+  }
   return (
+    <>
+    <Alert error={error} />
     <ul class="tickets" aria-label="Tickets">
       {list.map((t) => (
         <li key={t.id}>
@@ -70,12 +110,18 @@ function TicketList({ order, tickets }: { order: Order; tickets: Async<Ticket[] 
               <>
                 <AttendeeName path={`/orders/${order.id}/tickets/${t.id}`} ticket={t} onSaved={replace} />
                 {ownOrder && <PassOn ticket={t} onChanged={replace} />}
+                {canRefund && standing > 1 && (
+                  <button type="button" class="link-button" onClick={() => void giveBack(t)}>
+                    Refund this ticket
+                  </button>
+                )}
               </>
             )}
           </TicketQr>
         </li>
       ))}
     </ul>
+    </>
   )
 }
 
@@ -243,7 +289,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
     setError(undefined)
     setBusy(true)
     try {
-      const refunded = await refundOrder(order, getSession()?.user.id === order.userId ? 'buyer' : 'admin')
+      const refunded = await refundOrder(order, getSession()?.user.id === order.userId ? 'buyer' : 'admin', tickets.data?.filter((t) => t.status === 'refunded').length ?? 0)
       if (refunded) setOrder(refunded)
     } catch (err) {
       setError(err)
@@ -301,7 +347,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
           <span class="muted">Held for {clock(left)}</span>
         </p>
       )}
-      {issued && <TicketList order={order} tickets={tickets} />}
+      {issued && <TicketList order={order} tickets={tickets} canRefund={ticketsRefundable(order, event.data, now)} onRefunded={setOrder} />}
       {order.status === 'paid' && <EmailTickets order={order} />}
       <Alert error={error} />
       {refundable(order, event.data, tickets.data, now) && (

@@ -60,7 +60,9 @@ export function ticketingClient(config: ClientsConfig, token: Token) {
     hold: (eventId: string, hold: Omit<HoldOp, 'type'>) => op(eventId, { type: 'hold', ...hold } as HoldOp),
     confirm: (eventId: string, orderId: string) => op(eventId, { type: 'confirm', orderId } as ConfirmOp),
     release: (eventId: string, orderId: string, reason: ReleaseOp['reason']) => op(eventId, { type: 'release', orderId, reason } as ReleaseOp),
-    refund: (eventId: string, orderId: string) => op(eventId, { type: 'refund', orderId } as RefundOp),
+    /** The whole order (or, after parts, the rest of it); with `part`, those seats of it. */
+    refund: (eventId: string, orderId: string, part?: { n: number; items: Array<{ ticketTypeId: string; quantity: number }> }) =>
+      op(eventId, { type: 'refund', orderId, ...(part ? { part } : {}) } as RefundOp),
     /** Names and current prices of an event's ticket types (public; only used to describe an undecided order). */
     async availability(eventId: string): Promise<Availability | null> {
       try {
@@ -90,9 +92,10 @@ export function paymentsClient(config: ClientsConfig, token: Token) {
     async charge(request: ChargeRequest): Promise<ChargeResponse> {
       return callService<ChargeResponse>(url(), '/internal/charges', { method: 'POST', body: request, token: await token(), timeoutMs: 15_000 })
     },
-    async refund(orderId: string, reason?: string): Promise<RefundResponse | null> {
+    /** The rest of the order's payment (all of it unless parts came back before); with `part`, that much of it. */
+    async refund(orderId: string, reason?: string, part?: { n: number; amountCents: number }): Promise<RefundResponse | null> {
       try {
-        return await callService<RefundResponse>(url(), '/internal/refunds', { method: 'POST', body: reason ? { orderId, reason } : { orderId }, token: await token(), timeoutMs: 15_000 })
+        return await callService<RefundResponse>(url(), '/internal/refunds', { method: 'POST', body: { orderId, ...(reason ? { reason } : {}), ...(part ? { part } : {}) }, token: await token(), timeoutMs: 15_000 })
       } catch (error) {
         if (error instanceof AppError && error.status === 404) return null
         throw error

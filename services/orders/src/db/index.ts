@@ -136,6 +136,34 @@ export interface CheckinDoc {
   scan?: string
 }
 
+/**
+ * Part `n` of a paid order given back: some of its tickets (`_id` = `<orderId>:<n>`, numbered from 1
+ * under the order's lock). `doneAt` once its money, seats and fact are done.
+ */
+export interface RefundPartDoc {
+  _id: string
+  orderId: string
+  n: number
+  ticketIds: string[]
+  /** The seats per ticket type, for ticketing. */
+  lines: Array<{ ticketTypeId: string; quantity: number }>
+  amountCents: number
+  by: string
+  reason?: string
+  keyHash?: string
+  at: Date
+  doneAt?: Date
+  refundId?: string
+}
+
+/** A ticket given back in a part of its order's refund (`_id` = ticket id): no longer valid from the moment it is written. */
+export interface TicketRefundDoc {
+  _id: string
+  orderId: string
+  part: number
+  at: Date
+}
+
 /** An order's invoice number, given once, at its first invoice (`_id` = order id). */
 export interface InvoiceDoc {
   _id: string
@@ -315,6 +343,25 @@ export function defineModels(conn: Connection) {
   message.index({ eventId: 1, at: -1 })
   message.index({ state: 1 })
 
+  const refundPart = new Schema<RefundPartDoc>(
+    {
+      _id: String,
+      orderId: { type: String, required: true },
+      n: { type: Number, required: true },
+      ticketIds: { type: [String], required: true },
+      lines: { type: [new Schema({ ticketTypeId: String, quantity: Number }, { _id: false })], required: true },
+      amountCents: { type: Number, required: true },
+      by: { type: String, required: true },
+      reason: String,
+      keyHash: String,
+      at: { type: Date, required: true },
+      doneAt: Date,
+      refundId: String,
+    },
+    { ...opts, collection: 'refund_parts' },
+  )
+  const ticketRefund = new Schema<TicketRefundDoc>({ _id: String, orderId: { type: String, required: true }, part: { type: Number, required: true }, at: { type: Date, required: true } }, { ...opts, collection: 'ticket_refunds' })
+
   const invoice = new Schema<InvoiceDoc>(
     {
       _id: String,
@@ -345,6 +392,8 @@ export function defineModels(conn: Connection) {
     Cancellation: conn.model<CancellationDoc>('Cancellation', cancellation),
     EventMessage: conn.model<EventMessageDoc>('EventMessage', message),
     Invoice: conn.model<InvoiceDoc>('Invoice', invoice),
+    RefundPart: conn.model<RefundPartDoc>('RefundPart', refundPart),
+    TicketRefund: conn.model<TicketRefundDoc>('TicketRefund', ticketRefund),
   }
 }
 export type Models = ReturnType<typeof defineModels>

@@ -60,6 +60,8 @@ export interface SandboxRefundDoc {
   paramsHash: string
   ref: string
   chargeRef: string
+  /** The charge's refunds are numbered 1, 2, …: the unique (charge, slot) makes two at once take turns. */
+  slot: number
   amountCents: number
   createdAt: Date
 }
@@ -124,11 +126,11 @@ export function defineModels(conn: Connection) {
   sandboxCharge.index({ ref: 1 }, { unique: true })
 
   const sandboxRefund = new Schema<SandboxRefundDoc>(
-    { _id: String, paramsHash: String, ref: String, chargeRef: String, amountCents: Number, createdAt: Date },
+    { _id: String, paramsHash: String, ref: String, chargeRef: String, slot: Number, amountCents: Number, createdAt: Date },
     { ...opts, collection: 'sandbox_refunds' },
   )
-  // Full refunds only: one refund per charge, whatever idempotency key is used.
-  sandboxRefund.index({ chargeRef: 1 }, { unique: true })
+  // Any number of refunds per charge (parts), one at a time: never more than the charge in all.
+  sandboxRefund.index({ chargeRef: 1, slot: 1 }, { unique: true })
 
   return {
     Payment: conn.model<PaymentDoc>('Payment', payment),

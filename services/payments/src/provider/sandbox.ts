@@ -98,16 +98,25 @@ export function sandboxProvider(models: Pick<Models, 'SandboxCharge' | 'SandboxR
       const charge = await SandboxCharge.findOne({ ref: params.chargeRef }).lean()
       if (!charge) throw new ProviderError('invalid_request', 'no such charge')
       if (charge.status !== 'succeeded') throw new ProviderError('invalid_request', 'only a succeeded charge can be refunded')
-      if (!Number.isInteger(params.amountCents) || params.amountCents < 1 || params.amountCents > charge.amountCents)
-        throw new ProviderError('invalid_request', 'a refund can never exceed the charge')
-      const doc = { _id: key, paramsHash, ref: reference('re'), chargeRef: params.chargeRef, amountCents: params.amountCents, createdAt: new Date() }
-      try {
-        await SandboxRefund.create(doc)
-      } catch (error) {
-        if (isDuplicateOnly(error)) return same()
-        throw new ProviderError('unavailable', 'sandbox storage failed')
+      // Like a card gateway: any number of refunds of a charge, never more than it in all. Each takes
+      // the charge's next slot; of two at once one gets it and the other counts again.
+      for (let attempt = 1; ; attempt++) {
+        const earlier = await SandboxRefund.find({ chargeRef: params.chargeRef }, { amountCents: 1, slot: 1 }).lean()
+        const before = earlier.reduce((sum, r) => sum + r.amountCents, 0)
+        if (!Number.isInteger(params.amountCents) || params.amountCents < 1 || before + params.amountCents > charge.amountCents)
+          throw new ProviderError('invalid_request', 'refunds can never exceed the charge')
+        const slot = earlier.reduce((top, r) => Math.max(top, r.slot ?? 1), 0) + 1
+        const doc = { _id: key, paramsHash, ref: reference('re'), chargeRef: params.chargeRef, slot, amountCents: params.amountCents, createdAt: new Date() }
+        try {
+          await SandboxRefund.create(doc)
+          return { ref: doc.ref, chargeRef: doc.chargeRef, amountCents: doc.amountCents }
+        } catch (error) {
+          if (!isDuplicateOnly(error)) throw new ProviderError('unavailable', 'sandbox storage failed')
+          // This key's refund (a retry at the same moment), or the slot went to another refund of the charge.
+          if (await SandboxRefund.exists({ _id: key })) return same()
+          if (attempt >= 5) throw new ProviderError('unavailable', 'too many refunds of this charge at once')
+        }
       }
-      return { ref: doc.ref, chargeRef: doc.chargeRef, amountCents: doc.amountCents }
     },
 
     async lookup(key: string): Promise<ProviderCharge | null> {

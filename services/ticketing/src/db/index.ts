@@ -97,16 +97,23 @@ export interface SettleEntry extends LedgerBase {
   /** Released by ticketing itself, because its ticket type was removed (orders learns it from a fact). */
   withdrawn?: true
 }
-/** `${orderId}:refund` — at most one refund returns stock. */
+/** `${orderId}:refund` — at most one whole refund returns stock (what the order's parts left of it). */
 export interface RefundEntry extends LedgerBase {
   kind: 'refund'
 }
-export type LedgerEntry = HoldEntry | SettleEntry | RefundEntry
+/** `${orderId}:refund:${n}` — part `n` of the order refunded: those tickets return to stock, once. */
+export interface RefundPartEntry extends LedgerBase {
+  kind: 'refund-part'
+  n: number
+  items: Array<{ ticketTypeId: string; quantity: number }>
+}
+export type LedgerEntry = HoldEntry | SettleEntry | RefundEntry | RefundPartEntry
 
 export const ledgerId = {
   hold: (orderId: string) => `${orderId}:hold`,
   settle: (orderId: string) => `${orderId}:settle`,
   refund: (orderId: string) => `${orderId}:refund`,
+  refundPart: (orderId: string, n: number) => `${orderId}:refund:${n}`,
 }
 
 export function defineModels(conn: Connection) {
@@ -136,6 +143,8 @@ export function defineModels(conn: Connection) {
       outcome: String,
       reason: String,
       withdrawn: Boolean,
+      // A refund's part: its number (its items are in `items`).
+      n: Number,
     },
     { versionKey: false, collection: 'ledger', strict: false },
   )

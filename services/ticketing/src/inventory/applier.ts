@@ -318,7 +318,7 @@ export class InventoryApplier {
     for (const [orderId, o] of orders) {
       // An order the ledger knows nothing of (a refused hold: sold out, say) is not kept: a flash sale
       // refuses far more than it holds, and looking it up again finds nothing either way.
-      if (!o.hold && !o.settle && !o.refunded) continue
+      if (!o.hold && !o.settle && !o.refunded && !o.parts?.length) continue
       if (!cache.orders.has(orderId)) this.cachedOrders++
       cache.orders.set(orderId, o)
       if (o.hold && !o.settle) cache.live.set(orderId, o.hold.expiresAt)

@@ -12,6 +12,7 @@ import type {
   OpFailure,
   OpFailureCode,
   OpResult,
+  RefundPart,
   SettleOutcome,
   SettleReason,
   SettleResult,
@@ -51,8 +52,34 @@ export interface OrderLedger {
   hold?: HoldRecord
   /** `withdrawn`: released by ticketing itself, with the ticket type it named. */
   settle?: { outcome: SettleOutcome; reason: SettleReason; withdrawn?: true }
+  /** Wholly refunded (after its parts, the rest of it). */
   refunded?: boolean
+  /** Parts refunded before (and without) the whole refund, ordered by `n`. */
+  parts?: RefundedPart[]
 }
+
+/** Some tickets of an order, refunded by themselves: part `n` of its refunds. */
+export interface RefundedPart {
+  n: number
+  items: Array<{ ticketTypeId: string; quantity: number }>
+}
+
+/**
+ * Each line of a hold split into what the order's parts refunded of it and what is left (when a ticket
+ * type is in several lines, its parts are counted against the earlier lines first).
+ */
+export function splitLines(hold: HoldRecord, parts?: readonly RefundedPart[]): Array<{ ticketTypeId: string; name: string; parted: number; left: number }> {
+  const parted = new Map<string, number>()
+  for (const p of parts ?? []) for (const i of p.items) parted.set(i.ticketTypeId, (parted.get(i.ticketTypeId) ?? 0) + i.quantity)
+  return hold.items.map((line) => {
+    const fromParts = Math.min(line.quantity, parted.get(line.ticketTypeId) ?? 0)
+    if (fromParts) parted.set(line.ticketTypeId, parted.get(line.ticketTypeId)! - fromParts)
+    return { ticketTypeId: line.ticketTypeId, name: line.name, parted: fromParts, left: line.quantity - fromParts }
+  })
+}
+
+/** The parts with one more (a new array: an order's record may be shared with the state before the batch). */
+const withPart = (parts: readonly RefundedPart[] | undefined, part: RefundedPart): RefundedPart[] => [...(parts ?? []), part].sort((a, b) => a.n - b.n)
 
 export interface DecideInput {
   eventId: string
@@ -185,6 +212,47 @@ export function decideBatch(input: DecideInput): Decision {
     return { ok: s.outcome === okWhen, outcome: s.outcome, reason: s.reason, repeated: true }
   }
 
+  /** Part `part.n` of a sold order's refund: only its tickets go back, and the order (with its voucher's use) stands. */
+  const refundPart = (orderId: string, part: RefundPart): OpResult => {
+    const o = order(orderId)
+    if (o.parts?.some((p) => p.n === part.n)) return { ok: true, outcome: 'refunded', repeated: true }
+    if (o.settle?.outcome !== 'sold' || !o.hold) return failure('CONFLICT', `order ${orderId} was not sold, there is nothing to refund`)
+    if (o.refunded) return failure('CONFLICT', `order ${orderId} was already refunded`)
+    if (!Number.isInteger(part.n) || part.n < 1 || !part.items.length || part.items.some((i) => !Number.isInteger(i.quantity) || i.quantity < 1))
+      return failure('VALIDATION', 'a refund part needs a number n ≥ 1 and items of whole quantities ≥ 1')
+    // What is left of each type in the order, and what this part asks of it (a type named twice counts once, summed).
+    const left = new Map<string, { name: string; left: number }>()
+    for (const line of splitLines(o.hold, o.parts)) {
+      const known = left.get(line.ticketTypeId)
+      left.set(line.ticketTypeId, { name: line.name, left: (known?.left ?? 0) + line.left })
+    }
+    const asked = new Map<string, number>()
+    for (const i of part.items) asked.set(i.ticketTypeId, (asked.get(i.ticketTypeId) ?? 0) + i.quantity)
+    for (const [ticketTypeId, quantity] of asked) {
+      const rest = left.get(ticketTypeId)
+      if (!rest) return failure('CONFLICT', `order ${orderId} has no tickets of type ${ticketTypeId}`, { ticketTypeId })
+      if (quantity > rest.left)
+        return failure(
+          'CONFLICT',
+          rest.left === 0
+            ? `all "${rest.name}" tickets of order ${orderId} were already refunded`
+            : `order ${orderId} has only ${rest.left} "${rest.name}" tickets left to refund, not ${quantity}`,
+          { ticketTypeId, requested: quantity, refundable: rest.left },
+        )
+    }
+    for (const [ticketTypeId, quantity] of asked) {
+      const t = typeById(ticketTypeId)
+      if (!t) continue
+      t.sold = Math.max(0, t.sold - quantity)
+      t.refunded = (t.refunded ?? 0) + quantity
+    }
+    // The voucher's use stays: the order still stands.
+    const items = part.items.map(({ ticketTypeId, quantity }) => ({ ticketTypeId, quantity }))
+    o.parts = withPart(o.parts, { n: part.n, items })
+    entries.push({ _id: ledgerId.refundPart(orderId, part.n), kind: 'refund-part', eventId, orderId, n: part.n, items, seq, at })
+    return { ok: true, outcome: 'refunded' }
+  }
+
   const hold = (op: HoldOp): OpResult => {
     const o = order(op.orderId)
     if (o.hold) {
@@ -309,14 +377,16 @@ export function decideBatch(input: DecideInput): Decision {
         return settle(op.orderId, o, 'released', 'expired', 'released')
       }
       case 'refund': {
+        if (op.part) return refundPart(op.orderId, op.part)
         const o = order(op.orderId)
         if (o.refunded) return { ok: true, outcome: 'refunded', repeated: true }
         if (o.settle?.outcome !== 'sold' || !o.hold) return failure('CONFLICT', `order ${op.orderId} was not sold, there is nothing to refund`)
-        for (const line of o.hold.items) {
+        // After parts, only what they left goes back.
+        for (const line of splitLines(o.hold, o.parts)) {
           const t = typeById(line.ticketTypeId)
-          if (!t) continue
-          t.sold = Math.max(0, t.sold - line.quantity)
-          t.refunded = (t.refunded ?? 0) + line.quantity
+          if (!t || !line.left) continue
+          t.sold = Math.max(0, t.sold - line.left)
+          t.refunded = (t.refunded ?? 0) + line.left
         }
         // A refunded order gives its voucher's use back.
         countVoucher(o.hold, { used: -1 })
@@ -545,6 +615,10 @@ export function foldLedger(entries: Iterable<LedgerEntry>, base?: ReadonlyMap<st
       o.hold = { userId: e.userId, items: e.items, currency: e.currency, totalCents: e.totalCents, ...(e.voucher ? { voucher: e.voucher } : {}), expiresAt: new Date(e.expiresAt).getTime() }
     else if (e.kind === 'settle') o.settle = e.withdrawn ? { outcome: e.outcome, reason: e.reason, withdrawn: true } : { outcome: e.outcome, reason: e.reason }
     else if (e.kind === 'refund') o.refunded = true
+    else if (e.kind === 'refund-part') {
+      // Once per part, whatever the order of the entries.
+      if (!o.parts?.some((p) => p.n === e.n)) o.parts = withPart(o.parts, { n: e.n, items: e.items.map(({ ticketTypeId, quantity }) => ({ ticketTypeId, quantity })) })
+    }
   }
   return orders
 }
@@ -558,6 +632,17 @@ export function countersFromLedger(types: readonly TypeRecord[], orders: Map<str
     if (!o.hold) continue
     const state = !o.settle ? 'held' : o.settle.outcome === 'sold' ? (o.refunded ? 'refunded' : 'sold') : undefined
     if (!state) continue
+    if (state === 'sold') {
+      // Sold, less the tickets its parts refunded.
+      for (const line of splitLines(o.hold, o.parts)) {
+        const t = byId.get(line.ticketTypeId)
+        if (!t) continue
+        t.sold += line.left
+        if (line.parted) t.refunded = (t.refunded ?? 0) + line.parted
+      }
+      continue
+    }
+    // Held, or wholly refunded (its parts included).
     for (const line of o.hold.items) {
       const t = byId.get(line.ticketTypeId)
       if (t) t[state] = (t[state] ?? 0) + line.quantity

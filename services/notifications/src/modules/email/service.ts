@@ -87,6 +87,7 @@ const SUBJECTS = {
   'orders.order-paid': 'order confirmation',
   'orders.tickets-resent': 'order confirmation, again',
   'orders.order-refunded': 'refund receipt',
+  'orders.tickets-refunded': 'refund receipt, some tickets',
   'notifications.tickets-available': 'tickets available',
   'orders.ticket-transfer-offered': 'ticket offered',
   'orders.held-ticket-refunded': 'ticket passed on, refunded',
@@ -223,6 +224,10 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         // for free tickets, nor once refunded: a confirmation that went out late).
         ...(f.subject === 'orders.order-paid' && d.totalCents > 0 && !list.some((t) => t.status === 'refunded') ? { receipt: await receiptFile(d.orderId) } : {}),
       })
+    }
+    if (f.subject === 'orders.tickets-refunded') {
+      const d = f.data as Fact<'orders.tickets-refunded'>['data']
+      return renderRefundReceipt({ orderId: d.orderId, eventTitle: d.eventTitle, amountCents: d.amountCents, currency: d.currency, reason: d.reason, ticketCount: d.ticketIds.length })
     }
     if (f.subject === 'orders.order-refunded') {
       const d = f.data as Fact<'orders.order-refunded'>['data']

@@ -48,6 +48,8 @@ const receiptKind = (filename: string) => (filename.startsWith('easypass-invoice
 
 export interface RefundInput {
   orderId: string
+  /** Only these many tickets of the order were given back (the rest stay valid); absent: the whole order. */
+  ticketCount?: number
   eventTitle?: string
   amountCents: number
   currency: string
@@ -169,20 +171,23 @@ export function renderRefundReceipt(input: RefundInput): RenderedEmail {
   const event = input.eventTitle?.trim() || 'your event'
   const amount = formatMoney(input.amountCents, input.currency)
   const subject = oneLine(`Refund for ${event}: ${amount}`)
+  const some = input.ticketCount
+  const heading = some ? `${plural(some, 'ticket')} of your order ${some === 1 ? 'was' : 'were'} refunded` : 'Your order was refunded'
+  const validity = some ? `The refunded ${some === 1 ? 'ticket is' : 'tickets are'} no longer valid; your other tickets of this order stay valid.` : 'The tickets of this order are no longer valid.'
   const html = layout(
     subject,
-    `<h1 style="margin:0 0 8px;font-size:22px">Your order was refunded</h1>
+    `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(heading)}</h1>
 <p style="margin:16px 0">We refunded <strong>${escapeHtml(amount)}</strong> for your order for ${escapeHtml(event)}. It goes back to the card you paid with; banks usually show it within a few days.</p>
 ${input.reason ? `<p style="margin:0 0 16px;color:#57606a">Reason: ${escapeHtml(input.reason)}</p>` : ''}
-<p style="margin:0">The tickets of this order are no longer valid.</p>
+<p style="margin:0">${escapeHtml(validity)}</p>
 <p style="margin:16px 0 0;font-size:12px;color:#57606a">Order ${escapeHtml(input.orderId)}</p>`,
   )
   const text = [
-    'Your order was refunded',
+    heading,
     '',
     `We refunded ${amount} for your order for ${event}. It goes back to the card you paid with.`,
     ...(input.reason ? [`Reason: ${input.reason}`] : []),
-    'The tickets of this order are no longer valid.',
+    validity,
     '',
     `Order ${input.orderId}`,
   ].join('\n')

@@ -7,6 +7,7 @@ import { describe } from './messages'
 export const CONSUMED: FactSubject[] = [
   'orders.order-paid',
   'orders.order-refunded',
+  'orders.tickets-refunded',
   'orders.hold-expiring',
   'orders.order-expired',
   'orders.order-cancelled',
@@ -17,7 +18,7 @@ export const CONSUMED: FactSubject[] = [
   'orders.holder-messaged',
 ]
 /** Facts that also make an email, taken by a durable consumer of their own. */
-export const EMAILED: FactSubject[] = ['orders.order-paid', 'orders.order-refunded', 'notifications.tickets-available', 'orders.tickets-resent', 'orders.ticket-transfer-offered', 'orders.held-ticket-refunded', 'orders.holder-messaged']
+export const EMAILED: FactSubject[] = ['orders.order-paid', 'orders.order-refunded', 'orders.tickets-refunded', 'notifications.tickets-available', 'orders.tickets-resent', 'orders.ticket-transfer-offered', 'orders.held-ticket-refunded', 'orders.holder-messaged']
 
 /** A fact id as producers make them (`order-paid:<orderId>`…): also what a notification's id and an SSE event id are. */
 export const validId = (id: unknown): id is string => typeof id === 'string' && /^[A-Za-z0-9._:-]{1,200}$/.test(id)

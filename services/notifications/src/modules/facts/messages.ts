@@ -43,6 +43,19 @@ export function describe(f: Fact): Message | null {
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.amountCents, currency: d.currency },
       }
     }
+    case 'orders.tickets-refunded': {
+      const d = f.data as Fact<'orders.tickets-refunded'>['data']
+      const event = named(d.eventTitle)
+      const amount = formatMoney(d.amountCents, d.currency)
+      const count = d.ticketIds.length
+      return {
+        userId: d.userId,
+        type: 'order-refunded',
+        title: `Refund for ${event ?? 'your order'}`,
+        body: `${count === 1 ? '1 ticket' : `${count} tickets`} of your order ${count === 1 ? 'was' : 'were'} refunded: ${amount} goes back to your card. ${count === 1 ? 'It is' : 'They are'} no longer valid; your other tickets stay valid.`,
+        data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.amountCents, currency: d.currency, ticketCount: d.ticketIds.length },
+      }
+    }
     case 'orders.hold-expiring': {
       const d = f.data as Fact<'orders.hold-expiring'>['data']
       const event = named(d.eventTitle)

@@ -110,6 +110,11 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
         checkinsTotal.inc({ result: 'not_paid' })
         throw fail('CONFLICT', `the order of this ticket is ${status}`)
       }
+      // Given back on its own (some tickets of the order refunded): the rest of the order stays valid.
+      if (await tickets.isRefunded(ticket._id)) {
+        checkinsTotal.inc({ result: 'refunded' })
+        throw gone('this ticket was refunded and is no longer valid', ticket.orderId)
+      }
       // Passed on while this scan waited for the lock: the code scanned is void now.
       if ((await tickets.held(ticket)).code !== ticket.code) throw passedOn(ticketId !== undefined)
       const first = await Checkin.findById(ticket._id).lean<CheckinDoc>()

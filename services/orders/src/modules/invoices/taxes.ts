@@ -20,6 +20,11 @@ export function taxesOf(items: readonly OrderItem[], totalCents: number): TaxLin
   }
   // Lines that do not add up to what was paid would print a wrong tax: better none.
   if ([...gross.values()].reduce((a, b) => a + b, 0) !== totalCents) return []
+  return taxesFromGross(gross)
+}
+
+/** Gross amounts per rate (basis points) as tax lines, highest rate first, each rounded once. */
+export function taxesFromGross(gross: ReadonlyMap<number, number>): TaxLine[] {
   return [...gross.entries()]
     .sort(([a], [b]) => b - a)
     .map(([rate, grossCents]) => {

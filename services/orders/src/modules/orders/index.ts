@@ -102,7 +102,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
     })
     .post(
       '/api/orders/:id/refund',
-      async ({ params, body, headers, principal, set }) => answer(set, await refunds.requestByUser(principal!, params.id, body?.reason, headers['idempotency-key'])),
+      async ({ params, body, headers, principal, set }) => answer(set, await refunds.requestByUser(principal!, params.id, body?.reason, headers['idempotency-key'], Date.now(), body?.ticketIds)),
       {
         auth: 'user',
         params: IdParams,
@@ -125,9 +125,10 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         response: { 200: Order, 202: Order, 400: E, 401: E, 403: E, 404: E, 409: E, 503: E },
         detail: {
           tags,
-          summary: 'Refund a paid order',
+          summary: 'Refund a paid order, or some of its tickets',
           description:
             'The buyer before the event starts and while none of its tickets was used at the door or passed on to someone else (otherwise → 403), an admin any time. Money and seats are returned exactly once: a second refund → 409 and moves nothing. ' +
+            'With `ticketIds`, only those tickets: each back at what it cost (its price less its share of the voucher), no longer valid at once; the order stays `paid` for the rest, and its tickets list shows them `refunded`. A ticket refunded before → 409; one not of the order → 400; asking for every ticket still valid refunds the rest of the order (status `refunded`). ' +
             '202 when the refund is recorded but payments or ticketing did not answer in time (it completes in the background). ' +
             idempotencyNote,
           security,

@@ -6,6 +6,7 @@ import type { TicketsPdfRenderer } from '@easypass/tickets-pdf'
 import type { CatalogClient, PaymentsClient } from '../../clients'
 import { eventToPrint, renderFailure } from '../tickets/pdf'
 import type { InvoiceIssuer, InvoiceNumbers } from '../invoices/service'
+import type { RefundsService } from '../refunds/service'
 import { taxesOf } from '../invoices/taxes'
 import { statusOf, type OrderState } from './store'
 
@@ -14,12 +15,14 @@ export interface ReceiptDeps {
   catalog: CatalogClient
   renderer: TicketsPdfRenderer
   invoices: InvoiceNumbers
+  /** Tickets given back on their own, shown with the order's money. */
+  refunds: Pick<RefundsService, 'partsOf'>
   /** Configured: a paid order's receipt is an invoice from this issuer. */
   issuer?: InvoiceIssuer
   log: Logger
 }
 
-export function receiptService({ payments, catalog, renderer, invoices, issuer, log }: ReceiptDeps) {
+export function receiptService({ payments, catalog, renderer, invoices, refunds, issuer, log }: ReceiptDeps) {
   return async function receipt(state: OrderState): Promise<{ filename: string; pdf: Buffer }> {
     const status = statusOf(state)
     if (status === 'reserved' || status === 'pending') throw fail('CONFLICT', 'an order has a receipt once it is paid')
@@ -41,6 +44,7 @@ export function receiptService({ payments, catalog, renderer, invoices, issuer, 
     // An event back to a draft (every order refunded, then rewritten) prints as the order kept it.
     const event = await eventToPrint(catalog, state, log, true)
     const taxes = taxesOf(doc.items, doc.totalCents)
+    const parts = status === 'paid' ? await refunds.partsOf(doc._id) : []
     // An invoice is issued for a paid order (never first for one already refunded), and one issued
     // stays what it is, whatever the configuration says now.
     const invoice = (await invoices.existing(doc._id)) ?? (issuer && status === 'paid' ? await invoices.issue(doc._id, issuer) : null)
@@ -57,6 +61,7 @@ export function receiptService({ payments, catalog, renderer, invoices, issuer, 
         ...(doc.voucher ? { voucher: doc.voucher } : {}),
         totalCents: payment?.amountCents ?? doc.totalCents,
         ...(payment ? { payment: { paymentId: payment.paymentId, ...(payment.brand && payment.brand !== 'unknown' ? { brand: payment.brand } : {}), ...(payment.cardLast4 ? { last4: payment.cardLast4 } : {}) } } : {}),
+        ...(parts.length ? { partRefunds: parts.map((p) => ({ tickets: p.ticketIds.length, amountCents: p.amountCents, done: !!p.doneAt, at: p.at.toISOString(), ...(p.reason ? { reason: p.reason } : {}) })) } : {}),
         ...(status === 'refunded'
           ? {
               refund: {

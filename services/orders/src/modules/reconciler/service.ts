@@ -190,6 +190,21 @@ export function reconciler(deps: ReconcilerDeps) {
       }
       return Date.now() + Math.min(after, 10_000)
     }
+    // Tickets given back in a part whose money, seats or fact were not all done (a crash, an outage).
+    if (settle?.to === 'paid' && !refund && (await refunds.partsOf(orderId)).some((p) => !p.doneAt)) {
+      const lock = await locks.tryAcquire(orderId)
+      if (!lock) return Date.now() + Math.min(after, 10_000)
+      try {
+        const finished = await refunds.finishParts(orderId, Date.now() + 15_000)
+        if (finished) reconciled.inc({ action: 'refund_finished' })
+        return 'done'
+      } catch (error) {
+        if (error instanceof Undecided || (error instanceof AppError && error.status >= 500)) return Date.now() + Math.min(after, 10_000)
+        throw error
+      } finally {
+        await lock.release()
+      }
+    }
     if (!needsWork) return 'done'
     if (!settle) {
       const age = Date.now() - state.doc.createdAt.getTime()

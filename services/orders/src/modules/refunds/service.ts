@@ -3,7 +3,7 @@
 // returns the seats, the fact is recorded, and `<orderId>:refund-done` closes it. A crash in between
 // leaves a refund without its done marker: the worker finishes it (every step is idempotent).
 import type { Principal } from '@easypass/contracts'
-import { fact, fail, isAdmin, type Logger, type Outbox } from '@easypass/kit'
+import { fact, fail, isAdmin, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
 import type { CatalogClient, PaymentsClient, TicketingClient } from '../../clients'
 import type { OrdersConfig } from '../../config'
 import { refundsTotal } from '../../metrics'
@@ -11,10 +11,35 @@ import type { DirtyOrders, OrderLocks } from '../coordination'
 import { hashBody, hashKey, type Idempotency } from '../idempotency/service'
 import { errorAnswer, Undecided, untilDecided, type Answer } from '../orders/settlement'
 import { refundDoneId, refundId, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
-import type { TicketsService } from '../tickets/service'
+import { seatsOf, ticketIdsOf, type TicketsService } from '../tickets/service'
+import type { Models, OrderDoc, RefundPartDoc } from '../../db'
+
+/** Part `n` of an order's refund. */
+export const partId = (orderId: string, n: number) => `${orderId}:${n}`
+
+/**
+ * What each ticket of the order cost: its line's price less its share of the line's discount (the
+ * first tickets of a line carry the odd cents). Null for an order with a discount its lines do not
+ * carry (sold before lines kept their share): it can only be refunded whole.
+ */
+export function ticketPrices(doc: Pick<OrderDoc, '_id' | 'items' | 'voucher'>): Map<string, { ticketTypeId: string; cents: number }> | null {
+  const shared = doc.items.reduce((sum, i) => sum + (i.discountCents ?? 0), 0)
+  if ((doc.voucher?.discountCents ?? 0) !== shared) return null
+  const prices = new Map<string, { ticketTypeId: string; cents: number }>()
+  const seenOfItem = new Map<OrderDoc['items'][number], number>()
+  for (const { id, item } of seatsOf(doc)) {
+    const index = seenOfItem.get(item) ?? 0
+    seenOfItem.set(item, index + 1)
+    const discount = item.discountCents ?? 0
+    const share = Math.floor(discount / item.quantity) + (index < discount % item.quantity ? 1 : 0)
+    prices.set(id, { ticketTypeId: item.ticketTypeId, cents: item.unitPriceCents - share })
+  }
+  return prices
+}
 
 export interface RefundsDeps {
   config: OrdersConfig
+  models: Pick<Models, 'RefundPart' | 'TicketRefund' | 'Checkin'>
   store: OrderStore
   tickets: Pick<TicketsService, 'checkedIn' | 'holdersElsewhere'>
   catalog: CatalogClient
@@ -44,7 +69,62 @@ export const EVENT_CANCELLED = 'the event was cancelled'
 
 const usedAtTheDoor = () => fail('FORBIDDEN', 'a ticket of this order was used at the door: only an admin can refund it now')
 
-export function refundsService({ config, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log }: RefundsDeps) {
+export function refundsService({ config, models, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log }: RefundsDeps) {
+  const { RefundPart, TicketRefund, Checkin } = models
+
+  /** The parts of the order given back so far, in order (numbered 1, 2, … under the order's lock). */
+  async function partsOf(orderId: string): Promise<RefundPartDoc[]> {
+    const parts: RefundPartDoc[] = []
+    for (let n = 1; ; n++) {
+      const part = await RefundPart.findById(partId(orderId, n)).lean<RefundPartDoc>()
+      if (!part) return parts
+      parts.push(part)
+    }
+  }
+
+  /** Money, seats and fact of a part, then its done mark. Safe to run again at any point. */
+  async function finishPart(state: OrderState, part: RefundPartDoc, deadline: number): Promise<RefundPartDoc> {
+    const { doc } = state
+    let refundIdValue: string | undefined
+    if (part.amountCents > 0) {
+      const money = await untilDecided(deadline, () => payments.refund(doc._id, part.reason, { n: part.n, amountCents: part.amountCents }))
+      if (!money) log.warn({ orderId: doc._id, part: part.n }, 'refund of tickets: payments knows no succeeded payment of this order')
+      refundIdValue = money?.refundId
+    }
+    const seats = await untilDecided(deadline, () => ticketing.refund(doc.eventId, doc._id, { n: part.n, items: part.lines }))
+    if (!seats.ok) log.warn({ orderId: doc._id, part: part.n, code: seats.code, message: seats.message }, 'refund of tickets: ticketing returned no seats')
+    const holders = (await tickets.holdersElsewhere(doc)).filter((h) => part.ticketIds.includes(h._id))
+    await outbox.record([
+      ...holders.map((h) =>
+        fact(
+          'orders.held-ticket-refunded',
+          { ticketId: h._id, orderId: doc._id, userId: h.userId, eventId: doc.eventId, ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}), ...(h.email ? { userEmail: h.email } : {}), eventCancelled: false },
+          `held-ticket-refunded:${h._id}`,
+        ),
+      ),
+      fact(
+        'orders.tickets-refunded',
+        {
+          orderId: doc._id,
+          userId: doc.userId,
+          eventId: doc.eventId,
+          part: part.n,
+          ticketIds: part.ticketIds,
+          amountCents: part.amountCents,
+          currency: doc.currency,
+          ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}),
+          ...(doc.userEmail ? { userEmail: doc.userEmail } : {}),
+          ...(part.reason ? { reason: part.reason } : {}),
+        },
+        `tickets-refunded:${doc._id}:${part.n}`,
+      ),
+    ])
+    const doneAt = new Date()
+    await RefundPart.updateOne({ _id: part._id }, { $set: { doneAt, ...(refundIdValue ? { refundId: refundIdValue } : {}) } })
+    if (!part.doneAt) refundsTotal.inc({ by: part.by === doc.userId ? 'buyer' : 'admin' })
+    return { ...part, doneAt, ...(refundIdValue ? { refundId: refundIdValue } : {}) }
+  }
+
   /** Money back, seats back, fact, done marker. Safe to run again at any point. */
   async function finish(state: OrderState, deadline: number): Promise<OrderState> {
     const { doc } = state
@@ -150,12 +230,114 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
     }
   }
 
+  /**
+   * Gives back some tickets of a paid order (`ticketIds`); the rest stays paid and valid. Asked for
+   * every ticket still valid, it is the order's refund (the rest of its money and seats). Under the
+   * order's lock, as check-ins and transfers: the tickets are no longer valid from the moment the part
+   * is recorded, before any money moves.
+   */
+  async function refundTickets(orderId: string, ticketIds: readonly string[], request: RefundRequest): Promise<Answer | 'whole'> {
+    const lock = await locks.acquire(orderId, 10_000)
+    try {
+      const state = await store.load(orderId)
+      if (!state) throw fail('NOT_FOUND', 'order not found')
+      const parts = await partsOf(orderId)
+      // This very request again (its answer lost, or answered 202): finish it, answer it.
+      const mine = request.keyHash ? parts.find((p) => p.keyHash === request.keyHash) : undefined
+      if (mine) {
+        if (mine.doneAt) return { status: 200, body: toOrder(state) }
+        try {
+          await finishPart(state, mine, Date.now() + config.ORDER_WAIT_MS)
+        } catch (error) {
+          if (!(error instanceof Undecided)) throw error
+          return { status: 202, body: toOrder(state) }
+        }
+        return { status: 200, body: toOrder(state) }
+      }
+      const status = statusOf(state)
+      if (status === 'refunded') throw fail('CONFLICT', 'the order was already refunded')
+      if (status !== 'paid') throw fail('CONFLICT', `only a paid order can be refunded (this one is ${status})`)
+      const all = ticketIdsOf(state.doc)
+      const unknown = ticketIds.find((id) => !all.includes(id))
+      if (unknown) throw fail('VALIDATION', `ticketIds: ${unknown} is not a ticket of this order`, { fields: [{ path: 'ticketIds', message: `${unknown} is not a ticket of this order` }] })
+      const before = new Set(parts.flatMap((p) => p.ticketIds))
+      const again = ticketIds.filter((id) => before.has(id))
+      if (again.length) throw fail('CONFLICT', `already refunded: ${again.join(', ')}`, { ticketIds: again })
+      // Every ticket still valid: the order's own refund (the rest of its money and seats).
+      if (all.every((id) => before.has(id) || ticketIds.includes(id))) return 'whole'
+      if (request.byBuyer) {
+        const event = await catalog.event(state.doc.eventId, true)
+        if (event && event.status !== 'cancelled' && new Date(event.startsAt).getTime() <= Date.now())
+          throw fail('FORBIDDEN', 'the event has started: only an admin can refund tickets now')
+        const used = await Promise.all(ticketIds.map((id) => Checkin.exists({ _id: id })))
+        if (used.some(Boolean)) throw fail('FORBIDDEN', 'a ticket asked for was used at the door: only an admin can refund it now')
+        const elsewhere = (await tickets.holdersElsewhere(state.doc)).filter((h) => ticketIds.includes(h._id))
+        if (elsewhere.length) throw fail('FORBIDDEN', 'a ticket asked for was passed on to someone else: only an admin can refund it now')
+      }
+      const priced = ticketPrices(state.doc)
+      if (!priced) throw fail('CONFLICT', 'this order was sold before tickets could be refunded one by one: refund it whole')
+      const lines = new Map<string, number>()
+      let amountCents = 0
+      for (const id of ticketIds) {
+        const seat = priced.get(id)!
+        amountCents += seat.cents
+        lines.set(seat.ticketTypeId, (lines.get(seat.ticketTypeId) ?? 0) + 1)
+      }
+      const part: RefundPartDoc = {
+        _id: partId(orderId, parts.length + 1),
+        orderId,
+        n: parts.length + 1,
+        ticketIds: [...ticketIds],
+        lines: [...lines].map(([ticketTypeId, quantity]) => ({ ticketTypeId, quantity })),
+        // A free order, or one answered 202 and priced meanwhile without a payment: nothing to give back.
+        amountCents: state.doc.totalCents > 0 || state.settle?.paymentId ? amountCents : 0,
+        by: request.by,
+        ...(request.reason ? { reason: request.reason } : {}),
+        ...(request.keyHash ? { keyHash: request.keyHash } : {}),
+        at: new Date(),
+      }
+      await dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
+      try {
+        await RefundPart.create(part)
+      } catch (error) {
+        if (isDuplicateOnly(error)) throw fail('CONFLICT', 'another refund of this order was recorded at the same moment; look again')
+        throw error
+      }
+      // No longer valid at the door, in transfers and on paper from here on.
+      await TicketRefund.insertMany(part.ticketIds.map((id) => ({ _id: id, orderId, part: part.n, at: part.at })), { ordered: false }).catch((error) => {
+        if (!isDuplicateOnly(error)) throw error
+      })
+      try {
+        await finishPart(state, part, Date.now() + config.ORDER_WAIT_MS)
+      } catch (error) {
+        if (!(error instanceof Undecided)) throw error
+        log.warn({ orderId, part: part.n, reason: error.message }, 'refund of tickets left to the reconciler')
+        return { status: 202, body: toOrder(state) }
+      }
+      await dirty.mark(orderId).catch(() => {})
+      return { status: 200, body: toOrder(state) }
+    } finally {
+      await lock.release()
+    }
+  }
+
+  /** Parts recorded but not finished (a crash or an outage in between): the reconciler finishes them. */
+  async function finishParts(orderId: string, deadline: number): Promise<number> {
+    const state = await store.load(orderId)
+    if (!state) return 0
+    const open = (await partsOf(orderId)).filter((p) => !p.doneAt)
+    for (const part of open) await finishPart(state, part, deadline)
+    return open.length
+  }
+
   return {
     finish,
     refund,
+    finishParts,
+    partsOf,
 
     /** POST /api/orders/:id/refund: the buyer before the event starts and before any ticket was used, an admin any time. */
-    async requestByUser(principal: Principal, orderId: string, reason: string | undefined, idempotencyKey: string | undefined, startedAt = Date.now()): Promise<Answer> {
+    async requestByUser(principal: Principal, orderId: string, reason: string | undefined, idempotencyKey: string | undefined, startedAt = Date.now(), ticketIds?: readonly string[]): Promise<Answer> {
       const state = await store.visible(orderId, principal)
       const request: RefundRequest = {
         by: principal.id,
@@ -164,13 +346,15 @@ export function refundsService({ config, store, tickets, catalog, ticketing, pay
         ...(isAdmin(principal) ? {} : { byBuyer: true }),
       }
       const run = async () => {
-        const answer = await refund(orderId, request)
+        const some = ticketIds?.length ? await refundTickets(orderId, [...new Set(ticketIds.map((id) => id.toLowerCase()))], request) : 'whole'
+        // The whole order, or every ticket still valid: the order's refund, under the lock it takes itself.
+        const answer = some === 'whole' ? await refund(orderId, request) : some
         // A 202 is not kept: a retry of this request finishes the refund (or finds it finished).
         return { now: answer, final: Promise.resolve(answer.status === 202 ? undefined : answer) }
       }
       if (!idempotencyKey) return (await run()).now
       return idem.run(
-        { userId: principal.id, route: `refund:${orderId}`, key: idempotencyKey, bodyHash: hashBody({ reason }), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
+        { userId: principal.id, route: `refund:${orderId}`, key: idempotencyKey, bodyHash: hashBody(ticketIds?.length ? { reason, ticketIds: [...ticketIds].sort() } : { reason }), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
         {
           execute: run,
           async whileRunning() {

@@ -9,15 +9,16 @@ import { ORDER_STATUSES, type OrderStatus } from '@easypass/contracts/orders'
 import type { Attendee, AttendeeCounts, AttendeeList, AttendeesFilter, AttendeesQuery, SalesReport } from '@easypass/contracts/reports'
 import { fail } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
-import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, TicketDoc, TicketHolderDoc, TransitionDoc } from '../../db'
+import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, RefundPartDoc, TicketDoc, TicketHolderDoc, TicketRefundDoc, TransitionDoc } from '../../db'
 import { refundDoneId, refundId, settleId, statusOf, type OrderState } from '../orders/store'
-import { taxesOf } from '../invoices/taxes'
+import { taxesFromGross, taxesOf } from '../invoices/taxes'
+import { ticketPrices } from '../refunds/service'
 import { seatsOf, ticketState } from '../tickets/service'
 
 /** Ids per `$in` query: small enough for any server, few enough queries for a large event. */
 const BATCH = 1_000
 
-type Docs = Pick<Models, 'Order' | 'Transition' | 'Ticket' | 'TicketHolder' | 'Attendee' | 'Checkin'>
+type Docs = Pick<Models, 'Order' | 'Transition' | 'Ticket' | 'TicketHolder' | 'Attendee' | 'Checkin' | 'TicketRefund' | 'RefundPart'>
 
 /** A ticket of a paid or refunded order, with everything the list says of it. */
 interface Row extends Attendee {
@@ -29,10 +30,23 @@ interface Row extends Attendee {
   priced: boolean
 }
 
+/** What the tickets an order still stands for cost, per tax rate (its tickets given back left out). */
+function keptGross(doc: OrderDoc, given: ReadonlySet<string>): Map<number, number> {
+  const gross = new Map<number, number>()
+  const prices = ticketPrices(doc)
+  const rates = new Map(doc.items.map((i) => [i.ticketTypeId, i.taxRateBasisPoints ?? 0]))
+  for (const [id, { ticketTypeId, cents }] of prices ?? []) {
+    if (given.has(id)) continue
+    const rate = rates.get(ticketTypeId) ?? 0
+    gross.set(rate, (gross.get(rate) ?? 0) + cents)
+  }
+  return gross
+}
+
 export function reportsService({ models, catalog }: { models: Docs; catalog: CatalogClient }) {
-  const { Order, Transition, Ticket, TicketHolder, Attendee: Names, Checkin } = models
+  const { Order, Transition, Ticket, TicketHolder, Attendee: Names, Checkin, TicketRefund, RefundPart } = models
   /** Reads of one event under way: asked again meanwhile (the page asks for the list and the sales at once), they are shared. */
-  const reading = new Map<string, Promise<{ states: OrderState[]; rows: Row[] }>>()
+  const reading = new Map<string, Promise<{ states: OrderState[]; rows: Row[]; parts: Map<string, RefundPartDoc[]> }>>()
 
   async function byIds<T extends { _id: string }>(model: Docs[keyof Docs], ids: string[]): Promise<Map<string, T>> {
     const found = new Map<string, T>()
@@ -72,14 +86,16 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
     // tickets are still being written is listed all the same, without codes until they are.
     const seats = sold.flatMap((state) => seatsOf(state.doc).map((seat) => ({ ...seat, state })))
     const ids = seats.map((s) => s.id)
-    const [tickets, holders, names, checkins] = await Promise.all([
+    const [tickets, holders, names, checkins, given] = await Promise.all([
       byIds<TicketDoc>(Ticket, ids),
       byIds<TicketHolderDoc>(TicketHolder, ids),
       byIds<AttendeeDoc>(Names, ids),
       byIds<CheckinDoc>(Checkin, ids),
+      byIds<TicketRefundDoc>(TicketRefund, ids),
     ])
     return seats.map(({ state, item, id }) => {
-      const refunded = statusOf(state) === 'refunded'
+      // The whole order, or this ticket on its own.
+      const refunded = statusOf(state) === 'refunded' || given.has(id)
       const holder = holders.get(id)
       const checkin = checkins.get(id)
       const passedOn = !!holder && holder.userId !== state.doc.userId
@@ -107,11 +123,23 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
     })
   }
 
+  /** The parts given back of the paid orders (some of their tickets), by order. */
+  async function partsOf(states: OrderState[]): Promise<Map<string, RefundPartDoc[]>> {
+    const paid = states.filter((s) => statusOf(s) === 'paid').map((s) => s.doc._id)
+    const found = new Map<string, RefundPartDoc[]>()
+    for (let i = 0; i < paid.length; i += BATCH)
+      for (const part of await RefundPart.find({ orderId: { $in: paid.slice(i, i + BATCH) } }).lean<RefundPartDoc[]>()) found.set(part.orderId, [...(found.get(part.orderId) ?? []), part])
+    return found
+  }
+
   /** The orders and the ticket rows of the event, read once for all who ask at the same time. */
   function read(eventId: string) {
     let pending = reading.get(eventId)
     if (!pending) {
-      pending = ordersOf(eventId).then(async (states) => ({ states, rows: await rowsOf(states) }))
+      pending = ordersOf(eventId).then(async (states) => {
+        const [rows, parts] = await Promise.all([rowsOf(states), partsOf(states)])
+        return { states, rows, parts }
+      })
       reading.set(eventId, pending)
       const done = () => void reading.delete(eventId)
       pending.then(done, done)
@@ -179,7 +207,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
     },
 
     async sales(eventId: string): Promise<SalesReport> {
-      const { states, rows } = await read(eventId)
+      const { states, rows, parts } = await read(eventId)
       const orders = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>
       const money = new Map<string, SalesReport['money'][number]>()
       const taxes = new Map<string, SalesReport['taxes'][number]>()
@@ -200,9 +228,19 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         line.takenCents += totalCents
         if (status === 'paid') {
           line.discountCents += voucher?.discountCents ?? 0
+          // Tickets given back on their own: their money back (or on its way), their tax no longer due.
+          const given = parts.get(state.doc._id) ?? []
+          for (const part of given) {
+            if (part.doneAt) line.refundedCents += part.amountCents
+            else {
+              line.refundingCents += part.amountCents
+              refundsUnderWay++
+            }
+          }
           // An order none of whose lines carries a rate counts at 0 % (shown only beside taxed ones).
           const rated = state.doc.items.some((i) => i.taxRateBasisPoints)
-          for (const tax of rated ? taxesOf(state.doc.items, totalCents) : [{ rateBasisPoints: 0, grossCents: totalCents, taxCents: 0, netCents: totalCents }]) {
+          const kept = given.length ? keptGross(state.doc, new Set(given.flatMap((p) => p.ticketIds))) : undefined
+          for (const tax of kept ? taxesFromGross(kept) : rated ? taxesOf(state.doc.items, totalCents) : [{ rateBasisPoints: 0, grossCents: totalCents, taxCents: 0, netCents: totalCents }]) {
             const key = `${currency}:${tax.rateBasisPoints}`
             const sum = taxes.get(key) ?? { currency, rateBasisPoints: tax.rateBasisPoints, grossCents: 0, taxCents: 0, netCents: 0 }
             taxes.set(key, sum)

@@ -59,13 +59,15 @@ export function ticketsPdfService({ tickets, catalog, renderer, log }: { tickets
       const list = await tickets.list(state.doc, false)
       if (list.length !== ticketIdsOf(state.doc).length)
         throw fail('UNAVAILABLE', 'the tickets of this order are still being issued, try again in a moment', { retryAfterSeconds: 1 })
-      const held = list.filter((t) => t.code)
-      if (!held.length) throw fail('CONFLICT', 'every ticket of this order was passed on to someone else')
+      // Not those passed on (their holders print them) nor those given back.
+      const held = list.filter((t) => t.code && t.status !== 'refunded')
+      if (!held.length) throw fail('CONFLICT', 'every ticket of this order was passed on to someone else or refunded')
       return print(state, held, `easypass-tickets-${state.doc._id}.pdf`)
     },
     /** One ticket, for whoever holds it now. */
     async renderOne(state: OrderState, ticket: Ticket): Promise<{ filename: string; pdf: Buffer }> {
       mustBePaid(state)
+      if (ticket.status === 'refunded') throw fail('CONFLICT', 'this ticket was refunded: it is no longer valid')
       return print(state, [ticket], `easypass-ticket-${ticket.id}.pdf`)
     },
   }

@@ -61,8 +61,13 @@ export function qrSvg(code: string): Promise<string> {
 export const offerOf = (pending: TransferDoc | null | undefined): Pick<Ticket, 'transferOffer'> =>
   pending && pending.status === 'pending' && pending.expiresAt > new Date() ? { transferOffer: { id: pending._id, toEmail: pending.toEmail, expiresAt: pending.expiresAt.toISOString() } } : {}
 
-export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Attendee, Transfer }: Pick<Models, 'Ticket' | 'TicketCode' | 'TicketHolder' | 'Checkin' | 'Attendee' | 'Transfer'>) {
+export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Attendee, Transfer, TicketRefund }: Pick<Models, 'Ticket' | 'TicketCode' | 'TicketHolder' | 'Checkin' | 'Attendee' | 'Transfer' | 'TicketRefund'>) {
   const writer = writerOf(Ticket)
+  /** Which of these tickets were given back in a part of their order's refund (a whole refund is the order's status). */
+  async function refundedIn(ids: readonly string[]): Promise<Set<string>> {
+    const found = await Promise.all(ids.map((id) => TicketRefund.exists({ _id: id })))
+    return new Set(ids.filter((_, i) => found[i]))
+  }
   async function held(ticket: TicketDoc): Promise<HeldTicketDoc> {
     return heldBy(ticket, await TicketHolder.findById(ticket._id).lean<TicketHolderDoc>())
   }
@@ -108,6 +113,9 @@ export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Atte
     setAttendee,
     byIds,
     held,
+    refundedIn,
+    /** Whether this ticket was given back in a part of its order's refund. */
+    isRefunded: async (ticketId: string) => (await TicketRefund.exists({ _id: ticketId })) !== null,
 
     /** Issues the tickets of a paid order; safe to repeat (ids are deterministic, codes are kept). */
     async issue(order: OrderDoc): Promise<TicketDoc[]> {
@@ -141,14 +149,15 @@ export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Atte
     /** The tickets of an order in seat order, as its buyer sees them (with their check-in state; passed-on ones `transferred`). */
     async list(order: OrderDoc, refunded: boolean): Promise<Ticket[]> {
       const tickets = await byIds(ticketIdsOf(order))
-      const [checkins, attendees, offers] = await Promise.all([
+      const [checkins, attendees, offers, partly] = await Promise.all([
         Promise.all(tickets.map((t) => Checkin.findById(t._id).lean<CheckinDoc>())),
         Promise.all(tickets.map((t) => Attendee.findById(t._id).lean<AttendeeDoc>())),
         refunded ? [] : Transfer.find({ ticketId: { $in: tickets.map((t) => t._id) }, status: 'pending' }).lean<TransferDoc[]>(),
+        refunded ? new Set<string>() : refundedIn(tickets.map((t) => t._id)),
       ])
       return Promise.all(
         tickets.map(async (t, i) => {
-          const shown = await view(t, refunded, checkins[i], attendees[i] ?? null, true)
+          const shown = await view(t, refunded || partly.has(t._id), checkins[i], attendees[i] ?? null, true)
           return shown.status === 'valid' ? { ...shown, ...offerOf(offers.find((o) => o.ticketId === t._id && t.holderId === o.fromUserId)) } : shown
         }),
       )

@@ -3,16 +3,16 @@ import type { Principal } from '@easypass/contracts'
 import { fail, isAdmin } from '@easypass/kit'
 import type { Models, PaymentDoc } from '../../db'
 import type { ChargesService } from '../charges/service'
-import { refundId } from '../refunds/service'
+import { refundId, type RefundsService } from '../refunds/service'
 
 const iso = (d: Date | string) => new Date(d).toISOString()
 
 /** Read side: a payment as its owner sees it, and an order's payment as orders' reconciler needs it. */
-export function paymentsService(models: Models, charges: ChargesService) {
+export function paymentsService(models: Models, charges: ChargesService, refunds: Pick<RefundsService, 'partsOf'>) {
   const { Payment, PaymentResult, Refund } = models
 
   async function view(payment: PaymentDoc): Promise<Payment> {
-    const [result, refund] = await Promise.all([PaymentResult.findById(payment._id).lean(), Refund.findById(refundId(payment._id)).lean()])
+    const [result, refund, parts] = await Promise.all([PaymentResult.findById(payment._id).lean(), Refund.findById(refundId(payment._id)).lean(), refunds.partsOf(payment._id)])
     const status: PaymentStatus = refund ? 'refunded' : (result?.status ?? 'pending')
     return {
       id: payment._id,
@@ -23,7 +23,8 @@ export function paymentsService(models: Models, charges: ChargesService) {
       ...(result?.declineCode ? { declineCode: result.declineCode as Payment['declineCode'] } : {}),
       cardLast4: payment.cardLast4,
       brand: payment.brand,
-      refunds: refund ? [{ id: refund._id, amountCents: refund.amountCents, ...(refund.reason ? { reason: refund.reason } : {}), createdAt: iso(refund.at) }] : [],
+      // Parts given back (some tickets), then the rest.
+      refunds: [...parts, ...(refund ? [refund] : [])].map((r) => ({ id: r._id, amountCents: r.amountCents, ...(r.reason ? { reason: r.reason } : {}), createdAt: iso(r.at) })),
       createdAt: iso(payment.createdAt),
     }
   }

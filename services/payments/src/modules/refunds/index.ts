@@ -12,14 +12,14 @@ export function refundsModule(charges: ChargesService, refunds: RefundsService, 
       '/internal/refunds',
       async ({ body }) => {
         const payment = await charges.paidPayment(body.orderId)
-        const refund = await refunds.refundPayment(payment, body.reason)
+        const refund = await refunds.refundPayment(payment, body.reason, undefined, body.part)
         return { refundId: refund._id, paymentId: refund.paymentId, amountCents: refund.amountCents, currency: refund.currency, status: 'succeeded' as const }
       },
       {
         auth: 'service',
         body: RefundRequest,
         response: { 200: RefundResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse },
-        detail: { hide: true, summary: "Refund an order's payment in full (at most once; a repeat returns the same refund)" },
+        detail: { hide: true, summary: "Refund the rest of an order's payment, or a numbered part of it (each at most once; a repeat returns the same refund)" },
       },
     )
 }
