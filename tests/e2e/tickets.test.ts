@@ -54,6 +54,37 @@ describe.skipIf(!canSell)('my tickets', () => {
     })
   }, 120_000)
 
+  test('one ticket of an order refunded from "My tickets": it turns refunded, the others stay valid, its seat returns; the last one left is the order\'s refund', async () => {
+    const event = await seedEvent([{ name: 'Circle', priceCents: 3000, capacity: 30 }])
+    const buyer = await registerUser('refund-one')
+    const order = await buyThroughApi(buyer, event, 3)
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto('/tickets')
+      const card = page.locator(`[data-order="${order.id}"]`)
+      await card.getByRole('img', { name: /^QR code of ticket / }).nth(2).waitFor()
+      await card.getByRole('button', { name: 'Refund this ticket' }).first().click()
+      const dialog = page.getByRole('dialog')
+      await dialog.getByText('The other tickets of the order stay valid.', { exact: false }).waitFor()
+      await dialog.getByRole('button', { name: 'Refund the ticket' }).click()
+      await page.locator('.toast', { hasText: 'Ticket refunded' }).waitFor()
+      await card.getByText('Refunded', { exact: true }).first().waitFor()
+      const statuses = async () => ((await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ status: string }>).map((t) => t.status)
+      expect(await statuses()).toEqual(['refunded', 'valid', 'valid'])
+      expect((await api(`/orders/${order.id}`, { token: buyer.token })).body.status).toBe('paid')
+      expect((await availabilityOf(event.id)).ticketTypes[0]).toMatchObject({ sold: 2, available: 28 })
+      // Two tickets still standing: each can go; the order's own refund says the rest of the money goes back.
+      expect(await card.getByRole('button', { name: 'Refund this ticket' }).count()).toBe(2)
+      await card.getByRole('button', { name: 'Refund this order' }).click()
+      await dialog.getByText('What is left of €90.00 goes back to your card and your 2 tickets stop working.', { exact: false }).waitFor()
+      await dialog.getByRole('button', { name: 'Refund', exact: true }).click()
+      await card.getByText('Refunded', { exact: true }).nth(3).waitFor() // the order and its three tickets
+      expect(await statuses()).toEqual(['refunded', 'refunded', 'refunded'])
+      expect((await api(`/orders/${order.id}`, { token: buyer.token })).body.status).toBe('refunded')
+      expect((await availabilityOf(event.id)).ticketTypes[0]).toMatchObject({ sold: 0, available: 30 })
+      await screenshot(page, 'my-tickets-refunded-one')
+    })
+  }, 120_000)
+
   test('the buyer names a ticket on "My tickets" (where the order also goes into the calendar and its tickets by email again), and the door sees the name', async () => {
     const event = await seedEvent([{ name: 'Circle', priceCents: 3000, capacity: 10 }])
     const buyer = await registerUser('names')

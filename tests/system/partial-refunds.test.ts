@@ -128,12 +128,12 @@ describe('refunding some tickets of an order', () => {
     expect((await refundsOf(buyer, order.paymentId)).refunds.map((r) => r.amountCents)).toEqual([5_000, 5_000, 5_000, 5_000])
   })
 
-  test('cut short (ticketing away): the tickets are invalid at once, the money back, and the seats come back once ticketing is', async () => {
+  test('cut short (ticketing away): the ticket is invalid at once and its money back; no other part starts meanwhile; the rest of the order waits for it; all finished once ticketing is back', async () => {
     const admin = await loginAdmin()
     const { eventId, typeId } = await sale(admin)
     const buyer = await registerUser('part-later')
     const order = await buy(buyer, eventId, typeId, 2)
-    const [t1] = await ticketsOf(buyer, order.id)
+    const [t1, t2] = await ticketsOf(buyer, order.id)
     const sys = system()
     try {
       await sys.stop('orders')
@@ -145,10 +145,22 @@ describe('refunding some tickets of an order', () => {
       expect(cut.status).toBe(202)
       expect((await ticketsOf(buyer, order.id)).map((t) => t.status)).toEqual(['refunded', 'valid'])
       expect((await api('/checkins', { token: admin.token, body: { code: t1!.code } })).status).toBe(410)
-      await sys.start('ticketing-worker')
-      await eventually('the seat back on sale', async () => (await soldOf(eventId, typeId)).sold === 1, 30_000, 250)
-      await eventually('the part finished', async () => (await api(`/events/${eventId}/sales`, { token: admin.token })).body.refundsUnderWay === 0, 30_000, 250)
       expect((await refundsOf(buyer, order.paymentId)).refunds.map((r) => r.amountCents)).toEqual([5_000])
+      // Another part waits until this one is done (503, nothing recorded, the ticket still valid).
+      const waiting = await refund(buyer, order.id, { ticketIds: [t2!.id] })
+      expect(waiting.status).toBe(503)
+      expect((await ticketsOf(buyer, order.id)).map((t) => t.status)).toEqual(['refunded', 'valid'])
+      // The rest of the order (an admin, or the event's cancellation) is recorded, and waits for the part too.
+      const rest = await refund(admin, order.id, {})
+      expect(rest.status).toBe(202)
+      await sys.start('ticketing-worker')
+      await eventually('both seats back on sale', async () => (await soldOf(eventId, typeId)).sold === 0, 30_000, 250)
+      await eventually('the refunds finished', async () => (await api(`/events/${eventId}/sales`, { token: admin.token })).body.refundsUnderWay === 0, 30_000, 250)
+      // The part, then the rest: 100.00 in all, never more.
+      const payment = await refundsOf(buyer, order.paymentId)
+      expect(payment.status).toBe('refunded')
+      expect(payment.refunds.map((r) => r.amountCents)).toEqual([5_000, 5_000])
+      expect((await api(`/orders/${order.id}`, { token: buyer.token })).body.status).toBe('refunded')
     } finally {
       for (const name of ['ticketing-worker', 'orders', 'orders-worker']) {
         await sys.stop(name).catch(() => {})

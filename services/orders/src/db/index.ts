@@ -360,6 +360,7 @@ export function defineModels(conn: Connection) {
     },
     { ...opts, collection: 'refund_parts' },
   )
+  refundPart.index({ orderId: 1 })
   const ticketRefund = new Schema<TicketRefundDoc>({ _id: String, orderId: { type: String, required: true }, part: { type: Number, required: true }, at: { type: Date, required: true } }, { ...opts, collection: 'ticket_refunds' })
 
   const invoice = new Schema<InvoiceDoc>(

@@ -104,6 +104,7 @@ export function defineModels(conn: Connection) {
     },
     { ...opts, collection: 'refunds' },
   )
+  refund.index({ paymentId: 1 })
 
   const marker = new Schema<ChargeMarkerDoc>({ _id: String, paymentId: { type: String, required: true }, at: Date }, { ...opts, collection: 'charge_markers' })
 

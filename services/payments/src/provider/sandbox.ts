@@ -102,6 +102,8 @@ export function sandboxProvider(models: Pick<Models, 'SandboxCharge' | 'SandboxR
       // the charge's next slot; of two at once one gets it and the other counts again.
       for (let attempt = 1; ; attempt++) {
         const earlier = await SandboxRefund.find({ chargeRef: params.chargeRef }, { amountCents: 1, slot: 1 }).lean()
+        // This key's refund, made meanwhile by a retry at the same moment: that one is the answer.
+        if (earlier.some((r) => r._id === key)) return same()
         const before = earlier.reduce((sum, r) => sum + r.amountCents, 0)
         if (!Number.isInteger(params.amountCents) || params.amountCents < 1 || before + params.amountCents > charge.amountCents)
           throw new ProviderError('invalid_request', 'refunds can never exceed the charge')

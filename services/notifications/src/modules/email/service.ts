@@ -201,7 +201,10 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     if (f.subject === 'orders.order-paid' || f.subject === 'orders.tickets-resent') {
       const d = f.data as Fact<'orders.order-paid'>['data']
       if (f.subject === 'orders.tickets-resent' && (await orderStatus(d.orderId)) !== 'paid') return null
-      const list = await tickets(d.orderId)
+      const all = await tickets(d.orderId)
+      // Tickets given back on their own are not sent (the rest of the order stands); a whole order refunded
+      // before its confirmation went out keeps them listed as refunded, without a PDF.
+      const list = all.some((t) => t.status !== 'refunded') ? all.filter((t) => t.status !== 'refunded') : all
       // Catalog is asked for the event's venue, its end and the organiser's information for ticket holders
       // (and its name or start when the fact lacks them); away, the email goes without them.
       const details = await event(d.eventId)

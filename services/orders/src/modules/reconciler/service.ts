@@ -199,7 +199,9 @@ export function reconciler(deps: ReconcilerDeps) {
         if (finished) reconciled.inc({ action: 'refund_finished' })
         return 'done'
       } catch (error) {
-        if (error instanceof Undecided || (error instanceof AppError && error.status >= 500)) return Date.now() + Math.min(after, 10_000)
+        // Away, or refused (a part payments will not take: looked at again, and logged, never dropped).
+        if (error instanceof AppError && error.status < 500) log.error({ orderId, err: error.message }, 'a refund of tickets was refused; will look again')
+        if (error instanceof Undecided || error instanceof AppError) return Date.now() + Math.min(after, 10_000)
         throw error
       } finally {
         await lock.release()

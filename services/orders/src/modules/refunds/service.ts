@@ -72,6 +72,22 @@ const usedAtTheDoor = () => fail('FORBIDDEN', 'a ticket of this order was used a
 export function refundsService({ config, models, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log }: RefundsDeps) {
   const { RefundPart, TicketRefund, Checkin } = models
 
+  async function markTickets(part: RefundPartDoc) {
+    await TicketRefund.insertMany(part.ticketIds.map((id) => ({ _id: id, orderId: part.orderId, part: part.n, at: part.at })), { ordered: false }).catch((error) => {
+      if (!isDuplicateOnly(error)) throw error
+    })
+  }
+
+  /**
+   * Finishes the parts still open (under the order's lock) before anything else moves this order's
+   * money: the rest of an order is only what its parts did not take, once they are done.
+   */
+  async function finishOpenParts(state: OrderState, deadline: number): Promise<RefundPartDoc[]> {
+    const parts = await partsOf(state.doc._id)
+    for (const [i, part] of parts.entries()) if (!part.doneAt) parts[i] = await finishPart(state, part, deadline)
+    return parts
+  }
+
   /** The parts of the order given back so far, in order (numbered 1, 2, … under the order's lock). */
   async function partsOf(orderId: string): Promise<RefundPartDoc[]> {
     const parts: RefundPartDoc[] = []
@@ -85,6 +101,9 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
   /** Money, seats and fact of a part, then its done mark. Safe to run again at any point. */
   async function finishPart(state: OrderState, part: RefundPartDoc, deadline: number): Promise<RefundPartDoc> {
     const { doc } = state
+    // The tickets first (again, when a crash came between the part and them): never money back for a
+    // ticket that still opens the door.
+    await markTickets(part)
     let refundIdValue: string | undefined
     if (part.amountCents > 0) {
       const money = await untilDecided(deadline, () => payments.refund(doc._id, part.reason, { n: part.n, amountCents: part.amountCents }))
@@ -129,6 +148,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
   async function finish(state: OrderState, deadline: number): Promise<OrderState> {
     const { doc } = state
     const refund = state.refund!
+    await finishOpenParts(state, deadline)
     let refundIdValue: string | undefined
     let amountCents = doc.totalCents
     // A payment on record counts, whatever the document's total says (a placeholder answered 202 may
@@ -197,10 +217,13 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
           if (event && event.status !== 'cancelled' && new Date(event.startsAt).getTime() <= Date.now())
             throw fail('FORBIDDEN', 'the event has started: only an admin can refund this order now')
         }
+        // Tickets given back on their own before are no longer the order's to judge it by.
+        const given = request.byBuyer ? new Set((await partsOf(orderId)).flatMap((p) => p.ticketIds)) : new Set<string>()
+        const standing = ticketIdsOf(state.doc).filter((id) => !given.has(id))
         // Doors open before the start: a buyer who got in does not also get the money back by themselves.
-        if (request.byBuyer && (await tickets.checkedIn(state.doc))) throw usedAtTheDoor()
+        if (request.byBuyer && (await Promise.all(standing.map((id) => Checkin.exists({ _id: id })))).some(Boolean)) throw usedAtTheDoor()
         // Someone else holds a ticket of it now (and may have paid its buyer for it): an admin decides.
-        if (request.byBuyer && (await tickets.holdersElsewhere(state.doc)).length) throw fail('FORBIDDEN', 'a ticket of this order was passed on to someone else: only an admin can refund it now')
+        if (request.byBuyer && (await tickets.holdersElsewhere(state.doc)).some((h) => !given.has(h._id))) throw fail('FORBIDDEN', 'a ticket of this order was passed on to someone else: only an admin can refund it now')
         await dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
         const inserted = await store.insertTransition({
           _id: refundId(orderId),
@@ -255,8 +278,19 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
         return { status: 200, body: toOrder(state) }
       }
       const status = statusOf(state)
+      // The request that refunded the rest of the order, sent again: the order's refund answers it.
+      if (status === 'refunded' && request.keyHash && state.refund?.keyHash === request.keyHash) return 'whole'
       if (status === 'refunded') throw fail('CONFLICT', 'the order was already refunded')
       if (status !== 'paid') throw fail('CONFLICT', `only a paid order can be refunded (this one is ${status})`)
+      // Answered 202 and not priced by ticketing yet: what each ticket cost is not known.
+      if (!state.doc.priced) throw fail('UNAVAILABLE', "the order's price is still being settled; try again in a moment", { retryAfterSeconds: 5 })
+      // An earlier part not finished (payments or ticketing away): finished first, or this one waits.
+      try {
+        await finishOpenParts(state, Date.now() + config.ORDER_WAIT_MS)
+      } catch (error) {
+        if (!(error instanceof Undecided)) throw error
+        throw fail('UNAVAILABLE', 'an earlier refund of this order is still being completed; try again in a moment', { retryAfterSeconds: 5 })
+      }
       const all = ticketIdsOf(state.doc)
       const unknown = ticketIds.find((id) => !all.includes(id))
       if (unknown) throw fail('VALIDATION', `ticketIds: ${unknown} is not a ticket of this order`, { fields: [{ path: 'ticketIds', message: `${unknown} is not a ticket of this order` }] })
@@ -304,9 +338,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
         throw error
       }
       // No longer valid at the door, in transfers and on paper from here on.
-      await TicketRefund.insertMany(part.ticketIds.map((id) => ({ _id: id, orderId, part: part.n, at: part.at })), { ordered: false }).catch((error) => {
-        if (!isDuplicateOnly(error)) throw error
-      })
+      await markTickets(part)
       try {
         await finishPart(state, part, Date.now() + config.ORDER_WAIT_MS)
       } catch (error) {

@@ -25,14 +25,10 @@ export const partRefundId = (paymentId: string, n: number) => `${paymentId}:refu
 export function refundsService({ models, provider, outbox, log }: RefundsDeps) {
   const { Refund, PaymentResult } = models
 
-  /** The parts of a payment given back so far, in order (orders numbers them 1, 2, … under the order's lock). */
+  /** The parts of a payment given back so far, oldest first: every refund of it but the rest's. */
   async function partsOf(paymentId: string): Promise<RefundDoc[]> {
-    const parts: RefundDoc[] = []
-    for (let n = 1; ; n++) {
-      const part = await Refund.findById(partRefundId(paymentId, n)).lean<RefundDoc>()
-      if (!part) return parts
-      parts.push(part)
-    }
+    const all = await Refund.find({ paymentId }).lean<RefundDoc[]>()
+    return all.filter((r) => r._id !== refundId(paymentId)).sort((a, b) => a.at.getTime() - b.at.getTime())
   }
 
   /**
@@ -53,7 +49,7 @@ export function refundsService({ models, provider, outbox, log }: RefundsDeps) {
     if (part && (await Refund.exists({ _id: refundId(payment._id) }))) throw fail('CONFLICT', 'the payment was already refunded')
     const amountCents = part ? part.amountCents : left
     // Every part was given back already (tickets refunded one by one): nothing left to ask the provider for.
-    if (amountCents <= 0) return record({ _id: id, paymentId: payment._id, orderId: payment.orderId, amountCents: 0, currency: payment.currency, providerRef: '', ...(reason ? { reason } : {}), at: new Date() })
+    if (amountCents <= 0) return record({ _id: id, paymentId: payment._id, orderId: payment.orderId, amountCents: 0, currency: payment.currency, providerRef: 'none', ...(reason ? { reason } : {}), at: new Date() })
     let answer
     try {
       answer = await provider.refund(id, { chargeRef: ref, amountCents })
