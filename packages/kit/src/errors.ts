@@ -49,12 +49,14 @@ export function errorHandler(log: Logger) {
     .onError({ as: 'global' }, ({ code, error, set, request }) => {
       set.headers['content-type'] = 'application/json'
       // Checked by class first: an AppError's own `code` (e.g. NOT_FOUND) would otherwise be read as Elysia's.
-      if (error instanceof AppError) {
-        set.status = error.status
-        if (error.code === 'METHOD_NOT_ALLOWED') set.headers.allow = (error.details as { allow: string[] }).allow.join(', ')
-        if ((error.code === 'RATE_LIMITED' || error.code === 'UNAVAILABLE') && (error.details as { retryAfterSeconds?: number })?.retryAfterSeconds)
-          set.headers['retry-after'] = String((error.details as { retryAfterSeconds: number }).retryAfterSeconds)
-        return errorBody(error.code, error.message, error.details)
+      // A path some route serves, asked with another method, is 405 rather than "no such route".
+      const known = error instanceof AppError ? error : code === 'NOT_FOUND' ? methodNotAllowed(request) : undefined
+      if (known) {
+        set.status = known.status
+        if (known.code === 'METHOD_NOT_ALLOWED') set.headers.allow = (known.details as { allow: string[] }).allow.join(', ')
+        if ((known.code === 'RATE_LIMITED' || known.code === 'UNAVAILABLE') && (known.details as { retryAfterSeconds?: number })?.retryAfterSeconds)
+          set.headers['retry-after'] = String((known.details as { retryAfterSeconds: number }).retryAfterSeconds)
+        return errorBody(known.code, known.message, known.details)
       }
       if (code === 'VALIDATION') {
         if (error.type === 'response') {
@@ -71,12 +73,6 @@ export function errorHandler(log: Logger) {
         return errorBody('VALIDATION', 'the request body is not valid JSON')
       }
       if (code === 'NOT_FOUND') {
-        const wrongMethod = methodNotAllowed(request)
-        if (wrongMethod) {
-          set.status = wrongMethod.status
-          set.headers.allow = (wrongMethod.details as { allow: string[] }).allow.join(', ')
-          return errorBody(wrongMethod.code, wrongMethod.message, wrongMethod.details)
-        }
         set.status = 404
         return errorBody('NOT_FOUND', 'no such route')
       }

@@ -10,26 +10,37 @@ export interface CallOptions {
   headers?: Record<string, string>
 }
 
-/**
- * One call from a service to another. Network failures and timeouts become 503 UNAVAILABLE; an
- * answer in the error shape is passed through as an AppError with the same code and status.
- */
-export async function callService<T>(baseUrl: string, path: string, opts: CallOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers }
+/** Sends the call: a network failure or a timeout is 503 UNAVAILABLE. */
+async function send(baseUrl: string, path: string, opts: CallOptions, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { accept, ...opts.headers }
   if (opts.body !== undefined) headers['content-type'] = 'application/json'
   if (opts.token) headers.authorization = `Bearer ${opts.token}`
   if (opts.requestId) headers['x-request-id'] = opts.requestId
-  let response: Response
   try {
-    response = await fetch(baseUrl + path, {
+    return await fetch(baseUrl + path, {
       method: opts.method ?? 'GET',
       headers,
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000),
     })
-  } catch (error) {
+  } catch {
     throw new AppError('UNAVAILABLE', `${new URL(baseUrl).host} did not answer`, undefined, 503)
   }
+}
+
+/** A refusal in the error shape as the AppError it carries (same code and status); anything else 503. */
+function refusal(response: Response, json: unknown): AppError {
+  const err = (json as ReturnType<typeof errorBody> | undefined)?.error
+  if (err?.code) return new AppError(err.code as never, err.message, err.details, response.status)
+  return new AppError('UNAVAILABLE', `a service answered ${response.status}`, undefined, 503)
+}
+
+/**
+ * One call from a service to another. Network failures and timeouts become 503 UNAVAILABLE; an
+ * answer in the error shape is passed through as an AppError with the same code and status.
+ */
+export async function callService<T>(baseUrl: string, path: string, opts: CallOptions = {}): Promise<T> {
+  const response = await send(baseUrl, path, opts, 'application/json')
   if (response.status === 204) return undefined as T
   const text = await response.text()
   let json: unknown
@@ -38,31 +49,15 @@ export async function callService<T>(baseUrl: string, path: string, opts: CallOp
   } catch {
     throw new AppError('UNAVAILABLE', 'a service answered something that is not JSON', undefined, 503)
   }
-  if (!response.ok) {
-    const err = (json as ReturnType<typeof errorBody> | undefined)?.error
-    if (err?.code) throw new AppError(err.code as never, err.message, err.details, response.status)
-    throw new AppError('UNAVAILABLE', `a service answered ${response.status}`, undefined, 503)
-  }
+  if (!response.ok) throw refusal(response, json)
   return json as T
 }
 
 /** A file another service answers with (a PDF): its bytes and the name it gives; failures as `callService`'s. */
 export async function callServiceFile(baseUrl: string, path: string, opts: Omit<CallOptions, 'body'> = {}): Promise<{ bytes: Buffer; filename?: string; contentType: string }> {
-  const headers: Record<string, string> = { accept: '*/*', ...opts.headers }
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`
-  if (opts.requestId) headers['x-request-id'] = opts.requestId
-  let response: Response
-  try {
-    response = await fetch(baseUrl + path, { method: opts.method ?? 'GET', headers, signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000) })
-  } catch {
-    throw new AppError('UNAVAILABLE', `${new URL(baseUrl).host} did not answer`, undefined, 503)
-  }
+  const response = await send(baseUrl, path, opts, '*/*')
   const contentType = response.headers.get('content-type') ?? ''
-  if (!response.ok || contentType.startsWith('application/json')) {
-    const err = ((await response.json().catch(() => undefined)) as ReturnType<typeof errorBody> | undefined)?.error
-    if (err?.code) throw new AppError(err.code as never, err.message, err.details, response.status)
-    throw new AppError('UNAVAILABLE', `a service answered ${response.status}`, undefined, 503)
-  }
+  if (!response.ok || contentType.startsWith('application/json')) throw refusal(response, await response.json().catch(() => undefined))
   const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1]
   return { bytes: Buffer.from(await response.arrayBuffer()), ...(filename ? { filename } : {}), contentType }
 }

@@ -138,7 +138,8 @@ export interface CheckinDoc {
 
 /**
  * Part `n` of a paid order given back: some of its tickets (`_id` = `<orderId>:<n>`, numbered from 1
- * under the order's lock). `doneAt` once its money, seats and fact are done.
+ * under the order's lock). Its tickets are no longer valid from the moment it is written (this one
+ * document says so); `doneAt` once its money, seats and fact are done.
  */
 export interface RefundPartDoc {
   _id: string
@@ -154,14 +155,6 @@ export interface RefundPartDoc {
   at: Date
   doneAt?: Date
   refundId?: string
-}
-
-/** A ticket given back in a part of its order's refund (`_id` = ticket id): no longer valid from the moment it is written. */
-export interface TicketRefundDoc {
-  _id: string
-  orderId: string
-  part: number
-  at: Date
 }
 
 /** An order's invoice number, given once, at its first invoice (`_id` = order id). */
@@ -361,7 +354,6 @@ export function defineModels(conn: Connection) {
     { ...opts, collection: 'refund_parts' },
   )
   refundPart.index({ orderId: 1 })
-  const ticketRefund = new Schema<TicketRefundDoc>({ _id: String, orderId: { type: String, required: true }, part: { type: Number, required: true }, at: { type: Date, required: true } }, { ...opts, collection: 'ticket_refunds' })
 
   const invoice = new Schema<InvoiceDoc>(
     {
@@ -394,7 +386,6 @@ export function defineModels(conn: Connection) {
     EventMessage: conn.model<EventMessageDoc>('EventMessage', message),
     Invoice: conn.model<InvoiceDoc>('Invoice', invoice),
     RefundPart: conn.model<RefundPartDoc>('RefundPart', refundPart),
-    TicketRefund: conn.model<TicketRefundDoc>('TicketRefund', ticketRefund),
   }
 }
 export type Models = ReturnType<typeof defineModels>

@@ -287,6 +287,8 @@ export function decideBatch(input: DecideInput): Decision {
     const currencies = new Set(lines.map((l) => l.type.currency))
     if (currencies.size > 1) return failure('VALIDATION', 'all tickets of one order must be priced in the same currency', { currencies: [...currencies] })
     let voucher: VoucherRecord | undefined
+    // Each line's part of the voucher's discount, worked out once: the order's discount is their sum.
+    const lineDiscounts = lines.map(() => 0)
     let discountCents = 0
     if (op.voucherCode) {
       const code = normaliseVoucherCode(op.voucherCode)
@@ -294,7 +296,8 @@ export function decideBatch(input: DecideInput): Decision {
       if (!voucher || !voucher.active) return failure('NOT_FOUND', `there is no voucher ${code} for this event`, { voucherCode: code })
       const refusal = voucherRefusal(voucher, now)
       if (refusal) return refusal
-      for (const l of lines) if (voucherAppliesTo(voucher, l.type)) discountCents += l.quantity * voucherDiscount(voucher, l.type.priceCents)
+      for (const [i, l] of lines.entries()) if (voucherAppliesTo(voucher, l.type)) lineDiscounts[i] = l.quantity * voucherDiscount(voucher, l.type.priceCents)
+      discountCents = lineDiscounts.reduce((sum, d) => sum + d, 0)
       if (!lines.some((l) => voucherAppliesTo(voucher!, l.type)))
         return failure('VALIDATION', `voucher ${code} does not apply to these tickets`, { voucherCode: code, ticketTypeIds: voucher.ticketTypeIds })
     }
@@ -310,8 +313,8 @@ export function decideBatch(input: DecideInput): Decision {
     for (const l of lines) l.type.held += l.quantity
     // The tax rate goes with the price, and each line's share of the discount with it: what the order
     // was sold at (its invoice's tax per rate), whatever the type or voucher says later.
-    const items = lines.map((l) => {
-      const lineDiscount = voucher && voucherAppliesTo(voucher, l.type) ? l.quantity * voucherDiscount(voucher, l.type.priceCents) : 0
+    const items = lines.map((l, i) => {
+      const lineDiscount = lineDiscounts[i]!
       return {
         ticketTypeId: l.type.id,
         name: l.type.name,

@@ -8,11 +8,11 @@ import type { AuthResult } from '@easypass/contracts/auth'
 import { fail } from '@easypass/kit'
 import { REFRESH_TOKEN_TTL_SECONDS } from './sessions'
 
-export const SESSION_COOKIE = 'easypass_refresh'
-export const COOKIE_MODE_HEADER = 'x-session-cookie'
+const SESSION_COOKIE = 'easypass_refresh'
+const COOKIE_MODE_HEADER = 'x-session-cookie'
 const PATH = '/api/auth'
 
-export const wantsCookie = (request: Request) => request.headers.get(COOKIE_MODE_HEADER) === '1'
+const wantsCookie = (request: Request) => request.headers.get(COOKIE_MODE_HEADER) === '1'
 
 /** Secure whenever the client reached us over HTTPS (the gateway says how, behind Traefik too). */
 const secure = (request: Request) => (request.headers.get('x-forwarded-proto') ?? new URL(request.url).protocol.replace(':', '')) === 'https'
@@ -22,7 +22,7 @@ function cookie(request: Request, value: string, maxAge: number) {
 }
 
 /** The refresh token of the session cookie, when the client asked for cookie mode. */
-export function cookieToken(request: Request): string | undefined {
+function cookieToken(request: Request): string | undefined {
   if (!wantsCookie(request)) return undefined
   for (const part of (request.headers.get('cookie') ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=')

@@ -111,7 +111,7 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
         throw fail('CONFLICT', `the order of this ticket is ${status}`)
       }
       // Given back on its own (some tickets of the order refunded): the rest of the order stays valid.
-      if (await tickets.isRefunded(ticket._id)) {
+      if (await tickets.isRefunded(ticket)) {
         checkinsTotal.inc({ result: 'refunded' })
         throw gone('this ticket was refunded and is no longer valid', ticket.orderId)
       }

@@ -15,7 +15,7 @@ import { seatsOf, ticketIdsOf, type TicketsService } from '../tickets/service'
 import type { Models, OrderDoc, RefundPartDoc } from '../../db'
 
 /** Part `n` of an order's refund. */
-export const partId = (orderId: string, n: number) => `${orderId}:${n}`
+const partId = (orderId: string, n: number) => `${orderId}:${n}`
 
 /**
  * What each ticket of the order cost: its line's price less its share of the line's discount (the
@@ -39,7 +39,7 @@ export function ticketPrices(doc: Pick<OrderDoc, '_id' | 'items' | 'voucher'>): 
 
 export interface RefundsDeps {
   config: OrdersConfig
-  models: Pick<Models, 'RefundPart' | 'TicketRefund' | 'Checkin'>
+  models: Pick<Models, 'RefundPart' | 'Checkin'>
   store: OrderStore
   tickets: Pick<TicketsService, 'checkedIn' | 'holdersElsewhere'>
   catalog: CatalogClient
@@ -70,13 +70,7 @@ export const EVENT_CANCELLED = 'the event was cancelled'
 const usedAtTheDoor = () => fail('FORBIDDEN', 'a ticket of this order was used at the door: only an admin can refund it now')
 
 export function refundsService({ config, models, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log }: RefundsDeps) {
-  const { RefundPart, TicketRefund, Checkin } = models
-
-  async function markTickets(part: RefundPartDoc) {
-    await TicketRefund.insertMany(part.ticketIds.map((id) => ({ _id: id, orderId: part.orderId, part: part.n, at: part.at })), { ordered: false }).catch((error) => {
-      if (!isDuplicateOnly(error)) throw error
-    })
-  }
+  const { RefundPart, Checkin } = models
 
   /**
    * Finishes the parts still open (under the order's lock) before anything else moves this order's
@@ -90,20 +84,12 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
 
   /** The parts of the order given back so far, in order (numbered 1, 2, … under the order's lock). */
   async function partsOf(orderId: string): Promise<RefundPartDoc[]> {
-    const parts: RefundPartDoc[] = []
-    for (let n = 1; ; n++) {
-      const part = await RefundPart.findById(partId(orderId, n)).lean<RefundPartDoc>()
-      if (!part) return parts
-      parts.push(part)
-    }
+    return (await RefundPart.find({ orderId }).lean<RefundPartDoc[]>()).sort((a, b) => a.n - b.n)
   }
 
   /** Money, seats and fact of a part, then its done mark. Safe to run again at any point. */
   async function finishPart(state: OrderState, part: RefundPartDoc, deadline: number): Promise<RefundPartDoc> {
     const { doc } = state
-    // The tickets first (again, when a crash came between the part and them): never money back for a
-    // ticket that still opens the door.
-    await markTickets(part)
     let refundIdValue: string | undefined
     if (part.amountCents > 0) {
       const money = await untilDecided(deadline, () => payments.refund(doc._id, part.reason, { n: part.n, amountCents: part.amountCents }))
@@ -331,14 +317,13 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
         at: new Date(),
       }
       await dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
+      // Its tickets are no longer valid at the door, in transfers and on paper from here on.
       try {
         await RefundPart.create(part)
       } catch (error) {
         if (isDuplicateOnly(error)) throw fail('CONFLICT', 'another refund of this order was recorded at the same moment; look again')
         throw error
       }
-      // No longer valid at the door, in transfers and on paper from here on.
-      await markTickets(part)
       try {
         await finishPart(state, part, Date.now() + config.ORDER_WAIT_MS)
       } catch (error) {

@@ -9,7 +9,7 @@ import { ORDER_STATUSES, type OrderStatus } from '@easypass/contracts/orders'
 import type { Attendee, AttendeeCounts, AttendeeList, AttendeesFilter, AttendeesQuery, SalesReport } from '@easypass/contracts/reports'
 import { fail } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
-import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, RefundPartDoc, TicketDoc, TicketHolderDoc, TicketRefundDoc, TransitionDoc } from '../../db'
+import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, RefundPartDoc, TicketDoc, TicketHolderDoc, TransitionDoc } from '../../db'
 import { refundDoneId, refundId, settleId, statusOf, type OrderState } from '../orders/store'
 import { taxesFromGross, taxesOf } from '../invoices/taxes'
 import { ticketPrices } from '../refunds/service'
@@ -18,7 +18,7 @@ import { seatsOf, ticketState } from '../tickets/service'
 /** Ids per `$in` query: small enough for any server, few enough queries for a large event. */
 const BATCH = 1_000
 
-type Docs = Pick<Models, 'Order' | 'Transition' | 'Ticket' | 'TicketHolder' | 'Attendee' | 'Checkin' | 'TicketRefund' | 'RefundPart'>
+type Docs = Pick<Models, 'Order' | 'Transition' | 'Ticket' | 'TicketHolder' | 'Attendee' | 'Checkin' | 'RefundPart'>
 
 /** A ticket of a paid or refunded order, with everything the list says of it. */
 interface Row extends Attendee {
@@ -44,7 +44,7 @@ function keptGross(doc: OrderDoc, given: ReadonlySet<string>): Map<number, numbe
 }
 
 export function reportsService({ models, catalog }: { models: Docs; catalog: CatalogClient }) {
-  const { Order, Transition, Ticket, TicketHolder, Attendee: Names, Checkin, TicketRefund, RefundPart } = models
+  const { Order, Transition, Ticket, TicketHolder, Attendee: Names, Checkin, RefundPart } = models
   /** Reads of one event under way: asked again meanwhile (the page asks for the list and the sales at once), they are shared. */
   const reading = new Map<string, Promise<{ states: OrderState[]; rows: Row[]; parts: Map<string, RefundPartDoc[]> }>>()
 
@@ -77,7 +77,8 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
   }
 
   /** Every ticket of the paid and refunded orders, in the order they were bought (seat order within one). */
-  async function rowsOf(states: OrderState[]): Promise<Row[]> {
+  async function rowsOf(states: OrderState[], parts: ReadonlyMap<string, RefundPartDoc[]>): Promise<Row[]> {
+    const given = new Set([...parts.values()].flat().flatMap((p) => p.ticketIds))
     const sold = states.filter((s) => {
       const status = statusOf(s)
       return status === 'paid' || status === 'refunded'
@@ -86,12 +87,11 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
     // tickets are still being written is listed all the same, without codes until they are.
     const seats = sold.flatMap((state) => seatsOf(state.doc).map((seat) => ({ ...seat, state })))
     const ids = seats.map((s) => s.id)
-    const [tickets, holders, names, checkins, given] = await Promise.all([
+    const [tickets, holders, names, checkins] = await Promise.all([
       byIds<TicketDoc>(Ticket, ids),
       byIds<TicketHolderDoc>(TicketHolder, ids),
       byIds<AttendeeDoc>(Names, ids),
       byIds<CheckinDoc>(Checkin, ids),
-      byIds<TicketRefundDoc>(TicketRefund, ids),
     ])
     return seats.map(({ state, item, id }) => {
       // The whole order, or this ticket on its own.
@@ -137,8 +137,8 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
     let pending = reading.get(eventId)
     if (!pending) {
       pending = ordersOf(eventId).then(async (states) => {
-        const [rows, parts] = await Promise.all([rowsOf(states), partsOf(states)])
-        return { states, rows, parts }
+        const parts = await partsOf(states)
+        return { states, rows: await rowsOf(states, parts), parts }
       })
       reading.set(eventId, pending)
       const done = () => void reading.delete(eventId)

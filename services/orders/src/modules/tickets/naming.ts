@@ -22,7 +22,7 @@ export function ticketNaming({ store, tickets, locks }: { store: OrderStore; tic
       const [ticket] = await tickets.byIds([ticketId])
       if (!ticket) throw fail('UNAVAILABLE', 'the tickets of this order are still being issued, try again in a moment', { retryAfterSeconds: 1 })
       if (ticket.holderId !== holderId) throw fail('CONFLICT', 'this ticket was passed on to someone else: its new holder names it')
-      if (await tickets.isRefunded(ticket._id)) throw fail('CONFLICT', 'this ticket was refunded: it is no longer valid')
+      if (await tickets.isRefunded(ticket)) throw fail('CONFLICT', 'this ticket was refunded: it is no longer valid')
       if (await tickets.isCheckedIn(ticket._id)) throw fail('CONFLICT', 'this ticket was checked in: its name stays as it was at the door')
       await tickets.setAttendee(ticket._id, attendeeName)
       return tickets.view(ticket, false, null)

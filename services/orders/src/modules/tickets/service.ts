@@ -61,12 +61,11 @@ export function qrSvg(code: string): Promise<string> {
 export const offerOf = (pending: TransferDoc | null | undefined): Pick<Ticket, 'transferOffer'> =>
   pending && pending.status === 'pending' && pending.expiresAt > new Date() ? { transferOffer: { id: pending._id, toEmail: pending.toEmail, expiresAt: pending.expiresAt.toISOString() } } : {}
 
-export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Attendee, Transfer, TicketRefund }: Pick<Models, 'Ticket' | 'TicketCode' | 'TicketHolder' | 'Checkin' | 'Attendee' | 'Transfer' | 'TicketRefund'>) {
+export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Attendee, Transfer, RefundPart }: Pick<Models, 'Ticket' | 'TicketCode' | 'TicketHolder' | 'Checkin' | 'Attendee' | 'Transfer' | 'RefundPart'>) {
   const writer = writerOf(Ticket)
-  /** Which of these tickets were given back in a part of their order's refund (a whole refund is the order's status). */
-  async function refundedIn(ids: readonly string[]): Promise<Set<string>> {
-    if (!ids.length) return new Set()
-    return new Set((await TicketRefund.find({ _id: { $in: [...ids] } }, { _id: 1 }).lean<Array<{ _id: string }>>()).map((t) => t._id))
+  /** The order's tickets given back in parts of its refund (a whole refund is the order's status). */
+  async function refundedOf(orderId: string): Promise<Set<string>> {
+    return new Set((await RefundPart.find({ orderId }, { ticketIds: 1 }).lean<Array<{ ticketIds: string[] }>>()).flatMap((p) => p.ticketIds))
   }
   async function held(ticket: TicketDoc): Promise<HeldTicketDoc> {
     return heldBy(ticket, await TicketHolder.findById(ticket._id).lean<TicketHolderDoc>())
@@ -113,9 +112,8 @@ export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Atte
     setAttendee,
     byIds,
     held,
-    refundedIn,
     /** Whether this ticket was given back in a part of its order's refund. */
-    isRefunded: async (ticketId: string) => (await TicketRefund.exists({ _id: ticketId })) !== null,
+    isRefunded: async (ticket: Pick<TicketDoc, '_id' | 'orderId'>) => (await RefundPart.exists({ orderId: ticket.orderId, ticketIds: ticket._id })) !== null,
 
     /** Issues the tickets of a paid order; safe to repeat (ids are deterministic, codes are kept). */
     async issue(order: OrderDoc): Promise<TicketDoc[]> {
@@ -153,7 +151,7 @@ export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Atte
         Promise.all(tickets.map((t) => Checkin.findById(t._id).lean<CheckinDoc>())),
         Promise.all(tickets.map((t) => Attendee.findById(t._id).lean<AttendeeDoc>())),
         refunded ? [] : Transfer.find({ ticketId: { $in: tickets.map((t) => t._id) }, status: 'pending' }).lean<TransferDoc[]>(),
-        refunded ? new Set<string>() : refundedIn(tickets.map((t) => t._id)),
+        refunded ? new Set<string>() : refundedOf(order._id),
       ])
       return Promise.all(
         tickets.map(async (t, i) => {

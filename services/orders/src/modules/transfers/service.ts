@@ -85,7 +85,7 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
     const status = statusOf(state)
     if (status === 'refunded') throw fail('CONFLICT', 'the order of this ticket was refunded: it is no longer valid')
     if (status !== 'paid') throw fail('CONFLICT', `the order of this ticket is ${status}`)
-    if (await tickets.isRefunded(ticket._id)) throw fail('CONFLICT', 'this ticket was refunded: it is no longer valid')
+    if (await tickets.isRefunded(ticket)) throw fail('CONFLICT', 'this ticket was refunded: it is no longer valid')
     if (await Checkin.exists({ _id: ticket._id })) throw fail('CONFLICT', 'this ticket was used at the door: it cannot be passed on')
     if (await Cancellation.exists({ _id: ticket.eventId })) throw fail('CONFLICT', 'the event was cancelled: its tickets are being refunded')
     const event = await catalog.event(ticket.eventId, true)
@@ -99,7 +99,7 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
   async function holderView(ticket: HeldTicketDoc, state: OrderState | null, pending?: TransferDoc | null): Promise<Ticket> {
     const status = state ? statusOf(state) : undefined
     const checkin = await Checkin.findById(ticket._id).lean<CheckinDoc>()
-    const view = await tickets.view(ticket, status === 'refunded' || (await tickets.isRefunded(ticket._id)), checkin)
+    const view = await tickets.view(ticket, status === 'refunded' || (await tickets.isRefunded(ticket)), checkin)
     // Only the holder's own offer: one left pending by an earlier holder (an acceptance cut short) is not theirs to show.
     if (pending === undefined) pending = await Transfer.findOne({ ticketId: ticket._id, status: 'pending', fromUserId: ticket.holderId }).lean<TransferDoc>()
     return {

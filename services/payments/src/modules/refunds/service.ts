@@ -13,14 +13,14 @@ export interface RefundsDeps {
 
 export const refundId = (paymentId: string) => `${paymentId}:refund`
 /** Part `n` of a payment given back (some tickets of its order), numbered by orders from 1. */
-export const partRefundId = (paymentId: string, n: number) => `${paymentId}:refund:${n}`
+const partRefundId = (paymentId: string, n: number) => `${paymentId}:refund:${n}`
 
 /**
  * Refunds of succeeded payments, each at most once ever: the rest of a payment (all of it, unless parts
  * were given back before) under `<paymentId>:refund`, and numbered parts under `<paymentId>:refund:<n>`.
- * Full refunds, at most once ever: the provider call and our record share the key
- * `<paymentId>:refund`, so concurrent or repeated requests meet at the provider's idempotency and at our
- * unique `_id` — one provider refund, one record, whatever the number of callers.
+ * The provider call and our record share that key, so concurrent or repeated requests for one refund
+ * meet at the provider's idempotency and at our unique `_id`: one provider refund, one record, whatever
+ * the number of callers.
  */
 export function refundsService({ models, provider, outbox, log }: RefundsDeps) {
   const { Refund, PaymentResult } = models
