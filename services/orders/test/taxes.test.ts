@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { taxesOf } from '../src/modules/invoices/taxes'
+import { grossByRate, taxesOf, ticketPrices } from '../src/modules/invoices/taxes'
 
 const line = (unitPriceCents: number, quantity: number, taxRateBasisPoints?: number, discountCents?: number) => ({
   ticketTypeId: 'a'.repeat(24),
@@ -27,5 +27,28 @@ describe('the tax an order includes, per rate', () => {
     expect(taxesOf([line(1000, 2)], 2000)).toEqual([])
     // An order's total less a discount the lines do not carry (sold before lines kept their share).
     expect(taxesOf([line(1000, 2, 1900)], 1500)).toEqual([])
+  })
+})
+
+describe('what each ticket cost', () => {
+  const order = (items: ReturnType<typeof line>[], voucherCents?: number) => ({ _id: 'b'.repeat(24), items, ...(voucherCents ? { voucher: { code: 'X', discountCents: voucherCents } } : {}) })
+
+  test("each ticket at its line's price less its share of the line's discount; the first tickets carry the odd cents; they add up to the total", () => {
+    const doc = order([line(1000, 3, 1900, 100), line(500, 2)], 100)
+    const prices = ticketPrices(doc)!
+    expect([...prices.entries()].map(([id, p]) => [id.slice(-2), p.cents, p.rateBasisPoints])).toEqual([
+      ['-1', 966, 1900],
+      ['-2', 967, 1900],
+      ['-3', 967, 1900],
+      ['-4', 500, 0],
+      ['-5', 500, 0],
+    ])
+    expect([...prices.values()].reduce((sum, p) => sum + p.cents, 0)).toBe(3000 - 100 + 1000)
+    // The tickets still standing, per rate: two given back.
+    expect(grossByRate(doc, new Set([`${doc._id}-1`, `${doc._id}-4`]))).toEqual(new Map([[1900, 1934], [0, 500]]))
+  })
+
+  test('an order whose discount its lines do not carry (sold before lines kept their share) has no prices per ticket', () => {
+    expect(ticketPrices(order([line(1000, 2, 1900)], 300))).toBeNull()
   })
 })

@@ -2,6 +2,8 @@
 // buyer pays, tax included, as consumer prices are); each line counts at its price less its part of
 // the voucher's discount, and the tax of each rate is rounded once: tax = gross × r ÷ (1 + r).
 import type { OrderItem } from '@easypass/contracts/orders'
+import type { OrderDoc } from '../../db'
+import { seatsOf } from '../tickets/service'
 
 export interface TaxLine {
   rateBasisPoints: number
@@ -31,4 +33,38 @@ export function taxesFromGross(gross: ReadonlyMap<number, number>): TaxLine[] {
       const taxCents = Math.round((grossCents * rate) / (10_000 + rate))
       return { rateBasisPoints: rate, netCents: grossCents - taxCents, taxCents, grossCents }
     })
+}
+
+/** A ticket as sold: its type, what it cost, and the tax rate its price includes. */
+export interface TicketPrice {
+  ticketTypeId: string
+  cents: number
+  rateBasisPoints: number
+}
+
+/**
+ * What each ticket of the order cost: its line's price less its share of the line's discount (the
+ * first tickets of a line carry the odd cents). Null for an order with a discount its lines do not
+ * carry (sold before lines kept their share): it can only be refunded whole.
+ */
+export function ticketPrices(doc: Pick<OrderDoc, '_id' | 'items' | 'voucher'>): Map<string, TicketPrice> | null {
+  const shared = doc.items.reduce((sum, i) => sum + (i.discountCents ?? 0), 0)
+  if ((doc.voucher?.discountCents ?? 0) !== shared) return null
+  const prices = new Map<string, TicketPrice>()
+  const seenOfItem = new Map<OrderItem, number>()
+  for (const { id, item } of seatsOf(doc)) {
+    const index = seenOfItem.get(item) ?? 0
+    seenOfItem.set(item, index + 1)
+    const discount = item.discountCents ?? 0
+    const share = Math.floor(discount / item.quantity) + (index < discount % item.quantity ? 1 : 0)
+    prices.set(id, { ticketTypeId: item.ticketTypeId, cents: item.unitPriceCents - share, rateBasisPoints: item.taxRateBasisPoints ?? 0 })
+  }
+  return prices
+}
+
+/** What the order's tickets still standing (those not in `given`) cost, per tax rate. */
+export function grossByRate(doc: Pick<OrderDoc, '_id' | 'items' | 'voucher'>, given: ReadonlySet<string>): Map<number, number> {
+  const gross = new Map<number, number>()
+  for (const [id, { cents, rateBasisPoints }] of ticketPrices(doc) ?? []) if (!given.has(id)) gross.set(rateBasisPoints, (gross.get(rateBasisPoints) ?? 0) + cents)
+  return gross
 }

@@ -11,37 +11,18 @@ import type { DirtyOrders, OrderLocks } from '../coordination'
 import { hashBody, hashKey, type Idempotency } from '../idempotency/service'
 import { errorAnswer, Undecided, untilDecided, type Answer } from '../orders/settlement'
 import { refundDoneId, refundId, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
-import { seatsOf, ticketIdsOf, type TicketsService } from '../tickets/service'
-import type { Models, OrderDoc, RefundPartDoc } from '../../db'
+import { ticketIdsOf, type TicketsService } from '../tickets/service'
+import { ticketPrices } from '../invoices/taxes'
+import type { Models, RefundPartDoc } from '../../db'
 
 /** Part `n` of an order's refund. */
 const partId = (orderId: string, n: number) => `${orderId}:${n}`
-
-/**
- * What each ticket of the order cost: its line's price less its share of the line's discount (the
- * first tickets of a line carry the odd cents). Null for an order with a discount its lines do not
- * carry (sold before lines kept their share): it can only be refunded whole.
- */
-export function ticketPrices(doc: Pick<OrderDoc, '_id' | 'items' | 'voucher'>): Map<string, { ticketTypeId: string; cents: number }> | null {
-  const shared = doc.items.reduce((sum, i) => sum + (i.discountCents ?? 0), 0)
-  if ((doc.voucher?.discountCents ?? 0) !== shared) return null
-  const prices = new Map<string, { ticketTypeId: string; cents: number }>()
-  const seenOfItem = new Map<OrderDoc['items'][number], number>()
-  for (const { id, item } of seatsOf(doc)) {
-    const index = seenOfItem.get(item) ?? 0
-    seenOfItem.set(item, index + 1)
-    const discount = item.discountCents ?? 0
-    const share = Math.floor(discount / item.quantity) + (index < discount % item.quantity ? 1 : 0)
-    prices.set(id, { ticketTypeId: item.ticketTypeId, cents: item.unitPriceCents - share })
-  }
-  return prices
-}
 
 export interface RefundsDeps {
   config: OrdersConfig
   models: Pick<Models, 'RefundPart' | 'Checkin'>
   store: OrderStore
-  tickets: Pick<TicketsService, 'checkedIn' | 'holdersElsewhere'>
+  tickets: Pick<TicketsService, 'holdersElsewhere'>
   catalog: CatalogClient
   ticketing: TicketingClient
   payments: PaymentsClient
@@ -56,21 +37,32 @@ export interface RefundRequest {
   by: string
   reason?: string
   keyHash?: string
-  /**
-   * The buyer's own refund: refused (403) once the event has started (unless it was cancelled) or a
-   * ticket of the order was used at the door. Check-in takes the same order lock, so a scan cannot
-   * come between that look and the refund's record.
-   */
+  /** The buyer's own refund: within what `buyerMayRefund` allows. */
   byBuyer?: boolean
 }
 
 /** The reason of every refund made because the event was cancelled or deleted (it starts with this). */
 export const EVENT_CANCELLED = 'the event was cancelled'
 
-const usedAtTheDoor = () => fail('FORBIDDEN', 'a ticket of this order was used at the door: only an admin can refund it now')
 
 export function refundsService({ config, models, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log }: RefundsDeps) {
   const { RefundPart, Checkin } = models
+
+  /**
+   * What a buyer may refund by themselves (an admin any time): before the event starts (unless it was
+   * cancelled), none of these tickets used at the door (doors open before the start: a buyer who got in
+   * does not also get the money back) nor passed on to someone else (who may have paid them for it).
+   * Check-in takes the same order lock, so a scan cannot come between this look and the refund's record.
+   */
+  async function buyerMayRefund(state: OrderState, ticketIds: readonly string[]) {
+    const event = await catalog.event(state.doc.eventId, true)
+    if (event && event.status !== 'cancelled' && new Date(event.startsAt).getTime() <= Date.now())
+      throw fail('FORBIDDEN', 'the event has started: only an admin can refund it now')
+    if ((await Promise.all(ticketIds.map((id) => Checkin.exists({ _id: id })))).some(Boolean))
+      throw fail('FORBIDDEN', 'a ticket was used at the door: only an admin can refund it now')
+    if ((await tickets.holdersElsewhere(state.doc)).some((h) => ticketIds.includes(h._id)))
+      throw fail('FORBIDDEN', 'a ticket was passed on to someone else: only an admin can refund it now')
+  }
 
   /**
    * Finishes the parts still open (under the order's lock) before anything else moves this order's
@@ -199,17 +191,10 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
         // Asked only when this request has not recorded its refund yet: a retry of one recorded before
         // the start (answered 202, or its answer lost) finishes it after the start too, as keys promise.
         if (request.byBuyer) {
-          const event = await catalog.event(state.doc.eventId, true)
-          if (event && event.status !== 'cancelled' && new Date(event.startsAt).getTime() <= Date.now())
-            throw fail('FORBIDDEN', 'the event has started: only an admin can refund this order now')
+          // Tickets given back on their own before are no longer the order's to judge it by.
+          const given = new Set((await partsOf(orderId)).flatMap((p) => p.ticketIds))
+          await buyerMayRefund(state, ticketIdsOf(state.doc).filter((id) => !given.has(id)))
         }
-        // Tickets given back on their own before are no longer the order's to judge it by.
-        const given = request.byBuyer ? new Set((await partsOf(orderId)).flatMap((p) => p.ticketIds)) : new Set<string>()
-        const standing = ticketIdsOf(state.doc).filter((id) => !given.has(id))
-        // Doors open before the start: a buyer who got in does not also get the money back by themselves.
-        if (request.byBuyer && (await Promise.all(standing.map((id) => Checkin.exists({ _id: id })))).some(Boolean)) throw usedAtTheDoor()
-        // Someone else holds a ticket of it now (and may have paid its buyer for it): an admin decides.
-        if (request.byBuyer && (await tickets.holdersElsewhere(state.doc)).some((h) => !given.has(h._id))) throw fail('FORBIDDEN', 'a ticket of this order was passed on to someone else: only an admin can refund it now')
         await dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
         const inserted = await store.insertTransition({
           _id: refundId(orderId),
@@ -285,15 +270,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       if (again.length) throw fail('CONFLICT', `already refunded: ${again.join(', ')}`, { ticketIds: again })
       // Every ticket still valid: the order's own refund (the rest of its money and seats).
       if (all.every((id) => before.has(id) || ticketIds.includes(id))) return 'whole'
-      if (request.byBuyer) {
-        const event = await catalog.event(state.doc.eventId, true)
-        if (event && event.status !== 'cancelled' && new Date(event.startsAt).getTime() <= Date.now())
-          throw fail('FORBIDDEN', 'the event has started: only an admin can refund tickets now')
-        const used = await Promise.all(ticketIds.map((id) => Checkin.exists({ _id: id })))
-        if (used.some(Boolean)) throw fail('FORBIDDEN', 'a ticket asked for was used at the door: only an admin can refund it now')
-        const elsewhere = (await tickets.holdersElsewhere(state.doc)).filter((h) => ticketIds.includes(h._id))
-        if (elsewhere.length) throw fail('FORBIDDEN', 'a ticket asked for was passed on to someone else: only an admin can refund it now')
-      }
+      if (request.byBuyer) await buyerMayRefund(state, ticketIds)
       const priced = ticketPrices(state.doc)
       if (!priced) throw fail('CONFLICT', 'this order was sold before tickets could be refunded one by one: refund it whole')
       const lines = new Map<string, number>()

@@ -11,8 +11,7 @@ import { fail } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
 import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, RefundPartDoc, TicketDoc, TicketHolderDoc, TransitionDoc } from '../../db'
 import { refundDoneId, refundId, settleId, statusOf, type OrderState } from '../orders/store'
-import { taxesFromGross, taxesOf } from '../invoices/taxes'
-import { ticketPrices } from '../refunds/service'
+import { grossByRate, taxesFromGross, taxesOf } from '../invoices/taxes'
 import { seatsOf, ticketState } from '../tickets/service'
 
 /** Ids per `$in` query: small enough for any server, few enough queries for a large event. */
@@ -28,19 +27,6 @@ interface Row extends Attendee {
   currency: string
   unitPriceCents: number
   priced: boolean
-}
-
-/** What the tickets an order still stands for cost, per tax rate (its tickets given back left out). */
-function keptGross(doc: OrderDoc, given: ReadonlySet<string>): Map<number, number> {
-  const gross = new Map<number, number>()
-  const prices = ticketPrices(doc)
-  const rates = new Map(doc.items.map((i) => [i.ticketTypeId, i.taxRateBasisPoints ?? 0]))
-  for (const [id, { ticketTypeId, cents }] of prices ?? []) {
-    if (given.has(id)) continue
-    const rate = rates.get(ticketTypeId) ?? 0
-    gross.set(rate, (gross.get(rate) ?? 0) + cents)
-  }
-  return gross
 }
 
 export function reportsService({ models, catalog }: { models: Docs; catalog: CatalogClient }) {
@@ -239,7 +225,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
           }
           // An order none of whose lines carries a rate counts at 0 % (shown only beside taxed ones).
           const rated = state.doc.items.some((i) => i.taxRateBasisPoints)
-          const kept = given.length ? keptGross(state.doc, new Set(given.flatMap((p) => p.ticketIds))) : undefined
+          const kept = given.length ? grossByRate(state.doc, new Set(given.flatMap((p) => p.ticketIds))) : undefined
           for (const tax of kept ? taxesFromGross(kept) : rated ? taxesOf(state.doc.items, totalCents) : [{ rateBasisPoints: 0, grossCents: totalCents, taxCents: 0, netCents: totalCents }]) {
             const key = `${currency}:${tax.rateBasisPoints}`
             const sum = taxes.get(key) ?? { currency, rateBasisPoints: tax.rateBasisPoints, grossCents: 0, taxCents: 0, netCents: 0 }

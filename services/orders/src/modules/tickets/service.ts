@@ -177,11 +177,6 @@ export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Atte
       return (await Attendee.findById(ticketId).lean<AttendeeDoc>())?.name
     },
 
-    /** Whether any ticket of the order was admitted at the door. */
-    async checkedIn(order: Pick<OrderDoc, '_id' | 'items'>): Promise<boolean> {
-      const checkins = await Promise.all(ticketIdsOf(order).map((id) => Checkin.exists({ _id: id })))
-      return checkins.some(Boolean)
-    },
 
     /** The ticket whose current code this is; `replaced`: the code was the ticket's once, before it was passed on. */
     async byCode(code: string): Promise<HeldTicketDoc | 'replaced' | null> {
