@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Attendee, AttendeeList, SalesReport } from '@easypass/contracts/reports'
 import { api, ApiError, describe, uuid } from '../lib/api'
 import { useDownload } from '../lib/download'
-import { money, plural, when } from '../lib/format'
+import { money, percent, plural, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { getEvent } from '../lib/live'
 import { Link, navigate, withQuery } from '../lib/router'
@@ -217,7 +217,7 @@ function SalesSummary({ report }: { report: SalesReport }) {
           Tax in paid orders:{' '}
           {report.taxes
             .filter((t) => t.rateBasisPoints > 0)
-            .map((t) => `${money(t.taxCents, t.currency)} at ${t.rateBasisPoints / 100}% on ${money(t.netCents, t.currency)} net`)
+            .map((t) => `${money(t.taxCents, t.currency)} at ${percent(t.rateBasisPoints)} on ${money(t.netCents, t.currency)} net`)
             .join(' · ')}
         </p>
       )}

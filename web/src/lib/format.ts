@@ -63,6 +63,9 @@ export function parsePercent(text: string): number | null {
 /** Basis points as the percentage a field shows: 1900 → "19", 550 → "5.5", none → "". */
 export const percentInput = (basisPoints: number | undefined) => (basisPoints ? String(basisPoints / 100) : '')
 
+/** Basis points as a rate people read: 1900 → "19%", 550 → "5.5%". */
+export const percent = (basisPoints: number) => `${basisPoints / 100}%`
+
 export function when(iso: string | undefined | null) {
   if (!iso) return ''
   const d = new Date(iso)

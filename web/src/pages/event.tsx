@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { isVoucherCode, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/pricing'
 import { api, ApiError, describe, untilDecided, withKey } from '../lib/api'
-import { money, moneyOff, plural, when, whenRange } from '../lib/format'
+import { money, moneyOff, percent, plural, when, whenRange } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { useAvailability } from '../lib/live'
 import { Link, navigate, withQuery } from '../lib/router'
@@ -434,7 +434,7 @@ export function EventPage({ id }: { id: string }) {
                     <h3 class="offer-name">{o.name}</h3>
                     <p class="offer-price">
                       {money(o.priceCents, o.currency)}
-                      {o.taxRateBasisPoints ? <span class="muted small"> incl. {o.taxRateBasisPoints / 100}% tax</span> : null}
+                      {o.taxRateBasisPoints ? <span class="muted small"> incl. {percent(o.taxRateBasisPoints)} tax</span> : null}
                     </p>
                     {offer && ticketDiscount(offer, o) > 0 && (
                       <p class="offer-voucher">

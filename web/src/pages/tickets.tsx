@@ -22,7 +22,7 @@ function ticketCount(order: Order) {
  * order is refunded anyway).
  */
 function refundable(order: Order, event: EventItem | undefined, tickets: Ticket[] | undefined, now: number) {
-  return order.status === 'paid' && !!event && event.status !== 'cancelled' && Date.parse(event.startsAt) > now && !!tickets && !tickets.some((t) => t.status === 'checked_in' || t.status === 'transferred')
+  return ticketsRefundable(order, event, now) && !!tickets && !tickets.some((t) => t.status === 'checked_in' || t.status === 'transferred')
 }
 
 /** Single valid tickets can go back by the same rules, whatever became of the order's other tickets. */

@@ -13,10 +13,20 @@ import { errorAnswer, Undecided, untilDecided, type Answer } from '../orders/set
 import { refundDoneId, refundId, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
 import { ticketPrices } from '../invoices/taxes'
-import type { Models, RefundPartDoc } from '../../db'
+import type { Models, OrderDoc, RefundPartDoc, TicketHolderDoc } from '../../db'
 
 /** Part `n` of an order's refund. */
 const partId = (orderId: string, n: number) => `${orderId}:${n}`
+
+/** Whoever holds a refunded ticket passed on to them is told: their ticket is no longer valid. */
+const heldTicketsRefunded = (doc: OrderDoc, holders: TicketHolderDoc[], eventCancelled: boolean) =>
+  holders.map((h) =>
+    fact(
+      'orders.held-ticket-refunded',
+      { ticketId: h._id, orderId: doc._id, userId: h.userId, eventId: doc.eventId, ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}), ...(h.email ? { userEmail: h.email } : {}), eventCancelled },
+      `held-ticket-refunded:${h._id}`,
+    ),
+  )
 
 export interface RefundsDeps {
   config: OrdersConfig
@@ -92,13 +102,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
     if (!seats.ok) log.warn({ orderId: doc._id, part: part.n, code: seats.code, message: seats.message }, 'refund of tickets: ticketing returned no seats')
     const holders = (await tickets.holdersElsewhere(doc)).filter((h) => part.ticketIds.includes(h._id))
     await outbox.record([
-      ...holders.map((h) =>
-        fact(
-          'orders.held-ticket-refunded',
-          { ticketId: h._id, orderId: doc._id, userId: h.userId, eventId: doc.eventId, ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}), ...(h.email ? { userEmail: h.email } : {}), eventCancelled: false },
-          `held-ticket-refunded:${h._id}`,
-        ),
-      ),
+      ...heldTicketsRefunded(doc, holders, false),
       fact(
         'orders.tickets-refunded',
         {
@@ -145,13 +149,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
     // Whoever holds a ticket of it passed on to them is told too: their ticket is no longer valid.
     const holders = await tickets.holdersElsewhere(doc)
     await outbox.record([
-      ...holders.map((h) =>
-        fact(
-          'orders.held-ticket-refunded',
-          { ticketId: h._id, orderId: doc._id, userId: h.userId, eventId: doc.eventId, ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}), ...(h.email ? { userEmail: h.email } : {}), eventCancelled },
-          `held-ticket-refunded:${h._id}`,
-        ),
-      ),
+      ...heldTicketsRefunded(doc, holders, eventCancelled),
       fact(
         'orders.order-refunded',
         {
