@@ -147,6 +147,152 @@ describe('tax rates and invoices', () => {
   })
 })
 
+const documentsOf = async (orderId: string, token: string) => {
+  const r = await api(`/orders/${orderId}/documents`, { token })
+  expect(r.status).toBe(200)
+  return r.body as Array<{ kind: string; number: string; issuedAt: string; totalCents: number; currency: string; tickets?: number; refundPart?: number; invoiceNumber?: string }>
+}
+async function creditNoteOf(orderId: string, number: string, token: string) {
+  const response = await fetch(`${system().gatewayUrl}/api/orders/${orderId}/credit-notes/${number}`, { headers: { authorization: `Bearer ${token}` } })
+  expect(response.status).toBe(200)
+  expect(response.headers.get('content-disposition')).toBe(`attachment; filename="easypass-credit-note-${number}.pdf"`)
+  // One sign for the minus, whichever fonts the PDF was made with.
+  return (await pdfPages(new Uint8Array(await response.arrayBuffer())))[0]!.replaceAll('−', '-')
+}
+
+describe('billing details and credit notes', () => {
+  test('the invoice is made out to the details given before it; bad details are refused and change nothing; after it, none change', async () => {
+    const admin = await loginAdmin()
+    const { eventId, concert } = await taxedEvent(admin)
+    const buyer = await registerUser('billing')
+    const held = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId, items: [{ ticketTypeId: concert, quantity: 1 }] } })
+    expect(held.body.status).toBe('reserved')
+    const id = held.body.id as string
+    expect((await api(`/orders/${id}/billing`, { token: buyer.token })).body).toEqual({ orderId: id, billing: null, editable: true })
+
+    const put = (body: unknown, token = buyer.token) => api(`/orders/${id}/billing`, { method: 'PUT', token, body })
+    for (const [body, field] of [
+      [{ name: '   ', address: 'Street 1' }, 'name'],
+      [{ name: 'Grace', address: ' \n ' }, 'address'],
+      [{ name: 'Gr\u0007ace', address: 'Street 1' }, 'name'],
+      [{ name: 'Grace\nHopper', address: 'Street 1' }, 'name'],
+      [{ name: 'x'.repeat(201), address: 'Street 1' }, 'name'],
+      [{ name: 'Grace', address: 'Street 1', taxId: 'x'.repeat(41) }, 'taxId'],
+      [{ name: 'Grace', address: 'Street 1', role: 'admin' }, 'role'],
+      [{ address: 'Street 1' }, 'name'],
+    ] as const) {
+      const r = await put(body)
+      expect(r.status).toBe(400)
+      expect(r.body.error.code).toBe('VALIDATION')
+      expect(JSON.stringify(r.body.error.details?.fields ?? r.body.error.message)).toContain(field)
+    }
+    expect((await api(`/orders/${id}/billing`, { token: buyer.token })).body.billing).toBeNull()
+    // Another customer's order does not exist for them.
+    const stranger = await registerUser('billing-stranger')
+    expect((await put({ name: 'Mallory', address: 'Elsewhere 1' }, stranger.token)).status).toBe(404)
+    expect((await api(`/orders/${id}/billing`, { token: stranger.token })).status).toBe(404)
+
+    const saved = await put({ name: ' Grace Hopper ', company: 'Cobol Ltd', address: '1 Harbour Street\n   \n 00100 Helsinki ', taxId: 'FI99999999' })
+    expect(saved.status).toBe(200)
+    const details = { name: 'Grace Hopper', company: 'Cobol Ltd', address: '1 Harbour Street\n00100 Helsinki', taxId: 'FI99999999' }
+    expect(saved.body).toEqual({ orderId: id, billing: details, editable: true })
+    expect((await api(`/orders/${id}/pay`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { card: TEST_CARD } })).body.status).toBe('paid')
+
+    const invoice = await invoiceOf(id, buyer.token)
+    for (const part of ['Bill to Grace Hopper, Cobol Ltd', '1 Harbour Street, 00100 Helsinki', 'Customer tax number FI99999999', 'Issued by Nordic Tickets Oy']) expect(invoice.page).toContain(part)
+    expect(invoice.page).not.toContain(`Customer ${buyer.user.email}`)
+    // Issued: the details are the invoice's now, and stay.
+    const late = await put({ name: 'Someone Else', address: 'Another Street 2' })
+    expect(late.status).toBe(409)
+    expect(late.body.error.message).toContain(invoice.number!)
+    expect((await api(`/orders/${id}/billing`, { token: admin.token })).body).toEqual({ orderId: id, billing: details, invoiceNumber: invoice.number, editable: false })
+    expect((await invoiceOf(id, buyer.token)).page).toContain('Bill to Grace Hopper, Cobol Ltd')
+
+    // An order that gets no invoice takes no details.
+    const cancelled = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId, items: [{ ticketTypeId: concert, quantity: 1 }] } })
+    expect((await api(`/orders/${cancelled.body.id}/cancel`, { method: 'POST', token: buyer.token })).status).toBe(200)
+    expect((await api(`/orders/${cancelled.body.id}/billing`, { method: 'PUT', token: buyer.token, body: details })).status).toBe(409)
+  })
+
+  test('each refund of an invoiced order gets one credit note with its own number: the tickets, the tax and the amount it takes back', async () => {
+    const admin = await loginAdmin()
+    const { eventId, concert, programme } = await taxedEvent(admin)
+    const buyer = await registerUser('credit')
+    const order = await buy(buyer, eventId, [{ ticketTypeId: concert, quantity: 3 }, { ticketTypeId: programme, quantity: 1 }])
+    expect(order.totalCents).toBe(16_000)
+    // Before the invoice: no documents, and a refund then would need none.
+    expect(await documentsOf(order.id, buyer.token)).toEqual([])
+    const invoice = await invoiceOf(order.id, buyer.token)
+    const n = seqOf(invoice.number)
+    const number = (seq: number) => `T-${String(seq).padStart(6, '0')}`
+    expect(await documentsOf(order.id, buyer.token)).toEqual([{ kind: 'invoice', number: invoice.number!, issuedAt: expect.any(String), totalCents: 16_000, currency: 'EUR' }])
+
+    const tickets = (await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ id: string; ticketTypeId: string }>
+    const oneConcert = tickets.find((t) => t.ticketTypeId === concert)!.id
+    const part = await api(`/orders/${order.id}/refund`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { ticketIds: [oneConcert] } })
+    expect(part.status).toBe(200)
+    // Asked for by many at once: one credit note, one number.
+    const together = await Promise.all(Array.from({ length: 5 }, () => documentsOf(order.id, buyer.token)))
+    for (const docs of together)
+      expect(docs.slice(1)).toEqual([{ kind: 'credit-note', number: number(n + 1), issuedAt: expect.any(String), totalCents: 5000, currency: 'EUR', invoiceNumber: invoice.number!, tickets: 1, refundPart: 1 }])
+    const first = await creditNoteOf(order.id, number(n + 1), buyer.token)
+    for (const text of [
+      'Credit note',
+      `Credit note number ${number(n + 1)}`,
+      `Cancels invoice ${invoice.number} in part; order ${order.id}`,
+      'Issued by Nordic Tickets Oy, Mannerheimintie 1, 00100 Helsinki; tax number FI12345678',
+      '1 × Concert at €50.00 (19% tax)',
+      'Total credited',
+      '-€50.00',
+      'Includes 19% tax €7.98 on €42.02 net',
+      'this ticket is no longer valid',
+    ])
+      expect(first).toContain(text)
+    expect(first).not.toContain('Programme')
+    expect((await invoiceOf(order.id, buyer.token)).page).toContain(`Credit note ${number(n + 1)} (€50.00) cancels this invoice in part.`)
+
+    // The rest of the order: a second credit note, for the three tickets the part left.
+    expect((await api(`/orders/${order.id}/refund`, { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { reason: 'double booking' } })).status).toBe(200)
+    const docs = await documentsOf(order.id, admin.token)
+    expect(docs.map((d) => [d.kind, d.number, d.totalCents, d.tickets ?? null])).toEqual([
+      ['invoice', invoice.number!, 16_000, null],
+      ['credit-note', number(n + 1), 5000, 1],
+      ['credit-note', number(n + 2), 11_000, 3],
+    ])
+    const rest = await creditNoteOf(order.id, number(n + 2), admin.token)
+    for (const text of ['2 × Concert at €50.00 (19% tax)', '1 × Programme at €10.00 (7% tax)', '-€110.00', 'Includes 19% tax €15.97 on €84.03 net', 'Includes 7% tax €0.65 on €9.35 net', 'double booking', `Cancels invoice ${invoice.number} in part`])
+      expect(rest).toContain(text)
+    expect((await invoiceOf(order.id, buyer.token)).page).toContain(`Credit notes ${number(n + 1)} (€50.00), ${number(n + 2)} (€110.00) cancel this invoice in full.`)
+
+    // Another order's number, a number that is none, another customer: 404.
+    const other = await buy(buyer, eventId, [{ ticketTypeId: concert, quantity: 1 }])
+    const otherInvoice = await invoiceOf(other.id, buyer.token)
+    // The next number after both credit notes: one sequence, none drawn in vain.
+    expect(otherInvoice.number).toBe(number(n + 3))
+    const get = (orderId: string, no: string, token = buyer.token) => fetch(`${system().gatewayUrl}/api/orders/${orderId}/credit-notes/${no}`, { headers: { authorization: `Bearer ${token}` } })
+    expect((await get(other.id, number(n + 1))).status).toBe(404)
+    expect((await get(order.id, 'T-999999')).status).toBe(404)
+    expect((await get(order.id, number(n + 1), (await registerUser('credit-stranger')).token)).status).toBe(404)
+  })
+
+  test('an order refunded whole at once: one credit note cancelling the invoice in full', async () => {
+    const admin = await loginAdmin()
+    const { eventId, concert } = await taxedEvent(admin)
+    const buyer = await registerUser('credit-whole')
+    const order = await buy(buyer, eventId, [{ ticketTypeId: concert, quantity: 2 }])
+    const invoice = await invoiceOf(order.id, buyer.token)
+    expect((await api(`/orders/${order.id}/refund`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: {} })).status).toBe(200)
+    const [, note, ...more] = await documentsOf(order.id, buyer.token)
+    expect(more).toEqual([])
+    expect(note).toMatchObject({ kind: 'credit-note', totalCents: 10_000, tickets: 2, invoiceNumber: invoice.number })
+    expect(note!.refundPart).toBeUndefined()
+    const page = await creditNoteOf(order.id, note!.number, buyer.token)
+    expect(page).toContain(`Cancels invoice ${invoice.number} in full`)
+    expect(page).toContain('these 2 tickets are no longer valid')
+    expect((await invoiceOf(order.id, buyer.token)).page).toContain(`Credit note ${note!.number} (€100.00) cancels this invoice in full.`)
+  })
+})
+
 describe('the confirmation email', () => {
   const smtp = mailingThroughTestSmtp('notifications')
 
@@ -164,5 +310,24 @@ describe('the confirmation email', () => {
     expect(attached).toContain('Includes 19% tax €15.97 on €84.03 net')
     expect(decodeMime(mail.data)).toContain('Your invoice is attached.')
     expect((await invoiceOf(order.id, buyer.token)).number).toBe(number)
+  })
+
+  test("a refund of an invoiced order carries its credit note", async () => {
+    const admin = await loginAdmin()
+    const { eventId, concert } = await taxedEvent(admin)
+    const buyer = await registerUser('credit-mail')
+    const order = await buy(buyer, eventId, [{ ticketTypeId: concert, quantity: 2 }])
+    await eventually('the confirmation', async () => smtp.received.find((m) => m.to.includes(buyer.user.email) && /Your tickets for/.test(m.data)), 20_000, 100)
+    const tickets = (await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ id: string }>
+    expect((await api(`/orders/${order.id}/refund`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { ticketIds: [tickets[0]!.id] } })).status).toBe(200)
+    const mail = await eventually('the refund email', async () => smtp.received.find((m) => m.to.includes(buyer.user.email) && /Refund for/.test(m.data)), 20_000, 100)
+    const part = mail.data.split(/\r\n--[^\r\n]+\r\n/).find((p) => /easypass-credit-note-T-\d{6}\.pdf/.test(p))
+    expect(part).toBeDefined()
+    const number = /easypass-credit-note-(T-\d{6})\.pdf/.exec(part!)![1]!
+    const attached = (await pdfPages(new Uint8Array(Buffer.from(part!.slice(part!.indexOf('\r\n\r\n') + 4).replace(/\s+/g, ''), 'base64'))))[0]!
+    expect(attached).toContain(`Credit note number ${number}`)
+    expect(decodeMime(mail.data)).toContain('The credit note for your invoice is attached.')
+    // The same credit note the buyer finds with the order.
+    expect((await documentsOf(order.id, buyer.token)).filter((d) => d.kind === 'credit-note').map((d) => d.number)).toEqual([number])
   })
 })

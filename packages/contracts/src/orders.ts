@@ -227,3 +227,47 @@ export const CheckinResult = t.Object(
   { title: 'CheckinResult' },
 )
 export type CheckinResult = Static<typeof CheckinResult>
+
+// Invoices (beyond the contract, additive): who an order's invoice is made out to, and the credit
+// notes that cancel an invoiced order's refunded tickets.
+export const BILLING_LIMITS = { name: 200, company: 200, address: 500, taxId: 40 } as const
+
+export const BillingDetails = t.Object(
+  {
+    name: t.String({ minLength: 1, maxLength: BILLING_LIMITS.name, examples: ['Grace Hopper'], description: 'the person the invoice is made out to' }),
+    company: t.Optional(t.String({ maxLength: BILLING_LIMITS.company, examples: ['Cobol Ltd'] })),
+    address: t.String({ minLength: 1, maxLength: BILLING_LIMITS.address, examples: ['1 Harbour Street\n00100 Helsinki\nFinland'], description: 'postal address, lines separated by newlines' }),
+    taxId: t.Optional(t.String({ maxLength: BILLING_LIMITS.taxId, examples: ['FI12345678'], description: "the buyer's VAT or tax number, when they have one" })),
+  },
+  { title: 'BillingDetails' },
+)
+export type BillingDetails = Static<typeof BillingDetails>
+
+export const OrderBilling = t.Object(
+  {
+    orderId: Id,
+    billing: t.Union([BillingDetails, t.Null()], { description: 'null: none given; the invoice names the buyer by email' }),
+    invoiceNumber: t.Optional(t.String({ examples: ['EP-000042'], description: 'the invoice issued for the order: its details can no longer change' })),
+    editable: t.Boolean({ description: 'true until the order has an invoice' }),
+  },
+  { title: 'OrderBilling' },
+)
+export type OrderBilling = Static<typeof OrderBilling>
+
+export const InvoiceDocument = t.Object(
+  {
+    kind: t.Union([t.Literal('invoice'), t.Literal('credit-note')]),
+    number: t.String({ examples: ['EP-000043'] }),
+    issuedAt: IsoDate,
+    totalCents: t.Integer({ minimum: 0, description: 'the invoice’s total, or what the credit note takes back' }),
+    currency: t.String({ examples: ['EUR'] }),
+    invoiceNumber: t.Optional(t.String({ description: 'a credit note: the invoice it cancels (in full or in part)' })),
+    tickets: t.Optional(t.Integer({ minimum: 0, description: 'a credit note: how many tickets it takes back' })),
+    refundPart: t.Optional(t.Integer({ minimum: 1, description: 'a credit note of tickets refunded on their own: which part of the order’s refunds (absent: the refund of the rest)' })),
+  },
+  { title: 'InvoiceDocument' },
+)
+export type InvoiceDocument = Static<typeof InvoiceDocument>
+export const InvoiceDocuments = t.Array(InvoiceDocument)
+
+export const CreditNoteParams = t.Object({ id: Id, number: t.String({ minLength: 1, maxLength: 60, pattern: '^[\\x21-\\x7E]+$', examples: ['EP-000043'] }) })

@@ -2,12 +2,15 @@
 // (the confirmation email's attachment). Rendering runs in a thread of its own, a few at a time.
 import { loadTicketFonts, type TicketsPdfInput } from './render'
 import type { ReceiptInput } from './receipt'
+import type { CreditNoteInput } from './credit-note'
 
 export { latin1Only, loadTicketFonts, qrRuns, renderTicketsPdf, type PrintedTicket, type TicketFonts, type TicketsPdfInput } from './render'
 export { renderReceiptPdf, type ReceiptInput } from './receipt'
+export { renderCreditNotePdf, type CreditNoteInput } from './credit-note'
 
-/** Tickets (`input`) or a receipt (`receipt`). */
-export type RenderRequest = { id: number; fontDir?: string } & ({ input: TicketsPdfInput } | { receipt: ReceiptInput })
+/** What the thread makes: tickets (`input`), a receipt or invoice (`receipt`), or a credit note. */
+export type RenderWhat = { input: TicketsPdfInput } | { receipt: ReceiptInput } | { creditNote: CreditNoteInput }
+export type RenderRequest = { id: number; fontDir?: string } & RenderWhat
 export type RenderAnswer = { id: number; pdf: ArrayBuffer; error?: undefined } | { id: number; error: string; pdf?: undefined }
 
 /** More PDFs are waiting than the renderer takes: the caller answers "try again shortly". */
@@ -58,7 +61,7 @@ export function ticketsPdfRenderer({ fontDir, maxWaiting = 8, timeoutMs = 20_000
     return worker
   }
 
-  function send(what: { input: TicketsPdfInput } | { receipt: ReceiptInput }): Promise<Buffer> {
+  function send(what: RenderWhat): Promise<Buffer> {
     if (pending.size >= maxWaiting) return Promise.reject(new RendererBusy())
     thread ??= start()
     const id = ++nextId
@@ -80,6 +83,11 @@ export function ticketsPdfRenderer({ fontDir, maxWaiting = 8, timeoutMs = 20_000
     /** An order's receipt, one page, through the same thread and bound. */
     receipt(receipt: ReceiptInput): Promise<Buffer> {
       return send({ receipt })
+    },
+
+    /** A credit note, one page, through the same thread and bound. */
+    creditNote(creditNote: CreditNoteInput): Promise<Buffer> {
+      return send({ creditNote })
     },
 
     close() {

@@ -14,6 +14,8 @@ import { internalModule } from './modules/internal'
 import { ordersModule } from './modules/orders'
 import { receiptService } from './modules/orders/receipt'
 import { invoiceNumbers } from './modules/invoices/service'
+import { invoiceDocuments } from './modules/invoices/documents'
+import { invoicesModule } from './modules/invoices/index'
 import { messagesModule } from './modules/messages'
 import { messagesService } from './modules/messages/service'
 import { reportsModule } from './modules/reports'
@@ -52,7 +54,8 @@ const invoices = invoiceNumbers({ models: core.models, numberPrefix: config.INVO
 const issuer = config.INVOICE_ISSUER_NAME
   ? { name: config.INVOICE_ISSUER_NAME, ...(config.INVOICE_ISSUER_ADDRESS ? { address: config.INVOICE_ISSUER_ADDRESS } : {}), ...(config.INVOICE_ISSUER_TAX_ID ? { taxId: config.INVOICE_ISSUER_TAX_ID } : {}) }
   : undefined
-const receipt = receiptService({ payments: core.payments, catalog: core.catalog, renderer, invoices, refunds, ...(issuer ? { issuer } : {}), log })
+const documents = invoiceDocuments({ models: core.models, invoices, refunds, payments: core.payments, catalog: core.catalog, renderer, log })
+const receipt = receiptService({ payments: core.payments, catalog: core.catalog, renderer, invoices, documents, refunds, ...(issuer ? { issuer } : {}), log })
 const purchase = gated(purchaseService({ config, log, ...core, soldOut }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
 
 const app = createService({
@@ -62,10 +65,11 @@ const app = createService({
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
   .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, tickets, outbox, redis, prefix: config.REDIS_PREFIX }), pdf, receipt }))
+  .use(invoicesModule(config, { store, documents }))
   .use(transfersModule(config, { transfers, store, name, pdf }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
   .use(reportsModule(config, reports))
   .use(messagesModule(config, messagesService({ models: core.models, reports, catalog: core.catalog, redis, prefix: config.REDIS_PREFIX })))
-  .use(internalModule(config, store, tickets, receipt))
+  .use(internalModule(config, store, tickets, receipt, documents))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => renderer.close(), () => outbox.stop(), () => bus.close(), () => redis.quit(), () => conn.close()] })

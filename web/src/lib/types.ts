@@ -251,3 +251,6 @@ export interface WebhookDelivery {
   deliveredAt?: string
   nextAttemptAt?: string
 }
+
+/** Who an order's invoice is made out to. */
+export type { BillingDetails, InvoiceDocument, OrderBilling } from '@easypass/contracts/orders'

@@ -7,6 +7,7 @@ import { getEvent, useNotifications } from '../lib/live'
 import { Link, navigate } from '../lib/router'
 import type { Card, Order } from '../lib/types'
 import { confirmDialog } from '../components/overlay'
+import { BillingFields, checkBilling, emptyBilling, saveBilling, type BillingErrors } from '../components/billing'
 import { Alert, Field, Loading, Notice, PageTitle, SelectField, useFocusFirstInvalid } from '../components/ui'
 import { saveSelection } from './event'
 
@@ -52,8 +53,13 @@ export function Checkout({ id }: { id: string }) {
   // (pending → reserved again) makes it payable here again.
   const [refused, setRefused] = useState<{ error: ApiError; status?: string }>()
   const [busy, setBusy] = useState<'' | 'paying' | 'cancelling'>('')
+  // Who the invoice is made out to, when the buyer asks for one in a name (sent before the payment).
+  const [invoiceWanted, setInvoiceWanted] = useState(false)
+  const [billing, setBilling] = useState(emptyBilling)
+  const [billingErrors, setBillingErrors] = useState<BillingErrors>({})
   const cardForm = useRef<HTMLFormElement>(null)
   useFocusFirstInvalid(cardForm, errors)
+  useFocusFirstInvalid(cardForm, billingErrors)
 
   const o = order.data
   useEffect(() => {
@@ -134,9 +140,27 @@ export function Checkout({ id }: { id: string }) {
     const free = o?.totalCents === 0
     const local = free ? {} : validateCard(number, expMonth, expYear, cvc)
     setErrors(local)
-    if (Object.keys(local).length) return
+    const wantsInvoice = !free && invoiceWanted
+    const billingProblems = wantsInvoice ? checkBilling(billing) : {}
+    setBillingErrors(billingProblems)
+    if (Object.keys(local).length || Object.keys(billingProblems).length) return
     const card: Card = { number: number.replace(/[\s-]/g, ''), expMonth: Number(expMonth), expYear: Number(expYear), cvc }
     setBusy('paying')
+    if (wantsInvoice) {
+      // Before the payment: the invoice is issued with the confirmation, in the name given now.
+      try {
+        const saved = await saveBilling(id, billing)
+        if ('errors' in saved) {
+          setBillingErrors(saved.errors)
+          setBusy('')
+          return
+        }
+      } catch (err) {
+        setPayError(err)
+        setBusy('')
+        return
+      }
+    }
     try {
       // The same card again after a lost answer or a 503 is the same payment: the same key.
       const paid = await withKey(
@@ -343,6 +367,10 @@ export function Checkout({ id }: { id: string }) {
                 />
                 <Field label="CVC" name="cvc" inputMode="numeric" autoComplete="cc-csc" value={cvc} onValue={setCvc} error={errors.cvc} maxLength={4} />
               </div>
+              <label class="choice">
+                <input type="checkbox" name="invoice-wanted" checked={invoiceWanted} onChange={(e) => setInvoiceWanted(e.currentTarget.checked)} /> I need an invoice made out to a name or a company
+              </label>
+              {invoiceWanted && <BillingFields value={billing} onValue={setBilling} errors={billingErrors} />}
               {payError ? (
                 <Alert
                   error={

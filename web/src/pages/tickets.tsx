@@ -11,6 +11,7 @@ import type { EventItem, List, Order, Ticket, TicketTransfer } from '../lib/type
 import { confirmDialog, toast } from '../components/overlay'
 import { TicketQr } from '../components/qr'
 import { Alert, Empty, Loading, Notice, PageTitle, StatusBadge } from '../components/ui'
+import { InvoiceFiles } from './invoice'
 
 function ticketCount(order: Order) {
   return order.items.reduce((n, i) => n + i.quantity, 0)
@@ -406,7 +407,7 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
       {!order.data && !order.error && <Loading label="Loading your order…" />}
       {order.data && <OrderCard order={order.data} />}
       {order.data?.status === 'paid' && <TicketFiles order={order.data} />}
-      {(order.data?.status === 'paid' || order.data?.status === 'refunded') && <ReceiptFile order={order.data} />}
+      {(order.data?.status === 'paid' || order.data?.status === 'refunded') && <InvoiceFiles order={order.data} />}
     </section>
   )
 }
@@ -437,19 +438,6 @@ function PrintTickets() {
         Print or save the tickets as PDF
       </button>
     </p>
-  )
-}
-
-/** The order's receipt (what was paid, for whom, how; a refund too), as a PDF from the server. */
-function ReceiptFile({ order }: { order: Order }) {
-  const { save, busy, error } = useDownload(`/orders/${order.id}/receipt`, `easypass-receipt-${order.id}.pdf`)
-  return (
-    <div class="ticket-files">
-      <button type="button" class="link-button" onClick={save} disabled={busy}>
-        {busy ? 'Preparing the receipt…' : 'Download the receipt (PDF)'}
-      </button>
-      <Alert error={error} />
-    </div>
   )
 }
 

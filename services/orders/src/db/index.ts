@@ -157,16 +157,59 @@ export interface RefundPartDoc {
   refundId?: string
 }
 
-/** An order's invoice number, given once, at its first invoice (`_id` = order id). */
+/** Who an order's invoice is made out to (`_id` = order id), as the buyer gave it before the invoice. */
+export interface BillingDoc {
+  _id: string
+  name: string
+  company?: string
+  address: string
+  taxId?: string
+  by: string
+  at: Date
+}
+
+/** A line of a credit note, as it takes tickets back. */
+export interface CreditLine {
+  name: string
+  quantity: number
+  unitPriceCents: number
+  taxRateBasisPoints?: number
+}
+
+/** What a credit note says, kept as issued. */
+export interface CreditDoc {
+  orderId: string
+  /** The invoice it cancels (in full or in part). */
+  invoiceNumber: string
+  /** The refund part it is for; absent: the order's refund (the rest of it). */
+  part?: number
+  tickets: number
+  lines: CreditLine[]
+  taxes: Array<{ rateBasisPoints: number; netCents: number; taxCents: number; grossCents: number }>
+  totalCents: number
+  currency: string
+  /** When the refund was recorded, and why. */
+  refundedAt: Date
+  reason?: string
+}
+
+/**
+ * An order's invoice (`_id` = order id) or a credit note of one of its refunds (`_id` =
+ * `<orderId>:credit:<part or "rest">`), each numbered once, from one sequence.
+ */
 export interface InvoiceDoc {
   _id: string
-  /** The sequence number, unique: no two invoices share one. */
+  /** The sequence number, unique: no two invoices or credit notes share one. */
   seq: number
   /** As printed: the configured prefix and the sequence number. */
   number: string
-  /** Who issued it, as configured then. */
+  /** Who issued it, as configured then (a credit note: as its invoice says). */
   issuer: { name: string; address?: string; taxId?: string }
+  /** Who it is made out to, as the order's billing details said then (absent: the buyer, by email). */
+  billTo?: { name: string; company?: string; address: string; taxId?: string }
   issuedAt: Date
+  /** Present on a credit note only. */
+  credit?: CreditDoc
 }
 
 export interface EventMessageDoc {
@@ -361,11 +404,34 @@ export function defineModels(conn: Connection) {
       seq: { type: Number, required: true },
       number: { type: String, required: true },
       issuer: { type: new Schema({ name: { type: String, required: true }, address: String, taxId: String }, { _id: false }), required: true },
+      billTo: { type: new Schema({ name: { type: String, required: true }, company: String, address: { type: String, required: true }, taxId: String }, { _id: false }) },
       issuedAt: { type: Date, required: true },
+      credit: {
+        type: new Schema(
+          {
+            orderId: { type: String, required: true },
+            invoiceNumber: { type: String, required: true },
+            part: Number,
+            tickets: { type: Number, required: true },
+            lines: { type: [new Schema({ name: String, quantity: Number, unitPriceCents: Number, taxRateBasisPoints: Number }, { _id: false })], required: true },
+            taxes: { type: [new Schema({ rateBasisPoints: Number, netCents: Number, taxCents: Number, grossCents: Number }, { _id: false })], required: true },
+            totalCents: { type: Number, required: true },
+            currency: { type: String, required: true },
+            refundedAt: { type: Date, required: true },
+            reason: String,
+          },
+          { _id: false },
+        ),
+      },
     },
     { ...opts, collection: 'invoices' },
   )
   invoice.index({ seq: 1 }, { unique: true })
+
+  const billing = new Schema<BillingDoc>(
+    { _id: String, name: { type: String, required: true }, company: String, address: { type: String, required: true }, taxId: String, by: { type: String, required: true }, at: { type: Date, required: true } },
+    { ...opts, collection: 'billing' },
+  )
 
   const cancellation = new Schema<CancellationDoc>(
     { _id: String, title: String, kind: String, at: { type: Date, required: true }, done: { type: Boolean, required: true }, doneAt: Date },
@@ -385,6 +451,7 @@ export function defineModels(conn: Connection) {
     Cancellation: conn.model<CancellationDoc>('Cancellation', cancellation),
     EventMessage: conn.model<EventMessageDoc>('EventMessage', message),
     Invoice: conn.model<InvoiceDoc>('Invoice', invoice),
+    Billing: conn.model<BillingDoc>('Billing', billing),
     RefundPart: conn.model<RefundPartDoc>('RefundPart', refundPart),
   }
 }

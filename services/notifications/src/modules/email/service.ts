@@ -172,6 +172,22 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     }
   }
 
+  /**
+   * The credit note of a refund (part `part`, 0: the rest of the order) as orders issues it, when the
+   * order was invoiced; best effort, as the invoice: the refund's email never waits for it.
+   */
+  async function creditNoteFile(orderId: string, part: number): Promise<{ filename: string; content: Buffer } | undefined> {
+    if (!ordersUrl) return undefined
+    try {
+      const file = await callServiceFile(ordersUrl, `/internal/orders/${encodeURIComponent(orderId)}/credit-notes/${part}`, { token: await serviceToken(), timeoutMs: 10_000 })
+      return { filename: file.filename ?? `easypass-credit-note-${orderId}-${part}.pdf`, content: file.bytes }
+    } catch (error) {
+      // No invoice, no credit note: nothing to attach, nothing to say.
+      if (!(error instanceof AppError && error.status === 404)) log.warn({ orderId, part, err: messageOf(error) }, 'credit note not attached to the refund email')
+      return undefined
+    }
+  }
+
   /** The order's status now; orders away or failing makes the fact come again (a 404: no order, nothing to send). */
   async function orderStatus(orderId: string): Promise<string | undefined> {
     if (!ordersUrl) return undefined
@@ -230,11 +246,13 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     }
     if (f.subject === 'orders.tickets-refunded') {
       const d = f.data as Fact<'orders.tickets-refunded'>['data']
-      return renderRefundReceipt({ orderId: d.orderId, eventTitle: d.eventTitle, amountCents: d.amountCents, currency: d.currency, reason: d.reason, ticketCount: d.ticketIds.length })
+      const creditNote = await creditNoteFile(d.orderId, d.part)
+      return renderRefundReceipt({ orderId: d.orderId, eventTitle: d.eventTitle, amountCents: d.amountCents, currency: d.currency, reason: d.reason, ticketCount: d.ticketIds.length, ...(creditNote ? { creditNote } : {}) })
     }
     if (f.subject === 'orders.order-refunded') {
       const d = f.data as Fact<'orders.order-refunded'>['data']
-      return renderRefundReceipt({ orderId: d.orderId, eventTitle: d.eventTitle, amountCents: d.amountCents, currency: d.currency, reason: d.reason })
+      const creditNote = await creditNoteFile(d.orderId, 0)
+      return renderRefundReceipt({ orderId: d.orderId, eventTitle: d.eventTitle, amountCents: d.amountCents, currency: d.currency, reason: d.reason, ...(creditNote ? { creditNote } : {}) })
     }
     if (f.subject === 'orders.ticket-transfer-offered') {
       const d = f.data as Fact<'orders.ticket-transfer-offered'>['data']

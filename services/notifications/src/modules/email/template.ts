@@ -54,6 +54,8 @@ export interface RefundInput {
   amountCents: number
   currency: string
   reason?: string
+  /** The refund's credit note as a PDF (from orders), when the order was invoiced. */
+  creditNote?: { filename: string; content: Buffer }
 }
 
 export { escapeHtml }
@@ -180,6 +182,7 @@ export function renderRefundReceipt(input: RefundInput): RenderedEmail {
 <p style="margin:16px 0">We refunded <strong>${escapeHtml(amount)}</strong> for your order for ${escapeHtml(event)}. It goes back to the card you paid with; banks usually show it within a few days.</p>
 ${input.reason ? `<p style="margin:0 0 16px;color:#57606a">Reason: ${escapeHtml(input.reason)}</p>` : ''}
 <p style="margin:0">${escapeHtml(validity)}</p>
+${input.creditNote ? '<p style="margin:16px 0 0">The credit note for your invoice is attached.</p>' : ''}
 <p style="margin:16px 0 0;font-size:12px;color:#57606a">Order ${escapeHtml(input.orderId)}</p>`,
   )
   const text = [
@@ -188,10 +191,12 @@ ${input.reason ? `<p style="margin:0 0 16px;color:#57606a">Reason: ${escapeHtml(
     `We refunded ${amount} for your order for ${event}. It goes back to the card you paid with.`,
     ...(input.reason ? [`Reason: ${input.reason}`] : []),
     validity,
+    ...(input.creditNote ? ['', 'The credit note for your invoice is attached.'] : []),
     '',
     `Order ${input.orderId}`,
   ].join('\n')
-  return { subject, html, text, attachments: [] }
+  const attachments: EmailAttachment[] = input.creditNote ? [{ filename: input.creditNote.filename, content: input.creditNote.content, contentType: 'application/pdf' }] : []
+  return { subject, html, text, attachments }
 }
 
 export interface TicketsAvailableInput {

@@ -8,10 +8,11 @@ import { statusOf, toOrder, type OrderStore } from '../orders/store'
 import type { ReceiptService } from '../orders/receipt'
 import { pdfResponse } from '../tickets/pdf'
 import type { TicketsService } from '../tickets/service'
+import type { InvoiceDocuments } from '../invoices/documents'
 
 const E = ErrorResponse
 
-export function internalModule(config: AuthConfig, store: OrderStore, tickets: TicketsService, receipt: ReceiptService) {
+export function internalModule(config: AuthConfig, store: OrderStore, tickets: TicketsService, receipt: ReceiptService, documents: InvoiceDocuments) {
   const load = async (id: string) => {
     const state = await store.load(id)
     if (!state) throw fail('NOT_FOUND', 'order not found')
@@ -47,4 +48,19 @@ export function internalModule(config: AuthConfig, store: OrderStore, tickets: T
       response: { 200: t.String({ contentMediaType: 'application/pdf' }), 400: E, 401: E, 403: E, 404: E, 409: E, 503: E },
       detail: { hide: true, summary: "A paid order's receipt or invoice as a PDF" },
     })
+    // For a refund's email: its credit note (issued now), when the order has an invoice; 404 otherwise.
+    .get(
+      '/orders/:id/credit-notes/:part',
+      async ({ params }) => {
+        const file = await documents.creditNotePdf(await load(params.id), { part: params.part })
+        if (!file) throw fail('NOT_FOUND', 'the order has no invoice, so its refund has no credit note')
+        return pdfResponse(file)
+      },
+      {
+        auth: 'service',
+        params: t.Object({ id: IdParams.properties.id, part: t.Integer({ minimum: 0, description: 'the refund part, 0 for the refund of the rest of the order' }) }),
+        response: { 200: t.String({ contentMediaType: 'application/pdf' }), 400: E, 401: E, 403: E, 404: E, 503: E },
+        detail: { hide: true, summary: "A refund's credit note as a PDF" },
+      },
+    )
 }

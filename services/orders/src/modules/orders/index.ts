@@ -179,7 +179,8 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         summary: "An order's receipt as a PDF",
         description:
           'What was bought, for whom (the organiser), for how much (the voucher, the total) and how it was paid (card brand and last digits, payment id); once refunded, the refund too. ' +
-          'A refund recorded but not yet made by payments is shown as under way. For the buyer or an admin; 409 for an order never paid (reserved, pending, cancelled, expired, failed); 503 with `Retry-After` while its payment or price is being settled. Not a tax invoice (EasyPass keeps no tax rates).',
+          'A refund recorded but not yet made by payments is shown as under way. With an issuer configured (INVOICE_ISSUER_NAME) it is the invoice: its number (given at its first download or the confirmation email, then fixed), the issuer, who it is made out to (PUT /api/orders/{id}/billing), the tax per rate and the credit notes that cancel it (GET /api/orders/{id}/documents); otherwise a receipt that says it is not a tax invoice. ' +
+            'For the buyer or an admin; 409 for an order never paid (reserved, pending, cancelled, expired, failed); 503 with `Retry-After` while its payment or price is being settled.',
         security,
       },
     })

@@ -6,6 +6,7 @@ import type { TicketsPdfRenderer } from '@easypass/tickets-pdf'
 import type { CatalogClient, PaymentsClient } from '../../clients'
 import { eventToPrint, renderFailure } from '../tickets/pdf'
 import type { InvoiceIssuer, InvoiceNumbers } from '../invoices/service'
+import type { InvoiceDocuments } from '../invoices/documents'
 import type { RefundsService } from '../refunds/service'
 import { taxesOf } from '../invoices/taxes'
 import { statusOf, type OrderState } from './store'
@@ -15,6 +16,8 @@ export interface ReceiptDeps {
   catalog: CatalogClient
   renderer: TicketsPdfRenderer
   invoices: InvoiceNumbers
+  /** An invoice's credit notes (issued when missing), named on it. */
+  documents: Pick<InvoiceDocuments, 'creditNotes'>
   /** Tickets given back on their own, shown with the order's money. */
   refunds: Pick<RefundsService, 'partsOf'>
   /** Configured: a paid order's receipt is an invoice from this issuer. */
@@ -22,7 +25,7 @@ export interface ReceiptDeps {
   log: Logger
 }
 
-export function receiptService({ payments, catalog, renderer, invoices, refunds, issuer, log }: ReceiptDeps) {
+export function receiptService({ payments, catalog, renderer, invoices, documents, refunds, issuer, log }: ReceiptDeps) {
   return async function receipt(state: OrderState): Promise<{ filename: string; pdf: Buffer }> {
     const status = statusOf(state)
     if (status === 'reserved' || status === 'pending') throw fail('CONFLICT', 'an order has a receipt once it is paid')
@@ -48,6 +51,7 @@ export function receiptService({ payments, catalog, renderer, invoices, refunds,
     // An invoice is issued for a paid order (never first for one already refunded), and one issued
     // stays what it is, whatever the configuration says now.
     const invoice = (await invoices.existing(doc._id)) ?? (issuer && status === 'paid' ? await invoices.issue(doc._id, issuer) : null)
+    const notes = invoice ? await documents.creditNotes(state, invoice) : []
     try {
       const pdf = await renderer.receipt({
         orderId: doc._id,
@@ -56,7 +60,8 @@ export function receiptService({ payments, catalog, renderer, invoices, refunds,
         event,
         items: doc.items.map(({ name, quantity, unitPriceCents, taxRateBasisPoints }) => ({ name, quantity, unitPriceCents, ...(taxRateBasisPoints ? { taxRateBasisPoints } : {}) })),
         ...(taxes.length ? { taxes } : {}),
-        ...(invoice ? { invoice: { number: invoice.number, issuedAt: invoice.issuedAt.toISOString(), issuer: { name: invoice.issuer.name, ...(invoice.issuer.address ? { address: invoice.issuer.address } : {}), ...(invoice.issuer.taxId ? { taxId: invoice.issuer.taxId } : {}) } } } : {}),
+        ...(invoice ? { invoice: { number: invoice.number, issuedAt: invoice.issuedAt.toISOString(), issuer: invoice.issuer, ...(invoice.billTo ? { billTo: invoice.billTo } : {}) } } : {}),
+        ...(notes.length ? { creditNotes: notes.map((n) => ({ number: n.number, totalCents: n.credit!.totalCents })) } : {}),
         currency: doc.currency,
         ...(doc.voucher ? { voucher: doc.voucher } : {}),
         totalCents: payment?.amountCents ?? doc.totalCents,

@@ -1,0 +1,124 @@
+// An order's paper: its receipt (the invoice, once an issuer is configured), the credit notes of its
+// refunds, and who its invoice is made out to, which the buyer may give or change until the invoice
+// is issued.
+import { useState } from 'preact/hooks'
+import { api } from '../lib/api'
+import { useDownload } from '../lib/download'
+import { money } from '../lib/format'
+import { useAsync } from '../lib/hooks'
+import type { BillingDetails, InvoiceDocument, Order, OrderBilling } from '../lib/types'
+import { BillingFields, checkBilling, emptyBilling, saveBilling, type BillingErrors } from '../components/billing'
+import { toast } from '../components/overlay'
+import { Alert } from '../components/ui'
+
+function CreditNoteFile({ order, note }: { order: Order; note: InvoiceDocument }) {
+  const { save, busy, error } = useDownload(`/orders/${order.id}/credit-notes/${encodeURIComponent(note.number)}`, `easypass-credit-note-${note.number}.pdf`)
+  return (
+    <li data-credit-note={note.number}>
+      Credit note {note.number}: {money(note.totalCents, note.currency)} for {note.tickets === 1 ? '1 ticket' : `${note.tickets} tickets`}{' '}
+      <button type="button" class="link-button" onClick={save} disabled={busy}>
+        {busy ? 'Preparing…' : 'Download (PDF)'}
+      </button>
+      <Alert error={error} />
+    </li>
+  )
+}
+
+function BillingForm({ order, current, onSaved, onCancel }: { order: Order; current: BillingDetails | null; onSaved: (b: OrderBilling) => void; onCancel: () => void }) {
+  const [value, setValue] = useState<BillingDetails>(current ? { ...emptyBilling(), ...current } : emptyBilling())
+  const [errors, setErrors] = useState<BillingErrors>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    if (busy) return
+    const local = checkBilling(value)
+    setErrors(local)
+    setError(undefined)
+    if (Object.keys(local).length) return
+    setBusy(true)
+    try {
+      const saved = await saveBilling(order.id, value)
+      if ('errors' in saved) setErrors(saved.errors)
+      else onSaved(saved.saved)
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <form class="form billing-form" onSubmit={submit} noValidate>
+      <BillingFields value={value} onValue={setValue} errors={errors} />
+      <Alert error={error} />
+      <p class="actions">
+        <button type="submit" class="button" aria-disabled={busy ? true : undefined}>
+          {busy ? 'Saving…' : 'Save the invoice details'}
+        </button>{' '}
+        <button type="button" class="button button-secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </p>
+    </form>
+  )
+}
+
+/** The receipt or invoice, the credit notes, and the invoice details of a paid (or refunded) order. */
+export function InvoiceFiles({ order }: { order: Order }) {
+  const billing = useAsync((signal) => api<OrderBilling>(`/orders/${order.id}/billing`, { signal }), [order.id])
+  const documents = useAsync((signal) => api<InvoiceDocument[]>(`/orders/${order.id}/documents`, { signal }), [order.id, order.status, order.updatedAt])
+  const receipt = useDownload(`/orders/${order.id}/receipt`, `easypass-receipt-${order.id}.pdf`)
+  const [editing, setEditing] = useState(false)
+  const invoice = documents.data?.find((d) => d.kind === 'invoice')
+  const notes = documents.data?.filter((d) => d.kind === 'credit-note') ?? []
+  const details = billing.data?.billing
+  // The first download issues the invoice: its number and details are fixed from then on.
+  const saveReceipt = async () => {
+    await receipt.save()
+    billing.reload()
+    documents.reload()
+  }
+  return (
+    <section class="ticket-files invoice-files" aria-label="Receipt and invoice">
+      <p>
+        <button type="button" class="link-button" onClick={saveReceipt} disabled={receipt.busy}>
+          {receipt.busy ? 'Preparing the receipt…' : invoice ? `Download invoice ${invoice.number} (PDF)` : 'Download the receipt (PDF)'}
+        </button>
+      </p>
+      <Alert error={receipt.error} />
+      {notes.length > 0 && (
+        <ul class="credit-notes" aria-label="Credit notes">
+          {notes.map((n) => (
+            <CreditNoteFile key={n.number} order={order} note={n} />
+          ))}
+        </ul>
+      )}
+      {details && !editing && (
+        <p class="billing-summary">
+          Invoice made out to {[details.name, details.company].filter(Boolean).join(', ')}, {details.address.split('\n').join(', ')}
+          {details.taxId ? ` (tax number ${details.taxId})` : ''}.
+        </p>
+      )}
+      {billing.data?.editable && order.status === 'paid' && !editing && (
+        <p>
+          <button type="button" class="link-button" onClick={() => setEditing(true)}>
+            {details ? 'Change the invoice details' : 'Need the invoice in a name or a company? Add the details'}
+          </button>
+        </p>
+      )}
+      {editing && (
+        <BillingForm
+          order={order}
+          current={details ?? null}
+          onCancel={() => setEditing(false)}
+          onSaved={(saved) => {
+            billing.setData(saved)
+            setEditing(false)
+            toast('Invoice details saved.')
+          }}
+        />
+      )}
+      {billing.error || documents.error ? <Alert tone="warning" error={billing.error ?? documents.error} onRetry={() => (billing.reload(), documents.reload())} /> : null}
+    </section>
+  )
+}
