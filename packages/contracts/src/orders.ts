@@ -271,3 +271,44 @@ export type InvoiceDocument = Static<typeof InvoiceDocument>
 export const InvoiceDocuments = t.Array(InvoiceDocument)
 
 export const CreditNoteParams = t.Object({ id: Id, number: t.String({ minLength: 1, maxLength: 60, pattern: '^[\\x21-\\x7E]+$', examples: ['EP-000043'] }) })
+
+// The waiting room of a hot on-sale (beyond the contract, additive): buyers join a line and are let
+// in at the rate the organiser sets; only those let in may hold tickets, for a while.
+export const WAITING_ROOM_LIMITS = { admitPerMinute: 100_000, passMinutes: 120 } as const
+
+export const WaitingRoomSettings = t.Object(
+  {
+    enabled: t.Boolean({ description: 'while true, only buyers let in through the line may hold tickets of the event' }),
+    admitPerMinute: t.Integer({ minimum: 1, maximum: WAITING_ROOM_LIMITS.admitPerMinute, examples: [600], description: 'buyers let in per minute, in the order they joined' }),
+    passMinutes: t.Integer({ minimum: 1, maximum: WAITING_ROOM_LIMITS.passMinutes, examples: [15], description: 'how long a buyer let in may start purchases; then they join again' }),
+    opensAt: t.Optional(t.String({ format: 'date-time', examples: ['2026-12-05T10:00:00Z'], description: 'the on-sale: buyers may join the line before it, nobody is let in until then (absent: at once)' })),
+  },
+  { title: 'WaitingRoomSettings' },
+)
+export type WaitingRoomSettings = Static<typeof WaitingRoomSettings>
+
+export const WaitingRoomPlace = t.Object(
+  {
+    position: t.Integer({ minimum: 1, description: 'the buyer’s number in the line' }),
+    aheadOfYou: t.Integer({ minimum: 0 }),
+    admitted: t.Boolean({ description: 'let in: purchases may start until `passEndsAt`' }),
+    passEndsAt: t.Optional(IsoDate),
+    estimatedWaitSeconds: t.Optional(t.Integer({ minimum: 0, description: 'at the set rate, until the buyer is let in' })),
+  },
+  { title: 'WaitingRoomPlace' },
+)
+export type WaitingRoomPlace = Static<typeof WaitingRoomPlace>
+
+export const WaitingRoom = t.Object(
+  {
+    eventId: Id,
+    enabled: t.Boolean(),
+    admitPerMinute: t.Optional(t.Integer({ minimum: 1 })),
+    passMinutes: t.Optional(t.Integer({ minimum: 1 })),
+    opensAt: t.Optional(IsoDate),
+    waiting: t.Integer({ minimum: 0, description: 'buyers in the line not let in yet' }),
+    you: t.Optional(WaitingRoomPlace),
+  },
+  { title: 'WaitingRoom' },
+)
+export type WaitingRoom = Static<typeof WaitingRoom>

@@ -16,6 +16,8 @@ import { receiptService } from './modules/orders/receipt'
 import { invoiceNumbers } from './modules/invoices/service'
 import { invoiceDocuments } from './modules/invoices/documents'
 import { invoicesModule } from './modules/invoices/index'
+import { waitingRooms } from './modules/waiting-room/service'
+import { waitingRoomModule } from './modules/waiting-room/index'
 import { messagesModule } from './modules/messages'
 import { messagesService } from './modules/messages/service'
 import { reportsModule } from './modules/reports'
@@ -56,7 +58,8 @@ const issuer = config.INVOICE_ISSUER_NAME
   : undefined
 const documents = invoiceDocuments({ models: core.models, invoices, refunds, payments: core.payments, catalog: core.catalog, renderer, log })
 const receipt = receiptService({ payments: core.payments, catalog: core.catalog, renderer, invoices, documents, refunds, ...(issuer ? { issuer } : {}), log })
-const purchase = gated(purchaseService({ config, log, ...core, soldOut }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
+const rooms = waitingRooms({ models: core.models, redis, prefix: config.REDIS_PREFIX, catalog: core.catalog })
+const purchase = gated(purchaseService({ config, log, ...core, soldOut, rooms }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
 
 const app = createService({
   name: 'orders',
@@ -66,6 +69,7 @@ const app = createService({
 })
   .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, tickets, outbox, redis, prefix: config.REDIS_PREFIX }), pdf, receipt }))
   .use(invoicesModule(config, { store, documents }))
+  .use(waitingRoomModule(config, rooms))
   .use(transfersModule(config, { transfers, store, name, pdf }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
   .use(reportsModule(config, reports))

@@ -212,6 +212,18 @@ export interface InvoiceDoc {
   credit?: CreditDoc
 }
 
+/** An event's waiting room, as its organiser set it (`_id` = event id). */
+export interface WaitingRoomDoc {
+  _id: string
+  enabled: boolean
+  admitPerMinute: number
+  passMinutes: number
+  /** Nobody is let in before this (the on-sale); buyers may join the line already. */
+  opensAt?: Date
+  by: string
+  at: Date
+}
+
 export interface EventMessageDoc {
   _id: string
   eventId: string
@@ -433,6 +445,11 @@ export function defineModels(conn: Connection) {
     { ...opts, collection: 'billing' },
   )
 
+  const waitingRoom = new Schema<WaitingRoomDoc>(
+    { _id: String, enabled: { type: Boolean, required: true }, admitPerMinute: { type: Number, required: true }, passMinutes: { type: Number, required: true }, opensAt: Date, by: { type: String, required: true }, at: { type: Date, required: true } },
+    { ...opts, collection: 'waiting_rooms' },
+  )
+
   const cancellation = new Schema<CancellationDoc>(
     { _id: String, title: String, kind: String, at: { type: Date, required: true }, done: { type: Boolean, required: true }, doneAt: Date },
     { ...opts, collection: 'cancellations' },
@@ -452,6 +469,7 @@ export function defineModels(conn: Connection) {
     EventMessage: conn.model<EventMessageDoc>('EventMessage', message),
     Invoice: conn.model<InvoiceDoc>('Invoice', invoice),
     Billing: conn.model<BillingDoc>('Billing', billing),
+    WaitingRoom: conn.model<WaitingRoomDoc>('WaitingRoom', waitingRoom),
     RefundPart: conn.model<RefundPartDoc>('RefundPart', refundPart),
   }
 }

@@ -127,8 +127,9 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
     try {
       execution = await handlers.execute(record.o, fresh)
     } catch (error) {
-      // Refused, or failed before its work began: nothing of this request exists yet.
-      if (error instanceof AppError && error.status < 500) await store(key, record, { status: error.status, body: errorBody(error.code, error.message, error.details) })
+      // Refused, or failed before its work began: nothing of this request exists yet. A waiting room's
+      // "not your turn yet" is no decision: the same request under the same key goes through once it is.
+      if (error instanceof AppError && error.status < 500 && error.code !== 'NOT_YOUR_TURN') await store(key, record, { status: error.status, body: errorBody(error.code, error.message, error.details) })
       else await redis.del(key).catch(() => {})
       throw error
     }

@@ -16,6 +16,7 @@ import { viaRedis, type DirtyOrders, type OrderLocks, type SettledOrders } from 
 import { cardFingerprintKey, hashBody, hashKey, type Execution, type Idempotency } from '../idempotency/service'
 import { errorAnswer, SoldMeanwhile, Undecided, untilDecided, type Answer, type Mode, type Settlement } from '../orders/settlement'
 import { orderItem, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
+import type { WaitingRooms } from '../waiting-room/service'
 import type { SoldOutBoard } from './sold-out'
 import { reminderAt, type HoldReminders } from '../reminders/service'
 import type { HoldLimit } from './hold-limit'
@@ -37,6 +38,8 @@ export interface PurchaseDeps {
   voucherGuesses: GuessLimit
   /** Ticketing's published availability: what surely cannot fit is refused without a hold op. */
   soldOut?: SoldOutBoard
+  /** Events whose buyers go through a line: only those let in start purchases. */
+  rooms?: Pick<WaitingRooms, 'mayBuy'>
   log: Logger
 }
 
@@ -112,7 +115,7 @@ function outcomeOf(answer: Answer): PurchaseOutcome {
 }
 
 export function purchaseService(deps: PurchaseDeps) {
-  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, soldOut, log } = deps
+  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, soldOut, rooms, log } = deps
   const cardKey = cardFingerprintKey(config.SERVICE_SECRET!)
 
   /** Events on sale: published and not started. Drafts do not exist for buyers. */
@@ -338,6 +341,8 @@ export function purchaseService(deps: PurchaseDeps) {
           const event = await saleableEvent(eventId)
           ctx.eventTitle = event.title
           ctx.eventStartsAt = new Date(event.startsAt)
+          // A new purchase only (a run taken over was let in when it began).
+          if (fresh) await rooms?.mayBuy(eventId, principal)
         }
         const refusal = fresh ? soldOut?.refusal(eventId, items) : null
         if (refusal) {
