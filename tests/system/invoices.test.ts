@@ -168,7 +168,7 @@ describe('billing details and credit notes', () => {
     const held = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId, items: [{ ticketTypeId: concert, quantity: 1 }] } })
     expect(held.body.status).toBe('reserved')
     const id = held.body.id as string
-    expect((await api(`/orders/${id}/billing`, { token: buyer.token })).body).toEqual({ orderId: id, billing: null, editable: true })
+    expect((await api(`/orders/${id}/billing`, { token: buyer.token })).body).toEqual({ orderId: id, billing: null, editable: true, invoices: true })
 
     const put = (body: unknown, token = buyer.token) => api(`/orders/${id}/billing`, { method: 'PUT', token, body })
     for (const [body, field] of [
@@ -176,6 +176,9 @@ describe('billing details and credit notes', () => {
       [{ name: 'Grace', address: ' \n ' }, 'address'],
       [{ name: 'Gr\u0007ace', address: 'Street 1' }, 'name'],
       [{ name: 'Grace\nHopper', address: 'Street 1' }, 'name'],
+      [{ name: 'Grace', address: 'Street 1\tFlat 2' }, 'address'],
+      [{ name: 'Grace', address: 'Street 1\u2028Flat 2' }, 'address'],
+      [{ name: 'Grace', company: 'Cobol\u0085Ltd', address: 'Street 1' }, 'company'],
       [{ name: 'x'.repeat(201), address: 'Street 1' }, 'name'],
       [{ name: 'Grace', address: 'Street 1', taxId: 'x'.repeat(41) }, 'taxId'],
       [{ name: 'Grace', address: 'Street 1', role: 'admin' }, 'role'],
@@ -192,10 +195,14 @@ describe('billing details and credit notes', () => {
     expect((await put({ name: 'Mallory', address: 'Elsewhere 1' }, stranger.token)).status).toBe(404)
     expect((await api(`/orders/${id}/billing`, { token: stranger.token })).status).toBe(404)
 
-    const saved = await put({ name: ' Grace Hopper ', company: 'Cobol Ltd', address: '1 Harbour Street\n   \n 00100 Helsinki ', taxId: 'FI99999999' })
+    // Given, then taken back: none.
+    expect((await put({ name: 'Grace', address: 'Street 1' })).status).toBe(200)
+    expect((await api(`/orders/${id}/billing`, { method: 'DELETE', token: buyer.token })).body.billing).toBeNull()
+    // Any line break in the address (a Windows one too); blank lines and spaces around go.
+    const saved = await put({ name: ' Grace Hopper ', company: 'Cobol Ltd', address: '1 Harbour Street\r\n   \n 00100 Helsinki ', taxId: 'FI99999999' })
     expect(saved.status).toBe(200)
     const details = { name: 'Grace Hopper', company: 'Cobol Ltd', address: '1 Harbour Street\n00100 Helsinki', taxId: 'FI99999999' }
-    expect(saved.body).toEqual({ orderId: id, billing: details, editable: true })
+    expect(saved.body).toEqual({ orderId: id, billing: details, editable: true, invoices: true })
     expect((await api(`/orders/${id}/pay`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { card: TEST_CARD } })).body.status).toBe('paid')
 
     const invoice = await invoiceOf(id, buyer.token)
@@ -205,7 +212,8 @@ describe('billing details and credit notes', () => {
     const late = await put({ name: 'Someone Else', address: 'Another Street 2' })
     expect(late.status).toBe(409)
     expect(late.body.error.message).toContain(invoice.number!)
-    expect((await api(`/orders/${id}/billing`, { token: admin.token })).body).toEqual({ orderId: id, billing: details, invoiceNumber: invoice.number, editable: false })
+    expect((await api(`/orders/${id}/billing`, { method: 'DELETE', token: buyer.token })).status).toBe(409)
+    expect((await api(`/orders/${id}/billing`, { token: admin.token })).body).toEqual({ orderId: id, billing: details, invoiceNumber: invoice.number, editable: false, invoices: true })
     expect((await invoiceOf(id, buyer.token)).page).toContain('Bill to Grace Hopper, Cobol Ltd')
 
     // An order that gets no invoice takes no details.
@@ -273,6 +281,27 @@ describe('billing details and credit notes', () => {
     expect((await get(other.id, number(n + 1))).status).toBe(404)
     expect((await get(order.id, 'T-999999')).status).toBe(404)
     expect((await get(order.id, number(n + 1), (await registerUser('credit-stranger')).token)).status).toBe(404)
+  })
+
+  test("the credit notes' tax adds up to the invoice's, whatever the rounding of each refund", async () => {
+    const admin = await loginAdmin()
+    const event = await api('/events', { token: admin.token, body: futureEvent() })
+    const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { name: 'Seat', priceCents: 1000, currency: 'EUR', capacity: 10, taxRateBasisPoints: 1900 } })
+    const buyer = await registerUser('credit-rounding')
+    const order = await buy(buyer, event.body.id, [{ ticketTypeId: type.body.id, quantity: 3 }])
+    // 19 % of 30.00 is 4.79; of each 10.00 ticket alone it would be 1.60 (three times: 4.80).
+    expect((await invoiceOf(order.id, buyer.token)).page).toContain('Includes 19% tax €4.79 on €25.21 net')
+    const tickets = (await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ id: string }>
+    for (const t of tickets.slice(0, 2))
+      expect((await api(`/orders/${order.id}/refund`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { ticketIds: [t.id] } })).status).toBe(200)
+    expect((await api(`/orders/${order.id}/refund`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: {} })).status).toBe(200)
+    const notes = (await documentsOf(order.id, buyer.token)).filter((d) => d.kind === 'credit-note')
+    expect(notes.map((n) => n.totalCents)).toEqual([1000, 1000, 1000])
+    const taxes = []
+    for (const note of notes) taxes.push(/Includes 19% tax €(\d+\.\d\d) on/.exec(await creditNoteOf(order.id, note.number, buyer.token))![1])
+    // Each the tax of what stood before it less the tax of what stands after: 4.79 − 3.19, 3.19 − 1.60, 1.60.
+    expect(taxes).toEqual(['1.60', '1.59', '1.60'])
+    expect(taxes.reduce((sum, t) => sum + Math.round(Number(t) * 100), 0)).toBe(479)
   })
 
   test('an order refunded whole at once: one credit note cancelling the invoice in full', async () => {

@@ -249,6 +249,7 @@ export const OrderBilling = t.Object(
     billing: t.Union([BillingDetails, t.Null()], { description: 'null: none given; the invoice names the buyer by email' }),
     invoiceNumber: t.Optional(t.String({ examples: ['EP-000042'], description: 'the invoice issued for the order: its details can no longer change' })),
     editable: t.Boolean({ description: 'true until the order has an invoice' }),
+    invoices: t.Boolean({ description: 'whether paid orders get invoices here (an issuer is configured); without, the details go on no document' }),
   },
   { title: 'OrderBilling' },
 )

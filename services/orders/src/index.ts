@@ -52,11 +52,11 @@ const pdf = ticketsPdfService({ tickets, catalog: core.catalog, renderer, log })
 const name = ticketNaming({ store, tickets, locks: core.locks })
 const transfers = transfersService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, outbox, redis, prefix: config.REDIS_PREFIX, secret: config.SERVICE_SECRET!, log })
 const reports = reportsService({ models: core.models, catalog: core.catalog })
-const invoices = invoiceNumbers({ models: core.models, numberPrefix: config.INVOICE_NUMBER_PREFIX })
+const invoices = invoiceNumbers({ models: core.models, numberPrefix: config.INVOICE_NUMBER_PREFIX, locks: core.locks })
 const issuer = config.INVOICE_ISSUER_NAME
   ? { name: config.INVOICE_ISSUER_NAME, ...(config.INVOICE_ISSUER_ADDRESS ? { address: config.INVOICE_ISSUER_ADDRESS } : {}), ...(config.INVOICE_ISSUER_TAX_ID ? { taxId: config.INVOICE_ISSUER_TAX_ID } : {}) }
   : undefined
-const documents = invoiceDocuments({ models: core.models, invoices, refunds, payments: core.payments, catalog: core.catalog, renderer, log })
+const documents = invoiceDocuments({ models: core.models, invoices, refunds, payments: core.payments, catalog: core.catalog, renderer, locks: core.locks, invoicing: !!issuer, log })
 const receipt = receiptService({ payments: core.payments, catalog: core.catalog, renderer, invoices, documents, refunds, ...(issuer ? { issuer } : {}), log })
 const rooms = waitingRooms({ models: core.models, redis, prefix: config.REDIS_PREFIX, catalog: core.catalog })
 const purchase = gated(purchaseService({ config, log, ...core, soldOut, rooms }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)

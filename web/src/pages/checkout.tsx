@@ -5,7 +5,7 @@ import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { settle } from '../lib/follow'
 import { getEvent, useNotifications } from '../lib/live'
 import { Link, navigate } from '../lib/router'
-import type { Card, Order } from '../lib/types'
+import type { Card, Order, OrderBilling } from '../lib/types'
 import { confirmDialog } from '../components/overlay'
 import { BillingFields, checkBilling, emptyBilling, saveBilling, type BillingErrors } from '../components/billing'
 import { Alert, Field, Loading, Notice, PageTitle, SelectField, useFocusFirstInvalid } from '../components/ui'
@@ -53,10 +53,22 @@ export function Checkout({ id }: { id: string }) {
   // (pending → reserved again) makes it payable here again.
   const [refused, setRefused] = useState<{ error: ApiError; status?: string }>()
   const [busy, setBusy] = useState<'' | 'paying' | 'cancelling'>('')
-  // Who the invoice is made out to, when the buyer asks for one in a name (sent before the payment).
+  // Who the invoice is made out to, when the buyer asks for one in a name (sent before the payment),
+  // offered where paid orders get invoices; details given before (another tab, a declined card) come back.
+  const invoicing = useAsync((signal) => api<OrderBilling>(`/orders/${id}/billing`, { signal }), [id])
   const [invoiceWanted, setInvoiceWanted] = useState(false)
   const [billing, setBilling] = useState(emptyBilling)
   const [billingErrors, setBillingErrors] = useState<BillingErrors>({})
+  /** The details as the server has them ('' for none): sent again only when they differ. */
+  const savedBilling = useRef('')
+  useEffect(() => {
+    const given = invoicing.data?.billing
+    if (!given) return
+    const filled = { ...emptyBilling(), ...given }
+    setBilling(filled)
+    setInvoiceWanted(true)
+    savedBilling.current = JSON.stringify(filled)
+  }, [invoicing.data])
   const cardForm = useRef<HTMLFormElement>(null)
   useFocusFirstInvalid(cardForm, errors)
   useFocusFirstInvalid(cardForm, billingErrors)
@@ -140,28 +152,20 @@ export function Checkout({ id }: { id: string }) {
     const free = o?.totalCents === 0
     const local = free ? {} : validateCard(number, expMonth, expYear, cvc)
     setErrors(local)
-    const wantsInvoice = !free && invoiceWanted
+    const offered = !free && !!invoicing.data?.invoices
+    const wantsInvoice = offered && invoiceWanted
     const billingProblems = wantsInvoice ? checkBilling(billing) : {}
     setBillingErrors(billingProblems)
     if (Object.keys(local).length || Object.keys(billingProblems).length) return
     const card: Card = { number: number.replace(/[\s-]/g, ''), expMonth: Number(expMonth), expYear: Number(expYear), cvc }
     setBusy('paying')
-    if (wantsInvoice) {
+    try {
       // Before the payment: the invoice is issued with the confirmation, in the name given now.
-      try {
-        const saved = await saveBilling(id, billing)
-        if ('errors' in saved) {
-          setBillingErrors(saved.errors)
-          setBusy('')
-          return
-        }
-      } catch (err) {
-        setPayError(err)
-        setBusy('')
+      const refused = offered ? await syncBilling(wantsInvoice) : undefined
+      if (refused) {
+        setBillingErrors(refused)
         return
       }
-    }
-    try {
       // The same card again after a lost answer or a 503 is the same payment: the same key.
       const paid = await withKey(
         free ? `pay:${id}:free` : `pay:${id}:${card.number}:${card.expMonth}:${card.expYear}:${card.cvc}`,
@@ -189,6 +193,27 @@ export function Checkout({ id }: { id: string }) {
     } finally {
       setBusy('')
     }
+  }
+
+  /**
+   * The server's billing details made what the form says (set, or taken back when the box was
+   * unticked), when they differ; field errors the server found, if any. A 409 saying the invoice exists
+   * means a payment went through meanwhile (its confirmation issued it): the payment's retry answers.
+   */
+  const syncBilling = async (wanted: boolean): Promise<BillingErrors | undefined> => {
+    const want = wanted ? JSON.stringify(billing) : ''
+    if (want === savedBilling.current) return undefined
+    try {
+      if (wanted) {
+        const saved = await saveBilling(id, billing)
+        if ('errors' in saved) return saved.errors
+      } else await api<OrderBilling>(`/orders/${id}/billing`, { method: 'DELETE' })
+      savedBilling.current = want
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409 && (err.details as { invoiceNumber?: string } | undefined)?.invoiceNumber) return undefined
+      throw err
+    }
+    return undefined
   }
 
   /** Releases the hold; `change`: back to the event page with these tickets picked, to change the pick. */
@@ -367,10 +392,12 @@ export function Checkout({ id }: { id: string }) {
                 />
                 <Field label="CVC" name="cvc" inputMode="numeric" autoComplete="cc-csc" value={cvc} onValue={setCvc} error={errors.cvc} maxLength={4} />
               </div>
-              <label class="choice">
-                <input type="checkbox" name="invoice-wanted" checked={invoiceWanted} onChange={(e) => setInvoiceWanted(e.currentTarget.checked)} /> I need an invoice made out to a name or a company
-              </label>
-              {invoiceWanted && <BillingFields value={billing} onValue={setBilling} errors={billingErrors} />}
+              {invoicing.data?.invoices && (
+                <label class="choice">
+                  <input type="checkbox" name="invoice-wanted" checked={invoiceWanted} onChange={(e) => setInvoiceWanted(e.currentTarget.checked)} /> I need an invoice made out to a name or a company
+                </label>
+              )}
+              {invoicing.data?.invoices && invoiceWanted && <BillingFields value={billing} onValue={setBilling} errors={billingErrors} />}
               {payError ? (
                 <Alert
                   error={

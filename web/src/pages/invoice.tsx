@@ -1,22 +1,23 @@
 // An order's paper: its receipt (the invoice, once an issuer is configured), the credit notes of its
 // refunds, and who its invoice is made out to, which the buyer may give or change until the invoice
 // is issued.
-import { useState } from 'preact/hooks'
-import { api } from '../lib/api'
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
+import { api, ApiError } from '../lib/api'
+import { useOrderChanges } from '../lib/changes'
 import { useDownload } from '../lib/download'
 import { money } from '../lib/format'
 import { useAsync } from '../lib/hooks'
 import type { BillingDetails, InvoiceDocument, Order, OrderBilling } from '../lib/types'
 import { BillingFields, checkBilling, emptyBilling, saveBilling, type BillingErrors } from '../components/billing'
 import { toast } from '../components/overlay'
-import { Alert } from '../components/ui'
+import { Alert, useFocusFirstInvalid } from '../components/ui'
 
 function CreditNoteFile({ order, note }: { order: Order; note: InvoiceDocument }) {
   const { save, busy, error } = useDownload(`/orders/${order.id}/credit-notes/${encodeURIComponent(note.number)}`, `easypass-credit-note-${note.number}.pdf`)
   return (
     <li data-credit-note={note.number}>
       Credit note {note.number}: {money(note.totalCents, note.currency)} for {note.tickets === 1 ? '1 ticket' : `${note.tickets} tickets`}{' '}
-      <button type="button" class="link-button" onClick={save} disabled={busy}>
+      <button type="button" class="link-button" onClick={save} disabled={busy} aria-label={`Download credit note ${note.number} (PDF)`}>
         {busy ? 'Preparing…' : 'Download (PDF)'}
       </button>
       <Alert error={error} />
@@ -24,11 +25,15 @@ function CreditNoteFile({ order, note }: { order: Order; note: InvoiceDocument }
   )
 }
 
-function BillingForm({ order, current, onSaved, onCancel }: { order: Order; current: BillingDetails | null; onSaved: (b: OrderBilling) => void; onCancel: () => void }) {
+function BillingForm({ order, current, onSaved, onCancel, onStale }: { order: Order; current: BillingDetails | null; onSaved: (b: OrderBilling) => void; onCancel: () => void; onStale: () => void }) {
   const [value, setValue] = useState<BillingDetails>(current ? { ...emptyBilling(), ...current } : emptyBilling())
   const [errors, setErrors] = useState<BillingErrors>({})
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
+  const form = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(form, errors)
+  // Opened: the first field takes the focus the button that opened it had.
+  useEffect(() => form.current?.querySelector<HTMLElement>('input')?.focus(), [])
   const submit = async (e: Event) => {
     e.preventDefault()
     if (busy) return
@@ -43,12 +48,14 @@ function BillingForm({ order, current, onSaved, onCancel }: { order: Order; curr
       else onSaved(saved.saved)
     } catch (err) {
       setError(err)
+      // Issued meanwhile (the confirmation email, another tab): the page shows what it says now.
+      if (err instanceof ApiError && err.status === 409) onStale()
     } finally {
       setBusy(false)
     }
   }
   return (
-    <form class="form billing-form" onSubmit={submit} noValidate>
+    <form class="form billing-form" ref={form} onSubmit={submit} noValidate>
       <BillingFields value={value} onValue={setValue} errors={errors} />
       <Alert error={error} />
       <p class="actions">
@@ -69,14 +76,30 @@ export function InvoiceFiles({ order }: { order: Order }) {
   const documents = useAsync((signal) => api<InvoiceDocument[]>(`/orders/${order.id}/documents`, { signal }), [order.id, order.status, order.updatedAt])
   const receipt = useDownload(`/orders/${order.id}/receipt`, `easypass-receipt-${order.id}.pdf`)
   const [editing, setEditing] = useState(false)
+  // Closing the form gives the focus back to the button that opens it.
+  const opener = useRef<HTMLButtonElement>(null)
+  const closed = useRef(false)
+  useEffect(() => {
+    if (editing || !closed.current) return
+    closed.current = false
+    opener.current?.focus()
+  }, [editing])
+  const close = () => {
+    closed.current = true
+    setEditing(false)
+  }
+  const reloadAll = useCallback(() => {
+    billing.reload()
+    documents.reload()
+  }, [billing.reload, documents.reload])
+  useOrderChanges(order.id, reloadAll)
   const invoice = documents.data?.find((d) => d.kind === 'invoice')
   const notes = documents.data?.filter((d) => d.kind === 'credit-note') ?? []
   const details = billing.data?.billing
   // The first download issues the invoice: its number and details are fixed from then on.
   const saveReceipt = async () => {
     await receipt.save()
-    billing.reload()
-    documents.reload()
+    reloadAll()
   }
   return (
     <section class="ticket-files invoice-files" aria-label="Receipt and invoice">
@@ -99,9 +122,9 @@ export function InvoiceFiles({ order }: { order: Order }) {
           {details.taxId ? ` (tax number ${details.taxId})` : ''}.
         </p>
       )}
-      {billing.data?.editable && order.status === 'paid' && !editing && (
+      {billing.data?.invoices && billing.data.editable && order.status === 'paid' && !editing && (
         <p>
-          <button type="button" class="link-button" onClick={() => setEditing(true)}>
+          <button type="button" class="link-button" ref={opener} onClick={() => setEditing(true)}>
             {details ? 'Change the invoice details' : 'Need the invoice in a name or a company? Add the details'}
           </button>
         </p>
@@ -110,15 +133,16 @@ export function InvoiceFiles({ order }: { order: Order }) {
         <BillingForm
           order={order}
           current={details ?? null}
-          onCancel={() => setEditing(false)}
+          onCancel={close}
+          onStale={reloadAll}
           onSaved={(saved) => {
             billing.setData(saved)
-            setEditing(false)
+            close()
             toast('Invoice details saved.')
           }}
         />
       )}
-      {billing.error || documents.error ? <Alert tone="warning" error={billing.error ?? documents.error} onRetry={() => (billing.reload(), documents.reload())} /> : null}
+      {billing.error || documents.error ? <Alert tone="warning" error={billing.error ?? documents.error} onRetry={reloadAll} /> : null}
     </section>
   )
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, apiAnswer, ApiError, withKey } from '../lib/api'
+import { orderChanged } from '../lib/changes'
 import { useDownload } from '../lib/download'
 import { clock, endReason, money, moneyOff, plural, when } from '../lib/format'
 import { settle } from '../lib/follow'
@@ -51,6 +52,7 @@ export async function refundOrder(order: Order, who: 'buyer' | 'admin', refunded
     (idempotencyKey) => apiAnswer<Order>(`/orders/${order.id}/refund`, { body, idempotencyKey }),
     (a) => a.status !== 202,
   )
+  orderChanged(order.id)
   if (answer.status === 200 && answer.body.status === 'refunded') toast(`Order refunded: ${amount} is on its way back.`, 'success')
   else toast(`Refund requested: it is still being completed, and ${amount} goes back to the card once it is done.`, 'info')
   return answer.body
@@ -72,6 +74,7 @@ async function refundTicket(order: Order, ticket: Ticket, label: string): Promis
     (idempotencyKey) => apiAnswer<Order>(`/orders/${order.id}/refund`, { body, idempotencyKey }),
     (a) => a.status !== 202,
   )
+  orderChanged(order.id)
   toast(answer.status === 200 ? 'Ticket refunded: its money is on its way back.' : 'Refund requested: it is still being completed.', answer.status === 200 ? 'success' : 'info')
   return answer.body
 }

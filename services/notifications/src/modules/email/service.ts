@@ -174,7 +174,9 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
 
   /**
    * The credit note of a refund (part `part`, 0: the rest of the order) as orders issues it, when the
-   * order was invoiced; best effort, as the invoice: the refund's email never waits for it.
+   * order was invoiced. Unlike the confirmation's invoice it is waited for: a refund email is no race
+   * against the door, and a credit note that could not be made now (orders away or busy, many drawn at
+   * once as an event is cancelled) makes the fact come again rather than leave the buyer without it.
    */
   async function creditNoteFile(orderId: string, part: number): Promise<{ filename: string; content: Buffer } | undefined> {
     if (!ordersUrl) return undefined
@@ -183,8 +185,8 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
       return { filename: file.filename ?? `easypass-credit-note-${orderId}-${part}.pdf`, content: file.bytes }
     } catch (error) {
       // No invoice, no credit note: nothing to attach, nothing to say.
-      if (!(error instanceof AppError && error.status === 404)) log.warn({ orderId, part, err: messageOf(error) }, 'credit note not attached to the refund email')
-      return undefined
+      if (error instanceof AppError && error.status === 404) return undefined
+      throw new EmailLater(`the credit note could not be made just now: ${messageOf(error)}`)
     }
   }
 

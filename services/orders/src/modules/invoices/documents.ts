@@ -9,12 +9,13 @@ import { fail, type Logger } from '@easypass/kit'
 import type { TicketsPdfRenderer } from '@easypass/tickets-pdf'
 import type { BillingDoc, CreditDoc, CreditLine, InvoiceDoc, Models, OrderDoc, RefundPartDoc } from '../../db'
 import type { CatalogClient, PaymentsClient } from '../../clients'
+import type { OrderLocks } from '../coordination'
 import type { RefundsService } from '../refunds/service'
-import { statusOf, type OrderState } from '../orders/store'
+import { isCharged, statusOf, type OrderState } from '../orders/store'
 import { ticketIdsOf } from '../tickets/service'
 import { eventToPrint, renderFailure } from '../tickets/pdf'
 import { billToOf, creditNoteId, type InvoiceNumbers } from './service'
-import { taxesFromGross, taxesOf, ticketPrices } from './taxes'
+import { grossByRate, printedLine, taxesFromGross, taxesOf, ticketPrices, type TaxLine, type TicketPrice } from './taxes'
 
 export interface InvoiceDocumentsDeps {
   models: Pick<Models, 'Billing'>
@@ -23,18 +24,23 @@ export interface InvoiceDocumentsDeps {
   payments: Pick<PaymentsClient, 'orderPayment'>
   catalog: CatalogClient
   renderer: TicketsPdfRenderer
+  locks: Pick<OrderLocks, 'acquire'>
+  /** An issuer is configured: paid orders get invoices. */
+  invoicing: boolean
   log: Logger
 }
 
-/** Letters a printed line may not carry (a newline only in the address). */
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/
+/** What a printed line may not carry: control characters (C0, C1), line and paragraph separators. */
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/
 
-function cleaned(body: BillingDetails): Omit<BillingDoc, '_id' | 'by' | 'at'> {
+/** The details as kept: trimmed, the address one line per line (any line break), blanks refused. */
+function cleaned(body: BillingDetails): NonNullable<InvoiceDoc['billTo']> {
   const fields: Array<{ path: string; message: string }> = []
   const one = (path: keyof BillingDetails, multiline = false) => {
     const value = body[path]?.trim() ?? ''
-    if (CONTROL.test(value) || (!multiline && /[\n\t]/.test(value))) fields.push({ path, message: 'must not contain control characters' })
-    return multiline ? value.split('\n').map((l) => l.trim()).filter(Boolean).join('\n') : value
+    const lines = value.split(/\r\n|\r|\n/)
+    if (lines.some((l) => CONTROL.test(l)) || (!multiline && lines.length > 1)) fields.push({ path, message: multiline ? 'must not contain control characters' : 'must be one line without control characters' })
+    return lines.map((l) => l.trim()).filter(Boolean).join('\n')
   }
   const name = one('name')
   const company = one('company')
@@ -46,16 +52,10 @@ function cleaned(body: BillingDetails): Omit<BillingDoc, '_id' | 'by' | 'at'> {
   return { name, ...(company ? { company } : {}), address, ...(taxId ? { taxId } : {}) }
 }
 
-const sameBillTo = (a: InvoiceDoc['billTo'], b: InvoiceDoc['billTo']) =>
-  (['name', 'company', 'address', 'taxId'] as const).every((k) => (a?.[k] ?? '') === (b?.[k] ?? '')) && !a === !b
-
-/** The tickets `ids` of the order as credit note lines (one per ticket type and price) and their gross per tax rate. */
-function creditLines(doc: OrderDoc, ids: readonly string[]): { lines: CreditLine[]; gross: Map<number, number>; totalCents: number } | null {
-  const prices = ticketPrices(doc)
-  if (!prices) return null
+/** Tickets of the order as printed lines: one per ticket type and price (the lines' voucher shares make prices differ by a cent). */
+function creditLines(doc: OrderDoc, prices: Map<string, TicketPrice>, ids: readonly string[]): { lines: CreditLine[]; totalCents: number } {
   const names = new Map(doc.items.map((i) => [i.ticketTypeId, i.name]))
   const lines = new Map<string, CreditLine>()
-  const gross = new Map<number, number>()
   let totalCents = 0
   for (const id of ids) {
     const price = prices.get(id)
@@ -64,33 +64,58 @@ function creditLines(doc: OrderDoc, ids: readonly string[]): { lines: CreditLine
     const line = lines.get(key)
     if (line) line.quantity++
     else lines.set(key, { name: names.get(price.ticketTypeId) ?? 'Ticket', quantity: 1, unitPriceCents: price.cents, ...(price.rateBasisPoints ? { taxRateBasisPoints: price.rateBasisPoints } : {}) })
-    gross.set(price.rateBasisPoints, (gross.get(price.rateBasisPoints) ?? 0) + price.cents)
     totalCents += price.cents
   }
-  return { lines: [...lines.values()], gross, totalCents }
+  return { lines: [...lines.values()], totalCents }
+}
+
+/**
+ * The tax a refund takes back, per rate: the tax of the tickets standing before it less the tax of
+ * those standing after it, each rounded as the invoice rounds (once per rate). The credit notes of an
+ * order so add up to its invoice's tax, and what is left to what the sales report counts.
+ */
+function taxTakenBack(doc: OrderDoc, givenBefore: ReadonlySet<string>, givenAfter: ReadonlySet<string>): TaxLine[] {
+  const after = new Map(taxesFromGross(grossByRate(doc, givenAfter)).map((t) => [t.rateBasisPoints, t]))
+  return taxesFromGross(grossByRate(doc, givenBefore))
+    .map((b) => {
+      const a = after.get(b.rateBasisPoints)
+      return { rateBasisPoints: b.rateBasisPoints, netCents: b.netCents - (a?.netCents ?? 0), taxCents: b.taxCents - (a?.taxCents ?? 0), grossCents: b.grossCents - (a?.grossCents ?? 0) }
+    })
+    .filter((t) => t.grossCents !== 0)
 }
 
 /** What the credit note of a refund says: the part's tickets, or every ticket the parts left. */
 export function creditOf(state: OrderState, invoice: InvoiceDoc, parts: readonly RefundPartDoc[], part?: RefundPartDoc): CreditDoc {
   const { doc } = state
-  const given = new Set(parts.flatMap((p) => p.ticketIds))
-  const ids = part ? part.ticketIds : ticketIdsOf(doc).filter((id) => !given.has(id))
+  const all = ticketIdsOf(doc)
+  const givenBefore = new Set(parts.filter((p) => !part || p.n < part.n).flatMap((p) => p.ticketIds))
+  const givenAfter = part ? new Set([...givenBefore, ...part.ticketIds]) : new Set(all)
+  const ids = part ? part.ticketIds : all.filter((id) => !givenBefore.has(id))
   const taxed = doc.items.some((i) => i.taxRateBasisPoints)
-  const priced = creditLines(doc, ids)
-  const charged = doc.totalCents > 0 || !!state.settle?.paymentId
   const at = part ? part.at : state.refund!.at
   const reason = part ? part.reason : state.refund?.reason
-  const common = { orderId: doc._id, invoiceNumber: invoice.number, ...(part ? { part: part.n } : {}), tickets: ids.length, currency: doc.currency, refundedAt: at, ...(reason ? { reason } : {}) }
-  if (priced) {
-    const totalCents = part ? part.amountCents : charged ? priced.totalCents : 0
-    return { ...common, lines: priced.lines, taxes: taxed && totalCents === priced.totalCents ? taxesFromGross(priced.gross) : [], totalCents }
+  const common = {
+    orderId: doc._id,
+    invoiceNumber: invoice.number,
+    ...(part ? { part: part.n } : {}),
+    // The whole order at once: the invoice cancelled in full; any refund before or after it: in part.
+    inFull: !part && !parts.length,
+    tickets: ids.length,
+    currency: doc.currency,
+    refundedAt: at,
+    ...(reason ? { reason } : {}),
+  }
+  const prices = ticketPrices(doc)
+  if (prices) {
+    const { lines, totalCents: listed } = creditLines(doc, prices, ids)
+    const totalCents = part ? part.amountCents : isCharged(state) ? listed : 0
+    return { ...common, lines, taxes: taxed && totalCents === listed ? taxTakenBack(doc, givenBefore, givenAfter) : [], totalCents }
   }
   // Sold before lines kept their share of a voucher (refunded whole only): its lines and its total.
-  const lines = doc.items.map(({ name, quantity, unitPriceCents, taxRateBasisPoints }) => ({ name, quantity, unitPriceCents, ...(taxRateBasisPoints ? { taxRateBasisPoints } : {}) }))
-  return { ...common, lines, taxes: taxesOf(doc.items, doc.totalCents), totalCents: doc.totalCents }
+  return { ...common, lines: doc.items.map(printedLine), taxes: taxesOf(doc.items, doc.totalCents), totalCents: doc.totalCents }
 }
 
-export function invoiceDocuments({ models, invoices, refunds, payments, catalog, renderer, log }: InvoiceDocumentsDeps) {
+export function invoiceDocuments({ models, invoices, refunds, payments, catalog, renderer, locks, invoicing, log }: InvoiceDocumentsDeps) {
   const { Billing } = models
 
   /** The credit notes of the order's refunds so far, issued now when missing (in the order of the refunds). */
@@ -106,32 +131,43 @@ export function invoiceDocuments({ models, invoices, refunds, payments, catalog,
     const [billing, invoice] = await Promise.all([Billing.findById(orderId).lean<BillingDoc>(), invoices.existing(orderId)])
     // Once issued, what the invoice says is what counts.
     const details = invoice ? (invoice.billTo ?? null) : billing ? billToOf(billing) : null
-    return { orderId, billing: details, ...(invoice ? { invoiceNumber: invoice.number } : {}), editable: !invoice }
+    return { orderId, billing: details, ...(invoice ? { invoiceNumber: invoice.number } : {}), editable: !invoice, invoices: invoicing }
+  }
+
+  /**
+   * Changes the billing details of an order that may still get an invoice (reserved, being paid,
+   * paid) and has none yet, under the order's lock, as the invoice is issued: a change lands before
+   * the invoice reads the details, or is refused after.
+   */
+  async function changeBilling(state: OrderState, change: (orderId: string) => Promise<unknown>): Promise<OrderBilling> {
+    const status = statusOf(state)
+    if (status !== 'reserved' && status !== 'pending' && status !== 'paid') throw fail('CONFLICT', `the order is ${status}: it gets no invoice, so it takes no billing details`)
+    const orderId = state.doc._id
+    const lock = await locks.acquire(orderId)
+    try {
+      const invoice = await invoices.existing(orderId)
+      if (invoice)
+        throw fail('CONFLICT', `invoice ${invoice.number} was issued for this order${invoice.billTo ? ` to ${invoice.billTo.name}` : ''}: its details no longer change`, { invoiceNumber: invoice.number })
+      await change(orderId)
+    } finally {
+      await lock.release()
+    }
+    return billingOf(orderId)
   }
 
   return {
     creditNotes,
     billingOf,
 
-    /**
-     * The billing details of an order that may still get an invoice (reserved, being paid, paid) and
-     * has none yet. Of a change and an invoice issued at the same moment, the invoice keeps what it
-     * read, and the change is answered 409 unless the invoice reads the same.
-     */
-    async setBilling(state: OrderState, principal: Principal, body: BillingDetails): Promise<OrderBilling> {
+    /** Sets who the order's invoice is made out to. */
+    setBilling(state: OrderState, principal: Principal, body: BillingDetails): Promise<OrderBilling> {
       const details = cleaned(body)
-      const status = statusOf(state)
-      if (status !== 'reserved' && status !== 'pending' && status !== 'paid')
-        throw fail('CONFLICT', `the order is ${status}: it gets no invoice, so it takes no billing details`)
-      const orderId = state.doc._id
-      const issued = (invoice: InvoiceDoc) =>
-        fail('CONFLICT', `invoice ${invoice.number} was issued for this order${invoice.billTo ? ` to ${invoice.billTo.name}` : ''}: its details no longer change`, { invoiceNumber: invoice.number })
-      const before = await invoices.existing(orderId)
-      if (before) throw issued(before)
-      await Billing.replaceOne({ _id: orderId }, { ...details, by: principal.id, at: new Date() }, { upsert: true })
-      const after = await invoices.existing(orderId)
-      if (after && !sameBillTo(after.billTo, details)) throw issued(after)
-      return billingOf(orderId)
+      return changeBilling(state, (orderId) => Billing.replaceOne({ _id: orderId }, { ...details, by: principal.id, at: new Date() }, { upsert: true }))
+    },
+
+    /** Takes the details back: the invoice names the buyer by email. */
+    clearBilling(state: OrderState): Promise<OrderBilling> {
+      return changeBilling(state, (orderId) => Billing.deleteOne({ _id: orderId }))
     },
 
     /** The order's invoice and credit notes, oldest first (none before its invoice is issued). */
@@ -165,16 +201,15 @@ export function invoiceDocuments({ models, invoices, refunds, payments, catalog,
       const note = 'number' in which ? notes.find((n) => n.number === which.number) : notes.find((n) => (n.credit!.part ?? 0) === which.part)
       if (!note) return null
       const credit = note.credit!
-      const charged = state.doc.totalCents > 0 || !!state.settle?.paymentId
-      let payment: Awaited<ReturnType<typeof payments.orderPayment>> = null
-      if (charged && credit.totalCents > 0) payment = await payments.orderPayment(state.doc._id).catch(() => null)
+      const payment = isCharged(state) && credit.totalCents > 0 ? await payments.orderPayment(state.doc._id).catch(() => null) : null
       const event = await eventToPrint(catalog, state, log, true)
       try {
         const pdf = await renderer.creditNote({
           number: note.number,
           issuedAt: note.issuedAt.toISOString(),
           invoiceNumber: credit.invoiceNumber,
-          inFull: !credit.part && !(await refunds.partsOf(state.doc._id)).length,
+          // Kept since it was issued; a credit note issued before that was kept: whether any refund came before it.
+          inFull: credit.inFull ?? (!credit.part && !(await refunds.partsOf(state.doc._id)).length),
           orderId: state.doc._id,
           issuer: note.issuer,
           ...(note.billTo ? { billTo: note.billTo } : state.doc.userEmail ? { buyerEmail: state.doc.userEmail } : {}),

@@ -37,7 +37,18 @@ export function invoicesModule(config: AuthConfig, { store, documents }: { store
         summary: "Set who an order's invoice is made out to",
         description:
           'A name, a postal address and, when there are any, a company and a tax number, for an order being bought or paid. They go on its invoice when it is issued (its first download, or the confirmation email): ' +
-          '409 once the invoice exists (an invoice never changes), and for an order that gets none (cancelled, expired, failed, refunded). 400 for a blank name or address, or control characters.',
+          '409 once the invoice exists (an invoice never changes; a change and the invoice take the order’s lock in turn), and for an order that gets none (cancelled, expired, failed, refunded). 400 for a blank name or address, a line break outside the address, or control characters.',
+        security,
+      },
+    })
+    .delete('/api/orders/:id/billing', async ({ params, principal }) => documents.clearBilling(await store.visible(params.id, principal!)), {
+      auth: 'user',
+      params: IdParams,
+      response: { 200: OrderBilling, 400: E, 401: E, 404: E, 409: E },
+      detail: {
+        tags,
+        summary: "Take back who an order's invoice is made out to",
+        description: 'The invoice then names the buyer by email. 409 once the invoice exists, and for an order that gets none.',
         security,
       },
     })

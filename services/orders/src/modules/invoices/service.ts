@@ -7,6 +7,7 @@
 // so it reads the same after the issuer's details or the buyer's change.
 import { fail, isDuplicateOnly } from '@easypass/kit'
 import type { BillingDoc, CreditDoc, InvoiceDoc, Models } from '../../db'
+import type { OrderLocks } from '../coordination'
 
 export interface InvoiceIssuer {
   name: string
@@ -28,7 +29,7 @@ export const billToOf = ({ name, company, address, taxId }: BillingDoc): NonNull
   ...(taxId ? { taxId } : {}),
 })
 
-export function invoiceNumbers({ models, numberPrefix }: { models: Pick<Models, 'Invoice' | 'Billing'>; numberPrefix: string }) {
+export function invoiceNumbers({ models, numberPrefix, locks }: { models: Pick<Models, 'Invoice' | 'Billing'>; numberPrefix: string; locks: Pick<OrderLocks, 'acquire'> }) {
   const { Invoice, Billing } = models
 
   /** The document `_id`: the one stored, or a new one made by `make` with the next number. */
@@ -54,16 +55,22 @@ export function invoiceNumbers({ models, numberPrefix }: { models: Pick<Models, 
     /** The order's invoice, when it has one. */
     existing: (orderId: string) => Invoice.findById(orderId).lean<InvoiceDoc>(),
 
-    /** The order's invoice: the one it has, or a new one from `issuer`, made out as its billing details say now. */
+    /**
+     * The order's invoice: the one it has, or a new one from `issuer`, made out as its billing details
+     * say now. Under the order's lock, as changes of the details are: none lands between the read and
+     * the invoice.
+     */
     async issue(orderId: string, issuer: InvoiceIssuer): Promise<InvoiceDoc> {
       const existing = await Invoice.findById(orderId).lean<InvoiceDoc>()
       if (existing) return existing
-      const billing = await Billing.findById(orderId).lean<BillingDoc>()
-      return draw(orderId, () => ({ issuer, ...(billing ? { billTo: billToOf(billing) } : {}) }))
+      const lock = await locks.acquire(orderId)
+      try {
+        const billing = await Billing.findById(orderId).lean<BillingDoc>()
+        return await draw(orderId, () => ({ issuer, ...(billing ? { billTo: billToOf(billing) } : {}) }))
+      } finally {
+        await lock.release()
+      }
     },
-
-    /** The credit note `_id` (see `creditNoteId`), when it was issued. */
-    creditNote: (_id: string) => Invoice.findById(_id).lean<InvoiceDoc>(),
 
     /** The credit note `_id` of `invoice`'s order: the one issued, or a new one saying `credit`. */
     issueCreditNote(_id: string, invoice: InvoiceDoc, credit: CreditDoc): Promise<InvoiceDoc> {

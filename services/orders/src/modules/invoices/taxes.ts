@@ -12,6 +12,9 @@ export interface TaxLine {
   grossCents: number
 }
 
+/** An order line as receipts, invoices and credit notes print it. */
+export const printedLine = ({ name, quantity, unitPriceCents, taxRateBasisPoints }: OrderItem) => ({ name, quantity, unitPriceCents, ...(taxRateBasisPoints ? { taxRateBasisPoints } : {}) })
+
 /** The lines per rate, highest first; none when no line carries a rate (nothing to show) or the lines do not add up to the total. */
 export function taxesOf(items: readonly OrderItem[], totalCents: number): TaxLine[] {
   if (!items.some((i) => i.taxRateBasisPoints)) return []

@@ -8,8 +8,8 @@ import { eventToPrint, renderFailure } from '../tickets/pdf'
 import type { InvoiceIssuer, InvoiceNumbers } from '../invoices/service'
 import type { InvoiceDocuments } from '../invoices/documents'
 import type { RefundsService } from '../refunds/service'
-import { taxesOf } from '../invoices/taxes'
-import { statusOf, type OrderState } from './store'
+import { printedLine, taxesOf } from '../invoices/taxes'
+import { isCharged, statusOf, type OrderState } from './store'
 
 export interface ReceiptDeps {
   payments: Pick<PaymentsClient, 'orderPayment'>
@@ -34,7 +34,7 @@ export function receiptService({ payments, catalog, renderer, invoices, document
     const { doc } = state
     // Answered 202 and not priced by ticketing yet: its lines are estimates, not what was paid.
     if (!doc.priced) throw fail('UNAVAILABLE', "the order's price is still being settled; try again in a moment", { retryAfterSeconds: 5 })
-    const charged = doc.totalCents > 0 || !!state.settle?.paymentId
+    const charged = isCharged(state)
     let payment: Awaited<ReturnType<typeof payments.orderPayment>> = null
     try {
       payment = charged ? await payments.orderPayment(doc._id) : null
@@ -58,7 +58,7 @@ export function receiptService({ payments, catalog, renderer, invoices, document
         ...(state.settle?.at ? { paidAt: state.settle.at.toISOString() } : {}),
         ...(doc.userEmail ? { buyerEmail: doc.userEmail } : {}),
         event,
-        items: doc.items.map(({ name, quantity, unitPriceCents, taxRateBasisPoints }) => ({ name, quantity, unitPriceCents, ...(taxRateBasisPoints ? { taxRateBasisPoints } : {}) })),
+        items: doc.items.map(printedLine),
         ...(taxes.length ? { taxes } : {}),
         ...(invoice ? { invoice: { number: invoice.number, issuedAt: invoice.issuedAt.toISOString(), issuer: invoice.issuer, ...(invoice.billTo ? { billTo: invoice.billTo } : {}) } } : {}),
         ...(notes.length ? { creditNotes: notes.map((n) => ({ number: n.number, totalCents: n.credit!.totalCents })) } : {}),

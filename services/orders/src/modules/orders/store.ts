@@ -29,6 +29,12 @@ export function statusOf(state: OrderState, now = Date.now()): OrderStatus {
   return state.doc.initialStatus
 }
 
+/**
+ * Whether money was taken for the order: a price, or a payment on record whatever the document's total
+ * says (a placeholder answered 202 may never have been priced if its flow died after the payment).
+ */
+export const isCharged = (state: Pick<OrderState, 'doc' | 'settle'>) => state.doc.totalCents > 0 || !!state.settle?.paymentId
+
 /** A line as an order keeps and shows it: what was sold, at what price, with its tax rate and discount share. */
 export function orderItem(i: OrderItem): OrderItem {
   return {

@@ -10,7 +10,7 @@ import { refundsTotal } from '../../metrics'
 import type { DirtyOrders, OrderLocks } from '../coordination'
 import { hashBody, hashKey, type Idempotency } from '../idempotency/service'
 import { errorAnswer, Undecided, untilDecided, type Answer } from '../orders/settlement'
-import { refundDoneId, refundId, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
+import { isCharged, refundDoneId, refundId, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
 import { ticketPrices } from '../invoices/taxes'
 import type { Models, OrderDoc, RefundPartDoc, TicketHolderDoc } from '../../db'
@@ -133,9 +133,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
     await finishOpenParts(state, deadline)
     let refundIdValue: string | undefined
     let amountCents = doc.totalCents
-    // A payment on record counts, whatever the document's total says (a placeholder answered 202 may
-    // never have been priced if its flow died after the payment).
-    if (doc.totalCents > 0 || state.settle?.paymentId) {
+    if (isCharged(state)) {
       const money = await untilDecided(deadline, () => payments.refund(doc._id, refund.reason))
       if (!money) log.warn({ orderId: doc._id }, 'refund: payments knows no succeeded payment of this order')
       refundIdValue = money?.refundId
@@ -285,7 +283,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
         ticketIds: [...ticketIds],
         lines: [...lines].map(([ticketTypeId, quantity]) => ({ ticketTypeId, quantity })),
         // A free order, or one answered 202 and priced meanwhile without a payment: nothing to give back.
-        amountCents: state.doc.totalCents > 0 || state.settle?.paymentId ? amountCents : 0,
+        amountCents: isCharged(state) ? amountCents : 0,
         by: request.by,
         ...(request.reason ? { reason: request.reason } : {}),
         ...(request.keyHash ? { keyHash: request.keyHash } : {}),
