@@ -11,6 +11,7 @@ import { CATEGORIES } from '../pages/home'
 import { AdminPage, fieldErrorsOf, revenueText, totals } from './shared'
 import { cancelEvent, publishEvent } from './events'
 import { EventVouchers } from './vouchers'
+import { EventWaitingRoom } from './waiting-room'
 import { EventDatesSection } from './dates'
 import { EVENT_LIMITS } from '@easypass/contracts/catalog'
 
@@ -311,6 +312,7 @@ export default function AdminEventEditor({ id }: { id?: string }) {
       </form>
       {e && <TicketTypes event={e} types={types} live={live} onChange={event.reload} />}
       {e && <EventVouchers event={e} types={types} />}
+      {e && <EventWaitingRoom event={e} />}
       {e && <EventDatesSection event={e} />}
     </AdminPage>
   )

@@ -253,4 +253,4 @@ export interface WebhookDelivery {
 }
 
 /** Who an order's invoice is made out to. */
-export type { BillingDetails, InvoiceDocument, OrderBilling } from '@easypass/contracts/orders'
+export type { BillingDetails, InvoiceDocument, OrderBilling, WaitingRoom } from '@easypass/contracts/orders'

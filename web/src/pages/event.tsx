@@ -9,6 +9,7 @@ import { useSession } from '../lib/session'
 import type { EventItem, List, Order, TicketType, VoucherOffer } from '../lib/types'
 import { Alert, Loading, Notice, PageTitle } from '../components/ui'
 import { WaitlistPanel } from './waitlist'
+import { mustWait, TurnNotice, useWaitingRoom, WaitingRoomPanel } from './waiting-room'
 
 const DEFAULT_MAX_PER_ORDER = 10
 const SELECTION_KEY = 'easypass.selection'
@@ -240,6 +241,8 @@ export function EventPage({ id }: { id: string }) {
   const [adjusted, setAdjusted] = useState<string>()
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
+  // A hot on-sale's line: buyers are let in in turn before they can buy.
+  const room = useWaitingRoom(id, session?.user.id)
   useTitle(event.data?.title ?? 'Event')
   // The buyer's own unpaid holds of this event: they count against what is available, so a buyer who
   // came back from checkout would otherwise see fewer tickets (or "Sold out") and hold again.
@@ -343,6 +346,8 @@ export function EventPage({ id }: { id: string }) {
         live.refresh()
         holds.reload()
       }
+      // The turn ran out (or the room was switched on) meanwhile: the line shows where the buyer is.
+      if (err instanceof ApiError && err.code === 'NOT_YOUR_TURN') room.reload()
       setBusy(false)
     }
   }
@@ -503,10 +508,24 @@ export function EventPage({ id }: { id: string }) {
                   </p>
                   {mixed && <Notice tone="warning">These tickets are priced in {currencies.join(' and ')}: one order is paid in one currency, so buy them in separate orders.</Notice>}
                   <Alert error={error} />
-                  <button type="submit" class="button button-block" disabled={busy || !count || mixed}>
-                    {busy ? 'Holding your tickets…' : session ? 'Buy tickets' : 'Sign in to buy'}
-                  </button>
-                  <p class="muted small">Your tickets are held for you for a few minutes while you pay.</p>
+                  {mustWait(room.data, session) ? (
+                    <WaitingRoomPanel
+                      room={room}
+                      session={session}
+                      onSignIn={() => {
+                        saveSelection(id, qty, offer?.code)
+                        navigate(`/signin?next=${encodeURIComponent(`/events/${id}`)}`)
+                      }}
+                    />
+                  ) : (
+                    <>
+                      <TurnNotice room={room.data} />
+                      <button type="submit" class="button button-block" disabled={busy || !count || mixed}>
+                        {busy ? 'Holding your tickets…' : session ? 'Buy tickets' : 'Sign in to buy'}
+                      </button>
+                      <p class="muted small">Your tickets are held for you for a few minutes while you pay.</p>
+                    </>
+                  )}
                 </div>
               )
             )}

@@ -1,0 +1,87 @@
+// An event's waiting room in its editor: switched on for a hot on-sale, buyers join a line and are let
+// in at the rate set here (from the opening, when one is set), each for a while to start purchases.
+import { WAITING_ROOM_LIMITS } from '@easypass/contracts/orders'
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { api } from '../lib/api'
+import { fromLocalInput, localZone, plural, toLocalInput } from '../lib/format'
+import { useAsync } from '../lib/hooks'
+import type { EventItem, WaitingRoom } from '../lib/types'
+import { toast } from '../components/overlay'
+import { Alert, Field, useFocusFirstInvalid } from '../components/ui'
+import { fieldErrorsOf } from './shared'
+
+type Errors = Partial<Record<'admitPerMinute' | 'passMinutes' | 'opensAt', string>>
+
+export function EventWaitingRoom({ event }: { event: EventItem }) {
+  const room = useAsync((signal) => api<WaitingRoom>(`/events/${event.id}/waiting-room`, { signal }), [event.id])
+  const [enabled, setEnabled] = useState(false)
+  const [perMinute, setPerMinute] = useState('600')
+  const [minutes, setMinutes] = useState('15')
+  const [opensAt, setOpensAt] = useState('')
+  const [errors, setErrors] = useState<Errors>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const form = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(form, errors)
+  // What the server has, once loaded (and after each save).
+  useEffect(() => {
+    const r = room.data
+    if (!r) return
+    setEnabled(r.enabled)
+    if (r.admitPerMinute) setPerMinute(String(r.admitPerMinute))
+    if (r.passMinutes) setMinutes(String(r.passMinutes))
+    setOpensAt(toLocalInput(r.opensAt))
+  }, [room.data])
+
+  const save = async (e: Event) => {
+    e.preventDefault()
+    if (busy) return
+    const local: Errors = {}
+    const rate = Number(perMinute)
+    const turn = Number(minutes)
+    if (!Number.isInteger(rate) || rate < 1 || rate > WAITING_ROOM_LIMITS.admitPerMinute) local.admitPerMinute = `A whole number from 1 to ${WAITING_ROOM_LIMITS.admitPerMinute.toLocaleString()}.`
+    if (!Number.isInteger(turn) || turn < 1 || turn > WAITING_ROOM_LIMITS.passMinutes) local.passMinutes = `A whole number of minutes from 1 to ${WAITING_ROOM_LIMITS.passMinutes}.`
+    const opening = opensAt ? fromLocalInput(opensAt) : null
+    if (opensAt && !opening) local.opensAt = 'Enter a date and time, or leave it empty.'
+    setErrors(local)
+    setError(undefined)
+    if (Object.keys(local).length) return
+    setBusy(true)
+    try {
+      room.setData(await api<WaitingRoom>(`/events/${event.id}/waiting-room`, { method: 'PUT', body: { enabled, admitPerMinute: rate, passMinutes: turn, ...(opening ? { opensAt: opening } : {}) } }))
+      toast(enabled ? 'Waiting room on.' : 'Waiting room off.', 'success')
+    } catch (err) {
+      setErrors(fieldErrorsOf(err, { admitPerMinute: 'admitPerMinute', passMinutes: 'passMinutes', opensAt: 'opensAt' }))
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section class="card" aria-labelledby="room-title">
+      <h2 id="room-title">Waiting room</h2>
+      <p class="muted">
+        For a hot on-sale: buyers join a line and are let in in the order they joined, at the rate you set, so the sale stays fair and the site stays fast. Admins buy without waiting.
+      </p>
+      {room.error ? <Alert error={room.error} onRetry={room.reload} /> : null}
+      {room.data?.enabled && <p>{room.data.waiting ? `${plural(room.data.waiting, 'buyer is', 'buyers are')} waiting now.` : 'Nobody is waiting now.'}</p>}
+      <form class="form" ref={form} onSubmit={save} noValidate>
+        <label class="choice">
+          <input type="checkbox" name="room-enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} /> Buyers go through the waiting room
+        </label>
+        <div class="row">
+          <Field id="room-rate" label="Buyers let in per minute" name="admitPerMinute" inputMode="numeric" value={perMinute} onValue={setPerMinute} error={errors.admitPerMinute} />
+          <Field id="room-turn" label="Minutes each has to start buying" name="passMinutes" inputMode="numeric" value={minutes} onValue={setMinutes} error={errors.passMinutes} />
+          <Field id="room-opens" label="Let in from (optional)" name="opensAt" type="datetime-local" value={opensAt} onValue={setOpensAt} error={errors.opensAt} hint={`Buyers may join before. Empty: at once. In your time zone (${localZone()}).`} />
+        </div>
+        <Alert error={error} />
+        <div class="form-actions">
+          <button type="submit" class="button" aria-disabled={busy ? true : undefined}>
+            {busy ? 'Saving…' : 'Save the waiting room'}
+          </button>
+        </div>
+      </form>
+    </section>
+  )
+}
