@@ -140,10 +140,42 @@ export const AvailabilityTicketType = t.Object(
 )
 
 /** Also the payload of every SSE message and of the live signal `ticketing.availability-changed.<eventId>`. */
+// ---------------------------------------------------------------------------------------------
+// Shared capacity (beyond the contract, additive): a pool of seats several ticket types sell from,
+// such as a hall of 500 whose early-bird, standard and student tickets together never pass 500.
+
+export const POOL_LIMITS = { name: 100, perEvent: 50, ticketTypes: 100 } as const
+
+const PoolName = t.String({ minLength: 1, maxLength: POOL_LIMITS.name, examples: ['Main hall'] })
+const PoolCapacity = t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.capacity, examples: [500], error: `capacity must be a whole number from 1 to ${TICKET_TYPE_LIMITS.capacity}` })
+const PoolTypes = t.Array(Id, { minItems: 1, maxItems: POOL_LIMITS.ticketTypes, description: 'the ticket types that sell from it (each may be in several pools: the tightest one counts)' })
+
+export const CreatePoolBody = t.Object({ name: PoolName, capacity: PoolCapacity, ticketTypeIds: PoolTypes }, { title: 'CreatePoolBody' })
+export type CreatePoolBody = Static<typeof CreatePoolBody>
+export const UpdatePoolBody = t.Object({ name: t.Optional(PoolName), capacity: t.Optional(PoolCapacity), ticketTypeIds: t.Optional(PoolTypes) }, { title: 'UpdatePoolBody' })
+export type UpdatePoolBody = Static<typeof UpdatePoolBody>
+export const PoolParams = t.Object({ id: Id, poolId: Id })
+
+export const PoolFields = {
+  id: Id,
+  name: t.String(),
+  capacity: t.Integer({ minimum: 1 }),
+  ticketTypeIds: t.Array(Id),
+  sold: t.Integer({ minimum: 0, description: 'tickets of its types sold' }),
+  held: t.Integer({ minimum: 0, description: 'tickets of its types in unpaid holds' }),
+  available: t.Integer({ minimum: 0, description: 'capacity − sold − held (never below 0)' }),
+}
+export const CapacityPool = t.Object({ ...PoolFields, eventId: Id }, { title: 'CapacityPool' })
+export type CapacityPool = Static<typeof CapacityPool>
+export const PoolList = t.Object({ items: t.Array(CapacityPool) }, { title: 'PoolList' })
+export const AvailabilityPool = t.Object(PoolFields, { title: 'AvailabilityPool' })
+export type AvailabilityPool = Static<typeof AvailabilityPool>
+
 export const Availability = t.Object(
   {
     eventId: Id,
     ticketTypes: t.Array(AvailabilityTicketType),
+    pools: t.Optional(t.Array(AvailabilityPool, { description: "shared capacity: a ticket type's `available` is already the least of its own and its pools'" })),
     seq: t.Integer({ minimum: 0, description: 'increases with every change of this event; a client ignores older messages' }),
     updatedAt: t.Optional(IsoDate),
   },
@@ -328,7 +360,23 @@ export interface RemoveVoucherOp {
   code: string
 }
 
-export type InventoryOp = SellingOp | ExpireOp | AddTypeOp | UpdateTypeOp | RemoveTypeOp | AddVoucherOp | UpdateVoucherOp | RemoveVoucherOp
+/** `poolId` is chosen before enqueueing, as a type's id is. */
+export interface AddPoolOp {
+  type: 'addPool'
+  poolId: string
+  fields: CreatePoolBody
+}
+export interface UpdatePoolOp {
+  type: 'updatePool'
+  poolId: string
+  patch: UpdatePoolBody
+}
+export interface RemovePoolOp {
+  type: 'removePool'
+  poolId: string
+}
+
+export type InventoryOp = SellingOp | ExpireOp | AddTypeOp | UpdateTypeOp | RemoveTypeOp | AddVoucherOp | UpdateVoucherOp | RemoveVoucherOp | AddPoolOp | UpdatePoolOp | RemovePoolOp
 export type InventoryOpType = InventoryOp['type']
 
 // ---------------------------------------------------------------------------------------------
@@ -413,6 +461,15 @@ export interface OpResults {
   addVoucher: VoucherChangeSuccess | OpFailure
   updateVoucher: VoucherChangeSuccess | OpFailure
   removeVoucher: { ok: true; removed: string; batchSize?: number } | OpFailure
+  addPool: PoolChangeSuccess | OpFailure
+  updatePool: PoolChangeSuccess | OpFailure
+  removePool: { ok: true; removed: string; batchSize?: number } | OpFailure
+}
+
+export interface PoolChangeSuccess {
+  ok: true
+  pool: CapacityPool
+  batchSize?: number
 }
 export type OpResult<O extends InventoryOp = InventoryOp> = OpResults[O['type']]
 

@@ -14,6 +14,8 @@ import { ticketTypesModule } from './modules/ticket-types'
 import { ticketTypesService } from './modules/ticket-types/service'
 import { vouchersModule } from './modules/vouchers'
 import { vouchersService } from './modules/vouchers/service'
+import { poolsModule } from './modules/pools'
+import { poolsService } from './modules/pools/service'
 
 const config = loadTicketingConfig(4103)
 requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
@@ -52,6 +54,7 @@ const app = createService({
   .use(authPlugin(config))
   .use(ticketTypesModule(ticketTypesService({ inventory, catalog, models }), config))
   .use(vouchersModule(vouchersService({ inventory, catalog, models, guesses: guessLimit(redis, `${config.REDIS_PREFIX}:ticketing:voucher-guesses`, config.VOUCHER_GUESSES_PER_HOUR, 3600, 'voucher codes') }), config))
+  .use(poolsModule(poolsService({ inventory, catalog, models }), config))
   .use(availabilityModule(availability, config))
   .use(internalModule(inventory, summaryService(models), config))
 

@@ -33,7 +33,7 @@ const applier = new InventoryApplier({
 const OBJECT_ID = /^[0-9a-fA-F]{24}$/
 /** Every op a job may carry (a Record, so that a new op type cannot be forgotten here). */
 const OP_TYPES = new Set(
-  Object.keys({ hold: 1, confirm: 1, release: 1, expire: 1, refund: 1, addType: 1, updateType: 1, removeType: 1, addVoucher: 1, updateVoucher: 1, removeVoucher: 1 } satisfies Record<InventoryOp['type'], 1>),
+  Object.keys({ hold: 1, confirm: 1, release: 1, expire: 1, refund: 1, addType: 1, updateType: 1, removeType: 1, addVoucher: 1, updateVoucher: 1, removeVoucher: 1, addPool: 1, updatePool: 1, removePool: 1 } satisfies Record<InventoryOp['type'], 1>),
 )
 
 async function processJob(job: Job<InventoryJobData, OpResult[], InventoryJobName>, token?: string): Promise<OpResult[]> {

@@ -384,3 +384,55 @@ describe('refunds of part of an order', () => {
     expect(touched.get('o1')?.parts?.map((p) => p.n)).toEqual([1, 2])
   })
 })
+
+describe('pools of shared capacity', () => {
+  const A = 'a'.repeat(24)
+  const B = 'b'.repeat(24)
+  const C = 'c'.repeat(24)
+  const P = 'f'.repeat(24)
+  const three = () => [type({ id: A, name: 'Early', capacity: 10 }), type({ id: B, name: 'Standard', capacity: 10 }), type({ id: C, name: 'Parking', capacity: 10 })]
+  const pool = (capacity = 5, ticketTypeIds = [A, B]) => ({ id: P, name: 'Hall', capacity, ticketTypeIds, createdAt: new Date(NOW).toISOString() })
+  const withPools = (ops: InventoryOp[], types = three(), pools = [pool()], known = new Map<string, OrderLedger>()) =>
+    decideBatch({ eventId: EVENT, types, pools, lookup: (id) => known.get(id), ops, now: NOW, holdTtlSeconds: 600, seq: 7 })
+  const lines = (orderId: string, items: Array<[string, number]>): InventoryOp => ({ type: 'hold', orderId, userId: 'u', items: items.map(([ticketTypeId, quantity]) => ({ ticketTypeId, quantity })) })
+
+  test('its types together never sell past it, whichever of them is asked for; a type outside it is not limited', () => {
+    const d = withPools([lines('o1', [[A, 3]]), lines('o2', [[B, 3]]), lines('o3', [[B, 2]]), lines('o4', [[A, 1]]), lines('o5', [[C, 8]])])
+    expect(d.results.map((r) => r.ok)).toEqual([true, false, true, false, true])
+    expect(d.results[1]).toMatchObject({ ok: false, code: 'SOLD_OUT' })
+    expect(d.types.map((t) => t.held)).toEqual([3, 2, 8])
+    // One order asking two of its types at once is judged on their sum.
+    const both = withPools([lines('o1', [[A, 3], [B, 3]])])
+    expect(both.results[0]).toMatchObject({ ok: false, code: 'SOLD_OUT', details: { pool: { id: P, requested: 6, available: 5 } } })
+    expect(both.types.map((t) => t.held)).toEqual([0, 0, 0])
+  })
+
+  test('sold and held count against it; what is released, expired or refunded is free again', () => {
+    const d = withPools([lines('o1', [[A, 3]]), { type: 'confirm', orderId: 'o1' }, lines('o2', [[B, 2]]), { type: 'release', orderId: 'o2', reason: 'cancelled' }, lines('o3', [[B, 2]]), lines('o4', [[B, 1]])])
+    expect(d.results.map((r) => r.ok)).toEqual([true, true, true, true, true, false])
+    const known = d.orders
+    const after = withPools([{ type: 'refund', orderId: 'o1' }, lines('o5', [[A, 3]]), lines('o6', [[A, 1]])], d.types, [pool()], known)
+    expect(after.results.map((r) => r.ok)).toEqual([true, true, false])
+  })
+
+  test('added once (a retry is the same pool), changed within what its types sold and hold, removed; a removed type leaves it', () => {
+    const add = (capacity: number, ids = [A, B]): InventoryOp => ({ type: 'addPool', poolId: P, fields: { name: 'Hall', capacity, ticketTypeIds: ids } })
+    const busy = three().map((t) => (t.id === A ? { ...t, sold: 4 } : t.id === B ? { ...t, held: 2 } : t))
+    expect(withPools([add(5)], busy, []).results[0]).toMatchObject({ ok: false, code: 'CONFLICT' })
+    const added = withPools([add(6), add(6)], busy, [])
+    expect(added.results[0]).toMatchObject({ ok: true, pool: { id: P, capacity: 6, sold: 4, held: 2, available: 0 } })
+    expect(added.results[1]).toMatchObject({ ok: true, pool: { id: P } })
+    expect(added.pools).toHaveLength(1)
+    expect(added.poolsChanged).toBe(true)
+    expect(withPools([add(7)], busy, added.pools).results[0]).toMatchObject({ ok: false, code: 'CONFLICT' })
+    expect(withPools([{ type: 'addPool', poolId: 'd'.repeat(24), fields: { name: 'Hall', capacity: 6, ticketTypeIds: ['9'.repeat(24)] } }], busy, []).results[0]).toMatchObject({ ok: false, code: 'VALIDATION' })
+    expect(withPools([{ type: 'updatePool', poolId: P, patch: { capacity: 5 } }], busy, added.pools).results[0]).toMatchObject({ ok: false, code: 'CONFLICT' })
+    expect(withPools([{ type: 'updatePool', poolId: P, patch: { capacity: 9, ticketTypeIds: [A, C] } }], busy, added.pools).results[0]).toMatchObject({ ok: true, pool: { capacity: 9, sold: 4, held: 0, available: 5 } })
+    const removed = withPools([{ type: 'removePool', poolId: P }, { type: 'removePool', poolId: P }], busy, added.pools)
+    expect(removed.results.map((r) => r.ok)).toEqual([true, true])
+    expect(removed.pools).toEqual([])
+    const typeGone = withPools([{ type: 'removeType', typeId: C }], three(), [pool(5, [A, C])])
+    expect(typeGone.pools[0]!.ticketTypeIds).toEqual([A])
+    expect(typeGone.poolsChanged).toBe(true)
+  })
+})

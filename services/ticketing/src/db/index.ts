@@ -43,6 +43,15 @@ export interface VoucherRecord {
   createdAt: string
 }
 
+/** Shared capacity: its types together sell at most `capacity` (its counts are its types' counters, summed). */
+export interface PoolRecord {
+  id: string
+  name: string
+  capacity: number
+  ticketTypeIds: string[]
+  createdAt: string
+}
+
 export interface InventoryDoc {
   /** The event id. */
   _id: string
@@ -65,6 +74,8 @@ export interface InventoryDoc {
   types: TypeRecord[]
   /** Absent: none yet. Counted from the ledger like the types' counters. */
   vouchers?: VoucherRecord[]
+  /** Shared capacity of several types; absent: none. Plain settings: what they count is their types'. */
+  pools?: PoolRecord[]
   /** Ids of removed types that were created under an Idempotency-Key (the newest last, at most 1,000): a late retry must not bring one back. */
   removed?: string[]
   updatedAt: Date
@@ -122,7 +133,7 @@ export function defineModels(conn: Connection) {
     conn.model<InventoryDoc>(
       'Inventory',
       new mongoose.Schema<InventoryDoc>(
-        { _id: String, seq: Number, pendingSeq: { type: Number, default: null }, types: [mongoose.Schema.Types.Mixed], vouchers: { type: [mongoose.Schema.Types.Mixed], default: undefined }, removed: { type: [String], default: undefined }, updatedAt: Date },
+        { _id: String, seq: Number, pendingSeq: { type: Number, default: null }, types: [mongoose.Schema.Types.Mixed], vouchers: { type: [mongoose.Schema.Types.Mixed], default: undefined }, pools: { type: [mongoose.Schema.Types.Mixed], default: undefined }, removed: { type: [String], default: undefined }, updatedAt: Date },
         { versionKey: false, collection: 'inventories' },
       ),
     )

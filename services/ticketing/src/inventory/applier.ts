@@ -52,7 +52,7 @@ export class InventoryMoved extends Error {}
  * batch would, after a crash, be counted against the list without it). A voucher's change of terms
  * goes with the selling ops, so that the holds past their end are released before its uses are judged.
  */
-const APART_OPS = new Set<InventoryOp['type']>(['addType', 'updateType', 'removeType', 'addVoucher', 'removeVoucher'])
+const APART_OPS = new Set<InventoryOp['type']>(['addType', 'updateType', 'removeType', 'addVoucher', 'removeVoucher', 'addPool', 'updatePool', 'removePool'])
 const committedApart = (op: InventoryOp) => APART_OPS.has(op.type)
 /** Most overdue holds released along with one batch. */
 const MAX_EXTRA_EXPIRIES = 2000
@@ -119,6 +119,7 @@ export class InventoryApplier {
       eventId,
       types: doc.types,
       ...(doc.vouchers ? { vouchers: doc.vouchers } : {}),
+      ...(doc.pools ? { pools: doc.pools } : {}),
       ...(doc.removed ? { removed: doc.removed } : {}),
       lookup: (orderId) => cache.orders.get(orderId),
       liveOrders: () => cache.live.keys(),
@@ -127,7 +128,7 @@ export class InventoryApplier {
       holdTtlSeconds: this.opts.holdTtlSeconds,
       seq: next,
     })
-    const changed = decision.entries.length > 0 || decision.typesChanged || decision.vouchersChanged
+    const changed = decision.entries.length > 0 || decision.typesChanged || decision.vouchersChanged || decision.poolsChanged
     if (changed) {
       if (!found) await this.createDoc(eventId, now)
       // Expiry jobs go out while the batch is written: if the batch then fails, they find no hold (or,
@@ -137,7 +138,7 @@ export class InventoryApplier {
       for (const o of outcomes) if (o.status === 'rejected') throw o.reason
       this.remember(eventId, cache, next, decision.orders)
     } else await this.afterCommit(eventId, decision)
-    if (changed) this.opts.bus.publishLive(LIVE.availabilityChanged(eventId), availabilityView(eventId, next, decision.types, new Date(now)))
+    if (changed) this.opts.bus.publishLive(LIVE.availabilityChanged(eventId), availabilityView(eventId, next, decision.types, new Date(now), decision.pools))
     return decision.results.slice(overdue.length)
   }
 
@@ -162,7 +163,18 @@ export class InventoryApplier {
       await this.recordEnded(eventId, decision)
       const committed = await this.inventories.updateOne(
         { _id: eventId, seq, pendingSeq: next },
-        { $set: { types: decision.types, ...(decision.vouchersChanged ? { vouchers: decision.vouchers } : {}), ...(decision.removed ? { removed: decision.removed } : {}), seq: next, pendingSeq: null, updatedAt: new Date(now) }, $unset: { pending: '' } },
+        {
+          $set: {
+            types: decision.types,
+            ...(decision.vouchersChanged ? { vouchers: decision.vouchers } : {}),
+            ...(decision.poolsChanged ? { pools: decision.pools } : {}),
+            ...(decision.removed ? { removed: decision.removed } : {}),
+            seq: next,
+            pendingSeq: null,
+            updatedAt: new Date(now),
+          },
+          $unset: { pending: '' },
+        },
       )
       if (committed.matchedCount !== 1) throw new InventoryMoved(`inventory of ${eventId} changed before batch ${next} committed`)
     } catch (error) {
@@ -269,7 +281,7 @@ export class InventoryApplier {
       doc.types = counted
       if (doc.vouchers) doc.vouchers = countedVouchers
       await this.scheduleExpiries(eventId, expiries)
-      this.opts.bus.publishLive(LIVE.availabilityChanged(eventId), availabilityView(eventId, doc.seq, doc.types, new Date()))
+      this.opts.bus.publishLive(LIVE.availabilityChanged(eventId), availabilityView(eventId, doc.seq, doc.types, new Date(), doc.pools))
     } else if (differs) {
       // Should never happen; the ledger is the truth, so the counters follow it (logged loudly).
       repairs.inc()

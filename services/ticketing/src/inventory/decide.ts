@@ -18,10 +18,11 @@ import type {
   SettleResult,
   UpdateTicketTypeBody,
   UpdateVoucherBody,
+  UpdatePoolBody,
 } from '@easypass/contracts/inventory'
-import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
-import { ledgerId, type LedgerEntry, type TypeRecord, type VoucherRecord } from '../db'
-import { available, toTicketType, toVoucher } from './views'
+import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, POOL_LIMITS, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
+import { ledgerId, type LedgerEntry, type PoolRecord, type TypeRecord, type VoucherRecord } from '../db'
+import { availableByType, poolCounts, toCapacityPool, toTicketType, toVoucher } from './views'
 
 /**
  * An expiry job releases a hold only once its end has come (0 ms early): one scheduled by an attempt
@@ -87,6 +88,8 @@ export interface DecideInput {
   types: readonly TypeRecord[]
   /** The committed vouchers; not modified either. */
   vouchers?: readonly VoucherRecord[]
+  /** The committed pools of shared capacity; not modified either. */
+  pools?: readonly PoolRecord[]
   /** Ids of removed types created under an Idempotency-Key. */
   removed?: readonly string[]
   /** The ledger's view of an order before this batch (undefined: nothing recorded). */
@@ -109,6 +112,9 @@ export interface Decision {
   vouchers: VoucherRecord[]
   /** A voucher was added, changed, or its counters moved. */
   vouchersChanged: boolean
+  pools: PoolRecord[]
+  /** A pool was added, changed or removed (or a removed type left one). */
+  poolsChanged: boolean
   /** The removed keyed types after this batch (only when it removed one). */
   removed?: string[]
   /** Every order this batch touched, with its state after the batch. */
@@ -157,6 +163,8 @@ export function decideBatch(input: DecideInput): Decision {
   const types = input.types.map((t) => ({ ...t }))
   const vouchers = (input.vouchers ?? []).map((v) => ({ ...v }))
   let vouchersChanged = false
+  let pools = (input.pools ?? []).map((p) => ({ ...p, ticketTypeIds: [...p.ticketTypeIds] }))
+  let poolsChanged = false
   const orders = new Map<string, OrderLedger>()
   const entries: LedgerEntry[] = []
   const expiries = new Map<string, number>()
@@ -305,10 +313,23 @@ export function decideBatch(input: DecideInput): Decision {
     const total = lines.reduce((sum, l) => sum + l.quantity * l.type.priceCents, 0) - discountCents
     if (total > MAX_ORDER_TOTAL_CENTS)
       return failure('VALIDATION', 'this order costs more than one payment may take: split it into smaller orders', { totalCents: total, maxTotalCents: MAX_ORDER_TOTAL_CENTS })
-    const short = lines.filter((l) => available(l.type) < l.quantity)
+    // What is left of each type, with the pools it sells from; then each pool asked for more than it has.
+    const left = availableByType(types, pools)
+    const short = lines.filter((l) => left.get(l.type.id)! < l.quantity)
     if (short.length) {
-      const refusal = soldOutRefusal(short.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, requested: l.quantity, available: available(l.type) })))
+      const refusal = soldOutRefusal(short.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, requested: l.quantity, available: left.get(l.type.id)! })))
       return failure('SOLD_OUT', refusal.message, refusal.details)
+    }
+    for (const pool of pools) {
+      const asked = lines.reduce((sum, l) => sum + (pool.ticketTypeIds.includes(l.type.id) ? l.quantity : 0), 0)
+      const { available: inPool } = poolCounts(pool, types)
+      if (asked > inPool) {
+        const named = lines.filter((l) => pool.ticketTypeIds.includes(l.type.id))
+        return failure('SOLD_OUT', `only ${inPool} tickets are left of "${pool.name}", which ${named.map((l) => `"${l.type.name}"`).join(' and ')} share: not ${asked}`, {
+          pool: { id: pool.id, name: pool.name, requested: asked, available: inPool },
+          ticketTypes: named.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, requested: l.quantity, available: left.get(l.type.id)! })),
+        })
+      }
     }
     for (const l of lines) l.type.held += l.quantity
     // The tax rate goes with the price, and each line's share of the discount with it: what the order
@@ -401,7 +422,7 @@ export function decideBatch(input: DecideInput): Decision {
         const existing = typeById(op.typeId)
         if (existing) {
           if (op.fingerprint && existing.fingerprint !== op.fingerprint) return failure('CONFLICT', 'this Idempotency-Key was already used to create another ticket type')
-          return { ok: true, ticketType: toTicketType(eventId, existing) }
+          return { ok: true, ticketType: toTicketType(eventId, existing, availableByType(types, pools).get(existing.id)) }
         }
         if ((removed ?? input.removed)?.includes(op.typeId)) return failure('CONFLICT', 'the ticket type this Idempotency-Key created has been removed since')
         if (types.length >= MAX_TYPES_PER_EVENT) return failure('CONFLICT', `an event has at most ${MAX_TYPES_PER_EVENT} ticket types`)
@@ -440,7 +461,7 @@ export function decideBatch(input: DecideInput): Decision {
         if (next.salesEnd === undefined) delete t.salesEnd
         if (next.taxRateBasisPoints === undefined) delete t.taxRateBasisPoints
         typesChanged = true
-        return { ok: true, ticketType: toTicketType(eventId, t) }
+        return { ok: true, ticketType: toTicketType(eventId, t, availableByType(types, pools).get(t.id)) }
       }
       case 'removeType': {
         const t = typeById(op.typeId)
@@ -477,6 +498,11 @@ export function decideBatch(input: DecideInput): Decision {
           const rest = v.ticketTypeIds.filter((id) => id !== t.id)
           vouchers[i] = rest.length ? { ...v, ticketTypeIds: rest } : { ...v, ticketTypeIds: rest, active: false }
           vouchersChanged = true
+        }
+        // Pools forget it too (one left with no type stays, selling nothing, until it is removed).
+        if (pools.some((p) => p.ticketTypeIds.includes(t.id))) {
+          pools = pools.map((p) => (p.ticketTypeIds.includes(t.id) ? { ...p, ticketTypeIds: p.ticketTypeIds.filter((id) => id !== t.id) } : p))
+          poolsChanged = true
         }
         if (t.fingerprint) removed = [...(removed ?? input.removed ?? []), t.id].slice(-MAX_REMOVED_REMEMBERED)
         return { ok: true, removed: op.typeId }
@@ -532,6 +558,41 @@ export function decideBatch(input: DecideInput): Decision {
         vouchersChanged = true
         return { ok: true, removed: code }
       }
+      case 'addPool': {
+        const f = op.fields
+        const ids = [...new Set(f.ticketTypeIds)]
+        const existing = pools.find((p) => p.id === op.poolId)
+        if (existing) {
+          // A job run again after its commit finds its own pool.
+          if (existing.name === f.name.trim() && existing.capacity === f.capacity && sameIds(existing.ticketTypeIds, ids)) return { ok: true, pool: toCapacityPool(eventId, existing, types) }
+          return failure('CONFLICT', 'this Idempotency-Key was already used to create another pool')
+        }
+        if (pools.length >= POOL_LIMITS.perEvent) return failure('CONFLICT', `an event has at most ${POOL_LIMITS.perEvent} pools`)
+        const record: PoolRecord = { id: op.poolId, name: f.name.trim(), capacity: f.capacity, ticketTypeIds: ids, createdAt: at.toISOString() }
+        const problem = poolProblem(record, types)
+        if (problem) return problem
+        pools.push(record)
+        poolsChanged = true
+        return { ok: true, pool: toCapacityPool(eventId, record, types) }
+      }
+      case 'updatePool': {
+        const i = pools.findIndex((p) => p.id === op.poolId)
+        if (i < 0) return failure('NOT_FOUND', `pool ${op.poolId} does not exist for this event`)
+        const next = applyPoolPatch(pools[i]!, op.patch)
+        const problem = poolProblem(next, types)
+        if (problem) return problem
+        pools[i] = next
+        poolsChanged = true
+        return { ok: true, pool: toCapacityPool(eventId, next, types) }
+      }
+      case 'removePool': {
+        const i = pools.findIndex((p) => p.id === op.poolId)
+        // Gone already (a job run again after its commit): what was asked.
+        if (i < 0) return { ok: true, removed: op.poolId }
+        pools.splice(i, 1)
+        poolsChanged = true
+        return { ok: true, removed: op.poolId }
+      }
     }
   }
 
@@ -543,6 +604,8 @@ export function decideBatch(input: DecideInput): Decision {
     typesChanged,
     vouchers,
     vouchersChanged,
+    pools,
+    poolsChanged,
     ...(removed ? { removed } : {}),
     orders,
     // A hold settled later in the same batch needs no expiry job.
@@ -550,6 +613,26 @@ export function decideBatch(input: DecideInput): Decision {
     expired,
     withdrawn,
   }
+}
+
+const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id) => b.includes(id))
+
+/** What is wrong with a pool as it would be: a type it names that does not exist, or less room than its types sold and hold. */
+function poolProblem(pool: PoolRecord, types: readonly TypeRecord[]): OpFailure | undefined {
+  if (!pool.name) return failure('VALIDATION', 'name must not be blank')
+  const unknown = pool.ticketTypeIds.find((id) => !types.some((t) => t.id === id))
+  if (unknown) return failure('VALIDATION', `ticket type ${unknown} does not exist for this event`, { ticketTypeId: unknown })
+  const { sold, held } = poolCounts(pool, types)
+  if (pool.capacity < sold + held) return failure('CONFLICT', `capacity cannot go below the ${sold} sold and ${held} held tickets of its types`, { sold, held })
+  return undefined
+}
+
+function applyPoolPatch(p: PoolRecord, patch: UpdatePoolBody): PoolRecord {
+  const next: PoolRecord = { ...p }
+  if (patch.name !== undefined) next.name = patch.name.trim()
+  if (patch.capacity !== undefined) next.capacity = patch.capacity
+  if (patch.ticketTypeIds !== undefined) next.ticketTypeIds = [...new Set(patch.ticketTypeIds)]
+  return next
 }
 
 /** Why a voucher cannot be used for a new hold now (used up, or past its time); undefined when it can. */

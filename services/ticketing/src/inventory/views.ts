@@ -1,10 +1,43 @@
-// How the inventory looks from outside: ticket types with their live numbers.
-import type { Availability, TicketType, Voucher, VoucherOffer } from '@easypass/contracts/inventory'
-import type { TypeRecord, VoucherRecord } from '../db'
+// How the inventory looks from outside: ticket types with their live numbers, and the pools of
+// capacity they share.
+import type { Availability, AvailabilityPool, CapacityPool, TicketType, Voucher, VoucherOffer } from '@easypass/contracts/inventory'
+import type { PoolRecord, TypeRecord, VoucherRecord } from '../db'
 
+/** What is left of a type's own capacity. */
 export const available = (t: Pick<TypeRecord, 'capacity' | 'sold' | 'held'>) => Math.max(0, t.capacity - t.sold - t.held)
 
-export function toTicketType(eventId: string, t: TypeRecord): TicketType {
+/** A pool's numbers: its types' sold and held, summed, and what is left of its capacity. */
+export function poolCounts(pool: PoolRecord, types: readonly TypeRecord[]): { sold: number; held: number; available: number } {
+  let sold = 0
+  let held = 0
+  for (const t of types) {
+    if (!pool.ticketTypeIds.includes(t.id)) continue
+    sold += t.sold
+    held += t.held
+  }
+  return { sold, held, available: Math.max(0, pool.capacity - sold - held) }
+}
+
+/**
+ * What can still be sold of each type: the least of what is left of its own capacity and of each pool
+ * it sells from. Without pools, `available(t)` itself.
+ */
+export function availableByType(types: readonly TypeRecord[], pools: readonly PoolRecord[] | undefined): Map<string, number> {
+  const left = new Map(types.map((t) => [t.id, available(t)]))
+  for (const pool of pools ?? []) {
+    const { available: inPool } = poolCounts(pool, types)
+    for (const id of pool.ticketTypeIds) if (left.has(id)) left.set(id, Math.min(left.get(id)!, inPool))
+  }
+  return left
+}
+
+export function toPool(pool: PoolRecord, types: readonly TypeRecord[]): AvailabilityPool {
+  return { id: pool.id, name: pool.name, capacity: pool.capacity, ticketTypeIds: pool.ticketTypeIds, ...poolCounts(pool, types) }
+}
+export const toCapacityPool = (eventId: string, pool: PoolRecord, types: readonly TypeRecord[]): CapacityPool => ({ ...toPool(pool, types), eventId })
+
+/** A type as shown; `left`: what can be sold of it with its pools (default: its own capacity only). */
+export function toTicketType(eventId: string, t: TypeRecord, left = available(t)): TicketType {
   const view: TicketType = {
     id: t.id,
     eventId,
@@ -15,7 +48,7 @@ export function toTicketType(eventId: string, t: TypeRecord): TicketType {
     maxPerOrder: t.maxPerOrder,
     sold: t.sold,
     held: t.held,
-    available: available(t),
+    available: left,
   }
   if (t.taxRateBasisPoints) view.taxRateBasisPoints = t.taxRateBasisPoints
   if (t.salesStart) view.salesStart = t.salesStart
@@ -23,15 +56,17 @@ export function toTicketType(eventId: string, t: TypeRecord): TicketType {
   return view
 }
 
-export function availabilityView(eventId: string, seq: number, types: readonly TypeRecord[], updatedAt?: Date | string): Availability {
+export function availabilityView(eventId: string, seq: number, types: readonly TypeRecord[], updatedAt?: Date | string, pools?: readonly PoolRecord[]): Availability {
+  const left = availableByType(types, pools)
   const view: Availability = {
     eventId,
     seq,
     ticketTypes: types.map((t) => {
-      const { eventId: _, ...rest } = toTicketType(eventId, t)
+      const { eventId: _, ...rest } = toTicketType(eventId, t, left.get(t.id))
       return rest
     }),
   }
+  if (pools?.length) view.pools = pools.map((p) => toPool(p, types))
   if (updatedAt) view.updatedAt = new Date(updatedAt).toISOString()
   return view
 }

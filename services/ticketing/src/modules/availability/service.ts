@@ -30,7 +30,7 @@ export function availabilityService({ models, catalog, hub, log, maxStreams, str
     // Drafts exist for admins only (as in the catalog): anyone else gets the same 404 as for an unknown event.
     if (!seesDrafts && (await catalog.isDraft(eventId))) throw fail('NOT_FOUND', 'event not found')
     const doc = await models.Inventory.findById(eventId, { pending: 0 }).lean()
-    if (doc) return availabilityView(eventId, doc.seq, doc.types, doc.updatedAt)
+    if (doc) return availabilityView(eventId, doc.seq, doc.types, doc.updatedAt, doc.pools)
     if (!(await catalog.mayExist(eventId))) throw fail('NOT_FOUND', 'event not found')
     return { eventId, seq: 0, ticketTypes: [] }
   }

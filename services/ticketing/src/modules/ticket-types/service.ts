@@ -7,7 +7,7 @@ import type { CatalogClient } from '../../catalog'
 import type { Models } from '../../db'
 import { decided, type InventoryClient } from '../../inventory/client'
 import { salesWindowProblem } from '../../inventory/decide'
-import { toTicketType } from '../../inventory/views'
+import { availableByType, toTicketType } from '../../inventory/views'
 
 export interface TicketTypesDeps {
   inventory: InventoryClient
@@ -72,7 +72,7 @@ export function ticketTypesService({ inventory, catalog, models }: TicketTypesDe
     const doc = await models.Inventory.findById(eventId, { pending: 0 }).lean()
     const type = doc?.types.find((t) => t.id === typeId)
     if (!type) throw fail('NOT_FOUND', 'ticket type not found')
-    return toTicketType(eventId, type)
+    return toTicketType(eventId, type, availableByType(doc!.types, doc!.pools).get(type.id))
   }
 
   return { create, update, remove, get, visible }

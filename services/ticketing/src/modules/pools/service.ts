@@ -1,0 +1,60 @@
+// Pools of shared capacity of an event: admins add and change them; like every inventory change they
+// are decided by the event's one writer, so a pool is never sold past, whichever of its types sells.
+import { createHash } from 'node:crypto'
+import { Types } from 'mongoose'
+import type { CapacityPool, CreatePoolBody, UpdatePoolBody } from '@easypass/contracts/inventory'
+import { fail } from '@easypass/kit'
+import type { CatalogClient } from '../../catalog'
+import type { Models } from '../../db'
+import { decided, type InventoryClient } from '../../inventory/client'
+import { toCapacityPool } from '../../inventory/views'
+
+export interface PoolsDeps {
+  inventory: InventoryClient
+  catalog: CatalogClient
+  models: Models
+}
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex')
+
+export function poolsService({ inventory, catalog, models }: PoolsDeps) {
+  const stored = async (eventId: string) => models.Inventory.findById(eventId, { types: 1, pools: 1 }).lean()
+
+  async function eventFor(eventId: string) {
+    const event = await catalog.event(eventId, true)
+    if (!event) throw fail('NOT_FOUND', 'event not found')
+    return event
+  }
+
+  /** With an Idempotency-Key the pool's id comes from it (and the admin and event): a retry creates one pool. */
+  async function create(eventId: string, body: CreatePoolBody, adminId = '', idempotencyKey?: string): Promise<CapacityPool> {
+    const event = await eventFor(eventId)
+    if (event.status === 'cancelled') throw fail('CONFLICT', 'the event is cancelled')
+    const poolId = idempotencyKey ? sha(`pool:${eventId}:${adminId}:${idempotencyKey}`).slice(0, 24) : new Types.ObjectId().toHexString()
+    return decided(await inventory.submit(eventId, { type: 'addPool', poolId, fields: body })).pool
+  }
+
+  async function list(eventId: string): Promise<{ items: CapacityPool[] }> {
+    const [doc] = await Promise.all([stored(eventId), eventFor(eventId)])
+    return { items: (doc?.pools ?? []).map((p) => toCapacityPool(eventId, p, doc!.types)) }
+  }
+
+  async function mustExist(eventId: string, poolId: string) {
+    const doc = await stored(eventId)
+    if (!doc?.pools?.some((p) => p.id === poolId)) throw fail('NOT_FOUND', 'pool not found')
+  }
+
+  async function update(eventId: string, poolId: string, patch: UpdatePoolBody): Promise<CapacityPool> {
+    await mustExist(eventId, poolId)
+    return decided(await inventory.submit(eventId, { type: 'updatePool', poolId, patch })).pool
+  }
+
+  /** The pool's types sell by their own capacity again. */
+  async function remove(eventId: string, poolId: string): Promise<void> {
+    await mustExist(eventId, poolId)
+    decided(await inventory.submit(eventId, { type: 'removePool', poolId }))
+  }
+
+  return { create, list, update, remove }
+}
+export type PoolsService = ReturnType<typeof poolsService>
