@@ -34,9 +34,14 @@ describe.skipIf(!canSell)('the waiting room', () => {
       expect(await page.getByRole('button', { name: 'Buy tickets' }).count()).toBe(0)
       await page.getByRole('button', { name: 'Join the line' }).click()
       await page.getByText(/You are number \d+ in the line/).waitFor()
+      // The focus moves to the place the button gave; a screen reader hears it once.
+      expect(await page.evaluate(() => document.activeElement?.className)).toBe('waiting-place')
+      await page.locator('p.sr-only[role="status"]').filter({ hasText: /^You are in the line: number \d+\.$/ }).waitFor()
       await screenshot(page, 'waiting-room-in-line')
-      // Let in by the page's own polling, with nothing clicked.
-      await page.getByText(/It is your turn: pick your tickets and buy before/).waitFor({ timeout: 15_000 })
+      // Let in by the page's own polling, with nothing clicked: said, shown, and in the tab's title.
+      await page.locator('p.sr-only[role="status"]').filter({ hasText: /^It is your turn: pick your tickets and buy before/ }).waitFor({ timeout: 15_000 })
+      await page.locator('.alert-success', { hasText: 'It is your turn' }).waitFor()
+      expect(await page.title()).toMatch(/^Your turn · /)
       await page.getByRole('button', { name: 'Buy tickets' }).click()
       await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
     })

@@ -40,6 +40,8 @@ describe('the waiting room', () => {
     }
     expect((await api(`/events/${eventId}/waiting-room`)).body).toEqual({ eventId, enabled: false, waiting: 0 })
     expect((await room('665f1c2b9d3e4a0012345678', admin.token, { enabled: true, admitPerMinute: 60, passMinutes: 10 })).status).toBe(404)
+    expect((await api('/events/665f1c2b9d3e4a0012345678/waiting-room')).status).toBe(404)
+    expect((await join('665f1c2b9d3e4a0012345678', buyer)).status).toBe(404)
     // No room: joining is refused, buying needs none.
     expect((await join(eventId, buyer)).status).toBe(409)
   })
@@ -77,6 +79,7 @@ describe('the waiting room', () => {
     expect(early.status).toBe(409)
     expect(early.body.error.code).toBe('NOT_YOUR_TURN')
     expect(early.body.error.details).toMatchObject({ waitingRoom: true, position: 4 })
+    expect(Number(early.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
     expect((await api(`/events/${eventId}/availability`)).body.ticketTypes[0]).toMatchObject({ sold: 1, held: 0 })
     await eventually('the fourth buyer let in', async () => (await api(`/events/${eventId}/waiting-room`, { token: lastBuyer.token })).body.you?.admitted, 8_000, 250)
     const later = await buy(eventId, typeId, lastBuyer, key)
@@ -111,6 +114,42 @@ describe('the waiting room', () => {
     const again = await join(eventId, buyer)
     expect(again.body.you.position).toBe(2)
     expect((await buy(eventId, typeId, buyer)).status).toBe(201)
+  })
+
+  test('a turn starts when the line reaches the place, asked for or not: one left unused is over, not saved for later', async () => {
+    const admin = await loginAdmin()
+    const { eventId, typeId } = await eventWithType(admin)
+    expect((await room(eventId, admin.token, { enabled: true, admitPerMinute: 60, passMinutes: 1 })).status).toBe(200)
+    const buyers = await Promise.all(['room-idle-1', 'room-idle-2', 'room-idle-3'].map((tag) => registerUser(tag)))
+    for (const b of buyers) await join(eventId, b)
+    // Three minutes pass with nobody asking (the front last moved then, as Redis keeps it).
+    const front = `${system().env.REDIS_PREFIX}:orders:wr:${eventId}:front`
+    await redis.hset(front, 't', String(Number(await redis.hget(front, 't')) - 180_000))
+    const late = await buy(eventId, typeId, buyers[2]!)
+    expect(late.status).toBe(409)
+    expect(late.body.error.details.turnEnded).toBe(true)
+    // Its turn began about three minutes ago, when the front passed it.
+    const status = (await api(`/events/${eventId}/waiting-room`, { token: buyers[1]!.token })).body.you
+    expect(status.admitted).toBe(false)
+    expect(Date.parse(status.passEndsAt)).toBeLessThan(Date.now() - 60_000)
+  })
+
+  test('switched off and on again: the line keeps its places and lets nobody in for the time it was off', async () => {
+    const admin = await loginAdmin()
+    const { eventId } = await eventWithType(admin)
+    const on = { enabled: true, admitPerMinute: 60, passMinutes: 10 }
+    expect((await room(eventId, admin.token, on)).status).toBe(200)
+    const buyers = await Promise.all(Array.from({ length: 6 }, (_, i) => registerUser(`room-pause-${i}`)))
+    const places = []
+    for (const b of buyers) places.push((await join(eventId, b)).body.you.position)
+    expect((await room(eventId, admin.token, { ...on, enabled: false })).status).toBe(200)
+    // Off for ten minutes, as Redis keeps it.
+    const front = `${system().env.REDIS_PREFIX}:orders:wr:${eventId}:front`
+    await redis.hset(front, 't', String(Number(await redis.hget(front, 't')) - 600_000))
+    const back = await room(eventId, admin.token, on)
+    expect(back.body.waiting).toBeGreaterThanOrEqual(3)
+    const last = (await api(`/events/${eventId}/waiting-room`, { token: buyers[5]!.token })).body.you
+    expect(last).toMatchObject({ position: places[5], admitted: false })
   })
 
   test('before it opens buyers take places and nobody is let in; many joining at once get one place each', async () => {

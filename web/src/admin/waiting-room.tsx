@@ -7,7 +7,7 @@ import { fromLocalInput, localZone, plural, toLocalInput } from '../lib/format'
 import { useAsync } from '../lib/hooks'
 import type { EventItem, WaitingRoom } from '../lib/types'
 import { toast } from '../components/overlay'
-import { Alert, Field, useFocusFirstInvalid } from '../components/ui'
+import { Alert, Field, Loading, useFocusFirstInvalid } from '../components/ui'
 import { fieldErrorsOf } from './shared'
 
 type Errors = Partial<Record<'admitPerMinute' | 'passMinutes' | 'opensAt', string>>
@@ -65,7 +65,10 @@ export function EventWaitingRoom({ event }: { event: EventItem }) {
         For a hot on-sale: buyers join a line and are let in in the order they joined, at the rate you set, so the sale stays fair and the site stays fast. Admins buy without waiting.
       </p>
       {room.error ? <Alert error={room.error} onRetry={room.reload} /> : null}
+      {!room.data && !room.error && <Loading label="Loading the waiting room…" />}
       {room.data?.enabled && <p>{room.data.waiting ? `${plural(room.data.waiting, 'buyer is', 'buyers are')} waiting now.` : 'Nobody is waiting now.'}</p>}
+      {/* Only once the settings are known: saving the defaults over a room that is on would switch it off. */}
+      {room.data && (
       <form class="form" ref={form} onSubmit={save} noValidate>
         <label class="choice">
           <input type="checkbox" name="room-enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} /> Buyers go through the waiting room
@@ -82,6 +85,7 @@ export function EventWaitingRoom({ event }: { event: EventItem }) {
           </button>
         </div>
       </form>
+      )}
     </section>
   )
 }

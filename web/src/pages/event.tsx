@@ -9,7 +9,7 @@ import { useSession } from '../lib/session'
 import type { EventItem, List, Order, TicketType, VoucherOffer } from '../lib/types'
 import { Alert, Loading, Notice, PageTitle } from '../components/ui'
 import { WaitlistPanel } from './waitlist'
-import { mustWait, TurnNotice, useWaitingRoom, WaitingRoomPanel } from './waiting-room'
+import { lineAnnouncement, mustWait, TurnNotice, useWaitingRoom, WaitingRoomPanel } from './waiting-room'
 
 const DEFAULT_MAX_PER_ORDER = 10
 const SELECTION_KEY = 'easypass.selection'
@@ -243,7 +243,14 @@ export function EventPage({ id }: { id: string }) {
   const [busy, setBusy] = useState(false)
   // A hot on-sale's line: buyers are let in in turn before they can buy.
   const room = useWaitingRoom(id, session?.user.id)
-  useTitle(event.data?.title ?? 'Event')
+  const letIn = !!room.data?.enabled && !!room.data.you?.admitted
+  // A tab in the background says so in its title when the turn comes.
+  useTitle(letIn ? `Your turn · ${event.data?.title ?? 'Event'}` : (event.data?.title ?? 'Event'))
+  const buyButton = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    // Let in while the focus was on the panel that went away: the Buy button takes it.
+    if (letIn && (!document.activeElement || document.activeElement === document.body)) buyButton.current?.focus()
+  }, [letIn])
   // The buyer's own unpaid holds of this event: they count against what is available, so a buyer who
   // came back from checkout would otherwise see fewer tickets (or "Sold out") and hold again.
   const holds = useAsync(
@@ -508,6 +515,9 @@ export function EventPage({ id }: { id: string }) {
                   </p>
                   {mixed && <Notice tone="warning">These tickets are priced in {currencies.join(' and ')}: one order is paid in one currency, so buy them in separate orders.</Notice>}
                   <Alert error={error} />
+                  <p class="sr-only" role="status" aria-live="polite">
+                    {lineAnnouncement(room.data)}
+                  </p>
                   {mustWait(room.data, session) ? (
                     <WaitingRoomPanel
                       room={room}
@@ -520,7 +530,7 @@ export function EventPage({ id }: { id: string }) {
                   ) : (
                     <>
                       <TurnNotice room={room.data} />
-                      <button type="submit" class="button button-block" disabled={busy || !count || mixed}>
+                      <button type="submit" class="button button-block" ref={buyButton} disabled={busy || !count || mixed}>
                         {busy ? 'Holding your tickets…' : session ? 'Buy tickets' : 'Sign in to buy'}
                       </button>
                       <p class="muted small">Your tickets are held for you for a few minutes while you pay.</p>

@@ -1,23 +1,30 @@
 // The waiting room of a hot on-sale on the event page: a buyer joins the line, sees their number and
 // about how long until their turn, and buys once let in. The page asks for its place every few seconds
-// while it waits (the line moves at a set rate, so a poll is as good as a stream, and cheaper).
-import { useEffect, useState } from 'preact/hooks'
+// while it waits and is in view (the line moves at a set rate, so a poll is as good as a stream, and
+// cheaper); a turn starts when the line reaches the buyer's place, looking or not.
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { api } from '../lib/api'
+import { serverNow } from '../lib/clock'
 import { plural, when } from '../lib/format'
 import { useAsync, type Async } from '../lib/hooks'
 import type { Session } from '../lib/session'
 import type { WaitingRoom } from '../lib/types'
 import { Alert, Notice } from '../components/ui'
 
-/** The room of the event (and the buyer's place), asked again every 3 s while they wait, every 30 s otherwise. */
+/** The room of the event (and the buyer's place), asked again every 3 s while they wait, every 30 s otherwise, and when the tab comes back into view. */
 export function useWaitingRoom(eventId: string, userId: string | undefined): Async<WaitingRoom> {
   const room = useAsync((signal) => api<WaitingRoom>(`/events/${eventId}/waiting-room`, { signal }), [eventId, userId])
   const waiting = !!room.data?.you && !room.data.you.admitted
   const enabled = !!room.data?.enabled
   useEffect(() => {
     if (!enabled) return
-    const id = setInterval(room.reload, waiting ? 3_000 : 30_000)
-    return () => clearInterval(id)
+    const ask = () => !document.hidden && room.reload()
+    const id = setInterval(ask, waiting ? 3_000 : 30_000)
+    document.addEventListener('visibilitychange', ask)
+    return () => {
+      clearInterval(id)
+      document.removeEventListener('visibilitychange', ask)
+    }
   }, [enabled, waiting, room.reload])
   return room
 }
@@ -25,69 +32,81 @@ export function useWaitingRoom(eventId: string, userId: string | undefined): Asy
 /** Whether the buyer must wait in the line before buying (admins never do). */
 export const mustWait = (room: WaitingRoom | undefined, session: Session | null) => !!room?.enabled && session?.user.role !== 'admin' && !room.you?.admitted
 
+/** What a screen reader is told, once per change of the buyer's state in the line (not at every step of it). */
+export function lineAnnouncement(room: WaitingRoom | undefined): string {
+  const you = room?.enabled ? room.you : undefined
+  if (!you) return ''
+  if (you.admitted) return `It is your turn: pick your tickets and buy before ${when(you.passEndsAt!)}.`
+  if (you.passEndsAt) return 'Your turn to buy has ended. Join the line again for a new place.'
+  return `You are in the line: number ${you.position.toLocaleString()}.`
+}
+
 /** In place of the Buy button while the buyer is not let in: join, or their place in the line. */
 export function WaitingRoomPanel({ room, session, onSignIn }: { room: Async<WaitingRoom>; session: Session | null; onSignIn: () => void }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
+  const place = useRef<HTMLParagraphElement>(null)
+  const joined = useRef(false)
   const data = room.data!
   const you = data.you
+  // The Join button goes away once joined: the focus goes to the place it gave.
+  useEffect(() => {
+    if (!joined.current || !you) return
+    joined.current = false
+    place.current?.focus()
+  }, [you?.position])
   const join = async () => {
     if (busy) return
     setBusy(true)
     setError(undefined)
     try {
-      room.setData(await api<WaitingRoom>(`/events/${data.eventId}/waiting-room`, { method: 'POST' }))
+      const answer = await api<WaitingRoom>(`/events/${data.eventId}/waiting-room`, { method: 'POST' })
+      joined.current = true
+      room.setData(answer)
     } catch (err) {
       setError(err)
     } finally {
       setBusy(false)
     }
   }
-  const opening = data.opensAt && Date.parse(data.opensAt) > Date.now() ? data.opensAt : undefined
+  const opening = data.opensAt && Date.parse(data.opensAt) > serverNow() ? data.opensAt : undefined
+  const ended = !!you?.passEndsAt && !you.admitted
   return (
     <div class="waiting-room" data-testid="waiting-room">
       {!you ? (
-        <>
-          <Notice>
-            <p>
-              <strong>This sale goes through a waiting room.</strong> Join the line to get your place: buyers are let in in the order they joined
-              {opening ? `, from ${when(opening)}` : ''}. {data.waiting > 0 ? `${plural(data.waiting, 'person is', 'people are')} waiting.` : 'Nobody is waiting now.'}
-            </p>
-          </Notice>
-          <Alert error={error} />
-          {session ? (
-            <button type="button" class="button button-block" onClick={join} aria-disabled={busy ? true : undefined}>
-              {busy ? 'Joining…' : 'Join the line'}
-            </button>
-          ) : (
-            <button type="button" class="button button-block" onClick={onSignIn}>
-              Sign in to join the line
-            </button>
-          )}
-        </>
+        <Notice>
+          <p>
+            <strong>This sale goes through a waiting room.</strong> Join the line to get your place: buyers are let in in the order they joined
+            {opening ? `, from ${when(opening)}` : ''}. {data.waiting > 0 ? `${plural(data.waiting, 'person is', 'people are')} waiting.` : 'Nobody is waiting now.'}
+          </p>
+        </Notice>
       ) : (
-        <div role="status" aria-live="polite">
-          <Notice>
-            <p class="waiting-place">
-              You are number <strong>{you.position.toLocaleString()}</strong> in the line{you.aheadOfYou ? `, ${plural(you.aheadOfYou, 'person', 'people')} ahead of you` : ''}.
+        <Notice>
+          <p class="waiting-place" ref={place} tabIndex={-1}>
+            You are number <strong>{you.position.toLocaleString()}</strong> in the line{you.aheadOfYou ? `, ${plural(you.aheadOfYou, 'person', 'people')} ahead of you` : ''}.
+          </p>
+          {ended ? (
+            <p>Your turn to buy has ended. Join the line again for a new place.</p>
+          ) : (
+            <p>
+              {opening ? `The line starts moving ${when(opening)}. ` : ''}
+              {you.estimatedWaitSeconds !== undefined ? `About ${you.estimatedWaitSeconds >= 60 ? plural(Math.ceil(you.estimatedWaitSeconds / 60), 'minute') : plural(Math.max(1, you.estimatedWaitSeconds), 'second')} to go. ` : ''}
+              Keep this page open: it lets you in by itself, and your turn starts when the line reaches you.
             </p>
-            {you.passEndsAt && !you.admitted ? (
-              <p>Your turn to buy has ended. Join the line again for a new place.</p>
-            ) : (
-              <p>
-                {opening ? `The line starts moving ${when(opening)}. ` : ''}
-                {you.estimatedWaitSeconds !== undefined ? `About ${you.estimatedWaitSeconds >= 60 ? plural(Math.ceil(you.estimatedWaitSeconds / 60), 'minute') : plural(Math.max(1, you.estimatedWaitSeconds), 'second')} to go. ` : ''}Keep this page open: it lets you in by itself.
-              </p>
-            )}
-          </Notice>
-          {you.passEndsAt && !you.admitted && (
-            <button type="button" class="button button-block" onClick={join} aria-disabled={busy ? true : undefined}>
-              {busy ? 'Joining…' : 'Join the line again'}
-            </button>
           )}
-          <Alert error={error} />
-        </div>
+        </Notice>
       )}
+      <Alert error={error} />
+      {(!you || ended) &&
+        (session ? (
+          <button type="button" class="button button-block" onClick={join} aria-disabled={busy ? true : undefined}>
+            {busy ? 'Joining…' : ended ? 'Join the line again' : 'Join the line'}
+          </button>
+        ) : (
+          <button type="button" class="button button-block" onClick={onSignIn}>
+            Sign in to join the line
+          </button>
+        ))}
     </div>
   )
 }
@@ -97,7 +116,7 @@ export function TurnNotice({ room }: { room: WaitingRoom | undefined }) {
   if (!room?.enabled || !room.you?.admitted || !room.you.passEndsAt) return null
   return (
     <Notice tone="success">
-      <p role="status">It is your turn: pick your tickets and buy before {when(room.you.passEndsAt)}.</p>
+      <p>It is your turn: pick your tickets and buy before {when(room.you.passEndsAt)}.</p>
     </Notice>
   )
 }

@@ -68,6 +68,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
           'Prices are decided by the server. Without `payment` → 201 `reserved` with `expiresAt`. With `payment` → 201 `paid`, 402 `PAYMENT_DECLINED` (nothing stays held), 409 `SOLD_OUT`, ' +
           '409 when the hold expired before the payment completed (the charge is refunded), or 202 `pending` when the decision takes longer than the wait budget. ' +
           'With `voucherCode`: 429 once the buyer tried too many unknown codes (`VOUCHER_GUESSES_PER_HOUR`, default 30 an hour). ' +
+          'For an event with its waiting room on: 409 `NOT_YOUR_TURN` (with `Retry-After`) until the buyer is let in through the line (POST /api/events/{id}/waiting-room); not kept under the Idempotency-Key, so the same request goes through once it is their turn. ' +
           idempotencyNote,
         security,
       },

@@ -341,8 +341,9 @@ export function purchaseService(deps: PurchaseDeps) {
           const event = await saleableEvent(eventId)
           ctx.eventTitle = event.title
           ctx.eventStartsAt = new Date(event.startsAt)
-          // A new purchase only (a run taken over was let in when it began).
-          if (fresh) await rooms?.mayBuy(eventId, principal)
+          // Before anything is held: a new purchase, and also a run taken over or run again under its
+          // key before its order existed (it may come after the buyer's turn ended).
+          await rooms?.mayBuy(eventId, principal)
         }
         const refusal = fresh ? soldOut?.refusal(eventId, items) : null
         if (refusal) {

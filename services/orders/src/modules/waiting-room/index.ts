@@ -12,10 +12,10 @@ const E = ErrorResponse
 export function waitingRoomModule(config: AuthConfig, rooms: WaitingRooms) {
   return new Elysia({ name: 'orders.waiting-room' })
     .use(authPlugin(config))
-    .get('/api/events/:id/waiting-room', ({ params, principal }) => rooms.status(params.id.toLowerCase(), principal), {
+    .get('/api/events/:id/waiting-room', ({ params, principal }) => rooms.status(params.id, principal), {
       auth: 'optional',
       params: IdParams,
-      response: { 200: WaitingRoom, 400: E, 401: E, 503: E },
+      response: { 200: WaitingRoom, 400: E, 401: E, 404: E, 503: E },
       detail: {
         tags,
         summary: "An event's waiting room",
@@ -24,15 +24,15 @@ export function waitingRoomModule(config: AuthConfig, rooms: WaitingRooms) {
         security: BEARER,
       },
     })
-    .post('/api/events/:id/waiting-room', ({ params, principal }) => rooms.join(params.id.toLowerCase(), principal!), {
+    .post('/api/events/:id/waiting-room', ({ params, principal }) => rooms.join(params.id, principal!), {
       auth: 'user',
       params: IdParams,
-      response: { 200: WaitingRoom, 400: E, 401: E, 409: E, 503: E },
+      response: { 200: WaitingRoom, 400: E, 401: E, 404: E, 409: E, 503: E },
       detail: {
         tags,
         summary: 'Join the line',
         description:
-          'One place per account: joining again answers the same place, until the buyer’s turn ran out (then a new place at the end). When the line is empty the buyer is let in at once. While the room is on, POST /api/orders for this event is 409 `NOT_YOUR_TURN` (with `position` and `retryAfterSeconds` in its details) for a buyer not let in; 409 when the event has no waiting room.',
+          'One place per account: joining again answers the same place, until the buyer’s turn ran out (then a new place at the end). Once the room is open, a buyer joining a short line is let in at once. A turn starts when the front of the line reaches the buyer’s place, whether or not they are looking. While the room is on, POST /api/orders for this event is 409 `NOT_YOUR_TURN` (with `position` and `retryAfterSeconds` in its details, and `Retry-After`) for a buyer not let in; 409 when the event has no waiting room; 404 for an unknown event.',
         security: BEARER,
       },
     })
@@ -40,7 +40,7 @@ export function waitingRoomModule(config: AuthConfig, rooms: WaitingRooms) {
       '/api/events/:id/waiting-room',
       ({ params, body, principal }) => {
         if (body.opensAt !== undefined && Number.isNaN(Date.parse(body.opensAt))) throw fail('VALIDATION', 'opensAt: not a date', { fields: [{ path: 'opensAt', message: 'not a date' }] })
-        return rooms.configure(params.id.toLowerCase(), body, principal!.id)
+        return rooms.configure(params.id, body, principal!.id)
       },
       {
         auth: 'admin',
@@ -51,7 +51,7 @@ export function waitingRoomModule(config: AuthConfig, rooms: WaitingRooms) {
           tags,
           summary: 'Set up the waiting room (admin)',
           description:
-            'For a hot on-sale: while `enabled`, buyers join a line and are let in `admitPerMinute` a minute in the order they joined (none before `opensAt`, when given), each for `passMinutes` to start purchases. The line keeps its order when the room is switched off and on again; changes reach every orders replica within 2 s. Admins always buy without waiting.',
+            'For a hot on-sale: while `enabled`, buyers join a line and are let in `admitPerMinute` a minute in the order they joined (none before `opensAt`, when given), each for `passMinutes` to start purchases. The line keeps its places when the room is switched off and on again, and lets nobody in for the time it was off; new settings count from the moment they are saved and reach every orders replica within 2 s. Admins (and services) always buy without waiting; door staff wait like buyers.',
           security: BEARER,
         },
       },
