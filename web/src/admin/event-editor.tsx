@@ -11,6 +11,7 @@ import { CATEGORIES } from '../pages/home'
 import { AdminPage, fieldErrorsOf, revenueText, totals } from './shared'
 import { cancelEvent, publishEvent } from './events'
 import { EventVouchers } from './vouchers'
+import { EventPools } from './pools'
 import { EventWaitingRoom } from './waiting-room'
 import { EventDatesSection } from './dates'
 import { EVENT_LIMITS } from '@easypass/contracts/catalog'
@@ -311,6 +312,18 @@ export default function AdminEventEditor({ id }: { id?: string }) {
         </div>
       </form>
       {e && <TicketTypes event={e} types={types} live={live} onChange={event.reload} />}
+      {e && (
+        <EventPools
+          event={e}
+          types={types}
+          pools={live.availability?.pools}
+          onChange={() => {
+            forgetEvent(e.id)
+            event.reload()
+            live.refresh()
+          }}
+        />
+      )}
       {e && <EventVouchers event={e} types={types} />}
       {e && <EventWaitingRoom event={e} />}
       {e && <EventDatesSection event={e} />}

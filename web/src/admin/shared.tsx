@@ -158,6 +158,12 @@ export function totals(a: Availability | undefined, fallbackCurrency = 'EUR'): T
     t.available += tt.available
     byCurrency.set(tt.currency, (byCurrency.get(tt.currency) ?? 0) + tt.sold * tt.priceCents)
   }
+  // Types sharing a pool each show what the pool leaves them: the same seats, counted once (at most).
+  if (a?.pools?.length) {
+    const pooled = new Set(a.pools.flatMap((p) => p.ticketTypeIds))
+    const apart = a.ticketTypes.filter((tt) => !pooled.has(tt.id)).reduce((sum, tt) => sum + tt.available, 0)
+    t.available = Math.min(t.available, apart + a.pools.reduce((sum, p) => sum + p.available, 0))
+  }
   t.revenue = [...byCurrency].map(([currency, cents]) => ({ currency, cents }))
   if (!t.revenue.length) t.revenue = [{ currency: fallbackCurrency, cents: 0 }]
   return t

@@ -92,10 +92,23 @@ export interface AvailabilityItem {
   salesEnd?: string
 }
 
+/** Shared capacity: ticket types that together sell at most `capacity`. */
+export interface AvailabilityPool {
+  id: string
+  name: string
+  capacity: number
+  ticketTypeIds: string[]
+  sold: number
+  held: number
+  available: number
+}
+
 /** Also the payload of every message of the availability stream. */
 export interface Availability {
   eventId: string
   ticketTypes: AvailabilityItem[]
+  /** Each type's `available` already counts the pools it is in. */
+  pools?: AvailabilityPool[]
   /** Increases with every change of the event: older messages are ignored. */
   seq: number
   updatedAt?: string
