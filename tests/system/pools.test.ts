@@ -64,6 +64,21 @@ describe('shared capacity', () => {
     expect(again.status).toBe(201)
   }, 120_000)
 
+  test('a new date of the event gets the same pools, over its own ticket types', async () => {
+    const admin = await loginAdmin()
+    const { eventId, ids } = await eventWithTypes(admin, [30, 30, 30])
+    expect((await addPool(eventId, admin.token, { name: 'Hall', capacity: 40, ticketTypeIds: ids.slice(0, 2) })).status).toBe(201)
+    const source = (await api(`/events/${eventId}`, { token: admin.token })).body
+    expect(source.pools).toHaveLength(1)
+    const startsAt = new Date(Date.parse(source.startsAt) + 7 * 86_400_000).toISOString()
+    const dates = await api(`/events/${eventId}/dates`, { token: admin.token, body: { startsAt: [startsAt] } })
+    expect(dates.status).toBe(201)
+    const copy = (await api(`/events/${dates.body.items[0].id}`, { token: admin.token })).body
+    const byName = new Map(copy.ticketTypes.map((t: { name: string; id: string }) => [t.name, t.id]))
+    expect(copy.pools).toEqual([expect.objectContaining({ name: 'Hall', capacity: 40, ticketTypeIds: [byName.get('Kind 1'), byName.get('Kind 2')], sold: 0, available: 40 })])
+    expect(copy.ticketTypes.map((t: { available: number }) => t.available)).toEqual([30, 30, 30])
+  })
+
   test('settings: admins only, types of the event, never below what its types sold and hold; a retry under its key is one pool', async () => {
     const admin = await loginAdmin()
     const { eventId, ids } = await eventWithTypes(admin, [10, 10, 10])
@@ -75,12 +90,16 @@ describe('shared capacity', () => {
       { name: 'Hall', capacity: 5, ticketTypeIds: [] },
       { name: 'Hall', capacity: 5, ticketTypeIds: ['nope'] },
       { name: 'Hall', capacity: 5, ticketTypeIds: ids, sold: 3 },
-      { name: 'Hall', capacity: 5, ticketTypeIds: ['665f1c2b9d3e4a0012345678'] },
+      { name: 'Hall', capacity: 5, ticketTypeIds: [ids[0], '665f1c2b9d3e4a0012345678'] },
+      { name: 'Hall', capacity: 5, ticketTypeIds: [ids[0], ids[0]] },
+      { name: '   ', capacity: 5, ticketTypeIds: ids },
     ]) {
       const r = await addPool(eventId, admin.token, body)
       expect(r.status).toBe(400)
       expect(r.body.error.code).toBe('VALIDATION')
     }
+    // The field is named, for the form to show it there.
+    expect((await addPool(eventId, admin.token, { name: 'Hall', capacity: 5, ticketTypeIds: [ids[0], ids[0]] })).body.error.details.fields[0].path).toBe('ticketTypeIds')
     expect((await api(`/events/${eventId}/pools`, { token: admin.token })).body.items).toEqual([])
 
     // Three sold of the first type: a pool of two cannot hold them.
@@ -102,7 +121,14 @@ describe('shared capacity', () => {
     const grown = await api(`/events/${eventId}/pools/${poolId}`, { method: 'PATCH', token: admin.token, body: { capacity: 8, ticketTypeIds: ids } })
     expect(grown.body).toMatchObject({ capacity: 8, available: 5, ticketTypeIds: ids })
     expect((await api(`/events/${eventId}/pools/665f1c2b9d3e4a0012345678`, { method: 'PATCH', token: admin.token, body: { capacity: 9 } })).status).toBe(404)
+    // The same request again under its key answers the pool as it is now; another body under it is 409.
+    const retried = await addPool(eventId, admin.token, { name: 'Hall', capacity: 5, ticketTypeIds: ids.slice(0, 2) }, key)
+    expect(retried.status).toBe(201)
+    expect(retried.body).toMatchObject({ id: poolId, capacity: 8 })
+    expect((await addPool(eventId, admin.token, { name: 'Other', capacity: 5, ticketTypeIds: ids.slice(0, 2) }, key)).status).toBe(409)
     expect((await api(`/events/${eventId}/pools/${poolId}`, { method: 'DELETE', token: admin.token })).status).toBe(204)
+    // Removed: its key does not bring it back.
+    expect((await addPool(eventId, admin.token, { name: 'Hall', capacity: 5, ticketTypeIds: ids.slice(0, 2) }, key)).status).toBe(409)
     expect((await api(`/events/${eventId}/availability`)).body.ticketTypes.map((t: { available: number }) => t.available)).toEqual([7, 10, 10])
     expect((await api(`/events/${eventId}/pools/${poolId}`, { method: 'DELETE', token: admin.token })).status).toBe(404)
   }, 60_000)

@@ -1,7 +1,7 @@
 // Catalog: the public shapes of events (catalog service, gateway, web app, orders).
 import { t, type Static } from 'elysia'
 import { Id, IsoDate, ListOf, PageQuery } from './common'
-import { AvailabilityTicketType, type EventInventorySummary } from './inventory'
+import { AvailabilityPool, AvailabilityTicketType, type EventInventorySummary } from './inventory'
 
 export const EVENT_STATUSES = ['draft', 'published', 'cancelled'] as const
 export type EventStatus = (typeof EVENT_STATUSES)[number]
@@ -167,6 +167,7 @@ export const EventDetail = t.Composite(
     Event,
     t.Object({
       ticketTypes: t.Array(EventTicketType),
+      pools: t.Optional(t.Array(AvailabilityPool, { description: "shared capacity of some of its ticket types (each type's `available` already counts it)" })),
       availabilityUnavailable: t.Optional(
         t.Boolean({ description: 'true when ticketing did not answer: `ticketTypes` is then empty, not necessarily sold out' }),
       ),

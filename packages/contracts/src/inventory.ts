@@ -139,7 +139,6 @@ export const AvailabilityTicketType = t.Object(
   { title: 'AvailabilityTicketType' },
 )
 
-/** Also the payload of every SSE message and of the live signal `ticketing.availability-changed.<eventId>`. */
 // ---------------------------------------------------------------------------------------------
 // Shared capacity (beyond the contract, additive): a pool of seats several ticket types sell from,
 // such as a hall of 500 whose early-bird, standard and student tickets together never pass 500.
@@ -148,7 +147,7 @@ export const POOL_LIMITS = { name: 100, perEvent: 50, ticketTypes: 100 } as cons
 
 const PoolName = t.String({ minLength: 1, maxLength: POOL_LIMITS.name, examples: ['Main hall'] })
 const PoolCapacity = t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.capacity, examples: [500], error: `capacity must be a whole number from 1 to ${TICKET_TYPE_LIMITS.capacity}` })
-const PoolTypes = t.Array(Id, { minItems: 1, maxItems: POOL_LIMITS.ticketTypes, description: 'the ticket types that sell from it (each may be in several pools: the tightest one counts)' })
+const PoolTypes = t.Array(Id, { minItems: 2, maxItems: POOL_LIMITS.ticketTypes, description: 'at least two ticket types of the event that sell from it (each may be in several pools: the tightest one counts); in PATCH the new list' })
 
 export const CreatePoolBody = t.Object({ name: PoolName, capacity: PoolCapacity, ticketTypeIds: PoolTypes }, { title: 'CreatePoolBody' })
 export type CreatePoolBody = Static<typeof CreatePoolBody>
@@ -171,6 +170,7 @@ export const PoolList = t.Object({ items: t.Array(CapacityPool) }, { title: 'Poo
 export const AvailabilityPool = t.Object(PoolFields, { title: 'AvailabilityPool' })
 export type AvailabilityPool = Static<typeof AvailabilityPool>
 
+/** Also the payload of every SSE message and of the live signal `ticketing.availability-changed.<eventId>`. */
 export const Availability = t.Object(
   {
     eventId: Id,
@@ -365,6 +365,8 @@ export interface AddPoolOp {
   type: 'addPool'
   poolId: string
   fields: CreatePoolBody
+  /** Of the request that named this id (an Idempotency-Key): the same one again is a retry, another one a conflict. */
+  fingerprint?: string
 }
 export interface UpdatePoolOp {
   type: 'updatePool'

@@ -36,6 +36,21 @@ describe('answers SOLD_OUT only when nothing could make the request fit', () => 
     expect((some.refusal(EVENT, [{ ticketTypeId: GA, quantity: 2 }])?.body as { error: { message: string } }).error.message).toBe('only 1 "General" tickets left')
   })
 
+  test('a pool of shared capacity that its types sold out refuses them, each alone or together; held seats may come back', () => {
+    const board = soldOutBoard()
+    const pooled = (sold: number, held: number): Availability => ({
+      ...view(3, { sold: sold - 10, available: 50 - sold - held }, { sold: 10, held, available: 50 - sold - held }),
+      pools: [{ id: 'f'.repeat(24), name: 'Hall', capacity: 50, ticketTypeIds: [GA, VIP], sold, held, available: 50 - sold - held }],
+    })
+    board.update(pooled(49, 0))
+    expect(board.refusal(EVENT, [{ ticketTypeId: GA, quantity: 1 }])).toBeNull()
+    const both = board.refusal(EVENT, [{ ticketTypeId: GA, quantity: 1 }, { ticketTypeId: VIP, quantity: 1 }])
+    expect(both?.status).toBe(409)
+    expect((both?.body as { error: { message: string; details: { pool: unknown } } }).error).toMatchObject({ code: 'SOLD_OUT', message: 'only 1 tickets are left of "Hall", which they share: not 2', details: { pool: { name: 'Hall', requested: 2, available: 1 } } })
+    board.update({ ...pooled(45, 5), seq: 4 })
+    expect(board.refusal(EVENT, [{ ticketTypeId: VIP, quantity: 4 }])).toBeNull()
+  })
+
   test('seats only held may come back: ticketing decides', () => {
     const board = soldOutBoard()
     board.update(view(3, { sold: 90, held: 10, available: 0 }))

@@ -2,8 +2,8 @@
 // tickets (a hall of 500 whose early-bird, standard and student tickets never pass 500), with their
 // live numbers; adding one, changing its capacity, removing it.
 import { POOL_LIMITS, TICKET_TYPE_LIMITS } from '@easypass/contracts/inventory'
-import { useRef, useState } from 'preact/hooks'
-import { api, uuid } from '../lib/api'
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { api, ApiError, uuid } from '../lib/api'
 import type { AvailabilityPool, EventItem, TicketType } from '../lib/types'
 import { confirmDialog, toast } from '../components/overlay'
 import { Alert, Field, Notice, useFocusFirstInvalid } from '../components/ui'
@@ -16,21 +16,28 @@ const capacityProblem = (text: string) => {
 
 function PoolRow({ eventId, pool, types, onChange }: { eventId: string; pool: AvailabilityPool; types: TicketType[]; onChange: () => void }) {
   const [capacity, setCapacity] = useState(String(pool.capacity))
+  const [fieldError, setFieldError] = useState<string>()
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
+  // Changed here or by someone else: the field shows the capacity it has now.
+  useEffect(() => setCapacity(String(pool.capacity)), [pool.capacity])
   const names = pool.ticketTypeIds.map((id) => types.find((t) => t.id === id)?.name ?? 'a removed type')
   const save = async (e: Event) => {
     e.preventDefault()
+    if (busy) return
     const problem = capacityProblem(capacity)
-    if (problem) return setError(problem)
-    setBusy(true)
+    setFieldError(problem)
     setError(undefined)
+    if (problem) return
+    setBusy(true)
     try {
       await api(`/events/${eventId}/pools/${pool.id}`, { method: 'PATCH', body: { capacity: Number(capacity) } })
       toast(`${pool.name}: ${capacity} tickets in all.`, 'success')
       onChange()
     } catch (err) {
-      setError(err)
+      // Refused for its value (below what sold and is held): said at the field.
+      if (err instanceof ApiError && err.status < 500) setFieldError(err.message)
+      else setError(err)
     } finally {
       setBusy(false)
     }
@@ -40,6 +47,7 @@ function PoolRow({ eventId, pool, types, onChange }: { eventId: string; pool: Av
     if (!ok) return
     try {
       await api(`/events/${eventId}/pools/${pool.id}`, { method: 'DELETE' })
+      toast(`Pool "${pool.name}" removed.`, 'success')
       onChange()
     } catch (err) {
       setError(err)
@@ -51,7 +59,7 @@ function PoolRow({ eventId, pool, types, onChange }: { eventId: string; pool: Av
         <strong>{pool.name}</strong>: {names.join(', ')} share {pool.capacity.toLocaleString()} tickets · {pool.sold} sold · {pool.held} held · {pool.available} available
       </p>
       <form class="inline-form" onSubmit={save} noValidate>
-        <Field id={`pool-cap-${pool.id}`} label={`Capacity of ${pool.name}`} name="capacity" inputMode="numeric" value={capacity} onValue={setCapacity} />
+        <Field id={`pool-cap-${pool.id}`} label={`Capacity of ${pool.name}`} name="capacity" inputMode="numeric" value={capacity} onValue={setCapacity} error={fieldError} />
         <button type="submit" class="button button-secondary" aria-disabled={busy ? true : undefined}>
           Save
         </button>{' '}
@@ -150,7 +158,7 @@ export function EventPools({ event, types, pools, onChange }: { event: EventItem
       {pools?.length ? (
         <ul class="type-list">
           {pools.map((p) => (
-            <PoolRow key={`${p.id}:${p.capacity}`} eventId={event.id} pool={p} types={types} onChange={onChange} />
+            <PoolRow key={p.id} eventId={event.id} pool={p} types={types} onChange={onChange} />
           ))}
         </ul>
       ) : (

@@ -1,3 +1,4 @@
+import { countOnce } from '@easypass/contracts/capacity'
 import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
@@ -158,11 +159,10 @@ export function totals(a: Availability | undefined, fallbackCurrency = 'EUR'): T
     t.available += tt.available
     byCurrency.set(tt.currency, (byCurrency.get(tt.currency) ?? 0) + tt.sold * tt.priceCents)
   }
-  // Types sharing a pool each show what the pool leaves them: the same seats, counted once (at most).
+  // Types sharing a pool each show what the pool leaves them: the same seats, counted once.
   if (a?.pools?.length) {
-    const pooled = new Set(a.pools.flatMap((p) => p.ticketTypeIds))
-    const apart = a.ticketTypes.filter((tt) => !pooled.has(tt.id)).reduce((sum, tt) => sum + tt.available, 0)
-    t.available = Math.min(t.available, apart + a.pools.reduce((sum, p) => sum + p.available, 0))
+    t.capacity = countOnce(a.ticketTypes, a.pools, 'capacity')
+    t.available = countOnce(a.ticketTypes, a.pools, 'available')
   }
   t.revenue = [...byCurrency].map(([currency, cents]) => ({ currency, cents }))
   if (!t.revenue.length) t.revenue = [{ currency: fallbackCurrency, cents: 0 }]

@@ -319,9 +319,12 @@ export function EventPage({ id }: { id: string }) {
   const cannotBuy = e.status === 'cancelled' ? 'This event was cancelled.' : e.status === 'draft' ? 'This event is a draft and not on sale yet.' : started ? 'This event has already started.' : undefined
 
   const setOne = (o: Offer, n: number) => {
-    const value = Math.max(0, Math.min(o.max, Math.floor(Number.isFinite(n) ? n : 0)))
+    // Types sharing a pool (a hall) share what it has left: the others picked from it count too.
+    const pooled = (live.availability?.pools ?? []).filter((p) => p.ticketTypeIds.includes(o.id))
+    const room = pooled.reduce((least, p) => Math.min(least, p.available - p.ticketTypeIds.reduce((sum, id) => sum + (id === o.id ? 0 : (qty[id] ?? 0)), 0)), o.max)
+    const value = Math.max(0, Math.min(o.max, room, Math.floor(Number.isFinite(n) ? n : 0)))
     setQty({ ...qty, [o.id]: value })
-    setAdjusted(undefined)
+    setAdjusted(value < n && room < o.max ? `${o.name} shares what is left with the other tickets you picked: at most ${Math.max(0, room)} of it now.` : undefined)
   }
 
   const buy = async (ev: Event) => {

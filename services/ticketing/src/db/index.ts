@@ -50,6 +50,8 @@ export interface PoolRecord {
   capacity: number
   ticketTypeIds: string[]
   createdAt: string
+  /** Of the request that created it under an Idempotency-Key. */
+  fingerprint?: string
 }
 
 export interface InventoryDoc {
@@ -76,7 +78,7 @@ export interface InventoryDoc {
   vouchers?: VoucherRecord[]
   /** Shared capacity of several types; absent: none. Plain settings: what they count is their types'. */
   pools?: PoolRecord[]
-  /** Ids of removed types that were created under an Idempotency-Key (the newest last, at most 1,000): a late retry must not bring one back. */
+  /** Ids of removed types and pools that were created under an Idempotency-Key (the newest last, at most 1,000): a late retry must not bring one back. */
   removed?: string[]
   updatedAt: Date
 }

@@ -22,7 +22,7 @@ import type {
 } from '@easypass/contracts/inventory'
 import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, POOL_LIMITS, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
 import { ledgerId, type LedgerEntry, type PoolRecord, type TypeRecord, type VoucherRecord } from '../db'
-import { availableByType, poolCounts, toCapacityPool, toTicketType, toVoucher } from './views'
+import { available, availableByType, poolCounts, toCapacityPool, toTicketType, toVoucher } from './views'
 
 /**
  * An expiry job releases a hold only once its end has come (0 ms early): one scheduled by an attempt
@@ -184,6 +184,10 @@ export function decideBatch(input: DecideInput): Decision {
     return o
   }
   const typeById = (id: string) => types.find((t) => t.id === id)
+  /** A pool created under a key is remembered when it goes: a late retry of its request must not bring it back. */
+  const forgetPool = (p: PoolRecord) => {
+    if (p.fingerprint) removed = [...(removed ?? input.removed ?? []), p.id].slice(-MAX_REMOVED_REMEMBERED)
+  }
   const voucherByCode = (code: string) => vouchers.find((v) => v.code === code)
   /** Moves one use of the order's voucher between its counters (a voucher since removed from the list is not counted). */
   const countVoucher = (hold: HoldRecord, change: { held?: number; used?: number }) => {
@@ -313,23 +317,36 @@ export function decideBatch(input: DecideInput): Decision {
     const total = lines.reduce((sum, l) => sum + l.quantity * l.type.priceCents, 0) - discountCents
     if (total > MAX_ORDER_TOTAL_CENTS)
       return failure('VALIDATION', 'this order costs more than one payment may take: split it into smaller orders', { totalCents: total, maxTotalCents: MAX_ORDER_TOTAL_CENTS })
-    // What is left of each type, with the pools it sells from; then each pool asked for more than it has.
-    const left = availableByType(types, pools)
-    const short = lines.filter((l) => left.get(l.type.id)! < l.quantity)
+    // What is left of each type, with the pools it sells from; then each pool asked for more than it
+    // has. Only the pools the order's types are in are counted (none at all for an event without pools).
+    const touched = pools.length ? pools.filter((p) => lines.some((l) => p.ticketTypeIds.includes(l.type.id))) : []
+    const poolLeft = new Map<PoolRecord, number>()
+    if (touched.length) {
+      const byId = new Map(types.map((t) => [t.id, t]))
+      for (const p of touched) {
+        let used = 0
+        for (const id of p.ticketTypeIds) {
+          const t = byId.get(id)
+          if (t) used += t.sold + t.held
+        }
+        poolLeft.set(p, Math.max(0, p.capacity - used))
+      }
+    }
+    const leftOf = (type: TypeRecord) => touched.reduce((least, p) => (p.ticketTypeIds.includes(type.id) ? Math.min(least, poolLeft.get(p)!) : least), available(type))
+    const short = lines.filter((l) => leftOf(l.type) < l.quantity)
     if (short.length) {
-      const refusal = soldOutRefusal(short.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, requested: l.quantity, available: left.get(l.type.id)! })))
+      const refusal = soldOutRefusal(short.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, requested: l.quantity, available: leftOf(l.type) })))
       return failure('SOLD_OUT', refusal.message, refusal.details)
     }
-    for (const pool of pools) {
-      const asked = lines.reduce((sum, l) => sum + (pool.ticketTypeIds.includes(l.type.id) ? l.quantity : 0), 0)
-      const { available: inPool } = poolCounts(pool, types)
-      if (asked > inPool) {
-        const named = lines.filter((l) => pool.ticketTypeIds.includes(l.type.id))
+    for (const pool of touched) {
+      const named = lines.filter((l) => pool.ticketTypeIds.includes(l.type.id))
+      const asked = named.reduce((sum, l) => sum + l.quantity, 0)
+      const inPool = poolLeft.get(pool)!
+      if (asked > inPool)
         return failure('SOLD_OUT', `only ${inPool} tickets are left of "${pool.name}", which ${named.map((l) => `"${l.type.name}"`).join(' and ')} share: not ${asked}`, {
           pool: { id: pool.id, name: pool.name, requested: asked, available: inPool },
-          ticketTypes: named.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, requested: l.quantity, available: left.get(l.type.id)! })),
+          ticketTypes: named.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, requested: l.quantity, available: leftOf(l.type) })),
         })
-      }
     }
     for (const l of lines) l.type.held += l.quantity
     // The tax rate goes with the price, and each line's share of the discount with it: what the order
@@ -499,9 +516,11 @@ export function decideBatch(input: DecideInput): Decision {
           vouchers[i] = rest.length ? { ...v, ticketTypeIds: rest } : { ...v, ticketTypeIds: rest, active: false }
           vouchersChanged = true
         }
-        // Pools forget it too (one left with no type stays, selling nothing, until it is removed).
+        // Pools forget it too; one left with no type shares nothing any more and goes.
         if (pools.some((p) => p.ticketTypeIds.includes(t.id))) {
           pools = pools.map((p) => (p.ticketTypeIds.includes(t.id) ? { ...p, ticketTypeIds: p.ticketTypeIds.filter((id) => id !== t.id) } : p))
+          for (const p of pools.filter((p) => !p.ticketTypeIds.length)) forgetPool(p)
+          pools = pools.filter((p) => p.ticketTypeIds.length)
           poolsChanged = true
         }
         if (t.fingerprint) removed = [...(removed ?? input.removed ?? []), t.id].slice(-MAX_REMOVED_REMEMBERED)
@@ -563,12 +582,15 @@ export function decideBatch(input: DecideInput): Decision {
         const ids = [...new Set(f.ticketTypeIds)]
         const existing = pools.find((p) => p.id === op.poolId)
         if (existing) {
-          // A job run again after its commit finds its own pool.
-          if (existing.name === f.name.trim() && existing.capacity === f.capacity && sameIds(existing.ticketTypeIds, ids)) return { ok: true, pool: toCapacityPool(eventId, existing, types) }
+          // A job run again after its commit, or the request sent again under its key: the pool it made,
+          // as it is now (changed since, maybe). Another request under the same key: a conflict.
+          const same = op.fingerprint ? existing.fingerprint === op.fingerprint : existing.name === f.name.trim() && existing.capacity === f.capacity && sameIds(existing.ticketTypeIds, ids)
+          if (same) return { ok: true, pool: toCapacityPool(eventId, existing, types) }
           return failure('CONFLICT', 'this Idempotency-Key was already used to create another pool')
         }
+        if ((removed ?? input.removed)?.includes(op.poolId)) return failure('CONFLICT', 'the pool this Idempotency-Key created has been removed since')
         if (pools.length >= POOL_LIMITS.perEvent) return failure('CONFLICT', `an event has at most ${POOL_LIMITS.perEvent} pools`)
-        const record: PoolRecord = { id: op.poolId, name: f.name.trim(), capacity: f.capacity, ticketTypeIds: ids, createdAt: at.toISOString() }
+        const record: PoolRecord = { id: op.poolId, name: f.name.trim(), capacity: f.capacity, ticketTypeIds: ids, createdAt: at.toISOString(), ...(op.fingerprint ? { fingerprint: op.fingerprint } : {}) }
         const problem = poolProblem(record, types)
         if (problem) return problem
         pools.push(record)
@@ -589,6 +611,7 @@ export function decideBatch(input: DecideInput): Decision {
         const i = pools.findIndex((p) => p.id === op.poolId)
         // Gone already (a job run again after its commit): what was asked.
         if (i < 0) return { ok: true, removed: op.poolId }
+        forgetPool(pools[i]!)
         pools.splice(i, 1)
         poolsChanged = true
         return { ok: true, removed: op.poolId }

@@ -13,7 +13,7 @@ import { AppError, fail, isDuplicateOnly, type Logger } from '@easypass/kit'
 import type { Models } from '../../db'
 import type { EventDoc, SeriesDateDoc } from '../../db/events'
 import { toDate, toEvent, type EventsService } from './service'
-import type { TicketingClient } from './ticketing'
+import type { Availability, TicketingClient } from './ticketing'
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex')
 
@@ -64,7 +64,7 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
     const clashes = taken.filter((doc) => !ids.some((own) => own.equals(doc._id)))
     if (clashes.length) throw clash(clashes.map((d) => d.startsAt))
     // The ticket types to copy, read before anything is written: without them there is nothing to add.
-    const { ticketTypes, unavailable } = await ticketing.availability(id, requestId)
+    const { ticketTypes, pools = [], unavailable } = await ticketing.availability(id, requestId)
     if (unavailable) throw fail('UNAVAILABLE', 'ticketing did not answer with the ticket types to copy; nothing was added, try again', { retryAfterSeconds: 2 })
     if (starts.length * ticketTypes.length > MAX_COPIES)
       throw fail('VALIDATION', `startsAt: ${starts.length} dates × ${ticketTypes.length} ticket types is more than ${MAX_COPIES} copies at once: add fewer dates per request`, {
@@ -104,7 +104,7 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
         await Events.create(stored)
       }
       // A draft gets the types it lacks (a retry adds only those); a date published since is left as it is.
-      if (stored.status === 'draft') await copyTypes(newId, startsAt.getTime() - source.startsAt.getTime(), ticketTypes, requestId, added, idempotencyKey)
+      if (stored.status === 'draft') await copyTypes(newId, startsAt.getTime() - source.startsAt.getTime(), ticketTypes, pools, requestId, added, idempotencyKey)
       added.push(body.status === 'published' && stored.status === 'draft' ? await events.update(newId, { status: 'published' }, actorId, requestId) : toEvent(stored))
     }
     events.forgetListings()
@@ -117,8 +117,11 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
     return fail('CONFLICT', `the series has ${iso.length === 1 ? 'this date' : 'these dates'} already: ${iso.join(', ')}`, { dates: iso, ...(added.length ? { added: added.map((e) => e.id) } : {}) })
   }
 
-  /** The source's ticket types the new date lacks, added one after the other (so they keep the source's order). */
-  async function copyTypes(newId: string, shift: number, types: Awaited<ReturnType<TicketingClient['availability']>>['ticketTypes'], requestId: string | undefined, added: Event[], idempotencyKey?: string) {
+  /**
+   * The source's ticket types the new date lacks, added one after the other (so they keep the source's
+   * order), then its pools of shared capacity over the new date's types of the same names.
+   */
+  async function copyTypes(newId: string, shift: number, types: Availability['ticketTypes'], pools: NonNullable<Availability['pools']>, requestId: string | undefined, added: Event[], idempotencyKey?: string) {
     const moved = (iso?: string) => (iso ? new Date(Date.parse(iso) + shift).toISOString() : undefined)
     try {
       const present = await ticketing.availability(newId, requestId)
@@ -139,6 +142,19 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
         }
         // Keyed by the type it copies and what it copies: the same copy twice adds it once.
         await ticketing.addTicketType(newId, body, `copy-of:${type.id}:${sha(JSON.stringify(body)).slice(0, 16)}`, requestId)
+      }
+      if (pools.length) {
+        const now = await ticketing.availability(newId, requestId)
+        if (now.unavailable) throw new AppError('UNAVAILABLE', 'ticketing did not answer', undefined, 503)
+        const idOf = new Map(now.ticketTypes.map((t) => [t.name, t.id]))
+        const nameOf = new Map(types.map((t) => [t.id, t.name]))
+        const havePools = new Set((now.pools ?? []).map((p) => p.name))
+        for (const pool of pools.filter((p) => !havePools.has(p.name))) {
+          const ticketTypeIds = pool.ticketTypeIds.map((id) => idOf.get(nameOf.get(id) ?? '')).filter((id): id is string => !!id)
+          if (ticketTypeIds.length < 2) continue
+          const body = { name: pool.name, capacity: pool.capacity, ticketTypeIds }
+          await ticketing.addPool(newId, body, `copy-of:${pool.id}:${sha(JSON.stringify(body)).slice(0, 16)}`, requestId)
+        }
       }
     } catch (error) {
       log.warn({ newId, err: String(error instanceof Error ? error.message : error) }, 'ticket types not all copied to a new date')

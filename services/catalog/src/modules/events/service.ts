@@ -165,8 +165,8 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
   async function get(id: string, principal?: Principal, requestId?: string): Promise<EventDetail> {
     const doc = await find(id)
     if (!doc || (!isPublic(toEvent(doc)) && !isAdmin(principal))) throw fail('NOT_FOUND', 'event not found')
-    const { ticketTypes, unavailable } = await ticketing.availability(id, requestId)
-    return unavailable ? { ...toEvent(doc), ticketTypes, availabilityUnavailable: true } : { ...toEvent(doc), ticketTypes }
+    const { ticketTypes, pools, unavailable } = await ticketing.availability(id, requestId)
+    return unavailable ? { ...toEvent(doc), ticketTypes, availabilityUnavailable: true } : { ...toEvent(doc), ticketTypes, ...(pools ? { pools } : {}) }
   }
 
   /** Any status, for other services (orders decides on purchases and refunds with it). */

@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value'
 import { t } from 'elysia'
 import { AppError, callService, type Logger } from '@easypass/kit'
 import { EventTicketType, type TicketingEventSummary } from '@easypass/contracts/catalog'
-import { EventInventorySummary as SummaryItem, type CreateTicketTypeBody } from '@easypass/contracts/inventory'
+import { AvailabilityPool, EventInventorySummary as SummaryItem, type CreatePoolBody, type CreateTicketTypeBody } from '@easypass/contracts/inventory'
 
 export interface TicketingOptions {
   /** Unset: this deployment has no ticketing (yet); reads report availability as unavailable. */
@@ -21,7 +21,7 @@ const AvailabilityAnswer = t.Object({ ticketTypes: t.Array(t.Object({})) })
 
 const SummaryAnswer = t.Object({ items: t.Array(t.Object({})) })
 
-export type Availability = { ticketTypes: EventTicketType[]; unavailable: boolean }
+export type Availability = { ticketTypes: EventTicketType[]; pools?: AvailabilityPool[]; unavailable: boolean }
 
 /** Keeps only what the catalog publishes; anything malformed is dropped rather than served. */
 function pickTicketType(raw: unknown): EventTicketType | undefined {
@@ -40,7 +40,10 @@ export function ticketingClient(opts: TicketingOptions) {
       if (!Value.Check(AvailabilityAnswer, answer)) throw new Error('unexpected availability answer')
       const ticketTypes = answer.ticketTypes.map(pickTicketType)
       if (ticketTypes.some((tt) => !tt)) throw new Error('malformed ticket type in availability answer')
-      return { ticketTypes: ticketTypes as EventTicketType[], unavailable: false }
+      // Shared capacity, when there is any (a malformed pool is dropped, as a type would be).
+      const raw = (answer as { pools?: unknown }).pools
+      const pools = Array.isArray(raw) ? raw.map((p) => Value.Clean(AvailabilityPool, structuredClone(p))).filter((p): p is AvailabilityPool => Value.Check(AvailabilityPool, p)) : []
+      return { ticketTypes: ticketTypes as EventTicketType[], ...(pools.length ? { pools } : {}), unavailable: false }
     } catch (error) {
       // Ticketing knows nothing about this event: it simply has no ticket types yet.
       if (error instanceof AppError && error.code === 'NOT_FOUND') return { ticketTypes: [], unavailable: false }
@@ -101,6 +104,12 @@ export function ticketingClient(opts: TicketingOptions) {
     await callService(url, `/internal/events/${eventId}/ticket-types`, { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey }, token: await opts.serviceToken(), requestId, timeoutMs: 15_000 })
   }
 
-  return { availability, summariesIfQuick, soldOrHeld, addTicketType, configured: Boolean(url) }
+  /** A pool of shared capacity added to an event (a new date copying its source's), once per key. */
+  async function addPool(eventId: string, body: CreatePoolBody, idempotencyKey: string, requestId?: string): Promise<void> {
+    if (!url) throw new AppError('UNAVAILABLE', 'ticketing is not configured', undefined, 503)
+    await callService(url, `/internal/events/${eventId}/pools`, { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey }, token: await opts.serviceToken(), requestId, timeoutMs: 15_000 })
+  }
+
+  return { availability, summariesIfQuick, soldOrHeld, addTicketType, addPool, configured: Boolean(url) }
 }
 export type TicketingClient = ReturnType<typeof ticketingClient>

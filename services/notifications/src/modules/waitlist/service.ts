@@ -8,6 +8,7 @@
 // event's availability fell below it) or the offer window has passed: the list never sends a crowd
 // after one ticket, and never keeps a ticket from the line once it was taken and another came back.
 // Per event, `waitlist_offers` keeps how many tickets are on offer and until when.
+import { countOnce } from '@easypass/contracts/capacity'
 import type { Principal } from '@easypass/contracts'
 import type { EventDetail } from '@easypass/contracts/catalog'
 import type { WaitlistCounts, WaitlistEntry, WaitlistList, WaitlistQuery } from '@easypass/contracts/notifications'
@@ -35,14 +36,19 @@ function toEntry(doc: WaitlistDoc): WaitlistEntry {
 }
 
 interface SaleTypes {
-  ticketTypes: Array<{ available?: number; salesStart?: string | null; salesEnd?: string | null }>
+  ticketTypes: Array<{ id?: string; capacity?: number; available?: number; salesStart?: string | null; salesEnd?: string | null }>
+  pools?: Array<{ ticketTypeIds: string[]; capacity: number; available: number }>
 }
 
-/** Tickets a buyer could buy right now: of the types on sale (their window open), the available ones. */
+/**
+ * Tickets a buyer could buy right now: of the types on sale (their window open), the available ones,
+ * seats shared by several types (a pool) counted once.
+ */
 function availableNow(event: SaleTypes, now = Date.now()): number {
-  return event.ticketTypes
+  const onSale = event.ticketTypes
     .filter((t) => (!t.salesStart || Date.parse(t.salesStart) <= now) && (!t.salesEnd || Date.parse(t.salesEnd) > now))
-    .reduce((sum, t) => sum + Math.max(0, t.available ?? 0), 0)
+    .map((t) => ({ id: t.id ?? '', capacity: t.capacity ?? 0, available: t.available ?? 0 }))
+  return countOnce(onSale, Array.isArray(event.pools) ? event.pools : undefined, 'available')
 }
 
 /** Sales are over for good: the event was cancelled or has started, or every ticket type's window has closed. */

@@ -1,4 +1,5 @@
-// Requests that cannot fit whatever becomes of the holds in flight (capacity − sold < quantity) are
+// Requests that cannot fit whatever becomes of the holds in flight (capacity − sold < quantity, of a
+// type or of a pool of capacity its types share) are
 // answered SOLD_OUT from the availability ticketing publishes after every change, without a trip
 // through the inventory queue. After a sell-out that is every request, and each would otherwise
 // cost a hold op in a batch of the event's queue. Only a refund or a capacity change makes room
@@ -8,11 +9,14 @@ import { MAX_ORDER_TOTAL_CENTS, soldOutRefusal, type Availability } from '@easyp
 import { errorAnswer, type Answer } from '../orders/settlement'
 
 type Published = Availability['ticketTypes'][number]
+type PublishedPool = NonNullable<Availability['pools']>[number]
 
 interface Snapshot {
   seq: number
   at: number
   types: Map<string, Published>
+  /** Shared capacity: a request asking a pool for more than its capacity less what its types sold cannot fit either. */
+  pools: PublishedPool[]
 }
 
 export function soldOutBoard(maxAgeMs = 10_000) {
@@ -25,7 +29,8 @@ export function soldOutBoard(maxAgeMs = 10_000) {
       const known = events.get(view.eventId)
       const seq = typeof view.seq === 'number' ? view.seq : 0
       if (known && seq < known.seq) return
-      events.set(view.eventId, { seq, at: Date.now(), types: new Map(view.ticketTypes.map((t) => [t.id.toLowerCase(), t])) })
+      const pools = Array.isArray(view.pools) ? view.pools.map((p) => ({ ...p, ticketTypeIds: p.ticketTypeIds.map((id) => id.toLowerCase()) })) : []
+      events.set(view.eventId, { seq, at: Date.now(), types: new Map(view.ticketTypes.map((t) => [t.id.toLowerCase(), t])), pools })
       if (events.size > 10_000) for (const [id, s] of events) if (Date.now() - s.at > maxAgeMs) events.delete(id)
     },
 
@@ -50,9 +55,18 @@ export function soldOutBoard(maxAgeMs = 10_000) {
       // Above what one charge may take: ticketing refuses that first (400), whatever is left.
       if (typed.reduce((sum, { line, type }) => sum + line.quantity * type!.priceCents, 0) > MAX_ORDER_TOTAL_CENTS) return null
       const cannotFit = typed.filter(({ line, type }) => type!.capacity - type!.sold < line.quantity)
-      if (!cannotFit.length) return null
-      const refusal = soldOutRefusal(cannotFit.map(({ line, type }) => ({ ticketTypeId: type!.id, name: type!.name, requested: line.quantity, available: Math.max(0, type!.available) })))
-      return errorAnswer(409, 'SOLD_OUT', refusal.message, refusal.details)
+      if (cannotFit.length) {
+        const refusal = soldOutRefusal(cannotFit.map(({ line, type }) => ({ ticketTypeId: type!.id, name: type!.name, requested: line.quantity, available: Math.max(0, type!.available) })))
+        return errorAnswer(409, 'SOLD_OUT', refusal.message, refusal.details)
+      }
+      for (const pool of snapshot.pools) {
+        const inPool = typed.filter(({ type }) => pool.ticketTypeIds.includes(type!.id.toLowerCase()))
+        const asked = inPool.reduce((sum, { line }) => sum + line.quantity, 0)
+        if (!asked || pool.capacity - pool.sold >= asked) continue
+        const refusal = soldOutRefusal(inPool.map(({ line, type }) => ({ ticketTypeId: type!.id, name: type!.name, requested: line.quantity, available: Math.max(0, type!.available) })))
+        return errorAnswer(409, 'SOLD_OUT', `only ${Math.max(0, pool.available)} tickets are left of "${pool.name}", which they share: not ${asked}`, { ...(refusal.details as object), pool: { id: pool.id, name: pool.name, requested: asked, available: Math.max(0, pool.available) } })
+      }
+      return null
     },
   }
 }

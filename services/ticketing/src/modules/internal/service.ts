@@ -1,7 +1,8 @@
 import type { EventInventorySummary } from '@easypass/contracts/inventory'
 import { fail } from '@easypass/kit'
 import type { Models } from '../../db'
-import { available } from '../../inventory/views'
+import { countOnce } from '@easypass/contracts/capacity'
+import { availableByType, toPool } from '../../inventory/views'
 
 const OBJECT_ID = /^[0-9a-fA-F]{24}$/
 export const MAX_SUMMARY_IDS = 100
@@ -19,14 +20,18 @@ export function summaryService(models: Models) {
       items: docs.map((doc) => {
         const cheapest = doc.types.reduce<(typeof doc.types)[number] | undefined>((min, t) => (!min || t.priceCents < min.priceCents ? t : min), undefined)
         const sum = (f: (t: (typeof doc.types)[number]) => number) => doc.types.reduce((s, t) => s + f(t), 0)
+        // Seats shared by several types (pools) are counted once.
+        const left = availableByType(doc.types, doc.pools)
+        const counted = doc.types.map((t) => ({ id: t.id, capacity: t.capacity, available: left.get(t.id) ?? 0 }))
+        const pools = doc.pools?.map((p) => toPool(p, doc.types))
         return {
           eventId: doc._id,
           fromPriceCents: cheapest?.priceCents ?? null,
           currency: cheapest?.currency ?? null,
-          capacity: sum((t) => t.capacity),
+          capacity: countOnce(counted, pools, 'capacity'),
           sold: sum((t) => t.sold),
           held: sum((t) => t.held),
-          available: sum(available),
+          available: countOnce(counted, pools, 'available'),
           refunded: sum((t) => t.refunded ?? 0),
         }
       }),

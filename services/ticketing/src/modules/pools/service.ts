@@ -26,12 +26,32 @@ export function poolsService({ inventory, catalog, models }: PoolsDeps) {
     return event
   }
 
-  /** With an Idempotency-Key the pool's id comes from it (and the admin and event): a retry creates one pool. */
+  /** A blank name, fewer than two distinct types, or a type the event does not have: 400, before the queue. */
+  async function check(eventId: string, fields: UpdatePoolBody) {
+    const problems: Array<{ path: string; message: string }> = []
+    if (fields.name !== undefined && !fields.name.trim()) problems.push({ path: 'name', message: 'must not be blank' })
+    if (fields.ticketTypeIds) {
+      const ids = [...new Set(fields.ticketTypeIds)]
+      if (ids.length < 2) problems.push({ path: 'ticketTypeIds', message: 'name at least two different ticket types (a single type has its own capacity)' })
+      const doc = await stored(eventId)
+      const unknown = ids.find((id) => !doc?.types.some((t) => t.id === id))
+      if (unknown) problems.push({ path: 'ticketTypeIds', message: `ticket type ${unknown} does not exist for this event` })
+    }
+    if (problems.length) throw fail('VALIDATION', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { fields: problems })
+  }
+
+  /**
+   * With an Idempotency-Key the pool's id comes from it (and the admin and event), and the request's
+   * fingerprint goes with it: the same request again answers that pool, even changed since; another
+   * body under the key is 409, and so is the key of a pool removed since.
+   */
   async function create(eventId: string, body: CreatePoolBody, adminId = '', idempotencyKey?: string): Promise<CapacityPool> {
     const event = await eventFor(eventId)
     if (event.status === 'cancelled') throw fail('CONFLICT', 'the event is cancelled')
+    await check(eventId, body)
     const poolId = idempotencyKey ? sha(`pool:${eventId}:${adminId}:${idempotencyKey}`).slice(0, 24) : new Types.ObjectId().toHexString()
-    return decided(await inventory.submit(eventId, { type: 'addPool', poolId, fields: body })).pool
+    const fingerprint = idempotencyKey ? sha(JSON.stringify({ name: body.name.trim(), capacity: body.capacity, ticketTypeIds: [...new Set(body.ticketTypeIds)].sort() })) : undefined
+    return decided(await inventory.submit(eventId, { type: 'addPool', poolId, fields: body, ...(fingerprint ? { fingerprint } : {}) })).pool
   }
 
   async function list(eventId: string): Promise<{ items: CapacityPool[] }> {
@@ -46,10 +66,11 @@ export function poolsService({ inventory, catalog, models }: PoolsDeps) {
 
   async function update(eventId: string, poolId: string, patch: UpdatePoolBody): Promise<CapacityPool> {
     await mustExist(eventId, poolId)
+    await check(eventId, patch)
     return decided(await inventory.submit(eventId, { type: 'updatePool', poolId, patch })).pool
   }
 
-  /** The pool's types sell by their own capacity again. */
+  /** The pool's types sell by their own capacity again (and any other pool they are in). */
   async function remove(eventId: string, poolId: string): Promise<void> {
     await mustExist(eventId, poolId)
     decided(await inventory.submit(eventId, { type: 'removePool', poolId }))
