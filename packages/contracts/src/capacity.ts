@@ -13,12 +13,19 @@ export interface CountedPool {
   available: number
 }
 
-/** Capacity or availability of the types in all: those in no pool as they are, the pooled ones at most what their pools have. */
+/**
+ * Capacity or availability of the types in all, each seat once: type after type takes what it has
+ * (of `field`) as far as every pool it is in still has room, and that room is used up. Exact for
+ * pools apart from each other or one inside another; never more than there is when pools overlap.
+ */
 export function countOnce(types: readonly CountedType[], pools: readonly CountedPool[] | undefined, field: 'capacity' | 'available'): number {
-  const all = types.reduce((sum, t) => sum + Math.max(0, t[field]), 0)
-  if (!pools?.length) return all
-  const pooled = new Set(pools.flatMap((p) => p.ticketTypeIds))
-  const inPools = types.filter((t) => pooled.has(t.id)).reduce((sum, t) => sum + Math.max(0, t[field]), 0)
-  const poolsHave = pools.reduce((sum, p) => sum + Math.max(0, p[field]), 0)
-  return all - inPools + Math.min(inPools, poolsHave)
+  const room = (pools ?? []).map((p) => Math.max(0, p[field]))
+  let total = 0
+  for (const t of types) {
+    const mine = (pools ?? []).flatMap((p, i) => (p.ticketTypeIds.includes(t.id) ? [i] : []))
+    const taken = mine.reduce((least, i) => Math.min(least, room[i]!), Math.max(0, t[field]))
+    for (const i of mine) room[i]! -= taken
+    total += taken
+  }
+  return total
 }

@@ -49,6 +49,12 @@ export const errorStatus: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
 }
 
+/**
+ * Codes that decide nothing: "not now, try again" (after `details.retryAfterSeconds`, sent as
+ * `Retry-After`). An Idempotency-Key never keeps them as its answer.
+ */
+export const LATER_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['RATE_LIMITED', 'UNAVAILABLE', 'NOT_YOUR_TURN'])
+
 export function errorBody(code: ErrorCode, message: string, details?: unknown): ErrorResponse {
   return details === undefined ? { error: { code, message } } : { error: { code, message, details } }
 }

@@ -37,6 +37,15 @@ export function soldOutRefusal(short: Array<{ ticketTypeId: string; name: string
   }
 }
 
+/** A hold asking a pool of shared capacity for more than it has left: ticketing's answer, and orders' without a queue trip. */
+export function poolSoldOutRefusal(pool: { id: string; name: string }, left: number, lines: Array<{ ticketTypeId: string; name: string; requested: number; available: number }>): { message: string; details: unknown } {
+  const asked = lines.reduce((sum, l) => sum + l.requested, 0)
+  return {
+    message: `only ${left} tickets are left of "${pool.name}", which ${lines.map((l) => `"${l.name}"`).join(' and ')} share: not ${asked}`,
+    details: { pool: { id: pool.id, name: pool.name, requested: asked, available: left }, ticketTypes: lines.map(({ ticketTypeId, requested, available }) => ({ ticketTypeId, requested, available })) },
+  }
+}
+
 const Currency = t.String({ pattern: '^[A-Z]{3}$', examples: ['EUR'], error: 'currency must be an ISO-4217 code of 3 capital letters, e.g. EUR' })
 const TypeName = t.String({
   minLength: 1,
@@ -145,7 +154,7 @@ export const AvailabilityTicketType = t.Object(
 
 export const POOL_LIMITS = { name: 100, perEvent: 50, ticketTypes: 100 } as const
 
-const PoolName = t.String({ minLength: 1, maxLength: POOL_LIMITS.name, examples: ['Main hall'] })
+const PoolName = t.String({ minLength: 1, maxLength: POOL_LIMITS.name, pattern: '\\S', examples: ['Main hall'], error: `name must have 1 to ${POOL_LIMITS.name} characters, not only spaces` })
 const PoolCapacity = t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.capacity, examples: [500], error: `capacity must be a whole number from 1 to ${TICKET_TYPE_LIMITS.capacity}` })
 const PoolTypes = t.Array(Id, { minItems: 2, maxItems: POOL_LIMITS.ticketTypes, description: 'at least two ticket types of the event that sell from it (each may be in several pools: the tightest one counts); in PATCH the new list' })
 
@@ -155,7 +164,7 @@ export const UpdatePoolBody = t.Object({ name: t.Optional(PoolName), capacity: t
 export type UpdatePoolBody = Static<typeof UpdatePoolBody>
 export const PoolParams = t.Object({ id: Id, poolId: Id })
 
-export const PoolFields = {
+const PoolFields = {
   id: Id,
   name: t.String(),
   capacity: t.Integer({ minimum: 1 }),

@@ -1,5 +1,5 @@
 import { Elysia, status, ValidationError } from 'elysia'
-import { errorBody, errorStatus, type ErrorCode } from '@easypass/contracts'
+import { errorBody, errorStatus, LATER_CODES, type ErrorCode } from '@easypass/contracts'
 import type { Logger } from './log'
 import { allowedMethods } from './routes'
 
@@ -54,7 +54,7 @@ export function errorHandler(log: Logger) {
       if (known) {
         set.status = known.status
         if (known.code === 'METHOD_NOT_ALLOWED') set.headers.allow = (known.details as { allow: string[] }).allow.join(', ')
-        if ((known.code === 'RATE_LIMITED' || known.code === 'UNAVAILABLE' || known.code === 'NOT_YOUR_TURN') && (known.details as { retryAfterSeconds?: number })?.retryAfterSeconds)
+        if (LATER_CODES.has(known.code) && (known.details as { retryAfterSeconds?: number })?.retryAfterSeconds)
           set.headers['retry-after'] = String((known.details as { retryAfterSeconds: number }).retryAfterSeconds)
         return errorBody(known.code, known.message, known.details)
       }

@@ -4,7 +4,7 @@
 import { formatDate, formatMoney } from '@easypass/kit'
 import { GREY, PAGE, type TicketFonts } from './render'
 
-export type PdfDoc = PDFKit.PDFDocument
+type PdfDoc = PDFKit.PDFDocument
 
 export interface PrintedEvent {
   title?: string
@@ -32,7 +32,7 @@ export interface TaxRow {
 }
 
 /** 1900 → "19%", 550 → "5.5%". */
-export const percent = (basisPoints: number) => `${basisPoints / 100}%`
+const percent = (basisPoints: number) => `${basisPoints / 100}%`
 
 export function paper(doc: PdfDoc, text: (value: string) => string, fonts: TicketFonts, currency: string) {
   const width = PAGE.width - 2 * PAGE.margin
@@ -92,7 +92,7 @@ export function paper(doc: PdfDoc, text: (value: string) => string, fonts: Ticke
       if (place) line(place)
     },
 
-    /** One row per line (20 at most: a page), `sign` before each amount ("" or the minus). */
+    /** One row per line (20 at most: a page), each amount with a minus when `negative` (a credit note). */
     lines(lines: readonly PrintedLine[], taxed: boolean, negative = false) {
       for (const item of lines.slice(0, 20)) {
         const amount = item.quantity * item.unitPriceCents

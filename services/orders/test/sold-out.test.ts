@@ -46,7 +46,7 @@ describe('answers SOLD_OUT only when nothing could make the request fit', () => 
     expect(board.refusal(EVENT, [{ ticketTypeId: GA, quantity: 1 }])).toBeNull()
     const both = board.refusal(EVENT, [{ ticketTypeId: GA, quantity: 1 }, { ticketTypeId: VIP, quantity: 1 }])
     expect(both?.status).toBe(409)
-    expect((both?.body as { error: { message: string; details: { pool: unknown } } }).error).toMatchObject({ code: 'SOLD_OUT', message: 'only 1 tickets are left of "Hall", which they share: not 2', details: { pool: { name: 'Hall', requested: 2, available: 1 } } })
+    expect((both?.body as { error: { message: string; details: { pool: unknown } } }).error).toMatchObject({ code: 'SOLD_OUT', message: 'only 1 tickets are left of "Hall", which "General" and "VIP" share: not 2', details: { pool: { name: 'Hall', requested: 2, available: 1 } } })
     board.update({ ...pooled(45, 5), seq: 4 })
     expect(board.refusal(EVENT, [{ ticketTypeId: VIP, quantity: 4 }])).toBeNull()
   })

@@ -431,8 +431,23 @@ describe('pools of shared capacity', () => {
     const removed = withPools([{ type: 'removePool', poolId: P }, { type: 'removePool', poolId: P }], busy, added.pools)
     expect(removed.results.map((r) => r.ok)).toEqual([true, true])
     expect(removed.pools).toEqual([])
-    const typeGone = withPools([{ type: 'removeType', typeId: C }], three(), [pool(5, [A, C])])
-    expect(typeGone.pools[0]!.ticketTypeIds).toEqual([A])
+    // A removed type leaves its pools; one left with a single type shares nothing any more and goes.
+    const typeGone = withPools([{ type: 'removeType', typeId: C }], three(), [pool(5, [A, B, C]), { ...pool(4, [A, C]), id: 'd'.repeat(24) }])
+    expect(typeGone.pools.map((p) => p.ticketTypeIds)).toEqual([[A, B]])
     expect(typeGone.poolsChanged).toBe(true)
+  })
+})
+
+describe('seats counted once', () => {
+  test('pooled types count their pools once; apart, inside one another or overlapping, never more than there is', async () => {
+    const { countOnce } = await import('@easypass/contracts/capacity')
+    const t = (id: string, available: number) => ({ id, capacity: 100, available })
+    // A and B share a pool of 10 (each shows 10): 10, not 20; C apart adds its own.
+    expect(countOnce([t('a', 10), t('b', 10), t('c', 4)], [{ ticketTypeIds: ['a', 'b'], capacity: 10, available: 10 }], 'available')).toBe(14)
+    // Two pools over the same types (10 and 8): the tighter counts.
+    expect(countOnce([t('a', 8), t('b', 8)], [{ ticketTypeIds: ['a', 'b'], capacity: 10, available: 10 }, { ticketTypeIds: ['a', 'b'], capacity: 8, available: 8 }], 'available')).toBe(8)
+    // A pool inside another: the outer one's 12 over all three types, the inner's 5 over two.
+    expect(countOnce([t('a', 5), t('b', 5), t('c', 12)], [{ ticketTypeIds: ['a', 'b', 'c'], capacity: 12, available: 12 }, { ticketTypeIds: ['a', 'b'], capacity: 5, available: 5 }], 'available')).toBe(12)
+    expect(countOnce([t('a', 3), t('b', 4)], undefined, 'available')).toBe(7)
   })
 })

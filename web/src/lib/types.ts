@@ -2,6 +2,7 @@
 // contract allows the API to add are optional here and used when present.
 import type { Role } from '@easypass/contracts/common'
 import type { DeliveryStatus } from '@easypass/contracts/webhook-kinds'
+import type { AvailabilityPool } from '@easypass/contracts/inventory'
 
 export type { Role }
 
@@ -93,15 +94,7 @@ export interface AvailabilityItem {
 }
 
 /** Shared capacity: ticket types that together sell at most `capacity`. */
-export interface AvailabilityPool {
-  id: string
-  name: string
-  capacity: number
-  ticketTypeIds: string[]
-  sold: number
-  held: number
-  available: number
-}
+export type { AvailabilityPool }
 
 /** Also the payload of every message of the availability stream. */
 export interface Availability {

@@ -184,7 +184,7 @@ export interface CreditDoc {
   /** The refund part it is for; absent: the order's refund (the rest of it). */
   part?: number
   /** It cancels the invoice in full (the whole order refunded at once), or in part. */
-  inFull?: boolean
+  inFull: boolean
   tickets: number
   lines: CreditLine[]
   taxes: Array<{ rateBasisPoints: number; netCents: number; taxCents: number; grossCents: number }>
@@ -426,7 +426,7 @@ export function defineModels(conn: Connection) {
             orderId: { type: String, required: true },
             invoiceNumber: { type: String, required: true },
             part: Number,
-            inFull: Boolean,
+            inFull: { type: Boolean, required: true },
             tickets: { type: Number, required: true },
             lines: { type: [new Schema({ name: String, quantity: Number, unitPriceCents: Number, taxRateBasisPoints: Number }, { _id: false })], required: true },
             taxes: { type: [new Schema({ rateBasisPoints: Number, netCents: Number, taxCents: Number, grossCents: Number }, { _id: false })], required: true },

@@ -20,7 +20,7 @@ import type {
   UpdateVoucherBody,
   UpdatePoolBody,
 } from '@easypass/contracts/inventory'
-import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, POOL_LIMITS, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
+import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, POOL_LIMITS, poolSoldOutRefusal, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
 import { ledgerId, type LedgerEntry, type PoolRecord, type TypeRecord, type VoucherRecord } from '../db'
 import { available, availableByType, poolCounts, toCapacityPool, toTicketType, toVoucher } from './views'
 
@@ -340,13 +340,11 @@ export function decideBatch(input: DecideInput): Decision {
     }
     for (const pool of touched) {
       const named = lines.filter((l) => pool.ticketTypeIds.includes(l.type.id))
-      const asked = named.reduce((sum, l) => sum + l.quantity, 0)
       const inPool = poolLeft.get(pool)!
-      if (asked > inPool)
-        return failure('SOLD_OUT', `only ${inPool} tickets are left of "${pool.name}", which ${named.map((l) => `"${l.type.name}"`).join(' and ')} share: not ${asked}`, {
-          pool: { id: pool.id, name: pool.name, requested: asked, available: inPool },
-          ticketTypes: named.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, requested: l.quantity, available: leftOf(l.type) })),
-        })
+      if (named.reduce((sum, l) => sum + l.quantity, 0) > inPool) {
+        const refusal = poolSoldOutRefusal(pool, inPool, named.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, requested: l.quantity, available: leftOf(l.type) })))
+        return failure('SOLD_OUT', refusal.message, refusal.details)
+      }
     }
     for (const l of lines) l.type.held += l.quantity
     // The tax rate goes with the price, and each line's share of the discount with it: what the order
@@ -516,11 +514,11 @@ export function decideBatch(input: DecideInput): Decision {
           vouchers[i] = rest.length ? { ...v, ticketTypeIds: rest } : { ...v, ticketTypeIds: rest, active: false }
           vouchersChanged = true
         }
-        // Pools forget it too; one left with no type shares nothing any more and goes.
+        // Pools forget it too; one left with fewer than two types shares nothing any more and goes.
         if (pools.some((p) => p.ticketTypeIds.includes(t.id))) {
           pools = pools.map((p) => (p.ticketTypeIds.includes(t.id) ? { ...p, ticketTypeIds: p.ticketTypeIds.filter((id) => id !== t.id) } : p))
-          for (const p of pools.filter((p) => !p.ticketTypeIds.length)) forgetPool(p)
-          pools = pools.filter((p) => p.ticketTypeIds.length)
+          for (const p of pools.filter((p) => p.ticketTypeIds.length < 2)) forgetPool(p)
+          pools = pools.filter((p) => p.ticketTypeIds.length >= 2)
           poolsChanged = true
         }
         if (t.fingerprint) removed = [...(removed ?? input.removed ?? []), t.id].slice(-MAX_REMOVED_REMEMBERED)

@@ -9,7 +9,7 @@
 // failed before its work began (`execute` threw) frees the key, as nothing of it exists.
 import { createHash, createHmac } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { errorBody } from '@easypass/contracts'
+import { errorBody, LATER_CODES } from '@easypass/contracts'
 import { AppError, fail, type Logger } from '@easypass/kit'
 import { idempotentReplays } from '../../metrics'
 import { viaRedis } from '../coordination'
@@ -127,9 +127,10 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
     try {
       execution = await handlers.execute(record.o, fresh)
     } catch (error) {
-      // Refused, or failed before its work began: nothing of this request exists yet. A waiting room's
-      // "not your turn yet" is no decision: the same request under the same key goes through once it is.
-      if (error instanceof AppError && error.status < 500 && error.code !== 'NOT_YOUR_TURN') await store(key, record, { status: error.status, body: errorBody(error.code, error.message, error.details) })
+      // Refused, or failed before its work began: nothing of this request exists yet. A "not now" (a
+      // waiting room's turn not come, a rate limit) is no decision: the same request under the same key
+      // goes through once it may.
+      if (error instanceof AppError && error.status < 500 && !LATER_CODES.has(error.code)) await store(key, record, { status: error.status, body: errorBody(error.code, error.message, error.details) })
       else await redis.del(key).catch(() => {})
       throw error
     }

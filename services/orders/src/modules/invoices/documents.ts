@@ -30,8 +30,11 @@ export interface InvoiceDocumentsDeps {
   log: Logger
 }
 
-/** What a printed line may not carry: control characters (C0, C1), line and paragraph separators. */
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/
+/**
+ * What a printed line may not carry: control and format characters (as names on tickets: C0, C1, and
+ * the direction marks that would make a name read otherwise than typed), line and paragraph separators.
+ */
+const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u
 
 /** The details as kept: trimmed, the address one line per line (any line break), blanks refused. */
 function cleaned(body: BillingDetails): NonNullable<InvoiceDoc['billTo']> {
@@ -85,7 +88,7 @@ function taxTakenBack(doc: OrderDoc, givenBefore: ReadonlySet<string>, givenAfte
 }
 
 /** What the credit note of a refund says: the part's tickets, or every ticket the parts left. */
-export function creditOf(state: OrderState, invoice: InvoiceDoc, parts: readonly RefundPartDoc[], part?: RefundPartDoc): CreditDoc {
+function creditOf(state: OrderState, invoice: InvoiceDoc, parts: readonly RefundPartDoc[], part?: RefundPartDoc): CreditDoc {
   const { doc } = state
   const all = ticketIdsOf(doc)
   const givenBefore = new Set(parts.filter((p) => !part || p.n < part.n).flatMap((p) => p.ticketIds))
@@ -208,8 +211,7 @@ export function invoiceDocuments({ models, invoices, refunds, payments, catalog,
           number: note.number,
           issuedAt: note.issuedAt.toISOString(),
           invoiceNumber: credit.invoiceNumber,
-          // Kept since it was issued; a credit note issued before that was kept: whether any refund came before it.
-          inFull: credit.inFull ?? (!credit.part && !(await refunds.partsOf(state.doc._id)).length),
+          inFull: credit.inFull,
           orderId: state.doc._id,
           issuer: note.issuer,
           ...(note.billTo ? { billTo: note.billTo } : state.doc.userEmail ? { buyerEmail: state.doc.userEmail } : {}),

@@ -5,7 +5,7 @@
 // cost a hold op in a batch of the event's queue. Only a refund or a capacity change makes room
 // again, and its own availability update follows within milliseconds; an update older than
 // `maxAgeMs` is not trusted (missed messages), and anything else is left to ticketing to decide.
-import { MAX_ORDER_TOTAL_CENTS, soldOutRefusal, type Availability } from '@easypass/contracts/inventory'
+import { MAX_ORDER_TOTAL_CENTS, poolSoldOutRefusal, soldOutRefusal, type Availability } from '@easypass/contracts/inventory'
 import { errorAnswer, type Answer } from '../orders/settlement'
 
 type Published = Availability['ticketTypes'][number]
@@ -63,8 +63,8 @@ export function soldOutBoard(maxAgeMs = 10_000) {
         const inPool = typed.filter(({ type }) => pool.ticketTypeIds.includes(type!.id.toLowerCase()))
         const asked = inPool.reduce((sum, { line }) => sum + line.quantity, 0)
         if (!asked || pool.capacity - pool.sold >= asked) continue
-        const refusal = soldOutRefusal(inPool.map(({ line, type }) => ({ ticketTypeId: type!.id, name: type!.name, requested: line.quantity, available: Math.max(0, type!.available) })))
-        return errorAnswer(409, 'SOLD_OUT', `only ${Math.max(0, pool.available)} tickets are left of "${pool.name}", which they share: not ${asked}`, { ...(refusal.details as object), pool: { id: pool.id, name: pool.name, requested: asked, available: Math.max(0, pool.available) } })
+        const refusal = poolSoldOutRefusal(pool, Math.max(0, pool.available), inPool.map(({ line, type }) => ({ ticketTypeId: type!.id, name: type!.name, requested: line.quantity, available: Math.max(0, type!.available) })))
+        return errorAnswer(409, 'SOLD_OUT', refusal.message, refusal.details)
       }
       return null
     },

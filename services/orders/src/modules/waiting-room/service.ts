@@ -97,7 +97,7 @@ redis.call('hset', KEYS[4], 'v', tostring(v), 't', tostring(from))
 keep()
 return math.floor(v)`
 
-/** A line is forgotten this long after its last join. */
+/** A line is forgotten this long after it was last used (joined, read or changed). */
 const KEEP_MS = 2 * 86_400_000
 /** How long a replica trusts what it read of an event's settings. */
 const SETTINGS_FOR_MS = 2_000
