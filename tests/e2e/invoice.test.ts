@@ -77,6 +77,18 @@ describe.skipIf(!canSell)('invoices', () => {
       await page.getByText('Invoice made out to Grace Hopper, Arlington, Virginia.').waitFor()
       const [invoice] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the receipt (PDF)' }).click()])
       expect(await pdfOf(invoice)).toContain('Bill to Grace Hopper')
+
+      // The next order's checkout has them filled in; the account page forgets them.
+      const next = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: event.id, items: [{ ticketTypeId: event.types[0]!.id, quantity: 1 }] } })
+      await page.goto(`/checkout/${next.body.id}`)
+      await page.getByLabel('I need an invoice made out to a name or a company').check()
+      await page.waitForFunction(() => (document.querySelector('input[name="billing-name"]') as HTMLInputElement | null)?.value === 'Grace Hopper')
+      expect(await page.getByLabel('Postal address').inputValue()).toBe('Arlington, Virginia')
+      await page.goto('/account')
+      await page.getByText('From your last order, to fill in the next: Grace Hopper, Arlington, Virginia.').waitFor()
+      await page.getByRole('button', { name: 'Forget them' }).click()
+      await page.locator('.toast', { hasText: 'Your invoice details are forgotten.' }).waitFor()
+      expect((await api('/orders/billing-details', { token: buyer.token })).body).toEqual({ billing: null })
     })
   }, 60_000)
 })

@@ -283,6 +283,28 @@ describe('billing details and credit notes', () => {
     expect((await get(order.id, number(n + 1), (await registerUser('credit-stranger')).token)).status).toBe(404)
   })
 
+  test("a buyer's details are kept for their next order (an admin's change of them is not) until they forget them", async () => {
+    const admin = await loginAdmin()
+    const { eventId, concert } = await taxedEvent(admin)
+    const buyer = await registerUser('billing-kept')
+    const hold = async () => (await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId, items: [{ ticketTypeId: concert, quantity: 1 }] } })).body.id as string
+    expect((await api('/orders/billing-details', { token: buyer.token })).body).toEqual({ billing: null })
+    expect((await api('/orders/billing-details')).status).toBe(401)
+    const first = await hold()
+    const details = { name: 'Grace Hopper', company: 'Cobol Ltd', address: '1 Harbour Street\n00100 Helsinki' }
+    expect((await api(`/orders/${first}/billing`, { method: 'PUT', token: buyer.token, body: details })).status).toBe(200)
+    expect((await api('/orders/billing-details', { token: buyer.token })).body).toEqual({ billing: details })
+    // An admin correcting another order's details does not change what the buyer keeps.
+    const second = await hold()
+    expect((await api(`/orders/${second}/billing`, { method: 'PUT', token: admin.token, body: { name: 'Someone Else', address: 'Elsewhere 2' } })).status).toBe(200)
+    expect((await api('/orders/billing-details', { token: buyer.token })).body.billing.name).toBe('Grace Hopper')
+    expect((await api('/orders/billing-details', { token: (await registerUser('billing-kept-other')).token })).body).toEqual({ billing: null })
+    // Forgotten: gone for the next order; the order's own details stay.
+    expect((await api('/orders/billing-details', { method: 'DELETE', token: buyer.token })).status).toBe(204)
+    expect((await api('/orders/billing-details', { token: buyer.token })).body).toEqual({ billing: null })
+    expect((await api(`/orders/${first}/billing`, { token: buyer.token })).body.billing).toEqual(details)
+  })
+
   test("the credit notes' tax adds up to the invoice's, whatever the rounding of each refund", async () => {
     const admin = await loginAdmin()
     const event = await api('/events', { token: admin.token, body: futureEvent() })

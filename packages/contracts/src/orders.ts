@@ -255,6 +255,9 @@ export const OrderBilling = t.Object(
 )
 export type OrderBilling = Static<typeof OrderBilling>
 
+export const SavedBillingDetails = t.Object({ billing: t.Union([BillingDetails, t.Null()]) }, { title: 'SavedBillingDetails' })
+export type SavedBillingDetails = Static<typeof SavedBillingDetails>
+
 export const InvoiceDocument = t.Object(
   {
     kind: t.Union([t.Literal('invoice'), t.Literal('credit-note')]),

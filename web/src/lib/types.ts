@@ -259,4 +259,4 @@ export interface WebhookDelivery {
 }
 
 /** Who an order's invoice is made out to. */
-export type { BillingDetails, InvoiceDocument, OrderBilling, WaitingRoom } from '@easypass/contracts/orders'
+export type { BillingDetails, InvoiceDocument, OrderBilling, SavedBillingDetails, WaitingRoom } from '@easypass/contracts/orders'

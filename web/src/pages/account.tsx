@@ -3,10 +3,10 @@
 import { useMemo, useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
 import { day } from '../lib/format'
-import { useTitle } from '../lib/hooks'
+import { useAsync, useTitle } from '../lib/hooks'
 import { Link, navigate } from '../lib/router'
 import { sessionFrom, setSession, updateUser, useSession } from '../lib/session'
-import type { AuthResult, User } from '../lib/types'
+import type { AuthResult, SavedBillingDetails, User } from '../lib/types'
 import { toast } from '../components/overlay'
 import { Alert, Field, Notice, PageTitle, useFocusFirstInvalid } from '../components/ui'
 
@@ -226,6 +226,37 @@ function NameForm({ user }: { user: User }) {
   )
 }
 
+/** Billing details kept from the buyer's last order (to fill in the next), and a way to forget them. */
+function SavedBilling() {
+  const saved = useAsync((signal) => api<SavedBillingDetails>('/orders/billing-details', { signal }), [])
+  const [error, setError] = useState<unknown>()
+  const details = saved.data?.billing
+  if (!details) return null
+  const forget = async () => {
+    setError(undefined)
+    try {
+      await api('/orders/billing-details', { method: 'DELETE' })
+      saved.setData({ billing: null })
+      toast('Your invoice details are forgotten.', 'success')
+    } catch (err) {
+      setError(err)
+    }
+  }
+  return (
+    <section aria-labelledby="billing-title">
+      <h2 id="billing-title">Invoice details</h2>
+      <p>
+        From your last order, to fill in the next: {[details.name, details.company].filter(Boolean).join(', ')}, {details.address.split('\n').join(', ')}
+        {details.taxId ? ` (tax number ${details.taxId})` : ''}.
+      </p>
+      <Alert error={error} />
+      <button type="button" class="button button-secondary" onClick={forget}>
+        Forget them
+      </button>
+    </section>
+  )
+}
+
 export function Account() {
   useTitle('Your account')
   const session = useSession()
@@ -267,6 +298,7 @@ export function Account() {
     <section class="container page narrow">
       <PageTitle>Your account</PageTitle>
       <NameForm user={user} />
+      <SavedBilling />
       <h2>Change your password</h2>
       <form class="card form" ref={form} onSubmit={submit} noValidate>
         <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" value={current} onValue={setCurrent} error={errors.currentPassword} required />

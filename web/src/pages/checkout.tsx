@@ -5,7 +5,7 @@ import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { settle } from '../lib/follow'
 import { getEvent, useNotifications } from '../lib/live'
 import { Link, navigate } from '../lib/router'
-import type { Card, Order, OrderBilling } from '../lib/types'
+import type { Card, Order, OrderBilling, SavedBillingDetails } from '../lib/types'
 import { confirmDialog } from '../components/overlay'
 import { BillingFields, checkBilling, emptyBilling, saveBilling, type BillingErrors } from '../components/billing'
 import { Alert, Field, Loading, Notice, PageTitle, SelectField, useFocusFirstInvalid } from '../components/ui'
@@ -69,6 +69,14 @@ export function Checkout({ id }: { id: string }) {
     setInvoiceWanted(true)
     savedBilling.current = JSON.stringify(filled)
   }, [invoicing.data])
+  // Details the buyer gave for an earlier order fill the fields in (sent only if they ask for an invoice).
+  const earlier = useAsync(
+    async (signal) => (invoicing.data?.invoices && !invoicing.data.billing ? (await api<SavedBillingDetails>('/orders/billing-details', { signal })).billing : null),
+    [invoicing.data],
+  )
+  useEffect(() => {
+    if (earlier.data) setBilling((b) => (b.name || b.address ? b : { ...emptyBilling(), ...earlier.data }))
+  }, [earlier.data])
   const cardForm = useRef<HTMLFormElement>(null)
   useFocusFirstInvalid(cardForm, errors)
   useFocusFirstInvalid(cardForm, billingErrors)

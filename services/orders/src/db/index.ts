@@ -168,6 +168,16 @@ export interface BillingDoc {
   at: Date
 }
 
+/** A buyer's billing details from their last order (`_id` = user id), to fill in the next one; they may forget them. */
+export interface BillingProfileDoc {
+  _id: string
+  name: string
+  company?: string
+  address: string
+  taxId?: string
+  at: Date
+}
+
 /** A line of a credit note, as it takes tickets back. */
 export interface CreditLine {
   name: string
@@ -448,6 +458,11 @@ export function defineModels(conn: Connection) {
     { ...opts, collection: 'billing' },
   )
 
+  const billingProfile = new Schema<BillingProfileDoc>(
+    { _id: String, name: { type: String, required: true }, company: String, address: { type: String, required: true }, taxId: String, at: { type: Date, required: true } },
+    { ...opts, collection: 'billing_profiles' },
+  )
+
   const waitingRoom = new Schema<WaitingRoomDoc>(
     { _id: String, enabled: { type: Boolean, required: true }, admitPerMinute: { type: Number, required: true }, passMinutes: { type: Number, required: true }, opensAt: Date, by: { type: String, required: true }, at: { type: Date, required: true } },
     { ...opts, collection: 'waiting_rooms' },
@@ -472,6 +487,7 @@ export function defineModels(conn: Connection) {
     EventMessage: conn.model<EventMessageDoc>('EventMessage', message),
     Invoice: conn.model<InvoiceDoc>('Invoice', invoice),
     Billing: conn.model<BillingDoc>('Billing', billing),
+    BillingProfile: conn.model<BillingProfileDoc>('BillingProfile', billingProfile),
     WaitingRoom: conn.model<WaitingRoomDoc>('WaitingRoom', waitingRoom),
     RefundPart: conn.model<RefundPartDoc>('RefundPart', refundPart),
   }

@@ -5,9 +5,9 @@
 // downloaded, or attached to the refund's email), as invoices are, and kept as issued.
 import type { Principal } from '@easypass/contracts'
 import type { BillingDetails, InvoiceDocument, OrderBilling } from '@easypass/contracts/orders'
-import { fail, type Logger } from '@easypass/kit'
+import { fail, isDuplicateOnly, type Logger } from '@easypass/kit'
 import type { TicketsPdfRenderer } from '@easypass/tickets-pdf'
-import type { BillingDoc, CreditDoc, CreditLine, InvoiceDoc, Models, OrderDoc, RefundPartDoc } from '../../db'
+import type { BillingDoc, BillingProfileDoc, CreditDoc, CreditLine, InvoiceDoc, Models, OrderDoc, RefundPartDoc } from '../../db'
 import type { CatalogClient, PaymentsClient } from '../../clients'
 import type { OrderLocks } from '../coordination'
 import type { RefundsService } from '../refunds/service'
@@ -18,7 +18,7 @@ import { billToOf, creditNoteId, type InvoiceNumbers } from './service'
 import { grossByRate, printedLine, taxesFromGross, taxesOf, ticketPrices, type TaxLine, type TicketPrice } from './taxes'
 
 export interface InvoiceDocumentsDeps {
-  models: Pick<Models, 'Billing'>
+  models: Pick<Models, 'Billing' | 'BillingProfile'>
   invoices: InvoiceNumbers
   refunds: Pick<RefundsService, 'partsOf'>
   payments: Pick<PaymentsClient, 'orderPayment'>
@@ -119,7 +119,7 @@ function creditOf(state: OrderState, invoice: InvoiceDoc, parts: readonly Refund
 }
 
 export function invoiceDocuments({ models, invoices, refunds, payments, catalog, renderer, locks, invoicing, log }: InvoiceDocumentsDeps) {
-  const { Billing } = models
+  const { Billing, BillingProfile } = models
 
   /** The credit notes of the order's refunds so far, issued now when missing (in the order of the refunds). */
   async function creditNotes(state: OrderState, invoice: InvoiceDoc): Promise<InvoiceDoc[]> {
@@ -162,10 +162,32 @@ export function invoiceDocuments({ models, invoices, refunds, payments, catalog,
     creditNotes,
     billingOf,
 
-    /** Sets who the order's invoice is made out to. */
-    setBilling(state: OrderState, principal: Principal, body: BillingDetails): Promise<OrderBilling> {
+    /**
+     * Sets who the order's invoice is made out to. The buyer's own details are also kept for their next
+     * order (an admin's change of them is not); best effort, the order's details are what counts.
+     */
+    async setBilling(state: OrderState, principal: Principal, body: BillingDetails): Promise<OrderBilling> {
       const details = cleaned(body)
-      return changeBilling(state, (orderId) => Billing.replaceOne({ _id: orderId }, { ...details, by: principal.id, at: new Date() }, { upsert: true }))
+      const answer = await changeBilling(state, (orderId) => Billing.replaceOne({ _id: orderId }, { ...details, by: principal.id, at: new Date() }, { upsert: true }))
+      if (principal.id === state.doc.userId) {
+        // Two orders' details saved at once by one buyer: the last write wins (a lost race is tried once more).
+        const keep = () => BillingProfile.replaceOne({ _id: principal.id }, { ...details, at: new Date() }, { upsert: true })
+        await keep()
+          .catch((error) => (isDuplicateOnly(error) ? keep() : Promise.reject(error)))
+          .catch((error) => log.warn({ userId: principal.id, err: String(error) }, 'billing details not kept for the next order'))
+      }
+      return answer
+    },
+
+    /** The buyer's details from their last order, to fill in the next one (null: none kept). */
+    async savedDetails(userId: string): Promise<BillingDetails | null> {
+      const profile = await BillingProfile.findById(userId).lean<BillingProfileDoc>()
+      return profile ? billToOf({ ...profile, by: userId }) : null
+    },
+
+    /** Forgets them (the orders' own details and invoices stay). */
+    async forgetDetails(userId: string): Promise<void> {
+      await BillingProfile.deleteOne({ _id: userId })
     },
 
     /** Takes the details back: the invoice names the buyer by email. */

@@ -3,7 +3,7 @@
 // another customer's order does not exist for you (404).
 import { Elysia, t } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
-import { BillingDetails, CreditNoteParams, InvoiceDocuments, OrderBilling } from '@easypass/contracts/orders'
+import { BillingDetails, CreditNoteParams, InvoiceDocuments, OrderBilling, SavedBillingDetails } from '@easypass/contracts/orders'
 import { authPlugin, fail, strictBody, type AuthConfig } from '@easypass/kit'
 import type { OrderStore } from '../orders/store'
 import { pdfResponse } from '../tickets/pdf'
@@ -16,6 +16,28 @@ const E = ErrorResponse
 export function invoicesModule(config: AuthConfig, { store, documents }: { store: OrderStore; documents: Documents }) {
   return new Elysia({ name: 'orders.invoices' })
     .use(authPlugin(config))
+    .get('/api/orders/billing-details', async ({ principal }) => ({ billing: await documents.savedDetails(principal!.id) }), {
+      auth: 'user',
+      response: { 200: SavedBillingDetails, 401: E },
+      detail: {
+        tags,
+        summary: 'My billing details from my last order',
+        description: 'What the buyer last gave for one of their orders (PUT /api/orders/{id}/billing), kept to fill in the next order’s; null when none are kept.',
+        security,
+      },
+    })
+    .delete(
+      '/api/orders/billing-details',
+      async ({ principal, set }) => {
+        await documents.forgetDetails(principal!.id)
+        set.status = 204
+      },
+      {
+        auth: 'user',
+        response: { 204: t.Void(), 401: E },
+        detail: { tags, summary: 'Forget my billing details', description: 'Kept details for the next order are removed; the details and invoices of the orders themselves stay.', security },
+      },
+    )
     .get('/api/orders/:id/billing', async ({ params, principal }) => documents.billingOf((await store.visible(params.id, principal!)).doc._id), {
       auth: 'user',
       params: IdParams,
