@@ -28,7 +28,8 @@ describe.skipIf(!canSell)('invoices', () => {
       await page.getByText('Enter the name the invoice is made out to.').waitFor()
       await page.getByText('Enter the postal address.').waitFor()
       expect(requests).toBe(0)
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('billing-name')
+      // The focus moves to the first field to mend (an effect after the errors are drawn: waited for).
+      await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'billing-name', undefined, { timeout: 5_000 })
       await page.getByLabel('Name', { exact: true }).fill('Ada Lovelace')
       await page.getByLabel('Company (optional)').fill('Analytical Engines Ltd')
       await page.getByLabel('Postal address').fill('12 St James Square\nLondon SW1Y 4JH')

@@ -35,7 +35,7 @@ describe.skipIf(!canSell)('the waiting room', () => {
       await page.getByRole('button', { name: 'Join the line' }).click()
       await page.getByText(/You are number \d+ in the line/).waitFor()
       // The focus moves to the place the button gave; a screen reader hears it once.
-      expect(await page.evaluate(() => document.activeElement?.className)).toBe('waiting-place')
+      await page.waitForFunction(() => document.activeElement?.className === 'waiting-place', undefined, { timeout: 5_000 })
       await page.locator('p.sr-only[role="status"]').filter({ hasText: /^You are in the line: number \d+\.$/ }).waitFor()
       await screenshot(page, 'waiting-room-in-line')
       // Let in by the page's own polling, with nothing clicked: said, shown, and in the tab's title.
