@@ -73,7 +73,7 @@ function BillingForm({ order, current, onSaved, onCancel, onStale }: { order: Or
 /** The receipt or invoice, the credit notes, and the invoice details of a paid (or refunded) order. */
 export function InvoiceFiles({ order }: { order: Order }) {
   const billing = useAsync((signal) => api<OrderBilling>(`/orders/${order.id}/billing`, { signal }), [order.id])
-  const documents = useAsync((signal) => api<InvoiceDocument[]>(`/orders/${order.id}/documents`, { signal }), [order.id, order.status, order.updatedAt])
+  const documents = useAsync((signal) => api<InvoiceDocument[]>(`/orders/${order.id}/documents`, { signal }), [order.id])
   const receipt = useDownload(`/orders/${order.id}/receipt`, `easypass-receipt-${order.id}.pdf`)
   const [editing, setEditing] = useState(false)
   // Closing the form gives the focus back to the button that opens it.

@@ -639,10 +639,25 @@ export function decideBatch(input: DecideInput): Decision {
 const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id) => b.includes(id))
 
 /** What is wrong with a pool as it would be: a type it names that does not exist, or less room than its types sold and hold. */
+/**
+ * What is wrong with a pool's fields (those given), as the public route says it before the queue and
+ * the decision says it again: a blank name, fewer than two different types, a type the event lacks.
+ */
+export function poolFieldProblems(fields: { name?: string; ticketTypeIds?: readonly string[] }, types: readonly Pick<TypeRecord, 'id'>[]): Array<{ path: string; message: string }> {
+  const problems: Array<{ path: string; message: string }> = []
+  if (fields.name !== undefined && !fields.name.trim()) problems.push({ path: 'name', message: 'must not be blank' })
+  if (fields.ticketTypeIds) {
+    const ids = [...new Set(fields.ticketTypeIds)]
+    if (ids.length < 2) problems.push({ path: 'ticketTypeIds', message: 'name at least two different ticket types (a single type has its own capacity)' })
+    const unknown = ids.find((id) => !types.some((t) => t.id === id))
+    if (unknown) problems.push({ path: 'ticketTypeIds', message: `ticket type ${unknown} does not exist for this event` })
+  }
+  return problems
+}
+
 function poolProblem(pool: PoolRecord, types: readonly TypeRecord[]): OpFailure | undefined {
-  if (!pool.name) return failure('VALIDATION', 'name must not be blank')
-  const unknown = pool.ticketTypeIds.find((id) => !types.some((t) => t.id === id))
-  if (unknown) return failure('VALIDATION', `ticket type ${unknown} does not exist for this event`, { ticketTypeId: unknown })
+  const problems = poolFieldProblems(pool, types)
+  if (problems.length) return failure('VALIDATION', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { fields: problems })
   const { sold, held } = poolCounts(pool, types)
   if (pool.capacity < sold + held) return failure('CONFLICT', `capacity cannot go below the ${sold} sold and ${held} held tickets of its types`, { sold, held })
   return undefined

@@ -7,6 +7,7 @@ import { fail } from '@easypass/kit'
 import type { CatalogClient } from '../../catalog'
 import type { Models } from '../../db'
 import { decided, type InventoryClient } from '../../inventory/client'
+import { poolFieldProblems } from '../../inventory/decide'
 import { toCapacityPool } from '../../inventory/views'
 
 export interface PoolsDeps {
@@ -26,17 +27,9 @@ export function poolsService({ inventory, catalog, models }: PoolsDeps) {
     return event
   }
 
-  /** A blank name, fewer than two distinct types, or a type the event does not have: 400, before the queue. */
+  /** A blank name, fewer than two different types, or a type the event does not have: 400 naming the field, before the queue. */
   async function check(eventId: string, fields: UpdatePoolBody) {
-    const problems: Array<{ path: string; message: string }> = []
-    if (fields.name !== undefined && !fields.name.trim()) problems.push({ path: 'name', message: 'must not be blank' })
-    if (fields.ticketTypeIds) {
-      const ids = [...new Set(fields.ticketTypeIds)]
-      if (ids.length < 2) problems.push({ path: 'ticketTypeIds', message: 'name at least two different ticket types (a single type has its own capacity)' })
-      const doc = await stored(eventId)
-      const unknown = ids.find((id) => !doc?.types.some((t) => t.id === id))
-      if (unknown) problems.push({ path: 'ticketTypeIds', message: `ticket type ${unknown} does not exist for this event` })
-    }
+    const problems = poolFieldProblems(fields, fields.ticketTypeIds ? ((await stored(eventId))?.types ?? []) : [])
     if (problems.length) throw fail('VALIDATION', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { fields: problems })
   }
 
