@@ -64,6 +64,56 @@ export const TaxRateBasisPoints = t.Integer({
   description: 'the tax rate included in the price, in hundredths of a per cent (1900 = 19 %; 0 or absent: no tax shown)',
   error: 'taxRateBasisPoints must be a whole number from 0 to 10000 (hundredths of a per cent: 1900 is 19 %)',
 })
+// ---------------------------------------------------------------------------------------------
+// Reserved seating (beyond the contract, additive): a ticket type may sell numbered seats, rows of
+// them; each seat is held and sold once, chosen by the buyer or, when not named, the best left.
+
+export const SEATING_LIMITS = { rows: 100, seatsPerRow: 200, seats: 5000 } as const
+const ROW_LABEL_PATTERN = '^[A-Za-z0-9]{1,4}$'
+/** `<row>-<number>`, e.g. `B-12`. */
+export const SEAT_ID_PATTERN = '^[A-Za-z0-9]{1,4}-[1-9][0-9]{0,2}$'
+export const SeatId = t.String({ pattern: SEAT_ID_PATTERN, examples: ['B-12'], error: 'a seat is its row and its number, e.g. B-12' })
+export const SeatRow = t.Object(
+  {
+    label: t.String({ pattern: ROW_LABEL_PATTERN, examples: ['A'], error: 'a row label is 1 to 4 letters or digits' }),
+    seats: t.Integer({ minimum: 1, maximum: SEATING_LIMITS.seatsPerRow, examples: [20], error: `a row has 1 to ${SEATING_LIMITS.seatsPerRow} seats` }),
+  },
+  { additionalProperties: false, title: 'SeatRow' },
+)
+export const Seating = t.Object(
+  { rows: t.Array(SeatRow, { minItems: 1, maxItems: SEATING_LIMITS.rows, description: 'front row first; seats are numbered from 1 in each row' }) },
+  {
+    additionalProperties: false,
+    title: 'Seating',
+    description: `Numbered seats in rows (at most ${SEATING_LIMITS.seats} in all): seat \`B-12\` is row B, seat 12. A seated type's capacity is its number of seats.`,
+    examples: [{ rows: [{ label: 'A', seats: 10 }, { label: 'B', seats: 12 }] }],
+  },
+)
+export type Seating = Static<typeof Seating>
+/** Every seat of a layout, row by row, front first. */
+export const seatIdsOf = (seating: Seating): string[] => seating.rows.flatMap((r) => Array.from({ length: r.seats }, (_, i) => `${r.label}-${i + 1}`))
+/** What the schema cannot say of a layout: labels unique (without regard to case), and not too many seats. */
+export function seatingProblem(seating: Seating): string | undefined {
+  const labels = new Set<string>()
+  for (const r of seating.rows) {
+    const label = r.label.toUpperCase()
+    if (labels.has(label)) return `row ${r.label} appears twice`
+    labels.add(label)
+  }
+  const count = seating.rows.reduce((sum, r) => sum + r.seats, 0)
+  if (count > SEATING_LIMITS.seats) return `at most ${SEATING_LIMITS.seats} seats per ticket type, not ${count}`
+  return undefined
+}
+/** The seat map as buyers see it: the layout and the seats no longer free (held or sold). */
+export const SeatMap = t.Object(
+  { rows: t.Array(SeatRow), taken: t.Array(t.String(), { description: 'seats held or sold' }) },
+  { title: 'SeatMap' },
+)
+export type SeatMap = Static<typeof SeatMap>
+/** Seats named by a request: each once, `B-12` form. */
+const SeatList = t.Array(SeatId, { minItems: 1, maxItems: TICKET_TYPE_LIMITS.maxPerOrder, uniqueItems: true, description: 'the seats, one per ticket (as many as the quantity)' })
+export const SeatsInput = t.Optional(SeatList)
+
 const MaxPerOrder = t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.maxPerOrder, examples: [10], error: `maxPerOrder must be a whole number from 1 to ${TICKET_TYPE_LIMITS.maxPerOrder}` })
 
 // ---------------------------------------------------------------------------------------------
@@ -79,9 +129,10 @@ export const CreateTicketTypeBody = t.Object(
     taxRateBasisPoints: t.Optional(TaxRateBasisPoints),
     salesStart: t.Optional(isoDateInput('sales open at this time (default: open now)')),
     salesEnd: t.Optional(isoDateInput('sales close at this time (default: never); after `salesStart`')),
+    seating: t.Optional(Seating),
   },
   {
-    description: '`maxPerOrder` defaults to 10; `salesEnd` must be after `salesStart`.',
+    description: '`maxPerOrder` defaults to 10; `salesEnd` must be after `salesStart`. With `seating`, `capacity` must be its number of seats.',
     additionalProperties: false,
     examples: [{ name: 'Standing', priceCents: 4500, currency: 'EUR', capacity: 500, maxPerOrder: 10 }],
   },
@@ -98,11 +149,14 @@ export const UpdateTicketTypeBody = t.Object(
     taxRateBasisPoints: t.Optional(TaxRateBasisPoints),
     salesStart: t.Optional(t.Union([isoDateInput(), t.Null()], { description: 'null removes it' })),
     salesEnd: t.Optional(t.Union([isoDateInput(), t.Null()], { description: 'null removes it' })),
+    seating: t.Optional(Seating),
   },
   {
     minProperties: 1,
     additionalProperties: false,
-    description: 'Any subset. `capacity` below sold + held → 409. Price and tax rate changes apply to holds made afterwards.',
+    description:
+      'Any subset. `capacity` below sold + held → 409. Price and tax rate changes apply to holds made afterwards. A seated type changes its capacity by a new `seating`, ' +
+      'which must keep every seat held or sold (409 otherwise); a type that has sold or held tickets without seats cannot be given seating.',
     examples: [{ capacity: 600 }],
   },
 )
@@ -125,6 +179,7 @@ export const TicketType = t.Object(
     sold: t.Integer({ minimum: 0 }),
     held: t.Integer({ minimum: 0 }),
     available: t.Integer({ minimum: 0 }),
+    seating: t.Optional(SeatMap),
   },
   { title: 'TicketType' },
 )
@@ -144,6 +199,7 @@ export const AvailabilityTicketType = t.Object(
     taxRateBasisPoints: t.Optional(TaxRateBasisPoints),
     salesStart: t.Optional(IsoDate),
     salesEnd: t.Optional(IsoDate),
+    seating: t.Optional(SeatMap),
   },
   { title: 'AvailabilityTicketType' },
 )
@@ -288,6 +344,8 @@ export { VOUCHER_LIMITS, voucherAppliesTo, voucherDiscount } from './pricing'
 export const HoldItemInput = t.Object({
   ticketTypeId: Id,
   quantity: t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.maxPerOrder }),
+  /** Of a seated type: the seats wanted (absent: the best ones left). */
+  seats: SeatsInput,
 }, { additionalProperties: false })
 
 export const HoldOp = t.Object({
@@ -315,7 +373,7 @@ export type ReleaseOp = Static<typeof ReleaseOp>
 export const RefundPart = t.Object(
   {
     n: t.Integer({ minimum: 1 }),
-    items: t.Array(t.Object({ ticketTypeId: Id, quantity: t.Integer({ minimum: 1 }) }, closed), { minItems: 1, maxItems: MAX_HOLD_ITEMS }),
+    items: t.Array(t.Object({ ticketTypeId: Id, quantity: t.Integer({ minimum: 1 }), seats: SeatsInput }, closed), { minItems: 1, maxItems: MAX_HOLD_ITEMS, description: 'of a seated type, `seats` names which (required)' }),
   },
   closed,
 )
@@ -410,6 +468,8 @@ export const HeldLine = t.Object({
   taxRateBasisPoints: t.Optional(t.Integer({ minimum: 1, maximum: 10_000 })),
   /** This line's part of the voucher's discount (absent: none). */
   discountCents: t.Optional(t.Integer({ minimum: 1 })),
+  /** Of a seated type: its seats, one per ticket. */
+  seats: t.Optional(t.Array(t.String())),
 })
 export type HeldLine = Static<typeof HeldLine>
 

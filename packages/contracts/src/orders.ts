@@ -2,7 +2,7 @@
 // gateway, web app, notifications). Prices are never sent by a client: ticketing decides them.
 import { t, type Static } from 'elysia'
 import { Id, IsoDate, ListOf, PageQuery } from './common'
-import { AppliedVoucher, VoucherCode } from './inventory'
+import { AppliedVoucher, SeatsInput, VoucherCode } from './inventory'
 import { Card } from './payments'
 import { Email } from './auth'
 
@@ -27,6 +27,7 @@ export const OrderItem = t.Object(
     unitPriceCents: t.Integer({ minimum: 0, examples: [4500] }),
     taxRateBasisPoints: t.Optional(t.Integer({ minimum: 1, maximum: 10_000, examples: [1900], description: 'the tax included in the price when it was sold, in hundredths of a per cent (absent: none)' })),
     discountCents: t.Optional(t.Integer({ minimum: 1, description: "this line's part of the voucher's discount, in minor units (absent: none)" })),
+    seats: t.Optional(t.Array(t.String({ examples: ['B-12'] }), { description: 'of a ticket type with numbered seats: the seats, one per ticket (beyond the contract, additive)' })),
   },
   { title: 'OrderItem' },
 )
@@ -58,6 +59,8 @@ export type Order = Static<typeof Order>
 export const OrderItemInput = t.Object({
   ticketTypeId: Id,
   quantity: t.Integer({ minimum: 1, maximum: ORDER_LIMITS.quantity, examples: [2], error: `quantity must be a whole number from 1 to ${ORDER_LIMITS.quantity}` }),
+  /** Of a ticket type with numbered seats (beyond the contract, additive): which seats, as many as `quantity`; absent: the best ones left. */
+  seats: SeatsInput,
 })
 
 export const PaymentInput = t.Object({ card: Card }, { title: 'PaymentInput' })
@@ -157,6 +160,7 @@ export const Ticket = t.Object(
       ),
     ),
     attendeeName: t.Optional(t.String({ description: 'who uses this ticket, as its holder named them (shown at the door)', examples: ['Grace Hopper'] })),
+    seat: t.Optional(t.String({ description: 'its numbered seat, row and number (beyond the contract, additive)', examples: ['B-12'] })),
   },
   { title: 'Ticket' },
 )

@@ -451,3 +451,68 @@ describe('seats counted once', () => {
     expect(countOnce([t('a', 3), t('b', 4)], undefined, 'available')).toBe(7)
   })
 })
+
+describe('reserved seats', () => {
+  const seated = (overrides: Partial<TypeRecord> = {}) =>
+    type({ name: 'Stalls', capacity: 10, seating: { rows: [{ label: 'A', seats: 4 }, { label: 'B', seats: 6 }] }, taken: [], ...overrides })
+  const pick = (orderId: string, seats: string[]): InventoryOp => ({ type: 'hold', orderId, userId: 'u', items: [{ ticketTypeId: 'a'.repeat(24), quantity: seats.length, seats }] })
+  const seatsOf = (r: unknown) => (r as { items: Array<{ seats?: string[] }> }).items[0]!.seats
+
+  test('a seat is held once: the second buyer of it is refused, whoever asks in the batch; a seat not in the hall is a bad request', () => {
+    const d = run([pick('o1', ['A-2', 'A-3']), pick('o2', ['A-3', 'A-4']), pick('o3', ['A-4']), pick('o4', ['C-1']), pick('o5', ['A-1', 'A-1'])], [seated()])
+    expect(d.results.map((r) => (r.ok ? 'ok' : (r as { code: string }).code))).toEqual(['ok', 'SOLD_OUT', 'ok', 'VALIDATION', 'VALIDATION'])
+    expect(d.results[1]).toMatchObject({ message: 'seat A-3 of "Stalls" is taken', details: { seats: ['A-3'] } })
+    expect(d.types[0]).toMatchObject({ held: 3, taken: ['A-2', 'A-3', 'A-4'] })
+    expect(d.entries.filter((e) => e.kind === 'hold').map((e) => (e as { items: Array<{ seats?: string[] }> }).items[0]!.seats)).toEqual([['A-2', 'A-3'], ['A-4']])
+  })
+
+  test('without seats named, the best ones left: the front row together, near its middle; else the next row; else apart', () => {
+    const d = run([hold('o1', 2), hold('o2', 2), hold('o3', 3), hold('o4', 2), hold('o5', 1)], [seated()])
+    // A: 4 seats, B: 6. After o1 and o2, no row has three free side by side: o3 gets the frontmost free
+    // seats apart; o4's two fit together in B's end; o5's one takes the frontmost left.
+    expect(d.results.map(seatsOf)).toEqual([['A-2', 'A-3'], ['B-3', 'B-4'], ['A-1', 'A-4', 'B-1'], ['B-5', 'B-6'], ['B-2']])
+    expect(d.types[0]).toMatchObject({ held: 10, taken: ['A-1', 'A-2', 'A-3', 'A-4', 'B-1', 'B-2', 'B-3', 'B-4', 'B-5', 'B-6'] })
+    expect(run([hold('o6', 1)], d.types).results[0]).toMatchObject({ ok: false, code: 'SOLD_OUT' })
+  })
+
+  test('released, expired and refunded seats are free again; sold seats stay taken; a part gives back the seats it names, and only the order’s', () => {
+    let types = [seated()]
+    const first = run([pick('o1', ['A-1', 'A-2']), pick('o2', ['B-1']), pick('o3', ['B-2', 'B-3'])], types)
+    types = first.types
+    const known = new Map(first.orders)
+    const second = run(
+      [
+        { type: 'release', orderId: 'o1', reason: 'cancelled' },
+        { type: 'confirm', orderId: 'o3' },
+        { type: 'refund', orderId: 'o3', part: { n: 1, items: [{ ticketTypeId: 'a'.repeat(24), quantity: 1, seats: ['A-2'] }] } },
+        { type: 'refund', orderId: 'o3', part: { n: 1, items: [{ ticketTypeId: 'a'.repeat(24), quantity: 1 }] } },
+        { type: 'refund', orderId: 'o3', part: { n: 2, items: [{ ticketTypeId: 'a'.repeat(24), quantity: 1 }] } },
+        { type: 'refund', orderId: 'o3', part: { n: 2, items: [{ ticketTypeId: 'a'.repeat(24), quantity: 1, seats: ['B-3'] }] } },
+        pick('o4', ['A-1', 'B-3']),
+      ],
+      types,
+      known,
+      NOW + 1000,
+    )
+    expect(second.results.map((r) => (r.ok ? 'ok' : (r as { code: string }).code))).toEqual(['ok', 'ok', 'CONFLICT', 'VALIDATION', 'VALIDATION', 'ok', 'ok'])
+    expect(second.types[0]).toMatchObject({ sold: 1, held: 3, refunded: 1, taken: ['A-1', 'B-1', 'B-2', 'B-3'] })
+    // o2's hold ends by its expiry; the rest of o3 by a whole refund.
+    const third = run([{ type: 'expire', orderId: 'o2' }, { type: 'refund', orderId: 'o3' }], second.types, new Map([...known, ...second.orders]), NOW + 601_000)
+    expect(third.types[0]).toMatchObject({ sold: 0, held: 2, taken: ['A-1', 'B-3'] })
+    // The ledger says the same, seat for seat.
+    const all = foldLedger([...first.entries, ...second.entries, ...third.entries] as LedgerEntry[])
+    expect(countersFromLedger([seated()], all)[0]).toMatchObject({ sold: 0, held: 2, taken: ['A-1', 'B-3'] })
+  })
+
+  test('a new layout keeps every seat held or sold and sets the capacity; a capacity alone is refused; an unseated type with sales cannot get seats', () => {
+    const held = run([pick('o1', ['B-6'])], [seated()]).types
+    const smaller = run([{ type: 'updateType', typeId: 'a'.repeat(24), patch: { seating: { rows: [{ label: 'A', seats: 4 }, { label: 'B', seats: 5 }] } } }], held)
+    expect(smaller.results[0]).toMatchObject({ ok: false, code: 'CONFLICT', details: { seats: ['B-6'] } })
+    const bigger = run([{ type: 'updateType', typeId: 'a'.repeat(24), patch: { seating: { rows: [{ label: 'A', seats: 4 }, { label: 'B', seats: 6 }, { label: 'C', seats: 8 }] } } }], held)
+    expect(bigger.results[0]).toMatchObject({ ok: true, ticketType: { capacity: 18, seating: { taken: ['B-6'] } } })
+    expect(run([{ type: 'updateType', typeId: 'a'.repeat(24), patch: { capacity: 12 } }], held).results[0]).toMatchObject({ ok: false, code: 'VALIDATION' })
+    const plain = run([hold('o1', 1)], [type()]).types
+    expect(run([{ type: 'updateType', typeId: 'a'.repeat(24), patch: { seating: { rows: [{ label: 'A', seats: 2 }] } } }], plain).results[0]).toMatchObject({ ok: false, code: 'CONFLICT' })
+    expect(run([pick('o2', ['A-1'])], plain).results[0]).toMatchObject({ ok: false, code: 'VALIDATION' })
+  })
+})

@@ -79,6 +79,8 @@ export interface TicketDoc {
   ticketTypeId: string
   ticketTypeName: string
   n: number
+  /** Its numbered seat, when its type has them. */
+  seat?: string
   createdAt: Date
 }
 
@@ -146,8 +148,8 @@ export interface RefundPartDoc {
   orderId: string
   n: number
   ticketIds: string[]
-  /** The seats per ticket type, for ticketing. */
-  lines: Array<{ ticketTypeId: string; quantity: number }>
+  /** The tickets per ticket type, for ticketing; `seats`: of a type with numbered seats, which ones. */
+  lines: Array<{ ticketTypeId: string; quantity: number; seats?: string[] }>
   amountCents: number
   by: string
   reason?: string
@@ -267,7 +269,7 @@ export interface CancellationDoc {
 }
 
 const opts = { versionKey: false as const }
-const item = new Schema<OrderItem>({ ticketTypeId: String, name: String, quantity: Number, unitPriceCents: Number, taxRateBasisPoints: { type: Number, default: undefined }, discountCents: { type: Number, default: undefined } }, { _id: false })
+const item = new Schema<OrderItem>({ ticketTypeId: String, name: String, quantity: Number, unitPriceCents: Number, taxRateBasisPoints: { type: Number, default: undefined }, discountCents: { type: Number, default: undefined }, seats: { type: [String], default: undefined } }, { _id: false })
 
 export function defineModels(conn: Connection) {
   const order = new Schema<OrderDoc>(
@@ -330,6 +332,7 @@ export function defineModels(conn: Connection) {
       ticketTypeId: { type: String, required: true },
       ticketTypeName: String,
       n: { type: Number, required: true },
+      seat: String,
       createdAt: { type: Date, required: true },
     },
     { ...opts, collection: 'tickets' },
@@ -409,7 +412,7 @@ export function defineModels(conn: Connection) {
       orderId: { type: String, required: true },
       n: { type: Number, required: true },
       ticketIds: { type: [String], required: true },
-      lines: { type: [new Schema({ ticketTypeId: String, quantity: Number }, { _id: false })], required: true },
+      lines: { type: [new Schema({ ticketTypeId: String, quantity: Number, seats: { type: [String], default: undefined } }, { _id: false })], required: true },
       amountCents: { type: Number, required: true },
       by: { type: String, required: true },
       reason: String,

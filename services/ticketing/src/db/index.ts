@@ -1,7 +1,7 @@
 // Ticketing's own database, `<prefix>_ticketing`: one small inventory document per event (updated by
 // every batch) and the big append-only ledger (inserted, never updated) that is the truth behind it.
 import mongoose, { type Connection } from 'mongoose'
-import type { AppliedVoucher, HeldLine, SettleOutcome, SettleReason } from '@easypass/contracts/inventory'
+import type { AppliedVoucher, HeldLine, Seating, SettleOutcome, SettleReason } from '@easypass/contracts/inventory'
 
 /** A ticket type with its counters, stored inside its event's inventory document. */
 export interface TypeRecord {
@@ -22,6 +22,10 @@ export interface TypeRecord {
   createdAt: string
   /** The creating request's fingerprint, when it came with an Idempotency-Key. */
   fingerprint?: string
+  /** Numbered seats (its capacity is their number); absent: general admission. */
+  seating?: Seating
+  /** Of a seated type: the seats held or sold, in layout order (counted from the ledger like `sold` and `held`). */
+  taken?: string[]
 }
 
 /** A discount code of the event, with its counters, stored inside its event's inventory document. */
@@ -118,7 +122,8 @@ export interface RefundEntry extends LedgerBase {
 export interface RefundPartEntry extends LedgerBase {
   kind: 'refund-part'
   n: number
-  items: Array<{ ticketTypeId: string; quantity: number }>
+  /** `seats`: of a seated type, which of the order's seats went back. */
+  items: Array<{ ticketTypeId: string; quantity: number; seats?: string[] }>
 }
 export type LedgerEntry = HoldEntry | SettleEntry | RefundEntry | RefundPartEntry
 

@@ -22,7 +22,7 @@ import { LIVE } from '@easypass/contracts/facts'
 import { fact, isDuplicateOnly, type Bus, type Logger, type Outbox } from '@easypass/kit'
 import type { InventoryDoc, LedgerEntry, Models, TypeRecord, VoucherRecord } from '../db'
 import { batchSize as batchSizeMetric, ledgerLoads, opsDecided, repairs } from '../metrics'
-import { countersFromLedger, decideBatch, foldLedger, voucherCountersFromLedger, voucherCountsDiffer, type Decision, type OrderLedger } from './decide'
+import { countersFromLedger, decideBatch, foldLedger, typeCountsDiffer, voucherCountersFromLedger, voucherCountsDiffer, type Decision, type OrderLedger } from './decide'
 import { expireJobOptions, partitionOf, type InventoryQueue } from './queues'
 import { availabilityView } from './views'
 
@@ -251,7 +251,7 @@ export class InventoryApplier {
     const orders = foldLedger(entries)
     const counted = countersFromLedger(doc.types, orders)
     const countedVouchers = voucherCountersFromLedger(doc.vouchers ?? [], orders)
-    const differs = counted.some((t, i) => t.sold !== doc.types[i]!.sold || t.held !== doc.types[i]!.held) || voucherCountsDiffer(countedVouchers, doc.vouchers ?? [])
+    const differs = typeCountsDiffer(counted, doc.types) || voucherCountsDiffer(countedVouchers, doc.vouchers ?? [])
     const vouchersSet = doc.vouchers ? { vouchers: countedVouchers } : {}
 
     if (doc.pendingSeq != null) {
@@ -313,7 +313,7 @@ export class InventoryApplier {
       for (const [orderId, o] of touched) if (!cached.orders.has(orderId)) yield o
     }
     const counted = countersFromLedger(doc.types, all())
-    if (counted.some((t, i) => t.sold !== doc.types[i]!.sold || t.held !== doc.types[i]!.held)) return undefined
+    if (typeCountsDiffer(counted, doc.types)) return undefined
     if (doc.vouchers && voucherCountsDiffer(voucherCountersFromLedger(doc.vouchers, all()), doc.vouchers)) return undefined
     ledgerLoads.inc({ reason: 'catch-up' })
     return this.remember(doc._id, cached, doc.seq, touched)
@@ -355,5 +355,5 @@ export class InventoryApplier {
   }
 }
 
-const summarize = (types: TypeRecord[]) => types.map((t) => ({ id: t.id, sold: t.sold, held: t.held }))
+const summarize = (types: TypeRecord[]) => types.map((t) => ({ id: t.id, sold: t.sold, held: t.held, ...(t.taken ? { taken: t.taken.length } : {}) }))
 const summarizeVouchers = (vouchers: VoucherRecord[]) => vouchers.map((v) => ({ code: v.code, used: v.used, held: v.held }))

@@ -9,6 +9,7 @@ import type {
   HoldOp,
   HoldSuccess,
   InventoryOp,
+  Seating,
   OpFailure,
   OpFailureCode,
   OpResult,
@@ -20,7 +21,7 @@ import type {
   UpdateVoucherBody,
   UpdatePoolBody,
 } from '@easypass/contracts/inventory'
-import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, POOL_LIMITS, poolSoldOutRefusal, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
+import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, POOL_LIMITS, poolSoldOutRefusal, seatIdsOf, seatingProblem, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
 import { ledgerId, type LedgerEntry, type PoolRecord, type TypeRecord, type VoucherRecord } from '../db'
 import { available, availableByType, poolCounts, toCapacityPool, toTicketType, toVoucher } from './views'
 
@@ -62,7 +63,37 @@ export interface OrderLedger {
 /** Some tickets of an order, refunded by themselves: part `n` of its refunds. */
 export interface RefundedPart {
   n: number
-  items: Array<{ ticketTypeId: string; quantity: number }>
+  /** `seats`: of a seated type, which of the order's seats. */
+  items: Array<{ ticketTypeId: string; quantity: number; seats?: string[] }>
+}
+
+/** The seats of the order's tickets of one type that its parts have not refunded, in the order they were held. */
+export function seatsLeft(hold: HoldRecord, parts: readonly RefundedPart[] | undefined, ticketTypeId: string): string[] {
+  const gone = new Set<string>()
+  for (const p of parts ?? []) for (const i of p.items) if (i.ticketTypeId === ticketTypeId) for (const seat of i.seats ?? []) gone.add(seat)
+  return hold.items.filter((l) => l.ticketTypeId === ticketTypeId).flatMap((l) => (l.seats ?? []).filter((seat) => !gone.has(seat)))
+}
+
+/**
+ * The best `quantity` seats among the free ones: the frontmost row with that many side by side, nearest
+ * its middle; when no row has them together, the frontmost free seats wherever they are.
+ */
+export function bestSeats(layout: readonly { label: string; seats: number }[], taken: ReadonlySet<string>, quantity: number): string[] | undefined {
+  for (const row of layout) {
+    let best: number | undefined
+    let run = 0
+    for (let n = 1; n <= row.seats; n++) {
+      run = taken.has(`${row.label}-${n}`) ? 0 : run + 1
+      if (run < quantity) continue
+      const first = n - quantity + 1
+      const offCentre = Math.abs(first + (quantity - 1) / 2 - (row.seats + 1) / 2)
+      if (best === undefined || offCentre < Math.abs(best + (quantity - 1) / 2 - (row.seats + 1) / 2)) best = first
+    }
+    if (best !== undefined) return Array.from({ length: quantity }, (_, i) => `${row.label}-${best! + i}`)
+  }
+  const free: string[] = []
+  for (const row of layout) for (let n = 1; n <= row.seats && free.length < quantity; n++) if (!taken.has(`${row.label}-${n}`)) free.push(`${row.label}-${n}`)
+  return free.length === quantity ? free : undefined
 }
 
 /**
@@ -184,6 +215,26 @@ export function decideBatch(input: DecideInput): Decision {
     return o
   }
   const typeById = (id: string) => types.find((t) => t.id === id)
+  // Seats taken of each seated type the batch touches: a set made once per batch, written back at its end.
+  const takenSets = new Map<string, Set<string>>()
+  const takenOf = (t: TypeRecord) => {
+    let set = takenSets.get(t.id)
+    if (!set) takenSets.set(t.id, (set = new Set(t.taken ?? [])))
+    return set
+  }
+  const layouts = new Map<string, Set<string>>()
+  const layoutOf = (t: TypeRecord) => {
+    let set = layouts.get(t.id)
+    if (!set) layouts.set(t.id, (set = new Set(t.seating ? seatIdsOf(t.seating) : [])))
+    return set
+  }
+  /** Gives the seats back to their type (a type without seating has none to give). */
+  const freeSeats = (ticketTypeId: string, seats: readonly string[] | undefined) => {
+    const t = seats?.length ? typeById(ticketTypeId) : undefined
+    if (!t?.seating) return
+    const set = takenOf(t)
+    for (const seat of seats!) set.delete(seat)
+  }
   /** A pool created under a key is remembered when it goes: a late retry of its request must not bring it back. */
   const forgetPool = (p: PoolRecord) => {
     if (p.fingerprint) removed = [...(removed ?? input.removed ?? []), p.id].slice(-MAX_REMOVED_REMEMBERED)
@@ -204,6 +255,7 @@ export function decideBatch(input: DecideInput): Decision {
       if (!t) continue
       t.held = Math.max(0, t.held - line.quantity)
       if (to === 'sold') t.sold += line.quantity
+      else freeSeats(t.id, line.seats)
     }
     countVoucher(hold, to === 'sold' ? { held: -1, used: 1 } : { held: -1 })
   }
@@ -239,10 +291,24 @@ export function decideBatch(input: DecideInput): Decision {
       left.set(line.ticketTypeId, { name: line.name, left: (known?.left ?? 0) + line.left })
     }
     const asked = new Map<string, number>()
-    for (const i of part.items) asked.set(i.ticketTypeId, (asked.get(i.ticketTypeId) ?? 0) + i.quantity)
+    const askedSeats = new Map<string, string[]>()
+    for (const i of part.items) {
+      asked.set(i.ticketTypeId, (asked.get(i.ticketTypeId) ?? 0) + i.quantity)
+      if (i.seats) askedSeats.set(i.ticketTypeId, [...(askedSeats.get(i.ticketTypeId) ?? []), ...i.seats])
+    }
     for (const [ticketTypeId, quantity] of asked) {
       const rest = left.get(ticketTypeId)
       if (!rest) return failure('CONFLICT', `order ${orderId} has no tickets of type ${ticketTypeId}`, { ticketTypeId })
+      // The seats of the tickets refunded go back, not just as many: they must be named, and be the order's.
+      const seated = o.hold.items.some((l) => l.ticketTypeId === ticketTypeId && l.seats?.length)
+      const seats = askedSeats.get(ticketTypeId)
+      if (seated) {
+        if (!seats || seats.length !== quantity || new Set(seats).size !== seats.length)
+          return failure('VALIDATION', `"${rest.name}" tickets have seats: name the ${quantity} seats refunded, each once`, { ticketTypeId })
+        const mine = new Set(seatsLeft(o.hold, o.parts, ticketTypeId))
+        const foreign = seats.filter((seat) => !mine.has(seat))
+        if (foreign.length) return failure('CONFLICT', `order ${orderId} has no unrefunded "${rest.name}" ticket for seat ${foreign.join(', ')}`, { ticketTypeId, seats: foreign })
+      } else if (seats) return failure('VALIDATION', `"${rest.name}" tickets have no seats`, { ticketTypeId })
       if (quantity > rest.left)
         return failure(
           'CONFLICT',
@@ -257,9 +323,10 @@ export function decideBatch(input: DecideInput): Decision {
       if (!t) continue
       t.sold = Math.max(0, t.sold - quantity)
       t.refunded = (t.refunded ?? 0) + quantity
+      freeSeats(ticketTypeId, askedSeats.get(ticketTypeId))
     }
     // The voucher's use stays: the order still stands.
-    const items = part.items.map(({ ticketTypeId, quantity }) => ({ ticketTypeId, quantity }))
+    const items = part.items.map(({ ticketTypeId, quantity, seats }) => ({ ticketTypeId, quantity, ...(seats ? { seats: [...seats] } : {}) }))
     o.parts = withPart(o.parts, { n: part.n, items })
     entries.push({ _id: ledgerId.refundPart(orderId, part.n), kind: 'refund-part', eventId, orderId, n: part.n, items, seq, at })
     return { ok: true, outcome: 'refunded' }
@@ -282,11 +349,27 @@ export function decideBatch(input: DecideInput): Decision {
     if (o.settle) return failure('CONFLICT', `order ${op.orderId} was already ${o.settle.outcome} (${o.settle.reason}) before any hold`)
     // The same ticket type twice in one order is one line with the quantities added.
     const wanted = new Map<string, number>()
-    for (const item of op.items) wanted.set(item.ticketTypeId, (wanted.get(item.ticketTypeId) ?? 0) + item.quantity)
-    const lines: Array<{ type: TypeRecord; quantity: number }> = []
+    const wantedSeats = new Map<string, string[]>()
+    for (const item of op.items) {
+      wanted.set(item.ticketTypeId, (wanted.get(item.ticketTypeId) ?? 0) + item.quantity)
+      if (item.seats) {
+        if (item.seats.length !== item.quantity) return failure('VALIDATION', `name ${item.quantity} seats for ${item.quantity} tickets, not ${item.seats.length}`, { ticketTypeId: item.ticketTypeId })
+        wantedSeats.set(item.ticketTypeId, [...(wantedSeats.get(item.ticketTypeId) ?? []), ...item.seats])
+      }
+    }
+    const lines: Array<{ type: TypeRecord; quantity: number; seats?: string[] }> = []
     for (const [id, quantity] of wanted) {
       const type = typeById(id)
       if (!type) return failure('NOT_FOUND', `ticket type ${id} does not exist for this event`, { ticketTypeId: id })
+      const seats = wantedSeats.get(id)
+      if (seats) {
+        if (!type.seating) return failure('VALIDATION', `"${type.name}" has no numbered seats: ask for a quantity only`, { ticketTypeId: id })
+        // Every line of the type names its seats, or none does.
+        if (seats.length !== quantity) return failure('VALIDATION', `name the seats of every "${type.name}" ticket, or of none`, { ticketTypeId: id })
+        if (new Set(seats).size !== seats.length) return failure('VALIDATION', `a seat of "${type.name}" is named twice`, { ticketTypeId: id })
+        const unknown = seats.filter((seat) => !layoutOf(type).has(seat))
+        if (unknown.length) return failure('VALIDATION', `"${type.name}" has no seat ${unknown.join(', ')}`, { ticketTypeId: id, seats: unknown })
+      }
       if (!Number.isInteger(quantity) || quantity < 1) return failure('VALIDATION', `quantity of ${type.name} must be a whole number ≥ 1`, { ticketTypeId: id })
       if (quantity > type.maxPerOrder)
         return failure('VALIDATION', `at most ${type.maxPerOrder} "${type.name}" tickets per order`, { ticketTypeId: id, maxPerOrder: type.maxPerOrder })
@@ -294,7 +377,7 @@ export function decideBatch(input: DecideInput): Decision {
         return failure('CONFLICT', `sales of "${type.name}" open at ${type.salesStart}`, { ticketTypeId: id, salesStart: type.salesStart })
       if (type.salesEnd && now >= Date.parse(type.salesEnd))
         return failure('CONFLICT', `sales of "${type.name}" closed at ${type.salesEnd}`, { ticketTypeId: id, salesEnd: type.salesEnd })
-      lines.push({ type, quantity })
+      lines.push(seats ? { type, quantity, seats } : { type, quantity })
     }
     const currencies = new Set(lines.map((l) => l.type.currency))
     if (currencies.size > 1) return failure('VALIDATION', 'all tickets of one order must be priced in the same currency', { currencies: [...currencies] })
@@ -346,7 +429,28 @@ export function decideBatch(input: DecideInput): Decision {
         return failure('SOLD_OUT', refusal.message, refusal.details)
       }
     }
-    for (const l of lines) l.type.held += l.quantity
+    // Seats: those named must all be free; a seated line that names none gets the best ones left.
+    for (const l of lines) {
+      if (!l.type.seating) continue
+      const taken = takenOf(l.type)
+      if (l.seats) {
+        const gone = l.seats.filter((seat) => taken.has(seat))
+        if (gone.length)
+          return failure('SOLD_OUT', gone.length === 1 ? `seat ${gone[0]} of "${l.type.name}" is taken` : `seats ${gone.join(', ')} of "${l.type.name}" are taken`, {
+            ticketTypeId: l.type.id,
+            seats: gone,
+          })
+      } else {
+        const best = bestSeats(l.type.seating.rows, taken, l.quantity)
+        // Never expected (the counters and the seats follow the same ledger): refused, nothing held.
+        if (!best) return failure('SOLD_OUT', `only ${layoutOf(l.type).size - taken.size} seats of "${l.type.name}" are free`, { ticketTypeId: l.type.id })
+        l.seats = best
+      }
+    }
+    for (const l of lines) {
+      l.type.held += l.quantity
+      if (l.seats) for (const seat of l.seats) takenOf(l.type).add(seat)
+    }
     // The tax rate goes with the price, and each line's share of the discount with it: what the order
     // was sold at (its invoice's tax per rate), whatever the type or voucher says later.
     const items = lines.map((l, i) => {
@@ -358,6 +462,7 @@ export function decideBatch(input: DecideInput): Decision {
         unitPriceCents: l.type.priceCents,
         ...(l.type.taxRateBasisPoints ? { taxRateBasisPoints: l.type.taxRateBasisPoints } : {}),
         ...(lineDiscount ? { discountCents: lineDiscount } : {}),
+        ...(l.seats ? { seats: l.seats } : {}),
       }
     })
     const record: HoldRecord = {
@@ -427,6 +532,7 @@ export function decideBatch(input: DecideInput): Decision {
           t.sold = Math.max(0, t.sold - line.left)
           t.refunded = (t.refunded ?? 0) + line.left
         }
+        for (const id of new Set(o.hold.items.filter((l) => l.seats?.length).map((l) => l.ticketTypeId))) freeSeats(id, seatsLeft(o.hold, o.parts, id))
         // A refunded order gives its voucher's use back.
         countVoucher(o.hold, { used: -1 })
         o.refunded = true
@@ -442,7 +548,7 @@ export function decideBatch(input: DecideInput): Decision {
         if ((removed ?? input.removed)?.includes(op.typeId)) return failure('CONFLICT', 'the ticket type this Idempotency-Key created has been removed since')
         if (types.length >= MAX_TYPES_PER_EVENT) return failure('CONFLICT', `an event has at most ${MAX_TYPES_PER_EVENT} ticket types`)
         const f = op.fields
-        const problem = salesWindowProblem(f.salesStart, f.salesEnd)
+        const problem = salesWindowProblem(f.salesStart, f.salesEnd) ?? (f.seating ? seatingFieldsProblem(f.seating, f.capacity) : undefined)
         if (problem) return failure('VALIDATION', problem)
         const record: TypeRecord = {
           id: op.typeId,
@@ -459,6 +565,10 @@ export function decideBatch(input: DecideInput): Decision {
         if (f.taxRateBasisPoints) record.taxRateBasisPoints = f.taxRateBasisPoints
         if (f.salesStart) record.salesStart = iso(f.salesStart)
         if (f.salesEnd) record.salesEnd = iso(f.salesEnd)
+        if (f.seating) {
+          record.seating = { rows: f.seating.rows.map(({ label, seats }) => ({ label, seats })) }
+          record.taken = []
+        }
         types.push(record)
         typesChanged = true
         return { ok: true, ticketType: toTicketType(eventId, record) }
@@ -469,6 +579,11 @@ export function decideBatch(input: DecideInput): Decision {
         const next = applyPatch(t, op.patch)
         const problem = salesWindowProblem(next.salesStart, next.salesEnd)
         if (problem) return failure('VALIDATION', problem)
+        if (op.patch.seating || t.seating) {
+          const refusal = seatingChange(t, op.patch, takenOf(t), next)
+          if (refusal) return refusal
+          layouts.delete(t.id)
+        }
         if (next.capacity < t.sold + t.held)
           return failure('CONFLICT', `capacity cannot go below the ${t.sold} sold and ${t.held} held tickets`, { sold: t.sold, held: t.held })
         Object.assign(t, next)
@@ -618,6 +733,10 @@ export function decideBatch(input: DecideInput): Decision {
   }
 
   const results = input.ops.map((op) => decideOne(op))
+  for (const [id, set] of takenSets) {
+    const t = typeById(id)
+    if (t?.seating) t.taken = seatIdsOf(t.seating).filter((seat) => set.has(seat))
+  }
   return {
     results,
     entries,
@@ -701,6 +820,38 @@ function applyVoucherPatch(v: VoucherRecord, patch: UpdateVoucherBody): VoucherR
   return next
 }
 
+/** A layout's rules that need more than the schema, and a capacity given with it that must be its number of seats. */
+export function seatingFieldsProblem(seating: Seating, capacity?: number): string | undefined {
+  const problem = seatingProblem(seating)
+  if (problem) return `seating: ${problem}`
+  const count = seatIdsOf(seating).length
+  if (capacity !== undefined && capacity !== count) return `capacity must be the number of seats (${count}), not ${capacity}`
+  return undefined
+}
+
+/**
+ * A seated type's patch: a new layout keeps every seat held or sold, and its capacity is its seats;
+ * a capacity alone cannot change. `next` (the patched copy) gets the layout. Undefined when fine.
+ */
+function seatingChange(t: TypeRecord, patch: UpdateTicketTypeBody, taken: ReadonlySet<string>, next: TypeRecord): OpFailure | undefined {
+  if (!patch.seating) {
+    if (patch.capacity !== undefined && patch.capacity !== t.capacity)
+      return failure('VALIDATION', `the capacity of "${t.name}" is its number of seats (${t.capacity}): change its seating instead`)
+    return undefined
+  }
+  const problem = seatingFieldsProblem(patch.seating, patch.capacity)
+  if (problem) return failure('VALIDATION', problem)
+  if (!t.seating && t.sold + t.held > 0)
+    return failure('CONFLICT', `"${t.name}" has ${t.sold} sold and ${t.held} held tickets without seats: it cannot be given seating`, { sold: t.sold, held: t.held })
+  const layout = new Set(seatIdsOf(patch.seating))
+  const lost = [...taken].filter((seat) => !layout.has(seat))
+  if (lost.length) return failure('CONFLICT', `the new seating leaves out seats that are held or sold: ${lost.slice(0, 10).join(', ')}${lost.length > 10 ? ', …' : ''}`, { seats: lost })
+  next.seating = { rows: patch.seating.rows.map(({ label, seats }) => ({ label, seats })) }
+  next.capacity = layout.size
+  next.taken = t.taken ?? []
+  return undefined
+}
+
 function applyPatch(t: TypeRecord, patch: UpdateTicketTypeBody): TypeRecord {
   const next: TypeRecord = { ...t }
   if (patch.name !== undefined) next.name = patch.name.trim()
@@ -739,7 +890,7 @@ export function foldLedger(entries: Iterable<LedgerEntry>, base?: ReadonlyMap<st
     else if (e.kind === 'refund') o.refunded = true
     else if (e.kind === 'refund-part') {
       // Once per part, whatever the order of the entries.
-      if (!o.parts?.some((p) => p.n === e.n)) o.parts = withPart(o.parts, { n: e.n, items: e.items.map(({ ticketTypeId, quantity }) => ({ ticketTypeId, quantity })) })
+      if (!o.parts?.some((p) => p.n === e.n)) o.parts = withPart(o.parts, { n: e.n, items: e.items.map(({ ticketTypeId, quantity, seats }) => ({ ticketTypeId, quantity, ...(seats ? { seats } : {}) })) })
     }
   }
   return orders
@@ -750,6 +901,8 @@ export function countersFromLedger(types: readonly TypeRecord[], orders: Map<str
   // `refunded` is left out until a refund counts it, as a batch leaves it out.
   const next: TypeRecord[] = types.map(({ refunded: _, ...t }) => ({ ...t, sold: 0, held: 0 }))
   const byId = new Map(next.map((t) => [t.id, t]))
+  // Seats of the seated types: those of live holds, and of sold tickets not refunded.
+  const taken = new Map(next.filter((t) => t.seating).map((t) => [t.id, new Set<string>()]))
   for (const o of orders instanceof Map ? orders.values() : orders) {
     if (!o.hold) continue
     const state = !o.settle ? 'held' : o.settle.outcome === 'sold' ? (o.refunded ? 'refunded' : 'sold') : undefined
@@ -762,16 +915,26 @@ export function countersFromLedger(types: readonly TypeRecord[], orders: Map<str
         t.sold += line.left
         if (line.parted) t.refunded = (t.refunded ?? 0) + line.parted
       }
+      for (const [id, set] of taken) for (const seat of seatsLeft(o.hold, o.parts, id)) set.add(seat)
       continue
     }
     // Held, or wholly refunded (its parts included).
     for (const line of o.hold.items) {
       const t = byId.get(line.ticketTypeId)
       if (t) t[state] = (t[state] ?? 0) + line.quantity
+      if (state === 'held') for (const seat of line.seats ?? []) taken.get(line.ticketTypeId)?.add(seat)
     }
   }
+  for (const t of next) if (t.seating) t.taken = seatIdsOf(t.seating).filter((seat) => taken.get(t.id)!.has(seat))
   return next
 }
+
+/** Whether two lists of the same types disagree on a counter or a taken seat. */
+export const typeCountsDiffer = (a: readonly TypeRecord[], b: readonly TypeRecord[]) =>
+  a.some((t, i) => {
+    const u = b[i]!
+    return t.sold !== u.sold || t.held !== u.held || (t.taken ?? []).join() !== (u.taken ?? []).join()
+  })
 
 /** The voucher counters the ledger implies: a live hold holds its voucher's use, a sold and unrefunded order uses it. */
 export function voucherCountersFromLedger(vouchers: readonly VoucherRecord[], orders: Map<string, OrderLedger> | Iterable<OrderLedger>): VoucherRecord[] {

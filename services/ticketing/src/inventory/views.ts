@@ -53,6 +53,7 @@ export function toTicketType(eventId: string, t: TypeRecord, left = available(t)
   if (t.taxRateBasisPoints) view.taxRateBasisPoints = t.taxRateBasisPoints
   if (t.salesStart) view.salesStart = t.salesStart
   if (t.salesEnd) view.salesEnd = t.salesEnd
+  if (t.seating) view.seating = { rows: t.seating.rows, taken: t.taken ?? [] }
   return view
 }
 

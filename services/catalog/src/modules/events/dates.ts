@@ -139,6 +139,8 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
           ...(type.taxRateBasisPoints ? { taxRateBasisPoints: type.taxRateBasisPoints } : {}),
           ...(salesStart ? { salesStart } : {}),
           ...(salesEnd ? { salesEnd } : {}),
+          // The layout only: the new date's seats are all free.
+          ...(type.seating ? { seating: { rows: type.seating.rows } } : {}),
         }
         // Keyed by the type it copies and what it copies: the same copy twice adds it once.
         await ticketing.addTicketType(newId, body, `copy-of:${type.id}:${sha(JSON.stringify(body)).slice(0, 16)}`, requestId)

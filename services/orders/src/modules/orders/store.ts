@@ -44,6 +44,7 @@ export function orderItem(i: OrderItem): OrderItem {
     unitPriceCents: i.unitPriceCents,
     ...(i.taxRateBasisPoints ? { taxRateBasisPoints: i.taxRateBasisPoints } : {}),
     ...(i.discountCents ? { discountCents: i.discountCents } : {}),
+    ...(i.seats?.length ? { seats: [...i.seats] } : {}),
   }
 }
 

@@ -46,6 +46,8 @@ export interface PurchaseDeps {
 interface Line {
   ticketTypeId: string
   quantity: number
+  /** Of a seated type: the seats asked for. */
+  seats?: string[]
 }
 
 interface PurchaseContext {
@@ -72,12 +74,19 @@ export const newOrderId = () => new Types.ObjectId().toHexString()
 
 /** Lines of the same ticket type are added together; the sum obeys the same limit as one line. */
 export function mergeLines(items: Line[]): Line[] {
-  const merged = new Map<string, number>()
-  for (const { ticketTypeId, quantity } of items) {
+  const merged = new Map<string, Line>()
+  for (const [i, { ticketTypeId, quantity, seats }] of items.entries()) {
     const id = ticketTypeId.toLowerCase()
-    merged.set(id, (merged.get(id) ?? 0) + quantity)
+    if (seats && seats.length !== quantity)
+      throw fail('VALIDATION', `items.${i}.seats: name one seat per ticket (${quantity}), not ${seats.length}`, { fields: [{ path: `items.${i}.seats`, message: `${quantity} seats for ${quantity} tickets` }] })
+    const known = merged.get(id)
+    // Seats for every line of a type, or for none: ticketing picks the best seats only for a whole line.
+    if (known && !known.seats !== !seats) throw fail('VALIDATION', `items.${i}.seats: name the seats of every line of this ticket type, or of none`, { fields: [{ path: `items.${i}.seats`, message: 'seats for every line of the type, or none' }] })
+    const all = known?.seats && seats ? [...known.seats, ...seats] : seats
+    if (all && new Set(all).size !== all.length) throw fail('VALIDATION', `items.${i}.seats: a seat is named twice`, { fields: [{ path: `items.${i}.seats`, message: 'a seat is named twice' }] })
+    merged.set(id, { ticketTypeId: id, quantity: (known?.quantity ?? 0) + quantity, ...(all ? { seats: all } : {}) })
   }
-  const lines = [...merged].map(([ticketTypeId, quantity]) => ({ ticketTypeId, quantity }))
+  const lines = [...merged.values()]
   const tooMany = lines.find((l) => l.quantity > 100)
   if (tooMany) throw fail('VALIDATION', 'items: at most 100 tickets of one ticket type per order', { fields: [{ path: 'items', message: 'at most 100 of one ticket type' }] })
   return lines
@@ -139,6 +148,7 @@ export function purchaseService(deps: PurchaseDeps) {
       quantity: line.quantity,
       unitPriceCents: types[i]?.priceCents ?? 0,
       ...(types[i]?.taxRateBasisPoints ? { taxRateBasisPoints: types[i]!.taxRateBasisPoints } : {}),
+      ...(line.seats ? { seats: line.seats } : {}),
     }))
     const currency = types.find((t) => t)?.currency ?? ''
     const discountCents = voucher ? ctx.items.reduce((sum, line, i) => (types[i] && voucherAppliesTo(voucher, types[i]!) ? sum + line.quantity * voucherDiscount(voucher, types[i]!.priceCents) : sum), 0) : 0

@@ -11,7 +11,7 @@ import type { DirtyOrders, OrderLocks } from '../coordination'
 import { hashBody, hashKey, type Idempotency } from '../idempotency/service'
 import { errorAnswer, Undecided, untilDecided, type Answer } from '../orders/settlement'
 import { isCharged, refundDoneId, refundId, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
-import { ticketIdsOf, type TicketsService } from '../tickets/service'
+import { seatsOf, ticketIdsOf, type TicketsService } from '../tickets/service'
 import { ticketPrices } from '../invoices/taxes'
 import type { Models, OrderDoc, RefundPartDoc, TicketHolderDoc } from '../../db'
 
@@ -98,7 +98,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       if (!money) log.warn({ orderId: doc._id, part: part.n }, 'refund of tickets: payments knows no succeeded payment of this order')
       refundIdValue = money?.refundId
     }
-    const seats = await untilDecided(deadline, () => ticketing.refund(doc.eventId, doc._id, { n: part.n, items: part.lines }))
+    const seats = await untilDecided(deadline, () => ticketing.refund(doc.eventId, doc._id, { n: part.n, items: part.lines.map(({ ticketTypeId, quantity, seats }) => ({ ticketTypeId, quantity, ...(seats?.length ? { seats } : {}) })) }))
     if (!seats.ok) log.warn({ orderId: doc._id, part: part.n, code: seats.code, message: seats.message }, 'refund of tickets: ticketing returned no seats')
     const holders = (await tickets.holdersElsewhere(doc)).filter((h) => part.ticketIds.includes(h._id))
     await outbox.record([
@@ -269,19 +269,25 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       if (request.byBuyer) await buyerMayRefund(state, ticketIds)
       const priced = ticketPrices(state.doc)
       if (!priced) throw fail('CONFLICT', 'this order was sold before tickets could be refunded one by one: refund it whole')
-      const lines = new Map<string, number>()
+      // Per type, how many and (of numbered seats) which: ticketing frees those seats, not others.
+      const seatOf = new Map(seatsOf(state.doc).map((t) => [t.id, t.seat]))
+      const lines = new Map<string, { quantity: number; seats: string[] }>()
       let amountCents = 0
       for (const id of ticketIds) {
-        const seat = priced.get(id)!
-        amountCents += seat.cents
-        lines.set(seat.ticketTypeId, (lines.get(seat.ticketTypeId) ?? 0) + 1)
+        const ticket = priced.get(id)!
+        amountCents += ticket.cents
+        const line = lines.get(ticket.ticketTypeId) ?? { quantity: 0, seats: [] }
+        line.quantity++
+        const seat = seatOf.get(id)
+        if (seat) line.seats.push(seat)
+        lines.set(ticket.ticketTypeId, line)
       }
       const part: RefundPartDoc = {
         _id: partId(orderId, parts.length + 1),
         orderId,
         n: parts.length + 1,
         ticketIds: [...ticketIds],
-        lines: [...lines].map(([ticketTypeId, quantity]) => ({ ticketTypeId, quantity })),
+        lines: [...lines].map(([ticketTypeId, { quantity, seats }]) => ({ ticketTypeId, quantity, ...(seats.length ? { seats } : {}) })),
         // A free order, or one answered 202 and priced meanwhile without a payment: nothing to give back.
         amountCents: isCharged(state) ? amountCents : 0,
         by: request.by,

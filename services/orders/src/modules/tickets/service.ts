@@ -40,10 +40,15 @@ export function ticketIdsOf(doc: Pick<OrderDoc, '_id' | 'items'>): string[] {
   return Array.from({ length: count }, (_, i) => ticketId(doc._id, i + 1))
 }
 
-/** The order's seats in the order they are issued: each ticket's id, number and line. */
-export function seatsOf(doc: Pick<OrderDoc, '_id' | 'items'>): Array<{ id: string; n: number; item: OrderDoc['items'][number] }> {
+/** The order's tickets in the order they are issued: each one's id, number, line and, of a seated type, its seat. */
+export function seatsOf(doc: Pick<OrderDoc, '_id' | 'items'>): Array<{ id: string; n: number; item: OrderDoc['items'][number]; seat?: string }> {
   let n = 0
-  return doc.items.flatMap((item) => Array.from({ length: item.quantity }, () => ({ id: ticketId(doc._id, ++n), n, item })))
+  return doc.items.flatMap((item) =>
+    Array.from({ length: item.quantity }, (_, k) => {
+      const seat = item.seats?.[k]
+      return { id: ticketId(doc._id, ++n), n, item, ...(seat ? { seat } : {}) }
+    }),
+  )
 }
 
 /** A ticket's status and name as everyone is shown them: admitted, the name as it was at the door; refunded over all. */
@@ -82,7 +87,7 @@ export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Atte
    * on it, which are its new holder's alone.
    */
   async function view(ticket: HeldTicketDoc, refunded: boolean, checkin?: CheckinDoc | null, attendee?: AttendeeDoc | null, asOrder = false): Promise<Ticket> {
-    const base = { id: ticket._id, ticketTypeId: ticket.ticketTypeId, ticketTypeName: ticket.ticketTypeName, orderId: ticket.orderId, eventId: ticket.eventId }
+    const base = { id: ticket._id, ticketTypeId: ticket.ticketTypeId, ticketTypeName: ticket.ticketTypeName, orderId: ticket.orderId, eventId: ticket.eventId, ...(ticket.seat ? { seat: ticket.seat } : {}) }
     const transferredAt = ticket.transferredAt ? { transferredAt: ticket.transferredAt.toISOString() } : {}
     if (asOrder && ticket.holderId !== ticket.userId) return { ...base, status: refunded ? 'refunded' : 'transferred', ...transferredAt }
     // Admitted: the name as it was at the door (the name record is not read). Otherwise the current one.
@@ -118,7 +123,7 @@ export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Atte
     /** Issues the tickets of a paid order; safe to repeat (ids are deterministic, codes are kept). */
     async issue(order: OrderDoc): Promise<TicketDoc[]> {
       const now = new Date()
-      const docs: TicketDoc[] = seatsOf(order).map(({ id, n, item }) => ({
+      const docs: TicketDoc[] = seatsOf(order).map(({ id, n, item, seat }) => ({
         _id: id,
         code: newTicketCode(),
         orderId: order._id,
@@ -127,6 +132,7 @@ export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Atte
         ticketTypeId: item.ticketTypeId,
         ticketTypeName: item.name,
         n,
+        ...(seat ? { seat } : {}),
         createdAt: now,
       }))
       let stored = docs

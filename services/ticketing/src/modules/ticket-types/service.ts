@@ -6,7 +6,7 @@ import { fail, isRealDate } from '@easypass/kit'
 import type { CatalogClient } from '../../catalog'
 import type { Models } from '../../db'
 import { decided, type InventoryClient } from '../../inventory/client'
-import { salesWindowProblem } from '../../inventory/decide'
+import { salesWindowProblem, seatingFieldsProblem } from '../../inventory/decide'
 import { availableByType, toTicketType } from '../../inventory/views'
 
 export interface TicketTypesDeps {
@@ -25,6 +25,12 @@ function checkSalesWindow(fields: { salesStart?: string | null; salesEnd?: strin
   if (problem) throw fail('VALIDATION', problem, { fields: [{ path: 'salesEnd', message: problem }] })
 }
 
+/** A layout's rules the schema cannot say (rows named once, not too many seats, the capacity its seats), before the queue. */
+function checkSeating(fields: Pick<CreateTicketTypeBody, 'seating' | 'capacity'> | UpdateTicketTypeBody) {
+  const problem = fields.seating ? seatingFieldsProblem(fields.seating, fields.capacity) : undefined
+  if (problem) throw fail('VALIDATION', problem, { fields: [{ path: problem.startsWith('capacity') ? 'capacity' : 'seating', message: problem }] })
+}
+
 const sha = (text: string) => createHash('sha256').update(text).digest('hex')
 
 /** The fields of a creation in one order, absent ones left out: the same request gives the same text. */
@@ -38,6 +44,7 @@ export function ticketTypesService({ inventory, catalog, models }: TicketTypesDe
    */
   async function create(eventId: string, body: CreateTicketTypeBody, adminId = '', idempotencyKey?: string): Promise<TicketType> {
     checkSalesWindow(body)
+    checkSeating(body)
     const event = await catalog.event(eventId, true)
     if (!event) throw fail('NOT_FOUND', 'event not found')
     if (event.status === 'cancelled') throw fail('CONFLICT', 'the event is cancelled')
@@ -48,6 +55,7 @@ export function ticketTypesService({ inventory, catalog, models }: TicketTypesDe
 
   async function update(eventId: string, typeId: string, patch: UpdateTicketTypeBody): Promise<TicketType> {
     checkSalesWindow(patch)
+    checkSeating(patch)
     await get(eventId, typeId) // 404 without a trip through the queue
     const result = await inventory.submit(eventId, { type: 'updateType', typeId, patch })
     return decided(result).ticketType
