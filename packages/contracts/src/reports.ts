@@ -25,6 +25,7 @@ export const Attendee = t.Object(
     orderId: Id,
     ticketTypeId: Id,
     ticketTypeName: t.Optional(t.String()),
+    seat: t.Optional(t.String({ description: 'its numbered seat, when its type has them', examples: ['B-12'] })),
     status: t.UnionEnum(ATTENDEE_STATUSES),
     attendeeName: t.Optional(t.String({ description: 'the name on the ticket (as it was at the door, once admitted)' })),
     holderEmail: t.Optional(t.String({ description: 'whoever holds the ticket: its buyer, or who it was passed on to' })),

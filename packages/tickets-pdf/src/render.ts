@@ -15,6 +15,8 @@ export interface PrintedTicket {
   id: string
   code: string
   ticketTypeName?: string
+  /** Its numbered seat (row-number), when it has one. */
+  seat?: string
   attendeeName?: string
   status: string
   checkedInAt?: string
@@ -154,7 +156,8 @@ export function renderTicketsPdf(fonts: TicketFonts, input: TicketsPdfInput): Pr
     if (place) block(place, 'regular', 13, 2)
     if (organizer) block(`Organised by ${organizer}`, 'regular', 11, 1, GREY)
     doc.moveDown(1.2)
-    block(ticket.ticketTypeName ?? 'Ticket', 'bold', 18, 2)
+    // The seat shares the type's room (two lines), so the page keeps its layout.
+    block(`${ticket.ticketTypeName ?? 'Ticket'}${ticket.seat ? ` · Seat ${ticket.seat}` : ''}`, 'bold', 18, 2)
     if (ticket.attendeeName) block(`Name: ${ticket.attendeeName}`, 'regular', 13, 1)
     if (ticket.status === 'checked_in')
       block(`Already checked in${ticket.checkedInAt ? ` at ${formatDate(ticket.checkedInAt) ?? ''}` : ''}: this code will not admit anyone again.`, 'regular', 11, 2, '#9a6700')

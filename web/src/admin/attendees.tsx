@@ -152,7 +152,10 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
                       {row.holderEmail ?? '–'}
                       {row.passedOn && <span class="muted block small">Passed on by {row.buyerEmail ?? 'its buyer'}</span>}
                     </td>
-                    <td>{row.ticketTypeName}</td>
+                    <td>
+                      {row.ticketTypeName}
+                      {row.seat && <span class="muted block small">Seat {row.seat}</span>}
+                    </td>
                     <td>
                       <span class={`badge badge-ticket-${row.status}`}>{STATUS_LABEL[row.status]}</span>
                       {row.checkedInAt && <span class="muted block small">{when(row.checkedInAt)}</span>}

@@ -95,7 +95,9 @@ export default function CheckIn() {
       const eventId = doorRef.current
       const r = await api<{ ticket?: Ticket; order?: Order; firstScan?: boolean }>('/checkins', { body: { code: value, ...(eventId ? { eventId } : {}) }, idempotencyKey: key })
       unanswered.current.delete(value)
-      const name = r.ticket?.ticketTypeName ?? r.order?.items.find((i) => i.ticketTypeId === r.ticket?.ticketTypeId)?.name ?? 'Valid ticket'
+      const type = r.ticket?.ticketTypeName ?? r.order?.items.find((i) => i.ticketTypeId === r.ticket?.ticketTypeId)?.name ?? 'Valid ticket'
+      // Where to send them: the seat, when the ticket has one.
+      const name = r.ticket?.seat ? `${type} · Seat ${r.ticket.seat}` : type
       // The name the buyer put on the ticket comes first: the door may compare it with an ID.
       const detail = [r.ticket?.attendeeName, name, r.order?.eventTitle].filter(Boolean).join(' · ')
       return scan('admitted', detail)

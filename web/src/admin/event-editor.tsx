@@ -5,6 +5,7 @@ import { useAsync, useTitle } from '../lib/hooks'
 import { forgetEvent, useAvailability, type LiveAvailability } from '../lib/live'
 import { Link, navigate } from '../lib/router'
 import type { Availability, EventItem, TicketType } from '../lib/types'
+import { parseSeating, seatCount, seatingText } from '../lib/seating'
 import { confirmDialog, toast } from '../components/overlay'
 import { Alert, Field, Loading, Notice, SelectField, StatusBadge, TextAreaField, useFocusFirstInvalid } from '../components/ui'
 import { CATEGORIES } from '../pages/home'
@@ -331,8 +332,9 @@ export default function AdminEventEditor({ id }: { id?: string }) {
   )
 }
 
-const TYPE_FIELD: Record<string, 'name' | 'price' | 'currency' | 'capacity' | 'maxPerOrder' | 'tax' | 'salesStart' | 'salesEnd'> = {
+const TYPE_FIELD: Record<string, 'name' | 'price' | 'currency' | 'capacity' | 'maxPerOrder' | 'tax' | 'salesStart' | 'salesEnd' | 'seats'> = {
   name: 'name',
+  seating: 'seats',
   taxRateBasisPoints: 'tax',
   priceCents: 'price',
   currency: 'currency',
@@ -394,6 +396,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
     tax: percentInput(type.taxRateBasisPoints),
     salesStart: toLocalInput(type.salesStart),
     salesEnd: toLocalInput(type.salesEnd),
+    seats: seatingText(type.seating),
   }
   const [f, setF] = useState(stored)
   const set = (key: keyof typeof stored) => (value: string) => setF((x) => ({ ...x, [key]: value }))
@@ -429,6 +432,9 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
     if (f.maxPerOrder && !/^[1-9]\d*$/.test(f.maxPerOrder)) local.maxPerOrder = 'Enter a whole number of at least 1, or leave it empty.'
     const tax = parsePercent(f.tax)
     if (tax === null) local.tax = 'Enter a percentage from 0 to 100, like 19 or 5.5, or leave it empty.'
+    // Seats, once given, stay: a new layout replaces the old one (it must keep the seats held or sold).
+    const seating = f.seats.trim() !== stored.seats ? (f.seats.trim() || type.seating ? parseSeating(f.seats) : undefined) : undefined
+    if (seating && 'error' in seating) local.seats = type.seating && !f.seats.trim() ? 'A seated ticket type keeps its seats: enter its rows.' : seating.error
     const salesStart = fromLocalInput(f.salesStart)
     const salesEnd = fromLocalInput(f.salesEnd)
     if (f.salesStart && !salesStart) local.salesStart = 'Enter a date and time, or leave it empty.'
@@ -441,7 +447,8 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
     if (name !== type.name) patch.name = name
     if (currency !== type.currency) patch.currency = currency
     if (cents !== priceCents || currency !== type.currency) patch.priceCents = cents
-    if (Number(f.capacity) !== capacity) patch.capacity = Number(f.capacity)
+    if (seating && !('error' in seating)) patch.seating = seating
+    else if (Number(f.capacity) !== capacity && !type.seating) patch.capacity = Number(f.capacity)
     if (f.maxPerOrder && Number(f.maxPerOrder) !== type.maxPerOrder) patch.maxPerOrder = Number(f.maxPerOrder)
     if (tax !== null && tax !== (type.taxRateBasisPoints ?? 0)) patch.taxRateBasisPoints = tax
     if (f.salesStart !== stored.salesStart) patch.salesStart = salesStart
@@ -454,7 +461,11 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
       onChange()
     } catch (err) {
       setErrors(fieldErrorsOf(err, TYPE_FIELD))
-      setError(err instanceof ApiError && err.status === 409 ? `${err.message.replace(/\.?$/, '.')} The capacity cannot go below the tickets already sold or held.` : err)
+      setError(
+        err instanceof ApiError && err.status === 409
+          ? `${err.message.replace(/\.?$/, '.')} ${patch.seating ? 'The seats held or sold must stay in the layout.' : 'The capacity cannot go below the tickets already sold or held.'}`
+          : err,
+      )
     } finally {
       setBusy(false)
     }
@@ -495,7 +506,18 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
           <Field id={`${id}-currency`} label="Currency" name="currency" value={f.currency} onValue={set('currency')} error={errors.currency} maxLength={3} />
         </div>
         <div class="row">
-          <Field id={`${id}-capacity`} label="Capacity" name="capacity" type="number" min={0} value={f.capacity} onValue={set('capacity')} error={errors.capacity} />
+          <Field
+            id={`${id}-capacity`}
+            label="Capacity"
+            name="capacity"
+            type="number"
+            min={0}
+            value={f.capacity}
+            onValue={set('capacity')}
+            error={errors.capacity}
+            readOnly={!!type.seating}
+            hint={type.seating ? 'Its number of seats: change the rows below.' : undefined}
+          />
           <Field id={`${id}-max`} label="Max per order" name="maxPerOrder" type="number" min={1} value={f.maxPerOrder} onValue={set('maxPerOrder')} error={errors.maxPerOrder} />
           <Field id={`${id}-tax`} label="Tax included (%)" name="tax" inputMode="decimal" value={f.tax} onValue={set('tax')} error={errors.tax} hint="Shown on invoices. Empty: none." />
         </div>
@@ -503,6 +525,17 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
           <Field id={`${id}-start`} label="Sales start" name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={`Empty: on sale once published. In your time zone (${localZone()}).`} />
           <Field id={`${id}-end`} label="Sales end" name="salesEnd" type="datetime-local" value={f.salesEnd} onValue={set('salesEnd')} error={errors.salesEnd} hint="Empty: until the event starts." />
         </div>
+        {(type.seating || sold + (stats?.held ?? 0) === 0) && (
+          <Field
+            id={`${id}-seats`}
+            label={type.seating ? 'Numbered seats' : 'Numbered seats (optional)'}
+            name="seats"
+            value={f.seats}
+            onValue={set('seats')}
+            error={errors.seats}
+            hint="Rows front first and their seats, like A:12, B:14 or A-F:20. Buyers pick seats on a map; the capacity is the number of seats."
+          />
+        )}
         <p class="muted small">A new price, currency or tax rate applies to holds made afterwards.</p>
         <Alert error={error} />
         <div class="form-actions">
@@ -519,7 +552,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
 }
 
 function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => void }) {
-  const blank = { name: '', price: '', currency: event.ticketTypes?.[0]?.currency ?? event.currency ?? 'EUR', capacity: '', maxPerOrder: '', tax: percentInput(event.ticketTypes?.[0]?.taxRateBasisPoints), salesStart: '', salesEnd: '' }
+  const blank = { name: '', price: '', currency: event.ticketTypes?.[0]?.currency ?? event.currency ?? 'EUR', capacity: '', maxPerOrder: '', tax: percentInput(event.ticketTypes?.[0]?.taxRateBasisPoints), salesStart: '', salesEnd: '', seats: '' }
   const [f, setF] = useState(blank)
   const [errors, setErrors] = useState<Partial<Record<keyof typeof blank, string>>>({})
   const [error, setError] = useState<unknown>()
@@ -537,7 +570,12 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
     if (!/^[A-Z]{3}$/.test(currency)) local.currency = 'Enter a 3-letter currency code, like EUR.'
     const cents = local.currency ? null : parseMoney(f.price, currency)
     if (!local.currency && cents === null) local.price = 'Enter a price like 45.00.'
-    if (!/^[1-9]\d*$/.test(f.capacity)) local.capacity = 'Enter how many tickets there are (at least 1).'
+    // With numbered seats the capacity is their number (typed or not, it must agree).
+    const seating = f.seats.trim() ? parseSeating(f.seats) : undefined
+    if (seating && 'error' in seating) local.seats = seating.error
+    const seats = seating && !('error' in seating) ? seatCount(seating) : undefined
+    if (seats !== undefined && f.capacity.trim() && Number(f.capacity) !== seats) local.capacity = `With numbered seats the capacity is their number: ${seats}, or leave it empty.`
+    else if (seats === undefined && !/^[1-9]\d*$/.test(f.capacity)) local.capacity = 'Enter how many tickets there are (at least 1).'
     if (f.maxPerOrder && !/^[1-9]\d*$/.test(f.maxPerOrder)) local.maxPerOrder = 'Enter a whole number of at least 1, or leave it empty.'
     const tax = parsePercent(f.tax)
     if (tax === null) local.tax = 'Enter a percentage from 0 to 100, like 19 or 5.5, or leave it empty.'
@@ -552,7 +590,8 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
         name: f.name.trim(),
         priceCents: cents,
         currency,
-        capacity: Number(f.capacity),
+        capacity: seats ?? Number(f.capacity),
+        ...(seating && !('error' in seating) ? { seating } : {}),
         ...(f.maxPerOrder ? { maxPerOrder: Number(f.maxPerOrder) } : {}),
         ...(tax ? { taxRateBasisPoints: tax } : {}),
         ...(salesStart ? { salesStart } : {}),
@@ -580,7 +619,7 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
         <Field id="nt-currency" label="Currency" name="currency" value={f.currency} onValue={set('currency')} error={errors.currency} maxLength={3} />
       </div>
       <div class="row">
-        <Field id="nt-capacity" label="Capacity" name="capacity" type="number" min={1} value={f.capacity} onValue={set('capacity')} error={errors.capacity} />
+        <Field id="nt-capacity" label="Capacity" name="capacity" type="number" min={1} value={f.capacity} onValue={set('capacity')} error={errors.capacity} hint={f.seats.trim() ? 'With numbered seats: their number (may stay empty).' : undefined} />
         <Field id="nt-max" label="Max per order (optional)" name="maxPerOrder" type="number" min={1} value={f.maxPerOrder} onValue={set('maxPerOrder')} error={errors.maxPerOrder} />
         <Field id="nt-tax" label="Tax included (%, optional)" name="tax" inputMode="decimal" value={f.tax} onValue={set('tax')} error={errors.tax} hint="Shown on invoices." />
       </div>
@@ -588,6 +627,16 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
         <Field id="nt-start" label="Sales start (optional)" name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={`In your time zone (${localZone()}).`} />
         <Field id="nt-end" label="Sales end (optional)" name="salesEnd" type="datetime-local" value={f.salesEnd} onValue={set('salesEnd')} error={errors.salesEnd} />
       </div>
+      <Field
+        id="nt-seats"
+        label="Numbered seats (optional)"
+        name="seats"
+        value={f.seats}
+        onValue={set('seats')}
+        error={errors.seats}
+        placeholder="A:12, B:14"
+        hint="For reserved seating: rows front first and their seats, like A:12, B:14 or A-F:20. Buyers pick seats on a map. Empty: general admission."
+      />
       <Alert error={error} />
       <button type="submit" class="button" disabled={busy}>
         {busy ? 'Adding…' : 'Add ticket type'}

@@ -149,3 +149,6 @@ export function repeatDates(first: Date, days: number, count: number): string[] 
     return d.toISOString()
   })
 }
+
+/** A ticket's label with its numbered seat, when it has one: "Stalls · Seat B-12". */
+export const withSeat = (label: string, ticket: { seat?: string }) => (ticket.seat ? `${label} · Seat ${ticket.seat}` : label)

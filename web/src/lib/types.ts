@@ -50,6 +50,13 @@ export interface TicketType {
   sold?: number
   held?: number
   available?: number
+  /** Numbered seats in rows, and those held or sold. */
+  seating?: SeatMap
+}
+
+export interface SeatMap {
+  rows: Array<{ label: string; seats: number }>
+  taken: string[]
 }
 
 export interface EventItem {
@@ -114,6 +121,8 @@ export interface OrderItem {
   name: string
   quantity: number
   unitPriceCents: number
+  /** Of a type with numbered seats: one per ticket. */
+  seats?: string[]
 }
 
 export interface Order {
@@ -180,6 +189,8 @@ export interface Ticket {
   qrSvg?: string
   ticketTypeId: string
   ticketTypeName?: string
+  /** Its numbered seat, when it has one. */
+  seat?: string
   orderId?: string
   eventId?: string
   status: 'valid' | 'checked_in' | 'refunded' | 'transferred' | string

@@ -272,7 +272,10 @@ export function Checkout({ id }: { id: string }) {
             <tbody>
               {o.items.map((i) => (
                 <tr key={i.ticketTypeId}>
-                  <td>{i.name || 'Ticket'}</td>
+                  <td>
+                    {i.name || 'Ticket'}
+                    {i.seats?.length ? <span class="muted block small">{i.seats.length === 1 ? 'Seat' : 'Seats'} {i.seats.join(', ')}</span> : null}
+                  </td>
                   <td class="num">{i.quantity}</td>
                   <td class="num">{holding ? <span class="muted">To be confirmed</span> : money(i.unitPriceCents * i.quantity, o.currency)}</td>
                 </tr>

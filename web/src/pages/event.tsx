@@ -7,6 +7,7 @@ import { useAvailability } from '../lib/live'
 import { Link, navigate, withQuery } from '../lib/router'
 import { useSession } from '../lib/session'
 import type { EventItem, List, Order, TicketType, VoucherOffer } from '../lib/types'
+import { SeatMap } from '../components/seat-map'
 import { Alert, Loading, Notice, PageTitle } from '../components/ui'
 import { WaitlistPanel } from './waitlist'
 import { lineAnnouncement, mustWait, TurnNotice, useWaitingRoom, WaitingRoomPanel } from './waiting-room'
@@ -237,6 +238,8 @@ export function EventPage({ id }: { id: string }) {
   const now = useNow(30_000, moments)
   const [saved] = useState(() => readSelection(id))
   const [qty, setQty] = useState<Record<string, number>>(saved.qty)
+  // Seats picked on a seat map, per ticket type (none: the best seats left, as many as the quantity).
+  const [picks, setPicks] = useState<Record<string, string[]>>({})
   const voucher = useVoucher(id, saved.voucher)
   const [adjusted, setAdjusted] = useState<string>()
   const [error, setError] = useState<unknown>()
@@ -265,6 +268,18 @@ export function EventPage({ id }: { id: string }) {
   useEffect(() => {
     const changes: string[] = []
     const next = { ...qty }
+    // Picked seats someone else has taken meanwhile are no longer picked.
+    const nextPicks = { ...picks }
+    for (const o of list) {
+      const mine = picks[o.id]
+      if (!mine?.length) continue
+      const taken = new Set(o.seating?.taken ?? [])
+      const lost = mine.filter((seat) => !o.seating || taken.has(seat))
+      if (!lost.length) continue
+      nextPicks[o.id] = mine.filter((seat) => !lost.includes(seat))
+      next[o.id] = nextPicks[o.id]!.length
+      changes.push(lost.length === 1 ? `seat ${lost[0]} was just taken` : `seats ${lost.join(', ')} were just taken`)
+    }
     for (const o of list) {
       const want = next[o.id] ?? 0
       if (want > o.max) {
@@ -283,6 +298,7 @@ export function EventPage({ id }: { id: string }) {
     }
     if (changes.length) {
       setQty(next)
+      setPicks(nextPicks)
       setAdjusted(`Availability changed: ${changes.join('; ')}. We updated your selection.`)
     }
   }, [list])
@@ -300,7 +316,12 @@ export function EventPage({ id }: { id: string }) {
   if (!event.data) return <section class="container page"><Loading label="Loading the event…" /></section>
   const e = event.data
 
-  const items = list.filter((o) => (qty[o.id] ?? 0) > 0).map((o) => ({ ticketTypeId: o.id, quantity: qty[o.id]! }))
+  const items = list
+    .filter((o) => (qty[o.id] ?? 0) > 0)
+    .map((o) => {
+      const seats = picks[o.id]
+      return { ticketTypeId: o.id, quantity: qty[o.id]!, ...(seats?.length && seats.length === qty[o.id] ? { seats } : {}) }
+    })
   const count = items.reduce((n, i) => n + i.quantity, 0)
   // One order is paid in one currency: a pick across currencies is refused here, before the server does.
   const picked = list.filter((o) => (qty[o.id] ?? 0) > 0)
@@ -324,7 +345,18 @@ export function EventPage({ id }: { id: string }) {
     const room = pooled.reduce((least, p) => Math.min(least, p.available - p.ticketTypeIds.reduce((sum, id) => sum + (id === o.id ? 0 : (qty[id] ?? 0)), 0)), o.max)
     const value = Math.max(0, Math.min(o.max, room, Math.floor(Number.isFinite(n) ? n : 0)))
     setQty({ ...qty, [o.id]: value })
+    // A number chosen by itself: the best seats left, not the ones picked before.
+    if (picks[o.id]?.length && picks[o.id]!.length !== value) setPicks({ ...picks, [o.id]: [] })
     setAdjusted(value < n && room < o.max ? `${o.name} shares what is left with the other tickets you picked: at most ${Math.max(0, room)} of it now.` : undefined)
+  }
+
+  /** A seat pressed on the map: picked or put back; the quantity is the seats picked. */
+  const toggleSeat = (o: Offer, seat: string) => {
+    const mine = picks[o.id] ?? []
+    const next = mine.includes(seat) ? mine.filter((s) => s !== seat) : [...mine, seat]
+    setPicks({ ...picks, [o.id]: next })
+    setQty({ ...qty, [o.id]: next.length })
+    setAdjusted(undefined)
   }
 
   const buy = async (ev: Event) => {
@@ -428,7 +460,7 @@ export function EventPage({ id }: { id: string }) {
               <ul class="my-holds">
                 {myHolds.map((o) => (
                   <li key={o.id} data-hold={o.id}>
-                    {o.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')}, held for about {plural(Math.max(1, Math.ceil((Date.parse(o.expiresAt!) - now) / 60_000)), 'more minute')}.{' '}
+                    {o.items.map((i) => `${i.quantity} × ${i.name}${i.seats?.length ? ` (${i.seats.join(', ')})` : ''}`).join(', ')}, held for about {plural(Math.max(1, Math.ceil((Date.parse(o.expiresAt!) - now) / 60_000)), 'more minute')}.{' '}
                     <Link href={`/checkout/${o.id}`}>Continue to payment</Link>
                   </li>
                 ))}
@@ -486,6 +518,7 @@ export function EventPage({ id }: { id: string }) {
                     </div>
                   )}
                   {!o.closed && o.max < o.available && <p class="offer-limit">At most {o.max} per order</p>}
+                  {o.seating && !o.closed && !cannotBuy && <SeatMap name={o.name} map={o.seating} picked={picks[o.id] ?? []} max={o.max} onToggle={(seat) => toggleSeat(o, seat)} />}
                 </li>
               ))}
             </ul>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, apiAnswer, ApiError, withKey } from '../lib/api'
 import { orderChanged } from '../lib/changes'
 import { useDownload } from '../lib/download'
-import { clock, endReason, money, moneyOff, plural, when } from '../lib/format'
+import { clock, endReason, money, moneyOff, plural, when, withSeat } from '../lib/format'
 import { settle } from '../lib/follow'
 import { useAsync, useNow, useTitle, type Async } from '../lib/hooks'
 import { getEvent } from '../lib/live'
@@ -85,7 +85,7 @@ function TicketList({ order, tickets, canRefund, onRefunded }: { order: Order; t
   if (!tickets.data) return <Loading label="Loading tickets…" />
   const list = tickets.data
   if (!list.length) return <p class="muted">No tickets were issued for this order yet.</p>
-  const name = (t: Ticket) => t.ticketTypeName ?? order.items.find((i) => i.ticketTypeId === t.ticketTypeId)?.name ?? 'Ticket'
+  const name = (t: Ticket) => withSeat(t.ticketTypeName ?? order.items.find((i) => i.ticketTypeId === t.ticketTypeId)?.name ?? 'Ticket', t)
   const replace = (changed: Ticket) => tickets.setData((all) => (all ?? []).map((x) => (x.id === changed.id ? changed : x)))
   // Only its buyer passes a ticket on (an admin looking at the order names tickets, and refunds).
   const ownOrder = getSession()?.user.id === order.userId
@@ -464,7 +464,7 @@ function ReceivedTickets({ received }: { received: Async<Ticket[]> }) {
                 </>
               )}
             </p>
-            <TicketQr ticket={t} label={t.ticketTypeName ?? 'Ticket'}>
+            <TicketQr ticket={t} label={withSeat(t.ticketTypeName ?? 'Ticket', t)}>
               {t.status === 'valid' && (
                 <>
                   <AttendeeName path={`/tickets/${t.id}`} ticket={t} onSaved={replace} />

@@ -125,6 +125,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
           qrSvg: typeof t.qrSvg === 'string' ? t.qrSvg : undefined,
           ticketTypeId: t.ticketTypeId,
           ticketTypeName: t.ticketTypeName,
+          ...(typeof t.seat === 'string' ? { seat: t.seat } : {}),
           id: t.id,
           attendeeName: t.attendeeName,
           status: t.status,

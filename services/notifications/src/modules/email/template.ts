@@ -23,6 +23,8 @@ export interface TicketForEmail {
   qrSvg?: string
   ticketTypeId?: string
   ticketTypeName?: string
+  /** Its numbered seat, when it has one. */
+  seat?: string
 }
 
 export interface ConfirmationInput {
@@ -90,7 +92,7 @@ export function renderOrderConfirmation(input: ConfirmationInput): RenderedEmail
   const info = input.ticketInfo?.trim()
   const tickets = input.tickets.map((ticket, i) => ({
     ...ticket,
-    label: ticket.ticketTypeName ?? (ticket.ticketTypeId ? typeName.get(ticket.ticketTypeId) : undefined) ?? 'Ticket',
+    label: `${ticket.ticketTypeName ?? (ticket.ticketTypeId ? typeName.get(ticket.ticketTypeId) : undefined) ?? 'Ticket'}${ticket.seat ? ` · Seat ${ticket.seat}` : ''}`,
     cid: ticket.qrSvg ? `qr-${i + 1}@easypass` : undefined,
   }))
 

@@ -79,7 +79,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
       byIds<AttendeeDoc>(Names, ids),
       byIds<CheckinDoc>(Checkin, ids),
     ])
-    return seats.map(({ state, item, id }) => {
+    return seats.map(({ state, item, id, seat }) => {
       // The whole order, or this ticket on its own.
       const refunded = statusOf(state) === 'refunded' || given.has(id)
       const holder = holders.get(id)
@@ -93,6 +93,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         orderId: state.doc._id,
         ticketTypeId: item.ticketTypeId,
         ticketTypeName: item.name,
+        ...(seat ? { seat } : {}),
         status,
         passedOn,
         boughtAt: state.doc.createdAt.toISOString(),
@@ -181,10 +182,10 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
     async attendeesCsv(eventId: string, query: AttendeesFilter): Promise<string> {
       const rows = (await read(eventId)).rows.filter((row) => matches(row, query))
       return stringify(
-        rows.map((r) => [r.ticketId, r.orderId, r.ticketTypeName ?? '', r.status, r.attendeeName ?? '', r.holderEmail ?? '', r.buyerEmail ?? '', r.passedOn ? 'yes' : 'no', r.checkedInAt ?? '', r.boughtAt]),
+        rows.map((r) => [r.ticketId, r.orderId, r.ticketTypeName ?? '', r.seat ?? '', r.status, r.attendeeName ?? '', r.holderEmail ?? '', r.buyerEmail ?? '', r.passedOn ? 'yes' : 'no', r.checkedInAt ?? '', r.boughtAt]),
         {
           header: true,
-          columns: ['ticket', 'order', 'ticket type', 'status', 'name', 'holder email', 'buyer email', 'passed on', 'checked in at', 'bought at'],
+          columns: ['ticket', 'order', 'ticket type', 'seat', 'status', 'name', 'holder email', 'buyer email', 'passed on', 'checked in at', 'bought at'],
           bom: true,
           record_delimiter: 'windows',
           escape_formulas: true,

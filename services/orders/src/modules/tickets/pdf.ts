@@ -43,7 +43,7 @@ export function ticketsPdfService({ tickets, catalog, renderer, log }: { tickets
 
   async function print(state: OrderState, list: Ticket[], filename: string): Promise<{ filename: string; pdf: Buffer }> {
     const event = await eventToPrint(catalog, state, log)
-    const printed = list.map(({ id, code, ticketTypeName, attendeeName, status, checkedInAt }) => ({ id, code: code!, ticketTypeName, attendeeName, status, checkedInAt }))
+    const printed = list.map(({ id, code, ticketTypeName, seat, attendeeName, status, checkedInAt }) => ({ id, code: code!, ticketTypeName, seat, attendeeName, status, checkedInAt }))
     try {
       const pdf = await renderer.render({ orderId: state.doc._id, event, tickets: printed })
       return { filename, pdf }
