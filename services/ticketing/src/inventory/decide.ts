@@ -74,25 +74,28 @@ export function seatsLeft(hold: HoldRecord, parts: readonly RefundedPart[] | und
   return hold.items.filter((l) => l.ticketTypeId === ticketTypeId).flatMap((l) => (l.seats ?? []).filter((seat) => !gone.has(seat)))
 }
 
+/** A layout's seat ids, row by row (front first), each row's in seat order. */
+export const seatRows = (layout: readonly { label: string; seats: number }[]): string[][] => layout.map((row) => Array.from({ length: row.seats }, (_, i) => `${row.label}-${i + 1}`))
+
 /**
  * The best `quantity` seats among the free ones: the frontmost row with that many side by side, nearest
  * its middle; when no row has them together, the frontmost free seats wherever they are.
  */
-export function bestSeats(layout: readonly { label: string; seats: number }[], taken: ReadonlySet<string>, quantity: number): string[] | undefined {
-  for (const row of layout) {
+export function bestSeats(rows: readonly (readonly string[])[], taken: ReadonlySet<string>, quantity: number): string[] | undefined {
+  for (const row of rows) {
+    const middle = (row.length - 1) / 2
     let best: number | undefined
     let run = 0
-    for (let n = 1; n <= row.seats; n++) {
-      run = taken.has(`${row.label}-${n}`) ? 0 : run + 1
+    for (let i = 0; i < row.length; i++) {
+      run = taken.has(row[i]!) ? 0 : run + 1
       if (run < quantity) continue
-      const first = n - quantity + 1
-      const offCentre = Math.abs(first + (quantity - 1) / 2 - (row.seats + 1) / 2)
-      if (best === undefined || offCentre < Math.abs(best + (quantity - 1) / 2 - (row.seats + 1) / 2)) best = first
+      const first = i - quantity + 1
+      if (best === undefined || Math.abs(first + (quantity - 1) / 2 - middle) < Math.abs(best + (quantity - 1) / 2 - middle)) best = first
     }
-    if (best !== undefined) return Array.from({ length: quantity }, (_, i) => `${row.label}-${best! + i}`)
+    if (best !== undefined) return row.slice(best, best + quantity)
   }
   const free: string[] = []
-  for (const row of layout) for (let n = 1; n <= row.seats && free.length < quantity; n++) if (!taken.has(`${row.label}-${n}`)) free.push(`${row.label}-${n}`)
+  for (const row of rows) for (let i = 0; i < row.length && free.length < quantity; i++) if (!taken.has(row[i]!)) free.push(row[i]!)
   return free.length === quantity ? free : undefined
 }
 
@@ -222,11 +225,15 @@ export function decideBatch(input: DecideInput): Decision {
     if (!set) takenSets.set(t.id, (set = new Set(t.taken ?? [])))
     return set
   }
-  const layouts = new Map<string, Set<string>>()
+  // Each seated type's seat ids, row by row, and all of them: made once per batch.
+  const layouts = new Map<string, { rows: string[][]; all: Set<string> }>()
   const layoutOf = (t: TypeRecord) => {
-    let set = layouts.get(t.id)
-    if (!set) layouts.set(t.id, (set = new Set(t.seating ? seatIdsOf(t.seating) : [])))
-    return set
+    let layout = layouts.get(t.id)
+    if (!layout) {
+      const rows = seatRows(t.seating?.rows ?? [])
+      layouts.set(t.id, (layout = { rows, all: new Set(rows.flat()) }))
+    }
+    return layout
   }
   /** Gives the seats back to their type (a type without seating has none to give). */
   const freeSeats = (ticketTypeId: string, seats: readonly string[] | undefined) => {
@@ -367,7 +374,7 @@ export function decideBatch(input: DecideInput): Decision {
         // Every line of the type names its seats, or none does.
         if (seats.length !== quantity) return failure('VALIDATION', `name the seats of every "${type.name}" ticket, or of none`, { ticketTypeId: id })
         if (new Set(seats).size !== seats.length) return failure('VALIDATION', `a seat of "${type.name}" is named twice`, { ticketTypeId: id })
-        const unknown = seats.filter((seat) => !layoutOf(type).has(seat))
+        const unknown = seats.filter((seat) => !layoutOf(type).all.has(seat))
         if (unknown.length) return failure('VALIDATION', `"${type.name}" has no seat ${unknown.join(', ')}`, { ticketTypeId: id, seats: unknown })
       }
       if (!Number.isInteger(quantity) || quantity < 1) return failure('VALIDATION', `quantity of ${type.name} must be a whole number ≥ 1`, { ticketTypeId: id })
@@ -441,9 +448,9 @@ export function decideBatch(input: DecideInput): Decision {
             seats: gone,
           })
       } else {
-        const best = bestSeats(l.type.seating.rows, taken, l.quantity)
+        const best = bestSeats(layoutOf(l.type).rows, taken, l.quantity)
         // Never expected (the counters and the seats follow the same ledger): refused, nothing held.
-        if (!best) return failure('SOLD_OUT', `only ${layoutOf(l.type).size - taken.size} seats of "${l.type.name}" are free`, { ticketTypeId: l.type.id })
+        if (!best) return failure('SOLD_OUT', `only ${layoutOf(l.type).all.size - taken.size} seats of "${l.type.name}" are free`, { ticketTypeId: l.type.id })
         l.seats = best
       }
     }
