@@ -61,7 +61,7 @@ describe('attendees and sales of an event', () => {
       const csv = (await Bun.file((await download.path())!).text()).replace(/^\ufeff/, '').trim().split('\r\n')
       expect(csv).toHaveLength(4)
       expect(csv[2]).toContain(',Grace Hopper,')
-      expect(csv[3]).toStartWith(`${bobOrder.id}-1,${bobOrder.id},Balcony,valid,,${bob.user.email},`)
+      expect(csv[3]).toStartWith(`${bobOrder.id}-1,${bobOrder.id},Balcony,,valid,,${bob.user.email},`)
     })
   })
 

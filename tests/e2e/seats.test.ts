@@ -33,7 +33,15 @@ describe.skipIf(!canSell)('reserved seating', () => {
       for (const n of [1, 2, 4]) await map.getByRole('button', { name: `Row A, seat ${n}`, exact: true }).click()
       expect(await map.getByRole('button', { name: 'Row A, seat 4', exact: true }).getAttribute('aria-pressed')).toBe('true')
       expect(await page.getByLabel('Quantity of Stalls').inputValue()).toBe('3')
+      await map.getByRole('status').getByText('Picked: A-1, A-2, A-4.').waitFor()
       await screenshot(page, 'seat-map')
+      // One stop of the Tab key, the arrow keys within: down from A-1 is B-1, End is B-5.
+      expect(await map.locator('button[tabindex="0"]').count()).toBe(1)
+      await map.getByRole('button', { name: 'Row A, seat 1', exact: true }).focus()
+      await page.keyboard.press('ArrowDown')
+      await page.keyboard.press('End')
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-seat'))).toBe('B-5')
+      expect(await map.locator('button[tabindex="0"]').getAttribute('data-seat')).toBe('B-5')
 
       // Someone else buys A-4 now: the page lets it go and says so.
       await buySeats(event.id, typeId, ['A-4'])

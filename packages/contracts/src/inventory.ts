@@ -68,7 +68,8 @@ export const TaxRateBasisPoints = t.Integer({
 // Reserved seating (beyond the contract, additive): a ticket type may sell numbered seats, rows of
 // them; each seat is held and sold once, chosen by the buyer or, when not named, the best left.
 
-export const SEATING_LIMITS = { rows: 100, seatsPerRow: 200, seats: 5000 } as const
+/** `perEvent`: the taken seats of every type live in the event's one inventory document. */
+export const SEATING_LIMITS = { rows: 100, seatsPerRow: 200, seats: 5000, perEvent: 20_000 } as const
 const ROW_LABEL_PATTERN = '^[A-Za-z0-9]{1,4}$'
 /** `<row>-<number>`, e.g. `B-12`. */
 export const SEAT_ID_PATTERN = '^[A-Za-z0-9]{1,4}-[1-9][0-9]{0,2}$'
@@ -355,6 +356,8 @@ export const HoldOp = t.Object({
   items: t.Array(HoldItemInput, { minItems: 1, maxItems: MAX_HOLD_ITEMS }),
   ttlSeconds: t.Optional(t.Integer({ minimum: 1, maximum: MAX_HOLD_TTL_SECONDS, description: 'default HOLD_TTL_SECONDS of ticketing (600)' })),
   voucherCode: t.Optional(VoucherCode),
+  /** Given by an admin (a guest list): free, outside the sales window and the per-order limit, never past the capacity. */
+  complimentary: t.Optional(t.Boolean()),
 }, { additionalProperties: false })
 export type HoldOp = Static<typeof HoldOp>
 

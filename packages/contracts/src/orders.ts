@@ -44,6 +44,8 @@ export const Order = t.Object(
     currency: t.String({ examples: ['EUR'] }),
     /** The voucher this order used (beyond the contract, additive): `totalCents` is after its discount. */
     voucher: t.Optional(AppliedVoucher),
+    /** Given by an admin, free (beyond the contract, additive): who it was for. */
+    complimentary: t.Optional(t.Object({ email: t.String(), name: t.Optional(t.String()) }, { description: 'complimentary tickets an admin gave (POST /api/events/{id}/complimentary): sent to `email`, named for `name`' })),
     status: OrderStatusSchema,
     expiresAt: t.Optional(IsoDate),
     paymentId: t.Optional(Id),
@@ -82,6 +84,25 @@ export const CreateOrderBody = t.Object(
   },
 )
 export type CreateOrderBody = Static<typeof CreateOrderBody>
+
+export const COMPLIMENTARY_LIMITS = { name: 100 } as const
+/** Complimentary tickets (a guest list): free, for someone an admin names, by email. */
+export const ComplimentaryBody = t.Object(
+  {
+    items: t.Array(OrderItemInput, { minItems: 1, maxItems: ORDER_LIMITS.items, error: `items must hold 1 to ${ORDER_LIMITS.items} lines` }),
+    email: t.String({ format: 'email', maxLength: 254, examples: ['guest@example.com'], error: 'email must be an email address' }),
+    name: t.Optional(t.String({ minLength: 1, maxLength: COMPLIMENTARY_LIMITS.name, pattern: '\\S', examples: ['Grace Hopper'], error: `name must be 1 to ${COMPLIMENTARY_LIMITS.name} characters, not only spaces` })),
+  },
+  {
+    additionalProperties: false,
+    title: 'ComplimentaryBody',
+    description:
+      'Tickets given free: at most 100 of a type (its per-order limit and sales window do not apply), never past its capacity (409 SOLD_OUT), seats named or the best left. ' +
+      'The tickets go to `email` (the confirmation, with every code and the PDF); `name`, when given, is put on every ticket.',
+    examples: [{ items: [{ ticketTypeId: '665f1c2b9d3e4a0012345679', quantity: 2 }], email: 'guest@example.com', name: 'Grace Hopper' }],
+  },
+)
+export type ComplimentaryBody = Static<typeof ComplimentaryBody>
 
 export const PayOrderBody = t.Object(
   { card: t.Optional(Card) },

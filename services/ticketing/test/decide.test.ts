@@ -515,4 +515,17 @@ describe('reserved seats', () => {
     expect(run([{ type: 'updateType', typeId: 'a'.repeat(24), patch: { seating: { rows: [{ label: 'A', seats: 2 }] } } }], plain).results[0]).toMatchObject({ ok: false, code: 'CONFLICT' })
     expect(run([pick('o2', ['A-1'])], plain).results[0]).toMatchObject({ ok: false, code: 'VALIDATION' })
   })
+
+  test('an event has at most 20,000 numbered seats, over all its types', () => {
+    const hall = { rows: Array.from({ length: 25 }, (_, i) => ({ label: `R${i}`, seats: 200 })) }
+    const add = (typeId: string): InventoryOp => ({ type: 'addType', typeId, fields: { name: typeId, priceCents: 100, currency: 'EUR', capacity: 5000, seating: hall } })
+    const d = run([add('t1'.padEnd(24, '0')), add('t2'.padEnd(24, '0')), add('t3'.padEnd(24, '0')), add('t4'.padEnd(24, '0')), add('t5'.padEnd(24, '0'))], [])
+    expect(d.results.map((r) => r.ok)).toEqual([true, true, true, true, false])
+    expect(d.results[4]).toMatchObject({ code: 'CONFLICT', details: { seats: 25_000, maxSeats: 20_000 } })
+    // Changing a type's own layout counts the others, not its old one.
+    const bigger = run([{ type: 'updateType', typeId: 't1'.padEnd(24, '0'), patch: { seating: { rows: [...hall.rows.slice(0, 24), { label: 'X', seats: 201 }] } } }], d.types)
+    expect(bigger.results[0]).toMatchObject({ ok: false, code: 'VALIDATION' })
+    const same = run([{ type: 'updateType', typeId: 't1'.padEnd(24, '0'), patch: { seating: { rows: hall.rows.slice(0, 24) } } }], d.types)
+    expect(same.results[0]).toMatchObject({ ok: true, ticketType: { capacity: 4800 } })
+  })
 })

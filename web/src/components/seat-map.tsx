@@ -1,6 +1,9 @@
 // A ticket type's numbered seats, row by row, front first: a buyer picks seats by pressing them (each a
 // toggle button that says whether it is chosen), taken seats cannot be picked, and the number picked is
-// the quantity. Rows are groups named for screen readers; each seat says its row, number and state.
+// the quantity. The map is one stop of the Tab key: the arrow keys move between seats (Home and End to
+// a row's ends), as in a grid, so a hall of hundreds of seats does not stand between a keyboard and Buy.
+// Rows are groups named for screen readers; each seat says its row, number and state.
+import { useRef, useState } from 'preact/hooks'
 import type { SeatMap as Seats } from '../lib/types'
 
 export const seatId = (row: string, n: number) => `${row}-${n}`
@@ -9,38 +12,64 @@ export function SeatMap({ name, map, picked, max, onToggle }: { name: string; ma
   const taken = new Set(map.taken)
   const chosen = new Set(picked)
   const full = picked.length >= max
+  const rows = map.rows.map((row) => Array.from({ length: row.seats }, (_, i) => seatId(row.label, i + 1)))
+  const box = useRef<HTMLDivElement>(null)
+  // The seat the Tab key lands on: the last one moved to, else the first picked, else the first free.
+  const [current, setCurrent] = useState<string>()
+  const all = rows.flat()
+  const active = current && all.includes(current) ? current : (picked.find((s) => all.includes(s)) ?? all.find((s) => !taken.has(s)) ?? all[0])
+
+  const move = (ev: KeyboardEvent) => {
+    const at = rows.findIndex((r) => r.includes(active!))
+    if (at < 0) return
+    const row = rows[at]!
+    const i = row.indexOf(active!)
+    const target = (r: number, n: number) => rows[r]?.[Math.max(0, Math.min(n, rows[r]!.length - 1))]
+    const next =
+      ev.key === 'ArrowRight' ? row[i + 1] : ev.key === 'ArrowLeft' ? row[i - 1] : ev.key === 'ArrowDown' ? target(at + 1, i) : ev.key === 'ArrowUp' ? target(at - 1, i) : ev.key === 'Home' ? row[0] : ev.key === 'End' ? row[row.length - 1] : undefined
+    if (!['ArrowRight', 'ArrowLeft', 'ArrowDown', 'ArrowUp', 'Home', 'End'].includes(ev.key)) return
+    ev.preventDefault()
+    if (!next) return
+    setCurrent(next)
+    box.current?.querySelector<HTMLButtonElement>(`[data-seat="${next}"]`)?.focus()
+  }
+
   return (
     <fieldset class="seat-map" data-seat-map={name}>
       <legend>Choose your {name} seats</legend>
       <p class="muted small">
-        Front of the hall at the top. {picked.length ? `Picked: ${picked.join(', ')}.` : 'Pick seats, or choose a number above for the best seats left.'}
-        {full && max > 0 ? ` At most ${max} per order.` : ''}
+        Front of the hall at the top. Pick seats, or choose a number above for the best seats left. Arrow keys move between seats.
+      </p>
+      <p class="small" role="status" aria-live="polite">
+        {picked.length ? `Picked: ${picked.join(', ')}.` : 'No seats picked.'}
+        {full && max > 0 ? ` That is the most for one order (${max}).` : ''}
       </p>
       <p class="stage" aria-hidden="true">
         Stage
       </p>
-      <div class="seat-rows">
-        {map.rows.map((row) => (
+      <div class="seat-rows" ref={box} onKeyDown={move}>
+        {map.rows.map((row, r) => (
           <div class="seat-row" role="group" aria-label={`Row ${row.label}`} key={row.label}>
             <span class="seat-row-label" aria-hidden="true">
               {row.label}
             </span>
-            {Array.from({ length: row.seats }, (_, i) => {
-              const id = seatId(row.label, i + 1)
-              const isTaken = taken.has(id) && !chosen.has(id)
+            {rows[r]!.map((id, i) => {
               const isChosen = chosen.has(id)
-              // aria-disabled, not disabled: the button keeps the focus and says why it does nothing.
-              const unavailable = isTaken || (!isChosen && full)
+              const isTaken = taken.has(id) && !isChosen
+              // aria-disabled, not disabled: the button keeps the focus and its name says why it does nothing.
+              const limited = !isTaken && !isChosen && full
               return (
                 <button
                   type="button"
                   key={id}
                   class={`seat${isChosen ? ' seat-chosen' : ''}${isTaken ? ' seat-taken' : ''}`}
+                  tabIndex={id === active ? 0 : -1}
                   aria-pressed={isChosen}
-                  aria-disabled={unavailable ? true : undefined}
-                  aria-label={`Row ${row.label}, seat ${i + 1}${isTaken ? ', taken' : ''}`}
+                  aria-disabled={isTaken || limited ? true : undefined}
+                  aria-label={`Row ${row.label}, seat ${i + 1}${isTaken ? ', taken' : limited ? ', at most ' + max + ' per order' : ''}`}
                   data-seat={id}
-                  onClick={() => !unavailable && onToggle(id)}
+                  onFocus={() => setCurrent(id)}
+                  onClick={() => !isTaken && !limited && onToggle(id)}
                 >
                   {i + 1}
                 </button>

@@ -236,7 +236,13 @@ export function Checkout({ id }: { id: string }) {
     setBusy('cancelling')
     try {
       await api<Order>(`/orders/${id}/cancel`, { method: 'POST' })
-      if (change) saveSelection(o.eventId, Object.fromEntries(o.items.map((i) => [i.ticketTypeId, i.quantity])), o.voucher?.code)
+      if (change)
+        saveSelection(
+          o.eventId,
+          Object.fromEntries(o.items.map((i) => [i.ticketTypeId, i.quantity])),
+          o.voucher?.code,
+          Object.fromEntries(o.items.filter((i) => i.seats?.length).map((i) => [i.ticketTypeId, i.seats!])),
+        )
       // In place of this checkout: Back from the event page would only find it cancelled.
       navigate(`/events/${o.eventId}`, { replace: change })
     } catch (err) {

@@ -53,6 +53,8 @@ interface Selection {
   qty: Record<string, number>
   /** The voucher code applied to the pick. */
   voucher?: string
+  /** Seats picked on a seat map, per ticket type. */
+  picks?: Record<string, string[]>
 }
 
 /** The pick saved for this event, taken once (a later visit starts afresh). */
@@ -61,16 +63,16 @@ function readSelection(eventId: string): Selection {
     const s = JSON.parse(sessionStorage.getItem(SELECTION_KEY) ?? 'null') as ({ eventId: string } & Selection) | null
     if (s?.eventId !== eventId) return { qty: {} }
     sessionStorage.removeItem(SELECTION_KEY)
-    return { qty: s.qty, voucher: s.voucher }
+    return { qty: s.qty, voucher: s.voucher, ...(s.picks ? { picks: s.picks } : {}) }
   } catch {
     return { qty: {} }
   }
 }
 
 /** The pick (and its voucher code) the event page starts from next time (after a sign-in, or a hold released to change it). */
-export function saveSelection(eventId: string, qty: Record<string, number>, voucher?: string) {
+export function saveSelection(eventId: string, qty: Record<string, number>, voucher?: string, picks?: Record<string, string[]>) {
   try {
-    sessionStorage.setItem(SELECTION_KEY, JSON.stringify({ eventId, qty, voucher }))
+    sessionStorage.setItem(SELECTION_KEY, JSON.stringify({ eventId, qty, voucher, picks }))
   } catch {}
 }
 
@@ -239,7 +241,7 @@ export function EventPage({ id }: { id: string }) {
   const [saved] = useState(() => readSelection(id))
   const [qty, setQty] = useState<Record<string, number>>(saved.qty)
   // Seats picked on a seat map, per ticket type (none: the best seats left, as many as the quantity).
-  const [picks, setPicks] = useState<Record<string, string[]>>({})
+  const [picks, setPicks] = useState<Record<string, string[]>>(saved.picks ?? {})
   const voucher = useVoucher(id, saved.voucher)
   const [adjusted, setAdjusted] = useState<string>()
   const [error, setError] = useState<unknown>()
@@ -284,6 +286,8 @@ export function EventPage({ id }: { id: string }) {
       const want = next[o.id] ?? 0
       if (want > o.max) {
         next[o.id] = o.max
+        // Picked seats beyond what can be bought now: the last picked go.
+        if (nextPicks[o.id]?.length) nextPicks[o.id] = nextPicks[o.id]!.slice(0, o.max)
         changes.push(o.max ? `only ${o.max} ${o.name} can be picked now` : `${o.name} is no longer available`)
       }
     }
@@ -293,6 +297,7 @@ export function EventPage({ id }: { id: string }) {
       for (const id of gone) {
         const name = event.data?.ticketTypes?.find((t) => t.id === id)?.name
         delete next[id]
+        delete nextPicks[id]
         changes.push(name ? `${name} is no longer on sale` : 'a ticket type you picked is no longer on sale')
       }
     }
@@ -345,9 +350,15 @@ export function EventPage({ id }: { id: string }) {
     const room = pooled.reduce((least, p) => Math.min(least, p.available - p.ticketTypeIds.reduce((sum, id) => sum + (id === o.id ? 0 : (qty[id] ?? 0)), 0)), o.max)
     const value = Math.max(0, Math.min(o.max, room, Math.floor(Number.isFinite(n) ? n : 0)))
     setQty({ ...qty, [o.id]: value })
-    // A number chosen by itself: the best seats left, not the ones picked before.
-    if (picks[o.id]?.length && picks[o.id]!.length !== value) setPicks({ ...picks, [o.id]: [] })
     setAdjusted(value < n && room < o.max ? `${o.name} shares what is left with the other tickets you picked: at most ${Math.max(0, room)} of it now.` : undefined)
+    // Fewer: the last seats picked go back. More: a number by itself gets the best seats left, and
+    // the buyer is told that the seats picked no longer count.
+    const mine = picks[o.id] ?? []
+    if (mine.length && value < mine.length) setPicks({ ...picks, [o.id]: mine.slice(0, value) })
+    else if (mine.length && value > mine.length) {
+      setPicks({ ...picks, [o.id]: [] })
+      setAdjusted(`Seats ${mine.join(', ')} are no longer picked: the best ${value} ${o.name} seats left will be held. To choose them, pick them on the map.`)
+    }
   }
 
   /** A seat pressed on the map: picked or put back; the quantity is the seats picked. */
@@ -368,7 +379,7 @@ export function EventPage({ id }: { id: string }) {
     // It would be refused, or spend a use for nothing.
     if (offer && !mixed && discount === 0) return voucher.refuse(`${offer.code} takes nothing off these tickets: pick others, or remove it.`)
     if (!session) {
-      saveSelection(id, qty, offer?.code)
+      saveSelection(id, qty, offer?.code, picks)
       return navigate(`/signin?next=${encodeURIComponent(`/events/${id}`)}`)
     }
     setBusy(true)
@@ -380,7 +391,7 @@ export function EventPage({ id }: { id: string }) {
       navigate(`/checkout/${order.id}`)
     } catch (err) {
       // The session ended on the way: the pick waits for the sign-in the error offers.
-      if (err instanceof ApiError && err.status === 401) saveSelection(id, qty, offer?.code)
+      if (err instanceof ApiError && err.status === 401) saveSelection(id, qty, offer?.code, picks)
       // Switched off, used up or expired since it was applied, or not for these tickets: said at the code, which no longer counts.
       if (offer && refusedForVoucher(err)) voucher.refuse(voucherRefusal(err, offer.code))
       else setError(err)
@@ -559,7 +570,7 @@ export function EventPage({ id }: { id: string }) {
                       room={room}
                       session={session}
                       onSignIn={() => {
-                        saveSelection(id, qty, offer?.code)
+                        saveSelection(id, qty, offer?.code, picks)
                         navigate(`/signin?next=${encodeURIComponent(`/events/${id}`)}`)
                       }}
                     />

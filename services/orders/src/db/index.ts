@@ -35,6 +35,8 @@ export interface OrderDoc {
   totalCents: number
   currency: string
   voucher?: AppliedVoucher
+  /** Given free by an admin (`userId`), for this guest: the tickets go to `email`. */
+  complimentary?: { email: string; name?: string }
   initialStatus: InitialStatus
   /** false while ticketing has not decided the hold yet (the order was answered 202 first). */
   priced: boolean
@@ -284,6 +286,7 @@ export function defineModels(conn: Connection) {
       totalCents: { type: Number, required: true },
       currency: { type: String, default: '' },
       voucher: { type: new Schema<AppliedVoucher>({ code: String, discountCents: Number }, { _id: false }), default: undefined },
+      complimentary: { type: new Schema({ email: String, name: String }, { _id: false }), default: undefined },
       initialStatus: { type: String, required: true },
       priced: { type: Boolean, required: true },
       expiresAt: Date,

@@ -21,7 +21,7 @@ import type {
   UpdateVoucherBody,
   UpdatePoolBody,
 } from '@easypass/contracts/inventory'
-import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, POOL_LIMITS, poolSoldOutRefusal, seatIdsOf, seatingProblem, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
+import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, POOL_LIMITS, poolSoldOutRefusal, SEATING_LIMITS, seatIdsOf, seatingProblem, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
 import { ledgerId, type LedgerEntry, type PoolRecord, type TypeRecord, type VoucherRecord } from '../db'
 import { available, availableByType, poolCounts, toCapacityPool, toTicketType, toVoucher } from './views'
 
@@ -378,11 +378,11 @@ export function decideBatch(input: DecideInput): Decision {
         if (unknown.length) return failure('VALIDATION', `"${type.name}" has no seat ${unknown.join(', ')}`, { ticketTypeId: id, seats: unknown })
       }
       if (!Number.isInteger(quantity) || quantity < 1) return failure('VALIDATION', `quantity of ${type.name} must be a whole number ≥ 1`, { ticketTypeId: id })
-      if (quantity > type.maxPerOrder)
+      if (quantity > type.maxPerOrder && !op.complimentary)
         return failure('VALIDATION', `at most ${type.maxPerOrder} "${type.name}" tickets per order`, { ticketTypeId: id, maxPerOrder: type.maxPerOrder })
-      if (type.salesStart && now < Date.parse(type.salesStart))
+      if (type.salesStart && now < Date.parse(type.salesStart) && !op.complimentary)
         return failure('CONFLICT', `sales of "${type.name}" open at ${type.salesStart}`, { ticketTypeId: id, salesStart: type.salesStart })
-      if (type.salesEnd && now >= Date.parse(type.salesEnd))
+      if (type.salesEnd && now >= Date.parse(type.salesEnd) && !op.complimentary)
         return failure('CONFLICT', `sales of "${type.name}" closed at ${type.salesEnd}`, { ticketTypeId: id, salesEnd: type.salesEnd })
       lines.push(seats ? { type, quantity, seats } : { type, quantity })
     }
@@ -392,6 +392,7 @@ export function decideBatch(input: DecideInput): Decision {
     // Each line's part of the voucher's discount, worked out once: the order's discount is their sum.
     const lineDiscounts = lines.map(() => 0)
     let discountCents = 0
+    if (op.voucherCode && op.complimentary) return failure('VALIDATION', 'complimentary tickets are free: they take no voucher')
     if (op.voucherCode) {
       const code = normaliseVoucherCode(op.voucherCode)
       voucher = voucherByCode(code)
@@ -404,7 +405,8 @@ export function decideBatch(input: DecideInput): Decision {
         return failure('VALIDATION', `voucher ${code} does not apply to these tickets`, { voucherCode: code, ticketTypeIds: voucher.ticketTypeIds })
     }
     // One order is one charge: above what a charge may be, it could be held but never paid.
-    const total = lines.reduce((sum, l) => sum + l.quantity * l.type.priceCents, 0) - discountCents
+    const priceOf = (type: TypeRecord) => (op.complimentary ? 0 : type.priceCents)
+    const total = lines.reduce((sum, l) => sum + l.quantity * priceOf(l.type), 0) - discountCents
     if (total > MAX_ORDER_TOTAL_CENTS)
       return failure('VALIDATION', 'this order costs more than one payment may take: split it into smaller orders', { totalCents: total, maxTotalCents: MAX_ORDER_TOTAL_CENTS })
     // What is left of each type, with the pools it sells from; then each pool asked for more than it
@@ -466,8 +468,8 @@ export function decideBatch(input: DecideInput): Decision {
         ticketTypeId: l.type.id,
         name: l.type.name,
         quantity: l.quantity,
-        unitPriceCents: l.type.priceCents,
-        ...(l.type.taxRateBasisPoints ? { taxRateBasisPoints: l.type.taxRateBasisPoints } : {}),
+        unitPriceCents: priceOf(l.type),
+        ...(l.type.taxRateBasisPoints && !op.complimentary ? { taxRateBasisPoints: l.type.taxRateBasisPoints } : {}),
         ...(lineDiscount ? { discountCents: lineDiscount } : {}),
         ...(l.seats ? { seats: l.seats } : {}),
       }
@@ -557,6 +559,10 @@ export function decideBatch(input: DecideInput): Decision {
         const f = op.fields
         const problem = salesWindowProblem(f.salesStart, f.salesEnd) ?? (f.seating ? seatingFieldsProblem(f.seating, f.capacity) : undefined)
         if (problem) return failure('VALIDATION', problem)
+        if (f.seating) {
+          const refusal = tooManySeats(types, undefined, f.seating)
+          if (refusal) return refusal
+        }
         const record: TypeRecord = {
           id: op.typeId,
           name: f.name.trim(),
@@ -587,7 +593,7 @@ export function decideBatch(input: DecideInput): Decision {
         const problem = salesWindowProblem(next.salesStart, next.salesEnd)
         if (problem) return failure('VALIDATION', problem)
         if (op.patch.seating || t.seating) {
-          const refusal = seatingChange(t, op.patch, takenOf(t), next)
+          const refusal = seatingChange(t, op.patch, takenOf(t), next, types)
           if (refusal) return refusal
           layouts.delete(t.id)
         }
@@ -840,7 +846,15 @@ export function seatingFieldsProblem(seating: Seating, capacity?: number): strin
  * A seated type's patch: a new layout keeps every seat held or sold, and its capacity is its seats;
  * a capacity alone cannot change. `next` (the patched copy) gets the layout. Undefined when fine.
  */
-function seatingChange(t: TypeRecord, patch: UpdateTicketTypeBody, taken: ReadonlySet<string>, next: TypeRecord): OpFailure | undefined {
+/** The event's numbered seats with `seating` in place of type `typeId`'s (or added) past the most one event may have. */
+function tooManySeats(types: readonly TypeRecord[], typeId: string | undefined, seating: Seating): OpFailure | undefined {
+  const count = (s: Seating) => s.rows.reduce((n, r) => n + r.seats, 0)
+  const total = types.reduce((n, t) => n + (t.id !== typeId && t.seating ? count(t.seating) : 0), count(seating))
+  if (total > SEATING_LIMITS.perEvent) return failure('CONFLICT', `an event has at most ${SEATING_LIMITS.perEvent} numbered seats, not ${total}`, { seats: total, maxSeats: SEATING_LIMITS.perEvent })
+  return undefined
+}
+
+function seatingChange(t: TypeRecord, patch: UpdateTicketTypeBody, taken: ReadonlySet<string>, next: TypeRecord, types: readonly TypeRecord[]): OpFailure | undefined {
   if (!patch.seating) {
     if (patch.capacity !== undefined && patch.capacity !== t.capacity)
       return failure('VALIDATION', `the capacity of "${t.name}" is its number of seats (${t.capacity}): change its seating instead`)
@@ -848,6 +862,8 @@ function seatingChange(t: TypeRecord, patch: UpdateTicketTypeBody, taken: Readon
   }
   const problem = seatingFieldsProblem(patch.seating, patch.capacity)
   if (problem) return failure('VALIDATION', problem)
+  const tooMany = tooManySeats(types, t.id, patch.seating)
+  if (tooMany) return tooMany
   if (!t.seating && t.sold + t.held > 0)
     return failure('CONFLICT', `"${t.name}" has ${t.sold} sold and ${t.held} held tickets without seats: it cannot be given seating`, { sold: t.sold, held: t.held })
   const layout = new Set(seatIdsOf(patch.seating))

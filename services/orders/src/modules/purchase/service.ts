@@ -5,7 +5,7 @@ import { Types } from 'mongoose'
 import type { Principal } from '@easypass/contracts'
 import { isPublic, type Event } from '@easypass/contracts/catalog'
 import { voucherAppliesTo, voucherDiscount, type HoldResult } from '@easypass/contracts/inventory'
-import type { CreateOrderBody, Order, OrderItem, PayOrderBody } from '@easypass/contracts/orders'
+import type { ComplimentaryBody, CreateOrderBody, Order, OrderItem, PayOrderBody } from '@easypass/contracts/orders'
 import { cardProblem, DECLINE_MESSAGES, type Card, type ChargeResponse, type DeclineCode } from '@easypass/contracts/payments'
 import { AppError, fail, type GuessLimit, type Logger } from '@easypass/kit'
 import type { OrderDoc } from '../../db'
@@ -60,6 +60,8 @@ interface PurchaseContext {
   items: Line[]
   card?: Card
   voucherCode?: string
+  /** Given free by an admin, for this guest (the tickets go to `email`): held, then confirmed at once without a charge. */
+  complimentary?: { email: string; name?: string }
   startedAt: number
   giveUpAt: number
   timedOut: boolean
@@ -146,8 +148,8 @@ export function purchaseService(deps: PurchaseDeps) {
       ticketTypeId: line.ticketTypeId,
       name: types[i]?.name ?? '',
       quantity: line.quantity,
-      unitPriceCents: types[i]?.priceCents ?? 0,
-      ...(types[i]?.taxRateBasisPoints ? { taxRateBasisPoints: types[i]!.taxRateBasisPoints } : {}),
+      unitPriceCents: ctx.complimentary ? 0 : (types[i]?.priceCents ?? 0),
+      ...(types[i]?.taxRateBasisPoints && !ctx.complimentary ? { taxRateBasisPoints: types[i]!.taxRateBasisPoints } : {}),
       ...(line.seats ? { seats: line.seats } : {}),
     }))
     const currency = types.find((t) => t)?.currency ?? ''
@@ -158,6 +160,7 @@ export function purchaseService(deps: PurchaseDeps) {
       totalCents: items.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0) - discountCents,
       currency,
       ...(voucher && discountCents > 0 ? { voucher: { code: voucher.code, discountCents } } : {}),
+      ...(ctx.complimentary ? { complimentary: ctx.complimentary } : {}),
       initialStatus: 'pending',
       priced: false,
       createdAt: new Date(ctx.startedAt),
@@ -250,6 +253,8 @@ export function purchaseService(deps: PurchaseDeps) {
       const mark = await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
       const existing = ctx.fresh ? null : await store.load(ctx.orderId)
       if (existing && (existing.settle || existing.refund)) return settlement.answerFromState(existing, 'create')
+      // Paid by card in the same call, or given free: confirmed at once, never left reserved.
+      const paidNow = Boolean(ctx.card) || Boolean(ctx.complimentary)
       const hold = await untilDecided(ctx.giveUpAt, () =>
         ticketing.hold(ctx.eventId, {
           orderId: ctx.orderId,
@@ -257,6 +262,7 @@ export function purchaseService(deps: PurchaseDeps) {
           items: ctx.items,
           ...(config.HOLD_TTL_SECONDS ? { ttlSeconds: config.HOLD_TTL_SECONDS } : {}),
           ...(ctx.voucherCode ? { voucherCode: ctx.voucherCode } : {}),
+          ...(ctx.complimentary ? { complimentary: true } : {}),
         }),
       )
       if (!hold.ok) {
@@ -278,20 +284,21 @@ export function purchaseService(deps: PurchaseDeps) {
         totalCents: hold.totalCents,
         currency: hold.currency,
         ...(hold.voucher ? { voucher: hold.voucher } : {}),
-        initialStatus: ctx.card ? 'pending' : 'reserved',
+        ...(ctx.complimentary ? { complimentary: ctx.complimentary } : {}),
+        initialStatus: paidNow ? 'pending' : 'reserved',
         priced: true,
         expiresAt: new Date(hold.expiresAt),
         createdAt: existing?.doc.createdAt ?? new Date(ctx.startedAt),
-        status: ctx.card ? 'pending' : 'reserved',
+        status: paidNow ? 'pending' : 'reserved',
       }
       // Paid at once: a draft until it ends, when the order is written with its final status. A hold,
       // or an order already answered 202 (its placeholder is there): the order document now.
-      const draft = Boolean(ctx.card) && !ctx.timedOut && !(existing && !existing.draft)
+      const draft = paidNow && !ctx.timedOut && !(existing && !existing.draft)
       const stored = draft ? await store.insertDraft(doc) : await store.insertPriced(doc)
       if (stored === 'priced') await dirty.mark(ctx.orderId)
       // Transitions need the order document first: a document inserted just now has none.
       const state: OrderState = stored === 'inserted' ? { doc, draft } : { doc, draft, ...(await store.transitions(ctx.orderId)) }
-      if (!ctx.card) {
+      if (!paidNow) {
         await holds.until(ctx.userId, ctx.eventId, ctx.orderId, Date.parse(hold.expiresAt)).catch(() => {})
         const remindAt = reminderAt(config, Date.parse(hold.expiresAt))
         // Without the reminder the order still works: the buyer just is not told before the end.
@@ -423,6 +430,47 @@ export function purchaseService(deps: PurchaseDeps) {
             if (!(await locks.isHeld(orderId))) return 'takeover'
             const now = await store.load(orderId)
             return now ? settlement.answerFromState(now, 'pay') : errorAnswer(404, 'NOT_FOUND', 'order not found')
+          },
+        },
+      )
+    },
+
+    /**
+     * Complimentary tickets an admin gives a guest: held like any purchase (never past the capacity, the
+     * seats decided by the event's one writer), free, and confirmed at once; the confirmation with the
+     * codes goes to the guest's address. The admin's order (`userId`), so only admins see it.
+     */
+    async complimentary(principal: Principal, eventIdParam: string, body: ComplimentaryBody, idempotencyKey: string | undefined, startedAt = Date.now()): Promise<Answer> {
+      const items = mergeLines(body.items)
+      const name = body.name?.trim().replace(/\s+/g, ' ')
+      // As on a ticket's own name: nothing invisible or direction-changing that could make the door read another name.
+      if (name !== undefined && (!name || /[\p{Cc}\p{Cf}\u2028\u2029]/u.test(name)))
+        throw fail('VALIDATION', 'name: letters, spaces and punctuation only', { fields: [{ path: 'name', message: 'letters, spaces and punctuation only' }] })
+      const guest = { email: body.email.trim(), ...(name ? { name } : {}) }
+      const eventId = eventIdParam.toLowerCase()
+      const execute = async (orderId = newOrderId(), fresh = true): Promise<Execution> => {
+        const ctx = context(orderId, principal.id, eventId, items, undefined, startedAt, fresh)
+        ctx.complimentary = guest
+        ctx.userEmail = guest.email
+        const existing = fresh ? null : await store.load(orderId)
+        const event = existing ? null : await saleableEvent(eventId)
+        ctx.eventTitle = existing?.doc.eventTitle ?? event?.title
+        ctx.eventStartsAt = existing?.doc.eventStartsAt ?? (event ? new Date(event.startsAt) : undefined)
+        return budgeted(ctx, 'purchase', () => purchasePipeline(ctx))
+      }
+      if (!idempotencyKey) return (await execute()).now
+      return idem.run(
+        { userId: principal.id, route: `complimentary:${eventId}`, key: idempotencyKey, bodyHash: hashBody(body), orderId: newOrderId(), deadline: startedAt + config.ORDER_WAIT_MS },
+        {
+          execute,
+          async whileRunning(record) {
+            const orderId = record.o!
+            if (!(await locks.isHeld(orderId))) return 'takeover'
+            const state = await store.load(orderId)
+            if (state) return settlement.answerFromState(state, 'create')
+            const ctx = context(orderId, principal.id, eventId, items, undefined, record.t)
+            ctx.complimentary = guest
+            return settlement.pendingAnswer({ doc: await placeholder(ctx) })
           },
         },
       )
