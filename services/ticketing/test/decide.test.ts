@@ -529,3 +529,15 @@ describe('reserved seats', () => {
     expect(same.results[0]).toMatchObject({ ok: true, ticketType: { capacity: 4800 } })
   })
 })
+
+describe('complimentary holds', () => {
+  test('free, past the per-order limit and outside the sales window, never past the capacity, without a voucher', () => {
+    const later = type({ capacity: 5, maxPerOrder: 2, taxRateBasisPoints: 1900, salesStart: new Date(NOW + 86_400_000).toISOString() })
+    const comp = (orderId: string, quantity: number, extra: object = {}): InventoryOp => ({ type: 'hold', orderId, userId: 'admin', items: [{ ticketTypeId: 'a'.repeat(24), quantity }], complimentary: true, ...extra })
+    const d = run([hold('o0', 1), comp('o1', 3), comp('o2', 3), comp('o3', 1, { voucherCode: 'FREE' })], [later])
+    expect(d.results.map((r) => (r.ok ? 'ok' : (r as { code: string }).code))).toEqual(['CONFLICT', 'ok', 'SOLD_OUT', 'VALIDATION'])
+    expect(d.results[1]).toMatchObject({ totalCents: 0, items: [{ quantity: 3, unitPriceCents: 0 }] })
+    expect((d.results[1] as { items: Array<{ taxRateBasisPoints?: number }> }).items[0]!.taxRateBasisPoints).toBeUndefined()
+    expect(d.types[0]).toMatchObject({ held: 3, sold: 0 })
+  })
+})

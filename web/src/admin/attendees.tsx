@@ -9,6 +9,7 @@ import { Link, navigate, withQuery } from '../lib/router'
 import { useSession } from '../lib/session'
 import { confirmDialog, toast } from '../components/overlay'
 import { Alert, Empty, Field, Loading, Pager, SearchActions, SelectField } from '../components/ui'
+import { GiveComplimentary } from './complimentary'
 import { HolderMessages } from './messages'
 import { AdminPage } from './shared'
 
@@ -185,6 +186,7 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
           <Pager page={page} pages={pages} href={(n) => here({ page: n })} />
         </>
       )}
+      {admin && event.data && event.data.status !== 'cancelled' && <GiveComplimentary event={event.data} onGiven={list.reload} />}
       {admin && <HolderMessages eventId={id} tickets={counts && admittable} />}
     </AdminPage>
   )

@@ -126,6 +126,8 @@ export interface OrderItem {
 }
 
 export interface Order {
+  /** Complimentary tickets an admin gave: who they were for. */
+  complimentary?: { email: string; name?: string }
   id: string
   userId: string
   eventId: string

@@ -331,10 +331,15 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
         <StatusBadge status={order.status} />
       </header>
       <p>
-        {order.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')} ·{' '}
+        {order.items.map((i) => `${i.quantity} × ${i.name}${i.seats?.length ? ` (${i.seats.join(', ')})` : ''}`).join(', ')} ·{' '}
         {order.voucher && `Voucher ${order.voucher.code} ${moneyOff(order.voucher.discountCents, order.currency)} · `}
         <strong>{money(order.totalCents, order.currency)}</strong>
       </p>
+      {order.complimentary && (
+        <p class="muted small">
+          Complimentary, for {order.complimentary.name ? `${order.complimentary.name} (${order.complimentary.email})` : order.complimentary.email}: the tickets went to that address.
+        </p>
+      )}
       {endReason(order) && <p class="muted small">{endReason(order)}</p>}
       {order.status === 'paid' && event.data?.ticketInfo && (
         <div class="ticket-info">

@@ -1,7 +1,7 @@
 // Public order routes: /api/orders. Another customer's order does not exist for you (404, never 403).
 import { Elysia, t } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
-import { CreateOrderBody, IdempotencyHeaders, NameTicketBody, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, Ticket, TicketList, TicketParams, TicketsEmailed } from '@easypass/contracts/orders'
+import { ComplimentaryBody, CreateOrderBody, IdempotencyHeaders, NameTicketBody, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, Ticket, TicketList, TicketParams, TicketsEmailed } from '@easypass/contracts/orders'
 import { authPlugin, fail, rejectUnknownFields, strictBody, type AuthConfig } from '@easypass/kit'
 import type { PurchaseService } from '../purchase/service'
 import type { RefundsService } from '../refunds/service'
@@ -73,6 +73,26 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         security,
       },
     })
+    .post(
+      '/api/events/:id/complimentary',
+      async ({ params, body, headers, principal, set }) => answer(set, await purchase.complimentary(principal!, params.id, body, headers['idempotency-key'])),
+      {
+        auth: 'admin',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        ...strictBody(ComplimentaryBody, PRICED_BY_SERVER),
+        response: { 201: Order, 202: Order, 400: E, 401: E, 403: E, 404: E, 409: E, 503: E },
+        detail: {
+          tags,
+          summary: 'Give complimentary tickets (a guest list)',
+          description:
+            'Admins. Free tickets for a guest, sent to their email with every code and the PDF; `name`, when given, is on every ticket. They count against the capacity like any sale (409 `SOLD_OUT`) but not against the per-order limit (at most 100 of a type) or the sales window; seats are named or the best left. ' +
+            '201 `paid` with `totalCents` 0 and `complimentary`; 202 `pending` when it takes longer than the wait budget. The order is the admin\'s (listed under `/api/orders` with the rest); refunding it gives the tickets back to sale. ' +
+            idempotencyNote,
+          security,
+        },
+      },
+    )
     .get('/api/orders/:id', async ({ params, principal }) => toOrder(await store.visible(params.id, principal!)), {
       auth: 'user',
       params: IdParams,

@@ -6,6 +6,7 @@ import type { Principal } from '@easypass/contracts'
 import { isPublic, type Event } from '@easypass/contracts/catalog'
 import { voucherAppliesTo, voucherDiscount, type HoldResult } from '@easypass/contracts/inventory'
 import type { ComplimentaryBody, CreateOrderBody, Order, OrderItem, PayOrderBody } from '@easypass/contracts/orders'
+import { ticketIdsOf, type TicketsService } from '../tickets/service'
 import { cardProblem, DECLINE_MESSAGES, type Card, type ChargeResponse, type DeclineCode } from '@easypass/contracts/payments'
 import { AppError, fail, type GuessLimit, type Logger } from '@easypass/kit'
 import type { OrderDoc } from '../../db'
@@ -40,6 +41,8 @@ export interface PurchaseDeps {
   soldOut?: SoldOutBoard
   /** Events whose buyers go through a line: only those let in start purchases. */
   rooms?: Pick<WaitingRooms, 'mayBuy'>
+  /** Names the tickets of complimentary orders given for a named guest. */
+  tickets?: Pick<TicketsService, 'setAttendee'>
   log: Logger
 }
 
@@ -126,7 +129,7 @@ function outcomeOf(answer: Answer): PurchaseOutcome {
 }
 
 export function purchaseService(deps: PurchaseDeps) {
-  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, soldOut, rooms, log } = deps
+  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, soldOut, rooms, tickets, log } = deps
   const cardKey = cardFingerprintKey(config.SERVICE_SECRET!)
 
   /** Events on sale: published and not started. Drafts do not exist for buyers. */
@@ -305,6 +308,10 @@ export function purchaseService(deps: PurchaseDeps) {
         if (remindAt) await reminders.schedule(ctx.orderId, remindAt).catch((err) => log.warn({ orderId: ctx.orderId, err: String(err) }, 'hold reminder not scheduled'))
         return { status: 201, body: toOrder(state) }
       }
+      // A named guest's name is on each ticket before it is issued (its id is known), so the
+      // confirmation and its PDF carry it.
+      const guest = ctx.complimentary?.name
+      if (guest && tickets) await Promise.all(ticketIdsOf(doc).map((id) => tickets.setAttendee(id, guest)))
       const answer = await chargeAndConfirm(state, ctx.card, `${ctx.orderId}:purchase`, 'create', ctx.giveUpAt, stored === 'inserted')
       // Decided and recorded (tickets, settle, fact): nothing is left for the reconciler.
       await dirty.done(mark)

@@ -1,0 +1,34 @@
+// Complimentary tickets in a real browser: an admin gives a named guest free tickets from the event's
+// attendee page; they appear in the list under the guest's name, and the order says who they were for.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { api, loginAdmin, uniqueEmail } from '../support/api'
+import { adminSession, axe, canSell, closeBrowser, describeViolations, seedEvent, withTab } from './browser'
+
+afterAll(closeBrowser)
+
+describe.skipIf(!canSell)('complimentary tickets', () => {
+  test('an admin gives two free tickets to a named guest; the list shows them, the order says for whom', async () => {
+    const event = await seedEvent([{ name: 'Standing', priceCents: 2000, capacity: 20, maxPerOrder: 1 }])
+    const email = uniqueEmail('vip')
+    await withTab({ session: await adminSession() }, async ({ page }) => {
+      await page.goto(`/admin/events/${event.id}/attendees`)
+      const form = page.getByRole('form', { name: 'Give complimentary tickets' })
+      await form.getByLabel('How many').fill('2')
+      await form.getByLabel('Guest email').fill('not-an-address')
+      await form.getByRole('button', { name: 'Give the tickets' }).click()
+      await form.getByText('Enter the guest’s email address.').waitFor()
+      await form.getByLabel('Guest email').fill(email)
+      await form.getByLabel('Guest name (optional)').fill('Ada Lovelace')
+      await form.getByRole('button', { name: 'Give the tickets' }).click()
+      await page.getByText(`2 tickets sent to ${email}.`).waitFor()
+      const rows = page.getByRole('region', { name: 'Attendees table' }).locator('tbody tr')
+      await rows.nth(1).waitFor()
+      expect(await rows.locator('th').allTextContents()).toEqual(['Ada Lovelace', 'Ada Lovelace'])
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+      await page.locator('[data-given]').getByRole('link', { name: 'the order and its tickets' }).click()
+      await page.getByText(`Complimentary, for Ada Lovelace (${email}): the tickets went to that address.`).waitFor()
+    })
+    const admin = await loginAdmin()
+    expect((await api(`/events/${event.id}/availability`, { token: admin.token })).body.ticketTypes[0]).toMatchObject({ sold: 2, available: 18 })
+  }, 60_000)
+})

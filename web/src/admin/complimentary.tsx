@@ -1,0 +1,96 @@
+// Complimentary tickets (a guest list) on an event's attendee page: an admin gives free tickets to a
+// guest by email. They count against the capacity like any sale; the guest gets the confirmation with
+// every code; their name, when given, is on each ticket.
+import { useRef, useState } from 'preact/hooks'
+import { api, withKey } from '../lib/api'
+import { plural } from '../lib/format'
+import type { EventItem, Order } from '../lib/types'
+import { Link } from '../lib/router'
+import { toast } from '../components/overlay'
+import { Alert, Field, SelectField } from '../components/ui'
+import { fieldErrorsOf } from './shared'
+
+const SEAT = /^[A-Za-z0-9]{1,4}-[1-9][0-9]{0,2}$/
+
+export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGiven: () => void }) {
+  const types = event.ticketTypes ?? []
+  const blank = { ticketTypeId: types[0]?.id ?? '', quantity: '1', seats: '', email: '', name: '' }
+  const [form, setForm] = useState(blank)
+  const [local, setLocal] = useState<Partial<Record<keyof typeof blank, string>>>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const [last, setLast] = useState<Order>()
+  const giving = useRef(false)
+  const type = types.find((t) => t.id === form.ticketTypeId)
+  const server = fieldErrorsOf(error, { email: 'email', name: 'name', items: 'quantity' })
+  const errors = { ...server, ...local }
+  const set = (key: keyof typeof blank) => (value: string) => setForm((f) => ({ ...f, [key]: value }))
+
+  const give = async (e: Event) => {
+    e.preventDefault()
+    if (giving.current) return
+    const problems: typeof local = {}
+    const seats = form.seats.split(/[\s,]+/).filter(Boolean)
+    const quantity = seats.length || Number(form.quantity)
+    if (!type) problems.ticketTypeId = 'Pick a ticket type.'
+    if (!seats.length && !/^[1-9]\d*$/.test(form.quantity)) problems.quantity = 'Enter how many, at least 1.'
+    else if (quantity > 100) problems.quantity = 'At most 100 at once.'
+    if (seats.some((s) => !SEAT.test(s))) problems.seats = 'Seats are a row and a number, like B-12, separated by commas.'
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) problems.email = 'Enter the guest’s email address.'
+    setLocal(problems)
+    if (Object.keys(problems).length) return
+    giving.current = true
+    setBusy(true)
+    setError(undefined)
+    try {
+      const body = {
+        items: [{ ticketTypeId: form.ticketTypeId, quantity, ...(seats.length ? { seats } : {}) }],
+        email: form.email.trim(),
+        ...(form.name.trim() ? { name: form.name.trim() } : {}),
+      }
+      // One key per guest and pick: a try again after a lost answer gives the tickets once.
+      const order = await withKey(`complimentary:${event.id}:${JSON.stringify(body)}`, (idempotencyKey) => api<Order>(`/events/${event.id}/complimentary`, { body, idempotencyKey }))
+      toast(`${plural(quantity, 'ticket')} sent to ${body.email}.`, 'success')
+      setLast(order)
+      setForm({ ...blank, ticketTypeId: form.ticketTypeId })
+      onGiven()
+    } catch (err) {
+      setError(err)
+    } finally {
+      giving.current = false
+      setBusy(false)
+    }
+  }
+
+  if (!types.length) return null
+  return (
+    <section class="card" aria-labelledby="comp-title">
+      <h2 id="comp-title">Complimentary tickets</h2>
+      <p class="muted small">Free tickets for a guest: they count against the capacity like any sale, but not against the per-order limit or the sales window. The guest gets the tickets by email.</p>
+      <form class="form" onSubmit={give} aria-label="Give complimentary tickets" noValidate>
+        <div class="row">
+          <SelectField label="Ticket type" name="ticketTypeId" value={form.ticketTypeId} onValue={set('ticketTypeId')} error={errors.ticketTypeId} options={types.map((t): [string, string] => [t.id, t.name])} />
+          {type?.seating ? (
+            <Field label="Seats" name="seats" value={form.seats} onValue={set('seats')} error={errors.seats} placeholder="A-1, A-2" hint="Empty: the best seats left, as many as the quantity." />
+          ) : null}
+          <Field label="How many" name="quantity" type="number" min={1} max={100} value={form.quantity} onValue={set('quantity')} error={errors.quantity} disabled={!!form.seats.trim()} />
+        </div>
+        <div class="row">
+          <Field label="Guest email" name="email" type="email" value={form.email} onValue={set('email')} error={errors.email} required />
+          <Field label="Guest name (optional)" name="name" value={form.name} onValue={set('name')} error={errors.name} maxLength={100} hint="Put on every ticket." />
+        </div>
+        <Alert error={Object.keys(server).length ? undefined : error} />
+        <div class="form-actions">
+          <button type="submit" class="button" disabled={busy}>
+            {busy ? 'Giving…' : 'Give the tickets'}
+          </button>
+        </div>
+      </form>
+      {last && (
+        <p class="small" data-given={last.id}>
+          Last given: {plural(last.items.reduce((n, i) => n + i.quantity, 0), 'ticket')} to {last.complimentary?.email} · <Link href={`/orders/${last.id}`}>the order and its tickets</Link>
+        </p>
+      )}
+    </section>
+  )
+}
