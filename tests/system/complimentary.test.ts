@@ -53,6 +53,17 @@ describe('complimentary tickets', () => {
     await eventually('the stock back', async () => (await api(`/events/${eventId}/availability`)).body.ticketTypes[0].available === 5, 10_000, 100)
   }, 60_000)
 
+  test('a message to the ticket holders reaches each guest at their own address, and not the admin who gave the tickets', async () => {
+    const { admin, eventId, typeId } = await eventWithType({ capacity: 10 })
+    const guests = [uniqueEmail('guest-a'), uniqueEmail('guest-b')]
+    for (const email of guests) expect((await give(admin.token, eventId, { items: [{ ticketTypeId: typeId, quantity: 1 }], email })).status).toBe(201)
+    const sent = await api(`/events/${eventId}/messages`, { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { subject: 'Doors at 19:00', body: 'See you there.' } })
+    expect(sent.status).toBe(202)
+    expect(sent.body.recipients).toBe(2)
+    for (const email of guests) await eventually(`the message to ${email}`, async () => smtp.received.find((m) => m.to.includes(email) && decodeMime(m.data).includes('Doors at 19:00')), 20_000, 100)
+    expect(smtp.received.filter((m) => m.to.includes(admin.user.email) && decodeMime(m.data).includes('Doors at 19:00'))).toHaveLength(0)
+  }, 60_000)
+
   test('admins only; bad input is 400 and gives nothing', async () => {
     const { admin, eventId, typeId } = await eventWithType()
     const buyer = await registerUser('not-admin')

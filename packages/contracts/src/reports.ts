@@ -63,6 +63,29 @@ export const AttendeeList = t.Object(
 )
 export type AttendeeList = Static<typeof AttendeeList>
 
+/** How a ticket code is known to a door's offline list: SHA-256 of the code in capitals, as 64 hex digits. */
+export const DOOR_HASH = 'SHA-256 of the code in capitals, hex'
+export const DoorListTicket = t.Object(
+  {
+    hash: t.String({ pattern: '^[0-9a-f]{64}$', description: `its current code's ${DOOR_HASH}: the door recognises a scanned code without holding codes it could pass on` }),
+    ticketId: t.String(),
+    ticketTypeName: t.Optional(t.String()),
+    seat: t.Optional(t.String()),
+    attendeeName: t.Optional(t.String()),
+    checkedInAt: t.Optional(IsoDate),
+  },
+  { title: 'DoorListTicket' },
+)
+export const DoorList = t.Object(
+  {
+    eventId: Id,
+    at: IsoDate,
+    tickets: t.Array(DoorListTicket, { description: 'every ticket that admits or admitted someone (refunded ones and replaced codes left out)' }),
+  },
+  { title: 'DoorList' },
+)
+export type DoorList = Static<typeof DoorList>
+
 const Count = t.Integer({ minimum: 0 })
 const Cents = t.Integer({ minimum: 0 })
 

@@ -96,6 +96,14 @@ test('refund receipt', () => {
   expect(e.text).toContain('Reason: <i>ill</i>')
 })
 
+test('free tickets refunded (complimentary ones) are cancelled, with no money and no card to speak of', () => {
+  const e = renderRefundReceipt({ orderId: 'o1', eventTitle: 'Jazz', amountCents: 0, currency: 'EUR' })
+  expect(e.subject).toBe('Your tickets for Jazz were cancelled')
+  expect(e.text).toContain('nothing was paid, so nothing goes back')
+  expect(e.text).not.toContain('card')
+  expect(e.html).not.toContain('card you paid with')
+})
+
 test('money follows the currency, dates are UTC, escaping covers the five characters', () => {
   expect(formatMoney(4500, 'EUR')).toBe('€45.00')
   expect(formatMoney(4500, 'JPY')).toBe('¥4,500')

@@ -1,13 +1,18 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, describe, uuid } from '../lib/api'
-import { when } from '../lib/format'
+import { clockTime, plural, when } from '../lib/format'
 import { useTitle, useUnmounted } from '../lib/hooks'
 import type { Order, Ticket } from '../lib/types'
 import { Link } from '../lib/router'
 import { useSession } from '../lib/session'
 import { AdminPage, EventPicker } from './shared'
+import { codeHash, storedList, storedPending, storeList, storePending, type DoorList, type PendingScan } from './door-list'
 
-type Verdict = 'admitted' | 'used' | 'refunded' | 'replaced' | 'invalid' | 'wrong' | 'unknown' | 'error'
+type Verdict = 'admitted' | 'offline' | 'used' | 'refunded' | 'replaced' | 'invalid' | 'wrong' | 'unknown' | 'error'
+
+/** How often the door's offline list is downloaded again while the network is up, and how often scans made offline are sent. */
+const LIST_EVERY_MS = 120_000
+const SEND_EVERY_MS = 5_000
 
 /** The event this door admits to, kept for the next visit of this browser (a door scans for one event all night). */
 const DOOR_KEY = 'easypass.checkin.event'
@@ -37,6 +42,7 @@ const REPEAT_MS = 1_500
 
 const HEADLINE: Record<Verdict, string> = {
   admitted: 'ADMITTED',
+  offline: 'ADMITTED · OFFLINE',
   used: 'ALREADY USED',
   refunded: 'REFUNDED',
   replaced: 'CODE REPLACED',
@@ -48,6 +54,7 @@ const HEADLINE: Record<Verdict, string> = {
 
 const ADVICE: Record<Verdict, string> = {
   admitted: 'Let them in.',
+  offline: 'Let them in. Checked against the offline list; sent when the network is back.',
   used: 'This ticket was scanned before. Do not admit again.',
   refunded: 'This ticket was refunded and is not valid.',
   replaced: 'This ticket was passed on to someone else, who has a new code. Do not admit this one.',
@@ -76,6 +83,68 @@ export default function CheckIn() {
   const [door, setDoor] = useState(savedDoor)
   const doorRef = useRef(door)
   doorRef.current = door
+  // The door's offline list, and the scans admitted against it that the server does not have yet.
+  const [list, setList] = useState<DoorList | undefined>(() => (door ? storedList(door) : undefined))
+  const listRef = useRef(list)
+  listRef.current = list
+  const [pending, setPending] = useState<PendingScan[]>(storedPending)
+  const pendingRef = useRef(pending)
+  const [conflicts, setConflicts] = useState<Scan[]>([])
+  // Codes admitted at this door since the page opened (the offline list may be older than them).
+  const admittedHere = useRef(new Map<string, string>())
+  const keepPending = (next: PendingScan[]) => {
+    pendingRef.current = next
+    storePending(next)
+    setPending(next)
+  }
+  useEffect(() => {
+    setList(door ? storedList(door) : undefined)
+    if (!door) return
+    const download = async () => {
+      try {
+        const fresh = await api<DoorList>(`/events/${door}/door-list`)
+        storeList(fresh)
+        if (doorRef.current === door) setList(fresh)
+      } catch {
+        // Offline (or the server busy): the list kept here goes on serving.
+      }
+    }
+    void download()
+    const timer = setInterval(download, LIST_EVERY_MS)
+    return () => clearInterval(timer)
+  }, [door])
+  // Scans made offline are sent in the order they were made, each under its own key, once the network is back.
+  const sending = useRef(false)
+  const sendPending = async () => {
+    if (sending.current || !pendingRef.current.length) return
+    sending.current = true
+    try {
+      while (pendingRef.current.length && !gone.current) {
+        const p = pendingRef.current[0]!
+        try {
+          await api('/checkins', { body: { code: p.code, eventId: p.eventId }, idempotencyKey: p.key })
+        } catch (err) {
+          const status = err instanceof ApiError ? err.status : 0
+          if (status === 0 || status >= 500) break
+          // Refused after they were let in (another door admitted the code first, or it was refunded meanwhile): said, to be looked into.
+          setConflicts((c) => [{ id: ++seq.current, code: p.code, verdict: status === 409 ? 'used' : status === 410 ? 'refunded' : 'invalid', detail: `admitted offline at ${clockTime(p.at)}: ${describe(err)}`, at: p.at }, ...c])
+        }
+        keepPending(pendingRef.current.slice(1))
+      }
+    } finally {
+      sending.current = false
+    }
+  }
+  useEffect(() => {
+    void sendPending()
+    const timer = setInterval(() => void sendPending(), SEND_EVERY_MS)
+    const online = () => void sendPending()
+    addEventListener('online', online)
+    return () => {
+      clearInterval(timer)
+      removeEventListener('online', online)
+    }
+  }, [])
   const chooseDoor = (eventId: string) => {
     setDoor(eventId)
     try {
@@ -95,6 +164,7 @@ export default function CheckIn() {
       const eventId = doorRef.current
       const r = await api<{ ticket?: Ticket; order?: Order; firstScan?: boolean }>('/checkins', { body: { code: value, ...(eventId ? { eventId } : {}) }, idempotencyKey: key })
       unanswered.current.delete(value)
+      admittedHere.current.set(value.toUpperCase(), new Date().toISOString())
       const type = r.ticket?.ticketTypeName ?? r.order?.items.find((i) => i.ticketTypeId === r.ticket?.ticketTypeId)?.name ?? 'Valid ticket'
       // Where to send them: the seat, when the ticket has one.
       const name = r.ticket?.seat ? `${type} · Seat ${r.ticket.seat}` : type
@@ -103,6 +173,21 @@ export default function CheckIn() {
       return scan('admitted', detail)
     } catch (err) {
       const status = err instanceof ApiError ? err.status : 0
+      const offline = status === 0 && listRef.current && listRef.current.eventId === doorRef.current ? listRef.current : undefined
+      if (offline) {
+        // No network: the door's list decides, and the scan is kept to be sent (under its key) later.
+        unanswered.current.delete(value)
+        const hash = await codeHash(value)
+        const known = offline.tickets.find((t) => t.hash === hash)
+        const from = `the offline list of ${clockTime(offline.at)}`
+        if (!known) return scan('unknown', `Not in ${from}: a ticket bought since is not in it. Ask them to wait until the network is back.`)
+        const same = (code: string) => code.toUpperCase() === value.toUpperCase()
+        const before = known.checkedInAt ?? pendingRef.current.find((p) => p.eventId === offline.eventId && same(p.code))?.at ?? admittedHere.current.get(value.toUpperCase())
+        if (before) return scan('used', `First scanned ${when(before)} (${from})`)
+        keepPending([...pendingRef.current, { code: value, key, eventId: offline.eventId, at: new Date().toISOString() }])
+        const type = known.seat ? `${known.ticketTypeName ?? 'Ticket'} · Seat ${known.seat}` : (known.ticketTypeName ?? 'Valid ticket')
+        return scan('offline', [known.attendeeName, type].filter(Boolean).join(' · '))
+      }
       if (status === 0 || status >= 500) {
         // The check-in may have happened without its answer reaching us: its key is sent again with the next read.
         unanswered.current.set(value, { key, at: resent ? lost.at : Date.now() })
@@ -167,6 +252,28 @@ export default function CheckIn() {
           </p>
         )}
       </div>
+      {door && (
+        <p class="small muted" data-offline-list={list ? list.tickets.length : 0}>
+          {list
+            ? `Offline list: ${plural(list.tickets.length, 'ticket')}, downloaded at ${clockTime(list.at)}. Without a network this door goes on admitting against it.`
+            : 'No offline list yet: without a network this door cannot check tickets.'}
+        </p>
+      )}
+      <p class="small" role="status" data-pending={pending.length}>
+        {pending.length ? `${plural(pending.length, 'scan')} made offline waiting to be sent.` : ''}
+      </p>
+      {conflicts.length > 0 && (
+        <section aria-labelledby="conflicts-title" class="card">
+          <h2 id="conflicts-title">Admitted offline, then refused</h2>
+          <ul class="scan-history">
+            {conflicts.map((c) => (
+              <li key={c.id} data-conflict={c.code}>
+                <span class={`badge verdict-badge-${c.verdict}`}>{HEADLINE[c.verdict]}</span> <code>{c.code}</code> · {c.detail}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <form class="checkin-form" onSubmit={scan}>
         <label for="checkin-code">Ticket code</label>
         <div class="checkin-row">

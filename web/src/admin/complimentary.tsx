@@ -30,7 +30,8 @@ export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGive
     e.preventDefault()
     if (giving.current) return
     const problems: typeof local = {}
-    const seats = form.seats.split(/[\s,]+/).filter(Boolean)
+    // Seats only for a seated type (a pick left from another type is not sent).
+    const seats = type?.seating ? form.seats.split(/[\s,]+/).filter(Boolean) : []
     const quantity = seats.length || Number(form.quantity)
     if (!type) problems.ticketTypeId = 'Pick a ticket type.'
     if (!seats.length && !/^[1-9]\d*$/.test(form.quantity)) problems.quantity = 'Enter how many, at least 1.'
@@ -50,7 +51,8 @@ export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGive
       }
       // One key per guest and pick: a try again after a lost answer gives the tickets once.
       const order = await withKey(`complimentary:${event.id}:${JSON.stringify(body)}`, (idempotencyKey) => api<Order>(`/events/${event.id}/complimentary`, { body, idempotencyKey }))
-      toast(`${plural(quantity, 'ticket')} sent to ${body.email}.`, 'success')
+      // Decided later (202): said so; the order shows how it ends.
+      toast(order.status === 'paid' ? `${plural(quantity, 'ticket')} sent to ${body.email}.` : `The tickets for ${body.email} are still being decided: look at the order.`, order.status === 'paid' ? 'success' : 'info')
       setLast(order)
       setForm({ ...blank, ticketTypeId: form.ticketTypeId })
       onGiven()
@@ -69,15 +71,23 @@ export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGive
       <p class="muted small">Free tickets for a guest: they count against the capacity like any sale, but not against the per-order limit or the sales window. The guest gets the tickets by email.</p>
       <form class="form" onSubmit={give} aria-label="Give complimentary tickets" noValidate>
         <div class="row">
-          <SelectField label="Ticket type" name="ticketTypeId" value={form.ticketTypeId} onValue={set('ticketTypeId')} error={errors.ticketTypeId} options={types.map((t): [string, string] => [t.id, t.name])} />
+          <SelectField
+            id="comp-type"
+            label="Ticket type"
+            name="ticketTypeId"
+            value={form.ticketTypeId}
+            onValue={(ticketTypeId) => setForm((f) => ({ ...f, ticketTypeId, seats: '' }))}
+            error={errors.ticketTypeId}
+            options={types.map((t): [string, string] => [t.id, t.name])}
+          />
           {type?.seating ? (
-            <Field label="Seats" name="seats" value={form.seats} onValue={set('seats')} error={errors.seats} placeholder="A-1, A-2" hint="Empty: the best seats left, as many as the quantity." />
+            <Field id="comp-seats" label="Seats" name="seats" value={form.seats} onValue={set('seats')} error={errors.seats} placeholder="A-1, A-2" hint="Empty: the best seats left, as many as the quantity." />
           ) : null}
-          <Field label="How many" name="quantity" type="number" min={1} max={100} value={form.quantity} onValue={set('quantity')} error={errors.quantity} disabled={!!form.seats.trim()} />
+          <Field id="comp-quantity" label="How many" name="quantity" type="number" min={1} max={100} value={form.quantity} onValue={set('quantity')} error={errors.quantity} disabled={!!type?.seating && !!form.seats.trim()} />
         </div>
         <div class="row">
-          <Field label="Guest email" name="email" type="email" value={form.email} onValue={set('email')} error={errors.email} required />
-          <Field label="Guest name (optional)" name="name" value={form.name} onValue={set('name')} error={errors.name} maxLength={100} hint="Put on every ticket." />
+          <Field id="comp-email" label="Guest email" name="email" type="email" value={form.email} onValue={set('email')} error={errors.email} required />
+          <Field id="comp-name" label="Guest name (optional)" name="name" value={form.name} onValue={set('name')} error={errors.name} maxLength={100} hint="Put on every ticket." />
         </div>
         <Alert error={Object.keys(server).length ? undefined : error} />
         <div class="form-actions">

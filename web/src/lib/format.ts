@@ -152,3 +152,10 @@ export function repeatDates(first: Date, days: number, count: number): string[] 
 
 /** A ticket's label with its numbered seat, when it has one: "Stalls · Seat B-12". */
 export const withSeat = (label: string, ticket: { seat?: string }) => (ticket.seat ? `${label} · Seat ${ticket.seat}` : label)
+
+/** The time of day of a moment, as people read it ("10:42 AM"; empty for none). */
+export function clockTime(iso: string | undefined | null) {
+  if (!iso) return ''
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+}

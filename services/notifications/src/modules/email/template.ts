@@ -174,14 +174,25 @@ ${input.receipt ? `<p style="margin:16px 0 0">Your ${receiptKind(input.receipt.f
 export function renderRefundReceipt(input: RefundInput): RenderedEmail {
   const event = input.eventTitle?.trim() || 'your event'
   const amount = formatMoney(input.amountCents, input.currency)
-  const subject = oneLine(`Refund for ${event}: ${amount}`)
+  // Free tickets (complimentary, or free ones) are cancelled: no money, no card to speak of.
+  const free = input.amountCents === 0
+  const subject = oneLine(free ? `Your tickets for ${event} were cancelled` : `Refund for ${event}: ${amount}`)
   const some = input.ticketCount
-  const heading = some ? `${plural(some, 'ticket')} of your order ${some === 1 ? 'was' : 'were'} refunded` : 'Your order was refunded'
+  const heading = free
+    ? some
+      ? `${plural(some, 'ticket')} of your order ${some === 1 ? 'was' : 'were'} cancelled`
+      : 'Your tickets were cancelled'
+    : some
+      ? `${plural(some, 'ticket')} of your order ${some === 1 ? 'was' : 'were'} refunded`
+      : 'Your order was refunded'
+  const money = free
+    ? `Your free tickets for ${event} were cancelled: nothing was paid, so nothing goes back.`
+    : `We refunded ${amount} for your order for ${event}. It goes back to the card you paid with`
   const validity = some ? `The refunded ${some === 1 ? 'ticket is' : 'tickets are'} no longer valid; your other tickets of this order stay valid.` : 'The tickets of this order are no longer valid.'
   const html = layout(
     subject,
     `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(heading)}</h1>
-<p style="margin:16px 0">We refunded <strong>${escapeHtml(amount)}</strong> for your order for ${escapeHtml(event)}. It goes back to the card you paid with; banks usually show it within a few days.</p>
+<p style="margin:16px 0">${free ? escapeHtml(money) : `We refunded <strong>${escapeHtml(amount)}</strong> for your order for ${escapeHtml(event)}. It goes back to the card you paid with; banks usually show it within a few days.`}</p>
 ${input.reason ? `<p style="margin:0 0 16px;color:#57606a">Reason: ${escapeHtml(input.reason)}</p>` : ''}
 <p style="margin:0">${escapeHtml(validity)}</p>
 ${input.creditNote ? '<p style="margin:16px 0 0">The credit note for your invoice is attached.</p>' : ''}
@@ -190,7 +201,7 @@ ${input.creditNote ? '<p style="margin:16px 0 0">The credit note for your invoic
   const text = [
     heading,
     '',
-    `We refunded ${amount} for your order for ${event}. It goes back to the card you paid with.`,
+    free ? money : `${money}.`,
     ...(input.reason ? [`Reason: ${input.reason}`] : []),
     validity,
     ...(input.creditNote ? ['', 'The credit note for your invoice is attached.'] : []),

@@ -2,7 +2,7 @@
 // /api/events/:id/sales (admins only).
 import { Elysia, t } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
-import { AttendeeList, AttendeesFilter, AttendeesQuery, SalesReport } from '@easypass/contracts/reports'
+import { AttendeeList, AttendeesFilter, AttendeesQuery, DoorList, SalesReport } from '@easypass/contracts/reports'
 import { authPlugin, isAdmin, type AuthConfig } from '@easypass/kit'
 import type { ReportsService } from './service'
 
@@ -34,6 +34,27 @@ export function reportsModule(config: AuthConfig, reports: ReportsService) {
             'Search with `q` (part of a name or an email address, or a ticket or order id), filter by `status` and `ticketTypeId`; `counts` are of the whole event. 404 when the event does not exist. ' +
             'Door staff (role `staff`) and admins: the door finds a guest without their code here and checks them in by `ticketId` (POST /api/checkins). The CSV file and the sales report are for admins only. ' +
             'A purchase paid at once is listed once it is published as an order (when it ends, or within seconds by the worker).',
+          security,
+        },
+      },
+    )
+    .get(
+      '/api/events/:id/door-list',
+      ({ params, set }) => {
+        set.headers['cache-control'] = 'private, no-store'
+        return reports.doorList(params.id)
+      },
+      {
+        auth: 'staff',
+        params: IdParams,
+        response: { 200: DoorList, 401: E, 403: E, 404: E, 503: E },
+        detail: {
+          tags,
+          summary: "A door's list for checking in while offline",
+          description:
+            'Door staff and admins. Every ticket of the event that admits someone (or did: `checkedInAt`), with its type, seat and name, known by a SHA-256 hash of its current code in capitals (never the code). ' +
+            "The door page downloads it and, while its network is down, admits against it, keeping each scan's Idempotency-Key to send the check-in when the network is back (POST /api/checkins). " +
+            'A ticket bought, refunded or passed on after the download is not known to it. 404 when the event does not exist.',
           security,
         },
       },

@@ -1,0 +1,67 @@
+// A door that loses its network: it goes on admitting against the offline list it downloaded (tickets
+// known by a hash of their codes), says ALREADY USED for a second scan, UNKNOWN for a code not in the
+// list, and sends what it admitted once the network is back; one another door admitted meanwhile is
+// shown as refused after the fact.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { api, loginAdmin, registerUser } from '../support/api'
+import { adminSession, buyThroughApi, canSell, closeBrowser, screenshot, seedEvent, withTab } from './browser'
+
+afterAll(closeBrowser)
+
+describe.skipIf(!canSell)('check-in without a network', () => {
+  test('admits against the offline list, refuses a repeat and an unknown code, and sends the scans when back online', async () => {
+    const event = await seedEvent([{ name: 'Floor', priceCents: 1500, capacity: 10 }], { title: `Offline door ${Date.now()}` })
+    const buyer = await registerUser('door-offline')
+    const order = await buyThroughApi(buyer, event, 3)
+    const codes = ((await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ code: string }>).map((t) => t.code)
+    const admin = await loginAdmin()
+    await withTab({ session: await adminSession() }, async ({ page, context }) => {
+      await page.goto('/admin/checkin')
+      await page.getByLabel('Find an event').fill(event.title)
+      await page.locator(`#f-door option[value="${event.id}"]`).waitFor({ state: 'attached' })
+      await page.getByLabel('This door admits to').selectOption(event.id)
+      await page.locator('[data-offline-list="3"]').waitFor()
+
+      // Another door admits the third ticket after the list was downloaded.
+      expect((await api('/checkins', { token: admin.token, body: { code: codes[2] } })).status).toBe(200)
+
+      await context.setOffline(true)
+      const scan = async (code: string) => {
+        await page.getByLabel('Ticket code').fill(code)
+        await page.keyboard.press('Enter')
+      }
+      await scan(codes[0]!.toLowerCase())
+      await page.locator('[data-verdict="offline"]').waitFor()
+      expect(await page.locator('.verdict-headline').textContent()).toBe('ADMITTED · OFFLINE')
+      await page.locator('[data-pending="1"]').waitFor()
+      await screenshot(page, 'door-offline')
+      await Bun.sleep(1_600)
+      await scan(codes[0]!)
+      await page.locator('[data-verdict="used"]').waitFor()
+      await scan('ZZZZZZZZZZZZZZZZZZZZZZZZZZ')
+      await page.locator('[data-verdict="unknown"]').waitFor()
+      expect(await page.locator('.verdict-detail').textContent()).toContain('offline list')
+      await scan(codes[2]!)
+      await page.locator('[data-verdict="offline"]').waitFor()
+      await page.locator('[data-pending="2"]').waitFor()
+      // Nothing reached the server yet.
+      expect((await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body[0].status).toBe('valid')
+
+      await context.setOffline(false)
+      await page.locator('[data-pending="0"]').waitFor({ state: 'attached', timeout: 20_000 })
+      await page.locator(`[data-conflict="${codes[2]}"]`).getByText('ALREADY USED').waitFor()
+      // The list of the reload survives it: the scans were sent, none is waiting.
+      await page.reload()
+      await page.locator('[data-offline-list="3"]').waitFor()
+      await page.locator('[data-pending="0"]').waitFor({ state: 'attached' })
+    })
+    const statuses = ((await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ status: string }>).map((t) => t.status)
+    expect(statuses).toEqual(['checked_in', 'valid', 'checked_in'])
+    // The list knows codes by their hash only, and only for door staff and admins.
+    const list = await api(`/events/${event.id}/door-list`, { token: admin.token })
+    expect(list.status).toBe(200)
+    expect(list.body.tickets).toHaveLength(3)
+    expect(JSON.stringify(list.body)).not.toContain(codes[1]!)
+    expect((await api(`/events/${event.id}/door-list`, { token: buyer.token })).status).toBe(403)
+  }, 90_000)
+})
