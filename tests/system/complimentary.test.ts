@@ -32,6 +32,9 @@ describe('complimentary tickets', () => {
     expect(again.status).toBe(201)
     expect(again.body.id).toBe(given.body.id)
     expect((await api(`/events/${eventId}/availability`)).body.ticketTypes[0]).toMatchObject({ sold: 3, held: 0, available: 2 })
+    // The sales report counts them as sold, for nothing, and says they were given.
+    const sales = (await api(`/events/${eventId}/sales`, { token: admin.token })).body
+    expect(sales.ticketTypes).toEqual([{ ticketTypeId: typeId, name: 'Guest list', currency: 'EUR', sold: 3, complimentary: 3, refunded: 0, checkedIn: 0, salesCents: 0 }])
 
     const tickets = (await api(`/orders/${given.body.id}/tickets`, { token: admin.token })).body as Array<{ code: string; attendeeName?: string; status: string }>
     expect(tickets.map((t) => [t.status, t.attendeeName])).toEqual([['valid', 'Grace Hopper'], ['valid', 'Grace Hopper'], ['valid', 'Grace Hopper']])

@@ -131,3 +131,41 @@ describe('door staff', () => {
     expect((await api('/users', { token: back.body.accessToken })).status).toBe(200)
   })
 })
+
+describe('a door without a network', () => {
+  test('the door list knows every admitting ticket by a hash of its code; a scan sent later keeps its time, within a day', async () => {
+    const admin = await loginAdmin()
+    const eventId = (await api('/events', { token: admin.token, body: futureEvent({ status: 'published' }) })).body.id as string
+    const typeId = (await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Floor', priceCents: 1500, currency: 'EUR', capacity: 10 } })).body.id as string
+    const buyer = await registerUser('door-list-buyer')
+    const order = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId, items: [{ ticketTypeId: typeId, quantity: 3 }], payment: { card } } })
+    const tickets = (await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body as Array<{ id: string; code: string }>
+    // One refunded on its own: not in the list.
+    expect((await api(`/orders/${order.body.id}/refund`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { ticketIds: [tickets[2]!.id] } })).status).toBe(200)
+
+    const list = await api(`/events/${eventId}/door-list`, { token: admin.token })
+    expect(list.status).toBe(200)
+    expect(list.headers.get('cache-control')).toBe('private, no-store')
+    const sha = (code: string) => new Bun.CryptoHasher('sha256').update(code.toUpperCase()).digest('hex')
+    expect(list.body.tickets.map((t: { hash: string; ticketId: string }) => [t.ticketId, t.hash])).toEqual([
+      [tickets[0]!.id, sha(tickets[0]!.code)],
+      [tickets[1]!.id, sha(tickets[1]!.code)],
+    ])
+    expect(JSON.stringify(list.body)).not.toContain(tickets[0]!.code)
+    expect((await api(`/events/${eventId}/door-list`, { token: buyer.token })).status).toBe(403)
+    expect((await api(`/events/${'f'.repeat(24)}/door-list`, { token: admin.token })).status).toBe(404)
+
+    // Sent later: recorded at the scan's time; a time in the future or over a day old is refused, and admits nobody.
+    for (const scannedAt of [new Date(Date.now() + 3_600_000).toISOString(), new Date(Date.now() - 2 * 86_400_000).toISOString(), 'yesterday']) {
+      const r = await api('/checkins', { token: admin.token, body: { code: tickets[0]!.code, scannedAt } })
+      expect(r.status, scannedAt).toBe(400)
+      expect(errorCode(r)).toBe('VALIDATION')
+    }
+    const scannedAt = new Date(Date.now() - 600_000).toISOString()
+    const late = await api('/checkins', { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { code: tickets[0]!.code, eventId, scannedAt } })
+    expect(late.status).toBe(200)
+    expect(late.body.ticket.checkedInAt).toBe(scannedAt)
+    const after = await api(`/events/${eventId}/door-list`, { token: admin.token })
+    expect(after.body.tickets[0]).toMatchObject({ ticketId: tickets[0]!.id, checkedInAt: scannedAt })
+  }, 30_000)
+})

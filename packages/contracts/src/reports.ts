@@ -106,6 +106,7 @@ export const SalesReport = t.Object(
         name: t.String(),
         currency: t.String({ description: 'a line per type and currency: a type whose currency changed after some sales has one for each' }),
         sold: t.Integer({ minimum: 0, description: 'tickets of orders that are paid (not refunded)' }),
+        complimentary: t.Optional(t.Integer({ minimum: 1, description: 'of `sold`, given free by an admin (POST /api/events/{id}/complimentary); absent: none' })),
         refunded: Count,
         checkedIn: Count,
         salesCents: t.Integer({ minimum: 0, description: 'sold × the price each was sold at, before any voucher' }),

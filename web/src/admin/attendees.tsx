@@ -250,7 +250,10 @@ function SalesSummary({ report }: { report: SalesReport }) {
               {report.ticketTypes.map((t) => (
                 <tr key={t.ticketTypeId} data-type={t.ticketTypeId}>
                   <th scope="row">{t.name}</th>
-                  <td class="num">{t.sold}</td>
+                  <td class="num">
+                    {t.sold}
+                    {t.complimentary ? <span class="muted block small">{t.complimentary} complimentary</span> : null}
+                  </td>
                   <td class="num">{t.checkedIn}</td>
                   <td class="num">{t.refunded}</td>
                   <td class="num">{money(t.salesCents, t.currency)}</td>

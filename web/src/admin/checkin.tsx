@@ -6,13 +6,17 @@ import type { Order, Ticket } from '../lib/types'
 import { Link } from '../lib/router'
 import { useSession } from '../lib/session'
 import { AdminPage, EventPicker } from './shared'
-import { codeHash, storedList, storedPending, storeList, storePending, type DoorList, type PendingScan } from './door-list'
+import { addPending, canHash, codeHash, dropPending, noteAdmitted, PENDING_STORAGE_KEY, storedAdmitted, storedList, storedPending, storeList, type DoorList, type PendingScan } from './door-list'
 
-type Verdict = 'admitted' | 'offline' | 'used' | 'refunded' | 'replaced' | 'invalid' | 'wrong' | 'unknown' | 'error'
+type Verdict = 'admitted' | 'offline' | 'used' | 'refunded' | 'replaced' | 'invalid' | 'wrong' | 'unknown' | 'unlisted' | 'error'
 
 /** How often the door's offline list is downloaded again while the network is up, and how often scans made offline are sent. */
 const LIST_EVERY_MS = 120_000
 const SEND_EVERY_MS = 5_000
+/** How long a scan waits for the server before the offline list decides (when the door has one). */
+const SCAN_WAIT_MS = 4_000
+/** A list older than this is said to be old (tickets sold or refunded since are not in it). */
+const OLD_LIST_MS = 6 * 3_600_000
 
 /** The event this door admits to, kept for the next visit of this browser (a door scans for one event all night). */
 const DOOR_KEY = 'easypass.checkin.event'
@@ -49,6 +53,7 @@ const HEADLINE: Record<Verdict, string> = {
   invalid: 'NOT VALID',
   wrong: 'WRONG EVENT',
   unknown: 'UNKNOWN',
+  unlisted: 'NOT IN THE LIST',
   error: 'NOT CHECKED',
 }
 
@@ -61,6 +66,7 @@ const ADVICE: Record<Verdict, string> = {
   invalid: 'This ticket is not paid for. Do not admit.',
   wrong: 'This ticket is for another event. Do not admit.',
   unknown: 'No ticket has this code. Check it was typed correctly.',
+  unlisted: 'No ticket in the offline list has this code: a ticket bought since it was downloaded is not in it. Ask them to wait until the network is back.',
   error: 'The scan could not be checked. Try again.',
 }
 
@@ -83,28 +89,31 @@ export default function CheckIn() {
   const [door, setDoor] = useState(savedDoor)
   const doorRef = useRef(door)
   doorRef.current = door
-  // The door's offline list, and the scans admitted against it that the server does not have yet.
+  // The door's offline list, and the scans admitted against it that the server does not have yet
+  // (kept in this browser's storage, which every tab of the door shares: read again before each change).
   const [list, setList] = useState<DoorList | undefined>(() => (door ? storedList(door) : undefined))
   const listRef = useRef(list)
   listRef.current = list
+  const [listKept, setListKept] = useState(true)
   const [pending, setPending] = useState<PendingScan[]>(storedPending)
-  const pendingRef = useRef(pending)
   const [conflicts, setConflicts] = useState<Scan[]>([])
-  // Codes admitted at this door since the page opened (the offline list may be older than them).
-  const admittedHere = useRef(new Map<string, string>())
-  const keepPending = (next: PendingScan[]) => {
-    pendingRef.current = next
-    storePending(next)
-    setPending(next)
-  }
+  const showPending = (next: PendingScan[]) => setPending(next)
+  useEffect(() => {
+    // Another tab of this door queued or sent a scan.
+    const changed = (e: StorageEvent) => e.key === PENDING_STORAGE_KEY && showPending(storedPending())
+    addEventListener('storage', changed)
+    return () => removeEventListener('storage', changed)
+  }, [])
   useEffect(() => {
     setList(door ? storedList(door) : undefined)
     if (!door) return
     const download = async () => {
       try {
         const fresh = await api<DoorList>(`/events/${door}/door-list`)
-        storeList(fresh)
-        if (doorRef.current === door) setList(fresh)
+        const kept = storeList(fresh)
+        if (doorRef.current !== door) return
+        setList(fresh)
+        setListKept(kept)
       } catch {
         // Offline (or the server busy): the list kept here goes on serving.
       }
@@ -113,23 +122,34 @@ export default function CheckIn() {
     const timer = setInterval(download, LIST_EVERY_MS)
     return () => clearInterval(timer)
   }, [door])
-  // Scans made offline are sent in the order they were made, each under its own key, once the network is back.
+  /** A code let in at this door (online, offline, or sent since): a copy of it is ALREADY USED offline. */
+  const noteLetIn = async (eventId: string | undefined, value: string, at: string) => {
+    if (eventId && canHash()) noteAdmitted(eventId, await codeHash(value), at)
+  }
+  // Scans made offline are sent in the order they were made, each under its own key (and with its own
+  // time), once the network is back. An answer about the ticket ends a scan; anything else (no network,
+  // the server busy, a session to renew, a limit) keeps it for the next round.
   const sending = useRef(false)
   const sendPending = async () => {
-    if (sending.current || !pendingRef.current.length) return
+    if (sending.current) return
     sending.current = true
     try {
-      while (pendingRef.current.length && !gone.current) {
-        const p = pendingRef.current[0]!
+      for (;;) {
+        const p = storedPending()[0]
+        if (!p || gone.current) break
         try {
-          await api('/checkins', { body: { code: p.code, eventId: p.eventId }, idempotencyKey: p.key })
+          await api('/checkins', { body: { code: p.code, eventId: p.eventId, scannedAt: p.at }, idempotencyKey: p.key })
+          await noteLetIn(p.eventId, p.code, p.at)
         } catch (err) {
           const status = err instanceof ApiError ? err.status : 0
-          if (status === 0 || status >= 500) break
-          // Refused after they were let in (another door admitted the code first, or it was refunded meanwhile): said, to be looked into.
-          setConflicts((c) => [{ id: ++seq.current, code: p.code, verdict: status === 409 ? 'used' : status === 410 ? 'refunded' : 'invalid', detail: `admitted offline at ${clockTime(p.at)}: ${describe(err)}`, at: p.at }, ...c])
+          if (status === 0 || status === 401 || status === 403 || status === 429 || status >= 500) break
+          // Refused after they were let in (another door admitted the code first, or it was refunded
+          // meanwhile): said, for the door to look into.
+          const details = err instanceof ApiError ? (err.details as { checkedInAt?: string; ticketId?: string; wrongEvent?: boolean } | undefined) : undefined
+          const verdict: Verdict = status === 409 ? (details?.wrongEvent ? 'wrong' : details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? 'refunded' : status === 404 ? 'unknown' : 'invalid'
+          setConflicts((c) => [{ id: ++seq.current, code: p.code, verdict, detail: `admitted offline ${when(p.at)}: ${describe(err)}`, at: p.at }, ...c])
         }
-        keepPending(pendingRef.current.slice(1))
+        showPending(dropPending(p.key))
       }
     } finally {
       sending.current = false
@@ -162,9 +182,15 @@ export default function CheckIn() {
     const key = resent ? lost.key : uuid()
     try {
       const eventId = doorRef.current
-      const r = await api<{ ticket?: Ticket; order?: Order; firstScan?: boolean }>('/checkins', { body: { code: value, ...(eventId ? { eventId } : {}) }, idempotencyKey: key })
+      // A door that gets no answer in a few seconds has no network to speak of: the offline list decides
+      // (the scan, if it arrives after all, is the same scan when its key is sent again).
+      const r = await api<{ ticket?: Ticket; order?: Order; firstScan?: boolean }>('/checkins', {
+        body: { code: value, ...(eventId ? { eventId } : {}) },
+        idempotencyKey: key,
+        ...(listRef.current && listRef.current.eventId === eventId ? { signal: AbortSignal.timeout(SCAN_WAIT_MS) } : {}),
+      })
       unanswered.current.delete(value)
-      admittedHere.current.set(value.toUpperCase(), new Date().toISOString())
+      await noteLetIn(eventId, value, new Date().toISOString())
       const type = r.ticket?.ticketTypeName ?? r.order?.items.find((i) => i.ticketTypeId === r.ticket?.ticketTypeId)?.name ?? 'Valid ticket'
       // Where to send them: the seat, when the ticket has one.
       const name = r.ticket?.seat ? `${type} · Seat ${r.ticket.seat}` : type
@@ -173,18 +199,22 @@ export default function CheckIn() {
       return scan('admitted', detail)
     } catch (err) {
       const status = err instanceof ApiError ? err.status : 0
-      const offline = status === 0 && listRef.current && listRef.current.eventId === doorRef.current ? listRef.current : undefined
+      // No network, or the gateway finding orders away (502, 504): the door's list decides.
+      const unreachable = status === 0 || status === 502 || status === 504
+      const offline = unreachable && canHash() && listRef.current && listRef.current.eventId === doorRef.current ? listRef.current : undefined
       if (offline) {
-        // No network: the door's list decides, and the scan is kept to be sent (under its key) later.
+        // The scan is kept to be sent (under its key) later.
         unanswered.current.delete(value)
         const hash = await codeHash(value)
         const known = offline.tickets.find((t) => t.hash === hash)
-        const from = `the offline list of ${clockTime(offline.at)}`
-        if (!known) return scan('unknown', `Not in ${from}: a ticket bought since is not in it. Ask them to wait until the network is back.`)
+        const from = `the offline list of ${when(offline.at)}`
+        if (!known) return scan('unlisted', `Not in ${from}.`)
         const same = (code: string) => code.toUpperCase() === value.toUpperCase()
-        const before = known.checkedInAt ?? pendingRef.current.find((p) => p.eventId === offline.eventId && same(p.code))?.at ?? admittedHere.current.get(value.toUpperCase())
+        const before = known.checkedInAt ?? storedPending().find((p) => p.eventId === offline.eventId && same(p.code))?.at ?? storedAdmitted(offline.eventId)[hash]
         if (before) return scan('used', `First scanned ${when(before)} (${from})`)
-        keepPending([...pendingRef.current, { code: value, key, eventId: offline.eventId, at: new Date().toISOString() }])
+        const at = new Date().toISOString()
+        showPending(addPending({ code: value, key, eventId: offline.eventId, at }))
+        noteAdmitted(offline.eventId, hash, at)
         const type = known.seat ? `${known.ticketTypeName ?? 'Ticket'} · Seat ${known.seat}` : (known.ticketTypeName ?? 'Valid ticket')
         return scan('offline', [known.attendeeName, type].filter(Boolean).join(' · '))
       }
@@ -208,11 +238,17 @@ export default function CheckIn() {
     if (draining.current) return
     draining.current = true
     while (queue.current.length && !gone.current) {
-      const result = await check(queue.current[0]!)
+      let result: Scan
+      try {
+        result = await check(queue.current[0]!)
+      } catch (err) {
+        // Never expected (check answers every failure): the scan says so, and the next ones still run.
+        result = { id: ++seq.current, code: queue.current[0]!, verdict: 'error', detail: describe(err), at: new Date().toISOString() }
+      }
       queue.current.shift()
       if (gone.current) break
       setWaiting([...queue.current])
-      if (result.verdict === 'admitted') lastAdmitted.current = { code: result.code, at: Date.now() }
+      if (result.verdict === 'admitted' || result.verdict === 'offline') lastAdmitted.current = { code: result.code, at: Date.now() }
       setLast(result)
       setHistory((h) => [result, ...h].slice(0, 20))
     }
@@ -252,18 +288,21 @@ export default function CheckIn() {
           </p>
         )}
       </div>
-      {door && (
-        <p class="small muted" data-offline-list={list ? list.tickets.length : 0}>
-          {list
-            ? `Offline list: ${plural(list.tickets.length, 'ticket')}, downloaded at ${clockTime(list.at)}. Without a network this door goes on admitting against it.`
-            : 'No offline list yet: without a network this door cannot check tickets.'}
-        </p>
-      )}
-      <p class="small" role="status" data-pending={pending.length}>
+      <p class="small muted" data-offline-list={list && door ? list.tickets.length : 0}>
+        {!door
+          ? 'Offline checking needs a door set to one event.'
+          : !canHash()
+            ? 'Offline checking needs the page over HTTPS.'
+            : list
+              ? `Offline list: ${plural(list.tickets.length, 'ticket')}, downloaded ${Date.now() - Date.parse(list.at) > OLD_LIST_MS ? `${when(list.at)}: old, tickets sold or refunded since are not in it` : `at ${clockTime(list.at)}`}. Without a network this door goes on admitting against it.`
+              : 'No offline list yet: without a network this door cannot check tickets.'}
+        {list && !listKept ? ' This browser could not keep it (its storage is full): it is lost with the page.' : ''}
+      </p>
+      <p class="small" data-pending={pending.length}>
         {pending.length ? `${plural(pending.length, 'scan')} made offline waiting to be sent.` : ''}
       </p>
       {conflicts.length > 0 && (
-        <section aria-labelledby="conflicts-title" class="card">
+        <section aria-labelledby="conflicts-title" class="card" role="alert">
           <h2 id="conflicts-title">Admitted offline, then refused</h2>
           <ul class="scan-history">
             {conflicts.map((c) => (

@@ -35,16 +35,46 @@ const read = <T>(key: string): T | undefined => {
     return undefined
   }
 }
-const write = (key: string, value: unknown) => {
+/** Whether it was kept (the browser's storage may be full or switched off). */
+const write = (key: string, value: unknown): boolean => {
   try {
     localStorage.setItem(key, JSON.stringify(value))
-  } catch {}
+    return true
+  } catch {
+    return false
+  }
 }
 
 export const storedList = (eventId: string) => read<DoorList>(LIST_KEY(eventId))
 export const storeList = (list: DoorList) => write(LIST_KEY(list.eventId), list)
+
+// The queue is read from storage before every change: another tab of the same door may have changed it.
 export const storedPending = () => read<PendingScan[]>(PENDING_KEY) ?? []
-export const storePending = (pending: PendingScan[]) => write(PENDING_KEY, pending)
+export function addPending(scan: PendingScan): PendingScan[] {
+  const next = [...storedPending().filter((p) => p.key !== scan.key), scan]
+  write(PENDING_KEY, next)
+  return next
+}
+export function dropPending(key: string): PendingScan[] {
+  const next = storedPending().filter((p) => p.key !== key)
+  write(PENDING_KEY, next)
+  return next
+}
+export const PENDING_STORAGE_KEY = PENDING_KEY
+
+/**
+ * Tickets this browser saw admitted (online, offline, or sent since), by code hash, per event: the list
+ * downloaded before them does not know, and a copy of such a code must not open the door again.
+ */
+const ADMITTED_KEY = (eventId: string) => `easypass.door-admitted.${eventId}`
+export const storedAdmitted = (eventId: string) => read<Record<string, string>>(ADMITTED_KEY(eventId)) ?? {}
+export function noteAdmitted(eventId: string, hash: string, at: string) {
+  const known = storedAdmitted(eventId)
+  if (!known[hash]) write(ADMITTED_KEY(eventId), { ...known, [hash]: at })
+}
+
+/** Hashing needs the browser's crypto, which only a secure page (HTTPS, or this machine) has. */
+export const canHash = () => typeof crypto !== 'undefined' && !!crypto.subtle
 
 /** The hash the list knows a code by: SHA-256 of the code in capitals, as hex. */
 export async function codeHash(code: string): Promise<string> {

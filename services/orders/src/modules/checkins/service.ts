@@ -50,6 +50,10 @@ const checkedInBefore = (ticketId: string, first: CheckinDoc | null) => {
   return fail('CONFLICT', 'this ticket was already checked in', { ticketId, checkedInAt: first?.at.toISOString() })
 }
 
+/** How far ahead of the server a door's clock may be, and how old an offline scan may be when it is sent. */
+const SCAN_CLOCK_SKEW_MS = 120_000
+const SCANNED_AT_MAX_AGE_MS = 86_400_000
+
 export function checkinsService({ models: { Checkin, Cancellation }, store, tickets, locks, catalog, log }: CheckinsDeps) {
   /** Why the event's tickets are no longer valid: cancelled or removed (orders' own record of the fact, or catalog when it answers). */
   async function ended(eventId: string): Promise<string | undefined> {
@@ -64,9 +68,13 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
     }
   }
 
-  async function admit({ code: scanned, ticketId }: { code?: string; ticketId?: string }, by: string, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
+  async function admit({ code: scanned, ticketId, scannedAt }: { code?: string; ticketId?: string; scannedAt?: string }, by: string, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
     if ((scanned === undefined) === (ticketId === undefined))
       throw fail('VALIDATION', 'send the scanned `code` or the `ticketId`, one of them', { fields: [{ path: scanned === undefined ? 'code' : 'ticketId', message: 'send code or ticketId, one of them' }] })
+    // A scan the door decided offline, sent now: recorded at its own time (a clock a little ahead is allowed for).
+    const at = scannedAt === undefined ? new Date() : new Date(scannedAt)
+    if (scannedAt !== undefined && (Number.isNaN(at.getTime()) || at.getTime() > Date.now() + SCAN_CLOCK_SKEW_MS || at.getTime() < Date.now() - SCANNED_AT_MAX_AGE_MS))
+      throw fail('VALIDATION', 'scannedAt: the time of a scan made in the last 24 hours', { fields: [{ path: 'scannedAt', message: 'a time in the last 24 hours' }] })
     // Codes are upper-case base32: a code typed in lower case is the same code. A ticket found by its
     // id is taken with its current code (its holder's, when it was passed on).
     const ticket = ticketId ? (await tickets.byIds([ticketId]))[0] : await tickets.byCode(scanned!.trim().toUpperCase())
@@ -131,7 +139,7 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
         throw gone(`${why}: this ticket is no longer valid (it is being refunded)`, ticket.orderId)
       }
       const attendeeName = await tickets.attendeeOf(ticket._id)
-      const checkin: CheckinDoc = { _id: ticket._id, orderId: ticket.orderId, code: ticket.code, by, at: new Date(), ...(scan ? { scan } : {}), ...(attendeeName ? { attendeeName } : {}) }
+      const checkin: CheckinDoc = { _id: ticket._id, orderId: ticket.orderId, code: ticket.code, by, at: at.getTime() > Date.now() ? new Date() : at, ...(scan ? { scan } : {}), ...(attendeeName ? { attendeeName } : {}) }
       try {
         await Checkin.create(checkin)
       } catch (error) {
@@ -149,7 +157,7 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
 
   return {
     /** `code` scanned, or `ticketId` of a guest found in the attendee list: one of them. Admins get the whole answer, door staff `doorView`. */
-    async checkIn(input: { code?: string; ticketId?: string }, principal: Principal, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
+    async checkIn(input: { code?: string; ticketId?: string; scannedAt?: string }, principal: Principal, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
       const result = await admit(input, principal.id, idempotencyKey, door)
       return isAdmin(principal) ? result : doorView(result)
     },

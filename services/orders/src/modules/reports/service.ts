@@ -28,6 +28,8 @@ interface Row extends Attendee {
   currency: string
   unitPriceCents: number
   priced: boolean
+  /** Given free by an admin. */
+  complimentary: boolean
 }
 
 /** Who holds a complimentary ticket: its guest, by address (they need no account). */
@@ -107,6 +109,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         currency: state.doc.currency,
         unitPriceCents: item.unitPriceCents,
         priced: state.doc.priced,
+        complimentary: !!state.doc.complimentary,
         ...(name ? { attendeeName: name } : {}),
         ...(holderEmail ? { holderEmail } : {}),
         ...(state.doc.userEmail ? { buyerEmail: state.doc.userEmail } : {}),
@@ -155,7 +158,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
   }
 
   /** `withCodes`: for admins; door staff check a guest in by the ticket's id, and never hold codes to pass on. */
-  const publicRow = ({ currency: _c, unitPriceCents: _p, priced: _q, holderId: _h, code, ...row }: Row, withCodes: boolean): Attendee => (withCodes && code ? { ...row, code } : row)
+  const publicRow = ({ currency: _c, unitPriceCents: _p, priced: _q, holderId: _h, complimentary: _f, code, ...row }: Row, withCodes: boolean): Attendee => (withCodes && code ? { ...row, code } : row)
 
   return {
     /** Each account holding a ticket of the event that still counts (valid, or admitted at the door), once, with its address. */
@@ -279,6 +282,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         if (row.status === 'refunded') type.refunded++
         else {
           type.sold++
+          if (row.complimentary) type.complimentary = (type.complimentary ?? 0) + 1
           if (row.priced) type.salesCents += row.unitPriceCents
           if (row.status === 'checked_in') type.checkedIn++
         }
