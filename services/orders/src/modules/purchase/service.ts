@@ -14,7 +14,7 @@ import type { CatalogClient, PaymentsClient, TicketingClient } from '../../clien
 import type { OrdersConfig } from '../../config'
 import { pendingAnswers, recordDecision, type PurchaseOutcome } from '../../metrics'
 import { viaRedis, type DirtyOrders, type OrderLocks, type SettledOrders } from '../coordination'
-import { cardFingerprintKey, hashBody, hashKey, type Execution, type Idempotency } from '../idempotency/service'
+import { cardFingerprintKey, hashBody, hashKey, type Execution, type Idempotency, type IdemRecord } from '../idempotency/service'
 import { errorAnswer, SoldMeanwhile, Undecided, untilDecided, type Answer, type Mode, type Settlement } from '../orders/settlement'
 import { orderItem, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
 import type { WaitingRooms } from '../waiting-room/service'
@@ -345,6 +345,23 @@ export function purchaseService(deps: PurchaseDeps) {
     return { orderId, userId, eventId, items, card, startedAt, giveUpAt: startedAt + config.ORDER_GIVE_UP_MS, timedOut: false, fresh }
   }
 
+  /**
+   * A request under a key whose first run is still going past the wait budget: the order as it stands
+   * (a placeholder made by `dress` while ticketing has not decided), or a takeover when nobody runs it.
+   */
+  const whileDeciding =
+    (principal: Principal, eventId: string, items: Line[], dress: (ctx: PurchaseContext) => Promise<void> | void) =>
+    async (record: IdemRecord): Promise<Answer | 'takeover'> => {
+      const orderId = record.o!
+      // Nobody works on it any more (its first runner stopped or left it undecided): run it again.
+      if (!(await locks.isHeld(orderId))) return 'takeover'
+      const state = await store.load(orderId)
+      if (state) return settlement.answerFromState(state, 'create')
+      const ctx = context(orderId, principal.id, eventId, items, undefined, record.t)
+      await dress(ctx)
+      return settlement.pendingAnswer({ doc: await placeholder(ctx) })
+    }
+
   return {
     async create(principal: Principal, body: CreateOrderBody, idempotencyKey: string | undefined, startedAt = Date.now()): Promise<Answer> {
       const items = mergeLines(body.items)
@@ -396,18 +413,11 @@ export function purchaseService(deps: PurchaseDeps) {
         { userId: principal.id, route: 'orders', key: idempotencyKey, bodyHash: hashBody(body, cardKey), formerBodyHash: () => hashBody(body), orderId: newOrderId(), deadline: startedAt + config.ORDER_WAIT_MS },
         {
           execute,
-          async whileRunning(record) {
-            const orderId = record.o!
-            // Nobody works on it any more (its first runner stopped or left it undecided): run it again.
-            if (!(await locks.isHeld(orderId))) return 'takeover'
-            const state = await store.load(orderId)
-            if (state) return settlement.answerFromState(state, 'create')
+          whileRunning: whileDeciding(principal, eventId, items, async (ctx) => {
             const event = await catalog.event(eventId).catch(() => null)
-            const ctx = context(orderId, principal.id, eventId, items, undefined, record.t)
             if (event) ctx.eventTitle = event.title
             if (body.voucherCode) ctx.voucherCode = body.voucherCode
-            return settlement.pendingAnswer({ doc: await placeholder(ctx) })
-          },
+          }),
         },
       )
     },
@@ -470,15 +480,9 @@ export function purchaseService(deps: PurchaseDeps) {
         { userId: principal.id, route: `complimentary:${eventId}`, key: idempotencyKey, bodyHash: hashBody(body), orderId: newOrderId(), deadline: startedAt + config.ORDER_WAIT_MS },
         {
           execute,
-          async whileRunning(record) {
-            const orderId = record.o!
-            if (!(await locks.isHeld(orderId))) return 'takeover'
-            const state = await store.load(orderId)
-            if (state) return settlement.answerFromState(state, 'create')
-            const ctx = context(orderId, principal.id, eventId, items, undefined, record.t)
+          whileRunning: whileDeciding(principal, eventId, items, (ctx) => {
             ctx.complimentary = guest
-            return settlement.pendingAnswer({ doc: await placeholder(ctx) })
-          },
+          }),
         },
       )
     },
