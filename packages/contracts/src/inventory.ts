@@ -4,6 +4,9 @@
 import { t, type Static } from 'elysia'
 import { Id, IsoDate } from './common'
 import { VOUCHER_CODE_PATTERN, VOUCHER_LIMITS } from './pricing'
+import { ROW_LABEL_PATTERN, SEAT_ID_PATTERN, SEATING_LIMITS } from './seating'
+
+export { SEATING_LIMITS, SEAT_ID_PATTERN, seatIdsOf, seatingProblem } from './seating'
 
 /**
  * ISO-8601 date-time with a time zone, e.g. `2027-06-01T18:00:00Z` (the catalog's rule; kept here because
@@ -64,15 +67,11 @@ export const TaxRateBasisPoints = t.Integer({
   description: 'the tax rate included in the price, in hundredths of a per cent (1900 = 19 %; 0 or absent: no tax shown)',
   error: 'taxRateBasisPoints must be a whole number from 0 to 10000 (hundredths of a per cent: 1900 is 19 %)',
 })
+
 // ---------------------------------------------------------------------------------------------
 // Reserved seating (beyond the contract, additive): a ticket type may sell numbered seats, rows of
 // them; each seat is held and sold once, chosen by the buyer or, when not named, the best left.
 
-/** `perEvent`: the taken seats of every type live in the event's one inventory document. */
-export const SEATING_LIMITS = { rows: 100, seatsPerRow: 200, seats: 5000, perEvent: 20_000 } as const
-const ROW_LABEL_PATTERN = '^[A-Za-z0-9]{1,4}$'
-/** `<row>-<number>`, e.g. `B-12`. */
-export const SEAT_ID_PATTERN = '^[A-Za-z0-9]{1,4}-[1-9][0-9]{0,2}$'
 export const SeatId = t.String({ pattern: SEAT_ID_PATTERN, examples: ['B-12'], error: 'a seat is its row and its number, e.g. B-12' })
 export const SeatRow = t.Object(
   {
@@ -91,20 +90,6 @@ export const Seating = t.Object(
   },
 )
 export type Seating = Static<typeof Seating>
-/** Every seat of a layout, row by row, front first. */
-export const seatIdsOf = (seating: Seating): string[] => seating.rows.flatMap((r) => Array.from({ length: r.seats }, (_, i) => `${r.label}-${i + 1}`))
-/** What the schema cannot say of a layout: labels unique (without regard to case), and not too many seats. */
-export function seatingProblem(seating: Seating): string | undefined {
-  const labels = new Set<string>()
-  for (const r of seating.rows) {
-    const label = r.label.toUpperCase()
-    if (labels.has(label)) return `row ${r.label} appears twice`
-    labels.add(label)
-  }
-  const count = seating.rows.reduce((sum, r) => sum + r.seats, 0)
-  if (count > SEATING_LIMITS.seats) return `at most ${SEATING_LIMITS.seats} seats per ticket type, not ${count}`
-  return undefined
-}
 /** The seat map as buyers see it: the layout and the seats no longer free (held or sold). */
 export const SeatMap = t.Object(
   { rows: t.Array(SeatRow), taken: t.Array(t.String(), { description: 'seats held or sold' }) },

@@ -2,6 +2,7 @@
 // guest by email. They count against the capacity like any sale; the guest gets the confirmation with
 // every code; their name, when given, is on each ticket.
 import { useRef, useState } from 'preact/hooks'
+import { SEAT_ID_PATTERN } from '@easypass/contracts/seating'
 import { api, withKey } from '../lib/api'
 import { plural } from '../lib/format'
 import type { EventItem, Order } from '../lib/types'
@@ -10,7 +11,7 @@ import { toast } from '../components/overlay'
 import { Alert, Field, SelectField } from '../components/ui'
 import { fieldErrorsOf } from './shared'
 
-const SEAT = /^[A-Za-z0-9]{1,4}-[1-9][0-9]{0,2}$/
+const SEAT = new RegExp(SEAT_ID_PATTERN)
 
 export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGiven: () => void }) {
   const types = event.ticketTypes ?? []

@@ -1,11 +1,9 @@
 // Numbered seats as an admin types them: rows and how many seats each, e.g. "A:10, B:12" or "A-F:20"
 // (rows A to F, 20 seats each). Front row first; seats are numbered from 1 in each row.
+import { SEATING_LIMITS, seatingProblem } from '@easypass/contracts/seating'
 import type { SeatMap } from './types'
 
 type Layout = Pick<SeatMap, 'rows'>
-const MAX_ROWS = 100
-const MAX_PER_ROW = 200
-const MAX_SEATS = 5000
 
 /** The layout the text describes, or what is wrong with it. */
 export function parseSeating(text: string): Layout | { error: string } {
@@ -21,16 +19,12 @@ export function parseSeating(text: string): Layout | { error: string } {
     else return { error: `“${part}” is not a row: write the row and its seats, like A:12 (or A-F:20 for rows A to F).` }
   }
   if (!rows.length) return { error: 'Enter the rows, like A:12, B:14.' }
-  if (rows.length > MAX_ROWS) return { error: `At most ${MAX_ROWS} rows.` }
-  const tooLong = rows.find((r) => r.seats < 1 || r.seats > MAX_PER_ROW)
-  if (tooLong) return { error: `Row ${tooLong.label}: 1 to ${MAX_PER_ROW} seats.` }
-  const seen = new Set<string>()
-  for (const r of rows) {
-    if (seen.has(r.label.toUpperCase())) return { error: `Row ${r.label} appears twice.` }
-    seen.add(r.label.toUpperCase())
-  }
-  const count = rows.reduce((n, r) => n + r.seats, 0)
-  if (count > MAX_SEATS) return { error: `At most ${MAX_SEATS} seats, not ${count}.` }
+  if (rows.length > SEATING_LIMITS.rows) return { error: `At most ${SEATING_LIMITS.rows} rows.` }
+  const tooLong = rows.find((r) => r.seats < 1 || r.seats > SEATING_LIMITS.seatsPerRow)
+  if (tooLong) return { error: `Row ${tooLong.label}: 1 to ${SEATING_LIMITS.seatsPerRow} seats.` }
+  // The server's own rules (a row named once, not too many seats), said as a sentence.
+  const problem = seatingProblem({ rows })
+  if (problem) return { error: `${problem[0]!.toUpperCase()}${problem.slice(1)}.` }
   return { rows }
 }
 
