@@ -186,7 +186,7 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
           <Pager page={page} pages={pages} href={(n) => here({ page: n })} />
         </>
       )}
-      {admin && event.data?.status === 'published' && <GiveComplimentary event={event.data} onGiven={list.reload} />}
+      {admin && event.data?.status === 'published' && <GiveComplimentary event={event.data} onGiven={() => (list.reload(), sales.reload())} />}
       {admin && <HolderMessages eventId={id} tickets={counts && admittable} />}
     </AdminPage>
   )

@@ -3,12 +3,13 @@
 // every code; their name, when given, is on each ticket.
 import { useRef, useState } from 'preact/hooks'
 import { SEAT_ID_PATTERN } from '@easypass/contracts/seating'
-import { api, withKey } from '../lib/api'
+import { api, ApiError, describe, withKey } from '../lib/api'
 import { plural } from '../lib/format'
 import type { EventItem, Order } from '../lib/types'
 import { Link } from '../lib/router'
 import { toast } from '../components/overlay'
-import { Alert, Field, SelectField } from '../components/ui'
+import { Alert, Field, SelectField, TextAreaField } from '../components/ui'
+import { MAX_GUESTS, parseGuests } from '../lib/guests'
 import { fieldErrorsOf } from './shared'
 
 const SEAT = new RegExp(SEAT_ID_PATTERN)
@@ -97,11 +98,94 @@ export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGive
           </button>
         </div>
       </form>
+      <GuestList event={event} onGiven={onGiven} />
       {last && (
         <p class="small" data-given={last.id}>
           Last given: {plural(last.items.reduce((n, i) => n + i.quantity, 0), 'ticket')} to {last.complimentary?.email} · <Link href={`/orders/${last.id}`}>the order and its tickets</Link>
         </p>
       )}
     </section>
+  )
+}
+
+/**
+ * A guest list pasted in (from a spreadsheet, say): the same tickets for each guest, given one after
+ * the other, each under its own key (given again after a lost answer, never twice). Each guest's
+ * outcome is listed: a guest refused (sold out, a bad name) does not stop the others.
+ */
+function GuestList({ event, onGiven }: { event: EventItem; onGiven: () => void }) {
+  const types = (event.ticketTypes ?? []).filter((t) => !t.seating)
+  const [form, setForm] = useState({ ticketTypeId: types[0]?.id ?? '', quantity: '1', guests: '' })
+  const [problems, setProblems] = useState<string[]>([])
+  const [results, setResults] = useState<Array<{ email: string; ok: boolean; text: string }>>([])
+  const [busy, setBusy] = useState(false)
+  if (!types.length) return null
+
+  const giveAll = async (e: Event) => {
+    e.preventDefault()
+    const { guests, problems: found } = parseGuests(form.guests)
+    if (!/^[1-9]\d*$/.test(form.quantity) || Number(form.quantity) > 100) found.push('tickets each: a whole number from 1 to 100')
+    setProblems(found)
+    if (found.length || busy) return
+    setBusy(true)
+    setResults([])
+    const quantity = Number(form.quantity)
+    for (const guest of guests) {
+      const body = { items: [{ ticketTypeId: form.ticketTypeId, quantity }], ...guest }
+      try {
+        const order = await withKey(`complimentary:${event.id}:${JSON.stringify(body)}`, (idempotencyKey) => api<Order>(`/events/${event.id}/complimentary`, { body, idempotencyKey }))
+        setResults((r) => [...r, { email: guest.email, ok: order.status === 'paid', text: order.status === 'paid' ? `${plural(quantity, 'ticket')} sent` : 'still being decided: look at the order' }])
+      } catch (err) {
+        setResults((r) => [...r, { email: guest.email, ok: false, text: err instanceof ApiError ? err.message : describe(err) }])
+      }
+    }
+    setBusy(false)
+    onGiven()
+  }
+
+  const given = results.filter((r) => r.ok).length
+  return (
+    <details class="guest-list">
+      <summary>Give tickets to a list of guests</summary>
+      <form class="form" onSubmit={giveAll} aria-label="Give complimentary tickets to a list of guests" noValidate>
+        <div class="row">
+          <SelectField id="comp-list-type" label="Ticket type" name="listTicketTypeId" value={form.ticketTypeId} onValue={(ticketTypeId) => setForm((f) => ({ ...f, ticketTypeId }))} options={types.map((t): [string, string] => [t.id, t.name])} />
+          <Field id="comp-list-quantity" label="Tickets each" name="listQuantity" type="number" min={1} max={100} value={form.quantity} onValue={(quantity) => setForm((f) => ({ ...f, quantity }))} />
+        </div>
+        <TextAreaField
+          id="comp-list-guests"
+          label="Guests"
+          name="guests"
+          rows={6}
+          value={form.guests}
+          onValue={(guests) => setForm((f) => ({ ...f, guests }))}
+          error={problems.length ? `${problems.join('; ')}.` : undefined}
+          hint={`One per line: their email, then a comma and their name (optional). At most ${MAX_GUESTS}. Types with numbered seats: one guest at a time, above.`}
+        />
+        <div class="form-actions">
+          <button type="submit" class="button" disabled={busy}>
+            {busy ? `Giving… ${results.length} done` : 'Give to every guest'}
+          </button>
+        </div>
+      </form>
+      <div role="status">
+        {!busy && results.length > 0 && (
+          <p class="small" data-guests-given={given}>
+            Given to {given} of {plural(results.length, 'guest')}.{results.length > given ? ' The others are listed with the reason.' : ''}
+          </p>
+        )}
+      </div>
+      {results.some((r) => !r.ok) && (
+        <ul class="small" aria-label="Guests not given tickets">
+          {results
+            .filter((r) => !r.ok)
+            .map((r) => (
+              <li key={r.email} data-guest-refused={r.email}>
+                {r.email}: {r.text}
+              </li>
+            ))}
+        </ul>
+      )}
+    </details>
   )
 }
