@@ -42,6 +42,11 @@ describe('complimentary tickets', () => {
     const text = decodeMime(mail.data)
     for (const t of tickets) expect(text).toContain(t.code)
     expect(smtp.received.filter((m) => m.to.includes(admin.user.email))).toHaveLength(0)
+    // The admin who gave them is told where they went.
+    const told = await eventually('the admin told', async () =>
+      ((await api('/notifications', { token: admin.token })).body.items as Array<{ title: string; body: string; data: { orderId?: string } }>).find((n) => n.data.orderId === given.body.id),
+    )
+    expect(told.body).toBe(`3 complimentary tickets given to ${email}: the tickets went to that address.`)
 
     // Three more do not fit in what is left (2): refused whole, nothing held.
     const more = await give(admin.token, eventId, { items: [{ ticketTypeId: typeId, quantity: 3 }], email })

@@ -39,6 +39,8 @@ export interface FactData {
     userEmail?: string
     /** ISO time the event starts, shown in the confirmation; notifications asks catalog when absent. */
     eventStartsAt?: string
+    /** Complimentary tickets an admin (`userId`) gave: the guest's address (`userEmail` too). */
+    complimentaryFor?: string
   }
   'orders.order-refunded': {
     orderId: string

@@ -121,6 +121,14 @@ test('facts become messages; a fact naming no buyer becomes none', () => {
   })
   expect(paid).toMatchObject({ userId: 'u', type: 'order-paid', title: 'Your tickets for Jazz', data: { orderId: '1', ticketCount: 3, amountCents: 300 } })
   expect(paid!.body).toContain('3 tickets, €3.00')
+  // Complimentary tickets: the admin who gave them is told where they went, not that they are in their inbox.
+  const given = describeFact({
+    id: 'order-paid:2',
+    subject: 'orders.order-paid',
+    occurredAt: new Date().toISOString(),
+    data: { orderId: '2', userId: 'admin', eventId: 'e', eventTitle: 'Jazz', items: [{ ticketTypeId: 't', name: 'A', quantity: 2, unitPriceCents: 0 }], totalCents: 0, currency: 'EUR', paymentId: '', ticketIds: [], userEmail: 'guest@example.com', complimentaryFor: 'guest@example.com' },
+  })
+  expect(given).toMatchObject({ userId: 'admin', title: 'Complimentary tickets for Jazz', body: '2 complimentary tickets given to guest@example.com: the tickets went to that address.' })
   const refunded = (data: Record<string, unknown>) =>
     describeFact({ id: 'r', subject: 'orders.order-refunded', occurredAt: '', data: { orderId: '1', userId: 'u', eventId: 'e', eventTitle: 'Jazz', amountCents: 300, currency: 'EUR', ...data } as any })!.title
   // Orders says whether the event was cancelled; a reason someone typed never decides it.

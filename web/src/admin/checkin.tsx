@@ -120,7 +120,12 @@ export default function CheckIn() {
     }
     void download()
     const timer = setInterval(download, LIST_EVERY_MS)
-    return () => clearInterval(timer)
+    // Back online: the list is brought up to date at once, not at the next round.
+    addEventListener('online', download)
+    return () => {
+      clearInterval(timer)
+      removeEventListener('online', download)
+    }
   }, [door])
   /** A code let in at this door (online, offline, or sent since): a copy of it is ALREADY USED offline. */
   const noteLetIn = async (eventId: string | undefined, value: string, at: string) => {

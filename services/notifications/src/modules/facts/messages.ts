@@ -23,6 +23,15 @@ export function describe(f: Fact): Message | null {
       const d = f.data as Fact<'orders.order-paid'>['data']
       const event = named(d.eventTitle)
       const count = Array.isArray(d.items) ? d.items.reduce((n, i) => n + (Number(i.quantity) || 0), 0) : d.ticketIds?.length ?? 0
+      // Given by this admin to a guest: the tickets went to the guest, not to the admin's inbox.
+      if (typeof d.complimentaryFor === 'string' && d.complimentaryFor)
+        return {
+          userId: d.userId,
+          type: 'order-paid',
+          title: event ? `Complimentary tickets for ${event}` : 'Complimentary tickets given',
+          body: `${plural(count, 'complimentary ticket')} given to ${d.complimentaryFor}: the tickets went to that address.`,
+          data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.totalCents, currency: d.currency, ticketCount: count },
+        }
       return {
         userId: d.userId,
         type: 'order-paid',

@@ -67,6 +67,7 @@ export function settleFact(doc: OrderDoc, settle: TransitionDoc): Fact | null {
           ...(doc.voucher ? { voucher: { code: doc.voucher.code, discountCents: doc.voucher.discountCents } } : {}),
           paymentId: settle.paymentId ?? '',
           ticketIds: ticketIdsOf(doc),
+          ...(doc.complimentary ? { complimentaryFor: doc.complimentary.email } : {}),
         },
         `order-paid:${doc._id}`,
       )
