@@ -26,5 +26,6 @@ test('a guest list: an address and an optional name per line; blank lines skippe
   })
   expect(parseGuests('ada@example.com\nnobody\n').problems).toEqual(['line 2: “nobody” is not an email address'])
   expect(parseGuests('  \n').problems).toEqual(['enter at least one guest'])
+  expect(parseGuests('ada@example.com\nbob@example.com\nAda@Example.com, Ada').problems).toEqual(['line 3: Ada@Example.com is on line 1 already'])
   expect(parseGuests(Array.from({ length: 201 }, (_, i) => `g${i}@example.com`).join('\n')).problems).toEqual(['at most 200 guests at once, not 201'])
 })

@@ -8,12 +8,20 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 export function parseGuests(text: string): { guests: Array<{ email: string; name?: string }>; problems: string[] } {
   const guests: Array<{ email: string; name?: string }> = []
   const problems: string[] = []
+  // A guest listed twice is a slip of the paste, not a wish for twice the tickets: said, not given twice.
+  const lineOf = new Map<string, number>()
   text.split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return
     const [email = '', ...rest] = line.split(/[,;\t]/)
     const name = rest.join(',').trim()
-    if (!EMAIL.test(email.trim())) problems.push(`line ${i + 1}: “${email.trim()}” is not an email address`)
-    else guests.push({ email: email.trim(), ...(name ? { name } : {}) })
+    const address = email.trim()
+    const first = lineOf.get(address.toLowerCase())
+    if (!EMAIL.test(address)) problems.push(`line ${i + 1}: “${address}” is not an email address`)
+    else if (first) problems.push(`line ${i + 1}: ${address} is on line ${first} already`)
+    else {
+      lineOf.set(address.toLowerCase(), i + 1)
+      guests.push({ email: address, ...(name ? { name } : {}) })
+    }
   })
   if (!problems.length && !guests.length) problems.push('enter at least one guest')
   if (guests.length > MAX_GUESTS) problems.push(`at most ${MAX_GUESTS} guests at once, not ${guests.length}`)
