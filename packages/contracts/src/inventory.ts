@@ -6,7 +6,7 @@ import { Id, IsoDate } from './common'
 import { VOUCHER_CODE_PATTERN, VOUCHER_LIMITS } from './pricing'
 import { ROW_LABEL_PATTERN, SEAT_ID_PATTERN, SEATING_LIMITS } from './seating'
 
-export { SEATING_LIMITS, SEAT_ID_PATTERN, seatIdsOf, seatingProblem } from './seating'
+export { SEATING_LIMITS, SEAT_ID_PATTERN, seatIdsOf, seatingProblem, seatRows } from './seating'
 
 /**
  * ISO-8601 date-time with a time zone, e.g. `2027-06-01T18:00:00Z` (the catalog's rule; kept here because

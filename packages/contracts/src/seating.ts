@@ -11,8 +11,10 @@ export interface SeatLayout {
   rows: ReadonlyArray<{ label: string; seats: number }>
 }
 
+/** A layout's seat ids row by row (front first), each row's in seat order. */
+export const seatRows = (seating: SeatLayout): string[][] => seating.rows.map((r) => Array.from({ length: r.seats }, (_, i) => `${r.label}-${i + 1}`))
 /** Every seat of a layout, row by row, front first. */
-export const seatIdsOf = (seating: SeatLayout): string[] => seating.rows.flatMap((r) => Array.from({ length: r.seats }, (_, i) => `${r.label}-${i + 1}`))
+export const seatIdsOf = (seating: SeatLayout): string[] => seatRows(seating).flat()
 
 /** What the schema cannot say of a layout: labels unique (without regard to case), and not too many seats. */
 export function seatingProblem(seating: SeatLayout): string | undefined {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, describe, uuid } from '../lib/api'
-import { clockTime, plural, when } from '../lib/format'
+import { clockTime, plural, when, withSeat } from '../lib/format'
 import { useTitle, useUnmounted } from '../lib/hooks'
 import type { Order, Ticket } from '../lib/types'
 import { Link } from '../lib/router'
@@ -198,7 +198,7 @@ export default function CheckIn() {
       await noteLetIn(eventId, value, new Date().toISOString())
       const type = r.ticket?.ticketTypeName ?? r.order?.items.find((i) => i.ticketTypeId === r.ticket?.ticketTypeId)?.name ?? 'Valid ticket'
       // Where to send them: the seat, when the ticket has one.
-      const name = r.ticket?.seat ? `${type} · Seat ${r.ticket.seat}` : type
+      const name = withSeat(type, r.ticket ?? {})
       // The name the buyer put on the ticket comes first: the door may compare it with an ID.
       const detail = [r.ticket?.attendeeName, name, r.order?.eventTitle].filter(Boolean).join(' · ')
       return scan('admitted', detail)
@@ -220,7 +220,7 @@ export default function CheckIn() {
         const at = new Date().toISOString()
         showPending(addPending({ code: value, key, eventId: offline.eventId, at }))
         noteAdmitted(offline.eventId, hash, at)
-        const type = known.seat ? `${known.ticketTypeName ?? 'Ticket'} · Seat ${known.seat}` : (known.ticketTypeName ?? 'Valid ticket')
+        const type = withSeat(known.ticketTypeName ?? 'Valid ticket', known)
         return scan('offline', [known.attendeeName, type].filter(Boolean).join(' · '))
       }
       if (status === 0 || status >= 500) {

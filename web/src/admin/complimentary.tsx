@@ -4,7 +4,7 @@
 import { useRef, useState } from 'preact/hooks'
 import { SEAT_ID_PATTERN } from '@easypass/contracts/seating'
 import { api, ApiError, describe, withKey } from '../lib/api'
-import { plural } from '../lib/format'
+import { looksLikeEmail, plural } from '../lib/format'
 import type { EventItem, Order } from '../lib/types'
 import { Link } from '../lib/router'
 import { toast } from '../components/overlay'
@@ -39,7 +39,7 @@ export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGive
     if (!seats.length && !/^[1-9]\d*$/.test(form.quantity)) problems.quantity = 'Enter how many, at least 1.'
     else if (quantity > 100) problems.quantity = 'At most 100 at once.'
     if (seats.some((s) => !SEAT.test(s))) problems.seats = 'Seats are a row and a number, like B-12, separated by commas.'
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) problems.email = 'Enter the guest’s email address.'
+    if (!looksLikeEmail(form.email)) problems.email = 'Enter the guest’s email address.'
     setLocal(problems)
     if (Object.keys(problems).length) return
     giving.current = true

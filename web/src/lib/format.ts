@@ -150,6 +150,9 @@ export function repeatDates(first: Date, days: number, count: number): string[] 
   })
 }
 
+/** Whether a typed address looks like one (the server decides; this only catches slips before sending). */
+export const looksLikeEmail = (text: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text.trim())
+
 /** A ticket's label with its numbered seat, when it has one: "Stalls · Seat B-12". */
 export const withSeat = (label: string, ticket: { seat?: string }) => (ticket.seat ? `${label} · Seat ${ticket.seat}` : label)
 

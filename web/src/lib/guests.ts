@@ -1,8 +1,8 @@
 // A guest list as an admin pastes it (from a spreadsheet, say), for complimentary tickets.
+import { looksLikeEmail } from './format'
 
 /** Most guests in one list (each is one request, made one after the other). */
 export const MAX_GUESTS = 200
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 /** One guest per line: "email" or "email, name" (a name may hold commas: everything after the first). */
 export function parseGuests(text: string): { guests: Array<{ email: string; name?: string }>; problems: string[] } {
@@ -16,7 +16,7 @@ export function parseGuests(text: string): { guests: Array<{ email: string; name
     const name = rest.join(',').trim()
     const address = email.trim()
     const first = lineOf.get(address.toLowerCase())
-    if (!EMAIL.test(address)) problems.push(`line ${i + 1}: “${address}” is not an email address`)
+    if (!looksLikeEmail(address)) problems.push(`line ${i + 1}: “${address}” is not an email address`)
     else if (first) problems.push(`line ${i + 1}: ${address} is on line ${first} already`)
     else {
       lineOf.set(address.toLowerCase(), i + 1)

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
 import { useTitle } from '../lib/hooks'
+import { looksLikeEmail } from '../lib/format'
 import { Link, navigate } from '../lib/router'
 import { sessionFrom, setSession, useSession } from '../lib/session'
 import type { AuthResult } from '../lib/types'
@@ -95,7 +96,7 @@ export function SignUp({ query }: { query: URLSearchParams }) {
     const local: Errors = {}
     if (!name.trim()) local.name = 'Enter your name.'
     if (!email.trim()) local.email = 'Enter your email address.'
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) local.email = 'Enter an email address like name@example.com.'
+    else if (!looksLikeEmail(email)) local.email = 'Enter an email address like name@example.com.'
     if (password.length < 8) local.password = 'Use at least 8 characters.'
     setErrors(local)
     setError(undefined)

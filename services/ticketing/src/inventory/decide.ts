@@ -21,7 +21,7 @@ import type {
   UpdateVoucherBody,
   UpdatePoolBody,
 } from '@easypass/contracts/inventory'
-import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, POOL_LIMITS, poolSoldOutRefusal, SEATING_LIMITS, seatIdsOf, seatingProblem, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
+import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, POOL_LIMITS, poolSoldOutRefusal, SEATING_LIMITS, seatIdsOf, seatingProblem, seatRows, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
 import { ledgerId, type LedgerEntry, type PoolRecord, type TypeRecord, type VoucherRecord } from '../db'
 import { available, availableByType, poolCounts, toCapacityPool, toTicketType, toVoucher } from './views'
 
@@ -73,9 +73,6 @@ export function seatsLeft(hold: HoldRecord, parts: readonly RefundedPart[] | und
   for (const p of parts ?? []) for (const i of p.items) if (i.ticketTypeId === ticketTypeId) for (const seat of i.seats ?? []) gone.add(seat)
   return hold.items.filter((l) => l.ticketTypeId === ticketTypeId).flatMap((l) => (l.seats ?? []).filter((seat) => !gone.has(seat)))
 }
-
-/** A layout's seat ids, row by row (front first), each row's in seat order. */
-export const seatRows = (layout: readonly { label: string; seats: number }[]): string[][] => layout.map((row) => Array.from({ length: row.seats }, (_, i) => `${row.label}-${i + 1}`))
 
 /**
  * The best `quantity` seats among the free ones: the frontmost row with that many side by side, nearest
@@ -230,7 +227,7 @@ export function decideBatch(input: DecideInput): Decision {
   const layoutOf = (t: TypeRecord) => {
     let layout = layouts.get(t.id)
     if (!layout) {
-      const rows = seatRows(t.seating?.rows ?? [])
+      const rows = t.seating ? seatRows(t.seating) : []
       layouts.set(t.id, (layout = { rows, all: new Set(rows.flat()) }))
     }
     return layout
