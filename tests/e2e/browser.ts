@@ -53,7 +53,7 @@ export async function sessionCookie(context: BrowserContext) {
  * account and access token in localStorage and the refresh token in its cookie, as the app keeps them.
  * `legacySession`: stored the way the app did before the cookie (the refresh token in localStorage).
  */
-export async function openTab(opts: { session?: Session; mobile?: boolean; legacySession?: boolean } = {}): Promise<Tab> {
+export async function openTab(opts: { session?: Session; mobile?: boolean; legacySession?: boolean; locale?: string } = {}): Promise<Tab> {
   const b = await launch()
   const context = await b.newContext({
     baseURL: system().gatewayUrl,
@@ -62,8 +62,8 @@ export async function openTab(opts: { session?: Session; mobile?: boolean; legac
     isMobile: opts.mobile,
     hasTouch: opts.mobile,
     reducedMotion: 'reduce',
-    // Money and dates are formatted in the browser's locale: the same text on any host.
-    locale: 'en-US',
+    // Money and dates are formatted in the browser's locale, and the app speaks its language: the same text on any host.
+    locale: opts.locale ?? 'en-US',
   })
   context.setDefaultTimeout(15_000)
   if (opts.session) {

@@ -23,10 +23,10 @@ let addressCount = 0
 const ownAddress = () => `198.18.7.${++addressCount}`
 
 /** As the gateway forwards it: straight to auth, with the client's address in `x-real-ip`. */
-async function askForReset(email: string, address: string) {
+async function askForReset(email: string, address: string, acceptLanguage?: string) {
   const r = await fetch(`${system().urls.auth}/api/auth/password-reset`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-real-ip': address },
+    headers: { 'content-type': 'application/json', 'x-real-ip': address, ...(acceptLanguage ? { 'accept-language': acceptLanguage } : {}) },
     body: JSON.stringify({ email }),
   })
   return { status: r.status, body: (await r.json()) as any, headers: r.headers }
@@ -103,6 +103,16 @@ describe('password reset by email', () => {
     await linkToken(email)
     await Bun.sleep(500)
     expect(emailsTo(unknown)).toEqual([])
+  }, 30_000)
+
+  test('a link asked for in French comes in French, and still works', async () => {
+    const { email } = await register('francais')
+    expect((await askForReset(email, ownAddress(), 'fr-CA, fr;q=0.9, en;q=0.5')).status).toBe(202)
+    const { text, token } = await linkToken(email)
+    expect(text).toContain('<html lang="fr">')
+    expect(text).toContain('Choisir un nouveau mot de passe')
+    expect(text).not.toContain('Choose a new password')
+    expect((await confirm(token, 'un mot de passe assez long')).status).toBe(200)
   }, 30_000)
 
   test('one link submitted ten times at once sets one password', async () => {

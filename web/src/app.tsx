@@ -4,6 +4,8 @@ import { api, ApiError, describe } from './lib/api'
 import { Link, match, navigate, useLocation } from './lib/router'
 import { getSession, onSessionEnded, setSession, updateUser, useSession } from './lib/session'
 import { syncNotifications, useNotifications } from './lib/live'
+import { LANGUAGE_NAMES, LANGUAGES, setLanguage, t, useLanguage, useT, type Language } from './lib/i18n'
+import { shellText } from './i18n/shell'
 import type { User } from './lib/types'
 import { ErrorBoundary, lazy } from './components/boundary'
 import { DialogHost, ToastHost, toast } from './components/overlay'
@@ -63,10 +65,11 @@ export function App() {
   const loc = useLocation()
   const session = useSession()
   const user = session?.user
+  const m = useT(shellText)
 
   // The role may have changed since the last visit: the API's answer wins over the stored one.
   useEffect(() => {
-    onSessionEnded(() => toast('Your session has ended. Please sign in again.', 'error'))
+    onSessionEnded(() => toast(t(shellText).sessionEnded, 'error'))
     if (!getSession()) return
     api<User>('/auth/me').then(
       (me) => me && updateUser(me),
@@ -93,7 +96,7 @@ export function App() {
   return (
     <>
       <a class="skip-link" href="#main">
-        Skip to content
+        {m.skip}
       </a>
       <Header path={loc.path} search={loc.query.size ? `?${loc.query}` : ''} user={user} />
       <main id="main" tabIndex={-1}>
@@ -102,8 +105,9 @@ export function App() {
       <footer class="site-footer">
         <div class="container">
           <p>
-            EasyPass · <a href="/api/docs">API documentation</a>
+            EasyPass · <a href="/api/docs">{m.apiDocs}</a>
           </p>
+          <LanguagePicker />
         </div>
       </footer>
       <DialogHost />
@@ -114,6 +118,7 @@ export function App() {
 
 function Header({ path, search, user }: { path: string; search: string; user?: User }) {
   const [open, setOpen] = useState(false)
+  const m = useT(shellText)
   const { unread } = useNotifications()
   useEffect(() => setOpen(false), [path])
   const current = (href: string, exact = false) => (exact ? path === href : path === href || path.startsWith(`${href}/`)) ? 'page' : undefined
@@ -126,18 +131,18 @@ function Header({ path, search, user }: { path: string; search: string; user?: U
       try {
         await api('/auth/logout', { body: s.refreshToken ? { refreshToken: s.refreshToken } : {} })
       } catch (error) {
-        if (!(error instanceof ApiError && error.status === 401)) return toast(`You are still signed in: ${describe(error)}`, 'error')
+        if (!(error instanceof ApiError && error.status === 401)) return toast(m.stillSignedIn(describe(error)), 'error')
       }
     }
     setSession(null)
     forgetOffer()
-    toast('You are signed out.')
+    toast(m.signedOut)
     navigate('/')
   }
   return (
     <header class="site-header">
       <div class="container header-row">
-        <Link href="/" class="brand" aria-label="EasyPass home">
+        <Link href="/" class="brand" aria-label={m.home}>
           <svg aria-hidden="true" width="28" height="28" viewBox="0 0 32 32">
             <rect width="32" height="32" rx="7" fill="currentColor" />
             <path d="M9 10h14v4a2 2 0 0 0 0 4v4H9v-4a2 2 0 0 0 0-4z" fill="#fff" />
@@ -146,35 +151,35 @@ function Header({ path, search, user }: { path: string; search: string; user?: U
         </Link>
         {/* On a phone the nav is folded away: the unread count shows on the button that opens it. */}
         <button type="button" class="menu-button" aria-expanded={open} aria-controls="site-nav" onClick={() => setOpen(!open)}>
-          Menu
+          {m.menu}
           {user && unread > 0 && (
             <>
               {' '}
               <span class="count">{unread}</span>
-              <span class="sr-only"> new notifications</span>
+              <span class="sr-only">{m.newNotifications}</span>
             </>
           )}
         </button>
-        <nav id="site-nav" class={`site-nav${open ? ' open' : ''}`} aria-label="Main">
+        <nav id="site-nav" class={`site-nav${open ? ' open' : ''}`} aria-label={m.main}>
           <ul>
             <li>
               <Link href="/" aria-current={current('/', true) || (path.startsWith('/events/') ? 'page' : undefined)}>
-                Events
+                {m.events}
               </Link>
             </li>
             {user && (
               <li>
                 <Link href="/tickets" aria-current={current('/tickets')}>
-                  My tickets
+                  {m.myTickets}
                 </Link>
               </li>
             )}
             {user && (
               <li>
                 <Link href="/notifications" aria-current={current('/notifications')}>
-                  Notifications
+                  {m.notifications}
                   {unread > 0 && (
-                    <span class="count" aria-label={`${unread} new`}>
+                    <span class="count" aria-label={m.newCount(unread)}>
                       {unread}
                     </span>
                   )}
@@ -184,14 +189,14 @@ function Header({ path, search, user }: { path: string; search: string; user?: U
             {user?.role === 'admin' && (
               <li>
                 <Link href="/admin" aria-current={path.startsWith('/admin') ? 'page' : undefined}>
-                  Admin
+                  {m.admin}
                 </Link>
               </li>
             )}
             {user?.role === 'staff' && (
               <li>
                 <Link href="/admin/checkin" aria-current={current('/admin/checkin')}>
-                  Door
+                  {m.door}
                 </Link>
               </li>
             )}
@@ -200,22 +205,22 @@ function Header({ path, search, user }: { path: string; search: string; user?: U
             {user ? (
               <>
                 <span class="who">
-                  Signed in as{' '}
+                  {m.signedInAs}{' '}
                   <Link href="/account" aria-current={current('/account')}>
                     <strong>{user.name || user.email}</strong>
                   </Link>
                 </span>
                 <button type="button" class="button button-small button-secondary" onClick={signOut}>
-                  Sign out
+                  {m.signOut}
                 </button>
               </>
             ) : (
               <>
                 <Link href={`/signin${(path === '/' && !search) || path.startsWith('/sign') ? '' : `?next=${encodeURIComponent(path + search)}`}`} class="button button-small button-secondary">
-                  Sign in
+                  {m.signIn}
                 </Link>
                 <Link href="/signup" class="button button-small">
-                  Sign up
+                  {m.signUp}
                 </Link>
               </>
             )}
@@ -226,14 +231,33 @@ function Header({ path, search, user }: { path: string; search: string; user?: U
   )
 }
 
+/** The language of the app, kept on this device and sent with every call (an order's emails follow it). */
+function LanguagePicker() {
+  const current = useLanguage()
+  const m = useT(shellText)
+  return (
+    <p class="language-picker">
+      <label for="site-language">{m.language}</label>{' '}
+      <select id="site-language" value={current} onChange={(e) => setLanguage(e.currentTarget.value as Language)}>
+        {LANGUAGES.map((lang) => (
+          <option value={lang} key={lang} lang={lang}>
+            {LANGUAGE_NAMES[lang]}
+          </option>
+        ))}
+      </select>
+    </p>
+  )
+}
+
 function NotFound() {
+  const m = useT(shellText)
   return (
     <section class="container page">
-      <PageTitle>Page not found</PageTitle>
-      <p>There is nothing at this address.</p>
+      <PageTitle>{m.notFound}</PageTitle>
+      <p>{m.nothingHere}</p>
       <p>
         <Link class="button" href="/">
-          See upcoming events
+          {m.seeEvents}
         </Link>
       </p>
     </section>
@@ -242,16 +266,17 @@ function NotFound() {
 
 function SignInFirst() {
   const next = encodeURIComponent(location.pathname + location.search)
+  const m = useT(shellText)
   return (
     <section class="container page narrow">
-      <PageTitle>Please sign in</PageTitle>
-      <p>You need to be signed in to see this page.</p>
+      <PageTitle>{m.pleaseSignIn}</PageTitle>
+      <p>{m.needSignIn}</p>
       <p class="actions">
         <Link class="button" href={`/signin?next=${next}`}>
-          Sign in
+          {m.signIn}
         </Link>
         <Link class="button button-secondary" href={`/signup?next=${next}`}>
-          Create an account
+          {m.createAccount}
         </Link>
       </p>
     </section>
@@ -259,10 +284,11 @@ function SignInFirst() {
 }
 
 function AdminsOnly({ door = false }: { door?: boolean }) {
+  const m = useT(shellText)
   return (
     <section class="container page narrow">
-      <PageTitle>{door ? 'Door staff only' : 'Admins only'}</PageTitle>
-      <Alert error={door ? 'This page is for door staff and administrators. Your account has neither role.' : 'This page is for EasyPass administrators. Your account does not have the admin role.'} />
+      <PageTitle>{door ? m.doorOnly : m.adminsOnly}</PageTitle>
+      <Alert error={door ? m.doorOnlyWhy : m.adminsOnlyWhy} />
     </section>
   )
 }

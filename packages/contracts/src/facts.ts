@@ -1,5 +1,6 @@
 // Facts: what happened, in the past tense, carried by NATS JetStream. Subjects are `<service>.<fact>`
 // (the bus adds the BUS_PREFIX). BullMQ carries work (see jobs in the services); NATS carries facts.
+import type { Language } from './languages'
 
 /** Every fact: a unique id (also the JetStream Msg-Id, so a repeated publish is dropped), when, and its data. */
 export interface Fact<S extends FactSubject = FactSubject> {
@@ -19,6 +20,12 @@ export interface OrderLine {
   /** The line's part of the voucher's discount (absent: none). */
   discountCents?: number
 }
+
+/**
+ * Facts that tell someone something carry `language`: the language to tell them in (the one the app
+ * was used in when the order was placed, the ticket offered, the waiting list joined). Absent: English.
+ */
+type Told = { language?: Language }
 
 export interface FactData {
   'catalog.event-cancelled': { eventId: string; title: string }
@@ -41,7 +48,7 @@ export interface FactData {
     eventStartsAt?: string
     /** Complimentary tickets an admin (`userId`) gave: the guest's address (`userEmail` too). */
     complimentaryFor?: string
-  }
+  } & Told
   'orders.order-refunded': {
     orderId: string
     userId: string
@@ -54,12 +61,12 @@ export interface FactData {
     eventCancelled?: boolean
     /** Where notifications sends the refund receipt; no email without it. */
     userEmail?: string
-  }
+  } & Told
   /** A hold (an order reserved without payment) runs out soon: the buyer is reminded to pay. */
-  'orders.hold-expiring': { orderId: string; userId: string; eventId: string; eventTitle?: string; expiresAt: string; totalCents: number; currency: string }
+  'orders.hold-expiring': { orderId: string; userId: string; eventId: string; eventTitle?: string; expiresAt: string; totalCents: number; currency: string } & Told
   /** `reason`: why, when the buyer did not cancel it (the event was deleted, its ticket type removed). */
-  'orders.order-cancelled': { orderId: string; userId: string; eventId: string; eventTitle?: string; reason?: string }
-  'orders.order-expired': { orderId: string; userId: string; eventId: string; eventTitle?: string }
+  'orders.order-cancelled': { orderId: string; userId: string; eventId: string; eventTitle?: string; reason?: string } & Told
+  'orders.order-expired': { orderId: string; userId: string; eventId: string; eventTitle?: string } & Told
   'orders.order-failed': { orderId: string; userId: string; eventId: string; reason: string }
   'ticketing.hold-expired': { orderId: string; eventId: string; userId?: string }
   /** An unpaid hold ended by ticketing because a ticket type it names was removed. */
@@ -84,17 +91,17 @@ export interface FactData {
     fromEmail?: string
     userEmail: string
     expiresAt: string
-  }
+  } & Told
   /** The order of a ticket someone holds (passed on to them) was refunded to its buyer: the holder is told it is no longer valid. */
   /** Some tickets of a paid order given back (the order stays paid for the rest): `amountCents` back to the card. */
-  'orders.tickets-refunded': { orderId: string; userId: string; eventId: string; part: number; ticketIds: string[]; amountCents: number; currency: string; eventTitle?: string; userEmail?: string; reason?: string }
-  'orders.held-ticket-refunded': { ticketId: string; orderId: string; userId: string; eventId: string; eventTitle?: string; userEmail?: string; eventCancelled: boolean }
+  'orders.tickets-refunded': { orderId: string; userId: string; eventId: string; part: number; ticketIds: string[]; amountCents: number; currency: string; eventTitle?: string; userEmail?: string; reason?: string } & Told
+  'orders.held-ticket-refunded': { ticketId: string; orderId: string; userId: string; eventId: string; eventTitle?: string; userEmail?: string; eventCancelled: boolean } & Told
   /** A ticket offered to someone was accepted: it is theirs now, with a new code (the sender is told). */
-  'orders.ticket-transferred': { transferId: string; ticketId: string; orderId: string; eventId: string; eventTitle?: string; fromUserId: string; /** The sender bought it (its order is theirs to see). */ fromBuyer?: boolean; toUserId: string; toEmail?: string }
+  'orders.ticket-transferred': { transferId: string; ticketId: string; orderId: string; eventId: string; eventTitle?: string; fromUserId: string; /** The sender bought it (its order is theirs to see). */ fromBuyer?: boolean; toUserId: string; toEmail?: string } & Told
   /** The organiser wrote to the holders of an event's tickets (one fact per holder): a notification, and an email to `userEmail`. */
-  'orders.holder-messaged': { messageId: string; eventId: string; eventTitle?: string; organizer?: string; userId: string; userEmail?: string; subject: string; body: string }
+  'orders.holder-messaged': { messageId: string; eventId: string; eventTitle?: string; organizer?: string; userId: string; userEmail?: string; subject: string; body: string } & Told
   /** Tickets of a sold-out event came back, and this buyer was next on its waiting list (one fact per turn on the list). */
-  'notifications.tickets-available': { userId: string; eventId: string; eventTitle?: string; available: number; userEmail?: string }
+  'notifications.tickets-available': { userId: string; eventId: string; eventTitle?: string; available: number; userEmail?: string } & Told
 }
 
 export type FactSubject = keyof FactData

@@ -1,45 +1,77 @@
-// Formatters are built once per currency: building an Intl formatter costs far more than using one
-// (a CPU profile of a flash sale had a fifth of this service's time in building them).
+// Formatters are built once per currency and language: building an Intl formatter costs far more than
+// using one (a CPU profile of a flash sale had a fifth of this service's time in building them).
+import { DEFAULT_LANGUAGE, type Language } from '@easypass/contracts/languages'
+
+/** The locale each language writes dates and amounts in, on the server (no browser to ask). */
+const LOCALES: Record<Language, { money: string; date: string }> = {
+  en: { money: 'en-US', date: 'en-GB' },
+  de: { money: 'de-DE', date: 'de-DE' },
+  fr: { money: 'fr-FR', date: 'fr-FR' },
+}
+
 const moneyFormats = new Map<string, { format: Intl.NumberFormat; digits: number } | null>()
 
-function moneyFormat(currency: string) {
-  if (!moneyFormats.has(currency)) {
+function moneyFormat(currency: string, lang: Language) {
+  const key = `${lang}|${currency}`
+  if (!moneyFormats.has(key)) {
     let entry: { format: Intl.NumberFormat; digits: number } | null = null
     try {
-      const format = new Intl.NumberFormat('en-US', { style: 'currency', currency })
+      const format = new Intl.NumberFormat((LOCALES[lang] ?? LOCALES.en).money, { style: 'currency', currency })
       entry = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 }
     } catch {
       // Not an ISO 4217 code Intl knows: spelled out below.
     }
     // Bounded: currencies come from ticket types, a handful in practice.
-    if (moneyFormats.size < 500) moneyFormats.set(currency, entry)
+    if (moneyFormats.size < 500) moneyFormats.set(key, entry)
     return entry
   }
-  return moneyFormats.get(currency)!
+  return moneyFormats.get(key)!
 }
 
-/** `4500, 'EUR'` → `€45.00`; minor units follow the currency (JPY has none). */
-export function formatMoney(cents: number, currency: string): string {
-  const entry = moneyFormat(currency)
+/** `4500, 'EUR'` → `€45.00` (`45,00 €` in German and French); minor units follow the currency (JPY has none). */
+export function formatMoney(cents: number, currency: string, lang: Language = DEFAULT_LANGUAGE): string {
+  const entry = moneyFormat(currency, lang)
   return entry ? entry.format.format(cents / 10 ** entry.digits) : `${(cents / 100).toFixed(2)} ${currency}`
 }
 
-const eventTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' })
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
 
-/** An event time in UTC, spelled out: `Tuesday, 1 June 2027, 18:00 UTC`. */
-export function formatDate(iso: string): string | undefined {
-  const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) return undefined
-  return `${eventTime.format(date)} UTC`
+function dateFormat(kind: 'date' | 'time', lang: Language) {
+  const key = `${kind}|${lang}`
+  let format = dateFormats.get(key)
+  if (!format) {
+    const locale = (LOCALES[lang] ?? LOCALES.en).date
+    format = new Intl.DateTimeFormat(locale, kind === 'date' ? { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' } : { timeStyle: 'short', timeZone: 'UTC' })
+    dateFormats.set(key, format)
+  }
+  return format
 }
 
-const clockTime = new Intl.DateTimeFormat('en-GB', { timeStyle: 'short', timeZone: 'UTC' })
+/** An event time in UTC, spelled out: `Tuesday, 1 June 2027, 18:00 UTC` (`Dienstag, 1. Juni 2027 um 18:00 UTC`). */
+export function formatDate(iso: string, lang: Language = DEFAULT_LANGUAGE): string | undefined {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return undefined
+  return `${dateFormat('date', lang).format(date)} UTC`
+}
 
 /** A time of day in UTC: `18:05 UTC`. */
-export function formatTime(iso: string): string | undefined {
+export function formatTime(iso: string, lang: Language = DEFAULT_LANGUAGE): string | undefined {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return undefined
-  return `${clockTime.format(date)} UTC`
+  return `${dateFormat('time', lang).format(date)} UTC`
 }
 
+/** English only: "1 ticket", "3 tickets". Other languages use `countOf`. */
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
+
+const pluralRules = new Map<Language, Intl.PluralRules>()
+
+/** The form of a word for a count, by the language's plural rules (French takes the singular for 0 and 1). */
+export function formOf<T>(n: number, forms: { one: T; other: T }, lang: Language = DEFAULT_LANGUAGE): T {
+  let rules = pluralRules.get(lang)
+  if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(lang)))
+  return rules.select(n) === 'one' ? forms.one : forms.other
+}
+
+/** A count with its word: `countOf(3, { one: 'Ticket', other: 'Tickets' }, 'de')` → "3 Tickets". */
+export const countOf = (n: number, forms: { one: string; other: string }, lang: Language = DEFAULT_LANGUAGE) => `${n} ${formOf(n, forms, lang)}`

@@ -2,7 +2,9 @@
 // over their room, rows with the amount on the right, rules, the event, who a document is made out
 // to, and the lines sold (or taken back) with the tax per rate.
 import { formatDate, formatMoney } from '@easypass/kit'
+import type { Language } from '@easypass/contracts/languages'
 import { GREY, PAGE, type TicketFonts } from './render'
+import { WORDS } from './words'
 
 type PdfDoc = PDFKit.PDFDocument
 
@@ -31,12 +33,16 @@ export interface TaxRow {
   grossCents: number
 }
 
-/** 1900 → "19%", 550 → "5.5%". */
-const percent = (basisPoints: number) => `${basisPoints / 100}%`
-
-export function paper(doc: PdfDoc, text: (value: string) => string, fonts: TicketFonts, currency: string) {
+/** The page's tools in `lang` (English when absent): its fixed texts (`words`), amounts and dates. */
+export function paper(doc: PdfDoc, text: (value: string) => string, fonts: TicketFonts, currency: string, lang: Language = 'en') {
+  const words = WORDS[lang]
+  const percent = words.percent
   const width = PAGE.width - 2 * PAGE.margin
-  const money = (cents: number) => formatMoney(cents, currency)
+  // French groups thousands with a narrow no-break space, which the built-in fonts lack: a no-break space there.
+  const money = (cents: number) => {
+    const amount = formatMoney(cents, currency, lang)
+    return fonts.unicode ? amount : amount.replace(/\u202f/g, '\u00a0')
+  }
   // The minus sign is not in the built-in fonts' Latin-1.
   const minus = (cents: number) => `${fonts.unicode ? '−' : '-'}${money(cents)}`
   const line = (value: string, font: 'regular' | 'bold' = 'regular', size = 11, color = '#000000') => {
@@ -56,9 +62,10 @@ export function paper(doc: PdfDoc, text: (value: string) => string, fonts: Ticke
   }
   // A long name is shortened, never the price after it.
   const short = (name: string) => (name.length > 48 ? `${name.slice(0, 47)}…` : name)
-  const date = (iso: string) => formatDate(iso) ?? iso
+  const date = (iso: string) => formatDate(iso, lang) ?? iso
 
   return {
+    words,
     money,
     minus,
     line,
@@ -69,23 +76,23 @@ export function paper(doc: PdfDoc, text: (value: string) => string, fonts: Ticke
     /** Who issued it (name, address, tax number), in grey under the title. */
     issuer(issuer: { name: string; address?: string; taxId?: string }) {
       const { name, address, taxId } = issuer
-      line(`Issued by ${[name, address].filter(Boolean).join(', ')}${taxId ? `; tax number ${taxId}` : ''}`, 'regular', 11, GREY)
+      line(words.issuedBy([name, address].filter(Boolean).join(', '), taxId), 'regular', 11, GREY)
     },
 
     /** Who it is made out to: the billing details given, else the buyer's email. */
     customer(billTo: BillTo | undefined, buyerEmail: string | undefined) {
       if (billTo) {
         const who = [billTo.name, billTo.company].filter(Boolean).join(', ')
-        line(`Bill to ${who}`, 'regular', 11, GREY)
+        line(words.billTo(who), 'regular', 11, GREY)
         line(billTo.address.split('\n').join(', '), 'regular', 11, GREY)
-        if (billTo.taxId) line(`Customer tax number ${billTo.taxId}`, 'regular', 11, GREY)
-      } else if (buyerEmail) line(`Customer ${buyerEmail}`, 'regular', 11, GREY)
+        if (billTo.taxId) line(words.customerTaxId(billTo.taxId), 'regular', 11, GREY)
+      } else if (buyerEmail) line(words.customer(buyerEmail), 'regular', 11, GREY)
     },
 
     /** The event's title, date and place. */
     event(event: PrintedEvent | null) {
-      line(event?.title?.trim() || 'Event', 'bold', 15)
-      const when = event?.startsAt ? formatDate(event.startsAt) : undefined
+      line(event?.title?.trim() || words.event, 'bold', 15)
+      const when = event?.startsAt ? formatDate(event.startsAt, lang) : undefined
       if (when) line(when)
       const venue = event?.venue
       const place = venue ? [venue.name, venue.address, venue.city].map((p) => p?.trim()).filter(Boolean).join(', ') : ''
@@ -96,14 +103,14 @@ export function paper(doc: PdfDoc, text: (value: string) => string, fonts: Ticke
     lines(lines: readonly PrintedLine[], taxed: boolean, negative = false) {
       for (const item of lines.slice(0, 20)) {
         const amount = item.quantity * item.unitPriceCents
-        row(`${item.quantity} × ${short(item.name)} at ${money(item.unitPriceCents)}${taxed ? ` (${percent(item.taxRateBasisPoints ?? 0)} tax)` : ''}`, negative ? minus(amount) : money(amount))
+        row(words.line(item.quantity, short(item.name), money(item.unitPriceCents), taxed ? percent(item.taxRateBasisPoints ?? 0) : undefined), negative ? minus(amount) : money(amount))
       }
     },
 
     /** What the total includes per rate. */
     taxes(taxes: readonly TaxRow[] | undefined, negative = false) {
       for (const tax of taxes ?? [])
-        row(`Includes ${percent(tax.rateBasisPoints)} tax ${money(tax.taxCents)} on ${money(tax.netCents)} net`, negative ? minus(tax.grossCents) : money(tax.grossCents))
+        row(words.includesTax(percent(tax.rateBasisPoints), money(tax.taxCents), money(tax.netCents)), negative ? minus(tax.grossCents) : money(tax.grossCents))
     },
   }
 }

@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import PDFDocument from 'pdfkit'
 import QRCode from 'qrcode'
 import { formatDate, formatTime } from '@easypass/kit/format'
+import type { Language } from '@easypass/contracts/languages'
+import { languageOf, WORDS } from './words'
 
 /** What a page needs of a ticket (the orders API's Ticket has all of it). */
 export interface PrintedTicket {
@@ -27,6 +29,8 @@ export interface TicketsPdfInput {
   /** `ticketInfo`: the organiser's practical information for ticket holders (doors, what to bring). */
   event: { title?: string; startsAt?: string; endsAt?: string; venue?: { name?: string; address?: string; city?: string }; organizer?: string; ticketInfo?: string } | null
   tickets: PrintedTicket[]
+  /** The language the pages are printed in (absent: English). */
+  language?: Language
 }
 
 export interface TicketFonts {
@@ -100,22 +104,24 @@ function drawQr(doc: PDFKit.PDFDocument, code: string, x: number, y: number) {
 }
 
 /** An event's time: `Tuesday, 1 June 2027 at 18:00 UTC – 22:00 UTC`, the end's date too when it is another day. */
-function eventTime(startsAt?: string, endsAt?: string): string | undefined {
-  const start = startsAt ? formatDate(startsAt) : undefined
+function eventTime(startsAt: string | undefined, endsAt: string | undefined, lang: Language): string | undefined {
+  const start = startsAt ? formatDate(startsAt, lang) : undefined
   if (!start) return undefined
   if (!endsAt) return start
   const sameDay = startsAt!.slice(0, 10) === endsAt.slice(0, 10)
-  const end = sameDay ? formatTime(endsAt) : formatDate(endsAt)
+  const end = sameDay ? formatTime(endsAt, lang) : formatDate(endsAt, lang)
   return end ? `${start} – ${end}` : start
 }
 
 /**
  * An A4 document with the fonts registered (`regular`, `bold`, `mono`), `text` (what the fonts can show
- * of a value) and `done` (the bytes, once `doc.end()` was called).
+ * of a value) and `done` (the bytes, once `doc.end()` was called). `lang`: the document's language (its
+ * subject is written in it, and a German or French one says which it is).
  */
-export function openPdf(fonts: TicketFonts, title: string, orderId: string, autoFirstPage: boolean) {
+export function openPdf(fonts: TicketFonts, title: string, orderId: string, autoFirstPage: boolean, lang: Language = 'en') {
   const text = (value: string) => (fonts.unicode ? value : latin1Only(value))
-  const doc = new PDFDocument({ size: 'A4', margin: PAGE.margin, autoFirstPage, info: { Title: text(title), Author: 'EasyPass', Subject: `Order ${orderId}` } })
+  const info = { Title: text(title), Author: 'EasyPass', Subject: WORDS[lang].orderSubject(orderId) }
+  const doc = new PDFDocument({ size: 'A4', margin: PAGE.margin, autoFirstPage, info, ...(lang === 'en' ? {} : { lang }) })
   doc.registerFont('regular', fonts.regular)
   doc.registerFont('bold', fonts.bold)
   doc.registerFont('mono', fonts.mono)
@@ -130,11 +136,13 @@ export function openPdf(fonts: TicketFonts, title: string, orderId: string, auto
 
 /** The order's tickets as one PDF, a page each, in the order given (seat order). */
 export function renderTicketsPdf(fonts: TicketFonts, input: TicketsPdfInput): Promise<Buffer> {
-  const title = input.event?.title?.trim() || 'Your event'
-  const { doc, text, done } = openPdf(fonts, `Tickets for ${title}`, input.orderId, false)
+  const lang = languageOf(input.language)
+  const words = WORDS[lang]
+  const title = input.event?.title?.trim() || words.yourEvent
+  const { doc, text, done } = openPdf(fonts, words.ticketsTitle(title), input.orderId, false, lang)
 
   const width = PAGE.width - 2 * PAGE.margin
-  const when = eventTime(input.event?.startsAt, input.event?.endsAt)
+  const when = eventTime(input.event?.startsAt, input.event?.endsAt, lang)
   const venue = input.event?.venue
   const place = venue ? [venue.name, venue.address, venue.city].map((part) => part?.trim()).filter(Boolean).join(', ') : ''
   const organizer = input.event?.organizer?.trim()
@@ -148,19 +156,19 @@ export function renderTicketsPdf(fonts: TicketFonts, input: TicketsPdfInput): Pr
 
   input.tickets.forEach((ticket, i) => {
     doc.addPage()
-    block(`EasyPass e-ticket · ${i + 1} of ${input.tickets.length}`, 'regular', 10, 1, GREY)
+    block(words.ticketOf(i + 1, input.tickets.length), 'regular', 10, 1, GREY)
     doc.moveDown(0.8)
     block(title, 'bold', 24, 3)
     doc.moveDown(0.3)
     if (when) block(when, 'regular', 13, 2)
     if (place) block(place, 'regular', 13, 2)
-    if (organizer) block(`Organised by ${organizer}`, 'regular', 11, 1, GREY)
+    if (organizer) block(words.organisedBy(organizer), 'regular', 11, 1, GREY)
     doc.moveDown(1.2)
     // The seat shares the type's room (two lines), so the page keeps its layout.
-    block(`${ticket.ticketTypeName ?? 'Ticket'}${ticket.seat ? ` · Seat ${ticket.seat}` : ''}`, 'bold', 18, 2)
-    if (ticket.attendeeName) block(`Name: ${ticket.attendeeName}`, 'regular', 13, 1)
+    block(`${ticket.ticketTypeName ?? words.ticket}${ticket.seat ? words.seat(ticket.seat) : ''}`, 'bold', 18, 2)
+    if (ticket.attendeeName) block(words.attendee(ticket.attendeeName), 'regular', 13, 1)
     if (ticket.status === 'checked_in')
-      block(`Already checked in${ticket.checkedInAt ? ` at ${formatDate(ticket.checkedInAt) ?? ''}` : ''}: this code will not admit anyone again.`, 'regular', 11, 2, '#9a6700')
+      block(words.checkedIn(ticket.checkedInAt ? (formatDate(ticket.checkedInAt, lang) ?? '') : undefined), 'regular', 11, 2, '#9a6700')
     if (info) {
       doc.moveDown(0.6)
       block(info, 'regular', 10, 4)
@@ -170,8 +178,8 @@ export function renderTicketsPdf(fonts: TicketFonts, input: TicketsPdfInput): Pr
     doc.y = QR.top + QR.size + 8
     doc.font('mono').fontSize(15).fillColor('#000000').text(ticket.code, PAGE.margin, doc.y, { width, align: 'center', characterSpacing: 1 })
     doc.moveDown(1.5)
-    block('Show this page, printed or on screen, at the entrance. Each code admits one person, once: keep it to yourself, as anyone holding it can use it.', 'regular', 10, 3, GREY)
-    block(`Order ${input.orderId} · ticket ${ticket.id}`, 'regular', 10, 1, GREY)
+    block(words.showAtEntrance, 'regular', 10, 3, GREY)
+    block(words.ticketFooter(input.orderId, ticket.id), 'regular', 10, 1, GREY)
   })
   doc.end()
   return done

@@ -214,3 +214,47 @@ test("the organiser's information for ticket holders: escaped, its lines kept, i
   expect(email.html).not.toContain('<b>No bags</b>')
   expect(email.text).toContain('From the organiser:\nDoors 19:00\n<b>No bags</b>')
 })
+
+describe('in the buyer’s language', () => {
+  const items = [{ ticketTypeId: 't', name: 'Parkett', quantity: 2, unitPriceCents: 2250 }]
+  const tickets = [{ code: 'AAAA-1111', ticketTypeName: 'Parkett', seat: 'B-4' }]
+
+  test('German and French confirmations: words, money, dates, the page language; data as it is', () => {
+    const de = renderOrderConfirmation({ orderId: 'o1', eventTitle: 'Jazz <live>', startsAt: '2027-06-01T18:00:00Z', items, totalCents: 4500, currency: 'EUR', tickets, language: 'de' })
+    expect(de.subject).toBe('Ihre Tickets für Jazz <live>')
+    expect(de.html).toContain('<html lang="de">')
+    expect(de.html).toContain('Jazz &lt;live&gt;')
+    expect(de.text).toContain('Dienstag, 1. Juni 2027 um 18:00 UTC')
+    expect(de.text).toContain('Ihre Bestellung ist bestätigt: 2 Tickets.')
+    expect(de.text).toContain('Gesamt  45,00\u00a0€')
+    expect(de.text).toContain('Parkett · Platz B-4: AAAA-1111')
+    const fr = renderOrderConfirmation({ orderId: 'o1', eventTitle: 'Jazz', items: [{ ...items[0]!, quantity: 1 }], totalCents: 2250, currency: 'EUR', tickets, language: 'fr' })
+    expect(fr.subject).toBe('Vos billets pour Jazz')
+    expect(fr.html).toContain('<html lang="fr">')
+    expect(fr.text).toContain('Votre commande est confirmée\u00a0: 1 billet.')
+    expect(fr.text).toContain('22,50\u00a0€')
+    expect(fr.text).not.toMatch(/\bticket\b/i)
+  })
+
+  test('refunds: one ticket or several, in French and German', () => {
+    const one = renderRefundReceipt({ orderId: 'o1', eventTitle: 'Jazz', amountCents: 2250, currency: 'EUR', ticketCount: 1, language: 'fr' })
+    expect(one.text).toContain('1 billet de votre commande a été remboursé')
+    const two = renderRefundReceipt({ orderId: 'o1', eventTitle: 'Jazz', amountCents: 4500, currency: 'EUR', ticketCount: 2, language: 'de' })
+    expect(two.subject).toBe('Erstattung für Jazz: 45,00\u00a0€')
+    expect(two.text).toContain('2 Tickets Ihrer Bestellung wurden erstattet')
+  })
+
+  test('in-app notifications follow the fact’s language; an unknown one is English', () => {
+    const fact = (language: unknown) =>
+      describeFact({
+        id: 'order-paid:1',
+        subject: 'orders.order-paid',
+        occurredAt: new Date().toISOString(),
+        data: { orderId: '1', userId: 'u', eventId: 'e', eventTitle: 'Jazz', items, totalCents: 4500, currency: 'EUR', paymentId: 'p', ticketIds: [], language } as any,
+      })!
+    expect(fact('de').title).toBe('Ihre Tickets für Jazz')
+    expect(fact('fr').title).toBe('Vos billets pour Jazz')
+    expect(fact('xx').title).toBe('Your tickets for Jazz')
+    expect(fact('de').data).toEqual(fact(undefined).data)
+  })
+})

@@ -6,6 +6,8 @@ import { BILLING_LIMITS } from '@easypass/contracts/orders'
 import { api, ApiError } from '../lib/api'
 import type { BillingDetails, OrderBilling } from '../lib/types'
 import { Field, TextAreaField } from './ui'
+import { billingText } from '../i18n/billing'
+import { t, useT } from '../lib/i18n'
 
 export type BillingErrors = Partial<Record<keyof BillingDetails, string>>
 
@@ -14,12 +16,13 @@ export const emptyBilling = (): BillingDetails => ({ name: '', company: '', addr
 /** What the server would refuse, said before asking it. */
 export function checkBilling(b: BillingDetails): BillingErrors {
   const errors: BillingErrors = {}
-  if (!b.name.trim()) errors.name = 'Enter the name the invoice is made out to.'
-  else if (b.name.trim().length > BILLING_LIMITS.name) errors.name = `At most ${BILLING_LIMITS.name} characters.`
-  if ((b.company ?? '').trim().length > BILLING_LIMITS.company) errors.company = `At most ${BILLING_LIMITS.company} characters.`
-  if (!b.address.trim()) errors.address = 'Enter the postal address.'
-  else if (b.address.trim().length > BILLING_LIMITS.address) errors.address = `At most ${BILLING_LIMITS.address} characters.`
-  if ((b.taxId ?? '').trim().length > BILLING_LIMITS.taxId) errors.taxId = `At most ${BILLING_LIMITS.taxId} characters.`
+  const m = t(billingText)
+  if (!b.name.trim()) errors.name = m.errName
+  else if (b.name.trim().length > BILLING_LIMITS.name) errors.name = m.tooLong(BILLING_LIMITS.name)
+  if ((b.company ?? '').trim().length > BILLING_LIMITS.company) errors.company = m.tooLong(BILLING_LIMITS.company)
+  if (!b.address.trim()) errors.address = m.errAddress
+  else if (b.address.trim().length > BILLING_LIMITS.address) errors.address = m.tooLong(BILLING_LIMITS.address)
+  if ((b.taxId ?? '').trim().length > BILLING_LIMITS.taxId) errors.taxId = m.tooLong(BILLING_LIMITS.taxId)
   return errors
 }
 
@@ -43,14 +46,15 @@ export async function saveBilling(orderId: string, b: BillingDetails): Promise<{
 }
 
 export function BillingFields({ value, onValue, errors }: { value: BillingDetails; onValue: (b: BillingDetails) => void; errors: BillingErrors }) {
+  const m = useT(billingText)
   const set = (key: keyof BillingDetails) => (v: string) => onValue({ ...value, [key]: v })
   return (
     <fieldset class="billing-fields">
-      <legend>Invoice details</legend>
-      <Field label="Name" name="billing-name" autoComplete="name" value={value.name} onValue={set('name')} error={errors.name} maxLength={BILLING_LIMITS.name} />
-      <Field label="Company (optional)" name="billing-company" autoComplete="organization" value={value.company ?? ''} onValue={set('company')} error={errors.company} maxLength={BILLING_LIMITS.company} />
-      <TextAreaField label="Postal address" name="billing-address" autoComplete="street-address" rows={3} value={value.address} onValue={set('address')} error={errors.address} maxLength={BILLING_LIMITS.address} />
-      <Field label="VAT or tax number (optional)" name="billing-taxId" value={value.taxId ?? ''} onValue={set('taxId')} error={errors.taxId} maxLength={BILLING_LIMITS.taxId} />
+      <legend>{m.legend}</legend>
+      <Field label={m.name} name="billing-name" autoComplete="name" value={value.name} onValue={set('name')} error={errors.name} maxLength={BILLING_LIMITS.name} />
+      <Field label={m.company} name="billing-company" autoComplete="organization" value={value.company ?? ''} onValue={set('company')} error={errors.company} maxLength={BILLING_LIMITS.company} />
+      <TextAreaField label={m.address} name="billing-address" autoComplete="street-address" rows={3} value={value.address} onValue={set('address')} error={errors.address} maxLength={BILLING_LIMITS.address} />
+      <Field label={m.taxId} name="billing-taxId" value={value.taxId ?? ''} onValue={set('taxId')} error={errors.taxId} maxLength={BILLING_LIMITS.taxId} />
     </fieldset>
   )
 }

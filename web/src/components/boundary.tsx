@@ -1,5 +1,7 @@
 import { Component, type ComponentChildren, type ComponentType } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
+import { shellText } from '../i18n/shell'
+import { t } from '../lib/i18n'
 import { Alert, Loading } from './ui'
 
 /** Catches a page that failed while rendering and shows the failure in words instead of a blank page. */
@@ -21,16 +23,18 @@ export class ErrorBoundary extends Component<{ children: ComponentChildren; rese
 
   render() {
     if (!this.state.error) return this.props.children
+    // A class component: the words of the language in use when it fails (the App above re-renders on a change).
+    const m = t(shellText)
     return (
       <section class="page" aria-labelledby="crash-title">
-        <h1 id="crash-title">This page ran into a problem</h1>
-        <Alert error={`Something went wrong while showing this page: ${(this.state.error as Error)?.message ?? String(this.state.error)}`} />
+        <h1 id="crash-title">{m.crashTitle}</h1>
+        <Alert error={m.crash((this.state.error as Error)?.message ?? String(this.state.error))} />
         <p>
           <button type="button" class="button" onClick={() => location.reload()}>
-            Reload the page
+            {m.reload}
           </button>{' '}
           <a class="button button-secondary" href="/">
-            Go to the home page
+            {m.goHome}
           </a>
         </p>
       </section>
@@ -52,7 +56,7 @@ export function lazy<P extends object>(load: () => Promise<{ default: ComponentT
         () => setReady(1),
         (e) => {
           pending = undefined
-          setError(new Error(`Could not load this part of the app (${(e as Error)?.message ?? e}). Check your connection and reload.`))
+          setError(new Error(t(shellText).chunkFailed(String((e as Error)?.message ?? e))))
         },
       )
     }, [])

@@ -1,6 +1,8 @@
 // App-wide overlays: the confirmation dialog (a real modal <dialog>, focus trapped by the browser) and
 // toasts announced through live regions (errors at once, the rest politely).
 import { useEffect, useRef, useState } from 'preact/hooks'
+import { shellText } from '../i18n/shell'
+import { t, useT } from '../lib/i18n'
 
 interface ConfirmRequest {
   title: string
@@ -17,7 +19,7 @@ let showConfirm: ((r: ConfirmRequest) => void) | undefined
 export function confirmDialog(opts: { title: string; message: string; confirmLabel?: string; cancelLabel?: string; danger?: boolean }): Promise<boolean> {
   return new Promise((resolve) => {
     if (!showConfirm) return resolve(window.confirm(`${opts.title}\n\n${opts.message}`))
-    showConfirm({ confirmLabel: 'Confirm', cancelLabel: 'Cancel', danger: false, ...opts, resolve })
+    showConfirm({ confirmLabel: t(shellText).confirm, cancelLabel: t(shellText).cancel, danger: false, ...opts, resolve })
   })
 }
 
@@ -100,6 +102,7 @@ export function ToastHost() {
 
 function ToastItem({ toast: t, onDismiss }: { toast: Toast; onDismiss: () => void }) {
   const [paused, setPaused] = useState(false)
+  const words = useT(shellText)
   const left = useRef(TOAST_MS)
   useEffect(() => {
     if (paused) return
@@ -113,7 +116,7 @@ function ToastItem({ toast: t, onDismiss }: { toast: Toast; onDismiss: () => voi
   return (
     <div class={`toast toast-${t.tone}`} onMouseEnter={() => setPaused(true)} onMouseLeave={() => setPaused(false)} onFocusIn={() => setPaused(true)} onFocusOut={() => setPaused(false)}>
       <span>{t.text}</span>
-      <button type="button" class="toast-close" aria-label="Dismiss" onClick={onDismiss}>
+      <button type="button" class="toast-close" aria-label={words.dismiss} onClick={onDismiss}>
         ×
       </button>
     </div>

@@ -5,10 +5,13 @@
 // Rows are groups named for screen readers; each seat says its row, number and state.
 import { useRef, useState } from 'preact/hooks'
 import type { SeatMap as Seats } from '../lib/types'
+import { seatMapText } from '../i18n/seat-map'
+import { useT } from '../lib/i18n'
 
 export const seatId = (row: string, n: number) => `${row}-${n}`
 
 export function SeatMap({ name, map, picked, max, onToggle }: { name: string; map: Seats; picked: string[]; max: number; onToggle: (seat: string) => void }) {
+  const m = useT(seatMapText)
   const taken = new Set(map.taken)
   const chosen = new Set(picked)
   const full = picked.length >= max
@@ -36,20 +39,20 @@ export function SeatMap({ name, map, picked, max, onToggle }: { name: string; ma
 
   return (
     <fieldset class="seat-map" data-seat-map={name}>
-      <legend>Choose your {name} seats</legend>
+      <legend>{m.legend(name)}</legend>
       <p class="muted small">
-        Front of the hall at the top. Pick seats, or choose a number above for the best seats left. Arrow keys move between seats.
+        {m.help}
       </p>
       <p class="small" role="status" aria-live="polite">
-        {picked.length ? `Picked: ${picked.join(', ')}.` : 'No seats picked.'}
-        {full && max > 0 ? ` That is the most for one order (${max}).` : ''}
+        {picked.length ? m.picked(picked) : m.nonePicked}
+        {full && max > 0 ? m.most(max) : ''}
       </p>
       <p class="stage" aria-hidden="true">
-        Stage
+        {m.stage}
       </p>
       <div class="seat-rows" ref={box} onKeyDown={move}>
         {map.rows.map((row, r) => (
-          <div class="seat-row" role="group" aria-label={`Row ${row.label}`} key={row.label}>
+          <div class="seat-row" role="group" aria-label={m.row(row.label)} key={row.label}>
             <span class="seat-row-label" aria-hidden="true">
               {row.label}
             </span>
@@ -66,7 +69,7 @@ export function SeatMap({ name, map, picked, max, onToggle }: { name: string; ma
                   tabIndex={id === active ? 0 : -1}
                   aria-pressed={isChosen}
                   aria-disabled={isTaken || limited ? true : undefined}
-                  aria-label={`Row ${row.label}, seat ${i + 1}${isTaken ? ', taken' : limited ? ', at most ' + max + ' per order' : ''}`}
+                  aria-label={m.seat(row.label, i + 1, isTaken ? 'taken' : limited ? 'limited' : undefined, max)}
                   data-seat={id}
                   onFocus={() => setCurrent(id)}
                   onClick={() => !isTaken && !limited && onToggle(id)}

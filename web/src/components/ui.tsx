@@ -3,10 +3,13 @@ import type { ComponentChildren } from 'preact'
 import { useEffect, useRef } from 'preact/hooks'
 import { ApiError, describe } from '../lib/api'
 import { hasNavigated, Link } from '../lib/router'
-import { ORDER_STATUS_LABEL } from '../lib/format'
+import { orderStatusLabel } from '../lib/format'
+import { useT } from '../lib/i18n'
+import { shellText } from '../i18n/shell'
 
 /** An error in words, announced to screen readers; with a retry button when given one. */
 export function Alert({ error, onRetry, tone = 'error' }: { error: unknown; onRetry?: () => void; tone?: 'error' | 'warning' }) {
+  const m = useT(shellText)
   if (!error) return null
   const signIn = error instanceof ApiError && error.status === 401
   return (
@@ -16,12 +19,12 @@ export function Alert({ error, onRetry, tone = 'error' }: { error: unknown; onRe
         <p class="alert-actions">
           {onRetry && (
             <button type="button" class="button button-small" onClick={onRetry}>
-              Try again
+              {m.tryAgain}
             </button>
           )}
           {signIn && (
             <Link class="button button-small" href={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`}>
-              Sign in
+              {m.signIn}
             </Link>
           )}
         </p>
@@ -38,11 +41,12 @@ export function Notice({ children, tone = 'info' }: { children: ComponentChildre
   )
 }
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+export function Loading({ label }: { label?: string }) {
+  const m = useT(shellText)
   return (
     <p class="loading" role="status">
       <span class="spinner" aria-hidden="true" />
-      {label}
+      {label ?? m.loading}
     </p>
   )
 }
@@ -163,10 +167,9 @@ export function SelectField({ label, name, value, onValue, options, error, id, .
 }
 
 export function StatusBadge({ status }: { status: string }) {
-  return <span class={`badge badge-${status}`}>{ORDER_STATUS_LABEL[status] ?? EVENT_STATUS_LABEL[status] ?? status}</span>
+  const m = useT(shellText)
+  return <span class={`badge badge-${status}`}>{orderStatusLabel(status) ?? m.eventStatus[status] ?? status}</span>
 }
-
-const EVENT_STATUS_LABEL: Record<string, string> = { draft: 'Draft', published: 'Published', cancelled: 'Cancelled' }
 
 export function Empty({ children }: { children: ComponentChildren }) {
   return <div class="empty">{children}</div>
@@ -195,22 +198,21 @@ export function TextAreaField({ label, name, value, onValue, error, hint, id, ..
 
 /** Previous / next links between pages of a list (links, so a page of results has its own URL). */
 export function Pager({ page, pages, href }: { page: number; pages: number; href: (page: number) => string }) {
+  const m = useT(shellText)
   if (pages <= 1) return null
   return (
-    <nav class="pager" aria-label="Pages">
+    <nav class="pager" aria-label={m.pages}>
       {page > 1 ? (
         <Link class="button button-secondary" href={href(page - 1)} rel="prev">
-          Previous
+          {m.previous}
         </Link>
       ) : (
         <span />
       )}
-      <span>
-        Page {page} of {pages}
-      </span>
+      <span>{m.pageOf(page, pages)}</span>
       {page < pages ? (
         <Link class="button button-secondary" href={href(page + 1)} rel="next">
-          Next
+          {m.next}
         </Link>
       ) : (
         <span />
@@ -221,10 +223,11 @@ export function Pager({ page, pages, href }: { page: number; pages: number; href
 
 /** A search form's submit button, with whatever goes beside it (a "Clear" link). */
 export function SearchActions({ children }: { children?: ComponentChildren }) {
+  const m = useT(shellText)
   return (
     <div class="search-actions">
       <button type="submit" class="button">
-        Search
+        {m.search}
       </button>
       {children}
     </div>

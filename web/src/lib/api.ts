@@ -1,6 +1,8 @@
 // The one way the app calls the API: same origin, `/api`, JSON. Every failure becomes an ApiError with
 // words a person can read; a refused access token is refreshed once and the request retried.
+import { errorText } from '../i18n/shell'
 import { learnServerTime } from './clock'
+import { language, t } from './i18n'
 import { freshAccessToken, refreshSession, RefreshUnavailable, SESSION_COOKIE_HEADER, withLock } from './session'
 
 export interface FieldError {
@@ -32,14 +34,14 @@ export class ApiError extends Error {
   }
 }
 
-/** The schema validator's wording, in a person's words. */
+/** The schema validator's wording, in a person's words (in the app's language). */
 const PLAIN: Array<[RegExp, (m: RegExpExecArray) => string]> = [
-  [/^Expected string length greater or equal to (\d+)/, (m) => `Use at least ${m[1]} characters`],
-  [/^Expected string length less or equal to (\d+)/, (m) => `Use at most ${m[1]} characters`],
-  [/^Expected string to match 'email' format/, () => 'Enter an email address like name@example.com'],
-  [/^Expected (integer|number) to be greater or equal to (\S+)/, (m) => `Enter ${m[2]} or more`],
-  [/^Expected (integer|number) to be less or equal to (\S+)/, (m) => `Enter ${m[2]} or less`],
-  [/^Expected (integer|number)/, () => 'Enter a number'],
+  [/^Expected string length greater or equal to (\d+)/, (m) => t(errorText).atLeast(m[1]!)],
+  [/^Expected string length less or equal to (\d+)/, (m) => t(errorText).atMost(m[1]!)],
+  [/^Expected string to match 'email' format/, () => t(errorText).email],
+  [/^Expected (integer|number) to be greater or equal to (\S+)/, (m) => t(errorText).orMore(m[2]!)],
+  [/^Expected (integer|number) to be less or equal to (\S+)/, (m) => t(errorText).orLess(m[2]!)],
+  [/^Expected (integer|number)/, () => t(errorText).number],
 ]
 
 /** `card.cvc must be 3 or 4 digits` under the CVC field reads better as `Must be 3 or 4 digits`. */
@@ -59,18 +61,12 @@ function capitalise(s: string) {
   return s ? s[0]!.toUpperCase() + s.slice(1) : s
 }
 
-const FALLBACK: Record<string, string> = {
-  VALIDATION: 'Some of the information is not valid.',
-  UNAUTHENTICATED: 'Please sign in to continue.',
-  FORBIDDEN: 'You are not allowed to do this.',
-  NOT_FOUND: 'We could not find that.',
-  CONFLICT: 'This conflicts with the current state. Reload and try again.',
-  SOLD_OUT: 'Sorry, not enough tickets are left.',
-  PAYMENT_DECLINED: 'The card was declined.',
-  RATE_LIMITED: 'Too many requests. Wait a moment and try again.',
-  UNAVAILABLE: 'The service is temporarily unavailable. Try again in a moment.',
-  GONE: 'This is no longer available.',
-}
+/**
+ * Refusals whose server message says nothing more than the code: in German or French the app's own
+ * words replace the server's English. Other messages name what was refused (a field, a ticket type)
+ * and are shown as the server words them.
+ */
+const GENERIC = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'UNAVAILABLE', 'SOLD_OUT'])
 
 function statusCode(status: number) {
   if (status === 400) return 'VALIDATION'
@@ -91,13 +87,16 @@ async function toError(response: Response): Promise<ApiError> {
   } catch {}
   const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error
   const code = typeof e?.code === 'string' ? e.code : statusCode(response.status)
-  let message = typeof e?.message === 'string' && e.message ? capitalise(e.message) : (FALLBACK[code] ?? `The request failed (HTTP ${response.status}).`)
+  const words = t(errorText)
+  const fallback = words.fallback[code]
+  let message =
+    typeof e?.message === 'string' && e.message && !(fallback && GENERIC.has(code) && language() !== 'en') ? capitalise(e.message) : (fallback ?? words.failed(response.status))
   if (code === 'RATE_LIMITED') {
     const wait = Number(response.headers.get('retry-after'))
-    if (wait > 0) message = `Too many requests. Try again in ${wait} second${wait === 1 ? '' : 's'}.`
+    if (wait > 0) message = words.tooMany(wait)
   }
-  if (code === 'UNAVAILABLE' && !/try again/i.test(message)) message = `${message.replace(/\.?$/, '.')} Try again in a moment.`
-  if (code === 'INTERNAL') message = `Something went wrong on our side (HTTP ${response.status}). Try again in a moment.`
+  if (code === 'UNAVAILABLE' && message !== fallback && !/try again/i.test(message)) message = `${message.replace(/\.?$/, '.')} ${words.tryAgainSoon}`
+  if (code === 'INTERNAL') message = words.internal(response.status)
   return new ApiError(response.status, code, message, e?.details)
 }
 
@@ -120,7 +119,8 @@ const WRITES_SESSION_COOKIE = /^\/auth\/(login|register|password|password-reset\
 /** The call with the session's token, renewed once when it has run out; any answer that is not OK is thrown. */
 async function authorized(path: string, opts: CallOptions, accept: string): Promise<Response> {
   const send = async (token: string | null) => {
-    const headers: Record<string, string> = { accept }
+    // The app's language goes with every call: an order remembers it for its emails and PDFs.
+    const headers: Record<string, string> = { accept, 'accept-language': language() }
     const sentAt = Date.now()
     if (opts.body !== undefined) headers['content-type'] = 'application/json'
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey
@@ -138,7 +138,7 @@ async function authorized(path: string, opts: CallOptions, accept: string): Prom
       return response
     } catch (error) {
       if ((error as Error)?.name === 'AbortError') throw error
-      throw new ApiError(0, 'NETWORK', 'Cannot reach EasyPass. Check your connection and try again.')
+      throw new ApiError(0, 'NETWORK', t(errorText).network)
     }
   }
   const token = opts.anonymous ? null : await freshAccessToken()
@@ -150,10 +150,10 @@ async function authorized(path: string, opts: CallOptions, accept: string): Prom
     try {
       next = await refreshSession(token)
     } catch (error) {
-      if (error instanceof RefreshUnavailable) throw new ApiError(503, 'UNAVAILABLE', 'Could not renew your session. Try again in a moment.')
+      if (error instanceof RefreshUnavailable) throw new ApiError(503, 'UNAVAILABLE', t(errorText).renewFailed)
       throw error
     }
-    if (!next) throw new ApiError(401, 'UNAUTHENTICATED', 'Your session has ended. Please sign in again.')
+    if (!next) throw new ApiError(401, 'UNAUTHENTICATED', t(errorText).sessionEnded)
     response = await send(next.accessToken)
   }
   if (!response.ok) throw await toError(response)
@@ -170,7 +170,7 @@ export async function apiAnswer<T = unknown>(path: string, opts: CallOptions = {
   try {
     return { status, body: JSON.parse(text) as T }
   } catch {
-    throw new ApiError(response.status, 'UNAVAILABLE', 'The server sent an answer the app could not read.')
+    throw new ApiError(response.status, 'UNAVAILABLE', t(errorText).unreadable)
   }
 }
 
@@ -181,15 +181,15 @@ export async function apiFile(path: string, opts: CallOptions = {}): Promise<{ b
   try {
     return { blob: await response.blob(), filename }
   } catch {
-    throw new ApiError(0, 'NETWORK', 'The download broke off. Check your connection and try again.')
+    throw new ApiError(0, 'NETWORK', t(errorText).downloadBroke)
   }
 }
 
 /** Turns anything thrown into words for the page. */
 export function describe(error: unknown): string {
   if (error instanceof ApiError) return error.message
-  if (error instanceof Error) return error.message || 'Something went wrong.'
-  return 'Something went wrong.'
+  if (error instanceof Error) return error.message || t(errorText).somethingWrong
+  return t(errorText).somethingWrong
 }
 
 /** An answer that may not have reached us, or that says for sure nothing happened yet: try the same again. */

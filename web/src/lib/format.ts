@@ -1,17 +1,28 @@
-// Money (integer minor units + ISO currency) and times (ISO UTC) for people, in their own locale.
+// Money (integer minor units + ISO currency) and times (ISO UTC) for people, in the app's language
+// (`locale()` from i18n: the browser's own tag when it is of that language).
+import { defineMessages, locale, t } from './i18n'
 
-const moneyFormats = new Map<string, Intl.NumberFormat>()
+const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>()
 
 function moneyFormat(currency: string) {
-  let f = moneyFormats.get(currency)
+  const key = `money|${locale()}|${currency}`
+  let f = formats.get(key) as Intl.NumberFormat | undefined
   if (!f) {
     try {
-      f = new Intl.NumberFormat(undefined, { style: 'currency', currency })
+      f = new Intl.NumberFormat(locale(), { style: 'currency', currency })
     } catch {
-      f = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+      f = new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 })
     }
-    moneyFormats.set(currency, f)
+    formats.set(key, f)
   }
+  return f
+}
+
+/** A date format of the language in use, made once per locale. */
+function dateFormat(name: string, options: Intl.DateTimeFormatOptions) {
+  const key = `${name}|${locale()}`
+  let f = formats.get(key) as Intl.DateTimeFormat | undefined
+  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(locale(), options)))
   return f
 }
 
@@ -41,15 +52,16 @@ export function moneyInput(cents: number, currency: string) {
   return (cents / 10 ** digits).toFixed(digits)
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' })
+const DATE_TIME: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }
+const dateTime = () => dateFormat('dateTime', DATE_TIME)
 // Times are shown in the viewer's zone, which says so: a buyer abroad must not take 19:00 for the venue's 20:00.
-const dateTimeZone = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })
-const timeZone = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })
+const dateTimeZone = () => dateFormat('dateTimeZone', { ...DATE_TIME, timeZoneName: 'short' })
+const timeZone = () => dateFormat('timeZone', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })
 
 /** The viewer's time zone, as admins' date fields are read in it ("Europe/Helsinki"). */
 export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'your time zone'
-const dateOnly = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' })
-const monthShort = new Intl.DateTimeFormat(undefined, { month: 'short' })
+const dateOnly = () => dateFormat('dateOnly', { day: 'numeric', month: 'short', year: 'numeric' })
+const monthShort = () => dateFormat('monthShort', { month: 'short' })
 
 /** A tax rate typed as a percentage ("19", "5.5", "7,7"; empty: none) in basis points; null when it is not one. */
 export function parsePercent(text: string): number | null {
@@ -63,13 +75,13 @@ export function parsePercent(text: string): number | null {
 /** Basis points as the percentage a field shows: 1900 → "19", 550 → "5.5", none → "". */
 export const percentInput = (basisPoints: number | undefined) => (basisPoints ? String(basisPoints / 100) : '')
 
-/** Basis points as a rate people read: 1900 → "19%", 550 → "5.5%". */
-export const percent = (basisPoints: number) => `${basisPoints / 100}%`
+/** Basis points as a rate people read: 1900 → "19%", 550 → "5.5%" ("19 %", "5,5 %" in German and French). */
+export const percent = (basisPoints: number) => new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 2 }).format(basisPoints / 10_000)
 
 export function when(iso: string | undefined | null) {
   if (!iso) return ''
   const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? '' : dateTimeZone.format(d)
+  return Number.isNaN(d.getTime()) ? '' : dateTimeZone().format(d)
 }
 
 /** "Fri, 25 Dec 2026, 18:00 – 23:00", with the end's date only when it ends on another day. */
@@ -77,19 +89,19 @@ export function whenRange(startIso: string, endIso: string) {
   const start = new Date(startIso)
   const end = new Date(endIso)
   if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return when(startIso)
-  return `${dateTime.format(start)} – ${start.toDateString() === end.toDateString() ? timeZone.format(end) : dateTimeZone.format(end)}`
+  return `${dateTime().format(start)} – ${start.toDateString() === end.toDateString() ? timeZone().format(end) : dateTimeZone().format(end)}`
 }
 
 export function day(iso: string | undefined | null) {
   if (!iso) return ''
   const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? '' : dateOnly.format(d)
+  return Number.isNaN(d.getTime()) ? '' : dateOnly().format(d)
 }
 
 /** Day of month and short month name, for the date badge on event cards. */
 export function dateBadge(iso: string) {
   const d = new Date(iso)
-  return { day: String(d.getDate()), month: monthShort.format(d) }
+  return { day: String(d.getDate()), month: monthShort().format(d) }
 }
 
 /** ISO → the value of an <input type="datetime-local"> in the browser's time zone. */
@@ -129,17 +141,40 @@ export function endReason(order: { status: string; failureReason?: string }) {
   return `${text[0]!.toUpperCase()}${text.slice(1).replace(/\.?$/, '.')}`
 }
 
-export const ORDER_STATUS_LABEL: Record<string, string> = {
-  reserved: 'Held, awaiting payment',
-  // Its hold or its payment is being decided.
-  pending: 'Processing',
-  paid: 'Paid',
-  cancelled: 'Cancelled',
-  expired: 'Hold expired',
-  // Refused hold (sold out), declined card…: not only payments fail.
-  failed: 'Failed',
-  refunded: 'Refunded',
-}
+const ORDER_STATUS = defineMessages<Record<string, string>>({
+  en: {
+    reserved: 'Held, awaiting payment',
+    // Its hold or its payment is being decided.
+    pending: 'Processing',
+    paid: 'Paid',
+    cancelled: 'Cancelled',
+    expired: 'Hold expired',
+    // Refused hold (sold out), declined card…: not only payments fail.
+    failed: 'Failed',
+    refunded: 'Refunded',
+  },
+  de: {
+    reserved: 'Reserviert, Zahlung offen',
+    pending: 'In Bearbeitung',
+    paid: 'Bezahlt',
+    cancelled: 'Storniert',
+    expired: 'Reservierung abgelaufen',
+    failed: 'Fehlgeschlagen',
+    refunded: 'Erstattet',
+  },
+  fr: {
+    reserved: 'Réservée, en attente de paiement',
+    pending: 'En cours',
+    paid: 'Payée',
+    cancelled: 'Annulée',
+    expired: 'Réservation expirée',
+    failed: 'Échouée',
+    refunded: 'Remboursée',
+  },
+})
+
+/** An order's status in words, in the language in use (the status itself when unknown). */
+export const orderStatusLabel = (status: string) => t(ORDER_STATUS)[status]
 
 /** The dates from `first` every `days` days, at the same local time of day (across a clock change too). */
 export function repeatDates(first: Date, days: number, count: number): string[] {
@@ -153,12 +188,14 @@ export function repeatDates(first: Date, days: number, count: number): string[] 
 /** Whether a typed address looks like one (the server decides; this only catches slips before sending). */
 export const looksLikeEmail = (text: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text.trim())
 
-/** A ticket's label with its numbered seat, when it has one: "Stalls · Seat B-12". */
-export const withSeat = (label: string, ticket: { seat?: string }) => (ticket.seat ? `${label} · Seat ${ticket.seat}` : label)
+const SEAT = defineMessages({ en: 'Seat', de: 'Platz', fr: 'Place' })
+
+/** A ticket's label with its numbered seat, when it has one: "Stalls · Seat B-12" ("Parkett · Platz B-12"). */
+export const withSeat = (label: string, ticket: { seat?: string }) => (ticket.seat ? `${label} · ${t(SEAT)} ${ticket.seat}` : label)
 
 /** The time of day of a moment, as people read it ("10:42 AM"; empty for none). */
 export function clockTime(iso: string | undefined | null) {
   if (!iso) return ''
   const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' })
 }

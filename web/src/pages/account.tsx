@@ -1,9 +1,11 @@
 // Passwords: asking for a reset link, choosing a new password from it, and the account page where a
 // signed-in user changes theirs. A new password signs the account out everywhere else.
 import { useMemo, useRef, useState } from 'preact/hooks'
+import { accountText } from '../i18n/account'
 import { api, ApiError } from '../lib/api'
 import { day } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
+import { t, useT } from '../lib/i18n'
 import { Link, navigate } from '../lib/router'
 import { sessionFrom, setSession, updateUser, useSession } from '../lib/session'
 import type { AuthResult, SavedBillingDetails, User } from '../lib/types'
@@ -22,34 +24,37 @@ function pick<K extends string>(error: unknown, keys: readonly K[]): Partial<Rec
 
 /** The new password twice: too short or not the same → the field's error, before anything is sent. */
 function checkNewPassword(password: string, repeated: string): { password?: string; repeated?: string } {
-  if (password.length < MIN_LENGTH) return { password: `Use at least ${MIN_LENGTH} characters.` }
-  if (password !== repeated) return { repeated: 'The two passwords are not the same.' }
+  const m = t(accountText)
+  if (password.length < MIN_LENGTH) return { password: m.useAtLeast(MIN_LENGTH) }
+  if (password !== repeated) return { repeated: m.notSame }
   return {}
 }
 
 /** The new password and the same again, as a password manager expects them. */
 function NewPasswordFields(props: { name: string; value: string; onValue: (v: string) => void; error?: string; repeated: string; onRepeated: (v: string) => void; repeatedError?: string; hint?: string }) {
+  const m = useT(accountText)
   return (
     <>
       <Field
-        label="New password"
+        label={m.newPassword}
         name={props.name}
         type="password"
         autoComplete="new-password"
         value={props.value}
         onValue={props.onValue}
         error={props.error}
-        hint={`At least ${MIN_LENGTH} characters.${props.hint ? ` ${props.hint}` : ''}`}
+        hint={`${m.atLeast(MIN_LENGTH)}${props.hint ? ` ${props.hint}` : ''}`}
         required
         minLength={MIN_LENGTH}
       />
-      <Field label="New password, again" name="repeated" type="password" autoComplete="new-password" value={props.repeated} onValue={props.onRepeated} error={props.repeatedError} required />
+      <Field label={m.newPasswordAgain} name="repeated" type="password" autoComplete="new-password" value={props.repeated} onValue={props.onRepeated} error={props.repeatedError} required />
     </>
   )
 }
 
 export function ForgotPassword({ query }: { query: URLSearchParams }) {
-  useTitle('Reset your password')
+  const m = useT(accountText)
+  useTitle(m.resetTitle)
   const [email, setEmail] = useState(query.get('email') ?? '')
   const [errors, setErrors] = useState<{ email?: string }>({})
   const [error, setError] = useState<unknown>()
@@ -61,7 +66,7 @@ export function ForgotPassword({ query }: { query: URLSearchParams }) {
   const submit = async (e: Event) => {
     e.preventDefault()
     const address = email.trim()
-    const local = address ? {} : { email: 'Enter the email address of your account.' }
+    const local = address ? {} : { email: m.enterAccountEmail }
     setErrors(local)
     setError(undefined)
     if (!address) return
@@ -79,36 +84,34 @@ export function ForgotPassword({ query }: { query: URLSearchParams }) {
 
   return (
     <section class="container page narrow">
-      <PageTitle>Reset your password</PageTitle>
+      <PageTitle>{m.resetTitle}</PageTitle>
       {sentTo ? (
         <>
           <Notice tone="success">
-            <p>
-              If an account has the address <strong>{sentTo}</strong>, an email with a link to choose a new password is on its way. The link works once, for a limited time.
-            </p>
+            <p>{m.sentTo(sentTo)}</p>
           </Notice>
-          <p class="muted">No email after a few minutes? Check the spam folder, or make sure the address is the one you signed up with.</p>
+          <p class="muted">{m.noEmail}</p>
           <p class="actions">
             <button type="button" class="button button-secondary" onClick={() => setSentTo(undefined)}>
-              Use another address
+              {m.useAnother}
             </button>
             <Link class="button" href="/signin">
-              Back to sign in
+              {m.backToSignIn}
             </Link>
           </p>
         </>
       ) : (
         <>
-          <p>Enter the email address of your account and we will send you a link to choose a new password.</p>
+          <p>{m.forgotIntro}</p>
           <form class="card form" ref={form} onSubmit={submit} noValidate>
-            <Field label="Email" name="email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
+            <Field label={m.email} name="email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
             <Alert error={errors.email ? undefined : error} />
             <button type="submit" class="button button-block" disabled={busy}>
-              {busy ? 'Sending…' : 'Send the link'}
+              {busy ? m.sending : m.sendLink}
             </button>
           </form>
           <p>
-            Remembered it? <Link href="/signin">Sign in</Link>
+            {m.remembered} <Link href="/signin">{m.signIn}</Link>
           </p>
         </>
       )}
@@ -124,7 +127,8 @@ function tokenFromLink(): string {
 }
 
 export function ResetPassword() {
-  useTitle('Choose a new password')
+  const m = useT(accountText)
+  useTitle(m.chooseTitle)
   const [token] = useState(tokenFromLink)
   const [password, setPassword] = useState('')
   const [repeated, setRepeated] = useState('')
@@ -138,11 +142,11 @@ export function ResetPassword() {
   if (!token || linkRefused)
     return (
       <section class="container page narrow">
-        <PageTitle>Choose a new password</PageTitle>
-        <Alert error={token ? 'This link is not valid any more: it was used already, it has expired, or the password was changed since it was sent.' : 'This page needs the link from the password reset email. Open the link from the email, or ask for a new one.'} />
+        <PageTitle>{m.chooseTitle}</PageTitle>
+        <Alert error={token ? m.linkRefused : m.linkMissing} />
         <p class="actions">
           <Link class="button" href="/forgot-password">
-            Ask for a new link
+            {m.askNewLink}
           </Link>
         </p>
       </section>
@@ -158,7 +162,7 @@ export function ResetPassword() {
     try {
       const result = await api<AuthResult>('/auth/password-reset/confirm', { body: { token, password }, anonymous: true })
       setSession(sessionFrom(result))
-      toast('Your new password is set. You are signed in, and signed out on every other device.', 'success')
+      toast(m.resetDone, 'success')
       navigate('/', { replace: true })
     } catch (err) {
       if (err instanceof ApiError && err.fields.token) return setLinkRefused(true)
@@ -170,12 +174,12 @@ export function ResetPassword() {
 
   return (
     <section class="container page narrow">
-      <PageTitle>Choose a new password</PageTitle>
+      <PageTitle>{m.chooseTitle}</PageTitle>
       <form class="card form" ref={form} onSubmit={submit} noValidate>
         <NewPasswordFields name="password" value={password} onValue={setPassword} error={errors.password} repeated={repeated} onRepeated={setRepeated} repeatedError={errors.repeated} />
         <Alert error={Object.keys(errors).length ? undefined : error} />
         <button type="submit" class="button button-block" disabled={busy}>
-          {busy ? 'Saving…' : 'Set the new password'}
+          {busy ? m.saving : m.setNew}
         </button>
       </form>
     </section>
@@ -184,6 +188,7 @@ export function ResetPassword() {
 
 /** The name on the account (orders and emails use it); the email is the sign-in name and stays. */
 function NameForm({ user }: { user: User }) {
+  const m = useT(accountText)
   const [name, setName] = useState(user.name)
   const [fieldError, setFieldError] = useState<string>()
   const [error, setError] = useState<unknown>()
@@ -196,14 +201,14 @@ function NameForm({ user }: { user: User }) {
   const submit = async (e: Event) => {
     e.preventDefault()
     setError(undefined)
-    if (!name.trim()) return setFieldError('Enter your name.')
+    if (!name.trim()) return setFieldError(m.enterName)
     setFieldError(undefined)
     setBusy(true)
     try {
       const saved = await api<User>('/auth/me', { method: 'PATCH', body: { name: name.trim() } })
       updateUser(saved)
       setName(saved.name)
-      toast('Your name is saved.', 'success')
+      toast(m.nameSaved, 'success')
     } catch (err) {
       setFieldError(pick(err, ['name'] as const).name)
       setError(err)
@@ -214,13 +219,11 @@ function NameForm({ user }: { user: User }) {
 
   return (
     <form class="card form" ref={form} onSubmit={submit} noValidate>
-      <Field label="Name" name="name" autoComplete="name" value={name} onValue={setName} error={fieldError} required maxLength={100} />
-      <p class="muted">
-        Email: <strong>{user.email}</strong> · member since {day(user.createdAt)}
-      </p>
+      <Field label={m.name} name="name" autoComplete="name" value={name} onValue={setName} error={fieldError} required maxLength={100} />
+      <p class="muted">{m.emailAndSince(user.email, day(user.createdAt))}</p>
       <Alert error={fieldError ? undefined : error} />
       <button type="submit" class="button" disabled={busy}>
-        {busy ? 'Saving…' : 'Save name'}
+        {busy ? m.saving : m.saveName}
       </button>
     </form>
   )
@@ -228,6 +231,7 @@ function NameForm({ user }: { user: User }) {
 
 /** Billing details kept from the buyer's last order (to fill in the next), and a way to forget them. */
 function SavedBilling() {
+  const m = useT(accountText)
   const saved = useAsync((signal) => api<SavedBillingDetails>('/orders/billing-details', { signal }), [])
   const [error, setError] = useState<unknown>()
   const details = saved.data?.billing
@@ -237,28 +241,26 @@ function SavedBilling() {
     try {
       await api('/orders/billing-details', { method: 'DELETE' })
       saved.setData({ billing: null })
-      toast('Your invoice details are forgotten.', 'success')
+      toast(m.billingForgotten, 'success')
     } catch (err) {
       setError(err)
     }
   }
   return (
     <section aria-labelledby="billing-title">
-      <h2 id="billing-title">Invoice details</h2>
-      <p>
-        From your last order, to fill in the next: {[details.name, details.company].filter(Boolean).join(', ')}, {details.address.split('\n').join(', ')}
-        {details.taxId ? ` (tax number ${details.taxId})` : ''}.
-      </p>
+      <h2 id="billing-title">{m.invoiceDetails}</h2>
+      <p>{m.fromLastOrder([details.name, details.company].filter(Boolean).join(', '), details.address.split('\n').join(', '), details.taxId)}</p>
       <Alert error={error} />
       <button type="button" class="button button-secondary" onClick={forget}>
-        Forget them
+        {m.forgetThem}
       </button>
     </section>
   )
 }
 
 export function Account() {
-  useTitle('Your account')
+  const m = useT(accountText)
+  useTitle(m.accountTitle)
   const session = useSession()
   const [current, setCurrent] = useState('')
   const [password, setPassword] = useState('')
@@ -274,7 +276,7 @@ export function Account() {
   const submit = async (e: Event) => {
     e.preventDefault()
     const checked = checkNewPassword(password, repeated)
-    const local = { ...(current ? {} : { currentPassword: 'Enter your current password.' }), ...(checked.password ? { newPassword: checked.password } : {}), ...(checked.repeated ? { repeated: checked.repeated } : {}) }
+    const local = { ...(current ? {} : { currentPassword: m.enterCurrent }), ...(checked.password ? { newPassword: checked.password } : {}), ...(checked.repeated ? { repeated: checked.repeated } : {}) }
     setErrors(local)
     setError(undefined)
     if (Object.keys(local).length) return
@@ -285,7 +287,7 @@ export function Account() {
       setCurrent('')
       setPassword('')
       setRepeated('')
-      toast('Your password is changed. Every other device is signed out.', 'success')
+      toast(m.passwordChanged, 'success')
     } catch (err) {
       setErrors(pick(err, ['currentPassword', 'newPassword'] as const))
       setError(err)
@@ -296,12 +298,12 @@ export function Account() {
 
   return (
     <section class="container page narrow">
-      <PageTitle>Your account</PageTitle>
+      <PageTitle>{m.accountTitle}</PageTitle>
       <NameForm user={user} />
       <SavedBilling />
-      <h2>Change your password</h2>
+      <h2>{m.changeHeading}</h2>
       <form class="card form" ref={form} onSubmit={submit} noValidate>
-        <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" value={current} onValue={setCurrent} error={errors.currentPassword} required />
+        <Field label={m.currentPassword} name="currentPassword" type="password" autoComplete="current-password" value={current} onValue={setCurrent} error={errors.currentPassword} required />
         <NewPasswordFields
           name="newPassword"
           value={password}
@@ -310,15 +312,15 @@ export function Account() {
           repeated={repeated}
           onRepeated={setRepeated}
           repeatedError={errors.repeated}
-          hint="Every other device you are signed in on will be signed out."
+          hint={m.otherDevices}
         />
         <Alert error={Object.keys(errors).length ? undefined : error} />
         <button type="submit" class="button" disabled={busy}>
-          {busy ? 'Changing…' : 'Change password'}
+          {busy ? m.changing : m.changePassword}
         </button>
       </form>
       <p>
-        Forgot your current password? <Link href={`/forgot-password?email=${encodeURIComponent(user.email)}`}>Reset it by email</Link>
+        {m.forgotCurrent} <Link href={`/forgot-password?email=${encodeURIComponent(user.email)}`}>{m.resetByEmail}</Link>
       </p>
     </section>
   )

@@ -1,6 +1,8 @@
 import { useRef, useState } from 'preact/hooks'
+import { authText } from '../i18n/auth'
 import { api, ApiError } from '../lib/api'
 import { useTitle } from '../lib/hooks'
+import { useT } from '../lib/i18n'
 import { looksLikeEmail } from '../lib/format'
 import { Link, navigate } from '../lib/router'
 import { sessionFrom, setSession, useSession } from '../lib/session'
@@ -25,7 +27,8 @@ function fieldErrors(error: unknown): Errors {
 }
 
 export function SignIn({ query }: { query: URLSearchParams }) {
-  useTitle('Sign in')
+  const m = useT(authText)
+  useTitle(m.signInTitle)
   const session = useSession()
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
@@ -39,8 +42,8 @@ export function SignIn({ query }: { query: URLSearchParams }) {
   const submit = async (e: Event) => {
     e.preventDefault()
     const local: Errors = {}
-    if (!email.trim()) local.email = 'Enter your email address.'
-    if (!password) local.password = 'Enter your password.'
+    if (!email.trim()) local.email = m.enterEmail
+    if (!password) local.password = m.enterPassword
     setErrors(local)
     setError(undefined)
     if (Object.keys(local).length) return
@@ -48,7 +51,7 @@ export function SignIn({ query }: { query: URLSearchParams }) {
     try {
       const result = await api<AuthResult>('/auth/login', { body: { email: email.trim(), password }, anonymous: true })
       setSession(sessionFrom(result))
-      toast(`Welcome back, ${result.user.name || result.user.email}.`, 'success')
+      toast(m.welcomeBack(result.user.name || result.user.email), 'success')
       navigate(next, { replace: true })
     } catch (err) {
       setErrors(fieldErrors(err))
@@ -59,28 +62,29 @@ export function SignIn({ query }: { query: URLSearchParams }) {
 
   return (
     <section class="container page narrow">
-      <PageTitle>Sign in</PageTitle>
-      {session && <p class="muted">You are signed in as {session.user.email}. Signing in again switches account.</p>}
+      <PageTitle>{m.signInTitle}</PageTitle>
+      {session && <p class="muted">{m.signedInAs(session.user.email)}</p>}
       <form class="card form" ref={form} onSubmit={submit} noValidate>
-        <Field label="Email" name="email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" value={password} onValue={setPassword} error={errors.password} required />
+        <Field label={m.email} name="email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
+        <Field label={m.password} name="password" type="password" autoComplete="current-password" value={password} onValue={setPassword} error={errors.password} required />
         <Alert error={Object.keys(errors).length ? undefined : error} />
         <button type="submit" class="button button-block" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? m.signingIn : m.signIn}
         </button>
         <p class="form-aside">
-          <Link href={`/forgot-password${email.trim() ? `?email=${encodeURIComponent(email.trim())}` : ''}`}>Forgot your password?</Link>
+          <Link href={`/forgot-password${email.trim() ? `?email=${encodeURIComponent(email.trim())}` : ''}`}>{m.forgotPassword}</Link>
         </p>
       </form>
       <p>
-        New here? <Link href={`/signup${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>Create an account</Link>
+        {m.newHere} <Link href={`/signup${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>{m.createAnAccount}</Link>
       </p>
     </section>
   )
 }
 
 export function SignUp({ query }: { query: URLSearchParams }) {
-  useTitle('Create an account')
+  const m = useT(authText)
+  useTitle(m.createAnAccount)
   const [name, setName] = useState('')
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
@@ -94,10 +98,10 @@ export function SignUp({ query }: { query: URLSearchParams }) {
   const submit = async (e: Event) => {
     e.preventDefault()
     const local: Errors = {}
-    if (!name.trim()) local.name = 'Enter your name.'
-    if (!email.trim()) local.email = 'Enter your email address.'
-    else if (!looksLikeEmail(email)) local.email = 'Enter an email address like name@example.com.'
-    if (password.length < 8) local.password = 'Use at least 8 characters.'
+    if (!name.trim()) local.name = m.enterName
+    if (!email.trim()) local.email = m.enterEmail
+    else if (!looksLikeEmail(email)) local.email = m.emailShape
+    if (password.length < 8) local.password = m.useAtLeast(8)
     setErrors(local)
     setError(undefined)
     if (Object.keys(local).length) return
@@ -105,11 +109,11 @@ export function SignUp({ query }: { query: URLSearchParams }) {
     try {
       const result = await api<AuthResult>('/auth/register', { body: { name: name.trim(), email: email.trim(), password }, anonymous: true })
       setSession(sessionFrom(result))
-      toast(`Welcome to EasyPass, ${result.user.name}!`, 'success')
+      toast(m.welcomeNew(result.user.name), 'success')
       navigate(next, { replace: true })
     } catch (err) {
       const fields = fieldErrors(err)
-      if (err instanceof ApiError && err.status === 409 && !fields.email) fields.email = 'An account with this email already exists. Sign in instead.'
+      if (err instanceof ApiError && err.status === 409 && !fields.email) fields.email = m.accountExists
       setErrors(fields)
       setError(err)
       setBusy(false)
@@ -118,29 +122,29 @@ export function SignUp({ query }: { query: URLSearchParams }) {
 
   return (
     <section class="container page narrow">
-      <PageTitle>Create an account</PageTitle>
+      <PageTitle>{m.createAnAccount}</PageTitle>
       <form class="card form" ref={form} onSubmit={submit} noValidate>
-        <Field label="Name" name="name" autoComplete="name" value={name} onValue={setName} error={errors.name} required />
-        <Field label="Email" name="email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
+        <Field label={m.name} name="name" autoComplete="name" value={name} onValue={setName} error={errors.name} required />
+        <Field label={m.email} name="email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
         <Field
-          label="Password"
+          label={m.password}
           name="password"
           type="password"
           autoComplete="new-password"
           value={password}
           onValue={setPassword}
           error={errors.password}
-          hint="At least 8 characters."
+          hint={m.atLeast(8)}
           required
           minLength={8}
         />
         <Alert error={Object.keys(errors).length ? undefined : error} />
         <button type="submit" class="button button-block" disabled={busy}>
-          {busy ? 'Creating your account…' : 'Create account'}
+          {busy ? m.creating : m.createAccount}
         </button>
       </form>
       <p>
-        Already have an account? <Link href={`/signin${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>Sign in</Link>
+        {m.haveAccount} <Link href={`/signin${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>{m.signIn}</Link>
       </p>
     </section>
   )

@@ -10,6 +10,8 @@ import { confirmDialog } from '../components/overlay'
 import { BillingFields, checkBilling, emptyBilling, saveBilling, type BillingErrors } from '../components/billing'
 import { Alert, Field, Loading, Notice, PageTitle, SelectField, useFocusFirstInvalid } from '../components/ui'
 import { saveSelection } from './event'
+import { checkoutText } from '../i18n/checkout'
+import { t, useT } from '../lib/i18n'
 
 export const TEST_CARDS: Array<[number: string, outcome: string]> = [
   ['4242424242424242', 'approved'],
@@ -21,13 +23,14 @@ type CardErrors = Partial<Record<'number' | 'expMonth' | 'expYear' | 'cvc', stri
 
 function validateCard(number: string, expMonth: string, expYear: string, cvc: string): CardErrors {
   const errors: CardErrors = {}
+  const m = t(checkoutText)
   const digits = number.replace(/[\s-]/g, '')
-  if (!/^\d{12,19}$/.test(digits)) errors.number = 'Enter the 12 to 19 digits of the card number.'
-  if (!expMonth) errors.expMonth = 'Choose the expiry month.'
-  if (!expYear) errors.expYear = 'Choose the expiry year.'
+  if (!/^\d{12,19}$/.test(digits)) errors.number = m.errNumber
+  if (!expMonth) errors.expMonth = m.errExpMonth
+  if (!expYear) errors.expYear = m.errExpYear
   const now = new Date()
-  if (expMonth && expYear && Number(expYear) === now.getFullYear() && Number(expMonth) < now.getMonth() + 1) errors.expMonth = 'This card has expired.'
-  if (!/^\d{3,4}$/.test(cvc)) errors.cvc = 'Enter the 3 or 4 digit security code.'
+  if (expMonth && expYear && Number(expYear) === now.getFullYear() && Number(expMonth) < now.getMonth() + 1) errors.expMonth = m.errExpired
+  if (!/^\d{3,4}$/.test(cvc)) errors.cvc = m.errCvc
   return errors
 }
 
@@ -35,7 +38,8 @@ function validateCard(number: string, expMonth: string, expYear: string, cvc: st
 const PLAIN_EXPIRY = /^The hold expired( before the (order was paid|payment completed))?\.$/i
 
 export function Checkout({ id }: { id: string }) {
-  useTitle('Checkout')
+  const m = useT(checkoutText)
+  useTitle(m.title)
   const order = useAsync((signal) => api<Order>(`/orders/${id}`, { signal }), [id])
   const eventId = order.data?.eventId
   const event = useAsync(async () => (eventId ? getEvent(eventId) : undefined), [eventId])
@@ -96,7 +100,7 @@ export function Checkout({ id }: { id: string }) {
       (final) => {
         if (!final) return
         order.setData(final)
-        if (paying && final.status === 'reserved') setPayError('The payment did not go through. Your tickets are still held: check the card details or try another card.')
+        if (paying && final.status === 'reserved') setPayError(m.payFailedHeld)
       },
       () => !following.signal.aborted && order.reload(),
     )
@@ -113,11 +117,11 @@ export function Checkout({ id }: { id: string }) {
   if (order.error && !o)
     return (
       <section class="container page narrow">
-        <PageTitle>Checkout</PageTitle>
+        <PageTitle>{m.title}</PageTitle>
         <Alert error={order.error} onRetry={order.reload} />
       </section>
     )
-  if (!o) return <section class="container page"><Loading label="Loading your order…" /></section>
+  if (!o) return <section class="container page"><Loading label={m.loading} /></section>
 
   const left = o.expiresAt ? Date.parse(o.expiresAt) - now : Infinity
   const refusal = refused && refused.status === o.status ? refused.error : undefined
@@ -129,10 +133,10 @@ export function Checkout({ id }: { id: string }) {
   const holdActions = (
     <>
       <button type="button" class="button button-secondary button-block" onClick={() => cancel(true)} aria-disabled={busy ? true : undefined}>
-        Change tickets
+        {m.changeTickets}
       </button>
       <button type="button" class="button button-secondary button-block" onClick={() => cancel()} aria-disabled={busy ? true : undefined}>
-        Cancel and release the tickets
+        {m.cancelRelease}
       </button>
     </>
   )
@@ -140,7 +144,7 @@ export function Checkout({ id }: { id: string }) {
   // Answered 202 before ticketing decided the hold: no price, names or expiry yet (and never a payment).
   const holding = o.status === 'pending' && !o.expiresAt && !o.paymentId
   const reason = endReason(o)
-  const eventLink = <Link href={`/events/${o.eventId}`}>Back to the event</Link>
+  const eventLink = <Link href={`/events/${o.eventId}`}>{m.backToEvent}</Link>
 
   const useCard = (n: string) => {
     setNumber(n)
@@ -182,7 +186,7 @@ export function Checkout({ id }: { id: string }) {
       )
       // Pending (202): the page follows it from here, with no Pay button meanwhile.
       order.setData(paid)
-      if (paid.status !== 'paid' && paid.status !== 'pending') setPayError(`The payment did not go through (order ${paid.status}).`)
+      if (paid.status !== 'paid' && paid.status !== 'pending') setPayError(m.payFailedStatus(paid.status))
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
         // Not payable: the order as it is now says why (only an `expired` one means the hold ran out).
@@ -229,8 +233,8 @@ export function Checkout({ id }: { id: string }) {
     if (busy) return
     const ok = await confirmDialog(
       change
-        ? { title: 'Change your tickets?', message: 'These tickets are released while you change your pick, and someone else may take them meanwhile.', confirmLabel: 'Release and change', cancelLabel: 'Keep them' }
-        : { title: 'Release these tickets?', message: 'Your held tickets go back on sale and this order is cancelled.', confirmLabel: 'Release tickets', cancelLabel: 'Keep them', danger: true },
+        ? { ...m.changeDialog }
+        : { ...m.releaseDialog, danger: true },
     )
     if (!ok) return
     setBusy('cancelling')
@@ -258,20 +262,20 @@ export function Checkout({ id }: { id: string }) {
 
   return (
     <section class="container page checkout">
-      <PageTitle sub={event.data ? `${event.data.title} · ${when(event.data.startsAt)}` : undefined}>Checkout</PageTitle>
+      <PageTitle sub={event.data ? `${event.data.title} · ${when(event.data.startsAt)}` : undefined}>{m.title}</PageTitle>
       <div class="checkout-layout">
         <section class="card" aria-labelledby="summary-title">
-          <h2 id="summary-title">Your order</h2>
+          <h2 id="summary-title">{m.yourOrder}</h2>
           <table class="lines">
-            <caption class="sr-only">Tickets in this order</caption>
+            <caption class="sr-only">{m.linesCaption}</caption>
             <thead>
               <tr>
-                <th scope="col">Ticket</th>
+                <th scope="col">{m.colTicket}</th>
                 <th scope="col" class="num">
-                  Qty
+                  {m.colQty}
                 </th>
                 <th scope="col" class="num">
-                  Price
+                  {m.colPrice}
                 </th>
               </tr>
             </thead>
@@ -279,11 +283,11 @@ export function Checkout({ id }: { id: string }) {
               {o.items.map((i) => (
                 <tr key={i.ticketTypeId}>
                   <td>
-                    {i.name || 'Ticket'}
-                    {i.seats?.length ? <span class="muted block small">{i.seats.length === 1 ? 'Seat' : 'Seats'} {i.seats.join(', ')}</span> : null}
+                    {i.name || m.ticket}
+                    {i.seats?.length ? <span class="muted block small">{m.seats(i.seats.length)} {i.seats.join(', ')}</span> : null}
                   </td>
                   <td class="num">{i.quantity}</td>
-                  <td class="num">{holding ? <span class="muted">To be confirmed</span> : money(i.unitPriceCents * i.quantity, o.currency)}</td>
+                  <td class="num">{holding ? <span class="muted">{m.toBeConfirmed}</span> : money(i.unitPriceCents * i.quantity, o.currency)}</td>
                 </tr>
               ))}
             </tbody>
@@ -291,72 +295,73 @@ export function Checkout({ id }: { id: string }) {
               {o.voucher && !holding && (
                 <tr>
                   <th scope="row" colSpan={2}>
-                    Voucher {o.voucher.code}
+                    {m.voucher} {o.voucher.code}
                   </th>
                   <td class="num">{moneyOff(o.voucher.discountCents, o.currency)}</td>
                 </tr>
               )}
               <tr>
                 <th scope="row" colSpan={2}>
-                  Total
+                  {m.total}
                 </th>
                 <td class="num">
-                  <strong>{holding ? 'To be confirmed' : money(o.totalCents, o.currency)}</strong>
+                  <strong>{holding ? m.toBeConfirmed : money(o.totalCents, o.currency)}</strong>
                 </td>
               </tr>
             </tfoot>
           </table>
           {holdLive && o.expiresAt && left > 0 && (
             <div class={`countdown${left < 60_000 ? ' countdown-urgent' : ''}`}>
-              <span>Tickets held for you for</span>
-              <strong role="timer" aria-live="off" aria-label={`${clock(left)} left to pay`}>
+              <span>{m.heldFor}</span>
+              <strong role="timer" aria-live="off" aria-label={m.leftToPay(clock(left))}>
                 {clock(left)}
               </strong>
               {/* There from the start, so that screen readers announce the words when they appear. */}
               <span class="sr-only" aria-live="polite">
-                {left < 60_000 ? 'Less than a minute left to pay.' : left < 120_000 ? 'Two minutes left to pay.' : ''}
+                {left < 60_000 ? m.lessThanMinute : left < 120_000 ? m.twoMinutes : ''}
               </span>
             </div>
           )}
           {/* Also when the server's expiry (a notification) came while the payment was out: its answer decides. */}
-          {paying && (left <= 0 || !holdLive) && <Notice>Your payment is being processed. This page updates when it is done.</Notice>}
+          {paying && (left <= 0 || !holdLive) && <Notice>{m.processing}</Notice>}
         </section>
 
         <section class="card" aria-labelledby="pay-title">
-          <h2 id="pay-title">Payment</h2>
-          {order.error ? <Alert tone="warning" error="We could not check this order's latest state just now; what you see may be a moment old." onRetry={order.reload} /> : null}
+          <h2 id="pay-title">{m.payment}</h2>
+          {order.error ? <Alert tone="warning" error={m.stale} onRetry={order.reload} /> : null}
           {holdEnded && (
             <Alert
-              error={`Your hold has expired, so these tickets went back on sale.${reason && !PLAIN_EXPIRY.test(reason) ? ` ${reason}` : ''} Pick them again on the event page.`}
+              error={m.holdEnded(reason && !PLAIN_EXPIRY.test(reason) ? reason : '')}
             />
           )}
-          {refusal && !holdEnded && <Alert error={`This order can no longer be paid: ${refusal.message.charAt(0).toLowerCase()}${refusal.message.slice(1).replace(/\.?$/, '.')}`} />}
+          {refusal && !holdEnded && <Alert error={m.refused(refusal.message)} />}
           {o.status === 'cancelled' && (
             <Notice>
-              This order was cancelled.{reason ? ` ${reason}` : ''} {eventLink}
+              {m.cancelled}
+              {reason ? ` ${reason}` : ''} {eventLink}
             </Notice>
           )}
-          {o.status === 'failed' && <Alert error={`This order did not go through, so no tickets are held for it.${reason ? ` ${reason}` : ''}`} />}
-          {o.status === 'refunded' && <Notice>This order was refunded.</Notice>}
+          {o.status === 'failed' && <Alert error={m.failed(reason)} />}
+          {o.status === 'refunded' && <Notice>{m.refunded}</Notice>}
           {o.status === 'pending' &&
             (holding ? (
-              <Notice>We are reserving your tickets. This page updates as soon as they are held for you.</Notice>
+              <Notice>{m.reserving}</Notice>
             ) : (
-              <Notice>Your payment is being processed. This page updates when it is done.</Notice>
+              <Notice>{m.processing}</Notice>
             ))}
           {refusal && payError ? <Alert error={payError} /> : null}
           {!holdLive && o.status === 'reserved' && left > 0 && (
             <button type="button" class="button button-secondary button-block" onClick={() => cancel()} disabled={!!busy}>
-              Cancel and release the tickets
+              {m.cancelRelease}
             </button>
           )}
           {!holdLive && !paying && <p>{eventLink}</p>}
           {holdLive && o.totalCents === 0 && (
             <form class="form" onSubmit={pay} noValidate>
-              <p>These tickets cost nothing: no card is needed.</p>
+              <p>{m.free}</p>
               {payError ? <Alert error={payError} /> : null}
               <button type="submit" class="button button-block" aria-disabled={busy ? true : undefined}>
-                {busy === 'paying' ? 'Confirming…' : 'Get the tickets'}
+                {busy === 'paying' ? m.confirming : m.getTickets}
               </button>
               {holdActions}
             </form>
@@ -364,7 +369,7 @@ export function Checkout({ id }: { id: string }) {
           {holdLive && o.totalCents > 0 && (
             <form class="form" ref={cardForm} onSubmit={pay} noValidate>
               <Field
-                label="Card number"
+                label={m.cardNumber}
                 name="number"
                 inputMode="numeric"
                 autoComplete="cc-number"
@@ -374,44 +379,44 @@ export function Checkout({ id }: { id: string }) {
                 maxLength={23}
                 hint={
                   <>
-                    Sandbox test cards:{' '}
+                    {m.testCards}{' '}
                     {TEST_CARDS.map(([n, outcome], i) => (
                       <span key={n}>
                         {i > 0 && ', '}
-                        <button type="button" class="link-button" onClick={() => useCard(n)} aria-label={`Use test card ${n} (${outcome})`}>
+                        <button type="button" class="link-button" onClick={() => useCard(n)} aria-label={m.useTestCard(n, m.outcome(outcome))}>
                           <code>{n}</code>
                         </button>{' '}
-                        {outcome}
+                        {m.outcome(outcome)}
                       </span>
                     ))}
-                    . Any future expiry date and any CVC.
+                    {m.testCardsEnd}
                   </>
                 }
               />
               <div class="row">
                 <SelectField
-                  label="Expiry month"
+                  label={m.expiryMonth}
                   name="expMonth"
                   autoComplete="cc-exp-month"
                   value={expMonth}
                   onValue={setExpMonth}
                   error={errors.expMonth}
-                  options={[['', 'Month'], ...Array.from({ length: 12 }, (_, i): [string, string] => [String(i + 1), String(i + 1).padStart(2, '0')])]}
+                  options={[['', m.month], ...Array.from({ length: 12 }, (_, i): [string, string] => [String(i + 1), String(i + 1).padStart(2, '0')])]}
                 />
                 <SelectField
-                  label="Expiry year"
+                  label={m.expiryYear}
                   name="expYear"
                   autoComplete="cc-exp-year"
                   value={expYear}
                   onValue={setExpYear}
                   error={errors.expYear}
-                  options={[['', 'Year'], ...Array.from({ length: 16 }, (_, i): [string, string] => [String(year + i), String(year + i)])]}
+                  options={[['', m.year], ...Array.from({ length: 16 }, (_, i): [string, string] => [String(year + i), String(year + i)])]}
                 />
-                <Field label="CVC" name="cvc" inputMode="numeric" autoComplete="cc-csc" value={cvc} onValue={setCvc} error={errors.cvc} maxLength={4} />
+                <Field label={m.cvc} name="cvc" inputMode="numeric" autoComplete="cc-csc" value={cvc} onValue={setCvc} error={errors.cvc} maxLength={4} />
               </div>
               {invoicing.data?.invoices && (
                 <label class="choice">
-                  <input type="checkbox" name="invoice-wanted" checked={invoiceWanted} onChange={(e) => setInvoiceWanted(e.currentTarget.checked)} /> I need an invoice made out to a name or a company
+                  <input type="checkbox" name="invoice-wanted" checked={invoiceWanted} onChange={(e) => setInvoiceWanted(e.currentTarget.checked)} /> {m.invoiceWanted}
                 </label>
               )}
               {invoicing.data?.invoices && invoiceWanted && <BillingFields value={billing} onValue={setBilling} errors={billingErrors} />}
@@ -419,13 +424,13 @@ export function Checkout({ id }: { id: string }) {
                 <Alert
                   error={
                     declined
-                      ? `Payment declined: ${(payError as ApiError).message.replace(/\.?$/, '.')} Your tickets are still held for ${clock(left)}: check the details or try another card.`
+                      ? m.declined((payError as ApiError).message, clock(left))
                       : payError
                   }
                 />
               ) : null}
               <button type="submit" class="button button-block" aria-disabled={busy ? true : undefined}>
-                {busy === 'paying' ? 'Paying…' : `Pay ${money(o.totalCents, o.currency)}`}
+                {busy === 'paying' ? m.paying : m.pay(money(o.totalCents, o.currency))}
               </button>
               {holdActions}
             </form>

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { isVoucherCode, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/pricing'
 import { api, ApiError, describe, untilDecided, withKey } from '../lib/api'
-import { money, moneyOff, percent, plural, when, whenRange } from '../lib/format'
+import { money, moneyOff, when, whenRange } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { useAvailability } from '../lib/live'
 import { Link, navigate, withQuery } from '../lib/router'
@@ -11,6 +11,8 @@ import { SeatMap } from '../components/seat-map'
 import { Alert, Loading, Notice, PageTitle } from '../components/ui'
 import { WaitlistPanel } from './waitlist'
 import { lineAnnouncement, mustWait, TurnNotice, useWaitingRoom, WaitingRoomPanel } from './waiting-room'
+import { eventText } from '../i18n/event'
+import { t, useT } from '../lib/i18n'
 
 const DEFAULT_MAX_PER_ORDER = 10
 const SELECTION_KEY = 'easypass.selection'
@@ -37,13 +39,14 @@ const opensOnPage = (salesStart: string) => Date.parse(salesStart) + SALE_OPENS_
 
 export function offers(event: EventItem | undefined, live: { ticketTypes: TicketType[] } | undefined, now: number): Offer[] {
   const base = live ? live.ticketTypes.map((l) => ({ ...event?.ticketTypes?.find((x) => x.id === l.id), ...l })) : (event?.ticketTypes ?? [])
+  const m = t(eventText)
   return base.map((t) => {
     const l = live?.ticketTypes.find((x) => x.id === t.id)
     const available = Math.max(0, l?.available ?? t.available ?? t.capacity - (t.sold ?? 0) - (t.held ?? 0))
     let closed: string | undefined
-    if (t.salesStart && opensOnPage(t.salesStart) > now) closed = `On sale from ${when(t.salesStart)}`
-    else if (t.salesEnd && Date.parse(t.salesEnd) <= now) closed = 'Sales have ended'
-    else if (available === 0) closed = 'Sold out'
+    if (t.salesStart && opensOnPage(t.salesStart) > now) closed = m.onSaleFrom(when(t.salesStart))
+    else if (t.salesEnd && Date.parse(t.salesEnd) <= now) closed = m.salesEnded
+    else if (available === 0) closed = m.soldOut
     // The live view's tax rate wins, also when it has none any more.
     return { ...t, ...(l ? { priceCents: l.priceCents ?? t.priceCents, capacity: l.capacity, sold: l.sold, held: l.held, taxRateBasisPoints: l.taxRateBasisPoints } : {}), available, closed, max: closed ? 0 : Math.min(available, t.maxPerOrder ?? DEFAULT_MAX_PER_ORDER) }
   })
@@ -87,21 +90,20 @@ function ticketDiscount(v: VoucherOffer | undefined, type: { id: string; priceCe
 
 /** "20% off", "€5.00 off each ticket", "20% off Balcony and Stalls tickets, until …". */
 function voucherTerms(v: VoucherOffer, list: Offer[], currency: string) {
+  const m = t(eventText)
   const only = v.ticketTypeIds ? list.filter((o) => v.ticketTypeIds!.includes(o.id)).map((o) => o.name) : []
-  const names = (type: 'conjunction' | 'disjunction') => new Intl.ListFormat('en', { type }).format(only)
-  const what = v.percentOff
-    ? `${v.percentOff}% off${only.length ? ` ${names('conjunction')} tickets` : ''}`
-    : `${money(v.amountOffCents ?? 0, v.currency ?? currency)} off each ${only.length ? `${names('disjunction')} ` : ''}ticket`
-  return v.validUntil ? `${what}, until ${when(v.validUntil)}` : what
+  const what = v.percentOff ? m.percentOff(v.percentOff, only) : m.amountOff(money(v.amountOffCents ?? 0, v.currency ?? currency), only)
+  return v.validUntil ? m.until(what, when(v.validUntil)) : what
 }
 
 /** Why a code cannot be used, in words that name it where the server says why (unknown, used up, expired). */
 function voucherRefusal(error: unknown, code: string) {
+  const m = t(eventText)
   const name = code.trim().toUpperCase()
-  if (error instanceof ApiError && error.status === 404) return `There is no voucher ${name} for this event.`
+  if (error instanceof ApiError && error.status === 404) return m.noVoucher(name)
   const reason = error instanceof ApiError && error.status === 409 ? (error.details as { reason?: unknown } | undefined)?.reason : undefined
-  if (reason === 'used-up') return `Voucher ${name} has been used up.`
-  if (reason === 'expired') return `Voucher ${name} has expired.`
+  if (reason === 'used-up') return m.usedUp(name)
+  if (reason === 'expired') return m.expired(name)
   return describe(error)
 }
 
@@ -114,6 +116,7 @@ const refusedForVoucher = (error: unknown) => error instanceof ApiError && typeo
  * be used up by now.
  */
 function useVoucher(eventId: string, saved: string | undefined) {
+  const m = useT(eventText)
   const [open, setOpen] = useState(!!saved)
   const [code, setCode] = useState(saved ?? '')
   const [applied, setApplied] = useState<VoucherOffer>()
@@ -127,7 +130,7 @@ function useVoucher(eventId: string, saved: string | undefined) {
     checking.current?.abort()
     setApplied(undefined)
     setBusy(false)
-    if (!isVoucherCode(wanted)) return setError(wanted ? 'A voucher code is 3 to 32 letters, digits, - or _.' : 'Enter a voucher code first.')
+    if (!isVoucherCode(wanted)) return setError(wanted ? m.badCode : m.enterCode)
     const controller = (checking.current = new AbortController())
     setError(undefined)
     setBusy(true)
@@ -166,6 +169,7 @@ function useVoucher(eventId: string, saved: string | undefined) {
 
 /** "Have a voucher code?": folded until the buyer asks for it, as most have none. */
 function VoucherField({ voucher, offers, currency }: { voucher: ReturnType<typeof useVoucher>; offers: Offer[]; currency: string }) {
+  const m = useT(eventText)
   const { applied, error, busy } = voucher
   // Into the field when the buyer opens it; not when it opens by itself with a code carried over.
   const revealed = useRef(false)
@@ -176,13 +180,13 @@ function VoucherField({ voucher, offers, currency }: { voucher: ReturnType<typeo
     return (
       <p class="voucher">
         <button type="button" class="link-button" onClick={() => ((revealed.current = true), voucher.setOpen(true))}>
-          Have a voucher code?
+          {m.haveVoucher}
         </button>
       </p>
     )
   return (
     <div class="voucher">
-      <label for="voucher-code">Voucher code</label>
+      <label for="voucher-code">{m.voucherCode}</label>
       <div class="voucher-entry">
         <input
           id="voucher-code"
@@ -203,7 +207,7 @@ function VoucherField({ voucher, offers, currency }: { voucher: ReturnType<typeo
           }}
         />
         <button type="button" class="button button-secondary" aria-disabled={busy ? true : undefined} onClick={() => !busy && voucher.apply()}>
-          {busy ? 'Checking…' : 'Apply'}
+          {busy ? m.checking : m.apply}
         </button>
       </div>
       {error && (
@@ -213,10 +217,10 @@ function VoucherField({ voucher, offers, currency }: { voucher: ReturnType<typeo
       )}
       {/* There from the start, so that screen readers announce the code when it is applied. */}
       <p class="voucher-applied">
-        <span role="status">{applied ? `${applied.code}: ${voucherTerms(applied, offers, currency)}` : ''}</span>
+        <span role="status">{applied ? m.appliedTerms(applied.code, voucherTerms(applied, offers, currency)) : ''}</span>
         {applied && (
-          <button type="button" class="link-button" aria-label={`Remove voucher ${applied.code}`} onClick={voucher.remove}>
-            Remove
+          <button type="button" class="link-button" aria-label={m.removeVoucher(applied.code)} onClick={voucher.remove}>
+            {m.remove}
           </button>
         )}
       </p>
@@ -228,6 +232,7 @@ function VoucherField({ voucher, offers, currency }: { voucher: ReturnType<typeo
 const BUY_KEY_OPEN_MS = 10 * 60_000
 
 export function EventPage({ id }: { id: string }) {
+  const m = useT(eventText)
   const event = useAsync((signal) => api<EventItem>(`/events/${id}`, { signal }), [id])
   const live = useAvailability(id)
   const session = useSession()
@@ -250,7 +255,7 @@ export function EventPage({ id }: { id: string }) {
   const room = useWaitingRoom(id, session?.user.id)
   const letIn = !!room.data?.enabled && !!room.data.you?.admitted
   // A tab in the background says so in its title when the turn comes.
-  useTitle(letIn ? `Your turn · ${event.data?.title ?? 'Event'}` : (event.data?.title ?? 'Event'))
+  useTitle(letIn ? m.yourTurnTitle(event.data?.title ?? m.event) : (event.data?.title ?? m.event))
   const buyButton = useRef<HTMLButtonElement>(null)
   useEffect(() => {
     // Let in while the focus was on the panel that went away: the Buy button takes it.
@@ -264,7 +269,8 @@ export function EventPage({ id }: { id: string }) {
   )
   const myHolds = (holds.data ?? []).filter((o) => o.status === 'reserved' && o.expiresAt && Date.parse(o.expiresAt) > now)
 
-  const list = useMemo(() => offers(event.data, live.availability, now), [event.data, live.availability, now])
+  // Its reasons a type is closed are words: made again in another language.
+  const list = useMemo(() => offers(event.data, live.availability, now), [event.data, live.availability, now, m])
 
   // Live numbers can fall below what was picked: keep the selection possible and say so.
   useEffect(() => {
@@ -280,7 +286,7 @@ export function EventPage({ id }: { id: string }) {
       if (!lost.length) continue
       nextPicks[o.id] = mine.filter((seat) => !lost.includes(seat))
       next[o.id] = nextPicks[o.id]!.length
-      changes.push(lost.length === 1 ? `seat ${lost[0]} was just taken` : `seats ${lost.join(', ')} were just taken`)
+      changes.push(lost.length === 1 ? m.seatTaken(lost[0]!) : m.seatsTaken(lost))
     }
     for (const o of list) {
       const want = next[o.id] ?? 0
@@ -288,7 +294,7 @@ export function EventPage({ id }: { id: string }) {
         next[o.id] = o.max
         // Picked seats beyond what can be bought now: the last picked go.
         if (nextPicks[o.id]?.length) nextPicks[o.id] = nextPicks[o.id]!.slice(0, o.max)
-        changes.push(o.max ? `only ${o.max} ${o.name} can be picked now` : `${o.name} is no longer available`)
+        changes.push(o.max ? m.onlyNow(o.max, o.name) : m.noLongerAvailable(o.name))
       }
     }
     // A type removed since it was picked is no longer in the live list.
@@ -298,27 +304,27 @@ export function EventPage({ id }: { id: string }) {
         const name = event.data?.ticketTypes?.find((t) => t.id === id)?.name
         delete next[id]
         delete nextPicks[id]
-        changes.push(name ? `${name} is no longer on sale` : 'a ticket type you picked is no longer on sale')
+        changes.push(name ? m.noLongerOnSale(name) : m.typeGone)
       }
     }
     if (changes.length) {
       setQty(next)
       setPicks(nextPicks)
-      setAdjusted(`Availability changed: ${changes.join('; ')}. We updated your selection.`)
+      setAdjusted(m.availabilityChanged(changes))
     }
   }, [list])
 
   if (event.error && !event.data)
     return (
       <section class="container page">
-        <PageTitle>Event</PageTitle>
+        <PageTitle>{m.event}</PageTitle>
         <Alert error={event.error} onRetry={event.reload} />
         <p>
-          <Link href="/">Back to all events</Link>
+          <Link href="/">{m.backToAll}</Link>
         </p>
       </section>
     )
-  if (!event.data) return <section class="container page"><Loading label="Loading the event…" /></section>
+  if (!event.data) return <section class="container page"><Loading label={m.loading} /></section>
   const e = event.data
 
   const items = list
@@ -340,9 +346,9 @@ export function EventPage({ id }: { id: string }) {
   const open = list.filter((o) => !o.closed)
   const cheapest = new Set(open.map((o) => o.currency)).size === 1 ? open.reduce<Offer | undefined>((low, o) => (!low || o.priceCents < low.priceCents ? o : low), undefined) : undefined
   // Nothing can be bought now, yet some may be later (taken, or not on sale yet): a waiting list is offered.
-  const waitable = open.length === 0 && list.some((o) => o.closed === 'Sold out' || (o.salesStart && opensOnPage(o.salesStart) > now))
+  const waitable = open.length === 0 && list.some((o) => o.closed === m.soldOut || (o.salesStart && opensOnPage(o.salesStart) > now))
   const started = Date.parse(e.startsAt) <= now
-  const cannotBuy = e.status === 'cancelled' ? 'This event was cancelled.' : e.status === 'draft' ? 'This event is a draft and not on sale yet.' : started ? 'This event has already started.' : undefined
+  const cannotBuy = e.status === 'cancelled' ? m.cancelledShort : e.status === 'draft' ? m.draft : started ? m.started : undefined
 
   const setOne = (o: Offer, n: number) => {
     // Types sharing a pool (a hall) share what it has left: the others picked from it count too.
@@ -350,14 +356,14 @@ export function EventPage({ id }: { id: string }) {
     const room = pooled.reduce((least, p) => Math.min(least, p.available - p.ticketTypeIds.reduce((sum, id) => sum + (id === o.id ? 0 : (qty[id] ?? 0)), 0)), o.max)
     const value = Math.max(0, Math.min(o.max, room, Math.floor(Number.isFinite(n) ? n : 0)))
     setQty({ ...qty, [o.id]: value })
-    setAdjusted(value < n && room < o.max ? `${o.name} shares what is left with the other tickets you picked: at most ${Math.max(0, room)} of it now.` : undefined)
+    setAdjusted(value < n && room < o.max ? m.sharesPool(o.name, Math.max(0, room)) : undefined)
     // Fewer: the last seats picked go back. More: a number by itself gets the best seats left, and
     // the buyer is told that the seats picked no longer count.
     const mine = picks[o.id] ?? []
     if (mine.length && value < mine.length) setPicks({ ...picks, [o.id]: mine.slice(0, value) })
     else if (mine.length && value > mine.length) {
       setPicks({ ...picks, [o.id]: [] })
-      setAdjusted(`Seats ${mine.join(', ')} are no longer picked: the best ${value} ${o.name} seats left will be held. To choose them, pick them on the map.`)
+      setAdjusted(m.seatsUnpicked(mine, value, o.name))
     }
   }
 
@@ -373,11 +379,11 @@ export function EventPage({ id }: { id: string }) {
   const buy = async (ev: Event) => {
     ev.preventDefault()
     setError(undefined)
-    if (!count) return setError('Pick at least one ticket first.')
+    if (!count) return setError(m.pickFirst)
     // A code typed but not applied would not be sent: the buyer did not mean to pay the full price.
-    if (voucher.code.trim() && !offer) return voucher.refuse('Apply the voucher code first, or clear it.')
+    if (voucher.code.trim() && !offer) return voucher.refuse(m.applyFirst)
     // It would be refused, or spend a use for nothing.
-    if (offer && !mixed && discount === 0) return voucher.refuse(`${offer.code} takes nothing off these tickets: pick others, or remove it.`)
+    if (offer && !mixed && discount === 0) return voucher.refuse(m.takesNothing(offer.code))
     if (!session) {
       saveSelection(id, qty, offer?.code, picks)
       return navigate(`/signin?next=${encodeURIComponent(`/events/${id}`)}`)
@@ -407,72 +413,75 @@ export function EventPage({ id }: { id: string }) {
 
   return (
     <article class="container page event-page">
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <Link href="/">All events</Link>
+      <nav class="breadcrumb" aria-label={m.breadcrumb}>
+        <Link href="/">{m.allEvents}</Link>
       </nav>
       <div class="event-layout">
         <div class="event-main">
           {e.imageUrl && <img class="event-hero" src={e.imageUrl} alt="" />}
-          <p class="chip">{e.category}</p>
+          <p class="chip">{m.category(e.category)}</p>
           <PageTitle>{e.title}</PageTitle>
           {/* On a phone the tickets come after the whole description: a way straight there. */}
           {list.length > 0 && !cannotBuy && (
             <p class="jump-to-tickets">
               <a class="button" href="#tickets-title">
-                {cheapest ? `Get tickets · from ${money(cheapest.priceCents, cheapest.currency)}` : 'Get tickets'}
+                {cheapest ? m.getTicketsFrom(money(cheapest.priceCents, cheapest.currency)) : m.getTickets}
               </a>
             </p>
           )}
-          {e.status === 'cancelled' && <Alert tone="warning" error="This event was cancelled. Paid orders are refunded automatically." />}
+          {e.status === 'cancelled' && <Alert tone="warning" error={m.cancelled} />}
           <dl class="facts">
             <div>
-              <dt>When</dt>
+              <dt>{m.when}</dt>
               <dd>
                 <time dateTime={e.startsAt}>{whenRange(e.startsAt, e.endsAt)}</time>
                 {e.status !== 'cancelled' && (
                   <>
                     {' '}
                     <button type="button" class="link-button" onClick={() => void import('../lib/calendar').then((calendar) => calendar.downloadIcs(e))}>
-                      Add to calendar
+                      {m.addToCalendar}
                     </button>
                   </>
                 )}
               </dd>
             </div>
             <div>
-              <dt>Where</dt>
+              <dt>{m.where}</dt>
               <dd>
                 {e.venue.name}, {e.venue.address}, {e.venue.city}
               </dd>
             </div>
             <div>
-              <dt>Organizer</dt>
+              <dt>{m.organizer}</dt>
               <dd>{e.organizer}</dd>
             </div>
           </dl>
-          <h2>About this event</h2>
+          <h2>{m.about}</h2>
           <p class="description">{e.description}</p>
           {e.seriesId && <OtherDates event={e} />}
         </div>
         <aside class="buy-panel" aria-labelledby="tickets-title">
           <h2 id="tickets-title" tabIndex={-1}>
-            Tickets
+            {m.tickets}
           </h2>
           <p class="live-state">
             <span class={`dot dot-${live.state}`} aria-hidden="true" />
-            {live.state === 'open' ? 'Live availability' : live.state === 'polling' ? 'Availability refreshed every 10 seconds' : 'Connecting to live availability…'}
+            {live.state === 'open' ? m.liveOpen : live.state === 'polling' ? m.livePolling : m.liveConnecting}
           </p>
           {live.error ? <Alert error={live.error} onRetry={live.refresh} /> : null}
           {myHolds.length > 0 && (
             <Notice>
               <p>
-                <strong>You are holding {myHolds.length === 1 ? 'tickets' : `${myHolds.length} orders`} for this event</strong> (not counted as available below):
+                <strong>{m.holding(myHolds.length)}</strong> {m.notCounted}
               </p>
               <ul class="my-holds">
                 {myHolds.map((o) => (
                   <li key={o.id} data-hold={o.id}>
-                    {o.items.map((i) => `${i.quantity} × ${i.name}${i.seats?.length ? ` (${i.seats.join(', ')})` : ''}`).join(', ')}, held for about {plural(Math.max(1, Math.ceil((Date.parse(o.expiresAt!) - now) / 60_000)), 'more minute')}.{' '}
-                    <Link href={`/checkout/${o.id}`}>Continue to payment</Link>
+                    {m.heldFor(
+                      o.items.map((i) => `${i.quantity} × ${i.name}${i.seats?.length ? ` (${i.seats.join(', ')})` : ''}`).join(', '),
+                      Math.max(1, Math.ceil((Date.parse(o.expiresAt!) - now) / 60_000)),
+                    )}{' '}
+                    <Link href={`/checkout/${o.id}`}>{m.continueToPayment}</Link>
                   </li>
                 ))}
               </ul>
@@ -480,9 +489,9 @@ export function EventPage({ id }: { id: string }) {
           )}
           {list.length === 0 &&
             (e.availabilityUnavailable && !live.availability ? (
-              <Alert tone="warning" error="Ticket sales cannot be shown right now. Try again in a moment." onRetry={() => (event.reload(), live.refresh())} />
+              <Alert tone="warning" error={m.salesUnavailable} onRetry={() => (event.reload(), live.refresh())} />
             ) : (
-              <p>No tickets are on sale for this event yet.</p>
+              <p>{m.noTickets}</p>
             ))}
           <form onSubmit={buy}>
             <ul class="offers">
@@ -492,25 +501,25 @@ export function EventPage({ id }: { id: string }) {
                     <h3 class="offer-name">{o.name}</h3>
                     <p class="offer-price">
                       {money(o.priceCents, o.currency)}
-                      {o.taxRateBasisPoints ? <span class="muted small"> incl. {percent(o.taxRateBasisPoints)} tax</span> : null}
+                      {o.taxRateBasisPoints ? <span class="muted small">{m.inclTax(o.taxRateBasisPoints)}</span> : null}
                     </p>
                     {offer && ticketDiscount(offer, o) > 0 && (
                       <p class="offer-voucher">
-                        {money(o.priceCents - ticketDiscount(offer, o), o.currency)} with {offer.code}
+                        {m.withVoucher(money(o.priceCents - ticketDiscount(offer, o), o.currency), offer.code)}
                       </p>
                     )}
                     <p class="offer-stock" data-testid="available">
-                      {o.closed === 'Sold out' ? <strong class="sold-out">Sold out</strong> : o.closed ? o.closed : `${o.available} left`}
+                      {o.closed === m.soldOut ? <strong class="sold-out">{m.soldOut}</strong> : o.closed ? o.closed : m.left(o.available)}
                     </p>
                   </div>
                   {!cannotBuy && (
                     <div class="stepper">
                       {/* aria-disabled, not disabled: a button that disables itself under the keyboard's focus drops it. */}
-                      <button type="button" class="step" aria-label={`One fewer ${o.name}`} aria-disabled={!qty[o.id] ? true : undefined} onClick={() => qty[o.id] && setOne(o, qty[o.id]! - 1)}>
+                      <button type="button" class="step" aria-label={m.oneFewer(o.name)} aria-disabled={!qty[o.id] ? true : undefined} onClick={() => qty[o.id] && setOne(o, qty[o.id]! - 1)}>
                         −
                       </button>
                       <label class="sr-only" for={`qty-${o.id}`}>
-                        Quantity of {o.name}
+                        {m.quantityOf(o.name)}
                       </label>
                       <input
                         id={`qty-${o.id}`}
@@ -523,12 +532,12 @@ export function EventPage({ id }: { id: string }) {
                         onInput={(ev) => ev.currentTarget.value !== '' && setOne(o, Number(ev.currentTarget.value))}
                         onChange={(ev) => setOne(o, Number(ev.currentTarget.value))}
                       />
-                      <button type="button" class="step" aria-label={`One more ${o.name}`} aria-disabled={(qty[o.id] ?? 0) >= o.max ? true : undefined} onClick={() => (qty[o.id] ?? 0) < o.max && setOne(o, (qty[o.id] ?? 0) + 1)}>
+                      <button type="button" class="step" aria-label={m.oneMore(o.name)} aria-disabled={(qty[o.id] ?? 0) >= o.max ? true : undefined} onClick={() => (qty[o.id] ?? 0) < o.max && setOne(o, (qty[o.id] ?? 0) + 1)}>
                         +
                       </button>
                     </div>
                   )}
-                  {!o.closed && o.max < o.available && <p class="offer-limit">At most {o.max} per order</p>}
+                  {!o.closed && o.max < o.available && <p class="offer-limit">{m.atMost(o.max)}</p>}
                   {o.seating && !o.closed && !cannotBuy && <SeatMap name={o.name} map={o.seating} picked={picks[o.id] ?? []} max={o.max} onToggle={(seat) => toggleSeat(o, seat)} />}
                 </li>
               ))}
@@ -546,21 +555,21 @@ export function EventPage({ id }: { id: string }) {
                   {discount > 0 && (
                     <>
                       <p class="subtotal">
-                        <span>{plural(count, 'ticket')}</span>
+                        <span>{m.ticketCount(count)}</span>
                         <span>{money(total, currency)}</span>
                       </p>
                       <p class="subtotal">
-                        <span>Voucher {offer!.code}</span>
+                        <span>{m.voucherLine(offer!.code)}</span>
                         <span>{moneyOff(discount, currency)}</span>
                       </p>
                     </>
                   )}
-                  {offer && count > 0 && !mixed && discount === 0 && <p class="muted small">{offer.code} takes nothing off the tickets picked.</p>}
+                  {offer && count > 0 && !mixed && discount === 0 && <p class="muted small">{m.takesNothingPicked(offer.code)}</p>}
                   <p class="total">
-                    <span>{discount > 0 ? 'Estimated total' : count ? plural(count, 'ticket') : 'No tickets picked'}</span>
-                    <strong>{mixed ? 'Prices in different currencies' : money(total - discount, currency)}</strong>
+                    <span>{discount > 0 ? m.estimatedTotal : count ? m.ticketCount(count) : m.noTicketsPicked}</span>
+                    <strong>{mixed ? m.mixedPrices : money(total - discount, currency)}</strong>
                   </p>
-                  {mixed && <Notice tone="warning">These tickets are priced in {currencies.join(' and ')}: one order is paid in one currency, so buy them in separate orders.</Notice>}
+                  {mixed && <Notice tone="warning">{m.mixedCurrencies(currencies)}</Notice>}
                   <Alert error={error} />
                   <p class="sr-only" role="status" aria-live="polite">
                     {lineAnnouncement(room.data)}
@@ -578,9 +587,9 @@ export function EventPage({ id }: { id: string }) {
                     <>
                       <TurnNotice room={room.data} />
                       <button type="submit" class="button button-block" ref={buyButton} disabled={busy || !count || mixed}>
-                        {busy ? 'Holding your tickets…' : session ? 'Buy tickets' : 'Sign in to buy'}
+                        {busy ? m.holdingTickets : session ? m.buy : m.signInToBuy}
                       </button>
-                      <p class="muted small">Your tickets are held for you for a few minutes while you pay.</p>
+                      <p class="muted small">{m.heldWhilePaying}</p>
                     </>
                   )}
                 </div>
@@ -595,19 +604,20 @@ export function EventPage({ id }: { id: string }) {
 
 /** The other upcoming dates of the same series (published ones; past ones drop out of the list). */
 function OtherDates({ event }: { event: EventItem }) {
+  const m = useT(eventText)
   const dates = useAsync((signal) => api<List<EventItem>>(`/events?seriesId=${event.seriesId}&limit=100`, { signal }), [event.seriesId])
   const others = (dates.data?.items ?? []).filter((d) => d.id !== event.id)
   if (!others.length) return null
   return (
     <section class="other-dates" aria-labelledby="other-dates-title">
-      <h2 id="other-dates-title">Other dates</h2>
+      <h2 id="other-dates-title">{m.otherDates}</h2>
       <ul>
         {others.map((d) => (
           <li key={d.id}>
             <Link href={`/events/${d.id}`}>
               <time dateTime={d.startsAt}>{whenRange(d.startsAt, d.endsAt)}</time>
             </Link>
-            {d.available === 0 && <span class="muted small"> · sold out</span>}
+            {d.available === 0 && <span class="muted small">{m.dateSoldOut}</span>}
           </li>
         ))}
       </ul>

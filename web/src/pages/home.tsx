@@ -5,16 +5,14 @@ import { useAsync, useTitle } from '../lib/hooks'
 import { Link, navigate, withQuery } from '../lib/router'
 import type { EventItem, List } from '../lib/types'
 import { Alert, Empty, Field, Loading, PageTitle, Pager, SearchActions, SelectField } from '../components/ui'
+import { homeText } from '../i18n/home'
+import { useT } from '../lib/i18n'
 
 export const CATEGORIES = ['music', 'theatre', 'comedy', 'sports', 'conference', 'festival', 'family', 'film', 'art', 'other']
 const PAGE_SIZE = 12
 
 /** The last lists shown, by their query: Back to the list draws it at once (and at the place it was left), then refreshes it. */
 const shownLists = new Map<string, List<EventItem>>()
-
-function capitalise(s: string) {
-  return s ? s[0]!.toUpperCase() + s.slice(1) : s
-}
 
 /** A local calendar day (YYYY-MM-DD) → the ISO instant of its start or end. */
 function dayBound(value: string, end: boolean) {
@@ -24,7 +22,8 @@ function dayBound(value: string, end: boolean) {
 }
 
 export function Home({ query }: { query: URLSearchParams }) {
-  useTitle('Upcoming events')
+  const m = useT(homeText)
+  useTitle(m.title)
   const filters = {
     q: query.get('q') ?? '',
     category: query.get('category') ?? '',
@@ -62,28 +61,28 @@ export function Home({ query }: { query: URLSearchParams }) {
     <>
       <section class="hero">
         <div class="container">
-          <PageTitle sub="Concerts, theatre, sports and more. Pick your seats in a minute.">Find your next event</PageTitle>
-          <form class="search" role="search" aria-label="Events" onSubmit={submit}>
-            <Field class="search-q" label="Search" name="q" type="search" value={form.q} onValue={(q) => setForm({ ...form, q })} placeholder="Artist, event or venue" />
+          <PageTitle sub={m.sub}>{m.heading}</PageTitle>
+          <form class="search" role="search" aria-label={m.searchLabel} onSubmit={submit}>
+            <Field class="search-q" label={m.search} name="q" type="search" value={form.q} onValue={(q) => setForm({ ...form, q })} placeholder={m.searchPlaceholder} />
             <SelectField
-              label="Category"
+              label={m.category}
               name="category"
               value={form.category}
               onValue={(category) => setForm({ ...form, category })}
-              options={[['', 'Any category'], ...CATEGORIES.map((c): [string, string] => [c, capitalise(c)])]}
+              options={[['', m.anyCategory], ...CATEGORIES.map((c): [string, string] => [c, m.categoryName(c)])]}
             />
-            <Field label="City" name="city" value={form.city} onValue={(city) => setForm({ ...form, city })} list="city-options" autoComplete="address-level2" />
+            <Field label={m.city} name="city" value={form.city} onValue={(city) => setForm({ ...form, city })} list="city-options" autoComplete="address-level2" />
             <datalist id="city-options">
               {cities.map((c) => (
                 <option value={c} key={c} />
               ))}
             </datalist>
-            <Field label="From" name="from" type="date" value={form.from} onValue={(from) => setForm({ ...form, from })} />
-            <Field label="To" name="to" type="date" value={form.to} onValue={(to) => setForm({ ...form, to })} min={form.from || undefined} />
+            <Field label={m.from} name="from" type="date" value={form.from} onValue={(from) => setForm({ ...form, from })} />
+            <Field label={m.to} name="to" type="date" value={form.to} onValue={(to) => setForm({ ...form, to })} min={form.from || undefined} />
             <SearchActions>
               {filtered && (
                 <Link class="button button-secondary" href="/">
-                  Clear
+                  {m.clear}
                 </Link>
               )}
             </SearchActions>
@@ -92,22 +91,22 @@ export function Home({ query }: { query: URLSearchParams }) {
       </section>
       <section class="container page" aria-labelledby="results-title">
         <h2 id="results-title" class="results-title">
-          {filtered ? 'Matching events' : 'Upcoming events'}
+          {filtered ? m.matching : m.upcoming}
           {/* Announced when a search or another page answers (the page itself stays). */}
           <span class="muted" role="status">
-            {list.data ? ` · ${list.data.total} found` : ''}
+            {list.data ? m.found(list.data.total) : ''}
           </span>
         </h2>
         {list.error ? <Alert error={list.error} onRetry={list.reload} /> : null}
-        {list.loading && !list.data && <Loading label="Loading events…" />}
+        {list.loading && !list.data && <Loading label={m.loading} />}
         {list.data && list.data.items.length === 0 && (
           <Empty>
             {page > 1 && list.data.total > 0 ? (
               <p>
-                This page is past the end of the list. <Link href={withQuery('/', { ...filters, page: 1 })}>Go to the first page</Link>
+                {m.pastEnd} <Link href={withQuery('/', { ...filters, page: 1 })}>{m.firstPage}</Link>
               </p>
             ) : (
-              <p>{filtered ? 'No events match these filters.' : 'No upcoming events yet. Come back soon!'}</p>
+              <p>{filtered ? m.noMatch : m.noUpcoming}</p>
             )}
           </Empty>
         )}
@@ -127,6 +126,7 @@ export function Home({ query }: { query: URLSearchParams }) {
 }
 
 function EventCard({ event }: { event: EventItem }) {
+  const m = useT(homeText)
   const badge = dateBadge(event.startsAt)
   return (
     <article class="event-card">
@@ -138,7 +138,7 @@ function EventCard({ event }: { event: EventItem }) {
         </span>
       </div>
       <div class="event-card-body">
-        <p class="chip">{capitalise(event.category)}</p>
+        <p class="chip">{m.categoryName(event.category)}</p>
         <h3>
           <Link href={`/events/${event.id}`} class="stretched">
             {event.title}
@@ -151,11 +151,11 @@ function EventCard({ event }: { event: EventItem }) {
           {event.venue?.name}
           {event.venue?.city ? `, ${event.venue.city}` : ''}
         </p>
-        {typeof event.fromPriceCents === 'number' && event.currency && <p class="from-price">From {money(event.fromPriceCents, event.currency)}</p>}
+        {typeof event.fromPriceCents === 'number' && event.currency && <p class="from-price">{m.fromPrice(money(event.fromPriceCents, event.currency))}</p>}
         {/* Sold out only when there were tickets to sell: an event whose tickets are not announced yet has none either. */}
-        {event.available === 0 && typeof event.fromPriceCents === 'number' && event.status !== 'cancelled' && <p class="badge badge-cancelled">Sold out</p>}
-        {typeof event.fromPriceCents !== 'number' && event.status !== 'cancelled' && <p class="badge">Tickets coming soon</p>}
-        {event.status === 'cancelled' && <p class="badge badge-cancelled">Cancelled</p>}
+        {event.available === 0 && typeof event.fromPriceCents === 'number' && event.status !== 'cancelled' && <p class="badge badge-cancelled">{m.soldOut}</p>}
+        {typeof event.fromPriceCents !== 'number' && event.status !== 'cancelled' && <p class="badge">{m.comingSoon}</p>}
+        {event.status === 'cancelled' && <p class="badge badge-cancelled">{m.cancelled}</p>}
       </div>
     </article>
   )

@@ -11,14 +11,17 @@ import type { BillingDetails, InvoiceDocument, Order, OrderBilling } from '../li
 import { BillingFields, checkBilling, emptyBilling, saveBilling, type BillingErrors } from '../components/billing'
 import { toast } from '../components/overlay'
 import { Alert, useFocusFirstInvalid } from '../components/ui'
+import { invoiceText } from '../i18n/invoice'
+import { useT } from '../lib/i18n'
 
 function CreditNoteFile({ order, note }: { order: Order; note: InvoiceDocument }) {
+  const m = useT(invoiceText)
   const { save, busy, error } = useDownload(`/orders/${order.id}/credit-notes/${encodeURIComponent(note.number)}`, `easypass-credit-note-${note.number}.pdf`)
   return (
     <li data-credit-note={note.number}>
-      Credit note {note.number}: {money(note.totalCents, note.currency)} for {note.tickets === 1 ? '1 ticket' : `${note.tickets} tickets`}{' '}
-      <button type="button" class="link-button" onClick={save} disabled={busy} aria-label={`Download credit note ${note.number} (PDF)`}>
-        {busy ? 'Preparing…' : 'Download (PDF)'}
+      {m.creditNote(note.number, money(note.totalCents, note.currency), note.tickets)}{' '}
+      <button type="button" class="link-button" onClick={save} disabled={busy} aria-label={m.downloadCreditNote(note.number)}>
+        {busy ? m.preparing : m.download}
       </button>
       <Alert error={error} />
     </li>
@@ -26,6 +29,7 @@ function CreditNoteFile({ order, note }: { order: Order; note: InvoiceDocument }
 }
 
 function BillingForm({ order, current, onSaved, onCancel, onStale }: { order: Order; current: BillingDetails | null; onSaved: (b: OrderBilling) => void; onCancel: () => void; onStale: () => void }) {
+  const m = useT(invoiceText)
   const [value, setValue] = useState<BillingDetails>(current ? { ...emptyBilling(), ...current } : emptyBilling())
   const [errors, setErrors] = useState<BillingErrors>({})
   const [error, setError] = useState<unknown>()
@@ -60,10 +64,10 @@ function BillingForm({ order, current, onSaved, onCancel, onStale }: { order: Or
       <Alert error={error} />
       <p class="actions">
         <button type="submit" class="button" aria-disabled={busy ? true : undefined}>
-          {busy ? 'Saving…' : 'Save the invoice details'}
+          {busy ? m.saving : m.save}
         </button>{' '}
         <button type="button" class="button button-secondary" onClick={onCancel}>
-          Cancel
+          {m.cancel}
         </button>
       </p>
     </form>
@@ -72,6 +76,7 @@ function BillingForm({ order, current, onSaved, onCancel, onStale }: { order: Or
 
 /** The receipt or invoice, the credit notes, and the invoice details of a paid (or refunded) order. */
 export function InvoiceFiles({ order }: { order: Order }) {
+  const m = useT(invoiceText)
   const billing = useAsync((signal) => api<OrderBilling>(`/orders/${order.id}/billing`, { signal }), [order.id])
   const documents = useAsync((signal) => api<InvoiceDocument[]>(`/orders/${order.id}/documents`, { signal }), [order.id])
   const receipt = useDownload(`/orders/${order.id}/receipt`, `easypass-receipt-${order.id}.pdf`)
@@ -102,15 +107,15 @@ export function InvoiceFiles({ order }: { order: Order }) {
     reloadAll()
   }
   return (
-    <section class="ticket-files invoice-files" aria-label="Receipt and invoice">
+    <section class="ticket-files invoice-files" aria-label={m.filesLabel}>
       <p>
         <button type="button" class="link-button" onClick={saveReceipt} disabled={receipt.busy}>
-          {receipt.busy ? 'Preparing the receipt…' : invoice ? `Download invoice ${invoice.number} (PDF)` : 'Download the receipt (PDF)'}
+          {receipt.busy ? m.preparingReceipt : invoice ? m.downloadInvoice(invoice.number) : m.downloadReceipt}
         </button>
       </p>
       <Alert error={receipt.error} />
       {notes.length > 0 && (
-        <ul class="credit-notes" aria-label="Credit notes">
+        <ul class="credit-notes" aria-label={m.creditNotes}>
           {notes.map((n) => (
             <CreditNoteFile key={n.number} order={order} note={n} />
           ))}
@@ -118,14 +123,13 @@ export function InvoiceFiles({ order }: { order: Order }) {
       )}
       {details && !editing && (
         <p class="billing-summary">
-          Invoice made out to {[details.name, details.company].filter(Boolean).join(', ')}, {details.address.split('\n').join(', ')}
-          {details.taxId ? ` (tax number ${details.taxId})` : ''}.
+          {m.madeOutTo([details.name, details.company].filter(Boolean).join(', '), details.address.split('\n').join(', '), details.taxId)}
         </p>
       )}
       {billing.data?.invoices && billing.data.editable && order.status === 'paid' && !editing && (
         <p>
           <button type="button" class="link-button" ref={opener} onClick={() => setEditing(true)}>
-            {details ? 'Change the invoice details' : 'Need the invoice in a name or a company? Add the details'}
+            {details ? m.changeDetails : m.addDetails}
           </button>
         </p>
       )}
@@ -138,7 +142,7 @@ export function InvoiceFiles({ order }: { order: Order }) {
           onSaved={(saved) => {
             billing.setData(saved)
             close()
-            toast('Invoice details saved.')
+            toast(m.saved)
           }}
         />
       )}

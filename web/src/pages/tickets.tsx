@@ -2,9 +2,10 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, apiAnswer, ApiError, withKey } from '../lib/api'
 import { orderChanged } from '../lib/changes'
 import { useDownload } from '../lib/download'
-import { clock, endReason, money, moneyOff, plural, when, withSeat } from '../lib/format'
+import { clock, endReason, money, moneyOff, when, withSeat } from '../lib/format'
 import { settle } from '../lib/follow'
 import { useAsync, useNow, useTitle, type Async } from '../lib/hooks'
+import { t as translate, useT } from '../lib/i18n'
 import { getEvent } from '../lib/live'
 import { Link } from '../lib/router'
 import { getSession } from '../lib/session'
@@ -13,6 +14,7 @@ import { confirmDialog, toast } from '../components/overlay'
 import { TicketQr } from '../components/qr'
 import { Alert, Empty, Loading, Notice, PageTitle, StatusBadge } from '../components/ui'
 import { InvoiceFiles } from './invoice'
+import { ticketsText } from '../i18n/tickets'
 
 function ticketCount(order: Order) {
   return order.items.reduce((n, i) => n + i.quantity, 0)
@@ -31,17 +33,15 @@ function refundable(order: Order, event: EventItem | undefined, tickets: Ticket[
 const ticketsRefundable = (order: Order, event: EventItem | undefined, now: number) => order.status === 'paid' && !!event && event.status !== 'cancelled' && Date.parse(event.startsAt) > now
 
 export async function refundOrder(order: Order, who: 'buyer' | 'admin', refundedBefore = 0): Promise<Order | undefined> {
+  const m = translate(ticketsText)
   const n = ticketCount(order) - refundedBefore
   // Some tickets were given back before: the rest of the money, not the total, goes back now.
-  const amount = refundedBefore ? `What is left of ${money(order.totalCents, order.currency)}` : money(order.totalCents, order.currency)
+  const amount = refundedBefore ? m.amountLeft(money(order.totalCents, order.currency)) : money(order.totalCents, order.currency)
   const ok = await confirmDialog({
-    title: 'Refund this order?',
-    message:
-      who === 'buyer'
-        ? `${amount} goes back to your card and your ${plural(n, 'ticket')} stop working. This cannot be undone.`
-        : `${amount} goes back to the buyer's card and ${plural(n, 'ticket')} stop working. This cannot be undone.`,
-    confirmLabel: 'Refund',
-    cancelLabel: 'Keep the order',
+    title: m.refundOrderTitle,
+    message: who === 'buyer' ? m.refundOrderBuyer(amount, n) : m.refundOrderAdmin(amount, n),
+    confirmLabel: m.refund,
+    cancelLabel: m.keepOrder,
     danger: true,
   })
   if (!ok) return undefined
@@ -53,18 +53,19 @@ export async function refundOrder(order: Order, who: 'buyer' | 'admin', refunded
     (a) => a.status !== 202,
   )
   orderChanged(order.id)
-  if (answer.status === 200 && answer.body.status === 'refunded') toast(`Order refunded: ${amount} is on its way back.`, 'success')
-  else toast(`Refund requested: it is still being completed, and ${amount} goes back to the card once it is done.`, 'info')
+  if (answer.status === 200 && answer.body.status === 'refunded') toast(m.orderRefunded(amount), 'success')
+  else toast(m.orderRefundRequested(amount), 'info')
   return answer.body
 }
 
 /** One ticket of a paid order given back; the rest of the order stays paid and valid. */
 async function refundTicket(order: Order, ticket: Ticket, label: string): Promise<Order | undefined> {
+  const m = translate(ticketsText)
   const ok = await confirmDialog({
-    title: `Refund this ticket (${label})?`,
-    message: 'What it cost (less its share of any voucher) goes back to the card, and this ticket stops working. The other tickets of the order stay valid. This cannot be undone.',
-    confirmLabel: 'Refund the ticket',
-    cancelLabel: 'Keep it',
+    title: m.refundTicketTitle(label),
+    message: m.refundTicketMessage,
+    confirmLabel: m.refundTicketConfirm,
+    cancelLabel: m.keepIt,
     danger: true,
   })
   if (!ok) return undefined
@@ -75,17 +76,18 @@ async function refundTicket(order: Order, ticket: Ticket, label: string): Promis
     (a) => a.status !== 202,
   )
   orderChanged(order.id)
-  toast(answer.status === 200 ? 'Ticket refunded: its money is on its way back.' : 'Refund requested: it is still being completed.', answer.status === 200 ? 'success' : 'info')
+  toast(answer.status === 200 ? m.ticketRefunded : m.ticketRefundRequested, answer.status === 200 ? 'success' : 'info')
   return answer.body
 }
 
 function TicketList({ order, tickets, canRefund, onRefunded }: { order: Order; tickets: Async<Ticket[] | undefined>; canRefund?: boolean; onRefunded?: (order: Order) => void }) {
+  const m = useT(ticketsText)
   const [error, setError] = useState<unknown>()
   if (tickets.error) return <Alert error={tickets.error} onRetry={tickets.reload} />
-  if (!tickets.data) return <Loading label="Loading tickets…" />
+  if (!tickets.data) return <Loading label={m.loadingTickets} />
   const list = tickets.data
-  if (!list.length) return <p class="muted">No tickets were issued for this order yet.</p>
-  const name = (t: Ticket) => withSeat(t.ticketTypeName ?? order.items.find((i) => i.ticketTypeId === t.ticketTypeId)?.name ?? 'Ticket', t)
+  if (!list.length) return <p class="muted">{m.noTicketsIssued}</p>
+  const name = (t: Ticket) => withSeat(t.ticketTypeName ?? order.items.find((i) => i.ticketTypeId === t.ticketTypeId)?.name ?? m.ticket, t)
   const replace = (changed: Ticket) => tickets.setData((all) => (all ?? []).map((x) => (x.id === changed.id ? changed : x)))
   // Only its buyer passes a ticket on (an admin looking at the order names tickets, and refunds).
   const ownOrder = getSession()?.user.id === order.userId
@@ -105,18 +107,18 @@ function TicketList({ order, tickets, canRefund, onRefunded }: { order: Order; t
   return (
     <>
     <Alert error={error} />
-    <ul class="tickets" aria-label="Tickets">
+    <ul class="tickets" aria-label={m.tickets}>
       {list.map((t) => (
         <li key={t.id}>
           <TicketQr ticket={t} label={name(t)}>
-            {t.status === 'transferred' && <p class="muted small">Passed on{t.transferredAt ? ` ${when(t.transferredAt)}` : ''}: it is someone else's now, with a code of its own.</p>}
+            {t.status === 'transferred' && <p class="muted small">{m.passedOn(t.transferredAt ? when(t.transferredAt) : undefined)}</p>}
             {t.status === 'valid' && (
               <>
                 <AttendeeName path={`/orders/${order.id}/tickets/${t.id}`} ticket={t} onSaved={replace} />
                 {ownOrder && <PassOn ticket={t} onChanged={replace} />}
                 {canRefund && standing > 1 && (
                   <button type="button" class="link-button" onClick={() => void giveBack(t)}>
-                    Refund this ticket
+                    {m.refundThisTicket}
                   </button>
                 )}
               </>
@@ -134,6 +136,7 @@ function TicketList({ order, tickets, canRefund, onRefunded }: { order: Order; t
  * accepted the ticket stays theirs (and valid); the offer can be taken back.
  */
 function PassOn({ ticket, onChanged }: { ticket: Ticket; onChanged: (t: Ticket) => void }) {
+  const m = useT(ticketsText)
   const [open, setOpen] = useState(false)
   const [email, setEmail] = useState('')
   const [error, setError] = useState<unknown>()
@@ -149,7 +152,7 @@ function PassOn({ ticket, onChanged }: { ticket: Ticket; onChanged: (t: Ticket) 
     try {
       await api(`/tickets/${ticket.id}/transfer`, { method: 'DELETE' })
       onChanged({ ...ticket, transferOffer: undefined })
-      toast('Offer taken back: the link no longer works, and the ticket stays yours.', 'success')
+      toast(m.offerTakenBack, 'success')
     } catch (err) {
       setError(err)
     } finally {
@@ -165,7 +168,7 @@ function PassOn({ ticket, onChanged }: { ticket: Ticket; onChanged: (t: Ticket) 
       onChanged({ ...ticket, transferOffer: { id: sent.id, toEmail: sent.toEmail ?? email.trim(), expiresAt: sent.expiresAt } })
       setOpen(false)
       setEmail('')
-      toast(`A link to accept the ticket is on its way to ${sent.toEmail ?? email.trim()}. It stays yours until they accept it.`, 'success')
+      toast(m.linkSent(sent.toEmail ?? email.trim()), 'success')
     } catch (err) {
       setError(err)
     } finally {
@@ -175,11 +178,9 @@ function PassOn({ ticket, onChanged }: { ticket: Ticket; onChanged: (t: Ticket) 
   if (offer)
     return (
       <div class="ticket-offer">
-        <p class="small">
-          Offered to <strong>{offer.toEmail}</strong> until {when(offer.expiresAt)}. Still yours until they accept it.
-        </p>
+        <p class="small">{m.offered(<strong>{offer.toEmail}</strong>, when(offer.expiresAt))}</p>
         <button type="button" class="link-button" onClick={takeBack} disabled={busy}>
-          {busy ? 'Taking back…' : 'Take the offer back'}
+          {busy ? m.takingBack : m.takeBack}
         </button>
         <Alert error={error} />
       </div>
@@ -187,22 +188,22 @@ function PassOn({ ticket, onChanged }: { ticket: Ticket; onChanged: (t: Ticket) 
   if (!open)
     return (
       <button type="button" class="link-button" onClick={() => (setError(undefined), setOpen(true))}>
-        Pass on to someone
+        {m.passOn}
       </button>
     )
   const id = `pass-on-${ticket.id}`
   return (
     <form class="ticket-name-form" onSubmit={send} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
-      <label for={id}>Their email address</label>
+      <label for={id}>{m.theirEmail}</label>
       <input id={id} ref={input} type="email" required value={email} maxLength={254} autoComplete="off" onInput={(e) => setEmail(e.currentTarget.value)} />
-      <p class="muted small">They get a link to accept it. Once they do, the ticket is theirs with a new code, and this one stops working.</p>
+      <p class="muted small">{m.passOnHelp}</p>
       <Alert error={error} />
       <span class="actions">
         <button type="submit" class="button button-small" disabled={busy}>
-          {busy ? 'Sending…' : 'Send the ticket'}
+          {busy ? m.sending : m.sendTicket}
         </button>
         <button type="button" class="button button-small button-secondary" onClick={() => setOpen(false)}>
-          Cancel
+          {m.cancel}
         </button>
       </span>
     </form>
@@ -211,6 +212,7 @@ function PassOn({ ticket, onChanged }: { ticket: Ticket; onChanged: (t: Ticket) 
 
 /** Who will use the ticket: the door sees this name when it is scanned. Editable until it is checked in. */
 function AttendeeName({ path, ticket, onSaved }: { path: string; ticket: Ticket; onSaved: (t: Ticket) => void }) {
+  const m = useT(ticketsText)
   const [editing, setEditing] = useState(false)
   const [value, setValue] = useState(ticket.attendeeName ?? '')
   const [error, setError] = useState<unknown>()
@@ -232,7 +234,7 @@ function AttendeeName({ path, ticket, onSaved }: { path: string; ticket: Ticket;
   if (!editing)
     return (
       <button type="button" ref={toggle} class="link-button ticket-name-button" onClick={() => (setValue(ticket.attendeeName ?? ''), setError(undefined), setEditing(true))}>
-        {ticket.attendeeName ? 'Change name' : 'Add the name of who uses it'}
+        {ticket.attendeeName ? m.changeName : m.addName}
       </button>
     )
   const save = async (e: Event) => {
@@ -243,7 +245,7 @@ function AttendeeName({ path, ticket, onSaved }: { path: string; ticket: Ticket;
       const saved = await api<Ticket>(path, { method: 'PATCH', body: { attendeeName: value.trim() } })
       onSaved({ ...ticket, ...saved })
       close()
-      toast(saved.attendeeName ? `Ticket named for ${saved.attendeeName}.` : 'Name removed from the ticket.', 'success')
+      toast(saved.attendeeName ? m.namedFor(saved.attendeeName) : m.nameRemoved, 'success')
     } catch (err) {
       setError(err)
     } finally {
@@ -252,15 +254,15 @@ function AttendeeName({ path, ticket, onSaved }: { path: string; ticket: Ticket;
   }
   return (
     <form class="ticket-name-form" onSubmit={save} onKeyDown={(e) => e.key === 'Escape' && close()}>
-      <label for={id}>Name on this ticket</label>
+      <label for={id}>{m.nameOnTicket}</label>
       <input id={id} ref={input} value={value} maxLength={100} autoComplete="name" onInput={(e) => setValue(e.currentTarget.value)} />
       <Alert error={error} />
       <span class="actions">
         <button type="submit" class="button button-small" disabled={busy}>
-          {busy ? 'Saving…' : 'Save'}
+          {busy ? m.saving : m.save}
         </button>
         <button type="button" class="button button-small button-secondary" onClick={close}>
-          Cancel
+          {m.cancel}
         </button>
       </span>
     </form>
@@ -268,6 +270,7 @@ function AttendeeName({ path, ticket, onSaved }: { path: string; ticket: Ticket;
 }
 
 function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; headingLevel?: 2 | 3 }) {
+  const m = useT(ticketsText)
   const [order, setOrder] = useState(initial)
   const event = useAsync(() => getEvent(order.eventId), [order.eventId])
   const issued = order.status === 'paid' || order.status === 'refunded'
@@ -312,7 +315,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
       <header class="order-head">
         <div>
           <H id={`order-${order.id}`} class="order-title">
-            {event.data ? <Link href={`/events/${order.eventId}`}>{event.data.title}</Link> : event.error ? 'Event' : 'Loading event…'}
+            {event.data ? <Link href={`/events/${order.eventId}`}>{event.data.title}</Link> : event.error ? m.event : m.loadingEvent}
           </H>
           {event.data && (
             <p class="muted">
@@ -321,7 +324,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
                 <>
                   {' · '}
                   <button type="button" class="link-button" onClick={() => void import('../lib/calendar').then((calendar) => calendar.downloadIcs(event.data!))}>
-                    Add to calendar
+                    {m.addToCalendar}
                   </button>
                 </>
               )}
@@ -332,28 +335,28 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
       </header>
       <p>
         {order.items.map((i) => `${i.quantity} × ${i.name}${i.seats?.length ? ` (${i.seats.join(', ')})` : ''}`).join(', ')} ·{' '}
-        {order.voucher && `Voucher ${order.voucher.code} ${moneyOff(order.voucher.discountCents, order.currency)} · `}
+        {order.voucher && m.voucher(order.voucher.code, moneyOff(order.voucher.discountCents, order.currency))}
         <strong>{money(order.totalCents, order.currency)}</strong>
       </p>
       {order.complimentary && (
         <p class="muted small">
-          Complimentary, for {order.complimentary.name ? `${order.complimentary.name} (${order.complimentary.email})` : order.complimentary.email}: the tickets went to that address.
+          {m.complimentary(order.complimentary.name ? `${order.complimentary.name} (${order.complimentary.email})` : order.complimentary.email)}
         </p>
       )}
       {endReason(order) && <p class="muted small">{endReason(order)}</p>}
       {order.status === 'paid' && event.data?.ticketInfo && (
         <div class="ticket-info">
-          <h3 class="ticket-info-title">From the organiser</h3>
+          <h3 class="ticket-info-title">{m.fromOrganiser}</h3>
           <p>{event.data.ticketInfo}</p>
         </div>
       )}
-      {order.status === 'reserved' && left <= 0 && <p class="muted">This hold has run out: its tickets went back on sale.</p>}
+      {order.status === 'reserved' && left <= 0 && <p class="muted">{m.holdRanOut}</p>}
       {order.status === 'reserved' && left > 0 && (
         <p class="actions">
           <Link class="button" href={`/checkout/${order.id}`}>
-            Complete payment
+            {m.completePayment}
           </Link>
-          <span class="muted">Held for {clock(left)}</span>
+          <span class="muted">{m.heldFor(clock(left))}</span>
         </p>
       )}
       {issued && <TicketList order={order} tickets={tickets} canRefund={ticketsRefundable(order, event.data, now)} onRefunded={setOrder} />}
@@ -362,9 +365,9 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
       {refundable(order, event.data, tickets.data, now) && (
         <p class="actions">
           <button type="button" class="button button-secondary" onClick={refund} disabled={busy}>
-            {busy ? 'Refunding…' : 'Refund this order'}
+            {busy ? m.refunding : m.refundThisOrder}
           </button>
-          <span class="muted small">Refunds are possible until the event starts.</span>
+          <span class="muted small">{m.refundsUntilStart}</span>
         </p>
       )}
     </article>
@@ -373,6 +376,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
 
 /** The confirmation email with the tickets, once more (a lost email, a new phone). */
 function EmailTickets({ order }: { order: Order }) {
+  const m = useT(ticketsText)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
   const send = async () => {
@@ -390,7 +394,7 @@ function EmailTickets({ order }: { order: Order }) {
   return (
     <div class="email-tickets">
       <button type="button" class="link-button" onClick={send} disabled={busy}>
-        {busy ? 'Sending…' : 'Email these tickets again'}
+        {busy ? m.sending : m.emailAgain}
       </button>
       <Alert error={error} />
     </div>
@@ -398,21 +402,22 @@ function EmailTickets({ order }: { order: Order }) {
 }
 
 export function OrderPage({ id, query }: { id: string; query: URLSearchParams }) {
+  const m = useT(ticketsText)
   const confirmed = query.get('confirmed') === '1'
   const order = useAsync((signal) => api<Order>(`/orders/${id}`, { signal }), [id])
   // A free order was confirmed, not paid.
-  const done = order.data?.totalCents === 0 ? 'Order confirmed' : 'Payment confirmed'
-  useTitle(confirmed ? done : 'Order')
+  const done = order.data?.totalCents === 0 ? m.orderConfirmed : m.paymentConfirmed
+  useTitle(confirmed ? done : m.order)
   return (
     <section class="container page">
-      <PageTitle>{confirmed && order.data?.status === 'paid' ? done : 'Your order'}</PageTitle>
+      <PageTitle>{confirmed && order.data?.status === 'paid' ? done : m.yourOrder}</PageTitle>
       {confirmed && order.data?.status === 'paid' && (
         <Notice tone="success">
-          <p>Thank you! Your tickets are below and in <Link href="/tickets">My tickets</Link>. Show the QR code at the entrance.</p>
+          <p>{m.thankYou(<Link href="/tickets">{m.myTickets}</Link>)}</p>
         </Notice>
       )}
       {order.error ? <Alert error={order.error} onRetry={order.reload} /> : null}
-      {!order.data && !order.error && <Loading label="Loading your order…" />}
+      {!order.data && !order.error && <Loading label={m.loadingOrder} />}
       {order.data && <OrderCard order={order.data} />}
       {order.data?.status === 'paid' && <TicketFiles order={order.data} />}
       {(order.data?.status === 'paid' || order.data?.status === 'refunded') && <InvoiceFiles order={order.data} />}
@@ -422,15 +427,16 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
 
 /** The tickets for the door: a PDF from the server (a page each), or this page printed (the print stylesheet keeps the codes). */
 function TicketFiles({ order }: { order: Order }) {
+  const m = useT(ticketsText)
   const { save, busy, error } = useDownload(`/orders/${order.id}/tickets/pdf`, `easypass-tickets-${order.id}.pdf`)
   return (
     <div class="ticket-files">
       <p class="actions">
         <button type="button" class="button button-secondary" onClick={save} disabled={busy}>
-          {busy ? 'Preparing the PDF…' : 'Download the tickets (PDF)'}
+          {busy ? m.preparingPdf : m.downloadTickets}
         </button>
         <button type="button" class="link-button" onClick={() => window.print()}>
-          Print this page
+          {m.printPage}
         </button>
       </p>
       <Alert error={error} />
@@ -440,10 +446,11 @@ function TicketFiles({ order }: { order: Order }) {
 
 /** Paper (or a PDF) for the door, of every order listed: the print stylesheet keeps only the orders and their QR codes. */
 function PrintTickets() {
+  const m = useT(ticketsText)
   return (
     <p>
       <button type="button" class="button button-secondary" onClick={() => window.print()}>
-        Print or save the tickets as PDF
+        {m.printTickets}
       </button>
     </p>
   )
@@ -451,17 +458,18 @@ function PrintTickets() {
 
 /** Tickets someone else bought and passed on to this account: each with its event, its code and what its holder can do. */
 function ReceivedTickets({ received }: { received: Async<Ticket[]> }) {
+  const m = useT(ticketsText)
   if (received.error) return <Alert error={received.error} onRetry={received.reload} />
   if (!received.data?.length) return null
   const replace = (changed: Ticket) => received.setData((all) => (all ?? []).map((x) => (x.id === changed.id ? changed : x)))
   return (
     <section class="received-tickets" aria-labelledby="received-title">
-      <h2 id="received-title">Passed on to you</h2>
-      <ul class="tickets" aria-label="Tickets passed on to you">
+      <h2 id="received-title">{m.passedOnToYou}</h2>
+      <ul class="tickets" aria-label={m.ticketsPassedOnToYou}>
         {received.data.map((t) => (
           <li key={t.id} data-ticket={t.id}>
             <p class="received-event">
-              <Link href={`/events/${t.eventId}`}>{t.eventTitle ?? 'Event'}</Link>
+              <Link href={`/events/${t.eventId}`}>{t.eventTitle ?? m.event}</Link>
               {t.eventStartsAt && (
                 <>
                   {' · '}
@@ -469,7 +477,7 @@ function ReceivedTickets({ received }: { received: Async<Ticket[]> }) {
                 </>
               )}
             </p>
-            <TicketQr ticket={t} label={withSeat(t.ticketTypeName ?? 'Ticket', t)}>
+            <TicketQr ticket={t} label={withSeat(t.ticketTypeName ?? m.ticket, t)}>
               {t.status === 'valid' && (
                 <>
                   <AttendeeName path={`/tickets/${t.id}`} ticket={t} onSaved={replace} />
@@ -486,11 +494,12 @@ function ReceivedTickets({ received }: { received: Async<Ticket[]> }) {
 }
 
 function TicketPdf({ ticket }: { ticket: Ticket }) {
+  const m = useT(ticketsText)
   const { save, busy, error } = useDownload(`/tickets/${ticket.id}/pdf`, `easypass-ticket-${ticket.id}.pdf`)
   return (
     <>
       <button type="button" class="link-button" onClick={save} disabled={busy}>
-        {busy ? 'Preparing the PDF…' : 'Download (PDF)'}
+        {busy ? m.preparingPdf : m.downloadPdf}
       </button>
       <Alert error={error} />
     </>
@@ -502,7 +511,8 @@ const ACTIVE = new Set(['paid', 'reserved', 'pending'])
 const ORDERS_PAGE = 100
 
 export function MyTickets() {
-  useTitle('My tickets')
+  const m = useT(ticketsText)
+  useTitle(m.myTickets)
   const orders = useAsync((signal) => api<List<Order>>(`/orders?limit=${ORDERS_PAGE}`, { signal }), [])
   const received = useAsync((signal) => api<Ticket[]>('/tickets', { signal }), [])
   const [older, setOlder] = useState<Order[]>([])
@@ -531,15 +541,15 @@ export function MyTickets() {
   const other = all.filter((o) => !ACTIVE.has(o.status))
   return (
     <section class="container page">
-      <PageTitle>My tickets</PageTitle>
+      <PageTitle>{m.myTickets}</PageTitle>
       {orders.error ? <Alert error={orders.error} onRetry={orders.reload} /> : null}
-      {orders.loading && !orders.data && <Loading label="Loading your orders…" />}
+      {orders.loading && !orders.data && <Loading label={m.loadingOrders} />}
       <ReceivedTickets received={received} />
       {orders.data && all.length === 0 && !received.data?.length && (
         <Empty>
-          <p>You have no tickets yet.</p>
+          <p>{m.noTicketsYet}</p>
           <Link class="button" href="/">
-            Find an event
+            {m.findEvent}
           </Link>
         </Empty>
       )}
@@ -553,15 +563,15 @@ export function MyTickets() {
       {hasOlder && (
         <p>
           <button type="button" class="button button-secondary" onClick={showOlder} disabled={loadingOlder}>
-            {loadingOlder ? 'Loading older orders…' : 'Show older orders'}
+            {loadingOlder ? m.loadingOlder : m.showOlder}
           </button>
         </p>
       )}
       {other.length > 0 && (
         <section class="other-orders" aria-labelledby="other-orders-title">
-          <h2 id="other-orders-title">Refunded, cancelled and expired orders</h2>
+          <h2 id="other-orders-title">{m.otherOrders}</h2>
           <details onToggle={(e) => setShowOther(e.currentTarget.open)}>
-            <summary>Show {plural(other.length, 'order')}</summary>
+            <summary>{m.showOrders(other.length)}</summary>
           {/* Drawn, and their tickets asked for, only once opened. */}
             {showOther && (
               <div class="orders">

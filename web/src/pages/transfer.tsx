@@ -6,6 +6,8 @@ import { Link } from '../lib/router'
 import { useSession } from '../lib/session'
 import type { Ticket, TicketTransfer } from '../lib/types'
 import { Alert, Loading, Notice, PageTitle } from '../components/ui'
+import { transferText } from '../i18n/transfer'
+import { useT } from '../lib/i18n'
 
 const KEPT = 'easypass:ticket-offer'
 
@@ -35,27 +37,28 @@ function offerFromLink(): { id: string; token: string } | undefined {
 }
 
 export function TransferPage() {
-  useTitle('A ticket for you')
+  const m = useT(transferText)
+  useTitle(m.title)
   const [link] = useState(offerFromLink)
   const session = useSession()
   if (!link)
     return (
       <section class="container page narrow">
-        <PageTitle>A ticket for you</PageTitle>
-        <Alert error="This page needs the link from the email that offered you a ticket. Open the link from the email again." />
+        <PageTitle>{m.title}</PageTitle>
+        <Alert error={m.needLink} />
       </section>
     )
   if (!session)
     return (
       <section class="container page narrow">
-        <PageTitle>A ticket for you</PageTitle>
-        <p>Someone sent you a ticket. Sign in, or create an account, to accept it: it will then be in your tickets.</p>
+        <PageTitle>{m.title}</PageTitle>
+        <p>{m.signInToAccept}</p>
         <p class="actions">
           <Link class="button" href="/signin?next=%2Ftransfer">
-            Sign in
+            {m.signIn}
           </Link>
           <Link class="button button-secondary" href="/signup?next=%2Ftransfer">
-            Create an account
+            {m.createAccount}
           </Link>
         </p>
       </section>
@@ -64,6 +67,7 @@ export function TransferPage() {
 }
 
 function Offer({ id, token }: { id: string; token: string }) {
+  const m = useT(transferText)
   const offer = useAsync((signal) => api<TicketTransfer>(`/ticket-transfers/${encodeURIComponent(id)}`, { signal }), [id])
   const [accepted, setAccepted] = useState<Ticket>()
   const [error, setError] = useState<unknown>()
@@ -86,14 +90,14 @@ function Offer({ id, token }: { id: string; token: string }) {
   const o = offer.data
   return (
     <section class="container page narrow">
-      <PageTitle>A ticket for you</PageTitle>
-      {offer.error ? <Alert error={offer.error instanceof ApiError && (offer.error.status === 404 || offer.error.status === 400) ? 'This offer does not exist: the link may have been cut short. Open it from the email again.' : offer.error} onRetry={offer.reload} /> : null}
-      {!o && !offer.error && <Loading label="Loading the offer…" />}
+      <PageTitle>{m.title}</PageTitle>
+      {offer.error ? <Alert error={offer.error instanceof ApiError && (offer.error.status === 404 || offer.error.status === 400) ? m.notFound : offer.error} onRetry={offer.reload} /> : null}
+      {!o && !offer.error && <Loading label={m.loading} />}
       {o && (
         <article class="card transfer-offer" data-status={accepted ? 'accepted' : o.status}>
-          <h2>{o.eventTitle ?? 'Event'}</h2>
+          <h2>{o.eventTitle ?? m.event}</h2>
           <p class="muted">
-            {o.ticketTypeName ?? 'Ticket'}
+            {o.ticketTypeName ?? m.ticket}
             {o.eventStartsAt && (
               <>
                 {' · '}
@@ -104,16 +108,16 @@ function Offer({ id, token }: { id: string; token: string }) {
           {accepted ? (
             <Notice tone="success">
               <p>
-                The ticket is yours. Its QR code is in <Link href="/tickets">My tickets</Link>; the sender's copy no longer works.
+                {m.yours(<Link href="/tickets">{m.myTickets}</Link>)}
               </p>
             </Notice>
           ) : o.status === 'pending' && Date.parse(o.expiresAt) > Date.now() ? (
             <>
-              <p>Accept it by {when(o.expiresAt)}. It is then yours, with a code of its own.</p>
+              <p>{m.acceptBy(when(o.expiresAt))}</p>
               <Alert error={error} />
               <p class="actions">
                 <button type="button" class="button" onClick={accept} disabled={busy}>
-                  {busy ? 'Accepting…' : 'Accept the ticket'}
+                  {busy ? m.accepting : m.accept}
                 </button>
               </p>
             </>
@@ -123,12 +127,12 @@ function Offer({ id, token }: { id: string; token: string }) {
               {!error && (
                 <Alert
                   tone="warning"
-                  error={o.status === 'accepted' ? 'This ticket was accepted already.' : o.status === 'cancelled' ? 'The sender took this offer back.' : 'This offer has expired: ask the sender to offer the ticket again.'}
+                  error={o.status === 'accepted' ? m.alreadyAccepted : o.status === 'cancelled' ? m.takenBack : m.expired}
                 />
               )}
               {o.status === 'accepted' && (
                 <p>
-                  <Link href="/tickets">See my tickets</Link>
+                  <Link href="/tickets">{m.seeMyTickets}</Link>
                 </p>
               )}
             </>

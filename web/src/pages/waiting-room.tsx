@@ -5,11 +5,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api } from '../lib/api'
 import { serverNow } from '../lib/clock'
-import { plural, when } from '../lib/format'
+import { when } from '../lib/format'
 import { useAsync, type Async } from '../lib/hooks'
 import type { Session } from '../lib/session'
 import type { WaitingRoom } from '../lib/types'
 import { Alert, Notice } from '../components/ui'
+import { waitingRoomText } from '../i18n/waiting-room'
+import { locale, t, useT } from '../lib/i18n'
 
 /** The room of the event (and the buyer's place), asked again every 3 s while they wait, every 30 s otherwise, and when the tab comes back into view. */
 export function useWaitingRoom(eventId: string, userId: string | undefined): Async<WaitingRoom> {
@@ -36,13 +38,15 @@ export const mustWait = (room: WaitingRoom | undefined, session: Session | null)
 export function lineAnnouncement(room: WaitingRoom | undefined): string {
   const you = room?.enabled ? room.you : undefined
   if (!you) return ''
-  if (you.admitted) return `It is your turn: pick your tickets and buy before ${when(you.passEndsAt!)}.`
-  if (you.passEndsAt) return 'Your turn to buy has ended. Join the line again for a new place.'
-  return `You are in the line: number ${you.position.toLocaleString()}.`
+  const m = t(waitingRoomText)
+  if (you.admitted) return m.yourTurn(when(you.passEndsAt!))
+  if (you.passEndsAt) return m.turnEnded
+  return m.inLine(you.position.toLocaleString(locale()))
 }
 
 /** In place of the Buy button while the buyer is not let in: join, or their place in the line. */
 export function WaitingRoomPanel({ room, session, onSignIn }: { room: Async<WaitingRoom>; session: Session | null; onSignIn: () => void }) {
+  const m = useT(waitingRoomText)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
   const place = useRef<HTMLParagraphElement>(null)
@@ -76,22 +80,21 @@ export function WaitingRoomPanel({ room, session, onSignIn }: { room: Async<Wait
       {!you ? (
         <Notice>
           <p>
-            <strong>This sale goes through a waiting room.</strong> Join the line to get your place: buyers are let in in the order they joined
-            {opening ? `, from ${when(opening)}` : ''}. {data.waiting > 0 ? `${plural(data.waiting, 'person is', 'people are')} waiting.` : 'Nobody is waiting now.'}
+            <strong>{m.roomTitle}</strong> {m.roomIntro(opening ? when(opening) : undefined)} {data.waiting > 0 ? m.waiting(data.waiting) : m.nobodyWaiting}
           </p>
         </Notice>
       ) : (
         <Notice>
           <p class="waiting-place" ref={place} tabIndex={-1}>
-            You are number <strong>{you.position.toLocaleString()}</strong> in the line{you.aheadOfYou ? `, ${plural(you.aheadOfYou, 'person', 'people')} ahead of you` : ''}.
+            {m.place(you.position.toLocaleString(locale()), you.aheadOfYou)}
           </p>
           {ended ? (
-            <p>Your turn to buy has ended. Join the line again for a new place.</p>
+            <p>{m.turnEnded}</p>
           ) : (
             <p>
-              {opening ? `The line starts moving ${when(opening)}. ` : ''}
-              {you.estimatedWaitSeconds !== undefined ? `About ${you.estimatedWaitSeconds >= 60 ? plural(Math.ceil(you.estimatedWaitSeconds / 60), 'minute') : plural(Math.max(1, you.estimatedWaitSeconds), 'second')} to go. ` : ''}
-              Keep this page open: it lets you in by itself, and your turn starts when the line reaches you.
+              {opening ? m.startsMoving(when(opening)) : ''}
+              {you.estimatedWaitSeconds !== undefined ? (you.estimatedWaitSeconds >= 60 ? m.aboutMinutes(Math.ceil(you.estimatedWaitSeconds / 60)) : m.aboutSeconds(Math.max(1, you.estimatedWaitSeconds))) : ''}
+              {m.keepOpen}
             </p>
           )}
         </Notice>
@@ -100,11 +103,11 @@ export function WaitingRoomPanel({ room, session, onSignIn }: { room: Async<Wait
       {(!you || ended) &&
         (session ? (
           <button type="button" class="button button-block" onClick={join} aria-disabled={busy ? true : undefined}>
-            {busy ? 'Joining…' : ended ? 'Join the line again' : 'Join the line'}
+            {busy ? m.joining : ended ? m.joinAgain : m.join}
           </button>
         ) : (
           <button type="button" class="button button-block" onClick={onSignIn}>
-            Sign in to join the line
+            {m.signInToJoin}
           </button>
         ))}
     </div>
@@ -113,10 +116,11 @@ export function WaitingRoomPanel({ room, session, onSignIn }: { room: Async<Wait
 
 /** Above the Buy button once let in: until when the buyer may start a purchase. */
 export function TurnNotice({ room }: { room: WaitingRoom | undefined }) {
+  const m = useT(waitingRoomText)
   if (!room?.enabled || !room.you?.admitted || !room.you.passEndsAt) return null
   return (
     <Notice tone="success">
-      <p>It is your turn: pick your tickets and buy before {when(room.you.passEndsAt)}.</p>
+      <p>{m.yourTurn(when(room.you.passEndsAt))}</p>
     </Notice>
   )
 }

@@ -9,6 +9,8 @@ import { useSession } from '../lib/session'
 import type { List } from '../lib/types'
 import { toast } from '../components/overlay'
 import { Alert, Notice } from '../components/ui'
+import { waitlistText } from '../i18n/waitlist'
+import { useT } from '../lib/i18n'
 
 interface WaitlistEntry {
   eventId: string
@@ -17,6 +19,7 @@ interface WaitlistEntry {
 }
 
 export function WaitlistPanel({ eventId, onStale }: { eventId: string; onStale: () => void }) {
+  const m = useT(waitlistText)
   const session = useSession()
   const mine = useAsync(
     async (signal) => (session ? (await api<List<WaitlistEntry>>(withQuery('/notifications/waitlist', { eventId }), { signal })).items[0] ?? null : null),
@@ -29,7 +32,7 @@ export function WaitlistPanel({ eventId, onStale }: { eventId: string; onStale: 
     return (
       <div class="waitlist">
         <p>
-          <Link href={`/signin?next=${encodeURIComponent(`/events/${eventId}`)}`}>Sign in</Link> to join the waiting list: when tickets come back, the first in line are told.
+          {m.signInToJoin(<Link href={`/signin?next=${encodeURIComponent(`/events/${eventId}`)}`}>{m.signIn}</Link>)}
         </p>
       </div>
     )
@@ -44,11 +47,11 @@ export function WaitlistPanel({ eventId, onStale }: { eventId: string; onStale: 
       if (join) {
         const joined = await api<WaitlistEntry>('/notifications/waitlist', { body: { eventId } })
         mine.setData(joined)
-        toast('You are on the waiting list. We will tell you when tickets come back.', 'success')
+        toast(m.joined, 'success')
       } else {
         await api(`/notifications/waitlist/${eventId}`, { method: 'DELETE' })
         mine.setData(null)
-        toast('You left the waiting list.')
+        toast(m.left)
       }
     } catch (err) {
       setError(err)
@@ -64,19 +67,19 @@ export function WaitlistPanel({ eventId, onStale }: { eventId: string; onStale: 
       {waiting ? (
         <Notice tone="success">
           <p>
-            <strong>You are on the waiting list</strong> since {when(entry.joinedAt)}. When tickets come back, the first in line are told here and by email.
+            {m.onList(when(entry.joinedAt))}
           </p>
         </Notice>
       ) : (
         <p>
-          {entry?.offeredAt ? `Tickets came back on ${when(entry.offeredAt)} and you were told. ` : ''}
-          Join the waiting list: when tickets come back, the first in line are told here and by email, one per ticket.
+          {entry?.offeredAt ? m.cameBack(when(entry.offeredAt)) : ''}
+          {m.invite}
         </p>
       )}
       <Alert error={error ?? mine.error} />
       {!mine.loading && (
         <button type="button" class={`button button-block${waiting ? ' button-secondary' : ''}`} disabled={busy} onClick={() => change(!waiting)}>
-          {busy ? 'One moment…' : waiting ? 'Leave the waiting list' : entry?.offeredAt ? 'Join the waiting list again' : 'Join the waiting list'}
+          {busy ? m.oneMoment : waiting ? m.leave : entry?.offeredAt ? m.joinAgain : m.join}
         </button>
       )}
     </div>

@@ -3,6 +3,7 @@
 import { Schema, type Connection } from 'mongoose'
 import type { NotificationType } from '@easypass/contracts/notifications'
 import type { DeliveryStatus, WebhookPayload } from '@easypass/contracts/webhooks'
+import type { Language } from '@easypass/contracts/languages'
 
 export interface NotificationDoc {
   _id: string
@@ -57,6 +58,8 @@ export interface WaitlistDoc {
   userId: string
   userEmail?: string
   eventTitle?: string
+  /** The language the list was joined in: the buyer is told in it. */
+  language?: Language
   joinedAt: Date
   offeredAt?: Date
 }
@@ -131,7 +134,7 @@ export function defineModels(conn: Connection) {
   const claim = new Schema<EmailClaimDoc>({ _id: String, state: { type: String, required: true }, at: Date }, { collection: 'email_claims', versionKey: false })
 
   const waitlist = new Schema<WaitlistDoc>(
-    { _id: String, eventId: { type: String, required: true }, userId: { type: String, required: true }, userEmail: String, eventTitle: String, joinedAt: { type: Date, required: true }, offeredAt: Date },
+    { _id: String, eventId: { type: String, required: true }, userId: { type: String, required: true }, userEmail: String, eventTitle: String, language: String, joinedAt: { type: Date, required: true }, offeredAt: Date },
     { collection: 'waitlist', versionKey: false },
   )
   waitlist.index({ eventId: 1, offeredAt: 1, joinedAt: 1 })

@@ -16,6 +16,7 @@
 //   event_messages      what an organiser wrote to the holders of an event's tickets (one per message,
 //                       with its recipients; the worker records a fact per recipient, page by page)
 import { Schema, type Connection } from 'mongoose'
+import type { Language } from '@easypass/contracts/languages'
 import type { AppliedVoucher } from '@easypass/contracts/inventory'
 import type { OrderItem, OrderStatus, TransferStatus } from '@easypass/contracts/orders'
 
@@ -37,6 +38,8 @@ export interface OrderDoc {
   voucher?: AppliedVoucher
   /** Given free by an admin (`userId`), for this guest: the tickets go to `email`. */
   complimentary?: { email: string; name?: string }
+  /** The language the order was placed in (`Accept-Language`): its emails, notifications and PDFs speak it. */
+  language?: Language
   initialStatus: InitialStatus
   /** false while ticketing has not decided the hold yet (the order was answered 202 first). */
   priced: boolean
@@ -121,6 +124,8 @@ export interface TransferDoc {
   fromUserId: string
   fromEmail?: string
   toEmail: string
+  /** The sender's language when offering it: the recipient's email, and the sender's notice of its acceptance, speak it. */
+  language?: Language
   status: TransferStatus
   createdAt: Date
   expiresAt: Date
@@ -251,7 +256,7 @@ export interface EventMessageDoc {
   keyHash?: string
   recipients: number
   /** Who is told, fixed when it was sent: the worker records a fact for each, from `cursor` on. */
-  holders: Array<{ userId: string; email?: string }>
+  holders: Array<{ userId: string; email?: string; language?: Language }>
   cursor: number
   state: 'sending' | 'sent'
   eventTitle?: string
@@ -287,6 +292,7 @@ export function defineModels(conn: Connection) {
       currency: { type: String, default: '' },
       voucher: { type: new Schema<AppliedVoucher>({ code: String, discountCents: Number }, { _id: false }), default: undefined },
       complimentary: { type: new Schema({ email: String, name: String }, { _id: false }), default: undefined },
+      language: String,
       initialStatus: { type: String, required: true },
       priced: { type: Boolean, required: true },
       expiresAt: Date,
@@ -376,6 +382,7 @@ export function defineModels(conn: Connection) {
       ticketTypeName: String,
       fromUserId: { type: String, required: true },
       fromEmail: String,
+      language: String,
       toEmail: { type: String, required: true },
       status: { type: String, required: true },
       createdAt: { type: Date, required: true },
@@ -397,7 +404,7 @@ export function defineModels(conn: Connection) {
       byEmail: String,
       keyHash: String,
       recipients: { type: Number, required: true },
-      holders: { type: [new Schema({ userId: { type: String, required: true }, email: String }, { _id: false })], default: [] },
+      holders: { type: [new Schema({ userId: { type: String, required: true }, email: String, language: String }, { _id: false })], default: [] },
       cursor: { type: Number, required: true },
       state: { type: String, required: true },
       eventTitle: String,

@@ -1,5 +1,6 @@
 import { Elysia, status, t } from 'elysia'
 import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
+import { pickLanguage } from '@easypass/contracts/languages'
 import { Accepted, AuthResult, ChangePasswordBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RegisterBody, UpdateMeBody, User } from '@easypass/contracts/auth'
 import { AppError, authPlugin, clientAddress, strictBody, type AuthConfig } from '@easypass/kit'
 import { clearCookie, deliver, presentedToken } from './cookie'
@@ -70,7 +71,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
     .post(
       '/api/auth/password-reset',
       async ({ body, request, server }) => {
-        await auth.requestPasswordReset(body.email, clientAddress(request, server))
+        await auth.requestPasswordReset(body.email, clientAddress(request, server), pickLanguage(request.headers.get('accept-language')))
         return status(202, { message: 'If an account has this email, a link to choose a new password is on its way.' })
       },
       {

@@ -1,32 +1,76 @@
 import type { Transporter } from 'nodemailer'
-import { counter, escapeHtml, type Logger } from '@easypass/kit'
+import { counter, countOf, escapeHtml, type Logger } from '@easypass/kit'
+import { DEFAULT_LANGUAGE, isLanguage, type Language } from '@easypass/contracts/languages'
 
 const sent = counter('auth_password_reset_emails_total', 'Password reset emails, by outcome', ['status'])
 
 export interface ResetMailer {
-  /** Sends the link to `to`; never throws (the caller has already answered the request). */
-  send(to: string, name: string, link: string, validMinutes: number): Promise<void>
+  /** Sends the link to `to`, in `language` (absent: English); never throws (the caller has already answered the request). */
+  send(to: string, name: string, link: string, validMinutes: number, language?: Language): Promise<void>
 }
 
-export function renderResetEmail(name: string, link: string, validMinutes: number) {
-  const subject = 'Reset your EasyPass password'
+const NBSP = '\u00a0'
+
+// The email's fixed texts per language (plain text, nothing in them to escape for HTML). English is
+// the original wording: it must not change.
+const EN = {
+  subject: 'Reset your EasyPass password',
+  hello: (name: string) => `Hello ${name},`,
+  asked: 'Someone, hopefully you, asked to reset the password of your EasyPass account.',
+  open: (minutes: number) => `Open this link within ${minutes} minutes to choose a new password (it works once):`,
+  button: 'Choose a new password',
+  copy: 'Or copy this address into your browser:',
+  ignore: 'If you did not ask for it, ignore this email: your password stays as it is.',
+  signsOut: 'Setting a new password signs you out on every device.',
+}
+
+const WORDS = {
+  en: EN,
+  de: {
+    subject: 'Ihr EasyPass-Passwort zurücksetzen',
+    hello: (name) => `Hallo ${name},`,
+    asked: 'Jemand, hoffentlich Sie, hat angefordert, das Passwort Ihres EasyPass-Kontos zurückzusetzen.',
+    open: (minutes) => `Öffnen Sie diesen Link innerhalb von ${countOf(minutes, { one: 'Minute', other: 'Minuten' }, 'de')}, um ein neues Passwort festzulegen (er funktioniert nur einmal):`,
+    button: 'Neues Passwort festlegen',
+    copy: 'Oder kopieren Sie diese Adresse in Ihren Browser:',
+    ignore: 'Wenn Sie das nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert.',
+    signsOut: 'Wenn Sie ein neues Passwort festlegen, werden Sie auf allen Geräten abgemeldet.',
+  },
+  fr: {
+    subject: 'Réinitialisez votre mot de passe EasyPass',
+    hello: (name) => `Bonjour ${name},`,
+    asked: "Quelqu'un, vous sans doute, a demandé à réinitialiser le mot de passe de votre compte EasyPass.",
+    open: (minutes) => `Ouvrez ce lien dans un délai de ${countOf(minutes, { one: 'minute', other: 'minutes' }, 'fr')} pour choisir un nouveau mot de passe (il ne fonctionne qu'une fois)${NBSP}:`,
+    button: 'Choisir un nouveau mot de passe',
+    copy: `Ou copiez cette adresse dans votre navigateur${NBSP}:`,
+    ignore: `Si vous n'êtes pas à l'origine de cette demande, ignorez cet e-mail${NBSP}: votre mot de passe reste inchangé.`,
+    signsOut: 'Choisir un nouveau mot de passe vous déconnecte de tous vos appareils.',
+  },
+} satisfies Record<Language, typeof EN>
+
+/** The email in `language` (absent or unknown: English). */
+export function renderResetEmail(name: string, link: string, validMinutes: number, language?: Language) {
+  const lang = isLanguage(language) ? language : DEFAULT_LANGUAGE
+  const w: typeof EN = WORDS[lang]
+  const subject = w.subject
   const text = [
-    `Hello ${name},`,
+    w.hello(name),
     '',
-    'Someone, hopefully you, asked to reset the password of your EasyPass account.',
-    `Open this link within ${validMinutes} minutes to choose a new password (it works once):`,
+    w.asked,
+    w.open(validMinutes),
     '',
     link,
     '',
-    'If you did not ask for it, ignore this email: your password stays as it is.',
-    'Setting a new password signs you out on every device.',
+    w.ignore,
+    w.signsOut,
   ].join('\n')
-  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a2e">
-<p>Hello ${escapeHtml(name)},</p>
-<p>Someone, hopefully you, asked to reset the password of your EasyPass account. Open this link within ${validMinutes} minutes to choose a new password (it works once):</p>
-<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 18px;background:#4338ca;color:#fff;border-radius:6px;text-decoration:none">Choose a new password</a></p>
-<p style="font-size:13px;color:#555">Or copy this address into your browser: ${escapeHtml(link)}</p>
-<p>If you did not ask for it, ignore this email: your password stays as it is. Setting a new password signs you out on every device.</p>
+  // English keeps its original `<html>`; the others say which language they are in.
+  const html = `<!doctype html><html${lang === 'en' ? '' : ` lang="${lang}"`}><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a2e">
+<p>${w.hello(escapeHtml(name))}</p>
+<p>${w.asked} ${w.open(validMinutes)}</p>
+<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 18px;background:#4338ca;color:#fff;border-radius:6px;text-decoration:none">${w.button}</a></p>
+<p style="font-size:13px;color:#555">${w.copy} ${escapeHtml(link)}</p>
+<p>${w.ignore} ${w.signsOut}</p>
 </body></html>`
   return { subject, text, html }
 }
@@ -40,14 +84,14 @@ export function resetMailer(opts: { transport?: Transporter; from: string; produ
   const { transport, from, production, log } = opts
   const delays = opts.retryDelaysMs ?? [5_000, 60_000]
   return {
-    async send(to, name, link, validMinutes) {
+    async send(to, name, link, validMinutes, language) {
       if (!transport) {
         sent.inc({ status: 'skipped' })
         if (production) log.warn('password reset asked for, but SMTP_URL is not set: no email sent')
         else log.info({ to, link }, 'password reset link (SMTP_URL is not set, so it is written here instead of emailed)')
         return
       }
-      const message = { from, to, ...renderResetEmail(name, link, validMinutes) }
+      const message = { from, to, ...renderResetEmail(name, link, validMinutes, language) }
       for (let attempt = 0; ; attempt++) {
         try {
           await transport.sendMail(message)

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Principal, Role } from '@easypass/contracts'
+import type { Language } from '@easypass/contracts/languages'
 import type { AuthResult, ChangePasswordBody, LoginBody, PasswordResetConfirmBody, RegisterBody, UpdateMeBody, User } from '@easypass/contracts/auth'
 import { fail, type AuthConfig, type Logger, tokenSigner } from '@easypass/kit'
 import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
@@ -140,13 +141,14 @@ export function authService({ User, sessions, limiter, config, resets, log }: Au
    * Answered at once, alike for every email (202): looking the account up, storing the link and sending
    * it happen afterwards, so neither the answer nor its timing tells whether an account exists.
    */
-  async function requestPasswordReset(rawEmail: string, clientIp: string) {
+  async function requestPasswordReset(rawEmail: string, clientIp: string, language?: Language) {
     const email = normaliseEmail(rawEmail)
     if (!(await limiter.resetRequested(email, clientIp))) return
-    void sendResetLink(email).catch((error) => log.error({ err: String(error) }, 'password reset link not created'))
+    void sendResetLink(email, language).catch((error) => log.error({ err: String(error) }, 'password reset link not created'))
   }
 
-  async function sendResetLink(email: string) {
+  /** In the language the link was asked for in (the page that asked). */
+  async function sendResetLink(email: string, language?: Language) {
     const user = await User.findOne({ email }, { _id: 1, name: 1, email: 1, passwordHash: 1 }).lean()
     if (!user) return
     const token = randomBytes(32).toString('base64url')
@@ -159,7 +161,7 @@ export function authService({ User, sessions, limiter, config, resets, log }: Au
       expiresAt: new Date(createdAt.getTime() + resets.validMinutes * 60_000),
     })
     // In the fragment: a browser never sends it to a server, so it stays out of access logs and Referer.
-    await resets.mailer.send(user.email, user.name, `${resets.publicUrl.replace(/\/+$/, '')}/reset-password#token=${token}`, resets.validMinutes)
+    await resets.mailer.send(user.email, user.name, `${resets.publicUrl.replace(/\/+$/, '')}/reset-password#token=${token}`, resets.validMinutes, language)
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Transporter } from 'nodemailer'
+import type { Language } from '@easypass/contracts/languages'
 import type { Fact } from '@easypass/contracts/facts'
 import { TRANSFER_LINK_PURPOSE } from '@easypass/contracts/orders'
 import { AppError, callService, callServiceFile, counter, linkToken, writerOf, type Logger } from '@easypass/kit'
@@ -146,12 +147,12 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
    * The tickets' PDF, best effort: the email carries every code and QR code anyway, so a PDF that
    * cannot be made now never holds the email back.
    */
-  async function ticketsPdf(orderId: string, event: TicketsPdfInput['event'], list: FullTicket[]): Promise<Buffer | undefined> {
+  async function ticketsPdf(orderId: string, event: TicketsPdfInput['event'], list: FullTicket[], language?: Language): Promise<Buffer | undefined> {
     // Refunded before its confirmation went out (a mail server away meanwhile): no printable tickets.
     if (!pdf || !list.length || list.some((t) => t.status === 'refunded')) return undefined
     try {
       const printed = list.map((t, i) => ({ ...t, id: t.id ?? `${orderId}-${i + 1}`, status: t.status ?? 'valid' }))
-      return await pdf.render({ orderId, event, tickets: printed })
+      return await pdf.render({ orderId, event, tickets: printed, ...(language ? { language } : {}) })
     } catch (error) {
       log.warn({ orderId, err: messageOf(error) }, 'tickets PDF not made; emailing without it')
       return undefined
@@ -232,6 +233,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
       const startsAt = d.eventStartsAt ?? details.startsAt
       return renderOrderConfirmation({
         orderId: d.orderId,
+        language: d.language,
         eventTitle: title,
         startsAt,
         ...(venue ? { venue } : {}),
@@ -241,7 +243,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         ...(d.voucher ? { voucher: d.voucher } : {}),
         ...(details.ticketInfo ? { ticketInfo: details.ticketInfo } : {}),
         tickets: list,
-        ticketsPdf: await ticketsPdf(d.orderId, { ...details, title, startsAt }, list),
+        ticketsPdf: await ticketsPdf(d.orderId, { ...details, title, startsAt }, list, d.language),
         // The first confirmation of a paid order only (not when the tickets are asked for again, nor
         // for free tickets, nor once refunded: a confirmation that went out late).
         ...(f.subject === 'orders.order-paid' && d.totalCents > 0 && !list.some((t) => t.status === 'refunded') ? { receipt: await receiptFile(d.orderId) } : {}),
@@ -250,12 +252,12 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     if (f.subject === 'orders.tickets-refunded') {
       const d = f.data as Fact<'orders.tickets-refunded'>['data']
       const creditNote = await creditNoteFile(d.orderId, d.part)
-      return renderRefundReceipt({ orderId: d.orderId, eventTitle: d.eventTitle, amountCents: d.amountCents, currency: d.currency, reason: d.reason, ticketCount: d.ticketIds.length, ...(creditNote ? { creditNote } : {}) })
+      return renderRefundReceipt({ orderId: d.orderId, eventTitle: d.eventTitle, amountCents: d.amountCents, currency: d.currency, reason: d.reason, ticketCount: d.ticketIds.length, ...(creditNote ? { creditNote } : {}), language: d.language })
     }
     if (f.subject === 'orders.order-refunded') {
       const d = f.data as Fact<'orders.order-refunded'>['data']
       const creditNote = await creditNoteFile(d.orderId, 0)
-      return renderRefundReceipt({ orderId: d.orderId, eventTitle: d.eventTitle, amountCents: d.amountCents, currency: d.currency, reason: d.reason, ...(creditNote ? { creditNote } : {}) })
+      return renderRefundReceipt({ orderId: d.orderId, eventTitle: d.eventTitle, amountCents: d.amountCents, currency: d.currency, reason: d.reason, ...(creditNote ? { creditNote } : {}), language: d.language })
     }
     if (f.subject === 'orders.ticket-transfer-offered') {
       const d = f.data as Fact<'orders.ticket-transfer-offered'>['data']
@@ -269,21 +271,21 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
       if (Date.parse(d.expiresAt) <= Date.now()) return null
       const fragment = `id=${encodeURIComponent(d.transferId)}&token=${linkToken(serviceSecret, TRANSFER_LINK_PURPOSE, d.transferId)}`
       const link = `${publicUrl.replace(/\/+$/, '')}/transfer#${fragment}`
-      return renderTicketOffered({ eventTitle: d.eventTitle, startsAt: d.eventStartsAt, ticketTypeName: d.ticketTypeName, fromEmail: d.fromEmail, expiresAt: d.expiresAt, link })
+      return renderTicketOffered({ eventTitle: d.eventTitle, startsAt: d.eventStartsAt, ticketTypeName: d.ticketTypeName, fromEmail: d.fromEmail, expiresAt: d.expiresAt, link, language: d.language })
     }
     if (f.subject === 'orders.held-ticket-refunded') {
       const d = f.data as Fact<'orders.held-ticket-refunded'>['data']
-      return renderHeldTicketRefunded({ eventTitle: d.eventTitle, eventCancelled: d.eventCancelled === true })
+      return renderHeldTicketRefunded({ eventTitle: d.eventTitle, eventCancelled: d.eventCancelled === true, language: d.language })
     }
     if (f.subject === 'orders.holder-messaged') {
       const d = f.data as Fact<'orders.holder-messaged'>['data']
       const link = publicUrl ? `${publicUrl.replace(/\/+$/, '')}/tickets` : undefined
-      return renderEventMessage({ eventTitle: d.eventTitle, organizer: d.organizer, subject: d.subject, body: d.body, ...(link ? { link } : {}) })
+      return renderEventMessage({ eventTitle: d.eventTitle, organizer: d.organizer, subject: d.subject, body: d.body, ...(link ? { link } : {}), language: d.language })
     }
     if (f.subject === 'notifications.tickets-available') {
       const d = f.data as Fact<'notifications.tickets-available'>['data']
       const link = publicUrl ? `${publicUrl.replace(/\/+$/, '')}/events/${encodeURIComponent(d.eventId)}` : undefined
-      return renderTicketsAvailable({ eventTitle: d.eventTitle, available: Number(d.available) || 0, ...(link ? { link } : {}) })
+      return renderTicketsAvailable({ eventTitle: d.eventTitle, available: Number(d.available) || 0, ...(link ? { link } : {}), language: d.language })
     }
     return null
   }

@@ -1,7 +1,9 @@
 // The emails, as small template functions: every value from outside is escaped, QR codes travel as
 // inline attachments (`cid:`) rather than markup, and each email has a plain-text twin.
 import type { OrderLine } from '@easypass/contracts/facts'
-import { escapeHtml, formatDate, formatMoney, plural } from '@easypass/kit'
+import type { Language } from '@easypass/contracts/languages'
+import { escapeHtml, formatDate, formatMoney } from '@easypass/kit'
+import { EMAIL_WORDS, languageOf } from './words'
 
 export interface EmailAttachment {
   filename: string
@@ -44,6 +46,8 @@ export interface ConfirmationInput {
   ticketsPdf?: Buffer
   /** The order's invoice or receipt as a PDF (from orders), attached when there. */
   receipt?: { filename: string; content: Buffer }
+  /** The language to write in (absent: English). */
+  language?: Language
 }
 
 const receiptKind = (filename: string) => (filename.startsWith('easypass-invoice-') ? 'invoice' : 'receipt')
@@ -58,6 +62,8 @@ export interface RefundInput {
   reason?: string
   /** The refund's credit note as a PDF (from orders), when the order was invoiced. */
   creditNote?: { filename: string; content: Buffer }
+  /** The language to write in (absent: English). */
+  language?: Language
 }
 
 export { escapeHtml }
@@ -65,9 +71,9 @@ export { escapeHtml }
 /** Header lines cannot carry line breaks (no header injection through an event title). */
 const oneLine = (value: string) => value.replace(/[\r\n\t]+/g, ' ').trim()
 
-function layout(title: string, content: string, why = 'You receive this email because of an order in your EasyPass account.') {
+function layout(lang: Language, title: string, content: string, why = EMAIL_WORDS[lang].whyOrder) {
   return `<!doctype html>
-<html lang="en">
+<html lang="${lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head>
 <body style="margin:0;padding:0;background:#f4f5f7;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2328">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center" style="padding:24px 12px">
@@ -83,81 +89,84 @@ ${content}
 }
 
 export function renderOrderConfirmation(input: ConfirmationInput): RenderedEmail {
-  const event = input.eventTitle?.trim() || 'your event'
-  const when = input.startsAt ? formatDate(input.startsAt) : undefined
-  const total = formatMoney(input.totalCents, input.currency)
+  const lang = languageOf(input.language)
+  const w = EMAIL_WORDS[lang]
+  const event = input.eventTitle?.trim() || w.yourEvent
+  const when = input.startsAt ? formatDate(input.startsAt, lang) : undefined
+  const total = formatMoney(input.totalCents, input.currency, lang)
   const ticketCount = input.items.reduce((n, item) => n + item.quantity, 0)
-  const subject = oneLine(`Your tickets for ${event}`)
+  const subject = oneLine(w.ticketsFor(event))
   const typeName = new Map(input.items.map((item) => [item.ticketTypeId, item.name]))
   const info = input.ticketInfo?.trim()
   const tickets = input.tickets.map((ticket, i) => ({
     ...ticket,
-    label: `${ticket.ticketTypeName ?? (ticket.ticketTypeId ? typeName.get(ticket.ticketTypeId) : undefined) ?? 'Ticket'}${ticket.seat ? ` · Seat ${ticket.seat}` : ''}`,
+    label: `${ticket.ticketTypeName ?? (ticket.ticketTypeId ? typeName.get(ticket.ticketTypeId) : undefined) ?? w.ticketFallback}${ticket.seat ? w.seat(ticket.seat) : ''}`,
     cid: ticket.qrSvg ? `qr-${i + 1}@easypass` : undefined,
   }))
 
   const itemRows = input.items
     .map(
       (item) =>
-        `<tr><td style="padding:6px 0">${escapeHtml(item.quantity)} × ${escapeHtml(item.name)}</td><td align="right" style="padding:6px 0">${escapeHtml(formatMoney(item.unitPriceCents * item.quantity, input.currency))}</td></tr>`,
+        `<tr><td style="padding:6px 0">${escapeHtml(item.quantity)} × ${escapeHtml(item.name)}</td><td align="right" style="padding:6px 0">${escapeHtml(formatMoney(item.unitPriceCents * item.quantity, input.currency, lang))}</td></tr>`,
     )
     .join('\n')
-  const discount = input.voucher ? `−${formatMoney(input.voucher.discountCents, input.currency)}` : undefined
+  const discount = input.voucher ? `−${formatMoney(input.voucher.discountCents, input.currency, lang)}` : undefined
   const voucherRow = input.voucher
-    ? `<tr><td style="padding:6px 0">Voucher ${escapeHtml(input.voucher.code)}</td><td align="right" style="padding:6px 0">${escapeHtml(discount)}</td></tr>`
+    ? `<tr><td style="padding:6px 0">${escapeHtml(w.voucher(input.voucher.code))}</td><td align="right" style="padding:6px 0">${escapeHtml(discount)}</td></tr>`
     : ''
   const ticketBlocks = tickets
     .map(
       (t) => `<div style="border:1px solid #d0d7de;border-radius:8px;padding:16px;margin:12px 0;text-align:center">
 <p style="margin:0 0 8px;font-weight:600">${escapeHtml(t.label)}</p>
-${t.cid ? `<img src="cid:${escapeHtml(t.cid)}" width="180" height="180" alt="QR code of ticket ${escapeHtml(t.code)}" style="display:block;margin:0 auto 8px">` : ''}
+${t.cid ? `<img src="cid:${escapeHtml(t.cid)}" width="180" height="180" alt="${escapeHtml(w.qrAlt(t.code))}" style="display:block;margin:0 auto 8px">` : ''}
 <p style="margin:0;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:16px;letter-spacing:1px">${escapeHtml(t.code)}</p>
 </div>`,
     )
     .join('\n')
 
   const html = layout(
+    lang,
     subject,
     `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(event)}</h1>
 ${when ? `<p style="margin:0 0 4px">${escapeHtml(when)}</p>` : ''}
 ${input.venue ? `<p style="margin:0 0 4px">${escapeHtml(input.venue)}</p>` : ''}
-<p style="margin:16px 0">Thank you! Your order is confirmed: ${escapeHtml(plural(ticketCount, 'ticket'))}.</p>
-${info ? `<div style="border-left:4px solid #4338ca;padding:8px 12px;margin:0 0 16px;background:#f6f8fa"><p style="margin:0 0 4px;font-weight:600">From the organiser</p><p style="margin:0;white-space:pre-line">${escapeHtml(info)}</p></div>` : ''}
+<p style="margin:16px 0">${escapeHtml(w.thanksConfirmed(w.tickets(ticketCount)))}</p>
+${info ? `<div style="border-left:4px solid #4338ca;padding:8px 12px;margin:0 0 16px;background:#f6f8fa"><p style="margin:0 0 4px;font-weight:600">${escapeHtml(w.fromOrganiser)}</p><p style="margin:0;white-space:pre-line">${escapeHtml(info)}</p></div>` : ''}
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-top:1px solid #d0d7de;border-bottom:1px solid #d0d7de;margin:8px 0 16px">
 ${itemRows}
 ${voucherRow}
-<tr><td style="padding:8px 0;font-weight:600;border-top:1px solid #d0d7de">Total</td><td align="right" style="padding:8px 0;font-weight:600;border-top:1px solid #d0d7de">${escapeHtml(total)}</td></tr>
+<tr><td style="padding:8px 0;font-weight:600;border-top:1px solid #d0d7de">${escapeHtml(w.total)}</td><td align="right" style="padding:8px 0;font-weight:600;border-top:1px solid #d0d7de">${escapeHtml(total)}</td></tr>
 </table>
 ${
   tickets.length
-    ? `<h2 style="font-size:18px;margin:16px 0 4px">Your tickets</h2><p style="margin:0;color:#57606a">Show the QR code (or the code under it) at the entrance. Each code lets one person in, once.${input.ticketsPdf ? ' They are attached as a PDF too, to print.' : ''}</p>\n${ticketBlocks}`
-    : '<p>Your tickets are waiting in your EasyPass account under your orders.</p>'
+    ? `<h2 style="font-size:18px;margin:16px 0 4px">${escapeHtml(w.yourTickets)}</h2><p style="margin:0;color:#57606a">${escapeHtml(w.showAtEntrance)}${input.ticketsPdf ? ` ${escapeHtml(w.pdfAttached)}` : ''}</p>\n${ticketBlocks}`
+    : `<p>${escapeHtml(w.ticketsInAccount)}</p>`
 }
-${input.receipt ? `<p style="margin:16px 0 0">Your ${receiptKind(input.receipt.filename)} is attached.</p>` : ''}
-<p style="margin:16px 0 0;font-size:12px;color:#57606a">Order ${escapeHtml(input.orderId)}</p>`,
+${input.receipt ? `<p style="margin:16px 0 0">${escapeHtml(w.documentAttached(receiptKind(input.receipt.filename)))}</p>` : ''}
+<p style="margin:16px 0 0;font-size:12px;color:#57606a">${escapeHtml(w.order(input.orderId))}</p>`,
   )
 
   const text = [
-    `Your tickets for ${event}`,
+    w.ticketsFor(event),
     when,
     input.venue,
     '',
-    `Your order is confirmed: ${plural(ticketCount, 'ticket')}.`,
-    ...(info ? ['', 'From the organiser:', info, ''] : []),
-    ...input.items.map((item) => `  ${item.quantity} x ${item.name}  ${formatMoney(item.unitPriceCents * item.quantity, input.currency)}`),
-    ...(input.voucher ? [`  Voucher ${input.voucher.code}  ${discount}`] : []),
-    `  Total  ${total}`,
+    w.confirmed(w.tickets(ticketCount)),
+    ...(info ? ['', w.fromOrganiserLine, info, ''] : []),
+    ...input.items.map((item) => `  ${item.quantity} x ${item.name}  ${formatMoney(item.unitPriceCents * item.quantity, input.currency, lang)}`),
+    ...(input.voucher ? [`  ${w.voucher(input.voucher.code)}  ${discount}`] : []),
+    `  ${w.total}  ${total}`,
     '',
     ...(tickets.length
       ? [
-          'Your tickets (show the code at the entrance; each lets one person in, once):',
-          ...tickets.map((t) => `  ${t.label}: ${t.code}`),
-          ...(input.ticketsPdf ? ['They are attached as a PDF too, to print.'] : []),
+          w.showAtEntranceLine,
+          ...tickets.map((t) => `  ${w.labelled(t.label, t.code)}`),
+          ...(input.ticketsPdf ? [w.pdfAttached] : []),
         ]
-      : ['Your tickets are waiting in your EasyPass account under your orders.']),
-    ...(input.receipt ? ['', `Your ${receiptKind(input.receipt.filename)} is attached.`] : []),
+      : [w.ticketsInAccount]),
+    ...(input.receipt ? ['', w.documentAttached(receiptKind(input.receipt.filename))] : []),
     '',
-    `Order ${input.orderId}`,
+    w.order(input.orderId),
   ]
     .filter((line) => line !== undefined)
     .join('\n')
@@ -172,41 +181,36 @@ ${input.receipt ? `<p style="margin:16px 0 0">Your ${receiptKind(input.receipt.f
 }
 
 export function renderRefundReceipt(input: RefundInput): RenderedEmail {
-  const event = input.eventTitle?.trim() || 'your event'
-  const amount = formatMoney(input.amountCents, input.currency)
+  const lang = languageOf(input.language)
+  const w = EMAIL_WORDS[lang]
+  const event = input.eventTitle?.trim() || w.yourEvent
+  const amount = formatMoney(input.amountCents, input.currency, lang)
   // Free tickets (complimentary, or free ones) are cancelled: no money, no card to speak of.
   const free = input.amountCents === 0
-  const subject = oneLine(free ? `Your tickets for ${event} were cancelled` : `Refund for ${event}: ${amount}`)
+  const subject = oneLine(free ? w.ticketsCancelledSubject(event) : w.refundSubject(event, amount))
   const some = input.ticketCount
-  const heading = free
-    ? some
-      ? `${plural(some, 'ticket')} of your order ${some === 1 ? 'was' : 'were'} cancelled`
-      : 'Your tickets were cancelled'
-    : some
-      ? `${plural(some, 'ticket')} of your order ${some === 1 ? 'was' : 'were'} refunded`
-      : 'Your order was refunded'
-  const money = free
-    ? `Your free tickets for ${event} were cancelled: nothing was paid, so nothing goes back.`
-    : `We refunded ${amount} for your order for ${event}. It goes back to the card you paid with`
-  const validity = some ? `The refunded ${some === 1 ? 'ticket is' : 'tickets are'} no longer valid; your other tickets of this order stay valid.` : 'The tickets of this order are no longer valid.'
+  const heading = free ? (some ? w.someCancelled(some) : w.allCancelled) : some ? w.someRefunded(some) : w.allRefunded
+  const money = free ? w.freeCancelled(event) : w.refunded(amount, event)
+  const validity = some ? w.someNoLongerValid(some) : w.allNoLongerValid
   const html = layout(
+    lang,
     subject,
     `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(heading)}</h1>
-<p style="margin:16px 0">${free ? escapeHtml(money) : `We refunded <strong>${escapeHtml(amount)}</strong> for your order for ${escapeHtml(event)}. It goes back to the card you paid with; banks usually show it within a few days.`}</p>
-${input.reason ? `<p style="margin:0 0 16px;color:#57606a">Reason: ${escapeHtml(input.reason)}</p>` : ''}
+<p style="margin:16px 0">${free ? escapeHtml(money) : `${w.refunded(`<strong>${escapeHtml(amount)}</strong>`, escapeHtml(event))}${escapeHtml(w.banksDays)}`}</p>
+${input.reason ? `<p style="margin:0 0 16px;color:#57606a">${escapeHtml(w.reason(input.reason))}</p>` : ''}
 <p style="margin:0">${escapeHtml(validity)}</p>
-${input.creditNote ? '<p style="margin:16px 0 0">The credit note for your invoice is attached.</p>' : ''}
-<p style="margin:16px 0 0;font-size:12px;color:#57606a">Order ${escapeHtml(input.orderId)}</p>`,
+${input.creditNote ? `<p style="margin:16px 0 0">${escapeHtml(w.creditNoteAttached)}</p>` : ''}
+<p style="margin:16px 0 0;font-size:12px;color:#57606a">${escapeHtml(w.order(input.orderId))}</p>`,
   )
   const text = [
     heading,
     '',
     free ? money : `${money}.`,
-    ...(input.reason ? [`Reason: ${input.reason}`] : []),
+    ...(input.reason ? [w.reason(input.reason)] : []),
     validity,
-    ...(input.creditNote ? ['', 'The credit note for your invoice is attached.'] : []),
+    ...(input.creditNote ? ['', w.creditNoteAttached] : []),
     '',
-    `Order ${input.orderId}`,
+    w.order(input.orderId),
   ].join('\n')
   const attachments: EmailAttachment[] = input.creditNote ? [{ filename: input.creditNote.filename, content: input.creditNote.content, contentType: 'application/pdf' }] : []
   return { subject, html, text, attachments }
@@ -217,29 +221,33 @@ export interface TicketsAvailableInput {
   available: number
   /** The event's page in the web app, when the public address is known. */
   link?: string
+  /** The language to write in (absent: English). */
+  language?: Language
 }
 
 export function renderTicketsAvailable(input: TicketsAvailableInput): RenderedEmail {
-  const event = input.eventTitle?.trim() || 'the event you waited for'
-  const count = input.available > 0 ? `${plural(input.available, 'ticket')} can be bought again` : 'Tickets can be bought again'
-  const subject = oneLine(`Tickets are available: ${event}`)
+  const lang = languageOf(input.language)
+  const w = EMAIL_WORDS[lang]
+  const event = input.eventTitle?.trim() || w.eventWaitedFor
+  const subject = oneLine(w.availableSubject(event))
   const html = layout(
+    lang,
     subject,
-    `<h1 style="margin:0 0 8px;font-size:22px">Tickets are available</h1>
-<p style="margin:16px 0">${escapeHtml(count)} for <strong>${escapeHtml(event)}</strong>, and you were next on its waiting list.</p>
-<p style="margin:16px 0">First come, first served: they go to whoever buys first.</p>
-${input.link ? `<p style="margin:16px 0"><a href="${escapeHtml(input.link)}" style="display:inline-block;padding:10px 18px;background:#4338ca;color:#fff;border-radius:6px;text-decoration:none">Get tickets</a></p>` : ''}
-<p style="margin:16px 0 0;font-size:12px;color:#57606a">You are off the waiting list now; join it again on the event's page if these are gone.</p>`,
-    "You receive this email because you joined the event's waiting list on EasyPass.",
+    `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(w.availableHeading)}</h1>
+<p style="margin:16px 0">${w.availableLine(input.available, `<strong>${escapeHtml(event)}</strong>`)}</p>
+<p style="margin:16px 0">${escapeHtml(w.firstCome)}</p>
+${input.link ? `<p style="margin:16px 0"><a href="${escapeHtml(input.link)}" style="display:inline-block;padding:10px 18px;background:#4338ca;color:#fff;border-radius:6px;text-decoration:none">${escapeHtml(w.getTickets)}</a></p>` : ''}
+<p style="margin:16px 0 0;font-size:12px;color:#57606a">${w.offWaitlist}</p>`,
+    w.whyWaitlist,
   )
   const text = [
-    'Tickets are available',
+    w.availableHeading,
     '',
-    `${count} for ${event}, and you were next on its waiting list.`,
-    'First come, first served: they go to whoever buys first.',
-    ...(input.link ? ['', `Get tickets: ${input.link}`] : []),
+    w.availableLine(input.available, event),
+    w.firstCome,
+    ...(input.link ? ['', w.getTicketsLine(input.link)] : []),
     '',
-    "You are off the waiting list now; join it again on the event's page if these are gone.",
+    w.offWaitlist,
   ].join('\n')
   return { subject, html, text, attachments: [] }
 }
@@ -252,67 +260,78 @@ export interface TicketOfferedInput {
   expiresAt: string
   /** The page that accepts it, with the offer's id and token in its fragment. */
   link: string
+  /** The language to write in (absent: English). */
+  language?: Language
 }
 
 export function renderTicketOffered(input: TicketOfferedInput): RenderedEmail {
-  const event = input.eventTitle?.trim() || 'an event'
-  const from = input.fromEmail?.trim() ? `The EasyPass account ${input.fromEmail.trim()}` : 'An EasyPass customer'
-  const when = (input.startsAt && formatDate(input.startsAt)) || ''
-  const until = formatDate(input.expiresAt) ?? 'the date the sender set'
-  const what = `${input.ticketTypeName?.trim() ? `a ${input.ticketTypeName.trim()} ticket` : 'a ticket'} for ${event}`
+  const lang = languageOf(input.language)
+  const w = EMAIL_WORDS[lang]
+  const event = input.eventTitle?.trim() || w.anEvent
+  const from = input.fromEmail?.trim() ? w.fromAccount(input.fromEmail.trim()) : w.aCustomer
+  const when = (input.startsAt && formatDate(input.startsAt, lang)) || ''
+  const until = formatDate(input.expiresAt, lang) ?? w.untilFallback
+  const what = w.offeredWhat(input.ticketTypeName?.trim() || undefined, event)
   // The sender's address is what they signed up with, never verified: the body names it, the subject does not.
-  const subject = oneLine(`A ticket was sent to you: ${what}`)
+  const subject = oneLine(w.offeredSubject(what))
   const html = layout(
+    lang,
     subject,
-    `<h1 style="margin:0 0 8px;font-size:22px">A ticket for you</h1>
-<p style="margin:16px 0">${escapeHtml(from)} sent you ${escapeHtml(what)}${when ? ` (${escapeHtml(when)})` : ''}.</p>
-<p style="margin:16px 0"><a href="${escapeHtml(input.link)}" style="display:inline-block;padding:10px 18px;background:#4338ca;color:#fff;border-radius:6px;text-decoration:none">Accept the ticket</a></p>
-<p style="margin:16px 0">Accept it by ${escapeHtml(until)}, signed in to your EasyPass account (or a new one). It is then yours, with a code of its own; the sender's copy stops working.</p>
-<p style="margin:16px 0 0;font-size:12px;color:#57606a">Did not expect it? Ignore this email: the ticket stays with its sender.</p>`,
-    'You receive this email because an EasyPass customer offered you a ticket.',
+    `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(w.offeredHeading)}</h1>
+<p style="margin:16px 0">${w.sentYou(escapeHtml(from), escapeHtml(what), when && escapeHtml(when))}</p>
+<p style="margin:16px 0"><a href="${escapeHtml(input.link)}" style="display:inline-block;padding:10px 18px;background:#4338ca;color:#fff;border-radius:6px;text-decoration:none">${escapeHtml(w.acceptTicket)}</a></p>
+<p style="margin:16px 0">${w.acceptBy(escapeHtml(until))}</p>
+<p style="margin:16px 0 0;font-size:12px;color:#57606a">${w.notExpected}</p>`,
+    w.whyOffered,
   )
   const text = [
-    'A ticket for you',
+    w.offeredHeading,
     '',
-    `${from} sent you ${what}${when ? ` (${when})` : ''}.`,
+    w.sentYou(from, what, when),
     '',
-    `Accept the ticket: ${input.link}`,
+    w.acceptTicketLine(input.link),
     '',
-    `Accept it by ${until}, signed in to your EasyPass account (or a new one). It is then yours, with a code of its own; the sender's copy stops working.`,
-    'Did not expect it? Ignore this email: the ticket stays with its sender.',
+    w.acceptBy(until),
+    w.notExpected,
   ].join('\n')
   return { subject, html, text, attachments: [] }
 }
 
-export function renderHeldTicketRefunded(input: { eventTitle?: string; eventCancelled: boolean }): RenderedEmail {
-  const event = input.eventTitle?.trim() || 'your event'
-  const subject = oneLine(input.eventCancelled ? `${event} was cancelled` : `Your ticket for ${event} is no longer valid`)
-  const why = input.eventCancelled ? `${event} was cancelled, and its buyer was refunded.` : `Its order was refunded to its buyer.`
+export function renderHeldTicketRefunded(input: { eventTitle?: string; eventCancelled: boolean; language?: Language }): RenderedEmail {
+  const lang = languageOf(input.language)
+  const w = EMAIL_WORDS[lang]
+  const event = input.eventTitle?.trim() || w.yourEvent
+  const subject = oneLine(input.eventCancelled ? w.eventCancelled(event) : w.ticketNoLongerValid(event))
+  const why = input.eventCancelled ? w.cancelledBuyerRefunded(event) : w.orderRefundedToBuyer
   const html = layout(
+    lang,
     subject,
     `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(subject)}</h1>
-<p style="margin:16px 0">The ticket for ${escapeHtml(event)} that was passed on to you is no longer valid: ${escapeHtml(why)}</p>
-<p style="margin:0">If you paid its buyer for it, ask them for your money back: the refund went to the card they paid with.</p>`,
-    'You receive this email because a ticket was passed on to your EasyPass account.',
+<p style="margin:16px 0">${w.passedOnNoLongerValid(escapeHtml(event), escapeHtml(why))}</p>
+<p style="margin:0">${w.askBuyer}</p>`,
+    w.whyPassedOn,
   )
-  const text = [subject, '', `The ticket for ${event} that was passed on to you is no longer valid: ${why}`, 'If you paid its buyer for it, ask them for your money back: the refund went to the card they paid with.'].join('\n')
+  const text = [subject, '', w.passedOnNoLongerValid(event, why), w.askBuyer].join('\n')
   return { subject, html, text, attachments: [] }
 }
 
 /** What the organiser wrote to the holders of an event's tickets, as they wrote it (text only: no markup of theirs is ever sent as HTML). */
-export function renderEventMessage(input: { eventTitle?: string; organizer?: string; subject: string; body: string; link?: string }): RenderedEmail {
-  const event = input.eventTitle?.trim() || 'your event'
-  const from = input.organizer?.trim() || 'The organiser'
+export function renderEventMessage(input: { eventTitle?: string; organizer?: string; subject: string; body: string; link?: string; language?: Language }): RenderedEmail {
+  const lang = languageOf(input.language)
+  const w = EMAIL_WORDS[lang]
+  const event = input.eventTitle?.trim() || w.yourEvent
+  const from = input.organizer?.trim() || w.theOrganiser
   const subject = oneLine(`${input.subject} (${event})`)
   const paragraphs = input.body.split(/\r?\n\s*\r?\n/).map((p) => p.trim()).filter(Boolean)
   const html = layout(
+    lang,
     subject,
     `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(oneLine(input.subject))}</h1>
-<p style="margin:0 0 16px;color:#545a6d">${escapeHtml(from)} wrote to everyone with a ticket for ${escapeHtml(event)}:</p>
+<p style="margin:0 0 16px;color:#545a6d">${w.wroteToHolders(escapeHtml(from), escapeHtml(event))}</p>
 ${paragraphs.map((p) => `<p style="margin:0 0 12px">${escapeHtml(p).replace(/\r?\n/g, '<br>')}</p>`).join('\n')}
-${input.link ? `<p style="margin:16px 0 0"><a href="${escapeHtml(input.link)}">Your tickets</a></p>` : ''}`,
-    'You receive this email because you hold a ticket for this event in your EasyPass account.',
+${input.link ? `<p style="margin:16px 0 0"><a href="${escapeHtml(input.link)}">${escapeHtml(w.yourTickets)}</a></p>` : ''}`,
+    w.whyHolder,
   )
-  const text = [oneLine(input.subject), '', `${from} wrote to everyone with a ticket for ${event}:`, '', input.body.trim(), ...(input.link ? ['', `Your tickets: ${input.link}`] : [])].join('\n')
+  const text = [oneLine(input.subject), '', w.wroteToHolders(from, event), '', input.body.trim(), ...(input.link ? ['', w.yourTicketsLine(input.link)] : [])].join('\n')
   return { subject, html, text, attachments: [] }
 }

@@ -1,7 +1,8 @@
 // What a buyer is told about each fact: the notification's type, title, body and link data.
 import type { Fact } from '@easypass/contracts/facts'
 import type { NotificationType } from '@easypass/contracts/notifications'
-import { formatMoney, formatTime, plural } from '@easypass/kit'
+import { formatMoney, formatTime } from '@easypass/kit'
+import { FACT_WORDS, languageOf } from './words'
 
 export interface Message {
   userId: string
@@ -18,6 +19,9 @@ const isCancellation = (d: { eventCancelled?: boolean; reason?: unknown }) =>
 
 /** The message for a fact, or null when it concerns no single user (the fact is then acknowledged unused). */
 export function describe(f: Fact): Message | null {
+  // Facts that tell someone something say in which language (absent, or one we do not speak: English).
+  const lang = languageOf((f.data as { language?: unknown }).language)
+  const w = FACT_WORDS[lang]
   switch (f.subject) {
     case 'orders.order-paid': {
       const d = f.data as Fact<'orders.order-paid'>['data']
@@ -28,52 +32,52 @@ export function describe(f: Fact): Message | null {
         return {
           userId: d.userId,
           type: 'order-paid',
-          title: event ? `Complimentary tickets for ${event}` : 'Complimentary tickets given',
-          body: `${plural(count, 'complimentary ticket')} given to ${d.complimentaryFor}: the tickets went to that address.`,
+          title: w.complimentaryTitle(event),
+          body: w.complimentaryBody(count, d.complimentaryFor),
           data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.totalCents, currency: d.currency, ticketCount: count },
         }
       return {
         userId: d.userId,
         type: 'order-paid',
-        title: event ? `Your tickets for ${event}` : 'Your tickets are ready',
-        body: `Order confirmed: ${plural(count, 'ticket')}, ${formatMoney(d.totalCents, d.currency)}. Your tickets are in your orders${d.userEmail ? ' and on their way to your inbox' : ''}.`,
+        title: w.paidTitle(event),
+        body: w.paidBody(count, formatMoney(d.totalCents, d.currency, lang), Boolean(d.userEmail)),
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.totalCents, currency: d.currency, ticketCount: count },
       }
     }
     case 'orders.order-refunded': {
       const d = f.data as Fact<'orders.order-refunded'>['data']
       const event = named(d.eventTitle)
-      const amount = formatMoney(d.amountCents, d.currency)
+      const amount = formatMoney(d.amountCents, d.currency, lang)
       return {
         userId: d.userId,
         type: 'order-refunded',
-        title: isCancellation(d) ? `${event ?? 'An event'} was cancelled` : `Refund for ${event ?? 'your order'}`,
-        body: `Your order was refunded: ${amount} goes back to your card. Its tickets are no longer valid.`,
+        title: isCancellation(d) ? w.cancelledTitle(event) : w.refundTitle(event),
+        body: w.orderRefundedBody(amount),
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.amountCents, currency: d.currency },
       }
     }
     case 'orders.tickets-refunded': {
       const d = f.data as Fact<'orders.tickets-refunded'>['data']
       const event = named(d.eventTitle)
-      const amount = formatMoney(d.amountCents, d.currency)
+      const amount = formatMoney(d.amountCents, d.currency, lang)
       const count = d.ticketIds.length
       return {
         userId: d.userId,
         type: 'order-refunded',
-        title: `Refund for ${event ?? 'your order'}`,
-        body: `${count === 1 ? '1 ticket' : `${count} tickets`} of your order ${count === 1 ? 'was' : 'were'} refunded: ${amount} goes back to your card. ${count === 1 ? 'It is' : 'They are'} no longer valid; your other tickets stay valid.`,
+        title: w.refundTitle(event),
+        body: w.ticketsRefundedBody(count, amount),
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.amountCents, currency: d.currency, ticketCount: d.ticketIds.length },
       }
     }
     case 'orders.hold-expiring': {
       const d = f.data as Fact<'orders.hold-expiring'>['data']
       const event = named(d.eventTitle)
-      const until = formatTime(d.expiresAt)
+      const until = formatTime(d.expiresAt, lang)
       return {
         userId: d.userId,
         type: 'hold-expiring',
-        title: `Your hold${event ? ` for ${event}` : ''} ends soon`,
-        body: `${d.totalCents === 0 ? 'Confirm your free tickets' : `Pay ${formatMoney(d.totalCents, d.currency)}`}${until ? ` by ${until}` : ' soon'} to keep them; after that they are released to other buyers.`,
+        title: w.holdTitle(event),
+        body: w.holdBody(d.totalCents === 0 ? undefined : formatMoney(d.totalCents, d.currency, lang), until),
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.totalCents, currency: d.currency, expiresAt: d.expiresAt },
       }
     }
@@ -83,8 +87,8 @@ export function describe(f: Fact): Message | null {
       return {
         userId: d.userId,
         type: 'order-expired',
-        title: 'Your reservation expired',
-        body: `The tickets you held${event ? ` for ${event}` : ''} were released because the order was not paid in time.`,
+        title: w.expiredTitle,
+        body: w.expiredBody(event),
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event },
       }
     }
@@ -94,11 +98,9 @@ export function describe(f: Fact): Message | null {
       return {
         userId: d.userId,
         type: 'order-cancelled',
-        title: 'Order cancelled',
+        title: w.orderCancelledTitle,
         // With a reason the buyer did not cancel it: the event was removed, or the tickets withdrawn.
-        body: d.reason
-          ? `Your reservation${event ? ` for ${event}` : ''} was cancelled: ${d.reason}. Its tickets were released and nothing stays charged.`
-          : `Your reservation${event ? ` for ${event}` : ''} was cancelled and its tickets were released. Nothing was charged.`,
+        body: w.orderCancelledBody(event, d.reason),
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event },
       }
     }
@@ -109,8 +111,8 @@ export function describe(f: Fact): Message | null {
       return {
         userId: d.userId,
         type: 'tickets-available',
-        title: `Tickets are available${event ? ` for ${event}` : ''}`,
-        body: `${count > 0 ? `${plural(count, 'ticket')} can be bought again` : 'Tickets can be bought again'} and you were next on the waiting list. First come, first served: get yours now.`,
+        title: w.availableTitle(event),
+        body: w.availableBody(count),
         data: { eventId: d.eventId, eventTitle: event, available: count },
       }
     }
@@ -120,8 +122,8 @@ export function describe(f: Fact): Message | null {
       return {
         userId: d.fromUserId,
         type: 'ticket-transferred',
-        title: `Your ticket${event ? ` for ${event}` : ''} was accepted`,
-        body: `${d.toEmail ? `The ticket you offered to ${d.toEmail} was accepted` : 'The ticket you passed on was accepted'}. It is theirs now, with a new code: your copy no longer opens the door.`,
+        title: w.transferredTitle(event),
+        body: w.transferredBody(d.toEmail || undefined),
         // The order is only the sender's to see when they bought it (not when it was passed on to them first).
         data: { ...(d.fromBuyer !== false ? { orderId: d.orderId } : {}), eventId: d.eventId, eventTitle: event, ticketId: d.ticketId },
       }
@@ -132,10 +134,8 @@ export function describe(f: Fact): Message | null {
       return {
         userId: d.userId,
         type: 'ticket-refunded',
-        title: d.eventCancelled ? `${event ?? 'An event'} was cancelled` : `Your ticket${event ? ` for ${event}` : ''} is no longer valid`,
-        body: d.eventCancelled
-          ? 'The ticket passed on to you is no longer valid: its buyer was refunded.'
-          : 'Its order was refunded to its buyer, so the ticket passed on to you no longer opens the door.',
+        title: d.eventCancelled ? w.cancelledTitle(event) : w.heldNoLongerValidTitle(event),
+        body: d.eventCancelled ? w.heldCancelledBody : w.heldRefundedBody,
         data: { eventId: d.eventId, eventTitle: event, ticketId: d.ticketId },
       }
     }

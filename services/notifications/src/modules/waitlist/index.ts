@@ -1,4 +1,5 @@
 import { Elysia, status, t } from 'elysia'
+import { pickLanguage } from '@easypass/contracts/languages'
 import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
 import { JoinWaitlistBody, WaitlistCounts, WaitlistCountsQuery, WaitlistEntry, WaitlistList, WaitlistParams, WaitlistQuery } from '@easypass/contracts/notifications'
 import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
@@ -12,8 +13,8 @@ export function waitlistModule(waitlist: WaitlistService, config: AuthConfig) {
     .use(authPlugin(config))
     .post(
       '/api/notifications/waitlist',
-      async ({ principal, body }) => {
-        const { created, entry } = await waitlist.join(principal!, body.eventId)
+      async ({ principal, body, request }) => {
+        const { created, entry } = await waitlist.join(principal!, body.eventId, pickLanguage(request.headers.get('accept-language')))
         return status(created ? 201 : 200, entry)
       },
       {

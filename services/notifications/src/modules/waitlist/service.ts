@@ -10,6 +10,7 @@
 // Per event, `waitlist_offers` keeps how many tickets are on offer and until when.
 import { countOnce } from '@easypass/contracts/capacity'
 import type { Principal } from '@easypass/contracts'
+import type { Language } from '@easypass/contracts/languages'
 import type { EventDetail } from '@easypass/contracts/catalog'
 import type { WaitlistCounts, WaitlistEntry, WaitlistList, WaitlistQuery } from '@easypass/contracts/notifications'
 import { AppError, callService, counter, fact, fail, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
@@ -95,7 +96,7 @@ export function waitlistService({ models, outbox, offerWindowMs, catalogUrl, ser
    * Puts `principal` on the event's list: 201 when they join (or join again after their turn), 200
    * when they are already waiting. Only for an event they could not buy now and still may later.
    */
-  async function join(principal: Principal, eventId: string): Promise<{ created: boolean; entry: WaitlistEntry }> {
+  async function join(principal: Principal, eventId: string, language?: Language): Promise<{ created: boolean; entry: WaitlistEntry }> {
     const _id = entryId(eventId, principal.id)
     const existing = await Waitlist.findById(_id).lean<WaitlistDoc>()
     if (existing && !existing.offeredAt) return { created: false, entry: toEntry(existing) }
@@ -105,7 +106,7 @@ export function waitlistService({ models, outbox, offerWindowMs, catalogUrl, ser
     if (salesOver(event)) throw fail('CONFLICT', 'ticket sales for this event are over: there is no waiting list')
     if (!event.ticketTypes.length) throw fail('CONFLICT', 'this event sells no tickets yet')
     if (availableNow(event) > 0) throw fail('CONFLICT', 'tickets are on sale right now: buy them instead of waiting')
-    const doc: WaitlistDoc = { _id, eventId, userId: principal.id, eventTitle: event.title, joinedAt: new Date(), ...(principal.email ? { userEmail: principal.email } : {}) }
+    const doc: WaitlistDoc = { _id, eventId, userId: principal.id, eventTitle: event.title, joinedAt: new Date(), ...(principal.email ? { userEmail: principal.email } : {}), ...(language ? { language } : {}) }
     // Their turn came before: that entry goes and a new one (at the end of the line) takes its place.
     // The insert settles a race with another join: one entry, the other request answers with it.
     if (existing) await Waitlist.deleteOne({ _id, joinedAt: existing.joinedAt })
@@ -183,7 +184,7 @@ export function waitlistService({ models, outbox, offerWindowMs, catalogUrl, ser
       next.map((entry) =>
         fact(
           'notifications.tickets-available',
-          { userId: entry.userId, eventId, eventTitle: event.title, available, ...(entry.userEmail ? { userEmail: entry.userEmail } : {}) },
+          { userId: entry.userId, eventId, eventTitle: event.title, available, ...(entry.userEmail ? { userEmail: entry.userEmail } : {}), ...(entry.language ? { language: entry.language } : {}) },
           `tickets-available:${eventId}:${entry.userId}:${entry.joinedAt.getTime()}`,
         ),
       ),

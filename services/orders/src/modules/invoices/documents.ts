@@ -11,7 +11,7 @@ import type { BillingDoc, BillingProfileDoc, CreditDoc, CreditLine, InvoiceDoc, 
 import type { CatalogClient, PaymentsClient } from '../../clients'
 import type { OrderLocks } from '../coordination'
 import type { RefundsService } from '../refunds/service'
-import { isCharged, statusOf, type OrderState } from '../orders/store'
+import { isCharged, statusOf, toldIn, type OrderState } from '../orders/store'
 import { ticketIdsOf } from '../tickets/service'
 import { eventToPrint, renderFailure } from '../tickets/pdf'
 import { billToOf, creditNoteId, type InvoiceNumbers } from './service'
@@ -230,6 +230,7 @@ export function invoiceDocuments({ models, invoices, refunds, payments, catalog,
       const event = await eventToPrint(catalog, state, log, true)
       try {
         const pdf = await renderer.creditNote({
+          ...toldIn(state.doc),
           number: note.number,
           issuedAt: note.issuedAt.toISOString(),
           invoiceNumber: credit.invoiceNumber,

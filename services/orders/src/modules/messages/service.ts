@@ -125,6 +125,7 @@ export function messageDelivery({ models: { EventMessage }, outbox, log }: { mod
                 ...(message.organizer ? { organizer: message.organizer } : {}),
                 userId: h.userId,
                 ...(h.email ? { userEmail: h.email } : {}),
+                ...(h.language ? { language: h.language } : {}),
                 subject: message.subject,
                 body: message.body,
               },

@@ -2,6 +2,7 @@
 import { Elysia, t } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
 import { ComplimentaryBody, CreateOrderBody, IdempotencyHeaders, NameTicketBody, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, Ticket, TicketList, TicketParams, TicketsEmailed } from '@easypass/contracts/orders'
+import { pickLanguage } from '@easypass/contracts/languages'
 import { authPlugin, fail, rejectUnknownFields, strictBody, type AuthConfig } from '@easypass/kit'
 import type { PurchaseService } from '../purchase/service'
 import type { RefundsService } from '../refunds/service'
@@ -56,7 +57,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         security,
       },
     })
-    .post('/api/orders', async ({ body, headers, principal, set }) => answer(set, await purchase.create(principal!, body, headers['idempotency-key'])), {
+    .post('/api/orders', async ({ body, headers, principal, request, set }) => answer(set, await purchase.create(principal!, body, headers['idempotency-key'], pickLanguage(request.headers.get('accept-language')))), {
       auth: 'user',
       headers: IdempotencyHeaders,
       ...strictBody(CreateOrderBody, PRICED_BY_SERVER),
@@ -75,7 +76,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
     })
     .post(
       '/api/events/:id/complimentary',
-      async ({ params, body, headers, principal, set }) => answer(set, await purchase.complimentary(principal!, params.id, body, headers['idempotency-key'])),
+      async ({ params, body, headers, principal, request, set }) => answer(set, await purchase.complimentary(principal!, params.id, body, headers['idempotency-key'], pickLanguage(request.headers.get('accept-language')))),
       {
         auth: 'admin',
         params: IdParams,

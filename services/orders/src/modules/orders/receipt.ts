@@ -9,7 +9,7 @@ import type { InvoiceIssuer, InvoiceNumbers } from '../invoices/service'
 import type { InvoiceDocuments } from '../invoices/documents'
 import type { RefundsService } from '../refunds/service'
 import { printedLine, taxesOf } from '../invoices/taxes'
-import { isCharged, statusOf, type OrderState } from './store'
+import { isCharged, statusOf, toldIn, type OrderState } from './store'
 
 export interface ReceiptDeps {
   payments: Pick<PaymentsClient, 'orderPayment'>
@@ -55,6 +55,7 @@ export function receiptService({ payments, catalog, renderer, invoices, document
     try {
       const pdf = await renderer.receipt({
         orderId: doc._id,
+        ...toldIn(doc),
         ...(state.settle?.at ? { paidAt: state.settle.at.toISOString() } : {}),
         ...(doc.userEmail ? { buyerEmail: doc.userEmail } : {}),
         event,

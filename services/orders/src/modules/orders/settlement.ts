@@ -12,7 +12,7 @@ import type { PaymentsClient, TicketingClient } from '../../clients'
 import type { DirtyOrders, SettledOrders } from '../coordination'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
 import type { HoldLimit } from '../purchase/hold-limit'
-import { orderItem, settleId, statusOf, toOrder, type OrderState, type OrderStore } from './store'
+import { orderItem, settleId, statusOf, toldIn, toOrder, type OrderState, type OrderStore } from './store'
 
 export interface Answer {
   status: number
@@ -52,7 +52,7 @@ export async function untilDecided<T>(deadline: number, call: () => Promise<T>):
 
 export function settleFact(doc: OrderDoc, settle: TransitionDoc): Fact | null {
   const base = { orderId: doc._id, userId: doc.userId, eventId: doc.eventId }
-  const titled = { ...base, ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}) }
+  const titled = { ...base, ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}), ...toldIn(doc) }
   switch (settle.to) {
     case 'paid':
       return fact(

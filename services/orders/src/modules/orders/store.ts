@@ -7,6 +7,9 @@ import type { Order, OrderItem, OrderList, OrderStatus, OrdersQuery } from '@eas
 import { escapeRegExp, fail, isAdmin, writerOf } from '@easypass/kit'
 import type { Models, OrderDoc, TransitionDoc } from '../../db'
 
+/** The language an order speaks to its buyer, for its facts and documents (none said: English). */
+export const toldIn = (doc: Pick<OrderDoc, 'language'>) => (doc.language ? { language: doc.language } : {})
+
 export interface OrderState {
   doc: OrderDoc
   /** The order is still a draft (a purchase paid at once, not ended, or ended and not yet published). */

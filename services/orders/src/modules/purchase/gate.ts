@@ -1,4 +1,5 @@
 import { fail } from '@easypass/kit'
+import type { Language } from '@easypass/contracts/languages'
 
 /**
  * Admission control for purchases: at most `limit` run at once in this process, the rest wait in
@@ -48,7 +49,7 @@ export function admissionGate(limit: number) {
 }
 
 type Purchase = {
-  create(principal: never, body: never, idempotencyKey: string | undefined, startedAt?: number): Promise<unknown>
+  create(principal: never, body: never, idempotencyKey: string | undefined, language?: Language, startedAt?: number): Promise<unknown>
   pay(principal: never, orderId: string, body: never, idempotencyKey: string | undefined, startedAt?: number): Promise<unknown>
 }
 
@@ -58,7 +59,7 @@ export function gated<P extends Purchase>(purchase: P, limit: number, waitBudget
   const admitBy = (startedAt: number) => startedAt + Math.floor(waitBudgetMs / 2)
   return {
     ...purchase,
-    create: (principal, body, key, startedAt = Date.now()) => gate.run(admitBy(startedAt), () => purchase.create(principal, body, key, startedAt)),
+    create: (principal, body, key, language, startedAt = Date.now()) => gate.run(admitBy(startedAt), () => purchase.create(principal, body, key, language, startedAt)),
     pay: (principal, orderId, body, key, startedAt = Date.now()) => gate.run(admitBy(startedAt), () => purchase.pay(principal, orderId, body, key, startedAt)),
   } as P
 }

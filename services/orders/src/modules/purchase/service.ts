@@ -3,6 +3,7 @@
 // takes longer than the wait budget is answered 202 `pending` while the work goes on.
 import { Types } from 'mongoose'
 import type { Principal } from '@easypass/contracts'
+import type { Language } from '@easypass/contracts/languages'
 import { isPublic, type Event } from '@easypass/contracts/catalog'
 import { voucherAppliesTo, voucherDiscount, type HoldResult } from '@easypass/contracts/inventory'
 import type { ComplimentaryBody, CreateOrderBody, Order, OrderItem, PayOrderBody } from '@easypass/contracts/orders'
@@ -65,6 +66,8 @@ interface PurchaseContext {
   voucherCode?: string
   /** Given free by an admin, for this guest (the tickets go to `email`): held, then confirmed at once without a charge. */
   complimentary?: { email: string; name?: string }
+  /** The language of the request that placed it: the order's emails and notifications speak it. */
+  language?: Language
   startedAt: number
   giveUpAt: number
   timedOut: boolean
@@ -106,6 +109,7 @@ function orderIdentity(ctx: PurchaseContext) {
     ...(ctx.eventTitle ? { eventTitle: ctx.eventTitle } : {}),
     ...(ctx.eventStartsAt ? { eventStartsAt: ctx.eventStartsAt } : {}),
     ...(ctx.userEmail ? { userEmail: ctx.userEmail } : {}),
+    ...(ctx.language ? { language: ctx.language } : {}),
   }
 }
 
@@ -363,7 +367,7 @@ export function purchaseService(deps: PurchaseDeps) {
     }
 
   return {
-    async create(principal: Principal, body: CreateOrderBody, idempotencyKey: string | undefined, startedAt = Date.now()): Promise<Answer> {
+    async create(principal: Principal, body: CreateOrderBody, idempotencyKey: string | undefined, language?: Language, startedAt = Date.now()): Promise<Answer> {
       const items = mergeLines(body.items)
       checkCard(body.payment?.card, 'payment.')
       // A buyer who tried too many unknown codes is refused before the next one is tried.
@@ -373,6 +377,7 @@ export function purchaseService(deps: PurchaseDeps) {
       const execute = async (orderId = newOrderId(), fresh = true): Promise<Execution> => {
         const ctx = context(orderId, principal.id, eventId, items, body.payment?.card, startedAt, fresh)
         if (principal.email) ctx.userEmail = principal.email
+        if (language) ctx.language = language
         if (body.voucherCode) ctx.voucherCode = body.voucherCode
         const existing = fresh ? null : await store.load(orderId)
         if (existing) {
@@ -457,7 +462,7 @@ export function purchaseService(deps: PurchaseDeps) {
      * seats decided by the event's one writer), free, and confirmed at once; the confirmation with the
      * codes goes to the guest's address. The admin's order (`userId`), so only admins see it.
      */
-    async complimentary(principal: Principal, eventIdParam: string, body: ComplimentaryBody, idempotencyKey: string | undefined, startedAt = Date.now()): Promise<Answer> {
+    async complimentary(principal: Principal, eventIdParam: string, body: ComplimentaryBody, idempotencyKey: string | undefined, language?: Language, startedAt = Date.now()): Promise<Answer> {
       const items = mergeLines(body.items)
       const name = body.name?.trim().replace(/\s+/g, ' ')
       // As on a ticket's own name: nothing invisible or direction-changing that could make the door read another name.
@@ -469,6 +474,8 @@ export function purchaseService(deps: PurchaseDeps) {
         const ctx = context(orderId, principal.id, eventId, items, undefined, startedAt, fresh)
         ctx.complimentary = guest
         ctx.userEmail = guest.email
+        // The guest's language is not known: the one the admin gave them the tickets in.
+        if (language) ctx.language = language
         const existing = fresh ? null : await store.load(orderId)
         const event = existing ? null : await saleableEvent(eventId)
         ctx.eventTitle = existing?.doc.eventTitle ?? event?.title

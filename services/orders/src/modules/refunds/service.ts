@@ -10,7 +10,7 @@ import { refundsTotal } from '../../metrics'
 import type { DirtyOrders, OrderLocks } from '../coordination'
 import { hashBody, hashKey, type Idempotency } from '../idempotency/service'
 import { errorAnswer, Undecided, untilDecided, type Answer } from '../orders/settlement'
-import { isCharged, refundDoneId, refundId, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
+import { isCharged, refundDoneId, refundId, statusOf, toldIn, toOrder, type OrderState, type OrderStore } from '../orders/store'
 import { seatsOf, ticketIdsOf, type TicketsService } from '../tickets/service'
 import { ticketPrices } from '../invoices/taxes'
 import type { Models, OrderDoc, RefundPartDoc, TicketHolderDoc } from '../../db'
@@ -23,7 +23,7 @@ const heldTicketsRefunded = (doc: OrderDoc, holders: TicketHolderDoc[], eventCan
   holders.map((h) =>
     fact(
       'orders.held-ticket-refunded',
-      { ticketId: h._id, orderId: doc._id, userId: h.userId, eventId: doc.eventId, ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}), ...(h.email ? { userEmail: h.email } : {}), eventCancelled },
+      { ticketId: h._id, orderId: doc._id, userId: h.userId, eventId: doc.eventId, ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}), ...(h.email ? { userEmail: h.email } : {}), eventCancelled, ...toldIn(doc) },
       `held-ticket-refunded:${h._id}`,
     ),
   )
@@ -116,6 +116,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
           ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}),
           ...(doc.userEmail ? { userEmail: doc.userEmail } : {}),
           ...(part.reason ? { reason: part.reason } : {}),
+          ...toldIn(doc),
         },
         `tickets-refunded:${doc._id}:${part.n}`,
       ),
@@ -160,6 +161,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
           currency: doc.currency,
           ...(refund.reason ? { reason: refund.reason } : {}),
           eventCancelled,
+          ...toldIn(doc),
         },
         `order-refunded:${doc._id}`,
       ),

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis'
 import { fact, type Logger, type Outbox } from '@easypass/kit'
 import type { OrdersConfig } from '../../config'
 import { statusOf, type OrderStore } from '../orders/store'
+import { toldIn } from '../orders/store'
 import { inParallel } from '../reconciler/service'
 
 /** Takes a due reminder for a while (its time moves to the lease's end), if nobody took it first. */
@@ -71,6 +72,7 @@ export function reminderSender({ reminders, store, outbox, log }: { reminders: H
             expiresAt: expiresAt.toISOString(),
             totalCents: doc.totalCents,
             currency: doc.currency,
+            ...toldIn(doc),
           },
           `hold-expiring:${orderId}`,
         ),

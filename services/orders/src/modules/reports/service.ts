@@ -6,12 +6,13 @@
 // (when it ends, or by the worker within seconds when that write failed).
 import { stringify } from 'csv-stringify/sync'
 import { ORDER_STATUSES, type OrderStatus } from '@easypass/contracts/orders'
+import type { Language } from '@easypass/contracts/languages'
 import { createHash } from 'node:crypto'
 import type { Attendee, AttendeeCounts, AttendeeList, AttendeesFilter, AttendeesQuery, DoorList, SalesReport } from '@easypass/contracts/reports'
 import { fail } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
 import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, RefundPartDoc, TicketDoc, TicketHolderDoc, TransitionDoc } from '../../db'
-import { refundDoneId, refundId, settleId, statusOf, type OrderState } from '../orders/store'
+import { refundDoneId, refundId, settleId, statusOf, toldIn, type OrderState } from '../orders/store'
 import { grossByRate, taxesFromGross, taxesOf } from '../invoices/taxes'
 import { seatsOf, ticketState } from '../tickets/service'
 
@@ -30,6 +31,8 @@ interface Row extends Attendee {
   priced: boolean
   /** Given free by an admin. */
   complimentary: boolean
+  /** The language of its order: its holder is written to in it (the list leaves it out). */
+  language?: Language
 }
 
 /** Who holds a complimentary ticket: its guest, by address (they need no account). */
@@ -110,6 +113,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         unitPriceCents: item.unitPriceCents,
         priced: state.doc.priced,
         complimentary: !!state.doc.complimentary,
+        ...toldIn(state.doc),
         ...(name ? { attendeeName: name } : {}),
         ...(holderEmail ? { holderEmail } : {}),
         ...(state.doc.userEmail ? { buyerEmail: state.doc.userEmail } : {}),
@@ -158,14 +162,14 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
   }
 
   /** `withCodes`: for admins; door staff check a guest in by the ticket's id, and never hold codes to pass on. */
-  const publicRow = ({ currency: _c, unitPriceCents: _p, priced: _q, holderId: _h, complimentary: _f, code, ...row }: Row, withCodes: boolean): Attendee => (withCodes && code ? { ...row, code } : row)
+  const publicRow = ({ currency: _c, unitPriceCents: _p, priced: _q, holderId: _h, complimentary: _f, language: _l, code, ...row }: Row, withCodes: boolean): Attendee => (withCodes && code ? { ...row, code } : row)
 
   return {
     /** Each account holding a ticket of the event that still counts (valid, or admitted at the door), once, with its address. */
-    async holders(eventId: string): Promise<Array<{ userId: string; email?: string }>> {
-      const found = new Map<string, string | undefined>()
-      for (const row of (await read(eventId)).rows) if (row.status !== 'refunded' && !found.get(row.holderId)) found.set(row.holderId, row.holderEmail)
-      return [...found].map(([userId, email]) => ({ userId, ...(email ? { email } : {}) }))
+    async holders(eventId: string): Promise<Array<{ userId: string; email?: string; language?: Language }>> {
+      const found = new Map<string, Row>()
+      for (const row of (await read(eventId)).rows) if (row.status !== 'refunded' && !found.get(row.holderId)?.holderEmail) found.set(row.holderId, row)
+      return [...found].map(([userId, { holderEmail: email, language }]) => ({ userId, ...(email ? { email } : {}), ...(language ? { language } : {}) }))
     },
 
     /**

@@ -7,7 +7,7 @@ import type { Ticket } from '@easypass/contracts/orders'
 import { fail, type Logger } from '@easypass/kit'
 import { RendererBusy, type TicketsPdfRenderer } from '@easypass/tickets-pdf'
 import type { CatalogClient } from '../../clients'
-import { statusOf, type OrderState } from '../orders/store'
+import { statusOf, toldIn, type OrderState } from '../orders/store'
 import { ticketIdsOf, type TicketsService } from './service'
 
 /**
@@ -45,7 +45,7 @@ export function ticketsPdfService({ tickets, catalog, renderer, log }: { tickets
     const event = await eventToPrint(catalog, state, log)
     const printed = list.map(({ id, code, ticketTypeName, seat, attendeeName, status, checkedInAt }) => ({ id, code: code!, ticketTypeName, seat, attendeeName, status, checkedInAt }))
     try {
-      const pdf = await renderer.render({ orderId: state.doc._id, event, tickets: printed })
+      const pdf = await renderer.render({ orderId: state.doc._id, event, tickets: printed, ...toldIn(state.doc) })
       return { filename, pdf }
     } catch (error) {
       renderFailure(error, state.doc._id, log)

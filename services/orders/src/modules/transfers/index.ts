@@ -2,6 +2,7 @@
 import { Elysia, t } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
 import { AcceptTransferBody, HeldTicketParams, NameTicketBody, Ticket, TicketList, TicketTransfer, TransferTicketBody } from '@easypass/contracts/orders'
+import { pickLanguage } from '@easypass/contracts/languages'
 import { authPlugin, fail, strictBody, type AuthConfig } from '@easypass/kit'
 import type { OrderStore } from '../orders/store'
 import type { TicketNaming } from '../tickets/naming'
@@ -69,9 +70,9 @@ export function transfersModule(config: AuthConfig, { transfers, store, name, pd
     )
     .post(
       '/api/tickets/:ticketId/transfer',
-      async ({ params, principal, body, set }) => {
+      async ({ params, principal, body, request, set }) => {
         set.status = 201
-        return transfers.offer(principal!, params.ticketId, body.email)
+        return transfers.offer(principal!, params.ticketId, body.email, pickLanguage(request.headers.get('accept-language')))
       },
       {
         auth: 'user',

@@ -6,6 +6,7 @@
 // ticket unused, the event neither cancelled nor started, and the offer still the sender's to give.
 import type { Redis } from 'ioredis'
 import type { Principal } from '@easypass/contracts'
+import type { Language } from '@easypass/contracts/languages'
 import { TRANSFER_LINK_PURPOSE, type Ticket, type TicketTransfer } from '@easypass/contracts/orders'
 import { actionLimit, fact, fail, isDuplicateOnly, isLinkToken, type Logger, type Outbox } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
@@ -115,7 +116,7 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
     holderView,
 
     /** Offers the ticket to `email`; an earlier offer of it still pending is taken back. */
-    async offer(principal: Principal, ticketId: string, email: string): Promise<TicketTransfer> {
+    async offer(principal: Principal, ticketId: string, email: string, language?: Language): Promise<TicketTransfer> {
       const to = email.trim()
       if (principal.email && to.toLowerCase() === principal.email.toLowerCase())
         throw fail('VALIDATION', 'email: that is your own address', { fields: [{ path: 'email', message: 'that is your own address' }] })
@@ -149,6 +150,7 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
           fromUserId: principal.id,
           ...(principal.email ? { fromEmail: principal.email } : {}),
           toEmail: to,
+          ...(language ? { language } : {}),
           status: 'pending',
           createdAt: at,
           expiresAt: new Date(Math.min(at.getTime() + OFFER_DAYS * 86_400_000, startsAt.getTime())),
@@ -169,6 +171,7 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
                 ...(doc.fromEmail ? { fromEmail: doc.fromEmail } : {}),
                 userEmail: to,
                 expiresAt: doc.expiresAt.toISOString(),
+                ...(doc.language ? { language: doc.language } : {}),
               },
               `ticket-transfer-offered:${doc._id}`,
             ),
@@ -284,6 +287,7 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
           toUserId: principal.id,
           // The address the sender typed, never the account's that accepted it (a link passed along).
           toEmail: doc.toEmail,
+          ...(doc.language ? { language: doc.language } : {}),
         },
         `ticket-transferred:${doc._id}`,
       ),
