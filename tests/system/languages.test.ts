@@ -74,11 +74,18 @@ describe('languages', () => {
     expect(note).toContain(`hat an alle mit einem Ticket für ${title} geschrieben:`)
     expect(note).toContain('Bring your ticket.')
 
-    const refund = await api(`/orders/${orderId}/refund`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: {} })
+    const refund = await api(`/orders/${orderId}/refund`, { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { reason: 'refunded by an admin' } })
     expect(refund.status).toBe(200)
     const refundMail = decodeMime((await mailTo(buyer.user.email, 2)).data)
     expect(refundMail).toContain('Ihre Bestellung wurde erstattet')
     expect(refundMail).toMatch(/Wir haben 40,00\s€ für Ihre Bestellung/)
+    // The receipt says so, with the reason the web app sends said in German, to its last word (a German line is longer).
+    const refunded = await eventually('the refund on the receipt', async () => {
+      const text = await pdf(`/orders/${orderId}/receipt`, buyer.token)
+      return text.includes('auf dieselbe Karte') && text
+    })
+    expect(refunded).toMatch(/\(von einem Administrator erstattet\)/)
+    expect(refunded).toMatch(/Die Tickets sind nicht mehr\s+gültig\./)
   }, 60_000)
 
   test('a ticket offered in French reaches its recipient in French; the sender hears of its acceptance in French', async () => {

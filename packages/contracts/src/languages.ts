@@ -37,3 +37,24 @@ export function pickLanguage(accept: string | readonly string[] | null | undefin
   }
   return DEFAULT_LANGUAGE
 }
+
+/**
+ * The reasons the system itself (or the web app) writes on orders and refunds, in English as stored,
+ * said in each language. A reason someone typed is shown as they typed it.
+ */
+const SYSTEM_REASONS: Record<string, Record<Exclude<Language, 'en'>, string>> = {
+  'the hold was cancelled before the order was paid': { de: 'die Reservierung wurde vor der Zahlung aufgehoben', fr: 'la réservation a été annulée avant le paiement' },
+  'the hold expired': { de: 'die Reservierung ist abgelaufen', fr: 'la réservation a expiré' },
+  'cancelled by the buyer': { de: 'vom Käufer storniert', fr: 'annulée par l’acheteur' },
+  'the event was cancelled': { de: 'die Veranstaltung wurde abgesagt', fr: 'l’événement a été annulé' },
+  'the event was cancelled (removed by the organizer)': { de: 'die Veranstaltung wurde abgesagt (vom Veranstalter entfernt)', fr: 'l’événement a été annulé (retiré par l’organisateur)' },
+  'the event was removed by the organizer': { de: 'die Veranstaltung wurde vom Veranstalter entfernt', fr: 'l’événement a été retiré par l’organisateur' },
+  'requested by the buyer': { de: 'auf Wunsch des Käufers', fr: 'à la demande de l’acheteur' },
+  'refunded by an admin': { de: 'von einem Administrator erstattet', fr: 'remboursé par un administrateur' },
+}
+
+/** A stored reason in `lang`: the system's own words translated, anything else as it was written. */
+export function sayReason(reason: string, lang: Language): string {
+  if (lang === 'en') return reason
+  return SYSTEM_REASONS[reason.trim()]?.[lang] ?? reason
+}

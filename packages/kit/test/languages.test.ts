@@ -1,7 +1,7 @@
 // The language to answer in, from what a client says it reads, and amounts, dates and counts written
 // the way each language writes them.
 import { expect, test } from 'bun:test'
-import { pickLanguage } from '@easypass/contracts/languages'
+import { pickLanguage, sayReason } from '@easypass/contracts/languages'
 import { countOf, formatDate, formatMoney, formatTime } from '../src/format'
 
 test('the first language we speak, by weight; the region does not matter; anything else is English', () => {
@@ -31,4 +31,11 @@ test('money, dates and counts in each language; English as before', () => {
   expect([0, 1, 2].map((n) => countOf(n, { one: 'Ticket', other: 'Tickets' }, 'de'))).toEqual(['0 Tickets', '1 Ticket', '2 Tickets'])
   // French takes the singular for 0 and 1.
   expect([0, 1, 2].map((n) => countOf(n, { one: 'billet', other: 'billets' }, 'fr'))).toEqual(['0 billet', '1 billet', '2 billets'])
+})
+
+test('the system’s own reasons are said in the language; a reason someone typed stays as typed', () => {
+  expect(sayReason('the hold expired', 'de')).toBe('die Reservierung ist abgelaufen')
+  expect(sayReason('requested by the buyer', 'fr')).toBe('à la demande de l’acheteur')
+  expect(sayReason('the hold expired', 'en')).toBe('the hold expired')
+  expect(sayReason('my cat ate the tickets', 'de')).toBe('my cat ate the tickets')
 })

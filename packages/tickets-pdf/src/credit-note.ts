@@ -2,6 +2,7 @@
 // when an invoiced order's tickets are refunded. Its own number, the invoice it cancels, the issuer
 // and who it is made out to as the invoice says, the tickets taken back with the tax per rate, and
 // the amount credited.
+import { sayReason } from '@easypass/contracts/languages'
 import type { Language } from '@easypass/contracts/languages'
 import { GREY, openPdf, type TicketFonts } from './render'
 import { paper, type BillTo, type PrintedEvent, type PrintedLine, type TaxRow } from './paper'
@@ -60,7 +61,7 @@ export function renderCreditNotePdf(fonts: TicketFonts, input: CreditNoteInput):
   doc.moveDown(0.8)
 
   const tickets = input.lines.reduce((sum, l) => sum + l.quantity, 0)
-  line(words.refundedOn(date(input.refundedAt), input.reason, tickets))
+  line(words.refundedOn(date(input.refundedAt), input.reason && sayReason(input.reason, lang), tickets), 'regular', 11, '#000000', 4)
   if (input.totalCents > 0) line(words.backToCard(input.cardLast4))
   doc.moveDown(2)
   line(words.creditTaxNote(taxed), 'regular', 9, GREY)

@@ -45,8 +45,9 @@ export function paper(doc: PdfDoc, text: (value: string) => string, fonts: Ticke
   }
   // The minus sign is not in the built-in fonts' Latin-1.
   const minus = (cents: number) => `${fonts.unicode ? '−' : '-'}${money(cents)}`
-  const line = (value: string, font: 'regular' | 'bold' = 'regular', size = 11, color = '#000000') => {
-    doc.font(font).fontSize(size).fillColor(color).text(text(value), PAGE.margin, doc.y, { width, height: doc.currentLineHeight(true) * 2, ellipsis: true })
+  /** A text of at most `lines` lines (longer: cut with "…"); the refund statements, longer in German and French, get 4. */
+  const line = (value: string, font: 'regular' | 'bold' = 'regular', size = 11, color = '#000000', lines = 2) => {
+    doc.font(font).fontSize(size).fillColor(color).text(text(value), PAGE.margin, doc.y, { width, height: doc.currentLineHeight(true) * lines, ellipsis: true })
   }
   /** A row: the label on the left, the amount on the right, on one line. */
   const row = (label: string, amount: string, font: 'regular' | 'bold' = 'regular') => {

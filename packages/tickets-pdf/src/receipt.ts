@@ -2,6 +2,7 @@
 // paid (and refunded), with the tax its prices include per rate. With an invoice (an issuer is
 // configured) it is the invoice: its number, the issuer and their tax number, who it is made out to,
 // and the credit notes that cancel it; otherwise it says it is not one.
+import { sayReason } from '@easypass/contracts/languages'
 import type { Language } from '@easypass/contracts/languages'
 import { GREY, openPdf, type TicketFonts } from './render'
 import { paper, type BillTo, type PrintedEvent, type PrintedLine, type TaxRow } from './paper'
@@ -75,7 +76,7 @@ export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promi
   else if (input.totalCents === 0) line(words.free)
   for (const part of input.partRefunds ?? []) {
     doc.moveDown(0.5)
-    line(words.partRefund(part.done, money(part.amountCents), part.tickets, date(part.at), part.reason), 'bold')
+    line(words.partRefund(part.done, money(part.amountCents), part.tickets, date(part.at), part.reason && sayReason(part.reason, lang)), 'bold', 11, '#000000', 4)
   }
   const refundAt = input.refund?.at ? date(input.refund.at) : undefined
   if (input.refund && !input.payment) {
@@ -83,10 +84,10 @@ export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promi
     line(words.givenBack, 'bold')
   } else if (input.refund && !input.refund.done) {
     doc.moveDown(0.5)
-    line(words.refundRequested(money(input.refund.amountCents), refundAt, input.refund.reason), 'bold')
+    line(words.refundRequested(money(input.refund.amountCents), refundAt, input.refund.reason && sayReason(input.refund.reason, lang)), 'bold', 11, '#000000', 4)
   } else if (input.refund) {
     doc.moveDown(0.5)
-    line(words.refunded(money(input.refund.amountCents), refundAt, input.refund.reason), 'bold')
+    line(words.refunded(money(input.refund.amountCents), refundAt, input.refund.reason && sayReason(input.refund.reason, lang)), 'bold', 11, '#000000', 4)
   }
   doc.moveDown(2)
   if (invoice) {

@@ -73,7 +73,7 @@ export function EventDatesSection({ event }: { event: EventItem }) {
             .sort((a, b) => a.startsAt.localeCompare(b.startsAt))
             .map((d) => (
               <li key={d.id} class="date-row">
-                <Link href={`/admin/events/${d.id}`}>{when(d.startsAt)}</Link> <StatusBadge status={d.status} />
+                <Link href={`/admin/events/${d.id}`}>{when(d.startsAt)}</Link> <StatusBadge status={d.status} of="event" />
               </li>
             ))}
         </ul>

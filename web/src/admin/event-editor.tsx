@@ -228,7 +228,7 @@ export default function AdminEventEditor({ id }: { id?: string }) {
   return (
     <AdminPage
       title={creating ? 'New event' : e!.title}
-      sub={e ? <>Starts {when(e.startsAt)} · <StatusBadge status={e.status} /> · <Link href={`/events/${e.id}`}>See the public page</Link></> : 'Create it as a draft, add ticket types, then publish it.'}
+      sub={e ? <>Starts {when(e.startsAt)} · <StatusBadge status={e.status} of="event" /> · <Link href={`/events/${e.id}`}>See the public page</Link></> : 'Create it as a draft, add ticket types, then publish it.'}
       actions={
         e && (
           <>

@@ -168,7 +168,7 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
                     </th>
                     <td>{when(e.startsAt)}</td>
                     <td>
-                      <StatusBadge status={e.status} />
+                      <StatusBadge status={e.status} of="event" />
                     </td>
                     <td class="num">
                       {t.sold} / {t.capacity}

@@ -166,9 +166,10 @@ export function SelectField({ label, name, value, onValue, options, error, id, .
   )
 }
 
-export function StatusBadge({ status }: { status: string }) {
+/** An order's status, or an event's (`of="event"`: "cancelled" is said of an event, not of an order). */
+export function StatusBadge({ status, of = 'order' }: { status: string; of?: 'order' | 'event' }) {
   const m = useT(shellText)
-  return <span class={`badge badge-${status}`}>{orderStatusLabel(status) ?? m.eventStatus[status] ?? status}</span>
+  return <span class={`badge badge-${status}`}>{(of === 'event' ? m.eventStatus[status] : orderStatusLabel(status)) ?? status}</span>
 }
 
 export function Empty({ children }: { children: ComponentChildren }) {

@@ -66,7 +66,7 @@ function capitalise(s: string) {
  * words replace the server's English. Other messages name what was refused (a field, a ticket type)
  * and are shown as the server words them.
  */
-const GENERIC = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'UNAVAILABLE', 'SOLD_OUT'])
+const GENERIC = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'UNAVAILABLE'])
 
 function statusCode(status: number) {
   if (status === 400) return 'VALIDATION'

@@ -1,6 +1,7 @@
 // Money (integer minor units + ISO currency) and times (ISO UTC) for people, in the app's language
 // (`locale()` from i18n: the browser's own tag when it is of that language).
-import { defineMessages, locale, t } from './i18n'
+import { sayReason } from '@easypass/contracts/languages'
+import { defineMessages, language, locale, t, type Language } from './i18n'
 
 const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>()
 
@@ -134,10 +135,11 @@ export function plural(n: number, one: string, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`
 }
 
-/** Why an order ended unpaid (`failureReason`, set on failed, expired and cancelled orders) as a sentence; '' when not said. */
-export function endReason(order: { status: string; failureReason?: string }) {
-  const text = order.failureReason?.trim()
-  if (!text || !['failed', 'expired', 'cancelled'].includes(order.status)) return ''
+/** Why an order ended unpaid (`failureReason`, set on failed, expired and cancelled orders) as a sentence, in `lang`; '' when not said. */
+export function endReason(order: { status: string; failureReason?: string }, lang: Language = language()) {
+  const stored = order.failureReason?.trim()
+  if (!stored || !['failed', 'expired', 'cancelled'].includes(order.status)) return ''
+  const text = sayReason(stored, lang)
   return `${text[0]!.toUpperCase()}${text.slice(1).replace(/\.?$/, '.')}`
 }
 
@@ -173,7 +175,7 @@ const ORDER_STATUS = defineMessages<Record<string, string>>({
   },
 })
 
-/** An order's status in words, in the language in use (the status itself when unknown). */
+/** An order's status in words, in the language in use (undefined when unknown). */
 export const orderStatusLabel = (status: string) => t(ORDER_STATUS)[status]
 
 /** The dates from `first` every `days` days, at the same local time of day (across a clock change too). */

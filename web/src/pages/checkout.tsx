@@ -331,7 +331,7 @@ export function Checkout({ id }: { id: string }) {
           {order.error ? <Alert tone="warning" error={m.stale} onRetry={order.reload} /> : null}
           {holdEnded && (
             <Alert
-              error={m.holdEnded(reason && !PLAIN_EXPIRY.test(reason) ? reason : '')}
+              error={m.holdEnded(reason && !PLAIN_EXPIRY.test(endReason(o, 'en')) ? reason : '')}
             />
           )}
           {refusal && !holdEnded && <Alert error={m.refused(refusal.message)} />}

@@ -1,5 +1,6 @@
 // The emails, as small template functions: every value from outside is escaped, QR codes travel as
 // inline attachments (`cid:`) rather than markup, and each email has a plain-text twin.
+import { sayReason } from '@easypass/contracts/languages'
 import type { OrderLine } from '@easypass/contracts/facts'
 import type { Language } from '@easypass/contracts/languages'
 import { escapeHtml, formatDate, formatMoney } from '@easypass/kit'
@@ -197,7 +198,7 @@ export function renderRefundReceipt(input: RefundInput): RenderedEmail {
     subject,
     `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(heading)}</h1>
 <p style="margin:16px 0">${free ? escapeHtml(money) : `${w.refunded(`<strong>${escapeHtml(amount)}</strong>`, escapeHtml(event))}${escapeHtml(w.banksDays)}`}</p>
-${input.reason ? `<p style="margin:0 0 16px;color:#57606a">${escapeHtml(w.reason(input.reason))}</p>` : ''}
+${input.reason ? `<p style="margin:0 0 16px;color:#57606a">${escapeHtml(w.reason(sayReason(input.reason, lang)))}</p>` : ''}
 <p style="margin:0">${escapeHtml(validity)}</p>
 ${input.creditNote ? `<p style="margin:16px 0 0">${escapeHtml(w.creditNoteAttached)}</p>` : ''}
 <p style="margin:16px 0 0;font-size:12px;color:#57606a">${escapeHtml(w.order(input.orderId))}</p>`,
@@ -206,7 +207,7 @@ ${input.creditNote ? `<p style="margin:16px 0 0">${escapeHtml(w.creditNoteAttach
     heading,
     '',
     free ? money : `${money}.`,
-    ...(input.reason ? [w.reason(input.reason)] : []),
+    ...(input.reason ? [w.reason(sayReason(input.reason, lang))] : []),
     validity,
     ...(input.creditNote ? ['', w.creditNoteAttached] : []),
     '',

@@ -1,4 +1,5 @@
 // What a buyer is told about each fact: the notification's type, title, body and link data.
+import { sayReason } from '@easypass/contracts/languages'
 import type { Fact } from '@easypass/contracts/facts'
 import type { NotificationType } from '@easypass/contracts/notifications'
 import { formatMoney, formatTime } from '@easypass/kit'
@@ -100,7 +101,7 @@ export function describe(f: Fact): Message | null {
         type: 'order-cancelled',
         title: w.orderCancelledTitle,
         // With a reason the buyer did not cancel it: the event was removed, or the tickets withdrawn.
-        body: w.orderCancelledBody(event, d.reason),
+        body: w.orderCancelledBody(event, d.reason && sayReason(d.reason, lang)),
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event },
       }
     }
