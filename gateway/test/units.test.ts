@@ -25,6 +25,7 @@ describe('route table', () => {
     expect(upstreamOf('/api/events/x/sales')).toBe('orders')
     expect(upstreamOf('/api/events/x/waiting-room')).toBe('orders')
     expect(upstreamOf('/api/events/x/complimentary')).toBe('orders')
+    expect(upstreamOf('/api/events/x/box-office')).toBe('orders')
     expect(upstreamOf('/api/events/x/door-list')).toBe('orders')
     expect(upstreamOf('/api/events/x/pools')).toBe('ticketing')
     expect(upstreamOf('/api/events/x/pools/y')).toBe('ticketing')

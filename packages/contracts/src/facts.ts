@@ -1,6 +1,7 @@
 // Facts: what happened, in the past tense, carried by NATS JetStream. Subjects are `<service>.<fact>`
 // (the bus adds the BUS_PREFIX). BullMQ carries work (see jobs in the services); NATS carries facts.
 import type { Language } from './languages'
+import type { PaidAtTheDoor } from './orders'
 
 /** Every fact: a unique id (also the JetStream Msg-Id, so a repeated publish is dropped), when, and its data. */
 export interface Fact<S extends FactSubject = FactSubject> {
@@ -48,6 +49,8 @@ export interface FactData {
     eventStartsAt?: string
     /** Complimentary tickets an admin (`userId`) gave: the guest's address (`userEmail` too). */
     complimentaryFor?: string
+    /** Sold at the door by `userId` (door staff or an admin), paid there this way: `userEmail` is the buyer's, when they gave one. */
+    boxOffice?: PaidAtTheDoor
   } & Told
   'orders.order-refunded': {
     orderId: string
@@ -61,6 +64,8 @@ export interface FactData {
     eventCancelled?: boolean
     /** Where notifications sends the refund receipt; no email without it. */
     userEmail?: string
+    /** Sold at the door: the money is paid back there, the way it was paid (no card gateway). */
+    boxOffice?: PaidAtTheDoor
   } & Told
   /** A hold (an order reserved without payment) runs out soon: the buyer is reminded to pay. */
   'orders.hold-expiring': { orderId: string; userId: string; eventId: string; eventTitle?: string; expiresAt: string; totalCents: number; currency: string } & Told
@@ -94,7 +99,7 @@ export interface FactData {
   } & Told
   /** The order of a ticket someone holds (passed on to them) was refunded to its buyer: the holder is told it is no longer valid. */
   /** Some tickets of a paid order given back (the order stays paid for the rest): `amountCents` back to the card. */
-  'orders.tickets-refunded': { orderId: string; userId: string; eventId: string; part: number; ticketIds: string[]; amountCents: number; currency: string; eventTitle?: string; userEmail?: string; reason?: string } & Told
+  'orders.tickets-refunded': { orderId: string; userId: string; eventId: string; part: number; ticketIds: string[]; amountCents: number; currency: string; eventTitle?: string; userEmail?: string; reason?: string; boxOffice?: PaidAtTheDoor } & Told
   'orders.held-ticket-refunded': { ticketId: string; orderId: string; userId: string; eventId: string; eventTitle?: string; userEmail?: string; eventCancelled: boolean } & Told
   /** A ticket offered to someone was accepted: it is theirs now, with a new code (the sender is told). */
   'orders.ticket-transferred': { transferId: string; ticketId: string; orderId: string; eventId: string; eventTitle?: string; fromUserId: string; /** The sender bought it (its order is theirs to see). */ fromBuyer?: boolean; toUserId: string; toEmail?: string } & Told

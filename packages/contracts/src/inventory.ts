@@ -343,6 +343,8 @@ export const HoldOp = t.Object({
   voucherCode: t.Optional(VoucherCode),
   /** Given by an admin (a guest list): free, outside the sales window and the per-order limit, never past the capacity. */
   complimentary: t.Optional(t.Boolean()),
+  /** Sold at the door: priced, outside the sales window and the per-order limit, never past the capacity, no voucher. */
+  atTheDoor: t.Optional(t.Boolean()),
 }, { additionalProperties: false })
 export type HoldOp = Static<typeof HoldOp>
 

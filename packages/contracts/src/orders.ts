@@ -33,6 +33,20 @@ export const OrderItem = t.Object(
 )
 export type OrderItem = Static<typeof OrderItem>
 
+/** How a sale at the door was paid: cash, or the venue's own card terminal (both outside EasyPass's card gateway). */
+export const PAID_AT_THE_DOOR = ['cash', 'card-terminal'] as const
+export type PaidAtTheDoor = (typeof PAID_AT_THE_DOOR)[number]
+const PaidWith = t.Union(
+  [t.Literal('cash'), t.Literal('card-terminal')],
+  { description: '`cash`, or `card-terminal` (the venue\'s own terminal): paid at the door, outside EasyPass\'s card gateway', error: 'paidWith must be cash or card-terminal' },
+)
+
+/** How an order sold at the door was paid (beyond the contract, additive). */
+export const BoxOfficeSale = t.Object(
+  { paidWith: PaidWith },
+  { description: 'sold at the door (POST /api/events/{id}/box-office) by the door staff or admin whose order it is; its refunds are paid back at the door' },
+)
+
 export const Order = t.Object(
   {
     id: Id,
@@ -44,6 +58,8 @@ export const Order = t.Object(
     currency: t.String({ examples: ['EUR'] }),
     /** The voucher this order used (beyond the contract, additive): `totalCents` is after its discount. */
     voucher: t.Optional(AppliedVoucher),
+    /** Sold at the door by door staff or an admin, paid there (beyond the contract, additive). */
+    boxOffice: t.Optional(BoxOfficeSale),
     /** Given by an admin, free (beyond the contract, additive): who it was for. */
     complimentary: t.Optional(t.Object({ email: t.String(), name: t.Optional(t.String()) }, { description: 'complimentary tickets an admin gave (POST /api/events/{id}/complimentary): sent to `email`, named for `name`' })),
     status: OrderStatusSchema,
@@ -86,6 +102,25 @@ export const CreateOrderBody = t.Object(
 export type CreateOrderBody = Static<typeof CreateOrderBody>
 
 export const COMPLIMENTARY_LIMITS = { name: 100 } as const
+
+/** A sale at the door (box office): sold in person, paid there, its tickets shown, printed or emailed. */
+export const BoxOfficeBody = t.Object(
+  {
+    items: t.Array(OrderItemInput, { minItems: 1, maxItems: ORDER_LIMITS.items, error: `items must hold 1 to ${ORDER_LIMITS.items} lines` }),
+    paidWith: PaidWith,
+    email: t.Optional(t.String({ format: 'email', maxLength: 254, examples: ['buyer@example.com'], error: 'email must be an email address' })),
+    name: t.Optional(t.String({ minLength: 1, maxLength: COMPLIMENTARY_LIMITS.name, pattern: '\\S', examples: ['Grace Hopper'], error: `name must be 1 to ${COMPLIMENTARY_LIMITS.name} characters, not only spaces` })),
+  },
+  {
+    additionalProperties: false,
+    title: 'BoxOfficeBody',
+    description:
+      'Tickets sold at the door, paid there: priced as the ticket types say (no voucher), at most 100 of a type (the per-order limit and the sales window do not apply: the door sells until the event ends), never past the capacity (409 SOLD_OUT), seats the best left or named. ' +
+      'The tickets go to `email` when given (the confirmation, with every code and the PDF); `name`, when given, is put on every ticket.',
+    examples: [{ items: [{ ticketTypeId: '665f1c2b9d3e4a0012345679', quantity: 2 }], paidWith: 'cash' }],
+  },
+)
+export type BoxOfficeBody = Static<typeof BoxOfficeBody>
 /** Complimentary tickets (a guest list): free, for someone an admin names, by email. */
 export const ComplimentaryBody = t.Object(
   {

@@ -107,6 +107,7 @@ export const SalesReport = t.Object(
         currency: t.String({ description: 'a line per type and currency: a type whose currency changed after some sales has one for each' }),
         sold: t.Integer({ minimum: 0, description: 'tickets of orders that are paid (not refunded)' }),
         complimentary: t.Optional(t.Integer({ minimum: 1, description: 'of `sold`, given free by an admin (POST /api/events/{id}/complimentary); absent: none' })),
+        atTheDoor: t.Optional(t.Integer({ minimum: 1, description: 'of `sold`, sold at the door (POST /api/events/{id}/box-office); absent: none' })),
         refunded: Count,
         checkedIn: Count,
         salesCents: t.Integer({ minimum: 0, description: 'sold × the price each was sold at, before any voucher' }),
@@ -121,6 +122,16 @@ export const SalesReport = t.Object(
           refundedCents: Cents,
           refundingCents: t.Integer({ minimum: 0, description: 'being given back (refunds under way)' }),
           netCents: t.Integer({ description: 'taken − refunded − refunding' }),
+          atTheDoor: t.Optional(
+            t.Object(
+              {
+                cashCents: t.Integer({ minimum: 0, description: 'taken in cash at the door, refunded sales included' }),
+                terminalCents: t.Integer({ minimum: 0, description: "taken on the venue's card terminal at the door, refunded sales included" }),
+                paidBackCents: t.Integer({ minimum: 0, description: 'of those, paid back at the door (refunds of door sales)' }),
+              },
+              { description: 'of `takenCents`, sold at the door and paid there, outside the card gateway (what the till should hold); absent: no sale at the door' },
+            ),
+          ),
         },
         { description: 'one line per currency the event sold in' },
       ),

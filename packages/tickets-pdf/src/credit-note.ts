@@ -27,6 +27,8 @@ export interface CreditNoteInput {
   reason?: string
   /** The card the money goes back to. */
   cardLast4?: string
+  /** Sold at the door: the money is paid back there, not to a card. */
+  paidAtTheDoor?: 'cash' | 'card-terminal'
   /** The language it is printed in (absent: English). */
   language?: Language
 }
@@ -62,7 +64,7 @@ export function renderCreditNotePdf(fonts: TicketFonts, input: CreditNoteInput):
 
   const tickets = input.lines.reduce((sum, l) => sum + l.quantity, 0)
   line(words.refundedOn(date(input.refundedAt), input.reason && sayReason(input.reason, lang), tickets), 'regular', 11, '#000000', 4)
-  if (input.totalCents > 0) line(words.backToCard(input.cardLast4))
+  if (input.totalCents > 0) line(input.paidAtTheDoor ? words.backAtTheDoor : words.backToCard(input.cardLast4))
   doc.moveDown(2)
   line(words.creditTaxNote(taxed), 'regular', 9, GREY)
   doc.end()

@@ -25,6 +25,8 @@ export interface ReceiptInput {
   voucher?: { code: string; discountCents: number }
   totalCents: number
   payment?: { brand?: string; last4?: string; paymentId: string }
+  /** Sold at the door and paid there this way (no card payment): its refund is paid back there too. */
+  paidAtTheDoor?: 'cash' | 'card-terminal'
   /** `done`: the money is back (payments says so); otherwise it is under way. */
   refund?: { amountCents: number; done?: boolean; at?: string; reason?: string }
   /** Tickets given back on their own while the order stands (`done`: the money is back). */
@@ -73,13 +75,17 @@ export function renderReceiptPdf(fonts: TicketFonts, input: ReceiptInput): Promi
     const card = [input.payment.brand, input.payment.last4 ? words.cardEnding(input.payment.last4) : ''].filter(Boolean).join(' ')
     line(words.paidByCard(card, input.payment.paymentId))
   }
+  else if (input.paidAtTheDoor) line(words.paidAtTheDoor(input.paidAtTheDoor))
   else if (input.totalCents === 0) line(words.free)
   for (const part of input.partRefunds ?? []) {
     doc.moveDown(0.5)
     line(words.partRefund(part.done, money(part.amountCents), part.tickets, date(part.at), part.reason && sayReason(part.reason, lang)), 'bold', 11, '#000000', 4)
   }
   const refundAt = input.refund?.at ? date(input.refund.at) : undefined
-  if (input.refund && !input.payment) {
+  if (input.refund && input.paidAtTheDoor && input.refund.amountCents > 0) {
+    doc.moveDown(0.5)
+    line(words.refundedAtTheDoor(money(input.refund.amountCents), refundAt, input.refund.reason && sayReason(input.refund.reason, lang)), 'bold', 11, '#000000', 4)
+  } else if (input.refund && !input.payment) {
     doc.moveDown(0.5)
     line(words.givenBack, 'bold')
   } else if (input.refund && !input.refund.done) {

@@ -55,6 +55,10 @@ const EN = {
   cardEnding: (last4: string) => `ending ${last4}`,
   paidByCard: (card: string, paymentId: string) => `Paid by card${card ? ` (${card})` : ''}; payment ${paymentId}.`,
   free: 'Nothing to pay: these tickets were free.',
+  paidAtTheDoor: (how: 'cash' | 'card-terminal'): string => (how === 'cash' ? 'Paid in cash at the door.' : "Paid at the door on the venue's card terminal."),
+  refundedAtTheDoor: (amount: string, at: string | undefined, reason?: string) =>
+    `Refunded ${amount}${at !== undefined ? ` on ${at}` : ''}, paid back at the door the way it was paid${why(reason)}. The tickets are no longer valid.`,
+  backAtTheDoor: 'The amount is paid back at the door, the way it was paid.',
   partRefund: (done: boolean, amount: string, tickets: number, at: string, reason?: string) =>
     `${done ? 'Refunded' : 'Refund under way:'} ${amount} for ${tickets} ticket${tickets === 1 ? '' : 's'} on ${at}${why(reason)}; ${tickets === 1 ? 'it is' : 'they are'} no longer valid.`,
   givenBack: 'Given back: the tickets are no longer valid.',
@@ -130,6 +134,10 @@ const DE: typeof EN = {
   cardEnding: (last4) => `endet auf ${last4}`,
   paidByCard: (card, paymentId) => `Mit Karte bezahlt${card ? ` (${card})` : ''}; Zahlung ${paymentId}.`,
   free: 'Nichts zu bezahlen: Diese Tickets waren kostenlos.',
+  paidAtTheDoor: (how) => (how === 'cash' ? 'Bar an der Abendkasse bezahlt.' : 'An der Abendkasse am Kartenterminal des Veranstaltungsorts bezahlt.'),
+  refundedAtTheDoor: (amount, at, reason) =>
+    `${amount}${at !== undefined ? ` am ${at}` : ''} erstattet, an der Abendkasse so zurückgezahlt, wie bezahlt wurde${why(reason)}. Die Tickets sind nicht mehr gültig.`,
+  backAtTheDoor: 'Der Betrag wird an der Abendkasse so zurückgezahlt, wie er bezahlt wurde.',
   partRefund: (done, amount, tickets, at, reason) =>
     `${done ? 'Erstattet:' : 'Erstattung in Bearbeitung:'} ${amount} für ${tickets} ${formOf(tickets, { one: 'Ticket', other: 'Tickets' }, 'de')} am ${at}${why(reason)}; ${formOf(tickets, { one: 'es ist', other: 'sie sind' }, 'de')} nicht mehr gültig.`,
   givenBack: 'Zurückgegeben: Die Tickets sind nicht mehr gültig.',
@@ -194,6 +202,10 @@ const FR: typeof EN = {
   cardEnding: (last4) => `se terminant par ${last4}`,
   paidByCard: (card, paymentId) => `Payé par carte${card ? ` (${card})` : ''}${NBSP}; paiement ${paymentId}.`,
   free: `Rien à payer${NBSP}: ces billets étaient gratuits.`,
+  paidAtTheDoor: (how) => (how === 'cash' ? 'Payé en espèces à la billetterie sur place.' : 'Payé à la billetterie sur place, sur le terminal de paiement du lieu.'),
+  refundedAtTheDoor: (amount, at, reason) =>
+    `Remboursement de ${amount} effectué${at !== undefined ? ` le ${at}` : ''} à la billetterie sur place, selon le moyen de paiement utilisé${why(reason)}. Les billets ne sont plus valables.`,
+  backAtTheDoor: 'Le montant est remboursé à la billetterie sur place, selon le moyen de paiement utilisé.',
   partRefund: (done, amount, tickets, at, reason) =>
     `${done ? 'Remboursé' : 'Remboursement en cours'}${NBSP}: ${amount} pour ${tickets} ${formOf(tickets, { one: 'billet', other: 'billets' }, 'fr')} le ${at}${why(reason)}${NBSP}; ${formOf(tickets, { one: "il n'est plus valable", other: 'ils ne sont plus valables' }, 'fr')}.`,
   givenBack: `Billets rendus${NBSP}: ils ne sont plus valables.`,

@@ -541,3 +541,14 @@ describe('complimentary holds', () => {
     expect(d.types[0]).toMatchObject({ held: 3, sold: 0 })
   })
 })
+
+describe('sales at the door', () => {
+  test('priced, past the per-order limit and after the sales window, never past the capacity, without a voucher', () => {
+    const closed = type({ capacity: 5, maxPerOrder: 2, priceCents: 2500, taxRateBasisPoints: 1900, salesEnd: new Date(NOW - 60_000).toISOString() })
+    const door = (orderId: string, quantity: number, extra: object = {}): InventoryOp => ({ type: 'hold', orderId, userId: 'staff', items: [{ ticketTypeId: 'a'.repeat(24), quantity }], atTheDoor: true, ...extra })
+    const d = run([hold('o0', 1), door('o1', 4), door('o2', 2), door('o3', 1, { voucherCode: 'HALF' }), door('o4', 1, { complimentary: true })], [closed])
+    expect(d.results.map((r) => (r.ok ? 'ok' : (r as { code: string }).code))).toEqual(['CONFLICT', 'ok', 'SOLD_OUT', 'VALIDATION', 'VALIDATION'])
+    expect(d.results[1]).toMatchObject({ totalCents: 10_000, items: [{ quantity: 4, unitPriceCents: 2500, taxRateBasisPoints: 1900 }] })
+    expect(d.types[0]).toMatchObject({ held: 4, sold: 0 })
+  })
+})

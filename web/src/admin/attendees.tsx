@@ -213,6 +213,12 @@ function SalesSummary({ report }: { report: SalesReport }) {
                 {m.refundedCents + m.refundingCents > 0 && ` · ${money(m.refundedCents + m.refundingCents, m.currency)} refunded`}
                 {m.discountCents > 0 && ` · ${money(m.discountCents, m.currency)} off with vouchers`}
               </dd>
+              {m.atTheDoor && (
+                <dd class="small muted" data-stat={`door-${m.currency}`}>
+                  At the door: {money(m.atTheDoor.cashCents, m.currency)} cash · {money(m.atTheDoor.terminalCents, m.currency)} on the terminal
+                  {m.atTheDoor.paidBackCents > 0 && ` · ${money(m.atTheDoor.paidBackCents, m.currency)} paid back`}
+                </dd>
+              )}
             </div>
           ))}
         </dl>
@@ -253,6 +259,7 @@ function SalesSummary({ report }: { report: SalesReport }) {
                   <td class="num">
                     {t.sold}
                     {t.complimentary ? <span class="muted block small">{t.complimentary} complimentary</span> : null}
+                    {t.atTheDoor ? <span class="muted block small">{t.atTheDoor} at the door</span> : null}
                   </td>
                   <td class="num">{t.checkedIn}</td>
                   <td class="num">{t.refunded}</td>

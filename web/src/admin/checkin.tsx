@@ -6,6 +6,7 @@ import type { Order, Ticket } from '../lib/types'
 import { Link } from '../lib/router'
 import { useSession } from '../lib/session'
 import { AdminPage, EventPicker } from './shared'
+import { BoxOffice } from './box-office'
 import { addPending, canHash, codeHash, dropPending, noteAdmitted, PENDING_STORAGE_KEY, storedAdmitted, storedList, storedPending, storeList, type DoorList, type PendingScan } from './door-list'
 
 type Verdict = 'admitted' | 'offline' | 'used' | 'refunded' | 'replaced' | 'invalid' | 'wrong' | 'unknown' | 'unlisted' | 'error'
@@ -354,6 +355,12 @@ export default function CheckIn() {
           </div>
         )}
       </div>
+      {door && (
+        <details class="card door-sales">
+          <summary>Sell tickets at the door</summary>
+          <BoxOffice eventId={door} />
+        </details>
+      )}
       {history.length > 1 && (
         <section aria-labelledby="history-title">
           <h2 id="history-title">Recent scans</h2>

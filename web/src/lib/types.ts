@@ -128,6 +128,8 @@ export interface OrderItem {
 export interface Order {
   /** Complimentary tickets an admin gave: who they were for. */
   complimentary?: { email: string; name?: string }
+  /** Sold at the door, paid there. */
+  boxOffice?: { paidWith: 'cash' | 'card-terminal' }
   id: string
   userId: string
   eventId: string

@@ -343,6 +343,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
           {m.complimentary(order.complimentary.name ? `${order.complimentary.name} (${order.complimentary.email})` : order.complimentary.email)}
         </p>
       )}
+      {order.boxOffice && <p class="muted small">{m.soldAtTheDoor(order.boxOffice.paidWith === 'cash')}</p>}
       {endReason(order) && <p class="muted small">{endReason(order)}</p>}
       {order.status === 'paid' && event.data?.ticketInfo && (
         <div class="ticket-info">

@@ -18,7 +18,7 @@
 import { Schema, type Connection } from 'mongoose'
 import type { Language } from '@easypass/contracts/languages'
 import type { AppliedVoucher } from '@easypass/contracts/inventory'
-import type { OrderItem, OrderStatus, TransferStatus } from '@easypass/contracts/orders'
+import type { OrderItem, OrderStatus, PaidAtTheDoor, TransferStatus } from '@easypass/contracts/orders'
 
 export type InitialStatus = 'reserved' | 'pending'
 export type SettledStatus = 'paid' | 'cancelled' | 'expired' | 'failed'
@@ -38,6 +38,8 @@ export interface OrderDoc {
   voucher?: AppliedVoucher
   /** Given free by an admin (`userId`), for this guest: the tickets go to `email`. */
   complimentary?: { email: string; name?: string }
+  /** Sold at the door by `userId` (door staff or an admin), paid there: `name` was put on every ticket. */
+  boxOffice?: { paidWith: PaidAtTheDoor; name?: string }
   /** The language the order was placed in (`Accept-Language`): its emails, notifications and PDFs speak it. */
   language?: Language
   initialStatus: InitialStatus
@@ -292,6 +294,7 @@ export function defineModels(conn: Connection) {
       currency: { type: String, default: '' },
       voucher: { type: new Schema<AppliedVoucher>({ code: String, discountCents: Number }, { _id: false }), default: undefined },
       complimentary: { type: new Schema({ email: String, name: String }, { _id: false }), default: undefined },
+      boxOffice: { type: new Schema({ paidWith: String, name: String }, { _id: false }), default: undefined },
       language: String,
       initialStatus: { type: String, required: true },
       priced: { type: Boolean, required: true },

@@ -361,6 +361,8 @@ export function decideBatch(input: DecideInput): Decision {
         wantedSeats.set(item.ticketTypeId, [...(wantedSeats.get(item.ticketTypeId) ?? []), ...item.seats])
       }
     }
+    // Given by an admin, or sold at the door: neither the per-order limit nor the sales window applies.
+    const byHand = !!op.complimentary || !!op.atTheDoor
     const lines: Array<{ type: TypeRecord; quantity: number; seats?: string[] }> = []
     for (const [id, quantity] of wanted) {
       const type = typeById(id)
@@ -375,11 +377,11 @@ export function decideBatch(input: DecideInput): Decision {
         if (unknown.length) return failure('VALIDATION', `"${type.name}" has no seat ${unknown.join(', ')}`, { ticketTypeId: id, seats: unknown })
       }
       if (!Number.isInteger(quantity) || quantity < 1) return failure('VALIDATION', `quantity of ${type.name} must be a whole number ≥ 1`, { ticketTypeId: id })
-      if (quantity > type.maxPerOrder && !op.complimentary)
+      if (quantity > type.maxPerOrder && !byHand)
         return failure('VALIDATION', `at most ${type.maxPerOrder} "${type.name}" tickets per order`, { ticketTypeId: id, maxPerOrder: type.maxPerOrder })
-      if (type.salesStart && now < Date.parse(type.salesStart) && !op.complimentary)
+      if (type.salesStart && now < Date.parse(type.salesStart) && !byHand)
         return failure('CONFLICT', `sales of "${type.name}" open at ${type.salesStart}`, { ticketTypeId: id, salesStart: type.salesStart })
-      if (type.salesEnd && now >= Date.parse(type.salesEnd) && !op.complimentary)
+      if (type.salesEnd && now >= Date.parse(type.salesEnd) && !byHand)
         return failure('CONFLICT', `sales of "${type.name}" closed at ${type.salesEnd}`, { ticketTypeId: id, salesEnd: type.salesEnd })
       lines.push(seats ? { type, quantity, seats } : { type, quantity })
     }
@@ -390,6 +392,8 @@ export function decideBatch(input: DecideInput): Decision {
     const lineDiscounts = lines.map(() => 0)
     let discountCents = 0
     if (op.voucherCode && op.complimentary) return failure('VALIDATION', 'complimentary tickets are free: they take no voucher')
+    if (op.voucherCode && op.atTheDoor) return failure('VALIDATION', 'a sale at the door takes no voucher')
+    if (op.complimentary && op.atTheDoor) return failure('VALIDATION', 'a hold is complimentary or sold at the door, not both')
     if (op.voucherCode) {
       const code = normaliseVoucherCode(op.voucherCode)
       voucher = voucherByCode(code)

@@ -63,6 +63,8 @@ export interface RefundInput {
   reason?: string
   /** The refund's credit note as a PDF (from orders), when the order was invoiced. */
   creditNote?: { filename: string; content: Buffer }
+  /** Bought at the door: the money is paid back there, not to a card. */
+  atTheDoor?: boolean
   /** The language to write in (absent: English). */
   language?: Language
 }
@@ -191,13 +193,19 @@ export function renderRefundReceipt(input: RefundInput): RenderedEmail {
   const subject = oneLine(free ? w.ticketsCancelledSubject(event) : w.refundSubject(event, amount))
   const some = input.ticketCount
   const heading = free ? (some ? w.someCancelled(some) : w.allCancelled) : some ? w.someRefunded(some) : w.allRefunded
-  const money = free ? w.freeCancelled(event) : w.refunded(amount, event)
+  const money = free ? w.freeCancelled(event) : input.atTheDoor ? w.refundedAtTheDoor(amount, event) : w.refunded(amount, event)
   const validity = some ? w.someNoLongerValid(some) : w.allNoLongerValid
   const html = layout(
     lang,
     subject,
     `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(heading)}</h1>
-<p style="margin:16px 0">${free ? escapeHtml(money) : `${w.refunded(`<strong>${escapeHtml(amount)}</strong>`, escapeHtml(event))}${escapeHtml(w.banksDays)}`}</p>
+<p style="margin:16px 0">${
+      free
+        ? escapeHtml(money)
+        : input.atTheDoor
+          ? w.refundedAtTheDoor(`<strong>${escapeHtml(amount)}</strong>`, escapeHtml(event))
+          : `${w.refunded(`<strong>${escapeHtml(amount)}</strong>`, escapeHtml(event))}${escapeHtml(w.banksDays)}`
+    }</p>
 ${input.reason ? `<p style="margin:0 0 16px;color:#57606a">${escapeHtml(w.reason(sayReason(input.reason, lang)))}</p>` : ''}
 <p style="margin:0">${escapeHtml(validity)}</p>
 ${input.creditNote ? `<p style="margin:16px 0 0">${escapeHtml(w.creditNoteAttached)}</p>` : ''}
@@ -206,7 +214,7 @@ ${input.creditNote ? `<p style="margin:16px 0 0">${escapeHtml(w.creditNoteAttach
   const text = [
     heading,
     '',
-    free ? money : `${money}.`,
+    free || input.atTheDoor ? money : `${money}.`,
     ...(input.reason ? [w.reason(sayReason(input.reason, lang))] : []),
     validity,
     ...(input.creditNote ? ['', w.creditNoteAttached] : []),

@@ -45,6 +45,8 @@ const EN = {
   /** Without a closing full stop: the HTML goes on with `banksDays`, the text ends it. */
   refunded: (amount: string, event: string) => `We refunded ${amount} for your order for ${event}. It goes back to the card you paid with`,
   banksDays: '; banks usually show it within a few days.',
+  /** Bought at the door: paid back there (a whole sentence, with its full stop). */
+  refundedAtTheDoor: (amount: string, event: string) => `We refunded ${amount} for your order for ${event}. You bought it at the door: it is paid back to you there, the way you paid.`,
   reason: (reason: string) => `Reason: ${reason}`,
   someNoLongerValid: (n: number) => `The refunded ${n === 1 ? 'ticket is' : 'tickets are'} no longer valid; your other tickets of this order stay valid.`,
   allNoLongerValid: 'The tickets of this order are no longer valid.',
@@ -128,6 +130,7 @@ const DE: EmailWords = {
   freeCancelled: (event) => `Ihre kostenlosen Tickets für ${event} wurden storniert: Es wurde nichts bezahlt, daher wird nichts erstattet.`,
   refunded: (amount, event) => `Wir haben ${amount} für Ihre Bestellung für ${event} erstattet. Der Betrag wird der Karte gutgeschrieben, mit der Sie bezahlt haben`,
   banksDays: '; Banken zeigen die Gutschrift meist innerhalb weniger Tage an.',
+  refundedAtTheDoor: (amount, event) => `Wir haben ${amount} für Ihre Bestellung für ${event} erstattet. Sie haben an der Abendkasse gekauft: Der Betrag wird Ihnen dort so zurückgezahlt, wie Sie bezahlt haben.`,
   reason: (reason) => `Grund: ${reason}`,
   someNoLongerValid: (n) =>
     `${formOf(n, { one: 'Das erstattete Ticket ist', other: 'Die erstatteten Tickets sind' }, 'de')} nicht mehr gültig; Ihre anderen Tickets dieser Bestellung bleiben gültig.`,
@@ -209,6 +212,7 @@ const FR: EmailWords = {
   freeCancelled: (event) => `Vos billets gratuits pour ${event} ont été annulés\u00a0: rien n’a été payé, donc rien n’est remboursé.`,
   refunded: (amount, event) => `Nous avons remboursé ${amount} pour votre commande pour ${event}. Le montant est recrédité sur la carte utilisée pour le paiement`,
   banksDays: '\u00a0; les banques l’affichent généralement sous quelques jours.',
+  refundedAtTheDoor: (amount, event) => `Nous avons remboursé ${amount} pour votre commande pour ${event}. Vous l’avez achetée sur place\u00a0: le montant vous est rendu à la billetterie, selon le moyen de paiement utilisé.`,
   reason: (reason) => `Motif\u00a0: ${reason}`,
   someNoLongerValid: (n) =>
     `${formOf(n, { one: 'Le billet remboursé n’est plus valable', other: 'Les billets remboursés ne sont plus valables' }, 'fr')}\u00a0; vos autres billets de cette commande restent valables.`,

@@ -23,6 +23,9 @@ export function describe(f: Fact): Message | null {
   // Facts that tell someone something say in which language (absent, or one we do not speak: English).
   const lang = languageOf((f.data as { language?: unknown }).language)
   const w = FACT_WORDS[lang]
+  // A sale at the door is the seller's order, not their purchase: they saw it on the door's screen,
+  // and its buyer hears by email (when they gave an address). No notification for the seller.
+  if ((f.data as { boxOffice?: unknown }).boxOffice && (f.subject === 'orders.order-paid' || f.subject === 'orders.order-refunded' || f.subject === 'orders.tickets-refunded')) return null
   switch (f.subject) {
     case 'orders.order-paid': {
       const d = f.data as Fact<'orders.order-paid'>['data']

@@ -226,7 +226,7 @@ export function invoiceDocuments({ models, invoices, refunds, payments, catalog,
       const note = 'number' in which ? notes.find((n) => n.number === which.number) : notes.find((n) => (n.credit!.part ?? 0) === which.part)
       if (!note) return null
       const credit = note.credit!
-      const payment = isCharged(state) && credit.totalCents > 0 ? await payments.orderPayment(state.doc._id).catch(() => null) : null
+      const payment = isCharged(state) && credit.totalCents > 0 && !state.doc.boxOffice ? await payments.orderPayment(state.doc._id).catch(() => null) : null
       const event = await eventToPrint(catalog, state, log, true)
       try {
         const pdf = await renderer.creditNote({
@@ -246,6 +246,7 @@ export function invoiceDocuments({ models, invoices, refunds, payments, catalog,
           refundedAt: credit.refundedAt.toISOString(),
           ...(credit.reason ? { reason: credit.reason } : {}),
           ...(payment?.cardLast4 ? { cardLast4: payment.cardLast4 } : {}),
+          ...(state.doc.boxOffice ? { paidAtTheDoor: state.doc.boxOffice.paidWith } : {}),
         })
         return { filename: `easypass-credit-note-${note.number}.pdf`, pdf }
       } catch (error) {

@@ -1,7 +1,7 @@
 // Public order routes: /api/orders. Another customer's order does not exist for you (404, never 403).
 import { Elysia, t } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
-import { ComplimentaryBody, CreateOrderBody, IdempotencyHeaders, NameTicketBody, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, Ticket, TicketList, TicketParams, TicketsEmailed } from '@easypass/contracts/orders'
+import { BoxOfficeBody, ComplimentaryBody, CreateOrderBody, IdempotencyHeaders, NameTicketBody, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, Ticket, TicketList, TicketParams, TicketsEmailed } from '@easypass/contracts/orders'
 import { pickLanguage } from '@easypass/contracts/languages'
 import { authPlugin, fail, rejectUnknownFields, strictBody, type AuthConfig } from '@easypass/kit'
 import type { PurchaseService } from '../purchase/service'
@@ -89,6 +89,27 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
           description:
             'Admins. Free tickets for a guest, sent to their email with every code and the PDF; `name`, when given, is on every ticket. They count against the capacity like any sale (409 `SOLD_OUT`) but not against the per-order limit (at most 100 of a type) or the sales window; seats are named or the best left. ' +
             '201 `paid` with `totalCents` 0 and `complimentary`; 202 `pending` when it takes longer than the wait budget. The order is the admin\'s (listed under `/api/orders` with the rest); refunding it gives the tickets back to sale. ' +
+            idempotencyNote,
+          security,
+        },
+      },
+    )
+    .post(
+      '/api/events/:id/box-office',
+      async ({ params, body, headers, principal, request, set }) => answer(set, await purchase.boxOffice(principal!, params.id, body, headers['idempotency-key'], pickLanguage(request.headers.get('accept-language')))),
+      {
+        auth: 'staff',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        ...strictBody(BoxOfficeBody, PRICED_BY_SERVER),
+        response: { 201: Order, 202: Order, 400: E, 401: E, 403: E, 404: E, 409: E, 503: E },
+        detail: {
+          tags,
+          summary: 'Sell tickets at the door (box office)',
+          description:
+            'Door staff and admins. Tickets sold in person and paid there (`paidWith`: `cash`, or `card-terminal`, the venue\'s own terminal; EasyPass\'s card gateway is not used), at the prices of the ticket types (no voucher), from when sales open until the event ends: the per-order limit and the sales window do not apply (at most 100 of a type). They count against the capacity like any sale (409 `SOLD_OUT`); seats are named or the best left. ' +
+            'The tickets go to `email` when given (the confirmation with every code and the PDF); `name`, when given, is on every ticket. ' +
+            "201 `paid` with `boxOffice`; 202 `pending` when it takes longer than the wait budget. The order is the seller's (listed under `/api/orders`; its tickets and their PDF are theirs to show or print). An admin refunds it; the money is paid back at the door, the way it was paid. " +
             idempotencyNote,
           security,
         },

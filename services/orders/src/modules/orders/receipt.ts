@@ -34,7 +34,8 @@ export function receiptService({ payments, catalog, renderer, invoices, document
     const { doc } = state
     // Answered 202 and not priced by ticketing yet: its lines are estimates, not what was paid.
     if (!doc.priced) throw fail('UNAVAILABLE', "the order's price is still being settled; try again in a moment", { retryAfterSeconds: 5 })
-    const charged = isCharged(state)
+    // Paid at the door: the card gateway has no payment of it to show.
+    const charged = isCharged(state) && !doc.boxOffice
     let payment: Awaited<ReturnType<typeof payments.orderPayment>> = null
     try {
       payment = charged ? await payments.orderPayment(doc._id) : null
@@ -66,6 +67,7 @@ export function receiptService({ payments, catalog, renderer, invoices, document
         currency: doc.currency,
         ...(doc.voucher ? { voucher: doc.voucher } : {}),
         totalCents: payment?.amountCents ?? doc.totalCents,
+        ...(doc.boxOffice ? { paidAtTheDoor: doc.boxOffice.paidWith } : {}),
         ...(payment ? { payment: { paymentId: payment.paymentId, ...(payment.brand && payment.brand !== 'unknown' ? { brand: payment.brand } : {}), ...(payment.cardLast4 ? { last4: payment.cardLast4 } : {}) } } : {}),
         ...(parts.length ? { partRefunds: parts.map((p) => ({ tickets: p.ticketIds.length, amountCents: p.amountCents, done: !!p.doneAt, at: p.at.toISOString(), ...(p.reason ? { reason: p.reason } : {}) })) } : {}),
         ...(status === 'refunded'

@@ -68,6 +68,7 @@ export function settleFact(doc: OrderDoc, settle: TransitionDoc): Fact | null {
           paymentId: settle.paymentId ?? '',
           ticketIds: ticketIdsOf(doc),
           ...(doc.complimentary ? { complimentaryFor: doc.complimentary.email } : {}),
+          ...(doc.boxOffice ? { boxOffice: doc.boxOffice.paidWith } : {}),
         },
         `order-paid:${doc._id}`,
       )

@@ -6,7 +6,7 @@ import type { Principal } from '@easypass/contracts'
 import type { Language } from '@easypass/contracts/languages'
 import { isPublic, type Event } from '@easypass/contracts/catalog'
 import { voucherAppliesTo, voucherDiscount, type HoldResult } from '@easypass/contracts/inventory'
-import type { ComplimentaryBody, CreateOrderBody, Order, OrderItem, PayOrderBody } from '@easypass/contracts/orders'
+import type { BoxOfficeBody, ComplimentaryBody, CreateOrderBody, Order, OrderItem, PaidAtTheDoor, PayOrderBody } from '@easypass/contracts/orders'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
 import { cardProblem, DECLINE_MESSAGES, type Card, type ChargeResponse, type DeclineCode } from '@easypass/contracts/payments'
 import { AppError, fail, type GuessLimit, type Logger } from '@easypass/kit'
@@ -66,6 +66,8 @@ interface PurchaseContext {
   voucherCode?: string
   /** Given free by an admin, for this guest (the tickets go to `email`): held, then confirmed at once without a charge. */
   complimentary?: { email: string; name?: string }
+  /** Sold at the door, paid there: held, then confirmed at once without the card gateway; `name` on every ticket. */
+  boxOffice?: { paidWith: PaidAtTheDoor; name?: string }
   /** The language of the request that placed it: the order's emails and notifications speak it. */
   language?: Language
   startedAt: number
@@ -137,13 +139,16 @@ export function purchaseService(deps: PurchaseDeps) {
   const cardKey = cardFingerprintKey(config.SERVICE_SECRET!)
 
   /** Events on sale: published and not started. Drafts do not exist for buyers. */
-  async function saleableEvent(eventId: string, forOrder = false): Promise<Event> {
+  /** The event, while it sells: until it starts, and at the door (`atTheDoor`) until it ends. */
+  async function saleableEvent(eventId: string, forOrder = false, atTheDoor = false): Promise<Event> {
     const event = await catalog.event(eventId)
     // An order's event that is gone was deleted since the hold: its holds are being ended.
     if (!event && forOrder) throw fail('CONFLICT', 'the event was removed by the organizer')
     if (!event || !isPublic(event)) throw fail('NOT_FOUND', 'event not found')
     if (event.status === 'cancelled') throw fail('CONFLICT', 'the event was cancelled')
-    if (new Date(event.startsAt).getTime() <= Date.now()) throw fail('CONFLICT', 'ticket sales for this event have closed: it has started')
+    if (atTheDoor) {
+      if (new Date(event.endsAt).getTime() <= Date.now()) throw fail('CONFLICT', 'the event is over: the door sells no more tickets')
+    } else if (new Date(event.startsAt).getTime() <= Date.now()) throw fail('CONFLICT', 'ticket sales for this event have closed: it has started')
     return event
   }
 
@@ -224,7 +229,8 @@ export function purchaseService(deps: PurchaseDeps) {
   async function chargeAndConfirm(state: OrderState, card: Card | undefined, chargeKey: string, mode: Mode, deadline: number, newOrder = false): Promise<Answer> {
     const { doc } = state
     let paymentId: string | undefined
-    if (doc.totalCents > 0) {
+    // Paid at the door (cash, the venue's terminal): nothing for the card gateway to charge.
+    if (doc.totalCents > 0 && !doc.boxOffice) {
       // Never without a card: a pay without one is refused before it runs unless the order is free.
       if (!card) throw new Error(`order ${doc._id} costs ${doc.totalCents} but came without a card`)
       let charge: ChargeResponse
@@ -260,8 +266,8 @@ export function purchaseService(deps: PurchaseDeps) {
       const mark = await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
       const existing = ctx.fresh ? null : await store.load(ctx.orderId)
       if (existing && (existing.settle || existing.refund)) return settlement.answerFromState(existing, 'create')
-      // Paid by card in the same call, or given free: confirmed at once, never left reserved.
-      const paidNow = Boolean(ctx.card) || Boolean(ctx.complimentary)
+      // Paid by card in the same call, given free, or paid at the door: confirmed at once, never left reserved.
+      const paidNow = Boolean(ctx.card) || Boolean(ctx.complimentary) || Boolean(ctx.boxOffice)
       const hold = await untilDecided(ctx.giveUpAt, () =>
         ticketing.hold(ctx.eventId, {
           orderId: ctx.orderId,
@@ -270,6 +276,7 @@ export function purchaseService(deps: PurchaseDeps) {
           ...(config.HOLD_TTL_SECONDS ? { ttlSeconds: config.HOLD_TTL_SECONDS } : {}),
           ...(ctx.voucherCode ? { voucherCode: ctx.voucherCode } : {}),
           ...(ctx.complimentary ? { complimentary: true } : {}),
+          ...(ctx.boxOffice ? { atTheDoor: true } : {}),
         }),
       )
       if (!hold.ok) {
@@ -292,6 +299,7 @@ export function purchaseService(deps: PurchaseDeps) {
         currency: hold.currency,
         ...(hold.voucher ? { voucher: hold.voucher } : {}),
         ...(ctx.complimentary ? { complimentary: ctx.complimentary } : {}),
+        ...(ctx.boxOffice ? { boxOffice: ctx.boxOffice } : {}),
         initialStatus: paidNow ? 'pending' : 'reserved',
         priced: true,
         expiresAt: new Date(hold.expiresAt),
@@ -314,7 +322,7 @@ export function purchaseService(deps: PurchaseDeps) {
       }
       // A named guest's name is on each ticket before it is issued (its id is known), so the
       // confirmation and its PDF carry it.
-      const guest = ctx.complimentary?.name
+      const guest = ctx.complimentary?.name ?? ctx.boxOffice?.name
       if (guest && tickets) await Promise.all(ticketIdsOf(doc).map((id) => tickets.setAttendee(id, guest)))
       const answer = await chargeAndConfirm(state, ctx.card, `${ctx.orderId}:purchase`, 'create', ctx.giveUpAt, stored === 'inserted')
       // Decided and recorded (tickets, settle, fact): nothing is left for the reconciler.
@@ -365,6 +373,52 @@ export function purchaseService(deps: PurchaseDeps) {
       await dress(ctx)
       return settlement.pendingAnswer({ doc: await placeholder(ctx) })
     }
+
+  /**
+   * Tickets handed over in person rather than bought online: given free by an admin (complimentary) or
+   * sold at the door. Held like any purchase (never past the capacity, the seats decided by the event's
+   * one writer), outside the per-order limit and the sales window, and confirmed at once without the
+   * card gateway; the confirmation with the codes goes to the address given, if any.
+   */
+  function byHand(
+    kind: 'complimentary' | 'box-office',
+    principal: Principal,
+    eventIdParam: string,
+    body: ComplimentaryBody | BoxOfficeBody,
+    idempotencyKey: string | undefined,
+    language: Language | undefined,
+    startedAt: number,
+  ): Promise<Answer> {
+    const items = mergeLines(body.items)
+    const name = body.name?.trim().replace(/\s+/g, ' ')
+    // As on a ticket's own name: nothing invisible or direction-changing that could make the door read another name.
+    if (name !== undefined && (!name || /[\p{Cc}\p{Cf}\u2028\u2029]/u.test(name)))
+      throw fail('VALIDATION', 'name: letters, spaces and punctuation only', { fields: [{ path: 'name', message: 'letters, spaces and punctuation only' }] })
+    const email = body.email?.trim()
+    const eventId = eventIdParam.toLowerCase()
+    const dress = (ctx: PurchaseContext) => {
+      if ('paidWith' in body) ctx.boxOffice = { paidWith: body.paidWith, ...(name ? { name } : {}) }
+      else ctx.complimentary = { email: email!, ...(name ? { name } : {}) }
+    }
+    const execute = async (orderId = newOrderId(), fresh = true): Promise<Execution> => {
+      const ctx = context(orderId, principal.id, eventId, items, undefined, startedAt, fresh)
+      dress(ctx)
+      // Never the giver's or seller's own address: the tickets are someone else's.
+      if (email) ctx.userEmail = email
+      // The guest's or buyer's language is not known: the one the tickets were handed over in.
+      if (language) ctx.language = language
+      const existing = fresh ? null : await store.load(orderId)
+      const event = existing ? null : await saleableEvent(eventId, false, kind === 'box-office')
+      ctx.eventTitle = existing?.doc.eventTitle ?? event?.title
+      ctx.eventStartsAt = existing?.doc.eventStartsAt ?? (event ? new Date(event.startsAt) : undefined)
+      return budgeted(ctx, 'purchase', () => purchasePipeline(ctx))
+    }
+    if (!idempotencyKey) return execute().then((e) => e.now)
+    return idem.run(
+      { userId: principal.id, route: `${kind}:${eventId}`, key: idempotencyKey, bodyHash: hashBody(body), orderId: newOrderId(), deadline: startedAt + config.ORDER_WAIT_MS },
+      { execute, whileRunning: whileDeciding(principal, eventId, items, dress) },
+    )
+  }
 
   return {
     async create(principal: Principal, body: CreateOrderBody, idempotencyKey: string | undefined, language?: Language, startedAt = Date.now()): Promise<Answer> {
@@ -458,41 +512,19 @@ export function purchaseService(deps: PurchaseDeps) {
     },
 
     /**
-     * Complimentary tickets an admin gives a guest: held like any purchase (never past the capacity, the
-     * seats decided by the event's one writer), free, and confirmed at once; the confirmation with the
+     * Complimentary tickets an admin gives a guest: free, confirmed at once; the confirmation with the
      * codes goes to the guest's address. The admin's order (`userId`), so only admins see it.
      */
-    async complimentary(principal: Principal, eventIdParam: string, body: ComplimentaryBody, idempotencyKey: string | undefined, language?: Language, startedAt = Date.now()): Promise<Answer> {
-      const items = mergeLines(body.items)
-      const name = body.name?.trim().replace(/\s+/g, ' ')
-      // As on a ticket's own name: nothing invisible or direction-changing that could make the door read another name.
-      if (name !== undefined && (!name || /[\p{Cc}\p{Cf}\u2028\u2029]/u.test(name)))
-        throw fail('VALIDATION', 'name: letters, spaces and punctuation only', { fields: [{ path: 'name', message: 'letters, spaces and punctuation only' }] })
-      const guest = { email: body.email.trim(), ...(name ? { name } : {}) }
-      const eventId = eventIdParam.toLowerCase()
-      const execute = async (orderId = newOrderId(), fresh = true): Promise<Execution> => {
-        const ctx = context(orderId, principal.id, eventId, items, undefined, startedAt, fresh)
-        ctx.complimentary = guest
-        ctx.userEmail = guest.email
-        // The guest's language is not known: the one the admin gave them the tickets in.
-        if (language) ctx.language = language
-        const existing = fresh ? null : await store.load(orderId)
-        const event = existing ? null : await saleableEvent(eventId)
-        ctx.eventTitle = existing?.doc.eventTitle ?? event?.title
-        ctx.eventStartsAt = existing?.doc.eventStartsAt ?? (event ? new Date(event.startsAt) : undefined)
-        return budgeted(ctx, 'purchase', () => purchasePipeline(ctx))
-      }
-      if (!idempotencyKey) return (await execute()).now
-      return idem.run(
-        { userId: principal.id, route: `complimentary:${eventId}`, key: idempotencyKey, bodyHash: hashBody(body), orderId: newOrderId(), deadline: startedAt + config.ORDER_WAIT_MS },
-        {
-          execute,
-          whileRunning: whileDeciding(principal, eventId, items, (ctx) => {
-            ctx.complimentary = guest
-          }),
-        },
-      )
-    },
+    complimentary: (principal: Principal, eventIdParam: string, body: ComplimentaryBody, idempotencyKey: string | undefined, language?: Language, startedAt = Date.now()): Promise<Answer> =>
+      byHand('complimentary', principal, eventIdParam, body, idempotencyKey, language, startedAt),
+
+    /**
+     * A sale at the door: priced as the types say, paid there (cash or the venue's terminal, outside the
+     * card gateway), confirmed at once, until the event ends; the codes go to the buyer's address when
+     * given. The seller's order (`userId`): door staff see the sales they made.
+     */
+    boxOffice: (principal: Principal, eventIdParam: string, body: BoxOfficeBody, idempotencyKey: string | undefined, language?: Language, startedAt = Date.now()): Promise<Answer> =>
+      byHand('box-office', principal, eventIdParam, body, idempotencyKey, language, startedAt),
 
     /** Releases a reserved order's hold. Cancelling a cancelled order answers the same again. */
     async cancel(principal: Principal, orderId: string): Promise<Order> {

@@ -59,12 +59,14 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
   const { RefundPart, Checkin } = models
 
   /**
-   * What a buyer may refund by themselves (an admin any time): before the event starts (unless it was
+   * What a buyer may refund by themselves (an admin any time; a sale at the door only an admin): before the event starts (unless it was
    * cancelled), none of these tickets used at the door (doors open before the start: a buyer who got in
    * does not also get the money back) nor passed on to someone else (who may have paid them for it).
    * Check-in takes the same order lock, so a scan cannot come between this look and the refund's record.
    */
   async function buyerMayRefund(state: OrderState, ticketIds: readonly string[]) {
+    // Its owner is the seller, not a buyer: the money in the door's till is an admin's to give back.
+    if (state.doc.boxOffice) throw fail('FORBIDDEN', 'a sale at the door is refunded by an admin, at the door')
     const event = await catalog.event(state.doc.eventId, true)
     if (event && event.status !== 'cancelled' && new Date(event.startsAt).getTime() <= Date.now())
       throw fail('FORBIDDEN', 'the event has started: only an admin can refund it now')
@@ -93,7 +95,8 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
   async function finishPart(state: OrderState, part: RefundPartDoc, deadline: number): Promise<RefundPartDoc> {
     const { doc } = state
     let refundIdValue: string | undefined
-    if (part.amountCents > 0) {
+    // Paid at the door: it is paid back there, by hand; the card gateway has nothing of it.
+    if (part.amountCents > 0 && !doc.boxOffice) {
       const money = await untilDecided(deadline, () => payments.refund(doc._id, part.reason, { n: part.n, amountCents: part.amountCents }))
       if (!money) log.warn({ orderId: doc._id, part: part.n }, 'refund of tickets: payments knows no succeeded payment of this order')
       refundIdValue = money?.refundId
@@ -116,6 +119,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
           ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}),
           ...(doc.userEmail ? { userEmail: doc.userEmail } : {}),
           ...(part.reason ? { reason: part.reason } : {}),
+          ...(doc.boxOffice ? { boxOffice: doc.boxOffice.paidWith } : {}),
           ...toldIn(doc),
         },
         `tickets-refunded:${doc._id}:${part.n}`,
@@ -134,7 +138,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
     await finishOpenParts(state, deadline)
     let refundIdValue: string | undefined
     let amountCents = doc.totalCents
-    if (isCharged(state)) {
+    if (isCharged(state) && !doc.boxOffice) {
       const money = await untilDecided(deadline, () => payments.refund(doc._id, refund.reason))
       if (!money) log.warn({ orderId: doc._id }, 'refund: payments knows no succeeded payment of this order')
       refundIdValue = money?.refundId
@@ -161,6 +165,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
           currency: doc.currency,
           ...(refund.reason ? { reason: refund.reason } : {}),
           eventCancelled,
+          ...(doc.boxOffice ? { boxOffice: doc.boxOffice.paidWith } : {}),
           ...toldIn(doc),
         },
         `order-refunded:${doc._id}`,

@@ -31,6 +31,8 @@ interface Row extends Attendee {
   priced: boolean
   /** Given free by an admin. */
   complimentary: boolean
+  /** Sold at the door. */
+  atTheDoor: boolean
   /** The language of its order: its holder is written to in it (the list leaves it out). */
   language?: Language
 }
@@ -113,6 +115,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         unitPriceCents: item.unitPriceCents,
         priced: state.doc.priced,
         complimentary: !!state.doc.complimentary,
+        atTheDoor: !!state.doc.boxOffice,
         ...toldIn(state.doc),
         ...(name ? { attendeeName: name } : {}),
         ...(holderEmail ? { holderEmail } : {}),
@@ -162,7 +165,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
   }
 
   /** `withCodes`: for admins; door staff check a guest in by the ticket's id, and never hold codes to pass on. */
-  const publicRow = ({ currency: _c, unitPriceCents: _p, priced: _q, holderId: _h, complimentary: _f, language: _l, code, ...row }: Row, withCodes: boolean): Attendee => (withCodes && code ? { ...row, code } : row)
+  const publicRow = ({ currency: _c, unitPriceCents: _p, priced: _q, holderId: _h, complimentary: _f, atTheDoor: _d, language: _l, code, ...row }: Row, withCodes: boolean): Attendee => (withCodes && code ? { ...row, code } : row)
 
   return {
     /** Each account holding a ticket of the event that still counts (valid, or admitted at the door), once, with its address. */
@@ -245,6 +248,14 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         const line = money.get(currency) ?? { currency, takenCents: 0, discountCents: 0, refundedCents: 0, refundingCents: 0, netCents: 0 }
         money.set(currency, line)
         line.takenCents += totalCents
+        // Sold at the door: what the door's till (or the venue's terminal) took, and what it paid back.
+        const door = state.doc.boxOffice
+        if (door) {
+          line.atTheDoor ??= { cashCents: 0, terminalCents: 0, paidBackCents: 0 }
+          if (door.paidWith === 'cash') line.atTheDoor.cashCents += totalCents
+          else line.atTheDoor.terminalCents += totalCents
+          line.atTheDoor.paidBackCents += status === 'refunded' ? totalCents : (parts.get(state.doc._id) ?? []).reduce((sum, part) => sum + part.amountCents, 0)
+        }
         if (status === 'paid') {
           line.discountCents += voucher?.discountCents ?? 0
           // Tickets given back on their own: their money back (or on its way), their tax no longer due.
@@ -287,6 +298,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         else {
           type.sold++
           if (row.complimentary) type.complimentary = (type.complimentary ?? 0) + 1
+          if (row.atTheDoor) type.atTheDoor = (type.atTheDoor ?? 0) + 1
           if (row.priced) type.salesCents += row.unitPriceCents
           if (row.status === 'checked_in') type.checkedIn++
         }

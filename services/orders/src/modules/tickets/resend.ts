@@ -24,7 +24,8 @@ export function ticketResender(deps: { store: OrderStore; tickets: Pick<TicketsS
     if (!paid || paid.subject !== 'orders.order-paid') throw fail('CONFLICT', 'only the tickets of a paid order can be emailed')
     const data = paid.data as FactData['orders.order-paid']
     // The address the order was bought with; an older order without one goes to its owner's address now.
-    const to = data.userEmail ?? (principal.id === state.doc.userId ? principal.email : undefined)
+    // Sold at the door without an address: the seller's own address is not the buyer's.
+    const to = data.userEmail ?? (principal.id === state.doc.userId && !state.doc.boxOffice ? principal.email : undefined)
     if (!to) throw fail('CONFLICT', 'no email address is known for this order')
     // The email carries the codes its buyer holds: none left, nothing to send.
     if ((await tickets.holdersElsewhere(state.doc)).length === ticketIdsOf(state.doc).length)

@@ -1,0 +1,51 @@
+// Selling at the door in a real browser: door staff pick the door's event, sell two tickets for cash
+// (past the per-order limit, after online sales closed), see what to take, get the tickets on screen with
+// their QR codes, and the first of them is admitted at the same door.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { api, loginAdmin, registerUser } from '../support/api'
+import { axe, canSell, closeBrowser, describeViolations, screenshot, seedEvent, withTab } from './browser'
+
+afterAll(closeBrowser)
+
+describe.skipIf(!canSell)('selling at the door', () => {
+  test('door staff sell two tickets for cash, show them, and admit the first', async () => {
+    const event = await seedEvent([{ name: 'Evening', priceCents: 1800, capacity: 10, maxPerOrder: 1 }], { title: `Box office ${Date.now()}` })
+    const admin = await loginAdmin()
+    // Online sales of the type closed an hour ago: the door still sells.
+    expect((await api(`/events/${event.id}/ticket-types/${event.types[0]!.id}`, { method: 'PATCH', token: admin.token, body: { salesEnd: new Date(Date.now() - 3_600_000).toISOString() } })).status).toBe(200)
+    const worker = await registerUser('box-office-e2e')
+    expect((await api(`/users/${worker.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'staff' } })).status).toBe(200)
+    const refreshed = (await api('/auth/refresh', { body: { refreshToken: worker.refreshToken } })).body
+    const staff = { token: refreshed.accessToken, refreshToken: refreshed.refreshToken, user: refreshed.user }
+
+    await withTab({ session: staff }, async ({ page }) => {
+      await page.goto('/admin/checkin')
+      await page.getByLabel('Find an event').fill(event.title)
+      await page.locator(`#f-door option[value="${event.id}"]`).waitFor({ state: 'attached' })
+      await page.getByLabel('This door admits to').selectOption(event.id)
+      await page.getByText('Sell tickets at the door').click()
+      const form = page.getByRole('form', { name: 'Sell tickets at the door' })
+      await form.getByLabel('How many').fill('0')
+      await form.getByRole('button', { name: /^Sell/ }).click()
+      await form.getByText('Enter how many, at least 1.').waitFor()
+      await form.getByLabel('How many').fill('2')
+      // What to take, before selling: the server prices it, the page shows it.
+      await form.getByRole('button', { name: 'Sell · take €36.00' }).click()
+      const sale = page.locator('[data-door-sale]')
+      await sale.getByRole('heading', { name: 'Sold: 2 tickets, €36.00 in cash' }).waitFor()
+      const qrs = sale.getByRole('img', { name: /^QR code of ticket / })
+      await qrs.nth(1).waitFor()
+      await sale.getByRole('button', { name: 'Print the tickets (PDF)' }).waitFor()
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+      await screenshot(page, 'door-sale')
+
+      const orderId = (await sale.getAttribute('data-door-sale'))!
+      const order = await api(`/orders/${orderId}`, { token: staff.token })
+      expect(order.body).toMatchObject({ status: 'paid', totalCents: 3600, boxOffice: { paidWith: 'cash' } })
+      const code = ((await api(`/orders/${orderId}/tickets`, { token: staff.token })).body as Array<{ code: string }>)[0]!.code
+      await page.getByLabel('Ticket code').fill(code)
+      await page.keyboard.press('Enter')
+      await page.locator('[data-verdict="admitted"]').waitFor()
+    })
+  }, 60_000)
+})

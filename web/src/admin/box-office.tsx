@@ -1,0 +1,134 @@
+// Selling at the door (box office), on the door's page: door staff sell tickets of the door's event in
+// person, paid in cash or on the venue's own terminal, and show the tickets on screen, print them or
+// have them emailed. The server prices them; the page shows what to take before, and what was taken after.
+import { useRef, useState } from 'preact/hooks'
+import { api, withKey } from '../lib/api'
+import { looksLikeEmail, money, plural, withSeat } from '../lib/format'
+import { useAsync } from '../lib/hooks'
+import { useDownload } from '../lib/download'
+import type { EventItem, Order, Ticket } from '../lib/types'
+import { TicketQr } from '../components/qr'
+import { Alert, Field, Loading, SelectField } from '../components/ui'
+import { fieldErrorsOf } from './shared'
+
+const PAID_WITH: Array<[string, string]> = [
+  ['cash', 'Cash'],
+  ['card-terminal', 'Card, on the venue’s terminal'],
+]
+
+export function BoxOffice({ eventId }: { eventId: string }) {
+  const event = useAsync((signal) => api<EventItem>(`/events/${eventId}`, { signal }), [eventId])
+  const types = event.data?.ticketTypes ?? []
+  const blank = { ticketTypeId: '', quantity: '1', paidWith: 'cash', email: '', name: '' }
+  const [form, setForm] = useState(blank)
+  const [local, setLocal] = useState<Partial<Record<keyof typeof blank, string>>>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const [sale, setSale] = useState<{ order: Order; tickets: Ticket[] }>()
+  const selling = useRef(false)
+  const type = types.find((t) => t.id === form.ticketTypeId) ?? types[0]
+  const quantity = Number(form.quantity)
+  const due = type && /^[1-9]\d*$/.test(form.quantity) ? money(type.priceCents * quantity, type.currency) : undefined
+  const server = fieldErrorsOf(error, { email: 'email', name: 'name', items: 'quantity' })
+  const errors = { ...server, ...local }
+  const set = (key: keyof typeof blank) => (value: string) => setForm((f) => ({ ...f, [key]: value }))
+
+  const sell = async (e: Event) => {
+    e.preventDefault()
+    if (selling.current || !type) return
+    const problems: typeof local = {}
+    if (!/^[1-9]\d*$/.test(form.quantity)) problems.quantity = 'Enter how many, at least 1.'
+    else if (quantity > 100) problems.quantity = 'At most 100 at once.'
+    if (form.email.trim() && !looksLikeEmail(form.email)) problems.email = 'Enter the buyer’s email address, or leave it empty.'
+    setLocal(problems)
+    if (Object.keys(problems).length) return
+    selling.current = true
+    setBusy(true)
+    setError(undefined)
+    try {
+      const body = {
+        items: [{ ticketTypeId: type.id, quantity }],
+        paidWith: form.paidWith,
+        ...(form.email.trim() ? { email: form.email.trim() } : {}),
+        ...(form.name.trim() ? { name: form.name.trim() } : {}),
+      }
+      // One key per sale: a try again after a lost answer sells once (a second identical sale is a new
+      // click after this one's answer, which clears the key).
+      const order = await withKey(`box-office:${eventId}:${JSON.stringify(body)}`, (idempotencyKey) => api<Order>(`/events/${eventId}/box-office`, { body, idempotencyKey }))
+      const tickets = order.status === 'paid' ? await api<Ticket[]>(`/orders/${order.id}/tickets`).catch(() => []) : []
+      setSale({ order, tickets })
+      setForm({ ...blank, ticketTypeId: type.id, paidWith: form.paidWith })
+      event.reload()
+    } catch (err) {
+      setError(err)
+    } finally {
+      selling.current = false
+      setBusy(false)
+    }
+  }
+
+  if (event.loading && !event.data) return <Loading />
+  if (event.error) return <Alert error={event.error} onRetry={event.reload} />
+  if (!types.length) return <p class="muted small">This event sells no tickets.</p>
+  return (
+    <div class="box-office">
+      <form class="form" onSubmit={sell} aria-label="Sell tickets at the door" noValidate>
+        <div class="row">
+          <SelectField
+            id="door-type"
+            label="Ticket type"
+            name="ticketTypeId"
+            value={type?.id ?? ''}
+            onValue={set('ticketTypeId')}
+            options={types.map((t): [string, string] => [t.id, `${t.name} · ${money(t.priceCents, t.currency)}${t.available !== undefined ? ` · ${t.available} left` : ''}`])}
+          />
+          <Field id="door-quantity" label="How many" name="quantity" type="number" min={1} max={100} value={form.quantity} onValue={set('quantity')} error={errors.quantity} />
+          <SelectField id="door-paid-with" label="Paid with" name="paidWith" value={form.paidWith} onValue={set('paidWith')} options={PAID_WITH} />
+        </div>
+        <div class="row">
+          <Field id="door-email" label="Buyer’s email (optional)" name="email" type="email" value={form.email} onValue={set('email')} error={errors.email} hint="The tickets are emailed to it too." />
+          <Field id="door-name" label="Name on the tickets (optional)" name="name" value={form.name} onValue={set('name')} error={errors.name} maxLength={100} />
+        </div>
+        {type?.seating ? <p class="muted small">Seats: the best left, next to each other when they can be.</p> : null}
+        <Alert error={Object.keys(server).length ? undefined : error} />
+        <div class="form-actions">
+          <button type="submit" class="button" disabled={busy}>
+            {busy ? 'Selling…' : due ? `Sell · take ${due}` : 'Sell'}
+          </button>
+        </div>
+      </form>
+      {sale && <SaleDone order={sale.order} tickets={sale.tickets} />}
+    </div>
+  )
+}
+
+/** The sale just made: what was taken, and its tickets to show (each QR code scans at the door) or print. */
+function SaleDone({ order, tickets }: { order: Order; tickets: Ticket[] }) {
+  const pdf = useDownload(`/orders/${order.id}/tickets/pdf`, `easypass-tickets-${order.id}.pdf`)
+  const count = order.items.reduce((n, i) => n + i.quantity, 0)
+  const how = order.boxOffice?.paidWith === 'card-terminal' ? 'on the card terminal' : 'in cash'
+  return (
+    <section class="card" aria-labelledby="door-sale-title" data-door-sale={order.id} role="status">
+      <h3 id="door-sale-title">
+        {order.status === 'paid' ? `Sold: ${plural(count, 'ticket')}, ${money(order.totalCents, order.currency)} ${how}` : 'The sale is still being decided: look at the order.'}
+      </h3>
+      {tickets.length > 0 && (
+        <>
+          <p class="actions">
+            <button type="button" class="button button-secondary" onClick={pdf.save} disabled={pdf.busy}>
+              {pdf.busy ? 'Making the PDF…' : 'Print the tickets (PDF)'}
+            </button>
+          </p>
+          <Alert error={pdf.error} />
+          <ul class="tickets" aria-label="Tickets sold">
+            {tickets.map((t) => (
+              <li key={t.id}>
+                <TicketQr ticket={t} label={withSeat(t.ticketTypeName ?? 'Ticket', t)} />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  )
+}
