@@ -85,7 +85,16 @@ describe('selling at the door', () => {
     // The till: the report counts the door sale and its cash.
     const report = (await api(`/events/${eventId}/sales`, { token: admin.token })).body
     expect(report.ticketTypes[0]).toMatchObject({ sold: 3, atTheDoor: 3, salesCents: 7500 })
-    expect(report.money).toEqual([expect.objectContaining({ currency: 'EUR', takenCents: 7500, atTheDoor: { cashCents: 7500, terminalCents: 0, paidBackCents: 0 } })])
+    expect(report.money).toEqual([expect.objectContaining({ currency: 'EUR', takenCents: 7500, atTheDoor: { cashCents: 7500, cashPaidBackCents: 0, terminalCents: 0, terminalPaidBackCents: 0 } })])
+
+    // The organiser writes to the ticket holders: the door's buyer (by the address given) hears, the seller does not.
+    const note = await api(`/events/${eventId}/messages`, { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { subject: 'Encore at 23:00', body: 'Stay a little longer.' } })
+    expect(note.status).toBe(202)
+    expect(note.body.recipients).toBe(1)
+    await eventually('the message to the door buyer', async () => smtp.received.filter((m) => m.to.includes(email)).length === 2, 20_000, 100)
+    expect(smtp.received.some((m) => m.to.includes(staff.user.email))).toBe(false)
+    const sellerFeed = (await api('/notifications', { token: staff.token })).body.items as unknown[]
+    expect(sellerFeed).toEqual([])
 
     // More than is left: refused whole, nothing held.
     const tooMany = await sell(staff.token, eventId, { items: [{ ticketTypeId: typeId, quantity: 3 }], paidWith: 'card-terminal' })
@@ -100,6 +109,9 @@ describe('selling at the door', () => {
     const { eventId, typeId } = await tonight(admin)
     const sold = await sell(staff.token, eventId, { items: [{ ticketTypeId: typeId, quantity: 2 }], paidWith: 'card-terminal' })
     expect(sold.status).toBe(201)
+    const email = `door-${crypto.randomUUID().slice(0, 8)}@example.test`
+    const withAddress = await sell(staff.token, eventId, { items: [{ ticketTypeId: typeId, quantity: 2 }], paidWith: 'cash', email })
+    expect(withAddress.status).toBe(201)
     // No address given: nothing to email, and the seller's own address is not the buyer's.
     const resend = await api(`/orders/${sold.body.id}/tickets/email`, { token: staff.token, method: 'POST' })
     expect(resend.status).toBe(409)
@@ -110,14 +122,30 @@ describe('selling at the door', () => {
     const [first, second] = await Promise.all([0, 1].map(() => api(`/orders/${sold.body.id}/refund`, { token: admin.token, headers: { 'idempotency-key': key }, body: { reason: 'refunded by an admin' } })))
     expect(first!.status).toBe(200)
     expect(second!.body.status).toBe('refunded')
-    expect(await availability(eventId)).toMatchObject({ sold: 0, held: 0, available: 5 })
+    expect(await availability(eventId)).toMatchObject({ sold: 2, held: 0, available: 3 })
     expect(await paymentRecords(sold.body.id)).toBe(0)
-    const report = await eventually('the refund in the report', async () => {
-      const r = (await api(`/events/${eventId}/sales`, { token: admin.token })).body
-      return r.money[0]?.refundedCents === 5000 && r
-    })
-    expect(report.money[0]).toMatchObject({ takenCents: 5000, refundedCents: 5000, netCents: 0, atTheDoor: { cashCents: 0, terminalCents: 5000, paidBackCents: 5000 } })
     expect(await receiptText(sold.body.id, admin.token)).toContain('paid back at the door the way it was paid')
+
+    // One ticket of the cash sale given back, then the rest: each email says what goes back then, at the door.
+    const [first2] = (await api(`/orders/${withAddress.body.id}/tickets`, { token: admin.token })).body as Array<{ id: string }>
+    const part = await api(`/orders/${withAddress.body.id}/refund`, { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { ticketIds: [first2!.id] } })
+    expect(part.status).toBe(200)
+    const rest = await api(`/orders/${withAddress.body.id}/refund`, { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: {} })
+    expect(rest.status).toBe(200)
+    const refundMails = await eventually('both refund emails', async () => {
+      const mails = smtp.received.filter((m) => m.to.includes(email)).map((m) => decodeMime(m.data)).filter((text) => text.includes('We refunded'))
+      return mails.length === 2 && mails
+    }, 20_000, 100)
+    for (const text of refundMails) {
+      expect(text).toContain('We refunded €25.00 for your order')
+      expect(text).toContain('it is paid back to you there, the way you paid')
+    }
+    expect(await availability(eventId)).toMatchObject({ sold: 0, held: 0, available: 5 })
+    const report = await eventually('the refunds in the report', async () => {
+      const r = (await api(`/events/${eventId}/sales`, { token: admin.token })).body
+      return r.money[0]?.refundedCents === 10_000 && r
+    })
+    expect(report.money[0]).toMatchObject({ takenCents: 10_000, refundedCents: 10_000, netCents: 0, atTheDoor: { cashCents: 5000, cashPaidBackCents: 5000, terminalCents: 5000, terminalPaidBackCents: 5000 } })
   }, 60_000)
 
   test('who may sell, and what is refused: customers 403; bad input 400; an event that ended 409; nothing sold', async () => {

@@ -349,6 +349,8 @@ describe('the live stream', () => {
       await startNats()
       await sys.stop('notifications')
       await sys.start('notifications', { NATS_URL: `nats://127.0.0.1:${port}` })
+      // Its port opens before NATS is reached: the loss below is a loss of a connection it had.
+      await eventually('notifications connected to NATS', async () => (await fetch(`${sys.urls.notifications}/health`)).ok, 15_000, 100)
       const user = await registerUser('gap')
       const response = await fetch(`${sys.gatewayUrl}/api/notifications/stream`, { headers: { authorization: `Bearer ${user.token}` }, signal: controller.signal })
       expect(response.status).toBe(200)

@@ -126,10 +126,11 @@ export const SalesReport = t.Object(
             t.Object(
               {
                 cashCents: t.Integer({ minimum: 0, description: 'taken in cash at the door, refunded sales included' }),
+                cashPaidBackCents: t.Integer({ minimum: 0, description: 'of that, to be paid back in cash (refunds of cash sales): the till holds cashCents − cashPaidBackCents' }),
                 terminalCents: t.Integer({ minimum: 0, description: "taken on the venue's card terminal at the door, refunded sales included" }),
-                paidBackCents: t.Integer({ minimum: 0, description: 'of those, paid back at the door (refunds of door sales)' }),
+                terminalPaidBackCents: t.Integer({ minimum: 0, description: 'of that, to be refunded on the terminal' }),
               },
-              { description: 'of `takenCents`, sold at the door and paid there, outside the card gateway (what the till should hold); absent: no sale at the door' },
+              { description: 'of `takenCents`, sold at the door and paid there, outside the card gateway; absent: no sale at the door' },
             ),
           ),
         },

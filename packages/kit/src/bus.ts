@@ -363,8 +363,9 @@ export class Bus {
 
   /** Follows live signals from the moment NATS is reached (at once when it is). */
   /**
-   * `onGap`: called when the connection to NATS came back after a loss; signals sent meanwhile were
-   * missed (they are never stored), so whoever follows them should read the state afresh.
+   * `onGap`: called when the connection to NATS came back after a loss, or was first made after this
+   * subscription was asked for (a process whose HTTP side answered before NATS was reached); signals
+   * sent meanwhile were missed (they are never stored), so whoever follows them should read the state afresh.
    */
   subscribeLive(subject: string, onMessage: (data: unknown, subject: string) => void, onGap?: () => void): { unsubscribe(): void } {
     let sub: Subscription | undefined
@@ -385,16 +386,25 @@ export class Bus {
           statuses = nc.status()
           for await (const s of statuses) {
             if (cancelled) break
-            if (s.type === 'reconnect') {
-              try {
-                onGap()
-              } catch {}
-            }
+            if (s.type === 'reconnect') gap()
           }
         })().catch(() => {})
     }
+    const gap = () => {
+      if (cancelled || !onGap) return
+      try {
+        onGap()
+      } catch {}
+    }
     if (this.nc) follow(this.nc)
-    else this.connected.then(follow, () => {})
+    else
+      this.connected.then(
+        (nc) => {
+          follow(nc)
+          gap()
+        },
+        () => {},
+      )
     return {
       unsubscribe() {
         cancelled = true

@@ -114,3 +114,20 @@ test('a stream made with other limits (an older version, a hand edit) gets the 3
   expect(config.max_age).toBe(nanos(14 * 86_400_000))
   await jsm.streams.delete(other.stream)
 })
+
+test('live signals: a subscription made before NATS was reached counts its first connection as a gap; one made after, not', async () => {
+  let gaps = 0
+  const late = new Bus({ nc: Bun.sleep(200).then(() => connectNats(s.infra.natsUrl, 'bus-test-late', log)), prefix: `${prefix}-late`, log })
+  const early = late.subscribeLive('test.gap', () => {}, () => gaps++)
+  const nc2 = await late.connected
+  const deadline = Date.now() + 5_000
+  while (gaps === 0 && Date.now() < deadline) await Bun.sleep(20)
+  expect(gaps).toBe(1)
+  let after = 0
+  const connected = late.subscribeLive('test.gap', () => {}, () => after++)
+  await Bun.sleep(200)
+  expect(after).toBe(0)
+  early.unsubscribe()
+  connected.unsubscribe()
+  await nc2.close()
+})

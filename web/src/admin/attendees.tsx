@@ -215,8 +215,9 @@ function SalesSummary({ report }: { report: SalesReport }) {
               </dd>
               {m.atTheDoor && (
                 <dd class="small muted" data-stat={`door-${m.currency}`}>
-                  At the door: {money(m.atTheDoor.cashCents, m.currency)} cash · {money(m.atTheDoor.terminalCents, m.currency)} on the terminal
-                  {m.atTheDoor.paidBackCents > 0 && ` · ${money(m.atTheDoor.paidBackCents, m.currency)} paid back`}
+                  At the door: {money(m.atTheDoor.cashCents - m.atTheDoor.cashPaidBackCents, m.currency)} in cash
+                  {m.atTheDoor.cashPaidBackCents > 0 && ` (${money(m.atTheDoor.cashCents, m.currency)} taken, ${money(m.atTheDoor.cashPaidBackCents, m.currency)} paid back)`} ·{' '}
+                  {money(m.atTheDoor.terminalCents - m.atTheDoor.terminalPaidBackCents, m.currency)} on the terminal
                 </dd>
               )}
             </div>

@@ -7,6 +7,7 @@ import { looksLikeEmail, money, plural, withSeat } from '../lib/format'
 import { useAsync } from '../lib/hooks'
 import { useDownload } from '../lib/download'
 import type { EventItem, Order, Ticket } from '../lib/types'
+import { Link } from '../lib/router'
 import { TicketQr } from '../components/qr'
 import { Alert, Field, Loading, SelectField } from '../components/ui'
 import { fieldErrorsOf } from './shared'
@@ -52,12 +53,17 @@ export function BoxOffice({ eventId }: { eventId: string }) {
         ...(form.email.trim() ? { email: form.email.trim() } : {}),
         ...(form.name.trim() ? { name: form.name.trim() } : {}),
       }
-      // One key per sale: a try again after a lost answer sells once (a second identical sale is a new
-      // click after this one's answer, which clears the key).
-      const order = await withKey(`box-office:${eventId}:${JSON.stringify(body)}`, (idempotencyKey) => api<Order>(`/events/${eventId}/box-office`, { body, idempotencyKey }))
+      // One key per sale until it is decided: a try again after a lost answer, or while it is still being
+      // decided (202), is the same sale; the next sale after a final answer gets a new key.
+      const order = await withKey(
+        `box-office:${eventId}:${JSON.stringify(body)}`,
+        (idempotencyKey) => api<Order>(`/events/${eventId}/box-office`, { body, idempotencyKey }),
+        (o) => o.status !== 'pending',
+      )
       const tickets = order.status === 'paid' ? await api<Ticket[]>(`/orders/${order.id}/tickets`).catch(() => []) : []
       setSale({ order, tickets })
-      setForm({ ...blank, ticketTypeId: type.id, paidWith: form.paidWith })
+      // Still being decided: the form keeps the sale, so that "Sell" again asks after the same one.
+      if (order.status !== 'pending') setForm({ ...blank, ticketTypeId: type.id, paidWith: form.paidWith })
       event.reload()
     } catch (err) {
       setError(err)
@@ -108,10 +114,20 @@ function SaleDone({ order, tickets }: { order: Order; tickets: Ticket[] }) {
   const count = order.items.reduce((n, i) => n + i.quantity, 0)
   const how = order.boxOffice?.paidWith === 'card-terminal' ? 'on the card terminal' : 'in cash'
   return (
-    <section class="card" aria-labelledby="door-sale-title" data-door-sale={order.id} role="status">
-      <h3 id="door-sale-title">
-        {order.status === 'paid' ? `Sold: ${plural(count, 'ticket')}, ${money(order.totalCents, order.currency)} ${how}` : 'The sale is still being decided: look at the order.'}
-      </h3>
+    <section class="card" aria-labelledby="door-sale-title" data-door-sale={order.id}>
+      {/* Announced once, as it is: the tickets below are not read out with it. */}
+      <div role="status">
+        <h2 id="door-sale-title">
+        {order.status === 'paid'
+          ? `Sold: ${plural(count, 'ticket')}, ${money(order.totalCents, order.currency)} ${how}`
+          : order.status === 'pending'
+            ? 'The sale is still being decided: press Sell again in a moment (it asks after the same sale, it does not sell again).'
+            : `Not sold: the sale ended ${order.status}.`}
+        </h2>
+      </div>
+      <p class="small">
+        <Link href={`/orders/${order.id}`}>The order</Link>
+      </p>
       {tickets.length > 0 && (
         <>
           <p class="actions">

@@ -358,7 +358,7 @@ export default function CheckIn() {
       {door && (
         <details class="card door-sales">
           <summary>Sell tickets at the door</summary>
-          <BoxOffice eventId={door} />
+          <BoxOffice key={door} eventId={door} />
         </details>
       )}
       {history.length > 1 && (

@@ -10,6 +10,10 @@ export const ticketsText = defineMessages({
     amountLeft: (total: string) => `What is left of ${total}`,
     refundOrderTitle: 'Refund this order?',
     refundOrderBuyer: (amount: string, n: number) => `${amount} goes back to your card and your ${count(n, { one: 'ticket', other: 'tickets' })} stop working. This cannot be undone.`,
+    refundOrderDoor: (amount: string, n: number) => `Sold at the door: pay ${amount} back there, the way it was paid; ${count(n, { one: 'the ticket stops', other: 'the tickets stop' })} working. This cannot be undone.`,
+    orderRefundedDoor: (amount: string) => `Order refunded: pay ${amount} back at the door.`,
+    refundTicketDoor: 'Sold at the door: pay what it cost back there, the way it was paid; this ticket stops working. The other tickets of the order stay valid. This cannot be undone.',
+    ticketRefundedDoor: 'Ticket refunded: pay its money back at the door.',
     refundOrderAdmin: (amount: string, n: number) => `${amount} goes back to the buyer's card and ${count(n, { one: 'ticket', other: 'tickets' })} stop working. This cannot be undone.`,
     refund: 'Refund',
     keepOrder: 'Keep the order',
@@ -94,6 +98,10 @@ export const ticketsText = defineMessages({
     refundOrderTitle: 'Diese Bestellung erstatten?',
     refundOrderBuyer: (amount: string, n: number) =>
       `${amount} geht zurück auf Ihre Karte, und ${pick(n, { one: 'Ihr', other: 'Ihre' })} ${count(n, { one: 'Ticket wird', other: 'Tickets werden' })} ungültig. Dies kann nicht rückgängig gemacht werden.`,
+    refundOrderDoor: (amount: string, n: number) => `An der Abendkasse verkauft: Zahlen Sie ${amount} dort so zurück, wie bezahlt wurde; ${count(n, { one: 'das Ticket wird', other: 'die Tickets werden' })} ungültig. Das kann nicht rückgängig gemacht werden.`,
+    orderRefundedDoor: (amount: string) => `Bestellung erstattet: Zahlen Sie ${amount} an der Abendkasse zurück.`,
+    refundTicketDoor: 'An der Abendkasse verkauft: Zahlen Sie den Preis dort so zurück, wie bezahlt wurde; dieses Ticket wird ungültig. Die anderen Tickets der Bestellung bleiben gültig. Das kann nicht rückgängig gemacht werden.',
+    ticketRefundedDoor: 'Ticket erstattet: Zahlen Sie den Betrag an der Abendkasse zurück.',
     refundOrderAdmin: (amount: string, n: number) =>
       `${amount} geht zurück auf die Karte des Käufers, und ${count(n, { one: 'Ticket wird', other: 'Tickets werden' })} ungültig. Dies kann nicht rückgängig gemacht werden.`,
     refund: 'Erstatten',
@@ -172,6 +180,10 @@ export const ticketsText = defineMessages({
     refundOrderTitle: 'Rembourser cette commande ?',
     refundOrderBuyer: (amount: string, n: number) =>
       `${amount} sera remboursé sur votre carte et ${pick(n, { one: 'votre', other: 'vos' })} ${count(n, { one: 'billet ne sera plus valable', other: 'billets ne seront plus valables' })}. Cette action est irréversible.`,
+    refundOrderDoor: (amount: string, n: number) => `Vendu sur place\u00a0: rendez ${amount} à la billetterie, selon le moyen de paiement utilisé\u00a0; ${n > 1 ? `les ${n} billets ne seront plus valables` : 'le billet ne sera plus valable'}. Cette action est irréversible.`,
+    orderRefundedDoor: (amount: string) => `Commande remboursée\u00a0: rendez ${amount} à la billetterie.`,
+    refundTicketDoor: 'Vendu sur place\u00a0: rendez son prix à la billetterie, selon le moyen de paiement utilisé\u00a0; ce billet ne sera plus valable. Les autres billets de la commande restent valables. Cette action est irréversible.',
+    ticketRefundedDoor: 'Billet remboursé\u00a0: rendez son montant à la billetterie.',
     refundOrderAdmin: (amount: string, n: number) =>
       `${amount} sera remboursé sur la carte de l’acheteur et ${count(n, { one: 'billet ne sera plus valable', other: 'billets ne seront plus valables' })}. Cette action est irréversible.`,
     refund: 'Rembourser',

@@ -30,7 +30,8 @@ function refundable(order: Order, event: EventItem | undefined, tickets: Ticket[
 }
 
 /** Single valid tickets can go back by the same rules, whatever became of the order's other tickets. */
-const ticketsRefundable = (order: Order, event: EventItem | undefined, now: number) => order.status === 'paid' && !!event && event.status !== 'cancelled' && Date.parse(event.startsAt) > now
+const ticketsRefundable = (order: Order, event: EventItem | undefined, now: number) =>
+  order.status === 'paid' && !!event && event.status !== 'cancelled' && Date.parse(event.startsAt) > now && (!order.boxOffice || getSession()?.user.role === 'admin')
 
 export async function refundOrder(order: Order, who: 'buyer' | 'admin', refundedBefore = 0): Promise<Order | undefined> {
   const m = translate(ticketsText)
@@ -39,7 +40,7 @@ export async function refundOrder(order: Order, who: 'buyer' | 'admin', refunded
   const amount = refundedBefore ? m.amountLeft(money(order.totalCents, order.currency)) : money(order.totalCents, order.currency)
   const ok = await confirmDialog({
     title: m.refundOrderTitle,
-    message: who === 'buyer' ? m.refundOrderBuyer(amount, n) : m.refundOrderAdmin(amount, n),
+    message: order.boxOffice ? m.refundOrderDoor(amount, n) : who === 'buyer' ? m.refundOrderBuyer(amount, n) : m.refundOrderAdmin(amount, n),
     confirmLabel: m.refund,
     cancelLabel: m.keepOrder,
     danger: true,
@@ -53,7 +54,7 @@ export async function refundOrder(order: Order, who: 'buyer' | 'admin', refunded
     (a) => a.status !== 202,
   )
   orderChanged(order.id)
-  if (answer.status === 200 && answer.body.status === 'refunded') toast(m.orderRefunded(amount), 'success')
+  if (answer.status === 200 && answer.body.status === 'refunded') toast(order.boxOffice ? m.orderRefundedDoor(amount) : m.orderRefunded(amount), 'success')
   else toast(m.orderRefundRequested(amount), 'info')
   return answer.body
 }
@@ -63,7 +64,7 @@ async function refundTicket(order: Order, ticket: Ticket, label: string): Promis
   const m = translate(ticketsText)
   const ok = await confirmDialog({
     title: m.refundTicketTitle(label),
-    message: m.refundTicketMessage,
+    message: order.boxOffice ? m.refundTicketDoor : m.refundTicketMessage,
     confirmLabel: m.refundTicketConfirm,
     cancelLabel: m.keepIt,
     danger: true,
@@ -76,7 +77,7 @@ async function refundTicket(order: Order, ticket: Ticket, label: string): Promis
     (a) => a.status !== 202,
   )
   orderChanged(order.id)
-  toast(answer.status === 200 ? m.ticketRefunded : m.ticketRefundRequested, answer.status === 200 ? 'success' : 'info')
+  toast(answer.status === 200 ? (order.boxOffice ? m.ticketRefundedDoor : m.ticketRefunded) : m.ticketRefundRequested, answer.status === 200 ? 'success' : 'info')
   return answer.body
 }
 

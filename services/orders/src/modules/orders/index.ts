@@ -107,7 +107,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
           tags,
           summary: 'Sell tickets at the door (box office)',
           description:
-            'Door staff and admins. Tickets sold in person and paid there (`paidWith`: `cash`, or `card-terminal`, the venue\'s own terminal; EasyPass\'s card gateway is not used), at the prices of the ticket types (no voucher), from when sales open until the event ends: the per-order limit and the sales window do not apply (at most 100 of a type). They count against the capacity like any sale (409 `SOLD_OUT`); seats are named or the best left. ' +
+            'Door staff and admins. Tickets sold in person and paid there (`paidWith`: `cash`, or `card-terminal`, the venue\'s own terminal; EasyPass\'s card gateway is not used), at the prices of the ticket types (no voucher), until the event ends: the per-order limit and the sales window do not apply (at most 100 of a type). They count against the capacity like any sale (409 `SOLD_OUT`); seats are named or the best left. ' +
             'The tickets go to `email` when given (the confirmation with every code and the PDF); `name`, when given, is on every ticket. ' +
             "201 `paid` with `boxOffice`; 202 `pending` when it takes longer than the wait budget. The order is the seller's (listed under `/api/orders`; its tickets and their PDF are theirs to show or print). An admin refunds it; the money is paid back at the door, the way it was paid. " +
             idempotencyNote,

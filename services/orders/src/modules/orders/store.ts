@@ -114,7 +114,21 @@ export function orderStore({ Order, OrderDraft, Transition }: Pick<Models, 'Orde
     // Rare (only after a 202): one update of one document.
     await Order.updateOne(
       { _id: doc._id },
-      { $set: { items: doc.items, totalCents: doc.totalCents, currency: doc.currency, ...(doc.voucher ? { voucher: doc.voucher } : {}), expiresAt: doc.expiresAt, priced: true, initialStatus: doc.initialStatus, ...(settled ? { status: settled, statusAt: new Date() } : {}) } },
+      {
+        $set: {
+          items: doc.items,
+          totalCents: doc.totalCents,
+          currency: doc.currency,
+          ...(doc.voucher ? { voucher: doc.voucher } : {}),
+          // How it was handed over, kept whatever the placeholder said: a door sale is never taken for a card order.
+          ...(doc.complimentary ? { complimentary: doc.complimentary } : {}),
+          ...(doc.boxOffice ? { boxOffice: doc.boxOffice } : {}),
+          expiresAt: doc.expiresAt,
+          priced: true,
+          initialStatus: doc.initialStatus,
+          ...(settled ? { status: settled, statusAt: new Date() } : {}),
+        },
+      },
     )
     return 'priced'
   }

@@ -173,6 +173,7 @@ export function purchaseService(deps: PurchaseDeps) {
       currency,
       ...(voucher && discountCents > 0 ? { voucher: { code: voucher.code, discountCents } } : {}),
       ...(ctx.complimentary ? { complimentary: ctx.complimentary } : {}),
+      ...(ctx.boxOffice ? { boxOffice: ctx.boxOffice } : {}),
       initialStatus: 'pending',
       priced: false,
       createdAt: new Date(ctx.startedAt),

@@ -135,9 +135,10 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
   async function finish(state: OrderState, deadline: number): Promise<OrderState> {
     const { doc } = state
     const refund = state.refund!
-    await finishOpenParts(state, deadline)
+    const parts = await finishOpenParts(state, deadline)
     let refundIdValue: string | undefined
-    let amountCents = doc.totalCents
+    // What is left after the tickets given back on their own (payments says the same of a card's charge).
+    let amountCents = doc.totalCents - parts.reduce((sum, part) => sum + part.amountCents, 0)
     if (isCharged(state) && !doc.boxOffice) {
       const money = await untilDecided(deadline, () => payments.refund(doc._id, refund.reason))
       if (!money) log.warn({ orderId: doc._id }, 'refund: payments knows no succeeded payment of this order')

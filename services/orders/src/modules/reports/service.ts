@@ -110,7 +110,16 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         boughtAt: state.doc.createdAt.toISOString(),
         // A complimentary ticket's holder is its guest (known by a hash of the address, which fact ids
         // can carry), not the admin whose order it is.
-        holderId: passedOn ? holder.userId : state.doc.complimentary ? guestId(state.doc.complimentary.email) : state.doc.userId,
+        // A ticket sold at the door is its buyer's, known by the address they gave (none: nobody to write to), not the seller's.
+        holderId: passedOn
+          ? holder.userId
+          : state.doc.complimentary
+            ? guestId(state.doc.complimentary.email)
+            : state.doc.boxOffice
+              ? state.doc.userEmail
+                ? guestId(state.doc.userEmail)
+                : `door:${state.doc._id}`
+              : state.doc.userId,
         currency: state.doc.currency,
         unitPriceCents: item.unitPriceCents,
         priced: state.doc.priced,
@@ -171,7 +180,11 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
     /** Each account holding a ticket of the event that still counts (valid, or admitted at the door), once, with its address. */
     async holders(eventId: string): Promise<Array<{ userId: string; email?: string; language?: Language }>> {
       const found = new Map<string, Row>()
-      for (const row of (await read(eventId)).rows) if (row.status !== 'refunded' && !found.get(row.holderId)?.holderEmail) found.set(row.holderId, row)
+      for (const row of (await read(eventId)).rows) {
+        // Bought at the door without an address: nobody to write to (the seller is not its holder).
+        if (row.status === 'refunded' || (row.atTheDoor && !row.passedOn && !row.holderEmail)) continue
+        if (!found.get(row.holderId)?.holderEmail) found.set(row.holderId, row)
+      }
       return [...found].map(([userId, { holderEmail: email, language }]) => ({ userId, ...(email ? { email } : {}), ...(language ? { language } : {}) }))
     },
 
@@ -251,10 +264,15 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         // Sold at the door: what the door's till (or the venue's terminal) took, and what it paid back.
         const door = state.doc.boxOffice
         if (door) {
-          line.atTheDoor ??= { cashCents: 0, terminalCents: 0, paidBackCents: 0 }
-          if (door.paidWith === 'cash') line.atTheDoor.cashCents += totalCents
-          else line.atTheDoor.terminalCents += totalCents
-          line.atTheDoor.paidBackCents += status === 'refunded' ? totalCents : (parts.get(state.doc._id) ?? []).reduce((sum, part) => sum + part.amountCents, 0)
+          const till = (line.atTheDoor ??= { cashCents: 0, cashPaidBackCents: 0, terminalCents: 0, terminalPaidBackCents: 0 })
+          const back = status === 'refunded' ? totalCents : (parts.get(state.doc._id) ?? []).reduce((sum, part) => sum + part.amountCents, 0)
+          if (door.paidWith === 'cash') {
+            till.cashCents += totalCents
+            till.cashPaidBackCents += back
+          } else {
+            till.terminalCents += totalCents
+            till.terminalPaidBackCents += back
+          }
         }
         if (status === 'paid') {
           line.discountCents += voucher?.discountCents ?? 0
