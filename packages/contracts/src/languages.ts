@@ -10,6 +10,9 @@ export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', de: 'De
 
 export const isLanguage = (value: unknown): value is Language => typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value)
 
+/** A stored or received language, when it is one we speak; English otherwise (absent, unknown, garbage). */
+export const languageOf = (value: unknown): Language => (isLanguage(value) ? value : DEFAULT_LANGUAGE)
+
 /**
  * The language to answer in, from an `Accept-Language` header ("de-CH, fr;q=0.8, *;q=0.1") or a list
  * of tags (`navigator.languages`): the first one we speak, by weight (a tag's region is ignored: de-AT

@@ -2,11 +2,10 @@
 // when an invoiced order's tickets are refunded. Its own number, the invoice it cancels, the issuer
 // and who it is made out to as the invoice says, the tickets taken back with the tax per rate, and
 // the amount credited.
-import { sayReason } from '@easypass/contracts/languages'
-import type { Language } from '@easypass/contracts/languages'
+import { languageOf, sayReason, type Language } from '@easypass/contracts/languages'
 import { GREY, openPdf, type TicketFonts } from './render'
 import { paper, type BillTo, type PrintedEvent, type PrintedLine, type TaxRow } from './paper'
-import { languageOf, WORDS } from './words'
+import { WORDS } from './words'
 
 export interface CreditNoteInput {
   number: string

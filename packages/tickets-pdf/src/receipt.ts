@@ -2,11 +2,10 @@
 // paid (and refunded), with the tax its prices include per rate. With an invoice (an issuer is
 // configured) it is the invoice: its number, the issuer and their tax number, who it is made out to,
 // and the credit notes that cancel it; otherwise it says it is not one.
-import { sayReason } from '@easypass/contracts/languages'
-import type { Language } from '@easypass/contracts/languages'
+import { languageOf, sayReason, type Language } from '@easypass/contracts/languages'
 import { GREY, openPdf, type TicketFonts } from './render'
 import { paper, type BillTo, type PrintedEvent, type PrintedLine, type TaxRow } from './paper'
-import { languageOf, WORDS } from './words'
+import { WORDS } from './words'
 
 export interface ReceiptInput {
   orderId: string

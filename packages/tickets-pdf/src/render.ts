@@ -9,8 +9,8 @@ import { join } from 'node:path'
 import PDFDocument from 'pdfkit'
 import QRCode from 'qrcode'
 import { formatDate, formatTime } from '@easypass/kit/format'
-import type { Language } from '@easypass/contracts/languages'
-import { languageOf, WORDS } from './words'
+import { languageOf, type Language } from '@easypass/contracts/languages'
+import { WORDS } from './words'
 
 /** What a page needs of a ticket (the orders API's Ticket has all of it). */
 export interface PrintedTicket {

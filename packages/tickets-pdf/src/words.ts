@@ -2,7 +2,7 @@
 // come in already formatted (amounts, dates in the same language); the data (titles, names, codes,
 // reasons) is printed as it is. English is the original wording: it must not change.
 import { formOf } from '@easypass/kit/format'
-import { DEFAULT_LANGUAGE, isLanguage, type Language } from '@easypass/contracts/languages'
+import type { Language } from '@easypass/contracts/languages'
 
 const NBSP = '\u00a0'
 
@@ -235,6 +235,3 @@ const FR: typeof EN = {
 
 export type PdfWords = typeof EN
 export const WORDS = { en: EN, de: DE, fr: FR } satisfies Record<Language, PdfWords>
-
-/** The language asked for, when it is one we speak (the input crosses a thread and comes from other services); else English. */
-export const languageOf = (language: unknown): Language => (isLanguage(language) ? language : DEFAULT_LANGUAGE)

@@ -7,7 +7,8 @@
 // are functions using the platform's plural rules (`Intl.PluralRules`); dates and money use `Intl` with
 // the language's locale.
 import { useEffect, useState } from 'preact/hooks'
-import { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, pickLanguage, type Language } from '@easypass/contracts/languages'
+import { DEFAULT_LANGUAGE, isLanguage, pickLanguage, type Language } from '@easypass/contracts/languages'
+import { formOf } from '@easypass/kit/format'
 
 export { LANGUAGE_NAMES, LANGUAGES, type Language } from '@easypass/contracts/languages'
 
@@ -87,19 +88,14 @@ export function t<T>(messages: Messages<T>): T {
   return messages[current] ?? messages[DEFAULT_LANGUAGE]
 }
 
-const pluralRules = new Map<string, Intl.PluralRules>()
-
 /**
  * The form of a word for a count in the language in use: `count(3, { one: 'ticket', other: 'tickets' })`
- * → "3 tickets". French takes the singular for 0 and 1, as its plural rules say.
+ * → "3 tickets" (the number written the language's way). French takes the singular for 0 and 1, as its
+ * plural rules say (`formOf`, shared with the server's emails).
  */
 export function count(n: number, forms: { one: string; other: string }, lang: Language = current): string {
-  return `${n.toLocaleString(locale(lang))} ${pick(n, forms, lang)}`
+  return `${n.toLocaleString(locale(lang))} ${formOf(n, forms, lang)}`
 }
 
 /** Just the form, without the number. */
-export function pick<T>(n: number, forms: { one: T; other: T }, lang: Language = current): T {
-  let rules = pluralRules.get(lang)
-  if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(lang)))
-  return rules.select(n) === 'one' ? forms.one : forms.other
-}
+export const pick = <T>(n: number, forms: { one: T; other: T }, lang: Language = current): T => formOf(n, forms, lang)

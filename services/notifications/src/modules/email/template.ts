@@ -1,10 +1,9 @@
 // The emails, as small template functions: every value from outside is escaped, QR codes travel as
 // inline attachments (`cid:`) rather than markup, and each email has a plain-text twin.
-import { sayReason } from '@easypass/contracts/languages'
+import { languageOf, sayReason, type Language } from '@easypass/contracts/languages'
 import type { OrderLine } from '@easypass/contracts/facts'
-import type { Language } from '@easypass/contracts/languages'
 import { escapeHtml, formatDate, formatMoney } from '@easypass/kit'
-import { EMAIL_WORDS, languageOf } from './words'
+import { EMAIL_WORDS } from './words'
 
 export interface EmailAttachment {
   filename: string

@@ -1,7 +1,7 @@
 // The fixed words of the emails, one table per language. German and French must have every key English
 // has (the type says so). Values from outside (event titles, names, codes, amounts, dates) come in as
 // arguments, already escaped where the words go into HTML: the words themselves hold no markup.
-import { isLanguage, type Language } from '@easypass/contracts/languages'
+import type { Language } from '@easypass/contracts/languages'
 import { countOf, formOf } from '@easypass/kit'
 
 const EN = {
@@ -260,6 +260,3 @@ const FR: EmailWords = {
 }
 
 export const EMAIL_WORDS = { en: EN, de: DE, fr: FR } satisfies Record<Language, EmailWords>
-
-/** The language an input asks for, when it is one we speak; else English. */
-export const languageOf = (language: unknown): Language => (isLanguage(language) ? language : 'en')

@@ -1,9 +1,9 @@
 // What a buyer is told about each fact: the notification's type, title, body and link data.
-import { sayReason } from '@easypass/contracts/languages'
+import { languageOf, sayReason } from '@easypass/contracts/languages'
 import type { Fact } from '@easypass/contracts/facts'
 import type { NotificationType } from '@easypass/contracts/notifications'
 import { formatMoney, formatTime } from '@easypass/kit'
-import { FACT_WORDS, languageOf } from './words'
+import { FACT_WORDS } from './words'
 
 export interface Message {
   userId: string

@@ -1,6 +1,6 @@
 // The words of the in-app notifications, one table per language. German and French must have every key
 // English has (the type says so). Values (event titles, addresses, amounts, times) come in as arguments.
-import { isLanguage, type Language } from '@easypass/contracts/languages'
+import type { Language } from '@easypass/contracts/languages'
 import { countOf, formOf } from '@easypass/kit'
 
 const EN = {
@@ -109,6 +109,3 @@ const FR: FactWords = {
 }
 
 export const FACT_WORDS = { en: EN, de: DE, fr: FR } satisfies Record<Language, FactWords>
-
-/** The language a fact asks to be told in, when it is one we speak; else English. */
-export const languageOf = (language: unknown): Language => (isLanguage(language) ? language : 'en')

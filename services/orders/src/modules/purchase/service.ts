@@ -398,8 +398,8 @@ export function purchaseService(deps: PurchaseDeps) {
     const email = body.email?.trim()
     const eventId = eventIdParam.toLowerCase()
     const dress = (ctx: PurchaseContext) => {
-      if ('paidWith' in body) ctx.boxOffice = { paidWith: body.paidWith, ...(name ? { name } : {}) }
-      else ctx.complimentary = { email: email!, ...(name ? { name } : {}) }
+      if (kind === 'box-office') ctx.boxOffice = { paidWith: (body as BoxOfficeBody).paidWith, ...(name ? { name } : {}) }
+      else ctx.complimentary = { email: (body as ComplimentaryBody).email.trim(), ...(name ? { name } : {}) }
     }
     const execute = async (orderId = newOrderId(), fresh = true): Promise<Execution> => {
       const ctx = context(orderId, principal.id, eventId, items, undefined, startedAt, fresh)
