@@ -138,8 +138,7 @@ export function purchaseService(deps: PurchaseDeps) {
   const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, soldOut, rooms, tickets, log } = deps
   const cardKey = cardFingerprintKey(config.SERVICE_SECRET!)
 
-  /** Events on sale: published and not started. Drafts do not exist for buyers. */
-  /** The event, while it sells: until it starts, and at the door (`atTheDoor`) until it ends. */
+  /** Events on sale: published and not started (at the door, `atTheDoor`: not ended). Drafts do not exist for buyers. */
   async function saleableEvent(eventId: string, forOrder = false, atTheDoor = false): Promise<Event> {
     const event = await catalog.event(eventId)
     // An order's event that is gone was deleted since the hold: its holds are being ended.
