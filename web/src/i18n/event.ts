@@ -2,9 +2,6 @@ import { percent } from '../lib/format'
 import { count, defineMessages, pick } from '../lib/i18n'
 import { CATEGORY_NAMES } from './home'
 
-/** "3 tickets" as English wrote it before (the number as is, no grouping), with the plural rules. */
-const en = (n: number, forms: { one: string; other: string }) => `${n} ${pick(n, forms, 'en')}`
-
 /** Names as a list of the language: "Balcony and Stalls", "Balkon oder Parkett". */
 const list = (lang: string, names: string[], type: 'conjunction' | 'disjunction') => new Intl.ListFormat(lang, { type }).format(names)
 
@@ -74,7 +71,7 @@ export const eventText = defineMessages({
     /** The buyer's own unpaid holds of the event: one order ("tickets") or several. */
     holding: (orders: number) => `You are holding ${orders === 1 ? 'tickets' : `${orders} orders`} for this event`,
     notCounted: '(not counted as available below):',
-    heldFor: (items: string, minutes: number) => `${items}, held for about ${en(minutes, { one: 'more minute', other: 'more minutes' })}.`,
+    heldFor: (items: string, minutes: number) => `${items}, held for about ${count(minutes, { one: 'more minute', other: 'more minutes' })}.`,
     continueToPayment: 'Continue to payment',
     salesUnavailable: 'Ticket sales cannot be shown right now. Try again in a moment.',
     noTickets: 'No tickets are on sale for this event yet.',
@@ -88,7 +85,7 @@ export const eventText = defineMessages({
     voucherLine: (code: string) => `Voucher ${code}`,
     takesNothingPicked: (code: string) => `${code} takes nothing off the tickets picked.`,
     estimatedTotal: 'Estimated total',
-    ticketCount: (n: number) => en(n, { one: 'ticket', other: 'tickets' }),
+    ticketCount: (n: number) => count(n, { one: 'ticket', other: 'tickets' }),
     noTicketsPicked: 'No tickets picked',
     mixedPrices: 'Prices in different currencies',
     mixedCurrencies: (currencies: string[]) => `These tickets are priced in ${currencies.join(' and ')}: one order is paid in one currency, so buy them in separate orders.`,

@@ -1,7 +1,4 @@
-import { count, defineMessages, pick } from '../lib/i18n'
-
-/** "3 people" as English wrote it before (the number as is, no grouping), with the plural rules. */
-const en = (n: number, forms: { one: string; other: string }) => `${n} ${pick(n, forms, 'en')}`
+import { count, defineMessages } from '../lib/i18n'
 
 export const waitingRoomText = defineMessages({
   en: {
@@ -10,16 +7,16 @@ export const waitingRoomText = defineMessages({
     inLine: (position: string) => `You are in the line: number ${position}.`,
     roomTitle: 'This sale goes through a waiting room.',
     roomIntro: (from: string | undefined) => `Join the line to get your place: buyers are let in in the order they joined${from ? `, from ${from}` : ''}.`,
-    waiting: (n: number) => `${en(n, { one: 'person is', other: 'people are' })} waiting.`,
+    waiting: (n: number) => `${count(n, { one: 'person is', other: 'people are' })} waiting.`,
     nobodyWaiting: 'Nobody is waiting now.',
     place: (position: string, ahead: number) => (
       <>
-        You are number <strong>{position}</strong> in the line{ahead ? `, ${en(ahead, { one: 'person', other: 'people' })} ahead of you` : ''}.
+        You are number <strong>{position}</strong> in the line{ahead ? `, ${count(ahead, { one: 'person', other: 'people' })} ahead of you` : ''}.
       </>
     ),
     startsMoving: (at: string) => `The line starts moving ${at}. `,
-    aboutMinutes: (n: number) => `About ${en(n, { one: 'minute', other: 'minutes' })} to go. `,
-    aboutSeconds: (n: number) => `About ${en(n, { one: 'second', other: 'seconds' })} to go. `,
+    aboutMinutes: (n: number) => `About ${count(n, { one: 'minute', other: 'minutes' })} to go. `,
+    aboutSeconds: (n: number) => `About ${count(n, { one: 'second', other: 'seconds' })} to go. `,
     keepOpen: 'Keep this page open: it lets you in by itself, and your turn starts when the line reaches you.',
     joining: 'Joining…',
     joinAgain: 'Join the line again',

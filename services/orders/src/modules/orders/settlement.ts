@@ -12,7 +12,7 @@ import type { PaymentsClient, TicketingClient } from '../../clients'
 import type { DirtyOrders, SettledOrders } from '../coordination'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
 import type { HoldLimit } from '../purchase/hold-limit'
-import { orderItem, settleId, statusOf, toldIn, toOrder, type OrderState, type OrderStore } from './store'
+import { orderItem, settleId, soldAtTheDoor, statusOf, toldIn, toOrder, type OrderState, type OrderStore } from './store'
 
 export interface Answer {
   status: number
@@ -68,7 +68,7 @@ export function settleFact(doc: OrderDoc, settle: TransitionDoc): Fact | null {
           paymentId: settle.paymentId ?? '',
           ticketIds: ticketIdsOf(doc),
           ...(doc.complimentary ? { complimentaryFor: doc.complimentary.email } : {}),
-          ...(doc.boxOffice ? { boxOffice: doc.boxOffice.paidWith } : {}),
+          ...soldAtTheDoor(doc),
         },
         `order-paid:${doc._id}`,
       )

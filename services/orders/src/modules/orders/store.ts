@@ -10,6 +10,9 @@ import type { Models, OrderDoc, TransitionDoc } from '../../db'
 /** The language an order speaks to its buyer, for its facts and documents (none said: English). */
 export const toldIn = (doc: Pick<OrderDoc, 'language'>) => (doc.language ? { language: doc.language } : {})
 
+/** How a door sale was paid, for its facts (none: not sold at the door). */
+export const soldAtTheDoor = (doc: Pick<OrderDoc, 'boxOffice'>) => (doc.boxOffice ? { boxOffice: doc.boxOffice.paidWith } : {})
+
 export interface OrderState {
   doc: OrderDoc
   /** The order is still a draft (a purchase paid at once, not ended, or ended and not yet published). */

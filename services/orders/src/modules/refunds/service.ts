@@ -10,7 +10,7 @@ import { refundsTotal } from '../../metrics'
 import type { DirtyOrders, OrderLocks } from '../coordination'
 import { hashBody, hashKey, type Idempotency } from '../idempotency/service'
 import { errorAnswer, Undecided, untilDecided, type Answer } from '../orders/settlement'
-import { isCharged, refundDoneId, refundId, statusOf, toldIn, toOrder, type OrderState, type OrderStore } from '../orders/store'
+import { isCharged, refundDoneId, refundId, soldAtTheDoor, statusOf, toldIn, toOrder, type OrderState, type OrderStore } from '../orders/store'
 import { seatsOf, ticketIdsOf, type TicketsService } from '../tickets/service'
 import { ticketPrices } from '../invoices/taxes'
 import type { Models, OrderDoc, RefundPartDoc, TicketHolderDoc } from '../../db'
@@ -119,7 +119,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
           ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}),
           ...(doc.userEmail ? { userEmail: doc.userEmail } : {}),
           ...(part.reason ? { reason: part.reason } : {}),
-          ...(doc.boxOffice ? { boxOffice: doc.boxOffice.paidWith } : {}),
+          ...soldAtTheDoor(doc),
           ...toldIn(doc),
         },
         `tickets-refunded:${doc._id}:${part.n}`,
@@ -166,7 +166,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
           currency: doc.currency,
           ...(refund.reason ? { reason: refund.reason } : {}),
           eventCancelled,
-          ...(doc.boxOffice ? { boxOffice: doc.boxOffice.paidWith } : {}),
+          ...soldAtTheDoor(doc),
           ...toldIn(doc),
         },
         `order-refunded:${doc._id}`,
