@@ -30,6 +30,8 @@ describe('route table', () => {
     expect(upstreamOf('/api/events/x/pools')).toBe('ticketing')
     expect(upstreamOf('/api/events/x/pools/y')).toBe('ticketing')
     expect(upstreamOf('/api/events/x/waiting-roomy')).toBe('catalog')
+    expect(upstreamOf('/api/events/x/emails')).toBe('catalog')
+    expect(upstreamOf('/api/events/x/emails/preview')).toBe('notifications')
     expect(upstreamOf('/api/orders')).toBe('orders')
     expect(upstreamOf('/api/orders/x/refund')).toBe('orders')
     expect(upstreamOf('/api/checkins')).toBe('orders')

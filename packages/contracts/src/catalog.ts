@@ -1,6 +1,7 @@
 // Catalog: the public shapes of events (catalog service, gateway, web app, orders).
 import { t, type Static } from 'elysia'
 import { Id, IsoDate, ListOf, PageQuery } from './common'
+import type { StoredConfirmationTexts } from './event-emails'
 import { AvailabilityPool, AvailabilityTicketType, type EventInventorySummary } from './inventory'
 
 export const EVENT_STATUSES = ['draft', 'published', 'cancelled'] as const
@@ -117,6 +118,10 @@ export const Event = t.Object(
   { title: 'Event' },
 )
 export type Event = Static<typeof Event>
+
+/** An event as other services read it (catalog's internal route): with the organiser's email texts, never public. */
+export const InternalEvent = t.Composite([Event, t.Object({ confirmationEmail: t.Optional(t.Unknown()) })], { title: 'InternalEvent' })
+export type InternalEvent = Event & { confirmationEmail?: StoredConfirmationTexts }
 
 const exampleEvent = {
   title: 'Jazz night',

@@ -10,6 +10,7 @@ import { defineModels } from './db'
 import { emailService } from './modules/email/service'
 import { CONSUMED, EMAILED, emailHandler, factHandler } from './modules/facts/consumer'
 import { inboxModule } from './modules/inbox'
+import { previewsModule } from './modules/previews'
 import { inboxService } from './modules/inbox/service'
 import { streamModule } from './modules/stream'
 import { streamHub } from './modules/stream/hub'
@@ -108,6 +109,7 @@ const app = createService({
   .use(inboxModule(inbox, config))
   .use(waitlistModule(waitlist, config))
   .use(webhooksModule(webhooks, config))
+  .use(previewsModule(emails, config))
   .use(streamModule(hub, config, config.SSE_HEARTBEAT_SECONDS, inbox.storedAfter))
 
 // Open streams never end by themselves: close them first so the server can stop at once.

@@ -258,3 +258,43 @@ describe('in the buyer’s language', () => {
     expect(fact('de').data).toEqual(fact(undefined).data)
   })
 })
+
+describe("the organiser's own words", () => {
+  const base = {
+    orderId: '665f1c2b9d3e4a0012345678',
+    eventTitle: 'Jazz & Blues',
+    startsAt: '2027-06-01T18:00:00.000Z',
+    venue: 'Hall 1, Oulu',
+    organizer: 'Oulu Jazz',
+    items: [{ ticketTypeId: 't', name: 'Parkett', quantity: 3, unitPriceCents: 2000 }],
+    totalCents: 6000,
+    currency: 'EUR',
+    tickets: [{ code: 'AAAA-1111', ticketTypeName: 'Parkett' }],
+  }
+
+  test('their subject and opening text, filled for the order in its language, in place of ours; the order and tickets stay', () => {
+    const email = renderOrderConfirmation({
+      ...base,
+      language: 'de',
+      own: { subject: '{event}: {tickets} Tickets für {total}', body: 'Hallo!\nBestellung {order} bei {organizer}, {date}, {venue}. {nothing} bleibt, { so } auch.' },
+    })
+    expect(email.subject).toBe('Jazz & Blues: 3 Tickets für 60,00\u00a0€')
+    expect(email.text).toContain('Hallo!\nBestellung 665f1c2b9d3e4a0012345678 bei Oulu Jazz, Dienstag, 1. Juni 2027 um 18:00 UTC, Hall 1, Oulu. {nothing} bleibt, { so } auch.')
+    expect(email.text).not.toContain('Ihre Bestellung ist bestätigt')
+    expect(email.html).not.toContain('Vielen Dank')
+    expect(email.html).toContain('Hallo!\nBestellung 665f1c2b9d3e4a0012345678')
+    // What always follows: the lines, the total, the tickets.
+    expect(email.text).toContain('3 x Parkett  60,00\u00a0€')
+    expect(email.text).toContain('Parkett: AAAA-1111')
+  })
+
+  test('escaped like everything else; a subject stays one header line; one that comes out blank is ours', () => {
+    const email = renderOrderConfirmation({ ...base, own: { subject: '<b>{event}</b>\r\nBcc: x@example.com', body: '<script>alert(1)</script> at {venue}' } })
+    expect(email.subject).toBe('<b>Jazz & Blues</b> Bcc: x@example.com')
+    expect(email.html).not.toContain('<script>alert(1)')
+    expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; at Hall 1, Oulu')
+    const blank = renderOrderConfirmation({ ...base, venue: undefined, own: { subject: '{venue}', body: '  {venue} ' } })
+    expect(blank.subject).toBe('Your tickets for Jazz & Blues')
+    expect(blank.text).toContain('Your order is confirmed: 3 tickets.')
+  })
+})

@@ -37,6 +37,7 @@ export const ROUTES: Route[] = [
   { pattern: under(`/api/events/${SEGMENT}/vouchers`), upstream: 'ticketing' },
   { pattern: under(`/api/events/${SEGMENT}/pools`), upstream: 'ticketing' },
   { pattern: new RegExp(`^/api/events/${SEGMENT}/(?:attendees|attendees\\.csv|door-list|sales|messages|waiting-room|complimentary|box-office)$`), upstream: 'orders' },
+  { pattern: new RegExp(`^/api/events/${SEGMENT}/emails/preview$`), upstream: 'notifications' },
   { pattern: under('/api/events'), upstream: 'catalog' },
   { pattern: under('/api/orders'), upstream: 'orders', slowWrites: true },
   { pattern: under('/api/checkins'), upstream: 'orders', slowWrites: true },

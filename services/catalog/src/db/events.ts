@@ -6,6 +6,7 @@
 // event is never published again, and `endsAt` stays after `startsAt`). Nothing else updates an
 // event document: markers that facts were recorded live in `fact_marks`, insert-only.
 import { Schema, type Connection, type Types } from 'mongoose'
+import type { StoredConfirmationTexts } from '@easypass/contracts/event-emails'
 
 const venueSchema = new Schema(
   {
@@ -27,6 +28,8 @@ const eventSchema = new Schema(
     organizer: { type: String, required: true },
     imageUrl: { type: String },
     ticketInfo: { type: String },
+    // The organiser's words in the confirmation email, per language: { subject: {en, de…}, body: {…} }.
+    confirmationEmail: { type: Schema.Types.Mixed },
     status: { type: String, enum: ['draft', 'published', 'cancelled'], required: true },
     cancelledAt: { type: Date },
     cancelledAsDraft: { type: Boolean },
@@ -53,6 +56,8 @@ export interface EventDoc {
   organizer: string
   imageUrl?: string | null
   ticketInfo?: string
+  /** The organiser's subject and opening text of the confirmation email, per language (admins only, never public). */
+  confirmationEmail?: StoredConfirmationTexts
   status: 'draft' | 'published' | 'cancelled'
   cancelledAt?: Date | null
   /** Cancelled before it was ever published: like a draft, for admins only. */

@@ -95,6 +95,7 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
           organizer: source.organizer,
           ...(source.imageUrl ? { imageUrl: source.imageUrl } : {}),
           ...(source.ticketInfo ? { ticketInfo: source.ticketInfo } : {}),
+          ...(source.confirmationEmail ? { confirmationEmail: source.confirmationEmail } : {}),
           status: 'draft',
           seriesId,
           revision: 1,

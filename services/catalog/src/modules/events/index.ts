@@ -6,6 +6,7 @@ import { IdempotencyHeaders } from '@easypass/contracts/orders'
 import { BEARER, OPTIONAL_BEARER } from '@easypass/contracts'
 import { AddDatesBody, CreateEventBody, errors, Event, EventDates, EventDetail, EventList, EventsQuery, IdParams, NoContent, TAGS, UpdateEventBody } from './model'
 import { MAX_NEW_DATES } from '@easypass/contracts/catalog'
+import { EMAIL_TEXT_LIMITS, EventEmails, EventEmailsBody } from '@easypass/contracts/event-emails'
 
 /** The request id the service defaults put on every response, passed on to ticketing. */
 const requestIdOf = (set: { headers: Record<string, unknown> }) => String(set.headers['x-request-id'] ?? '') || undefined
@@ -94,6 +95,34 @@ export function eventsModule(config: AuthConfig, service: EventsService, addDate
           '(before anything is added; or part-way: the answer says which date, and the same request with the same `Idempotency-Key` finishes it without adding anything twice: ' +
           'the new ids come from the key, which does not expire here; a date of the key cancelled or moved since is 409, one published since is left as it is). ' +
           'Moving a date later (PATCH `startsAt`) is not checked against the series.',
+        security: BEARER,
+      },
+    })
+    .get('/:id/emails', ({ params }) => service.emails(params.id), {
+      auth: 'admin',
+      params: IdParams,
+      response: { 200: EventEmails, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+      detail: {
+        tags: TAGS,
+        summary: "The organiser's words in the event's confirmation email",
+        description: 'Admins only. The subject and opening text per language that has its own, and the placeholders a text may use. Never part of the public event.',
+        security: BEARER,
+      },
+    })
+    .put('/:id/emails', ({ params, body, principal }) => service.setEmails(params.id, body, principal!.id), {
+      auth: 'admin',
+      params: IdParams,
+      ...strictBody(EventEmailsBody),
+      response: { 200: EventEmails, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+      detail: {
+        tags: TAGS,
+        summary: "Set the organiser's words in the event's confirmation email",
+        description:
+          `Admins only. Replaces them: a subject (one line, up to ${EMAIL_TEXT_LIMITS.subject} characters) and an opening text (up to ${EMAIL_TEXT_LIMITS.body}, ` +
+          'in place of "Thank you, your tickets are confirmed") per language; a language left out or blank keeps EasyPass\'s own words in it. ' +
+          '`{event}`, `{date}`, `{venue}`, `{organizer}`, `{order}`, `{tickets}` and `{total}` are filled for each order (`{date}` and `{total}` in the reader\'s language). ' +
+          'The order, its tickets and their QR codes always follow. 400 for a control character or an unknown `{placeholder}` (nothing changes). ' +
+          'Confirmations sent from then on use them, the one sent again too; new dates of the event copy them. POST /api/events/{id}/emails/preview shows the email.',
         security: BEARER,
       },
     })

@@ -1,6 +1,8 @@
 import { Types } from 'mongoose'
 import type { Principal } from '@easypass/contracts'
-import { isPublic, type CreateEventBody, type Event, type EventDetail, type EventList, type EventsQuery, type UpdateEventBody } from '@easypass/contracts/catalog'
+import { isPublic, type CreateEventBody, type Event, type EventDetail, type EventList, type EventsQuery, type InternalEvent, type UpdateEventBody } from '@easypass/contracts/catalog'
+import { EMAIL_PLACEHOLDERS, emailTextProblem, type EventEmails, type EventEmailsBody, type StoredConfirmationTexts } from '@easypass/contracts/event-emails'
+import { LANGUAGES } from '@easypass/contracts/languages'
 import { escapeRegExp, fact, fail, isAdmin, isDuplicateOnly, isRealDate, type Fact, type Logger, type Outbox } from '@easypass/kit'
 import type { EventDoc } from '../../db/events'
 import type { Models } from '../../db'
@@ -29,6 +31,11 @@ export function toEvent(doc: EventDoc): Event {
   return event
 }
 
+/** The organiser's words as admins see them, with the placeholders they may use. */
+function emailsView(doc: EventDoc): EventEmails {
+  const texts = doc.confirmationEmail ?? {}
+  return { eventId: String(doc._id), confirmation: { subject: { ...texts.subject }, body: { ...texts.body } }, placeholders: { ...EMAIL_PLACEHOLDERS } }
+}
 
 
 /** UTC years a date may fall in: an offset may push `9999-12-31T23:00-23:00` into year 10000, which no ISO date-time can carry. */
@@ -170,10 +177,10 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
   }
 
   /** Any status, for other services (orders decides on purchases and refunds with it). */
-  async function getInternal(id: string): Promise<Event> {
+  async function getInternal(id: string): Promise<InternalEvent> {
     const doc = await find(id)
     if (!doc) throw fail('NOT_FOUND', 'event not found')
-    return toEvent(doc)
+    return { ...toEvent(doc), ...(doc.confirmationEmail ? { confirmationEmail: doc.confirmationEmail } : {}) }
   }
 
   async function create(body: CreateEventBody, actorId: string): Promise<Event> {
@@ -420,6 +427,40 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     }
   }
 
+  /** The organiser's words in the event's emails (admins). */
+  async function emails(id: string): Promise<EventEmails> {
+    const doc = await find(id)
+    if (!doc) throw fail('NOT_FOUND', 'event not found')
+    return emailsView(doc)
+  }
+
+  /**
+   * Replaces the organiser's words in the event's emails. Each text is trimmed; a blank one is left out
+   * (that language keeps EasyPass's words). A control character or a placeholder we do not fill is
+   * refused (400 naming the text) and nothing changes.
+   */
+  async function setEmails(id: string, body: EventEmailsBody, actorId: string): Promise<EventEmails> {
+    const stored: StoredConfirmationTexts = {}
+    const fields: Array<{ path: string; message: string }> = []
+    for (const kind of ['subject', 'body'] as const) {
+      for (const lang of LANGUAGES) {
+        const text = body.confirmation[kind]?.[lang]?.trim()
+        if (!text) continue
+        const problem = emailTextProblem(text, kind)
+        if (problem) fields.push({ path: `confirmation.${kind}.${lang}`, message: problem })
+        else (stored[kind] ??= {})[lang] = text
+      }
+    }
+    if (fields.length) throw fail('VALIDATION', fields.map((f) => `${f.path}: ${f.message}`).join('; '), { fields })
+    const empty = !stored.subject && !stored.body
+    const written = await writeEvent(id, (current) => {
+      if (JSON.stringify(current.confirmationEmail ?? {}) === JSON.stringify(stored)) return null
+      return empty ? { $set: {}, $unset: { confirmationEmail: '' } } : { $set: { confirmationEmail: stored } }
+    })
+    log.info({ eventId: id, languages: { subject: Object.keys(stored.subject ?? {}), body: Object.keys(stored.body ?? {}) }, by: actorId }, 'event emails changed')
+    return emailsView(written)
+  }
+
   /** Makes the event the first of a series (its id the series' id), unless it belongs to one already. */
   async function joinSeries(id: string): Promise<EventDoc> {
     const doc = await writeEvent(id, (current) => (current.seriesId ? null : { $set: { seriesId: String(current._id) } }))
@@ -427,6 +468,6 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     return doc
   }
 
-  return { list, get, getInternal, create, update, cancel, remove, recoverFacts, startRecovery, find, joinSeries, forgetListings }
+  return { list, get, getInternal, emails, setEmails, create, update, cancel, remove, recoverFacts, startRecovery, find, joinSeries, forgetListings }
 }
 export type EventsService = ReturnType<typeof eventsService>

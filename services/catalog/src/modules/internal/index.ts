@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
-import { Event } from '@easypass/contracts/catalog'
+import { InternalEvent } from '@easypass/contracts/catalog'
 import { authPlugin, type AuthConfig } from '@easypass/kit'
 import type { EventsService } from '../events/service'
 
@@ -11,7 +11,7 @@ export function internalModule(config: AuthConfig, service: EventsService) {
     .get('/events/:id', ({ params }) => service.getInternal(params.id), {
       auth: 'service',
       params: IdParams,
-      response: { 200: Event, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+      response: { 200: InternalEvent, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
       detail: { hide: true, summary: 'An event in any status (draft, published, cancelled), for other services' },
     })
 }

@@ -1,11 +1,13 @@
 import type { Transporter } from 'nodemailer'
-import type { Language } from '@easypass/contracts/languages'
+import { confirmationTextsFor, emailTextProblem, type EmailPreview, type EmailPreviewBody, type StoredConfirmationTexts } from '@easypass/contracts/event-emails'
+import { languageOf, type Language } from '@easypass/contracts/languages'
 import type { Fact } from '@easypass/contracts/facts'
 import { TRANSFER_LINK_PURPOSE } from '@easypass/contracts/orders'
-import { AppError, callService, callServiceFile, counter, linkToken, writerOf, type Logger } from '@easypass/kit'
+import { AppError, callService, fail, callServiceFile, counter, linkToken, writerOf, type Logger } from '@easypass/kit'
 import type { PrintedTicket, TicketsPdfInput, TicketsPdfRenderer } from '@easypass/tickets-pdf'
 import type { EmailClaimDoc, EmailDoc, Models } from '../../db'
 import { renderEventMessage, renderHeldTicketRefunded, renderOrderConfirmation, renderRefundReceipt, renderTicketOffered, renderTicketsAvailable, type RenderedEmail, type TicketForEmail } from './template'
+import { EMAIL_WORDS } from './words'
 
 const emailsTotal = counter('notifications_emails_total', 'Emails recorded, by status', ['status'])
 
@@ -203,12 +205,24 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     }
   }
 
-  type EventDetails = NonNullable<TicketsPdfInput['event']>
-  async function event(eventId: string): Promise<EventDetails> {
+  type EventDetails = NonNullable<TicketsPdfInput['event']> & { confirmationEmail?: StoredConfirmationTexts }
+  /** The event as catalog has it; throws what catalog answered (404), or that it did not. */
+  async function eventOrFail(eventId: string): Promise<EventDetails> {
     if (!catalogUrl) return {}
+    const e = await callService<EventDetails>(catalogUrl, `/internal/events/${encodeURIComponent(eventId)}`, { token: await serviceToken(), timeoutMs: 3_000 })
+    return {
+      title: e.title,
+      startsAt: e.startsAt,
+      endsAt: e.endsAt,
+      venue: e.venue,
+      organizer: e.organizer,
+      ...(e.ticketInfo ? { ticketInfo: e.ticketInfo } : {}),
+      ...(e.confirmationEmail && typeof e.confirmationEmail === 'object' ? { confirmationEmail: e.confirmationEmail } : {}),
+    }
+  }
+  async function event(eventId: string): Promise<EventDetails> {
     try {
-      const e = await callService<EventDetails>(catalogUrl, `/internal/events/${encodeURIComponent(eventId)}`, { token: await serviceToken(), timeoutMs: 3_000 })
-      return { title: e.title, startsAt: e.startsAt, endsAt: e.endsAt, venue: e.venue, organizer: e.organizer, ...(e.ticketInfo ? { ticketInfo: e.ticketInfo } : {}) }
+      return await eventOrFail(eventId)
     } catch (error) {
       log.debug({ eventId, err: String(error) }, 'event details unavailable for an email')
       return {}
@@ -236,6 +250,8 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         language: d.language,
         eventTitle: title,
         startsAt,
+        ...(details.organizer ? { organizer: details.organizer } : {}),
+        own: confirmationTextsFor(details.confirmationEmail, languageOf(d.language)),
         ...(venue ? { venue } : {}),
         items: d.items ?? [],
         totalCents: d.totalCents,
@@ -397,6 +413,53 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     await EmailClaim.updateOne({ _id: claim }, { $set: { state: 'released' } }).catch((err) => log.warn({ claim, err: String(err) }, 'email claim not released: it lapses'))
   }
 
-  return { deliver, render }
+  /**
+   * The confirmation email of one of the event's orders as a buyer reading `language` would get it, with
+   * the organiser's words: the saved ones, or `subject` and `body` not saved yet (blank: ours). A sample
+   * order of two tickets; its QR codes are attachments, so it shows none.
+   */
+  async function previewConfirmation(eventId: string, body: EmailPreviewBody): Promise<EmailPreview> {
+    const fields: Array<{ path: string; message: string }> = []
+    for (const kind of ['subject', 'body'] as const) {
+      const problem = body[kind] === undefined ? undefined : emailTextProblem(body[kind]!, kind)
+      if (problem) fields.push({ path: kind, message: problem })
+    }
+    if (fields.length) throw fail('VALIDATION', fields.map((f) => `${f.path}: ${f.message}`).join('; '), { fields })
+    let details: EventDetails
+    try {
+      details = await eventOrFail(eventId)
+    } catch (error) {
+      if (error instanceof AppError && error.status === 404) throw fail('NOT_FOUND', 'event not found')
+      throw fail('UNAVAILABLE', 'the catalog did not answer: try again')
+    }
+    const saved = confirmationTextsFor(details.confirmationEmail, body.language)
+    const own = {
+      subject: body.subject === undefined ? saved.subject : body.subject.trim() || undefined,
+      body: body.body === undefined ? saved.body : body.body.trim() || undefined,
+    }
+    const w = EMAIL_WORDS[body.language]
+    const venue = [details.venue?.name, details.venue?.city].filter(Boolean).join(', ')
+    const sample = { ticketTypeId: 'sample', name: w.ticketFallback, quantity: 2, unitPriceCents: 2500 }
+    const email = renderOrderConfirmation({
+      orderId: SAMPLE_ORDER,
+      language: body.language,
+      eventTitle: details.title,
+      startsAt: details.startsAt,
+      ...(venue ? { venue } : {}),
+      ...(details.organizer ? { organizer: details.organizer } : {}),
+      items: [sample],
+      totalCents: sample.quantity * sample.unitPriceCents,
+      currency: 'EUR',
+      ...(details.ticketInfo ? { ticketInfo: details.ticketInfo } : {}),
+      tickets: [1, 2].map((n) => ({ code: `SAMPLE-CODE-${n}`, ticketTypeId: 'sample', ticketTypeName: w.ticketFallback })),
+      own,
+    })
+    return { subject: email.subject, html: email.html, text: email.text }
+  }
+
+  return { deliver, render, previewConfirmation }
 }
+
+/** The order number a preview shows. */
+export const SAMPLE_ORDER = '000000000000000000000000'
 export type EmailService = ReturnType<typeof emailService>

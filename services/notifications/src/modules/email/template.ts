@@ -1,5 +1,6 @@
 // The emails, as small template functions: every value from outside is escaped, QR codes travel as
 // inline attachments (`cid:`) rather than markup, and each email has a plain-text twin.
+import { fillEmailText } from '@easypass/contracts/event-emails'
 import { languageOf, sayReason, type Language } from '@easypass/contracts/languages'
 import type { OrderLine } from '@easypass/contracts/facts'
 import { escapeHtml, formatDate, formatMoney } from '@easypass/kit'
@@ -48,6 +49,9 @@ export interface ConfirmationInput {
   receipt?: { filename: string; content: Buffer }
   /** The language to write in (absent: English). */
   language?: Language
+  organizer?: string
+  /** The organiser's own subject and opening text in this language (placeholders unfilled), each in place of ours. */
+  own?: { subject?: string; body?: string }
 }
 
 const receiptKind = (filename: string) => (filename.startsWith('easypass-invoice-') ? 'invoice' : 'receipt')
@@ -97,9 +101,14 @@ export function renderOrderConfirmation(input: ConfirmationInput): RenderedEmail
   const when = input.startsAt ? formatDate(input.startsAt, lang) : undefined
   const total = formatMoney(input.totalCents, input.currency, lang)
   const ticketCount = input.items.reduce((n, item) => n + item.quantity, 0)
-  const subject = oneLine(w.ticketsFor(event))
+  let subject = oneLine(w.ticketsFor(event))
   const typeName = new Map(input.items.map((item) => [item.ticketTypeId, item.name]))
   const info = input.ticketInfo?.trim()
+  // The organiser's words, filled for this order; one that comes out blank (only a missing venue) is ours again.
+  const values = { event, date: when, venue: input.venue, organizer: input.organizer, order: input.orderId, tickets: String(ticketCount), total }
+  const ownSubject = input.own?.subject ? oneLine(fillEmailText(input.own.subject, values)) : ''
+  const ownBody = input.own?.body ? fillEmailText(input.own.body, values).trim() : ''
+  if (ownSubject) subject = ownSubject
   const tickets = input.tickets.map((ticket, i) => ({
     ...ticket,
     label: `${ticket.ticketTypeName ?? (ticket.ticketTypeId ? typeName.get(ticket.ticketTypeId) : undefined) ?? w.ticketFallback}${ticket.seat ? w.seat(ticket.seat) : ''}`,
@@ -132,7 +141,7 @@ ${t.cid ? `<img src="cid:${escapeHtml(t.cid)}" width="180" height="180" alt="${e
     `<h1 style="margin:0 0 8px;font-size:22px">${escapeHtml(event)}</h1>
 ${when ? `<p style="margin:0 0 4px">${escapeHtml(when)}</p>` : ''}
 ${input.venue ? `<p style="margin:0 0 4px">${escapeHtml(input.venue)}</p>` : ''}
-<p style="margin:16px 0">${escapeHtml(w.thanksConfirmed(w.tickets(ticketCount)))}</p>
+${ownBody ? `<p style="margin:16px 0;white-space:pre-line">${escapeHtml(ownBody)}</p>` : `<p style="margin:16px 0">${escapeHtml(w.thanksConfirmed(w.tickets(ticketCount)))}</p>`}
 ${info ? `<div style="border-left:4px solid #4338ca;padding:8px 12px;margin:0 0 16px;background:#f6f8fa"><p style="margin:0 0 4px;font-weight:600">${escapeHtml(w.fromOrganiser)}</p><p style="margin:0;white-space:pre-line">${escapeHtml(info)}</p></div>` : ''}
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-top:1px solid #d0d7de;border-bottom:1px solid #d0d7de;margin:8px 0 16px">
 ${itemRows}
@@ -153,7 +162,7 @@ ${input.receipt ? `<p style="margin:16px 0 0">${escapeHtml(w.documentAttached(re
     when,
     input.venue,
     '',
-    w.confirmed(w.tickets(ticketCount)),
+    ownBody || w.confirmed(w.tickets(ticketCount)),
     ...(info ? ['', w.fromOrganiserLine, info, ''] : []),
     ...input.items.map((item) => `  ${item.quantity} x ${item.name}  ${formatMoney(item.unitPriceCents * item.quantity, input.currency, lang)}`),
     ...(input.voucher ? [`  ${w.voucher(input.voucher.code)}  ${discount}`] : []),
