@@ -71,6 +71,8 @@ export async function openTab(opts: { session?: Session; mobile?: boolean; legac
     const stored = JSON.stringify(opts.legacySession ? { user, accessToken: token, refreshToken } : { user, accessToken: token })
     if (!opts.legacySession) await context.addCookies([{ name: SESSION_COOKIE, value: refreshToken, domain: new URL(system().gatewayUrl).hostname, path: '/api/auth', httpOnly: true, sameSite: 'Strict' }])
     await context.addInitScript((value) => {
+      // The app's own window only: a frame (a sandboxed email preview) has no storage of its own.
+      if (window !== window.top) return
       if (!sessionStorage.getItem('e2e.seeded')) {
         localStorage.setItem('easypass.session', value)
         sessionStorage.setItem('e2e.seeded', '1')

@@ -15,6 +15,7 @@ import { EventVouchers } from './vouchers'
 import { EventPools } from './pools'
 import { EventWaitingRoom } from './waiting-room'
 import { EventDatesSection } from './dates'
+import { EventEmailsSection } from './emails'
 import { EVENT_LIMITS } from '@easypass/contracts/catalog'
 
 const TICKET_INFO_MAX = EVENT_LIMITS.ticketInfo
@@ -327,6 +328,7 @@ export default function AdminEventEditor({ id }: { id?: string }) {
       )}
       {e && <EventVouchers event={e} types={types} />}
       {e && <EventWaitingRoom event={e} />}
+      {e && <EventEmailsSection key={e.id} event={e} />}
       {e && <EventDatesSection event={e} />}
     </AdminPage>
   )

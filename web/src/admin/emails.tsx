@@ -1,0 +1,204 @@
+// The organiser's own words in the event's confirmation email, in its editor: a subject and an opening
+// text per language, checked as the server checks them, previewed as buyers will get the email (drafts
+// too), then saved for every language at once.
+import { EMAIL_PLACEHOLDERS, EMAIL_TEXT_LIMITS, emailTextProblem, type EmailPreview, type EventEmails } from '@easypass/contracts/event-emails'
+import { LANGUAGE_NAMES, LANGUAGES, type Language } from '@easypass/contracts/languages'
+import { useRef, useState } from 'preact/hooks'
+import { api, ApiError } from '../lib/api'
+import { useAsync } from '../lib/hooks'
+import type { EventItem } from '../lib/types'
+import { toast } from '../components/overlay'
+import { Alert, Field, SelectField, TextAreaField, useFocusFirstInvalid } from '../components/ui'
+
+type Words = Record<Language, { subject: string; body: string }>
+type Errors = { subject?: string; body?: string }
+
+const blank = (): Words => Object.fromEntries(LANGUAGES.map((l) => [l, { subject: '', body: '' }])) as Words
+const wordsOf = (saved: EventEmails | undefined): Words => {
+  const words = blank()
+  for (const lang of LANGUAGES) words[lang] = { subject: saved?.confirmation.subject[lang] ?? '', body: saved?.confirmation.body[lang] ?? '' }
+  return words
+}
+const same = (a: Words, b: Words) => LANGUAGES.every((l) => a[l].subject.trim() === b[l].subject.trim() && a[l].body.trim() === b[l].body.trim())
+const hasOwn = (w: Words[Language]) => !!(w.subject.trim() || w.body.trim())
+
+const sentence = (problem: string) => `${problem[0]!.toUpperCase()}${problem.slice(1)}.`
+
+/** What the server would refuse in one language's words, before asking it. */
+function problemsOf(w: Words[Language]): Errors {
+  const errors: Errors = {}
+  const subject = w.subject.trim()
+  const body = w.body.trim()
+  if (subject.length > EMAIL_TEXT_LIMITS.subject) errors.subject = `At most ${EMAIL_TEXT_LIMITS.subject} characters (this is ${subject.length}).`
+  else if (subject) {
+    const problem = emailTextProblem(subject, 'subject')
+    if (problem) errors.subject = sentence(problem)
+  }
+  if (body.length > EMAIL_TEXT_LIMITS.body) errors.body = `At most ${EMAIL_TEXT_LIMITS.body} characters (this is ${body.length}).`
+  else if (body) {
+    const problem = emailTextProblem(body, 'body')
+    if (problem) errors.body = sentence(problem)
+  }
+  return errors
+}
+
+export function EventEmailsSection({ event }: { event: EventItem }) {
+  const loaded = useAsync((signal) => api<EventEmails>(`/events/${event.id}/emails`, { signal }), [event.id])
+  // The words as saved: as loaded, or as this page last saved them.
+  const [stored, setStored] = useState<EventEmails | undefined>()
+  const saved = stored ?? loaded.data
+  // What the page shows until saved: the drafts, once the saved words are known.
+  const [draft, setDraft] = useState<Words | undefined>()
+  const words = draft ?? wordsOf(saved)
+  const [lang, setLang] = useState<Language>('en')
+  const [errors, setErrors] = useState<Errors>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState<'preview' | 'save' | undefined>()
+  const [preview, setPreview] = useState<(EmailPreview & { language: Language }) | undefined>()
+  const form = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(form, errors)
+  const edit = (key: 'subject' | 'body') => (value: string) => {
+    setDraft({ ...words, [lang]: { ...words[lang], [key]: value } })
+    setErrors((e) => ({ ...e, [key]: undefined }))
+  }
+  const changed = !!saved && !same(words, wordsOf(saved))
+
+  /** The first language whose words the server would refuse, shown with its errors; none: true. */
+  const checked = () => {
+    const order = [lang, ...LANGUAGES.filter((l) => l !== lang)]
+    for (const l of order) {
+      const problems = problemsOf(words[l])
+      if (problems.subject || problems.body) {
+        setLang(l)
+        setErrors(problems)
+        return false
+      }
+    }
+    setErrors({})
+    return true
+  }
+
+  const fieldErrors = (err: unknown, only?: Language) => {
+    if (!(err instanceof ApiError)) return false
+    for (const [path, message] of Object.entries(err.fields)) {
+      const m = /^(?:confirmation\.)?(subject|body)(?:\.(en|de|fr))?$/.exec(path)
+      if (!m) continue
+      setLang((m[2] as Language | undefined) ?? only ?? lang)
+      setErrors({ [m[1]!]: message })
+      return true
+    }
+    return false
+  }
+
+  const showPreview = async () => {
+    setError(undefined)
+    const problems = problemsOf(words[lang])
+    setErrors(problems)
+    if (problems.subject || problems.body) return
+    setBusy('preview')
+    try {
+      const answer = await api<EmailPreview>(`/events/${event.id}/emails/preview`, { body: { language: lang, subject: words[lang].subject, body: words[lang].body } })
+      setPreview({ ...answer, language: lang })
+    } catch (err) {
+      if (!fieldErrors(err, lang)) setError(err)
+    } finally {
+      setBusy(undefined)
+    }
+  }
+
+  const save = async (e: Event) => {
+    e.preventDefault()
+    setError(undefined)
+    if (!checked()) return
+    setBusy('save')
+    try {
+      const confirmation = {
+        subject: Object.fromEntries(LANGUAGES.map((l) => [l, words[l].subject.trim()]).filter(([, v]) => v)),
+        body: Object.fromEntries(LANGUAGES.map((l) => [l, words[l].body.trim()]).filter(([, v]) => v)),
+      }
+      const answer = await api<EventEmails>(`/events/${event.id}/emails`, { method: 'PUT', body: { confirmation } })
+      setStored(answer)
+      setDraft(undefined)
+      toast('Confirmation email saved: buyers get these words from now on.', 'success')
+    } catch (err) {
+      if (!fieldErrors(err)) setError(err)
+    } finally {
+      setBusy(undefined)
+    }
+  }
+
+  const languages: Array<[string, string]> = LANGUAGES.map((l) => [l, `${LANGUAGE_NAMES[l]}${hasOwn(words[l]) ? ' · own words' : ''}`])
+  return (
+    <section class="card" aria-labelledby="emails-title">
+      <h2 id="emails-title">Confirmation email</h2>
+      <p class="muted">
+        Your own subject and opening words for the email buyers get once they have paid, per language: each buyer gets the words of the language they bought in. A language left blank keeps
+        EasyPass&rsquo;s words. The order, its tickets and their QR codes always follow.
+      </p>
+      {loaded.error && !saved ? (
+        <Alert error={loaded.error} onRetry={loaded.reload} />
+      ) : !saved ? (
+        <p class="muted" role="status">
+          Loading…
+        </p>
+      ) : (
+        <form ref={form} onSubmit={save} noValidate aria-labelledby="emails-title">
+          <SelectField id="em-language" label="Words in" name="language" value={lang} onValue={(v) => (setLang(v as Language), setErrors({}))} options={languages} />
+          <Field
+            id="em-subject"
+            label={`Subject in ${LANGUAGE_NAMES[lang]} (optional)`}
+            name="subject"
+            value={words[lang].subject}
+            onValue={edit('subject')}
+            error={errors.subject}
+            maxLength={EMAIL_TEXT_LIMITS.subject + 50}
+            placeholder={lang === 'en' ? 'Your tickets for {event}' : undefined}
+          />
+          <TextAreaField
+            id="em-body"
+            label={`Opening words in ${LANGUAGE_NAMES[lang]} (optional)`}
+            name="body"
+            rows={5}
+            value={words[lang].body}
+            onValue={edit('body')}
+            error={errors.body}
+            hint="In place of “Thank you, your order is confirmed”. Plain text; line breaks are kept."
+          />
+          <details class="placeholders">
+            <summary>Placeholders</summary>
+            <dl>
+              {Object.entries(EMAIL_PLACEHOLDERS).map(([name, what]) => (
+                <div key={name}>
+                  <dt>
+                    <code>{`{${name}}`}</code>
+                  </dt>
+                  <dd>{what}</dd>
+                </div>
+              ))}
+            </dl>
+          </details>
+          <Alert error={error} />
+          {changed && <p class="muted">Not saved yet.</p>}
+          <div class="form-actions">
+            <button type="submit" class="button" disabled={!!busy || !changed}>
+              {busy === 'save' ? 'Saving…' : 'Save email words'}
+            </button>
+            <button type="button" class="button button-secondary" disabled={!!busy} onClick={showPreview}>
+              {busy === 'preview' ? 'Preparing…' : `Preview in ${LANGUAGE_NAMES[lang]}`}
+            </button>
+          </div>
+        </form>
+      )}
+      {preview && (
+        <div class="email-preview" aria-label="Preview of the confirmation email" role="region">
+          <p>
+            <strong>Subject:</strong> {preview.subject}
+          </p>
+          <p class="muted">A sample order of two tickets, in {LANGUAGE_NAMES[preview.language]}; the QR codes are not shown here. Nothing was sent.</p>
+          {/* No scripts, no forms, no navigation: the email's HTML is shown, never run. */}
+          <iframe title="The confirmation email as buyers see it" sandbox="" srcDoc={preview.html} class="email-frame" />
+        </div>
+      )}
+    </section>
+  )
+}
