@@ -23,7 +23,7 @@ describe('webhook secrets at rest', () => {
     flipped[0]! ^= 1
     expect(() => seal.open(`${v}.${iv}.${flipped.toString('base64url')}`)).toThrow()
     expect(() => secretSeal('t'.repeat(40)).open(sealed)).toThrow()
-    expect(() => seal.open('v2.abc.def')).toThrow('not a sealed webhook secret')
+    expect(() => seal.open('v2.abc.def')).toThrow('not a sealed secret')
     expect(seal.open(SECRET)).toBe(SECRET)
   })
 })
