@@ -5,6 +5,7 @@ import mongoose from 'mongoose'
 import { api, errorCode, eventually, uniqueEmail } from '../support/api'
 import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 import { system } from '../support/system'
+import { totp } from '../support/totp'
 
 const PASSWORD = 'correct horse 1'
 const smtp = mailingThroughTestSmtp('auth', { MAIL_FROM: 'EasyPass Tests <accounts@easypass.test>' })
@@ -91,6 +92,28 @@ describe('password reset by email', () => {
     expect(errorCode(again)).toBe('VALIDATION')
     expect(again.body.error.details.fields[0].path).toBe('token')
     expect((await login(email, 'yet another password')).status).toBe(401)
+  }, 30_000)
+
+  test('a mailbox is not the second step: with two-step sign-in on, the link also takes a code', async () => {
+    const { email, token: access } = await register('reset-2fa')
+    const setup = await api('/auth/two-factor/setup', { method: 'POST', token: access })
+    const on = await api('/auth/two-factor/enable', { token: access, body: { password: PASSWORD, code: totp(setup.body.secret) } })
+    expect(on.status).toBe(200)
+    expect((await askForReset(email, ownAddress())).status).toBe(202)
+    const { token } = await linkToken(email)
+
+    const asked = await confirm(token, 'a brand new password')
+    expect(asked.status).toBe(401)
+    expect(errorCode(asked)).toBe('TWO_FACTOR_REQUIRED')
+    const wrong = await api('/auth/password-reset/confirm', { body: { token, password: 'a brand new password', code: 'aaaaa-bbbbb' } })
+    expect(wrong.status).toBe(401)
+    expect(errorCode(wrong)).toBe('UNAUTHENTICATED')
+    // Nothing changed, and the link still works with a code.
+    expect((await login(email, 'a brand new password')).status).toBe(401)
+    const reset = await api('/auth/password-reset/confirm', { body: { token, password: 'a brand new password', code: on.body.recoveryCodes[0] } })
+    expect(reset.status).toBe(200)
+    // Still two steps with the new password.
+    expect((await login(email, 'a brand new password')).body.error.code).toBe('TWO_FACTOR_REQUIRED')
   }, 30_000)
 
   test('an email without an account gets the same answer and no email', async () => {

@@ -17,6 +17,7 @@ export const User = t.Object(
     email: t.String({ examples: ['ada@example.com'] }),
     name: t.String({ examples: ['Ada Lovelace'] }),
     role: RoleSchema,
+    twoFactor: t.Optional(t.Boolean({ description: 'true when signing in takes a code from an authenticator app as well as the password' })),
     createdAt: IsoDate,
   },
   { title: 'User' },
@@ -41,10 +42,19 @@ export const RefreshToken = t.String({ minLength: 1, maxLength: 512, description
 export const RegisterBody = t.Object({ email: Email, password: Password, name: DisplayName })
 export type RegisterBody = Static<typeof RegisterBody>
 
+/** The second step of signing in: six digits from an authenticator app, or one of the account's recovery codes. */
+export const SecondFactorCode = t.String({
+  minLength: 1,
+  maxLength: 32,
+  examples: ['492039'],
+  description: 'the 6-digit code the authenticator app shows now, or one of the recovery codes (each works once)',
+})
+
 /** Lenient on purpose: a login never says more than "wrong email or password". */
 export const LoginBody = t.Object({
   email: t.String({ minLength: 1, maxLength: 254, examples: ['ada@example.com'] }),
   password: t.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH, examples: ['correct horse battery staple'] }),
+  code: t.Optional(SecondFactorCode),
 })
 export type LoginBody = Static<typeof LoginBody>
 
@@ -85,6 +95,7 @@ export type PasswordResetRequestBody = Static<typeof PasswordResetRequestBody>
 export const PasswordResetConfirmBody = t.Object({
   token: t.String({ minLength: 1, maxLength: 512, description: 'the `token` of the emailed link (after `#token=`)' }),
   password: Password,
+  code: t.Optional(SecondFactorCode),
 })
 export type PasswordResetConfirmBody = Static<typeof PasswordResetConfirmBody>
 
@@ -99,3 +110,30 @@ export const UpdateMeBody = t.Object({ name: DisplayName })
 export type UpdateMeBody = Static<typeof UpdateMeBody>
 
 export const Accepted = t.Object({ message: t.String() }, { title: 'Accepted' })
+
+/** Two-step sign-in being set up: the shared secret, for the authenticator app to scan or type. */
+export const TwoFactorSetup = t.Object(
+  {
+    secret: t.String({ description: 'the shared secret in base32, to type into an app that cannot scan', examples: ['JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'] }),
+    uri: t.String({ description: 'the `otpauth://totp/…` key URI the QR code holds' }),
+    qrSvg: t.String({ description: 'the key URI as a QR code (SVG)' }),
+  },
+  { title: 'TwoFactorSetup' },
+)
+export type TwoFactorSetup = Static<typeof TwoFactorSetup>
+
+/** Turning two-step sign-in on or off: the password, and a code that proves the app has the secret. */
+export const TwoFactorConfirmBody = t.Object({
+  password: t.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
+  code: SecondFactorCode,
+})
+export type TwoFactorConfirmBody = Static<typeof TwoFactorConfirmBody>
+
+export const TwoFactorEnabled = t.Object(
+  {
+    user: User,
+    recoveryCodes: t.Array(t.String(), { description: 'shown this once: each signs in once in place of a code (a lost phone); keep them somewhere safe' }),
+  },
+  { title: 'TwoFactorEnabled' },
+)
+export type TwoFactorEnabled = Static<typeof TwoFactorEnabled>

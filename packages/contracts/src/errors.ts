@@ -4,6 +4,7 @@ import { t, type Static } from 'elysia'
 export const ErrorCodes = [
   'VALIDATION',
   'UNAUTHENTICATED',
+  'TWO_FACTOR_REQUIRED',
   'FORBIDDEN',
   'NOT_FOUND',
   'METHOD_NOT_ALLOWED',
@@ -35,6 +36,7 @@ export type ErrorResponse = Static<typeof ErrorResponse>
 export const errorStatus: Record<ErrorCode, number> = {
   VALIDATION: 400,
   UNAUTHENTICATED: 401,
+  TWO_FACTOR_REQUIRED: 401,
   PAYMENT_DECLINED: 402,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

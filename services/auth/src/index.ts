@@ -1,7 +1,7 @@
 // Identity: accounts, passwords, sessions (refresh tokens) and the access tokens every service trusts.
 import { Type as T } from '@sinclair/typebox'
 import nodemailer from 'nodemailer'
-import { connectMongo, connectRedis, createLogger, createService, ensureIndexes, loadConfig, pingMongo, pingRedis, requiredInProduction, serve } from '@easypass/kit'
+import { connectMongo, connectRedis, createLogger, createService, ensureIndexes, loadConfig, pingMongo, pingRedis, requiredInProduction, sealer, serve } from '@easypass/kit'
 import { defineModels } from './db'
 import { authModule } from './modules/auth'
 import { loginLimiter } from './modules/auth/login-limiter'
@@ -9,6 +9,7 @@ import { configureHashing } from './modules/auth/passwords'
 import { resetMailer } from './modules/auth/reset-email'
 import { authService } from './modules/auth/service'
 import { sessionStore } from './modules/auth/sessions'
+import { twoFactorService } from './modules/auth/two-factor'
 import { usersModule } from './modules/users'
 import { ensureFirstAdmin } from './modules/users/bootstrap'
 import { usersService } from './modules/users/service'
@@ -77,7 +78,12 @@ const sweepResets = async () => {
   await models.PasswordReset.deleteMany({ expiresAt: { $lt: now } })
   await models.PasswordResetUse.deleteMany({ expiresAt: { $lt: now } })
   await models.PasswordChange.deleteMany({ expiresAt: { $lt: now } })
+  await models.TwoFactorUse.deleteMany({ expiresAt: { $lt: now } })
 }
+// Authenticator secrets are sealed with a key of their own derived from the signing key, which auth alone
+// holds (outside the database). Replacing that key makes them unreadable: everyone with two-step sign-in
+// then sets it up again (an admin turns it off for them: DELETE /api/users/:id/two-factor).
+const twoFactor = twoFactorService({ User: models.User, TwoFactorUse: models.TwoFactorUse, seal: sealer(config.JWT_PRIVATE_KEY, 'authenticator secrets v1'), issuer: 'EasyPass', log })
 const sweep = setInterval(
   () => Promise.all([sessions.sweepExpired(), sweepResets()]).catch((err) => log.warn({ err: String(err) }, 'session sweep failed')),
   3_600_000,
@@ -90,7 +96,7 @@ const app = createService({
   log,
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
-  .use(authModule(authService({ User: models.User, sessions, limiter, config, resets, log }), config))
-  .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }), config))
+  .use(authModule(authService({ User: models.User, twoFactor, sessions, limiter, config, resets, log }), config))
+  .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }, twoFactor), config))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), () => transport?.close(), () => redis.quit(), () => conn.close()] })

@@ -10,6 +10,26 @@ const userSchema = new Schema(
     passwordHash: { type: String, required: true },
     /** Set by every change and reset: reset links issued before it no longer work. */
     passwordChangedAt: { type: Date },
+    /**
+     * Two-step sign-in: on when `secret` is set (the authenticator's shared secret, sealed with a key
+     * derived from JWT_PRIVATE_KEY, never stored in the clear); `pending` is one being set up, until a
+     * code from the app confirms it. `recoveryCodes` are SHA-256 hashes; `setupId` names the setup they
+     * belong to (their uses are keyed by it).
+     */
+    twoFactor: {
+      type: new Schema(
+        {
+          secret: { type: String },
+          enabledAt: { type: Date },
+          setupId: { type: String },
+          recoveryCodes: { type: [String], default: undefined },
+          pending: { type: String },
+          pendingId: { type: String },
+          pendingAt: { type: Date },
+        },
+        { _id: false },
+      ),
+    },
   },
   { collection: 'users', versionKey: false, timestamps: true },
 )

@@ -1,7 +1,7 @@
 import { Elysia, status, t } from 'elysia'
 import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
 import { pickLanguage } from '@easypass/contracts/languages'
-import { Accepted, AuthResult, ChangePasswordBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RegisterBody, UpdateMeBody, User } from '@easypass/contracts/auth'
+import { Accepted, AuthResult, ChangePasswordBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RegisterBody, TwoFactorConfirmBody, TwoFactorEnabled, TwoFactorSetup, UpdateMeBody, User } from '@easypass/contracts/auth'
 import { AppError, authPlugin, clientAddress, strictBody, type AuthConfig } from '@easypass/kit'
 import { clearCookie, deliver, presentedToken } from './cookie'
 import type { AuthService } from './service'
@@ -30,7 +30,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
       detail: {
         tags,
         summary: 'Sign in with email and password',
-        description: 'The same 401 for an unknown email and a wrong password. Too many failures for one account from one address, for one account from everywhere, or from one address within 15 minutes → 429 with `Retry-After`. Guesses from elsewhere never lock the owner out at their own address until the account-wide limit (default 100).' + COOKIE_MODE,
+        description: 'The same 401 for an unknown email and a wrong password. An account with two-step sign-in on also needs `code` (from its authenticator app, or one of its recovery codes): without it, 401 `TWO_FACTOR_REQUIRED` (the password was right; send it again with the code); a wrong or used code is 401 and counts like a wrong password. Too many failures for one account from one address, for one account from everywhere, or from one address within 15 minutes → 429 with `Retry-After`. Guesses from elsewhere never lock the owner out at their own address until the account-wide limit (default 100).' + COOKIE_MODE,
       },
     })
     .post(
@@ -87,12 +87,12 @@ export function authModule(auth: AuthService, config: AuthConfig) {
     )
     .post('/api/auth/password-reset/confirm', async ({ body, request, server, set }) => deliver(request, set.headers, await auth.resetPassword(body, clientAddress(request, server))), {
       ...strictBody(PasswordResetConfirmBody),
-      response: { 200: AuthResult, 400: ErrorResponse, 503: ErrorResponse },
+      response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
       detail: {
         tags,
         summary: 'Set a new password with an emailed link',
         description:
-          'The `token` from the link and the new password (8 characters or more). Every session of the account ends (refresh tokens stop working; access tokens already issued live out their 15 minutes) and the caller is signed in. 400 with the field `token` for a link that is unknown, expired, already used, or sent for a password that has been replaced since; a link submitted twice at once works once, and of two changes from the same password at once (two links, a link and a change) one lands.',
+          'The `token` from the link and the new password (8 characters or more); an account with two-step sign-in on also needs `code` (401 `TWO_FACTOR_REQUIRED` without it, 401 for a wrong one, counted like a sign-in; the link keeps working until it is used). Every session of the account ends (refresh tokens stop working; access tokens already issued live out their 15 minutes) and the caller is signed in. 400 with the field `token` for a link that is unknown, expired, already used, or sent for a password that has been replaced since; a link submitted twice at once works once, and of two changes from the same password at once (two links, a link and a change) one lands.',
       },
     })
     .post('/api/auth/password', async ({ body, principal, request, server, set }) => deliver(request, set.headers, await auth.changePassword(principal!, body, clientAddress(request, server))), {
@@ -104,6 +104,41 @@ export function authModule(auth: AuthService, config: AuthConfig) {
         summary: 'Change my password',
         description:
           'Needs the current password: a wrong one is 400 with the field `currentPassword` and counts as a failed sign-in (429 with `Retry-After` beyond the sign-in limits); 409 when the password was replaced meanwhile (a reset link used at the same time). Every session ends, this one too, and a new pair is returned for this client; other devices must sign in again.',
+        security: BEARER,
+      },
+    })
+    .post('/api/auth/two-factor/setup', ({ principal }) => auth.setupTwoFactor(principal!), {
+      auth: 'user',
+      response: { 200: TwoFactorSetup, 401: ErrorResponse, 409: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Set up two-step sign-in: a secret for an authenticator app',
+        description:
+          'A new shared secret (TOTP: 6 digits every 30 seconds, SHA-1, as every authenticator app makes them), as a QR code and as text. Nothing changes until it is confirmed with POST /api/auth/two-factor/enable within 15 minutes; asking again replaces it. 409 when two-step sign-in is on already. The secret is kept sealed (AES-256-GCM, a key outside the database).',
+        security: BEARER,
+      },
+    })
+    .post('/api/auth/two-factor/enable', async ({ body, principal, request, server }) => auth.enableTwoFactor(principal!, body, clientAddress(request, server)), {
+      auth: 'user',
+      ...strictBody(TwoFactorConfirmBody),
+      response: { 200: TwoFactorEnabled, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Turn two-step sign-in on',
+        description:
+          'The password and a code the app makes from the secret of the setup: from then on, signing in (and setting a password with an emailed link) takes a code too. Answers the account and 10 recovery codes, shown this once (each signs in once in place of a code). ' +
+          '400 on `password` for a wrong password (counted like a sign-in) or on `code` for a wrong or used one; 409 without a setup of the last 15 minutes, or when it is on already. Sessions already signed in stay.',
+        security: BEARER,
+      },
+    })
+    .post('/api/auth/two-factor/disable', async ({ body, principal, request, server }) => auth.disableTwoFactor(principal!, body, clientAddress(request, server)), {
+      auth: 'user',
+      ...strictBody(TwoFactorConfirmBody),
+      response: { 200: User, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Turn two-step sign-in off',
+        description: 'The password and a code (from the app, or a recovery code): the secret and the recovery codes are gone. 400 on the wrong field; 409 when it is not on.',
         security: BEARER,
       },
     })

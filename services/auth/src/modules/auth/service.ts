@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Principal, Role } from '@easypass/contracts'
 import type { Language } from '@easypass/contracts/languages'
-import type { AuthResult, ChangePasswordBody, LoginBody, PasswordResetConfirmBody, RegisterBody, UpdateMeBody, User } from '@easypass/contracts/auth'
+import type { AuthResult, ChangePasswordBody, LoginBody, PasswordResetConfirmBody, RegisterBody, TwoFactorConfirmBody, TwoFactorEnabled, TwoFactorSetup, UpdateMeBody, User } from '@easypass/contracts/auth'
 import { fail, type AuthConfig, type Logger, tokenSigner } from '@easypass/kit'
 import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
 import type { PasswordResetModels } from '../../db/password-resets'
@@ -11,9 +11,11 @@ import { normaliseEmail, toUser } from '../users/service'
 import type { LoginLimiter } from './login-limiter'
 import { hashPassword, verifyPassword } from './passwords'
 import type { SessionStore } from './sessions'
+import type { TwoFactorService } from './two-factor'
 
 export interface AuthDeps {
   User: UserModel
+  twoFactor: TwoFactorService
   sessions: SessionStore
   limiter: LoginLimiter
   config: AuthConfig & { JWT_PRIVATE_KEY: string }
@@ -36,8 +38,11 @@ const fingerprint = (passwordHash: string) => createHash('sha256').update(passwo
 
 /** The same words for an unknown email and a wrong password: a login never confirms that an account exists. */
 const WRONG_CREDENTIALS = 'wrong email or password'
+/** The password was right and the account signs in with a second step: ask for its code. */
+const codeRequired = () => fail('TWO_FACTOR_REQUIRED', 'enter the code from your authenticator app (or one of your recovery codes)')
+const WRONG_CODE = 'wrong code, or one used already'
 
-export function authService({ User, sessions, limiter, config, resets, log }: AuthDeps) {
+export function authService({ User, twoFactor, sessions, limiter, config, resets, log }: AuthDeps) {
   const signer = tokenSigner(config)
 
   /** The role goes into the signed access token; a new one is read from the database at every refresh. */
@@ -92,6 +97,18 @@ export function authService({ User, sessions, limiter, config, resets, log }: Au
     if (!matches || !user) {
       await limiter.failed(email, clientIp)
       throw fail('UNAUTHENTICATED', WRONG_CREDENTIALS)
+    }
+    if (twoFactor.isOn(user)) {
+      // No code yet: nothing was guessed, the attempt does not count. A wrong code counts like a wrong
+      // password, so codes are guessed no faster than passwords.
+      if (!body.code) {
+        await limiter.notChecked(email, clientIp)
+        throw codeRequired()
+      }
+      if (!(await twoFactor.check(user, body.code))) {
+        await limiter.failed(email, clientIp)
+        throw fail('UNAUTHENTICATED', WRONG_CODE)
+      }
     }
     await limiter.succeeded(email, clientIp)
     const session = await sessions.begin(String(user._id))
@@ -176,6 +193,16 @@ export function authService({ User, sessions, limiter, config, resets, log }: Au
     const user = await User.findById(link.userId).lean()
     if (!user || fingerprint(user.passwordHash) !== link.passwordFingerprint) throw invalidResetLink()
     if (await resets.PasswordResetUse.exists({ _id: hash })) throw invalidResetLink()
+    // A mailbox is not the second step: an account that signs in with a code needs it here too (the link
+    // keeps working until it is used). Codes are counted like sign-in attempts.
+    if (twoFactor.isOn(user)) {
+      if (!body.code) throw codeRequired()
+      await limiter.attempt(user.email, clientIp)
+      if (!(await twoFactor.check(user, body.code))) {
+        await limiter.failed(user.email, clientIp)
+        throw fail('UNAUTHENTICATED', WRONG_CODE)
+      }
+    }
     const passwordHash = await hashPassword(body.password)
     try {
       await resets.PasswordResetUse.create({ _id: hash, userId: link.userId, usedAt: new Date(), expiresAt: link.expiresAt })
@@ -234,26 +261,63 @@ export function authService({ User, sessions, limiter, config, resets, log }: Au
    * access token cannot be used to guess the password), then every other session ends.
    */
   async function changePassword(principal: Principal, body: ChangePasswordBody, clientIp: string): Promise<AuthResult> {
+    const user = await signedInUser(principal)
+    await confirmPassword(user, body.currentPassword, 'currentPassword', clientIp)
+    if (!(await setPassword(user, await hashPassword(body.newPassword))))
+      throw fail('CONFLICT', 'your password was changed meanwhile (a reset link, another device): sign in again with the new one')
+    return signIn(user, await sessions.start(String(user._id)))
+  }
+
+  async function signedInUser(principal: Principal) {
     const user = /^[0-9a-f]{24}$/i.test(principal.id) ? await User.findById(principal.id).lean() : null
     if (!user) throw fail('UNAUTHENTICATED', 'the account no longer exists')
+    return user
+  }
+
+  /**
+   * The signed-in user's password, asked again before a change of how they sign in: counted like a
+   * sign-in attempt (a stolen access token cannot be used to guess it). A wrong one is 400 on `field`.
+   */
+  async function confirmPassword(user: Pick<UserDoc, 'email' | 'passwordHash'>, password: string, field: string, clientIp: string) {
     await limiter.attempt(user.email, clientIp)
     let matches: boolean
     try {
-      matches = await verifyPassword(body.currentPassword, user.passwordHash)
+      matches = await verifyPassword(password, user.passwordHash)
     } catch (error) {
       await limiter.notChecked(user.email, clientIp)
       throw error
     }
     if (!matches) {
       await limiter.failed(user.email, clientIp)
-      throw fail('VALIDATION', 'currentPassword: this is not your current password', { fields: [{ path: 'currentPassword', message: 'this is not your current password' }] })
+      throw fail('VALIDATION', `${field}: this is not your current password`, { fields: [{ path: field, message: 'this is not your current password' }] })
     }
     await limiter.succeeded(user.email, clientIp)
-    if (!(await setPassword(user, await hashPassword(body.newPassword))))
-      throw fail('CONFLICT', 'your password was changed meanwhile (a reset link, another device): sign in again with the new one')
-    return signIn(user, await sessions.start(String(user._id)))
   }
 
-  return { register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword }
+  /** A secret for the account's authenticator app (not on until confirmed). */
+  async function setupTwoFactor(principal: Principal): Promise<TwoFactorSetup> {
+    return twoFactor.setup(await signedInUser(principal))
+  }
+
+  /** On, with the password and a code from the app; the recovery codes, once. */
+  async function enableTwoFactor(principal: Principal, body: TwoFactorConfirmBody, clientIp: string): Promise<TwoFactorEnabled> {
+    const user = await signedInUser(principal)
+    await confirmPassword(user, body.password, 'password', clientIp)
+    const recoveryCodes = await twoFactor.enable(user, body.code)
+    return { user: await me(principal), recoveryCodes }
+  }
+
+  /** Off, with the password and a code (from the app, or a recovery code). */
+  async function disableTwoFactor(principal: Principal, body: TwoFactorConfirmBody, clientIp: string): Promise<User> {
+    const user = await signedInUser(principal)
+    if (!twoFactor.isOn(user)) throw fail('CONFLICT', 'two-step sign-in is not on')
+    await confirmPassword(user, body.password, 'password', clientIp)
+    if (!(await twoFactor.check(user, body.code)))
+      throw fail('VALIDATION', `code: ${WRONG_CODE}`, { fields: [{ path: 'code', message: WRONG_CODE }] })
+    await twoFactor.disable(String(user._id))
+    return me(principal)
+  }
+
+  return { register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword, setupTwoFactor, enableTwoFactor, disableTwoFactor }
 }
 export type AuthService = ReturnType<typeof authService>

@@ -29,4 +29,16 @@ export function usersModule(users: UsersService, config: AuthConfig) {
         security: BEARER,
       },
     })
+    .delete('/api/users/:id/two-factor', ({ params, principal }) => users.resetTwoFactor(params.id, principal!.id), {
+      auth: 'admin',
+      params: IdParams,
+      response: { 200: User, ...adminErrors, 404: ErrorResponse },
+      detail: {
+        tags,
+        summary: "Turn off an account's two-step sign-in",
+        description:
+          'Admins only, for someone who lost both their phone and their recovery codes: the account then signs in with its password alone until it sets up an app again. Answers the account (`twoFactor: false`), also when it was off. 403 for one\'s own account (that takes a code, on the account page).',
+        security: BEARER,
+      },
+    })
 }

@@ -3,10 +3,11 @@ import type { User, UserList } from '@easypass/contracts/auth'
 import type { Redis } from 'ioredis'
 import { ACCESS_TOKEN_TTL_SECONDS, escapeRegExp, fail, roleWithdrawnKey, rolesAbove, type Logger } from '@easypass/kit'
 import type { UserDoc, UserModel } from '../../db/users'
+import type { TwoFactorService } from '../auth/two-factor'
 
 /** The one way an account leaves this service: the hash stays behind. */
-export function toUser(doc: Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'>): User {
-  return { id: String(doc._id), email: doc.email, name: doc.name, role: doc.role as Role, createdAt: new Date(doc.createdAt).toISOString() }
+export function toUser(doc: Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'> & Partial<Pick<UserDoc, 'twoFactor'>>): User {
+  return { id: String(doc._id), email: doc.email, name: doc.name, role: doc.role as Role, twoFactor: !!doc.twoFactor?.secret, createdAt: new Date(doc.createdAt).toISOString() }
 }
 
 export function normaliseEmail(email: string) {
@@ -29,7 +30,7 @@ export interface RoleChanges {
   prefix: string
 }
 
-export function usersService(User: UserModel, log: Logger, changes: RoleChanges) {
+export function usersService(User: UserModel, log: Logger, changes: RoleChanges, twoFactor: Pick<TwoFactorService, 'disable'>) {
   async function list({ page = 1, limit = 20, q, role, ids }: UserListQuery): Promise<UserList> {
     const filter: Record<string, unknown> = {}
     if (ids) filter._id = { $in: [...new Set(ids.toLowerCase().split(','))] }
@@ -95,6 +96,21 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges)
     return toUser({ ...user, role })
   }
 
-  return { list, setRole }
+  /**
+   * Turns another account's two-step sign-in off (its phone and recovery codes lost): it signs in with its
+   * password alone until it sets it up again. Not one's own (that takes a code: POST /api/auth/two-factor/disable).
+   */
+  async function resetTwoFactor(id: string, actorId: string): Promise<User> {
+    if (id === actorId) throw fail('FORBIDDEN', 'turn your own two-step sign-in off on your account page (it takes your password and a code)')
+    const user = await User.findById(id).lean()
+    if (!user) throw fail('NOT_FOUND', 'user not found')
+    if (user.twoFactor?.secret) {
+      await twoFactor.disable(id)
+      log.info({ userId: id, by: actorId }, "an admin turned an account's two-step sign-in off")
+    }
+    return toUser({ ...user, twoFactor: undefined })
+  }
+
+  return { list, setRole, resetTwoFactor }
 }
 export type UsersService = ReturnType<typeof usersService>

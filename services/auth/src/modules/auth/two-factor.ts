@@ -1,0 +1,146 @@
+// Two-step sign-in (TOTP, RFC 6238, with the `otpauth` library): a secret shared with the account's
+// authenticator app, set up in two steps (a secret offered, then confirmed by a code the app made from
+// it, with the password), after which signing in takes a code as well as the password. Ten recovery codes,
+// shown once, each sign in once in place of a code (a lost phone). Every code works once: its use is an
+// insert with a unique `_id` (db/two-factor.ts), so a code seen over someone's shoulder, or sent twice at
+// once, cannot sign in twice.
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { Secret, TOTP } from 'otpauth'
+import QRCode from 'qrcode'
+import type { TwoFactorSetup } from '@easypass/contracts/auth'
+import { fail, isDuplicateOnly, type Logger, type Sealer } from '@easypass/kit'
+import type { TwoFactorModels } from '../../db/two-factor'
+import type { UserDoc, UserModel } from '../../db/users'
+
+const PERIOD = 30
+const DIGITS = 6
+/** A code of the step before or after is taken too: the phone's clock may be a little off. */
+const WINDOW = 1
+export const RECOVERY_CODE_COUNT = 10
+/** A setup not confirmed within this long is offered again from scratch. */
+const SETUP_VALID_MS = 15 * 60_000
+/** Recovery codes: 10 characters of this alphabet (50 bits), shown as `xxxxx-xxxxx`. */
+const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'
+
+const hashCode = (code: string) => createHash('sha256').update(code).digest('hex')
+/** What a person types: spaces and dashes dropped, any case. */
+const normalised = (code: string) => code.replace(/[\s-]+/g, '').toLowerCase()
+
+function recoveryCode(): string {
+  const bytes = randomBytes(10)
+  const chars = [...bytes].map((b) => RECOVERY_ALPHABET[b % RECOVERY_ALPHABET.length]).join('')
+  return `${chars.slice(0, 5)}-${chars.slice(5)}`
+}
+
+type UserWithTwoFactor = Pick<UserDoc, '_id' | 'email' | 'twoFactor'>
+
+export interface TwoFactorDeps extends TwoFactorModels {
+  User: UserModel
+  /** Seals the shared secrets at rest. */
+  seal: Sealer
+  /** The name the authenticator app lists the account under. */
+  issuer: string
+  log: Logger
+}
+
+export function twoFactorService({ User, TwoFactorUse, seal, issuer, log }: TwoFactorDeps) {
+  const totpOf = (base32: string, email: string) => new TOTP({ issuer, label: email, secret: Secret.fromBase32(base32), algorithm: 'SHA1', digits: DIGITS, period: PERIOD })
+
+  /** Inserts the use; false when it was used already (another request got there first). */
+  async function claim(_id: string, userId: string, expiresAt?: Date): Promise<boolean> {
+    try {
+      await TwoFactorUse.create({ _id, userId, usedAt: new Date(), ...(expiresAt ? { expiresAt } : {}) })
+      return true
+    } catch (error) {
+      if (isDuplicateOnly(error)) return false
+      throw error
+    }
+  }
+
+  /** The time step of a code the secret made now (give or take a step), claimed; undefined for a wrong or used code. */
+  async function claimTotp(userId: string, base32: string, email: string, code: string): Promise<boolean> {
+    if (!/^\d{6}$/.test(code)) return false
+    const now = Date.now()
+    const delta = totpOf(base32, email).validate({ token: code, timestamp: now, window: WINDOW })
+    if (delta === null) return false
+    const step = TOTP.counter({ period: PERIOD, timestamp: now }) + delta
+    return claim(`${userId}:t:${step}`, userId, new Date(now + 10 * 60_000))
+  }
+
+  return {
+    isOn: (user: Pick<UserDoc, 'twoFactor'>) => !!user.twoFactor?.secret,
+
+    /**
+     * A new secret offered to the signed-in account (replacing one offered before and not confirmed);
+     * 409 when two-step sign-in is on already (turn it off first).
+     */
+    async setup(user: UserWithTwoFactor): Promise<TwoFactorSetup> {
+      if (user.twoFactor?.secret) throw fail('CONFLICT', 'two-step sign-in is on already: turn it off first to set up another app')
+      const secret = new Secret({ size: 20 }).base32
+      const updated = await User.updateOne(
+        { _id: user._id, 'twoFactor.secret': { $exists: false } },
+        { $set: { 'twoFactor.pending': seal.seal(secret), 'twoFactor.pendingId': randomUUID(), 'twoFactor.pendingAt': new Date() } },
+      )
+      if (updated.matchedCount === 0) throw fail('CONFLICT', 'two-step sign-in is on already: turn it off first to set up another app')
+      const uri = totpOf(secret, user.email).toString()
+      const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+      return { secret, uri, qrSvg }
+    },
+
+    /**
+     * Turns it on with a code made from the offered secret (the password is checked by the caller);
+     * the recovery codes come back once. 409 with no setup (or one too old), or when on already; 400
+     * for a wrong code.
+     */
+    async enable(user: UserWithTwoFactor, code: string): Promise<string[]> {
+      const tf = user.twoFactor
+      if (tf?.secret) throw fail('CONFLICT', 'two-step sign-in is on already')
+      if (!tf?.pending || !tf.pendingId || !tf.pendingAt || Date.now() - new Date(tf.pendingAt).getTime() > SETUP_VALID_MS)
+        throw fail('CONFLICT', 'set up two-step sign-in first (or again: a setup is confirmed within 15 minutes)')
+      const userId = String(user._id)
+      if (!(await claimTotp(userId, seal.open(tf.pending), user.email, normalised(code))))
+        throw fail('VALIDATION', 'code: not the code the app shows now (check the phone’s clock), or one used already', { fields: [{ path: 'code', message: 'not the code the app shows now, or one used already' }] })
+      // One confirmation of a setup turns it on, also when two arrive at once.
+      if (!(await claim(`${userId}:e:${tf.pendingId}`, userId, new Date(Date.now() + 86_400_000)))) throw fail('CONFLICT', 'this setup was confirmed already: if two-step sign-in is not on, set it up again')
+      const codes = Array.from({ length: RECOVERY_CODE_COUNT }, recoveryCode)
+      await User.updateOne(
+        { _id: user._id },
+        {
+          $set: { twoFactor: { secret: tf.pending, enabledAt: new Date(), setupId: tf.pendingId, recoveryCodes: codes.map((c) => hashCode(normalised(c))) } },
+        },
+      )
+      log.info({ userId }, 'two-step sign-in turned on')
+      return codes
+    },
+
+    /** A code of the account's app now, or an unused recovery code (used up by this). */
+    async check(user: UserWithTwoFactor, code: string): Promise<boolean> {
+      const tf = user.twoFactor
+      if (!tf?.secret) return true
+      const userId = String(user._id)
+      const typed = normalised(code)
+      if (/^\d{6}$/.test(typed)) return claimTotp(userId, seal.open(tf.secret), user.email, typed)
+      const hash = hashCode(typed)
+      if (!tf.recoveryCodes?.includes(hash)) return false
+      const used = await claim(`${userId}:r:${tf.setupId}:${hash}`, userId)
+      if (used) log.info({ userId }, 'a recovery code was used to sign in')
+      return used
+    },
+
+    /** Off: the secret, the recovery codes and their uses are gone. */
+    async disable(userId: string) {
+      await User.updateOne({ _id: userId }, { $unset: { twoFactor: '' } })
+      await TwoFactorUse.deleteMany({ userId })
+      log.info({ userId }, 'two-step sign-in turned off')
+    },
+
+    /** Recovery codes not used yet. */
+    async recoveryCodesLeft(user: UserWithTwoFactor): Promise<number> {
+      const tf = user.twoFactor
+      if (!tf?.secret || !tf.recoveryCodes) return 0
+      const used = await TwoFactorUse.countDocuments({ userId: String(user._id), _id: { $regex: `^${String(user._id)}:r:${tf.setupId}:` } })
+      return Math.max(0, tf.recoveryCodes.length - used)
+    },
+  }
+}
+export type TwoFactorService = ReturnType<typeof twoFactorService>
