@@ -76,9 +76,12 @@ describe('two-step sign-in', () => {
     expect(asked.body.error.code).toBe('TWO_FACTOR_REQUIRED')
     const wrongPasswordWithCode = await login(a.email, 'not it at all', totp(secret, 1))
     expect(wrongPasswordWithCode.body.error.code).toBe('UNAUTHENTICATED')
+    expect(wrongPasswordWithCode.body.error.details).toBeUndefined()
     const wrong = await login(a.email, PASSWORD, '000000' === totp(secret, 1) ? '111111' : '000000')
     expect(wrong.status).toBe(401)
     expect(wrong.body.error.code).toBe('UNAUTHENTICATED')
+    // Said only once the password was right: the field names the code.
+    expect(wrong.body.error.details.fields[0].path).toBe('code')
     // The next step's code (the one that turned it on was used): in, and the same code again is refused.
     const next = totp(secret, 1)
     const signedIn = await login(a.email, PASSWORD, next)

@@ -11,6 +11,8 @@ export interface User {
   email: string
   name: string
   role: Role
+  /** Signing in takes a code from an authenticator app as well. */
+  twoFactor?: boolean
   createdAt?: string
 }
 

@@ -11,6 +11,8 @@ import { sessionFrom, setSession, updateUser, useSession } from '../lib/session'
 import type { AuthResult, SavedBillingDetails, User } from '../lib/types'
 import { toast } from '../components/overlay'
 import { Alert, Field, Notice, PageTitle, useFocusFirstInvalid } from '../components/ui'
+import { twoFactorText } from '../i18n/two-factor'
+import { CodeField, codeAsked, TwoFactorSection } from './two-factor'
 
 const MIN_LENGTH = 8
 
@@ -132,8 +134,12 @@ export function ResetPassword() {
   const [token] = useState(tokenFromLink)
   const [password, setPassword] = useState('')
   const [repeated, setRepeated] = useState('')
-  const [errors, setErrors] = useState<{ password?: string; repeated?: string }>({})
+  const [errors, setErrors] = useState<{ password?: string; repeated?: string; code?: string }>({})
   const [error, setError] = useState<unknown>()
+  // The account signs in in two steps: the link takes its code too.
+  const [needsCode, setNeedsCode] = useState(false)
+  const [code, setCode] = useState('')
+  const tf = useT(twoFactorText)
   const [linkRefused, setLinkRefused] = useState(false)
   const [busy, setBusy] = useState(false)
   const form = useRef<HTMLFormElement>(null)
@@ -154,21 +160,26 @@ export function ResetPassword() {
 
   const submit = async (e: Event) => {
     e.preventDefault()
-    const local = checkNewPassword(password, repeated)
+    const local: typeof errors = { ...checkNewPassword(password, repeated), ...(needsCode && !code.trim() ? { code: tf.enterCode } : {}) }
     setErrors(local)
     setError(undefined)
     if (Object.keys(local).length) return
     setBusy(true)
     try {
-      const result = await api<AuthResult>('/auth/password-reset/confirm', { body: { token, password }, anonymous: true })
+      const result = await api<AuthResult>('/auth/password-reset/confirm', { body: { token, password, ...(needsCode ? { code: code.trim() } : {}) }, anonymous: true })
       setSession(sessionFrom(result))
       toast(m.resetDone, 'success')
       navigate('/', { replace: true })
     } catch (err) {
+      setBusy(false)
       if (err instanceof ApiError && err.fields.token) return setLinkRefused(true)
+      if (codeAsked(err)) {
+        setNeedsCode(true)
+        return setErrors({ code: tf.codeAsked })
+      }
+      if (err instanceof ApiError && err.status === 401 && err.fields.code) return setErrors({ code: tf.wrongCode })
       setErrors(pick(err, ['password'] as const))
       setError(err)
-      setBusy(false)
     }
   }
 
@@ -177,6 +188,7 @@ export function ResetPassword() {
       <PageTitle>{m.chooseTitle}</PageTitle>
       <form class="card form" ref={form} onSubmit={submit} noValidate>
         <NewPasswordFields name="password" value={password} onValue={setPassword} error={errors.password} repeated={repeated} onRepeated={setRepeated} repeatedError={errors.repeated} />
+        {needsCode && <CodeField value={code} onValue={setCode} error={errors.code} />}
         <Alert error={Object.keys(errors).length ? undefined : error} />
         <button type="submit" class="button button-block" disabled={busy}>
           {busy ? m.saving : m.setNew}
@@ -322,6 +334,7 @@ export function Account() {
       <p>
         {m.forgotCurrent} <Link href={`/forgot-password?email=${encodeURIComponent(user.email)}`}>{m.resetByEmail}</Link>
       </p>
+      <TwoFactorSection user={user} />
     </section>
   )
 }

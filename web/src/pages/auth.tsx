@@ -7,6 +7,8 @@ import { looksLikeEmail } from '../lib/format'
 import { Link, navigate } from '../lib/router'
 import { sessionFrom, setSession, useSession } from '../lib/session'
 import type { AuthResult } from '../lib/types'
+import { twoFactorText } from '../i18n/two-factor'
+import { CodeField, codeAsked } from './two-factor'
 import { toast } from '../components/overlay'
 import { Alert, Field, PageTitle, useFocusFirstInvalid } from '../components/ui'
 
@@ -16,7 +18,7 @@ function safeNext(query: URLSearchParams) {
   return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/'
 }
 
-type Errors = Partial<Record<'email' | 'password' | 'name', string>>
+type Errors = Partial<Record<'email' | 'password' | 'name' | 'code', string>>
 
 function fieldErrors(error: unknown): Errors {
   if (!(error instanceof ApiError)) return {}
@@ -32,6 +34,10 @@ export function SignIn({ query }: { query: URLSearchParams }) {
   const session = useSession()
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
+  // Asked for once the password was right, when the account signs in in two steps.
+  const [needsCode, setNeedsCode] = useState(false)
+  const [code, setCode] = useState('')
+  const tf = useT(twoFactorText)
   const [errors, setErrors] = useState<Errors>({})
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
@@ -44,19 +50,25 @@ export function SignIn({ query }: { query: URLSearchParams }) {
     const local: Errors = {}
     if (!email.trim()) local.email = m.enterEmail
     if (!password) local.password = m.enterPassword
+    if (needsCode && !code.trim()) local.code = tf.enterCode
     setErrors(local)
     setError(undefined)
     if (Object.keys(local).length) return
     setBusy(true)
     try {
-      const result = await api<AuthResult>('/auth/login', { body: { email: email.trim(), password }, anonymous: true })
+      const result = await api<AuthResult>('/auth/login', { body: { email: email.trim(), password, ...(needsCode ? { code: code.trim() } : {}) }, anonymous: true })
       setSession(sessionFrom(result))
       toast(m.welcomeBack(result.user.name || result.user.email), 'success')
       navigate(next, { replace: true })
     } catch (err) {
+      setBusy(false)
+      if (codeAsked(err)) {
+        setNeedsCode(true)
+        return setErrors({ code: tf.codeAsked })
+      }
+      if (err instanceof ApiError && err.status === 401) return err.fields.code ? setErrors({ code: tf.wrongCode }) : setError(tf.wrongCredentials)
       setErrors(fieldErrors(err))
       setError(err)
-      setBusy(false)
     }
   }
 
@@ -67,6 +79,7 @@ export function SignIn({ query }: { query: URLSearchParams }) {
       <form class="card form" ref={form} onSubmit={submit} noValidate>
         <Field label={m.email} name="email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
         <Field label={m.password} name="password" type="password" autoComplete="current-password" value={password} onValue={setPassword} error={errors.password} required />
+        {needsCode && <CodeField value={code} onValue={setCode} error={errors.code} />}
         <Alert error={Object.keys(errors).length ? undefined : error} />
         <button type="submit" class="button button-block" disabled={busy}>
           {busy ? m.signingIn : m.signIn}

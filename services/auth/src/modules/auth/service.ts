@@ -41,6 +41,8 @@ const WRONG_CREDENTIALS = 'wrong email or password'
 /** The password was right and the account signs in with a second step: ask for its code. */
 const codeRequired = () => fail('TWO_FACTOR_REQUIRED', 'enter the code from your authenticator app (or one of your recovery codes)')
 const WRONG_CODE = 'wrong code, or one used already'
+/** Said only once the password was right: the field tells a client it is the code that was wrong. */
+const wrongCode = () => fail('UNAUTHENTICATED', WRONG_CODE, { fields: [{ path: 'code', message: WRONG_CODE }] })
 
 export function authService({ User, twoFactor, sessions, limiter, config, resets, log }: AuthDeps) {
   const signer = tokenSigner(config)
@@ -107,7 +109,7 @@ export function authService({ User, twoFactor, sessions, limiter, config, resets
       }
       if (!(await twoFactor.check(user, body.code))) {
         await limiter.failed(email, clientIp)
-        throw fail('UNAUTHENTICATED', WRONG_CODE)
+        throw wrongCode()
       }
     }
     await limiter.succeeded(email, clientIp)
@@ -200,7 +202,7 @@ export function authService({ User, twoFactor, sessions, limiter, config, resets
       await limiter.attempt(user.email, clientIp)
       if (!(await twoFactor.check(user, body.code))) {
         await limiter.failed(user.email, clientIp)
-        throw fail('UNAUTHENTICATED', WRONG_CODE)
+        throw wrongCode()
       }
     }
     const passwordHash = await hashPassword(body.password)

@@ -1,0 +1,61 @@
+// Two-step sign-in in a real browser: a buyer sets up an authenticator app on the account page (the QR
+// code and the key to type), turns it on with a code and the password, keeps the recovery codes shown
+// once; then, signed out, signing in asks for the code after the password, refuses a wrong one, and lets
+// them in with a recovery code.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { api, registerUser } from '../support/api'
+import { totp } from '../support/totp'
+import { axe, closeBrowser, describeViolations, screenshot, withTab } from './browser'
+
+afterAll(closeBrowser)
+
+const PASSWORD = 'correct horse 1'
+
+describe('two-step sign-in', () => {
+  test('set up on the account page, then asked for when signing in', async () => {
+    const buyer = await registerUser('2fa-e2e')
+    let recovery: string[] = []
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto('/account')
+      const section = page.getByRole('region', { name: 'Two-step sign-in' })
+      await section.getByRole('button', { name: 'Set up two-step sign-in' }).click()
+      await section.getByRole('img', { name: 'QR code to add EasyPass to an authenticator app' }).waitFor()
+      const key = ((await section.locator('.two-factor-key').textContent()) ?? '').replace(/\s+/g, '')
+      expect(key).toMatch(/^[A-Z2-7]{32}$/)
+      // A code the app would not show: refused, under the code.
+      await section.getByLabel('Code from your authenticator app').fill(totp(key, 5))
+      await section.getByLabel('Your password').fill(PASSWORD)
+      await section.getByRole('button', { name: 'Turn on' }).click()
+      await section.getByText('That code is not right').waitFor()
+      await section.getByLabel('Code from your authenticator app').fill(totp(key))
+      await section.getByRole('button', { name: 'Turn on' }).click()
+
+      const codes = section.getByRole('list', { name: 'Your recovery codes' }).getByRole('listitem')
+      await codes.nth(9).waitFor()
+      recovery = await codes.allTextContents()
+      expect(recovery).toHaveLength(10)
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+      await screenshot(page, 'two-factor-recovery-codes')
+      await section.getByRole('button', { name: 'I have kept them' }).click()
+      await section.getByText('On: signing in takes a code').waitFor()
+      expect((await api('/auth/me', { token: buyer.token })).body.twoFactor).toBe(true)
+    })
+
+    await withTab({}, async ({ page }) => {
+      await page.goto('/signin')
+      await page.getByLabel('Email').fill(buyer.user.email)
+      await page.getByLabel('Password').fill(PASSWORD)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.getByText('Your account signs in in two steps').waitFor()
+      const code = page.getByLabel('Code from your authenticator app')
+      await code.fill('aaaaa-bbbbb')
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.getByText('That code is not right').waitFor()
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+      await code.fill(recovery[0]!)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.waitForURL((url) => url.pathname === '/')
+      await page.getByRole('button', { name: 'Sign out' }).waitFor()
+    })
+  }, 60_000)
+})
