@@ -61,6 +61,8 @@ const missing = []
 if (!process.env.REDIS_URL && !has('redis-server')) missing.push('redis-server')
 if (!process.env.NATS_URL && !has('nats-server')) missing.push('nats-server')
 if (mode === 'test' && !existsSync('/usr/bin/chromium')) missing.push('chromium')
+// The wallet pass tests make their own signing certificates with it.
+if (mode === 'test' && !has('openssl')) missing.push('openssl')
 if (missing.length) aptInstall(missing)
 // The ticket PDFs' fonts (Latin, Greek, Cyrillic); without them the PDFs show Latin-1 only, so a failed install is no reason to stop.
 if (!existsSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf')) aptInstall(['fonts-dejavu-core'], true)

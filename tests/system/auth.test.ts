@@ -78,7 +78,7 @@ function decodeJwtPayload(token: string) {
 }
 
 function expectUserShape(user: Record<string, unknown>) {
-  expect(Object.keys(user).sort()).toEqual(['createdAt', 'email', 'id', 'name', 'role'])
+  expect(Object.keys(user).sort()).toEqual(['createdAt', 'email', 'id', 'name', 'role', 'twoFactor'])
   expect(user.id).toMatch(/^[0-9a-f]{24}$/)
   expect(new Date(String(user.createdAt)).toISOString()).toBe(String(user.createdAt))
 }
@@ -703,7 +703,7 @@ describe('service', () => {
 
   test('the OpenAPI document lists every identity route', async () => {
     const doc = (await (await fetch(`${system().urls.auth}/openapi/json`)).json()) as { paths: Record<string, unknown> }
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/password', '/api/auth/password-reset', '/api/auth/password-reset/confirm', '/api/auth/refresh', '/api/auth/register', '/api/users', '/api/users/{id}'])
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/password', '/api/auth/password-reset', '/api/auth/password-reset/confirm', '/api/auth/refresh', '/api/auth/register', '/api/auth/two-factor/disable', '/api/auth/two-factor/enable', '/api/auth/two-factor/setup', '/api/users', '/api/users/{id}', '/api/users/{id}/two-factor'])
   })
 
   async function startInProduction(env: Record<string, string>) {

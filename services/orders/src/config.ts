@@ -49,6 +49,17 @@ export function ordersConfig(defaultPort: number) {
     INVOICE_ISSUER_TAX_ID: T.Optional(T.String({ maxLength: 50 })),
     /** Printed before the sequence number: `EP-000042`. */
     INVOICE_NUMBER_PREFIX: T.String({ default: 'EP-', pattern: '^[A-Za-z0-9/_-]{0,20}$' }),
+    /**
+     * Apple Wallet passes of tickets, signed with the operator's Pass Type ID certificate: its id
+     * (`pass.com.example.tickets`), the Apple team, the certificate and its key (PEM; `_FILE` for secrets)
+     * and Apple's WWDR intermediate certificate (PEM). All of them, or none: then no passes are offered.
+     */
+    WALLET_PASS_TYPE_ID: T.Optional(T.String({ pattern: '^pass\\.[A-Za-z0-9.-]+$' })),
+    WALLET_TEAM_ID: T.Optional(T.String({ pattern: '^[A-Z0-9]{10}$' })),
+    WALLET_CERT: T.Optional(T.String({ pattern: 'BEGIN CERTIFICATE' })),
+    WALLET_KEY: T.Optional(T.String({ pattern: 'PRIVATE KEY' })),
+    WALLET_KEY_PASSPHRASE: T.Optional(T.String()),
+    WALLET_WWDR: T.Optional(T.String({ pattern: 'BEGIN CERTIFICATE' })),
   })
   requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
   requiredInProduction(config, 'TICKETING_URL', config.TICKETING_URL)

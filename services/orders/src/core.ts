@@ -12,6 +12,7 @@ import { settlement } from './modules/orders/settlement'
 import { orderStore } from './modules/orders/store'
 import { refundsService } from './modules/refunds/service'
 import { ticketsService } from './modules/tickets/service'
+import { walletSettings } from './modules/tickets/wallet'
 import { holdReminders } from './modules/reminders/service'
 import { holdLimit } from './modules/purchase/hold-limit'
 
@@ -29,9 +30,11 @@ export function ordersCore(config: OrdersConfig, conn: mongoose.Connection, redi
   const holds = holdLimit(redis, config.REDIS_PREFIX, config.MAX_HOLDS_PER_EVENT)
   const voucherGuesses = guessLimit(redis, `${config.REDIS_PREFIX}:orders:voucher-guesses`, config.VOUCHER_GUESSES_PER_HOUR, 3600, 'voucher codes')
   const store = orderStore(models)
-  const tickets = ticketsService(models)
+  // Read at the start of both processes: some WALLET_* settings without the others stop them here.
+  const wallet = walletSettings(config)
+  const tickets = ticketsService(models, { walletPasses: !!wallet })
   const settle = settlement({ store, tickets, ticketing, payments, dirty, settled, holds, outbox, log })
   const refunds = refundsService({ config, models, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log })
-  return { models, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, store, tickets, settlement: settle, refunds }
+  return { models, wallet, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, store, tickets, settlement: settle, refunds }
 }
 export type OrdersCore = ReturnType<typeof ordersCore>

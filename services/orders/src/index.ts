@@ -7,6 +7,7 @@ import { ordersConfig } from './config'
 import { ordersCore } from './core'
 import { ticketResender } from './modules/tickets/resend'
 import { ticketsPdfService } from './modules/tickets/pdf'
+import { walletPasses } from './modules/tickets/wallet'
 import { ticketsPdfRenderer } from '@easypass/tickets-pdf'
 import { checkinsModule } from './modules/checkins'
 import { checkinsService } from './modules/checkins/service'
@@ -49,6 +50,7 @@ const { store, tickets, refunds } = core
 const renderer = ticketsPdfRenderer({ fontDir: config.TICKET_FONT_DIR || undefined })
 log.info({ fonts: renderer.unicode ? config.TICKET_FONT_DIR : 'built-in (Latin-1 only)' }, 'ticket PDF fonts')
 const pdf = ticketsPdfService({ tickets, catalog: core.catalog, renderer, log })
+const wallet = walletPasses(core.wallet, { catalog: core.catalog, log })
 const name = ticketNaming({ store, tickets, locks: core.locks })
 const transfers = transfersService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, outbox, redis, prefix: config.REDIS_PREFIX, secret: config.SERVICE_SECRET!, log })
 const reports = reportsService({ models: core.models, catalog: core.catalog })
@@ -70,7 +72,7 @@ const app = createService({
   .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, tickets, outbox, redis, prefix: config.REDIS_PREFIX }), pdf, receipt }))
   .use(invoicesModule(config, { store, documents }))
   .use(waitingRoomModule(config, rooms))
-  .use(transfersModule(config, { transfers, store, name, pdf }))
+  .use(transfersModule(config, { transfers, store, name, pdf, wallet }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
   .use(reportsModule(config, reports))
   .use(messagesModule(config, messagesService({ models: core.models, reports, catalog: core.catalog, redis, prefix: config.REDIS_PREFIX })))

@@ -209,6 +209,8 @@ export interface Ticket {
   eventStartsAt?: string
   /** Offered to someone by email, not accepted yet. */
   transferOffer?: { id: string; toEmail: string; expiresAt: string }
+  /** Its holder can have it as an Apple Wallet pass (GET /tickets/:id/wallet). */
+  walletPass?: boolean
 }
 
 /** An offer of a ticket, as its emailed link shows it. */

@@ -117,6 +117,7 @@ function TicketList({ order, tickets, canRefund, onRefunded }: { order: Order; t
               <>
                 <AttendeeName path={`/orders/${order.id}/tickets/${t.id}`} ticket={t} onSaved={replace} />
                 {ownOrder && <PassOn ticket={t} onChanged={replace} />}
+                {ownOrder && t.walletPass && <OneTicketFile ticket={t} kind="wallet" />}
                 {canRefund && standing > 1 && (
                   <button type="button" class="link-button" onClick={() => void giveBack(t)}>
                     {m.refundThisTicket}
@@ -484,7 +485,8 @@ function ReceivedTickets({ received }: { received: Async<Ticket[]> }) {
                 <>
                   <AttendeeName path={`/tickets/${t.id}`} ticket={t} onSaved={replace} />
                   <PassOn ticket={t} onChanged={replace} />
-                  <TicketPdf ticket={t} />
+                  <OneTicketFile ticket={t} kind="pdf" />
+                  {t.walletPass && <OneTicketFile ticket={t} kind="wallet" />}
                 </>
               )}
             </TicketQr>
@@ -495,13 +497,14 @@ function ReceivedTickets({ received }: { received: Async<Ticket[]> }) {
   )
 }
 
-function TicketPdf({ ticket }: { ticket: Ticket }) {
+/** One ticket as a file its holder saves: a PDF to print, or an Apple Wallet pass (Safari on an iPhone offers to add it to Wallet). */
+function OneTicketFile({ ticket, kind }: { ticket: Ticket; kind: 'pdf' | 'wallet' }) {
   const m = useT(ticketsText)
-  const { save, busy, error } = useDownload(`/tickets/${ticket.id}/pdf`, `easypass-ticket-${ticket.id}.pdf`)
+  const { save, busy, error } = useDownload(`/tickets/${ticket.id}/${kind}`, `easypass-ticket-${ticket.id}.${kind === 'pdf' ? 'pdf' : 'pkpass'}`)
   return (
     <>
       <button type="button" class="link-button" onClick={save} disabled={busy}>
-        {busy ? m.preparingPdf : m.downloadPdf}
+        {kind === 'pdf' ? (busy ? m.preparingPdf : m.downloadPdf) : busy ? m.preparingWalletPass : m.addToWallet}
       </button>
       <Alert error={error} />
     </>

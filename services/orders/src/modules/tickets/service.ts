@@ -66,7 +66,8 @@ export function qrSvg(code: string): Promise<string> {
 export const offerOf = (pending: TransferDoc | null | undefined): Pick<Ticket, 'transferOffer'> =>
   pending && pending.status === 'pending' && pending.expiresAt > new Date() ? { transferOffer: { id: pending._id, toEmail: pending.toEmail, expiresAt: pending.expiresAt.toISOString() } } : {}
 
-export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Attendee, Transfer, RefundPart }: Pick<Models, 'Ticket' | 'TicketCode' | 'TicketHolder' | 'Checkin' | 'Attendee' | 'Transfer' | 'RefundPart'>) {
+/** `walletPasses`: a valid ticket with its code says it can be had as an Apple Wallet pass. */
+export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Attendee, Transfer, RefundPart }: Pick<Models, 'Ticket' | 'TicketCode' | 'TicketHolder' | 'Checkin' | 'Attendee' | 'Transfer' | 'RefundPart'>, { walletPasses = false } = {}) {
   const writer = writerOf(Ticket)
   /** The order's tickets given back in parts of its refund (a whole refund is the order's status). */
   async function refundedOf(orderId: string): Promise<Set<string>> {
@@ -95,6 +96,7 @@ export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Atte
     const out: Ticket = { ...base, code: ticket.code, qrSvg: await qrSvg(ticket.code), status, ...transferredAt }
     if (checkin) out.checkedInAt = checkin.at.toISOString()
     if (name) out.attendeeName = name
+    if (walletPasses && status === 'valid') out.walletPass = true
     return out
   }
 

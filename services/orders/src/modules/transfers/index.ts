@@ -1,19 +1,30 @@
 // Public routes of a ticket's holder (/api/tickets) and of offers of a ticket (/api/ticket-transfers).
 import { Elysia, t } from 'elysia'
-import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
+import { BEARER, ErrorResponse, IdParams, tagsOf, type Principal } from '@easypass/contracts'
 import { AcceptTransferBody, HeldTicketParams, NameTicketBody, Ticket, TicketList, TicketTransfer, TransferTicketBody } from '@easypass/contracts/orders'
 import { pickLanguage } from '@easypass/contracts/languages'
 import { authPlugin, fail, strictBody, type AuthConfig } from '@easypass/kit'
 import type { OrderStore } from '../orders/store'
 import type { TicketNaming } from '../tickets/naming'
 import { pdfResponse, TicketsPdf, type TicketsPdfService } from '../tickets/pdf'
+import { passResponse, type WalletPasses } from '../tickets/wallet'
+
+const WalletPass = t.String({ contentMediaType: 'application/vnd.apple.pkpass', description: 'The ticket as an Apple Wallet pass (`Content-Disposition: attachment`)' })
 import { OFFER_DAYS, OFFER_EVERY_SECONDS, type TransfersService } from './service'
 
 const tags = tagsOf('Tickets')
 const security = BEARER
 const E = ErrorResponse
 
-export function transfersModule(config: AuthConfig, { transfers, store, name, pdf }: { transfers: TransfersService; store: OrderStore; name: TicketNaming; pdf: TicketsPdfService }) {
+export function transfersModule(config: AuthConfig, { transfers, store, name, pdf, wallet }: { transfers: TransfersService; store: OrderStore; name: TicketNaming; pdf: TicketsPdfService; wallet: WalletPasses }) {
+  /** A ticket the caller holds, as they see it, with its order (for a printout or a pass). */
+  async function held(ticketId: string, principal: Principal) {
+    const ticket = await transfers.heldTicket(ticketId, principal)
+    const state = await store.load(ticket.orderId)
+    if (!state) throw fail('NOT_FOUND', 'you hold no ticket with this id')
+    return { state, ticket: await transfers.holderView(ticket, state, null) }
+  }
+
   return new Elysia({ name: 'orders.transfers' })
     .use(authPlugin(config))
     .get('/api/tickets', ({ principal }) => transfers.received(principal!), {
@@ -56,16 +67,34 @@ export function transfersModule(config: AuthConfig, { transfers, store, name, pd
     .get(
       '/api/tickets/:ticketId/pdf',
       async ({ params, principal }) => {
-        const ticket = await transfers.heldTicket(params.ticketId, principal!)
-        const state = await store.load(ticket.orderId)
-        if (!state) throw fail('NOT_FOUND', 'you hold no ticket with this id')
-        return pdfResponse(await pdf.renderOne(state, await transfers.holderView(ticket, state, null)))
+        const { state, ticket } = await held(params.ticketId, principal!)
+        return pdfResponse(await pdf.renderOne(state, ticket))
       },
       {
         auth: 'user',
         params: HeldTicketParams,
         response: { 200: TicketsPdf, 400: E, 401: E, 404: E, 409: E, 503: E },
         detail: { tags, summary: 'A ticket I hold, as a PDF', description: 'One A4 page, as the order PDF prints it; 409 after a refund.', security },
+      },
+    )
+    .get(
+      '/api/tickets/:ticketId/wallet',
+      async ({ params, principal }) => {
+        const { state, ticket } = await held(params.ticketId, principal!)
+        return passResponse(await wallet.pass(state, ticket))
+      },
+      {
+        auth: 'user',
+        params: HeldTicketParams,
+        response: { 200: WalletPass, 400: E, 401: E, 404: E, 409: E, 503: E },
+        detail: {
+          tags,
+          summary: 'A ticket I hold, as an Apple Wallet pass',
+          description:
+            'Its holder only (its buyer, or whoever it was passed on to). A `.pkpass` signed with the operator’s Pass Type ID certificate: the event, its date and venue, the ticket’s type, seat and name, and its code as the QR code the door scans; shown on the lock screen near the start. ' +
+            'Where the operator has set up no certificate: 404 (tickets then have no `walletPass`). 409 for a ticket refunded or of an order no longer paid. A pass already in Wallet is not updated later (a refund makes the door refuse its code).',
+          security,
+        },
       },
     )
     .post(
