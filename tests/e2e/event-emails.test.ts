@@ -34,6 +34,10 @@ describe("the organiser's words in the confirmation email", () => {
       await screenshot(page, 'event-emails-preview')
 
       await section.getByText('Not saved yet.').waitFor()
+      await section.getByLabel('Replies go to (optional)').fill('box office')
+      await section.getByRole('button', { name: 'Save email words' }).click()
+      await section.getByText('Enter an email address like box-office@example.com').waitFor()
+      await section.getByLabel('Replies go to (optional)').fill('box-office@example.com')
       await section.getByRole('button', { name: 'Save email words' }).click()
       await page.locator('.toast', { hasText: 'Confirmation email saved' }).waitFor()
       expect(await section.getByText('Not saved yet.').count()).toBe(0)
@@ -43,5 +47,6 @@ describe("the organiser's words in the confirmation email", () => {
     })
     const saved = await api(`/events/${event.id}/emails`, { token: admin.token })
     expect(saved.body.confirmation).toEqual({ subject: { de: 'Ihre Tickets für {event}, {date}' }, body: { de: 'Danke für {tickets} Tickets!\n<b>Einlass ab 19 Uhr</b>' } })
+    expect(saved.body.replyTo).toBe('box-office@example.com')
   }, 60_000)
 })

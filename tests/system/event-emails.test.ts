@@ -11,6 +11,7 @@ const mailTo = (address: string) => eventually(`the email to ${address}`, async 
 const subjectOf = (raw: string) => /^Subject: (.*)$/m.exec(raw)?.[1]?.trim()
 
 const TEXTS = {
+  replyTo: 'box-office@klubi.example',
   confirmation: {
     subject: { en: '  ', de: '{event}: Ihre {tickets} Tickets' },
     body: { en: 'Welcome, friend of {organizer}!\nYour order {order} came to {total}.', de: 'Servus! {tickets} Tickets, {total}. <b>Bis bald</b>' },
@@ -41,6 +42,7 @@ describe("the organiser's words in the confirmation email", () => {
     expect(set.status).toBe(200)
     // Trimmed; a blank one is left out (that language keeps ours).
     expect(set.body.confirmation).toEqual({ subject: { de: TEXTS.confirmation.subject.de }, body: TEXTS.confirmation.body })
+    expect(set.body.replyTo).toBe(TEXTS.replyTo)
 
     // Refused, naming the text, and nothing changes.
     const bad = [
@@ -49,6 +51,8 @@ describe("the organiser's words in the confirmation email", () => {
       { confirmation: { subject: { it: 'Biglietti' } } },
       { confirmation: { body: { en: 'x'.repeat(2001) } } },
       { confirmation: {}, extra: true },
+      { confirmation: {}, replyTo: 'not an address' },
+      { confirmation: {}, replyTo: 'a@b.example\r\nBcc: x@example.com' },
     ]
     for (const body of bad) {
       const r = await api(`/events/${id}/emails`, { method: 'PUT', token: admin.token, body })
@@ -70,10 +74,12 @@ describe("the organiser's words in the confirmation email", () => {
     expect(dates.status).toBe(201)
     const copied = await api(`/events/${dates.body.items[0].id}/emails`, { token: admin.token })
     expect(copied.body.confirmation).toEqual(set.body.confirmation)
+    expect(copied.body.replyTo).toBe(TEXTS.replyTo)
 
-    // Cleared: every language back to ours.
+    // Cleared: every language back to ours, and no reply-to address.
     const cleared = await api(`/events/${id}/emails`, { method: 'PUT', token: admin.token, body: { confirmation: {} } })
     expect(cleared.body.confirmation).toEqual({ subject: {}, body: {} })
+    expect(cleared.body.replyTo).toBeUndefined()
   })
 
   test('a preview shows the email as sent, with the saved words or words not saved yet; it sends nothing', async () => {
@@ -122,6 +128,8 @@ describe("the organiser's words in the confirmation email", () => {
 
     const deMail = await mailTo(de!.user.email)
     expect(subjectOf(deMail.data)).toBe(`${event.body.title}: Ihre 2 Tickets`)
+    // Replies go to the organiser.
+    expect(deMail.data).toMatch(/^Reply-To: box-office@klubi\.example\r?$/m)
     const deText = decodeMime(deMail.data)
     expect(deText).toContain('Servus! 2 Tickets, 30,00\u00a0€.')
     expect(deText).not.toContain('Ihre Bestellung ist bestätigt')

@@ -120,8 +120,8 @@ export const Event = t.Object(
 export type Event = Static<typeof Event>
 
 /** An event as other services read it (catalog's internal route): with the organiser's email texts, never public. */
-export const InternalEvent = t.Composite([Event, t.Object({ confirmationEmail: t.Optional(t.Unknown()) })], { title: 'InternalEvent' })
-export type InternalEvent = Event & { confirmationEmail?: StoredConfirmationTexts }
+export const InternalEvent = t.Composite([Event, t.Object({ confirmationEmail: t.Optional(t.Unknown()), emailReplyTo: t.Optional(t.String()) })], { title: 'InternalEvent' })
+export type InternalEvent = Event & { confirmationEmail?: StoredConfirmationTexts; emailReplyTo?: string }
 
 const exampleEvent = {
   title: 'Jazz night',

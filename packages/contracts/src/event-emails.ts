@@ -68,8 +68,14 @@ export const ConfirmationEmailTexts = t.Object(
 )
 export type ConfirmationEmailTexts = Static<typeof ConfirmationEmailTexts>
 
+/** Where buyers' replies to the event's emails go: the organiser's address (absent: nowhere but EasyPass's sender). */
+export const ReplyTo = t.String({ format: 'email', maxLength: 254, examples: ['box-office@example.com'], error: 'replyTo must be an email address' })
+
 export const EventEmailsBody = t.Object(
-  { confirmation: ConfirmationEmailTexts },
+  {
+    confirmation: ConfirmationEmailTexts,
+    replyTo: t.Optional(ReplyTo),
+  },
   { additionalProperties: false, description: 'Replaces the texts: a language left out (or blank) goes back to EasyPass’s own words.' },
 )
 export type EventEmailsBody = Static<typeof EventEmailsBody>
@@ -81,6 +87,7 @@ export const EventEmails = t.Object(
       subject: t.Record(t.String(), t.String(), { description: 'the languages that have their own subject' }),
       body: t.Record(t.String(), t.String(), { description: 'the languages that have their own opening text' }),
     }),
+    replyTo: t.Optional(t.String({ description: 'where replies to every email about the event go (its confirmations, refunds, messages, offers)' })),
     placeholders: t.Record(t.String(), t.String(), { description: 'what a text may name, `{name}`, and what each becomes' }),
   },
   { title: 'EventEmails' },

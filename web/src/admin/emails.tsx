@@ -5,13 +5,14 @@ import { EMAIL_PLACEHOLDERS, EMAIL_TEXT_LIMITS, emailTextProblem, type EmailPrev
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from '@easypass/contracts/languages'
 import { useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
+import { looksLikeEmail } from '../lib/format'
 import { useAsync } from '../lib/hooks'
 import type { EventItem } from '../lib/types'
 import { toast } from '../components/overlay'
 import { Alert, Field, SelectField, TextAreaField, useFocusFirstInvalid } from '../components/ui'
 
 type Words = Record<Language, { subject: string; body: string }>
-type Errors = { subject?: string; body?: string }
+type Errors = { subject?: string; body?: string; replyTo?: string }
 
 const blank = (): Words => Object.fromEntries(LANGUAGES.map((l) => [l, { subject: '', body: '' }])) as Words
 const wordsOf = (saved: EventEmails | undefined): Words => {
@@ -50,6 +51,8 @@ export function EventEmailsSection({ event }: { event: EventItem }) {
   // What the page shows until saved: the drafts, once the saved words are known.
   const [draft, setDraft] = useState<Words | undefined>()
   const words = draft ?? wordsOf(saved)
+  const [replyDraft, setReplyDraft] = useState<string | undefined>()
+  const replyTo = replyDraft ?? saved?.replyTo ?? ''
   const [lang, setLang] = useState<Language>('en')
   const [errors, setErrors] = useState<Errors>({})
   const [error, setError] = useState<unknown>()
@@ -61,10 +64,14 @@ export function EventEmailsSection({ event }: { event: EventItem }) {
     setDraft({ ...words, [lang]: { ...words[lang], [key]: value } })
     setErrors((e) => ({ ...e, [key]: undefined }))
   }
-  const changed = !!saved && !same(words, wordsOf(saved))
+  const changed = !!saved && (!same(words, wordsOf(saved)) || replyTo.trim() !== (saved.replyTo ?? ''))
 
   /** The first language whose words the server would refuse, shown with its errors; none: true. */
   const checked = () => {
+    if (replyTo.trim() && !looksLikeEmail(replyTo.trim())) {
+      setErrors({ replyTo: 'Enter an email address like box-office@example.com, or leave it empty.' })
+      return false
+    }
     const order = [lang, ...LANGUAGES.filter((l) => l !== lang)]
     for (const l of order) {
       const problems = problemsOf(words[l])
@@ -81,6 +88,10 @@ export function EventEmailsSection({ event }: { event: EventItem }) {
   const fieldErrors = (err: unknown, only?: Language) => {
     if (!(err instanceof ApiError)) return false
     for (const [path, message] of Object.entries(err.fields)) {
+      if (path === 'replyTo') {
+        setErrors({ replyTo: message })
+        return true
+      }
       const m = /^(?:confirmation\.)?(subject|body)(?:\.(en|de|fr))?$/.exec(path)
       if (!m) continue
       setLang((m[2] as Language | undefined) ?? only ?? lang)
@@ -116,9 +127,10 @@ export function EventEmailsSection({ event }: { event: EventItem }) {
         subject: Object.fromEntries(LANGUAGES.map((l) => [l, words[l].subject.trim()]).filter(([, v]) => v)),
         body: Object.fromEntries(LANGUAGES.map((l) => [l, words[l].body.trim()]).filter(([, v]) => v)),
       }
-      const answer = await api<EventEmails>(`/events/${event.id}/emails`, { method: 'PUT', body: { confirmation } })
+      const answer = await api<EventEmails>(`/events/${event.id}/emails`, { method: 'PUT', body: { confirmation, ...(replyTo.trim() ? { replyTo: replyTo.trim() } : {}) } })
       setStored(answer)
       setDraft(undefined)
+      setReplyDraft(undefined)
       toast('Confirmation email saved: buyers get these words from now on.', 'success')
     } catch (err) {
       if (!fieldErrors(err)) setError(err)
@@ -163,6 +175,16 @@ export function EventEmailsSection({ event }: { event: EventItem }) {
             onValue={edit('body')}
             error={errors.body}
             hint="In place of “Thank you, your order is confirmed”. Plain text; line breaks are kept."
+          />
+          <Field
+            id="em-reply-to"
+            label="Replies go to (optional)"
+            name="replyTo"
+            type="email"
+            value={replyTo}
+            onValue={(v) => (setReplyDraft(v), setErrors((e) => ({ ...e, replyTo: undefined })))}
+            error={errors.replyTo}
+            hint="Your address, for buyers who answer any email about this event (confirmations, refunds, your messages). Empty: replies go to EasyPass’s sending address."
           />
           <details class="placeholders">
             <summary>Placeholders</summary>

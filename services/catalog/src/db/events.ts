@@ -30,6 +30,8 @@ const eventSchema = new Schema(
     ticketInfo: { type: String },
     // The organiser's words in the confirmation email, per language: { subject: {en, de…}, body: {…} }.
     confirmationEmail: { type: Schema.Types.Mixed },
+    // Where replies to the event's emails go (the organiser's address).
+    emailReplyTo: { type: String },
     status: { type: String, enum: ['draft', 'published', 'cancelled'], required: true },
     cancelledAt: { type: Date },
     cancelledAsDraft: { type: Boolean },
@@ -58,6 +60,8 @@ export interface EventDoc {
   ticketInfo?: string
   /** The organiser's subject and opening text of the confirmation email, per language (admins only, never public). */
   confirmationEmail?: StoredConfirmationTexts
+  /** Where replies to every email about the event go (admins only, never public). */
+  emailReplyTo?: string
   status: 'draft' | 'published' | 'cancelled'
   cancelledAt?: Date | null
   /** Cancelled before it was ever published: like a draft, for admins only. */

@@ -96,6 +96,7 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
           ...(source.imageUrl ? { imageUrl: source.imageUrl } : {}),
           ...(source.ticketInfo ? { ticketInfo: source.ticketInfo } : {}),
           ...(source.confirmationEmail ? { confirmationEmail: source.confirmationEmail } : {}),
+          ...(source.emailReplyTo ? { emailReplyTo: source.emailReplyTo } : {}),
           status: 'draft',
           seriesId,
           revision: 1,

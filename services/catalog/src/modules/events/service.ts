@@ -34,7 +34,12 @@ export function toEvent(doc: EventDoc): Event {
 /** The organiser's words as admins see them, with the placeholders they may use. */
 function emailsView(doc: EventDoc): EventEmails {
   const texts = doc.confirmationEmail ?? {}
-  return { eventId: String(doc._id), confirmation: { subject: { ...texts.subject }, body: { ...texts.body } }, placeholders: { ...EMAIL_PLACEHOLDERS } }
+  return {
+    eventId: String(doc._id),
+    confirmation: { subject: { ...texts.subject }, body: { ...texts.body } },
+    ...(doc.emailReplyTo ? { replyTo: doc.emailReplyTo } : {}),
+    placeholders: { ...EMAIL_PLACEHOLDERS },
+  }
 }
 
 
@@ -180,7 +185,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
   async function getInternal(id: string): Promise<InternalEvent> {
     const doc = await find(id)
     if (!doc) throw fail('NOT_FOUND', 'event not found')
-    return { ...toEvent(doc), ...(doc.confirmationEmail ? { confirmationEmail: doc.confirmationEmail } : {}) }
+    return { ...toEvent(doc), ...(doc.confirmationEmail ? { confirmationEmail: doc.confirmationEmail } : {}), ...(doc.emailReplyTo ? { emailReplyTo: doc.emailReplyTo } : {}) }
   }
 
   async function create(body: CreateEventBody, actorId: string): Promise<Event> {
@@ -453,9 +458,16 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     }
     if (fields.length) throw fail('VALIDATION', fields.map((f) => `${f.path}: ${f.message}`).join('; '), { fields })
     const empty = !stored.subject && !stored.body
+    const replyTo = body.replyTo?.trim()
     const written = await writeEvent(id, (current) => {
-      if (JSON.stringify(current.confirmationEmail ?? {}) === JSON.stringify(stored)) return null
-      return empty ? { $set: {}, $unset: { confirmationEmail: '' } } : { $set: { confirmationEmail: stored } }
+      if (JSON.stringify(current.confirmationEmail ?? {}) === JSON.stringify(stored) && (current.emailReplyTo ?? '') === (replyTo ?? '')) return null
+      const set: Record<string, unknown> = {}
+      const unset: Record<string, ''> = {}
+      if (empty) unset.confirmationEmail = ''
+      else set.confirmationEmail = stored
+      if (replyTo) set.emailReplyTo = replyTo
+      else unset.emailReplyTo = ''
+      return { $set: set, $unset: unset }
     })
     log.info({ eventId: id, languages: { subject: Object.keys(stored.subject ?? {}), body: Object.keys(stored.body ?? {}) }, by: actorId }, 'event emails changed')
     return emailsView(written)

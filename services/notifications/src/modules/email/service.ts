@@ -205,7 +205,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     }
   }
 
-  type EventDetails = NonNullable<TicketsPdfInput['event']> & { confirmationEmail?: StoredConfirmationTexts }
+  type EventDetails = NonNullable<TicketsPdfInput['event']> & { confirmationEmail?: StoredConfirmationTexts; emailReplyTo?: string }
   /** The event as catalog has it; throws what catalog answered (404), or that it did not. */
   async function eventOrFail(eventId: string): Promise<EventDetails> {
     if (!catalogUrl) return {}
@@ -218,6 +218,28 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
       organizer: e.organizer,
       ...(e.ticketInfo ? { ticketInfo: e.ticketInfo } : {}),
       ...(e.confirmationEmail && typeof e.confirmationEmail === 'object' ? { confirmationEmail: e.confirmationEmail } : {}),
+      ...(typeof e.emailReplyTo === 'string' ? { emailReplyTo: e.emailReplyTo } : {}),
+    }
+  }
+
+  /**
+   * Where replies to an email about an event go, as catalog has it: kept a minute (a message to 20,000
+   * holders asks once). Catalog away: none this time (the email is not held back for it).
+   */
+  const replyTos = new Map<string, { until: number; value?: string }>()
+  async function replyToOf(f: Fact): Promise<string | undefined> {
+    const eventId = (f.data as { eventId?: unknown }).eventId
+    if (typeof eventId !== 'string' || !catalogUrl) return undefined
+    const known = replyTos.get(eventId)
+    if (known && known.until > Date.now()) return known.value
+    try {
+      const value = (await eventOrFail(eventId)).emailReplyTo
+      if (replyTos.size > 1000) replyTos.clear()
+      replyTos.set(eventId, { until: Date.now() + 60_000, value })
+      return value
+    } catch (error) {
+      log.debug({ eventId, err: String(error) }, 'reply-to address unavailable for an email')
+      return undefined
     }
   }
   async function event(eventId: string): Promise<EventDetails> {
@@ -328,6 +350,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     // fact come again without using up a claim; only the mail server's refusals count against them.
     const email = await render(f)
     if (!email) return
+    const replyTo = await replyToOf(f)
     const claim = await claimSend(f.id)
     if (claim === 'busy') throw new EmailLater('another process is sending this email')
     if (claim === 'sent') return recordSent(f.id, to, email.subject, '')
@@ -335,7 +358,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     let lastError: unknown
     for (let attempt = 1; attempt <= sendAttempts; attempt++) {
       try {
-        const info = await transport.sendMail({ from, to, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments })
+        const info = await transport.sendMail({ from, to, ...(replyTo ? { replyTo } : {}), subject: email.subject, html: email.html, text: email.text, attachments: email.attachments })
         log.info({ fact: f.id, messageId: info.messageId }, 'email sent')
         // Sent: said on the claim first, so that a record that cannot be written now never sends it again.
         await markSent(claim)
