@@ -132,6 +132,24 @@ describe('two-step sign-in', () => {
     expect(listed.body.items[0].twoFactor).toBe(true)
   })
 
+  test('wrong codes are limited per account, wherever they come from: ten an hour, then 429 even for a right one', async () => {
+    const a = await account('2fa-guess')
+    const { secret, recoveryCodes } = await turnedOn(a)
+    const wrong = (n: number) => String((Number(totp(secret)) + 500_000 + n) % 1_000_000).padStart(6, '0')
+    // Guessed through the signed-in route that turns it off (a stolen session with the password) and at sign-in, from many addresses.
+    for (let n = 0; n < 5; n++) {
+      const r = await api('/auth/two-factor/disable', { token: a.token, body: { password: PASSWORD, code: wrong(n) } })
+      expect(r.status).toBe(400)
+    }
+    for (let n = 5; n < 10; n++) expect((await login(a.email, PASSWORD, wrong(n))).status).toBe(401)
+    const limited = await login(a.email, PASSWORD, recoveryCodes[0])
+    expect(limited.status).toBe(429)
+    expect(limited.body.error.code).toBe('RATE_LIMITED')
+    expect((await api('/auth/two-factor/disable', { token: a.token, body: { password: PASSWORD, code: recoveryCodes[0] } })).status).toBe(429)
+    // The recovery code was not used up by the refusals: it is still one of ten.
+    expect((await api('/auth/me', { token: a.token })).body.twoFactor).toBe(true)
+  })
+
   test('bad requests change nothing', async () => {
     const a = await account('2fa-bad')
     expect((await api('/auth/two-factor/setup', { method: 'POST' })).status).toBe(401)

@@ -1,7 +1,7 @@
 // Identity: accounts, passwords, sessions (refresh tokens) and the access tokens every service trusts.
 import { Type as T } from '@sinclair/typebox'
 import nodemailer from 'nodemailer'
-import { connectMongo, connectRedis, createLogger, createService, ensureIndexes, loadConfig, pingMongo, pingRedis, requiredInProduction, sealer, serve } from '@easypass/kit'
+import { connectMongo, connectRedis, createLogger, createService, ensureIndexes, guessLimit, loadConfig, pingMongo, pingRedis, requiredInProduction, sealer, serve } from '@easypass/kit'
 import { defineModels } from './db'
 import { authModule } from './modules/auth'
 import { loginLimiter } from './modules/auth/login-limiter'
@@ -29,6 +29,8 @@ const config = loadConfig({
   HASH_CONCURRENCY: T.Integer({ default: 2, minimum: 1, maximum: 64 }),
   HASH_QUEUE: T.Integer({ default: 100, minimum: 0, maximum: 10_000 }),
   REGISTRATION_WINDOW_SECONDS: T.Integer({ default: 3600, minimum: 1 }),
+  /** Wrong two-step codes one account may be sent per hour, from anywhere; then 429 until the hour is over. */
+  TWO_FACTOR_WRONG_CODES_PER_HOUR: T.Integer({ default: 10, minimum: 1 }),
   /** Password reset links: how long one works, and how many may be asked for per hour. */
   PASSWORD_RESET_MINUTES: T.Integer({ default: 60, minimum: 1, maximum: 1440 }),
   PASSWORD_RESETS_PER_IP: T.Integer({ default: 10, minimum: 1 }),
@@ -83,7 +85,14 @@ const sweepResets = async () => {
 // Authenticator secrets are sealed with a key of their own derived from the signing key, which auth alone
 // holds (outside the database). Replacing that key makes them unreadable: everyone with two-step sign-in
 // then sets it up again (an admin turns it off for them: DELETE /api/users/:id/two-factor).
-const twoFactor = twoFactorService({ User: models.User, TwoFactorUse: models.TwoFactorUse, seal: sealer(config.JWT_PRIVATE_KEY, 'authenticator secrets v1'), issuer: 'EasyPass', log })
+const twoFactor = twoFactorService({
+  User: models.User,
+  TwoFactorUse: models.TwoFactorUse,
+  guesses: guessLimit(redis, `${config.REDIS_PREFIX}:auth:two-factor-codes`, config.TWO_FACTOR_WRONG_CODES_PER_HOUR, 3600, 'two-step codes for this account'),
+  seal: sealer(config.JWT_PRIVATE_KEY, 'authenticator secrets v1'),
+  issuer: 'EasyPass',
+  log,
+})
 const sweep = setInterval(
   () => Promise.all([sessions.sweepExpired(), sweepResets()]).catch((err) => log.warn({ err: String(err) }, 'session sweep failed')),
   3_600_000,

@@ -197,15 +197,16 @@ export function authService({ User, twoFactor, sessions, limiter, config, resets
     if (await resets.PasswordResetUse.exists({ _id: hash })) throw invalidResetLink()
     // A mailbox is not the second step: an account that signs in with a code needs it here too (the link
     // keeps working until it is used). Codes are counted like sign-in attempts.
+    if (twoFactor.isOn(user) && !body.code) throw codeRequired()
+    // Hashed before a code is used up: a busy server (503) must not cost one of ten recovery codes.
+    const passwordHash = await hashPassword(body.password)
     if (twoFactor.isOn(user)) {
-      if (!body.code) throw codeRequired()
       await limiter.attempt(user.email, clientIp)
-      if (!(await twoFactor.check(user, body.code))) {
+      if (!(await twoFactor.check(user, body.code!))) {
         await limiter.failed(user.email, clientIp)
         throw wrongCode()
       }
     }
-    const passwordHash = await hashPassword(body.password)
     try {
       await resets.PasswordResetUse.create({ _id: hash, userId: link.userId, usedAt: new Date(), expiresAt: link.expiresAt })
     } catch (error) {
@@ -277,10 +278,12 @@ export function authService({ User, twoFactor, sessions, limiter, config, resets
   }
 
   /**
-   * The signed-in user's password, asked again before a change of how they sign in: counted like a
-   * sign-in attempt (a stolen access token cannot be used to guess it). A wrong one is 400 on `field`.
+   * The signed-in user's password, asked again before a change of how they sign in, and (`code`) a code
+   * of their app: counted like a sign-in attempt, so a stolen access token cannot be used to guess
+   * either. A wrong password is 400 on `field`, a wrong code 400 on `code`; the count is cleared only
+   * when both were right.
    */
-  async function confirmPassword(user: Pick<UserDoc, 'email' | 'passwordHash'>, password: string, field: string, clientIp: string) {
+  async function confirmPassword(user: Pick<UserDoc, '_id' | 'email' | 'passwordHash' | 'twoFactor'>, password: string, field: string, clientIp: string, code?: string) {
     await limiter.attempt(user.email, clientIp)
     let matches: boolean
     try {
@@ -292,6 +295,10 @@ export function authService({ User, twoFactor, sessions, limiter, config, resets
     if (!matches) {
       await limiter.failed(user.email, clientIp)
       throw fail('VALIDATION', `${field}: this is not your current password`, { fields: [{ path: field, message: 'this is not your current password' }] })
+    }
+    if (code !== undefined && !(await twoFactor.check(user, code))) {
+      await limiter.failed(user.email, clientIp)
+      throw fail('VALIDATION', `code: ${WRONG_CODE}`, { fields: [{ path: 'code', message: WRONG_CODE }] })
     }
     await limiter.succeeded(user.email, clientIp)
   }
@@ -313,9 +320,7 @@ export function authService({ User, twoFactor, sessions, limiter, config, resets
   async function disableTwoFactor(principal: Principal, body: TwoFactorConfirmBody, clientIp: string): Promise<User> {
     const user = await signedInUser(principal)
     if (!twoFactor.isOn(user)) throw fail('CONFLICT', 'two-step sign-in is not on')
-    await confirmPassword(user, body.password, 'password', clientIp)
-    if (!(await twoFactor.check(user, body.code)))
-      throw fail('VALIDATION', `code: ${WRONG_CODE}`, { fields: [{ path: 'code', message: WRONG_CODE }] })
+    await confirmPassword(user, body.password, 'password', clientIp, body.code)
     await twoFactor.disable(String(user._id))
     return me(principal)
   }

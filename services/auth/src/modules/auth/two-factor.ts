@@ -8,7 +8,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { Secret, TOTP } from 'otpauth'
 import QRCode from 'qrcode'
 import type { TwoFactorSetup } from '@easypass/contracts/auth'
-import { fail, isDuplicateOnly, type Logger, type Sealer } from '@easypass/kit'
+import { fail, isDuplicateOnly, type GuessLimit, type Logger, type Sealer } from '@easypass/kit'
 import type { TwoFactorModels } from '../../db/two-factor'
 import type { UserDoc, UserModel } from '../../db/users'
 
@@ -36,6 +36,11 @@ type UserWithTwoFactor = Pick<UserDoc, '_id' | 'email' | 'twoFactor'>
 
 export interface TwoFactorDeps extends TwoFactorModels {
   User: UserModel
+  /**
+   * Wrong codes per account, whatever the address (the sign-in limits count codes too, but forgive a
+   * known address): a 6-digit code is only as strong as the tries it gets.
+   */
+  guesses: GuessLimit
   /** Seals the shared secrets at rest. */
   seal: Sealer
   /** The name the authenticator app lists the account under. */
@@ -43,8 +48,21 @@ export interface TwoFactorDeps extends TwoFactorModels {
   log: Logger
 }
 
-export function twoFactorService({ User, TwoFactorUse, seal, issuer, log }: TwoFactorDeps) {
+export function twoFactorService({ User, TwoFactorUse, guesses, seal, issuer, log }: TwoFactorDeps) {
   const totpOf = (base32: string, email: string) => new TOTP({ issuer, label: email, secret: Secret.fromBase32(base32), algorithm: 'SHA1', digits: DIGITS, period: PERIOD })
+
+  /**
+   * The shared secret, opened; a secret sealed under a signing key replaced since cannot be: said so
+   * (401), never a 500. A recovery code still signs in, and an admin can turn it off.
+   */
+  function opened(sealed: string, userId: string): string {
+    try {
+      return seal.open(sealed)
+    } catch (error) {
+      log.error({ userId, err: String(error) }, 'an authenticator secret cannot be opened (was JWT_PRIVATE_KEY replaced?)')
+      throw fail('UNAUTHENTICATED', 'your authenticator app cannot be checked right now: sign in with a recovery code, or ask an admin to turn two-step sign-in off and set it up again')
+    }
+  }
 
   /** Inserts the use; false when it was used already (another request got there first). */
   async function claim(_id: string, userId: string, expiresAt?: Date): Promise<boolean> {
@@ -98,7 +116,13 @@ export function twoFactorService({ User, TwoFactorUse, seal, issuer, log }: TwoF
       if (!tf?.pending || !tf.pendingId || !tf.pendingAt || Date.now() - new Date(tf.pendingAt).getTime() > SETUP_VALID_MS)
         throw fail('CONFLICT', 'set up two-step sign-in first (or again: a setup is confirmed within 15 minutes)')
       const userId = String(user._id)
-      if (!(await claimTotp(userId, seal.open(tf.pending), user.email, normalised(code))))
+      let pending: string
+      try {
+        pending = seal.open(tf.pending)
+      } catch {
+        throw fail('CONFLICT', 'set up two-step sign-in again (this setup can no longer be read)')
+      }
+      if (!(await claimTotp(userId, pending, user.email, normalised(code))))
         throw fail('VALIDATION', 'code: not the code the app shows now (check the phone’s clock), or one used already', { fields: [{ path: 'code', message: 'not the code the app shows now, or one used already' }] })
       // One confirmation of a setup turns it on, also when two arrive at once.
       if (!(await claim(`${userId}:e:${tf.pendingId}`, userId, new Date(Date.now() + 86_400_000)))) throw fail('CONFLICT', 'this setup was confirmed already: if two-step sign-in is not on, set it up again')
@@ -118,13 +142,17 @@ export function twoFactorService({ User, TwoFactorUse, seal, issuer, log }: TwoF
       const tf = user.twoFactor
       if (!tf?.secret) return true
       const userId = String(user._id)
+      await guesses.check(userId)
       const typed = normalised(code)
-      if (/^\d{6}$/.test(typed)) return claimTotp(userId, seal.open(tf.secret), user.email, typed)
-      const hash = hashCode(typed)
-      if (!tf.recoveryCodes?.includes(hash)) return false
-      const used = await claim(`${userId}:r:${tf.setupId}:${hash}`, userId)
-      if (used) log.info({ userId }, 'a recovery code was used to sign in')
-      return used
+      let right: boolean
+      if (/^\d{6}$/.test(typed)) right = await claimTotp(userId, opened(tf.secret, userId), user.email, typed)
+      else {
+        const hash = hashCode(typed)
+        right = !!tf.recoveryCodes?.includes(hash) && (await claim(`${userId}:r:${tf.setupId}:${hash}`, userId))
+        if (right) log.info({ userId }, 'a recovery code was used to sign in')
+      }
+      if (!right) await guesses.failed(userId)
+      return right
     },
 
     /** Off: the secret, the recovery codes and their uses are gone. */

@@ -224,7 +224,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
 
   /**
    * Where replies to an email about an event go, as catalog has it: kept a minute (a message to 20,000
-   * holders asks once). Catalog away: none this time (the email is not held back for it).
+   * holders asks once). Catalog away: none for the next half minute (emails are not held back for it).
    */
   const replyTos = new Map<string, { until: number; value?: string }>()
   async function replyToOf(f: Fact): Promise<string | undefined> {
@@ -238,7 +238,9 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
       replyTos.set(eventId, { until: Date.now() + 60_000, value })
       return value
     } catch (error) {
+      // Not asked again for half a minute: a catalog that is away must not hold up every email by its timeout.
       log.debug({ eventId, err: String(error) }, 'reply-to address unavailable for an email')
+      replyTos.set(eventId, { until: Date.now() + 30_000 })
       return undefined
     }
   }

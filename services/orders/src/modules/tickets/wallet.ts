@@ -2,6 +2,7 @@
 // and name, and its code as the QR code the door scans, signed with the operator's Pass Type ID
 // certificate (passkit-generator). Offered only where the operator set up that certificate
 // (WALLET_* settings): a pass signed with anything else is refused by every iPhone.
+import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { deflateSync } from 'node:zlib'
 import { PKPass } from 'passkit-generator'
 import type { Event } from '@easypass/contracts/catalog'
@@ -25,11 +26,24 @@ export function walletSettings(config: Pick<OrdersConfig, 'WALLET_PASS_TYPE_ID' 
   const missing = Object.entries(required).filter(([, value]) => !value).map(([key]) => key)
   if (missing.length === Object.keys(required).length) return undefined
   if (missing.length) throw new Error(`Apple Wallet passes need every WALLET_* setting: ${missing.join(', ')} missing`)
-  return {
+  const settings: WalletSettings = {
     passTypeId: config.WALLET_PASS_TYPE_ID!,
     teamId: config.WALLET_TEAM_ID!,
     certificates: { wwdr: config.WALLET_WWDR!, signerCert: config.WALLET_CERT!, signerKey: config.WALLET_KEY!, ...(config.WALLET_KEY_PASSPHRASE ? { signerKeyPassphrase: config.WALLET_KEY_PASSPHRASE } : {}) },
   }
+  // One pass signed now: a key that is not the certificate's, a wrong passphrase or a broken PEM stops
+  // the start, rather than failing every ticket's pass later.
+  try {
+    const key = createPrivateKey({ key: settings.certificates.signerKey, ...(settings.certificates.signerKeyPassphrase ? { passphrase: settings.certificates.signerKeyPassphrase } : {}) })
+    if (!new X509Certificate(settings.certificates.signerCert).checkPrivateKey(key)) throw new Error('WALLET_KEY is not the key of WALLET_CERT')
+    void new X509Certificate(settings.certificates.wwdr) // a broken WWDR certificate throws here
+    const sample = new PKPass({ 'icon.png': markPng(29) }, settings.certificates, { formatVersion: 1, passTypeIdentifier: settings.passTypeId, teamIdentifier: settings.teamId, serialNumber: 'start-check', organizationName: 'EasyPass', description: 'start check' })
+    sample.type = 'eventTicket'
+    sample.getAsBuffer()
+  } catch (error) {
+    throw new Error(`the WALLET_* settings cannot sign a pass: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  return settings
 }
 
 const LABELS: Record<Language, { event: string; date: string; venue: string; type: string; seat: string; name: string; address: string; info: string; order: string; code: string; ticketFor: (title: string) => string }> = {
@@ -100,34 +114,34 @@ export function walletPasses(settings: WalletSettings | undefined, { catalog, lo
       const event: Partial<Event> = (await eventToPrint(catalog, state, log)) ?? {}
       const title = event.title ?? state.doc.eventTitle ?? w.event
       const startsAt = event.startsAt ?? state.doc.eventStartsAt?.toISOString()
-      const pass = new PKPass({ ...images }, settings.certificates, {
-        formatVersion: 1,
-        passTypeIdentifier: settings.passTypeId,
-        teamIdentifier: settings.teamId,
-        serialNumber: ticket.id,
-        organizationName: event.organizer || 'EasyPass',
-        description: w.ticketFor(title),
-        logoText: 'EasyPass',
-        backgroundColor: 'rgb(55, 48, 163)',
-        foregroundColor: 'rgb(255, 255, 255)',
-        labelColor: 'rgb(199, 210, 254)',
-        // Checked in already: the pass says so at once (the door would refuse the code anyway).
-        ...(ticket.checkedInAt ? { voided: true } : {}),
-      })
-      pass.type = 'eventTicket'
-      pass.primaryFields.push({ key: 'event', label: w.event, value: title })
-      if (startsAt) pass.secondaryFields.push({ key: 'date', label: w.date, value: startsAt, dateStyle: 'PKDateStyleMedium', timeStyle: 'PKDateStyleShort' })
-      if (event.venue?.name) pass.secondaryFields.push({ key: 'venue', label: w.venue, value: event.venue.name })
-      pass.auxiliaryFields.push({ key: 'type', label: w.type, value: ticket.ticketTypeName ?? w.type })
-      if (ticket.seat) pass.auxiliaryFields.push({ key: 'seat', label: w.seat, value: ticket.seat })
-      if (ticket.attendeeName) pass.auxiliaryFields.push({ key: 'name', label: w.name, value: ticket.attendeeName })
-      if (event.venue) pass.backFields.push({ key: 'address', label: w.address, value: [event.venue.name, event.venue.address, event.venue.city].filter(Boolean).join('\n') })
-      if (event.ticketInfo) pass.backFields.push({ key: 'info', label: w.info, value: event.ticketInfo })
-      pass.backFields.push({ key: 'order', label: w.order, value: state.doc._id }, { key: 'code', label: w.code, value: ticket.code })
-      pass.setBarcodes({ format: 'PKBarcodeFormatQR', message: ticket.code, messageEncoding: 'iso-8859-1', altText: ticket.code })
-      if (startsAt) pass.setRelevantDate(new Date(startsAt))
-      if (event.endsAt) pass.setExpirationDate(new Date(event.endsAt))
       try {
+        const pass = new PKPass({ ...images }, settings.certificates, {
+          formatVersion: 1,
+          passTypeIdentifier: settings.passTypeId,
+          teamIdentifier: settings.teamId,
+          serialNumber: ticket.id,
+          organizationName: event.organizer || 'EasyPass',
+          description: w.ticketFor(title),
+          logoText: 'EasyPass',
+          backgroundColor: 'rgb(55, 48, 163)',
+          foregroundColor: 'rgb(255, 255, 255)',
+          labelColor: 'rgb(199, 210, 254)',
+          // Checked in already: the pass says so at once (the door would refuse the code anyway).
+          ...(ticket.checkedInAt ? { voided: true } : {}),
+        })
+        pass.type = 'eventTicket'
+        pass.primaryFields.push({ key: 'event', label: w.event, value: title })
+        if (startsAt) pass.secondaryFields.push({ key: 'date', label: w.date, value: startsAt, dateStyle: 'PKDateStyleMedium', timeStyle: 'PKDateStyleShort' })
+        if (event.venue?.name) pass.secondaryFields.push({ key: 'venue', label: w.venue, value: event.venue.name })
+        pass.auxiliaryFields.push({ key: 'type', label: w.type, value: ticket.ticketTypeName ?? w.type })
+        if (ticket.seat) pass.auxiliaryFields.push({ key: 'seat', label: w.seat, value: ticket.seat })
+        if (ticket.attendeeName) pass.auxiliaryFields.push({ key: 'name', label: w.name, value: ticket.attendeeName })
+        if (event.venue) pass.backFields.push({ key: 'address', label: w.address, value: [event.venue.name, event.venue.address, event.venue.city].filter(Boolean).join('\n') })
+        if (event.ticketInfo) pass.backFields.push({ key: 'info', label: w.info, value: event.ticketInfo })
+        pass.backFields.push({ key: 'order', label: w.order, value: state.doc._id }, { key: 'code', label: w.code, value: ticket.code })
+        pass.setBarcodes({ format: 'PKBarcodeFormatQR', message: ticket.code, messageEncoding: 'iso-8859-1', altText: ticket.code })
+        if (startsAt) pass.setRelevantDate(new Date(startsAt))
+        if (event.endsAt) pass.setExpirationDate(new Date(event.endsAt))
         return { filename: `easypass-ticket-${ticket.id}.pkpass`, body: pass.getAsBuffer() }
       } catch (error) {
         log.error({ ticketId: ticket.id, err: String(error) }, 'the wallet pass could not be made')
