@@ -5,6 +5,7 @@
 // always there, whatever the organiser writes.
 import { t, type Static } from 'elysia'
 import { LANGUAGES, type Language } from './languages'
+import { typedTextProblem } from './typed-text'
 
 export const EMAIL_TEXT_LIMITS = { subject: 150, body: 2000 } as const
 
@@ -23,16 +24,14 @@ export const EMAIL_PLACEHOLDER_NAMES = Object.keys(EMAIL_PLACEHOLDERS) as EmailP
 
 /** `{name}` of letters: a placeholder. Any other brace is text. */
 const PLACEHOLDER = /\{([A-Za-z]+)\}/g
-/** Characters that turn text around where it is shown. */
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/
 
 /**
- * What is wrong with a text, or undefined: control characters (none at all in a subject, which is a
- * header line; line breaks and tabs in a body), or a placeholder we do not fill.
+ * What is wrong with a text, or undefined: control characters or text-reversing ones (none at all in a
+ * subject, which is a header line; line breaks and tabs in a body), or a placeholder we do not fill.
  */
 export function emailTextProblem(text: string, kind: 'subject' | 'body'): string | undefined {
-  if (kind === 'subject' ? /\p{Cc}/u.test(text) : /[^\P{Cc}\n\r\t]/u.test(text)) return kind === 'subject' ? 'one line of text, without control characters' : 'text only, without control characters'
-  if (BIDI_CONTROLS.test(text)) return 'without characters that turn text around'
+  const typed = typedTextProblem(text, kind === 'subject' ? 'line' : 'text')
+  if (typed) return typed
   for (const [, name] of text.matchAll(PLACEHOLDER))
     if (!Object.hasOwn(EMAIL_PLACEHOLDERS, name!)) return `{${name}} is not a placeholder (there are ${EMAIL_PLACEHOLDER_NAMES.map((p) => `{${p}}`).join(', ')})`
   return undefined

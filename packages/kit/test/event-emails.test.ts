@@ -10,7 +10,7 @@ test('a text may name only the placeholders we fill; control characters are refu
   expect(emailTextProblem('Line one\nline two\ttab', 'body')).toBeUndefined()
   expect(emailTextProblem('Line one\nline two', 'subject')).toBe('one line of text, without control characters')
   expect(emailTextProblem('bell \u0007', 'body')).toBe('text only, without control characters')
-  expect(emailTextProblem('turned \u202Earound', 'body')).toBe('without characters that turn text around')
+  expect(emailTextProblem('turned \u202Earound', 'body')).toBe('text only, without control characters')
 })
 
 test('placeholders are filled; one without a value is empty; other braces stay as written', () => {

@@ -75,7 +75,7 @@ export function twoFactorService({ User, TwoFactorUse, guesses, seal, issuer, lo
     }
   }
 
-  /** The time step of a code the secret made now (give or take a step), claimed; undefined for a wrong or used code. */
+  /** A code the secret made now (give or take a step), its step claimed: false for a wrong code or one used already. */
   async function claimTotp(userId: string, base32: string, email: string, code: string): Promise<boolean> {
     if (!/^\d{6}$/.test(code)) return false
     const now = Date.now()
@@ -160,14 +160,6 @@ export function twoFactorService({ User, TwoFactorUse, guesses, seal, issuer, lo
       await User.updateOne({ _id: userId }, { $unset: { twoFactor: '' } })
       await TwoFactorUse.deleteMany({ userId })
       log.info({ userId }, 'two-step sign-in turned off')
-    },
-
-    /** Recovery codes not used yet. */
-    async recoveryCodesLeft(user: UserWithTwoFactor): Promise<number> {
-      const tf = user.twoFactor
-      if (!tf?.secret || !tf.recoveryCodes) return 0
-      const used = await TwoFactorUse.countDocuments({ userId: String(user._id), _id: { $regex: `^${String(user._id)}:r:${tf.setupId}:` } })
-      return Math.max(0, tf.recoveryCodes.length - used)
     },
   }
 }

@@ -8,6 +8,7 @@
 // message's and the recipient's, make each told once).
 import type { Principal } from '@easypass/contracts'
 import { MESSAGE_LIMITS, type EventMessage, type EventMessageBody } from '@easypass/contracts/messages'
+import { typedTextProblem } from '@easypass/contracts/typed-text'
 import type { Redis } from 'ioredis'
 import { actionLimit, fact, fail, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
@@ -29,14 +30,12 @@ const view = (doc: EventMessageDoc): EventMessage => ({
   at: doc.at.toISOString(),
 })
 
-/** Characters that turn text around where it is shown (a subject or a line could then read otherwise). */
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/
-
 /** Control characters other than line breaks and tabs in the body (none at all in the subject, a header line). */
 function problemOf(body: EventMessageBody): { path: string; message: string } | undefined {
-  if (/\p{Cc}/u.test(body.subject) || BIDI_CONTROLS.test(body.subject)) return { path: 'subject', message: 'one line of text, without control characters' }
-  if (/[^\P{Cc}\n\r\t]/u.test(body.body) || BIDI_CONTROLS.test(body.body)) return { path: 'body', message: 'text only, without control characters' }
-  return undefined
+  const subject = typedTextProblem(body.subject, 'line')
+  if (subject) return { path: 'subject', message: subject }
+  const text = typedTextProblem(body.body, 'text')
+  return text ? { path: 'body', message: text } : undefined
 }
 
 export function messagesService({ models: { EventMessage }, reports, catalog, redis, prefix }: { models: Pick<Models, 'EventMessage'>; reports: ReportsService; catalog: CatalogClient; redis: Redis; prefix: string }) {
