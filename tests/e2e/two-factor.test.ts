@@ -39,6 +39,17 @@ describe('two-step sign-in', () => {
       await section.getByRole('button', { name: 'I have kept them' }).click()
       await section.getByText('On: signing in takes a code').waitFor()
       expect((await api('/auth/me', { token: buyer.token })).body.twoFactor).toBe(true)
+
+      // New recovery codes with the password and a code: the first set is spent then.
+      await section.getByLabel('Your password').fill(PASSWORD)
+      await section.getByLabel('Code from your authenticator app').fill(recovery[9]!)
+      await section.getByRole('button', { name: 'New recovery codes' }).click()
+      const fresh = section.getByRole('list', { name: 'Your recovery codes' }).getByRole('listitem')
+      await fresh.nth(9).waitFor()
+      const old = recovery
+      recovery = await fresh.allTextContents()
+      expect(recovery.some((c) => old.includes(c))).toBe(false)
+      await section.getByRole('button', { name: 'I have kept them' }).click()
     })
 
     await withTab({}, async ({ page }) => {

@@ -99,15 +99,26 @@ describe('two-step sign-in', () => {
     const twice = await Promise.all([login(a.email, PASSWORD, codes[1]), login(a.email, PASSWORD, codes[1])])
     expect(twice.map((r) => r.status).sort()).toEqual([200, 401])
 
+    // New recovery codes: the earlier ones stop working, the new ones sign in.
+    const wrongForCodes = await api('/auth/two-factor/recovery-codes', { token: a.token, body: { password: 'not it at all', code: codes[4] } })
+    expect(wrongForCodes.body.error.details.fields[0].path).toBe('password')
+    const renewed = await api('/auth/two-factor/recovery-codes', { token: a.token, body: { password: PASSWORD, code: codes[3] } })
+    expect(renewed.status).toBe(200)
+    const fresh = renewed.body.recoveryCodes as string[]
+    expect(fresh).toHaveLength(10)
+    expect(fresh.some((c) => codes.includes(c))).toBe(false)
+    expect((await login(a.email, PASSWORD, codes[4])).status).toBe(401)
+    expect((await login(a.email, PASSWORD, fresh[0])).status).toBe(200)
+
     // Off: the password and a code; then the password alone signs in again.
-    const offWrong = await api('/auth/two-factor/disable', { token: a.token, body: { password: PASSWORD, code: codes[0] } })
+    const offWrong = await api('/auth/two-factor/disable', { token: a.token, body: { password: PASSWORD, code: fresh[0] } })
     expect(offWrong.status).toBe(400)
     expect(offWrong.body.error.details.fields[0].path).toBe('code')
-    const off = await api('/auth/two-factor/disable', { token: a.token, body: { password: PASSWORD, code: codes[2] } })
+    const off = await api('/auth/two-factor/disable', { token: a.token, body: { password: PASSWORD, code: fresh[1] } })
     expect(off.status).toBe(200)
     expect(off.body.twoFactor).toBe(false)
     expect((await login(a.email, PASSWORD)).status).toBe(200)
-    expect((await api('/auth/two-factor/disable', { token: a.token, body: { password: PASSWORD, code: codes[3] } })).status).toBe(409)
+    expect((await api('/auth/two-factor/disable', { token: a.token, body: { password: PASSWORD, code: fresh[2] } })).status).toBe(409)
   })
 
   test('an admin turns it off for someone who lost their phone and codes; nobody else can', async () => {

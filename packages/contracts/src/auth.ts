@@ -129,11 +129,9 @@ export const TwoFactorConfirmBody = t.Object({
 })
 export type TwoFactorConfirmBody = Static<typeof TwoFactorConfirmBody>
 
-export const TwoFactorEnabled = t.Object(
-  {
-    user: User,
-    recoveryCodes: t.Array(t.String(), { description: 'shown this once: each signs in once in place of a code (a lost phone); keep them somewhere safe' }),
-  },
-  { title: 'TwoFactorEnabled' },
-)
+const RecoveryCodeList = t.Array(t.String(), { description: 'shown this once: each signs in once in place of a code (a lost phone); keep them somewhere safe' })
+
+export const TwoFactorEnabled = t.Object({ user: User, recoveryCodes: RecoveryCodeList }, { title: 'TwoFactorEnabled' })
 export type TwoFactorEnabled = Static<typeof TwoFactorEnabled>
+
+export const RecoveryCodes = t.Object({ recoveryCodes: RecoveryCodeList }, { title: 'RecoveryCodes' })

@@ -128,6 +128,20 @@ export function TwoFactorSection({ user }: { user: User }) {
     }
   }
 
+  const renew = async () => {
+    if (!checked()) return
+    setBusy(true)
+    try {
+      const answer = await api<{ recoveryCodes: string[] }>('/auth/two-factor/recovery-codes', { body: { password, code: code.trim() } })
+      setCodes(answer.recoveryCodes)
+      reset()
+    } catch (err) {
+      refused(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(codes!.join('\n'))
@@ -171,9 +185,14 @@ export function TwoFactorSection({ user }: { user: User }) {
             <Field id="f-tf-password" label={m.password} name="password" type="password" autoComplete="current-password" value={password} onValue={setPassword} error={errors.password} required />
             <CodeField value={code} onValue={setCode} error={errors.code} />
             <Alert error={error} />
-            <button type="submit" class="button button-secondary" disabled={busy}>
-              {busy ? m.turningOff : m.turnOff}
-            </button>
+            <div class="form-actions">
+              <button type="submit" class="button button-secondary" disabled={busy}>
+                {busy ? m.turningOff : m.turnOff}
+              </button>
+              <button type="button" class="button button-secondary" disabled={busy} onClick={renew}>
+                {m.newCodes}
+              </button>
+            </div>
           </form>
         </>
       ) : setup ? (

@@ -1,7 +1,7 @@
 import { Elysia, status, t } from 'elysia'
 import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
 import { pickLanguage } from '@easypass/contracts/languages'
-import { Accepted, AuthResult, ChangePasswordBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RegisterBody, TwoFactorConfirmBody, TwoFactorEnabled, TwoFactorSetup, UpdateMeBody, User } from '@easypass/contracts/auth'
+import { Accepted, AuthResult, ChangePasswordBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RecoveryCodes, RegisterBody, TwoFactorConfirmBody, TwoFactorEnabled, TwoFactorSetup, UpdateMeBody, User } from '@easypass/contracts/auth'
 import { AppError, authPlugin, clientAddress, strictBody, type AuthConfig } from '@easypass/kit'
 import { clearCookie, deliver, presentedToken } from './cookie'
 import type { AuthService } from './service'
@@ -139,6 +139,17 @@ export function authModule(auth: AuthService, config: AuthConfig) {
         tags,
         summary: 'Turn two-step sign-in off',
         description: 'The password and a code (from the app, or a recovery code): the secret and the recovery codes are gone. 400 on the wrong field; 409 when it is not on.',
+        security: BEARER,
+      },
+    })
+    .post('/api/auth/two-factor/recovery-codes', async ({ body, principal, request, server }) => auth.newRecoveryCodes(principal!, body, clientAddress(request, server)), {
+      auth: 'user',
+      ...strictBody(TwoFactorConfirmBody),
+      response: { 200: RecoveryCodes, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'New recovery codes',
+        description: 'The password and a code (from the app, or a recovery code): 10 new recovery codes, shown this once; the earlier ones stop working. 400 on the wrong field; 409 when two-step sign-in is not on.',
         security: BEARER,
       },
     })

@@ -325,6 +325,14 @@ export function authService({ User, twoFactor, sessions, limiter, config, resets
     return me(principal)
   }
 
-  return { register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword, setupTwoFactor, enableTwoFactor, disableTwoFactor }
+  /** New recovery codes, with the password and a code; the earlier ones stop working. */
+  async function newRecoveryCodes(principal: Principal, body: TwoFactorConfirmBody, clientIp: string): Promise<{ recoveryCodes: string[] }> {
+    const user = await signedInUser(principal)
+    if (!twoFactor.isOn(user)) throw fail('CONFLICT', 'two-step sign-in is not on')
+    await confirmPassword(user, body.password, 'password', clientIp, body.code)
+    return { recoveryCodes: await twoFactor.newRecoveryCodes(user) }
+  }
+
+  return { register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword, setupTwoFactor, enableTwoFactor, disableTwoFactor, newRecoveryCodes }
 }
 export type AuthService = ReturnType<typeof authService>

@@ -155,6 +155,15 @@ export function twoFactorService({ User, TwoFactorUse, guesses, seal, issuer, lo
       return right
     },
 
+    /** A new set of recovery codes, shown once; the earlier ones stop working (the caller checked a code). */
+    async newRecoveryCodes(user: UserWithTwoFactor): Promise<string[]> {
+      if (!user.twoFactor?.secret) throw fail('CONFLICT', 'two-step sign-in is not on')
+      const codes = Array.from({ length: RECOVERY_CODE_COUNT }, recoveryCode)
+      await User.updateOne({ _id: user._id, 'twoFactor.secret': user.twoFactor.secret }, { $set: { 'twoFactor.recoveryCodes': codes.map((c) => hashCode(normalised(c))) } })
+      log.info({ userId: String(user._id) }, 'new recovery codes made')
+      return codes
+    },
+
     /** Off: the secret, the recovery codes and their uses are gone. */
     async disable(userId: string) {
       await User.updateOne({ _id: userId }, { $unset: { twoFactor: '' } })
