@@ -162,6 +162,10 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     const loadTest = render({ EASYPASS_IMAGE: 'registry.example/easypass:test', RATE_LIMIT_DISABLED: 'true', HOLD_TTL_SECONDS: '120' })
     const services = (Bun.YAML.parse(loadTest.out) as { services: Record<string, any> }).services
     expect(services.gateway.environment.RATE_LIMIT_DISABLED).toBe('true')
+    // Admins sign in with two steps unless a load test's deploy says none.
+    expect(stack.services.auth.environment.TWO_FACTOR_REQUIRED_ROLES).toBe('admin')
+    const scripted = render({ EASYPASS_IMAGE: 'registry.example/easypass:test', TWO_FACTOR_REQUIRED_ROLES: 'none' })
+    expect((Bun.YAML.parse(scripted.out) as { services: Record<string, any> }).services.auth.environment.TWO_FACTOR_REQUIRED_ROLES).toBe('none')
     const loadTestEdge = render({ EASYPASS_IMAGE: 'registry.example/easypass:test', EDGE_RATE_AVERAGE: '100000', EDGE_RATE_BURST: '200000' })
     const edgeLabels = (Bun.YAML.parse(loadTestEdge.out) as { services: Record<string, any> }).services.gateway.deploy.labels
     expect([edgeLabels['traefik.http.middlewares.edge-rate-api.ratelimit.average'], edgeLabels['traefik.http.middlewares.edge-rate-api.ratelimit.burst']]).toEqual(['100000', '200000'])

@@ -2,8 +2,10 @@
 // code and the key to type), turns it on with a code and the password, keeps the recovery codes shown
 // once; then, signed out, signing in asks for the code after the password, refuses a wrong one, and lets
 // them in with a recovery code.
-import { afterAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import mongoose from 'mongoose'
 import { api, registerUser } from '../support/api'
+import { restartedWith, system } from '../support/system'
 import { totp } from '../support/totp'
 import { axe, closeBrowser, describeViolations, screenshot, withTab } from './browser'
 
@@ -67,6 +69,42 @@ describe('two-step sign-in', () => {
       await page.getByRole('button', { name: 'Sign in' }).click()
       await page.waitForURL((url) => url.pathname === '/')
       await page.getByRole('button', { name: 'Sign out' }).waitFor()
+    })
+  }, 60_000)
+})
+
+describe('two-step sign-in required of admins', () => {
+  restartedWith(['auth'], { TWO_FACTOR_REQUIRED_ROLES: 'admin' })
+  let authDb: mongoose.Connection
+  beforeAll(async () => {
+    authDb = await mongoose.createConnection(system().infra.mongoUrl, { dbName: `${system().namespace}_auth` }).asPromise()
+  })
+  afterAll(async () => {
+    await authDb?.close()
+  })
+
+  test('an admin without it is sent to set it up, then has the admin pages', async () => {
+    const admin = await registerUser('2fa-required-e2e')
+    await authDb.collection('users').updateOne({ email: admin.user.email }, { $set: { role: 'admin' } })
+    await withTab({}, async ({ page }) => {
+      await page.goto('/signin')
+      await page.getByLabel('Email').fill(admin.user.email)
+      await page.getByLabel('Password').fill(PASSWORD)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.waitForURL((url) => url.pathname === '/account')
+      const section = page.getByRole('region', { name: 'Two-step sign-in' })
+      await section.getByText('takes two-step sign-in here').waitFor()
+      expect(await page.getByRole('link', { name: 'Admin', exact: true }).count()).toBe(0)
+      await section.getByRole('button', { name: 'Set up two-step sign-in' }).click()
+      const key = ((await section.locator('.two-factor-key').textContent()) ?? '').replace(/\s+/g, '')
+      await section.getByLabel('Code from your authenticator app').fill(totp(key))
+      await section.getByLabel('Your password').fill(PASSWORD)
+      await section.getByRole('button', { name: 'Turn on' }).click()
+      await section.getByRole('button', { name: 'I have kept them' }).click()
+      // The session now carries the role: the admin pages are there.
+      await page.getByRole('link', { name: 'Admin', exact: true }).waitFor()
+      await page.getByRole('link', { name: 'Admin', exact: true }).click()
+      await page.waitForURL((url) => url.pathname.startsWith('/admin'))
     })
   }, 60_000)
 })

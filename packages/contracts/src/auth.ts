@@ -18,6 +18,11 @@ export const User = t.Object(
     name: t.String({ examples: ['Ada Lovelace'] }),
     role: RoleSchema,
     twoFactor: t.Optional(t.Boolean({ description: 'true when signing in takes a code from an authenticator app as well as the password' })),
+    roleNeedsTwoFactor: t.Optional(
+      t.Union([t.Literal('staff'), t.Literal('admin')], {
+        description: "the account's role, which takes two-step sign-in here (TWO_FACTOR_REQUIRED_ROLES): until it is on, the account signs in as a customer (`role`) and can set it up; signing in again (or refreshing) after that gives the role",
+      }),
+    ),
     createdAt: IsoDate,
   },
   { title: 'User' },

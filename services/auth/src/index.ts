@@ -1,5 +1,6 @@
 // Identity: accounts, passwords, sessions (refresh tokens) and the access tokens every service trusts.
 import { Type as T } from '@sinclair/typebox'
+import type { Role } from '@easypass/contracts'
 import nodemailer from 'nodemailer'
 import { connectMongo, connectRedis, createLogger, createService, ensureIndexes, guessLimit, loadConfig, pingMongo, pingRedis, requiredInProduction, sealer, serve } from '@easypass/kit'
 import { defineModels } from './db'
@@ -31,6 +32,8 @@ const config = loadConfig({
   REGISTRATION_WINDOW_SECONDS: T.Integer({ default: 3600, minimum: 1 }),
   /** Wrong two-step codes one account may be sent per hour, from anywhere; then 429 until the hour is over. */
   TWO_FACTOR_WRONG_CODES_PER_HOUR: T.Integer({ default: 10, minimum: 1 }),
+  /** Roles that must sign in with two steps (`admin`, `staff`, or both, comma-separated; `none` or empty: none): until it is on, such an account signs in as a customer. */
+  TWO_FACTOR_REQUIRED_ROLES: T.String({ default: '', pattern: '^(none|((staff|admin)(,(staff|admin))*)?)$' }),
   /** Password reset links: how long one works, and how many may be asked for per hour. */
   PASSWORD_RESET_MINUTES: T.Integer({ default: 60, minimum: 1, maximum: 1440 }),
   PASSWORD_RESETS_PER_IP: T.Integer({ default: 10, minimum: 1 }),
@@ -105,7 +108,7 @@ const app = createService({
   log,
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
-  .use(authModule(authService({ User: models.User, twoFactor, sessions, limiter, config, resets, log }), config))
+  .use(authModule(authService({ User: models.User, twoFactor, twoFactorRequiredRoles: new Set(config.TWO_FACTOR_REQUIRED_ROLES.split(',').filter((r) => r && r !== 'none') as Role[]), sessions, limiter, config, resets, log }), config))
   .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }, twoFactor), config))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), () => transport?.close(), () => redis.quit(), () => conn.close()] })

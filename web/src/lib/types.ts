@@ -13,6 +13,8 @@ export interface User {
   role: Role
   /** Signing in takes a code from an authenticator app as well. */
   twoFactor?: boolean
+  /** The account's role takes two-step sign-in: until it is on, it is signed in as a customer. */
+  roleNeedsTwoFactor?: Role
   createdAt?: string
 }
 

@@ -58,6 +58,11 @@ export function SignIn({ query }: { query: URLSearchParams }) {
     try {
       const result = await api<AuthResult>('/auth/login', { body: { email: email.trim(), password, ...(needsCode ? { code: code.trim() } : {}) }, anonymous: true })
       setSession(sessionFrom(result))
+      // A role that waits for two-step sign-in: to the account page, where it is set up.
+      if (result.user.roleNeedsTwoFactor) {
+        toast(tf.roleNeeds, 'info')
+        return navigate('/account', { replace: true })
+      }
       toast(m.welcomeBack(result.user.name || result.user.email), 'success')
       navigate(next, { replace: true })
     } catch (err) {

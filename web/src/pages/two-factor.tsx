@@ -6,7 +6,7 @@ import { twoFactorText } from '../i18n/two-factor'
 import { api, ApiError } from '../lib/api'
 import { saveFile } from '../lib/download'
 import { useT } from '../lib/i18n'
-import { updateUser } from '../lib/session'
+import { getSession, refreshSession, updateUser } from '../lib/session'
 import type { User } from '../lib/types'
 import { toast } from '../components/overlay'
 import { Alert, Field, Notice, useFocusFirstInvalid } from '../components/ui'
@@ -54,7 +54,7 @@ export function TwoFactorSection({ user }: { user: User }) {
   useEffect(() => {
     const controller = new AbortController()
     api<User>('/auth/me', { signal: controller.signal }).then(
-      (me) => me.twoFactor !== user.twoFactor && updateUser(me),
+      (me) => (me.twoFactor !== user.twoFactor || me.roleNeedsTwoFactor !== user.roleNeedsTwoFactor) && updateUser(me),
       () => {},
     )
     return () => controller.abort()
@@ -98,7 +98,10 @@ export function TwoFactorSection({ user }: { user: User }) {
     setBusy(true)
     try {
       const answer = await api<{ user: User; recoveryCodes: string[] }>('/auth/two-factor/enable', { body: { password, code: code.trim() } })
-      updateUser(answer.user)
+      // An account whose role waited for this gets a token with its role now.
+      const stale = getSession()
+      if (user.roleNeedsTwoFactor && stale) await refreshSession(stale.accessToken).catch(() => updateUser(answer.user))
+      else updateUser(answer.user)
       setSetup(undefined)
       setCodes(answer.recoveryCodes)
       reset()
@@ -154,6 +157,7 @@ export function TwoFactorSection({ user }: { user: User }) {
   return (
     <section aria-labelledby="two-factor-title">
       <h2 id="two-factor-title">{m.heading}</h2>
+      {user.roleNeedsTwoFactor && !codes && <Notice tone="warning">{m.roleNeeds}</Notice>}
       {codes ? (
         <div class="card form" data-recovery-codes>
           <h3>{m.codesHeading}</h3>

@@ -16,6 +16,8 @@ import type { TwoFactorService } from './two-factor'
 export interface AuthDeps {
   User: UserModel
   twoFactor: TwoFactorService
+  /** Roles that sign in as customers until their two-step sign-in is on. */
+  twoFactorRequiredRoles: ReadonlySet<Role>
   sessions: SessionStore
   limiter: LoginLimiter
   config: AuthConfig & { JWT_PRIVATE_KEY: string }
@@ -44,12 +46,23 @@ const WRONG_CODE = 'wrong code, or one used already'
 /** Said only once the password was right: the field tells a client it is the code that was wrong. */
 const wrongCode = () => fail('UNAUTHENTICATED', WRONG_CODE, { fields: [{ path: 'code', message: WRONG_CODE }] })
 
-export function authService({ User, twoFactor, sessions, limiter, config, resets, log }: AuthDeps) {
+export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions, limiter, config, resets, log }: AuthDeps) {
   const signer = tokenSigner(config)
 
   /** The role goes into the signed access token; a new one is read from the database at every refresh. */
-  async function signIn(user: Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'>, refreshToken: string): Promise<AuthResult> {
-    let view = toUser(user)
+  /**
+   * The account as it signs in: one whose role (staff, admin) takes two-step sign-in
+   * (`TWO_FACTOR_REQUIRED_ROLES`) signs in as a customer until it is on, told so by `roleNeedsTwoFactor`:
+   * enough to set it up on the account page, nothing of the role's own.
+   */
+  function asSignedIn(user: Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'> & Partial<Pick<UserDoc, 'twoFactor'>>): User {
+    const view = toUser(user)
+    if (view.role === 'customer' || !twoFactorRequiredRoles.has(view.role) || user.twoFactor?.secret) return view
+    return { ...view, role: 'customer', roleNeedsTwoFactor: view.role }
+  }
+
+  async function signIn(user: Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'> & Partial<Pick<UserDoc, 'twoFactor'>>, refreshToken: string): Promise<AuthResult> {
+    let view = asSignedIn(user)
     let accessToken = await signer.signAccess({ id: view.id, role: view.role, email: view.email })
     // An admin's or door worker's token is checked against the role once more after it is signed: a
     // demotion that landed between the read and the signature was announced for a second before this
@@ -57,7 +70,7 @@ export function authService({ User, twoFactor, sessions, limiter, config, resets
     if (view.role !== 'customer') {
       const now = await User.findById(user._id, { role: 1 }).lean()
       if (now && now.role !== view.role) {
-        view = { ...view, role: now.role }
+        view = asSignedIn({ ...user, role: now.role })
         accessToken = await signer.signAccess({ id: view.id, role: view.role, email: view.email })
       }
     }
@@ -146,7 +159,7 @@ export function authService({ User, twoFactor, sessions, limiter, config, resets
   async function me(principal: Principal): Promise<User> {
     const user = /^[0-9a-f]{24}$/i.test(principal.id) ? await User.findById(principal.id).lean() : null
     if (!user) throw fail('UNAUTHENTICATED', 'the account no longer exists')
-    return toUser(user)
+    return asSignedIn(user)
   }
 
   /** One field of one document: no other writer changes a name, so a plain update is enough. */
