@@ -91,7 +91,7 @@ export function transfersModule(config: AuthConfig, { transfers, store, name, pd
           tags,
           summary: 'A ticket I hold, as an Apple Wallet pass',
           description:
-            'Its holder only (its buyer, or whoever it was passed on to). A `.pkpass` signed with the operator’s Pass Type ID certificate: the event, its date and venue, the ticket’s type, seat and name, and its code as the QR code the door scans; shown on the lock screen near the start. ' +
+            'Its holder only (its buyer, or whoever it was passed on to). A `.pkpass` signed with the operator’s Pass Type ID certificate: the event, its date and venue, the ticket’s type, seat and name, and its code as the QR code the door scans; its relevant date is the start. ' +
             'Where the operator has set up no certificate: 404 (tickets then have no `walletPass`). 409 for a ticket refunded or of an order no longer paid. A pass already in Wallet is not updated later (a refund makes the door refuse its code).',
           security,
         },
