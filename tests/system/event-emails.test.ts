@@ -122,7 +122,7 @@ describe("the organiser's words in the confirmation email", () => {
     expect((await api(`/events/${id}/emails`, { method: 'PUT', token: admin.token, body: TEXTS })).status).toBe(200)
 
     const [de, en, fr] = await Promise.all(['de', 'en', 'fr'].map((lang) => registerUser(`emails-${lang}`)))
-    const deOrder = await buy(de!, id, type.body.id, 'de-AT')
+    await buy(de!, id, type.body.id, 'de-AT')
     const enOrder = await buy(en!, id, type.body.id, 'en-GB')
     await buy(fr!, id, type.body.id, 'fr')
 
@@ -145,6 +145,5 @@ describe("the organiser's words in the confirmation email", () => {
     expect(frText).toContain('Votre commande est confirmée')
     expect(frText).not.toContain('Servus')
     expect(frText).not.toContain('Welcome')
-    expect(deOrder).not.toBe(enOrder)
   })
 })

@@ -92,58 +92,51 @@ export function TwoFactorSection({ user }: { user: User }) {
     }
   }
 
-  const turnOn = async (e: Event) => {
-    e.preventDefault()
+  /** Sends the password and the code to `path`; `done` takes the answer. A refusal goes under its field (a 409: `on409`, when given). */
+  const confirmWith = async <T,>(path: string, done: (answer: T) => Promise<void> | void, on409?: () => void) => {
     if (!checked()) return
     setBusy(true)
     try {
-      const answer = await api<{ user: User; recoveryCodes: string[] }>('/auth/two-factor/enable', { body: { password, code: code.trim() } })
-      // An account whose role waited for this gets a token with its role now.
-      const stale = getSession()
-      if (user.roleNeedsTwoFactor && stale) await refreshSession(stale.accessToken).catch(() => updateUser(answer.user))
-      else updateUser(answer.user)
-      setSetup(undefined)
-      setCodes(answer.recoveryCodes)
+      const answer = await api<T>(path, { body: { password, code: code.trim() } })
       reset()
-      toast(m.turnedOn, 'success')
+      await done(answer)
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409) {
+      if (on409 && err instanceof ApiError && err.status === 409) on409()
+      else refused(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const turnOn = (e: Event) => {
+    e.preventDefault()
+    void confirmWith<{ user: User; recoveryCodes: string[] }>(
+      '/auth/two-factor/enable',
+      async (answer) => {
+        // An account whose role waited for this gets a token with its role now.
+        const stale = getSession()
+        if (user.roleNeedsTwoFactor && stale) await refreshSession(stale.accessToken).catch(() => updateUser(answer.user))
+        else updateUser(answer.user)
+        setSetup(undefined)
+        setCodes(answer.recoveryCodes)
+        toast(m.turnedOn, 'success')
+      },
+      () => {
         setSetup(undefined)
         setError(m.setupExpired)
-      } else refused(err)
-    } finally {
-      setBusy(false)
-    }
+      },
+    )
   }
 
-  const turnOff = async (e: Event) => {
+  const turnOff = (e: Event) => {
     e.preventDefault()
-    if (!checked()) return
-    setBusy(true)
-    try {
-      updateUser(await api<User>('/auth/two-factor/disable', { body: { password, code: code.trim() } }))
-      reset()
+    void confirmWith<User>('/auth/two-factor/disable', (me) => {
+      updateUser(me)
       toast(m.turnedOff, 'success')
-    } catch (err) {
-      refused(err)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
-  const renew = async () => {
-    if (!checked()) return
-    setBusy(true)
-    try {
-      const answer = await api<{ recoveryCodes: string[] }>('/auth/two-factor/recovery-codes', { body: { password, code: code.trim() } })
-      setCodes(answer.recoveryCodes)
-      reset()
-    } catch (err) {
-      refused(err)
-    } finally {
-      setBusy(false)
-    }
-  }
+  const renew = () => void confirmWith<{ recoveryCodes: string[] }>('/auth/two-factor/recovery-codes', (answer) => setCodes(answer.recoveryCodes))
 
   const copy = async () => {
     try {

@@ -12,6 +12,13 @@ const COOKIE_MODE =
   ' With the header `X-Session-Cookie: 1` (the web app sends it) the refresh token is set as the HttpOnly, SameSite=Strict cookie `easypass_refresh` (path /api/auth) and left out of the body, so no script can read it.'
 
 
+/** A change of how one signs in, confirmed with the password and a code: who may ask, the body and the refusals. */
+const confirmedByCode = {
+  auth: 'user' as const,
+  ...strictBody(TwoFactorConfirmBody),
+}
+const confirmRefusals = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse }
+
 export function authModule(auth: AuthService, config: AuthConfig) {
   return new Elysia({ name: 'auth.identity' })
     .use(authPlugin(config))
@@ -119,9 +126,8 @@ export function authModule(auth: AuthService, config: AuthConfig) {
       },
     })
     .post('/api/auth/two-factor/enable', async ({ body, principal, request, server }) => auth.enableTwoFactor(principal!, body, clientAddress(request, server)), {
-      auth: 'user',
-      ...strictBody(TwoFactorConfirmBody),
-      response: { 200: TwoFactorEnabled, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+      ...confirmedByCode,
+      response: { 200: TwoFactorEnabled, ...confirmRefusals },
       detail: {
         tags,
         summary: 'Turn two-step sign-in on',
@@ -132,9 +138,8 @@ export function authModule(auth: AuthService, config: AuthConfig) {
       },
     })
     .post('/api/auth/two-factor/disable', async ({ body, principal, request, server }) => auth.disableTwoFactor(principal!, body, clientAddress(request, server)), {
-      auth: 'user',
-      ...strictBody(TwoFactorConfirmBody),
-      response: { 200: User, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+      ...confirmedByCode,
+      response: { 200: User, ...confirmRefusals },
       detail: {
         tags,
         summary: 'Turn two-step sign-in off',
@@ -143,9 +148,8 @@ export function authModule(auth: AuthService, config: AuthConfig) {
       },
     })
     .post('/api/auth/two-factor/recovery-codes', async ({ body, principal, request, server }) => auth.newRecoveryCodes(principal!, body, clientAddress(request, server)), {
-      auth: 'user',
-      ...strictBody(TwoFactorConfirmBody),
-      response: { 200: RecoveryCodes, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+      ...confirmedByCode,
+      response: { 200: RecoveryCodes, ...confirmRefusals },
       detail: {
         tags,
         summary: 'New recovery codes',

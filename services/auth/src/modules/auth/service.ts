@@ -10,7 +10,7 @@ import type { ResetMailer } from './reset-email'
 import { normaliseEmail, toUser } from '../users/service'
 import type { LoginLimiter } from './login-limiter'
 import { hashPassword, verifyPassword } from './passwords'
-import type { SessionStore } from './sessions'
+import { hashSecret, type SessionStore } from './sessions'
 import type { TwoFactorService } from './two-factor'
 
 export interface AuthDeps {
@@ -34,7 +34,6 @@ export interface AuthDeps {
 const invalidResetLink = () =>
   fail('VALIDATION', 'token: this reset link is invalid, used or expired; ask for a new one', { fields: [{ path: 'token', message: 'this reset link is invalid, used or expired; ask for a new one' }] })
 
-const hashResetToken = (token: string) => createHash('sha256').update(token).digest('hex')
 /** Names a password hash without revealing it: links and change markers are tied to the password they replace. */
 const fingerprint = (passwordHash: string) => createHash('sha256').update(passwordHash).digest('hex').slice(0, 32)
 
@@ -186,7 +185,7 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
     const token = randomBytes(32).toString('base64url')
     const createdAt = new Date()
     await resets.PasswordReset.create({
-      _id: hashResetToken(token),
+      _id: hashSecret(token),
       userId: String(user._id),
       passwordFingerprint: fingerprint(user.passwordHash),
       createdAt,
@@ -202,7 +201,7 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
    * refused. Every session of the account ends, and the caller is signed in with the new password.
    */
   async function resetPassword(body: PasswordResetConfirmBody, clientIp: string): Promise<AuthResult> {
-    const hash = hashResetToken(body.token)
+    const hash = hashSecret(body.token)
     const link = await resets.PasswordReset.findById(hash).lean()
     if (!link || link.expiresAt.getTime() <= Date.now()) throw invalidResetLink()
     const user = await User.findById(link.userId).lean()

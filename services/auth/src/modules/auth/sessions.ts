@@ -10,9 +10,12 @@ export const REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400
  */
 export const REFRESH_REUSE_LEEWAY_MS = 2_000
 
-/** Only this hash is stored: a copy of the database does not hand out working sessions. */
-function hashToken(token: string) {
-  return createHash('sha256').update(token).digest('hex')
+/**
+ * What auth stores in place of a secret a person holds (a refresh token, a reset link's token, a
+ * recovery code): a copy of the database then hands out none that work.
+ */
+export function hashSecret(secret: string) {
+  return createHash('sha256').update(secret).digest('hex')
 }
 
 /** One message for every refresh token we will not honour: unknown, expired, rotated, revoked. */
@@ -34,7 +37,7 @@ export function sessionStore(models: SessionModels, log: Logger) {
 
   async function issue(userId: string, familyId: string = randomUUID(), familyStartedAt?: Date) {
     const token = randomBytes(32).toString('base64url')
-    const hash = hashToken(token)
+    const hash = hashSecret(token)
     const createdAt = new Date()
     await RefreshToken.create({ _id: hash, userId, familyId, familyStartedAt: familyStartedAt ?? createdAt, createdAt, expiresAt: new Date(createdAt.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000) })
     return { token, hash, familyId, familyStartedAt: familyStartedAt ?? createdAt }
@@ -63,7 +66,7 @@ export function sessionStore(models: SessionModels, log: Logger) {
    * on); later it is a stolen token being replayed, and the whole family is revoked, its newer tokens too.
    */
   async function rotate(token: string): Promise<{ userId: string; familyId: string; familyStartedAt: Date; refreshToken: string }> {
-    const spentHash = hashToken(token)
+    const spentHash = hashSecret(token)
     const current = await RefreshToken.findById(spentHash).lean()
     if (!current || current.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken()
     if (await isRevoked(current.familyId)) throw invalidRefreshToken()
@@ -85,7 +88,7 @@ export function sessionStore(models: SessionModels, log: Logger) {
 
   /** Ends the session `token` belongs to, if it is one of `userId`'s; anything else is already no session. */
   async function endSession(token: string, userId: string) {
-    const current = await RefreshToken.findById(hashToken(token)).lean()
+    const current = await RefreshToken.findById(hashSecret(token)).lean()
     if (current && current.userId === userId) await revokeFamily(current.familyId, userId, 'logout')
   }
 

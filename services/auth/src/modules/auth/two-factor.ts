@@ -4,13 +4,14 @@
 // shown once, each sign in once in place of a code (a lost phone). Every code works once: its use is an
 // insert with a unique `_id` (db/two-factor.ts), so a code seen over someone's shoulder, or sent twice at
 // once, cannot sign in twice.
-import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { Secret, TOTP } from 'otpauth'
 import QRCode from 'qrcode'
 import type { TwoFactorSetup } from '@easypass/contracts/auth'
 import { fail, isDuplicateOnly, type GuessLimit, type Logger, type Sealer } from '@easypass/kit'
 import type { TwoFactorModels } from '../../db/two-factor'
 import type { UserDoc, UserModel } from '../../db/users'
+import { hashSecret } from './sessions'
 
 const PERIOD = 30
 const DIGITS = 6
@@ -22,7 +23,6 @@ const SETUP_VALID_MS = 15 * 60_000
 /** Recovery codes: 10 characters of this alphabet (50 bits), shown as `xxxxx-xxxxx`. */
 const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'
 
-const hashCode = (code: string) => createHash('sha256').update(code).digest('hex')
 /** What a person types: spaces and dashes dropped, any case. */
 const normalised = (code: string) => code.replace(/[\s-]+/g, '').toLowerCase()
 
@@ -130,7 +130,7 @@ export function twoFactorService({ User, TwoFactorUse, guesses, seal, issuer, lo
       await User.updateOne(
         { _id: user._id },
         {
-          $set: { twoFactor: { secret: tf.pending, enabledAt: new Date(), setupId: tf.pendingId, recoveryCodes: codes.map((c) => hashCode(normalised(c))) } },
+          $set: { twoFactor: { secret: tf.pending, enabledAt: new Date(), setupId: tf.pendingId, recoveryCodes: codes.map((c) => hashSecret(normalised(c))) } },
         },
       )
       log.info({ userId }, 'two-step sign-in turned on')
@@ -147,7 +147,7 @@ export function twoFactorService({ User, TwoFactorUse, guesses, seal, issuer, lo
       let right: boolean
       if (/^\d{6}$/.test(typed)) right = await claimTotp(userId, opened(tf.secret, userId), user.email, typed)
       else {
-        const hash = hashCode(typed)
+        const hash = hashSecret(typed)
         right = !!tf.recoveryCodes?.includes(hash) && (await claim(`${userId}:r:${tf.setupId}:${hash}`, userId))
         if (right) log.info({ userId }, 'a recovery code was used to sign in')
       }
@@ -159,7 +159,7 @@ export function twoFactorService({ User, TwoFactorUse, guesses, seal, issuer, lo
     async newRecoveryCodes(user: UserWithTwoFactor): Promise<string[]> {
       if (!user.twoFactor?.secret) throw fail('CONFLICT', 'two-step sign-in is not on')
       const codes = Array.from({ length: RECOVERY_CODE_COUNT }, recoveryCode)
-      await User.updateOne({ _id: user._id, 'twoFactor.secret': user.twoFactor.secret }, { $set: { 'twoFactor.recoveryCodes': codes.map((c) => hashCode(normalised(c))) } })
+      await User.updateOne({ _id: user._id, 'twoFactor.secret': user.twoFactor.secret }, { $set: { 'twoFactor.recoveryCodes': codes.map((c) => hashSecret(normalised(c))) } })
       log.info({ userId: String(user._id) }, 'new recovery codes made')
       return codes
     },
