@@ -642,7 +642,7 @@ describe('login limits', () => {
     expect((await loginFrom('192.0.2.44', { email, password: PASSWORD })).status).toBe(200)
   }, 60_000)
 
-  test('one address may create only so many accounts (429, nothing created); another address still can', async () => {
+  test('one address may create only so many accounts, guests included (429, nothing created); another address still can', async () => {
     const port = await freePort()
     const child = Bun.spawn([process.execPath, join(ROOT, 'services/auth/src/index.ts')], {
       cwd: ROOT,
@@ -676,6 +676,9 @@ describe('login limits', () => {
       expect(refused.status).toBe(429)
       expect(refused.body.error.code).toBe('RATE_LIMITED')
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+      // A guest checkout is a sign-up too: refused the same way from that address.
+      const guest = await fetch(`${url}/api/auth/guest`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-real-ip': '198.51.100.200' }, body: JSON.stringify({ email: refused.email, name: 'guest' }) })
+      expect(guest.status).toBe(429)
       // Nothing was created: the refused email is still free from another address.
       const other = await fetch(`${url}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-real-ip': '192.0.2.80' }, body: JSON.stringify({ email: refused.email, password: PASSWORD, name: 'late' }) })
       expect(other.status).toBe(201)
@@ -703,7 +706,7 @@ describe('service', () => {
 
   test('the OpenAPI document lists every identity route', async () => {
     const doc = (await (await fetch(`${system().urls.auth}/openapi/json`)).json()) as { paths: Record<string, unknown> }
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/password', '/api/auth/password-reset', '/api/auth/password-reset/confirm', '/api/auth/refresh', '/api/auth/register', '/api/auth/two-factor/disable', '/api/auth/two-factor/enable', '/api/auth/two-factor/recovery-codes', '/api/auth/two-factor/setup', '/api/users', '/api/users/{id}', '/api/users/{id}/two-factor'])
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/auth/guest', '/api/auth/guest/link', '/api/auth/guest/session', '/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/password', '/api/auth/password-reset', '/api/auth/password-reset/confirm', '/api/auth/refresh', '/api/auth/register', '/api/auth/two-factor/disable', '/api/auth/two-factor/enable', '/api/auth/two-factor/recovery-codes', '/api/auth/two-factor/setup', '/api/users', '/api/users/{id}', '/api/users/{id}/two-factor'])
   })
 
   async function startInProduction(env: Record<string, string>) {

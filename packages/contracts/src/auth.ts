@@ -23,6 +23,11 @@ export const User = t.Object(
         description: "the account's role, which takes two-step sign-in here (TWO_FACTOR_REQUIRED_ROLES): until it is on, the account signs in as a customer (`role`) and can set it up; signing in again (or refreshing) after that gives the role",
       }),
     ),
+    guest: t.Optional(
+      t.Boolean({
+        description: 'true for a buyer who checked out without an account (`POST /api/auth/guest`): no password, so no password sign-in; they come back through an emailed link (`POST /api/auth/guest/link`)',
+      }),
+    ),
     createdAt: IsoDate,
   },
   { title: 'User' },
@@ -91,6 +96,20 @@ export const UserList = ListOf(User)
 export type UserList = Static<typeof UserList>
 
 export const UpdateUserBody = t.Object({ role: RoleSchema })
+
+/** Buying without an account: the address the tickets and emails go to, and the name on the order. */
+export const GuestBody = t.Object({ email: Email, name: DisplayName })
+export type GuestBody = Static<typeof GuestBody>
+
+/** A guest asking for a way back to what they bought: the answer is the same whether or not the address bought as a guest. */
+export const GuestLinkBody = t.Object({ email: Email })
+export type GuestLinkBody = Static<typeof GuestLinkBody>
+
+/** The token from an emailed guest link. */
+export const GuestSessionBody = t.Object({
+  token: t.String({ minLength: 1, maxLength: 512, description: 'the `token` of the emailed link (after `#token=`)' }),
+})
+export type GuestSessionBody = Static<typeof GuestSessionBody>
 
 /** Asking for a password reset link: the answer is the same whether or not an account has this email. */
 export const PasswordResetRequestBody = t.Object({ email: Email })

@@ -8,6 +8,7 @@ import { authModule } from './modules/auth'
 import { loginLimiter } from './modules/auth/login-limiter'
 import { configureHashing } from './modules/auth/passwords'
 import { resetMailer } from './modules/auth/reset-email'
+import { guestMailer } from './modules/auth/guest-email'
 import { authService } from './modules/auth/service'
 import { sessionStore } from './modules/auth/sessions'
 import { twoFactorService } from './modules/auth/two-factor'
@@ -72,9 +73,10 @@ const limiter = loginLimiter(redis, config.REDIS_PREFIX, {
 const transport = config.SMTP_URL
   ? nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000 })
   : undefined
+const mail = { transport, from: config.MAIL_FROM, production: config.NODE_ENV === 'production', log }
 const resets = {
   ...models,
-  mailer: resetMailer({ transport, from: config.MAIL_FROM, production: config.NODE_ENV === 'production', log }),
+  mailer: resetMailer(mail),
   publicUrl: config.PUBLIC_URL ?? `http://localhost:8080`,
   validMinutes: config.PASSWORD_RESET_MINUTES,
 }
@@ -84,6 +86,8 @@ const sweepResets = async () => {
   await models.PasswordResetUse.deleteMany({ expiresAt: { $lt: now } })
   await models.PasswordChange.deleteMany({ expiresAt: { $lt: now } })
   await models.TwoFactorUse.deleteMany({ expiresAt: { $lt: now } })
+  await models.GuestLink.deleteMany({ expiresAt: { $lt: now } })
+  await models.GuestLinkUse.deleteMany({ expiresAt: { $lt: now } })
 }
 // Authenticator secrets are sealed with a key of their own derived from the signing key, which auth alone
 // holds (outside the database). Replacing that key makes them unreadable: everyone with two-step sign-in
@@ -108,7 +112,7 @@ const app = createService({
   log,
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
-  .use(authModule(authService({ User: models.User, twoFactor, twoFactorRequiredRoles: new Set(config.TWO_FACTOR_REQUIRED_ROLES.split(',').filter((r) => r && r !== 'none') as Role[]), sessions, limiter, config, resets, log }), config))
+  .use(authModule(authService({ User: models.User, twoFactor, twoFactorRequiredRoles: new Set(config.TWO_FACTOR_REQUIRED_ROLES.split(',').filter((r) => r && r !== 'none') as Role[]), sessions, limiter, config, resets, guestLinks: { ...models, mailer: guestMailer(mail) }, log }), config))
   .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }, twoFactor), config))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), () => transport?.close(), () => redis.quit(), () => conn.close()] })

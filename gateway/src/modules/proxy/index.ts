@@ -31,7 +31,7 @@ export const securityHeaders = () =>
  * (token, rate limit, body size) and forwarded. Unknown `/api` paths end here as 404.
  */
 /** Routes whose caller is a guest by definition (the contract's `guest`). */
-const GUEST_ROUTES = new Set(['/api/auth/login', '/api/auth/register', '/api/auth/refresh', '/api/auth/password-reset', '/api/auth/password-reset/confirm'])
+const GUEST_ROUTES = new Set(['/api/auth/login', '/api/auth/register', '/api/auth/refresh', '/api/auth/password-reset', '/api/auth/password-reset/confirm', '/api/auth/guest', '/api/auth/guest/link', '/api/auth/guest/session'])
 
 export function proxyModule({ config, log, identify, rateLimits, audit }: ProxyDeps) {
   const forwarder = createForwarder(config, log)
@@ -50,7 +50,7 @@ export function proxyModule({ config, log, identify, rateLimits, audit }: ProxyD
       const viaTrustedProxy = isTrusted(socketIp)
       const clientIp = resolveClientIp(socketIp, request.headers.get('x-forwarded-for'), isTrusted)
 
-      // Signing in, signing up, refreshing and resetting a password are for guests: a stale token sent along (the very reason
+      // Signing in, signing up, checking out as a guest, refreshing and resetting a password are for guests: a stale token sent along (the very reason
       // to refresh) is not looked at, and the limits count the address.
       const forGuests = request.method === 'POST' && GUEST_ROUTES.has(url.pathname.replace(/\/+$/, ''))
       const principal = route.upstream !== 'web' && !forGuests ? await identifiedAndCounted(identify, rateLimits, request.headers.get('authorization'), clientIp) : undefined

@@ -3,10 +3,11 @@ import { userModel } from './users'
 import { sessionModels } from './sessions'
 import { passwordResetModels } from './password-resets'
 import { twoFactorModels } from './two-factor'
+import { guestLinkModels } from './guest-links'
 
 /** Every model of the auth database, registered on its connection (then `ensureIndexes(conn)`). */
 export function defineModels(conn: Connection) {
-  return { User: userModel(conn), ...sessionModels(conn), ...passwordResetModels(conn), ...twoFactorModels(conn) }
+  return { User: userModel(conn), ...sessionModels(conn), ...passwordResetModels(conn), ...twoFactorModels(conn), ...guestLinkModels(conn) }
 }
 export type Models = ReturnType<typeof defineModels>
 

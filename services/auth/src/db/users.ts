@@ -3,8 +3,15 @@ import { ROLES } from '@easypass/contracts'
 
 const userSchema = new Schema(
   {
-    /** Lower-cased and trimmed; the unique index makes a second account with it impossible, even under a race. */
+    /**
+     * Lower-cased and trimmed; the unique index makes a second account with it impossible, even under a race.
+     * A guest's is a random key (`guest:<hex>`) that is no address and never leaves this service: a guest
+     * never signs in with a password, and an address may have bought as a guest any number of times.
+     */
     email: { type: String, required: true },
+    /** A guest (bought without an account): their address is `contactEmail`, and they have no password. */
+    guest: { type: Boolean },
+    contactEmail: { type: String },
     name: { type: String, required: true },
     role: { type: String, enum: ROLES, required: true, default: 'customer' },
     passwordHash: { type: String, required: true },
@@ -35,6 +42,7 @@ const userSchema = new Schema(
 )
 userSchema.index({ email: 1 }, { unique: true })
 userSchema.index({ role: 1 })
+userSchema.index({ contactEmail: 1 })
 userSchema.index({ createdAt: -1 })
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: import('mongoose').Types.ObjectId }

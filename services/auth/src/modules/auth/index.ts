@@ -1,7 +1,7 @@
 import { Elysia, status, t } from 'elysia'
 import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
 import { pickLanguage } from '@easypass/contracts/languages'
-import { Accepted, AuthResult, ChangePasswordBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RecoveryCodes, RegisterBody, TwoFactorConfirmBody, TwoFactorEnabled, TwoFactorSetup, UpdateMeBody, User } from '@easypass/contracts/auth'
+import { Accepted, AuthResult, ChangePasswordBody, GuestBody, GuestLinkBody, GuestSessionBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RecoveryCodes, RegisterBody, TwoFactorConfirmBody, TwoFactorEnabled, TwoFactorSetup, UpdateMeBody, User } from '@easypass/contracts/auth'
 import { AppError, authPlugin, clientAddress, strictBody, type AuthConfig } from '@easypass/kit'
 import { clearCookie, deliver, presentedToken } from './cookie'
 import type { AuthService } from './service'
@@ -92,6 +92,43 @@ export function authModule(auth: AuthService, config: AuthConfig) {
         },
       },
     )
+    .post('/api/auth/guest', async ({ body, request, server, set }) => status(201, deliver(request, set.headers, await auth.startGuest(body, clientAddress(request, server)))), {
+      ...strictBody(GuestBody),
+      response: { 201: AuthResult, 400: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Buy without an account (a guest session)',
+        description:
+          'A session for a buyer who gives only an address and a name: a `customer` with `guest: true`, and no password. Its orders, tickets, refunds and emails work as any customer\'s; the tickets and confirmations go to `email`. A new guest every time: an address may check out as a guest any number of times, also when an account has it, and no guest ever reaches another\'s orders or that account\'s. A guest cannot sign in with a password (there is none), set one, turn on two-step sign-in or be given a role (409); to come back later, `POST /api/auth/guest/link`. Counted with sign-ups (`REGISTRATIONS_PER_IP`): beyond it, 429 with `Retry-After`.' +
+          COOKIE_MODE,
+      },
+    })
+    .post(
+      '/api/auth/guest/link',
+      async ({ body, request, server }) => {
+        await auth.requestGuestLink(body.email, clientAddress(request, server), pickLanguage(request.headers.get('accept-language')))
+        return status(202, { message: 'If this address bought as a guest, a link back to its tickets is on its way.' })
+      },
+      {
+        ...strictBody(GuestLinkBody),
+        response: { 202: Accepted, 400: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+        detail: {
+          tags,
+          summary: 'Email a guest a link back to what they bought',
+          description:
+            'Always 202 with the same words, whether or not the address bought as a guest. The email has one link per guest session of the address (the newest 5), each `<web app>/guest#token=…`, working once, for 60 minutes (`PASSWORD_RESET_MINUTES`); `POST /api/auth/guest/session` opens it. Limited as reset links are: 429 with `Retry-After` beyond 10 requests an hour from one address (shared with reset links); beyond 3 an hour for one email the answer is the same 202 and nothing is sent. Without `SMTP_URL` a development system writes the links to auth\'s log.',
+        },
+      },
+    )
+    .post('/api/auth/guest/session', async ({ body, request, set }) => deliver(request, set.headers, await auth.openGuestLink(body)), {
+      ...strictBody(GuestSessionBody),
+      response: { 200: AuthResult, 400: ErrorResponse, 503: ErrorResponse },
+      detail: {
+        tags,
+        summary: "Open a guest's emailed link",
+        description: 'The `token` from the link: a new session of that guest (its orders and tickets as before). 400 with the field `token` for a link that is unknown, expired or already used; a link submitted twice at once opens one session.' + COOKIE_MODE,
+      },
+    })
     .post('/api/auth/password-reset/confirm', async ({ body, request, server, set }) => deliver(request, set.headers, await auth.resetPassword(body, clientAddress(request, server))), {
       ...strictBody(PasswordResetConfirmBody),
       response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },

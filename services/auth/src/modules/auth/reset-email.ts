@@ -1,5 +1,5 @@
-import type { Transporter } from 'nodemailer'
-import { counter, countOf, escapeHtml, type Logger } from '@easypass/kit'
+import { counter, countOf, escapeHtml } from '@easypass/kit'
+import { accountMailer, type AccountMailOptions } from './mailer'
 import { DEFAULT_LANGUAGE, isLanguage, type Language } from '@easypass/contracts/languages'
 
 const sent = counter('auth_password_reset_emails_total', 'Password reset emails, by outcome', ['status'])
@@ -75,38 +75,10 @@ export function renderResetEmail(name: string, link: string, validMinutes: numbe
   return { subject, text, html }
 }
 
-/**
- * Through SMTP when `transport` is given, tried up to three times (a minute apart at most). Without it
- * (SMTP_URL unset), a development system writes the link to auth's log instead, so a reset can still be
- * tried locally; a production one writes only that it could not send (never a working link into logs).
- */
-export function resetMailer(opts: { transport?: Transporter; from: string; production: boolean; log: Logger; retryDelaysMs?: number[] }): ResetMailer {
-  const { transport, from, production, log } = opts
-  const delays = opts.retryDelaysMs ?? [5_000, 60_000]
+/** The reset link's email, sent by `accountMailer` (SMTP, or auth's log in development). */
+export function resetMailer(opts: AccountMailOptions): ResetMailer {
+  const send = accountMailer(opts, 'password reset link', sent)
   return {
-    async send(to, name, link, validMinutes, language) {
-      if (!transport) {
-        sent.inc({ status: 'skipped' })
-        if (production) log.warn('password reset asked for, but SMTP_URL is not set: no email sent')
-        else log.info({ to, link }, 'password reset link (SMTP_URL is not set, so it is written here instead of emailed)')
-        return
-      }
-      const message = { from, to, ...renderResetEmail(name, link, validMinutes, language) }
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await transport.sendMail(message)
-          sent.inc({ status: 'sent' })
-          return
-        } catch (error) {
-          if (attempt >= delays.length) {
-            sent.inc({ status: 'failed' })
-            log.error({ err: String(error) }, 'password reset email not sent')
-            return
-          }
-          log.warn({ err: String(error), attempt: attempt + 1 }, 'password reset email not sent yet, trying again')
-          await Bun.sleep(delays[attempt]!)
-        }
-      }
-    },
+    send: (to, name, link, validMinutes, language) => send({ to, ...renderResetEmail(name, link, validMinutes, language) }, [link]),
   }
 }

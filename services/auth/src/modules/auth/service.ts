@@ -7,11 +7,14 @@ import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
 import type { PasswordResetModels } from '../../db/password-resets'
 import type { UserDoc, UserModel } from '../../db/users'
 import type { ResetMailer } from './reset-email'
-import { normaliseEmail, toUser } from '../users/service'
+import { normaliseEmail, toUser, type AccountFields } from '../users/service'
 import type { LoginLimiter } from './login-limiter'
 import { hashPassword, verifyPassword } from './passwords'
 import { hashSecret, type SessionStore } from './sessions'
 import type { TwoFactorService } from './two-factor'
+import type { GuestLinkModels } from '../../db/guest-links'
+import type { GuestMailer } from './guest-email'
+import { guestService } from './guests'
 
 export interface AuthDeps {
   User: UserModel
@@ -27,6 +30,8 @@ export interface AuthDeps {
     publicUrl: string
     validMinutes: number
   }
+  /** Guests' links back (sent like reset links, to the same web app, valid as long). */
+  guestLinks: GuestLinkModels & { mailer: GuestMailer }
   log: Logger
 }
 
@@ -45,7 +50,7 @@ const WRONG_CODE = 'wrong code, or one used already'
 /** Said only once the password was right: the field tells a client it is the code that was wrong. */
 const wrongCode = () => fail('UNAUTHENTICATED', WRONG_CODE, { fields: [{ path: 'code', message: WRONG_CODE }] })
 
-export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions, limiter, config, resets, log }: AuthDeps) {
+export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions, limiter, config, resets, guestLinks, log }: AuthDeps) {
   const signer = tokenSigner(config)
 
   /** The role goes into the signed access token; a new one is read from the database at every refresh. */
@@ -54,13 +59,13 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
    * (`TWO_FACTOR_REQUIRED_ROLES`) signs in as a customer until it is on, told so by `roleNeedsTwoFactor`:
    * enough to set it up on the account page, nothing of the role's own.
    */
-  function asSignedIn(user: Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'> & Partial<Pick<UserDoc, 'twoFactor'>>): User {
+  function asSignedIn(user: AccountFields): User {
     const view = toUser(user)
     if (view.role === 'customer' || !twoFactorRequiredRoles.has(view.role) || user.twoFactor?.secret) return view
     return { ...view, role: 'customer', roleNeedsTwoFactor: view.role }
   }
 
-  async function signIn(user: Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'> & Partial<Pick<UserDoc, 'twoFactor'>>, refreshToken: string): Promise<AuthResult> {
+  async function signIn(user: AccountFields, refreshToken: string): Promise<AuthResult> {
     let view = asSignedIn(user)
     let accessToken = await signer.signAccess({ id: view.id, role: view.role, email: view.email })
     // An admin's or door worker's token is checked against the role once more after it is signed: a
@@ -99,7 +104,9 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
   async function login(body: LoginBody, clientIp: string): Promise<AuthResult> {
     const email = normaliseEmail(body.email)
     await limiter.attempt(email, clientIp)
-    const user = await User.findOne({ email }).lean()
+    const found = await User.findOne({ email }).lean()
+    // A guest has no password: found only by its own key (never shown), it is no account to sign in to.
+    const user = found?.guest ? null : found
     let matches: boolean
     try {
       matches = await verifyPassword(body.password, user?.passwordHash)
@@ -180,8 +187,8 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
 
   /** In the language the link was asked for in (the page that asked). */
   async function sendResetLink(email: string, language?: Language) {
-    const user = await User.findOne({ email }, { _id: 1, name: 1, email: 1, passwordHash: 1 }).lean()
-    if (!user) return
+    const user = await User.findOne({ email }, { _id: 1, name: 1, email: 1, passwordHash: 1, guest: 1 }).lean()
+    if (!user || user.guest) return
     const token = randomBytes(32).toString('base64url')
     const createdAt = new Date()
     await resets.PasswordReset.create({
@@ -283,9 +290,11 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
     return signIn(user, await sessions.start(String(user._id)))
   }
 
+  /** The account of a change of how one signs in: a guest has no password to confirm it with. */
   async function signedInUser(principal: Principal) {
     const user = /^[0-9a-f]{24}$/i.test(principal.id) ? await User.findById(principal.id).lean() : null
     if (!user) throw fail('UNAUTHENTICATED', 'the account no longer exists')
+    if (user.guest) throw fail('CONFLICT', 'you bought as a guest, without a password: create an account to have one')
     return user
   }
 
@@ -345,6 +354,8 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
     return { recoveryCodes: await twoFactor.newRecoveryCodes(user) }
   }
 
-  return { register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword, setupTwoFactor, enableTwoFactor, disableTwoFactor, newRecoveryCodes }
+  const guests = guestService({ User, links: { ...guestLinks, publicUrl: resets.publicUrl, validMinutes: resets.validMinutes }, sessions, limiter, signIn, log })
+
+  return { startGuest: guests.start, requestGuestLink: guests.requestLink, openGuestLink: guests.open, register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword, setupTwoFactor, enableTwoFactor, disableTwoFactor, newRecoveryCodes }
 }
 export type AuthService = ReturnType<typeof authService>

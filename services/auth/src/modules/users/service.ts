@@ -5,9 +5,21 @@ import { ACCESS_TOKEN_TTL_SECONDS, escapeRegExp, fail, roleWithdrawnKey, rolesAb
 import type { UserDoc, UserModel } from '../../db/users'
 import type { TwoFactorService } from '../auth/two-factor'
 
+/** What an account's view is made of. */
+export type AccountFields = Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'> & Partial<Pick<UserDoc, 'twoFactor' | 'guest' | 'contactEmail'>>
+
 /** The one way an account leaves this service: the hash stays behind. */
-export function toUser(doc: Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'> & Partial<Pick<UserDoc, 'twoFactor'>>): User {
-  return { id: String(doc._id), email: doc.email, name: doc.name, role: doc.role as Role, twoFactor: !!doc.twoFactor?.secret, createdAt: new Date(doc.createdAt).toISOString() }
+export function toUser(doc: AccountFields): User {
+  return {
+    id: String(doc._id),
+    // A guest's own key stays here: they are known by the address they bought with.
+    email: doc.guest ? (doc.contactEmail ?? '') : doc.email,
+    name: doc.name,
+    role: doc.role as Role,
+    twoFactor: !!doc.twoFactor?.secret,
+    ...(doc.guest ? { guest: true } : {}),
+    createdAt: new Date(doc.createdAt).toISOString(),
+  }
 }
 
 export function normaliseEmail(email: string) {
@@ -34,7 +46,10 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges,
   async function list({ page = 1, limit = 20, q, role, ids }: UserListQuery): Promise<UserList> {
     const filter: Record<string, unknown> = {}
     if (ids) filter._id = { $in: [...new Set(ids.toLowerCase().split(','))] }
-    if (q?.trim()) filter.email = { $regex: escapeRegExp(normaliseEmail(q)) }
+    if (q?.trim()) {
+      const part = { $regex: escapeRegExp(normaliseEmail(q)) }
+      filter.$or = [{ email: part, guest: { $ne: true } }, { contactEmail: part }]
+    }
     if (role) filter.role = role
     const [docs, total] = await Promise.all([
       User.find(filter).sort({ createdAt: -1, _id: -1 }).skip((page - 1) * limit).limit(limit).lean(),
@@ -75,6 +90,7 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges,
   async function setRole(id: string, role: Role, actorId: string): Promise<User> {
     const user = await User.findById(id).lean()
     if (!user) throw fail('NOT_FOUND', 'user not found')
+    if (user.guest) throw fail('CONFLICT', 'a guest (who bought without an account) has no password to sign in with, so no role: they can create an account, which can then be given one')
     if (user.role === role) {
       // A retry of a change whose announcement failed announces it now (saying it twice is harmless).
       await announce(id, role)
