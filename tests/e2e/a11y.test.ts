@@ -38,6 +38,8 @@ const PAGES: PageCase[] = [
   { name: 'signin', path: () => '/signin', ready: 'New here?' },
   { name: 'signup', path: () => '/signup', ready: 'Already have an account?' },
   { name: 'forgot-password', path: () => '/forgot-password', ready: 'Remembered it?' },
+  { name: 'signin-on-the-way-to-buy', path: () => `/signin?next=${encodeURIComponent(`/events/${event.id}`)}`, ready: 'Or buy as a guest' },
+  { name: 'guest-link', path: () => '/guest', ready: 'Email me a link' },
   { name: 'reset-password', path: () => '/reset-password#token=opened-from-an-email', ready: 'New password, again' },
   { name: 'account', path: () => '/account', ready: 'Change your password', as: 'buyer' },
   { name: 'my-tickets', path: () => '/tickets', ready: canSell ? 'Refund this order' : 'You have no tickets yet', as: 'buyer' },

@@ -106,7 +106,7 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
       await page.getByRole('button', { name: 'One fewer Standing' }).click()
       expect(await page.getByLabel('Quantity of Standing').inputValue()).toBe('2')
       await page.getByText('€90.00').waitFor()
-      await page.getByRole('button', { name: 'Sign in to buy' }).click()
+      await page.getByRole('button', { name: 'Sign in or buy as a guest' }).click()
 
       // Sign up, with the API's refusal of a taken email shown at the field.
       await page.waitForURL(/\/signin\?next=/)

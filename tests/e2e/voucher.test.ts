@@ -91,7 +91,7 @@ describe.skipIf(!canSell)('vouchers in the browser', () => {
     })
   }, 120_000)
 
-  test('an applied code comes along through "Sign in to buy" and through "Change tickets" at checkout', async () => {
+  test('an applied code comes along through "Sign in or buy as a guest" and through "Change tickets" at checkout', async () => {
     const event = await eventWithVoucher()
     const buyer = await registerUser('voucher-guest')
     await withTab({}, async ({ page }) => {
@@ -101,7 +101,7 @@ describe.skipIf(!canSell)('vouchers in the browser', () => {
       await page.getByLabel('Voucher code', { exact: true }).fill('earlybird')
       await page.getByRole('button', { name: 'Apply' }).click()
       await page.getByText('EARLYBIRD: 20% off').waitFor()
-      await page.getByRole('button', { name: 'Sign in to buy' }).click()
+      await page.getByRole('button', { name: 'Sign in or buy as a guest' }).click()
 
       await page.waitForURL(/\/signin\?next=/)
       await page.getByLabel('Email').fill(buyer.user.email)

@@ -18,6 +18,7 @@ import { Checkout } from './pages/checkout'
 import { OrderPage, MyTickets } from './pages/tickets'
 import { Notifications } from './pages/notifications'
 import { forgetOffer, TransferPage } from './pages/transfer'
+import { GuestPage, GuestWayBack } from './pages/guest'
 
 // Admin pages are loaded on first use: buyers never download them.
 const AdminEvents = lazy(() => import('./admin/events'))
@@ -44,6 +45,7 @@ const ROUTES: Route[] = [
   { pattern: '/signup', page: SignUp },
   { pattern: '/forgot-password', page: ForgotPassword },
   { pattern: '/reset-password', page: ResetPassword },
+  { pattern: '/guest', page: GuestPage },
   { pattern: '/account', page: Account, access: 'user' },
   { pattern: '/checkout/:id', page: Checkout, access: 'user' },
   { pattern: '/orders/:id', page: OrderPage, access: 'user' },
@@ -279,6 +281,7 @@ function SignInFirst() {
           {m.createAccount}
         </Link>
       </p>
+      <GuestWayBack />
     </section>
   )
 }

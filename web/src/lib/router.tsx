@@ -134,3 +134,10 @@ export function withQuery(path: string, query: Record<string, string | number | 
   const s = params.toString()
   return s ? `${path}?${s}` : path
 }
+
+/** The token comes in the link's fragment (`#token=…`), which no server ever sees; it is taken off the address bar at once. */
+export function tokenFromLink(): string {
+  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? ''
+  if (token) history.replaceState(history.state, '', location.pathname + location.search)
+  return token
+}

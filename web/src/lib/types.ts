@@ -15,6 +15,8 @@ export interface User {
   twoFactor?: boolean
   /** The account's role takes two-step sign-in: until it is on, it is signed in as a customer. */
   roleNeedsTwoFactor?: Role
+  /** Bought without an account: no password; back through an emailed link (`/guest`). */
+  guest?: boolean
   createdAt?: string
 }
 

@@ -6,13 +6,14 @@ import { api, ApiError } from '../lib/api'
 import { day } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { t, useT } from '../lib/i18n'
-import { Link, navigate } from '../lib/router'
+import { Link, navigate, tokenFromLink } from '../lib/router'
 import { sessionFrom, setSession, updateUser, useSession } from '../lib/session'
 import type { AuthResult, SavedBillingDetails, User } from '../lib/types'
 import { toast } from '../components/overlay'
 import { Alert, Field, Notice, PageTitle, useFocusFirstInvalid } from '../components/ui'
 import { twoFactorText } from '../i18n/two-factor'
 import { CodeField, codeAsked, TwoFactorSection } from './two-factor'
+import { GuestAccountNote } from './guest'
 
 const MIN_LENGTH = 8
 
@@ -119,13 +120,6 @@ export function ForgotPassword({ query }: { query: URLSearchParams }) {
       )}
     </section>
   )
-}
-
-/** The token comes in the link's fragment (`#token=…`), which no server ever sees; it is taken off the address bar at once. */
-function tokenFromLink(): string {
-  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? ''
-  if (token) history.replaceState(history.state, '', location.pathname + location.search)
-  return token
 }
 
 export function ResetPassword() {
@@ -313,28 +307,34 @@ export function Account() {
       <PageTitle>{m.accountTitle}</PageTitle>
       <NameForm user={user} />
       <SavedBilling />
-      <h2>{m.changeHeading}</h2>
-      <form class="card form" ref={form} onSubmit={submit} noValidate>
-        <Field label={m.currentPassword} name="currentPassword" type="password" autoComplete="current-password" value={current} onValue={setCurrent} error={errors.currentPassword} required />
-        <NewPasswordFields
-          name="newPassword"
-          value={password}
-          onValue={setPassword}
-          error={errors.newPassword}
-          repeated={repeated}
-          onRepeated={setRepeated}
-          repeatedError={errors.repeated}
-          hint={m.otherDevices}
-        />
-        <Alert error={Object.keys(errors).length ? undefined : error} />
-        <button type="submit" class="button" disabled={busy}>
-          {busy ? m.changing : m.changePassword}
-        </button>
-      </form>
-      <p>
-        {m.forgotCurrent} <Link href={`/forgot-password?email=${encodeURIComponent(user.email)}`}>{m.resetByEmail}</Link>
-      </p>
-      <TwoFactorSection user={user} />
+      {user.guest ? (
+        <GuestAccountNote user={user} />
+      ) : (
+        <>
+          <h2>{m.changeHeading}</h2>
+          <form class="card form" ref={form} onSubmit={submit} noValidate>
+            <Field label={m.currentPassword} name="currentPassword" type="password" autoComplete="current-password" value={current} onValue={setCurrent} error={errors.currentPassword} required />
+            <NewPasswordFields
+              name="newPassword"
+              value={password}
+              onValue={setPassword}
+              error={errors.newPassword}
+              repeated={repeated}
+              onRepeated={setRepeated}
+              repeatedError={errors.repeated}
+              hint={m.otherDevices}
+            />
+            <Alert error={Object.keys(errors).length ? undefined : error} />
+            <button type="submit" class="button" disabled={busy}>
+              {busy ? m.changing : m.changePassword}
+            </button>
+          </form>
+          <p>
+            {m.forgotCurrent} <Link href={`/forgot-password?email=${encodeURIComponent(user.email)}`}>{m.resetByEmail}</Link>
+          </p>
+          <TwoFactorSection user={user} />
+        </>
+      )}
     </section>
   )
 }

@@ -9,6 +9,7 @@ import { sessionFrom, setSession, useSession } from '../lib/session'
 import type { AuthResult } from '../lib/types'
 import { twoFactorText } from '../i18n/two-factor'
 import { CodeField, codeAsked } from './two-factor'
+import { GuestCheckout, GuestWayBack } from './guest'
 import { toast } from '../components/overlay'
 import { Alert, Field, PageTitle, useFocusFirstInvalid } from '../components/ui'
 
@@ -96,6 +97,9 @@ export function SignIn({ query }: { query: URLSearchParams }) {
       <p>
         {m.newHere} <Link href={`/signup${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>{m.createAnAccount}</Link>
       </p>
+      {/* On the way to buying, an account is not needed. */}
+      {!session && next.startsWith('/events/') && <GuestCheckout next={next} />}
+      <GuestWayBack />
     </section>
   )
 }

@@ -1,0 +1,81 @@
+// Buying as a guest in the browser: from the event page with only an address and a name, through
+// checkout to the tickets; later, in another browser, back to them through the emailed link (real SMTP).
+import { afterAll, describe, expect, test } from 'bun:test'
+import { eventually } from '../support/api'
+import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
+import { availabilityOf, canSell, CARDS, closeBrowser, payWith, screenshot, seedEvent, withTab } from './browser'
+
+const smtp = mailingThroughTestSmtp('auth')
+
+afterAll(closeBrowser)
+
+describe.if(canSell)('buying as a guest', () => {
+  test('an address and a name on the way to buying; checkout and tickets as anyone’s; back later through an emailed link', async () => {
+    const event = await seedEvent([{ name: 'Standing', priceCents: 3000, capacity: 20 }])
+    const address = `guest-${Date.now().toString(36)}@example.test`
+    const orderId = await withTab({}, async ({ page }) => {
+      await page.goto(`/events/${event.id}`)
+      await page.getByRole('button', { name: 'One more Standing' }).click()
+      await page.getByRole('button', { name: 'One more Standing' }).click()
+      await page.getByRole('button', { name: 'Sign in or buy as a guest' }).click()
+      await page.waitForURL(/\/signin\?next=/)
+      // Folded until asked for; then the keyboard is in its first field.
+      await page.getByRole('button', { name: 'Continue as a guest' }).click()
+      expect(await page.locator('#guest-email').evaluate((el) => el === document.activeElement)).toBe(true)
+      // Checked before anything is sent.
+      await page.getByRole('button', { name: 'Go on to buy as a guest' }).click()
+      await page.getByText('Enter your email address.').waitFor()
+      await page.locator('#guest-email').fill(address)
+      await page.getByRole('button', { name: 'Go on to buy as a guest' }).click()
+      await page.getByText('Enter your name.').waitFor()
+      await page.locator('#guest-name').fill('Grace Guest')
+      await screenshot(page, 'guest-checkout')
+      await page.getByRole('button', { name: 'Go on to buy as a guest' }).click()
+
+      // Back on the event with the selection kept, as after signing in.
+      await page.waitForURL(`**/events/${event.id}`)
+      await page.locator('.toast', { hasText: `You are buying as a guest: your tickets go to ${address}.` }).waitFor()
+      await page.getByText('Signed in as').waitFor()
+      expect(await page.getByLabel('Quantity of Standing').inputValue()).toBe('2')
+      await page.getByRole('button', { name: 'Buy tickets' }).click()
+      await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
+      const id = page.url().split('/').pop()!
+      await payWith(page, CARDS.approved)
+      await page.waitForURL(`**/orders/${id}?confirmed=1`)
+      await page.getByRole('heading', { level: 1, name: 'Payment confirmed' }).waitFor()
+      expect((await availabilityOf(event.id)).ticketTypes[0]).toMatchObject({ sold: 2, held: 0 })
+
+      // The account page says how to come back, and offers no password to change.
+      await page.goto('/account')
+      await page.getByText(`You bought as a guest, with ${address}.`).waitFor()
+      expect(await page.getByRole('heading', { name: 'Change your password' }).count()).toBe(0)
+      expect(await page.getByRole('heading', { name: 'Two-step sign-in' }).count()).toBe(0)
+      return id
+    })
+
+    // Another browser, signed out: from the sign-in page to the emailed link, and the tickets.
+    await withTab({}, async ({ page }) => {
+      await page.goto('/signin')
+      await page.getByRole('link', { name: 'Get a link to your tickets' }).click()
+      await page.getByRole('heading', { level: 1, name: 'Your tickets, bought as a guest' }).waitFor()
+      await page.getByLabel('Email').fill(address)
+      await page.getByRole('button', { name: 'Email me a link' }).click()
+      await page.getByText(`If ${address} bought as a guest, a link to its tickets is on its way.`).waitFor()
+
+      const message = await eventually(`the guest link to ${address}`, async () => smtp.received.find((m) => m.to.includes(address)), 15_000, 100)
+      const link = /https?:\/\/\S+?(\/guest#token=[A-Za-z0-9_-]+)/.exec(decodeMime(message.data))
+      expect(link).not.toBeNull()
+      await page.goto(link![1]!)
+      await page.waitForURL('**/tickets')
+      await page.getByRole('heading', { level: 1, name: 'My tickets' }).waitFor()
+      await page.locator(`[data-order="${orderId}"] img`).nth(1).waitFor()
+      expect(page.url()).not.toContain('token=')
+      await screenshot(page, 'guest-back-by-link')
+
+      // The link works once: opened again, the page says so and offers a new one.
+      await page.goto(link![1]!)
+      await page.getByText('This link is used, expired or not whole.').waitFor()
+      await page.getByRole('button', { name: 'Email me a link' }).waitFor()
+    })
+  }, 120_000)
+})
