@@ -66,6 +66,8 @@ describe('buying as a guest', () => {
     // The confirmation, with the tickets, at the address the guest gave.
     const confirmation = await eventually('confirmation to the guest', async () => mailTo(address).find((t) => t.includes(sale.title)), 20_000, 100)
     expect(confirmation).toContain(orderId)
+    // With the way to the tickets in the web app (where a guest asks for a link back).
+    expect(confirmation).toContain(`Your tickets: ${system().gatewayUrl.replace('127.0.0.1', 'localhost')}/tickets`)
 
     // Later, on another device: a link by email.
     const asked = await askForLinks(address.toUpperCase())

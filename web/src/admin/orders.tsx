@@ -203,7 +203,10 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
                         <code>{o.id.slice(-8)}</code>
                       </Link>
                     </th>
-                    <td>{users.get(o.userId)?.email ?? <code>{o.userId.slice(-8)}</code>}</td>
+                    <td>
+                      {users.get(o.userId)?.email ?? <code>{o.userId.slice(-8)}</code>}
+                      {users.get(o.userId)?.guest && <span class="muted"> (guest)</span>}
+                    </td>
                     <td>{o.eventTitle ?? <code>{o.eventId.slice(-8)}</code>}</td>
                     <td>{o.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')}</td>
                     <td class="num">

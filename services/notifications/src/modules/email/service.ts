@@ -282,6 +282,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         currency: d.currency,
         ...(d.voucher ? { voucher: d.voucher } : {}),
         ...(details.ticketInfo ? { ticketInfo: details.ticketInfo } : {}),
+        ...(publicUrl ? { link: `${publicUrl.replace(/\/+$/, '')}/tickets` } : {}),
         tickets: list,
         ticketsPdf: await ticketsPdf(d.orderId, { ...details, title, startsAt }, list, d.language),
         // The first confirmation of a paid order only (not when the tickets are asked for again, nor

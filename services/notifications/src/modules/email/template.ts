@@ -52,6 +52,8 @@ export interface ConfirmationInput {
   organizer?: string
   /** The organiser's own subject and opening text in this language (placeholders unfilled), each in place of ours. */
   own?: { subject?: string; body?: string }
+  /** The buyer's tickets in the web app (signed in, or as a guest through an emailed link). */
+  link?: string
 }
 
 const receiptKind = (filename: string) => (filename.startsWith('easypass-invoice-') ? 'invoice' : 'receipt')
@@ -154,6 +156,7 @@ ${
     : `<p>${escapeHtml(w.ticketsInAccount)}</p>`
 }
 ${input.receipt ? `<p style="margin:16px 0 0">${escapeHtml(w.documentAttached(receiptKind(input.receipt.filename)))}</p>` : ''}
+${input.link ? `<p style="margin:16px 0 0"><a href="${escapeHtml(input.link)}">${escapeHtml(w.yourTickets)}</a></p>` : ''}
 <p style="margin:16px 0 0;font-size:12px;color:#57606a">${escapeHtml(w.order(input.orderId))}</p>`,
   )
 
@@ -176,6 +179,7 @@ ${input.receipt ? `<p style="margin:16px 0 0">${escapeHtml(w.documentAttached(re
         ]
       : [w.ticketsInAccount]),
     ...(input.receipt ? ['', w.documentAttached(receiptKind(input.receipt.filename))] : []),
+    ...(input.link ? ['', w.yourTicketsLine(input.link)] : []),
     '',
     w.order(input.orderId),
   ]
