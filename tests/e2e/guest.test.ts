@@ -2,6 +2,7 @@
 // checkout to the tickets; later, in another browser, back to them through the emailed link (real SMTP).
 import { afterAll, describe, expect, test } from 'bun:test'
 import { eventually } from '../support/api'
+import { system } from '../support/system'
 import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 import { availabilityOf, canSell, CARDS, closeBrowser, payWith, screenshot, seedEvent, withTab } from './browser'
 
@@ -9,8 +10,14 @@ const smtp = mailingThroughTestSmtp('auth')
 
 afterAll(closeBrowser)
 
+/** Straight to auth from an address of its own. */
+async function signInStatus(email: string, password: string) {
+  const r = await fetch(`${system().urls.auth}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-real-ip': '198.18.11.1' }, body: JSON.stringify({ email, password }) })
+  return r.status
+}
+
 describe.if(canSell)('buying as a guest', () => {
-  test('an address and a name on the way to buying; checkout and tickets as anyone’s; back later through an emailed link', async () => {
+  test('an address and a name on the way to buying; checkout and tickets as anyone’s; back later through an emailed link; kept in an account', async () => {
     const event = await seedEvent([{ name: 'Standing', priceCents: 3000, capacity: 20 }])
     const address = `guest-${Date.now().toString(36)}@example.test`
     const orderId = await withTab({}, async ({ page }) => {
@@ -69,13 +76,24 @@ describe.if(canSell)('buying as a guest', () => {
       await page.waitForURL('**/tickets')
       await page.getByRole('heading', { level: 1, name: 'My tickets' }).waitFor()
       await page.locator(`[data-order="${orderId}"] img`).nth(1).waitFor()
-      expect(page.url()).not.toContain('token=')
       await screenshot(page, 'guest-back-by-link')
 
       // The link works once: opened again, the page says so and offers a new one.
       await page.goto(link![1]!)
       await page.getByText('This link is used, expired or not whole.').waitFor()
+      // The token left the address bar (and so the history and any screenshot of it) at once.
+      expect(page.url()).not.toContain('token=')
       await page.getByRole('button', { name: 'Email me a link' }).waitFor()
+
+      // Still signed in as the guest, who keeps it all in an account with a password.
+      await page.goto('/account')
+      await page.getByRole('heading', { name: 'Keep your tickets in an account' }).waitFor()
+      await page.getByLabel('New password', { exact: true }).fill('kept in an account')
+      await page.getByLabel('New password, again').fill('kept in an account')
+      await page.getByRole('button', { name: 'Create my account' }).click()
+      await page.locator('.toast', { hasText: `Your account is ready: next time, sign in with ${address} and your password.` }).waitFor()
+      await page.getByRole('heading', { name: 'Change your password' }).waitFor()
+      expect(await signInStatus(address, 'kept in an account')).toBe(200)
     })
   }, 120_000)
 })

@@ -101,6 +101,10 @@ export const UpdateUserBody = t.Object({ role: RoleSchema })
 export const GuestBody = t.Object({ email: Email, name: DisplayName })
 export type GuestBody = Static<typeof GuestBody>
 
+/** A guest keeping their purchases in an account of their own: the password it will sign in with. */
+export const GuestAccountBody = t.Object({ password: Password })
+export type GuestAccountBody = Static<typeof GuestAccountBody>
+
 /** A guest asking for a way back to what they bought: the answer is the same whether or not the address bought as a guest. */
 export const GuestLinkBody = t.Object({ email: Email })
 export type GuestLinkBody = Static<typeof GuestLinkBody>

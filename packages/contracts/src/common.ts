@@ -35,6 +35,8 @@ export interface Principal {
   id: string
   role: Role | 'service'
   email?: string
+  /** A guest (bought without an account): `email` is the address they gave, which an account may have too. */
+  guest?: boolean
   /** When its token was signed (seconds since the epoch), if it says. */
   issuedAt?: number
 }

@@ -144,7 +144,13 @@ export function tokenVerifier(config: AuthConfig) {
     const role = payload.role as Principal['role']
     // Each key makes one kind of token: a user key never vouches for a service, the service secret never for a user.
     if (alg === 'EdDSA' ? !isUserRole(role) : role !== 'service') return null
-    const principal: Principal = { id: payload.sub, role, email: typeof payload.email === 'string' ? payload.email : undefined, ...(typeof payload.iat === 'number' ? { issuedAt: payload.iat } : {}) }
+    const principal: Principal = {
+      id: payload.sub,
+      role,
+      email: typeof payload.email === 'string' ? payload.email : undefined,
+      ...(payload.guest === true ? { guest: true } : {}),
+      ...(typeof payload.iat === 'number' ? { issuedAt: payload.iat } : {}),
+    }
     if (verified.size >= VERIFIED_MAX) verified.clear()
     verified.set(cacheKey, { principal, expiresAt: payload.exp * 1000 })
     return principal
@@ -168,10 +174,10 @@ export function tokenSigner(config: AuthConfig & { JWT_PRIVATE_KEY: string }) {
   if (der(createPublicKey(privateKey)) !== der(publicKeyOf(config.JWT_PUBLIC_KEY))) throw new Error('JWT_PRIVATE_KEY does not belong to JWT_PUBLIC_KEY')
   const signer = jwtWith(privateKey, 'EdDSA', config.JWT_ISSUER)
   return {
-    signAccess(principal: { id: string; role: Role; email?: string }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
+    signAccess(principal: { id: string; role: Role; email?: string; guest?: boolean }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
       if (!isUserRole(principal.role)) throw new Error(`users' tokens are for ${ROLES.join(', ')}, not ${String(principal.role)}`)
       const now = Math.floor(Date.now() / 1000)
-      return signer.sign({ sub: principal.id, role: principal.role, email: principal.email, typ: 'access', iat: now, exp: now + ttlSeconds })
+      return signer.sign({ sub: principal.id, role: principal.role, email: principal.email, ...(principal.guest ? { guest: true } : {}), typ: 'access', iat: now, exp: now + ttlSeconds })
     },
   }
 }

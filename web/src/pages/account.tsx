@@ -13,7 +13,7 @@ import { toast } from '../components/overlay'
 import { Alert, Field, Notice, PageTitle, useFocusFirstInvalid } from '../components/ui'
 import { twoFactorText } from '../i18n/two-factor'
 import { CodeField, codeAsked, TwoFactorSection } from './two-factor'
-import { GuestAccountNote } from './guest'
+import { guestText } from '../i18n/guest'
 
 const MIN_LENGTH = 8
 
@@ -308,7 +308,7 @@ export function Account() {
       <NameForm user={user} />
       <SavedBilling />
       {user.guest ? (
-        <GuestAccountNote user={user} />
+        <GuestAccount user={user} />
       ) : (
         <>
           <h2>{m.changeHeading}</h2>
@@ -336,5 +336,55 @@ export function Account() {
         </>
       )}
     </section>
+  )
+}
+
+/**
+ * The account page, for a guest: no password to change. How to come back, and a password to keep what
+ * they bought in an account that signs in with the address they bought with.
+ */
+function GuestAccount({ user }: { user: User }) {
+  const m = useT(guestText)
+  const [password, setPassword] = useState('')
+  const [repeated, setRepeated] = useState('')
+  const [errors, setErrors] = useState<{ password?: string; repeated?: string }>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const form = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(form, errors)
+
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const local = checkNewPassword(password, repeated)
+    setErrors(local)
+    setError(undefined)
+    if (Object.keys(local).length) return
+    setBusy(true)
+    try {
+      const result = await api<AuthResult>('/auth/guest/account', { body: { password } })
+      setSession(sessionFrom(result))
+      toast(m.kept(result.user.email), 'success')
+    } catch (err) {
+      setBusy(false)
+      setErrors(pick(err, ['password'] as const))
+      setError(err instanceof ApiError && err.status === 409 ? m.addressTaken : err)
+    }
+  }
+
+  return (
+    <>
+      <Notice>
+        <p>{m.guestAccount(user.email)}</p>
+      </Notice>
+      <h2>{m.keepHeading}</h2>
+      <p>{m.keepIntro(user.email)}</p>
+      <form class="card form" ref={form} onSubmit={submit} noValidate>
+        <NewPasswordFields name="password" value={password} onValue={setPassword} error={errors.password} repeated={repeated} onRepeated={setRepeated} repeatedError={errors.repeated} />
+        <Alert error={Object.keys(errors).length ? undefined : error} />
+        <button type="submit" class="button" disabled={busy}>
+          {busy ? m.creating : m.keep}
+        </button>
+      </form>
+    </>
   )
 }

@@ -8,7 +8,7 @@ import { useTitle } from '../lib/hooks'
 import { useT } from '../lib/i18n'
 import { Link, navigate, tokenFromLink } from '../lib/router'
 import { sessionFrom, setSession } from '../lib/session'
-import type { AuthResult, User } from '../lib/types'
+import type { AuthResult } from '../lib/types'
 import { toast } from '../components/overlay'
 import { Alert, Field, Notice, PageTitle, useFocusFirstInvalid } from '../components/ui'
 
@@ -64,7 +64,7 @@ export function GuestCheckout({ next }: { next: string }) {
         </button>
       ) : (
         <form class="card form" ref={form} onSubmit={submit} noValidate>
-          <Field label={m.email} name="guest-email" id="guest-email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
+          <Field label={m.guestEmail} name="guest-email" id="guest-email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
           <Field label={m.name} name="guest-name" id="guest-name" autoComplete="name" value={name} onValue={setName} error={errors.name} hint={m.nameHint} required />
           <Alert error={Object.keys(errors).length ? undefined : error} />
           <button type="submit" class="button button-block" disabled={busy}>
@@ -100,6 +100,11 @@ export function GuestPage() {
   const [sentTo, setSentTo] = useState<string>()
   const form = useRef<HTMLFormElement>(null)
   useFocusFirstInvalid(form, errors)
+  // The form gives way to what was done: the keyboard goes there, not back to the page's start.
+  const sent = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (sentTo) sent.current?.focus()
+  }, [sentTo])
 
   useEffect(() => {
     const openLink = (linkToken: string) => {
@@ -153,9 +158,11 @@ export function GuestPage() {
         <p role="status">{m.opening}</p>
       ) : sentTo ? (
         <>
-          <Notice tone="success">
-            <p>{m.sentTo(sentTo)}</p>
-          </Notice>
+          <div ref={sent} tabIndex={-1}>
+            <Notice tone="success">
+              <p>{m.sentTo(sentTo)}</p>
+            </Notice>
+          </div>
           <p class="muted">{m.noEmail}</p>
           <p class="actions">
             <button type="button" class="button button-secondary" onClick={() => setSentTo(undefined)}>
@@ -177,20 +184,5 @@ export function GuestPage() {
         </>
       )}
     </section>
-  )
-}
-
-/** The account page, for a guest: no password to change; how to come back, and how to have an account. */
-export function GuestAccountNote({ user }: { user: User }) {
-  const m = useT(guestText)
-  return (
-    <>
-      <Notice>
-        <p>{m.guestAccount(user.email)}</p>
-      </Notice>
-      <p>
-        {m.guestCreate} <Link href="/signup">{m.createAccount}</Link>. {m.guestCreateNote}
-      </p>
-    </>
   )
 }

@@ -1,10 +1,12 @@
 // Buying without an account. A guest is an account of its own for each checkout: the address the buyer
 // gave (`contactEmail`), the name on the order, no password. Its orders, tickets and emails work as any
-// customer's. Guests of one address are never merged and no guest can become the account registered with
-// that address: nothing proves, at checkout, that the buyer owns it. They come back through an emailed
-// link (one per guest session of the address), which proves it.
+// customer's. Guests of one address are never merged, and nothing proves at checkout that the buyer owns
+// the address, so no guest reaches another's orders or those of the account registered with it. They come
+// back through an emailed link (one per guest session of the address), which proves it; a guest may turn
+// their own session into an ordinary account with a password, as a sign-up would (`keep`).
 import { randomBytes } from 'node:crypto'
-import type { AuthResult, GuestBody, GuestSessionBody } from '@easypass/contracts/auth'
+import type { AuthResult, GuestAccountBody, GuestBody, GuestSessionBody } from '@easypass/contracts/auth'
+import type { Principal } from '@easypass/contracts'
 import type { Language } from '@easypass/contracts/languages'
 import { fail, isDuplicateOnly, type Logger } from '@easypass/kit'
 import type { GuestLinkModels } from '../../db/guest-links'
@@ -12,12 +14,17 @@ import type { UserModel } from '../../db/users'
 import { normaliseEmail, type AccountFields } from '../users/service'
 import type { GuestMailer } from './guest-email'
 import type { LoginLimiter } from './login-limiter'
+import { hashPassword } from './passwords'
 import { hashSecret, type SessionStore } from './sessions'
 
 /** A guest's password hash: no hash at all, so no password ever matches it (sign-in refuses guests before). */
 export const NO_PASSWORD = '!guest'
-/** The newest guest sessions of one address an email links to. */
-export const GUEST_LINKS_PER_EMAIL = 5
+/**
+ * The newest guest sessions of one address an email links to. Auth does not know which of them bought
+ * (a session is started before the purchase): a person who started more than this many as guests with one
+ * address gets links to the newest ones only (their tickets are in the confirmations all the same).
+ */
+export const GUEST_LINKS_PER_EMAIL = 20
 
 export interface GuestDeps {
   User: UserModel
@@ -65,7 +72,7 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
   }
 
   async function sendLinks(email: string, language?: Language) {
-    const guests = await User.find({ contactEmail: email, guest: true }, { _id: 1, name: 1, createdAt: 1 }).sort({ createdAt: -1 }).limit(GUEST_LINKS_PER_EMAIL).lean()
+    const guests = await User.find({ contactEmail: email, guest: true }, { _id: 1, createdAt: 1 }).sort({ createdAt: -1 }).limit(GUEST_LINKS_PER_EMAIL).lean()
     if (!guests.length) return
     const createdAt = new Date()
     const expiresAt = new Date(createdAt.getTime() + links.validMinutes * 60_000)
@@ -77,7 +84,8 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
       // In the fragment: a browser never sends it to a server, so it stays out of access logs and Referer.
       made.push({ link: `${base}/guest#token=${token}`, since: guest.createdAt })
     }
-    await links.mailer.send(email, guests[0]!.name, made, links.validMinutes, language)
+    // No name in it: the newest guest's was typed by whoever started that session, perhaps not the owner.
+    await links.mailer.send(email, made, links.validMinutes, language)
   }
 
   /** A link opens one session of its guest, once, within its time; the first of two at once wins. */
@@ -96,6 +104,54 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
     return signIn(user, await sessions.start(link.userId))
   }
 
-  return { start, requestLink, open }
+  /**
+   * The guest keeps what they bought in an account: theirs becomes one, signing in with the address they
+   * bought with and this password, as if they had registered with it (no more proof is asked of a sign-up
+   * either). The unique email index settles an address that has an account already, or gets one meanwhile:
+   * 409, and the guest stays a guest. Of two at once, the first to insert its marker goes on (FerretDB's
+   * conditional update alone would let both write). Every session of the guest ends (one opened from a link
+   * on a shared computer must not carry over into the account); the caller gets a new one.
+   */
+  async function keep(principal: Principal, body: GuestAccountBody): Promise<AuthResult> {
+    const user = /^[0-9a-f]{24}$/i.test(principal.id) ? await User.findById(principal.id).lean() : null
+    if (!user) throw fail('UNAUTHENTICATED', 'the account no longer exists')
+    const already = () => fail('CONFLICT', 'this account has a password already')
+    if (!user.guest || !user.contactEmail) throw already()
+    const taken = () => fail('CONFLICT', 'an account with this email already exists: sign in to it (what you bought as a guest stays reachable by an emailed link)')
+    if (await User.exists({ email: user.contactEmail })) throw taken()
+    const passwordHash = await hashPassword(body.password)
+    const userId = String(user._id)
+    const marker = `kept:${userId}`
+    const keptAt = new Date()
+    try {
+      await GuestLinkUse.create({ _id: marker, userId, usedAt: keptAt, expiresAt: new Date(keptAt.getTime() + 86_400_000) })
+    } catch (error) {
+      if (isDuplicateOnly(error)) throw already()
+      throw error
+    }
+    try {
+      const changed = await User.updateOne(
+        { _id: user._id, guest: true },
+        { $set: { email: user.contactEmail, passwordHash, passwordChangedAt: keptAt }, $unset: { guest: 1, contactEmail: 1 } },
+      )
+      if (changed.matchedCount === 0) throw already()
+    } catch (error) {
+      // Still a guest: the marker goes, so that a retry (another password, a freed address) can land.
+      await GuestLinkUse.deleteOne({ _id: marker }).catch(() => {})
+      if (isDuplicateOnly(error)) throw taken()
+      throw error
+    }
+    log.info({ userId }, 'a guest kept their purchases in an account')
+    try {
+      await sessions.endAllSessions(userId)
+    } catch (error) {
+      // Their refreshes are refused all the same: they began before `passwordChangedAt`.
+      log.warn({ userId, err: String(error) }, 'a guest became an account, but ending its guest sessions failed')
+    }
+    const now = (await User.findById(user._id).lean())!
+    return signIn(now, await sessions.start(userId))
+  }
+
+  return { start, requestLink, open, keep }
 }
 export type GuestService = ReturnType<typeof guestService>

@@ -1,7 +1,7 @@
 import { Elysia, status, t } from 'elysia'
 import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
 import { pickLanguage } from '@easypass/contracts/languages'
-import { Accepted, AuthResult, ChangePasswordBody, GuestBody, GuestLinkBody, GuestSessionBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RecoveryCodes, RegisterBody, TwoFactorConfirmBody, TwoFactorEnabled, TwoFactorSetup, UpdateMeBody, User } from '@easypass/contracts/auth'
+import { Accepted, AuthResult, ChangePasswordBody, GuestAccountBody, GuestBody, GuestLinkBody, GuestSessionBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RecoveryCodes, RegisterBody, TwoFactorConfirmBody, TwoFactorEnabled, TwoFactorSetup, UpdateMeBody, User } from '@easypass/contracts/auth'
 import { AppError, authPlugin, clientAddress, strictBody, type AuthConfig } from '@easypass/kit'
 import { clearCookie, deliver, presentedToken } from './cookie'
 import type { AuthService } from './service'
@@ -116,7 +116,7 @@ export function authModule(auth: AuthService, config: AuthConfig) {
           tags,
           summary: 'Email a guest a link back to what they bought',
           description:
-            'Always 202 with the same words, whether or not the address bought as a guest. The email has one link per guest session of the address (the newest 5), each `<web app>/guest#token=…`, working once, for 60 minutes (`PASSWORD_RESET_MINUTES`); `POST /api/auth/guest/session` opens it. Limited as reset links are: 429 with `Retry-After` beyond 10 requests an hour from one address (shared with reset links); beyond 3 an hour for one email the answer is the same 202 and nothing is sent. Without `SMTP_URL` a development system writes the links to auth\'s log.',
+            'Always 202 with the same words, whether or not the address bought as a guest. The email has one link per guest session of the address (the newest 20), each `<web app>/guest#token=…`, working once, for 60 minutes (`PASSWORD_RESET_MINUTES`); `POST /api/auth/guest/session` opens it. Limited as reset links are: 429 with `Retry-After` beyond 10 requests an hour from one address (shared with reset links); beyond 3 an hour for one email the answer is the same 202 and nothing is sent. Without `SMTP_URL` a development system writes the links to auth\'s log.',
         },
       },
     )
@@ -127,6 +127,19 @@ export function authModule(auth: AuthService, config: AuthConfig) {
         tags,
         summary: "Open a guest's emailed link",
         description: 'The `token` from the link: a new session of that guest (its orders and tickets as before). 400 with the field `token` for a link that is unknown, expired or already used; a link submitted twice at once opens one session.' + COOKIE_MODE,
+      },
+    })
+    .post('/api/auth/guest/account', async ({ body, principal, request, set }) => deliver(request, set.headers, await auth.keepGuest(principal!, body)), {
+      auth: 'user',
+      ...strictBody(GuestAccountBody),
+      response: { 200: AuthResult, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Keep a guest’s purchases in an account',
+        description:
+          'A guest chooses a password (8 characters or more): their account becomes an ordinary one that signs in with the address they bought with, keeping every order and ticket, as if they had registered with that address. 409 when the address has an account already (sign in to it; what the guest bought stays reachable by an emailed link, and stays the guest\'s), and for an account that is no guest. Every session of the guest ends (the caller gets a new one); other guest sessions of the address stay guests.' +
+          COOKIE_MODE,
+        security: BEARER,
       },
     })
     .post('/api/auth/password-reset/confirm', async ({ body, request, server, set }) => deliver(request, set.headers, await auth.resetPassword(body, clientAddress(request, server))), {

@@ -282,7 +282,9 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         currency: d.currency,
         ...(d.voucher ? { voucher: d.voucher } : {}),
         ...(details.ticketInfo ? { ticketInfo: details.ticketInfo } : {}),
-        ...(publicUrl ? { link: `${publicUrl.replace(/\/+$/, '')}/tickets` } : {}),
+        // The buyer's tickets in the web app: not for free tickets given to someone or a sale at the door,
+        // whose recipients have no session there to find them in.
+        ...(publicUrl && !d.complimentaryFor && !d.boxOffice ? { link: `${publicUrl.replace(/\/+$/, '')}/tickets` } : {}),
         tickets: list,
         ticketsPdf: await ticketsPdf(d.orderId, { ...details, title, startsAt }, list, d.language),
         // The first confirmation of a paid order only (not when the tickets are asked for again, nor

@@ -118,7 +118,8 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
     /** Offers the ticket to `email`; an earlier offer of it still pending is taken back. */
     async offer(principal: Principal, ticketId: string, email: string, language?: Language): Promise<TicketTransfer> {
       const to = email.trim()
-      if (principal.email && to.toLowerCase() === principal.email.toLowerCase())
+      // A guest's address may be an account's too, which is someone else here (their own, perhaps): not refused.
+      if (principal.email && !principal.guest && to.toLowerCase() === principal.email.toLowerCase())
         throw fail('VALIDATION', 'email: that is your own address', { fields: [{ path: 'email', message: 'that is your own address' }] })
       const ticket = await heldTicket(ticketId, principal)
       return locked(ticket.orderId, async () => {
