@@ -29,6 +29,7 @@ const CheckIn = lazy(() => import('./admin/checkin'))
 const Dashboard = lazy(() => import('./admin/dashboard'))
 const Webhooks = lazy(() => import('./admin/webhooks'))
 const Activity = lazy(() => import('./admin/activity'))
+const People = lazy(() => import('./admin/people'))
 
 /** `staff`: door staff and admins (the door's pages). */
 type Access = 'guest' | 'user' | 'staff' | 'admin'
@@ -61,6 +62,7 @@ const ROUTES: Route[] = [
   { pattern: '/admin/dashboard', page: Dashboard, access: 'admin' },
   { pattern: '/admin/webhooks', page: Webhooks, access: 'admin' },
   { pattern: '/admin/activity', page: Activity, access: 'admin' },
+  { pattern: '/admin/people', page: People, access: 'admin' },
 ]
 
 export function App() {

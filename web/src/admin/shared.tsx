@@ -16,6 +16,7 @@ const TABS: Array<[href: string, label: string, door?: boolean]> = [
   ['/admin/checkin', 'Check-in', true],
   ['/admin/dashboard', 'Sales dashboard'],
   ['/admin/webhooks', 'Webhooks'],
+  ['/admin/people', 'People'],
   ['/admin/activity', 'Activity'],
 ]
 

@@ -1,0 +1,66 @@
+// Admins and the people with accounts in a real browser: found by address, a buyer made door staff (the
+// gateway takes the role at once), a role change called off, two-step sign-in turned off for someone who
+// lost their phone, and a guest told apart (no role to give).
+import { afterAll, describe, expect, test } from 'bun:test'
+import { api, registerUser } from '../support/api'
+import { totp } from '../support/totp'
+import { adminSession, axe, closeBrowser, describeViolations, screenshot, withTab } from './browser'
+
+afterAll(closeBrowser)
+
+const roleOf = async (id: string, token: string) => (await api(`/users?ids=${id}`, { token })).body.items[0]
+
+describe('people', () => {
+  test('found by address; a buyer made door staff, a change called off, two-step sign-in turned off, a guest told apart', async () => {
+    const admin = await adminSession()
+    const tag = `people${Math.random().toString(36).slice(2, 7)}`
+    const worker = await registerUser(`${tag}-worker`)
+    const phoneless = await registerUser(`${tag}-phoneless`)
+    const setup = await api('/auth/two-factor/setup', { method: 'POST', token: phoneless.token })
+    expect((await api('/auth/two-factor/enable', { token: phoneless.token, body: { password: 'correct horse 1', code: totp(setup.body.secret) } })).status).toBe(200)
+    const guest = await api('/auth/guest', { body: { email: `${tag}-guest@example.test`, name: 'Guest Buyer' } })
+    expect(guest.status).toBe(201)
+
+    await withTab({ session: admin }, async ({ page }) => {
+      await page.goto('/admin')
+      await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'People' }).click()
+      await page.getByRole('heading', { level: 1, name: 'People' }).waitFor()
+      await page.getByLabel('Email').fill(tag)
+      await page.getByRole('button', { name: 'Search' }).click()
+      await page.getByText('3 people').waitFor()
+      const table = page.getByRole('region', { name: 'People table' })
+      await table.getByText('Guest (no password, no role)').waitFor()
+      expect(await table.getByRole('combobox').count()).toBe(2)
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+      await screenshot(page, 'admin-people')
+
+      // Called off: nothing changes, and the picker says so.
+      const picker = page.getByLabel(`Role of ${worker.user.email}`)
+      await picker.selectOption('staff')
+      await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click()
+      expect(await picker.inputValue()).toBe('customer')
+      expect((await roleOf(worker.user.id, admin.token)).role).toBe('customer')
+      // Made door staff.
+      await picker.selectOption('staff')
+      await page.getByRole('dialog').getByText('They can check tickets in and read attendee lists').waitFor()
+      await page.getByRole('dialog').getByRole('button', { name: 'Change the role' }).click()
+      await page.locator('.toast', { hasText: `${worker.user.email} is door staff now.` }).waitFor()
+      expect((await roleOf(worker.user.id, admin.token)).role).toBe('staff')
+      const refreshed = await api('/auth/refresh', { body: { refreshToken: worker.refreshToken } })
+      expect(JSON.parse(Buffer.from(refreshed.body.accessToken.split('.')[1], 'base64url').toString()).role).toBe('staff')
+
+      // Two-step sign-in off for the one who lost their phone.
+      await page.getByRole('button', { name: `Turn off two-step sign-in for ${phoneless.user.email}` }).click()
+      await page.getByRole('dialog').getByRole('button', { name: 'Turn it off' }).click()
+      await page.locator('.toast', { hasText: `Two-step sign-in is off for ${phoneless.user.email}.` }).waitFor()
+      expect((await roleOf(phoneless.user.id, admin.token)).twoFactor).toBe(false)
+      expect((await api('/auth/login', { body: { email: phoneless.user.email, password: 'correct horse 1' } })).status).toBe(200)
+
+      // By role: only the new door worker among them.
+      await page.getByLabel('Role', { exact: true }).selectOption('staff')
+      await page.getByRole('button', { name: 'Search' }).click()
+      await page.getByText('1 person').waitFor()
+      await table.getByText(worker.user.email).waitFor()
+    })
+  }, 90_000)
+})

@@ -1,0 +1,186 @@
+// The people with accounts, for admins: found by address and role; a role given or taken (door staff,
+// admins), two-step sign-in turned off for someone who lost their phone, guests told apart. The same
+// calls as Swagger UI's: GET /api/users, PATCH /api/users/:id, DELETE /api/users/:id/two-factor.
+import { useEffect, useState } from 'preact/hooks'
+import { api } from '../lib/api'
+import { day } from '../lib/format'
+import { useAsync, useTitle } from '../lib/hooks'
+import { navigate, withQuery } from '../lib/router'
+import { useSession } from '../lib/session'
+import type { List, Role, User } from '../lib/types'
+import { confirmDialog, toast } from '../components/overlay'
+import { Alert, Empty, Field, Loading, Pager, SearchActions, SelectField } from '../components/ui'
+import { AdminPage } from './shared'
+
+const PAGE_SIZE = 50
+const ROLE_WORD: Record<Role, string> = { customer: 'Buyer', staff: 'Door staff', admin: 'Admin' }
+/** What each role may do, said where it is given. */
+const ROLE_MEANS: Record<Role, string> = {
+  customer: 'They keep their tickets and orders and lose everything else of their role.',
+  staff: 'They can check tickets in and read attendee lists, and nothing more.',
+  admin: 'They can run every event, refund any order and give roles.',
+}
+
+export default function People({ query }: { query: URLSearchParams }) {
+  useTitle('Admin · People')
+  const me = useSession()?.user
+  const filters = { q: query.get('q') ?? '', role: query.get('role') ?? '' }
+  const page = Math.max(1, Number(query.get('page')) || 1)
+  const [form, setForm] = useState(filters)
+  useEffect(() => setForm(filters), [query.toString()])
+  const list = useAsync((signal) => api<List<User>>(withQuery('/users', { ...filters, page, limit: PAGE_SIZE }), { signal }), [query.toString()])
+  const [busy, setBusy] = useState<string>()
+  const [error, setError] = useState<unknown>()
+
+  /** True when the role was changed; otherwise the caller puts the picker back. */
+  const setRole = async (user: User, role: Role): Promise<boolean> => {
+    if (role === user.role) return true
+    const ok = await confirmDialog({
+      title: `Make ${user.name || user.email} ${ROLE_WORD[role].toLowerCase()}?`,
+      message: `${ROLE_MEANS[role]}${user.id === me?.id ? ' This is your own account.' : ''} Tokens they hold with more than the new role stop working at once.`,
+      confirmLabel: 'Change the role',
+      danger: role !== 'admin' && user.role === 'admin',
+    })
+    if (!ok) return false
+    setBusy(user.id)
+    setError(undefined)
+    try {
+      await api(`/users/${user.id}`, { method: 'PATCH', body: { role } })
+      toast(`${user.email} is ${ROLE_WORD[role].toLowerCase()} now.`, 'success')
+      return true
+    } catch (err) {
+      setError(err)
+      return false
+    } finally {
+      setBusy(undefined)
+      list.reload()
+    }
+  }
+
+  const turnOffTwoFactor = async (user: User) => {
+    const ok = await confirmDialog({
+      title: `Turn off two-step sign-in for ${user.email}?`,
+      message: 'Their password alone signs them in until they set it up again. Do this only when they lost their phone and their recovery codes, and you are sure it is them asking.',
+      confirmLabel: 'Turn it off',
+      danger: true,
+    })
+    if (!ok) return
+    setBusy(user.id)
+    setError(undefined)
+    try {
+      await api(`/users/${user.id}/two-factor`, { method: 'DELETE' })
+      toast(`Two-step sign-in is off for ${user.email}.`, 'success')
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(undefined)
+      list.reload()
+    }
+  }
+
+  const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PAGE_SIZE)) : 1
+  return (
+    <AdminPage title="People" sub="Everyone with an account, and guests who bought without one. Give door staff and admins their role here; a role change takes effect at once.">
+      <form
+        class="card filters"
+        role="search"
+        aria-label="People"
+        onSubmit={(e) => {
+          e.preventDefault()
+          navigate(withQuery('/admin/people', { ...form, q: form.q.trim() }))
+        }}
+      >
+        <Field label="Email" name="q" value={form.q} onValue={(q) => setForm({ ...form, q })} placeholder="Part of the email address" maxLength={254} />
+        <SelectField
+          label="Role"
+          name="role"
+          value={form.role}
+          onValue={(role) => setForm({ ...form, role })}
+          options={[
+            ['', 'Any role'],
+            ['customer', 'Buyers'],
+            ['staff', 'Door staff'],
+            ['admin', 'Admins'],
+          ]}
+        />
+        <SearchActions />
+      </form>
+      <Alert error={error} />
+      {list.error ? <Alert error={list.error} onRetry={list.reload} /> : null}
+      {list.loading && !list.data && <Loading label="Loading people…" />}
+      {list.data && list.data.items.length === 0 && (
+        <Empty>
+          <p>Nobody matches.</p>
+        </Empty>
+      )}
+      {list.data && list.data.items.length > 0 && (
+        <>
+          <p class="muted">{list.data.total === 1 ? '1 person' : `${list.data.total} people`}</p>
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="People table">
+            <table class="data">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Two-step sign-in</th>
+                  <th scope="col">Since</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.items.map((u) => (
+                  <tr key={u.id} data-user={u.id}>
+                    <th scope="row">
+                      {u.name}
+                      {u.id === me?.id && <span class="muted block small">You</span>}
+                    </th>
+                    <td>{u.email}</td>
+                    <td>
+                      {u.guest ? (
+                        <span class="muted">Guest (no password, no role)</span>
+                      ) : (
+                        <select
+                          aria-label={`Role of ${u.email}`}
+                          value={u.role}
+                          disabled={busy === u.id}
+                          onChange={(e) => {
+                            const picker = e.currentTarget
+                            void setRole(u, picker.value as Role).then((changed) => {
+                              if (!changed) picker.value = u.role
+                            })
+                          }}
+                        >
+                          {(Object.keys(ROLE_WORD) as Role[]).map((role) => (
+                            <option value={role} key={role}>
+                              {ROLE_WORD[role]}
+                            </option>
+                          ))}
+                        </select>
+                      )}
+                    </td>
+                    <td>
+                      {u.twoFactor ? (
+                        <>
+                          On
+                          {u.id !== me?.id && (
+                            <button type="button" class="button button-small button-secondary" style="margin-left:8px" disabled={busy === u.id} onClick={() => turnOffTwoFactor(u)} aria-label={`Turn off two-step sign-in for ${u.email}`}>
+                              Turn off
+                            </button>
+                          )}
+                        </>
+                      ) : (
+                        <span class="muted">Off</span>
+                      )}
+                    </td>
+                    <td>{u.createdAt ? day(u.createdAt) : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager page={page} pages={pages} href={(p) => withQuery('/admin/people', { ...filters, page: p })} />
+        </>
+      )}
+    </AdminPage>
+  )
+}
