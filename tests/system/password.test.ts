@@ -236,6 +236,31 @@ describe('password reset by email', () => {
   }, 30_000)
 })
 
+describe('two-step codes guessed by someone with the password', () => {
+  test('the wrong code that reaches the limit tells the owner, once, in each of our languages', async () => {
+    const { email, token: access } = await register('code-alert')
+    const setup = await api('/auth/two-factor/setup', { method: 'POST', token: access })
+    expect((await api('/auth/two-factor/enable', { token: access, body: { password: PASSWORD, code: totp(setup.body.secret) } })).status).toBe(200)
+    // Wrong codes with the right password, each from an address of its own (the address limits stay out of it).
+    const guess = () =>
+      fetch(`${system().urls.auth}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-real-ip': ownAddress() }, body: JSON.stringify({ email, password: PASSWORD, code: 'zzzzz-zzzzz' }) }).then((r) => r.status)
+    const alerts = () => emailsTo(email).filter((m) => decodeMime(m.data).includes('wrong codes of your authenticator app'))
+    for (let i = 0; i < 9; i++) expect(await guess()).toBe(401)
+    expect(alerts()).toHaveLength(0)
+    expect(await guess()).toBe(401)
+    const alert = decodeMime((await eventually('the alert to the owner', async () => alerts()[0], 15_000, 100)).data)
+    expect(alert).toContain('typed 10 wrong codes of your authenticator app within the hour')
+    expect(alert).toContain('falsche Codes Ihrer Authenticator-App')
+    expect(alert).toContain("codes erronés de votre application d'authentification")
+    expect(alert).toMatch(/http:\/\/\S+\/forgot-password/)
+    // Past the limit: refused, and no second alert.
+    expect(await guess()).toBe(429)
+    expect(await guess()).toBe(429)
+    await Bun.sleep(500)
+    expect(alerts()).toHaveLength(1)
+  }, 60_000)
+})
+
 describe('changing a known password', () => {
   test('needs the current password; ends every other session and keeps this client signed in', async () => {
     const { email, token, refreshToken: thisOne } = await register('change')

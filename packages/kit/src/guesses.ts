@@ -7,8 +7,11 @@ import { fail } from './errors'
 export interface GuessLimit {
   /** Refuses (429 RATE_LIMITED with `retryAfterSeconds`) a key whose failed guesses reached the limit. */
   check(key: string): Promise<void>
-  /** Counts one failed guess of the key. */
-  failed(key: string): Promise<void>
+  /**
+   * Counts one failed guess of the key: true for the one that used up the key's last guess (exactly one
+   * failure per key and window, also of several at once, since Redis counts them one by one).
+   */
+  failed(key: string): Promise<boolean>
 }
 
 /**
@@ -31,7 +34,8 @@ export function guessLimit(redis: Redis, keyPrefix: string, points: number, wind
         throw fail('RATE_LIMITED', `too many wrong ${what}, try again later`, { retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) })
     },
     async failed(key) {
-      await limiter.penalty(key, 1).catch(() => {})
+      const state = await limiter.penalty(key, 1).catch(() => null)
+      return state?.consumedPoints === points
     },
   }
 }

@@ -9,6 +9,7 @@ import { loginLimiter } from './modules/auth/login-limiter'
 import { configureHashing } from './modules/auth/passwords'
 import { resetMailer } from './modules/auth/reset-email'
 import { guestMailer } from './modules/auth/guest-email'
+import { alertMailer } from './modules/auth/alert-email'
 import { authService } from './modules/auth/service'
 import { sessionStore } from './modules/auth/sessions'
 import { twoFactorService } from './modules/auth/two-factor'
@@ -80,6 +81,7 @@ const resets = {
   publicUrl: config.PUBLIC_URL ?? `http://localhost:8080`,
   validMinutes: config.PASSWORD_RESET_MINUTES,
 }
+const alerts = alertMailer(mail, resets.publicUrl)
 const sweepResets = async () => {
   const now = new Date()
   await models.PasswordReset.deleteMany({ expiresAt: { $lt: now } })
@@ -98,6 +100,8 @@ const twoFactor = twoFactorService({
   guesses: guessLimit(redis, `${config.REDIS_PREFIX}:auth:two-factor-codes`, config.TWO_FACTOR_WRONG_CODES_PER_HOUR, 3600, 'two-step codes for this account'),
   seal: sealer(config.JWT_PRIVATE_KEY, 'authenticator secrets v1'),
   issuer: 'EasyPass',
+  // Whoever typed the wrong codes got past the password (or has a password link): the owner hears of it.
+  onLimitReached: (user) => alerts.codeLimitReached(user.email, config.TWO_FACTOR_WRONG_CODES_PER_HOUR),
   log,
 })
 const sweep = setInterval(

@@ -45,10 +45,12 @@ export interface TwoFactorDeps extends TwoFactorModels {
   seal: Sealer
   /** The name the authenticator app lists the account under. */
   issuer: string
+  /** Called (not awaited) when a wrong code used up the account's last guess: the owner is told. */
+  onLimitReached?: (user: UserWithTwoFactor) => Promise<void>
   log: Logger
 }
 
-export function twoFactorService({ User, TwoFactorUse, guesses, seal, issuer, log }: TwoFactorDeps) {
+export function twoFactorService({ User, TwoFactorUse, guesses, seal, issuer, onLimitReached, log }: TwoFactorDeps) {
   const totpOf = (base32: string, email: string) => new TOTP({ issuer, label: email, secret: Secret.fromBase32(base32), algorithm: 'SHA1', digits: DIGITS, period: PERIOD })
 
   /**
@@ -151,7 +153,10 @@ export function twoFactorService({ User, TwoFactorUse, guesses, seal, issuer, lo
         right = !!tf.recoveryCodes?.includes(hash) && (await claim(`${userId}:r:${tf.setupId}:${hash}`, userId))
         if (right) log.info({ userId }, 'a recovery code was used to sign in')
       }
-      if (!right) await guesses.failed(userId)
+      if (!right && (await guesses.failed(userId))) {
+        log.warn({ userId }, 'wrong two-step codes reached the limit: the owner is told')
+        void onLimitReached?.(user).catch((error) => log.error({ userId, err: String(error) }, 'code limit alert not sent'))
+      }
       return right
     },
 
