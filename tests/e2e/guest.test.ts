@@ -1,7 +1,7 @@
 // Buying as a guest in the browser: from the event page with only an address and a name, through
 // checkout to the tickets; later, in another browser, back to them through the emailed link (real SMTP).
 import { afterAll, describe, expect, test } from 'bun:test'
-import { eventually } from '../support/api'
+import { api, eventually, registerUser } from '../support/api'
 import { system } from '../support/system'
 import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 import { availabilityOf, canSell, CARDS, closeBrowser, payWith, screenshot, seedEvent, withTab } from './browser'
@@ -96,4 +96,29 @@ describe.if(canSell)('buying as a guest', () => {
       expect(await signInStatus(address, 'kept in an account')).toBe(200)
     })
   }, 120_000)
+
+  test('a guest link opened where an account is signed in asks first; declined, the account stays and the link still works', async () => {
+    const buyer = await registerUser('signed-in-here')
+    const address = `guest-switch-${Date.now().toString(36)}@example.test`
+    const guest = await api('/auth/guest', { body: { email: address, name: 'Switching Guest' } })
+    expect(guest.status).toBe(201)
+    expect((await api('/auth/guest/link', { body: { email: address } })).status).toBe(202)
+    const message = await eventually(`the guest link to ${address}`, async () => smtp.received.find((m) => m.to.includes(address)), 15_000, 100)
+    const link = /https?:\/\/\S+?(\/guest#token=[A-Za-z0-9_-]+)/.exec(decodeMime(message.data))![1]!
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto(link)
+      const dialog = page.getByRole('dialog')
+      await dialog.getByText(`You are signed in here as ${buyer.user.email}.`).waitFor()
+      await dialog.getByRole('button', { name: 'Cancel' }).click()
+      await page.getByText(`You are still signed in as ${buyer.user.email}. The link was not used`).waitFor()
+      expect((await api('/auth/me', { token: buyer.token })).status).toBe(200)
+
+      await page.goto(link)
+      await page.getByRole('dialog').getByRole('button', { name: 'Sign out and open' }).click()
+      await page.waitForURL('**/tickets')
+      await page.getByRole('link', { name: 'Switching Guest' }).waitFor()
+      // The account's session here was ended, not just forgotten.
+      expect((await api('/auth/refresh', { body: { refreshToken: buyer.refreshToken } })).status).toBe(401)
+    })
+  }, 60_000)
 })

@@ -18,8 +18,14 @@ let showConfirm: ((r: ConfirmRequest) => void) | undefined
 /** Asks the user to confirm; resolves true only when they chose the confirm button. */
 export function confirmDialog(opts: { title: string; message: string; confirmLabel?: string; cancelLabel?: string; danger?: boolean }): Promise<boolean> {
   return new Promise((resolve) => {
-    if (!showConfirm) return resolve(window.confirm(`${opts.title}\n\n${opts.message}`))
-    showConfirm({ confirmLabel: t(shellText).confirm, cancelLabel: t(shellText).cancel, danger: false, ...opts, resolve })
+    const ask = (again: boolean) => {
+      if (showConfirm) return showConfirm({ confirmLabel: t(shellText).confirm, cancelLabel: t(shellText).cancel, danger: false, ...opts, resolve })
+      // Asked while the app is first drawn (a page's own first effect runs before the host's): once more
+      // when that is done, and only then the browser's own box.
+      if (again) return setTimeout(() => ask(false), 0)
+      resolve(window.confirm(`${opts.title}\n\n${opts.message}`))
+    }
+    ask(true)
   })
 }
 

@@ -7,9 +7,9 @@ import { looksLikeEmail } from '../lib/format'
 import { useTitle } from '../lib/hooks'
 import { useT } from '../lib/i18n'
 import { Link, navigate, tokenFromLink } from '../lib/router'
-import { sessionFrom, setSession } from '../lib/session'
+import { getSession, sessionFrom, setSession } from '../lib/session'
 import type { AuthResult } from '../lib/types'
-import { toast } from '../components/overlay'
+import { confirmDialog, toast } from '../components/overlay'
 import { Alert, Field, Notice, PageTitle, useFocusFirstInvalid } from '../components/ui'
 
 type Errors = Partial<Record<'email' | 'name', string>>
@@ -107,7 +107,19 @@ export function GuestPage() {
   }, [sentTo])
 
   useEffect(() => {
-    const openLink = (linkToken: string) => {
+    const openLink = async (linkToken: string) => {
+      // Signed in to an account here: the guest's tickets take its place only when the person says so
+      // (the account is signed out here first); the link keeps working otherwise.
+      const current = getSession()
+      if (current && !current.user.guest) {
+        const ok = await confirmDialog({ title: m.switchTitle, message: m.switchMessage(current.user.email), confirmLabel: m.switchConfirm })
+        if (!ok) {
+          setOpening(false)
+          return setRefused(m.switchDeclined(current.user.email))
+        }
+        await api('/auth/logout', { body: current.refreshToken ? { refreshToken: current.refreshToken } : {} }).catch(() => {})
+        setSession(null)
+      }
       setOpening(true)
       api<AuthResult>('/auth/guest/session', { body: { token: linkToken }, anonymous: true }).then(
         (result) => {
@@ -121,11 +133,11 @@ export function GuestPage() {
         },
       )
     }
-    if (token) openLink(token)
+    if (token) void openLink(token)
     // A link pasted into this page's address bar changes only the fragment: no new page, so it is read here.
     const onHash = () => {
       const pasted = tokenFromLink()
-      if (pasted) openLink(pasted)
+      if (pasted) void openLink(pasted)
     }
     addEventListener('hashchange', onHash)
     return () => removeEventListener('hashchange', onHash)
