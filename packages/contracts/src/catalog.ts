@@ -1,5 +1,6 @@
 // Catalog: the public shapes of events (catalog service, gateway, web app, orders).
 import { t, type Static } from 'elysia'
+import { EventQuestion } from './questions'
 import { Id, IsoDate, ListOf, PageQuery } from './common'
 import type { StoredConfirmationTexts } from './event-emails'
 import { AvailabilityPool, AvailabilityTicketType, type EventInventorySummary } from './inventory'
@@ -108,6 +109,7 @@ export const Event = t.Object(
     organizer: t.String(),
     imageUrl: t.Optional(t.String()),
     ticketInfo: t.Optional(t.String()),
+    questions: t.Optional(t.Array(EventQuestion, { description: "what the organiser asks of every order (PUT /api/events/{id}/questions); required ones are answered before paying" })),
     status: EventStatusSchema,
     cancelledAt: t.Optional(IsoDate),
     neverPublished: t.Optional(t.Boolean({ description: 'true on an event cancelled while still a draft: like a draft, it exists for admins only' })),

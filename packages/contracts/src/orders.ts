@@ -1,6 +1,7 @@
 // Orders: purchases, payments of reserved orders, refunds, e-tickets and check-in (orders service,
 // gateway, web app, notifications). Prices are never sent by a client: ticketing decides them.
 import { t, type Static } from 'elysia'
+import { OrderAnswersInput } from './questions'
 import { Id, IsoDate, ListOf, PageQuery } from './common'
 import { AppliedVoucher, SeatsInput, VoucherCode } from './inventory'
 import { Card } from './payments'
@@ -90,10 +91,12 @@ export const CreateOrderBody = t.Object(
     payment: t.Optional(PaymentInput),
     /** An event's voucher code, any case (beyond the contract, additive). */
     voucherCode: t.Optional(VoucherCode),
+    /** Answers to the event's questions (beyond the contract, additive). */
+    answers: t.Optional(OrderAnswersInput),
   },
   {
     description:
-      'Without `payment`: a hold → 201 `reserved` (pay it before `expiresAt`). With `payment`: reserve and pay in one call → 201 `paid`, 402, 409 `SOLD_OUT`, or 202 `pending` when the decision takes longer than the wait budget (retry with the same `Idempotency-Key`, or poll GET /api/orders/{id}). Lines of the same ticket type are added together. `voucherCode` (beyond the contract, additive): an event\'s voucher, any case; its discount is taken off the total (the order shows it as `voucher`). Unknown code 404; used up or past its time 409; applying to none of the tickets 400.',
+      'Without `payment`: a hold → 201 `reserved` (pay it before `expiresAt`). With `payment`: reserve and pay in one call → 201 `paid`, 402, 409 `SOLD_OUT`, or 202 `pending` when the decision takes longer than the wait budget (retry with the same `Idempotency-Key`, or poll GET /api/orders/{id}). Lines of the same ticket type are added together. `voucherCode` (beyond the contract, additive): an event\'s voucher, any case; its discount is taken off the total (the order shows it as `voucher`). Unknown code 404; used up or past its time 409; applying to none of the tickets 400. `answers` (beyond the contract, additive): to the event\'s `questions`; with `payment`, every required one (400 otherwise, nothing held or charged); without, they may come later (PUT /api/orders/{id}/answers).',
     examples: [
       { eventId: '665f1c2b9d3e4a0012345678', items: [{ ticketTypeId: '665f1c2b9d3e4a0012345679', quantity: 2 }], payment: { card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } } },
     ],

@@ -22,6 +22,8 @@ import { waitingRoomModule } from './modules/waiting-room/index'
 import { messagesModule } from './modules/messages'
 import { messagesService } from './modules/messages/service'
 import { reportsModule } from './modules/reports'
+import { answersModule } from './modules/answers'
+import { answersService } from './modules/answers/service'
 import { reportsService } from './modules/reports/service'
 import { ticketNaming } from './modules/tickets/naming'
 import { transfersModule } from './modules/transfers'
@@ -61,7 +63,8 @@ const issuer = config.INVOICE_ISSUER_NAME
 const documents = invoiceDocuments({ models: core.models, invoices, refunds, payments: core.payments, catalog: core.catalog, renderer, locks: core.locks, invoicing: !!issuer, log })
 const receipt = receiptService({ payments: core.payments, catalog: core.catalog, renderer, invoices, documents, refunds, ...(issuer ? { issuer } : {}), log })
 const rooms = waitingRooms({ models: core.models, redis, prefix: config.REDIS_PREFIX, catalog: core.catalog })
-const purchase = gated(purchaseService({ config, log, ...core, soldOut, rooms }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
+const answers = answersService({ models: core.models, catalog: core.catalog })
+const purchase = gated(purchaseService({ config, log, ...core, soldOut, rooms, answers }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
 
 const app = createService({
   name: 'orders',
@@ -71,6 +74,7 @@ const app = createService({
 })
   .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, tickets, outbox, redis, prefix: config.REDIS_PREFIX }), pdf, receipt }))
   .use(invoicesModule(config, { store, documents }))
+  .use(answersModule(config, { store, answers }))
   .use(waitingRoomModule(config, rooms))
   .use(transfersModule(config, { transfers, store, name, pdf, wallet }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))

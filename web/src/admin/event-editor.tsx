@@ -16,6 +16,7 @@ import { EventPools } from './pools'
 import { EventWaitingRoom } from './waiting-room'
 import { EventDatesSection } from './dates'
 import { EventEmailsSection } from './emails'
+import { EventQuestionsSection } from './questions'
 import { EVENT_LIMITS } from '@easypass/contracts/catalog'
 
 const TICKET_INFO_MAX = EVENT_LIMITS.ticketInfo
@@ -328,6 +329,7 @@ export default function AdminEventEditor({ id }: { id?: string }) {
       )}
       {e && <EventVouchers event={e} types={types} />}
       {e && <EventWaitingRoom event={e} />}
+      {e && <EventQuestionsSection key={e.id} event={e} />}
       {e && <EventEmailsSection key={e.id} event={e} />}
       {e && <EventDatesSection event={e} />}
     </AdminPage>

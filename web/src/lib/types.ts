@@ -3,6 +3,7 @@
 import type { Role } from '@easypass/contracts/common'
 import type { DeliveryStatus } from '@easypass/contracts/webhook-kinds'
 import type { AvailabilityPool } from '@easypass/contracts/inventory'
+import type { EventQuestion } from '@easypass/contracts/questions'
 
 export type { Role }
 
@@ -77,6 +78,8 @@ export interface EventItem {
   imageUrl?: string | null
   /** The organiser's practical information for ticket holders. */
   ticketInfo?: string
+  /** What the organiser asks of every order, answered at checkout. */
+  questions?: EventQuestion[]
   status: EventStatus
   ticketTypes?: TicketType[]
   /** Set by GET /events/:id when ticketing did not answer: `ticketTypes` is then empty, not sold out. */

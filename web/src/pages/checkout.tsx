@@ -10,6 +10,8 @@ import { confirmDialog } from '../components/overlay'
 import { BillingFields, checkBilling, emptyBilling, saveBilling, type BillingErrors } from '../components/billing'
 import { Alert, Field, Loading, Notice, PageTitle, SelectField, useFocusFirstInvalid } from '../components/ui'
 import { saveSelection } from './event'
+import { answersFrom, openQuestions, QuestionFields, saveAnswers, type AnswerErrors, type Answers } from '../components/questions'
+import type { OrderAnswers } from '@easypass/contracts/questions'
 import { checkoutText } from '../i18n/checkout'
 import { t, useT } from '../lib/i18n'
 
@@ -81,7 +83,28 @@ export function Checkout({ id }: { id: string }) {
   useEffect(() => {
     if (earlier.data) setBilling((b) => (b.name || b.address ? b : { ...emptyBilling(), ...earlier.data }))
   }, [earlier.data])
+  // The organiser's questions: answered here, sent before the payment (required ones first).
+  const questions = event.data?.questions ?? []
+  const savedAnswers = useAsync(async (signal) => (questions.length ? api<OrderAnswers>(`/orders/${id}/answers`, { signal }) : null), [id, questions.length])
+  const [answers, setAnswers] = useState<Answers>({})
+  const [answerErrors, setAnswerErrors] = useState<AnswerErrors>({})
+  /** The answers as the server has them: sent again only when they differ. */
+  const sentAnswers = useRef('{}')
+  /** An answer given clears what was said at its question. */
+  const answer = (given: Answers) => {
+    setAnswers(given)
+    setAnswerErrors((said) => Object.fromEntries(Object.entries(said).filter(([q]) => !given[q]?.trim())))
+  }
+  useEffect(() => {
+    if (!savedAnswers.data) return
+    const given = answersFrom(savedAnswers.data)
+    setAnswers(given)
+    sentAnswers.current = JSON.stringify(given)
+  }, [savedAnswers.data])
   const cardForm = useRef<HTMLFormElement>(null)
+  const freeForm = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(cardForm, answerErrors)
+  useFocusFirstInvalid(freeForm, answerErrors)
   useFocusFirstInvalid(cardForm, errors)
   useFocusFirstInvalid(cardForm, billingErrors)
 
@@ -168,10 +191,21 @@ export function Checkout({ id }: { id: string }) {
     const wantsInvoice = offered && invoiceWanted
     const billingProblems = wantsInvoice ? checkBilling(billing) : {}
     setBillingErrors(billingProblems)
-    if (Object.keys(local).length || Object.keys(billingProblems).length) return
+    const unanswered = openQuestions(questions, answers)
+    setAnswerErrors(unanswered)
+    if (Object.keys(local).length || Object.keys(billingProblems).length || Object.keys(unanswered).length) return
     const card: Card = { number: number.replace(/[\s-]/g, ''), expMonth: Number(expMonth), expYear: Number(expYear), cvc }
     setBusy('paying')
     try {
+      // Before the payment: the answers it needs, when they changed.
+      if (questions.length && JSON.stringify(answers) !== sentAnswers.current) {
+        const answerRefusals = await saveAnswers(id, questions, answers)
+        if (answerRefusals) {
+          setAnswerErrors(answerRefusals)
+          return
+        }
+        sentAnswers.current = JSON.stringify(answers)
+      }
       // Before the payment: the invoice is issued with the confirmation, in the name given now.
       const refused = offered ? await syncBilling(wantsInvoice) : undefined
       if (refused) {
@@ -357,7 +391,8 @@ export function Checkout({ id }: { id: string }) {
           )}
           {!holdLive && !paying && <p>{eventLink}</p>}
           {holdLive && o.totalCents === 0 && (
-            <form class="form" onSubmit={pay} noValidate>
+            <form class="form" ref={freeForm} onSubmit={pay} noValidate>
+              {questions.length > 0 && <QuestionFields questions={questions} answers={answers} onAnswers={answer} errors={answerErrors} />}
               <p>{m.free}</p>
               {payError ? <Alert error={payError} /> : null}
               <button type="submit" class="button button-block" aria-disabled={busy ? true : undefined}>
@@ -368,6 +403,7 @@ export function Checkout({ id }: { id: string }) {
           )}
           {holdLive && o.totalCents > 0 && (
             <form class="form" ref={cardForm} onSubmit={pay} noValidate>
+              {questions.length > 0 && <QuestionFields questions={questions} answers={answers} onAnswers={answer} errors={answerErrors} />}
               <Field
                 label={m.cardNumber}
                 name="number"

@@ -1,3 +1,4 @@
+import type { EventQuestion } from '@easypass/contracts/questions'
 // Events are a small collection edited by a few admins, so plain updates are fine here (FerretDB's
 // slow updates only hurt on big collections). But FerretDB applies even a conditional update as
 // read-then-write, so two concurrent writers of one event could both "win". Every write therefore
@@ -32,6 +33,8 @@ const eventSchema = new Schema(
     confirmationEmail: { type: Schema.Types.Mixed },
     // Where replies to the event's emails go (the organiser's address).
     emailReplyTo: { type: String },
+    // What the organiser asks of every order: [{ id, label, kind, options?, required }].
+    questions: { type: Schema.Types.Mixed },
     status: { type: String, enum: ['draft', 'published', 'cancelled'], required: true },
     cancelledAt: { type: Date },
     cancelledAsDraft: { type: Boolean },
@@ -62,6 +65,8 @@ export interface EventDoc {
   confirmationEmail?: StoredConfirmationTexts
   /** Where replies to every email about the event go (admins only, never public). */
   emailReplyTo?: string
+  /** What the organiser asks of every order (public). */
+  questions?: EventQuestion[]
   status: 'draft' | 'published' | 'cancelled'
   cancelledAt?: Date | null
   /** Cancelled before it was ever published: like a draft, for admins only. */

@@ -96,6 +96,15 @@ export interface TicketCodeDoc {
   ticketId: string
 }
 
+/** An order's answers to its event's questions (`_id` = order id): replaced whole when they change. */
+export interface OrderAnswerDoc {
+  _id: string
+  eventId: string
+  userId: string
+  answers: Array<{ questionId: string; label: string; value: string }>
+  at: Date
+}
+
 export interface AttendeeDoc {
   _id: string
   name: string
@@ -357,6 +366,18 @@ export function defineModels(conn: Connection) {
     { ...opts, collection: 'checkins' },
   )
 
+  const answers = new Schema<OrderAnswerDoc>(
+    {
+      _id: String,
+      eventId: { type: String, required: true },
+      userId: { type: String, required: true },
+      answers: { type: [{ _id: false, questionId: String, label: String, value: String }], required: true },
+      at: { type: Date, required: true },
+    },
+    { ...opts, collection: 'order_answers' },
+  )
+  answers.index({ eventId: 1 })
+
   const attendee = new Schema<AttendeeDoc>({ _id: String, name: { type: String, required: true }, at: { type: Date, required: true } }, { ...opts, collection: 'ticket_attendees' })
 
   const holder = new Schema<TicketHolderDoc>(
@@ -497,6 +518,7 @@ export function defineModels(conn: Connection) {
     TicketCode: conn.model<TicketCodeDoc>('TicketCode', ticketCode),
     Checkin: conn.model<CheckinDoc>('Checkin', checkin),
     Attendee: conn.model<AttendeeDoc>('Attendee', attendee),
+    OrderAnswer: conn.model<OrderAnswerDoc>('OrderAnswer', answers),
     TicketHolder: conn.model<TicketHolderDoc>('TicketHolder', holder),
     Transfer: conn.model<TransferDoc>('TicketTransfer', transfer),
     Cancellation: conn.model<CancellationDoc>('Cancellation', cancellation),

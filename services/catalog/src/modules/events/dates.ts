@@ -97,6 +97,7 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
           ...(source.ticketInfo ? { ticketInfo: source.ticketInfo } : {}),
           ...(source.confirmationEmail ? { confirmationEmail: source.confirmationEmail } : {}),
           ...(source.emailReplyTo ? { emailReplyTo: source.emailReplyTo } : {}),
+          ...(source.questions?.length ? { questions: source.questions } : {}),
           status: 'draft',
           seriesId,
           revision: 1,

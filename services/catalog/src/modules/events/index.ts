@@ -7,6 +7,7 @@ import { BEARER, OPTIONAL_BEARER } from '@easypass/contracts'
 import { AddDatesBody, CreateEventBody, errors, Event, EventDates, EventDetail, EventList, EventsQuery, IdParams, NoContent, TAGS, UpdateEventBody } from './model'
 import { MAX_NEW_DATES } from '@easypass/contracts/catalog'
 import { EMAIL_TEXT_LIMITS, EventEmails, EventEmailsBody } from '@easypass/contracts/event-emails'
+import { EventQuestions, EventQuestionsBody, QUESTION_LIMITS } from '@easypass/contracts/questions'
 
 /** The request id the service defaults put on every response, passed on to ticketing. */
 const requestIdOf = (set: { headers: Record<string, unknown> }) => String(set.headers['x-request-id'] ?? '') || undefined
@@ -123,6 +124,22 @@ export function eventsModule(config: AuthConfig, service: EventsService, addDate
           '`{event}`, `{date}`, `{venue}`, `{organizer}`, `{order}`, `{tickets}` and `{total}` are filled for each order (`{date}` and `{total}` in the reader\'s language). ' +
           'The order, its tickets and their QR codes always follow. 400 for a control character or an unknown `{placeholder}` (nothing changes). ' +
           'Confirmations sent from then on use them, the one sent again too; new dates of the event copy them. POST /api/events/{id}/emails/preview shows the email.',
+        security: BEARER,
+      },
+    })
+    .put('/:id/questions', ({ params, body, principal }) => service.setQuestions(params.id, body, principal!.id), {
+      auth: 'admin',
+      params: IdParams,
+      ...strictBody(EventQuestionsBody),
+      response: { 200: EventQuestions, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+      detail: {
+        tags: TAGS,
+        summary: 'Set the questions asked of every order',
+        description:
+          `Admins only. Replaces the list (up to ${QUESTION_LIMITS.questions}; an empty list asks nothing): each a \`label\` (one line, up to ${QUESTION_LIMITS.label} characters), a \`kind\` ` +
+          `(\`text\`: anything up to ${QUESTION_LIMITS.answer} characters; \`choice\`: one of 2 to ${QUESTION_LIMITS.options} \`options\`; \`yes-no\`) and whether it is \`required\` (a buyer cannot pay without it). ` +
+          'Send back the `id` of a question to keep it (its answers stay with it); one without an id is new. The public event shows them as `questions`; ' +
+          'orders keep each question\'s words as they were answered. 400 for a control character, a label or option given twice, a choice with fewer than two options, or options on another kind (nothing changes). New dates of the event copy them.',
         security: BEARER,
       },
     })

@@ -3,6 +3,8 @@ import type { Principal } from '@easypass/contracts'
 import { isPublic, type CreateEventBody, type Event, type EventDetail, type EventList, type EventsQuery, type InternalEvent, type UpdateEventBody } from '@easypass/contracts/catalog'
 import { EMAIL_PLACEHOLDERS, emailTextProblem, type EventEmails, type EventEmailsBody, type StoredConfirmationTexts } from '@easypass/contracts/event-emails'
 import { LANGUAGES } from '@easypass/contracts/languages'
+import { checkedQuestions, type EventQuestions, type EventQuestionsBody } from '@easypass/contracts/questions'
+import { randomBytes } from 'node:crypto'
 import { escapeRegExp, fact, fail, isAdmin, isDuplicateOnly, isRealDate, type Fact, type Logger, type Outbox } from '@easypass/kit'
 import type { EventDoc } from '../../db/events'
 import type { Models } from '../../db'
@@ -25,6 +27,7 @@ export function toEvent(doc: EventDoc): Event {
   }
   if (doc.imageUrl) event.imageUrl = doc.imageUrl
   if (doc.ticketInfo) event.ticketInfo = doc.ticketInfo
+  if (doc.questions?.length) event.questions = doc.questions
   if (doc.cancelledAt) event.cancelledAt = doc.cancelledAt.toISOString()
   if (doc.cancelledAsDraft) event.neverPublished = true
   if (doc.seriesId) event.seriesId = doc.seriesId
@@ -473,6 +476,23 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     return emailsView(written)
   }
 
+  /**
+   * Replaces what the organiser asks of every order. A question sent back with its id stays that
+   * question (the answers given to it keep pointing at it); a new one gets an id. Orders keep the words a
+   * question had when it was answered. Refused (400, nothing changes) as `checkedQuestions` says.
+   */
+  async function setQuestions(id: string, body: EventQuestionsBody, actorId: string): Promise<EventQuestions> {
+    const checked = checkedQuestions(body.questions, () => randomBytes(4).toString('hex'))
+    if ('problem' in checked) throw fail('VALIDATION', `${checked.problem.path}: ${checked.problem.message}`, { fields: [checked.problem] })
+    const written = await writeEvent(id, (current) => {
+      if (JSON.stringify(current.questions ?? []) === JSON.stringify(checked.questions)) return null
+      return checked.questions.length ? { $set: { questions: checked.questions } } : { $set: {}, $unset: { questions: '' as const } }
+    })
+    forgetListings()
+    log.info({ eventId: id, questions: checked.questions.length, by: actorId }, 'event questions changed')
+    return { eventId: id, questions: written.questions ?? [] }
+  }
+
   /** Makes the event the first of a series (its id the series' id), unless it belongs to one already. */
   async function joinSeries(id: string): Promise<EventDoc> {
     const doc = await writeEvent(id, (current) => (current.seriesId ? null : { $set: { seriesId: String(current._id) } }))
@@ -480,6 +500,6 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     return doc
   }
 
-  return { list, get, getInternal, emails, setEmails, create, update, cancel, remove, recoverFacts, startRecovery, find, joinSeries, forgetListings }
+  return { list, get, getInternal, emails, setEmails, setQuestions, create, update, cancel, remove, recoverFacts, startRecovery, find, joinSeries, forgetListings }
 }
 export type EventsService = ReturnType<typeof eventsService>

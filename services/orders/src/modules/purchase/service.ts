@@ -19,6 +19,7 @@ import { cardFingerprintKey, hashBody, hashKey, type Execution, type Idempotency
 import { errorAnswer, SoldMeanwhile, Undecided, untilDecided, type Answer, type Mode, type Settlement } from '../orders/settlement'
 import { orderItem, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
 import type { WaitingRooms } from '../waiting-room/service'
+import type { AnswersService } from '../answers/service'
 import type { SoldOutBoard } from './sold-out'
 import { reminderAt, type HoldReminders } from '../reminders/service'
 import type { HoldLimit } from './hold-limit'
@@ -44,6 +45,8 @@ export interface PurchaseDeps {
   rooms?: Pick<WaitingRooms, 'mayBuy'>
   /** Names the tickets of complimentary orders given for a named guest. */
   tickets?: Pick<TicketsService, 'setAttendee'>
+  /** The orders' answers to their events' questions: required ones before money moves. */
+  answers?: Pick<AnswersService, 'withPurchase' | 'readyToPay'>
   log: Logger
 }
 
@@ -135,7 +138,7 @@ function outcomeOf(answer: Answer): PurchaseOutcome {
 }
 
 export function purchaseService(deps: PurchaseDeps) {
-  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, soldOut, rooms, tickets, log } = deps
+  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, soldOut, rooms, tickets, answers, log } = deps
   const cardKey = cardFingerprintKey(config.SERVICE_SECRET!)
 
   /** Events on sale: published and not started (at the door, `atTheDoor`: not ended). Drafts do not exist for buyers. */
@@ -444,6 +447,8 @@ export function purchaseService(deps: PurchaseDeps) {
           // Before anything is held: a new purchase, and also a run taken over or run again under its
           // key before its order existed (it may come after the buyer's turn ended).
           await rooms?.mayBuy(eventId, principal)
+          // Answers (all required ones when paid at once) before anything is held or charged.
+          if (event.questions?.length || body.answers?.length) await answers?.withPurchase(orderId, principal.id, event, body.answers, !!ctx.card)
         }
         const refusal = fresh ? soldOut?.refusal(eventId, items) : null
         if (refusal) {
@@ -494,7 +499,7 @@ export function purchaseService(deps: PurchaseDeps) {
         // Checked in the run, after the key is looked up: a key's answer (a decline, say) stays its
         // answer. A takeover finishes what its first run began (that run may have charged already), as
         // the reconciler would, and is not asked again.
-        if (fresh && statusOf(state) === 'reserved') await saleableEvent(state.doc.eventId, true)
+        if (fresh && statusOf(state) === 'reserved') await answers?.readyToPay(orderId, await saleableEvent(state.doc.eventId, true))
         return budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey, !fresh))
       }
       if (!idempotencyKey) return (await execute()).now

@@ -19,7 +19,7 @@ import { seatsOf, ticketState } from '../tickets/service'
 /** Ids per `$in` query: small enough for any server, few enough queries for a large event. */
 const BATCH = 1_000
 
-type Docs = Pick<Models, 'Order' | 'Transition' | 'Ticket' | 'TicketHolder' | 'Attendee' | 'Checkin' | 'RefundPart'>
+type Docs = Pick<Models, 'Order' | 'Transition' | 'Ticket' | 'TicketHolder' | 'Attendee' | 'Checkin' | 'RefundPart' | 'OrderAnswer'>
 
 /** A ticket of a paid or refunded order, with everything the list says of it. */
 interface Row extends Attendee {
@@ -228,12 +228,14 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
      * Codes are left out: a file like this is copied and mailed around, and a code admits whoever has it.
      */
     async attendeesCsv(eventId: string, query: AttendeesFilter): Promise<string> {
-      const rows = (await read(eventId)).rows.filter((row) => matches(row, query))
+      const [rows, answered] = await Promise.all([read(eventId).then((r) => r.rows.filter((row) => matches(row, query))), models.OrderAnswer.find({ eventId }).lean()])
+      // The order's answers to the event's questions, on each of its tickets: "question: answer; …".
+      const answers = new Map(answered.map((d) => [d._id, d.answers.map((a) => `${a.label}: ${a.value.replace(/\s+/g, ' ')}`).join('; ')]))
       return stringify(
-        rows.map((r) => [r.ticketId, r.orderId, r.ticketTypeName ?? '', r.seat ?? '', r.status, r.attendeeName ?? '', r.holderEmail ?? '', r.buyerEmail ?? '', r.passedOn ? 'yes' : 'no', r.checkedInAt ?? '', r.boughtAt]),
+        rows.map((r) => [r.ticketId, r.orderId, r.ticketTypeName ?? '', r.seat ?? '', r.status, r.attendeeName ?? '', r.holderEmail ?? '', r.buyerEmail ?? '', r.passedOn ? 'yes' : 'no', r.checkedInAt ?? '', r.boughtAt, answers.get(r.orderId) ?? '']),
         {
           header: true,
-          columns: ['ticket', 'order', 'ticket type', 'seat', 'status', 'name', 'holder email', 'buyer email', 'passed on', 'checked in at', 'bought at'],
+          columns: ['ticket', 'order', 'ticket type', 'seat', 'status', 'name', 'holder email', 'buyer email', 'passed on', 'checked in at', 'bought at', 'answers'],
           bom: true,
           record_delimiter: 'windows',
           escape_formulas: true,

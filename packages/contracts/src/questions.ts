@@ -1,0 +1,124 @@
+// Questions for buyers: what an organiser asks of every order of an event (a T-shirt size, a dietary
+// need, "may we photograph you?"), answered at checkout. The checks are here, so the event editor, the
+// checkout page, catalog and orders apply the same rules.
+import { t, type Static } from 'elysia'
+import { typedTextProblem } from './typed-text'
+
+export const QUESTION_LIMITS = { questions: 20, label: 200, option: 100, options: 20, answer: 1000 } as const
+export const QUESTION_KINDS = ['text', 'choice', 'yes-no'] as const
+export type QuestionKind = (typeof QUESTION_KINDS)[number]
+/** The answers a yes-no question takes. */
+export const YES_NO = ['yes', 'no'] as const
+
+const Kind = t.Union([t.Literal('text'), t.Literal('choice'), t.Literal('yes-no')], {
+  description: '`text`: anything the buyer types (up to 1,000 characters); `choice`: one of `options`; `yes-no`: `yes` or `no`',
+})
+const QuestionId = t.String({ pattern: '^[a-z0-9]{8}$', description: 'made by the server; send it back to keep a question (and the answers given to it) when the list is saved again' })
+
+export const EventQuestion = t.Object(
+  {
+    id: QuestionId,
+    label: t.String({ examples: ['T-shirt size'] }),
+    kind: Kind,
+    options: t.Optional(t.Array(t.String(), { examples: [['S', 'M', 'L', 'XL']] })),
+    required: t.Boolean({ description: 'a buyer cannot pay without answering it' }),
+  },
+  { title: 'EventQuestion' },
+)
+export type EventQuestion = Static<typeof EventQuestion>
+
+export const EventQuestionInput = t.Object({
+  id: t.Optional(QuestionId),
+  label: t.String({ minLength: 1, maxLength: QUESTION_LIMITS.label, pattern: '\\S' }),
+  kind: Kind,
+  options: t.Optional(t.Array(t.String({ minLength: 1, maxLength: QUESTION_LIMITS.option, pattern: '\\S' }), { maxItems: QUESTION_LIMITS.options })),
+  required: t.Optional(t.Boolean()),
+})
+export type EventQuestionInput = Static<typeof EventQuestionInput>
+
+export const EventQuestionsBody = t.Object({ questions: t.Array(EventQuestionInput, { maxItems: QUESTION_LIMITS.questions }) })
+export type EventQuestionsBody = Static<typeof EventQuestionsBody>
+
+export const EventQuestions = t.Object({ eventId: t.String(), questions: t.Array(EventQuestion) }, { title: 'EventQuestions' })
+export type EventQuestions = Static<typeof EventQuestions>
+
+export const OrderAnswerInput = t.Object({ questionId: t.String({ minLength: 1, maxLength: 16 }), value: t.String({ maxLength: QUESTION_LIMITS.answer }) })
+export type OrderAnswerInput = Static<typeof OrderAnswerInput>
+export const OrderAnswersInput = t.Array(OrderAnswerInput, { maxItems: QUESTION_LIMITS.questions, description: "answers to the event's questions (`questions` of the event); required ones before paying" })
+
+export const OrderAnswersBody = t.Object({ answers: OrderAnswersInput })
+export type OrderAnswersBody = Static<typeof OrderAnswersBody>
+
+export const OrderAnswer = t.Object({ questionId: t.String(), label: t.String({ description: 'the question as it was asked' }), value: t.String() })
+export type OrderAnswer = Static<typeof OrderAnswer>
+export const OrderAnswers = t.Object({ orderId: t.String(), answers: t.Array(OrderAnswer) }, { title: 'OrderAnswers' })
+export type OrderAnswers = Static<typeof OrderAnswers>
+
+export interface Problem {
+  path: string
+  message: string
+}
+
+/** The questions as they will be kept (trimmed, ids given to new ones by `newId`), or what is wrong with the list. */
+export function checkedQuestions(inputs: EventQuestionInput[], newId: () => string): { questions: EventQuestion[] } | { problem: Problem } {
+  const questions: EventQuestion[] = []
+  const ids = new Set<string>()
+  const labels = new Set<string>()
+  for (const [i, input] of inputs.entries()) {
+    const at = (field: string, message: string) => ({ problem: { path: `questions.${i}${field ? `.${field}` : ''}`, message } })
+    const label = input.label.trim()
+    const labelProblem = typedTextProblem(label, 'line')
+    if (labelProblem) return at('label', labelProblem)
+    if (labels.has(label.toLowerCase())) return at('label', 'asked twice: each question once')
+    labels.add(label.toLowerCase())
+    if (input.id && ids.has(input.id)) return at('id', 'two questions with one id')
+    const options = input.options?.map((o) => o.trim())
+    if (input.kind === 'choice') {
+      if (!options || options.length < 2) return at('options', 'a choice needs at least two options')
+      for (const [j, option] of options.entries()) {
+        const problem = typedTextProblem(option, 'line')
+        if (problem) return { problem: { path: `questions.${i}.options.${j}`, message: problem } }
+      }
+      if (new Set(options.map((o) => o.toLowerCase())).size !== options.length) return at('options', 'each option once')
+    } else if (options !== undefined) return at('options', `only a choice has options, not ${input.kind}`)
+    const id = input.id ?? newId()
+    ids.add(id)
+    questions.push({ id, label, kind: input.kind, ...(input.kind === 'choice' ? { options } : {}), required: input.required ?? false })
+  }
+  return { questions }
+}
+
+/**
+ * The answers as an order keeps them (with each question's words as asked), or what is wrong: an
+ * unknown question, one answered twice, a value the question does not take, or (`complete`) a required
+ * question left unanswered. A blank answer is no answer.
+ */
+export function checkedAnswers(questions: EventQuestion[], inputs: OrderAnswerInput[], complete: boolean): { answers: OrderAnswer[] } | { problem: Problem } {
+  const byId = new Map(questions.map((q) => [q.id, q]))
+  const given = new Map<string, string>()
+  for (const [i, input] of inputs.entries()) {
+    const at = (message: string) => ({ problem: { path: `answers.${i}`, message } })
+    const question = byId.get(input.questionId)
+    if (!question) return at('not a question of this event')
+    if (given.has(question.id)) return at('answered twice')
+    const value = input.value.trim()
+    if (!value) continue
+    if (question.kind === 'choice' && !question.options?.includes(value)) return at(`one of: ${question.options?.join(', ')}`)
+    if (question.kind === 'yes-no' && !(YES_NO as readonly string[]).includes(value)) return at('yes or no')
+    const problem = question.kind === 'text' ? typedTextProblem(value, 'text') : undefined
+    if (problem) return at(problem)
+    given.set(question.id, value)
+  }
+  if (complete) {
+    const missing = questions.find((q) => q.required && !given.has(q.id))
+    if (missing) return { problem: { path: 'answers', message: `answer the organiser's question "${missing.label}" first` } }
+  }
+  // In the event's order of questions.
+  return { answers: questions.filter((q) => given.has(q.id)).map((q) => ({ questionId: q.id, label: q.label, value: given.get(q.id)! })) }
+}
+
+/** The first required question these answers leave open, if any. */
+export function unansweredRequired(questions: EventQuestion[] | undefined, answers: Pick<OrderAnswer, 'questionId'>[] | undefined): EventQuestion | undefined {
+  const answered = new Set((answers ?? []).map((a) => a.questionId))
+  return questions?.find((q) => q.required && !answered.has(q.id))
+}

@@ -1,0 +1,54 @@
+// Questions for buyers in the browser: an admin asks one in the event editor; a buyer is stopped at
+// checkout until it is answered, then pays; the answer is the order's.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { api, registerUser } from '../support/api'
+import { adminSession, axe, canSell, CARDS, closeBrowser, describeViolations, payWith, screenshot, seedEvent, withTab } from './browser'
+
+afterAll(closeBrowser)
+
+describe.if(canSell)('questions for buyers', () => {
+  test('asked in the event editor; at checkout a required one comes before the payment; the answer is kept', async () => {
+    const event = await seedEvent([{ name: 'Standing', priceCents: 2000, capacity: 10 }])
+    await withTab({ session: await adminSession() }, async ({ page }) => {
+      await page.goto(`/admin/events/${event.id}`)
+      const section = page.getByRole('region', { name: 'Questions for buyers' })
+      await section.getByRole('button', { name: 'Add a question' }).click()
+      await section.getByLabel('Question', { exact: true }).fill('T-shirt size')
+      await section.getByLabel('Answer').selectOption('choice')
+      await section.getByLabel('Options').fill('S\nM\nS')
+      await section.getByRole('checkbox', { name: 'Required' }).check()
+      await section.getByRole('button', { name: 'Save questions' }).click()
+      // Checked before it is sent, as the server checks.
+      await section.getByText('Each option once.').waitFor()
+      await section.getByLabel('Options').fill('S\nM\nL')
+      await section.getByRole('button', { name: 'Save questions' }).click()
+      await page.locator('.toast', { hasText: 'Questions saved' }).waitFor()
+      await screenshot(page, 'admin-questions')
+    })
+    const asked = (await api(`/events/${event.id}`)).body.questions
+    expect(asked).toEqual([{ id: expect.any(String), label: 'T-shirt size', kind: 'choice', options: ['S', 'M', 'L'], required: true }])
+
+    const buyer = await registerUser('answers-in-browser')
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto(`/events/${event.id}`)
+      await page.getByRole('button', { name: 'One more Standing' }).click()
+      await page.getByRole('button', { name: 'Buy tickets' }).click()
+      await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
+      const orderId = page.url().split('/').pop()!
+      const questions = page.getByRole('group', { name: 'Questions from the organiser' })
+      await questions.waitFor()
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+      // Paying without the answer: said at the question, nothing sent.
+      await payWith(page, CARDS.approved)
+      await page.getByText('Answer this question.').waitFor()
+      // The keyboard is taken to it.
+      await page.waitForFunction((id) => document.activeElement?.id === id, `f-q-${asked[0].id}`)
+      expect((await api(`/orders/${orderId}`, { token: buyer.token })).body.status).toBe('reserved')
+      await questions.getByLabel('T-shirt size (required)').selectOption('M')
+      await screenshot(page, 'checkout-questions')
+      await page.getByRole('button', { name: /^Pay / }).click()
+      await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
+      expect((await api(`/orders/${orderId}/answers`, { token: buyer.token })).body.answers).toEqual([{ questionId: asked[0].id, label: 'T-shirt size', value: 'M' }])
+    })
+  }, 90_000)
+})

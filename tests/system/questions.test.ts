@@ -1,0 +1,152 @@
+// Questions for buyers: an organiser asks something of every order (a size, a dietary need, a yes or
+// no); buyers answer at checkout; required ones come before any money moves; the answers reach the
+// attendee file with the words the questions had when they were answered.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import mongoose from 'mongoose'
+import { api, futureEvent, loginAdmin, registerUser, TEST_CARD, type Session } from '../support/api'
+import { system } from '../support/system'
+
+let paymentsDb: mongoose.Connection
+beforeAll(async () => {
+  paymentsDb = await mongoose.createConnection(system().infra.mongoUrl, { dbName: `${system().namespace}_payments` }).asPromise()
+})
+afterAll(async () => {
+  await paymentsDb?.close()
+})
+const charges = (orderId: string) => paymentsDb.collection('payments').countDocuments({ orderId })
+
+const QUESTIONS = [
+  { label: 'T-shirt size', kind: 'choice', options: ['S', 'M', 'L'], required: true },
+  { label: 'Dietary needs', kind: 'text' },
+  { label: 'May we photograph you?', kind: 'yes-no', required: true },
+]
+
+async function eventWithQuestions(admin: Session) {
+  const event = await api('/events', { token: admin.token, body: futureEvent({ title: `Asked ${Math.random().toString(36).slice(2, 7)}` }) })
+  const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body: { name: 'Floor', priceCents: 1500, currency: 'EUR', capacity: 20, maxPerOrder: 4 } })
+  expect(type.status).toBe(201)
+  const set = await api(`/events/${event.body.id}/questions`, { method: 'PUT', token: admin.token, body: { questions: QUESTIONS } })
+  expect(set.status).toBe(200)
+  const ids = set.body.questions.map((q: { id: string }) => q.id) as string[]
+  return { eventId: event.body.id as string, typeId: type.body.id as string, size: ids[0]!, diet: ids[1]!, photo: ids[2]! }
+}
+const available = async (eventId: string) => (await api(`/events/${eventId}/availability`)).body.ticketTypes[0].available as number
+const order = (buyer: Session, body: object) => api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body })
+
+describe('questions for buyers', () => {
+  test('set by an admin, shown with the event, checked; bad lists refused and nothing changes', async () => {
+    const admin = await loginAdmin()
+    const { eventId, size, photo } = await eventWithQuestions(admin)
+    const shown = (await api(`/events/${eventId}`)).body.questions
+    expect(shown).toEqual([
+      { id: size, label: 'T-shirt size', kind: 'choice', options: ['S', 'M', 'L'], required: true },
+      { id: expect.stringMatching(/^[a-z0-9]{8}$/), label: 'Dietary needs', kind: 'text', required: false },
+      { id: photo, label: 'May we photograph you?', kind: 'yes-no', required: true },
+    ])
+    for (const questions of [
+      [{ label: 'Size', kind: 'choice', options: ['S'] }],
+      [{ label: 'Size', kind: 'choice', options: ['S', 's'] }],
+      [{ label: 'Size', kind: 'text', options: ['S', 'M'] }],
+      [{ label: 'Size', kind: 'colour' }],
+      [{ label: 'Size', kind: 'text' }, { label: 'size', kind: 'text' }],
+      [{ label: 'Si\u202Eze', kind: 'text' }],
+      [{ label: '   ', kind: 'text' }],
+      Array.from({ length: 21 }, (_, i) => ({ label: `Q${i}`, kind: 'text' })),
+    ]) {
+      const r = await api(`/events/${eventId}/questions`, { method: 'PUT', token: admin.token, body: { questions } })
+      expect(r.status).toBe(400)
+      expect(r.body.error.code).toBe('VALIDATION')
+    }
+    expect((await api(`/events/${eventId}`)).body.questions).toEqual(shown)
+    const buyer = await registerUser('asks')
+    expect((await api(`/events/${eventId}/questions`, { method: 'PUT', token: buyer.token, body: { questions: [] } })).status).toBe(403)
+    // Kept by id when saved again; a new date copies them.
+    const again = await api(`/events/${eventId}/questions`, { method: 'PUT', token: admin.token, body: { questions: [{ id: size, label: 'Shirt size', kind: 'choice', options: ['S', 'M', 'L', 'XL'], required: true }] } })
+    expect(again.body.questions).toEqual([{ id: size, label: 'Shirt size', kind: 'choice', options: ['S', 'M', 'L', 'XL'], required: true }])
+    expect((await api(`/events/${eventId}/questions`, { method: 'PUT', token: admin.token, body: { questions: [] } })).status).toBe(200)
+    expect((await api(`/events/${eventId}`)).body.questions).toBeUndefined()
+  })
+
+  test('paid at once: required answers or nothing is held or charged; the answers kept with the words asked', async () => {
+    const admin = await loginAdmin()
+    const { eventId, typeId, size, diet, photo } = await eventWithQuestions(admin)
+    const buyer = await registerUser('answers')
+    const items = [{ ticketTypeId: typeId, quantity: 2 }]
+    const before = await available(eventId)
+    for (const answers of [
+      undefined,
+      [{ questionId: size, value: 'M' }],
+      [{ questionId: size, value: 'XXL' }, { questionId: photo, value: 'yes' }],
+      [{ questionId: size, value: 'M' }, { questionId: photo, value: 'maybe' }],
+      [{ questionId: size, value: 'M' }, { questionId: photo, value: 'yes' }, { questionId: 'nosuchq1', value: 'x' }],
+      [{ questionId: size, value: 'M' }, { questionId: size, value: 'L' }, { questionId: photo, value: 'yes' }],
+    ]) {
+      const r = await order(buyer, { eventId, items, payment: { card: TEST_CARD }, ...(answers ? { answers } : {}) })
+      expect(r.status).toBe(400)
+      expect(r.body.error.code).toBe('VALIDATION')
+    }
+    expect(await available(eventId)).toBe(before)
+    expect((await api('/orders', { token: buyer.token })).body.items).toEqual([])
+
+    const paid = await order(buyer, { eventId, items, payment: { card: TEST_CARD }, answers: [{ questionId: photo, value: 'no' }, { questionId: size, value: 'L' }, { questionId: diet, value: '  ' }] })
+    expect(paid.status).toBe(201)
+    expect(paid.body.status).toBe('paid')
+    const kept = await api(`/orders/${paid.body.id}/answers`, { token: buyer.token })
+    expect(kept.body).toEqual({
+      orderId: paid.body.id,
+      answers: [
+        { questionId: size, label: 'T-shirt size', value: 'L' },
+        { questionId: photo, label: 'May we photograph you?', value: 'no' },
+      ],
+    })
+    // Changed later, until the event starts; a paid order keeps its required answers; only its buyer.
+    const changed = await api(`/orders/${paid.body.id}/answers`, { method: 'PUT', token: buyer.token, body: { answers: [{ questionId: size, value: 'S' }, { questionId: photo, value: 'yes' }, { questionId: diet, value: 'No nuts,\nplease' }] } })
+    expect(changed.status).toBe(200)
+    expect((await api(`/orders/${paid.body.id}/answers`, { method: 'PUT', token: buyer.token, body: { answers: [{ questionId: diet, value: 'none' }] } })).status).toBe(400)
+    const other = await registerUser('not-theirs')
+    expect((await api(`/orders/${paid.body.id}/answers`, { token: other.token })).status).toBe(404)
+    expect((await api(`/orders/${paid.body.id}/answers`, { method: 'PUT', token: admin.token, body: { answers: [] } })).status).toBe(403)
+    expect((await api(`/orders/${paid.body.id}/answers`, { token: admin.token })).body.answers).toHaveLength(3)
+
+    // The questions' words change later: the order keeps the ones it answered; the attendee file has them.
+    await api(`/events/${eventId}/questions`, { method: 'PUT', token: admin.token, body: { questions: [{ id: size, label: 'Shirt', kind: 'choice', options: ['S', 'M', 'L'], required: true }] } })
+    expect((await api(`/orders/${paid.body.id}/answers`, { token: buyer.token })).body.answers[0].label).toBe('T-shirt size')
+    const csv = await (await fetch(`${system().gatewayUrl}/api/events/${eventId}/attendees.csv`, { headers: { authorization: `Bearer ${admin.token}` } })).text()
+    expect(csv.split('\r\n')[0]).toEndWith(',answers')
+    expect(csv).toContain('T-shirt size: S; Dietary needs: No nuts, please; May we photograph you?: yes')
+  }, 60_000)
+
+  test('held first: paying waits for the required answers (400, no charge), then goes through', async () => {
+    const admin = await loginAdmin()
+    const { eventId, typeId, size, photo } = await eventWithQuestions(admin)
+    const buyer = await registerUser('answers-later')
+    const held = await order(buyer, { eventId, items: [{ ticketTypeId: typeId, quantity: 1 }] })
+    expect(held.status).toBe(201)
+    expect(held.body.status).toBe('reserved')
+    const pay = () => api(`/orders/${held.body.id}/pay`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { card: TEST_CARD } })
+    const early = await pay()
+    expect(early.status).toBe(400)
+    expect(early.body.error.details.fields[0].path).toBe('answers')
+    expect(await charges(held.body.id)).toBe(0)
+    // Some now, the rest later: a held order may be answered in parts.
+    expect((await api(`/orders/${held.body.id}/answers`, { method: 'PUT', token: buyer.token, body: { answers: [{ questionId: size, value: 'M' }] } })).status).toBe(200)
+    expect((await pay()).status).toBe(400)
+    expect((await api(`/orders/${held.body.id}/answers`, { method: 'PUT', token: buyer.token, body: { answers: [{ questionId: size, value: 'M' }, { questionId: photo, value: 'yes' }] } })).status).toBe(200)
+    const paid = await pay()
+    expect(paid.status).toBe(200)
+    expect(paid.body.status).toBe('paid')
+    expect(await charges(held.body.id)).toBe(1)
+  }, 60_000)
+
+  test('an event without questions takes no answers', async () => {
+    const admin = await loginAdmin()
+    const event = await api('/events', { token: admin.token, body: futureEvent() })
+    const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body: { name: 'Floor', priceCents: 1500, currency: 'EUR', capacity: 5, maxPerOrder: 2 } })
+    const buyer = await registerUser('no-questions')
+    const r = await order(buyer, { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity: 1 }], payment: { card: TEST_CARD }, answers: [{ questionId: 'abcdefgh', value: 'x' }] })
+    expect(r.status).toBe(400)
+    const ok = await order(buyer, { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity: 1 }], payment: { card: TEST_CARD } })
+    expect(ok.status).toBe(201)
+    expect((await api(`/orders/${ok.body.id}/answers`, { token: buyer.token })).body).toEqual({ orderId: ok.body.id, answers: [] })
+  }, 30_000)
+})

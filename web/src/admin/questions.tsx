@@ -1,0 +1,128 @@
+// The questions an event asks of every order, in its editor: each a label, a kind (a text, a choice of
+// options, a yes or no) and whether it is required; checked as the server checks them, saved at once.
+import { checkedQuestions, QUESTION_LIMITS, type EventQuestion, type EventQuestions, type QuestionKind } from '@easypass/contracts/questions'
+import { useRef, useState } from 'preact/hooks'
+import { api, ApiError } from '../lib/api'
+import { forgetEvent } from '../lib/live'
+import type { EventItem } from '../lib/types'
+import { toast } from '../components/overlay'
+import { Alert, Field, SelectField, TextAreaField, useFocusFirstInvalid } from '../components/ui'
+
+interface Row {
+  key: number
+  id?: string
+  label: string
+  kind: QuestionKind
+  /** One option per line (a choice). */
+  options: string
+  required: boolean
+}
+type RowErrors = Record<string, string>
+
+let nextKey = 1
+const rowOf = (q: EventQuestion): Row => ({ key: nextKey++, id: q.id, label: q.label, kind: q.kind, options: (q.options ?? []).join('\n'), required: q.required })
+const inputOf = (r: Row) => ({
+  ...(r.id ? { id: r.id } : {}),
+  label: r.label.trim(),
+  kind: r.kind,
+  ...(r.kind === 'choice' ? { options: r.options.split('\n').map((o) => o.trim()).filter(Boolean) } : {}),
+  required: r.required,
+})
+const KINDS: Array<[QuestionKind, string]> = [
+  ['text', 'Text the buyer types'],
+  ['choice', 'One of several options'],
+  ['yes-no', 'Yes or no'],
+]
+const sentence = (problem: string) => `${problem[0]!.toUpperCase()}${problem.slice(1)}.`
+
+/** `questions.2.options.1` → the field of row 2 it is about. */
+function errorsOf(path: string, message: string): RowErrors {
+  const match = /^questions\.(\d+)(?:\.(\w+))?/.exec(path)
+  return match ? { [`${match[1]}.${match[2] === 'options' ? 'options' : match[2] === 'label' || !match[2] ? 'label' : match[2]}`]: sentence(message) } : {}
+}
+
+export function EventQuestionsSection({ event }: { event: EventItem }) {
+  const [rows, setRows] = useState<Row[]>(() => (event.questions ?? []).map(rowOf))
+  const [saved, setSaved] = useState(() => JSON.stringify((event.questions ?? []).map(rowOf).map(inputOf)))
+  const [errors, setErrors] = useState<RowErrors>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const form = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(form, errors)
+  const changed = JSON.stringify(rows.map(inputOf)) !== saved
+  const edit = (key: number, change: Partial<Row>) => setRows(rows.map((r) => (r.key === key ? { ...r, ...change } : r)))
+
+  const save = async (e: Event) => {
+    e.preventDefault()
+    setError(undefined)
+    const inputs = rows.map(inputOf)
+    const local = inputs.findIndex((q) => !q.label) >= 0 ? { [`${inputs.findIndex((q) => !q.label)}.label`]: 'Write the question.' } : undefined
+    const checked = local ? undefined : checkedQuestions(inputs, () => 'unsaved0')
+    const problems = local ?? (checked && 'problem' in checked ? errorsOf(checked.problem.path, checked.problem.message) : {})
+    setErrors(problems)
+    if (Object.keys(problems).length) return
+    setBusy(true)
+    try {
+      const answer = await api<EventQuestions>(`/events/${event.id}/questions`, { method: 'PUT', body: { questions: inputs } })
+      const now = answer.questions.map(rowOf)
+      setRows(now)
+      setSaved(JSON.stringify(now.map(inputOf)))
+      forgetEvent(event.id)
+      toast(answer.questions.length ? 'Questions saved: buyers answer them at checkout.' : 'No questions: buyers are asked nothing.', 'success')
+    } catch (err) {
+      const found = err instanceof ApiError ? Object.entries(err.fields).reduce<RowErrors>((all, [path, message]) => ({ ...all, ...errorsOf(path, message) }), {}) : {}
+      setErrors(found)
+      if (!Object.keys(found).length) setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section class="card" aria-labelledby="questions-title">
+      <h2 id="questions-title">Questions for buyers</h2>
+      <p class="muted">
+        Asked of every order at checkout (a T-shirt size, a dietary need). A required one must be answered before paying. The answers are in the attendee file; orders keep a question's words as
+        they were when answered. Up to {QUESTION_LIMITS.questions}.
+      </p>
+      <form class="form" ref={form} onSubmit={save} noValidate>
+        {rows.map((r, i) => (
+          <fieldset key={r.key} class="question-row">
+            <legend>Question {i + 1}</legend>
+            <Field label="Question" name={`q${i}-label`} id={`q${r.key}-label`} value={r.label} onValue={(label) => edit(r.key, { label })} error={errors[`${i}.label`]} maxLength={QUESTION_LIMITS.label} />
+            <SelectField label="Answer" name={`q${i}-kind`} id={`q${r.key}-kind`} value={r.kind} onValue={(kind) => edit(r.key, { kind: kind as QuestionKind })} options={KINDS} />
+            {r.kind === 'choice' && (
+              <TextAreaField
+                label="Options"
+                name={`q${i}-options`}
+                id={`q${r.key}-options`}
+                value={r.options}
+                onValue={(options) => edit(r.key, { options })}
+                error={errors[`${i}.options`]}
+                hint="One per line, at least two."
+                rows={3}
+              />
+            )}
+            <label class="choice">
+              <input type="checkbox" checked={r.required} onChange={(ev) => edit(r.key, { required: ev.currentTarget.checked })} /> Required
+            </label>{' '}
+            <button type="button" class="button button-small button-secondary" onClick={() => setRows(rows.filter((x) => x.key !== r.key))} aria-label={`Remove question ${i + 1}`}>
+              Remove
+            </button>
+          </fieldset>
+        ))}
+        <Alert error={error} />
+        <p class="actions">
+          {rows.length < QUESTION_LIMITS.questions && (
+            <button type="button" class="button button-secondary" onClick={() => setRows([...rows, { key: nextKey++, label: '', kind: 'text', options: '', required: false }])}>
+              Add a question
+            </button>
+          )}
+          <button type="submit" class="button" disabled={busy || !changed}>
+            {busy ? 'Saving…' : 'Save questions'}
+          </button>
+        </p>
+      </form>
+    </section>
+  )
+}
