@@ -17,6 +17,8 @@ describe.if(canSell)('questions for buyers', () => {
       await section.getByLabel('Answer').selectOption('choice')
       await section.getByLabel('Options').fill('S\nM\nS')
       await section.getByRole('checkbox', { name: 'Required' }).check()
+      await section.getByRole('button', { name: 'Add a question' }).click()
+      await section.getByRole('group', { name: 'Question 2' }).getByLabel('Question', { exact: true }).fill('Dietary needs')
       await section.getByRole('button', { name: 'Save questions' }).click()
       // Checked before it is sent, as the server checks.
       await section.getByText('Each option once.').waitFor()
@@ -26,7 +28,10 @@ describe.if(canSell)('questions for buyers', () => {
       await screenshot(page, 'admin-questions')
     })
     const asked = (await api(`/events/${event.id}`)).body.questions
-    expect(asked).toEqual([{ id: expect.any(String), label: 'T-shirt size', kind: 'choice', options: ['S', 'M', 'L'], required: true }])
+    expect(asked).toEqual([
+      { id: expect.any(String), label: 'T-shirt size', kind: 'choice', options: ['S', 'M', 'L'], required: true },
+      { id: expect.any(String), label: 'Dietary needs', kind: 'text', required: false },
+    ])
 
     const buyer = await registerUser('answers-in-browser')
     await withTab({ session: buyer }, async ({ page }) => {
@@ -44,11 +49,18 @@ describe.if(canSell)('questions for buyers', () => {
       // The keyboard is taken to it.
       await page.waitForFunction((id) => document.activeElement?.id === id, `f-q-${asked[0].id}`)
       expect((await api(`/orders/${orderId}`, { token: buyer.token })).body.status).toBe('reserved')
+      // Typing in another question while that one is still open keeps the keyboard where it is.
+      await questions.getByLabel('Dietary needs').click()
+      await page.keyboard.type('No nuts')
+      expect(await questions.getByLabel('Dietary needs').inputValue()).toBe('No nuts')
       await questions.getByLabel('T-shirt size (required)').selectOption('M')
       await screenshot(page, 'checkout-questions')
       await page.getByRole('button', { name: /^Pay / }).click()
       await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
-      expect((await api(`/orders/${orderId}/answers`, { token: buyer.token })).body.answers).toEqual([{ questionId: asked[0].id, label: 'T-shirt size', value: 'M' }])
+      expect((await api(`/orders/${orderId}/answers`, { token: buyer.token })).body.answers).toEqual([
+        { questionId: asked[0].id, label: 'T-shirt size', value: 'M' },
+        { questionId: asked[1].id, label: 'Dietary needs', value: 'No nuts' },
+      ])
     })
   }, 90_000)
 })

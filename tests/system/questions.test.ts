@@ -87,6 +87,7 @@ describe('questions for buyers', () => {
     }
     expect(await available(eventId)).toBe(before)
     expect((await api('/orders', { token: buyer.token })).body.items).toEqual([])
+    expect(await paymentsDb.collection('payments').countDocuments({ userId: buyer.user.id })).toBe(0)
 
     const paid = await order(buyer, { eventId, items, payment: { card: TEST_CARD }, answers: [{ questionId: photo, value: 'no' }, { questionId: size, value: 'L' }, { questionId: diet, value: '  ' }] })
     expect(paid.status).toBe(201)
@@ -136,6 +137,20 @@ describe('questions for buyers', () => {
     expect(paid.status).toBe(200)
     expect(paid.body.status).toBe('paid')
     expect(await charges(held.body.id)).toBe(1)
+
+    // An answer that no longer fits (the option was taken away since) holds the payment up as well.
+    const second = await order(buyer, { eventId, items: [{ ticketTypeId: typeId, quantity: 1 }], answers: [{ questionId: size, value: 'L' }, { questionId: photo, value: 'no' }] })
+    expect(second.body.status).toBe('reserved')
+    await api(`/events/${eventId}/questions`, { method: 'PUT', token: admin.token, body: { questions: [{ id: size, label: 'T-shirt size', kind: 'choice', options: ['S', 'M'], required: true }] } })
+    await Bun.sleep(3_200) // orders trusts its copy of the event for EVENT_CACHE_MS (3 s)
+    const stale = await api(`/orders/${second.body.id}/pay`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { card: TEST_CARD } })
+    expect(stale.status).toBe(400)
+    expect(await charges(second.body.id)).toBe(0)
+    // Unknown questions are refused and change nothing; a cancelled order's answers no longer change.
+    expect((await api(`/orders/${second.body.id}/answers`, { method: 'PUT', token: buyer.token, body: { answers: [{ questionId: 'zzzzzzzz', value: 'x' }] } })).status).toBe(400)
+    expect((await api(`/orders/${second.body.id}/answers`, { token: buyer.token })).body.answers.map((a: { value: string }) => a.value)).toEqual(['L', 'no'])
+    expect((await api(`/orders/${second.body.id}/cancel`, { method: 'POST', token: buyer.token })).status).toBe(200)
+    expect((await api(`/orders/${second.body.id}/answers`, { method: 'PUT', token: buyer.token, body: { answers: [{ questionId: size, value: 'S' }] } })).status).toBe(409)
   }, 60_000)
 
   test('an event without questions takes no answers', async () => {

@@ -63,7 +63,7 @@ const issuer = config.INVOICE_ISSUER_NAME
 const documents = invoiceDocuments({ models: core.models, invoices, refunds, payments: core.payments, catalog: core.catalog, renderer, locks: core.locks, invoicing: !!issuer, log })
 const receipt = receiptService({ payments: core.payments, catalog: core.catalog, renderer, invoices, documents, refunds, ...(issuer ? { issuer } : {}), log })
 const rooms = waitingRooms({ models: core.models, redis, prefix: config.REDIS_PREFIX, catalog: core.catalog })
-const answers = answersService({ models: core.models, catalog: core.catalog })
+const answers = answersService({ models: core.models, catalog: core.catalog, store, locks: core.locks })
 const purchase = gated(purchaseService({ config, log, ...core, soldOut, rooms, answers }), config.ORDER_MAX_CONCURRENT, config.ORDER_WAIT_MS)
 
 const app = createService({

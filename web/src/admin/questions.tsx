@@ -35,10 +35,13 @@ const KINDS: Array<[QuestionKind, string]> = [
 ]
 const sentence = (problem: string) => `${problem[0]!.toUpperCase()}${problem.slice(1)}.`
 
-/** `questions.2.options.1` → the field of row 2 it is about. */
-function errorsOf(path: string, message: string): RowErrors {
+/** `questions.2.options.1` → the field of the row it is about (`<row key>.label|options`); null: no field shows it. */
+function errorKey(path: string, rows: Row[]): string | null {
   const match = /^questions\.(\d+)(?:\.(\w+))?/.exec(path)
-  return match ? { [`${match[1]}.${match[2] === 'options' ? 'options' : match[2] === 'label' || !match[2] ? 'label' : match[2]}`]: sentence(message) } : {}
+  const row = match ? rows[Number(match[1])] : undefined
+  if (!row) return null
+  const field = match![2] ?? 'label'
+  return field === 'label' || field === 'options' ? `${row.key}.${field}` : null
 }
 
 export function EventQuestionsSection({ event }: { event: EventItem }) {
@@ -50,17 +53,32 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
   const form = useRef<HTMLFormElement>(null)
   useFocusFirstInvalid(form, errors)
   const changed = JSON.stringify(rows.map(inputOf)) !== saved
-  const edit = (key: number, change: Partial<Row>) => setRows(rows.map((r) => (r.key === key ? { ...r, ...change } : r)))
+  /** A row changed or removed: what was said at it no longer stands. */
+  const forget = (key: number) => setErrors((said) => (Object.keys(said).some((k) => k.startsWith(`${key}.`)) ? Object.fromEntries(Object.entries(said).filter(([k]) => !k.startsWith(`${key}.`))) : said))
+  const edit = (key: number, change: Partial<Row>) => {
+    setRows(rows.map((r) => (r.key === key ? { ...r, ...change } : r)))
+    forget(key)
+  }
+  /** Said at its field, or above the buttons when no field shows it. */
+  const refuse = (found: Array<[string, string]>, otherwise: unknown) => {
+    const shown: RowErrors = {}
+    for (const [path, message] of found) {
+      const key = errorKey(path, rows)
+      if (key && !shown[key]) shown[key] = sentence(message)
+    }
+    setErrors(shown)
+    if (!Object.keys(shown).length) setError(otherwise)
+  }
 
   const save = async (e: Event) => {
     e.preventDefault()
     setError(undefined)
     const inputs = rows.map(inputOf)
-    const local = inputs.findIndex((q) => !q.label) >= 0 ? { [`${inputs.findIndex((q) => !q.label)}.label`]: 'Write the question.' } : undefined
-    const checked = local ? undefined : checkedQuestions(inputs, () => 'unsaved0')
-    const problems = local ?? (checked && 'problem' in checked ? errorsOf(checked.problem.path, checked.problem.message) : {})
-    setErrors(problems)
-    if (Object.keys(problems).length) return
+    const blank = rows.find((r) => !r.label.trim())
+    if (blank) return setErrors({ [`${blank.key}.label`]: 'Write the question.' })
+    const checked = checkedQuestions(inputs, () => 'unsaved0')
+    if ('problem' in checked) return refuse([[checked.problem.path, checked.problem.message]], new Error(checked.problem.message))
+    setErrors({})
     setBusy(true)
     try {
       const answer = await api<EventQuestions>(`/events/${event.id}/questions`, { method: 'PUT', body: { questions: inputs } })
@@ -70,9 +88,7 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
       forgetEvent(event.id)
       toast(answer.questions.length ? 'Questions saved: buyers answer them at checkout.' : 'No questions: buyers are asked nothing.', 'success')
     } catch (err) {
-      const found = err instanceof ApiError ? Object.entries(err.fields).reduce<RowErrors>((all, [path, message]) => ({ ...all, ...errorsOf(path, message) }), {}) : {}
-      setErrors(found)
-      if (!Object.keys(found).length) setError(err)
+      refuse(err instanceof ApiError ? Object.entries(err.fields) : [], err)
     } finally {
       setBusy(false)
     }
@@ -89,7 +105,7 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
         {rows.map((r, i) => (
           <fieldset key={r.key} class="question-row">
             <legend>Question {i + 1}</legend>
-            <Field label="Question" name={`q${i}-label`} id={`q${r.key}-label`} value={r.label} onValue={(label) => edit(r.key, { label })} error={errors[`${i}.label`]} maxLength={QUESTION_LIMITS.label} />
+            <Field label="Question" name={`q${i}-label`} id={`q${r.key}-label`} value={r.label} onValue={(label) => edit(r.key, { label })} error={errors[`${r.key}.label`]} maxLength={QUESTION_LIMITS.label} />
             <SelectField label="Answer" name={`q${i}-kind`} id={`q${r.key}-kind`} value={r.kind} onValue={(kind) => edit(r.key, { kind: kind as QuestionKind })} options={KINDS} />
             {r.kind === 'choice' && (
               <TextAreaField
@@ -98,7 +114,7 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
                 id={`q${r.key}-options`}
                 value={r.options}
                 onValue={(options) => edit(r.key, { options })}
-                error={errors[`${i}.options`]}
+                error={errors[`${r.key}.options`]}
                 hint="One per line, at least two."
                 rows={3}
               />
@@ -106,7 +122,10 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
             <label class="choice">
               <input type="checkbox" checked={r.required} onChange={(ev) => edit(r.key, { required: ev.currentTarget.checked })} /> Required
             </label>{' '}
-            <button type="button" class="button button-small button-secondary" onClick={() => setRows(rows.filter((x) => x.key !== r.key))} aria-label={`Remove question ${i + 1}`}>
+            <button type="button" class="button button-small button-secondary" onClick={() => {
+                setRows(rows.filter((x) => x.key !== r.key))
+                forget(r.key)
+              }} aria-label={`Remove question ${i + 1}`}>
               Remove
             </button>
           </fieldset>

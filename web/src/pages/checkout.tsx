@@ -3,7 +3,7 @@ import { api, ApiError, untilDecided, withKey } from '../lib/api'
 import { clock, endReason, money, moneyOff, when } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { settle } from '../lib/follow'
-import { getEvent, useNotifications } from '../lib/live'
+import { forgetEvent, getEvent, useNotifications } from '../lib/live'
 import { Link, navigate } from '../lib/router'
 import type { Card, Order, OrderBilling, SavedBillingDetails } from '../lib/types'
 import { confirmDialog } from '../components/overlay'
@@ -93,7 +93,8 @@ export function Checkout({ id }: { id: string }) {
   /** An answer given clears what was said at its question. */
   const answer = (given: Answers) => {
     setAnswers(given)
-    setAnswerErrors((said) => Object.fromEntries(Object.entries(said).filter(([q]) => !given[q]?.trim())))
+    // The same object while nothing is cleared: a new one would send the keyboard back to the first open question.
+    setAnswerErrors((said) => (Object.keys(said).some((q) => given[q]?.trim()) ? Object.fromEntries(Object.entries(said).filter(([q]) => !given[q]?.trim())) : said))
   }
   useEffect(() => {
     if (!savedAnswers.data) return
@@ -233,6 +234,11 @@ export function Checkout({ id }: { id: string }) {
         if (err instanceof ApiError && err.code === 'VALIDATION') {
           const f = err.fields
           setErrors({ number: f['card.number'], expMonth: f['card.expMonth'], expYear: f['card.expYear'], cvc: f['card.cvc'] })
+          // The organiser asked something new (or changed a question) since this page read the event.
+          if (f.answers && o) {
+            forgetEvent(o.eventId)
+            event.reload()
+          }
         }
         setPayError(err)
       }

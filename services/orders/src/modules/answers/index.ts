@@ -35,7 +35,7 @@ export function answersModule(config: AuthConfig, { store, answers }: { store: O
         description:
           "The buyer's answers replace the order's earlier ones: each `questionId` of the event's `questions` once, a `choice` one of its options, a `yes-no` `yes` or `no`, " +
           `a \`text\` up to ${QUESTION_LIMITS.answer} characters (a blank answer is none). While the order is held (paying it then needs every required one) or paid (it keeps its required ones), ` +
-          'until the event starts (409 after, and for an order cancelled, expired, failed or refunded). 400 for an unknown question, an answer it does not take or control characters (nothing changes); 403 for an admin (only the buyer answers).',
+          'until the event starts (409 after, and for an order cancelled, expired, failed or refunded). 400 for an unknown question, an answer it does not take or control characters (nothing changes); 403 for anyone but the buyer (an admin reads them). A change waits for a payment of the order under way, which checks the answers as they are then.',
         security: BEARER,
       },
     })

@@ -20,6 +20,7 @@ import { errorAnswer, SoldMeanwhile, Undecided, untilDecided, type Answer, type 
 import { orderItem, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
 import type { WaitingRooms } from '../waiting-room/service'
 import type { AnswersService } from '../answers/service'
+import type { EventQuestion } from '@easypass/contracts/questions'
 import type { SoldOutBoard } from './sold-out'
 import { reminderAt, type HoldReminders } from '../reminders/service'
 import type { HoldLimit } from './hold-limit'
@@ -46,7 +47,7 @@ export interface PurchaseDeps {
   /** Names the tickets of complimentary orders given for a named guest. */
   tickets?: Pick<TicketsService, 'setAttendee'>
   /** The orders' answers to their events' questions: required ones before money moves. */
-  answers?: Pick<AnswersService, 'withPurchase' | 'readyToPay'>
+  answers?: Pick<AnswersService, 'checkPurchase' | 'keepForPurchase' | 'readyToPay'>
   log: Logger
 }
 
@@ -61,6 +62,8 @@ interface PurchaseContext {
   orderId: string
   userId: string
   eventId: string
+  /** A payment's: the event's questions, checked against the order's answers under its lock. */
+  questions?: EventQuestion[]
   eventTitle?: string
   eventStartsAt?: Date
   userEmail?: string
@@ -349,6 +352,9 @@ export function purchaseService(deps: PurchaseDeps) {
       if (status === 'paid' || status === 'refunded') throw fail('CONFLICT', 'the order is already paid')
       if (status === 'expired') throw fail('CONFLICT', 'the hold expired: the tickets are no longer reserved')
       if (status !== 'reserved') throw fail('CONFLICT', `only a reserved order can be paid (this one is ${status})`)
+      // Under the lock a change of the answers takes too: none slips in before the charge. (A takeover
+      // finishes what its first run began, which checked them, and may have charged already.)
+      if (!takeover) await answers?.readyToPay(ctx.orderId, ctx.questions)
       await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
       return await chargeAndConfirm(state, ctx.card, chargeKey, 'pay', ctx.giveUpAt)
     } finally {
@@ -437,6 +443,7 @@ export function purchaseService(deps: PurchaseDeps) {
         if (language) ctx.language = language
         if (body.voucherCode) ctx.voucherCode = body.voucherCode
         const existing = fresh ? null : await store.load(orderId)
+        let given: Awaited<ReturnType<AnswersService['checkPurchase']>> | undefined
         if (existing) {
           ctx.eventTitle = existing.doc.eventTitle
           ctx.eventStartsAt = existing.doc.eventStartsAt
@@ -447,14 +454,16 @@ export function purchaseService(deps: PurchaseDeps) {
           // Before anything is held: a new purchase, and also a run taken over or run again under its
           // key before its order existed (it may come after the buyer's turn ended).
           await rooms?.mayBuy(eventId, principal)
-          // Answers (all required ones when paid at once) before anything is held or charged.
-          if (event.questions?.length || body.answers?.length) await answers?.withPurchase(orderId, principal.id, event, body.answers, !!ctx.card)
+          // Answers (all required ones when paid at once) checked before anything is held or charged.
+          if (event.questions?.length || body.answers?.length) given = answers?.checkPurchase(event, body.answers, !!ctx.card)
         }
         const refusal = fresh ? soldOut?.refusal(eventId, items) : null
         if (refusal) {
           recordDecision('purchase', 'sold_out', startedAt)
           return { now: refusal, final: Promise.resolve(refusal) }
         }
+        // Kept once the purchase gets past the cheap refusals: a sold-out answer writes nothing.
+        if (given?.length) await answers?.keepForPurchase(orderId, principal.id, eventId, given)
         if (!ctx.card) {
           // A hold to pay later: within the buyer's limit of unpaid holds of this event.
           const longest = Date.now() + (config.HOLD_TTL_SECONDS ?? 600) * 1000 + 60_000
@@ -499,7 +508,7 @@ export function purchaseService(deps: PurchaseDeps) {
         // Checked in the run, after the key is looked up: a key's answer (a decline, say) stays its
         // answer. A takeover finishes what its first run began (that run may have charged already), as
         // the reconciler would, and is not asked again.
-        if (fresh && statusOf(state) === 'reserved') await answers?.readyToPay(orderId, await saleableEvent(state.doc.eventId, true))
+        if (fresh && statusOf(state) === 'reserved') ctx.questions = (await saleableEvent(state.doc.eventId, true)).questions
         return budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey, !fresh))
       }
       if (!idempotencyKey) return (await execute()).now
