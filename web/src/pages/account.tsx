@@ -13,6 +13,7 @@ import { toast } from '../components/overlay'
 import { Alert, Field, Notice, PageTitle, useFocusFirstInvalid } from '../components/ui'
 import { twoFactorText } from '../i18n/two-factor'
 import { CodeField, codeAsked, TwoFactorSection } from './two-factor'
+import { EmailedLink } from '../components/emailed-link'
 import { guestText } from '../i18n/guest'
 
 const MIN_LENGTH = 8
@@ -58,66 +59,25 @@ function NewPasswordFields(props: { name: string; value: string; onValue: (v: st
 export function ForgotPassword({ query }: { query: URLSearchParams }) {
   const m = useT(accountText)
   useTitle(m.resetTitle)
-  const [email, setEmail] = useState(query.get('email') ?? '')
-  const [errors, setErrors] = useState<{ email?: string }>({})
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
-  const [sentTo, setSentTo] = useState<string>()
-  const form = useRef<HTMLFormElement>(null)
-  useFocusFirstInvalid(form, errors)
-
-  const submit = async (e: Event) => {
-    e.preventDefault()
-    const address = email.trim()
-    const local = address ? {} : { email: m.enterAccountEmail }
-    setErrors(local)
-    setError(undefined)
-    if (!address) return
-    setBusy(true)
-    try {
-      await api('/auth/password-reset', { body: { email: address }, anonymous: true })
-      setSentTo(address)
-    } catch (err) {
-      setErrors(pick(err, ['email'] as const))
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
-  }
-
   return (
     <section class="container page narrow">
       <PageTitle>{m.resetTitle}</PageTitle>
-      {sentTo ? (
-        <>
-          <Notice tone="success">
-            <p>{m.sentTo(sentTo)}</p>
-          </Notice>
-          <p class="muted">{m.noEmail}</p>
-          <p class="actions">
-            <button type="button" class="button button-secondary" onClick={() => setSentTo(undefined)}>
-              {m.useAnother}
-            </button>
-            <Link class="button" href="/signin">
-              {m.backToSignIn}
-            </Link>
-          </p>
-        </>
-      ) : (
-        <>
-          <p>{m.forgotIntro}</p>
-          <form class="card form" ref={form} onSubmit={submit} noValidate>
-            <Field label={m.email} name="email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
-            <Alert error={errors.email ? undefined : error} />
-            <button type="submit" class="button button-block" disabled={busy}>
-              {busy ? m.sending : m.sendLink}
-            </button>
-          </form>
+      <EmailedLink
+        path="/auth/password-reset"
+        initial={query.get('email') ?? ''}
+        words={{ email: m.email, enterEmail: m.enterAccountEmail, send: m.sendLink, sending: m.sending, sentTo: m.sentTo, noEmail: m.noEmail, useAnother: m.useAnother }}
+        intro={m.forgotIntro}
+        after={
           <p>
             {m.remembered} <Link href="/signin">{m.signIn}</Link>
           </p>
-        </>
-      )}
+        }
+        sentActions={
+          <Link class="button" href="/signin">
+            {m.backToSignIn}
+          </Link>
+        }
+      />
     </section>
   )
 }

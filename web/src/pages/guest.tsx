@@ -10,7 +10,8 @@ import { Link, navigate, tokenFromLink } from '../lib/router'
 import { getSession, sessionFrom, setSession } from '../lib/session'
 import type { AuthResult } from '../lib/types'
 import { confirmDialog, toast } from '../components/overlay'
-import { Alert, Field, Notice, PageTitle, useFocusFirstInvalid } from '../components/ui'
+import { Alert, Field, PageTitle, useFocusFirstInvalid } from '../components/ui'
+import { EmailedLink } from '../components/emailed-link'
 
 type Errors = Partial<Record<'email' | 'name', string>>
 
@@ -93,18 +94,6 @@ export function GuestPage() {
   const [token] = useState(tokenFromLink)
   const [opening, setOpening] = useState(!!token)
   const [refused, setRefused] = useState<unknown>()
-  const [email, setEmail] = useState('')
-  const [errors, setErrors] = useState<{ email?: string }>({})
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
-  const [sentTo, setSentTo] = useState<string>()
-  const form = useRef<HTMLFormElement>(null)
-  useFocusFirstInvalid(form, errors)
-  // The form gives way to what was done: the keyboard goes there, not back to the page's start.
-  const sent = useRef<HTMLDivElement>(null)
-  useEffect(() => {
-    if (sentTo) sent.current?.focus()
-  }, [sentTo])
 
   useEffect(() => {
     const openLink = async (linkToken: string) => {
@@ -143,57 +132,19 @@ export function GuestPage() {
     return () => removeEventListener('hashchange', onHash)
   }, [])
 
-  const submit = async (e: Event) => {
-    e.preventDefault()
-    const address = email.trim()
-    const local = !address ? { email: m.enterEmail } : !looksLikeEmail(address) ? { email: m.emailShape } : {}
-    setErrors(local)
-    setError(undefined)
-    if (local.email) return
-    setBusy(true)
-    try {
-      await api('/auth/guest/link', { body: { email: address }, anonymous: true })
-      setSentTo(address)
-      setRefused(undefined)
-    } catch (err) {
-      if (err instanceof ApiError && err.fields.email) setErrors({ email: err.fields.email })
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
-  }
-
   return (
     <section class="container page narrow">
       <PageTitle>{m.linkTitle}</PageTitle>
       {opening ? (
         <p role="status">{m.opening}</p>
-      ) : sentTo ? (
-        <>
-          <div ref={sent} tabIndex={-1}>
-            <Notice tone="success">
-              <p>{m.sentTo(sentTo)}</p>
-            </Notice>
-          </div>
-          <p class="muted">{m.noEmail}</p>
-          <p class="actions">
-            <button type="button" class="button button-secondary" onClick={() => setSentTo(undefined)}>
-              {m.useAnother}
-            </button>
-          </p>
-        </>
       ) : (
-        <>
-          <Alert error={refused} />
-          <p>{m.linkIntro}</p>
-          <form class="card form" ref={form} onSubmit={submit} noValidate>
-            <Field label={m.email} name="email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
-            <Alert error={errors.email ? undefined : error} />
-            <button type="submit" class="button button-block" disabled={busy}>
-              {busy ? m.sending : m.sendLink}
-            </button>
-          </form>
-        </>
+        <EmailedLink
+          path="/auth/guest/link"
+          words={{ email: m.email, enterEmail: m.enterEmail, emailShape: m.emailShape, send: m.sendLink, sending: m.sending, sentTo: m.sentTo, noEmail: m.noEmail, useAnother: m.useAnother }}
+          intro={m.linkIntro}
+          before={<Alert error={refused} />}
+          onSent={() => setRefused(undefined)}
+        />
       )}
     </section>
   )
