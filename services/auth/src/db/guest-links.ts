@@ -1,9 +1,11 @@
 // Links back to what a guest bought, append-only like password reset links:
 //   guest_links       one document per link sent, `_id` = SHA-256 of its token (never the token)
 //   guest_link_uses   "this link was used": `_id` = the same hash; the first insert wins, so a link opens
-//                     one session even when it is submitted twice at once
+//                     one session even when it is submitted twice at once. Also `kept:<userId>`: the
+//                     guest became an account (of two requests at once, the first to insert goes on)
 // Both carry `expiresAt`; the periodic sweep deletes them once the link could no longer work.
 import { Schema, type Connection } from 'mongoose'
+import { usedMarkerSchema } from './password-resets'
 
 const linkSchema = new Schema(
   {
@@ -16,16 +18,7 @@ const linkSchema = new Schema(
 )
 linkSchema.index({ expiresAt: 1 })
 
-const useSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    userId: { type: String, required: true },
-    usedAt: { type: Date, required: true },
-    expiresAt: { type: Date, required: true },
-  },
-  { collection: 'guest_link_uses', versionKey: false },
-)
-useSchema.index({ expiresAt: 1 })
+const useSchema = usedMarkerSchema('guest_link_uses')
 
 export function guestLinkModels(conn: Connection) {
   return {

@@ -21,16 +21,21 @@ const resetSchema = new Schema(
 )
 resetSchema.index({ expiresAt: 1 })
 
-const useSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    userId: { type: String, required: true },
-    usedAt: { type: Date, required: true },
-    expiresAt: { type: Date, required: true },
-  },
-  { collection: 'password_reset_uses', versionKey: false },
-)
-useSchema.index({ expiresAt: 1 })
+/** "This was used": the first insert of an `_id` wins (reset links here, guest links in guest-links.ts). */
+export function usedMarkerSchema(collection: string) {
+  const schema = new Schema(
+    {
+      _id: { type: String, required: true },
+      userId: { type: String, required: true },
+      usedAt: { type: Date, required: true },
+      expiresAt: { type: Date, required: true },
+    },
+    { collection, versionKey: false },
+  )
+  schema.index({ expiresAt: 1 })
+  return schema
+}
+const useSchema = usedMarkerSchema('password_reset_uses')
 
 const changeSchema = new Schema(
   {
