@@ -7,7 +7,7 @@ import { adminSession, axe, canSell, CARDS, closeBrowser, describeViolations, pa
 afterAll(closeBrowser)
 
 describe.if(canSell)('questions for buyers', () => {
-  test('asked in the event editor; at checkout a required one comes before the payment; the answer is kept', async () => {
+  test('asked in the event editor; at checkout a required one comes before the payment; the answers kept and changed on the order page', async () => {
     const event = await seedEvent([{ name: 'Standing', priceCents: 2000, capacity: 10 }])
     await withTab({ session: await adminSession() }, async ({ page }) => {
       await page.goto(`/admin/events/${event.id}`)
@@ -57,8 +57,17 @@ describe.if(canSell)('questions for buyers', () => {
       await screenshot(page, 'checkout-questions')
       await page.getByRole('button', { name: /^Pay / }).click()
       await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
+      // On the order's page: the answers, changed there until the event starts.
+      const mine = page.getByRole('region', { name: 'Your answers to the organiser' })
+      await mine.getByText('No nuts').waitFor()
+      await mine.getByRole('button', { name: 'Change answers' }).click()
+      await mine.getByLabel('T-shirt size (required)').selectOption('L')
+      await mine.getByRole('button', { name: 'Save answers' }).click()
+      await page.locator('.toast', { hasText: 'Your answers are saved.' }).waitFor()
+      await mine.getByRole('button', { name: 'Change answers' }).waitFor()
+      await screenshot(page, 'order-answers')
       expect((await api(`/orders/${orderId}/answers`, { token: buyer.token })).body.answers).toEqual([
-        { questionId: asked[0].id, label: 'T-shirt size', value: 'M' },
+        { questionId: asked[0].id, label: 'T-shirt size', value: 'L' },
         { questionId: asked[1].id, label: 'Dietary needs', value: 'No nuts' },
       ])
     })

@@ -14,6 +14,7 @@ import { confirmDialog, toast } from '../components/overlay'
 import { TicketQr } from '../components/qr'
 import { Alert, Empty, Loading, Notice, PageTitle, StatusBadge } from '../components/ui'
 import { InvoiceFiles } from './invoice'
+import { OrderAnswersSection } from '../components/questions'
 import { ticketsText } from '../i18n/tickets'
 
 function ticketCount(order: Order) {
@@ -423,6 +424,7 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
       {!order.data && !order.error && <Loading label={m.loadingOrder} />}
       {order.data && <OrderCard order={order.data} />}
       {order.data?.status === 'paid' && <TicketFiles order={order.data} />}
+      {order.data?.status === 'paid' && <OrderAnswersSection order={order.data} />}
       {(order.data?.status === 'paid' || order.data?.status === 'refunded') && <InvoiceFiles order={order.data} />}
     </section>
   )
