@@ -5,14 +5,13 @@ import { t, type Static } from 'elysia'
 import { typedTextProblem } from './typed-text'
 
 export const QUESTION_LIMITS = { questions: 20, label: 200, option: 100, options: 20, answer: 1000 } as const
-export const QUESTION_KINDS = ['text', 'choice', 'yes-no'] as const
-export type QuestionKind = (typeof QUESTION_KINDS)[number]
 /** The answers a yes-no question takes. */
 export const YES_NO = ['yes', 'no'] as const
 
 const Kind = t.Union([t.Literal('text'), t.Literal('choice'), t.Literal('yes-no')], {
   description: '`text`: anything the buyer types (up to 1,000 characters); `choice`: one of `options`; `yes-no`: `yes` or `no`',
 })
+export type QuestionKind = Static<typeof Kind>
 const QuestionId = t.String({ pattern: '^[a-z0-9]{8}$', description: 'made by the server; send it back to keep a question (and the answers given to it) when the list is saved again' })
 
 export const EventQuestion = t.Object(
@@ -115,10 +114,4 @@ export function checkedAnswers(questions: EventQuestion[], inputs: OrderAnswerIn
   }
   // In the event's order of questions.
   return { answers: questions.filter((q) => given.has(q.id)).map((q) => ({ questionId: q.id, label: q.label, value: given.get(q.id)! })) }
-}
-
-/** The first required question these answers leave open, if any. */
-export function unansweredRequired(questions: EventQuestion[] | undefined, answers: Pick<OrderAnswer, 'questionId'>[] | undefined): EventQuestion | undefined {
-  const answered = new Set((answers ?? []).map((a) => a.questionId))
-  return questions?.find((q) => q.required && !answered.has(q.id))
 }
