@@ -19,6 +19,7 @@ async function eventWithTypes(title = `Weekly ${Math.random().toString(36).slice
   const types = [
     { name: 'Standing', priceCents: 1500, currency: 'EUR', capacity: 40, maxPerOrder: 6 },
     { name: 'Early bird', priceCents: 900, currency: 'EUR', capacity: 10, maxPerOrder: 2, salesEnd },
+    { name: 'Parking', priceCents: 500, currency: 'EUR', capacity: 20, addOn: true },
   ]
   for (const body of types) expect((await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body })).status).toBe(201)
   return { admin, event: event.body as { id: string; startsAt: string; endsAt: string; title: string }, startsAt, salesEnd }
@@ -46,7 +47,9 @@ describe('more dates of an event', () => {
       expect(detail.ticketTypes.map((t: any) => [t.name, t.priceCents, t.capacity, t.maxPerOrder, t.sold, t.available])).toEqual([
         ['Standing', 1500, 40, 6, 0, 40],
         ['Early bird', 900, 10, 2, 0, 10],
+        ['Parking', 500, 20, 10, 0, 20],
       ])
+      expect(detail.ticketTypes.map((t: any) => t.addOn)).toEqual([undefined, undefined, true])
       expect(detail.ticketTypes[1].salesEnd).toBe(new Date(Date.parse(salesEnd) + 7 * (i + 1) * DAY).toISOString())
     }
     // The first date joined the series; drafts are not public until published.
@@ -78,7 +81,7 @@ describe('more dates of an event', () => {
     const again = await addDates(admin.token, event.id, body, key)
     expect(again.status).toBe(201)
     expect(again.body.items.map((e: any) => e.id)).toEqual(first.body.items.map((e: any) => e.id))
-    for (const copy of again.body.items) expect((await api(`/events/${copy.id}`, { token: admin.token })).body.ticketTypes).toHaveLength(2)
+    for (const copy of again.body.items) expect((await api(`/events/${copy.id}`, { token: admin.token })).body.ticketTypes).toHaveLength(3)
     const all = async () => (await api(`/events?seriesId=${event.id}&status=all`, { token: admin.token })).body.total as number
     expect(await all()).toBe(3)
     // The source changed since (a new price): the same request again still answers the same dates, with nothing copied twice.
@@ -87,7 +90,7 @@ describe('more dates of an event', () => {
     const later = await addDates(admin.token, event.id, body, key)
     expect(later.status).toBe(201)
     expect(later.body.items.map((e: any) => e.id)).toEqual(first.body.items.map((e: any) => e.id))
-    for (const copy of later.body.items) expect((await api(`/events/${copy.id}`, { token: admin.token })).body.ticketTypes.map((t: any) => t.priceCents)).toEqual([1500, 900])
+    for (const copy of later.body.items) expect((await api(`/events/${copy.id}`, { token: admin.token })).body.ticketTypes.map((t: any) => t.priceCents)).toEqual([1500, 900, 500])
     // One of its dates cancelled since: the key's request is refused, not repeated.
     expect((await api(`/events/${first.body.items[1].id}/cancel`, { method: 'POST', token: admin.token })).status).toBe(202)
     const moved = await addDates(admin.token, event.id, body, key)

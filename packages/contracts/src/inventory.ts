@@ -7,6 +7,7 @@ import { VOUCHER_CODE_PATTERN, VOUCHER_LIMITS } from './pricing'
 import { ROW_LABEL_PATTERN, SEAT_ID_PATTERN, SEATING_LIMITS } from './seating'
 
 export { SEATING_LIMITS, SEAT_ID_PATTERN, seatIdsOf, seatingProblem, seatRows } from './seating'
+export { addOnProblem, admissionsOf, type AddOnLine } from './add-ons'
 
 /**
  * ISO-8601 date-time with a time zone, e.g. `2027-06-01T18:00:00Z` (the catalog's rule; kept here because
@@ -100,6 +101,15 @@ export type SeatMap = Static<typeof SeatMap>
 const SeatList = t.Array(SeatId, { minItems: 1, maxItems: TICKET_TYPE_LIMITS.maxPerOrder, uniqueItems: true, description: 'the seats, one per ticket (as many as the quantity)' })
 export const SeatsInput = t.Optional(SeatList)
 
+/** A ticket type that is an extra (beyond the contract, additive). */
+const AddOnFlag = t.Boolean({
+  description:
+    'an extra (parking, a T-shirt, a workshop place; beyond the contract, additive): sold only in an order with admission tickets (types without `addOn`), at most one per admission ticket. Default false.',
+  error: 'addOn must be true or false',
+})
+/** On a type as shown: present only on an extra. */
+const AddOnMark = t.Optional(t.Literal(true, { description: 'an extra: sold only with admission tickets, at most one per ticket (beyond the contract, additive)' }))
+
 const MaxPerOrder = t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.maxPerOrder, examples: [10], error: `maxPerOrder must be a whole number from 1 to ${TICKET_TYPE_LIMITS.maxPerOrder}` })
 
 // ---------------------------------------------------------------------------------------------
@@ -116,6 +126,7 @@ export const CreateTicketTypeBody = t.Object(
     salesStart: t.Optional(isoDateInput('sales open at this time (default: open now)')),
     salesEnd: t.Optional(isoDateInput('sales close at this time (default: never); after `salesStart`')),
     seating: t.Optional(Seating),
+    addOn: t.Optional(AddOnFlag),
   },
   {
     description: '`maxPerOrder` defaults to 10; `salesEnd` must be after `salesStart`. With `seating`, `capacity` must be its number of seats.',
@@ -136,12 +147,13 @@ export const UpdateTicketTypeBody = t.Object(
     salesStart: t.Optional(t.Union([isoDateInput(), t.Null()], { description: 'null removes it' })),
     salesEnd: t.Optional(t.Union([isoDateInput(), t.Null()], { description: 'null removes it' })),
     seating: t.Optional(Seating),
+    addOn: t.Optional(AddOnFlag),
   },
   {
     minProperties: 1,
     additionalProperties: false,
     description:
-      'Any subset. `capacity` below sold + held → 409. Price and tax rate changes apply to holds made afterwards. A seated type changes its capacity by a new `seating`, ' +
+      'Any subset. `capacity` below sold + held → 409. Price, tax rate and `addOn` changes apply to holds made afterwards. A seated type changes its capacity by a new `seating`, ' +
       'which must keep every seat held or sold (409 otherwise); a type that has sold or held tickets without seats cannot be given seating.',
     examples: [{ capacity: 600 }],
   },
@@ -166,6 +178,7 @@ export const TicketType = t.Object(
     held: t.Integer({ minimum: 0 }),
     available: t.Integer({ minimum: 0 }),
     seating: t.Optional(SeatMap),
+    addOn: AddOnMark,
   },
   { title: 'TicketType' },
 )
@@ -186,6 +199,7 @@ export const AvailabilityTicketType = t.Object(
     salesStart: t.Optional(IsoDate),
     salesEnd: t.Optional(IsoDate),
     seating: t.Optional(SeatMap),
+    addOn: AddOnMark,
   },
   { title: 'AvailabilityTicketType' },
 )
@@ -460,6 +474,8 @@ export const HeldLine = t.Object({
   discountCents: t.Optional(t.Integer({ minimum: 1 })),
   /** Of a seated type: its seats, one per ticket. */
   seats: t.Optional(t.Array(t.String())),
+  /** Of an extra: sold only with admission (the type's mark when the hold was made). */
+  addOn: t.Optional(t.Literal(true)),
 })
 export type HeldLine = Static<typeof HeldLine>
 
@@ -542,9 +558,11 @@ export const SellingOpResult = t.Union([HoldSuccess, SettleResult, RefundResult,
 export const EventsSummaryQuery = t.Object({ ids: t.String({ minLength: 1, maxLength: 100 * 25, description: 'comma-separated event ids (at most 100)' }) })
 export const EventInventorySummary = t.Object({
   eventId: Id,
+  /** Of admission (extras, `addOn`, left out), as are `currency`, `capacity` and `available`. */
   fromPriceCents: t.Union([t.Integer({ minimum: 0 }), t.Null()]),
   currency: t.Union([t.String(), t.Null()]),
   capacity: t.Integer({ minimum: 0 }),
+  /** Every ticket, extras too, as are `held` and `refunded`. */
   sold: t.Integer({ minimum: 0 }),
   held: t.Integer({ minimum: 0 }),
   available: t.Integer({ minimum: 0 }),

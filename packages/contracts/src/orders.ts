@@ -29,6 +29,7 @@ export const OrderItem = t.Object(
     taxRateBasisPoints: t.Optional(t.Integer({ minimum: 1, maximum: 10_000, examples: [1900], description: 'the tax included in the price when it was sold, in hundredths of a per cent (absent: none)' })),
     discountCents: t.Optional(t.Integer({ minimum: 1, description: "this line's part of the voucher's discount, in minor units (absent: none)" })),
     seats: t.Optional(t.Array(t.String({ examples: ['B-12'] }), { description: 'of a ticket type with numbered seats: the seats, one per ticket (beyond the contract, additive)' })),
+    addOn: t.Optional(t.Literal(true, { description: 'an extra (parking, a T-shirt…), sold with the admission tickets of this order (beyond the contract, additive)' })),
   },
   { title: 'OrderItem' },
 )

@@ -552,3 +552,51 @@ describe('sales at the door', () => {
     expect(d.types[0]).toMatchObject({ held: 4, sold: 0 })
   })
 })
+
+describe('extras (add-ons)', () => {
+  const TICKET = 'a'.repeat(24)
+  const PARKING = 'b'.repeat(24)
+  const types = () => [type({ capacity: 10 }), type({ id: PARKING, name: 'Parking', priceCents: 1000, capacity: 10, addOn: true })]
+  const order = (orderId: string, items: Array<[string, number]>, extra: Partial<Extract<InventoryOp, { type: 'hold' }>> = {}): InventoryOp => ({
+    type: 'hold',
+    orderId,
+    userId: 'u',
+    items: items.map(([ticketTypeId, quantity]) => ({ ticketTypeId, quantity })),
+    ...extra,
+  })
+
+  test('an extra is sold with admission, at most one per admission ticket; the hold marks its line', () => {
+    const d = run([order('o1', [[TICKET, 2], [PARKING, 2]]), order('o2', [[TICKET, 1], [PARKING, 1], [PARKING, 1]])], types())
+    expect(d.results[0]).toMatchObject({ ok: true, totalCents: 2 * 4500 + 2 * 1000 })
+    const lines = (d.results[0] as { items: Array<{ ticketTypeId: string; addOn?: true }> }).items
+    expect(lines.find((l) => l.ticketTypeId === PARKING)?.addOn).toBe(true)
+    expect(lines.find((l) => l.ticketTypeId === TICKET)?.addOn).toBeUndefined()
+    // Two lines of the extra are one: 2 parking spaces with 1 ticket is too many.
+    expect(d.results[1]).toMatchObject({ ok: false, code: 'VALIDATION' })
+    expect(d.types.map((t) => t.held)).toEqual([2, 2])
+  })
+
+  test('an extra alone, or more of it than admission tickets, is refused and holds nothing, given free or sold at the door too', () => {
+    for (const extra of [{}, { complimentary: true }, { atTheDoor: true }]) {
+      const d = run([order('o1', [[PARKING, 1]], extra), order('o2', [[TICKET, 1], [PARKING, 2]], extra)], types())
+      expect(d.results).toMatchObject([
+        { ok: false, code: 'VALIDATION', message: expect.stringContaining('only with an admission ticket') },
+        { ok: false, code: 'VALIDATION', message: expect.stringContaining('at most 1 "Parking"') },
+      ])
+      expect(d.entries).toEqual([])
+      expect(d.types.map((t) => t.held)).toEqual([0, 0])
+    }
+  })
+
+  test('a type is made an extra and back by a change; holds made before keep what they were', () => {
+    const first = run([order('o1', [[TICKET, 1]]), { type: 'updateType', typeId: TICKET, patch: { addOn: true } }, order('o2', [[TICKET, 1]])], [type({ capacity: 10 })])
+    expect(first.results[0]).toMatchObject({ ok: true })
+    expect(first.results[1]).toMatchObject({ ok: true, ticketType: { addOn: true } })
+    expect(first.results[2]).toMatchObject({ ok: false, code: 'VALIDATION' })
+    expect((first.results[0] as { items: Array<{ addOn?: true }> }).items[0]!.addOn).toBeUndefined()
+    const back = run([{ type: 'updateType', typeId: TICKET, patch: { addOn: false } }, order('o3', [[TICKET, 1]])], first.types, new Map(first.orders))
+    expect(back.results[0]).toMatchObject({ ok: true })
+    expect((back.results[0] as { ticketType: { addOn?: true } }).ticketType.addOn).toBeUndefined()
+    expect(back.results[1]).toMatchObject({ ok: true })
+  })
+})

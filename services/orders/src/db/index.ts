@@ -287,7 +287,7 @@ export interface CancellationDoc {
 }
 
 const opts = { versionKey: false as const }
-const item = new Schema<OrderItem>({ ticketTypeId: String, name: String, quantity: Number, unitPriceCents: Number, taxRateBasisPoints: { type: Number, default: undefined }, discountCents: { type: Number, default: undefined }, seats: { type: [String], default: undefined } }, { _id: false })
+const item = new Schema<OrderItem>({ ticketTypeId: String, name: String, quantity: Number, unitPriceCents: Number, taxRateBasisPoints: { type: Number, default: undefined }, discountCents: { type: Number, default: undefined }, seats: { type: [String], default: undefined }, addOn: { type: Boolean, default: undefined } }, { _id: false })
 
 export function defineModels(conn: Connection) {
   const order = new Schema<OrderDoc>(

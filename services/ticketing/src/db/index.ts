@@ -26,6 +26,8 @@ export interface TypeRecord {
   seating?: Seating
   /** Of a seated type: the seats held or sold, in layout order (counted from the ledger like `sold` and `held`). */
   taken?: string[]
+  /** An extra, sold only with admission (absent: admission). */
+  addOn?: true
 }
 
 /** A discount code of the event, with its counters, stored inside its event's inventory document. */

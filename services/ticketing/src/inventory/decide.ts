@@ -21,7 +21,7 @@ import type {
   UpdateVoucherBody,
   UpdatePoolBody,
 } from '@easypass/contracts/inventory'
-import { MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, POOL_LIMITS, poolSoldOutRefusal, SEATING_LIMITS, seatIdsOf, seatingProblem, seatRows, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
+import { addOnProblem, MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, POOL_LIMITS, poolSoldOutRefusal, SEATING_LIMITS, seatIdsOf, seatingProblem, seatRows, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
 import { ledgerId, type LedgerEntry, type PoolRecord, type TypeRecord, type VoucherRecord } from '../db'
 import { available, availableByType, poolCounts, toCapacityPool, toTicketType, toVoucher } from './views'
 
@@ -385,6 +385,9 @@ export function decideBatch(input: DecideInput): Decision {
         return failure('CONFLICT', `sales of "${type.name}" closed at ${type.salesEnd}`, { ticketTypeId: id, salesEnd: type.salesEnd })
       lines.push(seats ? { type, quantity, seats } : { type, quantity })
     }
+    // Extras come with admission, one per ticket, whoever sells them.
+    const extras = addOnProblem(lines.map((l) => ({ name: l.type.name, quantity: l.quantity, addOn: l.type.addOn })))
+    if (extras) return failure('VALIDATION', extras, { ticketTypeIds: lines.filter((l) => l.type.addOn).map((l) => l.type.id) })
     const currencies = new Set(lines.map((l) => l.type.currency))
     if (currencies.size > 1) return failure('VALIDATION', 'all tickets of one order must be priced in the same currency', { currencies: [...currencies] })
     let voucher: VoucherRecord | undefined
@@ -473,6 +476,7 @@ export function decideBatch(input: DecideInput): Decision {
         ...(l.type.taxRateBasisPoints && !op.complimentary ? { taxRateBasisPoints: l.type.taxRateBasisPoints } : {}),
         ...(lineDiscount ? { discountCents: lineDiscount } : {}),
         ...(l.seats ? { seats: l.seats } : {}),
+        ...(l.type.addOn ? { addOn: true as const } : {}),
       }
     })
     const record: HoldRecord = {
@@ -577,6 +581,7 @@ export function decideBatch(input: DecideInput): Decision {
           ...(op.fingerprint ? { fingerprint: op.fingerprint } : {}),
         }
         if (f.taxRateBasisPoints) record.taxRateBasisPoints = f.taxRateBasisPoints
+        if (f.addOn) record.addOn = true
         if (f.salesStart) record.salesStart = iso(f.salesStart)
         if (f.salesEnd) record.salesEnd = iso(f.salesEnd)
         if (f.seating) {
@@ -604,6 +609,7 @@ export function decideBatch(input: DecideInput): Decision {
         if (next.salesStart === undefined) delete t.salesStart
         if (next.salesEnd === undefined) delete t.salesEnd
         if (next.taxRateBasisPoints === undefined) delete t.taxRateBasisPoints
+        if (!next.addOn) delete t.addOn
         typesChanged = true
         return { ok: true, ticketType: toTicketType(eventId, t, availableByType(types, pools).get(t.id)) }
       }
@@ -887,6 +893,8 @@ function applyPatch(t: TypeRecord, patch: UpdateTicketTypeBody): TypeRecord {
   else if (patch.taxRateBasisPoints !== undefined) next.taxRateBasisPoints = patch.taxRateBasisPoints
   if (patch.salesStart !== undefined) next.salesStart = patch.salesStart === null ? undefined : iso(patch.salesStart)
   if (patch.salesEnd !== undefined) next.salesEnd = patch.salesEnd === null ? undefined : iso(patch.salesEnd)
+  if (patch.addOn === true) next.addOn = true
+  else if (patch.addOn === false) delete next.addOn
   return next
 }
 

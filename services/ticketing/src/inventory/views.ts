@@ -54,6 +54,7 @@ export function toTicketType(eventId: string, t: TypeRecord, left = available(t)
   if (t.salesStart) view.salesStart = t.salesStart
   if (t.salesEnd) view.salesEnd = t.salesEnd
   if (t.seating) view.seating = { rows: t.seating.rows, taken: t.taken ?? [] }
+  if (t.addOn) view.addOn = true
   return view
 }
 

@@ -51,6 +51,7 @@ export function orderItem(i: OrderItem): OrderItem {
     ...(i.taxRateBasisPoints ? { taxRateBasisPoints: i.taxRateBasisPoints } : {}),
     ...(i.discountCents ? { discountCents: i.discountCents } : {}),
     ...(i.seats?.length ? { seats: [...i.seats] } : {}),
+    ...(i.addOn ? { addOn: true as const } : {}),
   }
 }
 

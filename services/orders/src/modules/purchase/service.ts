@@ -168,6 +168,7 @@ export function purchaseService(deps: PurchaseDeps) {
       unitPriceCents: ctx.complimentary ? 0 : (types[i]?.priceCents ?? 0),
       ...(types[i]?.taxRateBasisPoints && !ctx.complimentary ? { taxRateBasisPoints: types[i]!.taxRateBasisPoints } : {}),
       ...(line.seats ? { seats: line.seats } : {}),
+      ...(types[i]?.addOn ? { addOn: true as const } : {}),
     }))
     const currency = types.find((t) => t)?.currency ?? ''
     const discountCents = voucher ? ctx.items.reduce((sum, line, i) => (types[i] && voucherAppliesTo(voucher, types[i]!) ? sum + line.quantity * voucherDiscount(voucher, types[i]!.priceCents) : sum), 0) : 0

@@ -3,6 +3,7 @@
 // returns the seats, the fact is recorded, and `<orderId>:refund-done` closes it. A crash in between
 // leaves a refund without its done marker: the worker finishes it (every step is idempotent).
 import type { Principal } from '@easypass/contracts'
+import { addOnProblem } from '@easypass/contracts/add-ons'
 import { fact, fail, isAdmin, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
 import type { CatalogClient, PaymentsClient, TicketingClient } from '../../clients'
 import type { OrdersConfig } from '../../config'
@@ -274,6 +275,11 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       if (again.length) throw fail('CONFLICT', `already refunded: ${again.join(', ')}`, { ticketIds: again })
       // Every ticket still valid: the order's own refund (the rest of its money and seats).
       if (all.every((id) => before.has(id) || ticketIds.includes(id))) return 'whole'
+      // Extras stay with admission: what is kept must still be an order one could buy.
+      const kept = new Map<OrderDoc['items'][number], number>()
+      for (const { id, item } of seatsOf(state.doc)) if (!before.has(id) && !ticketIds.includes(id)) kept.set(item, (kept.get(item) ?? 0) + 1)
+      const extras = addOnProblem([...kept].map(([item, quantity]) => ({ name: item.name, quantity, addOn: item.addOn })), 'kept')
+      if (extras) throw fail('CONFLICT', extras, { addOns: [...kept.keys()].filter((i) => i.addOn).map((i) => i.ticketTypeId) })
       if (request.byBuyer) await buyerMayRefund(state, ticketIds)
       const priced = ticketPrices(state.doc)
       if (!priced) throw fail('CONFLICT', 'this order was sold before tickets could be refunded one by one: refund it whole')

@@ -105,6 +105,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         ticketTypeId: item.ticketTypeId,
         ticketTypeName: item.name,
         ...(seat ? { seat } : {}),
+        ...(item.addOn ? { addOn: true as const } : {}),
         status,
         passedOn,
         boughtAt: state.doc.createdAt.toISOString(),
@@ -314,6 +315,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         const type = types.get(key) ?? { ticketTypeId: row.ticketTypeId, name: '', currency: row.currency, sold: 0, refunded: 0, checkedIn: 0, salesCents: 0 }
         types.set(key, type)
         type.name = row.ticketTypeName ?? type.name
+        if (row.addOn) type.addOn = true
         if (row.status === 'refunded') type.refunded++
         else {
           type.sold++

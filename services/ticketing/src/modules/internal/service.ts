@@ -18,11 +18,14 @@ export function summaryService(models: Models) {
     const docs = await models.Inventory.find({ _id: { $in: ids } }, { pending: 0 }).lean()
     return {
       items: docs.map((doc) => {
-        const cheapest = doc.types.reduce<(typeof doc.types)[number] | undefined>((min, t) => (!min || t.priceCents < min.priceCents ? t : min), undefined)
+        // The price from and the places are admission's: a parking space or a T-shirt is neither. What
+        // was sold, held or refunded counts every ticket (an event with any of them is not deleted).
+        const admission = doc.types.filter((t) => !t.addOn)
+        const cheapest = admission.reduce<(typeof doc.types)[number] | undefined>((min, t) => (!min || t.priceCents < min.priceCents ? t : min), undefined)
         const sum = (f: (t: (typeof doc.types)[number]) => number) => doc.types.reduce((s, t) => s + f(t), 0)
         // Seats shared by several types (pools) are counted once.
         const left = availableByType(doc.types, doc.pools)
-        const counted = doc.types.map((t) => ({ id: t.id, capacity: t.capacity, available: left.get(t.id) ?? 0 }))
+        const counted = admission.map((t) => ({ id: t.id, capacity: t.capacity, available: left.get(t.id) ?? 0 }))
         const pools = doc.pools?.map((p) => toPool(p, doc.types))
         return {
           eventId: doc._id,
