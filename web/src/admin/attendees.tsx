@@ -155,6 +155,7 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
                     </td>
                     <td>
                       {row.ticketTypeName}
+                      {row.addOn && <span class="muted block small">Extra</span>}
                       {row.seat && <span class="muted block small">Seat {row.seat}</span>}
                     </td>
                     <td>
@@ -256,7 +257,10 @@ function SalesSummary({ report }: { report: SalesReport }) {
             <tbody>
               {report.ticketTypes.map((t) => (
                 <tr key={t.ticketTypeId} data-type={t.ticketTypeId}>
-                  <th scope="row">{t.name}</th>
+                  <th scope="row">
+                    {t.name}
+                    {t.addOn && <span class="muted block small">Extra</span>}
+                  </th>
                   <td class="num">
                     {t.sold}
                     {t.complimentary ? <span class="muted block small">{t.complimentary} complimentary</span> : null}

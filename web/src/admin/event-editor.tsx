@@ -401,6 +401,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
     salesStart: toLocalInput(type.salesStart),
     salesEnd: toLocalInput(type.salesEnd),
     seats: seatingText(type.seating),
+    addOn: type.addOn ? 'yes' : '',
   }
   const [f, setF] = useState(stored)
   const set = (key: keyof typeof stored) => (value: string) => setF((x) => ({ ...x, [key]: value }))
@@ -457,6 +458,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
     if (tax !== null && tax !== (type.taxRateBasisPoints ?? 0)) patch.taxRateBasisPoints = tax
     if (f.salesStart !== stored.salesStart) patch.salesStart = salesStart
     if (f.salesEnd !== stored.salesEnd) patch.salesEnd = salesEnd
+    if (f.addOn !== stored.addOn) patch.addOn = f.addOn === 'yes'
     if (!Object.keys(patch).length) return toast('Nothing changed.')
     setBusy(true)
     try {
@@ -502,6 +504,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
             {sold} sold · {stats?.held ?? 0} held · {stats?.available ?? capacity - sold} available
             {type.salesStart ? ` · on sale from ${when(type.salesStart)}` : ''}
             {type.salesEnd ? ` · until ${when(type.salesEnd)}` : ''}
+            {type.addOn ? ' · an extra, sold with tickets' : ''}
           </p>
         </div>
         <div class="row">
@@ -540,7 +543,8 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
             hint="Rows front first and their seats, like A:12, B:14 or A-F:20. Buyers pick seats on a map; the capacity is the number of seats."
           />
         )}
-        <p class="muted small">A new price, currency or tax rate applies to holds made afterwards.</p>
+        <AddOnChoice id={`${id}-addon`} checked={f.addOn === 'yes'} onChange={(on) => set('addOn')(on ? 'yes' : '')} />
+        <p class="muted small">A new price, currency or tax rate, or a change to an extra, applies to holds made afterwards.</p>
         <Alert error={error} />
         <div class="form-actions">
           <button type="submit" class="button button-small" disabled={busy}>
@@ -555,8 +559,22 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
   )
 }
 
+/** Whether a type is an extra (parking, a T-shirt): buyers get it only with tickets, one per ticket at most. */
+function AddOnChoice({ id, checked, onChange }: { id: string; checked: boolean; onChange: (on: boolean) => void }) {
+  return (
+    <div class="field">
+      <label class="choice">
+        <input type="checkbox" id={id} name="addOn" checked={checked} aria-describedby={`${id}-hint`} onChange={(e) => onChange(e.currentTarget.checked)} /> An extra, sold only with tickets
+      </label>
+      <p class="field-hint" id={`${id}-hint`}>
+        Parking, a T-shirt, a workshop place: buyers add it to an order with admission tickets, at most one per ticket. It is not counted as a place of the event.
+      </p>
+    </div>
+  )
+}
+
 function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => void }) {
-  const blank = { name: '', price: '', currency: event.ticketTypes?.[0]?.currency ?? event.currency ?? 'EUR', capacity: '', maxPerOrder: '', tax: percentInput(event.ticketTypes?.[0]?.taxRateBasisPoints), salesStart: '', salesEnd: '', seats: '' }
+  const blank = { name: '', price: '', currency: event.ticketTypes?.[0]?.currency ?? event.currency ?? 'EUR', capacity: '', maxPerOrder: '', tax: percentInput(event.ticketTypes?.[0]?.taxRateBasisPoints), salesStart: '', salesEnd: '', seats: '', addOn: '' }
   const [f, setF] = useState(blank)
   const [errors, setErrors] = useState<Partial<Record<keyof typeof blank, string>>>({})
   const [error, setError] = useState<unknown>()
@@ -600,6 +618,7 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
         ...(tax ? { taxRateBasisPoints: tax } : {}),
         ...(salesStart ? { salesStart } : {}),
         ...(salesEnd ? { salesEnd } : {}),
+        ...(f.addOn ? { addOn: true } : {}),
       }
       // A retry after a lost answer or a 503 carries the same key: the type is created once.
       await withKey(`ticket-type:${event.id}:${JSON.stringify(body)}`, (idempotencyKey) => api(`/events/${event.id}/ticket-types`, { body, idempotencyKey }))
@@ -641,6 +660,7 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
         placeholder="A:12, B:14"
         hint="For reserved seating: rows front first and their seats, like A:12, B:14 or A-F:20. Buyers pick seats on a map. Empty: general admission."
       />
+      <AddOnChoice id="nt-addon" checked={f.addOn === 'yes'} onChange={(on) => set('addOn')(on ? 'yes' : '')} />
       <Alert error={error} />
       <button type="submit" class="button" disabled={busy}>
         {busy ? 'Adding…' : 'Add ticket type'}

@@ -59,6 +59,8 @@ export interface TicketType {
   available?: number
   /** Numbered seats in rows, and those held or sold. */
   seating?: SeatMap
+  /** An extra (parking, a T-shirt): sold only with admission tickets, at most one per ticket. */
+  addOn?: true
 }
 
 export interface SeatMap {

@@ -52,6 +52,30 @@ export function offers(event: EventItem | undefined, live: { ticketTypes: Ticket
   })
 }
 
+/** Admission tickets picked: extras (`addOn`) come with them, one of each per ticket at most. */
+export const admissionsIn = (list: readonly Offer[], qty: Record<string, number>) => list.reduce((n, o) => (o.addOn ? n : n + (qty[o.id] ?? 0)), 0)
+
+/** How many of `o` may be picked with the others picked as they are. */
+export const limitOf = (o: Offer, list: readonly Offer[], qty: Record<string, number>) => (o.addOn ? Math.min(o.max, admissionsIn(list, qty)) : o.max)
+
+/** Extras picked beyond the admission tickets picked, lowered to them (with what to say of each). */
+function extrasFollow(list: readonly Offer[], qty: Record<string, number>): { qty: Record<string, number>; changes: string[] } {
+  const m = t(eventText)
+  const admissions = admissionsIn(list, qty)
+  const next = { ...qty }
+  const changes: string[] = []
+  for (const o of list) {
+    if (!o.addOn || (next[o.id] ?? 0) <= admissions) continue
+    next[o.id] = admissions
+    changes.push(m.extrasFollow(o.name, admissions))
+  }
+  return { qty: next, changes }
+}
+
+/** Seats picked beyond the quantity of their type: the last picked go back. */
+const fewerPicks = (picks: Record<string, string[]>, qty: Record<string, number>) =>
+  Object.fromEntries(Object.entries(picks).map(([id, seats]) => [id, seats.slice(0, qty[id] ?? 0)]))
+
 interface Selection {
   qty: Record<string, number>
   /** The voucher code applied to the pick. */
@@ -307,6 +331,12 @@ export function EventPage({ id }: { id: string }) {
         changes.push(name ? m.noLongerOnSale(name) : m.typeGone)
       }
     }
+    // Fewer tickets now: the extras that came with them follow.
+    const following = extrasFollow(list, next)
+    if (following.changes.length) {
+      Object.assign(next, following.qty)
+      changes.push(...following.changes)
+    }
     if (changes.length) {
       setQty(next)
       setPicks(nextPicks)
@@ -342,38 +372,101 @@ export function EventPage({ id }: { id: string }) {
   const total = picked.reduce((sum, o) => sum + qty[o.id]! * o.priceCents, 0)
   const offer = voucher.applied
   const discount = mixed ? 0 : picked.reduce((sum, o) => sum + qty[o.id]! * ticketDiscount(offer, o), 0)
-  // A "from" price only compares prices of one currency.
-  const open = list.filter((o) => !o.closed)
+  // A "from" price only compares prices of one currency; extras are neither the price of going nor a way in.
+  const admission = list.filter((o) => !o.addOn)
+  const extras = list.filter((o) => o.addOn)
+  const open = admission.filter((o) => !o.closed)
   const cheapest = new Set(open.map((o) => o.currency)).size === 1 ? open.reduce<Offer | undefined>((low, o) => (!low || o.priceCents < low.priceCents ? o : low), undefined) : undefined
   // Nothing can be bought now, yet some may be later (taken, or not on sale yet): a waiting list is offered.
-  const waitable = open.length === 0 && list.some((o) => o.closed === m.soldOut || (o.salesStart && opensOnPage(o.salesStart) > now))
+  const waitable = open.length === 0 && admission.some((o) => o.closed === m.soldOut || (o.salesStart && opensOnPage(o.salesStart) > now))
   const started = Date.parse(e.startsAt) <= now
   const cannotBuy = e.status === 'cancelled' ? m.cancelledShort : e.status === 'draft' ? m.draft : started ? m.started : undefined
 
   const setOne = (o: Offer, n: number) => {
     // Types sharing a pool (a hall) share what it has left: the others picked from it count too.
     const pooled = (live.availability?.pools ?? []).filter((p) => p.ticketTypeIds.includes(o.id))
-    const room = pooled.reduce((least, p) => Math.min(least, p.available - p.ticketTypeIds.reduce((sum, id) => sum + (id === o.id ? 0 : (qty[id] ?? 0)), 0)), o.max)
-    const value = Math.max(0, Math.min(o.max, room, Math.floor(Number.isFinite(n) ? n : 0)))
-    setQty({ ...qty, [o.id]: value })
-    setAdjusted(value < n && room < o.max ? m.sharesPool(o.name, Math.max(0, room)) : undefined)
+    const limit = limitOf(o, list, qty)
+    const room = pooled.reduce((least, p) => Math.min(least, p.available - p.ticketTypeIds.reduce((sum, id) => sum + (id === o.id ? 0 : (qty[id] ?? 0)), 0)), limit)
+    const value = Math.max(0, Math.min(limit, room, Math.floor(Number.isFinite(n) ? n : 0)))
+    // Fewer tickets: the extras picked with them follow.
+    const following = extrasFollow(list, { ...qty, [o.id]: value })
+    setQty(following.qty)
+    setAdjusted(following.changes.length ? following.changes.join(' ') : value < n && room < limit ? m.sharesPool(o.name, Math.max(0, room)) : undefined)
     // Fewer: the last seats picked go back. More: a number by itself gets the best seats left, and
     // the buyer is told that the seats picked no longer count.
+    // Seated extras lowered with the tickets give back their last picked seats too.
     const mine = picks[o.id] ?? []
-    if (mine.length && value < mine.length) setPicks({ ...picks, [o.id]: mine.slice(0, value) })
-    else if (mine.length && value > mine.length) {
+    if (mine.length && value > mine.length) {
       setPicks({ ...picks, [o.id]: [] })
       setAdjusted(m.seatsUnpicked(mine, value, o.name))
-    }
+    } else setPicks(fewerPicks(picks, following.qty))
   }
 
   /** A seat pressed on the map: picked or put back; the quantity is the seats picked. */
   const toggleSeat = (o: Offer, seat: string) => {
     const mine = picks[o.id] ?? []
     const next = mine.includes(seat) ? mine.filter((s) => s !== seat) : [...mine, seat]
-    setPicks({ ...picks, [o.id]: next })
-    setQty({ ...qty, [o.id]: next.length })
-    setAdjusted(undefined)
+    const following = extrasFollow(list, { ...qty, [o.id]: next.length })
+    setPicks(fewerPicks({ ...picks, [o.id]: next }, following.qty))
+    setQty(following.qty)
+    setAdjusted(following.changes.length ? following.changes.join(' ') : undefined)
+  }
+
+  /** A ticket type to pick: `Heading` h3 for admission, h4 for an extra (under the Extras heading). */
+  const offerItem = (o: Offer, Heading: 'h3' | 'h4') => {
+    // An extra before any ticket is picked: it cannot be picked yet, and says why.
+    const needsTicket = !!o.addOn && !o.closed && !cannotBuy && admissionsIn(list, qty) === 0
+    return (
+      <li key={o.id} class={`offer${o.closed ? ' offer-closed' : ''}`} data-ticket-type={o.id}>
+        <div class="offer-info">
+          <Heading class="offer-name">{o.name}</Heading>
+          <p class="offer-price">
+            {money(o.priceCents, o.currency)}
+            {o.taxRateBasisPoints ? <span class="muted small">{m.inclTax(o.taxRateBasisPoints)}</span> : null}
+          </p>
+          {offer && ticketDiscount(offer, o) > 0 && (
+            <p class="offer-voucher">
+              {m.withVoucher(money(o.priceCents - ticketDiscount(offer, o), o.currency), offer.code)}
+            </p>
+          )}
+          <p class="offer-stock" data-testid="available">
+            {o.closed === m.soldOut ? <strong class="sold-out">{m.soldOut}</strong> : o.closed ? o.closed : m.left(o.available)}
+          </p>
+        </div>
+        {!cannotBuy && (
+          <div class="stepper">
+            {/* aria-disabled, not disabled: a button that disables itself under the keyboard's focus drops it. */}
+            <button type="button" class="step" aria-label={m.oneFewer(o.name)} aria-disabled={!qty[o.id] ? true : undefined} onClick={() => qty[o.id] && setOne(o, qty[o.id]! - 1)}>
+              −
+            </button>
+            <label class="sr-only" for={`qty-${o.id}`}>
+              {m.quantityOf(o.name)}
+            </label>
+            <input
+              id={`qty-${o.id}`}
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={limitOf(o, list, qty)}
+              value={qty[o.id] ?? 0}
+              disabled={!!o.closed}
+              onInput={(ev) => ev.currentTarget.value !== '' && setOne(o, Number(ev.currentTarget.value))}
+              onChange={(ev) => setOne(o, Number(ev.currentTarget.value))}
+            />
+            <button type="button" class="step" aria-label={m.oneMore(o.name)} aria-disabled={(qty[o.id] ?? 0) >= limitOf(o, list, qty) ? true : undefined} aria-describedby={needsTicket ? `needs-${o.id}` : undefined} onClick={() => (qty[o.id] ?? 0) < limitOf(o, list, qty) && setOne(o, (qty[o.id] ?? 0) + 1)}>
+              +
+            </button>
+          </div>
+        )}
+        {!o.closed && o.max < o.available && <p class="offer-limit">{m.atMost(o.max)}</p>}
+        {needsTicket && (
+          <p class="offer-limit" id={`needs-${o.id}`}>
+            {m.extrasNeedTicket}
+          </p>
+        )}
+        {o.seating && !o.closed && !cannotBuy && <SeatMap name={o.name} map={o.seating} picked={picks[o.id] ?? []} max={limitOf(o, list, qty)} onToggle={(seat) => toggleSeat(o, seat)} />}
+      </li>
+    )
   }
 
   const buy = async (ev: Event) => {
@@ -494,54 +587,14 @@ export function EventPage({ id }: { id: string }) {
               <p>{m.noTickets}</p>
             ))}
           <form onSubmit={buy}>
-            <ul class="offers">
-              {list.map((o) => (
-                <li key={o.id} class={`offer${o.closed ? ' offer-closed' : ''}`} data-ticket-type={o.id}>
-                  <div class="offer-info">
-                    <h3 class="offer-name">{o.name}</h3>
-                    <p class="offer-price">
-                      {money(o.priceCents, o.currency)}
-                      {o.taxRateBasisPoints ? <span class="muted small">{m.inclTax(o.taxRateBasisPoints)}</span> : null}
-                    </p>
-                    {offer && ticketDiscount(offer, o) > 0 && (
-                      <p class="offer-voucher">
-                        {m.withVoucher(money(o.priceCents - ticketDiscount(offer, o), o.currency), offer.code)}
-                      </p>
-                    )}
-                    <p class="offer-stock" data-testid="available">
-                      {o.closed === m.soldOut ? <strong class="sold-out">{m.soldOut}</strong> : o.closed ? o.closed : m.left(o.available)}
-                    </p>
-                  </div>
-                  {!cannotBuy && (
-                    <div class="stepper">
-                      {/* aria-disabled, not disabled: a button that disables itself under the keyboard's focus drops it. */}
-                      <button type="button" class="step" aria-label={m.oneFewer(o.name)} aria-disabled={!qty[o.id] ? true : undefined} onClick={() => qty[o.id] && setOne(o, qty[o.id]! - 1)}>
-                        −
-                      </button>
-                      <label class="sr-only" for={`qty-${o.id}`}>
-                        {m.quantityOf(o.name)}
-                      </label>
-                      <input
-                        id={`qty-${o.id}`}
-                        type="number"
-                        inputMode="numeric"
-                        min={0}
-                        max={o.max}
-                        value={qty[o.id] ?? 0}
-                        disabled={!!o.closed}
-                        onInput={(ev) => ev.currentTarget.value !== '' && setOne(o, Number(ev.currentTarget.value))}
-                        onChange={(ev) => setOne(o, Number(ev.currentTarget.value))}
-                      />
-                      <button type="button" class="step" aria-label={m.oneMore(o.name)} aria-disabled={(qty[o.id] ?? 0) >= o.max ? true : undefined} onClick={() => (qty[o.id] ?? 0) < o.max && setOne(o, (qty[o.id] ?? 0) + 1)}>
-                        +
-                      </button>
-                    </div>
-                  )}
-                  {!o.closed && o.max < o.available && <p class="offer-limit">{m.atMost(o.max)}</p>}
-                  {o.seating && !o.closed && !cannotBuy && <SeatMap name={o.name} map={o.seating} picked={picks[o.id] ?? []} max={o.max} onToggle={(seat) => toggleSeat(o, seat)} />}
-                </li>
-              ))}
-            </ul>
+            <ul class="offers">{admission.map((o) => offerItem(o, 'h3'))}</ul>
+            {extras.length > 0 && (
+              <section class="extras" aria-labelledby="extras-title">
+                <h3 id="extras-title">{m.extras}</h3>
+                <p class="muted small">{m.extrasHint}</p>
+                <ul class="offers">{extras.map((o) => offerItem(o, 'h4'))}</ul>
+              </section>
+            )}
             {adjusted && <Notice tone="warning">{adjusted}</Notice>}
             {cannotBuy ? (
               <Notice>{cannotBuy}</Notice>

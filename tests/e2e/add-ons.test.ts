@@ -1,0 +1,88 @@
+// Extras in a real browser: the event page lists them under their own heading, lets a buyer pick them
+// only with tickets (one per ticket), lowers them when tickets are taken off, and the order is paid at
+// the server's total; an admin makes a ticket type an extra in the event editor.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { api, loginAdmin, registerUser } from '../support/api'
+import { axe, canSell, CARDS, closeBrowser, describeViolations, payWith, screenshot, seedEvent, withTab } from './browser'
+
+afterAll(closeBrowser)
+
+describe.skipIf(!canSell)('extras in the browser', () => {
+  test('picked only with tickets, one per ticket, lowered with them; paid at the server’s total', async () => {
+    const event = await seedEvent([
+      { name: 'Day pass', priceCents: 6000, capacity: 20 },
+      { name: 'Parking', priceCents: 800, capacity: 5, addOn: true },
+    ])
+    const buyer = await registerUser('extras-web')
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto(`/events/${event.id}`)
+      await page.getByText('Live availability').waitFor()
+      await page.getByRole('heading', { level: 3, name: 'Extras' }).waitFor()
+      // The price from (a link shown on phones) is the day pass's, not the parking space's.
+      expect(await page.locator('.jump-to-tickets a').textContent()).toBe('Get tickets · from €60.00')
+      const moreParking = page.getByRole('button', { name: 'One more Parking' })
+      expect(await moreParking.getAttribute('aria-disabled')).toBe('true')
+      await page.getByText('Pick a ticket first.').waitFor()
+      // Pressed all the same (Playwright waits for an aria-disabled button unless forced): nothing.
+      await moreParking.click({ force: true })
+      expect(await page.getByLabel('Quantity of Parking').inputValue()).toBe('0')
+
+      const moreDays = page.getByRole('button', { name: 'One more Day pass' })
+      await moreDays.click()
+      await moreDays.click()
+      await page.getByText('Pick a ticket first.').waitFor({ state: 'detached' })
+      await moreParking.click()
+      await moreParking.click()
+      expect(await moreParking.getAttribute('aria-disabled')).toBe('true')
+      await moreParking.click({ force: true })
+      expect(await page.getByLabel('Quantity of Parking').inputValue()).toBe('2')
+      expect(await page.locator('.buy-summary .total').textContent()).toBe('4 tickets€136.00')
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+      await screenshot(page, 'event-extras')
+
+      // One day pass fewer: one parking space fewer, and the buyer is told.
+      await page.getByRole('button', { name: 'One fewer Day pass' }).click()
+      await page.getByText('Parking: at most 1 now, one per ticket picked.').waitFor()
+      expect(await page.getByLabel('Quantity of Parking').inputValue()).toBe('1')
+      expect(await page.locator('.buy-summary .total').textContent()).toBe('2 tickets€68.00')
+
+      await page.getByRole('button', { name: 'Buy tickets' }).click()
+      await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
+      const orderId = page.url().split('/').pop()!
+      await payWith(page, CARDS.approved)
+      await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
+      const order = await api(`/orders/${orderId}`, { token: buyer.token })
+      expect(order.body).toMatchObject({ status: 'paid', totalCents: 6800 })
+      expect(order.body.items.map((i: { name: string; quantity: number; addOn?: true }) => [i.name, i.quantity, !!i.addOn])).toEqual([
+        ['Day pass', 1, false],
+        ['Parking', 1, true],
+      ])
+    })
+  })
+
+  test('an admin makes a ticket type an extra, and adds one, in the event editor', async () => {
+    const event = await seedEvent([{ name: 'Seat', priceCents: 3000, capacity: 10 }, { name: 'Programme', priceCents: 500, capacity: 10 }])
+    const admin = await loginAdmin()
+    await withTab({ session: admin }, async ({ page }) => {
+      await page.goto(`/admin/events/${event.id}`)
+      const row = page.locator(`[data-ticket-type="${event.types[1]!.id}"]`)
+      await row.getByLabel('An extra, sold only with tickets').check()
+      await row.getByRole('button', { name: 'Save Programme' }).click()
+      await row.getByText('an extra, sold with tickets').waitFor()
+
+      await page.locator('#nt-name').fill('T-shirt')
+      await page.locator('#nt-price').fill('20.00')
+      await page.locator('#nt-capacity').fill('30')
+      await page.locator('#nt-addon').check()
+      await page.getByRole('button', { name: 'Add ticket type' }).click()
+      await page.getByRole('heading', { level: 3, name: 'T-shirt' }).waitFor()
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+    })
+    const types = (await api(`/events/${event.id}`)).body.ticketTypes as Array<{ name: string; addOn?: true }>
+    expect(types.map((t) => [t.name, !!t.addOn])).toEqual([
+      ['Seat', false],
+      ['Programme', true],
+      ['T-shirt', true],
+    ])
+  })
+})
