@@ -52,7 +52,17 @@ describe('extras sold with admission', () => {
     // Each extra is a ticket of its own (the parking gate scans it).
     const tickets = (await api(`/orders/${paid.body.id}/tickets`, { token: buyer.token })).body as Array<{ ticketTypeName: string; code: string }>
     expect(tickets.map((t) => t.ticketTypeName)).toEqual(['Day pass', 'Day pass', 'Parking', 'Parking'])
-    expect((await api('/checkins', { token: admin.token, body: { code: tickets[2]!.code } })).status).toBe(200)
+    const scanned = await api('/checkins', { token: admin.token, body: { code: tickets[2]!.code } })
+    expect(scanned.status).toBe(200)
+    expect(scanned.body.order.items.find((i: { ticketTypeId: string }) => i.ticketTypeId === parkingId)).toMatchObject({ addOn: true })
+    // The door's offline list says which tickets are extras too.
+    const door = (await api(`/events/${eventId}/door-list`, { token: admin.token })).body.tickets as Array<{ ticketTypeName: string; addOn?: true }>
+    expect(door.map((t) => [t.ticketTypeName, !!t.addOn])).toEqual([
+      ['Day pass', false],
+      ['Day pass', false],
+      ['Parking', true],
+      ['Parking', true],
+    ])
     expect(await counters(eventId)).toEqual({ 'Day pass': [2, 0], Parking: [2, 0] })
 
     // The organiser tells them apart: the attendee list and the sales report mark the extras.

@@ -282,7 +282,7 @@ export type CheckinBody = Static<typeof CheckinBody>
 
 /** What door staff are told of the order of a ticket they admit: what it is for, never its money, payment or codes. */
 export const DoorOrder = t.Object(
-  { id: Id, eventId: Id, eventTitle: t.Optional(t.String()), items: t.Array(t.Object({ ticketTypeId: Id, name: t.String(), quantity: t.Integer({ minimum: 1 }) })), status: OrderStatusSchema },
+  { id: Id, eventId: Id, eventTitle: t.Optional(t.String()), items: t.Array(t.Object({ ticketTypeId: Id, name: t.String(), quantity: t.Integer({ minimum: 1 }), addOn: t.Optional(t.Literal(true, { description: 'an extra (parking, a T-shirt): not admission by itself' })) })), status: OrderStatusSchema },
   { title: 'DoorOrder' },
 )
 export type DoorOrder = Static<typeof DoorOrder>

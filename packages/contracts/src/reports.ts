@@ -71,6 +71,7 @@ export const DoorListTicket = t.Object(
     hash: t.String({ pattern: '^[0-9a-f]{64}$', description: `its current code's ${DOOR_HASH}: the door recognises a scanned code without holding codes it could pass on` }),
     ticketId: t.String(),
     ticketTypeName: t.Optional(t.String()),
+    addOn: t.Optional(t.Literal(true, { description: 'an extra (parking, a T-shirt): not admission by itself' })),
     seat: t.Optional(t.String()),
     attendeeName: t.Optional(t.String()),
     checkedInAt: t.Optional(IsoDate),

@@ -197,7 +197,9 @@ export default function CheckIn() {
       })
       unanswered.current.delete(value)
       await noteLetIn(eventId, value, new Date().toISOString())
-      const type = r.ticket?.ticketTypeName ?? r.order?.items.find((i) => i.ticketTypeId === r.ticket?.ticketTypeId)?.name ?? 'Valid ticket'
+      const item = r.order?.items.find((i) => i.ticketTypeId === r.ticket?.ticketTypeId)
+      // An extra (parking, a T-shirt) is handed over or let through where it is for: it is not admission by itself.
+      const type = `${item?.addOn ? 'Extra: ' : ''}${r.ticket?.ticketTypeName ?? item?.name ?? 'Valid ticket'}`
       // Where to send them: the seat, when the ticket has one.
       const name = withSeat(type, r.ticket ?? {})
       // The name the buyer put on the ticket comes first: the door may compare it with an ID.
@@ -221,7 +223,7 @@ export default function CheckIn() {
         const at = new Date().toISOString()
         showPending(addPending({ code: value, key, eventId: offline.eventId, at }))
         noteAdmitted(offline.eventId, hash, at)
-        const type = withSeat(known.ticketTypeName ?? 'Valid ticket', known)
+        const type = withSeat(`${known.addOn ? 'Extra: ' : ''}${known.ticketTypeName ?? 'Valid ticket'}`, known)
         return scan('offline', [known.attendeeName, type].filter(Boolean).join(' · '))
       }
       if (status === 0 || status >= 500) {

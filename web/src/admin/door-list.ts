@@ -7,6 +7,8 @@ export interface DoorTicket {
   hash: string
   ticketId: string
   ticketTypeName?: string
+  /** An extra (parking, a T-shirt): not admission by itself. */
+  addOn?: true
   seat?: string
   attendeeName?: string
   checkedInAt?: string

@@ -134,6 +134,8 @@ export interface OrderItem {
   unitPriceCents: number
   /** Of a type with numbered seats: one per ticket. */
   seats?: string[]
+  /** An extra (parking, a T-shirt), bought with the admission tickets of the order. */
+  addOn?: true
 }
 
 export interface Order {

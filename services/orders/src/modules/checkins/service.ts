@@ -41,7 +41,7 @@ function doorView({ ticket, order, firstScan }: CheckinResult): CheckinResult {
   const { code: _code, qrSvg: _qr, ...shown } = ticket
   return {
     ticket: shown,
-    order: { id: order.id, eventId: order.eventId, ...(order.eventTitle ? { eventTitle: order.eventTitle } : {}), items: order.items.map(({ ticketTypeId, name, quantity }) => ({ ticketTypeId, name, quantity })), status: order.status },
+    order: { id: order.id, eventId: order.eventId, ...(order.eventTitle ? { eventTitle: order.eventTitle } : {}), items: order.items.map(({ ticketTypeId, name, quantity, addOn }) => ({ ticketTypeId, name, quantity, ...(addOn ? { addOn } : {}) })), status: order.status },
     firstScan,
   }
 }

@@ -201,6 +201,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
           hash: createHash('sha256').update(row.code!.toUpperCase()).digest('hex'),
           ticketId: row.ticketId,
           ...(row.ticketTypeName ? { ticketTypeName: row.ticketTypeName } : {}),
+          ...(row.addOn ? { addOn: row.addOn } : {}),
           ...(row.seat ? { seat: row.seat } : {}),
           ...(row.attendeeName ? { attendeeName: row.attendeeName } : {}),
           ...(row.checkedInAt ? { checkedInAt: row.checkedInAt } : {}),
