@@ -55,8 +55,14 @@ export async function registerUser(tag = 'buyer'): Promise<Session> {
 }
 
 let adminSession: Promise<Session> | undefined
+/** When the admin's cached sign-in was made: a new one well before its 15-minute access token runs out (a whole run takes longer). */
+let adminSignedInAt = 0
+const ADMIN_SESSION_MS = 10 * 60_000
+
 export function loginAdmin(): Promise<Session> {
+  if (Date.now() - adminSignedInAt > ADMIN_SESSION_MS) adminSession = undefined
   adminSession ??= (async () => {
+    adminSignedInAt = Date.now()
     const { email, password } = system().admin
     const r = await api('/auth/login', { body: { email, password } })
     if (r.status !== 200) throw new Error(`admin login failed: ${r.status} ${JSON.stringify(r.body)}`)

@@ -283,6 +283,57 @@ describe('billing details and credit notes', () => {
     expect((await get(order.id, number(n + 1), (await registerUser('credit-stranger')).token)).status).toBe(404)
   })
 
+  test('money given back without tickets: a credit note of a price reduction with its tax; tickets after it credit their share of what is left', async () => {
+    const admin = await loginAdmin()
+    const { eventId, concert, programme } = await taxedEvent(admin)
+    const buyer = await registerUser('credit-amount')
+    const order = await buy(buyer, eventId, [{ ticketTypeId: concert, quantity: 2 }, { ticketTypeId: programme, quantity: 1 }])
+    expect(order.totalCents).toBe(11_000)
+    const invoice = await invoiceOf(order.id, buyer.token)
+    const n = seqOf(invoice.number)
+    const number = (seq: number) => `T-${String(seq).padStart(6, '0')}`
+    const refund = (body: object) => api(`/orders/${order.id}/refund`, { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body })
+
+    // 22.00 of 110.00 back: a fifth of each rate's share.
+    expect((await refund({ amountCents: 2200, reason: 'the show started an hour late' })).status).toBe(200)
+    const reduction = await creditNoteOf(order.id, number(n + 1), buyer.token)
+    for (const text of [
+      `Cancels invoice ${invoice.number} in part`,
+      '1 × Price reduction (the tickets stay valid) at €20.00 (19% tax)',
+      '1 × Price reduction (the tickets stay valid) at €2.00 (7% tax)',
+      '-€22.00',
+      'Includes 19% tax €3.20 on €16.80 net',
+      'Includes 7% tax €0.13 on €1.87 net',
+      'the show started an hour late',
+      'the tickets stay valid.',
+    ])
+      expect(reduction).toContain(text)
+    // The sales report keeps the tax of what the order still holds.
+    expect((await api(`/events/${eventId}/sales`, { token: admin.token })).body.taxes).toEqual([
+      { currency: 'EUR', rateBasisPoints: 1900, grossCents: 8000, taxCents: 1277, netCents: 6723 },
+      { currency: 'EUR', rateBasisPoints: 700, grossCents: 800, taxCents: 52, netCents: 748 },
+    ])
+
+    // A concert ticket now: its share of the 88.00 left (40.00), shown against its price.
+    const tickets = (await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ id: string; ticketTypeId: string }>
+    expect((await refund({ ticketIds: [tickets.find((t) => t.ticketTypeId === concert)!.id] })).status).toBe(200)
+    const ticket = await creditNoteOf(order.id, number(n + 2), buyer.token)
+    for (const text of ['1 × Concert at €50.00 (19% tax)', 'Less what was refunded before without tickets', '-€40.00', 'Includes 19% tax €6.38 on €33.62 net', 'this ticket is no longer valid'])
+      expect(ticket).toContain(text)
+    expect(ticket).not.toContain('7% tax')
+    // The rest: 48.00; the three credit notes add up to the invoice, its tax included.
+    expect((await refund({})).status).toBe(200)
+    const docs = await documentsOf(order.id, admin.token)
+    expect(docs.map((d) => [d.kind, d.totalCents, d.tickets ?? null])).toEqual([
+      ['invoice', 11_000, null],
+      ['credit-note', 2200, 0],
+      ['credit-note', 4000, 1],
+      ['credit-note', 4800, 2],
+    ])
+    const last = await creditNoteOf(order.id, number(n + 3), buyer.token)
+    for (const text of ['-€48.00', 'Includes 19% tax €6.39 on €33.61 net', 'Includes 7% tax €0.52 on €7.48 net']) expect(last).toContain(text)
+  })
+
   test("a buyer's details are kept for their next order (an admin's change of them is not) until they forget them", async () => {
     const admin = await loginAdmin()
     const { eventId, concert } = await taxedEvent(admin)

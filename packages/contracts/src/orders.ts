@@ -3,7 +3,7 @@
 import { t, type Static } from 'elysia'
 import { OrderAnswersInput } from './questions'
 import { Id, IsoDate, ListOf, PageQuery } from './common'
-import { AppliedVoucher, SeatsInput, VoucherCode } from './inventory'
+import { AppliedVoucher, MAX_ORDER_TOTAL_CENTS, SeatsInput, VoucherCode } from './inventory'
 import { Card } from './payments'
 import { Email } from './auth'
 
@@ -68,6 +68,13 @@ export const Order = t.Object(
     expiresAt: t.Optional(IsoDate),
     paymentId: t.Optional(Id),
     refundId: t.Optional(t.String()),
+    refundedCents: t.Optional(
+      t.Integer({
+        minimum: 1,
+        description:
+          'money given back so far by refunds of some tickets or of an amount, in minor units (beyond the contract, additive; on GET /api/orders/{id} and the answers of POST /api/orders/{id}/refund; absent: none)',
+      }),
+    ),
     failureReason: t.Optional(t.String({ description: 'why a `failed`, `expired` or `cancelled` order ended so' })),
     createdAt: IsoDate,
     updatedAt: IsoDate,
@@ -161,6 +168,15 @@ export const RefundOrderBody = t.Object({
       minItems: 1,
       maxItems: ORDER_LIMITS.quantity * ORDER_LIMITS.items,
       description: 'only these tickets of the order (their ids, as GET /api/orders/{id}/tickets lists them); the rest stays paid and valid. Absent: the whole order',
+    }),
+  ),
+  amountCents: t.Optional(
+    t.Integer({
+      minimum: 1,
+      maximum: MAX_ORDER_TOTAL_CENTS,
+      examples: [1000],
+      description: 'admins only (beyond the contract, additive): give back this much of what the order cost, in minor units, and keep every ticket valid (a goodwill refund); at most what is left of it. Not with `ticketIds`',
+      error: 'amountCents must be a whole number of minor units ≥ 1',
     }),
   ),
 })

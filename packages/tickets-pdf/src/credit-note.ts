@@ -30,6 +30,8 @@ export interface CreditNoteInput {
   paidAtTheDoor?: 'cash' | 'card-terminal'
   /** The language it is printed in (absent: English). */
   language?: Language
+  /** Money was given back without tickets before: the tickets' prices are more than they now credit. */
+  givenBackBefore?: boolean
 }
 
 export function renderCreditNotePdf(fonts: TicketFonts, input: CreditNoteInput): Promise<Buffer> {
@@ -52,10 +54,17 @@ export function renderCreditNotePdf(fonts: TicketFonts, input: CreditNoteInput):
 
   rule()
   const taxed = !!input.taxes?.length
-  page.lines(input.lines, taxed, true)
-  // Lines sold before each kept its share of a voucher: the discount, as the invoice had it.
-  const listed = input.lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0)
-  if (listed > input.totalCents) row(words.lessDiscount, page.money(listed - input.totalCents))
+  // Money given back without tickets: a price reduction, a line per tax rate.
+  const lines: PrintedLine[] = input.lines.length
+    ? input.lines
+    : taxed
+      ? input.taxes!.map((t) => ({ name: words.priceReduction, quantity: 1, unitPriceCents: t.grossCents, taxRateBasisPoints: t.rateBasisPoints }))
+      : [{ name: words.priceReduction, quantity: 1, unitPriceCents: input.totalCents }]
+  page.lines(lines, taxed, true)
+  // Lines sold before each kept its share of a voucher: the discount, as the invoice had it; or money
+  // given back before without tickets, which the tickets' prices no longer count.
+  const listed = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0)
+  if (listed > input.totalCents) row(input.givenBackBefore ? words.lessGivenBack : words.lessDiscount, page.money(listed - input.totalCents))
   rule()
   row(words.totalCredited, page.minus(input.totalCents), 'bold')
   page.taxes(input.taxes, true)

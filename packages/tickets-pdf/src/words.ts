@@ -60,7 +60,9 @@ const EN = {
     `Refunded ${amount}${at !== undefined ? ` on ${at}` : ''}, paid back at the door the way it was paid${why(reason)}. The tickets are no longer valid.`,
   backAtTheDoor: 'The amount is paid back at the door, the way it was paid.',
   partRefund: (done: boolean, amount: string, tickets: number, at: string, reason?: string) =>
-    `${done ? 'Refunded' : 'Refund under way:'} ${amount} for ${tickets} ticket${tickets === 1 ? '' : 's'} on ${at}${why(reason)}; ${tickets === 1 ? 'it is' : 'they are'} no longer valid.`,
+    tickets === 0
+      ? `${done ? 'Refunded' : 'Refund under way:'} ${amount} of the price on ${at}${why(reason)}; the tickets stay valid.`
+      : `${done ? 'Refunded' : 'Refund under way:'} ${amount} for ${tickets} ticket${tickets === 1 ? '' : 's'} on ${at}${why(reason)}; ${tickets === 1 ? 'it is' : 'they are'} no longer valid.`,
   givenBack: 'Given back: the tickets are no longer valid.',
   refundRequested: (amount: string, at: string | undefined, reason?: string) =>
     `Refund of ${amount} requested${at !== undefined ? ` on ${at}` : ''}${why(reason)}: it is under way to the same card. The tickets are no longer valid.`,
@@ -80,9 +82,11 @@ const EN = {
   creditNoteNumber: (number: string, issued: string) => `Credit note number ${number}, issued ${issued}`,
   cancelsInvoice: (invoice: string, inFull: boolean, orderId: string) => `Cancels invoice ${invoice} ${inFull ? 'in full' : 'in part'}; order ${orderId}`,
   lessDiscount: 'Less the discount the order had',
+  lessGivenBack: 'Less what was refunded before without tickets',
+  priceReduction: 'Price reduction (the tickets stay valid)',
   totalCredited: 'Total credited',
   refundedOn: (at: string, reason: string | undefined, tickets: number) =>
-    `Refunded on ${at}${why(reason)}: ${tickets === 1 ? 'this ticket is' : `these ${tickets} tickets are`} no longer valid.`,
+    tickets === 0 ? `Refunded on ${at}${why(reason)}: the tickets stay valid.` : `Refunded on ${at}${why(reason)}: ${tickets === 1 ? 'this ticket is' : `these ${tickets} tickets are`} no longer valid.`,
   backToCard: (last4?: string) => `The amount goes back to the card it was paid with${last4 ? ` (ending ${last4})` : ''}.`,
   creditTaxNote: (taxed: boolean): string => (taxed ? 'Amounts include the tax shown.' : 'No tax is included in these amounts.'),
 }
@@ -139,7 +143,9 @@ const DE: typeof EN = {
     `${amount}${at !== undefined ? ` am ${at}` : ''} erstattet, an der Abendkasse so zurückgezahlt, wie bezahlt wurde${why(reason)}. Die Tickets sind nicht mehr gültig.`,
   backAtTheDoor: 'Der Betrag wird an der Abendkasse so zurückgezahlt, wie er bezahlt wurde.',
   partRefund: (done, amount, tickets, at, reason) =>
-    `${done ? 'Erstattet:' : 'Erstattung in Bearbeitung:'} ${amount} für ${tickets} ${formOf(tickets, { one: 'Ticket', other: 'Tickets' }, 'de')} am ${at}${why(reason)}; ${formOf(tickets, { one: 'es ist', other: 'sie sind' }, 'de')} nicht mehr gültig.`,
+    tickets === 0
+      ? `${done ? 'Erstattet:' : 'Erstattung in Bearbeitung:'} ${amount} des Preises am ${at}${why(reason)}; die Tickets bleiben gültig.`
+      : `${done ? 'Erstattet:' : 'Erstattung in Bearbeitung:'} ${amount} für ${tickets} ${formOf(tickets, { one: 'Ticket', other: 'Tickets' }, 'de')} am ${at}${why(reason)}; ${formOf(tickets, { one: 'es ist', other: 'sie sind' }, 'de')} nicht mehr gültig.`,
   givenBack: 'Zurückgegeben: Die Tickets sind nicht mehr gültig.',
   refundRequested: (amount, at, reason) =>
     `Erstattung von ${amount} beantragt${at !== undefined ? ` am ${at}` : ''}${why(reason)}: Der Betrag wird auf dieselbe Karte zurückgezahlt. Die Tickets sind nicht mehr gültig.`,
@@ -158,9 +164,13 @@ const DE: typeof EN = {
   creditNoteNumber: (number, issued) => `Gutschriftsnummer ${number}, ausgestellt am ${issued}`,
   cancelsInvoice: (invoice, inFull, orderId) => `Storniert die Rechnung ${invoice} ${inFull ? 'vollständig' : 'teilweise'}; Bestellung ${orderId}`,
   lessDiscount: 'Abzüglich des Rabatts der Bestellung',
+  lessGivenBack: 'Abzüglich früherer Erstattungen ohne Tickets',
+  priceReduction: 'Preisminderung (die Tickets bleiben gültig)',
   totalCredited: 'Gutgeschriebener Betrag',
   refundedOn: (at, reason, tickets) =>
-    `Erstattet am ${at}${why(reason)}: ${formOf(tickets, { one: 'Dieses Ticket ist', other: `Diese ${tickets} Tickets sind` }, 'de')} nicht mehr gültig.`,
+    tickets === 0
+      ? `Erstattet am ${at}${why(reason)}: Die Tickets bleiben gültig.`
+      : `Erstattet am ${at}${why(reason)}: ${formOf(tickets, { one: 'Dieses Ticket ist', other: `Diese ${tickets} Tickets sind` }, 'de')} nicht mehr gültig.`,
   backToCard: (last4) => `Der Betrag geht auf die Karte zurück, mit der bezahlt wurde${last4 ? ` (endet auf ${last4})` : ''}.`,
   creditTaxNote: (taxed) => (taxed ? 'Die Beträge enthalten die ausgewiesene MwSt.' : 'In diesen Beträgen ist keine MwSt. enthalten.'),
 }
@@ -207,7 +217,9 @@ const FR: typeof EN = {
     `Remboursement de ${amount} effectué${at !== undefined ? ` le ${at}` : ''} à la billetterie sur place, selon le moyen de paiement utilisé${why(reason)}. Les billets ne sont plus valables.`,
   backAtTheDoor: 'Le montant est remboursé à la billetterie sur place, selon le moyen de paiement utilisé.',
   partRefund: (done, amount, tickets, at, reason) =>
-    `${done ? 'Remboursé' : 'Remboursement en cours'}${NBSP}: ${amount} pour ${tickets} ${formOf(tickets, { one: 'billet', other: 'billets' }, 'fr')} le ${at}${why(reason)}${NBSP}; ${formOf(tickets, { one: "il n'est plus valable", other: 'ils ne sont plus valables' }, 'fr')}.`,
+    tickets === 0
+      ? `${done ? 'Remboursé' : 'Remboursement en cours'}${NBSP}: ${amount} du prix le ${at}${why(reason)}${NBSP}; les billets restent valables.`
+      : `${done ? 'Remboursé' : 'Remboursement en cours'}${NBSP}: ${amount} pour ${tickets} ${formOf(tickets, { one: 'billet', other: 'billets' }, 'fr')} le ${at}${why(reason)}${NBSP}; ${formOf(tickets, { one: "il n'est plus valable", other: 'ils ne sont plus valables' }, 'fr')}.`,
   givenBack: `Billets rendus${NBSP}: ils ne sont plus valables.`,
   refundRequested: (amount, at, reason) =>
     `Remboursement de ${amount} demandé${at !== undefined ? ` le ${at}` : ''}${why(reason)}${NBSP}: il est en cours sur la même carte. Les billets ne sont plus valables.`,
@@ -226,9 +238,13 @@ const FR: typeof EN = {
   creditNoteNumber: (number, issued) => `Avoir n° ${number}, émis le ${issued}`,
   cancelsInvoice: (invoice, inFull, orderId) => `Annule la facture ${invoice} ${inFull ? 'en totalité' : 'en partie'}${NBSP}; commande ${orderId}`,
   lessDiscount: 'Moins la remise de la commande',
+  lessGivenBack: 'Moins les remboursements antérieurs sans billets',
+  priceReduction: 'Réduction de prix (les billets restent valables)',
   totalCredited: 'Total crédité',
   refundedOn: (at, reason, tickets) =>
-    `Remboursé le ${at}${why(reason)}${NBSP}: ${formOf(tickets, { one: "ce billet n'est plus valable", other: `ces ${tickets} billets ne sont plus valables` }, 'fr')}.`,
+    tickets === 0
+      ? `Remboursé le ${at}${why(reason)}${NBSP}: les billets restent valables.`
+      : `Remboursé le ${at}${why(reason)}${NBSP}: ${formOf(tickets, { one: "ce billet n'est plus valable", other: `ces ${tickets} billets ne sont plus valables` }, 'fr')}.`,
   backToCard: (last4) => `Le montant est reversé sur la carte utilisée pour le paiement${last4 ? ` (se terminant par ${last4})` : ''}.`,
   creditTaxNote: (taxed) => (taxed ? 'Les montants incluent la TVA indiquée.' : "Ces montants n'incluent aucune TVA."),
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { grossByRate, taxesOf, ticketPrices } from '../src/modules/invoices/taxes'
+import { grossByRate, scaledByRate, standingByRate, taxesOf, ticketPrices, ticketsRefundCents } from '../src/modules/invoices/taxes'
 
 const line = (unitPriceCents: number, quantity: number, taxRateBasisPoints?: number, discountCents?: number) => ({
   ticketTypeId: 'a'.repeat(24),
@@ -50,5 +50,31 @@ describe('what each ticket cost', () => {
 
   test('an order whose discount its lines do not carry (sold before lines kept their share) has no prices per ticket', () => {
     expect(ticketPrices(order([line(1000, 2, 1900)], 300))).toBeNull()
+  })
+})
+
+describe('money given back without tickets', () => {
+  const doc = { _id: 'b'.repeat(24), items: [line(5000, 2, 1900), line(1000, 1, 700)] }
+  const id = (n: number) => `${doc._id}-${n}`
+
+  test('what is left is shared among the rates as their prices are; the odd cents go to the largest remainders', () => {
+    expect(scaledByRate(new Map([[1900, 10_000], [700, 1000]]), 8800)).toEqual(new Map([[1900, 8000], [700, 800]]))
+    // 100 over three equal rates: 34, 33, 33, the odd cent to the highest rate on a tie.
+    expect(scaledByRate(new Map([[700, 1], [1900, 1], [0, 1]]), 100)).toEqual(new Map([[700, 33], [1900, 34], [0, 33]]))
+    // Nothing left: every rate at 0; nothing given back: unchanged.
+    expect(scaledByRate(new Map([[1900, 500]]), 0)).toEqual(new Map([[1900, 0]]))
+    expect(scaledByRate(new Map([[1900, 500]]), 500)).toEqual(new Map([[1900, 500]]))
+  })
+
+  test('the tickets still standing are worth what is left; a ticket given back after an amount returns its share of it', () => {
+    expect(standingByRate(doc, [], 11_000)).toEqual(new Map([[1900, 10_000], [700, 1000]]))
+    expect(standingByRate(doc, [{ ticketIds: [], amountCents: 2200 }], 11_000)).toEqual(new Map([[1900, 8000], [700, 800]]))
+    // A concert ticket after 22.00 back: 88.00 × 60/110 stays, so 40.00 goes back (not its 50.00).
+    expect(ticketsRefundCents(doc, new Set(), [id(1)], 8800)).toBe(4000)
+    // Without money given back before: exactly its price; nothing charged: nothing.
+    expect(ticketsRefundCents(doc, new Set(), [id(1)], 11_000)).toBe(5000)
+    expect(ticketsRefundCents(doc, new Set(), [id(1)], 0)).toBe(0)
+    // Every ticket: all that is left.
+    expect(ticketsRefundCents(doc, new Set([id(1)]), [id(2), id(3)], 4800)).toBe(4800)
   })
 })

@@ -172,7 +172,7 @@ export const eventText = defineMessages({
     oneMore: (name: string) => `${name}: eins mehr`,
     quantityOf: (name: string) => `Anzahl ${name}`,
     atMost: (n: number) => `Höchstens ${n} pro Bestellung`,
-    extras: 'Extras',
+    extras: 'Zusatzangebote',
     extrasHint: 'Zu Ihren Tickets: von jedem höchstens eins pro Ticket.',
     extrasNeedTicket: 'Wählen Sie zuerst ein Ticket.',
     extrasFollow: (name: string, n: number) => (n ? `${name}: jetzt höchstens ${n}, eins pro gewähltem Ticket.` : `${name} entfällt: Extras gibt es nur zu Tickets.`),

@@ -158,6 +158,8 @@ export interface Order {
   paymentId?: string | null
   /** Set once the money of a refund went back (a refund answered 202 is recorded but not done yet). */
   refundId?: string
+  /** Money given back so far by refunds of some tickets or of an amount (on one order, not in lists). */
+  refundedCents?: number
   /** Why a `failed`, `expired` or `cancelled` order ended so, in the server's words. */
   failureReason?: string
   createdAt: string

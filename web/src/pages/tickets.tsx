@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, apiAnswer, ApiError, withKey } from '../lib/api'
 import { orderChanged } from '../lib/changes'
 import { useDownload } from '../lib/download'
-import { clock, endReason, money, moneyOff, when, withSeat } from '../lib/format'
+import { clock, endReason, money, moneyOff, parseMoney, when, withSeat } from '../lib/format'
 import { settle } from '../lib/follow'
 import { useAsync, useNow, useTitle, type Async } from '../lib/hooks'
 import { t as translate, useT } from '../lib/i18n'
@@ -37,8 +37,13 @@ const ticketsRefundable = (order: Order, event: EventItem | undefined, now: numb
 export async function refundOrder(order: Order, who: 'buyer' | 'admin', refundedBefore = 0): Promise<Order | undefined> {
   const m = translate(ticketsText)
   const n = ticketCount(order) - refundedBefore
-  // Some tickets were given back before: the rest of the money, not the total, goes back now.
-  const amount = refundedBefore ? m.amountLeft(money(order.totalCents, order.currency)) : money(order.totalCents, order.currency)
+  // Some money was given back before: the rest of it, not the total, goes back now (exactly, when the
+  // order says how much went back).
+  const amount = order.refundedCents
+    ? money(Math.max(0, order.totalCents - order.refundedCents), order.currency)
+    : refundedBefore
+      ? m.amountLeft(money(order.totalCents, order.currency))
+      : money(order.totalCents, order.currency)
   const ok = await confirmDialog({
     title: m.refundOrderTitle,
     message: order.boxOffice ? m.refundOrderDoor(amount, n) : who === 'buyer' ? m.refundOrderBuyer(amount, n) : m.refundOrderAdmin(amount, n),
@@ -347,6 +352,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
         </p>
       )}
       {order.boxOffice && <p class="muted small">{m.soldAtTheDoor(order.boxOffice.paidWith === 'cash')}</p>}
+      {order.status === 'paid' && !!order.refundedCents && <p class="muted small">{m.refundedSoFar(money(order.refundedCents, order.currency))}</p>}
       {endReason(order) && <p class="muted small">{endReason(order)}</p>}
       {order.status === 'paid' && event.data?.ticketInfo && (
         <div class="ticket-info">
@@ -365,6 +371,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
       )}
       {issued && <TicketList order={order} tickets={tickets} canRefund={ticketsRefundable(order, event.data, now)} onRefunded={setOrder} />}
       {order.status === 'paid' && <EmailTickets order={order} />}
+      {order.status === 'paid' && getSession()?.user.role === 'admin' && order.totalCents - (order.refundedCents ?? 0) > 0 && <GiveBackAmount order={order} onRefunded={setOrder} />}
       <Alert error={error} />
       {refundable(order, event.data, tickets.data, now) && (
         <p class="actions">
@@ -375,6 +382,98 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
         </p>
       )}
     </article>
+  )
+}
+
+/**
+ * An admin gives back some of an order's money and no ticket (a late start, a missing seat view):
+ * folded until asked for, up to what is left, confirmed before it moves money.
+ */
+function GiveBackAmount({ order, onRefunded }: { order: Order; onRefunded: (order: Order) => void }) {
+  const m = useT(ticketsText)
+  const [open, setOpen] = useState(false)
+  const [amount, setAmount] = useState('')
+  const [reason, setReason] = useState('')
+  const [invalid, setInvalid] = useState<string>()
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const field = useRef<HTMLInputElement>(null)
+  const id = `give-back-${order.id}`
+  const leftCents = order.totalCents - (order.refundedCents ?? 0)
+  const left = money(leftCents, order.currency)
+  useEffect(() => {
+    if (open) field.current?.focus()
+  }, [open])
+  if (!open)
+    return (
+      <p>
+        <button type="button" class="link-button" onClick={() => setOpen(true)}>
+          {m.giveBackAmount}
+        </button>
+      </p>
+    )
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    setError(undefined)
+    const cents = parseMoney(amount, order.currency)
+    if (!cents || cents > leftCents) {
+      setInvalid(m.enterAmount(left))
+      field.current?.focus()
+      return
+    }
+    setInvalid(undefined)
+    const shown = money(cents, order.currency)
+    if (!(await confirmDialog({ title: m.giveBackTitle(shown), message: m.giveBackMessage(shown, !!order.boxOffice), confirmLabel: m.refund, cancelLabel: m.cancel, danger: true }))) return
+    setBusy(true)
+    try {
+      const body = { amountCents: cents, ...(reason.trim() ? { reason: reason.trim() } : {}) }
+      // A retry after a lost answer carries the same key: the money goes back once.
+      const answer = await withKey(`refund:${order.id}:amount:${JSON.stringify(body)}`, (idempotencyKey) => apiAnswer<Order>(`/orders/${order.id}/refund`, { body, idempotencyKey }), (a) => a.status !== 202)
+      orderChanged(order.id)
+      toast(answer.status === 200 ? m.amountGivenBack(shown) : m.amountRequested(shown), answer.status === 200 ? 'success' : 'info')
+      onRefunded(answer.body)
+      setOpen(false)
+      setAmount('')
+      setReason('')
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <form class="give-back" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{m.giveBackAmount}</h3>
+      <p class="muted small" id={`${id}-hint`}>
+        {m.giveBackHint(left)}
+      </p>
+      <label for={`${id}-amount`}>{m.amountLabel}</label>
+      <input
+        id={`${id}-amount`}
+        ref={field}
+        inputMode="decimal"
+        value={amount}
+        aria-invalid={invalid ? true : undefined}
+        aria-describedby={invalid ? `${id}-hint ${id}-error` : `${id}-hint`}
+        onInput={(e) => setAmount(e.currentTarget.value)}
+      />
+      {invalid && (
+        <p class="field-error" id={`${id}-error`}>
+          {invalid}
+        </p>
+      )}
+      <label for={`${id}-reason`}>{m.reasonLabel}</label>
+      <input id={`${id}-reason`} value={reason} maxLength={500} onInput={(e) => setReason(e.currentTarget.value)} />
+      <Alert error={error} />
+      <p class="actions">
+        <button type="submit" class="button button-small button-danger" disabled={busy}>
+          {busy ? m.refunding : m.giveBackAmount}
+        </button>
+        <button type="button" class="button button-small button-secondary" onClick={() => setOpen(false)}>
+          {m.cancel}
+        </button>
+      </p>
+    </form>
   )
 }
 

@@ -223,6 +223,8 @@ export interface CreditDoc {
   /** When the refund was recorded, and why. */
   refundedAt: Date
   reason?: string
+  /** Money was given back without tickets before it: its tickets credit less than their prices. */
+  givenBackBefore?: boolean
 }
 
 /**
@@ -481,6 +483,7 @@ export function defineModels(conn: Connection) {
             currency: { type: String, required: true },
             refundedAt: { type: Date, required: true },
             reason: String,
+            givenBackBefore: Boolean,
           },
           { _id: false },
         ),

@@ -295,7 +295,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     if (f.subject === 'orders.tickets-refunded') {
       const d = f.data as Fact<'orders.tickets-refunded'>['data']
       const creditNote = await creditNoteFile(d.orderId, d.part)
-      return renderRefundReceipt({ orderId: d.orderId, eventTitle: d.eventTitle, amountCents: d.amountCents, currency: d.currency, reason: d.reason, ticketCount: d.ticketIds.length, ...(creditNote ? { creditNote } : {}), ...(d.boxOffice ? { atTheDoor: true } : {}), language: d.language })
+      return renderRefundReceipt({ orderId: d.orderId, eventTitle: d.eventTitle, amountCents: d.amountCents, currency: d.currency, reason: d.reason, ticketCount: d.ticketIds.length, ...(d.ticketIds.length ? {} : { moneyOnly: true }), ...(creditNote ? { creditNote } : {}), ...(d.boxOffice ? { atTheDoor: true } : {}), language: d.language })
     }
     if (f.subject === 'orders.order-refunded') {
       const d = f.data as Fact<'orders.order-refunded'>['data']

@@ -62,6 +62,8 @@ export interface RefundInput {
   orderId: string
   /** Only these many tickets of the order were given back (the rest stay valid); absent: the whole order. */
   ticketCount?: number
+  /** Money given back without any ticket (an organiser's goodwill refund): every ticket stays valid. */
+  moneyOnly?: boolean
   eventTitle?: string
   amountCents: number
   currency: string
@@ -204,9 +206,9 @@ export function renderRefundReceipt(input: RefundInput): RenderedEmail {
   const free = input.amountCents === 0
   const subject = oneLine(free ? w.ticketsCancelledSubject(event) : w.refundSubject(event, amount))
   const some = input.ticketCount
-  const heading = free ? (some ? w.someCancelled(some) : w.allCancelled) : some ? w.someRefunded(some) : w.allRefunded
+  const heading = input.moneyOnly ? w.partRefunded : free ? (some ? w.someCancelled(some) : w.allCancelled) : some ? w.someRefunded(some) : w.allRefunded
   const money = free ? w.freeCancelled(event) : input.atTheDoor ? w.refundedAtTheDoor(amount, event) : w.refunded(amount, event)
-  const validity = some ? w.someNoLongerValid(some) : w.allNoLongerValid
+  const validity = input.moneyOnly ? w.allStillValid : some ? w.someNoLongerValid(some) : w.allNoLongerValid
   const html = layout(
     lang,
     subject,

@@ -41,6 +41,7 @@ const EN = {
   allCancelled: 'Your tickets were cancelled',
   someRefunded: (n: number) => `${countOf(n, { one: 'ticket', other: 'tickets' }, 'en')} of your order ${n === 1 ? 'was' : 'were'} refunded`,
   allRefunded: 'Your order was refunded',
+  partRefunded: 'Part of what your order cost was refunded',
   freeCancelled: (event: string) => `Your free tickets for ${event} were cancelled: nothing was paid, so nothing goes back.`,
   /** Without a closing full stop: the HTML goes on with `banksDays`, the text ends it. */
   refunded: (amount: string, event: string) => `We refunded ${amount} for your order for ${event}. It goes back to the card you paid with`,
@@ -50,6 +51,7 @@ const EN = {
   reason: (reason: string) => `Reason: ${reason}`,
   someNoLongerValid: (n: number) => `The refunded ${n === 1 ? 'ticket is' : 'tickets are'} no longer valid; your other tickets of this order stay valid.`,
   allNoLongerValid: 'The tickets of this order are no longer valid.',
+  allStillValid: 'Your tickets stay valid: nothing changes for the event.',
   creditNoteAttached: 'The credit note for your invoice is attached.',
 
   eventWaitedFor: 'the event you waited for',
@@ -127,6 +129,7 @@ const DE: EmailWords = {
   allCancelled: 'Ihre Tickets wurden storniert',
   someRefunded: (n) => `${countOf(n, { one: 'Ticket', other: 'Tickets' }, 'de')} Ihrer Bestellung ${formOf(n, { one: 'wurde', other: 'wurden' }, 'de')} erstattet`,
   allRefunded: 'Ihre Bestellung wurde erstattet',
+  partRefunded: 'Ein Teil des Preises Ihrer Bestellung wurde erstattet',
   freeCancelled: (event) => `Ihre kostenlosen Tickets für ${event} wurden storniert: Es wurde nichts bezahlt, daher wird nichts erstattet.`,
   refunded: (amount, event) => `Wir haben ${amount} für Ihre Bestellung für ${event} erstattet. Der Betrag wird der Karte gutgeschrieben, mit der Sie bezahlt haben`,
   banksDays: '; Banken zeigen die Gutschrift meist innerhalb weniger Tage an.',
@@ -135,6 +138,7 @@ const DE: EmailWords = {
   someNoLongerValid: (n) =>
     `${formOf(n, { one: 'Das erstattete Ticket ist', other: 'Die erstatteten Tickets sind' }, 'de')} nicht mehr gültig; Ihre anderen Tickets dieser Bestellung bleiben gültig.`,
   allNoLongerValid: 'Die Tickets dieser Bestellung sind nicht mehr gültig.',
+  allStillValid: 'Ihre Tickets bleiben gültig: für die Veranstaltung ändert sich nichts.',
   creditNoteAttached: 'Die Gutschrift zu Ihrer Rechnung ist angehängt.',
 
   eventWaitedFor: 'die Veranstaltung auf Ihrer Warteliste',
@@ -209,6 +213,7 @@ const FR: EmailWords = {
   someRefunded: (n) =>
     `${countOf(n, { one: 'billet', other: 'billets' }, 'fr')} de votre commande ${formOf(n, { one: 'a été remboursé', other: 'ont été remboursés' }, 'fr')}`,
   allRefunded: 'Votre commande a été remboursée',
+  partRefunded: 'Une partie du prix de votre commande a été remboursée',
   freeCancelled: (event) => `Vos billets gratuits pour ${event} ont été annulés\u00a0: rien n’a été payé, donc rien n’est remboursé.`,
   refunded: (amount, event) => `Nous avons remboursé ${amount} pour votre commande pour ${event}. Le montant est recrédité sur la carte utilisée pour le paiement`,
   banksDays: '\u00a0; les banques l’affichent généralement sous quelques jours.',
@@ -217,6 +222,7 @@ const FR: EmailWords = {
   someNoLongerValid: (n) =>
     `${formOf(n, { one: 'Le billet remboursé n’est plus valable', other: 'Les billets remboursés ne sont plus valables' }, 'fr')}\u00a0; vos autres billets de cette commande restent valables.`,
   allNoLongerValid: 'Les billets de cette commande ne sont plus valables.',
+  allStillValid: 'Vos billets restent valables\u00a0: rien ne change pour l’événement.',
   creditNoteAttached: 'L’avoir correspondant à votre facture est joint.',
 
   eventWaitedFor: 'l’événement que vous attendiez',

@@ -69,7 +69,7 @@ export function describe(f: Fact): Message | null {
         userId: d.userId,
         type: 'order-refunded',
         title: w.refundTitle(event),
-        body: w.ticketsRefundedBody(count, amount),
+        body: count ? w.ticketsRefundedBody(count, amount) : w.amountRefundedBody(amount),
         data: { orderId: d.orderId, eventId: d.eventId, eventTitle: event, amountCents: d.amountCents, currency: d.currency, ticketCount: d.ticketIds.length },
       }
     }

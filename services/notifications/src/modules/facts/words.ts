@@ -13,6 +13,8 @@ const EN = {
   cancelledTitle: (event: string | undefined) => `${event ?? 'An event'} was cancelled`,
   refundTitle: (event: string | undefined) => `Refund for ${event ?? 'your order'}`,
   orderRefundedBody: (amount: string) => `Your order was refunded: ${amount} goes back to your card. Its tickets are no longer valid.`,
+  /** Money given back without tickets (an organiser's goodwill refund). */
+  amountRefundedBody: (amount: string) => `Part of what your order cost was refunded: ${amount} goes back to your card. Your tickets stay valid.`,
   ticketsRefundedBody: (n: number, amount: string) =>
     `${n === 1 ? '1 ticket' : `${n} tickets`} of your order ${n === 1 ? 'was' : 'were'} refunded: ${amount} goes back to your card. ${n === 1 ? 'It is' : 'They are'} no longer valid; your other tickets stay valid.`,
   holdTitle: (event: string | undefined) => `Your hold${event ? ` for ${event}` : ''} ends soon`,
@@ -49,6 +51,7 @@ const DE: FactWords = {
   cancelledTitle: (event) => (event ? `${event} wurde abgesagt` : 'Eine Veranstaltung wurde abgesagt'),
   refundTitle: (event) => (event ? `Erstattung für ${event}` : 'Erstattung für Ihre Bestellung'),
   orderRefundedBody: (amount) => `Ihre Bestellung wurde erstattet: ${amount} werden Ihrer Karte gutgeschrieben. Ihre Tickets sind nicht mehr gültig.`,
+  amountRefundedBody: (amount) => `Ein Teil des Preises Ihrer Bestellung wurde erstattet: ${amount} werden Ihrer Karte gutgeschrieben. Ihre Tickets bleiben gültig.`,
   ticketsRefundedBody: (n, amount) =>
     `${countOf(n, { one: 'Ticket', other: 'Tickets' }, 'de')} Ihrer Bestellung ${formOf(n, { one: 'wurde', other: 'wurden' }, 'de')} erstattet: ${amount} werden Ihrer Karte gutgeschrieben. ${formOf(n, { one: 'Dieses Ticket ist', other: 'Diese Tickets sind' }, 'de')} nicht mehr gültig; Ihre anderen Tickets bleiben gültig.`,
   holdTitle: (event) => `Ihre Reservierung${event ? ` für ${event}` : ''} läuft bald ab`,
@@ -81,6 +84,7 @@ const FR: FactWords = {
   cancelledTitle: (event) => (event ? `${event} a été annulé` : 'Un événement a été annulé'),
   refundTitle: (event) => (event ? `Remboursement pour ${event}` : 'Remboursement de votre commande'),
   orderRefundedBody: (amount) => `Votre commande a été remboursée\u00a0: ${amount} sont recrédités sur votre carte. Les billets de cette commande ne sont plus valables.`,
+  amountRefundedBody: (amount) => `Une partie du prix de votre commande a été remboursée\u00a0: ${amount} sont recrédités sur votre carte. Vos billets restent valables.`,
   ticketsRefundedBody: (n, amount) =>
     `${countOf(n, { one: 'billet', other: 'billets' }, 'fr')} de votre commande ${formOf(n, { one: 'a été remboursé', other: 'ont été remboursés' }, 'fr')}\u00a0: ${amount} sont recrédités sur votre carte. ${formOf(n, { one: 'Il n’est plus valable', other: 'Ils ne sont plus valables' }, 'fr')}\u00a0; vos autres billets restent valables.`,
   holdTitle: (event) => `Votre réservation${event ? ` pour ${event}` : ''} expire bientôt`,

@@ -15,7 +15,7 @@ import { isCharged, statusOf, toldIn, type OrderState } from '../orders/store'
 import { ticketIdsOf } from '../tickets/service'
 import { eventToPrint, renderFailure } from '../tickets/pdf'
 import { billToOf, creditNoteId, type InvoiceNumbers } from './service'
-import { grossByRate, printedLine, taxesFromGross, taxesOf, ticketPrices, type TaxLine, type TicketPrice } from './taxes'
+import { printedLine, standingByRate, taxesFromGross, taxesOf, ticketPrices, type TaxLine, type TicketPrice } from './taxes'
 
 export interface InvoiceDocumentsDeps {
   models: Pick<Models, 'Billing' | 'BillingProfile'>
@@ -73,15 +73,17 @@ function creditLines(doc: OrderDoc, prices: Map<string, TicketPrice>, ids: reado
 }
 
 /**
- * The tax a refund takes back, per rate: the tax of the tickets standing before it less the tax of
- * those standing after it, each rounded as the invoice rounds (once per rate). The credit notes of an
- * order so add up to its invoice's tax, and what is left to what the sales report counts.
+ * The tax a refund takes back, per rate: the tax of what the order held before it less the tax of what
+ * it holds after it (its standing tickets, worth what is left of its money), each rounded as the
+ * invoice rounds (once per rate). The credit notes of an order so add up to its invoice's tax, and
+ * what is left to what the sales report counts.
  */
-function taxTakenBack(doc: OrderDoc, givenBefore: ReadonlySet<string>, givenAfter: ReadonlySet<string>): TaxLine[] {
-  const after = new Map(taxesFromGross(grossByRate(doc, givenAfter)).map((t) => [t.rateBasisPoints, t]))
-  return taxesFromGross(grossByRate(doc, givenBefore))
+function taxTakenBack(doc: OrderDoc, paidCents: number, before: readonly RefundPartDoc[], after: readonly RefundPartDoc[] | 'all'): TaxLine[] {
+  const standing = after === 'all' ? new Map<number, number>() : standingByRate(doc, after, paidCents)
+  const left = new Map(taxesFromGross(standing).map((t) => [t.rateBasisPoints, t]))
+  return taxesFromGross(standingByRate(doc, before, paidCents))
     .map((b) => {
-      const a = after.get(b.rateBasisPoints)
+      const a = left.get(b.rateBasisPoints)
       return { rateBasisPoints: b.rateBasisPoints, netCents: b.netCents - (a?.netCents ?? 0), taxCents: b.taxCents - (a?.taxCents ?? 0), grossCents: b.grossCents - (a?.grossCents ?? 0) }
     })
     .filter((t) => t.grossCents !== 0)
@@ -91,8 +93,8 @@ function taxTakenBack(doc: OrderDoc, givenBefore: ReadonlySet<string>, givenAfte
 function creditOf(state: OrderState, invoice: InvoiceDoc, parts: readonly RefundPartDoc[], part?: RefundPartDoc): CreditDoc {
   const { doc } = state
   const all = ticketIdsOf(doc)
-  const givenBefore = new Set(parts.filter((p) => !part || p.n < part.n).flatMap((p) => p.ticketIds))
-  const givenAfter = part ? new Set([...givenBefore, ...part.ticketIds]) : new Set(all)
+  const partsBefore = parts.filter((p) => !part || p.n < part.n)
+  const givenBefore = new Set(partsBefore.flatMap((p) => p.ticketIds))
   const ids = part ? part.ticketIds : all.filter((id) => !givenBefore.has(id))
   const taxed = doc.items.some((i) => i.taxRateBasisPoints)
   const at = part ? part.at : state.refund!.at
@@ -107,12 +109,16 @@ function creditOf(state: OrderState, invoice: InvoiceDoc, parts: readonly Refund
     currency: doc.currency,
     refundedAt: at,
     ...(reason ? { reason } : {}),
+    ...(partsBefore.some((p) => !p.ticketIds.length && p.amountCents > 0) ? { givenBackBefore: true } : {}),
   }
   const prices = ticketPrices(doc)
   if (prices) {
-    const { lines, totalCents: listed } = creditLines(doc, prices, ids)
-    const totalCents = part ? part.amountCents : isCharged(state) ? listed : 0
-    return { ...common, lines, taxes: taxed && totalCents === listed ? taxTakenBack(doc, givenBefore, givenAfter) : [], totalCents }
+    const { lines } = creditLines(doc, prices, ids)
+    // The rest: what the parts left of the money paid (the standing tickets' prices, unless some
+    // money was given back without tickets).
+    const paid = isCharged(state) ? doc.totalCents : 0
+    const totalCents = part ? part.amountCents : Math.max(0, paid - partsBefore.reduce((sum, p) => sum + p.amountCents, 0))
+    return { ...common, lines, taxes: taxed ? taxTakenBack(doc, paid, partsBefore, part ? [...partsBefore, part] : 'all') : [], totalCents }
   }
   // Sold before lines kept their share of a voucher (refunded whole only): its lines and its total.
   return { ...common, lines: doc.items.map(printedLine), taxes: taxesOf(doc.items, doc.totalCents), totalCents: doc.totalCents }
@@ -247,6 +253,7 @@ export function invoiceDocuments({ models, invoices, refunds, payments, catalog,
           ...(credit.reason ? { reason: credit.reason } : {}),
           ...(payment?.cardLast4 ? { cardLast4: payment.cardLast4 } : {}),
           ...(state.doc.boxOffice ? { paidAtTheDoor: state.doc.boxOffice.paidWith } : {}),
+          ...(credit.givenBackBefore ? { givenBackBefore: true } : {}),
         })
         return { filename: `easypass-credit-note-${note.number}.pdf`, pdf }
       } catch (error) {

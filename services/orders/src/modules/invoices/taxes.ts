@@ -71,3 +71,54 @@ export function grossByRate(doc: Pick<OrderDoc, '_id' | 'items' | 'voucher'>, gi
   for (const [id, { cents, rateBasisPoints }] of ticketPrices(doc) ?? []) if (!given.has(id)) gross.set(rateBasisPoints, (gross.get(rateBasisPoints) ?? 0) + cents)
   return gross
 }
+
+/**
+ * `gross` (cents per rate) made to add up to `totalCents`, each rate keeping its share: the largest
+ * remainders get the odd cents (ties: the higher rate). What an order's standing tickets are worth once
+ * some of its money was given back without tickets; unchanged when nothing was.
+ */
+export function scaledByRate(gross: ReadonlyMap<number, number>, totalCents: number): Map<number, number> {
+  const sum = [...gross.values()].reduce((a, b) => a + b, 0)
+  if (sum === totalCents) return new Map(gross)
+  if (sum <= 0 || totalCents <= 0) return new Map([...gross.keys()].map((rate) => [rate, 0]))
+  const shares = [...gross].map(([rate, cents]) => {
+    const exact = (cents * totalCents) / sum
+    return { rate, cents: Math.floor(exact), rest: exact - Math.floor(exact) }
+  })
+  let odd = totalCents - shares.reduce((a, s) => a + s.cents, 0)
+  for (const s of [...shares].sort((a, b) => b.rest - a.rest || b.rate - a.rate)) {
+    if (odd <= 0) break
+    s.cents++
+    odd--
+  }
+  return new Map(shares.map((s) => [s.rate, s.cents]))
+}
+
+/** A refund part as far as money and tax go: its tickets, and what it gave back. */
+export interface GivenPart {
+  ticketIds: readonly string[]
+  amountCents: number
+}
+
+/**
+ * What the order still holds per tax rate after `parts`: the tickets still standing, worth together
+ * what is left of the money paid (`paidCents`, 0 when nothing was charged). Without parts that gave
+ * back money without tickets, simply the standing tickets' prices.
+ */
+export function standingByRate(doc: Pick<OrderDoc, '_id' | 'items' | 'voucher'>, parts: readonly GivenPart[], paidCents: number): Map<number, number> {
+  const given = new Set(parts.flatMap((p) => p.ticketIds))
+  const left = paidCents - parts.reduce((sum, p) => sum + p.amountCents, 0)
+  return scaledByRate(grossByRate(doc, given), Math.max(0, left))
+}
+
+/**
+ * What giving back `ticketIds` returns of `leftCents` (what is left of the order's money): the
+ * tickets' prices, or, once money was given back without tickets, their share of what is left.
+ */
+export function ticketsRefundCents(doc: Pick<OrderDoc, '_id' | 'items' | 'voucher'>, givenBefore: ReadonlySet<string>, ticketIds: readonly string[], leftCents: number): number {
+  const sum = (gross: Map<number, number>) => [...gross.values()].reduce((a, b) => a + b, 0)
+  const before = sum(grossByRate(doc, givenBefore))
+  if (before <= 0 || leftCents <= 0) return 0
+  const after = sum(grossByRate(doc, new Set([...givenBefore, ...ticketIds])))
+  return leftCents - Math.round((leftCents * after) / before)
+}

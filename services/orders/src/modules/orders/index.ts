@@ -115,7 +115,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         },
       },
     )
-    .get('/api/orders/:id', async ({ params, principal }) => toOrder(await store.visible(params.id, principal!)), {
+    .get('/api/orders/:id', async ({ params, principal }) => refunds.withRefunded(toOrder(await store.visible(params.id, principal!))), {
       auth: 'user',
       params: IdParams,
       response: { 200: Order, 400: E, 401: E, 404: E },
@@ -145,7 +145,11 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
     })
     .post(
       '/api/orders/:id/refund',
-      async ({ params, body, headers, principal, set }) => answer(set, await refunds.requestByUser(principal!, params.id, body?.reason, headers['idempotency-key'], Date.now(), body?.ticketIds)),
+      async ({ params, body, headers, principal, set }) => {
+        const a = await refunds.requestByUser(principal!, params.id, body?.reason, headers['idempotency-key'], Date.now(), body?.ticketIds, body?.amountCents)
+        // An order (200, 202) says what its refunds gave back so far.
+        return answer(set, a.status < 300 ? { ...a, body: await refunds.withRefunded(a.body as Order) } : a)
+      },
       {
         auth: 'user',
         params: IdParams,
@@ -168,10 +172,11 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
         response: { 200: Order, 202: Order, 400: E, 401: E, 403: E, 404: E, 409: E, 503: E },
         detail: {
           tags,
-          summary: 'Refund a paid order, or some of its tickets',
+          summary: 'Refund a paid order, some of its tickets, or an amount of it',
           description:
             'The buyer before the event starts and while none of its tickets was used at the door or passed on to someone else (otherwise → 403), an admin any time. Money and seats are returned exactly once: a second refund → 409 and moves nothing. ' +
             'With `ticketIds`, only those tickets: each back at what it cost (its price less its share of the voucher), no longer valid at once; the order stays `paid` for the rest, and its tickets list shows them `refunded`. A ticket refunded before → 409; one not of the order → 400; asking for every ticket still valid refunds the rest of the order (status `refunded`). ' +
+            'With `amountCents` (admins only, beyond the contract, additive): that much of the order\'s money goes back and every ticket stays valid (a goodwill refund; the order stays `paid`); more than is left → 409, a buyer → 403, with `ticketIds` → 400. Tickets refunded after it give back their share of what is left. ' +
             '202 when the refund is recorded but payments or ticketing did not answer in time (it completes in the background). ' +
             idempotencyNote,
           security,

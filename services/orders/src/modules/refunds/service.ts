@@ -3,6 +3,7 @@
 // returns the seats, the fact is recorded, and `<orderId>:refund-done` closes it. A crash in between
 // leaves a refund without its done marker: the worker finishes it (every step is idempotent).
 import type { Principal } from '@easypass/contracts'
+import type { Order } from '@easypass/contracts/orders'
 import { addOnProblem } from '@easypass/contracts/add-ons'
 import { fact, fail, isAdmin, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
 import type { CatalogClient, PaymentsClient, TicketingClient } from '../../clients'
@@ -13,7 +14,7 @@ import { hashBody, hashKey, type Idempotency } from '../idempotency/service'
 import { errorAnswer, Undecided, untilDecided, type Answer } from '../orders/settlement'
 import { isCharged, refundDoneId, refundId, soldAtTheDoor, statusOf, toldIn, toOrder, type OrderState, type OrderStore } from '../orders/store'
 import { seatsOf, ticketIdsOf, type TicketsService } from '../tickets/service'
-import { ticketPrices } from '../invoices/taxes'
+import { ticketPrices, ticketsRefundCents } from '../invoices/taxes'
 import type { Models, OrderDoc, RefundPartDoc, TicketHolderDoc } from '../../db'
 
 /** Part `n` of an order's refund. */
@@ -43,6 +44,9 @@ export interface RefundsDeps {
   idem: Idempotency
   log: Logger
 }
+
+/** What a part gives back: some tickets (at what they cost), or an amount of the order's money and no ticket. */
+type PartAsk = { ticketIds: readonly string[] } | { amountCents: number }
 
 export interface RefundRequest {
   by: string
@@ -102,8 +106,11 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       if (!money) log.warn({ orderId: doc._id, part: part.n }, 'refund of tickets: payments knows no succeeded payment of this order')
       refundIdValue = money?.refundId
     }
-    const seats = await untilDecided(deadline, () => ticketing.refund(doc.eventId, doc._id, { n: part.n, items: part.lines.map(({ ticketTypeId, quantity, seats }) => ({ ticketTypeId, quantity, ...(seats?.length ? { seats } : {}) })) }))
-    if (!seats.ok) log.warn({ orderId: doc._id, part: part.n, code: seats.code, message: seats.message }, 'refund of tickets: ticketing returned no seats')
+    // Money without tickets: no seat goes back.
+    if (part.lines.length) {
+      const seats = await untilDecided(deadline, () => ticketing.refund(doc.eventId, doc._id, { n: part.n, items: part.lines.map(({ ticketTypeId, quantity, seats }) => ({ ticketTypeId, quantity, ...(seats?.length ? { seats } : {}) })) }))
+      if (!seats.ok) log.warn({ orderId: doc._id, part: part.n, code: seats.code, message: seats.message }, 'refund of tickets: ticketing returned no seats')
+    }
     const holders = (await tickets.holdersElsewhere(doc)).filter((h) => part.ticketIds.includes(h._id))
     await outbox.record([
       ...heldTicketsRefunded(doc, holders, false),
@@ -233,9 +240,10 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
    * Gives back some tickets of a paid order (`ticketIds`); the rest stays paid and valid. Asked for
    * every ticket still valid, it is the order's refund (the rest of its money and seats). Under the
    * order's lock, as check-ins and transfers: the tickets are no longer valid from the moment the part
-   * is recorded, before any money moves.
+   * is recorded, before any money moves. Or (`amountCents`, an admin's) some of its money and no
+   * ticket: every ticket stays valid. Every part gives back at most what the parts before left.
    */
-  async function refundTickets(orderId: string, ticketIds: readonly string[], request: RefundRequest): Promise<Answer | 'whole'> {
+  async function refundPart(orderId: string, ask: PartAsk, request: RefundRequest): Promise<Answer | 'whole'> {
     const lock = await locks.acquire(orderId, 10_000)
     try {
       const state = await store.load(orderId)
@@ -267,6 +275,10 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
         if (!(error instanceof Undecided)) throw error
         throw fail('UNAVAILABLE', 'an earlier refund of this order is still being completed; try again in a moment', { retryAfterSeconds: 5 })
       }
+      // What the order's money still holds: the parts together never give back more than was paid.
+      const left = isCharged(state) ? Math.max(0, state.doc.totalCents - parts.reduce((sum, p) => sum + p.amountCents, 0)) : 0
+      if ('amountCents' in ask) return await givePart(state, parts, amountPart(state, parts, ask.amountCents, left, request))
+      const { ticketIds } = ask
       const all = ticketIdsOf(state.doc)
       const unknown = ticketIds.find((id) => !all.includes(id))
       if (unknown) throw fail('VALIDATION', `ticketIds: ${unknown} is not a ticket of this order`, { fields: [{ path: 'ticketIds', message: `${unknown} is not a ticket of this order` }] })
@@ -286,10 +298,8 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       // Per type, how many and (of numbered seats) which: ticketing frees those seats, not others.
       const seatOf = new Map(seatsOf(state.doc).map((t) => [t.id, t.seat]))
       const lines = new Map<string, { quantity: number; seats: string[] }>()
-      let amountCents = 0
       for (const id of ticketIds) {
         const ticket = priced.get(id)!
-        amountCents += ticket.cents
         const line = lines.get(ticket.ticketTypeId) ?? { quantity: 0, seats: [] }
         line.quantity++
         const seat = seatOf.get(id)
@@ -302,33 +312,59 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
         n: parts.length + 1,
         ticketIds: [...ticketIds],
         lines: [...lines].map(([ticketTypeId, { quantity, seats }]) => ({ ticketTypeId, quantity, ...(seats.length ? { seats } : {}) })),
-        // A free order, or one answered 202 and priced meanwhile without a payment: nothing to give back.
-        amountCents: isCharged(state) ? amountCents : 0,
+        // What they cost; once money was given back without tickets, their share of what is left. A free
+        // order, or one answered 202 and priced meanwhile without a payment: nothing to give back.
+        amountCents: ticketsRefundCents(state.doc, before, ticketIds, left),
         by: request.by,
         ...(request.reason ? { reason: request.reason } : {}),
         ...(request.keyHash ? { keyHash: request.keyHash } : {}),
         at: new Date(),
       }
-      await dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
-      // Its tickets are no longer valid at the door, in transfers and on paper from here on.
-      try {
-        await RefundPart.create(part)
-      } catch (error) {
-        if (isDuplicateOnly(error)) throw fail('CONFLICT', 'another refund of this order was recorded at the same moment; look again')
-        throw error
-      }
-      try {
-        await finishPart(state, part, Date.now() + config.ORDER_WAIT_MS)
-      } catch (error) {
-        if (!(error instanceof Undecided)) throw error
-        log.warn({ orderId, part: part.n, reason: error.message }, 'refund of tickets left to the reconciler')
-        return { status: 202, body: toOrder(state) }
-      }
-      await dirty.mark(orderId).catch(() => {})
-      return { status: 200, body: toOrder(state) }
+      return await givePart(state, parts, part)
     } finally {
       await lock.release()
     }
+  }
+
+  /** Money given back without tickets: an admin's, never more than is left, never on an order whose tickets are all gone. */
+  function amountPart(state: OrderState, parts: readonly RefundPartDoc[], amountCents: number, left: number, request: RefundRequest): RefundPartDoc {
+    if (request.byBuyer) throw fail('FORBIDDEN', 'only an admin gives back an amount of an order')
+    if (amountCents > left)
+      throw fail('CONFLICT', left ? `only ${left} of this order's money is left to give back, not ${amountCents}` : "nothing of this order's money is left to give back", { leftCents: left })
+    const orderId = state.doc._id
+    return {
+      _id: partId(orderId, parts.length + 1),
+      orderId,
+      n: parts.length + 1,
+      ticketIds: [],
+      lines: [],
+      amountCents,
+      by: request.by,
+      ...(request.reason ? { reason: request.reason } : {}),
+      ...(request.keyHash ? { keyHash: request.keyHash } : {}),
+      at: new Date(),
+    }
+  }
+
+  /** Records a part (under the order's lock): its tickets are no longer valid from here on; then its money, seats and fact. */
+  async function givePart(state: OrderState, parts: readonly RefundPartDoc[], part: RefundPartDoc): Promise<Answer> {
+    const orderId = state.doc._id
+    await dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
+    try {
+      await RefundPart.create(part)
+    } catch (error) {
+      if (isDuplicateOnly(error)) throw fail('CONFLICT', 'another refund of this order was recorded at the same moment; look again')
+      throw error
+    }
+    try {
+      await finishPart(state, part, Date.now() + config.ORDER_WAIT_MS)
+    } catch (error) {
+      if (!(error instanceof Undecided)) throw error
+      log.warn({ orderId, part: part.n, reason: error.message }, 'refund of tickets left to the reconciler')
+      return { status: 202, body: toOrder(state) }
+    }
+    await dirty.mark(orderId).catch(() => {})
+    return { status: 200, body: toOrder(state) }
   }
 
   /** Parts recorded but not finished (a crash or an outage in between): the reconciler finishes them. */
@@ -346,8 +382,17 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
     finishParts,
     partsOf,
 
+    /** The order with the money its parts gave back so far (`refundedCents`), when any did. */
+    async withRefunded(order: Order): Promise<Order> {
+      if (order.status !== 'paid' && order.status !== 'refunded') return order
+      const given = (await partsOf(order.id)).reduce((sum, p) => sum + p.amountCents, 0)
+      return given > 0 ? { ...order, refundedCents: given } : order
+    },
+
     /** POST /api/orders/:id/refund: the buyer before the event starts and before any ticket was used, an admin any time. */
-    async requestByUser(principal: Principal, orderId: string, reason: string | undefined, idempotencyKey: string | undefined, startedAt = Date.now(), ticketIds?: readonly string[]): Promise<Answer> {
+    async requestByUser(principal: Principal, orderId: string, reason: string | undefined, idempotencyKey: string | undefined, startedAt = Date.now(), ticketIds?: readonly string[], amountCents?: number): Promise<Answer> {
+      if (ticketIds?.length && amountCents !== undefined)
+        throw fail('VALIDATION', 'give back some tickets (ticketIds) or an amount (amountCents), not both', { fields: [{ path: 'amountCents', message: 'not with ticketIds' }] })
       const state = await store.visible(orderId, principal)
       const request: RefundRequest = {
         by: principal.id,
@@ -355,8 +400,14 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
         ...(idempotencyKey ? { keyHash: hashKey(`${principal.id}:${idempotencyKey}`) } : {}),
         ...(isAdmin(principal) ? {} : { byBuyer: true }),
       }
+      if (amountCents !== undefined && request.byBuyer) throw fail('FORBIDDEN', 'only an admin gives back an amount of an order')
       const run = async () => {
-        const some = ticketIds?.length ? await refundTickets(orderId, [...new Set(ticketIds.map((id) => id.toLowerCase()))], request) : 'whole'
+        const some =
+          amountCents !== undefined
+            ? await refundPart(orderId, { amountCents }, request)
+            : ticketIds?.length
+              ? await refundPart(orderId, { ticketIds: [...new Set(ticketIds.map((id) => id.toLowerCase()))] }, request)
+              : 'whole'
         // The whole order, or every ticket still valid: the order's refund, under the lock it takes itself.
         const answer = some === 'whole' ? await refund(orderId, request) : some
         // A 202 is not kept: a retry of this request finishes the refund (or finds it finished).
@@ -364,7 +415,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       }
       if (!idempotencyKey) return (await run()).now
       return idem.run(
-        { userId: principal.id, route: `refund:${orderId}`, key: idempotencyKey, bodyHash: hashBody(ticketIds?.length ? { reason, ticketIds: [...ticketIds].sort() } : { reason }), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
+        { userId: principal.id, route: `refund:${orderId}`, key: idempotencyKey, bodyHash: hashBody(amountCents !== undefined ? { reason, amountCents } : ticketIds?.length ? { reason, ticketIds: [...ticketIds].sort() } : { reason }), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
         {
           execute: run,
           async whileRunning() {

@@ -13,7 +13,7 @@ import { fail } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
 import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, RefundPartDoc, TicketDoc, TicketHolderDoc, TransitionDoc } from '../../db'
 import { refundDoneId, refundId, settleId, statusOf, toldIn, type OrderState } from '../orders/store'
-import { grossByRate, taxesFromGross, taxesOf } from '../invoices/taxes'
+import { standingByRate, taxesFromGross, taxesOf } from '../invoices/taxes'
 import { seatsOf, ticketState } from '../tickets/service'
 
 /** Ids per `$in` query: small enough for any server, few enough queries for a large event. */
@@ -291,7 +291,8 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
           }
           // An order none of whose lines carries a rate counts at 0 % (shown only beside taxed ones).
           const rated = state.doc.items.some((i) => i.taxRateBasisPoints)
-          const kept = given.length ? grossByRate(state.doc, new Set(given.flatMap((p) => p.ticketIds))) : undefined
+          // What it holds now: its standing tickets, worth what is left of its money.
+          const kept = given.length ? standingByRate(state.doc, given, totalCents) : undefined
           for (const tax of kept ? taxesFromGross(kept) : rated ? taxesOf(state.doc.items, totalCents) : [{ rateBasisPoints: 0, grossCents: totalCents, taxCents: 0, netCents: totalCents }]) {
             const key = `${currency}:${tax.rateBasisPoints}`
             const sum = taxes.get(key) ?? { currency, rateBasisPoints: tax.rateBasisPoints, grossCents: 0, taxCents: 0, netCents: 0 }
