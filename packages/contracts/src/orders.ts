@@ -72,7 +72,7 @@ export const Order = t.Object(
       t.Integer({
         minimum: 1,
         description:
-          'money given back so far by refunds of some tickets or of an amount, in minor units (beyond the contract, additive; on GET /api/orders/{id} and the answers of POST /api/orders/{id}/refund; absent: none)',
+          'of a paid order: money given back so far by refunds of some tickets or of an amount, in minor units (beyond the contract, additive; on GET /api/orders/{id} and the answers of POST /api/orders/{id}/refund; absent: none)',
       }),
     ),
     failureReason: t.Optional(t.String({ description: 'why a `failed`, `expired` or `cancelled` order ended so' })),
@@ -175,7 +175,7 @@ export const RefundOrderBody = t.Object({
       minimum: 1,
       maximum: MAX_ORDER_TOTAL_CENTS,
       examples: [1000],
-      description: 'admins only (beyond the contract, additive): give back this much of what the order cost, in minor units, and keep every ticket valid (a goodwill refund); at most what is left of it. Not with `ticketIds`',
+      description: 'admins only (beyond the contract, additive): give back this much of what the order cost, in minor units, and keep every ticket valid (a goodwill refund); less than what is left of it (all of it is the order\'s refund). Not with `ticketIds`',
       error: 'amountCents must be a whole number of minor units ≥ 1',
     }),
   ),

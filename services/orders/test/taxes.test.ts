@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { grossByRate, scaledByRate, standingByRate, taxesOf, ticketPrices, ticketsRefundCents } from '../src/modules/invoices/taxes'
+import { grossByRate, scaledByRate, heldByRate, taxesOf, ticketPrices, ticketsRefundCents } from '../src/modules/invoices/taxes'
 
 const line = (unitPriceCents: number, quantity: number, taxRateBasisPoints?: number, discountCents?: number) => ({
   ticketTypeId: 'a'.repeat(24),
@@ -67,8 +67,8 @@ describe('money given back without tickets', () => {
   })
 
   test('the tickets still standing are worth what is left; a ticket given back after an amount returns its share of it', () => {
-    expect(standingByRate(doc, [], 11_000)).toEqual(new Map([[1900, 10_000], [700, 1000]]))
-    expect(standingByRate(doc, [{ ticketIds: [], amountCents: 2200 }], 11_000)).toEqual(new Map([[1900, 8000], [700, 800]]))
+    expect(heldByRate(doc, [], 11_000)).toEqual(new Map([[1900, 10_000], [700, 1000]]))
+    expect(heldByRate(doc, [{ ticketIds: [], amountCents: 2200 }], 11_000)).toEqual(new Map([[1900, 8000], [700, 800]]))
     // A concert ticket after 22.00 back: 88.00 × 60/110 stays, so 40.00 goes back (not its 50.00).
     expect(ticketsRefundCents(doc, new Set(), [id(1)], 8800)).toBe(4000)
     // Without money given back before: exactly its price; nothing charged: nothing.
@@ -76,5 +76,18 @@ describe('money given back without tickets', () => {
     expect(ticketsRefundCents(doc, new Set(), [id(1)], 0)).toBe(0)
     // Every ticket: all that is left.
     expect(ticketsRefundCents(doc, new Set([id(1)]), [id(2), id(3)], 4800)).toBe(4800)
+  })
+
+  test('a ticket given back takes its money from its own rate only: the other rates keep what they hold, to the cent', () => {
+    const mixed = { _id: 'c'.repeat(24), items: [line(2999, 4, 1900), line(2000, 1, 700)] }
+    const amount = { ticketIds: [], amountCents: 13_996 - 8471 }
+    const afterAmount = heldByRate(mixed, [amount], 13_996)
+    expect(afterAmount).toEqual(new Map([[1900, 7261], [700, 1210]]))
+    const share = ticketsRefundCents(mixed, new Set(), [`${mixed._id}-1`], 8471)
+    expect(share).toBe(1815)
+    const afterTicket = heldByRate(mixed, [amount, { ticketIds: [`${mixed._id}-1`], amountCents: share }], 13_996)
+    expect(afterTicket).toEqual(new Map([[1900, 7261 - 1815], [700, 1210]]))
+    // Nothing charged: nothing held at any rate.
+    expect(heldByRate(mixed, [], 0)).toEqual(new Map([[1900, 0], [700, 0]]))
   })
 })

@@ -19,7 +19,8 @@ const PAID_WITH: Array<[string, string]> = [
 
 export function BoxOffice({ eventId }: { eventId: string }) {
   const event = useAsync((signal) => api<EventItem>(`/events/${eventId}`, { signal }), [eventId])
-  const types = event.data?.ticketTypes ?? []
+  // One type per sale here: an extra alone would be refused (it goes with admission), so it is not offered.
+  const types = (event.data?.ticketTypes ?? []).filter((t) => !t.addOn)
   const blank = { ticketTypeId: '', quantity: '1', paidWith: 'cash', email: '', name: '' }
   const [form, setForm] = useState(blank)
   const [local, setLocal] = useState<Partial<Record<keyof typeof blank, string>>>({})

@@ -35,7 +35,14 @@ interface Scan {
   verdict: Verdict
   detail: string
   at: string
+  /** An extra (parking, a T-shirt) checked: not admission by itself. */
+  extra?: boolean
 }
+
+/** What the door is told of a checked extra, in place of ADMITTED: nobody gets in on a parking space. */
+const EXTRA_HEADLINE = { admitted: 'EXTRA · CHECKED', offline: 'EXTRA · CHECKED OFFLINE' } as const
+const EXTRA_ADVICE = 'An extra, not admission: hand it over or let them through where it is for. At the entrance they need an admission ticket.'
+const headlineOf = (s: Pick<Scan, 'verdict' | 'extra'>) => (s.extra && (s.verdict === 'admitted' || s.verdict === 'offline') ? EXTRA_HEADLINE[s.verdict] : HEADLINE[s.verdict])
 
 /**
  * A scan whose answer was lost is sent again under its Idempotency-Key when the code is read again
@@ -180,7 +187,7 @@ export default function CheckIn() {
   }
 
   const check = async (value: string): Promise<Scan> => {
-    const scan = (verdict: Verdict, detail: string): Scan => ({ id: ++seq.current, code: value, verdict, detail, at: new Date().toISOString() })
+    const scan = (verdict: Verdict, detail: string, extra = false): Scan => ({ id: ++seq.current, code: value, verdict, detail, at: new Date().toISOString(), ...(extra ? { extra } : {}) })
     // The scan whose answer was lost, sent again under its key: if it did check the ticket in, the
     // server answers 200 again; a check-in by another scan (another door, a copy of the code) is 409.
     const lost = unanswered.current.get(value)
@@ -204,7 +211,7 @@ export default function CheckIn() {
       const name = withSeat(type, r.ticket ?? {})
       // The name the buyer put on the ticket comes first: the door may compare it with an ID.
       const detail = [r.ticket?.attendeeName, name, r.order?.eventTitle].filter(Boolean).join(' · ')
-      return scan('admitted', detail)
+      return scan('admitted', detail, !!item?.addOn)
     } catch (err) {
       const status = err instanceof ApiError ? err.status : 0
       // No network, or the gateway finding orders away (502, 504): the door's list decides.
@@ -224,7 +231,7 @@ export default function CheckIn() {
         showPending(addPending({ code: value, key, eventId: offline.eventId, at }))
         noteAdmitted(offline.eventId, hash, at)
         const type = withSeat(`${known.addOn ? 'Extra: ' : ''}${known.ticketTypeName ?? 'Valid ticket'}`, known)
-        return scan('offline', [known.attendeeName, type].filter(Boolean).join(' · '))
+        return scan('offline', [known.attendeeName, type].filter(Boolean).join(' · '), !!known.addOn)
       }
       if (status === 0 || status >= 500) {
         // The check-in may have happened without its answer reaching us: its key is sent again with the next read.
@@ -349,8 +356,8 @@ export default function CheckIn() {
       <div id="checkin-result" class="checkin-result-region" role="status" aria-live="assertive">
         {last && (
           <div class={`verdict verdict-${last.verdict}`} data-verdict={last.verdict}>
-            <p class="verdict-headline">{HEADLINE[last.verdict]}</p>
-            <p class="verdict-advice">{ADVICE[last.verdict]}</p>
+            <p class="verdict-headline">{headlineOf(last)}</p>
+            <p class="verdict-advice">{last.extra ? EXTRA_ADVICE : ADVICE[last.verdict]}</p>
             <p class="verdict-detail">
               <code>{last.code}</code> · {last.detail}
             </p>
@@ -369,7 +376,7 @@ export default function CheckIn() {
           <ol class="scan-history">
             {history.slice(1).map((s) => (
               <li key={s.id}>
-                <span class={`badge verdict-badge-${s.verdict}`}>{HEADLINE[s.verdict]}</span> <code>{s.code}</code> · {when(s.at)}
+                <span class={`badge verdict-badge-${s.verdict}`}>{headlineOf(s)}</span> <code>{s.code}</code> · {when(s.at)}
               </li>
             ))}
           </ol>

@@ -15,7 +15,8 @@ import { fieldErrorsOf } from './shared'
 const SEAT = new RegExp(SEAT_ID_PATTERN)
 
 export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGiven: () => void }) {
-  const types = event.ticketTypes ?? []
+  // One type per gift here: an extra alone would be refused (it goes with admission), so it is not offered.
+  const types = (event.ticketTypes ?? []).filter((t) => !t.addOn)
   const blank = { ticketTypeId: types[0]?.id ?? '', quantity: '1', seats: '', email: '', name: '' }
   const [form, setForm] = useState(blank)
   const [local, setLocal] = useState<Partial<Record<keyof typeof blank, string>>>({})
@@ -114,7 +115,7 @@ export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGive
  * outcome is listed: a guest refused (sold out, a bad name) does not stop the others.
  */
 function GuestList({ event, onGiven }: { event: EventItem; onGiven: () => void }) {
-  const types = (event.ticketTypes ?? []).filter((t) => !t.seating)
+  const types = (event.ticketTypes ?? []).filter((t) => !t.seating && !t.addOn)
   const [form, setForm] = useState({ ticketTypeId: types[0]?.id ?? '', quantity: '1', guests: '' })
   const [problems, setProblems] = useState<string[]>([])
   const [results, setResults] = useState<Array<{ email: string; ok: boolean; text: string }>>([])

@@ -153,17 +153,20 @@ export interface Totals {
 export function totals(a: Availability | undefined, fallbackCurrency = 'EUR'): Totals {
   const t: Totals = { capacity: 0, sold: 0, held: 0, available: 0, revenue: [] }
   const byCurrency = new Map<string, number>()
+  // Places are admission's: an extra (parking, a T-shirt) is no place of the event; its money is revenue all the same.
+  const admission = (a?.ticketTypes ?? []).filter((tt) => !tt.addOn)
   for (const tt of a?.ticketTypes ?? []) {
+    byCurrency.set(tt.currency, (byCurrency.get(tt.currency) ?? 0) + tt.sold * tt.priceCents)
+    if (tt.addOn) continue
     t.capacity += tt.capacity
     t.sold += tt.sold
     t.held += tt.held
     t.available += tt.available
-    byCurrency.set(tt.currency, (byCurrency.get(tt.currency) ?? 0) + tt.sold * tt.priceCents)
   }
   // Types sharing a pool each show what the pool leaves them: the same seats, counted once.
   if (a?.pools?.length) {
-    t.capacity = countOnce(a.ticketTypes, a.pools, 'capacity')
-    t.available = countOnce(a.ticketTypes, a.pools, 'available')
+    t.capacity = countOnce(admission, a.pools, 'capacity')
+    t.available = countOnce(admission, a.pools, 'available')
   }
   t.revenue = [...byCurrency].map(([currency, cents]) => ({ currency, cents }))
   if (!t.revenue.length) t.revenue = [{ currency: fallbackCurrency, cents: 0 }]

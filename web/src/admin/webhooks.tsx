@@ -15,7 +15,7 @@ import { AdminPage, fieldErrorsOf } from './shared'
 const EVENT_LABELS: Record<WebhookEventType, string> = {
   'order.paid': 'An order is paid',
   'order.refunded': 'An order is refunded',
-  'order.tickets_refunded': 'Some tickets of an order are refunded',
+  'order.tickets_refunded': 'Some tickets of an order, or an amount of it, are refunded',
   'order.cancelled': 'A hold is cancelled',
   'order.expired': 'A hold runs out unpaid',
   'event.cancelled': 'An event is cancelled',

@@ -25,6 +25,10 @@ export const ticketsText = defineMessages({
     refundTicketConfirm: 'Refund the ticket',
     keepIt: 'Keep it',
     ticketRefunded: 'Ticket refunded: its money is on its way back.',
+    // After part of the price was given back: a ticket returns its share of what is left, said exactly once known.
+    refundTicketShare: (door: boolean) =>
+      `Part of this order's price was refunded before: this ticket gives back its share of what is left${door ? ', paid back at the door the way it was paid' : ', to the card'} (the amount is shown once it is done), and it stops working. The other tickets stay valid. This cannot be undone.`,
+    ticketRefundedAmount: (amount: string, door: boolean) => (door ? `Ticket refunded: pay ${amount} back at the door.` : `Ticket refunded: ${amount} is on its way back.`),
     ticketRefundRequested: 'Refund requested: it is still being completed.',
     // Ticket list
     loadingTickets: 'Loading tickets…',
@@ -70,7 +74,7 @@ export const ticketsText = defineMessages({
     // Money given back without tickets (an admin's goodwill refund)
     refundedSoFar: (amount: string) => `${amount} of it was refunded so far.`,
     giveBackAmount: 'Refund an amount',
-    giveBackHint: (left: string) => `Up to ${left}; every ticket stays valid.`,
+    giveBackHint: (most: string) => `Up to ${most}; every ticket stays valid. To give back all of it, refund the order.`,
     amountLabel: 'Amount',
     reasonLabel: 'Reason (the buyer is told)',
     enterAmount: (left: string) => `Enter an amount from 0.01 to ${left}.`,
@@ -128,6 +132,9 @@ export const ticketsText = defineMessages({
     refundTicketConfirm: 'Ticket erstatten',
     keepIt: 'Behalten',
     ticketRefunded: 'Ticket erstattet: Der Betrag ist auf dem Weg zurück zu Ihnen.',
+    refundTicketShare: (door: boolean) =>
+      `Ein Teil des Preises dieser Bestellung wurde bereits erstattet: Dieses Ticket erstattet seinen Anteil am Rest${door ? ', an der Abendkasse so zurückgezahlt, wie bezahlt wurde' : ', auf die Karte'} (der Betrag wird danach angezeigt), und es wird ungültig. Die anderen Tickets bleiben gültig. Das kann nicht rückgängig gemacht werden.`,
+    ticketRefundedAmount: (amount: string, door: boolean) => (door ? `Ticket erstattet: Zahlen Sie ${amount} an der Abendkasse zurück.` : `Ticket erstattet: ${amount} sind auf dem Weg zurück.`),
     ticketRefundRequested: 'Erstattung beantragt: Sie wird noch abgeschlossen.',
     loadingTickets: 'Tickets werden geladen…',
     noTicketsIssued: 'Für diese Bestellung wurden noch keine Tickets ausgestellt.',
@@ -168,7 +175,7 @@ export const ticketsText = defineMessages({
     refundsUntilStart: 'Erstattungen sind bis zum Beginn der Veranstaltung möglich.',
     refundedSoFar: (amount: string) => `Davon wurden bisher ${amount} erstattet.`,
     giveBackAmount: 'Einen Betrag erstatten',
-    giveBackHint: (left: string) => `Bis zu ${left}; alle Tickets bleiben gültig.`,
+    giveBackHint: (most: string) => `Bis zu ${most}; alle Tickets bleiben gültig. Um alles zu erstatten, erstatten Sie die Bestellung.`,
     amountLabel: 'Betrag',
     reasonLabel: 'Grund (wird dem Käufer mitgeteilt)',
     enterAmount: (left: string) => `Geben Sie einen Betrag von 0,01 bis ${left} ein.`,
@@ -223,6 +230,9 @@ export const ticketsText = defineMessages({
     refundTicketConfirm: 'Rembourser le billet',
     keepIt: 'Le garder',
     ticketRefunded: 'Billet remboursé : son montant vous sera reversé.',
+    refundTicketShare: (door: boolean) =>
+      `Une partie du prix de cette commande a déjà été remboursée\u00a0: ce billet rembourse sa part du reste${door ? ', rendue à la billetterie selon le moyen de paiement utilisé' : ', sur la carte'} (le montant s’affiche une fois terminé), et il ne sera plus valable. Les autres billets restent valables. Cette action est irréversible.`,
+    ticketRefundedAmount: (amount: string, door: boolean) => (door ? `Billet remboursé\u00a0: rendez ${amount} à la billetterie.` : `Billet remboursé\u00a0: ${amount} vous sont reversés.`),
     ticketRefundRequested: 'Remboursement demandé : il est encore en cours de traitement.',
     loadingTickets: 'Chargement des billets…',
     noTicketsIssued: 'Aucun billet n’a encore été émis pour cette commande.',
@@ -263,7 +273,7 @@ export const ticketsText = defineMessages({
     refundsUntilStart: 'Les remboursements sont possibles jusqu’au début de l’événement.',
     refundedSoFar: (amount: string) => `${amount} en ont déjà été remboursés.`,
     giveBackAmount: 'Rembourser un montant',
-    giveBackHint: (left: string) => `Jusqu’à ${left}\u00a0; tous les billets restent valables.`,
+    giveBackHint: (most: string) => `Jusqu’à ${most}\u00a0; tous les billets restent valables. Pour tout rembourser, remboursez la commande.`,
     amountLabel: 'Montant',
     reasonLabel: 'Motif (communiqué à l’acheteur)',
     enterAmount: (left: string) => `Saisissez un montant de 0,01 à ${left}.`,

@@ -109,6 +109,8 @@ export interface AvailabilityItem {
   taxRateBasisPoints?: number
   salesStart?: string
   salesEnd?: string
+  /** An extra, sold only with admission. */
+  addOn?: true
 }
 
 /** Shared capacity: ticket types that together sell at most `capacity`. */

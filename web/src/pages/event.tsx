@@ -47,8 +47,8 @@ export function offers(event: EventItem | undefined, live: { ticketTypes: Ticket
     if (t.salesStart && opensOnPage(t.salesStart) > now) closed = m.onSaleFrom(when(t.salesStart))
     else if (t.salesEnd && Date.parse(t.salesEnd) <= now) closed = m.salesEnded
     else if (available === 0) closed = m.soldOut
-    // The live view's tax rate wins, also when it has none any more.
-    return { ...t, ...(l ? { priceCents: l.priceCents ?? t.priceCents, capacity: l.capacity, sold: l.sold, held: l.held, taxRateBasisPoints: l.taxRateBasisPoints } : {}), available, closed, max: closed ? 0 : Math.min(available, t.maxPerOrder ?? DEFAULT_MAX_PER_ORDER) }
+    // The live view's tax rate and extra mark win, also when it has none any more.
+    return { ...t, ...(l ? { priceCents: l.priceCents ?? t.priceCents, capacity: l.capacity, sold: l.sold, held: l.held, taxRateBasisPoints: l.taxRateBasisPoints, addOn: l.addOn } : {}), available, closed, max: closed ? 0 : Math.min(available, t.maxPerOrder ?? DEFAULT_MAX_PER_ORDER) }
   })
 }
 
@@ -339,7 +339,8 @@ export function EventPage({ id }: { id: string }) {
     }
     if (changes.length) {
       setQty(next)
-      setPicks(nextPicks)
+      // Seated extras lowered with the tickets give back their last picked seats too.
+      setPicks(fewerPicks(nextPicks, next))
       setAdjusted(m.availabilityChanged(changes))
     }
   }, [list])
@@ -391,7 +392,7 @@ export function EventPage({ id }: { id: string }) {
     // Fewer tickets: the extras picked with them follow.
     const following = extrasFollow(list, { ...qty, [o.id]: value })
     setQty(following.qty)
-    setAdjusted(following.changes.length ? following.changes.join(' ') : value < n && room < limit ? m.sharesPool(o.name, Math.max(0, room)) : undefined)
+    setAdjusted(following.changes.length ? following.changes.map((c) => `${c}.`).join(' ') : value < n && room < limit ? m.sharesPool(o.name, Math.max(0, room)) : undefined)
     // Fewer: the last seats picked go back. More: a number by itself gets the best seats left, and
     // the buyer is told that the seats picked no longer count.
     // Seated extras lowered with the tickets give back their last picked seats too.
@@ -409,7 +410,7 @@ export function EventPage({ id }: { id: string }) {
     const following = extrasFollow(list, { ...qty, [o.id]: next.length })
     setPicks(fewerPicks({ ...picks, [o.id]: next }, following.qty))
     setQty(following.qty)
-    setAdjusted(following.changes.length ? following.changes.join(' ') : undefined)
+    setAdjusted(following.changes.length ? following.changes.map((c) => `${c}.`).join(' ') : undefined)
   }
 
   /** A ticket type to pick: `Heading` h3 for admission, h4 for an extra (under the Extras heading). */

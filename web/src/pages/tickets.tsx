@@ -70,7 +70,7 @@ async function refundTicket(order: Order, ticket: Ticket, label: string): Promis
   const m = translate(ticketsText)
   const ok = await confirmDialog({
     title: m.refundTicketTitle(label),
-    message: order.boxOffice ? m.refundTicketDoor : m.refundTicketMessage,
+    message: order.refundedCents ? m.refundTicketShare(!!order.boxOffice) : order.boxOffice ? m.refundTicketDoor : m.refundTicketMessage,
     confirmLabel: m.refundTicketConfirm,
     cancelLabel: m.keepIt,
     danger: true,
@@ -83,7 +83,12 @@ async function refundTicket(order: Order, ticket: Ticket, label: string): Promis
     (a) => a.status !== 202,
   )
   orderChanged(order.id)
-  toast(answer.status === 200 ? (order.boxOffice ? m.ticketRefundedDoor : m.ticketRefunded) : m.ticketRefundRequested, answer.status === 200 ? 'success' : 'info')
+  // What this ticket gave back, exactly, when the order says what went back before and after.
+  const given = answer.status === 200 && answer.body.status === 'paid' && answer.body.refundedCents ? answer.body.refundedCents - (order.refundedCents ?? 0) : undefined
+  toast(
+    answer.status !== 200 ? m.ticketRefundRequested : given !== undefined ? m.ticketRefundedAmount(money(given, order.currency), !!order.boxOffice) : order.boxOffice ? m.ticketRefundedDoor : m.ticketRefunded,
+    answer.status === 200 ? 'success' : 'info',
+  )
   return answer.body
 }
 
@@ -371,7 +376,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
       )}
       {issued && <TicketList order={order} tickets={tickets} canRefund={ticketsRefundable(order, event.data, now)} onRefunded={setOrder} />}
       {order.status === 'paid' && <EmailTickets order={order} />}
-      {order.status === 'paid' && getSession()?.user.role === 'admin' && order.totalCents - (order.refundedCents ?? 0) > 0 && <GiveBackAmount order={order} onRefunded={setOrder} />}
+      {order.status === 'paid' && getSession()?.user.role === 'admin' && order.totalCents - (order.refundedCents ?? 0) > 1 && <GiveBackAmount order={order} onRefunded={setOrder} />}
       <Alert error={error} />
       {refundable(order, event.data, tickets.data, now) && (
         <p class="actions">
@@ -384,6 +389,9 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
     </article>
   )
 }
+
+/** How long after its last try a refund of an amount whose answer was lost is sent again under the same key. */
+const AMOUNT_KEY_OPEN_MS = 10 * 60_000
 
 /**
  * An admin gives back some of an order's money and no ticket (a late start, a missing seat view):
@@ -399,8 +407,9 @@ function GiveBackAmount({ order, onRefunded }: { order: Order; onRefunded: (orde
   const [busy, setBusy] = useState(false)
   const field = useRef<HTMLInputElement>(null)
   const id = `give-back-${order.id}`
-  const leftCents = order.totalCents - (order.refundedCents ?? 0)
-  const left = money(leftCents, order.currency)
+  // All that is left is the order's refund: an amount is less.
+  const mostCents = order.totalCents - (order.refundedCents ?? 0) - 1
+  const most = money(mostCents, order.currency)
   useEffect(() => {
     if (open) field.current?.focus()
   }, [open])
@@ -416,8 +425,8 @@ function GiveBackAmount({ order, onRefunded }: { order: Order; onRefunded: (orde
     e.preventDefault()
     setError(undefined)
     const cents = parseMoney(amount, order.currency)
-    if (!cents || cents > leftCents) {
-      setInvalid(m.enterAmount(left))
+    if (!cents || cents > mostCents) {
+      setInvalid(m.enterAmount(most))
       field.current?.focus()
       return
     }
@@ -427,8 +436,9 @@ function GiveBackAmount({ order, onRefunded }: { order: Order; onRefunded: (orde
     setBusy(true)
     try {
       const body = { amountCents: cents, ...(reason.trim() ? { reason: reason.trim() } : {}) }
-      // A retry after a lost answer carries the same key: the money goes back once.
-      const answer = await withKey(`refund:${order.id}:amount:${JSON.stringify(body)}`, (idempotencyKey) => apiAnswer<Order>(`/orders/${order.id}/refund`, { body, idempotencyKey }), (a) => a.status !== 202)
+      // A retry after a lost answer carries the same key: the money goes back once. The same amount
+      // asked for again much later is a new refund.
+      const answer = await withKey(`refund:${order.id}:amount:${JSON.stringify(body)}`, (idempotencyKey) => apiAnswer<Order>(`/orders/${order.id}/refund`, { body, idempotencyKey }), (a) => a.status !== 202, AMOUNT_KEY_OPEN_MS)
       orderChanged(order.id)
       toast(answer.status === 200 ? m.amountGivenBack(shown) : m.amountRequested(shown), answer.status === 200 ? 'success' : 'info')
       onRefunded(answer.body)
@@ -445,7 +455,7 @@ function GiveBackAmount({ order, onRefunded }: { order: Order; onRefunded: (orde
     <form class="give-back" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{m.giveBackAmount}</h3>
       <p class="muted small" id={`${id}-hint`}>
-        {m.giveBackHint(left)}
+        {m.giveBackHint(most)}
       </p>
       <label for={`${id}-amount`}>{m.amountLabel}</label>
       <input

@@ -37,25 +37,27 @@ function toEntry(doc: WaitlistDoc): WaitlistEntry {
 }
 
 interface SaleTypes {
-  ticketTypes: Array<{ id?: string; capacity?: number; available?: number; salesStart?: string | null; salesEnd?: string | null }>
+  ticketTypes: Array<{ id?: string; capacity?: number; available?: number; salesStart?: string | null; salesEnd?: string | null; addOn?: boolean }>
   pools?: Array<{ ticketTypeIds: string[]; capacity: number; available: number }>
 }
 
 /**
- * Tickets a buyer could buy right now: of the types on sale (their window open), the available ones,
- * seats shared by several types (a pool) counted once.
+ * Tickets a buyer could buy right now: of the admission types on sale (their window open), the
+ * available ones, seats shared by several types (a pool) counted once. Extras (`addOn`) are left out:
+ * a parking space alone cannot be bought.
  */
 function availableNow(event: SaleTypes, now = Date.now()): number {
   const onSale = event.ticketTypes
-    .filter((t) => (!t.salesStart || Date.parse(t.salesStart) <= now) && (!t.salesEnd || Date.parse(t.salesEnd) > now))
+    .filter((t) => !t.addOn && (!t.salesStart || Date.parse(t.salesStart) <= now) && (!t.salesEnd || Date.parse(t.salesEnd) > now))
     .map((t) => ({ id: t.id ?? '', capacity: t.capacity ?? 0, available: t.available ?? 0 }))
   return countOnce(onSale, Array.isArray(event.pools) ? event.pools : undefined, 'available')
 }
 
-/** Sales are over for good: the event was cancelled or has started, or every ticket type's window has closed. */
+/** Sales are over for good: the event was cancelled or has started, or every admission type's window has closed. */
 function salesOver(event: EventDetail, now = Date.now()): boolean {
   if (event.status === 'cancelled' || Date.parse(event.startsAt) <= now) return true
-  return event.ticketTypes.length > 0 && event.ticketTypes.every((t) => t.salesEnd && Date.parse(t.salesEnd) <= now)
+  const admission = event.ticketTypes.filter((t) => !t.addOn)
+  return admission.length > 0 && admission.every((t) => t.salesEnd && Date.parse(t.salesEnd) <= now)
 }
 
 export interface WaitlistDeps {

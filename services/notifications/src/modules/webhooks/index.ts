@@ -24,7 +24,7 @@ export function webhooksModule(webhooks: WebhooksService, config: AuthConfig) {
       detail: {
         tags,
         summary: "Add a webhook: an organiser's endpoint told of orders and events",
-        description: `Events: \`order.paid\`, \`order.refunded\`, \`order.tickets_refunded\` (some tickets of a paid order given back), \`order.cancelled\`, \`order.expired\`, \`event.cancelled\`. The answer carries the signing \`secret\`, shown only here (and when renewed). ${RECEIVING}`,
+        description: `Events: \`order.paid\`, \`order.refunded\`, \`order.tickets_refunded\` (some tickets of a paid order given back, or with an empty \`ticketIds\` an amount of its price while every ticket stays valid), \`order.cancelled\`, \`order.expired\`, \`event.cancelled\`. The answer carries the signing \`secret\`, shown only here (and when renewed). ${RECEIVING}`,
         security,
       },
     })

@@ -15,7 +15,7 @@ import { isCharged, statusOf, toldIn, type OrderState } from '../orders/store'
 import { ticketIdsOf } from '../tickets/service'
 import { eventToPrint, renderFailure } from '../tickets/pdf'
 import { billToOf, creditNoteId, type InvoiceNumbers } from './service'
-import { printedLine, standingByRate, taxesFromGross, taxesOf, ticketPrices, type TaxLine, type TicketPrice } from './taxes'
+import { printedLine, heldByRate, taxesFromGross, taxesOf, ticketPrices, type TaxLine, type TicketPrice } from './taxes'
 
 export interface InvoiceDocumentsDeps {
   models: Pick<Models, 'Billing' | 'BillingProfile'>
@@ -79,9 +79,9 @@ function creditLines(doc: OrderDoc, prices: Map<string, TicketPrice>, ids: reado
  * what is left to what the sales report counts.
  */
 function taxTakenBack(doc: OrderDoc, paidCents: number, before: readonly RefundPartDoc[], after: readonly RefundPartDoc[] | 'all'): TaxLine[] {
-  const standing = after === 'all' ? new Map<number, number>() : standingByRate(doc, after, paidCents)
+  const standing = after === 'all' ? new Map<number, number>() : heldByRate(doc, after, paidCents)
   const left = new Map(taxesFromGross(standing).map((t) => [t.rateBasisPoints, t]))
-  return taxesFromGross(standingByRate(doc, before, paidCents))
+  return taxesFromGross(heldByRate(doc, before, paidCents))
     .map((b) => {
       const a = left.get(b.rateBasisPoints)
       return { rateBasisPoints: b.rateBasisPoints, netCents: b.netCents - (a?.netCents ?? 0), taxCents: b.taxCents - (a?.taxCents ?? 0), grossCents: b.grossCents - (a?.grossCents ?? 0) }

@@ -101,14 +101,42 @@ export interface GivenPart {
 }
 
 /**
- * What the order still holds per tax rate after `parts`: the tickets still standing, worth together
- * what is left of the money paid (`paidCents`, 0 when nothing was charged). Without parts that gave
- * back money without tickets, simply the standing tickets' prices.
+ * What the order still holds per tax rate after `parts`, carried forward one refund at a time: it
+ * starts at every ticket's price (what was paid, `paidCents`: 0 when nothing was charged), and each
+ * part takes its amount from the rates of its own tickets (shared as their prices are), or an amount
+ * without tickets from every rate as the order holds them. A rate none of a part's tickets carry never
+ * moves, so each credit note's tax lines are the rates it touched; the rates always add up to what is
+ * left of the money.
  */
-export function standingByRate(doc: Pick<OrderDoc, '_id' | 'items' | 'voucher'>, parts: readonly GivenPart[], paidCents: number): Map<number, number> {
-  const given = new Set(parts.flatMap((p) => p.ticketIds))
-  const left = paidCents - parts.reduce((sum, p) => sum + p.amountCents, 0)
-  return scaledByRate(grossByRate(doc, given), Math.max(0, left))
+export function heldByRate(doc: Pick<OrderDoc, '_id' | 'items' | 'voucher'>, parts: readonly GivenPart[], paidCents: number): Map<number, number> {
+  const held = scaledByRate(grossByRate(doc, new Set()), Math.max(0, paidCents))
+  const prices = ticketPrices(doc)
+  for (const part of parts) {
+    const total = [...held.values()].reduce((a, b) => a + b, 0)
+    let base: Map<number, number> = held
+    if (part.ticketIds.length && prices) {
+      base = new Map()
+      for (const id of part.ticketIds) {
+        const price = prices.get(id)
+        if (price) base.set(price.rateBasisPoints, (base.get(price.rateBasisPoints) ?? 0) + price.cents)
+      }
+    }
+    const share = scaledByRate(base, Math.min(part.amountCents, total))
+    // Never below 0 at a rate: a cent rounding would take past what a rate holds goes to a rate that has it.
+    let over = 0
+    for (const [rate, cents] of share) {
+      const take = Math.min(cents, held.get(rate) ?? 0)
+      held.set(rate, (held.get(rate) ?? 0) - take)
+      over += cents - take
+    }
+    for (const [rate, cents] of [...held].sort((a, b) => b[1] - a[1])) {
+      if (over <= 0) break
+      const take = Math.min(over, cents)
+      held.set(rate, cents - take)
+      over -= take
+    }
+  }
+  return held
 }
 
 /**

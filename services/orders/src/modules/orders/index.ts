@@ -69,6 +69,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
           'Prices are decided by the server. Without `payment` → 201 `reserved` with `expiresAt`. With `payment` → 201 `paid`, 402 `PAYMENT_DECLINED` (nothing stays held), 409 `SOLD_OUT`, ' +
           '409 when the hold expired before the payment completed (the charge is refunded), or 202 `pending` when the decision takes longer than the wait budget. ' +
           'With `voucherCode`: 429 once the buyer tried too many unknown codes (`VOUCHER_GUESSES_PER_HOUR`, default 30 an hour). ' +
+          'Extras (ticket types with `addOn`) only with admission tickets in the same order, at most one of each per admission ticket: 400 otherwise (also for tickets given free or sold at the door). ' +
           'For an event with its waiting room on: 409 `NOT_YOUR_TURN` (with `Retry-After`) until the buyer is let in through the line (POST /api/events/{id}/waiting-room); not kept under the Idempotency-Key, so the same request goes through once it is their turn. ' +
           idempotencyNote,
         security,
@@ -175,8 +176,8 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
           summary: 'Refund a paid order, some of its tickets, or an amount of it',
           description:
             'The buyer before the event starts and while none of its tickets was used at the door or passed on to someone else (otherwise → 403), an admin any time. Money and seats are returned exactly once: a second refund → 409 and moves nothing. ' +
-            'With `ticketIds`, only those tickets: each back at what it cost (its price less its share of the voucher), no longer valid at once; the order stays `paid` for the rest, and its tickets list shows them `refunded`. A ticket refunded before → 409; one not of the order → 400; asking for every ticket still valid refunds the rest of the order (status `refunded`). ' +
-            'With `amountCents` (admins only, beyond the contract, additive): that much of the order\'s money goes back and every ticket stays valid (a goodwill refund; the order stays `paid`); more than is left → 409, a buyer → 403, with `ticketIds` → 400. Tickets refunded after it give back their share of what is left. ' +
+            'With `ticketIds`, only those tickets: each back at what it cost (its price less its share of the voucher), no longer valid at once; the order stays `paid` for the rest, and its tickets list shows them `refunded`. A ticket refunded before → 409; one not of the order → 400; keeping more of an extra (`addOn`) than the admission tickets kept → 409 (refund the extras too); asking for every ticket still valid refunds the rest of the order (status `refunded`). ' +
+            'With `amountCents` (admins only, beyond the contract, additive): that much of the order\'s money goes back and every ticket stays valid (a goodwill refund; the order stays `paid`); all that is left or more → 409 (refund the order instead), a buyer → 403, with `ticketIds` → 400. Tickets refunded after it give back their share of what is left. ' +
             '202 when the refund is recorded but payments or ticketing did not answer in time (it completes in the background). ' +
             idempotencyNote,
           security,

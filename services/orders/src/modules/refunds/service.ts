@@ -326,11 +326,22 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
     }
   }
 
-  /** Money given back without tickets: an admin's, never more than is left, never on an order whose tickets are all gone. */
+  /**
+   * Money given back without tickets: an admin's, less than is left (all that is left is the order's
+   * refund, or its tickets'), and only of an order whose tickets each have a price (what is left is
+   * shared among them).
+   */
   function amountPart(state: OrderState, parts: readonly RefundPartDoc[], amountCents: number, left: number, request: RefundRequest): RefundPartDoc {
     if (request.byBuyer) throw fail('FORBIDDEN', 'only an admin gives back an amount of an order')
-    if (amountCents > left)
-      throw fail('CONFLICT', left ? `only ${left} of this order's money is left to give back, not ${amountCents}` : "nothing of this order's money is left to give back", { leftCents: left })
+    if (!ticketPrices(state.doc)) throw fail('CONFLICT', 'this order was sold before its tickets had prices of their own: refund it whole')
+    if (amountCents >= left)
+      throw fail(
+        'CONFLICT',
+        left > 1
+          ? `at most ${left - 1} of this order's ${left} left can be given back as an amount: to give back all of it, refund the order or its tickets`
+          : "nothing of this order's money is left to give back as an amount",
+        { leftCents: left },
+      )
     const orderId = state.doc._id
     return {
       _id: partId(orderId, parts.length + 1),
@@ -382,9 +393,9 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
     finishParts,
     partsOf,
 
-    /** The order with the money its parts gave back so far (`refundedCents`), when any did. */
+    /** A paid order with the money its parts gave back so far (`refundedCents`), when any did (a refunded order gave it all). */
     async withRefunded(order: Order): Promise<Order> {
-      if (order.status !== 'paid' && order.status !== 'refunded') return order
+      if (order.status !== 'paid') return order
       const given = (await partsOf(order.id)).reduce((sum, p) => sum + p.amountCents, 0)
       return given > 0 ? { ...order, refundedCents: given } : order
     },

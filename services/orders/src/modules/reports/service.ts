@@ -13,7 +13,7 @@ import { fail } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
 import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, RefundPartDoc, TicketDoc, TicketHolderDoc, TransitionDoc } from '../../db'
 import { refundDoneId, refundId, settleId, statusOf, toldIn, type OrderState } from '../orders/store'
-import { standingByRate, taxesFromGross, taxesOf } from '../invoices/taxes'
+import { heldByRate, taxesFromGross, taxesOf } from '../invoices/taxes'
 import { seatsOf, ticketState } from '../tickets/service'
 
 /** Ids per `$in` query: small enough for any server, few enough queries for a large event. */
@@ -234,10 +234,10 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
       // The order's answers to the event's questions, on each of its tickets: "question: answer; …".
       const answers = new Map(answered.map((d) => [d._id, d.answers.map((a) => `${a.label}: ${a.value.replace(/\s+/g, ' ')}`).join('; ')]))
       return stringify(
-        rows.map((r) => [r.ticketId, r.orderId, r.ticketTypeName ?? '', r.seat ?? '', r.status, r.attendeeName ?? '', r.holderEmail ?? '', r.buyerEmail ?? '', r.passedOn ? 'yes' : 'no', r.checkedInAt ?? '', r.boughtAt, answers.get(r.orderId) ?? '']),
+        rows.map((r) => [r.ticketId, r.orderId, r.ticketTypeName ?? '', r.seat ?? '', r.status, r.attendeeName ?? '', r.holderEmail ?? '', r.buyerEmail ?? '', r.passedOn ? 'yes' : 'no', r.checkedInAt ?? '', r.boughtAt, answers.get(r.orderId) ?? '', r.addOn ? 'yes' : 'no']),
         {
           header: true,
-          columns: ['ticket', 'order', 'ticket type', 'seat', 'status', 'name', 'holder email', 'buyer email', 'passed on', 'checked in at', 'bought at', 'answers'],
+          columns: ['ticket', 'order', 'ticket type', 'seat', 'status', 'name', 'holder email', 'buyer email', 'passed on', 'checked in at', 'bought at', 'answers', 'extra'],
           bom: true,
           record_delimiter: 'windows',
           escape_formulas: true,
@@ -292,7 +292,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
           // An order none of whose lines carries a rate counts at 0 % (shown only beside taxed ones).
           const rated = state.doc.items.some((i) => i.taxRateBasisPoints)
           // What it holds now: its standing tickets, worth what is left of its money.
-          const kept = given.length ? standingByRate(state.doc, given, totalCents) : undefined
+          const kept = given.length ? heldByRate(state.doc, given, totalCents) : undefined
           for (const tax of kept ? taxesFromGross(kept) : rated ? taxesOf(state.doc.items, totalCents) : [{ rateBasisPoints: 0, grossCents: totalCents, taxCents: 0, netCents: totalCents }]) {
             const key = `${currency}:${tax.rateBasisPoints}`
             const sum = taxes.get(key) ?? { currency, rateBasisPoints: tax.rateBasisPoints, grossCents: 0, taxCents: 0, netCents: 0 }

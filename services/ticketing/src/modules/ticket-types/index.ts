@@ -46,7 +46,7 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
       detail: {
         tags,
         summary: 'Change a ticket type',
-        description: 'Admins only. Any subset of the fields. `capacity` below sold + held → 409. A new price applies to holds made afterwards.',
+        description: 'Admins only. Any subset of the fields. `capacity` below sold + held → 409. A new price, tax rate or `addOn` applies to holds made afterwards (an order keeps what its lines were).',
         security,
       },
     })
