@@ -48,4 +48,40 @@ describe.skipIf(!canSell)('selling at the door', () => {
       await page.locator('[data-verdict="admitted"]').waitFor()
     })
   }, 60_000)
+
+  test('an extra sold with the tickets: at most one per ticket, priced on the button, one order', async () => {
+    const event = await seedEvent(
+      [
+        { name: 'Evening', priceCents: 1800, capacity: 10 },
+        { name: 'Parking', priceCents: 800, capacity: 10, addOn: true },
+      ],
+      { title: `Door extras ${Date.now()}` },
+    )
+    await withTab({ session: await loginAdmin() }, async ({ page }) => {
+      await page.goto('/admin/checkin')
+      await page.getByLabel('Find an event').fill(event.title)
+      await page.locator(`#f-door option[value="${event.id}"]`).waitFor({ state: 'attached' })
+      await page.getByLabel('This door admits to').selectOption(event.id)
+      await page.getByText('Sell tickets at the door').click()
+      const form = page.getByRole('form', { name: 'Sell tickets at the door' })
+      // The extra is not a ticket type of its own here, but a line beside the tickets.
+      expect(await form.locator('#door-type option').allTextContents()).toEqual(['Evening · €18.00 · 10 left'])
+      await form.getByLabel('How many').fill('2')
+      const parking = form.getByLabel('Parking · €8.00 · 10 left')
+      await parking.fill('3')
+      await form.getByRole('button', { name: /^Sell/ }).click()
+      await form.getByText('At most one per ticket: 2 with 2 tickets.').waitFor()
+      await parking.fill('2')
+      await form.getByRole('button', { name: 'Sell · take €52.00' }).click()
+      const sale = page.locator('[data-door-sale]')
+      await sale.getByRole('heading', { name: 'Sold: 4 tickets, €52.00 in cash' }).waitFor()
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+      const orderId = (await sale.getAttribute('data-door-sale'))!
+      const order = await api(`/orders/${orderId}`, { token: (await loginAdmin()).token })
+      expect(order.body.items.map((i: { name: string; quantity: number; addOn?: true }) => [i.name, i.quantity, !!i.addOn])).toEqual([
+        ['Evening', 2, false],
+        ['Parking', 2, true],
+      ])
+    })
+  }, 60_000)
 })

@@ -19,10 +19,14 @@ const PAID_WITH: Array<[string, string]> = [
 
 export function BoxOffice({ eventId }: { eventId: string }) {
   const event = useAsync((signal) => api<EventItem>(`/events/${eventId}`, { signal }), [eventId])
-  // One type per sale here: an extra alone would be refused (it goes with admission), so it is not offered.
+  // One admission type per sale, with the event's extras (parking, a T-shirt) alongside, at most one of each per ticket.
   const types = (event.data?.ticketTypes ?? []).filter((t) => !t.addOn)
+  const extras = (event.data?.ticketTypes ?? []).filter((t) => t.addOn)
   const blank = { ticketTypeId: '', quantity: '1', paidWith: 'cash', email: '', name: '' }
   const [form, setForm] = useState(blank)
+  // How many of each extra, as typed (empty: none).
+  const [extraQty, setExtraQty] = useState<Record<string, string>>({})
+  const [extraErrors, setExtraErrors] = useState<Record<string, string>>({})
   const [local, setLocal] = useState<Partial<Record<keyof typeof blank, string>>>({})
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
@@ -30,7 +34,12 @@ export function BoxOffice({ eventId }: { eventId: string }) {
   const selling = useRef(false)
   const type = types.find((t) => t.id === form.ticketTypeId) ?? types[0]
   const quantity = Number(form.quantity)
-  const due = type && /^[1-9]\d*$/.test(form.quantity) ? money(type.priceCents * quantity, type.currency) : undefined
+  const extraLines = extras.map((x) => ({ type: x, text: extraQty[x.id]?.trim() ?? '' })).filter((l) => l.text && l.text !== '0')
+  const extrasValid = extraLines.every((l) => /^[1-9]\d*$/.test(l.text))
+  const due =
+    type && /^[1-9]\d*$/.test(form.quantity) && extrasValid
+      ? money(type.priceCents * quantity + extraLines.reduce((sum, l) => sum + l.type.priceCents * Number(l.text), 0), type.currency)
+      : undefined
   const server = fieldErrorsOf(error, { email: 'email', name: 'name', items: 'quantity' })
   const errors = { ...server, ...local }
   const set = (key: keyof typeof blank) => (value: string) => setForm((f) => ({ ...f, [key]: value }))
@@ -42,14 +51,21 @@ export function BoxOffice({ eventId }: { eventId: string }) {
     if (!/^[1-9]\d*$/.test(form.quantity)) problems.quantity = 'Enter how many, at least 1.'
     else if (quantity > 100) problems.quantity = 'At most 100 at once.'
     if (form.email.trim() && !looksLikeEmail(form.email)) problems.email = 'Enter the buyer’s email address, or leave it empty.'
+    // Extras go with the tickets: at most one of each per ticket sold.
+    const extraProblems: Record<string, string> = {}
+    for (const l of extraLines) {
+      if (!/^[1-9]\d*$/.test(l.text)) extraProblems[l.type.id] = 'Enter a whole number, or leave it empty.'
+      else if (Number(l.text) > quantity) extraProblems[l.type.id] = `At most one per ticket: ${quantity} with ${plural(quantity, 'ticket')}.`
+    }
     setLocal(problems)
-    if (Object.keys(problems).length) return
+    setExtraErrors(extraProblems)
+    if (Object.keys(problems).length || Object.keys(extraProblems).length) return
     selling.current = true
     setBusy(true)
     setError(undefined)
     try {
       const body = {
-        items: [{ ticketTypeId: type.id, quantity }],
+        items: [{ ticketTypeId: type.id, quantity }, ...extraLines.map((l) => ({ ticketTypeId: l.type.id, quantity: Number(l.text) }))],
         paidWith: form.paidWith,
         ...(form.email.trim() ? { email: form.email.trim() } : {}),
         ...(form.name.trim() ? { name: form.name.trim() } : {}),
@@ -64,7 +80,10 @@ export function BoxOffice({ eventId }: { eventId: string }) {
       const tickets = order.status === 'paid' ? await api<Ticket[]>(`/orders/${order.id}/tickets`).catch(() => []) : []
       setSale({ order, tickets })
       // Still being decided: the form keeps the sale, so that "Sell" again asks after the same one.
-      if (order.status !== 'pending') setForm({ ...blank, ticketTypeId: type.id, paidWith: form.paidWith })
+      if (order.status !== 'pending') {
+        setForm({ ...blank, ticketTypeId: type.id, paidWith: form.paidWith })
+        setExtraQty({})
+      }
       event.reload()
     } catch (err) {
       setError(err)
@@ -96,6 +115,27 @@ export function BoxOffice({ eventId }: { eventId: string }) {
           <Field id="door-email" label="Buyer’s email (optional)" name="email" type="email" value={form.email} onValue={set('email')} error={errors.email} hint="The tickets are emailed to it too." />
           <Field id="door-name" label="Name on the tickets (optional)" name="name" value={form.name} onValue={set('name')} error={errors.name} maxLength={100} />
         </div>
+        {extras.length > 0 && (
+          <fieldset class="door-extras">
+            <legend>Extras with these tickets (optional, at most one of each per ticket)</legend>
+            <div class="row">
+              {extras.map((x) => (
+                <Field
+                  key={x.id}
+                  id={`door-extra-${x.id}`}
+                  label={`${x.name} · ${money(x.priceCents, x.currency)}${x.available !== undefined ? ` · ${x.available} left` : ''}`}
+                  name={`extra-${x.id}`}
+                  type="number"
+                  min={0}
+                  max={100}
+                  value={extraQty[x.id] ?? ''}
+                  onValue={(value) => setExtraQty((q) => ({ ...q, [x.id]: value }))}
+                  error={extraErrors[x.id]}
+                />
+              ))}
+            </div>
+          </fieldset>
+        )}
         {type?.seating ? <p class="muted small">Seats: the best left, next to each other when they can be.</p> : null}
         <Alert error={Object.keys(server).length ? undefined : error} />
         <div class="form-actions">

@@ -34,8 +34,10 @@ function refundable(order: Order, event: EventItem | undefined, tickets: Ticket[
 const ticketsRefundable = (order: Order, event: EventItem | undefined, now: number) =>
   order.status === 'paid' && !!event && event.status !== 'cancelled' && Date.parse(event.startsAt) > now && (!order.boxOffice || getSession()?.user.role === 'admin')
 
-export async function refundOrder(order: Order, who: 'buyer' | 'admin', refundedBefore = 0): Promise<Order | undefined> {
+export async function refundOrder(listed: Order, who: 'buyer' | 'admin', refundedBefore = 0): Promise<Order | undefined> {
   const m = translate(ticketsText)
+  // The order as it is now, with what its refunds gave back so far (lists do not carry it): the dialog says the exact rest.
+  const order = await api<Order>(`/orders/${listed.id}`).catch(() => listed)
   const n = ticketCount(order) - refundedBefore
   // Some money was given back before: the rest of it, not the total, goes back now (exactly, when the
   // order says how much went back).
