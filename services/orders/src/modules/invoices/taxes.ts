@@ -74,8 +74,8 @@ export function grossByRate(doc: Pick<OrderDoc, '_id' | 'items' | 'voucher'>, gi
 
 /**
  * `gross` (cents per rate) made to add up to `totalCents`, each rate keeping its share: the largest
- * remainders get the odd cents (ties: the higher rate). What an order's standing tickets are worth once
- * some of its money was given back without tickets; unchanged when nothing was.
+ * remainders get the odd cents (ties: the higher rate). How what was paid, or a refund, is shared among
+ * the rates; unchanged when the sum is already the total.
  */
 export function scaledByRate(gross: ReadonlyMap<number, number>, totalCents: number): Map<number, number> {
   const sum = [...gross.values()].reduce((a, b) => a + b, 0)

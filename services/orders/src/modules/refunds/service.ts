@@ -277,7 +277,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       }
       // What the order's money still holds: the parts together never give back more than was paid.
       const left = isCharged(state) ? Math.max(0, state.doc.totalCents - parts.reduce((sum, p) => sum + p.amountCents, 0)) : 0
-      if ('amountCents' in ask) return await givePart(state, parts, amountPart(state, parts, ask.amountCents, left, request))
+      if ('amountCents' in ask) return await givePart(state, amountPart(state, parts, ask.amountCents, left, request))
       const { ticketIds } = ask
       const all = ticketIdsOf(state.doc)
       const unknown = ticketIds.find((id) => !all.includes(id))
@@ -320,7 +320,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
         ...(request.keyHash ? { keyHash: request.keyHash } : {}),
         at: new Date(),
       }
-      return await givePart(state, parts, part)
+      return await givePart(state, part)
     } finally {
       await lock.release()
     }
@@ -358,7 +358,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
   }
 
   /** Records a part (under the order's lock): its tickets are no longer valid from here on; then its money, seats and fact. */
-  async function givePart(state: OrderState, parts: readonly RefundPartDoc[], part: RefundPartDoc): Promise<Answer> {
+  async function givePart(state: OrderState, part: RefundPartDoc): Promise<Answer> {
     const orderId = state.doc._id
     await dirty.mark(orderId, Date.now() + config.RECONCILE_AFTER_MS)
     try {
