@@ -40,6 +40,12 @@ describe('giving back an amount of an order', () => {
     expect((await refund(admin, order.id, { amountCents: 3000, reason: 'the show started an hour late' }, key)).status).toBe(409)
     expect(await refundsOf(buyer, order.paymentId)).toEqual([2500])
     expect((await api(`/orders/${order.id}`, { token: buyer.token })).body).toMatchObject({ status: 'paid', refundedCents: 2500 })
+    // A second admin answering the same complaint from a page that showed nothing refunded: 409, nothing moves.
+    const stale = await refund(admin, order.id, { amountCents: 2500, expectedRefundedCents: 0 })
+    expect(stale.status).toBe(409)
+    expect(stale.body.error.details).toEqual({ refundedCents: 2500 })
+    expect((await refund(admin, order.id, { expectedRefundedCents: 0 })).status).toBe(400)
+    expect(await refundsOf(buyer, order.paymentId)).toEqual([2500])
     // The receipt says it, and that the tickets stay valid.
     const receipt = await fetch(`${system().gatewayUrl}/api/orders/${order.id}/receipt`, { headers: { authorization: `Bearer ${buyer.token}` } })
     expect((await pdfPages(new Uint8Array(await receipt.arrayBuffer())))[0]).toContain('Refunded €25.00 of the price on')
@@ -71,13 +77,15 @@ describe('giving back an amount of an order', () => {
     expect(await refundsOf(buyer, order.paymentId)).toEqual([2500, 3750])
     expect(await soldOf(eventId)).toMatchObject({ sold: 1, available: 19 })
     expect((await api('/checkins', { token: admin.token, body: { code: tickets[0]!.code } })).status).toBe(200)
-    // The rest of the order: the 37.50 left, never more than was paid.
+    // Decided on what the order shows now, a further amount goes through (then given back with the rest below).
+    expect((await refund(admin, order.id, { amountCents: 1, expectedRefundedCents: 6250 })).body).toMatchObject({ status: 'paid', refundedCents: 6251 })
+    // The rest of the order: the 37.49 left, never more than was paid.
     const rest = await refund(admin, order.id, {})
     expect(rest.status).toBe(200)
     expect(rest.body.status).toBe('refunded')
     // A refunded order gave back all it was paid: no running sum.
     expect(rest.body.refundedCents).toBeUndefined()
-    expect(await refundsOf(buyer, order.paymentId)).toEqual([2500, 3750, 3750])
+    expect(await refundsOf(buyer, order.paymentId)).toEqual([2500, 3750, 1, 3749])
     expect((await api(`/payments/${order.paymentId}`, { token: buyer.token })).body.status).toBe('refunded')
     // Nothing is left to give back.
     expect((await refund(admin, order.id, { amountCents: 1 })).status).toBe(409)
@@ -85,7 +93,7 @@ describe('giving back an amount of an order', () => {
     // The buyer was told that the tickets stay valid; the sales report counts the money back.
     const told = await eventually('the notification', async () => {
       const items = (await api('/notifications', { token: buyer.token })).body.items as Array<{ body: string; data: { orderId?: string; ticketCount?: number; amountCents?: number } }>
-      return items.find((n) => n.data.orderId === order.id && n.data.ticketCount === 0)
+      return items.find((n) => n.data.orderId === order.id && n.data.ticketCount === 0 && n.data.amountCents === 2500)
     })
     expect(told.body).toBe('Part of what your order cost was refunded: €25.00 goes back to your card. Your tickets stay valid.')
     const sales = await eventually('the sales report', async () => {

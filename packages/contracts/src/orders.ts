@@ -179,6 +179,16 @@ export const RefundOrderBody = t.Object({
       error: 'amountCents must be a whole number of minor units ≥ 1',
     }),
   ),
+  expectedRefundedCents: t.Optional(
+    t.Integer({
+      minimum: 0,
+      maximum: MAX_ORDER_TOTAL_CENTS,
+      examples: [0],
+      description:
+        'with `amountCents` (beyond the contract, additive): what the order had given back so far when the admin decided (its `refundedCents`, 0 for none). Anything refunded meanwhile (another admin answering the same complaint) → 409 `refundedCents`, and nothing moves',
+      error: 'expectedRefundedCents must be a whole number of minor units ≥ 0',
+    }),
+  ),
 })
 export type RefundOrderBody = Static<typeof RefundOrderBody>
 

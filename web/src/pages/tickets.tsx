@@ -437,7 +437,8 @@ function GiveBackAmount({ order, onRefunded }: { order: Order; onRefunded: (orde
     if (!(await confirmDialog({ title: m.giveBackTitle(shown), message: m.giveBackMessage(shown, !!order.boxOffice), confirmLabel: m.refund, cancelLabel: m.cancel, danger: true }))) return
     setBusy(true)
     try {
-      const body = { amountCents: cents, ...(reason.trim() ? { reason: reason.trim() } : {}) }
+      // What this page showed as refunded so far: a refund another admin made meanwhile stops this one (409).
+      const body = { amountCents: cents, expectedRefundedCents: order.refundedCents ?? 0, ...(reason.trim() ? { reason: reason.trim() } : {}) }
       // A retry after a lost answer carries the same key: the money goes back once. The same amount
       // asked for again much later is a new refund.
       const answer = await withKey(`refund:${order.id}:amount:${JSON.stringify(body)}`, (idempotencyKey) => apiAnswer<Order>(`/orders/${order.id}/refund`, { body, idempotencyKey }), (a) => a.status !== 202, AMOUNT_KEY_OPEN_MS)
@@ -449,6 +450,11 @@ function GiveBackAmount({ order, onRefunded }: { order: Order; onRefunded: (orde
       setReason('')
     } catch (err) {
       setError(err)
+      // Refunded meanwhile (another admin): the order as it is now, so the next decision sees it.
+      if (err instanceof ApiError && err.status === 409) {
+        const current = await api<Order>(`/orders/${order.id}`).catch(() => undefined)
+        if (current) onRefunded(current)
+      }
     } finally {
       setBusy(false)
     }

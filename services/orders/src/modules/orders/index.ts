@@ -147,7 +147,7 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
     .post(
       '/api/orders/:id/refund',
       async ({ params, body, headers, principal, set }) => {
-        const a = await refunds.requestByUser(principal!, params.id, body?.reason, headers['idempotency-key'], Date.now(), body?.ticketIds, body?.amountCents)
+        const a = await refunds.requestByUser(principal!, params.id, body?.reason, headers['idempotency-key'], Date.now(), body?.ticketIds, body?.amountCents, body?.expectedRefundedCents)
         // An order (200, 202) says what its refunds gave back so far.
         return answer(set, a.status < 300 ? { ...a, body: await refunds.withRefunded(a.body as Order) } : a)
       },

@@ -46,7 +46,7 @@ export interface RefundsDeps {
 }
 
 /** What a part gives back: some tickets (at what they cost), or an amount of the order's money and no ticket. */
-type PartAsk = { ticketIds: readonly string[] } | { amountCents: number }
+type PartAsk = { ticketIds: readonly string[] } | { amountCents: number; expectedRefundedCents?: number }
 
 export interface RefundRequest {
   by: string
@@ -277,7 +277,13 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       }
       // What the order's money still holds: the parts together never give back more than was paid.
       const left = isCharged(state) ? Math.max(0, state.doc.totalCents - parts.reduce((sum, p) => sum + p.amountCents, 0)) : 0
-      if ('amountCents' in ask) return await givePart(state, amountPart(state, parts, ask.amountCents, left, request))
+      if ('amountCents' in ask) {
+        // Decided on what the page showed: a refund made meanwhile (another admin's) is not given twice.
+        const given = parts.reduce((sum, p) => sum + p.amountCents, 0)
+        if (ask.expectedRefundedCents !== undefined && ask.expectedRefundedCents !== given)
+          throw fail('CONFLICT', `this order has given back ${given} by now, not ${ask.expectedRefundedCents}: look at it again before giving more`, { refundedCents: given })
+        return await givePart(state, amountPart(state, parts, ask.amountCents, left, request))
+      }
       const { ticketIds } = ask
       const all = ticketIdsOf(state.doc)
       const unknown = ticketIds.find((id) => !all.includes(id))
@@ -401,9 +407,11 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
     },
 
     /** POST /api/orders/:id/refund: the buyer before the event starts and before any ticket was used, an admin any time. */
-    async requestByUser(principal: Principal, orderId: string, reason: string | undefined, idempotencyKey: string | undefined, startedAt = Date.now(), ticketIds?: readonly string[], amountCents?: number): Promise<Answer> {
+    async requestByUser(principal: Principal, orderId: string, reason: string | undefined, idempotencyKey: string | undefined, startedAt = Date.now(), ticketIds?: readonly string[], amountCents?: number, expectedRefundedCents?: number): Promise<Answer> {
       if (ticketIds?.length && amountCents !== undefined)
         throw fail('VALIDATION', 'give back some tickets (ticketIds) or an amount (amountCents), not both', { fields: [{ path: 'amountCents', message: 'not with ticketIds' }] })
+      if (expectedRefundedCents !== undefined && amountCents === undefined)
+        throw fail('VALIDATION', 'expectedRefundedCents goes with amountCents', { fields: [{ path: 'expectedRefundedCents', message: 'only with amountCents' }] })
       const state = await store.visible(orderId, principal)
       const request: RefundRequest = {
         by: principal.id,
@@ -415,7 +423,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       const run = async () => {
         const some =
           amountCents !== undefined
-            ? await refundPart(orderId, { amountCents }, request)
+            ? await refundPart(orderId, { amountCents, ...(expectedRefundedCents !== undefined ? { expectedRefundedCents } : {}) }, request)
             : ticketIds?.length
               ? await refundPart(orderId, { ticketIds: [...new Set(ticketIds.map((id) => id.toLowerCase()))] }, request)
               : 'whole'
@@ -426,7 +434,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       }
       if (!idempotencyKey) return (await run()).now
       return idem.run(
-        { userId: principal.id, route: `refund:${orderId}`, key: idempotencyKey, bodyHash: hashBody(amountCents !== undefined ? { reason, amountCents } : ticketIds?.length ? { reason, ticketIds: [...ticketIds].sort() } : { reason }), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
+        { userId: principal.id, route: `refund:${orderId}`, key: idempotencyKey, bodyHash: hashBody(amountCents !== undefined ? { reason, amountCents, expectedRefundedCents } : ticketIds?.length ? { reason, ticketIds: [...ticketIds].sort() } : { reason }), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
         {
           execute: run,
           async whileRunning() {
