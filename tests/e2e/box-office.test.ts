@@ -7,6 +7,16 @@ import { axe, canSell, closeBrowser, describeViolations, screenshot, seedEvent, 
 
 afterAll(closeBrowser)
 
+/** The door's page set to the event, its sale form open. */
+async function openDoorSale(page: import('playwright-core').Page, event: { id: string; title: string }) {
+  await page.goto('/admin/checkin')
+  await page.getByLabel('Find an event').fill(event.title)
+  await page.locator(`#f-door option[value="${event.id}"]`).waitFor({ state: 'attached' })
+  await page.getByLabel('This door admits to').selectOption(event.id)
+  await page.getByText('Sell tickets at the door').click()
+  return page.getByRole('form', { name: 'Sell tickets at the door' })
+}
+
 describe.skipIf(!canSell)('selling at the door', () => {
   test('door staff sell two tickets for cash, show them, and admit the first', async () => {
     const event = await seedEvent([{ name: 'Evening', priceCents: 1800, capacity: 10, maxPerOrder: 1 }], { title: `Box office ${Date.now()}` })
@@ -19,12 +29,7 @@ describe.skipIf(!canSell)('selling at the door', () => {
     const staff = { token: refreshed.accessToken, refreshToken: refreshed.refreshToken, user: refreshed.user }
 
     await withTab({ session: staff }, async ({ page }) => {
-      await page.goto('/admin/checkin')
-      await page.getByLabel('Find an event').fill(event.title)
-      await page.locator(`#f-door option[value="${event.id}"]`).waitFor({ state: 'attached' })
-      await page.getByLabel('This door admits to').selectOption(event.id)
-      await page.getByText('Sell tickets at the door').click()
-      const form = page.getByRole('form', { name: 'Sell tickets at the door' })
+      const form = await openDoorSale(page, event)
       await form.getByLabel('How many').fill('0')
       await form.getByRole('button', { name: /^Sell/ }).click()
       await form.getByText('Enter how many, at least 1.').waitFor()
@@ -58,12 +63,7 @@ describe.skipIf(!canSell)('selling at the door', () => {
       { title: `Door extras ${Date.now()}` },
     )
     await withTab({ session: await loginAdmin() }, async ({ page }) => {
-      await page.goto('/admin/checkin')
-      await page.getByLabel('Find an event').fill(event.title)
-      await page.locator(`#f-door option[value="${event.id}"]`).waitFor({ state: 'attached' })
-      await page.getByLabel('This door admits to').selectOption(event.id)
-      await page.getByText('Sell tickets at the door').click()
-      const form = page.getByRole('form', { name: 'Sell tickets at the door' })
+      const form = await openDoorSale(page, event)
       // The extra is not a ticket type of its own here, but a line beside the tickets.
       expect(await form.locator('#door-type option').allTextContents()).toEqual(['Evening · €18.00 · 10 left'])
       await form.getByLabel('How many').fill('2')

@@ -96,6 +96,16 @@ test('refund receipt', () => {
   expect(e.text).toContain('Reason: <i>ill</i>')
 })
 
+test('money given back without tickets: part of the price, the tickets stay valid, in each language', () => {
+  const en = renderRefundReceipt({ orderId: 'o1', eventTitle: 'Jazz', amountCents: 2500, currency: 'EUR', ticketCount: 0, moneyOnly: true, reason: 'a late start' })
+  expect(en.subject).toBe('Refund for Jazz: €25.00')
+  expect(en.text).toContain('Part of what your order cost was refunded')
+  expect(en.text).toContain('Your tickets stay valid')
+  expect(en.text).not.toContain('no longer valid')
+  expect(renderRefundReceipt({ orderId: 'o1', amountCents: 2500, currency: 'EUR', ticketCount: 0, moneyOnly: true, language: 'de' }).text).toContain('Ihre Tickets bleiben gültig')
+  expect(renderRefundReceipt({ orderId: 'o1', amountCents: 2500, currency: 'EUR', ticketCount: 0, moneyOnly: true, language: 'fr' }).text).toContain('Vos billets restent valables')
+})
+
 test('free tickets refunded (complimentary ones) are cancelled, with no money and no card to speak of', () => {
   const e = renderRefundReceipt({ orderId: 'o1', eventTitle: 'Jazz', amountCents: 0, currency: 'EUR' })
   expect(e.subject).toBe('Your tickets for Jazz were cancelled')

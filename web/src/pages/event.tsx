@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { isVoucherCode, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/pricing'
+import { admissionsOf } from '@easypass/contracts/add-ons'
 import { api, ApiError, describe, untilDecided, withKey } from '../lib/api'
 import { money, moneyOff, when, whenRange } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
@@ -52,8 +53,8 @@ export function offers(event: EventItem | undefined, live: { ticketTypes: Ticket
   })
 }
 
-/** Admission tickets picked: extras (`addOn`) come with them, one of each per ticket at most. */
-export const admissionsIn = (list: readonly Offer[], qty: Record<string, number>) => list.reduce((n, o) => (o.addOn ? n : n + (qty[o.id] ?? 0)), 0)
+/** Admission tickets picked: extras (`addOn`) come with them, one of each per ticket at most (the server's own count). */
+export const admissionsIn = (list: readonly Offer[], qty: Record<string, number>) => admissionsOf(list.map((o) => ({ name: o.name, quantity: qty[o.id] ?? 0, addOn: o.addOn })))
 
 /** How many of `o` may be picked with the others picked as they are. */
 export const limitOf = (o: Offer, list: readonly Offer[], qty: Record<string, number>) => (o.addOn ? Math.min(o.max, admissionsIn(list, qty)) : o.max)

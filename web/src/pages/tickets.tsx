@@ -67,6 +67,16 @@ export async function refundOrder(listed: Order, who: 'buyer' | 'admin', refunde
   return answer.body
 }
 
+/**
+ * A refund refused because the order changed meanwhile (409: refunded elsewhere, or money given back
+ * by another admin): the order as it is now, so the page and the next decision see it.
+ */
+async function showIfChanged(error: unknown, orderId: string, show: (order: Order) => void) {
+  if (!(error instanceof ApiError) || error.status !== 409) return
+  const current = await api<Order>(`/orders/${orderId}`).catch(() => undefined)
+  if (current) show(current)
+}
+
 /** One ticket of a paid order given back; the rest of the order stays paid and valid. */
 async function refundTicket(order: Order, ticket: Ticket, label: string): Promise<Order | undefined> {
   const m = translate(ticketsText)
@@ -315,11 +325,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
       if (refunded) setOrder(refunded)
     } catch (err) {
       setError(err)
-      // Refused because the order changed (refunded elsewhere, say): show it as it is now.
-      if (err instanceof ApiError && err.status === 409) {
-        const current = await api<Order>(`/orders/${order.id}`).catch(() => undefined)
-        if (current) setOrder(current)
-      }
+      await showIfChanged(err, order.id, setOrder)
     } finally {
       setBusy(false)
     }
@@ -450,11 +456,7 @@ function GiveBackAmount({ order, onRefunded }: { order: Order; onRefunded: (orde
       setReason('')
     } catch (err) {
       setError(err)
-      // Refunded meanwhile (another admin): the order as it is now, so the next decision sees it.
-      if (err instanceof ApiError && err.status === 409) {
-        const current = await api<Order>(`/orders/${order.id}`).catch(() => undefined)
-        if (current) onRefunded(current)
-      }
+      await showIfChanged(err, order.id, onRefunded)
     } finally {
       setBusy(false)
     }

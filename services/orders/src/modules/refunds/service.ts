@@ -275,11 +275,11 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
         if (!(error instanceof Undecided)) throw error
         throw fail('UNAVAILABLE', 'an earlier refund of this order is still being completed; try again in a moment', { retryAfterSeconds: 5 })
       }
-      // What the order's money still holds: the parts together never give back more than was paid.
-      const left = isCharged(state) ? Math.max(0, state.doc.totalCents - parts.reduce((sum, p) => sum + p.amountCents, 0)) : 0
+      // What the parts gave back, and what the order's money still holds: together never more than was paid.
+      const given = parts.reduce((sum, p) => sum + p.amountCents, 0)
+      const left = isCharged(state) ? Math.max(0, state.doc.totalCents - given) : 0
       if ('amountCents' in ask) {
         // Decided on what the page showed: a refund made meanwhile (another admin's) is not given twice.
-        const given = parts.reduce((sum, p) => sum + p.amountCents, 0)
         if (ask.expectedRefundedCents !== undefined && ask.expectedRefundedCents !== given)
           throw fail('CONFLICT', `this order has given back ${given} by now, not ${ask.expectedRefundedCents}: look at it again before giving more`, { refundedCents: given })
         return await givePart(state, amountPart(state, parts, ask.amountCents, left, request))
