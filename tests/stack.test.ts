@@ -67,9 +67,10 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     // The one process facing the internet holds no database or bus credential.
     const secretsOf = (name: string) => ((stack.services[name].secrets ?? []) as Array<{ source: string }>).map((s) => s.source).sort()
     expect(secretsOf('gateway')).toEqual(['easypass_jwt_public_key', 'easypass_redis_url'])
-    // Auth publishes no fact: a forged one (an event "cancelled", refunding its buyers) cannot come from it.
-    expect(secretsOf('auth')).not.toContain('easypass_nats_url')
-    expect(stack.services.auth.environment.NATS_URL_FILE ?? '').toBe('')
+    // Auth publishes one fact (an account closed), so it reaches NATS, and calls no service, so it holds
+    // no service secret. A fact forged there would add nothing to what its signing key already allows.
+    expect(secretsOf('auth')).toContain('easypass_nats_url')
+    expect(stack.services.auth.environment.NATS_URL_FILE).toBe('/run/secrets/easypass_nats_url')
     // The key that signs users' tokens is auth's alone; the service secret is for services, not the edge:
     // the same split as `npm start` makes (one list for both).
     for (const [name] of apps) {

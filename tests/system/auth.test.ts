@@ -706,7 +706,7 @@ describe('service', () => {
 
   test('the OpenAPI document lists every identity route', async () => {
     const doc = (await (await fetch(`${system().urls.auth}/openapi/json`)).json()) as { paths: Record<string, unknown> }
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/auth/guest', '/api/auth/guest/account', '/api/auth/guest/link', '/api/auth/guest/session', '/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/password', '/api/auth/password-reset', '/api/auth/password-reset/confirm', '/api/auth/refresh', '/api/auth/register', '/api/auth/two-factor/disable', '/api/auth/two-factor/enable', '/api/auth/two-factor/recovery-codes', '/api/auth/two-factor/setup', '/api/users', '/api/users/{id}', '/api/users/{id}/two-factor'])
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/auth/guest', '/api/auth/guest/account', '/api/auth/guest/link', '/api/auth/guest/session', '/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/me/close', '/api/auth/password', '/api/auth/password-reset', '/api/auth/password-reset/confirm', '/api/auth/refresh', '/api/auth/register', '/api/auth/two-factor/disable', '/api/auth/two-factor/enable', '/api/auth/two-factor/recovery-codes', '/api/auth/two-factor/setup', '/api/users', '/api/users/{id}', '/api/users/{id}/two-factor'])
   })
 
   async function startInProduction(env: Record<string, string>) {

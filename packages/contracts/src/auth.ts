@@ -137,6 +137,25 @@ export type ChangePasswordBody = Static<typeof ChangePasswordBody>
 export const UpdateMeBody = t.Object({ name: DisplayName })
 export type UpdateMeBody = Static<typeof UpdateMeBody>
 
+/**
+ * Closing one's account: the password (absent for a guest, who has none: their session came from an
+ * emailed link) and, with two-step sign-in on, a code.
+ */
+export const CloseAccountBody = t.Object({
+  password: t.Optional(t.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH })),
+  code: t.Optional(SecondFactorCode),
+})
+export type CloseAccountBody = Static<typeof CloseAccountBody>
+
+export const AccountClosed = t.Object(
+  {
+    id: t.String({ description: 'the account that is closed' }),
+    closedAt: t.String({ format: 'date-time' }),
+  },
+  { title: 'AccountClosed' },
+)
+export type AccountClosed = Static<typeof AccountClosed>
+
 export const Accepted = t.Object({ message: t.String() }, { title: 'Accepted' })
 
 /** Two-step sign-in being set up: the shared secret, for the authenticator app to scan or type. */

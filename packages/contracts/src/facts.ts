@@ -29,6 +29,8 @@ export interface OrderLine {
 type Told = { language?: Language }
 
 export interface FactData {
+  /** An account was closed: every service forgets what it keeps of the person that it need not keep (README, "Closing an account"). */
+  'auth.account-closed': { userId: string }
   'catalog.event-cancelled': { eventId: string; title: string }
   'catalog.event-deleted': { eventId: string; title?: string }
   'orders.order-paid': {

@@ -2,7 +2,7 @@
 import { Type as T } from '@sinclair/typebox'
 import type { Role } from '@easypass/contracts'
 import nodemailer from 'nodemailer'
-import { connectMongo, connectRedis, createLogger, createService, ensureIndexes, guessLimit, loadConfig, pingMongo, pingRedis, requiredInProduction, sealer, serve } from '@easypass/kit'
+import { Bus, connectMongo, connectNats, connectRedis, createLogger, Outbox, createService, ensureIndexes, guessLimit, loadConfig, pingMongo, pingRedis, requiredInProduction, sealer, serve } from '@easypass/kit'
 import { defineModels } from './db'
 import { authModule } from './modules/auth'
 import { loginLimiter } from './modules/auth/login-limiter'
@@ -11,6 +11,7 @@ import { resetMailer } from './modules/auth/reset-email'
 import { guestMailer } from './modules/auth/guest-email'
 import { alertMailer } from './modules/auth/alert-email'
 import { authService } from './modules/auth/service'
+import { accountClosing } from './modules/auth/closing'
 import { sessionStore } from './modules/auth/sessions'
 import { twoFactorService } from './modules/auth/two-factor'
 import { usersModule } from './modules/users'
@@ -45,6 +46,8 @@ const config = loadConfig({
   MAIL_FROM: T.String({ default: 'EasyPass <accounts@easypass.local>' }),
   /** The address buyers open the web app at; reset links point there. */
   PUBLIC_URL: T.Optional(T.String({ pattern: '^https?://[^\\s]+$' })),
+  /** How often closings that stopped half-way are looked for and finished (also at start). */
+  CLOSING_SWEEP_INTERVAL_MS: T.Integer({ default: 60_000, minimum: 100 }),
 })
 requiredInProduction(config, 'ADMIN_EMAIL', config.ADMIN_EMAIL)
 requiredInProduction(config, 'ADMIN_PASSWORD', config.ADMIN_PASSWORD)
@@ -57,6 +60,9 @@ const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_aut
 const redis = connectRedis(config.REDIS_URL, { name: 'auth' })
 const models = defineModels(conn)
 await ensureIndexes(conn)
+// Not awaited: auth starts and serves while NATS is away (the fact of a closed account waits in the outbox).
+const bus = new Bus({ nc: connectNats(config.NATS_URL, 'auth', log), prefix: config.BUS_PREFIX, log })
+const outbox = new Outbox(conn, bus, log)
 await ensureFirstAdmin(models.User, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, log)
 
 const sessions = sessionStore(models, log)
@@ -110,13 +116,19 @@ const sweep = setInterval(
 )
 sweep.unref()
 
+const auth = authService({ User: models.User, twoFactor, twoFactorRequiredRoles: new Set(config.TWO_FACTOR_REQUIRED_ROLES.split(',').filter((r) => r && r !== 'none') as Role[]), sessions, limiter, config, resets, guestLinks: { ...models, mailer: guestMailer(mail) }, log })
+const closing = accountClosing({ models, outbox, confirm: auth.confirmPassword, log })
+outbox.start()
+const stopClosingSweep = closing.startSweep(config.CLOSING_SWEEP_INTERVAL_MS)
+
 const app = createService({
   name: 'auth',
   description: 'Accounts, sign-in, sessions and roles.',
   log,
+  // NATS is not among them: signing in never needs it (only a closed account's fact, which waits in the outbox).
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
-  .use(authModule(authService({ User: models.User, twoFactor, twoFactorRequiredRoles: new Set(config.TWO_FACTOR_REQUIRED_ROLES.split(',').filter((r) => r && r !== 'none') as Role[]), sessions, limiter, config, resets, guestLinks: { ...models, mailer: guestMailer(mail) }, log }), config))
+  .use(authModule(auth, closing, config))
   .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }, twoFactor), config))
 
-serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), () => transport?.close(), () => redis.quit(), () => conn.close()] })
+serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), stopClosingSweep, () => outbox.stop(), () => bus.close(), () => transport?.close(), () => redis.quit(), () => conn.close()] })

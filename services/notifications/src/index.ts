@@ -81,6 +81,19 @@ const live = bus.subscribeLive(
   () => hub.closeAll(10_000),
 )
 
+/**
+ * An account was closed: its notifications, their read marks and its places on waiting lists go (the
+ * list keeps the address to tell them). The log of emails sent stays (README, "Closing an account").
+ */
+async function forgetAccount(userId: string) {
+  const [notifications, , waiting] = await Promise.all([
+    models.Notification.deleteMany({ userId }),
+    models.NotificationRead.deleteMany({ userId }),
+    models.Waitlist.deleteMany({ userId }),
+  ])
+  log.info({ userId, notifications: notifications.deletedCount, waiting: waiting.deletedCount }, 'a closed account was forgotten')
+}
+
 // Not awaited: while NATS is away the service still answers lists and streams; facts wait in the stream.
 const stopConsumer = bus.keepStarting('fact consumers', async () => {
   // Each fact makes its own notification (and email), whatever came before: many at once.
@@ -91,7 +104,7 @@ const stopConsumer = bus.keepStarting('fact consumers', async () => {
     parallel: 8,
     startAt: (subject) => bus.unacknowledgedFrom('notifications', CONSUMED, subject),
   })
-  const stopNotifications = await bus.consume('notifications', CONSUMED, factHandler({ inbox, bus, log }), { parallel: 32 }).catch(async (error) => {
+  const stopNotifications = await bus.consume('notifications', CONSUMED, factHandler({ inbox, bus, log, forget: forgetAccount }), { parallel: 32 }).catch(async (error) => {
     await stopEmails()
     throw error
   })

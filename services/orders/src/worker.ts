@@ -70,7 +70,7 @@ void cancellationsRun()
 
 // In the background, until it starts: the port opens at once even while NATS is still unreachable.
 const stopConsumer = bus.keepStarting('fact consumer', () =>
-  consumeFacts({ config, bus, store, settlement: settle, payments, catalog, locks, dirty, settled, cancellations: cancelled, onCancellation: () => void cancellationsRun(), log }),
+  consumeFacts({ config, models, bus, store, settlement: settle, payments, catalog, locks, dirty, settled, cancellations: cancelled, onCancellation: () => void cancellationsRun(), log }),
 )
 
 const app = createService({

@@ -1,10 +1,11 @@
 import { Elysia, status, t } from 'elysia'
 import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
 import { pickLanguage } from '@easypass/contracts/languages'
-import { Accepted, AuthResult, ChangePasswordBody, GuestAccountBody, GuestBody, GuestLinkBody, GuestSessionBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RecoveryCodes, RegisterBody, TwoFactorConfirmBody, TwoFactorEnabled, TwoFactorSetup, UpdateMeBody, User } from '@easypass/contracts/auth'
+import { AccountClosed, CloseAccountBody, Accepted, AuthResult, ChangePasswordBody, GuestAccountBody, GuestBody, GuestLinkBody, GuestSessionBody, LoginBody, LogoutBody, PasswordResetConfirmBody, PasswordResetRequestBody, RefreshBody, RecoveryCodes, RegisterBody, TwoFactorConfirmBody, TwoFactorEnabled, TwoFactorSetup, UpdateMeBody, User } from '@easypass/contracts/auth'
 import { AppError, authPlugin, clientAddress, strictBody, type AuthConfig } from '@easypass/kit'
 import { clearCookie, deliver, presentedToken } from './cookie'
 import type { AuthService } from './service'
+import type { AccountClosing } from './closing'
 import { SameClientRefresh } from './sessions'
 
 const tags = tagsOf('Identity')
@@ -19,7 +20,7 @@ const confirmedByCode = {
 }
 const confirmRefusals = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse }
 
-export function authModule(auth: AuthService, config: AuthConfig) {
+export function authModule(auth: AuthService, closing: AccountClosing, config: AuthConfig) {
   return new Elysia({ name: 'auth.identity' })
     .use(authPlugin(config))
     .post('/api/auth/register', async ({ body, request, server, set }) => status(201, deliver(request, set.headers, await auth.register(body, clientAddress(request, server)))), {
@@ -211,6 +212,25 @@ export function authModule(auth: AuthService, config: AuthConfig) {
       auth: 'user',
       response: { 200: User, 401: ErrorResponse },
       detail: { tags, summary: 'The signed-in account', security: BEARER },
+    })
+    .post('/api/auth/me/close', async ({ body, principal, request, server, set }) => {
+      const closed = await closing.close(principal!, body, clientAddress(request, server))
+      // The browser's session cookie goes with the account (its token no longer refreshes anyway).
+      clearCookie(request, set.headers)
+      return closed
+    }, {
+      auth: 'user',
+      ...strictBody(CloseAccountBody),
+      response: { 200: AccountClosed, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
+      detail: {
+        tags,
+        summary: 'Close my account',
+        description:
+          'The signed-in customer closes their own account, for good. `password` is required (400 on `password` when missing or wrong, counted like a sign-in; 429 beyond the sign-in limits), and `code` too with two-step sign-in on (400 on `code`); a guest, who has no password, sends `{}`. ' +
+          'The account, its sessions and links are deleted at once: refresh tokens stop working (access tokens already issued live out their 15 minutes), the address can sign up again as a new account, and the fact `auth.account-closed` makes orders and notifications forget the person (the address on their orders and tickets, saved billing details, notifications, waiting lists). ' +
+          'Orders, tickets, invoices and payments stay, as accounting law requires: tickets already sent stay valid. 409 for an admin or door staff (another admin first makes the account a customer).',
+        security: BEARER,
+      },
     })
     .patch('/api/auth/me', ({ body, principal }) => auth.updateMe(principal!, body), {
       auth: 'user',

@@ -356,6 +356,6 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
 
   const guests = guestService({ User, links: { ...guestLinks, publicUrl: resets.publicUrl, validMinutes: resets.validMinutes }, sessions, limiter, signIn, log })
 
-  return { startGuest: guests.start, requestGuestLink: guests.requestLink, openGuestLink: guests.open, keepGuest: guests.keep, register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword, setupTwoFactor, enableTwoFactor, disableTwoFactor, newRecoveryCodes }
+  return { startGuest: guests.start, requestGuestLink: guests.requestLink, openGuestLink: guests.open, keepGuest: guests.keep, register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword, setupTwoFactor, enableTwoFactor, disableTwoFactor, newRecoveryCodes, confirmPassword }
 }
 export type AuthService = ReturnType<typeof authService>

@@ -16,6 +16,7 @@ export const CONSUMED: FactSubject[] = [
   'orders.ticket-transferred',
   'orders.held-ticket-refunded',
   'orders.holder-messaged',
+  'auth.account-closed',
 ]
 /** Facts that also make an email, taken by a durable consumer of their own. */
 export const EMAILED: FactSubject[] = ['orders.order-paid', 'orders.order-refunded', 'orders.tickets-refunded', 'notifications.tickets-available', 'orders.tickets-resent', 'orders.ticket-transfer-offered', 'orders.held-ticket-refunded', 'orders.holder-messaged']
@@ -28,9 +29,16 @@ export const validId = (id: unknown): id is string => typeof id === 'string' && 
  * fact id); a fact that comes again finds it and does nothing. Only a new notification is signalled
  * live, so a redelivery never pings a screen twice.
  */
-export function factHandler(deps: { inbox: InboxService; bus: Bus; log: Logger }) {
+export function factHandler(deps: { inbox: InboxService; bus: Bus; log: Logger; forget: (userId: string) => Promise<void> }) {
   const { inbox, bus, log } = deps
   return async (f: Fact) => {
+    if (f.subject === 'auth.account-closed') {
+      const { userId } = (f as Fact<'auth.account-closed'>).data
+      // Never a filter without the account in it: that would forget everyone.
+      if (typeof userId === 'string' && /^[0-9a-f]{24}$/i.test(userId)) await deps.forget(userId)
+      else log.error({ fact: f.id }, 'an account-closed fact without a usable account id: ignored')
+      return
+    }
     const message = describe(f)
     if (!message) return
     if (!validId(f.id) || typeof message.userId !== 'string' || !message.userId) {

@@ -4,6 +4,7 @@
 //   catalog.event-cancelled     → refund every paid order of the event, release every hold
 //   catalog.event-deleted       → the same, for what a delete found none of (holds) or raced with
 //   payments.payment-succeeded  → a charge must end as a paid order or be refunded: look at the order
+//   auth.account-closed         → forget the person's address and saved billing details (`forgetAccount`)
 import type { Fact } from '@easypass/contracts/facts'
 import type { Bus, Logger } from '@easypass/kit'
 import type { CatalogClient, PaymentsClient } from '../../clients'
@@ -12,9 +13,11 @@ import type { DirtyOrders, OrderLocks, SettledOrders } from '../coordination'
 import type { Settlement } from '../orders/settlement'
 import type { OrderStore } from '../orders/store'
 import type { Cancellations } from '../reconciler/cancellations'
+import type { Models } from '../../db'
 
 export interface FactsDeps {
   config: OrdersConfig
+  models: Pick<Models, 'Order' | 'OrderDraft' | 'TicketHolder' | 'Transfer' | 'BillingProfile'>
   bus: Bus
   store: OrderStore
   settlement: Settlement
@@ -100,11 +103,36 @@ export function factHandlers({ config, store, settlement, payments, catalog, loc
   }
 }
 
+/**
+ * An account was closed: what orders keeps of the person and need not keep goes. Their address leaves
+ * their orders (and unfinished drafts), the tickets passed on to them and the offers they made; their
+ * saved billing details go. What stays, as accounting and the door need it: the orders themselves, their
+ * tickets and codes (still valid), the billing details an invoice was made out to, the names on tickets
+ * and the answers an organiser asked for. Each write may run again (a redelivered fact changes nothing).
+ */
+export async function forgetAccount(models: FactsDeps['models'], userId: unknown, log: Logger) {
+  // Never a filter without the account in it: that would forget everyone.
+  if (typeof userId !== 'string' || !/^[0-9a-f]{24}$/i.test(userId)) {
+    log.error({ userId }, 'an account-closed fact without a usable account id: ignored')
+    return
+  }
+  const [orders, drafts, held, offered] = await Promise.all([
+    models.Order.updateMany({ userId, userEmail: { $exists: true } }, { $unset: { userEmail: 1 } }),
+    models.OrderDraft.updateMany({ userId, userEmail: { $exists: true } }, { $unset: { userEmail: 1 } }),
+    models.TicketHolder.updateMany({ userId, email: { $exists: true } }, { $unset: { email: 1 } }),
+    models.Transfer.updateMany({ fromUserId: userId, fromEmail: { $exists: true } }, { $unset: { fromEmail: 1 } }),
+    models.BillingProfile.deleteOne({ _id: userId }),
+  ])
+  log.info({ userId, orders: orders.modifiedCount, drafts: drafts.modifiedCount, held: held.modifiedCount, offered: offered.modifiedCount }, 'a closed account was forgotten')
+}
+
 export async function consumeFacts(deps: FactsDeps): Promise<() => Promise<void>> {
   const handlers = factHandlers(deps)
-  const subjects = ['ticketing.hold-expired', 'ticketing.hold-withdrawn', 'catalog.event-cancelled', 'catalog.event-deleted', 'payments.payment-succeeded'] as const
+  const subjects = ['ticketing.hold-expired', 'ticketing.hold-withdrawn', 'catalog.event-cancelled', 'catalog.event-deleted', 'payments.payment-succeeded', 'auth.account-closed'] as const
   return deps.bus.consume('orders', [...subjects], async (f: Fact) => {
     switch (f.subject) {
+      case 'auth.account-closed':
+        return forgetAccount(deps.models, (f as Fact<'auth.account-closed'>).data.userId, deps.log)
       case 'ticketing.hold-expired':
         return handlers.holdEnded((f as Fact<'ticketing.hold-expired'>).data.orderId, 'expired')
       case 'ticketing.hold-withdrawn':

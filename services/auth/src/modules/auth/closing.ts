@@ -1,0 +1,94 @@
+// Closing an account, by its owner. The account and everything auth keeps of it (sessions, two-step
+// codes used, reset and guest links) are deleted, so the address can sign up again as someone new; the
+// fact `auth.account-closed` tells orders and notifications to forget what they keep of the person and
+// need not keep (README, "Closing an account"). Without transactions the steps are made safe to repeat:
+// a `closed_accounts` record comes first, and a sweep finishes every closing that stopped half-way.
+import type { Principal } from '@easypass/contracts'
+import type { AccountClosed, CloseAccountBody } from '@easypass/contracts/auth'
+import { fact, fail, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
+import type { Models } from '../../db'
+import type { UserDoc } from '../../db/users'
+
+export interface ClosingDeps {
+  models: Pick<Models, 'User' | 'ClosedAccount' | 'RefreshToken' | 'TwoFactorUse' | 'PasswordReset' | 'PasswordResetUse' | 'PasswordChange' | 'GuestLink' | 'GuestLinkUse'>
+  outbox: Pick<Outbox, 'record'>
+  /** The password (and, when given, a code) asked again, counted like a sign-in (`confirmPassword` in the auth service). */
+  confirm(user: Pick<UserDoc, '_id' | 'email' | 'passwordHash' | 'twoFactor'>, password: string, field: string, clientIp: string, code?: string): Promise<void>
+  log: Logger
+}
+
+const needed = (path: 'password' | 'code', message: string) => fail('VALIDATION', `${path}: ${message}`, { fields: [{ path, message }] })
+
+export function accountClosing({ models, outbox, confirm, log }: ClosingDeps) {
+  const { User, ClosedAccount } = models
+
+  /**
+   * The signed-in user closes their own account. A customer only: an admin or door staff is first made a
+   * customer by another admin (so the last admin can never go, and nobody's role disappears unnoticed). The
+   * password confirms it (a stolen access token cannot close an account), and a code with two-step sign-in
+   * on; a guest has neither (their session came from a link to their mailbox).
+   */
+  async function close(principal: Principal, body: CloseAccountBody, clientIp: string): Promise<AccountClosed> {
+    const user = /^[0-9a-f]{24}$/i.test(principal.id) ? await User.findById(principal.id).lean() : null
+    if (!user) throw fail('UNAUTHENTICATED', 'the account no longer exists')
+    if (user.role !== 'customer') throw fail('CONFLICT', `an account with a role (${user.role}) cannot be closed: another admin first makes it a customer`)
+    if (user.guest) {
+      if (body.password !== undefined) throw needed('password', 'you bought as a guest and have no password: leave it out')
+    } else {
+      if (body.password === undefined) throw needed('password', 'enter your password to close your account')
+      if (user.twoFactor?.secret && body.code === undefined) throw needed('code', 'enter the code from your authenticator app (or one of your recovery codes)')
+      await confirm(user, body.password, 'password', clientIp, user.twoFactor?.secret ? body.code : undefined)
+    }
+    const id = String(user._id)
+    let closedAt = new Date()
+    try {
+      await ClosedAccount.create({ _id: id, closedAt })
+    } catch (error) {
+      if (!isDuplicateOnly(error)) throw error
+      // Closed at the same moment by another request (two tabs): this one finishes it too.
+      closedAt = (await ClosedAccount.findById(id).lean())?.closedAt ?? closedAt
+    }
+    await finish(id)
+    log.info({ userId: id }, 'an account was closed by its owner')
+    return { id, closedAt: closedAt.toISOString() }
+  }
+
+  /**
+   * Deletes the account and what auth keeps of it, then records the fact; each step may run again. The
+   * account goes first: from then on a refresh finds no account and a sign-in no address.
+   */
+  async function finish(userId: string) {
+    await User.deleteOne({ _id: userId })
+    await Promise.all(
+      (['RefreshToken', 'TwoFactorUse', 'PasswordReset', 'PasswordResetUse', 'PasswordChange', 'GuestLink', 'GuestLinkUse'] as const).map((name) =>
+        (models[name] as typeof models.RefreshToken).deleteMany({ userId }),
+      ),
+    )
+    await outbox.record([fact('auth.account-closed', { userId }, `account-closed:${userId}`)])
+    await ClosedAccount.updateOne({ _id: userId }, { $set: { toldAt: new Date() } })
+  }
+
+  /** Finishes closings that stopped half-way (the process died, the database was away): at start, then every `intervalMs`. */
+  function startSweep(intervalMs: number): () => void {
+    let stopped = false
+    let timer: Timer | undefined
+    const run = async () => {
+      try {
+        const open = await ClosedAccount.find({ toldAt: { $exists: false } }, { _id: 1 }).limit(100).lean()
+        for (const { _id } of open) await finish(String(_id))
+        if (open.length) log.info({ count: open.length }, 'closings finished by the sweep')
+      } catch (error) {
+        log.warn({ err: String(error instanceof Error ? error.message : error) }, 'closing sweep failed; will retry')
+      }
+      if (!stopped) timer = setTimeout(run, intervalMs)
+    }
+    void run()
+    return () => {
+      stopped = true
+      if (timer) clearTimeout(timer)
+    }
+  }
+
+  return { close, finish, startSweep }
+}
+export type AccountClosing = ReturnType<typeof accountClosing>
