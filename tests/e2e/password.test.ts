@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import { api, eventually, registerUser } from '../support/api'
 import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 import { system } from '../support/system'
-import { closeBrowser, screenshot, sessionCookie, withTab } from './browser'
+import { adminSession, closeBrowser, screenshot, sessionCookie, withTab } from './browser'
 
 const PASSWORD = 'correct horse 1'
 const smtp = mailingThroughTestSmtp('auth')
@@ -105,6 +105,46 @@ describe('passwords in the browser', () => {
       expect(await signInStatus(buyer.user.email, 'changed password 1')).toBe(200)
     })
   }, 60_000)
+
+  test('the account page closes the account: the password and a tick confirm it; then signed out, the address free', async () => {
+    const buyer = await registerUser('close')
+    await withTab({ session: buyer }, async ({ page, context }) => {
+      await page.goto('/account')
+      await page.getByRole('heading', { level: 2, name: 'Close your account' }).waitFor()
+      await page.getByText('Close it for good…').click()
+      await page.getByText('Tickets you bought stay valid').waitFor()
+      const form = page.locator('form', { has: page.getByRole('button', { name: 'Close my account' }) })
+      // Not ticked: refused at the box, nothing sent.
+      await form.getByLabel('Your password').fill(PASSWORD)
+      await page.getByRole('button', { name: 'Close my account' }).click()
+      await page.getByText('Tick this to confirm.').waitFor()
+      // A wrong password: said at its field, the account stays.
+      await page.getByLabel('I understand that this cannot be undone.').check()
+      await form.getByLabel('Your password').fill('not my password')
+      await page.getByRole('button', { name: 'Close my account' }).click()
+      await form.getByText('This is not your current password.').waitFor()
+      expect((await api('/auth/me', { token: buyer.token })).status).toBe(200)
+      await screenshot(page, 'account-close')
+
+      await form.getByLabel('Your password').fill(PASSWORD)
+      await page.getByRole('button', { name: 'Close my account' }).click()
+      await page.locator('.toast', { hasText: 'Your account is closed.' }).waitFor()
+      await page.getByRole('link', { name: 'Sign in' }).first().waitFor()
+      expect(new URL(page.url()).pathname).toBe('/')
+      // The session cookie went with it, and the account: no sign-in, the address free for a new one.
+      expect(await sessionCookie(context)).toBeUndefined()
+      expect(await signInStatus(buyer.user.email, PASSWORD)).toBe(401)
+      expect((await api('/auth/register', { body: { email: buyer.user.email, password: PASSWORD, name: 'Someone new' } })).status).toBe(201)
+    })
+  }, 60_000)
+
+  test('the account page of an admin says another admin must make it a customer first', async () => {
+    await withTab({ session: await adminSession() }, async ({ page }) => {
+      await page.goto('/account')
+      await page.getByText('An account with a role (admin or door staff) cannot be closed here').waitFor()
+      expect(await page.getByRole('button', { name: 'Close my account' }).count()).toBe(0)
+    })
+  }, 30_000)
 
   test('the reset page opened without a link says how to get one', async () => {
     await withTab({}, async ({ page }) => {

@@ -21,6 +21,12 @@ export interface User {
   createdAt?: string
 }
 
+/** The answer to closing one's account. */
+export interface AccountClosed {
+  id: string
+  closedAt: string
+}
+
 export interface AuthResult {
   user: User
   accessToken: string

@@ -8,7 +8,7 @@ import { useAsync, useTitle } from '../lib/hooks'
 import { t, useT } from '../lib/i18n'
 import { Link, navigate, tokenFromLink } from '../lib/router'
 import { sessionFrom, setSession, updateUser, useSession } from '../lib/session'
-import type { AuthResult, SavedBillingDetails, User } from '../lib/types'
+import type { AccountClosed, AuthResult, SavedBillingDetails, User } from '../lib/types'
 import { toast } from '../components/overlay'
 import { Alert, Field, Notice, PageTitle, useFocusFirstInvalid } from '../components/ui'
 import { twoFactorText } from '../i18n/two-factor'
@@ -295,6 +295,7 @@ export function Account() {
           <TwoFactorSection user={user} />
         </>
       )}
+      <CloseAccount user={user} />
     </section>
   )
 }
@@ -346,5 +347,85 @@ function GuestAccount({ user }: { user: User }) {
         </button>
       </form>
     </>
+  )
+}
+
+/**
+ * Closing the account, for good: folded away at the end of the page. The password confirms it (and a
+ * code with two-step sign-in on); a guest has neither. An admin's or door staff's account is made a
+ * customer by another admin first.
+ */
+function CloseAccount({ user }: { user: User }) {
+  const m = useT(accountText)
+  const tf = useT(twoFactorText)
+  const [password, setPassword] = useState('')
+  const [code, setCode] = useState('')
+  const [sure, setSure] = useState(false)
+  const [open, setOpen] = useState(false)
+  const [errors, setErrors] = useState<{ password?: string; code?: string; sure?: string }>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  const form = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(form, errors)
+
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const local = {
+      ...(!user.guest && !password ? { password: m.enterYourPassword } : {}),
+      ...(!user.guest && user.twoFactor && !code.trim() ? { code: tf.enterCode } : {}),
+      ...(sure ? {} : { sure: m.closeTick }),
+    }
+    setErrors(local)
+    setError(undefined)
+    if (Object.keys(local).length) return
+    setBusy(true)
+    try {
+      await api<AccountClosed>('/auth/me/close', { body: user.guest ? {} : { password, ...(user.twoFactor ? { code: code.trim() } : {}) } })
+      setSession(null)
+      toast(m.closed, 'success')
+      navigate('/', { replace: true })
+    } catch (err) {
+      setBusy(false)
+      const fields = pick(err, ['password', 'code'] as const)
+      setErrors({ ...(fields.password ? { password: m.notCurrent } : {}), ...(fields.code ? { code: tf.wrongCode } : {}) })
+      setError(err)
+    }
+  }
+
+  return (
+    <section aria-labelledby="close-title">
+      <h2 id="close-title">{m.closeHeading}</h2>
+      {user.role !== 'customer' ? (
+        <p>{m.closeWithRole}</p>
+      ) : (
+        <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+          <summary>{m.closeOpen}</summary>
+          {/* Drawn only once opened: its fields never stand beside the password change's while folded. */}
+          {open && (
+            <>
+              <p>{m.closeWhat}</p>
+              <p>{m.closeKept}</p>
+              <form class="card form" ref={form} onSubmit={submit} noValidate>
+                {!user.guest && <Field id="close-password" label={m.yourPassword} name="password" type="password" autoComplete="current-password" value={password} onValue={setPassword} error={errors.password} required />}
+                {!user.guest && user.twoFactor && <CodeField value={code} onValue={setCode} error={errors.code} />}
+                <label class="choice">
+                  <input type="checkbox" name="sure" checked={sure} onChange={(e) => setSure(e.currentTarget.checked)} aria-invalid={errors.sure ? true : undefined} aria-describedby={errors.sure ? 'close-sure-error' : undefined} />{' '}
+                  {m.closeSure}
+                </label>
+                {errors.sure && (
+                  <p class="field-error" id="close-sure-error">
+                    {errors.sure}
+                  </p>
+                )}
+                <Alert error={Object.keys(errors).length ? undefined : error} />
+                <button type="submit" class="button button-danger" disabled={busy}>
+                  {busy ? m.closing : m.closeButton}
+                </button>
+              </form>
+            </>
+          )}
+        </details>
+      )}
+    </section>
   )
 }
