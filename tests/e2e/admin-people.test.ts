@@ -1,6 +1,6 @@
 // Admins and the people with accounts in a real browser: found by address, a buyer made door staff (the
 // gateway takes the role at once), a role change called off, two-step sign-in turned off for someone who
-// lost their phone, and a guest told apart (no role to give).
+// lost their phone, a guest told apart (no role to give), and an account closed on its holder's request.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, registerUser } from '../support/api'
 import { totp } from '../support/totp'
@@ -61,6 +61,23 @@ describe('people', () => {
       await page.getByRole('button', { name: 'Search' }).click()
       await page.getByText('1 person').waitFor()
       await table.getByText(worker.user.email).waitFor()
+      // Door staff has no "Close account": only a buyer's account is closed here.
+      expect(await table.getByRole('button', { name: `Close account of ${worker.user.email}` }).count()).toBe(0)
+
+      // The guest asked for their account to be closed: called off first, then done.
+      const guestEmail = `${tag}-guest@example.test`
+      await page.getByLabel('Role', { exact: true }).selectOption('')
+      await page.getByRole('button', { name: 'Search' }).click()
+      await page.getByText('3 people').waitFor()
+      await page.getByRole('button', { name: `Close account of ${guestEmail}` }).click()
+      await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click()
+      expect((await api('/auth/me', { token: guest.body.accessToken })).status).toBe(200)
+      await page.getByRole('button', { name: `Close account of ${guestEmail}` }).click()
+      await page.getByRole('dialog').getByText('Its orders, tickets (still valid) and invoices stay.').waitFor()
+      await page.getByRole('dialog').getByRole('button', { name: 'Close the account' }).click()
+      await page.locator('.toast', { hasText: `The account of ${guestEmail} is closed.` }).waitFor()
+      await page.getByText('2 people').waitFor()
+      expect((await api('/auth/me', { token: guest.body.accessToken })).status).toBe(401)
     })
   }, 90_000)
 })

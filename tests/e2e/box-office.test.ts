@@ -14,7 +14,10 @@ async function openDoorSale(page: import('playwright-core').Page, event: { id: s
   await page.locator(`#f-door option[value="${event.id}"]`).waitFor({ state: 'attached' })
   await page.getByLabel('This door admits to').selectOption(event.id)
   await page.getByText('Sell tickets at the door').click()
-  return page.getByRole('form', { name: 'Sell tickets at the door' })
+  const form = page.getByRole('form', { name: 'Sell tickets at the door' })
+  // The event's ticket types come from the API after the form opens: read them once they are there.
+  await form.locator('#door-type option').first().waitFor({ state: 'attached' })
+  return form
 }
 
 describe.skipIf(!canSell)('selling at the door', () => {

@@ -4,7 +4,8 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import { api, eventually, registerUser } from '../support/api'
 import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 import { system } from '../support/system'
-import { adminSession, closeBrowser, screenshot, sessionCookie, withTab } from './browser'
+import { adminSession, buyThroughApi, closeBrowser, screenshot, seedEvent, sessionCookie, withTab } from './browser'
+import { readFile } from 'node:fs/promises'
 
 const PASSWORD = 'correct horse 1'
 const smtp = mailingThroughTestSmtp('auth')
@@ -135,6 +136,27 @@ describe('passwords in the browser', () => {
       expect(await sessionCookie(context)).toBeUndefined()
       expect(await signInStatus(buyer.user.email, PASSWORD)).toBe(401)
       expect((await api('/auth/register', { body: { email: buyer.user.email, password: PASSWORD, name: 'Someone new' } })).status).toBe(201)
+    })
+  }, 60_000)
+
+  test('the account page downloads everything kept of the person as one file, without ticket codes', async () => {
+    const buyer = await registerUser('download')
+    const event = await seedEvent([{ name: 'Standing', priceCents: 3000, capacity: 20 }])
+    const order = await buyThroughApi(buyer, event)
+    const [ticket] = (await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ code: string }>
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto('/account')
+      await page.getByRole('heading', { level: 2, name: 'Your data' }).waitFor()
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download your data' }).click()])
+      expect(download.suggestedFilename()).toMatch(/^easypass-data-\d{4}-\d{2}-\d{2}\.json$/)
+      const text = await readFile((await download.path())!, 'utf8')
+      const file = JSON.parse(text)
+      expect(file.account).toMatchObject({ id: buyer.user.id, email: buyer.user.email })
+      expect(file.orders.orders.map((o: { order: { id: string } }) => o.order.id)).toEqual([order.id])
+      expect(file.orders.orders[0].tickets[0]).toMatchObject({ status: 'valid', ticketTypeName: 'Standing' })
+      expect(Array.isArray(file.notifications.notifications)).toBe(true)
+      expect(text).not.toContain(ticket!.code)
+      await page.locator('.toast', { hasText: 'Your data is saved as a file.' }).waitFor()
     })
   }, 60_000)
 

@@ -27,6 +27,14 @@ export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
  */
 export const roleWithdrawnKey = (prefix: string, userId: string) => `${prefix}:role-withdrawn:${userId}`
 
+/**
+ * Redis sorted set of accounts closed in the last `ACCESS_TOKEN_TTL_SECONDS` (and a minute more): the
+ * member is the account id, the score the second it was closed. Written by auth when an account closes;
+ * the gateway reads it every second and refuses every token of those accounts, which would otherwise
+ * live out their 15 minutes (an id is never given again, so none of its tokens is good any more).
+ */
+export const closedAccountsKey = (prefix: string) => `${prefix}:closed-accounts`
+
 /** The roles an account given `role` must not act with any more: every one above it. */
 export const rolesAbove = (role: Role): Role[] => ROLES.slice(ROLES.indexOf(role) + 1)
 

@@ -117,7 +117,7 @@ const sweep = setInterval(
 sweep.unref()
 
 const auth = authService({ User: models.User, twoFactor, twoFactorRequiredRoles: new Set(config.TWO_FACTOR_REQUIRED_ROLES.split(',').filter((r) => r && r !== 'none') as Role[]), sessions, limiter, config, resets, guestLinks: { ...models, mailer: guestMailer(mail) }, log })
-const closing = accountClosing({ models, outbox, confirm: auth.confirmPassword, log })
+const closing = accountClosing({ models, outbox, redis, prefix: config.REDIS_PREFIX, confirm: auth.confirmPassword, log })
 outbox.start()
 const stopClosingSweep = closing.startSweep(config.CLOSING_SWEEP_INTERVAL_MS)
 
@@ -129,6 +129,6 @@ const app = createService({
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
   .use(authModule(auth, closing, config))
-  .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }, twoFactor), config))
+  .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }, twoFactor), closing, config))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), stopClosingSweep, () => outbox.stop(), () => bus.close(), () => transport?.close(), () => redis.quit(), () => conn.close()] })

@@ -15,6 +15,7 @@ import { inboxService } from './modules/inbox/service'
 import { streamModule } from './modules/stream'
 import { streamHub } from './modules/stream/hub'
 import { waitlistModule } from './modules/waitlist'
+import { myDataModule } from './modules/my-data'
 import { waitlistService } from './modules/waitlist/service'
 import { webhooksModule } from './modules/webhooks'
 import { secretSeal } from './modules/webhooks/sealed'
@@ -121,6 +122,7 @@ const app = createService({
 })
   .use(inboxModule(inbox, config))
   .use(waitlistModule(waitlist, config))
+  .use(myDataModule(config, inbox, waitlist))
   .use(webhooksModule(webhooks, config))
   .use(previewsModule(emails, config))
   .use(streamModule(hub, config, config.SSE_HEARTBEAT_SECONDS, inbox.storedAfter))

@@ -24,6 +24,7 @@ import { messagesService } from './modules/messages/service'
 import { reportsModule } from './modules/reports'
 import { answersModule } from './modules/answers'
 import { answersService } from './modules/answers/service'
+import { myDataModule } from './modules/my-data'
 import { reportsService } from './modules/reports/service'
 import { ticketNaming } from './modules/tickets/naming'
 import { transfersModule } from './modules/transfers'
@@ -75,6 +76,7 @@ const app = createService({
   .use(ordersModule(config, { store, purchase, refunds, tickets, name, resend: ticketResender({ store, tickets, outbox, redis, prefix: config.REDIS_PREFIX }), pdf, receipt }))
   .use(invoicesModule(config, { store, documents }))
   .use(answersModule(config, { store, answers }))
+  .use(myDataModule(config, { store, tickets, answers, documents, transfers }))
   .use(waitingRoomModule(config, rooms))
   .use(transfersModule(config, { transfers, store, name, pdf, wallet }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))

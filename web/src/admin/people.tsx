@@ -1,6 +1,7 @@
 // The people with accounts, for admins: found by address and role; a role given or taken (door staff,
 // admins), two-step sign-in turned off for someone who lost their phone, guests told apart. The same
-// calls as Swagger UI's: GET /api/users, PATCH /api/users/:id, DELETE /api/users/:id/two-factor.
+// calls as Swagger UI's: GET /api/users, PATCH /api/users/:id, DELETE /api/users/:id/two-factor, and
+// DELETE /api/users/:id to close a buyer's account when they ask for it.
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../lib/api'
 import { day } from '../lib/format'
@@ -78,6 +79,28 @@ export default function People({ query }: { query: URLSearchParams }) {
     }
   }
 
+  const closeAccount = async (user: User) => {
+    const ok = await confirmDialog({
+      title: `Close the account of ${user.email}?`,
+      message:
+        'Do this only when they asked for it and you are sure it is them asking. The account, its sessions and links are deleted, and its address is taken off its orders; its notifications, waiting lists and saved invoice details go. Its orders, tickets (still valid) and invoices stay. This cannot be undone.',
+      confirmLabel: 'Close the account',
+      danger: true,
+    })
+    if (!ok) return
+    setBusy(user.id)
+    setError(undefined)
+    try {
+      await api(`/users/${user.id}`, { method: 'DELETE' })
+      toast(`The account of ${user.email} is closed.`, 'success')
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(undefined)
+      list.reload()
+    }
+  }
+
   const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PAGE_SIZE)) : 1
   return (
     <AdminPage title="People" sub="Everyone with an account, and guests who bought without one. Give door staff and admins their role here; a role change takes effect at once.">
@@ -125,6 +148,9 @@ export default function People({ query }: { query: URLSearchParams }) {
                   <th scope="col">Role</th>
                   <th scope="col">Two-step sign-in</th>
                   <th scope="col">Since</th>
+                  <th scope="col">
+                    <span class="sr-only">Close</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -173,6 +199,13 @@ export default function People({ query }: { query: URLSearchParams }) {
                       )}
                     </td>
                     <td>{u.createdAt ? day(u.createdAt) : ''}</td>
+                    <td>
+                      {u.role === 'customer' && u.id !== me?.id && (
+                        <button type="button" class="button button-small button-secondary" disabled={busy === u.id} onClick={() => closeAccount(u)} aria-label={`Close account of ${u.email}`}>
+                          Close account
+                        </button>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -4,6 +4,7 @@ import { useMemo, useRef, useState } from 'preact/hooks'
 import { accountText } from '../i18n/account'
 import { api, ApiError } from '../lib/api'
 import { day } from '../lib/format'
+import { saveFile } from '../lib/download'
 import { useAsync, useTitle } from '../lib/hooks'
 import { t, useT } from '../lib/i18n'
 import { Link, navigate, tokenFromLink } from '../lib/router'
@@ -295,6 +296,7 @@ export function Account() {
           <TwoFactorSection user={user} />
         </>
       )}
+      <YourData />
       <CloseAccount user={user} />
     </section>
   )
@@ -362,6 +364,8 @@ function CloseAccount({ user }: { user: User }) {
   const [code, setCode] = useState('')
   const [sure, setSure] = useState(false)
   const [open, setOpen] = useState(false)
+  // Asked when the account has two-step sign-in on; also when the API asks (turned on in another tab).
+  const [needsCode, setNeedsCode] = useState(!!user.twoFactor)
   const [errors, setErrors] = useState<{ password?: string; code?: string; sure?: string }>({})
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
@@ -372,7 +376,7 @@ function CloseAccount({ user }: { user: User }) {
     e.preventDefault()
     const local = {
       ...(!user.guest && !password ? { password: m.enterYourPassword } : {}),
-      ...(!user.guest && user.twoFactor && !code.trim() ? { code: tf.enterCode } : {}),
+      ...(!user.guest && needsCode && !code.trim() ? { code: tf.enterCode } : {}),
       ...(sure ? {} : { sure: m.closeTick }),
     }
     setErrors(local)
@@ -380,13 +384,18 @@ function CloseAccount({ user }: { user: User }) {
     if (Object.keys(local).length) return
     setBusy(true)
     try {
-      await api<AccountClosed>('/auth/me/close', { body: user.guest ? {} : { password, ...(user.twoFactor ? { code: code.trim() } : {}) } })
+      await api<AccountClosed>('/auth/me/close', { body: user.guest ? {} : { password, ...(needsCode ? { code: code.trim() } : {}) } })
       setSession(null)
       toast(m.closed, 'success')
       navigate('/', { replace: true })
     } catch (err) {
       setBusy(false)
       const fields = pick(err, ['password', 'code'] as const)
+      // A code asked for that this page did not know was needed: its field appears, with the question.
+      if (fields.code && !needsCode) {
+        setNeedsCode(true)
+        return setErrors({ code: tf.codeAsked })
+      }
       setErrors({ ...(fields.password ? { password: m.notCurrent } : {}), ...(fields.code ? { code: tf.wrongCode } : {}) })
       setError(err)
     }
@@ -395,7 +404,7 @@ function CloseAccount({ user }: { user: User }) {
   return (
     <section aria-labelledby="close-title">
       <h2 id="close-title">{m.closeHeading}</h2>
-      {user.role !== 'customer' ? (
+      {user.role !== 'customer' || user.roleNeedsTwoFactor ? (
         <p>{m.closeWithRole}</p>
       ) : (
         <details onToggle={(e) => setOpen(e.currentTarget.open)}>
@@ -407,7 +416,7 @@ function CloseAccount({ user }: { user: User }) {
               <p>{m.closeKept}</p>
               <form class="card form" ref={form} onSubmit={submit} noValidate>
                 {!user.guest && <Field id="close-password" label={m.yourPassword} name="password" type="password" autoComplete="current-password" value={password} onValue={setPassword} error={errors.password} required />}
-                {!user.guest && user.twoFactor && <CodeField value={code} onValue={setCode} error={errors.code} />}
+                {!user.guest && needsCode && <CodeField id="close-code" value={code} onValue={setCode} error={errors.code} />}
                 <label class="choice">
                   <input type="checkbox" name="sure" checked={sure} onChange={(e) => setSure(e.currentTarget.checked)} aria-invalid={errors.sure ? true : undefined} aria-describedby={errors.sure ? 'close-sure-error' : undefined} />{' '}
                   {m.closeSure}
@@ -426,6 +435,43 @@ function CloseAccount({ user }: { user: User }) {
           )}
         </details>
       )}
+    </section>
+  )
+}
+
+/**
+ * Everything EasyPass keeps of the signed-in person, as one JSON file: the account (auth), the orders
+ * with their tickets, answers and billing details (orders) and the notifications and waiting lists
+ * (notifications), each service answering for its own part.
+ */
+function YourData() {
+  const m = useT(accountText)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>()
+  const save = async () => {
+    if (busy) return
+    setBusy(true)
+    setError(undefined)
+    try {
+      const [account, orders, notifications] = await Promise.all([api<User>('/auth/me'), api<Record<string, unknown>>('/orders/my-data'), api<Record<string, unknown>>('/notifications/my-data')])
+      const exportedAt = new Date().toISOString()
+      const file = { exportedAt, account, orders, notifications }
+      saveFile(new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' }), `easypass-data-${exportedAt.slice(0, 10)}.json`)
+      toast(m.dataSaved, 'success')
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <section aria-labelledby="data-title">
+      <h2 id="data-title">{m.dataHeading}</h2>
+      <p>{m.dataWhat}</p>
+      <Alert error={error} />
+      <button type="button" class="button button-secondary" onClick={save} disabled={busy}>
+        {busy ? m.dataMaking : m.dataDownload}
+      </button>
     </section>
   )
 }

@@ -14,11 +14,11 @@ import { Alert, Field, Notice, useFocusFirstInvalid } from '../components/ui'
 /** The server asks for the second step: the password was right. */
 export const codeAsked = (error: unknown) => error instanceof ApiError && error.code === 'TWO_FACTOR_REQUIRED'
 
-export function CodeField({ value, onValue, error }: { value: string; onValue: (v: string) => void; error?: string }) {
+export function CodeField({ value, onValue, error, id = 'f-code' }: { value: string; onValue: (v: string) => void; error?: string; id?: string }) {
   const m = useT(twoFactorText)
   return (
     <Field
-      id="f-code"
+      id={id}
       label={m.code}
       name="code"
       autoComplete="one-time-code"

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import { fail, isWithdrawn, roleWithdrawnKey, tokenVerifier, type AuthConfig } from '@easypass/kit'
+import { ACCESS_TOKEN_TTL_SECONDS, closedAccountsKey, fail, isWithdrawn, roleWithdrawnKey, tokenVerifier, type AuthConfig } from '@easypass/kit'
 import { withinStoreDeadline, type RateLimits } from '../ratelimit'
 import type { Principal } from '@easypass/contracts'
 
@@ -19,6 +19,18 @@ const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i
 export function createIdentity(config: AuthConfig & { REDIS_PREFIX: string }, redis?: Redis) {
   // The public key only: the gateway can check a user's token, never make one.
   const verifier = tokenVerifier({ JWT_PUBLIC_KEY: config.JWT_PUBLIC_KEY, JWT_ISSUER: config.JWT_ISSUER })
+  // Accounts closed while their tokens may still live: read from Redis every second (one read per
+  // replica, none per request), so a closed account's tokens stop within a second of its closing. While
+  // Redis is away the last list stands.
+  let closed = new Set<string>()
+  const learnClosed = async () => {
+    if (redis?.status !== 'ready') return
+    const since = Math.floor(Date.now() / 1000) - ACCESS_TOKEN_TTL_SECONDS - 60
+    const ids = await withinStoreDeadline(redis.zrangebyscore(closedAccountsKey(config.REDIS_PREFIX), since, '+inf')).catch(() => null)
+    if (ids) closed = new Set(ids)
+  }
+  void learnClosed()
+  setInterval(() => void learnClosed(), 1_000).unref()
   return async function identify(authorization: string | null): Promise<Principal | undefined> {
     if (!authorization) return undefined
     const bearer = BEARER.exec(authorization.trim())
@@ -29,6 +41,7 @@ export function createIdentity(config: AuthConfig & { REDIS_PREFIX: string }, re
     const principal = bearer[1] ? await verifier.verify(bearer[1]) : null
     if (!principal) throw fail('UNAUTHENTICATED', 'the access token is invalid or expired')
     if (principal.role === 'service') throw fail('UNAUTHENTICATED', 'service tokens are not accepted from outside')
+    if (closed.has(principal.id)) throw fail('UNAUTHENTICATED', 'this account is closed')
     // An admin or door worker whose role was lowered since this token was signed has that role no more:
     // the client refreshes and gets a token with the role as it is. Only those tokens are looked up (one
     // read each; a customer's token has nothing to lose); while Redis is away they are taken as they are,

@@ -5,13 +5,17 @@
 // a `closed_accounts` record comes first, and a sweep finishes every closing that stopped half-way.
 import type { Principal } from '@easypass/contracts'
 import type { AccountClosed, CloseAccountBody } from '@easypass/contracts/auth'
-import { fact, fail, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
+import type { Redis } from 'ioredis'
+import { ACCESS_TOKEN_TTL_SECONDS, closedAccountsKey, fact, fail, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
 import type { Models } from '../../db'
 import type { UserDoc } from '../../db/users'
 
 export interface ClosingDeps {
   models: Pick<Models, 'User' | 'ClosedAccount' | 'RefreshToken' | 'TwoFactorUse' | 'PasswordReset' | 'PasswordResetUse' | 'PasswordChange' | 'GuestLink' | 'GuestLinkUse'>
   outbox: Pick<Outbox, 'record'>
+  /** Where the gateway learns which accounts closed (`closedAccountsKey`), to refuse their tokens at once. */
+  redis: Redis
+  prefix: string
   /** The password (and, when given, a code) asked again, counted like a sign-in (`confirmPassword` in the auth service). */
   confirm(user: Pick<UserDoc, '_id' | 'email' | 'passwordHash' | 'twoFactor'>, password: string, field: string, clientIp: string, code?: string): Promise<void>
   log: Logger
@@ -19,7 +23,7 @@ export interface ClosingDeps {
 
 const needed = (path: 'password' | 'code', message: string) => fail('VALIDATION', `${path}: ${message}`, { fields: [{ path, message }] })
 
-export function accountClosing({ models, outbox, confirm, log }: ClosingDeps) {
+export function accountClosing({ models, outbox, redis, prefix, confirm, log }: ClosingDeps) {
   const { User, ClosedAccount } = models
 
   /**
@@ -39,7 +43,24 @@ export function accountClosing({ models, outbox, confirm, log }: ClosingDeps) {
       if (user.twoFactor?.secret && body.code === undefined) throw needed('code', 'enter the code from your authenticator app (or one of your recovery codes)')
       await confirm(user, body.password, 'password', clientIp, user.twoFactor?.secret ? body.code : undefined)
     }
-    const id = String(user._id)
+    return closeNow(String(user._id))
+  }
+
+  /**
+   * An admin closes a customer's account on their request (they wrote in, and lost access or have no
+   * password): the same closing, asked for by an admin, whose write the audit log keeps.
+   */
+  async function closeFor(id: string, actorId: string): Promise<AccountClosed> {
+    if (id === actorId) throw fail('FORBIDDEN', 'close your own account on your account page')
+    const user = /^[0-9a-f]{24}$/i.test(id) ? await User.findById(id, { role: 1 }).lean() : null
+    if (!user) throw fail('NOT_FOUND', 'user not found')
+    if (user.role !== 'customer') throw fail('CONFLICT', `an account with a role (${user.role}) cannot be closed: make it a customer first`)
+    const closed = await closeNow(id)
+    log.info({ userId: id, by: actorId }, 'an account was closed by an admin')
+    return closed
+  }
+
+  async function closeNow(id: string): Promise<AccountClosed> {
     let closedAt = new Date()
     try {
       await ClosedAccount.create({ _id: id, closedAt })
@@ -49,7 +70,7 @@ export function accountClosing({ models, outbox, confirm, log }: ClosingDeps) {
       closedAt = (await ClosedAccount.findById(id).lean())?.closedAt ?? closedAt
     }
     await finish(id)
-    log.info({ userId: id }, 'an account was closed by its owner')
+    log.info({ userId: id }, 'an account was closed')
     return { id, closedAt: closedAt.toISOString() }
   }
 
@@ -58,7 +79,14 @@ export function accountClosing({ models, outbox, confirm, log }: ClosingDeps) {
    * account goes first: from then on a refresh finds no account and a sign-in no address.
    */
   async function finish(userId: string) {
-    await User.deleteOne({ _id: userId })
+    // A customer's account only: one given a role since its closing was asked for stays, and the closing
+    // is called off (a role is never lost unnoticed, and the last admin never goes).
+    const deleted = await User.deleteOne({ _id: userId, role: 'customer' })
+    if (deleted.deletedCount === 0 && (await User.exists({ _id: userId }))) {
+      await ClosedAccount.deleteOne({ _id: userId })
+      throw fail('CONFLICT', 'the account was given a role meanwhile, so it is not closed: another admin first makes it a customer')
+    }
+    await announce(userId)
     await Promise.all(
       (['RefreshToken', 'TwoFactorUse', 'PasswordReset', 'PasswordResetUse', 'PasswordChange', 'GuestLink', 'GuestLinkUse'] as const).map((name) =>
         (models[name] as typeof models.RefreshToken).deleteMany({ userId }),
@@ -68,6 +96,22 @@ export function accountClosing({ models, outbox, confirm, log }: ClosingDeps) {
     await ClosedAccount.updateOne({ _id: userId }, { $set: { toldAt: new Date() } })
   }
 
+  /**
+   * Tells the gateway, which then refuses the account's tokens within a second instead of letting them
+   * live out their 15 minutes. Best effort, as the gateway's own reads are: while Redis is away they live on.
+   */
+  async function announce(userId: string) {
+    const now = Math.floor(Date.now() / 1000)
+    const key = closedAccountsKey(prefix)
+    try {
+      const results = await redis.multi().zadd(key, now, userId).zremrangebyscore(key, '-inf', now - ACCESS_TOKEN_TTL_SECONDS - 60).exec()
+      const failed = results?.find(([error]) => error)
+      if (!results || failed) throw failed?.[0] ?? new Error('not written')
+    } catch (error) {
+      log.warn({ userId, err: String(error) }, "a closed account's tokens could not be withdrawn: they live out their 15 minutes")
+    }
+  }
+
   /** Finishes closings that stopped half-way (the process died, the database was away): at start, then every `intervalMs`. */
   function startSweep(intervalMs: number): () => void {
     let stopped = false
@@ -75,7 +119,10 @@ export function accountClosing({ models, outbox, confirm, log }: ClosingDeps) {
     const run = async () => {
       try {
         const open = await ClosedAccount.find({ toldAt: { $exists: false } }, { _id: 1 }).limit(100).lean()
-        for (const { _id } of open) await finish(String(_id))
+        for (const { _id } of open) {
+          // One that cannot be finished (given a role meanwhile: called off) holds up none of the others.
+          await finish(String(_id)).catch((error) => log.warn({ userId: String(_id), err: String(error instanceof Error ? error.message : error) }, 'a closing was not finished'))
+        }
         if (open.length) log.info({ count: open.length }, 'closings finished by the sweep')
       } catch (error) {
         log.warn({ err: String(error instanceof Error ? error.message : error) }, 'closing sweep failed; will retry')
@@ -89,6 +136,6 @@ export function accountClosing({ models, outbox, confirm, log }: ClosingDeps) {
     }
   }
 
-  return { close, finish, startSweep }
+  return { close, closeFor, finish, startSweep }
 }
 export type AccountClosing = ReturnType<typeof accountClosing>

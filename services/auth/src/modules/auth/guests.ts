@@ -101,7 +101,10 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
       if (isDuplicateOnly(error)) throw invalidGuestLink()
       throw error
     }
-    return signIn(user, await sessions.start(link.userId))
+    const session = await sessions.start(link.userId)
+    // Closed while the link was being opened: no session for an account that is gone.
+    if (!(await User.exists({ _id: user._id }))) throw invalidGuestLink()
+    return signIn(user, session)
   }
 
   /**
@@ -148,7 +151,8 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
       // Their refreshes are refused all the same: they began before `passwordChangedAt`.
       log.warn({ userId, err: String(error) }, 'a guest became an account, but ending its guest sessions failed')
     }
-    const now = (await User.findById(user._id).lean())!
+    const now = await User.findById(user._id).lean()
+    if (!now) throw fail('UNAUTHENTICATED', 'the account no longer exists')
     return signIn(now, await sessions.start(userId))
   }
 

@@ -1,13 +1,14 @@
 import { Elysia } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
-import { UpdateUserBody, User, UserList, UsersQuery } from '@easypass/contracts/auth'
+import { AccountClosed, UpdateUserBody, User, UserList, UsersQuery } from '@easypass/contracts/auth'
 import { authPlugin, strictBody, type AuthConfig } from '@easypass/kit'
 import type { UsersService } from './service'
+import type { AccountClosing } from '../auth/closing'
 
 const tags = tagsOf('Users')
 const adminErrors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse }
 
-export function usersModule(users: UsersService, config: AuthConfig) {
+export function usersModule(users: UsersService, closing: AccountClosing, config: AuthConfig) {
   return new Elysia({ name: 'auth.users' })
     .use(authPlugin(config))
     .get('/api/users', ({ query }) => users.list(query), {
@@ -26,6 +27,18 @@ export function usersModule(users: UsersService, config: AuthConfig) {
         summary: "Change an account's role",
         description:
           'Admins only. A promotion takes effect in the access tokens the account gets from its next refresh or sign-in; a demotion at once (its admin tokens signed before are refused with 401, and the client refreshes). Demoting the last admin → 409.',
+        security: BEARER,
+      },
+    })
+    .delete('/api/users/:id', ({ params, principal }) => closing.closeFor(params.id, principal!.id), {
+      auth: 'admin',
+      params: IdParams,
+      response: { 200: AccountClosed, ...adminErrors, 404: ErrorResponse, 409: ErrorResponse },
+      detail: {
+        tags,
+        summary: "Close a customer's account",
+        description:
+          'Admins only, on the account holder\'s request (they lost access, or bought as a guest): the same closing as POST /api/auth/me/close (the account, its sessions and links deleted; orders and notifications forget the person; orders, tickets and invoices stay). 403 for one\'s own account; 409 for an admin or door staff (make it a customer first); 404 for an account that does not exist (or is closed already).',
         security: BEARER,
       },
     })

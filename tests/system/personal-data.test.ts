@@ -1,14 +1,18 @@
-// Closing an account: its owner confirms with the password; the account, its sessions and links are
-// gone at once, the address can sign up anew, and the fact `auth.account-closed` (real NATS) makes orders
-// and notifications forget the person. What was bought stays (accounting), and its tickets stay valid.
+// A person's own data. Downloading it: each service answers for its part (orders, notifications), only
+// the signed-in person's, without what admits at the door. Closing an account: its owner confirms with
+// the password; the account, its sessions and links are gone at once, the address can sign up anew, and
+// the fact `auth.account-closed` (real NATS) makes orders and notifications forget the person. What was
+// bought stays (accounting), and its tickets stay valid.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, TEST_CARD, type Session } from '../support/api'
 import { restartedWith, system } from '../support/system'
 import { totp } from '../support/totp'
 
-// The sweep that finishes closings stopped half-way looks often here (60 s by default).
-restartedWith(['auth'], { CLOSING_SWEEP_INTERVAL_MS: '300' })
+// The sweep that finishes closings stopped half-way looks often here (60 s by default). The configured
+// first admin is another address: with admins there already, it must not be made.
+const LATE_ADMIN = { email: `late-admin-${Date.now()}@example.test`, password: 'a long enough password' }
+restartedWith(['auth'], { CLOSING_SWEEP_INTERVAL_MS: '300', ADMIN_EMAIL: LATE_ADMIN.email, ADMIN_PASSWORD: LATE_ADMIN.password })
 
 const PASSWORD = 'correct horse 1'
 const dbs: Record<'auth' | 'orders' | 'notifications', mongoose.Connection> = {} as never
@@ -70,6 +74,10 @@ describe('closing an account', () => {
     expect(await count('auth', 'users', { _id: new mongoose.Types.ObjectId(buyer.user.id) })).toBe(0)
     expect(await count('auth', 'refresh_tokens', { userId: buyer.user.id })).toBe(0)
     expect(errorCode(await close(buyer, { password: PASSWORD }))).toBe('UNAUTHENTICATED')
+    // The access token it had is refused at the gateway within a second or so, not after its 15 minutes:
+    // nothing more is bought or written under the closed account.
+    await eventually('the old token refused everywhere', async () => (await api('/orders', { token: buyer.token })).status === 401, 5_000, 100)
+    expect((await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: sale.eventId, items: [{ ticketTypeId: sale.typeId, quantity: 1 }], payment: { card: TEST_CARD } } })).status).toBe(401)
     const again = await api('/auth/register', { body: { email: buyer.user.email, password: PASSWORD, name: 'Someone new' } })
     expect(again.status).toBe(201)
     expect(again.body.user.id).not.toBe(buyer.user.id)
@@ -122,6 +130,37 @@ describe('closing an account', () => {
     expect(await count('auth', 'two_factor_uses', { userId: buyer.user.id })).toBe(0)
   }, 30_000)
 
+  test("an admin closes a buyer's account on their request; not their own, not a role's, not one that is gone", async () => {
+    const admin = await loginAdmin()
+    const buyer = await registerUser('closed-by-admin')
+    const staff = await registerUser('closing-staff')
+    expect((await api(`/users/${staff.user.id}`, { token: admin.token, method: 'PATCH', body: { role: 'staff' } })).status).toBe(200)
+    expect((await api(`/users/${buyer.user.id}`, { token: buyer.token, method: 'DELETE' })).status).toBe(403)
+    expect((await api(`/users/${admin.user.id}`, { token: admin.token, method: 'DELETE' })).status).toBe(403)
+    expect((await api(`/users/${staff.user.id}`, { token: admin.token, method: 'DELETE' })).status).toBe(409)
+    expect((await api('/auth/me', { token: staff.token })).status).toBe(200)
+    const closed = await api(`/users/${buyer.user.id}`, { token: admin.token, method: 'DELETE' })
+    expect(closed.status).toBe(200)
+    expect(closed.body.id).toBe(buyer.user.id)
+    expect((await api('/auth/refresh', { body: { refreshToken: buyer.refreshToken } })).status).toBe(401)
+    expect((await api(`/users?ids=${buyer.user.id}`, { token: admin.token })).body.items).toEqual([])
+    expect((await api(`/users/${buyer.user.id}`, { token: admin.token, method: 'DELETE' })).status).toBe(404)
+    expect((await api('/users/not-an-id', { token: admin.token, method: 'DELETE' })).status).toBe(400)
+  }, 30_000)
+
+  test('a closing whose account was given a role meanwhile is called off; a first admin is never made while there are admins', async () => {
+    const admin = await loginAdmin()
+    const worker = await registerUser('closing-then-staff')
+    // As if the closing was recorded and an admin made the account door staff before it went on.
+    expect((await api(`/users/${worker.user.id}`, { token: admin.token, method: 'PATCH', body: { role: 'staff' } })).status).toBe(200)
+    await dbs.auth.collection('closed_accounts').insertOne({ _id: worker.user.id, closedAt: new Date() } as never)
+    await eventually('the closing called off', async () => !(await one('auth', 'closed_accounts', { _id: worker.user.id })), 20_000)
+    expect((await api('/auth/login', { body: { email: worker.user.email, password: PASSWORD } })).status).toBe(200)
+    expect((await api(`/users?ids=${worker.user.id}`, { token: admin.token })).body.items[0].role).toBe('staff')
+    // auth started with another ADMIN_EMAIL in this file: there were admins, so it made none.
+    expect((await api('/auth/login', { body: LATE_ADMIN })).status).toBe(401)
+  }, 30_000)
+
   test('a closing stopped half-way (after its record, before the rest) is finished by the sweep', async () => {
     const buyer = await registerUser('half-closed')
     // As if auth died right after recording the closing.
@@ -130,4 +169,49 @@ describe('closing an account', () => {
     expect((await api('/auth/me', { token: buyer.token })).status).toBe(401)
     expect((await api('/auth/login', { body: { email: buyer.user.email, password: PASSWORD } })).status).toBe(401)
   }, 30_000)
+})
+
+describe('downloading one\'s data', () => {
+  test('orders and notifications each give all of the signed-in person\'s own, and nobody else\'s; tickets without their codes', async () => {
+    const buyer = await registerUser('my-data')
+    const other = await registerUser('my-data-other')
+    const sale = await onSale()
+    const first = await buy(buyer, sale)
+    const second = await buy(buyer, sale)
+    const theirs = await buy(other, sale)
+    expect((await api(`/orders/${first.id}/billing`, { token: buyer.token, method: 'PUT', body: { name: 'Ada Lovelace', address: '12 St James Square, London' } })).status).toBe(200)
+    await eventually('both confirmations in the inbox', async () => (await count('notifications', 'notifications', { userId: buyer.user.id })) >= 2, 20_000)
+
+    const orders = await api('/orders/my-data', { token: buyer.token })
+    expect(orders.status).toBe(200)
+    expect(orders.body.complete).toBe(true)
+    expect(orders.body.orders.map((o: { order: { id: string } }) => o.order.id).sort()).toEqual([first.id, second.id].sort())
+    const one = orders.body.orders.find((o: { order: { id: string } }) => o.order.id === first.id)
+    expect(one.order).toMatchObject({ status: 'paid', totalCents: 2500, userId: buyer.user.id })
+    expect(one.tickets).toHaveLength(1)
+    expect(one.tickets[0]).toMatchObject({ orderId: first.id, status: 'valid', ticketTypeName: 'Floor' })
+    expect(one.billing.billing).toMatchObject({ name: 'Ada Lovelace' })
+    expect(one.answers).toEqual({ orderId: first.id, answers: [] })
+    expect(orders.body.billingDetails).toMatchObject({ name: 'Ada Lovelace' })
+    // What admits at the door is not in the file.
+    const text = JSON.stringify(orders.body)
+    expect(text).not.toContain(first.code)
+    expect(text).not.toContain('qrSvg')
+    expect(text).not.toContain(theirs.id)
+
+    const notes = await api('/notifications/my-data', { token: buyer.token })
+    expect(notes.status).toBe(200)
+    expect(notes.body.complete).toBe(true)
+    expect(notes.body.notifications.length).toBeGreaterThanOrEqual(2)
+    expect(notes.body.notifications.every((n: { type: string }) => typeof n.type === 'string')).toBe(true)
+    expect(notes.body.waitlist).toEqual([])
+
+    // An admin's are their own, not every order they may read.
+    const admin = await loginAdmin()
+    const adminsOwn = await api('/orders/my-data', { token: admin.token })
+    expect(adminsOwn.status).toBe(200)
+    expect(JSON.stringify(adminsOwn.body)).not.toContain(first.id)
+    expect((await api('/orders/my-data')).status).toBe(401)
+    expect((await api('/notifications/my-data')).status).toBe(401)
+  }, 60_000)
 })
