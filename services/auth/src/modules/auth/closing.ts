@@ -6,7 +6,7 @@
 import type { Principal } from '@easypass/contracts'
 import type { AccountClosed, CloseAccountBody } from '@easypass/contracts/auth'
 import type { Redis } from 'ioredis'
-import { ACCESS_TOKEN_TTL_SECONDS, closedAccountsKey, fact, fail, isDuplicateOnly, type Logger, type Outbox } from '@easypass/kit'
+import { ACCESS_TOKEN_TTL_SECONDS, closedAccountsKey, fact, fail, isDuplicateOnly, repeatEvery, type Logger, type Outbox } from '@easypass/kit'
 import type { Models } from '../../db'
 import type { UserDoc } from '../../db/users'
 
@@ -114,26 +114,19 @@ export function accountClosing({ models, outbox, redis, prefix, confirm, log }: 
 
   /** Finishes closings that stopped half-way (the process died, the database was away): at start, then every `intervalMs`. */
   function startSweep(intervalMs: number): () => void {
-    let stopped = false
-    let timer: Timer | undefined
-    const run = async () => {
-      try {
+    return repeatEvery(
+      intervalMs,
+      async () => {
         const open = await ClosedAccount.find({ toldAt: { $exists: false } }, { _id: 1 }).limit(100).lean()
         for (const { _id } of open) {
           // One that cannot be finished (given a role meanwhile: called off) holds up none of the others.
           await finish(String(_id)).catch((error) => log.warn({ userId: String(_id), err: String(error instanceof Error ? error.message : error) }, 'a closing was not finished'))
         }
         if (open.length) log.info({ count: open.length }, 'closings finished by the sweep')
-      } catch (error) {
-        log.warn({ err: String(error instanceof Error ? error.message : error) }, 'closing sweep failed; will retry')
-      }
-      if (!stopped) timer = setTimeout(run, intervalMs)
-    }
-    void run()
-    return () => {
-      stopped = true
-      if (timer) clearTimeout(timer)
-    }
+      },
+      log,
+      'closing sweep failed; will retry',
+    )
   }
 
   return { close, closeFor, finish, startSweep }

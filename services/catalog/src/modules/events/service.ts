@@ -5,7 +5,7 @@ import { EMAIL_PLACEHOLDERS, emailTextProblem, type EventEmails, type EventEmail
 import { LANGUAGES } from '@easypass/contracts/languages'
 import { checkedQuestions, type EventQuestions, type EventQuestionsBody } from '@easypass/contracts/questions'
 import { randomBytes } from 'node:crypto'
-import { escapeRegExp, fact, fail, isAdmin, isDuplicateOnly, isRealDate, type Fact, type Logger, type Outbox } from '@easypass/kit'
+import { escapeRegExp, fact, fail, isAdmin, isDuplicateOnly, isRealDate, repeatEvery, type Fact, type Logger, type Outbox } from '@easypass/kit'
 import type { EventDoc } from '../../db/events'
 import type { Models } from '../../db'
 import type { TicketingClient } from './ticketing'
@@ -418,21 +418,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
 
   /** Runs `recoverFacts` now and then every `intervalMs`; returns the function that stops it. */
   function startRecovery(intervalMs = 60_000): () => void {
-    let stopped = false
-    let timer: Timer | undefined
-    const run = async () => {
-      try {
-        await recoverFacts()
-      } catch (error) {
-        log.warn({ err: String(error instanceof Error ? error.message : error) }, 'fact recovery failed; will retry')
-      }
-      if (!stopped) timer = setTimeout(run, intervalMs)
-    }
-    void run()
-    return () => {
-      stopped = true
-      if (timer) clearTimeout(timer)
-    }
+    return repeatEvery(intervalMs, recoverFacts, log, 'fact recovery failed; will retry')
   }
 
   /** The organiser's words in the event's emails (admins). */
