@@ -154,6 +154,7 @@ describe('passwords in the browser', () => {
       expect(file.account).toMatchObject({ id: buyer.user.id, email: buyer.user.email })
       expect(file.orders.orders.map((o: { order: { id: string } }) => o.order.id)).toEqual([order.id])
       expect(file.orders.orders[0].tickets[0]).toMatchObject({ status: 'valid', ticketTypeName: 'Standing' })
+      expect(file.payments.payments).toEqual([expect.objectContaining({ orderId: order.id, status: 'succeeded', cardLast4: '4242' })])
       expect(Array.isArray(file.notifications.notifications)).toBe(true)
       expect(text).not.toContain(ticket!.code)
       await page.locator('.toast', { hasText: 'Your data is saved as a file.' }).waitFor()

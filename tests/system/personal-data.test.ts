@@ -172,7 +172,7 @@ describe('closing an account', () => {
 })
 
 describe('downloading one\'s data', () => {
-  test('orders and notifications each give all of the signed-in person\'s own, and nobody else\'s; tickets without their codes', async () => {
+  test('orders, payments and notifications each give all of the signed-in person\'s own, and nobody else\'s; tickets without their codes', async () => {
     const buyer = await registerUser('my-data')
     const other = await registerUser('my-data-other')
     const sale = await onSale()
@@ -199,6 +199,14 @@ describe('downloading one\'s data', () => {
     expect(text).not.toContain('qrSvg')
     expect(text).not.toContain(theirs.id)
 
+    const paid = await api('/payments/my-data', { token: buyer.token })
+    expect(paid.status).toBe(200)
+    expect(paid.body.complete).toBe(true)
+    expect(paid.body.payments.map((p: { orderId: string }) => p.orderId).sort()).toEqual([first.id, second.id].sort())
+    expect(paid.body.payments[0]).toMatchObject({ status: 'succeeded', amountCents: 2500, currency: 'EUR', cardLast4: '4242', refunds: [] })
+    expect(JSON.stringify(paid.body)).not.toContain(theirs.id)
+    expect(JSON.stringify(paid.body)).not.toContain(TEST_CARD.number)
+
     const notes = await api('/notifications/my-data', { token: buyer.token })
     expect(notes.status).toBe(200)
     expect(notes.body.complete).toBe(true)
@@ -213,5 +221,7 @@ describe('downloading one\'s data', () => {
     expect(JSON.stringify(adminsOwn.body)).not.toContain(first.id)
     expect((await api('/orders/my-data')).status).toBe(401)
     expect((await api('/notifications/my-data')).status).toBe(401)
+    expect((await api('/payments/my-data')).status).toBe(401)
+    expect(JSON.stringify((await api('/payments/my-data', { token: admin.token })).body)).not.toContain(first.id)
   }, 60_000)
 })

@@ -440,9 +440,9 @@ function CloseAccount({ user }: { user: User }) {
 }
 
 /**
- * Everything EasyPass keeps of the signed-in person, as one JSON file: the account (auth), the orders
- * with their tickets, answers and billing details (orders) and the notifications and waiting lists
- * (notifications), each service answering for its own part.
+ * What EasyPass keeps of the signed-in person, as one JSON file: the account (auth), the orders with
+ * their tickets, answers and billing details (orders), the payments and refunds (payments) and the
+ * notifications and waiting lists (notifications), each service answering for its own part.
  */
 function YourData() {
   const m = useT(accountText)
@@ -453,9 +453,14 @@ function YourData() {
     setBusy(true)
     setError(undefined)
     try {
-      const [account, orders, notifications] = await Promise.all([api<User>('/auth/me'), api<Record<string, unknown>>('/orders/my-data'), api<Record<string, unknown>>('/notifications/my-data')])
+      const [account, orders, payments, notifications] = await Promise.all([
+        api<User>('/auth/me'),
+        api<Record<string, unknown>>('/orders/my-data'),
+        api<Record<string, unknown>>('/payments/my-data'),
+        api<Record<string, unknown>>('/notifications/my-data'),
+      ])
       const exportedAt = new Date().toISOString()
-      const file = { exportedAt, account, orders, notifications }
+      const file = { exportedAt, account, orders, payments, notifications }
       saveFile(new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' }), `easypass-data-${exportedAt.slice(0, 10)}.json`)
       toast(m.dataSaved, 'success')
     } catch (err) {

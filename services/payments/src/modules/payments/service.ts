@@ -36,6 +36,15 @@ export function paymentsService(models: Models, charges: ChargesService, refunds
     return view(payment)
   }
 
+  /** The signed-in person's own payments, newest first (up to `max`; an admin's own too, not everyone's). */
+  async function mine(principal: Principal, max: number): Promise<Payment[]> {
+    const docs = await Payment.find({ userId: principal.id }).sort({ createdAt: -1, _id: 1 }).limit(max).lean()
+    const views: Payment[] = []
+    // Ten at a time: each view reads its result and refunds.
+    for (let i = 0; i < docs.length; i += 10) views.push(...(await Promise.all(docs.slice(i, i + 10).map(view))))
+    return views
+  }
+
   async function ofOrder(orderId: string): Promise<OrderPaymentResponse> {
     const payment = await charges.paidPayment(orderId)
     const refund = await Refund.findById(refundId(payment._id)).lean()
@@ -53,6 +62,6 @@ export function paymentsService(models: Models, charges: ChargesService, refunds
     }
   }
 
-  return { get, ofOrder }
+  return { get, mine, ofOrder }
 }
 export type PaymentsService = ReturnType<typeof paymentsService>
