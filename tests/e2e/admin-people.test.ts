@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, registerUser } from '../support/api'
 import { totp } from '../support/totp'
-import { adminSession, axe, closeBrowser, describeViolations, screenshot, withTab } from './browser'
+import { adminSession, axe, closeBrowser, describeViolations, screenshot, seedEvent, startingSoon, withTab } from './browser'
 
 afterAll(closeBrowser)
 
@@ -78,6 +78,39 @@ describe('people', () => {
       await page.locator('.toast', { hasText: `The account of ${guestEmail} is closed.` }).waitFor()
       await page.getByText('2 people').waitFor()
       expect((await api('/auth/me', { token: guest.body.accessToken })).status).toBe(401)
+    })
+  }, 90_000)
+
+  test("door staff given one event's door: chosen on People, and their door page offers that event only", async () => {
+    const admin = await adminSession()
+    const tag = `doors${Math.random().toString(36).slice(2, 7)}`
+    const theirs = await seedEvent([{ name: 'Floor', priceCents: 1000, capacity: 10 }], { title: `Door of ${tag}`, status: 'published', ...startingSoon() })
+    await seedEvent([{ name: 'Floor', priceCents: 1000, capacity: 10 }], { title: `Not the door of ${tag}`, status: 'published', ...startingSoon() })
+    const worker = await registerUser(`${tag}-worker`)
+    expect((await api(`/users/${worker.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'staff' } })).status).toBe(200)
+
+    await withTab({ session: admin }, async ({ page }) => {
+      await page.goto(`/admin/people?q=${tag}`)
+      await page.getByText('Works the door of every event').click()
+      await page.getByLabel('These events only:').check()
+      await page.getByRole('button', { name: 'Save doors' }).click()
+      await page.getByText('Choose at least one event, or every event.').waitFor()
+      await page.getByLabel('Find an event').fill(`Door of ${tag}`)
+      await page.getByRole('checkbox', { name: new RegExp(`^Door of ${tag}`) }).check()
+      await page.getByRole('button', { name: 'Save doors' }).click()
+      await page.locator('.toast', { hasText: `${worker.user.email} works the door of 1 event now.` }).waitFor()
+      await page.getByText('Works the door of 1 event').waitFor()
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+    })
+    expect((await roleOf(worker.user.id, admin.token)).events).toEqual([theirs.id])
+
+    const refreshed = await api('/auth/refresh', { body: { refreshToken: worker.refreshToken } })
+    const staff = { token: refreshed.body.accessToken, refreshToken: refreshed.body.refreshToken, user: refreshed.body.user }
+    await withTab({ session: staff }, async ({ page }) => {
+      await page.goto('/admin/checkin')
+      const door = page.getByLabel('This door admits to')
+      await page.locator(`#f-door option[value="${theirs.id}"]`).waitFor({ state: 'attached' })
+      expect(await door.locator('option').allTextContents()).toEqual(['Any of your events', expect.stringContaining(`Door of ${tag}`)])
     })
   }, 90_000)
 })

@@ -169,3 +169,72 @@ describe('a door without a network', () => {
     expect(after.body.tickets[0]).toMatchObject({ ticketId: tickets[0]!.id, checkedInAt: scannedAt })
   }, 30_000)
 })
+
+describe('door staff given some events', () => {
+  /** A published event with a ticket bought: its id, its type and the ticket's code. */
+  async function eventWithTicket(admin: Session, buyer: Session) {
+    const eventId = (await api('/events', { token: admin.token, body: futureEvent({ status: 'published' }) })).body.id as string
+    const typeId = (await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Floor', priceCents: 1500, currency: 'EUR', capacity: 10 } })).body.id as string
+    const order = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId, items: [{ ticketTypeId: typeId, quantity: 1 }], payment: { card } } })
+    expect(order.status).toBe(201)
+    const [ticket] = (await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body as Array<{ id: string; code: string }>
+    return { eventId, typeId, code: ticket!.code }
+  }
+
+  test("work those doors only: another event's check-in, lists and door sales are 403 and use nothing up; a change of their events applies at once", async () => {
+    const admin = await loginAdmin()
+    const buyer = await registerUser('scoped-door-buyer')
+    const mine = await eventWithTicket(admin, buyer)
+    const other = await eventWithTicket(admin, buyer)
+    const worker = await registerUser('scoped-door-worker')
+
+    // Refused, nothing changed: events without the staff role, none, too many, not ids.
+    for (const body of [{ role: 'customer', events: [mine.eventId] }, { role: 'staff', events: [] }, { role: 'staff', events: ['nope'] }, { role: 'staff', events: Array.from({ length: 51 }, (_, i) => i.toString(16).padStart(24, '0')) }]) {
+      const r = await api(`/users/${worker.user.id}`, { method: 'PATCH', token: admin.token, body })
+      expect({ body, status: r.status }).toEqual({ body, status: 400 })
+    }
+    expect((await api(`/users?ids=${worker.user.id}`, { token: admin.token })).body.items[0].role).toBe('customer')
+
+    const given = await api(`/users/${worker.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'staff', events: [mine.eventId] } })
+    expect(given.status).toBe(200)
+    expect(given.body).toMatchObject({ role: 'staff', events: [mine.eventId] })
+    const refreshed = await api('/auth/refresh', { body: { refreshToken: worker.refreshToken } })
+    expect(refreshed.body.user.events).toEqual([mine.eventId])
+    let staff: Session = { token: refreshed.body.accessToken, refreshToken: refreshed.body.refreshToken, user: refreshed.body.user }
+
+    // Their event's door: as any door worker.
+    expect((await api('/checkins', { token: staff.token, body: { code: mine.code } })).status).toBe(200)
+    expect((await api(`/events/${mine.eventId}/attendees`, { token: staff.token })).status).toBe(200)
+    expect((await api(`/events/${mine.eventId}/door-list`, { token: staff.token })).status).toBe(200)
+    // Another event's: 403, and its ticket stays unused.
+    for (const r of [
+      await api('/checkins', { token: staff.token, body: { code: other.code } }),
+      await api('/checkins', { token: staff.token, body: { code: other.code, eventId: other.eventId } }),
+      await api(`/events/${other.eventId}/attendees`, { token: staff.token }),
+      await api(`/events/${other.eventId}/door-list`, { token: staff.token }),
+      await api(`/events/${other.eventId}/box-office`, { token: staff.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { items: [{ ticketTypeId: other.typeId, quantity: 1 }], paidWith: 'cash' } }),
+    ]) {
+      expect(r.status).toBe(403)
+      expect(errorCode(r)).toBe('FORBIDDEN')
+    }
+    expect((await api(`/events/${other.eventId}/attendees`, { token: admin.token })).body.counts).toMatchObject({ tickets: 1, valid: 1, checkedIn: 0 })
+
+    // Given the other event instead: the token with the old events is refused (the client refreshes),
+    // and the new one works the other door only.
+    await Bun.sleep(1_100)
+    expect((await api(`/users/${worker.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'staff', events: [other.eventId] } })).status).toBe(200)
+    expect((await api(`/events/${mine.eventId}/attendees`, { token: staff.token })).status).toBe(401)
+    const again = await api('/auth/refresh', { body: { refreshToken: staff.refreshToken } })
+    staff = { token: again.body.accessToken, refreshToken: again.body.refreshToken, user: again.body.user }
+    expect((await api(`/events/${mine.eventId}/attendees`, { token: staff.token })).status).toBe(403)
+    expect((await api('/checkins', { token: staff.token, body: { code: other.code } })).status).toBe(200)
+
+    // Every door again: the role without events.
+    await Bun.sleep(1_100)
+    const every = await api(`/users/${worker.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'staff' } })
+    expect(every.body.events).toBeUndefined()
+    const third = await api('/auth/refresh', { body: { refreshToken: staff.refreshToken } })
+    expect(third.body.user.events).toBeUndefined()
+    expect((await api(`/events/${mine.eventId}/attendees`, { token: third.body.accessToken })).status).toBe(200)
+  }, 60_000)
+})

@@ -28,6 +28,11 @@ export const User = t.Object(
         description: 'true for a buyer who checked out without an account (`POST /api/auth/guest`): no password, so no password sign-in; they come back through an emailed link (`POST /api/auth/guest/link`)',
       }),
     ),
+    events: t.Optional(
+      t.Array(Id, {
+        description: "door staff only: the events whose door they work (check-in, attendee and door lists, sales at the door); absent: every event (beyond the contract, additive)",
+      }),
+    ),
     createdAt: IsoDate,
   },
   { title: 'User' },
@@ -95,7 +100,17 @@ export const UsersQuery = t.Object({
 export const UserList = ListOf(User)
 export type UserList = Static<typeof UserList>
 
-export const UpdateUserBody = t.Object({ role: RoleSchema })
+export const UpdateUserBody = t.Object({
+  role: RoleSchema,
+  events: t.Optional(
+    t.Array(Id, {
+      minItems: 1,
+      maxItems: 50,
+      uniqueItems: true,
+      description: 'with `role: staff` only: the events whose door they work, at most 50 (absent: every event). Sending the role without it gives every event again.',
+    }),
+  ),
+})
 
 /** Buying without an account: the address the tickets and emails go to, and the name on the order. */
 export const GuestBody = t.Object({ email: Email, name: DisplayName })

@@ -39,4 +39,6 @@ export interface Principal {
   guest?: boolean
   /** When its token was signed (seconds since the epoch), if it says. */
   issuedAt?: number
+  /** Door staff who work the door of these events only (absent: of every event). */
+  events?: string[]
 }

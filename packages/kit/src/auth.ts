@@ -47,6 +47,18 @@ export const isAdmin = (principal?: Principal | null) => principal?.role === 'ad
 /** Who works the door: door staff and admins. */
 export const worksTheDoor = (principal?: Principal | null) => principal?.role === 'staff' || principal?.role === 'admin'
 
+/** Door staff given some events work their doors only (check-in, attendee and door lists, sales at the door); admins every one. */
+export const worksEvent = (principal: Principal | null | undefined, eventId: string) =>
+  principal?.role === 'admin' || (principal?.role === 'staff' && (!principal.events || principal.events.some((id) => id.toLowerCase() === eventId.toLowerCase())))
+
+/** 403 for door staff at the door of an event they were not given. */
+export function mustWorkEvent(principal: Principal | null | undefined, eventId: string) {
+  if (!worksEvent(principal, eventId)) throw fail('FORBIDDEN', 'you work the door of other events: this event is not yours')
+}
+
+/** Events one door worker may be given at most (they ride in every token of theirs). */
+export const STAFF_EVENTS_MAX = 50
+
 /** Roles users' tokens may carry (a service's token carries `service`, and only that). */
 const isUserRole = (role: unknown): role is Role => (ROLES as readonly unknown[]).includes(role)
 
@@ -158,6 +170,7 @@ export function tokenVerifier(config: AuthConfig) {
       email: typeof payload.email === 'string' ? payload.email : undefined,
       ...(payload.guest === true ? { guest: true } : {}),
       ...(typeof payload.iat === 'number' ? { issuedAt: payload.iat } : {}),
+      ...(role === 'staff' && Array.isArray(payload.events) ? { events: payload.events.filter((id): id is string => typeof id === 'string').slice(0, STAFF_EVENTS_MAX) } : {}),
     }
     if (verified.size >= VERIFIED_MAX) verified.clear()
     verified.set(cacheKey, { principal, expiresAt: payload.exp * 1000 })
@@ -182,10 +195,11 @@ export function tokenSigner(config: AuthConfig & { JWT_PRIVATE_KEY: string }) {
   if (der(createPublicKey(privateKey)) !== der(publicKeyOf(config.JWT_PUBLIC_KEY))) throw new Error('JWT_PRIVATE_KEY does not belong to JWT_PUBLIC_KEY')
   const signer = jwtWith(privateKey, 'EdDSA', config.JWT_ISSUER)
   return {
-    signAccess(principal: { id: string; role: Role; email?: string; guest?: boolean }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
+    signAccess(principal: { id: string; role: Role; email?: string; guest?: boolean; events?: string[] }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
       if (!isUserRole(principal.role)) throw new Error(`users' tokens are for ${ROLES.join(', ')}, not ${String(principal.role)}`)
       const now = Math.floor(Date.now() / 1000)
-      return signer.sign({ sub: principal.id, role: principal.role, email: principal.email, ...(principal.guest ? { guest: true } : {}), typ: 'access', iat: now, exp: now + ttlSeconds })
+      const events = principal.role === 'staff' && principal.events ? { events: principal.events } : {}
+      return signer.sign({ sub: principal.id, role: principal.role, email: principal.email, ...(principal.guest ? { guest: true } : {}), ...events, typ: 'access', iat: now, exp: now + ttlSeconds })
     },
   }
 }

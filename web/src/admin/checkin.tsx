@@ -79,7 +79,10 @@ const ADVICE: Record<Verdict, string> = {
 }
 
 export default function CheckIn() {
-  useTitle(`${useSession()?.user.role === 'admin' ? 'Admin' : 'Door'} · Check-in`)
+  const user = useSession()?.user
+  useTitle(`${user?.role === 'admin' ? 'Admin' : 'Door'} · Check-in`)
+  // Door staff given some events pick among theirs (the API refuses the others).
+  const myEvents = user?.role === 'staff' ? user.events : undefined
   const [code, setCode] = useState('')
   const [last, setLast] = useState<Scan>()
   const [history, setHistory] = useState<Scan[]>([])
@@ -296,7 +299,15 @@ export default function CheckIn() {
     <AdminPage title="Check-in" sub="Scan a ticket's QR code with a USB scanner or type its code, then press Enter.">
       <div class="toolbar">
         {/* Events on now or still to come (an event that ended has no door). */}
-        <EventPicker label="This door admits to" name="door" value={door} onValue={chooseDoor} anyLabel="Any event (tickets of every event are admitted)" status="published" />
+        <EventPicker
+          label="This door admits to"
+          name="door"
+          value={door}
+          onValue={chooseDoor}
+          anyLabel={myEvents ? 'Any of your events' : 'Any event (tickets of every event are admitted)'}
+          status="published"
+          only={myEvents}
+        />
         {door && (
           <p class="small">
             No code with them? <Link href={`/admin/events/${door}/attendees`}>Find the guest in the attendee list</Link>

@@ -1,17 +1,19 @@
 // The people with accounts, for admins: found by address and role; a role given or taken (door staff,
 // admins), two-step sign-in turned off for someone who lost their phone, guests told apart. The same
 // calls as Swagger UI's: GET /api/users, PATCH /api/users/:id, DELETE /api/users/:id/two-factor, and
-// DELETE /api/users/:id to close a buyer's account when they ask for it.
+// DELETE /api/users/:id to close a buyer's account when they ask for it. Door staff may be given the
+// events whose door they work (PATCH /api/users/:id with `events`).
 import { useEffect, useState } from 'preact/hooks'
+import { when } from '../lib/format'
 import { api } from '../lib/api'
 import { day } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { navigate, withQuery } from '../lib/router'
 import { useSession } from '../lib/session'
-import type { List, Role, User } from '../lib/types'
+import type { EventItem, List, Role, User } from '../lib/types'
 import { confirmDialog, toast } from '../components/overlay'
 import { Alert, Empty, Field, Loading, Pager, SearchActions, SelectField } from '../components/ui'
-import { AdminPage } from './shared'
+import { AdminPage, adminEventPage } from './shared'
 
 const PAGE_SIZE = 50
 const ROLE_WORD: Record<Role, string> = { customer: 'Buyer', staff: 'Door staff', admin: 'Admin' }
@@ -183,6 +185,7 @@ export default function People({ query }: { query: URLSearchParams }) {
                           ))}
                         </select>
                       )}
+                      {u.role === 'staff' && <StaffEvents user={u} onSaved={list.reload} />}
                     </td>
                     <td>
                       {u.twoFactor ? (
@@ -215,5 +218,89 @@ export default function People({ query }: { query: URLSearchParams }) {
         </>
       )}
     </AdminPage>
+  )
+}
+
+/**
+ * Which doors a door worker works: every event's, or the ones chosen here (they then check in, list
+ * and sell for those only). Folded under their role; the events are found by title among the upcoming.
+ */
+function StaffEvents({ user, onSaved }: { user: User; onSaved: () => void }) {
+  const [open, setOpen] = useState(false)
+  const [every, setEvery] = useState(!user.events)
+  const [chosen, setChosen] = useState<string[]>(user.events ?? [])
+  const [find, setFind] = useState('')
+  const [query, setQuery] = useState('')
+  const [fieldError, setFieldError] = useState<string>()
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  useEffect(() => {
+    const id = setTimeout(() => setQuery(find.trim()), 250)
+    return () => clearTimeout(id)
+  }, [find])
+  const upcoming = useAsync((signal) => (open ? adminEventPage({ status: 'published', q: query, period: 'upcoming', limit: 50 }, signal) : Promise.resolve(undefined)), [open, query])
+  // The ones given before, also when they are past or not found by the search.
+  const given = useAsync(
+    (signal) => (open && user.events ? Promise.all(user.events.map((id) => api<EventItem>(`/events/${id}`, { signal }).catch(() => undefined))) : Promise.resolve([])),
+    [open, user.events?.join(',')],
+  )
+  const listed = new Map<string, EventItem>()
+  for (const e of [...(given.data ?? []), ...(upcoming.data?.items ?? [])]) if (e) listed.set(e.id, e)
+  const label = user.events ? (user.events.length === 1 ? '1 event' : `${user.events.length} events`) : 'every event'
+
+  const save = async () => {
+    if (!every && !chosen.length) return setFieldError('Choose at least one event, or every event.')
+    setFieldError(undefined)
+    setError(undefined)
+    setBusy(true)
+    try {
+      await api(`/users/${user.id}`, { method: 'PATCH', body: every ? { role: 'staff' } : { role: 'staff', events: chosen } })
+      toast(every ? `${user.email} works every door now.` : `${user.email} works the door of ${chosen.length === 1 ? '1 event' : `${chosen.length} events`} now.`, 'success')
+      onSaved()
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <details class="staff-events" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Works the door of {label}</summary>
+      {open && (
+        <div class="stack">
+          <fieldset>
+            <legend>Doors {user.email} works</legend>
+            <label class="choice">
+              <input type="radio" name={`every-${user.id}`} checked={every} onChange={() => setEvery(true)} /> Every event
+            </label>
+            <label class="choice">
+              <input type="radio" name={`every-${user.id}`} checked={!every} onChange={() => setEvery(false)} /> These events only:
+            </label>
+            {!every && (
+              <>
+                <Field label="Find an event" name={`staff-find-${user.id}`} value={find} onValue={setFind} placeholder="Part of its title" autoComplete="off" />
+                {upcoming.loading && !upcoming.data && <Loading label="Loading events…" />}
+                {[...listed.values()].map((e) => (
+                  <label class="choice" key={e.id}>
+                    <input
+                      type="checkbox"
+                      checked={chosen.includes(e.id)}
+                      onChange={(ev) => setChosen(ev.currentTarget.checked ? [...chosen, e.id] : chosen.filter((id) => id !== e.id))}
+                    />{' '}
+                    {e.title} ({when(e.startsAt)})
+                  </label>
+                ))}
+                {fieldError && <p class="field-error">{fieldError}</p>}
+              </>
+            )}
+          </fieldset>
+          <Alert error={error} />
+          <button type="button" class="button button-small" disabled={busy} onClick={save}>
+            Save doors
+          </button>
+        </div>
+      )}
+    </details>
   )
 }

@@ -94,6 +94,7 @@ export function EventPicker({
   anyLabel,
   status = 'all',
   period = 'upcoming',
+  only,
 }: {
   label: string
   name: string
@@ -103,6 +104,8 @@ export function EventPicker({
   anyLabel: string
   status?: string
   period?: EventPeriod
+  /** These events only (door staff given some events): looked up by id, found by title here. */
+  only?: string[]
 }) {
   const [find, setFind] = useState('')
   const [query, setQuery] = useState('')
@@ -111,7 +114,12 @@ export function EventPicker({
     const id = setTimeout(() => setQuery(find.trim()), 250)
     return () => clearTimeout(id)
   }, [find])
-  const events = useAsync((signal) => adminEventPage({ status, q: query, period }, signal), [query, status, period])
+  const events = useAsync(async (signal) => {
+    if (!only) return adminEventPage({ status, q: query, period }, signal)
+    const found = await Promise.all(only.map((id) => api<EventItem>(`/events/${id}`, { signal }).catch(() => undefined)))
+    const items = found.filter((e): e is EventItem => !!e && e.title.toLowerCase().includes(query.toLowerCase()))
+    return { items, total: items.length }
+  }, [query, status, period, only?.join(',')])
   const chosen = useAsync(async (signal) => (value ? await api<EventItem>(`/events/${value}`, { signal }).catch(() => undefined) : undefined), [value])
   const items = events.data?.items ?? []
   return (

@@ -18,6 +18,8 @@ export interface User {
   roleNeedsTwoFactor?: Role
   /** Bought without an account: no password; back through an emailed link (`/guest`). */
   guest?: boolean
+  /** Door staff who work the door of these events only (absent: every event). */
+  events?: string[]
   createdAt?: string
 }
 

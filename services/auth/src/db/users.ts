@@ -14,6 +14,8 @@ const userSchema = new Schema(
     contactEmail: { type: String },
     name: { type: String, required: true },
     role: { type: String, enum: ROLES, required: true, default: 'customer' },
+    /** Door staff who work the door of these events only (absent: every event); it rides in their tokens. */
+    staffEvents: { type: [String], default: undefined },
     passwordHash: { type: String, required: true },
     /** Set by every change and reset: reset links issued before it no longer work. */
     passwordChangedAt: { type: Date },

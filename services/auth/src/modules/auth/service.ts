@@ -67,7 +67,7 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
 
   async function signIn(user: AccountFields, refreshToken: string): Promise<AuthResult> {
     let view = asSignedIn(user)
-    let accessToken = await signer.signAccess({ id: view.id, role: view.role, email: view.email, guest: view.guest })
+    let accessToken = await signer.signAccess({ id: view.id, role: view.role, email: view.email, guest: view.guest, events: view.events })
     // An admin's or door worker's token is checked against the role once more after it is signed: a
     // demotion that landed between the read and the signature was announced for a second before this
     // token's (the gateway would take it), so the token is signed again with the role as it is now.
@@ -75,7 +75,7 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
       const now = await User.findById(user._id, { role: 1 }).lean()
       if (now && now.role !== view.role) {
         view = asSignedIn({ ...user, role: now.role })
-        accessToken = await signer.signAccess({ id: view.id, role: view.role, email: view.email, guest: view.guest })
+        accessToken = await signer.signAccess({ id: view.id, role: view.role, email: view.email, guest: view.guest, events: view.events })
       }
     }
     return { user: view, accessToken, refreshToken }

@@ -17,7 +17,7 @@ export function usersModule(users: UsersService, closing: AccountClosing, config
       response: { 200: UserList, ...adminErrors },
       detail: { tags, summary: 'List accounts', description: 'Admins only. Newest first; `q` matches part of the email, `role` filters, `ids` names up to 100 accounts.', security: BEARER },
     })
-    .patch('/api/users/:id', ({ params, body, principal }) => users.setRole(params.id, body.role, principal!.id), {
+    .patch('/api/users/:id', ({ params, body, principal }) => users.setRole(params.id, body.role, principal!.id, body.events), {
       auth: 'admin',
       params: IdParams,
       ...strictBody(UpdateUserBody),
@@ -26,7 +26,8 @@ export function usersModule(users: UsersService, closing: AccountClosing, config
         tags,
         summary: "Change an account's role",
         description:
-          'Admins only. A promotion takes effect in the access tokens the account gets from its next refresh or sign-in; a demotion at once (its admin tokens signed before are refused with 401, and the client refreshes). Demoting the last admin → 409.',
+          'Admins only. A promotion takes effect in the access tokens the account gets from its next refresh or sign-in; a demotion at once (its admin tokens signed before are refused with 401, and the client refreshes). Demoting the last admin → 409. ' +
+          'With `role: staff`, `events` (beyond the contract, additive) names the events whose door they work: check-in, attendee and door lists and sales at the door of any other event are 403 for them. Without it they work every door. A change of their events takes effect at once too (their staff tokens of earlier seconds are refused, and the client refreshes).',
         security: BEARER,
       },
     })

@@ -6,7 +6,7 @@ import type { UserDoc, UserModel } from '../../db/users'
 import type { TwoFactorService } from '../auth/two-factor'
 
 /** What an account's view is made of. */
-export type AccountFields = Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'> & Partial<Pick<UserDoc, 'twoFactor' | 'guest' | 'contactEmail'>>
+export type AccountFields = Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'> & Partial<Pick<UserDoc, 'twoFactor' | 'guest' | 'contactEmail' | 'staffEvents'>>
 
 /** The one way an account leaves this service: the hash stays behind. */
 export function toUser(doc: AccountFields): User {
@@ -18,6 +18,7 @@ export function toUser(doc: AccountFields): User {
     role: doc.role as Role,
     twoFactor: !!doc.twoFactor?.secret,
     ...(doc.guest ? { guest: true } : {}),
+    ...(doc.role === 'staff' && doc.staffEvents?.length ? { events: [...doc.staffEvents] } : {}),
     createdAt: new Date(doc.createdAt).toISOString(),
   }
 }
@@ -63,15 +64,23 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges,
    * are refused (`roleWithdrawnKey`). Said on every change, promotions too: a promotion that follows a
    * demotion whose announcement failed withdraws what that one should have.
    */
-  async function announce(id: string, role: Role) {
+  async function announce(id: string, role: Role, eventsChanged = false) {
     const above = rolesAbove(role)
-    if (!above.length) return
-    const now = String(Math.floor(Date.now() / 1000))
+    if (!above.length && !eventsChanged) return
+    const second = Math.floor(Date.now() / 1000)
+    const now = String(second)
     const key = roleWithdrawnKey(changes.prefix, id)
+    const withdrawn: Record<string, string> = Object.fromEntries(above.map((r) => [r, now]))
+    if (eventsChanged) {
+      // Their staff tokens of earlier seconds go (the client refreshes and gets the new events); one of this
+      // very second stays, so the token the refresh signs is not refused too. The seconds only grow.
+      const earlier = Number(await changes.redis.hget(key, 'staff').catch(() => null)) || 0
+      withdrawn.staff = String(Math.max(earlier, second - 1))
+    }
     try {
       const results = await changes.redis
         .multi()
-        .hset(key, Object.fromEntries(above.map((r) => [r, now])))
+        .hset(key, withdrawn)
         .expire(key, ACCESS_TOKEN_TTL_SECONDS + 60)
         .exec()
       const failed = results?.find(([error]) => error)
@@ -87,18 +96,28 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges,
    * since two admins could demote each other at the same instant (no transactions), the count is checked
    * again after the write and the demotion undone if it left nobody in charge.
    */
-  async function setRole(id: string, role: Role, actorId: string): Promise<User> {
+  async function setRole(id: string, role: Role, actorId: string, events?: string[]): Promise<User> {
+    if (events && role !== 'staff') throw fail('VALIDATION', 'events: only door staff are given events', { fields: [{ path: 'events', message: 'only with role staff' }] })
     const user = await User.findById(id).lean()
     if (!user) throw fail('NOT_FOUND', 'user not found')
     if (user.guest) throw fail('CONFLICT', 'a guest (who bought without an account) has no password to sign in with, so no role: they can create an account, which can then be given one')
-    if (user.role === role) {
+    const scope = events ? [...new Set(events.map((e) => e.toLowerCase()))] : undefined
+    const sameScope = JSON.stringify(user.staffEvents ?? null) === JSON.stringify(scope ?? null)
+    if (user.role === role && sameScope) {
       // A retry of a change whose announcement failed announces it now (saying it twice is harmless).
       await announce(id, role)
       return toUser(user)
     }
+    if (user.role === role) {
+      // Door staff given other events: their tokens signed before carry the old ones, and are withdrawn.
+      await User.updateOne({ _id: user._id }, scope ? { $set: { staffEvents: scope } } : { $unset: { staffEvents: 1 } })
+      await announce(id, role, true)
+      log.info({ userId: id, events: scope ?? 'all', by: actorId }, "door staff's events changed")
+      return toUser({ ...user, staffEvents: scope })
+    }
     const demotingAnAdmin = user.role === 'admin'
     if (demotingAnAdmin && (await User.countDocuments({ role: 'admin' })) <= 1) throw fail('CONFLICT', 'the last admin cannot be demoted')
-    await User.updateOne({ _id: user._id }, { $set: { role } })
+    await User.updateOne({ _id: user._id }, scope ? { $set: { role, staffEvents: scope } } : { $set: { role }, $unset: { staffEvents: 1 } })
     if (demotingAnAdmin && (await User.countDocuments({ role: 'admin' })) === 0) {
       await User.updateOne({ _id: user._id }, { $set: { role: 'admin' } })
       throw fail('CONFLICT', 'the last admin cannot be demoted')
@@ -108,8 +127,8 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges,
     // never brings back what a demotion withdrew (a leaked admin token stays dead when its admin is
     // demoted and promoted again): the seconds it wrote stay.
     await announce(id, role)
-    log.info({ userId: id, role, by: actorId }, 'role changed')
-    return toUser({ ...user, role })
+    log.info({ userId: id, role, ...(scope ? { events: scope } : {}), by: actorId }, 'role changed')
+    return toUser({ ...user, role, staffEvents: scope })
   }
 
   /**

@@ -8,7 +8,7 @@
 // 200 again, where a scan of another door, or another person's copy of the code, gets 409.
 import type { Principal } from '@easypass/contracts'
 import type { CheckinResult } from '@easypass/contracts/orders'
-import { AppError, fail, isAdmin, type Logger } from '@easypass/kit'
+import { AppError, fail, isAdmin, mustWorkEvent, worksEvent, type Logger } from '@easypass/kit'
 import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
 import type { CheckinDoc, Models } from '../../db'
 import type { CatalogClient } from '../../clients'
@@ -68,7 +68,9 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
     }
   }
 
-  async function admit({ code: scanned, ticketId, scannedAt }: { code?: string; ticketId?: string; scannedAt?: string }, by: string, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
+  async function admit({ code: scanned, ticketId, scannedAt }: { code?: string; ticketId?: string; scannedAt?: string }, principal: Principal, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
+    const by = principal.id
+    if (door) mustWorkEvent(principal, door)
     if ((scanned === undefined) === (ticketId === undefined))
       throw fail('VALIDATION', 'send the scanned `code` or the `ticketId`, one of them', { fields: [{ path: scanned === undefined ? 'code' : 'ticketId', message: 'send code or ticketId, one of them' }] })
     // A scan the door decided offline, sent now: recorded at its own time (a clock a little ahead is allowed for).
@@ -92,6 +94,11 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
         eventId: ticket.eventId,
         ...(state?.doc.eventTitle ? { eventTitle: state.doc.eventTitle } : {}),
       })
+    }
+    // Door staff given some events: a ticket of another is not theirs to admit (nothing is used up).
+    if (!worksEvent(principal, ticket.eventId)) {
+      checkinsTotal.inc({ result: 'wrong_event' })
+      throw fail('FORBIDDEN', 'this ticket is for an event whose door you do not work')
     }
     const scan = idempotencyKey ? hashKey(`${by}:${idempotencyKey}`) : undefined
     // Looked up before the lock (it only reads, and catalog may be slow): the lock is held for
@@ -158,7 +165,7 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
   return {
     /** `code` scanned, or `ticketId` of a guest found in the attendee list: one of them. Admins get the whole answer, door staff `doorView`. */
     async checkIn(input: { code?: string; ticketId?: string; scannedAt?: string }, principal: Principal, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
-      const result = await admit(input, principal.id, idempotencyKey, door)
+      const result = await admit(input, principal, idempotencyKey, door)
       return isAdmin(principal) ? result : doorView(result)
     },
   }

@@ -3,7 +3,7 @@ import { Elysia, t } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
 import { BoxOfficeBody, ComplimentaryBody, CreateOrderBody, IdempotencyHeaders, NameTicketBody, Order, OrderList, OrdersQuery, PayOrderBody, RefundOrderBody, Ticket, TicketList, TicketParams, TicketsEmailed } from '@easypass/contracts/orders'
 import { pickLanguage } from '@easypass/contracts/languages'
-import { authPlugin, fail, rejectUnknownFields, strictBody, type AuthConfig } from '@easypass/kit'
+import { authPlugin, fail, mustWorkEvent, rejectUnknownFields, strictBody, type AuthConfig } from '@easypass/kit'
 import type { PurchaseService } from '../purchase/service'
 import type { RefundsService } from '../refunds/service'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
@@ -97,7 +97,10 @@ export function ordersModule(config: AuthConfig, { store, purchase, refunds, tic
     )
     .post(
       '/api/events/:id/box-office',
-      async ({ params, body, headers, principal, request, set }) => answer(set, await purchase.boxOffice(principal!, params.id, body, headers['idempotency-key'], pickLanguage(request.headers.get('accept-language')))),
+      async ({ params, body, headers, principal, request, set }) => {
+        mustWorkEvent(principal, params.id)
+        return answer(set, await purchase.boxOffice(principal!, params.id, body, headers['idempotency-key'], pickLanguage(request.headers.get('accept-language'))))
+      },
       {
         auth: 'staff',
         params: IdParams,

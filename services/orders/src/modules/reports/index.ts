@@ -3,7 +3,7 @@
 import { Elysia, t } from 'elysia'
 import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
 import { AttendeeList, AttendeesFilter, AttendeesQuery, DoorList, SalesReport } from '@easypass/contracts/reports'
-import { authPlugin, isAdmin, type AuthConfig } from '@easypass/kit'
+import { authPlugin, isAdmin, mustWorkEvent, type AuthConfig } from '@easypass/kit'
 import type { ReportsService } from './service'
 
 const tags = tagsOf('Reports')
@@ -18,6 +18,7 @@ export function reportsModule(config: AuthConfig, reports: ReportsService) {
       ({ params, query, principal, set }) => {
         // The list names people and (for admins) holds the codes that admit them: never kept by a cache.
         set.headers['cache-control'] = 'private, no-store'
+        mustWorkEvent(principal, params.id)
         return reports.attendees(params.id, query, isAdmin(principal))
       },
       {
@@ -40,8 +41,9 @@ export function reportsModule(config: AuthConfig, reports: ReportsService) {
     )
     .get(
       '/api/events/:id/door-list',
-      ({ params, set }) => {
+      ({ params, set, principal }) => {
         set.headers['cache-control'] = 'private, no-store'
+        mustWorkEvent(principal, params.id)
         return reports.doorList(params.id)
       },
       {
