@@ -41,4 +41,6 @@ export interface Principal {
   issuedAt?: number
   /** Door staff who work the door of these events only (absent: of every event). */
   events?: string[]
+  /** Door staff: when their events were last set (ms since the epoch), as their token says; older tokens are withdrawn. */
+  eventsSince?: number
 }

@@ -38,6 +38,16 @@ export const closedAccountsKey = (prefix: string) => `${prefix}:closed-accounts`
 /** The roles an account given `role` must not act with any more: every one above it. */
 export const rolesAbove = (role: Role): Role[] => ROLES.slice(ROLES.indexOf(role) + 1)
 
+/**
+ * The field of that hash saying when a door worker's events were last set (ms since the epoch, the same
+ * value their new tokens carry as `evs`): a staff token carrying an older one has events no longer theirs.
+ */
+export const STAFF_EVENTS_FIELD = 'staff-events'
+
+/** Whether a door worker's token carries events set before `setAt` (the hash's STAFF_EVENTS_FIELD). */
+export const eventsOutdated = (principal: Principal, setAt: string | null | undefined): boolean =>
+  principal.role === 'staff' && !!setAt && (principal.eventsSince ?? 0) < Number(setAt)
+
 /** Whether the token was withdrawn: signed at or before the second its role was last withdrawn (`withdrawnAt`, the hash's field of that role). */
 export const isWithdrawn = (principal: Principal, withdrawnAt: string | null | undefined): boolean => !!withdrawnAt && (principal.issuedAt ?? 0) <= Number(withdrawnAt)
 
@@ -170,8 +180,11 @@ export function tokenVerifier(config: AuthConfig) {
       email: typeof payload.email === 'string' ? payload.email : undefined,
       ...(payload.guest === true ? { guest: true } : {}),
       ...(typeof payload.iat === 'number' ? { issuedAt: payload.iat } : {}),
-      ...(role === 'staff' && Array.isArray(payload.events) ? { events: payload.events.filter((id): id is string => typeof id === 'string').slice(0, STAFF_EVENTS_MAX) } : {}),
+      ...(role === 'staff' && payload.events !== undefined ? { events: payload.events as string[] } : {}),
+      ...(role === 'staff' && typeof payload.evs === 'number' ? { eventsSince: payload.evs } : {}),
     }
+    // Events are a list of ids or absent (every door): anything else was not signed by auth.
+    if (principal.events && (!Array.isArray(principal.events) || principal.events.length > STAFF_EVENTS_MAX || !principal.events.every((id) => typeof id === 'string'))) return null
     if (verified.size >= VERIFIED_MAX) verified.clear()
     verified.set(cacheKey, { principal, expiresAt: payload.exp * 1000 })
     return principal
@@ -195,10 +208,11 @@ export function tokenSigner(config: AuthConfig & { JWT_PRIVATE_KEY: string }) {
   if (der(createPublicKey(privateKey)) !== der(publicKeyOf(config.JWT_PUBLIC_KEY))) throw new Error('JWT_PRIVATE_KEY does not belong to JWT_PUBLIC_KEY')
   const signer = jwtWith(privateKey, 'EdDSA', config.JWT_ISSUER)
   return {
-    signAccess(principal: { id: string; role: Role; email?: string; guest?: boolean; events?: string[] }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
+    signAccess(principal: { id: string; role: Role; email?: string; guest?: boolean; events?: string[]; eventsSince?: number }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
       if (!isUserRole(principal.role)) throw new Error(`users' tokens are for ${ROLES.join(', ')}, not ${String(principal.role)}`)
       const now = Math.floor(Date.now() / 1000)
-      const events = principal.role === 'staff' && principal.events ? { events: principal.events } : {}
+      const events =
+        principal.role === 'staff' ? { ...(principal.events ? { events: principal.events } : {}), ...(principal.eventsSince ? { evs: principal.eventsSince } : {}) } : {}
       return signer.sign({ sub: principal.id, role: principal.role, email: principal.email, ...(principal.guest ? { guest: true } : {}), ...events, typ: 'access', iat: now, exp: now + ttlSeconds })
     },
   }

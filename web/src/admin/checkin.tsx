@@ -97,7 +97,8 @@ export default function CheckIn() {
   const gone = useUnmounted()
   const input = useRef<HTMLInputElement>(null)
   useEffect(() => input.current?.focus(), [])
-  const [door, setDoor] = useState(savedDoor)
+  // A door saved on this device for an event not (or no longer) theirs is not kept.
+  const [door, setDoor] = useState(() => (myEvents && !myEvents.includes(savedDoor()) ? '' : savedDoor()))
   const doorRef = useRef(door)
   doorRef.current = door
   // The door's offline list, and the scans admitted against it that the server does not have yet
@@ -158,11 +159,14 @@ export default function CheckIn() {
           await noteLetIn(p.eventId, p.code, p.at)
         } catch (err) {
           const status = err instanceof ApiError ? err.status : 0
-          if (status === 0 || status === 401 || status === 403 || status === 429 || status >= 500) break
+          const details = err instanceof ApiError ? (err.details as { checkedInAt?: string; ticketId?: string; wrongEvent?: boolean } | undefined) : undefined
+          // A 403 about the ticket's event (door staff given other events) is an answer about the ticket;
+          // any other 403 (the role gone) keeps the scan for whoever signs in next.
+          if (status === 0 || status === 401 || (status === 403 && !details?.wrongEvent) || status === 429 || status >= 500) break
           // Refused after they were let in (another door admitted the code first, or it was refunded
           // meanwhile): said, for the door to look into.
-          const details = err instanceof ApiError ? (err.details as { checkedInAt?: string; ticketId?: string; wrongEvent?: boolean } | undefined) : undefined
-          const verdict: Verdict = status === 409 ? (details?.wrongEvent ? 'wrong' : details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? 'refunded' : status === 404 ? 'unknown' : 'invalid'
+          const verdict: Verdict =
+            status === 409 || status === 403 ? (details?.wrongEvent ? 'wrong' : details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? 'refunded' : status === 404 ? 'unknown' : 'invalid'
           setConflicts((c) => [{ id: ++seq.current, code: p.code, verdict, detail: `admitted offline ${when(p.at)}: ${describe(err)}`, at: p.at }, ...c])
         }
         showPending(dropPending(p.key))
@@ -244,8 +248,9 @@ export default function CheckIn() {
       unanswered.current.delete(value)
       const details = err instanceof ApiError ? (err.details as { checkedInAt?: string; ticketId?: string; wrongEvent?: boolean; eventTitle?: string; passedOn?: boolean } | undefined) : undefined
       // 409 is a ticket of another event, or a repeated scan when it names the first one; otherwise the order is not paid.
+      // 403 with `wrongEvent`: a ticket of an event whose door this worker was not given.
       const verdict: Verdict =
-        status === 409 ? (details?.wrongEvent ? 'wrong' : details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? (details?.passedOn ? 'replaced' : 'refunded') : status === 404 ? 'unknown' : 'error'
+        status === 409 || (status === 403 && details?.wrongEvent) ? (details?.wrongEvent ? 'wrong' : details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? (details?.passedOn ? 'replaced' : 'refunded') : status === 404 ? 'unknown' : 'error'
       if (verdict === 'wrong') return scan(verdict, details?.eventTitle ? `Ticket for ${details.eventTitle}` : describe(err))
       return scan(verdict, verdict === 'used' && details?.checkedInAt ? `First scanned ${when(details.checkedInAt)}` : describe(err))
     }

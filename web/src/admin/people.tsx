@@ -238,6 +238,11 @@ function StaffEvents({ user, onSaved }: { user: User; onSaved: () => void }) {
     const id = setTimeout(() => setQuery(find.trim()), 250)
     return () => clearTimeout(id)
   }, [find])
+  // The list read again (another admin's change): what it says now.
+  useEffect(() => {
+    setEvery(!user.events)
+    setChosen(user.events ?? [])
+  }, [user.events?.join(',')])
   const upcoming = useAsync((signal) => (open ? adminEventPage({ status: 'published', q: query, period: 'upcoming', limit: 50 }, signal) : Promise.resolve(undefined)), [open, query])
   // The ones given before, also when they are past or not found by the search.
   const given = useAsync(
@@ -246,6 +251,8 @@ function StaffEvents({ user, onSaved }: { user: User; onSaved: () => void }) {
   )
   const listed = new Map<string, EventItem>()
   for (const e of [...(given.data ?? []), ...(upcoming.data?.items ?? [])]) if (e) listed.set(e.id, e)
+  // Given before and gone since (deleted): still listed, to be unticked.
+  const gone = given.data ? chosen.filter((id) => !listed.has(id)) : []
   const label = user.events ? (user.events.length === 1 ? '1 event' : `${user.events.length} events`) : 'every event'
 
   const save = async () => {
@@ -279,7 +286,7 @@ function StaffEvents({ user, onSaved }: { user: User; onSaved: () => void }) {
             </label>
             {!every && (
               <>
-                <Field label="Find an event" name={`staff-find-${user.id}`} value={find} onValue={setFind} placeholder="Part of its title" autoComplete="off" />
+                <Field label="Find an event" aria-label={`Find an event for ${user.email}`} name={`staff-find-${user.id}`} value={find} onValue={setFind} placeholder="Part of its title" autoComplete="off" />
                 {upcoming.loading && !upcoming.data && <Loading label="Loading events…" />}
                 {[...listed.values()].map((e) => (
                   <label class="choice" key={e.id}>
@@ -291,12 +298,21 @@ function StaffEvents({ user, onSaved }: { user: User; onSaved: () => void }) {
                     {e.title} ({when(e.startsAt)})
                   </label>
                 ))}
-                {fieldError && <p class="field-error">{fieldError}</p>}
+                {gone.map((id) => (
+                  <label class="choice" key={id}>
+                    <input type="checkbox" checked onChange={() => setChosen(chosen.filter((c) => c !== id))} /> An event deleted since ({id})
+                  </label>
+                ))}
+                {fieldError && (
+                  <p class="field-error" role="alert">
+                    {fieldError}
+                  </p>
+                )}
               </>
             )}
           </fieldset>
           <Alert error={error} />
-          <button type="button" class="button button-small" disabled={busy} onClick={save}>
+          <button type="button" class="button button-small" disabled={busy} onClick={save} aria-label={`Save doors of ${user.email}`}>
             Save doors
           </button>
         </div>

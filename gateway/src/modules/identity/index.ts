@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis'
-import { ACCESS_TOKEN_TTL_SECONDS, closedAccountsKey, fail, isWithdrawn, roleWithdrawnKey, tokenVerifier, type AuthConfig } from '@easypass/kit'
+import { ACCESS_TOKEN_TTL_SECONDS, closedAccountsKey, eventsOutdated, fail, isWithdrawn, roleWithdrawnKey, STAFF_EVENTS_FIELD, tokenVerifier, type AuthConfig } from '@easypass/kit'
 import { withinStoreDeadline, type RateLimits } from '../ratelimit'
 import type { Principal } from '@easypass/contracts'
 
@@ -47,8 +47,10 @@ export function createIdentity(config: AuthConfig & { REDIS_PREFIX: string }, re
     // read each; a customer's token has nothing to lose); while Redis is away they are taken as they are,
     // as the rate limits are.
     if (principal.role !== 'customer' && redis?.status === 'ready') {
-      const withdrawnAt = await withinStoreDeadline(redis.hget(roleWithdrawnKey(config.REDIS_PREFIX, principal.id), principal.role)).catch(() => null)
+      // Door staff: also when their events were last set (a token with older ones has doors no longer theirs).
+      const [withdrawnAt, eventsSetAt] = (await withinStoreDeadline(redis.hmget(roleWithdrawnKey(config.REDIS_PREFIX, principal.id), principal.role, STAFF_EVENTS_FIELD)).catch(() => null)) ?? []
       if (isWithdrawn(principal, withdrawnAt)) throw fail('UNAUTHENTICATED', 'your role changed since this token was signed: refresh it or sign in again')
+      if (eventsOutdated(principal, eventsSetAt)) throw fail('UNAUTHENTICATED', 'the events whose door you work changed since this token was signed: refresh it or sign in again')
     }
     return principal
   }

@@ -16,6 +16,8 @@ const userSchema = new Schema(
     role: { type: String, enum: ROLES, required: true, default: 'customer' },
     /** Door staff who work the door of these events only (absent: every event); it rides in their tokens. */
     staffEvents: { type: [String], default: undefined },
+    /** When they were last set (also to every event): their tokens carry it, and older ones are withdrawn. */
+    staffEventsAt: { type: Date },
     passwordHash: { type: String, required: true },
     /** Set by every change and reset: reset links issued before it no longer work. */
     passwordChangedAt: { type: Date },

@@ -62,20 +62,25 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
   function asSignedIn(user: AccountFields): User {
     const view = toUser(user)
     if (view.role === 'customer' || !twoFactorRequiredRoles.has(view.role) || user.twoFactor?.secret) return view
-    return { ...view, role: 'customer', roleNeedsTwoFactor: view.role }
+    const { events: _events, ...asCustomer } = view
+    return { ...asCustomer, role: 'customer', roleNeedsTwoFactor: view.role }
   }
 
   async function signIn(user: AccountFields, refreshToken: string): Promise<AuthResult> {
+    const sign = (view: User, from: AccountFields) =>
+      signer.signAccess({ id: view.id, role: view.role, email: view.email, guest: view.guest, events: view.events, eventsSince: from.staffEventsAt ? new Date(from.staffEventsAt).getTime() : undefined })
     let view = asSignedIn(user)
-    let accessToken = await signer.signAccess({ id: view.id, role: view.role, email: view.email, guest: view.guest, events: view.events })
+    let accessToken = await sign(view, user)
     // An admin's or door worker's token is checked against the role once more after it is signed: a
     // demotion that landed between the read and the signature was announced for a second before this
-    // token's (the gateway would take it), so the token is signed again with the role as it is now.
+    // token's (the gateway would take it), so the token is signed again with the role as it is now; a door
+    // worker's events set meanwhile too.
     if (view.role !== 'customer') {
-      const now = await User.findById(user._id, { role: 1 }).lean()
-      if (now && now.role !== view.role) {
-        view = asSignedIn({ ...user, role: now.role })
-        accessToken = await signer.signAccess({ id: view.id, role: view.role, email: view.email, guest: view.guest, events: view.events })
+      const now = await User.findById(user._id, { role: 1, staffEvents: 1, staffEventsAt: 1 }).lean()
+      if (now && (now.role !== view.role || String(now.staffEventsAt ?? '') !== String(user.staffEventsAt ?? ''))) {
+        const current = { ...user, role: now.role, staffEvents: now.staffEvents, staffEventsAt: now.staffEventsAt }
+        view = asSignedIn(current)
+        accessToken = await sign(view, current)
       }
     }
     return { user: view, accessToken, refreshToken }

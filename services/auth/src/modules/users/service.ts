@@ -1,12 +1,12 @@
 import type { Role } from '@easypass/contracts'
 import type { User, UserList } from '@easypass/contracts/auth'
 import type { Redis } from 'ioredis'
-import { ACCESS_TOKEN_TTL_SECONDS, escapeRegExp, fail, roleWithdrawnKey, rolesAbove, type Logger } from '@easypass/kit'
+import { ACCESS_TOKEN_TTL_SECONDS, escapeRegExp, fail, roleWithdrawnKey, rolesAbove, STAFF_EVENTS_FIELD, type Logger } from '@easypass/kit'
 import type { UserDoc, UserModel } from '../../db/users'
 import type { TwoFactorService } from '../auth/two-factor'
 
 /** What an account's view is made of. */
-export type AccountFields = Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'> & Partial<Pick<UserDoc, 'twoFactor' | 'guest' | 'contactEmail' | 'staffEvents'>>
+export type AccountFields = Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'> & Partial<Pick<UserDoc, 'twoFactor' | 'guest' | 'contactEmail' | 'staffEvents' | 'staffEventsAt'>>
 
 /** The one way an account leaves this service: the hash stays behind. */
 export function toUser(doc: AccountFields): User {
@@ -22,6 +22,11 @@ export function toUser(doc: AccountFields): User {
     createdAt: new Date(doc.createdAt).toISOString(),
   }
 }
+
+/** Sets a hash field to a number unless it holds a larger one already (KEYS[1], ARGV: field, value). */
+const RAISE_FIELD = `local held = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+if tonumber(ARGV[2]) > held then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+return 1`
 
 export function normaliseEmail(email: string) {
   return email.trim().toLowerCase()
@@ -64,25 +69,18 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges,
    * are refused (`roleWithdrawnKey`). Said on every change, promotions too: a promotion that follows a
    * demotion whose announcement failed withdraws what that one should have.
    */
-  async function announce(id: string, role: Role, eventsChanged = false) {
+  async function announce(id: string, role: Role, eventsSetAt?: Date) {
     const above = rolesAbove(role)
-    if (!above.length && !eventsChanged) return
-    const second = Math.floor(Date.now() / 1000)
-    const now = String(second)
+    if (!above.length && !eventsSetAt) return
+    const now = String(Math.floor(Date.now() / 1000))
     const key = roleWithdrawnKey(changes.prefix, id)
-    const withdrawn: Record<string, string> = Object.fromEntries(above.map((r) => [r, now]))
-    if (eventsChanged) {
-      // Their staff tokens of earlier seconds go (the client refreshes and gets the new events); one of this
-      // very second stays, so the token the refresh signs is not refused too. The seconds only grow.
-      const earlier = Number(await changes.redis.hget(key, 'staff').catch(() => null)) || 0
-      withdrawn.staff = String(Math.max(earlier, second - 1))
-    }
     try {
-      const results = await changes.redis
-        .multi()
-        .hset(key, withdrawn)
-        .expire(key, ACCESS_TOKEN_TTL_SECONDS + 60)
-        .exec()
+      const pipeline = changes.redis.multi()
+      if (above.length) pipeline.hset(key, Object.fromEntries(above.map((r) => [r, now])))
+      // Door staff's events were set: their tokens carrying an earlier setting go (the client refreshes and
+      // gets the new events). Only ever raised, so two changes at once leave the later one.
+      if (eventsSetAt) pipeline.eval(RAISE_FIELD, 1, key, STAFF_EVENTS_FIELD, String(eventsSetAt.getTime()))
+      const results = await pipeline.expire(key, ACCESS_TOKEN_TTL_SECONDS + 60).exec()
       const failed = results?.find(([error]) => error)
       if (!results || failed) throw failed?.[0] ?? new Error('the role change was not written')
     } catch (error) {
@@ -105,30 +103,34 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges,
     const sameScope = JSON.stringify(user.staffEvents ?? null) === JSON.stringify(scope ?? null)
     if (user.role === role && sameScope) {
       // A retry of a change whose announcement failed announces it now (saying it twice is harmless).
-      await announce(id, role)
+      await announce(id, role, role === 'staff' ? user.staffEventsAt ?? undefined : undefined)
       return toUser(user)
     }
+    // Made door staff, or door staff given other events: the setting gets its time, which their new
+    // tokens carry; tokens with an earlier one (other events, or from an earlier time as staff) go.
+    const eventsSetAt = role === 'staff' ? new Date() : undefined
+    const staffFields = eventsSetAt ? { ...(scope ? { staffEvents: scope } : {}), staffEventsAt: eventsSetAt } : {}
+    const unset = { ...(scope && eventsSetAt ? {} : { staffEvents: 1 }), ...(eventsSetAt ? {} : { staffEventsAt: 1 }) }
     if (user.role === role) {
-      // Door staff given other events: their tokens signed before carry the old ones, and are withdrawn.
-      await User.updateOne({ _id: user._id }, scope ? { $set: { staffEvents: scope } } : { $unset: { staffEvents: 1 } })
-      await announce(id, role, true)
+      await User.updateOne({ _id: user._id }, { $set: staffFields, ...(Object.keys(unset).length ? { $unset: unset } : {}) })
+      await announce(id, role, eventsSetAt)
       log.info({ userId: id, events: scope ?? 'all', by: actorId }, "door staff's events changed")
-      return toUser({ ...user, staffEvents: scope })
+      return toUser({ ...user, staffEvents: scope, staffEventsAt: eventsSetAt })
     }
     const demotingAnAdmin = user.role === 'admin'
     if (demotingAnAdmin && (await User.countDocuments({ role: 'admin' })) <= 1) throw fail('CONFLICT', 'the last admin cannot be demoted')
-    await User.updateOne({ _id: user._id }, scope ? { $set: { role, staffEvents: scope } } : { $set: { role }, $unset: { staffEvents: 1 } })
+    await User.updateOne({ _id: user._id }, { $set: { role, ...staffFields }, ...(Object.keys(unset).length ? { $unset: unset } : {}) })
     if (demotingAnAdmin && (await User.countDocuments({ role: 'admin' })) === 0) {
-      await User.updateOne({ _id: user._id }, { $set: { role: 'admin' } })
+      await User.updateOne({ _id: user._id }, { $set: { role: 'admin' }, $unset: { staffEvents: 1, staffEventsAt: 1 } })
       throw fail('CONFLICT', 'the last admin cannot be demoted')
     }
     // The gateway refuses this user's tokens signed until now that carry more than the new role. Failing
     // to say so fails the request (503): the role is changed, and a retry says it again. A promotion
     // never brings back what a demotion withdrew (a leaked admin token stays dead when its admin is
     // demoted and promoted again): the seconds it wrote stay.
-    await announce(id, role)
+    await announce(id, role, eventsSetAt)
     log.info({ userId: id, role, ...(scope ? { events: scope } : {}), by: actorId }, 'role changed')
-    return toUser({ ...user, role, staffEvents: scope })
+    return toUser({ ...user, role, staffEvents: scope, staffEventsAt: eventsSetAt })
   }
 
   /**

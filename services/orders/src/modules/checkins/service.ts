@@ -98,7 +98,12 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
     // Door staff given some events: a ticket of another is not theirs to admit (nothing is used up).
     if (!worksEvent(principal, ticket.eventId)) {
       checkinsTotal.inc({ result: 'wrong_event' })
-      throw fail('FORBIDDEN', 'this ticket is for an event whose door you do not work')
+      const state = await store.load(ticket.orderId)
+      throw fail('FORBIDDEN', `this ticket is for an event whose door you do not work${state?.doc.eventTitle ? ` (${state.doc.eventTitle})` : ''}`, {
+        wrongEvent: true,
+        eventId: ticket.eventId,
+        ...(state?.doc.eventTitle ? { eventTitle: state.doc.eventTitle } : {}),
+      })
     }
     const scan = idempotencyKey ? hashKey(`${by}:${idempotencyKey}`) : undefined
     // Looked up before the lock (it only reads, and catalog may be slow): the lock is held for
