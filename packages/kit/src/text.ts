@@ -18,3 +18,6 @@ export function isRealDate(iso: string): boolean {
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 /** Any value as text inside HTML (an element's content or a quoted attribute): emails are built from strings. */
 export const escapeHtml = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!)
+
+/** A database id as the services make them (a MongoDB ObjectId in hex): an account's, an order's, an event's. */
+export const isObjectId = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{24}$/i.test(value)

@@ -6,7 +6,7 @@
 import type { Principal } from '@easypass/contracts'
 import type { AccountClosed, CloseAccountBody } from '@easypass/contracts/auth'
 import type { Redis } from 'ioredis'
-import { ACCESS_TOKEN_TTL_SECONDS, closedAccountsKey, fact, fail, isDuplicateOnly, repeatEvery, type Logger, type Outbox } from '@easypass/kit'
+import { ACCESS_TOKEN_TTL_SECONDS, closedAccountsKey, fact, fail, isDuplicateOnly, isObjectId, repeatEvery, type Logger, type Outbox } from '@easypass/kit'
 import type { Models } from '../../db'
 import type { UserDoc } from '../../db/users'
 
@@ -33,7 +33,7 @@ export function accountClosing({ models, outbox, redis, prefix, confirm, log }: 
    * on; a guest has neither (their session came from a link to their mailbox).
    */
   async function close(principal: Principal, body: CloseAccountBody, clientIp: string): Promise<AccountClosed> {
-    const user = /^[0-9a-f]{24}$/i.test(principal.id) ? await User.findById(principal.id).lean() : null
+    const user = isObjectId(principal.id) ? await User.findById(principal.id).lean() : null
     if (!user) throw fail('UNAUTHENTICATED', 'the account no longer exists')
     if (user.role !== 'customer') throw fail('CONFLICT', `an account with a role (${user.role}) cannot be closed: another admin first makes it a customer`)
     if (user.guest) {
@@ -52,7 +52,7 @@ export function accountClosing({ models, outbox, redis, prefix, confirm, log }: 
    */
   async function closeFor(id: string, actorId: string): Promise<AccountClosed> {
     if (id === actorId) throw fail('FORBIDDEN', 'close your own account on your account page')
-    const user = /^[0-9a-f]{24}$/i.test(id) ? await User.findById(id, { role: 1 }).lean() : null
+    const user = isObjectId(id) ? await User.findById(id, { role: 1 }).lean() : null
     if (!user) throw fail('NOT_FOUND', 'user not found')
     if (user.role !== 'customer') throw fail('CONFLICT', `an account with a role (${user.role}) cannot be closed: make it a customer first`)
     const closed = await closeNow(id)

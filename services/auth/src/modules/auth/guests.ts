@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import type { AuthResult, GuestAccountBody, GuestBody, GuestSessionBody } from '@easypass/contracts/auth'
 import type { Principal } from '@easypass/contracts'
 import type { Language } from '@easypass/contracts/languages'
-import { fail, isDuplicateOnly, type Logger } from '@easypass/kit'
+import { fail, isDuplicateOnly, isObjectId, type Logger } from '@easypass/kit'
 import type { GuestLinkModels } from '../../db/guest-links'
 import type { UserModel } from '../../db/users'
 import { normaliseEmail, type AccountFields } from '../users/service'
@@ -116,7 +116,7 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
    * on a shared computer must not carry over into the account); the caller gets a new one.
    */
   async function keep(principal: Principal, body: GuestAccountBody): Promise<AuthResult> {
-    const user = /^[0-9a-f]{24}$/i.test(principal.id) ? await User.findById(principal.id).lean() : null
+    const user = isObjectId(principal.id) ? await User.findById(principal.id).lean() : null
     if (!user) throw fail('UNAUTHENTICATED', 'the account no longer exists')
     const already = () => fail('CONFLICT', 'this account has a password already')
     if (!user.guest || !user.contactEmail) throw already()

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Principal, Role } from '@easypass/contracts'
 import type { Language } from '@easypass/contracts/languages'
 import type { AuthResult, ChangePasswordBody, LoginBody, PasswordResetConfirmBody, RegisterBody, TwoFactorConfirmBody, TwoFactorEnabled, TwoFactorSetup, UpdateMeBody, User } from '@easypass/contracts/auth'
-import { fail, type AuthConfig, type Logger, tokenSigner } from '@easypass/kit'
+import { fail, isObjectId, tokenSigner, type AuthConfig, type Logger } from '@easypass/kit'
 import { isDuplicateOnly as isDuplicateKey } from '@easypass/kit'
 import type { PasswordResetModels } from '../../db/password-resets'
 import type { UserDoc, UserModel } from '../../db/users'
@@ -168,14 +168,14 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
   }
 
   async function me(principal: Principal): Promise<User> {
-    const user = /^[0-9a-f]{24}$/i.test(principal.id) ? await User.findById(principal.id).lean() : null
+    const user = isObjectId(principal.id) ? await User.findById(principal.id).lean() : null
     if (!user) throw fail('UNAUTHENTICATED', 'the account no longer exists')
     return asSignedIn(user)
   }
 
   /** One field of one document: no other writer changes a name, so a plain update is enough. */
   async function updateMe(principal: Principal, body: UpdateMeBody): Promise<User> {
-    const known = /^[0-9a-f]{24}$/i.test(principal.id) && (await User.updateOne({ _id: principal.id }, { $set: { name: body.name.trim() } })).matchedCount > 0
+    const known = isObjectId(principal.id) && (await User.updateOne({ _id: principal.id }, { $set: { name: body.name.trim() } })).matchedCount > 0
     if (!known) throw fail('UNAUTHENTICATED', 'the account no longer exists')
     return me(principal)
   }
@@ -297,7 +297,7 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
 
   /** The account of a change of how one signs in: a guest has no password to confirm it with. */
   async function signedInUser(principal: Principal) {
-    const user = /^[0-9a-f]{24}$/i.test(principal.id) ? await User.findById(principal.id).lean() : null
+    const user = isObjectId(principal.id) ? await User.findById(principal.id).lean() : null
     if (!user) throw fail('UNAUTHENTICATED', 'the account no longer exists')
     if (user.guest) throw fail('CONFLICT', 'you bought as a guest, without a password: create an account to have one')
     return user

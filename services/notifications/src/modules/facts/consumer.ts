@@ -1,5 +1,5 @@
 import { LIVE, type Fact, type FactSubject } from '@easypass/contracts/facts'
-import type { Bus, Logger } from '@easypass/kit'
+import { isObjectId, type Bus, type Logger } from '@easypass/kit'
 import type { EmailService } from '../email/service'
 import type { InboxService } from '../inbox/service'
 import { describe } from './messages'
@@ -35,7 +35,7 @@ export function factHandler(deps: { inbox: InboxService; bus: Bus; log: Logger; 
     if (f.subject === 'auth.account-closed') {
       const { userId } = (f as Fact<'auth.account-closed'>).data
       // Never a filter without the account in it: that would forget everyone.
-      if (typeof userId === 'string' && /^[0-9a-f]{24}$/i.test(userId)) await deps.forget(userId)
+      if (isObjectId(userId)) await deps.forget(userId)
       else log.error({ fact: f.id }, 'an account-closed fact without a usable account id: ignored')
       return
     }

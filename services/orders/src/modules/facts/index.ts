@@ -6,7 +6,7 @@
 //   payments.payment-succeeded  → a charge must end as a paid order or be refunded: look at the order
 //   auth.account-closed         → forget the person's address and saved billing details (`forgetAccount`)
 import type { Fact } from '@easypass/contracts/facts'
-import type { Bus, Logger } from '@easypass/kit'
+import { isObjectId, type Bus, type Logger } from '@easypass/kit'
 import type { CatalogClient, PaymentsClient } from '../../clients'
 import type { OrdersConfig } from '../../config'
 import type { DirtyOrders, OrderLocks, SettledOrders } from '../coordination'
@@ -112,7 +112,7 @@ export function factHandlers({ config, store, settlement, payments, catalog, loc
  */
 export async function forgetAccount(models: FactsDeps['models'], userId: unknown, log: Logger) {
   // Never a filter without the account in it: that would forget everyone.
-  if (typeof userId !== 'string' || !/^[0-9a-f]{24}$/i.test(userId)) {
+  if (!isObjectId(userId)) {
     log.error({ userId }, 'an account-closed fact without a usable account id: ignored')
     return
   }
