@@ -60,19 +60,14 @@ export default function People({ query }: { query: URLSearchParams }) {
     }
   }
 
-  const turnOffTwoFactor = async (user: User) => {
-    const ok = await confirmDialog({
-      title: `Turn off two-step sign-in for ${user.email}?`,
-      message: 'Their password alone signs them in until they set it up again. Do this only when they lost their phone and their recovery codes, and you are sure it is them asking.',
-      confirmLabel: 'Turn it off',
-      danger: true,
-    })
-    if (!ok) return
+  /** A change to someone's account, asked for in a dialog first: the call, then what is said. */
+  const confirmed = async (user: User, dialog: Parameters<typeof confirmDialog>[0], call: () => Promise<unknown>, done: string) => {
+    if (!(await confirmDialog({ ...dialog, danger: true }))) return
     setBusy(user.id)
     setError(undefined)
     try {
-      await api(`/users/${user.id}/two-factor`, { method: 'DELETE' })
-      toast(`Two-step sign-in is off for ${user.email}.`, 'success')
+      await call()
+      toast(done, 'success')
     } catch (err) {
       setError(err)
     } finally {
@@ -81,27 +76,30 @@ export default function People({ query }: { query: URLSearchParams }) {
     }
   }
 
-  const closeAccount = async (user: User) => {
-    const ok = await confirmDialog({
-      title: `Close the account of ${user.email}?`,
-      message:
-        'Do this only when they asked for it and you are sure it is them asking. The account, its sessions and links are deleted, and its address is taken off its orders; its notifications, waiting lists and saved invoice details go. Its orders, tickets (still valid) and invoices stay. This cannot be undone.',
-      confirmLabel: 'Close the account',
-      danger: true,
-    })
-    if (!ok) return
-    setBusy(user.id)
-    setError(undefined)
-    try {
-      await api(`/users/${user.id}`, { method: 'DELETE' })
-      toast(`The account of ${user.email} is closed.`, 'success')
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(undefined)
-      list.reload()
-    }
-  }
+  const turnOffTwoFactor = (user: User) =>
+    confirmed(
+      user,
+      {
+        title: `Turn off two-step sign-in for ${user.email}?`,
+        message: 'Their password alone signs them in until they set it up again. Do this only when they lost their phone and their recovery codes, and you are sure it is them asking.',
+        confirmLabel: 'Turn it off',
+      },
+      () => api(`/users/${user.id}/two-factor`, { method: 'DELETE' }),
+      `Two-step sign-in is off for ${user.email}.`,
+    )
+
+  const closeAccount = (user: User) =>
+    confirmed(
+      user,
+      {
+        title: `Close the account of ${user.email}?`,
+        message:
+          'Do this only when they asked for it and you are sure it is them asking. The account, its sessions and links are deleted, and its address is taken off its orders; its notifications, waiting lists and saved invoice details go. Its orders, tickets (still valid) and invoices stay. This cannot be undone.',
+        confirmLabel: 'Close the account',
+      },
+      () => api(`/users/${user.id}`, { method: 'DELETE' }),
+      `The account of ${user.email} is closed.`,
+    )
 
   const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PAGE_SIZE)) : 1
   return (
