@@ -33,3 +33,23 @@ export function addOnProblem(lines: readonly AddOnLine[], verb: 'bought' | 'kept
       : `${over.quantity} "${over.name}" would be kept with ${admissions} admission ticket${admissions === 1 ? '' : 's'}: refund as many of them too`
   return undefined
 }
+
+/** One extra asked for later, with how many of it the paid order and its earlier extras hold already. */
+export interface LaterAddOnLine extends AddOnLine {
+  had: number
+}
+
+/**
+ * Why these lines cannot be added to a paid order that keeps `admissions` admission tickets, or
+ * undefined: only extras, and of each no more than one per admission ticket counting those held already
+ * (by the order and by extras bought for it before).
+ */
+export function laterAddOnProblem(admissions: number, lines: readonly LaterAddOnLine[]): string | undefined {
+  const ticket = lines.find((l) => !l.addOn)
+  if (ticket) return `"${ticket.name}" is admission, not an extra: only extras are added to a paid order (buy more tickets in an order of their own)`
+  if (admissions === 0) return 'this order keeps no admission ticket: there is nothing to add extras to'
+  const over = lines.find((l) => l.quantity + l.had > admissions)
+  if (!over) return undefined
+  const room = Math.max(0, admissions - over.had)
+  return `at most ${admissions} "${over.name}" with ${admissions} admission ticket${admissions === 1 ? '' : 's'}, and ${over.had} ${over.had === 1 ? 'is' : 'are'} held already: ${room === 0 ? 'no more can be added' : `${room} more at most`}`
+}

@@ -7,7 +7,7 @@ import { VOUCHER_CODE_PATTERN, VOUCHER_LIMITS } from './pricing'
 import { ROW_LABEL_PATTERN, SEAT_ID_PATTERN, SEATING_LIMITS } from './seating'
 
 export { SEATING_LIMITS, SEAT_ID_PATTERN, seatIdsOf, seatingProblem, seatRows } from './seating'
-export { addOnProblem, admissionsOf, type AddOnLine } from './add-ons'
+export { addOnProblem, admissionsOf, laterAddOnProblem, type AddOnLine, type LaterAddOnLine } from './add-ons'
 
 /**
  * ISO-8601 date-time with a time zone, e.g. `2027-06-01T18:00:00Z` (the catalog's rule; kept here because
@@ -359,6 +359,15 @@ export const HoldOp = t.Object({
   complimentary: t.Optional(t.Boolean()),
   /** Sold at the door: priced, outside the sales window and the per-order limit, never past the capacity, no voucher. */
   atTheDoor: t.Optional(t.Boolean()),
+  /**
+   * Extras bought later for a paid order (`orderId` of that order): only extras, at most one of each per
+   * admission ticket it keeps (`admissions`), counting those it and its earlier extras hold (`had`, by type).
+   */
+  laterFor: t.Optional(t.Object({
+    orderId: Id,
+    admissions: t.Integer({ minimum: 0, maximum: 100_000 }),
+    had: t.Array(t.Object({ ticketTypeId: Id, quantity: t.Integer({ minimum: 1, maximum: 100_000 }) }, { additionalProperties: false }), { maxItems: 200 }),
+  }, { additionalProperties: false })),
 }, { additionalProperties: false })
 export type HoldOp = Static<typeof HoldOp>
 

@@ -64,6 +64,7 @@ export const Order = t.Object(
     boxOffice: t.Optional(BoxOfficeSale),
     /** Given by an admin, free (beyond the contract, additive): who it was for. */
     complimentary: t.Optional(t.Object({ email: t.String(), name: t.Optional(t.String()) }, { description: 'complimentary tickets an admin gave (POST /api/events/{id}/complimentary): sent to `email`, named for `name`' })),
+    addOnTo: t.Optional(t.String({ pattern: '^[0-9a-f]{24}$', description: 'extras bought later (beyond the contract, additive): the paid order they were added to' })),
     status: OrderStatusSchema,
     expiresAt: t.Optional(IsoDate),
     paymentId: t.Optional(Id),
@@ -101,10 +102,13 @@ export const CreateOrderBody = t.Object(
     voucherCode: t.Optional(VoucherCode),
     /** Answers to the event's questions (beyond the contract, additive). */
     answers: t.Optional(OrderAnswersInput),
+    /** Extras bought later for a paid order of the buyer's (beyond the contract, additive). */
+    addOnTo: t.Optional(Id),
   },
   {
     description:
-      'Without `payment`: a hold → 201 `reserved` (pay it before `expiresAt`). With `payment`: reserve and pay in one call → 201 `paid`, 402, 409 `SOLD_OUT`, or 202 `pending` when the decision takes longer than the wait budget (retry with the same `Idempotency-Key`, or poll GET /api/orders/{id}). Lines of the same ticket type are added together. `voucherCode` (beyond the contract, additive): an event\'s voucher, any case; its discount is taken off the total (the order shows it as `voucher`). Unknown code 404; used up or past its time 409; applying to none of the tickets 400. `answers` (beyond the contract, additive): to the event\'s `questions`; with `payment`, every required one (400 otherwise, nothing held or charged); without, they may come later (PUT /api/orders/{id}/answers).',
+      'Without `payment`: a hold → 201 `reserved` (pay it before `expiresAt`). With `payment`: reserve and pay in one call → 201 `paid`, 402, 409 `SOLD_OUT`, or 202 `pending` when the decision takes longer than the wait budget (retry with the same `Idempotency-Key`, or poll GET /api/orders/{id}). Lines of the same ticket type are added together. `voucherCode` (beyond the contract, additive): an event\'s voucher, any case; its discount is taken off the total (the order shows it as `voucher`). Unknown code 404; used up or past its time 409; applying to none of the tickets 400. `answers` (beyond the contract, additive): to the event\'s `questions`; with `payment`, every required one (400 otherwise, nothing held or charged); without, they may come later (PUT /api/orders/{id}/answers). ' +
+      '`addOnTo` (beyond the contract, additive): extras bought later for a paid order of yours for the same event (the order that has the admission tickets, not one of its extras): only extras (400 naming the type otherwise), at most one of each per admission ticket the order keeps, counting those it and its earlier extras hold (400 VALIDATION, nothing held); the order itself must be paid and not refunded (409), bought online (409), and yours (404). The new order is an order of its own (its own payment, tickets and refunds) that shows `addOnTo`; no answers are asked again. While it lives, the first order cannot give back admission tickets its extras need (409).',
     examples: [
       { eventId: '665f1c2b9d3e4a0012345678', items: [{ ticketTypeId: '665f1c2b9d3e4a0012345679', quantity: 2 }], payment: { card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } } },
     ],

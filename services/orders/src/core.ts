@@ -10,6 +10,7 @@ import { dirtyOrders, orderLocks, settledOrders } from './modules/coordination'
 import { idempotency } from './modules/idempotency/service'
 import { settlement } from './modules/orders/settlement'
 import { orderStore } from './modules/orders/store'
+import { laterExtras } from './modules/orders/later-extras'
 import { refundsService } from './modules/refunds/service'
 import { ticketsService } from './modules/tickets/service'
 import { walletSettings } from './modules/tickets/wallet'
@@ -34,7 +35,8 @@ export function ordersCore(config: OrdersConfig, conn: mongoose.Connection, redi
   const wallet = walletSettings(config)
   const tickets = ticketsService(models, { walletPasses: !!wallet })
   const settle = settlement({ store, tickets, ticketing, payments, dirty, settled, holds, outbox, log })
-  const refunds = refundsService({ config, models, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log })
-  return { models, wallet, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, store, tickets, settlement: settle, refunds }
+  const later = laterExtras(models, store)
+  const refunds = refundsService({ config, models, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, later, log })
+  return { models, wallet, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, store, tickets, settlement: settle, refunds, later }
 }
 export type OrdersCore = ReturnType<typeof ordersCore>

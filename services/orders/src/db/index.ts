@@ -42,6 +42,8 @@ export interface OrderDoc {
   boxOffice?: { paidWith: PaidAtTheDoor; name?: string }
   /** The language the order was placed in (`Accept-Language`): its emails, notifications and PDFs speak it. */
   language?: Language
+  /** Extras bought later: the paid order (of the same buyer and event) they were added to. */
+  addOnTo?: string
   initialStatus: InitialStatus
   /** false while ticketing has not decided the hold yet (the order was answered 202 first). */
   priced: boolean
@@ -50,6 +52,16 @@ export interface OrderDoc {
   /** Projection for list filters, written in the background: it may lag a few seconds. */
   status: OrderStatus
   statusAt?: Date
+}
+
+/**
+ * Extras bought later for a paid order: one per such order (`_id`), written before its hold, so the
+ * paid order finds its extras (orders paid at once are drafts while decided, found only by `_id`).
+ */
+export interface AddOnLinkDoc {
+  _id: string
+  parentId: string
+  at: Date
 }
 
 /** What a failed purchase answered, so a retry or a later look can answer the same. */
@@ -307,6 +319,7 @@ export function defineModels(conn: Connection) {
       complimentary: { type: new Schema({ email: String, name: String }, { _id: false }), default: undefined },
       boxOffice: { type: new Schema({ paidWith: String, name: String }, { _id: false }), default: undefined },
       language: String,
+      addOnTo: String,
       initialStatus: { type: String, required: true },
       priced: { type: Boolean, required: true },
       expiresAt: Date,
@@ -508,6 +521,9 @@ export function defineModels(conn: Connection) {
     { ...opts, collection: 'waiting_rooms' },
   )
 
+  const addOnLink = new Schema<AddOnLinkDoc>({ _id: String, parentId: { type: String, required: true }, at: { type: Date, required: true } }, { ...opts, collection: 'add_on_links' })
+  addOnLink.index({ parentId: 1 })
+
   const cancellation = new Schema<CancellationDoc>(
     { _id: String, title: String, kind: String, at: { type: Date, required: true }, done: { type: Boolean, required: true }, doneAt: Date },
     { ...opts, collection: 'cancellations' },
@@ -531,6 +547,7 @@ export function defineModels(conn: Connection) {
     BillingProfile: conn.model<BillingProfileDoc>('BillingProfile', billingProfile),
     WaitingRoom: conn.model<WaitingRoomDoc>('WaitingRoom', waitingRoom),
     RefundPart: conn.model<RefundPartDoc>('RefundPart', refundPart),
+    AddOnLink: conn.model<AddOnLinkDoc>('AddOnLink', addOnLink),
   }
 }
 export type Models = ReturnType<typeof defineModels>

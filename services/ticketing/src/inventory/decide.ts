@@ -21,7 +21,7 @@ import type {
   UpdateVoucherBody,
   UpdatePoolBody,
 } from '@easypass/contracts/inventory'
-import { addOnProblem, MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, POOL_LIMITS, poolSoldOutRefusal, SEATING_LIMITS, seatIdsOf, seatingProblem, seatRows, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
+import { addOnProblem, laterAddOnProblem, MAX_ORDER_TOTAL_CENTS, normaliseVoucherCode, POOL_LIMITS, poolSoldOutRefusal, SEATING_LIMITS, seatIdsOf, seatingProblem, seatRows, soldOutRefusal, TICKET_TYPE_LIMITS, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/inventory'
 import { ledgerId, type LedgerEntry, type PoolRecord, type TypeRecord, type VoucherRecord } from '../db'
 import { available, availableByType, poolCounts, toCapacityPool, toTicketType, toVoucher } from './views'
 
@@ -385,9 +385,18 @@ export function decideBatch(input: DecideInput): Decision {
         return failure('CONFLICT', `sales of "${type.name}" closed at ${type.salesEnd}`, { ticketTypeId: id, salesEnd: type.salesEnd })
       lines.push(seats ? { type, quantity, seats } : { type, quantity })
     }
-    // Extras come with admission, one per ticket, whoever sells them.
-    const extras = addOnProblem(lines.map((l) => ({ name: l.type.name, quantity: l.quantity, addOn: l.type.addOn })))
-    if (extras) return failure('VALIDATION', extras, { ticketTypeIds: lines.filter((l) => l.type.addOn).map((l) => l.type.id) })
+    // Extras come with admission, one per ticket, whoever sells them; bought later, with the paid order's.
+    const later = op.laterFor
+    if (later && byHand) return failure('VALIDATION', 'extras bought later for an order are bought online, not given or sold at the door')
+    const had = (id: string) => later?.had.reduce((sum, h) => (h.ticketTypeId === id ? sum + h.quantity : sum), 0) ?? 0
+    const extras = later
+      ? laterAddOnProblem(later.admissions, lines.map((l) => ({ name: l.type.name, quantity: l.quantity, addOn: l.type.addOn, had: had(l.type.id) })))
+      : addOnProblem(lines.map((l) => ({ name: l.type.name, quantity: l.quantity, addOn: l.type.addOn })))
+    if (extras) {
+      // The lines at fault: admission among extras bought later, else the extras.
+      const admission = later ? lines.filter((l) => !l.type.addOn) : []
+      return failure('VALIDATION', extras, { ticketTypeIds: (admission.length ? admission : lines.filter((l) => l.type.addOn)).map((l) => l.type.id) })
+    }
     const currencies = new Set(lines.map((l) => l.type.currency))
     if (currencies.size > 1) return failure('VALIDATION', 'all tickets of one order must be priced in the same currency', { currencies: [...currencies] })
     let voucher: VoucherRecord | undefined

@@ -75,6 +75,7 @@ export function toOrder(state: OrderState, now = Date.now()): Order {
   if (doc.eventTitle) order.eventTitle = doc.eventTitle
   if (doc.complimentary) order.complimentary = { email: doc.complimentary.email, ...(doc.complimentary.name ? { name: doc.complimentary.name } : {}) }
   if (doc.boxOffice) order.boxOffice = { paidWith: doc.boxOffice.paidWith }
+  if (doc.addOnTo) order.addOnTo = doc.addOnTo
   if (doc.expiresAt && (status === 'reserved' || status === 'pending' || status === 'expired')) order.expiresAt = doc.expiresAt.toISOString()
   if (settle?.paymentId) order.paymentId = settle.paymentId
   if (refundDone?.refundId) order.refundId = refundDone.refundId

@@ -5,7 +5,7 @@ import { Types } from 'mongoose'
 import type { Principal } from '@easypass/contracts'
 import type { Language } from '@easypass/contracts/languages'
 import { isPublic, type Event } from '@easypass/contracts/catalog'
-import { voucherAppliesTo, voucherDiscount, type HoldResult } from '@easypass/contracts/inventory'
+import { voucherAppliesTo, voucherDiscount, type HoldResult, type OpFailure } from '@easypass/contracts/inventory'
 import type { BoxOfficeBody, ComplimentaryBody, CreateOrderBody, Order, OrderItem, PaidAtTheDoor, PayOrderBody } from '@easypass/contracts/orders'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
 import { cardProblem, DECLINE_MESSAGES, type Card, type ChargeResponse, type DeclineCode } from '@easypass/contracts/payments'
@@ -24,6 +24,7 @@ import type { EventQuestion } from '@easypass/contracts/questions'
 import type { SoldOutBoard } from './sold-out'
 import { reminderAt, type HoldReminders } from '../reminders/service'
 import type { HoldLimit } from './hold-limit'
+import type { LaterExtras } from '../orders/later-extras'
 
 export interface PurchaseDeps {
   config: OrdersConfig
@@ -48,6 +49,8 @@ export interface PurchaseDeps {
   tickets?: Pick<TicketsService, 'setAttendee'>
   /** The orders' answers to their events' questions: required ones before money moves. */
   answers?: Pick<AnswersService, 'checkPurchase' | 'keepForPurchase' | 'readyToPay'>
+  /** Extras bought later for a paid order. */
+  later?: Pick<LaterExtras, 'mayAddTo' | 'link' | 'allowance'>
   log: Logger
 }
 
@@ -76,6 +79,8 @@ interface PurchaseContext {
   boxOffice?: { paidWith: PaidAtTheDoor; name?: string }
   /** The language of the request that placed it: the order's emails and notifications speak it. */
   language?: Language
+  /** Extras bought later: the paid order they are for (its lock is held while they are held and paid). */
+  addOnTo?: string
   startedAt: number
   giveUpAt: number
   timedOut: boolean
@@ -118,6 +123,7 @@ function orderIdentity(ctx: PurchaseContext) {
     ...(ctx.eventStartsAt ? { eventStartsAt: ctx.eventStartsAt } : {}),
     ...(ctx.userEmail ? { userEmail: ctx.userEmail } : {}),
     ...(ctx.language ? { language: ctx.language } : {}),
+    ...(ctx.addOnTo ? { addOnTo: ctx.addOnTo } : {}),
   }
 }
 
@@ -141,7 +147,7 @@ function outcomeOf(answer: Answer): PurchaseOutcome {
 }
 
 export function purchaseService(deps: PurchaseDeps) {
-  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, soldOut, rooms, tickets, answers, log } = deps
+  const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, soldOut, rooms, tickets, answers, later, log } = deps
   const cardKey = cardFingerprintKey(config.SERVICE_SECRET!)
 
   /** Events on sale: published and not started (at the door, `atTheDoor`: not ended). Drafts do not exist for buyers. */
@@ -266,16 +272,40 @@ export function purchaseService(deps: PurchaseDeps) {
     return (await settlement.finishPaid(state, paymentId, mode, deadline)).answer
   }
 
+  /** Extras bought later are held and paid under the lock of the order they are for: its refunds wait, as do other extras for it. */
   async function purchasePipeline(ctx: PurchaseContext): Promise<Answer> {
+    if (!ctx.addOnTo) return holdAndPay(ctx)
+    const parent = await locks.acquire(ctx.addOnTo, 10_000)
+    try {
+      return await holdAndPay(ctx)
+    } finally {
+      await parent.release()
+    }
+  }
+
+  async function holdAndPay(ctx: PurchaseContext): Promise<Answer> {
     const lock = await locks.acquire(ctx.orderId, 10_000)
     try {
       // If this flow dies, the worker finishes the order from this mark; a flow that ends removes it.
       const mark = await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
       const existing = ctx.fresh ? null : await store.load(ctx.orderId)
       if (existing && (existing.settle || existing.refund)) return settlement.answerFromState(existing, 'create')
+      let laterFor: Awaited<ReturnType<LaterExtras['allowance']>> | undefined
+      let refusedLater: OpFailure | undefined
+      if (ctx.addOnTo && later) {
+        try {
+          // Counted now, under the paid order's lock: what it keeps and what its extras hold.
+          laterFor = await later.allowance(ctx.addOnTo, ctx.orderId)
+          await later.link(ctx.orderId, ctx.addOnTo)
+        } catch (error) {
+          // The paid order was refunded meanwhile, or has all the extras it may: refused as a hold would be.
+          if (!(error instanceof AppError) || error.status >= 500 || error.code !== 'CONFLICT') throw error
+          refusedLater = { ok: false, code: 'CONFLICT', message: error.message, ...(error.details ? { details: error.details } : {}) }
+        }
+      }
       // Paid by card in the same call, given free, or paid at the door: confirmed at once, never left reserved.
       const paidNow = Boolean(ctx.card) || Boolean(ctx.complimentary) || Boolean(ctx.boxOffice)
-      const hold = await untilDecided(ctx.giveUpAt, () =>
+      const hold = refusedLater ?? await untilDecided(ctx.giveUpAt, () =>
         ticketing.hold(ctx.eventId, {
           orderId: ctx.orderId,
           userId: ctx.userId,
@@ -284,6 +314,7 @@ export function purchaseService(deps: PurchaseDeps) {
           ...(ctx.voucherCode ? { voucherCode: ctx.voucherCode } : {}),
           ...(ctx.complimentary ? { complimentary: true } : {}),
           ...(ctx.boxOffice ? { atTheDoor: true } : {}),
+          ...(laterFor ? { laterFor } : {}),
         }),
       )
       if (!hold.ok) {
@@ -437,12 +468,16 @@ export function purchaseService(deps: PurchaseDeps) {
       // A buyer who tried too many unknown codes is refused before the next one is tried.
       if (body.voucherCode) await voucherGuesses.check(principal.id)
       const eventId = body.eventId.toLowerCase()
+      const addOnTo = body.addOnTo?.toLowerCase()
+      // The order they are added to has the answers; extras bought later are not asked again.
+      if (addOnTo && body.answers?.length) throw fail('VALIDATION', 'answers: extras added to an order take no answers (the order has them)', { fields: [{ path: 'answers', message: 'not with addOnTo' }] })
 
       const execute = async (orderId = newOrderId(), fresh = true): Promise<Execution> => {
         const ctx = context(orderId, principal.id, eventId, items, body.payment?.card, startedAt, fresh)
         if (principal.email) ctx.userEmail = principal.email
         if (language) ctx.language = language
         if (body.voucherCode) ctx.voucherCode = body.voucherCode
+        if (addOnTo) ctx.addOnTo = addOnTo
         const existing = fresh ? null : await store.load(orderId)
         let given: Awaited<ReturnType<AnswersService['checkPurchase']>> | undefined
         if (existing) {
@@ -452,11 +487,18 @@ export function purchaseService(deps: PurchaseDeps) {
           const event = await saleableEvent(eventId)
           ctx.eventTitle = event.title
           ctx.eventStartsAt = new Date(event.startsAt)
-          // Before anything is held: a new purchase, and also a run taken over or run again under its
-          // key before its order existed (it may come after the buyer's turn ended).
-          await rooms?.mayBuy(eventId, principal)
-          // Answers (all required ones when paid at once) checked before anything is held or charged.
-          if (event.questions?.length || body.answers?.length) given = answers?.checkPurchase(event, body.answers, !!ctx.card)
+          if (addOnTo) {
+            // The buyer's own paid order of this event (its lock is taken for the count, in the pipeline).
+            if (!later) throw fail('CONFLICT', 'extras cannot be added to an order here')
+            await later.mayAddTo(principal, addOnTo, eventId)
+          } else {
+            // Before anything is held: a new purchase, and also a run taken over or run again under its
+            // key before its order existed (it may come after the buyer's turn ended). Extras for a paid
+            // order do not queue again: the buyer's turn came when the tickets were bought.
+            await rooms?.mayBuy(eventId, principal)
+            // Answers (all required ones when paid at once) checked before anything is held or charged.
+            if (event.questions?.length || body.answers?.length) given = answers?.checkPurchase(event, body.answers, !!ctx.card)
+          }
         }
         const refusal = fresh ? soldOut?.refusal(eventId, items) : null
         if (refusal) {
@@ -491,6 +533,7 @@ export function purchaseService(deps: PurchaseDeps) {
             const event = await catalog.event(eventId).catch(() => null)
             if (event) ctx.eventTitle = event.title
             if (body.voucherCode) ctx.voucherCode = body.voucherCode
+            if (addOnTo) ctx.addOnTo = addOnTo
           }),
         },
       )
@@ -509,7 +552,11 @@ export function purchaseService(deps: PurchaseDeps) {
         // Checked in the run, after the key is looked up: a key's answer (a decline, say) stays its
         // answer. A takeover finishes what its first run began (that run may have charged already), as
         // the reconciler would, and is not asked again.
-        if (fresh && statusOf(state) === 'reserved') ctx.questions = (await saleableEvent(state.doc.eventId, true)).questions
+        if (fresh && statusOf(state) === 'reserved') {
+          const { questions } = await saleableEvent(state.doc.eventId, true)
+          // Extras bought later: the order they were added to has the answers.
+          if (!state.doc.addOnTo) ctx.questions = questions
+        }
         return budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey, !fresh))
       }
       if (!idempotencyKey) return (await execute()).now

@@ -16,6 +16,7 @@ import { isCharged, refundDoneId, refundId, soldAtTheDoor, statusOf, toldIn, toO
 import { seatsOf, ticketIdsOf, type TicketsService } from '../tickets/service'
 import { ticketPrices, ticketsRefundCents } from '../invoices/taxes'
 import type { Models, OrderDoc, RefundPartDoc, TicketHolderDoc } from '../../db'
+import type { LaterExtras } from '../orders/later-extras'
 
 /** Part `n` of an order's refund. */
 const partId = (orderId: string, n: number) => `${orderId}:${n}`
@@ -42,6 +43,8 @@ export interface RefundsDeps {
   dirty: DirtyOrders
   outbox: Outbox
   idem: Idempotency
+  /** Extras bought later for an order: its admission tickets are not given back from under them. */
+  later: Pick<LaterExtras, 'stranded'>
   log: Logger
 }
 
@@ -60,7 +63,7 @@ export interface RefundRequest {
 export const EVENT_CANCELLED = 'the event was cancelled'
 
 
-export function refundsService({ config, models, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, log }: RefundsDeps) {
+export function refundsService({ config, models, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, later, log }: RefundsDeps) {
   const { RefundPart, Checkin } = models
 
   /**
@@ -200,6 +203,9 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       if (!state.refund) {
         const status = statusOf(state)
         if (status !== 'paid') throw fail('CONFLICT', `only a paid order can be refunded (this one is ${status})`)
+        // Extras bought later need this order's admission: they go first (unless the event is called off, which refunds them all).
+        const stranded = request.by === 'system' ? undefined : await later.stranded(state, 'all')
+        if (stranded) throw fail('CONFLICT', stranded.message, { addOnOrders: stranded.orderIds })
         // Asked only when this request has not recorded its refund yet: a retry of one recorded before
         // the start (answered 202, or its answer lost) finishes it after the start too, as keys promise.
         if (request.byBuyer) {
@@ -293,11 +299,16 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       if (again.length) throw fail('CONFLICT', `already refunded: ${again.join(', ')}`, { ticketIds: again })
       // Every ticket still valid: the order's own refund (the rest of its money and seats).
       if (all.every((id) => before.has(id) || ticketIds.includes(id))) return 'whole'
-      // Extras stay with admission: what is kept must still be an order one could buy.
-      const kept = new Map<OrderDoc['items'][number], number>()
-      for (const { id, item } of seatsOf(state.doc)) if (!before.has(id) && !ticketIds.includes(id)) kept.set(item, (kept.get(item) ?? 0) + 1)
-      const extras = addOnProblem([...kept].map(([item, quantity]) => ({ name: item.name, quantity, addOn: item.addOn })), 'kept')
-      if (extras) throw fail('CONFLICT', extras, { addOns: [...kept.keys()].filter((i) => i.addOn).map((i) => i.ticketTypeId) })
+      // Extras stay with admission: what is kept must still be an order one could buy. Extras bought
+      // later are all extras: giving some back never leaves one without a ticket.
+      if (!state.doc.addOnTo) {
+        const kept = new Map<OrderDoc['items'][number], number>()
+        for (const { id, item } of seatsOf(state.doc)) if (!before.has(id) && !ticketIds.includes(id)) kept.set(item, (kept.get(item) ?? 0) + 1)
+        const extras = addOnProblem([...kept].map(([item, quantity]) => ({ name: item.name, quantity, addOn: item.addOn })), 'kept')
+        if (extras) throw fail('CONFLICT', extras, { addOns: [...kept.keys()].filter((i) => i.addOn).map((i) => i.ticketTypeId) })
+        const stranded = await later.stranded(state, new Set(ticketIds))
+        if (stranded) throw fail('CONFLICT', stranded.message, { addOnOrders: stranded.orderIds })
+      }
       if (request.byBuyer) await buyerMayRefund(state, ticketIds)
       const priced = ticketPrices(state.doc)
       if (!priced) throw fail('CONFLICT', 'this order was sold before tickets could be refunded one by one: refund it whole')

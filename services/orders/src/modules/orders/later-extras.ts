@@ -1,0 +1,116 @@
+// Extras bought later for a paid order (a parking space added a week after the tickets): an order of
+// their own (own payment, tickets, refunds) linked to the paid order. The rule of extras holds across
+// the two: no more of one extra than the paid order keeps admission tickets. Counted under the paid
+// order's lock, which its refunds take too: a purchase of extras and a refund of its admission
+// tickets never pass each other.
+import type { Principal } from '@easypass/contracts'
+import { addOnProblem, type AddOnLine } from '@easypass/contracts/add-ons'
+import type { HoldOp } from '@easypass/contracts/inventory'
+import type { OrderStatus } from '@easypass/contracts/orders'
+import { fail, isDuplicateOnly } from '@easypass/kit'
+import type { AddOnLinkDoc, Models, RefundPartDoc } from '../../db'
+import { seatsOf } from '../tickets/service'
+import { statusOf, type OrderState, type OrderStore } from './store'
+
+/** Orders of extras that count: held, being decided, or paid (not ended, not refunded). */
+const LIVE: ReadonlySet<OrderStatus> = new Set(['reserved', 'pending', 'paid'])
+
+/** Orders of extras one paid order may have had, ended ones included: a bound on what is read for it. */
+export const MAX_LATER_ORDERS = 20
+
+type KeptLine = AddOnLine & { ticketTypeId: string }
+
+export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' | 'RefundPart'>, store: OrderStore) {
+  /** What an order still keeps, by ticket type: its tickets less those given back by refunds of some tickets and less `leaving`. */
+  async function kept(state: OrderState, leaving: ReadonlySet<string> = new Set()): Promise<KeptLine[]> {
+    if (statusOf(state) === 'refunded') return []
+    const given = new Set((await RefundPart.find({ orderId: state.doc._id }).lean<RefundPartDoc[]>()).flatMap((p) => p.ticketIds))
+    const lines = new Map<string, KeptLine>()
+    for (const { id, item } of seatsOf(state.doc)) {
+      if (given.has(id) || leaving.has(id)) continue
+      const line = lines.get(item.ticketTypeId) ?? { ticketTypeId: item.ticketTypeId, name: item.name, quantity: 0, ...(item.addOn ? { addOn: true } : {}) }
+      line.quantity++
+      lines.set(item.ticketTypeId, line)
+    }
+    return [...lines.values()]
+  }
+
+  /** The orders of extras bought for this one that still count (`except` left out: the one being bought). */
+  async function liveOrders(parentId: string, except?: string): Promise<OrderState[]> {
+    const links = await AddOnLink.find({ parentId }).limit(MAX_LATER_ORDERS + 1).lean<AddOnLinkDoc[]>()
+    const states = await Promise.all(links.filter((l) => l._id !== except).map((l) => store.load(l._id)))
+    return states.filter((s): s is OrderState => !!s && LIVE.has(statusOf(s)))
+  }
+
+  /** Lines of one ticket type added together, across orders. */
+  function merged(lines: readonly KeptLine[]): KeptLine[] {
+    const byType = new Map<string, KeptLine>()
+    for (const l of lines) {
+      const known = byType.get(l.ticketTypeId)
+      byType.set(l.ticketTypeId, known ? { ...known, quantity: known.quantity + l.quantity } : { ...l })
+    }
+    return [...byType.values()]
+  }
+
+  return {
+    /** Before anything is held: the order extras are added to is the buyer's own, of this event, bought online and paid. */
+    async mayAddTo(principal: Principal, parentId: string, eventId: string): Promise<void> {
+      const parent = await store.load(parentId)
+      // Another's order is as unknown as one that does not exist, to admins too: extras are bought by the buyer.
+      if (!parent || parent.doc.userId !== principal.id) throw fail('NOT_FOUND', 'addOnTo: no such order of yours', { fields: [{ path: 'addOnTo', message: 'no such order of yours' }] })
+      if (parent.doc.eventId !== eventId) throw fail('VALIDATION', 'addOnTo: that order is for another event', { fields: [{ path: 'addOnTo', message: 'an order for another event' }] })
+      if (parent.doc.addOnTo)
+        throw fail('VALIDATION', `addOnTo: that order is itself extras for order ${parent.doc.addOnTo}: add them to that one`, { fields: [{ path: 'addOnTo', message: `add them to order ${parent.doc.addOnTo}` }], orderId: parent.doc.addOnTo })
+      if (parent.doc.boxOffice || parent.doc.complimentary) throw fail('CONFLICT', 'extras are added to an order bought online, not to one sold at the door or given free')
+      const status = statusOf(parent)
+      if (status !== 'paid') throw fail('CONFLICT', `extras are added to a paid order (this one is ${status})`, { status })
+    },
+
+    /** Records that `orderId` is extras for `parentId`, before its hold: safe to repeat. */
+    async link(orderId: string, parentId: string): Promise<void> {
+      try {
+        await AddOnLink.create({ _id: orderId, parentId, at: new Date() })
+      } catch (error) {
+        if (!isDuplicateOnly(error)) throw error
+      }
+    },
+
+    /**
+     * Under the paid order's lock, right before the hold: what ticketing checks the extras against (the
+     * admission tickets the order keeps, and the extras it and its other orders of extras hold).
+     */
+    async allowance(parentId: string, orderId: string): Promise<NonNullable<HoldOp['laterFor']>> {
+      const parent = await store.load(parentId)
+      const status = parent ? statusOf(parent) : 'failed'
+      if (!parent || status !== 'paid') throw fail('CONFLICT', `extras are added to a paid order (this one is ${status} now)`, { status })
+      const links = await AddOnLink.countDocuments({ parentId })
+      if (links >= MAX_LATER_ORDERS) {
+        const mine = await AddOnLink.exists({ _id: orderId })
+        if (!mine) throw fail('CONFLICT', `at most ${MAX_LATER_ORDERS} orders of extras for one order: ask the organiser`, { maxOrders: MAX_LATER_ORDERS })
+      }
+      const family = merged([...(await kept(parent)), ...(await Promise.all((await liveOrders(parentId, orderId)).map((s) => kept(s)))).flat()])
+      return {
+        orderId: parentId,
+        admissions: family.reduce((sum, l) => (l.addOn ? sum : sum + l.quantity), 0),
+        had: family.filter((l) => l.addOn).map((l) => ({ ticketTypeId: l.ticketTypeId, quantity: l.quantity })),
+      }
+    },
+
+    /**
+     * Why giving back these tickets of a paid order (`leaving`; `all`: the whole order) would leave
+     * extras bought later for it without admission, or undefined. Under the paid order's lock.
+     */
+    async stranded(parent: OrderState, leaving: ReadonlySet<string> | 'all'): Promise<{ message: string; orderIds: string[] } | undefined> {
+      const later = await liveOrders(parent.doc._id)
+      if (!later.length) return undefined
+      const laterLines = (await Promise.all(later.map(async (s) => ({ id: s.doc._id, lines: await kept(s) })))).filter((o) => o.lines.some((l) => l.quantity > 0))
+      if (!laterLines.length) return undefined
+      const orderIds = laterLines.map((o) => o.id)
+      const named = orderIds.length === 1 ? `order ${orderIds[0]}` : `orders ${orderIds.join(', ')}`
+      if (leaving === 'all') return { message: `extras bought later for this order (${named}) need its admission tickets: refund or cancel ${orderIds.length === 1 ? 'that order' : 'those orders'} first`, orderIds }
+      const problem = addOnProblem(merged([...(await kept(parent, leaving)), ...laterLines.flatMap((o) => o.lines)]), 'kept')
+      return problem ? { message: `${problem} (counting the extras bought later, ${named})`, orderIds } : undefined
+    },
+  }
+}
+export type LaterExtras = ReturnType<typeof laterExtras>
