@@ -58,6 +58,7 @@ export function answersService({ models, catalog, store, locks }: { models: Pick
     /** The buyer's answers, replaced: while the order is held or paid and the event has not started; a paid order keeps its required ones. */
     async set(seen: OrderState, principal: Principal, inputs: OrderAnswerInput[]): Promise<OrderAnswers> {
       if (seen.doc.userId !== principal.id) throw fail('FORBIDDEN', 'only the buyer answers for an order')
+      if (seen.doc.addOnTo) throw fail('CONFLICT', `these are extras for order ${seen.doc.addOnTo}: its answers are that order's`, { orderId: seen.doc.addOnTo })
       const event = await catalog.event(seen.doc.eventId, true)
       if (!event) throw fail('CONFLICT', 'the event was removed by the organizer')
       if (new Date(event.startsAt).getTime() <= Date.now()) throw fail('CONFLICT', 'the event has started: its answers no longer change')
