@@ -60,6 +60,44 @@ describe.skipIf(!canSell)('extras in the browser', () => {
     })
   })
 
+  test('added later to a paid order: up to one per ticket counting those held, held and paid as an order of its own', async () => {
+    const event = await seedEvent([
+      { name: 'Day pass', priceCents: 6000, capacity: 20 },
+      { name: 'Parking', priceCents: 800, capacity: 5, addOn: true },
+    ])
+    const buyer = await registerUser('extras-later-web')
+    const card = { number: CARDS.approved, expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' }
+    const paid = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: event.id, items: [{ ticketTypeId: event.types[0]!.id, quantity: 2 }, { ticketTypeId: event.types[1]!.id, quantity: 1 }], payment: { card } } })
+    expect(paid.body.status).toBe('paid')
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto(`/orders/${paid.body.id}`)
+      await page.getByRole('heading', { name: 'Add extras' }).waitFor()
+      await page.getByText('at most one of each per ticket of this order (2 tickets)').waitFor()
+      // Two day passes and one parking space already: one more at most.
+      await page.getByText('up to 1 more').waitFor()
+      const more = page.getByRole('button', { name: 'One “Parking” more' })
+      await more.click()
+      expect(await more.getAttribute('aria-disabled')).toBe('true')
+      await more.click({ force: true })
+      expect(await page.getByRole('spinbutton', { name: 'Parking' }).inputValue()).toBe('1')
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+      await screenshot(page, 'order-add-extras')
+      await page.getByRole('button', { name: 'Add to my order and pay' }).click()
+      await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
+      const extraId = page.url().split('/').pop()!
+      await payWith(page, CARDS.approved)
+      await page.waitForURL(`**/orders/${extraId}?confirmed=1`)
+      await page.getByText('Extras for your order.').waitFor()
+      // The extras' order offers no more extras; the first one has as many as tickets now.
+      expect(await page.getByRole('heading', { name: 'Add extras' }).count()).toBe(0)
+      await page.getByRole('link', { name: 'your order' }).click()
+      await page.waitForURL(`**/orders/${paid.body.id}`)
+      await page.getByText('you have as many as your tickets').waitFor()
+    })
+    const extra = (await api(`/orders?eventId=${event.id}`, { token: buyer.token })).body.items.find((o: { addOnTo?: string }) => o.addOnTo === paid.body.id)
+    expect(extra).toMatchObject({ status: 'paid', totalCents: 800, items: [expect.objectContaining({ name: 'Parking', quantity: 1, addOn: true })] })
+  })
+
   test('the door tells an extra from admission: EXTRA · CHECKED, not ADMITTED', async () => {
     const event = await seedEvent([
       { name: 'Day pass', priceCents: 6000, capacity: 20 },

@@ -153,6 +153,8 @@ export interface Order {
   complimentary?: { email: string; name?: string }
   /** Sold at the door, paid there. */
   boxOffice?: { paidWith: 'cash' | 'card-terminal' }
+  /** Extras bought later: the paid order they were added to. */
+  addOnTo?: string
   id: string
   userId: string
   eventId: string

@@ -84,7 +84,8 @@ export function Checkout({ id }: { id: string }) {
     if (earlier.data) setBilling((b) => (b.name || b.address ? b : { ...emptyBilling(), ...earlier.data }))
   }, [earlier.data])
   // The organiser's questions: answered here, sent before the payment (required ones first).
-  const questions = event.data?.questions ?? []
+  // Extras bought later for an order: that order has the answers.
+  const questions = order.data?.addOnTo ? [] : (event.data?.questions ?? [])
   const savedAnswers = useAsync(async (signal) => (questions.length ? api<OrderAnswers>(`/orders/${id}/answers`, { signal }) : null), [id, questions.length])
   const [answers, setAnswers] = useState<Answers>({})
   const [answerErrors, setAnswerErrors] = useState<AnswerErrors>({})

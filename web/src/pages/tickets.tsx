@@ -16,6 +16,7 @@ import { Alert, Empty, Loading, Notice, PageTitle, StatusBadge } from '../compon
 import { InvoiceFiles } from './invoice'
 import { OrderAnswersSection } from '../components/questions'
 import { ticketsText } from '../i18n/tickets'
+import { AddExtras, takesExtras } from './later-extras'
 
 function ticketCount(order: Order) {
   return order.items.reduce((n, i) => n + i.quantity, 0)
@@ -365,6 +366,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
         </p>
       )}
       {order.boxOffice && <p class="muted small">{m.soldAtTheDoor(order.boxOffice.paidWith === 'cash')}</p>}
+      {order.addOnTo && <p class="muted small">{m.extrasFor(<Link href={`/orders/${order.addOnTo}`}>{m.theFirstOrder}</Link>)}</p>}
       {order.status === 'paid' && !!order.refundedCents && <p class="muted small">{m.refundedSoFar(money(order.refundedCents, order.currency))}</p>}
       {endReason(order) && <p class="muted small">{endReason(order)}</p>}
       {order.status === 'paid' && event.data?.ticketInfo && (
@@ -543,7 +545,8 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
       {!order.data && !order.error && <Loading label={m.loadingOrder} />}
       {order.data && <OrderCard order={order.data} />}
       {order.data?.status === 'paid' && <TicketFiles order={order.data} />}
-      {order.data?.status === 'paid' && <OrderAnswersSection order={order.data} />}
+      {order.data && takesExtras(order.data) && <AddExtras order={order.data} />}
+      {order.data?.status === 'paid' && !order.data.addOnTo && <OrderAnswersSection order={order.data} />}
       {(order.data?.status === 'paid' || order.data?.status === 'refunded') && <InvoiceFiles order={order.data} />}
     </section>
   )
