@@ -588,6 +588,28 @@ describe('extras (add-ons)', () => {
     }
   })
 
+  test('extras bought later for a paid order: only extras, one per admission ticket it keeps, counting those it holds', () => {
+    const later = (admissions: number, had: number) => ({ laterFor: { orderId: 'f'.repeat(24), admissions, had: had ? [{ ticketTypeId: PARKING, quantity: had }] : [] } })
+    const d = run(
+      [
+        order('o1', [[PARKING, 1]], later(2, 1)),
+        order('o2', [[PARKING, 2]], later(2, 1)),
+        order('o3', [[TICKET, 1]], later(2, 0)),
+        order('o4', [[PARKING, 1]], later(0, 0)),
+        order('o5', [[PARKING, 1]], { ...later(2, 0), atTheDoor: true }),
+      ],
+      types(),
+    )
+    expect(d.results).toMatchObject([
+      { ok: true, totalCents: 1000 },
+      { ok: false, code: 'VALIDATION', message: expect.stringContaining('1 more at most') },
+      { ok: false, code: 'VALIDATION', message: expect.stringContaining('only extras are added'), details: { ticketTypeIds: [TICKET] } },
+      { ok: false, code: 'VALIDATION', message: expect.stringContaining('no admission ticket') },
+      { ok: false, code: 'VALIDATION', message: expect.stringContaining('bought online') },
+    ])
+    expect(d.types.map((t) => t.held)).toEqual([0, 1])
+  })
+
   test('a type is made an extra and back by a change; holds made before keep what they were', () => {
     const first = run([order('o1', [[TICKET, 1]]), { type: 'updateType', typeId: TICKET, patch: { addOn: true } }, order('o2', [[TICKET, 1]])], [type({ capacity: 10 })])
     expect(first.results[0]).toMatchObject({ ok: true })
