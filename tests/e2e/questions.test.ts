@@ -72,4 +72,58 @@ describe.if(canSell)('questions for buyers', () => {
       ])
     })
   }, 90_000)
+
+  test("asked for each ticket: a size per day pass at checkout, none for the parking space; each ticket's answer on the order page", async () => {
+    const event = await seedEvent([
+      { name: 'Day pass', priceCents: 2000, capacity: 10 },
+      { name: 'Parking', priceCents: 500, capacity: 10, addOn: true },
+    ])
+    await withTab({ session: await adminSession() }, async ({ page }) => {
+      await page.goto(`/admin/events/${event.id}`)
+      const section = page.getByRole('region', { name: 'Questions for buyers' })
+      await section.getByRole('button', { name: 'Add a question' }).click()
+      await section.getByLabel('Question', { exact: true }).fill('T-shirt size')
+      await section.getByLabel('Answer').selectOption('choice')
+      await section.getByLabel('Options').fill('S\nM\nL')
+      await section.getByRole('checkbox', { name: 'Required' }).check()
+      await section.getByRole('checkbox', { name: /^Ask for each ticket/ }).check()
+      await section.getByRole('button', { name: 'Save questions' }).click()
+      await page.locator('.toast', { hasText: 'Questions saved' }).waitFor()
+    })
+    const [size] = (await api(`/events/${event.id}`)).body.questions
+    expect(size).toMatchObject({ label: 'T-shirt size', required: true, perTicket: true })
+
+    const buyer = await registerUser('per-ticket-browser')
+    await withTab({ session: buyer }, async ({ page }) => {
+      await page.goto(`/events/${event.id}`)
+      await page.getByRole('button', { name: 'One more Day pass' }).click()
+      await page.getByRole('button', { name: 'One more Day pass' }).click()
+      await page.getByRole('button', { name: 'One more Parking' }).click()
+      await page.getByRole('button', { name: 'Buy tickets' }).click()
+      await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
+      const orderId = page.url().split('/').pop()!
+      const first = page.getByRole('group', { name: 'Ticket 1 · Day pass' })
+      const second = page.getByRole('group', { name: 'Ticket 2 · Day pass' })
+      await first.waitFor()
+      // Two day passes asked, the parking space not.
+      expect(await page.locator('.ticket-questions').count()).toBe(2)
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+      await first.getByLabel('T-shirt size (required)').selectOption('S')
+      await payWith(page, CARDS.approved)
+      // The second ticket's size is still open: said there, the keyboard taken to it, nothing paid.
+      await second.getByText('Answer this question.').waitFor()
+      await page.waitForFunction((id) => document.activeElement?.id === id, `f-q-${size.id}-2`)
+      expect((await api(`/orders/${orderId}`, { token: buyer.token })).body.status).toBe('reserved')
+      await second.getByLabel('T-shirt size (required)').selectOption('L')
+      await screenshot(page, 'checkout-questions-per-ticket')
+      await page.getByRole('button', { name: /^Pay / }).click()
+      await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
+      const mine = page.getByRole('region', { name: 'Your answers to the organiser' })
+      await mine.getByText('Ticket 2 · Day pass: T-shirt size').waitFor()
+      expect((await api(`/orders/${orderId}/answers`, { token: buyer.token })).body.answers).toEqual([
+        { questionId: size.id, label: 'T-shirt size', value: 'S', ticket: 1 },
+        { questionId: size.id, label: 'T-shirt size', value: 'L', ticket: 2 },
+      ])
+    })
+  }, 90_000)
 })

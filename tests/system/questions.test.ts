@@ -165,3 +165,78 @@ describe('questions for buyers', () => {
     expect((await api(`/orders/${ok.body.id}/answers`, { token: buyer.token })).body).toEqual({ orderId: ok.body.id, answers: [] })
   }, 30_000)
 })
+
+describe('questions asked for each ticket', () => {
+  test('one answer per admission ticket (extras not asked), required before money moves; kept by ticket; on each ticket in the file', async () => {
+    const admin = await loginAdmin()
+    const event = await api('/events', { token: admin.token, body: futureEvent({ title: `Per ticket ${Math.random().toString(36).slice(2, 7)}` }) })
+    const eventId = event.body.id as string
+    const day = await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Day pass', priceCents: 2000, currency: 'EUR', capacity: 20 } })
+    const parking = await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Parking', priceCents: 500, currency: 'EUR', capacity: 20, addOn: true } })
+    const set = await api(`/events/${eventId}/questions`, {
+      method: 'PUT',
+      token: admin.token,
+      body: { questions: [{ label: 'Dietary needs', kind: 'text' }, { label: 'T-shirt size', kind: 'choice', options: ['S', 'M', 'L'], required: true, perTicket: true }] },
+    })
+    expect(set.status).toBe(200)
+    const [diet, size] = set.body.questions.map((q: { id: string }) => q.id) as [string, string]
+    expect(set.body.questions[1]).toMatchObject({ label: 'T-shirt size', perTicket: true, required: true })
+    expect(set.body.questions[0].perTicket).toBeUndefined()
+    expect((await api(`/events/${eventId}`)).body.questions[1].perTicket).toBe(true)
+
+    const buyer = await registerUser('per-ticket')
+    const items = [{ ticketTypeId: day.body.id, quantity: 2 }, { ticketTypeId: parking.body.id, quantity: 1 }]
+    const buy = (answers: object[]) => order(buyer, { eventId, items, payment: { card: TEST_CARD }, answers })
+    // Paid at once: each of the two day passes needs its size; the parking space is not asked.
+    const refusals: Array<[object[], string, string]> = [
+      [[{ questionId: size, value: 'S', ticket: 1 }], 'answers', 'for ticket 2'],
+      [[{ questionId: size, value: 'S' }], 'answers.0.ticket', 'say which'],
+      [[{ questionId: size, value: 'S', ticket: 1 }, { questionId: size, value: 'M', ticket: 3 }], 'answers.1.ticket', 'has 2 admission tickets'],
+      [[{ questionId: diet, value: 'none', ticket: 1 }], 'answers.0.ticket', 'once per order'],
+      [[{ questionId: size, value: 'S', ticket: 1 }, { questionId: size, value: 'M', ticket: 1 }], 'answers.1', 'answered twice'],
+      [[{ questionId: size, value: 'XL', ticket: 1 }, { questionId: size, value: 'M', ticket: 2 }], 'answers.0', 'one of: S, M, L'],
+    ]
+    for (const [answers, path, words] of refusals) {
+      const r = await buy(answers)
+      expect(r.status).toBe(400)
+      expect(r.body.error.details.fields[0].path).toBe(path)
+      expect(r.body.error.message).toContain(words)
+    }
+    expect((await api(`/events/${eventId}/availability`)).body.ticketTypes.map((t: { sold: number; held: number }) => t.sold + t.held)).toEqual([0, 0])
+
+    const paid = await buy([{ questionId: size, value: 'M', ticket: 2 }, { questionId: diet, value: 'vegan' }, { questionId: size, value: 'S', ticket: 1 }])
+    expect(paid.status).toBe(201)
+    expect(paid.body.status).toBe('paid')
+    const kept = await api(`/orders/${paid.body.id}/answers`, { token: buyer.token })
+    expect(kept.body.answers).toEqual([
+      { questionId: diet, label: 'Dietary needs', value: 'vegan' },
+      { questionId: size, label: 'T-shirt size', value: 'S', ticket: 1 },
+      { questionId: size, label: 'T-shirt size', value: 'M', ticket: 2 },
+    ])
+    // A paid order keeps each ticket's required answer; it may change them.
+    expect((await api(`/orders/${paid.body.id}/answers`, { method: 'PUT', token: buyer.token, body: { answers: [{ questionId: size, value: 'L', ticket: 1 }] } })).status).toBe(400)
+    const changed = await api(`/orders/${paid.body.id}/answers`, { method: 'PUT', token: buyer.token, body: { answers: [{ questionId: size, value: 'L', ticket: 1 }, { questionId: size, value: 'M', ticket: 2 }, { questionId: diet, value: 'vegan' }] } })
+    expect(changed.status).toBe(200)
+
+    // Held first: paying waits for both sizes, then goes through.
+    const held = await order(buyer, { eventId, items: [{ ticketTypeId: day.body.id, quantity: 2 }] })
+    expect(held.body.status).toBe('reserved')
+    const pay = () => api(`/orders/${held.body.id}/pay`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { card: TEST_CARD } })
+    expect((await api(`/orders/${held.body.id}/answers`, { method: 'PUT', token: buyer.token, body: { answers: [{ questionId: size, value: 'S', ticket: 1 }] } })).status).toBe(200)
+    const early = await pay()
+    expect(early.status).toBe(400)
+    expect(early.body.error.message).toContain('for ticket 2')
+    expect(await charges(held.body.id)).toBe(0)
+    expect((await api(`/orders/${held.body.id}/answers`, { method: 'PUT', token: buyer.token, body: { answers: [{ questionId: size, value: 'S', ticket: 1 }, { questionId: size, value: 'L', ticket: 2 }] } })).status).toBe(200)
+    expect((await pay()).body.status).toBe('paid')
+
+    // The file: each ticket carries the order's answers and its own size; the parking space only the order's.
+    const csv = await (await fetch(`${system().gatewayUrl}/api/events/${eventId}/attendees.csv`, { headers: { authorization: `Bearer ${admin.token}` } })).text()
+    const rows = csv.split('\r\n').filter(Boolean).slice(1).filter((r) => r.includes(paid.body.id))
+    expect(rows.map((r) => [r.split(',')[2], r.split(',')[11]])).toEqual([
+      ['Day pass', 'Dietary needs: vegan; T-shirt size: L'],
+      ['Day pass', 'Dietary needs: vegan; T-shirt size: M'],
+      ['Parking', 'Dietary needs: vegan'],
+    ])
+  })
+})

@@ -1,10 +1,11 @@
 // Questions for buyers: what an organiser asks of every order of an event (a T-shirt size, a dietary
-// need, "may we photograph you?"), answered at checkout. The checks are here, so the event editor, the
+// need, "may we photograph you?"), or of each admission ticket in it (`perTicket`: each person's
+// T-shirt size), answered at checkout. The checks are here, so the event editor, the
 // checkout page, catalog and orders apply the same rules.
 import { t, type Static } from 'elysia'
 import { typedTextProblem } from './typed-text'
 
-export const QUESTION_LIMITS = { questions: 20, label: 200, option: 100, options: 20, answer: 1000 } as const
+export const QUESTION_LIMITS = { questions: 20, label: 200, option: 100, options: 20, answer: 1000, answers: 500, tickets: 2000 } as const
 /** The answers a yes-no question takes. */
 export const YES_NO = ['yes', 'no'] as const
 
@@ -21,6 +22,7 @@ export const EventQuestion = t.Object(
     kind: Kind,
     options: t.Optional(t.Array(t.String(), { examples: [['S', 'M', 'L', 'XL']] })),
     required: t.Boolean({ description: 'a buyer cannot pay without answering it' }),
+    perTicket: t.Optional(t.Literal(true, { description: 'asked for each admission ticket of an order (extras are not asked), answered with `ticket` (beyond the contract, additive; absent: once per order)' })),
   },
   { title: 'EventQuestion' },
 )
@@ -32,6 +34,7 @@ export const EventQuestionInput = t.Object({
   kind: Kind,
   options: t.Optional(t.Array(t.String({ minLength: 1, maxLength: QUESTION_LIMITS.option, pattern: '\\S' }), { maxItems: QUESTION_LIMITS.options })),
   required: t.Optional(t.Boolean()),
+  perTicket: t.Optional(t.Boolean({ description: 'asked for each admission ticket of an order (default false: once per order)' })),
 })
 export type EventQuestionInput = Static<typeof EventQuestionInput>
 
@@ -41,14 +44,18 @@ export type EventQuestionsBody = Static<typeof EventQuestionsBody>
 export const EventQuestions = t.Object({ eventId: t.String(), questions: t.Array(EventQuestion) }, { title: 'EventQuestions' })
 export type EventQuestions = Static<typeof EventQuestions>
 
-export const OrderAnswerInput = t.Object({ questionId: t.String({ minLength: 1, maxLength: 16 }), value: t.String({ maxLength: QUESTION_LIMITS.answer }) })
+export const OrderAnswerInput = t.Object({
+  questionId: t.String({ minLength: 1, maxLength: 16 }),
+  value: t.String({ maxLength: QUESTION_LIMITS.answer }),
+  ticket: t.Optional(t.Integer({ minimum: 1, maximum: QUESTION_LIMITS.tickets, description: 'of a `perTicket` question: which admission ticket of the order, counted from 1 in the order of its lines (extras not counted)', error: 'ticket must be a whole number from 1' })),
+})
 export type OrderAnswerInput = Static<typeof OrderAnswerInput>
-export const OrderAnswersInput = t.Array(OrderAnswerInput, { maxItems: QUESTION_LIMITS.questions, description: "answers to the event's questions (`questions` of the event); required ones before paying" })
+export const OrderAnswersInput = t.Array(OrderAnswerInput, { maxItems: QUESTION_LIMITS.answers, description: "answers to the event's questions (`questions` of the event); required ones before paying; a `perTicket` question once for each admission ticket, with `ticket`" })
 
 export const OrderAnswersBody = t.Object({ answers: OrderAnswersInput })
 export type OrderAnswersBody = Static<typeof OrderAnswersBody>
 
-export const OrderAnswer = t.Object({ questionId: t.String(), label: t.String({ description: 'the question as it was asked' }), value: t.String() })
+export const OrderAnswer = t.Object({ questionId: t.String(), label: t.String({ description: 'the question as it was asked' }), value: t.String(), ticket: t.Optional(t.Integer({ description: "of a `perTicket` question: the admission ticket's number in the order" })) })
 export type OrderAnswer = Static<typeof OrderAnswer>
 export const OrderAnswers = t.Object({ orderId: t.String(), answers: t.Array(OrderAnswer) }, { title: 'OrderAnswers' })
 export type OrderAnswers = Static<typeof OrderAnswers>
@@ -82,36 +89,55 @@ export function checkedQuestions(inputs: EventQuestionInput[], newId: () => stri
     } else if (options !== undefined) return at('options', `only a choice has options, not ${input.kind}`)
     const id = input.id ?? newId()
     ids.add(id)
-    questions.push({ id, label, kind: input.kind, ...(input.kind === 'choice' ? { options } : {}), required: input.required ?? false })
+    questions.push({ id, label, kind: input.kind, ...(input.kind === 'choice' ? { options } : {}), required: input.required ?? false, ...(input.perTicket ? { perTicket: true as const } : {}) })
   }
   return { questions }
 }
 
 /**
  * The answers as an order keeps them (with each question's words as asked), or what is wrong: an
- * unknown question, one answered twice, a value the question does not take, or (`complete`) a required
- * question left unanswered. A blank answer is no answer.
+ * unknown question, one answered twice, a value the question does not take, a ticket named for a
+ * question asked once per order or none for one asked per ticket, a ticket beyond the order's
+ * `tickets` (its admission tickets), or (`complete`) a required question left unanswered, of a
+ * `perTicket` one for any ticket. A blank answer is no answer.
  */
-export function checkedAnswers(questions: EventQuestion[], inputs: OrderAnswerInput[], complete: boolean): { answers: OrderAnswer[] } | { problem: Problem } {
+export function checkedAnswers(questions: EventQuestion[], inputs: OrderAnswerInput[], complete: boolean, tickets = 0): { answers: OrderAnswer[] } | { problem: Problem } {
   const byId = new Map(questions.map((q) => [q.id, q]))
   const given = new Map<string, string>()
+  const key = (questionId: string, ticket?: number) => (ticket ? `${questionId}#${ticket}` : questionId)
   for (const [i, input] of inputs.entries()) {
-    const at = (message: string) => ({ problem: { path: `answers.${i}`, message } })
+    const at = (message: string, field = '') => ({ problem: { path: `answers.${i}${field}`, message } })
     const question = byId.get(input.questionId)
     if (!question) return at('not a question of this event')
-    if (given.has(question.id)) return at('answered twice')
+    if (question.perTicket && input.ticket === undefined) return at(`asked for each ticket: say which (1 to ${tickets})`, '.ticket')
+    if (!question.perTicket && input.ticket !== undefined) return at('asked once per order, not per ticket', '.ticket')
+    if (input.ticket !== undefined && input.ticket > tickets) return at(`this order has ${tickets} admission ticket${tickets === 1 ? '' : 's'}`, '.ticket')
+    if (given.has(key(question.id, input.ticket))) return at('answered twice')
     const value = input.value.trim()
     if (!value) continue
     if (question.kind === 'choice' && !question.options?.includes(value)) return at(`one of: ${question.options?.join(', ')}`)
     if (question.kind === 'yes-no' && !(YES_NO as readonly string[]).includes(value)) return at('yes or no')
     const problem = question.kind === 'text' ? typedTextProblem(value, 'text') : undefined
     if (problem) return at(problem)
-    given.set(question.id, value)
+    given.set(key(question.id, input.ticket), value)
   }
   if (complete) {
-    const missing = questions.find((q) => q.required && !given.has(q.id))
-    if (missing) return { problem: { path: 'answers', message: `answer the organiser's question "${missing.label}" first` } }
+    for (const q of questions) {
+      if (!q.required) continue
+      if (!q.perTicket && !given.has(q.id)) return { problem: { path: 'answers', message: `answer the organiser's question "${q.label}" first` } }
+      for (let n = 1; q.perTicket && n <= tickets; n++)
+        if (!given.has(key(q.id, n))) return { problem: { path: 'answers', message: `answer the organiser's question "${q.label}" for ticket ${n} first` } }
+    }
   }
-  // In the event's order of questions.
-  return { answers: questions.filter((q) => given.has(q.id)).map((q) => ({ questionId: q.id, label: q.label, value: given.get(q.id)! })) }
+  // In the event's order of questions; a question asked per ticket, ticket by ticket.
+  const answers: OrderAnswer[] = []
+  for (const q of questions) {
+    if (!q.perTicket) {
+      if (given.has(q.id)) answers.push({ questionId: q.id, label: q.label, value: given.get(q.id)! })
+      continue
+    }
+    const numbers = [...given.keys()].filter((k) => k.startsWith(`${q.id}#`)).map((k) => Number(k.slice(q.id.length + 1))).sort((a, b) => a - b)
+    for (const n of numbers) answers.push({ questionId: q.id, label: q.label, value: given.get(key(q.id, n))!, ticket: n })
+  }
+  return { answers }
 }

@@ -1,5 +1,5 @@
 // The questions an event asks of every order, in its editor: each a label, a kind (a text, a choice of
-// options, a yes or no) and whether it is required; checked as the server checks them, saved at once.
+// options, a yes or no), whether it is required and whether it is asked for each ticket; checked as the server checks them, saved at once.
 import { checkedQuestions, QUESTION_LIMITS, type EventQuestion, type EventQuestions, type QuestionKind } from '@easypass/contracts/questions'
 import { useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
@@ -16,17 +16,20 @@ interface Row {
   /** One option per line (a choice). */
   options: string
   required: boolean
+  /** Asked for each admission ticket of an order, not once per order. */
+  perTicket: boolean
 }
 type RowErrors = Record<string, string>
 
 let nextKey = 1
-const rowOf = (q: EventQuestion): Row => ({ key: nextKey++, id: q.id, label: q.label, kind: q.kind, options: (q.options ?? []).join('\n'), required: q.required })
+const rowOf = (q: EventQuestion): Row => ({ key: nextKey++, id: q.id, label: q.label, kind: q.kind, options: (q.options ?? []).join('\n'), required: q.required, perTicket: !!q.perTicket })
 const inputOf = (r: Row) => ({
   ...(r.id ? { id: r.id } : {}),
   label: r.label.trim(),
   kind: r.kind,
   ...(r.kind === 'choice' ? { options: r.options.split('\n').map((o) => o.trim()).filter(Boolean) } : {}),
   required: r.required,
+  ...(r.perTicket ? { perTicket: true } : {}),
 })
 const KINDS: Array<[QuestionKind, string]> = [
   ['text', 'Text the buyer types'],
@@ -98,7 +101,7 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
     <section class="card" aria-labelledby="questions-title">
       <h2 id="questions-title">Questions for buyers</h2>
       <p class="muted">
-        Asked of every order at checkout (a T-shirt size, a dietary need). A required one must be answered before paying. The answers are in the attendee file; orders keep a question's words as
+        Asked of every order at checkout (a dietary need), or of each ticket in it (each person's T-shirt size). A required one must be answered before paying. The answers are in the attendee file; orders keep a question's words as
         they were when answered. Up to {QUESTION_LIMITS.questions}.
       </p>
       <form class="form" ref={form} onSubmit={save} noValidate>
@@ -122,6 +125,9 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
             <label class="choice">
               <input type="checkbox" checked={r.required} onChange={(ev) => edit(r.key, { required: ev.currentTarget.checked })} /> Required
             </label>{' '}
+            <label class="choice">
+              <input type="checkbox" checked={r.perTicket} onChange={(ev) => edit(r.key, { perTicket: ev.currentTarget.checked })} /> Ask for each ticket (once per person; extras are not asked)
+            </label>{' '}
             <button type="button" class="button button-small button-secondary" onClick={() => {
                 setRows(rows.filter((x) => x.key !== r.key))
                 forget(r.key)
@@ -133,7 +139,7 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
         <Alert error={error} />
         <p class="actions">
           {rows.length < QUESTION_LIMITS.questions && (
-            <button type="button" class="button button-secondary" onClick={() => setRows([...rows, { key: nextKey++, label: '', kind: 'text', options: '', required: false }])}>
+            <button type="button" class="button button-secondary" onClick={() => setRows([...rows, { key: nextKey++, label: '', kind: 'text', options: '', required: false, perTicket: false }])}>
               Add a question
             </button>
           )}

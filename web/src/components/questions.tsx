@@ -14,35 +14,69 @@ import { Alert, SelectField, TextAreaField, useFocusFirstInvalid } from './ui'
 export type Answers = Record<string, string>
 export type AnswerErrors = Record<string, string>
 
-export function QuestionFields({ questions, answers, onAnswers, errors }: { questions: EventQuestion[]; answers: Answers; onAnswers: (a: Answers) => void; errors: AnswerErrors }) {
+/** An admission ticket of the order, asked the questions asked per ticket (extras are not asked). */
+export interface AskedTicket {
+  n: number
+  name: string
+}
+
+/** The order's admission tickets in the order of its lines, numbered from 1 as the server numbers them. */
+export function askedTickets(order: Pick<Order, 'items'> | undefined): AskedTicket[] {
+  let n = 0
+  return (order?.items ?? []).flatMap((i) => (i.addOn ? [] : Array.from({ length: i.quantity }, () => ({ n: ++n, name: i.name }))))
+}
+
+/** Where an answer is kept on the page: by question, and by ticket for a question asked per ticket. */
+const keyOf = (q: EventQuestion, n?: number) => (n ? `${q.id}#${n}` : q.id)
+
+/** Every field the questions make: a question asked once, or once per ticket. */
+function fieldsOf(questions: EventQuestion[], tickets: AskedTicket[]): Array<{ q: EventQuestion; ticket?: AskedTicket; key: string }> {
+  return [...questions.filter((q) => !q.perTicket).map((q) => ({ q, key: keyOf(q) })), ...tickets.flatMap((ticket) => questions.filter((q) => q.perTicket).map((q) => ({ q, ticket, key: keyOf(q, ticket.n) })))]
+}
+
+export function QuestionFields({ questions, tickets, answers, onAnswers, errors }: { questions: EventQuestion[]; tickets: AskedTicket[]; answers: Answers; onAnswers: (a: Answers) => void; errors: AnswerErrors }) {
   const m = useT(questionsText)
+  const field = (q: EventQuestion, key: string, suffix = '') => {
+    const label = q.required ? `${q.label} ${m.requiredMark}` : q.label
+    const common = { label, name: `q-${q.id}${suffix}`, id: `f-q-${q.id}${suffix}`, value: answers[key] ?? '', onValue: (v: string) => onAnswers({ ...answers, [key]: v }), error: errors[key], required: q.required }
+    if (q.kind === 'text') return <TextAreaField key={key} {...common} rows={2} maxLength={1000} />
+    const options: Array<[string, string]> = q.kind === 'choice' ? (q.options ?? []).map((o) => [o, o]) : [['yes', m.yes], ['no', m.no]]
+    return <SelectField key={key} {...common} options={[['', m.choose], ...options]} />
+  }
+  const perTicket = questions.filter((q) => q.perTicket)
   return (
     <fieldset class="questions">
       <legend>{m.title}</legend>
-      {questions.map((q) => {
-        const label = q.required ? `${q.label} ${m.requiredMark}` : q.label
-        const common = { label, name: `q-${q.id}`, id: `f-q-${q.id}`, value: answers[q.id] ?? '', onValue: (v: string) => onAnswers({ ...answers, [q.id]: v }), error: errors[q.id], required: q.required }
-        if (q.kind === 'text') return <TextAreaField key={q.id} {...common} rows={2} maxLength={1000} />
-        const options: Array<[string, string]> =
-          q.kind === 'choice' ? (q.options ?? []).map((o) => [o, o]) : [['yes', m.yes], ['no', m.no]]
-        return <SelectField key={q.id} {...common} options={[['', m.choose], ...options]} />
-      })}
+      {questions.filter((q) => !q.perTicket).map((q) => field(q, keyOf(q)))}
+      {perTicket.length > 0 && tickets.length > 0 && <p class="muted small">{m.perTicketNote}</p>}
+      {perTicket.length > 0 &&
+        tickets.map((ticket) => (
+          <fieldset key={ticket.n} class="ticket-questions" data-ticket={ticket.n}>
+            <legend>{m.forTicket(ticket.n, ticket.name)}</legend>
+            {perTicket.map((q) => field(q, keyOf(q, ticket.n), `-${ticket.n}`))}
+          </fieldset>
+        ))}
     </fieldset>
   )
 }
 
 /** Required questions left open, said at their fields before anything is sent. */
-export function openQuestions(questions: EventQuestion[], answers: Answers): AnswerErrors {
+export function openQuestions(questions: EventQuestion[], answers: Answers, tickets: AskedTicket[]): AnswerErrors {
   const m = t(questionsText)
-  return Object.fromEntries(questions.filter((q) => q.required && !answers[q.id]?.trim()).map((q) => [q.id, m.answerThis]))
+  return Object.fromEntries(
+    fieldsOf(questions, tickets)
+      .filter(({ q, key }) => q.required && !answers[key]?.trim())
+      .map(({ key }) => [key, m.answerThis]),
+  )
 }
 
-/** The answers as the server has them, by question. */
-export const answersFrom = (saved: OrderAnswers | null | undefined): Answers => Object.fromEntries((saved?.answers ?? []).map((a) => [a.questionId, a.value]))
+/** The answers as the server has them, by question (and ticket). */
+export const answersFrom = (saved: OrderAnswers | null | undefined): Answers => Object.fromEntries((saved?.answers ?? []).map((a) => [a.ticket ? `${a.questionId}#${a.ticket}` : a.questionId, a.value]))
 
-/** Sends the answers (blank ones are none); the server's refusals, by question, if any. */
-export async function saveAnswers(orderId: string, questions: EventQuestion[], answers: Answers): Promise<AnswerErrors | undefined> {
-  const sent = questions.filter((q) => answers[q.id]?.trim()).map((q) => ({ questionId: q.id, value: answers[q.id]!.trim() }))
+/** Sends the answers (blank ones are none); the server's refusals, by field, if any. */
+export async function saveAnswers(orderId: string, questions: EventQuestion[], answers: Answers, tickets: AskedTicket[]): Promise<AnswerErrors | undefined> {
+  const fields = fieldsOf(questions, tickets).filter(({ key }) => answers[key]?.trim())
+  const sent = fields.map(({ q, ticket, key }) => ({ questionId: q.id, value: answers[key]!.trim(), ...(ticket ? { ticket: ticket.n } : {}) }))
   try {
     await api<OrderAnswers>(`/orders/${orderId}/answers`, { method: 'PUT', body: { answers: sent } })
     return undefined
@@ -50,9 +84,9 @@ export async function saveAnswers(orderId: string, questions: EventQuestion[], a
     if (!(err instanceof ApiError) || err.status !== 400) throw err
     const out: AnswerErrors = {}
     for (const [path, message] of Object.entries(err.fields)) {
-      const index = /^answers\.(\d+)$/.exec(path)?.[1]
-      const question = index !== undefined ? sent[Number(index)]?.questionId : questions.find((q) => q.required && !answers[q.id]?.trim())?.id
-      if (question) out[question] = message
+      const index = /^answers\.(\d+)(\.ticket)?$/.exec(path)?.[1]
+      const key = index !== undefined ? fields[Number(index)]?.key : fieldsOf(questions, tickets).find(({ q, key }) => q.required && !answers[key]?.trim())?.key
+      if (key) out[key] = message
     }
     if (!Object.keys(out).length) throw err
     return out
@@ -64,6 +98,7 @@ export function OrderAnswersSection({ order }: { order: Order }) {
   const m = useT(questionsText)
   const event = useAsync(() => getEvent(order.eventId), [order.eventId])
   const questions = event.data?.questions ?? []
+  const tickets = askedTickets(order)
   const saved = useAsync(async (signal) => (questions.length ? api<OrderAnswers>(`/orders/${order.id}/answers`, { signal }) : null), [order.id, questions.length])
   const [draft, setDraft] = useState<Answers>()
   const [errors, setErrors] = useState<AnswerErrors>({})
@@ -78,13 +113,13 @@ export function OrderAnswersSection({ order }: { order: Order }) {
   const save = async (e: Event) => {
     e.preventDefault()
     if (!draft || busy) return
-    const unanswered = openQuestions(questions, draft)
+    const unanswered = openQuestions(questions, draft, tickets)
     setErrors(unanswered)
     setError(undefined)
     if (Object.keys(unanswered).length) return
     setBusy(true)
     try {
-      const refused = await saveAnswers(order.id, questions, draft)
+      const refused = await saveAnswers(order.id, questions, draft, tickets)
       if (refused) return setErrors(refused)
       toast(m.saved, 'success')
       setDraft(undefined)
@@ -101,7 +136,7 @@ export function OrderAnswersSection({ order }: { order: Order }) {
       <h2 id="answers-title">{m.yourAnswers}</h2>
       {draft ? (
         <form class="form" ref={form} onSubmit={save} noValidate>
-          <QuestionFields questions={questions} answers={draft} onAnswers={setDraft} errors={errors} />
+          <QuestionFields questions={questions} tickets={tickets} answers={draft} onAnswers={setDraft} errors={errors} />
           <Alert error={error} />
           <p class="actions">
             <button type="submit" class="button" aria-disabled={busy ? true : undefined}>
@@ -115,10 +150,10 @@ export function OrderAnswersSection({ order }: { order: Order }) {
       ) : (
         <>
           <dl class="answers">
-            {questions.map((q) => (
-              <div key={q.id}>
-                <dt>{q.label}</dt>
-                <dd>{given[q.id] ? (q.kind === 'yes-no' ? (given[q.id] === 'yes' ? m.yes : m.no) : given[q.id]) : <span class="muted">{m.notAnswered}</span>}</dd>
+            {fieldsOf(questions, tickets).map(({ q, ticket, key }) => (
+              <div key={key}>
+                <dt>{ticket ? `${m.forTicket(ticket.n, ticket.name)}: ${q.label}` : q.label}</dt>
+                <dd>{given[key] ? (q.kind === 'yes-no' ? (given[key] === 'yes' ? m.yes : m.no) : given[key]) : <span class="muted">{m.notAnswered}</span>}</dd>
               </div>
             ))}
           </dl>

@@ -3,6 +3,8 @@ import { defineMessages } from '../lib/i18n'
 
 export const questionsText = defineMessages({
   en: {
+    forTicket: (n: number, name: string) => `Ticket ${n} · ${name}`,
+    perTicketNote: 'Asked for each ticket: one answer per person.',
     title: 'Questions from the organiser',
     requiredMark: '(required)',
     choose: 'Choose…',
@@ -19,6 +21,8 @@ export const questionsText = defineMessages({
     untilStart: 'You can change them until the event starts.',
   },
   de: {
+    forTicket: (n: number, name: string) => `Ticket ${n} · ${name}`,
+    perTicketNote: 'Für jedes Ticket gefragt: eine Antwort pro Person.',
     title: 'Fragen des Veranstalters',
     requiredMark: '(Pflichtangabe)',
     choose: 'Bitte wählen…',
@@ -35,6 +39,8 @@ export const questionsText = defineMessages({
     untilStart: 'Sie können sie bis zum Beginn der Veranstaltung ändern.',
   },
   fr: {
+    forTicket: (n: number, name: string) => `Billet ${n} · ${name}`,
+    perTicketNote: 'Demandé pour chaque billet : une réponse par personne.',
     title: 'Questions de l’organisateur',
     requiredMark: '(obligatoire)',
     choose: 'Choisir…',

@@ -10,7 +10,7 @@ import { confirmDialog } from '../components/overlay'
 import { BillingFields, checkBilling, emptyBilling, saveBilling, type BillingErrors } from '../components/billing'
 import { Alert, Field, Loading, Notice, PageTitle, SelectField, useFocusFirstInvalid } from '../components/ui'
 import { saveSelection } from './event'
-import { answersFrom, openQuestions, QuestionFields, saveAnswers, type AnswerErrors, type Answers } from '../components/questions'
+import { answersFrom, askedTickets, openQuestions, QuestionFields, saveAnswers, type AnswerErrors, type Answers } from '../components/questions'
 import type { OrderAnswers } from '@easypass/contracts/questions'
 import { checkoutText } from '../i18n/checkout'
 import { t, useT } from '../lib/i18n'
@@ -86,6 +86,8 @@ export function Checkout({ id }: { id: string }) {
   // The organiser's questions: answered here, sent before the payment (required ones first).
   // Extras bought later for an order: that order has the answers.
   const questions = order.data?.addOnTo ? [] : (event.data?.questions ?? [])
+  // A question asked per ticket: once for each admission ticket held.
+  const tickets = askedTickets(order.data)
   const savedAnswers = useAsync(async (signal) => (questions.length ? api<OrderAnswers>(`/orders/${id}/answers`, { signal }) : null), [id, questions.length])
   const [answers, setAnswers] = useState<Answers>({})
   const [answerErrors, setAnswerErrors] = useState<AnswerErrors>({})
@@ -193,7 +195,7 @@ export function Checkout({ id }: { id: string }) {
     const wantsInvoice = offered && invoiceWanted
     const billingProblems = wantsInvoice ? checkBilling(billing) : {}
     setBillingErrors(billingProblems)
-    const unanswered = openQuestions(questions, answers)
+    const unanswered = openQuestions(questions, answers, tickets)
     setAnswerErrors(unanswered)
     if (Object.keys(local).length || Object.keys(billingProblems).length || Object.keys(unanswered).length) return
     const card: Card = { number: number.replace(/[\s-]/g, ''), expMonth: Number(expMonth), expYear: Number(expYear), cvc }
@@ -201,7 +203,7 @@ export function Checkout({ id }: { id: string }) {
     try {
       // Before the payment: the answers it needs, when they changed.
       if (questions.length && JSON.stringify(answers) !== sentAnswers.current) {
-        const answerRefusals = await saveAnswers(id, questions, answers)
+        const answerRefusals = await saveAnswers(id, questions, answers, tickets)
         if (answerRefusals) {
           setAnswerErrors(answerRefusals)
           return
@@ -399,7 +401,7 @@ export function Checkout({ id }: { id: string }) {
           {!holdLive && !paying && <p>{eventLink}</p>}
           {holdLive && o.totalCents === 0 && (
             <form class="form" ref={freeForm} onSubmit={pay} noValidate>
-              {questions.length > 0 && <QuestionFields questions={questions} answers={answers} onAnswers={answer} errors={answerErrors} />}
+              {questions.length > 0 && <QuestionFields questions={questions} tickets={tickets} answers={answers} onAnswers={answer} errors={answerErrors} />}
               <p>{m.free}</p>
               {payError ? <Alert error={payError} /> : null}
               <button type="submit" class="button button-block" aria-disabled={busy ? true : undefined}>
@@ -410,7 +412,7 @@ export function Checkout({ id }: { id: string }) {
           )}
           {holdLive && o.totalCents > 0 && (
             <form class="form" ref={cardForm} onSubmit={pay} noValidate>
-              {questions.length > 0 && <QuestionFields questions={questions} answers={answers} onAnswers={answer} errors={answerErrors} />}
+              {questions.length > 0 && <QuestionFields questions={questions} tickets={tickets} answers={answers} onAnswers={answer} errors={answerErrors} />}
               <Field
                 label={m.cardNumber}
                 name="number"

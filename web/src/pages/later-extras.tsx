@@ -10,7 +10,7 @@ import { useT } from '../lib/i18n'
 import { getEvent, useAvailability } from '../lib/live'
 import { navigate } from '../lib/router'
 import { getSession } from '../lib/session'
-import type { List, Order, Ticket } from '../lib/types'
+import type { EventItem, List, Order, Ticket } from '../lib/types'
 import { Alert } from '../components/ui'
 import { offers } from './event'
 import { ticketsText } from '../i18n/tickets'
@@ -21,9 +21,14 @@ const HOLDING = new Set(['reserved', 'pending', 'paid'])
 /** A paid order of one's own, bought online, not itself extras: one extras may be added to. */
 export const takesExtras = (order: Order) => order.status === 'paid' && !order.addOnTo && !order.boxOffice && !order.complimentary && order.userId === getSession()?.user.id
 
+/** Only for an event that sells extras: the live numbers and the buyer's orders are read then, not for every paid order shown. */
 export function AddExtras({ order }: { order: Order }) {
-  const m = useT(ticketsText)
   const event = useAsync(() => getEvent(order.eventId), [order.eventId])
+  return event.data?.ticketTypes?.some((t) => t.addOn) ? <ExtrasPicker order={order} event={event.data} /> : null
+}
+
+function ExtrasPicker({ order, event }: { order: Order; event: EventItem }) {
+  const m = useT(ticketsText)
   const live = useAvailability(order.eventId, 'poll')
   const tickets = useAsync((signal) => api<Ticket[]>(`/orders/${order.id}/tickets`, { signal }), [order.id])
   // The buyer's orders of this event: those of extras for this one count against the tickets.
@@ -33,9 +38,9 @@ export function AddExtras({ order }: { order: Order }) {
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
 
-  const started = event.data && (event.data.status === 'cancelled' || Date.parse(event.data.startsAt) <= now)
-  const extras = offers(event.data, live.availability, now).filter((o) => o.addOn && !o.closed)
-  if (!event.data || started || !extras.length || !tickets.data || !mine.data) return null
+  const started = event.status === 'cancelled' || Date.parse(event.startsAt) <= now
+  const extras = offers(event, live.availability, now).filter((o) => o.addOn && !o.closed)
+  if (started || !extras.length || !tickets.data || !mine.data) return null
 
   const extraTypes = new Set(order.items.filter((i) => i.addOn).map((i) => i.ticketTypeId))
   const kept = tickets.data.filter((t) => t.status !== 'refunded')
@@ -45,9 +50,8 @@ export function AddExtras({ order }: { order: Order }) {
   const limit = (typeId: string, max: number) => Math.max(0, Math.min(max, admissions - had(typeId)))
   if (admissions === 0) return null
   const set = (id: string, n: number, max: number) => setQty({ ...qty, [id]: Math.max(0, Math.min(max, Math.floor(n) || 0)) })
-  const items = Object.entries(qty)
-    .filter(([, n]) => n > 0)
-    .map(([ticketTypeId, quantity]) => ({ ticketTypeId, quantity }))
+  // Never more than is left now (the numbers may have dropped since they were picked).
+  const items = extras.map((o) => ({ ticketTypeId: o.id, quantity: Math.min(qty[o.id] ?? 0, limit(o.id, o.max)) })).filter((i) => i.quantity > 0)
 
   const add = async (ev: Event) => {
     ev.preventDefault()

@@ -113,7 +113,7 @@ export interface OrderAnswerDoc {
   _id: string
   eventId: string
   userId: string
-  answers: Array<{ questionId: string; label: string; value: string }>
+  answers: Array<{ questionId: string; label: string; value: string; ticket?: number }>
   at: Date
 }
 
@@ -386,7 +386,7 @@ export function defineModels(conn: Connection) {
       _id: String,
       eventId: { type: String, required: true },
       userId: { type: String, required: true },
-      answers: { type: [{ _id: false, questionId: String, label: String, value: String }], required: true },
+      answers: { type: [{ _id: false, questionId: String, label: String, value: String, ticket: { type: Number, default: undefined } }], required: true },
       at: { type: Date, required: true },
     },
     { ...opts, collection: 'order_answers' },

@@ -2,11 +2,13 @@
 // checkout, required ones before any money moves, changed by the buyer until the event starts. One
 // document per order, replaced whole. A change takes the order's lock, as a payment does, and the
 // payment checks the answers under that lock: no change slips between the check and the charge.
-// Tickets handed over in person (complimentary, sold at the door) are not asked.
+// Tickets handed over in person (complimentary, sold at the door) are not asked. A question asked per
+// ticket is answered for each admission ticket of the order (`tickets`: how many it has).
 import type { Principal } from '@easypass/contracts'
 import type { Event } from '@easypass/contracts/catalog'
 import { checkedAnswers, type EventQuestion, type OrderAnswer, type OrderAnswerInput, type OrderAnswers } from '@easypass/contracts/questions'
 import { fail } from '@easypass/kit'
+import { admissionsOf } from '@easypass/contracts/add-ons'
 import type { CatalogClient } from '../../clients'
 import type { Models } from '../../db'
 import type { OrderLocks } from '../coordination'
@@ -18,8 +20,8 @@ export function answersService({ models, catalog, store, locks }: { models: Pick
   const { OrderAnswer } = models
 
   /** Checks `inputs` against the questions (`complete`: every required one answered): the answers as kept, or 400. */
-  function checked(questions: EventQuestion[] | undefined, inputs: OrderAnswerInput[], complete: boolean): OrderAnswer[] {
-    const result = checkedAnswers(questions ?? [], inputs, complete)
+  function checked(questions: EventQuestion[] | undefined, inputs: OrderAnswerInput[], complete: boolean, tickets: number): OrderAnswer[] {
+    const result = checkedAnswers(questions ?? [], inputs, complete, tickets)
     if ('problem' in result) throw refused(result.problem)
     return result.answers
   }
@@ -34,9 +36,9 @@ export function answersService({ models, catalog, store, locks }: { models: Pick
      * A new purchase's answers, checked before anything is held (all required ones when it is paid at
      * once): what `keepForPurchase` stores once the purchase gets past the cheap refusals.
      */
-    checkPurchase(event: Event, inputs: OrderAnswerInput[] | undefined, paidNow: boolean): OrderAnswer[] {
+    checkPurchase(event: Event, inputs: OrderAnswerInput[] | undefined, paidNow: boolean, tickets: number): OrderAnswer[] {
       if (!event.questions?.length && !inputs?.length) return []
-      return checked(event.questions, inputs ?? [], paidNow)
+      return checked(event.questions, inputs ?? [], paidNow, tickets)
     },
     keepForPurchase: (orderId: string, userId: string, eventId: string, answers: OrderAnswer[]) => (answers.length ? save(orderId, userId, eventId, answers) : Promise.resolve()),
 
@@ -44,10 +46,10 @@ export function answersService({ models, catalog, store, locks }: { models: Pick
      * Under the order's lock, before its money moves: 400 while a required question is open, or an
      * answer no longer fits its question (an option taken away since). Nothing is charged.
      */
-    async readyToPay(orderId: string, questions: EventQuestion[] | undefined) {
+    async readyToPay(orderId: string, questions: EventQuestion[] | undefined, tickets: number) {
       if (!questions?.some((q) => q.required)) return
       const doc = await OrderAnswer.findById(orderId).lean()
-      checked(questions, (doc?.answers ?? []).map(({ questionId, value }) => ({ questionId, value })), true)
+      checked(questions, (doc?.answers ?? []).map(({ questionId, value, ticket }) => ({ questionId, value, ...(ticket ? { ticket } : {}) })), true, tickets)
     },
 
     async of(state: OrderState): Promise<OrderAnswers> {
@@ -68,7 +70,7 @@ export function answersService({ models, catalog, store, locks }: { models: Pick
         const state = (await store.load(seen.doc._id)) ?? seen
         const status = statusOf(state)
         if (status !== 'reserved' && status !== 'paid') throw fail('CONFLICT', `the order is ${status}: its answers no longer change`)
-        const answers = checked(event.questions, inputs, status === 'paid')
+        const answers = checked(event.questions, inputs, status === 'paid', admissionsOf(state.doc.items))
         await save(state.doc._id, state.doc.userId, state.doc.eventId, answers)
         return { orderId: state.doc._id, answers }
       } finally {

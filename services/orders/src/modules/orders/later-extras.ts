@@ -15,39 +15,55 @@ import { statusOf, type OrderState, type OrderStore } from './store'
 /** Orders of extras that count: held, being decided, or paid (not ended, not refunded). */
 const LIVE: ReadonlySet<OrderStatus> = new Set(['reserved', 'pending', 'paid'])
 
-/** Orders of extras one paid order may have had, ended ones included: a bound on what is read for it. */
+/** Orders of extras one paid order may have at a time (held, being decided or paid). */
 export const MAX_LATER_ORDERS = 20
 
 type KeptLine = AddOnLine & { ticketTypeId: string }
 
+/** Ended without being paid: nothing of it counts, and it never will (a lapsed hold cannot be paid). */
+const ENDED_UNPAID: ReadonlySet<OrderStatus> = new Set(['cancelled', 'expired', 'failed'])
+
 export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' | 'RefundPart'>, store: OrderStore) {
-  /** What an order still keeps, by ticket type: its tickets less those given back by refunds of some tickets and less `leaving`. */
+  /**
+   * What an order still keeps, by ticket type: its tickets less those given back by refunds of some
+   * tickets and less `leaving`. Every line of an order of extras is an extra, whatever its mark says (a
+   * placeholder answered 202 before ticketing decided has none); the paid order's lines are what they
+   * were when it was bought.
+   */
   async function kept(state: OrderState, leaving: ReadonlySet<string> = new Set()): Promise<KeptLine[]> {
     if (statusOf(state) === 'refunded') return []
     const given = new Set((await RefundPart.find({ orderId: state.doc._id }).lean<RefundPartDoc[]>()).flatMap((p) => p.ticketIds))
     const lines = new Map<string, KeptLine>()
     for (const { id, item } of seatsOf(state.doc)) {
       if (given.has(id) || leaving.has(id)) continue
-      const line = lines.get(item.ticketTypeId) ?? { ticketTypeId: item.ticketTypeId, name: item.name, quantity: 0, ...(item.addOn ? { addOn: true } : {}) }
+      const line = lines.get(item.ticketTypeId) ?? { ticketTypeId: item.ticketTypeId, name: item.name, quantity: 0, ...(item.addOn || state.doc.addOnTo ? { addOn: true } : {}) }
       line.quantity++
       lines.set(item.ticketTypeId, line)
     }
     return [...lines.values()]
   }
 
-  /** The orders of extras bought for this one that still count (`except` left out: the one being bought). */
-  async function liveOrders(parentId: string, except?: string): Promise<OrderState[]> {
-    const links = await AddOnLink.find({ parentId }).limit(MAX_LATER_ORDERS + 1).lean<AddOnLinkDoc[]>()
-    const states = await Promise.all(links.filter((l) => l._id !== except).map((l) => store.load(l._id)))
+  /**
+   * The orders of extras bought for this one that still count (`except` left out: the one being bought).
+   * `tidy` (under the paid order's lock, before a new one is linked): links of orders that ended unpaid,
+   * or whose purchase died before its order was stored (under this lock, so none is being stored now),
+   * are removed, so only live ones are read next time.
+   */
+  async function liveOrders(parentId: string, except?: string, tidy = false): Promise<OrderState[]> {
+    const links = (await AddOnLink.find({ parentId }).lean<AddOnLinkDoc[]>()).filter((l) => l._id !== except)
+    const states = await Promise.all(links.map((l) => store.load(l._id)))
+    const dead = links.filter((_, i) => !states[i] || ENDED_UNPAID.has(statusOf(states[i]!)))
+    if (tidy && dead.length) await AddOnLink.deleteMany({ _id: { $in: dead.map((l) => l._id) } })
     return states.filter((s): s is OrderState => !!s && LIVE.has(statusOf(s)))
   }
 
-  /** Lines of one ticket type added together, across orders. */
+  /** Lines of one ticket type added together across orders, an extra apart from the same type sold as admission. */
   function merged(lines: readonly KeptLine[]): KeptLine[] {
     const byType = new Map<string, KeptLine>()
     for (const l of lines) {
-      const known = byType.get(l.ticketTypeId)
-      byType.set(l.ticketTypeId, known ? { ...known, quantity: known.quantity + l.quantity } : { ...l })
+      const key = `${l.ticketTypeId}:${l.addOn ? 'extra' : 'admission'}`
+      const known = byType.get(key)
+      byType.set(key, known ? { ...known, quantity: known.quantity + l.quantity } : { ...l })
     }
     return [...byType.values()]
   }
@@ -83,12 +99,9 @@ export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' 
       const parent = await store.load(parentId)
       const status = parent ? statusOf(parent) : 'failed'
       if (!parent || status !== 'paid') throw fail('CONFLICT', `extras are added to a paid order (this one is ${status} now)`, { status })
-      const links = await AddOnLink.countDocuments({ parentId })
-      if (links >= MAX_LATER_ORDERS) {
-        const mine = await AddOnLink.exists({ _id: orderId })
-        if (!mine) throw fail('CONFLICT', `at most ${MAX_LATER_ORDERS} orders of extras for one order: ask the organiser`, { maxOrders: MAX_LATER_ORDERS })
-      }
-      const family = merged([...(await kept(parent)), ...(await Promise.all((await liveOrders(parentId, orderId)).map((s) => kept(s)))).flat()])
+      const live = await liveOrders(parentId, orderId, true)
+      if (live.length >= MAX_LATER_ORDERS) throw fail('CONFLICT', `at most ${MAX_LATER_ORDERS} orders of extras for one order at a time: add to one of them no more, refund one, or ask the organiser`, { maxOrders: MAX_LATER_ORDERS })
+      const family = merged([...(await kept(parent)), ...(await Promise.all(live.map((s) => kept(s)))).flat()])
       return {
         orderId: parentId,
         admissions: family.reduce((sum, l) => (l.addOn ? sum : sum + l.quantity), 0),
@@ -103,11 +116,15 @@ export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' 
     async stranded(parent: OrderState, leaving: ReadonlySet<string> | 'all'): Promise<{ message: string; orderIds: string[] } | undefined> {
       const later = await liveOrders(parent.doc._id)
       if (!later.length) return undefined
-      const laterLines = (await Promise.all(later.map(async (s) => ({ id: s.doc._id, lines: await kept(s) })))).filter((o) => o.lines.some((l) => l.quantity > 0))
+      const laterLines = (await Promise.all(later.map(async (s) => ({ id: s.doc._id, status: statusOf(s), lines: await kept(s) })))).filter((o) => o.lines.some((l) => l.quantity > 0))
       if (!laterLines.length) return undefined
       const orderIds = laterLines.map((o) => o.id)
       const named = orderIds.length === 1 ? `order ${orderIds[0]}` : `orders ${orderIds.join(', ')}`
-      if (leaving === 'all') return { message: `extras bought later for this order (${named}) need its admission tickets: refund or cancel ${orderIds.length === 1 ? 'that order' : 'those orders'} first`, orderIds }
+      // What clears the way depends on where those orders are: paid ones are refunded; a hold ends when
+      // its buyer cancels it or its time runs out; one being decided ends in moments.
+      const statuses = new Set(laterLines.map((o) => o.status))
+      const way = [statuses.has('paid') && 'refund the paid ones', statuses.has('reserved') && 'a hold ends when the buyer cancels it or its time runs out', statuses.has('pending') && 'one being paid ends in moments'].filter(Boolean).join('; ')
+      if (leaving === 'all') return { message: `extras bought later for this order (${named}) need its admission tickets: they go first (${way})`, orderIds }
       const problem = addOnProblem(merged([...(await kept(parent, leaving)), ...laterLines.flatMap((o) => o.lines)]), 'kept')
       return problem ? { message: `${problem} (counting the extras bought later, ${named})`, orderIds } : undefined
     },

@@ -14,7 +14,7 @@ import type { OrderDoc } from '../../db'
 import type { CatalogClient, PaymentsClient, TicketingClient } from '../../clients'
 import type { OrdersConfig } from '../../config'
 import { pendingAnswers, recordDecision, type PurchaseOutcome } from '../../metrics'
-import { viaRedis, type DirtyOrders, type OrderLocks, type SettledOrders } from '../coordination'
+import { viaRedis, type DirtyOrders, type OrderLock, type OrderLocks, type SettledOrders } from '../coordination'
 import { cardFingerprintKey, hashBody, hashKey, type Execution, type Idempotency, type IdemRecord } from '../idempotency/service'
 import { errorAnswer, SoldMeanwhile, Undecided, untilDecided, type Answer, type Mode, type Settlement } from '../orders/settlement'
 import { orderItem, statusOf, toOrder, type OrderState, type OrderStore } from '../orders/store'
@@ -25,6 +25,7 @@ import type { SoldOutBoard } from './sold-out'
 import { reminderAt, type HoldReminders } from '../reminders/service'
 import type { HoldLimit } from './hold-limit'
 import type { LaterExtras } from '../orders/later-extras'
+import { admissionsOf } from '@easypass/contracts/add-ons'
 
 export interface PurchaseDeps {
   config: OrdersConfig
@@ -87,6 +88,9 @@ interface PurchaseContext {
   /** A new order id: nothing of this order can be stored yet, so nothing is looked up (a lookup that misses scans on FerretDB). */
   fresh: boolean
 }
+
+/** How long extras bought later wait for the paid order's lock (held by its refunds, or by other extras being counted). */
+const PARENT_WAIT_MS = 4_000
 
 /** A reserved order is looked at again this long after its hold runs out (the expiry fact normally came first). */
 export const EXPIRY_MARGIN_MS = 60_000
@@ -161,6 +165,15 @@ export function purchaseService(deps: PurchaseDeps) {
       if (new Date(event.endsAt).getTime() <= Date.now()) throw fail('CONFLICT', 'the event is over: the door sells no more tickets')
     } else if (new Date(event.startsAt).getTime() <= Date.now()) throw fail('CONFLICT', 'ticket sales for this event have closed: it has started')
     return event
+  }
+
+  /**
+   * The admission tickets among these lines (extras not counted), by the types ticketing publishes: for
+   * questions asked per ticket, before anything is held. Ticketing marks the order's lines when it holds.
+   */
+  async function admissionsAsked(eventId: string, items: Line[]): Promise<number> {
+    const types = (await ticketing.availability(eventId))?.ticketTypes ?? []
+    return admissionsOf(items.map((l) => ({ name: '', quantity: l.quantity, addOn: types.find((t) => t.id.toLowerCase() === l.ticketTypeId)?.addOn })))
   }
 
   /** What an order looks like before ticketing has decided its hold: names, prices and the voucher's discount as ticketing shows them now. */
@@ -272,19 +285,10 @@ export function purchaseService(deps: PurchaseDeps) {
     return (await settlement.finishPaid(state, paymentId, mode, deadline)).answer
   }
 
-  /** Extras bought later are held and paid under the lock of the order they are for: its refunds wait, as do other extras for it. */
   async function purchasePipeline(ctx: PurchaseContext): Promise<Answer> {
-    if (!ctx.addOnTo) return holdAndPay(ctx)
-    const parent = await locks.acquire(ctx.addOnTo, 10_000)
-    try {
-      return await holdAndPay(ctx)
-    } finally {
-      await parent.release()
-    }
-  }
-
-  async function holdAndPay(ctx: PurchaseContext): Promise<Answer> {
     const lock = await locks.acquire(ctx.orderId, 10_000)
+    // Extras bought later: the paid order's lock (its refunds take it too) from their count until they are stored.
+    let parentLock: OrderLock | undefined
     try {
       // If this flow dies, the worker finishes the order from this mark; a flow that ends removes it.
       const mark = await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
@@ -294,12 +298,18 @@ export function purchaseService(deps: PurchaseDeps) {
       let refusedLater: OpFailure | undefined
       if (ctx.addOnTo && later) {
         try {
+          // Well inside the wait budget: a paid order busy elsewhere is a 503 to retry, not a 202 left to time out.
+          parentLock = await locks.acquire(ctx.addOnTo, PARENT_WAIT_MS)
           // Counted now, under the paid order's lock: what it keeps and what its extras hold.
           laterFor = await later.allowance(ctx.addOnTo, ctx.orderId)
           await later.link(ctx.orderId, ctx.addOnTo)
         } catch (error) {
           // The paid order was refunded meanwhile, or has all the extras it may: refused as a hold would be.
-          if (!(error instanceof AppError) || error.status >= 500 || error.code !== 'CONFLICT') throw error
+          if (!(error instanceof AppError) || error.code !== 'CONFLICT') {
+            // Nothing held: nothing for the worker to finish, unless a 202 showed the order already.
+            if (!existing && !ctx.timedOut) await dirty.done(mark)
+            throw error
+          }
           refusedLater = { ok: false, code: 'CONFLICT', message: error.message, ...(error.details ? { details: error.details } : {}) }
         }
       }
@@ -348,6 +358,9 @@ export function purchaseService(deps: PurchaseDeps) {
       // or an order already answered 202 (its placeholder is there): the order document now.
       const draft = paidNow && !ctx.timedOut && !(existing && !existing.draft)
       const stored = draft ? await store.insertDraft(doc) : await store.insertPriced(doc)
+      // Stored: from here the extras count as held or being decided, so the paid order is free again
+      // (the door, names, its refunds) while they are paid.
+      await parentLock?.release()
       if (stored === 'priced') await dirty.mark(ctx.orderId)
       // Transitions need the order document first: a document inserted just now has none.
       const state: OrderState = stored === 'inserted' ? { doc, draft } : { doc, draft, ...(await store.transitions(ctx.orderId)) }
@@ -367,6 +380,7 @@ export function purchaseService(deps: PurchaseDeps) {
       await dirty.done(mark)
       return answer
     } finally {
+      await parentLock?.release()
       await lock.release()
     }
   }
@@ -386,7 +400,7 @@ export function purchaseService(deps: PurchaseDeps) {
       if (status !== 'reserved') throw fail('CONFLICT', `only a reserved order can be paid (this one is ${status})`)
       // Under the lock a change of the answers takes too: none slips in before the charge. (A takeover
       // finishes what its first run began, which checked them, and may have charged already.)
-      if (!takeover) await answers?.readyToPay(ctx.orderId, ctx.questions)
+      if (!takeover) await answers?.readyToPay(ctx.orderId, ctx.questions, admissionsOf(state.doc.items))
       await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
       return await chargeAndConfirm(state, ctx.card, chargeKey, 'pay', ctx.giveUpAt)
     } finally {
@@ -497,7 +511,11 @@ export function purchaseService(deps: PurchaseDeps) {
             // order do not queue again: the buyer's turn came when the tickets were bought.
             await rooms?.mayBuy(eventId, principal)
             // Answers (all required ones when paid at once) checked before anything is held or charged.
-            if (event.questions?.length || body.answers?.length) given = answers?.checkPurchase(event, body.answers, !!ctx.card)
+            if (event.questions?.length || body.answers?.length) {
+              // Questions asked per ticket: one answer for each admission ticket asked for.
+              const tickets = event.questions?.some((q) => q.perTicket) ? await admissionsAsked(eventId, items) : 0
+              given = answers?.checkPurchase(event, body.answers, !!ctx.card, tickets)
+            }
           }
         }
         const refusal = fresh ? soldOut?.refusal(eventId, items) : null

@@ -230,11 +230,25 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
      * Codes are left out: a file like this is copied and mailed around, and a code admits whoever has it.
      */
     async attendeesCsv(eventId: string, query: AttendeesFilter): Promise<string> {
-      const [rows, answered] = await Promise.all([read(eventId).then((r) => r.rows.filter((row) => matches(row, query))), models.OrderAnswer.find({ eventId }).lean()])
-      // The order's answers to the event's questions, on each of its tickets: "question: answer; …".
-      const answers = new Map(answered.map((d) => [d._id, d.answers.map((a) => `${a.label}: ${a.value.replace(/\s+/g, ' ')}`).join('; ')]))
+      const [sold, answered] = await Promise.all([read(eventId), models.OrderAnswer.find({ eventId }).lean()])
+      const rows = sold.rows.filter((row) => matches(row, query))
+      // Each admission ticket's number in its order (extras not counted): the ticket answers asked per ticket belong to.
+      const admission = new Map<string, number>()
+      for (const { doc } of sold.states) {
+        let n = 0
+        for (const { id, item } of seatsOf(doc)) if (!item.addOn) admission.set(id, ++n)
+      }
+      // On each ticket, the order's answers and its own to questions asked per ticket: "question: answer; …".
+      const byOrder = new Map(answered.map((d) => [d._id, d.answers]))
+      // Extras bought later carry the answers of the order they were added to (its own, not its tickets').
+      const addedTo = new Map(sold.states.filter((st) => st.doc.addOnTo).map((st) => [st.doc._id, st.doc.addOnTo!]))
+      const answersOf = (r: Row) =>
+        (byOrder.get(r.orderId) ?? (addedTo.has(r.orderId) ? byOrder.get(addedTo.get(r.orderId)!)?.filter((a) => !a.ticket) : undefined) ?? [])
+          .filter((a) => !a.ticket || a.ticket === admission.get(r.ticketId))
+          .map((a) => `${a.label}: ${a.value.replace(/\s+/g, ' ')}`)
+          .join('; ')
       return stringify(
-        rows.map((r) => [r.ticketId, r.orderId, r.ticketTypeName ?? '', r.seat ?? '', r.status, r.attendeeName ?? '', r.holderEmail ?? '', r.buyerEmail ?? '', r.passedOn ? 'yes' : 'no', r.checkedInAt ?? '', r.boughtAt, answers.get(r.orderId) ?? '', r.addOn ? 'yes' : 'no']),
+        rows.map((r) => [r.ticketId, r.orderId, r.ticketTypeName ?? '', r.seat ?? '', r.status, r.attendeeName ?? '', r.holderEmail ?? '', r.buyerEmail ?? '', r.passedOn ? 'yes' : 'no', r.checkedInAt ?? '', r.boughtAt, answersOf(r), r.addOn ? 'yes' : 'no']),
         {
           header: true,
           columns: ['ticket', 'order', 'ticket type', 'seat', 'status', 'name', 'holder email', 'buyer email', 'passed on', 'checked in at', 'bought at', 'answers', 'extra'],
