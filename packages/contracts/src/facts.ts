@@ -53,6 +53,8 @@ export interface FactData {
     complimentaryFor?: string
     /** Sold at the door by `userId` (door staff or an admin), paid there this way: `userEmail` is the buyer's, when they gave one. */
     boxOffice?: PaidAtTheDoor
+    /** Extras bought later: the paid order they go with. */
+    addOnTo?: string
   } & Told
   'orders.order-refunded': {
     orderId: string

@@ -308,3 +308,16 @@ describe("the organiser's own words", () => {
     expect(blank.text).toContain('Your order is confirmed: 3 tickets.')
   })
 })
+
+describe('extras bought later', () => {
+  test('the confirmation says which order they go with, in the buyer\'s language; an ordinary one says nothing of it', () => {
+    const extras = { orderId: 'o2', eventTitle: 'Jazz', items: [{ ticketTypeId: 'p', name: 'Parking', quantity: 1, unitPriceCents: 800 }], totalCents: 800, currency: 'EUR', tickets: [{ code: 'PARK-1', ticketTypeName: 'Parking' }], addOnTo: '665f1c2b9d3e4a0012345678' }
+    const en = renderOrderConfirmation(extras)
+    expect(en.text).toContain('These extras go with your order 665f1c2b9d3e4a0012345678: its tickets came in an earlier email.')
+    expect(en.html).toContain('These extras go with your order 665f1c2b9d3e4a0012345678')
+    expect(renderOrderConfirmation({ ...extras, language: 'de' }).text).toContain('Diese Zusatzleistungen gehören zu Ihrer Bestellung 665f1c2b9d3e4a0012345678')
+    expect(renderOrderConfirmation({ ...extras, language: 'fr' }).text).toContain('Ces options accompagnent votre commande 665f1c2b9d3e4a0012345678')
+    const { addOnTo: _, ...plain } = extras
+    expect(renderOrderConfirmation(plain).text).not.toContain('extras go with')
+  })
+})

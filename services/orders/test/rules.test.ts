@@ -108,6 +108,9 @@ describe('facts', () => {
     expect(settleFact(doc, transition('settle', 'cancelled'))!.id).toBe(`order-cancelled:${doc._id}`)
     expect(settleFact(doc, transition('settle', 'failed'))!.id).toBe(`order-failed:${doc._id}`)
     expect(ticketIdsOf(doc)).toHaveLength(3)
+    // Extras bought later say which paid order they go with (the email and webhooks link the two); others do not.
+    expect(paid.data).not.toHaveProperty('addOnTo')
+    expect(settleFact({ ...doc, addOnTo: A }, transition('settle', 'paid', { paymentId: 'f'.repeat(24) }))!.data).toMatchObject({ addOnTo: A })
   })
 })
 

@@ -282,6 +282,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         currency: d.currency,
         ...(d.voucher ? { voucher: d.voucher } : {}),
         ...(details.ticketInfo ? { ticketInfo: details.ticketInfo } : {}),
+        ...(d.addOnTo ? { addOnTo: d.addOnTo } : {}),
         // The buyer's tickets in the web app: not for free tickets given to someone or a sale at the door,
         // whose recipients have no session there to find them in.
         ...(publicUrl && !d.complimentaryFor && !d.boxOffice ? { link: `${publicUrl.replace(/\/+$/, '')}/tickets` } : {}),

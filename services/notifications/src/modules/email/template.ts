@@ -54,6 +54,8 @@ export interface ConfirmationInput {
   own?: { subject?: string; body?: string }
   /** The buyer's tickets in the web app (signed in, or as a guest through an emailed link). */
   link?: string
+  /** Extras bought later: the paid order they go with. */
+  addOnTo?: string
 }
 
 const receiptKind = (filename: string) => (filename.startsWith('easypass-invoice-') ? 'invoice' : 'receipt')
@@ -146,6 +148,7 @@ ${t.cid ? `<img src="cid:${escapeHtml(t.cid)}" width="180" height="180" alt="${e
 ${when ? `<p style="margin:0 0 4px">${escapeHtml(when)}</p>` : ''}
 ${input.venue ? `<p style="margin:0 0 4px">${escapeHtml(input.venue)}</p>` : ''}
 ${ownBody ? `<p style="margin:16px 0;white-space:pre-line">${escapeHtml(ownBody)}</p>` : `<p style="margin:16px 0">${escapeHtml(w.thanksConfirmed(w.tickets(ticketCount)))}</p>`}
+${input.addOnTo ? `<p style="margin:0 0 16px">${escapeHtml(w.extrasFor(input.addOnTo))}</p>` : ''}
 ${info ? `<div style="border-left:4px solid #4338ca;padding:8px 12px;margin:0 0 16px;background:#f6f8fa"><p style="margin:0 0 4px;font-weight:600">${escapeHtml(w.fromOrganiser)}</p><p style="margin:0;white-space:pre-line">${escapeHtml(info)}</p></div>` : ''}
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-top:1px solid #d0d7de;border-bottom:1px solid #d0d7de;margin:8px 0 16px">
 ${itemRows}
@@ -168,6 +171,7 @@ ${input.link ? `<p style="margin:16px 0 0"><a href="${escapeHtml(input.link)}">$
     input.venue,
     '',
     ownBody || w.confirmed(w.tickets(ticketCount)),
+    ...(input.addOnTo ? [w.extrasFor(input.addOnTo)] : []),
     ...(info ? ['', w.fromOrganiserLine, info, ''] : []),
     ...input.items.map((item) => `  ${item.quantity} x ${item.name}  ${formatMoney(item.unitPriceCents * item.quantity, input.currency, lang)}`),
     ...(input.voucher ? [`  ${w.voucher(input.voucher.code)}  ${discount}`] : []),

@@ -69,6 +69,7 @@ export function settleFact(doc: OrderDoc, settle: TransitionDoc): Fact | null {
           ticketIds: ticketIdsOf(doc),
           ...(doc.complimentary ? { complimentaryFor: doc.complimentary.email } : {}),
           ...soldAtTheDoor(doc),
+          ...(doc.addOnTo ? { addOnTo: doc.addOnTo } : {}),
         },
         `order-paid:${doc._id}`,
       )
