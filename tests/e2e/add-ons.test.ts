@@ -93,6 +93,10 @@ describe.skipIf(!canSell)('extras in the browser', () => {
       await page.getByRole('link', { name: 'your order' }).click()
       await page.waitForURL(`**/orders/${paid.body.id}`)
       await page.getByText('you have as many as your tickets').waitFor()
+      // The first order lists what was added to it, with a link there.
+      const added = page.getByRole('region', { name: 'Extras added to this order' })
+      await added.getByRole('link', { name: '1 × Parking' }).waitFor()
+      expect(await added.locator(`[data-order="${extraId}"]`).textContent()).toContain('€8.00')
     })
     const extra = (await api(`/orders?eventId=${event.id}`, { token: buyer.token })).body.items.find((o: { addOnTo?: string }) => o.addOnTo === paid.body.id)
     expect(extra).toMatchObject({ status: 'paid', totalCents: 800, items: [expect.objectContaining({ name: 'Parking', quantity: 1, addOn: true })] })

@@ -8,10 +8,10 @@ import { money } from '../lib/format'
 import { useAsync, useNow } from '../lib/hooks'
 import { useT } from '../lib/i18n'
 import { getEvent, useAvailability } from '../lib/live'
-import { navigate } from '../lib/router'
+import { Link, navigate } from '../lib/router'
 import { getSession } from '../lib/session'
 import type { EventItem, List, Order, Ticket } from '../lib/types'
-import { Alert } from '../components/ui'
+import { Alert, StatusBadge } from '../components/ui'
 import { offers } from './event'
 import { ticketsText } from '../i18n/tickets'
 
@@ -107,6 +107,31 @@ function ExtrasPicker({ order, event }: { order: Order; event: EventItem }) {
           </button>
         </p>
       </form>
+    </section>
+  )
+}
+
+/** The orders of extras added to this one (for its buyer and for admins): each with its status, a link to it. */
+export function LaterExtrasList({ order }: { order: Order }) {
+  const m = useT(ticketsText)
+  const event = useAsync(() => getEvent(order.eventId), [order.eventId])
+  const sells = !!event.data?.ticketTypes?.some((t) => t.addOn)
+  const mine = useAsync(
+    (signal) => (sells ? api<List<Order>>(`/orders?eventId=${order.eventId}&userId=${order.userId}&limit=100`, { signal }) : Promise.resolve(undefined)),
+    [order.eventId, order.userId, sells],
+  )
+  const later = mine.data?.items.filter((o) => o.addOnTo === order.id) ?? []
+  if (!later.length) return null
+  return (
+    <section class="card" aria-labelledby={`later-${order.id}`}>
+      <h2 id={`later-${order.id}`}>{m.extrasAdded}</h2>
+      <ul class="later-list">
+        {later.map((o) => (
+          <li key={o.id} data-order={o.id}>
+            <Link href={`/orders/${o.id}`}>{o.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')}</Link> · {money(o.totalCents, o.currency)} <StatusBadge status={o.status} />
+          </li>
+        ))}
+      </ul>
     </section>
   )
 }

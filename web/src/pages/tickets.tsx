@@ -16,7 +16,7 @@ import { Alert, Empty, Loading, Notice, PageTitle, StatusBadge } from '../compon
 import { InvoiceFiles } from './invoice'
 import { OrderAnswersSection } from '../components/questions'
 import { ticketsText } from '../i18n/tickets'
-import { AddExtras, takesExtras } from './later-extras'
+import { AddExtras, LaterExtrasList, takesExtras } from './later-extras'
 
 function ticketCount(order: Order) {
   return order.items.reduce((n, i) => n + i.quantity, 0)
@@ -545,6 +545,7 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
       {!order.data && !order.error && <Loading label={m.loadingOrder} />}
       {order.data && <OrderCard order={order.data} />}
       {order.data?.status === 'paid' && <TicketFiles order={order.data} />}
+      {order.data && !order.data.addOnTo && (order.data.status === 'paid' || order.data.status === 'refunded') && <LaterExtrasList order={order.data} />}
       {order.data && takesExtras(order.data) && <AddExtras order={order.data} />}
       {order.data?.status === 'paid' && !order.data.addOnTo && <OrderAnswersSection order={order.data} />}
       {(order.data?.status === 'paid' || order.data?.status === 'refunded') && <InvoiceFiles order={order.data} />}
