@@ -147,4 +147,28 @@ describe('extras bought later for a paid order', () => {
     expect(sold['Parking']![0]).toBeLessThanOrEqual(sold['Day pass']![0]!)
     expect(sold).toEqual(refunded.status === 200 ? { 'Day pass': [2, 0], Parking: [2, 0] } : { 'Day pass': [3, 0], Parking: [3, 0] })
   })
+
+  test('at most 20 orders of extras for one order at a time; one refunded makes room again', async () => {
+    const admin = await loginAdmin()
+    const event = await api('/events', { token: admin.token, body: futureEvent({ title: `Many extras ${Math.random().toString(36).slice(2, 6)}` }) })
+    const eventId = event.body.id as string
+    const day = await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Day pass', priceCents: 1000, currency: 'EUR', capacity: 30, maxPerOrder: 30 } })
+    const parking = await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Parking', priceCents: 100, currency: 'EUR', capacity: 30, addOn: true } })
+    const buyer = await registerUser('later-extras-many')
+    const parent = await buy(buyer, eventId, [[day.body.id, 25]])
+    expect(parent.body.status).toBe('paid')
+    const extras: string[] = []
+    for (let i = 0; i < 20; i++) {
+      const one = await buy(buyer, eventId, [[parking.body.id, 1]], { addOnTo: parent.body.id })
+      expect(one.status).toBe(201)
+      extras.push(one.body.id)
+    }
+    const twentyFirst = await buy(buyer, eventId, [[parking.body.id, 1]], { addOnTo: parent.body.id })
+    expect(twentyFirst.status).toBe(409)
+    expect(twentyFirst.body.error.details.maxOrders).toBe(20)
+    expect((await refund(buyer, extras[0]!)).status).toBe(200)
+    const again = await buy(buyer, eventId, [[parking.body.id, 1]], { addOnTo: parent.body.id })
+    expect(again.status).toBe(201)
+    expect((await api(`/events/${eventId}/availability`)).body.ticketTypes[1].sold).toBe(20)
+  }, 60_000)
 })

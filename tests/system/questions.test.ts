@@ -239,4 +239,29 @@ describe('questions asked for each ticket', () => {
       ['Parking', 'Dietary needs: vegan'],
     ])
   })
+
+  test('a question switched to per ticket after a held order answered it: paying asks for each ticket, not an error about the old answer', async () => {
+    const admin = await loginAdmin()
+    const event = await api('/events', { token: admin.token, body: futureEvent({ title: `Switched ${Math.random().toString(36).slice(2, 7)}` }) })
+    const eventId = event.body.id as string
+    const day = await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Day pass', priceCents: 2000, currency: 'EUR', capacity: 20 } })
+    const ask = (perTicket: boolean) => api(`/events/${eventId}/questions`, { method: 'PUT', token: admin.token, body: { questions: [{ ...(id ? { id } : {}), label: 'T-shirt size', kind: 'choice', options: ['S', 'M'], required: true, perTicket }] } })
+    let id: string | undefined
+    id = (await ask(false)).body.questions[0].id as string
+    const buyer = await registerUser('switched')
+    const held = await order(buyer, { eventId, items: [{ ticketTypeId: day.body.id, quantity: 2 }], answers: [{ questionId: id, value: 'S' }] })
+    expect(held.body.status).toBe('reserved')
+    expect((await ask(true)).status).toBe(200)
+    // Orders trust an event they read for EVENT_CACHE_MS (3 s): after that, the switch is what it asks.
+    await Bun.sleep(3_500)
+    const pay = () => api(`/orders/${held.body.id}/pay`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { card: TEST_CARD } })
+    const refused = await pay()
+    expect(refused.status).toBe(400)
+    expect(refused.body.error.message).toContain('for ticket 1')
+    expect(refused.body.error.details.fields[0].path).toBe('answers')
+    expect(await charges(held.body.id)).toBe(0)
+    const answered = await api(`/orders/${held.body.id}/answers`, { method: 'PUT', token: buyer.token, body: { answers: [{ questionId: id, value: 'S', ticket: 1 }, { questionId: id, value: 'M', ticket: 2 }] } })
+    expect(answered.status).toBe(200)
+    expect((await pay()).body.status).toBe('paid')
+  }, 30_000)
 })

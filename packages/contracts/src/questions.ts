@@ -5,7 +5,7 @@
 import { t, type Static } from 'elysia'
 import { typedTextProblem } from './typed-text'
 
-export const QUESTION_LIMITS = { questions: 20, label: 200, option: 100, options: 20, answer: 1000, answers: 500, tickets: 2000 } as const
+export const QUESTION_LIMITS = { questions: 20, label: 200, option: 100, options: 20, answer: 1000, answers: 2000, tickets: 2000 } as const
 /** The answers a yes-no question takes. */
 export const YES_NO = ['yes', 'no'] as const
 
@@ -47,7 +47,7 @@ export type EventQuestions = Static<typeof EventQuestions>
 export const OrderAnswerInput = t.Object({
   questionId: t.String({ minLength: 1, maxLength: 16 }),
   value: t.String({ maxLength: QUESTION_LIMITS.answer }),
-  ticket: t.Optional(t.Integer({ minimum: 1, maximum: QUESTION_LIMITS.tickets, description: 'of a `perTicket` question: which admission ticket of the order, counted from 1 in the order of its lines (extras not counted)', error: 'ticket must be a whole number from 1' })),
+  ticket: t.Optional(t.Integer({ minimum: 1, maximum: QUESTION_LIMITS.tickets, description: 'of a `perTicket` question: which admission ticket of the order, counted from 1 in the order of its lines (extras not counted)', error: `ticket must be a whole number from 1 to ${QUESTION_LIMITS.tickets}` })),
 })
 export type OrderAnswerInput = Static<typeof OrderAnswerInput>
 export const OrderAnswersInput = t.Array(OrderAnswerInput, { maxItems: QUESTION_LIMITS.answers, description: "answers to the event's questions (`questions` of the event); required ones before paying; a `perTicket` question once for each admission ticket, with `ticket`" })
@@ -109,7 +109,7 @@ export function checkedAnswers(questions: EventQuestion[], inputs: OrderAnswerIn
     const at = (message: string, field = '') => ({ problem: { path: `answers.${i}${field}`, message } })
     const question = byId.get(input.questionId)
     if (!question) return at('not a question of this event')
-    if (question.perTicket && input.ticket === undefined) return at(`asked for each ticket: say which (1 to ${tickets})`, '.ticket')
+    if (question.perTicket && input.ticket === undefined) return at(tickets ? `asked for each ticket: say which (1 to ${tickets})` : 'asked for each ticket, and this order has no admission ticket', '.ticket')
     if (!question.perTicket && input.ticket !== undefined) return at('asked once per order, not per ticket', '.ticket')
     if (input.ticket !== undefined && input.ticket > tickets) return at(`this order has ${tickets} admission ticket${tickets === 1 ? '' : 's'}`, '.ticket')
     if (given.has(key(question.id, input.ticket))) return at('answered twice')
@@ -140,4 +140,25 @@ export function checkedAnswers(questions: EventQuestion[], inputs: OrderAnswerIn
     for (const n of numbers) answers.push({ questionId: q.id, label: q.label, value: given.get(key(q.id, n))!, ticket: n })
   }
   return { answers }
+}
+
+/** Why an order of `tickets` admission tickets cannot be answered in one body (too many answers asked), or undefined. */
+export function tooManyAnswers(questions: readonly EventQuestion[], tickets: number): string | undefined {
+  const perTicket = questions.filter((q) => q.perTicket).length
+  if (!perTicket || perTicket * tickets + questions.length - perTicket <= QUESTION_LIMITS.answers) return undefined
+  const most = Math.floor((QUESTION_LIMITS.answers - (questions.length - perTicket)) / perTicket)
+  return `with ${perTicket} question${perTicket === 1 ? '' : 's'} asked for each ticket, one order takes at most ${most} admission tickets: split it`
+}
+
+/**
+ * Stored answers that still fit the questions' shape: a question asked per order or per ticket (it may
+ * have been switched since), and a ticket the order has. Those that no longer fit are left out, not held
+ * against the order (its required questions are then asked again).
+ */
+export function answersStillFitting<A extends { questionId: string; ticket?: number }>(questions: readonly EventQuestion[], answers: readonly A[], tickets: number): A[] {
+  const byId = new Map(questions.map((q) => [q.id, q]))
+  return answers.filter((a) => {
+    const q = byId.get(a.questionId)
+    return !!q && (q.perTicket ? !!a.ticket && a.ticket <= tickets : !a.ticket)
+  })
 }

@@ -48,10 +48,14 @@ export function QuestionFields({ questions, tickets, answers, onAnswers, errors 
     <fieldset class="questions">
       <legend>{m.title}</legend>
       {questions.filter((q) => !q.perTicket).map((q) => field(q, keyOf(q)))}
-      {perTicket.length > 0 && tickets.length > 0 && <p class="muted small">{m.perTicketNote}</p>}
+      {perTicket.length > 0 && tickets.length > 0 && (
+        <p class="muted small" id="per-ticket-note">
+          {m.perTicketNote}
+        </p>
+      )}
       {perTicket.length > 0 &&
         tickets.map((ticket) => (
-          <fieldset key={ticket.n} class="ticket-questions" data-ticket={ticket.n}>
+          <fieldset key={ticket.n} class="ticket-questions" data-ticket={ticket.n} aria-describedby="per-ticket-note">
             <legend>{m.forTicket(ticket.n, ticket.name)}</legend>
             {perTicket.map((q) => field(q, keyOf(q, ticket.n), `-${ticket.n}`))}
           </fieldset>

@@ -6,7 +6,7 @@
 // ticket is answered for each admission ticket of the order (`tickets`: how many it has).
 import type { Principal } from '@easypass/contracts'
 import type { Event } from '@easypass/contracts/catalog'
-import { checkedAnswers, type EventQuestion, type OrderAnswer, type OrderAnswerInput, type OrderAnswers } from '@easypass/contracts/questions'
+import { answersStillFitting, checkedAnswers, tooManyAnswers, type EventQuestion, type OrderAnswer, type OrderAnswerInput, type OrderAnswers } from '@easypass/contracts/questions'
 import { fail } from '@easypass/kit'
 import { admissionsOf } from '@easypass/contracts/add-ons'
 import type { CatalogClient } from '../../clients'
@@ -38,6 +38,9 @@ export function answersService({ models, catalog, store, locks }: { models: Pick
      */
     checkPurchase(event: Event, inputs: OrderAnswerInput[] | undefined, paidNow: boolean, tickets: number): OrderAnswer[] {
       if (!event.questions?.length && !inputs?.length) return []
+      // An order whose answers could never be given in one body is refused before it is held.
+      const tooMany = tooManyAnswers(event.questions ?? [], tickets)
+      if (tooMany) throw refused({ path: 'items', message: tooMany })
       return checked(event.questions, inputs ?? [], paidNow, tickets)
     },
     keepForPurchase: (orderId: string, userId: string, eventId: string, answers: OrderAnswer[]) => (answers.length ? save(orderId, userId, eventId, answers) : Promise.resolve()),
@@ -49,7 +52,11 @@ export function answersService({ models, catalog, store, locks }: { models: Pick
     async readyToPay(orderId: string, questions: EventQuestion[] | undefined, tickets: number) {
       if (!questions?.some((q) => q.required)) return
       const doc = await OrderAnswer.findById(orderId).lean()
-      checked(questions, (doc?.answers ?? []).map(({ questionId, value, ticket }) => ({ questionId, value, ...(ticket ? { ticket } : {}) })), true, tickets)
+      // Answers given before a question was switched to or from per ticket no longer count (nor stand in the way).
+      const stored = answersStillFitting(questions, doc?.answers ?? [], tickets).map(({ questionId, value, ticket }) => ({ questionId, value, ...(ticket ? { ticket } : {}) }))
+      const result = checkedAnswers(questions, stored, true, tickets)
+      // Said of the order's answers (this request has none): which question is open or no longer fits.
+      if ('problem' in result) throw refused({ path: 'answers', message: result.problem.path === 'answers' ? result.problem.message : `"${questions.find((q) => q.id === stored[Number(/\d+/.exec(result.problem.path)?.[0])]?.questionId)?.label ?? 'a question'}": ${result.problem.message}: change the answer first` })
     },
 
     async of(state: OrderState): Promise<OrderAnswers> {

@@ -20,8 +20,8 @@ export const MAX_LATER_ORDERS = 20
 
 type KeptLine = AddOnLine & { ticketTypeId: string }
 
-/** Ended without being paid: nothing of it counts, and it never will (a lapsed hold cannot be paid). */
-const ENDED_UNPAID: ReadonlySet<OrderStatus> = new Set(['cancelled', 'expired', 'failed'])
+/** Ended: nothing of it counts, and it never will (a lapsed hold cannot be paid, a refund is final). */
+const ENDED: ReadonlySet<OrderStatus> = new Set(['cancelled', 'expired', 'failed', 'refunded'])
 
 export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' | 'RefundPart'>, store: OrderStore) {
   /**
@@ -45,14 +45,14 @@ export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' 
 
   /**
    * The orders of extras bought for this one that still count (`except` left out: the one being bought).
-   * `tidy` (under the paid order's lock, before a new one is linked): links of orders that ended unpaid,
-   * or whose purchase died before its order was stored (under this lock, so none is being stored now),
+   * `tidy` (under the paid order's lock, before a new one is linked): links of orders that ended (unpaid
+   * or refunded), or whose purchase died before its order was stored (under this lock, so none is being stored now),
    * are removed, so only live ones are read next time.
    */
   async function liveOrders(parentId: string, except?: string, tidy = false): Promise<OrderState[]> {
     const links = (await AddOnLink.find({ parentId }).lean<AddOnLinkDoc[]>()).filter((l) => l._id !== except)
     const states = await Promise.all(links.map((l) => store.load(l._id)))
-    const dead = links.filter((_, i) => !states[i] || ENDED_UNPAID.has(statusOf(states[i]!)))
+    const dead = links.filter((_, i) => !states[i] || ENDED.has(statusOf(states[i]!)))
     if (tidy && dead.length) await AddOnLink.deleteMany({ _id: { $in: dead.map((l) => l._id) } })
     return states.filter((s): s is OrderState => !!s && LIVE.has(statusOf(s)))
   }
@@ -100,7 +100,7 @@ export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' 
       const status = parent ? statusOf(parent) : 'failed'
       if (!parent || status !== 'paid') throw fail('CONFLICT', `extras are added to a paid order (this one is ${status} now)`, { status })
       const live = await liveOrders(parentId, orderId, true)
-      if (live.length >= MAX_LATER_ORDERS) throw fail('CONFLICT', `at most ${MAX_LATER_ORDERS} orders of extras for one order at a time: add to one of them no more, refund one, or ask the organiser`, { maxOrders: MAX_LATER_ORDERS })
+      if (live.length >= MAX_LATER_ORDERS) throw fail('CONFLICT', `at most ${MAX_LATER_ORDERS} orders of extras for one order at a time: refund or cancel one of them first, or ask the organiser`, { maxOrders: MAX_LATER_ORDERS })
       const family = merged([...(await kept(parent)), ...(await Promise.all(live.map((s) => kept(s)))).flat()])
       return {
         orderId: parentId,

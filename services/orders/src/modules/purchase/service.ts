@@ -172,7 +172,10 @@ export function purchaseService(deps: PurchaseDeps) {
    * questions asked per ticket, before anything is held. Ticketing marks the order's lines when it holds.
    */
   async function admissionsAsked(eventId: string, items: Line[]): Promise<number> {
-    const types = (await ticketing.availability(eventId))?.ticketTypes ?? []
+    const availability = await ticketing.availability(eventId)
+    // Without the types, extras would be counted as people to ask: asked again in a moment instead.
+    if (!availability) throw fail('UNAVAILABLE', 'the ticket types could not be read to ask the questions per ticket; try again in a moment', { retryAfterSeconds: 2 })
+    const types = availability.ticketTypes
     return admissionsOf(items.map((l) => ({ name: '', quantity: l.quantity, addOn: types.find((t) => t.id.toLowerCase() === l.ticketTypeId)?.addOn })))
   }
 
@@ -305,11 +308,8 @@ export function purchaseService(deps: PurchaseDeps) {
           await later.link(ctx.orderId, ctx.addOnTo)
         } catch (error) {
           // The paid order was refunded meanwhile, or has all the extras it may: refused as a hold would be.
-          if (!(error instanceof AppError) || error.code !== 'CONFLICT') {
-            // Nothing held: nothing for the worker to finish, unless a 202 showed the order already.
-            if (!existing && !ctx.timedOut) await dirty.done(mark)
-            throw error
-          }
+          // Nothing held; the mark stays (a 202 may have shown the order meanwhile): the worker finds nothing, or ends it.
+          if (!(error instanceof AppError) || error.code !== 'CONFLICT') throw error
           refusedLater = { ok: false, code: 'CONFLICT', message: error.message, ...(error.details ? { details: error.details } : {}) }
         }
       }
