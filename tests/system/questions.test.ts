@@ -3,9 +3,11 @@
 // attendee file with the words the questions had when they were answered.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
-import { api, futureEvent, loginAdmin, registerUser, TEST_CARD, type Session } from '../support/api'
+import { api, eventually, futureEvent, loginAdmin, registerUser, TEST_CARD, type Session } from '../support/api'
 import { system } from '../support/system'
+import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 
+const smtp = mailingThroughTestSmtp('notifications')
 let paymentsDb: mongoose.Connection
 beforeAll(async () => {
   paymentsDb = await mongoose.createConnection(system().infra.mongoUrl, { dbName: `${system().namespace}_payments` }).asPromise()
@@ -263,5 +265,26 @@ describe('questions asked for each ticket', () => {
     const answered = await api(`/orders/${held.body.id}/answers`, { method: 'PUT', token: buyer.token, body: { answers: [{ questionId: id, value: 'S', ticket: 1 }, { questionId: id, value: 'M', ticket: 2 }] } })
     expect(answered.status).toBe(200)
     expect((await pay()).body.status).toBe('paid')
+  }, 30_000)
+
+  test('the confirmation email lists the answers, each ticket\'s with its number, a yes or no in words', async () => {
+    const admin = await loginAdmin()
+    const event = await api('/events', { token: admin.token, body: futureEvent({ title: `Emailed answers ${Math.random().toString(36).slice(2, 7)}` }) })
+    const eventId = event.body.id as string
+    const day = await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Day pass', priceCents: 2000, currency: 'EUR', capacity: 20 } })
+    const set = await api(`/events/${eventId}/questions`, {
+      method: 'PUT',
+      token: admin.token,
+      body: { questions: [{ label: 'May we photograph you?', kind: 'yes-no', required: true }, { label: 'T-shirt size', kind: 'choice', options: ['S', 'M'], required: true, perTicket: true }] },
+    })
+    const [photo, size] = set.body.questions.map((q: { id: string }) => q.id) as [string, string]
+    const buyer = await registerUser('emailed-answers')
+    const paid = await order(buyer, { eventId, items: [{ ticketTypeId: day.body.id, quantity: 2 }], payment: { card: TEST_CARD }, answers: [{ questionId: photo, value: 'yes' }, { questionId: size, value: 'S', ticket: 1 }, { questionId: size, value: 'M', ticket: 2 }] })
+    expect(paid.body.status).toBe('paid')
+    const mail = decodeMime((await eventually('the confirmation', async () => smtp.received.find((m) => m.to.includes(buyer.user.email)), 20_000, 100)).data)
+    expect(mail).toContain('Your answers to the organiser')
+    expect(mail).toContain('May we photograph you?: Yes')
+    expect(mail).toContain('Ticket 1 · T-shirt size: S')
+    expect(mail).toContain('Ticket 2 · T-shirt size: M')
   }, 30_000)
 })

@@ -321,3 +321,14 @@ describe('extras bought later', () => {
     expect(renderOrderConfirmation(plain).text).not.toContain('extras go with')
   })
 })
+
+describe('answers in the confirmation', () => {
+  test('listed after the total, a ticket\'s with its number; none: no section', () => {
+    const input = { orderId: 'o3', eventTitle: 'Jazz', items: [], totalCents: 0, currency: 'EUR', tickets: [], answers: [{ label: 'Diet', value: 'vegan <none>' }, { label: 'Size', value: 'M', ticket: 2 }] }
+    const email = renderOrderConfirmation(input)
+    expect(email.text).toContain('Your answers to the organiser\n  Diet: vegan <none>\n  Ticket 2 · Size: M')
+    expect(email.html).toContain('<li style="white-space:pre-line">Diet: vegan &lt;none&gt;</li>')
+    expect(renderOrderConfirmation({ ...input, language: 'fr' }).text).toContain('Billet 2 · Size: M')
+    expect(renderOrderConfirmation({ ...input, answers: [] }).text).not.toContain('Your answers')
+  })
+})

@@ -6,7 +6,7 @@ import { TRANSFER_LINK_PURPOSE } from '@easypass/contracts/orders'
 import { AppError, callService, fail, callServiceFile, counter, linkToken, writerOf, type Logger } from '@easypass/kit'
 import type { PrintedTicket, TicketsPdfInput, TicketsPdfRenderer } from '@easypass/tickets-pdf'
 import type { EmailClaimDoc, EmailDoc, Models } from '../../db'
-import { renderEventMessage, renderHeldTicketRefunded, renderOrderConfirmation, renderRefundReceipt, renderTicketOffered, renderTicketsAvailable, type RenderedEmail, type TicketForEmail } from './template'
+import { renderEventMessage, renderHeldTicketRefunded, renderOrderConfirmation, renderRefundReceipt, renderTicketOffered, renderTicketsAvailable, type ConfirmationInput, type RenderedEmail, type TicketForEmail } from './template'
 import { EMAIL_WORDS } from './words'
 
 const emailsTotal = counter('notifications_emails_total', 'Emails recorded, by status', ['status'])
@@ -205,7 +205,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     }
   }
 
-  type EventDetails = NonNullable<TicketsPdfInput['event']> & { confirmationEmail?: StoredConfirmationTexts; emailReplyTo?: string }
+  type EventDetails = NonNullable<TicketsPdfInput['event']> & { confirmationEmail?: StoredConfirmationTexts; emailReplyTo?: string; questions?: Array<{ id: string; kind: string }> }
   /** The event as catalog has it; throws what catalog answered (404), or that it did not. */
   async function eventOrFail(eventId: string): Promise<EventDetails> {
     if (!catalogUrl) return {}
@@ -219,6 +219,28 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
       ...(e.ticketInfo ? { ticketInfo: e.ticketInfo } : {}),
       ...(e.confirmationEmail && typeof e.confirmationEmail === 'object' ? { confirmationEmail: e.confirmationEmail } : {}),
       ...(typeof e.emailReplyTo === 'string' ? { emailReplyTo: e.emailReplyTo } : {}),
+      ...(Array.isArray(e.questions) && e.questions.length ? { questions: e.questions.map((q) => ({ id: q.id, kind: q.kind })) } : {}),
+    }
+  }
+
+  /**
+   * The order's answers to the event's questions, for the confirmation: asked of orders only for an
+   * event that has questions, best effort (an email without them beats none).
+   */
+  async function answersOf(orderId: string, questions: EventDetails['questions'], language?: Language): Promise<ConfirmationInput['answers']> {
+    if (!ordersUrl || !questions?.length) return []
+    try {
+      const got = await callService<{ answers?: Array<{ questionId: string; label: string; value: string; ticket?: number }> }>(ordersUrl, `/internal/orders/${encodeURIComponent(orderId)}/answers`, { token: await serviceToken() })
+      const words = EMAIL_WORDS[languageOf(language)]
+      const kindOf = new Map(questions.map((q) => [q.id, q.kind]))
+      return (got.answers ?? []).map((a) => ({
+        label: a.label,
+        value: kindOf.get(a.questionId) === 'yes-no' ? (a.value === 'yes' ? words.yes : a.value === 'no' ? words.no : a.value) : a.value,
+        ...(a.ticket ? { ticket: a.ticket } : {}),
+      }))
+    } catch (error) {
+      log.warn({ orderId, err: String(error) }, 'answers not read for the confirmation; sent without them')
+      return []
     }
   }
 
@@ -283,6 +305,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         ...(d.voucher ? { voucher: d.voucher } : {}),
         ...(details.ticketInfo ? { ticketInfo: details.ticketInfo } : {}),
         ...(d.addOnTo ? { addOnTo: d.addOnTo } : {}),
+        answers: await answersOf(d.orderId, details.questions, d.language),
         // The buyer's tickets in the web app: not for free tickets given to someone or a sale at the door,
         // whose recipients have no session there to find them in.
         ...(publicUrl && !d.complimentaryFor && !d.boxOffice ? { link: `${publicUrl.replace(/\/+$/, '')}/tickets` } : {}),

@@ -56,6 +56,8 @@ export interface ConfirmationInput {
   link?: string
   /** Extras bought later: the paid order they go with. */
   addOnTo?: string
+  /** The buyer's answers to the organiser's questions (a yes or no already in words); `ticket`: asked for each ticket. */
+  answers?: Array<{ label: string; value: string; ticket?: number }>
 }
 
 const receiptKind = (filename: string) => (filename.startsWith('easypass-invoice-') ? 'invoice' : 'receipt')
@@ -121,6 +123,8 @@ export function renderOrderConfirmation(input: ConfirmationInput): RenderedEmail
     cid: ticket.qrSvg ? `qr-${i + 1}@easypass` : undefined,
   }))
 
+  // "T-shirt size: M", or "Ticket 2 · T-shirt size: M" for a question asked for each ticket.
+  const answerLines = (input.answers ?? []).map((a) => `${a.ticket ? `${w.forTicket(a.ticket)} · ` : ''}${a.label}: ${a.value}`)
   const itemRows = input.items
     .map(
       (item) =>
@@ -155,6 +159,7 @@ ${itemRows}
 ${voucherRow}
 <tr><td style="padding:8px 0;font-weight:600;border-top:1px solid #d0d7de">${escapeHtml(w.total)}</td><td align="right" style="padding:8px 0;font-weight:600;border-top:1px solid #d0d7de">${escapeHtml(total)}</td></tr>
 </table>
+${answerLines.length ? `<h2 style="font-size:18px;margin:16px 0 4px">${escapeHtml(w.yourAnswers)}</h2><ul style="margin:0 0 16px;padding-left:20px">${answerLines.map((line) => `<li style="white-space:pre-line">${escapeHtml(line)}</li>`).join('')}</ul>` : ''}
 ${
   tickets.length
     ? `<h2 style="font-size:18px;margin:16px 0 4px">${escapeHtml(w.yourTickets)}</h2><p style="margin:0;color:#57606a">${escapeHtml(w.showAtEntrance)}${input.ticketsPdf ? ` ${escapeHtml(w.pdfAttached)}` : ''}</p>\n${ticketBlocks}`
@@ -177,6 +182,7 @@ ${input.link ? `<p style="margin:16px 0 0"><a href="${escapeHtml(input.link)}">$
     ...(input.voucher ? [`  ${w.voucher(input.voucher.code)}  ${discount}`] : []),
     `  ${w.total}  ${total}`,
     '',
+    ...(answerLines.length ? [w.yourAnswers, ...answerLines.map((line) => `  ${line}`), ''] : []),
     ...(tickets.length
       ? [
           w.showAtEntranceLine,

@@ -1,5 +1,5 @@
 // For other services only (service token), hidden from the public documentation. Notifications
-// reads an order and its tickets to write the confirmation email.
+// reads an order, its tickets and its answers to the organiser's questions to write the confirmation email.
 import { Elysia, t } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { Order, TicketList } from '@easypass/contracts/orders'
@@ -9,10 +9,12 @@ import type { ReceiptService } from '../orders/receipt'
 import { pdfResponse } from '../tickets/pdf'
 import type { TicketsService } from '../tickets/service'
 import type { InvoiceDocuments } from '../invoices/documents'
+import type { AnswersService } from '../answers/service'
+import { OrderAnswers } from '@easypass/contracts/questions'
 
 const E = ErrorResponse
 
-export function internalModule(config: AuthConfig, store: OrderStore, tickets: TicketsService, receipt: ReceiptService, documents: InvoiceDocuments) {
+export function internalModule(config: AuthConfig, store: OrderStore, tickets: TicketsService, receipt: ReceiptService, documents: InvoiceDocuments, answers: Pick<AnswersService, 'of'>) {
   const load = async (id: string) => {
     const state = await store.load(id)
     if (!state) throw fail('NOT_FOUND', 'order not found')
@@ -41,6 +43,12 @@ export function internalModule(config: AuthConfig, store: OrderStore, tickets: T
         detail: { hide: true, summary: "An order's tickets (codes and QR SVGs), empty until paid" },
       },
     )
+    .get('/orders/:id/answers', async ({ params }) => answers.of(await load(params.id)), {
+      auth: 'service',
+      params: IdParams,
+      response: { 200: OrderAnswers, 400: E, 401: E, 403: E, 404: E },
+      detail: { hide: true, summary: "An order's answers to its event's questions, for its confirmation email" },
+    })
     // For the confirmation email: the invoice (its number given now, near the sale) or the receipt.
     .get('/orders/:id/receipt', async ({ params }) => pdfResponse(await receipt(await load(params.id))), {
       auth: 'service',
