@@ -15,6 +15,20 @@ const Kind = t.Union([t.Literal('text'), t.Literal('choice'), t.Literal('yes-no'
 export type QuestionKind = Static<typeof Kind>
 const QuestionId = t.String({ pattern: '^[a-z0-9]{8}$', description: 'made by the server; send it back to keep a question (and the answers given to it) when the list is saved again' })
 
+/** Asked only when an earlier question (a choice or a yes-no) was answered with one of `values`. */
+const ShowIf = t.Object(
+  {
+    questionId: QuestionId,
+    values: t.Array(t.String({ minLength: 1, maxLength: QUESTION_LIMITS.option }), { minItems: 1, maxItems: QUESTION_LIMITS.options }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'asked only when the question `questionId` (an earlier one in the list, a choice or a yes-no) is answered with one of `values`; of a question asked per ticket, for the same ticket (beyond the contract, additive; absent: always asked). A required question is required only when it is asked; an answer to one not asked is left out.',
+  },
+)
+export type ShowIf = Static<typeof ShowIf>
+
 export const EventQuestion = t.Object(
   {
     id: QuestionId,
@@ -23,6 +37,7 @@ export const EventQuestion = t.Object(
     options: t.Optional(t.Array(t.String(), { examples: [['S', 'M', 'L', 'XL']] })),
     required: t.Boolean({ description: 'a buyer cannot pay without answering it' }),
     perTicket: t.Optional(t.Literal(true, { description: 'asked for each admission ticket of an order (extras are not asked), answered with `ticket` (beyond the contract, additive; absent: once per order)' })),
+    showIf: t.Optional(ShowIf),
   },
   { title: 'EventQuestion' },
 )
@@ -35,6 +50,7 @@ export const EventQuestionInput = t.Object({
   options: t.Optional(t.Array(t.String({ minLength: 1, maxLength: QUESTION_LIMITS.option, pattern: '\\S' }), { maxItems: QUESTION_LIMITS.options })),
   required: t.Optional(t.Boolean()),
   perTicket: t.Optional(t.Boolean({ description: 'asked for each admission ticket of an order (default false: once per order)' })),
+  showIf: t.Optional(ShowIf),
 })
 export type EventQuestionInput = Static<typeof EventQuestionInput>
 
@@ -87,9 +103,22 @@ export function checkedQuestions(inputs: EventQuestionInput[], newId: () => stri
       }
       if (new Set(options.map((o) => o.toLowerCase())).size !== options.length) return at('options', 'each option once')
     } else if (options !== undefined) return at('options', `only a choice has options, not ${input.kind}`)
+    let showIf: ShowIf | undefined
+    if (input.showIf) {
+      // Only on an earlier question of the list (so no circle), one with set answers, by its answers.
+      const on = questions.find((q) => q.id === input.showIf!.questionId)
+      if (!on) return at('showIf.questionId', 'asked only after an earlier question of this list (save a new one first)')
+      if (on.kind === 'text') return at('showIf.questionId', `"${on.label}" is answered in words: depend on a choice or a yes-no`)
+      if (on.perTicket && !input.perTicket) return at('showIf.questionId', `"${on.label}" is asked for each ticket: a question asked once per order cannot depend on it`)
+      const values = [...new Set(input.showIf.values.map((v) => v.trim()))]
+      const takes = on.kind === 'choice' ? on.options! : [...YES_NO]
+      const unknown = values.find((v) => !takes.includes(v))
+      if (unknown !== undefined) return at('showIf.values', `"${on.label}" has no answer "${unknown}" (it takes ${takes.join(', ')})`)
+      showIf = { questionId: on.id, values }
+    }
     const id = input.id ?? newId()
     ids.add(id)
-    questions.push({ id, label, kind: input.kind, ...(input.kind === 'choice' ? { options } : {}), required: input.required ?? false, ...(input.perTicket ? { perTicket: true as const } : {}) })
+    questions.push({ id, label, kind: input.kind, ...(input.kind === 'choice' ? { options } : {}), required: input.required ?? false, ...(input.perTicket ? { perTicket: true as const } : {}), ...(showIf ? { showIf } : {}) })
   }
   return { questions }
 }
@@ -99,7 +128,8 @@ export function checkedQuestions(inputs: EventQuestionInput[], newId: () => stri
  * unknown question, one answered twice, a value the question does not take, a ticket named for a
  * question asked once per order or none for one asked per ticket, a ticket beyond the order's
  * `tickets` (its admission tickets), or (`complete`) a required question left unanswered, of a
- * `perTicket` one for any ticket. A blank answer is no answer.
+ * `perTicket` one for any ticket; a question asked on a condition (`showIf`) only when it is met. A blank
+ * answer is no answer.
  */
 export function checkedAnswers(questions: EventQuestion[], inputs: OrderAnswerInput[], complete: boolean, tickets = 0): { answers: OrderAnswer[] } | { problem: Problem } {
   const byId = new Map(questions.map((q) => [q.id, q]))
@@ -121,12 +151,26 @@ export function checkedAnswers(questions: EventQuestion[], inputs: OrderAnswerIn
     if (problem) return at(problem)
     given.set(key(question.id, input.ticket), value)
   }
+  // A question asked only on a condition: asked when its earlier question (itself asked) got one of the
+  // values, for the same ticket when both are asked per ticket. An answer to one not asked is left out.
+  const shown = (q: EventQuestion, ticket?: number): boolean => {
+    if (!q.showIf) return true
+    const on = byId.get(q.showIf.questionId)
+    if (!on) return true
+    const at = on.perTicket ? ticket : undefined
+    const value = given.get(key(on.id, at))
+    return shown(on, at) && value !== undefined && q.showIf.values.includes(value)
+  }
+  for (const k of [...given.keys()]) {
+    const [questionId, n] = k.split('#')
+    if (!shown(byId.get(questionId!)!, n ? Number(n) : undefined)) given.delete(k)
+  }
   if (complete) {
     for (const q of questions) {
       if (!q.required) continue
-      if (!q.perTicket && !given.has(q.id)) return { problem: { path: 'answers', message: `answer the organiser's question "${q.label}" first` } }
+      if (!q.perTicket && shown(q) && !given.has(q.id)) return { problem: { path: 'answers', message: `answer the organiser's question "${q.label}" first` } }
       for (let n = 1; q.perTicket && n <= tickets; n++)
-        if (!given.has(key(q.id, n))) return { problem: { path: 'answers', message: `answer the organiser's question "${q.label}" for ticket ${n} first` } }
+        if (shown(q, n) && !given.has(key(q.id, n))) return { problem: { path: 'answers', message: `answer the organiser's question "${q.label}" for ticket ${n} first` } }
     }
   }
   // In the event's order of questions; a question asked per ticket, ticket by ticket.

@@ -1,6 +1,6 @@
 // The rules of answers to questions asked per order and per ticket, as every part of the system applies them.
 import { describe, expect, test } from 'bun:test'
-import { answersStillFitting, checkedAnswers, tooManyAnswers, type EventQuestion } from '../src/questions'
+import { answersStillFitting, checkedAnswers, checkedQuestions, tooManyAnswers, type EventQuestion } from '../src/questions'
 
 const diet: EventQuestion = { id: 'diet0001', label: 'Dietary needs', kind: 'text', required: false }
 const size: EventQuestion = { id: 'size0001', label: 'T-shirt size', kind: 'choice', options: ['S', 'M'], required: true, perTicket: true }
@@ -40,5 +40,36 @@ describe('answers to questions asked per ticket', () => {
     const stored = [{ questionId: diet.id, value: 'vegan' }, { questionId: size.id, value: 'S', ticket: 1 }, { questionId: size.id, value: 'M', ticket: 5 }, { questionId: 'gone0001', value: 'x' }]
     expect(answersStillFitting([switched, size], stored, 2)).toEqual([{ questionId: size.id, value: 'S', ticket: 1 }])
     expect(answersStillFitting([diet, { ...size, perTicket: undefined }], stored, 2)).toEqual([{ questionId: diet.id, value: 'vegan' }])
+  })
+})
+
+describe('questions asked on a condition', () => {
+  const camping: EventQuestion = { id: 'camp0001', label: 'Camping?', kind: 'yes-no', required: true }
+  const tent: EventQuestion = { id: 'tent0001', label: 'Tent size', kind: 'choice', options: ['1p', '2p'], required: true, showIf: { questionId: camping.id, values: ['yes'] } }
+  const shirt: EventQuestion = { id: 'shrt0001', label: 'T-shirt?', kind: 'yes-no', required: true, perTicket: true }
+  const cut: EventQuestion = { id: 'cut00001', label: 'Cut', kind: 'choice', options: ['straight', 'fitted'], required: true, perTicket: true, showIf: { questionId: shirt.id, values: ['yes'] } }
+
+  test('required only when asked; an answer to one not asked is left out', () => {
+    expect(checkedAnswers([camping, tent], [{ questionId: camping.id, value: 'no' }, { questionId: tent.id, value: '2p' }], true)).toEqual({ answers: [{ questionId: camping.id, label: 'Camping?', value: 'no' }] })
+    expect(checkedAnswers([camping, tent], [{ questionId: camping.id, value: 'yes' }], true)).toEqual({ problem: { path: 'answers', message: 'answer the organiser\'s question "Tent size" first' } })
+    // Per ticket: asked for the ticket whose own answer asks it.
+    const perTicket = checkedAnswers([shirt, cut], [{ questionId: shirt.id, value: 'yes', ticket: 1 }, { questionId: shirt.id, value: 'no', ticket: 2 }, { questionId: cut.id, value: 'fitted', ticket: 1 }], true, 2)
+    expect(perTicket).toMatchObject({ answers: [{ questionId: shirt.id, ticket: 1 }, { questionId: shirt.id, ticket: 2 }, { questionId: cut.id, value: 'fitted', ticket: 1 }] })
+    expect(checkedAnswers([shirt, cut], [{ questionId: shirt.id, value: 'yes', ticket: 1 }, { questionId: shirt.id, value: 'yes', ticket: 2 }, { questionId: cut.id, value: 'fitted', ticket: 1 }], true, 2)).toEqual({ problem: { path: 'answers', message: 'answer the organiser\'s question "Cut" for ticket 2 first' } })
+  })
+
+  test('a condition on an earlier question with set answers, by its answers; never a per-order question on a per-ticket one', () => {
+    let n = 0
+    const id = () => `new0000${n++}`
+    const base = [{ id: camping.id, label: 'Camping?', kind: 'yes-no' as const }, { id: shirt.id, label: 'T-shirt?', kind: 'yes-no' as const, perTicket: true }, { id: 'text0001', label: 'Diet', kind: 'text' as const }]
+    const problem = (showIf: { questionId: string; values: string[] }, perTicket = false) => (checkedQuestions([...base, { label: 'Q', kind: 'text', perTicket, showIf }], id) as { problem?: { path: string; message: string } }).problem
+    expect(checkedQuestions([...base, { label: 'Tent', kind: 'text', showIf: { questionId: camping.id, values: ['yes'] } }], id)).toMatchObject({ questions: [{}, {}, {}, { label: 'Tent', showIf: { questionId: camping.id, values: ['yes'] } }] })
+    expect(problem({ questionId: 'zzzz0000', values: ['yes'] })?.path).toBe('questions.3.showIf.questionId')
+    expect(problem({ questionId: 'text0001', values: ['x'] })?.message).toContain('answered in words')
+    expect(problem({ questionId: shirt.id, values: ['yes'] })?.message).toContain('cannot depend on it')
+    expect(problem({ questionId: shirt.id, values: ['yes'] }, true)).toBeUndefined()
+    expect(problem({ questionId: camping.id, values: ['maybe'] })).toEqual({ path: 'questions.3.showIf.values', message: '"Camping?" has no answer "maybe" (it takes yes, no)' })
+    // A later question cannot be depended on: the condition comes first in the list.
+    expect((checkedQuestions([{ label: 'Q', kind: 'text', showIf: { questionId: camping.id, values: ['yes'] } }, ...base], id) as { problem?: unknown }).problem).toBeDefined()
   })
 })

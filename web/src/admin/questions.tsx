@@ -18,11 +18,14 @@ interface Row {
   required: boolean
   /** Asked for each admission ticket of an order, not once per order. */
   perTicket: boolean
+  /** Asked only when this earlier (saved) question got one of `showIfValues`; '' for always. */
+  showIfId: string
+  showIfValues: string[]
 }
 type RowErrors = Record<string, string>
 
 let nextKey = 1
-const rowOf = (q: EventQuestion): Row => ({ key: nextKey++, id: q.id, label: q.label, kind: q.kind, options: (q.options ?? []).join('\n'), required: q.required, perTicket: !!q.perTicket })
+const rowOf = (q: EventQuestion): Row => ({ key: nextKey++, id: q.id, label: q.label, kind: q.kind, options: (q.options ?? []).join('\n'), required: q.required, perTicket: !!q.perTicket, showIfId: q.showIf?.questionId ?? '', showIfValues: q.showIf?.values ?? [] })
 const inputOf = (r: Row) => ({
   ...(r.id ? { id: r.id } : {}),
   label: r.label.trim(),
@@ -30,6 +33,7 @@ const inputOf = (r: Row) => ({
   ...(r.kind === 'choice' ? { options: r.options.split('\n').map((o) => o.trim()).filter(Boolean) } : {}),
   required: r.required,
   ...(r.perTicket ? { perTicket: true } : {}),
+  ...(r.showIfId ? { showIf: { questionId: r.showIfId, values: r.showIfValues } } : {}),
 })
 const KINDS: Array<[QuestionKind, string]> = [
   ['text', 'Text the buyer types'],
@@ -44,7 +48,7 @@ function errorKey(path: string, rows: Row[]): string | null {
   const row = match ? rows[Number(match[1])] : undefined
   if (!row) return null
   const field = match![2] ?? 'label'
-  return field === 'label' || field === 'options' ? `${row.key}.${field}` : null
+  return field === 'label' || field === 'options' || field === 'showIf' ? `${row.key}.${field}` : null
 }
 
 export function EventQuestionsSection({ event }: { event: EventItem }) {
@@ -79,6 +83,8 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
     const inputs = rows.map(inputOf)
     const blank = rows.find((r) => !r.label.trim())
     if (blank) return setErrors({ [`${blank.key}.label`]: 'Write the question.' })
+    const noValue = rows.find((r) => r.showIfId && !r.showIfValues.length)
+    if (noValue) return setErrors({ [`${noValue.key}.showIf`]: 'Tick at least one answer that asks it.' })
     const checked = checkedQuestions(inputs, () => 'unsaved0')
     if ('problem' in checked) return refuse([[checked.problem.path, checked.problem.message]], new Error(checked.problem.message))
     setErrors({})
@@ -128,6 +134,7 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
             <label class="choice">
               <input type="checkbox" checked={r.perTicket} onChange={(ev) => edit(r.key, { perTicket: ev.currentTarget.checked })} /> Ask for each ticket (once per person; extras are not asked)
             </label>{' '}
+            <Condition row={r} earlier={rows.slice(0, i)} index={i} error={errors[`${r.key}.showIf`]} onChange={(change) => edit(r.key, change)} />
             <button type="button" class="button button-small button-secondary" onClick={() => {
                 setRows(rows.filter((x) => x.key !== r.key))
                 forget(r.key)
@@ -139,7 +146,7 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
         <Alert error={error} />
         <p class="actions">
           {rows.length < QUESTION_LIMITS.questions && (
-            <button type="button" class="button button-secondary" onClick={() => setRows([...rows, { key: nextKey++, label: '', kind: 'text', options: '', required: false, perTicket: false }])}>
+            <button type="button" class="button button-secondary" onClick={() => setRows([...rows, { key: nextKey++, label: '', kind: 'text', options: '', required: false, perTicket: false, showIfId: '', showIfValues: [] }])}>
               Add a question
             </button>
           )}
@@ -149,5 +156,50 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
         </p>
       </form>
     </section>
+  )
+}
+
+/**
+ * "Ask only when": an earlier saved question with set answers (a choice, a yes or no), and which of its
+ * answers ask this one. A question asked once per order depends only on one asked once per order.
+ */
+function Condition({ row, earlier, index, error, onChange }: { row: Row; earlier: Row[]; index: number; error?: string; onChange: (change: Partial<Row>) => void }) {
+  const candidates = earlier.filter((r) => r.id && r.kind !== 'text' && (row.perTicket || !r.perTicket))
+  const on = earlier.find((r) => r.id === row.showIfId)
+  const values = on ? (on.kind === 'choice' ? on.options.split('\n').map((o) => o.trim()).filter(Boolean) : ['yes', 'no']) : []
+  if (!candidates.length && !row.showIfId) return null
+  const id = `q${row.key}-showif`
+  return (
+    <div class="condition">
+      <SelectField
+        label="Ask"
+        name={`q${index}-showif`}
+        id={id}
+        value={row.showIfId}
+        onValue={(showIfId) => onChange({ showIfId, showIfValues: [] })}
+        options={[['', 'Always'], ...candidates.map((r): [string, string] => [r.id!, `Only when “${r.label.trim()}” is answered…`])]}
+      />
+      {on && (
+        <fieldset class="condition-values" aria-describedby={error ? `${id}-error` : undefined}>
+          <legend>Answers of “{on.label.trim()}” that ask it</legend>
+          {values.map((v) => (
+            <label class="choice" key={v}>
+              <input
+                type="checkbox"
+                checked={row.showIfValues.includes(v)}
+                aria-invalid={error ? true : undefined}
+                onChange={(ev) => onChange({ showIfValues: ev.currentTarget.checked ? [...row.showIfValues, v] : row.showIfValues.filter((x) => x !== v) })}
+              />{' '}
+              {on.kind === 'yes-no' ? (v === 'yes' ? 'Yes' : 'No') : v}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {error && (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
   )
 }

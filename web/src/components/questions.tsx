@@ -29,9 +29,25 @@ export function askedTickets(order: Pick<Order, 'items'> | undefined): AskedTick
 /** Where an answer is kept on the page: by question, and by ticket for a question asked per ticket. */
 const keyOf = (q: EventQuestion, n?: number) => (n ? `${q.id}#${n}` : q.id)
 
-/** Every field the questions make: a question asked once, or once per ticket. */
-function fieldsOf(questions: EventQuestion[], tickets: AskedTicket[]): Array<{ q: EventQuestion; ticket?: AskedTicket; key: string }> {
-  return [...questions.filter((q) => !q.perTicket).map((q) => ({ q, key: keyOf(q) })), ...tickets.flatMap((ticket) => questions.filter((q) => q.perTicket).map((q) => ({ q, ticket, key: keyOf(q, ticket.n) })))]
+/**
+ * Whether a question is asked, as the server decides it: always, or (`showIf`) when its earlier question,
+ * itself asked, got one of the values; for the same ticket when both are asked per ticket.
+ */
+function isAsked(questions: EventQuestion[], answers: Answers, q: EventQuestion, n?: number): boolean {
+  if (!q.showIf) return true
+  const on = questions.find((x) => x.id === q.showIf!.questionId)
+  if (!on) return true
+  const at = on.perTicket ? n : undefined
+  const value = answers[keyOf(on, at)]?.trim()
+  return isAsked(questions, answers, on, at) && !!value && q.showIf.values.includes(value)
+}
+
+/** Every field the questions make, as asked now: a question asked once, or once per ticket. */
+function fieldsOf(questions: EventQuestion[], tickets: AskedTicket[], answers: Answers): Array<{ q: EventQuestion; ticket?: AskedTicket; key: string }> {
+  return [
+    ...questions.filter((q) => !q.perTicket && isAsked(questions, answers, q)).map((q) => ({ q, key: keyOf(q) })),
+    ...tickets.flatMap((ticket) => questions.filter((q) => q.perTicket && isAsked(questions, answers, q, ticket.n)).map((q) => ({ q, ticket, key: keyOf(q, ticket.n) }))),
+  ]
 }
 
 export function QuestionFields({ questions, tickets, answers, onAnswers, errors }: { questions: EventQuestion[]; tickets: AskedTicket[]; answers: Answers; onAnswers: (a: Answers) => void; errors: AnswerErrors }) {
@@ -47,19 +63,22 @@ export function QuestionFields({ questions, tickets, answers, onAnswers, errors 
   return (
     <fieldset class="questions">
       <legend>{m.title}</legend>
-      {questions.filter((q) => !q.perTicket).map((q) => field(q, keyOf(q)))}
+      {questions.filter((q) => !q.perTicket && isAsked(questions, answers, q)).map((q) => field(q, keyOf(q)))}
       {perTicket.length > 0 && tickets.length > 0 && (
         <p class="muted small" id="per-ticket-note">
           {m.perTicketNote}
         </p>
       )}
       {perTicket.length > 0 &&
-        tickets.map((ticket) => (
-          <fieldset key={ticket.n} class="ticket-questions" data-ticket={ticket.n} aria-describedby="per-ticket-note">
-            <legend>{m.forTicket(ticket.n, ticket.name)}</legend>
-            {perTicket.map((q) => field(q, keyOf(q, ticket.n), `-${ticket.n}`))}
-          </fieldset>
-        ))}
+        tickets.map((ticket) => {
+          const asked = perTicket.filter((q) => isAsked(questions, answers, q, ticket.n))
+          return asked.length ? (
+            <fieldset key={ticket.n} class="ticket-questions" data-ticket={ticket.n} aria-describedby="per-ticket-note">
+              <legend>{m.forTicket(ticket.n, ticket.name)}</legend>
+              {asked.map((q) => field(q, keyOf(q, ticket.n), `-${ticket.n}`))}
+            </fieldset>
+          ) : null
+        })}
     </fieldset>
   )
 }
@@ -68,7 +87,7 @@ export function QuestionFields({ questions, tickets, answers, onAnswers, errors 
 export function openQuestions(questions: EventQuestion[], answers: Answers, tickets: AskedTicket[]): AnswerErrors {
   const m = t(questionsText)
   return Object.fromEntries(
-    fieldsOf(questions, tickets)
+    fieldsOf(questions, tickets, answers)
       .filter(({ q, key }) => q.required && !answers[key]?.trim())
       .map(({ key }) => [key, m.answerThis]),
   )
@@ -79,7 +98,7 @@ export const answersFrom = (saved: OrderAnswers | null | undefined): Answers => 
 
 /** Sends the answers (blank ones are none); the server's refusals, by field, if any. */
 export async function saveAnswers(orderId: string, questions: EventQuestion[], answers: Answers, tickets: AskedTicket[]): Promise<AnswerErrors | undefined> {
-  const fields = fieldsOf(questions, tickets).filter(({ key }) => answers[key]?.trim())
+  const fields = fieldsOf(questions, tickets, answers).filter(({ key }) => answers[key]?.trim())
   const sent = fields.map(({ q, ticket, key }) => ({ questionId: q.id, value: answers[key]!.trim(), ...(ticket ? { ticket: ticket.n } : {}) }))
   try {
     await api<OrderAnswers>(`/orders/${orderId}/answers`, { method: 'PUT', body: { answers: sent } })
@@ -89,7 +108,7 @@ export async function saveAnswers(orderId: string, questions: EventQuestion[], a
     const out: AnswerErrors = {}
     for (const [path, message] of Object.entries(err.fields)) {
       const index = /^answers\.(\d+)(\.ticket)?$/.exec(path)?.[1]
-      const key = index !== undefined ? fields[Number(index)]?.key : fieldsOf(questions, tickets).find(({ q, key }) => q.required && !answers[key]?.trim())?.key
+      const key = index !== undefined ? fields[Number(index)]?.key : fieldsOf(questions, tickets, answers).find(({ q, key }) => q.required && !answers[key]?.trim())?.key
       if (key) out[key] = message
     }
     if (!Object.keys(out).length) throw err
@@ -154,7 +173,7 @@ export function OrderAnswersSection({ order }: { order: Order }) {
       ) : (
         <>
           <dl class="answers">
-            {fieldsOf(questions, tickets).map(({ q, ticket, key }) => (
+            {fieldsOf(questions, tickets, given).map(({ q, ticket, key }) => (
               <div key={key}>
                 <dt>{ticket ? `${m.forTicket(ticket.n, ticket.name)}: ${q.label}` : q.label}</dt>
                 <dd>{given[key] ? (q.kind === 'yes-no' ? (given[key] === 'yes' ? m.yes : m.no) : given[key]) : <span class="muted">{m.notAnswered}</span>}</dd>
