@@ -133,8 +133,10 @@ export function checkedQuestions(inputs: EventQuestionInput[], newId: () => stri
  */
 export function checkedAnswers(questions: EventQuestion[], inputs: OrderAnswerInput[], complete: boolean, tickets = 0): { answers: OrderAnswer[] } | { problem: Problem } {
   const byId = new Map(questions.map((q) => [q.id, q]))
-  const given = new Map<string, string>()
   const key = (questionId: string, ticket?: number) => (ticket ? `${questionId}#${ticket}` : questionId)
+  // First what each answer is to (a question, a ticket), and its words; a blank answer is no answer.
+  const raw = new Map<string, { value: string; i: number; question: EventQuestion; ticket?: number }>()
+  const seen = new Set<string>()
   for (const [i, input] of inputs.entries()) {
     const at = (message: string, field = '') => ({ problem: { path: `answers.${i}${field}`, message } })
     const question = byId.get(input.questionId)
@@ -142,28 +144,32 @@ export function checkedAnswers(questions: EventQuestion[], inputs: OrderAnswerIn
     if (question.perTicket && input.ticket === undefined) return at(tickets ? `asked for each ticket: say which (1 to ${tickets})` : 'asked for each ticket, and this order has no admission ticket', '.ticket')
     if (!question.perTicket && input.ticket !== undefined) return at('asked once per order, not per ticket', '.ticket')
     if (input.ticket !== undefined && input.ticket > tickets) return at(`this order has ${tickets} admission ticket${tickets === 1 ? '' : 's'}`, '.ticket')
-    if (given.has(key(question.id, input.ticket))) return at('answered twice')
+    const k = key(question.id, input.ticket)
+    if (seen.has(k)) return at('answered twice')
+    seen.add(k)
     const value = input.value.trim()
-    if (!value) continue
-    if (question.kind === 'choice' && !question.options?.includes(value)) return at(`one of: ${question.options?.join(', ')}`)
-    if (question.kind === 'yes-no' && !(YES_NO as readonly string[]).includes(value)) return at('yes or no')
-    const problem = question.kind === 'text' ? typedTextProblem(value, 'text') : undefined
-    if (problem) return at(problem)
-    given.set(key(question.id, input.ticket), value)
+    if (value) raw.set(k, { value, i, question, ...(input.ticket !== undefined ? { ticket: input.ticket } : {}) })
   }
   // A question asked only on a condition: asked when its earlier question (itself asked) got one of the
-  // values, for the same ticket when both are asked per ticket. An answer to one not asked is left out.
+  // values, for the same ticket when both are asked per ticket. An answer to one not asked is left out,
+  // unchecked (the buyer changed their mind, or the organiser the condition).
   const shown = (q: EventQuestion, ticket?: number): boolean => {
     if (!q.showIf) return true
     const on = byId.get(q.showIf.questionId)
     if (!on) return true
     const at = on.perTicket ? ticket : undefined
-    const value = given.get(key(on.id, at))
+    const value = raw.get(key(on.id, at))?.value
     return shown(on, at) && value !== undefined && q.showIf.values.includes(value)
   }
-  for (const k of [...given.keys()]) {
-    const [questionId, n] = k.split('#')
-    if (!shown(byId.get(questionId!)!, n ? Number(n) : undefined)) given.delete(k)
+  const given = new Map<string, string>()
+  for (const [k, { value, i, question, ticket }] of raw) {
+    if (!shown(question, ticket)) continue
+    const at = (message: string) => ({ problem: { path: `answers.${i}`, message } })
+    if (question.kind === 'choice' && !question.options?.includes(value)) return at(`one of: ${question.options?.join(', ')}`)
+    if (question.kind === 'yes-no' && !(YES_NO as readonly string[]).includes(value)) return at('yes or no')
+    const problem = question.kind === 'text' ? typedTextProblem(value, 'text') : undefined
+    if (problem) return at(problem)
+    given.set(k, value)
   }
   if (complete) {
     for (const q of questions) {
@@ -205,4 +211,25 @@ export function answersStillFitting<A extends { questionId: string; ticket?: num
     const q = byId.get(a.questionId)
     return !!q && (q.perTicket ? !!a.ticket && a.ticket <= tickets : !a.ticket)
   })
+}
+
+/**
+ * Stored answers as they stand against the questions now: those that still fit (`answersStillFitting`)
+ * and are asked (a condition met), and those to a question removed since (what the buyer said). What an
+ * email or the attendee file shows, so they never show an answer the order's page hides as not asked.
+ */
+export function answersAsked<A extends { questionId: string; value: string; ticket?: number }>(questions: EventQuestion[], answers: readonly A[], tickets: number): A[] {
+  const byId = new Map(questions.map((q) => [q.id, q]))
+  // A question removed since: what the buyer said stays (with the words it was asked in).
+  const fitting = answers.filter((a) => !byId.has(a.questionId) || answersStillFitting(questions, [a], tickets).length > 0)
+  const valueOf = new Map(fitting.map((a) => [a.ticket ? `${a.questionId}#${a.ticket}` : a.questionId, a.value]))
+  const shown = (q: EventQuestion, ticket?: number): boolean => {
+    if (!q.showIf) return true
+    const on = byId.get(q.showIf.questionId)
+    if (!on) return true
+    const at = on.perTicket ? ticket : undefined
+    const value = valueOf.get(at ? `${on.id}#${at}` : on.id)
+    return shown(on, at) && value !== undefined && q.showIf.values.includes(value)
+  }
+  return fitting.filter((a) => !byId.has(a.questionId) || shown(byId.get(a.questionId)!, a.ticket))
 }

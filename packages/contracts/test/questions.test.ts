@@ -1,6 +1,6 @@
 // The rules of answers to questions asked per order and per ticket, as every part of the system applies them.
 import { describe, expect, test } from 'bun:test'
-import { answersStillFitting, checkedAnswers, checkedQuestions, tooManyAnswers, type EventQuestion } from '../src/questions'
+import { answersAsked, answersStillFitting, checkedAnswers, checkedQuestions, tooManyAnswers, type EventQuestion } from '../src/questions'
 
 const diet: EventQuestion = { id: 'diet0001', label: 'Dietary needs', kind: 'text', required: false }
 const size: EventQuestion = { id: 'size0001', label: 'T-shirt size', kind: 'choice', options: ['S', 'M'], required: true, perTicket: true }
@@ -71,5 +71,29 @@ describe('questions asked on a condition', () => {
     expect(problem({ questionId: camping.id, values: ['maybe'] })).toEqual({ path: 'questions.3.showIf.values', message: '"Camping?" has no answer "maybe" (it takes yes, no)' })
     // A later question cannot be depended on: the condition comes first in the list.
     expect((checkedQuestions([{ label: 'Q', kind: 'text', showIf: { questionId: camping.id, values: ['yes'] } }, ...base], id) as { problem?: unknown }).problem).toBeDefined()
+  })
+
+  test('an answer to a question not asked is not checked either; stored answers are shown as they stand now', () => {
+    // An option renamed since, on a question no longer asked: no 400 that the buyer could not clear.
+    expect(checkedAnswers([camping, tent], [{ questionId: camping.id, value: 'no' }, { questionId: tent.id, value: 'Three people' }], true)).toEqual({ answers: [{ questionId: camping.id, label: 'Camping?', value: 'no' }] })
+    const stored = [
+      { questionId: camping.id, label: 'Camping?', value: 'no' },
+      { questionId: tent.id, label: 'Tent size', value: '2p' },
+      { questionId: shirt.id, label: 'T-shirt?', value: 'yes', ticket: 1 },
+      { questionId: cut.id, label: 'Cut', value: 'fitted', ticket: 1 },
+      { questionId: cut.id, label: 'Cut', value: 'straight', ticket: 2 },
+    ]
+    expect(answersAsked([camping, tent, shirt, cut], stored, 2).map((a) => [a.questionId, a.ticket])).toEqual([
+      [camping.id, undefined],
+      [shirt.id, 1],
+      [cut.id, 1],
+    ])
+    // A question removed since: its answer stays, as said.
+    expect(answersAsked([tent, shirt, cut], stored, 2).map((a) => [a.questionId, a.ticket])).toEqual([
+      [camping.id, undefined],
+      [tent.id, undefined],
+      [shirt.id, 1],
+      [cut.id, 1],
+    ])
   })
 })

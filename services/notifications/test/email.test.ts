@@ -324,11 +324,11 @@ describe('extras bought later', () => {
 
 describe('answers in the confirmation', () => {
   test('listed after the total, a ticket\'s with its number; none: no section', () => {
-    const input = { orderId: 'o3', eventTitle: 'Jazz', items: [], totalCents: 0, currency: 'EUR', tickets: [], answers: [{ label: 'Diet', value: 'vegan <none>' }, { label: 'Size', value: 'M', ticket: 2 }] }
+    const input = { orderId: 'o3', eventTitle: 'Jazz', items: [], totalCents: 0, currency: 'EUR', tickets: [], answers: [{ label: 'Diet', value: 'vegan <none>\nno nuts' }, { label: 'Size', value: 'M', ticket: 2, ticketName: 'Day pass' }] }
     const email = renderOrderConfirmation(input)
-    expect(email.text).toContain('Your answers to the organiser\n  Diet: vegan <none>\n  Ticket 2 · Size: M')
-    expect(email.html).toContain('<li style="white-space:pre-line">Diet: vegan &lt;none&gt;</li>')
-    expect(renderOrderConfirmation({ ...input, language: 'fr' }).text).toContain('Billet 2 · Size: M')
+    expect(email.text).toContain('Your answers to the organiser\n  Diet: vegan <none>\n    no nuts\n  Ticket 2 (Day pass) · Size: M')
+    expect(email.html).toContain('<li style="white-space:pre-line">Diet: vegan &lt;none&gt;\nno nuts</li>')
+    expect(renderOrderConfirmation({ ...input, language: 'fr' }).text).toContain('Billet 2 (Day pass) · Size: M')
     expect(renderOrderConfirmation({ ...input, answers: [] }).text).not.toContain('Your answers')
   })
 })

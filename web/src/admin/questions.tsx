@@ -26,15 +26,23 @@ type RowErrors = Record<string, string>
 
 let nextKey = 1
 const rowOf = (q: EventQuestion): Row => ({ key: nextKey++, id: q.id, label: q.label, kind: q.kind, options: (q.options ?? []).join('\n'), required: q.required, perTicket: !!q.perTicket, showIfId: q.showIf?.questionId ?? '', showIfValues: q.showIf?.values ?? [] })
-const inputOf = (r: Row) => ({
+const inputOf = (r: Row, on?: Row) => ({
   ...(r.id ? { id: r.id } : {}),
   label: r.label.trim(),
   kind: r.kind,
   ...(r.kind === 'choice' ? { options: r.options.split('\n').map((o) => o.trim()).filter(Boolean) } : {}),
   required: r.required,
   ...(r.perTicket ? { perTicket: true } : {}),
-  ...(r.showIfId ? { showIf: { questionId: r.showIfId, values: r.showIfValues } } : {}),
+  ...(r.showIfId && on ? { showIf: { questionId: r.showIfId, values: r.showIfValues.filter((v) => answersOfRow(on).includes(v)) } } : r.showIfId ? { showIf: { questionId: r.showIfId, values: r.showIfValues } } : {}),
 })
+
+/** The list as sent: each condition's ticked answers cut down to those its question still takes. */
+const inputsOf = (rows: Row[]) => rows.map((r, i) => inputOf(r, rows.slice(0, i).find((c) => c.id === r.showIfId)))
+
+/** The earlier questions this one may be asked after: saved, with set answers; per order only on per-order ones. */
+const conditionsFor = (row: Row, earlier: Row[]) => earlier.filter((r) => r.id && r.kind !== 'text' && (row.perTicket || !r.perTicket))
+/** The answers a question with set answers takes (options as they stand in the editor). */
+const answersOfRow = (r: Row) => (r.kind === 'choice' ? r.options.split('\n').map((o) => o.trim()).filter(Boolean) : r.kind === 'yes-no' ? ['yes', 'no'] : [])
 const KINDS: Array<[QuestionKind, string]> = [
   ['text', 'Text the buyer types'],
   ['choice', 'One of several options'],
@@ -53,13 +61,13 @@ function errorKey(path: string, rows: Row[]): string | null {
 
 export function EventQuestionsSection({ event }: { event: EventItem }) {
   const [rows, setRows] = useState<Row[]>(() => (event.questions ?? []).map(rowOf))
-  const [saved, setSaved] = useState(() => JSON.stringify((event.questions ?? []).map(rowOf).map(inputOf)))
+  const [saved, setSaved] = useState(() => JSON.stringify(inputsOf((event.questions ?? []).map(rowOf))))
   const [errors, setErrors] = useState<RowErrors>({})
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
   const form = useRef<HTMLFormElement>(null)
   useFocusFirstInvalid(form, errors)
-  const changed = JSON.stringify(rows.map(inputOf)) !== saved
+  const changed = JSON.stringify(inputsOf(rows)) !== saved
   /** A row changed or removed: what was said at it no longer stands. */
   const forget = (key: number) => setErrors((said) => (Object.keys(said).some((k) => k.startsWith(`${key}.`)) ? Object.fromEntries(Object.entries(said).filter(([k]) => !k.startsWith(`${key}.`))) : said))
   const edit = (key: number, change: Partial<Row>) => {
@@ -80,10 +88,13 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
   const save = async (e: Event) => {
     e.preventDefault()
     setError(undefined)
-    const inputs = rows.map(inputOf)
+    const inputs = inputsOf(rows)
     const blank = rows.find((r) => !r.label.trim())
     if (blank) return setErrors({ [`${blank.key}.label`]: 'Write the question.' })
-    const noValue = rows.find((r) => r.showIfId && !r.showIfValues.length)
+    // A condition on a question removed, moved below, made text or asked per ticket since: chosen again.
+    const broken = rows.find((r, i) => r.showIfId && !conditionsFor(r, rows.slice(0, i)).some((c) => c.id === r.showIfId))
+    if (broken) return setErrors({ [`${broken.key}.showIf`]: 'The question it was asked after is gone, below it, or no longer a choice for it: choose again, or Always.' })
+    const noValue = rows.find((r, i) => r.showIfId && !r.showIfValues.some((v) => answersOfRow(rows.slice(0, i).find((c) => c.id === r.showIfId)!).includes(v)))
     if (noValue) return setErrors({ [`${noValue.key}.showIf`]: 'Tick at least one answer that asks it.' })
     const checked = checkedQuestions(inputs, () => 'unsaved0')
     if ('problem' in checked) return refuse([[checked.problem.path, checked.problem.message]], new Error(checked.problem.message))
@@ -93,7 +104,7 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
       const answer = await api<EventQuestions>(`/events/${event.id}/questions`, { method: 'PUT', body: { questions: inputs } })
       const now = answer.questions.map(rowOf)
       setRows(now)
-      setSaved(JSON.stringify(now.map(inputOf)))
+      setSaved(JSON.stringify(inputsOf(now)))
       forgetEvent(event.id)
       toast(answer.questions.length ? 'Questions saved: buyers answer them at checkout.' : 'No questions: buyers are asked nothing.', 'success')
     } catch (err) {
@@ -164,9 +175,9 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
  * answers ask this one. A question asked once per order depends only on one asked once per order.
  */
 function Condition({ row, earlier, index, error, onChange }: { row: Row; earlier: Row[]; index: number; error?: string; onChange: (change: Partial<Row>) => void }) {
-  const candidates = earlier.filter((r) => r.id && r.kind !== 'text' && (row.perTicket || !r.perTicket))
-  const on = earlier.find((r) => r.id === row.showIfId)
-  const values = on ? (on.kind === 'choice' ? on.options.split('\n').map((o) => o.trim()).filter(Boolean) : ['yes', 'no']) : []
+  const candidates = conditionsFor(row, earlier)
+  const on = candidates.find((r) => r.id === row.showIfId)
+  const values = on ? answersOfRow(on) : []
   if (!candidates.length && !row.showIfId) return null
   const id = `q${row.key}-showif`
   return (
@@ -177,7 +188,12 @@ function Condition({ row, earlier, index, error, onChange }: { row: Row; earlier
         id={id}
         value={row.showIfId}
         onValue={(showIfId) => onChange({ showIfId, showIfValues: [] })}
-        options={[['', 'Always'], ...candidates.map((r): [string, string] => [r.id!, `Only when “${r.label.trim()}” is answered…`])]}
+        error={!on ? error : undefined}
+        options={[
+          ['', 'Always'],
+          ...candidates.map((r): [string, string] => [r.id!, `Only when “${r.label.trim()}” is answered…`]),
+          ...(row.showIfId && !on ? [[row.showIfId, 'After a question no longer above it (choose again)'] as [string, string]] : []),
+        ]}
       />
       {on && (
         <fieldset class="condition-values" aria-describedby={error ? `${id}-error` : undefined}>
@@ -195,7 +211,7 @@ function Condition({ row, earlier, index, error, onChange }: { row: Row; earlier
           ))}
         </fieldset>
       )}
-      {error && (
+      {error && on && (
         <p class="field-error" id={`${id}-error`}>
           {error}
         </p>

@@ -60,11 +60,13 @@ export function QuestionFields({ questions, tickets, answers, onAnswers, errors 
     return <SelectField key={key} {...common} options={[['', m.choose], ...options]} />
   }
   const perTicket = questions.filter((q) => q.perTicket)
+  const someAsked = tickets.some((ticket) => perTicket.some((q) => isAsked(questions, answers, q, ticket.n)))
   return (
-    <fieldset class="questions">
+    // A question asked on a condition appears when its answer asks for it: said to a screen reader too.
+    <fieldset class="questions" aria-live="polite" aria-relevant="additions">
       <legend>{m.title}</legend>
       {questions.filter((q) => !q.perTicket && isAsked(questions, answers, q)).map((q) => field(q, keyOf(q)))}
-      {perTicket.length > 0 && tickets.length > 0 && (
+      {someAsked && (
         <p class="muted small" id="per-ticket-note">
           {m.perTicketNote}
         </p>

@@ -139,7 +139,8 @@ export function eventsModule(config: AuthConfig, service: EventsService, addDate
           `Admins only. Replaces the list (up to ${QUESTION_LIMITS.questions}; an empty list asks nothing): each a \`label\` (one line, up to ${QUESTION_LIMITS.label} characters), a \`kind\` ` +
           `(\`text\`: anything up to ${QUESTION_LIMITS.answer} characters; \`choice\`: one of 2 to ${QUESTION_LIMITS.options} \`options\`; \`yes-no\`) and whether it is \`required\` (a buyer cannot pay without it). ` +
           'Send back the `id` of a question to keep it (its answers stay with it); one without an id is new. The public event shows them as `questions`; ' +
-          'orders keep each question\'s words as they were answered. 400 for a control character, a label or option given twice, a choice with fewer than two options, or options on another kind (nothing changes). New dates of the event copy them.',
+          'orders keep each question\'s words as they were answered. 400 for a control character, a label or option given twice, a choice with fewer than two options, or options on another kind (nothing changes). New dates of the event copy them. ' +
+          'Beyond the contract, additive: `perTicket` asks a question for each admission ticket of an order (extras are not asked); `showIf: { questionId, values }` asks it only when an earlier question of the list (a choice or a yes-no; a per-ticket one only for per-ticket questions) was answered with one of `values` (400 at `questions.N.showIf` otherwise).',
         security: BEARER,
       },
     })

@@ -227,16 +227,18 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
    * The order's answers to the event's questions, for the confirmation: asked of orders only for an
    * event that has questions, best effort (an email without them beats none).
    */
-  async function answersOf(orderId: string, questions: EventDetails['questions'], language?: Language): Promise<ConfirmationInput['answers']> {
+  async function answersOf(orderId: string, questions: EventDetails['questions'], items: Array<{ name: string; quantity: number; addOn?: boolean }>, language?: Language): Promise<ConfirmationInput['answers']> {
     if (!ordersUrl || !questions?.length) return []
     try {
       const got = await callService<{ answers?: Array<{ questionId: string; label: string; value: string; ticket?: number }> }>(ordersUrl, `/internal/orders/${encodeURIComponent(orderId)}/answers`, { token: await serviceToken() })
       const words = EMAIL_WORDS[languageOf(language)]
       const kindOf = new Map(questions.map((q) => [q.id, q.kind]))
+      // The admission tickets by their number (extras not counted), to name the ticket an answer is for.
+      const admissions = items.flatMap((i) => (i.addOn ? [] : Array.from({ length: i.quantity }, () => i.name)))
       return (got.answers ?? []).map((a) => ({
         label: a.label,
         value: kindOf.get(a.questionId) === 'yes-no' ? (a.value === 'yes' ? words.yes : a.value === 'no' ? words.no : a.value) : a.value,
-        ...(a.ticket ? { ticket: a.ticket } : {}),
+        ...(a.ticket ? { ticket: a.ticket, ...(admissions[a.ticket - 1] ? { ticketName: admissions[a.ticket - 1] } : {}) } : {}),
       }))
     } catch (error) {
       log.warn({ orderId, err: String(error) }, 'answers not read for the confirmation; sent without them')
@@ -305,7 +307,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         ...(d.voucher ? { voucher: d.voucher } : {}),
         ...(details.ticketInfo ? { ticketInfo: details.ticketInfo } : {}),
         ...(d.addOnTo ? { addOnTo: d.addOnTo } : {}),
-        answers: await answersOf(d.orderId, details.questions, d.language),
+        answers: await answersOf(d.orderId, details.questions, d.items ?? [], d.language),
         // The buyer's tickets in the web app: not for free tickets given to someone or a sale at the door,
         // whose recipients have no session there to find them in.
         ...(publicUrl && !d.complimentaryFor && !d.boxOffice ? { link: `${publicUrl.replace(/\/+$/, '')}/tickets` } : {}),

@@ -57,7 +57,7 @@ export interface ConfirmationInput {
   /** Extras bought later: the paid order they go with. */
   addOnTo?: string
   /** The buyer's answers to the organiser's questions (a yes or no already in words); `ticket`: asked for each ticket. */
-  answers?: Array<{ label: string; value: string; ticket?: number }>
+  answers?: Array<{ label: string; value: string; ticket?: number; ticketName?: string }>
 }
 
 const receiptKind = (filename: string) => (filename.startsWith('easypass-invoice-') ? 'invoice' : 'receipt')
@@ -124,7 +124,7 @@ export function renderOrderConfirmation(input: ConfirmationInput): RenderedEmail
   }))
 
   // "T-shirt size: M", or "Ticket 2 · T-shirt size: M" for a question asked for each ticket.
-  const answerLines = (input.answers ?? []).map((a) => `${a.ticket ? `${w.forTicket(a.ticket)} · ` : ''}${a.label}: ${a.value}`)
+  const answerLines = (input.answers ?? []).map((a) => `${a.ticket ? `${w.forTicket(a.ticket)}${a.ticketName ? ` (${a.ticketName})` : ''} · ` : ''}${a.label}: ${a.value}`)
   const itemRows = input.items
     .map(
       (item) =>
@@ -182,7 +182,7 @@ ${input.link ? `<p style="margin:16px 0 0"><a href="${escapeHtml(input.link)}">$
     ...(input.voucher ? [`  ${w.voucher(input.voucher.code)}  ${discount}`] : []),
     `  ${w.total}  ${total}`,
     '',
-    ...(answerLines.length ? [w.yourAnswers, ...answerLines.map((line) => `  ${line}`), ''] : []),
+    ...(answerLines.length ? [w.yourAnswers, ...answerLines.map((line) => `  ${line.replace(/\n/g, '\n    ')}`), ''] : []),
     ...(tickets.length
       ? [
           w.showAtEntranceLine,

@@ -6,7 +6,7 @@
 // ticket is answered for each admission ticket of the order (`tickets`: how many it has).
 import type { Principal } from '@easypass/contracts'
 import type { Event } from '@easypass/contracts/catalog'
-import { answersStillFitting, checkedAnswers, tooManyAnswers, type EventQuestion, type OrderAnswer, type OrderAnswerInput, type OrderAnswers } from '@easypass/contracts/questions'
+import { answersAsked, answersStillFitting, checkedAnswers, tooManyAnswers, type EventQuestion, type OrderAnswer, type OrderAnswerInput, type OrderAnswers } from '@easypass/contracts/questions'
 import { fail } from '@easypass/kit'
 import { admissionsOf } from '@easypass/contracts/add-ons'
 import type { CatalogClient } from '../../clients'
@@ -59,9 +59,12 @@ export function answersService({ models, catalog, store, locks }: { models: Pick
       if ('problem' in result) throw refused({ path: 'answers', message: result.problem.path === 'answers' ? result.problem.message : `"${questions.find((q) => q.id === stored[Number(/\d+/.exec(result.problem.path)?.[0])]?.questionId)?.label ?? 'a question'}": ${result.problem.message}: change the answer first` })
     },
 
+    /** The answers as they stand against the event's questions now: none that no longer fit or are no longer asked. */
     async of(state: OrderState): Promise<OrderAnswers> {
       const doc = await OrderAnswer.findById(state.doc._id).lean()
-      return { orderId: state.doc._id, answers: doc?.answers ?? [] }
+      if (!doc?.answers.length) return { orderId: state.doc._id, answers: [] }
+      const event = await catalog.event(state.doc.eventId).catch(() => null)
+      return { orderId: state.doc._id, answers: event ? answersAsked(event.questions ?? [], doc.answers, admissionsOf(state.doc.items)) : doc.answers }
     },
 
     /** The buyer's answers, replaced: while the order is held or paid and the event has not started; a paid order keeps its required ones. */

@@ -15,6 +15,8 @@ import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, RefundPartDoc, TicketDo
 import { refundDoneId, refundId, settleId, statusOf, toldIn, type OrderState } from '../orders/store'
 import { heldByRate, taxesFromGross, taxesOf } from '../invoices/taxes'
 import { seatsOf, ticketState } from '../tickets/service'
+import { answersAsked } from '@easypass/contracts/questions'
+import { admissionsOf } from '@easypass/contracts/add-ons'
 
 /** Ids per `$in` query: small enough for any server, few enough queries for a large event. */
 const BATCH = 1_000
@@ -230,7 +232,7 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
      * Codes are left out: a file like this is copied and mailed around, and a code admits whoever has it.
      */
     async attendeesCsv(eventId: string, query: AttendeesFilter): Promise<string> {
-      const [sold, answered] = await Promise.all([read(eventId), models.OrderAnswer.find({ eventId }).lean()])
+      const [sold, answered, event] = await Promise.all([read(eventId), models.OrderAnswer.find({ eventId }).lean(), catalog.event(eventId)])
       const rows = sold.rows.filter((row) => matches(row, query))
       // Each admission ticket's number in its order (extras not counted): the ticket answers asked per ticket belong to.
       const admission = new Map<string, number>()
@@ -239,7 +241,9 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         for (const { id, item } of seatsOf(doc)) if (!item.addOn) admission.set(id, ++n)
       }
       // On each ticket, the order's answers and its own to questions asked per ticket: "question: answer; …".
-      const byOrder = new Map(answered.map((d) => [d._id, d.answers]))
+      // As they stand against the questions now: none that no longer fit or are no longer asked.
+      const itemsOf = new Map(sold.states.map((st) => [st.doc._id, st.doc.items]))
+      const byOrder = new Map(answered.map((d) => [d._id, event ? answersAsked(event.questions ?? [], d.answers, admissionsOf(itemsOf.get(d._id) ?? [])) : d.answers]))
       // Extras bought later carry the answers of the order they were added to (its own, not its tickets').
       const addedTo = new Map(sold.states.filter((st) => st.doc.addOnTo).map((st) => [st.doc._id, st.doc.addOnTo!]))
       const answersOf = (r: Row) =>
