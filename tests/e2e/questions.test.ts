@@ -1,10 +1,32 @@
 // Questions for buyers in the browser: an admin asks one in the event editor; a buyer is stopped at
 // checkout until it is answered, then pays; the answer is the order's.
 import { afterAll, describe, expect, test } from 'bun:test'
+import type { Page } from 'playwright-core'
 import { api, registerUser } from '../support/api'
 import { adminSession, axe, canSell, CARDS, closeBrowser, describeViolations, payWith, screenshot, seedEvent, withTab } from './browser'
 
 afterAll(closeBrowser)
+
+/** In the event editor: a new question, the `n`th, filled in (the caller saves); its group. */
+async function addQuestion(page: Page, n: number, q: { label: string; kind?: 'choice' | 'yes-no'; options?: string; required?: boolean; perTicket?: boolean }) {
+  const section = page.getByRole('region', { name: 'Questions for buyers' })
+  await section.getByRole('button', { name: 'Add a question' }).click()
+  const row = section.getByRole('group', { name: `Question ${n}` })
+  await row.getByLabel('Question', { exact: true }).fill(q.label)
+  if (q.kind) await row.getByLabel('Answer', { exact: true }).selectOption(q.kind)
+  if (q.options) await row.getByLabel('Options').fill(q.options)
+  if (q.required) await row.getByRole('checkbox', { name: 'Required' }).check()
+  if (q.perTicket) await row.getByRole('checkbox', { name: /^Ask for each ticket/ }).check()
+  return row
+}
+
+/** Saves the editor's questions and waits for the server's yes (a toast from an earlier save may still show). */
+async function saveQuestions(page: Page) {
+  const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith('/questions') && r.status() === 200)
+  await page.getByRole('region', { name: 'Questions for buyers' }).getByRole('button', { name: 'Save questions' }).click()
+  await saved
+  await page.locator('.toast', { hasText: 'Questions saved' }).first().waitFor()
+}
 
 describe.if(canSell)('questions for buyers', () => {
   test('asked in the event editor; at checkout a required one comes before the payment; the answers kept and changed on the order page', async () => {
@@ -80,15 +102,8 @@ describe.if(canSell)('questions for buyers', () => {
     ])
     await withTab({ session: await adminSession() }, async ({ page }) => {
       await page.goto(`/admin/events/${event.id}`)
-      const section = page.getByRole('region', { name: 'Questions for buyers' })
-      await section.getByRole('button', { name: 'Add a question' }).click()
-      await section.getByLabel('Question', { exact: true }).fill('T-shirt size')
-      await section.getByLabel('Answer').selectOption('choice')
-      await section.getByLabel('Options').fill('S\nM\nL')
-      await section.getByRole('checkbox', { name: 'Required' }).check()
-      await section.getByRole('checkbox', { name: /^Ask for each ticket/ }).check()
-      await section.getByRole('button', { name: 'Save questions' }).click()
-      await page.locator('.toast', { hasText: 'Questions saved' }).waitFor()
+      await addQuestion(page, 1, { label: 'T-shirt size', kind: 'choice', options: 'S\nM\nL', required: true, perTicket: true })
+      await saveQuestions(page)
     })
     const [size] = (await api(`/events/${event.id}`)).body.questions
     expect(size).toMatchObject({ label: 'T-shirt size', required: true, perTicket: true })
@@ -132,25 +147,15 @@ describe.if(canSell)('questions for buyers', () => {
     await withTab({ session: await adminSession() }, async ({ page }) => {
       await page.goto(`/admin/events/${event.id}`)
       const section = page.getByRole('region', { name: 'Questions for buyers' })
-      await section.getByRole('button', { name: 'Add a question' }).click()
-      await section.getByLabel('Question', { exact: true }).fill('Camping?')
-      await section.getByLabel('Answer', { exact: true }).selectOption('yes-no')
-      await section.getByRole('checkbox', { name: 'Required' }).check()
-      await section.getByRole('button', { name: 'Save questions' }).click()
-      await page.locator('.toast', { hasText: 'Questions saved' }).waitFor()
-      await section.getByRole('button', { name: 'Add a question' }).click()
-      const second = section.getByRole('group', { name: 'Question 2' })
-      await second.getByLabel('Question', { exact: true }).fill('Tent size')
-      await second.getByLabel('Answer', { exact: true }).selectOption('choice')
-      await second.getByLabel('Options').fill('One person\nTwo people')
-      await second.getByRole('checkbox', { name: 'Required' }).check()
+      await addQuestion(page, 1, { label: 'Camping?', kind: 'yes-no', required: true })
+      await saveQuestions(page)
+      const second = await addQuestion(page, 2, { label: 'Tent size', kind: 'choice', options: 'One person\nTwo people', required: true })
       await second.getByLabel('Ask', { exact: true }).selectOption({ label: 'Only when “Camping?” is answered…' })
       // No answer ticked: said at the condition, nothing sent.
       await section.getByRole('button', { name: 'Save questions' }).click()
       await second.getByText('Tick at least one answer that asks it.').waitFor()
       await second.getByRole('checkbox', { name: 'Yes' }).check()
-      await section.getByRole('button', { name: 'Save questions' }).click()
-      await page.locator('.toast', { hasText: 'Questions saved' }).waitFor()
+      await saveQuestions(page)
       expect(describeViolations((await axe(page)).serious)).toBe('')
     })
     const [camping, tent] = (await api(`/events/${event.id}`)).body.questions

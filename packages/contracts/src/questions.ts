@@ -4,6 +4,8 @@
 // checkout page, catalog and orders apply the same rules.
 import { t, type Static } from 'elysia'
 import { typedTextProblem } from './typed-text'
+import { askedGiven } from './question-rules'
+export { askedGiven } from './question-rules'
 
 export const QUESTION_LIMITS = { questions: 20, label: 200, option: 100, options: 20, answer: 1000, answers: 2000, tickets: 2000 } as const
 /** The answers a yes-no question takes. */
@@ -153,14 +155,7 @@ export function checkedAnswers(questions: EventQuestion[], inputs: OrderAnswerIn
   // A question asked only on a condition: asked when its earlier question (itself asked) got one of the
   // values, for the same ticket when both are asked per ticket. An answer to one not asked is left out,
   // unchecked (the buyer changed their mind, or the organiser the condition).
-  const shown = (q: EventQuestion, ticket?: number): boolean => {
-    if (!q.showIf) return true
-    const on = byId.get(q.showIf.questionId)
-    if (!on) return true
-    const at = on.perTicket ? ticket : undefined
-    const value = raw.get(key(on.id, at))?.value
-    return shown(on, at) && value !== undefined && q.showIf.values.includes(value)
-  }
+  const shown = askedGiven(byId, (questionId, ticket) => raw.get(key(questionId, ticket))?.value)
   const given = new Map<string, string>()
   for (const [k, { value, i, question, ticket }] of raw) {
     if (!shown(question, ticket)) continue
@@ -223,13 +218,6 @@ export function answersAsked<A extends { questionId: string; value: string; tick
   // A question removed since: what the buyer said stays (with the words it was asked in).
   const fitting = answers.filter((a) => !byId.has(a.questionId) || answersStillFitting(questions, [a], tickets).length > 0)
   const valueOf = new Map(fitting.map((a) => [a.ticket ? `${a.questionId}#${a.ticket}` : a.questionId, a.value]))
-  const shown = (q: EventQuestion, ticket?: number): boolean => {
-    if (!q.showIf) return true
-    const on = byId.get(q.showIf.questionId)
-    if (!on) return true
-    const at = on.perTicket ? ticket : undefined
-    const value = valueOf.get(at ? `${on.id}#${at}` : on.id)
-    return shown(on, at) && value !== undefined && q.showIf.values.includes(value)
-  }
+  const shown = askedGiven(byId, (questionId, ticket) => valueOf.get(ticket ? `${questionId}#${ticket}` : questionId))
   return fitting.filter((a) => !byId.has(a.questionId) || shown(byId.get(a.questionId)!, a.ticket))
 }

@@ -1,6 +1,7 @@
 // The organiser's questions at checkout: one field per question (a choice or a yes/no to pick, a text to
 // type), required ones marked; what the buyer gave comes back when the page is opened again.
 import type { EventQuestion, OrderAnswers } from '@easypass/contracts/questions'
+import { askedGiven } from '@easypass/contracts/question-rules'
 import { useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
 import { useAsync } from '../lib/hooks'
@@ -34,12 +35,8 @@ const keyOf = (q: EventQuestion, n?: number) => (n ? `${q.id}#${n}` : q.id)
  * itself asked, got one of the values; for the same ticket when both are asked per ticket.
  */
 function isAsked(questions: EventQuestion[], answers: Answers, q: EventQuestion, n?: number): boolean {
-  if (!q.showIf) return true
-  const on = questions.find((x) => x.id === q.showIf!.questionId)
-  if (!on) return true
-  const at = on.perTicket ? n : undefined
-  const value = answers[keyOf(on, at)]?.trim()
-  return isAsked(questions, answers, on, at) && !!value && q.showIf.values.includes(value)
+  const byId = new Map(questions.map((x) => [x.id, x]))
+  return askedGiven(byId, (questionId, ticket) => answers[ticket ? `${questionId}#${ticket}` : questionId]?.trim() || undefined)(q, n)
 }
 
 /** Every field the questions make, as asked now: a question asked once, or once per ticket. */
