@@ -307,9 +307,10 @@ export function purchaseService(deps: PurchaseDeps) {
           laterFor = await later.allowance(ctx.addOnTo, ctx.orderId)
           await later.link(ctx.orderId, ctx.addOnTo)
         } catch (error) {
-          // The paid order was refunded meanwhile, or has all the extras it may: refused as a hold would be.
-          // Nothing held; the mark stays (a 202 may have shown the order meanwhile): the worker finds nothing, or ends it.
+          // The paid order busy elsewhere (503) or a failure: nothing held; the mark stays (a 202 may have
+          // shown the order meanwhile), so the worker finds nothing, or ends it.
           if (!(error instanceof AppError) || error.code !== 'CONFLICT') throw error
+          // The paid order was refunded meanwhile, or has all the extras it may: refused as a hold would be.
           refusedLater = { ok: false, code: 'CONFLICT', message: error.message, ...(error.details ? { details: error.details } : {}) }
         }
       }
