@@ -172,6 +172,7 @@ describe.if(canSell)('questions for buyers', () => {
       await questions.getByLabel('Camping? (required)').waitFor()
       expect(await questions.getByLabel('Tent size (required)').count()).toBe(0)
       await questions.getByLabel('Camping? (required)').selectOption('yes')
+      await questions.getByLabel('Tent size (required)').waitFor()
       await payWith(page, CARDS.approved)
       // Asked now, and required: said there, nothing paid.
       await questions.getByText('Answer this question.').waitFor()

@@ -102,7 +102,8 @@ export function Checkout({ id }: { id: string }) {
   useEffect(() => {
     if (!savedAnswers.data) return
     const given = answersFrom(savedAnswers.data)
-    setAnswers(given)
+    // What the buyer picked while they were on their way wins over what the server had.
+    setAnswers((current) => ({ ...given, ...current }))
     sentAnswers.current = JSON.stringify(given)
   }, [savedAnswers.data])
   const cardForm = useRef<HTMLFormElement>(null)
