@@ -20,6 +20,15 @@ async function addQuestion(page: Page, n: number, q: { label: string; kind?: 'ch
   return row
 }
 
+/** From the event page: the tickets picked ("One more …" pressed per ticket), held, at checkout; the order's id. */
+async function checkoutWith(page: Page, eventId: string, picks: string[]): Promise<string> {
+  await page.goto(`/events/${eventId}`)
+  for (const name of picks) await page.getByRole('button', { name: `One more ${name}` }).click()
+  await page.getByRole('button', { name: 'Buy tickets' }).click()
+  await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
+  return page.url().split('/').pop()!
+}
+
 /** Saves the editor's questions and waits for the server's yes (a toast from an earlier save may still show). */
 async function saveQuestions(page: Page) {
   const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith('/questions') && r.status() === 200)
@@ -57,11 +66,7 @@ describe.if(canSell)('questions for buyers', () => {
 
     const buyer = await registerUser('answers-in-browser')
     await withTab({ session: buyer }, async ({ page }) => {
-      await page.goto(`/events/${event.id}`)
-      await page.getByRole('button', { name: 'One more Standing' }).click()
-      await page.getByRole('button', { name: 'Buy tickets' }).click()
-      await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
-      const orderId = page.url().split('/').pop()!
+      const orderId = await checkoutWith(page, event.id, ['Standing'])
       const questions = page.getByRole('group', { name: 'Questions from the organiser' })
       await questions.waitFor()
       expect(describeViolations((await axe(page)).serious)).toBe('')
@@ -110,13 +115,7 @@ describe.if(canSell)('questions for buyers', () => {
 
     const buyer = await registerUser('per-ticket-browser')
     await withTab({ session: buyer }, async ({ page }) => {
-      await page.goto(`/events/${event.id}`)
-      await page.getByRole('button', { name: 'One more Day pass' }).click()
-      await page.getByRole('button', { name: 'One more Day pass' }).click()
-      await page.getByRole('button', { name: 'One more Parking' }).click()
-      await page.getByRole('button', { name: 'Buy tickets' }).click()
-      await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
-      const orderId = page.url().split('/').pop()!
+      const orderId = await checkoutWith(page, event.id, ['Day pass', 'Day pass', 'Parking'])
       const first = page.getByRole('group', { name: 'Ticket 1 · Day pass' })
       const second = page.getByRole('group', { name: 'Ticket 2 · Day pass' })
       await first.waitFor()
@@ -163,11 +162,7 @@ describe.if(canSell)('questions for buyers', () => {
 
     const buyer = await registerUser('conditional-browser')
     await withTab({ session: buyer }, async ({ page }) => {
-      await page.goto(`/events/${event.id}`)
-      await page.getByRole('button', { name: 'One more Weekend' }).click()
-      await page.getByRole('button', { name: 'Buy tickets' }).click()
-      await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
-      const orderId = page.url().split('/').pop()!
+      const orderId = await checkoutWith(page, event.id, ['Weekend'])
       const questions = page.getByRole('group', { name: 'Questions from the organiser' })
       await questions.getByLabel('Camping? (required)').waitFor()
       expect(await questions.getByLabel('Tent size (required)').count()).toBe(0)
