@@ -1,9 +1,10 @@
 // Starts (or reuses) the three servers EasyPass needs on this machine: Redis, NATS with JetStream
 // and FerretDB on SQLite. Used by `npm start` and by the test harness. When MONGO_URL, REDIS_URL or
 // NATS_URL is set, that server is used as it is and nothing is started for it.
-import { mkdirSync, existsSync, rmSync } from 'node:fs'
+import { mkdirSync, existsSync, rmSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { homedir } from 'node:os'
+import { randomBytes } from 'node:crypto'
 import type { Subprocess } from 'bun'
 
 export interface InfraOptions {
@@ -23,8 +24,51 @@ export interface InfraOptions {
 export interface Infra {
   mongoUrl: string
   redisUrl: string
+  /** The operator's (every right): for tests that look at the bus themselves. */
   natsUrl: string
+  /**
+   * Each NATS user of `stack/nats/users.conf` by name (`orders`, …), allowed only its service's subjects;
+   * empty when NATS_URL names a server of someone else's, or a server reused from a version without users.
+   */
+  natsUsers: Record<string, string>
   stop(): Promise<void>
+}
+
+const NATS_USERS_FILE = join(import.meta.dir, '..', 'nats', 'users.conf')
+
+/** The NATS users `stack/nats/users.conf` defines (the operator `easypass` first). */
+export function natsUserNames(): string[] {
+  return [...readFileSync(NATS_USERS_FILE, 'utf8').matchAll(/\{ user: ([a-z-]+), password: \$NATS_PASSWORD_/g)].map((m) => m[1]!)
+}
+
+/**
+ * The configuration of a local NATS with the stack's users and permissions, and a new password for
+ * each (written beside it, readable by this user only, for a later run that reuses the server).
+ * Returns the file and each user's URL.
+ */
+export function writeNatsConfig(dir: string, port: number): { file: string; urls: Record<string, string> } {
+  const passwords = Object.fromEntries(natsUserNames().map((user) => [user, randomBytes(18).toString('hex')]))
+  const file = join(dir, 'nats.conf')
+  const defined = Object.entries(passwords).map(([user, password]) => `NATS_PASSWORD_${user.toUpperCase()}: "${password}"`)
+  writeFileSync(file, `${defined.join('\n')}\n${readFileSync(NATS_USERS_FILE, 'utf8')}`, { mode: 0o600 })
+  writeFileSync(join(dir, 'passwords.json'), JSON.stringify(passwords), { mode: 0o600 })
+  return { file, urls: natsUrls(port, passwords) }
+}
+
+function natsUrls(port: number, passwords: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(passwords).map(([user, password]) => [user, `nats://${user}:${password}@127.0.0.1:${port}`]))
+}
+
+/** The users of a local NATS this launcher started earlier (reused); none for one started otherwise. */
+function reusedNatsUrls(dir: string, port: number): Record<string, string> {
+  const file = join(dir, 'passwords.json')
+  return existsSync(file) ? natsUrls(port, JSON.parse(readFileSync(file, 'utf8'))) : {}
+}
+
+/** The NATS user a process connects as: a worker as its service. None for the gateway and web. */
+export function natsUserOf(processName: string): string | undefined {
+  const service = processName.replace(/-worker$/, '')
+  return service === 'gateway' || service === 'web' ? undefined : service
 }
 
 export function ferretdbBinary(): string {
@@ -136,11 +180,22 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
     starts.push(ensure('redis', opts.redisPort, ['redis-server', '--port', String(opts.redisPort), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--protected-mode', 'no'], dir))
   }
   let natsUrl = process.env.NATS_URL
+  let natsUsers: Record<string, string> = {}
   if (!natsUrl) {
     const dir = join(opts.dataDir, 'nats')
     mkdirSync(dir, { recursive: true })
     natsUrl = `nats://127.0.0.1:${opts.natsPort}`
-    starts.push(ensure('nats', opts.natsPort, ['nats-server', '-js', '-a', '127.0.0.1', '-p', String(opts.natsPort), '-sd', dir], dir))
+    // Each service connects as its own user, allowed only its own facts (the stack's users.conf), so
+    // every local run and test meets the permissions production has. A reused server keeps its
+    // passwords (kept beside the store, which a disposable start empties).
+    const configDir = join(opts.dataDir, 'nats-config')
+    mkdirSync(configDir, { recursive: true })
+    if (await portOpen(opts.natsPort)) natsUsers = reusedNatsUrls(configDir, opts.natsPort)
+    else {
+      const config = writeNatsConfig(configDir, opts.natsPort)
+      natsUsers = config.urls
+      starts.push(ensure('nats', opts.natsPort, ['nats-server', '-c', config.file, '-js', '-a', '127.0.0.1', '-p', String(opts.natsPort), '-sd', dir], dir))
+    }
   }
   let mongoUrl = process.env.MONGO_URL
   if (!mongoUrl) {
@@ -170,7 +225,8 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
   return {
     mongoUrl,
     redisUrl,
-    natsUrl,
+    natsUrl: natsUsers.easypass ?? natsUrl,
+    natsUsers,
     async stop() {
       for (const child of children) child.kill('SIGTERM')
       await Promise.all(children.map((c) => Promise.race([c.exited, Bun.sleep(5000)])))

@@ -34,6 +34,7 @@ system = await startSystem({
     INVOICE_ISSUER_TAX_ID: process.env.INVOICE_ISSUER_TAX_ID ?? 'FI00000000',
   },
   ports: { gateway: port },
+  natsUsers: infra.natsUsers,
   logDir: join(dataDir, 'logs'),
   restartOnCrash: true,
   log: say,

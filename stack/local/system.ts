@@ -5,13 +5,18 @@ import { mkdirSync, openSync, closeSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
 import { ROOT, presentProcesses, type ProcessSpec } from './services'
-import { waitForPort } from './infra'
+import { natsUserOf, waitForPort } from './infra'
 
 export interface SystemOptions {
   env: Record<string, string>
   ports: Record<string, number>
   logDir: string
   restartOnCrash: boolean
+  /**
+   * Each NATS user's URL (`Infra.natsUsers`): a process then gets its service's as NATS_URL (a worker
+   * its service's), the gateway and web none. Empty or absent: every process gets `env.NATS_URL`.
+   */
+  natsUsers?: Record<string, string>
   log?: (line: string) => void
 }
 
@@ -52,6 +57,12 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const restarts = new Map<string, number>()
 
   const overrides = new Map<string, Record<string, string>>()
+  /** The process's own NATS user, when the server has users; none for a process without one (the gateway, web). */
+  const natsUrlOf = (name: string): Record<string, string | undefined> => {
+    if (!opts.natsUsers || !Object.keys(opts.natsUsers).length) return {}
+    const user = natsUserOf(name)
+    return { NATS_URL: user ? opts.natsUsers[user] : undefined }
+  }
   /** `key` names this process (the spec's name, or a copy's); `port` is where it listens. */
   function spawn(spec: ProcessSpec, key = spec.name, port = opts.ports[spec.name] ?? spec.port) {
     // Appended, not truncated: the log of a process that crashed or was killed survives its restart.
@@ -66,6 +77,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       // Where the web app is opened: links in emails (password reset) point there.
       PUBLIC_URL: process.env.PUBLIC_URL || urls.gateway!.replace('127.0.0.1', 'localhost'),
       ...opts.env,
+      ...natsUrlOf(spec.name),
       ...serviceUrls,
       ...overrides.get(key),
       PORT: String(port),
@@ -74,6 +86,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     }
     // Keys a process must not hold: the signing key outside auth, the service secret at the edge.
     for (const key of withheldFrom(spec.name)) delete env[key], delete env[`${key}_FILE`]
+    for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
     const child = Bun.spawn([process.execPath, ...profile, join(ROOT, spec.entry)], {
       cwd: ROOT,
       env,

@@ -64,6 +64,6 @@ export async function bootSystem(extraEnv: Record<string, string> = {}, opts: { 
   }
   let system: RunningSystem | undefined
   killOnExit(() => system)
-  system = await startSystem({ env, ports, logDir: join(dataDir, 'logs', namespace), restartOnCrash: false, log: (line) => line.includes('did not start') && console.warn(`[easypass test] ${line}`) })
+  system = await startSystem({ env, ports, natsUsers: infra.natsUsers, logDir: join(dataDir, 'logs', namespace), restartOnCrash: false, log: (line) => line.includes('did not start') && console.warn(`[easypass test] ${line}`) })
   return { ...system, env, admin, namespace, infra }
 }

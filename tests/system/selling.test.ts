@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import type { Subprocess } from 'bun'
 import { Redis } from 'ioredis'
 import mongoose from 'mongoose'
-import { freePort, waitForPort } from '../../stack/local/infra'
+import { freePort, natsUserOf, waitForPort, writeNatsConfig } from '../../stack/local/infra'
 import { api, errorCode, eventually as eventuallyWithin, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
 
 /** Sales under load settle slower: a minute by default. */
@@ -504,20 +504,22 @@ describe('selling', () => {
     const users = ['orders', 'orders-worker', 'notifications', 'payments'].filter((n) => sys.urls[n])
     const port = await freePort()
     const dir = mkdtempSync(join(tmpdir(), 'easypass-nats-'))
-    const natsUrl = `nats://127.0.0.1:${port}`
+    // The stack's users and permissions, as the system's own NATS has them: each process its own user.
+    const config = writeNatsConfig(dir, port)
+    const natsEnv = (name: string) => ({ NATS_URL: config.urls[natsUserOf(name)!]!, ...(name === 'notifications' ? { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` } : {}) })
     let nats: Subprocess | undefined
     // Confirmations are also emailed: the emails, unlike the stored notifications (one per fact id by
     // construction), would show a fact handled twice.
     const smtp = smtpServer()
     const startNats = async () => {
-      nats = Bun.spawn(['nats-server', '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], { stdout: 'ignore', stderr: 'ignore' })
+      nats = Bun.spawn(['nats-server', '-c', config.file, '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', join(dir, 'store')], { stdout: 'ignore', stderr: 'ignore' })
       await waitForPort(port, 'test nats-server')
     }
     try {
       await startNats()
       for (const name of users) {
         await sys.stop(name)
-        await sys.start(name, { NATS_URL: natsUrl, ...(name === 'notifications' ? { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` } : {}) })
+        await sys.start(name, natsEnv(name))
       }
       const s = await sale(40)
       const buyers = await registerMany(8, 'nats')
@@ -530,7 +532,7 @@ describe('selling', () => {
       // must not take payments (and with it every sale) down.
       for (const name of users.filter((n) => n !== 'orders')) {
         await sys.stop(name)
-        await sys.start(name, { NATS_URL: natsUrl, ...(name === 'notifications' ? { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` } : {}) })
+        await sys.start(name, natsEnv(name))
       }
       const during = await Promise.all(Array.from({ length: 16 }, (_, i) => buy(i)))
       const owners = new Map(buyers.map((b) => [b.user.id, b]))

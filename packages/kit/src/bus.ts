@@ -14,6 +14,8 @@ const STUCK_AFTER_DELIVERIES = 10
 const STREAM_MAX_AGE_MS = 14 * 86_400_000
 /** A fact published again within this long (same id) is dropped by JetStream. */
 const DUPLICATE_WINDOW_MS = 30 * 60_000
+/** NATS refused the subject to this connection's user (its permissions): asking again never helps. */
+export const isPermissionViolation = (error: unknown) => /permissions violation/i.test(String(error))
 /** The pause before setting consumers up again (growing to 10 s); `onWake` gets the function that ends it early (a stop). */
 const retryPause = (attempt: number, onWake: (wake: () => void) => void) =>
   new Promise<void>((resolve) => {
@@ -119,8 +121,18 @@ export class Bus {
           // A stream made by an older version, or changed by hand, gets the limits the code relies on
           // (the repairs that publish a fact again count on its 30-minute duplicate window).
           if (info.config.max_age !== limits.max_age || info.config.duplicate_window !== limits.duplicate_window) {
-            await jsm.streams.update(this.stream, limits)
-            this.opts.log.info({ stream: this.stream }, 'stream limits brought in line')
+            try {
+              await jsm.streams.update(this.stream, limits)
+              this.opts.log.info({ stream: this.stream }, 'stream limits brought in line')
+            } catch (error) {
+              // A service's NATS user may not change a stream (stack/nats/users.conf): facts still flow
+              // with the limits the stream has, and the operator's user must set these.
+              if (!isPermissionViolation(error)) throw error
+              this.opts.log.error(
+                { stream: this.stream, maxAgeSeconds: STREAM_MAX_AGE_MS / 1000, duplicateWindowSeconds: DUPLICATE_WINDOW_MS / 1000, has: { maxAgeSeconds: info.config.max_age / 1e9, duplicateWindowSeconds: info.config.duplicate_window / 1e9 } },
+                'the facts stream has other limits than EasyPass needs and this NATS user may not change them: update the stream as the operator',
+              )
+            }
           }
           return
         } catch (error) {

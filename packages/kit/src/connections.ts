@@ -100,6 +100,9 @@ export async function connectNats(url: string, name: string, log: Logger): Promi
         for await (const s of nc.status()) {
           if (s.type === 'disconnect') log.warn('nats disconnected')
           else if (s.type === 'reconnect') log.info('nats reconnected')
+          // A publish or subscription this process's NATS user may not make (stack/nats/users.conf):
+          // a plain publish fails silently otherwise.
+          else if (s.type === 'error') log.error({ err: String(s.error) }, 'nats refused a request of this process')
         }
       })().catch(() => {})
       return nc

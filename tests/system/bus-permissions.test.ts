@@ -1,0 +1,157 @@
+// Each service reaches NATS as its own user (stack/nats/users.conf, the same file the Swarm stack
+// deploys): it publishes its own facts only, reads only what it follows, and no service can change,
+// purge or delete the facts stream. The facts these tests publish go to a stream of their own (another
+// prefix), so the running system's consumers never see them.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { jetstreamManager, AckPolicy } from '@nats-io/jetstream'
+import { Bus, connectNats, createLogger, fact, isPermissionViolation, type FactSubject } from '@easypass/kit'
+import { system } from '../support/system'
+import { natsUserOf } from '../../stack/local/infra'
+import { ROOT } from '../../stack/local/services'
+import { api, eventually, futureEvent, loginAdmin, registerUser, TEST_CARD } from '../support/api'
+
+const log = createLogger('bus-permissions-test', 'fatal')
+const connections: NatsConnection[] = []
+afterAll(async () => {
+  for (const nc of connections) await nc.drain().catch(() => {})
+})
+
+const prefix = () => `${system().namespace}perm`
+async function connectAs(user: string) {
+  const url = system().infra.natsUsers[user]
+  if (!url) throw new Error(`no NATS user ${user}: the test system's NATS was not started by the launcher`)
+  const nc = await connectNats(url, `permissions-test-${user}`, log)
+  connections.push(nc)
+  return { nc, bus: new Bus({ nc, prefix: prefix(), log }) }
+}
+/** How a request or publish refused by NATS ends: the error, or `null` when it went through. */
+const refusal = (work: Promise<unknown>) => work.then(() => null, (error: unknown) => error)
+
+/** One fact of each service's own. */
+const OWN: Record<string, FactSubject> = {
+  auth: 'auth.account-closed',
+  catalog: 'catalog.event-deleted',
+  ticketing: 'ticketing.hold-expired',
+  payments: 'payments.payment-succeeded',
+  orders: 'orders.order-paid',
+  notifications: 'notifications.tickets-available',
+}
+const SERVICES = Object.keys(OWN)
+
+describe('NATS users', () => {
+  test('every service publishes its own facts and is refused every other service’s (nothing reaches the stream)', async () => {
+    const operator = await connectAs('easypass')
+    for (const service of SERVICES) {
+      const { bus } = await connectAs(service)
+      await bus.ensureStream()
+      await bus.publish(fact(OWN[service]!, {} as never, `${service}-own`))
+      for (const other of SERVICES.filter((s) => s !== service)) {
+        const error = await refusal(bus.publish(fact(OWN[other]!, {} as never, `${service}-as-${other}`)))
+        expect(isPermissionViolation(error)).toBe(true)
+      }
+    }
+    // Only the six facts each service published of its own are in the stream.
+    const jsm = await jetstreamManager(operator.nc)
+    const info = await jsm.streams.info(operator.bus.stream)
+    expect(info.state.messages).toBe(SERVICES.length)
+    const subjects = await jsm.streams.info(operator.bus.stream, { subjects_filter: '>' })
+    expect(Object.keys(subjects.state.subjects ?? {}).sort()).toEqual(SERVICES.map((s) => `${prefix()}.${OWN[s]}`).sort())
+  })
+
+  test('no service may update, purge or delete the stream or a consumer, nor read facts unless it consumes them; the operator may', async () => {
+    const operator = await connectAs('easypass')
+    await operator.bus.ensureStream()
+    const operatorJsm = await jetstreamManager(operator.nc)
+    const durable = `perm-${system().namespace}`
+    await operatorJsm.consumers.add(operator.bus.stream, { durable_name: durable, ack_policy: AckPolicy.Explicit })
+    for (const service of SERVICES) {
+      const jsm = await jetstreamManager((await connectAs(service)).nc)
+      const refused = async (work: Promise<unknown>) => expect(isPermissionViolation(await refusal(work))).toBe(true)
+      await refused(jsm.streams.update(operator.bus.stream, { max_age: 1_000_000_000 }))
+      await refused(jsm.streams.purge(operator.bus.stream))
+      await refused(jsm.streams.delete(operator.bus.stream))
+      await refused(jsm.streams.deleteMessage(operator.bus.stream, 1))
+      await refused(jsm.consumers.delete(operator.bus.stream, durable))
+      // Facts carry buyers' addresses: only the services that follow them may make a consumer.
+      const consumes = service === 'orders' || service === 'notifications'
+      const made = await refusal(jsm.consumers.add(operator.bus.stream, { durable_name: `${durable}-${service}`, ack_policy: AckPolicy.Explicit }))
+      if (consumes) expect(made).toBeNull()
+      else expect(isPermissionViolation(made)).toBe(true)
+    }
+    expect((await operatorJsm.streams.info(operator.bus.stream)).config.name).toBe(operator.bus.stream)
+    // The operator's user has every right: it removes the test's stream.
+    expect(await operatorJsm.streams.delete(operator.bus.stream)).toBe(true)
+  })
+
+  test('a stream with other limits: a service goes on publishing with them (it may not change them); the operator may', async () => {
+    const operator = await connectAs('easypass')
+    const jsm = await jetstreamManager(operator.nc)
+    const stream = `${prefix()}old`
+    // As an older version would have made it: facts kept an hour, not 14 days.
+    await jsm.streams.add({ name: `${stream.toUpperCase()}_FACTS`, subjects: [`${stream}.>`], max_age: 3_600 * 1e9 })
+    const orders = new Bus({ nc: (await connectAs('orders')).nc, prefix: stream, log })
+    await orders.publish(fact('orders.order-paid', {} as never, 'with-old-limits'))
+    const info = await jsm.streams.info(orders.stream)
+    expect(info.config.max_age).toBe(3_600 * 1e9)
+    expect(info.state.messages).toBe(1)
+    // The operator's user brings it in line (as the services did before they had users of their own).
+    await new Bus({ nc: operator.nc, prefix: stream, log }).ensureStream()
+    expect((await jsm.streams.info(orders.stream)).config.max_age).toBe(14 * 86_400 * 1e9)
+    await jsm.streams.delete(orders.stream)
+  })
+
+  test('live signals: a user’s notifications are followed only by notifications', async () => {
+    const subject = `${prefix()}-live.notifications.created.someone`
+    for (const service of SERVICES) {
+      const { nc } = await connectAs(service)
+      const sub = nc.subscribe(subject)
+      // A refused subscription is closed by the client with the server's error.
+      const ended = await Promise.race([sub.closed, Bun.sleep(1_000).then(() => 'open' as const)])
+      if (service === 'notifications') expect(ended).toBe('open')
+      else expect(isPermissionViolation(ended)).toBe(true)
+      sub.unsubscribe()
+    }
+  })
+
+  test('every process connects as its own service’s user; the gateway and web get no NATS address at all', () => {
+    const sys = system()
+    const users = sys.infra.natsUsers
+    for (const spec of sys.specs) {
+      const pid = sys.pid(spec.name)
+      if (!pid) continue
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
+      const natsUrl = environ.find((line) => line.startsWith('NATS_URL='))?.slice('NATS_URL='.length)
+      const user = natsUserOf(spec.name)
+      if (user) expect(natsUrl).toBe(users[user])
+      else expect(natsUrl).toBeUndefined()
+      // The operator's password is in no process.
+      expect(environ.join('\n')).not.toContain(new URL(users.easypass!).password)
+    }
+  })
+
+  test('a sale, its confirmation, a cancelled event and its refund go through with every process as its own user, and NATS refuses none of them anything', async () => {
+    const admin = await loginAdmin()
+    const buyer = await registerUser('permissions')
+    const event = await api('/events', { token: admin.token, body: futureEvent() })
+    const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body: { name: 'Standing', priceCents: 2500, currency: 'EUR', capacity: 10 } })
+    const order = await api('/orders', { token: buyer.token, body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity: 2 }], payment: { card: TEST_CARD } } })
+    expect(order.status).toBe(201)
+    const notified = (type: string) => eventually(`the ${type} notification`, async () => {
+      const list = await api('/notifications?limit=50', { token: buyer.token })
+      return (list.body.items as Array<{ type: string; data: { orderId?: string } }>).some((n) => n.type === type && n.data.orderId === order.body.id)
+    })
+    // orders' fact, through notifications' consumer.
+    await notified('order-paid')
+    // catalog's fact, through orders' consumer (the refund), then orders' and payments' facts.
+    expect((await api(`/events/${event.body.id}/cancel`, { method: 'POST', token: admin.token })).status).toBe(202)
+    await notified('order-refunded')
+    expect((await api(`/orders/${order.body.id}`, { token: buyer.token })).body.status).toBe('refunded')
+    // What NATS refused any process (a fact, a live signal, a consumer) is logged as an error.
+    const logDir = join(ROOT, '.data', 'test', 'logs', system().namespace)
+    const refused = readdirSync(logDir).filter((file) => /nats refused|permissions violation/i.test(readFileSync(join(logDir, file), 'utf8')))
+    expect(refused).toEqual([])
+  }, 60_000)
+})
