@@ -184,13 +184,13 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
 
 describe.skipIf(!Bun.which('nats-server'))('the stack\'s NATS start script', () => {
   /** start.sh with its paths moved into a folder of the test's (secrets, configs, the written file), checking instead of serving. */
-  function runStart(omit?: string) {
+  function runStart(omit?: string, blank?: string) {
     const dir = mkdtempSync(join(tmpdir(), 'easypass-nats-start-'))
     mkdirSync(join(dir, 'secrets'))
     mkdirSync(join(dir, 'etc'))
     for (const user of natsUserNames()) {
       const secret = user === 'easypass' ? 'easypass_nats_password' : `easypass_nats_password_${user}`
-      if (secret !== omit) writeFileSync(join(dir, 'secrets', secret), `${user}-${'0123456789abcdef'.repeat(3)}`)
+      if (secret !== omit) writeFileSync(join(dir, 'secrets', secret), secret === blank ? ' \n' : `${user}-${'0123456789abcdef'.repeat(3)}\n`)
     }
     writeFileSync(join(dir, 'etc', 'users.conf'), readFileSync(join(ROOT, 'stack/nats/users.conf')))
     // The stack's server settings, with a store the test may write, less `sync_interval` (2.10, the
@@ -212,7 +212,8 @@ describe.skipIf(!Bun.which('nats-server'))('the stack\'s NATS start script', () 
     expect(out).toContain('is valid')
     expect(code).toBe(0)
     const written = readFileSync(join(dir, 'nats.conf'), 'utf8')
-    for (const user of natsUserNames()) expect(written).toContain(`NATS_PASSWORD_${user.toUpperCase()}: "${user}-`)
+    // Each password as the secret holds it, without the newline a secret file often ends with.
+    for (const user of natsUserNames()) expect(written).toContain(`NATS_PASSWORD_${user.toUpperCase()}: "${user}-${'0123456789abcdef'.repeat(3)}"`)
     expect(statSync(join(dir, 'nats.conf')).mode & 0o077).toBe(0)
   })
 
@@ -220,6 +221,10 @@ describe.skipIf(!Bun.which('nats-server'))('the stack\'s NATS start script', () 
     const { code, out } = runStart('easypass_nats_password_orders')
     expect(code).not.toBe(0)
     expect(out).toContain('easypass_nats_password_orders is missing')
+    // Blank (`echo | docker secret create …`): the same, for the operator's every right most of all.
+    const blank = runStart(undefined, 'easypass_nats_password')
+    expect(blank.code).not.toBe(0)
+    expect(blank.out).toContain('easypass_nats_password is missing or empty')
   })
 })
 

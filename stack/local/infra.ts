@@ -49,7 +49,8 @@ export function natsUserNames(): string[] {
 export function writeNatsConfig(dir: string, port: number): { file: string; urls: Record<string, string> } {
   const passwords = Object.fromEntries(natsUserNames().map((user) => [user, randomBytes(18).toString('hex')]))
   const file = join(dir, 'nats.conf')
-  const defined = Object.entries(passwords).map(([user, password]) => `NATS_PASSWORD_${user.toUpperCase()}: "${password}"`)
+  // The variable's name as stack/nats/start.sh writes it too.
+  const defined = Object.entries(passwords).map(([user, password]) => `NATS_PASSWORD_${user.toUpperCase().replaceAll('-', '_')}: "${password}"`)
   writeFileSync(file, `${defined.join('\n')}\n${readFileSync(NATS_USERS_FILE, 'utf8')}`, { mode: 0o600 })
   writeFileSync(join(dir, 'passwords.json'), JSON.stringify(passwords), { mode: 0o600 })
   return { file, urls: natsUrls(port, passwords) }

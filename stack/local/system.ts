@@ -61,6 +61,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const natsUrlOf = (name: string): Record<string, string | undefined> => {
     if (!opts.natsUsers || !Object.keys(opts.natsUsers).length) return {}
     const user = natsUserOf(name)
+    if (user && !opts.natsUsers[user]) throw new Error(`${name}: stack/nats/users.conf has no NATS user ${user}`)
     return { NATS_URL: user ? opts.natsUsers[user] : undefined }
   }
   /** `key` names this process (the spec's name, or a copy's); `port` is where it listens. */

@@ -10,9 +10,9 @@ umask 077
   for user in $(sed -n 's/.*{ user: \([a-z-]*\), password: .*/\1/p' /etc/nats/users.conf); do
     file=/run/secrets/easypass_nats_password
     [ "$user" = easypass ] || file="${file}_${user}"
-    # A missing or empty secret must stop the start: an empty password would let anyone in as that user.
-    [ -s "$file" ] || { echo "nats: secret $file is missing or empty" >&2; exit 1; }
-    printf 'NATS_PASSWORD_%s: "%s"\n' "$(echo "$user" | tr a-z- A-Z_)" "$(cat "$file")"
+    # A missing or blank secret must stop the start: an empty password would let anyone in as that user.
+    [ -f "$file" ] && password=$(tr -d '[:space:]' < "$file") && [ -n "$password" ] || { echo "nats: secret $file is missing or empty" >&2; exit 1; }
+    printf 'NATS_PASSWORD_%s: "%s"\n' "$(echo "$user" | tr a-z- A-Z_)" "$password"
   done
   cat /etc/nats/users.conf /etc/nats/easypass.conf
 } > /tmp/nats.conf

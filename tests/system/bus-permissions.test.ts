@@ -5,8 +5,9 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import mongoose from 'mongoose'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { jetstreamManager, AckPolicy } from '@nats-io/jetstream'
+import { jetstream, jetstreamManager, AckPolicy } from '@nats-io/jetstream'
 import { Bus, connectNats, createLogger, fact, isPermissionViolation, type FactSubject } from '@easypass/kit'
 import { system } from '../support/system'
 import { natsUserOf } from '../../stack/local/infra'
@@ -103,6 +104,57 @@ describe('NATS users', () => {
     await jsm.streams.delete(orders.stream)
   })
 
+  test('a fact is what its subject says: a body claiming another service’s subject is dropped unhandled', async () => {
+    const catalog = await connectAs('catalog')
+    await catalog.bus.ensureStream()
+    const operator = await connectAs('easypass')
+    const handled: string[] = []
+    const stop = await operator.bus.consume(`forgery-${system().namespace}`, ['catalog.event-deleted'], async (f) => {
+      handled.push(`${f.subject} ${f.id}`)
+    })
+    try {
+      // Catalog may publish on its own subject only; the body says it is a payment.
+      const forged = fact('payments.payment-succeeded', { paymentId: 'p', orderId: 'o', amountCents: 1, currency: 'EUR' }, 'forged-payment')
+      await jetstream(catalog.nc).publish(`${prefix()}.catalog.event-deleted`, JSON.stringify(forged), { msgID: 'forged-payment' })
+      await catalog.bus.publish(fact('catalog.event-deleted', { eventId: 'e1' }, 'genuine-deletion'))
+      await eventually('the genuine fact', async () => handled.length > 0)
+      await Bun.sleep(300)
+      expect(handled).toEqual(['catalog.event-deleted genuine-deletion'])
+    } finally {
+      await stop()
+    }
+  })
+
+  test('a fact cannot be suppressed by another service publishing its id first; its own service publishing it again still keeps one', async () => {
+    const payments = await connectAs('payments')
+    const orders = await connectAs('orders')
+    const operator = await connectAs('easypass')
+    await orders.bus.ensureStream()
+    const jsm = await jetstreamManager(operator.nc)
+    const before = (await jsm.streams.info(operator.bus.stream)).state.messages
+    const id = `order-paid:${system().namespace}-suppressed`
+    // Payments, knowing the order, publishes first under the id the orders fact would have.
+    await jetstream(payments.nc).publish(`${prefix()}.payments.payment-succeeded`, JSON.stringify(fact('payments.payment-succeeded', {} as never, id)), { msgID: id })
+    await orders.bus.publish(fact('orders.order-paid', {} as never, id))
+    // A relay after a crash, or a second orders process, publishes the same fact again: dropped.
+    await orders.bus.publish(fact('orders.order-paid', {} as never, id))
+    const subjects = (await jsm.streams.info(operator.bus.stream, { subjects_filter: `${prefix()}.orders.order-paid` })).state.subjects ?? {}
+    expect(subjects[`${prefix()}.orders.order-paid`]).toBe(1)
+    expect((await jsm.streams.info(operator.bus.stream)).state.messages).toBe(before + 2)
+  })
+
+  test('the replies and pulled facts of one user are no other user’s to read', async () => {
+    for (const service of SERVICES) {
+      const { nc } = await connectAs(service)
+      for (const inbox of ['_INBOX.>', `_INBOX_${service === 'orders' ? 'notifications' : 'orders'}.>`]) {
+        const sub = nc.subscribe(inbox)
+        const ended = await Promise.race([sub.closed, Bun.sleep(500).then(() => 'open' as const)])
+        expect({ service, inbox, refused: isPermissionViolation(ended) }).toEqual({ service, inbox, refused: true })
+        sub.unsubscribe()
+      }
+    }
+  })
+
   test('live signals: a user’s notifications are followed only by notifications', async () => {
     const subject = `${prefix()}-live.notifications.created.someone`
     for (const service of SERVICES) {
@@ -132,7 +184,7 @@ describe('NATS users', () => {
     }
   })
 
-  test('a sale, its confirmation, a cancelled event and its refund go through with every process as its own user, and NATS refuses none of them anything', async () => {
+  test('a sale, its confirmation, a cancelled event and its refund, and the buyer’s account closed go through with every process as its own user, and NATS refuses none of them anything', async () => {
     const admin = await loginAdmin()
     const buyer = await registerUser('permissions')
     const event = await api('/events', { token: admin.token, body: futureEvent() })
@@ -149,6 +201,16 @@ describe('NATS users', () => {
     expect((await api(`/events/${event.body.id}/cancel`, { method: 'POST', token: admin.token })).status).toBe(202)
     await notified('order-refunded')
     expect((await api(`/orders/${order.body.id}`, { token: buyer.token })).body.status).toBe('refunded')
+    // auth's one fact, through orders' and notifications' consumers: the buyer's inbox is emptied.
+    expect((await api('/auth/me/close', { token: buyer.token, body: { password: 'correct horse 1' } })).status).toBe(200)
+    await eventually('the closed account forgotten by notifications', async () => {
+      const db = await mongoose.createConnection(system().infra.mongoUrl, { dbName: `${system().namespace}_notifications` }).asPromise()
+      try {
+        return (await db.collection('notifications').countDocuments({ userId: buyer.user.id })) === 0
+      } finally {
+        await db.close()
+      }
+    })
     // What NATS refused any process (a fact, a live signal, a consumer) is logged as an error.
     const logDir = join(ROOT, '.data', 'test', 'logs', system().namespace)
     const refused = readdirSync(logDir).filter((file) => /nats refused|permissions violation/i.test(readFileSync(join(logDir, file), 'utf8')))

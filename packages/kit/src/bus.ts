@@ -1,4 +1,5 @@
 import mongoose from 'mongoose'
+import { createHmac } from 'node:crypto'
 import type { NatsConnection, Subscription } from '@nats-io/transport-node'
 import { nanos } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager, AckPolicy, DeliverPolicy, StorageType, RetentionPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream'
@@ -6,6 +7,7 @@ import type { Fact, FactData, FactSubject } from '@easypass/contracts/facts'
 import type { Logger } from './log'
 import { writerOf } from './writer'
 import { counter } from './metrics'
+import { natsUserSecret } from './connections'
 
 const factFailures = counter('bus_fact_failures_total', 'Facts whose handler failed (redelivered); stuck="yes" from the 10th delivery of one fact', ['stuck'])
 /** From this delivery of one fact on, its failures are errors: something needs a look (the stream keeps facts 14 days). */
@@ -62,6 +64,8 @@ export class Bus {
   private nc?: NatsConnection
   private js?: JetStreamClient
   private ready?: Promise<void>
+  /** Keys the message ids this user publishes with (`msgId`); none on a server without users. */
+  private msgIdKey?: string
   /** Resolves once NATS has been reached. */
   readonly connected: Promise<NatsConnection>
 
@@ -70,6 +74,7 @@ export class Bus {
     const attach = (nc: NatsConnection) => {
       this.nc = nc
       this.js = jetstream(nc)
+      this.msgIdKey = natsUserSecret(nc)
       return nc
     }
     if (opts.nc instanceof Promise) {
@@ -147,7 +152,18 @@ export class Bus {
   async publish(f: Fact) {
     this.connection()
     await this.ensureStream()
-    await this.js!.publish(this.subject(f.subject), JSON.stringify(f), { msgID: f.id, timeout: 5000 })
+    await this.js!.publish(this.subject(f.subject), JSON.stringify(f), { msgID: this.msgId(f.id), timeout: 5000 })
+  }
+
+  /**
+   * The message id a fact is published under: the same for every publish of the fact by its service (a
+   * relay after a crash, a repair), so JetStream keeps one. JetStream drops a message whose id it saw in
+   * the last 30 minutes, whoever sent it: with the bare fact id (`order-paid:<orderId>`) another service
+   * could publish that id first, on its own subject, and the real fact would be dropped. Keyed with the
+   * publishing user's password, which no other service knows, the id cannot be guessed.
+   */
+  private msgId(factId: string): string {
+    return this.msgIdKey ? `${factId}:${createHmac('sha256', this.msgIdKey).update(factId).digest('base64url').slice(0, 22)}` : factId
   }
 
   /**
@@ -340,6 +356,14 @@ export class Bus {
     // Not a fact at all (no one of ours publishes such a thing): dropped, and the consumer goes on.
     if (!parsed || typeof parsed !== 'object' || typeof parsed.id !== 'string' || typeof parsed.subject !== 'string' || !parsed.data || typeof parsed.data !== 'object') {
       this.opts.log.error({ subject: m.subject }, 'unreadable fact dropped')
+      m.term()
+      return
+    }
+    // What a fact is comes from the subject NATS took it on, which only its service may publish to
+    // (stack/nats/users.conf): a body naming another subject (a payment, say, sent by catalog on its
+    // own subject) is a forgery, never handled.
+    if (m.subject !== this.subject(parsed.subject)) {
+      this.opts.log.error({ subject: m.subject, claimed: parsed.subject, fact: parsed.id }, 'fact claiming another subject than it was published on dropped')
       m.term()
       return
     }

@@ -79,6 +79,11 @@ export async function pingRedis(redis: Redis) {
  * being fixed), and keeps reconnecting for as long as the process lives: callers that do not await it
  * serve meanwhile, and their health shows `nats` down. NATS being down delays messages, never crashes us.
  */
+const userSecrets = new WeakMap<NatsConnection, string>()
+
+/** The password the connection's NATS user signed in with (none without a user): known to that user's processes only. */
+export const natsUserSecret = (nc: NatsConnection): string | undefined => userSecrets.get(nc)
+
 export async function connectNats(url: string, name: string, log: Logger): Promise<NatsConnection> {
   connectionUrl(url, 'NATS_URL')
   // Credentials in the URL (nats://user:pass@host:4222, as the stack's secret holds it) become options.
@@ -95,7 +100,11 @@ export async function connectNats(url: string, name: string, log: Logger): Promi
     try {
       // ignoreAuthErrorAbort: credentials refused twice while reconnecting (NATS back with a secret being
       // fixed) would otherwise close the connection for good, leaving consumers and the relay cut off.
-      const nc = await connect({ servers, ...auth, name, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true, timeout: 10_000, ignoreAuthErrorAbort: true })
+      // A user's replies (publish acknowledgements, JetStream answers, a consumer's pulled facts) come
+      // to inboxes only that user may read (`_INBOX_<user>.>` in stack/nats/users.conf), not to the
+      // `_INBOX.>` every connection could subscribe to.
+      const inbox = auth.user ? { inboxPrefix: `_INBOX_${auth.user.replace(/[^A-Za-z0-9_-]/g, '_')}` } : {}
+      const nc = await connect({ servers, ...auth, ...inbox, name, reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true, timeout: 10_000, ignoreAuthErrorAbort: true })
       ;(async () => {
         for await (const s of nc.status()) {
           if (s.type === 'disconnect') log.warn('nats disconnected')
@@ -105,6 +114,7 @@ export async function connectNats(url: string, name: string, log: Logger): Promi
           else if (s.type === 'error') log.error({ err: String(s.error) }, 'nats refused a request of this process')
         }
       })().catch(() => {})
+      if (auth.pass) userSecrets.set(nc, auth.pass)
       return nc
     } catch (error) {
       log.warn({ err: String(error), attempt }, 'nats not reached, trying again')
