@@ -87,4 +87,53 @@ describe.skipIf(!canSell)('selling at the door', () => {
       ])
     })
   }, 60_000)
+
+  test('the door in German: the door worker’s browser speaks German, and so do the sale and the verdicts', async () => {
+    const event = await seedEvent([{ name: 'Abend', priceCents: 1800, capacity: 10 }], { title: `Abendkasse ${Date.now()}` })
+    const admin = await loginAdmin()
+    const worker = await registerUser('door-de-e2e')
+    expect((await api(`/users/${worker.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'staff' } })).status).toBe(200)
+    const refreshed = (await api('/auth/refresh', { body: { refreshToken: worker.refreshToken } })).body
+    const staff = { token: refreshed.accessToken, refreshToken: refreshed.refreshToken, user: refreshed.user }
+
+    await withTab({ session: staff, locale: 'de-DE' }, async ({ page }) => {
+      await page.goto('/admin/checkin')
+      await page.getByRole('heading', { name: 'Einlass', exact: true }).waitFor()
+      await page.getByRole('navigation', { name: 'Verwaltung' }).getByRole('link', { name: 'Einlass' }).waitFor()
+      await page.getByLabel('Veranstaltung suchen').fill(event.title)
+      await page.locator(`#f-door option[value="${event.id}"]`).waitFor({ state: 'attached' })
+      await page.getByLabel('Einlass an diesem Eingang für').selectOption(event.id)
+      await page.getByText('Tickets an der Abendkasse verkaufen').click()
+      const form = page.getByRole('form', { name: 'Tickets an der Abendkasse verkaufen' })
+      await form.locator('#door-type option').first().waitFor({ state: 'attached' })
+      expect(await form.locator('#door-type option').allTextContents()).toEqual([expect.stringMatching(/^Abend · 18,00\s€ · noch 10$/)])
+      await form.getByLabel('Anzahl').fill('0')
+      await form.getByRole('button', { name: /^Verkaufen/ }).click()
+      await form.getByText('Geben Sie die Anzahl ein, mindestens 1.').waitFor()
+      await form.getByLabel('Anzahl').fill('1')
+      await form.getByRole('button', { name: /^Verkaufen · 18,00\s€ kassieren$/ }).click()
+      const sale = page.locator('[data-door-sale]')
+      await sale.getByRole('heading', { name: /^Verkauft: 1 Ticket, 18,00\s€ in bar$/ }).waitFor()
+      await sale.getByRole('button', { name: 'Tickets drucken (PDF)' }).waitFor()
+      expect(describeViolations((await axe(page)).serious)).toBe('')
+
+      const orderId = (await sale.getAttribute('data-door-sale'))!
+      const code = ((await api(`/orders/${orderId}/tickets`, { token: staff.token })).body as Array<{ code: string }>)[0]!.code
+      const verdict = page.locator('[data-verdict]')
+      await page.getByLabel('Ticketcode').fill(code)
+      await page.keyboard.press('Enter')
+      await page.locator('[data-verdict="admitted"]').waitFor()
+      expect(await verdict.locator('.verdict-headline').textContent()).toBe('EINLASS')
+      expect(await verdict.locator('.verdict-advice').textContent()).toBe('Einlassen.')
+      // A second read after the first one's moment: the same ticket again, refused in German.
+      await Bun.sleep(1_600)
+      await page.getByLabel('Ticketcode').fill(code)
+      await page.keyboard.press('Enter')
+      await page.locator('[data-verdict="used"]').waitFor()
+      expect(await verdict.locator('.verdict-headline').textContent()).toBe('BEREITS BENUTZT')
+      expect(await verdict.locator('.verdict-detail').textContent()).toContain('Zuerst gescannt am ')
+      await page.getByRole('heading', { name: 'Letzte Scans' }).waitFor()
+      await screenshot(page, 'door-de')
+    })
+  }, 60_000)
 })

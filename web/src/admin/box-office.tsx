@@ -3,7 +3,9 @@
 // have them emailed. The server prices them; the page shows what to take before, and what was taken after.
 import { useRef, useState } from 'preact/hooks'
 import { api, withKey } from '../lib/api'
-import { looksLikeEmail, money, plural, withSeat } from '../lib/format'
+import { looksLikeEmail, money, withSeat } from '../lib/format'
+import { useT } from '../lib/i18n'
+import { doorText } from '../i18n/door'
 import { useAsync } from '../lib/hooks'
 import { useDownload } from '../lib/download'
 import type { EventItem, Order, Ticket } from '../lib/types'
@@ -12,12 +14,12 @@ import { TicketQr } from '../components/qr'
 import { Alert, Field, Loading, SelectField } from '../components/ui'
 import { fieldErrorsOf } from './shared'
 
-const PAID_WITH: Array<[string, string]> = [
-  ['cash', 'Cash'],
-  ['card-terminal', 'Card, on the venue’s terminal'],
-]
-
 export function BoxOffice({ eventId }: { eventId: string }) {
+  const m = useT(doorText).box
+  const paidWith: Array<[string, string]> = [
+    ['cash', m.cash],
+    ['card-terminal', m.terminal],
+  ]
   const event = useAsync((signal) => api<EventItem>(`/events/${eventId}`, { signal }), [eventId])
   // One admission type per sale, with the event's extras (parking, a T-shirt) alongside, at most one of each per ticket.
   const types = (event.data?.ticketTypes ?? []).filter((t) => !t.addOn)
@@ -48,14 +50,14 @@ export function BoxOffice({ eventId }: { eventId: string }) {
     e.preventDefault()
     if (selling.current || !type) return
     const problems: typeof local = {}
-    if (!/^[1-9]\d*$/.test(form.quantity)) problems.quantity = 'Enter how many, at least 1.'
-    else if (quantity > 100) problems.quantity = 'At most 100 at once.'
-    if (form.email.trim() && !looksLikeEmail(form.email)) problems.email = 'Enter the buyer’s email address, or leave it empty.'
+    if (!/^[1-9]\d*$/.test(form.quantity)) problems.quantity = m.quantityNeeded
+    else if (quantity > 100) problems.quantity = m.quantityMax
+    if (form.email.trim() && !looksLikeEmail(form.email)) problems.email = m.emailInvalid
     // Extras go with the tickets: at most one of each per ticket sold.
     const extraProblems: Record<string, string> = {}
     for (const l of extraLines) {
-      if (!/^[1-9]\d*$/.test(l.text)) extraProblems[l.type.id] = 'Enter a whole number, or leave it empty.'
-      else if (Number(l.text) > quantity) extraProblems[l.type.id] = `At most one per ticket: ${quantity} with ${plural(quantity, 'ticket')}.`
+      if (!/^[1-9]\d*$/.test(l.text)) extraProblems[l.type.id] = m.wholeNumber
+      else if (Number(l.text) > quantity) extraProblems[l.type.id] = m.onePerTicket(quantity)
     }
     setLocal(problems)
     setExtraErrors(extraProblems)
@@ -95,35 +97,35 @@ export function BoxOffice({ eventId }: { eventId: string }) {
 
   if (event.loading && !event.data) return <Loading />
   if (event.error) return <Alert error={event.error} onRetry={event.reload} />
-  if (!types.length) return <p class="muted small">This event sells no tickets.</p>
+  if (!types.length) return <p class="muted small">{m.noTypes}</p>
   return (
     <div class="box-office">
-      <form class="form" onSubmit={sell} aria-label="Sell tickets at the door" noValidate>
+      <form class="form" onSubmit={sell} aria-label={m.form} noValidate>
         <div class="row">
           <SelectField
             id="door-type"
-            label="Ticket type"
+            label={m.type}
             name="ticketTypeId"
             value={type?.id ?? ''}
             onValue={set('ticketTypeId')}
-            options={types.map((t): [string, string] => [t.id, `${t.name} · ${money(t.priceCents, t.currency)}${t.available !== undefined ? ` · ${t.available} left` : ''}`])}
+            options={types.map((t): [string, string] => [t.id, `${t.name} · ${money(t.priceCents, t.currency)}${t.available !== undefined ? ` · ${m.left(t.available)}` : ''}`])}
           />
-          <Field id="door-quantity" label="How many" name="quantity" type="number" min={1} max={100} value={form.quantity} onValue={set('quantity')} error={errors.quantity} />
-          <SelectField id="door-paid-with" label="Paid with" name="paidWith" value={form.paidWith} onValue={set('paidWith')} options={PAID_WITH} />
+          <Field id="door-quantity" label={m.howMany} name="quantity" type="number" min={1} max={100} value={form.quantity} onValue={set('quantity')} error={errors.quantity} />
+          <SelectField id="door-paid-with" label={m.paidWith} name="paidWith" value={form.paidWith} onValue={set('paidWith')} options={paidWith} />
         </div>
         <div class="row">
-          <Field id="door-email" label="Buyer’s email (optional)" name="email" type="email" value={form.email} onValue={set('email')} error={errors.email} hint="The tickets are emailed to it too." />
-          <Field id="door-name" label="Name on the tickets (optional)" name="name" value={form.name} onValue={set('name')} error={errors.name} maxLength={100} />
+          <Field id="door-email" label={m.email} name="email" type="email" value={form.email} onValue={set('email')} error={errors.email} hint={m.emailHint} />
+          <Field id="door-name" label={m.name} name="name" value={form.name} onValue={set('name')} error={errors.name} maxLength={100} />
         </div>
         {extras.length > 0 && (
           <fieldset class="door-extras">
-            <legend>Extras with these tickets (optional, at most one of each per ticket)</legend>
+            <legend>{m.extras}</legend>
             <div class="row">
               {extras.map((x) => (
                 <Field
                   key={x.id}
                   id={`door-extra-${x.id}`}
-                  label={`${x.name} · ${money(x.priceCents, x.currency)}${x.available !== undefined ? ` · ${x.available} left` : ''}`}
+                  label={`${x.name} · ${money(x.priceCents, x.currency)}${x.available !== undefined ? ` · ${m.left(x.available)}` : ''}`}
                   name={`extra-${x.id}`}
                   type="number"
                   min={0}
@@ -136,11 +138,11 @@ export function BoxOffice({ eventId }: { eventId: string }) {
             </div>
           </fieldset>
         )}
-        {type?.seating ? <p class="muted small">Seats: the best left, next to each other when they can be.</p> : null}
+        {type?.seating ? <p class="muted small">{m.seats}</p> : null}
         <Alert error={Object.keys(server).length ? undefined : error} />
         <div class="form-actions">
           <button type="submit" class="button" disabled={busy}>
-            {busy ? 'Selling…' : due ? `Sell · take ${due}` : 'Sell'}
+            {busy ? m.selling : due ? m.sellTake(due) : m.sell}
           </button>
         </div>
       </form>
@@ -152,35 +154,36 @@ export function BoxOffice({ eventId }: { eventId: string }) {
 /** The sale just made: what was taken, and its tickets to show (each QR code scans at the door) or print. */
 function SaleDone({ order, tickets }: { order: Order; tickets: Ticket[] }) {
   const pdf = useDownload(`/orders/${order.id}/tickets/pdf`, `easypass-tickets-${order.id}.pdf`)
+  const m = useT(doorText).box
   const count = order.items.reduce((n, i) => n + i.quantity, 0)
-  const how = order.boxOffice?.paidWith === 'card-terminal' ? 'on the card terminal' : 'in cash'
+  const card = order.boxOffice?.paidWith === 'card-terminal'
   return (
     <section class="card" aria-labelledby="door-sale-title" data-door-sale={order.id}>
       {/* Announced once, as it is: the tickets below are not read out with it. */}
       <div role="status">
         <h2 id="door-sale-title">
         {order.status === 'paid'
-          ? `Sold: ${plural(count, 'ticket')}, ${money(order.totalCents, order.currency)} ${how}`
+          ? m.sold(count, money(order.totalCents, order.currency), card)
           : order.status === 'pending'
-            ? 'The sale is still being decided: press Sell again in a moment (it asks after the same sale, it does not sell again).'
-            : `Not sold: the sale ended ${order.status}.`}
+            ? m.stillDeciding
+            : m.notSold(order.status)}
         </h2>
       </div>
       <p class="small">
-        <Link href={`/orders/${order.id}`}>The order</Link>
+        <Link href={`/orders/${order.id}`}>{m.theOrder}</Link>
       </p>
       {tickets.length > 0 && (
         <>
           <p class="actions">
             <button type="button" class="button button-secondary" onClick={pdf.save} disabled={pdf.busy}>
-              {pdf.busy ? 'Making the PDF…' : 'Print the tickets (PDF)'}
+              {pdf.busy ? m.makingPdf : m.printPdf}
             </button>
           </p>
           <Alert error={pdf.error} />
-          <ul class="tickets" aria-label="Tickets sold">
+          <ul class="tickets" aria-label={m.ticketsSold}>
             {tickets.map((t) => (
               <li key={t.id}>
-                <TicketQr ticket={t} label={withSeat(t.ticketTypeName ?? 'Ticket', t)} />
+                <TicketQr ticket={t} label={withSeat(t.ticketTypeName ?? m.ticket, t)} />
               </li>
             ))}
           </ul>

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, describe, uuid } from '../lib/api'
-import { clockTime, plural, when, withSeat } from '../lib/format'
+import { clockTime, when, withSeat } from '../lib/format'
+import { t, useT } from '../lib/i18n'
+import { doorText, type Verdict } from '../i18n/door'
 import { useTitle, useUnmounted } from '../lib/hooks'
 import type { Order, Ticket } from '../lib/types'
 import { Link } from '../lib/router'
@@ -8,8 +10,6 @@ import { useSession } from '../lib/session'
 import { AdminPage, EventPicker } from './shared'
 import { BoxOffice } from './box-office'
 import { addPending, canHash, codeHash, dropPending, noteAdmitted, PENDING_STORAGE_KEY, storedAdmitted, storedList, storedPending, storeList, type DoorList, type PendingScan } from './door-list'
-
-type Verdict = 'admitted' | 'offline' | 'used' | 'refunded' | 'replaced' | 'invalid' | 'wrong' | 'unknown' | 'unlisted' | 'error'
 
 /** How often the door's offline list is downloaded again while the network is up, and how often scans made offline are sent. */
 const LIST_EVERY_MS = 120_000
@@ -39,10 +39,9 @@ interface Scan {
   extra?: boolean
 }
 
-/** What the door is told of a checked extra, in place of ADMITTED: nobody gets in on a parking space. */
-const EXTRA_HEADLINE = { admitted: 'EXTRA · CHECKED', offline: 'EXTRA · CHECKED OFFLINE' } as const
-const EXTRA_ADVICE = 'An extra, not admission: hand it over or let them through where it is for. At the entrance they need an admission ticket.'
-const headlineOf = (s: Pick<Scan, 'verdict' | 'extra'>) => (s.extra && (s.verdict === 'admitted' || s.verdict === 'offline') ? EXTRA_HEADLINE[s.verdict] : HEADLINE[s.verdict])
+/** The verdict's headline; a checked extra's says so in place of ADMITTED: nobody gets in on a parking space. */
+const headlineOf = (m: (typeof doorText)['en'], s: Pick<Scan, 'verdict' | 'extra'>) =>
+  s.extra && (s.verdict === 'admitted' || s.verdict === 'offline') ? m.extraHeadline[s.verdict] : m.headline[s.verdict]
 
 /**
  * A scan whose answer was lost is sent again under its Idempotency-Key when the code is read again
@@ -52,35 +51,10 @@ const LOST_SCAN_MS = 60_000
 /** A code admitted here and read again within this long is the same scan, not a second person. */
 const REPEAT_MS = 1_500
 
-const HEADLINE: Record<Verdict, string> = {
-  admitted: 'ADMITTED',
-  offline: 'ADMITTED · OFFLINE',
-  used: 'ALREADY USED',
-  refunded: 'REFUNDED',
-  replaced: 'CODE REPLACED',
-  invalid: 'NOT VALID',
-  wrong: 'WRONG EVENT',
-  unknown: 'UNKNOWN',
-  unlisted: 'NOT IN THE LIST',
-  error: 'NOT CHECKED',
-}
-
-const ADVICE: Record<Verdict, string> = {
-  admitted: 'Let them in.',
-  offline: 'Let them in. Checked against the offline list; sent when the network is back.',
-  used: 'This ticket was scanned before. Do not admit again.',
-  refunded: 'This ticket was refunded and is not valid.',
-  replaced: 'This ticket was passed on to someone else, who has a new code. Do not admit this one.',
-  invalid: 'This ticket is not paid for. Do not admit.',
-  wrong: 'This ticket is for another event. Do not admit.',
-  unknown: 'No ticket has this code. Check it was typed correctly.',
-  unlisted: 'No ticket in the offline list has this code: a ticket bought since it was downloaded is not in it. Ask them to wait until the network is back.',
-  error: 'The scan could not be checked. Try again.',
-}
-
 export default function CheckIn() {
   const user = useSession()?.user
-  useTitle(`${user?.role === 'admin' ? 'Admin' : 'Door'} · Check-in`)
+  const m = useT(doorText)
+  useTitle(m.pageTitle(user?.role === 'admin'))
   // Door staff given some events pick among theirs (the API refuses the others).
   const myEvents = user?.role === 'staff' ? user.events : undefined
   const [code, setCode] = useState('')
@@ -167,7 +141,7 @@ export default function CheckIn() {
           // meanwhile): said, for the door to look into.
           const verdict: Verdict =
             status === 409 || status === 403 ? (details?.wrongEvent ? 'wrong' : details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? 'refunded' : status === 404 ? 'unknown' : 'invalid'
-          setConflicts((c) => [{ id: ++seq.current, code: p.code, verdict, detail: `admitted offline ${when(p.at)}: ${describe(err)}`, at: p.at }, ...c])
+          setConflicts((c) => [{ id: ++seq.current, code: p.code, verdict, detail: t(doorText).admittedOfflineThen(when(p.at), describe(err)), at: p.at }, ...c])
         }
         showPending(dropPending(p.key))
       }
@@ -194,6 +168,8 @@ export default function CheckIn() {
   }
 
   const check = async (value: string): Promise<Scan> => {
+    // In the language of the moment the scan is made (the page may change it between two scans).
+    const m = t(doorText)
     const scan = (verdict: Verdict, detail: string, extra = false): Scan => ({ id: ++seq.current, code: value, verdict, detail, at: new Date().toISOString(), ...(extra ? { extra } : {}) })
     // The scan whose answer was lost, sent again under its key: if it did check the ticket in, the
     // server answers 200 again; a check-in by another scan (another door, a copy of the code) is 409.
@@ -213,7 +189,8 @@ export default function CheckIn() {
       await noteLetIn(eventId, value, new Date().toISOString())
       const item = r.order?.items.find((i) => i.ticketTypeId === r.ticket?.ticketTypeId)
       // An extra (parking, a T-shirt) is handed over or let through where it is for: it is not admission by itself.
-      const type = `${item?.addOn ? 'Extra: ' : ''}${r.ticket?.ticketTypeName ?? item?.name ?? 'Valid ticket'}`
+      const typeName = r.ticket?.ticketTypeName ?? item?.name ?? m.validTicket
+      const type = item?.addOn ? m.extra(typeName) : typeName
       // Where to send them: the seat, when the ticket has one.
       const name = withSeat(type, r.ticket ?? {})
       // The name the buyer put on the ticket comes first: the door may compare it with an ID.
@@ -229,15 +206,16 @@ export default function CheckIn() {
         unanswered.current.delete(value)
         const hash = await codeHash(value)
         const known = offline.tickets.find((t) => t.hash === hash)
-        const from = `the offline list of ${when(offline.at)}`
-        if (!known) return scan('unlisted', `Not in ${from}.`)
+        const from = m.offlineListOf(when(offline.at))
+        if (!known) return scan('unlisted', m.notIn(from))
         const same = (code: string) => code.toUpperCase() === value.toUpperCase()
         const before = known.checkedInAt ?? storedPending().find((p) => p.eventId === offline.eventId && same(p.code))?.at ?? storedAdmitted(offline.eventId)[hash]
-        if (before) return scan('used', `First scanned ${when(before)} (${from})`)
+        if (before) return scan('used', m.firstScannedIn(when(before), from))
         const at = new Date().toISOString()
         showPending(addPending({ code: value, key, eventId: offline.eventId, at }))
         noteAdmitted(offline.eventId, hash, at)
-        const type = withSeat(`${known.addOn ? 'Extra: ' : ''}${known.ticketTypeName ?? 'Valid ticket'}`, known)
+        const knownName = known.ticketTypeName ?? m.validTicket
+        const type = withSeat(known.addOn ? m.extra(knownName) : knownName, known)
         return scan('offline', [known.attendeeName, type].filter(Boolean).join(' · '), !!known.addOn)
       }
       if (status === 0 || status >= 500) {
@@ -251,8 +229,8 @@ export default function CheckIn() {
       // 403 with `wrongEvent`: a ticket of an event whose door this worker was not given.
       const verdict: Verdict =
         status === 409 || (status === 403 && details?.wrongEvent) ? (details?.wrongEvent ? 'wrong' : details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? (details?.passedOn ? 'replaced' : 'refunded') : status === 404 ? 'unknown' : 'error'
-      if (verdict === 'wrong') return scan(verdict, details?.eventTitle ? `Ticket for ${details.eventTitle}` : describe(err))
-      return scan(verdict, verdict === 'used' && details?.checkedInAt ? `First scanned ${when(details.checkedInAt)}` : describe(err))
+      if (verdict === 'wrong') return scan(verdict, details?.eventTitle ? m.ticketFor(details.eventTitle) : describe(err))
+      return scan(verdict, verdict === 'used' && details?.checkedInAt ? m.firstScanned(when(details.checkedInAt)) : describe(err))
     }
   }
 
@@ -301,51 +279,51 @@ export default function CheckIn() {
   }
 
   return (
-    <AdminPage title="Check-in" sub="Scan a ticket's QR code with a USB scanner or type its code, then press Enter.">
+    <AdminPage title={m.title} sub={m.sub}>
       <div class="toolbar">
         {/* Events on now or still to come (an event that ended has no door). */}
         <EventPicker
-          label="This door admits to"
+          label={m.doorAdmits}
           name="door"
           value={door}
           onValue={chooseDoor}
-          anyLabel={myEvents ? 'Any of your events' : 'Any event (tickets of every event are admitted)'}
+          anyLabel={myEvents ? m.anyOfYours : m.anyEvent}
           status="published"
           only={myEvents}
         />
         {door && (
           <p class="small">
-            No code with them? <Link href={`/admin/events/${door}/attendees`}>Find the guest in the attendee list</Link>
+            {m.noCode} <Link href={`/admin/events/${door}/attendees`}>{m.findGuest}</Link>
           </p>
         )}
       </div>
       <p class="small muted" data-offline-list={list && door ? list.tickets.length : 0}>
         {!door
-          ? 'Offline checking needs a door set to one event.'
+          ? m.offlineNeedsDoor
           : !canHash()
-            ? 'Offline checking needs the page over HTTPS.'
+            ? m.offlineNeedsHttps
             : list
-              ? `Offline list: ${plural(list.tickets.length, 'ticket')}, downloaded ${Date.now() - Date.parse(list.at) > OLD_LIST_MS ? `${when(list.at)}: old, tickets sold or refunded since are not in it` : `at ${clockTime(list.at)}`}. Without a network this door goes on admitting against it.`
-              : 'No offline list yet: without a network this door cannot check tickets.'}
-        {list && !listKept ? ' This browser could not keep it (its storage is full): it is lost with the page.' : ''}
+              ? m.offlineList(list.tickets.length, Date.now() - Date.parse(list.at) > OLD_LIST_MS ? m.listOld(when(list.at)) : m.listAt(clockTime(list.at)))
+              : m.noList}
+        {list && !listKept ? m.listNotKept : ''}
       </p>
       <p class="small" data-pending={pending.length}>
-        {pending.length ? `${plural(pending.length, 'scan')} made offline waiting to be sent.` : ''}
+        {pending.length ? m.pending(pending.length) : ''}
       </p>
       {conflicts.length > 0 && (
         <section aria-labelledby="conflicts-title" class="card" role="alert">
-          <h2 id="conflicts-title">Admitted offline, then refused</h2>
+          <h2 id="conflicts-title">{m.conflictsTitle}</h2>
           <ul class="scan-history">
             {conflicts.map((c) => (
               <li key={c.id} data-conflict={c.code}>
-                <span class={`badge verdict-badge-${c.verdict}`}>{HEADLINE[c.verdict]}</span> <code>{c.code}</code> · {c.detail}
+                <span class={`badge verdict-badge-${c.verdict}`}>{m.headline[c.verdict]}</span> <code>{c.code}</code> · {c.detail}
               </li>
             ))}
           </ul>
         </section>
       )}
       <form class="checkin-form" onSubmit={scan}>
-        <label for="checkin-code">Ticket code</label>
+        <label for="checkin-code">{m.codeLabel}</label>
         <div class="checkin-row">
           <input
             id="checkin-code"
@@ -360,20 +338,20 @@ export default function CheckIn() {
             aria-describedby="checkin-result"
           />
           <button type="submit" class="button" disabled={!code.trim()}>
-            Check in
+            {m.checkIn}
           </button>
         </div>
       </form>
       {waiting.length > 0 && (
         <p class="muted small">
-          Checking <code>{waiting[0]}</code>…{waiting.length > 1 ? ` ${waiting.length - 1} more waiting.` : ''}
+          {m.checking} <code>{waiting[0]}</code>…{waiting.length > 1 ? m.moreWaiting(waiting.length - 1) : ''}
         </p>
       )}
       <div id="checkin-result" class="checkin-result-region" role="status" aria-live="assertive">
         {last && (
           <div class={`verdict verdict-${last.verdict}`} data-verdict={last.verdict}>
-            <p class="verdict-headline">{headlineOf(last)}</p>
-            <p class="verdict-advice">{last.extra ? EXTRA_ADVICE : ADVICE[last.verdict]}</p>
+            <p class="verdict-headline">{headlineOf(m, last)}</p>
+            <p class="verdict-advice">{last.extra ? m.extraAdvice : m.advice[last.verdict]}</p>
             <p class="verdict-detail">
               <code>{last.code}</code> · {last.detail}
             </p>
@@ -382,17 +360,17 @@ export default function CheckIn() {
       </div>
       {door && (
         <details class="card door-sales">
-          <summary>Sell tickets at the door</summary>
+          <summary>{m.sellAtDoor}</summary>
           <BoxOffice key={door} eventId={door} />
         </details>
       )}
       {history.length > 1 && (
         <section aria-labelledby="history-title">
-          <h2 id="history-title">Recent scans</h2>
+          <h2 id="history-title">{m.recent}</h2>
           <ol class="scan-history">
             {history.slice(1).map((s) => (
               <li key={s.id}>
-                <span class={`badge verdict-badge-${s.verdict}`}>{headlineOf(s)}</span> <code>{s.code}</code> · {when(s.at)}
+                <span class={`badge verdict-badge-${s.verdict}`}>{headlineOf(m, s)}</span> <code>{s.code}</code> · {when(s.at)}
               </li>
             ))}
           </ol>

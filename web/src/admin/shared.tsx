@@ -8,30 +8,34 @@ import { Link, useLocation, withQuery } from '../lib/router'
 import { useSession } from '../lib/session'
 import type { Availability, EventItem, List } from '../lib/types'
 import { Field, PageTitle, SelectField } from '../components/ui'
+import { useT } from '../lib/i18n'
+import { doorText } from '../i18n/door'
 
+type Tab = keyof (typeof doorText)['en']['tabs']
 /** The admin pages; `door`: door staff have them too. */
-const TABS: Array<[href: string, label: string, door?: boolean]> = [
-  ['/admin', 'Events'],
-  ['/admin/orders', 'Orders'],
-  ['/admin/checkin', 'Check-in', true],
-  ['/admin/dashboard', 'Sales dashboard'],
-  ['/admin/webhooks', 'Webhooks'],
-  ['/admin/people', 'People'],
-  ['/admin/activity', 'Activity'],
+const TABS: Array<[href: string, label: Exclude<Tab, 'nav'>, door?: boolean]> = [
+  ['/admin', 'events'],
+  ['/admin/orders', 'orders'],
+  ['/admin/checkin', 'checkin', true],
+  ['/admin/dashboard', 'dashboard'],
+  ['/admin/webhooks', 'webhooks'],
+  ['/admin/people', 'people'],
+  ['/admin/activity', 'activity'],
 ]
 
 export function AdminPage({ title, sub, actions, children, wide = true }: { title: string; sub?: ComponentChildren; actions?: ComponentChildren; children: ComponentChildren; wide?: boolean }) {
   const { path } = useLocation()
   const admin = useSession()?.user.role === 'admin'
   const tabs = TABS.filter(([, , door]) => admin || door)
+  const names = useT(doorText).tabs
   return (
     <div class={`container page admin${wide ? '' : ' narrow'}`}>
-      <nav class="admin-nav" aria-label="Admin">
+      <nav class="admin-nav" aria-label={names.nav}>
         <ul>
           {tabs.map(([href, label]) => (
             <li key={href}>
               <Link href={href} aria-current={(href === '/admin' ? path === '/admin' || path.startsWith('/admin/events') : path.startsWith(href)) ? 'page' : undefined}>
-                {label}
+                {names[label]}
               </Link>
             </li>
           ))}
@@ -122,23 +126,24 @@ export function EventPicker({
   }, [query, status, period, only?.join(',')])
   const chosen = useAsync(async (signal) => (value ? await api<EventItem>(`/events/${value}`, { signal }).catch(() => undefined) : undefined), [value])
   const items = events.data?.items ?? []
+  const m = useT(doorText).picker
   return (
     <div class="event-picker">
-      <Field label="Find an event" name={`${name}-find`} value={find} onValue={setFind} placeholder="Part of its title" autoComplete="off" />
+      <Field label={m.find} name={`${name}-find`} value={find} onValue={setFind} placeholder={m.findPlaceholder} autoComplete="off" />
       <SelectField
         label={label}
         name={name}
         value={value}
         onValue={onValue}
         options={[
-          ['', events.data ? anyLabel : `${anyLabel} (loading…)`],
-          ...(value && !items.some((e) => e.id === value) ? [[value, chosen.data ? eventOption(chosen.data) : 'The event chosen before'] as [string, string]] : []),
+          ['', events.data ? anyLabel : `${anyLabel} (${m.loading})`],
+          ...(value && !items.some((e) => e.id === value) ? [[value, chosen.data ? eventOption(chosen.data) : m.chosenBefore] as [string, string]] : []),
           ...items.map((e): [string, string] => [e.id, eventOption(e)]),
         ]}
       />
       {events.data && events.data.total > items.length && (
         <p class="muted small field-note">
-          {items.length} of {events.data.total} events listed{query ? '' : ': search by title for the others'}.
+          {m.listed(items.length, events.data.total, !!query)}
         </p>
       )}
     </div>
