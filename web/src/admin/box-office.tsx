@@ -3,7 +3,7 @@
 // have them emailed. The server prices them; the page shows what to take before, and what was taken after.
 import { useRef, useState } from 'preact/hooks'
 import { api, withKey } from '../lib/api'
-import { looksLikeEmail, money, withSeat } from '../lib/format'
+import { looksLikeEmail, money, orderStatusLabel, withSeat } from '../lib/format'
 import { useT } from '../lib/i18n'
 import { doorText } from '../i18n/door'
 import { useAsync } from '../lib/hooks'
@@ -166,7 +166,7 @@ function SaleDone({ order, tickets }: { order: Order; tickets: Ticket[] }) {
           ? m.sold(count, money(order.totalCents, order.currency), card)
           : order.status === 'pending'
             ? m.stillDeciding
-            : m.notSold(order.status)}
+            : m.notSold(order.status, orderStatusLabel(order.status) ?? order.status)}
         </h2>
       </div>
       <p class="small">

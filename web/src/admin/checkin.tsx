@@ -141,7 +141,8 @@ export default function CheckIn() {
           // meanwhile): said, for the door to look into.
           const verdict: Verdict =
             status === 409 || status === 403 ? (details?.wrongEvent ? 'wrong' : details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? 'refunded' : status === 404 ? 'unknown' : 'invalid'
-          setConflicts((c) => [{ id: ++seq.current, code: p.code, verdict, detail: t(doorText).admittedOfflineThen(when(p.at), describe(err)), at: p.at }, ...c])
+          const words = t(doorText)
+          setConflicts((c) => [{ id: ++seq.current, code: p.code, verdict, detail: words.admittedOfflineThen(when(p.at), words.serverWords(describe(err))), at: p.at }, ...c])
         }
         showPending(dropPending(p.key))
       }
@@ -229,8 +230,8 @@ export default function CheckIn() {
       // 403 with `wrongEvent`: a ticket of an event whose door this worker was not given.
       const verdict: Verdict =
         status === 409 || (status === 403 && details?.wrongEvent) ? (details?.wrongEvent ? 'wrong' : details?.checkedInAt || details?.ticketId ? 'used' : 'invalid') : status === 410 ? (details?.passedOn ? 'replaced' : 'refunded') : status === 404 ? 'unknown' : 'error'
-      if (verdict === 'wrong') return scan(verdict, details?.eventTitle ? m.ticketFor(details.eventTitle) : describe(err))
-      return scan(verdict, verdict === 'used' && details?.checkedInAt ? m.firstScanned(when(details.checkedInAt)) : describe(err))
+      if (verdict === 'wrong') return scan(verdict, details?.eventTitle ? m.ticketFor(details.eventTitle) : m.serverWords(describe(err)))
+      return scan(verdict, verdict === 'used' && details?.checkedInAt ? m.firstScanned(when(details.checkedInAt)) : m.serverWords(describe(err)))
     }
   }
 
@@ -353,7 +354,8 @@ export default function CheckIn() {
             <p class="verdict-headline">{headlineOf(m, last)}</p>
             <p class="verdict-advice">{last.extra ? m.extraAdvice : m.advice[last.verdict]}</p>
             <p class="verdict-detail">
-              <code>{last.code}</code> · {last.detail}
+              <code>{last.code}</code>
+              {last.detail ? ` · ${last.detail}` : ''}
             </p>
           </div>
         )}
