@@ -7,14 +7,16 @@ import { axe, canSell, closeBrowser, describeViolations, screenshot, seedEvent, 
 
 afterAll(closeBrowser)
 
-/** The door's page set to the event, its sale form open. */
-async function openDoorSale(page: import('playwright-core').Page, event: { id: string; title: string }) {
+const ENGLISH = { find: 'Find an event', admits: 'This door admits to', sell: 'Sell tickets at the door' }
+
+/** The door's page set to the event, its sale form open (`words`: the page's, in the browser's language). */
+async function openDoorSale(page: import('playwright-core').Page, event: { id: string; title: string }, words = ENGLISH) {
   await page.goto('/admin/checkin')
-  await page.getByLabel('Find an event').fill(event.title)
+  await page.getByLabel(words.find).fill(event.title)
   await page.locator(`#f-door option[value="${event.id}"]`).waitFor({ state: 'attached' })
-  await page.getByLabel('This door admits to').selectOption(event.id)
-  await page.getByText('Sell tickets at the door').click()
-  const form = page.getByRole('form', { name: 'Sell tickets at the door' })
+  await page.getByLabel(words.admits).selectOption(event.id)
+  await page.getByText(words.sell).click()
+  const form = page.getByRole('form', { name: words.sell })
   // The event's ticket types come from the API after the form opens: read them once they are there.
   await form.locator('#door-type option').first().waitFor({ state: 'attached' })
   return form
@@ -97,15 +99,9 @@ describe.skipIf(!canSell)('selling at the door', () => {
     const staff = { token: refreshed.accessToken, refreshToken: refreshed.refreshToken, user: refreshed.user }
 
     await withTab({ session: staff, locale: 'de-DE' }, async ({ page }) => {
-      await page.goto('/admin/checkin')
+      const form = await openDoorSale(page, event, { find: 'Veranstaltung suchen', admits: 'Einlass an diesem Eingang für', sell: 'Tickets an der Abendkasse verkaufen' })
       await page.getByRole('heading', { name: 'Einlass', exact: true }).waitFor()
       await page.getByRole('navigation', { name: 'Verwaltung' }).getByRole('link', { name: 'Einlass' }).waitFor()
-      await page.getByLabel('Veranstaltung suchen').fill(event.title)
-      await page.locator(`#f-door option[value="${event.id}"]`).waitFor({ state: 'attached' })
-      await page.getByLabel('Einlass an diesem Eingang für').selectOption(event.id)
-      await page.getByText('Tickets an der Abendkasse verkaufen').click()
-      const form = page.getByRole('form', { name: 'Tickets an der Abendkasse verkaufen' })
-      await form.locator('#door-type option').first().waitFor({ state: 'attached' })
       expect(await form.locator('#door-type option').allTextContents()).toEqual([expect.stringMatching(/^Abend · 18,00\s€ · noch 10$/)])
       await form.getByLabel('Anzahl').fill('0')
       await form.getByRole('button', { name: /^Verkaufen/ }).click()
