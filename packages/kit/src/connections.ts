@@ -74,16 +74,16 @@ export async function pingRedis(redis: Redis) {
   if (answer !== 'PONG') throw new Error(`unexpected ping answer ${answer}`)
 }
 
-/**
- * Connects to NATS, trying again until it answers (an outage, or credentials refused while a secret is
- * being fixed), and keeps reconnecting for as long as the process lives: callers that do not await it
- * serve meanwhile, and their health shows `nats` down. NATS being down delays messages, never crashes us.
- */
 const userSecrets = new WeakMap<NatsConnection, string>()
 
 /** The password the connection's NATS user signed in with (none without a user): known to that user's processes only. */
 export const natsUserSecret = (nc: NatsConnection): string | undefined => userSecrets.get(nc)
 
+/**
+ * Connects to NATS, trying again until it answers (an outage, or credentials refused while a secret is
+ * being fixed), and keeps reconnecting for as long as the process lives: callers that do not await it
+ * serve meanwhile, and their health shows `nats` down. NATS being down delays messages, never crashes us.
+ */
 export async function connectNats(url: string, name: string, log: Logger): Promise<NatsConnection> {
   connectionUrl(url, 'NATS_URL')
   // Credentials in the URL (nats://user:pass@host:4222, as the stack's secret holds it) become options.
