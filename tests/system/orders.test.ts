@@ -752,6 +752,17 @@ describe('authorisation', () => {
     const internal = await fetch(`${ordersUrl}/internal/orders/${paid.body.id}/tickets`, { headers: { authorization: `Bearer ${service}` } })
     expect(internal.status).toBe(200)
     expect(((await internal.json()) as Array<{ code: string }>)[0]!.code).toBe(code)
+    // On a public route a service reads as an admin does, and never writes: a service token taken from
+    // any service (they all hold the secret that signs them) refunds nobody's order.
+    const asService = { 'content-type': 'application/json', authorization: `Bearer ${service}` }
+    const read = await fetch(`${ordersUrl}/api/orders/${paid.body.id}`, { headers: asService })
+    expect(read.status).toBe(200)
+    for (const [path, body] of [[`/api/orders/${paid.body.id}/refund`, {}], [`/api/orders/${paid.body.id}/cancel`, {}]] as const) {
+      const write = await fetch(`${ordersUrl}${path}`, { method: 'POST', headers: { ...asService, 'idempotency-key': crypto.randomUUID() }, body: JSON.stringify(body) })
+      expect({ path, status: write.status }).toEqual({ path, status: 403 })
+      expect(((await write.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN')
+    }
+    expect((await api(`/orders/${paid.body.id}`, { token: buyer.token })).body.status).toBe('paid')
   })
 })
 

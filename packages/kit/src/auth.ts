@@ -85,7 +85,7 @@ export function authPlugin(config: AuthConfig) {
   return new Elysia({ name: 'kit.auth' })
     .macro({
       auth: (level: Level) => {
-        const principalFor = async (authorization: string | undefined) => {
+        const principalFor = async (authorization: string | undefined, method: string) => {
           const principal = await verifier.verifyHeader(authorization)
           if (!principal) {
             if (level === 'optional') return undefined
@@ -93,6 +93,11 @@ export function authPlugin(config: AuthConfig) {
           }
           // A service's token opens internal routes, never an admin's: no service calls one, so none may.
           if (level === 'admin' && principal.role !== 'admin') throw fail('FORBIDDEN', 'admins only')
+          // On public routes a service reads as an admin does (drafts, any event's availability), and
+          // never writes: no service writes through one, and a service token taken from any service
+          // would otherwise refund or cancel anyone's order by calling orders directly.
+          if (principal.role === 'service' && level !== 'service' && method !== 'GET' && method !== 'HEAD')
+            throw fail('FORBIDDEN', "a service's token reads public routes, it never writes through them")
           if (level === 'staff' && !worksTheDoor(principal)) throw fail('FORBIDDEN', 'door staff and admins only')
           if (level === 'service' && principal.role !== 'service') throw fail('FORBIDDEN', 'internal route')
           return principal as Principal
@@ -100,12 +105,12 @@ export function authPlugin(config: AuthConfig) {
         return {
           // Who asks is checked before what is asked (validation comes after this stage): a caller
           // without the right to a route gets its 401 or 403, not a 400 about a body it may not send.
-          async transform({ headers }) {
-            await principalFor(headers.authorization)
+          async transform({ headers, request }) {
+            await principalFor(headers.authorization, request.method)
           },
           // Verified tokens are remembered until they expire: this second look is a lookup.
-          async resolve({ headers }) {
-            return { principal: (await principalFor(headers.authorization)) as Principal | undefined }
+          async resolve({ headers, request }) {
+            return { principal: (await principalFor(headers.authorization, request.method)) as Principal | undefined }
           },
         }
       },
