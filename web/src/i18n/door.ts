@@ -1,9 +1,12 @@
 import { count, defineMessages } from '../lib/i18n'
+import { plural } from '../lib/format'
 
 /** What a scan at the door found (the check-in page's verdicts). */
 export type Verdict = 'admitted' | 'offline' | 'used' | 'refunded' | 'replaced' | 'invalid' | 'wrong' | 'unknown' | 'unlisted' | 'error'
 
-const tickets = { one: 'ticket', other: 'tickets' }
+/** A number of tickets, in German and French (English says it with `plural`, as before). */
+const TICKETS_DE = { one: 'Ticket', other: 'Tickets' }
+const TICKETS_FR = { one: 'billet', other: 'billets' }
 
 /**
  * The door's pages (check-in, selling at the door) and what the admin pages around them share (tabs,
@@ -29,12 +32,12 @@ export const doorText = defineMessages({
     findGuest: 'Find the guest in the attendee list',
     offlineNeedsDoor: 'Offline checking needs a door set to one event.',
     offlineNeedsHttps: 'Offline checking needs the page over HTTPS.',
-    offlineList: (n: number, downloaded: string) => `Offline list: ${n} ${n === 1 ? 'ticket' : 'tickets'}, downloaded ${downloaded}. Without a network this door goes on admitting against it.`,
+    offlineList: (n: number, downloaded: string) => `Offline list: ${plural(n, 'ticket')}, downloaded ${downloaded}. Without a network this door goes on admitting against it.`,
     listOld: (at: string) => `${at}: old, tickets sold or refunded since are not in it`,
     listAt: (time: string) => `at ${time}`,
     noList: 'No offline list yet: without a network this door cannot check tickets.',
     listNotKept: ' This browser could not keep it (its storage is full): it is lost with the page.',
-    pending: (n: number) => `${n} ${n === 1 ? 'scan' : 'scans'} made offline waiting to be sent.`,
+    pending: (n: number) => `${plural(n, 'scan')} made offline waiting to be sent.`,
     conflictsTitle: 'Admitted offline, then refused',
     admittedOfflineThen: (at: string, why: string) => `admitted offline ${at}: ${why}`,
     codeLabel: 'Ticket code',
@@ -96,11 +99,11 @@ export const doorText = defineMessages({
       quantityMax: 'At most 100 at once.',
       emailInvalid: 'Enter the buyer’s email address, or leave it empty.',
       wholeNumber: 'Enter a whole number, or leave it empty.',
-      onePerTicket: (n: number) => `At most one per ticket: ${n} with ${n} ${n === 1 ? 'ticket' : 'tickets'}.`,
+      onePerTicket: (n: number) => `At most one per ticket: ${n} with ${plural(n, 'ticket')}.`,
       selling: 'Selling…',
       sellTake: (due: string) => `Sell · take ${due}`,
       sell: 'Sell',
-      sold: (n: number, amount: string, card: boolean) => `Sold: ${n} ${n === 1 ? 'ticket' : 'tickets'}, ${amount} ${card ? 'on the card terminal' : 'in cash'}`,
+      sold: (n: number, amount: string, card: boolean) => `Sold: ${plural(n, 'ticket')}, ${amount} ${card ? 'on the card terminal' : 'in cash'}`,
       stillDeciding: 'The sale is still being decided: press Sell again in a moment (it asks after the same sale, it does not sell again).',
       notSold: (status: string, _label: string) => `Not sold: the sale ended ${status}.`,
       theOrder: 'The order',
@@ -129,7 +132,7 @@ export const doorText = defineMessages({
     findGuest: 'Gast in der Teilnehmerliste suchen',
     offlineNeedsDoor: 'Für die Offline-Prüfung muss der Eingang auf eine Veranstaltung eingestellt sein.',
     offlineNeedsHttps: 'Für die Offline-Prüfung muss die Seite über HTTPS geöffnet sein.',
-    offlineList: (n: number, downloaded: string) => `Offline-Liste: ${count(n, { one: 'Ticket', other: 'Tickets' }, 'de')}, heruntergeladen ${downloaded}. Ohne Netz prüft dieser Eingang weiter anhand dieser Liste.`,
+    offlineList: (n: number, downloaded: string) => `Offline-Liste: ${count(n, TICKETS_DE, 'de')}, heruntergeladen ${downloaded}. Ohne Netz prüft dieser Eingang weiter anhand dieser Liste.`,
     listOld: (at: string) => `am ${at}: veraltet, seitdem verkaufte oder erstattete Tickets fehlen darin`,
     listAt: (time: string) => `um ${time}`,
     noList: 'Noch keine Offline-Liste: Ohne Netz kann dieser Eingang keine Tickets prüfen.',
@@ -195,11 +198,11 @@ export const doorText = defineMessages({
       quantityMax: 'Höchstens 100 auf einmal.',
       emailInvalid: 'Geben Sie die E-Mail-Adresse des Käufers ein oder lassen Sie das Feld leer.',
       wholeNumber: 'Geben Sie eine ganze Zahl ein oder lassen Sie das Feld leer.',
-      onePerTicket: (n: number) => `Höchstens eine pro Ticket: ${n} bei ${count(n, { one: 'Ticket', other: 'Tickets' }, 'de')}.`,
+      onePerTicket: (n: number) => `Höchstens eine pro Ticket: ${n} bei ${count(n, TICKETS_DE, 'de')}.`,
       selling: 'Wird verkauft…',
       sellTake: (due: string) => `Verkaufen · ${due} kassieren`,
       sell: 'Verkaufen',
-      sold: (n: number, amount: string, card: boolean) => `Verkauft: ${count(n, { one: 'Ticket', other: 'Tickets' }, 'de')}, ${amount} ${card ? 'am Kartenterminal' : 'in bar'}`,
+      sold: (n: number, amount: string, card: boolean) => `Verkauft: ${count(n, TICKETS_DE, 'de')}, ${amount} ${card ? 'am Kartenterminal' : 'in bar'}`,
       stillDeciding: 'Der Verkauf ist noch in Bearbeitung: Drücken Sie gleich noch einmal auf Verkaufen (das fragt denselben Verkauf ab, es wird nicht doppelt verkauft).',
       notSold: (_status: string, label: string) => `Nicht verkauft: ${label}.`,
       theOrder: 'Die Bestellung',
@@ -228,7 +231,7 @@ export const doorText = defineMessages({
     findGuest: 'Trouver la personne dans la liste des participants',
     offlineNeedsDoor: 'Le contrôle hors ligne nécessite une entrée réglée sur un seul événement.',
     offlineNeedsHttps: 'Le contrôle hors ligne nécessite une page ouverte en HTTPS.',
-    offlineList: (n: number, downloaded: string) => `Liste hors ligne : ${count(n, { one: 'billet', other: 'billets' }, 'fr')}, téléchargée ${downloaded}. Sans réseau, cette entrée continue de contrôler avec cette liste.`,
+    offlineList: (n: number, downloaded: string) => `Liste hors ligne : ${count(n, TICKETS_FR, 'fr')}, téléchargée ${downloaded}. Sans réseau, cette entrée continue de contrôler avec cette liste.`,
     listOld: (at: string) => `le ${at} : ancienne, les billets vendus ou remboursés depuis n’y sont pas`,
     listAt: (time: string) => `à ${time}`,
     noList: 'Pas encore de liste hors ligne : sans réseau, cette entrée ne peut pas contrôler les billets.',
@@ -294,11 +297,11 @@ export const doorText = defineMessages({
       quantityMax: 'Au plus 100 à la fois.',
       emailInvalid: 'Saisissez l’adresse e-mail de l’acheteur, ou laissez vide.',
       wholeNumber: 'Saisissez un nombre entier, ou laissez vide.',
-      onePerTicket: (n: number) => `Au plus une par billet : ${n} pour ${count(n, { one: 'billet', other: 'billets' }, 'fr')}.`,
+      onePerTicket: (n: number) => `Au plus une par billet : ${n} pour ${count(n, TICKETS_FR, 'fr')}.`,
       selling: 'Vente en cours…',
       sellTake: (due: string) => `Vendre · encaisser ${due}`,
       sell: 'Vendre',
-      sold: (n: number, amount: string, card: boolean) => `Vendu : ${count(n, { one: 'billet', other: 'billets' }, 'fr')}, ${amount} ${card ? 'sur le terminal de carte' : 'en espèces'}`,
+      sold: (n: number, amount: string, card: boolean) => `Vendu : ${count(n, TICKETS_FR, 'fr')}, ${amount} ${card ? 'sur le terminal de carte' : 'en espèces'}`,
       stillDeciding: 'La vente est encore en cours de traitement : appuyez de nouveau sur Vendre dans un instant (cela interroge la même vente, sans la refaire).',
       notSold: (_status: string, label: string) => `Non vendu : ${label}.`,
       theOrder: 'La commande',
