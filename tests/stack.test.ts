@@ -3,9 +3,11 @@
 import { describe, expect, test } from 'bun:test'
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { generateKeyPairSync } from 'node:crypto'
 import { join } from 'node:path'
 import { ROOT } from '../stack/local/services'
-import { withheldFrom } from '../stack/local/secrets'
+import { serviceKeyOf, withheldFrom } from '../stack/local/secrets'
+import { servicePublicKeys, SERVICE_CALLERS } from '@easypass/kit'
 import { natsUserNames, natsUserOf } from '../stack/local/infra'
 
 const docker = Bun.which('docker')
@@ -80,13 +82,29 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       expect({ name, nats }).toEqual({ name, nats: user ? [`easypass_nats_url_${user}`] : [] })
       expect({ name, url: stack.services[name].environment.NATS_URL_FILE }).toEqual({ name, url: user ? `/run/secrets/easypass_nats_url_${user}` : undefined })
     }
-    // The key that signs users' tokens is auth's alone; the service secret is for services, not the edge:
-    // the same split as `npm start` makes (one list for both).
-    for (const [name] of apps) {
+    // The key that signs users' tokens is auth's alone; each service that calls others holds its own
+    // token key and no other's (a worker its service's); the services' public keys are the services';
+    // the HMAC secret is orders' and notifications': the same split as `npm start` makes (one list for both).
+    for (const [name, service] of apps) {
       const withheld = withheldFrom(name)
+      const env = service.environment as Record<string, string | undefined>
+      const fileOf = (key: string) => (env[`${key}_FILE`] ? env[`${key}_FILE`] : undefined)
       expect({ name, signs: secretsOf(name).includes('easypass_jwt_private_key') }).toEqual({ name, signs: !withheld.includes('JWT_PRIVATE_KEY') })
-      expect({ name, service: secretsOf(name).includes('easypass_service_secret') }).toEqual({ name, service: !withheld.includes('SERVICE_SECRET') })
+      const own = serviceKeyOf(name)
+      const keys = secretsOf(name).filter((secret) => secret.startsWith('easypass_service_key_'))
+      expect({ name, keys, file: fileOf('SERVICE_KEY') }).toEqual({ name, keys: own ? [`easypass_service_key_${own}`] : [], file: own ? `/run/secrets/easypass_service_key_${own}` : undefined })
+      expect({ name, publicKeys: secretsOf(name).includes('easypass_service_public_keys'), file: fileOf('SERVICE_PUBLIC_KEYS') }).toEqual({
+        name,
+        publicKeys: !withheld.includes('SERVICE_PUBLIC_KEYS'),
+        file: withheld.includes('SERVICE_PUBLIC_KEYS') ? undefined : '/run/secrets/easypass_service_public_keys',
+      })
+      expect({ name, secret: secretsOf(name).includes('easypass_service_secret'), file: fileOf('SERVICE_SECRET') }).toEqual({
+        name,
+        secret: !withheld.includes('SERVICE_SECRET'),
+        file: withheld.includes('SERVICE_SECRET') ? undefined : '/run/secrets/easypass_service_secret',
+      })
     }
+    expect(SERVICE_CALLERS.map((s) => stack.secrets[`easypass_service_key_${s}`]?.external)).toEqual(SERVICE_CALLERS.map(() => true))
     expect(Object.keys(stack.services.gateway.environment).filter((k) => /^(MONGO|NATS)_/.test(k))).toEqual([])
     expect(Object.keys(stack.services.web.environment).sort()).toEqual(['LOG_LEVEL', 'NODE_ENV', 'PORT', 'SERVICE_ENTRY', 'SHUTDOWN_DRAIN_MS'])
     for (const data of ['redis', 'nats', 'mongo1', 'mongo2', 'mongo3']) expect((stack.services[data].secrets ?? []).length).toBeGreaterThan(0)
@@ -228,3 +246,23 @@ describe.skipIf(!Bun.which('nats-server'))('the stack\'s NATS start script', () 
   })
 })
 
+describe('service token keys made as docker-stack.yml says (openssl)', () => {
+  test("the public keys file its loop writes is what the services read, and each key signs that service's tokens", async () => {
+    const { serviceTokens, tokenVerifier } = await import('@easypass/kit')
+    const dir = mkdtempSync(join(tmpdir(), 'easypass-keys-'))
+    // The loop in docker-stack.yml's header, with `docker secret create` left out.
+    const header = readFileSync(join(ROOT, 'docker-stack.yml'), 'utf8').split('\n').filter((line) => line.startsWith('#'))
+    const loop = header.slice(header.findIndex((line) => line.includes('for s in catalog')), header.findIndex((line) => line.includes('easypass_service_public_keys service-public-keys')))
+    const script = loop.map((line) => line.replace(/^#\s*/, '').replace(/\s+\(each service's own token key\)$/, '').replace(/docker secret create "easypass_service_key_\$s" "\$s.key" && rm "\$s.key"; /, '')).join('\n')
+    const r = Bun.spawnSync(['sh', '-c', script], { cwd: dir })
+    expect(r.stderr.toString()).toBe('')
+    const listed = readFileSync(join(dir, 'service-public-keys'), 'utf8')
+    expect([...servicePublicKeys(listed).keys()]).toEqual([...SERVICE_CALLERS])
+    const users = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString()
+    const keys = { JWT_PUBLIC_KEY: users, JWT_ISSUER: 'easypass', SERVICE_PUBLIC_KEYS: listed }
+    for (const name of SERVICE_CALLERS) {
+      const token = await serviceTokens({ SERVICE_KEY: readFileSync(join(dir, `${name}.key`), 'utf8'), ...keys }, name)()
+      expect(await tokenVerifier(keys).verify(token)).toMatchObject({ id: `service:${name}`, role: 'service' })
+    }
+  })
+})

@@ -1,6 +1,6 @@
 // Runs every EasyPass process on this machine under a small supervisor: shared by `npm start`
 // (fixed ports, restarts crashed processes) and the test harness (free ports, fresh namespaces).
-import { withheldFrom } from './secrets'
+import { secretsFor } from './secrets'
 import { mkdirSync, openSync, closeSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
@@ -70,7 +70,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const logFile = openSync(join(opts.logDir, `${key}.log`), 'a')
     // EASYPASS_CPU_PROFILE=<dir>: every process writes a CPU profile (also as markdown) there when it stops.
     const profile = process.env.EASYPASS_CPU_PROFILE ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${process.env.EASYPASS_CPU_PROFILE}`, `--cpu-prof-name=${key}.cpuprofile`] : []
-    const env: Record<string, string | undefined> = {
+    // Keys a process must not hold (`secretsFor`): the signing key outside auth, the other services' keys, the secret at the edge.
+    const env: Record<string, string | undefined> = secretsFor(spec.name, {
       ...process.env,
       // Only the gateway is reached from outside this machine; every other process answers on loopback
       // (a service reached directly would bypass the gateway's limits and trust any x-real-ip).
@@ -84,9 +85,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       PORT: String(port),
       SERVICE_NAME: spec.name,
       EASYPASS_SUPERVISOR_PID: String(process.pid),
-    }
-    // Keys a process must not hold: the signing key outside auth, the service secret at the edge.
-    for (const key of withheldFrom(spec.name)) delete env[key], delete env[`${key}_FILE`]
+    })
     for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
     const child = Bun.spawn([process.execPath, ...profile, join(ROOT, spec.entry)], {
       cwd: ROOT,

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'bun:test'
 import { createHash, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { forgedUserTokens, userTokenFromServiceSecret, userTokens } from '../support/tokens'
+import { forgedUserTokens, userTokensFromServiceKeys, userTokens } from '../support/tokens'
 import { ROOT } from '../../stack/local/services'
 import { freePort } from '../../stack/local/infra'
 import { api as gatewayApi, errorCode, eventually, uniqueEmail, type ApiResponse, type RequestOptions } from '../support/api'
@@ -420,13 +420,15 @@ describe('access tokens', () => {
     expect(r.status).toBe(401)
   })
 
-  test('a token signed with another key or issuer is refused, and so is a user token made with the service secret', async () => {
+  test("a token signed with another key or issuer is refused, and so is a user's token made with a service's key or the services' secret", async () => {
     const s = await register('forged')
     const principal = { id: s.user.id, role: 'admin' as const, email: s.email }
     await expectRefused(await forgedUserTokens().signAccess(principal))
     await expectRefused(await userTokens('someone-else').signAccess(principal))
-    // A service holds the service secret, not auth's key: what it could make is no user's token.
-    await expectRefused(await userTokenFromServiceSecret(principal))
+    // A service holds its own key (orders and notifications also the HMAC secret), not auth's: what it
+    // could make is no user's token, with a `kid` or without.
+    const made = await userTokensFromServiceKeys(principal, 'orders')
+    for (const token of [made.asUser, made.asItself, made.fromSecret]) await expectRefused(token)
     // The control: the system's own key does make one (as auth does).
     expect((await api('/auth/me', { token: await userTokens().signAccess(principal) })).status).toBe(200)
   })

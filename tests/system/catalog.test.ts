@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { Types } from 'mongoose'
 import { Bus, connectMongo, connectNats, createLogger, type Fact } from '@easypass/kit'
-import { forgedUserTokens, serviceToken, userTokenFromServiceSecret } from '../support/tokens'
+import { forgedUserTokens, serviceToken, userTokensFromServiceKeys } from '../support/tokens'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
 import { system } from '../support/system'
 
@@ -487,13 +487,15 @@ describe('authorisation', () => {
     expect(after.items[0]).toMatchObject({ id: event.id, title: event.title, status: 'published', updatedAt: event.updatedAt })
   })
 
-  test('a forged admin token is refused, also one made with the service secret, which catalog holds', async () => {
+  test("a forged admin token is refused, also one made with catalog's own key", async () => {
     const forged = await forgedUserTokens().signAccess({ id: admin.user.id, role: 'admin' })
     expectError(await api('/events', { body: futureEvent(), token: forged }), 401, 'UNAUTHENTICATED')
-    // Straight to catalog, past the gateway: the service secret vouches for services only.
-    const fromSecret = await userTokenFromServiceSecret({ id: admin.user.id, role: 'admin' })
-    const r = await fetch(`${system().urls.catalog}/api/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${fromSecret}` }, body: JSON.stringify(futureEvent()) })
-    expect(r.status).toBe(401)
+    // Straight to catalog, past the gateway: a service's key vouches for that service only.
+    const made = await userTokensFromServiceKeys({ id: admin.user.id, role: 'admin' }, 'catalog')
+    for (const token of [made.asUser, made.asItself]) {
+      const r = await fetch(`${system().urls.catalog}/api/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(futureEvent()) })
+      expect(r.status).toBe(401)
+    }
     // A real service token opens internal routes, not an admin's.
     const asService = await fetch(`${system().urls.catalog}/api/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await ordersToken()}` }, body: JSON.stringify(futureEvent()) })
     expect(asService.status).toBe(403)

@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import type { Server, Subprocess } from 'bun'
 import { API_TAGS } from '@easypass/contracts'
 import { forgedUserTokens, serviceToken, userTokens } from '../support/tokens'
-import { withheldFrom } from '../../stack/local/secrets'
+import { secretsFor } from '../../stack/local/secrets'
 import { ROOT } from '../../stack/local/services'
 import { freePort, waitForPort } from '../../stack/local/infra'
 import { api, errorCode, loginAdmin, registerUser } from '../support/api'
@@ -85,7 +85,8 @@ async function startGateway(overrides: Record<string, string>, { redisUp = true 
   const serviceUrls: Record<string, string> = {}
   for (const spec of s.specs) if (spec.urlName && s.urls[spec.name]) serviceUrls[`${spec.urlName}_URL`] = s.urls[spec.name]!
   const logFile = join(ROOT, '.data', 'test', 'logs', s.namespace, `gateway-extra-${port}.log`)
-  const env: Record<string, string | undefined> = {
+  // As the launcher does: the gateway holds no key that could make a token.
+  const env = secretsFor('gateway', {
     ...process.env,
     ...s.env,
     ...serviceUrls,
@@ -93,9 +94,8 @@ async function startGateway(overrides: Record<string, string>, { redisUp = true 
     ...overrides,
     PORT: String(port),
     SERVICE_NAME: 'gateway',
-  }
-  // As the launcher does: the gateway holds no key that could make a token.
-  for (const key of withheldFrom('gateway')) delete env[key]
+  })
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
   const child = Bun.spawn([process.execPath, join(ROOT, 'gateway/src/index.ts')], {
     cwd: ROOT,
     env,

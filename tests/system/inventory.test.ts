@@ -22,7 +22,8 @@ beforeAll(async () => {
   admin = await loginAdmin()
   customer = await registerUser('inventory')
   watcher = await registerUser('inventory-watcher')
-  serviceToken = await serviceTokenOf('test')
+  // Ops come from orders, the one service ticketing takes them from.
+  serviceToken = await serviceTokenOf('orders')
 })
 
 const oid = () => new mongoose.Types.ObjectId().toHexString()
@@ -614,11 +615,11 @@ describe('the catalog summary', () => {
     const cheap = await createType(eventId, { name: 'Cheap', priceCents: 1500, currency: 'EUR', capacity: 10 })
     await createType(eventId, { name: 'Dear', priceCents: 9000, currency: 'EUR', capacity: 5 })
     await decide(eventId, hold(cheap.id, 2))
-    const r = await fetch(`${system().urls.ticketing}/internal/events/summary?ids=${eventId},${empty}`, { headers: { authorization: `Bearer ${serviceToken}` } })
+    const r = await fetch(`${system().urls.ticketing}/internal/events/summary?ids=${eventId},${empty}`, { headers: { authorization: `Bearer ${await serviceTokenOf('catalog')}` } })
     expect(r.status).toBe(200)
     const body = (await r.json()) as { items: unknown[] }
     expect(body.items).toEqual([{ eventId, fromPriceCents: 1500, currency: 'EUR', capacity: 15, sold: 0, held: 2, available: 13, refunded: 0 }])
-    const bad = await fetch(`${system().urls.ticketing}/internal/events/summary?ids=nope`, { headers: { authorization: `Bearer ${serviceToken}` } })
+    const bad = await fetch(`${system().urls.ticketing}/internal/events/summary?ids=nope`, { headers: { authorization: `Bearer ${await serviceTokenOf('catalog')}` } })
     expect(bad.status).toBe(400)
     expect((await fetch(`${system().urls.ticketing}/internal/events/summary?ids=${eventId}`)).status).toBe(401)
   })

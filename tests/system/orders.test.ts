@@ -748,12 +748,12 @@ describe('authorisation', () => {
     const ordersUrl = system().urls.orders!
     const customerCall = await fetch(`${ordersUrl}/internal/orders/${paid.body.id}`, { headers: { authorization: `Bearer ${buyer.token}` } })
     expect(customerCall.status).toBe(403)
-    const service = await serviceToken('test')
+    const service = await serviceToken('notifications')
     const internal = await fetch(`${ordersUrl}/internal/orders/${paid.body.id}/tickets`, { headers: { authorization: `Bearer ${service}` } })
     expect(internal.status).toBe(200)
     expect(((await internal.json()) as Array<{ code: string }>)[0]!.code).toBe(code)
     // On a public route a service reads as an admin does, and never writes: a service token taken from
-    // any service (they all hold the secret that signs them) refunds nobody's order.
+    // the service that reads orders' internal routes refunds nobody's order.
     const asService = { 'content-type': 'application/json', authorization: `Bearer ${service}` }
     const read = await fetch(`${ordersUrl}/api/orders/${paid.body.id}`, { headers: asService })
     expect(read.status).toBe(200)

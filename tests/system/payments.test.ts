@@ -54,7 +54,7 @@ let other: Session
 
 beforeAll(async () => {
   const env = system().env
-  serviceToken = await serviceTokenOf('tests')
+  serviceToken = await serviceTokenOf('orders')
   conn = await mongoose.createConnection(env.MONGO_URL!, { dbName: `${env.MONGO_DB_PREFIX}_payments` }).asPromise()
   ;[buyer, other] = await Promise.all([registerUser('payer'), registerUser('other')])
 })

@@ -3,18 +3,32 @@ import { jwt } from '@elysiajs/jwt'
 import { ROLES, type Principal, type Role } from '@easypass/contracts'
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import { fail } from './errors'
+import { isServiceCaller, SERVICE_CALLERS, type ServiceCaller } from './service-names'
+
+export { SERVICE_CALLERS, type ServiceCaller } from './service-names'
 
 /**
  * What verifying tokens takes. Users' access tokens are signed by auth alone, with an Ed25519 key
  * (EdDSA): every other process holds only the public key, so none of them (the gateway facing the
- * internet least of all) can make one. Tokens services present to each other are HS256 with
- * `SERVICE_SECRET`, held by the services that call or are called, never by the gateway or the web
- * server, and they carry the role `service` and nothing else.
+ * internet least of all) can make one. Tokens services present to each other are signed the same way,
+ * each service with a key of its own (`SERVICE_KEY`), and name it in the header (`kid`); the services
+ * they call verify them with that service's public key (`SERVICE_PUBLIC_KEYS`) and answer each internal
+ * route to the services named for it only. So no service can make another's token, and one taken over
+ * reaches only what its own calls reach (catalog cannot ask payments for a refund). They carry the role
+ * `service` and nothing else.
  */
 export interface AuthConfig {
   JWT_PUBLIC_KEY: string
   JWT_ISSUER: string
-  SERVICE_SECRET?: string
+  /** `name:key` pairs (the key: Ed25519 SPKI, DER in base64), separated by white space or commas. */
+  SERVICE_PUBLIC_KEYS?: string
+}
+
+
+/** The service a service's principal is (its id is `service:<name>`); none for a user. */
+export const serviceOf = (principal?: Principal | null): ServiceCaller | undefined => {
+  const name = principal?.role === 'service' ? principal.id.slice('service:'.length) : undefined
+  return isServiceCaller(name) ? name : undefined
 }
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60
@@ -72,13 +86,15 @@ export const STAFF_EVENTS_MAX = 50
 /** Roles users' tokens may carry (a service's token carries `service`, and only that). */
 const isUserRole = (role: unknown): role is Role => (ROLES as readonly unknown[]).includes(role)
 
-type Level = 'optional' | 'user' | 'staff' | 'admin' | 'service'
+/** An internal route: the services that call it, and only they. */
+type Internal = { services: readonly ServiceCaller[] }
+type Level = 'optional' | 'user' | 'staff' | 'admin' | Internal
 
 /**
  * Every service verifies the bearer token itself (signature with the key of its kind, issuer, expiry): reaching a
  * service is never proof of identity. The gateway checks the same token first to refuse early.
  * Levels: `user` any signed-in principal, `staff` door staff and admins, `admin` admins only (a service token is refused at both),
- * `service` calls between services only, `optional` guests allowed.
+ * `{ services: [...] }` calls from those services only, `optional` guests allowed.
  */
 export function authPlugin(config: AuthConfig) {
   const verifier = tokenVerifier(config)
@@ -96,10 +112,16 @@ export function authPlugin(config: AuthConfig) {
           // On public routes a service reads as an admin does (drafts, any event's availability), and
           // never writes: no service writes through one, and a service token taken from any service
           // would otherwise refund or cancel anyone's order by calling orders directly.
-          if (principal.role === 'service' && level !== 'service' && method !== 'GET' && method !== 'HEAD')
+          const internal = typeof level === 'object'
+          if (principal.role === 'service' && !internal && method !== 'GET' && method !== 'HEAD')
             throw fail('FORBIDDEN', "a service's token reads public routes, it never writes through them")
           if (level === 'staff' && !worksTheDoor(principal)) throw fail('FORBIDDEN', 'door staff and admins only')
-          if (level === 'service' && principal.role !== 'service') throw fail('FORBIDDEN', 'internal route')
+          if (internal) {
+            if (principal.role !== 'service') throw fail('FORBIDDEN', 'internal route')
+            // Each internal route answers the services whose work calls it: a token of any other is refused.
+            const caller = serviceOf(principal)
+            if (!caller || !level.services.includes(caller)) throw fail('FORBIDDEN', `this internal route answers ${level.services.join(', ')} only`)
+          }
           return principal as Principal
         }
         return {
@@ -128,17 +150,17 @@ type Verifier = { verify(token?: string, options?: object): Promise<false | Reco
 const verified = new Map<string, { principal: Principal; expiresAt: number }>()
 const VERIFIED_MAX = 10_000
 
-/** One key with its one algorithm (and the issuer every token carries). */
-const jwtWith = (secret: string | KeyObject, alg: 'EdDSA' | 'HS256', iss: string): Verifier & { sign(payload: Record<string, unknown>): Promise<string> } =>
-  jwt({ name: 'jwt', secret: secret as never, iss, alg }).decorator.jwt as never
+/** One Ed25519 key (and the issuer every token carries; `kid`, the name a service's tokens carry). */
+const jwtWith = (key: KeyObject, iss: string, kid?: string): Verifier & { sign(payload: Record<string, unknown>): Promise<string> } =>
+  jwt({ name: 'jwt', secret: key as never, iss, alg: 'EdDSA', ...(kid ? { kid } : {}) }).decorator.jwt as never
 
-/** The algorithm a token claims: it only picks the key; each key is used with its one algorithm. */
-function claimedAlg(token: string): string | undefined {
+/** What a token's header claims: it only picks the key (a service's by `kid`, none for auth's); each key checks its own. */
+function claimedHeader(token: string): { alg?: string; kid?: string } {
   try {
-    const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8')) as { alg?: unknown }
-    return typeof header.alg === 'string' ? header.alg : undefined
+    const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8')) as { alg?: unknown; kid?: unknown }
+    return { alg: typeof header.alg === 'string' ? header.alg : undefined, kid: typeof header.kid === 'string' ? header.kid : undefined }
   } catch {
-    return undefined
+    return {}
   }
 }
 
@@ -146,19 +168,48 @@ function claimedAlg(token: string): string | undefined {
  * The users' public key, refusing a private one given in its place (Node would derive the public key
  * from it and everything would work, with the signing key spread to every process) and any other kind.
  */
-function publicKeyOf(pem: string) {
-  if (/PRIVATE KEY/.test(pem)) throw new Error('JWT_PUBLIC_KEY holds a private key: give every process but auth the public key only')
-  const key = createPublicKey(pem)
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`JWT_PUBLIC_KEY must be an Ed25519 key, not ${key.asymmetricKeyType}`)
+function publicKeyOf(pem: string, name = 'JWT_PUBLIC_KEY') {
+  if (/PRIVATE KEY/.test(pem)) throw new Error(`${name} holds a private key: give every process but auth the public key only`)
+  return ed25519(createPublicKey(pem), name)
+}
+
+function ed25519(key: KeyObject, name: string) {
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${name} must be an Ed25519 key, not ${key.asymmetricKeyType}`)
   return key
 }
 
-/** Verifies bearer tokens: users' (EdDSA, one of ROLES) and, given SERVICE_SECRET, services' (HS256, role service only). */
+const spkiOf = (key: KeyObject) => key.export({ type: 'spki', format: 'der' }).toString('base64')
+
+/**
+ * SERVICE_PUBLIC_KEYS read: each service's name and public key (`name:base64 SPKI DER`, as
+ * `openssl pkey -in catalog.key -pubout -outform DER | base64 -w0` prints it). Anything else stops the process:
+ * an unknown name, a name twice, a key that is not Ed25519, or a private key.
+ */
+export function servicePublicKeys(text: string | undefined): Map<ServiceCaller, KeyObject> {
+  const keys = new Map<ServiceCaller, KeyObject>()
+  for (const entry of (text ?? '').split(/[\s,]+/).filter(Boolean)) {
+    const match = /^([a-z-]+):([A-Za-z0-9+/]+={0,2})$/.exec(entry)
+    if (!match) throw new Error(`SERVICE_PUBLIC_KEYS: "${entry.slice(0, 24)}…" is not name:base64-key`)
+    const [, name, der] = match as unknown as [string, string, string]
+    if (!isServiceCaller(name)) throw new Error(`SERVICE_PUBLIC_KEYS: ${name} is no service that calls others (${SERVICE_CALLERS.join(', ')})`)
+    if (keys.has(name)) throw new Error(`SERVICE_PUBLIC_KEYS: ${name} is given twice`)
+    let key: KeyObject
+    try {
+      key = createPublicKey({ key: Buffer.from(der, 'base64'), format: 'der', type: 'spki' })
+    } catch {
+      throw new Error(`SERVICE_PUBLIC_KEYS: ${name}'s key is not a public key (SPKI, DER in base64)`)
+    }
+    keys.set(name, ed25519(key, `SERVICE_PUBLIC_KEYS's ${name}`))
+  }
+  return keys
+}
+
+/** Verifies bearer tokens: users' (auth's key, one of ROLES) and services' (each its own key, named in `kid`; role service only). */
 export function tokenVerifier(config: AuthConfig) {
-  const users = jwtWith(publicKeyOf(config.JWT_PUBLIC_KEY), 'EdDSA', config.JWT_ISSUER)
-  const services = config.SERVICE_SECRET ? jwtWith(config.SERVICE_SECRET, 'HS256', config.JWT_ISSUER) : undefined
+  const users = jwtWith(publicKeyOf(config.JWT_PUBLIC_KEY), config.JWT_ISSUER)
+  const services = new Map([...servicePublicKeys(config.SERVICE_PUBLIC_KEYS)].map(([name, key]) => [name as string, jwtWith(key, config.JWT_ISSUER)]))
   // The keys and the issuer are part of the cache key: a token proven under one never counts under another.
-  const scope = createHash('sha256').update(`${config.JWT_PUBLIC_KEY}\u0000${config.SERVICE_SECRET ?? ''}\u0000${config.JWT_ISSUER}`).digest('base64url')
+  const scope = createHash('sha256').update(`${config.JWT_PUBLIC_KEY}\u0000${config.SERVICE_PUBLIC_KEYS ?? ''}\u0000${config.JWT_ISSUER}`).digest('base64url')
 
   async function verify(token: string): Promise<Principal | null> {
     const cacheKey = `${scope}\u0000${token}`
@@ -167,18 +218,15 @@ export function tokenVerifier(config: AuthConfig) {
       if (known.expiresAt > Date.now()) return known.principal
       verified.delete(cacheKey)
     }
-    const alg = claimedAlg(token)
-    const payload =
-      alg === 'EdDSA'
-        ? await users.verify(token, { algorithms: ['EdDSA'], issuer: config.JWT_ISSUER })
-        : alg === 'HS256' && services
-          ? await services.verify(token, { algorithms: ['HS256'], issuer: config.JWT_ISSUER })
-          : false
+    const { alg, kid } = claimedHeader(token)
+    // A service's token names its service, and only that service's key can prove it; auth's name none.
+    const key = kid === undefined ? users : services.get(kid)
+    const payload = alg === 'EdDSA' && key ? await key.verify(token, { algorithms: ['EdDSA'], issuer: config.JWT_ISSUER }) : false
     // Every token we sign expires: one without an expiry was not made by us and never counts.
     if (!payload || payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return null
     const role = payload.role as Principal['role']
-    // Each key makes one kind of token: a user key never vouches for a service, the service secret never for a user.
-    if (alg === 'EdDSA' ? !isUserRole(role) : role !== 'service') return null
+    // Each key makes one kind of token: the users' key never vouches for a service, a service's key only for itself.
+    if (kid === undefined ? !isUserRole(role) : role !== 'service' || payload.sub !== `service:${kid}`) return null
     const principal: Principal = {
       id: payload.sub,
       role,
@@ -208,10 +256,9 @@ export function tokenVerifier(config: AuthConfig) {
 /** Signs users' access tokens: auth only, the one process given JWT_PRIVATE_KEY. */
 export function tokenSigner(config: AuthConfig & { JWT_PRIVATE_KEY: string }) {
   const privateKey = createPrivateKey(config.JWT_PRIVATE_KEY)
-  const der = (key: KeyObject) => key.export({ type: 'spki', format: 'der' }).toString('base64')
   // Tokens nobody accepts are worse than not starting: the pair must match.
-  if (der(createPublicKey(privateKey)) !== der(publicKeyOf(config.JWT_PUBLIC_KEY))) throw new Error('JWT_PRIVATE_KEY does not belong to JWT_PUBLIC_KEY')
-  const signer = jwtWith(privateKey, 'EdDSA', config.JWT_ISSUER)
+  if (spkiOf(createPublicKey(privateKey)) !== spkiOf(publicKeyOf(config.JWT_PUBLIC_KEY))) throw new Error('JWT_PRIVATE_KEY does not belong to JWT_PUBLIC_KEY')
+  const signer = jwtWith(privateKey, config.JWT_ISSUER)
   return {
     signAccess(principal: { id: string; role: Role; email?: string; guest?: boolean; events?: string[]; eventsSince?: number }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
       if (!isUserRole(principal.role)) throw new Error(`users' tokens are for ${ROLES.join(', ')}, not ${String(principal.role)}`)
@@ -223,10 +270,21 @@ export function tokenSigner(config: AuthConfig & { JWT_PRIVATE_KEY: string }) {
   }
 }
 
-/** A short-lived token a service presents when it calls another service; renewed before it expires. */
-export function serviceTokens(config: { SERVICE_SECRET?: string; JWT_ISSUER: string }, service: string) {
-  if (!config.SERVICE_SECRET) throw new Error(`SERVICE_SECRET is required: ${service} calls other services`)
-  const signer = jwtWith(config.SERVICE_SECRET, 'HS256', config.JWT_ISSUER)
+/**
+ * A short-lived token a service presents when it calls another service, signed with its own key
+ * (SERVICE_KEY, Ed25519, PEM); renewed before it expires. Given SERVICE_PUBLIC_KEYS, the key must be the
+ * one listed under the service's name, or the process stops: tokens nobody accepts are worse than not starting.
+ */
+export function serviceTokens(config: { SERVICE_KEY?: string; SERVICE_PUBLIC_KEYS?: string; JWT_ISSUER: string }, service: ServiceCaller) {
+  if (!config.SERVICE_KEY) throw new Error(`SERVICE_KEY is required: ${service} calls other services with tokens signed by its own key`)
+  const privateKey = ed25519(createPrivateKey(config.SERVICE_KEY), 'SERVICE_KEY')
+  const listed = servicePublicKeys(config.SERVICE_PUBLIC_KEYS)
+  if (config.SERVICE_PUBLIC_KEYS !== undefined) {
+    const own = listed.get(service)
+    if (!own) throw new Error(`SERVICE_PUBLIC_KEYS has no key for ${service}: no service would accept its tokens`)
+    if (spkiOf(own) !== spkiOf(createPublicKey(privateKey))) throw new Error(`SERVICE_KEY is not the key SERVICE_PUBLIC_KEYS lists for ${service}`)
+  }
+  const signer = jwtWith(privateKey, config.JWT_ISSUER, service)
   let cached: { token: string; until: number } | undefined
   return async () => {
     if (!cached || cached.until < Date.now()) {

@@ -22,12 +22,19 @@ export const BaseEnv = {
    * (JWT_PRIVATE_KEY). No default anywhere: the launcher generates the pair per data folder.
    */
   JWT_PUBLIC_KEY: T.String({ minLength: 40 }),
-  /** HMAC key of the tokens services present to each other; only the services that call or are called hold it. */
-  SERVICE_SECRET: T.Optional(T.String({ minLength: 32 })),
+  /** The public keys of the services' own tokens (`name:key …`, kit's `servicePublicKeys`); not secret. */
+  SERVICE_PUBLIC_KEYS: T.Optional(T.String()),
   JWT_ISSUER: T.String({ default: 'easypass' }),
 }
 
-/** For the services that call others or are called by them (not auth, the gateway or web): their tokens need it. */
+/** For the services called by others (catalog, ticketing, payments, orders) and those that call: every service's public key. */
+export const ServicePublicKeysEnv = { SERVICE_PUBLIC_KEYS: T.String({ minLength: 40 }) }
+/** For the services that call others (catalog, ticketing, orders, notifications): their own signing key (Ed25519, PEM). */
+export const ServiceKeyEnv = { SERVICE_KEY: T.String({ minLength: 40 }), ...ServicePublicKeysEnv }
+/**
+ * For orders and notifications only: the HMAC key of the links notifications makes and orders checks (a
+ * ticket offered to someone), of orders' card fingerprints, and of notifications' sealed webhook secrets.
+ */
 export const ServiceSecretEnv = { SERVICE_SECRET: T.String({ minLength: 32 }) }
 /** Wrong voucher codes one address (a lookup) or one account (an order) may try per hour: codes are only as strong as their length. */
 export const VoucherGuessEnv = { VOUCHER_GUESSES_PER_HOUR: T.Integer({ default: 30, minimum: 1 }) }

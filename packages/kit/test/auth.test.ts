@@ -1,16 +1,17 @@
 import { expect, test } from 'bun:test'
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto'
+import { Elysia } from 'elysia'
 import { jwt } from '@elysiajs/jwt'
-import { isWithdrawn, rolesAbove, serviceTokens, tokenSigner, tokenVerifier } from '../src'
+import { authPlugin, isWithdrawn, rolesAbove, serviceOf, servicePublicKeys, serviceTokens, tokenSigner, tokenVerifier, type ServiceCaller } from '../src'
 
 function keys() {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519')
   return { JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(), JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), JWT_ISSUER: 'easypass' }
 }
-const a = { ...keys(), SERVICE_SECRET: 's'.repeat(40) }
+const a = keys()
 const b = keys()
-/** What every process but auth holds: the public key, and for services the service secret. */
-const verifierOf = (config: { JWT_PUBLIC_KEY: string; JWT_ISSUER: string; SERVICE_SECRET?: string }) => tokenVerifier(config)
+/** What every process but auth holds: the public key, and for services the services' public keys. */
+const verifierOf = (config: { JWT_PUBLIC_KEY: string; JWT_ISSUER: string; SERVICE_PUBLIC_KEYS?: string }) => tokenVerifier(config)
 
 test('a verified token is trusted again only under the key and issuer that proved it', async () => {
   const before = Math.floor(Date.now() / 1000)
@@ -32,20 +33,79 @@ test('an expired token is refused even after it was verified once', async () => 
   expect(await verifierOf(a).verify(token)).toBeNull()
 })
 
-test('each key makes one kind of token: the service secret never a user, the users key never a service', async () => {
-  const service = await serviceTokens(a, 'orders')()
-  expect(await verifierOf(a).verify(service)).toEqual({ id: 'service:orders', role: 'service', email: undefined, issuedAt: expect.any(Number) })
-  // Without the service secret (the gateway, auth) a service token is nobody.
-  expect(await verifierOf({ JWT_PUBLIC_KEY: a.JWT_PUBLIC_KEY, JWT_ISSUER: 'easypass' }).verify(service)).toBeNull()
-  // A holder of the service secret minting an admin: refused.
-  const hmac = jwt({ name: 'jwt', secret: a.SERVICE_SECRET, iss: 'easypass', alg: 'HS256' }).decorator.jwt
-  const admin = await hmac.sign({ sub: 'u3', role: 'admin', typ: 'access', exp: Math.floor(Date.now() / 1000) + 600 })
-  expect(await verifierOf(a).verify(admin)).toBeNull()
-  // The public key used as an HMAC secret (the old algorithm-confusion trick): refused.
-  const confused = jwt({ name: 'jwt', secret: a.JWT_PUBLIC_KEY, iss: 'easypass', alg: 'HS256' }).decorator.jwt
-  expect(await verifierOf(a).verify(await confused.sign({ sub: 'u4', role: 'admin', typ: 'access', exp: Math.floor(Date.now() / 1000) + 600 }))).toBeNull()
+/** Each service's own key pair, and SERVICE_PUBLIC_KEYS listing them (`name:base64 SPKI`). */
+function serviceKeys(...names: ServiceCaller[]) {
+  const pairs = Object.fromEntries(names.map((name) => [name, generateKeyPairSync('ed25519')]))
+  const key = (name: string) => pairs[name]!.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+  const listed = names.map((name) => `${name}:${pairs[name]!.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`).join('\n')
+  return { key, listed }
+}
+const s = serviceKeys('catalog', 'orders')
+/** What a called service holds: the users' public key and every service's public key. */
+const called = { ...a, SERVICE_PUBLIC_KEYS: s.listed }
+const tokenOf = (name: ServiceCaller, keys = s) => serviceTokens({ SERVICE_KEY: keys.key(name), SERVICE_PUBLIC_KEYS: keys.listed, JWT_ISSUER: 'easypass' }, name)()
+const in10Minutes = () => Math.floor(Date.now() / 1000) + 600
+const signerWith = (pem: string, kid?: string) => jwt({ name: 'jwt', secret: createPrivateKey(pem) as never, iss: 'easypass', alg: 'EdDSA', ...(kid ? { kid } : {}) }).decorator.jwt
+
+test("each key makes one kind of token: a service's key only that service's, the users' key never a service", async () => {
+  const orders = await tokenOf('orders')
+  expect(await verifierOf(called).verify(orders)).toEqual({ id: 'service:orders', role: 'service', email: undefined, issuedAt: expect.any(Number) })
+  expect(serviceOf((await verifierOf(called).verify(orders))!)).toBe('orders')
+  // Without the services' keys (the gateway, auth) a service token is nobody.
+  expect(await verifierOf(a).verify(orders)).toBeNull()
+  // Catalog's key claiming to be orders (its kid, its sub): refused.
+  expect(await verifierOf(called).verify(await signerWith(s.key('catalog'), 'orders').sign({ sub: 'service:orders', role: 'service', typ: 'access', exp: in10Minutes() }))).toBeNull()
+  // Its own kid but another's subject: refused.
+  expect(await verifierOf(called).verify(await signerWith(s.key('catalog'), 'catalog').sign({ sub: 'service:orders', role: 'service', typ: 'access', exp: in10Minutes() }))).toBeNull()
+  // A service's key making an admin, as itself or as a user's token (no kid): refused.
+  for (const kid of ['catalog', undefined]) expect(await verifierOf(called).verify(await signerWith(s.key('catalog'), kid).sign({ sub: 'u3', role: 'admin', typ: 'access', exp: in10Minutes() }))).toBeNull()
+  // A key the system does not list, under a listed name: refused.
+  expect(await verifierOf(called).verify(await tokenOf('orders', serviceKeys('orders')))).toBeNull()
+  // The old HS256 service tokens (one shared secret), and the public key used as an HMAC secret: refused.
+  for (const secret of ['s'.repeat(40), a.JWT_PUBLIC_KEY]) {
+    const hmac = jwt({ name: 'jwt', secret, iss: 'easypass', alg: 'HS256' }).decorator.jwt
+    expect(await verifierOf(called).verify(await hmac.sign({ sub: 'service:orders', role: 'service', typ: 'access', exp: in10Minutes() }))).toBeNull()
+    expect(await verifierOf(called).verify(await hmac.sign({ sub: 'u4', role: 'admin', typ: 'access', exp: in10Minutes() }))).toBeNull()
+  }
   // Auth's signer makes no service tokens.
   expect(() => tokenSigner(a).signAccess({ id: 'x', role: 'service' as never })).toThrow()
+})
+
+test("a service's keys given wrong stop the process: its own key not the one listed, and a malformed list", () => {
+  const other = serviceKeys('orders')
+  expect(() => serviceTokens({ SERVICE_KEY: other.key('orders'), SERVICE_PUBLIC_KEYS: s.listed, JWT_ISSUER: 'easypass' }, 'orders')).toThrow('is not the key')
+  expect(() => serviceTokens({ SERVICE_KEY: s.key('catalog'), SERVICE_PUBLIC_KEYS: s.listed, JWT_ISSUER: 'easypass' }, 'ticketing')).toThrow('no key for ticketing')
+  expect(() => serviceTokens({ JWT_ISSUER: 'easypass' }, 'orders')).toThrow('SERVICE_KEY is required')
+  expect(() => serviceTokens({ SERVICE_KEY: a.JWT_PUBLIC_KEY, JWT_ISSUER: 'easypass' }, 'orders')).toThrow()
+  const pub = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64')
+  const der = pub(a.JWT_PUBLIC_KEY)
+  expect(servicePublicKeys(`catalog:${der}, orders:${der}`).size).toBe(2)
+  expect(() => servicePublicKeys(`payments:${der}`)).toThrow('no service that calls others')
+  expect(() => servicePublicKeys(`orders:${der} orders:${der}`)).toThrow('twice')
+  expect(() => servicePublicKeys(`orders=${der}`)).toThrow('name:base64-key')
+  const privateDer = createPrivateKey(a.JWT_PRIVATE_KEY).export({ type: 'pkcs8', format: 'der' }).toString('base64')
+  expect(() => servicePublicKeys(`orders:${privateDer}`)).toThrow('not a public key')
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64')
+  expect(() => servicePublicKeys(`orders:${rsa}`)).toThrow('Ed25519')
+})
+
+test('an internal route answers the services named for it only; a service reads public routes and never writes', async () => {
+  const app = new Elysia()
+    .use(authPlugin(called))
+    .get('/internal/refund-ish', () => 'ok', { auth: { services: ['orders'] } })
+    .get('/public', () => 'read', { auth: 'optional' })
+    .post('/public', () => 'written', { auth: 'user' })
+    .get('/admin', () => 'admin', { auth: 'admin' })
+  const call = async (path: string, token: string, method = 'GET') => (await app.handle(new Request(`http://localhost${path}`, { method, headers: { authorization: `Bearer ${token}` } }))).status
+  const [orders, catalog, user] = await Promise.all([tokenOf('orders'), tokenOf('catalog'), tokenSigner(a).signAccess({ id: 'u5', role: 'admin' })])
+  expect(await call('/internal/refund-ish', orders)).toBe(200)
+  expect(await call('/internal/refund-ish', catalog)).toBe(403)
+  expect(await call('/internal/refund-ish', user)).toBe(403)
+  expect(await call('/internal/refund-ish', 'nonsense')).toBe(401)
+  expect(await call('/public', catalog)).toBe(200)
+  expect(await call('/public', catalog, 'POST')).toBe(403)
+  expect(await call('/admin', orders)).toBe(403)
+  expect(await call('/admin', user)).toBe(200)
 })
 
 test('the users key vouches for customers and admins only, and a key given in the wrong place stops the process', async () => {

@@ -3,7 +3,7 @@
 import { Type as T } from '@sinclair/typebox'
 import {
   Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, Outbox, pingMongo,
-  requiredInProduction, serve, serviceTokens, authPlugin, ServiceSecretEnv,
+  requiredInProduction, serve, serviceTokens, authPlugin, ServiceKeyEnv,
 } from '@easypass/kit'
 import { defineModels } from './db'
 import { eventsModule } from './modules/events'
@@ -13,7 +13,7 @@ import { ticketingClient } from './modules/events/ticketing'
 import { internalModule } from './modules/internal'
 
 const config = loadConfig({
-  ...ServiceSecretEnv,
+  ...ServiceKeyEnv,
   PORT: T.Number({ default: 4102 }),
   /** Unset: no ticketing in this deployment (event pages say availability is unavailable). Required in production. */
   TICKETING_URL: T.Optional(T.String({ pattern: '^https?://' })),

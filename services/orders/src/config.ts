@@ -1,12 +1,13 @@
 import { Type as T } from '@sinclair/typebox'
-import { loadConfig, requiredInProduction, ServiceSecretEnv, TicketFontEnv, VoucherGuessEnv } from '@easypass/kit'
+import { loadConfig, requiredInProduction, ServiceKeyEnv, ServiceSecretEnv, TicketFontEnv, VoucherGuessEnv } from '@easypass/kit'
 
 const Url = T.String({ pattern: '^https?://' })
 
 /** Settings of both orders processes (API and worker); each reads its own PORT default. */
 export function ordersConfig(defaultPort: number) {
   const config = loadConfig({
-    // Service tokens, and the key of card fingerprints.
+    // Its own tokens to catalog, ticketing and payments; the key of card fingerprints and of links to offered tickets.
+    ...ServiceKeyEnv,
     ...ServiceSecretEnv,
     ...VoucherGuessEnv,
     ...TicketFontEnv,

@@ -1,7 +1,7 @@
 // Payments: card charges and refunds through a provider (the sandbox by default), insert-only records,
 // a reconciler that settles charges left without a result, and the payment facts.
 import { Type as T } from '@sinclair/typebox'
-import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, Outbox, pingMongo, serve, ServiceSecretEnv } from '@easypass/kit'
+import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, Outbox, pingMongo, serve, ServicePublicKeysEnv } from '@easypass/kit'
 import { defineModels } from './db'
 import { parseLatency, sandboxProvider, withTimeout } from './provider/sandbox'
 import { chargesModule } from './modules/charges'
@@ -13,7 +13,8 @@ import { refundsModule } from './modules/refunds'
 import { refundsService } from './modules/refunds/service'
 
 const config = loadConfig({
-  ...ServiceSecretEnv,
+  // Calls nobody: it verifies orders' tokens only.
+  ...ServicePublicKeysEnv,
   PORT: T.Number({ default: 4104 }),
   /** Random latency of every sandbox call: "5-40" (ms range) or a single number. */
   SANDBOX_LATENCY_MS: T.String({ default: '5-40', pattern: '^\\s*\\d+\\s*(-\\s*\\d+\\s*)?$' }),

@@ -4,6 +4,7 @@
 //   node_modules/.bin/bun services/ticketing/scripts/hold-burst.ts --ops 1000 --capacity 1000
 import { serviceTokens } from '@easypass/kit'
 import { bootSystem } from '../../../tests/support/boot'
+import { serviceKeyVariable } from '../../../stack/local/secrets'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -21,7 +22,8 @@ try {
   }
   const login = await fetch(`${system.gatewayUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(system.admin) })
   const adminToken = ((await login.json()) as { accessToken: string }).accessToken
-  const service = await serviceTokens({ SERVICE_SECRET: system.env.SERVICE_SECRET!, JWT_ISSUER: 'easypass' }, 'bench')()
+  // As orders sends them: with orders' own token, the one service ticketing takes ops from.
+  const service = await serviceTokens({ SERVICE_KEY: system.env[serviceKeyVariable('orders')], SERVICE_PUBLIC_KEYS: system.env.SERVICE_PUBLIC_KEYS, JWT_ISSUER: 'easypass' }, 'orders')()
   const oid = () => [...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, '0')).join('')
   const startsAt = new Date(Date.now() + 30 * 86_400_000)
 

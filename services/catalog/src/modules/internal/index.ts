@@ -9,7 +9,7 @@ export function internalModule(config: AuthConfig, service: EventsService) {
   return new Elysia({ name: 'catalog.internal', prefix: '/internal' })
     .use(authPlugin(config))
     .get('/events/:id', ({ params }) => service.getInternal(params.id), {
-      auth: 'service',
+      auth: { services: ['orders', 'ticketing', 'notifications'] },
       params: IdParams,
       response: { 200: InternalEvent, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
       detail: { hide: true, summary: 'An event in any status (draft, published, cancelled), for other services' },

@@ -23,7 +23,7 @@ export function internalModule(config: AuthConfig, store: OrderStore, tickets: T
   return new Elysia({ name: 'orders.internal', prefix: '/internal' })
     .use(authPlugin(config))
     .get('/orders/:id', async ({ params }) => toOrder(await load(params.id)), {
-      auth: 'service',
+      auth: { services: ['notifications'] },
       params: IdParams,
       response: { 200: Order, 400: E, 401: E, 403: E, 404: E },
       detail: { hide: true, summary: 'An order with its exact status' },
@@ -37,21 +37,21 @@ export function internalModule(config: AuthConfig, store: OrderStore, tickets: T
         return tickets.list(state.doc, status === 'refunded')
       },
       {
-        auth: 'service',
+        auth: { services: ['notifications'] },
         params: IdParams,
         response: { 200: TicketList, 400: E, 401: E, 403: E, 404: E },
         detail: { hide: true, summary: "An order's tickets (codes and QR SVGs), empty until paid" },
       },
     )
     .get('/orders/:id/answers', async ({ params }) => answers.of(await load(params.id)), {
-      auth: 'service',
+      auth: { services: ['notifications'] },
       params: IdParams,
       response: { 200: OrderAnswers, 400: E, 401: E, 403: E, 404: E },
       detail: { hide: true, summary: "An order's answers to its event's questions, for its confirmation email" },
     })
     // For the confirmation email: the invoice (its number given now, near the sale) or the receipt.
     .get('/orders/:id/receipt', async ({ params }) => pdfResponse(await receipt(await load(params.id))), {
-      auth: 'service',
+      auth: { services: ['notifications'] },
       params: IdParams,
       response: { 200: t.String({ contentMediaType: 'application/pdf' }), 400: E, 401: E, 403: E, 404: E, 409: E, 503: E },
       detail: { hide: true, summary: "A paid order's receipt or invoice as a PDF" },
@@ -65,7 +65,7 @@ export function internalModule(config: AuthConfig, store: OrderStore, tickets: T
         return pdfResponse(file)
       },
       {
-        auth: 'service',
+        auth: { services: ['notifications'] },
         params: t.Object({ id: IdParams.properties.id, part: t.Integer({ minimum: 0, description: 'the refund part, 0 for the refund of the rest of the order' }) }),
         response: { 200: t.String({ contentMediaType: 'application/pdf' }), 400: E, 401: E, 403: E, 404: E, 503: E },
         detail: { hide: true, summary: "A refund's credit note as a PDF" },

@@ -51,7 +51,7 @@ export function paymentsModule(payments: PaymentsService, config: AuthConfig) {
       },
     })
     .get('/internal/orders/:orderId/payment', ({ params }) => payments.ofOrder(params.orderId), {
-      auth: 'service',
+      auth: { services: ['orders'] },
       params: t.Object({ orderId: Id }),
       response: { 200: OrderPaymentResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 503: ErrorResponse },
       detail: { hide: true, summary: 'The succeeded payment of an order (settling undecided ones first)' },

@@ -16,7 +16,7 @@ export function refundsModule(charges: ChargesService, refunds: RefundsService, 
         return { refundId: refund._id, paymentId: refund.paymentId, amountCents: refund.amountCents, currency: refund.currency, status: 'succeeded' as const }
       },
       {
-        auth: 'service',
+        auth: { services: ['orders'] },
         body: RefundRequest,
         response: { 200: RefundResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse },
         detail: { hide: true, summary: "Refund the rest of an order's payment, or a numbered part of it (each at most once; a repeat returns the same refund)" },

@@ -7,12 +7,12 @@ import type { SummaryService } from './service'
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse }
 
-/** Routes for other services only (service token), hidden from the public documentation. */
+/** Routes for other services only (the token of a service named for each), hidden from the public documentation. */
 export function internalModule(inventory: InventoryClient, summary: SummaryService, config: AuthConfig) {
   return new Elysia({ name: 'ticketing.internal', prefix: '/internal' })
     .use(authPlugin(config))
     .post('/inventory/ops', ({ body }) => inventory.submit(body.eventId, body.op), {
-      auth: 'service',
+      auth: { services: ['orders'] },
       body: InventoryOpsBody,
       response: { 200: SellingOpResult, ...errors, 503: ErrorResponse },
       detail: {
@@ -22,7 +22,7 @@ export function internalModule(inventory: InventoryClient, summary: SummaryServi
       },
     })
     .get('/events/summary', ({ query }) => summary.summaries(query.ids), {
-      auth: 'service',
+      auth: { services: ['catalog'] },
       query: EventsSummaryQuery,
       response: { 200: EventsSummary, ...errors },
       detail: { hide: true, summary: 'Prices and numbers of several events, for the catalog' },

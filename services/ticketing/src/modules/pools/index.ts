@@ -20,7 +20,7 @@ export function poolsModule(service: PoolsService, config: AuthConfig) {
   return new Elysia({ name: 'ticketing.pools' })
     .use(authPlugin(config))
     // The catalog copies an event's pools to its new dates with its service token.
-    .post('/internal/events/:id/pools', create, { auth: 'service', ...creation, detail: { hide: true, summary: 'Add a pool (for other services)' } })
+    .post('/internal/events/:id/pools', create, { auth: { services: ['catalog'] }, ...creation, detail: { hide: true, summary: 'Add a pool (for other services)' } })
     .post(
       '/api/events/:id/pools',
       create,

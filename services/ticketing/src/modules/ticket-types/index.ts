@@ -31,7 +31,7 @@ export function ticketTypesModule(service: TicketTypesService, config: AuthConfi
       },
     })
     // The catalog copies an event's ticket types to its new dates (POST /api/events/:id/dates) with its service token.
-    .post('/internal/events/:id/ticket-types', create, { auth: 'service', ...creation, detail: { hide: true, summary: 'Add a ticket type (for other services)' } })
+    .post('/internal/events/:id/ticket-types', create, { auth: { services: ['catalog'] }, ...creation, detail: { hide: true, summary: 'Add a ticket type (for other services)' } })
     .get('/api/events/:id/ticket-types/:typeId', ({ params, principal }) => service.visible(params.id, params.typeId, isAdmin(principal)), {
       auth: 'optional',
       params: TicketTypeParams,
