@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { SERVICE_CALLERS, type ServiceCaller } from '@easypass/kit/service-names'
@@ -53,22 +53,25 @@ export function tokenKeysEnv(keys: TokenKeys, env: Record<string, string | undef
   }
 }
 
-/** The service whose key a process signs with (a worker its service's); none for those that call nobody. */
+/** The processes that call other services, and the key each signs with: orders' worker its service's; the other workers call nobody. */
+const SIGNERS: Record<string, ServiceCaller> = { auth: 'auth', catalog: 'catalog', ticketing: 'ticketing', orders: 'orders', 'orders-worker': 'orders', notifications: 'notifications' }
+
+/** The service whose key a process signs with; none for those that call nobody. */
 export function serviceKeyOf(processName: string): ServiceCaller | undefined {
-  const service = processName.replace(/-worker$/, '')
-  return (SERVICE_CALLERS as readonly string[]).includes(service) ? (service as ServiceCaller) : undefined
+  return Object.hasOwn(SIGNERS, processName) ? SIGNERS[processName] : undefined
 }
 
 /**
  * What each process of the local system may hold (the same split as docker-stack.yml's secrets): the
- * users' signing key stays with auth; a service's own key with that service (`serviceKeyOf`); the services'
- * public keys with the services; the HMAC secret with orders and notifications.
+ * users' signing key stays with auth; a service's own key with the processes that call others as it
+ * (`serviceKeyOf`); the services' public keys with every service and worker; the HMAC secret with orders
+ * and notifications.
  */
 export function withheldFrom(processName: string): string[] {
   const service = processName.replace(/-worker$/, '')
   const withheld = processName === 'auth' ? [] : ['JWT_PRIVATE_KEY']
   if (!serviceKeyOf(processName)) withheld.push('SERVICE_KEY')
-  if (['gateway', 'web', 'auth'].includes(service)) withheld.push('SERVICE_PUBLIC_KEYS')
+  if (service === 'gateway' || service === 'web') withheld.push('SERVICE_PUBLIC_KEYS')
   if (service !== 'orders' && service !== 'notifications') withheld.push('SERVICE_SECRET')
   return withheld
 }
@@ -100,5 +103,7 @@ export function localSecrets(file: string): LocalSecrets {
   }
   mkdirSync(dirname(file), { recursive: true })
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 })
+  // `mode` applies to a new file only: one kept from before is made its owner's alone too.
+  chmodSync(file, 0o600)
   return secrets
 }

@@ -70,7 +70,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const logFile = openSync(join(opts.logDir, `${key}.log`), 'a')
     // EASYPASS_CPU_PROFILE=<dir>: every process writes a CPU profile (also as markdown) there when it stops.
     const profile = process.env.EASYPASS_CPU_PROFILE ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${process.env.EASYPASS_CPU_PROFILE}`, `--cpu-prof-name=${key}.cpuprofile`] : []
-    // Keys a process must not hold (`secretsFor`): the signing key outside auth, the other services' keys, the secret at the edge.
+    // Keys a process must not hold (`secretsFor`): the users' signing key outside auth, another service's key, the HMAC secret outside orders and notifications.
     const env: Record<string, string | undefined> = secretsFor(spec.name, {
       ...process.env,
       // Only the gateway is reached from outside this machine; every other process answers on loopback

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { forgedUserTokens, userTokensFromServiceKeys, userTokens } from '../support/tokens'
 import { ROOT } from '../../stack/local/services'
+import { serviceKeyVariable } from '../../stack/local/secrets'
 import { freePort } from '../../stack/local/infra'
 import { api as gatewayApi, errorCode, eventually, uniqueEmail, type ApiResponse, type RequestOptions } from '../support/api'
 import { system } from '../support/system'
@@ -656,6 +657,8 @@ describe('login limits', () => {
         HOST: '127.0.0.1',
         JWT_PUBLIC_KEY: system().env.JWT_PUBLIC_KEY!,
         JWT_PRIVATE_KEY: system().env.JWT_PRIVATE_KEY!,
+        SERVICE_KEY: system().env[serviceKeyVariable('auth')]!,
+        SERVICE_PUBLIC_KEYS: system().env.SERVICE_PUBLIC_KEYS!,
         MONGO_URL: system().infra.mongoUrl,
         REDIS_URL: system().infra.redisUrl,
         MONGO_DB_PREFIX: `${system().namespace}reg`,
@@ -711,7 +714,7 @@ describe('service', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(['/api/auth/guest', '/api/auth/guest/account', '/api/auth/guest/link', '/api/auth/guest/session', '/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/me/close', '/api/auth/password', '/api/auth/password-reset', '/api/auth/password-reset/confirm', '/api/auth/refresh', '/api/auth/register', '/api/auth/two-factor/disable', '/api/auth/two-factor/enable', '/api/auth/two-factor/recovery-codes', '/api/auth/two-factor/setup', '/api/users', '/api/users/{id}', '/api/users/{id}/two-factor'])
   })
 
-  async function startInProduction(env: Record<string, string>) {
+  async function startInProduction(env: Record<string, string>, waitMs = 25_000) {
     const port = await freePort()
     const child = Bun.spawn([process.execPath, join(ROOT, 'services/auth/src/index.ts')], {
       cwd: ROOT,
@@ -722,6 +725,9 @@ describe('service', () => {
         PORT: String(port),
         JWT_PUBLIC_KEY: system().env.JWT_PUBLIC_KEY!,
         JWT_PRIVATE_KEY: system().env.JWT_PRIVATE_KEY!,
+        SERVICE_KEY: system().env[serviceKeyVariable('auth')]!,
+        SERVICE_PUBLIC_KEYS: system().env.SERVICE_PUBLIC_KEYS!,
+        ORDERS_URL: system().urls.orders!,
         MONGO_URL: system().infra.mongoUrl,
         REDIS_URL: system().infra.redisUrl,
         MONGO_DB_PREFIX: `${system().namespace}prod`,
@@ -732,7 +738,7 @@ describe('service', () => {
       stderr: 'pipe',
     })
     // A service that failed to stop would listen forever: it is killed after a generous wait.
-    const code = await Promise.race([child.exited, Bun.sleep(25_000).then(() => 'still running' as const)])
+    const code = await Promise.race([child.exited, Bun.sleep(waitMs).then(() => 'still running' as const)])
     if (code === 'still running') child.kill('SIGKILL')
     return { code, output: (await new Response(child.stdout).text()) + (await new Response(child.stderr).text()) }
   }
@@ -760,6 +766,17 @@ describe('service', () => {
     expect(code).not.toBe('still running')
     expect(code).not.toBe(0)
     expect(output).toContain('MONGO_URL must be set in production')
+  }, 45_000)
+
+  test('in production, deleting unused guests needs ORDERS_URL (orders says who holds tickets); with it off, auth starts without', async () => {
+    const admin = { ADMIN_EMAIL: 'boss@example.test', ADMIN_PASSWORD: 'a long enough password' }
+    const { code, output } = await startInProduction({ ...admin, ORDERS_URL: '' })
+    expect(code).not.toBe('still running')
+    expect(code).not.toBe(0)
+    expect(output).toContain('ORDERS_URL must be set in production')
+    // Kept for ever: it starts (and is stopped by the wait, still running).
+    const kept = await startInProduction({ ...admin, ORDERS_URL: '', GUEST_RETENTION_DAYS: '0', NATS_URL: system().infra.natsUsers.auth ?? system().infra.natsUrl }, 4_000)
+    expect(kept.code).toBe('still running')
   }, 45_000)
 })
 

@@ -752,11 +752,13 @@ describe('authorisation', () => {
     const internal = await fetch(`${ordersUrl}/internal/orders/${paid.body.id}/tickets`, { headers: { authorization: `Bearer ${service}` } })
     expect(internal.status).toBe(200)
     expect(((await internal.json()) as Array<{ code: string }>)[0]!.code).toBe(code)
-    // On a public route a service reads as an admin does, and never writes: a service token taken from
-    // the service that reads orders' internal routes refunds nobody's order.
+    // Orders' public routes take no service's token: one taken from the service that reads orders'
+    // internal routes neither reads everyone's orders nor refunds anyone's.
     const asService = { 'content-type': 'application/json', authorization: `Bearer ${service}` }
-    const read = await fetch(`${ordersUrl}/api/orders/${paid.body.id}`, { headers: asService })
-    expect(read.status).toBe(200)
+    for (const path of [`/api/orders/${paid.body.id}`, '/api/orders?limit=5']) {
+      const read = await fetch(`${ordersUrl}${path}`, { headers: asService })
+      expect({ path, status: read.status }).toEqual({ path, status: 403 })
+    }
     for (const [path, body] of [[`/api/orders/${paid.body.id}/refund`, {}], [`/api/orders/${paid.body.id}/cancel`, {}]] as const) {
       const write = await fetch(`${ordersUrl}${path}`, { method: 'POST', headers: { ...asService, 'idempotency-key': crypto.randomUUID() }, body: JSON.stringify(body) })
       expect({ path, status: write.status }).toEqual({ path, status: 403 })

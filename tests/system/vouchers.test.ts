@@ -261,6 +261,9 @@ describe('vouchers', () => {
     // A service (orders describing an undecided order) is not a guesser: its lookups are not counted.
     const asService = { 'x-real-ip': '192.0.2.8', authorization: `Bearer ${await serviceToken('orders')}` }
     for (let i = 0; i < 31; i++) expect((await fetch(`${system().urls.ticketing}/api/events/${eventId}/vouchers/MISS${i}`, { headers: asService })).status).toBe(404)
+    // Orders only: another service's token is not taken there (it would guess codes without a limit).
+    const asCatalog = { 'x-real-ip': '192.0.2.8', authorization: `Bearer ${await serviceToken('catalog')}` }
+    expect((await fetch(`${system().urls.ticketing}/api/events/${eventId}/vouchers/MISS99`, { headers: asCatalog })).status).toBe(403)
 
     const buyer = await registerUser('guesser')
     const order = (code: string) => buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: code })

@@ -27,7 +27,7 @@ export interface AuthConfig {
 
 /** The service a service's principal is (its id is `service:<name>`); none for a user. */
 export const serviceOf = (principal?: Principal | null): ServiceCaller | undefined => {
-  const name = principal?.role === 'service' ? principal.id.slice('service:'.length) : undefined
+  const name = principal?.role === 'service' && principal.id.startsWith('service:') ? principal.id.slice('service:'.length) : undefined
   return isServiceCaller(name) ? name : undefined
 }
 
@@ -88,13 +88,18 @@ const isUserRole = (role: unknown): role is Role => (ROLES as readonly unknown[]
 
 /** An internal route: the services that call it, and only they. */
 type Internal = { services: readonly ServiceCaller[] }
-type Level = 'optional' | 'user' | 'staff' | 'admin' | Internal
+type UserLevel = 'optional' | 'user' | 'staff' | 'admin'
+/** A public route (`public` for users) that these services also read (GET), seeing what an admin sees. */
+type ReadByServices = { public: UserLevel; readBy: readonly ServiceCaller[] }
+type Level = UserLevel | Internal | ReadByServices
 
 /**
  * Every service verifies the bearer token itself (signature with the key of its kind, issuer, expiry): reaching a
  * service is never proof of identity. The gateway checks the same token first to refuse early.
- * Levels: `user` any signed-in principal, `staff` door staff and admins, `admin` admins only (a service token is refused at both),
- * `{ services: [...] }` calls from those services only, `optional` guests allowed.
+ * Levels: `user` any signed-in principal, `staff` door staff and admins, `admin` admins only, `optional` guests
+ * allowed; `{ services: [...] }` calls from those services only; `{ public: level, readBy: [...] }` the level for
+ * users, and reads by those services. A service's token is refused (403) everywhere else: a service taken over
+ * reaches only what its own calls reach.
  */
 export function authPlugin(config: AuthConfig) {
   const verifier = tokenVerifier(config)
@@ -104,23 +109,29 @@ export function authPlugin(config: AuthConfig) {
         const principalFor = async (authorization: string | undefined, method: string) => {
           const principal = await verifier.verifyHeader(authorization)
           if (!principal) {
-            if (level === 'optional') return undefined
+            if (level === 'optional' || (typeof level === 'object' && 'public' in level && level.public === 'optional')) return undefined
             throw fail('UNAUTHENTICATED', 'a valid access token is required')
           }
-          // A service's token opens internal routes, never an admin's: no service calls one, so none may.
-          if (level === 'admin' && principal.role !== 'admin') throw fail('FORBIDDEN', 'admins only')
-          // On public routes a service reads as an admin does (drafts, any event's availability), and
-          // never writes: no service writes through one, and a service token taken from any service
-          // would otherwise refund or cancel anyone's order by calling orders directly.
-          const internal = typeof level === 'object'
-          if (principal.role === 'service' && !internal && method !== 'GET' && method !== 'HEAD')
-            throw fail('FORBIDDEN', "a service's token reads public routes, it never writes through them")
-          if (level === 'staff' && !worksTheDoor(principal)) throw fail('FORBIDDEN', 'door staff and admins only')
+          const internal = typeof level === 'object' && 'services' in level
+          const forUsers = typeof level === 'object' ? ('public' in level ? level.public : undefined) : level
+          if (principal.role === 'service' && !internal) {
+            // A public route a service reads (drafts, any event's availability), as an admin sees it, and
+            // never writes through: a service's token taken from it would otherwise refund or cancel
+            // anyone's order by calling orders directly, or list everyone's orders.
+            const readBy = typeof level === 'object' && 'readBy' in level ? level.readBy : []
+            const caller = serviceOf(principal)
+            if (!caller || !readBy.includes(caller)) throw fail('FORBIDDEN', "this service's token is not taken on this route")
+            if (method !== 'GET' && method !== 'HEAD') throw fail('FORBIDDEN', "a service's token reads this route, it never writes through it")
+            return principal as Principal
+          }
+          if (forUsers === 'admin' && principal.role !== 'admin') throw fail('FORBIDDEN', 'admins only')
+          if (forUsers === 'staff' && !worksTheDoor(principal)) throw fail('FORBIDDEN', 'door staff and admins only')
           if (internal) {
             if (principal.role !== 'service') throw fail('FORBIDDEN', 'internal route')
             // Each internal route answers the services whose work calls it: a token of any other is refused.
             const caller = serviceOf(principal)
-            if (!caller || !level.services.includes(caller)) throw fail('FORBIDDEN', `this internal route answers ${level.services.join(', ')} only`)
+            const { services } = level as Internal
+            if (!caller || !services.includes(caller)) throw fail('FORBIDDEN', `this internal route answers ${services.join(', ')} only`)
           }
           return principal as Principal
         }

@@ -29,8 +29,10 @@ export const BaseEnv = {
 
 /** For the services called by others (catalog, ticketing, payments, orders) and those that call: every service's public key. */
 export const ServicePublicKeysEnv = { SERVICE_PUBLIC_KEYS: T.String({ minLength: 40 }) }
-/** For the services that call others (catalog, ticketing, orders, notifications): their own signing key (Ed25519, PEM). */
+/** For the services that call others (auth, catalog, orders): their own signing key (Ed25519, PEM). */
 export const ServiceKeyEnv = { SERVICE_KEY: T.String({ minLength: 40 }), ...ServicePublicKeysEnv }
+/** For ticketing and notifications, whose API calls others and whose worker calls nobody: the API's `serviceTokens` asks for the key. */
+export const ServiceKeyOfApiEnv = { SERVICE_KEY: T.Optional(T.String({ minLength: 40 })), ...ServicePublicKeysEnv }
 /**
  * For orders and notifications only: the HMAC key of the links notifications makes and orders checks (a
  * ticket offered to someone), of orders' card fingerprints, and of notifications' sealed webhook secrets.

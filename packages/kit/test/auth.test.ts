@@ -71,6 +71,27 @@ test("each key makes one kind of token: a service's key only that service's, the
   expect(() => tokenSigner(a).signAccess({ id: 'x', role: 'service' as never })).toThrow()
 })
 
+test("a token's header only picks the key: unknown, empty or odd names, and the users' key under a service's name, are nobody", async () => {
+  const claims = { sub: 'service:orders', role: 'service', typ: 'access', exp: in10Minutes() }
+  for (const kid of ['__proto__', 'constructor', 'toString', 'payments', 'Orders', 'orders ']) {
+    expect({ kid, principal: await verifierOf(called).verify(await signerWith(s.key('orders'), kid).sign(claims)) }).toEqual({ kid, principal: null })
+  }
+  // An empty kid is a header without one: the users' key, which vouches for no service.
+  const emptyKid = jwt({ name: 'jwt', secret: createPrivateKey(s.key('orders')) as never, iss: 'easypass', alg: 'EdDSA', kid: '' }).decorator.jwt
+  expect(await verifierOf(called).verify(await emptyKid.sign(claims))).toBeNull()
+  // Auth's key with a service's name: no service's key proves it.
+  expect(await verifierOf(called).verify(await signerWith(a.JWT_PRIVATE_KEY, 'orders').sign(claims))).toBeNull()
+  expect(await verifierOf(called).verify(await signerWith(a.JWT_PRIVATE_KEY, 'orders').sign({ ...claims, sub: 'u6', role: 'admin' }))).toBeNull()
+})
+
+test('a service token proven under one list of keys is not taken under another that lists another key for the service', async () => {
+  const token = await tokenOf('orders')
+  expect(await verifierOf(called).verify(token)).not.toBeNull()
+  const rotated = serviceKeys('catalog', 'orders')
+  expect(await verifierOf({ ...a, SERVICE_PUBLIC_KEYS: rotated.listed }).verify(token)).toBeNull()
+  expect(await verifierOf(called).verify(token)).not.toBeNull()
+})
+
 test("a service's keys given wrong stop the process: its own key not the one listed, and a malformed list", () => {
   const other = serviceKeys('orders')
   expect(() => serviceTokens({ SERVICE_KEY: other.key('orders'), SERVICE_PUBLIC_KEYS: s.listed, JWT_ISSUER: 'easypass' }, 'orders')).toThrow('is not the key')
@@ -89,12 +110,13 @@ test("a service's keys given wrong stop the process: its own key not the one lis
   expect(() => servicePublicKeys(`orders:${rsa}`)).toThrow('Ed25519')
 })
 
-test('an internal route answers the services named for it only; a service reads public routes and never writes', async () => {
+test('an internal route answers the services named for it only; a service reads the public routes named for it and never writes', async () => {
   const app = new Elysia()
     .use(authPlugin(called))
     .get('/internal/refund-ish', () => 'ok', { auth: { services: ['orders'] } })
-    .get('/public', () => 'read', { auth: 'optional' })
-    .post('/public', () => 'written', { auth: 'user' })
+    .get('/public', () => 'read', { auth: { public: 'optional', readBy: ['catalog'] } })
+    .post('/public', () => 'written', { auth: { public: 'user', readBy: ['catalog'] } })
+    .get('/others', () => 'read', { auth: 'optional' })
     .get('/admin', () => 'admin', { auth: 'admin' })
   const call = async (path: string, token: string, method = 'GET') => (await app.handle(new Request(`http://localhost${path}`, { method, headers: { authorization: `Bearer ${token}` } }))).status
   const [orders, catalog, user] = await Promise.all([tokenOf('orders'), tokenOf('catalog'), tokenSigner(a).signAccess({ id: 'u5', role: 'admin' })])
@@ -103,7 +125,12 @@ test('an internal route answers the services named for it only; a service reads 
   expect(await call('/internal/refund-ish', user)).toBe(403)
   expect(await call('/internal/refund-ish', 'nonsense')).toBe(401)
   expect(await call('/public', catalog)).toBe(200)
+  expect(await call('/public', orders)).toBe(403)
   expect(await call('/public', catalog, 'POST')).toBe(403)
+  expect(await call('/public', user, 'POST')).toBe(200)
+  expect(await call('/others', catalog)).toBe(403)
+  expect(await call('/others', user)).toBe(200)
+  expect((await app.handle(new Request('http://localhost/public'))).status).toBe(200)
   expect(await call('/admin', orders)).toBe(403)
   expect(await call('/admin', user)).toBe(200)
 })

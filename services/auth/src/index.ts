@@ -2,7 +2,10 @@
 import { Type as T } from '@sinclair/typebox'
 import type { Role } from '@easypass/contracts'
 import nodemailer from 'nodemailer'
-import { Bus, connectMongo, connectNats, connectRedis, createLogger, Outbox, createService, ensureIndexes, guessLimit, loadConfig, pingMongo, pingRedis, requiredInProduction, sealer, serve } from '@easypass/kit'
+import {
+  Bus, callService, connectMongo, connectNats, connectRedis, createLogger, Outbox, createService, ensureIndexes, guessLimit, loadConfig, pingMongo, pingRedis, repeatEvery,
+  requiredInProduction, sealer, serve, ServiceKeyEnv, serviceTokens,
+} from '@easypass/kit'
 import { defineModels } from './db'
 import { authModule } from './modules/auth'
 import { loginLimiter } from './modules/auth/login-limiter'
@@ -12,6 +15,7 @@ import { guestMailer } from './modules/auth/guest-email'
 import { alertMailer } from './modules/auth/alert-email'
 import { authService } from './modules/auth/service'
 import { accountClosing } from './modules/auth/closing'
+import { guestRetention } from './modules/auth/guest-retention'
 import { sessionStore } from './modules/auth/sessions'
 import { twoFactorService } from './modules/auth/two-factor'
 import { usersModule } from './modules/users'
@@ -48,9 +52,18 @@ const config = loadConfig({
   PUBLIC_URL: T.Optional(T.String({ pattern: '^https?://[^\\s]+$' })),
   /** How often closings that stopped half-way are looked for and finished (also at start). */
   CLOSING_SWEEP_INTERVAL_MS: T.Integer({ default: 60_000, minimum: 100 }),
+  /** Guest accounts unused this long, and this long after the start of their latest event, are deleted; 0 keeps them for ever. */
+  GUEST_RETENTION_DAYS: T.Number({ default: 365, minimum: 0 }),
+  /** How often unused guest accounts are looked for (also at start). */
+  GUEST_SWEEP_INTERVAL_MS: T.Integer({ default: 3_600_000, minimum: 100 }),
+  /** Orders, asked when a guest's latest event starts before the guest is deleted (its own token: SERVICE_KEY). */
+  ORDERS_URL: T.Optional(T.String({ pattern: '^https?://' })),
+  ...ServiceKeyEnv,
 })
 requiredInProduction(config, 'ADMIN_EMAIL', config.ADMIN_EMAIL)
 requiredInProduction(config, 'ADMIN_PASSWORD', config.ADMIN_PASSWORD)
+// Unused guests are deleted only when orders can say they hold no ticket to a coming event.
+if (config.GUEST_RETENTION_DAYS > 0) requiredInProduction(config, 'ORDERS_URL', config.ORDERS_URL)
 // A reset link into a production mailbox must point at the real site, never at a default.
 if (config.SMTP_URL) requiredInProduction(config, 'PUBLIC_URL', config.PUBLIC_URL)
 
@@ -120,6 +133,19 @@ const auth = authService({ User: models.User, twoFactor, twoFactorRequiredRoles:
 const closing = accountClosing({ models, outbox, redis, prefix: config.REDIS_PREFIX, confirm: auth.confirmPassword, log })
 outbox.start()
 const stopClosingSweep = closing.startSweep(config.CLOSING_SWEEP_INTERVAL_MS)
+const serviceToken = serviceTokens(config, 'auth')
+const ordersUrl = config.ORDERS_URL?.replace(/\/+$/, '')
+const guests = guestRetention({
+  models,
+  retentionDays: config.GUEST_RETENTION_DAYS,
+  lastEvent: async (userId) => {
+    if (!ordersUrl) throw new Error('ORDERS_URL is not set: no guest can be told to hold no ticket, so none is deleted')
+    return callService<{ lastEventAt: string | null }>(ordersUrl, `/internal/users/${userId}/last-event`, { token: await serviceToken(), timeoutMs: 5_000 })
+  },
+  close: closing.closeNow,
+  log,
+})
+const stopGuestSweep = config.GUEST_RETENTION_DAYS > 0 ? repeatEvery(config.GUEST_SWEEP_INTERVAL_MS, () => guests.pass(), log, 'unused guests not looked at; will retry') : () => {}
 
 const app = createService({
   name: 'auth',
@@ -131,4 +157,4 @@ const app = createService({
   .use(authModule(auth, closing, config))
   .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }, twoFactor), closing, config))
 
-serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), stopClosingSweep, () => outbox.stop(), () => bus.close(), () => transport?.close(), () => redis.quit(), () => conn.close()] })
+serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), stopClosingSweep, stopGuestSweep, () => outbox.stop(), () => bus.close(), () => transport?.close(), () => redis.quit(), () => conn.close()] })

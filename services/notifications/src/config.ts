@@ -1,12 +1,12 @@
 // Settings of both notifications processes (API and worker); each reads its own PORT default.
 import { Type as T } from '@sinclair/typebox'
-import { loadConfig, requiredInProduction, ServiceKeyEnv, ServiceSecretEnv, TicketFontEnv } from '@easypass/kit'
+import { loadConfig, requiredInProduction, ServiceKeyOfApiEnv, ServiceSecretEnv, TicketFontEnv } from '@easypass/kit'
 import type { WebhookSettings } from './modules/webhooks/service'
 
 export function notificationsConfig(defaultPort: number) {
   const config = loadConfig({
-    // Its own tokens to orders and catalog; the key of links to offered tickets and of sealed webhook secrets.
-    ...ServiceKeyEnv,
+    // The API's own tokens to orders and catalog (the worker calls nobody); the key of links to offered tickets and of sealed webhook secrets.
+    ...ServiceKeyOfApiEnv,
     ...ServiceSecretEnv,
     ...TicketFontEnv,
     PORT: T.Number({ default: defaultPort }),

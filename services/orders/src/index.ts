@@ -12,6 +12,7 @@ import { ticketsPdfRenderer } from '@easypass/tickets-pdf'
 import { checkinsModule } from './modules/checkins'
 import { checkinsService } from './modules/checkins/service'
 import { internalModule } from './modules/internal'
+import { lastEventOf } from './modules/internal/last-event'
 import { ordersModule } from './modules/orders'
 import { receiptService } from './modules/orders/receipt'
 import { invoiceNumbers } from './modules/invoices/service'
@@ -82,6 +83,6 @@ const app = createService({
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
   .use(reportsModule(config, reports))
   .use(messagesModule(config, messagesService({ models: core.models, reports, catalog: core.catalog, redis, prefix: config.REDIS_PREFIX })))
-  .use(internalModule(config, store, tickets, receipt, documents, answers))
+  .use(internalModule(config, store, tickets, receipt, documents, answers, lastEventOf({ models: core.models, catalog: core.catalog })))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => renderer.close(), () => outbox.stop(), () => bus.close(), () => redis.quit(), () => conn.close()] })

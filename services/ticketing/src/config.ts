@@ -1,6 +1,6 @@
 // Settings of both ticketing processes (API and worker): they must agree on the partitions and the prefix.
 import { Type as T } from '@sinclair/typebox'
-import { loadConfig, ServiceKeyEnv, VoucherGuessEnv } from '@easypass/kit'
+import { loadConfig, ServiceKeyOfApiEnv, VoucherGuessEnv } from '@easypass/kit'
 
 export const ticketingEnv = {
   /** Unset only where no catalog runs: then every event id is taken as existing. Required in production. */
@@ -28,7 +28,7 @@ export const ticketingEnv = {
 }
 
 export function loadTicketingConfig(port: number) {
-  // Ticketing calls catalog and is called by orders.
-  return loadConfig({ PORT: T.Number({ default: port }), ...ServiceKeyEnv, ...VoucherGuessEnv, ...ticketingEnv })
+  // Ticketing's API calls catalog (its own key) and is called by orders and catalog; the worker calls nobody.
+  return loadConfig({ PORT: T.Number({ default: port }), ...ServiceKeyOfApiEnv, ...VoucherGuessEnv, ...ticketingEnv })
 }
 export type TicketingConfig = ReturnType<typeof loadTicketingConfig>

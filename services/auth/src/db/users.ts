@@ -12,6 +12,10 @@ const userSchema = new Schema(
     /** A guest (bought without an account): their address is `contactEmail`, and they have no password. */
     guest: { type: Boolean },
     contactEmail: { type: String },
+    /** A guest's: when a session of theirs last began (made, or opened from an emailed link). */
+    guestUsedAt: { type: Date },
+    /** A guest's: kept (in use, or holding tickets to an event) and not looked at again before this. */
+    guestKeptUntil: { type: Date },
     name: { type: String, required: true },
     role: { type: String, enum: ROLES, required: true, default: 'customer' },
     /** Door staff who work the door of these events only (absent: every event); it rides in their tokens. */
@@ -48,6 +52,7 @@ userSchema.index({ email: 1 }, { unique: true })
 userSchema.index({ role: 1 })
 userSchema.index({ contactEmail: 1 })
 userSchema.index({ createdAt: -1 })
+userSchema.index({ guest: 1, createdAt: 1 })
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: import('mongoose').Types.ObjectId }
 

@@ -129,6 +129,6 @@ export function accountClosing({ models, outbox, redis, prefix, confirm, log }: 
     )
   }
 
-  return { close, closeFor, finish, startSweep }
+  return { close, closeFor, closeNow, finish, startSweep }
 }
 export type AccountClosing = ReturnType<typeof accountClosing>

@@ -57,6 +57,7 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
       role: 'customer',
       passwordHash: NO_PASSWORD,
       guest: true,
+      guestUsedAt: new Date(),
     })
     return signIn(created, await sessions.start(String(created._id)))
   }
@@ -101,6 +102,8 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
       if (isDuplicateOnly(error)) throw invalidGuestLink()
       throw error
     }
+    // In use again: an unused guest's deletion counts from now (GUEST_RETENTION_DAYS).
+    await User.updateOne({ _id: user._id, guest: true }, { $set: { guestUsedAt: new Date() }, $unset: { guestKeptUntil: 1 } })
     const session = await sessions.start(link.userId)
     // Closed while the link was being opened: no session for an account that is gone.
     if (!(await User.exists({ _id: user._id }))) throw invalidGuestLink()
@@ -135,7 +138,7 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
     try {
       const changed = await User.updateOne(
         { _id: user._id, guest: true },
-        { $set: { email: user.contactEmail, passwordHash, passwordChangedAt: keptAt }, $unset: { guest: 1, contactEmail: 1 } },
+        { $set: { email: user.contactEmail, passwordHash, passwordChangedAt: keptAt }, $unset: { guest: 1, contactEmail: 1, guestUsedAt: 1, guestKeptUntil: 1 } },
       )
       if (changed.matchedCount === 0) throw already()
     } catch (error) {

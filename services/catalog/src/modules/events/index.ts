@@ -31,7 +31,8 @@ export function eventsModule(config: AuthConfig, service: EventsService, addDate
       },
     })
     .get('/:id', ({ params, principal, set }) => service.get(params.id, principal, requestIdOf(set)), {
-      auth: 'optional',
+      // Notifications reads it for the waiting list's emails.
+      auth: { public: 'optional', readBy: ['notifications'] },
       params: IdParams,
       response: { 200: EventDetail, 400: errors[400], 404: errors[404] },
       detail: {

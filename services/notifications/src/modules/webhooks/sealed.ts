@@ -4,7 +4,7 @@
 import { sealer } from '@easypass/kit'
 
 export function secretSeal(serviceSecret: string) {
-  // Its own key: SERVICE_SECRET also signs service tokens and link tokens, for other purposes.
+  // Its own key: SERVICE_SECRET also signs the links to offered tickets and orders' card fingerprints, for other purposes.
   const sealed = sealer(serviceSecret, 'webhook signing secrets v1')
   return {
     seal: sealed.seal,

@@ -1,5 +1,6 @@
-// For other services only (service token), hidden from the public documentation. Notifications
-// reads an order, its tickets and its answers to the organiser's questions to write the confirmation email.
+// For other services only (each route the token of the service named for it), hidden from the public
+// documentation. Notifications reads an order, its tickets and its answers to the organiser's questions to
+// write the confirmation email; auth asks when a guest's latest event starts before it deletes the guest.
 import { Elysia, t } from 'elysia'
 import { ErrorResponse, IdParams } from '@easypass/contracts'
 import { Order, TicketList } from '@easypass/contracts/orders'
@@ -14,7 +15,15 @@ import { OrderAnswers } from '@easypass/contracts/questions'
 
 const E = ErrorResponse
 
-export function internalModule(config: AuthConfig, store: OrderStore, tickets: TicketsService, receipt: ReceiptService, documents: InvoiceDocuments, answers: Pick<AnswersService, 'of'>) {
+export function internalModule(
+  config: AuthConfig,
+  store: OrderStore,
+  tickets: TicketsService,
+  receipt: ReceiptService,
+  documents: InvoiceDocuments,
+  answers: Pick<AnswersService, 'of'>,
+  lastEvent: (userId: string) => Promise<{ orders: number; lastEventAt: string | null }>,
+) {
   const load = async (id: string) => {
     const state = await store.load(id)
     if (!state) throw fail('NOT_FOUND', 'order not found')
@@ -71,4 +80,10 @@ export function internalModule(config: AuthConfig, store: OrderStore, tickets: T
         detail: { hide: true, summary: "A refund's credit note as a PDF" },
       },
     )
+    .get('/users/:id/last-event', ({ params }) => lastEvent(params.id), {
+      auth: { services: ['auth'] },
+      params: IdParams,
+      response: { 200: t.Object({ orders: t.Integer(), lastEventAt: t.Union([t.String({ format: 'date-time' }), t.Null()]) }), 400: E, 401: E, 403: E, 503: E },
+      detail: { hide: true, summary: "How many orders a person placed, and when the latest event they hold tickets for starts (auth's deletion of unused guests)" },
+    })
 }

@@ -10,7 +10,8 @@ export function availabilityModule(service: AvailabilityService, config: AuthCon
   return new Elysia({ name: 'ticketing.availability' })
     .use(authPlugin(config))
     .get('/api/events/:id/availability', ({ params, principal }) => service.current(params.id, isAdmin(principal)), {
-      auth: 'optional',
+      // Catalog reads it for its event pages (drafts too, for admins).
+      auth: { public: 'optional', readBy: ['catalog'] },
       params: IdParams,
       response: { 200: Availability, 400: ErrorResponse, 404: ErrorResponse },
       detail: {

@@ -39,8 +39,9 @@ export function vouchersModule(service: VouchersService, config: AuthConfig) {
       response: { 200: VoucherList, ...adminErrors },
       detail: { tags, summary: "An event's vouchers with their uses", description: 'Admins only. `used`: paid orders; `held`: unpaid holds; `remaining`: what is left of `maxUses`.', security },
     })
+    // Orders looks a code up for a purchase (its buyer's guesses are counted there, per account).
     .get('/api/events/:id/vouchers/:code', ({ params, principal, request, server }) => service.offer(params.id, params.code, isAdmin(principal), principal?.role === 'service' ? undefined : clientAddress(request, server)), {
-      auth: 'optional',
+      auth: { public: 'optional', readBy: ['orders'] },
       params: VoucherCodeParams,
       response: { 200: VoucherOffer, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
       detail: {

@@ -1,0 +1,98 @@
+// Guest accounts nobody uses are deleted, as their owner could close them: auth looks for guests unused
+// for GUEST_RETENTION_DAYS (here a few seconds) and asks orders when the latest event they hold tickets
+// for starts; a guest with a coming event stays, one whose event is long past goes (its order, invoice
+// and tickets stay, and the tickets still admit), and with orders away nobody goes.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import mongoose from 'mongoose'
+import { api, eventually, futureEvent, loginAdmin, registerUser, TEST_CARD, uniqueEmail, type Session } from '../support/api'
+import { restartedWith, system } from '../support/system'
+
+const RETENTION_SECONDS = 4
+restartedWith(['auth'], { GUEST_RETENTION_DAYS: String(RETENTION_SECONDS / 86_400), GUEST_SWEEP_INTERVAL_MS: '300' })
+
+let authDb: mongoose.Connection
+let ordersDb: mongoose.Connection
+beforeAll(async () => {
+  const { infra, namespace } = system()
+  authDb = await mongoose.createConnection(infra.mongoUrl, { dbName: `${namespace}_auth` }).asPromise()
+  ordersDb = await mongoose.createConnection(infra.mongoUrl, { dbName: `${namespace}_orders` }).asPromise()
+})
+afterAll(async () => {
+  await authDb?.close()
+  await ordersDb?.close()
+})
+
+const oid = (id: string) => new mongoose.Types.ObjectId(id)
+const account = (id: string) => authDb.collection('users').findOne({ _id: oid(id) })
+const closedRecord = (id: string) => authDb.collection('closed_accounts').findOne({ _id: id as never })
+
+async function guest(tag: string): Promise<Session> {
+  const started = await api('/auth/guest', { body: { email: uniqueEmail(tag), name: 'Grace' } })
+  expect(started.status).toBe(201)
+  return { token: started.body.accessToken, refreshToken: started.body.refreshToken, user: started.body.user }
+}
+
+async function buyFor(buyer: Session) {
+  const admin = await loginAdmin()
+  const event = await api('/events', { token: admin.token, body: futureEvent({ title: `Kept for ${Math.random().toString(36).slice(2, 8)}` }) })
+  const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body: { name: 'Floor', priceCents: 2000, currency: 'EUR', capacity: 10 } })
+  const order = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity: 1 }], payment: { card: TEST_CARD } } })
+  expect(order.status).toBe(201)
+  expect(order.body.status).toBe('paid')
+  const tickets = (await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body as Array<{ code: string }>
+  return { admin, orderId: order.body.id as string, code: tickets[0]!.code }
+}
+
+/** Long enough for the retention to pass and several sweeps to run after it. */
+const pastRetention = () => Bun.sleep((RETENTION_SECONDS + 2) * 1000)
+
+describe('unused guest accounts', () => {
+  test('a guest who bought nothing goes once unused; one holding a ticket to a coming event stays; an account with a password is never looked at', async () => {
+    const idle = await guest('idle-guest')
+    const holder = await guest('holding-guest')
+    await buyFor(holder)
+    const member = await registerUser('retention-member')
+    await pastRetention()
+
+    await eventually('the idle guest deleted', async () => !(await account(idle.user.id)) && !!(await closedRecord(idle.user.id))?.toldAt, 15_000)
+    // Refused at once, as any closed account's tokens are.
+    await eventually('the idle guest refused', async () => (await api('/auth/me', { token: idle.token })).status === 401, 5_000)
+
+    // Kept, and not looked at again until the retention has passed from the event's start.
+    const kept = await account(holder.user.id)
+    expect(kept?.guest).toBe(true)
+    expect(kept?.guestKeptUntil).toBeInstanceOf(Date)
+    expect((kept!.guestKeptUntil as Date).getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000)
+    expect((await api('/auth/me', { token: holder.token })).status).toBe(200)
+    expect(await account(member.user.id)).not.toBeNull()
+  }, 60_000)
+
+  test('a guest whose event started longer ago than the retention goes; the order stays paid, the ticket still admits, the address is forgotten', async () => {
+    const buyer = await guest('past-guest')
+    const { admin, orderId, code } = await buyFor(buyer)
+    // The event took place long ago (its date moved back, as time would have).
+    await ordersDb.collection('orders').updateOne({ _id: orderId as never }, { $set: { eventStartsAt: new Date(Date.now() - 400 * 86_400_000) } })
+    await pastRetention()
+
+    await eventually('the past guest deleted', async () => !(await account(buyer.user.id)), 15_000)
+    await eventually("orders forgot the guest's address", async () => {
+      const order = await ordersDb.collection('orders').findOne({ _id: orderId as never })
+      return order !== null && order.userEmail === undefined
+    })
+    expect((await api(`/orders/${orderId}`, { token: admin.token })).body).toMatchObject({ id: orderId, status: 'paid' })
+    expect((await api('/checkins', { token: admin.token, body: { code } })).status).toBe(200)
+  }, 60_000)
+
+  test('while orders cannot answer, no guest is deleted; once it answers, the unused one is', async () => {
+    const idle = await guest('orders-away')
+    await system().stop('orders')
+    try {
+      await pastRetention()
+      // Several sweeps ran without orders: still there.
+      expect(await account(idle.user.id)).not.toBeNull()
+    } finally {
+      await system().start('orders')
+    }
+    await eventually('the guest deleted once orders answers', async () => !(await account(idle.user.id)), 15_000)
+  }, 60_000)
+})
