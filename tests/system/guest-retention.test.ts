@@ -8,18 +8,21 @@ import { api, eventually, futureEvent, loginAdmin, registerUser, TEST_CARD, uniq
 import { restartedWith, system } from '../support/system'
 
 const RETENTION_SECONDS = 4
-restartedWith(['auth'], { GUEST_RETENTION_DAYS: String(RETENTION_SECONDS / 86_400), GUEST_SWEEP_INTERVAL_MS: '300' })
+restartedWith(['auth'], { GUEST_RETENTION_DAYS: String(RETENTION_SECONDS / 86_400), GUEST_SWEEP_INTERVAL_MS: '300', CLOSING_SWEEP_INTERVAL_MS: '300' })
 
 let authDb: mongoose.Connection
 let ordersDb: mongoose.Connection
+let catalogDb: mongoose.Connection
 beforeAll(async () => {
   const { infra, namespace } = system()
   authDb = await mongoose.createConnection(infra.mongoUrl, { dbName: `${namespace}_auth` }).asPromise()
   ordersDb = await mongoose.createConnection(infra.mongoUrl, { dbName: `${namespace}_orders` }).asPromise()
+  catalogDb = await mongoose.createConnection(infra.mongoUrl, { dbName: `${namespace}_catalog` }).asPromise()
 })
 afterAll(async () => {
   await authDb?.close()
   await ordersDb?.close()
+  await catalogDb?.close()
 })
 
 const oid = (id: string) => new mongoose.Types.ObjectId(id)
@@ -40,7 +43,7 @@ async function buyFor(buyer: Session) {
   expect(order.status).toBe(201)
   expect(order.body.status).toBe('paid')
   const tickets = (await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body as Array<{ code: string }>
-  return { admin, orderId: order.body.id as string, code: tickets[0]!.code }
+  return { admin, orderId: order.body.id as string, eventId: event.body.id as string, code: tickets[0]!.code }
 }
 
 /** Long enough for the retention to pass and several sweeps to run after it. */
@@ -67,13 +70,24 @@ describe('unused guest accounts', () => {
     expect(await account(member.user.id)).not.toBeNull()
   }, 60_000)
 
-  test('a guest whose event started longer ago than the retention goes; the order stays paid, the ticket still admits, the address is forgotten', async () => {
+  test('a guest whose event was moved later stays; once it started longer ago than the retention, the guest goes; the order stays paid, the ticket still admits, the address is forgotten', async () => {
     const buyer = await guest('past-guest')
-    const { admin, orderId, code } = await buyFor(buyer)
-    // The event took place long ago (its date moved back, as time would have).
-    await ordersDb.collection('orders').updateOne({ _id: orderId as never }, { $set: { eventStartsAt: new Date(Date.now() - 400 * 86_400_000) } })
+    const { admin, orderId, eventId, code } = await buyFor(buyer)
+    const longAgo = new Date(Date.now() - 400 * 86_400_000)
+    // Bought for a date long past (as the order keeps it from the sale); the event has since moved to its
+    // date now, 30 days on: the guest is kept for it.
+    await ordersDb.collection('orders').updateOne({ _id: orderId as never }, { $set: { eventStartsAt: longAgo } })
     await pastRetention()
+    const kept = await eventually('the guest kept for the moved event', async () => {
+      const doc = await account(buyer.user.id)
+      return doc?.guestKeptUntil instanceof Date ? doc : undefined
+    }, 15_000)
+    expect((kept.guestKeptUntil as Date).getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000)
 
+    // Time passes: the event took place long ago too (past orders' 3-second cache of it), and the mark has run out.
+    await catalogDb.collection('events').updateOne({ _id: oid(eventId) }, { $set: { startsAt: longAgo, endsAt: new Date(longAgo.getTime() + 3 * 3_600_000) } })
+    await Bun.sleep(3_500)
+    await authDb.collection('users').updateOne({ _id: oid(buyer.user.id) }, { $unset: { guestKeptUntil: 1 } })
     await eventually('the past guest deleted', async () => !(await account(buyer.user.id)), 15_000)
     await eventually("orders forgot the guest's address", async () => {
       const order = await ordersDb.collection('orders').findOne({ _id: orderId as never })
@@ -82,6 +96,29 @@ describe('unused guest accounts', () => {
     expect((await api(`/orders/${orderId}`, { token: admin.token })).body).toMatchObject({ id: orderId, status: 'paid' })
     expect((await api('/checkins', { token: admin.token, body: { code } })).status).toBe(200)
   }, 60_000)
+
+  test("a guest's refresh counts as use (written once a day), so sessions swept after their 30 days do not make a guest in use look unused", async () => {
+    const g = await guest('refreshing-guest')
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000)
+    await authDb.collection('users').updateOne({ _id: oid(g.user.id) }, { $set: { guestUsedAt: twoDaysAgo } })
+    const refreshed = await api('/auth/refresh', { body: { refreshToken: g.refreshToken } })
+    expect(refreshed.status).toBe(200)
+    expect(((await account(g.user.id))!.guestUsedAt as Date).getTime()).toBeGreaterThan(Date.now() - 60_000)
+  }, 30_000)
+
+  test('a deletion left half-way (auth stopped after recording it) is called off when the guest came back meanwhile, and finished when not', async () => {
+    const back = await guest('came-back')
+    const gone = await guest('stayed-away')
+    const cutoff = new Date(Date.now() - 60_000)
+    // As the pass records a deletion before it deletes: the condition, and no `toldAt` yet.
+    await authDb.collection('users').updateOne({ _id: oid(gone.user.id) }, { $set: { guestUsedAt: new Date(cutoff.getTime() - 1_000) } })
+    for (const g of [back, gone]) await authDb.collection('closed_accounts').insertOne({ _id: g.user.id as never, closedAt: new Date(), ifGuestUnusedBefore: cutoff })
+    // The sweep that finishes closings: the guest used since the cutoff stays, its closing called off.
+    await eventually('the half-way deletions settled', async () => !(await account(gone.user.id)) && !(await closedRecord(back.user.id)), 15_000)
+    expect(await account(back.user.id)).not.toBeNull()
+    expect((await api('/auth/me', { token: back.token })).status).toBe(200)
+    expect((await closedRecord(gone.user.id))?.toldAt).toBeInstanceOf(Date)
+  }, 30_000)
 
   test('while orders cannot answer, no guest is deleted; once it answers, the unused one is', async () => {
     const idle = await guest('orders-away')

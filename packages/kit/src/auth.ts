@@ -65,7 +65,7 @@ export const eventsOutdated = (principal: Principal, setAt: string | null | unde
 /** Whether the token was withdrawn: signed at or before the second its role was last withdrawn (`withdrawnAt`, the hash's field of that role). */
 export const isWithdrawn = (principal: Principal, withdrawnAt: string | null | undefined): boolean => !!withdrawnAt && (principal.issuedAt ?? 0) <= Number(withdrawnAt)
 
-/** Admins, and services acting for the system: they see drafts and everyone's orders. */
+/** Admins, and services acting for the system (on the internal routes, and the public ones they read: `readBy`): they see drafts. */
 export const isAdmin = (principal?: Principal | null) => principal?.role === 'admin' || principal?.role === 'service'
 
 /** Who works the door: door staff and admins. */

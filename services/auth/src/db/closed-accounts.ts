@@ -9,6 +9,8 @@ const closedSchema = new Schema(
     _id: { type: String, required: true },
     closedAt: { type: Date, required: true },
     toldAt: { type: Date },
+    /** Closed by the deletion of unused guests: only while the account is still a guest unused since before this (a guest back meanwhile calls it off). */
+    ifGuestUnusedBefore: { type: Date },
   },
   { collection: 'closed_accounts', versionKey: false },
 )

@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis'
 import { ACCESS_TOKEN_TTL_SECONDS, closedAccountsKey, fact, fail, isDuplicateOnly, isObjectId, repeatEvery, type Logger, type Outbox } from '@easypass/kit'
 import type { Models } from '../../db'
 import type { UserDoc } from '../../db/users'
+import { guestUnusedSince } from './guest-retention'
 
 export interface ClosingDeps {
   models: Pick<Models, 'User' | 'ClosedAccount' | 'RefreshToken' | 'TwoFactorUse' | 'PasswordReset' | 'PasswordResetUse' | 'PasswordChange' | 'GuestLink' | 'GuestLinkUse'>
@@ -60,10 +61,11 @@ export function accountClosing({ models, outbox, redis, prefix, confirm, log }: 
     return closed
   }
 
-  async function closeNow(id: string): Promise<AccountClosed> {
+  /** `ifGuestUnusedBefore`: the deletion of unused guests, called off if the guest came back (or kept an account) meanwhile. */
+  async function closeNow(id: string, opts: { ifGuestUnusedBefore?: Date } = {}): Promise<AccountClosed> {
     let closedAt = new Date()
     try {
-      await ClosedAccount.create({ _id: id, closedAt })
+      await ClosedAccount.create({ _id: id, closedAt, ...(opts.ifGuestUnusedBefore ? { ifGuestUnusedBefore: opts.ifGuestUnusedBefore } : {}) })
     } catch (error) {
       if (!isDuplicateOnly(error)) throw error
       // Closed at the same moment by another request (two tabs): this one finishes it too.
@@ -80,10 +82,14 @@ export function accountClosing({ models, outbox, redis, prefix, confirm, log }: 
    */
   async function finish(userId: string) {
     // A customer's account only: one given a role since its closing was asked for stays, and the closing
-    // is called off (a role is never lost unnoticed, and the last admin never goes).
-    const deleted = await User.deleteOne({ _id: userId, role: 'customer' })
+    // is called off (a role is never lost unnoticed, and the last admin never goes). An unused guest's
+    // deletion holds only while the guest is still unused: one back meanwhile stays, and so does one kept
+    // as an account with a password.
+    const condition = (await ClosedAccount.findById(userId, { ifGuestUnusedBefore: 1 }).lean())?.ifGuestUnusedBefore
+    const deleted = await User.deleteOne({ _id: userId, role: 'customer', ...(condition ? { guest: true, ...guestUnusedSince(condition) } : {}) })
     if (deleted.deletedCount === 0 && (await User.exists({ _id: userId }))) {
       await ClosedAccount.deleteOne({ _id: userId })
+      if (condition) throw fail('CONFLICT', 'the guest came back (or kept an account) meanwhile, so it is not deleted')
       throw fail('CONFLICT', 'the account was given a role meanwhile, so it is not closed: another admin first makes it a customer')
     }
     await announce(userId)

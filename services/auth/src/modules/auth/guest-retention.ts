@@ -1,71 +1,104 @@
 // Guest accounts nobody uses any more are deleted: closed as their owner could close them (auth deletes
 // the account and what it keeps of it; orders and notifications forget the person's address). Their
 // orders, invoices and tickets stay, and the tickets still admit. A guest is unused once, for
-// GUEST_RETENTION_DAYS, no session of theirs began (bought, or came back by an emailed link) and none
-// was refreshed, and the latest event they hold tickets for started that long ago: nobody loses their
-// account before their event. Only orders knows the events, so a guest is deleted only when orders has
-// answered: orders away, nobody is.
-import type { Logger } from '@easypass/kit'
+// GUEST_RETENTION_DAYS, no session of theirs began (bought, or came back by an emailed link) or was
+// refreshed, and the latest event they hold tickets for started that long ago: nobody loses their
+// account before their event. Only orders knows the events, so a guest is deleted only once orders
+// has answered for that guest.
+import { AppError, type Logger } from '@easypass/kit'
 import type { Models } from '../../db'
 
 /** Guests looked at per query; a pass goes on while full pages come, up to PAGES of them. */
 const PAGE = 100
 const PAGES = 20
+/** Orders failing this many guests in a row: it is away, and the pass stops (the next one tries again). */
+const FAILURES_IN_A_ROW = 3
+
+/** Unused since before `cutoff`: no session began or was refreshed since (a guest older than `guestUsedAt`: since it was made). */
+export const guestUnusedSince = (cutoff: Date) => ({ $or: [{ guestUsedAt: { $lt: cutoff } }, { guestUsedAt: { $exists: false }, createdAt: { $lt: cutoff } }] })
 
 export interface GuestRetentionDeps {
   models: Pick<Models, 'User' | 'RefreshToken'>
   retentionDays: number
   /** Orders' answer: when the latest event the person holds tickets for starts (null: none). Throws when orders cannot say. */
   lastEvent(userId: string): Promise<{ lastEventAt: string | null }>
-  /** Closes the account (`AccountClosing.closeNow`). */
-  close(userId: string): Promise<unknown>
+  /** Closes the account (`AccountClosing.closeNow`), only if it is still a guest unused since before `ifGuestUnusedBefore`. */
+  close(userId: string, opts: { ifGuestUnusedBefore: Date }): Promise<unknown>
   log: Logger
 }
 
 export function guestRetention({ models, retentionDays, lastEvent, close, log }: GuestRetentionDeps) {
   const { User, RefreshToken } = models
   const retentionMs = retentionDays * 86_400_000
-  /** Unused since before `cutoff`: no session began since (accounts older than `guestUsedAt`: since they were made). */
-  const unusedSince = (cutoff: Date) => ({ $or: [{ guestUsedAt: { $lt: cutoff } }, { guestUsedAt: { $exists: false }, createdAt: { $lt: cutoff } }] })
+
+  /** Whether the guest is kept: in use since `cutoff`, or holding tickets to an event that started since (or is to come); marks it so. */
+  async function keep(_id: unknown, userId: string, cutoff: Date): Promise<boolean> {
+    // A session refreshed since the cutoff (its token is kept 30 days): in use.
+    const session = await RefreshToken.findOne({ userId }, { createdAt: 1 }).sort({ createdAt: -1 }).lean()
+    let keepFrom = session && session.createdAt >= cutoff ? session.createdAt : undefined
+    if (!keepFrom) {
+      const { lastEventAt } = await lastEvent(userId)
+      if (lastEventAt && new Date(lastEventAt) >= cutoff) keepFrom = new Date(lastEventAt)
+    }
+    if (!keepFrom) return false
+    // Looked at again once the retention has passed from then.
+    await User.updateOne({ _id, guest: true }, { $set: { guestKeptUntil: new Date(keepFrom.getTime() + retentionMs) } })
+    return true
+  }
 
   /** One pass: deletes the guests unused for the retention, marks those kept (and until when). */
-  async function pass(now = new Date()): Promise<{ closed: number; kept: number }> {
+  async function pass(now = new Date()): Promise<{ closed: number; kept: number; failed: number }> {
     const cutoff = new Date(now.getTime() - retentionMs)
     let closed = 0
     let kept = 0
+    let failed = 0
+    let inARow = 0
+    // In id order from where the last page ended: a guest skipped (orders failed it) is not read again in this pass.
+    let after: unknown
     for (let page = 0; page < PAGES; page++) {
       const candidates = await User.find(
-        { guest: true, $and: [unusedSince(cutoff), { $or: [{ guestKeptUntil: { $exists: false } }, { guestKeptUntil: { $lt: now } }] }] },
+        {
+          guest: true,
+          ...(after ? { _id: { $gt: after } } : {}),
+          $and: [guestUnusedSince(cutoff), { $or: [{ guestKeptUntil: { $exists: false } }, { guestKeptUntil: { $lt: now } }] }],
+        },
         { _id: 1 },
       )
-        .sort({ createdAt: 1 })
+        .sort({ _id: 1 })
         .limit(PAGE)
         .lean()
       for (const { _id } of candidates) {
         const userId = String(_id)
-        // A session refreshed since the cutoff (it began earlier, within its 30 days): in use.
-        const session = await RefreshToken.findOne({ userId }, { createdAt: 1 }).sort({ createdAt: -1 }).lean()
-        let keepFrom = session && session.createdAt >= cutoff ? session.createdAt : undefined
-        if (!keepFrom) {
-          const { lastEventAt } = await lastEvent(userId)
-          if (lastEventAt && new Date(lastEventAt) >= cutoff) keepFrom = new Date(lastEventAt)
+        let keeping: boolean
+        try {
+          keeping = await keep(_id, userId, cutoff)
+        } catch (error) {
+          // This guest is looked at again in the next pass; the others go on, unless orders is away.
+          failed++
+          log.warn({ userId, err: String(error instanceof Error ? error.message : error) }, 'an unused guest was not looked at: orders did not answer for it')
+          if (++inARow >= FAILURES_IN_A_ROW) throw new Error(`orders did not answer for ${inARow} guests in a row: the pass stops`)
+          continue
         }
-        if (keepFrom) {
-          // Looked at again once the retention has passed from then.
-          await User.updateOne({ _id, guest: true }, { $set: { guestKeptUntil: new Date(keepFrom.getTime() + retentionMs) } })
+        inARow = 0
+        if (keeping) {
           kept++
           continue
         }
-        // Came back by a link, or kept their purchases in an account, while this was asked: stays.
-        if (!(await User.exists({ _id, guest: true, ...unusedSince(cutoff) }))) continue
-        await close(userId)
-        closed++
-        log.info({ userId, retentionDays }, 'a guest account nobody used was deleted')
+        try {
+          // Deleted only while still unused: a guest back by link or refresh, or kept as an account, meanwhile stays.
+          await close(userId, { ifGuestUnusedBefore: cutoff })
+          closed++
+          log.info({ userId, retentionDays }, 'a guest account nobody used was deleted')
+        } catch (error) {
+          if (!(error instanceof AppError && error.code === 'CONFLICT')) throw error
+          kept++
+        }
       }
       if (candidates.length < PAGE) break
+      after = candidates[candidates.length - 1]!._id
     }
-    if (closed || kept) log.info({ closed, kept }, 'unused guest accounts looked at')
-    return { closed, kept }
+    if (closed || kept || failed) log.info({ closed, kept, failed }, 'unused guest accounts looked at')
+    return { closed, kept, failed }
   }
 
   return { pass }

@@ -1,5 +1,6 @@
 // For auth's deletion of guest accounts nobody uses: when the latest event a person has tickets for
-// starts, counting their own orders (any status) and the tickets passed on to them. Auth keeps a guest
+// starts, counting their own orders (any status) and the tickets passed on to them, each event at the
+// later of its date at the sale and its date now. Auth keeps a guest
 // until a while after it (GUEST_RETENTION_DAYS), so nobody loses their account before their event.
 import type { Event } from '@easypass/contracts/catalog'
 import type { Models } from '../../db'
@@ -9,7 +10,7 @@ const ENOUGH = 1_000
 
 export interface LastEventDeps {
   models: Pick<Models, 'Order' | 'TicketHolder'>
-  /** An order written before it carried its event's date asks catalog (404: null, the event is gone). */
+  /** The event as it is now (404: null, the event is gone): an event moved to a later date after the sale counts at its new date. */
   catalog: { event(id: string): Promise<Event | null> }
 }
 
@@ -18,14 +19,17 @@ export function lastEventOf({ models, catalog }: LastEventDeps) {
     const own = await models.Order.find({ userId }, { eventId: 1, eventStartsAt: 1 }).limit(ENOUGH).lean()
     const held = await models.TicketHolder.find({ userId }, { orderId: 1 }).limit(ENOUGH).lean()
     const heldOrders = held.length ? await models.Order.find({ _id: { $in: [...new Set(held.map((h) => h.orderId))] } }, { eventId: 1, eventStartsAt: 1 }).lean() : []
-    const orders = [...own, ...heldOrders]
-    let last: number | undefined
-    for (const order of orders) {
-      // Catalog away: the call fails (503) and auth keeps the guest this time.
-      const startsAt = order.eventStartsAt ?? (await catalog.event(order.eventId))?.startsAt
-      const at = startsAt ? new Date(startsAt).getTime() : undefined
-      if (at !== undefined && (last === undefined || at > last)) last = at
+    // Each event once: the date the order kept from its sale, and the one catalog has now (catalog away: 503, and auth keeps the guest this time).
+    const events = new Map<string, number | undefined>()
+    for (const order of [...own, ...heldOrders]) {
+      const kept = order.eventStartsAt ? new Date(order.eventStartsAt).getTime() : undefined
+      events.set(order.eventId, Math.max(events.get(order.eventId) ?? -Infinity, kept ?? -Infinity))
     }
-    return { orders: own.length, lastEventAt: last === undefined ? null : new Date(last).toISOString() }
+    let last = -Infinity
+    for (const [eventId, kept] of events) {
+      const now = (await catalog.event(eventId))?.startsAt
+      last = Math.max(last, kept ?? -Infinity, now ? new Date(now).getTime() : -Infinity)
+    }
+    return { orders: own.length, lastEventAt: Number.isFinite(last) ? new Date(last).toISOString() : null }
   }
 }
