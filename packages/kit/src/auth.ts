@@ -24,7 +24,6 @@ export interface AuthConfig {
   SERVICE_PUBLIC_KEYS?: string
 }
 
-
 /** The service a service's principal is (its id is `service:<name>`); none for a user. */
 export const serviceOf = (principal?: Principal | null): ServiceCaller | undefined => {
   const name = principal?.role === 'service' && principal.id.startsWith('service:') ? principal.id.slice('service:'.length) : undefined
@@ -179,9 +178,9 @@ function claimedHeader(token: string): { alg?: string; kid?: string } {
  * The users' public key, refusing a private one given in its place (Node would derive the public key
  * from it and everything would work, with the signing key spread to every process) and any other kind.
  */
-function publicKeyOf(pem: string, name = 'JWT_PUBLIC_KEY') {
-  if (/PRIVATE KEY/.test(pem)) throw new Error(`${name} holds a private key: give every process but auth the public key only`)
-  return ed25519(createPublicKey(pem), name)
+function publicKeyOf(pem: string) {
+  if (/PRIVATE KEY/.test(pem)) throw new Error('JWT_PUBLIC_KEY holds a private key: give every process but auth the public key only')
+  return ed25519(createPublicKey(pem), 'JWT_PUBLIC_KEY')
 }
 
 function ed25519(key: KeyObject, name: string) {
