@@ -1,14 +1,26 @@
 // Guest accounts nobody uses are deleted, as their owner could close them: auth looks for guests unused
 // for GUEST_RETENTION_DAYS (here a few seconds) and asks orders when the latest event they hold tickets
-// for starts; a guest with a coming event stays, one whose event is long past goes (its order, invoice
-// and tickets stay, and the tickets still admit), and with orders away nobody goes.
+// for starts; a guest with a coming event stays, one whose event is long past is told (by email,
+// GUEST_NOTICE_DAYS ahead: here two seconds) and then goes (its order, invoice and tickets stay, and the
+// tickets still admit), one who comes back in between stays, and with orders away nobody goes.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
 import { api, eventually, futureEvent, loginAdmin, registerUser, TEST_CARD, uniqueEmail, type Session } from '../support/api'
+import { decodeMime, smtpServer } from '../support/smtp'
 import { restartedWith, system } from '../support/system'
 
 const RETENTION_SECONDS = 4
-restartedWith(['auth'], { GUEST_RETENTION_DAYS: String(RETENTION_SECONDS / 86_400), GUEST_SWEEP_INTERVAL_MS: '300', CLOSING_SWEEP_INTERVAL_MS: '300' })
+const NOTICE_SECONDS = 2
+const smtp = smtpServer()
+restartedWith(['auth'], {
+  GUEST_RETENTION_DAYS: String(RETENTION_SECONDS / 86_400),
+  GUEST_NOTICE_DAYS: String(NOTICE_SECONDS / 86_400),
+  GUEST_SWEEP_INTERVAL_MS: '300',
+  CLOSING_SWEEP_INTERVAL_MS: '300',
+  SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+})
+afterAll(() => smtp.stop())
+const noticesTo = (address: string) => smtp.received.filter((m) => m.to.includes(address)).map((m) => decodeMime(m.data)).filter((text) => text.includes('will be deleted'))
 
 let authDb: mongoose.Connection
 let ordersDb: mongoose.Connection
@@ -29,10 +41,11 @@ const oid = (id: string) => new mongoose.Types.ObjectId(id)
 const account = (id: string) => authDb.collection('users').findOne({ _id: oid(id) })
 const closedRecord = (id: string) => authDb.collection('closed_accounts').findOne({ _id: id as never })
 
-async function guest(tag: string): Promise<Session> {
-  const started = await api('/auth/guest', { body: { email: uniqueEmail(tag), name: 'Grace' } })
+async function guest(tag: string): Promise<Session & { address: string }> {
+  const address = uniqueEmail(tag)
+  const started = await api('/auth/guest', { body: { email: address, name: 'Grace' } })
   expect(started.status).toBe(201)
-  return { token: started.body.accessToken, refreshToken: started.body.refreshToken, user: started.body.user }
+  return { token: started.body.accessToken, refreshToken: started.body.refreshToken, user: started.body.user, address }
 }
 
 async function buyFor(buyer: Session) {
@@ -50,14 +63,22 @@ async function buyFor(buyer: Session) {
 const pastRetention = () => Bun.sleep((RETENTION_SECONDS + 2) * 1000)
 
 describe('unused guest accounts', () => {
-  test('a guest who bought nothing goes once unused; one holding a ticket to a coming event stays; an account with a password is never looked at', async () => {
+  test('a guest who bought nothing is told, then goes; one holding a ticket to a coming event stays; an account with a password is never looked at', async () => {
     const idle = await guest('idle-guest')
     const holder = await guest('holding-guest')
     await buyFor(holder)
     const member = await registerUser('retention-member')
-    await pastRetention()
 
+    // Told first, by email, with the day and the way back; the account is still there then.
+    const notice = await eventually('the notice to the idle guest', async () => noticesTo(idle.address)[0], 15_000, 100)
+    expect(notice).toContain('Your orders and tickets stay')
+    expect(notice).toContain(`${system().gatewayUrl.replace('127.0.0.1', 'localhost')}/tickets`)
+    expect(notice).toContain('Dieses Gastkonto')
+    expect((await account(idle.user.id))?.guestNoticeAt).toBeInstanceOf(Date)
     await eventually('the idle guest deleted', async () => !(await account(idle.user.id)) && !!(await closedRecord(idle.user.id))?.toldAt, 15_000)
+    // One notice, though the pass ran many times meanwhile.
+    expect(noticesTo(idle.address)).toHaveLength(1)
+    expect(noticesTo(holder.address)).toHaveLength(0)
     // Refused at once, as any closed account's tokens are.
     await eventually('the idle guest refused', async () => (await api('/auth/me', { token: idle.token })).status === 401, 5_000)
 
@@ -96,6 +117,18 @@ describe('unused guest accounts', () => {
     expect((await api(`/orders/${orderId}`, { token: admin.token })).body).toMatchObject({ id: orderId, status: 'paid' })
     expect((await api('/checkins', { token: admin.token, body: { code } })).status).toBe(200)
   }, 60_000)
+
+  test('a guest told their account will go who comes back in time (a refresh) keeps it', async () => {
+    const g = await guest('comes-back')
+    await eventually('the notice', async () => noticesTo(g.address)[0], 15_000, 100)
+    const refreshed = await api('/auth/refresh', { body: { refreshToken: g.refreshToken } })
+    expect(refreshed.status).toBe(200)
+    const after = await account(g.user.id)
+    expect(after?.guestNoticeAt).toBeUndefined()
+    // Past the notice (though not yet unused for a whole retention again): still there.
+    await Bun.sleep((NOTICE_SECONDS + 1) * 1000)
+    expect(await account(g.user.id)).not.toBeNull()
+  }, 30_000)
 
   test("a guest's refresh counts as use (written once a day), so sessions swept after their 30 days do not make a guest in use look unused", async () => {
     const g = await guest('refreshing-guest')

@@ -16,6 +16,7 @@ import { alertMailer } from './modules/auth/alert-email'
 import { authService } from './modules/auth/service'
 import { accountClosing } from './modules/auth/closing'
 import { guestRetention } from './modules/auth/guest-retention'
+import { guestNoticeMailer } from './modules/auth/guest-notice-email'
 import { sessionStore } from './modules/auth/sessions'
 import { twoFactorService } from './modules/auth/two-factor'
 import { usersModule } from './modules/users'
@@ -56,6 +57,8 @@ const config = loadConfig({
   GUEST_RETENTION_DAYS: T.Number({ default: 365, minimum: 0 }),
   /** How often unused guest accounts are looked for (also at start). */
   GUEST_SWEEP_INTERVAL_MS: T.Integer({ default: 3_600_000, minimum: 100 }),
+  /** A guest is emailed this long before the deletion (coming back meanwhile keeps the account); 0 deletes without telling. */
+  GUEST_NOTICE_DAYS: T.Number({ default: 30, minimum: 0 }),
   /** Orders, asked when a guest's latest event starts before the guest is deleted (its own token: SERVICE_KEY). */
   ORDERS_URL: T.Optional(T.String({ pattern: '^https?://' })),
   ...ServiceKeyEnv,
@@ -138,6 +141,8 @@ const ordersUrl = config.ORDERS_URL?.replace(/\/+$/, '')
 const guests = guestRetention({
   models,
   retentionDays: config.GUEST_RETENTION_DAYS,
+  noticeDays: config.GUEST_NOTICE_DAYS,
+  notify: guestNoticeMailer(mail, resets.publicUrl).send,
   lastEvent: async (userId) => {
     if (!ordersUrl) throw new Error('ORDERS_URL is not set: no guest can be told to hold no ticket, so none is deleted')
     return callService<{ lastEventAt: string | null }>(ordersUrl, `/internal/users/${userId}/last-event`, { token: await serviceToken(), timeoutMs: 5_000 })

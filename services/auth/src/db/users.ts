@@ -16,6 +16,8 @@ const userSchema = new Schema(
     guestUsedAt: { type: Date },
     /** A guest's: kept (in use, or holding tickets to an event) and not looked at again before this. */
     guestKeptUntil: { type: Date },
+    /** A guest's: told then that the account will be deleted (GUEST_NOTICE_DAYS later) unless they come back. */
+    guestNoticeAt: { type: Date },
     name: { type: String, required: true },
     role: { type: String, enum: ROLES, required: true, default: 'customer' },
     /** Door staff who work the door of these events only (absent: every event); it rides in their tokens. */

@@ -4,8 +4,9 @@
 // GUEST_RETENTION_DAYS, no session of theirs began (bought, or came back by an emailed link) or was
 // refreshed, and the latest event they hold tickets for started that long ago: nobody loses their
 // account before their event. Only orders knows the events, so a guest is deleted only once orders
-// has answered for that guest.
-import { AppError, type Logger } from '@easypass/kit'
+// has answered for that guest. The guest is told GUEST_NOTICE_DAYS before (one email, whichever auth
+// replica gets there first), and coming back by link or refresh in that time keeps the account.
+import { AppError, isDuplicateOnly, type Logger } from '@easypass/kit'
 import type { Models } from '../../db'
 
 /** Guests looked at per query; a pass goes on while full pages come, up to PAGES of them. */
@@ -18,8 +19,12 @@ const FAILURES_IN_A_ROW = 3
 export const guestUnusedSince = (cutoff: Date) => ({ $or: [{ guestUsedAt: { $lt: cutoff } }, { guestUsedAt: { $exists: false }, createdAt: { $lt: cutoff } }] })
 
 export interface GuestRetentionDeps {
-  models: Pick<Models, 'User' | 'RefreshToken'>
+  models: Pick<Models, 'User' | 'RefreshToken' | 'GuestLinkUse'>
   retentionDays: number
+  /** Told this long before deletion (0: deleted without telling). */
+  noticeDays: number
+  /** Tells the guest at their address the day the account goes; never throws. */
+  notify(to: string, deleteOn: Date): Promise<void>
   /** Orders' answer: when the latest event the person holds tickets for starts (null: none). Throws when orders cannot say. */
   lastEvent(userId: string): Promise<{ lastEventAt: string | null }>
   /** Closes the account (`AccountClosing.closeNow`), only if it is still a guest unused since before `ifGuestUnusedBefore`. */
@@ -27,9 +32,35 @@ export interface GuestRetentionDeps {
   log: Logger
 }
 
-export function guestRetention({ models, retentionDays, lastEvent, close, log }: GuestRetentionDeps) {
-  const { User, RefreshToken } = models
+export function guestRetention({ models, retentionDays, noticeDays, notify, lastEvent, close, log }: GuestRetentionDeps) {
+  const { User, RefreshToken, GuestLinkUse } = models
   const retentionMs = retentionDays * 86_400_000
+  const noticeMs = noticeDays * 86_400_000
+
+  /**
+   * Whether the guest may go now: told at least the notice ago. Told not yet: told now (one email, by the
+   * replica that writes the marker first) and looked at again once the notice has passed.
+   */
+  async function told(_id: unknown, userId: string, now: Date): Promise<boolean> {
+    if (noticeMs <= 0) return true
+    const doc = await User.findById(_id, { guestNoticeAt: 1, guestUsedAt: 1, createdAt: 1, contactEmail: 1 }).lean()
+    if (!doc) return false
+    if (doc.guestNoticeAt) return doc.guestNoticeAt.getTime() <= now.getTime() - noticeMs
+    const deleteOn = new Date(now.getTime() + noticeMs)
+    let first = true
+    try {
+      // Per use: a guest who came back after one notice and went quiet again is told again.
+      const since = (doc.guestUsedAt ?? doc.createdAt)?.getTime() ?? 0
+      await GuestLinkUse.create({ _id: `notice:${userId}:${since}`, userId, usedAt: now, expiresAt: new Date(deleteOn.getTime() + 86_400_000) })
+    } catch (error) {
+      if (!isDuplicateOnly(error)) throw error
+      first = false
+    }
+    await User.updateOne({ _id, guest: true }, { $set: { guestNoticeAt: now, guestKeptUntil: deleteOn } })
+    if (first && doc.contactEmail) void notify(doc.contactEmail, deleteOn)
+    if (first) log.info({ userId, deleteOn }, 'a guest nobody used was told their account will be deleted')
+    return false
+  }
 
   /** Whether the guest is kept: in use since `cutoff`, or holding tickets to an event that started since (or is to come); marks it so. */
   async function keep(_id: unknown, userId: string, cutoff: Date): Promise<boolean> {
@@ -41,16 +72,17 @@ export function guestRetention({ models, retentionDays, lastEvent, close, log }:
       if (lastEventAt && new Date(lastEventAt) >= cutoff) keepFrom = new Date(lastEventAt)
     }
     if (!keepFrom) return false
-    // Looked at again once the retention has passed from then.
-    await User.updateOne({ _id, guest: true }, { $set: { guestKeptUntil: new Date(keepFrom.getTime() + retentionMs) } })
+    // Looked at again once the retention has passed from then (told anew, should it come to that).
+    await User.updateOne({ _id, guest: true }, { $set: { guestKeptUntil: new Date(keepFrom.getTime() + retentionMs) }, $unset: { guestNoticeAt: 1 } })
     return true
   }
 
   /** One pass: deletes the guests unused for the retention, marks those kept (and until when). */
-  async function pass(now = new Date()): Promise<{ closed: number; kept: number; failed: number }> {
+  async function pass(now = new Date()): Promise<{ closed: number; kept: number; told: number; failed: number }> {
     const cutoff = new Date(now.getTime() - retentionMs)
     let closed = 0
     let kept = 0
+    let waiting = 0
     let failed = 0
     let inARow = 0
     // In id order from where the last page ended: a guest skipped (orders failed it) is not read again in this pass.
@@ -84,6 +116,10 @@ export function guestRetention({ models, retentionDays, lastEvent, close, log }:
           kept++
           continue
         }
+        if (!(await told(_id, userId, now))) {
+          waiting++
+          continue
+        }
         try {
           // Deleted only while still unused: a guest back by link or refresh, or kept as an account, meanwhile stays.
           await close(userId, { ifGuestUnusedBefore: cutoff })
@@ -97,8 +133,8 @@ export function guestRetention({ models, retentionDays, lastEvent, close, log }:
       if (candidates.length < PAGE) break
       after = candidates[candidates.length - 1]!._id
     }
-    if (closed || kept || failed) log.info({ closed, kept, failed }, 'unused guest accounts looked at')
-    return { closed, kept, failed }
+    if (closed || kept || waiting || failed) log.info({ closed, kept, told: waiting, failed }, 'unused guest accounts looked at')
+    return { closed, kept, told: waiting, failed }
   }
 
   return { pass }

@@ -103,7 +103,7 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
       throw error
     }
     // In use again: an unused guest's deletion counts from now (GUEST_RETENTION_DAYS).
-    await User.updateOne({ _id: user._id, guest: true }, { $set: { guestUsedAt: new Date() }, $unset: { guestKeptUntil: 1 } })
+    await User.updateOne({ _id: user._id, guest: true }, { $set: { guestUsedAt: new Date() }, $unset: { guestKeptUntil: 1, guestNoticeAt: 1 } })
     const session = await sessions.start(link.userId)
     // Closed while the link was being opened: no session for an account that is gone.
     if (!(await User.exists({ _id: user._id }))) throw invalidGuestLink()
@@ -138,7 +138,7 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
     try {
       const changed = await User.updateOne(
         { _id: user._id, guest: true },
-        { $set: { email: user.contactEmail, passwordHash, passwordChangedAt: keptAt }, $unset: { guest: 1, contactEmail: 1, guestUsedAt: 1, guestKeptUntil: 1 } },
+        { $set: { email: user.contactEmail, passwordHash, passwordChangedAt: keptAt }, $unset: { guest: 1, contactEmail: 1, guestUsedAt: 1, guestKeptUntil: 1, guestNoticeAt: 1 } },
       )
       if (changed.matchedCount === 0) throw already()
     } catch (error) {

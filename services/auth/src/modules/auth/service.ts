@@ -160,9 +160,10 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
       await sessions.revokeFamily(rotated.familyId, rotated.userId, 'logout')
       throw fail('UNAUTHENTICATED', 'the account no longer exists')
     }
-    // A guest in use: the deletion of unused guests counts from today (written at most once a day).
-    if (user.guest && !(user.guestUsedAt && user.guestUsedAt.getTime() > Date.now() - 86_400_000)) {
-      await User.updateOne({ _id: user._id, guest: true }, { $set: { guestUsedAt: new Date() }, $unset: { guestKeptUntil: 1 } })
+    // A guest in use: the deletion of unused guests counts from today (written at most once a day, and
+    // at once after they were told their account would be deleted: that is called off).
+    if (user.guest && (user.guestNoticeAt || !(user.guestUsedAt && user.guestUsedAt.getTime() > Date.now() - 86_400_000))) {
+      await User.updateOne({ _id: user._id, guest: true }, { $set: { guestUsedAt: new Date() }, $unset: { guestKeptUntil: 1, guestNoticeAt: 1 } })
     }
     return signIn(user, rotated.refreshToken)
   }
