@@ -2,9 +2,9 @@
 // for only after the right password (or a password link from the owner's mailbox), so whoever typed them
 // has one of those. Auth does not know the owner's language (the requests came from whoever typed them),
 // so it says it in each of ours.
-import { counter, escapeHtml } from '@easypass/kit'
+import { counter } from '@easypass/kit'
 import { LANGUAGES, type Language } from '@easypass/contracts/languages'
-import { accountMailer, type AccountMailOptions } from './mailer'
+import { accountMailer, inEveryLanguage, type AccountMailOptions } from './mailer'
 
 const sent = counter('auth_code_limit_alerts_total', 'Emails telling an owner that wrong two-step codes reached the limit, by outcome', ['status'])
 
@@ -43,11 +43,7 @@ const WORDS: Record<Language, { subject: string; lines: (wrong: number, link: st
 /** The alert, in every language we write (English first); `link` is where a new password is asked for. */
 export function renderCodeLimitAlert(wrong: number, link: string) {
   const subject = `EasyPass: ${LANGUAGES.map((lang) => WORDS[lang].subject).join(' / ')}`
-  const text = LANGUAGES.map((lang) => WORDS[lang].lines(wrong, link).join('\n\n')).join('\n\n———\n\n')
-  const html = `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a2e">
-${LANGUAGES.map((lang) => `<div lang="${lang}">${WORDS[lang].lines(wrong, link).map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}</div>`).join('\n<hr>\n')}
-</body></html>`
-  return { subject, text, html }
+  return { subject, ...inEveryLanguage({ en: WORDS.en.lines(wrong, link), de: WORDS.de.lines(wrong, link), fr: WORDS.fr.lines(wrong, link) }) }
 }
 
 export interface AlertMailer {

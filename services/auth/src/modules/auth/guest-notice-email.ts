@@ -2,9 +2,9 @@
 // goes, what stays (the tickets keep working), and how to keep it (come back by a link, or keep it as an
 // account). Auth does not know a guest's language (a guest gives none), so it is in English, German and
 // French, one after the other.
-import { counter, escapeHtml } from '@easypass/kit'
+import { counter } from '@easypass/kit'
 import { LANGUAGES, type Language } from '@easypass/contracts/languages'
-import { accountMailer, type AccountMailOptions } from './mailer'
+import { accountMailer, inEveryLanguage, type AccountMailOptions } from './mailer'
 
 const sent = counter('auth_guest_notice_emails_total', 'Emails telling a guest their unused guest account will be deleted, by outcome', ['status'])
 
@@ -43,12 +43,8 @@ const WORDS: Record<Language, { subject: string; body: (day: string, tickets: st
 /** The notice: the day the account goes, and where to ask for a link back (`<publicUrl>/tickets`). */
 export function renderGuestNoticeEmail(deleteOn: Date, publicUrl: string) {
   const tickets = `${publicUrl.replace(/\/+$/, '')}/tickets`
-  const parts = LANGUAGES.map((lang) => ({ lang, lines: WORDS[lang].body(new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(deleteOn), tickets) }))
-  const text = parts.map((p) => p.lines.join('\n\n')).join('\n\n---\n\n')
-  const html = `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a2e">
-${parts.map((p) => `<div lang="${p.lang}">${p.lines.map((line) => `<p>${escapeHtml(line).replace(escapeHtml(tickets), `<a href="${escapeHtml(tickets)}">${escapeHtml(tickets)}</a>`)}</p>`).join('\n')}</div>`).join('\n<hr>\n')}
-</body></html>`
-  return { subject: LANGUAGES.map((lang) => WORDS[lang].subject).join(' / '), text, html }
+  const lines = (lang: Language) => WORDS[lang].body(new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(deleteOn), tickets)
+  return { subject: LANGUAGES.map((lang) => WORDS[lang].subject).join(' / '), ...inEveryLanguage({ en: lines('en'), de: lines('de'), fr: lines('fr') }, tickets) }
 }
 
 export interface GuestNoticeMailer {

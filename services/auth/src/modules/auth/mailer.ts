@@ -1,5 +1,6 @@
 import type { Transporter } from 'nodemailer'
-import type { counter, Logger } from '@easypass/kit'
+import { escapeHtml, type counter, type Logger } from '@easypass/kit'
+import { LANGUAGES, type Language } from '@easypass/contracts/languages'
 
 /** An email of auth's own (a reset link, a guest's links): written whole, sent as it is. */
 export interface AccountEmail {
@@ -49,4 +50,18 @@ export function accountMailer({ transport, from, production, log, retryDelaysMs 
       }
     }
   }
+}
+
+/**
+ * The body of an email said in each of our languages, English first (for an owner whose language auth
+ * does not know): the text with a rule between the languages, the HTML with a `lang` per part; `link`,
+ * where it appears, becomes a link in the HTML.
+ */
+export function inEveryLanguage(lines: Record<Language, string[]>, link?: string) {
+  const anchor = (line: string) => (link ? line.replace(escapeHtml(link), `<a href="${escapeHtml(link)}">${escapeHtml(link)}</a>`) : line)
+  const text = LANGUAGES.map((lang) => lines[lang].join('\n\n')).join('\n\n———\n\n')
+  const html = `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a2e">
+${LANGUAGES.map((lang) => `<div lang="${lang}">${lines[lang].map((line) => `<p>${anchor(escapeHtml(line))}</p>`).join('\n')}</div>`).join('\n<hr>\n')}
+</body></html>`
+  return { text, html }
 }
