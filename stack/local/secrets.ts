@@ -24,7 +24,7 @@ const ed25519Pair = () => {
   return { publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }
 }
 
-export const newServiceKeys = (): Record<ServiceCaller, string> =>
+const newServiceKeys = (): Record<ServiceCaller, string> =>
   Object.fromEntries(SERVICE_CALLERS.map((name) => [name, ed25519Pair().privateKey])) as Record<ServiceCaller, string>
 
 export function newTokenKeys(): TokenKeys {
@@ -33,7 +33,7 @@ export function newTokenKeys(): TokenKeys {
 }
 
 /** SERVICE_PUBLIC_KEYS of these private keys: `name:base64 SPKI`, one per line (as the Swarm secret holds them). */
-export const servicePublicKeysOf = (keys: Partial<Record<string, string>>) =>
+const servicePublicKeysOf = (keys: Partial<Record<string, string>>) =>
   Object.entries(keys)
     .map(([name, pem]) => `${name}:${createPublicKey(createPrivateKey(pem!)).export({ type: 'spki', format: 'der' }).toString('base64')}`)
     .join('\n')

@@ -32,6 +32,9 @@ export interface GuestRetentionDeps {
   log: Logger
 }
 
+/** What the pass reads of each guest it looks at. */
+type Candidate = { _id: unknown; guestNoticeAt?: Date | null; guestUsedAt?: Date | null; createdAt?: Date | null; contactEmail?: string | null }
+
 export function guestRetention({ models, retentionDays, noticeDays, notify, lastEvent, close, log }: GuestRetentionDeps) {
   const { User, RefreshToken, GuestLinkUse } = models
   const retentionMs = retentionDays * 86_400_000
@@ -41,10 +44,9 @@ export function guestRetention({ models, retentionDays, noticeDays, notify, last
    * Whether the guest may go now: told at least the notice ago. Told not yet: told now (one email, by the
    * replica that writes the marker first) and looked at again once the notice has passed.
    */
-  async function told(_id: unknown, userId: string, now: Date): Promise<boolean> {
+  async function told(doc: Candidate, userId: string, now: Date): Promise<boolean> {
     if (noticeMs <= 0) return true
-    const doc = await User.findById(_id, { guestNoticeAt: 1, guestUsedAt: 1, createdAt: 1, contactEmail: 1 }).lean()
-    if (!doc) return false
+    const { _id } = doc
     if (doc.guestNoticeAt) return doc.guestNoticeAt.getTime() <= now.getTime() - noticeMs
     const deleteOn = new Date(now.getTime() + noticeMs)
     let first = true
@@ -94,12 +96,13 @@ export function guestRetention({ models, retentionDays, noticeDays, notify, last
           ...(after ? { _id: { $gt: after } } : {}),
           $and: [guestUnusedSince(cutoff), { $or: [{ guestKeptUntil: { $exists: false } }, { guestKeptUntil: { $lt: now } }] }],
         },
-        { _id: 1 },
+        { _id: 1, guestNoticeAt: 1, guestUsedAt: 1, createdAt: 1, contactEmail: 1 },
       )
         .sort({ _id: 1 })
         .limit(PAGE)
         .lean()
-      for (const { _id } of candidates) {
+      for (const candidate of candidates) {
+        const { _id } = candidate
         const userId = String(_id)
         let keeping: boolean
         try {
@@ -116,7 +119,7 @@ export function guestRetention({ models, retentionDays, noticeDays, notify, last
           kept++
           continue
         }
-        if (!(await told(_id, userId, now))) {
+        if (!(await told(candidate, userId, now))) {
           waiting++
           continue
         }
