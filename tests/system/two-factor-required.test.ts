@@ -7,6 +7,7 @@ import mongoose from 'mongoose'
 import { api, uniqueEmail } from '../support/api'
 import { restartedWith, system } from '../support/system'
 import { totp } from '../support/totp'
+import { PasskeyDevice } from '../support/passkey-device'
 
 const PASSWORD = 'correct horse required'
 let authDb: mongoose.Connection
@@ -51,6 +52,33 @@ describe('two-step sign-in required of admins and door staff', () => {
     const full = await api('/auth/login', { body: { email, password: PASSWORD, code: totp(setup.body.secret, 1) } })
     expect(full.body.user.role).toBe('admin')
     expect(payloadOf(full.body.accessToken).role).toBe('admin')
+  })
+
+  test('a passkey is two steps: an admin signing in with one has the role, also after a refresh; the password alone still does not', async () => {
+    const email = uniqueEmail('required-passkey')
+    const made = await api('/auth/register', { body: { email, password: PASSWORD, name: 'Passkey Admin' } })
+    await authDb.collection('users').updateOne({ email }, { $set: { role: 'admin' } })
+    const held = await api('/auth/login', { body: { email, password: PASSWORD } })
+    expect(held.body.user.roleNeedsTwoFactor).toBe('admin')
+
+    // Added with the customer's token, as the app is set up.
+    const device = new PasskeyDevice(system().gatewayUrl.replace('127.0.0.1', 'localhost'))
+    const options = await api('/auth/passkeys/options', { method: 'POST', token: held.body.accessToken })
+    expect((await api('/auth/passkeys', { token: held.body.accessToken, body: { password: PASSWORD, credential: device.create(options.body.options) } })).status).toBe(201)
+    const started = await api('/auth/passkeys/sign-in/options', { method: 'POST' })
+    const byPasskey = await api('/auth/passkeys/sign-in', { body: { challengeId: started.body.challengeId, credential: device.get(started.body.options) } })
+    expect(byPasskey.status).toBe(200)
+    expect(byPasskey.body.user).toMatchObject({ id: made.body.user.id, role: 'admin', twoFactor: false })
+    expect(byPasskey.body.user.roleNeedsTwoFactor).toBeUndefined()
+    expect(payloadOf(byPasskey.body.accessToken).role).toBe('admin')
+    expect((await api('/users', { token: byPasskey.body.accessToken })).status).toBe(200)
+    expect((await api('/auth/me', { token: byPasskey.body.accessToken })).body).toMatchObject({ role: 'admin' })
+    const refreshed = await api('/auth/refresh', { body: { refreshToken: byPasskey.body.refreshToken } })
+    expect(payloadOf(refreshed.body.accessToken).role).toBe('admin')
+
+    // The password session stays a customer's, refreshed or signed in again.
+    expect(payloadOf((await api('/auth/refresh', { body: { refreshToken: held.body.refreshToken } })).body.accessToken).role).toBe('customer')
+    expect((await api('/auth/login', { body: { email, password: PASSWORD } })).body.user.role).toBe('customer')
   })
 
   test('customers are not asked', async () => {

@@ -197,3 +197,94 @@ export const TwoFactorEnabled = t.Object({ user: User, recoveryCodes: RecoveryCo
 export type TwoFactorEnabled = Static<typeof TwoFactorEnabled>
 
 export const RecoveryCodes = t.Object({ recoveryCodes: RecoveryCodeList }, { title: 'RecoveryCodes' })
+
+// Passkeys (WebAuthn): the browser's `PublicKeyCredential` as JSON (what `@simplewebauthn/browser`
+// returns), every binary field base64url. Bounded, so a body is never a way to burn our CPU.
+const B64Url = (maxLength: number, description?: string) => t.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9_-]+$', description })
+const CredentialId = B64Url(1_366, "the credential's id (base64url), as the browser gives it")
+const Transports = t.Array(t.String({ maxLength: 32 }), { maxItems: 8 })
+/** Whatever extensions the browser reports: kept as given, never trusted. */
+const ExtensionResults = t.Record(t.String({ maxLength: 64 }), t.Unknown())
+const Attachment = t.Optional(t.Union([t.Literal('platform'), t.Literal('cross-platform')]))
+
+/** `navigator.credentials.create()`'s answer: a new passkey and the challenge it signed. */
+export const PasskeyRegistration = t.Object(
+  {
+    id: CredentialId,
+    rawId: CredentialId,
+    type: t.Literal('public-key'),
+    response: t.Object({
+      clientDataJSON: B64Url(4_096),
+      attestationObject: B64Url(16_384),
+      authenticatorData: t.Optional(B64Url(16_384)),
+      transports: t.Optional(Transports),
+      publicKeyAlgorithm: t.Optional(t.Integer()),
+      publicKey: t.Optional(B64Url(4_096)),
+    }),
+    clientExtensionResults: ExtensionResults,
+    authenticatorAttachment: Attachment,
+  },
+  { title: 'PasskeyRegistration' },
+)
+
+/** `navigator.credentials.get()`'s answer: a passkey's signature over the challenge. */
+export const PasskeyAssertion = t.Object(
+  {
+    id: CredentialId,
+    rawId: CredentialId,
+    type: t.Literal('public-key'),
+    response: t.Object({
+      clientDataJSON: B64Url(4_096),
+      authenticatorData: B64Url(16_384),
+      signature: B64Url(2_048),
+      userHandle: t.Optional(B64Url(128)),
+    }),
+    clientExtensionResults: ExtensionResults,
+    authenticatorAttachment: Attachment,
+  },
+  { title: 'PasskeyAssertion' },
+)
+
+export const PasskeyName = t.String({ minLength: 1, maxLength: 60, pattern: '\\S', description: 'what the owner calls it ("my phone"); surrounding spaces are trimmed', examples: ['Laptop'] })
+
+/** Adding a passkey: the password (and a code, with two-step sign-in on), and what the browser made. */
+export const PasskeyAddBody = t.Object({
+  password: t.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
+  code: t.Optional(SecondFactorCode),
+  name: t.Optional(PasskeyName),
+  credential: PasskeyRegistration,
+})
+export type PasskeyAddBody = Static<typeof PasskeyAddBody>
+
+export const Passkey = t.Object(
+  {
+    id: t.String({ description: "the credential's id (base64url)" }),
+    name: t.String(),
+    createdAt: IsoDate,
+    lastUsedAt: t.Optional(IsoDate),
+    synced: t.Boolean({ description: 'true when the passkey is kept by a password manager or a phone that syncs it to its owner\'s other devices (backed up); false when it lives on one device or security key only' }),
+  },
+  { title: 'Passkey' },
+)
+export type Passkey = Static<typeof Passkey>
+export const PasskeyList = t.Object({ items: t.Array(Passkey) }, { title: 'PasskeyList' })
+export type PasskeyList = Static<typeof PasskeyList>
+
+/** What `navigator.credentials.create()`/`get()` is given (JSON, for `@simplewebauthn/browser`). */
+const WebAuthnOptions = t.Record(t.String(), t.Unknown(), { description: 'PublicKeyCredentialCreationOptionsJSON or PublicKeyCredentialRequestOptionsJSON (WebAuthn Level 3): hand it to the browser as it is' })
+
+export const PasskeyRegistrationOptions = t.Object({ options: WebAuthnOptions }, { title: 'PasskeyRegistrationOptions' })
+export const PasskeySignInOptions = t.Object(
+  {
+    challengeId: t.String({ description: 'send it back with the signed answer; it works once, for 5 minutes' }),
+    options: WebAuthnOptions,
+  },
+  { title: 'PasskeySignInOptions' },
+)
+export type PasskeySignInOptions = Static<typeof PasskeySignInOptions>
+
+export const PasskeySignInBody = t.Object({
+  challengeId: t.String({ minLength: 1, maxLength: 64 }),
+  credential: PasskeyAssertion,
+})
+export type PasskeySignInBody = Static<typeof PasskeySignInBody>

@@ -8,6 +8,8 @@ import {
 } from '@easypass/kit'
 import { defineModels } from './db'
 import { authModule } from './modules/auth'
+import { passkeysModule } from './modules/passkeys'
+import { passkeyService, relyingParty } from './modules/passkeys/service'
 import { loginLimiter } from './modules/auth/login-limiter'
 import { configureHashing } from './modules/auth/passwords'
 import { resetMailer } from './modules/auth/reset-email'
@@ -51,6 +53,10 @@ const config = loadConfig({
   MAIL_FROM: T.String({ default: 'EasyPass <accounts@easypass.local>' }),
   /** The address buyers open the web app at; reset links point there. */
   PUBLIC_URL: T.Optional(T.String({ pattern: '^https?://[^\\s]+$' })),
+  /** Passkeys: the site's domain they are made for (default: PUBLIC_URL's host name). */
+  WEBAUTHN_RP_ID: T.Optional(T.String({ pattern: '^[a-z0-9.-]+$' })),
+  /** Passkeys: the web app's origins, comma-separated (default: PUBLIC_URL's origin). Without either in production, passkeys are off. */
+  WEBAUTHN_ORIGINS: T.Optional(T.String({ pattern: '^https?://[^\\s,]+(,https?://[^\\s,]+)*$' })),
   /** How often closings that stopped half-way are looked for and finished (also at start). */
   CLOSING_SWEEP_INTERVAL_MS: T.Integer({ default: 60_000, minimum: 100 }),
   /** Guest accounts unused this long, and this long after the start of their latest event, are deleted; 0 keeps them for ever. */
@@ -152,6 +158,17 @@ const guests = guestRetention({
 })
 const stopGuestSweep = config.GUEST_RETENTION_DAYS > 0 ? repeatEvery(config.GUEST_SWEEP_INTERVAL_MS, () => guests.pass(), log, 'unused guests not looked at; will retry') : () => {}
 
+const passkeys = passkeyService({
+  ...models,
+  auth,
+  sessions,
+  limiter,
+  redis,
+  prefix: config.REDIS_PREFIX,
+  relyingParty: relyingParty(config.WEBAUTHN_ORIGINS ?? config.PUBLIC_URL ?? (config.NODE_ENV === 'production' ? undefined : resets.publicUrl), config.WEBAUTHN_RP_ID),
+  log,
+})
+
 const app = createService({
   name: 'auth',
   description: 'Accounts, sign-in, sessions and roles.',
@@ -160,6 +177,7 @@ const app = createService({
   checks: { mongo: () => pingMongo(conn), redis: () => pingRedis(redis) },
 })
   .use(authModule(auth, closing, config))
+  .use(passkeysModule(passkeys, config))
   .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }, twoFactor), closing, config))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), stopClosingSweep, stopGuestSweep, () => outbox.stop(), () => bus.close(), () => transport?.close(), () => redis.quit(), () => conn.close()] })

@@ -31,7 +31,7 @@ export const securityHeaders = () =>
  * (token, rate limit, body size) and forwarded. Unknown `/api` paths end here as 404.
  */
 /** Routes whose caller is a guest by definition (the contract's `guest`). */
-const GUEST_ROUTES = new Set(['/api/auth/login', '/api/auth/register', '/api/auth/refresh', '/api/auth/password-reset', '/api/auth/password-reset/confirm', '/api/auth/guest', '/api/auth/guest/link', '/api/auth/guest/session'])
+const GUEST_ROUTES = new Set(['/api/auth/login', '/api/auth/register', '/api/auth/refresh', '/api/auth/password-reset', '/api/auth/password-reset/confirm', '/api/auth/guest', '/api/auth/guest/link', '/api/auth/guest/session', '/api/auth/passkeys/sign-in/options', '/api/auth/passkeys/sign-in'])
 
 export function proxyModule({ config, log, identify, rateLimits, audit }: ProxyDeps) {
   const forwarder = createForwarder(config, log)

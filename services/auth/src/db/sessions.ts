@@ -16,6 +16,8 @@ const refreshTokenSchema = new Schema(
     familyId: { type: String, required: true },
     /** When the family's sign-in happened (absent on tokens issued before it was kept): a new password refuses older families. */
     familyStartedAt: { type: Date },
+    /** The passkey the family signed in with (absent: a password, a link): removing the passkey ends the family. */
+    passkeyId: { type: String },
     expiresAt: { type: Date, required: true },
     createdAt: { type: Date, required: true },
   },
@@ -41,7 +43,7 @@ const revokedFamilySchema = new Schema(
   {
     _id: { type: String, required: true },
     userId: { type: String, required: true },
-    reason: { type: String, enum: ['logout', 'reuse', 'password'], required: true },
+    reason: { type: String, enum: ['logout', 'reuse', 'password', 'passkey'], required: true },
     revokedAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
   },

@@ -53,23 +53,24 @@ const wrongCode = () => fail('UNAUTHENTICATED', WRONG_CODE, { fields: [{ path: '
 export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions, limiter, config, resets, guestLinks, log }: AuthDeps) {
   const signer = tokenSigner(config)
 
-  /** The role goes into the signed access token; a new one is read from the database at every refresh. */
   /**
-   * The account as it signs in: one whose role (staff, admin) takes two-step sign-in
+   * The account as it signs in (the role goes into the signed access token; it is read from the
+   * database again at every refresh): one whose role (staff, admin) takes two-step sign-in
    * (`TWO_FACTOR_REQUIRED_ROLES`) signs in as a customer until it is on, told so by `roleNeedsTwoFactor`:
-   * enough to set it up on the account page, nothing of the role's own.
+   * enough to set it up on the account page, nothing of the role's own. A session begun with a passkey
+   * (`twoSteps`: the device and its PIN or fingerprint) has the role without the app.
    */
-  function asSignedIn(user: AccountFields): User {
+  function asSignedIn(user: AccountFields, twoSteps = false): User {
     const view = toUser(user)
-    if (view.role === 'customer' || !twoFactorRequiredRoles.has(view.role) || user.twoFactor?.secret) return view
+    if (view.role === 'customer' || !twoFactorRequiredRoles.has(view.role) || user.twoFactor?.secret || twoSteps) return view
     const { events: _events, ...asCustomer } = view
     return { ...asCustomer, role: 'customer', roleNeedsTwoFactor: view.role }
   }
 
-  async function signIn(user: AccountFields, refreshToken: string): Promise<AuthResult> {
+  async function signIn(user: AccountFields, refreshToken: string, twoSteps = false): Promise<AuthResult> {
     const sign = (view: User, from: AccountFields) =>
       signer.signAccess({ id: view.id, role: view.role, email: view.email, guest: view.guest, events: view.events, eventsSince: from.staffEventsAt ? new Date(from.staffEventsAt).getTime() : undefined })
-    let view = asSignedIn(user)
+    let view = asSignedIn(user, twoSteps)
     let accessToken = await sign(view, user)
     // An admin's or door worker's token is checked against the role once more after it is signed: a
     // demotion that landed between the read and the signature was announced for a second before this
@@ -79,7 +80,7 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
       const now = await User.findById(user._id, { role: 1, staffEvents: 1, staffEventsAt: 1 }).lean()
       if (now && (now.role !== view.role || String(now.staffEventsAt ?? '') !== String(user.staffEventsAt ?? ''))) {
         const current = { ...user, role: now.role, staffEvents: now.staffEvents, staffEventsAt: now.staffEventsAt }
-        view = asSignedIn(current)
+        view = asSignedIn(current, twoSteps)
         accessToken = await sign(view, current)
       }
     }
@@ -165,7 +166,7 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
     if (user.guest && (user.guestNoticeAt || !(user.guestUsedAt && user.guestUsedAt.getTime() > Date.now() - 86_400_000))) {
       await User.updateOne({ _id: user._id, guest: true }, { $set: { guestUsedAt: new Date() }, $unset: { guestKeptUntil: 1, guestNoticeAt: 1 } })
     }
-    return signIn(user, rotated.refreshToken)
+    return signIn(user, rotated.refreshToken, rotated.passkeyId !== undefined)
   }
 
   async function logout(refreshToken: string, principal: Principal) {
@@ -175,7 +176,8 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
   async function me(principal: Principal): Promise<User> {
     const user = isObjectId(principal.id) ? await User.findById(principal.id).lean() : null
     if (!user) throw fail('UNAUTHENTICATED', 'the account no longer exists')
-    return asSignedIn(user)
+    // A token that carries the account's role was signed with it only when the role was allowed.
+    return asSignedIn(user, principal.role !== 'customer' && principal.role === user.role)
   }
 
   /** One field of one document: no other writer changes a name, so a plain update is enough. */
@@ -366,6 +368,6 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
 
   const guests = guestService({ User, links: { ...guestLinks, publicUrl: resets.publicUrl, validMinutes: resets.validMinutes }, sessions, limiter, signIn, log })
 
-  return { startGuest: guests.start, requestGuestLink: guests.requestLink, openGuestLink: guests.open, keepGuest: guests.keep, register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword, setupTwoFactor, enableTwoFactor, disableTwoFactor, newRecoveryCodes, confirmPassword }
+  return { startGuest: guests.start, requestGuestLink: guests.requestLink, openGuestLink: guests.open, keepGuest: guests.keep, register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword, setupTwoFactor, enableTwoFactor, disableTwoFactor, newRecoveryCodes, confirmPassword, signIn, signedInUser }
 }
 export type AuthService = ReturnType<typeof authService>

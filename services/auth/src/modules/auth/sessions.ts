@@ -35,11 +35,12 @@ export class SameClientRefresh extends AppError {
 export function sessionStore(models: SessionModels, log: Logger) {
   const { RefreshToken, Rotation, RevokedFamily } = models
 
-  async function issue(userId: string, familyId: string = randomUUID(), familyStartedAt?: Date) {
+  /** `passkeyId`: the family signed in with that passkey, and every token of it says so. */
+  async function issue(userId: string, familyId: string = randomUUID(), familyStartedAt?: Date, passkeyId?: string) {
     const token = randomBytes(32).toString('base64url')
     const hash = hashSecret(token)
     const createdAt = new Date()
-    await RefreshToken.create({ _id: hash, userId, familyId, familyStartedAt: familyStartedAt ?? createdAt, createdAt, expiresAt: new Date(createdAt.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000) })
+    await RefreshToken.create({ _id: hash, userId, familyId, familyStartedAt: familyStartedAt ?? createdAt, passkeyId, createdAt, expiresAt: new Date(createdAt.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000) })
     return { token, hash, familyId, familyStartedAt: familyStartedAt ?? createdAt }
   }
 
@@ -47,7 +48,7 @@ export function sessionStore(models: SessionModels, log: Logger) {
     return (await RevokedFamily.exists({ _id: familyId })) !== null
   }
 
-  async function revokeFamily(familyId: string, userId: string, reason: 'logout' | 'reuse' | 'password') {
+  async function revokeFamily(familyId: string, userId: string, reason: 'logout' | 'reuse' | 'password' | 'passkey') {
     const revokedAt = new Date()
     try {
       // Kept (with a day to spare) for as long as any token issued to the family could still be unexpired.
@@ -65,12 +66,13 @@ export function sessionStore(models: SessionModels, log: Logger) {
    * key and 401. Within REFRESH_REUSE_LEEWAY_MS of the rotation that is all (the winner's session goes
    * on); later it is a stolen token being replayed, and the whole family is revoked, its newer tokens too.
    */
-  async function rotate(token: string): Promise<{ userId: string; familyId: string; familyStartedAt: Date; refreshToken: string }> {
+  async function rotate(token: string): Promise<{ userId: string; familyId: string; familyStartedAt: Date; passkeyId?: string; refreshToken: string }> {
     const spentHash = hashSecret(token)
     const current = await RefreshToken.findById(spentHash).lean()
     if (!current || current.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken()
     if (await isRevoked(current.familyId)) throw invalidRefreshToken()
-    const next = await issue(current.userId, current.familyId, current.familyStartedAt ?? current.createdAt)
+    const passkeyId = current.passkeyId ?? undefined
+    const next = await issue(current.userId, current.familyId, current.familyStartedAt ?? current.createdAt, passkeyId)
     try {
       await Rotation.create({ _id: spentHash, replacedBy: next.hash, familyId: current.familyId, rotatedAt: new Date(), expiresAt: current.expiresAt })
     } catch (error) {
@@ -83,7 +85,7 @@ export function sessionStore(models: SessionModels, log: Logger) {
     }
     // A logout or a detected reuse that landed while this refresh ran wins over it.
     if (await isRevoked(current.familyId)) throw invalidRefreshToken()
-    return { userId: current.userId, familyId: current.familyId, familyStartedAt: next.familyStartedAt, refreshToken: next.token }
+    return { userId: current.userId, familyId: current.familyId, familyStartedAt: next.familyStartedAt, passkeyId, refreshToken: next.token }
   }
 
   /** Ends the session `token` belongs to, if it is one of `userId`'s; anything else is already no session. */
@@ -93,12 +95,12 @@ export function sessionStore(models: SessionModels, log: Logger) {
   }
 
   /**
-   * Ends every session of `userId` (a new password): each family with a token that could still be
+   * Ends every session of `userId` (a new password), or those signed in with one passkey (removed): each family with a token that could still be
    * refreshed is revoked. A refresh running meanwhile issues its successor in a family revoked here.
    */
-  async function endAllSessions(userId: string) {
-    const families: string[] = await RefreshToken.distinct('familyId', { userId, expiresAt: { $gt: new Date() } })
-    await Promise.all(families.map((familyId) => revokeFamily(familyId, userId, 'password')))
+  async function endAllSessions(userId: string, signedInWith?: { passkeyId: string }) {
+    const families: string[] = await RefreshToken.distinct('familyId', { userId, ...signedInWith, expiresAt: { $gt: new Date() } })
+    await Promise.all(families.map((familyId) => revokeFamily(familyId, userId, signedInWith ? 'passkey' : 'password')))
     return families.length
   }
 
@@ -108,6 +110,6 @@ export function sessionStore(models: SessionModels, log: Logger) {
     for (const model of [RefreshToken, Rotation, RevokedFamily] as const) await (model as typeof RefreshToken).deleteMany({ expiresAt: { $lt: now } })
   }
 
-  return { start: (userId: string) => issue(userId).then((s) => s.token), begin: (userId: string) => issue(userId), rotate, endSession, endAllSessions, revokeFamily, sweepExpired }
+  return { start: (userId: string) => issue(userId).then((s) => s.token), begin: (userId: string, passkeyId?: string) => issue(userId, undefined, undefined, passkeyId), rotate, endSession, endAllSessions, revokeFamily, sweepExpired }
 }
 export type SessionStore = ReturnType<typeof sessionStore>

@@ -1,0 +1,241 @@
+// Passkeys (WebAuthn, with the `@simplewebauthn/server` library): an account adds the passkey of a
+// device, a password manager or a security key, and signs in with it instead of a password. The browser
+// signs a challenge we made with a private key that never leaves the device, after the person unlocked
+// it (fingerprint, face, PIN: user verification is required), so a passkey is two steps in one and is
+// never asked for an authenticator code. Its signature is only valid for our site (the RP ID and origin
+// are checked), so it cannot be phished. Challenges live in Redis for 5 minutes and are taken with
+// GETDEL: each works once, also when its answer is sent twice at once.
+import { randomUUID } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server'
+import { isoBase64URL } from '@simplewebauthn/server/helpers'
+import type { Principal } from '@easypass/contracts'
+import type { AuthResult, Passkey, PasskeyAddBody, PasskeyList, PasskeySignInBody, PasskeySignInOptions } from '@easypass/contracts/auth'
+import { fail, isDuplicateOnly, isObjectId, type Logger } from '@easypass/kit'
+import type { PasskeyDoc, PasskeyModels } from '../../db/passkeys'
+import type { UserModel } from '../../db/users'
+import type { AuthService } from '../auth/service'
+import type { LoginLimiter } from '../auth/login-limiter'
+import type { SessionStore } from '../auth/sessions'
+
+const CHALLENGE_SECONDS = 300
+/** Enough for every device a person owns; a bound on what one account can make us store and list. */
+export const MAX_PASSKEYS_PER_ACCOUNT = 20
+
+/** Where the browser must have been when it made the passkey or signed with it. */
+export interface RelyingParty {
+  /** The site's domain (`tickets.example.com`): a passkey made for it is offered on it and its subdomains only. */
+  id: string
+  /** The web app's origins (`https://tickets.example.com`). */
+  origins: string[]
+  name: string
+}
+
+/**
+ * The relying party of comma-separated `origins` (the web app's addresses): its id is `rpId`, or the
+ * first origin's host name; every origin must be on it. None without origins (passkeys off).
+ */
+export function relyingParty(origins: string | undefined, rpId?: string): RelyingParty | undefined {
+  if (!origins) return undefined
+  const list = origins.split(',').map((o) => new URL(o).origin)
+  const id = rpId ?? new URL(list[0]!).hostname
+  for (const origin of list) {
+    const host = new URL(origin).hostname
+    if (host !== id && !host.endsWith(`.${id}`)) throw new Error(`WEBAUTHN_ORIGINS: ${origin} is not on ${id} (WEBAUTHN_RP_ID)`)
+  }
+  return { id, origins: list, name: 'EasyPass' }
+}
+
+export interface PasskeyDeps extends PasskeyModels {
+  User: UserModel
+  auth: Pick<AuthService, 'signIn' | 'signedInUser' | 'confirmPassword'>
+  sessions: SessionStore
+  limiter: LoginLimiter
+  redis: Redis
+  prefix: string
+  /** Unset: passkeys are off (a production site that has not said where it is). */
+  relyingParty?: RelyingParty
+  log: Logger
+}
+
+const toPasskey = (doc: PasskeyDoc): Passkey => ({
+  id: doc._id,
+  name: doc.name,
+  createdAt: doc.createdAt.toISOString(),
+  ...(doc.lastUsedAt ? { lastUsedAt: doc.lastUsedAt.toISOString() } : {}),
+  synced: doc.synced,
+})
+
+/** The user handle a passkey keeps for its account: the account id's 12 bytes (never the address). */
+const userHandleOf = (userId: string) => Buffer.from(userId, 'hex')
+
+const notVerified = (why: string) => fail('UNAUTHENTICATED', `this passkey could not be used: ${why}`)
+
+export function passkeyService({ Passkey, User, auth, sessions, limiter, redis, prefix, relyingParty, log }: PasskeyDeps) {
+  const registrationKey = (userId: string) => `${prefix}:auth:passkey-registration:${userId}`
+  const signInKey = (challengeId: string) => `${prefix}:auth:passkey-sign-in:${challengeId}`
+
+  function site(): RelyingParty {
+    if (!relyingParty) throw fail('CONFLICT', 'passkeys are not set up on this site (PUBLIC_URL or WEBAUTHN_ORIGINS is not set)')
+    return relyingParty
+  }
+
+  async function list(principal: Principal): Promise<PasskeyList> {
+    const docs = await Passkey.find({ userId: principal.id }).sort({ createdAt: 1 }).lean()
+    return { items: docs.map(toPasskey) }
+  }
+
+  /**
+   * What the browser needs to make a passkey for the signed-in account: a new challenge (the last one
+   * asked for is the one that counts), and the passkeys it has already, which the browser will not make again.
+   */
+  async function registrationOptions(principal: Principal) {
+    const rp = site()
+    const user = await auth.signedInUser(principal)
+    const userId = String(user._id)
+    const existing = await Passkey.find({ userId }, { _id: 1, transports: 1 }).lean()
+    if (existing.length >= MAX_PASSKEYS_PER_ACCOUNT) throw fail('CONFLICT', `an account keeps at most ${MAX_PASSKEYS_PER_ACCOUNT} passkeys: remove one first`)
+    const options = await generateRegistrationOptions({
+      rpName: rp.name,
+      rpID: rp.id,
+      userName: user.email,
+      userDisplayName: user.name,
+      userID: userHandleOf(userId),
+      attestationType: 'none',
+      excludeCredentials: existing.map((p) => ({ id: p._id, transports: p.transports ?? undefined })),
+      // A passkey proper: kept on the device (found without typing an address), unlocked by its owner.
+      authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+      timeout: CHALLENGE_SECONDS * 1000,
+    })
+    await redis.set(registrationKey(userId), options.challenge, 'EX', CHALLENGE_SECONDS)
+    return { options: options as unknown as Record<string, unknown> }
+  }
+
+  /**
+   * The new passkey, with the password (and a code, with two-step sign-in on): a stolen session alone
+   * cannot add a way into the account. The password is checked before the challenge is spent, so a
+   * mistyped one is sent again with the same answer of the device, without touching it again.
+   */
+  async function add(principal: Principal, body: PasskeyAddBody, clientIp: string): Promise<Passkey> {
+    const rp = site()
+    const user = await auth.signedInUser(principal)
+    const userId = String(user._id)
+    if (user.twoFactor?.secret && !body.code)
+      throw fail('VALIDATION', 'code: enter the code from your authenticator app (or a recovery code)', { fields: [{ path: 'code', message: 'enter the code from your authenticator app (or a recovery code)' }] })
+    await auth.confirmPassword(user, body.password, 'password', clientIp, user.twoFactor?.secret ? body.code : undefined)
+    const challenge = await redis.getdel(registrationKey(userId))
+    if (!challenge) throw fail('CONFLICT', 'no passkey is being added (or it took over 5 minutes): start again')
+    let verified
+    try {
+      verified = await verifyRegistrationResponse({
+        response: body.credential,
+        expectedChallenge: challenge,
+        expectedOrigin: rp.origins,
+        expectedRPID: rp.id,
+        requireUserVerification: true,
+      })
+    } catch (error) {
+      throw fail('VALIDATION', `credential: ${(error as Error).message}`, { fields: [{ path: 'credential', message: (error as Error).message }] })
+    }
+    if (!verified.verified) throw fail('VALIDATION', 'credential: the passkey could not be verified', { fields: [{ path: 'credential', message: 'the passkey could not be verified' }] })
+    const { credential, credentialBackedUp } = verified.registrationInfo
+    if ((await Passkey.countDocuments({ userId })) >= MAX_PASSKEYS_PER_ACCOUNT) throw fail('CONFLICT', `an account keeps at most ${MAX_PASSKEYS_PER_ACCOUNT} passkeys: remove one first`)
+    const doc = {
+      _id: credential.id,
+      userId,
+      name: body.name?.trim() || defaultName(body.credential.authenticatorAttachment, credentialBackedUp),
+      publicKey: isoBase64URL.fromBuffer(credential.publicKey),
+      counter: credential.counter,
+      transports: credential.transports?.length ? credential.transports : undefined,
+      synced: credentialBackedUp,
+      createdAt: new Date(),
+    }
+    try {
+      await Passkey.create(doc)
+    } catch (error) {
+      if (isDuplicateOnly(error)) throw fail('CONFLICT', 'this passkey is added already')
+      throw error
+    }
+    log.info({ userId, passkey: doc._id }, 'passkey added')
+    return toPasskey(doc)
+  }
+
+  /** Removing a passkey ends every session it began (a lost phone); the account's other ways in stay. */
+  async function remove(principal: Principal, id: string) {
+    const removed = await Passkey.findOneAndDelete({ _id: id, userId: principal.id }).lean()
+    if (!removed) throw fail('NOT_FOUND', 'no such passkey on your account')
+    const ended = await sessions.endAllSessions(principal.id, { passkeyId: id })
+    log.info({ userId: principal.id, passkey: id, sessionsEnded: ended }, 'passkey removed: its sessions ended')
+  }
+
+  /** A challenge for a sign-in by anyone: the browser offers the passkeys it keeps for this site. */
+  async function signInOptions(): Promise<PasskeySignInOptions> {
+    const rp = site()
+    const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: 'required', timeout: CHALLENGE_SECONDS * 1000 })
+    const challengeId = randomUUID()
+    await redis.set(signInKey(challengeId), options.challenge, 'EX', CHALLENGE_SECONDS)
+    return { challengeId, options: options as unknown as Record<string, unknown> }
+  }
+
+  /**
+   * A sign-in with a passkey: its signature over our challenge, checked with the public key it was
+   * added with. Counted like a sign-in of its account (429 beyond the limits), and a session that says
+   * it began with this passkey (removing the passkey ends it; a role that takes two steps has them).
+   */
+  async function signIn(body: PasskeySignInBody, clientIp: string): Promise<AuthResult> {
+    const rp = site()
+    const challenge = isUuid(body.challengeId) ? await redis.getdel(signInKey(body.challengeId)) : null
+    if (!challenge)
+      throw fail('VALIDATION', 'challengeId: this sign-in has expired or was used already: start again', {
+        fields: [{ path: 'challengeId', message: 'this sign-in has expired or was used already: start again' }],
+      })
+    const passkey = await Passkey.findById(body.credential.id).lean()
+    if (!passkey) throw notVerified('it is not known here (removed, or made for another account that was closed)')
+    const handle = body.credential.response.userHandle
+    if (handle !== undefined && handle !== isoBase64URL.fromBuffer(userHandleOf(passkey.userId))) throw notVerified('it belongs to another account')
+    const user = isObjectId(passkey.userId) ? await User.findById(passkey.userId).lean() : null
+    if (!user || user.guest) throw notVerified('its account no longer exists')
+    await limiter.attempt(user.email, clientIp)
+    let verified
+    try {
+      verified = await verifyAuthenticationResponse({
+        response: body.credential,
+        expectedChallenge: challenge,
+        expectedOrigin: rp.origins,
+        expectedRPID: rp.id,
+        credential: { id: passkey._id, publicKey: isoBase64URL.toBuffer(passkey.publicKey), counter: passkey.counter, transports: passkey.transports ?? undefined },
+        requireUserVerification: true,
+      })
+    } catch (error) {
+      await limiter.failed(user.email, clientIp)
+      throw notVerified((error as Error).message)
+    }
+    if (!verified.verified) {
+      await limiter.failed(user.email, clientIp)
+      throw notVerified('the signature does not match')
+    }
+    const { newCounter } = verified.authenticationInfo
+    // A counter that did not move past the one stored: a copy of the device's key signed meanwhile
+    // (or a passkey that keeps no counter: 0, as synced ones do).
+    const moved = await Passkey.updateOne(newCounter > 0 ? { _id: passkey._id, counter: { $lt: newCounter } } : { _id: passkey._id }, { $set: { counter: newCounter, lastUsedAt: new Date() } })
+    if (moved.matchedCount === 0) {
+      await limiter.failed(user.email, clientIp)
+      log.warn({ userId: passkey.userId, passkey: passkey._id }, 'passkey counter did not move: a cloned authenticator?')
+      throw notVerified('its counter went backwards (was it copied?)')
+    }
+    await limiter.succeeded(user.email, clientIp)
+    const session = await sessions.begin(passkey.userId, passkey._id)
+    return auth.signIn(user, session.token, true)
+  }
+
+  return { list, registrationOptions, add, remove, signInOptions, signIn }
+}
+export type PasskeyService = ReturnType<typeof passkeyService>
+
+const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)
+
+/** A name until its owner gives one: what kind of passkey it is. */
+function defaultName(attachment: string | undefined, synced: boolean) {
+  if (synced) return 'Synced passkey'
+  return attachment === 'cross-platform' ? 'Security key' : 'Passkey on this device'
+}
