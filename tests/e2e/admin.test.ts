@@ -25,7 +25,7 @@ describe('admin pages', () => {
         await page.getByRole('link', { name: 'Sign in' }).first().click()
         await page.getByLabel('Email').fill(system().admin.email)
         await page.getByLabel('Password').fill(system().admin.password)
-        await page.getByRole('button', { name: 'Sign in' }).click()
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click()
         await page.waitForURL('**/admin')
         await page.getByRole('heading', { level: 1, name: 'Events' }).waitFor()
 

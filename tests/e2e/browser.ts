@@ -53,10 +53,12 @@ export async function sessionCookie(context: BrowserContext) {
  * account and access token in localStorage and the refresh token in its cookie, as the app keeps them.
  * `legacySession`: stored the way the app did before the cookie (the refresh token in localStorage).
  */
-export async function openTab(opts: { session?: Session; mobile?: boolean; legacySession?: boolean; locale?: string } = {}): Promise<Tab> {
+export async function openTab(opts: { session?: Session; mobile?: boolean; legacySession?: boolean; locale?: string; byName?: boolean } = {}): Promise<Tab> {
   const b = await launch()
+  // `byName`: the app at `localhost` rather than 127.0.0.1, where auth's PUBLIC_URL has it: passkeys are made for a name, never for an address.
+  const origin = opts.byName ? system().gatewayUrl.replace('127.0.0.1', 'localhost') : system().gatewayUrl
   const context = await b.newContext({
-    baseURL: system().gatewayUrl,
+    baseURL: origin,
     viewport: opts.mobile ? { width: 390, height: 844 } : { width: 1280, height: 900 },
     deviceScaleFactor: 1,
     isMobile: opts.mobile,
@@ -69,7 +71,7 @@ export async function openTab(opts: { session?: Session; mobile?: boolean; legac
   if (opts.session) {
     const { user, token, refreshToken } = opts.session
     const stored = JSON.stringify(opts.legacySession ? { user, accessToken: token, refreshToken } : { user, accessToken: token })
-    if (!opts.legacySession) await context.addCookies([{ name: SESSION_COOKIE, value: refreshToken, domain: new URL(system().gatewayUrl).hostname, path: '/api/auth', httpOnly: true, sameSite: 'Strict' }])
+    if (!opts.legacySession) await context.addCookies([{ name: SESSION_COOKIE, value: refreshToken, domain: new URL(origin).hostname, path: '/api/auth', httpOnly: true, sameSite: 'Strict' }])
     await context.addInitScript((value) => {
       // The app's own window only: a frame (a sandboxed email preview) has no storage of its own.
       if (window !== window.top) return

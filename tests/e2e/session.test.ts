@@ -105,7 +105,7 @@ describe('the session in the browser', () => {
       await page.goto('/signin')
       await page.getByLabel('Email').fill(buyer.user.email)
       await page.getByLabel('Password').fill('correct horse 1')
-      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click()
       await page.getByText('Signed in as').waitFor()
       const session = await stored(page)
       expect(session?.accessToken).toBeString()

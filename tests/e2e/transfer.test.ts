@@ -43,7 +43,7 @@ describe.skipIf(!canSell)('passing a ticket on', () => {
       await page.getByRole('link', { name: 'Sign in' }).last().click()
       await page.getByLabel('Email').fill(friend.user.email)
       await page.getByLabel('Password').fill('correct horse 1')
-      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click()
       await page.getByRole('heading', { level: 2, name: event.title }).waitFor()
       await page.getByText('Front row').waitFor()
       await page.getByRole('button', { name: 'Accept the ticket' }).click()

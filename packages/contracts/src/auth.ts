@@ -219,7 +219,7 @@ export const PasskeyRegistration = t.Object(
       authenticatorData: t.Optional(B64Url(16_384)),
       transports: t.Optional(Transports),
       publicKeyAlgorithm: t.Optional(t.Integer()),
-      publicKey: t.Optional(B64Url(4_096)),
+      publicKey: t.Optional(B64Url(8_192)),
     }),
     clientExtensionResults: ExtensionResults,
     authenticatorAttachment: Attachment,
@@ -236,7 +236,8 @@ export const PasskeyAssertion = t.Object(
     response: t.Object({
       clientDataJSON: B64Url(4_096),
       authenticatorData: B64Url(16_384),
-      signature: B64Url(2_048),
+      // ML-DSA-44 (post-quantum, offered first where the runtime has it) signs with 2,420 bytes.
+      signature: B64Url(8_192),
       userHandle: t.Optional(B64Url(128)),
     }),
     clientExtensionResults: ExtensionResults,

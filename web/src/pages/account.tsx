@@ -14,6 +14,7 @@ import { toast } from '../components/overlay'
 import { Alert, Field, Notice, PageTitle, useFocusFirstInvalid } from '../components/ui'
 import { twoFactorText } from '../i18n/two-factor'
 import { CodeField, codeAsked, TwoFactorSection } from './two-factor'
+import { PasskeysSection } from './passkeys'
 import { EmailedLink } from '../components/emailed-link'
 import { guestText } from '../i18n/guest'
 
@@ -294,6 +295,7 @@ export function Account() {
             {m.forgotCurrent} <Link href={`/forgot-password?email=${encodeURIComponent(user.email)}`}>{m.resetByEmail}</Link>
           </p>
           <TwoFactorSection user={user} />
+          <PasskeysSection user={user} />
         </>
       )}
       <YourData />
@@ -440,7 +442,7 @@ function CloseAccount({ user }: { user: User }) {
 }
 
 /**
- * What EasyPass keeps of the signed-in person, as one JSON file: the account (auth), the orders with
+ * What EasyPass keeps of the signed-in person, as one JSON file: the account and its passkeys (auth), the orders with
  * their tickets, answers and billing details (orders), the payments and refunds (payments) and the
  * notifications and waiting lists (notifications), each service answering for its own part.
  */
@@ -453,14 +455,15 @@ function YourData() {
     setBusy(true)
     setError(undefined)
     try {
-      const [account, orders, payments, notifications] = await Promise.all([
+      const [me, passkeys, orders, payments, notifications] = await Promise.all([
         api<User>('/auth/me'),
+        api<{ items: unknown[] }>('/auth/passkeys'),
         api<Record<string, unknown>>('/orders/my-data'),
         api<Record<string, unknown>>('/payments/my-data'),
         api<Record<string, unknown>>('/notifications/my-data'),
       ])
       const exportedAt = new Date().toISOString()
-      const file = { exportedAt, account, orders, payments, notifications }
+      const file = { exportedAt, account: { ...me, passkeys: passkeys.items }, orders, payments, notifications }
       saveFile(new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' }), `easypass-data-${exportedAt.slice(0, 10)}.json`)
       toast(m.dataSaved, 'success')
     } catch (err) {

@@ -9,6 +9,7 @@ import { sessionFrom, setSession, useSession } from '../lib/session'
 import type { AuthResult } from '../lib/types'
 import { twoFactorText } from '../i18n/two-factor'
 import { CodeField, codeAsked } from './two-factor'
+import { PasskeySignIn } from './passkeys'
 import { GuestCheckout, GuestWayBack } from './guest'
 import { toast } from '../components/overlay'
 import { Alert, Field, PageTitle, useFocusFirstInvalid } from '../components/ui'
@@ -46,6 +47,18 @@ export function SignIn({ query }: { query: URLSearchParams }) {
   useFocusFirstInvalid(form, errors)
   const next = safeNext(query)
 
+  /** With a password or a passkey: on to where the person was going. */
+  const signedIn = (result: AuthResult) => {
+    setSession(sessionFrom(result))
+    // A role that waits for two-step sign-in: to the account page, where it is set up.
+    if (result.user.roleNeedsTwoFactor) {
+      toast(tf.roleNeeds, 'info')
+      return navigate('/account', { replace: true })
+    }
+    toast(m.welcomeBack(result.user.name || result.user.email), 'success')
+    navigate(next, { replace: true })
+  }
+
   const submit = async (e: Event) => {
     e.preventDefault()
     const local: Errors = {}
@@ -57,15 +70,7 @@ export function SignIn({ query }: { query: URLSearchParams }) {
     if (Object.keys(local).length) return
     setBusy(true)
     try {
-      const result = await api<AuthResult>('/auth/login', { body: { email: email.trim(), password, ...(needsCode ? { code: code.trim() } : {}) }, anonymous: true })
-      setSession(sessionFrom(result))
-      // A role that waits for two-step sign-in: to the account page, where it is set up.
-      if (result.user.roleNeedsTwoFactor) {
-        toast(tf.roleNeeds, 'info')
-        return navigate('/account', { replace: true })
-      }
-      toast(m.welcomeBack(result.user.name || result.user.email), 'success')
-      navigate(next, { replace: true })
+      signedIn(await api<AuthResult>('/auth/login', { body: { email: email.trim(), password, ...(needsCode ? { code: code.trim() } : {}) }, anonymous: true }))
     } catch (err) {
       setBusy(false)
       if (codeAsked(err)) {
@@ -93,6 +98,7 @@ export function SignIn({ query }: { query: URLSearchParams }) {
         <p class="form-aside">
           <Link href={`/forgot-password${email.trim() ? `?email=${encodeURIComponent(email.trim())}` : ''}`}>{m.forgotPassword}</Link>
         </p>
+        <PasskeySignIn onSignedIn={signedIn} />
       </form>
       <p>
         {m.newHere} <Link href={`/signup${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>{m.createAnAccount}</Link>

@@ -69,6 +69,7 @@ const toPasskey = (doc: PasskeyDoc): Passkey => ({
 /** The user handle a passkey keeps for its account: the account id's 12 bytes (never the address). */
 const userHandleOf = (userId: string) => Buffer.from(userId, 'hex')
 
+const tooMany = () => fail('CONFLICT', `an account keeps at most ${MAX_PASSKEYS_PER_ACCOUNT} passkeys: remove one first`, { reason: 'too-many' })
 const notVerified = (why: string) => fail('UNAUTHENTICATED', `this passkey could not be used: ${why}`)
 
 export function passkeyService({ Passkey, User, auth, sessions, limiter, redis, prefix, relyingParty, log }: PasskeyDeps) {
@@ -76,7 +77,7 @@ export function passkeyService({ Passkey, User, auth, sessions, limiter, redis, 
   const signInKey = (challengeId: string) => `${prefix}:auth:passkey-sign-in:${challengeId}`
 
   function site(): RelyingParty {
-    if (!relyingParty) throw fail('CONFLICT', 'passkeys are not set up on this site (PUBLIC_URL or WEBAUTHN_ORIGINS is not set)')
+    if (!relyingParty) throw fail('CONFLICT', 'passkeys are not set up on this site (PUBLIC_URL or WEBAUTHN_ORIGINS is not set)', { reason: 'off' })
     return relyingParty
   }
 
@@ -94,7 +95,7 @@ export function passkeyService({ Passkey, User, auth, sessions, limiter, redis, 
     const user = await auth.signedInUser(principal)
     const userId = String(user._id)
     const existing = await Passkey.find({ userId }, { _id: 1, transports: 1 }).lean()
-    if (existing.length >= MAX_PASSKEYS_PER_ACCOUNT) throw fail('CONFLICT', `an account keeps at most ${MAX_PASSKEYS_PER_ACCOUNT} passkeys: remove one first`)
+    if (existing.length >= MAX_PASSKEYS_PER_ACCOUNT) throw tooMany()
     const options = await generateRegistrationOptions({
       rpName: rp.name,
       rpID: rp.id,
@@ -124,7 +125,7 @@ export function passkeyService({ Passkey, User, auth, sessions, limiter, redis, 
       throw fail('VALIDATION', 'code: enter the code from your authenticator app (or a recovery code)', { fields: [{ path: 'code', message: 'enter the code from your authenticator app (or a recovery code)' }] })
     await auth.confirmPassword(user, body.password, 'password', clientIp, user.twoFactor?.secret ? body.code : undefined)
     const challenge = await redis.getdel(registrationKey(userId))
-    if (!challenge) throw fail('CONFLICT', 'no passkey is being added (or it took over 5 minutes): start again')
+    if (!challenge) throw fail('CONFLICT', 'no passkey is being added (or it took over 5 minutes): start again', { reason: 'start-again' })
     let verified
     try {
       verified = await verifyRegistrationResponse({
@@ -139,7 +140,7 @@ export function passkeyService({ Passkey, User, auth, sessions, limiter, redis, 
     }
     if (!verified.verified) throw fail('VALIDATION', 'credential: the passkey could not be verified', { fields: [{ path: 'credential', message: 'the passkey could not be verified' }] })
     const { credential, credentialBackedUp } = verified.registrationInfo
-    if ((await Passkey.countDocuments({ userId })) >= MAX_PASSKEYS_PER_ACCOUNT) throw fail('CONFLICT', `an account keeps at most ${MAX_PASSKEYS_PER_ACCOUNT} passkeys: remove one first`)
+    if ((await Passkey.countDocuments({ userId })) >= MAX_PASSKEYS_PER_ACCOUNT) throw tooMany()
     const doc = {
       _id: credential.id,
       userId,
@@ -153,7 +154,7 @@ export function passkeyService({ Passkey, User, auth, sessions, limiter, redis, 
     try {
       await Passkey.create(doc)
     } catch (error) {
-      if (isDuplicateOnly(error)) throw fail('CONFLICT', 'this passkey is added already')
+      if (isDuplicateOnly(error)) throw fail('CONFLICT', 'this passkey is added already', { reason: 'added-already' })
       throw error
     }
     log.info({ userId, passkey: doc._id }, 'passkey added')

@@ -1,0 +1,174 @@
+// Passkeys in the app (`@simplewebauthn/browser` speaks to the browser's WebAuthn): the sign-in page's
+// "Sign in with a passkey", and the account page's list of passkeys with adding and removing them.
+import { useRef, useState } from 'preact/hooks'
+import { browserSupportsWebAuthn, startAuthentication, startRegistration } from '@simplewebauthn/browser'
+import { passkeysText } from '../i18n/passkeys'
+import { twoFactorText } from '../i18n/two-factor'
+import { api, ApiError } from '../lib/api'
+import { day } from '../lib/format'
+import { useAsync } from '../lib/hooks'
+import { t, useT } from '../lib/i18n'
+import type { AuthResult, User } from '../lib/types'
+import { confirmDialog, toast } from '../components/overlay'
+import { Alert, Field, Loading, Notice, useFocusFirstInvalid } from '../components/ui'
+import { CodeField } from './two-factor'
+
+interface Passkey {
+  id: string
+  name: string
+  createdAt: string
+  lastUsedAt?: string
+  synced: boolean
+}
+
+/** The person closed the browser's passkey prompt, or let it time out: nothing to report but that. */
+const cancelled = (error: unknown) => error instanceof Error && (error.name === 'NotAllowedError' || error.name === 'AbortError' || (error as { code?: string }).code === 'ERROR_CEREMONY_ABORTED')
+
+/** A sign-in with any passkey the browser keeps for this site: no address typed. */
+export function PasskeySignIn({ onSignedIn }: { onSignedIn: (result: AuthResult) => void }) {
+  const m = useT(passkeysText)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>()
+  if (!browserSupportsWebAuthn()) return null
+
+  const signIn = async () => {
+    setBusy(true)
+    setError(undefined)
+    try {
+      const started = await api<{ challengeId: string; options: any }>('/auth/passkeys/sign-in/options', { method: 'POST', anonymous: true })
+      const credential = await startAuthentication({ optionsJSON: started.options })
+      onSignedIn(await api<AuthResult>('/auth/passkeys/sign-in', { body: { challengeId: started.challengeId, credential }, anonymous: true }))
+    } catch (err) {
+      setBusy(false)
+      if (cancelled(err)) return setError(m.cancelled)
+      if (err instanceof ApiError && err.status === 401) return setError(m.unknownPasskey)
+      setError(err)
+    }
+  }
+
+  return (
+    <div class="passkey-sign-in">
+      <p class="divider" aria-hidden="true">
+        <span>{m.or}</span>
+      </p>
+      <Alert error={error} />
+      <button type="button" class="button button-secondary button-block" disabled={busy} onClick={signIn}>
+        {busy ? m.signingIn : m.signInWithPasskey}
+      </button>
+    </div>
+  )
+}
+
+export function PasskeysSection({ user }: { user: User }) {
+  const m = useT(passkeysText)
+  const tf = useT(twoFactorText)
+  const list = useAsync((signal) => api<{ items: Passkey[] }>('/auth/passkeys', { signal }), [user.id])
+  const [name, setName] = useState('')
+  const [password, setPassword] = useState('')
+  const [code, setCode] = useState('')
+  const [errors, setErrors] = useState<{ password?: string; code?: string; name?: string }>({})
+  const [error, setError] = useState<unknown>()
+  const [busy, setBusy] = useState(false)
+  // The device's answer, kept while only the password (or code) was wrong: sent again without asking the device twice.
+  const made = useRef<unknown>(undefined)
+  const form = useRef<HTMLFormElement>(null)
+  useFocusFirstInvalid(form, errors)
+  const supported = browserSupportsWebAuthn()
+
+  const add = async (e: Event) => {
+    e.preventDefault()
+    const local = { ...(password ? {} : { password: m.enterPassword }), ...(user.twoFactor && !code.trim() ? { code: tf.enterCode } : {}) }
+    setErrors(local)
+    setError(undefined)
+    if (Object.keys(local).length) return
+    setBusy(true)
+    try {
+      if (!made.current) {
+        const { options } = await api<{ options: any }>('/auth/passkeys/options', { method: 'POST' })
+        made.current = await startRegistration({ optionsJSON: options })
+      }
+      const added = await api<Passkey>('/auth/passkeys', {
+        body: { password, ...(user.twoFactor ? { code: code.trim() } : {}), ...(name.trim() ? { name: name.trim() } : {}), credential: made.current },
+      })
+      made.current = undefined
+      setName('')
+      setPassword('')
+      setCode('')
+      list.setData((prev) => ({ items: [...(prev?.items ?? []), added] }))
+      toast(m.addedToast, 'success')
+    } catch (err) {
+      const fields = err instanceof ApiError ? err.fields : {}
+      if (fields.password) return setErrors({ password: fields.password })
+      if (fields.code) return setErrors({ code: tf.wrongCode })
+      made.current = undefined
+      if (cancelled(err)) return setError(m.cancelled)
+      if ((err as { code?: string }).code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED') return setError(m.alreadyAdded)
+      const reason = err instanceof ApiError && err.status === 409 ? (err.details as { reason?: string } | undefined)?.reason : undefined
+      if (reason === 'too-many') return setError(m.tooMany)
+      if (reason === 'added-already') return setError(m.alreadyAdded)
+      if (reason === 'start-again') return setError(m.startAgain)
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const remove = async (passkey: Passkey) => {
+    if (!(await confirmDialog({ title: m.removeTitle(passkey.name), message: m.removeMessage, confirmLabel: m.remove, danger: true }))) return
+    try {
+      await api(`/auth/passkeys/${encodeURIComponent(passkey.id)}`, { method: 'DELETE' })
+      list.setData((prev) => ({ items: (prev?.items ?? []).filter((p) => p.id !== passkey.id) }))
+      toast(m.removed, 'success')
+    } catch (err) {
+      // Removed meanwhile (another tab): the list says so once reloaded.
+      if (err instanceof ApiError && err.status === 404) return list.reload()
+      toast(err instanceof ApiError ? err.message : String(err), 'error')
+    }
+  }
+
+  return (
+    <section aria-labelledby="passkeys-title">
+      <h2 id="passkeys-title">{m.heading}</h2>
+      <p>{m.intro}</p>
+      {user.roleNeedsTwoFactor && <Notice>{m.roleWithPasskey}</Notice>}
+      {list.loading && !list.data ? (
+        <Loading />
+      ) : list.error ? (
+        <Alert error={list.error} onRetry={list.reload} />
+      ) : list.data!.items.length === 0 ? (
+        <p class="muted">{m.none}</p>
+      ) : (
+        <ul class="card passkeys" aria-label={m.listLabel}>
+          {list.data!.items.map((p) => (
+            <li key={p.id} data-passkey={p.id}>
+              <div>
+                <strong>{p.name}</strong>
+                <p class="muted">
+                  {m.added(day(p.createdAt))}
+                  {p.lastUsedAt ? `, ${m.lastUsed(day(p.lastUsedAt))}` : ''} · {p.synced ? m.synced : m.oneDevice}
+                </p>
+              </div>
+              <button type="button" class="button button-small button-secondary" onClick={() => remove(p)} aria-label={`${m.remove}: ${p.name}`}>
+                {m.remove}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {supported ? (
+        <form class="card form" ref={form} onSubmit={add} noValidate aria-labelledby="passkey-add-title">
+          <h3 id="passkey-add-title">{m.addHeading}</h3>
+          <Field id="f-pk-name" label={m.name} name="passkeyName" value={name} onValue={setName} hint={m.nameHint} maxLength={60} autoComplete="off" />
+          <Field id="f-pk-password" label={m.password} name="password" type="password" autoComplete="current-password" value={password} onValue={setPassword} error={errors.password} required />
+          {user.twoFactor && <CodeField id="f-pk-code" value={code} onValue={setCode} error={errors.code} />}
+          <Alert error={error} />
+          <button type="submit" class="button" disabled={busy}>
+            {busy ? m.adding : m.add}
+          </button>
+        </form>
+      ) : (
+        <p class="muted">{t(passkeysText).notSupported}</p>
+      )}
+    </section>
+  )
+}
