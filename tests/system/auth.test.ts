@@ -711,10 +711,11 @@ describe('service', () => {
 
   test('the OpenAPI document lists every identity route', async () => {
     const doc = (await (await fetch(`${system().urls.auth}/openapi/json`)).json()) as { paths: Record<string, unknown> }
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/auth/guest', '/api/auth/guest/account', '/api/auth/guest/link', '/api/auth/guest/session', '/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/me/close', '/api/auth/password', '/api/auth/password-reset', '/api/auth/password-reset/confirm', '/api/auth/refresh', '/api/auth/register', '/api/auth/two-factor/disable', '/api/auth/two-factor/enable', '/api/auth/two-factor/recovery-codes', '/api/auth/two-factor/setup', '/api/users', '/api/users/{id}', '/api/users/{id}/two-factor'])
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/auth/guest', '/api/auth/guest/account', '/api/auth/guest/link', '/api/auth/guest/session', '/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/me/close', '/api/auth/passkeys', '/api/auth/passkeys/options', '/api/auth/passkeys/sign-in', '/api/auth/passkeys/sign-in/options', '/api/auth/passkeys/{id}', '/api/auth/password', '/api/auth/password-reset', '/api/auth/password-reset/confirm', '/api/auth/refresh', '/api/auth/register', '/api/auth/two-factor/disable', '/api/auth/two-factor/enable', '/api/auth/two-factor/recovery-codes', '/api/auth/two-factor/setup', '/api/users', '/api/users/{id}', '/api/users/{id}/two-factor'])
   })
 
-  async function startInProduction(env: Record<string, string>, waitMs = 25_000) {
+  /** `probe`: called with the address once it answers its health check; then it is stopped. */
+  async function startInProduction(env: Record<string, string>, waitMs = 25_000, probe?: (url: string) => Promise<void>) {
     const port = await freePort()
     const child = Bun.spawn([process.execPath, join(ROOT, 'services/auth/src/index.ts')], {
       cwd: ROOT,
@@ -737,8 +738,17 @@ describe('service', () => {
       stdout: 'pipe',
       stderr: 'pipe',
     })
+    const probed = probe
+      ? (async () => {
+          const url = `http://127.0.0.1:${port}`
+          for (let i = 0; i < 100 && !(await fetch(`${url}/health`).then((r) => r.ok, () => false)); i++) await Bun.sleep(100)
+          await probe(url)
+          child.kill()
+        })()
+      : undefined
     // A service that failed to stop would listen forever: it is killed after a generous wait.
     const code = await Promise.race([child.exited, Bun.sleep(waitMs).then(() => 'still running' as const)])
+    await probed
     if (code === 'still running') child.kill('SIGKILL')
     return { code, output: (await new Response(child.stdout).text()) + (await new Response(child.stderr).text()) }
   }
@@ -778,6 +788,24 @@ describe('service', () => {
     const kept = await startInProduction({ ...admin, ORDERS_URL: '', GUEST_RETENTION_DAYS: '0', NATS_URL: system().infra.natsUsers.auth ?? system().infra.natsUrl }, 4_000)
     expect(kept.code).toBe('still running')
   }, 45_000)
+
+  test('in production, passkeys are off until the site is named (PUBLIC_URL), and an origin off the site stops the start', async () => {
+    const base = { ADMIN_EMAIL: 'boss@example.test', ADMIN_PASSWORD: 'a long enough password', NATS_URL: system().infra.natsUsers.auth ?? system().infra.natsUrl }
+    let off: Response | undefined
+    await startInProduction(base, 20_000, async (url) => {
+      off = await fetch(`${url}/api/auth/passkeys/sign-in/options`, { method: 'POST' })
+    })
+    expect(off?.status).toBe(409)
+    let on: any
+    await startInProduction({ ...base, PUBLIC_URL: 'https://tickets.example.com' }, 20_000, async (url) => {
+      on = await (await fetch(`${url}/api/auth/passkeys/sign-in/options`, { method: 'POST' })).json()
+    })
+    expect(on.options.rpId).toBe('tickets.example.com')
+    const wrong = await startInProduction({ ...base, WEBAUTHN_ORIGINS: 'https://tickets.example.com', WEBAUTHN_RP_ID: 'example.org' })
+    expect(wrong.code).not.toBe('still running')
+    expect(wrong.code).not.toBe(0)
+    expect(wrong.output).toContain('is not on example.org')
+  }, 90_000)
 })
 
 // Declared last so that it runs after every other test of this file and sees all their answers.
