@@ -4,6 +4,8 @@
 import { describe, expect, test } from 'bun:test'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session, TEST_CARD } from '../support/api'
 import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
+import { system } from '../support/system'
+import mongoose from 'mongoose'
 
 const buy = (buyer: Session, eventId: string, ticketTypeId: string, quantity: number, pay = true) =>
   api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId, items: [{ ticketTypeId, quantity }], ...(pay ? { payment: { card: TEST_CARD } } : {}) } })
@@ -67,6 +69,18 @@ describe('messages to ticket holders', () => {
     const messagesTo = (address: string) => smtp.received.filter((m) => m.to.includes(address) && decodeMime(m.data).includes('Doors open at 20:00')).length
     expect([messagesTo(ada!.user.email), messagesTo(friend!.user.email), messagesTo(bob!.user.email), messagesTo(cy!.user.email)]).toEqual([1, 1, 0, 0])
     for (const other of [bob!, cy!]) expect(((await api('/notifications', { token: other.token })).body.items as Array<{ type: string }>).some((n) => n.type === 'event-message')).toBe(false)
+
+    // Sent: the message keeps who was told, not their addresses or languages.
+    const orders = await mongoose.createConnection(system().infra.mongoUrl, { dbName: `${system().namespace}_orders` }).asPromise()
+    try {
+      const stored = await orders.collection('event_messages').findOne({ _id: sent.body.id } as never)
+      expect(stored?.state).toBe('sent')
+      expect(stored?.holders).toEqual(expect.arrayContaining([{ userId: ada!.user.id }, { userId: friend!.user.id }]))
+      expect(stored?.holders).toHaveLength(2)
+      expect(stored?.addressesRemovedAt).toBeInstanceOf(Date)
+    } finally {
+      await orders.close()
+    }
   })
 
   test('admins only; bad messages are 400, an unknown event 404; at most 10 a day per event', async () => {

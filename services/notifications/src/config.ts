@@ -22,6 +22,10 @@ export function notificationsConfig(defaultPort: number) {
     WAITLIST_SWEEP_MS: T.Integer({ default: 60_000, minimum: 1_000 }),
     /** How long tickets offered to buyers first in line are theirs to take first, before the next in line are told of them. */
     WAITLIST_OFFER_SECONDS: T.Integer({ default: 900, minimum: 1 }),
+    /** Days an address stays in the log of emails sent (the record stays, without it). */
+    EMAIL_LOG_ADDRESS_DAYS: T.Number({ default: 30, minimum: 0 }),
+    /** How often old addresses, and what was stored for closed accounts after they were forgotten, are removed (also at start). */
+    RETENTION_SWEEP_INTERVAL_MS: T.Integer({ default: 3_600_000, minimum: 100 }),
     /** Webhooks to plain HTTP and private addresses; unset: allowed outside production only. */
     WEBHOOK_ALLOW_PRIVATE: T.Optional(T.Boolean()),
     /** Tries per webhook delivery, the first included, and the wait before the second (doubling each time after). */

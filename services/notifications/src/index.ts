@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer'
 import { LIVE } from '@easypass/contracts/facts'
 import { Queue } from 'bullmq'
 import { WEBHOOK_QUEUE, type WebhookJobData, type WebhookJobName } from '@easypass/contracts/webhooks'
-import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingRedis, serve, serviceTokens } from '@easypass/kit'
+import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingRedis, repeatEvery, serve, serviceTokens } from '@easypass/kit'
 import { ticketsPdfRenderer } from '@easypass/tickets-pdf'
 import { notificationsConfig } from './config'
 import { defineModels } from './db'
@@ -20,6 +20,7 @@ import { waitlistService } from './modules/waitlist/service'
 import { webhooksModule } from './modules/webhooks'
 import { secretSeal } from './modules/webhooks/sealed'
 import { webhooksService } from './modules/webhooks/service'
+import { retention } from './modules/retention/service'
 
 const config = notificationsConfig(4106)
 const log = createLogger('notifications', config.LOG_LEVEL)
@@ -82,18 +83,9 @@ const live = bus.subscribeLive(
   () => hub.closeAll(10_000),
 )
 
-/**
- * An account was closed: its notifications, their read marks and its places on waiting lists go (the
- * list keeps the address to tell them). The log of emails sent stays (README, "Closing an account").
- */
-async function forgetAccount(userId: string) {
-  const [notifications, , waiting] = await Promise.all([
-    models.Notification.deleteMany({ userId }),
-    models.NotificationRead.deleteMany({ userId }),
-    models.Waitlist.deleteMany({ userId }),
-  ])
-  log.info({ userId, notifications: notifications.deletedCount, waiting: waiting.deletedCount }, 'a closed account was forgotten')
-}
+// A closed account forgotten at once; its late arrivals and every old address in the email log, by a sweep.
+const personalData = retention({ models, addressDays: config.EMAIL_LOG_ADDRESS_DAYS, log })
+const stopRetention = repeatEvery(config.RETENTION_SWEEP_INTERVAL_MS, () => personalData.sweep(), log, 'personal data not swept; will retry')
 
 // Not awaited: while NATS is away the service still answers lists and streams; facts wait in the stream.
 const stopConsumer = bus.keepStarting('fact consumers', async () => {
@@ -105,7 +97,7 @@ const stopConsumer = bus.keepStarting('fact consumers', async () => {
     parallel: 8,
     startAt: (subject) => bus.unacknowledgedFrom('notifications', CONSUMED, subject),
   })
-  const stopNotifications = await bus.consume('notifications', CONSUMED, factHandler({ inbox, bus, log, forget: forgetAccount }), { parallel: 32 }).catch(async (error) => {
+  const stopNotifications = await bus.consume('notifications', CONSUMED, factHandler({ inbox, bus, log, forget: personalData.forget }), { parallel: 32 }).catch(async (error) => {
     await stopEmails()
     throw error
   })
@@ -140,6 +132,7 @@ serve(app, {
   closers: [
     () => clearInterval(migrating),
     () => clearInterval(waitlistSweep),
+    stopRetention,
     () => waitlist.stop(),
     () => availability.unsubscribe(),
     () => stopConsumer(),

@@ -28,11 +28,19 @@ export interface NotificationReadDoc {
 
 export interface EmailDoc {
   _id: string
+  /** The account the email was for (a fact's `userId`): its address goes from the log when it closes. */
+  userId?: string
+  /** Kept EMAIL_LOG_ADDRESS_DAYS, then removed (the record stays: it is what keeps a fact from sending twice). */
   to?: string
   subject: string
   status: 'sent' | 'skipped' | 'failed'
   error?: string
   messageId?: string
+  at: Date
+}
+
+export interface ClosedAccountDoc {
+  _id: string
   at: Date
 }
 
@@ -127,9 +135,14 @@ export function defineModels(conn: Connection) {
   read.index({ userId: 1 })
 
   const email = new Schema<EmailDoc>(
-    { _id: String, to: String, subject: String, status: { type: String, required: true }, error: String, messageId: String, at: Date },
+    { _id: String, userId: String, to: String, subject: String, status: { type: String, required: true }, error: String, messageId: String, at: Date },
     { collection: 'emails', versionKey: false },
   )
+  email.index({ userId: 1 })
+  email.index({ at: 1 })
+
+  /** Accounts closed (`_id`: the account): what is stored for them after they were forgotten goes at the next sweep. */
+  const closedAccount = new Schema<ClosedAccountDoc>({ _id: String, at: { type: Date, required: true } }, { collection: 'closed_accounts', versionKey: false })
 
   const claim = new Schema<EmailClaimDoc>({ _id: String, state: { type: String, required: true }, at: Date }, { collection: 'email_claims', versionKey: false })
 
@@ -186,6 +199,7 @@ export function defineModels(conn: Connection) {
     Notification: conn.model<NotificationDoc>('Notification', notification),
     NotificationRead: conn.model<NotificationReadDoc>('NotificationRead', read),
     Email: conn.model<EmailDoc>('Email', email),
+    ClosedAccount: conn.model<ClosedAccountDoc>('ClosedAccount', closedAccount),
   }
 }
 export type Models = ReturnType<typeof defineModels>

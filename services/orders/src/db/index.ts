@@ -280,8 +280,10 @@ export interface EventMessageDoc {
   /** The Idempotency-Key it was sent under (hashed with the sender): the same request again answers this message. */
   keyHash?: string
   recipients: number
-  /** Who is told, fixed when it was sent: the worker records a fact for each, from `cursor` on. */
+  /** Who is told, fixed when it was sent: the worker records a fact for each, from `cursor` on. Once all are recorded, only their ids stay. */
   holders: Array<{ userId: string; email?: string; language?: Language }>
+  /** When the holders' addresses and languages were removed (every fact recorded). */
+  addressesRemovedAt?: Date
   cursor: number
   state: 'sending' | 'sent'
   eventTitle?: string
@@ -449,6 +451,7 @@ export function defineModels(conn: Connection) {
       eventTitle: String,
       organizer: String,
       at: { type: Date, required: true },
+      addressesRemovedAt: Date,
     },
     { ...opts, collection: 'event_messages' },
   )

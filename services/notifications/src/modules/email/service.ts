@@ -111,8 +111,11 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export function emailService({ models, transport, from, ordersUrl, catalogUrl, publicUrl, serviceToken, serviceSecret, log, sendAttempts = 3, pdf }: EmailDeps) {
   const { Email, EmailClaim } = models
 
-  async function record(doc: Omit<EmailDoc, 'at'>) {
-    if (await writerOf(Email).insert(Email, { ...doc, at: new Date() } as EmailDoc)) emailsTotal.inc({ status: doc.status })
+  /** The fact's email in the log, under the fact's id and with its account (its address goes when the account closes). */
+  async function record(f: Fact, doc: Omit<EmailDoc, 'at' | '_id' | 'userId'>) {
+    const userId = (f.data as { userId?: unknown }).userId
+    const entry: EmailDoc = { _id: f.id, ...(typeof userId === 'string' && userId ? { userId } : {}), ...doc, at: new Date() }
+    if (await writerOf(Email).insert(Email, entry)) emailsTotal.inc({ status: doc.status })
   }
 
   type FullTicket = TicketForEmail & Partial<PrintedTicket>
@@ -370,7 +373,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     const to = addressOf(f)
     const subject = SUBJECTS[f.subject as keyof typeof SUBJECTS]
     // Nothing to send: recorded once (a redelivery is a duplicate insert), with no lookup first.
-    if (!to) return record({ _id: f.id, subject, status: 'skipped', error: 'no email address in the fact' })
+    if (!to) return record(f, { subject, status: 'skipped', error: 'no email address in the fact' })
     // No mail server configured (local runs, load tests): nothing to send, nothing worth a write per fact.
     if (!transport) {
       emailsTotal.inc({ status: 'skipped' })
@@ -384,8 +387,8 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     const replyTo = await replyToOf(f)
     const claim = await claimSend(f.id)
     if (claim === 'busy') throw new EmailLater('another process is sending this email')
-    if (claim === 'sent') return recordSent(f.id, to, email.subject, '')
-    if (claim === 'exhausted') return record({ _id: f.id, to, subject: email.subject, status: 'failed', error: `still refused after ${MAX_CLAIMS} rounds of attempts` })
+    if (claim === 'sent') return recordSent(f, to, email.subject, '')
+    if (claim === 'exhausted') return record(f, { to, subject: email.subject, status: 'failed', error: `still refused after ${MAX_CLAIMS} rounds of attempts` })
     let lastError: unknown
     for (let attempt = 1; attempt <= sendAttempts; attempt++) {
       try {
@@ -393,7 +396,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         log.info({ fact: f.id, messageId: info.messageId }, 'email sent')
         // Sent: said on the claim first, so that a record that cannot be written now never sends it again.
         await markSent(claim)
-        return recordSent(f.id, to, email.subject, String(info.messageId ?? ''))
+        return recordSent(f, to, email.subject, String(info.messageId ?? ''))
       } catch (error) {
         lastError = error
         log.warn({ fact: f.id, attempt, err: messageOf(error) }, 'email not accepted by the mail server')
@@ -403,10 +406,10 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         if (attempt < sendAttempts) await Bun.sleep(500 * 2 ** (attempt - 1))
       }
     }
-    if (permanentRefusal(lastError)) return record({ _id: f.id, to, subject: email.subject, status: 'failed', error: messageOf(lastError).slice(0, 500) })
+    if (permanentRefusal(lastError)) return record(f, { to, subject: email.subject, status: 'failed', error: messageOf(lastError).slice(0, 500) })
     if (refusedForNow(lastError) && Date.now() - Date.parse(f.occurredAt) > REFUSED_FOR_NOW_GIVE_UP_MS) {
       await giveBack(claim)
-      return record({ _id: f.id, to, subject: email.subject, status: 'failed', error: `still refused for now after 3 days: ${messageOf(lastError)}`.slice(0, 500) })
+      return record(f, { to, subject: email.subject, status: 'failed', error: `still refused for now after 3 days: ${messageOf(lastError)}`.slice(0, 500) })
     }
     // A server that could not be reached, turned us away, or refused this message for now uses up no
     // claim: an outage or a throttle of any length delays the email and never fails it. Anything else
@@ -432,10 +435,10 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
   }
 
   /** The email went out: recorded, retried a few times (a lost record would leave only the claim to say so). */
-  async function recordSent(factId: string, to: string, subject: string, messageId: string) {
+  async function recordSent(f: Fact, to: string, subject: string, messageId: string) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await record({ _id: factId, to, subject, status: 'sent', messageId })
+        return await record(f, { to, subject, status: 'sent', messageId })
       } catch (error) {
         if (attempt >= 5) throw error
         await Bun.sleep(200 * attempt)

@@ -102,6 +102,8 @@ export function messagesService({ models: { EventMessage }, reports, catalog, re
 }
 export type MessagesService = ReturnType<typeof messagesService>
 
+const withoutAddresses = (holders: EventMessageDoc['holders']) => holders.map((h) => ({ userId: h.userId }))
+
 /**
  * The worker's part: a fact per recipient of every message still `sending`, a page at a time, the
  * cursor moved after each page (a crash records that page again: the same fact ids, told once).
@@ -135,8 +137,12 @@ export function messageDelivery({ models: { EventMessage }, outbox, log }: { mod
         cursor += page.length
         await EventMessage.updateOne({ _id: message._id }, { $set: { cursor } })
       }
-      await EventMessage.updateOne({ _id: message._id }, { $set: { state: 'sent' } })
+      // Every fact is recorded: the recipients' addresses and languages served their purpose (who was told stays).
+      await EventMessage.updateOne({ _id: message._id }, { $set: { state: 'sent', holders: withoutAddresses(message.holders), addressesRemovedAt: new Date() } })
       log.info({ messageId: message._id, eventId: message.eventId, recipients: message.recipients }, 'message to ticket holders recorded for delivery')
     }
+    // Messages sent before addresses were removed once sent: the same, a few at a time.
+    const older = await EventMessage.find({ state: 'sent', addressesRemovedAt: { $exists: false } }, { holders: 1 }).limit(10).lean<Pick<EventMessageDoc, '_id' | 'holders'>[]>()
+    for (const message of older) await EventMessage.updateOne({ _id: message._id, state: 'sent' }, { $set: { holders: withoutAddresses(message.holders), addressesRemovedAt: new Date() } })
   }
 }

@@ -1,0 +1,61 @@
+// Personal data kept only while it serves: a closed account is forgotten at once (its notifications, read
+// marks, places on waiting lists and the addresses in the log of emails sent to it), and a sweep then
+// deletes what was stored for it since (a refund of an event cancelled later, a fact handled by another
+// consumer just after the forgetting) and takes every address out of the email log once it is
+// EMAIL_LOG_ADDRESS_DAYS old. The log's records stay, without the address: each is what keeps its fact
+// from being emailed twice.
+import { isDuplicateOnly, type Logger } from '@easypass/kit'
+import type { Models } from '../../db'
+
+/** Closed accounts looked at per query of the sweep. */
+const BATCH = 500
+
+export interface RetentionDeps {
+  models: Pick<Models, 'Notification' | 'NotificationRead' | 'Waitlist' | 'Email' | 'ClosedAccount'>
+  /** Days an address stays in the log of emails sent. */
+  addressDays: number
+  log: Logger
+}
+
+export function retention({ models: { Notification, NotificationRead, Waitlist, Email, ClosedAccount }, addressDays, log }: RetentionDeps) {
+  /** Everything this service keeps of the accounts `userIds`, but the email log's records themselves. */
+  async function forgetAll(userIds: string[]) {
+    const [notifications, , waiting, emails] = await Promise.all([
+      Notification.deleteMany({ userId: { $in: userIds } }),
+      NotificationRead.deleteMany({ userId: { $in: userIds } }),
+      Waitlist.deleteMany({ userId: { $in: userIds } }),
+      Email.updateMany({ userId: { $in: userIds }, to: { $exists: true } }, { $unset: { to: 1 } }),
+    ])
+    return { notifications: notifications.deletedCount, waiting: waiting.deletedCount, addresses: emails.modifiedCount }
+  }
+
+  /** An account was closed: remembered (for the sweep), then forgotten. */
+  async function forget(userId: string) {
+    try {
+      await ClosedAccount.create({ _id: userId, at: new Date() })
+    } catch (error) {
+      if (!isDuplicateOnly(error)) throw error
+    }
+    log.info({ userId, ...(await forgetAll([userId])) }, 'a closed account was forgotten')
+  }
+
+  /** Addresses past their days out of the email log; anything stored for a closed account since it was forgotten, deleted. */
+  async function sweep() {
+    const cutoff = new Date(Date.now() - addressDays * 86_400_000)
+    const aged = await Email.updateMany({ at: { $lt: cutoff }, to: { $exists: true } }, { $unset: { to: 1 } })
+    let after: string | undefined
+    const late = { notifications: 0, waiting: 0, addresses: 0 }
+    for (;;) {
+      const ids = (await ClosedAccount.find(after ? { _id: { $gt: after } } : {}, { _id: 1 }).sort({ _id: 1 }).limit(BATCH).lean()).map((c) => c._id)
+      if (!ids.length) break
+      const gone = await forgetAll(ids)
+      late.notifications += gone.notifications
+      late.waiting += gone.waiting
+      late.addresses += gone.addresses
+      after = ids[ids.length - 1]
+    }
+    if (aged.modifiedCount || late.notifications || late.waiting || late.addresses) log.info({ agedAddresses: aged.modifiedCount, ...late }, 'personal data past its time removed')
+  }
+
+  return { forget, sweep }
+}
