@@ -54,31 +54,45 @@ describe('two-step sign-in required of admins and door staff', () => {
     expect(payloadOf(full.body.accessToken).role).toBe('admin')
   })
 
-  test('a passkey is two steps: an admin signing in with one has the role, also after a refresh; the password alone still does not', async () => {
+  test('a passkey added with two steps gives the role, also after a refresh; one added with the password alone does not', async () => {
     const email = uniqueEmail('required-passkey')
     const made = await api('/auth/register', { body: { email, password: PASSWORD, name: 'Passkey Admin' } })
     await authDb.collection('users').updateOne({ email }, { $set: { role: 'admin' } })
     const held = await api('/auth/login', { body: { email, password: PASSWORD } })
     expect(held.body.user.roleNeedsTwoFactor).toBe('admin')
-
-    // Added with the customer's token, as the app is set up.
     const device = new PasskeyDevice(system().gatewayUrl.replace('127.0.0.1', 'localhost'))
-    const options = await api('/auth/passkeys/options', { method: 'POST', token: held.body.accessToken })
-    expect((await api('/auth/passkeys', { token: held.body.accessToken, body: { password: PASSWORD, credential: device.create(options.body.options) } })).status).toBe(201)
-    const started = await api('/auth/passkeys/sign-in/options', { method: 'POST' })
-    const byPasskey = await api('/auth/passkeys/sign-in', { body: { challengeId: started.body.challengeId, credential: device.get(started.body.options) } })
-    expect(byPasskey.status).toBe(200)
-    expect(byPasskey.body.user).toMatchObject({ id: made.body.user.id, role: 'admin', twoFactor: false })
-    expect(byPasskey.body.user.roleNeedsTwoFactor).toBeUndefined()
-    expect(payloadOf(byPasskey.body.accessToken).role).toBe('admin')
-    expect((await api('/users', { token: byPasskey.body.accessToken })).status).toBe(200)
-    expect((await api('/auth/me', { token: byPasskey.body.accessToken })).body).toMatchObject({ role: 'admin' })
-    const refreshed = await api('/auth/refresh', { body: { refreshToken: byPasskey.body.refreshToken } })
-    expect(payloadOf(refreshed.body.accessToken).role).toBe('admin')
+    const add = async (token: string, code?: string) => {
+      const options = await api('/auth/passkeys/options', { method: 'POST', token })
+      const r = await api('/auth/passkeys', { token, body: { password: PASSWORD, ...(code ? { code } : {}), credential: device.create(options.body.options) } })
+      expect(r.status).toBe(201)
+      return device.kept.length - 1
+    }
+    const signInWith = async (which: number) => {
+      const started = await api('/auth/passkeys/sign-in/options', { method: 'POST' })
+      const r = await api('/auth/passkeys/sign-in', { body: { challengeId: started.body.challengeId, credential: device.get(started.body.options, which) } })
+      expect(r.status).toBe(200)
+      return r.body
+    }
 
-    // The password session stays a customer's, refreshed or signed in again.
-    expect(payloadOf((await api('/auth/refresh', { body: { refreshToken: held.body.refreshToken } })).body.accessToken).role).toBe('customer')
-    expect((await api('/auth/login', { body: { email, password: PASSWORD } })).body.user.role).toBe('customer')
+    // With the password alone (a stolen one would do as much): it signs in, as a customer held from the role.
+    const byPassword = await add(held.body.accessToken)
+    const weak = await signInWith(byPassword)
+    expect(weak.user).toMatchObject({ role: 'customer', roleNeedsTwoFactor: 'admin' })
+    expect(payloadOf(weak.accessToken).role).toBe('customer')
+
+    // Two-step sign-in on, a passkey added with a code: it gives the role without the password or a code.
+    const setup = await api('/auth/two-factor/setup', { method: 'POST', token: held.body.accessToken })
+    expect((await api('/auth/two-factor/enable', { token: held.body.accessToken, body: { password: PASSWORD, code: totp(setup.body.secret) } })).status).toBe(200)
+    const byCode = await add(held.body.accessToken, totp(setup.body.secret, 1))
+    const strong = await signInWith(byCode)
+    expect(strong.user).toMatchObject({ id: made.body.user.id, role: 'admin', twoFactor: true })
+    expect(payloadOf(strong.accessToken).role).toBe('admin')
+    expect((await api('/users', { token: strong.accessToken })).status).toBe(200)
+    expect((await api('/auth/me', { token: strong.accessToken })).body).toMatchObject({ role: 'admin' })
+    const refreshed = await api('/auth/refresh', { body: { refreshToken: strong.refreshToken } })
+    expect(payloadOf(refreshed.body.accessToken).role).toBe('admin')
+    // The first passkey stays what it was: the password's worth.
+    expect(payloadOf((await signInWith(byPassword)).accessToken).role).toBe('customer')
   })
 
   test('customers are not asked', async () => {

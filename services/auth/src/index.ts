@@ -138,7 +138,7 @@ const sweep = setInterval(
 )
 sweep.unref()
 
-const auth = authService({ User: models.User, twoFactor, twoFactorRequiredRoles: new Set(config.TWO_FACTOR_REQUIRED_ROLES.split(',').filter((r) => r && r !== 'none') as Role[]), sessions, limiter, config, resets, guestLinks: { ...models, mailer: guestMailer(mail) }, log })
+const auth = authService({ User: models.User, passkeyOf: (id) => models.Passkey.findById(id, { userId: 1, twoSteps: 1 }).lean(), twoFactor, twoFactorRequiredRoles: new Set(config.TWO_FACTOR_REQUIRED_ROLES.split(',').filter((r) => r && r !== 'none') as Role[]), sessions, limiter, config, resets, guestLinks: { ...models, mailer: guestMailer(mail) }, log })
 const closing = accountClosing({ models, outbox, redis, prefix: config.REDIS_PREFIX, confirm: auth.confirmPassword, log })
 outbox.start()
 const stopClosingSweep = closing.startSweep(config.CLOSING_SWEEP_INTERVAL_MS)
@@ -165,6 +165,7 @@ const passkeys = passkeyService({
   limiter,
   redis,
   prefix: config.REDIS_PREFIX,
+  alerts,
   relyingParty: relyingParty(config.WEBAUTHN_ORIGINS ?? config.PUBLIC_URL ?? (config.NODE_ENV === 'production' ? undefined : resets.publicUrl), config.WEBAUTHN_RP_ID),
   log,
 })

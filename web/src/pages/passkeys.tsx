@@ -4,6 +4,7 @@ import { useRef, useState } from 'preact/hooks'
 import { browserSupportsWebAuthn, startAuthentication, startRegistration } from '@simplewebauthn/browser'
 import { passkeysText } from '../i18n/passkeys'
 import { twoFactorText } from '../i18n/two-factor'
+import { accountText } from '../i18n/account'
 import { api, ApiError } from '../lib/api'
 import { day } from '../lib/format'
 import { useAsync } from '../lib/hooks'
@@ -20,6 +21,9 @@ interface Passkey {
   lastUsedAt?: string
   synced: boolean
 }
+
+/** What the server said was wrong, in a word (`details.reason`), for words of the page's language. */
+const reasonOf = (error: ApiError) => (error.details as { reason?: string } | undefined)?.reason
 
 /** The person closed the browser's passkey prompt, or let it time out: nothing to report but that. */
 const cancelled = (error: unknown) => error instanceof Error && (error.name === 'NotAllowedError' || error.name === 'AbortError' || (error as { code?: string }).code === 'ERROR_CEREMONY_ABORTED')
@@ -41,7 +45,8 @@ export function PasskeySignIn({ onSignedIn }: { onSignedIn: (result: AuthResult)
     } catch (err) {
       setBusy(false)
       if (cancelled(err)) return setError(m.cancelled)
-      if (err instanceof ApiError && err.status === 401) return setError(m.unknownPasskey)
+      if (err instanceof ApiError && err.status === 401) return setError(reasonOf(err) === 'unknown' ? m.unknownPasskey : m.refused)
+      if (err instanceof ApiError && reasonOf(err) === 'off') return setError(m.off)
       setError(err)
     }
   }
@@ -62,6 +67,7 @@ export function PasskeySignIn({ onSignedIn }: { onSignedIn: (result: AuthResult)
 export function PasskeysSection({ user }: { user: User }) {
   const m = useT(passkeysText)
   const tf = useT(twoFactorText)
+  const am = useT(accountText)
   const list = useAsync((signal) => api<{ items: Passkey[] }>('/auth/passkeys', { signal }), [user.id])
   const [name, setName] = useState('')
   const [password, setPassword] = useState('')
@@ -98,15 +104,18 @@ export function PasskeysSection({ user }: { user: User }) {
       toast(m.addedToast, 'success')
     } catch (err) {
       const fields = err instanceof ApiError ? err.fields : {}
-      if (fields.password) return setErrors({ password: fields.password })
+      if (fields.password) return setErrors({ password: am.notCurrent })
       if (fields.code) return setErrors({ code: tf.wrongCode })
+      // Too many tries for now: the challenge was not spent, the device's answer is sent again later.
+      if (err instanceof ApiError && err.status === 429) return setError(err)
       made.current = undefined
       if (cancelled(err)) return setError(m.cancelled)
       if ((err as { code?: string }).code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED') return setError(m.alreadyAdded)
-      const reason = err instanceof ApiError && err.status === 409 ? (err.details as { reason?: string } | undefined)?.reason : undefined
+      const reason = err instanceof ApiError && err.status === 409 ? reasonOf(err) : undefined
       if (reason === 'too-many') return setError(m.tooMany)
       if (reason === 'added-already') return setError(m.alreadyAdded)
       if (reason === 'start-again') return setError(m.startAgain)
+      if (reason === 'off') return setError(m.off)
       setError(err)
     } finally {
       setBusy(false)

@@ -8,6 +8,8 @@ import { accountMailer, inEveryLanguage, type AccountMailOptions } from './maile
 
 const sent = counter('auth_code_limit_alerts_total', 'Emails telling an owner that wrong two-step codes reached the limit, by outcome', ['status'])
 
+const passkeysNoticed = counter('auth_passkey_added_emails_total', 'Emails telling an owner that a passkey was added, by outcome', ['status'])
+
 const NBSP = '\u00a0'
 
 const WORDS: Record<Language, { subject: string; lines: (wrong: number, link: string) => string[] }> = {
@@ -40,6 +42,39 @@ const WORDS: Record<Language, { subject: string; lines: (wrong: number, link: st
   },
 }
 
+const PASSKEY_WORDS: Record<Language, { subject: string; lines: (name: string, account: string, reset: string) => string[] }> = {
+  en: {
+    subject: 'A passkey was added',
+    lines: (name, account, reset) => [
+      'Hello,',
+      `a passkey ("${name}") was added to your EasyPass account. It signs in without your password.`,
+      `If this was you, nothing more is needed. If it was not, someone knows your password: remove the passkey on your account page (${account}) and choose a new password (${reset}).`,
+    ],
+  },
+  de: {
+    subject: 'Ein Passkey wurde hinzugefügt',
+    lines: (name, account, reset) => [
+      'Hallo,',
+      `zu Ihrem EasyPass-Konto wurde ein Passkey („${name}“) hinzugefügt. Er meldet Sie ohne Ihr Passwort an.`,
+      `Wenn Sie das waren, ist nichts weiter nötig. Wenn nicht, kennt jemand Ihr Passwort: Entfernen Sie den Passkey auf Ihrer Kontoseite (${account}) und legen Sie ein neues Passwort fest (${reset}).`,
+    ],
+  },
+  fr: {
+    subject: 'Une clé d’accès a été ajoutée',
+    lines: (name, account, reset) => [
+      'Bonjour,',
+      `une clé d’accès («${NBSP}${name}${NBSP}») a été ajoutée à votre compte EasyPass. Elle permet de se connecter sans votre mot de passe.`,
+      `Si c’était vous, il n’y a rien d’autre à faire. Sinon, quelqu’un connaît votre mot de passe${NBSP}: supprimez la clé d’accès sur la page de votre compte (${account}) et choisissez un nouveau mot de passe (${reset}).`,
+    ],
+  },
+}
+
+/** The owner told of a new passkey, in every language (whoever added it chose the page's). */
+export function renderPasskeyAdded(name: string, account: string, reset: string) {
+  const subject = `EasyPass: ${LANGUAGES.map((lang) => PASSKEY_WORDS[lang].subject).join(' / ')}`
+  return { subject, ...inEveryLanguage({ en: PASSKEY_WORDS.en.lines(name, account, reset), de: PASSKEY_WORDS.de.lines(name, account, reset), fr: PASSKEY_WORDS.fr.lines(name, account, reset) }) }
+}
+
 /** The alert, in every language we write (English first); `link` is where a new password is asked for. */
 export function renderCodeLimitAlert(wrong: number, link: string) {
   const subject = `EasyPass: ${LANGUAGES.map((lang) => WORDS[lang].subject).join(' / ')}`
@@ -49,12 +84,17 @@ export function renderCodeLimitAlert(wrong: number, link: string) {
 export interface AlertMailer {
   /** Never throws: the refusal the alert is about was answered already. */
   codeLimitReached(to: string, wrong: number): Promise<void>
+  /** Never throws: the passkey is added already. */
+  passkeyAdded(to: string, name: string): Promise<void>
 }
 
 export function alertMailer(opts: AccountMailOptions, publicUrl: string): AlertMailer {
   const send = accountMailer(opts, 'two-step code limit alert', sent)
-  const link = `${publicUrl.replace(/\/+$/, '')}/forgot-password`
+  const sendPasskey = accountMailer(opts, 'passkey added notice', passkeysNoticed)
+  const site = publicUrl.replace(/\/+$/, '')
+  const link = `${site}/forgot-password`
   return {
     codeLimitReached: (to, wrong) => send({ to, ...renderCodeLimitAlert(wrong, link) }, []),
+    passkeyAdded: (to, name) => sendPasskey({ to, ...renderPasskeyAdded(name, `${site}/account`, link) }, []),
   }
 }

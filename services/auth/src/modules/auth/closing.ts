@@ -12,7 +12,7 @@ import type { UserDoc } from '../../db/users'
 import { guestUnusedSince } from './guest-retention'
 
 export interface ClosingDeps {
-  models: Pick<Models, 'User' | 'ClosedAccount' | 'RefreshToken' | 'TwoFactorUse' | 'PasswordReset' | 'PasswordResetUse' | 'PasswordChange' | 'GuestLink' | 'GuestLinkUse' | 'Passkey'>
+  models: Pick<Models, 'User' | 'ClosedAccount' | 'RefreshToken' | 'TwoFactorUse' | 'PasswordReset' | 'PasswordResetUse' | 'PasswordChange' | 'GuestLink' | 'GuestLinkUse' | 'Passkey' | 'PasskeyUse'>
   outbox: Pick<Outbox, 'record'>
   /** Where the gateway learns which accounts closed (`closedAccountsKey`), to refuse their tokens at once. */
   redis: Redis
@@ -94,7 +94,7 @@ export function accountClosing({ models, outbox, redis, prefix, confirm, log }: 
     }
     await announce(userId)
     await Promise.all(
-      (['RefreshToken', 'TwoFactorUse', 'PasswordReset', 'PasswordResetUse', 'PasswordChange', 'GuestLink', 'GuestLinkUse', 'Passkey'] as const).map((name) =>
+      (['RefreshToken', 'TwoFactorUse', 'PasswordReset', 'PasswordResetUse', 'PasswordChange', 'GuestLink', 'GuestLinkUse', 'Passkey', 'PasskeyUse'] as const).map((name) =>
         (models[name] as typeof models.RefreshToken).deleteMany({ userId }),
       ),
     )

@@ -32,6 +32,8 @@ export interface AuthDeps {
   }
   /** Guests' links back (sent like reset links, to the same web app, valid as long). */
   guestLinks: GuestLinkModels & { mailer: GuestMailer }
+  /** The passkey a session began with: its owner, and whether it gives a role that takes two steps (null: removed). */
+  passkeyOf: (id: string) => Promise<{ userId: string; twoSteps: boolean } | null>
   log: Logger
 }
 
@@ -50,24 +52,25 @@ const WRONG_CODE = 'wrong code, or one used already'
 /** Said only once the password was right: the field tells a client it is the code that was wrong. */
 const wrongCode = () => fail('UNAUTHENTICATED', WRONG_CODE, { fields: [{ path: 'code', message: WRONG_CODE }] })
 
-export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions, limiter, config, resets, guestLinks, log }: AuthDeps) {
+export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions, limiter, config, resets, guestLinks, passkeyOf, log }: AuthDeps) {
   const signer = tokenSigner(config)
 
   /**
    * The account as it signs in (the role goes into the signed access token; it is read from the
    * database again at every refresh): one whose role (staff, admin) takes two-step sign-in
    * (`TWO_FACTOR_REQUIRED_ROLES`) signs in as a customer until it is on, told so by `roleNeedsTwoFactor`:
-   * enough to set it up on the account page, nothing of the role's own. A session begun with a passkey
-   * (`twoSteps`: the device and its PIN or fingerprint) has the role without the app.
+   * enough to set it up on the account page, nothing of the role's own. `twoSteps`: the session's sign-in
+   * had them; by default, when the account's app is on (its code was asked for). A session begun with a
+   * passkey says whether that passkey was added with two steps, whatever the app.
    */
-  function asSignedIn(user: AccountFields, twoSteps = false): User {
+  function asSignedIn(user: AccountFields, twoSteps = Boolean(user.twoFactor?.secret)): User {
     const view = toUser(user)
-    if (view.role === 'customer' || !twoFactorRequiredRoles.has(view.role) || user.twoFactor?.secret || twoSteps) return view
+    if (view.role === 'customer' || !twoFactorRequiredRoles.has(view.role) || twoSteps) return view
     const { events: _events, ...asCustomer } = view
     return { ...asCustomer, role: 'customer', roleNeedsTwoFactor: view.role }
   }
 
-  async function signIn(user: AccountFields, refreshToken: string, twoSteps = false): Promise<AuthResult> {
+  async function signIn(user: AccountFields, refreshToken: string, twoSteps?: boolean): Promise<AuthResult> {
     const sign = (view: User, from: AccountFields) =>
       signer.signAccess({ id: view.id, role: view.role, email: view.email, guest: view.guest, events: view.events, eventsSince: from.staffEventsAt ? new Date(from.staffEventsAt).getTime() : undefined })
     let view = asSignedIn(user, twoSteps)
@@ -161,12 +164,19 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
       await sessions.revokeFamily(rotated.familyId, rotated.userId, 'logout')
       throw fail('UNAUTHENTICATED', 'the account no longer exists')
     }
+    // A session begun with a passkey lives as long as the passkey (removing it also ends its sessions,
+    // but a removal that stopped half-way, or a sign-in racing it, is caught here).
+    const passkey = rotated.passkeyId !== undefined ? await passkeyOf(rotated.passkeyId) : undefined
+    if (passkey === null || (passkey && passkey.userId !== rotated.userId)) {
+      await sessions.revokeFamily(rotated.familyId, rotated.userId, 'passkey')
+      throw fail('UNAUTHENTICATED', 'the passkey this session began with was removed: sign in again')
+    }
     // A guest in use: the deletion of unused guests counts from today (written at most once a day, and
     // at once after they were told their account would be deleted: that is called off).
     if (user.guest && (user.guestNoticeAt || !(user.guestUsedAt && user.guestUsedAt.getTime() > Date.now() - 86_400_000))) {
       await User.updateOne({ _id: user._id, guest: true }, { $set: { guestUsedAt: new Date() }, $unset: { guestKeptUntil: 1, guestNoticeAt: 1 } })
     }
-    return signIn(user, rotated.refreshToken, rotated.passkeyId !== undefined)
+    return signIn(user, rotated.refreshToken, passkey?.twoSteps)
   }
 
   async function logout(refreshToken: string, principal: Principal) {
@@ -176,8 +186,9 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
   async function me(principal: Principal): Promise<User> {
     const user = isObjectId(principal.id) ? await User.findById(principal.id).lean() : null
     if (!user) throw fail('UNAUTHENTICATED', 'the account no longer exists')
-    // A token that carries the account's role was signed with it only when the role was allowed.
-    return asSignedIn(user, principal.role !== 'customer' && principal.role === user.role)
+    // A token that carries the account's role was signed with it only when the role was allowed; any
+    // other is shown the account as a sign-in with its password (and code) would give it.
+    return asSignedIn(user, principal.role === user.role ? true : undefined)
   }
 
   /** One field of one document: no other writer changes a name, so a plain update is enough. */
@@ -302,6 +313,9 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
     return signIn(user, await sessions.start(String(user._id)))
   }
 
+  /** The session of `principal` holds `user`'s role, one that takes two steps: it was signed in with them. */
+  const hasTwoSteps = (principal: Principal, user: Pick<UserDoc, 'role'>) => principal.role !== 'customer' && principal.role === user.role && twoFactorRequiredRoles.has(user.role as Role)
+
   /** The account of a change of how one signs in: a guest has no password to confirm it with. */
   async function signedInUser(principal: Principal) {
     const user = isObjectId(principal.id) ? await User.findById(principal.id).lean() : null
@@ -368,6 +382,6 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
 
   const guests = guestService({ User, links: { ...guestLinks, publicUrl: resets.publicUrl, validMinutes: resets.validMinutes }, sessions, limiter, signIn, log })
 
-  return { startGuest: guests.start, requestGuestLink: guests.requestLink, openGuestLink: guests.open, keepGuest: guests.keep, register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword, setupTwoFactor, enableTwoFactor, disableTwoFactor, newRecoveryCodes, confirmPassword, signIn, signedInUser }
+  return { startGuest: guests.start, requestGuestLink: guests.requestLink, openGuestLink: guests.open, keepGuest: guests.keep, register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword, setupTwoFactor, enableTwoFactor, disableTwoFactor, newRecoveryCodes, confirmPassword, signIn, signedInUser, hasTwoSteps }
 }
 export type AuthService = ReturnType<typeof authService>

@@ -39,7 +39,7 @@ export function passkeysModule(passkeys: PasskeyService, config: AuthConfig) {
         summary: 'Add a passkey',
         description:
           'What the device made from the options (`credential`), with the password, and a `code` with two-step sign-in on: a stolen session alone cannot add a way in. 400 on `password` or `code` when wrong (counted like a sign-in; 429 beyond the limits: the same answer of the device can be sent again with the right one), on `credential` when it was not made for this site, for the last challenge, or without its owner unlocking the device. ' +
-          '409 when no passkey is being added (no options asked for in the last 5 minutes, or used already), when it is added already, and for a guest. From then on the passkey signs in without the password or a code.' +
+          '409 when no passkey is being added (no options asked for in the last 5 minutes, or used already), when it is added already, and for a guest (`details.reason`: `start-again`, `added-already`, `too-many`, `off`). From then on the passkey signs in without the password or a code, and the account\'s owner is emailed that it was added. It gives a role that takes two-step sign-in only when it was added with two steps: with a code of the app, or from a session that holds that role.' +
           OFF,
         security: BEARER,
       },
@@ -77,8 +77,8 @@ export function passkeysModule(passkeys: PasskeyService, config: AuthConfig) {
         tags,
         summary: 'Sign in with a passkey',
         description:
-          'The device\'s answer (`credential`) to the challenge of `challengeId`. No password and no authenticator code: the passkey is the device and the PIN or fingerprint that unlocked it, so a role that takes two-step sign-in (`TWO_FACTOR_REQUIRED_ROLES`) is given. ' +
-          '400 on `challengeId` for a challenge unknown, over 5 minutes old or used already (each works once, also when sent twice at once); 401 for a passkey not known here, one whose signature, site or user verification does not check out, or whose counter went backwards (a copied key), counted like a failed sign-in (429 beyond the limits). ' +
+          'The device\'s answer (`credential`) to the challenge of `challengeId`. No password and no authenticator code: the passkey is the device and the PIN or fingerprint that unlocked it. A role that takes two-step sign-in (`TWO_FACTOR_REQUIRED_ROLES`) is given by a passkey added with two steps (see POST /api/auth/passkeys); one added with the password alone signs in as the password alone would. ' +
+          '400 on `challengeId` for a challenge unknown, over 5 minutes old or used already (each works once, also when sent twice at once); 401 with `details.reason` `unknown` for a passkey not (or no longer) known here, `refused` for one whose signature, site or user verification does not check out, or whose counter did not move (a copied key), counted like a failed sign-in (429 beyond the limits). ' +
           'The session says it began with this passkey: removing the passkey ends it.' +
           ' With `X-Session-Cookie: 1` the refresh token is set as the HttpOnly cookie instead of being returned.' +
           OFF,

@@ -2,7 +2,8 @@
 // device, a password manager or a security key, and signs in with it instead of a password. The browser
 // signs a challenge we made with a private key that never leaves the device, after the person unlocked
 // it (fingerprint, face, PIN: user verification is required), so a passkey is two steps in one and is
-// never asked for an authenticator code. Its signature is only valid for our site (the RP ID and origin
+// never asked for an authenticator code; it gives a role that takes two steps only when it was itself
+// added with two steps (see `twoSteps` in db/passkeys.ts). Its signature is only valid for our site (the RP ID and origin
 // are checked), so it cannot be phished. Challenges live in Redis for 5 minutes and are taken with
 // GETDEL: each works once, also when its answer is sent twice at once.
 import { randomUUID } from 'node:crypto'
@@ -17,6 +18,7 @@ import type { UserModel } from '../../db/users'
 import type { AuthService } from '../auth/service'
 import type { LoginLimiter } from '../auth/login-limiter'
 import type { SessionStore } from '../auth/sessions'
+import type { AlertMailer } from '../auth/alert-email'
 
 const CHALLENGE_SECONDS = 300
 /** Enough for every device a person owns; a bound on what one account can make us store and list. */
@@ -48,7 +50,9 @@ export function relyingParty(origins: string | undefined, rpId?: string): Relyin
 
 export interface PasskeyDeps extends PasskeyModels {
   User: UserModel
-  auth: Pick<AuthService, 'signIn' | 'signedInUser' | 'confirmPassword'>
+  auth: Pick<AuthService, 'signIn' | 'signedInUser' | 'confirmPassword' | 'hasTwoSteps'>
+  /** The owner is emailed when a passkey is added (whoever added it had the password). */
+  alerts: Pick<AlertMailer, 'passkeyAdded'>
   sessions: SessionStore
   limiter: LoginLimiter
   redis: Redis
@@ -70,9 +74,12 @@ const toPasskey = (doc: PasskeyDoc): Passkey => ({
 const userHandleOf = (userId: string) => Buffer.from(userId, 'hex')
 
 const tooMany = () => fail('CONFLICT', `an account keeps at most ${MAX_PASSKEYS_PER_ACCOUNT} passkeys: remove one first`, { reason: 'too-many' })
-const notVerified = (why: string) => fail('UNAUTHENTICATED', `this passkey could not be used: ${why}`)
+/** `reason`: `unknown` for a passkey not (or no longer) known here, `refused` for one whose answer did not check out. */
+const notVerified = (why: string, reason: 'unknown' | 'refused' = 'refused') => fail('UNAUTHENTICATED', `this passkey could not be used: ${why}`, { reason })
+/** WebAuthn's bound on a credential id: a longer one could be stored, never used. */
+const MAX_CREDENTIAL_ID_BYTES = 1023
 
-export function passkeyService({ Passkey, User, auth, sessions, limiter, redis, prefix, relyingParty, log }: PasskeyDeps) {
+export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessions, limiter, redis, prefix, relyingParty, log }: PasskeyDeps) {
   const registrationKey = (userId: string) => `${prefix}:auth:passkey-registration:${userId}`
   const signInKey = (challengeId: string) => `${prefix}:auth:passkey-sign-in:${challengeId}`
 
@@ -140,6 +147,8 @@ export function passkeyService({ Passkey, User, auth, sessions, limiter, redis, 
     }
     if (!verified.verified) throw fail('VALIDATION', 'credential: the passkey could not be verified', { fields: [{ path: 'credential', message: 'the passkey could not be verified' }] })
     const { credential, credentialBackedUp } = verified.registrationInfo
+    if (isoBase64URL.toBuffer(credential.id).length > MAX_CREDENTIAL_ID_BYTES)
+      throw fail('VALIDATION', 'credential: its id is longer than WebAuthn allows', { fields: [{ path: 'credential', message: `its id is longer than ${MAX_CREDENTIAL_ID_BYTES} bytes` }] })
     if ((await Passkey.countDocuments({ userId })) >= MAX_PASSKEYS_PER_ACCOUNT) throw tooMany()
     const doc = {
       _id: credential.id,
@@ -149,6 +158,8 @@ export function passkeyService({ Passkey, User, auth, sessions, limiter, redis, 
       counter: credential.counter,
       transports: credential.transports?.length ? credential.transports : undefined,
       synced: credentialBackedUp,
+      // With a code just checked, or from a session that holds a role only two steps give.
+      twoSteps: Boolean(user.twoFactor?.secret) || auth.hasTwoSteps(principal, user),
       createdAt: new Date(),
     }
     try {
@@ -157,15 +168,23 @@ export function passkeyService({ Passkey, User, auth, sessions, limiter, redis, 
       if (isDuplicateOnly(error)) throw fail('CONFLICT', 'this passkey is added already', { reason: 'added-already' })
       throw error
     }
-    log.info({ userId, passkey: doc._id }, 'passkey added')
+    // An account closed while this was checked: its closing deleted passkeys before this one was written.
+    if (!(await User.exists({ _id: user._id }))) {
+      await Passkey.deleteOne({ _id: doc._id })
+      throw fail('UNAUTHENTICATED', 'the account no longer exists')
+    }
+    log.info({ userId, passkey: doc._id, twoSteps: doc.twoSteps }, 'passkey added')
+    void alerts.passkeyAdded(user.email, doc.name)
     return toPasskey(doc)
   }
 
   /** Removing a passkey ends every session it began (a lost phone); the account's other ways in stay. */
   async function remove(principal: Principal, id: string) {
-    const removed = await Passkey.findOneAndDelete({ _id: id, userId: principal.id }).lean()
-    if (!removed) throw fail('NOT_FOUND', 'no such passkey on your account')
+    const removed = await Passkey.deleteOne({ _id: id, userId: principal.id })
+    if (removed.deletedCount === 0) throw fail('NOT_FOUND', 'no such passkey on your account')
+    // Were this to stop half-way, a refresh of those sessions finds the passkey gone and ends them.
     const ended = await sessions.endAllSessions(principal.id, { passkeyId: id })
+    await PasskeyUse.deleteMany({ passkeyId: id })
     log.info({ userId: principal.id, passkey: id, sessionsEnded: ended }, 'passkey removed: its sessions ended')
   }
 
@@ -181,7 +200,9 @@ export function passkeyService({ Passkey, User, auth, sessions, limiter, redis, 
   /**
    * A sign-in with a passkey: its signature over our challenge, checked with the public key it was
    * added with. Counted like a sign-in of its account (429 beyond the limits), and a session that says
-   * it began with this passkey (removing the passkey ends it; a role that takes two steps has them).
+   * it began with this passkey (removing the passkey ends it). A role that takes two steps is given only
+   * by a passkey added with two steps (`twoSteps`): one added with the password alone gives what the
+   * password alone gives.
    */
   async function signIn(body: PasskeySignInBody, clientIp: string): Promise<AuthResult> {
     const rp = site()
@@ -191,11 +212,11 @@ export function passkeyService({ Passkey, User, auth, sessions, limiter, redis, 
         fields: [{ path: 'challengeId', message: 'this sign-in has expired or was used already: start again' }],
       })
     const passkey = await Passkey.findById(body.credential.id).lean()
-    if (!passkey) throw notVerified('it is not known here (removed, or made for another account that was closed)')
+    if (!passkey) throw notVerified('it is not known here (removed, or made for another account that was closed)', 'unknown')
     const handle = body.credential.response.userHandle
     if (handle !== undefined && handle !== isoBase64URL.fromBuffer(userHandleOf(passkey.userId))) throw notVerified('it belongs to another account')
     const user = isObjectId(passkey.userId) ? await User.findById(passkey.userId).lean() : null
-    if (!user || user.guest) throw notVerified('its account no longer exists')
+    if (!user || user.guest) throw notVerified('its account no longer exists', 'unknown')
     await limiter.attempt(user.email, clientIp)
     let verified
     try {
@@ -216,17 +237,28 @@ export function passkeyService({ Passkey, User, auth, sessions, limiter, redis, 
       throw notVerified('the signature does not match')
     }
     const { newCounter } = verified.authenticationInfo
-    // A counter that did not move past the one stored: a copy of the device's key signed meanwhile
-    // (or a passkey that keeps no counter: 0, as synced ones do).
-    const moved = await Passkey.updateOne(newCounter > 0 ? { _id: passkey._id, counter: { $lt: newCounter } } : { _id: passkey._id }, { $set: { counter: newCounter, lastUsedAt: new Date() } })
-    if (moved.matchedCount === 0) {
-      await limiter.failed(user.email, clientIp)
-      log.warn({ userId: passkey.userId, passkey: passkey._id }, 'passkey counter did not move: a cloned authenticator?')
-      throw notVerified('its counter went backwards (was it copied?)')
+    // A counting authenticator (a security key) never signs with one value twice: the first use of it
+    // wins (an insert), so a copy of its key signing meanwhile is refused, also at the same instant.
+    if (newCounter > 0) {
+      try {
+        await PasskeyUse.create({ _id: `${passkey._id}:${newCounter}`, passkeyId: passkey._id, userId: passkey.userId, at: new Date() })
+      } catch (error) {
+        if (!isDuplicateOnly(error)) throw error
+        await limiter.failed(user.email, clientIp)
+        log.warn({ userId: passkey.userId, passkey: passkey._id }, 'passkey counter used twice: a cloned authenticator?')
+        throw notVerified('its counter went backwards (was it copied?)')
+      }
     }
+    await Passkey.updateOne({ _id: passkey._id }, { $set: { lastUsedAt: new Date() } })
+    if (newCounter > 0) await Passkey.updateOne({ _id: passkey._id, counter: { $lt: newCounter } }, { $set: { counter: newCounter } })
     await limiter.succeeded(user.email, clientIp)
     const session = await sessions.begin(passkey.userId, passkey._id)
-    return auth.signIn(user, session.token, true)
+    // Removed while this was checked: the removal may have listed its sessions before this one began.
+    if (!(await Passkey.exists({ _id: passkey._id }))) {
+      await sessions.revokeFamily(session.familyId, passkey.userId, 'passkey')
+      throw notVerified('it was removed', 'unknown')
+    }
+    return auth.signIn(user, session.token, passkey.twoSteps)
   }
 
   return { list, registrationOptions, add, remove, signInOptions, signIn }
