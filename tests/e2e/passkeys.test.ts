@@ -1,6 +1,6 @@
 // Passkeys in a real browser, with Chromium's own virtual authenticator (a platform authenticator that
 // keeps passkeys and verifies its user, as a laptop's fingerprint reader does): a buyer adds one on the
-// account page with their password, signs out, signs in with the passkey alone, then removes it, after
+// account page with their password, renames it, signs out, signs in with the passkey alone, then removes it, after
 // which the browser's passkey is refused with words saying why.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, registerUser } from '../support/api'
@@ -41,6 +41,12 @@ describe('passkeys', () => {
       expect(credentials.map((c) => Buffer.from(c.credentialId, 'base64').toString('base64url'))).toEqual([stored.id])
       expect(describeViolations((await axe(page)).serious)).toBe('')
       await screenshot(page, 'passkeys-account')
+      // Renamed in place.
+      await section.getByRole('button', { name: 'Rename: Laptop' }).click()
+      await section.getByLabel('New name').fill('Work laptop')
+      await section.getByRole('button', { name: 'Save' }).click()
+      await section.getByText('Work laptop').waitFor()
+      expect((await api('/auth/passkeys', { token: buyer.token })).body.items[0].name).toBe('Work laptop')
 
       // Signed out, then in again with the passkey: no address, no password.
       await page.getByRole('button', { name: 'Sign out' }).click()
@@ -53,7 +59,7 @@ describe('passkeys', () => {
 
       // Removed on the account page (after the question), it no longer signs in: the browser still offers it.
       await page.goto('/account')
-      await section.getByRole('button', { name: 'Remove: Laptop' }).click()
+      await section.getByRole('button', { name: 'Remove: Work laptop' }).click()
       await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click()
       await section.getByText('You have no passkey yet.').waitFor()
       expect((await api('/auth/passkeys', { token: buyer.token })).body.items).toEqual([])

@@ -48,11 +48,12 @@ async function guest(tag: string): Promise<Session & { address: string }> {
   return { token: started.body.accessToken, refreshToken: started.body.refreshToken, user: started.body.user, address }
 }
 
-async function buyFor(buyer: Session) {
+/** An order of one ticket, placed in `language` (`Accept-Language`) when given. */
+async function buyFor(buyer: Session, language?: string) {
   const admin = await loginAdmin()
   const event = await api('/events', { token: admin.token, body: futureEvent({ title: `Kept for ${Math.random().toString(36).slice(2, 8)}` }) })
   const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body: { name: 'Floor', priceCents: 2000, currency: 'EUR', capacity: 10 } })
-  const order = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity: 1 }], payment: { card: TEST_CARD } } })
+  const order = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID(), ...(language ? { 'accept-language': language } : {}) }, body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity: 1 }], payment: { card: TEST_CARD } } })
   expect(order.status).toBe(201)
   expect(order.body.status).toBe('paid')
   const tickets = (await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body as Array<{ code: string }>
@@ -93,7 +94,7 @@ describe('unused guest accounts', () => {
 
   test('a guest whose event was moved later stays; once it started longer ago than the retention, the guest goes; the order stays paid, the ticket still admits, the address is forgotten', async () => {
     const buyer = await guest('past-guest')
-    const { admin, orderId, eventId, code } = await buyFor(buyer)
+    const { admin, orderId, eventId, code } = await buyFor(buyer, 'de')
     const longAgo = new Date(Date.now() - 400 * 86_400_000)
     // Bought for a date long past (as the order keeps it from the sale); the event has since moved to its
     // date now, 30 days on: the guest is kept for it.
@@ -110,6 +111,12 @@ describe('unused guest accounts', () => {
     await Bun.sleep(3_500)
     await authDb.collection('users').updateOne({ _id: oid(buyer.user.id) }, { $unset: { guestKeptUntil: 1 } })
     await eventually('the past guest deleted', async () => !(await account(buyer.user.id)), 15_000)
+    // Told in the language the guest bought in (the idle guest, who bought nothing, in all three).
+    const told = smtp.received.filter((m) => m.to.includes(buyer.address)).map((m) => decodeMime(m.data))
+    expect(told).toHaveLength(1)
+    expect(told[0]).toContain('Dieses Gastkonto')
+    expect(told[0]).not.toContain('Your orders and tickets stay')
+    expect(told[0]).not.toContain('Vos commandes')
     await eventually("orders forgot the guest's address", async () => {
       const order = await ordersDb.collection('orders').findOne({ _id: orderId as never })
       return order !== null && order.userEmail === undefined

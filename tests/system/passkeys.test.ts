@@ -5,7 +5,7 @@
 // written from the WebAuthn specification, so the server's library is checked against it.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
-import { api, errorCode, eventually, uniqueEmail } from '../support/api'
+import { api, errorCode, eventually, loginAdmin, uniqueEmail } from '../support/api'
 import { PasskeyDevice } from '../support/passkey-device'
 import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 import { system } from '../support/system'
@@ -197,6 +197,37 @@ describe('passkeys', () => {
     expect(await authDb.collection('passkeys').countDocuments({ userId: a.id })).toBe(0)
     const gone = await signIn((o) => device.get(o, 0))
     expect(gone.status).toBe(401)
+  })
+
+  test('its owner renames it; an admin removes every passkey of someone else, ending their sessions, never their own', async () => {
+    const a = await account('passkey-admin-removes')
+    const device = new PasskeyDevice(webOrigin())
+    const first = await added(a, device)
+    await added(a, device, { name: 'Phone' })
+    const renamed = await api(`/auth/passkeys/${first.id}`, { method: 'PATCH', token: a.token, body: { name: '  Work laptop ' } })
+    expect(renamed.status).toBe(200)
+    expect(renamed.body).toMatchObject({ id: first.id, name: 'Work laptop' })
+    for (const body of [{ name: '   ' }, { name: 'x'.repeat(61) }, { name: 'Fine', counter: 0 }]) expect((await api(`/auth/passkeys/${first.id}`, { method: 'PATCH', token: a.token, body })).status).toBe(400)
+    const other = await account('passkey-admin-other')
+    expect((await api(`/auth/passkeys/${first.id}`, { method: 'PATCH', token: other.token, body: { name: 'Mine now' } })).status).toBe(404)
+    expect((await passkeysOf(a)).map((p) => p.name)).toEqual(['Work laptop', 'Phone'])
+
+    const byPasskey = await signIn((o) => device.get(o, 0))
+    const admin = await loginAdmin()
+    const listed = await api(`/users?ids=${a.id},${other.id}`, { token: admin.token })
+    expect(Object.fromEntries(listed.body.items.map((u: { id: string; passkeys: number }) => [u.id, u.passkeys]))).toEqual({ [a.id]: 2, [other.id]: 0 })
+    // Only admins; never their own; an unknown account is 404.
+    expect((await api(`/users/${a.id}/passkeys`, { method: 'DELETE', token: other.token })).status).toBe(403)
+    expect((await api(`/users/${admin.user.id}/passkeys`, { method: 'DELETE', token: admin.token })).status).toBe(403)
+    expect((await api('/users/0123456789abcdef01234567/passkeys', { method: 'DELETE', token: admin.token })).status).toBe(404)
+    const removed = await api(`/users/${a.id}/passkeys`, { method: 'DELETE', token: admin.token })
+    expect(removed.status).toBe(200)
+    expect(removed.body).toEqual({ removed: 2 })
+    expect(await passkeysOf(a)).toEqual([])
+    expect((await api('/auth/refresh', { body: { refreshToken: byPasskey.body.refreshToken } })).status).toBe(401)
+    expect((await api('/auth/refresh', { body: { refreshToken: a.refreshToken } })).status).toBe(200)
+    expect((await signIn((o) => device.get(o, 1))).status).toBe(401)
+    expect((await api(`/users/${a.id}/passkeys`, { method: 'DELETE', token: admin.token })).body).toEqual({ removed: 0 })
   })
 
   test('with two-step sign-in on, adding one takes a code; signing in with it does not', async () => {

@@ -33,6 +33,7 @@ export const User = t.Object(
         description: "door staff only: the events whose door they work (check-in, attendee and door lists, sales at the door); absent: every event (beyond the contract, additive)",
       }),
     ),
+    passkeys: t.Optional(t.Integer({ minimum: 0, description: "the admins' list of accounts only: how many passkeys the account has (beyond the contract, additive)" })),
     createdAt: IsoDate,
   },
   { title: 'User' },
@@ -289,3 +290,8 @@ export const PasskeySignInBody = t.Object({
   credential: PasskeyAssertion,
 })
 export type PasskeySignInBody = Static<typeof PasskeySignInBody>
+
+export const PasskeyRenameBody = t.Object({ name: PasskeyName })
+export type PasskeyRenameBody = Static<typeof PasskeyRenameBody>
+
+export const PasskeysRemoved = t.Object({ removed: t.Integer({ minimum: 0, description: 'how many passkeys were removed (0: it had none)' }) }, { title: 'PasskeysRemoved' })

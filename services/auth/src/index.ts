@@ -151,7 +151,7 @@ const guests = guestRetention({
   notify: guestNoticeMailer(mail, resets.publicUrl).send,
   lastEvent: async (userId) => {
     if (!ordersUrl) throw new Error('ORDERS_URL is not set: no guest can be told to hold no ticket, so none is deleted')
-    return callService<{ lastEventAt: string | null }>(ordersUrl, `/internal/users/${userId}/last-event`, { token: await serviceToken(), timeoutMs: 5_000 })
+    return callService<{ lastEventAt: string | null; language?: string }>(ordersUrl, `/internal/users/${userId}/last-event`, { token: await serviceToken(), timeoutMs: 5_000 })
   },
   close: closing.closeNow,
   log,
@@ -179,6 +179,6 @@ const app = createService({
 })
   .use(authModule(auth, closing, config))
   .use(passkeysModule(passkeys, config))
-  .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }, twoFactor), closing, config))
+  .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }, twoFactor, passkeys.countsOf), closing, config))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), stopClosingSweep, stopGuestSweep, () => outbox.stop(), () => bus.close(), () => transport?.close(), () => redis.quit(), () => conn.close()] })

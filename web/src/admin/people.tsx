@@ -1,6 +1,6 @@
 // The people with accounts, for admins: found by address and role; a role given or taken (door staff,
 // admins), two-step sign-in turned off for someone who lost their phone, guests told apart. The same
-// calls as Swagger UI's: GET /api/users, PATCH /api/users/:id, DELETE /api/users/:id/two-factor, and
+// calls as Swagger UI's: GET /api/users, PATCH /api/users/:id, DELETE /api/users/:id/two-factor and /passkeys, and
 // DELETE /api/users/:id to close a buyer's account when they ask for it. Door staff may be given the
 // events whose door they work (PATCH /api/users/:id with `events`).
 import { useEffect, useState } from 'preact/hooks'
@@ -88,6 +88,18 @@ export default function People({ query }: { query: URLSearchParams }) {
       `Two-step sign-in is off for ${user.email}.`,
     )
 
+  const removePasskeys = (user: User) =>
+    confirmed(
+      user,
+      {
+        title: `Remove every passkey of ${user.email}?`,
+        message: 'Each device signed in with one of them is signed out, and they sign in with their password. Do this when a phone was stolen or they did not add a passkey themselves, and you are sure it is them asking.',
+        confirmLabel: 'Remove them',
+      },
+      () => api(`/users/${user.id}/passkeys`, { method: 'DELETE' }),
+      `The passkeys of ${user.email} are removed.`,
+    )
+
   const closeAccount = (user: User) =>
     confirmed(
       user,
@@ -146,7 +158,7 @@ export default function People({ query }: { query: URLSearchParams }) {
                   <th scope="col">Name</th>
                   <th scope="col">Email</th>
                   <th scope="col">Role</th>
-                  <th scope="col">Two-step sign-in</th>
+                  <th scope="col">Two-step sign-in, passkeys</th>
                   <th scope="col">Since</th>
                   <th scope="col">
                     <span class="sr-only">Close</span>
@@ -197,6 +209,16 @@ export default function People({ query }: { query: URLSearchParams }) {
                         </>
                       ) : (
                         <span class="muted">Off</span>
+                      )}
+                      {!!u.passkeys && (
+                        <p class="muted">
+                          {u.passkeys === 1 ? '1 passkey' : `${u.passkeys} passkeys`}
+                          {u.id !== me?.id && (
+                            <button type="button" class="button button-small button-secondary" style="margin-left:8px" disabled={busy === u.id} onClick={() => removePasskeys(u)} aria-label={`Remove the passkeys of ${u.email}`}>
+                              Remove
+                            </button>
+                          )}
+                        </p>
                       )}
                     </td>
                     <td>{u.createdAt ? day(u.createdAt) : ''}</td>

@@ -20,6 +20,8 @@ export interface User {
   guest?: boolean
   /** Door staff who work the door of these events only (absent: every event). */
   events?: string[]
+  /** The admins' list only: how many passkeys the account has. */
+  passkeys?: number
   createdAt?: string
 }
 

@@ -122,6 +122,24 @@ export function PasskeysSection({ user }: { user: User }) {
     }
   }
 
+  const [renaming, setRenaming] = useState<{ id: string; name: string; error?: string }>()
+  const rename = async (e: Event) => {
+    e.preventDefault()
+    if (!renaming) return
+    if (!renaming.name.trim()) return setRenaming({ ...renaming, error: m.enterName })
+    try {
+      const renamed = await api<Passkey>(`/auth/passkeys/${encodeURIComponent(renaming.id)}`, { method: 'PATCH', body: { name: renaming.name.trim() } })
+      list.setData((prev) => ({ items: (prev?.items ?? []).map((p) => (p.id === renamed.id ? renamed : p)) }))
+      setRenaming(undefined)
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) {
+        setRenaming(undefined)
+        return list.reload()
+      }
+      setRenaming({ ...renaming, error: err instanceof ApiError ? err.message : String(err) })
+    }
+  }
+
   const remove = async (passkey: Passkey) => {
     if (!(await confirmDialog({ title: m.removeTitle(passkey.name), message: m.removeMessage, confirmLabel: m.remove, danger: true }))) return
     try {
@@ -150,16 +168,37 @@ export function PasskeysSection({ user }: { user: User }) {
         <ul class="card passkeys" aria-label={m.listLabel}>
           {list.data!.items.map((p) => (
             <li key={p.id} data-passkey={p.id}>
-              <div>
-                <strong>{p.name}</strong>
-                <p class="muted">
-                  {m.added(day(p.createdAt))}
-                  {p.lastUsedAt ? `, ${m.lastUsed(day(p.lastUsedAt))}` : ''} · {p.synced ? m.synced : m.oneDevice}
-                </p>
-              </div>
-              <button type="button" class="button button-small button-secondary" onClick={() => remove(p)} aria-label={`${m.remove}: ${p.name}`}>
-                {m.remove}
-              </button>
+              {renaming?.id === p.id ? (
+                <form class="passkey-rename" onSubmit={rename} noValidate>
+                  <Field id="f-pk-rename" label={m.newName} name="passkeyName" value={renaming.name} onValue={(name) => setRenaming({ ...renaming, name, error: undefined })} error={renaming.error} maxLength={60} autoComplete="off" required />
+                  <div class="form-actions">
+                    <button type="submit" class="button button-small">
+                      {m.save}
+                    </button>
+                    <button type="button" class="button button-small button-secondary" onClick={() => setRenaming(undefined)}>
+                      {m.cancel}
+                    </button>
+                  </div>
+                </form>
+              ) : (
+                <>
+                  <div>
+                    <strong>{p.name}</strong>
+                    <p class="muted">
+                      {m.added(day(p.createdAt))}
+                      {p.lastUsedAt ? `, ${m.lastUsed(day(p.lastUsedAt))}` : ''} · {p.synced ? m.synced : m.oneDevice}
+                    </p>
+                  </div>
+                  <div class="passkey-actions">
+                    <button type="button" class="button button-small button-secondary" onClick={() => setRenaming({ id: p.id, name: p.name })} aria-label={`${m.rename}: ${p.name}`}>
+                      {m.rename}
+                    </button>
+                    <button type="button" class="button button-small button-secondary" onClick={() => remove(p)} aria-label={`${m.remove}: ${p.name}`}>
+                      {m.remove}
+                    </button>
+                  </div>
+                </>
+              )}
             </li>
           ))}
         </ul>

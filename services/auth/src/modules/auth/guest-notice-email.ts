@@ -1,10 +1,10 @@
 // The email a guest gets before their unused guest account is deleted (GUEST_NOTICE_DAYS ahead): what
 // goes, what stays (the tickets keep working), and how to keep it (come back by a link, or keep it as an
-// account). Auth does not know a guest's language (a guest gives none), so it is in English, German and
-// French, one after the other.
+// account). In the language of the guest's newest order (orders says it); without one, in English,
+// German and French, one after the other.
 import { counter } from '@easypass/kit'
 import { LANGUAGES, type Language } from '@easypass/contracts/languages'
-import { accountMailer, inEveryLanguage, type AccountMailOptions } from './mailer'
+import { accountMailer, inEveryLanguage, inOneLanguage, type AccountMailOptions } from './mailer'
 
 const sent = counter('auth_guest_notice_emails_total', 'Emails telling a guest their unused guest account will be deleted, by outcome', ['status'])
 
@@ -40,19 +40,20 @@ const WORDS: Record<Language, { subject: string; body: (day: string, tickets: st
   },
 }
 
-/** The notice: the day the account goes, and where to ask for a link back (`<publicUrl>/tickets`). */
-export function renderGuestNoticeEmail(deleteOn: Date, publicUrl: string) {
+/** The notice: the day the account goes, and where to ask for a link back (`<publicUrl>/tickets`); in `language`, or in every one. */
+export function renderGuestNoticeEmail(deleteOn: Date, publicUrl: string, language?: Language) {
   const tickets = `${publicUrl.replace(/\/+$/, '')}/tickets`
   const lines = (lang: Language) => WORDS[lang].body(new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(deleteOn), tickets)
+  if (language) return { subject: WORDS[language].subject, ...inOneLanguage(language, lines(language), tickets) }
   return { subject: LANGUAGES.map((lang) => WORDS[lang].subject).join(' / '), ...inEveryLanguage({ en: lines('en'), de: lines('de'), fr: lines('fr') }, tickets) }
 }
 
 export interface GuestNoticeMailer {
   /** Never throws. */
-  send(to: string, deleteOn: Date): Promise<void>
+  send(to: string, deleteOn: Date, language?: Language): Promise<void>
 }
 
 export function guestNoticeMailer(opts: AccountMailOptions, publicUrl: string): GuestNoticeMailer {
   const send = accountMailer(opts, 'guest deletion notice', sent)
-  return { send: (to, deleteOn) => send({ to, ...renderGuestNoticeEmail(deleteOn, publicUrl) }, []) }
+  return { send: (to, deleteOn, language) => send({ to, ...renderGuestNoticeEmail(deleteOn, publicUrl, language) }, []) }
 }

@@ -6,6 +6,7 @@
 // account before their event. Only orders knows the events, so a guest is deleted only once orders
 // has answered for that guest. The guest is told GUEST_NOTICE_DAYS before (one email, whichever auth
 // replica gets there first), and coming back by link or refresh in that time keeps the account.
+import { isLanguage, type Language } from '@easypass/contracts/languages'
 import { AppError, isDuplicateOnly, type Logger } from '@easypass/kit'
 import type { Models } from '../../db'
 
@@ -24,9 +25,9 @@ export interface GuestRetentionDeps {
   /** Told this long before deletion (0: deleted without telling). */
   noticeDays: number
   /** Tells the guest at their address the day the account goes; never throws. */
-  notify(to: string, deleteOn: Date): Promise<void>
-  /** Orders' answer: when the latest event the person holds tickets for starts (null: none). Throws when orders cannot say. */
-  lastEvent(userId: string): Promise<{ lastEventAt: string | null }>
+  notify(to: string, deleteOn: Date, language?: Language): Promise<void>
+  /** Orders' answer: when the latest event the person holds tickets for starts (null: none), and the language of their newest order. Throws when orders cannot say. */
+  lastEvent(userId: string): Promise<{ lastEventAt: string | null; language?: string }>
   /** Closes the account (`AccountClosing.closeNow`), only if it is still a guest unused since before `ifGuestUnusedBefore`. */
   close(userId: string, opts: { ifGuestUnusedBefore: Date }): Promise<unknown>
   log: Logger
@@ -44,7 +45,7 @@ export function guestRetention({ models, retentionDays, noticeDays, notify, last
    * Whether the guest may go now: told at least the notice ago. Told not yet: told now (one email, by the
    * replica that writes the marker first) and looked at again once the notice has passed.
    */
-  async function told(doc: Candidate, userId: string, now: Date): Promise<boolean> {
+  async function told(doc: Candidate, userId: string, now: Date, language?: Language): Promise<boolean> {
     if (noticeMs <= 0) return true
     const { _id } = doc
     if (doc.guestNoticeAt) return doc.guestNoticeAt.getTime() <= now.getTime() - noticeMs
@@ -59,24 +60,29 @@ export function guestRetention({ models, retentionDays, noticeDays, notify, last
       first = false
     }
     await User.updateOne({ _id, guest: true }, { $set: { guestNoticeAt: now, guestKeptUntil: deleteOn } })
-    if (first && doc.contactEmail) void notify(doc.contactEmail, deleteOn)
+    if (first && doc.contactEmail) void notify(doc.contactEmail, deleteOn, language)
     if (first) log.info({ userId, deleteOn }, 'a guest nobody used was told their account will be deleted')
     return false
   }
 
-  /** Whether the guest is kept: in use since `cutoff`, or holding tickets to an event that started since (or is to come); marks it so. */
-  async function keep(_id: unknown, userId: string, cutoff: Date): Promise<boolean> {
+  /**
+   * Whether the guest is kept: in use since `cutoff`, or holding tickets to an event that started since
+   * (or is to come); marks it so. Not kept: the language of their newest order, to be told in.
+   */
+  async function keep(_id: unknown, userId: string, cutoff: Date): Promise<{ keeping: boolean; language?: Language }> {
     // A session refreshed since the cutoff (its token is kept 30 days): in use.
     const session = await RefreshToken.findOne({ userId }, { createdAt: 1 }).sort({ createdAt: -1 }).lean()
     let keepFrom = session && session.createdAt >= cutoff ? session.createdAt : undefined
+    let language: Language | undefined
     if (!keepFrom) {
-      const { lastEventAt } = await lastEvent(userId)
-      if (lastEventAt && new Date(lastEventAt) >= cutoff) keepFrom = new Date(lastEventAt)
+      const last = await lastEvent(userId)
+      if (last.lastEventAt && new Date(last.lastEventAt) >= cutoff) keepFrom = new Date(last.lastEventAt)
+      language = isLanguage(last.language) ? last.language : undefined
     }
-    if (!keepFrom) return false
+    if (!keepFrom) return { keeping: false, language }
     // Looked at again once the retention has passed from then (told anew, should it come to that).
     await User.updateOne({ _id, guest: true }, { $set: { guestKeptUntil: new Date(keepFrom.getTime() + retentionMs) }, $unset: { guestNoticeAt: 1 } })
-    return true
+    return { keeping: true }
   }
 
   /** One pass: deletes the guests unused for the retention, marks those kept (and until when). */
@@ -105,8 +111,9 @@ export function guestRetention({ models, retentionDays, noticeDays, notify, last
         const { _id } = candidate
         const userId = String(_id)
         let keeping: boolean
+        let language: Language | undefined
         try {
-          keeping = await keep(_id, userId, cutoff)
+          ;({ keeping, language } = await keep(_id, userId, cutoff))
         } catch (error) {
           // This guest is looked at again in the next pass; the others go on, unless orders is away.
           failed++
@@ -119,7 +126,7 @@ export function guestRetention({ models, retentionDays, noticeDays, notify, last
           kept++
           continue
         }
-        if (!(await told(candidate, userId, now))) {
+        if (!(await told(candidate, userId, now, language))) {
           waiting++
           continue
         }

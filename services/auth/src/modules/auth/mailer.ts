@@ -58,10 +58,19 @@ export function accountMailer({ transport, from, production, log, retryDelaysMs 
  * where it appears, becomes a link in the HTML.
  */
 export function inEveryLanguage(lines: Record<Language, string[]>, link?: string) {
+  return inLanguages(LANGUAGES.map((lang) => [lang, lines[lang]]), link)
+}
+
+/** The body in one language (one auth knows the person reads). */
+export function inOneLanguage(language: Language, lines: string[], link?: string) {
+  return inLanguages([[language, lines]], link)
+}
+
+function inLanguages(parts: Array<readonly [Language, string[]]>, link?: string) {
   const anchor = (line: string) => (link ? line.replace(escapeHtml(link), `<a href="${escapeHtml(link)}">${escapeHtml(link)}</a>`) : line)
-  const text = LANGUAGES.map((lang) => lines[lang].join('\n\n')).join('\n\n———\n\n')
-  const html = `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a2e">
-${LANGUAGES.map((lang) => `<div lang="${lang}">${lines[lang].map((line) => `<p>${anchor(escapeHtml(line))}</p>`).join('\n')}</div>`).join('\n<hr>\n')}
+  const text = parts.map(([, lines]) => lines.join('\n\n')).join('\n\n———\n\n')
+  const html = `<!doctype html><html lang="${parts[0]![0]}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a2e">
+${parts.map(([lang, lines]) => `<div lang="${lang}">${lines.map((line) => `<p>${anchor(escapeHtml(line))}</p>`).join('\n')}</div>`).join('\n<hr>\n')}
 </body></html>`
   return { text, html }
 }

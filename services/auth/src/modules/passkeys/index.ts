@@ -1,11 +1,12 @@
 import { Elysia, status, t } from 'elysia'
-import { BEARER, ErrorResponse, tagsOf } from '@easypass/contracts'
-import { AuthResult, Passkey, PasskeyAddBody, PasskeyList, PasskeyRegistrationOptions, PasskeySignInBody, PasskeySignInOptions } from '@easypass/contracts/auth'
+import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
+import { AuthResult, Passkey, PasskeyAddBody, PasskeyList, PasskeyRegistrationOptions, PasskeyRenameBody, PasskeysRemoved, PasskeySignInBody, PasskeySignInOptions } from '@easypass/contracts/auth'
 import { authPlugin, clientAddress, strictBody, type AuthConfig } from '@easypass/kit'
 import { deliver } from '../auth/cookie'
 import { MAX_PASSKEYS_PER_ACCOUNT, type PasskeyService } from './service'
 
 const tags = tagsOf('Identity')
+const PasskeyIdParams = t.Object({ id: t.String({ minLength: 1, maxLength: 1366 }) })
 const OFF = ' 409 when passkeys are not set up on this site (production without `PUBLIC_URL` or `WEBAUTHN_ORIGINS`).'
 
 /** Passkeys (beyond the contract, additive): adding, listing and removing one's own, and signing in with one. */
@@ -52,7 +53,7 @@ export function passkeysModule(passkeys: PasskeyService, config: AuthConfig) {
       },
       {
         auth: 'user',
-        params: t.Object({ id: t.String({ minLength: 1, maxLength: 1366 }) }),
+        params: PasskeyIdParams,
         response: { 204: t.Void(), 401: ErrorResponse, 404: ErrorResponse },
         detail: {
           tags,
@@ -62,6 +63,25 @@ export function passkeysModule(passkeys: PasskeyService, config: AuthConfig) {
         },
       },
     )
+    .patch('/api/auth/passkeys/:id', ({ body, params, principal }) => passkeys.rename(principal!, params.id, body.name), {
+      auth: 'user',
+      params: PasskeyIdParams,
+      ...strictBody(PasskeyRenameBody),
+      response: { 200: Passkey, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+      detail: { tags, summary: 'Rename a passkey', description: '1–60 characters with a visible one (surrounding spaces are trimmed). 404 for one that is not the caller\'s.', security: BEARER },
+    })
+    .delete('/api/users/:id/passkeys', ({ params, principal }) => passkeys.removeAllFor(params.id, principal!.id), {
+      auth: 'admin',
+      params: IdParams,
+      response: { 200: PasskeysRemoved, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+      detail: {
+        tags: tagsOf('Users'),
+        summary: "Remove an account's passkeys",
+        description:
+          "Admins only (the account's `passkeys` in the list says how many it has): every passkey of the account goes, and every session one of them began ends, as when its owner removes one. For a stolen phone, or a passkey its owner did not add, when you are sure it is them asking; they sign in with their password. 403 for one's own account (the account page); 404 for an unknown one.",
+        security: BEARER,
+      },
+    })
     .post('/api/auth/passkeys/sign-in/options', () => passkeys.signInOptions(), {
       response: { 200: PasskeySignInOptions, 409: ErrorResponse, 429: ErrorResponse },
       detail: {

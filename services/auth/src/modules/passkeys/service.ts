@@ -188,6 +188,37 @@ export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessio
     log.info({ userId: principal.id, passkey: id, sessionsEnded: ended }, 'passkey removed: its sessions ended')
   }
 
+  async function rename(principal: Principal, id: string, name: string): Promise<Passkey> {
+    const renamed = await Passkey.findOneAndUpdate({ _id: id, userId: principal.id }, { $set: { name: name.trim() } }, { new: true }).lean()
+    if (!renamed) throw fail('NOT_FOUND', 'no such passkey on your account')
+    return toPasskey(renamed)
+  }
+
+  /**
+   * An admin removes every passkey of someone else's account (a stolen phone, a passkey its owner did
+   * not add): each one's sessions end, as when the owner removes it. Never one's own (the account page).
+   */
+  async function removeAllFor(userId: string, actorId: string): Promise<{ removed: number }> {
+    if (userId === actorId) throw fail('FORBIDDEN', 'remove your own passkeys on your account page')
+    if (!(await User.exists({ _id: userId }))) throw fail('NOT_FOUND', 'user not found')
+    const ids = (await Passkey.find({ userId }, { _id: 1 }).lean()).map((p) => p._id)
+    for (const id of ids) {
+      await Passkey.deleteOne({ _id: id, userId })
+      await sessions.endAllSessions(userId, { passkeyId: id })
+      await PasskeyUse.deleteMany({ passkeyId: id })
+    }
+    if (ids.length) log.info({ userId, removed: ids.length, by: actorId }, "an admin removed an account's passkeys")
+    return { removed: ids.length }
+  }
+
+  /** How many passkeys each of `userIds` has. */
+  async function countsOf(userIds: string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>()
+    if (!userIds.length) return counts
+    for (const p of await Passkey.find({ userId: { $in: userIds } }, { userId: 1 }).lean()) counts.set(p.userId, (counts.get(p.userId) ?? 0) + 1)
+    return counts
+  }
+
   /** A challenge for a sign-in by anyone: the browser offers the passkeys it keeps for this site. */
   async function signInOptions(): Promise<PasskeySignInOptions> {
     const rp = site()
@@ -261,7 +292,7 @@ export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessio
     return auth.signIn(user, session.token, passkey.twoSteps)
   }
 
-  return { list, registrationOptions, add, remove, signInOptions, signIn }
+  return { list, registrationOptions, add, remove, rename, removeAllFor, countsOf, signInOptions, signIn }
 }
 export type PasskeyService = ReturnType<typeof passkeyService>
 

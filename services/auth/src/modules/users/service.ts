@@ -48,7 +48,10 @@ export interface RoleChanges {
   prefix: string
 }
 
-export function usersService(User: UserModel, log: Logger, changes: RoleChanges, twoFactor: Pick<TwoFactorService, 'disable'>) {
+/** How many passkeys each of these accounts has (the admins' list shows it). */
+export type PasskeyCounts = (userIds: string[]) => Promise<Map<string, number>>
+
+export function usersService(User: UserModel, log: Logger, changes: RoleChanges, twoFactor: Pick<TwoFactorService, 'disable'>, passkeyCounts: PasskeyCounts) {
   async function list({ page = 1, limit = 20, q, role, ids }: UserListQuery): Promise<UserList> {
     const filter: Record<string, unknown> = {}
     if (ids) filter._id = { $in: [...new Set(ids.toLowerCase().split(','))] }
@@ -61,7 +64,8 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges,
       User.find(filter).sort({ createdAt: -1, _id: -1 }).skip((page - 1) * limit).limit(limit).lean(),
       User.countDocuments(filter),
     ])
-    return { items: docs.map(toUser), total, page, limit }
+    const counts = await passkeyCounts(docs.map((d) => String(d._id)))
+    return { items: docs.map((d) => ({ ...toUser(d), passkeys: counts.get(String(d._id)) ?? 0 })), total, page, limit }
   }
 
   /**

@@ -12,6 +12,7 @@ import type { TicketsService } from '../tickets/service'
 import type { InvoiceDocuments } from '../invoices/documents'
 import type { AnswersService } from '../answers/service'
 import { OrderAnswers } from '@easypass/contracts/questions'
+import type { Language } from '@easypass/contracts/languages'
 
 const E = ErrorResponse
 
@@ -22,7 +23,7 @@ export function internalModule(
   receipt: ReceiptService,
   documents: InvoiceDocuments,
   answers: Pick<AnswersService, 'of'>,
-  lastEvent: (userId: string) => Promise<{ orders: number; lastEventAt: string | null }>,
+  lastEvent: (userId: string) => Promise<{ orders: number; lastEventAt: string | null; language?: Language }>,
 ) {
   const load = async (id: string) => {
     const state = await store.load(id)
@@ -83,7 +84,7 @@ export function internalModule(
     .get('/users/:id/last-event', ({ params }) => lastEvent(params.id), {
       auth: { services: ['auth'] },
       params: IdParams,
-      response: { 200: t.Object({ orders: t.Integer(), lastEventAt: t.Union([t.String({ format: 'date-time' }), t.Null()]) }), 400: E, 401: E, 403: E, 503: E },
-      detail: { hide: true, summary: "How many orders a person placed, and when the latest event they hold tickets for starts (auth's deletion of unused guests)" },
+      response: { 200: t.Object({ orders: t.Integer(), lastEventAt: t.Union([t.String({ format: 'date-time' }), t.Null()]), language: t.Optional(t.Union([t.Literal('en'), t.Literal('de'), t.Literal('fr')])) }), 400: E, 401: E, 403: E, 503: E },
+      detail: { hide: true, summary: "How many orders a person placed, when the latest event they hold tickets for starts, and the language of their newest order (auth's deletion of unused guests)" },
     })
 }
