@@ -74,6 +74,9 @@ const toPasskey = (doc: PasskeyDoc): Passkey => ({
 const userHandleOf = (userId: string) => Buffer.from(userId, 'hex')
 
 const tooMany = () => fail('CONFLICT', `an account keeps at most ${MAX_PASSKEYS_PER_ACCOUNT} passkeys: remove one first`, { reason: 'too-many' })
+/** What every answer of a device must be: for our challenge, made on our site, its owner having unlocked the device. */
+const expected = (rp: RelyingParty, challenge: string) => ({ expectedChallenge: challenge, expectedOrigin: rp.origins, expectedRPID: rp.id, requireUserVerification: true })
+
 /** `reason`: `unknown` for a passkey not (or no longer) known here, `refused` for one whose answer did not check out. */
 const notVerified = (why: string, reason: 'unknown' | 'refused' = 'refused') => fail('UNAUTHENTICATED', `this passkey could not be used: ${why}`, { reason })
 /** WebAuthn's bound on a credential id: a longer one could be stored, never used. */
@@ -135,13 +138,7 @@ export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessio
     if (!challenge) throw fail('CONFLICT', 'no passkey is being added (or it took over 5 minutes): start again', { reason: 'start-again' })
     let verified
     try {
-      verified = await verifyRegistrationResponse({
-        response: body.credential,
-        expectedChallenge: challenge,
-        expectedOrigin: rp.origins,
-        expectedRPID: rp.id,
-        requireUserVerification: true,
-      })
+      verified = await verifyRegistrationResponse({ response: body.credential, ...expected(rp, challenge) })
     } catch (error) {
       throw fail('VALIDATION', `credential: ${(error as Error).message}`, { fields: [{ path: 'credential', message: (error as Error).message }] })
     }
@@ -253,11 +250,8 @@ export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessio
     try {
       verified = await verifyAuthenticationResponse({
         response: body.credential,
-        expectedChallenge: challenge,
-        expectedOrigin: rp.origins,
-        expectedRPID: rp.id,
+        ...expected(rp, challenge),
         credential: { id: passkey._id, publicKey: isoBase64URL.toBuffer(passkey.publicKey), counter: passkey.counter, transports: passkey.transports ?? undefined },
-        requireUserVerification: true,
       })
     } catch (error) {
       await limiter.failed(user.email, clientIp)
