@@ -9,7 +9,7 @@ import { ordersCore } from './core'
 import { consumeFacts } from './modules/facts'
 import { cancellations } from './modules/reconciler/cancellations'
 import { reconciler } from './modules/reconciler/service'
-import { messageDelivery } from './modules/messages/service'
+import { messageDelivery, removeSentAddresses } from './modules/messages/service'
 import { reminderSender } from './modules/reminders/service'
 
 const config = ordersConfig(4115)
@@ -60,6 +60,7 @@ every(Math.min(1_000, config.RECONCILE_INTERVAL_MS), 'dirty orders', async () =>
 const holdReminder = reminderSender({ reminders, store, outbox, log })
 every(1_000, 'hold reminders', () => holdReminder.sendDue())
 every(1_000, 'messages to ticket holders', messageDelivery({ models, outbox, log }))
+void removeSentAddresses({ models, log }).catch((err) => log.warn({ err: String(err) }, 'addresses of messages sent earlier not removed; tried again at the next start'))
 // At most one pass (100 orders) every 250 ms: the projection never takes the database from a sale.
 every(250, 'status projection', () => repair.projectSettled())
 let sweeps = 0

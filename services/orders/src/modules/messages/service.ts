@@ -105,6 +105,21 @@ export type MessagesService = ReturnType<typeof messagesService>
 const withoutAddresses = (holders: EventMessageDoc['holders']) => holders.map((h) => ({ userId: h.userId }))
 
 /**
+ * Messages sent before their recipients' addresses were removed once sent: the same for them. Run once
+ * at the worker's start (not with every delivery pass: it reads every message sent).
+ */
+export async function removeSentAddresses({ models: { EventMessage }, log }: { models: Pick<Models, 'EventMessage'>; log: Logger }) {
+  let removed = 0
+  for (;;) {
+    const older = await EventMessage.find({ state: 'sent', addressesRemovedAt: { $exists: false } }, { holders: 1 }).limit(100).lean<Pick<EventMessageDoc, '_id' | 'holders'>[]>()
+    for (const message of older) await EventMessage.updateOne({ _id: message._id, state: 'sent' }, { $set: { holders: withoutAddresses(message.holders), addressesRemovedAt: new Date() } })
+    removed += older.length
+    if (older.length < 100) break
+  }
+  if (removed) log.info({ messages: removed }, "addresses removed from messages to ticket holders sent earlier")
+}
+
+/**
  * The worker's part: a fact per recipient of every message still `sending`, a page at a time, the
  * cursor moved after each page (a crash records that page again: the same fact ids, told once).
  */
@@ -141,8 +156,6 @@ export function messageDelivery({ models: { EventMessage }, outbox, log }: { mod
       await EventMessage.updateOne({ _id: message._id }, { $set: { state: 'sent', holders: withoutAddresses(message.holders), addressesRemovedAt: new Date() } })
       log.info({ messageId: message._id, eventId: message.eventId, recipients: message.recipients }, 'message to ticket holders recorded for delivery')
     }
-    // Messages sent before addresses were removed once sent: the same, a few at a time.
-    const older = await EventMessage.find({ state: 'sent', addressesRemovedAt: { $exists: false } }, { holders: 1 }).limit(10).lean<Pick<EventMessageDoc, '_id' | 'holders'>[]>()
-    for (const message of older) await EventMessage.updateOne({ _id: message._id, state: 'sent' }, { $set: { holders: withoutAddresses(message.holders), addressesRemovedAt: new Date() } })
+
   }
 }
