@@ -59,4 +59,28 @@ describe('personal data past its time', () => {
     await eventually('the old address gone', async () => (await emailsOf(staying.user.id)).find((e) => e._id === record!._id)?.to === undefined, 10_000, 100)
     expect((await emailsOf(staying.user.id)).filter((e) => e._id !== record!._id).every((e) => e.to === staying.user.email)).toBe(true)
   }, 90_000)
+
+  test('a message to holders sent before addresses were removed loses them when the orders worker starts', async () => {
+    const id = `retention-${Math.random().toString(36).slice(2, 10)}`
+    await dbs.orders.collection('event_messages').insertOne({
+      _id: id as never,
+      eventId: '0123456789abcdef01234567',
+      subject: 'Doors open later',
+      body: 'An hour later.',
+      by: '0123456789abcdef01234567',
+      recipients: 2,
+      holders: [{ userId: 'aaaaaaaaaaaaaaaaaaaaaaaa', email: 'one@example.test', language: 'de' }, { userId: 'bbbbbbbbbbbbbbbbbbbbbbbb', email: 'two@example.test' }],
+      cursor: 2,
+      state: 'sent',
+      at: new Date(),
+    })
+    await system().stop('orders-worker')
+    await system().start('orders-worker')
+    const cleaned = await eventually('the old message without addresses', async () => {
+      const doc = await dbs.orders.collection('event_messages').findOne({ _id: id as never })
+      return doc?.addressesRemovedAt ? doc : undefined
+    }, 20_000)
+    expect(cleaned.holders).toEqual([{ userId: 'aaaaaaaaaaaaaaaaaaaaaaaa' }, { userId: 'bbbbbbbbbbbbbbbbbbbbbbbb' }])
+    expect(cleaned.recipients).toBe(2)
+  }, 60_000)
 })
