@@ -43,9 +43,17 @@ describe('passkeys', () => {
       await screenshot(page, 'passkeys-account')
       // Renamed in place.
       await section.getByRole('button', { name: 'Rename: Laptop' }).click()
-      await section.getByLabel('New name').fill('Work laptop')
-      await section.getByRole('button', { name: 'Save' }).click()
+      // The field has focus (typing goes there); Escape cancels, and focus goes back to the button.
+      await page.waitForFunction(() => document.activeElement?.id === 'f-pk-rename')
+      await page.keyboard.press('Escape')
+      await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Rename: Laptop')
+      await page.keyboard.press('Enter')
+      await page.waitForFunction(() => document.activeElement?.id === 'f-pk-rename')
+      await page.keyboard.press('ControlOrMeta+a')
+      await page.keyboard.type('Work laptop')
+      await page.keyboard.press('Enter')
       await section.getByText('Work laptop').waitFor()
+      await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Rename: Work laptop')
       expect((await api('/auth/passkeys', { token: buyer.token })).body.items[0].name).toBe('Work laptop')
 
       // Signed out, then in again with the passkey: no address, no password.

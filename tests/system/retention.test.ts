@@ -50,6 +50,9 @@ describe('personal data past its time', () => {
       return statuses.every((s) => s === 'refunded')
     }, 30_000)
     await eventually("the staying buyer's refund notice", async () => (await api('/notifications', { token: staying.token })).body.items.some((n: { type: string }) => n.type === 'order-refunded'), 20_000)
+    // The closed account's refund fact reached notifications (its email, without an address, is logged as skipped)…
+    await eventually("the closed account's refund handled", async () => (await emailsOf(leaving.user.id)).some((e) => e.subject === 'refund receipt' && e.status === 'skipped'), 20_000, 100)
+    // …and what it stored for the account is gone at the next sweep.
     await Bun.sleep(1_000)
     expect(await dbs.notifications.collection('notifications').countDocuments({ userId: leaving.user.id })).toBe(0)
 

@@ -123,6 +123,16 @@ export function PasskeysSection({ user }: { user: User }) {
   }
 
   const [renaming, setRenaming] = useState<{ id: string; name: string; error?: string }>()
+  /** The row's form in place of its name, with focus in the field. */
+  const openRename = (passkey: Passkey) => {
+    setRenaming({ id: passkey.id, name: passkey.name })
+    requestAnimationFrame(() => document.getElementById('f-pk-rename')?.focus())
+  }
+  /** Keyboard focus back on the row's Rename button once its form closes (saved or cancelled). */
+  const closeRename = (id: string) => {
+    setRenaming(undefined)
+    requestAnimationFrame(() => document.querySelector<HTMLButtonElement>(`[data-passkey="${CSS.escape(id)}"] [data-rename]`)?.focus())
+  }
   const rename = async (e: Event) => {
     e.preventDefault()
     if (!renaming) return
@@ -130,7 +140,7 @@ export function PasskeysSection({ user }: { user: User }) {
     try {
       const renamed = await api<Passkey>(`/auth/passkeys/${encodeURIComponent(renaming.id)}`, { method: 'PATCH', body: { name: renaming.name.trim() } })
       list.setData((prev) => ({ items: (prev?.items ?? []).map((p) => (p.id === renamed.id ? renamed : p)) }))
-      setRenaming(undefined)
+      closeRename(renamed.id)
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) {
         setRenaming(undefined)
@@ -169,13 +179,13 @@ export function PasskeysSection({ user }: { user: User }) {
           {list.data!.items.map((p) => (
             <li key={p.id} data-passkey={p.id}>
               {renaming?.id === p.id ? (
-                <form class="passkey-rename" onSubmit={rename} noValidate>
+                <form class="passkey-rename" onSubmit={rename} onKeyDown={(e) => e.key === 'Escape' && closeRename(p.id)} noValidate>
                   <Field id="f-pk-rename" label={m.newName} name="passkeyName" value={renaming.name} onValue={(name) => setRenaming({ ...renaming, name, error: undefined })} error={renaming.error} maxLength={60} autoComplete="off" required />
                   <div class="form-actions">
                     <button type="submit" class="button button-small">
                       {m.save}
                     </button>
-                    <button type="button" class="button button-small button-secondary" onClick={() => setRenaming(undefined)}>
+                    <button type="button" class="button button-small button-secondary" onClick={() => closeRename(p.id)}>
                       {m.cancel}
                     </button>
                   </div>
@@ -190,7 +200,7 @@ export function PasskeysSection({ user }: { user: User }) {
                     </p>
                   </div>
                   <div class="passkey-actions">
-                    <button type="button" class="button button-small button-secondary" onClick={() => setRenaming({ id: p.id, name: p.name })} aria-label={`${m.rename}: ${p.name}`}>
+                    <button type="button" class="button button-small button-secondary" data-rename onClick={() => openRename(p)} aria-label={`${m.rename}: ${p.name}`}>
                       {m.rename}
                     </button>
                     <button type="button" class="button button-small button-secondary" onClick={() => remove(p)} aria-label={`${m.remove}: ${p.name}`}>

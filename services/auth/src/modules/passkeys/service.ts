@@ -198,15 +198,20 @@ export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessio
   async function removeAllFor(userId: string, actorId: string): Promise<{ removed: number }> {
     if (userId === actorId) throw fail('FORBIDDEN', 'remove your own passkeys on your account page')
     if (!(await User.exists({ _id: userId }))) throw fail('NOT_FOUND', 'user not found')
-    const ids = (await Passkey.find({ userId }, { _id: 1 }).lean()).map((p) => p._id)
-    for (const id of ids) {
-      await Passkey.deleteOne({ _id: id, userId })
-      await sessions.endAllSessions(userId, { passkeyId: id })
-      await PasskeyUse.deleteMany({ passkeyId: id })
+    let removed = 0
+    // Until none is left: one added meanwhile goes too.
+    for (let ids = await passkeyIdsOf(userId); ids.length; ids = await passkeyIdsOf(userId)) {
+      for (const id of ids) {
+        removed += (await Passkey.deleteOne({ _id: id, userId })).deletedCount
+        await sessions.endAllSessions(userId, { passkeyId: id })
+        await PasskeyUse.deleteMany({ passkeyId: id })
+      }
     }
-    if (ids.length) log.info({ userId, removed: ids.length, by: actorId }, "an admin removed an account's passkeys")
-    return { removed: ids.length }
+    if (removed) log.info({ userId, removed, by: actorId }, "an admin removed an account's passkeys")
+    return { removed }
   }
+
+  const passkeyIdsOf = async (userId: string) => (await Passkey.find({ userId }, { _id: 1 }).lean()).map((p) => p._id)
 
   /** How many passkeys each of `userIds` has. */
   async function countsOf(userIds: string[]): Promise<Map<string, number>> {

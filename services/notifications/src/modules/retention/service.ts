@@ -1,14 +1,19 @@
 // Personal data kept only while it serves: a closed account is forgotten at once (its notifications, read
 // marks, places on waiting lists and the addresses in the log of emails sent to it), and a sweep then
 // deletes what was stored for it since (a refund of an event cancelled later, a fact handled by another
-// consumer just after the forgetting) and takes every address out of the email log once it is
-// EMAIL_LOG_ADDRESS_DAYS old. The log's records stay, without the address: each is what keeps its fact
+// consumer just after the forgetting; for 400 days) and takes every address out of the email log once
+// it is EMAIL_LOG_ADDRESS_DAYS old. On MongoDB each of these is answered by an index (`userId`, `at`). The log's records stay, without the address: each is what keeps its fact
 // from being emailed twice.
 import { isDuplicateOnly, type Logger } from '@easypass/kit'
 import type { Models } from '../../db'
 
 /** Closed accounts looked at per query of the sweep. */
 const BATCH = 500
+/**
+ * How long a closed account is looked for by the sweep: what arrives for it later (a refund of an event
+ * cancelled a year on) stays, under an id nobody signs in as; the sweep's cost stays bounded.
+ */
+const LOOKED_FOR_DAYS = 400
 
 export interface RetentionDeps {
   models: Pick<Models, 'Notification' | 'NotificationRead' | 'Waitlist' | 'Email' | 'ClosedAccount'>
@@ -18,13 +23,18 @@ export interface RetentionDeps {
 }
 
 export function retention({ models: { Notification, NotificationRead, Waitlist, Email, ClosedAccount }, addressDays, log }: RetentionDeps) {
-  /** Everything this service keeps of the accounts `userIds`, but the email log's records themselves. */
+  /**
+   * Everything this service keeps of the accounts `userIds`, but the email log's records themselves. The
+   * log's addresses go by account and by address: an email for the person under another account's id (the
+   * complimentary tickets an admin gave them, a sale at the door) has their address too.
+   */
   async function forgetAll(userIds: string[]) {
+    const addresses: string[] = await Email.distinct('to', { userId: { $in: userIds }, to: { $exists: true } })
     const [notifications, , waiting, emails] = await Promise.all([
       Notification.deleteMany({ userId: { $in: userIds } }),
       NotificationRead.deleteMany({ userId: { $in: userIds } }),
       Waitlist.deleteMany({ userId: { $in: userIds } }),
-      Email.updateMany({ userId: { $in: userIds }, to: { $exists: true } }, { $unset: { to: 1 } }),
+      Email.updateMany({ $or: [{ userId: { $in: userIds } }, ...(addresses.length ? [{ to: { $in: addresses } }] : [])], to: { $exists: true } }, { $unset: { to: 1 } }),
     ])
     return { notifications: notifications.deletedCount, waiting: waiting.deletedCount, addresses: emails.modifiedCount }
   }
@@ -43,6 +53,8 @@ export function retention({ models: { Notification, NotificationRead, Waitlist, 
   async function sweep() {
     const cutoff = new Date(Date.now() - addressDays * 86_400_000)
     const aged = await Email.updateMany({ at: { $lt: cutoff }, to: { $exists: true } }, { $unset: { to: 1 } })
+    const since = new Date(Date.now() - LOOKED_FOR_DAYS * 86_400_000)
+    await ClosedAccount.deleteMany({ at: { $lt: since } })
     let after: string | undefined
     const late = { notifications: 0, waiting: 0, addresses: 0 }
     for (;;) {

@@ -4,7 +4,7 @@
 // until a while after it (GUEST_RETENTION_DAYS), so nobody loses their account before their event; and
 // the language of their newest order, which auth tells a guest in before deleting the account.
 import type { Event } from '@easypass/contracts/catalog'
-import type { Language } from '@easypass/contracts/languages'
+import { isLanguage, type Language } from '@easypass/contracts/languages'
 import type { Models } from '../../db'
 
 /** Orders one person may have at most for this answer; beyond it they are surely not an unused guest. */
@@ -19,7 +19,8 @@ export interface LastEventDeps {
 export function lastEventOf({ models, catalog }: LastEventDeps) {
   return async (userId: string): Promise<{ orders: number; lastEventAt: string | null; language?: Language }> => {
     const own = await models.Order.find({ userId }, { eventId: 1, eventStartsAt: 1, language: 1, createdAt: 1 }).limit(ENOUGH).lean()
-    const newest = own.reduce<(typeof own)[number] | undefined>((a, b) => (!a || new Date(b.createdAt).getTime() > new Date(a.createdAt).getTime() ? b : a), undefined)
+    // The newest order placed in a language we speak (an order without one, or an unknown one, says nothing).
+    const newest = own.filter((o) => isLanguage(o.language)).reduce<(typeof own)[number] | undefined>((a, b) => (!a || new Date(b.createdAt).getTime() > new Date(a.createdAt).getTime() ? b : a), undefined)
     const held = await models.TicketHolder.find({ userId }, { orderId: 1 }).limit(ENOUGH).lean()
     const heldOrders = held.length ? await models.Order.find({ _id: { $in: [...new Set(held.map((h) => h.orderId))] } }, { eventId: 1, eventStartsAt: 1 }).lean() : []
     // Each event once: the date the order kept from its sale, and the one catalog has now (catalog away: 503, and auth keeps the guest this time).
@@ -33,6 +34,6 @@ export function lastEventOf({ models, catalog }: LastEventDeps) {
       const now = (await catalog.event(eventId))?.startsAt
       last = Math.max(last, kept ?? -Infinity, now ? new Date(now).getTime() : -Infinity)
     }
-    return { orders: own.length, lastEventAt: Number.isFinite(last) ? new Date(last).toISOString() : null, ...(newest?.language ? { language: newest.language } : {}) }
+    return { orders: own.length, lastEventAt: Number.isFinite(last) ? new Date(last).toISOString() : null, ...(newest && isLanguage(newest.language) ? { language: newest.language } : {}) }
   }
 }

@@ -77,6 +77,7 @@ export function messagesService({ models: { EventMessage }, reports, catalog, re
         holders,
         cursor: 0,
         state: holders.length ? 'sending' : 'sent',
+        ...(holders.length ? {} : { addressesRemovedAt: new Date() }),
         ...(event.title ? { eventTitle: event.title } : {}),
         ...(event.organizer ? { organizer: event.organizer } : {}),
         at: new Date(),
@@ -110,11 +111,16 @@ const withoutAddresses = (holders: EventMessageDoc['holders']) => holders.map((h
  */
 export async function removeSentAddresses({ models: { EventMessage }, log }: { models: Pick<Models, 'EventMessage'>; log: Logger }) {
   let removed = 0
+  let after: string | undefined
   for (;;) {
-    const older = await EventMessage.find({ state: 'sent', addressesRemovedAt: { $exists: false } }, { holders: 1 }).limit(100).lean<Pick<EventMessageDoc, '_id' | 'holders'>[]>()
+    const older = await EventMessage.find({ state: 'sent', addressesRemovedAt: { $exists: false }, ...(after ? { _id: { $gt: after } } : {}) }, { holders: 1 })
+      .sort({ _id: 1 })
+      .limit(100)
+      .lean<Pick<EventMessageDoc, '_id' | 'holders'>[]>()
     for (const message of older) await EventMessage.updateOne({ _id: message._id, state: 'sent' }, { $set: { holders: withoutAddresses(message.holders), addressesRemovedAt: new Date() } })
     removed += older.length
     if (older.length < 100) break
+    after = older[older.length - 1]!._id
   }
   if (removed) log.info({ messages: removed }, "addresses removed from messages to ticket holders sent earlier")
 }
