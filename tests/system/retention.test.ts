@@ -37,9 +37,16 @@ describe('personal data past its time', () => {
       const [logged] = await eventually('the email logged', async () => ((await emailsOf(buyer.user.id)).length ? emailsOf(buyer.user.id) : undefined), 10_000, 100)
       expect(logged).toMatchObject({ to: buyer.user.email, status: 'sent', userId: buyer.user.id })
     }
+    // The admin also gave the leaving buyer a complimentary ticket: its email is logged under the admin's id.
+    const given = await api(`/events/${eventId}/complimentary`, { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { items: [{ ticketTypeId: typeId, quantity: 1 }], email: leaving.user.email, name: 'Guest' } })
+    expect(given.status).toBe(201)
+    const underAdmin = async () => dbs.notifications.collection('emails').find({ userId: admin.user.id }).toArray()
+    await eventually('the complimentary email logged', async () => (await underAdmin()).some((e) => e.to === leaving.user.email), 20_000, 100)
 
     expect((await api('/auth/me/close', { token: leaving.token, body: { password: 'correct horse 1' } })).status).toBe(200)
     await eventually('the address gone from the email log', async () => (await emailsOf(leaving.user.id)).every((e) => e.to === undefined), 20_000, 100)
+    // Also where it was logged under the admin's id; the admin's other records keep theirs.
+    await eventually('the complimentary email without the address', async () => !(await underAdmin()).some((e) => e.to === leaving.user.email), 10_000, 100)
     expect((await emailsOf(leaving.user.id))[0]).toMatchObject({ status: 'sent', subject: expect.any(String) })
     expect((await emailsOf(staying.user.id))[0]?.to).toBe(staying.user.email)
 
