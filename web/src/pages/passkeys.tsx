@@ -1,7 +1,10 @@
 // Passkeys in the app (`@simplewebauthn/browser` speaks to the browser's WebAuthn): the sign-in page's
 // "Sign in with a passkey", and the account page's list of passkeys with adding and removing them.
 import { useRef, useState } from 'preact/hooks'
-import { browserSupportsWebAuthn, startAuthentication, startRegistration } from '@simplewebauthn/browser'
+// The library is fetched when a passkey is first used: the sign-in page stays as light as it was.
+const webAuthn = () => import('@simplewebauthn/browser')
+/** This browser has WebAuthn (what `browserSupportsWebAuthn` checks, without loading the library for it). */
+const browserSupportsWebAuthn = () => typeof window !== 'undefined' && typeof window.PublicKeyCredential === 'function'
 import { passkeysText } from '../i18n/passkeys'
 import { twoFactorText } from '../i18n/two-factor'
 import { accountText } from '../i18n/account'
@@ -40,7 +43,7 @@ export function PasskeySignIn({ onSignedIn }: { onSignedIn: (result: AuthResult)
     setError(undefined)
     try {
       const started = await api<{ challengeId: string; options: any }>('/auth/passkeys/sign-in/options', { method: 'POST', anonymous: true })
-      const credential = await startAuthentication({ optionsJSON: started.options })
+      const credential = await (await webAuthn()).startAuthentication({ optionsJSON: started.options })
       onSignedIn(await api<AuthResult>('/auth/passkeys/sign-in', { body: { challengeId: started.challengeId, credential }, anonymous: true }))
     } catch (err) {
       setBusy(false)
@@ -91,7 +94,7 @@ export function PasskeysSection({ user }: { user: User }) {
     try {
       if (!made.current) {
         const { options } = await api<{ options: any }>('/auth/passkeys/options', { method: 'POST' })
-        made.current = await startRegistration({ optionsJSON: options })
+        made.current = await (await webAuthn()).startRegistration({ optionsJSON: options })
       }
       const added = await api<Passkey>('/auth/passkeys', {
         body: { password, ...(user.twoFactor ? { code: code.trim() } : {}), ...(name.trim() ? { name: name.trim() } : {}), credential: made.current },
