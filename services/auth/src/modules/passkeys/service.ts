@@ -3,9 +3,9 @@
 // signs a challenge we made with a private key that never leaves the device, after the person unlocked
 // it (fingerprint, face, PIN: user verification is required), so a passkey is two steps in one and is
 // never asked for an authenticator code; it gives a role that takes two steps only when it was itself
-// added with two steps (see `twoSteps` in db/passkeys.ts). Its signature is only valid for our site (the RP ID and origin
-// are checked), so it cannot be phished. Challenges live in Redis for 5 minutes and are taken with
-// GETDEL: each works once, also when its answer is sent twice at once.
+// added with two steps (see `twoSteps` in db/passkeys.ts). Its signature is only valid for our site
+// (the RP ID and origin are checked), so it cannot be phished. Challenges live in Redis for 5 minutes
+// and are taken with GETDEL: each works once, also when its answer is sent twice at once.
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server'
