@@ -224,6 +224,8 @@ describe('passkeys', () => {
     expect(removed.status).toBe(200)
     expect(removed.body).toEqual({ removed: 2 })
     expect(await passkeysOf(a)).toEqual([])
+    // The owner hears of it.
+    await eventually('the email saying the passkeys were removed', async () => smtp.received.some((m) => m.to.includes(a.email) && decodeMime(m.data).includes('an EasyPass admin removed the 2 passkeys of your account')), 10_000, 100)
     expect((await api('/auth/refresh', { body: { refreshToken: byPasskey.body.refreshToken } })).status).toBe(401)
     expect((await api('/auth/refresh', { body: { refreshToken: a.refreshToken } })).status).toBe(200)
     expect((await signIn((o) => device.get(o, 1))).status).toBe(401)

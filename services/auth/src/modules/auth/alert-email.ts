@@ -8,7 +8,7 @@ import { accountMailer, inEveryLanguage, type AccountMailOptions } from './maile
 
 const sent = counter('auth_code_limit_alerts_total', 'Emails telling an owner that wrong two-step codes reached the limit, by outcome', ['status'])
 
-const passkeysNoticed = counter('auth_passkey_added_emails_total', 'Emails telling an owner that a passkey was added, by outcome', ['status'])
+const passkeysNoticed = counter('auth_passkey_notice_emails_total', 'Emails telling an owner that a passkey was added, or that an admin removed theirs, by outcome', ['status'])
 
 const NBSP = '\u00a0'
 
@@ -69,6 +69,39 @@ const PASSKEY_WORDS: Record<Language, { subject: string; lines: (name: string, a
   },
 }
 
+const REMOVED_WORDS: Record<Language, { subject: string; lines: (count: number, account: string) => string[] }> = {
+  en: {
+    subject: 'Your passkeys were removed',
+    lines: (count, account) => [
+      'Hello,',
+      `an EasyPass admin removed ${count === 1 ? 'the passkey' : `the ${count} passkeys`} of your account, and signed out every device signed in with ${count === 1 ? 'it' : 'them'}. Sign in with your password; you can add a passkey again on your account page (${account}).`,
+      'If you did not ask for this, write to us.',
+    ],
+  },
+  de: {
+    subject: 'Ihre Passkeys wurden entfernt',
+    lines: (count, account) => [
+      'Hallo,',
+      `ein EasyPass-Administrator hat ${count === 1 ? 'den Passkey' : `die ${count} Passkeys`} Ihres Kontos entfernt und jedes damit angemeldete Gerät abgemeldet. Melden Sie sich mit Ihrem Passwort an; auf Ihrer Kontoseite (${account}) können Sie wieder einen Passkey hinzufügen.`,
+      'Wenn Sie das nicht veranlasst haben, schreiben Sie uns.',
+    ],
+  },
+  fr: {
+    subject: 'Vos clés d’accès ont été supprimées',
+    lines: (count, account) => [
+      'Bonjour,',
+      `un administrateur d’EasyPass a supprimé ${count === 1 ? 'la clé d’accès' : `les ${count} clés d’accès`} de votre compte et déconnecté chaque appareil connecté avec ${count === 1 ? 'elle' : 'elles'}. Connectez-vous avec votre mot de passe${NBSP}; vous pouvez de nouveau ajouter une clé d’accès sur la page de votre compte (${account}).`,
+      `Si vous ne l’avez pas demandé, écrivez-nous.`,
+    ],
+  },
+}
+
+/** The owner told that an admin removed their passkeys, in every language (an admin's request says nothing of theirs). */
+export function renderPasskeysRemoved(count: number, account: string) {
+  const subject = `EasyPass: ${LANGUAGES.map((lang) => REMOVED_WORDS[lang].subject).join(' / ')}`
+  return { subject, ...inEveryLanguage({ en: REMOVED_WORDS.en.lines(count, account), de: REMOVED_WORDS.de.lines(count, account), fr: REMOVED_WORDS.fr.lines(count, account) }) }
+}
+
 /** The owner told of a new passkey, in every language (whoever added it chose the page's). */
 export function renderPasskeyAdded(name: string, account: string, reset: string) {
   const subject = `EasyPass: ${LANGUAGES.map((lang) => PASSKEY_WORDS[lang].subject).join(' / ')}`
@@ -86,15 +119,18 @@ export interface AlertMailer {
   codeLimitReached(to: string, wrong: number): Promise<void>
   /** Never throws: the passkey is added already. */
   passkeyAdded(to: string, name: string): Promise<void>
+  /** Never throws: the passkeys are removed already. */
+  passkeysRemoved(to: string, count: number): Promise<void>
 }
 
 export function alertMailer(opts: AccountMailOptions, publicUrl: string): AlertMailer {
   const send = accountMailer(opts, 'two-step code limit alert', sent)
-  const sendPasskey = accountMailer(opts, 'passkey added notice', passkeysNoticed)
+  const sendPasskey = accountMailer(opts, 'passkey notice', passkeysNoticed)
   const site = publicUrl.replace(/\/+$/, '')
   const link = `${site}/forgot-password`
   return {
     codeLimitReached: (to, wrong) => send({ to, ...renderCodeLimitAlert(wrong, link) }, []),
     passkeyAdded: (to, name) => sendPasskey({ to, ...renderPasskeyAdded(name, `${site}/account`, link) }, []),
+    passkeysRemoved: (to, count) => sendPasskey({ to, ...renderPasskeysRemoved(count, `${site}/account`) }, []),
   }
 }

@@ -52,7 +52,7 @@ export interface PasskeyDeps extends PasskeyModels {
   User: UserModel
   auth: Pick<AuthService, 'signIn' | 'signedInUser' | 'confirmPassword' | 'hasTwoSteps'>
   /** The owner is emailed when a passkey is added (whoever added it had the password). */
-  alerts: Pick<AlertMailer, 'passkeyAdded'>
+  alerts: Pick<AlertMailer, 'passkeyAdded' | 'passkeysRemoved'>
   sessions: SessionStore
   limiter: LoginLimiter
   redis: Redis
@@ -197,7 +197,8 @@ export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessio
    */
   async function removeAllFor(userId: string, actorId: string): Promise<{ removed: number }> {
     if (userId === actorId) throw fail('FORBIDDEN', 'remove your own passkeys on your account page')
-    if (!(await User.exists({ _id: userId }))) throw fail('NOT_FOUND', 'user not found')
+    const user = isObjectId(userId) ? await User.findById(userId, { email: 1, contactEmail: 1, guest: 1 }).lean() : null
+    if (!user) throw fail('NOT_FOUND', 'user not found')
     let removed = 0
     // Until none is left: one added meanwhile goes too.
     for (let ids = await passkeyIdsOf(userId); ids.length; ids = await passkeyIdsOf(userId)) {
@@ -207,7 +208,11 @@ export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessio
         await PasskeyUse.deleteMany({ passkeyId: id })
       }
     }
-    if (removed) log.info({ userId, removed, by: actorId }, "an admin removed an account's passkeys")
+    if (removed) {
+      log.info({ userId, removed, by: actorId }, "an admin removed an account's passkeys")
+      // The owner hears of it: an admin acting on a false request would otherwise go unnoticed.
+      if (!user.guest) void alerts.passkeysRemoved(user.email, removed)
+    }
     return { removed }
   }
 
