@@ -17,12 +17,12 @@ export interface ClosingDeps {
   /** Where the gateway learns which accounts closed (`closedAccountsKey`), to refuse their tokens at once. */
   redis: Redis
   prefix: string
-  /** The password (and, when given, a code) asked again, counted like a sign-in (`confirmPassword` in the auth service). */
-  confirm(user: Pick<UserDoc, '_id' | 'email' | 'passwordHash' | 'twoFactor'>, password: string, field: string, clientIp: string, code?: string): Promise<void>
+  /** The password, and a code with two-step sign-in on, asked again, counted like a sign-in (`confirmSteps` in the auth service). */
+  confirm(user: Pick<UserDoc, '_id' | 'email' | 'passwordHash' | 'twoFactor'>, password: string, clientIp: string, code?: string): Promise<void>
   log: Logger
 }
 
-const needed = (path: 'password' | 'code', message: string) => fail('VALIDATION', `${path}: ${message}`, { fields: [{ path, message }] })
+const needed = (path: 'password', message: string) => fail('VALIDATION', `${path}: ${message}`, { fields: [{ path, message }] })
 
 export function accountClosing({ models, outbox, redis, prefix, confirm, log }: ClosingDeps) {
   const { User, ClosedAccount } = models
@@ -41,8 +41,7 @@ export function accountClosing({ models, outbox, redis, prefix, confirm, log }: 
       if (body.password !== undefined) throw needed('password', 'you bought as a guest and have no password: leave it out')
     } else {
       if (body.password === undefined) throw needed('password', 'enter your password to close your account')
-      if (user.twoFactor?.secret && body.code === undefined) throw needed('code', 'enter the code from your authenticator app (or one of your recovery codes)')
-      await confirm(user, body.password, 'password', clientIp, user.twoFactor?.secret ? body.code : undefined)
+      await confirm(user, body.password, clientIp, body.code)
     }
     return closeNow(String(user._id))
   }

@@ -9,7 +9,7 @@ import type { AccountClosing } from './closing'
 import { SameClientRefresh } from './sessions'
 
 const tags = tagsOf('Identity')
-const COOKIE_MODE =
+export const COOKIE_MODE =
   ' With the header `X-Session-Cookie: 1` (the web app sends it) the refresh token is set as the HttpOnly, SameSite=Strict cookie `easypass_refresh` (path /api/auth) and left out of the body, so no script can read it.'
 
 

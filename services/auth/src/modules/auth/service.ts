@@ -350,6 +350,16 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
     await limiter.succeeded(user.email, clientIp)
   }
 
+  /**
+   * The password, and a code with two-step sign-in on (400 on `code` without one), before something only
+   * the owner may do (close the account, add a passkey): both counted like a sign-in, as `confirmPassword`.
+   */
+  async function confirmSteps(user: Pick<UserDoc, '_id' | 'email' | 'passwordHash' | 'twoFactor'>, password: string, clientIp: string, code?: string) {
+    const on = Boolean(user.twoFactor?.secret)
+    if (on && code === undefined) throw fail('VALIDATION', 'code: enter the code from your authenticator app (or one of your recovery codes)', { fields: [{ path: 'code', message: 'enter the code from your authenticator app (or one of your recovery codes)' }] })
+    await confirmPassword(user, password, 'password', clientIp, on ? code : undefined)
+  }
+
   /** A secret for the account's authenticator app (not on until confirmed). */
   async function setupTwoFactor(principal: Principal): Promise<TwoFactorSetup> {
     return twoFactor.setup(await signedInUser(principal))
@@ -382,6 +392,6 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
 
   const guests = guestService({ User, links: { ...guestLinks, publicUrl: resets.publicUrl, validMinutes: resets.validMinutes }, sessions, limiter, signIn, log })
 
-  return { startGuest: guests.start, requestGuestLink: guests.requestLink, openGuestLink: guests.open, keepGuest: guests.keep, register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword, setupTwoFactor, enableTwoFactor, disableTwoFactor, newRecoveryCodes, confirmPassword, signIn, signedInUser, hasTwoSteps }
+  return { startGuest: guests.start, requestGuestLink: guests.requestLink, openGuestLink: guests.open, keepGuest: guests.keep, register, login, refresh, logout, me, updateMe, requestPasswordReset, resetPassword, changePassword, setupTwoFactor, enableTwoFactor, disableTwoFactor, newRecoveryCodes, confirmSteps, signIn, signedInUser, hasTwoSteps }
 }
 export type AuthService = ReturnType<typeof authService>

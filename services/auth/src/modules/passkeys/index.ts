@@ -3,6 +3,7 @@ import { BEARER, ErrorResponse, IdParams, tagsOf } from '@easypass/contracts'
 import { AuthResult, Passkey, PasskeyAddBody, PasskeyList, PasskeyRegistrationOptions, PasskeyRenameBody, PasskeysRemoved, PasskeySignInBody, PasskeySignInOptions } from '@easypass/contracts/auth'
 import { authPlugin, clientAddress, strictBody, type AuthConfig } from '@easypass/kit'
 import { deliver } from '../auth/cookie'
+import { COOKIE_MODE } from '../auth'
 import { MAX_PASSKEYS_PER_ACCOUNT, type PasskeyService } from './service'
 
 const tags = tagsOf('Identity')
@@ -100,7 +101,7 @@ export function passkeysModule(passkeys: PasskeyService, config: AuthConfig) {
           'The device\'s answer (`credential`) to the challenge of `challengeId`. No password and no authenticator code: the passkey is the device and the PIN or fingerprint that unlocked it. A role that takes two-step sign-in (`TWO_FACTOR_REQUIRED_ROLES`) is given by a passkey added with two steps (see POST /api/auth/passkeys); one added with the password alone signs in as the password alone would. ' +
           '400 on `challengeId` for a challenge unknown, over 5 minutes old or used already (each works once, also when sent twice at once); 401 with `details.reason` `unknown` for a passkey not (or no longer) known here, `refused` for one whose signature, site or user verification does not check out, or whose counter did not move (a copied key), counted like a failed sign-in (429 beyond the limits). ' +
           'The session says it began with this passkey: removing the passkey ends it.' +
-          ' With `X-Session-Cookie: 1` the refresh token is set as the HttpOnly cookie instead of being returned.' +
+          COOKIE_MODE +
           OFF,
       },
     })

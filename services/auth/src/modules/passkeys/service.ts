@@ -50,7 +50,7 @@ export function relyingParty(origins: string | undefined, rpId?: string): Relyin
 
 export interface PasskeyDeps extends PasskeyModels {
   User: UserModel
-  auth: Pick<AuthService, 'signIn' | 'signedInUser' | 'confirmPassword' | 'hasTwoSteps'>
+  auth: Pick<AuthService, 'signIn' | 'signedInUser' | 'confirmSteps' | 'hasTwoSteps'>
   /** The owner is emailed when a passkey is added (whoever added it had the password). */
   alerts: Pick<AlertMailer, 'passkeyAdded' | 'passkeysRemoved'>
   sessions: SessionStore
@@ -131,9 +131,7 @@ export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessio
     const rp = site()
     const user = await auth.signedInUser(principal)
     const userId = String(user._id)
-    if (user.twoFactor?.secret && !body.code)
-      throw fail('VALIDATION', 'code: enter the code from your authenticator app (or a recovery code)', { fields: [{ path: 'code', message: 'enter the code from your authenticator app (or a recovery code)' }] })
-    await auth.confirmPassword(user, body.password, 'password', clientIp, user.twoFactor?.secret ? body.code : undefined)
+    await auth.confirmSteps(user, body.password, clientIp, body.code)
     const challenge = await redis.getdel(registrationKey(userId))
     if (!challenge) throw fail('CONFLICT', 'no passkey is being added (or it took over 5 minutes): start again', { reason: 'start-again' })
     let verified
