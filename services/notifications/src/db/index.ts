@@ -140,6 +140,8 @@ export function defineModels(conn: Connection) {
   )
   email.index({ userId: 1 })
   email.index({ at: 1 })
+  /** A closed account's address is also looked for under other accounts' records (complimentary tickets). */
+  email.index({ to: 1 })
 
   /** Accounts closed (`_id`: the account): what is stored for them after they were forgotten goes at the next sweep. */
   const closedAccount = new Schema<ClosedAccountDoc>({ _id: String, at: { type: Date, required: true } }, { collection: 'closed_accounts', versionKey: false })
