@@ -111,6 +111,38 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     for (const secret of Object.values(stack.secrets)) expect(secret.external).toBe(true)
   })
 
+  test("the token keys' secrets are named at deploy, so a key rotates in three deploys (README); by default the first deploy's names", () => {
+    const names = (st: { secrets: Record<string, { name?: string }> }) => Object.fromEntries(Object.entries(st.secrets).filter(([key]) => /jwt|service_(key|public)/.test(key)).map(([key, v]) => [key, v.name]))
+    // Without the variables: each secret its own name, and the previous signing key is the signing key itself (nothing to reseal).
+    expect(names(stack)).toEqual({
+      easypass_jwt_public_key: 'easypass_jwt_public_key',
+      easypass_jwt_private_key: 'easypass_jwt_private_key',
+      easypass_jwt_previous_private_key: 'easypass_jwt_private_key',
+      easypass_service_public_keys: 'easypass_service_public_keys',
+      ...Object.fromEntries(SERVICE_CALLERS.map((s) => [`easypass_service_key_${s}`, `easypass_service_key_${s}`])),
+    })
+    expect(stack.services.auth.environment.JWT_PREVIOUS_PRIVATE_KEY_FILE).toBe('/run/secrets/easypass_jwt_previous_private_key')
+    // Step 2 of a rotation: the new keys sign, the replaced one is auth's previous key.
+    const during = render({
+      EASYPASS_IMAGE: 'registry.example/easypass:test',
+      JWT_PUBLIC_KEY_SECRET: 'easypass_jwt_public_key_2',
+      JWT_PRIVATE_KEY_SECRET: 'easypass_jwt_private_key_2',
+      JWT_PREVIOUS_PRIVATE_KEY_SECRET: 'easypass_jwt_private_key',
+      SERVICE_PUBLIC_KEYS_SECRET: 'easypass_service_public_keys_2',
+      SERVICE_KEY_ORDERS_SECRET: 'easypass_service_key_orders_2',
+    })
+    expect(during.ok).toBe(true)
+    const rotated = names(Bun.YAML.parse(during.out) as { secrets: Record<string, { name?: string }> })
+    expect(rotated).toMatchObject({
+      easypass_jwt_public_key: 'easypass_jwt_public_key_2',
+      easypass_jwt_private_key: 'easypass_jwt_private_key_2',
+      easypass_jwt_previous_private_key: 'easypass_jwt_private_key',
+      easypass_service_public_keys: 'easypass_service_public_keys_2',
+      easypass_service_key_orders: 'easypass_service_key_orders_2',
+      easypass_service_key_catalog: 'easypass_service_key_catalog',
+    })
+  })
+
   test('health, shutdown and updates: liveness checks, time to finish jobs, rollback on failure', () => {
     for (const [name, s] of apps) {
       expect({ name, live: s.healthcheck.test.join(' ').includes('/live') }).toEqual({ name, live: true })

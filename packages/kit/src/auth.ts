@@ -20,7 +20,7 @@ export { SERVICE_CALLERS, type ServiceCaller } from './service-names'
 export interface AuthConfig {
   JWT_PUBLIC_KEY: string
   JWT_ISSUER: string
-  /** `name:key` pairs (the key: Ed25519 SPKI, DER in base64), separated by white space or commas. */
+  /** `name:key` pairs (the key: Ed25519 SPKI, DER in base64), separated by white space or commas; a name twice during a rotation. */
   SERVICE_PUBLIC_KEYS?: string
 }
 
@@ -175,12 +175,14 @@ function claimedHeader(token: string): { alg?: string; kid?: string } {
 }
 
 /**
- * The users' public key, refusing a private one given in its place (Node would derive the public key
- * from it and everything would work, with the signing key spread to every process) and any other kind.
+ * The users' public key (two, one PEM block after the other, while auth's key is rotated), refusing a
+ * private one given in its place (Node would derive the public key from it and everything would work,
+ * with the signing key spread to every process) and any other kind.
  */
-function publicKeyOf(pem: string) {
+export function publicKeysOf(pem: string): KeyObject[] {
   if (/PRIVATE KEY/.test(pem)) throw new Error('JWT_PUBLIC_KEY holds a private key: give every process but auth the public key only')
-  return ed25519(createPublicKey(pem), 'JWT_PUBLIC_KEY')
+  const blocks = pem.match(/-----BEGIN [A-Z ]+-----[^-]+-----END [A-Z ]+-----/g) ?? [pem]
+  return blocks.reduce<KeyObject[]>((keys, block) => addKey(keys, ed25519(createPublicKey(block), 'JWT_PUBLIC_KEY'), 'JWT_PUBLIC_KEY'), [])
 }
 
 function ed25519(key: KeyObject, name: string) {
@@ -191,33 +193,46 @@ function ed25519(key: KeyObject, name: string) {
 const spkiOf = (key: KeyObject) => key.export({ type: 'spki', format: 'der' }).toString('base64')
 
 /**
- * SERVICE_PUBLIC_KEYS read: each service's name and public key (`name:base64 SPKI DER`, as
- * `openssl pkey -in catalog.key -pubout -outform DER | base64 -w0` prints it). Anything else stops the process:
- * an unknown name, a name twice, a key that is not Ed25519, or a private key.
+ * Keys one name may have at once: the one in use, and during a rotation the one replacing it (or
+ * replaced). Every verifier takes both while the signer switches, so no call or sign-in is refused.
  */
-export function servicePublicKeys(text: string | undefined): Map<ServiceCaller, KeyObject> {
-  const keys = new Map<ServiceCaller, KeyObject>()
+export const KEYS_PER_NAME = 2
+
+/** Adds a key to a name's keys: the same key twice, or a third, stops the process. */
+function addKey(keys: KeyObject[], key: KeyObject, what: string): KeyObject[] {
+  if (keys.some((known) => spkiOf(known) === spkiOf(key))) throw new Error(`${what}: the same key is given twice`)
+  if (keys.length >= KEYS_PER_NAME) throw new Error(`${what}: more than ${KEYS_PER_NAME} keys (a rotation lists the key in use and the new one, no more)`)
+  return [...keys, key]
+}
+
+/**
+ * SERVICE_PUBLIC_KEYS read: each service's name and public key (`name:base64 SPKI DER`, as
+ * `openssl pkey -in catalog.key -pubout -outform DER | base64 -w0` prints it); a name twice, with two
+ * keys, while its key is rotated. Anything else stops the process: an unknown name, the same key twice,
+ * a third key, a key that is not Ed25519, or a private key.
+ */
+export function servicePublicKeys(text: string | undefined): Map<ServiceCaller, KeyObject[]> {
+  const keys = new Map<ServiceCaller, KeyObject[]>()
   for (const entry of (text ?? '').split(/[\s,]+/).filter(Boolean)) {
     const match = /^([a-z-]+):([A-Za-z0-9+/]+={0,2})$/.exec(entry)
     if (!match) throw new Error(`SERVICE_PUBLIC_KEYS: "${entry.slice(0, 24)}…" is not name:base64-key`)
     const [, name, der] = match as unknown as [string, string, string]
     if (!isServiceCaller(name)) throw new Error(`SERVICE_PUBLIC_KEYS: ${name} is no service that calls others (${SERVICE_CALLERS.join(', ')})`)
-    if (keys.has(name)) throw new Error(`SERVICE_PUBLIC_KEYS: ${name} is given twice`)
     let key: KeyObject
     try {
       key = createPublicKey({ key: Buffer.from(der, 'base64'), format: 'der', type: 'spki' })
     } catch {
       throw new Error(`SERVICE_PUBLIC_KEYS: ${name}'s key is not a public key (SPKI, DER in base64)`)
     }
-    keys.set(name, ed25519(key, `SERVICE_PUBLIC_KEYS's ${name}`))
+    keys.set(name, addKey(keys.get(name) ?? [], ed25519(key, `SERVICE_PUBLIC_KEYS's ${name}`), `SERVICE_PUBLIC_KEYS's ${name}`))
   }
   return keys
 }
 
 /** Verifies bearer tokens: users' (auth's key, one of ROLES) and services' (each its own key, named in `kid`; role service only). */
 export function tokenVerifier(config: AuthConfig) {
-  const users = jwtWith(publicKeyOf(config.JWT_PUBLIC_KEY), config.JWT_ISSUER)
-  const services = new Map([...servicePublicKeys(config.SERVICE_PUBLIC_KEYS)].map(([name, key]) => [name as string, jwtWith(key, config.JWT_ISSUER)]))
+  const users = publicKeysOf(config.JWT_PUBLIC_KEY).map((key) => jwtWith(key, config.JWT_ISSUER))
+  const services = new Map([...servicePublicKeys(config.SERVICE_PUBLIC_KEYS)].map(([name, keys]) => [name as string, keys.map((key) => jwtWith(key, config.JWT_ISSUER))]))
   // The keys and the issuer are part of the cache key: a token proven under one never counts under another.
   const scope = createHash('sha256').update(`${config.JWT_PUBLIC_KEY}\u0000${config.SERVICE_PUBLIC_KEYS ?? ''}\u0000${config.JWT_ISSUER}`).digest('base64url')
 
@@ -230,8 +245,10 @@ export function tokenVerifier(config: AuthConfig) {
     }
     const { alg, kid } = claimedHeader(token)
     // A service's token names its service, and only that service's key can prove it; auth's name none.
-    const key = kid === undefined ? users : services.get(kid)
-    const payload = alg === 'EdDSA' && key ? await key.verify(token, { algorithms: ['EdDSA'], issuer: config.JWT_ISSUER }) : false
+    // During a rotation a name has two keys: the token is good under either.
+    const keys = alg === 'EdDSA' ? (kid === undefined ? users : services.get(kid)) : undefined
+    let payload: false | Record<string, unknown> = false
+    for (const key of keys ?? []) if ((payload = await key.verify(token, { algorithms: ['EdDSA'], issuer: config.JWT_ISSUER }))) break
     // Every token we sign expires: one without an expiry was not made by us and never counts.
     if (!payload || payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return null
     const role = payload.role as Principal['role']
@@ -266,8 +283,8 @@ export function tokenVerifier(config: AuthConfig) {
 /** Signs users' access tokens: auth only, the one process given JWT_PRIVATE_KEY. */
 export function tokenSigner(config: AuthConfig & { JWT_PRIVATE_KEY: string }) {
   const privateKey = createPrivateKey(config.JWT_PRIVATE_KEY)
-  // Tokens nobody accepts are worse than not starting: the pair must match.
-  if (spkiOf(createPublicKey(privateKey)) !== spkiOf(publicKeyOf(config.JWT_PUBLIC_KEY))) throw new Error('JWT_PRIVATE_KEY does not belong to JWT_PUBLIC_KEY')
+  // Tokens nobody accepts are worse than not starting: the public key must be listed.
+  if (!publicKeysOf(config.JWT_PUBLIC_KEY).some((key) => spkiOf(key) === spkiOf(createPublicKey(privateKey)))) throw new Error('JWT_PRIVATE_KEY does not belong to JWT_PUBLIC_KEY')
   const signer = jwtWith(privateKey, config.JWT_ISSUER)
   return {
     signAccess(principal: { id: string; role: Role; email?: string; guest?: boolean; events?: string[]; eventsSince?: number }, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
@@ -292,7 +309,7 @@ export function serviceTokens(config: { SERVICE_KEY?: string; SERVICE_PUBLIC_KEY
   if (config.SERVICE_PUBLIC_KEYS !== undefined) {
     const own = listed.get(service)
     if (!own) throw new Error(`SERVICE_PUBLIC_KEYS has no key for ${service}: no service would accept its tokens`)
-    if (spkiOf(own) !== spkiOf(createPublicKey(privateKey))) throw new Error(`SERVICE_KEY is not the key SERVICE_PUBLIC_KEYS lists for ${service}`)
+    if (!own.some((key) => spkiOf(key) === spkiOf(createPublicKey(privateKey)))) throw new Error(`SERVICE_KEY is not the key SERVICE_PUBLIC_KEYS lists for ${service}`)
   }
   const signer = jwtWith(privateKey, config.JWT_ISSUER, service)
   let cached: { token: string; until: number } | undefined

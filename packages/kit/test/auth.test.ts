@@ -102,7 +102,7 @@ test("a service's keys given wrong stop the process: its own key not the one lis
   const der = pub(a.JWT_PUBLIC_KEY)
   expect(servicePublicKeys(`catalog:${der}, orders:${der}`).size).toBe(2)
   expect(() => servicePublicKeys(`payments:${der}`)).toThrow('no service that calls others')
-  expect(() => servicePublicKeys(`orders:${der} orders:${der}`)).toThrow('twice')
+  expect(() => servicePublicKeys(`orders:${der} orders:${der}`)).toThrow('the same key is given twice')
   expect(() => servicePublicKeys(`orders=${der}`)).toThrow('name:base64-key')
   const privateDer = createPrivateKey(a.JWT_PRIVATE_KEY).export({ type: 'pkcs8', format: 'der' }).toString('base64')
   expect(() => servicePublicKeys(`orders:${privateDer}`)).toThrow('not a public key')
@@ -158,4 +158,38 @@ test('a role change withdraws the roles above the new one, up to its second, and
   // Signed after the withdrawal, or never withdrawn: taken.
   expect(isWithdrawn(staff, String(at - 1))).toBe(false)
   expect(isWithdrawn(staff, null)).toBe(false)
+})
+
+test('a rotation refuses no token: a name listed with its old and new key takes tokens of either, and nothing once the old key is gone', async () => {
+  const spki = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64')
+  const renewed = serviceKeys('orders')
+  const both = `${s.listed}\norders:${spki(renewed.key('orders'))}`
+  const during = { ...a, JWT_PUBLIC_KEY: `${a.JWT_PUBLIC_KEY}\n${b.JWT_PUBLIC_KEY}`, SERVICE_PUBLIC_KEYS: both }
+  // Services: the old key's tokens and the new one's are both orders; the signer may hold either.
+  const oldToken = await tokenOf('orders')
+  const newToken = await serviceTokens({ SERVICE_KEY: renewed.key('orders'), SERVICE_PUBLIC_KEYS: both, JWT_ISSUER: 'easypass' }, 'orders')()
+  expect(serviceOf(await verifierOf(during).verify(oldToken))).toBe('orders')
+  expect(serviceOf(await verifierOf(during).verify(newToken))).toBe('orders')
+  // Catalog's key under orders' name is still nobody, two keys or not.
+  expect(await verifierOf(during).verify(await signerWith(s.key('catalog'), 'orders').sign({ sub: 'service:orders', role: 'service', typ: 'access', exp: in10Minutes() }))).toBeNull()
+  // Users: tokens of auth's old key and of its new one.
+  const before = await tokenSigner(a).signAccess({ id: 'u7', role: 'customer' })
+  const after = await tokenSigner({ ...during, JWT_PRIVATE_KEY: b.JWT_PRIVATE_KEY }).signAccess({ id: 'u8', role: 'admin' })
+  expect((await verifierOf(during).verify(before))?.id).toBe('u7')
+  expect((await verifierOf(during).verify(after))?.role).toBe('admin')
+  // Done: the old keys listed no more, their tokens are nobody; the new ones' still count.
+  const done = { ...b, SERVICE_PUBLIC_KEYS: `catalog:${spki(s.key('catalog'))}\norders:${spki(renewed.key('orders'))}` }
+  expect(await verifierOf(done).verify(oldToken)).toBeNull()
+  expect(await verifierOf(done).verify(before)).toBeNull()
+  expect(serviceOf(await verifierOf(done).verify(newToken))).toBe('orders')
+  expect((await verifierOf(done).verify(after))?.id).toBe('u8')
+  // Two keys at most, each once; a signer's key must be one of those listed.
+  const third = serviceKeys('orders')
+  expect(() => servicePublicKeys(`${both}\norders:${spki(third.key('orders'))}`)).toThrow('more than 2 keys')
+  expect(() => tokenVerifier({ ...during, JWT_PUBLIC_KEY: `${during.JWT_PUBLIC_KEY}\n${keys().JWT_PUBLIC_KEY}` })).toThrow('more than 2 keys')
+  expect(() => tokenVerifier({ ...a, JWT_PUBLIC_KEY: `${a.JWT_PUBLIC_KEY}\n${a.JWT_PUBLIC_KEY}` })).toThrow('the same key is given twice')
+  expect(() => tokenSigner({ ...during, JWT_PRIVATE_KEY: keys().JWT_PRIVATE_KEY })).toThrow('does not belong')
+  expect(() => serviceTokens({ SERVICE_KEY: third.key('orders'), SERVICE_PUBLIC_KEYS: both, JWT_ISSUER: 'easypass' }, 'orders')).toThrow('is not the key')
+  // A private key hidden among the public ones is still refused.
+  expect(() => tokenVerifier({ ...a, JWT_PUBLIC_KEY: `${a.JWT_PUBLIC_KEY}\n${b.JWT_PRIVATE_KEY}` })).toThrow('private key')
 })

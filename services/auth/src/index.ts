@@ -28,6 +28,11 @@ import { usersService } from './modules/users/service'
 const config = loadConfig({
   /** Ed25519 private key (PEM) that signs users' access tokens: auth alone holds it. */
   JWT_PRIVATE_KEY: T.String({ minLength: 40 }),
+  /**
+   * The key JWT_PRIVATE_KEY replaced, while it is rotated: authenticator secrets sealed under it are
+   * sealed again under the new one at start (its public key stays in JWT_PUBLIC_KEY until its tokens expire).
+   */
+  JWT_PREVIOUS_PRIVATE_KEY: T.Optional(T.String({ minLength: 40 })),
   PORT: T.Number({ default: 4101 }),
   ADMIN_EMAIL: T.Optional(T.String({ pattern: '^\\s*[^@\\s]+@[^@\\s]+\\s*$', maxLength: 254 })),
   ADMIN_PASSWORD: T.Optional(T.String({ minLength: 8, maxLength: 200 })),
@@ -120,18 +125,28 @@ const sweepResets = async () => {
   await models.GuestLinkUse.deleteMany({ expiresAt: { $lt: now } })
 }
 // Authenticator secrets are sealed with a key of their own derived from the signing key, which auth alone
-// holds (outside the database). Replacing that key makes them unreadable: everyone with two-step sign-in
-// then sets it up again (an admin turns it off for them: DELETE /api/users/:id/two-factor).
+// holds (outside the database). When that key is replaced, the one it replaced is given as
+// JWT_PREVIOUS_PRIVATE_KEY: secrets sealed under it still open, and are sealed again under the new key at
+// start. Without it they are unreadable: everyone with two-step sign-in then sets it up again (an admin
+// turns it off for them: DELETE /api/users/:id/two-factor).
 const twoFactor = twoFactorService({
   User: models.User,
   TwoFactorUse: models.TwoFactorUse,
   guesses: guessLimit(redis, `${config.REDIS_PREFIX}:auth:two-factor-codes`, config.TWO_FACTOR_WRONG_CODES_PER_HOUR, 3600, 'two-step codes for this account'),
-  seal: sealer(config.JWT_PRIVATE_KEY, 'authenticator secrets v1'),
+  seal: sealer(config.JWT_PRIVATE_KEY, 'authenticator secrets v1', config.JWT_PREVIOUS_PRIVATE_KEY ? [config.JWT_PREVIOUS_PRIVATE_KEY] : []),
   issuer: 'EasyPass',
   // Whoever typed the wrong codes got past the password (or has a password link): the owner hears of it.
   onLimitReached: (user) => alerts.codeLimitReached(user.email, config.TWO_FACTOR_WRONG_CODES_PER_HOUR),
   log,
 })
+// A rotation of the signing key: what the previous one sealed is sealed again, in the background (the
+// log says when none is left, and the previous key can go).
+// (The stack gives the signing key itself as the previous one when no rotation is under way: nothing to do.)
+if (config.JWT_PREVIOUS_PRIVATE_KEY && config.JWT_PREVIOUS_PRIVATE_KEY.trim() !== config.JWT_PRIVATE_KEY.trim())
+  twoFactor
+    .resealAll()
+    .then((done) => log.info(done, done.unreadable ? 'authenticator secrets resealed under the new key; some open under neither key' : 'authenticator secrets resealed under the new key: JWT_PREVIOUS_PRIVATE_KEY may go'))
+    .catch((err) => log.error({ err: String(err) }, 'authenticator secrets not resealed; they still open with JWT_PREVIOUS_PRIVATE_KEY, and are resealed at the next start'))
 const sweep = setInterval(
   () => Promise.all([sessions.sweepExpired(), sweepResets()]).catch((err) => log.warn({ err: String(err) }, 'session sweep failed')),
   3_600_000,

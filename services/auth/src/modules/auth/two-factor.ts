@@ -91,6 +91,34 @@ export function twoFactorService({ User, TwoFactorUse, guesses, seal, issuer, on
     isOn: (user: Pick<UserDoc, 'twoFactor'>) => !!user.twoFactor?.secret,
 
     /**
+     * After auth's signing key was replaced (JWT_PREVIOUS_PRIVATE_KEY given): every authenticator
+     * secret sealed under the previous key sealed again under the current one, so the previous key can go.
+     * Each is a conditional update on the value read (another replica resealing it at the same time wins
+     * or loses whole); safe to run again. `unreadable`: sealed under neither key (those accounts need an
+     * admin to turn two-step sign-in off).
+     */
+    async resealAll(): Promise<{ resealed: number; unreadable: number }> {
+      let resealed = 0
+      let unreadable = 0
+      const withSecrets = User.find({ $or: [{ 'twoFactor.secret': { $exists: true } }, { 'twoFactor.pending': { $exists: true } }] }, { twoFactor: 1 }).lean().cursor()
+      for await (const user of withSecrets) {
+        for (const field of ['secret', 'pending'] as const) {
+          const stored = user.twoFactor?.[field]
+          if (!stored) continue
+          let next: string | undefined
+          try {
+            next = seal.reseal(stored)
+          } catch {
+            unreadable++
+            continue
+          }
+          if (next && (await User.updateOne({ _id: user._id, [`twoFactor.${field}`]: stored }, { $set: { [`twoFactor.${field}`]: next } })).modifiedCount) resealed++
+        }
+      }
+      return { resealed, unreadable }
+    },
+
+    /**
      * A new secret offered to the signed-in account (replacing one offered before and not confirmed);
      * 409 when two-step sign-in is on already (turn it off first).
      */
