@@ -99,7 +99,7 @@ describe('people', () => {
       await page.getByRole('checkbox', { name: new RegExp(`^Door of ${tag}`) }).check()
       await page.getByRole('button', { name: `Save doors of ${worker.user.email}` }).click()
       await page.locator('.toast', { hasText: `${worker.user.email} works the door of 1 event now.` }).waitFor()
-      await page.getByText('Works the door of 1 event').waitFor()
+      await page.locator('summary', { hasText: 'Works the door of 1 event' }).waitFor()
       expect(describeViolations((await axe(page)).serious)).toBe('')
     })
     expect((await roleOf(worker.user.id, admin.token)).events).toEqual([theirs.id])

@@ -7,7 +7,7 @@ import { LANGUAGES } from '@easypass/contracts/languages'
 
 const DIR = join(import.meta.dir, '..', 'src', 'i18n')
 /** Words written the same way in English and the language (names, codes, loanwords). */
-const SHARED = new Set(['Ticket', 'Tickets', 'Name', 'Menu', 'Notifications', 'Pages', 'Total', 'Webhooks', 'Passkeys'])
+const SHARED = new Set(['Ticket', 'Tickets', 'Name', 'Menu', 'Notifications', 'Pages', 'Total', 'Webhooks', 'Passkeys', 'Actions'])
 
 function leaves(value: unknown, path: string, out: Map<string, unknown>) {
   if (value && typeof value === 'object' && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) leaves(v, path ? `${path}.${k}` : k, out)

@@ -5,17 +5,19 @@ import type { AuditEntry, AuditList } from '@easypass/contracts/audit'
 import { api } from '../lib/api'
 import { when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
+import { useT } from '../lib/i18n'
+import { activityText, type Outcome } from '../i18n/admin-people'
 import { navigate, withQuery } from '../lib/router'
 import { Alert, Empty, Field, Loading, SearchActions, SelectField } from '../components/ui'
 import { AdminPage } from './shared'
 
 const PAGE_SIZE = 50
-const METHOD_WORD: Record<string, string> = { GET: 'Downloaded', POST: 'Created or did', PUT: 'Replaced', PATCH: 'Changed', DELETE: 'Removed' }
 /** 499: the client left before the answer; the change may or may not have been made. */
-const outcomeOf = (status: number) => (status < 400 ? 'Done' : status === 403 ? 'Refused' : status === 499 ? 'Unknown (client left)' : 'Failed')
+const outcomeOf = (status: number): Outcome => (status < 400 ? 'done' : status === 403 ? 'refused' : status === 499 ? 'unknown' : 'failed')
 
 export default function Activity({ query }: { query: URLSearchParams }) {
-  useTitle('Admin · Activity')
+  const m = useT(activityText)
+  useTitle(m.pageTitle)
   const filters = { actor: query.get('actor') ?? '', outcome: query.get('outcome') ?? '' }
   const [form, setForm] = useState(filters)
   useEffect(() => setForm(filters), [query.toString()])
@@ -55,46 +57,46 @@ export default function Activity({ query }: { query: URLSearchParams }) {
   const shown = first.loading ? [] : items
 
   return (
-    <AdminPage title="Activity" sub="Every change made by an admin or door staff through EasyPass, and every attendee list downloaded, newest first, with how it ended. Check-ins are on each ticket.">
+    <AdminPage title={m.title} sub={m.sub}>
       <form
         class="card filters"
         role="search"
-        aria-label="Activity"
+        aria-label={m.title}
         onSubmit={(e) => {
           e.preventDefault()
           navigate(withQuery('/admin/activity', { ...form, actor: form.actor.trim() }))
         }}
       >
-        <Field label="Who" name="actor" value={form.actor} onValue={(actor) => setForm({ ...form, actor })} placeholder="Part of the email address" maxLength={254} />
+        <Field label={m.who} name="actor" value={form.actor} onValue={(actor) => setForm({ ...form, actor })} placeholder={m.whoPlaceholder} maxLength={254} />
         <SelectField
-          label="Outcome"
+          label={m.outcomeLabel}
           name="outcome"
           value={form.outcome}
           onValue={(outcome) => setForm({ ...form, outcome })}
           options={[
-            ['', 'Any outcome'],
-            ['done', 'Done'],
-            ['refused', 'Refused or failed'],
+            ['', m.anyOutcome],
+            ['done', m.done],
+            ['refused', m.refusedOrFailed],
           ]}
         />
         <SearchActions />
       </form>
       {first.error ? <Alert error={first.error} onRetry={first.reload} /> : null}
-      {first.loading && <Loading label="Loading the activity…" />}
+      {first.loading && <Loading label={m.loading} />}
       {first.data && !first.loading && items.length === 0 && (
         <Empty>
-          <p>{next ? 'Nothing matches among the latest entries.' : 'No activity matches.'}</p>
+          <p>{next ? m.nothingLatest : m.nothing}</p>
         </Empty>
       )}
       {shown.length > 0 && (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Activity table">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={m.tableLabel}>
           <table class="data">
             <thead>
               <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Outcome</th>
+                <th scope="col">{m.when}</th>
+                <th scope="col">{m.who}</th>
+                <th scope="col">{m.what}</th>
+                <th scope="col">{m.outcomeLabel}</th>
               </tr>
             </thead>
             <tbody>
@@ -103,13 +105,13 @@ export default function Activity({ query }: { query: URLSearchParams }) {
                   <td>{when(e.at)}</td>
                   <th scope="row">
                     {e.actor.email ?? e.actor.id}
-                    <span class="muted block small">{e.actor.role === 'staff' ? 'Door staff' : e.actor.role === 'admin' ? 'Admin' : e.actor.role}</span>
+                    <span class="muted block small">{e.actor.role === 'staff' ? m.doorStaff : e.actor.role === 'admin' ? m.admin : e.actor.role}</span>
                   </th>
                   <td>
-                    {METHOD_WORD[e.method] ?? e.method} <code>{e.path}</code>
+                    {m.method[e.method] ?? e.method} <code>{e.path}</code>
                   </td>
                   <td>
-                    <span class={`badge badge-${e.status < 400 ? 'paid' : 'failed'}`}>{outcomeOf(e.status)}</span>
+                    <span class={`badge badge-${e.status < 400 ? 'paid' : 'failed'}`}>{m.outcome[outcomeOf(e.status)]}</span>
                     <span class="muted block small">HTTP {e.status}</span>
                   </td>
                 </tr>
@@ -122,7 +124,7 @@ export default function Activity({ query }: { query: URLSearchParams }) {
       {next && !first.loading && (
         <p aria-live="polite">
           <button type="button" class="button button-secondary" onClick={more} aria-disabled={loadingOlder ? true : undefined}>
-            {loadingOlder ? 'Loading…' : items.length ? 'Older' : 'Look further back'}
+            {loadingOlder ? m.loadingOlder : items.length ? m.older : m.further}
           </button>
         </p>
       )}

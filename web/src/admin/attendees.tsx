@@ -2,8 +2,10 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Attendee, AttendeeList, SalesReport } from '@easypass/contracts/reports'
 import { api, ApiError, describe, uuid } from '../lib/api'
 import { useDownload } from '../lib/download'
-import { money, percent, plural, when } from '../lib/format'
+import { money, percent, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
+import { t, useT } from '../lib/i18n'
+import { attendeesText } from '../i18n/admin-attendees'
 import { getEvent } from '../lib/live'
 import { Link, navigate, withQuery } from '../lib/router'
 import { useSession } from '../lib/session'
@@ -14,7 +16,6 @@ import { HolderMessages } from './messages'
 import { AdminPage } from './shared'
 
 const PAGE_SIZE = 50
-const STATUS_LABEL: Record<Attendee['status'], string> = { valid: 'Valid', checked_in: 'Checked in', refunded: 'Refunded' }
 
 /**
  * An event's attendee list and sales report: who comes, who came in, what it sold. Door staff see the
@@ -30,8 +31,10 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
     setError(undefined)
   }, [query.toString()])
   const admin = useSession()?.user.role === 'admin'
+  const m = useT(attendeesText)
+  const statusLabel: Record<Attendee['status'], string> = m.status
   const event = useAsync(() => getEvent(id), [id])
-  useTitle(`${admin ? 'Admin' : 'Door'} · Attendees${event.data ? ` · ${event.data.title}` : ''}`)
+  useTitle(m.pageTitle(admin, event.data ? event.data.title : undefined))
   const sales = useAsync(async (signal) => (admin ? api<SalesReport>(`/events/${id}/sales`, { signal }) : undefined), [id, admin])
   const list = useAsync((signal) => api<AttendeeList>(withQuery(`/events/${id}/attendees`, { ...filters, page, limit: PAGE_SIZE }), { signal }), [id, query.toString()])
   const csv = useDownload(withQuery(`/events/${id}/attendees.csv`, filters), `attendees-${id}.csv`)
@@ -44,9 +47,10 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
   const admit = async (row: Attendee) => {
     if (admittingRef.current) return
     admittingRef.current = row.ticketId
-    const who = row.attendeeName ?? row.holderEmail ?? 'this guest'
+    const who = row.attendeeName ?? row.holderEmail
+    const words = t(attendeesText)
     // The button stays enabled while the dialog is open: focus returns to it when the dialog closes.
-    if (!(await confirmDialog({ title: 'Check in without a scan?', message: `Check in the ${row.ticketTypeName ?? ''} ticket of ${who}. Do this only after checking who they are.`, confirmLabel: 'Check in' }))) {
+    if (!(await confirmDialog({ title: words.admitTitle, message: words.admitMessage(row.ticketTypeName ?? '', who), confirmLabel: words.admitConfirm }))) {
       admittingRef.current = undefined
       return
     }
@@ -54,10 +58,10 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
     setError(undefined)
     try {
       await api('/checkins', { body: { ticketId: row.ticketId, eventId: id }, idempotencyKey: uuid() })
-      toast(`${who} checked in.`, 'success')
+      toast(t(attendeesText).admitted(who), 'success')
     } catch (err) {
       // Already in, refunded or passed on meanwhile: the list below shows how it stands now.
-      setError(err instanceof ApiError ? new Error(`Not checked in: ${describe(err)}`) : err)
+      setError(err instanceof ApiError ? new Error(t(attendeesText).notAdmitted(describe(err))) : err)
     } finally {
       admittingRef.current = undefined
       setAdmitting(undefined)
@@ -72,12 +76,12 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
 
   return (
     <AdminPage
-      title={event.data ? `Attendees · ${event.data.title}` : 'Attendees'}
-      sub={event.data ? <>Starts {when(event.data.startsAt)}{admin && <> · <Link href={`/admin/events/${id}`}>Edit the event</Link></>}</> : undefined}
+      title={event.data ? m.titleOf(event.data.title) : m.title}
+      sub={event.data ? <>{m.starts(when(event.data.startsAt))}{admin && <> · <Link href={`/admin/events/${id}`}>{m.editEvent}</Link></>}</> : undefined}
       actions={
         admin && (
           <button type="button" class="button button-secondary" onClick={csv.save} aria-disabled={csv.busy ? true : undefined}>
-            {csv.busy ? 'Preparing the CSV…' : 'Download CSV'}
+            {csv.busy ? m.preparingCsv : m.downloadCsv}
           </button>
         )
       }
@@ -88,85 +92,83 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
       {sales.data && <SalesSummary report={sales.data} />}
       {counts && (
         <p class="checkin-progress" data-testid="checkin-progress">
-          <strong>
-            {counts.checkedIn} of {plural(admittable, 'ticket')} checked in
-          </strong>
-          <progress max={admittable || 1} value={counts.checkedIn} aria-label="Checked in" />
-          {counts.refunded > 0 && <span class="muted small">{plural(counts.refunded, 'refunded ticket')} not counted</span>}
+          <strong>{m.progress(counts.checkedIn, admittable)}</strong>
+          <progress max={admittable || 1} value={counts.checkedIn} aria-label={m.progressLabel} />
+          {counts.refunded > 0 && <span class="muted small">{m.refundedNotCounted(counts.refunded)}</span>}
         </p>
       )}
       <form
         class="card filters"
         role="search"
-        aria-label="Attendees"
+        aria-label={m.title}
         onSubmit={(e) => {
           e.preventDefault()
           navigate(here({ ...form, q: form.q.trim(), page: '' }))
         }}
       >
-        <Field label="Search" name="q" value={form.q} onValue={(q) => setForm({ ...form, q })} placeholder="Name, email, ticket or order id" maxLength={200} />
-        <SelectField label="Status" name="status" value={form.status} onValue={(status) => setForm({ ...form, status })} options={[['', 'Any status'], ...Object.entries(STATUS_LABEL)]} />
+        <Field label={m.search} name="q" value={form.q} onValue={(q) => setForm({ ...form, q })} placeholder={m.searchPlaceholder} maxLength={200} />
+        <SelectField label={m.statusLabel} name="status" value={form.status} onValue={(status) => setForm({ ...form, status })} options={[['', m.anyStatus], ...Object.entries(statusLabel)]} />
         <SelectField
-          label="Ticket type"
+          label={m.ticketType}
           name="ticketTypeId"
           value={form.ticketTypeId}
           onValue={(ticketTypeId) => setForm({ ...form, ticketTypeId })}
           options={[
-            ['', 'Any ticket type'],
+            ['', m.anyTicketType],
             ...(event.data?.ticketTypes ?? []).map((t): [string, string] => [t.id, t.name]),
             // One filtered on that the event no longer offers (removed since).
-            ...(filters.ticketTypeId && !event.data?.ticketTypes?.some((t) => t.id === filters.ticketTypeId) ? [[filters.ticketTypeId, 'A ticket type no longer offered'] as [string, string]] : []),
+            ...(filters.ticketTypeId && !event.data?.ticketTypes?.some((t) => t.id === filters.ticketTypeId) ? [[filters.ticketTypeId, m.typeGone] as [string, string]] : []),
           ]}
         />
         <SearchActions />
       </form>
       <Alert error={error} />
       {list.error ? <Alert error={list.error} onRetry={list.reload} /> : null}
-      {list.loading && <Loading label="Loading attendees…" />}
+      {list.loading && <Loading label={m.loading} />}
       {list.data && list.data.items.length === 0 && (
         <Empty>
-          <p>{counts?.tickets ? 'No ticket matches.' : 'No tickets sold yet.'}</p>
+          <p>{counts?.tickets ? m.noMatch : m.noneSold}</p>
         </Empty>
       )}
       {list.data && list.data.items.length > 0 && (
         <>
-          <p class="muted">{plural(list.data.total, 'ticket')}</p>
-          <div class="table-wrap" tabIndex={0} role="region" aria-label="Attendees table" aria-busy={list.loading ? true : undefined}>
+          <p class="muted">{m.tickets(list.data.total)}</p>
+          <div class="table-wrap" tabIndex={0} role="region" aria-label={m.tableLabel} aria-busy={list.loading ? true : undefined}>
             <table class="data">
               <thead>
                 <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Holder</th>
-                  <th scope="col">Ticket</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Order</th>
+                  <th scope="col">{m.name}</th>
+                  <th scope="col">{m.holder}</th>
+                  <th scope="col">{m.ticket}</th>
+                  <th scope="col">{m.statusColumn}</th>
+                  <th scope="col">{m.order}</th>
                   <th scope="col">
-                    <span class="sr-only">Actions</span>
+                    <span class="sr-only">{m.actions}</span>
                   </th>
                 </tr>
               </thead>
               <tbody>
                 {list.data.items.map((row) => (
                   <tr key={row.ticketId} data-ticket={row.ticketId}>
-                    <th scope="row">{row.attendeeName ?? <span class="muted">No name given</span>}</th>
+                    <th scope="row">{row.attendeeName ?? <span class="muted">{m.noName}</span>}</th>
                     <td>
                       {row.holderEmail ?? '–'}
-                      {row.passedOn && <span class="muted block small">Passed on by {row.buyerEmail ?? 'its buyer'}</span>}
+                      {row.passedOn && <span class="muted block small">{m.passedOnBy(row.buyerEmail)}</span>}
                     </td>
                     <td>
                       {row.ticketTypeName}
-                      {row.addOn && <span class="muted block small">Extra</span>}
-                      {row.seat && <span class="muted block small">Seat {row.seat}</span>}
+                      {row.addOn && <span class="muted block small">{m.extra}</span>}
+                      {row.seat && <span class="muted block small">{m.seat(row.seat)}</span>}
                     </td>
                     <td>
-                      <span class={`badge badge-ticket-${row.status}`}>{STATUS_LABEL[row.status]}</span>
+                      <span class={`badge badge-ticket-${row.status}`}>{statusLabel[row.status]}</span>
                       {row.checkedInAt && <span class="muted block small">{when(row.checkedInAt)}</span>}
                     </td>
                     <td>
                       {/* Door staff may not open other people's orders. */}
                       {admin ? (
                         <Link href={`/orders/${row.orderId}`} title={row.orderId}>
-                          <span class="sr-only">Order </span>…{row.orderId.slice(-8)}
+                          <span class="sr-only">{m.orderBefore}</span>…{row.orderId.slice(-8)}
                         </Link>
                       ) : (
                         <span title={row.orderId}>…{row.orderId.slice(-8)}</span>
@@ -174,8 +176,8 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
                     </td>
                     <td class="row-actions">
                       {row.status === 'valid' && (
-                        <button type="button" class="button button-small" disabled={admitting === row.ticketId} onClick={() => admit(row)} aria-label={`Check in ${row.attendeeName ?? row.holderEmail ?? row.ticketId}`}>
-                          Check in
+                        <button type="button" class="button button-small" disabled={admitting === row.ticketId} onClick={() => admit(row)} aria-label={m.checkInWho(row.attendeeName ?? row.holderEmail ?? row.ticketId)}>
+                          {m.checkIn}
                         </button>
                       )}
                     </td>
@@ -196,29 +198,32 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
 /** What the event sold: tickets per type (and how many came in), money per currency, the tax it includes. */
 function SalesSummary({ report }: { report: SalesReport }) {
   const { orders } = report
+  // `m` is each currency's money below.
+  const w = useT(attendeesText)
   return (
     <section class="card sales-summary" aria-labelledby="sales-title">
-      <h2 id="sales-title">Sales</h2>
+      <h2 id="sales-title">{w.sales}</h2>
       <p class="muted small">
-        {plural(orders.paid, 'paid order')} · {plural(orders.refunded, 'refunded order')}
-        {report.refundsUnderWay > 0 && ` (${report.refundsUnderWay} still being refunded)`} · {plural(orders.reserved + orders.pending, 'order')} open
+        {w.orders(orders.paid, orders.refunded)}
+        {report.refundsUnderWay > 0 && w.stillRefunding(report.refundsUnderWay)}
+        {w.openOrders(orders.reserved + orders.pending)}
       </p>
       {report.money.length > 0 && (
         <dl class="stats" data-testid="sales-money">
           {report.money.map((m) => (
             <div key={m.currency}>
-              <dt>Net {m.currency}</dt>
+              <dt>{w.net(m.currency)}</dt>
               <dd data-stat={`net-${m.currency}`}>{money(m.netCents, m.currency)}</dd>
               <dd class="small muted">
-                {money(m.takenCents, m.currency)} taken
-                {m.refundedCents + m.refundingCents > 0 && ` · ${money(m.refundedCents + m.refundingCents, m.currency)} refunded`}
-                {m.discountCents > 0 && ` · ${money(m.discountCents, m.currency)} off with vouchers`}
+                {w.taken(money(m.takenCents, m.currency))}
+                {m.refundedCents + m.refundingCents > 0 && w.refunded(money(m.refundedCents + m.refundingCents, m.currency))}
+                {m.discountCents > 0 && w.offWithVouchers(money(m.discountCents, m.currency))}
               </dd>
               {m.atTheDoor && (
                 <dd class="small muted" data-stat={`door-${m.currency}`}>
-                  At the door: {money(m.atTheDoor.cashCents - m.atTheDoor.cashPaidBackCents, m.currency)} in cash
-                  {m.atTheDoor.cashPaidBackCents > 0 && ` (${money(m.atTheDoor.cashCents, m.currency)} taken, ${money(m.atTheDoor.cashPaidBackCents, m.currency)} paid back)`} ·{' '}
-                  {money(m.atTheDoor.terminalCents - m.atTheDoor.terminalPaidBackCents, m.currency)} on the terminal
+                  {w.doorCash(money(m.atTheDoor.cashCents - m.atTheDoor.cashPaidBackCents, m.currency))}
+                  {m.atTheDoor.cashPaidBackCents > 0 && w.doorCashBack(money(m.atTheDoor.cashCents, m.currency), money(m.atTheDoor.cashPaidBackCents, m.currency))} ·{' '}
+                  {w.doorTerminal(money(m.atTheDoor.terminalCents - m.atTheDoor.terminalPaidBackCents, m.currency))}
                 </dd>
               )}
             </div>
@@ -227,30 +232,30 @@ function SalesSummary({ report }: { report: SalesReport }) {
       )}
       {report.taxes.length > 0 && (
         <p class="small muted" data-testid="sales-taxes">
-          Tax in paid orders:{' '}
+          {w.taxIn}{' '}
           {report.taxes
             .filter((t) => t.rateBasisPoints > 0)
-            .map((t) => `${money(t.taxCents, t.currency)} at ${percent(t.rateBasisPoints)} on ${money(t.netCents, t.currency)} net`)
+            .map((t) => w.tax(money(t.taxCents, t.currency), percent(t.rateBasisPoints), money(t.netCents, t.currency)))
             .join(' · ')}
         </p>
       )}
       {report.ticketTypes.length > 0 && (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Sales by ticket type">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={w.byType}>
           <table class="data">
             <thead>
               <tr>
-                <th scope="col">Ticket type</th>
+                <th scope="col">{w.ticketType}</th>
                 <th scope="col" class="num">
-                  Sold
+                  {w.sold}
                 </th>
                 <th scope="col" class="num">
-                  Checked in
+                  {w.checkedIn}
                 </th>
                 <th scope="col" class="num">
-                  Refunded
+                  {w.refundedColumn}
                 </th>
                 <th scope="col" class="num">
-                  Sales
+                  {w.salesColumn}
                 </th>
               </tr>
             </thead>
@@ -259,12 +264,12 @@ function SalesSummary({ report }: { report: SalesReport }) {
                 <tr key={t.ticketTypeId} data-type={t.ticketTypeId}>
                   <th scope="row">
                     {t.name}
-                    {t.addOn && <span class="muted block small">Extra</span>}
+                    {t.addOn && <span class="muted block small">{w.extra}</span>}
                   </th>
                   <td class="num">
                     {t.sold}
-                    {t.complimentary ? <span class="muted block small">{t.complimentary} complimentary</span> : null}
-                    {t.atTheDoor ? <span class="muted block small">{t.atTheDoor} at the door</span> : null}
+                    {t.complimentary ? <span class="muted block small">{w.complimentary(t.complimentary)}</span> : null}
+                    {t.atTheDoor ? <span class="muted block small">{w.atTheDoor(t.atTheDoor)}</span> : null}
                   </td>
                   <td class="num">{t.checkedIn}</td>
                   <td class="num">{t.refunded}</td>

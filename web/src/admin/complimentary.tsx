@@ -4,7 +4,9 @@
 import { useRef, useState } from 'preact/hooks'
 import { SEAT_ID_PATTERN } from '@easypass/contracts/seating'
 import { api, ApiError, describe, withKey } from '../lib/api'
-import { looksLikeEmail, plural } from '../lib/format'
+import { looksLikeEmail } from '../lib/format'
+import { t, useT } from '../lib/i18n'
+import { complimentaryText } from '../i18n/admin-attendees'
 import type { EventItem, Order } from '../lib/types'
 import { Link } from '../lib/router'
 import { toast } from '../components/overlay'
@@ -15,6 +17,7 @@ import { fieldErrorsOf } from './shared'
 const SEAT = new RegExp(SEAT_ID_PATTERN)
 
 export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGiven: () => void }) {
+  const m = useT(complimentaryText)
   // One type per gift here: an extra alone would be refused (it goes with admission), so it is not offered.
   const types = (event.ticketTypes ?? []).filter((t) => !t.addOn)
   const blank = { ticketTypeId: types[0]?.id ?? '', quantity: '1', seats: '', email: '', name: '' }
@@ -33,14 +36,15 @@ export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGive
     e.preventDefault()
     if (giving.current) return
     const problems: typeof local = {}
+    const words = t(complimentaryText)
     // Seats only for a seated type (a pick left from another type is not sent).
     const seats = type?.seating ? form.seats.split(/[\s,]+/).filter(Boolean) : []
     const quantity = seats.length || Number(form.quantity)
-    if (!type) problems.ticketTypeId = 'Pick a ticket type.'
-    if (!seats.length && !/^[1-9]\d*$/.test(form.quantity)) problems.quantity = 'Enter how many, at least 1.'
-    else if (quantity > 100) problems.quantity = 'At most 100 at once.'
-    if (seats.some((s) => !SEAT.test(s))) problems.seats = 'Seats are a row and a number, like B-12, separated by commas.'
-    if (!looksLikeEmail(form.email)) problems.email = 'Enter the guest’s email address.'
+    if (!type) problems.ticketTypeId = words.pickType
+    if (!seats.length && !/^[1-9]\d*$/.test(form.quantity)) problems.quantity = words.quantityNeeded
+    else if (quantity > 100) problems.quantity = words.quantityMax
+    if (seats.some((s) => !SEAT.test(s))) problems.seats = words.seatsInvalid
+    if (!looksLikeEmail(form.email)) problems.email = words.emailInvalid
     setLocal(problems)
     if (Object.keys(problems).length) return
     giving.current = true
@@ -55,7 +59,7 @@ export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGive
       // One key per guest and pick: a try again after a lost answer gives the tickets once.
       const order = await withKey(`complimentary:${event.id}:${JSON.stringify(body)}`, (idempotencyKey) => api<Order>(`/events/${event.id}/complimentary`, { body, idempotencyKey }))
       // Decided later (202): said so; the order shows how it ends.
-      toast(order.status === 'paid' ? `${plural(quantity, 'ticket')} sent to ${body.email}.` : `The tickets for ${body.email} are still being decided: look at the order.`, order.status === 'paid' ? 'success' : 'info')
+      toast(order.status === 'paid' ? t(complimentaryText).sentTo(quantity, body.email) : t(complimentaryText).stillDeciding(body.email), order.status === 'paid' ? 'success' : 'info')
       setLast(order)
       setForm({ ...blank, ticketTypeId: form.ticketTypeId })
       onGiven()
@@ -70,13 +74,13 @@ export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGive
   if (!types.length) return null
   return (
     <section class="card" aria-labelledby="comp-title">
-      <h2 id="comp-title">Complimentary tickets</h2>
-      <p class="muted small">Free tickets for a guest: they count against the capacity like any sale, but not against the per-order limit or the sales window. The guest gets the tickets by email.</p>
-      <form class="form" onSubmit={give} aria-label="Give complimentary tickets" noValidate>
+      <h2 id="comp-title">{m.title}</h2>
+      <p class="muted small">{m.intro}</p>
+      <form class="form" onSubmit={give} aria-label={m.form} noValidate>
         <div class="row">
           <SelectField
             id="comp-type"
-            label="Ticket type"
+            label={m.ticketType}
             name="ticketTypeId"
             value={form.ticketTypeId}
             onValue={(ticketTypeId) => setForm((f) => ({ ...f, ticketTypeId, seats: '' }))}
@@ -84,25 +88,25 @@ export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGive
             options={types.map((t): [string, string] => [t.id, t.name])}
           />
           {type?.seating ? (
-            <Field id="comp-seats" label="Seats" name="seats" value={form.seats} onValue={set('seats')} error={errors.seats} placeholder="A-1, A-2" hint="Empty: the best seats left, as many as the quantity." />
+            <Field id="comp-seats" label={m.seats} name="seats" value={form.seats} onValue={set('seats')} error={errors.seats} placeholder="A-1, A-2" hint={m.seatsHint} />
           ) : null}
-          <Field id="comp-quantity" label="How many" name="quantity" type="number" min={1} max={100} value={form.quantity} onValue={set('quantity')} error={errors.quantity} disabled={!!type?.seating && !!form.seats.trim()} />
+          <Field id="comp-quantity" label={m.howMany} name="quantity" type="number" min={1} max={100} value={form.quantity} onValue={set('quantity')} error={errors.quantity} disabled={!!type?.seating && !!form.seats.trim()} />
         </div>
         <div class="row">
-          <Field id="comp-email" label="Guest email" name="email" type="email" value={form.email} onValue={set('email')} error={errors.email} required />
-          <Field id="comp-name" label="Guest name (optional)" name="name" value={form.name} onValue={set('name')} error={errors.name} maxLength={100} hint="Put on every ticket." />
+          <Field id="comp-email" label={m.guestEmail} name="email" type="email" value={form.email} onValue={set('email')} error={errors.email} required />
+          <Field id="comp-name" label={m.guestName} name="name" value={form.name} onValue={set('name')} error={errors.name} maxLength={100} hint={m.guestNameHint} />
         </div>
         <Alert error={Object.keys(server).length ? undefined : error} />
         <div class="form-actions">
           <button type="submit" class="button" disabled={busy}>
-            {busy ? 'Giving…' : 'Give the tickets'}
+            {busy ? m.giving : m.give}
           </button>
         </div>
       </form>
       <GuestList event={event} onGiven={onGiven} />
       {last && (
         <p class="small" data-given={last.id}>
-          Last given: {plural(last.items.reduce((n, i) => n + i.quantity, 0), 'ticket')} to {last.complimentary?.email} · <Link href={`/orders/${last.id}`}>the order and its tickets</Link>
+          {m.lastGiven(last.items.reduce((n, i) => n + i.quantity, 0), last.complimentary?.email)} · <Link href={`/orders/${last.id}`}>{m.theOrder}</Link>
         </p>
       )}
     </section>
@@ -115,6 +119,7 @@ export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGive
  * outcome is listed: a guest refused (sold out, a bad name) does not stop the others.
  */
 function GuestList({ event, onGiven }: { event: EventItem; onGiven: () => void }) {
+  const m = useT(complimentaryText)
   const types = (event.ticketTypes ?? []).filter((t) => !t.seating && !t.addOn)
   const [form, setForm] = useState({ ticketTypeId: types[0]?.id ?? '', quantity: '1', guests: '' })
   const [problems, setProblems] = useState<string[]>([])
@@ -125,7 +130,7 @@ function GuestList({ event, onGiven }: { event: EventItem; onGiven: () => void }
   const giveAll = async (e: Event) => {
     e.preventDefault()
     const { guests, problems: found } = parseGuests(form.guests)
-    if (!/^[1-9]\d*$/.test(form.quantity) || Number(form.quantity) > 100) found.push('tickets each: a whole number from 1 to 100')
+    if (!/^[1-9]\d*$/.test(form.quantity) || Number(form.quantity) > 100) found.push(t(complimentaryText).ticketsEachInvalid)
     setProblems(found)
     if (found.length || busy) return
     setBusy(true)
@@ -135,7 +140,7 @@ function GuestList({ event, onGiven }: { event: EventItem; onGiven: () => void }
       const body = { items: [{ ticketTypeId: form.ticketTypeId, quantity }], ...guest }
       try {
         const order = await withKey(`complimentary:${event.id}:${JSON.stringify(body)}`, (idempotencyKey) => api<Order>(`/events/${event.id}/complimentary`, { body, idempotencyKey }))
-        setResults((r) => [...r, { email: guest.email, ok: order.status === 'paid', text: order.status === 'paid' ? `${plural(quantity, 'ticket')} sent` : 'still being decided: look at the order' }])
+        setResults((r) => [...r, { email: guest.email, ok: order.status === 'paid', text: order.status === 'paid' ? t(complimentaryText).guestSent(quantity) : t(complimentaryText).guestDeciding }])
       } catch (err) {
         setResults((r) => [...r, { email: guest.email, ok: false, text: err instanceof ApiError ? err.message : describe(err) }])
       }
@@ -147,42 +152,43 @@ function GuestList({ event, onGiven }: { event: EventItem; onGiven: () => void }
   const given = results.filter((r) => r.ok).length
   return (
     <details class="guest-list">
-      <summary>Give tickets to a list of guests</summary>
-      <form class="form" onSubmit={giveAll} aria-label="Give complimentary tickets to a list of guests" noValidate>
+      <summary>{m.listSummary}</summary>
+      <form class="form" onSubmit={giveAll} aria-label={m.listForm} noValidate>
         <div class="row">
-          <SelectField id="comp-list-type" label="Ticket type" name="listTicketTypeId" value={form.ticketTypeId} onValue={(ticketTypeId) => setForm((f) => ({ ...f, ticketTypeId }))} options={types.map((t): [string, string] => [t.id, t.name])} />
-          <Field id="comp-list-quantity" label="Tickets each" name="listQuantity" type="number" min={1} max={100} value={form.quantity} onValue={(quantity) => setForm((f) => ({ ...f, quantity }))} />
+          <SelectField id="comp-list-type" label={m.ticketType} name="listTicketTypeId" value={form.ticketTypeId} onValue={(ticketTypeId) => setForm((f) => ({ ...f, ticketTypeId }))} options={types.map((t): [string, string] => [t.id, t.name])} />
+          <Field id="comp-list-quantity" label={m.ticketsEach} name="listQuantity" type="number" min={1} max={100} value={form.quantity} onValue={(quantity) => setForm((f) => ({ ...f, quantity }))} />
         </div>
         <TextAreaField
           id="comp-list-guests"
-          label="Guests"
+          label={m.guests}
           name="guests"
           rows={6}
           value={form.guests}
           onValue={(guests) => setForm((f) => ({ ...f, guests }))}
-          error={problems.length ? `${problems.join('; ')}.` : undefined}
-          hint={`One per line: their email, then a comma and their name (optional). At most ${MAX_GUESTS}. Types with numbered seats: one guest at a time, above.`}
+          error={problems.length ? m.problems(problems) : undefined}
+          hint={m.guestsHint(MAX_GUESTS)}
         />
         <div class="form-actions">
           <button type="submit" class="button" disabled={busy}>
-            {busy ? `Giving… ${results.length} done` : 'Give to every guest'}
+            {busy ? m.givingDone(results.length) : m.giveAll}
           </button>
         </div>
       </form>
       <div role="status">
         {!busy && results.length > 0 && (
           <p class="small" data-guests-given={given}>
-            Given to {given} of {plural(results.length, 'guest')}.{results.length > given ? ' The others are listed with the reason.' : ''}
+            {m.given(given, results.length)}
+            {results.length > given ? m.othersListed : ''}
           </p>
         )}
       </div>
       {results.some((r) => !r.ok) && (
-        <ul class="small" aria-label="Guests not given tickets">
+        <ul class="small" aria-label={m.refused}>
           {results
             .filter((r) => !r.ok)
             .map((r) => (
               <li key={r.email} data-guest-refused={r.email}>
-                {r.email}: {r.text}
+                {m.refusedGuest(r.email, r.text)}
               </li>
             ))}
         </ul>

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../lib/api'
 import { when } from '../lib/format'
+import { useT } from '../lib/i18n'
+import { dashboardText } from '../i18n/admin-events'
 import { useAsync, useTitle } from '../lib/hooks'
 import { useAvailability } from '../lib/live'
 import { Link, withQuery } from '../lib/router'
@@ -12,7 +14,8 @@ import { AdminPage, adminEvents, revenueText, totals } from './shared'
 const MAX_STREAMS = 3
 
 export default function Dashboard() {
-  useTitle('Admin · Sales dashboard')
+  const m = useT(dashboardText)
+  useTitle(m.pageTitle)
   // The catalog lists only events that have not ended yet.
   const events = useAsync((signal) => adminEvents('published', signal), [])
   const [streamed, setStreamed] = useState<string[] | undefined>()
@@ -36,12 +39,12 @@ export default function Dashboard() {
   }
 
   return (
-    <AdminPage title="Sales dashboard" sub={`Upcoming published events. Up to ${MAX_STREAMS} are followed live; the others refresh every 10 seconds.`}>
+    <AdminPage title={m.title} sub={m.sub(MAX_STREAMS)}>
       {events.error ? <Alert error={events.error} onRetry={events.reload} /> : null}
-      {events.loading && !events.data && <Loading label="Loading events…" />}
+      {events.loading && !events.data && <Loading label={m.loading} />}
       {events.data && list.length === 0 && (
         <Empty>
-          <p>No upcoming published events.</p>
+          <p>{m.none}</p>
         </Empty>
       )}
       <ul class="dashboard">
@@ -58,6 +61,7 @@ function EventStats({ event, live, waiting, onToggle }: { event: EventItem; live
   const t = totals(a.availability, event.currency ?? 'EUR')
   const soldShare = t.capacity ? t.sold / t.capacity : 0
   const heldShare = t.capacity ? t.held / t.capacity : 0
+  const m = useT(dashboardText)
   return (
     <li class="card stat-card" data-event={event.id}>
       <div class="stat-head">
@@ -71,30 +75,30 @@ function EventStats({ event, live, waiting, onToggle }: { event: EventItem; live
       {a.error ? <Alert error={a.error} onRetry={a.refresh} /> : null}
       <dl class="stats">
         <div>
-          <dt>Sold</dt>
+          <dt>{m.sold}</dt>
           <dd data-stat="sold">{t.sold}</dd>
         </div>
         <div>
-          <dt>Held</dt>
+          <dt>{m.held}</dt>
           <dd data-stat="held">{t.held}</dd>
         </div>
         <div>
-          <dt>Available</dt>
+          <dt>{m.available}</dt>
           <dd data-stat="available">{t.available}</dd>
         </div>
         <div>
-          <dt>Waiting list</dt>
+          <dt>{m.waiting}</dt>
           <dd data-stat="waiting">{waiting ?? '–'}</dd>
         </div>
         <div>
-          <dt>Revenue at current prices</dt>
+          <dt>{m.revenue}</dt>
           <dd data-stat="revenue">{revenueText(t)}</dd>
         </div>
       </dl>
       <div
         class="meter"
         role="img"
-        aria-label={`${Math.round(soldShare * 100)}% sold, ${Math.round(heldShare * 100)}% held`}
+        aria-label={m.meter(Math.round(soldShare * 100), Math.round(heldShare * 100))}
       >
         <span class="meter-sold" style={{ width: `${soldShare * 100}%` }} />
         <span class="meter-held" style={{ width: `${heldShare * 100}%` }} />
@@ -102,10 +106,10 @@ function EventStats({ event, live, waiting, onToggle }: { event: EventItem; live
       <p class="live-state small">
         <span class={`dot dot-${live ? a.state : 'polling'}`} aria-hidden="true" />
         <span data-live-state={live ? a.state : 'polling'}>
-          {live ? (a.state === 'open' ? 'Live' : a.state === 'polling' ? 'Refreshing every 10 s' : 'Connecting…') : 'Refreshing every 10 s'}
+          {live ? (a.state === 'open' ? m.live : a.state === 'polling' ? m.polling : m.connecting) : m.polling}
         </span>{' '}
         <button type="button" class="link-button" onClick={onToggle} aria-pressed={live}>
-          {live ? 'Stop following live' : 'Follow live'}
+          {live ? m.stopFollowing : m.follow}
         </button>
       </p>
     </li>

@@ -3,20 +3,22 @@
 import { MAX_NEW_DATES } from '@easypass/contracts/catalog'
 import { useRef, useState } from 'preact/hooks'
 import { api, withKey } from '../lib/api'
-import { fromLocalInput, localZone, plural, repeatDates, toLocalInput, when } from '../lib/format'
+import { fromLocalInput, localZone, repeatDates, toLocalInput, when } from '../lib/format'
 import { useAsync } from '../lib/hooks'
+import { useT } from '../lib/i18n'
+import { eventDatesText } from '../i18n/admin-event'
 import { Link } from '../lib/router'
 import type { EventItem, List } from '../lib/types'
 import { toast } from '../components/overlay'
 import { Alert, Field, SelectField, StatusBadge, useFocusFirstInvalid } from '../components/ui'
 
-const EVERY: Array<[string, string]> = [
-  ['7', 'Every week'],
-  ['1', 'Every day'],
-  ['14', 'Every two weeks'],
-]
-
 export function EventDatesSection({ event }: { event: EventItem }) {
+  const m = useT(eventDatesText)
+  const every: Array<[string, string]> = [
+    ['7', m.every.week],
+    ['1', m.every.day],
+    ['14', m.every.twoWeeks],
+  ]
   const seriesId = event.seriesId ?? event.id
   const series = useAsync(
     (signal) => (event.seriesId ? api<List<EventItem>>(`/events?seriesId=${seriesId}&status=all&limit=100`, { signal }) : Promise.resolve(undefined)),
@@ -39,10 +41,10 @@ export function EventDatesSection({ event }: { event: EventItem }) {
     setError(undefined)
     const local: typeof errors = {}
     const first = fromLocalInput(f.first)
-    if (!first) local.first = 'Enter when the first new date starts.'
-    else if (Date.parse(first) <= Date.now()) local.first = 'A new date must be in the future.'
+    if (!first) local.first = m.firstNeeded
+    else if (Date.parse(first) <= Date.now()) local.first = m.inFuture
     const count = Number(f.count)
-    if (!/^[1-9]\d*$/.test(f.count) || count > MAX_NEW_DATES) local.count = `Enter how many dates to add, 1 to ${MAX_NEW_DATES}.`
+    if (!/^[1-9]\d*$/.test(f.count) || count > MAX_NEW_DATES) local.count = m.countInvalid(MAX_NEW_DATES)
     setErrors(local)
     if (Object.keys(local).length) return
     const startsAt = repeatDates(new Date(first!), Number(f.every), count)
@@ -53,7 +55,7 @@ export function EventDatesSection({ event }: { event: EventItem }) {
       setAdded((a) => [...a, ...answer.items])
       // The next dates go on from the last one added.
       setF((x) => ({ ...x, first: toLocalInput(repeatDates(new Date(startsAt[startsAt.length - 1]!), Number(x.every), 2)[1]) }))
-      toast(`${plural(answer.items.length, 'date')} added as ${answer.items.length === 1 ? 'a draft' : 'drafts'}: publish each when it is ready.`, 'success')
+      toast(m.added(answer.items.length), 'success')
       series.reload()
     } catch (err) {
       setError(err)
@@ -64,11 +66,11 @@ export function EventDatesSection({ event }: { event: EventItem }) {
 
   return (
     <section class="card" aria-labelledby="dates-title">
-      <h2 id="dates-title">More dates</h2>
-      <p class="muted">Copies of this event at other times, with its ticket types (nothing sold; sales windows move with the date). Each date sells, changes and is cancelled on its own.</p>
+      <h2 id="dates-title">{m.title}</h2>
+      <p class="muted">{m.intro}</p>
       {series.error ? <Alert error={series.error} onRetry={series.reload} /> : null}
       {others.length > 0 && (
-        <ul class="type-list" aria-label="Other dates of this event">
+        <ul class="type-list" aria-label={m.others}>
           {others
             .sort((a, b) => a.startsAt.localeCompare(b.startsAt))
             .map((d) => (
@@ -80,15 +82,15 @@ export function EventDatesSection({ event }: { event: EventItem }) {
       )}
       {event.status !== 'cancelled' && (
         <form class="add-type" ref={form} onSubmit={submit} noValidate aria-labelledby="add-dates-title">
-          <h3 id="add-dates-title">Add dates</h3>
+          <h3 id="add-dates-title">{m.addTitle}</h3>
           <div class="row">
-            <Field id="nd-first" label="First new date starts" name="first" type="datetime-local" value={f.first} onValue={set('first')} error={errors.first} hint={`In your time zone (${localZone()}).`} />
-            <SelectField id="nd-every" label="Then" name="every" value={f.every} onValue={set('every')} options={EVERY} />
-            <Field id="nd-count" label="Number of dates" name="count" type="number" min={1} max={MAX_NEW_DATES} value={f.count} onValue={set('count')} error={errors.count} />
+            <Field id="nd-first" label={m.first} name="first" type="datetime-local" value={f.first} onValue={set('first')} error={errors.first} hint={m.inYourZone(localZone())} />
+            <SelectField id="nd-every" label={m.then} name="every" value={f.every} onValue={set('every')} options={every} />
+            <Field id="nd-count" label={m.count} name="count" type="number" min={1} max={MAX_NEW_DATES} value={f.count} onValue={set('count')} error={errors.count} />
           </div>
           <Alert error={error} />
           <button type="submit" class="button" disabled={busy}>
-            {busy ? 'Adding…' : 'Add dates'}
+            {busy ? m.adding : m.add}
           </button>
         </form>
       )}

@@ -2,14 +2,19 @@
 // text per language, checked as the server checks them, previewed as buyers will get the email (drafts
 // too), then saved for every language at once.
 import { EMAIL_PLACEHOLDERS, EMAIL_TEXT_LIMITS, emailTextProblem, type EmailPreview, type EventEmails } from '@easypass/contracts/event-emails'
-import { LANGUAGE_NAMES, LANGUAGES, type Language } from '@easypass/contracts/languages'
+import { LANGUAGES, type Language } from '@easypass/contracts/languages'
 import { useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
 import { looksLikeEmail } from '../lib/format'
 import { useAsync } from '../lib/hooks'
+import { language, t, useT } from '../lib/i18n'
+import { adminEmailsText } from '../i18n/admin-emails'
 import type { EventItem } from '../lib/types'
 import { toast } from '../components/overlay'
 import { Alert, Field, SelectField, TextAreaField, useFocusFirstInvalid } from '../components/ui'
+
+/** An example subject, in the language whose words are being written (not the page's). */
+const SUBJECT_EXAMPLE: Record<Language, string> = { en: 'Your tickets for {event}', de: 'Ihre Tickets für {event}', fr: 'Vos billets pour {event}' }
 
 type Words = Record<Language, { subject: string; body: string }>
 type Errors = { subject?: string; body?: string; replyTo?: string }
@@ -23,27 +28,27 @@ const wordsOf = (saved: EventEmails | undefined): Words => {
 const same = (a: Words, b: Words) => LANGUAGES.every((l) => a[l].subject.trim() === b[l].subject.trim() && a[l].body.trim() === b[l].body.trim())
 const hasOwn = (w: Words[Language]) => !!(w.subject.trim() || w.body.trim())
 
-const sentence = (problem: string) => `${problem[0]!.toUpperCase()}${problem.slice(1)}.`
-
 /** What the server would refuse in one language's words, before asking it. */
 function problemsOf(w: Words[Language]): Errors {
+  const m = t(adminEmailsText)
   const errors: Errors = {}
   const subject = w.subject.trim()
   const body = w.body.trim()
-  if (subject.length > EMAIL_TEXT_LIMITS.subject) errors.subject = `At most ${EMAIL_TEXT_LIMITS.subject} characters (this is ${subject.length}).`
+  if (subject.length > EMAIL_TEXT_LIMITS.subject) errors.subject = m.tooLong(EMAIL_TEXT_LIMITS.subject, subject.length)
   else if (subject) {
     const problem = emailTextProblem(subject, 'subject')
-    if (problem) errors.subject = sentence(problem)
+    if (problem) errors.subject = m.problem(problem)
   }
-  if (body.length > EMAIL_TEXT_LIMITS.body) errors.body = `At most ${EMAIL_TEXT_LIMITS.body} characters (this is ${body.length}).`
+  if (body.length > EMAIL_TEXT_LIMITS.body) errors.body = m.tooLong(EMAIL_TEXT_LIMITS.body, body.length)
   else if (body) {
     const problem = emailTextProblem(body, 'body')
-    if (problem) errors.body = sentence(problem)
+    if (problem) errors.body = m.problem(problem)
   }
   return errors
 }
 
 export function EventEmailsSection({ event }: { event: EventItem }) {
+  const m = useT(adminEmailsText)
   const loaded = useAsync((signal) => api<EventEmails>(`/events/${event.id}/emails`, { signal }), [event.id])
   // The words as saved: as loaded, or as this page last saved them.
   const [stored, setStored] = useState<EventEmails | undefined>()
@@ -53,7 +58,8 @@ export function EventEmailsSection({ event }: { event: EventItem }) {
   const words = draft ?? wordsOf(saved)
   const [replyDraft, setReplyDraft] = useState<string | undefined>()
   const replyTo = replyDraft ?? saved?.replyTo ?? ''
-  const [lang, setLang] = useState<Language>('en')
+  // The words of the page's language first: an organiser working in German writes the German email first.
+  const [lang, setLang] = useState<Language>(language())
   const [errors, setErrors] = useState<Errors>({})
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState<'preview' | 'save' | undefined>()
@@ -69,7 +75,7 @@ export function EventEmailsSection({ event }: { event: EventItem }) {
   /** The first language whose words the server would refuse, shown with its errors; none: true. */
   const checked = () => {
     if (replyTo.trim() && !looksLikeEmail(replyTo.trim())) {
-      setErrors({ replyTo: 'Enter an email address like box-office@example.com, or leave it empty.' })
+      setErrors({ replyTo: m.replyToInvalid })
       return false
     }
     const order = [lang, ...LANGUAGES.filter((l) => l !== lang)]
@@ -131,7 +137,7 @@ export function EventEmailsSection({ event }: { event: EventItem }) {
       setStored(answer)
       setDraft(undefined)
       setReplyDraft(undefined)
-      toast('Confirmation email saved: buyers get these words from now on.', 'success')
+      toast(m.saved, 'success')
     } catch (err) {
       if (!fieldErrors(err)) setError(err)
     } finally {
@@ -139,86 +145,83 @@ export function EventEmailsSection({ event }: { event: EventItem }) {
     }
   }
 
-  const languages: Array<[string, string]> = LANGUAGES.map((l) => [l, `${LANGUAGE_NAMES[l]}${hasOwn(words[l]) ? ' · own words' : ''}`])
+  const languages: Array<[string, string]> = LANGUAGES.map((l) => [l, m.option(l, hasOwn(words[l]))])
   return (
     <section class="card" aria-labelledby="emails-title">
-      <h2 id="emails-title">Confirmation email</h2>
-      <p class="muted">
-        Your own subject and opening words for the email buyers get once they have paid, per language: each buyer gets the words of the language they bought in. A language left blank keeps
-        EasyPass&rsquo;s words. The order, its tickets and their QR codes always follow.
-      </p>
+      <h2 id="emails-title">{m.title}</h2>
+      <p class="muted">{m.intro}</p>
       {loaded.error && !saved ? (
         <Alert error={loaded.error} onRetry={loaded.reload} />
       ) : !saved ? (
         <p class="muted" role="status">
-          Loading…
+          {m.loading}
         </p>
       ) : (
         <form ref={form} onSubmit={save} noValidate aria-labelledby="emails-title">
-          <SelectField id="em-language" label="Words in" name="language" value={lang} onValue={(v) => (setLang(v as Language), setErrors({}))} options={languages} />
+          <SelectField id="em-language" label={m.wordsIn} name="language" value={lang} onValue={(v) => (setLang(v as Language), setErrors({}))} options={languages} />
           <Field
             id="em-subject"
-            label={`Subject in ${LANGUAGE_NAMES[lang]} (optional)`}
+            label={m.subjectIn(m.language(lang))}
             name="subject"
             value={words[lang].subject}
             onValue={edit('subject')}
             error={errors.subject}
             maxLength={EMAIL_TEXT_LIMITS.subject + 50}
-            placeholder={lang === 'en' ? 'Your tickets for {event}' : undefined}
+            placeholder={SUBJECT_EXAMPLE[lang]}
           />
           <TextAreaField
             id="em-body"
-            label={`Opening words in ${LANGUAGE_NAMES[lang]} (optional)`}
+            label={m.bodyIn(m.language(lang))}
             name="body"
             rows={5}
             value={words[lang].body}
             onValue={edit('body')}
             error={errors.body}
-            hint="In place of “Thank you, your order is confirmed”. Plain text; line breaks are kept."
+            hint={m.bodyHint}
           />
           <Field
             id="em-reply-to"
-            label="Replies go to (optional)"
+            label={m.replyTo}
             name="replyTo"
             type="email"
             value={replyTo}
             onValue={(v) => (setReplyDraft(v), setErrors((e) => ({ ...e, replyTo: undefined })))}
             error={errors.replyTo}
-            hint="Your address, for buyers who answer any email about this event (confirmations, refunds, your messages). Empty: replies go to EasyPass’s sending address."
+            hint={m.replyToHint}
           />
           <details class="placeholders">
-            <summary>Placeholders</summary>
+            <summary>{m.placeholders}</summary>
             <dl>
               {Object.entries(EMAIL_PLACEHOLDERS).map(([name, what]) => (
                 <div key={name}>
                   <dt>
                     <code>{`{${name}}`}</code>
                   </dt>
-                  <dd>{what}</dd>
+                  <dd>{m.placeholder(name, what)}</dd>
                 </div>
               ))}
             </dl>
           </details>
           <Alert error={error} />
-          {changed && <p class="muted">Not saved yet.</p>}
+          {changed && <p class="muted">{m.notSaved}</p>}
           <div class="form-actions">
             <button type="submit" class="button" disabled={!!busy || !changed}>
-              {busy === 'save' ? 'Saving…' : 'Save email words'}
+              {busy === 'save' ? m.saving : m.save}
             </button>
             <button type="button" class="button button-secondary" disabled={!!busy} onClick={showPreview}>
-              {busy === 'preview' ? 'Preparing…' : `Preview in ${LANGUAGE_NAMES[lang]}`}
+              {busy === 'preview' ? m.preparing : m.preview(m.language(lang))}
             </button>
           </div>
         </form>
       )}
       {preview && (
-        <div class="email-preview" aria-label="Preview of the confirmation email" role="region">
+        <div class="email-preview" aria-label={m.previewLabel} role="region">
           <p>
-            <strong>Subject:</strong> {preview.subject}
+            <strong>{m.subject}</strong> {preview.subject}
           </p>
-          <p class="muted">A sample order of two tickets, in {LANGUAGE_NAMES[preview.language]}; the QR codes are not shown here. Nothing was sent.</p>
+          <p class="muted">{m.sample(m.language(preview.language))}</p>
           {/* No scripts, no forms, no navigation: the email's HTML is shown, never run. */}
-          <iframe title="The confirmation email as buyers see it" sandbox="" srcDoc={preview.html} class="email-frame" />
+          <iframe title={m.frameTitle} sandbox="" srcDoc={preview.html} class="email-frame" />
         </div>
       )}
     </section>

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, withKey } from '../lib/api'
 import { fromLocalInput, localZone, minorDigits, moneyInput, parseMoney, parsePercent, percentInput, toLocalInput, when } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
+import { t, useT } from '../lib/i18n'
+import { eventEditorText, ticketTypesText } from '../i18n/admin-event'
 import { forgetEvent, useAvailability, type LiveAvailability } from '../lib/live'
 import { Link, navigate } from '../lib/router'
 import type { Availability, EventItem, TicketType } from '../lib/types'
@@ -76,25 +78,18 @@ type Errors = Partial<Record<keyof EventForm, string>>
 
 function validate(f: EventForm): Errors {
   const e: Errors = {}
-  const required: Array<[keyof EventForm, string]> = [
-    ['title', 'a title'],
-    ['description', 'a description'],
-    ['category', 'a category'],
-    ['venueName', 'the venue name'],
-    ['venueAddress', 'the venue address'],
-    ['venueCity', 'the city'],
-    ['organizer', 'the organizer'],
-  ]
-  for (const [k, what] of required) if (!f[k].trim()) e[k] = `Enter ${what}.`
-  if (f.category.trim() && !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug(f.category))) e.category = 'Use letters, digits and dashes, like music or stand-up.'
+  const m = t(eventEditorText)
+  const required = ['title', 'description', 'category', 'venueName', 'venueAddress', 'venueCity', 'organizer'] as const
+  for (const k of required) if (!f[k].trim()) e[k] = m.required[k]
+  if (f.category.trim() && !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug(f.category))) e.category = m.categorySlug
   const starts = fromLocalInput(f.startsAt)
   const ends = fromLocalInput(f.endsAt)
-  if (!starts) e.startsAt = 'Enter when the event starts.'
-  if (!ends) e.endsAt = 'Enter when the event ends.'
-  if (starts && ends && ends <= starts) e.endsAt = 'The end must be after the start.'
+  if (!starts) e.startsAt = m.startsNeeded
+  if (!ends) e.endsAt = m.endsNeeded
+  if (starts && ends && ends <= starts) e.endsAt = m.endAfterStart
   // The pages' Content-Security-Policy loads images over https only: an http:// image would never show.
-  if (f.imageUrl.trim() && !/^https:\/\/\S+$/.test(f.imageUrl.trim())) e.imageUrl = 'Enter a full web address starting with https://, or leave it empty.'
-  if (f.ticketInfo.trim().length > TICKET_INFO_MAX) e.ticketInfo = `At most ${TICKET_INFO_MAX} characters (this is ${f.ticketInfo.trim().length}).`
+  if (f.imageUrl.trim() && !/^https:\/\/\S+$/.test(f.imageUrl.trim())) e.imageUrl = m.imageUrlInvalid
+  if (f.ticketInfo.trim().length > TICKET_INFO_MAX) e.ticketInfo = m.ticketInfoTooLong(TICKET_INFO_MAX, f.ticketInfo.trim().length)
   return e
 }
 
@@ -135,7 +130,8 @@ export default function AdminEventEditor({ id }: { id?: string }) {
   const event = useAsync(async (signal) => (id ? api<EventItem>(`/events/${id}`, { signal }) : undefined), [id])
   // One stream for the ticket types and the vouchers offered on them.
   const live = useAvailability(id)
-  useTitle(creating ? 'Admin · New event' : `Admin · ${event.data?.title ?? 'Event'}`)
+  const m = useT(eventEditorText)
+  useTitle(creating ? m.pageNew : m.pageOf(event.data?.title ?? m.event))
   const [form, setForm] = useState<EventForm>(EMPTY)
   const [errors, setErrors] = useState<Errors>({})
   const [error, setError] = useState<unknown>()
@@ -165,19 +161,19 @@ export default function AdminEventEditor({ id }: { id?: string }) {
     try {
       if (creating) {
         const created = await api<EventItem>('/events', { body: { ...body(form), status: form.status } })
-        toast(`“${created.title}” is created. Now add its ticket types.`, 'success')
+        toast(m.created(created.title), 'success')
         navigate(`/admin/events/${created.id}`, { replace: true })
       } else if (event.data) {
         const patch = changes(filledFrom.current ?? event.data, form)
         if (!Object.keys(patch).length) {
-          toast('Nothing changed.')
+          toast(m.nothingChanged)
         } else {
           const updated = await api<EventItem>(`/events/${event.data.id}`, { method: 'PATCH', body: patch })
           forgetEvent(updated.id)
           event.setData((prev) => ({ ...prev, ...updated, ticketTypes: updated.ticketTypes ?? prev?.ticketTypes }))
           filledFrom.current = updated
           setForm(toForm(updated))
-          toast('Changes saved.', 'success')
+          toast(m.saved, 'success')
         }
       }
     } catch (err) {
@@ -200,28 +196,28 @@ export default function AdminEventEditor({ id }: { id?: string }) {
 
   const remove = async () => {
     if (!event.data) return
-    const ok = await confirmDialog({ title: `Delete “${event.data.title}”?`, message: 'The event and its ticket types are deleted. This is only possible while nothing was sold; unpaid reservations are cancelled and their buyers told.', confirmLabel: 'Delete', danger: true })
+    const ok = await confirmDialog({ title: m.deleteTitle(event.data.title), message: m.deleteMessage, confirmLabel: m.delete, danger: true })
     if (!ok) return
     try {
       await api(`/events/${event.data.id}`, { method: 'DELETE' })
       forgetEvent(event.data.id)
-      toast('Event deleted.', 'success')
+      toast(m.deleted, 'success')
       navigate('/admin')
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 409 ? `${err.message.replace(/\.?$/, '.')} Tickets were sold for this event: cancel it instead, which refunds every paid order.` : err)
+      setError(err instanceof ApiError && err.status === 409 ? m.soldCancelInstead(err.message.replace(/\.?$/, '.')) : err)
     }
   }
 
   if (!creating && event.error)
     return (
-      <AdminPage title="Event">
+      <AdminPage title={m.event}>
         <Alert error={event.error} onRetry={event.reload} />
       </AdminPage>
     )
   if (!creating && !event.data)
     return (
-      <AdminPage title="Event">
-        <Loading label="Loading the event…" />
+      <AdminPage title={m.event}>
+        <Loading label={m.loading} />
       </AdminPage>
     )
   const e = event.data
@@ -229,27 +225,27 @@ export default function AdminEventEditor({ id }: { id?: string }) {
 
   return (
     <AdminPage
-      title={creating ? 'New event' : e!.title}
-      sub={e ? <>Starts {when(e.startsAt)} · <StatusBadge status={e.status} of="event" /> · <Link href={`/events/${e.id}`}>See the public page</Link></> : 'Create it as a draft, add ticket types, then publish it.'}
+      title={creating ? m.newEvent : e!.title}
+      sub={e ? <>{m.starts(when(e.startsAt))} · <StatusBadge status={e.status} of="event" /> · <Link href={`/events/${e.id}`}>{m.publicPage}</Link></> : m.createSub}
       actions={
         e && (
           <>
             <Link class="button button-secondary" href={`/admin/events/${e.id}/attendees`}>
-              Attendees &amp; sales
+              {m.attendees}
             </Link>
             {e.status === 'draft' && (
               <button type="button" class="button" onClick={() => run(() => publishEvent(e))}>
-                Publish
+                {m.publish}
               </button>
             )}
             {e.status === 'published' && (
               <button type="button" class="button button-danger" onClick={() => run(() => cancelEvent(e))}>
-                Cancel event
+                {m.cancelEvent}
               </button>
             )}
             {e.status !== 'cancelled' && (
               <button type="button" class="button button-secondary" onClick={remove}>
-                Delete
+                {m.delete}
               </button>
             )}
           </>
@@ -258,59 +254,59 @@ export default function AdminEventEditor({ id }: { id?: string }) {
     >
       <Alert error={error} />
       <form class="card form event-form" ref={detailsForm} onSubmit={save} noValidate aria-labelledby="details-title">
-        <h2 id="details-title">Details</h2>
-        <Field label="Title" name="title" value={form.title} onValue={set('title')} error={errors.title} required />
-        <TextAreaField label="Description" name="description" rows={4} value={form.description} onValue={set('description')} error={errors.description} required />
+        <h2 id="details-title">{m.details}</h2>
+        <Field label={m.title} name="title" value={form.title} onValue={set('title')} error={errors.title} required />
+        <TextAreaField label={m.description} name="description" rows={4} value={form.description} onValue={set('description')} error={errors.description} required />
         <div class="row">
-          <Field label="Category" name="category" list="category-options" value={form.category} onValue={set('category')} error={errors.category} hint="Lowercase, like music or stand-up." required />
+          <Field label={m.category} name="category" list="category-options" value={form.category} onValue={set('category')} error={errors.category} hint={m.categoryHint} required />
           <datalist id="category-options">
             {CATEGORIES.map((c) => (
               <option value={c} key={c} />
             ))}
           </datalist>
-          <Field label="Organizer" name="organizer" value={form.organizer} onValue={set('organizer')} error={errors.organizer} required />
+          <Field label={m.organizer} name="organizer" value={form.organizer} onValue={set('organizer')} error={errors.organizer} required />
         </div>
         <fieldset>
-          <legend>Venue</legend>
+          <legend>{m.venue}</legend>
           <div class="row">
-            <Field label="Venue name" name="venueName" value={form.venueName} onValue={set('venueName')} error={errors.venueName} required />
-            <Field label="Address" name="venueAddress" value={form.venueAddress} onValue={set('venueAddress')} error={errors.venueAddress} required />
-            <Field label="City" name="venueCity" value={form.venueCity} onValue={set('venueCity')} error={errors.venueCity} required />
+            <Field label={m.venueName} name="venueName" value={form.venueName} onValue={set('venueName')} error={errors.venueName} required />
+            <Field label={m.address} name="venueAddress" value={form.venueAddress} onValue={set('venueAddress')} error={errors.venueAddress} required />
+            <Field label={m.city} name="venueCity" value={form.venueCity} onValue={set('venueCity')} error={errors.venueCity} required />
           </div>
         </fieldset>
         <div class="row">
-          <Field label="Starts" name="startsAt" type="datetime-local" value={form.startsAt} onValue={set('startsAt')} error={errors.startsAt} hint={`Times are in your time zone (${localZone()}).`} required />
-          <Field label="Ends" name="endsAt" type="datetime-local" value={form.endsAt} onValue={set('endsAt')} error={errors.endsAt} min={form.startsAt || undefined} required />
+          <Field label={m.startsLabel} name="startsAt" type="datetime-local" value={form.startsAt} onValue={set('startsAt')} error={errors.startsAt} hint={m.timesHint(localZone())} required />
+          <Field label={m.ends} name="endsAt" type="datetime-local" value={form.endsAt} onValue={set('endsAt')} error={errors.endsAt} min={form.startsAt || undefined} required />
         </div>
-        <Field label="Image URL (optional)" name="imageUrl" type="url" value={form.imageUrl} onValue={set('imageUrl')} error={errors.imageUrl} placeholder="https://…" />
+        <Field label={m.imageUrl} name="imageUrl" type="url" value={form.imageUrl} onValue={set('imageUrl')} error={errors.imageUrl} placeholder="https://…" />
         <TextAreaField
-          label="Information for ticket holders (optional)"
+          label={m.ticketInfo}
           name="ticketInfo"
           rows={3}
           value={form.ticketInfo}
           onValue={set('ticketInfo')}
           error={errors.ticketInfo}
-          placeholder="Doors open at 19:00. Bring a photo ID; no large bags."
-          hint="On their order, in the confirmation email and on every printed ticket. Public like the rest of the event: no door codes or secrets."
+          placeholder={m.ticketInfoPlaceholder}
+          hint={m.ticketInfoHint}
         />
         {creating && (
           <SelectField
-            label="Visibility"
+            label={m.visibility}
             name="status"
             value={form.status}
             onValue={set('status')}
             options={[
-              ['draft', 'Draft: only admins see it'],
-              ['published', 'Published: on sale once it has ticket types'],
+              ['draft', m.draftOption],
+              ['published', m.publishedOption],
             ]}
           />
         )}
         <div class="form-actions">
           <button type="submit" class="button" disabled={busy}>
-            {busy ? 'Saving…' : creating ? 'Create event' : 'Save changes'}
+            {busy ? m.saving : creating ? m.create : m.saveChanges}
           </button>
           <Link class="button button-secondary" href="/admin">
-            Back to events
+            {m.backToEvents}
           </Link>
         </div>
       </form>
@@ -355,6 +351,7 @@ function currentTypes(event: EventItem, availability: Availability | undefined):
 
 function TicketTypes({ event, types, live, onChange }: { event: EventItem; types: TicketType[]; live: LiveAvailability; onChange: () => void }) {
   const unknown = !live.availability && (event.availabilityUnavailable || !!live.error)
+  const m = useT(ticketTypesText)
   const t = totals(live.availability, event.currency ?? 'EUR')
   const changed = () => {
     forgetEvent(event.id)
@@ -363,17 +360,17 @@ function TicketTypes({ event, types, live, onChange }: { event: EventItem; types
   }
   return (
     <section class="card" aria-labelledby="types-title">
-      <h2 id="types-title">Ticket types</h2>
+      <h2 id="types-title">{m.title}</h2>
       {live.availability && (
         <p class="muted">
-          {t.sold} sold · {t.held} held · {t.available} available of {t.capacity} · {revenueText(t)} revenue at current prices
+          {m.summary(t.sold, t.held, t.available, t.capacity, revenueText(t))}
         </p>
       )}
       {types.length === 0 &&
         (unknown ? (
-          <Alert tone="warning" error="The ticket types cannot be shown right now: ticket sales did not answer. Try again in a moment." onRetry={changed} />
+          <Alert tone="warning" error={m.unavailable} onRetry={changed} />
         ) : (
-          <Notice>No ticket types yet: add at least one so buyers can buy.</Notice>
+          <Notice>{m.none}</Notice>
         ))}
       {types.length > 0 && (
         <ul class="type-list">
@@ -403,6 +400,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
     seats: seatingText(type.seating),
     addOn: type.addOn ? 'yes' : '',
   }
+  const m = useT(ticketTypesText)
   const [f, setF] = useState(stored)
   const set = (key: keyof typeof stored) => (value: string) => setF((x) => ({ ...x, [key]: value }))
   const storedKey = JSON.stringify(stored)
@@ -429,22 +427,22 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
     const local: Record<string, string> = {}
     const name = f.name.trim()
     const currency = f.currency.trim().toUpperCase()
-    if (!name) local.name = 'Enter a name.'
-    if (!/^[A-Z]{3}$/.test(currency)) local.currency = 'Enter a 3-letter currency code, like EUR.'
+    if (!name) local.name = m.nameNeeded
+    if (!/^[A-Z]{3}$/.test(currency)) local.currency = m.currencyCode
     const cents = local.currency ? null : parseMoney(f.price, currency)
-    if (!local.currency && cents === null) local.price = `Enter a price like ${moneyInput(4500 * 10 ** (minorDigits(currency) - 2), currency)}.`
-    if (!/^\d+$/.test(f.capacity)) local.capacity = 'Enter a whole number.'
-    if (f.maxPerOrder && !/^[1-9]\d*$/.test(f.maxPerOrder)) local.maxPerOrder = 'Enter a whole number of at least 1, or leave it empty.'
+    if (!local.currency && cents === null) local.price = m.priceLike(moneyInput(4500 * 10 ** (minorDigits(currency) - 2), currency))
+    if (!/^\d+$/.test(f.capacity)) local.capacity = m.wholeNumber
+    if (f.maxPerOrder && !/^[1-9]\d*$/.test(f.maxPerOrder)) local.maxPerOrder = m.maxPerOrderInvalid
     const tax = parsePercent(f.tax)
-    if (tax === null) local.tax = 'Enter a percentage from 0 to 100, like 19 or 5.5, or leave it empty.'
+    if (tax === null) local.tax = m.taxInvalid
     // Seats, once given, stay: a new layout replaces the old one (it must keep the seats held or sold).
     const seating = f.seats.trim() !== stored.seats ? (f.seats.trim() || type.seating ? parseSeating(f.seats) : undefined) : undefined
-    if (seating && 'error' in seating) local.seats = type.seating && !f.seats.trim() ? 'A seated ticket type keeps its seats: enter its rows.' : seating.error
+    if (seating && 'error' in seating) local.seats = type.seating && !f.seats.trim() ? m.seatedKeepsSeats : seating.error
     const salesStart = fromLocalInput(f.salesStart)
     const salesEnd = fromLocalInput(f.salesEnd)
-    if (f.salesStart && !salesStart) local.salesStart = 'Enter a date and time, or leave it empty.'
-    if (f.salesEnd && !salesEnd) local.salesEnd = 'Enter a date and time, or leave it empty.'
-    if (salesStart && salesEnd && salesEnd <= salesStart) local.salesEnd = 'Sales must end after they start.'
+    if (f.salesStart && !salesStart) local.salesStart = m.dateTimeOrEmpty
+    if (f.salesEnd && !salesEnd) local.salesEnd = m.dateTimeOrEmpty
+    if (salesStart && salesEnd && salesEnd <= salesStart) local.salesEnd = m.salesEndAfterStart
     setErrors(local)
     if (Object.keys(local).length) return
     // Only what this admin changed is sent: a field left as it was never overwrites another admin's change.
@@ -459,17 +457,17 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
     if (f.salesStart !== stored.salesStart) patch.salesStart = salesStart
     if (f.salesEnd !== stored.salesEnd) patch.salesEnd = salesEnd
     if (f.addOn !== stored.addOn) patch.addOn = f.addOn === 'yes'
-    if (!Object.keys(patch).length) return toast('Nothing changed.')
+    if (!Object.keys(patch).length) return toast(t(eventEditorText).nothingChanged)
     setBusy(true)
     try {
       await api(`/events/${eventId}/ticket-types/${type.id}`, { method: 'PATCH', body: patch })
-      toast(`${name} updated.`, 'success')
+      toast(m.updated(name), 'success')
       onChange()
     } catch (err) {
       setErrors(fieldErrorsOf(err, TYPE_FIELD))
       setError(
         err instanceof ApiError && err.status === 409
-          ? `${err.message.replace(/\.?$/, '.')} ${patch.seating ? 'The seats held or sold must stay in the layout.' : 'The capacity cannot go below the tickets already sold or held.'}`
+          ? `${err.message.replace(/\.?$/, '.')} ${patch.seating ? m.seatsMustStay : m.capacityTooLow}`
           : err,
       )
     } finally {
@@ -478,17 +476,17 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
   }
 
   const remove = async () => {
-    const ok = await confirmDialog({ title: `Remove ${type.name}?`, message: 'Buyers will no longer see this ticket type. This is only possible while none were sold; unpaid reservations of it are cancelled and their buyers told.', confirmLabel: 'Remove', danger: true })
+    const ok = await confirmDialog({ title: m.removeTitle(type.name), message: m.removeMessage, confirmLabel: m.remove, danger: true })
     if (!ok) return
     setError(undefined)
     try {
       await api(`/events/${eventId}/ticket-types/${type.id}`, { method: 'DELETE' })
-      toast(`${type.name} removed.`, 'success')
+      toast(m.removed(type.name), 'success')
       onChange()
     } catch (err) {
       setError(
         err instanceof ApiError && err.status === 409
-          ? `${type.name} cannot be removed: ${sold ? `${sold} were already sold` : 'tickets of this type were sold'}. Lower its capacity to stop selling it instead.`
+          ? m.cannotRemove(type.name, sold)
           : err,
       )
     }
@@ -501,21 +499,21 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
         <div class="type-head">
           <h3 id={`${id}-name`}>{type.name}</h3>
           <p class="muted small">
-            {sold} sold · {stats?.held ?? 0} held · {stats?.available ?? capacity - sold} available
-            {type.salesStart ? ` · on sale from ${when(type.salesStart)}` : ''}
-            {type.salesEnd ? ` · until ${when(type.salesEnd)}` : ''}
-            {type.addOn ? ' · an extra, sold with tickets' : ''}
+            {m.stats(sold, stats?.held ?? 0, stats?.available ?? capacity - sold)}
+            {type.salesStart ? m.onSaleFrom(when(type.salesStart)) : ''}
+            {type.salesEnd ? m.until(when(type.salesEnd)) : ''}
+            {type.addOn ? m.isExtra : ''}
           </p>
         </div>
         <div class="row">
-          <Field id={`${id}-rename`} label="Name" name="name" value={f.name} onValue={set('name')} error={errors.name} />
-          <Field id={`${id}-price`} label={`Price (${/^[A-Za-z]{3}$/.test(f.currency.trim()) ? f.currency.trim().toUpperCase() : type.currency})`} name="price" inputMode="decimal" value={f.price} onValue={set('price')} error={errors.price} />
-          <Field id={`${id}-currency`} label="Currency" name="currency" value={f.currency} onValue={set('currency')} error={errors.currency} maxLength={3} />
+          <Field id={`${id}-rename`} label={m.name} name="name" value={f.name} onValue={set('name')} error={errors.name} />
+          <Field id={`${id}-price`} label={m.priceIn(/^[A-Za-z]{3}$/.test(f.currency.trim()) ? f.currency.trim().toUpperCase() : type.currency)} name="price" inputMode="decimal" value={f.price} onValue={set('price')} error={errors.price} />
+          <Field id={`${id}-currency`} label={m.currency} name="currency" value={f.currency} onValue={set('currency')} error={errors.currency} maxLength={3} />
         </div>
         <div class="row">
           <Field
             id={`${id}-capacity`}
-            label="Capacity"
+            label={m.capacity}
             name="capacity"
             type="number"
             min={0}
@@ -523,35 +521,35 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
             onValue={set('capacity')}
             error={errors.capacity}
             readOnly={!!type.seating}
-            hint={type.seating ? 'Its number of seats: change the rows below.' : undefined}
+            hint={type.seating ? m.capacitySeated : undefined}
           />
-          <Field id={`${id}-max`} label="Max per order" name="maxPerOrder" type="number" min={1} value={f.maxPerOrder} onValue={set('maxPerOrder')} error={errors.maxPerOrder} />
-          <Field id={`${id}-tax`} label="Tax included (%)" name="tax" inputMode="decimal" value={f.tax} onValue={set('tax')} error={errors.tax} hint="Shown on invoices. Empty: none." />
+          <Field id={`${id}-max`} label={m.maxPerOrder} name="maxPerOrder" type="number" min={1} value={f.maxPerOrder} onValue={set('maxPerOrder')} error={errors.maxPerOrder} />
+          <Field id={`${id}-tax`} label={m.tax} name="tax" inputMode="decimal" value={f.tax} onValue={set('tax')} error={errors.tax} hint={m.taxHint} />
         </div>
         <div class="row">
-          <Field id={`${id}-start`} label="Sales start" name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={`Empty: on sale once published. In your time zone (${localZone()}).`} />
-          <Field id={`${id}-end`} label="Sales end" name="salesEnd" type="datetime-local" value={f.salesEnd} onValue={set('salesEnd')} error={errors.salesEnd} hint="Empty: until the event starts." />
+          <Field id={`${id}-start`} label={m.salesStart} name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={m.salesStartHint(localZone())} />
+          <Field id={`${id}-end`} label={m.salesEnd} name="salesEnd" type="datetime-local" value={f.salesEnd} onValue={set('salesEnd')} error={errors.salesEnd} hint={m.salesEndHint} />
         </div>
         {(type.seating || sold + (stats?.held ?? 0) === 0) && (
           <Field
             id={`${id}-seats`}
-            label={type.seating ? 'Numbered seats' : 'Numbered seats (optional)'}
+            label={type.seating ? m.seats : m.seatsOptional}
             name="seats"
             value={f.seats}
             onValue={set('seats')}
             error={errors.seats}
-            hint="Rows front first and their seats, like A:12, B:14 or A-F:20. Buyers pick seats on a map; the capacity is the number of seats."
+            hint={m.seatsHint}
           />
         )}
         <AddOnChoice id={`${id}-addon`} checked={f.addOn === 'yes'} onChange={(on) => set('addOn')(on ? 'yes' : '')} />
-        <p class="muted small">A new price, currency or tax rate, or a change to an extra, applies to holds made afterwards.</p>
+        <p class="muted small">{m.appliesLater}</p>
         <Alert error={error} />
         <div class="form-actions">
           <button type="submit" class="button button-small" disabled={busy}>
-            Save {type.name}
+            {m.save(type.name)}
           </button>
           <button type="button" class="button button-small button-secondary" onClick={remove}>
-            Remove {type.name}
+            {m.removeType(type.name)}
           </button>
         </div>
       </form>
@@ -561,13 +559,14 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
 
 /** Whether a type is an extra (parking, a T-shirt): buyers get it only with tickets, one per ticket at most. */
 function AddOnChoice({ id, checked, onChange }: { id: string; checked: boolean; onChange: (on: boolean) => void }) {
+  const m = useT(ticketTypesText)
   return (
     <div class="field">
       <label class="choice">
-        <input type="checkbox" id={id} name="addOn" checked={checked} aria-describedby={`${id}-hint`} onChange={(e) => onChange(e.currentTarget.checked)} /> An extra, sold only with tickets
+        <input type="checkbox" id={id} name="addOn" checked={checked} aria-describedby={`${id}-hint`} onChange={(e) => onChange(e.currentTarget.checked)} /> {m.addOn}
       </label>
       <p class="field-hint" id={`${id}-hint`}>
-        Parking, a T-shirt, a workshop place: buyers add it to an order with admission tickets, at most one per ticket. It is not counted as a place of the event.
+        {m.addOnHint}
       </p>
     </div>
   )
@@ -575,6 +574,7 @@ function AddOnChoice({ id, checked, onChange }: { id: string; checked: boolean; 
 
 function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => void }) {
   const blank = { name: '', price: '', currency: event.ticketTypes?.[0]?.currency ?? event.currency ?? 'EUR', capacity: '', maxPerOrder: '', tax: percentInput(event.ticketTypes?.[0]?.taxRateBasisPoints), salesStart: '', salesEnd: '', seats: '', addOn: '' }
+  const m = useT(ticketTypesText)
   const [f, setF] = useState(blank)
   const [errors, setErrors] = useState<Partial<Record<keyof typeof blank, string>>>({})
   const [error, setError] = useState<unknown>()
@@ -588,22 +588,22 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
     setError(undefined)
     const local: Partial<Record<keyof typeof blank, string>> = {}
     const currency = f.currency.trim().toUpperCase()
-    if (!f.name.trim()) local.name = 'Enter a name, like “General admission”.'
-    if (!/^[A-Z]{3}$/.test(currency)) local.currency = 'Enter a 3-letter currency code, like EUR.'
+    if (!f.name.trim()) local.name = m.nameLike
+    if (!/^[A-Z]{3}$/.test(currency)) local.currency = m.currencyCode
     const cents = local.currency ? null : parseMoney(f.price, currency)
-    if (!local.currency && cents === null) local.price = 'Enter a price like 45.00.'
+    if (!local.currency && cents === null) local.price = m.priceLike(m.pricePlaceholder)
     // With numbered seats the capacity is their number (typed or not, it must agree).
     const seating = f.seats.trim() ? parseSeating(f.seats) : undefined
     if (seating && 'error' in seating) local.seats = seating.error
     const seats = seating && !('error' in seating) ? seatCount(seating) : undefined
-    if (seats !== undefined && f.capacity.trim() && Number(f.capacity) !== seats) local.capacity = `With numbered seats the capacity is their number: ${seats}, or leave it empty.`
-    else if (seats === undefined && !/^[1-9]\d*$/.test(f.capacity)) local.capacity = 'Enter how many tickets there are (at least 1).'
-    if (f.maxPerOrder && !/^[1-9]\d*$/.test(f.maxPerOrder)) local.maxPerOrder = 'Enter a whole number of at least 1, or leave it empty.'
+    if (seats !== undefined && f.capacity.trim() && Number(f.capacity) !== seats) local.capacity = m.capacityIsSeats(seats)
+    else if (seats === undefined && !/^[1-9]\d*$/.test(f.capacity)) local.capacity = m.capacityNeeded
+    if (f.maxPerOrder && !/^[1-9]\d*$/.test(f.maxPerOrder)) local.maxPerOrder = m.maxPerOrderInvalid
     const tax = parsePercent(f.tax)
-    if (tax === null) local.tax = 'Enter a percentage from 0 to 100, like 19 or 5.5, or leave it empty.'
+    if (tax === null) local.tax = m.taxInvalid
     const salesStart = fromLocalInput(f.salesStart)
     const salesEnd = fromLocalInput(f.salesEnd)
-    if (salesStart && salesEnd && salesEnd <= salesStart) local.salesEnd = 'Sales must end after they start.'
+    if (salesStart && salesEnd && salesEnd <= salesStart) local.salesEnd = m.salesEndAfterStart
     setErrors(local)
     if (Object.keys(local).length) return
     setBusy(true)
@@ -622,7 +622,7 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
       }
       // A retry after a lost answer or a 503 carries the same key: the type is created once.
       await withKey(`ticket-type:${event.id}:${JSON.stringify(body)}`, (idempotencyKey) => api(`/events/${event.id}/ticket-types`, { body, idempotencyKey }))
-      toast(`${f.name.trim()} added.`, 'success')
+      toast(m.added(f.name.trim()), 'success')
       setF(blank)
       onAdded()
     } catch (err) {
@@ -635,35 +635,35 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
 
   return (
     <form class="add-type" ref={addForm} onSubmit={add} noValidate aria-labelledby="add-type-title">
-      <h3 id="add-type-title">Add a ticket type</h3>
+      <h3 id="add-type-title">{m.addTitle}</h3>
       <div class="row">
-        <Field id="nt-name" label="Name" name="name" value={f.name} onValue={set('name')} error={errors.name} placeholder="General admission" />
-        <Field id="nt-price" label="Price" name="price" inputMode="decimal" value={f.price} onValue={set('price')} error={errors.price} placeholder="45.00" />
-        <Field id="nt-currency" label="Currency" name="currency" value={f.currency} onValue={set('currency')} error={errors.currency} maxLength={3} />
+        <Field id="nt-name" label={m.name} name="name" value={f.name} onValue={set('name')} error={errors.name} placeholder={m.namePlaceholder} />
+        <Field id="nt-price" label={m.price} name="price" inputMode="decimal" value={f.price} onValue={set('price')} error={errors.price} placeholder={m.pricePlaceholder} />
+        <Field id="nt-currency" label={m.currency} name="currency" value={f.currency} onValue={set('currency')} error={errors.currency} maxLength={3} />
       </div>
       <div class="row">
-        <Field id="nt-capacity" label="Capacity" name="capacity" type="number" min={1} value={f.capacity} onValue={set('capacity')} error={errors.capacity} hint={f.seats.trim() ? 'With numbered seats: their number (may stay empty).' : undefined} />
-        <Field id="nt-max" label="Max per order (optional)" name="maxPerOrder" type="number" min={1} value={f.maxPerOrder} onValue={set('maxPerOrder')} error={errors.maxPerOrder} />
-        <Field id="nt-tax" label="Tax included (%, optional)" name="tax" inputMode="decimal" value={f.tax} onValue={set('tax')} error={errors.tax} hint="Shown on invoices." />
+        <Field id="nt-capacity" label={m.capacity} name="capacity" type="number" min={1} value={f.capacity} onValue={set('capacity')} error={errors.capacity} hint={f.seats.trim() ? m.capacitySeatsHint : undefined} />
+        <Field id="nt-max" label={m.maxPerOrderOptional} name="maxPerOrder" type="number" min={1} value={f.maxPerOrder} onValue={set('maxPerOrder')} error={errors.maxPerOrder} />
+        <Field id="nt-tax" label={m.taxOptional} name="tax" inputMode="decimal" value={f.tax} onValue={set('tax')} error={errors.tax} hint={m.taxHintNew} />
       </div>
       <div class="row">
-        <Field id="nt-start" label="Sales start (optional)" name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={`In your time zone (${localZone()}).`} />
-        <Field id="nt-end" label="Sales end (optional)" name="salesEnd" type="datetime-local" value={f.salesEnd} onValue={set('salesEnd')} error={errors.salesEnd} />
+        <Field id="nt-start" label={m.salesStartOptional} name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={m.inYourZone(localZone())} />
+        <Field id="nt-end" label={m.salesEndOptional} name="salesEnd" type="datetime-local" value={f.salesEnd} onValue={set('salesEnd')} error={errors.salesEnd} />
       </div>
       <Field
         id="nt-seats"
-        label="Numbered seats (optional)"
+        label={m.seatsOptional}
         name="seats"
         value={f.seats}
         onValue={set('seats')}
         error={errors.seats}
         placeholder="A:12, B:14"
-        hint="For reserved seating: rows front first and their seats, like A:12, B:14 or A-F:20. Buyers pick seats on a map. Empty: general admission."
+        hint={m.seatsHintNew}
       />
       <AddOnChoice id="nt-addon" checked={f.addOn === 'yes'} onChange={(on) => set('addOn')(on ? 'yes' : '')} />
       <Alert error={error} />
       <button type="submit" class="button" disabled={busy}>
-        {busy ? 'Adding…' : 'Add ticket type'}
+        {busy ? m.adding : m.add}
       </button>
     </form>
   )

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../lib/api'
-import { plural, when } from '../lib/format'
+import { when } from '../lib/format'
+import { t, useT } from '../lib/i18n'
+import { adminEventsText } from '../i18n/admin-events'
 import { useAsync, useTitle } from '../lib/hooks'
 import { forgetEvent } from '../lib/live'
 import { Link, navigate, withQuery } from '../lib/router'
@@ -13,7 +15,7 @@ import { AdminPage, adminEventPage, paidOrderCount, revenueText, totals, type Ev
 export async function publishEvent(event: EventItem) {
   const updated = await api<EventItem>(`/events/${event.id}`, { method: 'PATCH', body: { status: 'published' } })
   forgetEvent(event.id)
-  toast(`“${event.title}” is published.`, 'success')
+  toast(t(adminEventsText).published(event.title), 'success')
   return updated
 }
 
@@ -23,38 +25,31 @@ export async function cancelEvent(event: EventItem): Promise<boolean> {
   try {
     count = await paidOrderCount(event.id)
   } catch {}
-  const refunds =
-    count === undefined
-      ? 'Every paid order of this event will be refunded (the number of paid orders could not be counted right now).'
-      : count === 0
-        ? 'No paid orders will need a refund.'
-        : `${plural(count, 'paid order')} will be refunded.`
+  const m = t(adminEventsText)
+  const refunds = count === undefined ? m.refundsUnknown : count === 0 ? m.refundsNone : m.refundsSome(count)
   const ok = await confirmDialog({
-    title: `Cancel “${event.title}”?`,
-    message: `${refunds} Ticket sales stop and buyers are told. This cannot be undone.`,
-    confirmLabel: 'Cancel the event',
-    cancelLabel: 'Keep it',
+    title: m.cancelTitle(event.title),
+    message: m.cancelMessage(refunds),
+    confirmLabel: m.cancelConfirm,
+    cancelLabel: m.cancelKeep,
     danger: true,
   })
   if (!ok) return false
   await api(`/events/${event.id}/cancel`, { method: 'POST' })
   forgetEvent(event.id)
-  toast(`“${event.title}” is cancelled${count ? `; ${plural(count, 'refund')} on the way` : ''}.`, 'success')
+  toast(t(adminEventsText).cancelled(event.title, count), 'success')
   return true
 }
 
 const PAGE_SIZE = 25
-const PERIODS: Array<[EventPeriod, string]> = [
-  ['upcoming', 'Upcoming and on now'],
-  ['past', 'Past'],
-  ['any', 'Any time'],
-]
+const PERIODS: EventPeriod[] = ['upcoming', 'past', 'any']
 
 export default function AdminEvents({ query }: { query: URLSearchParams }) {
-  useTitle('Admin · Events')
+  const m = useT(adminEventsText)
+  useTitle(m.pageTitle)
   const status = query.get('status') ?? ''
   const q = query.get('q') ?? ''
-  const period = PERIODS.find(([p]) => p === query.get('when'))?.[0] ?? 'upcoming'
+  const period = PERIODS.find((p) => p === query.get('when')) ?? 'upcoming'
   const page = Math.max(1, Math.floor(Number(query.get('page'))) || 1)
   const filters = { status, q, when: period === 'upcoming' ? '' : period }
   const [find, setFind] = useState(q)
@@ -91,69 +86,75 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
 
   return (
     <AdminPage
-      title="Events"
+      title={m.title}
       actions={
         <Link class="button" href="/admin/events/new">
-          New event
+          {m.newEvent}
         </Link>
       }
     >
-      <form class="card filters" role="search" aria-label="Events" onSubmit={search}>
-        <Field label="Title, description or city" name="q" value={find} onValue={setFind} placeholder="Search events" />
+      <form class="card filters" role="search" aria-label={m.title} onSubmit={search}>
+        <Field label={m.find} name="q" value={find} onValue={setFind} placeholder={m.findPlaceholder} />
         <SelectField
-          label="Show"
+          label={m.show}
           name="status"
           value={status}
           onValue={(s) => navigate(withQuery('/admin', { ...filters, status: s }))}
           options={[
-            ['', 'All events'],
-            ['published', 'Published'],
-            ['draft', 'Drafts'],
-            ['cancelled', 'Cancelled'],
+            ['', m.status.all],
+            ['published', m.status.published],
+            ['draft', m.status.draft],
+            ['cancelled', m.status.cancelled],
           ]}
         />
-        <SelectField label="When" name="when" value={period} onValue={(p) => navigate(withQuery('/admin', { ...filters, when: p === 'upcoming' ? '' : p }))} options={PERIODS} />
+        <SelectField
+          label={m.when}
+          name="when"
+          value={period}
+          onValue={(p) => navigate(withQuery('/admin', { ...filters, when: p === 'upcoming' ? '' : p }))}
+          options={PERIODS.map((p): [string, string] => [p, m.period[p]])}
+        />
         <SearchActions />
       </form>
       <Alert error={error} />
       {events.error ? <Alert error={events.error} onRetry={events.reload} /> : null}
-      {events.loading && !events.data && <Loading label="Loading events…" />}
+      {events.loading && !events.data && <Loading label={m.loading} />}
       {events.data && events.data.rows.length === 0 &&
         (filtered ? (
           <Empty>
-            <p>No events match.</p>
+            <p>{m.noMatch}</p>
           </Empty>
         ) : (
           <Empty>
-            <p>No events here yet.</p>
+            <p>{m.noneYet}</p>
             <Link class="button" href="/admin/events/new">
-              Create the first one
+              {m.createFirst}
             </Link>
           </Empty>
         ))}
-      {events.data && events.data.rows.length > 0 && <p class="muted">{plural(events.data.total, 'event')}{period === 'upcoming' ? ', soonest first' : ', latest first'}</p>}
+      {events.data && events.data.rows.length > 0 && <p class="muted">{m.listed(events.data.total, period === 'upcoming')}</p>}
       {events.data && events.data.rows.length > 0 && (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Events table">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={m.table}>
           <table class="data">
             <thead>
               <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Starts</th>
-                <th scope="col">State</th>
+                <th scope="col">{m.head.event}</th>
+                <th scope="col">{m.head.starts}</th>
+                <th scope="col">{m.head.state}</th>
                 <th scope="col" class="num">
-                  Sold
+                  {m.head.sold}
                 </th>
                 <th scope="col" class="num">
-                  Held
+                  {m.head.held}
                 </th>
                 <th scope="col" class="num">
-                  Available
+                  {m.head.available}
                 </th>
                 <th scope="col" class="num">
-                  Revenue
+                  {m.head.revenue}
                 </th>
                 <th scope="col">
-                  <span class="sr-only">Actions</span>
+                  <span class="sr-only">{m.head.actions}</span>
                 </th>
               </tr>
             </thead>
@@ -177,20 +178,20 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
                     <td class="num">{t.available}</td>
                     <td class="num">{revenueText(t)}</td>
                     <td class="row-actions">
-                      <Link class="button button-small button-secondary" href={`/admin/events/${e.id}`} aria-label={`Edit ${e.title}`}>
-                        Edit
+                      <Link class="button button-small button-secondary" href={`/admin/events/${e.id}`} aria-label={m.editOf(e.title)}>
+                        {m.edit}
                       </Link>
-                      <Link class="button button-small button-secondary" href={`/admin/events/${e.id}/attendees`} aria-label={`Attendees of ${e.title}`}>
-                        Attendees
+                      <Link class="button button-small button-secondary" href={`/admin/events/${e.id}/attendees`} aria-label={m.attendeesOf(e.title)}>
+                        {m.attendees}
                       </Link>
                       {e.status === 'draft' && (
-                        <button type="button" class="button button-small" disabled={busy === e.id} onClick={() => act(e.id, () => publishEvent(e))} aria-label={`Publish ${e.title}`}>
-                          Publish
+                        <button type="button" class="button button-small" disabled={busy === e.id} onClick={() => act(e.id, () => publishEvent(e))} aria-label={m.publishOf(e.title)}>
+                          {m.publish}
                         </button>
                       )}
                       {e.status === 'published' && Date.parse(e.endsAt) > Date.now() && (
-                        <button type="button" class="button button-small button-danger" disabled={busy === e.id} onClick={() => act(e.id, () => cancelEvent(e))} aria-label={`Cancel ${e.title}`}>
-                          Cancel
+                        <button type="button" class="button button-small button-danger" disabled={busy === e.id} onClick={() => act(e.id, () => cancelEvent(e))} aria-label={m.cancelOf(e.title)}>
+                          {m.cancel}
                         </button>
                       )}
                     </td>

@@ -3,14 +3,17 @@
 import { useRef, useState } from 'preact/hooks'
 import { MESSAGE_LIMITS, type EventMessage, type EventMessageList } from '@easypass/contracts/messages'
 import { api, withKey } from '../lib/api'
-import { plural, when } from '../lib/format'
+import { when } from '../lib/format'
 import { useAsync } from '../lib/hooks'
+import { t, useT } from '../lib/i18n'
+import { holderMessagesText } from '../i18n/admin-attendees'
 import { confirmDialog, toast } from '../components/overlay'
 import { Alert, Field, TextAreaField } from '../components/ui'
 import { fieldErrorsOf } from './shared'
 
 /** `tickets`: the event's tickets that still count (valid or admitted), when known. */
 export function HolderMessages({ eventId, tickets }: { eventId: string; tickets?: number }) {
+  const m = useT(holderMessagesText)
   const sent = useAsync((signal) => api<EventMessageList>(`/events/${eventId}/messages`, { signal }), [eventId])
   const [form, setForm] = useState({ subject: '', body: '' })
   const [error, setError] = useState<unknown>()
@@ -23,15 +26,15 @@ export function HolderMessages({ eventId, tickets }: { eventId: string; tickets?
     if (sending.current) return
     sending.current = true
     try {
-      const of = tickets === undefined ? 'a ticket of this event' : tickets === 1 ? "this event's one ticket" : `one of this event's ${tickets} tickets`
-      if (!(await confirmDialog({ title: 'Send this message?', message: `“${form.subject.trim()}” goes to everyone holding ${of}, in the app and by email. It cannot be taken back.`, confirmLabel: 'Send' }))) return
+      const words = t(holderMessagesText)
+      if (!(await confirmDialog({ title: words.confirmTitle, message: words.confirmMessage(form.subject.trim(), tickets), confirmLabel: words.confirmLabel }))) return
       setBusy(true)
       setError(undefined)
       // One key per message written: a try again after a lost answer tells nobody twice.
       const message = await withKey(`event-message:${eventId}:${form.subject}:${form.body}`, (idempotencyKey) =>
         api<EventMessage>(`/events/${eventId}/messages`, { body: form, idempotencyKey }),
       )
-      toast(`Message sent to ${plural(message.recipients, 'ticket holder')}.`, 'success')
+      toast(t(holderMessagesText).sentTo(message.recipients), 'success')
       setForm({ subject: '', body: '' })
       sent.reload()
     } catch (err) {
@@ -44,29 +47,29 @@ export function HolderMessages({ eventId, tickets }: { eventId: string; tickets?
 
   return (
     <section class="card" aria-labelledby="messages-title">
-      <h2 id="messages-title">Message ticket holders</h2>
-      <p class="muted small">Everyone holding a ticket of this event (its buyer, or whoever it was passed on to) is told in the app and by email. At most {MESSAGE_LIMITS.perEventPerDay} a day.</p>
-      <form class="form" onSubmit={send} aria-label="Message ticket holders">
-        <Field label="Subject" name="subject" value={form.subject} onValue={(subject) => setForm({ ...form, subject })} error={errors.subject} maxLength={MESSAGE_LIMITS.subject} required />
-        <TextAreaField label="Message" name="body" rows={5} value={form.body} onValue={(body) => setForm({ ...form, body })} error={errors.body} maxLength={MESSAGE_LIMITS.body} required hint="Plain text; blank lines make paragraphs." />
+      <h2 id="messages-title">{m.title}</h2>
+      <p class="muted small">{m.intro(MESSAGE_LIMITS.perEventPerDay)}</p>
+      <form class="form" onSubmit={send} aria-label={m.title}>
+        <Field label={m.subject} name="subject" value={form.subject} onValue={(subject) => setForm({ ...form, subject })} error={errors.subject} maxLength={MESSAGE_LIMITS.subject} required />
+        <TextAreaField label={m.message} name="body" rows={5} value={form.body} onValue={(body) => setForm({ ...form, body })} error={errors.body} maxLength={MESSAGE_LIMITS.body} required hint={m.messageHint} />
         <Alert error={Object.keys(errors).length ? undefined : error} />
         <div class="form-actions">
           <button type="submit" class="button" aria-disabled={busy ? true : undefined}>
-            {busy ? 'Sending…' : 'Send to ticket holders'}
+            {busy ? m.sending : m.send}
           </button>
         </div>
       </form>
       {sent.error ? <Alert error={sent.error} onRetry={sent.reload} /> : null}
       {(sent.data?.items.length ?? 0) > 0 && (
         <>
-          <h3>Sent</h3>
-          <ul class="type-list" aria-label="Messages sent">
-            {sent.data!.items.map((m) => (
-              <li key={m.id} data-message={m.id}>
-                <strong>{m.subject}</strong>
+          <h3>{m.sent}</h3>
+          <ul class="type-list" aria-label={m.sentList}>
+            {sent.data!.items.map((message) => (
+              <li key={message.id} data-message={message.id}>
+                <strong>{message.subject}</strong>
                 <span class="muted block small">
-                  {when(m.at)} · to {plural(m.recipients, 'ticket holder')}
-                  {m.sentBy ? ` · by ${m.sentBy}` : ''}
+                  {when(message.at)} · {m.to(message.recipients)}
+                  {message.sentBy ? m.by(message.sentBy) : ''}
                 </span>
               </li>
             ))}

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
 import { saveFile } from '../lib/download'
-import { money, moneyInput, plural, when } from '../lib/format'
+import { money, moneyInput, when } from '../lib/format'
+import { t, useT } from '../lib/i18n'
+import { adminOrdersText } from '../i18n/admin-orders'
 import { useAsync, useTitle } from '../lib/hooks'
 import { navigate, withQuery, Link } from '../lib/router'
 import type { List, Order, User } from '../lib/types'
@@ -62,8 +64,12 @@ async function findBuyers(text: string, signal: AbortSignal): Promise<User[]> {
   return r.items
 }
 
+/** What the list says about its buyer search, in the language in use when shown. */
+type Note = ((m: (typeof adminOrdersText)['en']) => string) | undefined
+
 export default function AdminOrders({ query }: { query: URLSearchParams }) {
-  useTitle('Admin · Orders')
+  const m = useT(adminOrdersText)
+  useTitle(m.pageTitle)
   const filters = { eventId: query.get('eventId') ?? '', status: query.get('status') ?? '', buyer: query.get('buyer') ?? '' }
   const page = Math.max(1, Number(query.get('page')) || 1)
   const [form, setForm] = useState(filters)
@@ -76,18 +82,19 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
       if (filters.buyer) {
         buyers = await findBuyers(filters.buyer, signal)
         setUsers((m) => new Map([...m, ...buyers!.map((u): [string, User] => [u.id, u])]))
-        if (!buyers.length) return { items: [], total: 0, page: 1, limit: PAGE_SIZE, note: `No buyer matches “${filters.buyer}”.` }
+        if (!buyers.length) return { items: [], total: 0, page: 1, limit: PAGE_SIZE, note: ((words) => words.noBuyer(filters.buyer)) as Note }
       }
       const base = { eventId: filters.eventId, status: filters.status }
       if (!buyers) {
         const r = await api<List<Order>>(withQuery('/orders', { ...base, page, limit: PAGE_SIZE }), { signal })
-        return { ...r, note: '' }
+        return { ...r, note: undefined as Note }
       }
       // One query per matching buyer; their orders are merged here.
       const lists = await Promise.all(buyers.slice(0, 10).map((u) => api<List<Order>>(withQuery('/orders', { ...base, userId: u.id, limit: 100 }), { signal })))
       const ids = new Set(buyers.map((u) => u.id))
       const items = lists.flatMap((l) => l.items).filter((o) => ids.has(o.userId))
-      const note = buyers.length > 10 ? `${buyers.length} buyers match; showing the orders of the first 10. Be more specific.` : ''
+      const matches = buyers.length
+      const note: Note = matches > 10 ? (words) => words.manyBuyers(matches) : undefined
       return { items, total: items.length, page: 1, limit: Math.max(items.length, 1), note }
     },
     [query.toString()],
@@ -109,7 +116,7 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
     setExporting(true)
     try {
       const n = await downloadCsv({ eventId: filters.eventId, status: filters.status }, filters.buyer ? orders.data?.items : undefined)
-      toast(`${plural(n, 'order')} saved as CSV.`, 'success')
+      toast(t(adminOrdersText).savedCsv(n), 'success')
     } catch (err) {
       setError(err)
     } finally {
@@ -146,52 +153,52 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
   const pages = orders.data ? Math.max(1, Math.ceil(orders.data.total / orders.data.limit)) : 1
 
   return (
-    <AdminPage title="Orders">
-      <form class="card filters" role="search" aria-label="Orders" onSubmit={submit}>
-        <EventPicker label="Event" name="eventId" value={form.eventId} onValue={(eventId) => setForm({ ...form, eventId })} anyLabel="All events" period="any" />
+    <AdminPage title={m.title}>
+      <form class="card filters" role="search" aria-label={m.title} onSubmit={submit}>
+        <EventPicker label={m.event} name="eventId" value={form.eventId} onValue={(eventId) => setForm({ ...form, eventId })} anyLabel={m.allEvents} period="any" />
         <SelectField
-          label="Status"
+          label={m.status}
           name="status"
           value={form.status}
           onValue={(status) => setForm({ ...form, status })}
-          options={[['', 'Any status'], ...STATUSES.map((s): [string, string] => [s, s[0]!.toUpperCase() + s.slice(1)])]}
+          options={[['', m.anyStatus], ...STATUSES.map((s): [string, string] => [s, m.statuses[s] ?? s])]}
         />
-        <Field label="Buyer" name="buyer" value={form.buyer} onValue={(buyer) => setForm({ ...form, buyer })} placeholder="Part of the email address" />
+        <Field label={m.buyer} name="buyer" value={form.buyer} onValue={(buyer) => setForm({ ...form, buyer })} placeholder={m.buyerPlaceholder} />
         <SearchActions />
       </form>
       <Alert error={error} />
       {orders.error ? <Alert error={orders.error} onRetry={orders.reload} /> : null}
-      {orders.loading && !orders.data && <Loading label="Loading orders…" />}
-      {orders.data?.note && <p class="muted">{orders.data.note}</p>}
-      {filters.status && <p class="muted small">The status filter can lag a few seconds behind the newest changes; each order's own status is exact.</p>}
+      {orders.loading && !orders.data && <Loading label={m.loading} />}
+      {orders.data?.note && <p class="muted">{orders.data.note(m)}</p>}
+      {filters.status && <p class="muted small">{m.statusLag}</p>}
       {orders.data && orders.data.items.length === 0 && (
         <Empty>
-          <p>No orders match.</p>
+          <p>{m.noMatch}</p>
         </Empty>
       )}
       {orders.data && orders.data.items.length > 0 && (
         <>
           <p class="muted toolbar-line">
-            <span>{plural(orders.data.total, 'order')}</span>
+            <span>{m.total(orders.data.total)}</span>
             <button type="button" class="button button-small button-secondary" onClick={exportCsv} aria-disabled={exporting ? true : undefined}>
-              {exporting ? 'Preparing the CSV…' : 'Download CSV'}
+              {exporting ? m.preparingCsv : m.downloadCsv}
             </button>
           </p>
-          <div class="table-wrap" tabIndex={0} role="region" aria-label="Orders table">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label={m.table}>
             <table class="data">
               <thead>
                 <tr>
-                  <th scope="col">Order</th>
-                  <th scope="col">Buyer</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Tickets</th>
+                  <th scope="col">{m.head.order}</th>
+                  <th scope="col">{m.head.buyer}</th>
+                  <th scope="col">{m.head.event}</th>
+                  <th scope="col">{m.head.tickets}</th>
                   <th scope="col" class="num">
-                    Total
+                    {m.head.total}
                   </th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Placed</th>
+                  <th scope="col">{m.head.status}</th>
+                  <th scope="col">{m.head.placed}</th>
                   <th scope="col">
-                    <span class="sr-only">Actions</span>
+                    <span class="sr-only">{m.head.actions}</span>
                   </th>
                 </tr>
               </thead>
@@ -205,13 +212,13 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
                     </th>
                     <td>
                       {users.get(o.userId)?.email ?? <code>{o.userId.slice(-8)}</code>}
-                      {users.get(o.userId)?.guest && <span class="muted"> (guest)</span>}
+                      {users.get(o.userId)?.guest && <span class="muted">{m.guest}</span>}
                     </td>
                     <td>{o.eventTitle ?? <code>{o.eventId.slice(-8)}</code>}</td>
                     <td>{o.items.map((i) => `${i.quantity} × ${i.name}`).join(', ')}</td>
                     <td class="num">
                       {money(o.totalCents, o.currency)}
-                      {o.voucher && <span class="muted small block">with {o.voucher.code}</span>}
+                      {o.voucher && <span class="muted small block">{m.withVoucher(o.voucher.code)}</span>}
                     </td>
                     <td>
                       <StatusBadge status={o.status} />
@@ -219,8 +226,8 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
                     <td>{when(o.createdAt)}</td>
                     <td class="row-actions">
                       {o.status === 'paid' && (
-                        <button type="button" class="button button-small button-danger" disabled={busy.has(o.id)} onClick={() => refund(o)} aria-label={`Refund order ${o.id.slice(-8)}`}>
-                          Refund
+                        <button type="button" class="button button-small button-danger" disabled={busy.has(o.id)} onClick={() => refund(o)} aria-label={m.refundOf(o.id.slice(-8))}>
+                          {m.refund}
                         </button>
                       )}
                     </td>

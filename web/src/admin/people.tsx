@@ -8,6 +8,8 @@ import { when } from '../lib/format'
 import { api } from '../lib/api'
 import { day } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
+import { t, useT } from '../lib/i18n'
+import { peopleText } from '../i18n/admin-people'
 import { navigate, withQuery } from '../lib/router'
 import { useSession } from '../lib/session'
 import type { EventItem, List, Role, User } from '../lib/types'
@@ -16,16 +18,10 @@ import { Alert, Empty, Field, Loading, Pager, SearchActions, SelectField } from 
 import { AdminPage, adminEventPage } from './shared'
 
 const PAGE_SIZE = 50
-const ROLE_WORD: Record<Role, string> = { customer: 'Buyer', staff: 'Door staff', admin: 'Admin' }
-/** What each role may do, said where it is given. */
-const ROLE_MEANS: Record<Role, string> = {
-  customer: 'They keep their tickets and orders and lose everything else of their role.',
-  staff: 'They can check tickets in and read attendee lists, and nothing more.',
-  admin: 'They can run every event, refund any order and give roles.',
-}
 
 export default function People({ query }: { query: URLSearchParams }) {
-  useTitle('Admin · People')
+  const m = useT(peopleText)
+  useTitle(m.pageTitle)
   const me = useSession()?.user
   const filters = { q: query.get('q') ?? '', role: query.get('role') ?? '' }
   const page = Math.max(1, Number(query.get('page')) || 1)
@@ -38,10 +34,11 @@ export default function People({ query }: { query: URLSearchParams }) {
   /** True when the role was changed; otherwise the caller puts the picker back. */
   const setRole = async (user: User, role: Role): Promise<boolean> => {
     if (role === user.role) return true
+    const words = t(peopleText)
     const ok = await confirmDialog({
-      title: `Make ${user.name || user.email} ${ROLE_WORD[role].toLowerCase()}?`,
-      message: `${ROLE_MEANS[role]}${user.id === me?.id ? ' This is your own account.' : ''} Tokens they hold with more than the new role stop working at once.`,
-      confirmLabel: 'Change the role',
+      title: words.roleTitle(user.name || user.email, role),
+      message: `${words.roleMeans[role]}${user.id === me?.id ? words.ownAccount : ''}${words.tokensStop}`,
+      confirmLabel: words.changeRole,
       danger: role !== 'admin' && user.role === 'admin',
     })
     if (!ok) return false
@@ -49,7 +46,7 @@ export default function People({ query }: { query: URLSearchParams }) {
     setError(undefined)
     try {
       await api(`/users/${user.id}`, { method: 'PATCH', body: { role } })
-      toast(`${user.email} is ${ROLE_WORD[role].toLowerCase()} now.`, 'success')
+      toast(t(peopleText).roleChanged(user.email, role), 'success')
       return true
     } catch (err) {
       setError(err)
@@ -76,92 +73,97 @@ export default function People({ query }: { query: URLSearchParams }) {
     }
   }
 
-  const turnOffTwoFactor = (user: User) =>
-    confirmed(
+  const turnOffTwoFactor = (user: User) => {
+    const words = t(peopleText)
+    return confirmed(
       user,
       {
-        title: `Turn off two-step sign-in for ${user.email}?`,
-        message: 'Their password alone signs them in until they set it up again. Do this only when they lost their phone and their recovery codes, and you are sure it is them asking.',
-        confirmLabel: 'Turn it off',
+        title: words.turnOffTitle(user.email),
+        message: words.turnOffMessage,
+        confirmLabel: words.turnItOff,
       },
       () => api(`/users/${user.id}/two-factor`, { method: 'DELETE' }),
-      `Two-step sign-in is off for ${user.email}.`,
+      words.turnedOff(user.email),
     )
+  }
 
-  const removePasskeys = (user: User) =>
-    confirmed(
+  const removePasskeys = (user: User) => {
+    const words = t(peopleText)
+    return confirmed(
       user,
       {
-        title: `Remove every passkey of ${user.email}?`,
-        message: 'Each device signed in with one of them is signed out, and they sign in with their password. Do this when a phone was stolen or they did not add a passkey themselves, and you are sure it is them asking.',
-        confirmLabel: 'Remove them',
+        title: words.removeTitle(user.email),
+        message: words.removeMessage,
+        confirmLabel: words.removeThem,
       },
       () => api(`/users/${user.id}/passkeys`, { method: 'DELETE' }),
-      `The passkeys of ${user.email} are removed.`,
+      words.removed(user.email),
     )
+  }
 
-  const closeAccount = (user: User) =>
-    confirmed(
+  const closeAccount = (user: User) => {
+    const words = t(peopleText)
+    return confirmed(
       user,
       {
-        title: `Close the account of ${user.email}?`,
-        message:
-          'Do this only when they asked for it and you are sure it is them asking. The account, its sessions and links are deleted, and its address is taken off its orders; its notifications, waiting lists and saved invoice details go. Its orders, tickets (still valid) and invoices stay. This cannot be undone.',
-        confirmLabel: 'Close the account',
+        title: words.closeTitle(user.email),
+        message: words.closeMessage,
+        confirmLabel: words.closeConfirm,
       },
       () => api(`/users/${user.id}`, { method: 'DELETE' }),
-      `The account of ${user.email} is closed.`,
+      words.closed(user.email),
     )
+  }
 
   const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PAGE_SIZE)) : 1
   return (
-    <AdminPage title="People" sub="Everyone with an account, and guests who bought without one. Give door staff and admins their role here; a role change takes effect at once.">
+    <AdminPage title={m.title} sub={m.sub}>
       <form
         class="card filters"
         role="search"
-        aria-label="People"
+        aria-label={m.title}
         onSubmit={(e) => {
           e.preventDefault()
           navigate(withQuery('/admin/people', { ...form, q: form.q.trim() }))
         }}
       >
-        <Field label="Email" name="q" value={form.q} onValue={(q) => setForm({ ...form, q })} placeholder="Part of the email address" maxLength={254} />
+        <Field label={m.email} name="q" value={form.q} onValue={(q) => setForm({ ...form, q })} placeholder={m.emailPlaceholder} maxLength={254} />
         <SelectField
-          label="Role"
+          label={m.roleLabel}
           name="role"
           value={form.role}
           onValue={(role) => setForm({ ...form, role })}
           options={[
-            ['', 'Any role'],
-            ['customer', 'Buyers'],
-            ['staff', 'Door staff'],
-            ['admin', 'Admins'],
+            ['', m.anyRole],
+            ['customer', m.buyers],
+            ['staff', m.doorStaff],
+            ['admin', m.admins],
           ]}
         />
         <SearchActions />
       </form>
       <Alert error={error} />
       {list.error ? <Alert error={list.error} onRetry={list.reload} /> : null}
-      {list.loading && !list.data && <Loading label="Loading people…" />}
+      {list.loading && !list.data && <Loading label={m.loading} />}
       {list.data && list.data.items.length === 0 && (
         <Empty>
-          <p>Nobody matches.</p>
+          <p>{m.nobody}</p>
         </Empty>
       )}
       {list.data && list.data.items.length > 0 && (
         <>
-          <p class="muted">{list.data.total === 1 ? '1 person' : `${list.data.total} people`}</p>
-          <div class="table-wrap" tabIndex={0} role="region" aria-label="People table">
+          <p class="muted">{m.total(list.data.total)}</p>
+          <div class="table-wrap" tabIndex={0} role="region" aria-label={m.tableLabel}>
             <table class="data">
               <thead>
                 <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Two-step sign-in, passkeys</th>
-                  <th scope="col">Since</th>
+                  <th scope="col">{m.name}</th>
+                  <th scope="col">{m.email}</th>
+                  <th scope="col">{m.roleLabel}</th>
+                  <th scope="col">{m.twoStep}</th>
+                  <th scope="col">{m.since}</th>
                   <th scope="col">
-                    <span class="sr-only">Close</span>
+                    <span class="sr-only">{m.close}</span>
                   </th>
                 </tr>
               </thead>
@@ -170,15 +172,15 @@ export default function People({ query }: { query: URLSearchParams }) {
                   <tr key={u.id} data-user={u.id}>
                     <th scope="row">
                       {u.name}
-                      {u.id === me?.id && <span class="muted block small">You</span>}
+                      {u.id === me?.id && <span class="muted block small">{m.you}</span>}
                     </th>
                     <td>{u.email}</td>
                     <td>
                       {u.guest ? (
-                        <span class="muted">Guest (no password, no role)</span>
+                        <span class="muted">{m.guest}</span>
                       ) : (
                         <select
-                          aria-label={`Role of ${u.email}`}
+                          aria-label={m.roleOf(u.email)}
                           value={u.role}
                           disabled={busy === u.id}
                           onChange={(e) => {
@@ -188,9 +190,9 @@ export default function People({ query }: { query: URLSearchParams }) {
                             })
                           }}
                         >
-                          {(Object.keys(ROLE_WORD) as Role[]).map((role) => (
+                          {(Object.keys(m.role) as Role[]).map((role) => (
                             <option value={role} key={role}>
-                              {ROLE_WORD[role]}
+                              {m.role[role]}
                             </option>
                           ))}
                         </select>
@@ -200,22 +202,22 @@ export default function People({ query }: { query: URLSearchParams }) {
                     <td>
                       {u.twoFactor ? (
                         <>
-                          On
+                          {m.on}
                           {u.id !== me?.id && (
-                            <button type="button" class="button button-small button-secondary" style="margin-left:8px" disabled={busy === u.id} onClick={() => turnOffTwoFactor(u)} aria-label={`Turn off two-step sign-in for ${u.email}`}>
-                              Turn off
+                            <button type="button" class="button button-small button-secondary" style="margin-left:8px" disabled={busy === u.id} onClick={() => turnOffTwoFactor(u)} aria-label={m.turnOffFor(u.email)}>
+                              {m.turnOff}
                             </button>
                           )}
                         </>
                       ) : (
-                        <span class="muted">Off</span>
+                        <span class="muted">{m.off}</span>
                       )}
                       {!!u.passkeys && (
                         <p class="muted">
-                          {u.passkeys === 1 ? '1 passkey' : `${u.passkeys} passkeys`}
+                          {m.passkeys(u.passkeys)}
                           {u.id !== me?.id && (
-                            <button type="button" class="button button-small button-secondary" style="margin-left:8px" disabled={busy === u.id} onClick={() => removePasskeys(u)} aria-label={`Remove the passkeys of ${u.email}`}>
-                              Remove
+                            <button type="button" class="button button-small button-secondary" style="margin-left:8px" disabled={busy === u.id} onClick={() => removePasskeys(u)} aria-label={m.removeOf(u.email)}>
+                              {m.remove}
                             </button>
                           )}
                         </p>
@@ -224,8 +226,8 @@ export default function People({ query }: { query: URLSearchParams }) {
                     <td>{u.createdAt ? day(u.createdAt) : ''}</td>
                     <td>
                       {u.role === 'customer' && u.id !== me?.id && (
-                        <button type="button" class="button button-small button-secondary" disabled={busy === u.id} onClick={() => closeAccount(u)} aria-label={`Close account of ${u.email}`}>
-                          Close account
+                        <button type="button" class="button button-small button-secondary" disabled={busy === u.id} onClick={() => closeAccount(u)} aria-label={m.closeAccountOf(u.email)}>
+                          {m.closeAccount}
                         </button>
                       )}
                     </td>
@@ -246,6 +248,7 @@ export default function People({ query }: { query: URLSearchParams }) {
  * and sell for those only). Folded under their role; the events are found by title among the upcoming.
  */
 function StaffEvents({ user, onSaved }: { user: User; onSaved: () => void }) {
+  const m = useT(peopleText)
   const [open, setOpen] = useState(false)
   const [every, setEvery] = useState(!user.events)
   const [chosen, setChosen] = useState<string[]>(user.events ?? [])
@@ -273,16 +276,15 @@ function StaffEvents({ user, onSaved }: { user: User; onSaved: () => void }) {
   for (const e of [...(given.data ?? []), ...(upcoming.data?.items ?? [])]) if (e) listed.set(e.id, e)
   // Given before and gone since (deleted): still listed, to be unticked.
   const gone = given.data ? chosen.filter((id) => !listed.has(id)) : []
-  const label = user.events ? (user.events.length === 1 ? '1 event' : `${user.events.length} events`) : 'every event'
 
   const save = async () => {
-    if (!every && !chosen.length) return setFieldError('Choose at least one event, or every event.')
+    if (!every && !chosen.length) return setFieldError(t(peopleText).chooseOne)
     setFieldError(undefined)
     setError(undefined)
     setBusy(true)
     try {
       await api(`/users/${user.id}`, { method: 'PATCH', body: every ? { role: 'staff' } : { role: 'staff', events: chosen } })
-      toast(every ? `${user.email} works every door now.` : `${user.email} works the door of ${chosen.length === 1 ? '1 event' : `${chosen.length} events`} now.`, 'success')
+      toast(every ? t(peopleText).worksEveryDoor(user.email) : t(peopleText).worksDoors(user.email, chosen.length), 'success')
       onSaved()
     } catch (err) {
       setError(err)
@@ -293,21 +295,21 @@ function StaffEvents({ user, onSaved }: { user: User; onSaved: () => void }) {
 
   return (
     <details class="staff-events" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>Works the door of {label}</summary>
+      <summary>{m.worksDoorOf(user.events?.length)}</summary>
       {open && (
         <div class="stack">
           <fieldset>
-            <legend>Doors {user.email} works</legend>
+            <legend>{m.doorsOf(user.email)}</legend>
             <label class="choice">
-              <input type="radio" name={`every-${user.id}`} checked={every} onChange={() => setEvery(true)} /> Every event
+              <input type="radio" name={`every-${user.id}`} checked={every} onChange={() => setEvery(true)} /> {m.everyEvent}
             </label>
             <label class="choice">
-              <input type="radio" name={`every-${user.id}`} checked={!every} onChange={() => setEvery(false)} /> These events only:
+              <input type="radio" name={`every-${user.id}`} checked={!every} onChange={() => setEvery(false)} /> {m.theseOnly}
             </label>
             {!every && (
               <>
-                <Field label="Find an event" aria-label={`Find an event for ${user.email}`} name={`staff-find-${user.id}`} value={find} onValue={setFind} placeholder="Part of its title" autoComplete="off" />
-                {upcoming.loading && !upcoming.data && <Loading label="Loading events…" />}
+                <Field label={m.findEvent} aria-label={m.findEventFor(user.email)} name={`staff-find-${user.id}`} value={find} onValue={setFind} placeholder={m.findPlaceholder} autoComplete="off" />
+                {upcoming.loading && !upcoming.data && <Loading label={m.loadingEvents} />}
                 {[...listed.values()].map((e) => (
                   <label class="choice" key={e.id}>
                     <input
@@ -320,7 +322,7 @@ function StaffEvents({ user, onSaved }: { user: User; onSaved: () => void }) {
                 ))}
                 {gone.map((id) => (
                   <label class="choice" key={id}>
-                    <input type="checkbox" checked onChange={() => setChosen(chosen.filter((c) => c !== id))} /> An event deleted since ({id})
+                    <input type="checkbox" checked onChange={() => setChosen(chosen.filter((c) => c !== id))} /> {m.deletedSince(id)}
                   </label>
                 ))}
                 {fieldError && (
@@ -332,8 +334,8 @@ function StaffEvents({ user, onSaved }: { user: User; onSaved: () => void }) {
             )}
           </fieldset>
           <Alert error={error} />
-          <button type="button" class="button button-small" disabled={busy} onClick={save} aria-label={`Save doors of ${user.email}`}>
-            Save doors
+          <button type="button" class="button button-small" disabled={busy} onClick={save} aria-label={m.saveDoorsOf(user.email)}>
+            {m.saveDoors}
           </button>
         </div>
       )}

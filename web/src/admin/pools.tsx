@@ -7,11 +7,13 @@ import { api, ApiError, uuid } from '../lib/api'
 import type { AvailabilityPool, EventItem, TicketType } from '../lib/types'
 import { confirmDialog, toast } from '../components/overlay'
 import { Alert, Field, Notice, useFocusFirstInvalid } from '../components/ui'
+import { t, useT } from '../lib/i18n'
+import { poolsText } from '../i18n/admin-orders'
 import { fieldErrorsOf } from './shared'
 
 const capacityProblem = (text: string) => {
   const n = Number(text)
-  return Number.isInteger(n) && n >= 1 && n <= TICKET_TYPE_LIMITS.capacity ? undefined : `A whole number from 1 to ${TICKET_TYPE_LIMITS.capacity.toLocaleString()}.`
+  return Number.isInteger(n) && n >= 1 && n <= TICKET_TYPE_LIMITS.capacity ? undefined : t(poolsText).capacityRange(TICKET_TYPE_LIMITS.capacity)
 }
 
 function PoolRow({ eventId, pool, types, onChange }: { eventId: string; pool: AvailabilityPool; types: TicketType[]; onChange: () => void }) {
@@ -21,7 +23,8 @@ function PoolRow({ eventId, pool, types, onChange }: { eventId: string; pool: Av
   const [busy, setBusy] = useState(false)
   // Changed here or by someone else: the field shows the capacity it has now.
   useEffect(() => setCapacity(String(pool.capacity)), [pool.capacity])
-  const names = pool.ticketTypeIds.map((id) => types.find((t) => t.id === id)?.name ?? 'a removed type')
+  const m = useT(poolsText)
+  const names = pool.ticketTypeIds.map((id) => types.find((t) => t.id === id)?.name ?? m.removedType)
   const save = async (e: Event) => {
     e.preventDefault()
     if (busy) return
@@ -32,7 +35,7 @@ function PoolRow({ eventId, pool, types, onChange }: { eventId: string; pool: Av
     setBusy(true)
     try {
       await api(`/events/${eventId}/pools/${pool.id}`, { method: 'PATCH', body: { capacity: Number(capacity) } })
-      toast(`${pool.name}: ${capacity} tickets in all.`, 'success')
+      toast(t(poolsText).saved(pool.name, capacity), 'success')
       onChange()
     } catch (err) {
       // Refused for its value (below what sold and is held): said at the field.
@@ -43,11 +46,12 @@ function PoolRow({ eventId, pool, types, onChange }: { eventId: string; pool: Av
     }
   }
   const remove = async () => {
-    const ok = await confirmDialog({ title: `Remove "${pool.name}"?`, message: `${names.join(', ')} then sell by their own capacity only.`, confirmLabel: 'Remove', cancelLabel: 'Keep it', danger: true })
+    const words = t(poolsText)
+    const ok = await confirmDialog({ title: words.removeTitle(pool.name), message: words.removeMessage(names.join(', ')), confirmLabel: words.remove, cancelLabel: words.keep, danger: true })
     if (!ok) return
     try {
       await api(`/events/${eventId}/pools/${pool.id}`, { method: 'DELETE' })
-      toast(`Pool "${pool.name}" removed.`, 'success')
+      toast(t(poolsText).removed(pool.name), 'success')
       onChange()
     } catch (err) {
       setError(err)
@@ -56,15 +60,16 @@ function PoolRow({ eventId, pool, types, onChange }: { eventId: string; pool: Av
   return (
     <li data-pool={pool.id}>
       <p>
-        <strong>{pool.name}</strong>: {names.join(', ')} share {pool.capacity.toLocaleString()} tickets · {pool.sold} sold · {pool.held} held · {pool.available} available
+        <strong>{pool.name}</strong>
+        {m.numbers(names.join(', '), pool.capacity, pool.sold, pool.held, pool.available)}
       </p>
       <form class="inline-form" onSubmit={save} noValidate>
-        <Field id={`pool-cap-${pool.id}`} label={`Capacity of ${pool.name}`} name="capacity" inputMode="numeric" value={capacity} onValue={setCapacity} error={fieldError} />
+        <Field id={`pool-cap-${pool.id}`} label={m.capacityOf(pool.name)} name="capacity" inputMode="numeric" value={capacity} onValue={setCapacity} error={fieldError} />
         <button type="submit" class="button button-secondary" aria-disabled={busy ? true : undefined}>
-          Save
+          {m.save}
         </button>{' '}
         <button type="button" class="link-button" onClick={remove}>
-          Remove
+          {m.remove}
         </button>
       </form>
       <Alert error={error} />
@@ -83,21 +88,22 @@ function AddPool({ eventId, types, onAdded }: { eventId: string; types: TicketTy
   useFocusFirstInvalid(form, errors)
   // One key per form filled in: pressing Add again after a lost answer adds one pool.
   const key = useRef(uuid())
+  const m = useT(poolsText)
   const submit = async (e: Event) => {
     e.preventDefault()
     if (busy) return
     const local: typeof errors = {}
-    if (!name.trim()) local.name = 'Name the pool (the hall, the standing area…).'
+    if (!name.trim()) local.name = m.nameNeeded
     const problem = capacityProblem(capacity)
     if (problem) local.capacity = problem
-    if (chosen.length < 2) local.types = 'Pick at least two ticket types to share it.'
+    if (chosen.length < 2) local.types = m.typesNeeded
     setErrors(local)
     setError(undefined)
     if (Object.keys(local).length) return
     setBusy(true)
     try {
       await api(`/events/${eventId}/pools`, { body: { name: name.trim(), capacity: Number(capacity), ticketTypeIds: chosen }, idempotencyKey: key.current })
-      toast(`Pool "${name.trim()}" added.`, 'success')
+      toast(t(poolsText).added(name.trim()), 'success')
       setName('')
       setCapacity('')
       setChosen([])
@@ -112,13 +118,13 @@ function AddPool({ eventId, types, onAdded }: { eventId: string; types: TicketTy
   }
   return (
     <form class="form" ref={form} onSubmit={submit} noValidate>
-      <h3>Add a pool</h3>
+      <h3>{m.add}</h3>
       <div class="row">
-        <Field id="pool-name" label="Name" name="name" value={name} onValue={setName} error={errors.name} maxLength={POOL_LIMITS.name} />
-        <Field id="pool-capacity" label="Tickets in all" name="capacity" inputMode="numeric" value={capacity} onValue={setCapacity} error={errors.capacity} />
+        <Field id="pool-name" label={m.name} name="name" value={name} onValue={setName} error={errors.name} maxLength={POOL_LIMITS.name} />
+        <Field id="pool-capacity" label={m.capacity} name="capacity" inputMode="numeric" value={capacity} onValue={setCapacity} error={errors.capacity} />
       </div>
       <fieldset aria-describedby={errors.types ? 'pool-types-error' : undefined}>
-        <legend>Ticket types that share it</legend>
+        <legend>{m.types}</legend>
         <div class="choices">
           {types.map((t) => (
             <label class="choice" key={t.id}>
@@ -143,7 +149,7 @@ function AddPool({ eventId, types, onAdded }: { eventId: string; types: TicketTy
       <Alert error={error} />
       <div class="form-actions">
         <button type="submit" class="button" aria-disabled={busy ? true : undefined}>
-          {busy ? 'Adding…' : 'Add the pool'}
+          {busy ? m.adding : m.addPool}
         </button>
       </div>
     </form>
@@ -151,10 +157,11 @@ function AddPool({ eventId, types, onAdded }: { eventId: string; types: TicketTy
 }
 
 export function EventPools({ event, types, pools, onChange }: { event: EventItem; types: TicketType[]; pools: AvailabilityPool[] | undefined; onChange: () => void }) {
+  const m = useT(poolsText)
   return (
     <section class="card" aria-labelledby="pools-title">
-      <h2 id="pools-title">Shared capacity</h2>
-      <p class="muted">Ticket types in a pool together never sell more than its capacity, on top of each one's own. Buyers see what is left of each type.</p>
+      <h2 id="pools-title">{m.title}</h2>
+      <p class="muted">{m.intro}</p>
       {pools?.length ? (
         <ul class="type-list">
           {pools.map((p) => (
@@ -162,7 +169,7 @@ export function EventPools({ event, types, pools, onChange }: { event: EventItem
           ))}
         </ul>
       ) : (
-        <Notice>No pools: each ticket type sells up to its own capacity.</Notice>
+        <Notice>{m.none}</Notice>
       )}
       {event.status !== 'cancelled' && types.length >= 2 && <AddPool eventId={event.id} types={types} onAdded={onChange} />}
     </section>

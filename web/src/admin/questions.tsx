@@ -5,6 +5,9 @@ import { useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
 import { forgetEvent } from '../lib/live'
 import type { EventItem } from '../lib/types'
+import { useT } from '../lib/i18n'
+import { adminQuestionsText } from '../i18n/admin-questions'
+import { questionsText } from '../i18n/questions'
 import { toast } from '../components/overlay'
 import { Alert, Field, SelectField, TextAreaField, useFocusFirstInvalid } from '../components/ui'
 
@@ -43,11 +46,6 @@ const inputsOf = (rows: Row[]) => rows.map((r, i) => inputOf(r, rows.slice(0, i)
 const conditionsFor = (row: Row, earlier: Row[]) => earlier.filter((r) => r.id && r.kind !== 'text' && (row.perTicket || !r.perTicket))
 /** The answers a question with set answers takes (options as they stand in the editor). */
 const answersOfRow = (r: Row) => (r.kind === 'choice' ? r.options.split('\n').map((o) => o.trim()).filter(Boolean) : r.kind === 'yes-no' ? ['yes', 'no'] : [])
-const KINDS: Array<[QuestionKind, string]> = [
-  ['text', 'Text the buyer types'],
-  ['choice', 'One of several options'],
-  ['yes-no', 'Yes or no'],
-]
 const sentence = (problem: string) => `${problem[0]!.toUpperCase()}${problem.slice(1)}.`
 
 /** `questions.2.options.1` → the field of the row it is about (`<row key>.label|options`); null: no field shows it. */
@@ -60,6 +58,12 @@ function errorKey(path: string, rows: Row[]): string | null {
 }
 
 export function EventQuestionsSection({ event }: { event: EventItem }) {
+  const m = useT(adminQuestionsText)
+  const kinds: Array<[QuestionKind, string]> = [
+    ['text', m.kinds.text],
+    ['choice', m.kinds.choice],
+    ['yes-no', m.kinds['yes-no']],
+  ]
   const [rows, setRows] = useState<Row[]>(() => (event.questions ?? []).map(rowOf))
   const [saved, setSaved] = useState(() => JSON.stringify(inputsOf((event.questions ?? []).map(rowOf))))
   const [errors, setErrors] = useState<RowErrors>({})
@@ -90,12 +94,12 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
     setError(undefined)
     const inputs = inputsOf(rows)
     const blank = rows.find((r) => !r.label.trim())
-    if (blank) return setErrors({ [`${blank.key}.label`]: 'Write the question.' })
+    if (blank) return setErrors({ [`${blank.key}.label`]: m.writeQuestion })
     // A condition on a question removed, moved below, made text or asked per ticket since: chosen again.
     const broken = rows.find((r, i) => r.showIfId && !conditionsFor(r, rows.slice(0, i)).some((c) => c.id === r.showIfId))
-    if (broken) return setErrors({ [`${broken.key}.showIf`]: 'The question it was asked after is gone, below it, or no longer a choice for it: choose again, or Always.' })
+    if (broken) return setErrors({ [`${broken.key}.showIf`]: m.conditionGone })
     const noValue = rows.find((r, i) => r.showIfId && !r.showIfValues.some((v) => answersOfRow(rows.slice(0, i).find((c) => c.id === r.showIfId)!).includes(v)))
-    if (noValue) return setErrors({ [`${noValue.key}.showIf`]: 'Tick at least one answer that asks it.' })
+    if (noValue) return setErrors({ [`${noValue.key}.showIf`]: m.tickAnswer })
     const checked = checkedQuestions(inputs, () => 'unsaved0')
     if ('problem' in checked) return refuse([[checked.problem.path, checked.problem.message]], new Error(checked.problem.message))
     setErrors({})
@@ -106,7 +110,7 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
       setRows(now)
       setSaved(JSON.stringify(inputsOf(now)))
       forgetEvent(event.id)
-      toast(answer.questions.length ? 'Questions saved: buyers answer them at checkout.' : 'No questions: buyers are asked nothing.', 'success')
+      toast(answer.questions.length ? m.saved : m.none, 'success')
     } catch (err) {
       refuse(err instanceof ApiError ? Object.entries(err.fields) : [], err)
     } finally {
@@ -116,41 +120,38 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
 
   return (
     <section class="card" aria-labelledby="questions-title">
-      <h2 id="questions-title">Questions for buyers</h2>
-      <p class="muted">
-        Asked of every order at checkout (a dietary need), or of each ticket in it (each person's T-shirt size). A required one must be answered before paying. The answers are in the attendee file; orders keep a question's words as
-        they were when answered. Up to {QUESTION_LIMITS.questions}.
-      </p>
+      <h2 id="questions-title">{m.title}</h2>
+      <p class="muted">{m.intro(QUESTION_LIMITS.questions)}</p>
       <form class="form" ref={form} onSubmit={save} noValidate>
         {rows.map((r, i) => (
           <fieldset key={r.key} class="question-row">
-            <legend>Question {i + 1}</legend>
-            <Field label="Question" name={`q${i}-label`} id={`q${r.key}-label`} value={r.label} onValue={(label) => edit(r.key, { label })} error={errors[`${r.key}.label`]} maxLength={QUESTION_LIMITS.label} />
-            <SelectField label="Answer" name={`q${i}-kind`} id={`q${r.key}-kind`} value={r.kind} onValue={(kind) => edit(r.key, { kind: kind as QuestionKind })} options={KINDS} />
+            <legend>{m.questionN(i + 1)}</legend>
+            <Field label={m.question} name={`q${i}-label`} id={`q${r.key}-label`} value={r.label} onValue={(label) => edit(r.key, { label })} error={errors[`${r.key}.label`]} maxLength={QUESTION_LIMITS.label} />
+            <SelectField label={m.answer} name={`q${i}-kind`} id={`q${r.key}-kind`} value={r.kind} onValue={(kind) => edit(r.key, { kind: kind as QuestionKind })} options={kinds} />
             {r.kind === 'choice' && (
               <TextAreaField
-                label="Options"
+                label={m.options}
                 name={`q${i}-options`}
                 id={`q${r.key}-options`}
                 value={r.options}
                 onValue={(options) => edit(r.key, { options })}
                 error={errors[`${r.key}.options`]}
-                hint="One per line, at least two."
+                hint={m.optionsHint}
                 rows={3}
               />
             )}
             <label class="choice">
-              <input type="checkbox" checked={r.required} onChange={(ev) => edit(r.key, { required: ev.currentTarget.checked })} /> Required
+              <input type="checkbox" checked={r.required} onChange={(ev) => edit(r.key, { required: ev.currentTarget.checked })} /> {m.required}
             </label>{' '}
             <label class="choice">
-              <input type="checkbox" checked={r.perTicket} onChange={(ev) => edit(r.key, { perTicket: ev.currentTarget.checked })} /> Ask for each ticket (once per person; extras are not asked)
+              <input type="checkbox" checked={r.perTicket} onChange={(ev) => edit(r.key, { perTicket: ev.currentTarget.checked })} /> {m.perTicket}
             </label>{' '}
             <Condition row={r} earlier={rows.slice(0, i)} index={i} error={errors[`${r.key}.showIf`]} onChange={(change) => edit(r.key, change)} />
             <button type="button" class="button button-small button-secondary" onClick={() => {
                 setRows(rows.filter((x) => x.key !== r.key))
                 forget(r.key)
-              }} aria-label={`Remove question ${i + 1}`}>
-              Remove
+              }} aria-label={m.removeN(i + 1)}>
+              {m.remove}
             </button>
           </fieldset>
         ))}
@@ -158,11 +159,11 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
         <p class="actions">
           {rows.length < QUESTION_LIMITS.questions && (
             <button type="button" class="button button-secondary" onClick={() => setRows([...rows, { key: nextKey++, label: '', kind: 'text', options: '', required: false, perTicket: false, showIfId: '', showIfValues: [] }])}>
-              Add a question
+              {m.add}
             </button>
           )}
           <button type="submit" class="button" disabled={busy || !changed}>
-            {busy ? 'Saving…' : 'Save questions'}
+            {busy ? m.saving : m.save}
           </button>
         </p>
       </form>
@@ -175,6 +176,8 @@ export function EventQuestionsSection({ event }: { event: EventItem }) {
  * answers ask this one. A question asked once per order depends only on one asked once per order.
  */
 function Condition({ row, earlier, index, error, onChange }: { row: Row; earlier: Row[]; index: number; error?: string; onChange: (change: Partial<Row>) => void }) {
+  const m = useT(adminQuestionsText)
+  const q = useT(questionsText)
   const candidates = conditionsFor(row, earlier)
   const on = candidates.find((r) => r.id === row.showIfId)
   const values = on ? answersOfRow(on) : []
@@ -183,21 +186,21 @@ function Condition({ row, earlier, index, error, onChange }: { row: Row; earlier
   return (
     <div class="condition">
       <SelectField
-        label="Ask"
+        label={m.ask}
         name={`q${index}-showif`}
         id={id}
         value={row.showIfId}
         onValue={(showIfId) => onChange({ showIfId, showIfValues: [] })}
         error={!on ? error : undefined}
         options={[
-          ['', 'Always'],
-          ...candidates.map((r): [string, string] => [r.id!, `Only when “${r.label.trim()}” is answered…`]),
-          ...(row.showIfId && !on ? [[row.showIfId, 'After a question no longer above it (choose again)'] as [string, string]] : []),
+          ['', m.always],
+          ...candidates.map((r): [string, string] => [r.id!, m.onlyWhen(r.label.trim())]),
+          ...(row.showIfId && !on ? [[row.showIfId, m.conditionAbove] as [string, string]] : []),
         ]}
       />
       {on && (
         <fieldset class="condition-values" aria-describedby={error ? `${id}-error` : undefined}>
-          <legend>Answers of “{on.label.trim()}” that ask it</legend>
+          <legend>{m.answersThatAsk(on.label.trim())}</legend>
           {values.map((v) => (
             <label class="choice" key={v}>
               <input
@@ -206,7 +209,7 @@ function Condition({ row, earlier, index, error, onChange }: { row: Row; earlier
                 aria-invalid={error ? true : undefined}
                 onChange={(ev) => onChange({ showIfValues: ev.currentTarget.checked ? [...row.showIfValues, v] : row.showIfValues.filter((x) => x !== v) })}
               />{' '}
-              {on.kind === 'yes-no' ? (v === 'yes' ? 'Yes' : 'No') : v}
+              {on.kind === 'yes-no' ? (v === 'yes' ? q.yes : q.no) : v}
             </label>
           ))}
         </fieldset>

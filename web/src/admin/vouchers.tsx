@@ -4,7 +4,9 @@ import { isVoucherCode, VOUCHER_LIMITS } from '@easypass/contracts/pricing'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
 import { serverNow } from '../lib/clock'
-import { fromLocalInput, localZone, minorDigits, money, moneyInput, parseMoney, plural, when } from '../lib/format'
+import { fromLocalInput, localZone, minorDigits, money, moneyInput, parseMoney, when } from '../lib/format'
+import { t, useT } from '../lib/i18n'
+import { adminVouchersText } from '../i18n/admin-vouchers'
 import { useAsync } from '../lib/hooks'
 import type { EventItem, TicketType, Voucher } from '../lib/types'
 import { confirmDialog, toast } from '../components/overlay'
@@ -15,6 +17,7 @@ const MAX_USES = VOUCHER_LIMITS.maxUses
 const MAX_TYPES = VOUCHER_LIMITS.ticketTypes
 
 export function EventVouchers({ event, types }: { event: EventItem; types: TicketType[] }) {
+  const m = useT(adminVouchersText)
   // A ticket type removed is taken off the vouchers naming it (one left with none is switched off): read them again.
   const typeIds = types.map((t) => t.id).join()
   const vouchers = useAsync((signal) => api<{ items: Voucher[] }>(`/events/${event.id}/vouchers`, { signal }), [event.id, typeIds])
@@ -28,12 +31,12 @@ export function EventVouchers({ event, types }: { event: EventItem; types: Ticke
   return (
     <section class="card" aria-labelledby="vouchers-title">
       <h2 id="vouchers-title" tabIndex={-1} ref={heading}>
-        Vouchers
+        {m.title}
       </h2>
-      <p class="muted">Discount codes buyers enter on the event page. One use is one order; an order that ends unpaid or is refunded gives its use back.</p>
+      <p class="muted">{m.intro}</p>
       {vouchers.error ? <Alert error={vouchers.error} onRetry={vouchers.reload} /> : null}
-      {!vouchers.data && !vouchers.error && <Loading label="Loading the vouchers…" />}
-      {vouchers.data && items.length === 0 && <Notice>No vouchers yet.</Notice>}
+      {!vouchers.data && !vouchers.error && <Loading label={m.loading} />}
+      {vouchers.data && items.length === 0 && <Notice>{m.none}</Notice>}
       {items.length > 0 && (
         <ul class="type-list">
           {items.map((v) => (
@@ -47,26 +50,27 @@ export function EventVouchers({ event, types }: { event: EventItem; types: Ticke
 }
 
 /** "20% off" or "€5.00 off each ticket", and the ticket types it is limited to. */
-function discountText(v: Voucher, types: TicketType[]) {
-  const what = v.percentOff ? `${v.percentOff}% off` : `${money(v.amountOffCents ?? 0, v.currency ?? 'EUR')} off each ticket`
+function discountText(v: Voucher, types: TicketType[], m: (typeof adminVouchersText)['en']) {
+  const what = v.percentOff ? m.percentOff(v.percentOff) : m.amountOff(money(v.amountOffCents ?? 0, v.currency ?? 'EUR'))
   if (!v.ticketTypeIds) return what
-  if (!v.ticketTypeIds.length) return `${what}, but the ticket types it was for were removed`
-  const names = v.ticketTypeIds.map((id) => types.find((t) => t.id === id)?.name ?? 'a type not listed now')
-  return `${what}, only ${new Intl.ListFormat('en', { type: 'conjunction' }).format(names)}`
+  if (!v.ticketTypeIds.length) return m.typesRemoved(what)
+  const names = v.ticketTypeIds.map((id) => types.find((t) => t.id === id)?.name ?? m.typeNotListed)
+  return m.only(what, names)
 }
 
 /** Whether buyers can use it now, in words, with the tone of its badge. */
-function voucherStatus(v: Voucher, now: number): [tone: 'active' | 'ended' | 'off', label: string] {
-  if (!v.active) return ['off', 'Switched off']
-  if (v.validUntil && Date.parse(v.validUntil) <= now) return ['ended', 'Expired']
-  if (v.remaining === 0) return ['ended', 'Used up']
-  return ['active', 'Active']
+function voucherStatus(v: Voucher, now: number, label: (typeof adminVouchersText)['en']['status']): [tone: 'active' | 'ended' | 'off', label: string] {
+  if (!v.active) return ['off', label.off]
+  if (v.validUntil && Date.parse(v.validUntil) <= now) return ['ended', label.expired]
+  if (v.remaining === 0) return ['ended', label.usedUp]
+  return ['active', label.active]
 }
 
 /** Max uses cannot go below the orders using the voucher now. */
-const belowUse = (inUse: number) => `Enter ${inUse} or more: ${inUse} orders use it now, paid or held.`
+const belowUse = (inUse: number) => t(adminVouchersText).belowUse(inUse)
 
 function VoucherRow({ eventId, voucher: v, types, onChange, onRemoved }: { eventId: string; voucher: Voucher; types: TicketType[]; onChange: () => void; onRemoved: () => void }) {
+  const m = useT(adminVouchersText)
   const [maxUses, setMaxUses] = useState(String(v.maxUses))
   // A new number from a reload (this save, or another admin's) is shown; an edit not saved yet stays through other reloads.
   useEffect(() => setMaxUses(String(v.maxUses)), [v.maxUses])
@@ -104,26 +108,26 @@ function VoucherRow({ eventId, voucher: v, types, onChange, onRemoved }: { event
     if (busy) return
     const text = maxUses.trim()
     const n = Number(text)
-    const problem = !/^[1-9]\d*$/.test(text) || n > MAX_USES ? 'Enter a whole number from 1 to 1,000,000.' : n < inUse ? belowUse(inUse) : undefined
+    const problem = !/^[1-9]\d*$/.test(text) || n > MAX_USES ? m.maxUsesRange : n < inUse ? belowUse(inUse) : undefined
     setErrors({ maxUses: problem })
     if (problem) return
-    if (n === v.maxUses) return toast('Nothing changed.')
-    void change({ maxUses: n }, `${v.code} can now be used ${plural(n, 'time')}.`)
+    if (n === v.maxUses) return toast(m.nothingChanged)
+    void change({ maxUses: n }, m.usesNow(v.code, n))
   }
 
   const toggle = () => {
-    if (!busy) void change({ active: !v.active }, `${v.code} switched ${v.active ? 'off' : 'on'}.`)
+    if (!busy) void change({ active: !v.active }, m.switched(v.code, v.active))
   }
 
   const remove = async () => {
     if (busy) return
     setBusy(true)
-    const ok = await confirmDialog({ title: `Remove voucher ${v.code}?`, message: 'No paid order or live hold uses it. Buyers can no longer enter it, and its code is free for a new voucher.', confirmLabel: 'Remove', danger: true })
+    const ok = await confirmDialog({ title: m.removeTitle(v.code), message: m.removeMessage, confirmLabel: m.remove, danger: true })
     if (!ok) return setBusy(false)
     setError(undefined)
     try {
       await api(path, { method: 'DELETE' })
-      toast(`${v.code} removed.`, 'success')
+      toast(m.removed(v.code), 'success')
       onRemoved()
     } catch (err) {
       // An order took it up meanwhile (the server says to switch it off instead), or it is gone already.
@@ -134,7 +138,7 @@ function VoucherRow({ eventId, voucher: v, types, onChange, onRemoved }: { event
     }
   }
 
-  const [tone, status] = voucherStatus(v, serverNow())
+  const [tone, status] = voucherStatus(v, serverNow(), m.status)
   const id = `v-${v.code}`
   return (
     <li class="type-row" data-voucher={v.code}>
@@ -145,24 +149,24 @@ function VoucherRow({ eventId, voucher: v, types, onChange, onRemoved }: { event
             <span class={`badge badge-voucher-${tone}`}>{status}</span>
           </div>
           <p class="muted small">
-            {discountText(v, types)} · {v.used} of {v.maxUses} used{v.held ? `, ${v.held} held` : ''} · {v.validUntil ? `valid until ${when(v.validUntil)}` : 'valid until the event'}
+            {discountText(v, types, m)} · {m.usage(v.used, v.maxUses, v.held)} · {v.validUntil ? m.validUntil(when(v.validUntil)) : m.untilEvent}
           </p>
         </div>
         <div class="voucher-controls">
-          <Field id={`${id}-max`} label="Max uses" name="maxUses" type="number" min={Math.max(1, inUse)} max={MAX_USES} value={maxUses} onValue={setMaxUses} error={errors.maxUses} />
+          <Field id={`${id}-max`} label={m.maxUses} name="maxUses" type="number" min={Math.max(1, inUse)} max={MAX_USES} value={maxUses} onValue={setMaxUses} error={errors.maxUses} />
           {/* aria-disabled, not disabled: a button that disables itself under the keyboard's focus drops it. */}
-          <button type="submit" class="button button-small" aria-disabled={busy ? true : undefined} aria-label={`Save max uses of ${v.code}`}>
-            Save max uses
+          <button type="submit" class="button button-small" aria-disabled={busy ? true : undefined} aria-label={m.saveMaxUsesOf(v.code)}>
+            {m.saveMaxUses}
           </button>
           {/* One whose ticket types were all removed is for nothing: the server refuses to switch it on. */}
           {(v.active || v.ticketTypeIds?.length !== 0) && (
-            <button type="button" class="button button-small button-secondary" aria-disabled={busy ? true : undefined} aria-label={`Switch ${v.active ? 'off' : 'on'} voucher ${v.code}`} onClick={toggle}>
-              {v.active ? 'Switch off' : 'Switch on'}
+            <button type="button" class="button button-small button-secondary" aria-disabled={busy ? true : undefined} aria-label={m.switchLabel(v.code, v.active)} onClick={toggle}>
+              {v.active ? m.switchOff : m.switchOn}
             </button>
           )}
           {inUse === 0 && (
-            <button type="button" class="button button-small button-secondary" aria-label={`Remove voucher ${v.code}`} onClick={remove}>
-              Remove
+            <button type="button" class="button button-small button-secondary" aria-label={m.removeLabel(v.code)} onClick={remove}>
+              {m.remove}
             </button>
           )}
         </div>
@@ -199,6 +203,7 @@ const VOUCHER_FIELD: Record<string, keyof VoucherErrors> = {
 const BLANK: VoucherForm = { code: '', kind: 'percent', value: '', currency: '', maxUses: '', validUntil: '', only: [] }
 
 function AddVoucher({ event, types, taken, onChange }: { event: EventItem; types: TicketType[]; taken: string[]; onChange: () => void }) {
+  const m = useT(adminVouchersText)
   const [f, setF] = useState(BLANK)
   const [errors, setErrors] = useState<VoucherErrors>({})
   const [error, setError] = useState<unknown>()
@@ -224,20 +229,20 @@ function AddVoucher({ event, types, taken, onChange }: { event: EventItem; types
     const local: VoucherErrors = {}
     const code = f.code.trim()
     const value = f.value.trim()
-    if (!code) local.code = 'Enter a code, like SPRING20.'
-    else if (!isVoucherCode(code)) local.code = 'Use 3 to 32 letters, digits, - or _, starting with a letter or digit.'
+    if (!code) local.code = m.codeNeeded
+    else if (!isVoucherCode(code)) local.code = m.codeShape
     // The same terms again would be answered with the voucher there is, as a retry is: no "added" for nothing.
-    else if (taken.includes(code.toUpperCase())) local.code = `This event already has a voucher ${code.toUpperCase()}.`
+    else if (taken.includes(code.toUpperCase())) local.code = m.codeTaken(code.toUpperCase())
     const percent = Number(value)
     const cents = amount ? parseMoney(value, currency) : null
-    if (!amount && !(/^\d+$/.test(value) && percent >= 1 && percent <= 100)) local.value = 'Enter a whole number from 1 to 100.'
-    if (amount && !cents) local.value = `Enter an amount like ${example}.`
+    if (!amount && !(/^\d+$/.test(value) && percent >= 1 && percent <= 100)) local.value = m.percentRange
+    if (amount && !cents) local.value = m.amountLike(example)
     const maxUses = Number(f.maxUses.trim())
-    if (!/^[1-9]\d*$/.test(f.maxUses.trim()) || maxUses > MAX_USES) local.maxUses = 'Enter how many orders may use it, from 1 to 1,000,000.'
+    if (!/^[1-9]\d*$/.test(f.maxUses.trim()) || maxUses > MAX_USES) local.maxUses = m.usesRange
     const validUntil = fromLocalInput(f.validUntil)
-    if (f.validUntil && !validUntil) local.validUntil = 'Enter a date and time, or leave it empty.'
-    else if (validUntil && Date.parse(validUntil) <= serverNow()) local.validUntil = 'Enter a time still to come, or leave it empty.'
-    if (only.length > MAX_TYPES) local.only = `Tick at most ${MAX_TYPES}, or none for all of them.`
+    if (f.validUntil && !validUntil) local.validUntil = m.dateNeeded
+    else if (validUntil && Date.parse(validUntil) <= serverNow()) local.validUntil = m.dateFuture
+    if (only.length > MAX_TYPES) local.only = m.tickAtMost(MAX_TYPES)
     setErrors(local)
     if (Object.keys(local).length) return
     setBusy(true)
@@ -250,7 +255,7 @@ function AddVoucher({ event, types, taken, onChange }: { event: EventItem; types
         ...(validUntil ? { validUntil } : {}),
       }
       const created = await api<Voucher>(`/events/${event.id}/vouchers`, { body })
-      toast(`${created.code} added.`, 'success')
+      toast(m.added(created.code), 'success')
       setF(BLANK)
       onChange()
     } catch (err) {
@@ -267,37 +272,37 @@ function AddVoucher({ event, types, taken, onChange }: { event: EventItem; types
     }
   }
 
-  const onlyHint = `None ticked: every ticket type${amount ? ` priced in ${currency}` : ''}, also those added later.`
+  const onlyHint = m.onlyHint(amount ? currency : undefined)
   return (
     <form class="add-type" ref={addForm} onSubmit={add} noValidate aria-labelledby="add-voucher-title">
-      <h3 id="add-voucher-title">Add a voucher</h3>
+      <h3 id="add-voucher-title">{m.addTitle}</h3>
       <div class="row">
-        <Field id="nv-code" label="Code" name="code" value={f.code} onValue={set('code')} error={errors.code} hint="Buyers may type it in any case." maxLength={32} autoComplete="off" autoCapitalize="characters" spellcheck={false} placeholder="SPRING20" />
-        <Field id="nv-uses" label="Max uses" name="maxUses" type="number" min={1} max={MAX_USES} value={f.maxUses} onValue={set('maxUses')} error={errors.maxUses} hint="How many orders may use it." />
-        <Field id="nv-until" label="Valid until (optional)" name="validUntil" type="datetime-local" value={f.validUntil} onValue={set('validUntil')} error={errors.validUntil} hint={`Empty: until the event. In your time zone (${localZone()}).`} />
+        <Field id="nv-code" label={m.code} name="code" value={f.code} onValue={set('code')} error={errors.code} hint={m.codeHint} maxLength={32} autoComplete="off" autoCapitalize="characters" spellcheck={false} placeholder={m.codePlaceholder} />
+        <Field id="nv-uses" label={m.maxUses} name="maxUses" type="number" min={1} max={MAX_USES} value={f.maxUses} onValue={set('maxUses')} error={errors.maxUses} hint={m.usesHint} />
+        <Field id="nv-until" label={m.validUntilLabel} name="validUntil" type="datetime-local" value={f.validUntil} onValue={set('validUntil')} error={errors.validUntil} hint={m.validUntilHint(localZone())} />
       </div>
       <fieldset>
-        <legend>Kind of discount</legend>
+        <legend>{m.kind}</legend>
         <div class="choices">
           <label class="choice">
             <input type="radio" name="kind" value="percent" checked={!amount} onChange={() => setF((x) => ({ ...x, kind: 'percent' }))} />
-            Percent off each ticket
+            {m.percentKind}
           </label>
           <label class="choice">
             <input type="radio" name="kind" value="amount" checked={amount} onChange={() => setF((x) => ({ ...x, kind: 'amount' }))} />
-            Amount off each ticket
+            {m.amountKind}
           </label>
         </div>
         <div class="row">
-          <Field id="nv-value" label={amount ? `Amount off (${currency})` : 'Percent off'} name="value" inputMode={amount ? 'decimal' : 'numeric'} value={f.value} onValue={set('value')} error={errors.value} placeholder={amount ? example : '20'} />
+          <Field id="nv-value" label={amount ? m.amountLabel(currency) : m.percentLabel} name="value" inputMode={amount ? 'decimal' : 'numeric'} value={f.value} onValue={set('value')} error={errors.value} placeholder={amount ? example : '20'} />
           {amount && currencies.length > 1 && (
-            <SelectField id="nv-currency" label="Currency" name="currency" value={currency} onValue={set('currency')} error={errors.currency} options={currencies.map((c): [string, string] => [c, c])} />
+            <SelectField id="nv-currency" label={m.currency} name="currency" value={currency} onValue={set('currency')} error={errors.currency} options={currencies.map((c): [string, string] => [c, c])} />
           )}
         </div>
       </fieldset>
       {eligible.length > 0 && (
         <fieldset aria-describedby={errors.only ? 'nv-only-hint nv-only-error' : 'nv-only-hint'}>
-          <legend>Only for these ticket types (optional)</legend>
+          <legend>{m.onlyLegend}</legend>
           <p class="field-hint" id="nv-only-hint">
             {onlyHint}
           </p>
@@ -318,7 +323,7 @@ function AddVoucher({ event, types, taken, onChange }: { event: EventItem; types
       )}
       <Alert error={error} />
       <button type="submit" class="button" aria-disabled={busy ? true : undefined}>
-        {busy ? 'Adding…' : 'Add voucher'}
+        {busy ? m.adding : m.add}
       </button>
     </form>
   )

@@ -3,8 +3,10 @@
 import { WAITING_ROOM_LIMITS } from '@easypass/contracts/orders'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api } from '../lib/api'
-import { fromLocalInput, localZone, plural, toLocalInput } from '../lib/format'
+import { fromLocalInput, localZone, toLocalInput } from '../lib/format'
 import { useAsync } from '../lib/hooks'
+import { useT } from '../lib/i18n'
+import { eventWaitingRoomText } from '../i18n/admin-event'
 import type { EventItem, WaitingRoom } from '../lib/types'
 import { toast } from '../components/overlay'
 import { Alert, Field, Loading, useFocusFirstInvalid } from '../components/ui'
@@ -13,6 +15,7 @@ import { fieldErrorsOf } from './shared'
 type Errors = Partial<Record<'admitPerMinute' | 'passMinutes' | 'opensAt', string>>
 
 export function EventWaitingRoom({ event }: { event: EventItem }) {
+  const m = useT(eventWaitingRoomText)
   const room = useAsync((signal) => api<WaitingRoom>(`/events/${event.id}/waiting-room`, { signal }), [event.id])
   const [enabled, setEnabled] = useState(false)
   const [perMinute, setPerMinute] = useState('600')
@@ -39,17 +42,17 @@ export function EventWaitingRoom({ event }: { event: EventItem }) {
     const local: Errors = {}
     const rate = Number(perMinute)
     const turn = Number(minutes)
-    if (!Number.isInteger(rate) || rate < 1 || rate > WAITING_ROOM_LIMITS.admitPerMinute) local.admitPerMinute = `A whole number from 1 to ${WAITING_ROOM_LIMITS.admitPerMinute.toLocaleString()}.`
-    if (!Number.isInteger(turn) || turn < 1 || turn > WAITING_ROOM_LIMITS.passMinutes) local.passMinutes = `A whole number of minutes from 1 to ${WAITING_ROOM_LIMITS.passMinutes}.`
+    if (!Number.isInteger(rate) || rate < 1 || rate > WAITING_ROOM_LIMITS.admitPerMinute) local.admitPerMinute = m.rateInvalid(WAITING_ROOM_LIMITS.admitPerMinute)
+    if (!Number.isInteger(turn) || turn < 1 || turn > WAITING_ROOM_LIMITS.passMinutes) local.passMinutes = m.minutesInvalid(WAITING_ROOM_LIMITS.passMinutes)
     const opening = opensAt ? fromLocalInput(opensAt) : null
-    if (opensAt && !opening) local.opensAt = 'Enter a date and time, or leave it empty.'
+    if (opensAt && !opening) local.opensAt = m.dateTimeOrEmpty
     setErrors(local)
     setError(undefined)
     if (Object.keys(local).length) return
     setBusy(true)
     try {
       room.setData(await api<WaitingRoom>(`/events/${event.id}/waiting-room`, { method: 'PUT', body: { enabled, admitPerMinute: rate, passMinutes: turn, ...(opening ? { opensAt: opening } : {}) } }))
-      toast(enabled ? 'Waiting room on.' : 'Waiting room off.', 'success')
+      toast(enabled ? m.on : m.off, 'success')
     } catch (err) {
       setErrors(fieldErrorsOf(err, { admitPerMinute: 'admitPerMinute', passMinutes: 'passMinutes', opensAt: 'opensAt' }))
       setError(err)
@@ -60,28 +63,28 @@ export function EventWaitingRoom({ event }: { event: EventItem }) {
 
   return (
     <section class="card" aria-labelledby="room-title">
-      <h2 id="room-title">Waiting room</h2>
+      <h2 id="room-title">{m.title}</h2>
       <p class="muted">
-        For a hot on-sale: buyers join a line and are let in in the order they joined, at the rate you set, so the sale stays fair and the site stays fast. Admins buy without waiting.
+        {m.intro}
       </p>
       {room.error ? <Alert error={room.error} onRetry={room.reload} /> : null}
-      {!room.data && !room.error && <Loading label="Loading the waiting room…" />}
-      {room.data?.enabled && <p>{room.data.waiting ? `${plural(room.data.waiting, 'buyer is', 'buyers are')} waiting now.` : 'Nobody is waiting now.'}</p>}
+      {!room.data && !room.error && <Loading label={m.loading} />}
+      {room.data?.enabled && <p>{room.data.waiting ? m.waiting(room.data.waiting) : m.nobody}</p>}
       {/* Only once the settings are known: saving the defaults over a room that is on would switch it off. */}
       {room.data && (
       <form class="form" ref={form} onSubmit={save} noValidate>
         <label class="choice">
-          <input type="checkbox" name="room-enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} /> Buyers go through the waiting room
+          <input type="checkbox" name="room-enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} /> {m.enabled}
         </label>
         <div class="row">
-          <Field id="room-rate" label="Buyers let in per minute" name="admitPerMinute" inputMode="numeric" value={perMinute} onValue={setPerMinute} error={errors.admitPerMinute} />
-          <Field id="room-turn" label="Minutes each has to start buying" name="passMinutes" inputMode="numeric" value={minutes} onValue={setMinutes} error={errors.passMinutes} />
-          <Field id="room-opens" label="Let in from (optional)" name="opensAt" type="datetime-local" value={opensAt} onValue={setOpensAt} error={errors.opensAt} hint={`Buyers may join before. Empty: at once. In your time zone (${localZone()}).`} />
+          <Field id="room-rate" label={m.rate} name="admitPerMinute" inputMode="numeric" value={perMinute} onValue={setPerMinute} error={errors.admitPerMinute} />
+          <Field id="room-turn" label={m.turn} name="passMinutes" inputMode="numeric" value={minutes} onValue={setMinutes} error={errors.passMinutes} />
+          <Field id="room-opens" label={m.opens} name="opensAt" type="datetime-local" value={opensAt} onValue={setOpensAt} error={errors.opensAt} hint={m.opensHint(localZone())} />
         </div>
         <Alert error={error} />
         <div class="form-actions">
           <button type="submit" class="button" aria-disabled={busy ? true : undefined}>
-            {busy ? 'Saving…' : 'Save the waiting room'}
+            {busy ? m.saving : m.save}
           </button>
         </div>
       </form>

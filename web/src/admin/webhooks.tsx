@@ -1,37 +1,24 @@
 // Webhooks: the organiser's own systems (CRM, accounting, a door list) told of orders and events by
 // signed POSTs. Admins add one (its signing secret is shown once), switch it off and on, send a test,
 // renew the secret, remove it, and read its latest deliveries.
-import { WEBHOOK_EVENT_TYPES, WEBHOOK_PING, type DeliveryStatus, type WebhookEventType } from '@easypass/contracts/webhook-kinds'
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_PING, type WebhookEventType } from '@easypass/contracts/webhook-kinds'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
-import { plural, when } from '../lib/format'
+import { when } from '../lib/format'
+import { t, useT } from '../lib/i18n'
+import { adminWebhooksText } from '../i18n/admin-webhooks'
 import { useAsync, useTitle } from '../lib/hooks'
 import type { Webhook, WebhookDelivery } from '../lib/types'
 import { confirmDialog, toast } from '../components/overlay'
 import { Alert, Field, Loading, Notice, useFocusFirstInvalid } from '../components/ui'
 import { AdminPage, fieldErrorsOf } from './shared'
 
-/** What a webhook can be told of, in the admin's words (a kind the server adds fails to compile here until it has some). */
-const EVENT_LABELS: Record<WebhookEventType, string> = {
-  'order.paid': 'An order is paid',
-  'order.refunded': 'An order is refunded',
-  'order.tickets_refunded': 'Some tickets of an order, or an amount of it, are refunded',
-  'order.cancelled': 'A hold is cancelled',
-  'order.expired': 'A hold runs out unpaid',
-  'event.cancelled': 'An event is cancelled',
-}
-const labelOf = (type: string) => EVENT_LABELS[type as WebhookEventType] ?? type
-
-const DELIVERY_STATUS: Record<DeliveryStatus, string> = {
-  pending: 'Waiting',
-  retrying: 'Failed, trying again',
-  delivered: 'Delivered',
-  failed: 'Given up',
-  skipped: 'Not sent (switched off)',
-}
+/** What a webhook can be told of, in the admin's words (`adminWebhooksText.events`: a kind the server adds fails to compile there until it has some). */
+const labelOf = (type: string) => t(adminWebhooksText).events[type as WebhookEventType] ?? type
 
 export default function WebhooksPage() {
-  useTitle('Admin · Webhooks')
+  const m = useT(adminWebhooksText)
+  useTitle(m.pageTitle)
   const hooks = useAsync((signal) => api<{ items: Webhook[] }>('/webhooks', { signal }), [])
   // The secret of a webhook just added or renewed: shown once, until the admin leaves the page.
   const [secret, setSecret] = useState<{ url: string; secret: string }>()
@@ -41,12 +28,12 @@ export default function WebhooksPage() {
     hooks.reload()
   }
   return (
-    <AdminPage title="Webhooks" sub="Your own systems told of orders and events as they happen: signed POSTs, tried again until they answer.">
+    <AdminPage title={m.title} sub={m.sub}>
       {secret && <SecretNotice url={secret.url} secret={secret.secret} onDone={() => setSecret(undefined)} />}
       {hooks.error ? <Alert error={hooks.error} onRetry={hooks.reload} /> : null}
-      {!hooks.data && !hooks.error && <Loading label="Loading the webhooks…" />}
-      {hooks.data && items.length === 0 && <Notice>No webhooks yet.</Notice>}
-      {items.length > 0 && <h2 class="sr-only">Your webhooks</h2>}
+      {!hooks.data && !hooks.error && <Loading label={m.loading} />}
+      {hooks.data && items.length === 0 && <Notice>{m.none}</Notice>}
+      {items.length > 0 && <h2 class="sr-only">{m.yours}</h2>}
       {items.length > 0 && (
         <ul class="type-list">
           {items.map((w) => (
@@ -60,22 +47,27 @@ export default function WebhooksPage() {
 }
 
 function SecretNotice({ url, secret, onDone }: { url: string; secret: string; onDone: () => void }) {
+  const m = useT(adminWebhooksText)
   // Shown at the top while the admin is at the form or a row: it takes the focus, and screen readers read it.
   const box = useRef<HTMLDivElement>(null)
   useEffect(() => box.current?.focus(), [secret])
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(secret)
-      toast('Secret copied.', 'success')
+      toast(m.copied, 'success')
     } catch {
-      toast('Copying is not allowed here: select the secret and copy it.')
+      toast(m.copyRefused)
     }
   }
   return (
-    <div ref={box} tabIndex={-1} class="webhook-secret-box" aria-label="The new signing secret">
+    <div ref={box} tabIndex={-1} class="webhook-secret-box" aria-label={m.secretLabel}>
     <Notice tone="success">
       <p>
-        The signing secret of <code>{url}</code>, shown only now. Your system checks each delivery's <code>EasyPass-Signature</code> with it.
+        {m.secretBefore}
+        <code>{url}</code>
+        {m.secretMiddle}
+        <code>EasyPass-Signature</code>
+        {m.secretAfter}
       </p>
       <p>
         <code class="webhook-secret" data-secret>
@@ -84,10 +76,10 @@ function SecretNotice({ url, secret, onDone }: { url: string; secret: string; on
       </p>
       <p class="actions">
         <button type="button" class="button button-small" onClick={copy}>
-          Copy the secret
+          {m.copy}
         </button>
         <button type="button" class="button button-small button-secondary" onClick={onDone}>
-          I have kept it
+          {m.kept}
         </button>
       </p>
     </Notice>
@@ -96,6 +88,7 @@ function SecretNotice({ url, secret, onDone }: { url: string; secret: string; on
 }
 
 function WebhookRow({ hook: w, onChange, onSecret }: { hook: Webhook; onChange: () => void; onSecret: (secret: string) => void }) {
+  const m = useT(adminWebhooksText)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
   const [open, setOpen] = useState(false)
@@ -121,27 +114,27 @@ function WebhookRow({ hook: w, onChange, onSecret }: { hook: Webhook; onChange: 
   const toggle = () =>
     act(async () => {
       await api(path, { method: 'PATCH', body: { active: !w.active } })
-      toast(`${name} switched ${w.active ? 'off' : 'on'}.`, 'success')
+      toast(m.switched(name, w.active), 'success')
       onChange()
     })
   const ping = () =>
     act(async () => {
       await api(`${path}/ping`, { method: 'POST' })
-      toast('A test delivery is on its way.', 'success')
+      toast(m.testSent, 'success')
       setOpen(true)
       setSent((n) => n + 1)
     })
   const renew = () =>
     act(async () => {
-      const ok = await confirmDialog({ title: 'Renew the signing secret?', message: 'The old secret stops signing at once: your system must check deliveries with the new one.', confirmLabel: 'Renew' })
+      const ok = await confirmDialog({ title: m.renewTitle, message: m.renewMessage, confirmLabel: m.renew })
       if (ok) onSecret((await api<{ secret: string }>(`${path}/secret`, { method: 'POST' })).secret)
     })
   const remove = () =>
     act(async () => {
-      const ok = await confirmDialog({ title: `Remove ${name}?`, message: 'It is sent nothing more, also of deliveries waiting for their next try, and its delivery history goes with it.', confirmLabel: 'Remove', danger: true })
+      const ok = await confirmDialog({ title: m.removeTitle(name), message: m.removeMessage, confirmLabel: m.remove, danger: true })
       if (!ok) return
       await api(path, { method: 'DELETE' })
-      toast(`${name} removed.`, 'success')
+      toast(m.removed(name), 'success')
       onChange()
     })
 
@@ -151,7 +144,7 @@ function WebhookRow({ hook: w, onChange, onSecret }: { hook: Webhook; onChange: 
       <div class="type-head">
         <div class="voucher-title">
           <h3 id={`${id}-name`}>{name}</h3>
-          <span class={`badge ${w.active ? 'badge-voucher-active' : ''}`}>{w.active ? 'Active' : 'Switched off'}</span>
+          <span class={`badge ${w.active ? 'badge-voucher-active' : ''}`}>{w.active ? m.active : m.switchedOff}</span>
         </div>
         {w.description && (
           <p class="small">
@@ -159,26 +152,26 @@ function WebhookRow({ hook: w, onChange, onSecret }: { hook: Webhook; onChange: 
           </p>
         )}
         <p class="muted small">
-          Told when: {w.events.map(labelOf).join(', ')} · {w.eventIds?.length ? `${plural(w.eventIds.length, 'event')} only` : 'every event'} · added {when(w.createdAt)}
+          {m.summary(w.events.map(labelOf), w.eventIds?.length ?? 0, when(w.createdAt))}
         </p>
       </div>
       <div class="voucher-controls">
-        <button type="button" class="button button-small button-secondary" aria-disabled={busy ? true : undefined} aria-label={`Switch ${w.active ? 'off' : 'on'} ${name}`} onClick={toggle}>
-          {w.active ? 'Switch off' : 'Switch on'}
+        <button type="button" class="button button-small button-secondary" aria-disabled={busy ? true : undefined} aria-label={m.switchLabel(name, w.active)} onClick={toggle}>
+          {w.active ? m.switchOff : m.switchOn}
         </button>
         {w.active && (
-          <button type="button" class="button button-small button-secondary" aria-disabled={busy ? true : undefined} aria-label={`Send a test to ${name}`} onClick={ping}>
-            Send a test
+          <button type="button" class="button button-small button-secondary" aria-disabled={busy ? true : undefined} aria-label={m.testLabel(name)} onClick={ping}>
+            {m.test}
           </button>
         )}
-        <button type="button" class="button button-small button-secondary" aria-disabled={busy ? true : undefined} aria-label={`Renew secret of ${name}`} onClick={renew}>
-          Renew secret
+        <button type="button" class="button button-small button-secondary" aria-disabled={busy ? true : undefined} aria-label={m.renewLabel(name)} onClick={renew}>
+          {m.renewSecret}
         </button>
-        <button type="button" class="button button-small button-secondary" aria-disabled={busy ? true : undefined} aria-label={`Remove ${name}`} onClick={remove}>
-          Remove
+        <button type="button" class="button button-small button-secondary" aria-disabled={busy ? true : undefined} aria-label={m.removeLabel(name)} onClick={remove}>
+          {m.remove}
         </button>
         <button type="button" class="link-button" aria-expanded={open} aria-controls={`${id}-deliveries`} onClick={() => setOpen(!open)}>
-          {open ? 'Hide deliveries' : 'Show deliveries'}
+          {open ? m.hideDeliveries : m.showDeliveries}
         </button>
       </div>
       <Alert error={error} />
@@ -188,6 +181,7 @@ function WebhookRow({ hook: w, onChange, onSecret }: { hook: Webhook; onChange: 
 }
 
 function Deliveries({ id, webhookId, sent }: { id: string; webhookId: string; sent: number }) {
+  const m = useT(adminWebhooksText)
   const deliveries = useAsync((signal) => api<{ items: WebhookDelivery[] }>(`/webhooks/${webhookId}/deliveries?limit=20`, { signal }), [webhookId, sent])
   const items = deliveries.data?.items ?? []
   const [error, setError] = useState<unknown>()
@@ -198,7 +192,7 @@ function Deliveries({ id, webhookId, sent }: { id: string; webhookId: string; se
     setBusy(true)
     try {
       await api(`/webhooks/${webhookId}/deliveries/${d.id}/retry`, { method: 'POST' })
-      toast('Sent again.', 'success')
+      toast(m.sentAgain, 'success')
     } catch (err) {
       setError(err)
     } finally {
@@ -210,38 +204,38 @@ function Deliveries({ id, webhookId, sent }: { id: string; webhookId: string; se
     <div id={id} class="webhook-deliveries">
       <Alert error={error} />
       <p class="actions">
-        <span class="muted small">The latest 20.</span>
+        <span class="muted small">{m.latest}</span>
         <button type="button" class="link-button" onClick={deliveries.reload}>
-          Refresh
+          {m.refresh}
         </button>
       </p>
       {deliveries.error ? <Alert error={deliveries.error} onRetry={deliveries.reload} /> : null}
-      {!deliveries.data && !deliveries.error && <Loading label="Loading the deliveries…" />}
-      {deliveries.data && items.length === 0 && <p class="muted small">Nothing sent yet.</p>}
+      {!deliveries.data && !deliveries.error && <Loading label={m.loadingDeliveries} />}
+      {deliveries.data && items.length === 0 && <p class="muted small">{m.nothingSent}</p>}
       {items.length > 0 && (
         <table class="data">
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">What</th>
-              <th scope="col">Status</th>
-              <th scope="col">Tries</th>
-              <th scope="col">Last answer</th>
+              <th scope="col">{m.when}</th>
+              <th scope="col">{m.what}</th>
+              <th scope="col">{m.status}</th>
+              <th scope="col">{m.tries}</th>
+              <th scope="col">{m.lastAnswer}</th>
             </tr>
           </thead>
           <tbody>
             {items.map((d) => (
               <tr key={d.id} data-delivery={d.id}>
                 <td>{when(d.createdAt)}</td>
-                <td>{d.type === WEBHOOK_PING ? 'Test' : labelOf(d.type)}</td>
+                <td>{d.type === WEBHOOK_PING ? m.ping : labelOf(d.type)}</td>
                 <td>
-                  {DELIVERY_STATUS[d.status]}
-                  {d.nextAttemptAt ? `, next at ${when(d.nextAttemptAt)}` : ''}
+                  {m.delivery[d.status]}
+                  {d.nextAttemptAt ? m.nextAt(when(d.nextAttemptAt)) : ''}
                   {d.status === 'failed' && (
                     <>
                       {' '}
                       <button type="button" class="link-button" aria-disabled={busy ? true : undefined} onClick={() => again(d)}>
-                        Send again
+                        {m.sendAgain}
                       </button>
                     </>
                   )}
@@ -260,6 +254,7 @@ function Deliveries({ id, webhookId, sent }: { id: string; webhookId: string; se
 type WebhookErrors = Partial<Record<'url' | 'events' | 'description', string>>
 
 function AddWebhook({ onAdded }: { onAdded: (w: Webhook) => void }) {
+  const m = useT(adminWebhooksText)
   const [url, setUrl] = useState('')
   const [description, setDescription] = useState('')
   const [events, setEvents] = useState<string[]>(['order.paid', 'order.refunded'])
@@ -274,8 +269,8 @@ function AddWebhook({ onAdded }: { onAdded: (w: Webhook) => void }) {
     e.preventDefault()
     if (busy) return
     const problems: WebhookErrors = {
-      url: /^https?:\/\/\S+$/.test(url.trim()) ? undefined : 'Enter the address your system receives them at, starting with https://.',
-      events: events.length ? undefined : 'Choose at least one.',
+      url: /^https?:\/\/\S+$/.test(url.trim()) ? undefined : m.urlNeeded,
+      events: events.length ? undefined : m.chooseOne,
     }
     setErrors(problems)
     if (problems.url || problems.events) return
@@ -285,7 +280,7 @@ function AddWebhook({ onAdded }: { onAdded: (w: Webhook) => void }) {
       // In the list's order, whatever order they were ticked in.
       const chosen = WEBHOOK_EVENT_TYPES.filter((t) => events.includes(t))
       const added = await api<Webhook>('/webhooks', { body: { url: url.trim(), events: chosen, ...(description.trim() ? { description: description.trim() } : {}) } })
-      toast('Webhook added.', 'success')
+      toast(m.added, 'success')
       setUrl('')
       setDescription('')
       onAdded(added)
@@ -300,16 +295,16 @@ function AddWebhook({ onAdded }: { onAdded: (w: Webhook) => void }) {
 
   return (
     <form ref={form} class="card form" onSubmit={submit} noValidate aria-labelledby="add-webhook-title">
-      <h2 id="add-webhook-title">Add a webhook</h2>
-      <Field label="Address (URL)" name="url" type="url" value={url} onValue={setUrl} error={errors.url} placeholder="https://crm.example.com/hooks/easypass" hint="Must be HTTPS and reachable from the internet." />
-      <Field label="Name (optional)" name="description" value={description} onValue={setDescription} error={errors.description} maxLength={200} placeholder="Our CRM" />
+      <h2 id="add-webhook-title">{m.addTitle}</h2>
+      <Field label={m.url} name="url" type="url" value={url} onValue={setUrl} error={errors.url} placeholder="https://crm.example.com/hooks/easypass" hint={m.urlHint} />
+      <Field label={m.name} name="description" value={description} onValue={setDescription} error={errors.description} maxLength={200} placeholder={m.namePlaceholder} />
       <fieldset aria-describedby={errors.events ? 'nw-events-error' : undefined}>
-        <legend>Tell it when</legend>
+        <legend>{m.tellWhen}</legend>
         <div class="choices">
           {WEBHOOK_EVENT_TYPES.map((type) => (
             <label class="choice" key={type}>
               <input type="checkbox" name="events" value={type} checked={events.includes(type)} onChange={(e) => tick(type, e.currentTarget.checked)} aria-invalid={errors.events ? true : undefined} />
-              {EVENT_LABELS[type]}
+              {m.events[type]}
             </label>
           ))}
         </div>
@@ -321,7 +316,7 @@ function AddWebhook({ onAdded }: { onAdded: (w: Webhook) => void }) {
       </fieldset>
       <Alert error={error} />
       <button type="submit" class="button" aria-disabled={busy ? true : undefined}>
-        {busy ? 'Adding…' : 'Add webhook'}
+        {busy ? m.adding : m.add}
       </button>
     </form>
   )

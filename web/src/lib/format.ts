@@ -2,6 +2,7 @@
 // (`locale()` from i18n: the browser's own tag when it is of that language).
 import { sayReason } from '@easypass/contracts/languages'
 import { defineMessages, language, locale, t, type Language } from './i18n'
+import { adminInputText } from '../i18n/admin-input'
 
 const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>()
 
@@ -60,7 +61,7 @@ const dateTimeZone = () => dateFormat('dateTimeZone', { ...DATE_TIME, timeZoneNa
 const timeZone = () => dateFormat('timeZone', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })
 
 /** The viewer's time zone, as admins' date fields are read in it ("Europe/Helsinki"). */
-export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'your time zone'
+export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || t(adminInputText).yourTimeZone
 const dateOnly = () => dateFormat('dateOnly', { day: 'numeric', month: 'short', year: 'numeric' })
 const monthShort = () => dateFormat('monthShort', { month: 'short' })
 
