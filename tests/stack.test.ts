@@ -89,6 +89,17 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       const env = service.environment as Record<string, string | undefined>
       const fileOf = (key: string) => (env[`${key}_FILE`] ? env[`${key}_FILE`] : undefined)
       expect({ name, signs: secretsOf(name).includes('easypass_jwt_private_key') }).toEqual({ name, signs: !withheld.includes('JWT_PRIVATE_KEY') })
+      // The previous key and secret (a rotation's) go where the key and the secret go, and nowhere else.
+      expect({ name, previous: secretsOf(name).includes('easypass_jwt_previous_private_key'), file: fileOf('JWT_PREVIOUS_PRIVATE_KEY') }).toEqual({
+        name,
+        previous: !withheld.includes('JWT_PREVIOUS_PRIVATE_KEY'),
+        file: withheld.includes('JWT_PREVIOUS_PRIVATE_KEY') ? undefined : '/run/secrets/easypass_jwt_previous_private_key',
+      })
+      expect({ name, previous: secretsOf(name).includes('easypass_service_previous_secret'), file: fileOf('SERVICE_PREVIOUS_SECRET') }).toEqual({
+        name,
+        previous: !withheld.includes('SERVICE_PREVIOUS_SECRET'),
+        file: withheld.includes('SERVICE_PREVIOUS_SECRET') ? undefined : '/run/secrets/easypass_service_previous_secret',
+      })
       const own = serviceKeyOf(name)
       const keys = secretsOf(name).filter((secret) => secret.startsWith('easypass_service_key_'))
       expect({ name, keys, file: fileOf('SERVICE_KEY') }).toEqual({ name, keys: own ? [`easypass_service_key_${own}`] : [], file: own ? `/run/secrets/easypass_service_key_${own}` : undefined })
@@ -111,25 +122,29 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     for (const secret of Object.values(stack.secrets)) expect(secret.external).toBe(true)
   })
 
-  test("the token keys' secrets are named at deploy, so a key rotates in three deploys (README); by default the first deploy's names", () => {
-    const names = (st: { secrets: Record<string, { name?: string }> }) => Object.fromEntries(Object.entries(st.secrets).filter(([key]) => /jwt|service_(key|public)/.test(key)).map(([key, v]) => [key, v.name]))
+  test("the keys' secrets are named at deploy, so a key rotates in three deploys (README); by default the first deploy's names", () => {
+    const names = (st: { secrets: Record<string, { name?: string }> }) => Object.fromEntries(Object.entries(st.secrets).filter(([key]) => /jwt|service_(key|public|secret|previous)/.test(key)).map(([key, v]) => [key, v.name]))
     // Without the variables: each secret its own name, and the previous signing key is the signing key itself (nothing to reseal).
     expect(names(stack)).toEqual({
       easypass_jwt_public_key: 'easypass_jwt_public_key',
       easypass_jwt_private_key: 'easypass_jwt_private_key',
       easypass_jwt_previous_private_key: 'easypass_jwt_private_key',
       easypass_service_public_keys: 'easypass_service_public_keys',
+      easypass_service_secret: 'easypass_service_secret',
+      easypass_service_previous_secret: 'easypass_service_secret',
       ...Object.fromEntries(SERVICE_CALLERS.map((s) => [`easypass_service_key_${s}`, `easypass_service_key_${s}`])),
     })
     expect(stack.services.auth.environment.JWT_PREVIOUS_PRIVATE_KEY_FILE).toBe('/run/secrets/easypass_jwt_previous_private_key')
     // Step 2 of a rotation: the new keys sign, the replaced one is auth's previous key.
     const during = render({
       EASYPASS_IMAGE: 'registry.example/easypass:test',
-      JWT_PUBLIC_KEY_SECRET: 'easypass_jwt_public_key_2',
-      JWT_PRIVATE_KEY_SECRET: 'easypass_jwt_private_key_2',
-      JWT_PREVIOUS_PRIVATE_KEY_SECRET: 'easypass_jwt_private_key',
-      SERVICE_PUBLIC_KEYS_SECRET: 'easypass_service_public_keys_2',
-      SERVICE_KEY_ORDERS_SECRET: 'easypass_service_key_orders_2',
+      EASYPASS_JWT_PUBLIC_KEY: 'easypass_jwt_public_key_2',
+      EASYPASS_JWT_PRIVATE_KEY: 'easypass_jwt_private_key_2',
+      EASYPASS_JWT_PREVIOUS_PRIVATE_KEY: 'easypass_jwt_private_key',
+      EASYPASS_SERVICE_PUBLIC_KEYS: 'easypass_service_public_keys_2',
+      EASYPASS_SERVICE_KEY_ORDERS: 'easypass_service_key_orders_2',
+      EASYPASS_SERVICE_SECRET: 'easypass_service_secret_2',
+      EASYPASS_SERVICE_PREVIOUS_SECRET: 'easypass_service_secret',
     })
     expect(during.ok).toBe(true)
     const rotated = names(Bun.YAML.parse(during.out) as { secrets: Record<string, { name?: string }> })
@@ -140,6 +155,8 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       easypass_service_public_keys: 'easypass_service_public_keys_2',
       easypass_service_key_orders: 'easypass_service_key_orders_2',
       easypass_service_key_catalog: 'easypass_service_key_catalog',
+      easypass_service_secret: 'easypass_service_secret_2',
+      easypass_service_previous_secret: 'easypass_service_secret',
     })
   })
 

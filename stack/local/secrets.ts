@@ -69,10 +69,10 @@ export function serviceKeyOf(processName: string): ServiceCaller | undefined {
  */
 export function withheldFrom(processName: string): string[] {
   const service = processName.replace(/-worker$/, '')
-  const withheld = processName === 'auth' ? [] : ['JWT_PRIVATE_KEY']
+  const withheld = processName === 'auth' ? [] : ['JWT_PRIVATE_KEY', 'JWT_PREVIOUS_PRIVATE_KEY']
   if (!serviceKeyOf(processName)) withheld.push('SERVICE_KEY')
   if (service === 'gateway' || service === 'web') withheld.push('SERVICE_PUBLIC_KEYS')
-  if (service !== 'orders' && service !== 'notifications') withheld.push('SERVICE_SECRET')
+  if (service !== 'orders' && service !== 'notifications') withheld.push('SERVICE_SECRET', 'SERVICE_PREVIOUS_SECRET')
   return withheld
 }
 

@@ -34,3 +34,11 @@ export function restartedWith(services: string[], env: Record<string, string>) {
     }
   }, 60_000)
 }
+
+/** These processes stopped and started again, one after the other: with `env` of each (`envOf(name)`), or with the run's own settings. */
+export async function restart(names: string[], envOf?: (name: string) => Record<string, string>) {
+  for (const name of names) {
+    await system().stop(name)
+    await system().start(name, envOf?.(name))
+  }
+}

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createPublicKey, generateKeyPairSync, verify as verifySignature } from 'node:crypto'
 import mongoose from 'mongoose'
 import { api, futureEvent, loginAdmin, registerUser, TEST_CARD, uniqueEmail, type Session } from '../support/api'
-import { system } from '../support/system'
+import { restart, system } from '../support/system'
 import { totp } from '../support/totp'
 
 const PASSWORD = 'correct horse rotation'
@@ -30,14 +30,6 @@ let buyer: Session
 let secured: { email: string; secret: string; sealed: string }
 /** The time steps whose codes were used: each works once. */
 const usedSteps = new Set<number>()
-
-/** The run's own settings for these processes (`env` undefined), or these. */
-async function restart(names: string[], env?: (name: string) => Record<string, string>) {
-  for (const name of names) {
-    await system().stop(name)
-    await system().start(name, env?.(name))
-  }
-}
 
 /** A code of a time step not used yet. */
 function freshCode(secret: string): string {

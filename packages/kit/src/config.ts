@@ -37,7 +37,19 @@ export const ServiceKeyOfApiEnv = { SERVICE_KEY: T.Optional(T.String({ minLength
  * For orders and notifications only: the HMAC key of the links notifications makes and orders checks (a
  * ticket offered to someone), of orders' card fingerprints, and of notifications' sealed webhook secrets.
  */
-export const ServiceSecretEnv = { SERVICE_SECRET: T.String({ minLength: 32 }) }
+export const ServiceSecretEnv = {
+  SERVICE_SECRET: T.String({ minLength: 32 }),
+  /**
+   * The secret SERVICE_SECRET replaced, while it is rotated: links made with it still open, a purchase
+   * retried with the same card under the same Idempotency-Key is still the same request, and webhook
+   * secrets sealed under it open and are sealed again under the new one (`previousSecrets`).
+   */
+  SERVICE_PREVIOUS_SECRET: T.Optional(T.String({ minLength: 32 })),
+}
+
+/** The secrets SERVICE_SECRET replaced (none when no rotation is under way, or when the stack gives the secret itself as the previous one). */
+export const previousSecrets = (config: { SERVICE_SECRET?: string; SERVICE_PREVIOUS_SECRET?: string }): string[] =>
+  config.SERVICE_PREVIOUS_SECRET && config.SERVICE_PREVIOUS_SECRET !== config.SERVICE_SECRET ? [config.SERVICE_PREVIOUS_SECRET] : []
 /** Wrong voucher codes one address (a lookup) or one account (an order) may try per hour: codes are only as strong as their length. */
 export const VoucherGuessEnv = { VOUCHER_GUESSES_PER_HOUR: T.Integer({ default: 30, minimum: 1 }) }
 /** Where the ticket PDFs' fonts are (DejaVuSans.ttf, -Bold, Mono: Debian's fonts-dejavu-core); empty or missing: the PDF's built-in Latin-1 fonts. */

@@ -7,9 +7,14 @@ export function linkToken(secret: string, purpose: string, id: string): string {
   return createHmac('sha256', secret).update(`easypass-link:${purpose}:${id}`).digest('base64url')
 }
 
-/** Compared in constant time: a wrong token says nothing about the right one. */
-export function isLinkToken(secret: string, purpose: string, id: string, token: string): boolean {
-  const expected = Buffer.from(linkToken(secret, purpose, id))
+/**
+ * Compared in constant time: a wrong token says nothing about the right one. `previous`: secrets the
+ * current one replaced (a rotation), whose links, emailed before it, still open.
+ */
+export function isLinkToken(secret: string, purpose: string, id: string, token: string, previous: readonly string[] = []): boolean {
   const given = Buffer.from(token)
-  return given.length === expected.length && timingSafeEqual(given, expected)
+  return [secret, ...previous].some((key) => {
+    const expected = Buffer.from(linkToken(key, purpose, id))
+    return given.length === expected.length && timingSafeEqual(given, expected)
+  })
 }

@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer'
 import { LIVE } from '@easypass/contracts/facts'
 import { Queue } from 'bullmq'
 import { WEBHOOK_QUEUE, type WebhookJobData, type WebhookJobName } from '@easypass/contracts/webhooks'
-import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingRedis, repeatEvery, serve, serviceTokens } from '@easypass/kit'
+import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingRedis, previousSecrets, repeatEvery, serve, serviceTokens } from '@easypass/kit'
 import { ticketsPdfRenderer } from '@easypass/tickets-pdf'
 import { notificationsConfig } from './config'
 import { defineModels } from './db'
@@ -73,7 +73,14 @@ const waitlistSweep = setInterval(sweepWaitlists, config.WAITLIST_SWEEP_MS)
 // Webhook deliveries are queued here (test pings) and by the worker's fact consumer; the worker sends them.
 const redis = connectRedis(config.REDIS_URL, { name: 'notifications' })
 const webhookQueue = new Queue<WebhookJobData, void, WebhookJobName>(WEBHOOK_QUEUE, { connection: redis, prefix: config.REDIS_PREFIX })
-const webhooks = webhooksService({ models, queue: webhookQueue, redis, prefix: config.REDIS_PREFIX, settings: config.webhooks, seal: secretSeal(config.SERVICE_SECRET!), log })
+const webhooks = webhooksService({ models, queue: webhookQueue, redis, prefix: config.REDIS_PREFIX, settings: config.webhooks, seal: secretSeal(config.SERVICE_SECRET!, previousSecrets(config)), log })
+// A rotation of SERVICE_SECRET: the signing secrets sealed under the previous one are sealed again, in
+// the background (the log says when none is left and the previous secret can go).
+if (previousSecrets(config).length)
+  webhooks
+    .resealAll()
+    .then((done) => log.info(done, done.unreadable ? 'webhook secrets resealed under the new SERVICE_SECRET; some open under neither' : 'webhook secrets resealed under the new SERVICE_SECRET: SERVICE_PREVIOUS_SECRET may go'))
+    .catch((err) => log.error({ err: String(err) }, 'webhook secrets not resealed; they still open with SERVICE_PREVIOUS_SECRET, and are resealed at the next start'))
 const hub = streamHub(log)
 // After a loss of NATS, signals sent meanwhile were missed: every stream ends (spread over 10 s), and its
 // client comes back with Last-Event-ID and gets what was stored since.

@@ -3,7 +3,7 @@
 // sends them from a BullMQ queue, signed, trying again with backoff. It serves /health and /metrics.
 import { Queue, Worker } from 'bullmq'
 import { WEBHOOK_QUEUE, type WebhookJobData, type WebhookJobName } from '@easypass/contracts/webhooks'
-import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, pingMongo, pingRedis, serve } from '@easypass/kit'
+import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, pingMongo, pingRedis, previousSecrets, serve } from '@easypass/kit'
 import { notificationsConfig } from './config'
 import { defineModels } from './db'
 import { secretSeal } from './modules/webhooks/sealed'
@@ -18,7 +18,7 @@ await ensureIndexes(conn)
 const redis = connectRedis(config.REDIS_URL, { name: 'notifications-worker' })
 const workerRedis = connectRedis(config.REDIS_URL, { worker: true, name: 'notifications-worker-jobs' })
 const queue = new Queue<WebhookJobData, void, WebhookJobName>(WEBHOOK_QUEUE, { connection: redis, prefix: config.REDIS_PREFIX })
-const seal = secretSeal(config.SERVICE_SECRET!)
+const seal = secretSeal(config.SERVICE_SECRET!, previousSecrets(config))
 const webhooks = webhooksService({ models, queue, redis, prefix: config.REDIS_PREFIX, settings: config.webhooks, seal, log })
 // Not awaited: the worker sends what is queued while NATS is away; facts wait in the stream.
 const bus = new Bus({ nc: connectNats(config.NATS_URL, 'notifications-worker', log), prefix: config.BUS_PREFIX, log })

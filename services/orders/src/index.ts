@@ -2,7 +2,7 @@
 // check-in. The background work (facts, reconciliation, the status projection) runs in
 // src/worker.ts. This process records facts in its outbox and relays its own while NATS is there;
 // it never waits for NATS: the worker relays whatever is left in the outbox.
-import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingRedis, serve } from '@easypass/kit'
+import { Bus, connectMongo, connectNats, connectRedis, createLogger, createService, ensureIndexes, Outbox, pingMongo, pingRedis, previousSecrets, serve } from '@easypass/kit'
 import { ordersConfig } from './config'
 import { ordersCore } from './core'
 import { ticketResender } from './modules/tickets/resend'
@@ -56,7 +56,7 @@ log.info({ fonts: renderer.unicode ? config.TICKET_FONT_DIR : 'built-in (Latin-1
 const pdf = ticketsPdfService({ tickets, catalog: core.catalog, renderer, log })
 const wallet = walletPasses(core.wallet, { catalog: core.catalog, log })
 const name = ticketNaming({ store, tickets, locks: core.locks })
-const transfers = transfersService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, outbox, redis, prefix: config.REDIS_PREFIX, secret: config.SERVICE_SECRET!, log })
+const transfers = transfersService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, outbox, redis, prefix: config.REDIS_PREFIX, secret: config.SERVICE_SECRET!, previousSecrets: previousSecrets(config), log })
 const reports = reportsService({ models: core.models, catalog: core.catalog })
 const invoices = invoiceNumbers({ models: core.models, numberPrefix: config.INVOICE_NUMBER_PREFIX, locks: core.locks })
 const issuer = config.INVOICE_ISSUER_NAME

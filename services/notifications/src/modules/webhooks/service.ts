@@ -180,6 +180,28 @@ export function webhooksService({ models, queue, redis, prefix, settings, seal, 
     },
 
     /** A new signing secret; the old one stops signing at once. */
+    /**
+     * After SERVICE_SECRET was replaced (SERVICE_PREVIOUS_SECRET given): every signing secret sealed
+     * under the previous one, or stored before sealing, sealed under the new one, so the previous can go.
+     * Each a conditional update on the value read (a replica doing the same at once wins or loses whole).
+     * `unreadable`: sealed under neither (renewing the secret mends it).
+     */
+    async resealAll(): Promise<{ resealed: number; unreadable: number }> {
+      let resealed = 0
+      let unreadable = 0
+      for await (const hook of Webhook.find({}, { secret: 1 }).lean<Pick<WebhookDoc, '_id' | 'secret'>>().cursor()) {
+        let next: string | undefined
+        try {
+          next = seal.reseal(hook.secret)
+        } catch {
+          unreadable++
+          continue
+        }
+        if (next && (await Webhook.updateOne({ _id: hook._id, secret: hook.secret }, { $set: { secret: next } })).modifiedCount) resealed++
+      }
+      return { resealed, unreadable }
+    },
+
     async renewSecret(id: string): Promise<{ secret: string }> {
       await load(id)
       const secret = newSecret()

@@ -41,8 +41,11 @@ export interface IdemSpec {
   route: string
   key: string
   bodyHash: string
-  /** The same body as an earlier version hashed it (records live a day, across a rolling update); computed only when the hash differs. */
-  formerBodyHash?: () => string
+  /**
+   * The same body as an earlier version hashed it (records live a day, across a rolling update) or as
+   * it was hashed under the previous SERVICE_SECRET (a rotation); computed only when the hash differs.
+   */
+  formerBodyHashes?: () => string[]
   orderId?: string
   /** When a waiting duplicate stops waiting (the request's wait budget). */
   deadline: number
@@ -159,7 +162,7 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
           const raw = await viaRedis(() => redis.get(key))
           if (!raw) break
           current = JSON.parse(raw) as IdemRecord
-          if (current.h !== spec.bodyHash && current.h !== spec.formerBodyHash?.()) throw fail('CONFLICT', 'this Idempotency-Key was already used with a different request body')
+          if (current.h !== spec.bodyHash && !spec.formerBodyHashes?.().includes(current.h)) throw fail('CONFLICT', 'this Idempotency-Key was already used with a different request body')
           if (current.s === 'done') {
             idempotentReplays.inc({ route: spec.route.split(':')[0]! })
             return { status: current.st!, body: current.b }

@@ -9,7 +9,7 @@ import { voucherAppliesTo, voucherDiscount, type HoldResult, type OpFailure } fr
 import type { BoxOfficeBody, ComplimentaryBody, CreateOrderBody, Order, OrderItem, PaidAtTheDoor, PayOrderBody } from '@easypass/contracts/orders'
 import { ticketIdsOf, type TicketsService } from '../tickets/service'
 import { cardProblem, DECLINE_MESSAGES, type Card, type ChargeResponse, type DeclineCode } from '@easypass/contracts/payments'
-import { AppError, fail, type GuessLimit, type Logger } from '@easypass/kit'
+import { AppError, fail, previousSecrets, type GuessLimit, type Logger } from '@easypass/kit'
 import type { OrderDoc } from '../../db'
 import type { CatalogClient, PaymentsClient, TicketingClient } from '../../clients'
 import type { OrdersConfig } from '../../config'
@@ -153,6 +153,10 @@ function outcomeOf(answer: Answer): PurchaseOutcome {
 export function purchaseService(deps: PurchaseDeps) {
   const { config, store, settlement, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, soldOut, rooms, tickets, answers, later, log } = deps
   const cardKey = cardFingerprintKey(config.SERVICE_SECRET!)
+  // While SERVICE_SECRET is rotated, a request made before (its card fingerprinted with the previous
+  // secret) and retried after is still the same request.
+  const previousCardKeys = previousSecrets(config).map(cardFingerprintKey)
+  const formerBodyHashes = (body: unknown) => () => [hashBody(body), ...previousCardKeys.map((key) => hashBody(body, key))]
 
   /** Events on sale: published and not started (at the door, `atTheDoor`: not ended). Drafts do not exist for buyers. */
   async function saleableEvent(eventId: string, forOrder = false, atTheDoor = false): Promise<Event> {
@@ -545,7 +549,7 @@ export function purchaseService(deps: PurchaseDeps) {
       if (!idempotencyKey) return (await execute()).now
 
       return idem.run(
-        { userId: principal.id, route: 'orders', key: idempotencyKey, bodyHash: hashBody(body, cardKey), formerBodyHash: () => hashBody(body), orderId: newOrderId(), deadline: startedAt + config.ORDER_WAIT_MS },
+        { userId: principal.id, route: 'orders', key: idempotencyKey, bodyHash: hashBody(body, cardKey), formerBodyHashes: formerBodyHashes(body), orderId: newOrderId(), deadline: startedAt + config.ORDER_WAIT_MS },
         {
           execute,
           whileRunning: whileDeciding(principal, eventId, items, async (ctx) => {
@@ -580,7 +584,7 @@ export function purchaseService(deps: PurchaseDeps) {
       }
       if (!idempotencyKey) return (await execute()).now
       return idem.run(
-        { userId: principal.id, route: `pay:${orderId}`, key: idempotencyKey, bodyHash: hashBody(body, cardKey), formerBodyHash: () => hashBody(body), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
+        { userId: principal.id, route: `pay:${orderId}`, key: idempotencyKey, bodyHash: hashBody(body, cardKey), formerBodyHashes: formerBodyHashes(body), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
         {
           execute,
           async whileRunning() {

@@ -35,6 +35,8 @@ export interface TransfersDeps {
   redis: Redis
   prefix: string
   secret: string
+  /** Secrets `secret` replaced (a rotation): links emailed before it still open. */
+  previousSecrets?: readonly string[]
   log: Logger
 }
 
@@ -56,7 +58,7 @@ export function transferView(doc: TransferDoc, forSender: boolean): TicketTransf
 
 const newId = () => Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString('hex')
 
-export function transfersService({ models, store, tickets, locks, catalog, outbox, redis, prefix, secret, log }: TransfersDeps) {
+export function transfersService({ models, store, tickets, locks, catalog, outbox, redis, prefix, secret, previousSecrets = [], log }: TransfersDeps) {
   const { Transfer, TicketHolder, TicketCode, Attendee, Checkin, Cancellation } = models
   const limitMessage = 'too many tickets offered in the last hour: try again later'
   const bySender = actionLimit(redis, `${prefix}:orders:offers-by`, OFFERS_PER_HOUR, 3600, limitMessage)
@@ -213,7 +215,7 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
     /** The caller takes the ticket: it is theirs from now on, with a new code. Accepting again answers the same. */
     async accept(principal: Principal, transferId: string, token: string): Promise<Ticket> {
       const offer = await Transfer.findById(transferId).lean<TransferDoc>()
-      if (!offer || !isLinkToken(secret, TRANSFER_LINK_PURPOSE, transferId, token)) throw fail('NOT_FOUND', 'no such offer, or the link is not whole: open it from the email again')
+      if (!offer || !isLinkToken(secret, TRANSFER_LINK_PURPOSE, transferId, token, previousSecrets)) throw fail('NOT_FOUND', 'no such offer, or the link is not whole: open it from the email again')
       return locked(offer.orderId, async () => {
         const doc = (await Transfer.findById(transferId).lean<TransferDoc>()) ?? offer
         const [ticket] = await tickets.byIds([doc.ticketId])
