@@ -252,6 +252,7 @@ export const Ticket = t.Object(
     attendeeName: t.Optional(t.String({ description: 'who uses this ticket, as its holder named them (shown at the door)', examples: ['Grace Hopper'] })),
     seat: t.Optional(t.String({ description: 'its numbered seat, row and number (beyond the contract, additive)', examples: ['B-12'] })),
     walletPass: t.Optional(t.Boolean({ description: 'true when GET /api/tickets/{ticketId}/wallet gives it as an Apple Wallet pass (the operator set up a pass certificate; a valid ticket only)' })),
+    googleWallet: t.Optional(t.Boolean({ description: 'true when GET /api/tickets/{ticketId}/google-wallet gives a link saving it to Google Wallet (the operator set up a Google Wallet issuer; a valid ticket only)' })),
   },
   { title: 'Ticket' },
 )

@@ -61,6 +61,17 @@ export function ordersConfig(defaultPort: number) {
     WALLET_KEY: T.Optional(T.String({ pattern: 'PRIVATE KEY' })),
     WALLET_KEY_PASSPHRASE: T.Optional(T.String()),
     WALLET_WWDR: T.Optional(T.String({ pattern: 'BEGIN CERTIFICATE' })),
+    /**
+     * Google Wallet tickets, saved by a link signed with the operator's Google Cloud service account: the
+     * issuer id Google's Pay & Wallet console gives, the service account's address and its RSA key (the
+     * key file's `private_key`, PEM; `_FILE` for a secret). All of them, or none: then no links are offered.
+     * PUBLIC_URL names the site the links are made for.
+     */
+    GOOGLE_WALLET_ISSUER_ID: T.Optional(T.String({ pattern: '^[0-9]{6,25}$' })),
+    GOOGLE_WALLET_SERVICE_ACCOUNT: T.Optional(T.String({ pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 254 })),
+    GOOGLE_WALLET_KEY: T.Optional(T.String({ pattern: 'PRIVATE KEY' })),
+    /** The address buyers open the web app at (Google Wallet links name its origin). */
+    PUBLIC_URL: T.Optional(T.String({ pattern: '^https?://[^\\s]+$' })),
   })
   requiredInProduction(config, 'CATALOG_URL', config.CATALOG_URL)
   requiredInProduction(config, 'TICKETING_URL', config.TICKETING_URL)

@@ -14,6 +14,7 @@ import { laterExtras } from './modules/orders/later-extras'
 import { refundsService } from './modules/refunds/service'
 import { ticketsService } from './modules/tickets/service'
 import { walletSettings } from './modules/tickets/wallet'
+import { googleWalletSettings } from './modules/tickets/google-wallet'
 import { holdReminders } from './modules/reminders/service'
 import { holdLimit } from './modules/purchase/hold-limit'
 
@@ -31,12 +32,13 @@ export function ordersCore(config: OrdersConfig, conn: mongoose.Connection, redi
   const holds = holdLimit(redis, config.REDIS_PREFIX, config.MAX_HOLDS_PER_EVENT)
   const voucherGuesses = guessLimit(redis, `${config.REDIS_PREFIX}:orders:voucher-guesses`, config.VOUCHER_GUESSES_PER_HOUR, 3600, 'voucher codes')
   const store = orderStore(models)
-  // Read at the start of both processes: some WALLET_* settings without the others stop them here.
+  // Read at the start of both processes: some WALLET_* (or GOOGLE_WALLET_*) settings without the others stop them here.
   const wallet = walletSettings(config)
-  const tickets = ticketsService(models, { walletPasses: !!wallet })
+  const googleWalletIssuer = googleWalletSettings(config)
+  const tickets = ticketsService(models, { walletPasses: !!wallet, googleWallet: !!googleWalletIssuer })
   const settle = settlement({ store, tickets, ticketing, payments, dirty, settled, holds, outbox, log })
   const later = laterExtras(models, store)
   const refunds = refundsService({ config, models, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, later, log })
-  return { models, wallet, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, store, tickets, settlement: settle, refunds, later }
+  return { models, wallet, googleWalletIssuer, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, store, tickets, settlement: settle, refunds, later }
 }
 export type OrdersCore = ReturnType<typeof ordersCore>

@@ -8,6 +8,7 @@ import { ordersCore } from './core'
 import { ticketResender } from './modules/tickets/resend'
 import { ticketsPdfService } from './modules/tickets/pdf'
 import { walletPasses } from './modules/tickets/wallet'
+import { googleWallet } from './modules/tickets/google-wallet'
 import { ticketsPdfRenderer } from '@easypass/tickets-pdf'
 import { checkinsModule } from './modules/checkins'
 import { checkinsService } from './modules/checkins/service'
@@ -55,6 +56,7 @@ const renderer = ticketsPdfRenderer({ fontDir: config.TICKET_FONT_DIR || undefin
 log.info({ fonts: renderer.unicode ? config.TICKET_FONT_DIR : 'built-in (Latin-1 only)' }, 'ticket PDF fonts')
 const pdf = ticketsPdfService({ tickets, catalog: core.catalog, renderer, log })
 const wallet = walletPasses(core.wallet, { catalog: core.catalog, log })
+const google = googleWallet(core.googleWalletIssuer, { catalog: core.catalog, log })
 const name = ticketNaming({ store, tickets, locks: core.locks })
 const transfers = transfersService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, outbox, redis, prefix: config.REDIS_PREFIX, secret: config.SERVICE_SECRET!, previousSecrets: previousSecrets(config), log })
 const reports = reportsService({ models: core.models, catalog: core.catalog })
@@ -79,7 +81,7 @@ const app = createService({
   .use(answersModule(config, { store, answers }))
   .use(myDataModule(config, { store, tickets, answers, documents, transfers }))
   .use(waitingRoomModule(config, rooms))
-  .use(transfersModule(config, { transfers, store, name, pdf, wallet }))
+  .use(transfersModule(config, { transfers, store, name, pdf, wallet, google }))
   .use(checkinsModule(config, checkinsService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, log })))
   .use(reportsModule(config, reports))
   .use(messagesModule(config, messagesService({ models: core.models, reports, catalog: core.catalog, redis, prefix: config.REDIS_PREFIX })))

@@ -238,6 +238,8 @@ export interface Ticket {
   transferOffer?: { id: string; toEmail: string; expiresAt: string }
   /** Its holder can have it as an Apple Wallet pass (GET /tickets/:id/wallet). */
   walletPass?: boolean
+  /** Its holder can save it to Google Wallet (GET /tickets/:id/google-wallet gives the link). */
+  googleWallet?: boolean
 }
 
 /** An offer of a ticket, as its emailed link shows it. */

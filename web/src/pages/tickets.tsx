@@ -142,6 +142,7 @@ function TicketList({ order, tickets, canRefund, onRefunded }: { order: Order; t
                 <AttendeeName path={`/orders/${order.id}/tickets/${t.id}`} ticket={t} onSaved={replace} />
                 {ownOrder && <PassOn ticket={t} onChanged={replace} />}
                 {ownOrder && t.walletPass && <OneTicketFile ticket={t} kind="wallet" />}
+                {ownOrder && t.googleWallet && <GoogleWalletLink ticket={t} />}
                 {canRefund && standing > 1 && (
                   <button type="button" class="link-button" onClick={() => void giveBack(t)}>
                     {m.refundThisTicket}
@@ -612,6 +613,7 @@ function ReceivedTickets({ received }: { received: Async<Ticket[]> }) {
                   <PassOn ticket={t} onChanged={replace} />
                   <OneTicketFile ticket={t} kind="pdf" />
                   {t.walletPass && <OneTicketFile ticket={t} kind="wallet" />}
+                  {t.googleWallet && <GoogleWalletLink ticket={t} />}
                 </>
               )}
             </TicketQr>
@@ -630,6 +632,36 @@ function OneTicketFile({ ticket, kind }: { ticket: Ticket; kind: 'pdf' | 'wallet
     <>
       <button type="button" class="link-button" onClick={save} disabled={busy}>
         {kind === 'pdf' ? (busy ? m.preparingPdf : m.downloadPdf) : busy ? m.preparingWalletPass : m.addToWallet}
+      </button>
+      <Alert error={error} />
+    </>
+  )
+}
+
+/**
+ * One ticket saved to Google Wallet: the server signs a link to Google's save page (it is made when
+ * asked, so it always carries the ticket as it is now), and this tab goes there.
+ */
+function GoogleWalletLink({ ticket }: { ticket: Ticket }) {
+  const m = useT(ticketsText)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>()
+  const open = async () => {
+    setBusy(true)
+    setError(undefined)
+    try {
+      const { url } = await api<{ url: string }>(`/tickets/${ticket.id}/google-wallet`)
+      window.location.assign(url)
+    } catch (err) {
+      setError(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <>
+      <button type="button" class="link-button" onClick={() => void open()} disabled={busy}>
+        {busy ? m.preparingGoogleWallet : m.addToGoogleWallet}
       </button>
       <Alert error={error} />
     </>

@@ -66,8 +66,8 @@ export function qrSvg(code: string): Promise<string> {
 export const offerOf = (pending: TransferDoc | null | undefined): Pick<Ticket, 'transferOffer'> =>
   pending && pending.status === 'pending' && pending.expiresAt > new Date() ? { transferOffer: { id: pending._id, toEmail: pending.toEmail, expiresAt: pending.expiresAt.toISOString() } } : {}
 
-/** `walletPasses`: a valid ticket with its code says it can be had as an Apple Wallet pass. */
-export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Attendee, Transfer, RefundPart }: Pick<Models, 'Ticket' | 'TicketCode' | 'TicketHolder' | 'Checkin' | 'Attendee' | 'Transfer' | 'RefundPart'>, { walletPasses = false } = {}) {
+/** `walletPasses`, `googleWallet`: a valid ticket with its code says it can be had as an Apple Wallet pass, saved to Google Wallet. */
+export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Attendee, Transfer, RefundPart }: Pick<Models, 'Ticket' | 'TicketCode' | 'TicketHolder' | 'Checkin' | 'Attendee' | 'Transfer' | 'RefundPart'>, { walletPasses = false, googleWallet = false } = {}) {
   const writer = writerOf(Ticket)
   /** The order's tickets given back in parts of its refund (a whole refund is the order's status). */
   async function refundedOf(orderId: string): Promise<Set<string>> {
@@ -97,6 +97,7 @@ export function ticketsService({ Ticket, TicketCode, TicketHolder, Checkin, Atte
     if (checkin) out.checkedInAt = checkin.at.toISOString()
     if (name) out.attendeeName = name
     if (walletPasses && status === 'valid') out.walletPass = true
+    if (googleWallet && status === 'valid') out.googleWallet = true
     return out
   }
 

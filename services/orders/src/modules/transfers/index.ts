@@ -8,7 +8,12 @@ import type { OrderStore } from '../orders/store'
 import type { TicketNaming } from '../tickets/naming'
 import { pdfResponse, TicketsPdf, type TicketsPdfService } from '../tickets/pdf'
 import { passResponse, type WalletPasses } from '../tickets/wallet'
+import type { GoogleWallet } from '../tickets/google-wallet'
 
+const GoogleWalletLink = t.Object(
+  { url: t.String({ format: 'uri', description: 'Google\'s save page with the signed ticket: open it (a link or a new tab) to add the ticket to Google Wallet', examples: ['https://pay.google.com/gp/v/save/eyJhbGciOiJSUzI1NiJ9…'] }) },
+  { title: 'GoogleWalletLink' },
+)
 const WalletPass = t.String({ contentMediaType: 'application/vnd.apple.pkpass', description: 'The ticket as an Apple Wallet pass (`Content-Disposition: attachment`)' })
 import { OFFER_DAYS, OFFER_EVERY_SECONDS, type TransfersService } from './service'
 
@@ -16,7 +21,7 @@ const tags = tagsOf('Tickets')
 const security = BEARER
 const E = ErrorResponse
 
-export function transfersModule(config: AuthConfig, { transfers, store, name, pdf, wallet }: { transfers: TransfersService; store: OrderStore; name: TicketNaming; pdf: TicketsPdfService; wallet: WalletPasses }) {
+export function transfersModule(config: AuthConfig, { transfers, store, name, pdf, wallet, google }: { transfers: TransfersService; store: OrderStore; name: TicketNaming; pdf: TicketsPdfService; wallet: WalletPasses; google: GoogleWallet }) {
   /** A ticket the caller holds, as they see it, with its order (for a printout or a pass). */
   async function held(ticketId: string, principal: Principal) {
     const ticket = await transfers.heldTicket(ticketId, principal)
@@ -93,6 +98,26 @@ export function transfersModule(config: AuthConfig, { transfers, store, name, pd
           description:
             'Its holder only (its buyer, or whoever it was passed on to). A `.pkpass` signed with the operator’s Pass Type ID certificate: the event, its date and venue, the ticket’s type, seat and name, and its code as the QR code the door scans; its relevant date is the start. ' +
             'Where the operator has set up no certificate: 404 (tickets then have no `walletPass`). 409 for a ticket refunded or of an order no longer paid. A pass already in Wallet is not updated later (a refund makes the door refuse its code).',
+          security,
+        },
+      },
+    )
+    .get(
+      '/api/tickets/:ticketId/google-wallet',
+      async ({ params, principal }) => {
+        const { state, ticket } = await held(params.ticketId, principal!)
+        return google.link(state, ticket)
+      },
+      {
+        auth: 'user',
+        params: HeldTicketParams,
+        response: { 200: GoogleWalletLink, 400: E, 401: E, 404: E, 409: E, 503: E },
+        detail: {
+          tags,
+          summary: 'A ticket I hold, saved to Google Wallet',
+          description:
+            'Its holder only (its buyer, or whoever it was passed on to). A link to Google’s save page carrying a JWT signed with the operator’s Google Cloud service account: the event (its date, venue and organiser) as an event ticket class, the ticket (its type, seat and name, its code as the QR code the door scans) as its object. ' +
+            'Where the operator has set up no Google Wallet issuer: 404 (tickets then have no `googleWallet`). 409 for a ticket refunded or of an order no longer paid. A ticket already saved is not updated later (a refund makes the door refuse its code).',
           security,
         },
       },
