@@ -73,6 +73,8 @@ export function withheldFrom(processName: string): string[] {
   if (!serviceKeyOf(processName)) withheld.push('SERVICE_KEY')
   if (service === 'gateway' || service === 'web') withheld.push('SERVICE_PUBLIC_KEYS')
   if (service !== 'orders' && service !== 'notifications') withheld.push('SERVICE_SECRET', 'SERVICE_PREVIOUS_SECRET')
+  // The wallets' signing keys (an Apple certificate's, a Google service account's) are orders' alone.
+  if (service !== 'orders') withheld.push('WALLET_KEY', 'WALLET_KEY_PASSPHRASE', 'GOOGLE_WALLET_KEY')
   return withheld
 }
 

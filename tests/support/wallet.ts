@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inflateRawSync } from 'node:zlib'
+import { expect } from 'bun:test'
+import { api, futureEvent, loginAdmin, TEST_CARD, type Session } from './api'
 
 export interface PassCertificates {
   dir: string
@@ -60,4 +62,19 @@ export function signatureVerifies(certs: PassCertificates, content: Buffer, sign
   writeFileSync(join(certs.dir, 'signature'), signature)
   const run = Bun.spawnSync(['openssl', 'smime', '-verify', '-binary', '-inform', 'DER', '-in', 'signature', '-content', 'manifest.json', '-CAfile', 'ca.pem', '-purpose', 'any', '-out', '/dev/null'], { cwd: certs.dir, stderr: 'pipe' })
   return run.exitCode === 0
+}
+
+/** A paid order of two tickets of a new event (organiser "Wallet Club", with information for holders), bought in `language`: what both wallets' tests save. */
+export async function paidWalletOrder(buyer: Session, language: string) {
+  const admin = await loginAdmin()
+  const event = await api('/events', { token: admin.token, body: futureEvent({ organizer: 'Wallet Club', ticketInfo: 'Doors at 19:00.', status: 'published' }) })
+  const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body: { name: 'Parkett', priceCents: 1500, currency: 'EUR', capacity: 10 } })
+  const order = await api('/orders', {
+    token: buyer.token,
+    headers: { 'idempotency-key': crypto.randomUUID(), 'accept-language': language },
+    body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity: 2 }], payment: { card: TEST_CARD } },
+  })
+  expect(order.status).toBe(201)
+  const tickets = (await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body as Array<{ id: string; code: string; walletPass?: boolean; googleWallet?: boolean }>
+  return { event: event.body, orderId: order.body.id as string, tickets }
 }

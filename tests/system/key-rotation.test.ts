@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createPublicKey, generateKeyPairSync, verify as verifySignature } from 'node:crypto'
 import mongoose from 'mongoose'
+import { sealer } from '@easypass/kit'
 import { api, futureEvent, loginAdmin, registerUser, TEST_CARD, uniqueEmail, type Session } from '../support/api'
 import { restart, system } from '../support/system'
 import { totp } from '../support/totp'
@@ -83,10 +84,19 @@ beforeAll(async () => {
 afterAll(async () => {
   // The run's own keys back; auth first given the rotation's key as the previous one, so the secrets it
   // resealed (every account's, not only this file's) are sealed back under the run's key before it goes.
-  await restart(VERIFIERS)
-  await restart(['auth'], () => ({ JWT_PREVIOUS_PRIVATE_KEY: users.privatePem }))
+  const underRunKey = sealer(system().env.JWT_PRIVATE_KEY!, 'authenticator secrets v1')
+  const opensUnderRunKey = async () => {
+    try {
+      return underRunKey.open((await storedSecret(secured.email))!) === secured.secret
+    } catch {
+      return false
+    }
+  }
   try {
-    for (let i = 0; i < 150 && (await storedSecret(secured.email)) === secured.sealed; i++) await Bun.sleep(200)
+    await restart(VERIFIERS)
+    await restart(['auth'], () => ({ JWT_PREVIOUS_PRIVATE_KEY: users.privatePem }))
+    for (let i = 0; i < 150 && !(await opensUnderRunKey()); i++) await Bun.sleep(200)
+    expect(await opensUnderRunKey()).toBe(true)
   } finally {
     await restart(SIGNERS)
     await authDb.close()

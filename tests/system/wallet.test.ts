@@ -5,26 +5,13 @@
 // certificate, no ticket offers one.
 import { describe, expect, test } from 'bun:test'
 import { createHash } from 'node:crypto'
-import { api, errorCode, futureEvent, loginAdmin, registerUser, TEST_CARD, type Session } from '../support/api'
+import { api, errorCode, registerUser, type Session } from '../support/api'
 import { system, restartedWith } from '../support/system'
-import { passCertificates, signatureVerifies, unzip } from '../support/wallet'
+import { paidWalletOrder as paidOrder, passCertificates, signatureVerifies, unzip } from '../support/wallet'
 
 const PASS_TYPE = 'pass.test.easypass.tickets'
 const TEAM = 'ABCDE12345'
 
-async function paidOrder(buyer: Session, language: string) {
-  const admin = await loginAdmin()
-  const event = await api('/events', { token: admin.token, body: futureEvent({ organizer: 'Wallet Club', ticketInfo: 'Doors at 19:00.', status: 'published' }) })
-  const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body: { name: 'Parkett', priceCents: 1500, currency: 'EUR', capacity: 10 } })
-  const order = await api('/orders', {
-    token: buyer.token,
-    headers: { 'idempotency-key': crypto.randomUUID(), 'accept-language': language },
-    body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity: 2 }], payment: { card: TEST_CARD } },
-  })
-  expect(order.status).toBe(201)
-  const tickets = (await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body as Array<{ id: string; code: string; walletPass?: boolean }>
-  return { event: event.body, orderId: order.body.id as string, tickets }
-}
 
 const walletOf = (who: Session, ticketId: string) => fetch(`${system().gatewayUrl}/api/tickets/${ticketId}/wallet`, { headers: { authorization: `Bearer ${who.token}` } })
 

@@ -213,6 +213,8 @@ function addKey(keys: KeyObject[], key: KeyObject, what: string): KeyObject[] {
  */
 export function servicePublicKeys(text: string | undefined): Map<ServiceCaller, KeyObject[]> {
   const keys = new Map<ServiceCaller, KeyObject[]>()
+  /** Which name each key is listed under: one key is one service's, never two services' (a kid binds to its own keys only). */
+  const owner = new Map<string, string>()
   for (const entry of (text ?? '').split(/[\s,]+/).filter(Boolean)) {
     const match = /^([a-z-]+):([A-Za-z0-9+/]+={0,2})$/.exec(entry)
     if (!match) throw new Error(`SERVICE_PUBLIC_KEYS: "${entry.slice(0, 24)}…" is not name:base64-key`)
@@ -224,6 +226,9 @@ export function servicePublicKeys(text: string | undefined): Map<ServiceCaller, 
     } catch {
       throw new Error(`SERVICE_PUBLIC_KEYS: ${name}'s key is not a public key (SPKI, DER in base64)`)
     }
+    const listedUnder = owner.get(spkiOf(key))
+    if (listedUnder && listedUnder !== name) throw new Error(`SERVICE_PUBLIC_KEYS: ${name}'s key is ${listedUnder}'s too: each service has keys of its own`)
+    owner.set(spkiOf(key), name)
     keys.set(name, addKey(keys.get(name) ?? [], ed25519(key, `SERVICE_PUBLIC_KEYS's ${name}`), `SERVICE_PUBLIC_KEYS's ${name}`))
   }
   return keys
@@ -231,8 +236,13 @@ export function servicePublicKeys(text: string | undefined): Map<ServiceCaller, 
 
 /** Verifies bearer tokens: users' (auth's key, one of ROLES) and services' (each its own key, named in `kid`; role service only). */
 export function tokenVerifier(config: AuthConfig) {
-  const users = publicKeysOf(config.JWT_PUBLIC_KEY).map((key) => jwtWith(key, config.JWT_ISSUER))
-  const services = new Map([...servicePublicKeys(config.SERVICE_PUBLIC_KEYS)].map(([name, keys]) => [name as string, keys.map((key) => jwtWith(key, config.JWT_ISSUER))]))
+  const userKeys = publicKeysOf(config.JWT_PUBLIC_KEY)
+  const serviceKeys = servicePublicKeys(config.SERVICE_PUBLIC_KEYS)
+  // Auth's key is no service's: a service's key among the users' (or the other way) would let one kind of token pass for the other's signer.
+  for (const [name, keys] of serviceKeys)
+    if (keys.some((key) => userKeys.some((userKey) => spkiOf(userKey) === spkiOf(key)))) throw new Error(`SERVICE_PUBLIC_KEYS: ${name}'s key is JWT_PUBLIC_KEY's: services and auth's users' tokens have keys of their own`)
+  const users = userKeys.map((key) => jwtWith(key, config.JWT_ISSUER))
+  const services = new Map([...serviceKeys].map(([name, keys]) => [name as string, keys.map((key) => jwtWith(key, config.JWT_ISSUER))]))
   // The keys and the issuer are part of the cache key: a token proven under one never counts under another.
   const scope = createHash('sha256').update(`${config.JWT_PUBLIC_KEY}\u0000${config.SERVICE_PUBLIC_KEYS ?? ''}\u0000${config.JWT_ISSUER}`).digest('base64url')
 

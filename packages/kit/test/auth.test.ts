@@ -100,7 +100,11 @@ test("a service's keys given wrong stop the process: its own key not the one lis
   expect(() => serviceTokens({ SERVICE_KEY: a.JWT_PUBLIC_KEY, JWT_ISSUER: 'easypass' }, 'orders')).toThrow()
   const pub = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64')
   const der = pub(a.JWT_PUBLIC_KEY)
-  expect(servicePublicKeys(`catalog:${der}, orders:${der}`).size).toBe(2)
+  expect(servicePublicKeys(`catalog:${der}`).size).toBe(1)
+  // One key under two names would let either service's token pass for the other's.
+  expect(() => servicePublicKeys(`catalog:${der}, orders:${der}`)).toThrow("orders's key is catalog's too")
+  // Auth's key listed for a service: refused where both are read.
+  expect(() => tokenVerifier({ ...a, SERVICE_PUBLIC_KEYS: `orders:${der}` })).toThrow("JWT_PUBLIC_KEY's")
   expect(() => servicePublicKeys(`payments:${der}`)).toThrow('no service that calls others')
   expect(() => servicePublicKeys(`orders:${der} orders:${der}`)).toThrow('the same key is given twice')
   expect(() => servicePublicKeys(`orders=${der}`)).toThrow('name:base64-key')

@@ -139,14 +139,22 @@ const twoFactor = twoFactorService({
   onLimitReached: (user) => alerts.codeLimitReached(user.email, config.TWO_FACTOR_WRONG_CODES_PER_HOUR),
   log,
 })
-// A rotation of the signing key: what the previous one sealed is sealed again, in the background (the
-// log says when none is left, and the previous key can go).
-// (The stack gives the signing key itself as the previous one when no rotation is under way: nothing to do.)
-if (config.JWT_PREVIOUS_PRIVATE_KEY && config.JWT_PREVIOUS_PRIVATE_KEY.trim() !== config.JWT_PRIVATE_KEY.trim())
-  twoFactor
-    .resealAll()
-    .then((done) => log.info(done, done.unreadable ? 'authenticator secrets resealed under the new key; some open under neither key' : 'authenticator secrets resealed under the new key: JWT_PREVIOUS_PRIVATE_KEY may go'))
-    .catch((err) => log.error({ err: String(err) }, 'authenticator secrets not resealed; they still open with JWT_PREVIOUS_PRIVATE_KEY, and are resealed at the next start'))
+// A rotation of the signing key: what the previous one sealed is sealed again under the current one, at
+// start and every 10 minutes while the previous key is given (replicas of the version before may still
+// seal under it while an update rolls); each pass is logged, and the previous key may go once a pass
+// after the update resealed none. (The stack gives the signing key itself as the previous one when no
+// rotation is under way: nothing to do.)
+const RESEAL_INTERVAL_MS = 10 * 60_000
+const rotating = !!config.JWT_PREVIOUS_PRIVATE_KEY && config.JWT_PREVIOUS_PRIVATE_KEY.trim() !== config.JWT_PRIVATE_KEY.trim()
+if (rotating) log.warn('JWT_PREVIOUS_PRIVATE_KEY is given: authenticator secrets sealed under it still open, and are sealed again under JWT_PRIVATE_KEY')
+const stopResealing = rotating
+  ? repeatEvery(
+      RESEAL_INTERVAL_MS,
+      async () => log.info(await twoFactor.resealAll(), 'authenticator secrets under the previous key sealed again under the current one (none resealed after the update: JWT_PREVIOUS_PRIVATE_KEY may go)'),
+      log,
+      'authenticator secrets not resealed yet; they still open with JWT_PREVIOUS_PRIVATE_KEY, tried again in 10 minutes',
+    )
+  : () => {}
 const sweep = setInterval(
   () => Promise.all([sessions.sweepExpired(), sweepResets()]).catch((err) => log.warn({ err: String(err) }, 'session sweep failed')),
   3_600_000,
@@ -196,4 +204,4 @@ const app = createService({
   .use(passkeysModule(passkeys, config))
   .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }, twoFactor, passkeys.countsOf), closing, config))
 
-serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), stopClosingSweep, stopGuestSweep, () => outbox.stop(), () => bus.close(), () => transport?.close(), () => redis.quit(), () => conn.close()] })
+serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), stopClosingSweep, stopGuestSweep, stopResealing, () => outbox.stop(), () => bus.close(), () => transport?.close(), () => redis.quit(), () => conn.close()] })

@@ -74,13 +74,19 @@ const waitlistSweep = setInterval(sweepWaitlists, config.WAITLIST_SWEEP_MS)
 const redis = connectRedis(config.REDIS_URL, { name: 'notifications' })
 const webhookQueue = new Queue<WebhookJobData, void, WebhookJobName>(WEBHOOK_QUEUE, { connection: redis, prefix: config.REDIS_PREFIX })
 const webhooks = webhooksService({ models, queue: webhookQueue, redis, prefix: config.REDIS_PREFIX, settings: config.webhooks, seal: secretSeal(config.SERVICE_SECRET!, previousSecrets(config)), log })
-// A rotation of SERVICE_SECRET: the signing secrets sealed under the previous one are sealed again, in
-// the background (the log says when none is left and the previous secret can go).
-if (previousSecrets(config).length)
-  webhooks
-    .resealAll()
-    .then((done) => log.info(done, done.unreadable ? 'webhook secrets resealed under the new SERVICE_SECRET; some open under neither' : 'webhook secrets resealed under the new SERVICE_SECRET: SERVICE_PREVIOUS_SECRET may go'))
-    .catch((err) => log.error({ err: String(err) }, 'webhook secrets not resealed; they still open with SERVICE_PREVIOUS_SECRET, and are resealed at the next start'))
+// A rotation of SERVICE_SECRET: the signing secrets sealed under the previous one are sealed again under
+// the current one, at start and every 10 minutes while it is given (replicas of the version before may
+// still seal under it while an update rolls); each pass is logged, and the previous secret may go once a
+// pass after the update resealed none.
+if (previousSecrets(config).length) log.warn('SERVICE_PREVIOUS_SECRET is given: what it signed and sealed is still taken, and webhook secrets are sealed again under SERVICE_SECRET')
+const stopResealing = previousSecrets(config).length
+  ? repeatEvery(
+      10 * 60_000,
+      async () => log.info(await webhooks.resealAll(), 'webhook secrets under the previous SERVICE_SECRET sealed again under the current one (none resealed after the update: SERVICE_PREVIOUS_SECRET may go)'),
+      log,
+      'webhook secrets not resealed yet; they still open with SERVICE_PREVIOUS_SECRET, tried again in 10 minutes',
+    )
+  : () => {}
 const hub = streamHub(log)
 // After a loss of NATS, signals sent meanwhile were missed: every stream ends (spread over 10 s), and its
 // client comes back with Last-Event-ID and gets what was stored since.
@@ -137,6 +143,7 @@ serve(app, {
   // Open streams end first: the server's graceful stop would otherwise wait for them until the deadline.
   beforeStop: [() => hub.closeAll()],
   closers: [
+    stopResealing,
     () => clearInterval(migrating),
     () => clearInterval(waitlistSweep),
     stopRetention,

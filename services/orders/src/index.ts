@@ -58,6 +58,8 @@ const pdf = ticketsPdfService({ tickets, catalog: core.catalog, renderer, log })
 const wallet = walletPasses(core.wallet, { catalog: core.catalog, log })
 const google = googleWallet(core.googleWalletIssuer, { catalog: core.catalog, log })
 const name = ticketNaming({ store, tickets, locks: core.locks })
+// While SERVICE_SECRET is rotated the previous one is still taken (links, retried purchases): said at every start, so that it is not left in place by mistake.
+if (previousSecrets(config).length) log.warn('SERVICE_PREVIOUS_SECRET is given: links and purchase retries made with it are still taken; remove it once the rotation is over')
 const transfers = transfersService({ models: core.models, store, tickets, locks: core.locks, catalog: core.catalog, outbox, redis, prefix: config.REDIS_PREFIX, secret: config.SERVICE_SECRET!, previousSecrets: previousSecrets(config), log })
 const reports = reportsService({ models: core.models, catalog: core.catalog })
 const invoices = invoiceNumbers({ models: core.models, numberPrefix: config.INVOICE_NUMBER_PREFIX, locks: core.locks })

@@ -13,6 +13,12 @@ test('all settings: links are made for the site’s origin; none: no links', () 
   expect(googleWalletSettings(none)).toBeUndefined()
 })
 
+test('a key in the older RSA PEM (PKCS #1) is taken and kept as PKCS #8, which the signer reads', () => {
+  const pkcs1 = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()
+  expect(pkcs1).toContain('BEGIN RSA PRIVATE KEY')
+  expect(googleWalletSettings({ ...complete, GOOGLE_WALLET_KEY: pkcs1 })!.key).toContain('BEGIN PRIVATE KEY')
+})
+
 test('some without the others, a key that is not RSA, or no PUBLIC_URL stop the start', () => {
   expect(() => googleWalletSettings({ ...complete, GOOGLE_WALLET_KEY: undefined })).toThrow('GOOGLE_WALLET_KEY missing')
   expect(() => googleWalletSettings({ ...none, GOOGLE_WALLET_ISSUER_ID: '3388000000012345678' })).toThrow('GOOGLE_WALLET_SERVICE_ACCOUNT, GOOGLE_WALLET_KEY missing')

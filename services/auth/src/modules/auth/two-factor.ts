@@ -160,7 +160,8 @@ export function twoFactorService({ User, TwoFactorUse, guesses, seal, issuer, on
       await User.updateOne(
         { _id: user._id },
         {
-          $set: { twoFactor: { secret: tf.pending, enabledAt: new Date(), setupId: tf.pendingId, recoveryCodes: codes.map((c) => hashSecret(normalised(c))) } },
+          // Sealed again under the current key: a setup sealed under a key rotated away since stays readable.
+          $set: { twoFactor: { secret: seal.seal(pending), enabledAt: new Date(), setupId: tf.pendingId, recoveryCodes: codes.map((c) => hashSecret(normalised(c))) } },
         },
       )
       log.info({ userId }, 'two-step sign-in turned on')

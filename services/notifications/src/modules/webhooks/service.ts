@@ -179,7 +179,6 @@ export function webhooksService({ models, queue, redis, prefix, settings, seal, 
       await WebhookDelivery.deleteMany({ webhookId: id })
     },
 
-    /** A new signing secret; the old one stops signing at once. */
     /**
      * After SERVICE_SECRET was replaced (SERVICE_PREVIOUS_SECRET given): every signing secret sealed
      * under the previous one, or stored before sealing, sealed under the new one, so the previous can go.
@@ -202,6 +201,7 @@ export function webhooksService({ models, queue, redis, prefix, settings, seal, 
       return { resealed, unreadable }
     },
 
+    /** A new signing secret; the old one stops signing at once. */
     async renewSecret(id: string): Promise<{ secret: string }> {
       await load(id)
       const secret = newSecret()

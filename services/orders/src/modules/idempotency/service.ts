@@ -41,10 +41,7 @@ export interface IdemSpec {
   route: string
   key: string
   bodyHash: string
-  /**
-   * The same body as an earlier version hashed it (records live a day, across a rolling update) or as
-   * it was hashed under the previous SERVICE_SECRET (a rotation); computed only when the hash differs.
-   */
+  /** The same body as it was hashed under a previous SERVICE_SECRET (a rotation); computed only when the hash differs. */
   formerBodyHashes?: () => string[]
   orderId?: string
   /** When a waiting duplicate stops waiting (the request's wait budget). */

@@ -156,7 +156,7 @@ export function purchaseService(deps: PurchaseDeps) {
   // While SERVICE_SECRET is rotated, a request made before (its card fingerprinted with the previous
   // secret) and retried after is still the same request.
   const previousCardKeys = previousSecrets(config).map(cardFingerprintKey)
-  const formerBodyHashes = (body: unknown) => () => [hashBody(body), ...previousCardKeys.map((key) => hashBody(body, key))]
+  const formerBodyHashes = (body: unknown) => (previousCardKeys.length ? () => previousCardKeys.map((key) => hashBody(body, key)) : undefined)
 
   /** Events on sale: published and not started (at the door, `atTheDoor`: not ended). Drafts do not exist for buyers. */
   async function saleableEvent(eventId: string, forOrder = false, atTheDoor = false): Promise<Event> {

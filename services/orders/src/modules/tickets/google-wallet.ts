@@ -3,8 +3,10 @@
 // as its object (the event, its date and venue, the ticket's type, seat and name, its code as the QR
 // code the door scans). Google creates both when the link is opened; nothing is called from here, so no
 // Google credential ever travels but the signature. Offered only where the operator set up an issuer
-// (GOOGLE_WALLET_* settings): Google refuses a link signed by any other account.
-import { createPrivateKey } from 'node:crypto'
+// (GOOGLE_WALLET_* settings): Google refuses a link signed by any other account. Kept short (Google asks
+// links to stay under about 1,800 characters): no fine print, colour or confirmation code, no repeated
+// fields, short ids.
+import { createHash, createPrivateKey, type KeyObject } from 'node:crypto'
 import { importPKCS8, SignJWT } from 'jose'
 import type { Event } from '@easypass/contracts/catalog'
 import { languageOf, type Language } from '@easypass/contracts/languages'
@@ -32,15 +34,16 @@ export function googleWalletSettings(config: Pick<OrdersConfig, 'GOOGLE_WALLET_I
   const missing = Object.entries(required).filter(([, value]) => !value).map(([key]) => key)
   if (missing.length === Object.keys(required).length) return undefined
   if (missing.length) throw new Error(`Google Wallet tickets need every GOOGLE_WALLET_* setting: ${missing.join(', ')} missing`)
-  let type: string | undefined
+  let key: KeyObject
   try {
-    type = createPrivateKey(config.GOOGLE_WALLET_KEY!).asymmetricKeyType
+    key = createPrivateKey(config.GOOGLE_WALLET_KEY!)
   } catch {
     throw new Error('GOOGLE_WALLET_KEY is not a private key (the service account key file\'s "private_key", PEM)')
   }
-  if (type !== 'rsa') throw new Error(`GOOGLE_WALLET_KEY must be the service account's RSA key, not ${type}`)
+  if (key.asymmetricKeyType !== 'rsa') throw new Error(`GOOGLE_WALLET_KEY must be the service account's RSA key, not ${key.asymmetricKeyType}`)
   if (!config.PUBLIC_URL) throw new Error('Google Wallet tickets need PUBLIC_URL: the link names the site its button is on')
-  return { issuerId: config.GOOGLE_WALLET_ISSUER_ID!, serviceAccount: config.GOOGLE_WALLET_SERVICE_ACCOUNT!, key: config.GOOGLE_WALLET_KEY!, origins: [new URL(config.PUBLIC_URL).origin] }
+  // Kept as PKCS #8, whichever PEM it came in (a service account's is; `BEGIN RSA PRIVATE KEY` is taken too).
+  return { issuerId: config.GOOGLE_WALLET_ISSUER_ID!, serviceAccount: config.GOOGLE_WALLET_SERVICE_ACCOUNT!, key: key.export({ type: 'pkcs8', format: 'pem' }).toString(), origins: [new URL(config.PUBLIC_URL).origin] }
 }
 
 const LABELS: Record<Language, { ticketFor: (title: string) => string }> = {
@@ -50,7 +53,13 @@ const LABELS: Record<Language, { ticketFor: (title: string) => string }> = {
 }
 
 /** Google's ids: `<issuer id>.<our id>`, of letters, digits, `.`, `_` and `-`. */
-const idOf = (issuerId: string, kind: 'event' | 'ticket', id: string) => `${issuerId}.easypass-${kind}-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`
+const idOf = (issuerId: string, kind: 'e' | 't', id: string) => `${issuerId}.ep-${kind}-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`
+
+/**
+ * A ticket's object id names its code too: a save link never changes an object Google has already, so a
+ * ticket passed on (a new code) or saved again is a new object, never the giver's stale one.
+ */
+const ticketObjectId = (issuerId: string, ticket: Ticket) => idOf(issuerId, 't', `${ticket.id}-${createHash('sha256').update(ticket.code!).digest('base64url').slice(0, 12)}`)
 
 export function googleWallet(settings: GoogleWalletSettings | undefined, { catalog, log }: { catalog: CatalogClient; log: Logger }) {
   const key = settings ? importPKCS8(settings.key, 'RS256') : undefined
@@ -67,7 +76,7 @@ export function googleWallet(settings: GoogleWalletSettings | undefined, { catal
       const event: Partial<Event> = (await eventToPrint(catalog, state, log)) ?? {}
       const title = event.title ?? state.doc.eventTitle ?? LABELS[lang].ticketFor('')
       const startsAt = event.startsAt ?? state.doc.eventStartsAt?.toISOString()
-      const classId = idOf(settings.issuerId, 'event', state.doc.eventId)
+      const classId = idOf(settings.issuerId, 'e', state.doc.eventId)
       const eventTicketClass = {
         id: classId,
         issuerName: (event.organizer || 'EasyPass').slice(0, 60),
@@ -77,22 +86,17 @@ export function googleWallet(settings: GoogleWalletSettings | undefined, { catal
         eventName: text(title),
         ...(event.venue ? { venue: { name: text(event.venue.name), address: text([event.venue.address, event.venue.city].filter(Boolean).join(', ')) } } : {}),
         ...(startsAt ? { dateTime: { start: startsAt, ...(event.endsAt ? { end: event.endsAt } : {}) } } : {}),
-        ...(event.ticketInfo ? { finePrint: text(event.ticketInfo) } : {}),
-        hexBackgroundColor: '#3730a3',
       }
       const seat = ticket.seat ? /^(.+?)-(\d+)$/.exec(ticket.seat) : null
       const eventTicketObject = {
-        id: idOf(settings.issuerId, 'ticket', ticket.id),
+        id: ticketObjectId(settings.issuerId, ticket),
         classId,
         // Checked in already: shown as used (the door would refuse the code anyway).
         state: ticket.checkedInAt ? 'COMPLETED' : 'ACTIVE',
-        barcode: { type: 'QR_CODE', value: ticket.code, alternateText: ticket.code },
-        ticketNumber: ticket.id,
+        barcode: { type: 'QR_CODE', value: ticket.code },
         ...(ticket.ticketTypeName ? { ticketType: text(ticket.ticketTypeName) } : {}),
         ...(ticket.attendeeName ? { ticketHolderName: ticket.attendeeName } : {}),
         ...(seat ? { seatInfo: { row: text(seat[1]!), seat: text(seat[2]!) } } : ticket.seat ? { seatInfo: { seat: text(ticket.seat) } } : {}),
-        reservationInfo: { confirmationCode: state.doc._id },
-        ...(event.endsAt ? { validTimeInterval: { end: { date: event.endsAt } } } : {}),
       }
       try {
         const jwt = await new SignJWT({ origins: settings.origins, typ: 'savetowallet', payload: { eventTicketClasses: [eventTicketClass], eventTicketObjects: [eventTicketObject] } })
