@@ -93,6 +93,9 @@ describe('people', () => {
       await page.goto(`/admin/people?q=${tag}`)
       await page.getByText('Works the door of every event').click()
       await page.getByLabel('These events only:').check()
+      // The upcoming events load under the choice and push the button down (50 of them in a whole run):
+      // the click waits for them, or it could land where the button was.
+      await page.locator('details.staff-events input[type="checkbox"]').first().waitFor()
       await page.getByRole('button', { name: `Save doors of ${worker.user.email}` }).click()
       await page.getByText('Choose at least one event, or every event.').waitFor()
       await page.getByLabel('Find an event').fill(`Door of ${tag}`)
