@@ -9,7 +9,7 @@
 import { createHash, createPrivateKey, type KeyObject } from 'node:crypto'
 import { importPKCS8, SignJWT } from 'jose'
 import type { Event } from '@easypass/contracts/catalog'
-import { languageOf, type Language } from '@easypass/contracts/languages'
+import { languageOf } from '@easypass/contracts/languages'
 import type { Ticket } from '@easypass/contracts/orders'
 import { fail, type Logger } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
@@ -46,12 +46,6 @@ export function googleWalletSettings(config: Pick<OrdersConfig, 'GOOGLE_WALLET_I
   return { issuerId: config.GOOGLE_WALLET_ISSUER_ID!, serviceAccount: config.GOOGLE_WALLET_SERVICE_ACCOUNT!, key: key.export({ type: 'pkcs8', format: 'pem' }).toString(), origins: [new URL(config.PUBLIC_URL).origin] }
 }
 
-const LABELS: Record<Language, { ticketFor: (title: string) => string }> = {
-  en: { ticketFor: (title) => `Ticket for ${title}` },
-  de: { ticketFor: (title) => `Ticket für ${title}` },
-  fr: { ticketFor: (title) => `Billet pour ${title}` },
-}
-
 /** Google's ids: `<issuer id>.<our id>`, of letters, digits, `.`, `_` and `-`. */
 const idOf = (issuerId: string, kind: 'e' | 't', id: string) => `${issuerId}.ep-${kind}-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`
 
@@ -74,7 +68,8 @@ export function googleWallet(settings: GoogleWalletSettings | undefined, { catal
       const lang = languageOf(state.doc.language)
       const text = (value: string) => ({ defaultValue: { language: lang, value } })
       const event: Partial<Event> = (await eventToPrint(catalog, state, log)) ?? {}
-      const title = event.title ?? state.doc.eventTitle ?? LABELS[lang].ticketFor('')
+      // The order keeps its event's title: the catalog's is only newer.
+      const title = event.title ?? state.doc.eventTitle ?? 'EasyPass'
       const startsAt = event.startsAt ?? state.doc.eventStartsAt?.toISOString()
       const classId = idOf(settings.issuerId, 'e', state.doc.eventId)
       const eventTicketClass = {
