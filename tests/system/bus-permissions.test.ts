@@ -8,9 +8,12 @@ import { join } from 'node:path'
 import mongoose from 'mongoose'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager, AckPolicy } from '@nats-io/jetstream'
-import { Bus, connectNats, createLogger, fact, isPermissionViolation, type FactSubject } from '@easypass/kit'
+import { Bus, connectNats, consumerNames, createLogger, fact, isPermissionViolation, type FactSubject } from '@easypass/kit'
 import { system } from '../support/system'
 import { natsUserOf } from '../../stack/local/infra'
+import { natsConsumers, USERS_FILE, withConsumers } from '../../stack/nats/consumers'
+import { CONSUMED as ORDERS_CONSUMED, ORDERS_CONSUMER } from '../../services/orders/src/modules/facts/index'
+import { CONSUMED as NOTIFICATIONS_CONSUMED, NOTIFICATIONS_CONSUMER } from '../../services/notifications/src/modules/facts/consumer'
 import { ROOT } from '../../stack/local/services'
 import { api, eventually, futureEvent, loginAdmin, registerUser, TEST_CARD } from '../support/api'
 
@@ -76,15 +79,62 @@ describe('NATS users', () => {
       await refused(jsm.streams.delete(operator.bus.stream))
       await refused(jsm.streams.deleteMessage(operator.bus.stream, 1))
       await refused(jsm.consumers.delete(operator.bus.stream, durable))
-      // Facts carry buyers' addresses: only the services that follow them may make a consumer.
-      const consumes = service === 'orders' || service === 'notifications'
-      const made = await refusal(jsm.consumers.add(operator.bus.stream, { durable_name: `${durable}-${service}`, ack_policy: AckPolicy.Explicit }))
-      if (consumes) expect(made).toBeNull()
-      else expect(isPermissionViolation(made)).toBe(true)
+      // Facts carry buyers' addresses: no service may make a consumer of a name its code does not make.
+      await refused(jsm.consumers.add(operator.bus.stream, { durable_name: `${durable}-${service}`, ack_policy: AckPolicy.Explicit }))
     }
     expect((await operatorJsm.streams.info(operator.bus.stream)).config.name).toBe(operator.bus.stream)
     // The operator's user has every right: it removes the test's stream.
     expect(await operatorJsm.streams.delete(operator.bus.stream)).toBe(true)
+  })
+
+  test('users.conf lists each consumer its service’s code makes (as `bun stack/nats/consumers.ts` writes them)', () => {
+    const conf = readFileSync(USERS_FILE, 'utf8')
+    expect(withConsumers(conf)).toBe(conf)
+    expect(natsConsumers().orders).toContain('orders-payments_payment-succeeded')
+    expect(natsConsumers().notifications).toContain('notifications-email-orders_order-paid')
+    expect(natsConsumers().notifications).toContain('notifications-webhooks-catalog_event-cancelled')
+    for (const names of Object.values(natsConsumers())) for (const name of names) expect(conf).toContain(`"$JS.API.CONSUMER.MSG.NEXT.*.${name}"`)
+  })
+
+  test('orders and notifications each make, pull from and acknowledge their own consumers, and are refused the other’s', async () => {
+    const operator = await connectAs('easypass')
+    await operator.bus.ensureStream()
+    const operatorJsm = await jetstreamManager(operator.nc)
+    // Each service's consumers as its code makes them (durable name and subjects), and a fact they follow.
+    const own = {
+      orders: { durable: ORDERS_CONSUMER, subjects: [...ORDERS_CONSUMED] as FactSubject[], fact: fact('payments.payment-succeeded', {} as never, 'perm-consumed-by-orders') },
+      notifications: { durable: NOTIFICATIONS_CONSUMER, subjects: NOTIFICATIONS_CONSUMED, fact: fact('orders.hold-expiring', {} as never, 'perm-consumed-by-notifications') },
+    }
+    const consumers = natsConsumers()
+    expect(Object.keys(consumers).sort()).toEqual(Object.keys(own).sort())
+    for (const [user, { durable, subjects, fact: f }] of Object.entries(own)) {
+      const { nc, bus } = await connectAs(user)
+      const seen: string[] = []
+      const stop = await bus.consume(durable, subjects, async (got) => {
+        seen.push(got.id)
+      })
+      const name = consumerNames(durable, subjects)[subjects.indexOf(f.subject)]!
+      try {
+        await operator.bus.publish(f)
+        await eventually(`${user} pulls the fact from its consumer`, async () => seen.includes(f.id))
+        await eventually(`${user} acknowledges it`, async () => {
+          const info = await operatorJsm.consumers.info(operator.bus.stream, name)
+          return info.delivered.consumer_seq === 1 && info.num_ack_pending === 0 && info.ack_floor.consumer_seq === 1
+        })
+      } finally {
+        await stop()
+      }
+      // Another service's consumer (as the operator made it): not looked up, made, changed, pulled from or acknowledged.
+      const jsm = await jetstreamManager(nc)
+      const theirs = consumers[user === 'orders' ? 'notifications' : 'orders']![0]!
+      await operatorJsm.consumers.add(operator.bus.stream, { durable_name: theirs, ack_policy: AckPolicy.Explicit })
+      const refused = async (what: string, work: Promise<unknown>) => expect({ user, what, refused: isPermissionViolation(await refusal(work)) }).toEqual({ user, what, refused: true })
+      await refused('info', jsm.consumers.info(operator.bus.stream, theirs))
+      await refused('add', jsm.consumers.add(operator.bus.stream, { durable_name: theirs, ack_policy: AckPolicy.Explicit, filter_subject: `${prefix()}.>` }))
+      await refused('update', jsm.consumers.update(operator.bus.stream, theirs, { description: 'taken over' }))
+      await refused('next', nc.request(`$JS.API.CONSUMER.MSG.NEXT.${operator.bus.stream}.${theirs}`, JSON.stringify({ batch: 1, no_wait: true }), { timeout: 2_000 }))
+      await refused('ack', nc.request(`$JS.ACK.${operator.bus.stream}.${theirs}.1.1.1.0.0`, '+ACK', { timeout: 2_000 }))
+    }
   })
 
   test('a stream with other limits: a service goes on publishing with them (it may not change them); the operator may', async () => {

@@ -234,6 +234,8 @@ export class Bus {
    * acknowledged yet, as a stream sequence; undefined when there is no such consumer.
    */
   async unacknowledgedFrom(durable: string, subjects: FactSubject[], subject: FactSubject): Promise<number | undefined> {
+    // A subject the durable does not follow has no consumer; its name is no consumer NATS lets this user look up.
+    if (!subjects.includes(subject)) return undefined
     const jsm = await jetstreamManager(await this.connected)
     const info = await jsm.consumers.info(this.stream, consumerName(durable, subjects, subject)).catch(() => undefined)
     return info ? info.ack_floor.stream_seq + 1 : undefined
@@ -453,8 +455,14 @@ export class Bus {
 }
 
 /** One durable consumer per subject (`<durable>-<subject>`), or the durable itself for a single subject. */
-const consumerName = (durable: string, subjects: FactSubject[], subject: FactSubject) =>
+const consumerName = (durable: string, subjects: readonly FactSubject[], subject: FactSubject) =>
   subjects.length === 1 ? durable : `${durable}-${subject.replace(/[^A-Za-z0-9_-]/g, '_')}`
+
+/**
+ * The names of the JetStream consumers `consume(durable, subjects)` makes: what a service's NATS user
+ * is allowed to make, read and acknowledge (stack/nats/users.conf lists them; no other consumer is its).
+ */
+export const consumerNames = (durable: string, subjects: readonly FactSubject[]) => subjects.map((subject) => consumerName(durable, subjects, subject))
 
 /** Consumers' ack wait, and how often a handler still running says so (well inside it). */
 const ACK_WAIT_MS = 30_000

@@ -8,7 +8,7 @@ import { ticketsPdfRenderer } from '@easypass/tickets-pdf'
 import { notificationsConfig } from './config'
 import { defineModels } from './db'
 import { emailService } from './modules/email/service'
-import { CONSUMED, EMAILED, emailHandler, factHandler } from './modules/facts/consumer'
+import { CONSUMED, EMAILED, EMAIL_CONSUMER, NOTIFICATIONS_CONSUMER, emailHandler, factHandler } from './modules/facts/consumer'
 import { inboxModule } from './modules/inbox'
 import { previewsModule } from './modules/previews'
 import { inboxService } from './modules/inbox/service'
@@ -106,11 +106,11 @@ const stopConsumer = bus.keepStarting('fact consumers', async () => {
   // Emails first: created by this version, their consumer takes over where the notifications
   // consumer (which sent them before) has not acknowledged yet, before that one moves on. Facts
   // emailed meanwhile by an older replica are recorded and send nothing again.
-  const stopEmails = await bus.consume('notifications-email', EMAILED, emailHandler({ emails, log }), {
+  const stopEmails = await bus.consume(EMAIL_CONSUMER, EMAILED, emailHandler({ emails, log }), {
     parallel: 8,
-    startAt: (subject) => bus.unacknowledgedFrom('notifications', CONSUMED, subject),
+    startAt: (subject) => bus.unacknowledgedFrom(NOTIFICATIONS_CONSUMER, CONSUMED, subject),
   })
-  const stopNotifications = await bus.consume('notifications', CONSUMED, factHandler({ inbox, bus, log, forget: personalData.forget }), { parallel: 32 }).catch(async (error) => {
+  const stopNotifications = await bus.consume(NOTIFICATIONS_CONSUMER, CONSUMED, factHandler({ inbox, bus, log, forget: personalData.forget }), { parallel: 32 }).catch(async (error) => {
     await stopEmails()
     throw error
   })

@@ -8,7 +8,7 @@ import { notificationsConfig } from './config'
 import { defineModels } from './db'
 import { secretSeal } from './modules/webhooks/sealed'
 import { ENDED, webhookSender } from './modules/webhooks/sender'
-import { WEBHOOK_SUBJECTS, webhooksService } from './modules/webhooks/service'
+import { WEBHOOK_CONSUMER, WEBHOOK_SUBJECTS, webhooksService } from './modules/webhooks/service'
 
 const config = notificationsConfig(4116)
 const log = createLogger('notifications-worker', config.LOG_LEVEL)
@@ -61,7 +61,7 @@ const consumeWhileNeeded = () =>
     const needed = await webhooks.anyActive().catch(() => stopConsumer !== undefined)
     if (needed && !stopConsumer) {
       log.info('a webhook is on: consuming facts')
-      stopConsumer = bus.keepStarting('webhook fact consumer', () => bus.consume('notifications-webhooks', WEBHOOK_SUBJECTS, (f) => webhooks.fromFact(f), { parallel: 8 }))
+      stopConsumer = bus.keepStarting('webhook fact consumer', () => bus.consume(WEBHOOK_CONSUMER, WEBHOOK_SUBJECTS, (f) => webhooks.fromFact(f), { parallel: 8 }))
     } else if (!needed && stopConsumer) {
       log.info('no webhook is on: fact consumer paused')
       const stop = stopConsumer

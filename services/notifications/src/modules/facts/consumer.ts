@@ -4,6 +4,10 @@ import type { EmailService } from '../email/service'
 import type { InboxService } from '../inbox/service'
 import { describe } from './messages'
 
+/** The durable consumers' names (NATS lets notifications' user make, read and acknowledge these only: stack/nats/users.conf). */
+export const NOTIFICATIONS_CONSUMER = 'notifications'
+export const EMAIL_CONSUMER = 'notifications-email'
+
 export const CONSUMED: FactSubject[] = [
   'orders.order-paid',
   'orders.order-refunded',

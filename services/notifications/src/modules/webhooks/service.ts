@@ -38,6 +38,8 @@ const TYPE_OF_SUBJECT = new Map(Object.entries(WEBHOOK_EVENTS).map(([type, subje
 /** The webhook types a fact gives, if any. */
 const webhookTypeOf = (subject: string) => TYPE_OF_SUBJECT.get(subject)
 export const WEBHOOK_SUBJECTS = Object.values(WEBHOOK_EVENTS)
+/** The worker's durable consumer of them (NATS allows notifications' user its consumers only: stack/nats/users.conf). */
+export const WEBHOOK_CONSUMER = 'notifications-webhooks'
 
 /** How far the producers' clocks may be behind this one's when a fact is compared with a webhook's creation. */
 const CLOCK_SKEW_MS = 2_000

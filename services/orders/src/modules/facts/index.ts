@@ -126,10 +126,13 @@ export async function forgetAccount(models: FactsDeps['models'], userId: unknown
   log.info({ userId, orders: orders.modifiedCount, drafts: drafts.modifiedCount, held: held.modifiedCount, offered: offered.modifiedCount }, 'a closed account was forgotten')
 }
 
+/** The facts orders follows, with its durable consumer `orders` (NATS allows its user these consumers only: stack/nats/users.conf). */
+export const ORDERS_CONSUMER = 'orders'
+export const CONSUMED = ['ticketing.hold-expired', 'ticketing.hold-withdrawn', 'catalog.event-cancelled', 'catalog.event-deleted', 'payments.payment-succeeded', 'auth.account-closed'] as const
+
 export async function consumeFacts(deps: FactsDeps): Promise<() => Promise<void>> {
   const handlers = factHandlers(deps)
-  const subjects = ['ticketing.hold-expired', 'ticketing.hold-withdrawn', 'catalog.event-cancelled', 'catalog.event-deleted', 'payments.payment-succeeded', 'auth.account-closed'] as const
-  return deps.bus.consume('orders', [...subjects], async (f: Fact) => {
+  return deps.bus.consume(ORDERS_CONSUMER, [...CONSUMED], async (f: Fact) => {
     switch (f.subject) {
       case 'auth.account-closed':
         return forgetAccount(deps.models, (f as Fact<'auth.account-closed'>).data.userId, deps.log)
