@@ -10,6 +10,9 @@ import { serviceKeyOf, withheldFrom } from '../stack/local/secrets'
 import { servicePublicKeys, SERVICE_CALLERS } from '@easypass/kit'
 import { natsUserNames, natsUserOf } from '../stack/local/infra'
 
+/** The services that use MongoDB, each as a user of its own (stack/mongo/init-replica-set.js). */
+const MONGO_USERS = ['auth', 'catalog', 'ticketing', 'payments', 'orders', 'notifications']
+
 const docker = Bun.which('docker')
 
 function render(env: Record<string, string> = {}) {
@@ -81,6 +84,19 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       expect({ name, nats }).toEqual({ name, nats: user ? [`easypass_nats_url_${user}`] : [] })
       expect({ name, url: stack.services[name].environment.NATS_URL_FILE }).toEqual({ name, url: user ? `/run/secrets/easypass_nats_url_${user}` : undefined })
     }
+    // The same for MongoDB: each service and worker signs in as its service's own user, which may read and
+    // write that service's database only (mongo-init makes the users from these URLs); the root user's
+    // password is mongo-init's and the members', no service's.
+    for (const [name] of apps) {
+      const user = natsUserOf(name)
+      const mongo = secretsOf(name).filter((secret) => secret.startsWith('easypass_mongo'))
+      expect({ name, mongo, file: stack.services[name].environment.MONGO_URL_FILE }).toEqual({ name, mongo: user ? [`easypass_mongo_url_${user}`] : [], file: user ? `/run/secrets/easypass_mongo_url_${user}` : undefined })
+    }
+    expect(secretsOf('mongo-init')).toEqual(['easypass_mongo_password', ...MONGO_USERS.map((u) => `easypass_mongo_url_${u}`)].sort())
+    for (const m of ['mongo1', 'mongo2', 'mongo3']) expect(secretsOf(m)).toEqual(['easypass_mongo_keyfile', 'easypass_mongo_password'])
+    // A new password is a secret of a new name, given at deploy.
+    const renamed = Bun.YAML.parse(render({ EASYPASS_IMAGE: 'registry.example/easypass:test', EASYPASS_MONGO_URL_ORDERS_NAME: 'easypass_mongo_url_orders_2' }).out) as { secrets: Record<string, { name: string }> }
+    expect([renamed.secrets.easypass_mongo_url_orders!.name, stack.secrets.easypass_mongo_url_orders.name]).toEqual(['easypass_mongo_url_orders_2', 'easypass_mongo_url_orders'])
     // The key that signs users' tokens is auth's alone; each service that calls others holds its own
     // token key and no other's (a worker its service's); the services' public keys are the services';
     // the HMAC secret is orders' and notifications': the same split as `npm start` makes (one list for both).
@@ -305,6 +321,104 @@ describe.skipIf(!Bun.which('openssl'))('service token keys made as docker-stack.
     for (const name of SERVICE_CALLERS) {
       const token = await serviceTokens({ SERVICE_KEY: readFileSync(join(dir, `${name}.key`), 'utf8'), ...keys }, name)()
       expect(await tokenVerifier(keys).verify(token)).toMatchObject({ id: `service:${name}`, role: 'service' })
+    }
+  })
+})
+
+describe("mongo-init's script (stack/mongo/init-replica-set.js), with the URL secrets made as docker-stack.yml's head says", () => {
+  /** The URL secrets as the head's loop makes them (its `docker secret create` writing a file instead). */
+  function makeSecrets() {
+    const dir = mkdtempSync(join(tmpdir(), 'easypass-mongo-secrets-'))
+    const header = readFileSync(join(ROOT, 'docker-stack.yml'), 'utf8').split('\n').filter((line) => line.startsWith('#'))
+    const first = header.findIndex((line) => line.includes('for s in auth catalog ticketing payments orders notifications; do') && header[header.indexOf(line) + 1]?.includes('mongodb://'))
+    const loop = header.slice(first, first + 2).map((line) => line.replace(/^#\s*/, '').replace('docker secret create "easypass_mongo_url_$s" -', 'cat > "easypass_mongo_url_$s"'))
+    expect(loop.join('\n')).toContain('cat > "easypass_mongo_url_$s"')
+    const r = Bun.spawnSync(['sh', '-c', loop.join('\n')], { cwd: dir })
+    expect({ stderr: r.stderr.toString(), code: r.exitCode }).toEqual({ stderr: '', code: 0 })
+    writeFileSync(join(dir, 'easypass_mongo_password'), 'root-password-0123456789\n')
+    return dir
+  }
+
+  /**
+   * Runs the script as mongosh would, against a stand-in for the replica set's commands (mongosh and
+   * mongod are not on this machine): what it connects to and every command it sends, in order.
+   */
+  function runInit(dir: string, existingUsers: string[] = [], initiated = false) {
+    const commands: Array<{ url: string; command: Record<string, unknown> }> = []
+    const database = (url: string) => ({
+      adminCommand(command: Record<string, unknown>) {
+        commands.push({ url, command })
+        if ('replSetGetStatus' in command && !initiated) throw new Error('MongoServerError: no replset config has been received')
+        return { ok: 1 }
+      },
+      runCommand(command: Record<string, unknown>) {
+        commands.push({ url, command })
+        if ('usersInfo' in command) return { ok: 1, users: existingUsers.includes(command.usersInfo as string) ? [{ user: command.usersInfo }] : [] }
+        return { ok: 1 }
+      },
+    })
+    const fs = { readFileSync: (path: string, encoding: string) => readFileSync(path.replace('/run/secrets', dir), encoding as 'utf8') }
+    const script = readFileSync(join(ROOT, 'stack/mongo/init-replica-set.js'), 'utf8')
+    const printed: string[] = []
+    new Function('connect', 'print', 'require', 'process', 'db', script)(
+      (url: string) => database(url),
+      (line: string) => printed.push(line),
+      (name: string) => (name === 'fs' ? fs : undefined),
+      { env: {} },
+      undefined,
+    )
+    return { commands, printed }
+  }
+
+  const urlOf = (dir: string, service: string) => readFileSync(join(dir, `easypass_mongo_url_${service}`), 'utf8')
+  const passwordOf = (dir: string, service: string) => decodeURIComponent(/^mongodb:\/\/[^:]+:([^@]+)@/.exec(urlOf(dir, service))![1]!)
+
+  test('initiates the set, then makes each service a user of its own with its URL’s password, reading and writing its own database only', () => {
+    const dir = makeSecrets()
+    // Six different random passwords, each URL to the replica set as its service.
+    expect(new Set(MONGO_USERS.map((s) => passwordOf(dir, s))).size).toBe(6)
+    for (const s of MONGO_USERS) expect(urlOf(dir, s)).toMatch(new RegExp(`^mongodb://${s}:[0-9a-f]{48}@mongo1:27017,mongo2:27017,mongo3:27017/\\?replicaSet=rs0&authSource=admin$`))
+    const { commands } = runInit(dir)
+    expect(commands.some((c) => 'replSetInitiate' in c.command)).toBe(true)
+    const made = commands.filter((c) => 'createUser' in c.command)
+    expect(made.map((c) => c.command)).toEqual(MONGO_USERS.map((s) => ({ createUser: s, pwd: passwordOf(dir, s), roles: [{ role: 'readWrite', db: `easypass_${s}` }] })))
+    // Written through the replica set (on its primary), as the root user whose password is its secret's.
+    for (const c of made) expect(c.url).toBe('mongodb://easypass:root-password-0123456789@mongo1:27017,mongo2:27017,mongo3:27017/admin?replicaSet=rs0&authSource=admin')
+    // No other kind of command: nothing is granted beyond the one role.
+    expect([...new Set(commands.map((c) => Object.keys(c.command)[0]))].sort()).toEqual(['createUser', 'replSetGetStatus', 'replSetInitiate', 'usersInfo'])
+  })
+
+  test('run again (a new password deployed): the set is left as it is, and each user gets the password and the one role again', () => {
+    const dir = makeSecrets()
+    writeFileSync(join(dir, 'easypass_mongo_url_orders'), 'mongodb://orders:a-new-password-of-orders%2F1@mongo1:27017,mongo2:27017,mongo3:27017/?replicaSet=rs0&authSource=admin')
+    const { commands } = runInit(dir, MONGO_USERS, true)
+    expect(commands.some((c) => 'replSetInitiate' in c.command)).toBe(false)
+    expect(commands.filter((c) => 'createUser' in c.command)).toEqual([])
+    const updated = commands.filter((c) => 'updateUser' in c.command).map((c) => c.command)
+    expect(updated).toHaveLength(6)
+    expect(updated.find((c) => c.updateUser === 'orders')).toEqual({ updateUser: 'orders', pwd: 'a-new-password-of-orders/1', roles: [{ role: 'readWrite', db: 'easypass_orders' }] })
+  })
+
+  test('a URL naming another user, a short password or a missing secret stops it before it changes anything', () => {
+    for (const [service, content, message] of [
+      ['catalog', 'mongodb://easypass:root-password-0123456789@mongo1:27017/?authSource=admin', 'names the user easypass, not catalog'],
+      ['payments', 'mongodb://payments:short@mongo1:27017/?authSource=admin', 'shorter than 16 characters'],
+      ['ticketing', 'redis://ticketing:0123456789abcdef0123@redis:6379', 'holds no mongodb://ticketing:<password>@'],
+      ['orders', undefined, 'no such file'],
+    ] as const) {
+      const dir = makeSecrets()
+      if (content) writeFileSync(join(dir, `easypass_mongo_url_${service}`), content)
+      else Bun.spawnSync(['rm', join(dir, `easypass_mongo_url_${service}`)])
+      let commands: unknown[] = []
+      const thrown = (() => {
+        try {
+          commands = runInit(dir).commands
+          return undefined
+        } catch (error) {
+          return String(error)
+        }
+      })()
+      expect({ service, thrown: thrown?.includes(message) ?? false, commands }).toEqual({ service, thrown: true, commands: [] })
     }
   })
 })
