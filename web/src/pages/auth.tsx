@@ -88,7 +88,8 @@ export function SignIn({ query }: { query: URLSearchParams }) {
       <PageTitle>{m.signInTitle}</PageTitle>
       {session && <p class="muted">{m.signedInAs(session.user.email)}</p>}
       <form class="card form" ref={form} onSubmit={submit} noValidate>
-        <Field label={m.email} name="email" type="email" autoComplete="email" value={email} onValue={setEmail} error={errors.email} required />
+        {/* `webauthn`: the browser lists this site's passkeys among the field's suggestions (PasskeySignIn). */}
+        <Field label={m.email} name="email" type="email" autoComplete="email webauthn" value={email} onValue={setEmail} error={errors.email} required />
         <Field label={m.password} name="password" type="password" autoComplete="current-password" value={password} onValue={setPassword} error={errors.password} required />
         {needsCode && <CodeField value={code} onValue={setCode} error={errors.code} />}
         <Alert error={Object.keys(errors).length ? undefined : error} />

@@ -1,6 +1,6 @@
 // Passkeys in the app (`@simplewebauthn/browser` speaks to the browser's WebAuthn): the sign-in page's
 // "Sign in with a passkey", and the account page's list of passkeys with adding and removing them.
-import { useRef, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 // The library is fetched when a passkey is first used: the sign-in page stays as light as it was.
 const webAuthn = () => import('@simplewebauthn/browser')
 /** This browser has WebAuthn (what `browserSupportsWebAuthn` checks, without loading the library for it). */
@@ -31,11 +31,75 @@ const reasonOf = (error: ApiError) => (error.details as { reason?: string } | un
 /** The person closed the browser's passkey prompt, or let it time out: nothing to report but that. */
 const cancelled = (error: unknown) => error instanceof Error && (error.name === 'NotAllowedError' || error.name === 'AbortError' || (error as { code?: string }).code === 'ERROR_CEREMONY_ABORTED')
 
-/** A sign-in with any passkey the browser keeps for this site: no address typed. */
+/** Another ceremony took over (the button's, or the page left): not the person's doing, nothing to say. */
+const aborted = (error: unknown) => error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ERROR_CEREMONY_ABORTED')
+
+/**
+ * A sign-in with any passkey the browser keeps for this site: no address typed. Two ways in: the button,
+ * and the address field's suggestions (WebAuthn's conditional mediation, "passkey autofill": the form's
+ * field says `webauthn` in its autocomplete, and the browser lists this site's passkeys under it beside
+ * saved addresses). The suggestions wait with a challenge of their own from the moment the page opens;
+ * the button's ceremony aborts that wait, and the wait begins again if the button signs nobody in.
+ */
 export function PasskeySignIn({ onSignedIn }: { onSignedIn: (result: AuthResult) => void }) {
   const m = useT(passkeysText)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
+  const suggest = useRef<(() => void) | undefined>(undefined)
+
+  const report = (err: unknown) => {
+    setBusy(false)
+    if (cancelled(err)) return setError(m.cancelled)
+    if (err instanceof ApiError && err.status === 401) return setError(reasonOf(err) === 'unknown' ? m.unknownPasskey : m.refused)
+    if (err instanceof ApiError && reasonOf(err) === 'off') return setError(m.off)
+    setError(err)
+  }
+
+  useEffect(() => {
+    if (!browserSupportsWebAuthn()) return
+    let live = true
+    // One wait at a time; each with a new challenge (one is good for 5 minutes, and once).
+    let waiting = false
+    const wait = async () => {
+      if (waiting) return
+      waiting = true
+      try {
+        const lib = await webAuthn()
+        if (!live || !(await lib.browserSupportsWebAuthnAutofill())) return
+        // A few rounds: a challenge that timed out, or a passkey the server refused, starts another.
+        for (let round = 0; live && round < 5; round++) {
+          try {
+            const started = await api<{ challengeId: string; options: any }>('/auth/passkeys/sign-in/options', { method: 'POST', anonymous: true })
+            if (!live) return
+            const credential = await lib.startAuthentication({ optionsJSON: started.options, useBrowserAutofill: true })
+            setBusy(true)
+            setError(undefined)
+            onSignedIn(await api<AuthResult>('/auth/passkeys/sign-in', { body: { challengeId: started.challengeId, credential }, anonymous: true }))
+            return
+          } catch (err) {
+            setBusy(false)
+            if (!live || aborted(err)) return
+            // The browser gave up waiting (its time limit): quietly again. Anything else is said.
+            if (!cancelled(err)) report(err)
+            // The options could not be had (API away): not in a tight loop.
+            if (!(err instanceof Error && err.name === 'NotAllowedError')) await new Promise((r) => setTimeout(r, 2_000 * (round + 1)))
+          }
+        }
+      } catch {
+        // No library, no autofill: the button is still there.
+      } finally {
+        waiting = false
+      }
+    }
+    suggest.current = () => void wait()
+    void wait()
+    return () => {
+      live = false
+      suggest.current = undefined
+      void webAuthn().then((lib) => lib.WebAuthnAbortService.cancelCeremony(), () => {})
+    }
+  }, [])
+
   if (!browserSupportsWebAuthn()) return null
 
   const signIn = async () => {
@@ -43,14 +107,13 @@ export function PasskeySignIn({ onSignedIn }: { onSignedIn: (result: AuthResult)
     setError(undefined)
     try {
       const started = await api<{ challengeId: string; options: any }>('/auth/passkeys/sign-in/options', { method: 'POST', anonymous: true })
+      // This ceremony aborts the suggestions' wait.
       const credential = await (await webAuthn()).startAuthentication({ optionsJSON: started.options })
       onSignedIn(await api<AuthResult>('/auth/passkeys/sign-in', { body: { challengeId: started.challengeId, credential }, anonymous: true }))
     } catch (err) {
-      setBusy(false)
-      if (cancelled(err)) return setError(m.cancelled)
-      if (err instanceof ApiError && err.status === 401) return setError(reasonOf(err) === 'unknown' ? m.unknownPasskey : m.refused)
-      if (err instanceof ApiError && reasonOf(err) === 'off') return setError(m.off)
-      setError(err)
+      report(err)
+      // Nobody signed in: the address field offers the passkeys again.
+      setTimeout(() => suggest.current?.(), 0)
     }
   }
 
