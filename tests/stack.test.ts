@@ -9,6 +9,7 @@ import { ROOT } from '../stack/local/services'
 import { serviceKeyOf, withheldFrom } from '../stack/local/secrets'
 import { servicePublicKeys, SERVICE_CALLERS } from '@easypass/kit'
 import { natsUserNames, natsUserOf } from '../stack/local/infra'
+import { redisUserNames, redisUserOf } from '../stack/local/redis-users'
 
 /** The services that use MongoDB, each as a user of its own (stack/mongo/init-replica-set.js). */
 const MONGO_USERS = ['auth', 'catalog', 'ticketing', 'payments', 'orders', 'notifications']
@@ -73,7 +74,7 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     expect(stack.services.web.secrets ?? []).toEqual([])
     // The one process facing the internet holds no database or bus credential.
     const secretsOf = (name: string) => ((stack.services[name].secrets ?? []) as Array<{ source: string }>).map((s) => s.source).sort()
-    expect(secretsOf('gateway')).toEqual(['easypass_jwt_public_key', 'easypass_redis_url'])
+    expect(secretsOf('gateway')).toEqual(['easypass_jwt_public_key', 'easypass_redis_url_gateway'])
     // Every service and worker reaches NATS as its service's own user (a worker as its service), allowed
     // only that service's facts (stack/nats/users.conf, the file local runs and tests use too): it holds
     // that user's URL and no other NATS credential. The gateway and web hold none; the operator's user
@@ -84,6 +85,17 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       expect({ name, nats }).toEqual({ name, nats: user ? [`easypass_nats_url_${user}`] : [] })
       expect({ name, url: stack.services[name].environment.NATS_URL_FILE }).toEqual({ name, url: user ? `/run/secrets/easypass_nats_url_${user}` : undefined })
     }
+    // And for Redis: each service that uses it as its own user (stack/redis/users.acl, its own keys only,
+    // the rules local runs and tests meet too); catalog, payments and web get no Redis address at all.
+    for (const [name] of apps) {
+      const user = redisUserOf(name)
+      const redis = secretsOf(name).filter((secret) => secret.startsWith('easypass_redis'))
+      expect({ name, redis, file: stack.services[name].environment.REDIS_URL_FILE }).toEqual({ name, redis: user ? [`easypass_redis_url_${user}`] : [], file: user ? `/run/secrets/easypass_redis_url_${user}` : undefined })
+    }
+    // Redis itself: the operator's password and each user's, its configuration written by start.sh.
+    expect(secretsOf('redis')).toEqual(['easypass_redis_password', ...redisUserNames().map((u) => `easypass_redis_password_${u}`)].sort())
+    expect(stack.services.redis.command.slice(0, 2)).toEqual(['sh', '/etc/redis/start.sh'])
+    expect(Object.fromEntries((stack.services.redis.configs as Array<{ source: string; target: string }>).map((c) => [c.target, c.source]))).toEqual({ '/etc/redis/users.acl': 'redis_users', '/etc/redis/start.sh': 'redis_start' })
     // The same for MongoDB: each service and worker signs in as its service's own user, which may read and
     // write that service's database only (mongo-init makes the users from these URLs); the root user's
     // password is mongo-init's and the members', no service's.
@@ -419,6 +431,87 @@ describe("mongo-init's script (stack/mongo/init-replica-set.js), with the URL se
         }
       })()
       expect({ service, thrown: thrown?.includes(message) ?? false, commands }).toEqual({ service, thrown: true, commands: [] })
+    }
+  })
+})
+
+describe.skipIf(!Bun.which('redis-server'))("the stack's Redis start script, with the users of stack/redis/users.acl", () => {
+  /** start.sh with its paths moved into a folder of the test's, run as this user (no chown, no su-exec) on a free port. */
+  async function runStart(opts: { omit?: string; blank?: string } = {}) {
+    const dir = mkdtempSync(join(tmpdir(), 'easypass-redis-start-'))
+    mkdirSync(join(dir, 'secrets'))
+    mkdirSync(join(dir, 'etc'))
+    mkdirSync(join(dir, 'data'))
+    const passwords: Record<string, string> = { default: randomHex() }
+    for (const user of redisUserNames()) passwords[user] = randomHex()
+    for (const [user, password] of Object.entries(passwords)) {
+      const secret = user === 'default' ? 'easypass_redis_password' : `easypass_redis_password_${user}`
+      if (secret !== opts.omit) writeFileSync(join(dir, 'secrets', secret), secret === opts.blank ? ' \n' : `${password}\n`)
+    }
+    writeFileSync(join(dir, 'etc', 'users.acl'), readFileSync(join(ROOT, 'stack/redis/users.acl')))
+    const script = readFileSync(join(ROOT, 'stack/redis/start.sh'), 'utf8')
+      .replaceAll('/run/secrets', join(dir, 'secrets'))
+      .replaceAll('/etc/redis', join(dir, 'etc'))
+      .replaceAll('/tmp/redis.conf', join(dir, 'redis.conf'))
+      .replace(/^chown .*$/gm, '')
+      .replace('exec su-exec redis redis-server', 'exec redis-server')
+    writeFileSync(join(dir, 'start.sh'), script)
+    const port = 20_000 + Math.floor(Math.random() * 20_000)
+    // The stack's arguments, as the stack's command gives them after the script's name.
+    const child = Bun.spawn(['sh', join(dir, 'start.sh'), '--port', String(port), '--bind', '127.0.0.1', '--dir', join(dir, 'data'), '--save', '', '--appendonly', 'no'], { stdout: 'pipe', stderr: 'pipe' })
+    return { dir, child, port, passwords }
+  }
+  const randomHex = () => Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, '0')).join('')
+
+  test('each user signs in with its secret’s password and may use only its keys under the stack’s prefix (`ep`); the default user is the operator’s', async () => {
+    const { dir, child, port, passwords } = await runStart()
+    const { RedisClient } = await import('bun')
+    const clients: InstanceType<typeof RedisClient>[] = []
+    try {
+      const connect = async (user: string, password: string) => {
+        for (let i = 0; ; i++) {
+          const client = new RedisClient(`redis://${user === 'default' ? '' : user}:${password}@127.0.0.1:${port}`)
+          clients.push(client)
+          try {
+            await client.send('PING', [])
+            return client
+          } catch (error) {
+            if (i > 50 || !/ECONNREFUSED|connect|closed/i.test(String(error))) throw error
+            await Bun.sleep(100)
+          }
+        }
+      }
+      const admin = await connect('default', passwords.default!)
+      expect(await admin.send('ACL', ['WHOAMI'])).toBe('default')
+      // The configuration on disk, readable by its owner only.
+      expect(statSync(join(dir, 'redis.conf')).mode & 0o077).toBe(0)
+      for (const user of redisUserNames()) {
+        const redis = await connect(user, passwords[user]!)
+        expect(await redis.send('ACL', ['WHOAMI']).catch(String)).toContain('NOPERM')
+        const own = (await admin.send('ACL', ['GETUSER', user])) as unknown as Record<string, unknown> | unknown[]
+        const keys = String(Array.isArray(own) ? own[own.indexOf('keys') + 1] : own.keys)
+        expect(keys).toContain(`ep:${user === 'notifications' ? 'webhooks' : user}`)
+        expect(keys).not.toContain('{prefix}')
+      }
+      // A wrong password is refused.
+      expect(await connect('orders', passwords.gateway!).then(() => 'in', String)).toMatch(/WRONGPASS|invalid/i)
+      // The users' keys as the services use them: each its own, not another's.
+      const orders = await connect('orders', passwords.orders!)
+      expect(await orders.send('SET', ['ep:orders:lock:x', '1'])).toBe('OK')
+      expect(await orders.send('SET', ['ep:auth:passkey-sign-in:x', '1']).catch(String)).toContain('NOPERM')
+    } finally {
+      for (const c of clients) c.close()
+      child.kill()
+      await child.exited
+    }
+  })
+
+  test('refuses to start when a user’s password secret is missing or blank', async () => {
+    for (const opts of [{ omit: 'easypass_redis_password_orders' }, { blank: 'easypass_redis_password' }]) {
+      const { child } = await runStart(opts)
+      const code = await child.exited
+      const err = await new Response(child.stderr).text()
+      expect({ opts, code: code !== 0, err: err.includes(`${opts.omit ?? opts.blank} is missing or empty`) }).toEqual({ opts, code: true, err: true })
     }
   })
 })

@@ -31,6 +31,8 @@ export interface Infra {
    * empty when NATS_URL names a server of someone else's, or a server reused from a version without users.
    */
   natsUsers: Record<string, string>
+  /** Redis was started (or reused) by this launcher: its users (stack/redis/users.acl) may be set on it. */
+  ownsRedis: boolean
   stop(): Promise<void>
 }
 
@@ -228,6 +230,7 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
     redisUrl,
     natsUrl: natsUsers.easypass ?? natsUrl,
     natsUsers,
+    ownsRedis: !process.env.REDIS_URL,
     async stop() {
       for (const child of children) child.kill('SIGTERM')
       await Promise.all(children.map((c) => Promise.race([c.exited, Bun.sleep(5000)])))

@@ -1,6 +1,7 @@
 // `npm start`: the whole of EasyPass on this machine, with demo data, until Ctrl-C.
 import { join } from 'node:path'
 import { startInfra } from './infra'
+import { setRedisUsers } from './redis-users'
 import { startSystem, killOnExit, type RunningSystem } from './system'
 import { localSecrets, tokenKeysEnv } from './secrets'
 import { ROOT } from './services'
@@ -18,6 +19,8 @@ const startedAt = performance.now()
 const infra = await startInfra({ dataDir, redisPort: 6390, natsPort: 4232, mongoPort: 27017, log: say })
 let system: RunningSystem | undefined
 killOnExit(() => system)
+// Each service's processes as its Redis user (stack/redis/users.acl), under the default key prefix.
+const redisUsers = infra.ownsRedis ? await setRedisUsers(infra.redisUrl, process.env.REDIS_PREFIX || 'ep') : undefined
 system = await startSystem({
   env: {
     NODE_ENV: process.env.NODE_ENV ?? 'development',
@@ -35,6 +38,7 @@ system = await startSystem({
   },
   ports: { gateway: port },
   natsUsers: infra.natsUsers,
+  redisUsers,
   logDir: join(dataDir, 'logs'),
   restartOnCrash: true,
   log: say,

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { Subprocess } from 'bun'
 import { ROOT, presentProcesses, type ProcessSpec } from './services'
 import { natsUserOf, waitForPort } from './infra'
+import { redisUserOf } from './redis-users'
 
 export interface SystemOptions {
   env: Record<string, string>
@@ -17,6 +18,11 @@ export interface SystemOptions {
    * its service's), the gateway and web none. Empty or absent: every process gets `env.NATS_URL`.
    */
   natsUsers?: Record<string, string>
+  /**
+   * Each Redis user's URL (`setRedisUsers`): a process then gets its service's as REDIS_URL (a worker its
+   * service's), and a process of a service without Redis (catalog, payments, web) none.
+   */
+  redisUsers?: Record<string, string>
   log?: (line: string) => void
 }
 
@@ -64,6 +70,13 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     if (user && !opts.natsUsers[user]) throw new Error(`${name}: stack/nats/users.conf has no NATS user ${user}`)
     return { NATS_URL: user ? opts.natsUsers[user] : undefined }
   }
+  /** The process's own Redis user, when the server has users; none for a service that uses no Redis. */
+  const redisUrlOf = (name: string): Record<string, string | undefined> => {
+    if (!opts.redisUsers || !Object.keys(opts.redisUsers).length) return {}
+    const user = redisUserOf(name)
+    if (user && !opts.redisUsers[user]) throw new Error(`${name}: stack/redis/users.acl has no Redis user ${user}`)
+    return { REDIS_URL: user ? opts.redisUsers[user] : undefined }
+  }
   /** `key` names this process (the spec's name, or a copy's); `port` is where it listens. */
   function spawn(spec: ProcessSpec, key = spec.name, port = opts.ports[spec.name] ?? spec.port) {
     // Appended, not truncated: the log of a process that crashed or was killed survives its restart.
@@ -80,6 +93,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       PUBLIC_URL: process.env.PUBLIC_URL || urls.gateway!.replace('127.0.0.1', 'localhost'),
       ...opts.env,
       ...natsUrlOf(spec.name),
+      ...redisUrlOf(spec.name),
       ...serviceUrls,
       ...overrides.get(key),
       PORT: String(port),

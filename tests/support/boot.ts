@@ -5,6 +5,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { startInfra, freePort } from '../../stack/local/infra'
+import { setRedisUsers } from '../../stack/local/redis-users'
 import { startSystem, killOnExit, type RunningSystem } from '../../stack/local/system'
 import { ROOT, presentProcesses } from '../../stack/local/services'
 import { newTokenKeys, tokenKeysEnv } from '../../stack/local/secrets'
@@ -64,6 +65,8 @@ export async function bootSystem(extraEnv: Record<string, string> = {}, opts: { 
   }
   let system: RunningSystem | undefined
   killOnExit(() => system)
-  system = await startSystem({ env, ports, natsUsers: infra.natsUsers, logDir: join(dataDir, 'logs', namespace), restartOnCrash: false, log: (line) => line.includes('did not start') && console.warn(`[easypass test] ${line}`) })
-  return { ...system, env, admin, namespace, infra }
+  // Each service's processes as its Redis user, allowed its own keys under this run's prefix only.
+  const redisUsers = infra.ownsRedis ? await setRedisUsers(infra.redisUrl, env.REDIS_PREFIX) : undefined
+  system = await startSystem({ env, ports, natsUsers: infra.natsUsers, redisUsers, logDir: join(dataDir, 'logs', namespace), restartOnCrash: false, log: (line) => line.includes('did not start') && console.warn(`[easypass test] ${line}`) })
+  return { ...system, env, admin, namespace, infra, redisUsers: redisUsers ?? {} }
 }

@@ -7,6 +7,8 @@ export interface TestSystem extends RunningSystem {
   admin: { email: string; password: string }
   namespace: string
   infra: Infra
+  /** Each Redis user's URL (stack/redis/users.acl) for this run's prefix; empty on a Redis of someone else's. */
+  redisUsers: Record<string, string>
 }
 
 /** The system the preload started for this run. */
