@@ -437,7 +437,7 @@ describe("mongo-init's script (stack/mongo/init-replica-set.js), with the URL se
 
 describe.skipIf(!Bun.which('redis-server'))("the stack's Redis start script, with the users of stack/redis/users.acl", () => {
   /** start.sh with its paths moved into a folder of the test's, run as this user (no chown, no su-exec) on a free port. */
-  async function runStart(opts: { omit?: string; blank?: string } = {}) {
+  async function runStart(opts: { omit?: string; blank?: string; odd?: string } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'easypass-redis-start-'))
     mkdirSync(join(dir, 'secrets'))
     mkdirSync(join(dir, 'etc'))
@@ -446,7 +446,7 @@ describe.skipIf(!Bun.which('redis-server'))("the stack's Redis start script, wit
     for (const user of redisUserNames()) passwords[user] = randomHex()
     for (const [user, password] of Object.entries(passwords)) {
       const secret = user === 'default' ? 'easypass_redis_password' : `easypass_redis_password_${user}`
-      if (secret !== opts.omit) writeFileSync(join(dir, 'secrets', secret), secret === opts.blank ? ' \n' : `${password}\n`)
+      if (secret !== opts.omit) writeFileSync(join(dir, 'secrets', secret), secret === opts.blank ? '\n' : secret === opts.odd ? `${password} x" on\n` : `${password}\n`)
     }
     writeFileSync(join(dir, 'etc', 'users.acl'), readFileSync(join(ROOT, 'stack/redis/users.acl')))
     const script = readFileSync(join(ROOT, 'stack/redis/start.sh'), 'utf8')
@@ -506,12 +506,13 @@ describe.skipIf(!Bun.which('redis-server'))("the stack's Redis start script, wit
     }
   })
 
-  test('refuses to start when a user’s password secret is missing or blank', async () => {
-    for (const opts of [{ omit: 'easypass_redis_password_orders' }, { blank: 'easypass_redis_password' }]) {
+  test('refuses to start when a user’s password secret is missing, blank, or holds more than letters and digits', async () => {
+    for (const opts of [{ omit: 'easypass_redis_password_orders' }, { blank: 'easypass_redis_password' }, { odd: 'easypass_redis_password_gateway' }]) {
       const { child } = await runStart(opts)
       const code = await child.exited
       const err = await new Response(child.stderr).text()
-      expect({ opts, code: code !== 0, err: err.includes(`${opts.omit ?? opts.blank} is missing or empty`) }).toEqual({ opts, code: true, err: true })
+      const said = 'odd' in opts ? `${opts.odd} holds more than letters and digits` : `${'omit' in opts ? opts.omit : opts.blank} is missing or empty`
+      expect({ opts, code: code !== 0, err: err.includes(said) }).toEqual({ opts, code: true, err: true })
     }
   })
 })

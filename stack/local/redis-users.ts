@@ -41,7 +41,8 @@ export function redisRules(user: string, prefix: string, password: string): stri
 
 /**
  * Sets every user on the Redis at `url` (as its default user) for the key prefix `prefix`, each with a
- * new password, and returns each user's URL. A user set before (an earlier run's prefix) is set anew.
+ * new password, and returns each user's URL, by user. Locally a user's name carries the prefix
+ * (`<prefix>-orders`): a Redis reused by another run (another prefix) keeps that run's users as they were.
  */
 export async function setRedisUsers(url: string, prefix: string): Promise<Record<string, string>> {
   const client = new RedisClient(url)
@@ -49,9 +50,10 @@ export async function setRedisUsers(url: string, prefix: string): Promise<Record
     const urls: Record<string, string> = {}
     for (const user of redisUserNames()) {
       const password = randomBytes(18).toString('hex')
-      await client.send('ACL', ['SETUSER', user, ...redisRules(user, prefix, password)])
+      const name = `${prefix}-${user}`
+      await client.send('ACL', ['SETUSER', name, ...redisRules(user, prefix, password)])
       const at = new URL(url)
-      at.username = user
+      at.username = name
       at.password = password
       urls[user] = at.toString()
     }

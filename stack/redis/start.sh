@@ -8,10 +8,13 @@ set -eu
 umask 077
 prefix="${REDIS_PREFIX:-ep}"
 # A missing or blank secret must stop the start: a user without a password could not be signed in as,
-# and an empty default password would let anyone in.
+# and an empty default password would let anyone in. Letters and digits only (the head of
+# docker-stack.yml makes hex ones): anything else could break the line it is written into, and a space
+# would differ from what the healthcheck and the services read.
 secret() {
   file="/run/secrets/$1"
-  [ -f "$file" ] && value=$(tr -d '[:space:]' < "$file") && [ -n "$value" ] || { echo "redis: secret $file is missing or empty" >&2; exit 1; }
+  [ -f "$file" ] && value=$(cat "$file") && [ -n "$value" ] || { echo "redis: secret $file is missing or empty" >&2; exit 1; }
+  case "$value" in *[!A-Za-z0-9]*) echo "redis: secret $file holds more than letters and digits" >&2; exit 1 ;; esac
 }
 secret easypass_redis_password
 config="requirepass $value"

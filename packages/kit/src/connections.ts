@@ -5,24 +5,43 @@ import { connect, type NatsConnection } from '@nats-io/transport-node'
 import type { Logger } from './log'
 import { connectionUrl } from './config'
 
-/** This service's own database: `<MONGO_DB_PREFIX>_<service>`; no service opens another's. */
+/**
+ * This service's own database: `<MONGO_DB_PREFIX>_<service>`; no service opens another's. At start it
+ * keeps trying for `MONGO_START_WAIT_MS` (60 s): a replica set still being initiated, or a sign-in
+ * refused until mongo-init has made (or given its new password to) this service's user, which a rolling
+ * update runs beside the services. Only then does the process stop.
+ */
 export async function connectMongo(url: string, dbName: string, log: Logger): Promise<mongoose.Connection> {
   // FerretDB's SQLite backend serialises writes per database: a small pool avoids lock thrashing.
   const poolSize = Number(process.env.MONGO_POOL_SIZE ?? 8)
   if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) throw new Error(`MONGO_POOL_SIZE: a whole number from 1 to 1000, not "${process.env.MONGO_POOL_SIZE}"`)
-  const conn = mongoose.createConnection(connectionUrl(url, 'MONGO_URL'), {
-    dbName,
-    maxPoolSize: poolSize,
-    serverSelectionTimeoutMS: 10_000,
-    autoIndex: false,
-    monitorCommands: true,
-  })
-  observeCommands(conn)
-  conn.on('disconnected', () => log.warn('mongo disconnected'))
-  conn.on('reconnected', () => log.info('mongo reconnected'))
-  await conn.asPromise()
-  return conn
+  const waitMs = Number(process.env.MONGO_START_WAIT_MS ?? 60_000)
+  const target = connectionUrl(url, 'MONGO_URL')
+  const started = Date.now()
+  for (let attempt = 1; ; attempt++) {
+    const conn = mongoose.createConnection(target, {
+      dbName,
+      maxPoolSize: poolSize,
+      serverSelectionTimeoutMS: 10_000,
+      autoIndex: false,
+      monitorCommands: true,
+    })
+    try {
+      await conn.asPromise()
+    } catch (error) {
+      await conn.close().catch(() => {})
+      if (Date.now() - started + RETRY_PAUSE_MS >= waitMs) throw error
+      log.warn({ err: String(error), attempt }, 'MongoDB could not be reached or refused the sign-in; trying again')
+      await Bun.sleep(RETRY_PAUSE_MS)
+      continue
+    }
+    observeCommands(conn)
+    conn.on('disconnected', () => log.warn('mongo disconnected'))
+    conn.on('reconnected', () => log.info('mongo reconnected'))
+    return conn
+  }
 }
+const RETRY_PAUSE_MS = 2_000
 
 const dbCommandSeconds = histogram('db_command_duration_seconds', 'Database commands as this process waited for them, by command and collection', ['command', 'collection'], [0.001, 0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
 
@@ -63,6 +82,9 @@ export function connectRedis(url: string, opts: { worker?: boolean; name?: strin
     ? { maxRetriesPerRequest: null, enableReadyCheck: true, protocol: 2 }
     : { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5_000, protocol: 2 }
   if (opts.name) options.connectionName = opts.name
+  // No CLIENT SETINFO at each connection (Redis 7.2+): the services' Redis users are not granted it
+  // (stack/redis/users.acl), and each refusal would fill Redis's ACL log. BullMQ's copies inherit it.
+  options.disableClientInfo = true
   // Commands issued in the same tick go out as one pipeline: under load, one write and one read
   // instead of one each per command. Only for connections of our own commands (not BullMQ's).
   if (opts.autoPipeline) options.enableAutoPipelining = true

@@ -46,8 +46,14 @@ export function PasskeySignIn({ onSignedIn }: { onSignedIn: (result: AuthResult)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
   const suggest = useRef<(() => void) | undefined>(undefined)
+  // While the button's prompt is open, the suggestions do not wait (a wait would abort the prompt).
+  const prompting = useRef(false)
+  // The latest of each for the suggestions' wait, which outlives renders.
+  const latest = useRef({ m, onSignedIn })
+  latest.current = { m, onSignedIn }
 
   const report = (err: unknown) => {
+    const { m } = latest.current
     setBusy(false)
     if (cancelled(err)) return setError(m.cancelled)
     if (err instanceof ApiError && err.status === 401) return setError(reasonOf(err) === 'unknown' ? m.unknownPasskey : m.refused)
@@ -60,29 +66,44 @@ export function PasskeySignIn({ onSignedIn }: { onSignedIn: (result: AuthResult)
     let live = true
     // One wait at a time; each with a new challenge (one is good for 5 minutes, and once).
     let waiting = false
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
     const wait = async () => {
-      if (waiting) return
+      if (waiting || prompting.current) return
       waiting = true
       try {
         const lib = await webAuthn()
         if (!live || !(await lib.browserSupportsWebAuthnAutofill())) return
-        // A few rounds: a challenge that timed out, or a passkey the server refused, starts another.
+        // A few rounds in a row: a wait the browser ended (its time limit), or a passkey the server refused, starts another.
         for (let round = 0; live && round < 5; round++) {
+          let started: { challengeId: string; options: any }
           try {
-            const started = await api<{ challengeId: string; options: any }>('/auth/passkeys/sign-in/options', { method: 'POST', anonymous: true })
-            if (!live) return
-            const credential = await lib.startAuthentication({ optionsJSON: started.options, useBrowserAutofill: true })
-            setBusy(true)
-            setError(undefined)
-            onSignedIn(await api<AuthResult>('/auth/passkeys/sign-in', { body: { challengeId: started.challengeId, credential }, anonymous: true }))
+            started = await api<{ challengeId: string; options: any }>('/auth/passkeys/sign-in/options', { method: 'POST', anonymous: true })
+          } catch (err) {
+            // Passkeys off on this site: nothing to offer, and nothing to say (the button says it if pressed).
+            if (err instanceof ApiError && reasonOf(err) === 'off') return
+            // The API away: again a little later, quietly.
+            await pause(2_000 * (round + 1))
+            continue
+          }
+          if (!live || prompting.current) return
+          let credential
+          try {
+            credential = await lib.startAuthentication({ optionsJSON: started.options, useBrowserAutofill: true })
+          } catch (err) {
+            // Aborted by the button's prompt (which starts the wait again when it ends) or by leaving the page.
+            if (!live || aborted(err)) return
+            // The browser's time limit: quietly again.
+            continue
+          }
+          // A passkey picked: from here on it is the person's sign-in, and what goes wrong is said.
+          setBusy(true)
+          setError(undefined)
+          try {
+            latest.current.onSignedIn(await api<AuthResult>('/auth/passkeys/sign-in', { body: { challengeId: started.challengeId, credential }, anonymous: true }))
             return
           } catch (err) {
-            setBusy(false)
-            if (!live || aborted(err)) return
-            // The browser gave up waiting (its time limit): quietly again. Anything else is said.
-            if (!cancelled(err)) report(err)
-            // The options could not be had (API away): not in a tight loop.
-            if (!(err instanceof Error && err.name === 'NotAllowedError')) await new Promise((r) => setTimeout(r, 2_000 * (round + 1)))
+            if (!live) return
+            report(err)
           }
         }
       } catch {
@@ -105,6 +126,7 @@ export function PasskeySignIn({ onSignedIn }: { onSignedIn: (result: AuthResult)
   const signIn = async () => {
     setBusy(true)
     setError(undefined)
+    prompting.current = true
     try {
       const started = await api<{ challengeId: string; options: any }>('/auth/passkeys/sign-in/options', { method: 'POST', anonymous: true })
       // This ceremony aborts the suggestions' wait.
@@ -112,7 +134,9 @@ export function PasskeySignIn({ onSignedIn }: { onSignedIn: (result: AuthResult)
       onSignedIn(await api<AuthResult>('/auth/passkeys/sign-in', { body: { challengeId: started.challengeId, credential }, anonymous: true }))
     } catch (err) {
       report(err)
-      // Nobody signed in: the address field offers the passkeys again.
+    } finally {
+      prompting.current = false
+      // Nobody signed in (or the page is left, and this does nothing): the address field offers the passkeys again.
       setTimeout(() => suggest.current?.(), 0)
     }
   }
