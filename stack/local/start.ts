@@ -2,6 +2,7 @@
 import { join } from 'node:path'
 import { startInfra } from './infra'
 import { setRedisUsers } from './redis-users'
+import { BaseEnv } from '@easypass/kit'
 import { startSystem, killOnExit, type RunningSystem } from './system'
 import { localSecrets, tokenKeysEnv } from './secrets'
 import { ROOT } from './services'
@@ -20,7 +21,7 @@ const infra = await startInfra({ dataDir, redisPort: 6390, natsPort: 4232, mongo
 let system: RunningSystem | undefined
 killOnExit(() => system)
 // Each service's processes as its Redis user (stack/redis/users.acl), under the default key prefix.
-const redisUsers = infra.ownsRedis ? await setRedisUsers(infra.redisUrl, process.env.REDIS_PREFIX || 'ep') : undefined
+const redisUsers = infra.ownsRedis ? await setRedisUsers(infra.redisUrl, process.env.REDIS_PREFIX || BaseEnv.REDIS_PREFIX.default) : undefined
 system = await startSystem({
   env: {
     NODE_ENV: process.env.NODE_ENV ?? 'development',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll } from 'bun:test'
 import type { RunningSystem } from '../../stack/local/system'
 import type { Infra } from '../../stack/local/infra'
@@ -9,6 +10,14 @@ export interface TestSystem extends RunningSystem {
   infra: Infra
   /** Each Redis user's URL (stack/redis/users.acl) for this run's prefix; empty on a Redis of someone else's. */
   redisUsers: Record<string, string>
+}
+
+/** A running process's environment (`/proc/<pid>/environ`), by variable; undefined when the process is not running. */
+export function environmentOf(name: string): Record<string, string> | undefined {
+  const pid = system().pid(name)
+  if (!pid) return undefined
+  const lines = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean)
+  return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]))
 }
 
 /** The system the preload started for this run. */

@@ -9,7 +9,7 @@ import mongoose from 'mongoose'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager, AckPolicy } from '@nats-io/jetstream'
 import { Bus, connectNats, consumerNames, createLogger, fact, isPermissionViolation, type FactSubject } from '@easypass/kit'
-import { system } from '../support/system'
+import { environmentOf, system } from '../support/system'
 import { natsUserOf } from '../../stack/local/infra'
 import { natsConsumers, USERS_FILE, withConsumers } from '../../stack/nats/consumers'
 import { CONSUMED as ORDERS_CONSUMED, ORDERS_CONSUMER } from '../../services/orders/src/modules/facts/index'
@@ -222,15 +222,12 @@ describe('NATS users', () => {
     const sys = system()
     const users = sys.infra.natsUsers
     for (const spec of sys.specs) {
-      const pid = sys.pid(spec.name)
-      if (!pid) continue
-      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
-      const natsUrl = environ.find((line) => line.startsWith('NATS_URL='))?.slice('NATS_URL='.length)
+      const env = environmentOf(spec.name)
+      if (!env) continue
       const user = natsUserOf(spec.name)
-      if (user) expect(natsUrl).toBe(users[user])
-      else expect(natsUrl).toBeUndefined()
+      expect({ process: spec.name, natsUrl: env.NATS_URL }).toEqual({ process: spec.name, natsUrl: user ? users[user] : undefined })
       // The operator's password is in no process.
-      expect(environ.join('\n')).not.toContain(new URL(users.easypass!).password)
+      expect(Object.values(env).join('\n')).not.toContain(new URL(users.easypass!).password)
     }
   })
 

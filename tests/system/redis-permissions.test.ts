@@ -2,9 +2,8 @@
 // stack deploys): it reads and writes its own keys only, the gateway reads auth's role withdrawals and
 // closed accounts without writing them, and no user may list, flush or reconfigure anything.
 import { afterAll, describe, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
 import { RedisClient } from 'bun'
-import { system } from '../support/system'
+import { environmentOf, system } from '../support/system'
 import { redisUserNames, redisUserOf } from '../../stack/local/redis-users'
 import { api, eventually, futureEvent, loginAdmin, registerUser, TEST_CARD } from '../support/api'
 
@@ -109,12 +108,10 @@ describe('Redis users', () => {
     const sys = system()
     const users = sys.redisUsers
     for (const spec of sys.specs) {
-      const pid = sys.pid(spec.name)
-      if (!pid) continue
-      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
-      const redisUrl = environ.find((line) => line.startsWith('REDIS_URL='))?.slice('REDIS_URL='.length)
+      const env = environmentOf(spec.name)
+      if (!env) continue
       const user = redisUserOf(spec.name)
-      expect({ process: spec.name, redisUrl }).toEqual({ process: spec.name, redisUrl: user ? users[user] : undefined })
+      expect({ process: spec.name, redisUrl: env.REDIS_URL }).toEqual({ process: spec.name, redisUrl: user ? users[user] : undefined })
     }
   })
 
