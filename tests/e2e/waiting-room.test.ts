@@ -24,14 +24,17 @@ describe.skipIf(!canSell)('the waiting room', () => {
     })
     expect((await api(`/events/${event.id}/waiting-room`)).body).toMatchObject({ enabled: true, admitPerMinute: 60, passMinutes: 10 })
 
-    // Three joined before: the buyer is fourth, about three seconds back at one a second.
-    for (const tag of ['room-web-1', 'room-web-2', 'room-web-3']) expect((await api(`/events/${event.id}/waiting-room`, { method: 'POST', token: (await registerUser(tag)).token })).status).toBe(200)
+    // Five join just before the buyer: the buyer is sixth, about five seconds back at one a second. They
+    // join right before the buyer's click (not before the page loads), so a slow machine cannot have
+    // let the whole line in before the buyer joins it.
+    const ahead = await Promise.all([1, 2, 3, 4, 5].map((n) => registerUser(`room-web-${n}`)))
     const buyer = await registerUser('room-web')
     await withTab({ session: buyer }, async ({ page }) => {
       await page.goto(`/events/${event.id}`)
       await page.getByRole('button', { name: 'One more Pit' }).click()
       await page.getByText('This sale goes through a waiting room.').waitFor()
       expect(await page.getByRole('button', { name: 'Buy tickets' }).count()).toBe(0)
+      for (const person of ahead) expect((await api(`/events/${event.id}/waiting-room`, { method: 'POST', token: person.token })).status).toBe(200)
       await page.getByRole('button', { name: 'Join the line' }).click()
       await page.getByText(/You are number \d+ in the line/).waitFor()
       // The focus moves to the place the button gave; a screen reader hears it once.
