@@ -110,6 +110,17 @@ const AddOnFlag = t.Boolean({
 /** On a type as shown: present only on an extra. */
 const AddOnMark = t.Optional(t.Literal(true, { description: 'an extra: sold only with admission tickets, at most one per ticket (beyond the contract, additive)' }))
 
+/** The product a type is one variation of (beyond the contract, additive): a T-shirt's sizes, a menu's dishes. */
+const VariationOf = t.String({
+  minLength: 1,
+  maxLength: TICKET_TYPE_LIMITS.name,
+  pattern: '\\S',
+  description:
+    "the product this type is one variation of (beyond the contract, additive): the event's types naming the same product are shown together under its name, each its own choice with its own price and stock (one stock for all: a pool). The type's own `name` stays what orders and tickets say, such as \"T-shirt M\".",
+  examples: ['T-shirt'],
+  error: `variationOf must be 1 to ${TICKET_TYPE_LIMITS.name} characters, not only spaces`,
+})
+
 const MaxPerOrder = t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.maxPerOrder, examples: [10], error: `maxPerOrder must be a whole number from 1 to ${TICKET_TYPE_LIMITS.maxPerOrder}` })
 
 // ---------------------------------------------------------------------------------------------
@@ -127,6 +138,7 @@ export const CreateTicketTypeBody = t.Object(
     salesEnd: t.Optional(isoDateInput('sales close at this time (default: never); after `salesStart`')),
     seating: t.Optional(Seating),
     addOn: t.Optional(AddOnFlag),
+    variationOf: t.Optional(VariationOf),
   },
   {
     description: '`maxPerOrder` defaults to 10; `salesEnd` must be after `salesStart`. With `seating`, `capacity` must be its number of seats.',
@@ -148,6 +160,7 @@ export const UpdateTicketTypeBody = t.Object(
     salesEnd: t.Optional(t.Union([isoDateInput(), t.Null()], { description: 'null removes it' })),
     seating: t.Optional(Seating),
     addOn: t.Optional(AddOnFlag),
+    variationOf: t.Optional(t.Union([VariationOf, t.Null()], { description: 'the product it is a variation of; null: none' })),
   },
   {
     minProperties: 1,
@@ -179,6 +192,7 @@ export const TicketType = t.Object(
     available: t.Integer({ minimum: 0 }),
     seating: t.Optional(SeatMap),
     addOn: AddOnMark,
+    variationOf: t.Optional(t.String({ description: 'the product it is one variation of (beyond the contract, additive)' })),
   },
   { title: 'TicketType' },
 )
@@ -200,6 +214,7 @@ export const AvailabilityTicketType = t.Object(
     salesEnd: t.Optional(IsoDate),
     seating: t.Optional(SeatMap),
     addOn: AddOnMark,
+    variationOf: t.Optional(t.String({ description: 'the product it is one variation of (beyond the contract, additive)' })),
   },
   { title: 'AvailabilityTicketType' },
 )

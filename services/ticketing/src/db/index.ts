@@ -28,6 +28,8 @@ export interface TypeRecord {
   taken?: string[]
   /** An extra, sold only with admission (absent: admission). */
   addOn?: true
+  /** The product it is one variation of (trimmed; absent: none). */
+  variationOf?: string
 }
 
 /** A discount code of the event, with its counters, stored inside its event's inventory document. */

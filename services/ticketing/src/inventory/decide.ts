@@ -591,6 +591,7 @@ export function decideBatch(input: DecideInput): Decision {
         }
         if (f.taxRateBasisPoints) record.taxRateBasisPoints = f.taxRateBasisPoints
         if (f.addOn) record.addOn = true
+        if (f.variationOf?.trim()) record.variationOf = f.variationOf.trim()
         if (f.salesStart) record.salesStart = iso(f.salesStart)
         if (f.salesEnd) record.salesEnd = iso(f.salesEnd)
         if (f.seating) {
@@ -619,6 +620,7 @@ export function decideBatch(input: DecideInput): Decision {
         if (next.salesEnd === undefined) delete t.salesEnd
         if (next.taxRateBasisPoints === undefined) delete t.taxRateBasisPoints
         if (!next.addOn) delete t.addOn
+        if (!next.variationOf) delete t.variationOf
         typesChanged = true
         return { ok: true, ticketType: toTicketType(eventId, t, availableByType(types, pools).get(t.id)) }
       }
@@ -904,6 +906,8 @@ function applyPatch(t: TypeRecord, patch: UpdateTicketTypeBody): TypeRecord {
   if (patch.salesEnd !== undefined) next.salesEnd = patch.salesEnd === null ? undefined : iso(patch.salesEnd)
   if (patch.addOn === true) next.addOn = true
   else if (patch.addOn === false) delete next.addOn
+  if (patch.variationOf === null) delete next.variationOf
+  else if (patch.variationOf !== undefined) next.variationOf = patch.variationOf.trim()
   return next
 }
 

@@ -55,6 +55,7 @@ export function toTicketType(eventId: string, t: TypeRecord, left = available(t)
   if (t.salesEnd) view.salesEnd = t.salesEnd
   if (t.seating) view.seating = { rows: t.seating.rows, taken: t.taken ?? [] }
   if (t.addOn) view.addOn = true
+  if (t.variationOf) view.variationOf = t.variationOf
   return view
 }
 

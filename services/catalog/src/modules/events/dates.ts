@@ -145,6 +145,7 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
           // The layout only: the new date's seats are all free.
           ...(type.seating ? { seating: { rows: type.seating.rows } } : {}),
           ...(type.addOn ? { addOn: true } : {}),
+          ...(type.variationOf ? { variationOf: type.variationOf } : {}),
         }
         // Keyed by the type it copies and what it copies: the same copy twice adds it once.
         await ticketing.addTicketType(newId, body, `copy-of:${type.id}:${sha(JSON.stringify(body)).slice(0, 16)}`, requestId)
