@@ -22,6 +22,8 @@ async function englishOn(page: Page, rowsAreData: boolean): Promise<string[]> {
   const texts = await page.evaluate((leaveOutRows) => {
     const main = document.querySelector('main')!.cloneNode(true) as HTMLElement
     if (leaveOutRows) for (const row of main.querySelectorAll('tbody, li, article')) row.remove()
+    // A choice of an event (the orders page's filter) is named by its title: data too.
+    for (const option of main.querySelectorAll('option')) if (/^[0-9a-f]{24}$/.test((option as HTMLOptionElement).value)) option.remove()
     // A form control's value is what was typed (an event's own words), not the page's.
     for (const field of main.querySelectorAll('textarea')) field.textContent = ''
     const attributes = [...main.querySelectorAll('[aria-label], [placeholder], [title]')].flatMap((el) => ['aria-label', 'placeholder', 'title'].map((a) => el.getAttribute(a) ?? ''))

@@ -175,7 +175,7 @@ export interface SeededEvent {
 export const startingSoon = () => ({ startsAt: new Date(Date.now() + 2 * 3_600_000).toISOString(), endsAt: new Date(Date.now() + 5 * 3_600_000).toISOString() })
 
 /** A published event with ticket types, made through the API. */
-export async function seedEvent(types: Array<{ name: string; priceCents: number; capacity: number; maxPerOrder?: number; salesStart?: string; currency?: string; seating?: { rows: Array<{ label: string; seats: number }> }; addOn?: boolean }> = [{ name: 'Standing', priceCents: 4500, capacity: 50 }], overrides: Record<string, unknown> = {}): Promise<SeededEvent> {
+export async function seedEvent(types: Array<{ name: string; priceCents: number; capacity: number; maxPerOrder?: number; salesStart?: string; currency?: string; seating?: { rows: Array<{ label: string; seats: number }> }; addOn?: boolean; variationOf?: string }> = [{ name: 'Standing', priceCents: 4500, capacity: 50 }], overrides: Record<string, unknown> = {}): Promise<SeededEvent> {
   const admin = await loginAdmin()
   const created = await api('/events', { token: admin.token, body: futureEvent(overrides) })
   if (created.status !== 201) throw new Error(`event not created: ${created.status} ${JSON.stringify(created.body)}`)

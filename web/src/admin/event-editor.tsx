@@ -332,8 +332,9 @@ export default function AdminEventEditor({ id }: { id?: string }) {
   )
 }
 
-const TYPE_FIELD: Record<string, 'name' | 'price' | 'currency' | 'capacity' | 'maxPerOrder' | 'tax' | 'salesStart' | 'salesEnd' | 'seats'> = {
+const TYPE_FIELD: Record<string, 'name' | 'price' | 'currency' | 'capacity' | 'maxPerOrder' | 'tax' | 'salesStart' | 'salesEnd' | 'seats' | 'variationOf'> = {
   name: 'name',
+  variationOf: 'variationOf',
   seating: 'seats',
   taxRateBasisPoints: 'tax',
   priceCents: 'price',
@@ -379,7 +380,7 @@ function TicketTypes({ event, types, live, onChange }: { event: EventItem; types
           ))}
         </ul>
       )}
-      {event.status !== 'cancelled' && <AddTicketType event={event} onAdded={changed} />}
+      {event.status !== 'cancelled' && <AddTicketType event={event} products={productsOf(types)} onAdded={changed} />}
     </section>
   )
 }
@@ -399,6 +400,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
     salesEnd: toLocalInput(type.salesEnd),
     seats: seatingText(type.seating),
     addOn: type.addOn ? 'yes' : '',
+    variationOf: type.variationOf ?? '',
   }
   const m = useT(ticketTypesText)
   const [f, setF] = useState(stored)
@@ -457,6 +459,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
     if (f.salesStart !== stored.salesStart) patch.salesStart = salesStart
     if (f.salesEnd !== stored.salesEnd) patch.salesEnd = salesEnd
     if (f.addOn !== stored.addOn) patch.addOn = f.addOn === 'yes'
+    if (f.variationOf.trim() !== stored.variationOf) patch.variationOf = f.variationOf.trim() || null
     if (!Object.keys(patch).length) return toast(t(eventEditorText).nothingChanged)
     setBusy(true)
     try {
@@ -503,6 +506,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
             {type.salesStart ? m.onSaleFrom(when(type.salesStart)) : ''}
             {type.salesEnd ? m.until(when(type.salesEnd)) : ''}
             {type.addOn ? m.isExtra : ''}
+            {type.variationOf ? m.isVariation(type.variationOf) : ''}
           </p>
         </div>
         <div class="row">
@@ -542,6 +546,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
           />
         )}
         <AddOnChoice id={`${id}-addon`} checked={f.addOn === 'yes'} onChange={(on) => set('addOn')(on ? 'yes' : '')} />
+        <VariationField id={`${id}-variation`} value={f.variationOf} onValue={set('variationOf')} error={errors.variationOf} />
         <p class="muted small">{m.appliesLater}</p>
         <Alert error={error} />
         <div class="form-actions">
@@ -572,8 +577,28 @@ function AddOnChoice({ id, checked, onChange }: { id: string; checked: boolean; 
   )
 }
 
-function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => void }) {
-  const blank = { name: '', price: '', currency: event.ticketTypes?.[0]?.currency ?? event.currency ?? 'EUR', capacity: '', maxPerOrder: '', tax: percentInput(event.ticketTypes?.[0]?.taxRateBasisPoints), salesStart: '', salesEnd: '', seats: '', addOn: '' }
+/** The products the event's types are variations of, for the field's suggestions. */
+const productsOf = (types: TicketType[]) => [...new Set(types.flatMap((t) => (t.variationOf ? [t.variationOf] : [])))]
+
+/** The product a type is one variation of (a T-shirt's size): buyers see a product's types together. */
+function VariationField({ id, value, onValue, error, products = [] }: { id: string; value: string; onValue: (value: string) => void; error?: string; products?: string[] }) {
+  const m = useT(ticketTypesText)
+  return (
+    <>
+      <Field id={id} label={m.variationOf} name="variationOf" value={value} onValue={onValue} error={error} hint={m.variationOfHint} maxLength={100} list={products.length ? `${id}-products` : undefined} />
+      {products.length > 0 && (
+        <datalist id={`${id}-products`}>
+          {products.map((p) => (
+            <option key={p} value={p} />
+          ))}
+        </datalist>
+      )}
+    </>
+  )
+}
+
+function AddTicketType({ event, products, onAdded }: { event: EventItem; products: string[]; onAdded: () => void }) {
+  const blank = { name: '', price: '', currency: event.ticketTypes?.[0]?.currency ?? event.currency ?? 'EUR', capacity: '', maxPerOrder: '', tax: percentInput(event.ticketTypes?.[0]?.taxRateBasisPoints), salesStart: '', salesEnd: '', seats: '', addOn: '', variationOf: '' }
   const m = useT(ticketTypesText)
   const [f, setF] = useState(blank)
   const [errors, setErrors] = useState<Partial<Record<keyof typeof blank, string>>>({})
@@ -619,6 +644,7 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
         ...(salesStart ? { salesStart } : {}),
         ...(salesEnd ? { salesEnd } : {}),
         ...(f.addOn ? { addOn: true } : {}),
+        ...(f.variationOf.trim() ? { variationOf: f.variationOf.trim() } : {}),
       }
       // A retry after a lost answer or a 503 carries the same key: the type is created once.
       await withKey(`ticket-type:${event.id}:${JSON.stringify(body)}`, (idempotencyKey) => api(`/events/${event.id}/ticket-types`, { body, idempotencyKey }))
@@ -661,6 +687,7 @@ function AddTicketType({ event, onAdded }: { event: EventItem; onAdded: () => vo
         hint={m.seatsHintNew}
       />
       <AddOnChoice id="nt-addon" checked={f.addOn === 'yes'} onChange={(on) => set('addOn')(on ? 'yes' : '')} />
+      <VariationField id="nt-variation" value={f.variationOf} onValue={set('variationOf')} error={errors.variationOf} products={products} />
       <Alert error={error} />
       <button type="submit" class="button" disabled={busy}>
         {busy ? m.adding : m.add}

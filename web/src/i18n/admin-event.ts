@@ -267,6 +267,10 @@ export const ticketTypesText = defineMessages({
     removeType: (name: string) => `Remove ${name}`,
     addOn: 'An extra, sold only with tickets',
     addOnHint: 'Parking, a T-shirt, a workshop place: buyers add it to an order with admission tickets, at most one per ticket. It is not counted as a place of the event.',
+    variationOf: 'Variation of (optional)',
+    variationOfHint:
+      'The product this type is one choice of, such as T-shirt for “T-shirt S” and “T-shirt M”: buyers see the types of one product together, under its name. Each keeps its own price and places (one number for all of them: shared capacity).',
+    isVariation: (product: string) => ` · a variation of ${product}`,
 
     // Adding one
     addTitle: 'Add a ticket type',
@@ -342,6 +346,10 @@ export const ticketTypesText = defineMessages({
     addOn: 'Eine Zusatzleistung, nur zusammen mit Tickets verkauft',
     addOnHint:
       'Parkplatz, T-Shirt, Workshop-Platz: Käufer fügen sie einer Bestellung mit Eintrittstickets hinzu, höchstens eine pro Ticket. Sie zählt nicht als Platz der Veranstaltung.',
+    variationOf: 'Variante von (optional)',
+    variationOfHint:
+      'Das Produkt, zu dessen Auswahl diese Ticketart gehört, etwa T-Shirt für „T-Shirt S“ und „T-Shirt M“: Käufer sehen die Ticketarten eines Produkts zusammen unter seinem Namen. Jede behält ihren eigenen Preis und ihre eigenen Plätze (eine Zahl für alle: gemeinsame Kapazität).',
+    isVariation: (product: string) => ` · eine Variante von ${product}`,
 
     addTitle: 'Ticketart hinzufügen',
     namePlaceholder: 'Normalpreis',
@@ -418,6 +426,10 @@ export const ticketTypesText = defineMessages({
     addOn: 'Une option, vendue uniquement avec des billets',
     addOnHint:
       'Parking, t-shirt, place à un atelier\u00a0: les acheteurs l’ajoutent à une commande comportant des billets d’entrée, au plus une par billet. Elle ne compte pas comme une place de l’événement.',
+    variationOf: 'Variante de (facultatif)',
+    variationOfHint:
+      'Le produit dont ce type est l’un des choix, comme T-shirt pour «\u00a0T-shirt S\u00a0» et «\u00a0T-shirt M\u00a0»\u00a0: les acheteurs voient les types d’un même produit ensemble, sous son nom. Chacun garde son prix et ses places (un seul nombre pour tous\u00a0: une jauge partagée).',
+    isVariation: (product: string) => ` · une variante de ${product}`,
 
     addTitle: 'Ajouter un type de billet',
     namePlaceholder: 'Plein tarif',

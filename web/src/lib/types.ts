@@ -71,6 +71,8 @@ export interface TicketType {
   seating?: SeatMap
   /** An extra (parking, a T-shirt): sold only with admission tickets, at most one per ticket. */
   addOn?: true
+  /** The product it is one variation of (a T-shirt's size): shown under the product's name. */
+  variationOf?: string
 }
 
 export interface SeatMap {

@@ -14,6 +14,7 @@ import { WaitlistPanel } from './waitlist'
 import { lineAnnouncement, mustWait, TurnNotice, useWaitingRoom, WaitingRoomPanel } from './waiting-room'
 import { eventText } from '../i18n/event'
 import { t, useT } from '../lib/i18n'
+import { byProduct, isGroup, variationLabel } from '../lib/variations'
 
 const DEFAULT_MAX_PER_ORDER = 10
 const SELECTION_KEY = 'easypass.selection'
@@ -414,14 +415,14 @@ export function EventPage({ id }: { id: string }) {
     setAdjusted(following.changes.length ? following.changes.map((c) => `${c}.`).join(' ') : undefined)
   }
 
-  /** A ticket type to pick: `Heading` h3 for admission, h4 for an extra (under the Extras heading). */
-  const offerItem = (o: Offer, Heading: 'h3' | 'h4') => {
+  /** A ticket type to pick: `Heading` h3 for admission, h4 for an extra (under the Extras heading), a level down under its product; `label`: its name there. */
+  const offerItem = (o: Offer, Heading: 'h3' | 'h4' | 'h5', label = o.name) => {
     // An extra before any ticket is picked: it cannot be picked yet, and says why.
     const needsTicket = !!o.addOn && !o.closed && !cannotBuy && admissionsIn(list, qty) === 0
     return (
       <li key={o.id} class={`offer${o.closed ? ' offer-closed' : ''}`} data-ticket-type={o.id}>
         <div class="offer-info">
-          <Heading class="offer-name">{o.name}</Heading>
+          <Heading class="offer-name">{label}</Heading>
           <p class="offer-price">
             {money(o.priceCents, o.currency)}
             {o.taxRateBasisPoints ? <span class="muted small">{m.inclTax(o.taxRateBasisPoints)}</span> : null}
@@ -470,6 +471,21 @@ export function EventPage({ id }: { id: string }) {
       </li>
     )
   }
+
+  /** Types to pick, a product's variations under its name (`Heading`), each a level down and called by what sets it apart. */
+  const offerList = (items: Offer[], Heading: 'h3' | 'h4') =>
+    byProduct(items).map((item) =>
+      isGroup(item) ? (
+        <li key={`product:${item.product}`} class="offer-product" data-product={item.product}>
+          <Heading class="offer-product-name">{item.product}</Heading>
+          <ul class="offers offer-variations" aria-label={item.product}>
+            {item.offers.map((o) => offerItem(o, Heading === 'h3' ? 'h4' : 'h5', variationLabel(o.name, item.product)))}
+          </ul>
+        </li>
+      ) : (
+        offerItem(item, Heading)
+      ),
+    )
 
   const buy = async (ev: Event) => {
     ev.preventDefault()
@@ -589,12 +605,12 @@ export function EventPage({ id }: { id: string }) {
               <p>{m.noTickets}</p>
             ))}
           <form onSubmit={buy}>
-            <ul class="offers">{admission.map((o) => offerItem(o, 'h3'))}</ul>
+            <ul class="offers">{offerList(admission, 'h3')}</ul>
             {extras.length > 0 && (
               <section class="extras" aria-labelledby="extras-title">
                 <h3 id="extras-title">{m.extras}</h3>
                 <p class="muted small">{m.extrasHint}</p>
-                <ul class="offers">{extras.map((o) => offerItem(o, 'h4'))}</ul>
+                <ul class="offers">{offerList(extras, 'h4')}</ul>
               </section>
             )}
             {adjusted && <Notice tone="warning">{adjusted}</Notice>}
