@@ -1,7 +1,7 @@
 // The Swarm stack as `docker stack config` renders it (the Docker CLI validates it without an engine):
 // what operators and the security review rely on, checked on the file that is deployed.
 import { describe, expect, test } from 'bun:test'
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { generateKeyPairSync } from 'node:crypto'
 import { join } from 'node:path'
@@ -24,7 +24,8 @@ function render(env: Record<string, string> = {}) {
 describe.skipIf(!docker)('docker-stack.yml', () => {
   const rendered = render({ EASYPASS_IMAGE: 'registry.example/easypass:test' })
   const stack = rendered.ok ? (Bun.YAML.parse(rendered.out) as { services: Record<string, any>; secrets: Record<string, any> }) : { services: {}, secrets: {} }
-  const apps = Object.entries(stack.services).filter(([, s]) => s.image === 'registry.example/easypass:test')
+  // The processes of EasyPass's image; nats-init (the same image) runs once as NATS's operator, looked at apart.
+  const apps = Object.entries(stack.services).filter(([name, s]) => s.image === 'registry.example/easypass:test' && name !== 'nats-init')
 
   test('validates, and refuses to render without the image to deploy', () => {
     expect(rendered.err).toBe('')
@@ -225,6 +226,14 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       expect(stack.services[w].deploy.rollback_config.order).toBe('stop-first')
     }
     expect(stack.services['mongo-init'].deploy.restart_policy).toMatchObject({ condition: 'on-failure', max_attempts: 0 })
+    // The facts stream is made by NATS's operator user (no service's may create a stream), once per deploy
+    // until it succeeds: nats-init holds the operator's URL and nothing else, and runs the script the local launcher runs.
+    const natsInit = stack.services['nats-init']
+    expect((natsInit.secrets as Array<{ source: string }>).map((x) => x.source)).toEqual(['easypass_nats_url'])
+    expect(natsInit.environment).toEqual({ SERVICE_ENTRY: 'stack/nats/facts-stream.ts', NATS_URL_FILE: '/run/secrets/easypass_nats_url', BUS_PREFIX: 'easypass' })
+    expect(existsSync(join(ROOT, natsInit.environment.SERVICE_ENTRY))).toBe(true)
+    expect(natsInit.deploy.restart_policy).toMatchObject({ condition: 'on-failure', max_attempts: 0 })
+    expect(Object.entries(stack.services).filter(([, s]) => (s.secrets ?? []).some((x: { source: string }) => x.source === 'easypass_nats_url')).map(([name]) => name)).toEqual(['nats-init'])
     // The inventory worker's ledger cache (about 650 bytes an entry) fits its memory limit with room to spare.
     const worker = stack.services['ticketing-worker']
     // (`docker stack config` renders the limit in bytes.)

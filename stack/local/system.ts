@@ -7,6 +7,8 @@ import type { Subprocess } from 'bun'
 import { ROOT, presentProcesses, type ProcessSpec } from './services'
 import { natsUserOf, waitForPort } from './infra'
 import { redisUserOf } from './redis-users'
+import { BaseEnv, createLogger } from '@easypass/kit'
+import { createFactsStream } from '../nats/facts-stream'
 
 export interface SystemOptions {
   env: Record<string, string>
@@ -155,6 +157,9 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       children.get(name)?.kill('SIGKILL')
       log(`${name} did not start: ${error instanceof Error ? error.message : error}`)
     })
+  // No service's NATS user may create the facts stream: the operator makes it first, as the stack's nats-init does.
+  const operator = opts.natsUsers?.easypass
+  if (operator) await createFactsStream(operator, opts.env.BUS_PREFIX || BaseEnv.BUS_PREFIX.default, createLogger('nats-init', 'warn'))
   await Promise.all(specs.filter((s) => s.name !== 'gateway').map((s) => tryStart(s.name)))
   if (specs.some((s) => s.name === 'gateway')) await tryStart('gateway')
   log(`started ${specs.filter((s) => !failed.includes(s.name)).map((s) => s.name).join(', ')}`)

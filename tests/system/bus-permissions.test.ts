@@ -12,6 +12,7 @@ import { Bus, connectNats, consumerNames, createLogger, fact, isPermissionViolat
 import { environmentOf, system } from '../support/system'
 import { natsUserOf } from '../../stack/local/infra'
 import { natsConsumers, USERS_FILE, withConsumers } from '../../stack/nats/consumers'
+import { createFactsStream } from '../../stack/nats/facts-stream'
 import { CONSUMED as ORDERS_CONSUMED, ORDERS_CONSUMER } from '../../services/orders/src/modules/facts/index'
 import { CONSUMED as NOTIFICATIONS_CONSUMED, NOTIFICATIONS_CONSUMER } from '../../services/notifications/src/modules/facts/consumer'
 import { ROOT } from '../../stack/local/services'
@@ -48,6 +49,7 @@ const SERVICES = Object.keys(OWN)
 describe('NATS users', () => {
   test('every service publishes its own facts and is refused every other service’s (nothing reaches the stream)', async () => {
     const operator = await connectAs('easypass')
+    await operator.bus.ensureStream()
     for (const service of SERVICES) {
       const { bus } = await connectAs(service)
       await bus.ensureStream()
@@ -85,6 +87,32 @@ describe('NATS users', () => {
     expect((await operatorJsm.streams.info(operator.bus.stream)).config.name).toBe(operator.bus.stream)
     // The operator's user has every right: it removes the test's stream.
     expect(await operatorJsm.streams.delete(operator.bus.stream)).toBe(true)
+  })
+
+  test('no service may create a stream (one capturing another user’s inbox, or the facts stream): it waits for the operator’s nats-init', async () => {
+    for (const service of SERVICES) {
+      const jsm = await jetstreamManager((await connectAs(service)).nc)
+      // Another user's replies (pulled facts, API answers) captured into a stream of its own: refused.
+      const other = service === 'orders' ? 'notifications' : 'orders'
+      expect(isPermissionViolation(await refusal(jsm.streams.add({ name: `CAPTURE_${system().namespace}_${service}`.toUpperCase(), subjects: [`_INBOX_${other}.>`] })))).toBe(true)
+    }
+    // A service finding no facts stream waits for it, makes none, and goes on once the operator made it.
+    const fresh = `${prefix()}new`
+    const orders = new Bus({ nc: (await connectAs('orders')).nc, prefix: fresh, log })
+    let ready = false
+    const waiting = orders.ensureStream().then(() => (ready = true))
+    await Bun.sleep(1_500)
+    expect(ready).toBe(false)
+    const operatorJsm = await jetstreamManager((await connectAs('easypass')).nc)
+    expect(await refusal(operatorJsm.streams.info(orders.stream))).not.toBeNull()
+    // The stream script refuses to run as a service's user, and makes nothing.
+    expect(String(await refusal(createFactsStream(system().infra.natsUsers.payments!, fresh, log)))).toContain("not the operator's user")
+    expect(await refusal(operatorJsm.streams.info(orders.stream))).not.toBeNull()
+    expect(await createFactsStream(system().infra.natsUsers.easypass!, fresh, log)).toBe(orders.stream)
+    await waiting
+    await orders.publish(fact('orders.order-paid', {} as never, 'after-the-operator'))
+    expect((await operatorJsm.streams.info(orders.stream)).state.messages).toBe(1)
+    await operatorJsm.streams.delete(orders.stream)
   })
 
   test('users.conf lists each consumer its service’s code makes (as `bun stack/nats/consumers.ts` writes them)', () => {
@@ -155,9 +183,10 @@ describe('NATS users', () => {
   })
 
   test('a fact is what its subject says: a body claiming another service’s subject is dropped unhandled', async () => {
+    const operator = await connectAs('easypass')
+    await operator.bus.ensureStream()
     const catalog = await connectAs('catalog')
     await catalog.bus.ensureStream()
-    const operator = await connectAs('easypass')
     const handled: string[] = []
     const stop = await operator.bus.consume(`forgery-${system().namespace}`, ['catalog.event-deleted'], async (f) => {
       handled.push(`${f.subject} ${f.id}`)
@@ -179,6 +208,7 @@ describe('NATS users', () => {
     const payments = await connectAs('payments')
     const orders = await connectAs('orders')
     const operator = await connectAs('easypass')
+    await operator.bus.ensureStream()
     await orders.bus.ensureStream()
     const jsm = await jetstreamManager(operator.nc)
     const before = (await jsm.streams.info(operator.bus.stream)).state.messages

@@ -51,7 +51,12 @@ export interface BusOptions {
   nc: NatsConnection | Promise<NatsConnection>
   prefix: string
   log: Logger
+  /** The operator's user (`stack/nats/facts-stream.ts`): a stream it may not create or change is an error to stop on, not one to wait for. */
+  operator?: boolean
 }
+
+/** NATS refused the operator's user what only it should be allowed (its URL names another user). */
+class OperatorRefused extends Error {}
 
 /**
  * The facts bus over NATS JetStream: one file-backed stream `<PREFIX>_FACTS` holding `<prefix>.>`,
@@ -109,9 +114,14 @@ export class Bus {
     return `${this.opts.prefix}-live.${name}`
   }
 
-  /** Creates the stream when missing; idempotent, retried until NATS answers. */
+  /**
+   * Creates the stream when missing, or waits for it: a service's NATS user may not create streams
+   * (stack/nats/users.conf), the operator's does (`bun stack/nats/facts-stream.ts`: the stack's nats-init,
+   * the local launcher before the services). Idempotent, retried every second until it is there.
+   */
   ensureStream(): Promise<void> {
     this.ready ??= (async () => {
+      let waiting = false
       for (;;) {
         try {
           const jsm = await jetstreamManager(await this.connected)
@@ -120,7 +130,17 @@ export class Bus {
           try {
             info = await jsm.streams.info(this.stream)
           } catch {
-            await jsm.streams.add({ name: this.stream, subjects: [`${this.opts.prefix}.>`], storage: StorageType.File, retention: RetentionPolicy.Limits, ...limits })
+            try {
+              await jsm.streams.add({ name: this.stream, subjects: [`${this.opts.prefix}.>`], storage: StorageType.File, retention: RetentionPolicy.Limits, ...limits })
+            } catch (error) {
+              if (!isPermissionViolation(error)) throw error
+              if (this.opts.operator) throw new OperatorRefused(`NATS refused to create the stream ${this.stream}: this is not the operator's user (${error})`)
+              // Said once, then waited for quietly: the operator's nats-init makes it.
+              if (!waiting) this.opts.log.warn({ stream: this.stream }, 'the facts stream is not there yet and this NATS user may not create it: waiting for the operator (nats-init) to create it')
+              waiting = true
+              await Bun.sleep(1000)
+              continue
+            }
             return
           }
           // A stream made by an older version, or changed by hand, gets the limits the code relies on
@@ -133,6 +153,7 @@ export class Bus {
               // A service's NATS user may not change a stream (stack/nats/users.conf): facts still flow
               // with the limits the stream has, and the operator's user must set these.
               if (!isPermissionViolation(error)) throw error
+              if (this.opts.operator) throw new OperatorRefused(`NATS refused to update the stream ${this.stream}: this is not the operator's user (${error})`)
               this.opts.log.error(
                 { stream: this.stream, maxAgeSeconds: STREAM_MAX_AGE_MS / 1000, duplicateWindowSeconds: DUPLICATE_WINDOW_MS / 1000, has: { maxAgeSeconds: info.config.max_age / 1e9, duplicateWindowSeconds: info.config.duplicate_window / 1e9 } },
                 'the facts stream has other limits than EasyPass needs and this NATS user may not change them: update the stream as the operator',
@@ -141,6 +162,7 @@ export class Bus {
           }
           return
         } catch (error) {
+          if (error instanceof OperatorRefused) throw error
           this.opts.log.warn({ err: String(error) }, 'jetstream not ready, retrying')
           await Bun.sleep(1000)
         }
