@@ -79,7 +79,7 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     // Every service and worker reaches NATS as its service's own user (a worker as its service), allowed
     // only that service's facts (stack/nats/users.conf, the file local runs and tests use too): it holds
     // that user's URL and no other NATS credential. The gateway and web hold none; the operator's user
-    // (`easypass`) is no process's. Auth publishes one fact (an account closed).
+    // (`easypass`) is no service's: nats-init's alone (below). Auth publishes one fact (an account closed).
     for (const [name] of apps) {
       const user = natsUserOf(name)
       const nats = secretsOf(name).filter((secret) => secret.startsWith('easypass_nats'))

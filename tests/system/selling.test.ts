@@ -16,6 +16,8 @@ import type { Subprocess } from 'bun'
 import { Redis } from 'ioredis'
 import mongoose from 'mongoose'
 import { freePort, natsUserOf, waitForPort, writeNatsConfig } from '../../stack/local/infra'
+import { createFactsStream } from '../../stack/nats/facts-stream'
+import { createLogger } from '@easypass/kit'
 import { api, errorCode, eventually as eventuallyWithin, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
 
 /** Sales under load settle slower: a minute by default. */
@@ -517,6 +519,8 @@ describe('selling', () => {
     }
     try {
       await startNats()
+      // The operator makes the facts stream, as nats-init does (no service's user may); the store keeps it across the restart below.
+      await createFactsStream(config.urls.easypass!, sys.env.BUS_PREFIX!, createLogger('nats-init', 'warn'))
       for (const name of users) {
         await sys.stop(name)
         await sys.start(name, natsEnv(name))

@@ -130,13 +130,18 @@ export class Bus {
           try {
             info = await jsm.streams.info(this.stream)
           } catch {
+            // Refused once: looked up every second until the operator's nats-init has made it, not asked
+            // again (NATS would refuse, and the connection log each refusal).
+            if (waiting) {
+              await Bun.sleep(1000)
+              continue
+            }
             try {
               await jsm.streams.add({ name: this.stream, subjects: [`${this.opts.prefix}.>`], storage: StorageType.File, retention: RetentionPolicy.Limits, ...limits })
             } catch (error) {
               if (!isPermissionViolation(error)) throw error
               if (this.opts.operator) throw new OperatorRefused(`NATS refused to create the stream ${this.stream}: this is not the operator's user (${error})`)
-              // Said once, then waited for quietly: the operator's nats-init makes it.
-              if (!waiting) this.opts.log.warn({ stream: this.stream }, 'the facts stream is not there yet and this NATS user may not create it: waiting for the operator (nats-init) to create it')
+              this.opts.log.warn({ stream: this.stream }, 'the facts stream is not there yet and this NATS user may not create it: waiting for the operator (nats-init) to create it')
               waiting = true
               await Bun.sleep(1000)
               continue
@@ -338,7 +343,7 @@ export class Bus {
           await retryPause(attempt, (w) => (wake = w))
           if (stopped) return
           try {
-            // The stream too may be gone (deleted by hand): looked for again, created when missing.
+            // The stream too may be gone (deleted by hand): looked for again, and waited for until the operator makes it again.
             // Each step gives way to a stop (ensureStream waits for NATS as long as it takes).
             this.ready = undefined
             const setUp = (async () => {
