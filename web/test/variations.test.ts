@@ -12,6 +12,7 @@ describe('variations on the event page', () => {
     expect(variationLabel('T-shirt M', 'T-shirt')).toBe('M')
     expect(variationLabel('t-shirt – XL', 'T-shirt')).toBe('XL')
     expect(variationLabel('T-shirt (S)', 'T-shirt')).toBe('S')
+    expect(variationLabel('T-shirt (M) or (L)', 'T-shirt')).toBe('(M) or (L)')
     expect(variationLabel('Dinner: vegan', 'Dinner')).toBe('vegan')
     // Not at a word's end, not at the start, or nothing else: the whole name.
     expect(variationLabel('T-shirts M', 'T-shirt')).toBe('T-shirts M')

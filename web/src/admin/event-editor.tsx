@@ -347,7 +347,8 @@ const TYPE_FIELD: Record<string, 'name' | 'price' | 'currency' | 'capacity' | 'm
 
 /** Live availability lists the types as they are now; the event's own list is a snapshot (empty when ticketing did not answer). */
 function currentTypes(event: EventItem, availability: Availability | undefined): TicketType[] {
-  return availability ? availability.ticketTypes.map((a) => ({ ...event.ticketTypes?.find((x) => x.id === a.id), ...a })) : (event.ticketTypes ?? [])
+  // What the live view leaves out (no tax rate, no extra mark, no product any more) is gone, not the snapshot's.
+  return availability ? availability.ticketTypes.map((a) => ({ ...event.ticketTypes?.find((x) => x.id === a.id), taxRateBasisPoints: undefined, addOn: undefined, variationOf: undefined, ...a })) : (event.ticketTypes ?? [])
 }
 
 function TicketTypes({ event, types, live, onChange }: { event: EventItem; types: TicketType[]; live: LiveAvailability; onChange: () => void }) {
@@ -376,7 +377,7 @@ function TicketTypes({ event, types, live, onChange }: { event: EventItem; types
       {types.length > 0 && (
         <ul class="type-list">
           {types.map((tt) => (
-            <TicketTypeRow key={tt.id} eventId={event.id} type={tt} stats={live.availability?.ticketTypes.find((a) => a.id === tt.id)} onChange={changed} />
+            <TicketTypeRow key={tt.id} eventId={event.id} type={tt} stats={live.availability?.ticketTypes.find((a) => a.id === tt.id)} products={productsOf(types)} onChange={changed} />
           ))}
         </ul>
       )}
@@ -385,7 +386,7 @@ function TicketTypes({ event, types, live, onChange }: { event: EventItem; types
   )
 }
 
-function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; type: TicketType; stats?: { sold: number; held: number; available: number; capacity: number; priceCents: number }; onChange: () => void }) {
+function TicketTypeRow({ eventId, type, stats, products, onChange }: { eventId: string; type: TicketType; stats?: { sold: number; held: number; available: number; capacity: number; priceCents: number }; products: string[]; onChange: () => void }) {
   const priceCents = stats?.priceCents ?? type.priceCents
   const capacity = stats?.capacity ?? type.capacity
   // The fields as stored; a reload after a save (or another admin's change) resets only the fields it changed.
@@ -546,7 +547,7 @@ function TicketTypeRow({ eventId, type, stats, onChange }: { eventId: string; ty
           />
         )}
         <AddOnChoice id={`${id}-addon`} checked={f.addOn === 'yes'} onChange={(on) => set('addOn')(on ? 'yes' : '')} />
-        <VariationField id={`${id}-variation`} value={f.variationOf} onValue={set('variationOf')} error={errors.variationOf} />
+        <VariationField id={`${id}-variation`} value={f.variationOf} onValue={set('variationOf')} error={errors.variationOf} products={products} />
         <p class="muted small">{m.appliesLater}</p>
         <Alert error={error} />
         <div class="form-actions">

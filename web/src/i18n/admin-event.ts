@@ -348,7 +348,7 @@ export const ticketTypesText = defineMessages({
       'Parkplatz, T-Shirt, Workshop-Platz: Käufer fügen sie einer Bestellung mit Eintrittstickets hinzu, höchstens eine pro Ticket. Sie zählt nicht als Platz der Veranstaltung.',
     variationOf: 'Variante von (optional)',
     variationOfHint:
-      'Das Produkt, zu dessen Auswahl diese Ticketart gehört, etwa T-Shirt für „T-Shirt S“ und „T-Shirt M“: Käufer sehen die Ticketarten eines Produkts zusammen unter seinem Namen. Jede behält ihren eigenen Preis und ihre eigenen Plätze (eine Zahl für alle: gemeinsame Kapazität).',
+      'Das Produkt, dessen Variante diese Ticketart ist, etwa T-Shirt für „T-Shirt S“ und „T-Shirt M“: Käufer sehen die Ticketarten eines Produkts zusammen unter seinem Namen. Jede behält ihren eigenen Preis und ihre eigenen Plätze (eine Zahl für alle: gemeinsame Kapazität).',
     isVariation: (product: string) => ` · eine Variante von ${product}`,
 
     addTitle: 'Ticketart hinzufügen',
@@ -429,7 +429,7 @@ export const ticketTypesText = defineMessages({
     variationOf: 'Variante de (facultatif)',
     variationOfHint:
       'Le produit dont ce type est l’un des choix, comme T-shirt pour «\u00a0T-shirt S\u00a0» et «\u00a0T-shirt M\u00a0»\u00a0: les acheteurs voient les types d’un même produit ensemble, sous son nom. Chacun garde son prix et ses places (un seul nombre pour tous\u00a0: une jauge partagée).',
-    isVariation: (product: string) => ` · une variante de ${product}`,
+    isVariation: (product: string) => ` · une variante de «\u00a0${product}\u00a0»`,
 
     addTitle: 'Ajouter un type de billet',
     namePlaceholder: 'Plein tarif',

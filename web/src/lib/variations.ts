@@ -43,7 +43,7 @@ export function variationLabel(name: string, product: string): string {
   // Only at a word's end: "Shirts" is not a variation of "Shirt".
   if (!/^[\s\-–—·:,/(|]/.test(rest)) return name
   let label = rest.replace(/^[\s\-–—·:,/|]+/, '').trim()
-  // "T-shirt (M)": M.
-  if (label.startsWith('(') && label.endsWith(')')) label = label.slice(1, -1).trim()
+  // "T-shirt (M)": M (not "T-shirt (M) or (L)", whose brackets are two).
+  if (/^\([^()]*\)$/.test(label)) label = label.slice(1, -1).trim()
   return label || name
 }
