@@ -154,7 +154,8 @@ describe('unused guest accounts', () => {
     await authDb.collection('users').updateOne({ _id: oid(gone.user.id) }, { $set: { guestUsedAt: new Date(cutoff.getTime() - 1_000) } })
     for (const g of [back, gone]) await authDb.collection('closed_accounts').insertOne({ _id: g.user.id as never, closedAt: new Date(), ifGuestUnusedBefore: cutoff })
     // The sweep that finishes closings: the guest used since the cutoff stays, its closing called off.
-    await eventually('the half-way deletions settled', async () => !(await account(gone.user.id)) && !(await closedRecord(back.user.id)), 15_000)
+    // Settled: the one deleted and told (its `toldAt` is written after the account goes), the other called off.
+    await eventually('the half-way deletions settled', async () => !(await account(gone.user.id)) && !!(await closedRecord(gone.user.id))?.toldAt && !(await closedRecord(back.user.id)), 15_000)
     expect(await account(back.user.id)).not.toBeNull()
     expect((await api('/auth/me', { token: back.token })).status).toBe(200)
     expect((await closedRecord(gone.user.id))?.toldAt).toBeInstanceOf(Date)
