@@ -56,4 +56,22 @@ describe.skipIf(!canSell)('languages', () => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My tickets' }).waitFor()
     })
   }, 60_000)
+
+  test('a refusal that names what it refused is said in the buyer’s language, worded from its details', async () => {
+    const event = await seedEvent([{ name: 'Stehplatz', priceCents: 4550, capacity: 20 }])
+    const buyer = await registerUser()
+    // Five unpaid holds already (the most one buyer may have for an event): the next is refused, 409 naming the limit.
+    for (let i = 0; i < 5; i++) {
+      const held = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: event.id, items: [{ ticketTypeId: event.types[0]!.id, quantity: 1 }] } })
+      expect(held.body.status).toBe('reserved')
+    }
+    await withTab({ session: buyer, locale: 'de-DE' }, async ({ page }) => {
+      await page.goto(`/events/${event.id}`)
+      await page.getByRole('button', { name: 'Stehplatz: eins mehr' }).click()
+      await page.getByRole('button', { name: 'Tickets kaufen' }).click()
+      await page.getByText('Sie halten schon 5 unbezahlte Bestellungen für diese Veranstaltung: Bezahlen oder stornieren Sie zuerst eine davon.').waitFor()
+      expect(await page.getByText('you already hold').count()).toBe(0)
+      expect(page.url()).toContain(`/events/${event.id}`)
+    })
+  }, 60_000)
 })

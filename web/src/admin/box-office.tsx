@@ -2,7 +2,7 @@
 // person, paid in cash or on the venue's own terminal, and show the tickets on screen, print them or
 // have them emailed. The server prices them; the page shows what to take before, and what was taken after.
 import { useRef, useState } from 'preact/hooks'
-import { api, withKey } from '../lib/api'
+import { api, withKey, wordRefusal } from '../lib/api'
 import { looksLikeEmail, money, orderStatusLabel, withSeat } from '../lib/format'
 import { useT } from '../lib/i18n'
 import { doorText } from '../i18n/door'
@@ -88,7 +88,7 @@ export function BoxOffice({ eventId }: { eventId: string }) {
       }
       event.reload()
     } catch (err) {
-      setError(err)
+      setError(wordRefusal(err, (typeId) => event.data?.ticketTypes?.find((t) => t.id === typeId)?.name))
     } finally {
       selling.current = false
       setBusy(false)

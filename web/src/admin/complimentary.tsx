@@ -3,7 +3,7 @@
 // every code; their name, when given, is on each ticket.
 import { useRef, useState } from 'preact/hooks'
 import { SEAT_ID_PATTERN } from '@easypass/contracts/seating'
-import { api, ApiError, describe, withKey } from '../lib/api'
+import { api, ApiError, describe, withKey, wordRefusal } from '../lib/api'
 import { looksLikeEmail } from '../lib/format'
 import { t, useT } from '../lib/i18n'
 import { complimentaryText } from '../i18n/admin-attendees'
@@ -20,6 +20,7 @@ export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGive
   const m = useT(complimentaryText)
   // One type per gift here: an extra alone would be refused (it goes with admission), so it is not offered.
   const types = (event.ticketTypes ?? []).filter((t) => !t.addOn)
+  const nameOf = (typeId: string) => event.ticketTypes?.find((t) => t.id === typeId)?.name
   const blank = { ticketTypeId: types[0]?.id ?? '', quantity: '1', seats: '', email: '', name: '' }
   const [form, setForm] = useState(blank)
   const [local, setLocal] = useState<Partial<Record<keyof typeof blank, string>>>({})
@@ -64,7 +65,7 @@ export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGive
       setForm({ ...blank, ticketTypeId: form.ticketTypeId })
       onGiven()
     } catch (err) {
-      setError(err)
+      setError(wordRefusal(err, nameOf))
     } finally {
       giving.current = false
       setBusy(false)
@@ -121,6 +122,7 @@ export function GiveComplimentary({ event, onGiven }: { event: EventItem; onGive
 function GuestList({ event, onGiven }: { event: EventItem; onGiven: () => void }) {
   const m = useT(complimentaryText)
   const types = (event.ticketTypes ?? []).filter((t) => !t.seating && !t.addOn)
+  const nameOf = (typeId: string) => event.ticketTypes?.find((t) => t.id === typeId)?.name
   const [form, setForm] = useState({ ticketTypeId: types[0]?.id ?? '', quantity: '1', guests: '' })
   const [problems, setProblems] = useState<string[]>([])
   const [results, setResults] = useState<Array<{ email: string; ok: boolean; text: string }>>([])
@@ -142,7 +144,8 @@ function GuestList({ event, onGiven }: { event: EventItem; onGiven: () => void }
         const order = await withKey(`complimentary:${event.id}:${JSON.stringify(body)}`, (idempotencyKey) => api<Order>(`/events/${event.id}/complimentary`, { body, idempotencyKey }))
         setResults((r) => [...r, { email: guest.email, ok: order.status === 'paid', text: order.status === 'paid' ? t(complimentaryText).guestSent(quantity) : t(complimentaryText).guestDeciding }])
       } catch (err) {
-        setResults((r) => [...r, { email: guest.email, ok: false, text: err instanceof ApiError ? err.message : describe(err) }])
+        const worded = wordRefusal(err, nameOf)
+        setResults((r) => [...r, { email: guest.email, ok: false, text: worded instanceof ApiError ? worded.message : describe(worded) }])
       }
     }
     setBusy(false)

@@ -4,6 +4,7 @@ import { errorText } from '../i18n/shell'
 import { learnServerTime } from './clock'
 import { language, t } from './i18n'
 import { freshAccessToken, refreshSession, RefreshUnavailable, SESSION_COOKIE_HEADER, withLock } from './session'
+import { refusalWords, type TypeNames } from './refusals'
 
 export interface FieldError {
   path: string
@@ -190,6 +191,17 @@ export function describe(error: unknown): string {
   if (error instanceof ApiError) return error.message
   if (error instanceof Error) return error.message || t(errorText).somethingWrong
   return t(errorText).somethingWrong
+}
+
+/**
+ * The error to show for a purchase: the same refusal in the reader's words when it names what it
+ * refused (`refusalWords`: sold out, a seat taken, a limit…) and the app's language is not English,
+ * else as it came.
+ */
+export function wordRefusal(error: unknown, nameOf: TypeNames): unknown {
+  if (!(error instanceof ApiError) || language() === 'en') return error
+  const text = refusalWords(error, nameOf)
+  return text ? new ApiError(error.status, error.code, text, error.details) : error
 }
 
 /** An answer that may not have reached us, or that says for sure nothing happened yet: try the same again. */

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { isVoucherCode, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/pricing'
 import { admissionsOf } from '@easypass/contracts/add-ons'
-import { api, ApiError, describe, untilDecided, withKey } from '../lib/api'
+import { api, ApiError, describe, untilDecided, withKey, wordRefusal } from '../lib/api'
 import { money, moneyOff, when, whenRange } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { useAvailability } from '../lib/live'
@@ -49,8 +49,8 @@ export function offers(event: EventItem | undefined, live: { ticketTypes: Ticket
     if (t.salesStart && opensOnPage(t.salesStart) > now) closed = m.onSaleFrom(when(t.salesStart))
     else if (t.salesEnd && Date.parse(t.salesEnd) <= now) closed = m.salesEnded
     else if (available === 0) closed = m.soldOut
-    // The live view's tax rate and extra mark win, also when it has none any more.
-    return { ...t, ...(l ? { priceCents: l.priceCents ?? t.priceCents, capacity: l.capacity, sold: l.sold, held: l.held, taxRateBasisPoints: l.taxRateBasisPoints, addOn: l.addOn } : {}), available, closed, max: closed ? 0 : Math.min(available, t.maxPerOrder ?? DEFAULT_MAX_PER_ORDER) }
+    // The live view's tax rate, extra mark and product win, also when it has none any more.
+    return { ...t, ...(l ? { priceCents: l.priceCents ?? t.priceCents, capacity: l.capacity, sold: l.sold, held: l.held, taxRateBasisPoints: l.taxRateBasisPoints, addOn: l.addOn, variationOf: l.variationOf } : {}), available, closed, max: closed ? 0 : Math.min(available, t.maxPerOrder ?? DEFAULT_MAX_PER_ORDER) }
   })
 }
 
@@ -511,7 +511,8 @@ export function EventPage({ id }: { id: string }) {
       if (err instanceof ApiError && err.status === 401) saveSelection(id, qty, offer?.code, picks)
       // Switched off, used up or expired since it was applied, or not for these tickets: said at the code, which no longer counts.
       if (offer && refusedForVoucher(err)) voucher.refuse(voucherRefusal(err, offer.code))
-      else setError(err)
+      // What was refused (sold out, a seat taken, a limit), in the buyer's language.
+      else setError(wordRefusal(err, (typeId) => list.find((o) => o.id === typeId)?.name))
       if (err instanceof ApiError && (err.code === 'SOLD_OUT' || err.status === 409)) {
         live.refresh()
         holds.reload()

@@ -3,7 +3,7 @@
 // ticket the order keeps, counting those held already by it and by its earlier extras; the server counts
 // again under the order's lock and has the last word.
 import { useState } from 'preact/hooks'
-import { api, untilDecided, withKey } from '../lib/api'
+import { api, untilDecided, withKey, wordRefusal } from '../lib/api'
 import { money } from '../lib/format'
 import { useAsync, useNow } from '../lib/hooks'
 import { useT } from '../lib/i18n'
@@ -63,7 +63,7 @@ function ExtrasPicker({ order, event }: { order: Order; event: EventItem }) {
       const held = await withKey(`extras:${JSON.stringify(body)}`, (idempotencyKey) => untilDecided(() => api<Order>('/orders', { body, idempotencyKey })), undefined, 10 * 60_000)
       navigate(`/checkout/${held.id}`)
     } catch (err) {
-      setError(err)
+      setError(wordRefusal(err, (typeId) => extras.find((o) => o.id === typeId)?.name))
       live.refresh()
       mine.reload()
     } finally {
