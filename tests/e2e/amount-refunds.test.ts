@@ -39,6 +39,9 @@ describe.skipIf(!canSell)('giving back an amount in the browser', () => {
       await dialog.getByRole('button', { name: 'Refund' }).click()
       await page.getByText('€12.50 of it was refunded so far.').waitFor()
       expect(refunds).toBe(1)
+      // The orders list says it on the order's row.
+      await page.goto(`/admin/orders?eventId=${event.id}`)
+      await page.locator(`tr[data-order="${order.id}"]`).getByText('€12.50 given back').waitFor()
     })
     const now = await api(`/orders/${order.id}`, { token: buyer.token })
     expect(now.body).toMatchObject({ status: 'paid', refundedCents: 1250 })
@@ -47,6 +50,9 @@ describe.skipIf(!canSell)('giving back an amount in the browser', () => {
     expect(((await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ status: string }>).map((t) => t.status)).toEqual(['valid', 'valid'])
 
     await withTab({ session: buyer }, async ({ page }) => {
+      // In the buyer's list of orders too.
+      await page.goto('/tickets')
+      await page.locator(`article[data-order="${order.id}"]`).getByText('€12.50 of it was refunded so far.').waitFor()
       await page.goto(`/orders/${order.id}`)
       await page.getByText('€12.50 of it was refunded so far.').waitFor()
       expect(await page.getByRole('button', { name: 'Refund an amount' }).count()).toBe(0)

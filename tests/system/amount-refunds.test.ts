@@ -40,6 +40,18 @@ describe('giving back an amount of an order', () => {
     expect((await refund(admin, order.id, { amountCents: 3000, reason: 'the show started an hour late' }, key)).status).toBe(409)
     expect(await refundsOf(buyer, order.paymentId)).toEqual([2500])
     expect((await api(`/orders/${order.id}`, { token: buyer.token })).body).toMatchObject({ status: 'paid', refundedCents: 2500 })
+    // The lists say it too: the buyer's, and the admin's of the event; an order nothing went back from has none.
+    const elsewhere = await sale(admin)
+    const other = await buy(buyer, elsewhere.eventId, elsewhere.typeId, 1)
+    const listed = async (who: Session, query: string) => Object.fromEntries(((await api(`/orders${query}`, { token: who.token })).body.items as Array<{ id: string; refundedCents?: number }>).map((o) => [o.id, o.refundedCents]))
+    for (const [who, query] of [
+      [buyer, ''],
+      [admin, `?userId=${buyer.user.id}`],
+    ] as const) {
+      const seen = await listed(who, query)
+      expect([seen[order.id], seen[other.id], other.id in seen]).toEqual([2500, undefined, true])
+    }
+    expect(await listed(admin, `?eventId=${eventId}`)).toEqual({ [order.id]: 2500 })
     // A second admin answering the same complaint from a page that showed nothing refunded: 409, nothing moves.
     const stale = await refund(admin, order.id, { amountCents: 2500, expectedRefundedCents: 0 })
     expect(stale.status).toBe(409)

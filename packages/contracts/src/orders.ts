@@ -73,7 +73,7 @@ export const Order = t.Object(
       t.Integer({
         minimum: 1,
         description:
-          'of a paid order: money given back so far by refunds of some tickets or of an amount, in minor units (beyond the contract, additive; on GET /api/orders/{id} and the answers of POST /api/orders/{id}/refund; absent: none)',
+          'of a paid order: money given back so far by refunds of some tickets or of an amount, in minor units (beyond the contract, additive; on GET /api/orders, GET /api/orders/{id} and the answers of POST /api/orders/{id}/refund; absent: none)',
       }),
     ),
     failureReason: t.Optional(t.String({ description: 'why a `failed`, `expired` or `cancelled` order ended so' })),

@@ -39,7 +39,7 @@ async function downloadCsv(filters: { eventId: string; status: string }, shown?:
     if (r.items.length < 100 || orders.length >= r.total) break
   }
   const emails = new Map((await accountsOf(orders.map((o) => o.userId))).map((u) => [u.id, u.email]))
-  const header = ['order', 'status', 'buyer', 'event', 'tickets', 'total', 'currency', 'placed', 'voucher', 'discount']
+  const header = ['order', 'status', 'buyer', 'event', 'tickets', 'total', 'currency', 'placed', 'voucher', 'discount', 'given back']
   const rows = orders.map((o) => [
     o.id,
     o.status,
@@ -51,6 +51,8 @@ async function downloadCsv(filters: { eventId: string; status: string }, shown?:
     o.createdAt,
     o.voucher?.code ?? '',
     o.voucher ? moneyInput(o.voucher.discountCents, o.currency) : '',
+    // Of a paid order: what refunds of some tickets or of an amount gave back so far (a refunded one gave it all).
+    o.status === 'paid' && o.refundedCents ? moneyInput(o.refundedCents, o.currency) : '',
   ])
   const csv = [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')
   // The byte-order mark tells spreadsheets the file is UTF-8 (names and titles in any script).
@@ -219,6 +221,7 @@ export default function AdminOrders({ query }: { query: URLSearchParams }) {
                     <td class="num">
                       {money(o.totalCents, o.currency)}
                       {o.voucher && <span class="muted small block">{m.withVoucher(o.voucher.code)}</span>}
+                      {o.status === 'paid' && !!o.refundedCents && <span class="muted small block">{m.givenBack(money(o.refundedCents, o.currency))}</span>}
                     </td>
                     <td>
                       <StatusBadge status={o.status} />

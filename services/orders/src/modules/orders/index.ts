@@ -44,7 +44,7 @@ function answer(set: { status?: number | string; headers: Record<string, string 
 export function ordersModule(config: AuthConfig, { store, purchase, refunds, tickets, name, resend, pdf, receipt }: OrdersModuleDeps) {
   return new Elysia({ name: 'orders.orders' })
     .use(authPlugin(config))
-    .get('/api/orders', ({ query, principal }) => store.list(query, principal!), {
+    .get('/api/orders', async ({ query, principal }) => refunds.withRefundedAll(await store.list(query, principal!)), {
       auth: 'user',
       query: OrdersQuery,
       response: { 200: OrderList, 400: E, 401: E, 403: E },
