@@ -3,7 +3,7 @@
 // the server's total; an admin makes a ticket type an extra in the event editor.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, loginAdmin, registerUser } from '../support/api'
-import { axe, canSell, CARDS, closeBrowser, describeViolations, payWith, screenshot, seedEvent, withTab } from './browser'
+import { axe, canSell, CARDS, closeBrowser, describeViolations, holdAndPay, screenshot, seedEvent, withTab } from './browser'
 
 afterAll(closeBrowser)
 
@@ -46,11 +46,7 @@ describe.skipIf(!canSell)('extras in the browser', () => {
       expect(await page.getByLabel('Quantity of Parking').inputValue()).toBe('1')
       expect(await page.locator('.buy-summary .total').textContent()).toBe('2 tickets€68.00')
 
-      await page.getByRole('button', { name: 'Buy tickets' }).click()
-      await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
-      const orderId = page.url().split('/').pop()!
-      await payWith(page, CARDS.approved)
-      await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
+      const orderId = await holdAndPay(page, 'Buy tickets')
       const order = await api(`/orders/${orderId}`, { token: buyer.token })
       expect(order.body).toMatchObject({ status: 'paid', totalCents: 6800 })
       expect(order.body.items.map((i: { name: string; quantity: number; addOn?: true }) => [i.name, i.quantity, !!i.addOn])).toEqual([
@@ -82,11 +78,7 @@ describe.skipIf(!canSell)('extras in the browser', () => {
       expect(await page.getByRole('spinbutton', { name: 'Parking' }).inputValue()).toBe('1')
       expect(describeViolations((await axe(page)).serious)).toBe('')
       await screenshot(page, 'order-add-extras')
-      await page.getByRole('button', { name: 'Add to my order and pay' }).click()
-      await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
-      const extraId = page.url().split('/').pop()!
-      await payWith(page, CARDS.approved)
-      await page.waitForURL(`**/orders/${extraId}?confirmed=1`)
+      const extraId = await holdAndPay(page, 'Add to my order and pay')
       await page.getByText('Extras for your order.').waitFor()
       // The extras' order offers no more extras; the first one has as many as tickets now.
       expect(await page.getByRole('heading', { name: 'Add extras' }).count()).toBe(0)

@@ -220,6 +220,16 @@ export async function availabilityOf(eventId: string) {
 }
 
 /** Fills the checkout's card form with `number` (a valid expiry and CVC) and presses Pay. */
+/** Presses `button` (Buy tickets, Add to my order and pay…), pays the hold at checkout with the approved card; the order's id once confirmed. */
+export async function holdAndPay(page: import('playwright-core').Page, button: string): Promise<string> {
+  await page.getByRole('button', { name: button }).click()
+  await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
+  const orderId = page.url().split('/').pop()!
+  await payWith(page, CARDS.approved)
+  await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
+  return orderId
+}
+
 export async function payWith(page: import('playwright-core').Page, number: string) {
   await page.getByLabel('Card number').fill(number)
   await page.getByLabel('Expiry month').selectOption('12')

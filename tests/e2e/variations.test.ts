@@ -3,7 +3,7 @@
 // names the product in the event editor, and clears it.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, loginAdmin, registerUser } from '../support/api'
-import { axe, canSell, CARDS, closeBrowser, describeViolations, payWith, screenshot, seedEvent, withTab } from './browser'
+import { axe, canSell, closeBrowser, describeViolations, holdAndPay, screenshot, seedEvent, withTab } from './browser'
 
 afterAll(closeBrowser)
 
@@ -36,11 +36,7 @@ describe.skipIf(!canSell)('variations in the browser', () => {
       expect(describeViolations((await axe(page)).serious)).toBe('')
       await screenshot(page, 'event-variations')
 
-      await page.getByRole('button', { name: 'Buy tickets' }).click()
-      await page.waitForURL(/\/checkout\/[0-9a-f]{24}$/)
-      const orderId = page.url().split('/').pop()!
-      await payWith(page, CARDS.approved)
-      await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
+      const orderId = await holdAndPay(page, 'Buy tickets')
       const order = await api(`/orders/${orderId}`, { token: buyer.token })
       expect(order.body).toMatchObject({ status: 'paid', totalCents: 16_200 })
       expect(order.body.items.map((i: { name: string; quantity: number }) => [i.name, i.quantity])).toEqual([
