@@ -1,7 +1,7 @@
 // The local launcher reuses a server it finds on its port only when it is one of the kind it starts:
 // a developer's own MongoDB on 27017 must never receive demo data unasked.
 import { expect, test } from 'bun:test'
-import { freePort, isFerretDB } from '../stack/local/infra'
+import { freePort, isFerretDB, natsWithoutOurUsers, waitForPort, writeNatsConfig } from '../stack/local/infra'
 import { system } from './support/system'
 
 test('a FerretDB on the port is reused; anything else there is refused, saying why', async () => {
@@ -17,6 +17,30 @@ test('a FerretDB on the port is reused; anything else there is refused, saying w
     expect(refusal).toContain('MONGO_URL')
   } finally {
     other.stop(true)
+  }
+}, 30_000)
+
+test('a NATS server on the port with users this checkout does not know (left by another checkout) is refused, saying how to stop it; one without users is reused', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const dir = mkdtempSync(join(tmpdir(), 'easypass-foreign-nats-'))
+  const servers: Array<import('bun').Subprocess> = []
+  const start = async (args: string[]) => {
+    const port = await freePort()
+    servers.push(Bun.spawn(['nats-server', ...args, '-a', '127.0.0.1', '-p', String(port)], { stdout: 'ignore', stderr: 'ignore' }))
+    await waitForPort(port, 'nats-server')
+    return port
+  }
+  try {
+    const withUsers = await start(['-c', writeNatsConfig(dir, 0).file])
+    const refusal = await natsWithoutOurUsers(withUsers)
+    expect(refusal).toContain(`listening on ${withUsers}`)
+    expect(refusal).toContain(`pkill -f "nats-server.*-p ${withUsers}"`)
+    expect(await natsWithoutOurUsers(await start([]))).toBeNull()
+  } finally {
+    for (const server of servers) server.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
   }
 }, 30_000)
 

@@ -141,6 +141,36 @@ export async function isFerretDB(port: number): Promise<string | null> {
   }
 }
 
+/**
+ * A NATS server already on the port whose users this checkout does not know (left running by another
+ * checkout, or by a run that was killed): every service would be refused at every connection, and
+ * the run would fail far from the cause. Null when it lets a client in without a user (an older
+ * version's, without users), else what to do.
+ */
+export async function natsWithoutOurUsers(port: number): Promise<string | null> {
+  const { connect } = await import('@nats-io/transport-node')
+  try {
+    const nc = await connect({ servers: `127.0.0.1:${port}`, timeout: 3_000, reconnect: false })
+    await nc.close()
+    return null
+  } catch (error) {
+    return `a NATS server with users this checkout does not know is listening on ${port} (left by another checkout, or by a run that was killed: ${error instanceof Error ? error.message : String(error)}): stop it (\`pkill -f "nats-server.*-p ${port}"\`), or set NATS_URL`
+  }
+}
+
+/**
+ * A small shell that outlives this process and stops the servers it started (and removes their
+ * disposable data) once it is gone, however it went: `bun test` runs no 'exit' listener, and a test
+ * file that throws as it loads cuts the run's async afterAll short, which left Redis, NATS and FerretDB
+ * running (and a later run of another checkout then met a NATS whose users it does not know).
+ * `stop()` ends it first: a normal stop needs no reaping.
+ */
+function reaper(pids: number[], dirs: string[]): Subprocess {
+  const quoted = dirs.map((d) => `'${d.replaceAll("'", "'\\''")}'`).join(' ')
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill ${pids.join(' ')} 2>/dev/null; sleep 5; kill -9 ${pids.join(' ')} 2>/dev/null;${dirs.length ? ` rm -rf ${quoted};` : ''} true`
+  return Bun.spawn(['sh', '-c', script], { stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' })
+}
+
 export async function startInfra(opts: InfraOptions): Promise<Infra> {
   const log = opts.log ?? (() => {})
   const children: Subprocess[] = []
@@ -193,8 +223,11 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
     // passwords (kept beside the store, which a disposable start empties).
     const configDir = join(opts.dataDir, 'nats-config')
     mkdirSync(configDir, { recursive: true })
-    if (await portOpen(opts.natsPort)) natsUsers = reusedNatsUrls(configDir, opts.natsPort)
-    else {
+    if (await portOpen(opts.natsPort)) {
+      natsUsers = reusedNatsUrls(configDir, opts.natsPort)
+      const refusal = Object.keys(natsUsers).length ? null : await natsWithoutOurUsers(opts.natsPort)
+      if (refusal) starts.push(Promise.reject(new Error(refusal)))
+    } else {
       const config = writeNatsConfig(configDir, opts.natsPort)
       natsUsers = config.urls
       starts.push(ensure('nats', opts.natsPort, ['nats-server', '-c', config.file, '-js', '-a', '127.0.0.1', '-p', String(opts.natsPort), '-sd', dir], dir))
@@ -224,6 +257,7 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
     for (const child of children) child.kill('SIGKILL')
     throw failure.reason
   }
+  const watcher = children.length ? reaper(children.map((c) => c.pid), disposableDirs) : undefined
 
   return {
     mongoUrl,
@@ -232,6 +266,7 @@ export async function startInfra(opts: InfraOptions): Promise<Infra> {
     natsUsers,
     ownsRedis: !process.env.REDIS_URL,
     async stop() {
+      watcher?.kill('SIGKILL')
       for (const child of children) child.kill('SIGTERM')
       await Promise.all(children.map((c) => Promise.race([c.exited, Bun.sleep(5000)])))
     },

@@ -417,13 +417,13 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
       // The orders as a spreadsheet: every match, with its buyer.
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()])
       const csv = (await Bun.file((await download.path())!).text()).replace(/^\ufeff/, '').trim().split('\r\n')
-      expect(csv[0]).toBe('"order","status","buyer","event","tickets","total","currency","placed","voucher","discount"')
+      expect(csv[0]).toBe('"order","status","buyer","event","tickets","total","currency","placed","voucher","discount","given back"')
       expect(csv).toHaveLength(3)
       expect(csv.find((line) => line.startsWith(`"${orderA.id}"`))).toContain(`"paid","${a.user.email}","${event.title}","2 x Hall","30.00","EUR"`)
       expect(csv.find((line) => line.startsWith(`"${orderB.id}"`))).toContain(`"${b.user.email}"`)
       // An order with a voucher says which, and what it took off; the list says it under the total.
-      expect(csv.find((line) => line.startsWith(`"${orderB.id}"`))).toEndWith(`"HALFOFF","7.50"`)
-      expect(csv.find((line) => line.startsWith(`"${orderA.id}"`))).toEndWith(`"",""`)
+      expect(csv.find((line) => line.startsWith(`"${orderB.id}"`))).toEndWith(`"HALFOFF","7.50",""`)
+      expect(csv.find((line) => line.startsWith(`"${orderA.id}"`))).toEndWith(`"","",""`)
       await page.locator(`[data-order="${orderB.id}"]`).getByText('with HALFOFF').waitFor()
       await page.getByLabel('Buyer').fill(a.user.email)
       await page.getByRole('button', { name: 'Search' }).click()
