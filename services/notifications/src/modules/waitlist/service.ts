@@ -245,7 +245,10 @@ export function waitlistService({ models, outbox, offerWindowMs, catalogUrl, ser
     sweeping = true
     try {
       const events: string[] = await Waitlist.distinct('eventId', { offeredAt: { $exists: false } })
-      for (const eventId of events) watched.add(eventId)
+      // Tickets on offer are followed too, though nobody waits: the signal that one was taken (by anyone)
+      // must be seen, or a ticket back later stays "on offer" to no one for the rest of the window.
+      const offered = (await WaitlistOffer.distinct('_id', { until: { $gt: new Date() }, count: { $gt: 0 } })).map(String)
+      for (const eventId of [...events, ...offered]) watched.add(eventId)
       for (const eventId of events) {
         if (stopped) return
         if (running.has(eventId)) continue
@@ -256,7 +259,7 @@ export function waitlistService({ models, outbox, offerWindowMs, catalogUrl, ser
         if (again.delete(eventId)) wake(eventId)
       }
       // Events nobody waits for any more are no longer followed (a join follows its event again at once).
-      for (const eventId of [...watched]) if (!events.includes(eventId) && !scheduled.has(eventId) && !running.has(eventId)) watched.delete(eventId)
+      for (const eventId of [...watched]) if (!events.includes(eventId) && !offered.includes(eventId) && !scheduled.has(eventId) && !running.has(eventId)) watched.delete(eventId)
       await Waitlist.deleteMany({ offeredAt: { $lt: new Date(Date.now() - OFFERED_KEPT_MS) } })
       await WaitlistOffer.deleteMany({ until: { $lt: new Date(Date.now() - OFFERED_KEPT_MS) } })
     } finally {
