@@ -395,6 +395,15 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
     return { status: 200, body: toOrder(state) }
   }
 
+  /** Each paid order of a page with the money its parts gave back so far (`refundedCents`), one query for all. */
+  async function withRefundedAll<L extends { items: Order[] }>(list: L): Promise<L> {
+    const paid = list.items.filter((o) => o.status === 'paid').map((o) => o.id)
+    if (!paid.length) return list
+    const given = new Map<string, number>()
+    for (const p of await RefundPart.find({ orderId: { $in: paid } }, { orderId: 1, amountCents: 1 }).lean<Array<Pick<RefundPartDoc, 'orderId' | 'amountCents'>>>()) given.set(p.orderId, (given.get(p.orderId) ?? 0) + p.amountCents)
+    return { ...list, items: list.items.map((o) => (o.status === 'paid' && (given.get(o.id) ?? 0) > 0 ? { ...o, refundedCents: given.get(o.id)! } : o)) }
+  }
+
   /** Parts recorded but not finished (a crash or an outage in between): the reconciler finishes them. */
   async function finishParts(orderId: string, deadline: number): Promise<number> {
     const state = await store.load(orderId)
@@ -412,19 +421,10 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
 
     /** A paid order with the money its parts gave back so far (`refundedCents`), when any did (a refunded order gave it all). */
     async withRefunded(order: Order): Promise<Order> {
-      if (order.status !== 'paid') return order
-      const given = (await partsOf(order.id)).reduce((sum, p) => sum + p.amountCents, 0)
-      return given > 0 ? { ...order, refundedCents: given } : order
+      return (await withRefundedAll({ items: [order] })).items[0]!
     },
 
-    /** The same for a page of orders, with one query for all its paid ones. */
-    async withRefundedAll<L extends { items: Order[] }>(list: L): Promise<L> {
-      const paid = list.items.filter((o) => o.status === 'paid').map((o) => o.id)
-      if (!paid.length) return list
-      const given = new Map<string, number>()
-      for (const p of await RefundPart.find({ orderId: { $in: paid } }, { orderId: 1, amountCents: 1 }).lean<Array<Pick<RefundPartDoc, 'orderId' | 'amountCents'>>>()) given.set(p.orderId, (given.get(p.orderId) ?? 0) + p.amountCents)
-      return { ...list, items: list.items.map((o) => (o.status === 'paid' && (given.get(o.id) ?? 0) > 0 ? { ...o, refundedCents: given.get(o.id)! } : o)) }
-    },
+    withRefundedAll,
 
     /** POST /api/orders/:id/refund: the buyer before the event starts and before any ticket was used, an admin any time. */
     async requestByUser(principal: Principal, orderId: string, reason: string | undefined, idempotencyKey: string | undefined, startedAt = Date.now(), ticketIds?: readonly string[], amountCents?: number, expectedRefundedCents?: number): Promise<Answer> {
