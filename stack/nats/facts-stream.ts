@@ -1,8 +1,8 @@
 // Makes the facts stream as NATS's operator user: no service's user may create a stream
 // (stack/nats/users.conf), since one that could would capture other users' subjects (another service's
 // inbox replies) into a stream of its own and read them there with a consumer it may make. The Swarm
-// stack runs this once per deploy (the nats-init service, with the operator's URL from the secret
-// easypass_nats_url); the local launcher calls `createFactsStream` before it starts the services. A
+// stack runs it as the nats-init service (with the operator's URL from the secret easypass_nats_url)
+// whenever that service's spec changes, or by hand (`docker service update --force`); the local launcher calls `createFactsStream` before it starts the services. A
 // stream already there is brought to the limits the code needs; nothing else changes.
 //   NATS_URL_FILE=/run/secrets/easypass_nats_url BUS_PREFIX=easypass bun stack/nats/facts-stream.ts
 import { readFileSync } from 'node:fs'

@@ -121,6 +121,9 @@ const VariationOf = t.String({
   error: `variationOf must be 1 to ${TICKET_TYPE_LIMITS.name} characters, not only spaces`,
 })
 
+/** On a type as shown: present only on a variation. */
+const VariationMark = t.Optional(t.String({ description: 'the product it is one variation of (beyond the contract, additive)' }))
+
 const MaxPerOrder = t.Integer({ minimum: 1, maximum: TICKET_TYPE_LIMITS.maxPerOrder, examples: [10], error: `maxPerOrder must be a whole number from 1 to ${TICKET_TYPE_LIMITS.maxPerOrder}` })
 
 // ---------------------------------------------------------------------------------------------
@@ -192,7 +195,7 @@ export const TicketType = t.Object(
     available: t.Integer({ minimum: 0 }),
     seating: t.Optional(SeatMap),
     addOn: AddOnMark,
-    variationOf: t.Optional(t.String({ description: 'the product it is one variation of (beyond the contract, additive)' })),
+    variationOf: VariationMark,
   },
   { title: 'TicketType' },
 )
@@ -214,7 +217,7 @@ export const AvailabilityTicketType = t.Object(
     salesEnd: t.Optional(IsoDate),
     seating: t.Optional(SeatMap),
     addOn: AddOnMark,
-    variationOf: t.Optional(t.String({ description: 'the product it is one variation of (beyond the contract, additive)' })),
+    variationOf: VariationMark,
   },
   { title: 'AvailabilityTicketType' },
 )
