@@ -1,5 +1,8 @@
 // Demo data for `npm start`, created through the public API exactly as an admin would.
+import { instantOfWallTime, wallTimeInput } from '@easypass/contracts/time-zones'
+
 const DAY = 86_400_000
+const DEMO_TIME_ZONE = 'Europe/Helsinki'
 /** Prices include 14 % VAT, as admissions to cultural and sports events in Finland do. */
 const DEMO_TAX_RATE = 1400
 
@@ -46,7 +49,9 @@ export async function seedDemoData(gatewayUrl: string, adminEmail: string, admin
   if (existing.body.total > 0) return 0
   const now = Date.now()
   for (const demo of DEMO) {
-    const startsAt = new Date(Math.floor((now + demo.inDays * DAY) / 3_600_000) * 3_600_000 + 18 * 3_600_000)
+    // Doors at 19:00 on the venue's clock, every demo venue being in Finland.
+    const day = wallTimeInput(new Date(now + demo.inDays * DAY), DEMO_TIME_ZONE).slice(0, 10)
+    const startsAt = instantOfWallTime(`${day}T19:00`, DEMO_TIME_ZONE)!
     const created = await call(base, '/events', {
       method: 'POST',
       token,
@@ -57,6 +62,7 @@ export async function seedDemoData(gatewayUrl: string, adminEmail: string, admin
         venue: demo.venue,
         startsAt: startsAt.toISOString(),
         endsAt: new Date(startsAt.getTime() + demo.hours * 3_600_000).toISOString(),
+        timeZone: DEMO_TIME_ZONE,
         organizer: demo.organizer,
         status: 'published',
       },

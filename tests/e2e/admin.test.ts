@@ -1,6 +1,7 @@
 // An admin in a real browser: creating an event with ticket types that buyers then see, editing and
 // removing ticket types, cancelling with the refund count, and checking tickets in at the door.
 import { afterAll, describe, expect, test } from 'bun:test'
+import { instantOfWallTime } from '@easypass/contracts/time-zones'
 import { api, loginAdmin, registerUser } from '../support/api'
 import { system } from '../support/system'
 import { adminSession, availabilityOf, buyThroughApi, canSell, closeBrowser, withTab, paidOrdersListed, screenshot, seedEvent, startingSoon } from './browser'
@@ -41,8 +42,15 @@ describe('admin pages', () => {
         await page.getByLabel('Venue name').fill('Pier 4')
         await page.getByLabel('Address').fill('Quay 1')
         await page.getByLabel('City').fill('Turku')
+        // The browser runs in UTC; the venue is in Finland: its times are typed on Helsinki's clock.
+        expect(await page.getByLabel('Time zone').inputValue()).toBe('UTC')
+        await page.getByLabel('Time zone').fill('Mars/Base')
         await page.getByLabel('Starts').fill(inAMonth(18))
         await page.getByLabel('Ends').fill(inAMonth(23))
+        await page.getByRole('button', { name: 'Create event' }).click()
+        await page.getByText('Pick a time zone from the list, like Europe/Helsinki or UTC.').waitFor()
+        await page.getByLabel('Time zone').fill('Europe/Helsinki')
+        await page.getByText("On the venue's clock (Europe/Helsinki).").waitFor()
         await page.getByLabel('Visibility').selectOption('published')
         await page.getByRole('button', { name: 'Create event' }).click()
         await page.waitForURL(/\/admin\/events\/[0-9a-f]{24}$/)
@@ -64,7 +72,7 @@ describe('admin pages', () => {
         await screenshot(page, 'admin-event-editor')
 
         const stored = await api(`/events/${eventId}`)
-        expect(stored.body).toMatchObject({ title, status: 'published', venue: { city: 'Turku' } })
+        expect(stored.body).toMatchObject({ title, status: 'published', venue: { city: 'Turku' }, timeZone: 'Europe/Helsinki', startsAt: instantOfWallTime(inAMonth(18), 'Europe/Helsinki')!.toISOString() })
         expect(stored.body.ticketTypes).toEqual([expect.objectContaining({ name: 'Front row', priceCents: 3050, currency: 'EUR', capacity: 40, taxRateBasisPoints: 550 })])
 
         // A buyer (a guest, on a phone) finds it by city and sees the ticket type.
@@ -76,6 +84,8 @@ describe('admin pages', () => {
         await guest.page.getByRole('heading', { level: 3, name: 'Front row' }).waitFor()
         await guest.page.locator('.offer-price', { hasText: '€30.50 incl. 5.5% tax' }).waitFor()
         await guest.page.getByText('40 left').waitFor()
+        // 18:00 on the venue's clock, named by its zone (EET, or EEST in summer), not the phone's UTC.
+        expect(await guest.page.locator('.event-meta time, time').first().textContent()).toMatch(/06:00 PM – 11:00 PM (EET|EEST|GMT\+[23])/)
         await screenshot(guest.page, 'event-mobile')
       })
     })

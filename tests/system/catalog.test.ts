@@ -79,6 +79,37 @@ describe('admin writes', () => {
     expect(event.endsAt).toBe('2031-06-01T21:30:00.000Z')
   })
 
+  test('the venue\'s time zone: kept by its canonical name, changed without moving the event, refused when unknown', async () => {
+    const event = await createEvent({ startsAt: '2031-06-01T20:00:00+03:00', endsAt: '2031-06-01T23:00:00+03:00', timeZone: 'europe/helsinki' })
+    expect(event.timeZone).toBe('Europe/Helsinki')
+    expect((await api(`/events/${event.id}`)).body.timeZone).toBe('Europe/Helsinki')
+    // Made without one: UTC.
+    expect((await createEvent()).timeZone).toBe('UTC')
+
+    const category = freshCategory('zones')
+    for (const timeZone of ['Mars/Olympus_Mons', '+02:00', 'EET ', '', 'Europe/' + 'x'.repeat(70), 7]) {
+      const r = await api('/events', { body: futureEvent({ category, timeZone }), token: admin.token })
+      expect(r.status).toBe(400)
+      expect(errorCode(r)).toBe('VALIDATION')
+    }
+    expect((await adminList(category)).total).toBe(0)
+
+    // Another zone shows the same instants on another clock: the times stay as they are.
+    const moved = await api(`/events/${event.id}`, { method: 'PATCH', body: { timeZone: 'America/New_York' }, token: admin.token })
+    expect(moved.status).toBe(200)
+    expect(moved.body).toMatchObject({ timeZone: 'America/New_York', startsAt: '2031-06-01T17:00:00.000Z', endsAt: '2031-06-01T20:00:00.000Z' })
+    const refused = await api(`/events/${event.id}`, { method: 'PATCH', body: { timeZone: 'Atlantis/Capital', title: 'Not this' }, token: admin.token })
+    expect(refused.status).toBe(400)
+    const after = await api(`/events/${event.id}`, { token: admin.token })
+    expect(after.body).toMatchObject({ timeZone: 'America/New_York', title: event.title })
+    // null (or UTC itself) goes back to UTC.
+    const back = await api(`/events/${event.id}`, { method: 'PATCH', body: { timeZone: null }, token: admin.token })
+    expect(back.status).toBe(200)
+    expect(back.body.timeZone).toBe('UTC')
+    // A customer cannot change it.
+    expect((await api(`/events/${event.id}`, { method: 'PATCH', body: { timeZone: 'Asia/Tokyo' }, token: customer.token })).status).toBe(403)
+  })
+
   test('patch changes only the given fields, merges the venue and can remove the image', async () => {
     const event = await createEvent({ imageUrl: 'https://images.example.com/b.png' })
     await Bun.sleep(5)

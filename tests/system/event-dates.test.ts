@@ -12,7 +12,7 @@ async function eventWithTypes(title = `Weekly ${Math.random().toString(36).slice
   const startsAt = new Date(Date.now() + 20 * DAY)
   const event = await api('/events', {
     token: admin.token,
-    body: futureEvent({ title, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 2.5 * 3_600_000).toISOString(), imageUrl: 'https://images.example.com/weekly.jpg' }),
+    body: futureEvent({ title, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 2.5 * 3_600_000).toISOString(), imageUrl: 'https://images.example.com/weekly.jpg', timeZone: 'Europe/Helsinki' }),
   })
   expect(event.status).toBe(201)
   const salesEnd = new Date(startsAt.getTime() - 3_600_000).toISOString()
@@ -41,7 +41,7 @@ describe('more dates of an event', () => {
     expect(r.status).toBe(201)
     expect(r.body.items).toHaveLength(2)
     for (const [i, copy] of (r.body.items as Array<Record<string, any>>).entries()) {
-      expect(copy).toMatchObject({ title: event.title, status: 'draft', seriesId: event.id, imageUrl: 'https://images.example.com/weekly.jpg', startsAt: at(startsAt, 7 * (i + 1)) })
+      expect(copy).toMatchObject({ title: event.title, status: 'draft', seriesId: event.id, imageUrl: 'https://images.example.com/weekly.jpg', timeZone: 'Europe/Helsinki', startsAt: at(startsAt, 7 * (i + 1)) })
       expect(Date.parse(copy.endsAt) - Date.parse(copy.startsAt)).toBe(2.5 * 3_600_000)
       const detail = (await api(`/events/${copy.id}`, { token: admin.token })).body
       expect(detail.ticketTypes.map((t: any) => [t.name, t.priceCents, t.capacity, t.maxPerOrder, t.sold, t.available])).toEqual([

@@ -45,6 +45,17 @@ export const isoDateInput = (description?: string) =>
   })
 export const IsoDateInput = isoDateInput()
 
+/** An IANA zone name; whether the runtime knows it is checked by catalog (`canonicalTimeZone`). */
+export const TimeZone = t.String({
+  minLength: 1,
+  maxLength: 64,
+  // An IANA name ("UTC", "Europe/Helsinki", "America/Argentina/Buenos_Aires"), never an offset: "+02:00" has no summer time.
+  pattern: '^(UTC|[A-Za-z]+(/[A-Za-z0-9_+-]+)+)$',
+  examples: ['Europe/Helsinki'],
+  description: "the IANA time zone of the venue (`Europe/Helsinki`); the event's times are shown in it. Default `UTC`",
+  error: 'timeZone must be an IANA time zone name such as "Europe/Helsinki" or "UTC"',
+})
+
 /** A lowercase slug: `music`, `stand-up`, `family-2027`. */
 export const CategorySlug = t.String({
   minLength: 1,
@@ -92,6 +103,7 @@ const eventFields = {
   venue: Venue,
   startsAt: IsoDateInput,
   endsAt: IsoDateInput,
+  timeZone: t.Optional(TimeZone),
   organizer: Text(EVENT_LIMITS.organizer, 'Helsinki Jazz Society', 'organizer'),
   imageUrl: t.Optional(ImageUrl),
   ticketInfo: t.Optional(TicketInfo),
@@ -106,6 +118,7 @@ export const Event = t.Object(
     venue: t.Object({ name: t.String(), address: t.String(), city: t.String() }),
     startsAt: IsoDate,
     endsAt: IsoDate,
+    timeZone: t.String({ examples: ['Europe/Helsinki'], description: "the venue's IANA time zone: the event's times are shown in it (`UTC` when none was given)" }),
     organizer: t.String(),
     imageUrl: t.Optional(t.String()),
     ticketInfo: t.Optional(t.String()),
@@ -132,6 +145,7 @@ const exampleEvent = {
   venue: { name: 'Kulttuuritalo', address: 'Sturenkatu 4', city: 'Helsinki' },
   startsAt: '2027-06-01T18:00:00.000Z',
   endsAt: '2027-06-01T22:00:00.000Z',
+  timeZone: 'Europe/Helsinki',
   organizer: 'Helsinki Jazz Society',
   imageUrl: 'https://images.example.com/events/jazz-night.jpg',
   status: 'published',
@@ -151,6 +165,7 @@ export const UpdateEventBody = t.Object(
     venue: t.Optional(VenuePatch),
     startsAt: t.Optional(IsoDateInput),
     endsAt: t.Optional(IsoDateInput),
+    timeZone: t.Optional(t.Union([TimeZone, t.Null()], { description: 'the zone the times are shown in (the instants `startsAt` and `endsAt` stay as they are); null: back to `UTC`' })),
     organizer: t.Optional(eventFields.organizer),
     imageUrl: t.Optional(t.Union([ImageUrl, t.Null()], { description: 'null removes the image' })),
     ticketInfo: t.Optional(t.Union([TicketInfo, t.Null()], { description: 'null removes it' })),

@@ -1,6 +1,7 @@
 // Formatters are built once per currency and language: building an Intl formatter costs far more than
 // using one (a CPU profile of a flash sale had a fifth of this service's time in building them).
 import { DEFAULT_LANGUAGE, type Language } from '@easypass/contracts/languages'
+import { canonicalTimeZone, DEFAULT_TIME_ZONE } from '@easypass/contracts/time-zones'
 
 /** The locale each language writes dates and amounts in, on the server (no browser to ask). */
 const LOCALES: Record<Language, { money: string; date: string }> = {
@@ -36,29 +37,44 @@ export function formatMoney(cents: number, currency: string, lang: Language = DE
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>()
 
-function dateFormat(kind: 'date' | 'time', lang: Language) {
-  const key = `${kind}|${lang}`
+function dateFormat(kind: 'date' | 'time' | 'zone', lang: Language, zone: string) {
+  const key = `${kind}|${lang}|${zone}`
   let format = dateFormats.get(key)
   if (!format) {
     const locale = (LOCALES[lang] ?? LOCALES.en).date
-    format = new Intl.DateTimeFormat(locale, kind === 'date' ? { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' } : { timeStyle: 'short', timeZone: 'UTC' })
-    dateFormats.set(key, format)
+    const options: Intl.DateTimeFormatOptions =
+      kind === 'date' ? { dateStyle: 'full', timeStyle: 'short' } : kind === 'time' ? { timeStyle: 'short' } : { timeZoneName: 'short' }
+    format = new Intl.DateTimeFormat(locale, { ...options, timeZone: zone })
+    if (dateFormats.size < 2000) dateFormats.set(key, format)
   }
   return format
 }
 
-/** An event time in UTC, spelled out: `Tuesday, 1 June 2027, 18:00 UTC` (`Dienstag, 1. Juni 2027 um 18:00 UTC`). */
-export function formatDate(iso: string, lang: Language = DEFAULT_LANGUAGE): string | undefined {
-  const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) return undefined
-  return `${dateFormat('date', lang).format(date)} UTC`
+/** The zone's short name at that instant, in the language: `EET`, `OEZ`, `UTC+2`, `UTC`. */
+function zoneName(date: Date, lang: Language, zone: string) {
+  return dateFormat('zone', lang, zone).formatToParts(date).find((part) => part.type === 'timeZoneName')?.value ?? zone
 }
 
-/** A time of day in UTC: `18:05 UTC`. */
-export function formatTime(iso: string, lang: Language = DEFAULT_LANGUAGE): string | undefined {
+/** A zone this runtime knows, else UTC (an event's zone was checked when it was stored; this guards the formatters). */
+const knownZone = (zone: string | undefined) => (zone && canonicalTimeZone(zone)) || DEFAULT_TIME_ZONE
+
+/**
+ * An event time on the venue's clock, spelled out with its zone: `Tuesday, 1 June 2027, 21:00 EEST`
+ * (`Dienstag, 1. Juni 2027 um 21:00 OESZ`); in UTC for an event without a zone.
+ */
+export function formatDate(iso: string, lang: Language = DEFAULT_LANGUAGE, timeZone?: string): string | undefined {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return undefined
-  return `${dateFormat('time', lang).format(date)} UTC`
+  const zone = knownZone(timeZone)
+  return `${dateFormat('date', lang, zone).format(date)} ${zoneName(date, lang, zone)}`
+}
+
+/** A time of day on the venue's clock: `18:05 EET`; in UTC without a zone. */
+export function formatTime(iso: string, lang: Language = DEFAULT_LANGUAGE, timeZone?: string): string | undefined {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return undefined
+  const zone = knownZone(timeZone)
+  return `${dateFormat('time', lang, zone).format(date)} ${zoneName(date, lang, zone)}`
 }
 
 /** English only: "1 ticket", "3 tickets". Other languages use `countOf`. */

@@ -28,6 +28,12 @@ test('money, dates and counts in each language; English as before', () => {
   expect(formatDate('2027-06-01T18:00:00Z', 'de')).toBe('Dienstag, 1. Juni 2027 um 18:00 UTC')
   expect(formatDate('2027-06-01T18:00:00Z', 'fr')).toBe('mardi 1 juin 2027 à 18:00 UTC')
   expect(formatTime('2027-06-01T18:05:00Z', 'fr')).toBe('18:05 UTC')
+  // An event with a zone: on the venue's clock, named as the language names it (summer and winter time).
+  expect(formatDate('2027-06-01T18:00:00Z', 'en', 'Europe/Helsinki')).toBe('Tuesday, 1 June 2027 at 21:00 EEST')
+  expect(formatDate('2027-12-01T18:00:00Z', 'de', 'Europe/Helsinki')).toBe('Mittwoch, 1. Dezember 2027 um 20:00 OEZ')
+  expect(formatTime('2027-06-01T18:05:00Z', 'en', 'America/New_York')).toBe('14:05 GMT-4')
+  // A zone this runtime does not know is never guessed at: UTC, and says so.
+  expect(formatDate('2027-06-01T18:00:00Z', 'en', 'Mars/Olympus_Mons')).toBe('Tuesday, 1 June 2027 at 18:00 UTC')
   expect([0, 1, 2].map((n) => countOf(n, { one: 'Ticket', other: 'Tickets' }, 'de'))).toEqual(['0 Tickets', '1 Ticket', '2 Tickets'])
   // French takes the singular for 0 and 1.
   expect([0, 1, 2].map((n) => countOf(n, { one: 'billet', other: 'billets' }, 'fr'))).toEqual(['0 billet', '1 billet', '2 billets'])

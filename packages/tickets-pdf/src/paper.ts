@@ -11,6 +11,8 @@ type PdfDoc = PDFKit.PDFDocument
 export interface PrintedEvent {
   title?: string
   startsAt?: string
+  /** The event's time zone (absent: UTC). */
+  timeZone?: string
   venue?: { name?: string; address?: string; city?: string }
   organizer?: string
 }
@@ -93,7 +95,7 @@ export function paper(doc: PdfDoc, text: (value: string) => string, fonts: Ticke
     /** The event's title, date and place. */
     event(event: PrintedEvent | null) {
       line(event?.title?.trim() || words.event, 'bold', 15)
-      const when = event?.startsAt ? formatDate(event.startsAt, lang) : undefined
+      const when = event?.startsAt ? formatDate(event.startsAt, lang, event.timeZone) : undefined
       if (when) line(when)
       const venue = event?.venue
       const place = venue ? [venue.name, venue.address, venue.city].map((p) => p?.trim()).filter(Boolean).join(', ') : ''

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import PDFDocument from 'pdfkit'
 import QRCode from 'qrcode'
 import { formatDate, formatTime } from '@easypass/kit/format'
+import { canonicalTimeZone, DEFAULT_TIME_ZONE, wallTimeInput } from '@easypass/contracts/time-zones'
 import { languageOf, type Language } from '@easypass/contracts/languages'
 import { WORDS } from './words'
 
@@ -27,7 +28,7 @@ export interface PrintedTicket {
 export interface TicketsPdfInput {
   orderId: string
   /** `ticketInfo`: the organiser's practical information for ticket holders (doors, what to bring). */
-  event: { title?: string; startsAt?: string; endsAt?: string; venue?: { name?: string; address?: string; city?: string }; organizer?: string; ticketInfo?: string } | null
+  event: { title?: string; startsAt?: string; endsAt?: string; timeZone?: string; venue?: { name?: string; address?: string; city?: string }; organizer?: string; ticketInfo?: string } | null
   tickets: PrintedTicket[]
   /** The language the pages are printed in (absent: English). */
   language?: Language
@@ -103,13 +104,15 @@ function drawQr(doc: PDFKit.PDFDocument, code: string, x: number, y: number) {
   doc.fill('#000000')
 }
 
-/** An event's time: `Tuesday, 1 June 2027 at 18:00 UTC – 22:00 UTC`, the end's date too when it is another day. */
-function eventTime(startsAt: string | undefined, endsAt: string | undefined, lang: Language): string | undefined {
-  const start = startsAt ? formatDate(startsAt, lang) : undefined
+/** An event's time on the venue's clock: `Tuesday, 1 June 2027 at 21:00 EEST – 23:00 EEST`, the end's date too when it is another day there. */
+function eventTime(startsAt: string | undefined, endsAt: string | undefined, lang: Language, timeZone: string | undefined): string | undefined {
+  const start = startsAt ? formatDate(startsAt, lang, timeZone) : undefined
   if (!start) return undefined
   if (!endsAt) return start
-  const sameDay = startsAt!.slice(0, 10) === endsAt.slice(0, 10)
-  const end = sameDay ? formatTime(endsAt, lang) : formatDate(endsAt, lang)
+  const zone = (timeZone && canonicalTimeZone(timeZone)) || DEFAULT_TIME_ZONE
+  const dayOf = (iso: string) => wallTimeInput(new Date(iso), zone).slice(0, 10)
+  const sameDay = !Number.isNaN(Date.parse(endsAt)) && dayOf(startsAt!) === dayOf(endsAt)
+  const end = sameDay ? formatTime(endsAt, lang, timeZone) : formatDate(endsAt, lang, timeZone)
   return end ? `${start} – ${end}` : start
 }
 
@@ -142,7 +145,7 @@ export function renderTicketsPdf(fonts: TicketFonts, input: TicketsPdfInput): Pr
   const { doc, text, done } = openPdf(fonts, words.ticketsTitle(title), input.orderId, false, lang)
 
   const width = PAGE.width - 2 * PAGE.margin
-  const when = eventTime(input.event?.startsAt, input.event?.endsAt, lang)
+  const when = eventTime(input.event?.startsAt, input.event?.endsAt, lang, input.event?.timeZone)
   const venue = input.event?.venue
   const place = venue ? [venue.name, venue.address, venue.city].map((part) => part?.trim()).filter(Boolean).join(', ') : ''
   const organizer = input.event?.organizer?.trim()

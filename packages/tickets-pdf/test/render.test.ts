@@ -43,6 +43,17 @@ describe('ticket PDFs', () => {
     expect(pages[0]).toContain('Tuesday, 1 June 2027 at 18:00 UTC – Wednesday, 2 June 2027 at 01:00 UTC')
   })
 
+  test('an event with a zone prints on the venue\'s clock, the end\'s date when it is another day there', async () => {
+    const fonts = loadTicketFonts(undefined)
+    // 20:00–22:30 UTC is one day in UTC but runs past midnight in Helsinki (summer time, +3).
+    const late = { ...event, startsAt: '2027-06-01T20:00:00.000Z', endsAt: '2027-06-01T22:30:00.000Z', timeZone: 'Europe/Helsinki' }
+    const [page] = await pagesOf(await renderTicketsPdf(fonts, { orderId: 'order1', event: late, tickets: [ticket(1)] }))
+    expect(page).toContain('Tuesday, 1 June 2027 at 23:00 EEST – Wednesday, 2 June 2027 at 01:30 EEST')
+    const evening = { ...late, startsAt: '2027-06-01T16:00:00.000Z', endsAt: '2027-06-01T19:00:00.000Z' }
+    const [other] = await pagesOf(await renderTicketsPdf(fonts, { orderId: 'order1', event: evening, tickets: [ticket(1)] }))
+    expect(other).toContain('Tuesday, 1 June 2027 at 19:00 EEST – 22:00 EEST')
+  })
+
   test.skipIf(!hasDejaVu)('with DejaVu the Greek title prints as it is', async () => {
     const fonts = loadTicketFonts(DEJAVU)
     expect(fonts.unicode).toBe(true)

@@ -40,6 +40,14 @@ describe('order confirmation', () => {
     expect(email.text).toContain('Standing: CODEAAAA1111')
   })
 
+  test('an event with a zone is dated on the venue\'s clock, in the buyer\'s language', () => {
+    const base = { orderId: '665f1c2b9d3e4a0012345678', eventTitle: 'Jazz', startsAt: '2027-06-01T18:00:00.000Z', timeZone: 'Europe/Helsinki', items: [], totalCents: 0, currency: 'EUR', tickets: [] }
+    expect(renderOrderConfirmation(base).text).toContain('Tuesday, 1 June 2027 at 21:00 EEST')
+    expect(renderOrderConfirmation({ ...base, language: 'de' }).text).toContain('Dienstag, 1. Juni 2027 um 21:00 OESZ')
+    const offered = renderTicketOffered({ eventTitle: 'Jazz', startsAt: base.startsAt, timeZone: 'America/New_York', expiresAt: '2027-05-20T10:00:00.000Z', link: 'https://x.example/t' })
+    expect(offered.text).toContain('Tuesday, 1 June 2027 at 14:00 GMT-4')
+  })
+
   test('escapes everything that comes from outside', () => {
     expect(email.html).toContain('Rock &amp; &lt;Roll&gt; &quot;Night&quot;')
     expect(email.html).toContain('VIP &lt;script&gt;')

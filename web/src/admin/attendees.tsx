@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import type { Attendee, AttendeeList, SalesReport } from '@easypass/contracts/reports'
 import { api, ApiError, describe, uuid } from '../lib/api'
 import { useDownload } from '../lib/download'
-import { money, percent, when } from '../lib/format'
+import { money, percent, when, zoneOf } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { t, useT } from '../lib/i18n'
 import { attendeesText } from '../i18n/admin-attendees'
@@ -77,7 +77,7 @@ export default function AdminAttendees({ id, query }: { id: string; query: URLSe
   return (
     <AdminPage
       title={event.data ? m.titleOf(event.data.title) : m.title}
-      sub={event.data ? <>{m.starts(when(event.data.startsAt))}{admin && <> · <Link href={`/admin/events/${id}`}>{m.editEvent}</Link></>}</> : undefined}
+      sub={event.data ? <>{m.starts(when(event.data.startsAt, zoneOf(event.data)))}{admin && <> · <Link href={`/admin/events/${id}`}>{m.editEvent}</Link></>}</> : undefined}
       actions={
         admin && (
           <button type="button" class="button button-secondary" onClick={csv.save} aria-disabled={csv.busy ? true : undefined}>

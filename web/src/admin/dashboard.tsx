@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../lib/api'
-import { when } from '../lib/format'
+import { when, zoneOf } from '../lib/format'
 import { useT } from '../lib/i18n'
 import { dashboardText } from '../i18n/admin-events'
 import { useAsync, useTitle } from '../lib/hooks'
@@ -69,7 +69,7 @@ function EventStats({ event, live, waiting, onToggle }: { event: EventItem; live
           <Link href={`/admin/events/${event.id}`}>{event.title}</Link>
         </h2>
         <p class="muted small">
-          {when(event.startsAt)} · {event.venue.city}
+          {when(event.startsAt, zoneOf(event))} · {event.venue.city}
         </p>
       </div>
       {a.error ? <Alert error={a.error} onRetry={a.refresh} /> : null}

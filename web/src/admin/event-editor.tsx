@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, withKey } from '../lib/api'
-import { fromLocalInput, localZone, minorDigits, moneyInput, parseMoney, parsePercent, percentInput, toLocalInput, when } from '../lib/format'
+import { canonicalTimeZone, DEFAULT_TIME_ZONE } from '@easypass/contracts/time-zones'
+import { fromLocalInput, localZone, minorDigits, moneyInput, parseMoney, parsePercent, percentInput, toLocalInput, when, zoneOf } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { t, useT } from '../lib/i18n'
 import { eventEditorText, ticketTypesText } from '../i18n/admin-event'
@@ -36,9 +37,21 @@ interface EventForm {
   imageUrl: string
   ticketInfo: string
   status: string
+  /** The venue's IANA zone: the start and end above are read on its clock. */
+  timeZone: string
 }
 
-const EMPTY: EventForm = { title: '', description: '', category: 'music', venueName: '', venueAddress: '', venueCity: '', startsAt: '', endsAt: '', organizer: '', imageUrl: '', ticketInfo: '', status: 'draft' }
+/** A new event's zone is the admin's own to begin with (most make events where they are). */
+const emptyForm = (): EventForm => ({ title: '', description: '', category: 'music', venueName: '', venueAddress: '', venueCity: '', startsAt: '', endsAt: '', organizer: '', imageUrl: '', ticketInfo: '', status: 'draft', timeZone: canonicalTimeZone(localZone()) ?? DEFAULT_TIME_ZONE })
+
+/** The zones the browser knows, offered as the admin types. */
+const ZONES: string[] = (() => {
+  try {
+    return (Intl as unknown as { supportedValuesOf(key: string): string[] }).supportedValuesOf('timeZone')
+  } catch {
+    return []
+  }
+})()
 
 function toForm(e: EventItem): EventForm {
   return {
@@ -48,12 +61,13 @@ function toForm(e: EventItem): EventForm {
     venueName: e.venue.name,
     venueAddress: e.venue.address,
     venueCity: e.venue.city,
-    startsAt: toLocalInput(e.startsAt),
-    endsAt: toLocalInput(e.endsAt),
+    startsAt: toLocalInput(e.startsAt, zoneOf(e)),
+    endsAt: toLocalInput(e.endsAt, zoneOf(e)),
     organizer: e.organizer,
     imageUrl: e.imageUrl ?? '',
     ticketInfo: e.ticketInfo ?? '',
     status: e.status,
+    timeZone: zoneOf(e),
   }
 }
 
@@ -72,6 +86,7 @@ const FIELD_OF: Record<string, keyof EventForm> = {
   imageUrl: 'imageUrl',
   ticketInfo: 'ticketInfo',
   status: 'status',
+  timeZone: 'timeZone',
 }
 
 type Errors = Partial<Record<keyof EventForm, string>>
@@ -82,11 +97,13 @@ function validate(f: EventForm): Errors {
   const required = ['title', 'description', 'category', 'venueName', 'venueAddress', 'venueCity', 'organizer'] as const
   for (const k of required) if (!f[k].trim()) e[k] = m.required[k]
   if (f.category.trim() && !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug(f.category))) e.category = m.categorySlug
-  const starts = fromLocalInput(f.startsAt)
-  const ends = fromLocalInput(f.endsAt)
+  const zone = canonicalTimeZone(f.timeZone.trim())
+  if (!zone) e.timeZone = m.timeZoneUnknown
+  const starts = zone && fromLocalInput(f.startsAt, zone)
+  const ends = zone && fromLocalInput(f.endsAt, zone)
   if (!starts) e.startsAt = m.startsNeeded
   if (!ends) e.endsAt = m.endsNeeded
-  if (starts && ends && ends <= starts) e.endsAt = m.endAfterStart
+  if (starts && ends && Date.parse(ends) <= Date.parse(starts)) e.endsAt = m.endAfterStart
   // The pages' Content-Security-Policy loads images over https only: an http:// image would never show.
   if (f.imageUrl.trim() && !/^https:\/\/\S+$/.test(f.imageUrl.trim())) e.imageUrl = m.imageUrlInvalid
   if (f.ticketInfo.trim().length > TICKET_INFO_MAX) e.ticketInfo = m.ticketInfoTooLong(TICKET_INFO_MAX, f.ticketInfo.trim().length)
@@ -99,13 +116,15 @@ function slug(text: string) {
 }
 
 function body(f: EventForm) {
+  const timeZone = canonicalTimeZone(f.timeZone.trim()) ?? DEFAULT_TIME_ZONE
   return {
     title: f.title.trim(),
     description: f.description.trim(),
     category: slug(f.category),
     venue: { name: f.venueName.trim(), address: f.venueAddress.trim(), city: f.venueCity.trim() },
-    startsAt: fromLocalInput(f.startsAt)!,
-    endsAt: fromLocalInput(f.endsAt)!,
+    startsAt: fromLocalInput(f.startsAt, timeZone)!,
+    endsAt: fromLocalInput(f.endsAt, timeZone)!,
+    timeZone,
     organizer: f.organizer.trim(),
     ...(f.imageUrl.trim() ? { imageUrl: f.imageUrl.trim() } : {}),
     ...(f.ticketInfo.trim() ? { ticketInfo: f.ticketInfo.trim() } : {}),
@@ -120,6 +139,7 @@ function changes(before: EventItem, f: EventForm) {
   if (JSON.stringify(next.venue) !== JSON.stringify({ name: before.venue.name, address: before.venue.address, city: before.venue.city })) patch.venue = next.venue
   if (Date.parse(next.startsAt) !== Date.parse(before.startsAt)) patch.startsAt = next.startsAt
   if (Date.parse(next.endsAt) !== Date.parse(before.endsAt)) patch.endsAt = next.endsAt
+  if (next.timeZone !== zoneOf(before)) patch.timeZone = next.timeZone
   if ((next.imageUrl ?? '') !== (before.imageUrl ?? '')) patch.imageUrl = next.imageUrl ?? null
   if ((next.ticketInfo ?? '') !== (before.ticketInfo ?? '')) patch.ticketInfo = next.ticketInfo ?? null
   return patch
@@ -132,7 +152,7 @@ export default function AdminEventEditor({ id }: { id?: string }) {
   const live = useAvailability(id)
   const m = useT(eventEditorText)
   useTitle(creating ? m.pageNew : m.pageOf(event.data?.title ?? m.event))
-  const [form, setForm] = useState<EventForm>(EMPTY)
+  const [form, setForm] = useState<EventForm>(emptyForm)
   const [errors, setErrors] = useState<Errors>({})
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
@@ -226,7 +246,7 @@ export default function AdminEventEditor({ id }: { id?: string }) {
   return (
     <AdminPage
       title={creating ? m.newEvent : e!.title}
-      sub={e ? <>{m.starts(when(e.startsAt))} · <StatusBadge status={e.status} of="event" /> · <Link href={`/events/${e.id}`}>{m.publicPage}</Link></> : m.createSub}
+      sub={e ? <>{m.starts(when(e.startsAt, zoneOf(e)))} · <StatusBadge status={e.status} of="event" /> · <Link href={`/events/${e.id}`}>{m.publicPage}</Link></> : m.createSub}
       actions={
         e && (
           <>
@@ -275,8 +295,14 @@ export default function AdminEventEditor({ id }: { id?: string }) {
           </div>
         </fieldset>
         <div class="row">
-          <Field label={m.startsLabel} name="startsAt" type="datetime-local" value={form.startsAt} onValue={set('startsAt')} error={errors.startsAt} hint={m.timesHint(localZone())} required />
+          <Field label={m.startsLabel} name="startsAt" type="datetime-local" value={form.startsAt} onValue={set('startsAt')} error={errors.startsAt} hint={m.timesHint(form.timeZone.trim() || DEFAULT_TIME_ZONE)} required />
           <Field label={m.ends} name="endsAt" type="datetime-local" value={form.endsAt} onValue={set('endsAt')} error={errors.endsAt} min={form.startsAt || undefined} required />
+          <Field label={m.timeZone} name="timeZone" list="time-zone-options" value={form.timeZone} onValue={set('timeZone')} error={errors.timeZone} hint={m.timeZoneHint} autocomplete="off" required />
+          <datalist id="time-zone-options">
+            {ZONES.map((zone) => (
+              <option value={zone} key={zone} />
+            ))}
+          </datalist>
         </div>
         <Field label={m.imageUrl} name="imageUrl" type="url" value={form.imageUrl} onValue={set('imageUrl')} error={errors.imageUrl} placeholder="https://…" />
         <TextAreaField
@@ -377,7 +403,7 @@ function TicketTypes({ event, types, live, onChange }: { event: EventItem; types
       {types.length > 0 && (
         <ul class="type-list">
           {types.map((tt) => (
-            <TicketTypeRow key={tt.id} eventId={event.id} type={tt} stats={live.availability?.ticketTypes.find((a) => a.id === tt.id)} products={productsOf(types)} onChange={changed} />
+            <TicketTypeRow key={tt.id} eventId={event.id} zone={zoneOf(event)} type={tt} stats={live.availability?.ticketTypes.find((a) => a.id === tt.id)} products={productsOf(types)} onChange={changed} />
           ))}
         </ul>
       )}
@@ -386,7 +412,7 @@ function TicketTypes({ event, types, live, onChange }: { event: EventItem; types
   )
 }
 
-function TicketTypeRow({ eventId, type, stats, products, onChange }: { eventId: string; type: TicketType; stats?: { sold: number; held: number; available: number; capacity: number; priceCents: number }; products: string[]; onChange: () => void }) {
+function TicketTypeRow({ eventId, zone, type, stats, products, onChange }: { eventId: string; zone: string; type: TicketType; stats?: { sold: number; held: number; available: number; capacity: number; priceCents: number }; products: string[]; onChange: () => void }) {
   const priceCents = stats?.priceCents ?? type.priceCents
   const capacity = stats?.capacity ?? type.capacity
   // The fields as stored; a reload after a save (or another admin's change) resets only the fields it changed.
@@ -397,8 +423,8 @@ function TicketTypeRow({ eventId, type, stats, products, onChange }: { eventId: 
     capacity: String(capacity),
     maxPerOrder: type.maxPerOrder ? String(type.maxPerOrder) : '',
     tax: percentInput(type.taxRateBasisPoints),
-    salesStart: toLocalInput(type.salesStart),
-    salesEnd: toLocalInput(type.salesEnd),
+    salesStart: toLocalInput(type.salesStart, zone),
+    salesEnd: toLocalInput(type.salesEnd, zone),
     seats: seatingText(type.seating),
     addOn: type.addOn ? 'yes' : '',
     variationOf: type.variationOf ?? '',
@@ -441,8 +467,8 @@ function TicketTypeRow({ eventId, type, stats, products, onChange }: { eventId: 
     // Seats, once given, stay: a new layout replaces the old one (it must keep the seats held or sold).
     const seating = f.seats.trim() !== stored.seats ? (f.seats.trim() || type.seating ? parseSeating(f.seats) : undefined) : undefined
     if (seating && 'error' in seating) local.seats = type.seating && !f.seats.trim() ? m.seatedKeepsSeats : seating.error
-    const salesStart = fromLocalInput(f.salesStart)
-    const salesEnd = fromLocalInput(f.salesEnd)
+    const salesStart = fromLocalInput(f.salesStart, zone)
+    const salesEnd = fromLocalInput(f.salesEnd, zone)
     if (f.salesStart && !salesStart) local.salesStart = m.dateTimeOrEmpty
     if (f.salesEnd && !salesEnd) local.salesEnd = m.dateTimeOrEmpty
     if (salesStart && salesEnd && salesEnd <= salesStart) local.salesEnd = m.salesEndAfterStart
@@ -504,8 +530,8 @@ function TicketTypeRow({ eventId, type, stats, products, onChange }: { eventId: 
           <h3 id={`${id}-name`}>{type.name}</h3>
           <p class="muted small">
             {m.stats(sold, stats?.held ?? 0, stats?.available ?? capacity - sold)}
-            {type.salesStart ? m.onSaleFrom(when(type.salesStart)) : ''}
-            {type.salesEnd ? m.until(when(type.salesEnd)) : ''}
+            {type.salesStart ? m.onSaleFrom(when(type.salesStart, zone)) : ''}
+            {type.salesEnd ? m.until(when(type.salesEnd, zone)) : ''}
             {type.addOn ? m.isExtra : ''}
             {type.variationOf ? m.isVariation(type.variationOf) : ''}
           </p>
@@ -532,7 +558,7 @@ function TicketTypeRow({ eventId, type, stats, products, onChange }: { eventId: 
           <Field id={`${id}-tax`} label={m.tax} name="tax" inputMode="decimal" value={f.tax} onValue={set('tax')} error={errors.tax} hint={m.taxHint} />
         </div>
         <div class="row">
-          <Field id={`${id}-start`} label={m.salesStart} name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={m.salesStartHint(localZone())} />
+          <Field id={`${id}-start`} label={m.salesStart} name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={m.salesStartHint(zone)} />
           <Field id={`${id}-end`} label={m.salesEnd} name="salesEnd" type="datetime-local" value={f.salesEnd} onValue={set('salesEnd')} error={errors.salesEnd} hint={m.salesEndHint} />
         </div>
         {(type.seating || sold + (stats?.held ?? 0) === 0) && (
@@ -627,8 +653,8 @@ function AddTicketType({ event, products, onAdded }: { event: EventItem; product
     if (f.maxPerOrder && !/^[1-9]\d*$/.test(f.maxPerOrder)) local.maxPerOrder = m.maxPerOrderInvalid
     const tax = parsePercent(f.tax)
     if (tax === null) local.tax = m.taxInvalid
-    const salesStart = fromLocalInput(f.salesStart)
-    const salesEnd = fromLocalInput(f.salesEnd)
+    const salesStart = fromLocalInput(f.salesStart, zoneOf(event))
+    const salesEnd = fromLocalInput(f.salesEnd, zoneOf(event))
     if (salesStart && salesEnd && salesEnd <= salesStart) local.salesEnd = m.salesEndAfterStart
     setErrors(local)
     if (Object.keys(local).length) return
@@ -674,7 +700,7 @@ function AddTicketType({ event, products, onAdded }: { event: EventItem; product
         <Field id="nt-tax" label={m.taxOptional} name="tax" inputMode="decimal" value={f.tax} onValue={set('tax')} error={errors.tax} hint={m.taxHintNew} />
       </div>
       <div class="row">
-        <Field id="nt-start" label={m.salesStartOptional} name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={m.inYourZone(localZone())} />
+        <Field id="nt-start" label={m.salesStartOptional} name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={m.inEventZone(zoneOf(event))} />
         <Field id="nt-end" label={m.salesEndOptional} name="salesEnd" type="datetime-local" value={f.salesEnd} onValue={set('salesEnd')} error={errors.salesEnd} />
       </div>
       <Field

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../lib/api'
-import { when } from '../lib/format'
+import { when, zoneOf } from '../lib/format'
 import { t, useT } from '../lib/i18n'
 import { adminEventsText } from '../i18n/admin-events'
 import { useAsync, useTitle } from '../lib/hooks'
@@ -167,7 +167,7 @@ export default function AdminEvents({ query }: { query: URLSearchParams }) {
                       <Link href={`/admin/events/${e.id}`}>{e.title}</Link>
                       <span class="muted block small">{e.venue.city}</span>
                     </th>
-                    <td>{when(e.startsAt)}</td>
+                    <td>{when(e.startsAt, zoneOf(e))}</td>
                     <td>
                       <StatusBadge status={e.status} of="event" />
                     </td>

@@ -4,7 +4,7 @@
 // DELETE /api/users/:id to close a buyer's account when they ask for it. Door staff may be given the
 // events whose door they work (PATCH /api/users/:id with `events`).
 import { useEffect, useState } from 'preact/hooks'
-import { when } from '../lib/format'
+import { when, zoneOf } from '../lib/format'
 import { api } from '../lib/api'
 import { day } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
@@ -317,7 +317,7 @@ function StaffEvents({ user, onSaved }: { user: User; onSaved: () => void }) {
                       checked={chosen.includes(e.id)}
                       onChange={(ev) => setChosen(ev.currentTarget.checked ? [...chosen, e.id] : chosen.filter((id) => id !== e.id))}
                     />{' '}
-                    {e.title} ({when(e.startsAt)})
+                    {e.title} ({when(e.startsAt, zoneOf(e))})
                   </label>
                 ))}
                 {gone.map((id) => (

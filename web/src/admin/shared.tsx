@@ -2,7 +2,7 @@ import { countOnce } from '@easypass/contracts/capacity'
 import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
-import { money, when } from '../lib/format'
+import { money, when, zoneOf } from '../lib/format'
 import { useAsync } from '../lib/hooks'
 import { Link, useLocation, withQuery } from '../lib/router'
 import { useSession } from '../lib/session'
@@ -84,7 +84,7 @@ export async function adminEvents(status: string, signal?: AbortSignal): Promise
   return (await adminEventPage({ status }, signal)).items
 }
 
-const eventOption = (e: EventItem) => `${e.title} (${when(e.startsAt)})`
+const eventOption = (e: EventItem) => `${e.title} (${when(e.startsAt, zoneOf(e))})`
 
 /**
  * A choice of one event among any number: a search by title narrows the list, and the event chosen

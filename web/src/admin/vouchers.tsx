@@ -4,7 +4,7 @@ import { isVoucherCode, VOUCHER_LIMITS } from '@easypass/contracts/pricing'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
 import { serverNow } from '../lib/clock'
-import { fromLocalInput, localZone, minorDigits, money, moneyInput, parseMoney, when } from '../lib/format'
+import { fromLocalInput, minorDigits, money, moneyInput, parseMoney, when, zoneOf } from '../lib/format'
 import { t, useT } from '../lib/i18n'
 import { adminVouchersText } from '../i18n/admin-vouchers'
 import { useAsync } from '../lib/hooks'
@@ -40,7 +40,7 @@ export function EventVouchers({ event, types }: { event: EventItem; types: Ticke
       {items.length > 0 && (
         <ul class="type-list">
           {items.map((v) => (
-            <VoucherRow key={v.code} eventId={event.id} voucher={v} types={types} onChange={vouchers.reload} onRemoved={removed} />
+            <VoucherRow key={v.code} eventId={event.id} zone={zoneOf(event)} voucher={v} types={types} onChange={vouchers.reload} onRemoved={removed} />
           ))}
         </ul>
       )}
@@ -69,7 +69,7 @@ function voucherStatus(v: Voucher, now: number, label: (typeof adminVouchersText
 /** Max uses cannot go below the orders using the voucher now. */
 const belowUse = (inUse: number) => t(adminVouchersText).belowUse(inUse)
 
-function VoucherRow({ eventId, voucher: v, types, onChange, onRemoved }: { eventId: string; voucher: Voucher; types: TicketType[]; onChange: () => void; onRemoved: () => void }) {
+function VoucherRow({ eventId, zone, voucher: v, types, onChange, onRemoved }: { eventId: string; zone: string; voucher: Voucher; types: TicketType[]; onChange: () => void; onRemoved: () => void }) {
   const m = useT(adminVouchersText)
   const [maxUses, setMaxUses] = useState(String(v.maxUses))
   // A new number from a reload (this save, or another admin's) is shown; an edit not saved yet stays through other reloads.
@@ -149,7 +149,7 @@ function VoucherRow({ eventId, voucher: v, types, onChange, onRemoved }: { event
             <span class={`badge badge-voucher-${tone}`}>{status}</span>
           </div>
           <p class="muted small">
-            {discountText(v, types, m)} · {m.usage(v.used, v.maxUses, v.held)} · {v.validUntil ? m.validUntil(when(v.validUntil)) : m.untilEvent}
+            {discountText(v, types, m)} · {m.usage(v.used, v.maxUses, v.held)} · {v.validUntil ? m.validUntil(when(v.validUntil, zone)) : m.untilEvent}
           </p>
         </div>
         <div class="voucher-controls">
@@ -239,7 +239,7 @@ function AddVoucher({ event, types, taken, onChange }: { event: EventItem; types
     if (amount && !cents) local.value = m.amountLike(example)
     const maxUses = Number(f.maxUses.trim())
     if (!/^[1-9]\d*$/.test(f.maxUses.trim()) || maxUses > MAX_USES) local.maxUses = m.usesRange
-    const validUntil = fromLocalInput(f.validUntil)
+    const validUntil = fromLocalInput(f.validUntil, zoneOf(event))
     if (f.validUntil && !validUntil) local.validUntil = m.dateNeeded
     else if (validUntil && Date.parse(validUntil) <= serverNow()) local.validUntil = m.dateFuture
     if (only.length > MAX_TYPES) local.only = m.tickAtMost(MAX_TYPES)
@@ -279,7 +279,7 @@ function AddVoucher({ event, types, taken, onChange }: { event: EventItem; types
       <div class="row">
         <Field id="nv-code" label={m.code} name="code" value={f.code} onValue={set('code')} error={errors.code} hint={m.codeHint} maxLength={32} autoComplete="off" autoCapitalize="characters" spellcheck={false} placeholder={m.codePlaceholder} />
         <Field id="nv-uses" label={m.maxUses} name="maxUses" type="number" min={1} max={MAX_USES} value={f.maxUses} onValue={set('maxUses')} error={errors.maxUses} hint={m.usesHint} />
-        <Field id="nv-until" label={m.validUntilLabel} name="validUntil" type="datetime-local" value={f.validUntil} onValue={set('validUntil')} error={errors.validUntil} hint={m.validUntilHint(localZone())} />
+        <Field id="nv-until" label={m.validUntilLabel} name="validUntil" type="datetime-local" value={f.validUntil} onValue={set('validUntil')} error={errors.validUntil} hint={m.validUntilHint(zoneOf(event))} />
       </div>
       <fieldset>
         <legend>{m.kind}</legend>

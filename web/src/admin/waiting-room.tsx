@@ -3,7 +3,7 @@
 import { WAITING_ROOM_LIMITS } from '@easypass/contracts/orders'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api } from '../lib/api'
-import { fromLocalInput, localZone, toLocalInput } from '../lib/format'
+import { fromLocalInput, toLocalInput, zoneOf } from '../lib/format'
 import { useAsync } from '../lib/hooks'
 import { useT } from '../lib/i18n'
 import { eventWaitingRoomText } from '../i18n/admin-event'
@@ -33,7 +33,7 @@ export function EventWaitingRoom({ event }: { event: EventItem }) {
     setEnabled(r.enabled)
     if (r.admitPerMinute) setPerMinute(String(r.admitPerMinute))
     if (r.passMinutes) setMinutes(String(r.passMinutes))
-    setOpensAt(toLocalInput(r.opensAt))
+    setOpensAt(toLocalInput(r.opensAt, zoneOf(event)))
   }, [room.data])
 
   const save = async (e: Event) => {
@@ -44,7 +44,7 @@ export function EventWaitingRoom({ event }: { event: EventItem }) {
     const turn = Number(minutes)
     if (!Number.isInteger(rate) || rate < 1 || rate > WAITING_ROOM_LIMITS.admitPerMinute) local.admitPerMinute = m.rateInvalid(WAITING_ROOM_LIMITS.admitPerMinute)
     if (!Number.isInteger(turn) || turn < 1 || turn > WAITING_ROOM_LIMITS.passMinutes) local.passMinutes = m.minutesInvalid(WAITING_ROOM_LIMITS.passMinutes)
-    const opening = opensAt ? fromLocalInput(opensAt) : null
+    const opening = opensAt ? fromLocalInput(opensAt, zoneOf(event)) : null
     if (opensAt && !opening) local.opensAt = m.dateTimeOrEmpty
     setErrors(local)
     setError(undefined)
@@ -79,7 +79,7 @@ export function EventWaitingRoom({ event }: { event: EventItem }) {
         <div class="row">
           <Field id="room-rate" label={m.rate} name="admitPerMinute" inputMode="numeric" value={perMinute} onValue={setPerMinute} error={errors.admitPerMinute} />
           <Field id="room-turn" label={m.turn} name="passMinutes" inputMode="numeric" value={minutes} onValue={setMinutes} error={errors.passMinutes} />
-          <Field id="room-opens" label={m.opens} name="opensAt" type="datetime-local" value={opensAt} onValue={setOpensAt} error={errors.opensAt} hint={m.opensHint(localZone())} />
+          <Field id="room-opens" label={m.opens} name="opensAt" type="datetime-local" value={opensAt} onValue={setOpensAt} error={errors.opensAt} hint={m.opensHint(zoneOf(event))} />
         </div>
         <Alert error={error} />
         <div class="form-actions">

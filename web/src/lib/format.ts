@@ -1,6 +1,7 @@
 // Money (integer minor units + ISO currency) and times (ISO UTC) for people, in the app's language
 // (`locale()` from i18n: the browser's own tag when it is of that language).
 import { sayReason } from '@easypass/contracts/languages'
+import { canonicalTimeZone, DEFAULT_TIME_ZONE, instantOfWallTime, wallTimeInput } from '@easypass/contracts/time-zones'
 import { defineMessages, language, locale, t, type Language } from './i18n'
 import { adminInputText } from '../i18n/admin-input'
 
@@ -20,11 +21,15 @@ function moneyFormat(currency: string) {
   return f
 }
 
-/** A date format of the language in use, made once per locale. */
-function dateFormat(name: string, options: Intl.DateTimeFormatOptions) {
-  const key = `${name}|${locale()}`
+/**
+ * A date format of the language in use, made once per locale and zone. `zone`: an event's IANA zone,
+ * for its times on the venue's clock; absent, the viewer's own (an order's time, a scan's).
+ */
+function dateFormat(name: string, options: Intl.DateTimeFormatOptions, zone?: string) {
+  const timeZone = zone ? (canonicalTimeZone(zone) ?? DEFAULT_TIME_ZONE) : undefined
+  const key = `${name}|${locale()}|${timeZone ?? ''}`
   let f = formats.get(key) as Intl.DateTimeFormat | undefined
-  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(locale(), options)))
+  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(locale(), timeZone ? { ...options, timeZone } : options)))
   return f
 }
 
@@ -55,15 +60,17 @@ export function moneyInput(cents: number, currency: string) {
 }
 
 const DATE_TIME: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }
-const dateTime = () => dateFormat('dateTime', DATE_TIME)
-// Times are shown in the viewer's zone, which says so: a buyer abroad must not take 19:00 for the venue's 20:00.
-const dateTimeZone = () => dateFormat('dateTimeZone', { ...DATE_TIME, timeZoneName: 'short' })
-const timeZone = () => dateFormat('timeZone', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })
+const dateTime = (zone?: string) => dateFormat('dateTime', DATE_TIME, zone)
+// Every time says its zone: an event's on the venue's clock ("20:00 EET"), others on the viewer's; a buyer
+// abroad must not take the one for the other.
+const dateTimeZone = (zone?: string) => dateFormat('dateTimeZone', { ...DATE_TIME, timeZoneName: 'short' }, zone)
+const timeZone = (zone?: string) => dateFormat('timeZone', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }, zone)
 
 /** The viewer's time zone, as admins' date fields are read in it ("Europe/Helsinki"). */
 export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || t(adminInputText).yourTimeZone
 const dateOnly = () => dateFormat('dateOnly', { day: 'numeric', month: 'short', year: 'numeric' })
-const monthShort = () => dateFormat('monthShort', { month: 'short' })
+const monthShort = (zone?: string) => dateFormat('monthShort', { month: 'short' }, zone)
+const dayOfMonth = (zone?: string) => dateFormat('dayOfMonth', { day: 'numeric' }, zone)
 
 /** A tax rate typed as a percentage ("19", "5.5", "7,7"; empty: none) in basis points; null when it is not one. */
 export function parsePercent(text: string): number | null {
@@ -80,18 +87,23 @@ export const percentInput = (basisPoints: number | undefined) => (basisPoints ? 
 /** Basis points as a rate people read: 1900 → "19%", 550 → "5.5%" ("19 %", "5,5 %" in German and French). */
 export const percent = (basisPoints: number) => new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 2 }).format(basisPoints / 10_000)
 
-export function when(iso: string | undefined | null) {
+/** An event's zone, for its times on the venue's clock (UTC for an event without one). */
+export const zoneOf = (event: { timeZone?: string } | undefined | null) => (event?.timeZone && canonicalTimeZone(event.timeZone)) || DEFAULT_TIME_ZONE
+
+/** A time with its zone: on the viewer's clock, or with `zone` (an event's) on the venue's. */
+export function when(iso: string | undefined | null, zone?: string) {
   if (!iso) return ''
   const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? '' : dateTimeZone().format(d)
+  return Number.isNaN(d.getTime()) ? '' : dateTimeZone(zone).format(d)
 }
 
-/** "Fri, 25 Dec 2026, 18:00 – 23:00", with the end's date only when it ends on another day. */
-export function whenRange(startIso: string, endIso: string) {
+/** "Fri, 25 Dec 2026, 18:00 – 23:00 EET" on the venue's clock, with the end's date only when it ends on another day there. */
+export function whenRange(startIso: string, endIso: string, zone?: string) {
   const start = new Date(startIso)
   const end = new Date(endIso)
-  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return when(startIso)
-  return `${dateTime().format(start)} – ${start.toDateString() === end.toDateString() ? timeZone().format(end) : dateTimeZone().format(end)}`
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return when(startIso, zone)
+  const sameDay = toLocalInput(startIso, zone).slice(0, 10) === toLocalInput(endIso, zone).slice(0, 10)
+  return `${dateTime(zone).format(start)} – ${sameDay ? timeZone(zone).format(end) : dateTimeZone(zone).format(end)}`
 }
 
 export function day(iso: string | undefined | null) {
@@ -100,24 +112,26 @@ export function day(iso: string | undefined | null) {
   return Number.isNaN(d.getTime()) ? '' : dateOnly().format(d)
 }
 
-/** Day of month and short month name, for the date badge on event cards. */
-export function dateBadge(iso: string) {
+/** Day of month and short month name, for the date badge on event cards (on the venue's clock with `zone`). */
+export function dateBadge(iso: string, zone?: string) {
   const d = new Date(iso)
-  return { day: String(d.getDate()), month: monthShort().format(d) }
+  return { day: dayOfMonth(zone).format(d), month: monthShort(zone).format(d) }
 }
 
-/** ISO → the value of an <input type="datetime-local"> in the browser's time zone. */
-export function toLocalInput(iso: string | undefined | null) {
+/** ISO → the value of an <input type="datetime-local">: the wall clock in `zone` (an event's), else the browser's. */
+export function toLocalInput(iso: string | undefined | null, zone?: string) {
   if (!iso) return ''
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return ''
+  if (zone) return wallTimeInput(d, canonicalTimeZone(zone) ?? DEFAULT_TIME_ZONE)
   const pad = (n: number) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`
 }
 
-/** The value of an <input type="datetime-local"> (local time) → ISO UTC; null when empty or invalid. */
-export function fromLocalInput(value: string): string | null {
+/** The value of an <input type="datetime-local"> (a wall clock in `zone`, else the browser's) → ISO UTC; null when empty or invalid. */
+export function fromLocalInput(value: string, zone?: string): string | null {
   if (!value) return null
+  if (zone) return instantOfWallTime(value, canonicalTimeZone(zone) ?? DEFAULT_TIME_ZONE)?.toISOString() ?? null
   const d = new Date(value)
   return Number.isNaN(d.getTime()) ? null : d.toISOString()
 }
@@ -179,8 +193,19 @@ const ORDER_STATUS = defineMessages<Record<string, string>>({
 /** An order's status in words, in the language in use (undefined when unknown). */
 export const orderStatusLabel = (status: string) => t(ORDER_STATUS)[status]
 
-/** The dates from `first` every `days` days, at the same local time of day (across a clock change too). */
-export function repeatDates(first: Date, days: number, count: number): string[] {
+/**
+ * The dates from `first` every `days` days, at the same time of day on the clock of `zone` (an event's;
+ * absent, the browser's), across a clock change too: a Friday show at 20:00 stays at 20:00 in March.
+ */
+export function repeatDates(first: Date, days: number, count: number, zone?: string): string[] {
+  if (zone) {
+    const wall = toLocalInput(first.toISOString(), zone)
+    const [year, month, date] = wall.slice(0, 10).split('-').map(Number) as [number, number, number]
+    return Array.from({ length: count }, (_, i) => {
+      const onDay = new Date(Date.UTC(year, month - 1, date + i * days)).toISOString().slice(0, 10)
+      return fromLocalInput(`${onDay}${wall.slice(10)}`, zone) ?? first.toISOString()
+    })
+  }
   return Array.from({ length: count }, (_, i) => {
     const d = new Date(first)
     d.setDate(d.getDate() + i * days)

@@ -88,6 +88,8 @@ export interface EventItem {
   venue: Venue
   startsAt: string
   endsAt: string
+  /** The venue's IANA time zone: the event's times are shown on its clock. */
+  timeZone?: string
   organizer: string
   imageUrl?: string | null
   /** The organiser's practical information for ticket holders. */

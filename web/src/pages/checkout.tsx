@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, untilDecided, withKey } from '../lib/api'
-import { clock, endReason, money, moneyOff, when } from '../lib/format'
+import { clock, endReason, money, moneyOff, when, zoneOf } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { settle } from '../lib/follow'
 import { forgetEvent, getEvent, useNotifications } from '../lib/live'
@@ -306,7 +306,7 @@ export function Checkout({ id }: { id: string }) {
 
   return (
     <section class="container page checkout">
-      <PageTitle sub={event.data ? `${event.data.title} · ${when(event.data.startsAt)}` : undefined}>{m.title}</PageTitle>
+      <PageTitle sub={event.data ? `${event.data.title} · ${when(event.data.startsAt, zoneOf(event.data))}` : undefined}>{m.title}</PageTitle>
       <div class="checkout-layout">
         <section class="card" aria-labelledby="summary-title">
           <h2 id="summary-title">{m.yourOrder}</h2>

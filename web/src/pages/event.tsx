@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { isVoucherCode, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/pricing'
 import { admissionsOf } from '@easypass/contracts/add-ons'
 import { api, ApiError, describe, untilDecided, withKey, wordRefusal } from '../lib/api'
-import { money, moneyOff, when, whenRange } from '../lib/format'
+import { money, moneyOff, when, whenRange, zoneOf } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { useAvailability } from '../lib/live'
 import { Link, navigate, withQuery } from '../lib/router'
@@ -46,7 +46,7 @@ export function offers(event: EventItem | undefined, live: { ticketTypes: Ticket
     const l = live?.ticketTypes.find((x) => x.id === t.id)
     const available = Math.max(0, l?.available ?? t.available ?? t.capacity - (t.sold ?? 0) - (t.held ?? 0))
     let closed: string | undefined
-    if (t.salesStart && opensOnPage(t.salesStart) > now) closed = m.onSaleFrom(when(t.salesStart))
+    if (t.salesStart && opensOnPage(t.salesStart) > now) closed = m.onSaleFrom(when(t.salesStart, event && zoneOf(event)))
     else if (t.salesEnd && Date.parse(t.salesEnd) <= now) closed = m.salesEnded
     else if (available === 0) closed = m.soldOut
     // The live view's tax rate, extra mark and product win, also when it has none any more.
@@ -546,7 +546,7 @@ export function EventPage({ id }: { id: string }) {
             <div>
               <dt>{m.when}</dt>
               <dd>
-                <time dateTime={e.startsAt}>{whenRange(e.startsAt, e.endsAt)}</time>
+                <time dateTime={e.startsAt}>{whenRange(e.startsAt, e.endsAt, zoneOf(e))}</time>
                 {e.status !== 'cancelled' && (
                   <>
                     {' '}
@@ -687,7 +687,7 @@ function OtherDates({ event }: { event: EventItem }) {
         {others.map((d) => (
           <li key={d.id}>
             <Link href={`/events/${d.id}`}>
-              <time dateTime={d.startsAt}>{whenRange(d.startsAt, d.endsAt)}</time>
+              <time dateTime={d.startsAt}>{whenRange(d.startsAt, d.endsAt, zoneOf(d))}</time>
             </Link>
             {d.available === 0 && <span class="muted small">{m.dateSoldOut}</span>}
           </li>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../lib/api'
-import { dateBadge, money, when } from '../lib/format'
+import { dateBadge, money, when, zoneOf } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { Link, navigate, withQuery } from '../lib/router'
 import type { EventItem, List } from '../lib/types'
@@ -127,7 +127,7 @@ export function Home({ query }: { query: URLSearchParams }) {
 
 function EventCard({ event }: { event: EventItem }) {
   const m = useT(homeText)
-  const badge = dateBadge(event.startsAt)
+  const badge = dateBadge(event.startsAt, zoneOf(event))
   return (
     <article class="event-card">
       <div class="event-card-media" aria-hidden="true">
@@ -145,7 +145,7 @@ function EventCard({ event }: { event: EventItem }) {
           </Link>
         </h3>
         <p class="muted">
-          <time dateTime={event.startsAt}>{when(event.startsAt)}</time>
+          <time dateTime={event.startsAt}>{when(event.startsAt, zoneOf(event))}</time>
         </p>
         <p class="muted">
           {event.venue?.name}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, apiAnswer, ApiError, withKey } from '../lib/api'
 import { orderChanged } from '../lib/changes'
 import { useDownload } from '../lib/download'
-import { clock, endReason, money, moneyOff, parseMoney, when, withSeat } from '../lib/format'
+import { clock, endReason, money, moneyOff, parseMoney, when, withSeat, zoneOf } from '../lib/format'
 import { settle } from '../lib/follow'
 import { useAsync, useNow, useTitle, type Async } from '../lib/hooks'
 import { t as translate, useT } from '../lib/i18n'
@@ -342,7 +342,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
           </H>
           {event.data && (
             <p class="muted">
-              <time dateTime={event.data.startsAt}>{when(event.data.startsAt)}</time> · {event.data.venue.name}, {event.data.venue.city}
+              <time dateTime={event.data.startsAt}>{when(event.data.startsAt, zoneOf(event.data))}</time> · {event.data.venue.name}, {event.data.venue.city}
               {order.status === 'paid' && event.data.status !== 'cancelled' && (
                 <>
                   {' · '}

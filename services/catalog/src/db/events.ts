@@ -26,6 +26,8 @@ const eventSchema = new Schema(
     venue: { type: venueSchema, required: true },
     startsAt: { type: Date, required: true },
     endsAt: { type: Date, required: true },
+    // The venue's IANA zone ("Europe/Helsinki"); absent on events made before zones: UTC.
+    timeZone: { type: String },
     organizer: { type: String, required: true },
     imageUrl: { type: String },
     ticketInfo: { type: String },
@@ -58,6 +60,8 @@ export interface EventDoc {
   venue: { name: string; address: string; city: string }
   startsAt: Date
   endsAt: Date
+  /** The venue's IANA time zone, in which the event's times are shown; absent means UTC. */
+  timeZone?: string
   organizer: string
   imageUrl?: string | null
   ticketInfo?: string

@@ -92,6 +92,7 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
           venue: { ...source.venue },
           startsAt,
           endsAt: new Date(startsAt.getTime() + duration),
+          ...(source.timeZone ? { timeZone: source.timeZone } : {}),
           organizer: source.organizer,
           ...(source.imageUrl ? { imageUrl: source.imageUrl } : {}),
           ...(source.ticketInfo ? { ticketInfo: source.ticketInfo } : {}),

@@ -3,6 +3,7 @@ import type { Principal } from '@easypass/contracts'
 import { isPublic, type CreateEventBody, type Event, type EventDetail, type EventList, type EventsQuery, type InternalEvent, type UpdateEventBody } from '@easypass/contracts/catalog'
 import { EMAIL_PLACEHOLDERS, emailTextProblem, type EventEmails, type EventEmailsBody, type StoredConfirmationTexts } from '@easypass/contracts/event-emails'
 import { LANGUAGES } from '@easypass/contracts/languages'
+import { canonicalTimeZone, DEFAULT_TIME_ZONE } from '@easypass/contracts/time-zones'
 import { checkedQuestions, type EventQuestions, type EventQuestionsBody } from '@easypass/contracts/questions'
 import { randomBytes } from 'node:crypto'
 import { escapeRegExp, fact, fail, isAdmin, isDuplicateOnly, isRealDate, repeatEvery, type Fact, type Logger, type Outbox } from '@easypass/kit'
@@ -20,6 +21,7 @@ export function toEvent(doc: EventDoc): Event {
     venue: { name: doc.venue.name, address: doc.venue.address, city: doc.venue.city },
     startsAt: doc.startsAt.toISOString(),
     endsAt: doc.endsAt.toISOString(),
+    timeZone: doc.timeZone ?? DEFAULT_TIME_ZONE,
     organizer: doc.organizer,
     status: doc.status,
     createdAt: doc.createdAt.toISOString(),
@@ -49,6 +51,13 @@ function emailsView(doc: EventDoc): EventEmails {
 /** UTC years a date may fall in: an offset may push `9999-12-31T23:00-23:00` into year 10000, which no ISO date-time can carry. */
 const FIRST_YEAR = 1970
 const LAST_YEAR = 9999
+
+/** A zone the runtime knows, by its canonical name; anything else is 400 VALIDATION. */
+export function toTimeZone(name: string): string {
+  const zone = canonicalTimeZone(name)
+  if (!zone) throw fail('VALIDATION', `timeZone: "${name}" is not a time zone this server knows`, { fields: [{ path: 'timeZone', message: 'not a known IANA time zone' }] })
+  return zone
+}
 
 /** `stored`: a date an event keeps (a filter of a listing may reach further). */
 export function toDate(iso: string, field: string, stored = false): Date {
@@ -195,6 +204,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     const startsAt = toDate(body.startsAt, 'startsAt', true)
     const endsAt = toDate(body.endsAt, 'endsAt', true)
     requireEndAfterStart(startsAt, endsAt)
+    const timeZone = body.timeZone !== undefined ? toTimeZone(body.timeZone) : undefined
     const now = new Date()
     const doc: EventDoc = {
       _id: new Types.ObjectId(),
@@ -212,6 +222,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     }
     if (body.imageUrl) doc.imageUrl = body.imageUrl
     if (body.ticketInfo) doc.ticketInfo = body.ticketInfo.trim()
+    if (timeZone && timeZone !== DEFAULT_TIME_ZONE) doc.timeZone = timeZone
     await Events.create(doc)
     forgetListings()
     log.info({ eventId: String(doc._id), status: doc.status, by: actorId }, 'event created')
@@ -297,6 +308,8 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
       else if (patch.imageUrl !== undefined) set.imageUrl = patch.imageUrl
       if (patch.ticketInfo === null) unset.ticketInfo = ''
       else if (patch.ticketInfo !== undefined) set.ticketInfo = patch.ticketInfo.trim()
+      if (patch.timeZone === null || (patch.timeZone !== undefined && toTimeZone(patch.timeZone) === DEFAULT_TIME_ZONE)) unset.timeZone = ''
+      else if (patch.timeZone !== undefined) set.timeZone = toTimeZone(patch.timeZone)
       if (patch.status !== undefined) set.status = patch.status
       const startsAt = patch.startsAt !== undefined ? toDate(patch.startsAt, 'startsAt', true) : current.startsAt
       const endsAt = patch.endsAt !== undefined ? toDate(patch.endsAt, 'endsAt', true) : current.endsAt

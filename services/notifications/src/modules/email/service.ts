@@ -217,6 +217,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
       title: e.title,
       startsAt: e.startsAt,
       endsAt: e.endsAt,
+      ...(typeof e.timeZone === 'string' ? { timeZone: e.timeZone } : {}),
       venue: e.venue,
       organizer: e.organizer,
       ...(e.ticketInfo ? { ticketInfo: e.ticketInfo } : {}),
@@ -301,6 +302,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
         language: d.language,
         eventTitle: title,
         startsAt,
+        ...(details.timeZone ? { timeZone: details.timeZone } : {}),
         ...(details.organizer ? { organizer: details.organizer } : {}),
         own: confirmationTextsFor(details.confirmationEmail, languageOf(d.language)),
         ...(venue ? { venue } : {}),
@@ -343,7 +345,9 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
       if (Date.parse(d.expiresAt) <= Date.now()) return null
       const fragment = `id=${encodeURIComponent(d.transferId)}&token=${linkToken(serviceSecret, TRANSFER_LINK_PURPOSE, d.transferId)}`
       const link = `${publicUrl.replace(/\/+$/, '')}/transfer#${fragment}`
-      return renderTicketOffered({ eventTitle: d.eventTitle, startsAt: d.eventStartsAt, ticketTypeName: d.ticketTypeName, fromEmail: d.fromEmail, expiresAt: d.expiresAt, link, language: d.language })
+      // The event's zone, to give its time on the venue's clock (away: in UTC).
+      const timeZone = d.eventStartsAt ? (await event(d.eventId)).timeZone : undefined
+      return renderTicketOffered({ eventTitle: d.eventTitle, startsAt: d.eventStartsAt, ...(timeZone ? { timeZone } : {}), ticketTypeName: d.ticketTypeName, fromEmail: d.fromEmail, expiresAt: d.expiresAt, link, language: d.language })
     }
     if (f.subject === 'orders.held-ticket-refunded') {
       const d = f.data as Fact<'orders.held-ticket-refunded'>['data']
@@ -502,6 +506,7 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
       language: body.language,
       eventTitle: details.title,
       startsAt: details.startsAt,
+      ...(details.timeZone ? { timeZone: details.timeZone } : {}),
       ...(venue ? { venue } : {}),
       ...(details.organizer ? { organizer: details.organizer } : {}),
       items: [sample],

@@ -34,6 +34,8 @@ export interface ConfirmationInput {
   orderId: string
   eventTitle?: string
   startsAt?: string
+  /** The event's time zone: its start is given on the venue's clock (absent: UTC). */
+  timeZone?: string
   venue?: string
   items: OrderLine[]
   /** After the voucher's discount. */
@@ -106,7 +108,7 @@ export function renderOrderConfirmation(input: ConfirmationInput): RenderedEmail
   const lang = languageOf(input.language)
   const w = EMAIL_WORDS[lang]
   const event = input.eventTitle?.trim() || w.yourEvent
-  const when = input.startsAt ? formatDate(input.startsAt, lang) : undefined
+  const when = input.startsAt ? formatDate(input.startsAt, lang, input.timeZone) : undefined
   const total = formatMoney(input.totalCents, input.currency, lang)
   const ticketCount = input.items.reduce((n, item) => n + item.quantity, 0)
   let subject = oneLine(w.ticketsFor(event))
@@ -288,6 +290,8 @@ ${input.link ? `<p style="margin:16px 0"><a href="${escapeHtml(input.link)}" sty
 export interface TicketOfferedInput {
   eventTitle?: string
   startsAt?: string
+  /** The event's time zone (absent: UTC). */
+  timeZone?: string
   ticketTypeName?: string
   fromEmail?: string
   expiresAt: string
@@ -302,7 +306,7 @@ export function renderTicketOffered(input: TicketOfferedInput): RenderedEmail {
   const w = EMAIL_WORDS[lang]
   const event = input.eventTitle?.trim() || w.anEvent
   const from = input.fromEmail?.trim() ? w.fromAccount(input.fromEmail.trim()) : w.aCustomer
-  const when = (input.startsAt && formatDate(input.startsAt, lang)) || ''
+  const when = (input.startsAt && formatDate(input.startsAt, lang, input.timeZone)) || ''
   const until = formatDate(input.expiresAt, lang) ?? w.untilFallback
   const what = w.offeredWhat(input.ticketTypeName?.trim() || undefined, event)
   // The sender's address is what they signed up with, never verified: the body names it, the subject does not.

@@ -9,6 +9,7 @@
 import { createHash, createPrivateKey, type KeyObject } from 'node:crypto'
 import { importPKCS8, SignJWT } from 'jose'
 import type { Event } from '@easypass/contracts/catalog'
+import { canonicalTimeZone, isoInZone } from '@easypass/contracts/time-zones'
 import { languageOf } from '@easypass/contracts/languages'
 import type { Ticket } from '@easypass/contracts/orders'
 import { fail, type Logger } from '@easypass/kit'
@@ -71,6 +72,8 @@ export function googleWallet(settings: GoogleWalletSettings | undefined, { catal
       // The order keeps its event's title: the catalog's is only newer.
       const title = event.title ?? state.doc.eventTitle ?? 'EasyPass'
       const startsAt = event.startsAt ?? state.doc.eventStartsAt?.toISOString()
+      const zone = event.timeZone && canonicalTimeZone(event.timeZone)
+      const onVenueClock = (iso: string) => (zone ? isoInZone(new Date(iso), zone) : iso)
       const classId = idOf(settings.issuerId, 'e', state.doc.eventId)
       const eventTicketClass = {
         id: classId,
@@ -80,7 +83,8 @@ export function googleWallet(settings: GoogleWalletSettings | undefined, { catal
         eventId: state.doc.eventId,
         eventName: text(title),
         ...(event.venue ? { venue: { name: text(event.venue.name), address: text([event.venue.address, event.venue.city].filter(Boolean).join(', ')) } } : {}),
-        ...(startsAt ? { dateTime: { start: startsAt, ...(event.endsAt ? { end: event.endsAt } : {}) } } : {}),
+        // With an offset, Google shows the time as it is there: the venue's clock when the event has a zone.
+        ...(startsAt ? { dateTime: { start: onVenueClock(startsAt), ...(event.endsAt ? { end: onVenueClock(event.endsAt) } : {}) } } : {}),
       }
       const seat = ticket.seat ? /^(.+?)-(\d+)$/.exec(ticket.seat) : null
       const eventTicketObject = {

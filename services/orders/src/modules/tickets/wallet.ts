@@ -6,6 +6,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { deflateSync } from 'node:zlib'
 import { PKPass } from 'passkit-generator'
 import type { Event } from '@easypass/contracts/catalog'
+import { canonicalTimeZone, isoInZone } from '@easypass/contracts/time-zones'
 import { languageOf, type Language } from '@easypass/contracts/languages'
 import type { Ticket } from '@easypass/contracts/orders'
 import { fail, type Logger } from '@easypass/kit'
@@ -131,7 +132,17 @@ export function walletPasses(settings: WalletSettings | undefined, { catalog, lo
         })
         pass.type = 'eventTicket'
         pass.primaryFields.push({ key: 'event', label: w.event, value: title })
-        if (startsAt) pass.secondaryFields.push({ key: 'date', label: w.date, value: startsAt, dateStyle: 'PKDateStyleMedium', timeStyle: 'PKDateStyleShort' })
+        // With the venue's zone the pass shows the venue's clock (its offset, not the phone's zone): the doors
+        // open at 20:00 in Helsinki whatever zone the holder's phone is in on the way there.
+        const zone = event.timeZone && canonicalTimeZone(event.timeZone)
+        if (startsAt)
+          pass.secondaryFields.push({
+            key: 'date',
+            label: w.date,
+            dateStyle: 'PKDateStyleMedium',
+            timeStyle: 'PKDateStyleShort',
+            ...(zone ? { value: isoInZone(new Date(startsAt), zone), ignoresTimeZone: true } : { value: startsAt }),
+          })
         if (event.venue?.name) pass.secondaryFields.push({ key: 'venue', label: w.venue, value: event.venue.name })
         pass.auxiliaryFields.push({ key: 'type', label: w.type, value: ticket.ticketTypeName ?? w.type })
         if (ticket.seat) pass.auxiliaryFields.push({ key: 'seat', label: w.seat, value: ticket.seat })
