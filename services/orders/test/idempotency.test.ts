@@ -2,8 +2,9 @@
 // for which order, after the first run under it failed.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { Redis } from 'ioredis'
-import { createLogger } from '@easypass/kit'
+import { createLogger, fail } from '@easypass/kit'
 import { idempotency, type Answer, type IdemHandlers, type IdemSpec } from '../src/modules/idempotency/service'
+import { answerOfFailure } from '../src/modules/purchase/service'
 import { system } from '../../../tests/support/system'
 
 const redis = new Redis(system().infra.redisUrl, { lazyConnect: false })
@@ -58,6 +59,20 @@ describe('a run that failed under a key', () => {
     const retry = runs((id) => ({ now: paid(id), final: Promise.resolve(paid(id)) }))
     expect(await idem.run(spec('order-f', key), retry.handlers)).toEqual(paid('order-e'))
     expect(retry.seen).toEqual([{ orderId: 'order-e', fresh: false }])
+  })
+
+  test('an unexpected error after the work began (a write after the charge) is "try again" on the same order, never a freed key', async () => {
+    expect(answerOfFailure(new Error('the database went away'))).toMatchObject({ status: 503, body: { error: { code: 'UNAVAILABLE' } } })
+    expect(answerOfFailure(fail('SOLD_OUT', 'gone'))).toMatchObject({ status: 409, body: { error: { code: 'SOLD_OUT' } } })
+    const key = `k${++keys}`
+    // The purchase's work: charged, then a write failed. What the request hears, and what it keeps under the key.
+    const work = Promise.reject(new Error('tickets could not be written')).catch(answerOfFailure)
+    const charged = runs(() => ({ now: { status: 503, body: {} }, final: work }))
+    expect((await idem.run(spec('order-h', key), charged.handlers)).status).toBe(503)
+    await Bun.sleep(20)
+    const retry = runs((id) => ({ now: paid(id), final: Promise.resolve(paid(id)) }))
+    expect(await idem.run(spec('order-i', key), retry.handlers)).toEqual(paid('order-h'))
+    expect(retry.seen).toEqual([{ orderId: 'order-h', fresh: false }])
   })
 
   test('a request that failed before its work began (a check that could not be made) frees its key: the retry starts afresh', async () => {

@@ -142,6 +142,16 @@ function holdRefusal(hold: Exclude<HoldResult, { ok: true }>): { answer: Answer;
   return { answer: errorAnswer(status, hold.code, hold.message, hold.details), outcome: hold.code === 'SOLD_OUT' ? 'sold_out' : 'rejected' }
 }
 
+/**
+ * What a run that failed answers. A refusal is its answer. Anything else (a database or Redis error) may
+ * come after the card was charged, so it is never a throw, which would free the Idempotency-Key for a new
+ * order and a second charge: it is "try again", which keeps the key on this order for the retry to finish.
+ */
+export function answerOfFailure(error: unknown): Answer {
+  if (error instanceof AppError) return errorAnswer(error.status, error.code, error.message, error.details)
+  return errorAnswer(503, 'UNAVAILABLE', 'the order could not be finished just now: send the same request again (the same Idempotency-Key) to finish it', { retryAfterSeconds: 2 })
+}
+
 function outcomeOf(answer: Answer): PurchaseOutcome {
   if (answer.status === 201 || answer.status === 200) return (answer.body as Order).status === 'reserved' ? 'reserved' : 'paid'
   if (answer.status === 402) return 'declined'
@@ -230,11 +240,12 @@ export function purchaseService(deps: PurchaseDeps) {
           log.warn({ orderId: ctx.orderId, reason: error.message }, 'order left to the reconciler')
           return undefined
         }
-        if (error instanceof AppError) return { status: error.status, body: errorAnswer(error.status, error.code, error.message, error.details).body }
-        throw error
+        if (!(error instanceof AppError)) log.error({ err: String(error), orderId: ctx.orderId }, 'purchase failed unexpectedly; the same request takes it up again')
+        const answer = answerOfFailure(error)
+        recordDecision(flow, outcomeOf(answer), ctx.startedAt)
+        return answer
       },
     )
-    final.catch((error) => log.error({ err: String(error), orderId: ctx.orderId }, 'purchase failed unexpectedly'))
     const TIMEOUT = Symbol('timeout')
     let timer: Timer | undefined
     const first = await Promise.race([
