@@ -122,6 +122,8 @@ describe('ticket types', () => {
       standing({ priceCents: '4500' }),
       standing({ salesStart: '2027-02-30T00:00:00Z' }),
       standing({ salesEnd: '2027-06-01T24:00:00Z' }),
+      // Year 10000 in UTC: stored, it made every answer carrying the type a 500 (availability included).
+      standing({ salesEnd: '9999-12-31T23:30:00-01:00' }),
     ]
     for (const body of invalid) {
       const r = await api(path, { body, token: admin.token })

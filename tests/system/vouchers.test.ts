@@ -145,6 +145,7 @@ describe('vouchers', () => {
       { code: 'ZERO', percentOff: 10, maxUses: 0 },
       { code: 'TYPE', percentOff: 10, maxUses: 1, ticketTypeIds: ['0'.repeat(24)] },
       { code: 'DATE', percentOff: 10, maxUses: 1, validUntil: '2027-02-30T10:00:00Z' },
+      { code: 'Y10K', percentOff: 10, maxUses: 1, validUntil: '9999-12-31T23:30:00-01:00' },
       { code: 'EXTRA', percentOff: 10, maxUses: 1, used: 5 },
     ]) {
       const r = await addVoucher(admin, eventId, body)

@@ -15,6 +15,21 @@ export function isRealDate(iso: string): boolean {
   return !Number.isNaN(new Date(iso).getTime()) && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour < 24 && minute < 60 && second < 60
 }
 
+/** UTC years a stored date may fall in: an offset may push `9999-12-31T23:00-23:00` into year 10000, which no ISO date-time can carry. */
+export const STORED_YEARS = { first: 1970, last: 9999 } as const
+
+/** What is wrong with a date to be stored (not a real date, or outside the years an ISO date-time carries in UTC); undefined when nothing. */
+export function storedDateProblem(iso: string): string | undefined {
+  if (!isRealDate(iso)) return 'not a real date'
+  return yearsProblem(new Date(iso))
+}
+
+/** An instant outside the years a stored date may fall in, said as a field message; undefined when inside. */
+export function yearsProblem(date: Date): string | undefined {
+  const year = date.getUTCFullYear()
+  return year < STORED_YEARS.first || year > STORED_YEARS.last ? `must fall in the years ${STORED_YEARS.first}–${STORED_YEARS.last} (UTC)` : undefined
+}
+
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 /** Any value as text inside HTML (an element's content or a quoted attribute): emails are built from strings. */
 export const escapeHtml = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!)

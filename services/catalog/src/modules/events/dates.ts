@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto'
 import { Types } from 'mongoose'
 import type { AddDatesBody, Event, EventDates } from '@easypass/contracts/catalog'
-import { AppError, fail, isDuplicateOnly, type Logger } from '@easypass/kit'
+import { AppError, fail, isDuplicateOnly, yearsProblem, type Logger } from '@easypass/kit'
 import type { Models } from '../../db'
 import type { EventDoc, SeriesDateDoc } from '../../db/events'
 import { toDate, toEvent, type EventsService } from './service'
@@ -55,6 +55,13 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
     const source = await events.find(id)
     if (!source) throw fail('NOT_FOUND', 'event not found')
     if (source.status === 'cancelled') throw fail('CONFLICT', 'the event is cancelled: add dates to one that is not')
+    const duration = source.endsAt.getTime() - source.startsAt.getTime()
+    // Each copy ends as long after its start as the event does: an end past the year 9999 could be stored
+    // but never shown again (no ISO date carries it), so the request is refused before anything is written.
+    starts.forEach((date, i) => {
+      const late = yearsProblem(new Date(date.getTime() + duration))
+      if (late) throw fail('VALIDATION', `startsAt[${i}]: the date's end ${late}`, { fields: [{ path: `startsAt[${i}]`, message: `its end ${late}` }] })
+    })
     const seriesId = source.seriesId ?? String(source._id)
     const ids = starts.map((date) =>
       idempotencyKey ? new Types.ObjectId(sha(`event-date:${seriesId}:${actorId}:${idempotencyKey}:${date.toISOString()}`).slice(0, 24)) : new Types.ObjectId(),
@@ -72,7 +79,6 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
       })
     if (!source.seriesId) await events.joinSeries(id)
 
-    const duration = source.endsAt.getTime() - source.startsAt.getTime()
     const added: Event[] = []
     for (const [i, startsAt] of starts.entries()) {
       const newId = String(ids[i]!)

@@ -6,7 +6,7 @@ import { LANGUAGES } from '@easypass/contracts/languages'
 import { canonicalTimeZone, DEFAULT_TIME_ZONE } from '@easypass/contracts/time-zones'
 import { checkedQuestions, type EventQuestions, type EventQuestionsBody } from '@easypass/contracts/questions'
 import { randomBytes } from 'node:crypto'
-import { escapeRegExp, fact, fail, isAdmin, isDuplicateOnly, isRealDate, repeatEvery, type Fact, type Logger, type Outbox } from '@easypass/kit'
+import { escapeRegExp, fact, fail, isAdmin, isDuplicateOnly, isRealDate, repeatEvery, yearsProblem, type Fact, type Logger, type Outbox } from '@easypass/kit'
 import type { EventDoc } from '../../db/events'
 import type { Models } from '../../db'
 import type { TicketingClient } from './ticketing'
@@ -48,10 +48,6 @@ function emailsView(doc: EventDoc): EventEmails {
 }
 
 
-/** UTC years a date may fall in: an offset may push `9999-12-31T23:00-23:00` into year 10000, which no ISO date-time can carry. */
-const FIRST_YEAR = 1970
-const LAST_YEAR = 9999
-
 /** A zone the runtime knows, by its canonical name; anything else is 400 VALIDATION. */
 export function toTimeZone(name: string): string {
   const zone = canonicalTimeZone(name)
@@ -64,9 +60,8 @@ export function toDate(iso: string, field: string, stored = false): Date {
   const date = new Date(iso)
   if (!isRealDate(iso))
     throw fail('VALIDATION', `${field}: not a real date`, { fields: [{ path: field, message: 'not a real date' }] })
-  const year = date.getUTCFullYear()
-  if (stored && (year < FIRST_YEAR || year > LAST_YEAR))
-    throw fail('VALIDATION', `${field}: must fall in the years ${FIRST_YEAR}–${LAST_YEAR} (UTC)`, { fields: [{ path: field, message: `must fall in the years ${FIRST_YEAR}–${LAST_YEAR} (UTC)` }] })
+  const years = stored ? yearsProblem(date) : undefined
+  if (years) throw fail('VALIDATION', `${field}: ${years}`, { fields: [{ path: field, message: years }] })
   return date
 }
 

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { Types } from 'mongoose'
 import type { CreateTicketTypeBody, TicketType, UpdateTicketTypeBody } from '@easypass/contracts/inventory'
-import { fail, isRealDate } from '@easypass/kit'
+import { fail, storedDateProblem } from '@easypass/kit'
 import type { CatalogClient } from '../../catalog'
 import type { Models } from '../../db'
 import { decided, type InventoryClient } from '../../inventory/client'
@@ -15,11 +15,12 @@ export interface TicketTypesDeps {
   models: Models
 }
 
-/** Both ends of the sales window are real calendar dates (the schema lets `2027-02-30` through), the end after the start. */
+/** Both ends of the sales window are real calendar dates (the schema lets `2027-02-30` through) an ISO date can carry in UTC, the end after the start. */
 function checkSalesWindow(fields: { salesStart?: string | null; salesEnd?: string | null }) {
   for (const key of ['salesStart', 'salesEnd'] as const) {
     const value = fields[key]
-    if (value && !isRealDate(value)) throw fail('VALIDATION', `${key}: not a real date`, { fields: [{ path: key, message: 'not a real date' }] })
+    const wrong = value ? storedDateProblem(value) : undefined
+    if (wrong) throw fail('VALIDATION', `${key}: ${wrong}`, { fields: [{ path: key, message: wrong }] })
   }
   const problem = salesWindowProblem(fields.salesStart, fields.salesEnd)
   if (problem) throw fail('VALIDATION', problem, { fields: [{ path: 'salesEnd', message: problem }] })

@@ -3,7 +3,7 @@
 // by the same one writer that decides the holds using it: it is never used more often than allowed.
 import { normaliseVoucherCode, type CreateVoucherBody, type UpdateVoucherBody, type Voucher, type VoucherOffer } from '@easypass/contracts/inventory'
 import { isPublic } from '@easypass/contracts/catalog'
-import { addressKey, fail, isRealDate, type GuessLimit } from '@easypass/kit'
+import { addressKey, fail, storedDateProblem, type GuessLimit } from '@easypass/kit'
 import type { CatalogClient } from '../../catalog'
 import type { Models } from '../../db'
 import { decided, type InventoryClient } from '../../inventory/client'
@@ -19,7 +19,8 @@ export interface VouchersDeps {
 }
 
 function checkValidUntil(validUntil?: string | null) {
-  if (validUntil && !isRealDate(validUntil)) throw fail('VALIDATION', 'validUntil: not a real date', { fields: [{ path: 'validUntil', message: 'not a real date' }] })
+  const wrong = validUntil ? storedDateProblem(validUntil) : undefined
+  if (wrong) throw fail('VALIDATION', `validUntil: ${wrong}`, { fields: [{ path: 'validUntil', message: wrong }] })
 }
 
 export function vouchersService({ inventory, catalog, models, guesses }: VouchersDeps) {
