@@ -64,10 +64,10 @@ export function signatureVerifies(certs: PassCertificates, content: Buffer, sign
   return run.exitCode === 0
 }
 
-/** A paid order of two tickets of a new event (organiser "Wallet Club", with information for holders), bought in `language`: what both wallets' tests save. */
+/** A paid order of two tickets of a new event in Helsinki (organiser "Wallet Club", with information for holders), bought in `language`: what both wallets' tests save. */
 export async function paidWalletOrder(buyer: Session, language: string) {
   const admin = await loginAdmin()
-  const event = await api('/events', { token: admin.token, body: futureEvent({ organizer: 'Wallet Club', ticketInfo: 'Doors at 19:00.', status: 'published' }) })
+  const event = await api('/events', { token: admin.token, body: futureEvent({ organizer: 'Wallet Club', ticketInfo: 'Doors at 19:00.', timeZone: 'Europe/Helsinki', status: 'published' }) })
   const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body: { name: 'Parkett', priceCents: 1500, currency: 'EUR', capacity: 10 } })
   const order = await api('/orders', {
     token: buyer.token,

@@ -55,6 +55,8 @@ describe('with a Google Wallet issuer', () => {
     expect(eventClass.finePrint).toBeUndefined()
     expect(link.body.url.length).toBeLessThan(1800)
     expect(Date.parse(eventClass.dateTime.start)).toBe(Date.parse(event.startsAt))
+    // With Helsinki's offset: Google shows the time as it is there.
+    expect(eventClass.dateTime.start).toMatch(/\+0[23]:00$/)
     expect(object).toMatchObject({
       classId: eventClass.id,
       state: 'ACTIVE',

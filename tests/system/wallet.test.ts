@@ -53,6 +53,9 @@ describe('with a pass certificate', () => {
     expect(pass.eventTicket.primaryFields[0]).toMatchObject({ label: 'Veranstaltung', value: event.title })
     expect(pass.eventTicket.secondaryFields[0]).toMatchObject({ label: 'Datum' })
     expect(Date.parse(pass.eventTicket.secondaryFields[0].value)).toBe(Date.parse(event.startsAt))
+    // On the venue's clock, whatever the phone's zone: Helsinki's offset, and the pass told to keep it.
+    expect(pass.eventTicket.secondaryFields[0].value).toMatch(/T\d{2}:\d{2}:\d{2}(\.\d{3})?\+0[23]:00$/)
+    expect(pass.eventTicket.secondaryFields[0].ignoresTimeZone).toBe(true)
     expect(pass.eventTicket.auxiliaryFields).toEqual(expect.arrayContaining([expect.objectContaining({ label: 'Name', value: 'Grace Hopper' })]))
     expect(pass.eventTicket.backFields).toEqual(expect.arrayContaining([expect.objectContaining({ value: 'Doors at 19:00.' })]))
     expect(Date.parse(pass.relevantDate)).toBe(Date.parse(event.startsAt))

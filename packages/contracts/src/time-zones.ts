@@ -58,13 +58,14 @@ export function zoneOffsetMinutes(date: Date, zone: string): number {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')
 
-/** The instant as ISO-8601 with the zone's offset at that instant: `2026-12-12T20:00:00+02:00`. */
+/** The instant as ISO-8601 with the zone's offset at that instant: `2026-12-12T20:00:00+02:00` (milliseconds when it has any). */
 export function isoInZone(date: Date, zone: string): string {
   const w = wallClock(date, zone)
   const offset = zoneOffsetMinutes(date, zone)
   const sign = offset < 0 ? '-' : '+'
   const abs = Math.abs(offset)
-  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  const ms = ((date.getTime() % 1000) + 1000) % 1000
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${ms ? `.${pad(ms, 3)}` : ''}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
 }
 
 /** The instant as the value of an `<input type="datetime-local">` showing the wall clock in `zone`: `2026-12-12T20:00`. */

@@ -39,6 +39,7 @@ describe('time zones of events', () => {
     expect(isoInZone(show, HELSINKI)).toBe('2026-12-12T20:00:00+02:00')
     expect(isoInZone(new Date('2027-07-01T17:00:00Z'), HELSINKI)).toBe('2027-07-01T20:00:00+03:00')
     expect(isoInZone(show, 'America/St_Johns')).toBe('2026-12-12T14:30:00-03:30')
+    expect(isoInZone(new Date('2026-12-12T18:00:00.250Z'), HELSINKI)).toBe('2026-12-12T20:00:00.250+02:00')
     expect(zoneOffsetMinutes(show, 'UTC')).toBe(0)
     // Round trip: every quarter hour of a day with a clock change comes back as itself.
     for (let m = 0; m < 24 * 60; m += 15) {
