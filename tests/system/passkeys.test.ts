@@ -236,6 +236,9 @@ describe('passkeys', () => {
     const a = await account('passkey-2fa')
     const setup = await api('/auth/two-factor/setup', { method: 'POST', token: a.token })
     expect((await api('/auth/two-factor/enable', { token: a.token, body: { password: PASSWORD, code: totp(setup.body.secret) } })).status).toBe(200)
+    // The owner hears of it (whoever turned it on had the password).
+    const told = await eventually('the email saying two-step sign-in was turned on', async () => smtp.received.find((m) => m.to.includes(a.email) && decodeMime(m.data).includes('two-step sign-in was turned on for your EasyPass account')), 10_000, 100)
+    expect(decodeMime(told.data)).toContain('every device that was signed in was signed out')
     const device = new PasskeyDevice(webOrigin())
     const options = await api('/auth/passkeys/options', { method: 'POST', token: a.token })
     const credential = device.create(options.body.options)

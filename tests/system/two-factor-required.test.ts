@@ -36,16 +36,25 @@ describe('two-step sign-in required of admins and door staff', () => {
     expect((await api('/users', { token: held.body.accessToken })).status).toBe(403)
     expect((await api('/auth/me', { token: held.body.accessToken })).body.roleNeedsTwoFactor).toBe('admin')
 
-    // Set up with the customer's token (all it can do of note), then a refresh gives the role.
+    // Another session from before (a thief's, with the stolen password): it must never gain the role.
+    const earlier = await api('/auth/login', { body: { email, password: PASSWORD } })
+    expect(earlier.body.user.role).toBe('customer')
+
+    // Set up with the customer's token (all it can do of note): the answer is a new session with the role.
     const setup = await api('/auth/two-factor/setup', { method: 'POST', token: held.body.accessToken })
     const on = await api('/auth/two-factor/enable', { token: held.body.accessToken, body: { password: PASSWORD, code: totp(setup.body.secret) } })
     expect(on.status).toBe(200)
     expect(on.body.user).toMatchObject({ role: 'admin', twoFactor: true })
     expect(on.body.user.roleNeedsTwoFactor).toBeUndefined()
-    const refreshed = await api('/auth/refresh', { body: { refreshToken: held.body.refreshToken } })
+    expect(on.body.recoveryCodes).toHaveLength(10)
+    expect(payloadOf(on.body.accessToken).role).toBe('admin')
+    const refreshed = await api('/auth/refresh', { body: { refreshToken: on.body.refreshToken } })
     expect(refreshed.status).toBe(200)
     expect(payloadOf(refreshed.body.accessToken).role).toBe('admin')
     expect((await api('/users', { token: refreshed.body.accessToken })).status).toBe(200)
+    // Every session from before the second step ended: neither the caller's old one nor the thief's refreshes.
+    expect((await api('/auth/refresh', { body: { refreshToken: held.body.refreshToken } })).status).toBe(401)
+    expect((await api('/auth/refresh', { body: { refreshToken: earlier.body.refreshToken } })).status).toBe(401)
 
     // Signing in now takes the code, and gives the role.
     expect((await api('/auth/login', { body: { email, password: PASSWORD } })).body.error.code).toBe('TWO_FACTOR_REQUIRED')
@@ -92,7 +101,16 @@ describe('two-step sign-in required of admins and door staff', () => {
     const refreshed = await api('/auth/refresh', { body: { refreshToken: strong.refreshToken } })
     expect(payloadOf(refreshed.body.accessToken).role).toBe('admin')
     // The first passkey stays what it was: the password's worth.
-    expect(payloadOf((await signInWith(byPassword)).accessToken).role).toBe('customer')
+    const weakAgain = await signInWith(byPassword)
+    expect(payloadOf(weakAgain.accessToken).role).toBe('customer')
+    // A new password from that session is no second step: the session it gives stays without the role,
+    // at its refresh too (the account's app being on does not make a session strong).
+    const changed = await api('/auth/password', { token: weakAgain.accessToken, body: { currentPassword: PASSWORD, newPassword: `${PASSWORD} 2` } })
+    expect(changed.status).toBe(200)
+    expect(changed.body.user).toMatchObject({ role: 'customer', roleNeedsTwoFactor: 'admin' })
+    const stillWeak = await api('/auth/refresh', { body: { refreshToken: changed.body.refreshToken } })
+    expect(stillWeak.status).toBe(200)
+    expect(payloadOf(stillWeak.body.accessToken).role).toBe('customer')
   })
 
   test('customers are not asked', async () => {

@@ -194,7 +194,8 @@ export type TwoFactorConfirmBody = Static<typeof TwoFactorConfirmBody>
 
 const RecoveryCodeList = t.Array(t.String(), { description: 'shown this once: each signs in once in place of a code (a lost phone); keep them somewhere safe' })
 
-export const TwoFactorEnabled = t.Object({ user: User, recoveryCodes: RecoveryCodeList }, { title: 'TwoFactorEnabled' })
+/** Two-step sign-in on: the recovery codes, once, and a new session with the two steps (every earlier one ended). */
+export const TwoFactorEnabled = t.Composite([AuthResult, t.Object({ recoveryCodes: RecoveryCodeList })], { title: 'TwoFactorEnabled' })
 export type TwoFactorEnabled = Static<typeof TwoFactorEnabled>
 
 export const RecoveryCodes = t.Object({ recoveryCodes: RecoveryCodeList }, { title: 'RecoveryCodes' })

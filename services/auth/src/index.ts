@@ -161,7 +161,7 @@ const sweep = setInterval(
 )
 sweep.unref()
 
-const auth = authService({ User: models.User, passkeyOf: (id) => models.Passkey.findById(id, { userId: 1, twoSteps: 1 }).lean(), twoFactor, twoFactorRequiredRoles: new Set(config.TWO_FACTOR_REQUIRED_ROLES.split(',').filter((r) => r && r !== 'none') as Role[]), sessions, limiter, config, resets, guestLinks: { ...models, mailer: guestMailer(mail) }, log })
+const auth = authService({ User: models.User, alerts, passkeyOf: (id) => models.Passkey.findById(id, { userId: 1, twoSteps: 1 }).lean(), twoFactor, twoFactorRequiredRoles: new Set(config.TWO_FACTOR_REQUIRED_ROLES.split(',').filter((r) => r && r !== 'none') as Role[]), sessions, limiter, config, resets, guestLinks: { ...models, mailer: guestMailer(mail) }, log })
 const closing = accountClosing({ models, outbox, redis, prefix: config.REDIS_PREFIX, confirm: auth.confirmSteps, log })
 outbox.start()
 const stopClosingSweep = closing.startSweep(config.CLOSING_SWEEP_INTERVAL_MS)

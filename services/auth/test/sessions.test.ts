@@ -23,7 +23,7 @@ async function expectUnauthenticated(promise: Promise<unknown>) {
 }
 
 test('tokens are stored only as their hash, and an expired one is refused', async () => {
-  const token = await store.start('u-expiry')
+  const token = await store.start('u-expiry', false)
   const stored = await models.RefreshToken.findById(hashOf(token)).lean()
   expect(stored).toMatchObject({ userId: 'u-expiry' })
   expect(JSON.stringify(await models.RefreshToken.find().lean())).not.toContain(token)
@@ -32,10 +32,10 @@ test('tokens are stored only as their hash, and an expired one is refused', asyn
 })
 
 test('the sweep deletes expired tokens, spent markers and revocations, and keeps live ones', async () => {
-  const live = await store.start('u-live')
-  const spent = await store.start('u-spent')
+  const live = await store.start('u-live', false)
+  const spent = await store.start('u-spent', false)
   const { refreshToken: successor, familyId } = await store.rotate(spent)
-  const revoked = await store.start('u-revoked')
+  const revoked = await store.start('u-revoked', false)
   await store.endSession(revoked, 'u-revoked')
 
   await models.RefreshToken.updateOne({ _id: hashOf(spent) }, { $set: { expiresAt: past() } })

@@ -115,7 +115,7 @@ export async function api<T = unknown>(path: string, opts: CallOptions = {}): Pr
   return (await apiAnswer<T>(path, opts)).body
 }
 
-const WRITES_SESSION_COOKIE = /^\/auth\/(login|register|guest|guest\/session|guest\/account|password|password-reset\/confirm|logout|me\/close)$/
+const WRITES_SESSION_COOKIE = /^\/auth\/(login|register|guest|guest\/session|guest\/account|password|password-reset\/confirm|two-factor\/enable|logout|me\/close)$/
 
 /** The call with the session's token, renewed once when it has run out; any answer that is not OK is thrown. */
 async function authorized(path: string, opts: CallOptions, accept: string): Promise<Response> {

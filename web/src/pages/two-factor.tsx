@@ -6,8 +6,8 @@ import { twoFactorText } from '../i18n/two-factor'
 import { api, ApiError } from '../lib/api'
 import { saveFile } from '../lib/download'
 import { useT } from '../lib/i18n'
-import { getSession, refreshSession, updateUser } from '../lib/session'
-import type { User } from '../lib/types'
+import { sessionFrom, setSession, updateUser } from '../lib/session'
+import type { AuthResult, User } from '../lib/types'
 import { toast } from '../components/overlay'
 import { Alert, Field, Notice, useFocusFirstInvalid } from '../components/ui'
 
@@ -110,13 +110,11 @@ export function TwoFactorSection({ user }: { user: User }) {
 
   const turnOn = (e: Event) => {
     e.preventDefault()
-    void confirmWith<{ user: User; recoveryCodes: string[] }>(
+    void confirmWith<AuthResult & { recoveryCodes: string[] }>(
       '/auth/two-factor/enable',
       async (answer) => {
-        // An account whose role waited for this gets a token with its role now.
-        const stale = getSession()
-        if (user.roleNeedsTwoFactor && stale) await refreshSession(stale.accessToken).catch(() => updateUser(answer.user))
-        else updateUser(answer.user)
+        // Every earlier session ended; this one is new, with both steps (and the role that waited for them).
+        setSession(sessionFrom(answer))
         setSetup(undefined)
         setCodes(answer.recoveryCodes)
         toast(m.turnedOn, 'success')

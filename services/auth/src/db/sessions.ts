@@ -18,6 +18,12 @@ const refreshTokenSchema = new Schema(
     familyStartedAt: { type: Date },
     /** The passkey the family signed in with (absent: a password, a link): removing the passkey ends the family. */
     passkeyId: { type: String },
+    /**
+     * Whether the family's sign-in had two steps (a code, or a passkey added with them): only such a
+     * session holds a role that takes them (TWO_FACTOR_REQUIRED_ROLES). Absent on families from before
+     * it was kept: they go by whether the account's app is on (and turning it on ends them).
+     */
+    twoSteps: { type: Boolean },
     expiresAt: { type: Date, required: true },
     createdAt: { type: Date, required: true },
   },

@@ -8,6 +8,8 @@ import { accountMailer, inEveryLanguage, type AccountMailOptions } from './maile
 
 const sent = counter('auth_code_limit_alerts_total', 'Emails telling an owner that wrong two-step codes reached the limit, by outcome', ['status'])
 
+const twoFactorNoticed = counter('auth_two_factor_on_emails_total', 'Emails telling an owner that two-step sign-in was turned on, by outcome', ['status'])
+
 const passkeysNoticed = counter('auth_passkey_notice_emails_total', 'Emails telling an owner that a passkey was added, or that an admin removed theirs, by outcome', ['status'])
 
 const NBSP = '\u00a0'
@@ -96,6 +98,39 @@ const REMOVED_WORDS: Record<Language, { subject: string; lines: (count: number, 
   },
 }
 
+const TWO_FACTOR_ON_WORDS: Record<Language, { subject: string; lines: (account: string) => string[] }> = {
+  en: {
+    subject: 'Two-step sign-in was turned on',
+    lines: (account) => [
+      'Hello,',
+      `two-step sign-in was turned on for your EasyPass account: signing in now takes a code from an authenticator app as well as the password, and every device that was signed in was signed out.`,
+      `If this was you, nothing more is needed (keep your recovery codes safe). If it was not, someone knows your password and holds the app: write to us at once, so that an admin turns it off for you, then choose a new password on your account page (${account}).`,
+    ],
+  },
+  de: {
+    subject: 'Die Anmeldung in zwei Schritten wurde eingeschaltet',
+    lines: (account) => [
+      'Hallo,',
+      `für Ihr EasyPass-Konto wurde die Anmeldung in zwei Schritten eingeschaltet: Die Anmeldung verlangt jetzt neben dem Passwort einen Code aus einer Authenticator-App, und jedes angemeldete Gerät wurde abgemeldet.`,
+      `Wenn Sie das waren, ist nichts weiter nötig (bewahren Sie Ihre Wiederherstellungscodes sicher auf). Wenn nicht, kennt jemand Ihr Passwort und hat die App: Schreiben Sie uns sofort, damit ein Administrator sie für Sie ausschaltet, und legen Sie dann auf Ihrer Kontoseite (${account}) ein neues Passwort fest.`,
+    ],
+  },
+  fr: {
+    subject: 'La connexion en deux étapes a été activée',
+    lines: (account) => [
+      'Bonjour,',
+      `la connexion en deux étapes a été activée sur votre compte EasyPass${NBSP}: la connexion demande maintenant un code d’une application d’authentification en plus du mot de passe, et chaque appareil connecté a été déconnecté.`,
+      `Si c’était vous, il n’y a rien d’autre à faire (gardez vos codes de récupération en lieu sûr). Sinon, quelqu’un connaît votre mot de passe et détient l’application${NBSP}: écrivez-nous tout de suite, pour qu’un administrateur la désactive pour vous, puis choisissez un nouveau mot de passe sur la page de votre compte (${account}).`,
+    ],
+  },
+}
+
+/** The owner told that two-step sign-in was turned on, in every language (whoever did it chose the page's). */
+export function renderTwoFactorOn(account: string) {
+  const subject = `EasyPass: ${LANGUAGES.map((lang) => TWO_FACTOR_ON_WORDS[lang].subject).join(' / ')}`
+  return { subject, ...inEveryLanguage({ en: TWO_FACTOR_ON_WORDS.en.lines(account), de: TWO_FACTOR_ON_WORDS.de.lines(account), fr: TWO_FACTOR_ON_WORDS.fr.lines(account) }) }
+}
+
 /** The owner told that an admin removed their passkeys, in every language (an admin's request says nothing of theirs). */
 export function renderPasskeysRemoved(count: number, account: string) {
   const subject = `EasyPass: ${LANGUAGES.map((lang) => REMOVED_WORDS[lang].subject).join(' / ')}`
@@ -121,16 +156,20 @@ export interface AlertMailer {
   passkeyAdded(to: string, name: string): Promise<void>
   /** Never throws: the passkeys are removed already. */
   passkeysRemoved(to: string, count: number): Promise<void>
+  /** Never throws: two-step sign-in is on already. */
+  twoFactorOn(to: string): Promise<void>
 }
 
 export function alertMailer(opts: AccountMailOptions, publicUrl: string): AlertMailer {
   const send = accountMailer(opts, 'two-step code limit alert', sent)
   const sendPasskey = accountMailer(opts, 'passkey notice', passkeysNoticed)
+  const sendTwoFactorOn = accountMailer(opts, 'two-step sign-in notice', twoFactorNoticed)
   const site = publicUrl.replace(/\/+$/, '')
   const link = `${site}/forgot-password`
   return {
     codeLimitReached: (to, wrong) => send({ to, ...renderCodeLimitAlert(wrong, link) }, []),
     passkeyAdded: (to, name) => sendPasskey({ to, ...renderPasskeyAdded(name, `${site}/account`, link) }, []),
     passkeysRemoved: (to, count) => sendPasskey({ to, ...renderPasskeysRemoved(count, `${site}/account`) }, []),
+    twoFactorOn: (to) => sendTwoFactorOn({ to, ...renderTwoFactorOn(`${site}/account`) }, []),
   }
 }

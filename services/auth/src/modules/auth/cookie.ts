@@ -42,12 +42,12 @@ export function presentedToken(request: Request, fromBody: string | undefined): 
 type Headers = Record<string, string | number>
 
 /** The answer as the client asked for it: in cookie mode the refresh token moves into the cookie. */
-export function deliver(request: Request, headers: Headers, result: AuthResult): AuthResult {
+export function deliver<T extends AuthResult>(request: Request, headers: Headers, result: T): T {
   if (!wantsCookie(request) || !result.refreshToken) return result
   headers['set-cookie'] = cookie(request, result.refreshToken, REFRESH_TOKEN_TTL_SECONDS)
   headers['cache-control'] = 'no-store'
   const { refreshToken: _, ...rest } = result
-  return rest
+  return rest as T
 }
 
 /** Forgets the session cookie (signed out, or the cookie's session ended). */

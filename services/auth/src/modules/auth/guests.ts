@@ -59,7 +59,7 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
       guest: true,
       guestUsedAt: new Date(),
     })
-    return signIn(created, await sessions.start(String(created._id)))
+    return signIn(created, await sessions.start(String(created._id), false))
   }
 
   /**
@@ -104,7 +104,7 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
     }
     // In use again: an unused guest's deletion counts from now (GUEST_RETENTION_DAYS).
     await User.updateOne({ _id: user._id, guest: true }, { $set: { guestUsedAt: new Date() }, $unset: { guestKeptUntil: 1, guestNoticeAt: 1 } })
-    const session = await sessions.start(link.userId)
+    const session = await sessions.start(link.userId, false)
     // Closed while the link was being opened: no session for an account that is gone.
     if (!(await User.exists({ _id: user._id }))) throw invalidGuestLink()
     return signIn(user, session)
@@ -156,7 +156,7 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
     }
     const now = await User.findById(user._id).lean()
     if (!now) throw fail('UNAUTHENTICATED', 'the account no longer exists')
-    return signIn(now, await sessions.start(userId))
+    return signIn(now, await sessions.start(userId, false))
   }
 
   return { start, requestLink, open, keep }

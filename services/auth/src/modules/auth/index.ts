@@ -176,7 +176,7 @@ export function authModule(auth: AuthService, closing: AccountClosing, config: A
         security: BEARER,
       },
     })
-    .post('/api/auth/two-factor/enable', async ({ body, principal, request, server }) => auth.enableTwoFactor(principal!, body, clientAddress(request, server)), {
+    .post('/api/auth/two-factor/enable', async ({ body, principal, request, server, set }) => deliver(request, set.headers, await auth.enableTwoFactor(principal!, body, clientAddress(request, server))), {
       ...confirmedByCode,
       response: { 200: TwoFactorEnabled, ...confirmRefusals },
       detail: {
@@ -184,7 +184,8 @@ export function authModule(auth: AuthService, closing: AccountClosing, config: A
         summary: 'Turn two-step sign-in on',
         description:
           'The password and a code the app makes from the secret of the setup: from then on, signing in (and setting a password with an emailed link) takes a code too. Answers the account and 10 recovery codes, shown this once (each signs in once in place of a code). ' +
-          '400 on `password` for a wrong password (counted like a sign-in) or on `code` for a wrong or used one; 409 without a setup of the last 15 minutes, or when it is on already. Sessions already signed in stay.',
+          'Every session of the account ends (none had the second step), and the caller gets a new one with the two steps, as from a sign-in: `accessToken` (with the role, for a role that takes two steps) and `refreshToken` (or the cookie, with `X-Session-Cookie: 1`). ' +
+          '400 on `password` for a wrong password (counted like a sign-in) or on `code` for a wrong or used one; 409 without a setup of the last 15 minutes, or when it is on already.',
         security: BEARER,
       },
     })

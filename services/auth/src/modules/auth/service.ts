@@ -1,3 +1,4 @@
+import type { AlertMailer } from './alert-email'
 import { createHash, randomBytes } from 'node:crypto'
 import type { Principal, Role } from '@easypass/contracts'
 import type { Language } from '@easypass/contracts/languages'
@@ -21,6 +22,8 @@ export interface AuthDeps {
   twoFactor: TwoFactorService
   /** Roles that sign in as customers until their two-step sign-in is on. */
   twoFactorRequiredRoles: ReadonlySet<Role>
+  /** The owner told by email that two-step sign-in was turned on (never throws). */
+  alerts?: Pick<AlertMailer, 'twoFactorOn'>
   sessions: SessionStore
   limiter: LoginLimiter
   config: AuthConfig & { JWT_PRIVATE_KEY: string }
@@ -52,7 +55,7 @@ const WRONG_CODE = 'wrong code, or one used already'
 /** Said only once the password was right: the field tells a client it is the code that was wrong. */
 const wrongCode = () => fail('UNAUTHENTICATED', WRONG_CODE, { fields: [{ path: 'code', message: WRONG_CODE }] })
 
-export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions, limiter, config, resets, guestLinks, passkeyOf, log }: AuthDeps) {
+export function authService({ User, twoFactor, twoFactorRequiredRoles, alerts, sessions, limiter, config, resets, guestLinks, passkeyOf, log }: AuthDeps) {
   const signer = tokenSigner(config)
 
   /**
@@ -107,7 +110,7 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
       if (isDuplicateKey(error)) throw fail('CONFLICT', 'an account with this email already exists')
       throw error
     }
-    return signIn(created, await sessions.start(String(created._id)))
+    return signIn(created, await sessions.start(String(created._id), false), false)
   }
 
   async function login(body: LoginBody, clientIp: string): Promise<AuthResult> {
@@ -141,7 +144,9 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
       }
     }
     await limiter.succeeded(email, clientIp)
-    const session = await sessions.begin(String(user._id))
+    // With the app on, the code was checked above: the session has two steps, and keeps that at each refresh.
+    const twoSteps = twoFactor.isOn(user)
+    const session = await sessions.begin(String(user._id), twoSteps)
     // A new password that landed while this one was being checked: its session must not outlive the
     // old password (the change ended only the sessions that existed then).
     const now = await User.findById(user._id, { passwordHash: 1 }).lean()
@@ -149,7 +154,7 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
       await sessions.revokeFamily(session.familyId, String(user._id), 'password')
       throw fail('UNAUTHENTICATED', WRONG_CREDENTIALS)
     }
-    return signIn(user, session.token)
+    return signIn(user, session.token, twoSteps)
   }
 
   async function refresh(refreshToken: string): Promise<AuthResult> {
@@ -176,7 +181,9 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
     if (user.guest && (user.guestNoticeAt || !(user.guestUsedAt && user.guestUsedAt.getTime() > Date.now() - 86_400_000))) {
       await User.updateOne({ _id: user._id, guest: true }, { $set: { guestUsedAt: new Date() }, $unset: { guestKeptUntil: 1, guestNoticeAt: 1 } })
     }
-    return signIn(user, rotated.refreshToken, passkey?.twoSteps)
+    // What the session's sign-in had, never what the account has now: a session from before the app was
+    // turned on (a stolen one) must not gain the role when the owner turns it on.
+    return signIn(user, rotated.refreshToken, passkey ? passkey.twoSteps : rotated.twoSteps)
   }
 
   async function logout(refreshToken: string, principal: Principal) {
@@ -266,7 +273,9 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
     if (!changed) throw invalidResetLink()
     // They proved they own the mailbox: failed sign-ins from this address no longer count against them.
     await limiter.succeeded(user.email, clientIp)
-    return signIn(user, await sessions.start(String(user._id)))
+    // With the app on, its code was checked above.
+    const twoSteps = twoFactor.isOn(user)
+    return signIn(user, await sessions.start(String(user._id), twoSteps), twoSteps)
   }
 
   /**
@@ -310,7 +319,9 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
     await confirmPassword(user, body.currentPassword, 'currentPassword', clientIp)
     if (!(await setPassword(user, await hashPassword(body.newPassword))))
       throw fail('CONFLICT', 'your password was changed meanwhile (a reset link, another device): sign in again with the new one')
-    return signIn(user, await sessions.start(String(user._id)))
+    // The new session is as strong as the one that asked (a password alone does not add the second step).
+    const twoSteps = hasTwoSteps(principal, user)
+    return signIn(user, await sessions.start(String(user._id), twoSteps), twoSteps)
   }
 
   /** The session of `principal` holds `user`'s role, one that takes two steps: it was signed in with them. */
@@ -365,12 +376,28 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, sessions,
     return twoFactor.setup(await signedInUser(principal))
   }
 
-  /** On, with the password and a code from the app; the recovery codes, once. */
+  /**
+   * On, with the password and a code from the app; the recovery codes, once. Every session of the
+   * account ends: none of them had the second step, and one of them may be a thief's (a role that takes
+   * two steps must not come to it). The caller, who just gave both, is signed in again with them.
+   */
   async function enableTwoFactor(principal: Principal, body: TwoFactorConfirmBody, clientIp: string): Promise<TwoFactorEnabled> {
     const user = await signedInUser(principal)
     await confirmPassword(user, body.password, 'password', clientIp)
     const recoveryCodes = await twoFactor.enable(user, body.code)
-    return { user: await me(principal), recoveryCodes }
+    const userId = String(user._id)
+    try {
+      const ended = await sessions.endAllSessions(userId)
+      log.info({ userId, sessionsEnded: ended }, 'two-step sign-in turned on: every earlier session ended')
+    } catch (error) {
+      // Their refreshes still go by what their own sign-in had: without the second step, never the role.
+      log.warn({ userId, err: String(error) }, 'two-step sign-in turned on, but ending the earlier sessions failed')
+    }
+    // Whoever set it up had the password: if that was not the owner, the owner hears of it at once.
+    void alerts?.twoFactorOn(user.email)
+    const now = await User.findById(user._id).lean()
+    if (!now) throw fail('UNAUTHENTICATED', 'the account no longer exists')
+    return { ...(await signIn(now, await sessions.start(userId, true), true)), recoveryCodes }
   }
 
   /** Off, with the password and a code (from the app, or a recovery code). */

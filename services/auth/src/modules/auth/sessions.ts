@@ -35,12 +35,24 @@ export class SameClientRefresh extends AppError {
 export function sessionStore(models: SessionModels, log: Logger) {
   const { RefreshToken, Rotation, RevokedFamily } = models
 
-  /** `passkeyId`: the family signed in with that passkey, and every token of it says so. */
-  async function issue(userId: string, familyId: string = randomUUID(), familyStartedAt?: Date, passkeyId?: string) {
+  /**
+   * `passkeyId`: the family signed in with that passkey, and every token of it says so. `twoSteps`: its
+   * sign-in had two steps, and every token of it says so too.
+   */
+  async function issue(userId: string, familyId: string = randomUUID(), familyStartedAt?: Date, passkeyId?: string, twoSteps?: boolean) {
     const token = randomBytes(32).toString('base64url')
     const hash = hashSecret(token)
     const createdAt = new Date()
-    await RefreshToken.create({ _id: hash, userId, familyId, familyStartedAt: familyStartedAt ?? createdAt, passkeyId, createdAt, expiresAt: new Date(createdAt.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000) })
+    await RefreshToken.create({
+      _id: hash,
+      userId,
+      familyId,
+      familyStartedAt: familyStartedAt ?? createdAt,
+      passkeyId,
+      ...(twoSteps !== undefined ? { twoSteps } : {}),
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000),
+    })
     return { token, hash, familyId, familyStartedAt: familyStartedAt ?? createdAt }
   }
 
@@ -66,13 +78,14 @@ export function sessionStore(models: SessionModels, log: Logger) {
    * key and 401. Within REFRESH_REUSE_LEEWAY_MS of the rotation that is all (the winner's session goes
    * on); later it is a stolen token being replayed, and the whole family is revoked, its newer tokens too.
    */
-  async function rotate(token: string): Promise<{ userId: string; familyId: string; familyStartedAt: Date; passkeyId?: string; refreshToken: string }> {
+  async function rotate(token: string): Promise<{ userId: string; familyId: string; familyStartedAt: Date; passkeyId?: string; twoSteps?: boolean; refreshToken: string }> {
     const spentHash = hashSecret(token)
     const current = await RefreshToken.findById(spentHash).lean()
     if (!current || current.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken()
     if (await isRevoked(current.familyId)) throw invalidRefreshToken()
     const passkeyId = current.passkeyId ?? undefined
-    const next = await issue(current.userId, current.familyId, current.familyStartedAt ?? current.createdAt, passkeyId)
+    const twoSteps = typeof current.twoSteps === 'boolean' ? current.twoSteps : undefined
+    const next = await issue(current.userId, current.familyId, current.familyStartedAt ?? current.createdAt, passkeyId, twoSteps)
     try {
       await Rotation.create({ _id: spentHash, replacedBy: next.hash, familyId: current.familyId, rotatedAt: new Date(), expiresAt: current.expiresAt })
     } catch (error) {
@@ -85,7 +98,7 @@ export function sessionStore(models: SessionModels, log: Logger) {
     }
     // A logout or a detected reuse that landed while this refresh ran wins over it.
     if (await isRevoked(current.familyId)) throw invalidRefreshToken()
-    return { userId: current.userId, familyId: current.familyId, familyStartedAt: next.familyStartedAt, passkeyId, refreshToken: next.token }
+    return { userId: current.userId, familyId: current.familyId, familyStartedAt: next.familyStartedAt, passkeyId, ...(twoSteps !== undefined ? { twoSteps } : {}), refreshToken: next.token }
   }
 
   /** Ends the session `token` belongs to, if it is one of `userId`'s; anything else is already no session. */
@@ -110,6 +123,10 @@ export function sessionStore(models: SessionModels, log: Logger) {
     for (const model of [RefreshToken, Rotation, RevokedFamily] as const) await (model as typeof RefreshToken).deleteMany({ expiresAt: { $lt: now } })
   }
 
-  return { start: (userId: string) => issue(userId).then((s) => s.token), begin: (userId: string, passkeyId?: string) => issue(userId, undefined, undefined, passkeyId), rotate, endSession, endAllSessions, revokeFamily, sweepExpired }
+  return {
+    /** A new session; `twoSteps`: whether its sign-in had them. */
+    start: (userId: string, twoSteps: boolean) => issue(userId, undefined, undefined, undefined, twoSteps).then((s) => s.token),
+    begin: (userId: string, twoSteps: boolean, passkeyId?: string) => issue(userId, undefined, undefined, passkeyId, twoSteps),
+    rotate, endSession, endAllSessions, revokeFamily, sweepExpired }
 }
 export type SessionStore = ReturnType<typeof sessionStore>

@@ -285,7 +285,7 @@ export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessio
     await Passkey.updateOne({ _id: passkey._id }, { $set: { lastUsedAt: new Date() } })
     if (newCounter > 0) await Passkey.updateOne({ _id: passkey._id, counter: { $lt: newCounter } }, { $set: { counter: newCounter } })
     await limiter.succeeded(user.email, clientIp)
-    const session = await sessions.begin(passkey.userId, passkey._id)
+    const session = await sessions.begin(passkey.userId, passkey.twoSteps, passkey._id)
     // Removed while this was checked: the removal may have listed its sessions before this one began.
     if (!(await Passkey.exists({ _id: passkey._id }))) {
       await sessions.revokeFamily(session.familyId, passkey.userId, 'passkey')
