@@ -621,6 +621,15 @@ describe('the catalog summary', () => {
     expect(r.status).toBe(200)
     const body = (await r.json()) as { items: unknown[] }
     expect(body.items).toEqual([{ eventId, fromPriceCents: 1500, currency: 'EUR', capacity: 15, sold: 0, held: 2, available: 13, refunded: 0 }])
+    // "From" is what one can pay now: an early bird that ended, one not on sale yet and one sold out are left out.
+    const later = await createEvent()
+    await createType(later, { name: 'Early bird', priceCents: 900, currency: 'EUR', capacity: 10, salesEnd: new Date(Date.now() - 60_000).toISOString() })
+    await createType(later, { name: 'Last minute', priceCents: 800, currency: 'EUR', capacity: 10, salesStart: new Date(Date.now() + 86_400_000).toISOString() })
+    const gone = await createType(later, { name: 'Promo', priceCents: 700, currency: 'EUR', capacity: 1 })
+    await decide(later, hold(gone.id, 1))
+    await createType(later, { name: 'Regular', priceCents: 2000, currency: 'EUR', capacity: 10 })
+    const summaryOf = async (id: string) => ((await (await fetch(`${system().urls.ticketing}/internal/events/summary?ids=${id}`, { headers: { authorization: `Bearer ${await serviceTokenOf('catalog')}` } })).json()) as { items: Array<{ fromPriceCents: number }> }).items[0]!
+    expect((await summaryOf(later)).fromPriceCents).toBe(2000)
     const bad = await fetch(`${system().urls.ticketing}/internal/events/summary?ids=nope`, { headers: { authorization: `Bearer ${await serviceTokenOf('catalog')}` } })
     expect(bad.status).toBe(400)
     expect((await fetch(`${system().urls.ticketing}/internal/events/summary?ids=${eventId}`)).status).toBe(401)

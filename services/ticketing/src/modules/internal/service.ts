@@ -16,15 +16,22 @@ export function summaryService(models: Models) {
     const bad = ids.find((id) => !OBJECT_ID.test(id))
     if (bad) throw fail('VALIDATION', `ids: ${bad} is not an event id`)
     const docs = await models.Inventory.find({ _id: { $in: ids } }, { pending: 0 }).lean()
+    const now = Date.now()
     return {
       items: docs.map((doc) => {
         // The price from and the places are admission's: a parking space or a T-shirt is neither. What
         // was sold, held or refunded counts every ticket (an event with any of them is not deleted).
         const admission = doc.types.filter((t) => !t.addOn)
-        const cheapest = admission.reduce<(typeof doc.types)[number] | undefined>((min, t) => (!min || t.priceCents < min.priceCents ? t : min), undefined)
         const sum = (f: (t: (typeof doc.types)[number]) => number) => doc.types.reduce((s, t) => s + f(t), 0)
         // Seats shared by several types (pools) are counted once.
         const left = availableByType(doc.types, doc.pools)
+        // "From" is a price one can pay now: a type ended, not open yet or gone is left out (all of them
+        // when none is on sale, so a sold-out event still says what it cost), and prices are compared only
+        // within one currency, the first listed type's (cents of two currencies are not comparable).
+        const onSale = admission.filter((t) => (left.get(t.id) ?? 0) > 0 && !(t.salesEnd && Date.parse(t.salesEnd) <= now) && !(t.salesStart && Date.parse(t.salesStart) > now))
+        const candidates = onSale.length ? onSale : admission
+        const currency = candidates[0]?.currency
+        const cheapest = candidates.filter((t) => t.currency === currency).reduce<(typeof doc.types)[number] | undefined>((min, t) => (!min || t.priceCents < min.priceCents ? t : min), undefined)
         const counted = admission.map((t) => ({ id: t.id, capacity: t.capacity, available: left.get(t.id) ?? 0 }))
         const pools = doc.pools?.map((p) => toPool(p, doc.types))
         return {
