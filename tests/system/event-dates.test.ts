@@ -72,6 +72,28 @@ describe('more dates of an event', () => {
     expect(series).toEqual([startsAt.toISOString(), at(startsAt, 7), at(startsAt, 21)])
   })
 
+  test('two ticket types of one name (a price rise) are both copied, with their pool over both', async () => {
+    const admin = await loginAdmin()
+    const startsAt = new Date(Date.now() + 25 * DAY)
+    const event = (await api('/events', { token: admin.token, body: futureEvent({ startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString() }) })).body
+    const ids: string[] = []
+    for (const priceCents of [2000, 2500]) {
+      const r = await api(`/events/${event.id}/ticket-types`, { token: admin.token, body: { name: 'General admission', priceCents, currency: 'EUR', capacity: 50 } })
+      expect(r.status).toBe(201)
+      ids.push(r.body.id)
+    }
+    expect((await api(`/events/${event.id}/pools`, { token: admin.token, body: { name: 'Hall', capacity: 60, ticketTypeIds: ids } })).status).toBe(201)
+    const key = crypto.randomUUID()
+    const r = await addDates(admin.token, event.id, { startsAt: [at(startsAt, 7)] }, key)
+    expect(r.status).toBe(201)
+    const copy = (await api(`/events/${r.body.items[0].id}`, { token: admin.token })).body
+    expect(copy.ticketTypes.map((t: any) => [t.name, t.priceCents])).toEqual([['General admission', 2000], ['General admission', 2500]])
+    expect(copy.pools).toEqual([expect.objectContaining({ name: 'Hall', capacity: 60, ticketTypeIds: copy.ticketTypes.map((t: any) => t.id) })])
+    // Again under the key: nothing more.
+    expect((await addDates(admin.token, event.id, { startsAt: [at(startsAt, 7)] }, key)).status).toBe(201)
+    expect((await api(`/events/${r.body.items[0].id}`, { token: admin.token })).body.ticketTypes).toHaveLength(2)
+  })
+
   test('the same Idempotency-Key again adds nothing more; bad requests are 4xx and add nothing', async () => {
     const { admin, event, startsAt } = await eventWithTypes()
     const key = crypto.randomUUID()

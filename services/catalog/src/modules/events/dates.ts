@@ -127,17 +127,32 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
     return fail('CONFLICT', `the series has ${iso.length === 1 ? 'this date' : 'these dates'} already: ${iso.join(', ')}`, { dates: iso, ...(added.length ? { added: added.map((e) => e.id) } : {}) })
   }
 
+  /** Each type's id → its name and which of that name it is in the list ("Standing#0", "Standing#1"). */
+  function byNameAndPlace(list: Array<{ id: string; name: string }>): Map<string, string> {
+    const seen = new Map<string, number>()
+    return new Map(
+      list.map((t) => {
+        const n = seen.get(t.name) ?? 0
+        seen.set(t.name, n + 1)
+        return [t.id, `${t.name}#${n}`]
+      }),
+    )
+  }
+
   /**
    * The source's ticket types the new date lacks, added one after the other (so they keep the source's
-   * order), then its pools of shared capacity over the new date's types of the same names.
+   * order), then its pools of shared capacity over the new date's types of the same names and places.
    */
   async function copyTypes(newId: string, shift: number, types: Availability['ticketTypes'], pools: NonNullable<Availability['pools']>, requestId: string | undefined, added: Event[], idempotencyKey?: string) {
     const moved = (iso?: string) => (iso ? new Date(Date.parse(iso) + shift).toISOString() : undefined)
     try {
       const present = await ticketing.availability(newId, requestId)
       if (present.unavailable) throw new AppError('UNAVAILABLE', 'ticketing did not answer', undefined, 503)
-      const have = new Set(present.ticketTypes.map((t) => t.name))
-      for (const type of types.filter((t) => !have.has(t.name))) {
+      // Names need not be unique (two "General admission" types at two prices): a type is matched by its
+      // name and which of that name it is, as they are added in the source's order.
+      const have = new Set(byNameAndPlace(present.ticketTypes).values())
+      const placeOf = byNameAndPlace(types)
+      for (const type of types.filter((t) => !have.has(placeOf.get(t.id)!))) {
         const salesStart = moved(type.salesStart)
         const salesEnd = moved(type.salesEnd)
         const body = {
@@ -160,11 +175,10 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
       if (pools.length) {
         const now = await ticketing.availability(newId, requestId)
         if (now.unavailable) throw new AppError('UNAVAILABLE', 'ticketing did not answer', undefined, 503)
-        const idOf = new Map(now.ticketTypes.map((t) => [t.name, t.id]))
-        const nameOf = new Map(types.map((t) => [t.id, t.name]))
+        const idOf = new Map([...byNameAndPlace(now.ticketTypes)].map(([id, place]) => [place, id]))
         const havePools = new Set((now.pools ?? []).map((p) => p.name))
         for (const pool of pools.filter((p) => !havePools.has(p.name))) {
-          const ticketTypeIds = pool.ticketTypeIds.map((id) => idOf.get(nameOf.get(id) ?? '')).filter((id): id is string => !!id)
+          const ticketTypeIds = pool.ticketTypeIds.map((id) => idOf.get(placeOf.get(id) ?? '')).filter((id): id is string => !!id)
           if (ticketTypeIds.length < 2) continue
           const body = { name: pool.name, capacity: pool.capacity, ticketTypeIds }
           await ticketing.addPool(newId, body, `copy-of:${pool.id}:${sha(JSON.stringify(body)).slice(0, 16)}`, requestId)
