@@ -103,6 +103,13 @@ export function orderStore({ Order, OrderDraft, Transition }: Pick<Models, 'Orde
     // The order first: without it there is no state, and on FerretDB every lookup that misses scans
     // its collection, so a new order's transitions are not looked for in vain.
     const doc = await Order.findById(orderId).lean<OrderDoc>()
+    if (doc?.priced === false) {
+      // A placeholder answered 202 while the run's draft was still on its way to the database: the draft
+      // has what was decided (prices, seats, names), so it is the state, and finishing the order (the run
+      // or the reconciler) prices the placeholder from it instead of settling on the estimate.
+      const draft = await OrderDraft.findById(orderId).lean<OrderDoc>()
+      if (draft) return { doc: draft, draft: true, ...(await transitions(orderId)) }
+    }
     if (doc) return { doc, ...(await transitions(orderId)) }
     const draft = await OrderDraft.findById(orderId).lean<OrderDoc>()
     return draft ? { doc: draft, draft: true, ...(await transitions(orderId)) } : null
