@@ -64,10 +64,7 @@ export function docsModule(deps: { config: GatewayConfig; log: Logger; ownDocume
     )
     .get(
       '/api/docs/json',
-      async ({ set }) => {
-        set.headers['cache-control'] = 'no-cache'
-        return mergedDocument()
-      },
+      async () => new Response(await mergedDocument(), { headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' } }),
       { detail: { hide: true } },
     )
     .get(

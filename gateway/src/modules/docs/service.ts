@@ -150,12 +150,25 @@ export function createDocsSource(config: GatewayConfig, log: Logger, ownDocument
     return pending
   }
 
-  return async function mergedDocument(): Promise<OpenApiDocument> {
+  // The merge and its text are kept while every part is the same one (a service's document is the same
+  // object while it is cached): a client asking in a loop (the route is public and not rate-limited by
+  // the gateway) costs a comparison, not a merge and a serialisation of the whole API each time.
+  let ownKept: Promise<Record<string, unknown>> | undefined
+  let kept: { parts: Array<Json | undefined>; text: string } | undefined
+
+  /** The merged document as JSON text. */
+  return async function mergedDocument(): Promise<string> {
     const services = API_SERVICES.flatMap((name) => {
       const url = upstreamUrl(name, config)
       return url ? [[name, url] as const] : []
     })
-    const [own, ...documents] = await Promise.all([ownDocument(), ...services.map(([name, url]) => documentOf(name, url))])
+    // The gateway's own routes do not change once it runs: its document is made once (again after a failure).
+    ownKept ??= ownDocument().catch((error) => {
+      ownKept = undefined
+      throw error
+    })
+    const [own, ...documents] = await Promise.all([ownKept, ...services.map(([name, url]) => documentOf(name, url))])
+    if (kept && kept.parts.length === documents.length && kept.parts.every((part, i) => part === documents[i])) return kept.text
     const parts: DocumentPart[] = [{ source: 'gateway', document: own }]
     const missing: string[] = []
     services.forEach(([name], i) => {
@@ -163,6 +176,8 @@ export function createDocsSource(config: GatewayConfig, log: Logger, ownDocument
       if (document) parts.push({ source: name, document })
       else missing.push(name)
     })
-    return mergeDocuments(parts, missing)
+    const text = JSON.stringify(mergeDocuments(parts, missing))
+    kept = { parts: documents, text }
+    return text
   }
 }
