@@ -99,14 +99,18 @@ export function orderStore({ Order, OrderDraft, Transition }: Pick<Models, 'Orde
     return { settle, refund, refundDone }
   }
 
-  async function load(orderId: string): Promise<OrderState | null> {
+  /**
+   * `finishing`: for the reconciler, which settles orders whose run died. A placeholder answered 202
+   * while the run's draft was still on its way to the database is then not the state once the draft is
+   * there: the draft has what was decided (prices, seats, names), and finishing prices the placeholder
+   * from it instead of settling on the estimate. (Not on every read: a buyer polling a pending order
+   * would pay for a lookup that usually misses, which scans on FerretDB.)
+   */
+  async function load(orderId: string, finishing = false): Promise<OrderState | null> {
     // The order first: without it there is no state, and on FerretDB every lookup that misses scans
     // its collection, so a new order's transitions are not looked for in vain.
     const doc = await Order.findById(orderId).lean<OrderDoc>()
-    if (doc?.priced === false) {
-      // A placeholder answered 202 while the run's draft was still on its way to the database: the draft
-      // has what was decided (prices, seats, names), so it is the state, and finishing the order (the run
-      // or the reconciler) prices the placeholder from it instead of settling on the estimate.
+    if (finishing && doc?.priced === false) {
       const draft = await OrderDraft.findById(orderId).lean<OrderDoc>()
       if (draft) return { doc: draft, draft: true, ...(await transitions(orderId)) }
     }

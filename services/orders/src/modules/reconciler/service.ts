@@ -159,7 +159,7 @@ export function reconciler(deps: ReconcilerDeps) {
   /** Returns when to look again, or done; collects the projection update. */
   async function examine(entry: DueOrder, updates: Map<OrderStatus, string[]>): Promise<Next> {
     const orderId = entry.orderId
-    const state = await store.load(orderId)
+    const state = await store.load(orderId, true)
     if (!state) {
       // A purchase refused before any order was stored, or one whose runner died first; its hold (if any) runs out by itself.
       return Date.now() - createdAt(orderId) > 4 * after ? 'done' : Date.now() + after
@@ -222,7 +222,7 @@ export function reconciler(deps: ReconcilerDeps) {
     const lock = await locks.tryAcquire(orderId)
     if (!lock) return Date.now() + Math.min(after, 10_000)
     try {
-      const fresh = (await store.load(orderId))!
+      const fresh = (await store.load(orderId, true))!
       if (fresh.refund && !fresh.refundDone) {
         await refunds.finish(fresh, Date.now() + 15_000)
         reconciled.inc({ action: 'refund_finished' })

@@ -9,7 +9,7 @@
 import { createHash, createPrivateKey, type KeyObject } from 'node:crypto'
 import { importPKCS8, SignJWT } from 'jose'
 import type { Event } from '@easypass/contracts/catalog'
-import { canonicalTimeZone, DEFAULT_TIME_ZONE, isoInZone } from '@easypass/contracts/time-zones'
+import { canonicalTimeZone, isoInZone } from '@easypass/contracts/time-zones'
 import { languageOf } from '@easypass/contracts/languages'
 import type { Ticket } from '@easypass/contracts/orders'
 import { fail, type Logger } from '@easypass/kit'
@@ -72,8 +72,8 @@ export function googleWallet(settings: GoogleWalletSettings | undefined, { catal
       // The order keeps its event's title: the catalog's is only newer.
       const title = event.title ?? state.doc.eventTitle ?? 'EasyPass'
       const startsAt = event.startsAt ?? state.doc.eventStartsAt?.toISOString()
-      // An event without a zone (UTC) keeps the instant as it is: the phone shows it in its own zone, as before.
-      const zone = event.timeZone && event.timeZone !== DEFAULT_TIME_ZONE ? canonicalTimeZone(event.timeZone) : null
+      // An event without a zone keeps the instant as it is: the phone shows it in its own zone, as before.
+      const zone = event.timeZone ? canonicalTimeZone(event.timeZone) : null
       const onVenueClock = (iso: string) => (zone ? isoInZone(new Date(iso), zone) : iso)
       const classId = idOf(settings.issuerId, 'e', state.doc.eventId)
       const eventTicketClass = {

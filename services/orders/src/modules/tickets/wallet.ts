@@ -6,7 +6,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { deflateSync } from 'node:zlib'
 import { PKPass } from 'passkit-generator'
 import type { Event } from '@easypass/contracts/catalog'
-import { canonicalTimeZone, DEFAULT_TIME_ZONE, isoInZone } from '@easypass/contracts/time-zones'
+import { canonicalTimeZone, isoInZone } from '@easypass/contracts/time-zones'
 import { languageOf, type Language } from '@easypass/contracts/languages'
 import type { Ticket } from '@easypass/contracts/orders'
 import { fail, type Logger } from '@easypass/kit'
@@ -134,8 +134,8 @@ export function walletPasses(settings: WalletSettings | undefined, { catalog, lo
         pass.primaryFields.push({ key: 'event', label: w.event, value: title })
         // With the venue's zone the pass shows the venue's clock (its offset, not the phone's zone): the doors
         // open at 20:00 in Helsinki whatever zone the holder's phone is in on the way there.
-        // An event without a zone (UTC) keeps the instant as it is: the phone shows it in its own zone, as before.
-        const zone = event.timeZone && event.timeZone !== DEFAULT_TIME_ZONE ? canonicalTimeZone(event.timeZone) : null
+        // An event without a zone keeps the instant as it is: the phone shows it in its own zone, as before.
+        const zone = event.timeZone ? canonicalTimeZone(event.timeZone) : null
         if (startsAt)
           pass.secondaryFields.push({
             key: 'date',
