@@ -61,6 +61,14 @@ describe('two-step sign-in required of admins and door staff', () => {
     const full = await api('/auth/login', { body: { email, password: PASSWORD, code: totp(setup.body.secret, 1) } })
     expect(full.body.user.role).toBe('admin')
     expect(payloadOf(full.body.accessToken).role).toBe('admin')
+
+    // Turned off (a recovery code for the second step): the sessions that had both steps lose the role at their next refresh.
+    const off = await api('/auth/two-factor/disable', { token: full.body.accessToken, body: { password: PASSWORD, code: on.body.recoveryCodes[0] } })
+    expect(off.status).toBe(200)
+    const after = await api('/auth/refresh', { body: { refreshToken: full.body.refreshToken } })
+    expect(after.status).toBe(200)
+    expect(payloadOf(after.body.accessToken).role).toBe('customer')
+    expect(after.body.user.roleNeedsTwoFactor).toBe('admin')
   })
 
   test('a passkey added with two steps gives the role, also after a refresh; one added with the password alone does not', async () => {

@@ -183,7 +183,9 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, alerts, s
     }
     // What the session's sign-in had, never what the account has now: a session from before the app was
     // turned on (a stolen one) must not gain the role when the owner turns it on.
-    return signIn(user, rotated.refreshToken, passkey ? passkey.twoSteps : rotated.twoSteps)
+    // And only while the app is on: turned off (by the owner, or by an admin for a lost phone, or for a
+    // thief who turned it on), its sessions lose the role at their next refresh, as before.
+    return signIn(user, rotated.refreshToken, passkey ? passkey.twoSteps : rotated.twoSteps !== false && twoFactor.isOn(user))
   }
 
   async function logout(refreshToken: string, principal: Principal) {
