@@ -1,12 +1,14 @@
 // An admin in a real browser: creating an event with ticket types that buyers then see, editing and
 // removing ticket types, cancelling with the refund count, and checking tickets in at the door.
 import { afterAll, describe, expect, test } from 'bun:test'
-import { instantOfWallTime } from '@easypass/contracts/time-zones'
+import { instantOfWallTime, wallTimeInput } from '@easypass/contracts/time-zones'
 import { api, loginAdmin, registerUser } from '../support/api'
 import { system } from '../support/system'
 import { adminSession, availabilityOf, buyThroughApi, canSell, closeBrowser, withTab, paidOrdersListed, screenshot, seedEvent, startingSoon } from './browser'
 
 afterAll(closeBrowser)
+
+const toLocalInputIn = (iso: string, zone: string) => wallTimeInput(new Date(iso), zone)
 
 /** A local date-time input value a month from now at `hour`:00. */
 function inAMonth(hour: number) {
@@ -73,6 +75,16 @@ describe('admin pages', () => {
 
         const stored = await api(`/events/${eventId}`)
         expect(stored.body).toMatchObject({ title, status: 'published', venue: { city: 'Turku' }, timeZone: 'Europe/Helsinki', startsAt: instantOfWallTime(inAMonth(18), 'Europe/Helsinki')!.toISOString() })
+        // Another zone alone keeps the event where it is, and shows its start on the new clock.
+        await page.getByLabel('Time zone').fill('Asia/Tokyo')
+        await page.getByRole('button', { name: 'Save changes' }).click()
+        await page.getByText('Changes saved.').waitFor()
+        expect((await api(`/events/${eventId}`)).body).toMatchObject({ timeZone: 'Asia/Tokyo', startsAt: stored.body.startsAt })
+        expect(await page.locator('#f-startsAt').inputValue()).toBe(toLocalInputIn(stored.body.startsAt, 'Asia/Tokyo'))
+        await page.getByLabel('Time zone').fill('Europe/Helsinki')
+        await page.getByRole('button', { name: 'Save changes' }).click()
+        await page.waitForFunction((value) => (document.querySelector('input[name=startsAt]') as HTMLInputElement | null)?.value === value, inAMonth(18))
+        expect((await api(`/events/${eventId}`)).body).toMatchObject({ timeZone: 'Europe/Helsinki', startsAt: stored.body.startsAt })
         expect(stored.body.ticketTypes).toEqual([expect.objectContaining({ name: 'Front row', priceCents: 3050, currency: 'EUR', capacity: 40, taxRateBasisPoints: 550 })])
 
         // A buyer (a guest, on a phone) finds it by city and sees the ticket type.

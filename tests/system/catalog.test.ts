@@ -83,8 +83,9 @@ describe('admin writes', () => {
     const event = await createEvent({ startsAt: '2031-06-01T20:00:00+03:00', endsAt: '2031-06-01T23:00:00+03:00', timeZone: 'europe/helsinki' })
     expect(event.timeZone).toBe('Europe/Helsinki')
     expect((await api(`/events/${event.id}`)).body.timeZone).toBe('Europe/Helsinki')
-    // Made without one: UTC.
-    expect((await createEvent()).timeZone).toBe('UTC')
+    // Made without one: none (UTC in emails and prints, the viewer's clock in the web app); UTC itself is one.
+    expect((await createEvent()).timeZone).toBeUndefined()
+    expect((await createEvent({ timeZone: 'UTC' })).timeZone).toBe('UTC')
 
     const category = freshCategory('zones')
     for (const timeZone of ['Mars/Olympus_Mons', '+02:00', 'EET ', '', 'Europe/' + 'x'.repeat(70), 7]) {
@@ -102,10 +103,11 @@ describe('admin writes', () => {
     expect(refused.status).toBe(400)
     const after = await api(`/events/${event.id}`, { token: admin.token })
     expect(after.body).toMatchObject({ timeZone: 'America/New_York', title: event.title })
-    // null (or UTC itself) goes back to UTC.
+    // null: none again.
     const back = await api(`/events/${event.id}`, { method: 'PATCH', body: { timeZone: null }, token: admin.token })
     expect(back.status).toBe(200)
-    expect(back.body.timeZone).toBe('UTC')
+    expect(back.body.timeZone).toBeUndefined()
+    expect(back.body.startsAt).toBe('2031-06-01T17:00:00.000Z')
     // A customer cannot change it.
     expect((await api(`/events/${event.id}`, { method: 'PATCH', body: { timeZone: 'Asia/Tokyo' }, token: customer.token })).status).toBe(403)
   })

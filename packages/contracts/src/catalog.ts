@@ -52,7 +52,7 @@ export const TimeZone = t.String({
   // An IANA name ("UTC", "Europe/Helsinki", "America/Argentina/Buenos_Aires"), never an offset: "+02:00" has no summer time.
   pattern: '^(UTC|[A-Za-z]+(/[A-Za-z0-9_+-]+)+)$',
   examples: ['Europe/Helsinki'],
-  description: "the IANA time zone of the venue (`Europe/Helsinki`); the event's times are shown in it. Default `UTC`",
+  description: "the IANA time zone of the venue (`Europe/Helsinki`); the event's times are shown in it",
   error: 'timeZone must be an IANA time zone name such as "Europe/Helsinki" or "UTC"',
 })
 
@@ -118,7 +118,7 @@ export const Event = t.Object(
     venue: t.Object({ name: t.String(), address: t.String(), city: t.String() }),
     startsAt: IsoDate,
     endsAt: IsoDate,
-    timeZone: t.String({ examples: ['Europe/Helsinki'], description: "the venue's IANA time zone: the event's times are shown in it (`UTC` when none was given)" }),
+    timeZone: t.Optional(t.String({ examples: ['Europe/Helsinki'], description: "the venue's IANA time zone: the event's times are shown in it. Absent when none was given: UTC in emails and printed tickets, the viewer's own clock in the web app" })),
     organizer: t.String(),
     imageUrl: t.Optional(t.String()),
     ticketInfo: t.Optional(t.String()),
@@ -165,7 +165,7 @@ export const UpdateEventBody = t.Object(
     venue: t.Optional(VenuePatch),
     startsAt: t.Optional(IsoDateInput),
     endsAt: t.Optional(IsoDateInput),
-    timeZone: t.Optional(t.Union([TimeZone, t.Null()], { description: 'the zone the times are shown in (the instants `startsAt` and `endsAt` stay as they are); null: back to `UTC`' })),
+    timeZone: t.Optional(t.Union([TimeZone, t.Null()], { description: 'the zone the times are shown in (the instants `startsAt` and `endsAt` stay as they are); null: none' })),
     organizer: t.Optional(eventFields.organizer),
     imageUrl: t.Optional(t.Union([ImageUrl, t.Null()], { description: 'null removes the image' })),
     ticketInfo: t.Optional(t.Union([TicketInfo, t.Null()], { description: 'null removes it' })),

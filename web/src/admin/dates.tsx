@@ -3,7 +3,7 @@
 import { MAX_NEW_DATES } from '@easypass/contracts/catalog'
 import { useRef, useState } from 'preact/hooks'
 import { api, withKey } from '../lib/api'
-import { fromLocalInput, repeatDates, toLocalInput, when, zoneOf } from '../lib/format'
+import { fromLocalInput, repeatDates, toLocalInput, when, zoneLabel, zoneOf } from '../lib/format'
 import { useAsync } from '../lib/hooks'
 import { useT } from '../lib/i18n'
 import { eventDatesText } from '../i18n/admin-event'
@@ -86,7 +86,7 @@ export function EventDatesSection({ event }: { event: EventItem }) {
         <form class="add-type" ref={form} onSubmit={submit} noValidate aria-labelledby="add-dates-title">
           <h3 id="add-dates-title">{m.addTitle}</h3>
           <div class="row">
-            <Field id="nd-first" label={m.first} name="first" type="datetime-local" value={f.first} onValue={set('first')} error={errors.first} hint={m.inEventZone(zone)} />
+            <Field id="nd-first" label={m.first} name="first" type="datetime-local" value={f.first} onValue={set('first')} error={errors.first} hint={m.inEventZone(zoneLabel(event))} />
             <SelectField id="nd-every" label={m.then} name="every" value={f.every} onValue={set('every')} options={every} />
             <Field id="nd-count" label={m.count} name="count" type="number" min={1} max={MAX_NEW_DATES} value={f.count} onValue={set('count')} error={errors.count} />
           </div>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, withKey } from '../lib/api'
 import { canonicalTimeZone, DEFAULT_TIME_ZONE } from '@easypass/contracts/time-zones'
-import { fromLocalInput, localZone, minorDigits, moneyInput, parseMoney, parsePercent, percentInput, toLocalInput, when, zoneOf } from '../lib/format'
+import { fromLocalInput, localZone, minorDigits, moneyInput, parseMoney, parsePercent, percentInput, toLocalInput, when, zoneLabel, zoneOf } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { t, useT } from '../lib/i18n'
 import { eventEditorText, ticketTypesText } from '../i18n/admin-event'
@@ -41,8 +41,11 @@ interface EventForm {
   timeZone: string
 }
 
+/** The browser's own zone, by its canonical name (UTC when it has none the runtime knows). */
+const browserZone = () => canonicalTimeZone(localZone()) ?? DEFAULT_TIME_ZONE
+
 /** A new event's zone is the admin's own to begin with (most make events where they are). */
-const emptyForm = (): EventForm => ({ title: '', description: '', category: 'music', venueName: '', venueAddress: '', venueCity: '', startsAt: '', endsAt: '', organizer: '', imageUrl: '', ticketInfo: '', status: 'draft', timeZone: canonicalTimeZone(localZone()) ?? DEFAULT_TIME_ZONE })
+const emptyForm = (): EventForm => ({ title: '', description: '', category: 'music', venueName: '', venueAddress: '', venueCity: '', startsAt: '', endsAt: '', organizer: '', imageUrl: '', ticketInfo: '', status: 'draft', timeZone: browserZone() })
 
 /** The zones the browser knows, offered as the admin types. */
 const ZONES: string[] = (() => {
@@ -63,11 +66,12 @@ function toForm(e: EventItem): EventForm {
     venueCity: e.venue.city,
     startsAt: toLocalInput(e.startsAt, zoneOf(e)),
     endsAt: toLocalInput(e.endsAt, zoneOf(e)),
+    // An event made without a zone was typed on the browser's clock: that zone is offered, and saving keeps its times.
     organizer: e.organizer,
     imageUrl: e.imageUrl ?? '',
     ticketInfo: e.ticketInfo ?? '',
     status: e.status,
-    timeZone: zoneOf(e),
+    timeZone: zoneOf(e) ?? browserZone(),
   }
 }
 
@@ -99,8 +103,9 @@ function validate(f: EventForm): Errors {
   if (f.category.trim() && !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug(f.category))) e.category = m.categorySlug
   const zone = canonicalTimeZone(f.timeZone.trim())
   if (!zone) e.timeZone = m.timeZoneUnknown
-  const starts = zone && fromLocalInput(f.startsAt, zone)
-  const ends = zone && fromLocalInput(f.endsAt, zone)
+  // With no zone known yet, the times are checked on the browser's clock: only the zone is wrong.
+  const starts = fromLocalInput(f.startsAt, zone ?? undefined)
+  const ends = fromLocalInput(f.endsAt, zone ?? undefined)
   if (!starts) e.startsAt = m.startsNeeded
   if (!ends) e.endsAt = m.endsNeeded
   if (starts && ends && Date.parse(ends) <= Date.parse(starts)) e.endsAt = m.endAfterStart
@@ -137,9 +142,12 @@ function changes(before: EventItem, f: EventForm) {
   const patch: Record<string, unknown> = {}
   for (const key of ['title', 'description', 'category', 'organizer'] as const) if (next[key] !== before[key]) patch[key] = next[key]
   if (JSON.stringify(next.venue) !== JSON.stringify({ name: before.venue.name, address: before.venue.address, city: before.venue.city })) patch.venue = next.venue
-  if (Date.parse(next.startsAt) !== Date.parse(before.startsAt)) patch.startsAt = next.startsAt
-  if (Date.parse(next.endsAt) !== Date.parse(before.endsAt)) patch.endsAt = next.endsAt
-  if (next.timeZone !== zoneOf(before)) patch.timeZone = next.timeZone
+  // A time is sent when its text was edited, not when the same text reads otherwise: another zone alone
+  // keeps the event where it is (as the API does), and then shows its times on the new clock.
+  const shown = toForm(before)
+  if (f.startsAt !== shown.startsAt) patch.startsAt = next.startsAt
+  if (f.endsAt !== shown.endsAt) patch.endsAt = next.endsAt
+  if (next.timeZone !== before.timeZone) patch.timeZone = next.timeZone
   if ((next.imageUrl ?? '') !== (before.imageUrl ?? '')) patch.imageUrl = next.imageUrl ?? null
   if ((next.ticketInfo ?? '') !== (before.ticketInfo ?? '')) patch.ticketInfo = next.ticketInfo ?? null
   return patch
@@ -412,7 +420,7 @@ function TicketTypes({ event, types, live, onChange }: { event: EventItem; types
   )
 }
 
-function TicketTypeRow({ eventId, zone, type, stats, products, onChange }: { eventId: string; zone: string; type: TicketType; stats?: { sold: number; held: number; available: number; capacity: number; priceCents: number }; products: string[]; onChange: () => void }) {
+function TicketTypeRow({ eventId, zone, type, stats, products, onChange }: { eventId: string; zone: string | undefined; type: TicketType; stats?: { sold: number; held: number; available: number; capacity: number; priceCents: number }; products: string[]; onChange: () => void }) {
   const priceCents = stats?.priceCents ?? type.priceCents
   const capacity = stats?.capacity ?? type.capacity
   // The fields as stored; a reload after a save (or another admin's change) resets only the fields it changed.
@@ -558,7 +566,7 @@ function TicketTypeRow({ eventId, zone, type, stats, products, onChange }: { eve
           <Field id={`${id}-tax`} label={m.tax} name="tax" inputMode="decimal" value={f.tax} onValue={set('tax')} error={errors.tax} hint={m.taxHint} />
         </div>
         <div class="row">
-          <Field id={`${id}-start`} label={m.salesStart} name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={m.salesStartHint(zone)} />
+          <Field id={`${id}-start`} label={m.salesStart} name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={m.salesStartHint(zone ?? localZone())} />
           <Field id={`${id}-end`} label={m.salesEnd} name="salesEnd" type="datetime-local" value={f.salesEnd} onValue={set('salesEnd')} error={errors.salesEnd} hint={m.salesEndHint} />
         </div>
         {(type.seating || sold + (stats?.held ?? 0) === 0) && (
@@ -700,7 +708,7 @@ function AddTicketType({ event, products, onAdded }: { event: EventItem; product
         <Field id="nt-tax" label={m.taxOptional} name="tax" inputMode="decimal" value={f.tax} onValue={set('tax')} error={errors.tax} hint={m.taxHintNew} />
       </div>
       <div class="row">
-        <Field id="nt-start" label={m.salesStartOptional} name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={m.inEventZone(zoneOf(event))} />
+        <Field id="nt-start" label={m.salesStartOptional} name="salesStart" type="datetime-local" value={f.salesStart} onValue={set('salesStart')} error={errors.salesStart} hint={m.inEventZone(zoneLabel(event))} />
         <Field id="nt-end" label={m.salesEndOptional} name="salesEnd" type="datetime-local" value={f.salesEnd} onValue={set('salesEnd')} error={errors.salesEnd} />
       </div>
       <Field

@@ -4,7 +4,7 @@ import { isVoucherCode, VOUCHER_LIMITS } from '@easypass/contracts/pricing'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
 import { serverNow } from '../lib/clock'
-import { fromLocalInput, minorDigits, money, moneyInput, parseMoney, when, zoneOf } from '../lib/format'
+import { fromLocalInput, minorDigits, money, moneyInput, parseMoney, when, zoneLabel, zoneOf } from '../lib/format'
 import { t, useT } from '../lib/i18n'
 import { adminVouchersText } from '../i18n/admin-vouchers'
 import { useAsync } from '../lib/hooks'
@@ -69,7 +69,7 @@ function voucherStatus(v: Voucher, now: number, label: (typeof adminVouchersText
 /** Max uses cannot go below the orders using the voucher now. */
 const belowUse = (inUse: number) => t(adminVouchersText).belowUse(inUse)
 
-function VoucherRow({ eventId, zone, voucher: v, types, onChange, onRemoved }: { eventId: string; zone: string; voucher: Voucher; types: TicketType[]; onChange: () => void; onRemoved: () => void }) {
+function VoucherRow({ eventId, zone, voucher: v, types, onChange, onRemoved }: { eventId: string; zone: string | undefined; voucher: Voucher; types: TicketType[]; onChange: () => void; onRemoved: () => void }) {
   const m = useT(adminVouchersText)
   const [maxUses, setMaxUses] = useState(String(v.maxUses))
   // A new number from a reload (this save, or another admin's) is shown; an edit not saved yet stays through other reloads.
@@ -279,7 +279,7 @@ function AddVoucher({ event, types, taken, onChange }: { event: EventItem; types
       <div class="row">
         <Field id="nv-code" label={m.code} name="code" value={f.code} onValue={set('code')} error={errors.code} hint={m.codeHint} maxLength={32} autoComplete="off" autoCapitalize="characters" spellcheck={false} placeholder={m.codePlaceholder} />
         <Field id="nv-uses" label={m.maxUses} name="maxUses" type="number" min={1} max={MAX_USES} value={f.maxUses} onValue={set('maxUses')} error={errors.maxUses} hint={m.usesHint} />
-        <Field id="nv-until" label={m.validUntilLabel} name="validUntil" type="datetime-local" value={f.validUntil} onValue={set('validUntil')} error={errors.validUntil} hint={m.validUntilHint(zoneOf(event))} />
+        <Field id="nv-until" label={m.validUntilLabel} name="validUntil" type="datetime-local" value={f.validUntil} onValue={set('validUntil')} error={errors.validUntil} hint={m.validUntilHint(zoneLabel(event))} />
       </div>
       <fieldset>
         <legend>{m.kind}</legend>

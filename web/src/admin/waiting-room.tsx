@@ -3,7 +3,7 @@
 import { WAITING_ROOM_LIMITS } from '@easypass/contracts/orders'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api } from '../lib/api'
-import { fromLocalInput, toLocalInput, zoneOf } from '../lib/format'
+import { fromLocalInput, toLocalInput, zoneLabel, zoneOf } from '../lib/format'
 import { useAsync } from '../lib/hooks'
 import { useT } from '../lib/i18n'
 import { eventWaitingRoomText } from '../i18n/admin-event'
@@ -79,7 +79,7 @@ export function EventWaitingRoom({ event }: { event: EventItem }) {
         <div class="row">
           <Field id="room-rate" label={m.rate} name="admitPerMinute" inputMode="numeric" value={perMinute} onValue={setPerMinute} error={errors.admitPerMinute} />
           <Field id="room-turn" label={m.turn} name="passMinutes" inputMode="numeric" value={minutes} onValue={setMinutes} error={errors.passMinutes} />
-          <Field id="room-opens" label={m.opens} name="opensAt" type="datetime-local" value={opensAt} onValue={setOpensAt} error={errors.opensAt} hint={m.opensHint(zoneOf(event))} />
+          <Field id="room-opens" label={m.opens} name="opensAt" type="datetime-local" value={opensAt} onValue={setOpensAt} error={errors.opensAt} hint={m.opensHint(zoneLabel(event))} />
         </div>
         <Alert error={error} />
         <div class="form-actions">

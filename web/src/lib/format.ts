@@ -87,8 +87,14 @@ export const percentInput = (basisPoints: number | undefined) => (basisPoints ? 
 /** Basis points as a rate people read: 1900 → "19%", 550 → "5.5%" ("19 %", "5,5 %" in German and French). */
 export const percent = (basisPoints: number) => new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 2 }).format(basisPoints / 10_000)
 
-/** An event's zone, for its times on the venue's clock (UTC for an event without one). */
-export const zoneOf = (event: { timeZone?: string } | undefined | null) => (event?.timeZone && canonicalTimeZone(event.timeZone)) || DEFAULT_TIME_ZONE
+/**
+ * An event's zone, for its times on the venue's clock; undefined for an event made without one, whose
+ * times are shown and typed on the viewer's clock, as before zones existed.
+ */
+export const zoneOf = (event: { timeZone?: string } | undefined | null): string | undefined => (event?.timeZone && canonicalTimeZone(event.timeZone)) || undefined
+
+/** The zone an event's times are typed in, by name: its own, else the viewer's. */
+export const zoneLabel = (event: { timeZone?: string } | undefined | null) => zoneOf(event) ?? localZone()
 
 /** A time with its zone: on the viewer's clock, or with `zone` (an event's) on the venue's. */
 export function when(iso: string | undefined | null, zone?: string) {

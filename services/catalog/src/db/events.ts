@@ -26,7 +26,7 @@ const eventSchema = new Schema(
     venue: { type: venueSchema, required: true },
     startsAt: { type: Date, required: true },
     endsAt: { type: Date, required: true },
-    // The venue's IANA zone ("Europe/Helsinki"); absent on events made before zones: UTC.
+    // The venue's IANA zone ("Europe/Helsinki"); absent when none was given (UTC in emails and prints).
     timeZone: { type: String },
     organizer: { type: String, required: true },
     imageUrl: { type: String },
@@ -60,7 +60,7 @@ export interface EventDoc {
   venue: { name: string; address: string; city: string }
   startsAt: Date
   endsAt: Date
-  /** The venue's IANA time zone, in which the event's times are shown; absent means UTC. */
+  /** The venue's IANA time zone, in which the event's times are shown; absent: none given. */
   timeZone?: string
   organizer: string
   imageUrl?: string | null

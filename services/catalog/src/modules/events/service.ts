@@ -3,7 +3,7 @@ import type { Principal } from '@easypass/contracts'
 import { isPublic, type CreateEventBody, type Event, type EventDetail, type EventList, type EventsQuery, type InternalEvent, type UpdateEventBody } from '@easypass/contracts/catalog'
 import { EMAIL_PLACEHOLDERS, emailTextProblem, type EventEmails, type EventEmailsBody, type StoredConfirmationTexts } from '@easypass/contracts/event-emails'
 import { LANGUAGES } from '@easypass/contracts/languages'
-import { canonicalTimeZone, DEFAULT_TIME_ZONE } from '@easypass/contracts/time-zones'
+import { canonicalTimeZone } from '@easypass/contracts/time-zones'
 import { checkedQuestions, type EventQuestions, type EventQuestionsBody } from '@easypass/contracts/questions'
 import { randomBytes } from 'node:crypto'
 import { escapeRegExp, fact, fail, isAdmin, isDuplicateOnly, isRealDate, repeatEvery, yearsProblem, type Fact, type Logger, type Outbox } from '@easypass/kit'
@@ -21,7 +21,6 @@ export function toEvent(doc: EventDoc): Event {
     venue: { name: doc.venue.name, address: doc.venue.address, city: doc.venue.city },
     startsAt: doc.startsAt.toISOString(),
     endsAt: doc.endsAt.toISOString(),
-    timeZone: doc.timeZone ?? DEFAULT_TIME_ZONE,
     organizer: doc.organizer,
     status: doc.status,
     createdAt: doc.createdAt.toISOString(),
@@ -29,6 +28,7 @@ export function toEvent(doc: EventDoc): Event {
   }
   if (doc.imageUrl) event.imageUrl = doc.imageUrl
   if (doc.ticketInfo) event.ticketInfo = doc.ticketInfo
+  if (doc.timeZone) event.timeZone = doc.timeZone
   if (doc.questions?.length) event.questions = doc.questions
   if (doc.cancelledAt) event.cancelledAt = doc.cancelledAt.toISOString()
   if (doc.cancelledAsDraft) event.neverPublished = true
@@ -217,7 +217,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     }
     if (body.imageUrl) doc.imageUrl = body.imageUrl
     if (body.ticketInfo) doc.ticketInfo = body.ticketInfo.trim()
-    if (timeZone && timeZone !== DEFAULT_TIME_ZONE) doc.timeZone = timeZone
+    if (timeZone) doc.timeZone = timeZone
     await Events.create(doc)
     forgetListings()
     log.info({ eventId: String(doc._id), status: doc.status, by: actorId }, 'event created')
@@ -303,7 +303,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
       else if (patch.imageUrl !== undefined) set.imageUrl = patch.imageUrl
       if (patch.ticketInfo === null) unset.ticketInfo = ''
       else if (patch.ticketInfo !== undefined) set.ticketInfo = patch.ticketInfo.trim()
-      if (patch.timeZone === null || (patch.timeZone !== undefined && toTimeZone(patch.timeZone) === DEFAULT_TIME_ZONE)) unset.timeZone = ''
+      if (patch.timeZone === null) unset.timeZone = ''
       else if (patch.timeZone !== undefined) set.timeZone = toTimeZone(patch.timeZone)
       if (patch.status !== undefined) set.status = patch.status
       const startsAt = patch.startsAt !== undefined ? toDate(patch.startsAt, 'startsAt', true) : current.startsAt
