@@ -66,7 +66,7 @@ const dateTime = (zone?: string) => dateFormat('dateTime', DATE_TIME, zone)
 const dateTimeZone = (zone?: string) => dateFormat('dateTimeZone', { ...DATE_TIME, timeZoneName: 'short' }, zone)
 const timeZone = (zone?: string) => dateFormat('timeZone', { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }, zone)
 
-/** The viewer's time zone, as admins' date fields are read in it ("Europe/Helsinki"). */
+/** The viewer's time zone ("Europe/Helsinki"): the clock of times that are not an event's, and of events made without a zone. */
 export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || t(adminInputText).yourTimeZone
 const dateOnly = () => dateFormat('dateOnly', { day: 'numeric', month: 'short', year: 'numeric' })
 const monthShort = (zone?: string) => dateFormat('monthShort', { month: 'short' }, zone)
