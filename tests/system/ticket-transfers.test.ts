@@ -13,7 +13,7 @@ type Ticket = { id: string; code?: string; status: string; transferOffer?: { id:
 
 async function paidOrder(buyer: Session, quantity: number, title = `Passed on ${Math.random().toString(36).slice(2, 6)}`) {
   const admin = await loginAdmin()
-  const event = await api('/events', { token: admin.token, body: futureEvent({ title }) })
+  const event = await api('/events', { token: admin.token, body: futureEvent({ title, timeZone: 'Europe/Helsinki' }) })
   const type = await api(`/events/${event.body.id}/ticket-types`, { token: admin.token, body: { name: 'Balcony', priceCents: 3000, currency: 'EUR', capacity: 30, maxPerOrder: 25 } })
   const order = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: event.body.id, items: [{ ticketTypeId: type.body.id, quantity }], payment: { card } } })
   expect(order.status).toBe(201)
@@ -48,7 +48,7 @@ describe('passing a ticket on', () => {
 
     const offered = await offer(buyer, given!.id, friend.user.email)
     expect(offered.status).toBe(201)
-    expect(offered.body).toMatchObject({ ticketId: given!.id, eventId, eventTitle: title, ticketTypeName: 'Balcony', toEmail: friend.user.email, status: 'pending' })
+    expect(offered.body).toMatchObject({ ticketId: given!.id, eventId, eventTitle: title, eventTimeZone: 'Europe/Helsinki', ticketTypeName: 'Balcony', toEmail: friend.user.email, status: 'pending' })
     // Still the buyer's, and valid, until it is accepted; the order shows the offer.
     const pending = await orderTickets(buyer, orderId)
     expect(pending[0]).toMatchObject({ status: 'valid', code: given!.code, transferOffer: { id: offered.body.id, toEmail: friend.user.email } })
@@ -60,7 +60,7 @@ describe('passing a ticket on', () => {
     // The offer as its link shows it: what and until when, never to whom.
     const seen = await api(`/ticket-transfers/${mail.id}`, { token: friend.token })
     expect(seen.status).toBe(200)
-    expect(seen.body).toMatchObject({ id: mail.id, eventTitle: title, status: 'pending' })
+    expect(seen.body).toMatchObject({ id: mail.id, eventTitle: title, eventTimeZone: 'Europe/Helsinki', status: 'pending' })
     expect(seen.body.toEmail).toBeUndefined()
 
     const forged = await accept(friend, mail.id, `${mail.token.slice(0, -2)}xx`)
@@ -94,7 +94,8 @@ describe('passing a ticket on', () => {
     // The friend's tickets: this one, with its event; they name it.
     const received = (await api('/tickets', { token: friend.token })).body as Ticket[]
     expect(received.map((t) => t.id)).toEqual([given!.id])
-    expect(received[0]).toMatchObject({ code: taken.body.code, eventTitle: title, status: 'valid' })
+    // With the event's zone, for its start on the venue's clock.
+    expect(received[0]).toMatchObject({ code: taken.body.code, eventTitle: title, eventTimeZone: 'Europe/Helsinki', status: 'valid' })
     const renamed = await api(`/tickets/${given!.id}`, { method: 'PATCH', token: friend.token, body: { attendeeName: 'Fran Friend' } })
     expect(renamed.status).toBe(200)
     expect(renamed.body.attendeeName).toBe('Fran Friend')

@@ -243,6 +243,7 @@ export const Ticket = t.Object(
     transferredAt: t.Optional(IsoDate),
     eventTitle: t.Optional(t.String({ description: 'on tickets received from someone else (GET /api/tickets), whose order is not yours to read' })),
     eventStartsAt: t.Optional(IsoDate),
+    eventTimeZone: t.Optional(t.String({ description: "on tickets received from someone else: the event's IANA time zone, when it has one (its start is shown on the venue's clock)" })),
     transferOffer: t.Optional(
       t.Object(
         { id: Id, toEmail: t.String(), expiresAt: IsoDate },
@@ -286,6 +287,7 @@ export const TicketTransfer = t.Object(
     eventId: Id,
     eventTitle: t.Optional(t.String()),
     eventStartsAt: t.Optional(IsoDate),
+    eventTimeZone: t.Optional(t.String({ description: "the event's IANA time zone, when it has one" })),
     ticketTypeName: t.Optional(t.String()),
     toEmail: t.Optional(t.String({ description: 'shown to its sender only' })),
     status: t.UnionEnum(TRANSFER_STATUSES),

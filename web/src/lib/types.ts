@@ -238,6 +238,8 @@ export interface Ticket {
   /** On tickets passed on to this account (GET /tickets), whose order is not theirs to read. */
   eventTitle?: string
   eventStartsAt?: string
+  /** The event's time zone, when it has one: its start on the venue's clock. */
+  eventTimeZone?: string
   /** Offered to someone by email, not accepted yet. */
   transferOffer?: { id: string; toEmail: string; expiresAt: string }
   /** Its holder can have it as an Apple Wallet pass (GET /tickets/:id/wallet). */
@@ -253,6 +255,8 @@ export interface TicketTransfer {
   eventId: string
   eventTitle?: string
   eventStartsAt?: string
+  /** The event's time zone, when it has one. */
+  eventTimeZone?: string
   ticketTypeName?: string
   toEmail?: string
   status: 'pending' | 'accepted' | 'cancelled'

@@ -602,7 +602,7 @@ function ReceivedTickets({ received }: { received: Async<Ticket[]> }) {
               {t.eventStartsAt && (
                 <>
                   {' · '}
-                  <time dateTime={t.eventStartsAt}>{when(t.eventStartsAt)}</time>
+                  <time dateTime={t.eventStartsAt}>{when(t.eventStartsAt, zoneOf({ timeZone: t.eventTimeZone }))}</time>
                 </>
               )}
             </p>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api'
-import { when } from '../lib/format'
+import { when, zoneOf } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { Link } from '../lib/router'
 import { useSession } from '../lib/session'
@@ -101,7 +101,7 @@ function Offer({ id, token }: { id: string; token: string }) {
             {o.eventStartsAt && (
               <>
                 {' · '}
-                <time dateTime={o.eventStartsAt}>{when(o.eventStartsAt)}</time>
+                <time dateTime={o.eventStartsAt}>{when(o.eventStartsAt, zoneOf({ timeZone: o.eventTimeZone }))}</time>
               </>
             )}
           </p>

@@ -143,6 +143,8 @@ export interface TransferDoc {
   eventId: string
   eventTitle?: string
   eventStartsAt?: Date
+  /** The event's time zone when it was offered: the offer shows the start on the venue's clock. */
+  eventTimeZone?: string
   ticketTypeName?: string
   fromUserId: string
   fromEmail?: string
@@ -420,6 +422,7 @@ export function defineModels(conn: Connection) {
       eventId: { type: String, required: true },
       eventTitle: String,
       eventStartsAt: Date,
+      eventTimeZone: String,
       ticketTypeName: String,
       fromUserId: { type: String, required: true },
       fromEmail: String,

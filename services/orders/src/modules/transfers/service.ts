@@ -48,6 +48,7 @@ export function transferView(doc: TransferDoc, forSender: boolean): TicketTransf
     eventId: doc.eventId,
     ...(doc.eventTitle ? { eventTitle: doc.eventTitle } : {}),
     ...(doc.eventStartsAt ? { eventStartsAt: doc.eventStartsAt.toISOString() } : {}),
+    ...(doc.eventTimeZone ? { eventTimeZone: doc.eventTimeZone } : {}),
     ...(doc.ticketTypeName ? { ticketTypeName: doc.ticketTypeName } : {}),
     ...(forSender ? { toEmail: doc.toEmail } : {}),
     status: doc.status,
@@ -82,7 +83,7 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
   }
 
   /** Whether the ticket can change hands now (under the lock): its order paid, itself unused, its event ahead. */
-  async function mayChangeHands(ticket: HeldTicketDoc): Promise<{ state: OrderState; startsAt: Date }> {
+  async function mayChangeHands(ticket: HeldTicketDoc): Promise<{ state: OrderState; startsAt: Date; timeZone?: string }> {
     const state = await store.load(ticket.orderId)
     if (!state) throw fail('NOT_FOUND', 'you hold no ticket with this id')
     const status = statusOf(state)
@@ -95,7 +96,16 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
     if (!event || event.status === 'cancelled') throw fail('CONFLICT', 'the event was cancelled: its tickets are being refunded')
     const startsAt = new Date(event.startsAt)
     if (startsAt.getTime() <= Date.now()) throw fail('CONFLICT', 'the event has started: its tickets can no longer be passed on')
-    return { state, startsAt }
+    return { state, startsAt, ...(event.timeZone ? { timeZone: event.timeZone } : {}) }
+  }
+
+  /** The event's time zone, for a received ticket's start on the venue's clock (catalog's, cached; away: none). */
+  async function zoneOfEvent(eventId: string): Promise<string | undefined> {
+    try {
+      return (await catalog.event(eventId))?.timeZone
+    } catch {
+      return undefined
+    }
   }
 
   /** The ticket as its (new) holder sees it. */
@@ -105,10 +115,12 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
     const view = await tickets.view(ticket, status === 'refunded' || (await tickets.isRefunded(ticket)), checkin)
     // Only the holder's own offer: one left pending by an earlier holder (an acceptance cut short) is not theirs to show.
     if (pending === undefined) pending = await Transfer.findOne({ ticketId: ticket._id, status: 'pending', fromUserId: ticket.holderId }).lean<TransferDoc>()
+    const timeZone = state?.doc.eventStartsAt ? await zoneOfEvent(ticket.eventId) : undefined
     return {
       ...view,
       ...(state?.doc.eventTitle ? { eventTitle: state.doc.eventTitle } : {}),
       ...(state?.doc.eventStartsAt ? { eventStartsAt: state.doc.eventStartsAt.toISOString() } : {}),
+      ...(timeZone ? { eventTimeZone: timeZone } : {}),
       ...(view.status === 'valid' ? offerOf(pending) : {}),
     }
   }
@@ -127,7 +139,7 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
       return locked(ticket.orderId, async () => {
         const now = await tickets.held(ticket)
         if (now.holderId !== principal.id) throw fail('NOT_FOUND', 'you hold no ticket with this id')
-        const { state, startsAt } = await mayChangeHands(now)
+        const { state, startsAt, timeZone } = await mayChangeHands(now)
         const key = `${prefix}:orders:transfer-offered:${ticketId}`
         const token = crypto.randomUUID()
         if ((await viaRedis(() => redis.set(key, token, 'EX', OFFER_EVERY_SECONDS, 'NX'))) !== 'OK') {
@@ -149,6 +161,7 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
           eventId: now.eventId,
           ...(state.doc.eventTitle ? { eventTitle: state.doc.eventTitle } : {}),
           eventStartsAt: startsAt,
+          ...(timeZone ? { eventTimeZone: timeZone } : {}),
           ...(now.ticketTypeName ? { ticketTypeName: now.ticketTypeName } : {}),
           fromUserId: principal.id,
           ...(principal.email ? { fromEmail: principal.email } : {}),
