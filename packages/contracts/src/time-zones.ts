@@ -3,7 +3,7 @@
 // the zone only says how to show them and how an admin's "20:00" on a form becomes one. Plain functions
 // (no schema here): the web app uses them too.
 
-/** Events made before zones existed, and events made without one, are shown in UTC. */
+/** The zone of a time whose zone is not known: emails and prints show an event without one in UTC. */
 export const DEFAULT_TIME_ZONE = 'UTC'
 
 const known = new Map<string, string | null>()
@@ -21,6 +21,9 @@ export function canonicalTimeZone(name: string): string | null {
   }
   return canonical
 }
+
+/** `name` by its canonical spelling when the runtime knows it, else UTC: what every formatter shows a zone by. */
+export const zoneOrUtc = (name: string | undefined | null): string => (name && canonicalTimeZone(name)) || DEFAULT_TIME_ZONE
 
 const partsFormats = new Map<string, Intl.DateTimeFormat>()
 

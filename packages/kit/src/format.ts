@@ -1,7 +1,7 @@
 // Formatters are built once per currency and language: building an Intl formatter costs far more than
 // using one (a CPU profile of a flash sale had a fifth of this service's time in building them).
 import { DEFAULT_LANGUAGE, type Language } from '@easypass/contracts/languages'
-import { canonicalTimeZone, DEFAULT_TIME_ZONE } from '@easypass/contracts/time-zones'
+import { zoneOrUtc } from '@easypass/contracts/time-zones'
 
 /** The locale each language writes dates and amounts in, on the server (no browser to ask). */
 const LOCALES: Record<Language, { money: string; date: string }> = {
@@ -55,9 +55,6 @@ function zoneName(date: Date, lang: Language, zone: string) {
   return dateFormat('zone', lang, zone).formatToParts(date).find((part) => part.type === 'timeZoneName')?.value ?? zone
 }
 
-/** A zone this runtime knows, else UTC (an event's zone was checked when it was stored; this guards the formatters). */
-const knownZone = (zone: string | undefined) => (zone && canonicalTimeZone(zone)) || DEFAULT_TIME_ZONE
-
 /**
  * An event time on the venue's clock, spelled out with its zone: `Tuesday, 1 June 2027, 21:00 EEST`
  * (`Dienstag, 1. Juni 2027 um 21:00 OESZ`); in UTC for an event without a zone.
@@ -65,7 +62,8 @@ const knownZone = (zone: string | undefined) => (zone && canonicalTimeZone(zone)
 export function formatDate(iso: string, lang: Language = DEFAULT_LANGUAGE, timeZone?: string): string | undefined {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return undefined
-  const zone = knownZone(timeZone)
+  // An event's zone was checked when it was stored; an unknown one is shown as UTC, never guessed at.
+  const zone = zoneOrUtc(timeZone)
   return `${dateFormat('date', lang, zone).format(date)} ${zoneName(date, lang, zone)}`
 }
 
@@ -73,7 +71,7 @@ export function formatDate(iso: string, lang: Language = DEFAULT_LANGUAGE, timeZ
 export function formatTime(iso: string, lang: Language = DEFAULT_LANGUAGE, timeZone?: string): string | undefined {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return undefined
-  const zone = knownZone(timeZone)
+  const zone = zoneOrUtc(timeZone)
   return `${dateFormat('time', lang, zone).format(date)} ${zoneName(date, lang, zone)}`
 }
 

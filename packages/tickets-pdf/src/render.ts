@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import PDFDocument from 'pdfkit'
 import QRCode from 'qrcode'
 import { formatDate, formatTime } from '@easypass/kit/format'
-import { canonicalTimeZone, DEFAULT_TIME_ZONE, wallTimeInput } from '@easypass/contracts/time-zones'
+import { wallTimeInput, zoneOrUtc } from '@easypass/contracts/time-zones'
 import { languageOf, type Language } from '@easypass/contracts/languages'
 import { WORDS } from './words'
 
@@ -109,7 +109,7 @@ function eventTime(startsAt: string | undefined, endsAt: string | undefined, lan
   const start = startsAt ? formatDate(startsAt, lang, timeZone) : undefined
   if (!start) return undefined
   if (!endsAt) return start
-  const zone = (timeZone && canonicalTimeZone(timeZone)) || DEFAULT_TIME_ZONE
+  const zone = zoneOrUtc(timeZone)
   const dayOf = (iso: string) => wallTimeInput(new Date(iso), zone).slice(0, 10)
   const sameDay = !Number.isNaN(Date.parse(endsAt)) && dayOf(startsAt!) === dayOf(endsAt)
   const end = sameDay ? formatTime(endsAt, lang, timeZone) : formatDate(endsAt, lang, timeZone)

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, withKey } from '../lib/api'
-import { canonicalTimeZone, DEFAULT_TIME_ZONE } from '@easypass/contracts/time-zones'
+import { canonicalTimeZone, DEFAULT_TIME_ZONE, zoneOrUtc } from '@easypass/contracts/time-zones'
 import { fromLocalInput, localZone, minorDigits, moneyInput, parseMoney, parsePercent, percentInput, toLocalInput, when, zoneLabel, zoneOf } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { t, useT } from '../lib/i18n'
@@ -42,7 +42,7 @@ interface EventForm {
 }
 
 /** The browser's own zone, by its canonical name (UTC when it has none the runtime knows). */
-const browserZone = () => canonicalTimeZone(localZone()) ?? DEFAULT_TIME_ZONE
+const browserZone = () => zoneOrUtc(localZone())
 
 /** A new event's zone is the admin's own to begin with (most make events where they are). */
 const emptyForm = (): EventForm => ({ title: '', description: '', category: 'music', venueName: '', venueAddress: '', venueCity: '', startsAt: '', endsAt: '', organizer: '', imageUrl: '', ticketInfo: '', status: 'draft', timeZone: browserZone() })
@@ -121,7 +121,7 @@ function slug(text: string) {
 }
 
 function body(f: EventForm) {
-  const timeZone = canonicalTimeZone(f.timeZone.trim()) ?? DEFAULT_TIME_ZONE
+  const timeZone = zoneOrUtc(f.timeZone.trim())
   return {
     title: f.title.trim(),
     description: f.description.trim(),

@@ -1,7 +1,7 @@
 // Money (integer minor units + ISO currency) and times (ISO UTC) for people, in the app's language
 // (`locale()` from i18n: the browser's own tag when it is of that language).
 import { sayReason } from '@easypass/contracts/languages'
-import { canonicalTimeZone, DEFAULT_TIME_ZONE, instantOfWallTime, wallTimeInput } from '@easypass/contracts/time-zones'
+import { canonicalTimeZone, instantOfWallTime, wallTimeInput, zoneOrUtc } from '@easypass/contracts/time-zones'
 import { defineMessages, language, locale, t, type Language } from './i18n'
 import { adminInputText } from '../i18n/admin-input'
 
@@ -26,7 +26,7 @@ function moneyFormat(currency: string) {
  * for its times on the venue's clock; absent, the viewer's own (an order's time, a scan's).
  */
 function dateFormat(name: string, options: Intl.DateTimeFormatOptions, zone?: string) {
-  const timeZone = zone ? (canonicalTimeZone(zone) ?? DEFAULT_TIME_ZONE) : undefined
+  const timeZone = zone ? zoneOrUtc(zone) : undefined
   const key = `${name}|${locale()}|${timeZone ?? ''}`
   let f = formats.get(key) as Intl.DateTimeFormat | undefined
   if (!f) formats.set(key, (f = new Intl.DateTimeFormat(locale(), timeZone ? { ...options, timeZone } : options)))
@@ -129,7 +129,7 @@ export function toLocalInput(iso: string | undefined | null, zone?: string) {
   if (!iso) return ''
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return ''
-  if (zone) return wallTimeInput(d, canonicalTimeZone(zone) ?? DEFAULT_TIME_ZONE)
+  if (zone) return wallTimeInput(d, zoneOrUtc(zone))
   const pad = (n: number) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`
 }
@@ -137,7 +137,7 @@ export function toLocalInput(iso: string | undefined | null, zone?: string) {
 /** The value of an <input type="datetime-local"> (a wall clock in `zone`, else the browser's) → ISO UTC; null when empty or invalid. */
 export function fromLocalInput(value: string, zone?: string): string | null {
   if (!value) return null
-  if (zone) return instantOfWallTime(value, canonicalTimeZone(zone) ?? DEFAULT_TIME_ZONE)?.toISOString() ?? null
+  if (zone) return instantOfWallTime(value, zoneOrUtc(zone))?.toISOString() ?? null
   const d = new Date(value)
   return Number.isNaN(d.getTime()) ? null : d.toISOString()
 }
