@@ -277,6 +277,27 @@ describe('vouchers', () => {
     expect((await buy(await registerUser('honest'), eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'REAL' })).body).toMatchObject({ status: 'reserved', totalCents: 4050 })
   })
 
+  test('a cancelled event keeps its ticket types, vouchers and pools as they were: changes and removals are 409', async () => {
+    const admin = await loginAdmin()
+    const { eventId, types } = await eventWithTypes(admin, [4500, 2000])
+    expect((await addVoucher(admin, eventId, { code: 'KEPT', percentOff: 10, maxUses: 3 })).status).toBe(201)
+    const pool = await api(`/events/${eventId}/pools`, { token: admin.token, body: { name: 'Hall', capacity: 60, ticketTypeIds: types } })
+    expect(pool.status).toBe(201)
+    expect((await api(`/events/${eventId}/cancel`, { token: admin.token, method: 'POST' })).status).toBe(202)
+    const before = (await api(`/events/${eventId}/availability`, { token: admin.token })).body
+    const tries = [
+      await api(`/events/${eventId}/ticket-types/${types[0]}`, { token: admin.token, method: 'PATCH', body: { capacity: 500, priceCents: 1 } }),
+      await api(`/events/${eventId}/ticket-types/${types[1]}`, { token: admin.token, method: 'DELETE' }),
+      await api(`/events/${eventId}/vouchers/KEPT`, { token: admin.token, method: 'PATCH', body: { maxUses: 50 } }),
+      await api(`/events/${eventId}/vouchers/KEPT`, { token: admin.token, method: 'DELETE' }),
+      await api(`/events/${eventId}/pools/${pool.body.id}`, { token: admin.token, method: 'PATCH', body: { capacity: 2 } }),
+      await api(`/events/${eventId}/pools/${pool.body.id}`, { token: admin.token, method: 'DELETE' }),
+    ]
+    expect(tries.map((r) => `${r.status} ${errorCode(r)}`)).toEqual(Array(6).fill('409 CONFLICT'))
+    expect((await api(`/events/${eventId}/availability`, { token: admin.token })).body).toEqual(before)
+    expect(await vouchersOf(admin, eventId)).toEqual([expect.objectContaining({ code: 'KEPT', maxUses: 3 })])
+  })
+
   test('a draft event hides its vouchers from buyers; a cancelled one says so', async () => {
     const admin = await loginAdmin()
     const cancelled = await eventWithTypes(admin)

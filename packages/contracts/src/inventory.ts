@@ -427,15 +427,32 @@ export interface ExpireOp {
   orderId: string
 }
 
+/**
+ * What every admin op carries from the API (set by the inventory client): the time its requester stops
+ * waiting. Decided later (a job retried after a failure), it changes nothing: the requester was told
+ * 503 and to send it again, and may have sent something else since.
+ */
+export interface AdminOpTiming {
+  /** Epoch ms. */
+  notAfter?: number
+}
+/**
+ * A change's own id, remembered on what it changed: a job run again after its commit (a later part of
+ * the job failed) finds it there and does not apply it a second time, over a change made since.
+ */
+export interface PatchIdentity extends AdminOpTiming {
+  patchId?: string
+}
+
 /** Admin ops, sent by ticketing's own public routes. `typeId` is chosen before enqueueing so a retried job creates one type. */
-export interface AddTypeOp {
+export interface AddTypeOp extends AdminOpTiming {
   type: 'addType'
   typeId: string
   fields: CreateTicketTypeBody
   /** Of the request that named this id (an Idempotency-Key): the same one again is a retry, another one a conflict. */
   fingerprint?: string
 }
-export interface UpdateTypeOp {
+export interface UpdateTypeOp extends PatchIdentity {
   type: 'updateType'
   typeId: string
   patch: UpdateTicketTypeBody
@@ -444,11 +461,11 @@ export interface RemoveTypeOp {
   type: 'removeType'
   typeId: string
 }
-export interface AddVoucherOp {
+export interface AddVoucherOp extends AdminOpTiming {
   type: 'addVoucher'
   fields: CreateVoucherBody
 }
-export interface UpdateVoucherOp {
+export interface UpdateVoucherOp extends PatchIdentity {
   type: 'updateVoucher'
   code: string
   patch: UpdateVoucherBody
@@ -459,14 +476,14 @@ export interface RemoveVoucherOp {
 }
 
 /** `poolId` is chosen before enqueueing, as a type's id is. */
-export interface AddPoolOp {
+export interface AddPoolOp extends AdminOpTiming {
   type: 'addPool'
   poolId: string
   fields: CreatePoolBody
   /** Of the request that named this id (an Idempotency-Key): the same one again is a retry, another one a conflict. */
   fingerprint?: string
 }
-export interface UpdatePoolOp {
+export interface UpdatePoolOp extends PatchIdentity {
   type: 'updatePool'
   poolId: string
   patch: UpdatePoolBody

@@ -1,6 +1,6 @@
 // What ticketing asks the catalog: does this event exist, and is it cancelled?
 import { isPublic } from '@easypass/contracts/catalog'
-import { AppError, callService, type Logger } from '@easypass/kit'
+import { AppError, callService, fail, type Logger } from '@easypass/kit'
 
 export interface CatalogEvent {
   id: string
@@ -68,6 +68,17 @@ export function catalogClient(opts: CatalogOptions) {
     }
   }
 
-  return { event, mayExist, isDraft }
+  /**
+   * The event, for a change of its ticket types, vouchers or pools: 404 when unknown, 409 when it is
+   * cancelled (its sale is over and its orders refunded: what it sold stays as it was).
+   */
+  async function changeable(eventId: string): Promise<CatalogEvent> {
+    const found = await event(eventId, true)
+    if (!found) throw fail('NOT_FOUND', 'event not found')
+    if (found.status === 'cancelled') throw fail('CONFLICT', 'the event is cancelled')
+    return found
+  }
+
+  return { event, mayExist, isDraft, changeable }
 }
 export type CatalogClient = ReturnType<typeof catalogClient>

@@ -165,6 +165,45 @@ describe('one batch', () => {
   })
 })
 
+describe('admin changes decided again or late', () => {
+  const A = 'a'.repeat(24)
+  test('a change applied once is not applied again over a later one when its job runs again', () => {
+    const first = run([{ type: 'updateType', typeId: A, patch: { priceCents: 5000 }, patchId: 'p1' }])
+    expect(first.types[0]).toMatchObject({ priceCents: 5000, patches: ['p1'] })
+    const later = run([{ type: 'updateType', typeId: A, patch: { priceCents: 6000 }, patchId: 'p2' }], first.types)
+    // The first job runs again (a later part of it had failed): the later price stays.
+    const again = run([{ type: 'updateType', typeId: A, patch: { priceCents: 5000 }, patchId: 'p1' }], later.types)
+    expect(again.results[0]).toMatchObject({ ok: true, ticketType: { priceCents: 6000 } })
+    expect(again.typesChanged).toBe(false)
+    expect(again.types[0]).toMatchObject({ priceCents: 6000, patches: ['p1', 'p2'] })
+    // Only the latest ids are kept.
+    let types = again.types
+    for (let i = 0; i < 20; i++) types = run([{ type: 'updateType', typeId: A, patch: { maxPerOrder: 1 + i }, patchId: `q${i}` }], types).types
+    expect(types[0]!.patches).toHaveLength(16)
+    expect(types[0]!.patches!.at(-1)).toBe('q19')
+  })
+
+  test('an admin op decided after its requester was answered changes nothing; one already applied still answers what it did', () => {
+    const late = run(
+      [
+        { type: 'updateType', typeId: A, patch: { priceCents: 1 }, patchId: 'p1', notAfter: NOW - 1 },
+        { type: 'addType', typeId: 'b'.repeat(24), fields: { name: 'Late', priceCents: 100, currency: 'EUR', capacity: 5 }, notAfter: NOW - 1 },
+        { type: 'addVoucher', fields: { code: 'late', percentOff: 10, maxUses: 5 }, notAfter: NOW - 1 },
+        { type: 'addPool', poolId: 'f'.repeat(24), fields: { name: 'Hall', capacity: 1, ticketTypeIds: [A, A] }, notAfter: NOW - 1 },
+      ],
+      [type()],
+    )
+    expect(late.results.map((r) => (r.ok ? 'ok' : 'code' in r ? `${r.code}:${(r.details as { reason?: string })?.reason}` : ''))).toEqual(['CONFLICT:late', 'CONFLICT:late', 'CONFLICT:late', 'CONFLICT:late'])
+    expect(late.typesChanged || late.vouchersChanged || late.poolsChanged).toBe(false)
+    expect(late.types).toEqual([type()])
+    // In time: applied. The same op again after its deadline (the job retried) answers what it did.
+    const inTime = run([{ type: 'updateType', typeId: A, patch: { priceCents: 1 }, patchId: 'p1', notAfter: NOW }], [type()])
+    expect(inTime.types[0]).toMatchObject({ priceCents: 1 })
+    const retried = run([{ type: 'updateType', typeId: A, patch: { priceCents: 1 }, patchId: 'p1', notAfter: NOW }], inTime.types, undefined, NOW + 60_000)
+    expect(retried.results[0]).toMatchObject({ ok: true, ticketType: { priceCents: 1 } })
+  })
+})
+
 describe('the ledger is the truth', () => {
   test('folding the ledger gives the counters the batches committed', () => {
     const types = [type({ capacity: 10 }), type({ id: 'b'.repeat(24), capacity: 10 })]

@@ -30,6 +30,8 @@ export interface TypeRecord {
   addOn?: true
   /** The product it is one variation of (trimmed; absent: none). */
   variationOf?: string
+  /** The ids of its latest changes (`patchId`), oldest first: a job run again does not apply one twice. */
+  patches?: string[]
 }
 
 /** A discount code of the event, with its counters, stored inside its event's inventory document. */
@@ -49,6 +51,8 @@ export interface VoucherRecord {
   validUntil?: string
   active: boolean
   createdAt: string
+  /** The ids of its latest changes, as a ticket type's. */
+  patches?: string[]
 }
 
 /** Shared capacity: its types together sell at most `capacity` (its counts are its types' counters, summed). */
@@ -60,6 +64,8 @@ export interface PoolRecord {
   createdAt: string
   /** Of the request that created it under an Idempotency-Key. */
   fingerprint?: string
+  /** The ids of its latest changes, as a ticket type's. */
+  patches?: string[]
 }
 
 export interface InventoryDoc {

@@ -41,6 +41,23 @@ interface Waiting {
 
 const unavailable = (message: string) => new AppError('UNAVAILABLE', message, undefined, 503)
 
+/** Admin ops: decided only while their requester waits. */
+const TIMED_OPS = new Set<InventoryOp['type']>(['addType', 'updateType', 'addVoucher', 'updateVoucher', 'addPool', 'updatePool'])
+/** Changes: each with an id of its own, so that a job run again applies it once. */
+const PATCH_OPS = new Set<InventoryOp['type']>(['updateType', 'updateVoucher', 'updatePool'])
+
+/**
+ * The op as it goes to the worker. An admin op gets the time its requester stops waiting (the 503
+ * below tells them to send it again; a retried job deciding it after that would apply it over what
+ * they did next), and a change gets an id of its own (a job run again after its commit finds it done).
+ */
+function timed(op: InventoryOp, waitMs: number): InventoryOp {
+  if (!TIMED_OPS.has(op.type)) return op
+  // A second before the 503 (its answer has to come back): decided after it, the requester is answered 409 "send it again", not 503 and changed.
+  const notAfter = Date.now() + Math.max(waitMs / 2, waitMs - 1000)
+  return { ...op, notAfter, ...(PATCH_OPS.has(op.type) ? { patchId: crypto.randomUUID() } : {}) } as InventoryOp
+}
+
 export class InventoryClient {
   private queues: InventoryQueue[]
   private events: QueueEvents[]
@@ -63,7 +80,7 @@ export class InventoryClient {
   submit<O extends InventoryOp>(eventId: string, op: O): Promise<OpResults[O['type']]> {
     return new Promise<OpResult>((resolve, reject) => {
       const entry: Waiting = {
-        op,
+        op: timed(op, this.opts.waitMs),
         since: performance.now(),
         settled: false,
         resolve,

@@ -3,6 +3,7 @@
 // batch yields the ledger entries to insert and the ticket types to store. Ops are decided in order,
 // each seeing the effect of the ones before it, so a batch is exactly as if they had come one by one.
 import type {
+  AdminOpTiming,
   AppliedVoucher,
   CreateVoucherBody,
   HeldLine,
@@ -13,6 +14,7 @@ import type {
   OpFailure,
   OpFailureCode,
   OpResult,
+  PatchIdentity,
   RefundPart,
   SettleOutcome,
   SettleReason,
@@ -160,6 +162,21 @@ export interface Decision {
 
 const failure = (code: OpFailureCode, message: string, details?: unknown): OpFailure =>
   details === undefined ? { ok: false, code, message } : { ok: false, code, message, details }
+
+/** How many change ids a type, voucher or pool remembers (a job is retried within a minute; changes are rare). */
+const PATCHES_REMEMBERED = 16
+/** This change was applied already (its job runs again after its commit): it must not be applied over a later one. */
+const patchedBefore = (record: { patches?: string[] }, op: PatchIdentity) => Boolean(op.patchId && record.patches?.includes(op.patchId))
+/** `record` with `op`'s change id remembered. */
+function rememberPatch<R extends { patches?: string[] }>(record: R, op: PatchIdentity): R {
+  if (!op.patchId) return record
+  return { ...record, patches: [...(record.patches ?? []), op.patchId].slice(-PATCHES_REMEMBERED) }
+}
+/** An admin op decided after its requester stopped waiting (it was told 503 and to send it again): refused, nothing changed. */
+const tooLate = (op: AdminOpTiming, now: number): OpFailure | undefined =>
+  op.notAfter !== undefined && now > op.notAfter
+    ? failure('CONFLICT', 'this change reached the inventory after its request had been answered; nothing was changed: send it again', { reason: 'late' })
+    : undefined
 
 const iso = (value: string) => new Date(value).toISOString()
 
@@ -569,6 +586,8 @@ export function decideBatch(input: DecideInput): Decision {
           return { ok: true, ticketType: toTicketType(eventId, existing, availableByType(types, pools).get(existing.id)) }
         }
         if ((removed ?? input.removed)?.includes(op.typeId)) return failure('CONFLICT', 'the ticket type this Idempotency-Key created has been removed since')
+        const late = tooLate(op, now)
+        if (late) return late
         if (types.length >= MAX_TYPES_PER_EVENT) return failure('CONFLICT', `an event has at most ${MAX_TYPES_PER_EVENT} ticket types`)
         const f = op.fields
         const problem = salesWindowProblem(f.salesStart, f.salesEnd) ?? (f.seating ? seatingFieldsProblem(f.seating, f.capacity) : undefined)
@@ -605,7 +624,10 @@ export function decideBatch(input: DecideInput): Decision {
       case 'updateType': {
         const t = typeById(op.typeId)
         if (!t) return failure('NOT_FOUND', `ticket type ${op.typeId} does not exist for this event`)
-        const next = applyPatch(t, op.patch)
+        if (patchedBefore(t, op)) return { ok: true, ticketType: toTicketType(eventId, t, availableByType(types, pools).get(t.id)) }
+        const late = tooLate(op, now)
+        if (late) return late
+        const next = rememberPatch(applyPatch(t, op.patch), op)
         const problem = salesWindowProblem(next.salesStart, next.salesEnd)
         if (problem) return failure('VALIDATION', problem)
         if (op.patch.seating || t.seating) {
@@ -679,6 +701,8 @@ export function decideBatch(input: DecideInput): Decision {
           if (sameVoucher(existing, f)) return { ok: true, voucher: toVoucher(eventId, existing) }
           return failure('CONFLICT', `this event already has a voucher ${code}`, { code })
         }
+        const late = tooLate(op, now)
+        if (late) return late
         const problem = voucherProblem(f)
         if (problem) return failure('VALIDATION', problem.message)
         const unknown = f.ticketTypeIds?.find((id) => !typeById(id))
@@ -699,7 +723,10 @@ export function decideBatch(input: DecideInput): Decision {
       case 'updateVoucher': {
         const v = voucherByCode(normaliseVoucherCode(op.code))
         if (!v) return failure('NOT_FOUND', `there is no voucher ${normaliseVoucherCode(op.code)} for this event`)
-        const next = applyVoucherPatch(v, op.patch)
+        if (patchedBefore(v, op)) return { ok: true, voucher: toVoucher(eventId, v) }
+        const late = tooLate(op, now)
+        if (late) return late
+        const next = rememberPatch(applyVoucherPatch(v, op.patch), op)
         if (next.active && next.ticketTypeIds?.length === 0)
           return failure('CONFLICT', `voucher ${v.code} was only for ticket types that have been removed: it cannot be used again`, { ticketTypeIds: [] })
         if (next.maxUses < v.used + v.held)
@@ -733,6 +760,8 @@ export function decideBatch(input: DecideInput): Decision {
           return failure('CONFLICT', 'this Idempotency-Key was already used to create another pool')
         }
         if ((removed ?? input.removed)?.includes(op.poolId)) return failure('CONFLICT', 'the pool this Idempotency-Key created has been removed since')
+        const late = tooLate(op, now)
+        if (late) return late
         if (pools.length >= POOL_LIMITS.perEvent) return failure('CONFLICT', `an event has at most ${POOL_LIMITS.perEvent} pools`)
         const record: PoolRecord = { id: op.poolId, name: f.name.trim(), capacity: f.capacity, ticketTypeIds: ids, createdAt: at.toISOString(), ...(op.fingerprint ? { fingerprint: op.fingerprint } : {}) }
         const problem = poolProblem(record, types)
@@ -744,7 +773,10 @@ export function decideBatch(input: DecideInput): Decision {
       case 'updatePool': {
         const i = pools.findIndex((p) => p.id === op.poolId)
         if (i < 0) return failure('NOT_FOUND', `pool ${op.poolId} does not exist for this event`)
-        const next = applyPoolPatch(pools[i]!, op.patch)
+        if (patchedBefore(pools[i]!, op)) return { ok: true, pool: toCapacityPool(eventId, pools[i]!, types) }
+        const late = tooLate(op, now)
+        if (late) return late
+        const next = rememberPatch(applyPoolPatch(pools[i]!, op.patch), op)
         const problem = poolProblem(next, types)
         if (problem) return problem
         pools[i] = next

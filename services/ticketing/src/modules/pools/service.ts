@@ -39,8 +39,7 @@ export function poolsService({ inventory, catalog, models }: PoolsDeps) {
    * body under the key is 409, and so is the key of a pool removed since.
    */
   async function create(eventId: string, body: CreatePoolBody, adminId = '', idempotencyKey?: string): Promise<CapacityPool> {
-    const event = await eventFor(eventId)
-    if (event.status === 'cancelled') throw fail('CONFLICT', 'the event is cancelled')
+    await catalog.changeable(eventId)
     await check(eventId, body)
     const poolId = idempotencyKey ? sha(`pool:${eventId}:${adminId}:${idempotencyKey}`).slice(0, 24) : new Types.ObjectId().toHexString()
     const fingerprint = idempotencyKey ? sha(JSON.stringify({ name: body.name.trim(), capacity: body.capacity, ticketTypeIds: [...new Set(body.ticketTypeIds)].sort() })) : undefined
@@ -59,6 +58,7 @@ export function poolsService({ inventory, catalog, models }: PoolsDeps) {
 
   async function update(eventId: string, poolId: string, patch: UpdatePoolBody): Promise<CapacityPool> {
     await mustExist(eventId, poolId)
+    await catalog.changeable(eventId)
     await check(eventId, patch)
     return decided(await inventory.submit(eventId, { type: 'updatePool', poolId, patch })).pool
   }
@@ -66,6 +66,7 @@ export function poolsService({ inventory, catalog, models }: PoolsDeps) {
   /** The pool's types sell by their own capacity again (and any other pool they are in). */
   async function remove(eventId: string, poolId: string): Promise<void> {
     await mustExist(eventId, poolId)
+    await catalog.changeable(eventId)
     decided(await inventory.submit(eventId, { type: 'removePool', poolId }))
   }
 

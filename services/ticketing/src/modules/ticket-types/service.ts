@@ -46,9 +46,7 @@ export function ticketTypesService({ inventory, catalog, models }: TicketTypesDe
   async function create(eventId: string, body: CreateTicketTypeBody, adminId = '', idempotencyKey?: string): Promise<TicketType> {
     checkSalesWindow(body)
     checkSeating(body)
-    const event = await catalog.event(eventId, true)
-    if (!event) throw fail('NOT_FOUND', 'event not found')
-    if (event.status === 'cancelled') throw fail('CONFLICT', 'the event is cancelled')
+    await catalog.changeable(eventId)
     const typeId = idempotencyKey ? sha(`ticket-type:${eventId}:${adminId}:${idempotencyKey}`).slice(0, 24) : new Types.ObjectId().toHexString()
     const result = await inventory.submit(eventId, { type: 'addType', typeId, fields: body, ...(idempotencyKey ? { fingerprint: sha(JSON.stringify(canonicalFields(body))) } : {}) })
     return decided(result).ticketType
@@ -58,12 +56,14 @@ export function ticketTypesService({ inventory, catalog, models }: TicketTypesDe
     checkSalesWindow(patch)
     checkSeating(patch)
     await get(eventId, typeId) // 404 without a trip through the queue
+    await catalog.changeable(eventId)
     const result = await inventory.submit(eventId, { type: 'updateType', typeId, patch })
     return decided(result).ticketType
   }
 
   async function remove(eventId: string, typeId: string): Promise<void> {
     await get(eventId, typeId)
+    await catalog.changeable(eventId)
     const result = await inventory.submit(eventId, { type: 'removeType', typeId })
     // It existed a moment ago: gone now means removed (a job run again after its commit, or another
     // admin's delete at the same time), which is what was asked.

@@ -31,9 +31,7 @@ export function vouchersService({ inventory, catalog, models, guesses }: Voucher
     if (problem) throw fail('VALIDATION', `${problem.path}: ${problem.message}`, { fields: [problem] })
     checkValidUntil(body.validUntil)
     if (body.validUntil && Date.parse(body.validUntil) <= Date.now()) throw fail('VALIDATION', 'validUntil: already past', { fields: [{ path: 'validUntil', message: 'already past' }] })
-    const event = await catalog.event(eventId, true)
-    if (!event) throw fail('NOT_FOUND', 'event not found')
-    if (event.status === 'cancelled') throw fail('CONFLICT', 'the event is cancelled')
+    await catalog.changeable(eventId)
     return decided(await inventory.submit(eventId, { type: 'addVoucher', fields: body })).voucher
   }
 
@@ -47,6 +45,7 @@ export function vouchersService({ inventory, catalog, models, guesses }: Voucher
     checkValidUntil(patch.validUntil)
     const wanted = normaliseVoucherCode(code)
     if (!(await stored(eventId)).some((v) => v.code === wanted)) throw fail('NOT_FOUND', `there is no voucher ${wanted} for this event`)
+    await catalog.changeable(eventId)
     return decided(await inventory.submit(eventId, { type: 'updateVoucher', code: wanted, patch })).voucher
   }
 
@@ -54,6 +53,7 @@ export function vouchersService({ inventory, catalog, models, guesses }: Voucher
   async function remove(eventId: string, code: string): Promise<void> {
     const wanted = normaliseVoucherCode(code)
     if (!(await stored(eventId)).some((v) => v.code === wanted)) throw fail('NOT_FOUND', `there is no voucher ${wanted} for this event`)
+    await catalog.changeable(eventId)
     decided(await inventory.submit(eventId, { type: 'removeVoucher', code: wanted }))
   }
 
