@@ -73,4 +73,34 @@ describe.skipIf(!canSell)('check-in without a network', () => {
     expect(JSON.stringify(list.body)).not.toContain(codes[1]!)
     expect((await api(`/events/${event.id}/door-list`, { token: buyer.token })).status).toBe(403)
   }, 90_000)
+
+  test('a scan the server does not answer in time is not let in on the list (its order may be busy with a refund); a second one without an answer is', async () => {
+    const event = await seedEvent([{ name: 'Floor', priceCents: 1500, capacity: 10 }], { title: `Slow door ${Date.now()}` })
+    const buyer = await registerUser('door-slow')
+    const order = await buyThroughApi(buyer, event, 1)
+    const [code] = ((await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ code: string }>).map((t) => t.code)
+    await withTab({ session: await adminSession() }, async ({ page }) => {
+      await page.goto('/admin/checkin')
+      await page.getByLabel('Find an event').fill(event.title)
+      await page.locator(`#f-door option[value="${event.id}"]`).waitFor({ state: 'attached' })
+      await page.getByLabel('This door admits to').selectOption(event.id)
+      await page.locator('[data-offline-list="1"]').waitFor()
+      // The network is up, but scans get no answer.
+      await page.route('**/api/checkins', () => {})
+      const scan = async () => {
+        await page.getByLabel('Ticket code').fill(code!)
+        await page.keyboard.press('Enter')
+      }
+      await scan()
+      await page.locator('[data-verdict="error"]').waitFor({ timeout: 10_000 })
+      expect(await page.getByText('No answer from the server yet: scan again').count()).toBe(1)
+      await page.locator('[data-pending="0"]').waitFor({ state: 'attached' })
+      await scan()
+      await page.locator('[data-verdict="offline"]').waitFor({ timeout: 10_000 })
+      await page.locator('[data-pending="1"]').waitFor()
+      await page.unroute('**/api/checkins')
+      await page.locator('[data-pending="0"]').waitFor({ state: 'attached', timeout: 20_000 })
+    })
+    expect(((await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ status: string }>).map((t) => t.status)).toEqual(['checked_in'])
+  }, 90_000)
 })

@@ -14,8 +14,16 @@ import { addPending, canHash, codeHash, dropPending, noteAdmitted, PENDING_STORA
 /** How often the door's offline list is downloaded again while the network is up, and how often scans made offline are sent. */
 const LIST_EVERY_MS = 120_000
 const SEND_EVERY_MS = 5_000
-/** How long a scan waits for the server before the offline list decides (when the door has one). */
+/** How long sending one of them may take before it is tried again in the next round (under its key). */
+const SEND_WAIT_MS = 10_000
+/** How long a scan waits for the server (when the door has an offline list). */
 const SCAN_WAIT_MS = 4_000
+/**
+ * A scan that got no answer in time may still be decided by the server (an order busy with a refund is
+ * answered "scan again" within two seconds, but a slow server can take longer): the offline list decides
+ * only when the browser knows it is offline, or when the scan before also went unanswered within this long.
+ */
+const NO_ANSWER_WINDOW_MS = 30_000
 /** A list older than this is said to be old (tickets sold or refunded since are not in it). */
 const OLD_LIST_MS = 6 * 3_600_000
 
@@ -66,6 +74,8 @@ export default function CheckIn() {
   const draining = useRef(false)
   // Codes whose last scan got no answer (it may have checked the ticket in): that scan's key and when it was sent.
   const unanswered = useRef(new Map<string, { key: string; at: number }>())
+  /** When the last scan went unanswered within SCAN_WAIT_MS (0: the last one was answered). */
+  const lastNoAnswer = useRef(0)
   const seq = useRef(0)
   const lastAdmitted = useRef<{ code: string; at: number } | undefined>(undefined)
   const gone = useUnmounted()
@@ -129,7 +139,8 @@ export default function CheckIn() {
         const p = storedPending()[0]
         if (!p || gone.current) break
         try {
-          await api('/checkins', { body: { code: p.code, eventId: p.eventId, scannedAt: p.at }, idempotencyKey: p.key })
+          // Bounded: a request that hangs (a network that takes it and never answers) must not stop the sending for good.
+          await api('/checkins', { body: { code: p.code, eventId: p.eventId, scannedAt: p.at }, idempotencyKey: p.key, signal: AbortSignal.timeout(SEND_WAIT_MS) })
           await noteLetIn(p.eventId, p.code, p.at)
         } catch (err) {
           const status = err instanceof ApiError ? err.status : 0
@@ -177,6 +188,8 @@ export default function CheckIn() {
     const lost = unanswered.current.get(value)
     const resent = lost !== undefined && Date.now() - lost.at < LOST_SCAN_MS
     const key = resent ? lost.key : uuid()
+    const hasList = Boolean(listRef.current && listRef.current.eventId === doorRef.current)
+    const wait = hasList ? AbortSignal.timeout(SCAN_WAIT_MS) : undefined
     try {
       const eventId = doorRef.current
       // A door that gets no answer in a few seconds has no network to speak of: the offline list decides
@@ -184,8 +197,9 @@ export default function CheckIn() {
       const r = await api<{ ticket?: Ticket; order?: Order; firstScan?: boolean }>('/checkins', {
         body: { code: value, ...(eventId ? { eventId } : {}) },
         idempotencyKey: key,
-        ...(listRef.current && listRef.current.eventId === eventId ? { signal: AbortSignal.timeout(SCAN_WAIT_MS) } : {}),
+        ...(wait ? { signal: wait } : {}),
       })
+      lastNoAnswer.current = 0
       unanswered.current.delete(value)
       await noteLetIn(eventId, value, new Date().toISOString())
       const item = r.order?.items.find((i) => i.ticketTypeId === r.ticket?.ticketTypeId)
@@ -199,8 +213,17 @@ export default function CheckIn() {
       return scan('admitted', detail, !!item?.addOn)
     } catch (err) {
       const status = err instanceof ApiError ? err.status : 0
-      // No network, or the gateway finding orders away (502, 504): the door's list decides.
-      const unreachable = status === 0 || status === 502 || status === 504
+      // No network, or the gateway finding orders away (502, 504): the door's list decides. No answer in
+      // time, while the browser says it is online: only when the scan before went unanswered too.
+      const timedOut = wait?.aborted === true && navigator.onLine !== false
+      const noAnswerBefore = lastNoAnswer.current
+      if (timedOut) lastNoAnswer.current = Date.now()
+      else if (status !== 0) lastNoAnswer.current = 0
+      const unreachable = timedOut ? Date.now() - noAnswerBefore < NO_ANSWER_WINDOW_MS : status === 0 || status === 502 || status === 504
+      if (timedOut && !unreachable) {
+        unanswered.current.set(value, { key, at: resent ? lost.at : Date.now() })
+        return scan('error', m.noAnswer)
+      }
       const offline = unreachable && canHash() && listRef.current && listRef.current.eventId === doorRef.current ? listRef.current : undefined
       if (offline) {
         // The scan is kept to be sent (under its key) later.

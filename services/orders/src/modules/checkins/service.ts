@@ -52,6 +52,12 @@ const checkedInBefore = (ticketId: string, first: CheckinDoc | null) => {
 
 /** How far ahead of the server a door's clock may be, and how old an offline scan may be when it is sent. */
 const SCAN_CLOCK_SKEW_MS = 120_000
+/**
+ * How long a scan waits for its order (busy with a refund, a hand-over or another scan) before it is
+ * answered 503 "scan again": well within the 4 seconds a door waits before its offline list may decide,
+ * so that a ticket being refunded is not let in on the list.
+ */
+const SCAN_LOCK_WAIT_MS = 1_500
 const SCANNED_AT_MAX_AGE_MS = 86_400_000
 
 export function checkinsService({ models: { Checkin, Cancellation }, store, tickets, locks, catalog, log }: CheckinsDeps) {
@@ -111,7 +117,7 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
     const why = await ended(ticket.eventId)
     let lock: Awaited<ReturnType<OrderLocks['acquire']>>
     try {
-      lock = await locks.acquire(ticket.orderId, 5_000)
+      lock = await locks.acquire(ticket.orderId, SCAN_LOCK_WAIT_MS)
     } catch (error) {
       // Busy with a refund (or another scan of the same order): not a verdict on the ticket. 503 tells
       // the door to scan again (under the same key), where a 409 would read as "not valid".
