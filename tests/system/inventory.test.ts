@@ -8,7 +8,7 @@ import { Queue } from 'bullmq'
 import { partitionOf, queueName } from '../../services/ticketing/src/inventory/queues'
 import { Bus, connectNats, createLogger, type Fact } from '@easypass/kit'
 import { serviceToken as serviceTokenOf } from '../support/tokens'
-import { api, errorCode, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
+import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
 import { system } from '../support/system'
 import { freePort } from '../../stack/local/infra'
 
@@ -260,6 +260,11 @@ describe('ticket types', () => {
     // The admin's view of the draft through the catalog still carries its ticket types.
     const page = await api(`/events/${draft.body.id}`, { token: admin.token })
     expect(page.body.ticketTypes.map((t: { name: string }) => t.name)).toEqual(['Early'])
+    // Published: its stock is public within a moment (a draft's status is not kept for ticketing's 10 seconds).
+    expect((await api(`/events/${draft.body.id}`, { token: admin.token, method: 'PATCH', body: { status: 'published' } })).status).toBe(200)
+    const published = Date.now()
+    await eventually('the public sees the published stock', async () => (await api(`/events/${draft.body.id}/availability`)).status === 200, 15_000, 100)
+    expect(Date.now() - published).toBeLessThan(4_000)
   })
 })
 

@@ -499,7 +499,8 @@ export type InventoryOpType = InventoryOp['type']
 // ---------------------------------------------------------------------------------------------
 // Results: one per op. `ok:false` is a decision (HTTP 200), not an error of the call.
 
-export const OpFailureCode = t.Union([t.Literal('SOLD_OUT'), t.Literal('VALIDATION'), t.Literal('NOT_FOUND'), t.Literal('CONFLICT')])
+/** UNAVAILABLE: an admin op decided after its requester stopped waiting (send it again); never a selling op's answer. */
+export const OpFailureCode = t.Union([t.Literal('SOLD_OUT'), t.Literal('VALIDATION'), t.Literal('NOT_FOUND'), t.Literal('CONFLICT'), t.Literal('UNAVAILABLE')])
 export type OpFailureCode = Static<typeof OpFailureCode>
 
 const batchSize = t.Optional(t.Integer({ minimum: 1, description: 'how many ops the worker decided in the same job (group commit)' }))

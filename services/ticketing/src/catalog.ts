@@ -20,6 +20,8 @@ export interface CatalogOptions {
 /** Events do not disappear often: answers are reused for a little while. */
 const KNOWN_MS = 10_000
 const UNKNOWN_MS = 2_000
+/** A draft is published by an admin who then expects its tickets to show: its status is asked again soon. */
+const NOT_PUBLIC_MS = 1_000
 const MAX_CACHED = 10_000
 
 export function catalogClient(opts: CatalogOptions) {
@@ -41,7 +43,7 @@ export function catalogClient(opts: CatalogOptions) {
       }
     }
     if (cache.size >= MAX_CACHED) cache.clear()
-    cache.set(eventId, { event: found, until: Date.now() + (found ? KNOWN_MS : UNKNOWN_MS) })
+    cache.set(eventId, { event: found, until: Date.now() + (!found ? UNKNOWN_MS : isPublic(found) ? KNOWN_MS : NOT_PUBLIC_MS) })
     return found
   }
 

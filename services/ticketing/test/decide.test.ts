@@ -193,7 +193,7 @@ describe('admin changes decided again or late', () => {
       ],
       [type()],
     )
-    expect(late.results.map((r) => (r.ok ? 'ok' : 'code' in r ? `${r.code}:${(r.details as { reason?: string })?.reason}` : ''))).toEqual(['CONFLICT:late', 'CONFLICT:late', 'CONFLICT:late', 'CONFLICT:late'])
+    expect(late.results.map((r) => (r.ok ? 'ok' : 'code' in r ? `${r.code}:${(r.details as { reason?: string })?.reason}` : ''))).toEqual(['UNAVAILABLE:late', 'UNAVAILABLE:late', 'UNAVAILABLE:late', 'UNAVAILABLE:late'])
     expect(late.typesChanged || late.vouchersChanged || late.poolsChanged).toBe(false)
     expect(late.types).toEqual([type()])
     // In time: applied. The same op again after its deadline (the job retried) answers what it did.

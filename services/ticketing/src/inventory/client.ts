@@ -51,10 +51,11 @@ const PATCH_OPS = new Set<InventoryOp['type']>(['updateType', 'updateVoucher', '
  * below tells them to send it again; a retried job deciding it after that would apply it over what
  * they did next), and a change gets an id of its own (a job run again after its commit finds it done).
  */
-function timed(op: InventoryOp, waitMs: number): InventoryOp {
+function timed(op: InventoryOp, waitMs: number, since: number): InventoryOp {
   if (!TIMED_OPS.has(op.type)) return op
-  // A second before the 503 (its answer has to come back): decided after it, the requester is answered 409 "send it again", not 503 and changed.
-  const notAfter = Date.now() + Math.max(waitMs / 2, waitMs - 1000)
+  // A second before the 503 (its answer has to come back), counted from when the request came (the
+  // gateway's own wait started then): decided after it, the requester is answered 503 and nothing changed.
+  const notAfter = since + Math.max(waitMs / 2, waitMs - 1000)
   return { ...op, notAfter, ...(PATCH_OPS.has(op.type) ? { patchId: crypto.randomUUID() } : {}) } as InventoryOp
 }
 
@@ -76,11 +77,12 @@ export class InventoryClient {
   /**
    * The worker's decision on one op. Rejects with 503 UNAVAILABLE when no decision came within the
    * wait budget: the op may still be decided later, and sending the same op again is always safe.
+   * `since`: when the request asking for it came (an admin op is decided only while it is waited for).
    */
-  submit<O extends InventoryOp>(eventId: string, op: O): Promise<OpResults[O['type']]> {
+  submit<O extends InventoryOp>(eventId: string, op: O, since = Date.now()): Promise<OpResults[O['type']]> {
     return new Promise<OpResult>((resolve, reject) => {
       const entry: Waiting = {
-        op: timed(op, this.opts.waitMs),
+        op: timed(op, this.opts.waitMs, since),
         since: performance.now(),
         settled: false,
         resolve,

@@ -175,7 +175,7 @@ function rememberPatch<R extends { patches?: string[] }>(record: R, op: PatchIde
 /** An admin op decided after its requester stopped waiting (it was told 503 and to send it again): refused, nothing changed. */
 const tooLate = (op: AdminOpTiming, now: number): OpFailure | undefined =>
   op.notAfter !== undefined && now > op.notAfter
-    ? failure('CONFLICT', 'this change reached the inventory after its request had been answered; nothing was changed: send it again', { reason: 'late' })
+    ? failure('UNAVAILABLE', 'this change reached the inventory too late to be answered; nothing was changed: send it again', { reason: 'late', retryAfterSeconds: 1 })
     : undefined
 
 const iso = (value: string) => new Date(value).toISOString()

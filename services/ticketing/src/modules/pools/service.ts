@@ -39,11 +39,12 @@ export function poolsService({ inventory, catalog, models }: PoolsDeps) {
    * body under the key is 409, and so is the key of a pool removed since.
    */
   async function create(eventId: string, body: CreatePoolBody, adminId = '', idempotencyKey?: string): Promise<CapacityPool> {
+    const since = Date.now()
     await catalog.changeable(eventId)
     await check(eventId, body)
     const poolId = idempotencyKey ? sha(`pool:${eventId}:${adminId}:${idempotencyKey}`).slice(0, 24) : new Types.ObjectId().toHexString()
     const fingerprint = idempotencyKey ? sha(JSON.stringify({ name: body.name.trim(), capacity: body.capacity, ticketTypeIds: [...new Set(body.ticketTypeIds)].sort() })) : undefined
-    return decided(await inventory.submit(eventId, { type: 'addPool', poolId, fields: body, ...(fingerprint ? { fingerprint } : {}) })).pool
+    return decided(await inventory.submit(eventId, { type: 'addPool', poolId, fields: body, ...(fingerprint ? { fingerprint } : {}) }, since)).pool
   }
 
   async function list(eventId: string): Promise<{ items: CapacityPool[] }> {
@@ -57,10 +58,11 @@ export function poolsService({ inventory, catalog, models }: PoolsDeps) {
   }
 
   async function update(eventId: string, poolId: string, patch: UpdatePoolBody): Promise<CapacityPool> {
+    const since = Date.now()
     await mustExist(eventId, poolId)
     await catalog.changeable(eventId)
     await check(eventId, patch)
-    return decided(await inventory.submit(eventId, { type: 'updatePool', poolId, patch })).pool
+    return decided(await inventory.submit(eventId, { type: 'updatePool', poolId, patch }, since)).pool
   }
 
   /** The pool's types sell by their own capacity again (and any other pool they are in). */

@@ -44,20 +44,22 @@ export function ticketTypesService({ inventory, catalog, models }: TicketTypesDe
    * it once however often it is asked; the body's fingerprint tells a retry from another request.
    */
   async function create(eventId: string, body: CreateTicketTypeBody, adminId = '', idempotencyKey?: string): Promise<TicketType> {
+    const since = Date.now()
     checkSalesWindow(body)
     checkSeating(body)
     await catalog.changeable(eventId)
     const typeId = idempotencyKey ? sha(`ticket-type:${eventId}:${adminId}:${idempotencyKey}`).slice(0, 24) : new Types.ObjectId().toHexString()
-    const result = await inventory.submit(eventId, { type: 'addType', typeId, fields: body, ...(idempotencyKey ? { fingerprint: sha(JSON.stringify(canonicalFields(body))) } : {}) })
+    const result = await inventory.submit(eventId, { type: 'addType', typeId, fields: body, ...(idempotencyKey ? { fingerprint: sha(JSON.stringify(canonicalFields(body))) } : {}) }, since)
     return decided(result).ticketType
   }
 
   async function update(eventId: string, typeId: string, patch: UpdateTicketTypeBody): Promise<TicketType> {
+    const since = Date.now()
     checkSalesWindow(patch)
     checkSeating(patch)
     await get(eventId, typeId) // 404 without a trip through the queue
     await catalog.changeable(eventId)
-    const result = await inventory.submit(eventId, { type: 'updateType', typeId, patch })
+    const result = await inventory.submit(eventId, { type: 'updateType', typeId, patch }, since)
     return decided(result).ticketType
   }
 

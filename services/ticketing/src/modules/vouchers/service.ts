@@ -27,12 +27,13 @@ export function vouchersService({ inventory, catalog, models, guesses }: Voucher
   const stored = async (eventId: string) => (await models.Inventory.findById(eventId, { vouchers: 1 }).lean())?.vouchers ?? []
 
   async function create(eventId: string, body: CreateVoucherBody): Promise<Voucher> {
+    const since = Date.now()
     const problem = voucherProblem(body)
     if (problem) throw fail('VALIDATION', `${problem.path}: ${problem.message}`, { fields: [problem] })
     checkValidUntil(body.validUntil)
     if (body.validUntil && Date.parse(body.validUntil) <= Date.now()) throw fail('VALIDATION', 'validUntil: already past', { fields: [{ path: 'validUntil', message: 'already past' }] })
     await catalog.changeable(eventId)
-    return decided(await inventory.submit(eventId, { type: 'addVoucher', fields: body })).voucher
+    return decided(await inventory.submit(eventId, { type: 'addVoucher', fields: body }, since)).voucher
   }
 
   async function list(eventId: string): Promise<{ items: Voucher[] }> {
@@ -42,11 +43,12 @@ export function vouchersService({ inventory, catalog, models, guesses }: Voucher
   }
 
   async function update(eventId: string, code: string, patch: UpdateVoucherBody): Promise<Voucher> {
+    const since = Date.now()
     checkValidUntil(patch.validUntil)
     const wanted = normaliseVoucherCode(code)
     if (!(await stored(eventId)).some((v) => v.code === wanted)) throw fail('NOT_FOUND', `there is no voucher ${wanted} for this event`)
     await catalog.changeable(eventId)
-    return decided(await inventory.submit(eventId, { type: 'updateVoucher', code: wanted, patch })).voucher
+    return decided(await inventory.submit(eventId, { type: 'updateVoucher', code: wanted, patch }, since)).voucher
   }
 
   /** Only a voucher nothing counts on (no paid order, no live hold) is removed; its code is free again. */
