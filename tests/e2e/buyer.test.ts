@@ -215,6 +215,42 @@ describe.skipIf(!canSell)('buying tickets in the browser', () => {
     })
   }, 120_000)
 
+  test('a payment taken whose answer was lost: the page reads the order again by itself and shows it paid (no live stream, no second press)', async () => {
+    const event = await seedEvent([{ name: 'Front', priceCents: 2500, capacity: 10 }])
+    const buyer = await registerUser('answer-lost')
+    await withTab({ session: buyer }, async ({ page }) => {
+      // No notifications: only the page's own reading of the order can tell it.
+      await page.route('**/api/notifications/stream**', (route) => route.abort('connectionreset'))
+      const orderId = await holdOneAt(page, event.id, 'Front')
+      // The payment reaches the server and is taken; its answer is lost on the way back.
+      const keys = await firstPayAnswered(page, async (route) => {
+        await route.fetch()
+        await route.abort('connectionreset')
+      })
+      await payWith(page, CARDS.approved)
+      await page.waitForURL(`**/orders/${orderId}?confirmed=1`, { timeout: 20_000 })
+      expect(keys).toHaveLength(1)
+      expect((await api(`/orders/${orderId}`, { token: buyer.token })).body.status).toBe('paid')
+    })
+  }, 120_000)
+
+  test('a payment answered 202 and then failed: paying again with the same card is a new payment under a new key, not that answer again', async () => {
+    const event = await seedEvent([{ name: 'Front', priceCents: 2500, capacity: 10 }])
+    const buyer = await registerUser('pending-failed')
+    await withTab({ session: buyer }, async ({ page }) => {
+      const orderId = await holdOneAt(page, event.id, 'Front')
+      const held = (await api(`/orders/${orderId}`, { token: buyer.token })).body
+      // Answered "pending" (a slow decision); the order is then read back as reserved: that payment failed.
+      const keys = await firstPayAnswered(page, (route) => route.fulfill({ status: 202, contentType: 'application/json', body: JSON.stringify({ ...held, status: 'pending' }) }))
+      await payWith(page, CARDS.approved)
+      await page.getByText(/tickets are still held/i).waitFor({ timeout: 20_000 })
+      await page.getByRole('button', { name: /^Pay / }).click()
+      await page.waitForURL(`**/orders/${orderId}?confirmed=1`)
+      expect(keys).toHaveLength(2)
+      expect(keys[1]).not.toBe(keys[0]!)
+    })
+  }, 120_000)
+
   test("a purchase whose answer was lost is sent again under its key; the same tickets picked again much later are a new purchase; times name their zone", async () => {
     const event = await seedEvent([{ name: 'Terrace', priceCents: 2200, capacity: 10 }])
     const buyer = await registerUser('later')

@@ -115,7 +115,7 @@ export async function api<T = unknown>(path: string, opts: CallOptions = {}): Pr
   return (await apiAnswer<T>(path, opts)).body
 }
 
-const WRITES_SESSION_COOKIE = /^\/auth\/(login|register|guest|guest\/session|guest\/account|password|password-reset\/confirm|two-factor\/enable|logout|me\/close)$/
+const WRITES_SESSION_COOKIE = /^\/auth\/(login|register|guest|guest\/session|guest\/account|password|password-reset\/confirm|two-factor\/enable|passkeys\/sign-in|logout|me\/close)$/
 
 /** The call with the session's token, renewed once when it has run out; any answer that is not OK is thrown. */
 async function authorized(path: string, opts: CallOptions, accept: string): Promise<Response> {
@@ -230,6 +230,14 @@ export async function withKey<T>(intent: string, send: (idempotencyKey: string) 
     if (!isTransient(error)) openKeys.delete(intent)
     throw error
   }
+}
+
+/**
+ * Closes the keys of every intent starting with `prefix`: what they sent was decided since (a payment
+ * answered 202 and followed to its end), so the next attempt is a new one, not a replay of that answer.
+ */
+export function forgetKeys(prefix: string) {
+  for (const intent of [...openKeys.keys()]) if (intent.startsWith(prefix)) openKeys.delete(intent)
 }
 
 /**

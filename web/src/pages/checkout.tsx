@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, ApiError, untilDecided, withKey } from '../lib/api'
+import { api, ApiError, forgetKeys, isTransient, untilDecided, withKey } from '../lib/api'
 import { clock, endReason, money, moneyOff, when, zoneOf } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { settle } from '../lib/follow'
@@ -59,6 +59,10 @@ export function Checkout({ id }: { id: string }) {
   // (pending → reserved again) makes it payable here again.
   const [refused, setRefused] = useState<{ error: ApiError; status?: string }>()
   const [busy, setBusy] = useState<'' | 'paying' | 'cancelling'>('')
+  // A payment whose answer did not come (no network, 503): it may have been taken. Until the server's copy
+  // of the order says otherwise, the hold is not called over by this page's clock, and Pay stays there to
+  // send the same card again under the same key (the server then answers that payment).
+  const [answerLost, setAnswerLost] = useState(false)
   // Who the invoice is made out to, when the buyer asks for one in a name (sent before the payment),
   // offered where paid orders get invoices; details given before (another tab, a declined card) come back.
   const invoicing = useAsync((signal) => api<OrderBilling>(`/orders/${id}/billing`, { signal }), [id])
@@ -128,12 +132,22 @@ export function Checkout({ id }: { id: string }) {
       (final) => {
         if (!final) return
         order.setData(final)
+        if (final.status !== 'pending') setAnswerLost(false)
+        // Decided: paying again (with the same card, say) is a new payment, not that one's answer again.
+        if (final.status !== 'paid') forgetKeys(`pay:${id}:`)
         if (paying && final.status === 'reserved') setPayError(m.payFailedHeld)
       },
       () => !following.signal.aborted && order.reload(),
     )
     return () => following.abort()
   }, [id, pending, busy])
+  // A payment's answer lost while the order reads reserved: read it again now and then (paid, or the hold over).
+  const lostWhileHeld = answerLost && order.data?.status === 'reserved'
+  useEffect(() => {
+    if (!lostWhileHeld) return
+    const timer = setInterval(() => order.reload(), 5_000)
+    return () => clearInterval(timer)
+  }, [lostWhileHeld])
   // A notification about this order (expired, cancelled, paid elsewhere) means its state changed.
   const { items: notifications } = useNotifications()
   const news = notifications.filter((n) => n.data?.orderId === id).length
@@ -152,10 +166,12 @@ export function Checkout({ id }: { id: string }) {
   if (!o) return <section class="container page"><Loading label={m.loading} /></section>
 
   const left = o.expiresAt ? Date.parse(o.expiresAt) - now : Infinity
+  // A payment's answer lost: the order as the server has it decides whether the hold ended.
+  const unsure = answerLost && o.status === 'reserved'
   const refusal = refused && refused.status === o.status ? refused.error : undefined
   // While a payment is on its way the server decides (paid, or expired and refunded): the page does not
   // call the hold over by its own clock and invite a second purchase.
-  const paying = busy === 'paying'
+  const paying = busy === 'paying' || unsure
   const holdLive = o.status === 'reserved' && (left > 0 || paying) && !expired && !refusal
   /** Under the pay (or free confirm) button: back to the pick, or let the tickets go. */
   const holdActions = (
@@ -245,6 +261,11 @@ export function Checkout({ id }: { id: string }) {
           }
         }
         setPayError(err)
+        // The payment may have been taken without its answer reaching us: the server's copy of the order says.
+        if (isTransient(err)) {
+          setAnswerLost(true)
+          order.reload()
+        }
       }
     } finally {
       setBusy('')
