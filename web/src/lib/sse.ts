@@ -67,6 +67,8 @@ export function followAuthedStream(path: string, onMessage: (m: StreamMessage) =
         silence = setTimeout(endAttempt, STREAM_SILENCE_MS)
       }
       try {
+        // Silence counts from the start: a connection that hangs before its first byte is ended too.
+        heard()
         let token = await freshAccessToken()
         if (!token) break
         const open = (t: string) =>

@@ -5,6 +5,7 @@ import { useTitle } from '../lib/hooks'
 import { useT } from '../lib/i18n'
 import { looksLikeEmail } from '../lib/format'
 import { Link, navigate } from '../lib/router'
+import { safeNext } from '../lib/next'
 import { sessionFrom, setSession, useSession } from '../lib/session'
 import type { AuthResult } from '../lib/types'
 import { twoFactorText } from '../i18n/two-factor'
@@ -14,11 +15,6 @@ import { GuestCheckout, GuestWayBack } from './guest'
 import { toast } from '../components/overlay'
 import { Alert, Field, PageTitle, useFocusFirstInvalid } from '../components/ui'
 
-/** Only paths inside the app: an open redirect through `?next=` would be a phishing aid. */
-function safeNext(query: URLSearchParams) {
-  const next = query.get('next') ?? ''
-  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/'
-}
 
 type Errors = Partial<Record<'email' | 'password' | 'name' | 'code', string>>
 

@@ -262,12 +262,19 @@ export function EventPage({ id }: { id: string }) {
   const event = useAsync((signal) => api<EventItem>(`/events/${id}`, { signal }), [id])
   const live = useAvailability(id)
   const session = useSession()
-  // Sales open and close, and the event starts, at their moment on the page too (not at the next tick).
+  // The buyer's own unpaid holds of this event: they count against what is available, so a buyer who
+  // came back from checkout would otherwise see fewer tickets (or "Sold out") and hold again.
+  const holds = useAsync(
+    async (signal) => (session ? (await api<List<Order>>(withQuery('/orders', { eventId: id, status: 'reserved', limit: 5 }), { signal })).items : []),
+    [id, session?.user.id],
+  )
+  // Sales open and close, the event starts and the buyer's holds end, at their moment on the page too (not at the next tick).
   const moments = useMemo(() => {
     const types: Array<{ salesStart?: string | null; salesEnd?: string | null }> = [...(event.data?.ticketTypes ?? []), ...(live.availability?.ticketTypes ?? [])]
     const at = (iso: string | null | undefined, open = false) => (iso ? (open ? opensOnPage(iso) : Date.parse(iso)) : undefined)
-    return [...types.flatMap((t) => [at(t.salesStart, true), at(t.salesEnd)]), at(event.data?.startsAt)].filter((m): m is number => m !== undefined)
-  }, [event.data, live.availability])
+    const holdEnds = (holds.data ?? []).map((o) => at(o.expiresAt))
+    return [...types.flatMap((t) => [at(t.salesStart, true), at(t.salesEnd)]), at(event.data?.startsAt), ...holdEnds].filter((m): m is number => m !== undefined)
+  }, [event.data, live.availability, holds.data])
   const now = useNow(30_000, moments)
   const [saved] = useState(() => readSelection(id))
   const [qty, setQty] = useState<Record<string, number>>(saved.qty)
@@ -287,12 +294,6 @@ export function EventPage({ id }: { id: string }) {
     // Let in while the focus was on the panel that went away: the Buy button takes it.
     if (letIn && (!document.activeElement || document.activeElement === document.body)) buyButton.current?.focus()
   }, [letIn])
-  // The buyer's own unpaid holds of this event: they count against what is available, so a buyer who
-  // came back from checkout would otherwise see fewer tickets (or "Sold out") and hold again.
-  const holds = useAsync(
-    async (signal) => (session ? (await api<List<Order>>(withQuery('/orders', { eventId: id, status: 'reserved', limit: 5 }), { signal })).items : []),
-    [id, session?.user.id],
-  )
   const myHolds = (holds.data ?? []).filter((o) => o.status === 'reserved' && o.expiresAt && Date.parse(o.expiresAt) > now)
 
   // Its reasons a type is closed are words: made again in another language.
