@@ -48,6 +48,13 @@ describe('complimentary tickets', () => {
     )
     expect(told.body).toBe(`3 complimentary tickets given to ${email}: the tickets went to that address.`)
 
+    // The admin's account holds them for the guest, who has the codes: it cannot pass one on (that would void the guest's code).
+    const ids = ((await api(`/orders/${given.body.id}/tickets`, { token: admin.token })).body as Array<{ id: string }>).map((t) => t.id)
+    const offered = await api(`/tickets/${ids[0]}/transfer`, { token: admin.token, body: { email: uniqueEmail('accomplice') } })
+    expect(offered.status).toBe(409)
+    expect(errorCode(offered)).toBe('CONFLICT')
+    expect(((await api(`/orders/${given.body.id}/tickets`, { token: admin.token })).body as Array<{ code: string }>).map((t) => t.code)).toEqual(tickets.map((t) => t.code))
+
     // Three more do not fit in what is left (2): refused whole, nothing held.
     const more = await give(admin.token, eventId, { items: [{ ticketTypeId: typeId, quantity: 3 }], email })
     expect(more.status).toBe(409)

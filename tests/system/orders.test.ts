@@ -635,6 +635,10 @@ describe('check-in', () => {
       expect(cancelled.status).toBe(410)
       expect(cancelled.body.error.message).toContain('cancelled')
       expect((await api(`/orders/${order.body.id}`, { token: buyer.token })).body.status).toBe('paid')
+      // A door downloading its offline list again gets none of its tickets.
+      const list = await api(`/events/${s.eventId}/door-list`, { token: admin.token })
+      expect(list.status).toBe(200)
+      expect(list.body).toMatchObject({ eventId: s.eventId, tickets: [], cancelled: true })
     } finally {
       await sys.start('orders-worker')
     }

@@ -83,6 +83,7 @@ export const DoorList = t.Object(
     eventId: Id,
     at: IsoDate,
     tickets: t.Array(DoorListTicket, { description: 'every ticket that admits or admitted someone (refunded ones and replaced codes left out)' }),
+    cancelled: t.Optional(t.Literal(true, { description: 'the event was cancelled: no ticket admits (the list is empty)' })),
   },
   { title: 'DoorList' },
 )

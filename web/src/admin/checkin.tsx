@@ -134,9 +134,11 @@ export default function CheckIn() {
   const sendPending = async () => {
     if (sending.current) return
     sending.current = true
+    // Scans of a door this account does not work (another member of staff signed in on this browser): kept for one who does.
+    const notMine = new Set<string>()
     try {
       for (;;) {
-        const p = storedPending()[0]
+        const p = storedPending().find((q) => !notMine.has(q.key))
         if (!p || gone.current) break
         try {
           // Bounded: a request that hangs (a network that takes it and never answers) must not stop the sending for good.
@@ -148,6 +150,10 @@ export default function CheckIn() {
           // A 403 about the ticket's event (door staff given other events) is an answer about the ticket;
           // any other 403 (the role gone) keeps the scan for whoever signs in next.
           if (status === 0 || status === 401 || (status === 403 && !details?.wrongEvent) || status === 429 || status >= 500) break
+          if (status === 403) {
+            notMine.add(p.key)
+            continue
+          }
           // Refused after they were let in (another door admitted the code first, or it was refunded
           // meanwhile): said, for the door to look into.
           const verdict: Verdict =
@@ -326,7 +332,9 @@ export default function CheckIn() {
           ? m.offlineNeedsDoor
           : !canHash()
             ? m.offlineNeedsHttps
-            : list
+            : list?.cancelled
+              ? m.listCancelled
+              : list
               ? m.offlineList(list.tickets.length, Date.now() - Date.parse(list.at) > OLD_LIST_MS ? m.listOld(when(list.at)) : m.listAt(clockTime(list.at)))
               : m.noList}
         {list && !listKept ? m.listNotKept : ''}

@@ -17,6 +17,8 @@ export interface DoorList {
   eventId: string
   at: string
   tickets: DoorTicket[]
+  /** The event was cancelled: nothing admits. */
+  cancelled?: true
 }
 /** A scan admitted offline, to be sent. */
 export interface PendingScan {

@@ -58,7 +58,7 @@ const SCAN_CLOCK_SKEW_MS = 120_000
  * so that a ticket being refunded is not let in on the list.
  */
 const SCAN_LOCK_WAIT_MS = 1_500
-const SCANNED_AT_MAX_AGE_MS = 86_400_000
+const SCANNED_AT_MAX_AGE_MS = 7 * 86_400_000
 
 export function checkinsService({ models: { Checkin, Cancellation }, store, tickets, locks, catalog, log }: CheckinsDeps) {
   /** Why the event's tickets are no longer valid: cancelled or removed (orders' own record of the fact, or catalog when it answers). */
@@ -82,7 +82,7 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
     // A scan the door decided offline, sent now: recorded at its own time (a clock a little ahead is allowed for).
     const at = scannedAt === undefined ? new Date() : new Date(scannedAt)
     if (scannedAt !== undefined && (Number.isNaN(at.getTime()) || at.getTime() > Date.now() + SCAN_CLOCK_SKEW_MS || at.getTime() < Date.now() - SCANNED_AT_MAX_AGE_MS))
-      throw fail('VALIDATION', 'scannedAt: the time of a scan made in the last 24 hours', { fields: [{ path: 'scannedAt', message: 'a time in the last 24 hours' }] })
+      throw fail('VALIDATION', 'scannedAt: the time of a scan made in the last 7 days', { fields: [{ path: 'scannedAt', message: 'a time in the last 7 days' }] })
     // Codes are upper-case base32: a code typed in lower case is the same code. A ticket found by its
     // id is taken with its current code (its holder's, when it was passed on).
     const ticket = ticketId ? (await tickets.byIds([ticketId]))[0] : await tickets.byCode(scanned!.trim().toUpperCase())

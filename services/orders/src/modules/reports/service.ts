@@ -21,7 +21,7 @@ import { admissionsOf } from '@easypass/contracts/add-ons'
 /** Ids per `$in` query: small enough for any server, few enough queries for a large event. */
 const BATCH = 1_000
 
-type Docs = Pick<Models, 'Order' | 'Transition' | 'Ticket' | 'TicketHolder' | 'Attendee' | 'Checkin' | 'RefundPart' | 'OrderAnswer'>
+type Docs = Pick<Models, 'Order' | 'Transition' | 'Ticket' | 'TicketHolder' | 'Attendee' | 'Checkin' | 'RefundPart' | 'OrderAnswer' | 'Cancellation'>
 
 /** A ticket of a paid or refunded order, with everything the list says of it. */
 interface Row extends Attendee {
@@ -193,10 +193,14 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
 
     /**
      * What a door needs to go on admitting while its network is down: every ticket that admits (or
-     * admitted) someone, known by a hash of its current code, never the code itself.
+     * admitted) someone, known by a hash of its current code, never the code itself. A cancelled event's
+     * list is empty: its tickets are being refunded, and a door that downloads it again admits nobody.
      */
     async doorList(eventId: string): Promise<DoorList> {
-      const { rows } = await read(eventId)
+      const [{ rows }, recorded] = await Promise.all([read(eventId), models.Cancellation.exists({ _id: eventId })])
+      // Orders' own record of the cancellation, or catalog's word before it arrived (away: the record alone).
+      const cancelled = recorded || (await catalog.event(eventId).then((e) => e?.status === 'cancelled', () => false))
+      if (cancelled) return { eventId, at: new Date().toISOString(), tickets: [], cancelled: true }
       const tickets = rows
         .filter((row) => row.status !== 'refunded' && row.code)
         .map((row) => ({

@@ -89,6 +89,10 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
     const status = statusOf(state)
     if (status === 'refunded') throw fail('CONFLICT', 'the order of this ticket was refunded: it is no longer valid')
     if (status !== 'paid') throw fail('CONFLICT', `the order of this ticket is ${status}`)
+    // Sold at the door or given free, it is held by the account that issued it, for a guest who has its
+    // code: passing it on from there would void the guest's ticket.
+    if (state.doc.boxOffice || state.doc.complimentary)
+      throw fail('CONFLICT', `a ticket ${state.doc.boxOffice ? 'sold at the door' : 'given free'} is its guest's: the account that issued it cannot pass it on`)
     if (await tickets.isRefunded(ticket)) throw fail('CONFLICT', 'this ticket was refunded: it is no longer valid')
     if (await Checkin.exists({ _id: ticket._id })) throw fail('CONFLICT', 'this ticket was used at the door: it cannot be passed on')
     if (await Cancellation.exists({ _id: ticket.eventId })) throw fail('CONFLICT', 'the event was cancelled: its tickets are being refunded')
