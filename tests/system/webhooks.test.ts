@@ -72,7 +72,8 @@ if (madeCert.status !== 0) throw new Error(`openssl: ${madeCert.stderr}`)
 
 const hook = receiver()
 // Retries within the test's patience: 5 tries, 200 ms before the second, doubling (the API queues tests, the worker facts).
-restartedWith(['notifications', 'notifications-worker'], { WEBHOOK_RETRY_MS: '200', WEBHOOK_ATTEMPTS: '5', NODE_EXTRA_CA_CERTS: join(tlsDir, 'cert.pem') })
+const RUN_ENV = { WEBHOOK_RETRY_MS: '200', WEBHOOK_ATTEMPTS: '5', NODE_EXTRA_CA_CERTS: join(tlsDir, 'cert.pem') }
+restartedWith(['notifications', 'notifications-worker'], RUN_ENV)
 afterAll(async () => {
   // The other test files' orders must not keep this file's webhooks busy.
   const admin = await loginAdmin()
@@ -273,6 +274,33 @@ describe('webhooks', () => {
       server.stop(true)
     }
   })
+
+  test('a signing secret stored before secrets were sealed is sealed at the next start, and still signs', async () => {
+    const admin = await loginAdmin()
+    const created = await api('/webhooks', { token: admin.token, body: { url: hook.url('/sealed-at-start'), events: ['order.paid'] } })
+    expect(created.status).toBe(201)
+    const secret = created.body.secret as string
+    const env = system().env
+    const db = await mongoose.createConnection(env.MONGO_URL!, { dbName: `${env.MONGO_DB_PREFIX}_notifications` }).asPromise()
+    try {
+      // As a version before sealing stored it.
+      await db.collection('webhooks').updateOne({ _id: created.body.id }, { $set: { secret } })
+      await system().stop('notifications')
+      await system().start('notifications', RUN_ENV)
+      const stored = await eventually('sealed at start', async () => {
+        const doc = await db.collection('webhooks').findOne({ _id: created.body.id })
+        return typeof doc?.secret === 'string' && doc.secret.startsWith('v1.') && doc
+      }, 15_000, 200)
+      expect(JSON.stringify(stored)).not.toContain(secret.slice('whsec_'.length))
+    } finally {
+      await db.close()
+    }
+    const ping = await api(`/webhooks/${created.body.id}/ping`, { method: 'POST', token: admin.token })
+    expect(ping.status).toBe(202)
+    const got = await eventually('the ping', async () => hook.received.find((r) => r.path === '/sealed-at-start'), 15_000, 100)
+    expect(signedBy(secret, got)).toBe(true)
+    expect((await api(`/webhooks/${created.body.id}`, { method: 'DELETE', token: admin.token })).status).toBe(204)
+  }, 60_000)
 
   test('only admins manage webhooks, and bad input is a 400 that adds nothing', async () => {
     const admin = await loginAdmin()

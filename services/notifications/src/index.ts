@@ -87,6 +87,13 @@ const stopResealing = previousSecrets(config).length
       'webhook secrets not resealed yet; they still open with SERVICE_PREVIOUS_SECRET, tried again in 10 minutes',
     )
   : () => {}
+// Secrets stored before they were sealed (`whsec_…`) are sealed once at start, so a copy of the database
+// holds none in the clear (those already sealed under the current secret are left as they are).
+if (!previousSecrets(config).length)
+  void webhooks
+    .resealAll()
+    .then((r) => r.resealed && log.info(r, 'webhook secrets stored in the clear sealed'))
+    .catch((error) => log.warn({ err: String(error) }, 'webhook secrets stored in the clear not sealed yet; sealed at the next start'))
 const hub = streamHub(log)
 // After a loss of NATS, signals sent meanwhile were missed: every stream ends (spread over 10 s), and its
 // client comes back with Last-Event-ID and gets what was stored since.

@@ -234,7 +234,16 @@ export function webhooksService({ models, queue, redis, prefix, settings, seal, 
       // Two admins asking at once send it once (a lock in Redis: FerretDB's conditional updates are not atomic).
       if (!(await redis.set(`${prefix}:webhooks:redeliver:${deliveryId}`, '1', 'PX', 10_000, 'NX'))) throw fail('CONFLICT', 'it is being sent again already')
       await WebhookDelivery.updateOne({ _id: deliveryId }, { $set: { status: 'pending', attempts: 0 }, $unset: { nextAttemptAt: 1, lastError: 1, lastStatusCode: 1 } })
-      await queue.add('deliver', { deliveryId, webhookId: id, payload: record.payload }, jobOptions(`${deliveryId}-r${Date.now()}`))
+      try {
+        await queue.add('deliver', { deliveryId, webhookId: id, payload: record.payload }, jobOptions(`${deliveryId}-r${Date.now()}`))
+      } catch (error) {
+        // Not queued (Redis refused it): given up again, as it was, so that it can be asked for again (a
+        // `pending` with no job behind it would refuse every later try).
+        log.warn({ webhookId: id, deliveryId, err: String(error) }, 'webhook redelivery not queued')
+        await WebhookDelivery.updateOne({ _id: deliveryId, status: 'pending' }, { $set: { status: 'failed', lastError: 'sending it again could not be queued' } }).catch(() => {})
+        await redis.del(`${prefix}:webhooks:redeliver:${deliveryId}`).catch(() => {})
+        throw fail('UNAVAILABLE', 'it could not be queued just now, try again in a moment', { retryAfterSeconds: 5 })
+      }
       return { deliveryId }
     },
 
