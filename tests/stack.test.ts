@@ -57,6 +57,8 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     expect(traefik.entryPoints.web.http.redirections.entryPoint).toEqual({ to: 'websecure', scheme: 'https' })
     expect(traefik.entryPoints.websecure.address).toBe(':443')
     expect(traefik.api.dashboard).toBe(false)
+    // A connection is read for at most 930 s (a client trickling its request cannot hold one for ever), past the 900 s event streams live.
+    expect(traefik.entryPoints.websecure.transport.respondingTimeouts.readTimeout).toBe('930s')
     const tls = Bun.YAML.parse(readFileSync(join(ROOT, 'stack/traefik/tls.yml'), 'utf8')) as any
     expect(tls.tls.options.default.minVersion).toBe('VersionTLS12')
     expect(tls.tls.certificates[0]).toEqual({ certFile: '/run/secrets/easypass_tls_cert', keyFile: '/run/secrets/easypass_tls_key' })
@@ -180,8 +182,12 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
   })
 
   test('health, shutdown and updates: liveness checks, time to finish jobs, rollback on failure', () => {
+    // Up to Go's duration, as the CLI renders it ("1m10s").
+    const seconds = (d: string) => [...d.matchAll(/(\d+)([hms])/g)].reduce((s, [, n, u]) => s + Number(n) * (u === 'h' ? 3600 : u === 'm' ? 60 : 1), 0)
     for (const [name, s] of apps) {
       expect({ name, live: s.healthcheck.test.join(' ').includes('/live') }).toEqual({ name, live: true })
+      // Not unhealthy while it still waits for MongoDB (60 s) at its start.
+      expect({ name, startPeriod: seconds(s.healthcheck.start_period) >= 60 }).toEqual({ name, startPeriod: true })
       expect({ name, grace: s.stop_grace_period }).toEqual({ name, grace: '30s' })
       expect({ name, rollback: s.deploy.update_config.failure_action }).toEqual({ name, rollback: 'rollback' })
       expect(s.deploy.resources.limits.memory).toBeDefined()
@@ -195,6 +201,12 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
       expect(Number(stack.services[name].environment.SHUTDOWN_DRAIN_MS)).toBeGreaterThan(interval * 1000)
     }
     expect(stack.services.web.deploy.labels['traefik.http.services.web.loadbalancer.sticky.cookie']).toBe('true')
+  })
+
+  test('every overlay network is encrypted between nodes', () => {
+    const networks = (Bun.YAML.parse(rendered.out) as { networks: Record<string, { driver: string; driver_opts?: Record<string, string> }> }).networks
+    expect(Object.keys(networks).sort()).toEqual(['edge', 'egress', 'internal'])
+    for (const [name, n] of Object.entries(networks)) expect({ name, driver: n.driver, encrypted: n.driver_opts?.encrypted }).toEqual({ name, driver: 'overlay', encrypted: 'true' })
   })
 
   test('images are pinned to a release', () => {
