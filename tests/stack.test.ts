@@ -17,7 +17,7 @@ const MONGO_USERS = ['auth', 'catalog', 'ticketing', 'payments', 'orders', 'noti
 const docker = Bun.which('docker')
 
 function render(env: Record<string, string> = {}) {
-  const r = Bun.spawnSync(['docker', 'stack', 'config', '-c', join(ROOT, 'docker-stack.yml')], { cwd: ROOT, env: { ...process.env, ...env } })
+  const r = Bun.spawnSync(['docker', 'stack', 'config', '-c', join(ROOT, 'docker-stack.yml')], { cwd: ROOT, env: { ...process.env, PAYMENT_PROVIDER: 'sandbox', ...env } })
   return { ok: r.exitCode === 0, out: r.stdout.toString(), err: r.stderr.toString() }
 }
 
@@ -34,6 +34,11 @@ describe.skipIf(!docker)('docker-stack.yml', () => {
     const without = render({ EASYPASS_IMAGE: '' })
     expect(without.ok).toBe(false)
     expect(without.err).toContain('EASYPASS_IMAGE')
+    // The payment provider is named at every deploy (the sandbox moves no money): never by default.
+    const noProvider = render({ EASYPASS_IMAGE: 'registry.example/easypass:test', PAYMENT_PROVIDER: '' })
+    expect(noProvider.ok).toBe(false)
+    expect(noProvider.err).toContain('PAYMENT_PROVIDER')
+    expect(stack.services.payments.environment.PAYMENT_PROVIDER).toBe('sandbox')
   })
 
   test('only Traefik publishes, 80 (a redirect) and 443, in host mode; every route is HTTPS', () => {

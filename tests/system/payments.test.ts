@@ -452,3 +452,30 @@ describe('the reconciler', () => {
     expect(await provider.lookup(`pay_${id}`)).toBeNull()
   }, 60_000)
 })
+
+describe('in production', () => {
+  test('payments does not start without a named provider: the sandbox, which moves no money, is never taken by default', async () => {
+    const { join } = await import('node:path')
+    const child = Bun.spawn([process.execPath, join(import.meta.dir, '../../services/payments/src/index.ts')], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'error',
+        PORT: '0',
+        MONGO_URL: system().infra.mongoUrl,
+        NATS_URL: system().infra.natsUrl,
+        JWT_PUBLIC_KEY: system().env.JWT_PUBLIC_KEY!,
+        SERVICE_PUBLIC_KEYS: system().env.SERVICE_PUBLIC_KEYS!,
+        MONGO_DB_PREFIX: `${system().namespace}prod`,
+      },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    })
+    const code = await Promise.race([child.exited, Bun.sleep(20_000).then(() => 'still running' as const)])
+    if (code === 'still running') child.kill('SIGKILL')
+    const output = (await new Response(child.stdout).text()) + (await new Response(child.stderr).text())
+    expect(code).not.toBe('still running')
+    expect(code).not.toBe(0)
+    expect(output).toContain('PAYMENT_PROVIDER must be set in production')
+  }, 30_000)
+})

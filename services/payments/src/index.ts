@@ -1,7 +1,7 @@
 // Payments: card charges and refunds through a provider (the sandbox by default), insert-only records,
 // a reconciler that settles charges left without a result, and the payment facts.
 import { Type as T } from '@sinclair/typebox'
-import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, Outbox, pingMongo, serve, ServicePublicKeysEnv } from '@easypass/kit'
+import { Bus, connectMongo, connectNats, createLogger, createService, ensureIndexes, loadConfig, Outbox, pingMongo, requiredInProduction, serve, ServicePublicKeysEnv } from '@easypass/kit'
 import { defineModels } from './db'
 import { parseLatency, sandboxProvider, withTimeout } from './provider/sandbox'
 import { chargesModule } from './modules/charges'
@@ -16,6 +16,12 @@ const config = loadConfig({
   // Calls nobody: it verifies orders' tokens only.
   ...ServicePublicKeysEnv,
   PORT: T.Number({ default: 4104 }),
+  /**
+   * The card gateway. `sandbox` is the only one built: it approves the contract's test card and any
+   * other valid card number, and no money moves. Outside production it is the default; in production
+   * it must be named (a deploy that forgot a real gateway must not take orders as paid unnoticed).
+   */
+  PAYMENT_PROVIDER: T.Optional(T.Union([T.Literal('sandbox')])),
   /** Random latency of every sandbox call: "5-40" (ms range) or a single number. */
   SANDBOX_LATENCY_MS: T.String({ default: '5-40', pattern: '^\\s*\\d+\\s*(-\\s*\\d+\\s*)?$' }),
   PROVIDER_TIMEOUT_MS: T.Integer({ default: 10_000, minimum: 100 }),
@@ -25,6 +31,9 @@ const config = loadConfig({
 })
 
 const log = createLogger('payments', config.LOG_LEVEL)
+requiredInProduction(config, 'PAYMENT_PROVIDER', config.PAYMENT_PROVIDER)
+if (config.NODE_ENV === 'production' && config.PAYMENT_PROVIDER === 'sandbox')
+  log.warn('PAYMENT_PROVIDER is sandbox in production: any valid card number is approved and no money moves')
 const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_payments`, log)
 const models = defineModels(conn)
 // The sandbox took one refund per charge before refunds of parts: that index would refuse the second.
