@@ -280,6 +280,34 @@ describe('selling', () => {
     }
   }, 90_000)
 
+  test('orders stopped while a purchase it answered 202 is being charged finishes that purchase before it exits: paid, with tickets, not left to the reconciler', async () => {
+    const s = await sale(10)
+    const [buyer] = await registerMany(1, 'drained')
+    const sys = system()
+    try {
+      // No reconciler meanwhile: only the stopping process can finish the purchase.
+      await sys.stop('orders-worker')
+      await sys.stop('payments')
+      await sys.start('payments', { SANDBOX_LATENCY_MS: '2500' })
+      await sys.stop('orders')
+      await sys.start('orders', { ORDER_WAIT_MS: '500' })
+      const r = await api('/orders', { token: buyer!.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: body(s, 2) })
+      expect(r.status).toBe(202)
+      // A rolling update stops it (SIGTERM) while the card is still being charged.
+      await sys.stop('orders')
+      await sys.start('orders')
+      const order = await api(`/orders/${r.body.id}`, { token: buyer!.token })
+      expect(order.body.status).toBe('paid')
+      expect(await ticketsOf({ id: r.body.id }, buyer!)).toHaveLength(2)
+    } finally {
+      for (const name of ['payments', 'orders']) {
+        await sys.stop(name)
+        await sys.start(name)
+      }
+      await sys.start('orders-worker')
+    }
+  }, 90_000)
+
   test('a charge whose confirmation could not be made in time ends as a paid order with tickets', async () => {
     const s = await sale(10)
     const [buyer] = await registerMany(1, 'late-confirm')

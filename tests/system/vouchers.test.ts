@@ -268,10 +268,20 @@ describe('vouchers', () => {
 
     const buyer = await registerUser('guesser')
     const order = (code: string) => buy(buyer, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: code })
+    // One order with the right code first, under a key of its own.
+    const firstKey = crypto.randomUUID()
+    const firstBody = { eventId, items: [{ ticketTypeId: types[0]!, quantity: 1 }], voucherCode: 'REAL' }
+    const first = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': firstKey }, body: firstBody })
+    expect(first.status).toBe(201)
+    expect((await api(`/orders/${first.body.id}/cancel`, { token: buyer.token, method: 'POST' })).status).toBe(200)
     for (let i = 0; i < 30; i++) expect((await order(`NOPE${i}`)).status).toBe(404)
     const blocked = await order('REAL')
     expect(blocked.status).toBe(429)
     expect(errorCode(blocked)).toBe('RATE_LIMITED')
+    // The first request sent again under its key is answered as it was: the limit reached since does not change its answer.
+    const replay = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': firstKey }, body: firstBody })
+    expect(replay.status).toBe(201)
+    expect(replay.body.id).toBe(first.body.id)
     expect(await held(eventId, types[0]!)).toMatchObject({ held: 0, sold: 0 })
     // Another buyer uses the code.
     expect((await buy(await registerUser('honest'), eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'REAL' })).body).toMatchObject({ status: 'reserved', totalCents: 4050 })

@@ -89,4 +89,5 @@ const app = createService({
   .use(messagesModule(config, messagesService({ models: core.models, reports, catalog: core.catalog, redis, prefix: config.REDIS_PREFIX })))
   .use(internalModule(config, store, tickets, receipt, documents, answers, lastEventOf({ models: core.models, catalog: core.catalog })))
 
-serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => renderer.close(), () => outbox.stop(), () => bus.close(), () => redis.quit(), () => conn.close()] })
+// Purchases go on after their 202 (a slow charge, the confirm): they end before the stores close, within the shutdown's deadline.
+serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => purchase.drained(), () => renderer.close(), () => outbox.stop(), () => bus.close(), () => redis.quit(), () => conn.close()] })

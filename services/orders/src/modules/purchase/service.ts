@@ -167,6 +167,8 @@ export function purchaseService(deps: PurchaseDeps) {
   // secret) and retried after is still the same request.
   const previousCardKeys = previousSecrets(config).map(cardFingerprintKey)
   const formerBodyHashes = (body: unknown) => (previousCardKeys.length ? () => previousCardKeys.map((key) => hashBody(body, key)) : undefined)
+  /** Purchases and payments still running, some after their request was answered (202): a shutdown lets them end. */
+  const running = new Set<Promise<unknown>>()
 
   /** Events on sale: published and not started (at the door, `atTheDoor`: not ended). Drafts do not exist for buyers. */
   async function saleableEvent(eventId: string, forOrder = false, atTheDoor = false): Promise<Event> {
@@ -228,8 +230,14 @@ export function purchaseService(deps: PurchaseDeps) {
    * stands (inserted now if ticketing has not decided yet); the work goes on and its final answer is
    * what an idempotent retry gets.
    */
+  function track<T>(work: Promise<T>): Promise<T> {
+    running.add(work)
+    void work.finally(() => running.delete(work)).catch(() => {})
+    return work
+  }
+
   async function budgeted(ctx: PurchaseContext, flow: 'purchase' | 'pay', work: () => Promise<Answer>): Promise<Execution> {
-    const final: Promise<Answer | undefined> = work().then(
+    const final: Promise<Answer | undefined> = track(work()).then(
       (answer) => {
         recordDecision(flow, outcomeOf(answer), ctx.startedAt)
         return answer
@@ -492,11 +500,19 @@ export function purchaseService(deps: PurchaseDeps) {
   }
 
   return {
+    /** Resolves once every purchase and payment running now has ended (the shutdown's first step, bounded by its deadline). */
+    drained: async () => {
+      await Promise.allSettled([...running])
+    },
     async create(principal: Principal, body: CreateOrderBody, idempotencyKey: string | undefined, language?: Language, startedAt = Date.now()): Promise<Answer> {
       const items = mergeLines(body.items)
-      checkCard(body.payment?.card, 'payment.')
-      // A buyer who tried too many unknown codes is refused before the next one is tried.
-      if (body.voucherCode) await voucherGuesses.check(principal.id)
+      // Checked in the run, after the key is looked up: a key's answer stays its answer (a card that has
+      // expired since, or a guess limit reached since, does not change what the same request answered).
+      const screen = async () => {
+        checkCard(body.payment?.card, 'payment.')
+        // A buyer who tried too many unknown codes is refused before the next one is tried.
+        if (body.voucherCode) await voucherGuesses.check(principal.id)
+      }
       const eventId = body.eventId.toLowerCase()
       const addOnTo = body.addOnTo?.toLowerCase()
       // The order they are added to has the answers; extras bought later are not asked again.
@@ -557,12 +573,19 @@ export function purchaseService(deps: PurchaseDeps) {
         }
         return budgeted(ctx, 'purchase', () => purchasePipeline(ctx))
       }
-      if (!idempotencyKey) return (await execute()).now
+      if (!idempotencyKey) {
+        await screen()
+        return (await execute()).now
+      }
 
       return idem.run(
         { userId: principal.id, route: 'orders', key: idempotencyKey, bodyHash: hashBody(body, cardKey), formerBodyHashes: formerBodyHashes(body), orderId: newOrderId(), deadline: startedAt + config.ORDER_WAIT_MS },
         {
-          execute,
+          // A run taken over or run again was screened when it began.
+          execute: async (orderId, fresh = true) => {
+            if (fresh) await screen()
+            return execute(orderId, fresh)
+          },
           whileRunning: whileDeciding(principal, eventId, items, async (ctx) => {
             const event = await catalog.event(eventId).catch(() => null)
             if (event) ctx.eventTitle = event.title
@@ -574,7 +597,6 @@ export function purchaseService(deps: PurchaseDeps) {
     },
 
     async pay(principal: Principal, orderId: string, body: PayOrderBody, idempotencyKey: string | undefined, startedAt = Date.now()): Promise<Answer> {
-      checkCard(body.card, '')
       const state = await store.visible(orderId, principal)
       if (state.doc.userId !== principal.id) throw fail('FORBIDDEN', 'only the buyer can pay an order')
       // A free order (a free ticket type, a voucher that takes everything off) is confirmed without a card.
@@ -586,6 +608,8 @@ export function purchaseService(deps: PurchaseDeps) {
         // Checked in the run, after the key is looked up: a key's answer (a decline, say) stays its
         // answer. A takeover finishes what its first run began (that run may have charged already), as
         // the reconciler would, and is not asked again.
+        // The card too, in the run: a card that expired since does not change what the same request answered.
+        if (fresh) checkCard(body.card, '')
         if (fresh && statusOf(state) === 'reserved') {
           const { questions } = await saleableEvent(state.doc.eventId, true)
           // Extras bought later: the order they were added to has the answers.
