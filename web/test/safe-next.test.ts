@@ -12,7 +12,7 @@ describe('safeNext', () => {
   })
 
   test('another origin, however it is written, is home instead', () => {
-    for (const value of ['//evil.example', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', 'https://evil.example/', 'javascript:alert(1)', 'evil', ''])
+    for (const value of ['//evil.example', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', '/.//evil.example', '/..//evil.example', '/%2e//evil.example', 'https://evil.example/', 'javascript:alert(1)', 'evil', ''])
       expect(next(value)).toBe('/')
   })
 

@@ -76,7 +76,7 @@ export const worksEvent = (principal: Principal | null | undefined, eventId: str
 
 /** 403 for door staff at the door of an event they were not given. */
 export function mustWorkEvent(principal: Principal | null | undefined, eventId: string) {
-  if (!worksEvent(principal, eventId)) throw fail('FORBIDDEN', 'you work the door of other events: this event is not yours')
+  if (!worksEvent(principal, eventId)) throw fail('FORBIDDEN', 'you work the door of other events: this event is not yours', { notYourEvent: true, eventId })
 }
 
 /** Events one door worker may be given at most (they ride in every token of theirs). */

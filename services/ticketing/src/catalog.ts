@@ -71,14 +71,21 @@ export function catalogClient(opts: CatalogOptions) {
   }
 
   /**
-   * The event, for a change of its ticket types, vouchers or pools: 404 when unknown, 409 when it is
-   * cancelled (its sale is over and its orders refunded: what it sold stays as it was).
+   * Refuses a change of an event's ticket types, vouchers or pools: 404 when the event is unknown, 409
+   * when it is cancelled (its sale is over and its orders refunded: what it sold stays as it was). A
+   * change of what exists (`existing`) goes ahead while the catalog cannot answer, as it did before this
+   * check: an admin switching off a leaked voucher or cutting capacity is not kept waiting for it.
    */
-  async function changeable(eventId: string): Promise<CatalogEvent> {
-    const found = await event(eventId, true)
+  async function changeable(eventId: string, existing = false): Promise<void> {
+    let found: CatalogEvent | null
+    try {
+      found = await event(eventId, true)
+    } catch (error) {
+      if (existing && error instanceof AppError && error.code === 'UNAVAILABLE') return
+      throw error
+    }
     if (!found) throw fail('NOT_FOUND', 'event not found')
     if (found.status === 'cancelled') throw fail('CONFLICT', 'the event is cancelled')
-    return found
   }
 
   return { event, mayExist, isDraft, changeable }

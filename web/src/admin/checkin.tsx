@@ -146,14 +146,16 @@ export default function CheckIn() {
           await noteLetIn(p.eventId, p.code, p.at)
         } catch (err) {
           const status = err instanceof ApiError ? err.status : 0
-          const details = err instanceof ApiError ? (err.details as { checkedInAt?: string; ticketId?: string; wrongEvent?: boolean } | undefined) : undefined
-          // A 403 about the ticket's event (door staff given other events) is an answer about the ticket;
-          // any other 403 (the role gone) keeps the scan for whoever signs in next.
-          if (status === 0 || status === 401 || (status === 403 && !details?.wrongEvent) || status === 429 || status >= 500) break
-          if (status === 403) {
+          const details = err instanceof ApiError ? (err.details as { checkedInAt?: string; ticketId?: string; wrongEvent?: boolean; notYourEvent?: boolean } | undefined) : undefined
+          // The door's event is not this account's (another member of staff signed in on this browser):
+          // kept for one who works it, and the scans after it are sent meanwhile.
+          if (status === 403 && details?.notYourEvent) {
             notMine.add(p.key)
             continue
           }
+          // A 403 about the ticket's event (door staff given other events) is an answer about the ticket;
+          // any other 403 (the role gone) keeps the scan for whoever signs in next.
+          if (status === 0 || status === 401 || (status === 403 && !details?.wrongEvent) || status === 429 || status >= 500) break
           // Refused after they were let in (another door admitted the code first, or it was refunded
           // meanwhile): said, for the door to look into.
           const verdict: Verdict =

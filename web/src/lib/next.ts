@@ -10,7 +10,8 @@ export function safeNext(query: URLSearchParams, origin = location.origin) {
   if (!next.startsWith('/')) return '/'
   try {
     const url = new URL(next, origin)
-    return url.origin === origin ? `${url.pathname}${url.search}${url.hash}` : '/'
+    // "/.//evil.example" is this origin with the path "//evil.example", which the browser reads as another host.
+    return url.origin === origin && !url.pathname.startsWith('//') ? `${url.pathname}${url.search}${url.hash}` : '/'
   } catch {
     return '/'
   }

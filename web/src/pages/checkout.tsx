@@ -217,6 +217,8 @@ export function Checkout({ id }: { id: string }) {
     if (Object.keys(local).length || Object.keys(billingProblems).length || Object.keys(unanswered).length) return
     const card: Card = { number: number.replace(/[\s-]/g, ''), expMonth: Number(expMonth), expYear: Number(expYear), cvc }
     setBusy('paying')
+    // This attempt's answer decides anew (a transient one sets it again below).
+    setAnswerLost(false)
     try {
       // Before the payment: the answers it needs, when they changed.
       if (questions.length && JSON.stringify(answers) !== sentAnswers.current) {

@@ -53,11 +53,13 @@ const checkedInBefore = (ticketId: string, first: CheckinDoc | null) => {
 /** How far ahead of the server a door's clock may be, and how old an offline scan may be when it is sent. */
 const SCAN_CLOCK_SKEW_MS = 120_000
 /**
- * How long a scan waits for its order (busy with a refund, a hand-over or another scan) before it is
- * answered 503 "scan again": well within the 4 seconds a door waits before its offline list may decide,
- * so that a ticket being refunded is not let in on the list.
+ * How long after it came a scan waiting for its order (busy with a refund, a hand-over or another scan)
+ * is answered 503 "scan again": well within the 4 seconds a door waits before its offline list may
+ * decide, so that a ticket being refunded is not let in on the list. The lookups before the lock (a slow
+ * catalog) count against it; the lock is always waited for a little.
  */
-const SCAN_LOCK_WAIT_MS = 1_500
+const SCAN_ANSWER_BY_MS = 2_500
+const SCAN_LOCK_WAIT_MIN_MS = 250
 const SCANNED_AT_MAX_AGE_MS = 7 * 86_400_000
 
 export function checkinsService({ models: { Checkin, Cancellation }, store, tickets, locks, catalog, log }: CheckinsDeps) {
@@ -76,6 +78,7 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
 
   async function admit({ code: scanned, ticketId, scannedAt }: { code?: string; ticketId?: string; scannedAt?: string }, principal: Principal, idempotencyKey?: string, door?: string): Promise<CheckinResult> {
     const by = principal.id
+    const began = Date.now()
     if (door) mustWorkEvent(principal, door)
     if ((scanned === undefined) === (ticketId === undefined))
       throw fail('VALIDATION', 'send the scanned `code` or the `ticketId`, one of them', { fields: [{ path: scanned === undefined ? 'code' : 'ticketId', message: 'send code or ticketId, one of them' }] })
@@ -117,7 +120,7 @@ export function checkinsService({ models: { Checkin, Cancellation }, store, tick
     const why = await ended(ticket.eventId)
     let lock: Awaited<ReturnType<OrderLocks['acquire']>>
     try {
-      lock = await locks.acquire(ticket.orderId, SCAN_LOCK_WAIT_MS)
+      lock = await locks.acquire(ticket.orderId, Math.max(SCAN_LOCK_WAIT_MIN_MS, began + SCAN_ANSWER_BY_MS - Date.now()))
     } catch (error) {
       // Busy with a refund (or another scan of the same order): not a verdict on the ticket. 503 tells
       // the door to scan again (under the same key), where a 409 would read as "not valid".

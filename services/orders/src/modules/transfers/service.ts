@@ -90,8 +90,9 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
     if (status === 'refunded') throw fail('CONFLICT', 'the order of this ticket was refunded: it is no longer valid')
     if (status !== 'paid') throw fail('CONFLICT', `the order of this ticket is ${status}`)
     // Sold at the door or given free, it is held by the account that issued it, for a guest who has its
-    // code: passing it on from there would void the guest's ticket.
-    if (state.doc.boxOffice || state.doc.complimentary)
+    // code: passing it on from there would void the guest's ticket. (One passed on before, to its guest's
+    // own account, is theirs like any other.)
+    if ((state.doc.boxOffice || state.doc.complimentary) && ticket.holderId === state.doc.userId)
       throw fail('CONFLICT', `a ticket ${state.doc.boxOffice ? 'sold at the door' : 'given free'} is its guest's: the account that issued it cannot pass it on`)
     if (await tickets.isRefunded(ticket)) throw fail('CONFLICT', 'this ticket was refunded: it is no longer valid')
     if (await Checkin.exists({ _id: ticket._id })) throw fail('CONFLICT', 'this ticket was used at the door: it cannot be passed on')
