@@ -154,6 +154,11 @@ describe('a door without a network', () => {
     expect(JSON.stringify(list.body)).not.toContain(tickets[0]!.code)
     expect((await api(`/events/${eventId}/door-list`, { token: buyer.token })).status).toBe(403)
     expect((await api(`/events/${'f'.repeat(24)}/door-list`, { token: admin.token })).status).toBe(404)
+    // A door holds the list now and may let the buyer in offline: the buyer can no longer refund by themselves; an admin can.
+    const buyerLate = await api(`/orders/${order.body.id}/refund`, { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { ticketIds: [tickets[1]!.id] } })
+    expect(buyerLate.status).toBe(403)
+    expect(buyerLate.body.error.message).toContain('doors are open')
+    expect((await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body[1].status).toBe('valid')
 
     // Sent later: recorded at the scan's time; a time in the future or over a week old is refused, and admits nobody.
     for (const scannedAt of [new Date(Date.now() + 3_600_000).toISOString(), new Date(Date.now() - 8 * 86_400_000).toISOString(), 'yesterday']) {

@@ -108,6 +108,9 @@ describe('ticket types', () => {
       standing({ priceCents: 12.5 }),
       standing({ currency: 'eur' }),
       standing({ currency: 'EURO' }),
+      // Three capital letters, but no currency (or none one pays with).
+      standing({ currency: 'ABC' }),
+      standing({ currency: 'XXX' }),
       standing({ capacity: 0 }),
       standing({ capacity: 1_000_001 }),
       standing({ maxPerOrder: 0 }),
@@ -151,7 +154,7 @@ describe('ticket types', () => {
     expect((await api(typePath, { method: 'PATCH', body: { capacity: 60 } })).status).toBe(401)
     expect((await api(typePath, { method: 'PATCH', body: { capacity: 60 }, token: customer.token })).status).toBe(403)
     expect((await api(typePath, { method: 'DELETE', token: customer.token })).status).toBe(403)
-    for (const body of [{}, { capacity: -5 }, { currency: 'x' }, { name: '' }, { salesEnd: '2019-01-01T00:00:00Z' }, { unknown: 1 }, { capacity: 60, sold: 0 }, { capacity: '5' }, { salesEnd: '2027-02-29T00:00:00Z' }]) {
+    for (const body of [{}, { capacity: -5 }, { currency: 'x' }, { currency: 'ABC' }, { name: '' }, { salesEnd: '2019-01-01T00:00:00Z' }, { unknown: 1 }, { capacity: 60, sold: 0 }, { capacity: '5' }, { salesEnd: '2027-02-29T00:00:00Z' }]) {
       const r = await api(typePath, { method: 'PATCH', body, token: admin.token })
       expect({ body, status: r.status }).toEqual({ body, status: 400 })
     }

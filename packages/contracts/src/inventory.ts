@@ -51,6 +51,19 @@ export function poolSoldOutRefusal(pool: { id: string; name: string }, left: num
 }
 
 const Currency = t.String({ pattern: '^[A-Z]{3}$', examples: ['EUR'], error: 'currency must be an ISO-4217 code of 3 capital letters, e.g. EUR' })
+
+/** ISO 4217 codes that are not money one pays with: none, testing, precious metals, units of account. */
+const NOT_MONEY = new Set(['XXX', 'XTS', 'XAU', 'XAG', 'XPT', 'XPD', 'XDR', 'XSU', 'XUA', 'XBA', 'XBB', 'XBC', 'XBD'])
+let knownCurrencies: Set<string> | undefined
+/**
+ * Why a code of 3 capital letters is not a currency a price can be in (the schema checks the shape; the
+ * runtime's list of ISO 4217 codes, through `Intl`, says whether it exists); undefined when it is one.
+ */
+export function currencyProblem(code: string): string | undefined {
+  knownCurrencies ??= new Set(Intl.supportedValuesOf('currency'))
+  if (!knownCurrencies.has(code) || NOT_MONEY.has(code)) return `${code} is not an ISO-4217 currency one pays with (e.g. EUR, USD, GBP)`
+  return undefined
+}
 const TypeName = t.String({
   minLength: 1,
   maxLength: TICKET_TYPE_LIMITS.name,

@@ -294,6 +294,12 @@ export interface EventMessageDoc {
 }
 
 
+/** When a door last downloaded its offline list of an event (`_id`): the event's doors are open. */
+export interface DoorOpeningDoc {
+  _id: string
+  at: Date
+}
+
 export interface CancellationDoc {
   _id: string
   title?: string
@@ -535,6 +541,8 @@ export function defineModels(conn: Connection) {
     { ...opts, collection: 'cancellations' },
   )
 
+  const doorOpening = new Schema<DoorOpeningDoc>({ _id: String, at: { type: Date, required: true } }, { ...opts, collection: 'door_openings' })
+
   return {
     Order: conn.model<OrderDoc>('Order', order),
     OrderDraft: conn.model<OrderDoc>('OrderDraft', draft),
@@ -554,6 +562,7 @@ export function defineModels(conn: Connection) {
     WaitingRoom: conn.model<WaitingRoomDoc>('WaitingRoom', waitingRoom),
     RefundPart: conn.model<RefundPartDoc>('RefundPart', refundPart),
     AddOnLink: conn.model<AddOnLinkDoc>('AddOnLink', addOnLink),
+    DoorOpening: conn.model<DoorOpeningDoc>('DoorOpening', doorOpening),
   }
 }
 export type Models = ReturnType<typeof defineModels>

@@ -33,7 +33,7 @@ const heldTicketsRefunded = (doc: OrderDoc, holders: TicketHolderDoc[], eventCan
 
 export interface RefundsDeps {
   config: OrdersConfig
-  models: Pick<Models, 'RefundPart' | 'Checkin'>
+  models: Pick<Models, 'RefundPart' | 'Checkin' | 'DoorOpening'>
   store: OrderStore
   tickets: Pick<TicketsService, 'holdersElsewhere'>
   catalog: CatalogClient
@@ -61,10 +61,15 @@ export interface RefundRequest {
 
 /** The reason of every refund made because the event was cancelled or deleted (it starts with this). */
 export const EVENT_CANCELLED = 'the event was cancelled'
+/**
+ * How long after a door last downloaded its offline list the event's doors count as open (a door page
+ * downloads it every 2 minutes while it has a network; the list is said to be old after 6 hours).
+ */
+const DOORS_OPEN_MS = 6 * 3_600_000
 
 
 export function refundsService({ config, models, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, later, log }: RefundsDeps) {
-  const { RefundPart, Checkin } = models
+  const { RefundPart, Checkin, DoorOpening } = models
 
   /**
    * What a buyer may refund by themselves (an admin any time; a sale at the door only an admin): before the event starts (unless it was
@@ -80,6 +85,10 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       throw fail('FORBIDDEN', 'the event has started: only an admin can refund it now')
     if ((await Promise.all(ticketIds.map((id) => Checkin.exists({ _id: id })))).some(Boolean))
       throw fail('FORBIDDEN', 'a ticket was used at the door: only an admin can refund it now')
+    // A door checking tickets offline records its scans later: a buyer let in meanwhile must not also get the money back.
+    const opened = event?.status === 'cancelled' ? null : await DoorOpening.findById(state.doc.eventId).lean<{ at: Date }>()
+    if (opened && Date.now() - opened.at.getTime() < DOORS_OPEN_MS)
+      throw fail('FORBIDDEN', 'the doors are open (a door is checking tickets, possibly offline): only an admin can refund it now', { doorsOpenSince: opened.at.toISOString() })
     if ((await tickets.holdersElsewhere(state.doc)).some((h) => ticketIds.includes(h._id)))
       throw fail('FORBIDDEN', 'a ticket was passed on to someone else: only an admin can refund it now')
   }

@@ -21,7 +21,7 @@ import { admissionsOf } from '@easypass/contracts/add-ons'
 /** Ids per `$in` query: small enough for any server, few enough queries for a large event. */
 const BATCH = 1_000
 
-type Docs = Pick<Models, 'Order' | 'Transition' | 'Ticket' | 'TicketHolder' | 'Attendee' | 'Checkin' | 'RefundPart' | 'OrderAnswer' | 'Cancellation'>
+type Docs = Pick<Models, 'Order' | 'Transition' | 'Ticket' | 'TicketHolder' | 'Attendee' | 'Checkin' | 'RefundPart' | 'OrderAnswer' | 'Cancellation' | 'DoorOpening'>
 
 /** A ticket of a paid or refunded order, with everything the list says of it. */
 interface Row extends Attendee {
@@ -201,6 +201,8 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
       // Orders' own record of the cancellation, or catalog's word before it arrived (away: the record alone).
       const cancelled = recorded || (await catalog.event(eventId).then((e) => e?.status === 'cancelled', () => false))
       if (cancelled) return { eventId, at: new Date().toISOString(), tickets: [], cancelled: true }
+      // A door holds the list now and may admit without the network: buyers no longer refund by themselves.
+      await models.DoorOpening.updateOne({ _id: eventId }, { $set: { at: new Date() } }, { upsert: true })
       const tickets = rows
         .filter((row) => row.status !== 'refunded' && row.code)
         .map((row) => ({

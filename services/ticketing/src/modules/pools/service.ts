@@ -60,7 +60,7 @@ export function poolsService({ inventory, catalog, models }: PoolsDeps) {
   async function update(eventId: string, poolId: string, patch: UpdatePoolBody): Promise<CapacityPool> {
     const since = Date.now()
     await mustExist(eventId, poolId)
-    await catalog.changeable(eventId)
+    await catalog.changeable(eventId, true)
     await check(eventId, patch)
     return decided(await inventory.submit(eventId, { type: 'updatePool', poolId, patch }, since)).pool
   }
@@ -68,7 +68,7 @@ export function poolsService({ inventory, catalog, models }: PoolsDeps) {
   /** The pool's types sell by their own capacity again (and any other pool they are in). */
   async function remove(eventId: string, poolId: string): Promise<void> {
     await mustExist(eventId, poolId)
-    await catalog.changeable(eventId)
+    await catalog.changeable(eventId, true)
     decided(await inventory.submit(eventId, { type: 'removePool', poolId }))
   }
 

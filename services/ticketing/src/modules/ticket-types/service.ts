@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { Types } from 'mongoose'
 import type { CreateTicketTypeBody, TicketType, UpdateTicketTypeBody } from '@easypass/contracts/inventory'
 import { fail, storedDateProblem } from '@easypass/kit'
+import { currencyProblem } from '@easypass/contracts/inventory'
 import type { CatalogClient } from '../../catalog'
 import type { Models } from '../../db'
 import { decided, type InventoryClient } from '../../inventory/client'
@@ -26,6 +27,12 @@ function checkSalesWindow(fields: { salesStart?: string | null; salesEnd?: strin
   if (problem) throw fail('VALIDATION', problem, { fields: [{ path: 'salesEnd', message: problem }] })
 }
 
+/** A currency the schema's shape lets through but that does not exist ("ABC"): 400 naming the field. */
+function checkCurrency(currency: string | undefined) {
+  const problem = currency === undefined ? undefined : currencyProblem(currency)
+  if (problem) throw fail('VALIDATION', `currency: ${problem}`, { fields: [{ path: 'currency', message: problem }] })
+}
+
 /** A layout's rules the schema cannot say (rows named once, not too many seats, the capacity its seats), before the queue. */
 function checkSeating(fields: Pick<CreateTicketTypeBody, 'seating' | 'capacity'> | UpdateTicketTypeBody) {
   const problem = fields.seating ? seatingFieldsProblem(fields.seating, fields.capacity) : undefined
@@ -46,6 +53,7 @@ export function ticketTypesService({ inventory, catalog, models }: TicketTypesDe
   async function create(eventId: string, body: CreateTicketTypeBody, adminId = '', idempotencyKey?: string): Promise<TicketType> {
     const since = Date.now()
     checkSalesWindow(body)
+    checkCurrency(body.currency)
     checkSeating(body)
     await catalog.changeable(eventId)
     const typeId = idempotencyKey ? sha(`ticket-type:${eventId}:${adminId}:${idempotencyKey}`).slice(0, 24) : new Types.ObjectId().toHexString()
@@ -56,16 +64,17 @@ export function ticketTypesService({ inventory, catalog, models }: TicketTypesDe
   async function update(eventId: string, typeId: string, patch: UpdateTicketTypeBody): Promise<TicketType> {
     const since = Date.now()
     checkSalesWindow(patch)
+    checkCurrency(patch.currency)
     checkSeating(patch)
     await get(eventId, typeId) // 404 without a trip through the queue
-    await catalog.changeable(eventId)
+    await catalog.changeable(eventId, true)
     const result = await inventory.submit(eventId, { type: 'updateType', typeId, patch }, since)
     return decided(result).ticketType
   }
 
   async function remove(eventId: string, typeId: string): Promise<void> {
     await get(eventId, typeId)
-    await catalog.changeable(eventId)
+    await catalog.changeable(eventId, true)
     const result = await inventory.submit(eventId, { type: 'removeType', typeId })
     // It existed a moment ago: gone now means removed (a job run again after its commit, or another
     // admin's delete at the same time), which is what was asked.

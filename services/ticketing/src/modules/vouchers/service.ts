@@ -1,7 +1,7 @@
 // Vouchers of an event: admins add and change them, buyers look one up before using it. Adding and
 // changing go through the event's queue like every inventory change, so a voucher's uses are counted
 // by the same one writer that decides the holds using it: it is never used more often than allowed.
-import { normaliseVoucherCode, type CreateVoucherBody, type UpdateVoucherBody, type Voucher, type VoucherOffer } from '@easypass/contracts/inventory'
+import { currencyProblem, normaliseVoucherCode, type CreateVoucherBody, type UpdateVoucherBody, type Voucher, type VoucherOffer } from '@easypass/contracts/inventory'
 import { isPublic } from '@easypass/contracts/catalog'
 import { addressKey, fail, storedDateProblem, type GuessLimit } from '@easypass/kit'
 import type { CatalogClient } from '../../catalog'
@@ -30,6 +30,8 @@ export function vouchersService({ inventory, catalog, models, guesses }: Voucher
     const since = Date.now()
     const problem = voucherProblem(body)
     if (problem) throw fail('VALIDATION', `${problem.path}: ${problem.message}`, { fields: [problem] })
+    const unknown = body.currency === undefined ? undefined : currencyProblem(body.currency)
+    if (unknown) throw fail('VALIDATION', `currency: ${unknown}`, { fields: [{ path: 'currency', message: unknown }] })
     checkValidUntil(body.validUntil)
     if (body.validUntil && Date.parse(body.validUntil) <= Date.now()) throw fail('VALIDATION', 'validUntil: already past', { fields: [{ path: 'validUntil', message: 'already past' }] })
     await catalog.changeable(eventId)
@@ -47,7 +49,7 @@ export function vouchersService({ inventory, catalog, models, guesses }: Voucher
     checkValidUntil(patch.validUntil)
     const wanted = normaliseVoucherCode(code)
     if (!(await stored(eventId)).some((v) => v.code === wanted)) throw fail('NOT_FOUND', `there is no voucher ${wanted} for this event`)
-    await catalog.changeable(eventId)
+    await catalog.changeable(eventId, true)
     return decided(await inventory.submit(eventId, { type: 'updateVoucher', code: wanted, patch }, since)).voucher
   }
 
@@ -55,7 +57,7 @@ export function vouchersService({ inventory, catalog, models, guesses }: Voucher
   async function remove(eventId: string, code: string): Promise<void> {
     const wanted = normaliseVoucherCode(code)
     if (!(await stored(eventId)).some((v) => v.code === wanted)) throw fail('NOT_FOUND', `there is no voucher ${wanted} for this event`)
-    await catalog.changeable(eventId)
+    await catalog.changeable(eventId, true)
     decided(await inventory.submit(eventId, { type: 'removeVoucher', code: wanted }))
   }
 
