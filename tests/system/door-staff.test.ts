@@ -226,6 +226,10 @@ describe('door staff given some events', () => {
       expect(errorCode(r)).toBe('FORBIDDEN')
     }
     expect((await api(`/events/${other.eventId}/attendees`, { token: admin.token })).body.counts).toMatchObject({ tickets: 1, valid: 1, checkedIn: 0 })
+    // A scan sent for a door they do not work (another member of staff's offline scans, on a shared
+    // browser) says so, for the door page to keep it for one who does.
+    const notTheirs = await api('/checkins', { token: staff.token, body: { code: other.code, eventId: other.eventId } })
+    expect(notTheirs.body.error.details).toMatchObject({ notYourEvent: true, eventId: other.eventId })
 
     // Given the other event instead (in the same second as its token, too): the token with the old events
     // is refused (the client refreshes), and the new one works the other door only.

@@ -82,6 +82,9 @@ if (config.GUEST_RETENTION_DAYS > 0) requiredInProduction(config, 'ORDERS_URL', 
 if (config.SMTP_URL) requiredInProduction(config, 'PUBLIC_URL', config.PUBLIC_URL)
 
 const log = createLogger('auth', config.LOG_LEVEL)
+// Said at every start: a value left over from a load test's deploy must not go unnoticed.
+if (config.NODE_ENV === 'production' && !config.TWO_FACTOR_REQUIRED_ROLES.split(',').includes('admin'))
+  log.warn({ TWO_FACTOR_REQUIRED_ROLES: config.TWO_FACTOR_REQUIRED_ROLES }, 'admins sign in without a second step in production: their role rests on a password alone')
 configureHashing(config.HASH_CONCURRENCY, config.HASH_QUEUE)
 const conn = await connectMongo(config.MONGO_URL, `${config.MONGO_DB_PREFIX}_auth`, log)
 const redis = connectRedis(config.REDIS_URL, { name: 'auth' })
