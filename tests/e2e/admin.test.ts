@@ -85,6 +85,23 @@ describe('admin pages', () => {
         await page.getByRole('button', { name: 'Save changes' }).click()
         await page.waitForFunction((value) => (document.querySelector('input[name=startsAt]') as HTMLInputElement | null)?.value === value, inAMonth(18))
         expect((await api(`/events/${eventId}`)).body).toMatchObject({ timeZone: 'Europe/Helsinki', startsAt: stored.body.startsAt })
+        // Another zone and one time edited: both times are the form's, on the new clock (the end is not left on the old one).
+        const endText = await page.locator('#f-endsAt').inputValue()
+        await page.getByLabel('Time zone').fill('Asia/Tokyo')
+        await page.locator('#f-startsAt').fill(inAMonth(17))
+        await page.getByRole('button', { name: 'Save changes' }).click()
+        const zoneIs = async (zone: string) => {
+          for (let i = 0; i < 100 && (await api(`/events/${eventId}`)).body.timeZone !== zone; i++) await Bun.sleep(100)
+        }
+        await zoneIs('Asia/Tokyo')
+        expect((await api(`/events/${eventId}`)).body).toMatchObject({ timeZone: 'Asia/Tokyo', startsAt: instantOfWallTime(inAMonth(17), 'Asia/Tokyo')!.toISOString(), endsAt: instantOfWallTime(endText, 'Asia/Tokyo')!.toISOString() })
+        // And back, the same way.
+        await page.getByLabel('Time zone').fill('Europe/Helsinki')
+        await page.locator('#f-startsAt').fill(inAMonth(18))
+        await page.locator('#f-endsAt').fill(endText)
+        await page.getByRole('button', { name: 'Save changes' }).click()
+        await zoneIs('Europe/Helsinki')
+        expect((await api(`/events/${eventId}`)).body).toMatchObject({ timeZone: 'Europe/Helsinki', startsAt: stored.body.startsAt, endsAt: stored.body.endsAt })
         expect(stored.body.ticketTypes).toEqual([expect.objectContaining({ name: 'Front row', priceCents: 3050, currency: 'EUR', capacity: 40, taxRateBasisPoints: 550 })])
 
         // A buyer (a guest, on a phone) finds it by city and sees the ticket type.

@@ -144,9 +144,14 @@ function changes(before: EventItem, f: EventForm) {
   if (JSON.stringify(next.venue) !== JSON.stringify({ name: before.venue.name, address: before.venue.address, city: before.venue.city })) patch.venue = next.venue
   // A time is sent when its text was edited, not when the same text reads otherwise: another zone alone
   // keeps the event where it is (as the API does), and then shows its times on the new clock.
+  // With a time edited and another zone, both are sent as the form shows them on the new clock: the one
+  // left unedited would otherwise stay the instant it was on the old clock (not what the form shows).
   const shown = toForm(before)
-  if (f.startsAt !== shown.startsAt) patch.startsAt = next.startsAt
-  if (f.endsAt !== shown.endsAt) patch.endsAt = next.endsAt
+  const startEdited = f.startsAt !== shown.startsAt
+  const endEdited = f.endsAt !== shown.endsAt
+  const both = (startEdited || endEdited) && next.timeZone !== before.timeZone
+  if (startEdited || both) patch.startsAt = next.startsAt
+  if (endEdited || both) patch.endsAt = next.endsAt
   if (next.timeZone !== before.timeZone) patch.timeZone = next.timeZone
   if ((next.imageUrl ?? '') !== (before.imageUrl ?? '')) patch.imageUrl = next.imageUrl ?? null
   if ((next.ticketInfo ?? '') !== (before.ticketInfo ?? '')) patch.ticketInfo = next.ticketInfo ?? null
@@ -242,7 +247,8 @@ export default function AdminEventEditor({ id }: { id?: string }) {
         <Alert error={event.error} onRetry={event.reload} />
       </AdminPage>
     )
-  if (!creating && !event.data)
+  // Another date of the series opened from this one: the previous date's data is not shown (or saved) as this one's while it loads.
+  if (!creating && (!event.data || event.data.id.toLowerCase() !== id!.toLowerCase()))
     return (
       <AdminPage title={m.event}>
         <Loading label={m.loading} />
@@ -344,9 +350,10 @@ export default function AdminEventEditor({ id }: { id?: string }) {
           </Link>
         </div>
       </form>
-      {e && <TicketTypes event={e} types={types} live={live} onChange={event.reload} />}
+      {e && <TicketTypes key={e.id} event={e} types={types} live={live} onChange={event.reload} />}
       {e && (
         <EventPools
+          key={e.id}
           event={e}
           types={types}
           pools={live.availability?.pools}
@@ -357,11 +364,11 @@ export default function AdminEventEditor({ id }: { id?: string }) {
           }}
         />
       )}
-      {e && <EventVouchers event={e} types={types} />}
-      {e && <EventWaitingRoom event={e} />}
+      {e && <EventVouchers key={e.id} event={e} types={types} />}
+      {e && <EventWaitingRoom key={e.id} event={e} />}
       {e && <EventQuestionsSection key={e.id} event={e} />}
       {e && <EventEmailsSection key={e.id} event={e} />}
-      {e && <EventDatesSection event={e} />}
+      {e && <EventDatesSection key={e.id} event={e} />}
     </AdminPage>
   )
 }
@@ -469,7 +476,8 @@ function TicketTypeRow({ eventId, zone, type, stats, products, onChange }: { eve
     const cents = local.currency ? null : parseMoney(f.price, currency)
     if (!local.currency && cents === null) local.price = m.priceLike(moneyInput(4500 * 10 ** (minorDigits(currency) - 2), currency))
     if (!/^\d+$/.test(f.capacity)) local.capacity = m.wholeNumber
-    if (f.maxPerOrder && !/^[1-9]\d*$/.test(f.maxPerOrder)) local.maxPerOrder = m.maxPerOrderInvalid
+    // An existing type always has a limit: an empty field would be sent as nothing and look saved.
+    if (!/^[1-9]\d*$/.test(f.maxPerOrder)) local.maxPerOrder = m.maxPerOrderNeeded
     const tax = parsePercent(f.tax)
     if (tax === null) local.tax = m.taxInvalid
     // Seats, once given, stay: a new layout replaces the old one (it must keep the seats held or sold).

@@ -36,7 +36,12 @@ export function DialogHost() {
   useEffect(() => {
     showConfirm = (r) => {
       returnFocus.current = document.activeElement
-      setRequest(r)
+      // A question asked while another is open replaces it: the first is answered "no", never left waiting
+      // (its button would stay busy for good).
+      setRequest((open) => {
+        if (open) open.resolve(false)
+        return r
+      })
     }
     return () => void (showConfirm = undefined)
   }, [])

@@ -48,10 +48,17 @@ export function moneyOff(cents: number, currency: string) {
 }
 
 /** "45.50" in EUR → 4550; null when not a non-negative amount. */
+/**
+ * An amount typed in the currency's units ("45", "45.50", "45,5"), in cents; null when it is not one. More
+ * decimals than the currency has are refused, not rounded: "1.500" meant as fifteen hundred must not
+ * become 1.50, nor 1.5 yen 2.
+ */
 export function parseMoney(text: string, currency: string): number | null {
   const cleaned = text.trim().replace(',', '.')
-  if (!/^\d+(\.\d+)?$/.test(cleaned)) return null
-  return Math.round(Number(cleaned) * 10 ** minorDigits(currency))
+  const digits = minorDigits(currency)
+  const shape = digits ? new RegExp(`^\\d+(\\.\\d{1,${digits}})?$`) : /^\d+$/
+  if (!shape.test(cleaned)) return null
+  return Math.round(Number(cleaned) * 10 ** digits)
 }
 
 export function moneyInput(cents: number, currency: string) {

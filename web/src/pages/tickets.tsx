@@ -22,18 +22,21 @@ function ticketCount(order: Order) {
   return order.items.reduce((n, i) => n + i.quantity, 0)
 }
 
+const isAdmin = () => getSession()?.user.role === 'admin'
+
 /**
  * The buyer may refund a paid order until the event starts, while none of its tickets was used at the
  * door or passed on to someone else (the server refuses then) and unless the event was cancelled (every
- * order is refunded anyway).
+ * order is refunded anyway). An admin may at any time (after the start too, with tickets used).
  */
 function refundable(order: Order, event: EventItem | undefined, tickets: Ticket[] | undefined, now: number) {
+  if (order.status === 'paid' && isAdmin()) return !!event && event.status !== 'cancelled'
   return ticketsRefundable(order, event, now) && !!tickets && !tickets.some((t) => t.status === 'checked_in' || t.status === 'transferred')
 }
 
-/** Single valid tickets can go back by the same rules, whatever became of the order's other tickets. */
+/** Single valid tickets can go back by the same rules, whatever became of the order's other tickets (an admin's: at any time). */
 const ticketsRefundable = (order: Order, event: EventItem | undefined, now: number) =>
-  order.status === 'paid' && !!event && event.status !== 'cancelled' && Date.parse(event.startsAt) > now && (!order.boxOffice || getSession()?.user.role === 'admin')
+  order.status === 'paid' && !!event && event.status !== 'cancelled' && (isAdmin() || (Date.parse(event.startsAt) > now && !order.boxOffice))
 
 export async function refundOrder(listed: Order, who: 'buyer' | 'admin', refundedBefore = 0): Promise<Order | undefined> {
   const m = translate(ticketsText)

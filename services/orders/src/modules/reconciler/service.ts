@@ -316,6 +316,10 @@ export function reconciler(deps: ReconcilerDeps) {
         const requested = await models.Transition.find({ kind: 'refund', at: { $lt: new Date(now - after), $gt: new Date(now - 7 * 86_400_000) } }, { orderId: 1 }).lean()
         const done = await Promise.all(requested.map((r) => models.Transition.exists({ _id: refundDoneId(r.orderId) })))
         requested.forEach((r, i) => !done[i] && ids.push(r.orderId))
+        // Parts of refunds left open (the tickets void, the money not back): their mark was lost, or was
+        // taken off by a look at the order that began before the part was recorded.
+        const openParts = await models.RefundPart.find({ doneAt: { $exists: false }, at: { $lt: new Date(now - after), $gt: new Date(now - 7 * 86_400_000) } }, { orderId: 1 }).limit(1000).lean()
+        for (const p of openParts) ids.push(p.orderId)
       }
       for (const id of ids) await dirty.mark(id, now)
       if (ids.length) log.info({ orders: ids.length }, 'sweep found unfinished orders')
