@@ -136,6 +136,7 @@ describe('vouchers', () => {
     const buyer = await registerUser('badcode')
     for (const body of [
       { code: 'BOTH', percentOff: 10, amountOffCents: 100, currency: 'EUR', maxUses: 1 },
+      { code: 'NOCUR', amountOffCents: 100, currency: 'ABC', maxUses: 1 },
       { code: 'NOCUR', amountOffCents: 100, maxUses: 1 },
       { code: 'PCTCUR', percentOff: 10, currency: 'EUR', maxUses: 1 },
       { code: 'PAST', percentOff: 10, maxUses: 1, validUntil: new Date(Date.now() - 60_000).toISOString() },

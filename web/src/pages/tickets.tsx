@@ -390,7 +390,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
       )}
       {issued && <TicketList order={order} tickets={tickets} canRefund={ticketsRefundable(order, event.data, now)} onRefunded={setOrder} />}
       {order.status === 'paid' && <EmailTickets order={order} />}
-      {order.status === 'paid' && getSession()?.user.role === 'admin' && order.totalCents - (order.refundedCents ?? 0) > 1 && <GiveBackAmount order={order} onRefunded={setOrder} />}
+      {order.status === 'paid' && isAdmin() && order.totalCents - (order.refundedCents ?? 0) > 1 && <GiveBackAmount order={order} onRefunded={setOrder} />}
       <Alert error={error} />
       {refundable(order, event.data, tickets.data, now) && (
         <p class="actions">

@@ -28,7 +28,7 @@ function checkSalesWindow(fields: { salesStart?: string | null; salesEnd?: strin
 }
 
 /** A currency the schema's shape lets through but that does not exist ("ABC"): 400 naming the field. */
-function checkCurrency(currency: string | undefined) {
+export function checkCurrency(currency: string | undefined) {
   const problem = currency === undefined ? undefined : currencyProblem(currency)
   if (problem) throw fail('VALIDATION', `currency: ${problem}`, { fields: [{ path: 'currency', message: problem }] })
 }

@@ -1,7 +1,7 @@
 // Vouchers of an event: admins add and change them, buyers look one up before using it. Adding and
 // changing go through the event's queue like every inventory change, so a voucher's uses are counted
 // by the same one writer that decides the holds using it: it is never used more often than allowed.
-import { currencyProblem, normaliseVoucherCode, type CreateVoucherBody, type UpdateVoucherBody, type Voucher, type VoucherOffer } from '@easypass/contracts/inventory'
+import { normaliseVoucherCode, type CreateVoucherBody, type UpdateVoucherBody, type Voucher, type VoucherOffer } from '@easypass/contracts/inventory'
 import { isPublic } from '@easypass/contracts/catalog'
 import { addressKey, fail, storedDateProblem, type GuessLimit } from '@easypass/kit'
 import type { CatalogClient } from '../../catalog'
@@ -9,6 +9,7 @@ import type { Models } from '../../db'
 import { decided, type InventoryClient } from '../../inventory/client'
 import { voucherProblem, voucherRefusal } from '../../inventory/decide'
 import { toVoucher, toVoucherOffer } from '../../inventory/views'
+import { checkCurrency } from '../ticket-types/service'
 
 export interface VouchersDeps {
   inventory: InventoryClient
@@ -30,8 +31,7 @@ export function vouchersService({ inventory, catalog, models, guesses }: Voucher
     const since = Date.now()
     const problem = voucherProblem(body)
     if (problem) throw fail('VALIDATION', `${problem.path}: ${problem.message}`, { fields: [problem] })
-    const unknown = body.currency === undefined ? undefined : currencyProblem(body.currency)
-    if (unknown) throw fail('VALIDATION', `currency: ${unknown}`, { fields: [{ path: 'currency', message: unknown }] })
+    checkCurrency(body.currency)
     checkValidUntil(body.validUntil)
     if (body.validUntil && Date.parse(body.validUntil) <= Date.now()) throw fail('VALIDATION', 'validUntil: already past', { fields: [{ path: 'validUntil', message: 'already past' }] })
     await catalog.changeable(eventId)
