@@ -86,6 +86,21 @@ describe('a run that failed under a key', () => {
     expect(retry.seen).toEqual([{ orderId: 'order-g', fresh: true }])
   })
 
+  test('a takeover that throws (the database still away) keeps the key on its order: the next retry is never a new order', async () => {
+    const key = `k${++keys}`
+    const first = runs(() => ({ now: { status: 202, body: { status: 'pending' } }, final: Promise.reject(new Error('tickets could not be written')) }))
+    await idem.run(spec('order-m', key), first.handlers)
+    await Bun.sleep(20)
+    const throwing = runs(() => {
+      throw new Error('the order could not be read')
+    })
+    await expect(idem.run(spec('order-n', key), throwing.handlers)).rejects.toThrow('the order could not be read')
+    expect(throwing.seen).toEqual([{ orderId: 'order-m', fresh: false }])
+    const retry = runs((id) => ({ now: paid(id), final: Promise.resolve(paid(id)) }))
+    expect(await idem.run(spec('order-o', key), retry.handlers)).toEqual(paid('order-m'))
+    expect(retry.seen).toEqual([{ orderId: 'order-m', fresh: false }])
+  })
+
   test('retries arriving together: one of them runs again, the others get its answer', async () => {
     const key = `k${++keys}`
     const first = runs(() => ({ now: { status: 202, body: { status: 'pending' } }, final: Promise.reject(new Error('the database went away')) }))

@@ -474,6 +474,9 @@ describe('pools of shared capacity', () => {
     const typeGone = withPools([{ type: 'removeType', typeId: C }], three(), [pool(5, [A, B, C]), { ...pool(4, [A, C]), id: 'd'.repeat(24) }])
     expect(typeGone.pools.map((p) => p.ticketTypeIds)).toEqual([[A, B]])
     expect(typeGone.poolsChanged).toBe(true)
+    // The pool that went still limits the type left in it: A sells at most the 4 the pool had, not its own 10.
+    expect(typeGone.types.find((t) => t.id === A)?.capacity).toBe(4)
+    expect(typeGone.typesChanged).toBe(true)
   })
 })
 

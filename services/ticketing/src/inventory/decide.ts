@@ -682,10 +682,16 @@ export function decideBatch(input: DecideInput): Decision {
           vouchers[i] = rest.length ? { ...v, ticketTypeIds: rest } : { ...v, ticketTypeIds: rest, active: false }
           vouchersChanged = true
         }
-        // Pools forget it too; one left with fewer than two types shares nothing any more and goes.
+        // Pools forget it too; one left with fewer than two types shares nothing any more and goes. Its
+        // limit stays: the type left in it gets the pool's capacity when that is the smaller (the removed
+        // type sold nothing and holds nothing now, so what the pool counted is all the remaining type's).
         if (pools.some((p) => p.ticketTypeIds.includes(t.id))) {
           pools = pools.map((p) => (p.ticketTypeIds.includes(t.id) ? { ...p, ticketTypeIds: p.ticketTypeIds.filter((id) => id !== t.id) } : p))
-          for (const p of pools.filter((p) => p.ticketTypeIds.length < 2)) forgetPool(p)
+          for (const p of pools.filter((p) => p.ticketTypeIds.length < 2)) {
+            const left = p.ticketTypeIds[0] ? typeById(p.ticketTypeIds[0]) : undefined
+            if (left && p.capacity < left.capacity) left.capacity = p.capacity
+            forgetPool(p)
+          }
           pools = pools.filter((p) => p.ticketTypeIds.length >= 2)
           poolsChanged = true
         }

@@ -5,8 +5,9 @@
 // 202 and goes on: its final answer is stored when it comes. A run whose work failed (its final answer an
 // unexpected error, or one that says "try again": 5xx) leaves the record running with `f: 1` and its order
 // id: the next request under the key takes over that same order at once (never a new one: the first may
-// have charged the card already; an older replica takes it over too, after its wait). A request that
-// failed before its work began (`execute` threw) frees the key, as nothing of it exists.
+// have charged the card already; an older replica takes it over too, after its wait). A first request
+// that failed before its work began (`execute` threw) frees the key, as nothing of it exists; a takeover
+// that throws keeps it failed, with its order.
 import { createHash, createHmac } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { errorBody, LATER_CODES } from '@easypass/contracts'
@@ -131,6 +132,9 @@ export function idempotency(redis: Redis, prefix: string, log: Logger, ttlSecond
       // waiting room's turn not come, a rate limit) is no decision: the same request under the same key
       // goes through once it may.
       if (error instanceof AppError && error.status < 500 && !LATER_CODES.has(error.code)) await store(key, record, { status: error.status, body: errorBody(error.code, error.message, error.details) })
+      // A takeover runs an order its first run began (it may have charged the card): the key stays
+      // with that order for the next request, never freed for a new order and a second charge.
+      else if (!fresh) await failed(key, record)
       else await redis.del(key).catch(() => {})
       throw error
     }

@@ -61,7 +61,7 @@ export function poolsModule(service: PoolsService, config: AuthConfig) {
         auth: 'admin',
         params: PoolParams,
         response: { 204: t.Void(), ...adminErrors },
-        detail: { tags, summary: 'Remove a pool', description: 'Admins only. Its ticket types no longer share it (they sell by their own capacity, and any other pool they are in). A pool whose last ticket type is removed goes by itself.', security },
+        detail: { tags, summary: 'Remove a pool', description: 'Admins only. Its ticket types no longer share it (they sell by their own capacity, and any other pool they are in). A pool left with one ticket type (the others removed) goes by itself, and that type keeps the pool’s limit as its own capacity when it was the smaller.', security },
       },
     )
 }
