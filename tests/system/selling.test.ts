@@ -356,6 +356,48 @@ describe('selling', () => {
     }
   }, 120_000)
 
+  test('a purchase the reconciler ends unpaid (payments away) answers its key with a final 409, not "try again" for ever', async () => {
+    const s = await sale(10)
+    const [buyer] = await registerMany(1, 'ended-unpaid')
+    const before = await look(s)
+    const sys = system()
+    let paymentsStopped = false
+    try {
+      await sys.stop('orders')
+      await sys.start('orders', { ORDER_WAIT_MS: '1000', ORDER_GIVE_UP_MS: '500' })
+      await sys.stop('orders-worker')
+      await sys.start('orders-worker', { RECONCILE_AFTER_MS: '2000', RECONCILE_INTERVAL_MS: '500' })
+      await sys.stop('payments')
+      paymentsStopped = true
+      const key = `k-${crypto.randomUUID()}`
+      const buy = () => api('/orders', { body: body(s, 2), token: buyer!.token, headers: { 'idempotency-key': key } })
+      // Held, and the card never reaches payments: undecided.
+      const first = await buy()
+      expect(first.status).toBe(202)
+      const orderId = first.body.id as string
+      await Bun.sleep(1_500)
+      await sys.start('payments')
+      paymentsStopped = false
+      // The reconciler finds no payment: the hold is released and the order ends failed.
+      await eventually('the order to end failed', async () => (await api(`/orders/${orderId}`, { token: buyer!.token })).body.status === 'failed', 30_000)
+      // The buyer's retries under the key: a final answer (the same each time), which a client stops at.
+      for (let i = 0; i < 2; i++) {
+        const again = await buy()
+        expect(again.status).toBe(409)
+        expect(errorCode(again)).toBe('CONFLICT')
+        expect(again.body.error.message).toContain('nothing was charged')
+      }
+      expect(await chargesOf(orderId)).toBe(0)
+      expect(await look(s)).toEqual(before)
+    } finally {
+      if (paymentsStopped) await sys.start('payments')
+      for (const name of ['orders', 'orders-worker']) {
+        await sys.stop(name)
+        await sys.start(name)
+      }
+    }
+  }, 120_000)
+
   test('a retry that takes over a purchase whose hold ended after its card was charged gets the charge refunded', async () => {
     const s = await sale(10)
     const [buyer] = await registerMany(1, 'takeover-charged')

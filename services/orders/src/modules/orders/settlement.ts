@@ -153,7 +153,9 @@ export function settlement({ store, tickets, ticketing, payments, dirty, settled
       case 'pending':
         return pendingAnswer(state)
       default:
-        if (state.settle?.error) return answerOfError(state.settle.error)
+        // Ended: its answer is final. An error recorded as "try again" (5xx) would send a retry under
+        // the same key back for ever; the order is over, so it is a conflict with what the request asked.
+        if (state.settle?.error) return state.settle.error.status >= 500 ? errorAnswer(409, 'CONFLICT', state.settle.error.message) : answerOfError(state.settle.error)
         return errorAnswer(409, 'CONFLICT', order.status === 'expired' ? 'the hold expired before the order was paid' : `the order is ${order.status}`)
     }
   }

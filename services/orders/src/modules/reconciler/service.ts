@@ -114,7 +114,7 @@ export function reconciler(deps: ReconcilerDeps) {
     const refunded = payment?.status === 'refunded'
     const released = await releaseUnlessSoldFree(state, deadline, () =>
       settlement.releaseAndSettle(state, 'failed', deadline, {
-        error: { status: 503, code: 'UNAVAILABLE', message: `the purchase could not be completed in time; ${refunded ? 'the charge was refunded' : 'nothing was charged'}` },
+        error: { status: 409, code: 'CONFLICT', message: `the purchase could not be completed in time; ${refunded ? 'the charge was refunded' : 'nothing was charged'}` },
         paymentChecked: true,
       }),
     )
