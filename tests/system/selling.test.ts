@@ -398,6 +398,43 @@ describe('selling', () => {
     }
   }, 120_000)
 
+  test('paying again under another key while the first payment is undecided does not charge the card a second time', async () => {
+    const s = await sale(10)
+    const [buyer] = await registerMany(1, 'pay-twice')
+    const sys = system()
+    try {
+      await sys.stop('orders')
+      await sys.start('orders', { ORDER_WAIT_MS: '1000', ORDER_GIVE_UP_MS: '500' })
+      await sys.stop('orders-worker')
+      await sys.start('orders-worker', { RECONCILE_AFTER_MS: '2000', RECONCILE_INTERVAL_MS: '500' })
+      const reserved = await buyUntilFinal(buyer!, body(s, 2, null))
+      expect(reserved.status).toBe(201)
+      const orderId = reserved.body.id as string
+      // The provider takes 2.5 s and payments waits for it 0.5 s: the first payment stays undecided.
+      await sys.stop('payments')
+      await sys.start('payments', { SANDBOX_LATENCY_MS: '2500', PROVIDER_TIMEOUT_MS: '500' })
+      const pay = (key: string) => api(`/orders/${orderId}/pay`, { body: { card: CARD }, token: buyer!.token, headers: { 'idempotency-key': key } })
+      const first = await pay(`pay-1-${orderId}`)
+      expect(first.status).toBe(202)
+      // The buyer tries again under a new key before the first is decided: no second charge is made.
+      const second = await pay(`pay-2-${orderId}`)
+      expect([202, 503]).toContain(second.status)
+      // The provider's answers come (its records are made after 2.5 s); then a provider that answers in time.
+      await Bun.sleep(3_500)
+      await sys.stop('payments')
+      await sys.start('payments')
+      await eventually('the order to be paid', async () => (await api(`/orders/${orderId}`, { token: buyer!.token })).body.status === 'paid', 60_000)
+      expect(await chargesOf(orderId)).toBe(1)
+      expect(await ticketsOf(reserved.body, buyer!)).toHaveLength(2)
+      expect(await look(s)).toEqual({ sold: 2, held: 0, available: 8 })
+    } finally {
+      for (const name of ['orders', 'orders-worker', 'payments']) {
+        await sys.stop(name)
+        await sys.start(name)
+      }
+    }
+  }, 120_000)
+
   test('a retry that takes over a purchase whose hold ended after its card was charged gets the charge refunded', async () => {
     const s = await sale(10)
     const [buyer] = await registerMany(1, 'takeover-charged')

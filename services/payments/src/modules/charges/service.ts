@@ -106,6 +106,24 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
     return finalize(payment, await recordResult(payment._id, found))
   }
 
+  /**
+   * The order's earlier payments (under other keys) that have no result yet, settled from the provider's
+   * record; the outcome of the one that paid the order, if one did; 503 while one is still undecided.
+   */
+  async function earlierPaymentsDecided(orderId: string, paymentId: string): Promise<ChargeOutcome | undefined> {
+    const earlier = (await Payment.find({ orderId }).lean()).filter((p) => p._id !== paymentId)
+    for (const p of earlier) {
+      if (await PaymentResult.exists({ _id: p._id })) continue
+      const settled = await settle(p).catch((error) => {
+        if (error instanceof ProviderError) return null
+        throw error
+      })
+      if (!settled) throw fail('UNAVAILABLE', 'an earlier payment of this order is still being decided; ask again in a moment', { paymentId: p._id, retryAfterSeconds: 5 })
+    }
+    const marker = earlier.length ? await ChargeMarker.findById(markerId(orderId)).lean() : null
+    return marker ? outcomeOf(marker.paymentId) : undefined
+  }
+
   function answer({ payment, result }: ChargeOutcome): ChargeResponse {
     const base = { paymentId: payment._id, amountCents: payment.amountCents, currency: payment.currency }
     if (result.status === 'succeeded') return { ...base, status: 'succeeded' }
@@ -139,6 +157,11 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
       if (!req.newOrder) {
         const marker = await ChargeMarker.findById(markerId(req.orderId)).lean()
         if (marker) return answer(await outcomeOf(marker.paymentId))
+        // A payment of this order under another key still undecided (its answer lost, the provider
+        // slow): decided first, from the provider's record. Charging this card meanwhile would take the
+        // money twice (the second given back only later). Still undecided: ask again.
+        const decided = await earlierPaymentsDecided(req.orderId, paymentId)
+        if (decided) return answer(decided)
       }
       // A charge racing this one under another key loses the order's marker in `finalize` and is refunded.
       fresh = await writer.insert(Payment, doc)
