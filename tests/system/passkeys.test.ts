@@ -253,6 +253,25 @@ describe('passkeys', () => {
     expect(r.body.user).toMatchObject({ id: a.id, twoFactor: true })
   })
 
+  test('one added with the password alone stops signing in once that password is changed (a thief who phished it is shut out); one added after works', async () => {
+    const a = await account('passkey-new-password')
+    const device = new PasskeyDevice(webOrigin())
+    await added(a, device)
+    expect((await signIn((o) => device.get(o, 0))).status).toBe(200)
+    const changed = await api('/auth/password', { token: a.token, body: { currentPassword: PASSWORD, newPassword: `${PASSWORD} anew` } })
+    expect(changed.status).toBe(200)
+    const refused = await signIn((o) => device.get(o, 0))
+    expect(refused.status).toBe(401)
+    expect(refused.body.error.message).toContain('a password that has been changed since')
+    // Added again with the new password: it signs in.
+    const options = await api('/auth/passkeys/options', { method: 'POST', token: changed.body.accessToken })
+    const again = await api('/auth/passkeys', { token: changed.body.accessToken, body: { password: `${PASSWORD} anew`, credential: device.create(options.body.options) } })
+    expect(again.status).toBe(201)
+    const signedIn = await signIn((o) => device.get(o, 1))
+    expect(signedIn.status).toBe(200)
+    expect(signedIn.body.user.id).toBe(a.id)
+  })
+
   test('a guest, who has no password, cannot add one', async () => {
     const guest = await api('/auth/guest', { body: { email: uniqueEmail('passkey-guest'), name: 'Guest' } })
     expect(guest.status).toBe(201)

@@ -4,7 +4,7 @@
 // never holds the role.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
-import { api, uniqueEmail } from '../support/api'
+import { api, errorCode, uniqueEmail } from '../support/api'
 import { restartedWith, system } from '../support/system'
 import { totp } from '../support/totp'
 import { PasskeyDevice } from '../support/passkey-device'
@@ -108,17 +108,12 @@ describe('two-step sign-in required of admins and door staff', () => {
     expect((await api('/auth/me', { token: strong.accessToken })).body).toMatchObject({ role: 'admin' })
     const refreshed = await api('/auth/refresh', { body: { refreshToken: strong.refreshToken } })
     expect(payloadOf(refreshed.body.accessToken).role).toBe('admin')
-    // The first passkey stays what it was: the password's worth.
-    const weakAgain = await signInWith(byPassword)
-    expect(payloadOf(weakAgain.accessToken).role).toBe('customer')
-    // A new password from that session is no second step: the session it gives stays without the role,
-    // at its refresh too (the account's app being on does not make a session strong).
-    const changed = await api('/auth/password', { token: weakAgain.accessToken, body: { currentPassword: PASSWORD, newPassword: `${PASSWORD} 2` } })
-    expect(changed.status).toBe(200)
-    expect(changed.body.user).toMatchObject({ role: 'customer', roleNeedsTwoFactor: 'admin' })
-    const stillWeak = await api('/auth/refresh', { body: { refreshToken: changed.body.refreshToken } })
-    expect(stillWeak.status).toBe(200)
-    expect(payloadOf(stillWeak.body.accessToken).role).toBe('customer')
+    // The first passkey was the password's worth, and the password alone no longer signs in: refused now.
+    const started = await api('/auth/passkeys/sign-in/options', { method: 'POST' })
+    const weakAgain = await api('/auth/passkeys/sign-in', { body: { challengeId: started.body.challengeId, credential: device.get(started.body.options, byPassword) } })
+    expect(weakAgain.status).toBe(401)
+    expect(errorCode(weakAgain)).toBe('UNAUTHENTICATED')
+    expect(weakAgain.body.error.message).toContain('before two-step sign-in was turned on')
   })
 
   test('customers are not asked', async () => {

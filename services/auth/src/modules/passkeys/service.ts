@@ -238,7 +238,7 @@ export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessio
    * added with. Counted like a sign-in of its account (429 beyond the limits), and a session that says
    * it began with this passkey (removing the passkey ends it). A role that takes two steps is given only
    * by a passkey added with two steps (`twoSteps`): one added with the password alone gives what the
-   * password alone gives.
+   * password alone gives, and stops signing in once two-step sign-in is turned on or the password changes.
    */
   async function signIn(body: PasskeySignInBody, clientIp: string): Promise<AuthResult> {
     const rp = site()
@@ -281,6 +281,14 @@ export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessio
         log.warn({ userId: passkey.userId, passkey: passkey._id }, 'passkey counter used twice: a cloned authenticator?')
         throw notVerified('its counter went backwards (was it copied?)')
       }
+    }
+    // Added with the password alone, it gives what that password gives: nothing once the account also
+    // asks for a code, nor once that password was replaced (a thief who phished it and added a passkey
+    // is shut out by the owner's reset or by turning two-step sign-in on, as those promise).
+    if (!passkey.twoSteps) {
+      if (user.twoFactor?.secret) throw notVerified('it was added with the password alone, before two-step sign-in was turned on: sign in with your password and code, then add it again')
+      if (user.passwordChangedAt && new Date(passkey.createdAt).getTime() < new Date(user.passwordChangedAt).getTime())
+        throw notVerified('it was added with a password that has been changed since: sign in with the new password, then add it again')
     }
     await Passkey.updateOne({ _id: passkey._id }, { $set: { lastUsedAt: new Date() } })
     if (newCounter > 0) await Passkey.updateOne({ _id: passkey._id, counter: { $lt: newCounter } }, { $set: { counter: newCounter } })
