@@ -173,6 +173,24 @@ describe('charges through the sandbox gateway', () => {
     expect(ok.body.status).toBe('succeeded')
   })
 
+  test('a retry of a payment whose answer was lost, its card expired since, is answered from the charge made, never recorded declined', async () => {
+    const orderId = objectId()
+    const key = `test:${objectId()}`
+    const first = await charge({ orderId, userId: buyer.user.id, card: card(CARDS.lostAnswer), idempotencyKey: key })
+    expect(first.status).toBe(503)
+    // The month turned meanwhile: the same payment, sent again, is no longer a card that passes.
+    const expired = card(CARDS.lostAnswer, { expMonth: 1, expYear: new Date().getUTCFullYear() - 1 })
+    const retry = await charge({ orderId, userId: buyer.user.id, card: expired, idempotencyKey: key })
+    expect(retry.status).toBe(200)
+    expect(retry.body).toMatchObject({ status: 'succeeded', amountCents: 4500 })
+    expect(await db().collection('payment_results').findOne({ _id: retry.body.paymentId })).toMatchObject({ status: 'succeeded' })
+    // A new payment with that card is refused, and records nothing.
+    const other = objectId()
+    const refused = await charge({ orderId: other, userId: buyer.user.id, card: expired })
+    expect(refused.status).toBe(400)
+    expect(await db().collection('payments').countDocuments({ orderId: other })).toBe(0)
+  })
+
   test('the same idempotency key is the same payment, and one provider charge, even concurrently', async () => {
     const orderId = objectId()
     const idempotencyKey = `order:${orderId}:pay:1`
@@ -211,9 +229,13 @@ describe('charges through the sandbox gateway', () => {
     expect(second.body).toMatchObject({ status: 'succeeded', paymentId: first.body.paymentId })
     expect(await db().collection('payments').countDocuments({ orderId })).toBe(1)
 
-    // Concurrent, with different keys: whatever reached the provider, exactly one charge is kept.
+    // Concurrent, with different keys: whatever reached the provider, exactly one charge is kept. One
+    // that finds another still undecided is not sent to the provider: 503, and its retry gets the winner.
     const raced = objectId()
-    const answers = await Promise.all(Array.from({ length: 5 }, () => charge({ orderId: raced, userId: buyer.user.id })))
+    const keys = Array.from({ length: 5 }, () => `test:${objectId()}`)
+    let answers = await Promise.all(keys.map((idempotencyKey) => charge({ orderId: raced, userId: buyer.user.id, idempotencyKey })))
+    for (const a of answers) if (a.status !== 200) expect(a).toMatchObject({ status: 503, body: { error: { code: 'UNAVAILABLE' } } })
+    answers = await Promise.all(keys.map((idempotencyKey) => charge({ orderId: raced, userId: buyer.user.id, idempotencyKey })))
     const winners = new Set(answers.map((a) => a.body.paymentId))
     expect(winners.size).toBe(1)
     for (const a of answers) expect(a.body.status).toBe('succeeded')

@@ -132,8 +132,11 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
   }
 
   async function charge(req: ChargeRequest): Promise<ChargeResponse> {
+    // A card that is not one is refused before anything is stored; a payment already made under this
+    // key is answered from its record even so (its card may have expired since: a retry at midnight).
     const problem = cardProblem(req.card)
-    if (problem) throw fail('VALIDATION', problem.message, { fields: [problem] })
+    const refuse = () => fail('VALIDATION', problem!.message, { fields: [problem!] })
+    if (problem && req.newOrder) throw refuse()
     const digits = cardDigits(req.card.number)
     const last4 = digits.slice(-4)
 
@@ -153,6 +156,7 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
     // (no second charge reaches the provider). A new order has neither: nothing is looked up.
     let payment: PaymentDoc | null = req.newOrder ? null : await Payment.findById(paymentId).lean()
     let fresh = false
+    if (!payment && problem) throw refuse()
     if (!payment) {
       if (!req.newOrder) {
         const marker = await ChargeMarker.findById(markerId(req.orderId)).lean()
@@ -196,7 +200,9 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
       } catch (error) {
         if (error instanceof ProviderError && error.kind === 'idempotency_mismatch') throw fail('CONFLICT', 'this idempotency key was already used for a different charge')
         if (error instanceof ProviderError && error.kind === 'invalid_request') {
-          await recordResult(payment._id, { status: 'declined', declineCode: 'processing_error' })
+          // Declined for good only when this request made the payment: a retry's refusal says nothing of
+          // the charge its first call may have made, which the provider's record decides (the reconciler).
+          if (fresh) await recordResult(payment._id, { status: 'declined', declineCode: 'processing_error' })
           throw fail('VALIDATION', error.message)
         }
         log.warn({ paymentId: payment._id, orderId: payment.orderId, err: String(error) }, 'charge: no answer from the provider; the payment stays pending')
