@@ -522,6 +522,32 @@ describe('email', () => {
     }
   }, 60_000)
 
+  test('an email refused for now waits in the database with its fact acknowledged: the emails after it go out at once, and it goes out once taken', async () => {
+    const waiting = paidFact(buyer.user.id, { userEmail: buyer.user.email })
+    const next = paidFact(buyer.user.id, { userEmail: buyer.user.email })
+    let refusing = true
+    smtp.behaviour.refuse = (data) => (refusing && data.includes(waiting.data.orderId) ? '452 4.2.2 mailbox full' : null)
+    try {
+      await bus.publish(waiting)
+      const kept = await eventually('the email kept waiting', async () => notificationsDb.db!.collection('email_waits').findOne({ _id: waiting.id as any }), 20_000, 100)
+      expect(kept).toMatchObject({ userId: buyer.user.id, attempts: 0, fact: { id: waiting.id } })
+      expect(kept!.lastError).toContain('452')
+      // Nothing of it is left unacknowledged on the bus (enough such facts would stop the consumer).
+      await allPaidFactsHandled()
+      await bus.publish(next)
+      expect((await eventually('the next email', async () => smtp.received.find((m) => m.data.includes(next.data.orderId)), 12_000, 100)).to).toContain(buyer.user.email)
+      expect(smtp.received.some((m) => m.data.includes(waiting.data.orderId))).toBe(false)
+      // The mailbox has room again: at its next try it goes out, once, and waits no more.
+      refusing = false
+      await eventually('the waiting email', async () => smtp.received.find((m) => m.data.includes(waiting.data.orderId)), 30_000, 100)
+      await eventually('its wait to go', async () => !(await notificationsDb.db!.collection('email_waits').findOne({ _id: waiting.id as any })), 12_000, 100)
+      expect(await notificationsDb.db!.collection('emails').findOne({ _id: waiting.id as any })).toMatchObject({ status: 'sent' })
+      expect(smtp.received.filter((m) => m.data.includes(waiting.data.orderId))).toHaveLength(1)
+    } finally {
+      smtp.behaviour.refuse = undefined
+    }
+  }, 60_000)
+
   test('a mail server turning us away (554 at the greeting) is retried, not taken as a refusal of the email', async () => {
     const f = paidFact(buyer.user.id, { userEmail: buyer.user.email })
     let turnedAway = 0

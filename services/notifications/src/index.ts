@@ -103,6 +103,9 @@ const live = bus.subscribeLive(
   () => hub.closeAll(10_000),
 )
 
+// Emails a mail server would not take for now, tried again on their own schedule (one pass at a time).
+const stopEmailRetries = transport ? repeatEvery(config.EMAIL_RETRY_INTERVAL_MS, () => emails.retryWaiting(), log, 'waiting emails not tried again yet; will retry') : () => {}
+
 // A closed account forgotten at once; its late arrivals and every old address in the email log, by a sweep.
 const personalData = retention({ models, addressDays: config.EMAIL_LOG_ADDRESS_DAYS, log })
 const stopRetention = repeatEvery(config.RETENTION_SWEEP_INTERVAL_MS, () => personalData.sweep(), log, 'personal data not swept; will retry')
@@ -154,6 +157,7 @@ serve(app, {
     () => clearInterval(migrating),
     () => clearInterval(waitlistSweep),
     stopRetention,
+    stopEmailRetries,
     () => waitlist.stop(),
     () => availability.unsubscribe(),
     () => stopConsumer(),

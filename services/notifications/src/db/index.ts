@@ -49,6 +49,22 @@ export interface ClosedAccountDoc {
  * process to send, so two copies of a fact never both send. A claim released after a temporary failure,
  * or whose holder died (older than the lease), is followed by the next number.
  */
+/**
+ * An email a mail server would not take for now (a throttle, a full mailbox, a server away): its fact is
+ * kept here and acknowledged, and the email is tried again on a schedule of its own. Waiting on the bus
+ * instead would keep the fact unacknowledged, and enough of them stop the consumer from taking new ones.
+ */
+export interface EmailWaitDoc {
+  /** The fact's id. */
+  _id: string
+  userId?: string
+  fact: Record<string, unknown>
+  attempts: number
+  nextAttemptAt: Date
+  lastError?: string
+  since: Date
+}
+
 export interface EmailClaimDoc {
   _id: string
   state: 'sending' | 'released' | 'sent'
@@ -148,6 +164,13 @@ export function defineModels(conn: Connection) {
 
   const claim = new Schema<EmailClaimDoc>({ _id: String, state: { type: String, required: true }, at: Date }, { collection: 'email_claims', versionKey: false })
 
+  const emailWait = new Schema<EmailWaitDoc>(
+    { _id: String, userId: String, fact: { type: Schema.Types.Mixed, required: true }, attempts: { type: Number, required: true }, nextAttemptAt: { type: Date, required: true }, lastError: String, since: { type: Date, required: true } },
+    { collection: 'email_waits', versionKey: false, minimize: false },
+  )
+  emailWait.index({ nextAttemptAt: 1 })
+  emailWait.index({ userId: 1 })
+
   const waitlist = new Schema<WaitlistDoc>(
     { _id: String, eventId: { type: String, required: true }, userId: { type: String, required: true }, userEmail: String, eventTitle: String, language: String, joinedAt: { type: Date, required: true }, offeredAt: Date },
     { collection: 'waitlist', versionKey: false },
@@ -198,6 +221,7 @@ export function defineModels(conn: Connection) {
     Waitlist: conn.model<WaitlistDoc>('Waitlist', waitlist),
     WaitlistOffer: conn.model<WaitlistOfferDoc>('WaitlistOffer', waitlistOffer),
     EmailClaim: conn.model<EmailClaimDoc>('EmailClaim', claim),
+    EmailWait: conn.model<EmailWaitDoc>('EmailWait', emailWait),
     Notification: conn.model<NotificationDoc>('Notification', notification),
     NotificationRead: conn.model<NotificationReadDoc>('NotificationRead', read),
     Email: conn.model<EmailDoc>('Email', email),

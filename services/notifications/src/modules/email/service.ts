@@ -5,7 +5,7 @@ import type { Fact } from '@easypass/contracts/facts'
 import { TRANSFER_LINK_PURPOSE } from '@easypass/contracts/orders'
 import { AppError, callService, fail, callServiceFile, counter, linkToken, writerOf, type Logger } from '@easypass/kit'
 import type { PrintedTicket, TicketsPdfInput, TicketsPdfRenderer } from '@easypass/tickets-pdf'
-import type { EmailClaimDoc, EmailDoc, Models } from '../../db'
+import type { EmailClaimDoc, EmailDoc, EmailWaitDoc, Models } from '../../db'
 import { renderEventMessage, renderHeldTicketRefunded, renderOrderConfirmation, renderRefundReceipt, renderTicketOffered, renderTicketsAvailable, type ConfirmationInput, type RenderedEmail, type TicketForEmail } from './template'
 import { EMAIL_WORDS } from './words'
 
@@ -26,7 +26,7 @@ export const MAX_CLAIMS = 10
 /** A mail server that still refuses for now (4xx) after this long since the fact is given up on, as mail servers give up on a queued message. */
 export const REFUSED_FOR_NOW_GIVE_UP_MS = 3 * 86_400_000
 
-/** The email must wait: the fact comes again later (the bus redelivers a fact whose handler throws). */
+/** The email must wait: it is kept in `email_waits` and tried again later (`handle`, `retryWaiting`). */
 export class EmailLater extends Error {}
 
 /**
@@ -109,7 +109,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * send and marking its claim sent, are the only ways an email goes out twice.
  */
 export function emailService({ models, transport, from, ordersUrl, catalogUrl, publicUrl, serviceToken, serviceSecret, log, sendAttempts = 3, pdf }: EmailDeps) {
-  const { Email, EmailClaim } = models
+  const { Email, EmailClaim, EmailWait } = models
 
   /** The fact's email in the log, under the fact's id and with its account (its address goes when the account closes). */
   async function record(f: Fact, doc: Omit<EmailDoc, 'at' | '_id' | 'userId'>) {
@@ -519,7 +519,61 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
     return { subject: email.subject, html: email.html, text: email.text }
   }
 
-  return { deliver, render, previewConfirmation }
+  /**
+   * The consumer's handling of a fact: its email now, or, when the mail server will not take it for now,
+   * kept in `email_waits` to be tried again on its own schedule (the fact is then acknowledged). Only a
+   * wait that cannot be written leaves the fact to the bus (it comes again).
+   */
+  async function handle(f: Fact) {
+    try {
+      await deliver(f)
+    } catch (error) {
+      if (!(error instanceof EmailLater)) throw error
+      await wait(f, error.message, 0)
+    }
+  }
+
+  /** Kept (or kept again after a try) for the next try, `attempts` tries after the first. */
+  async function wait(f: Fact, lastError: string, attempts: number) {
+    const userId = (f.data as { userId?: unknown }).userId
+    const nextAttemptAt = new Date(Date.now() + retryDelayMs(attempts))
+    await EmailWait.updateOne(
+      { _id: f.id },
+      { $set: { nextAttemptAt, lastError: lastError.slice(0, 500), attempts }, $setOnInsert: { fact: f as unknown as Record<string, unknown>, since: new Date(), ...(typeof userId === 'string' && userId ? { userId } : {}) } },
+      { upsert: true },
+    )
+  }
+
+  /**
+   * One pass over the emails waiting whose time has come (the oldest first, `limit` of them): each is
+   * tried again; sent or settled (recorded sent, failed or skipped), its wait goes; else it waits longer,
+   * up to an hour between tries. Two replicas taking one at once send it once (its claim).
+   */
+  async function retryWaiting(limit = 20): Promise<number> {
+    const due = await EmailWait.find({ nextAttemptAt: { $lte: new Date() } })
+      .sort({ nextAttemptAt: 1 })
+      .limit(limit)
+      .lean<EmailWaitDoc[]>()
+    for (const w of due) {
+      const f = w.fact as unknown as Fact
+      try {
+        await deliver(f)
+        await EmailWait.deleteOne({ _id: w._id })
+      } catch (error) {
+        log.warn({ fact: w._id, attempts: w.attempts + 1, err: messageOf(error) }, 'a waiting email is still not taken; tried again later')
+        await wait(f, messageOf(error), w.attempts + 1)
+      }
+    }
+    return due.length
+  }
+
+  return { deliver, handle, retryWaiting, render, previewConfirmation }
+}
+
+/** The wait before an email's next try: 10 s, doubling, at most an hour, spread by a fifth either way. */
+export function retryDelayMs(attempts: number): number {
+  const base = Math.min(3_600_000, 10_000 * 2 ** Math.min(attempts, 20))
+  return Math.round(base * (0.8 + Math.random() * 0.4))
 }
 
 /** The order number a preview shows. */

@@ -57,8 +57,9 @@ export function factHandler(deps: { inbox: InboxService; bus: Bus; log: Logger; 
 
 /**
  * The durable consumer `notifications-email`: at most one email per fact. Its own consumer, so that
- * a mail server that is slow or away (each try may wait out connection timeouts, and the fact comes
- * again until it is sent) never holds up the notifications themselves.
+ * a mail server that is slow or away (each try may wait out connection timeouts) never holds up the
+ * notifications themselves. An email the server will not take for now waits in the database, its fact
+ * acknowledged: many of them never stop this consumer from taking the next facts.
  */
 export function emailHandler(deps: { emails: EmailService; log: Logger }) {
   const { emails, log } = deps
@@ -67,6 +68,6 @@ export function emailHandler(deps: { emails: EmailService; log: Logger }) {
       log.error({ fact: f.id, subject: f.subject }, 'fact without a usable id: no email')
       return
     }
-    await emails.deliver(f)
+    await emails.handle(f)
   }
 }

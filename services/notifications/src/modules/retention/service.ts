@@ -16,13 +16,13 @@ const BATCH = 500
 const LOOKED_FOR_DAYS = 400
 
 export interface RetentionDeps {
-  models: Pick<Models, 'Notification' | 'NotificationRead' | 'Waitlist' | 'Email' | 'ClosedAccount'>
+  models: Pick<Models, 'Notification' | 'NotificationRead' | 'Waitlist' | 'Email' | 'EmailWait' | 'ClosedAccount'>
   /** Days an address stays in the log of emails sent. */
   addressDays: number
   log: Logger
 }
 
-export function retention({ models: { Notification, NotificationRead, Waitlist, Email, ClosedAccount }, addressDays, log }: RetentionDeps) {
+export function retention({ models: { Notification, NotificationRead, Waitlist, Email, EmailWait, ClosedAccount }, addressDays, log }: RetentionDeps) {
   /**
    * Everything this service keeps of the accounts `userIds`, but the email log's records themselves. The
    * log's addresses go by account and by address: an email for the person under another account's id (the
@@ -30,10 +30,12 @@ export function retention({ models: { Notification, NotificationRead, Waitlist, 
    */
   async function forgetAll(userIds: string[]) {
     const addresses: string[] = await Email.distinct('to', { userId: { $in: userIds }, to: { $exists: true } })
-    const [notifications, , waiting, emails] = await Promise.all([
+    const [notifications, , waiting, , emails] = await Promise.all([
       Notification.deleteMany({ userId: { $in: userIds } }),
       NotificationRead.deleteMany({ userId: { $in: userIds } }),
       Waitlist.deleteMany({ userId: { $in: userIds } }),
+      // Emails still waiting for a mail server: never sent to an account that closed.
+      EmailWait.deleteMany({ userId: { $in: userIds } }),
       Email.updateMany({ $or: [{ userId: { $in: userIds } }, ...(addresses.length ? [{ to: { $in: addresses } }] : [])], to: { $exists: true } }, { $unset: { to: 1 } }),
     ])
     return { notifications: notifications.deletedCount, waiting: waiting.deletedCount, addresses: emails.modifiedCount }
