@@ -57,8 +57,15 @@ describe('route table', () => {
     expect(upstreamBudgetMs(resolveRoute('/api/orders')!, 'POST', config)).toBe(30_000)
     expect(upstreamBudgetMs(resolveRoute('/api/orders')!, 'GET', config)).toBe(10_000)
     expect(upstreamBudgetMs(resolveRoute('/api/events')!, 'POST', config)).toBe(10_000)
+    expect(upstreamBudgetMs(resolveRoute('/api/events/x/box-office')!, 'POST', config)).toBe(30_000)
+    expect(upstreamBudgetMs(resolveRoute('/api/events/x/complimentary')!, 'POST', config)).toBe(30_000)
+    expect(upstreamBudgetMs(resolveRoute('/api/events/x/attendees')!, 'GET', config)).toBe(10_000)
     expect(isEventStream('/api/notifications/stream')).toBe(true)
+    expect(isEventStream('/api/events/abc/availability/stream')).toBe(true)
     expect(isEventStream('/api/notifications')).toBe(false)
+    // Only the two streams escape the deadline: another path ending so does not.
+    expect(isEventStream('/api/orders/x/stream')).toBe(false)
+    expect(isEventStream('/api/events/a/b/availability/stream')).toBe(false)
   })
 })
 

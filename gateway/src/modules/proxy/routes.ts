@@ -36,7 +36,9 @@ export const ROUTES: Route[] = [
   { pattern: under(`/api/events/${SEGMENT}/availability`), upstream: 'ticketing' },
   { pattern: under(`/api/events/${SEGMENT}/vouchers`), upstream: 'ticketing' },
   { pattern: under(`/api/events/${SEGMENT}/pools`), upstream: 'ticketing' },
-  { pattern: new RegExp(`^/api/events/${SEGMENT}/(?:attendees|attendees\\.csv|door-list|sales|messages|waiting-room|complimentary|box-office)$`), upstream: 'orders' },
+  { pattern: new RegExp(`^/api/events/${SEGMENT}/(?:attendees|attendees\\.csv|door-list|sales|messages|waiting-room)$`), upstream: 'orders' },
+  // Sales by hand go through orders' purchase pipeline: the same wait as a purchase.
+  { pattern: new RegExp(`^/api/events/${SEGMENT}/(?:complimentary|box-office)$`), upstream: 'orders', slowWrites: true },
   { pattern: new RegExp(`^/api/events/${SEGMENT}/emails/preview$`), upstream: 'notifications' },
   { pattern: under('/api/events'), upstream: 'catalog' },
   { pattern: under('/api/orders'), upstream: 'orders', slowWrites: true },
@@ -64,7 +66,8 @@ export function resolveRoute(path: string): Route | undefined {
  * never buffered, never timed out; opening one counts as one request. Known by path, never by a
  * header a client could add to any request to escape the deadlines.
  */
-export const isEventStream = (path: string) => path.endsWith('/stream')
+const EVENT_STREAMS = [new RegExp(`^/api/events/${SEGMENT}/availability/stream$`), /^\/api\/notifications\/stream$/]
+export const isEventStream = (path: string) => EVENT_STREAMS.some((p) => p.test(path))
 
 export function upstreamBudgetMs(route: Route, method: string, config: GatewayConfig): number {
   const write = method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS'
