@@ -388,11 +388,19 @@ describe('rate limits', () => {
     }
   }, SLOW)
 
-  test('when Redis is down the limits fail open instead of refusing everyone', async () => {
+  test('when Redis is down the limits fail open instead of refusing everyone; admin and staff tokens, which cannot be checked against a demotion, are refused', async () => {
     const probe = startProbe()
     const noRedis = await startGateway({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, RATE_LIMIT_IP_POINTS: '1', AUTH_URL: probe.url }, { redisUp: false })
     try {
       for (let i = 0; i < 3; i++) expect((await fetch(`${noRedis.url}/api/auth/probe`)).status).toBe(200)
+      // A customer's token goes on; an admin's cannot be checked against a demotion: 503, try again.
+      const customer = await registerUser('no-redis')
+      expect((await fetch(`${noRedis.url}/api/auth/probe`, { headers: { authorization: `Bearer ${customer.token}` } })).status).toBe(200)
+      const admin = await loginAdmin()
+      const refused = await fetch(`${noRedis.url}/api/auth/probe`, { headers: { authorization: `Bearer ${admin.token}` } })
+      expect(refused.status).toBe(503)
+      expect(((await refused.json()) as any).error.code).toBe('UNAVAILABLE')
+      expect(refused.headers.get('x-probe')).toBeNull()
       const health = await fetch(`${noRedis.url}/api/health`)
       expect(health.status).toBe(503)
       const text = await health.text()

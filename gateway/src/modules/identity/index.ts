@@ -44,11 +44,16 @@ export function createIdentity(config: AuthConfig & { REDIS_PREFIX: string }, re
     if (closed.has(principal.id)) throw fail('UNAUTHENTICATED', 'this account is closed')
     // An admin or door worker whose role was lowered since this token was signed has that role no more:
     // the client refreshes and gets a token with the role as it is. Only those tokens are looked up (one
-    // read each; a customer's token has nothing to lose); while Redis is away they are taken as they are,
-    // as the rate limits are.
-    if (principal.role !== 'customer' && redis?.status === 'ready') {
+    // read each; a customer's token has nothing to lose). While Redis is away or slow they are refused
+    // (503, try again): a demoted admin must not keep the role for the token's life because Redis was
+    // down (buying needs Redis anyway); customers go on, as the rate limits do.
+    if (principal.role !== 'customer') {
+      const unchecked = () => fail('UNAVAILABLE', "this token's role could not be checked just now; try again in a moment", { retryAfterSeconds: 2 })
+      if (redis?.status !== 'ready') throw unchecked()
       // Door staff: also when their events were last set (a token with older ones has doors no longer theirs).
-      const [withdrawnAt, eventsSetAt] = (await withinStoreDeadline(redis.hmget(roleWithdrawnKey(config.REDIS_PREFIX, principal.id), principal.role, STAFF_EVENTS_FIELD)).catch(() => null)) ?? []
+      const read = await withinStoreDeadline(redis.hmget(roleWithdrawnKey(config.REDIS_PREFIX, principal.id), principal.role, STAFF_EVENTS_FIELD)).catch(() => null)
+      if (!read) throw unchecked()
+      const [withdrawnAt, eventsSetAt] = read
       if (isWithdrawn(principal, withdrawnAt)) throw fail('UNAUTHENTICATED', 'your role changed since this token was signed: refresh it or sign in again')
       if (eventsOutdated(principal, eventsSetAt)) throw fail('UNAUTHENTICATED', 'the events whose door you work changed since this token was signed: refresh it or sign in again')
     }
