@@ -81,7 +81,9 @@ describe('passkeys', () => {
     expect(made.body).toMatchObject({ id: credential.id, name: 'Laptop', synced: true })
     const notice = await eventually('the email saying a passkey was added', async () => smtp.received.find((m) => m.to.includes(a.email)), 10_000, 100)
     const text = decodeMime(notice.data)
-    expect(text).toContain('a passkey ("Laptop") was added to your EasyPass account')
+    // Its kind, never the name given (whoever added it chose that: a thief's "no action needed").
+    expect(text).toContain('a passkey ("Synced passkey") was added to your EasyPass account')
+    expect(text).not.toContain('Laptop')
     expect(text).toContain('/account')
     // The challenge is spent: the same answer again is refused.
     expect((await api('/auth/passkeys', { token: a.token, body: { password: PASSWORD, credential } })).status).toBe(409)

@@ -169,7 +169,8 @@ export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessio
       throw fail('UNAUTHENTICATED', 'the account no longer exists')
     }
     log.info({ userId, passkey: doc._id, twoSteps: doc.twoSteps }, 'passkey added')
-    void alerts.passkeyAdded(user.email, doc.name)
+    // Named by its kind, never by the name given: whoever added it chose that (a thief's "no action needed").
+    void alerts.passkeyAdded(user.email, defaultName(body.credential.authenticatorAttachment, credentialBackedUp))
     return toPasskey(doc)
   }
 
