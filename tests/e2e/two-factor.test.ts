@@ -69,7 +69,20 @@ describe('two-step sign-in', () => {
       await page.getByRole('button', { name: 'Sign in', exact: true }).click()
       await page.waitForURL((url) => url.pathname === '/')
       await page.getByRole('button', { name: 'Sign out' }).waitFor()
+
+      // A new password takes a code too: the form asks for one.
+      await page.goto('/account')
+      const form = page.locator('form', { has: page.getByLabel('Current password') })
+      await form.getByLabel('Current password').fill(PASSWORD)
+      await form.getByLabel('New password', { exact: true }).fill(`${PASSWORD} anew`)
+      await form.getByLabel('New password, again').fill(`${PASSWORD} anew`)
+      await form.getByRole('button', { name: 'Change password' }).click()
+      await form.getByText('Enter the code your app shows (or a recovery code).').waitFor()
+      await form.getByLabel('Code from your authenticator app').fill(recovery[1]!)
+      await form.getByRole('button', { name: 'Change password' }).click()
+      await page.locator('.toast', { hasText: 'Your password is changed.' }).waitFor()
     })
+    expect((await api('/auth/login', { body: { email: buyer.user.email, password: `${PASSWORD} anew`, code: recovery[2]! } })).status).toBe(200)
   }, 60_000)
 })
 

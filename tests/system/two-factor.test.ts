@@ -121,6 +121,27 @@ describe('two-step sign-in', () => {
     expect((await api('/auth/two-factor/disable', { token: a.token, body: { password: PASSWORD, code: fresh[2] } })).status).toBe(409)
   })
 
+  test('with it on, a new password from a session takes a code too (a stolen session that knows the password cannot lock the owner out)', async () => {
+    const a = await account('2fa-password')
+    // Recovery codes as the second step (each works once; the app's codes are three per half minute).
+    const { recoveryCodes } = await turnedOn(a)
+    const session = await login(a.email, PASSWORD, recoveryCodes[0])
+    expect(session.status).toBe(200)
+    const token = session.body.accessToken as string
+    const change = (body: Record<string, unknown>) => api('/auth/password', { token, body: { currentPassword: PASSWORD, newPassword: `${PASSWORD} anew`, ...body } })
+    const without = await change({})
+    expect(without.status).toBe(400)
+    expect(without.body.error.details.fields[0].path).toBe('code')
+    const wrong = await change({ code: '000000' })
+    expect(wrong.status).toBe(400)
+    expect(wrong.body.error.details.fields[0].path).toBe('code')
+    // Nothing changed: the old password still signs in (with a code).
+    expect((await login(a.email, PASSWORD, recoveryCodes[1])).status).toBe(200)
+    const changed = await change({ code: recoveryCodes[2] })
+    expect(changed.status).toBe(200)
+    expect((await login(a.email, `${PASSWORD} anew`, recoveryCodes[3])).status).toBe(200)
+  })
+
   test('an admin turns it off for someone who lost their phone and codes; nobody else can', async () => {
     const a = await account('2fa-lost')
     await turnedOn(a)

@@ -143,9 +143,11 @@ export const PasswordResetConfirmBody = t.Object({
 })
 export type PasswordResetConfirmBody = Static<typeof PasswordResetConfirmBody>
 
+/** A new password from a signed-in session: the current one, and with two-step sign-in on a code too. */
 export const ChangePasswordBody = t.Object({
   currentPassword: t.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
   newPassword: Password,
+  code: t.Optional(SecondFactorCode),
 })
 export type ChangePasswordBody = Static<typeof ChangePasswordBody>
 

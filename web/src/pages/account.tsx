@@ -233,31 +233,49 @@ export function Account() {
   const [current, setCurrent] = useState('')
   const [password, setPassword] = useState('')
   const [repeated, setRepeated] = useState('')
-  const [errors, setErrors] = useState<{ currentPassword?: string; newPassword?: string; repeated?: string }>({})
+  const [code, setCode] = useState('')
+  // Asked when the account has two-step sign-in on; also when the API asks (turned on in another tab).
+  const [codeAskedHere, setCodeAskedHere] = useState(false)
+  const [errors, setErrors] = useState<{ currentPassword?: string; newPassword?: string; repeated?: string; code?: string }>({})
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
+  const tf = useT(twoFactorText)
   const form = useRef<HTMLFormElement>(null)
   useFocusFirstInvalid(form, errors)
   if (!session) return null
   const { user } = session
+  const needsCode = !!user.twoFactor || codeAskedHere
 
   const submit = async (e: Event) => {
     e.preventDefault()
     const checked = checkNewPassword(password, repeated)
-    const local = { ...(current ? {} : { currentPassword: m.enterCurrent }), ...(checked.password ? { newPassword: checked.password } : {}), ...(checked.repeated ? { repeated: checked.repeated } : {}) }
+    const local = {
+      ...(current ? {} : { currentPassword: m.enterCurrent }),
+      ...(checked.password ? { newPassword: checked.password } : {}),
+      ...(checked.repeated ? { repeated: checked.repeated } : {}),
+      ...(needsCode && !code.trim() ? { code: tf.enterCode } : {}),
+    }
     setErrors(local)
     setError(undefined)
     if (Object.keys(local).length) return
     setBusy(true)
     try {
-      const result = await api<AuthResult>('/auth/password', { body: { currentPassword: current, newPassword: password } })
+      const result = await api<AuthResult>('/auth/password', { body: { currentPassword: current, newPassword: password, ...(needsCode ? { code: code.trim() } : {}) } })
       setSession(sessionFrom(result))
       setCurrent('')
       setPassword('')
       setRepeated('')
+      setCode('')
       toast(m.passwordChanged, 'success')
     } catch (err) {
-      setErrors(pick(err, ['currentPassword', 'newPassword'] as const))
+      const fields = pick(err, ['currentPassword', 'newPassword', 'code'] as const)
+      // A code asked for that this page did not know was needed: its field appears, with the question.
+      if (fields.code && !needsCode) {
+        setCodeAskedHere(true)
+        setErrors({ code: tf.codeAsked })
+        return
+      }
+      setErrors({ ...fields, ...(fields.code ? { code: tf.wrongCode } : {}) })
       setError(err)
     } finally {
       setBusy(false)
@@ -286,6 +304,7 @@ export function Account() {
               repeatedError={errors.repeated}
               hint={m.otherDevices}
             />
+            {needsCode && <CodeField id="password-code" value={code} onValue={setCode} error={errors.code} />}
             <Alert error={Object.keys(errors).length ? undefined : error} />
             <button type="submit" class="button" disabled={busy}>
               {busy ? m.changing : m.changePassword}

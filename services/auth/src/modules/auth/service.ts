@@ -318,7 +318,11 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, alerts, s
    */
   async function changePassword(principal: Principal, body: ChangePasswordBody, clientIp: string): Promise<AuthResult> {
     const user = await signedInUser(principal)
-    await confirmPassword(user, body.currentPassword, 'currentPassword', clientIp)
+    // With two-step sign-in on, a code too: a stolen session that knows the password must not end the
+    // owner's sessions and lock them out of their own account.
+    const on = Boolean(user.twoFactor?.secret)
+    if (on && body.code === undefined) throw fail('VALIDATION', 'code: enter the code from your authenticator app (or one of your recovery codes)', { fields: [{ path: 'code', message: 'enter the code from your authenticator app (or one of your recovery codes)' }] })
+    await confirmPassword(user, body.currentPassword, 'currentPassword', clientIp, on ? body.code : undefined)
     if (!(await setPassword(user, await hashPassword(body.newPassword))))
       throw fail('CONFLICT', 'your password was changed meanwhile (a reset link, another device): sign in again with the new one')
     // The new session is as strong as the one that asked (a password alone does not add the second step).
