@@ -252,6 +252,27 @@ describe('the live stream', () => {
     }
   }
 
+  test('a fact handled again soon after (its first live signal lost with a crash) is signalled live again, and stored once', async () => {
+    const user = await registerUser('signal-again')
+    const f = paidFact(user.user.id)
+    await bus.publish(f)
+    await shows(user, f.id)
+    // A screen that opens now, then the fact comes again (a handler that stored it and died before its signal).
+    const controller = new AbortController()
+    const response = await fetch(`${system().gatewayUrl}/api/notifications/stream`, { headers: { authorization: `Bearer ${user.token}` }, signal: controller.signal })
+    const reader = response.body!.getReader()
+    const seen: string[] = []
+    try {
+      await readUntil(reader, seen, (text) => (text.includes(': connected') ? true : undefined))
+      await jetstream(nc).publish(bus.subject(f.subject), JSON.stringify(f), { msgID: `again-${objectId()}` })
+      await readUntil(reader, seen, (text) => (text.includes(`id: ${f.id}`) ? true : undefined))
+    } finally {
+      controller.abort()
+      await reader.cancel().catch(() => {})
+    }
+    expect(await notificationsDb.db!.collection('notifications').countDocuments({ _id: f.id as any })).toBe(1)
+  })
+
   test('a new notification arrives on its owner\'s stream', async () => {
     const user = await registerUser('live')
     const controller = new AbortController()

@@ -30,8 +30,8 @@ export const validId = (id: unknown): id is string => typeof id === 'string' && 
 
 /**
  * The durable consumer `notifications`: each fact becomes at most one notification (its `_id` is the
- * fact id); a fact that comes again finds it and does nothing. Only a new notification is signalled
- * live, so a redelivery never pings a screen twice.
+ * fact id); a fact that comes again finds it. A new notification is signalled live, and so is one that
+ * came again within minutes (its first signal may have been lost with a crash; clients tell by id).
  */
 export function factHandler(deps: { inbox: InboxService; bus: Bus; log: Logger; forget: (userId: string) => Promise<void> }) {
   const { inbox, bus, log } = deps

@@ -27,14 +27,26 @@ const REPLAY_MAX = 100
  * update), so listing, counting and marking all read are each one bounded query, whatever a user's
  * history holds.
  */
+/** A fact handled again this soon after its notification was stored signals it live again. */
+const SIGNAL_AGAIN_WITHIN_MS = 10 * 60_000
+/** How far before the last one seen a replay starts: replicas stamp `storedAt` before their batched write, on their own clocks. */
+const REPLAY_SKEW_MS = 30_000
+
 export function inboxService(models: Models) {
   const { Notification, NotificationRead } = models
   const unreadOf = (userId: string) => ({ userId, readAt: { $exists: false } })
 
-  /** The stored notification, or null when this fact already made one (a redelivery). */
+  /**
+   * The stored notification, to be signalled live; null when this fact made one long ago (a redelivery).
+   * One stored in the last 10 minutes is given again: its first handling may have ended before its signal
+   * went out (a crash, an insert whose answer was lost), and clients tell a repeat by its id.
+   */
   async function record(factId: string, message: Message, at: Date): Promise<Notification | null> {
     const doc: NotificationDoc = { _id: factId, userId: message.userId, type: message.type, title: message.title, body: message.body, data: message.data, createdAt: at, storedAt: new Date() }
-    if (!(await writerOf(Notification).insert(Notification, doc))) return null
+    if (!(await writerOf(Notification).insert(Notification, doc))) {
+      const stored = await Notification.findById(factId).lean<NotificationDoc>()
+      return stored?.storedAt && Date.now() - new Date(stored.storedAt).getTime() < SIGNAL_AGAIN_WITHIN_MS ? toView(stored) : null
+    }
     createdTotal.inc({ type: message.type })
     return toView(doc)
   }
@@ -64,14 +76,15 @@ export function inboxService(models: Models) {
 
   /**
    * What a stream that reconnects after `lastId` missed: the user's notifications stored after that
-   * one, oldest first, at most `limit` (the client reloads its list for more). Some stored in the same
-   * millisecond may come again; clients tell them by id. Nothing when the id is not one of theirs.
+   * one, oldest first, at most `limit` (the client reloads its list for more). Some stored up to 30 s
+   * before it come again; clients tell them by id. Nothing when the id is not one of theirs.
    */
   async function storedAfter(userId: string, lastId: string, limit = REPLAY_MAX): Promise<Notification[]> {
     const last = await Notification.findOne({ _id: lastId, userId }).lean<NotificationDoc>()
     if (!last) return []
+    // From a little before it: another replica may have stamped one earlier and written it later.
     const docs = last.storedAt
-      ? await Notification.find({ userId, storedAt: { $gte: last.storedAt }, _id: { $ne: lastId } }).sort({ storedAt: 1, _id: 1 }).limit(limit).lean<NotificationDoc[]>()
+      ? await Notification.find({ userId, storedAt: { $gte: new Date(new Date(last.storedAt).getTime() - REPLAY_SKEW_MS) }, _id: { $ne: lastId } }).sort({ storedAt: 1, _id: 1 }).limit(limit).lean<NotificationDoc[]>()
       : await Notification.find({ userId, createdAt: { $gt: last.createdAt } }).sort({ createdAt: 1, _id: 1 }).limit(limit).lean<NotificationDoc[]>()
     return docs.map((d) => toView(d))
   }
