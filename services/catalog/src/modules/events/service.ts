@@ -282,6 +282,7 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
 
   /** Applies a partial update; "ends after it starts" and "cancelled is final" hold for the stored result. */
   async function update(id: string, patch: UpdateEventBody, actorId: string, requestId?: string): Promise<Event> {
+    let unpublishing = false
     if (patch.status === 'draft') {
       // Back to draft hides the event from everyone but admins: not while buyers own or hold its tickets.
       const current = await find(id)
@@ -289,9 +290,10 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
         const { sold, held } = await ticketing.soldOrHeld(id, requestId)
         if (sold > 0 || held > 0)
           throw fail('CONFLICT', 'buyers own or hold tickets of this event: it cannot go back to draft (cancel it instead)', { sold, held })
+        unpublishing = true
       }
     }
-    const written = await writeEvent(id, (current) => {
+    let written = await writeEvent(id, (current) => {
       if (patch.status !== undefined && current.status === 'cancelled')
         throw fail('CONFLICT', 'a cancelled event cannot be published or drafted again')
       const set: Record<string, unknown> = {}
@@ -313,9 +315,30 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
       if (patch.endsAt !== undefined) set.endsAt = endsAt
       return { $set: set, $unset: unset }
     })
+    if (unpublishing && written.status === 'draft') written = await stillUnsold(id, requestId, written)
     forgetListings()
     log.info({ eventId: id, fields: Object.keys(patch), by: actorId }, 'event updated')
     return toEvent(written)
+  }
+
+  /**
+   * An event just put back to draft, looked at again: a hold or sale decided between the first look and
+   * the write (a purchase already under way) puts it back to published, 409, as if it had been seen
+   * first. Ticketing not answering: published again too (503), never a draft with tickets sold.
+   */
+  async function stillUnsold(id: string, requestId: string | undefined, written: EventDoc): Promise<EventDoc> {
+    let counts: { sold: number; held: number } | undefined
+    let failure: unknown
+    try {
+      counts = await ticketing.soldOrHeld(id, requestId)
+    } catch (error) {
+      failure = error
+    }
+    if (counts && counts.sold === 0 && counts.held === 0) return written
+    await writeEvent(id, (current) => (current.status === 'draft' ? { $set: { status: 'published' } } : null))
+    forgetListings()
+    if (failure) throw failure
+    throw fail('CONFLICT', 'buyers own or hold tickets of this event: it cannot go back to draft (cancel it instead)', counts)
   }
 
   /** Records a fact in the outbox, then marks it recorded; start-up recovery looks for missing marks. */
