@@ -96,6 +96,8 @@ const PARENT_WAIT_MS = 4_000
 export const EXPIRY_MARGIN_MS = 60_000
 
 export const newOrderId = () => new Types.ObjectId().toHexString()
+/** The least time the release of a declined purchase's hold is given (see `releaseBy`). */
+const RELEASE_MIN_MS = 3_000
 
 /** Lines of the same ticket type are added together; the sum obeys the same limit as one line. */
 export function mergeLines(items: Line[]): Line[] {
@@ -278,6 +280,13 @@ export function purchaseService(deps: PurchaseDeps) {
   }
 
   /** Charges the card (unless the order is free: then no card is needed), then confirms. A decline on purchase also releases the hold. */
+  /**
+   * The release of a declined purchase's hold gets a few seconds of its own, even past the purchase's
+   * deadline (a slow hold and charge use it up): a busy ticketing answering one 503 must not leave the
+   * seats held until the hold runs out, while the buyer is told nothing stays held.
+   */
+  const releaseBy = (deadline: number) => Math.max(deadline, Date.now() + RELEASE_MIN_MS)
+
   async function chargeAndConfirm(state: OrderState, card: Card | undefined, chargeKey: string, mode: Mode, deadline: number, newOrder = false): Promise<Answer> {
     const { doc } = state
     let paymentId: string | undefined
@@ -292,7 +301,7 @@ export function purchaseService(deps: PurchaseDeps) {
         if (error instanceof AppError && error.status < 500) {
           // Refused before any money moved (an invalid card).
           const answer = errorAnswer(error.status, error.code, error.message, error.details)
-          if (mode === 'create') await settlement.releaseAndSettle(state, 'failed', deadline, { error: { status: error.status, code: error.code, message: error.message }, paymentChecked: true })
+          if (mode === 'create') await settlement.releaseAndSettle(state, 'failed', releaseBy(deadline), { error: { status: error.status, code: error.code, message: error.message }, paymentChecked: true })
           return answer
         }
         // The charge may still succeed: payments settles it, and the reconciler finishes the order.
@@ -303,7 +312,7 @@ export function purchaseService(deps: PurchaseDeps) {
         const message = charge.message ?? (declineCode ? DECLINE_MESSAGES[declineCode] : undefined) ?? 'The card was declined.'
         const details = declineCode ? { declineCode, paymentId: charge.paymentId } : { paymentId: charge.paymentId }
         if (mode === 'create')
-          await settlement.releaseAndSettle(state, 'failed', deadline, { error: { status: 402, code: 'PAYMENT_DECLINED', message, details }, reason: declineCode, paymentChecked: true })
+          await settlement.releaseAndSettle(state, 'failed', releaseBy(deadline), { error: { status: 402, code: 'PAYMENT_DECLINED', message, details }, reason: declineCode, paymentChecked: true })
         return errorAnswer(402, 'PAYMENT_DECLINED', message, details)
       }
       paymentId = charge.paymentId
