@@ -453,6 +453,24 @@ describe('the reconciler', () => {
     expect(refund).toMatchObject({ paymentId: secondId, orderId, amountCents: 4500, reason: 'duplicate_charge' })
   }, 60_000)
 
+  test('a payment written late, behind payments the reconciler has passed, is still settled', async () => {
+    // Still the fast settings of the tests above. A payment settled now: the passes move past it.
+    const settled = await charge({ orderId: objectId(), userId: buyer.user.id })
+    expect(settled.body.status).toBe('succeeded')
+    await Bun.sleep(3_000)
+    // Stamped before it (a lookup, then a batched insert), written only now, its provider charge made.
+    const lateId = objectId()
+    const at = new Date(Date.now() - 5_000)
+    await db().collection('sandbox_charges').insertOne({ _id: `pay_${lateId}` as any, paramsHash: 'simulated', ref: `ch_sim${objectId()}`, status: 'succeeded', amountCents: 4500, currency: 'EUR', last4: '4242', brand: 'visa', createdAt: at })
+    await insertPendingPayment(lateId, objectId(), 4500, at)
+    let result: any = null
+    for (let i = 0; i < 60 && !result; i++) {
+      result = await db().collection('payment_results').findOne({ _id: lateId as any })
+      if (!result) await Bun.sleep(250)
+    }
+    expect(result).toMatchObject({ status: 'succeeded' })
+  }, 60_000)
+
   test('a retry of a payment near its give-up is decided from the provider record, never charged again', async () => {
     // A payment recorded long ago whose charge never reached the provider, retried with its key now.
     const orderId = objectId()

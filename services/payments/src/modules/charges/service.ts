@@ -168,6 +168,8 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
         if (decided) return answer(decided)
       }
       // A charge racing this one under another key loses the order's marker in `finalize` and is refunded.
+      // Stamped as it is written (the lookups above take their time): the reconciler walks by this time.
+      doc.createdAt = new Date()
       fresh = await writer.insert(Payment, doc)
       payment = fresh ? doc : await Payment.findById(paymentId).lean()
       if (!payment) throw new Error(`payment ${paymentId} is a duplicate but cannot be found`)

@@ -5,6 +5,9 @@ import { refundId } from '../refunds/service'
 
 const reconciledTotal = counter('payments_reconciled_total', 'Payments settled by the reconciler')
 
+/** How far behind the cutoff the watermark always stays (payments read again each pass: those of the last two minutes). */
+const TRAILING_MS = 120_000
+
 export interface ReconcilerOptions {
   /** A payment without a result older than this is settled against the provider's record. */
   afterSeconds: number
@@ -34,8 +37,13 @@ export function reconciler(models: Models, charges: ChargesService, log: Logger,
     let settled = 0
     try {
       const cutoff = new Date(Date.now() - opts.afterSeconds * 1000)
+      // Where this pass reads from; the watermark (`cursor`) follows it, never past the trailing window:
+      // a payment is stamped before it is written (a lookup, a batched insert), so one may appear behind
+      // payments already read. Those of the last two minutes are read again each pass (a lookup each).
+      const trailing = new Date(cutoff.getTime() - TRAILING_MS)
+      let scan = cursor
       for (;;) {
-        const after = [{ createdAt: { $gt: cursor.at, $lte: cutoff } }, { createdAt: cursor.at, _id: { $gt: cursor.id } }]
+        const after = [{ createdAt: { $gt: scan.at, $lte: cutoff } }, { createdAt: scan.at, _id: { $gt: scan.id } }]
         const payments = await Payment.find({ $or: after }).sort({ createdAt: 1, _id: 1 }).limit(batch).lean()
         if (!payments.length) break
         const results = new Map((await PaymentResult.find({ _id: { $in: payments.map((p) => p._id) } }).lean()).map((r) => [r._id, r]))
@@ -74,7 +82,9 @@ export function reconciler(models: Models, charges: ChargesService, log: Logger,
           }
         }
         const last = payments[payments.length - 1]!
-        cursor = firstOpen ? { at: firstOpen, id: '' } : { at: last.createdAt, id: last._id }
+        scan = { at: last.createdAt, id: last._id }
+        const reached = firstOpen ? { at: firstOpen, id: '' } : scan
+        cursor = reached.at.getTime() > trailing.getTime() ? { at: trailing, id: '' } : reached
         if (payments.length < batch || firstOpen) break
       }
     } finally {
