@@ -103,6 +103,10 @@ describe('more dates of an event', () => {
     const again = await addDates(admin.token, event.id, body, key)
     expect(again.status).toBe(201)
     expect(again.body.items.map((e: any) => e.id)).toEqual(first.body.items.map((e: any) => e.id))
+    // The same key with other dates is another request: 409, and nothing is added under it.
+    const other = await addDates(admin.token, event.id, { startsAt: [at(startsAt, 5)] }, key)
+    expect(other.status).toBe(409)
+    expect(other.body.error.message).toContain('different request body')
     for (const copy of again.body.items) expect((await api(`/events/${copy.id}`, { token: admin.token })).body.ticketTypes).toHaveLength(3)
     const all = async () => (await api(`/events?seriesId=${event.id}&status=all`, { token: admin.token })).body.total as number
     expect(await all()).toBe(3)

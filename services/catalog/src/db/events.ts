@@ -172,3 +172,27 @@ export interface SeriesDateDoc {
 export function seriesDateModel(conn: Connection) {
   return conn.model<SeriesDateDoc>('SeriesDate', seriesDateSchema)
 }
+
+/**
+ * What a request adding dates under an `Idempotency-Key` asked for: `_id` = `<seriesId>:<actor>:<key
+ * hash>`, with the hash of its body. The same key with another body is refused (409) before anything is
+ * added (its new dates' ids come from the key, so another list would add other dates under it).
+ */
+const datesRequestSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    bodyHash: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'date_requests', versionKey: false },
+)
+
+export interface DatesRequestDoc {
+  _id: string
+  bodyHash: string
+  at: Date
+}
+
+export function datesRequestModel(conn: Connection) {
+  return conn.model<DatesRequestDoc>('DatesRequest', datesRequestSchema)
+}

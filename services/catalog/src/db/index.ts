@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose'
-import { deletedEventModel, eventModel, factMarkModel, revisionClaimModel, seriesDateModel } from './events'
+import { datesRequestModel, deletedEventModel, eventModel, factMarkModel, revisionClaimModel, seriesDateModel } from './events'
 
 /** Every model of the catalog database, registered on its connection (then `ensureIndexes(conn)`). */
 export function defineModels(conn: Connection) {
@@ -9,6 +9,7 @@ export function defineModels(conn: Connection) {
     DeletedEvent: deletedEventModel(conn),
     FactMark: factMarkModel(conn),
     SeriesDate: seriesDateModel(conn),
+    DatesRequest: datesRequestModel(conn),
   }
 }
 export type Models = ReturnType<typeof defineModels>

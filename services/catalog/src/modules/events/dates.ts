@@ -11,7 +11,7 @@ import { Types } from 'mongoose'
 import type { AddDatesBody, Event, EventDates } from '@easypass/contracts/catalog'
 import { AppError, fail, isDuplicateOnly, yearsProblem, type Logger } from '@easypass/kit'
 import type { Models } from '../../db'
-import type { EventDoc, SeriesDateDoc } from '../../db/events'
+import type { DatesRequestDoc, EventDoc, SeriesDateDoc } from '../../db/events'
 import { toDate, toEvent, type EventsService } from './service'
 import type { Availability, TicketingClient } from './ticketing'
 
@@ -21,7 +21,7 @@ const sha = (text: string) => createHash('sha256').update(text).digest('hex')
 export const MAX_COPIES = 150
 
 export function eventDates({ models, events, ticketing, log }: { models: Models; events: EventsService; ticketing: TicketingClient; log: Logger }) {
-  const { Event: Events, SeriesDate } = models
+  const { Event: Events, SeriesDate, DatesRequest } = models
 
   /** Claims `startsAt` in the series for `eventId`: false when another event holds it (a stale claim is taken over). */
   async function claimDate(seriesId: string, startsAt: Date, eventId: string): Promise<boolean> {
@@ -44,6 +44,19 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
     return false
   }
 
+  /** The key's first request is remembered with its body; the same key with another body is 409. */
+  async function sameRequestUnder(_id: string, body: AddDatesBody) {
+    const bodyHash = sha(JSON.stringify({ startsAt: body.startsAt.map((iso) => new Date(iso).toISOString()).sort(), status: body.status ?? null }))
+    try {
+      await DatesRequest.create({ _id, bodyHash, at: new Date() })
+      return
+    } catch (error) {
+      if (!isDuplicateOnly(error)) throw error
+    }
+    const first = await DatesRequest.findById(_id).lean<DatesRequestDoc>()
+    if (first && first.bodyHash !== bodyHash) throw fail('CONFLICT', 'this Idempotency-Key was already used with a different request body')
+  }
+
   return async function addDates(id: string, body: AddDatesBody, actorId: string, idempotencyKey?: string, requestId?: string): Promise<EventDates> {
     const now = Date.now()
     const starts = body.startsAt.map((iso, i) => toDate(iso, `startsAt[${i}]`, true))
@@ -63,6 +76,7 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
       if (late) throw fail('VALIDATION', `startsAt[${i}]: the date's end ${late}`, { fields: [{ path: `startsAt[${i}]`, message: `its end ${late}` }] })
     })
     const seriesId = source.seriesId ?? String(source._id)
+    if (idempotencyKey) await sameRequestUnder(`${seriesId}:${actorId}:${sha(idempotencyKey).slice(0, 32)}`, body)
     const ids = starts.map((date) =>
       idempotencyKey ? new Types.ObjectId(sha(`event-date:${seriesId}:${actorId}:${idempotencyKey}:${date.toISOString()}`).slice(0, 24)) : new Types.ObjectId(),
     )
