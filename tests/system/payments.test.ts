@@ -453,6 +453,27 @@ describe('the reconciler', () => {
     expect(refund).toMatchObject({ paymentId: secondId, orderId, amountCents: 4500, reason: 'duplicate_charge' })
   }, 60_000)
 
+  test('a charge approved after it was recorded declined, whose refund failed then, is refunded by the reconciler', async () => {
+    const paymentId = objectId()
+    const orderId = objectId()
+    const ref = `ch_sim${objectId()}`
+    const at = new Date()
+    await db().collection('sandbox_charges').insertOne({ _id: `pay_${paymentId}` as any, paramsHash: 'simulated', ref, status: 'succeeded', amountCents: 3000, currency: 'EUR', last4: '4242', brand: 'visa', createdAt: at })
+    await insertPendingPayment(paymentId, orderId, 3000, at)
+    await db().collection('payment_results').insertOne({ _id: paymentId as any, status: 'declined', declineCode: 'processing_error', at })
+    // As the charge leaves it when the provider was away for its refund.
+    await db().collection('late_approvals').insertOne({ _id: paymentId as any, chargeRef: ref, at })
+    let refund: any = null
+    for (let i = 0; i < 60 && !refund; i++) {
+      refund = await db().collection('refunds').findOne({ _id: `${paymentId}:refund` as any })
+      if (!refund) await Bun.sleep(250)
+    }
+    expect(refund).toMatchObject({ paymentId, orderId, amountCents: 3000, reason: 'late_approval' })
+    expect(await db().collection('sandbox_refunds').countDocuments({ chargeRef: ref })).toBe(1)
+    for (let i = 0; i < 20 && (await db().collection('late_approvals').countDocuments({ _id: paymentId as any })); i++) await Bun.sleep(250)
+    expect(await db().collection('late_approvals').countDocuments({ _id: paymentId as any })).toBe(0)
+  }, 60_000)
+
   test('a payment written late, behind payments the reconciler has passed, is still settled', async () => {
     // Still the fast settings of the tests above. A payment settled now: the passes move past it.
     const settled = await charge({ orderId: objectId(), userId: buyer.user.id })

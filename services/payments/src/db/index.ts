@@ -40,6 +40,16 @@ export interface ChargeMarkerDoc {
   at: Date
 }
 
+/**
+ * A charge the provider approved after our result said declined: its money goes back. Kept until its
+ * refund is recorded, so a refund that failed then is made by the reconciler (`_id`: the payment).
+ */
+export interface LateApprovalDoc {
+  _id: string
+  chargeRef: string
+  at: Date
+}
+
 export interface SandboxChargeDoc {
   _id: string
   paramsHash: string
@@ -108,6 +118,8 @@ export function defineModels(conn: Connection) {
 
   const marker = new Schema<ChargeMarkerDoc>({ _id: String, paymentId: { type: String, required: true }, at: Date }, { ...opts, collection: 'charge_markers' })
 
+  const lateApproval = new Schema<LateApprovalDoc>({ _id: String, chargeRef: { type: String, required: true }, at: { type: Date, required: true } }, { ...opts, collection: 'late_approvals' })
+
   const sandboxCharge = new Schema<SandboxChargeDoc>(
     {
       _id: String,
@@ -138,6 +150,7 @@ export function defineModels(conn: Connection) {
     PaymentResult: conn.model<PaymentResultDoc>('PaymentResult', result),
     Refund: conn.model<RefundDoc>('Refund', refund),
     ChargeMarker: conn.model<ChargeMarkerDoc>('ChargeMarker', marker),
+    LateApproval: conn.model<LateApprovalDoc>('LateApproval', lateApproval),
     SandboxCharge: conn.model<SandboxChargeDoc>('SandboxCharge', sandboxCharge),
     SandboxRefund: conn.model<SandboxRefundDoc>('SandboxRefund', sandboxRefund),
   }

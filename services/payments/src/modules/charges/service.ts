@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { cardDigits, cardProblem, DECLINE_MESSAGES, type ChargeRequest, type ChargeResponse, type DeclineCode } from '@easypass/contracts/payments'
-import { counter, fact, fail, writerOf, type Logger, type Outbox } from '@easypass/kit'
-import type { Models, PaymentDoc, PaymentResultDoc } from '../../db'
+import { counter, fact, fail, isDuplicateOnly, writerOf, type Logger, type Outbox } from '@easypass/kit'
+import type { LateApprovalDoc, Models, PaymentDoc, PaymentResultDoc } from '../../db'
 import { cardBrand } from '../../provider/cards'
 import { ProviderError, type PaymentProvider, type ProviderCharge } from '../../provider/types'
 import type { RefundsService } from '../refunds/service'
@@ -41,7 +41,7 @@ export const markerId = (orderId: string) => `${orderId}:succeeded`
  * approved charge for the same order loses that race and is refunded at once.
  */
 export function chargesService({ models, provider, outbox, refunds, log, giveUpSeconds, providerTimeoutMs }: ChargesDeps) {
-  const { Payment, PaymentResult, ChargeMarker } = models
+  const { Payment, PaymentResult, ChargeMarker, LateApproval } = models
   // Inserts are group-committed; a fresh charge looks nothing up (a lookup that misses scans on FerretDB).
   const writer = writerOf(Payment)
 
@@ -85,6 +85,32 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
     log.warn({ orderId: payment.orderId, paymentId: payment._id, winner }, 'second approved charge for a paid order: refunding it')
     await refunds.refundPayment(payment, 'duplicate_charge')
     return outcomeOf(winner)
+  }
+
+  /**
+   * The money of a charge approved after our result said declined goes back: remembered first (so the
+   * reconciler makes the refund if it fails now), then refunded, then forgotten.
+   */
+  async function refundLateApproval(payment: PaymentDoc, chargeRef: string) {
+    await LateApproval.create({ _id: payment._id, chargeRef, at: new Date() }).catch((error) => {
+      if (!isDuplicateOnly(error)) throw error
+    })
+    await refunds.refundPayment(payment, 'late_approval', chargeRef)
+    await LateApproval.deleteOne({ _id: payment._id })
+  }
+
+  /** Late approvals whose refund was not made yet (a provider away then): made now. */
+  async function refundLateApprovals(limit = 50): Promise<number> {
+    const open = await LateApproval.find({}).limit(limit).lean<LateApprovalDoc[]>()
+    for (const late of open) {
+      const payment = await Payment.findById(late._id).lean()
+      if (!payment) {
+        log.error({ paymentId: late._id }, 'a late approval names no payment')
+        continue
+      }
+      await refundLateApproval(payment, late.chargeRef)
+    }
+    return open.length
   }
 
   /** Settles a payment from the provider's record; null while the provider has none and it is too early to give up. */
@@ -214,7 +240,7 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
       if (answered.status === 'succeeded' && result.status !== 'succeeded' && answered.ref) {
         // The payment was given up as declined while this approval was on its way: return the money.
         log.error({ paymentId: payment._id, orderId: payment.orderId }, 'approval after the payment was given up: refunding the charge')
-        await refunds.refundPayment(payment, 'late_approval', answered.ref)
+        await refundLateApproval(payment, answered.ref)
       }
     }
     return answer(await finalize(payment, result))
@@ -248,6 +274,6 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
     return payment
   }
 
-  return { charge, settle, finalize, paidPayment }
+  return { charge, settle, finalize, paidPayment, refundLateApprovals }
 }
 export type ChargesService = ReturnType<typeof chargesService>

@@ -36,6 +36,8 @@ export function reconciler(models: Models, charges: ChargesService, log: Logger,
     running = true
     let settled = 0
     try {
+      // Charges approved after they were recorded declined, whose refund failed then: refunded now.
+      await charges.refundLateApprovals().catch((error) => log.warn({ err: String(error) }, 'reconcile: a late approval is not refunded yet'))
       const cutoff = new Date(Date.now() - opts.afterSeconds * 1000)
       // Where this pass reads from; the watermark (`cursor`) follows it, never past the trailing window:
       // a payment is stamped before it is written (a lookup, a batched insert), so one may appear behind
