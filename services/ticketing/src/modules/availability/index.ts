@@ -17,7 +17,7 @@ export function availabilityModule(service: AvailabilityService, config: AuthCon
       detail: {
         tags,
         summary: 'Tickets left per ticket type',
-        description: "`sold + held + available = capacity` for every type. An event without ticket types answers an empty list. A draft event's numbers are for admins only.",
+        description: "`sold + held + available = capacity` for every type outside pools; a type in a pool of shared capacity may have less `available` (what the pool has left, `pools` says which). An event without ticket types answers an empty list. A draft event's numbers are for admins only.",
         security: OPTIONAL_BEARER,
       },
     })
