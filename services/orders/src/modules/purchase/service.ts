@@ -85,6 +85,8 @@ interface PurchaseContext {
   startedAt: number
   giveUpAt: number
   timedOut: boolean
+  /** Set (in the same tick as it reads `timedOut`) once the pipeline has decided to refuse: the wait budget then waits for that answer instead of showing a pending order nobody would close. */
+  refused?: boolean
   /** A new order id: nothing of this order can be stored yet, so nothing is looked up (a lookup that misses scans on FerretDB). */
   fresh: boolean
 }
@@ -265,6 +267,12 @@ export function purchaseService(deps: PurchaseDeps) {
     clearTimeout(timer)
     if (first !== TIMEOUT && first) return { now: first, final }
     ctx.timedOut = true
+    // Refused just now (before it could see `timedOut`): its answer comes in a moment, and no placeholder
+    // is made that nothing would close.
+    if (ctx.refused) {
+      const answer = await final
+      if (answer) return { now: answer, final }
+    }
     pendingAnswers.inc()
     try {
       const state = await store.load(ctx.orderId)
@@ -365,7 +373,9 @@ export function purchaseService(deps: PurchaseDeps) {
         if (hold.code === 'NOT_FOUND' && ctx.voucherCode && (hold.details as { voucherCode?: unknown } | undefined)?.voucherCode) await voucherGuesses.failed(ctx.userId)
         const { answer } = holdRefusal(hold)
         const body = answer.body as { error: { code: string; message: string; details?: unknown } }
-        // Nobody saw this order unless it was answered 202: only then is there one to close.
+        // Nobody saw this order unless it was answered 202: only then is there one to close. Read in the
+        // same tick as `refused` is set: a wait budget running out after this waits for this answer.
+        ctx.refused = true
         const placed = ctx.timedOut || existing ? await store.load(ctx.orderId) : null
         // This run charged nothing (the hold comes first), but one before it (`existing`: this is a
         // retry taking over) may have: the worker then makes sure no charge of this order went through.
