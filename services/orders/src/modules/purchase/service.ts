@@ -451,6 +451,13 @@ export function purchaseService(deps: PurchaseDeps) {
     }
   }
 
+  /**
+   * A key's run nobody works on: its order's lock is free, and the run had its whole wait budget to take
+   * it (its first steps come before the lock: a duplicate that waited elsewhere must not take over a run
+   * that is about to take it).
+   */
+  const abandoned = async (record: IdemRecord) => Date.now() - record.t >= config.ORDER_WAIT_MS && !(await locks.isHeld(record.o!))
+
   function context(orderId: string, userId: string, eventId: string, items: Line[], card: Card | undefined, startedAt: number, fresh = false): PurchaseContext {
     return { orderId, userId, eventId, items, card, startedAt, giveUpAt: startedAt + config.ORDER_GIVE_UP_MS, timedOut: false, fresh }
   }
@@ -464,7 +471,7 @@ export function purchaseService(deps: PurchaseDeps) {
     async (record: IdemRecord): Promise<Answer | 'takeover'> => {
       const orderId = record.o!
       // Nobody works on it any more (its first runner stopped or left it undecided): run it again.
-      if (!(await locks.isHeld(orderId))) return 'takeover'
+      if (await abandoned(record)) return 'takeover'
       const state = await store.load(orderId)
       if (state) return settlement.answerFromState(state, 'create')
       const ctx = context(orderId, principal.id, eventId, items, undefined, record.t)
@@ -641,8 +648,8 @@ export function purchaseService(deps: PurchaseDeps) {
         { userId: principal.id, route: `pay:${orderId}`, key: idempotencyKey, bodyHash: hashBody(body, cardKey), formerBodyHashes: formerBodyHashes(body), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
         {
           execute,
-          async whileRunning() {
-            if (!(await locks.isHeld(orderId))) return 'takeover'
+          async whileRunning(record) {
+            if (await abandoned(record)) return 'takeover'
             const now = await store.load(orderId)
             return now ? settlement.answerFromState(now, 'pay') : errorAnswer(404, 'NOT_FOUND', 'order not found')
           },

@@ -466,8 +466,9 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
         { userId: principal.id, route: `refund:${orderId}`, key: idempotencyKey, bodyHash: hashBody(amountCents !== undefined ? { reason, amountCents, expectedRefundedCents } : ticketIds?.length ? { reason, ticketIds: [...ticketIds].sort() } : { reason }), orderId, deadline: startedAt + config.ORDER_WAIT_MS },
         {
           execute: run,
-          async whileRunning() {
-            if (!(await locks.isHeld(orderId))) return 'takeover'
+          async whileRunning(record) {
+            // Nobody works on it (the lock is free), and its run had its whole wait budget to take the lock.
+            if (Date.now() - record.t >= config.ORDER_WAIT_MS && !(await locks.isHeld(orderId))) return 'takeover'
             const now = await store.load(orderId)
             return now ? { status: 202, body: toOrder(now) } : errorAnswer(404, 'NOT_FOUND', 'order not found')
           },
