@@ -170,4 +170,22 @@ describe('the waiting room', () => {
     expect((await api(`/events/${eventId}/waiting-room`)).body).toMatchObject({ enabled: true, waiting: 30 })
     expect((await api(`/events/${eventId}/waiting-room`)).body.you).toBeUndefined()
   }, 30_000)
+
+  test('a line that moved before an opening was set lets nobody in before it opens', async () => {
+    const admin = await loginAdmin()
+    const { eventId, typeId } = await eventWithType(admin)
+    // On without an opening, and looked at: its front moves a second's worth (100) past its end.
+    expect((await room(eventId, admin.token, { enabled: true, admitPerMinute: 6000, passMinutes: 15 })).status).toBe(200)
+    expect((await api(`/events/${eventId}/waiting-room`)).status).toBe(200)
+    // Then an opening an hour away: whoever joins now waits for it.
+    const opensAt = new Date(Date.now() + 3_600_000).toISOString()
+    expect((await room(eventId, admin.token, { enabled: true, admitPerMinute: 6000, passMinutes: 15, opensAt })).status).toBe(200)
+    const buyer = await registerUser('room-early')
+    const joined = await join(eventId, buyer)
+    expect(joined.status).toBe(200)
+    expect(joined.body.you.admitted).toBe(false)
+    const refused = await buy(eventId, typeId, buyer)
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.code).toBe('NOT_YOUR_TURN')
+  }, 30_000)
 })

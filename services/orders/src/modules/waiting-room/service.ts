@@ -70,8 +70,9 @@ local v = advance(seq, rate, opens)
 redis.call('hset', KEYS[4], 'v', tostring(v), 't', tostring(now))
 if pos > 0 then
   adm = tonumber(redis.call('hget', KEYS[3], ARGV[1]) or '0')
-  -- Joined behind a front already past the end of the line (a line at rest): in at once.
-  if adm == 0 and pos <= math.floor(v) then
+  -- Joined behind a front already past the end of the line (a line at rest): in at once, once the room
+  -- is open (a front moved before an opening was set lets nobody in early).
+  if adm == 0 and pos <= math.floor(v) and now >= opens then
     adm = now
     redis.call('hset', KEYS[3], ARGV[1], adm)
   end
