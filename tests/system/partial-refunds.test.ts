@@ -101,6 +101,13 @@ describe('refunding some tickets of an order', () => {
     // 50.00 still sold at 19 %: 7.98 tax.
     expect(sales.taxes).toEqual([{ currency: 'EUR', rateBasisPoints: 1900, grossCents: 5_000, taxCents: 798, netCents: 4_202 }])
     expect(sales.ticketTypes[0]).toMatchObject({ sold: 1, refunded: 1 })
+    // The rest refunded later: the receipt still lists the part, and the rest's refund is what it left.
+    expect((await refund(admin, order.id, { reason: 'the rest' })).status).toBe(200)
+    const after = await fetch(`${system().gatewayUrl}/api/orders/${order.id}/receipt`, { headers: { authorization: `Bearer ${buyer.token}` } })
+    const [again] = await pdfPages(new Uint8Array(await after.arrayBuffer()))
+    expect(again).toContain('Refunded €50.00 for 1 ticket')
+    expect(again).toContain('Refunded €50.00 on')
+    expect(again).not.toContain('€100.00 on')
   })
 
   test('at once: different tickets are each given back once; the same ticket under two keys once, the other 409; a request sent again is answered again', async () => {

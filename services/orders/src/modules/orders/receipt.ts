@@ -48,7 +48,11 @@ export function receiptService({ payments, catalog, renderer, invoices, document
     // An event back to a draft (every order refunded, then rewritten) prints as the order kept it.
     const event = await eventToPrint(catalog, state, log, true)
     const taxes = taxesOf(doc.items, doc.totalCents)
-    const parts = status === 'paid' ? await refunds.partsOf(doc._id) : []
+    // Parts given back before, of a paid order and of one whose rest was refunded since: each is listed,
+    // and the rest's refund is what they left.
+    const parts = await refunds.partsOf(doc._id)
+    const paid = payment?.amountCents ?? doc.totalCents
+    const rest = Math.max(0, paid - parts.reduce((sum, p) => sum + p.amountCents, 0))
     // An invoice is issued for a paid order (never first for one already refunded), and one issued
     // stays what it is, whatever the configuration says now.
     const invoice = (await invoices.existing(doc._id)) ?? (issuer && status === 'paid' ? await invoices.issue(doc._id, issuer) : null)
@@ -73,7 +77,7 @@ export function receiptService({ payments, catalog, renderer, invoices, document
         ...(status === 'refunded'
           ? {
               refund: {
-                amountCents: payment?.amountCents ?? doc.totalCents,
+                amountCents: rest,
                 // Recorded, and money back once payments says so (until then it is under way).
                 done: !payment || payment.status === 'refunded',
                 ...(state.refund?.at ? { at: state.refund.at.toISOString() } : {}),
