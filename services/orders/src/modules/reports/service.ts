@@ -7,6 +7,7 @@
 import { stringify } from 'csv-stringify/sync'
 import { ORDER_STATUSES, type OrderStatus } from '@easypass/contracts/orders'
 import type { Language } from '@easypass/contracts/languages'
+import { isoInZone, zoneOrUtc } from '@easypass/contracts/time-zones'
 import { createHash } from 'node:crypto'
 import type { Attendee, AttendeeCounts, AttendeeList, AttendeesFilter, AttendeesQuery, DoorList, SalesReport } from '@easypass/contracts/reports'
 import { fail } from '@easypass/kit'
@@ -257,8 +258,12 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
           .filter((a) => !a.ticket || a.ticket === admission.get(r.ticketId))
           .map((a) => `${a.label}: ${a.value.replace(/\s+/g, ' ')}`)
           .join('; ')
+      // Times on the venue's clock, with its offset (a spreadsheet filtering by day counts a guest admitted
+      // at 01:30 local time on that day, not the day before in UTC).
+      const zone = zoneOrUtc(event?.timeZone)
+      const local = (iso: string | undefined) => (iso ? isoInZone(new Date(iso), zone) : '')
       return stringify(
-        rows.map((r) => [r.ticketId, r.orderId, r.ticketTypeName ?? '', r.seat ?? '', r.status, r.attendeeName ?? '', r.holderEmail ?? '', r.buyerEmail ?? '', r.passedOn ? 'yes' : 'no', r.checkedInAt ?? '', r.boughtAt, answersOf(r), r.addOn ? 'yes' : 'no']),
+        rows.map((r) => [r.ticketId, r.orderId, r.ticketTypeName ?? '', r.seat ?? '', r.status, r.attendeeName ?? '', r.holderEmail ?? '', r.buyerEmail ?? '', r.passedOn ? 'yes' : 'no', local(r.checkedInAt), local(r.boughtAt), answersOf(r), r.addOn ? 'yes' : 'no']),
         {
           header: true,
           columns: ['ticket', 'order', 'ticket type', 'seat', 'status', 'name', 'holder email', 'buyer email', 'passed on', 'checked in at', 'bought at', 'answers', 'extra'],
