@@ -3,7 +3,7 @@
 // decision that holds the tickets, so buyers racing for its last use never use it more than allowed.
 import { describe, expect, test } from 'bun:test'
 import mongoose from 'mongoose'
-import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session } from '../support/api'
+import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session, TEST_CARD } from '../support/api'
 import { serviceToken } from '../support/tokens'
 import { system } from '../support/system'
 
@@ -286,6 +286,13 @@ describe('vouchers', () => {
     expect(await held(eventId, types[0]!)).toMatchObject({ held: 0, sold: 0 })
     // Another buyer uses the code.
     expect((await buy(await registerUser('honest'), eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: 'REAL' })).body).toMatchObject({ status: 'reserved', totalCents: 4050 })
+    // Guesses sent at once are each taken before they are tried: never more than 30 reach ticketing.
+    const crowd = await registerUser('guesser-at-once')
+    const answers = await Promise.all(Array.from({ length: 45 }, (_, i) => buy(crowd, eventId, [{ ticketTypeId: types[0]!, quantity: 1 }], { voucherCode: `AT${i}ONCE`, payment: { card: TEST_CARD } })))
+    const statuses = answers.map((a) => a.status)
+    expect(statuses.filter((s) => s === 404).length).toBeLessThanOrEqual(30)
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(15)
+    expect(statuses.every((s) => s === 404 || s === 429)).toBe(true)
   })
 
   test('a cancelled event keeps its ticket types, vouchers and pools as they were: changes and removals are 409', async () => {

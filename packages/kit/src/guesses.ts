@@ -12,6 +12,12 @@ export interface GuessLimit {
    * failure per key and window, also of several at once, since Redis counts them one by one).
    */
   failed(key: string): Promise<boolean>
+  /**
+   * Takes a guess before it is tried (429 past the limit), so that guesses sent at once cannot pass it by
+   * the number in flight; `giveBack` returns it when the guess was right. False: not taken (Redis away).
+   */
+  take(key: string): Promise<boolean>
+  giveBack(key: string): Promise<void>
 }
 
 /**
@@ -36,6 +42,18 @@ export function guessLimit(redis: Redis, keyPrefix: string, points: number, wind
     async failed(key) {
       const state = await limiter.penalty(key, 1).catch(() => null)
       return state?.consumedPoints === points
+    },
+    async take(key) {
+      try {
+        await limiter.consume(key, 1)
+        return true
+      } catch (error) {
+        if (error instanceof RateLimiterRes) throw fail('RATE_LIMITED', `too many wrong ${what}, try again later`, { retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) })
+        return false
+      }
+    },
+    async giveBack(key) {
+      await limiter.reward(key, 1).catch(() => {})
     },
   }
 }

@@ -98,6 +98,9 @@ const PARENT_WAIT_MS = 4_000
 export const EXPIRY_MARGIN_MS = 60_000
 
 export const newOrderId = () => new Types.ObjectId().toHexString()
+/** A purchase refused because its voucher code is not one of the event's (ticketing names the code). */
+const unknownVoucher = (answer: Answer | undefined) =>
+  answer?.status === 404 && !!(answer.body as { error?: { details?: { voucherCode?: unknown } } } | undefined)?.error?.details?.voucherCode
 /** The least time the release of a declined purchase's hold is given (see `releaseBy`). */
 const RELEASE_MIN_MS = 3_000
 
@@ -370,7 +373,7 @@ export function purchaseService(deps: PurchaseDeps) {
       )
       if (!hold.ok) {
         // An unknown code counts against the buyer's guesses (ticketing names the code it did not find).
-        if (hold.code === 'NOT_FOUND' && ctx.voucherCode && (hold.details as { voucherCode?: unknown } | undefined)?.voucherCode) await voucherGuesses.failed(ctx.userId)
+        // (An unknown code keeps the guess its request took: `unknownVoucher`.)
         const { answer } = holdRefusal(hold)
         const body = answer.body as { error: { code: string; message: string; details?: unknown } }
         // Nobody saw this order unless it was answered 202: only then is there one to close. Read in the
@@ -534,10 +537,22 @@ export function purchaseService(deps: PurchaseDeps) {
       const items = mergeLines(body.items)
       // Checked in the run, after the key is looked up: a key's answer stays its answer (a card that has
       // expired since, or a guess limit reached since, does not change what the same request answered).
-      const screen = async () => {
+      // A code's guess is taken before it is tried (a buyer who tried too many unknown codes is refused),
+      // so that guesses sent at once cannot pass the limit by the number in flight; it is given back
+      // unless the code was unknown.
+      const screened = async (run: () => Promise<Execution>): Promise<Execution> => {
         checkCard(body.payment?.card, 'payment.')
-        // A buyer who tried too many unknown codes is refused before the next one is tried.
-        if (body.voucherCode) await voucherGuesses.check(principal.id)
+        if (!body.voucherCode || !(await voucherGuesses.take(principal.id))) return run()
+        const giveBack = () => void voucherGuesses.giveBack(principal.id)
+        let execution: Execution
+        try {
+          execution = await run()
+        } catch (error) {
+          giveBack()
+          throw error
+        }
+        void execution.final.then((answer) => (unknownVoucher(answer) ? undefined : giveBack()), giveBack)
+        return execution
       }
       const eventId = body.eventId.toLowerCase()
       const addOnTo = body.addOnTo?.toLowerCase()
@@ -599,19 +614,13 @@ export function purchaseService(deps: PurchaseDeps) {
         }
         return budgeted(ctx, 'purchase', () => purchasePipeline(ctx))
       }
-      if (!idempotencyKey) {
-        await screen()
-        return (await execute()).now
-      }
+      if (!idempotencyKey) return (await screened(() => execute())).now
 
       return idem.run(
         { userId: principal.id, route: 'orders', key: idempotencyKey, bodyHash: hashBody(body, cardKey), formerBodyHashes: formerBodyHashes(body), orderId: newOrderId(), deadline: startedAt + config.ORDER_WAIT_MS },
         {
           // A run taken over or run again was screened when it began.
-          execute: async (orderId, fresh = true) => {
-            if (fresh) await screen()
-            return execute(orderId, fresh)
-          },
+          execute: async (orderId, fresh = true) => (fresh ? screened(() => execute(orderId, fresh)) : execute(orderId, fresh)),
           whileRunning: whileDeciding(principal, eventId, items, async (ctx) => {
             const event = await catalog.event(eventId).catch(() => null)
             if (event) ctx.eventTitle = event.title
