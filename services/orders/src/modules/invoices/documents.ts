@@ -127,12 +127,16 @@ function creditOf(state: OrderState, invoice: InvoiceDoc, parts: readonly Refund
 export function invoiceDocuments({ models, invoices, refunds, payments, catalog, renderer, locks, invoicing, log }: InvoiceDocumentsDeps) {
   const { Billing, BillingProfile } = models
 
-  /** The credit notes of the order's refunds so far, issued now when missing (in the order of the refunds). */
+  /**
+   * The credit notes of the order's refunds so far, issued now when missing (in the order of the refunds).
+   * Only of refunds carried out: a numbered credit note is never issued for money that has not gone
+   * back (a part still under way, or one the gateway refused, which stays open for a person to see to).
+   */
   async function creditNotes(state: OrderState, invoice: InvoiceDoc): Promise<InvoiceDoc[]> {
     const parts = await refunds.partsOf(state.doc._id)
     const notes: InvoiceDoc[] = []
-    for (const part of parts) notes.push(await invoices.issueCreditNote(creditNoteId(state.doc._id, part.n), invoice, creditOf(state, invoice, parts, part)))
-    if (state.refund) notes.push(await invoices.issueCreditNote(creditNoteId(state.doc._id), invoice, creditOf(state, invoice, parts)))
+    for (const part of parts) if (part.doneAt) notes.push(await invoices.issueCreditNote(creditNoteId(state.doc._id, part.n), invoice, creditOf(state, invoice, parts, part)))
+    if (state.refund && state.refundDone) notes.push(await invoices.issueCreditNote(creditNoteId(state.doc._id), invoice, creditOf(state, invoice, parts)))
     return notes
   }
 
