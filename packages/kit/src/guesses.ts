@@ -21,9 +21,10 @@ export interface GuessLimit {
 }
 
 /**
- * `points` failed guesses per key and `windowSeconds`. Only failures count: someone who types a right
- * code is never slowed. Guesses sent at once can pass the limit by the number in flight, each still
- * answered by the same rules. While Redis does not answer, guesses are let through (as the gateway's
+ * `points` failed guesses per key and `windowSeconds`. Only failures count in the end: someone who types
+ * a right code is never slowed. With `check` then `failed`, guesses sent at once can pass the limit by
+ * the number in flight; with `take` then `giveBack`, a guess counts while it is tried (a right one too,
+ * until it is given back), so they cannot. While Redis does not answer, guesses are let through (as the gateway's
  * limits are): refusing every buyer's voucher would be worse than a short unguarded while.
  */
 export function guessLimit(redis: Redis, keyPrefix: string, points: number, windowSeconds: number, what: string): GuessLimit {

@@ -26,7 +26,7 @@ export function notificationsConfig(defaultPort: number) {
     EMAIL_LOG_ADDRESS_DAYS: T.Number({ default: 30, minimum: 0 }),
     /** How often old addresses, and what was stored for closed accounts after they were forgotten, are removed (also at start). */
     RETENTION_SWEEP_INTERVAL_MS: T.Integer({ default: 3_600_000, minimum: 100 }),
-    /** How often emails a mail server would not take for now are looked at for a next try (each waits 10 s, doubling, up to an hour). */
+    /** How often emails a mail server would not take for now are looked at for a next try (each waits 10 s, doubling, up to 10 minutes; 8 tried at a time). */
     EMAIL_RETRY_INTERVAL_MS: T.Integer({ default: 5_000, minimum: 100 }),
     /** Webhooks to plain HTTP and private addresses; unset: allowed outside production only. */
     WEBHOOK_ALLOW_PRIVATE: T.Optional(T.Boolean()),

@@ -287,9 +287,16 @@ export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessio
     // asks for a code, nor once that password was replaced (a thief who phished it and added a passkey
     // is shut out by the owner's reset or by turning two-step sign-in on, as those promise).
     if (!passkey.twoSteps) {
-      if (user.twoFactor?.secret) throw notVerified('it was added with the password alone, before two-step sign-in was turned on: sign in with your password and code, then add it again')
-      if (user.passwordChangedAt && new Date(passkey.createdAt).getTime() < new Date(user.passwordChangedAt).getTime())
-        throw notVerified('it was added with a password that has been changed since: sign in with the new password, then add it again')
+      const stale = user.twoFactor?.secret
+        ? 'it was added with the password alone, before two-step sign-in was turned on: sign in with your password and code, then add it again'
+        : user.passwordChangedAt && new Date(passkey.createdAt).getTime() < new Date(user.passwordChangedAt).getTime()
+          ? 'it was added with a password that has been changed since: sign in with the new password, then add it again'
+          : undefined
+      if (stale) {
+        // The device proved it holds the key: no wrong guess to count against the owner's sign-ins.
+        await limiter.notChecked(user.email, clientIp)
+        throw notVerified(stale)
+      }
     }
     await Passkey.updateOne({ _id: passkey._id }, { $set: { lastUsedAt: new Date() } })
     if (newCounter > 0) await Passkey.updateOne({ _id: passkey._id, counter: { $lt: newCounter } }, { $set: { counter: newCounter } })

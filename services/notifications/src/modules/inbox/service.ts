@@ -82,11 +82,16 @@ export function inboxService(models: Models) {
   async function storedAfter(userId: string, lastId: string, limit = REPLAY_MAX): Promise<Notification[]> {
     const last = await Notification.findOne({ _id: lastId, userId }).lean<NotificationDoc>()
     if (!last) return []
-    // From a little before it: another replica may have stamped one earlier and written it later.
-    const docs = last.storedAt
-      ? await Notification.find({ userId, storedAt: { $gte: new Date(new Date(last.storedAt).getTime() - REPLAY_SKEW_MS) }, _id: { $ne: lastId } }).sort({ storedAt: 1, _id: 1 }).limit(limit).lean<NotificationDoc[]>()
-      : await Notification.find({ userId, createdAt: { $gt: last.createdAt } }).sort({ createdAt: 1, _id: 1 }).limit(limit).lean<NotificationDoc[]>()
-    return docs.map((d) => toView(d))
+    if (!last.storedAt) return (await Notification.find({ userId, createdAt: { $gt: last.createdAt } }).sort({ createdAt: 1, _id: 1 }).limit(limit).lean<NotificationDoc[]>()).map((d) => toView(d))
+    // Those stored since it first; then, as room is left, those of a little before it: another replica
+    // may have stamped one earlier and written it later (the client tells the ones it has by id).
+    const at = new Date(last.storedAt)
+    const since = await Notification.find({ userId, storedAt: { $gte: at }, _id: { $ne: lastId } }).sort({ storedAt: 1, _id: 1 }).limit(limit).lean<NotificationDoc[]>()
+    const before =
+      since.length < limit
+        ? await Notification.find({ userId, storedAt: { $gte: new Date(at.getTime() - REPLAY_SKEW_MS), $lt: at }, _id: { $ne: lastId } }).sort({ storedAt: -1, _id: -1 }).limit(limit - since.length).lean<NotificationDoc[]>()
+        : []
+    return [...before.reverse(), ...since].map((d) => toView(d))
   }
 
   /** Read marks kept as records before `readAt` existed: each set on its notification, then removed. */

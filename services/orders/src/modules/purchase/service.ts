@@ -315,6 +315,10 @@ export function purchaseService(deps: PurchaseDeps) {
           if (mode === 'create') await settlement.releaseAndSettle(state, 'failed', releaseBy(deadline), { error: { status: error.status, code: error.code, message: error.message }, paymentChecked: true })
           return answer
         }
+        // Nothing charged: an earlier payment of the order (under another key) is still being decided.
+        // The buyer is told to try again, not shown a pending payment that nothing would carry on.
+        if (error instanceof AppError && (error.details as { earlierPayment?: unknown } | undefined)?.earlierPayment)
+          return errorAnswer(503, 'UNAVAILABLE', 'an earlier payment of this order is still being decided: look at the order again in a moment, and pay only if it is still unpaid', { retryAfterSeconds: 5 })
         // The charge may still succeed: payments settles it, and the reconciler finishes the order.
         throw new Undecided(`payment outcome unknown: ${error instanceof Error ? error.message : String(error)}`)
       }

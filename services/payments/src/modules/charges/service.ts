@@ -101,14 +101,19 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
 
   /** Late approvals whose refund was not made yet (a provider away then): made now. */
   async function refundLateApprovals(limit = 50): Promise<number> {
-    const open = await LateApproval.find({}).limit(limit).lean<LateApprovalDoc[]>()
+    const open = await LateApproval.find({}).sort({ at: 1 }).limit(limit).lean<LateApprovalDoc[]>()
+    // Each on its own: one the provider refuses (a person must see to it) never holds back the others.
     for (const late of open) {
-      const payment = await Payment.findById(late._id).lean()
-      if (!payment) {
-        log.error({ paymentId: late._id }, 'a late approval names no payment')
-        continue
+      try {
+        const payment = await Payment.findById(late._id).lean()
+        if (!payment) {
+          log.error({ paymentId: late._id }, 'a late approval names no payment: needs a person')
+          continue
+        }
+        await refundLateApproval(payment, late.chargeRef)
+      } catch (error) {
+        log.error({ paymentId: late._id, err: String(error) }, 'a late approval is not refunded yet')
       }
-      await refundLateApproval(payment, late.chargeRef)
     }
     return open.length
   }
@@ -144,7 +149,7 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
         if (error instanceof ProviderError) return null
         throw error
       })
-      if (!settled) throw fail('UNAVAILABLE', 'an earlier payment of this order is still being decided; ask again in a moment', { paymentId: p._id, retryAfterSeconds: 5 })
+      if (!settled) throw fail('UNAVAILABLE', 'an earlier payment of this order is still being decided; ask again in a moment', { paymentId: p._id, earlierPayment: true, retryAfterSeconds: 5 })
     }
     const marker = earlier.length ? await ChargeMarker.findById(markerId(orderId)).lean() : null
     return marker ? outcomeOf(marker.paymentId) : undefined
