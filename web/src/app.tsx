@@ -13,12 +13,18 @@ import { Alert, PageTitle } from './components/ui'
 import { Home } from './pages/home'
 import { EventPage } from './pages/event'
 import { SignIn, SignUp } from './pages/auth'
-import { Account, ForgotPassword, ResetPassword } from './pages/account'
 import { Checkout } from './pages/checkout'
 import { OrderPage, MyTickets } from './pages/tickets'
 import { Notifications } from './pages/notifications'
 import { forgetOffer, TransferPage } from './pages/transfer'
 import { GuestPage, GuestWayBack } from './pages/guest'
+
+// The account pages (a new password, closing the account, its data) are loaded on first use too: the
+// first page of a buyer who never opens them stays smaller.
+const accountPages = () => import('./pages/account')
+const Account = lazy<object>(async () => ({ default: (await accountPages()).Account }))
+const ForgotPassword = lazy<{ query: URLSearchParams }>(async () => ({ default: (await accountPages()).ForgotPassword }))
+const ResetPassword = lazy<object>(async () => ({ default: (await accountPages()).ResetPassword }))
 
 // Admin pages are loaded on first use: buyers never download them.
 const AdminEvents = lazy(() => import('./admin/events'))
