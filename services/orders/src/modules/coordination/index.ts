@@ -68,8 +68,13 @@ export function orderLocks(redis: Redis, prefix: string, log: Logger, ttlMs = 15
         pause = Math.min(200, pause * 2)
       }
     },
-    async isHeld(orderId: string): Promise<boolean> {
-      return (await viaRedis(() => redis.exists(key(orderId)))) === 1
+    /**
+     * A run on the order begun at `startedAt` that nobody works on: its lock is free, and the run had its
+     * whole `budgetMs` to take it (its first steps come before the lock: a duplicate that waited elsewhere
+     * must not take over a run about to take it).
+     */
+    async abandoned(orderId: string, startedAt: number, budgetMs: number): Promise<boolean> {
+      return Date.now() - startedAt >= budgetMs && (await viaRedis(() => redis.exists(key(orderId)))) === 0
     },
   }
 }

@@ -458,12 +458,8 @@ export function purchaseService(deps: PurchaseDeps) {
     }
   }
 
-  /**
-   * A key's run nobody works on: its order's lock is free, and the run had its whole wait budget to take
-   * it (its first steps come before the lock: a duplicate that waited elsewhere must not take over a run
-   * that is about to take it).
-   */
-  const abandoned = async (record: IdemRecord) => Date.now() - record.t >= config.ORDER_WAIT_MS && !(await locks.isHeld(record.o!))
+  /** A key's run nobody works on (`OrderLocks.abandoned`), given the wait budget to take its order's lock. */
+  const abandoned = (record: IdemRecord) => locks.abandoned(record.o!, record.t, config.ORDER_WAIT_MS)
 
   function context(orderId: string, userId: string, eventId: string, items: Line[], card: Card | undefined, startedAt: number, fresh = false): PurchaseContext {
     return { orderId, userId, eventId, items, card, startedAt, giveUpAt: startedAt + config.ORDER_GIVE_UP_MS, timedOut: false, fresh }

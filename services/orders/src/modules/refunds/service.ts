@@ -467,8 +467,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
         {
           execute: run,
           async whileRunning(record) {
-            // Nobody works on it (the lock is free), and its run had its whole wait budget to take the lock.
-            if (Date.now() - record.t >= config.ORDER_WAIT_MS && !(await locks.isHeld(orderId))) return 'takeover'
+            if (await locks.abandoned(orderId, record.t, config.ORDER_WAIT_MS)) return 'takeover'
             const now = await store.load(orderId)
             return now ? { status: 202, body: toOrder(now) } : errorAnswer(404, 'NOT_FOUND', 'order not found')
           },
