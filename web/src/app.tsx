@@ -100,7 +100,8 @@ export function App() {
   else if (route.access === 'staff' && user?.role !== 'admin' && user?.role !== 'staff') content = <AdminsOnly door />
   else {
     const Page = route.page
-    content = <Page {...params!} query={loc.query} />
+    // Another path is another page: nothing of the last one (an event's picks and voucher) carries over.
+    content = <Page key={loc.path} {...params!} query={loc.query} />
   }
 
   return (

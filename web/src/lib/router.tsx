@@ -89,26 +89,7 @@ export function useLocation(): Location {
   return loc
 }
 
-/** `/events/:id` against `/events/abc` → `{ id: 'abc' }`; null when it does not match. */
-export function match(pattern: string, path: string): Record<string, string> | null {
-  const want = pattern.split('/').filter(Boolean)
-  const got = path.split('/').filter(Boolean)
-  if (want.length !== got.length) return null
-  const params: Record<string, string> = {}
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i]!
-    const g = got[i]!
-    if (w.startsWith(':')) {
-      // A link cut short (`/events/50%`) matches nothing, so the page says "not found" instead of breaking.
-      try {
-        params[w.slice(1)] = decodeURIComponent(g)
-      } catch {
-        return null
-      }
-    } else if (w !== g) return null
-  }
-  return params
-}
+export { match } from './match'
 
 type AnchorProps = AnchorHTMLAttributes<HTMLAnchorElement> & { href: string; children?: ComponentChildren }
 

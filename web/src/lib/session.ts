@@ -79,8 +79,9 @@ export function sessionFrom(result: AuthResult): Session {
   return { user: result.user, accessToken: result.accessToken }
 }
 
+/** The signed-in user as the server now describes them; an answer about another account (one signed out since, in another tab) changes nothing. */
 export function updateUser(user: User) {
-  if (current) setSession({ ...current, user })
+  if (current && current.user.id === user.id) setSession({ ...current, user })
 }
 
 export function useSession(): Session | null {

@@ -21,6 +21,17 @@ export const TEST_CARDS: Array<[number: string, outcome: string]> = [
   ['4000000000009995', 'insufficient funds'],
 ]
 
+/**
+ * What names the card typed in a payment's key intent: its digest, so that the number and the CVC are
+ * not kept in the tab's memory past the form. Without Web Crypto (a page not served over https): the
+ * last four digits and the expiry (two cards alike in those would share the key, and the second be refused).
+ */
+async function cardIntent(card: Card): Promise<string> {
+  if (!globalThis.crypto?.subtle) return `${card.number.slice(-4)}:${card.expMonth}:${card.expYear}`
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${card.number}:${card.expMonth}:${card.expYear}:${card.cvc}`))
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
 type CardErrors = Partial<Record<'number' | 'expMonth' | 'expYear' | 'cvc', string>>
 
 function validateCard(number: string, expMonth: string, expYear: string, cvc: string): CardErrors {
@@ -134,7 +145,7 @@ export function Checkout({ id }: { id: string }) {
         order.setData(final)
         if (final.status !== 'pending') setAnswerLost(false)
         // Decided: paying again (with the same card, say) is a new payment, not that one's answer again.
-        if (final.status !== 'paid') forgetKeys(`pay:${id}:`)
+        if (final.status !== 'pending') forgetKeys(`pay:${id}:`)
         if (paying && final.status === 'reserved') setPayError(m.payFailedHeld)
       },
       () => !following.signal.aborted && order.reload(),
@@ -237,7 +248,7 @@ export function Checkout({ id }: { id: string }) {
       }
       // The same card again after a lost answer or a 503 is the same payment: the same key.
       const paid = await withKey(
-        free ? `pay:${id}:free` : `pay:${id}:${card.number}:${card.expMonth}:${card.expYear}:${card.cvc}`,
+        free ? `pay:${id}:free` : `pay:${id}:${await cardIntent(card)}`,
         (idempotencyKey) => untilDecided(() => api<Order>(`/orders/${id}/pay`, { body: free ? {} : { card }, idempotencyKey })),
         (answer) => answer.status !== 'pending',
       )
@@ -307,6 +318,8 @@ export function Checkout({ id }: { id: string }) {
     setBusy('cancelling')
     try {
       await api<Order>(`/orders/${id}/cancel`, { method: 'POST' })
+      // Extras for a paid order are picked again on that order's page (the event page sells tickets).
+      if (change && o.addOnTo) return navigate(`/orders/${o.addOnTo}`, { replace: true })
       if (change)
         saveSelection(
           o.eventId,

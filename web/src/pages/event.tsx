@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { isVoucherCode, voucherAppliesTo, voucherDiscount } from '@easypass/contracts/pricing'
 import { admissionsOf } from '@easypass/contracts/add-ons'
-import { api, ApiError, describe, untilDecided, withKey, wordRefusal } from '../lib/api'
+import { api, ApiError, describe, isTransient, untilDecided, withKey, wordRefusal } from '../lib/api'
 import { money, moneyOff, when, whenRange, zoneOf } from '../lib/format'
 import { useAsync, useNow, useTitle } from '../lib/hooks'
 import { useAvailability } from '../lib/live'
@@ -514,7 +514,8 @@ export function EventPage({ id }: { id: string }) {
       if (offer && refusedForVoucher(err)) voucher.refuse(voucherRefusal(err, offer.code))
       // What was refused (sold out, a seat taken, a limit), in the buyer's language.
       else setError(wordRefusal(err, (typeId) => list.find((o) => o.id === typeId)?.name))
-      if (err instanceof ApiError && (err.code === 'SOLD_OUT' || err.status === 409)) {
+      // Refused for stock, or an answer lost on the way (the hold may have been made): what is held now is shown.
+      if ((err instanceof ApiError && (err.code === 'SOLD_OUT' || err.status === 409)) || isTransient(err)) {
         live.refresh()
         holds.reload()
       }

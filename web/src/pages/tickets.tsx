@@ -299,9 +299,14 @@ function AttendeeName({ path, ticket, onSaved }: { path: string; ticket: Ticket;
   )
 }
 
-function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; headingLevel?: 2 | 3 }) {
+function OrderCard({ order: initial, headingLevel = 2, onChange }: { order: Order; headingLevel?: 2 | 3; onChange?: (order: Order) => void }) {
   const m = useT(ticketsText)
-  const [order, setOrder] = useState(initial)
+  const [order, setOwn] = useState(initial)
+  // A page built around the order (its files, extras, answers) follows what happened to it here: a refund.
+  const setOrder = (next: Order) => {
+    setOwn(next)
+    onChange?.(next)
+  }
   const event = useAsync(() => getEvent(order.eventId), [order.eventId])
   const issued = order.status === 'paid' || order.status === 'refunded'
   const tickets = useAsync((signal) => (issued ? api<Ticket[]>(`/orders/${order.id}/tickets`, { signal }) : Promise.resolve(undefined)), [order.id, order.status])
@@ -312,7 +317,7 @@ function OrderCard({ order: initial, headingLevel = 2 }: { order: Order; heading
   const H = headingLevel === 2 ? 'h2' : 'h3'
   const left = order.expiresAt ? Date.parse(order.expiresAt) - now : 0
   // The list was loaded again: its copy is the newer one.
-  useEffect(() => setOrder(initial), [initial])
+  useEffect(() => setOwn(initial), [initial])
   // Pending (answered 202): followed until it is final, as checkout does.
   const pending = order.status === 'pending'
   useEffect(() => {
@@ -547,7 +552,7 @@ export function OrderPage({ id, query }: { id: string; query: URLSearchParams })
       )}
       {order.error ? <Alert error={order.error} onRetry={order.reload} /> : null}
       {!order.data && !order.error && <Loading label={m.loadingOrder} />}
-      {order.data && <OrderCard order={order.data} />}
+      {order.data && <OrderCard order={order.data} onChange={order.setData} />}
       {order.data?.status === 'paid' && <TicketFiles order={order.data} />}
       {order.data && !order.data.addOnTo && (order.data.status === 'paid' || order.data.status === 'refunded') && <LaterExtrasList order={order.data} />}
       {order.data && takesExtras(order.data) && <AddExtras order={order.data} />}
@@ -654,6 +659,8 @@ function GoogleWalletLink({ ticket }: { ticket: Ticket }) {
     setError(undefined)
     try {
       const { url } = await api<{ url: string }>(`/tickets/${ticket.id}/google-wallet`)
+      // Only Google's save page is opened from here, whatever came back.
+      if (!url.startsWith('https://pay.google.com/')) throw new Error(m.googleWalletUnavailable)
       window.location.assign(url)
     } catch (err) {
       setError(err)

@@ -13,14 +13,23 @@ import { Alert, Notice } from '../components/ui'
 import { waitingRoomText } from '../i18n/waiting-room'
 import { locale, t, useT } from '../lib/i18n'
 
-/** The room of the event (and the buyer's place), asked again every 3 s while they wait, every 30 s otherwise, and when the tab comes back into view. */
+const HIDDEN_POLL_MS = 15_000
+
+/** The room of the event (and the buyer's place), asked again every 3 s while they wait (15 s in a tab in the background), every 30 s otherwise, and when the tab comes back into view. */
 export function useWaitingRoom(eventId: string, userId: string | undefined): Async<WaitingRoom> {
   const room = useAsync((signal) => api<WaitingRoom>(`/events/${eventId}/waiting-room`, { signal }), [eventId, userId])
   const waiting = !!room.data?.you && !room.data.you.admitted
   const enabled = !!room.data?.enabled
   useEffect(() => {
     if (!enabled) return
-    const ask = () => !document.hidden && room.reload()
+    // A buyer in the line whose tab is in the background is still asked for every 15 s: their turn
+    // starts and runs out looking or not, and the tab's title tells them when it comes.
+    let last = Date.now()
+    const ask = () => {
+      if (document.hidden && (!waiting || Date.now() - last < HIDDEN_POLL_MS)) return
+      last = Date.now()
+      room.reload()
+    }
     const id = setInterval(ask, waiting ? 3_000 : 30_000)
     document.addEventListener('visibilitychange', ask)
     return () => {
