@@ -159,6 +159,10 @@ describe('a door without a network', () => {
     expect(buyerLate.status).toBe(403)
     expect(buyerLate.body.error.message).toContain('doors are open')
     expect((await api(`/orders/${order.body.id}/tickets`, { token: buyer.token })).body[1].status).toBe('valid')
+    // Nor pass one on: the new holder's code would let a second person in.
+    const passedOn = await api(`/tickets/${tickets[1]!.id}/transfer`, { token: buyer.token, body: { email: `door-friend-${crypto.randomUUID()}@example.com` } })
+    expect(passedOn.status).toBe(409)
+    expect(passedOn.body.error.message).toContain('doors are open')
 
     // Sent later: recorded at the scan's time; a time in the future or over a week old is refused, and admits nobody.
     for (const scannedAt of [new Date(Date.now() + 3_600_000).toISOString(), new Date(Date.now() - 8 * 86_400_000).toISOString(), 'yesterday']) {

@@ -4,6 +4,7 @@
 // given back are the order's refund (the rest of its money).
 import { describe, expect, test } from 'bun:test'
 import { RedisClient } from 'bun'
+import mongoose from 'mongoose'
 import { api, errorCode, eventually, futureEvent, loginAdmin, registerUser, type Session, TEST_CARD } from '../support/api'
 import { pdfPages } from '../support/pdf'
 import { system } from '../support/system'
@@ -209,4 +210,38 @@ describe('refunding some tickets of an order', () => {
       }
     }
   }, 90_000)
+})
+
+describe('a refund the gateway refuses after it was recorded', () => {
+  test('is answered 202 (recorded, carried out later) under its key, not a refusal the key keeps; a retry once the gateway takes it carries it out, once', async () => {
+    const admin = await loginAdmin()
+    const { eventId, typeId } = await sale(admin, 5)
+    const buyer = await registerUser('refused-refund')
+    const order = await buy(buyer, eventId, typeId, 2)
+    const env = system().env
+    const payments = await mongoose.createConnection(env.MONGO_URL!, { dbName: `${env.MONGO_DB_PREFIX}_payments` }).asPromise()
+    try {
+      const result = await payments.db!.collection('payment_results').findOne({ _id: order.paymentId as never })
+      const charges = payments.db!.collection('sandbox_charges')
+      // The gateway will not pay this charge back for now.
+      expect((await charges.updateOne({ ref: result!.providerRef }, { $set: { status: 'declined' } })).modifiedCount).toBe(1)
+      const key = crypto.randomUUID()
+      for (let i = 0; i < 2; i++) {
+        const refused = await refund(buyer, order.id, { reason: 'cannot come' }, key)
+        expect(refused.status).toBe(202)
+        expect(refused.body.status).toBe('refunded')
+      }
+      expect((await refundsOf(buyer, order.paymentId)).refunds).toHaveLength(0)
+      expect((await ticketsOf(buyer, order.id)).map((t) => t.status)).toEqual(['refunded', 'refunded'])
+
+      await charges.updateOne({ ref: result!.providerRef }, { $set: { status: 'succeeded' } })
+      const done = await refund(buyer, order.id, { reason: 'cannot come' }, key)
+      expect(done.status).toBe(200)
+      expect((await refundsOf(buyer, order.paymentId))).toMatchObject({ status: 'refunded', refunds: [{ amountCents: 10_000 }] })
+      expect(await soldOf(eventId, typeId)).toMatchObject({ sold: 0, available: 5 })
+      expect(await payments.db!.collection('sandbox_refunds').countDocuments({ chargeRef: result!.providerRef })).toBe(1)
+    } finally {
+      await payments.close()
+    }
+  })
 })

@@ -17,6 +17,7 @@ import { seatsOf, ticketIdsOf, type TicketsService } from '../tickets/service'
 import { ticketPrices, ticketsRefundCents } from '../invoices/taxes'
 import type { Models, OrderDoc, RefundPartDoc, TicketHolderDoc } from '../../db'
 import type { LaterExtras } from '../orders/later-extras'
+import { doorsOpenSince } from '../checkins/doors'
 
 /** Part `n` of an order's refund. */
 const partId = (orderId: string, n: number) => `${orderId}:${n}`
@@ -61,11 +62,6 @@ export interface RefundRequest {
 
 /** The reason of every refund made because the event was cancelled or deleted (it starts with this). */
 export const EVENT_CANCELLED = 'the event was cancelled'
-/**
- * How long after a door last downloaded its offline list the event's doors count as open (a door page
- * downloads it every 2 minutes while it has a network; the list is said to be old after 6 hours).
- */
-const DOORS_OPEN_MS = 6 * 3_600_000
 
 
 export function refundsService({ config, models, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, later, log }: RefundsDeps) {
@@ -86,9 +82,8 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
     if ((await Promise.all(ticketIds.map((id) => Checkin.exists({ _id: id })))).some(Boolean))
       throw fail('FORBIDDEN', 'a ticket was used at the door: only an admin can refund it now')
     // A door checking tickets offline records its scans later: a buyer let in meanwhile must not also get the money back.
-    const opened = event?.status === 'cancelled' ? null : await DoorOpening.findById(state.doc.eventId).lean<{ at: Date }>()
-    if (opened && Date.now() - opened.at.getTime() < DOORS_OPEN_MS)
-      throw fail('FORBIDDEN', 'the doors are open (a door is checking tickets, possibly offline): only an admin can refund it now', { doorsOpenSince: opened.at.toISOString() })
+    const opened = event?.status === 'cancelled' ? null : await doorsOpenSince(DoorOpening, state.doc.eventId)
+    if (opened) throw fail('FORBIDDEN', 'the doors are open (a door is checking tickets, possibly offline): only an admin can refund it now', { doorsOpenSince: opened.toISOString() })
     if ((await tickets.holdersElsewhere(state.doc)).some((h) => ticketIds.includes(h._id)))
       throw fail('FORBIDDEN', 'a ticket was passed on to someone else: only an admin can refund it now')
   }
@@ -240,10 +235,8 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
       try {
         state = await finish(state, Date.now() + config.ORDER_WAIT_MS)
       } catch (error) {
-        if (!(error instanceof Undecided)) throw error
         // Recorded, not yet carried out: the worker completes it.
-        log.warn({ orderId, reason: error.message }, 'refund left to the reconciler')
-        return { status: 202, body: toOrder(state) }
+        return leftToReconciler(orderId, error, state)
       }
       return { status: 200, body: toOrder(state) }
     } finally {
@@ -383,6 +376,20 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
     }
   }
 
+  /**
+   * A refund (or a part) recorded and not carried out yet: from its record on, its tickets are void and
+   * the worker carries it out, so that is the answer (202), whatever stopped it here. A refusal met on
+   * the way (a gateway that will not pay this card back now) is no answer to keep under the request's
+   * key: a retry would be told the refund failed while the order reads refunded. It is logged as an
+   * error for whoever runs the system, and the order stays in the worker's backlog until it is done.
+   */
+  function leftToReconciler(orderId: string, error: unknown, state: OrderState, part?: number): Answer {
+    const at = part === undefined ? {} : { part }
+    if (error instanceof Undecided) log.warn({ orderId, ...at, reason: error.message }, 'refund left to the reconciler')
+    else log.error({ orderId, ...at, err: String(error) }, 'refund recorded but not carried out: the reconciler tries again')
+    return { status: 202, body: toOrder(state) }
+  }
+
   /** Records a part (under the order's lock): its tickets are no longer valid from here on; then its money, seats and fact. */
   async function givePart(state: OrderState, part: RefundPartDoc): Promise<Answer> {
     const orderId = state.doc._id
@@ -396,9 +403,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
     try {
       await finishPart(state, part, Date.now() + config.ORDER_WAIT_MS)
     } catch (error) {
-      if (!(error instanceof Undecided)) throw error
-      log.warn({ orderId, part: part.n, reason: error.message }, 'refund of tickets left to the reconciler')
-      return { status: 202, body: toOrder(state) }
+      return leftToReconciler(orderId, error, state, part.n)
     }
     await dirty.mark(orderId).catch(() => {})
     return { status: 200, body: toOrder(state) }

@@ -198,12 +198,14 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
      * list is empty: its tickets are being refunded, and a door that downloads it again admits nobody.
      */
     async doorList(eventId: string): Promise<DoorList> {
-      const [{ rows }, recorded] = await Promise.all([read(eventId), models.Cancellation.exists({ _id: eventId })])
       // Orders' own record of the cancellation, or catalog's word before it arrived (away: the record alone).
+      const recorded = await models.Cancellation.exists({ _id: eventId })
       const cancelled = recorded || (await catalog.event(eventId).then((e) => e?.status === 'cancelled', () => false))
       if (cancelled) return { eventId, at: new Date().toISOString(), tickets: [], cancelled: true }
-      // A door holds the list now and may admit without the network: buyers no longer refund by themselves.
+      // A door holds the list from now and may admit without the network: buyers no longer refund or pass
+      // tickets on by themselves. Written before the list is read, so that none gets in between.
       await models.DoorOpening.updateOne({ _id: eventId }, { $set: { at: new Date() } }, { upsert: true })
+      const { rows } = await read(eventId)
       const tickets = rows
         .filter((row) => row.status !== 'refunded' && row.code)
         .map((row) => ({

@@ -13,6 +13,7 @@ import type { CatalogClient } from '../../clients'
 import type { AttendeeDoc, CheckinDoc, Models, TicketHolderDoc, TransferDoc } from '../../db'
 import { viaRedis, type OrderLocks } from '../coordination'
 import { statusOf, type OrderState, type OrderStore } from '../orders/store'
+import { doorsOpenSince } from '../checkins/doors'
 import { newTicketCode, offerOf, type HeldTicketDoc, type TicketsService } from '../tickets/service'
 
 /** How long an offer waits for its recipient (never past the event's start). */
@@ -26,7 +27,7 @@ export const OFFERS_PER_HOUR = 20
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
 
 export interface TransfersDeps {
-  models: Pick<Models, 'Transfer' | 'TicketHolder' | 'TicketCode' | 'Attendee' | 'Checkin' | 'Cancellation'>
+  models: Pick<Models, 'Transfer' | 'TicketHolder' | 'TicketCode' | 'Attendee' | 'Checkin' | 'Cancellation' | 'DoorOpening'>
   store: OrderStore
   tickets: TicketsService
   locks: OrderLocks
@@ -60,7 +61,7 @@ export function transferView(doc: TransferDoc, forSender: boolean): TicketTransf
 const newId = () => Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString('hex')
 
 export function transfersService({ models, store, tickets, locks, catalog, outbox, redis, prefix, secret, previousSecrets = [], log }: TransfersDeps) {
-  const { Transfer, TicketHolder, TicketCode, Attendee, Checkin, Cancellation } = models
+  const { Transfer, TicketHolder, TicketCode, Attendee, Checkin, Cancellation, DoorOpening } = models
   const limitMessage = 'too many tickets offered in the last hour: try again later'
   const bySender = actionLimit(redis, `${prefix}:orders:offers-by`, OFFERS_PER_HOUR, 3600, limitMessage)
   const byRecipient = actionLimit(redis, `${prefix}:orders:offers-to`, OFFERS_PER_HOUR, 3600, limitMessage)
@@ -101,6 +102,9 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
     if (!event || event.status === 'cancelled') throw fail('CONFLICT', 'the event was cancelled: its tickets are being refunded')
     const startsAt = new Date(event.startsAt)
     if (startsAt.getTime() <= Date.now()) throw fail('CONFLICT', 'the event has started: its tickets can no longer be passed on')
+    // A door may have let its holder in offline: passed on now, the new holder's code would admit a second person.
+    const opened = await doorsOpenSince(DoorOpening, ticket.eventId)
+    if (opened) throw fail('CONFLICT', 'the doors are open (a door is checking tickets, possibly offline): its tickets can no longer be passed on', { doorsOpenSince: opened.toISOString() })
     return { state, startsAt, ...(event.timeZone ? { timeZone: event.timeZone } : {}) }
   }
 
