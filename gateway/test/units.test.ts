@@ -192,4 +192,34 @@ describe('merged document', () => {
     expect(merged.servers).toEqual([{ url: '/' }])
     expect(merged['x-unavailable-services']).toEqual(['orders'])
   })
+
+  test('bodies are JSON with whole numbers as numbers; an answer without a body has no content; streams are event streams; no inline $id', () => {
+    const quantity = { minimum: 1, anyOf: [{ type: 'string', format: 'integer', default: 0 }, { type: 'integer', minimum: 1 }] }
+    const body = { type: 'object', properties: { quantity } }
+    const merged = mergeDocuments([
+      {
+        source: 'orders',
+        document: {
+          paths: {
+            '/api/orders': {
+              post: {
+                requestBody: { required: true, content: { 'application/json': { schema: body }, 'application/x-www-form-urlencoded': { schema: body }, 'multipart/form-data': { schema: body } } },
+                responses: { 400: { content: { 'application/json': { schema: { $id: '#/components/schemas/Error', type: 'object' } } } } },
+              },
+            },
+            '/api/orders/billing-details': { delete: { responses: { 204: { description: 'deleted', content: { type: 'void', description: 'deleted' } } } } },
+          },
+          components: { schemas: { Error: { $id: '#/components/schemas/Error', type: 'object' } } },
+        },
+      },
+      { source: 'notifications', document: { paths: { '/api/notifications/stream': { get: { responses: { 200: { content: { 'text/plain': { schema: { type: 'string', description: 'text/event-stream: messages' } } } } } } } } } },
+    ])
+    const post = merged.paths['/api/orders']!.post
+    expect(Object.keys(post.requestBody.content)).toEqual(['application/json'])
+    expect(post.requestBody.content['application/json'].schema.properties.quantity).toEqual({ minimum: 1, type: 'integer' })
+    expect(post.responses[400].content['application/json'].schema).toEqual({ type: 'object' })
+    expect(merged.paths['/api/orders/billing-details']!.delete.responses[204]).toEqual({ description: 'deleted' })
+    expect(Object.keys(merged.paths['/api/notifications/stream']!.get.responses[200].content)).toEqual(['text/event-stream'])
+    expect(merged.components.schemas.Error).toEqual({ type: 'object' })
+  })
 })

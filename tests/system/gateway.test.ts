@@ -605,6 +605,15 @@ describe('documentation', () => {
     for (const path of Object.keys(doc.paths)) expect(path).toStartWith('/api/')
     if (HAS.auth) expect(doc.paths['/api/auth/login']?.post).toBeDefined()
     if (HAS.catalog) expect(doc.paths['/api/events']?.get).toBeDefined()
+    // Every body is documented as the JSON it must be (the refund's too, which a function of its own reads);
+    // every answer's content is a media type (none for a 204).
+    for (const [path, item] of Object.entries<any>(doc.paths))
+      for (const [method, op] of Object.entries<any>(item)) {
+        if (op.requestBody) expect({ path, method, types: Object.keys(op.requestBody.content) }).toEqual({ path, method, types: ['application/json'] })
+        for (const [status, answer] of Object.entries<any>(op.responses ?? {}))
+          for (const type of Object.keys(answer.content ?? {})) expect({ path, method, status, type }).toEqual({ path, method, status, type: expect.stringContaining('/') })
+      }
+    expect(doc.paths['/api/orders/{id}/refund'].post.requestBody.content['application/json'].schema.properties.ticketIds).toBeDefined()
     // Every schema reference resolves inside the document.
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!)
     for (const name of refs) expect({ name, defined: name in doc.components.schemas }).toEqual({ name, defined: true })

@@ -64,6 +64,58 @@ function fileAnswersByType(operations: Json) {
     }
 }
 
+/**
+ * What the plugin writes that is not what the API takes or gives, put right:
+ * - a request body is JSON only (every route refuses forms: their fields would be strings), and a whole
+ *   number in it is a number (the plugin also offers a numeric string, which the API refuses);
+ * - an answer without a body (204, `t.Void`) has no content, not one with media types "type" and "description";
+ * - an event stream is `text/event-stream`;
+ * - an inline schema carries no `$id` (the shared error's, copied into every answer, is no valid id there).
+ */
+function tidyOperations(operations: Json) {
+  for (const operation of Object.values<Json>(operations)) {
+    if (!operation || typeof operation !== 'object') continue
+    const content = operation.requestBody?.content
+    if (content?.['application/json']) operation.requestBody.content = { 'application/json': { schema: numbersOnly(content['application/json'].schema) } }
+    for (const response of Object.values<Json>(operation.responses ?? {})) {
+      if (!response?.content) continue
+      for (const type of Object.keys(response.content)) if (!type.includes('/')) delete response.content[type]
+      const text = response.content['text/plain']
+      if (typeof text?.schema?.description === 'string' && text.schema.description.startsWith('text/event-stream')) {
+        response.content = { 'text/event-stream': text }
+      }
+      if (!Object.keys(response.content).length) delete response.content
+    }
+    dropIds(operation)
+  }
+}
+
+/** `anyOf: [numeric string, integer]` → the integer (with what the node itself says). */
+function numbersOnly(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(numbersOnly)
+  if (!schema || typeof schema !== 'object') return schema
+  const node = schema as Json
+  const options = node.anyOf
+  if (Array.isArray(options) && options.length === 2) {
+    const number = options.find((o: Json) => o?.type === 'integer' || o?.type === 'number')
+    const numericString = options.find((o: Json) => o?.type === 'string' && (o.format === 'integer' || o.format === 'numeric'))
+    if (number && numericString) {
+      const { anyOf: _, ...rest } = node
+      return { ...rest, ...number }
+    }
+  }
+  const out: Json = {}
+  for (const [key, value] of Object.entries(node)) out[key] = numbersOnly(value)
+  return out
+}
+
+function dropIds(value: unknown) {
+  if (Array.isArray(value)) return value.forEach(dropIds)
+  if (!value || typeof value !== 'object') return
+  delete (value as Json).$id
+  for (const v of Object.values(value)) dropIds(v)
+}
+
 /** `/api/events/{id}/availability` is owned by the service the route table sends it to. */
 const ownedBy = (path: string, source: string) => source === 'gateway' || resolveRoute(path)?.upstream === source
 
@@ -101,6 +153,7 @@ export function mergeDocuments(parts: DocumentPart[], missing: string[] = []): O
       if (!path.startsWith('/api/') || !ownedBy(path, source) || merged.paths[path]) continue
       const operations = renameRefs(item, renames) as Json
       fileAnswersByType(operations)
+      tidyOperations(operations)
       merged.paths[path] = operations
       for (const operation of Object.values<Json>(operations))
         for (const tag of operation?.tags ?? []) if (typeof tag === 'string' && !tags.has(tag)) tags.set(tag, { name: tag })
@@ -112,6 +165,7 @@ export function mergeDocuments(parts: DocumentPart[], missing: string[] = []): O
     return i < 0 ? API_TAGS.length : i
   }
   merged.tags = [...tags.values()].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))
+  dropIds(merged.components.schemas)
   if (missing.length) merged['x-unavailable-services'] = missing
   return merged
 }
