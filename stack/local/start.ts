@@ -1,6 +1,6 @@
 // `npm start`: the whole of EasyPass on this machine, with demo data, until Ctrl-C.
 import { join } from 'node:path'
-import { startInfra } from './infra'
+import { portOpen, startInfra } from './infra'
 import { setRedisUsers } from './redis-users'
 import { BaseEnv } from '@easypass/kit'
 import { startSystem, killOnExit, type RunningSystem } from './system'
@@ -17,6 +17,12 @@ const adminEmail = process.env.ADMIN_EMAIL ?? 'admin@easypass.local'
 const adminPassword = process.env.ADMIN_PASSWORD ?? secrets.adminPassword
 
 const startedAt = performance.now()
+// Another EasyPass (or any program) on the gateway's port: stop before touching the shared servers (a
+// second start would give their Redis users new passwords under the first one's feet).
+if (await portOpen(port)) {
+  say(`port ${port} is taken: is EasyPass running already? (another port: PORT=8081 npm start)`)
+  process.exit(1)
+}
 const infra = await startInfra({ dataDir, redisPort: 6390, natsPort: 4232, mongoPort: 27017, log: say })
 let system: RunningSystem | undefined
 killOnExit(() => system)

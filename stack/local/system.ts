@@ -5,7 +5,7 @@ import { mkdirSync, openSync, closeSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
 import { ROOT, presentProcesses, type ProcessSpec } from './services'
-import { natsUserOf, waitForPort } from './infra'
+import { natsUserOf, portOpen, waitForPort } from './infra'
 import { redisUserOf } from './redis-users'
 import { BaseEnv, createLogger } from '@easypass/kit'
 import { createFactsStream } from '../nats/facts-stream'
@@ -132,6 +132,9 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     if (env) overrides.set(name, env)
     else overrides.delete(name)
     if (!children.has(name)) {
+      // Something else on its port would be taken for it (it would fail to listen, and restart for ever).
+      const wantedPort = opts.ports[spec.name] ?? spec.port
+      if (await portOpen(wantedPort)) throw new Error(`port ${wantedPort}, ${name}'s, is taken by another program (EasyPass started twice?)`)
       const port = spawn(spec)
       await waitForPort(port, `${name} (see ${join(opts.logDir, name + '.log')})`, 30_000)
     }

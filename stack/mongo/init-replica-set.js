@@ -31,11 +31,19 @@ const credentials = SERVICES.map((service) => credentialsOf(service, readSecret(
 
 // mongosh throws on a command that fails (not initiated yet: NotYetInitialized), as on one that
 // initiating refuses (members not reachable yet): the task then fails and its restart policy runs it again.
-db = connect(`mongodb://easypass:${root}@mongo1:27017/admin?authSource=admin&directConnection=true`)
-try {
-  db.adminCommand({ replSetGetStatus: 1 })
-  print('replica set already initiated')
-} catch (e) {
+// The set is initiated when any member says so: mongo1 may be the one that is down (a rerun for a new
+// password must not wait for it), or a new empty volume beside two members that hold the set.
+function initiatedOn(host) {
+  try {
+    connect(`mongodb://easypass:${root}@${host}:27017/admin?authSource=admin&directConnection=true&serverSelectionTimeoutMS=5000`).adminCommand({ replSetGetStatus: 1 })
+    return true
+  } catch (e) {
+    return false
+  }
+}
+if (['mongo1', 'mongo2', 'mongo3'].some(initiatedOn)) print('replica set already initiated')
+else {
+  db = connect(`mongodb://easypass:${root}@mongo1:27017/admin?authSource=admin&directConnection=true`)
   db.adminCommand({
     replSetInitiate: {
       _id: 'rs0',
