@@ -333,7 +333,7 @@ describe.skipIf(!canSell)('admin pages with sales', () => {
 
       await page.getByRole('button', { name: 'Cancel event' }).click()
       const dialog = page.getByRole('dialog')
-      await dialog.getByText('2 paid orders will be refunded.', { exact: false }).waitFor()
+      await dialog.getByText('2 paid orders will be refunded', { exact: false }).waitFor()
       await screenshot(page, 'admin-cancel-dialog')
       await dialog.getByRole('button', { name: 'Cancel the event' }).click()
       await page.getByText('Cancelled', { exact: true }).first().waitFor()

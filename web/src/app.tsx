@@ -17,6 +17,7 @@ import { Checkout } from './pages/checkout'
 import { OrderPage, MyTickets } from './pages/tickets'
 import { Notifications } from './pages/notifications'
 import { forgetOffer, TransferPage } from './pages/transfer'
+import { forgetDoorLists } from './admin/door-list'
 import { GuestPage, GuestWayBack } from './pages/guest'
 
 // The account pages (a new password, closing the account, its data) are loaded on first use too: the
@@ -147,6 +148,7 @@ function Header({ path, search, user }: { path: string; search: string; user?: U
     }
     setSession(null)
     forgetOffer()
+    forgetDoorLists()
     toast(m.signedOut)
     navigate('/')
   }

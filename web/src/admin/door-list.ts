@@ -85,3 +85,17 @@ export async function codeHash(code: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(code.trim().toUpperCase()))
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
+
+/**
+ * At sign-out (a door device is often shared): the lists and admitted hashes go, with their attendees'
+ * names; they are downloaded again at the next sign-in. Scans still to be sent stay, and with them the
+ * lists they were admitted by, until a door worker's sign-in sends them.
+ */
+export function forgetDoorLists() {
+  try {
+    if (storedPending().length) return
+    for (const key of Object.keys(localStorage)) if (key.startsWith(LIST_KEY('')) || key.startsWith(ADMITTED_KEY(''))) localStorage.removeItem(key)
+  } catch {
+    // Storage switched off: nothing was kept.
+  }
+}

@@ -3,9 +3,9 @@
 // calls as Swagger UI's: GET /api/users, PATCH /api/users/:id, DELETE /api/users/:id/two-factor and /passkeys, and
 // DELETE /api/users/:id to close a buyer's account when they ask for it. Door staff may be given the
 // events whose door they work (PATCH /api/users/:id with `events`).
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { when, zoneOf } from '../lib/format'
-import { api } from '../lib/api'
+import { api, isTransient } from '../lib/api'
 import { day } from '../lib/format'
 import { useAsync, useTitle } from '../lib/hooks'
 import { t, useT } from '../lib/i18n'
@@ -30,12 +30,16 @@ export default function People({ query }: { query: URLSearchParams }) {
   const list = useAsync((signal) => api<List<User>>(withQuery('/users', { ...filters, page, limit: PAGE_SIZE }), { signal }), [query.toString()])
   const [busy, setBusy] = useState<string>()
   const [error, setError] = useState<unknown>()
+  const [retry, setRetry] = useState<() => void>()
+  // A change answered 503 may be written with its old tokens not yet withdrawn (the list then shows the
+  // new role): picking that role again must send it again, which finishes the withdrawal.
+  const unsettled = useRef(new Map<string, Role>())
 
   /** True when the role was changed; otherwise the caller puts the picker back. */
-  const setRole = async (user: User, role: Role): Promise<boolean> => {
-    if (role === user.role) return true
+  const setRole = async (user: User, role: Role, asked = false): Promise<boolean> => {
+    if (role === user.role && unsettled.current.get(user.id) !== role) return true
     const words = t(peopleText)
-    const ok = await confirmDialog({
+    const ok = asked || await confirmDialog({
       title: words.roleTitle(user.name || user.email, role),
       message: `${words.roleMeans[role]}${user.id === me?.id ? words.ownAccount : ''}${words.tokensStop}`,
       confirmLabel: words.changeRole,
@@ -44,12 +48,18 @@ export default function People({ query }: { query: URLSearchParams }) {
     if (!ok) return false
     setBusy(user.id)
     setError(undefined)
+    setRetry(undefined)
     try {
       await api(`/users/${user.id}`, { method: 'PATCH', body: { role } })
+      unsettled.current.delete(user.id)
       toast(t(peopleText).roleChanged(user.email, role), 'success')
       return true
     } catch (err) {
       setError(err)
+      if (isTransient(err)) {
+        unsettled.current.set(user.id, role)
+        setRetry(() => () => void setRole({ ...user, role }, role, true))
+      }
       return false
     } finally {
       setBusy(undefined)
@@ -142,7 +152,7 @@ export default function People({ query }: { query: URLSearchParams }) {
         />
         <SearchActions />
       </form>
-      <Alert error={error} />
+      <Alert error={error} onRetry={retry} />
       {list.error ? <Alert error={list.error} onRetry={list.reload} /> : null}
       {list.loading && !list.data && <Loading label={m.loading} />}
       {list.data && list.data.items.length === 0 && (

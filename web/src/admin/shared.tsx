@@ -189,8 +189,8 @@ export function totals(a: Availability | undefined, fallbackCurrency = 'EUR'): T
 /** Revenue in each of its currencies ("€120.00 + ¥5,000"): amounts in different currencies are never added up. */
 export const revenueText = (t: Totals) => t.revenue.map((r) => money(r.cents, r.currency)).join(' + ')
 
-/** How many paid orders an event has (they are refunded when it is cancelled). */
+/** How many orders of an event are paid or being paid (they are refunded when it is cancelled). */
 export async function paidOrderCount(eventId: string): Promise<number> {
-  const r = await api<List<unknown>>(withQuery('/orders', { eventId, status: 'paid', limit: 1 }))
-  return r.total
+  const [paid, pending] = await Promise.all(['paid', 'pending'].map((status) => api<List<unknown>>(withQuery('/orders', { eventId, status, limit: 1 }))))
+  return paid!.total + pending!.total
 }
