@@ -306,9 +306,9 @@ export const CheckinBody = t.Object({
   ticketId: t.Optional(t.String({ pattern: TICKET_ID_PATTERN, examples: ['665f1c2b9d3e4a0012345678-1'], description: 'instead of `code`: a ticket the door found in the attendee list (GET /api/events/{id}/attendees)', error: 'ticketId must be a ticket id' })),
   /** The event this door admits to: a ticket of another event is refused (409) and not used up. */
   eventId: t.Optional(Id),
-  /** When the door admitted the guest, for a scan decided offline and sent later (within the last 24 hours). */
+  /** When the door admitted the guest, for a scan decided offline and sent later (within the last 7 days). */
   scannedAt: t.Optional(
-    t.String({ format: 'date-time', examples: ['2027-06-01T18:00:00.000Z'], description: 'a scan made without a network and sent now: the check-in is recorded at this time (at most 24 hours ago, not in the future)', error: 'scannedAt must be an ISO-8601 date-time' }),
+    t.String({ format: 'date-time', examples: ['2027-06-01T18:00:00.000Z'], description: 'a scan made without a network and sent now: the check-in is recorded at this time (at most 7 days ago, not in the future)', error: 'scannedAt must be an ISO-8601 date-time' }),
   ),
 })
 export type CheckinBody = Static<typeof CheckinBody>

@@ -21,7 +21,7 @@ export function checkinsModule(config: AuthConfig, checkins: CheckinsService) {
         'Codes match in any letter case. Optional `Idempotency-Key` (one per scan): the same scan sent again, its answer lost, gets its 200 again instead of 409. ' +
         'Instead of `code`, `ticketId`: a guest the door found in the attendee list (no code with them) is checked in by the ticket itself, with the same answers (one of the two, 400 otherwise). ' +
         'Door staff are answered with the ticket without its code and the order as `DoorOrder` (what it is for: no money, payment or voucher). ' +
-        'Optional `scannedAt`: a scan the door decided without a network (against GET /api/events/{id}/door-list), sent now under its own key: the check-in is recorded at that time (at most 24 hours ago; 400 otherwise).',
+        'Optional `scannedAt`: a scan the door decided without a network (against GET /api/events/{id}/door-list), sent now under its own key: the check-in is recorded at that time (at most 7 days ago and not in the future; 400 otherwise).',
       security: BEARER,
     },
   })
