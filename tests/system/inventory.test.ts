@@ -269,6 +269,22 @@ describe('ticket types', () => {
     await eventually('the public sees the published stock', async () => (await api(`/events/${draft.body.id}/availability`)).status === 200, 15_000, 100)
     expect(Date.now() - published).toBeLessThan(4_000)
   })
+
+  test('with the catalog away, a draft stays hidden: what the catalog said last holds, never a guess that it is public', async () => {
+    const draft = await api('/events', { token: admin.token, body: futureEvent({ status: 'draft' }) })
+    expect((await api(`/events/${draft.body.id}/ticket-types`, { token: admin.token, body: { name: 'Secret', priceCents: 1000, currency: 'EUR', capacity: 5 } })).status).toBe(201)
+    expect((await api(`/events/${draft.body.id}/availability`)).status).toBe(404)
+    try {
+      await system().stop('catalog', true)
+      // Past the second a draft's status is kept for.
+      await Bun.sleep(1_200)
+      const r = await api(`/events/${draft.body.id}/availability`)
+      expect(r.status).toBe(404)
+      expect(JSON.stringify(r.body)).not.toContain('Secret')
+    } finally {
+      await system().start('catalog')
+    }
+  })
 })
 
 describe('holds', () => {

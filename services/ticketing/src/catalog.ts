@@ -58,15 +58,18 @@ export function catalogClient(opts: CatalogOptions) {
 
   /**
    * True when the catalog says the event is not public (a draft, or one cancelled as a draft): its
-   * stock and prices are for admins only. When the catalog cannot answer, false: a published event's
-   * availability stays visible meanwhile.
+   * stock and prices are for admins only. When the catalog cannot answer, what it said last (a published
+   * event's availability stays visible meanwhile, a draft's stays hidden); about an event it never
+   * answered for, the 503: a draft's types and prices are not shown on a guess.
    */
   async function isDraft(eventId: string): Promise<boolean> {
     try {
       const found = await event(eventId)
       return !!found && !isPublic(found)
-    } catch {
-      return false
+    } catch (error) {
+      const last = cache.get(eventId)
+      if (!last) throw error
+      return !!last.event && !isPublic(last.event)
     }
   }
 

@@ -478,6 +478,25 @@ describe('pools of shared capacity', () => {
     expect(typeGone.types.find((t) => t.id === A)?.capacity).toBe(4)
     expect(typeGone.typesChanged).toBe(true)
   })
+
+  test('one seated type per pool: two would each sell the same seat; a seated type left alone keeps its seats within the pool', () => {
+    const rows = { rows: [{ label: 'A', seats: 4 }, { label: 'B', seats: 6 }] }
+    const seatedPair = () => [type({ id: A, name: 'Standard', capacity: 10, seating: rows, taken: [] }), type({ id: B, name: 'Student', capacity: 10, seating: rows, taken: [] }), type({ id: C, name: 'Standing', capacity: 10 })]
+    // Pooled together: refused, nothing changed; a seated type with an unseated one is fine.
+    const both = withPools([{ type: 'addPool', poolId: P, fields: { name: 'Hall', capacity: 10, ticketTypeIds: [A, B] } }], seatedPair(), [])
+    expect(both.results[0]).toMatchObject({ ok: false, code: 'VALIDATION', details: { ticketTypeIds: [A, B] } })
+    expect(both.poolsChanged).toBe(false)
+    expect(withPools([{ type: 'addPool', poolId: P, fields: { name: 'Hall', capacity: 10, ticketTypeIds: [A, C] } }], seatedPair(), []).results[0]).toMatchObject({ ok: true })
+    expect(withPools([{ type: 'updatePool', poolId: P, patch: { ticketTypeIds: [A, B, C] } }], seatedPair(), [pool(10, [A, C])]).results[0]).toMatchObject({ ok: false, code: 'VALIDATION' })
+    // Seats given to the unseated type of a pool that has a seated one: refused.
+    const given = withPools([{ type: 'updateType', typeId: C, patch: { seating: { rows: [{ label: 'Z', seats: 10 }] } } }], seatedPair(), [pool(10, [A, C])])
+    expect(given.results[0]).toMatchObject({ ok: false, code: 'CONFLICT', details: { poolId: P } })
+    // Removing the other type would leave 10 seats in a pool of 8: refused until one of them is lowered.
+    const lone = withPools([{ type: 'removeType', typeId: C }], seatedPair(), [pool(8, [A, C])])
+    expect(lone.results[0]).toMatchObject({ ok: false, code: 'CONFLICT', details: { poolId: P, ticketTypeId: A } })
+    expect(lone.types.find((t) => t.id === C)).toBeDefined()
+    expect(withPools([{ type: 'removeType', typeId: C }], seatedPair(), [pool(10, [A, C])]).results[0]).toMatchObject({ ok: true })
+  })
 })
 
 describe('seats counted once', () => {

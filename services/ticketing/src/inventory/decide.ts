@@ -633,6 +633,12 @@ export function decideBatch(input: DecideInput): Decision {
         if (op.patch.seating || t.seating) {
           const refusal = seatingChange(t, op.patch, takenOf(t), next, types)
           if (refusal) return refusal
+          // Given seats while in a pool with another seated type: refused, as such a pool is.
+          const after = types.map((x) => (x.id === t.id ? next : x))
+          for (const pool of pools) {
+            const twice = pool.ticketTypeIds.includes(t.id) && seatedTwice(pool, after)
+            if (twice) return failure('CONFLICT', `"${t.name}" is in the pool "${pool.name}" with another ticket type with seats: each would sell the same seat`, { poolId: pool.id })
+          }
           layouts.delete(t.id)
         }
         if (next.capacity < t.sold + t.held)
@@ -652,6 +658,14 @@ export function decideBatch(input: DecideInput): Decision {
         const refunded = t.refunded ?? 0
         if (t.sold > 0 || refunded > 0)
           return failure('CONFLICT', `"${t.name}" has ${t.sold} sold and ${refunded} refunded tickets; it cannot be removed`, { sold: t.sold, held: t.held, refunded })
+        // The pool would go with it, its limit moving to the type left; a seated type's capacity is its
+        // number of seats, so one with more seats than the pool allows would lose the limit instead.
+        for (const p of pools) {
+          if (!p.ticketTypeIds.includes(t.id) || p.ticketTypeIds.length !== 2) continue
+          const left = typeById(p.ticketTypeIds.find((id) => id !== t.id)!)
+          if (left?.seating && p.capacity < left.capacity)
+            return failure('CONFLICT', `removing "${t.name}" would leave "${left.name}" alone in the pool "${p.name}" with more seats (${left.capacity}) than the pool's ${p.capacity}: lower its seats or the pool first`, { poolId: p.id, ticketTypeId: left.id })
+        }
         // Nothing sold: unpaid holds that name it end here (their orders are told), and so does the type.
         if (t.held > 0) {
           const holding: string[] = []
@@ -843,9 +857,23 @@ export function poolFieldProblems(fields: { name?: string; ticketTypeIds?: reado
   return problems
 }
 
+/**
+ * Seats are taken per ticket type: two seated types in one pool (one hall priced two ways) would each
+ * sell the same seat. A pool holds one seated type at most (its other types sell without seats); a hall
+ * sold at several prices is one seated type, or seated types with seats of their own.
+ */
+function seatedTwice(pool: Pick<PoolRecord, 'ticketTypeIds'>, types: readonly Pick<TypeRecord, 'id' | 'seating'>[]): OpFailure | undefined {
+  const seated = types.filter((t) => t.seating && pool.ticketTypeIds.includes(t.id))
+  if (seated.length < 2) return undefined
+  const message = 'a pool may hold one ticket type with seats: each seated type takes its seats on its own, and two would sell the same seat twice'
+  return failure('VALIDATION', `ticketTypeIds: ${message}`, { fields: [{ path: 'ticketTypeIds', message }], ticketTypeIds: seated.map((t) => t.id) })
+}
+
 function poolProblem(pool: PoolRecord, types: readonly TypeRecord[]): OpFailure | undefined {
   const problems = poolFieldProblems(pool, types)
   if (problems.length) return failure('VALIDATION', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { fields: problems })
+  const seated = seatedTwice(pool, types)
+  if (seated) return seated
   const { sold, held } = poolCounts(pool, types)
   if (pool.capacity < sold + held) return failure('CONFLICT', `capacity cannot go below the ${sold} sold and ${held} held tickets of its types`, { sold, held })
   return undefined

@@ -5,9 +5,11 @@ import { gauge, type Bus } from '@easypass/kit'
 
 const openStreams = gauge('ticketing_availability_streams', 'Open availability SSE streams of this process')
 
-type Listener = (a: Availability, message: string) => void
+type Listener = (a: Availability, message: Uint8Array<ArrayBuffer>) => void
 
-export const sseMessage = (a: Availability) => `data: ${JSON.stringify(a)}\n\n`
+const encoder = new TextEncoder()
+/** A snapshot as its stream message, in bytes (encoded once for every client of the event). */
+export const sseMessage = (a: Availability): Uint8Array<ArrayBuffer> => encoder.encode(`data: ${JSON.stringify(a)}\n\n`)
 
 export class AvailabilityHub {
   private listeners = new Map<string, Set<Listener>>()
@@ -22,7 +24,7 @@ export class AvailabilityHub {
         if (!a || typeof a.eventId !== 'string' || !Array.isArray(a.ticketTypes)) return
         const listeners = this.listeners.get(a.eventId)
         if (!listeners) return
-        const message = sseMessage(a) // serialised once for every client of the event
+        const message = sseMessage(a) // serialised and encoded once for every client of the event
         for (const listener of listeners) listener(a, message)
       },
       () => onGap?.(),

@@ -20,6 +20,10 @@ export interface AvailabilityDeps {
 
 /** What EventSource waits before it reconnects to a stream that ended. */
 export const RECONNECT_MS = 3_000
+/** How often at most an open public stream asks whether its event went back to draft. */
+const DRAFT_CHECK_MS = 10_000
+const PING = new TextEncoder().encode(': ping\n\n')
+const RETRY = new TextEncoder().encode(`retry: ${RECONNECT_MS}\n\n`)
 
 export function availabilityService({ models, catalog, hub, log, maxStreams, streamLifetimeMs }: AvailabilityDeps) {
   /** Every open stream's end: shutting down ends them first, so the server's graceful stop does not wait on them. */
@@ -37,31 +41,51 @@ export function availabilityService({ models, catalog, hub, log, maxStreams, str
 
   /**
    * Server-Sent Events: the current availability first, then every change (older or repeated messages
-   * are skipped by seq), and a comment every 15 s so proxies keep the connection open.
+   * are skipped by seq), and a comment every 15 s so proxies keep the connection open. Each message is
+   * a whole snapshot: to a client that reads slower than they come (a tab in the background, a
+   * connection that stopped taking), only the newest unsent one is kept, never a queue of them.
    */
   async function stream(eventId: string, signal: AbortSignal, seesDrafts = false): Promise<Response> {
     if (open.size >= maxStreams) throw fail('UNAVAILABLE', 'too many live availability streams here: try again shortly', { retryAfterSeconds: 10 })
-    const first = await current(eventId, seesDrafts)
-    const encoder = new TextEncoder()
+    // Its place is taken before the first read: streams opened together at an on-sale pass the limit's look one by one.
+    const placeHolder = () => {}
+    open.add(placeHolder)
+    let first: Availability
+    try {
+      first = await current(eventId, seesDrafts)
+    } finally {
+      open.delete(placeHolder)
+    }
     let stop = () => {}
+    let waiting: Uint8Array<ArrayBuffer> | undefined
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         let lastSeq = -1
-        const write = (text: string) => {
+        /** Queued when the client has taken what came before; else kept (a snapshot: in place of the one kept before). */
+        const write = (bytes: Uint8Array<ArrayBuffer>, snapshot: boolean) => {
           try {
-            controller.enqueue(encoder.encode(text))
+            if ((controller.desiredSize ?? 1) > 0) controller.enqueue(bytes)
+            else if (snapshot) waiting = bytes
           } catch {
             stop()
           }
         }
+        // An event put back to draft while its public streams are open: they end (looked at every 10 s at most).
+        let checkedAt = Date.now()
+        const stillPublic = () => {
+          if (seesDrafts || Date.now() - checkedAt < DRAFT_CHECK_MS) return
+          checkedAt = Date.now()
+          catalog.isDraft(eventId).then((draft) => draft && stop(), () => {})
+        }
         const send = (a: Availability, message = sseMessage(a)) => {
           if (a.seq <= lastSeq) return
           lastSeq = a.seq
-          write(message)
+          write(message, true)
+          stillPublic()
         }
         // Subscribed before the first message goes out, so no change falls between the two.
         const unsubscribe = hub.subscribe(eventId, send)
-        const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS)
+        const heartbeat = setInterval(() => write(PING, false), HEARTBEAT_MS)
         // Bounded: an admin's view of a draft ends with (about) the token it was opened with, and a
         // client that stopped reading without closing does not hold its place for ever.
         // Spread (80–100 % of it): streams opened together at an on-sale do not all come back together.
@@ -71,6 +95,7 @@ export function availabilityService({ models, catalog, hub, log, maxStreams, str
           clearInterval(heartbeat)
           clearTimeout(lifetime)
           unsubscribe()
+          waiting = undefined
           try {
             controller.close()
           } catch {}
@@ -79,10 +104,17 @@ export function availabilityService({ models, catalog, hub, log, maxStreams, str
         // The client may have left while the first read was on its way: its abort has fired already.
         if (signal.aborted) return stop()
         signal.addEventListener('abort', () => stop(), { once: true })
-        write(`retry: ${RECONNECT_MS}\n\n`)
+        write(RETRY, false)
         send(first)
         // A change may have landed between the read and the subscription: read once more.
         current(eventId, seesDrafts).then((a) => send(a), (err) => log.debug({ err: String(err) }, 'second availability read failed'))
+      },
+      // The client took what was queued: the snapshot kept meanwhile goes now.
+      pull(controller) {
+        if (!waiting) return
+        const bytes = waiting
+        waiting = undefined
+        controller.enqueue(bytes)
       },
       cancel() {
         stop()
