@@ -126,7 +126,8 @@ export function InvoiceFiles({ order }: { order: Order }) {
           {m.madeOutTo([details.name, details.company].filter(Boolean).join(', '), details.address.split('\n').join(', '), details.taxId)}
         </p>
       )}
-      {billing.data?.invoices && billing.data.editable && order.status === 'paid' && !editing && (
+      {/* An invoice issued fixes its details: the two reloads after the first download may come back in either order. */}
+      {billing.data?.invoices && billing.data.editable && !invoice && order.status === 'paid' && !editing && (
         <p>
           <button type="button" class="link-button" ref={opener} onClick={() => setEditing(true)}>
             {details ? m.changeDetails : m.addDetails}
