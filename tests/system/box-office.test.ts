@@ -148,6 +148,24 @@ describe('selling at the door', () => {
     expect(report.money[0]).toMatchObject({ takenCents: 10_000, refundedCents: 10_000, netCents: 0, atTheDoor: { cashCents: 5000, cashPaidBackCents: 5000, terminalCents: 5000, terminalPaidBackCents: 5000 } })
   }, 60_000)
 
+  test('a seller no longer at the door keeps nothing of the guests they sold to: the order and its codes are 404', async () => {
+    const admin = await loginAdmin()
+    const staff = await doorStaff(admin)
+    const { eventId, typeId } = await tonight(admin)
+    const sold = await sell(staff.token, eventId, { items: [{ ticketTypeId: typeId, quantity: 1 }], paidWith: 'cash' })
+    expect(sold.status).toBe(201)
+    expect((await api(`/orders/${sold.body.id}/tickets`, { token: staff.token })).status).toBe(200)
+    expect((await api(`/users/${staff.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'customer' } })).status).toBe(200)
+    const customer = await api('/auth/refresh', { body: { refreshToken: staff.refreshToken } })
+    expect(decodeRole(customer.body.accessToken)).toBe('customer')
+    for (const path of [`/orders/${sold.body.id}`, `/orders/${sold.body.id}/tickets`]) {
+      const r = await api(path, { token: customer.body.accessToken })
+      expect({ path, status: r.status }).toEqual({ path, status: 404 })
+    }
+    // The admin still sees the sale.
+    expect((await api(`/orders/${sold.body.id}/tickets`, { token: admin.token })).status).toBe(200)
+  })
+
   test('who may sell, and what is refused: customers 403; bad input 400; an event that ended 409; nothing sold', async () => {
     const admin = await loginAdmin()
     const staff = await doorStaff(admin)

@@ -155,6 +155,27 @@ describe('questions for buyers', () => {
     expect((await api(`/orders/${second.body.id}/answers`, { method: 'PUT', token: buyer.token, body: { answers: [{ questionId: size, value: 'S' }] } })).status).toBe(409)
   }, 60_000)
 
+  test('a purchase ticketing refuses (an unknown voucher, more than a hold may have) keeps none of its answers', async () => {
+    const admin = await loginAdmin()
+    const e = await eventWithQuestions(admin)
+    const buyer = await registerUser('answers-refused')
+    const answers = [{ questionId: e.size, value: 'M' }, { questionId: e.diet, value: 'no nuts' }, { questionId: e.photo, value: 'yes' }]
+    const unknownVoucher = await order(buyer, { eventId: e.eventId, items: [{ ticketTypeId: e.typeId, quantity: 1 }], voucherCode: 'NOSUCHCODE', answers })
+    expect(unknownVoucher.status).toBe(404)
+    const tooMany = await order(buyer, { eventId: e.eventId, items: [{ ticketTypeId: e.typeId, quantity: 5 }], answers })
+    expect(tooMany.status).toBe(400)
+    const ordersDb = await mongoose.createConnection(system().infra.mongoUrl, { dbName: `${system().namespace}_orders` }).asPromise()
+    try {
+      await eventually('no answers kept', async () => (await ordersDb.collection('order_answers').countDocuments({ userId: buyer.user.id })) === 0, 10_000, 100)
+      // A hold that is made keeps its answers.
+      const held = await order(buyer, { eventId: e.eventId, items: [{ ticketTypeId: e.typeId, quantity: 1 }], answers })
+      expect(held.status).toBe(201)
+      expect(await ordersDb.collection('order_answers').countDocuments({ userId: buyer.user.id })).toBe(1)
+    } finally {
+      await ordersDb.close()
+    }
+  })
+
   test('an event without questions takes no answers', async () => {
     const admin = await loginAdmin()
     const event = await api('/events', { token: admin.token, body: futureEvent() })

@@ -191,6 +191,31 @@ describe('webhooks', () => {
     expect((await api(`/webhooks/${created.body.id}/deliveries/${'0'.repeat(32)}/retry`, { method: 'POST', token: admin.token })).status).toBe(404)
   })
 
+  test('a delivery given up is not sent again once the webhook no longer asks for it (narrowed to another event since)', async () => {
+    const admin = await loginAdmin()
+    const first = await eventWithSeats(admin)
+    const second = await eventWithSeats(admin)
+    hook.control.answer = (r) => (r.path === '/narrowed' ? 500 : 200)
+    const created = await api('/webhooks', { token: admin.token, body: { url: hook.url('/narrowed'), events: ['order.paid'], eventIds: [first.eventId] } })
+    const orderId = await buy(await registerUser('webhook-narrowed'), first.eventId, first.typeId)
+    const failed = await eventually(
+      'the delivery given up',
+      async () => ((await api(`/webhooks/${created.body.id}/deliveries`, { token: admin.token })).body.items as Array<Record<string, any>>).find((d) => d.status === 'failed' && d.type === 'order.paid'),
+      20_000,
+      200,
+    )
+    const tries = hook.received.filter((r) => r.path === '/narrowed' && r.json.data.orderId === orderId).length
+    expect(tries).toBe(5)
+    // Narrowed to the other event (an organiser's endpoint for that one now), the receiver fixed: nothing of the first event goes to it.
+    expect((await api(`/webhooks/${created.body.id}`, { method: 'PATCH', token: admin.token, body: { eventIds: [second.eventId] } })).status).toBe(200)
+    hook.control.answer = undefined
+    const again = await api(`/webhooks/${created.body.id}/deliveries/${failed.id}/retry`, { method: 'POST', token: admin.token })
+    expect(again.status).toBe(409)
+    expect(again.body.error.message).toContain('no longer asks')
+    await Bun.sleep(500)
+    expect(hook.received.filter((r) => r.path === '/narrowed' && r.json.data.orderId === orderId)).toHaveLength(tries)
+  })
+
   test('only the kinds and events asked for, nothing while switched off, nothing after removal; a renewed secret signs from then on', async () => {
     const admin = await loginAdmin()
     const other = await eventWithSeats(admin)

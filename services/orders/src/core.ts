@@ -37,7 +37,9 @@ export function ordersCore(config: OrdersConfig, conn: mongoose.Connection, redi
   const googleWalletIssuer = googleWalletSettings(config)
   const tickets = ticketsService(models, { walletPasses: !!wallet, googleWallet: !!googleWalletIssuer })
   const settle = settlement({ store, tickets, ticketing, payments, dirty, settled, holds, outbox, log })
-  const later = laterExtras(models, store)
+  // A purchase of extras whose order was never stored may still hold them in ticketing until its hold ends
+  // (ticketing's default is 10 minutes) and its retries give up.
+  const later = laterExtras(models, store, ((config.HOLD_TTL_SECONDS ?? 600) * 1000) + config.ORDER_GIVE_UP_MS)
   const refunds = refundsService({ config, models, store, tickets, catalog, ticketing, payments, locks, dirty, outbox, idem, later, log })
   return { models, wallet, googleWalletIssuer, catalog, ticketing, payments, locks, dirty, settled, idem, reminders, holds, voucherGuesses, store, tickets, settlement: settle, refunds, later }
 }

@@ -9,7 +9,7 @@ import { counter, type Logger } from '@easypass/kit'
 import type { Models, WebhookDeliveryDoc, WebhookDoc } from '../../db'
 import { pinnedTarget } from './address'
 import type { SecretSeal } from './sealed'
-import type { WebhookSettings } from './service'
+import { wants, type WebhookSettings } from './service'
 
 const deliveriesTotal = counter('notifications_webhook_attempts_total', 'Webhook delivery attempts by outcome', ['outcome'])
 
@@ -76,6 +76,12 @@ export function webhookSender({ models, settings, seal, timeoutMs, perWebhook, l
       deliveriesTotal.inc({ outcome: 'skipped' })
       return
     }
+    // Changed since this was queued (other kinds or events, switched off and on again): not sent.
+    if (!wants(hook, payload)) {
+      await save({ ...record, status: 'skipped', lastError: 'the webhook no longer asks for this (its kinds, its events, or switched on again since it happened)' })
+      deliveriesTotal.inc({ outcome: 'skipped' })
+      return
+    }
 
     const attempt = job.attemptsMade + 1
     const last = attempt >= (job.opts.attempts ?? 1)
@@ -89,35 +95,37 @@ export function webhookSender({ models, settings, seal, timeoutMs, perWebhook, l
         deliveriesTotal.inc({ outcome: 'refused' })
         throw new UnrecoverableError('webhook address is not public')
       }
-      let secret: string
+      let secret: string | undefined
       try {
         secret = seal.open(hook.secret)
       } catch {
-        // Sealed under another SERVICE_SECRET (rotated since) or altered: no try can sign it.
-        await save({ ...record, status: 'failed', attempts: attempt, lastError: 'the signing secret cannot be read (SERVICE_SECRET changed?): renew the secret, then send again' })
-        deliveriesTotal.inc({ outcome: 'refused' })
-        throw new UnrecoverableError('webhook secret cannot be opened')
+        // Sealed under a SERVICE_SECRET this process does not hold: during a rotation the API reseals at
+        // its start, before every worker runs the new secret, so this is a try that fails and comes
+        // again (on an updated worker it reads). Only the last try gives the delivery up.
+        problem = 'the signing secret cannot be read by this worker (SERVICE_SECRET being rotated?)'
       }
-      const body = JSON.stringify(payload)
-      // To the address just checked, under the webhook's name (Host, SNI, the certificate's name).
-      const response = await fetch(target.url, {
-        method: 'POST',
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-        ...(target.tls ? { tls: target.tls } : {}),
-        headers: {
-          ...target.headers,
-          'content-type': 'application/json',
-          'user-agent': 'EasyPass-Webhooks/1',
-          'easypass-event': payload.type,
-          'easypass-delivery': deliveryId,
-          'easypass-signature': signature(secret, body),
-        },
-      })
-      statusCode = response.status
-      await response.body?.cancel().catch(() => {})
-      if (!response.ok) problem = `the receiver answered ${statusCode}`
+      if (secret !== undefined) {
+        const body = JSON.stringify(payload)
+        // To the address just checked, under the webhook's name (Host, SNI, the certificate's name).
+        const response = await fetch(target.url, {
+          method: 'POST',
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(timeoutMs),
+          ...(target.tls ? { tls: target.tls } : {}),
+          headers: {
+            ...target.headers,
+            'content-type': 'application/json',
+            'user-agent': 'EasyPass-Webhooks/1',
+            'easypass-event': payload.type,
+            'easypass-delivery': deliveryId,
+            'easypass-signature': signature(secret, body),
+          },
+        })
+        statusCode = response.status
+        await response.body?.cancel().catch(() => {})
+        if (!response.ok) problem = `the receiver answered ${statusCode}`
+      }
     } catch (error) {
       if (error instanceof UnrecoverableError) throw error
       problem = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `could not reach it: ${error instanceof Error ? error.message : String(error)}`

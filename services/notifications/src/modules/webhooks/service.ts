@@ -44,6 +44,19 @@ export const WEBHOOK_CONSUMER = 'notifications-webhooks'
 /** How far the producers' clocks may be behind this one's when a fact is compared with a webhook's creation. */
 const CLOCK_SKEW_MS = 2_000
 
+/**
+ * Whether the webhook, as it is now, asks for this payload: its kind, its event (when the webhook names
+ * events) and a time since the webhook was (last) switched on. Asked when a fact comes, and again before
+ * each try and a send-again: a webhook narrowed or switched off and on since is sent nothing it no
+ * longer asks for. A test (ping) is always its own.
+ */
+export function wants(hook: Pick<WebhookDoc, 'events' | 'eventIds' | 'activeSince' | 'createdAt'>, payload: { type: string; occurredAt: string; data: Record<string, unknown> }): boolean {
+  if (payload.type === WEBHOOK_PING) return true
+  const eventId = payload.data.eventId
+  const since = (hook.activeSince ?? hook.createdAt).getTime() - CLOCK_SKEW_MS
+  return (hook.events as readonly string[]).includes(payload.type) && !(Date.parse(payload.occurredAt) < since) && (!hook.eventIds?.length || (typeof eventId === 'string' && hook.eventIds.includes(eventId)))
+}
+
 const randomHex = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex')
 const newSecret = () => `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')}`
 /** One delivery per webhook and fact, whoever adds it and however often. */
@@ -231,6 +244,7 @@ export function webhooksService({ models, queue, redis, prefix, settings, seal, 
       if (!hook.active) throw fail('CONFLICT', 'the webhook is switched off: switch it on to send it again')
       if (record.status !== 'failed') throw fail('CONFLICT', `only a delivery given up can be sent again; this one is ${record.status}`)
       if (!record.payload) throw fail('CONFLICT', 'what this delivery sent is no longer kept')
+      if (!wants(hook, record.payload)) throw fail('CONFLICT', 'the webhook no longer asks for this (its kinds, its events, or switched on again since it happened): nothing is sent')
       // Two admins asking at once send it once (a lock in Redis: FerretDB's conditional updates are not atomic).
       if (!(await redis.set(`${prefix}:webhooks:redeliver:${deliveryId}`, '1', 'PX', 10_000, 'NX'))) throw fail('CONFLICT', 'it is being sent again already')
       await WebhookDelivery.updateOne({ _id: deliveryId }, { $set: { status: 'pending', attempts: 0 }, $unset: { nextAttemptAt: 1, lastError: 1, lastStatusCode: 1 } })
@@ -263,12 +277,9 @@ export function webhooksService({ models, queue, redis, prefix, settings, seal, 
     async fromFact(f: Fact) {
       const type = webhookTypeOf(f.subject)
       if (!type) return
-      const occurred = new Date(f.occurredAt).getTime()
-      const eventId = (f.data as { eventId?: unknown }).eventId
-      const hooks = (await activeHooks()).filter(
-        (h) => h.events.includes(type) && !(occurred < (h.activeSince ?? h.createdAt).getTime() - CLOCK_SKEW_MS) && (!h.eventIds?.length || (typeof eventId === 'string' && h.eventIds.includes(eventId))),
-      )
-      for (const hook of hooks) await enqueue(hook, { id: f.id, type, occurredAt: f.occurredAt, data: f.data as Record<string, unknown> })
+      const payload = { id: f.id, type, occurredAt: f.occurredAt, data: f.data as Record<string, unknown> }
+      const hooks = (await activeHooks()).filter((h) => wants(h, payload))
+      for (const hook of hooks) await enqueue(hook, payload)
       if (hooks.length) log.debug({ fact: f.id, type, webhooks: hooks.length }, 'webhook deliveries queued')
     },
   }

@@ -44,6 +44,8 @@ export function answersService({ models, catalog, store, locks }: { models: Pick
       return checked(event.questions, inputs ?? [], paidNow, tickets)
     },
     keepForPurchase: (orderId: string, userId: string, eventId: string, answers: OrderAnswer[]) => (answers.length ? save(orderId, userId, eventId, answers) : Promise.resolve()),
+    /** The answers of a purchase that ended without an order (refused by ticketing): nothing of it is kept. */
+    forget: async (orderId: string) => void (await OrderAnswer.deleteOne({ _id: orderId })),
 
     /**
      * Under the order's lock, before its money moves: 400 while a required question is open, or an

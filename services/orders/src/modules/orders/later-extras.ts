@@ -20,10 +20,21 @@ export const MAX_LATER_ORDERS = 20
 
 type KeptLine = AddOnLine & { ticketTypeId: string }
 
+/** A purchase of extras for the order failed after its hold was asked for, lately: what it holds is not known yet. */
+class UndecidedExtras extends Error {
+  constructor(readonly orderIds: string[]) {
+    super('an earlier purchase of extras for this order is still being decided: try again in a moment')
+  }
+}
+
 /** Ended: nothing of it counts, and it never will (a lapsed hold cannot be paid, a refund is final). */
 const ENDED: ReadonlySet<OrderStatus> = new Set(['cancelled', 'expired', 'failed', 'refunded'])
 
-export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' | 'RefundPart'>, store: OrderStore) {
+/**
+ * `undecidedMs`: how long a link whose order was never stored may still stand for extras held in ticketing
+ * (its purchase failed after the hold, and a retry under its key would store it, answered by that hold).
+ */
+export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' | 'RefundPart'>, store: OrderStore, undecidedMs: number) {
   /**
    * What an order still keeps, by ticket type: its tickets less those given back by refunds of some
    * tickets and less `leaving`. Every line of an order of extras is an extra, whatever its mark says (a
@@ -52,6 +63,10 @@ export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' 
   async function liveOrders(parentId: string, except?: string, tidy = false): Promise<OrderState[]> {
     const links = (await AddOnLink.find({ parentId }).lean<AddOnLinkDoc[]>()).filter((l) => l._id !== except)
     const states = await Promise.all(links.map((l) => store.load(l._id)))
+    // Never stored, lately: its extras may be held, in a number nobody here knows. Nothing is counted
+    // against it until it is stored (a retry) or could no longer be: the caller waits (503, 409).
+    const undecided = links.filter((l, i) => !states[i] && Date.now() - l.at.getTime() < undecidedMs)
+    if (undecided.length) throw new UndecidedExtras(undecided.map((l) => l._id))
     const dead = links.filter((_, i) => !states[i] || ENDED.has(statusOf(states[i]!)))
     if (tidy && dead.length) await AddOnLink.deleteMany({ _id: { $in: dead.map((l) => l._id) } })
     return states.filter((s): s is OrderState => !!s && LIVE.has(statusOf(s)))
@@ -91,6 +106,11 @@ export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' 
       }
     },
 
+    /** A purchase of extras refused by ticketing (nothing held): its link goes, under the paid order's lock. */
+    async unlink(orderId: string): Promise<void> {
+      await AddOnLink.deleteOne({ _id: orderId })
+    },
+
     /**
      * Under the paid order's lock, right before the hold: what ticketing checks the extras against (the
      * admission tickets the order keeps, and the extras it and its other orders of extras hold).
@@ -99,7 +119,13 @@ export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' 
       const parent = await store.load(parentId)
       const status = parent ? statusOf(parent) : 'failed'
       if (!parent || status !== 'paid') throw fail('CONFLICT', `extras are added to a paid order (this one is ${status} now)`, { status })
-      const live = await liveOrders(parentId, orderId, true)
+      let live: OrderState[]
+      try {
+        live = await liveOrders(parentId, orderId, true)
+      } catch (error) {
+        if (error instanceof UndecidedExtras) throw fail('UNAVAILABLE', error.message, { retryAfterSeconds: 10, orderIds: error.orderIds })
+        throw error
+      }
       if (live.length >= MAX_LATER_ORDERS) throw fail('CONFLICT', `at most ${MAX_LATER_ORDERS} orders of extras for one order at a time: refund or cancel one of them first, or ask the organiser`, { maxOrders: MAX_LATER_ORDERS })
       const family = merged([...(await kept(parent)), ...(await Promise.all(live.map((s) => kept(s)))).flat()])
       return {
@@ -114,7 +140,13 @@ export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' 
      * extras bought later for it without admission, or undefined. Under the paid order's lock.
      */
     async stranded(parent: OrderState, leaving: ReadonlySet<string> | 'all'): Promise<{ message: string; orderIds: string[] } | undefined> {
-      const later = await liveOrders(parent.doc._id)
+      let later: OrderState[]
+      try {
+        later = await liveOrders(parent.doc._id)
+      } catch (error) {
+        if (error instanceof UndecidedExtras) return { message: `${error.message} (its extras may need these tickets)`, orderIds: error.orderIds }
+        throw error
+      }
       if (!later.length) return undefined
       const laterLines = (await Promise.all(later.map(async (s) => ({ id: s.doc._id, status: statusOf(s), lines: await kept(s) })))).filter((o) => o.lines.some((l) => l.quantity > 0))
       if (!laterLines.length) return undefined

@@ -162,10 +162,16 @@ export function orderStore({ Order, OrderDraft, Transition }: Pick<Models, 'Orde
     transitions,
     insertTransition,
     /** Takes back a transition this flow inserted and must not keep (a buyer's refund refused after a scan). */
-    /** The order as its owner or an admin may see it; anyone else is told it does not exist. */
+    /**
+     * The order as its owner or an admin may see it; anyone else is told it does not exist. A sale at the
+     * door is its seller's only while they work the door (staff of every event or of that one): one no
+     * longer at the door keeps no ticket codes of the guests they sold to.
+     */
     async visible(orderId: string, principal: Principal): Promise<OrderState> {
       const state = await load(orderId)
       if (!state || (state.doc.userId !== principal.id && !isAdmin(principal))) throw fail('NOT_FOUND', 'order not found')
+      if (state.doc.boxOffice && !isAdmin(principal) && !(principal.role === 'staff' && (!principal.events || principal.events.includes(state.doc.eventId))))
+        throw fail('NOT_FOUND', 'order not found')
       return state
     },
 

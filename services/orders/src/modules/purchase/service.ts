@@ -49,9 +49,9 @@ export interface PurchaseDeps {
   /** Names the tickets of complimentary orders given for a named guest. */
   tickets?: Pick<TicketsService, 'setAttendee'>
   /** The orders' answers to their events' questions: required ones before money moves. */
-  answers?: Pick<AnswersService, 'checkPurchase' | 'keepForPurchase' | 'readyToPay'>
+  answers?: Pick<AnswersService, 'checkPurchase' | 'keepForPurchase' | 'forget' | 'readyToPay'>
   /** Extras bought later for a paid order. */
-  later?: Pick<LaterExtras, 'mayAddTo' | 'link' | 'allowance'>
+  later?: Pick<LaterExtras, 'mayAddTo' | 'link' | 'allowance' | 'unlink'>
   log: Logger
 }
 
@@ -384,6 +384,9 @@ export function purchaseService(deps: PurchaseDeps) {
         // same tick as `refused` is set: a wait budget running out after this waits for this answer.
         ctx.refused = true
         const placed = ctx.timedOut || existing ? await store.load(ctx.orderId) : null
+        // Extras refused: nothing of them is held, so their link stands for nothing (while it stood for
+        // an order never stored, other extras of the paid order would wait for it).
+        if (laterFor && !placed) await later!.unlink(ctx.orderId)
         // This run charged nothing (the hold comes first), but one before it (`existing`: this is a
         // retry taking over) may have: the worker then makes sure no charge of this order went through.
         if (placed) await settlement.settle(placed, 'failed', { error: { status: answer.status, ...body.error }, paymentChecked: !existing })
@@ -596,23 +599,25 @@ export function purchaseService(deps: PurchaseDeps) {
           recordDecision('purchase', 'sold_out', startedAt)
           return { now: refusal, final: Promise.resolve(refusal) }
         }
-        // Kept once the purchase gets past the cheap refusals: a sold-out answer writes nothing.
-        if (given?.length) await answers?.keepForPurchase(orderId, principal.id, eventId, given)
         if (!ctx.card) {
           // A hold to pay later: within the buyer's limit of unpaid holds of this event.
           const longest = Date.now() + (config.HOLD_TTL_SECONDS ?? 600) * 1000 + 60_000
           if (!(await viaRedis(() => holds.take(principal.id, eventId, orderId, longest))))
             throw fail('CONFLICT', `you already hold ${holds.max} unpaid orders for this event: pay or cancel one of them first`, { maxUnpaidHolds: holds.max })
-          const execution = await budgeted(ctx, 'purchase', () => purchasePipeline(ctx))
-          // Not held after all (sold out, refused): its place is free again.
-          void execution.final
-            .then(async (answer) => {
-              if (answer && answer.status !== 201) await holds.release(principal.id, eventId, orderId)
-            })
-            .catch(() => {})
-          return execution
         }
-        return budgeted(ctx, 'purchase', () => purchasePipeline(ctx))
+        // Kept once the purchase gets past the cheap refusals (a sold-out answer, the limit of holds, write nothing).
+        if (given?.length) await answers?.keepForPurchase(orderId, principal.id, eventId, given)
+        const execution = await budgeted(ctx, 'purchase', () => purchasePipeline(ctx))
+        void execution.final
+          .then(async (answer) => {
+            if (!answer || answer.status < 300) return
+            // Not held after all (sold out, refused): its place is free again.
+            if (!ctx.card) await holds.release(principal.id, eventId, orderId)
+            // Nor is there an order its answers could belong to (a refused payment leaves one, with them).
+            if (given?.length && !(await store.load(orderId))) await answers?.forget(orderId)
+          })
+          .catch(() => {})
+        return execution
       }
       if (!idempotencyKey) return (await screened(() => execute())).now
 
