@@ -98,6 +98,50 @@ describe('closing an account', () => {
     expect(scan.status).toBe(200)
   }, 60_000)
 
+  test('the billing details of an order that ended unpaid go with the account; a paid one keeps its invoice details', async () => {
+    const buyer = await registerUser('closing-unpaid')
+    const sale = await onSale()
+    const held = await api('/orders', { token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId: sale.eventId, items: [{ ticketTypeId: sale.typeId, quantity: 1 }] } })
+    expect(held.status).toBe(201)
+    const details = { name: 'Ada Lovelace', address: '12 St James Square, London' }
+    expect((await api(`/orders/${held.body.id}/billing`, { method: 'PUT', token: buyer.token, body: details })).status).toBe(200)
+    expect((await api(`/orders/${held.body.id}/cancel`, { method: 'POST', token: buyer.token })).status).toBe(200)
+    const paid = await buy(buyer, sale)
+    expect((await api(`/orders/${paid.id}/billing`, { method: 'PUT', token: buyer.token, body: details })).status).toBe(200)
+    await eventually('the cancelled order as such', async () => (await one('orders', 'orders', { _id: held.body.id }))?.status === 'cancelled', 20_000)
+    expect((await close(buyer, { password: PASSWORD })).status).toBe(200)
+    await eventually('the unpaid order’s billing details gone', async () => !(await one('orders', 'billing', { _id: held.body.id })), 20_000)
+    expect(await one('orders', 'billing', { _id: paid.id })).toMatchObject({ name: 'Ada Lovelace' })
+  }, 60_000)
+
+  test("the webhook deliveries that told of a closed account's orders keep no address of it", async () => {
+    const buyer = await registerUser('closing-webhooks')
+    const other = await registerUser('closing-webhooks-other')
+    const deliveries = dbs.notifications.collection('webhook_deliveries')
+    const delivery = (id: string, userId: string, email: string) => ({
+      _id: id,
+      webhookId: 'f'.repeat(24),
+      type: 'order.paid',
+      factId: `order-paid:${id}`,
+      status: 'failed',
+      attempts: 8,
+      createdAt: new Date(),
+      payload: { id: `order-paid:${id}`, type: 'order.paid', occurredAt: new Date().toISOString(), data: { orderId: id, userId, userEmail: email, complimentaryFor: { email } } },
+    })
+    const mine = crypto.randomUUID().replaceAll('-', '')
+    const theirs = crypto.randomUUID().replaceAll('-', '')
+    await deliveries.insertMany([delivery(mine, buyer.user.id, buyer.user.email), delivery(theirs, other.user.id, other.user.email)] as never[])
+    expect((await close(buyer, { password: PASSWORD })).status).toBe(200)
+    await eventually('the address gone from the delivery', async () => {
+      const data = (await deliveries.findOne({ _id: mine } as never))?.payload.data
+      return data && !('userEmail' in data) && !('complimentaryFor' in data)
+    }, 20_000)
+    expect((await deliveries.findOne({ _id: mine } as never))?.payload.data).toEqual({ orderId: mine, userId: buyer.user.id })
+    // Another account's stays as it was.
+    expect((await deliveries.findOne({ _id: theirs } as never))?.payload.data.userEmail).toBe(other.user.email)
+    await deliveries.deleteMany({ _id: { $in: [mine, theirs] } } as never)
+  }, 30_000)
+
   test('a guest closes without a password; an admin cannot close their account', async () => {
     const started = await api('/auth/guest', { body: { email: `guest-${Date.now()}@example.test`, name: 'Grace' } })
     expect(started.status).toBe(201)

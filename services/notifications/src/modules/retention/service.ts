@@ -16,13 +16,13 @@ const BATCH = 500
 const LOOKED_FOR_DAYS = 400
 
 export interface RetentionDeps {
-  models: Pick<Models, 'Notification' | 'NotificationRead' | 'Waitlist' | 'Email' | 'EmailWait' | 'ClosedAccount'>
+  models: Pick<Models, 'Notification' | 'NotificationRead' | 'Waitlist' | 'Email' | 'EmailWait' | 'ClosedAccount' | 'WebhookDelivery'>
   /** Days an address stays in the log of emails sent. */
   addressDays: number
   log: Logger
 }
 
-export function retention({ models: { Notification, NotificationRead, Waitlist, Email, EmailWait, ClosedAccount }, addressDays, log }: RetentionDeps) {
+export function retention({ models: { Notification, NotificationRead, Waitlist, Email, EmailWait, ClosedAccount, WebhookDelivery }, addressDays, log }: RetentionDeps) {
   /**
    * Everything this service keeps of the accounts `userIds`, but the email log's records themselves. The
    * log's addresses go by account and by address: an email for the person under another account's id (the
@@ -37,6 +37,9 @@ export function retention({ models: { Notification, NotificationRead, Waitlist, 
       // Emails still waiting for a mail server: never sent to an account that closed.
       EmailWait.deleteMany({ userId: { $in: userIds } }),
       Email.updateMany({ $or: [{ userId: { $in: userIds } }, ...(addresses.length ? [{ to: { $in: addresses } }] : [])], to: { $exists: true } }, { $unset: { to: 1 } }),
+      // What webhooks keep of their deliveries (30 days, and sent again on an admin's word): without the
+      // person's address, in what is sent from here on too (a try reads the delivery's stored payload).
+      WebhookDelivery.updateMany({ 'payload.data.userId': { $in: userIds } }, { $unset: { 'payload.data.userEmail': 1, 'payload.data.complimentaryFor': 1 } }),
     ])
     return { notifications: notifications.deletedCount, waiting: waiting.deletedCount, addresses: emails.modifiedCount }
   }

@@ -57,9 +57,11 @@ export function webhookSender({ models, settings, seal, timeoutMs, perWebhook, l
     }
   }
 
-  async function sendOne(job: Job<WebhookJobData, void, WebhookJobName>, deliveryId: string, webhookId: string, payload: WebhookJobData['payload']) {
+  async function sendOne(job: Job<WebhookJobData, void, WebhookJobName>, deliveryId: string, webhookId: string, queued: WebhookJobData['payload']) {
     const [hook, before] = await Promise.all([Webhook.findById(webhookId).lean<WebhookDoc>(), WebhookDelivery.findById(deliveryId).lean<WebhookDeliveryDoc>()])
     if (before && ENDED.has(before.status)) return
+    // The delivery's stored payload, when there is one: what a closed account left of itself is taken out of it, not of the job's copy.
+    const payload = before?.payload ?? queued
     const record: WebhookDeliveryDoc = {
       _id: deliveryId,
       webhookId,

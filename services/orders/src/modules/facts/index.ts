@@ -17,7 +17,7 @@ import type { Models } from '../../db'
 
 export interface FactsDeps {
   config: OrdersConfig
-  models: Pick<Models, 'Order' | 'OrderDraft' | 'TicketHolder' | 'Transfer' | 'BillingProfile'>
+  models: Pick<Models, 'Order' | 'OrderDraft' | 'TicketHolder' | 'Transfer' | 'BillingProfile' | 'Billing' | 'OrderAnswer'>
   bus: Bus
   store: OrderStore
   settlement: Settlement
@@ -106,9 +106,9 @@ export function factHandlers({ config, store, settlement, payments, catalog, loc
 /**
  * An account was closed: what orders keeps of the person and need not keep goes. Their address leaves
  * their orders (and unfinished drafts), the tickets passed on to them and the offers they made; their
- * saved billing details go. What stays, as accounting and the door need it: the orders themselves, their
- * tickets and codes (still valid), the billing details an invoice was made out to, the names on tickets
- * and the answers an organiser asked for. Each write may run again (a redelivered fact changes nothing).
+ * saved billing details go, and the billing details and answers of orders that ended unpaid. What stays,
+ * as accounting and the door need it: the orders themselves, their tickets and codes (still valid), the
+ * billing details an invoice was made out to, the names on tickets and the answers an organiser asked for. Each write may run again (a redelivered fact changes nothing).
  */
 export async function forgetAccount(models: FactsDeps['models'], userId: unknown, log: Logger) {
   // Never a filter without the account in it: that would forget everyone.
@@ -123,7 +123,13 @@ export async function forgetAccount(models: FactsDeps['models'], userId: unknown
     models.Transfer.updateMany({ fromUserId: userId, fromEmail: { $exists: true } }, { $unset: { fromEmail: 1 } }),
     models.BillingProfile.deleteOne({ _id: userId }),
   ])
-  log.info({ userId, orders: orders.modifiedCount, drafts: drafts.modifiedCount, held: held.modifiedCount, offered: offered.modifiedCount }, 'a closed account was forgotten')
+  // Orders that ended unpaid (their end is final): no invoice will be made out to their billing details,
+  // and no organiser needs their answers. (As the projection says: one it has not caught up with stays.)
+  const ended = (await models.Order.find({ userId, status: { $in: ['cancelled', 'expired', 'failed'] } }, { _id: 1 }).lean<Array<{ _id: string }>>()).map((o) => o._id)
+  const [billing, answers] = ended.length
+    ? await Promise.all([models.Billing.deleteMany({ _id: { $in: ended } }), models.OrderAnswer.deleteMany({ _id: { $in: ended } })])
+    : [{ deletedCount: 0 }, { deletedCount: 0 }]
+  log.info({ userId, orders: orders.modifiedCount, drafts: drafts.modifiedCount, held: held.modifiedCount, offered: offered.modifiedCount, billing: billing.deletedCount, answers: answers.deletedCount }, 'a closed account was forgotten')
 }
 
 /** The facts orders follows, with its durable consumer `orders` (NATS allows its user these consumers only: stack/nats/users.conf). */
