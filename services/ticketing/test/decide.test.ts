@@ -243,6 +243,18 @@ describe('vouchers', () => {
     expect(d.types[0]).toMatchObject({ held: 4 })
   })
 
+  test('a type priced in another currency is refused while an amount off in the old one is named for it', () => {
+    const A = 'a'.repeat(24)
+    const save5 = voucher({ code: 'SAVE5', percentOff: undefined, amountOffCents: 500, currency: 'EUR', ticketTypeIds: [A] })
+    const toDollars: InventoryOp = { type: 'updateType', typeId: A, patch: { currency: 'USD' } }
+    const refused = runV([toDollars], [save5])
+    expect(refused.results[0]).toMatchObject({ ok: false, code: 'CONFLICT', details: { voucherCodes: ['SAVE5'] } })
+    expect(refused.typesChanged).toBe(false)
+    // Switched off, or a percentage: nothing to strand.
+    expect(runV([toDollars], [{ ...save5, active: false }]).results[0]).toMatchObject({ ok: true })
+    expect(runV([toDollars], [voucher({ ticketTypeIds: [A] })]).results[0]).toMatchObject({ ok: true })
+  })
+
   test('its uses move with the orders: sold counts as used; released, expired and refunded give the use back', () => {
     const first = runV([withCode('o1'), withCode('o2')], [voucher()])
     const known = new Map(first.orders)

@@ -54,6 +54,8 @@ export class InventoryMoved extends Error {}
  */
 const APART_OPS = new Set<InventoryOp['type']>(['addType', 'updateType', 'removeType', 'addVoucher', 'removeVoucher', 'addPool', 'updatePool', 'removePool'])
 const committedApart = (op: InventoryOp) => APART_OPS.has(op.type)
+/** Changes whose checks count held tickets (a capacity, a pool's capacity or types). */
+const JUDGES_HELD = new Set<InventoryOp['type']>(['updateType', 'addPool', 'updatePool'])
 /** Most overdue holds released along with one batch. */
 const MAX_EXTRA_EXPIRIES = 2000
 /** Largest claim that carries its ledger entries (as JSON; the document limit is 16 MB). */
@@ -84,6 +86,9 @@ export class InventoryApplier {
     while (start < ops.length) {
       let end = start + 1
       while (end < ops.length && committedApart(ops[end]!) === committedApart(ops[start]!)) end++
+      // A capacity judged against what is held: holds past their end go first, in a commit of their own
+      // (an admin's cut to what is sold and held now is not refused for holds that ended unreleased).
+      if (committedApart(ops[start]!) && ops.slice(start, end).some((op) => JUDGES_HELD.has(op.type))) await this.commit(eventId, [], true)
       results.push(...(await this.commit(eventId, ops.slice(start, end), !committedApart(ops[start]!))))
       start = end
     }

@@ -643,6 +643,10 @@ export function decideBatch(input: DecideInput): Decision {
         }
         if (next.capacity < t.sold + t.held)
           return failure('CONFLICT', `capacity cannot go below the ${t.sold} sold and ${t.held} held tickets`, { sold: t.sold, held: t.held })
+        // A voucher of an amount in the old currency named for this type would quietly stop applying to it.
+        const stranded = next.currency !== t.currency ? vouchers.filter((v) => v.active && v.amountOffCents !== undefined && v.currency === t.currency && v.ticketTypeIds?.includes(t.id)) : []
+        if (stranded.length)
+          return failure('CONFLICT', `voucher${stranded.length > 1 ? 's' : ''} ${stranded.map((v) => v.code).join(', ')} take${stranded.length > 1 ? '' : 's'} ${t.currency} off "${t.name}": change or switch ${stranded.length > 1 ? 'them' : 'it'} off first`, { voucherCodes: stranded.map((v) => v.code) })
         Object.assign(t, next)
         if (next.salesStart === undefined) delete t.salesStart
         if (next.salesEnd === undefined) delete t.salesEnd
