@@ -75,5 +75,9 @@ export function actionLimit(redis: Redis, keyPrefix: string, points: number, win
         throw fail('UNAVAILABLE', 'a store this depends on did not answer; try again', { retryAfterSeconds: 2 })
       }
     },
+    /** One taken for an action that did not happen after all (it failed, or a retry found it done): counted no more. */
+    async giveBack(key: string): Promise<void> {
+      await limiter.reward(key, 1).catch(() => {})
+    },
   }
 }

@@ -43,8 +43,9 @@ export function webhookSender({ models, settings, seal, timeoutMs, perWebhook, l
   async function send(job: Job<WebhookJobData, void, WebhookJobName>, token?: string) {
     const { deliveryId, webhookId, payload } = job.data
     if ((sending.get(webhookId) ?? 0) >= perWebhook && token) {
-      // Its turn comes a little later, without using up a try.
-      await job.moveToDelayed(Date.now() + 1_000, token)
+      // Its turn comes a little later, without using up a try: 1 to 5 s, spread, so that the jobs of one
+      // slow receiver do not all come back each second (each return is two Redis round trips).
+      await job.moveToDelayed(Date.now() + 1_000 + Math.floor(Math.random() * 4_000), token)
       throw new DelayedError()
     }
     sending.set(webhookId, (sending.get(webhookId) ?? 0) + 1)

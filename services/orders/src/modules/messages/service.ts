@@ -53,6 +53,37 @@ export function messagesService({ models: { EventMessage }, reports, catalog, re
     return view(existing)
   }
 
+  /** A message recorded under its id for the event's holders now; `counted: false` when the same key's first request recorded it. */
+  async function record(eventId: string, id: string, body: EventMessageBody, principal: Principal, event: Awaited<ReturnType<typeof eventOf>>): Promise<{ message: EventMessage; counted: boolean }> {
+    const holders = await reports.holders(eventId)
+    const doc: EventMessageDoc = {
+      _id: id,
+      eventId,
+      subject: body.subject.trim(),
+      body: body.body.trim(),
+      by: principal.id,
+      ...(principal.email ? { byEmail: principal.email } : {}),
+      recipients: holders.length,
+      holders,
+      cursor: 0,
+      state: holders.length ? 'sending' : 'sent',
+      ...(holders.length ? {} : { addressesRemovedAt: new Date() }),
+      ...(event.title ? { eventTitle: event.title } : {}),
+      ...(event.organizer ? { organizer: event.organizer } : {}),
+      at: new Date(),
+    }
+    try {
+      await EventMessage.create(doc)
+    } catch (error) {
+      // The same key twice at once: the first one's message (another text under it: 409).
+      if (!isDuplicateOnly(error)) throw error
+      const first = await EventMessage.findById(id).lean<EventMessageDoc>()
+      if (first) return { message: again(first, eventId, body), counted: false }
+      throw error
+    }
+    return { message: view(doc), counted: true }
+  }
+
   return {
     /** Records a message to the event's holders (202): the worker tells them. Needs an `Idempotency-Key`: the same request again tells nobody twice. */
     async send(eventId: string, body: EventMessageBody, principal: Principal, idempotencyKey?: string): Promise<EventMessage> {
@@ -65,34 +96,19 @@ export function messagesService({ models: { EventMessage }, reports, catalog, re
       if (existing) return again(existing, eventId, body)
       if (event.status === 'cancelled') throw fail('CONFLICT', 'the event was cancelled: its ticket holders were told, and refunded')
       await perEvent.take(eventId)
-      const holders = await reports.holders(eventId)
-      const doc: EventMessageDoc = {
-        _id: id,
-        eventId,
-        subject: body.subject.trim(),
-        body: body.body.trim(),
-        by: principal.id,
-        ...(principal.email ? { byEmail: principal.email } : {}),
-        recipients: holders.length,
-        holders,
-        cursor: 0,
-        state: holders.length ? 'sending' : 'sent',
-        ...(holders.length ? {} : { addressesRemovedAt: new Date() }),
-        ...(event.title ? { eventTitle: event.title } : {}),
-        ...(event.organizer ? { organizer: event.organizer } : {}),
-        at: new Date(),
-      }
+      let recorded: { message: EventMessage; counted: boolean }
       try {
-        await EventMessage.create(doc)
+        recorded = await record(eventId, id, body, principal, event)
       } catch (error) {
-        // The same key twice at once: the first one's message (another text under it: 409).
-        if (!isDuplicateOnly(error)) throw error
-        const first = await EventMessage.findById(id).lean<EventMessageDoc>()
-        if (first) return again(first, eventId, body)
+        // Not recorded: no message counted against the day's.
+        await perEvent.giveBack(eventId)
         throw error
       }
-      return view(doc)
+      // The same key at the same moment: the first request's message, counted once.
+      if (!recorded.counted) await perEvent.giveBack(eventId)
+      return recorded.message
     },
+
 
     /** The messages sent to the event's holders, newest first (the last 100). */
     async list(eventId: string): Promise<EventMessage[]> {
