@@ -82,4 +82,6 @@ export interface WebhookJobData {
   deliveryId: string
   webhookId: string
   payload: WebhookPayload
+  /** Sent again on an admin's word: what the webhook asks for is its kinds and events, whenever it was switched on. */
+  byAdmin?: true
 }

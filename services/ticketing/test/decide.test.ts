@@ -250,8 +250,10 @@ describe('vouchers', () => {
     const refused = runV([toDollars], [save5])
     expect(refused.results[0]).toMatchObject({ ok: false, code: 'CONFLICT', details: { voucherCodes: ['SAVE5'] } })
     expect(refused.typesChanged).toBe(false)
-    // Switched off, or a percentage: nothing to strand.
-    expect(runV([toDollars], [{ ...save5, active: false }]).results[0]).toMatchObject({ ok: true })
+    // Switched off, or a percentage: nothing to strand; switched on again after the change: refused.
+    const switchedOff = runV([toDollars], [{ ...save5, active: false }])
+    expect(switchedOff.results[0]).toMatchObject({ ok: true })
+    expect(runV([{ type: 'updateVoucher', code: 'SAVE5', patch: { active: true } }], switchedOff.vouchers, switchedOff.types).results[0]).toMatchObject({ ok: false, code: 'CONFLICT', details: { ticketTypeId: A } })
     expect(runV([toDollars], [voucher({ ticketTypeIds: [A] })]).results[0]).toMatchObject({ ok: true })
   })
 

@@ -89,12 +89,15 @@ export async function codeHash(code: string): Promise<string> {
 /**
  * At sign-out (a door device is often shared): the lists and admitted hashes go, with their attendees'
  * names; they are downloaded again at the next sign-in. Scans still to be sent stay, and with them the
- * lists they were admitted by, until a door worker's sign-in sends them.
+ * list and admitted hashes of their events, until a door worker's sign-in sends them.
  */
 export function forgetDoorLists() {
   try {
-    if (storedPending().length) return
-    for (const key of Object.keys(localStorage)) if (key.startsWith(LIST_KEY('')) || key.startsWith(ADMITTED_KEY(''))) localStorage.removeItem(key)
+    const waiting = new Set(storedPending().map((p) => p.eventId))
+    for (const key of Object.keys(localStorage)) {
+      const eventId = key.startsWith(LIST_KEY('')) ? key.slice(LIST_KEY('').length) : key.startsWith(ADMITTED_KEY('')) ? key.slice(ADMITTED_KEY('').length) : undefined
+      if (eventId !== undefined && !waiting.has(eventId)) localStorage.removeItem(key)
+    }
   } catch {
     // Storage switched off: nothing was kept.
   }

@@ -37,7 +37,8 @@ export default function People({ query }: { query: URLSearchParams }) {
 
   /** True when the role was changed; otherwise the caller puts the picker back. */
   const setRole = async (user: User, role: Role, asked = false): Promise<boolean> => {
-    if (role === user.role && unsettled.current.get(user.id) !== role) return true
+    // After a 503 the list may show a role not settled: any pick is sent (the same again, or the old one back).
+    if (role === user.role && !unsettled.current.has(user.id)) return true
     const words = t(peopleText)
     const ok = asked || await confirmDialog({
       title: words.roleTitle(user.name || user.email, role),

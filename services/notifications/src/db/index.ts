@@ -214,6 +214,8 @@ export function defineModels(conn: Connection) {
   )
   delivery.index({ webhookId: 1, createdAt: -1 })
   delivery.index({ createdAt: 1 })
+  // A closed account's deliveries (its address taken out of their payloads).
+  delivery.index({ 'payload.data.userId': 1 })
 
   return {
     Webhook: conn.model<WebhookDoc>('Webhook', webhook),

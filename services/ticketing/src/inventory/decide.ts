@@ -635,7 +635,7 @@ export function decideBatch(input: DecideInput): Decision {
           if (refusal) return refusal
           // Given seats while in a pool with another seated type: refused, as such a pool is.
           const after = types.map((x) => (x.id === t.id ? next : x))
-          for (const pool of pools) {
+          for (const pool of t.seating ? [] : pools) {
             const twice = pool.ticketTypeIds.includes(t.id) && seatedTwice(pool, after)
             if (twice) return failure('CONFLICT', `"${t.name}" is in the pool "${pool.name}" with another ticket type with seats: each would sell the same seat`, { poolId: pool.id })
           }
@@ -753,6 +753,10 @@ export function decideBatch(input: DecideInput): Decision {
         const next = rememberPatch(applyVoucherPatch(v, op.patch), op)
         if (next.active && next.ticketTypeIds?.length === 0)
           return failure('CONFLICT', `voucher ${v.code} was only for ticket types that have been removed: it cannot be used again`, { ticketTypeIds: [] })
+        // Switched on again: an amount in a currency a type it names is no longer priced in never applies to it.
+        const otherCurrency = next.active && !v.active && next.currency ? next.ticketTypeIds?.find((id) => typeById(id) && typeById(id)!.currency !== next.currency) : undefined
+        if (otherCurrency)
+          return failure('CONFLICT', `voucher ${v.code} takes ${next.currency} off ticket type ${otherCurrency}, which is priced in ${typeById(otherCurrency)!.currency} now: make a new voucher for it`, { ticketTypeId: otherCurrency })
         if (next.maxUses < v.used + v.held)
           return failure('CONFLICT', `maxUses cannot go below the ${v.used} paid and ${v.held} held orders using it`, { used: v.used, held: v.held })
         vouchers[vouchers.indexOf(v)] = next
@@ -801,7 +805,8 @@ export function decideBatch(input: DecideInput): Decision {
         const late = tooLate(op, now)
         if (late) return late
         const next = rememberPatch(applyPoolPatch(pools[i]!, op.patch), op)
-        const problem = poolProblem(next, types)
+        // Its types judged again only when they change: a pool made before the one-seated-type rule keeps its other changes.
+        const problem = poolProblem(next, types, op.patch.ticketTypeIds !== undefined)
         if (problem) return problem
         pools[i] = next
         poolsChanged = true
@@ -873,10 +878,10 @@ function seatedTwice(pool: Pick<PoolRecord, 'ticketTypeIds'>, types: readonly Pi
   return failure('VALIDATION', `ticketTypeIds: ${message}`, { fields: [{ path: 'ticketTypeIds', message }], ticketTypeIds: seated.map((t) => t.id) })
 }
 
-function poolProblem(pool: PoolRecord, types: readonly TypeRecord[]): OpFailure | undefined {
+function poolProblem(pool: PoolRecord, types: readonly TypeRecord[], typesChange = true): OpFailure | undefined {
   const problems = poolFieldProblems(pool, types)
   if (problems.length) return failure('VALIDATION', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { fields: problems })
-  const seated = seatedTwice(pool, types)
+  const seated = typesChange && seatedTwice(pool, types)
   if (seated) return seated
   const { sold, held } = poolCounts(pool, types)
   if (pool.capacity < sold + held) return failure('CONFLICT', `capacity cannot go below the ${sold} sold and ${held} held tickets of its types`, { sold, held })

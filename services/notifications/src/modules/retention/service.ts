@@ -2,7 +2,7 @@
 // marks, places on waiting lists and the addresses in the log of emails sent to it), and a sweep then
 // deletes what was stored for it since (a refund of an event cancelled later, a fact handled by another
 // consumer just after the forgetting; for 400 days) and takes every address out of the email log once
-// it is EMAIL_LOG_ADDRESS_DAYS old. On MongoDB each of these is answered by an index (`userId`, `to`, `at`). The log's records stay, without the address: each is what keeps its fact
+// it is EMAIL_LOG_ADDRESS_DAYS old. On MongoDB each of these is answered by an index (`userId`, `to`, `at`, a webhook delivery's `payload.data.userId`). The log's records stay, without the address: each is what keeps its fact
 // from being emailed twice.
 import { isDuplicateOnly, type Logger } from '@easypass/kit'
 import type { Models } from '../../db'

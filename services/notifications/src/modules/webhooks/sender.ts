@@ -50,7 +50,7 @@ export function webhookSender({ models, settings, seal, timeoutMs, perWebhook, l
     }
     sending.set(webhookId, (sending.get(webhookId) ?? 0) + 1)
     try {
-      await sendOne(job, deliveryId, webhookId, payload)
+      await sendOne(job, deliveryId, webhookId, payload, job.data.byAdmin === true)
     } finally {
       const left = (sending.get(webhookId) ?? 1) - 1
       if (left > 0) sending.set(webhookId, left)
@@ -58,7 +58,7 @@ export function webhookSender({ models, settings, seal, timeoutMs, perWebhook, l
     }
   }
 
-  async function sendOne(job: Job<WebhookJobData, void, WebhookJobName>, deliveryId: string, webhookId: string, queued: WebhookJobData['payload']) {
+  async function sendOne(job: Job<WebhookJobData, void, WebhookJobName>, deliveryId: string, webhookId: string, queued: WebhookJobData['payload'], byAdmin: boolean) {
     const [hook, before] = await Promise.all([Webhook.findById(webhookId).lean<WebhookDoc>(), WebhookDelivery.findById(deliveryId).lean<WebhookDeliveryDoc>()])
     if (before && ENDED.has(before.status)) return
     // The delivery's stored payload, when there is one: what a closed account left of itself is taken out of it, not of the job's copy.
@@ -80,7 +80,7 @@ export function webhookSender({ models, settings, seal, timeoutMs, perWebhook, l
       return
     }
     // Changed since this was queued (other kinds or events, switched off and on again): not sent.
-    if (!wants(hook, payload)) {
+    if (!wants(hook, payload, byAdmin)) {
       await save({ ...record, status: 'skipped', lastError: 'the webhook no longer asks for this (its kinds, its events, or switched on again since it happened)' })
       deliveriesTotal.inc({ outcome: 'skipped' })
       return

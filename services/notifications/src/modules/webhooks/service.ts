@@ -47,14 +47,15 @@ const CLOCK_SKEW_MS = 2_000
 /**
  * Whether the webhook, as it is now, asks for this payload: its kind, its event (when the webhook names
  * events) and a time since the webhook was (last) switched on. Asked when a fact comes, and again before
- * each try and a send-again: a webhook narrowed or switched off and on since is sent nothing it no
- * longer asks for. A test (ping) is always its own.
+ * each try: a webhook narrowed, or switched off and on since, is sent nothing it no longer asks for. An
+ * admin's send-again (`byAdmin`) asks only the kinds and events: one switched off to mend its receiver
+ * and on again is sent again what failed before. A test (ping) is always its own.
  */
-export function wants(hook: Pick<WebhookDoc, 'events' | 'eventIds' | 'activeSince' | 'createdAt'>, payload: { type: string; occurredAt: string; data: Record<string, unknown> }): boolean {
+export function wants(hook: Pick<WebhookDoc, 'events' | 'eventIds' | 'activeSince' | 'createdAt'>, payload: { type: string; occurredAt: string; data: Record<string, unknown> }, byAdmin = false): boolean {
   if (payload.type === WEBHOOK_PING) return true
   const eventId = payload.data.eventId
   const since = (hook.activeSince ?? hook.createdAt).getTime() - CLOCK_SKEW_MS
-  return (hook.events as readonly string[]).includes(payload.type) && !(Date.parse(payload.occurredAt) < since) && (!hook.eventIds?.length || (typeof eventId === 'string' && hook.eventIds.includes(eventId)))
+  return (hook.events as readonly string[]).includes(payload.type) && (byAdmin || !(Date.parse(payload.occurredAt) < since)) && (!hook.eventIds?.length || (typeof eventId === 'string' && hook.eventIds.includes(eventId)))
 }
 
 const randomHex = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex')
@@ -244,12 +245,12 @@ export function webhooksService({ models, queue, redis, prefix, settings, seal, 
       if (!hook.active) throw fail('CONFLICT', 'the webhook is switched off: switch it on to send it again')
       if (record.status !== 'failed') throw fail('CONFLICT', `only a delivery given up can be sent again; this one is ${record.status}`)
       if (!record.payload) throw fail('CONFLICT', 'what this delivery sent is no longer kept')
-      if (!wants(hook, record.payload)) throw fail('CONFLICT', 'the webhook no longer asks for this (its kinds, its events, or switched on again since it happened): nothing is sent')
+      if (!wants(hook, record.payload, true)) throw fail('CONFLICT', 'the webhook no longer asks for this (its kinds or its events changed since): nothing is sent')
       // Two admins asking at once send it once (a lock in Redis: FerretDB's conditional updates are not atomic).
       if (!(await redis.set(`${prefix}:webhooks:redeliver:${deliveryId}`, '1', 'PX', 10_000, 'NX'))) throw fail('CONFLICT', 'it is being sent again already')
       await WebhookDelivery.updateOne({ _id: deliveryId }, { $set: { status: 'pending', attempts: 0 }, $unset: { nextAttemptAt: 1, lastError: 1, lastStatusCode: 1 } })
       try {
-        await queue.add('deliver', { deliveryId, webhookId: id, payload: record.payload }, jobOptions(`${deliveryId}-r${Date.now()}`))
+        await queue.add('deliver', { deliveryId, webhookId: id, payload: record.payload, byAdmin: true }, jobOptions(`${deliveryId}-r${Date.now()}`))
       } catch (error) {
         // Not queued (Redis refused it): given up again, as it was, so that it can be asked for again (a
         // `pending` with no job behind it would refuse every later try).

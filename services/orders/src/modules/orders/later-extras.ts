@@ -144,7 +144,8 @@ export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' 
       try {
         later = await liveOrders(parent.doc._id)
       } catch (error) {
-        if (error instanceof UndecidedExtras) return { message: `${error.message} (its extras may need these tickets)`, orderIds: error.orderIds }
+        // Not a refusal: a moment's wait (the refund is asked again, 503).
+        if (error instanceof UndecidedExtras) throw fail('UNAVAILABLE', `${error.message} (its extras may need these tickets)`, { retryAfterSeconds: 10, orderIds: error.orderIds })
         throw error
       }
       if (!later.length) return undefined

@@ -214,6 +214,8 @@ export function orderStore({ Order, OrderDraft, Transition }: Pick<Models, 'Orde
       } else {
         if (userId && userId !== principal.id) throw fail('FORBIDDEN', 'only admins can list the orders of other accounts')
         filter.userId = principal.id
+        // Sales at the door are their seller's while they work the door (as `visible` says).
+        if (principal.role !== 'staff') filter.boxOffice = { $exists: false }
       }
       // Everyone searches within what they may list: an order id, or part of the event title.
       const q = query.q?.trim()

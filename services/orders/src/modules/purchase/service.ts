@@ -606,7 +606,15 @@ export function purchaseService(deps: PurchaseDeps) {
             throw fail('CONFLICT', `you already hold ${holds.max} unpaid orders for this event: pay or cancel one of them first`, { maxUnpaidHolds: holds.max })
         }
         // Kept once the purchase gets past the cheap refusals (a sold-out answer, the limit of holds, write nothing).
-        if (given?.length) await answers?.keepForPurchase(orderId, principal.id, eventId, given)
+        if (given?.length) {
+          try {
+            await answers?.keepForPurchase(orderId, principal.id, eventId, given)
+          } catch (error) {
+            // Nothing held: the place among the buyer's unpaid holds is free again.
+            if (!ctx.card) await holds.release(principal.id, eventId, orderId).catch(() => {})
+            throw error
+          }
+        }
         const execution = await budgeted(ctx, 'purchase', () => purchasePipeline(ctx))
         void execution.final
           .then(async (answer) => {

@@ -264,8 +264,7 @@ export function refundsService({ config, models, store, tickets, catalog, ticket
         try {
           await finishPart(state, mine, Date.now() + config.ORDER_WAIT_MS)
         } catch (error) {
-          if (!(error instanceof Undecided)) throw error
-          return { status: 202, body: toOrder(state) }
+          return leftToReconciler(orderId, error, state, mine.n)
         }
         return { status: 200, body: toOrder(state) }
       }

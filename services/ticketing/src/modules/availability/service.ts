@@ -70,7 +70,8 @@ export function availabilityService({ models, catalog, hub, log, maxStreams, str
             stop()
           }
         }
-        // An event put back to draft while its public streams are open: they end (looked at every 10 s at most).
+        // An event put back to draft while its public streams are open: they end, within about 10 s of a
+        // change or at the next heartbeat (a snapshot sent meanwhile is the draft's first change at most).
         let checkedAt = Date.now()
         const stillPublic = () => {
           if (seesDrafts || Date.now() - checkedAt < DRAFT_CHECK_MS) return
@@ -85,7 +86,10 @@ export function availabilityService({ models, catalog, hub, log, maxStreams, str
         }
         // Subscribed before the first message goes out, so no change falls between the two.
         const unsubscribe = hub.subscribe(eventId, send)
-        const heartbeat = setInterval(() => write(PING, false), HEARTBEAT_MS)
+        const heartbeat = setInterval(() => {
+          write(PING, false)
+          stillPublic()
+        }, HEARTBEAT_MS)
         // Bounded: an admin's view of a draft ends with (about) the token it was opened with, and a
         // client that stopped reading without closing does not hold its place for ever.
         // Spread (80–100 % of it): streams opened together at an on-sale do not all come back together.
