@@ -237,7 +237,8 @@ export const AvailabilityTicketType = t.Object(
 
 // ---------------------------------------------------------------------------------------------
 // Shared capacity (beyond the contract, additive): a pool of seats several ticket types sell from,
-// such as a hall of 500 whose early-bird, standard and student tickets together never pass 500.
+// such as a hall of 500 whose early-bird, standard and student tickets together never pass 500. Seats are
+// taken per type: a pool holds one seated type at most.
 
 export const POOL_LIMITS = { name: 100, perEvent: 50, ticketTypes: 100 } as const
 
