@@ -20,13 +20,6 @@ export const MAX_LATER_ORDERS = 20
 
 type KeptLine = AddOnLine & { ticketTypeId: string }
 
-/** A purchase of extras for the order failed after its hold was asked for, lately: what it holds is not known yet. */
-class UndecidedExtras extends Error {
-  constructor(readonly orderIds: string[]) {
-    super('an earlier purchase of extras for this order is still being decided: try again in a moment')
-  }
-}
-
 /** Ended: nothing of it counts, and it never will (a lapsed hold cannot be paid, a refund is final). */
 const ENDED: ReadonlySet<OrderStatus> = new Set(['cancelled', 'expired', 'failed', 'refunded'])
 
@@ -64,9 +57,11 @@ export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' 
     const links = (await AddOnLink.find({ parentId }).lean<AddOnLinkDoc[]>()).filter((l) => l._id !== except)
     const states = await Promise.all(links.map((l) => store.load(l._id)))
     // Never stored, lately: its extras may be held, in a number nobody here knows. Nothing is counted
-    // against it until it is stored (a retry) or could no longer be: the caller waits (503, 409).
+    // against it until it is stored (a retry) or could no longer be: not a refusal, a moment's wait (503),
+    // for a new purchase of extras as for a refund of the tickets they may need.
     const undecided = links.filter((l, i) => !states[i] && Date.now() - l.at.getTime() < undecidedMs)
-    if (undecided.length) throw new UndecidedExtras(undecided.map((l) => l._id))
+    if (undecided.length)
+      throw fail('UNAVAILABLE', 'an earlier purchase of extras for this order is still being decided: try again in a moment', { retryAfterSeconds: 10, orderIds: undecided.map((l) => l._id) })
     const dead = links.filter((_, i) => !states[i] || ENDED.has(statusOf(states[i]!)))
     if (tidy && dead.length) await AddOnLink.deleteMany({ _id: { $in: dead.map((l) => l._id) } })
     return states.filter((s): s is OrderState => !!s && LIVE.has(statusOf(s)))
@@ -119,13 +114,7 @@ export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' 
       const parent = await store.load(parentId)
       const status = parent ? statusOf(parent) : 'failed'
       if (!parent || status !== 'paid') throw fail('CONFLICT', `extras are added to a paid order (this one is ${status} now)`, { status })
-      let live: OrderState[]
-      try {
-        live = await liveOrders(parentId, orderId, true)
-      } catch (error) {
-        if (error instanceof UndecidedExtras) throw fail('UNAVAILABLE', error.message, { retryAfterSeconds: 10, orderIds: error.orderIds })
-        throw error
-      }
+      const live = await liveOrders(parentId, orderId, true)
       if (live.length >= MAX_LATER_ORDERS) throw fail('CONFLICT', `at most ${MAX_LATER_ORDERS} orders of extras for one order at a time: refund or cancel one of them first, or ask the organiser`, { maxOrders: MAX_LATER_ORDERS })
       const family = merged([...(await kept(parent)), ...(await Promise.all(live.map((s) => kept(s)))).flat()])
       return {
@@ -140,14 +129,7 @@ export function laterExtras({ AddOnLink, RefundPart }: Pick<Models, 'AddOnLink' 
      * extras bought later for it without admission, or undefined. Under the paid order's lock.
      */
     async stranded(parent: OrderState, leaving: ReadonlySet<string> | 'all'): Promise<{ message: string; orderIds: string[] } | undefined> {
-      let later: OrderState[]
-      try {
-        later = await liveOrders(parent.doc._id)
-      } catch (error) {
-        // Not a refusal: a moment's wait (the refund is asked again, 503).
-        if (error instanceof UndecidedExtras) throw fail('UNAVAILABLE', `${error.message} (its extras may need these tickets)`, { retryAfterSeconds: 10, orderIds: error.orderIds })
-        throw error
-      }
+      const later = await liveOrders(parent.doc._id)
       if (!later.length) return undefined
       const laterLines = (await Promise.all(later.map(async (s) => ({ id: s.doc._id, status: statusOf(s), lines: await kept(s) })))).filter((o) => o.lines.some((l) => l.quantity > 0))
       if (!laterLines.length) return undefined
