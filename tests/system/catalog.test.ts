@@ -782,6 +782,38 @@ describe('ticketing', () => {
     expect(drafted.body.status).toBe('draft')
   })
 
+  test('a change refused for its other fields leaves a published event published; a sold event keeps its start ahead, a cancelled one its dates', async () => {
+    const event = await createEvent()
+    // Back to draft together with an end before the start, or a time zone no one has: 400, and nothing changed.
+    for (const patch of [{ status: 'draft', endsAt: '2000-01-01T00:00:00.000Z' }, { status: 'draft', timeZone: 'Europe/Nowhere' }]) {
+      expectError(await api(`/events/${event.id}`, { method: 'PATCH', body: patch, token: admin.token }), 400, 'VALIDATION')
+      expect((await api(`/events/${event.id}`)).body).toMatchObject({ status: 'published', endsAt: event.endsAt })
+    }
+    if (ticketingRuns()) {
+      const type = await api(`/events/${event.id}/ticket-types`, { body: { name: 'Seat', priceCents: 1000, currency: 'EUR', capacity: 10 }, token: admin.token })
+      expect(type.status).toBe(201)
+      await op(event.id, { type: 'confirm', orderId: await hold(event.id, type.body.id) })
+      // Moved to a start already past, with tickets sold: refunds and cancelling would end. 409.
+      const past = new Date(Date.now() - 60_000).toISOString()
+      const refused = await api(`/events/${event.id}`, { method: 'PATCH', body: { startsAt: past }, token: admin.token })
+      expectError(refused, 409, 'CONFLICT')
+      expect(refused.body.error.details).toMatchObject({ sold: 1 })
+      expect((await api(`/events/${event.id}`)).body.startsAt).toBe(event.startsAt)
+      // Later is fine (a postponement).
+      const later = new Date(Date.parse(event.startsAt) + 86_400_000).toISOString()
+      const laterEnd = new Date(Date.parse(event.endsAt) + 86_400_000).toISOString()
+      const moved = await api(`/events/${event.id}`, { method: 'PATCH', body: { startsAt: later, endsAt: laterEnd }, token: admin.token })
+      expect(moved.status).toBe(200)
+      expect(moved.body.startsAt).toBe(later)
+    }
+    const cancelled = await createEvent()
+    expect((await api(`/events/${cancelled.id}/cancel`, { method: 'POST', token: admin.token })).status).toBe(202)
+    const redated = await api(`/events/${cancelled.id}`, { method: 'PATCH', body: { startsAt: new Date(Date.parse(cancelled.startsAt) + 3_600_000).toISOString() }, token: admin.token })
+    expectError(redated, 409, 'CONFLICT')
+    // Its words can still be corrected.
+    expect((await api(`/events/${cancelled.id}`, { method: 'PATCH', body: { description: 'Cancelled: sorry.' }, token: admin.token })).status).toBe(200)
+  })
+
   test('an event with sold tickets cannot be deleted (409, cancel it instead); one with only holds or none can', async () => {
     const event = await createEvent()
     if (!ticketingRuns()) return

@@ -54,7 +54,9 @@ async function typeNumbers(eventId: string, typeId: string) {
 }
 
 /** One op straight to ticketing's internal endpoint, as orders sends it. */
-async function sendOp(eventId: string, op: Record<string, unknown>, token: string | null = serviceToken) {
+async function sendOp(eventId: string, op: Record<string, unknown>, given?: string | null) {
+  // A fresh token for every op (a service's token lasts 5 minutes; this file runs longer).
+  const token = given === undefined ? await serviceTokenOf('orders') : given
   const r = await fetch(`${system().urls.ticketing}/internal/inventory/ops`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

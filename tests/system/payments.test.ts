@@ -25,7 +25,9 @@ const CARDS = {
 
 let serviceToken = ''
 /** A call straight to the payments service; `token: ''` sends none. */
-async function internal(path: string, body?: unknown, token = serviceToken) {
+async function internal(path: string, body?: unknown, given?: string) {
+  // A fresh token for every call (a service's token lasts 5 minutes; this file runs longer).
+  const token = given ?? (await serviceTokenOf('orders'))
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (token) headers.authorization = `Bearer ${token}`
   const r = await fetch(`${system().urls.payments}${path}`, { method: body === undefined ? 'GET' : 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) })

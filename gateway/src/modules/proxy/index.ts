@@ -73,7 +73,8 @@ export function proxyModule({ config, log, identify, rateLimits, audit }: ProxyD
         url,
         upstream: route.upstream,
         baseUrl,
-        budgetMs: eventStream ? undefined : upstreamBudgetMs(route, request.method, config),
+        budgetMs: upstreamBudgetMs(route, request.method, config),
+        stream: eventStream,
         body,
         forwarded: {
           clientIp,

@@ -40,6 +40,8 @@ export const ROUTES: Route[] = [
   // Sales by hand go through orders' purchase pipeline: the same wait as a purchase.
   { pattern: new RegExp(`^/api/events/${SEGMENT}/(?:complimentary|box-office)$`), upstream: 'orders', slowWrites: true },
   { pattern: new RegExp(`^/api/events/${SEGMENT}/emails/preview$`), upstream: 'notifications' },
+  // Adding dates to a series copies every ticket type through ticketing's queue, date by date.
+  { pattern: new RegExp(`^/api/events/${SEGMENT}/dates$`), upstream: 'catalog', slowWrites: true },
   { pattern: under('/api/events'), upstream: 'catalog' },
   { pattern: under('/api/orders'), upstream: 'orders', slowWrites: true },
   { pattern: under('/api/checkins'), upstream: 'orders', slowWrites: true },
@@ -67,7 +69,11 @@ export function resolveRoute(path: string): Route | undefined {
  * header a client could add to any request to escape the deadlines.
  */
 const EVENT_STREAMS = [new RegExp(`^/api/events/${SEGMENT}/availability/stream$`), /^\/api\/notifications\/stream$/]
-export const isEventStream = (path: string) => EVENT_STREAMS.some((p) => p.test(path))
+/** Also with trailing slashes, which the services' routers answer as the same stream. */
+export const isEventStream = (path: string) => {
+  const bare = path.replace(/\/+$/, '')
+  return EVENT_STREAMS.some((p) => p.test(bare))
+}
 
 export function upstreamBudgetMs(route: Route, method: string, config: GatewayConfig): number {
   const write = method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS'

@@ -11,8 +11,10 @@ export interface ForwardRequest {
   url: URL
   upstream: Upstream
   baseUrl: string
-  /** Time the upstream has to send its response headers; undefined for event streams (no deadline). */
-  budgetMs: number | undefined
+  /** Time the upstream has to send its response headers (an event stream's body then has no deadline). */
+  budgetMs: number
+  /** An event stream: quiet between messages for as long as it likes once its headers came. */
+  stream?: boolean
   body: Uint8Array | undefined
   forwarded: ForwardedFor
 }
@@ -64,13 +66,10 @@ export function createForwarder(config: GatewayConfig, log: Logger) {
     const cancel = () => controller.abort()
     request.signal.addEventListener('abort', cancel, { once: true })
     let timedOut = false
-    const deadline =
-      req.budgetMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true
-            controller.abort()
-          }, req.budgetMs)
+    const deadline = setTimeout(() => {
+      timedOut = true
+      controller.abort()
+    }, req.budgetMs)
     let response: Response
     try {
       response = await fetch(req.baseUrl + req.url.pathname + req.url.search, {
@@ -82,7 +81,7 @@ export function createForwarder(config: GatewayConfig, log: Logger) {
         // Bytes go through as the upstream encoded them (Content-Encoding kept).
         decompress: false,
         // Event streams may stay quiet between messages for as long as they like.
-        timeout: req.budgetMs === undefined ? false : true,
+        timeout: !req.stream,
       })
     } catch (error) {
       request.signal.removeEventListener('abort', cancel)

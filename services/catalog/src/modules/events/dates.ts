@@ -125,7 +125,15 @@ export function eventDates({ models, events, ticketing, log }: { models: Models;
           createdAt: created,
           updatedAt: created,
         }
-        await Events.create(stored)
+        try {
+          await Events.create(stored)
+        } catch (error) {
+          // The same request under the same key, at the same moment, wrote this date first: go on with it.
+          if (!isDuplicateOnly(error)) throw error
+          const first = await events.find(newId)
+          if (!first) throw error
+          stored = first
+        }
       }
       // A draft gets the types it lacks (a retry adds only those); a date published since is left as it is.
       if (stored.status === 'draft') await copyTypes(newId, startsAt.getTime() - source.startsAt.getTime(), ticketTypes, pools, requestId, added, idempotencyKey)

@@ -280,18 +280,59 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     throw fail('CONFLICT', 'the event is being changed by someone else at the same time; try again')
   }
 
+  /**
+   * What a patch writes on `current`, or the 400/409 it is refused with (nothing written). Dates of
+   * a cancelled event stay as they were (its buyers were refunded for those); an event whose tickets
+   * are sold is not moved to a start already past (that would close the refunds its buyers are owed).
+   */
+  function patchOf(current: EventDoc, patch: UpdateEventBody): { $set: Record<string, unknown>; $unset: Record<string, ''> } {
+    if (patch.status !== undefined && current.status === 'cancelled')
+      throw fail('CONFLICT', 'a cancelled event cannot be published or drafted again')
+    const set: Record<string, unknown> = {}
+    const unset: Record<string, ''> = {}
+    for (const field of ['title', 'description', 'organizer'] as const) if (patch[field] !== undefined) set[field] = patch[field]!.trim()
+    if (patch.category !== undefined) set.category = patch.category
+    if (patch.venue) for (const [key, value] of Object.entries(patch.venue)) if (value !== undefined) set[`venue.${key}`] = value.trim()
+    if (patch.imageUrl === null) unset.imageUrl = ''
+    else if (patch.imageUrl !== undefined) set.imageUrl = patch.imageUrl
+    if (patch.ticketInfo === null) unset.ticketInfo = ''
+    else if (patch.ticketInfo !== undefined) set.ticketInfo = patch.ticketInfo.trim()
+    if (patch.timeZone === null) unset.timeZone = ''
+    else if (patch.timeZone !== undefined) set.timeZone = toTimeZone(patch.timeZone)
+    if (patch.status !== undefined) set.status = patch.status
+    const startsAt = patch.startsAt !== undefined ? toDate(patch.startsAt, 'startsAt', true) : current.startsAt
+    const endsAt = patch.endsAt !== undefined ? toDate(patch.endsAt, 'endsAt', true) : current.endsAt
+    requireEndAfterStart(startsAt, endsAt)
+    const moved = startsAt.getTime() !== current.startsAt.getTime() || endsAt.getTime() !== current.endsAt.getTime()
+    if (moved && current.status === 'cancelled') throw fail('CONFLICT', 'a cancelled event keeps its dates')
+    if (patch.startsAt !== undefined) set.startsAt = startsAt
+    if (patch.endsAt !== undefined) set.endsAt = endsAt
+    return { $set: set, $unset: unset }
+  }
+
+  /** A start moved to a moment already past, on an event whose tickets buyers own: 409. */
+  async function requireNotMovedIntoPast(current: EventDoc, patch: UpdateEventBody, requestId?: string) {
+    if (patch.startsAt === undefined || current.status !== 'published') return
+    const startsAt = toDate(patch.startsAt, 'startsAt', true)
+    if (startsAt.getTime() > Date.now() || startsAt.getTime() === current.startsAt.getTime()) return
+    const { sold } = await ticketing.soldOrHeld(String(current._id), requestId)
+    if (sold > 0) throw fail('CONFLICT', 'buyers own tickets of this event: its start cannot be moved to a moment already past (refunds and cancelling end at the start)', { sold })
+  }
+
   /** Applies a partial update; "ends after it starts" and "cancelled is final" hold for the stored result. */
   async function update(id: string, patch: UpdateEventBody, actorId: string, requestId?: string): Promise<Event> {
+    const before = await find(id)
+    if (!before) throw fail('NOT_FOUND', 'event not found')
+    // Every refusal the patch itself earns comes before anything is written.
+    patchOf(before, patch)
+    await requireNotMovedIntoPast(before, patch, requestId)
     let unpublishing = false
-    if (patch.status === 'draft') {
+    if (patch.status === 'draft' && before.status === 'published') {
       // Back to draft hides the event from everyone but admins: not while buyers own or hold its tickets.
-      const current = await find(id)
-      if (current?.status === 'published') {
-        const { sold, held } = await ticketing.soldOrHeld(id, requestId)
-        if (sold > 0 || held > 0)
-          throw fail('CONFLICT', 'buyers own or hold tickets of this event: it cannot go back to draft (cancel it instead)', { sold, held })
-        unpublishing = true
-      }
+      const { sold, held } = await ticketing.soldOrHeld(id, requestId)
+      if (sold > 0 || held > 0)
+        throw fail('CONFLICT', 'buyers own or hold tickets of this event: it cannot go back to draft (cancel it instead)', { sold, held })
+      unpublishing = true
     }
     // Back to draft on its own first, looked at again, then the rest of the change: a sale found in
     // between leaves the event as it was (published, nothing else changed), 409.
@@ -299,28 +340,16 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
       const drafted = await writeEvent(id, (current) => (current.status === 'published' ? { $set: { status: 'draft' } } : null))
       if (drafted.status === 'draft') await stillUnsold(id, requestId, drafted)
     }
-    const written = await writeEvent(id, (current) => {
-      if (patch.status !== undefined && current.status === 'cancelled')
-        throw fail('CONFLICT', 'a cancelled event cannot be published or drafted again')
-      const set: Record<string, unknown> = {}
-      const unset: Record<string, ''> = {}
-      for (const field of ['title', 'description', 'organizer'] as const) if (patch[field] !== undefined) set[field] = patch[field]!.trim()
-      if (patch.category !== undefined) set.category = patch.category
-      if (patch.venue) for (const [key, value] of Object.entries(patch.venue)) if (value !== undefined) set[`venue.${key}`] = value.trim()
-      if (patch.imageUrl === null) unset.imageUrl = ''
-      else if (patch.imageUrl !== undefined) set.imageUrl = patch.imageUrl
-      if (patch.ticketInfo === null) unset.ticketInfo = ''
-      else if (patch.ticketInfo !== undefined) set.ticketInfo = patch.ticketInfo.trim()
-      if (patch.timeZone === null) unset.timeZone = ''
-      else if (patch.timeZone !== undefined) set.timeZone = toTimeZone(patch.timeZone)
-      if (patch.status !== undefined) set.status = patch.status
-      const startsAt = patch.startsAt !== undefined ? toDate(patch.startsAt, 'startsAt', true) : current.startsAt
-      const endsAt = patch.endsAt !== undefined ? toDate(patch.endsAt, 'endsAt', true) : current.endsAt
-      requireEndAfterStart(startsAt, endsAt)
-      if (patch.startsAt !== undefined) set.startsAt = startsAt
-      if (patch.endsAt !== undefined) set.endsAt = endsAt
-      return { $set: set, $unset: unset }
-    })
+    let written: EventDoc
+    try {
+      written = await writeEvent(id, (current) => patchOf(current, patch))
+    } catch (error) {
+      // The rest of the change refused after the event went back to draft (changed by someone else
+      // meanwhile): published again, as the refusal says nothing changed.
+      if (unpublishing) await writeEvent(id, (current) => (current.status === 'draft' ? { $set: { status: 'published' } } : null)).catch(() => {})
+      forgetListings()
+      throw error
+    }
     forgetListings()
     log.info({ eventId: id, fields: Object.keys(patch), by: actorId }, 'event updated')
     return toEvent(written)
