@@ -78,6 +78,10 @@ describe('selling at the door', () => {
     // The seller shows or prints the tickets; each carries the name given.
     const tickets = (await api(`/orders/${sold.body.id}/tickets`, { token: staff.token })).body as Array<{ code: string; attendeeName?: string; status: string }>
     expect(tickets.map((t) => [t.status, t.attendeeName])).toEqual([['valid', 'Ada Lovelace'], ['valid', 'Ada Lovelace'], ['valid', 'Ada Lovelace']])
+    // The walk-in buyer's invoice details go on their order, never into the seller's own saved details.
+    const billTo = { name: 'Ada Lovelace', address: '12 St James Square\nLondon' }
+    expect((await api(`/orders/${sold.body.id}/billing`, { method: 'PUT', token: staff.token, body: billTo })).body).toMatchObject({ billing: billTo })
+    expect((await api('/orders/billing-details', { token: staff.token })).body).toEqual({ billing: null })
     const mail = decodeMime((await eventually('the tickets emailed to the buyer', async () => smtp.received.find((m) => m.to.includes(email)), 20_000, 100)).data)
     for (const t of tickets) expect(mail).toContain(t.code)
     expect(smtp.received.some((m) => m.to.includes(staff.user.email))).toBe(false)

@@ -57,7 +57,7 @@ every(Math.min(1_000, config.RECONCILE_INTERVAL_MS), 'dirty orders', async () =>
   // Drain a backlog quickly; stop when nothing more is due.
   while (!stopped && (await repair.processDue()) > 0);
 })
-const holdReminder = reminderSender({ reminders, store, outbox, log })
+const holdReminder = reminderSender({ reminders, store, outbox, models, log })
 every(1_000, 'hold reminders', () => holdReminder.sendDue())
 every(1_000, 'messages to ticket holders', messageDelivery({ models, outbox, log }))
 void removeSentAddresses({ models, log }).catch((err) => log.warn({ err: String(err) }, 'addresses of messages sent earlier not removed; tried again at the next start'))

@@ -535,7 +535,10 @@ export function emailService({ models, transport, from, ordersUrl, catalogUrl, p
 
   /** Kept (or kept again after a try) for the next try, `attempts` tries after the first. */
   async function wait(f: Fact, lastError: string, attempts: number) {
-    const userId = (f.data as { userId?: unknown }).userId
+    // Whose email it is, for closing their account: a sale at the door or a gift is under the seller's
+    // id but goes to the buyer or guest, whom the seller's closing must not silence.
+    const data = f.data as { userId?: unknown; boxOffice?: unknown; complimentaryFor?: unknown }
+    const userId = data.boxOffice || data.complimentaryFor ? undefined : data.userId
     const nextAttemptAt = new Date(Date.now() + retryDelayMs(attempts))
     await EmailWait.updateOne(
       { _id: f.id },

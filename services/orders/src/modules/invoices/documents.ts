@@ -179,7 +179,8 @@ export function invoiceDocuments({ models, invoices, refunds, payments, catalog,
     async setBilling(state: OrderState, principal: Principal, body: BillingDetails): Promise<OrderBilling> {
       const details = cleaned(body)
       const answer = await changeBilling(state, (orderId) => Billing.replaceOne({ _id: orderId }, { ...details, by: principal.id, at: new Date() }, { upsert: true }))
-      if (principal.id === state.doc.userId) {
+      // (An order sold at the door or given away is under the seller's id: its details are the buyer's.)
+      if (principal.id === state.doc.userId && !state.doc.boxOffice && !state.doc.complimentary) {
         // Two orders' details saved at once by one buyer: the last write wins (a lost race is tried once more).
         const keep = () => BillingProfile.replaceOne({ _id: principal.id }, { ...details, at: new Date() }, { upsert: true })
         await keep()
@@ -234,6 +235,12 @@ export function invoiceDocuments({ models, invoices, refunds, payments, catalog,
       if (!invoice) return null
       const notes = await creditNotes(state, invoice)
       const note = 'number' in which ? notes.find((n) => n.number === which.number) : notes.find((n) => (n.credit!.part ?? 0) === which.part)
+      if (!note && 'part' in which) {
+        // The refund's fact goes out as its money has gone back, a moment before its done mark (or, after
+        // a crash in between, until the reconciler finishes it): its credit note comes then, not never.
+        const underWay = which.part === 0 ? !!state.refund && !state.refundDone : (await refunds.partsOf(state.doc._id)).some((p) => p.n === which.part && !p.doneAt)
+        if (underWay) throw fail('UNAVAILABLE', 'the refund is being carried out: its credit note is issued once it is done')
+      }
       if (!note) return null
       const credit = note.credit!
       const payment = isCharged(state) && credit.totalCents > 0 && !state.doc.boxOffice ? await payments.orderPayment(state.doc._id).catch(() => null) : null

@@ -5,6 +5,7 @@
 import type { Redis } from 'ioredis'
 import { fact, type Logger, type Outbox } from '@easypass/kit'
 import type { OrdersConfig } from '../../config'
+import type { Models } from '../../db'
 import { statusOf, type OrderStore } from '../orders/store'
 import { toldIn } from '../orders/store'
 import { inParallel } from '../reconciler/service'
@@ -54,12 +55,14 @@ export function reminderAt(config: Pick<OrdersConfig, 'HOLD_REMINDER_SECONDS'>, 
   return expiresAt - Math.min(config.HOLD_REMINDER_SECONDS * 1000, (expiresAt - now) / 2)
 }
 
-export function reminderSender({ reminders, store, outbox, log }: { reminders: HoldReminders; store: OrderStore; outbox: Outbox; log: Logger }) {
+export function reminderSender({ reminders, store, outbox, models, log }: { reminders: HoldReminders; store: OrderStore; outbox: Outbox; models: Pick<Models, 'Cancellation'>; log: Logger }) {
   async function remind({ orderId, lease }: TakenReminder) {
     try {
       const state = await store.load(orderId)
       const expiresAt = state?.doc.expiresAt
       if (!state || statusOf(state) !== 'reserved' || !expiresAt) return await reminders.done({ orderId, lease })
+      // An event cancelled (or deleted) since: its holds are being ended, paying one would be refused.
+      if (await models.Cancellation.exists({ _id: state.doc.eventId })) return await reminders.done({ orderId, lease })
       const { doc } = state
       await outbox.record([
         fact(
