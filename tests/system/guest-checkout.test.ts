@@ -89,6 +89,9 @@ describe('buying as a guest', () => {
     expect((await api(`/orders/${orderId}/tickets`, { token: again.token })).body).toHaveLength(2)
     // The session goes on like any other.
     expect((await api('/auth/refresh', { body: { refreshToken: again.refreshToken } })).status).toBe(200)
+    // The link proves the mailbox: the session begun earlier (perhaps by someone else with this address,
+    // to watch what the owner buys in it) is over.
+    expect((await api('/auth/refresh', { body: { refreshToken: guest.refreshToken } })).status).toBe(401)
 
     // A link works once.
     const used = await openLink(tokens[0]!)

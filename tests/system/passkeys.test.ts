@@ -274,6 +274,24 @@ describe('passkeys', () => {
     expect(signedIn.body.user.id).toBe(a.id)
   })
 
+  test('one added with the password alone stays refused once two-step sign-in was turned on, also after it is turned off again', async () => {
+    const a = await account('passkey-2fa-off')
+    const device = new PasskeyDevice(webOrigin())
+    await added(a, device)
+    const setup = await api('/auth/two-factor/setup', { method: 'POST', token: a.token })
+    expect((await api('/auth/two-factor/enable', { token: a.token, body: { password: PASSWORD, code: totp(setup.body.secret) } })).status).toBe(200)
+    // Off again (say the phone was lost): the passkey a thief may have added with the password does not come back.
+    expect((await api('/auth/two-factor/disable', { token: a.token, body: { password: PASSWORD, code: totp(setup.body.secret, 1) } })).status).toBe(200)
+    const refused = await signIn((o) => device.get(o, 0))
+    expect(refused.status).toBe(401)
+    expect(refused.body.error.message).toContain('before two-step sign-in was turned on (it is off again now)')
+    // Added again now, with the password: it signs in.
+    const fresh = await api('/auth/login', { body: { email: a.email, password: PASSWORD } })
+    expect(fresh.status).toBe(200)
+    await added({ token: fresh.body.accessToken }, device)
+    expect((await signIn((o) => device.get(o, 1))).status).toBe(200)
+  })
+
   test('a guest, who has no password, cannot add one', async () => {
     const guest = await api('/auth/guest', { body: { email: uniqueEmail('passkey-guest'), name: 'Guest' } })
     expect(guest.status).toBe(201)

@@ -4,7 +4,8 @@
 // can turn it off for someone who lost everything. The codes come from tests/support/totp.ts, written from
 // the RFCs, so the server's library is checked against them.
 import { describe, expect, test } from 'bun:test'
-import { api, errorCode, loginAdmin, uniqueEmail } from '../support/api'
+import { api, errorCode, eventually, loginAdmin, uniqueEmail } from '../support/api'
+import { decodeMime, mailingThroughTestSmtp } from '../support/smtp'
 import { system } from '../support/system'
 import { totp } from '../support/totp'
 
@@ -37,7 +38,13 @@ async function turnedOn(a: { token: string }) {
   return { secret: setup.body.secret as string, recoveryCodes: on.body.recoveryCodes as string[] }
 }
 
+/** The email to `address` that says `words` (waits for it). */
+const toldOf = (smtp: ReturnType<typeof mailingThroughTestSmtp>, address: string, words: string) =>
+  eventually(`the email to ${address} saying "${words}"`, async () => smtp.received.find((m) => m.to.includes(address) && decodeMime(m.data).includes(words)), 10_000, 100)
+
 describe('two-step sign-in', () => {
+  const smtp = mailingThroughTestSmtp('auth')
+
   test('set up with an app, confirmed with the password and a code; then signing in takes a code, each once', async () => {
     const a = await account('2fa')
     expect((await api('/auth/me', { token: a.token })).body.twoFactor).toBe(false)
@@ -117,6 +124,8 @@ describe('two-step sign-in', () => {
     const off = await api('/auth/two-factor/disable', { token: a.token, body: { password: PASSWORD, code: fresh[1] } })
     expect(off.status).toBe(200)
     expect(off.body.twoFactor).toBe(false)
+    // The owner hears of it (whoever did it had the password and a code).
+    await toldOf(smtp, a.email, 'two-step sign-in was turned off for your EasyPass account, with your password and a code')
     expect((await login(a.email, PASSWORD)).status).toBe(200)
     expect((await api('/auth/two-factor/disable', { token: a.token, body: { password: PASSWORD, code: fresh[2] } })).status).toBe(409)
   })
@@ -154,6 +163,8 @@ describe('two-step sign-in', () => {
     const reset = await api(`/users/${a.id}/two-factor`, { method: 'DELETE', token: admin.token })
     expect(reset.status).toBe(200)
     expect(reset.body).toMatchObject({ id: a.id, twoFactor: false })
+    // The owner hears of it: an admin talked into it by someone with the password alone does not go unnoticed.
+    await toldOf(smtp, a.email, 'an EasyPass admin turned two-step sign-in off for your account')
     expect((await login(a.email, PASSWORD)).status).toBe(200)
     expect((await api(`/users/${admin.user.id}/two-factor`, { method: 'DELETE', token: admin.token })).status).toBe(403)
     expect((await api('/users/0123456789abcdef01234567/two-factor', { method: 'DELETE', token: admin.token })).status).toBe(404)

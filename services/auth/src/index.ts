@@ -205,6 +205,6 @@ const app = createService({
 })
   .use(authModule(auth, closing, config))
   .use(passkeysModule(passkeys, config))
-  .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }, twoFactor, passkeys.countsOf), closing, config))
+  .use(usersModule(usersService(models.User, log, { redis, prefix: config.REDIS_PREFIX }, twoFactor, passkeys.countsOf, alerts), closing, config))
 
 serve(app, { port: config.PORT, hostname: config.HOST, log, closers: [() => clearInterval(sweep), stopClosingSweep, stopGuestSweep, stopResealing, () => outbox.stop(), () => bus.close(), () => transport?.close(), () => redis.quit(), () => conn.close()] })

@@ -28,6 +28,11 @@ const userSchema = new Schema(
     /** Set by every change and reset: reset links issued before it no longer work. */
     passwordChangedAt: { type: Date },
     /**
+     * When two-step sign-in was last turned on; kept when it is turned off again: a passkey added with
+     * the password alone before it stays refused.
+     */
+    twoFactorOnAt: { type: Date },
+    /**
      * Two-step sign-in: on when `secret` is set (the authenticator's shared secret, sealed with a key
      * derived from JWT_PRIVATE_KEY, never stored in the clear); `pending` is one being set up, until a
      * code from the app confirms it. `recoveryCodes` are SHA-256 hashes; `setupId` names the setup they

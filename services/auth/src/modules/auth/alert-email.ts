@@ -10,6 +10,8 @@ const sent = counter('auth_code_limit_alerts_total', 'Emails telling an owner th
 
 const twoFactorNoticed = counter('auth_two_factor_on_emails_total', 'Emails telling an owner that two-step sign-in was turned on, by outcome', ['status'])
 
+const twoFactorOffNoticed = counter('auth_two_factor_off_emails_total', 'Emails telling an owner that two-step sign-in was turned off (by them or by an admin), by outcome', ['status'])
+
 const passkeysNoticed = counter('auth_passkey_notice_emails_total', 'Emails telling an owner that a passkey was added, or that an admin removed theirs, by outcome', ['status'])
 
 const NBSP = '\u00a0'
@@ -125,6 +127,45 @@ const TWO_FACTOR_ON_WORDS: Record<Language, { subject: string; lines: (account: 
   },
 }
 
+const TWO_FACTOR_OFF_WORDS: Record<Language, { subject: string; lines: (byAdmin: boolean, account: string, reset: string) => string[] }> = {
+  en: {
+    subject: 'Two-step sign-in was turned off',
+    lines: (byAdmin, account, reset) => [
+      'Hello,',
+      byAdmin
+        ? 'an EasyPass admin turned two-step sign-in off for your account (as is done when a phone and its recovery codes are lost): signing in now takes your password alone.'
+        : 'two-step sign-in was turned off for your EasyPass account, with your password and a code: signing in now takes your password alone.',
+      `If you did not ask for this, someone knows your password: choose a new one now (${reset}), then turn two-step sign-in on again on your account page (${account}).`,
+    ],
+  },
+  de: {
+    subject: 'Die Anmeldung in zwei Schritten wurde ausgeschaltet',
+    lines: (byAdmin, account, reset) => [
+      'Hallo,',
+      byAdmin
+        ? 'ein Administrator von EasyPass hat die Anmeldung in zwei Schritten für Ihr Konto ausgeschaltet (wie es geschieht, wenn ein Telefon und seine Wiederherstellungscodes verloren sind): Die Anmeldung verlangt jetzt nur noch Ihr Passwort.'
+        : 'für Ihr EasyPass-Konto wurde die Anmeldung in zwei Schritten mit Ihrem Passwort und einem Code ausgeschaltet: Die Anmeldung verlangt jetzt nur noch Ihr Passwort.',
+      `Wenn Sie das nicht veranlasst haben, kennt jemand Ihr Passwort: Legen Sie jetzt ein neues fest (${reset}) und schalten Sie die Anmeldung in zwei Schritten auf Ihrer Kontoseite (${account}) wieder ein.`,
+    ],
+  },
+  fr: {
+    subject: 'La connexion en deux étapes a été désactivée',
+    lines: (byAdmin, account, reset) => [
+      'Bonjour,',
+      byAdmin
+        ? `un administrateur d’EasyPass a désactivé la connexion en deux étapes de votre compte (comme on le fait quand un téléphone et ses codes de récupération sont perdus)${NBSP}: la connexion ne demande plus que votre mot de passe.`
+        : `la connexion en deux étapes de votre compte EasyPass a été désactivée avec votre mot de passe et un code${NBSP}: la connexion ne demande plus que votre mot de passe.`,
+      `Si vous ne l’avez pas demandé, quelqu’un connaît votre mot de passe${NBSP}: choisissez-en un nouveau maintenant (${reset}), puis réactivez la connexion en deux étapes sur la page de votre compte (${account}).`,
+    ],
+  },
+}
+
+/** The owner told that two-step sign-in was turned off, in every language. */
+export function renderTwoFactorOff(byAdmin: boolean, account: string, reset: string) {
+  const subject = `EasyPass: ${LANGUAGES.map((lang) => TWO_FACTOR_OFF_WORDS[lang].subject).join(' / ')}`
+  return { subject, ...inEveryLanguage({ en: TWO_FACTOR_OFF_WORDS.en.lines(byAdmin, account, reset), de: TWO_FACTOR_OFF_WORDS.de.lines(byAdmin, account, reset), fr: TWO_FACTOR_OFF_WORDS.fr.lines(byAdmin, account, reset) }) }
+}
+
 /** The owner told that two-step sign-in was turned on, in every language (whoever did it chose the page's). */
 export function renderTwoFactorOn(account: string) {
   const subject = `EasyPass: ${LANGUAGES.map((lang) => TWO_FACTOR_ON_WORDS[lang].subject).join(' / ')}`
@@ -158,12 +199,15 @@ export interface AlertMailer {
   passkeysRemoved(to: string, count: number): Promise<void>
   /** Never throws: two-step sign-in is on already. */
   twoFactorOn(to: string): Promise<void>
+  /** Never throws: two-step sign-in is off already. */
+  twoFactorOff(to: string, byAdmin: boolean): Promise<void>
 }
 
 export function alertMailer(opts: AccountMailOptions, publicUrl: string): AlertMailer {
   const send = accountMailer(opts, 'two-step code limit alert', sent)
   const sendPasskey = accountMailer(opts, 'passkey notice', passkeysNoticed)
   const sendTwoFactorOn = accountMailer(opts, 'two-step sign-in notice', twoFactorNoticed)
+  const sendTwoFactorOff = accountMailer(opts, 'two-step sign-in off notice', twoFactorOffNoticed)
   const site = publicUrl.replace(/\/+$/, '')
   const link = `${site}/forgot-password`
   return {
@@ -171,5 +215,6 @@ export function alertMailer(opts: AccountMailOptions, publicUrl: string): AlertM
     passkeyAdded: (to, name) => sendPasskey({ to, ...renderPasskeyAdded(name, `${site}/account`, link) }, []),
     passkeysRemoved: (to, count) => sendPasskey({ to, ...renderPasskeysRemoved(count, `${site}/account`) }, []),
     twoFactorOn: (to) => sendTwoFactorOn({ to, ...renderTwoFactorOn(`${site}/account`) }, []),
+    twoFactorOff: (to, byAdmin) => sendTwoFactorOff({ to, ...renderTwoFactorOff(byAdmin, `${site}/account`, link) }, []),
   }
 }

@@ -89,7 +89,10 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
     await links.mailer.send(email, made, links.validMinutes, language)
   }
 
-  /** A link opens one session of its guest, once, within its time; the first of two at once wins. */
+  /**
+   * A link opens one session of its guest, once, within its time; the first of two at once wins. The
+   * guest's other sessions end (its refresh tokens stop working).
+   */
   async function open(body: GuestSessionBody): Promise<AuthResult> {
     const hash = hashSecret(body.token)
     const link = await GuestLink.findById(hash).lean()
@@ -104,6 +107,9 @@ export function guestService({ User, links, sessions, limiter, signIn, log }: Gu
     }
     // In use again: an unused guest's deletion counts from now (GUEST_RETENTION_DAYS).
     await User.updateOne({ _id: user._id, guest: true }, { $set: { guestUsedAt: new Date() }, $unset: { guestKeptUntil: 1, guestNoticeAt: 1 } })
+    // The link proves the mailbox: whoever else holds a session of this guest (someone who started it
+    // with the owner's address, to read what the owner buys in it) is signed out.
+    await sessions.endAllSessions(link.userId)
     const session = await sessions.start(link.userId, false)
     // Closed while the link was being opened: no session for an account that is gone.
     if (!(await User.exists({ _id: user._id }))) throw invalidGuestLink()

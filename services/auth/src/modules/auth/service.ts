@@ -23,7 +23,7 @@ export interface AuthDeps {
   /** Roles that sign in as customers until their two-step sign-in is on. */
   twoFactorRequiredRoles: ReadonlySet<Role>
   /** The owner told by email that two-step sign-in was turned on (never throws). */
-  alerts?: Pick<AlertMailer, 'twoFactorOn'>
+  alerts?: Pick<AlertMailer, 'twoFactorOn' | 'twoFactorOff'>
   sessions: SessionStore
   limiter: LoginLimiter
   config: AuthConfig & { JWT_PRIVATE_KEY: string }
@@ -412,6 +412,8 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, alerts, s
     if (!twoFactor.isOn(user)) throw fail('CONFLICT', 'two-step sign-in is not on')
     await confirmPassword(user, body.password, 'password', clientIp, body.code)
     await twoFactor.disable(String(user._id))
+    // As for turning it on: if that was not the owner (password and app, or a recovery code, stolen), they hear of it.
+    void alerts?.twoFactorOff(user.email, false)
     return me(principal)
   }
 

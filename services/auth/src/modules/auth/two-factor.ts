@@ -161,7 +161,7 @@ export function twoFactorService({ User, TwoFactorUse, guesses, seal, issuer, on
         { _id: user._id },
         {
           // Sealed again under the current key: a setup sealed under a key rotated away since stays readable.
-          $set: { twoFactor: { secret: seal.seal(pending), enabledAt: new Date(), setupId: tf.pendingId, recoveryCodes: codes.map((c) => hashSecret(normalised(c))) } },
+          $set: { twoFactor: { secret: seal.seal(pending), enabledAt: new Date(), setupId: tf.pendingId, recoveryCodes: codes.map((c) => hashSecret(normalised(c))) }, twoFactorOnAt: new Date() },
         },
       )
       log.info({ userId }, 'two-step sign-in turned on')

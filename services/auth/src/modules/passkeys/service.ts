@@ -286,10 +286,14 @@ export function passkeyService({ Passkey, PasskeyUse, User, auth, alerts, sessio
     // Added with the password alone, it gives what that password gives: nothing once the account also
     // asks for a code, nor once that password was replaced (a thief who phished it and added a passkey
     // is shut out by the owner's reset or by turning two-step sign-in on, as those promise).
+    // (Turned on once is enough: turning it off again, say after a phone was lost, does not bring such a passkey back.)
     if (!passkey.twoSteps) {
+      const createdAt = new Date(passkey.createdAt).getTime()
       const stale = user.twoFactor?.secret
         ? 'it was added with the password alone, before two-step sign-in was turned on: sign in with your password and code, then add it again'
-        : user.passwordChangedAt && new Date(passkey.createdAt).getTime() < new Date(user.passwordChangedAt).getTime()
+        : user.twoFactorOnAt && createdAt < new Date(user.twoFactorOnAt).getTime()
+          ? 'it was added with the password alone, before two-step sign-in was turned on (it is off again now): sign in with your password, then add it again'
+          : user.passwordChangedAt && createdAt < new Date(user.passwordChangedAt).getTime()
           ? 'it was added with a password that has been changed since: sign in with the new password, then add it again'
           : undefined
       if (stale) {

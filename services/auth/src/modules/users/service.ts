@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis'
 import { ACCESS_TOKEN_TTL_SECONDS, escapeRegExp, fail, roleWithdrawnKey, rolesAbove, STAFF_EVENTS_FIELD, type Logger } from '@easypass/kit'
 import type { UserDoc, UserModel } from '../../db/users'
 import type { TwoFactorService } from '../auth/two-factor'
+import type { AlertMailer } from '../auth/alert-email'
 
 /** What an account's view is made of. */
 export type AccountFields = Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'createdAt'> & Partial<Pick<UserDoc, 'twoFactor' | 'guest' | 'contactEmail' | 'staffEvents' | 'staffEventsAt'>>
@@ -51,7 +52,7 @@ export interface RoleChanges {
 /** How many passkeys each of these accounts has (the admins' list shows it). */
 export type PasskeyCounts = (userIds: string[]) => Promise<Map<string, number>>
 
-export function usersService(User: UserModel, log: Logger, changes: RoleChanges, twoFactor: Pick<TwoFactorService, 'disable'>, passkeyCounts: PasskeyCounts) {
+export function usersService(User: UserModel, log: Logger, changes: RoleChanges, twoFactor: Pick<TwoFactorService, 'disable'>, passkeyCounts: PasskeyCounts, alerts?: Pick<AlertMailer, 'twoFactorOff'>) {
   async function list({ page = 1, limit = 20, q, role, ids }: UserListQuery): Promise<UserList> {
     const filter: Record<string, unknown> = {}
     if (ids) filter._id = { $in: [...new Set(ids.toLowerCase().split(','))] }
@@ -148,6 +149,8 @@ export function usersService(User: UserModel, log: Logger, changes: RoleChanges,
     if (user.twoFactor?.secret) {
       await twoFactor.disable(id)
       log.info({ userId: id, by: actorId }, "an admin turned an account's two-step sign-in off")
+      // The owner hears of it: an admin talked into it by someone with the password alone would otherwise go unnoticed.
+      if (user.email) void alerts?.twoFactorOff(user.email, true)
     }
     return toUser({ ...user, twoFactor: undefined })
   }
