@@ -252,6 +252,18 @@ describe('charges through the sandbox gateway', () => {
     const order = await internal(`/internal/orders/${raced}/payment`)
     expect(order.body).toMatchObject({ paymentId: [...winners][0], status: 'succeeded', amountCents: 4500 })
   })
+
+  test('an approved charge that had not yet claimed its order (a crash between the two) is the order\'s payment: a charge under another key does not take the card again', async () => {
+    const orderId = objectId()
+    const first = await charge({ orderId, userId: buyer.user.id })
+    expect(first.body.status).toBe('succeeded')
+    // As if payments stopped between the provider's approval (recorded) and the order's claim.
+    expect((await db().collection('charge_markers').deleteOne({ paymentId: first.body.paymentId })).deletedCount).toBe(1)
+    const again = await charge({ orderId, userId: buyer.user.id })
+    expect(again.body).toMatchObject({ status: 'succeeded', paymentId: first.body.paymentId })
+    expect(await db().collection('payments').countDocuments({ orderId })).toBe(1)
+    expect(await db().collection('charge_markers').countDocuments({ paymentId: first.body.paymentId })).toBe(1)
+  })
 })
 
 describe('refunds', () => {

@@ -48,6 +48,8 @@ export interface LateApprovalDoc {
   _id: string
   chargeRef: string
   at: Date
+  /** After a failed try: not tried again before then (a refused one must not hold back the newer ones). */
+  nextTryAt?: Date
 }
 
 export interface SandboxChargeDoc {
@@ -118,7 +120,7 @@ export function defineModels(conn: Connection) {
 
   const marker = new Schema<ChargeMarkerDoc>({ _id: String, paymentId: { type: String, required: true }, at: Date }, { ...opts, collection: 'charge_markers' })
 
-  const lateApproval = new Schema<LateApprovalDoc>({ _id: String, chargeRef: { type: String, required: true }, at: { type: Date, required: true } }, { ...opts, collection: 'late_approvals' })
+  const lateApproval = new Schema<LateApprovalDoc>({ _id: String, chargeRef: { type: String, required: true }, at: { type: Date, required: true }, nextTryAt: Date }, { ...opts, collection: 'late_approvals' })
 
   const sandboxCharge = new Schema<SandboxChargeDoc>(
     {

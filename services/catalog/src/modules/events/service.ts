@@ -282,8 +282,8 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
 
   /**
    * What a patch writes on `current`, or the 400/409 it is refused with (nothing written). Dates of
-   * a cancelled event stay as they were (its buyers were refunded for those); an event whose tickets
-   * are sold is not moved to a start already past (that would close the refunds its buyers are owed).
+   * a cancelled event stay as they were (its buyers were refunded for those). A start moved earlier,
+   * also to a moment past, is an admin's correction: it closes the buyers' own refunds as the start does.
    */
   function patchOf(current: EventDoc, patch: UpdateEventBody): { $set: Record<string, unknown>; $unset: Record<string, ''> } {
     if (patch.status !== undefined && current.status === 'cancelled')
@@ -310,22 +310,12 @@ export function eventsService({ models, outbox, ticketing, log, listCacheMs: LIS
     return { $set: set, $unset: unset }
   }
 
-  /** A start moved to a moment already past, on an event whose tickets buyers own: 409. */
-  async function requireNotMovedIntoPast(current: EventDoc, patch: UpdateEventBody, requestId?: string) {
-    if (patch.startsAt === undefined || current.status !== 'published') return
-    const startsAt = toDate(patch.startsAt, 'startsAt', true)
-    if (startsAt.getTime() > Date.now() || startsAt.getTime() === current.startsAt.getTime()) return
-    const { sold } = await ticketing.soldOrHeld(String(current._id), requestId)
-    if (sold > 0) throw fail('CONFLICT', 'buyers own tickets of this event: its start cannot be moved to a moment already past (refunds and cancelling end at the start)', { sold })
-  }
-
   /** Applies a partial update; "ends after it starts" and "cancelled is final" hold for the stored result. */
   async function update(id: string, patch: UpdateEventBody, actorId: string, requestId?: string): Promise<Event> {
     const before = await find(id)
     if (!before) throw fail('NOT_FOUND', 'event not found')
     // Every refusal the patch itself earns comes before anything is written.
     patchOf(before, patch)
-    await requireNotMovedIntoPast(before, patch, requestId)
     let unpublishing = false
     if (patch.status === 'draft' && before.status === 'published') {
       // Back to draft hides the event from everyone but admins: not while buyers own or hold its tickets.

@@ -309,8 +309,10 @@ export function purchaseService(deps: PurchaseDeps) {
       try {
         charge = await payments.charge({ orderId: doc._id, userId: doc.userId, amountCents: doc.totalCents, currency: doc.currency, card, idempotencyKey: chargeKey, ...(newOrder ? { newOrder } : {}) })
       } catch (error) {
-        if (error instanceof AppError && error.status < 500) {
-          // Refused before any money moved (an invalid card).
+        // Refused before any money moved: an invalid card (400), or on a pay, a key used for another
+        // charge (409). Any other 4xx says nothing of the money (payments refusing this service's own
+        // token for a moment, a conflict raised after the provider answered): undecided, as below.
+        if (error instanceof AppError && (error.status === 400 || (error.status === 409 && mode !== 'create'))) {
           const answer = errorAnswer(error.status, error.code, error.message, error.details)
           if (mode === 'create') await settlement.releaseAndSettle(state, 'failed', releaseBy(deadline), { error: { status: error.status, code: error.code, message: error.message }, paymentChecked: true })
           return answer

@@ -101,18 +101,21 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
 
   /** Late approvals whose refund was not made yet (a provider away then): made now. */
   async function refundLateApprovals(limit = 50): Promise<number> {
-    const open = await LateApproval.find({}).sort({ at: 1 }).limit(limit).lean<LateApprovalDoc[]>()
-    // Each on its own: one the provider refuses (a person must see to it) never holds back the others.
+    const now = new Date()
+    const open = await LateApproval.find({ $or: [{ nextTryAt: { $exists: false } }, { nextTryAt: { $lte: now } }] })
+      .sort({ at: 1 })
+      .limit(limit)
+      .lean<LateApprovalDoc[]>()
+    // Each on its own: one the provider refuses (a person must see to it) never holds back the others,
+    // and waits a minute before it is tried again, so that the oldest cannot fill every pass.
     for (const late of open) {
       try {
         const payment = await Payment.findById(late._id).lean()
-        if (!payment) {
-          log.error({ paymentId: late._id }, 'a late approval names no payment: needs a person')
-          continue
-        }
+        if (!payment) throw new Error('it names no payment: needs a person')
         await refundLateApproval(payment, late.chargeRef)
       } catch (error) {
         log.error({ paymentId: late._id, err: String(error) }, 'a late approval is not refunded yet')
+        await LateApproval.updateOne({ _id: late._id }, { $set: { nextTryAt: new Date(Date.now() + 60_000) } }).catch(() => {})
       }
     }
     return open.length
@@ -144,7 +147,13 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
   async function earlierPaymentsDecided(orderId: string, paymentId: string): Promise<ChargeOutcome | undefined> {
     const earlier = (await Payment.find({ orderId }).lean()).filter((p) => p._id !== paymentId)
     for (const p of earlier) {
-      if (await PaymentResult.exists({ _id: p._id })) continue
+      const result = await PaymentResult.findById(p._id).lean()
+      if (result) {
+        // Approved, but not yet the order's (its claim still on the way, or cut off by a crash): it
+        // claims the order now, and this charge is answered with it instead of charging the card again.
+        if (result.status === 'succeeded') await finalize(p, result)
+        continue
+      }
       const settled = await settle(p).catch((error) => {
         if (error instanceof ProviderError) return null
         throw error

@@ -44,6 +44,9 @@ export function reconciler(models: Models, charges: ChargesService, log: Logger,
       // payments already read. Those of the last two minutes are read again each pass (a lookup each).
       const trailing = new Date(cutoff.getTime() - TRAILING_MS)
       let scan = cursor
+      // The first payment still open in this pass: the watermark stays there, while the pass goes on
+      // to the end (one open payment must not keep the reconciler from every later one).
+      let firstOpen: Date | undefined
       for (;;) {
         const after = [{ createdAt: { $gt: scan.at, $lte: cutoff } }, { createdAt: scan.at, _id: { $gt: scan.id } }]
         const payments = await Payment.find({ $or: after }).sort({ createdAt: 1, _id: 1 }).limit(batch).lean()
@@ -57,7 +60,6 @@ export function reconciler(models: Models, charges: ChargesService, log: Logger,
         )
         const secondCharges = succeeded.filter((p) => winners.has(markerId(p.orderId)) && winners.get(markerId(p.orderId)) !== p._id)
         const refunded = new Set(secondCharges.length ? (await Refund.find({ _id: { $in: secondCharges.map((p) => refundId(p._id)) } }).lean()).map((r) => r._id) : [])
-        let firstOpen: Date | undefined
         for (const p of payments) {
           const result = results.get(p._id)
           try {
@@ -87,7 +89,7 @@ export function reconciler(models: Models, charges: ChargesService, log: Logger,
         scan = { at: last.createdAt, id: last._id }
         const reached = firstOpen ? { at: firstOpen, id: '' } : scan
         cursor = reached.at.getTime() > trailing.getTime() ? { at: trailing, id: '' } : reached
-        if (payments.length < batch || firstOpen) break
+        if (payments.length < batch) break
       }
     } finally {
       running = false
