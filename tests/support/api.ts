@@ -33,6 +33,24 @@ export async function api<T = any>(path: string, opts: RequestOptions = {}): Pro
   return { status: response.status, body, headers: response.headers }
 }
 
+/**
+ * A purchase as a client that follows the contract makes it: 202 (decided later), 429 and 5xx are sent
+ * again with the SAME Idempotency-Key until a final answer comes.
+ */
+export async function buyUntilFinal(token: string, payload: object, key = `k-${crypto.randomUUID()}`, deadlineMs = 150_000): Promise<ApiResponse> {
+  const deadline = Date.now() + deadlineMs
+  for (;;) {
+    let r: ApiResponse | undefined
+    try {
+      r = await api('/orders', { body: payload, token, headers: { 'idempotency-key': key } })
+    } catch {}
+    if (r && ![202, 429, 502, 503, 504].includes(r.status)) return r
+    if (Date.now() > deadline) throw new Error(`no final answer for ${key}: last ${r?.status} ${JSON.stringify(r?.body)}`)
+    await Bun.sleep(r?.status === 429 ? 1000 : 300)
+  }
+}
+
+
 let counter = 0
 /** The sandbox gateway's card that is always approved. */
 export const TEST_CARD = { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' }

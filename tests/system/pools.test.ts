@@ -1,7 +1,7 @@
 // Shared capacity: ticket types selling from one pool (a hall of 50 whose two kinds of ticket together
 // never pass 50), through the whole purchase path, under a race, and its settings refused when wrong.
 import { describe, expect, test } from 'bun:test'
-import { api, futureEvent, loginAdmin, registerUser, type Session, TEST_CARD } from '../support/api'
+import { api, buyUntilFinal, futureEvent, loginAdmin, registerUser, type Session, TEST_CARD } from '../support/api'
 
 async function eventWithTypes(admin: Session, capacities: number[]) {
   const event = await api('/events', { token: admin.token, body: futureEvent() })
@@ -42,7 +42,7 @@ describe('shared capacity', () => {
     })()
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        api('/orders', { token: buyers[i % 10]!.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId, items: [{ ticketTypeId: ids[i % 2]!, quantity: 1 }], payment: { card: TEST_CARD } } }),
+        buyUntilFinal(buyers[i % 10]!.token, { eventId, items: [{ ticketTypeId: ids[i % 2]!, quantity: 1 }], payment: { card: TEST_CARD } }),
       ),
     )
     running = false

@@ -1,7 +1,7 @@
 // Reserved seating: a ticket type of numbered seats in rows. Buyers name the seats they want (or get the
 // best ones left); each seat is held and sold once, its ticket names it, and a refund frees that seat.
 import { describe, expect, test } from 'bun:test'
-import { api, errorCode, futureEvent, loginAdmin, registerUser, type Session, TEST_CARD } from '../support/api'
+import { api, buyUntilFinal, errorCode, futureEvent, loginAdmin, registerUser, type Session, TEST_CARD } from '../support/api'
 
 const ROWS = [
   { label: 'A', seats: 4 },
@@ -16,8 +16,8 @@ async function seatedEvent(admin: Session) {
   expect(type.body).toMatchObject({ capacity: 8, available: 8, seating: { rows: ROWS, taken: [] } })
   return { eventId: event.body.id as string, typeId: type.body.id as string }
 }
-const buy = (who: Session, eventId: string, item: object) =>
-  api('/orders', { token: who.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { eventId, items: [item], payment: { card: TEST_CARD } } })
+/** A purchase paid at once, asked again under its key until decided (202 and 503 are not answers). */
+const buy = (who: Session, eventId: string, item: object) => buyUntilFinal(who.token, { eventId, items: [item], payment: { card: TEST_CARD } })
 
 describe('reserved seating', () => {
   test('60 buyers race for the seats they picked: each seat is sold once, its ticket names it, and a refunded seat is sold again', async () => {

@@ -18,7 +18,7 @@ import mongoose from 'mongoose'
 import { freePort, natsUserOf, waitForPort, writeNatsConfig } from '../../stack/local/infra'
 import { createFactsStream } from '../../stack/nats/facts-stream'
 import { createLogger } from '@easypass/kit'
-import { api, errorCode, eventually as eventuallyWithin, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
+import { api, buyUntilFinal as retryUntilFinal, errorCode, eventually as eventuallyWithin, futureEvent, loginAdmin, registerUser, type ApiResponse, type Session } from '../support/api'
 
 /** Sales under load settle slower: a minute by default. */
 const eventually = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000) => eventuallyWithin(what, probe, timeoutMs, 250)
@@ -101,22 +101,8 @@ function watch(s: Sale, paidSoFar: () => number = () => 0) {
 
 const body = (s: Sale, quantity: number, card: object | null = CARD) => ({ eventId: s.eventId, items: [{ ticketTypeId: s.typeId, quantity }], ...(card ? { payment: { card } } : {}) })
 
-/**
- * A buyer who does what the contract says: 202 (decided later) and 503 (try again) are retried with
- * the SAME Idempotency-Key until a final answer comes.
- */
-async function buyUntilFinal(session: Session, payload: object, key = `k-${crypto.randomUUID()}`, deadlineMs = 150_000): Promise<ApiResponse> {
-  const deadline = Date.now() + deadlineMs
-  for (;;) {
-    let r: ApiResponse | undefined
-    try {
-      r = await api('/orders', { body: payload, token: session.token, headers: { 'idempotency-key': key } })
-    } catch {}
-    if (r && ![202, 429, 502, 503, 504].includes(r.status)) return r
-    if (Date.now() > deadline) throw new Error(`no final answer for ${key}: last ${r?.status} ${JSON.stringify(r?.body)}`)
-    await Bun.sleep(r?.status === 429 ? 1000 : 300)
-  }
-}
+/** A buyer who does what the contract says (tests/support/api.ts). */
+const buyUntilFinal = (session: Session, payload: object, key?: string, deadlineMs?: number) => retryUntilFinal(session.token, payload, key, deadlineMs)
 
 async function registerMany(n: number, tag: string): Promise<Session[]> {
   const out: Session[] = []
