@@ -4,6 +4,7 @@
 // shown as refused after the fact.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { api, loginAdmin, registerUser } from '../support/api'
+import { system } from '../support/system'
 import { adminSession, buyThroughApi, canSell, closeBrowser, screenshot, seedEvent, withTab } from './browser'
 
 afterAll(closeBrowser)
@@ -80,6 +81,40 @@ describe.skipIf(!canSell)('check-in without a network', () => {
     expect(list.body.tickets).toHaveLength(3)
     expect(JSON.stringify(list.body)).not.toContain(codes[1]!)
     expect((await api(`/events/${event.id}/door-list`, { token: buyer.token })).status).toBe(403)
+  }, 90_000)
+
+  test('orders away (the gateway answers 503 naming it): the list decides; a list over 6 hours old decides nothing', async () => {
+    const event = await seedEvent([{ name: 'Floor', priceCents: 1500, capacity: 10 }], { title: `Door without orders ${Date.now()}` })
+    const buyer = await registerUser('door-orders-away')
+    const order = await buyThroughApi(buyer, event, 2)
+    const codes = ((await api(`/orders/${order.id}/tickets`, { token: buyer.token })).body as Array<{ code: string }>).map((t) => t.code)
+    await withTab({ session: await adminSession() }, async ({ page }) => {
+      // The page's clock, to be moved on 7 hours below (it runs on as the real one until then).
+      await page.clock.install()
+      await page.goto('/admin/checkin')
+      await page.getByLabel('Find an event').fill(event.title)
+      await page.locator(`#f-door option[value="${event.id}"]`).waitFor({ state: 'attached' })
+      await page.getByLabel('This door admits to').selectOption(event.id)
+      await page.locator('[data-offline-list="2"]').waitFor()
+      const scan = async (code: string) => {
+        await page.getByLabel('Ticket code').fill(code)
+        await page.keyboard.press('Enter')
+      }
+      await system().stop('orders')
+      try {
+        // The network is up; the gateway cannot reach orders and says so (503 with the upstream's name).
+        await scan(codes[0]!)
+        await page.locator('[data-verdict="offline"]').waitFor({ timeout: 15_000 })
+        await page.locator('[data-pending="1"]').waitFor()
+        // Seven hours on, still without orders: buyers may have refunded or passed tickets on since, so the list decides nothing.
+        await page.clock.fastForward('07:00:00')
+        await scan(codes[1]!)
+        await page.locator('[data-verdict="error"]').waitFor({ timeout: 15_000 })
+        expect(await page.getByText('is more than 6 hours old').count()).toBe(1)
+      } finally {
+        await system().start('orders')
+      }
+    })
   }, 90_000)
 
   test('a scan the server does not answer in time is not let in on the list (its order may be busy with a refund); a second one without an answer is', async () => {

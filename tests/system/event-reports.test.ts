@@ -109,6 +109,21 @@ describe('event reports', () => {
     expect(report.taxes).toEqual([])
   })
 
+  test('a line break inside a value (a ticket type named over two lines) stays inside its quoted cell: no row of its own whose formula runs', async () => {
+    const admin = await loginAdmin()
+    const event = await api('/events', { token: admin.token, body: futureEvent() })
+    const eventId = event.body.id as string
+    const name = 'Back row\n=1+1'
+    const type = await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name, priceCents: 1000, currency: 'EUR', capacity: 5 } })
+    expect(type.status).toBe(201)
+    const buyer = await registerUser('report-newline')
+    expect((await buy(buyer, eventId, type.body.id, 1)).body.status).toBe('paid')
+    const text = await (await fetch(`${system().gatewayUrl}/api/events/${eventId}/attendees.csv`, { headers: { authorization: `Bearer ${admin.token}` } })).text()
+    expect(text).toContain(',"Back row\n=1+1",')
+    // Two records (the header and the ticket), each a line of its own: the name's line break is inside quotes.
+    expect(text.split('\r\n').filter(Boolean)).toHaveLength(2)
+  })
+
   test('a ticket type whose currency changed after some sales is a line per currency, never one sum', async () => {
     const admin = await loginAdmin()
     const eventId = (await api('/events', { token: admin.token, body: futureEvent() })).body.id as string

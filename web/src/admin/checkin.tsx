@@ -24,7 +24,10 @@ const SCAN_WAIT_MS = 4_000
  * only when the browser knows it is offline, or when the scan before also went unanswered within this long.
  */
 const NO_ANSWER_WINDOW_MS = 30_000
-/** A list older than this is said to be old (tickets sold or refunded since are not in it). */
+/**
+ * A list older than this is said to be old, and decides nothing: the server keeps buyers from refunding
+ * or passing tickets on for 6 hours after a door took the list (DOORS_OPEN_MS in orders).
+ */
 const OLD_LIST_MS = 6 * 3_600_000
 
 /** The event this door admits to, kept for the next visit of this browser (a door scans for one event all night). */
@@ -221,18 +224,25 @@ export default function CheckIn() {
       return scan('admitted', detail, !!item?.addOn)
     } catch (err) {
       const status = err instanceof ApiError ? err.status : 0
-      // No network, or the gateway finding orders away (502, 504): the door's list decides. No answer in
-      // time, while the browser says it is online: only when the scan before went unanswered too.
+      // No network, or the gateway finding orders away (502, 504, or its own 503 naming the upstream it
+      // could not reach; orders' own "busy, scan again" 503 names none): the door's list decides. No
+      // answer in time, while the browser says it is online: only when the scan before went unanswered too.
       const timedOut = wait?.aborted === true && navigator.onLine !== false
       const noAnswerBefore = lastNoAnswer.current
       if (timedOut) lastNoAnswer.current = Date.now()
       else if (status !== 0) lastNoAnswer.current = 0
-      const unreachable = timedOut ? Date.now() - noAnswerBefore < NO_ANSWER_WINDOW_MS : status === 0 || status === 502 || status === 504
+      const gatewayFoundNone = status === 503 && err instanceof ApiError && !!(err.details as { upstream?: unknown } | undefined)?.upstream
+      const unreachable = timedOut ? Date.now() - noAnswerBefore < NO_ANSWER_WINDOW_MS : status === 0 || status === 502 || status === 504 || gatewayFoundNone
       if (timedOut && !unreachable) {
         unanswered.current.set(value, { key, at: resent ? lost.at : Date.now() })
         return scan('error', m.noAnswer)
       }
       const offline = unreachable && canHash() && listRef.current && listRef.current.eventId === doorRef.current ? listRef.current : undefined
+      // Past 6 hours the server lets buyers refund and pass tickets on again: such a list no longer decides.
+      if (offline && Date.now() - Date.parse(offline.at) >= OLD_LIST_MS) {
+        unanswered.current.set(value, { key, at: resent ? lost.at : Date.now() })
+        return scan('error', m.listTooOld(m.offlineListOf(when(offline.at))))
+      }
       if (offline) {
         // The scan is kept to be sent (under its key) later.
         unanswered.current.delete(value)

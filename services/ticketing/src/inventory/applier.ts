@@ -47,15 +47,18 @@ export interface ApplierOptions {
 export class InventoryMoved extends Error {}
 
 /**
- * Ops committed apart from the selling ops: the ticket types' changes, and a voucher added or removed
- * (a claim carries ledger entries, not definitions: a hold deciding on a voucher added in its own
- * batch would, after a crash, be counted against the list without it). A voucher's change of terms
- * goes with the selling ops, so that the holds past their end are released before its uses are judged.
+ * Ops committed apart from the selling ops: the ticket types' changes, and a voucher added, changed or
+ * removed (a claim carries ledger entries, not definitions: a hold deciding on a voucher added, or on
+ * a voucher's terms changed, in its own batch would, after a crash, be counted against the definitions
+ * without it: more uses than its limit).
  */
-const APART_OPS = new Set<InventoryOp['type']>(['addType', 'updateType', 'removeType', 'addVoucher', 'removeVoucher', 'addPool', 'updatePool', 'removePool'])
+const APART_OPS = new Set<InventoryOp['type']>(['addType', 'updateType', 'removeType', 'addVoucher', 'updateVoucher', 'removeVoucher', 'addPool', 'updatePool', 'removePool'])
 const committedApart = (op: InventoryOp) => APART_OPS.has(op.type)
-/** Changes whose checks count held tickets (a capacity, a pool's capacity or types). */
-const JUDGES_HELD = new Set<InventoryOp['type']>(['updateType', 'addPool', 'updatePool'])
+/**
+ * Changes whose checks count held tickets (a capacity, a pool's capacity or types, a voucher's uses):
+ * the holds past their end are released first, in a commit of their own.
+ */
+const JUDGES_HELD = new Set<InventoryOp['type']>(['updateType', 'addPool', 'updatePool', 'updateVoucher', 'removeVoucher'])
 /** Most overdue holds released along with one batch. */
 const MAX_EXTRA_EXPIRIES = 2000
 /** Largest claim that carries its ledger entries (as JSON; the document limit is 16 MB). */

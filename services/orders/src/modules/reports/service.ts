@@ -10,7 +10,7 @@ import type { Language } from '@easypass/contracts/languages'
 import { isoInZone, zoneOrUtc } from '@easypass/contracts/time-zones'
 import { createHash } from 'node:crypto'
 import type { Attendee, AttendeeCounts, AttendeeList, AttendeesFilter, AttendeesQuery, DoorList, SalesReport } from '@easypass/contracts/reports'
-import { fail } from '@easypass/kit'
+import { fail, isDuplicateOnly } from '@easypass/kit'
 import type { CatalogClient } from '../../clients'
 import type { AttendeeDoc, CheckinDoc, Models, OrderDoc, RefundPartDoc, TicketDoc, TicketHolderDoc, TransitionDoc } from '../../db'
 import { refundDoneId, refundId, settleId, statusOf, toldIn, type OrderState } from '../orders/store'
@@ -148,14 +148,18 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
     return found
   }
 
+  /** One read of the event's orders and ticket rows, begun now. */
+  const freshRead = (eventId: string) =>
+    ordersOf(eventId).then(async (states) => {
+      const parts = await partsOf(states)
+      return { states, rows: await rowsOf(states, parts), parts }
+    })
+
   /** The orders and the ticket rows of the event, read once for all who ask at the same time. */
   function read(eventId: string) {
     let pending = reading.get(eventId)
     if (!pending) {
-      pending = ordersOf(eventId).then(async (states) => {
-        const parts = await partsOf(states)
-        return { states, rows: await rowsOf(states, parts), parts }
-      })
+      pending = freshRead(eventId)
       reading.set(eventId, pending)
       const done = () => void reading.delete(eventId)
       pending.then(done, done)
@@ -204,8 +208,14 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
       if (cancelled) return { eventId, at: new Date().toISOString(), tickets: [], cancelled: true }
       // A door holds the list from now and may admit without the network: buyers no longer refund or pass
       // tickets on by themselves. Written before the list is read, so that none gets in between.
-      await models.DoorOpening.updateOne({ _id: eventId }, { $set: { at: new Date() } }, { upsert: true })
-      const { rows } = await read(eventId)
+      // (Two doors at once: FerretDB may let both upserts insert, and one fails on the unique id; the
+      // mark is there all the same.) Its own read, begun after the mark: one already under way (the
+      // attendee page's) may have seen a refund or a hand-over the doors now refuse.
+      const at = new Date()
+      await models.DoorOpening.updateOne({ _id: eventId }, { $set: { at } }, { upsert: true }).catch((error) =>
+        isDuplicateOnly(error) ? models.DoorOpening.updateOne({ _id: eventId }, { $set: { at } }) : Promise.reject(error),
+      )
+      const { rows } = await freshRead(eventId)
       const tickets = rows
         .filter((row) => row.status !== 'refunded' && row.code)
         .map((row) => ({
@@ -271,6 +281,9 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
           columns: ['ticket', 'order', 'ticket type', 'seat', 'status', 'name', 'holder email', 'buyer email', 'passed on', 'checked in at', 'bought at', 'answers', 'extra'],
           bom: true,
           record_delimiter: 'windows',
+          // A lone \n or \r in a value (a ticket type's name) quoted too: unquoted it starts a row of its
+          // own, whose first cell the formula escape never saw.
+          quote_record_delimiter: true,
           escape_formulas: true,
         },
       )
