@@ -31,13 +31,18 @@ async function send(baseUrl: string, path: string, opts: CallOptions, accept: st
 /** A refusal in the error shape as the AppError it carries (same code and status); anything else 503. */
 function refusal(response: Response, json: unknown): AppError {
   const err = (json as ReturnType<typeof errorBody> | undefined)?.error
+  // Services call each other with their own tokens: a 401 or 403 is about this service's credentials
+  // (a key being rotated, a deploy half done), never the end user's, and no answer to keep. 503.
+  if (response.status === 401 || response.status === 403)
+    return new AppError('UNAVAILABLE', `a service refused this service's credentials (${response.status}${err?.message ? `: ${err.message}` : ''})`, { retryAfterSeconds: 2 }, 503)
   if (err?.code) return new AppError(err.code as never, err.message, err.details, response.status)
   return new AppError('UNAVAILABLE', `a service answered ${response.status}`, undefined, 503)
 }
 
 /**
- * One call from a service to another. Network failures and timeouts become 503 UNAVAILABLE; an
- * answer in the error shape is passed through as an AppError with the same code and status.
+ * One call from a service to another. Network failures, timeouts and a refusal of the caller's own
+ * token (401, 403) become 503 UNAVAILABLE; any other answer in the error shape is passed through as an
+ * AppError with the same code and status.
  */
 export async function callService<T>(baseUrl: string, path: string, opts: CallOptions = {}): Promise<T> {
   const response = await send(baseUrl, path, opts, 'application/json')

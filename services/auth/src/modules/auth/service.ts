@@ -149,8 +149,9 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, alerts, s
     const session = await sessions.begin(String(user._id), twoSteps)
     // A new password that landed while this one was being checked: its session must not outlive the
     // old password (the change ended only the sessions that existed then).
-    const now = await User.findById(user._id, { passwordHash: 1 }).lean()
-    if (!now || now.passwordHash !== user.passwordHash) {
+    // Two-step sign-in turned on meanwhile (it ended the sessions there were): no session without its code.
+    const now = await User.findById(user._id, { passwordHash: 1, 'twoFactor.secret': 1 }).lean()
+    if (!now || now.passwordHash !== user.passwordHash || (!twoSteps && now.twoFactor?.secret)) {
       await sessions.revokeFamily(session.familyId, String(user._id), 'password')
       throw fail('UNAUTHENTICATED', WRONG_CREDENTIALS)
     }
@@ -325,8 +326,9 @@ export function authService({ User, twoFactor, twoFactorRequiredRoles, alerts, s
     await confirmPassword(user, body.currentPassword, 'currentPassword', clientIp, on ? body.code : undefined)
     if (!(await setPassword(user, await hashPassword(body.newPassword))))
       throw fail('CONFLICT', 'your password was changed meanwhile (a reset link, another device): sign in again with the new one')
-    // The new session is as strong as the one that asked (a password alone does not add the second step).
-    const twoSteps = hasTwoSteps(principal, user)
+    // The new session is as strong as the one that asked, or as the code just checked (a password
+    // alone does not add the second step).
+    const twoSteps = on || hasTwoSteps(principal, user)
     return signIn(user, await sessions.start(String(user._id), twoSteps), twoSteps)
   }
 

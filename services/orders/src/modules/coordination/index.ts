@@ -95,6 +95,13 @@ export function dirtyOrders(redis: Redis, prefix: string) {
       await redis.zadd(key, 'LT', score, orderId)
       return { orderId, score: String(score) }
     },
+    /**
+     * Look at this order at `at`, whatever mark it has: the mark changes, so that a `done` of an earlier
+     * mark (the purchase that is finishing) no longer removes it. For what was found left to do.
+     */
+    async markAgain(orderId: string, at = Date.now()): Promise<void> {
+      await redis.zadd(key, Math.round(at), orderId)
+    },
     async due(limit: number, now = Date.now()): Promise<DueOrder[]> {
       const flat = await redis.zrangebyscore(key, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit)
       const out: DueOrder[] = []

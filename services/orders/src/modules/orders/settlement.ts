@@ -127,12 +127,13 @@ export function settlement({ store, tickets, ticketing, payments, dirty, settled
         project = !published
       } catch (err) {
         log.warn({ err: String(err), orderId: doc.orderId }, 'could not publish the order: the worker will')
-        await dirty.mark(doc.orderId, Date.now() + 5_000).catch(() => {})
+        // (A mark of its own: the purchase's mark, which it removes as it ends, may be due already.)
+        await dirty.markAgain(doc.orderId, Date.now() + 5_000).catch(() => {})
       }
     }
     try {
       // Unpaid without a payment check (an expiry from ticketing): the worker makes sure no charge went through.
-      if (ended.to !== 'paid' && !ended.paymentChecked) await dirty.mark(doc.orderId)
+      if (ended.to !== 'paid' && !ended.paymentChecked) await dirty.markAgain(doc.orderId)
       await settled.record(doc.orderId, status, { project })
     } catch (err) {
       // The worker's sweep finds orders whose projection was not written.

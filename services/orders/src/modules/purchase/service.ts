@@ -392,7 +392,9 @@ export function purchaseService(deps: PurchaseDeps) {
         // This run charged nothing (the hold comes first), but one before it (`existing`: this is a
         // retry taking over) may have: the worker then makes sure no charge of this order went through.
         if (placed) await settlement.settle(placed, 'failed', { error: { status: answer.status, ...body.error }, paymentChecked: !existing })
-        await dirty.done(mark)
+        // Answered 202 but its pending order not stored yet (the budget's placeholder still on its way):
+        // the mark stays, and the worker ends the order it finds.
+        if (placed || !ctx.timedOut) await dirty.done(mark)
         return answer
       }
       const doc: OrderDoc = {
@@ -659,13 +661,16 @@ export function purchaseService(deps: PurchaseDeps) {
         // answer. A takeover finishes what its first run began (that run may have charged already), as
         // the reconciler would, and is not asked again.
         // The card too, in the run: a card that expired since does not change what the same request answered.
-        if (fresh) checkCard(body.card, '')
-        if (fresh && statusOf(state) === 'reserved') {
+        // A takeover whose first run charged nothing (it failed before the charge: a busy lock, the
+        // database away) is checked as a first run is (payments undecided: 503, asked again later).
+        const checked = fresh || !(await payments.orderPayment(orderId))
+        if (checked) checkCard(body.card, '')
+        if (checked && statusOf(state) === 'reserved') {
           const { questions } = await saleableEvent(state.doc.eventId, true)
           // Extras bought later: the order they were added to has the answers.
           if (!state.doc.addOnTo) ctx.questions = questions
         }
-        return budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey, !fresh))
+        return budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey, !checked))
       }
       if (!idempotencyKey) return (await execute()).now
       return idem.run(
