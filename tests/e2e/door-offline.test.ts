@@ -106,7 +106,7 @@ describe.skipIf(!canSell)('check-in without a network', () => {
         await scan(codes[0]!)
         await page.locator('[data-verdict="offline"]').waitFor({ timeout: 15_000 })
         await page.locator('[data-pending="1"]').waitFor()
-        // Seven hours on, still without orders: buyers may have refunded or passed tickets on since, so the list decides nothing.
+        // Seven hours on (past the 6 hours, less 10 minutes for a browser's clock behind), still without orders: buyers may have refunded or passed tickets on since, so the list decides nothing.
         await page.clock.fastForward('07:00:00')
         await scan(codes[1]!)
         await page.locator('[data-verdict="error"]').waitFor({ timeout: 15_000 })

@@ -570,7 +570,12 @@ describe('selling', () => {
     }
     const answers = await Promise.all(sales)
     const paid = answers.filter((a) => a.status === 201)
-    for (const a of answers) if (a.status !== 201) expect(a.status).toBe(409)
+    for (const a of answers) {
+      if (a.status === 201) continue
+      // A charge cut off before the gateway saw it is given up, as a real gateway's processing error (the card untouched).
+      if (victim === 'payments' && a.status === 402) expect(a.body.error.details).toMatchObject({ declineCode: 'processing_error' })
+      else expect(a.status).toBe(409)
+    }
     expect(paid.length).toBeGreaterThan(0)
     expect(new Set(paid.map((a) => a.body.id)).size).toBe(paid.length)
     const settled = await eventually('no seats held any more', async () => {
@@ -650,7 +655,11 @@ describe('selling', () => {
       const before = await Promise.all(Array.from({ length: 8 }, (_, i) => buy(i)))
       // NATS dies while purchases are being decided and their facts published: a publish or an
       // acknowledgement cut off midway must neither lose nor double a confirmation.
-      const cutting = Array.from({ length: 8 }, (_, i) => buy(i))
+      // (Started 60 ms apart, NATS killed as the first is answered: the later ones are still on their way.)
+      const cutting = Array.from({ length: 8 }, async (_, i) => {
+        await Bun.sleep(i * 60)
+        return buy(i)
+      })
       await Promise.race(cutting)
       nats!.kill('SIGKILL')
       await nats!.exited

@@ -66,7 +66,10 @@ export function ticketsPdfRenderer({ fontDir, maxWaiting = 8, timeoutMs = 20_000
     thread ??= start()
     const id = ++nextId
     return new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => reset(`no PDF within ${timeoutMs} ms`), timeoutMs)
+      // The thread renders one at a time: a job queued behind others gets their time too (a busy
+      // queue, each job within its time, is not taken for a stuck thread).
+      const waitMs = timeoutMs * (pending.size + 1)
+      const timer = setTimeout(() => reset(`no PDF within ${waitMs} ms`), waitMs)
       pending.set(id, { resolve, reject, timer })
       thread!.postMessage({ id, fontDir, ...what } satisfies RenderRequest)
     })

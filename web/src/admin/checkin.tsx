@@ -239,7 +239,8 @@ export default function CheckIn() {
       }
       const offline = unreachable && canHash() && listRef.current && listRef.current.eventId === doorRef.current ? listRef.current : undefined
       // Past 6 hours the server lets buyers refund and pass tickets on again: such a list no longer decides.
-      if (offline && Date.now() - Date.parse(offline.at) >= OLD_LIST_MS) {
+      // (Ten minutes early: this browser's clock may be behind the server's.)
+      if (offline && Date.now() - Date.parse(offline.at) >= OLD_LIST_MS - 10 * 60_000) {
         unanswered.current.set(value, { key, at: resent ? lost.at : Date.now() })
         return scan('error', m.listTooOld(m.offlineListOf(when(offline.at))))
       }

@@ -200,7 +200,11 @@ export function twoFactorService({ User, TwoFactorUse, guesses, seal, issuer, on
 
     /** Off: the secret, the recovery codes and their uses are gone. */
     async disable(userId: string) {
-      await User.updateOne({ _id: userId }, { $unset: { twoFactor: '' } })
+      // When it was turned on is kept (from the setup's own date, for an account turned on before
+      // `twoFactorOnAt` was written): a passkey added with the password alone before stays refused.
+      const user = await User.findById(userId, { 'twoFactor.enabledAt': 1, twoFactorOnAt: 1 }).lean()
+      const onAt = user?.twoFactorOnAt ?? user?.twoFactor?.enabledAt
+      await User.updateOne({ _id: userId }, { $unset: { twoFactor: '' }, ...(onAt && !user?.twoFactorOnAt ? { $set: { twoFactorOnAt: onAt } } : {}) })
       await TwoFactorUse.deleteMany({ userId })
       log.info({ userId }, 'two-step sign-in turned off')
     },

@@ -312,7 +312,8 @@ export function purchaseService(deps: PurchaseDeps) {
         // Refused before any money moved: an invalid card (400), or on a pay, a key used for another
         // charge (409). Any other 4xx says nothing of the money (payments refusing this service's own
         // token for a moment, a conflict raised after the provider answered): undecided, as below.
-        if (error instanceof AppError && (error.status === 400 || (error.status === 409 && mode !== 'create'))) {
+        const keyReused = error instanceof AppError && error.status === 409 && (error.details as { keyReused?: unknown } | undefined)?.keyReused === true
+        if (error instanceof AppError && (error.status === 400 || (keyReused && mode !== 'create'))) {
           const answer = errorAnswer(error.status, error.code, error.message, error.details)
           if (mode === 'create') await settlement.releaseAndSettle(state, 'failed', releaseBy(deadline), { error: { status: error.status, code: error.code, message: error.message }, paymentChecked: true })
           return answer
@@ -442,8 +443,11 @@ export function purchaseService(deps: PurchaseDeps) {
     }
   }
 
-  /** `takeover`: a retry under the same key running again a pay whose first run ended undecided. */
-  async function payPipeline(ctx: PurchaseContext, chargeKey: string, takeover: boolean): Promise<Answer> {
+  /**
+   * `takeover`: a retry under the same key running again a pay whose first run ended undecided;
+   * `recheck`: its answers are checked again (a first run, or a takeover whose first run charged nothing).
+   */
+  async function payPipeline(ctx: PurchaseContext, chargeKey: string, takeover: boolean, recheck = !takeover): Promise<Answer> {
     const lock = await locks.acquire(ctx.orderId, 5_000)
     try {
       const state = await store.load(ctx.orderId)
@@ -457,7 +461,7 @@ export function purchaseService(deps: PurchaseDeps) {
       if (status !== 'reserved') throw fail('CONFLICT', `only a reserved order can be paid (this one is ${status})`)
       // Under the lock a change of the answers takes too: none slips in before the charge. (A takeover
       // finishes what its first run began, which checked them, and may have charged already.)
-      if (!takeover) await answers?.readyToPay(ctx.orderId, ctx.questions, admissionsOf(state.doc.items))
+      if (recheck) await answers?.readyToPay(ctx.orderId, ctx.questions, admissionsOf(state.doc.items))
       await dirty.mark(ctx.orderId, Date.now() + config.RECONCILE_AFTER_MS)
       return await chargeAndConfirm(state, ctx.card, chargeKey, 'pay', ctx.giveUpAt)
     } finally {
@@ -663,14 +667,14 @@ export function purchaseService(deps: PurchaseDeps) {
         // The card too, in the run: a card that expired since does not change what the same request answered.
         // A takeover whose first run charged nothing (it failed before the charge: a busy lock, the
         // database away) is checked as a first run is (payments undecided: 503, asked again later).
-        const checked = fresh || !(await payments.orderPayment(orderId))
+        const checked = fresh || state.doc.totalCents === 0 || !(await payments.orderPayment(orderId))
         if (checked) checkCard(body.card, '')
         if (checked && statusOf(state) === 'reserved') {
           const { questions } = await saleableEvent(state.doc.eventId, true)
           // Extras bought later: the order they were added to has the answers.
           if (!state.doc.addOnTo) ctx.questions = questions
         }
-        return budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey, !checked))
+        return budgeted(ctx, 'pay', () => payPipeline(ctx, chargeKey, !fresh, checked))
       }
       if (!idempotencyKey) return (await execute()).now
       return idem.run(

@@ -215,7 +215,7 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
       if (!payment) throw new Error(`payment ${paymentId} is a duplicate but cannot be found`)
     }
     if (payment.idempotencyKey !== req.idempotencyKey || payment.orderId !== req.orderId || payment.userId !== req.userId || payment.amountCents !== req.amountCents || payment.currency !== req.currency || payment.cardLast4 !== last4)
-      throw fail('CONFLICT', 'this idempotency key was already used for a different charge')
+      throw fail('CONFLICT', 'this idempotency key was already used for a different charge', { keyReused: true })
 
     let result: PaymentResultDoc | null = fresh ? null : await PaymentResult.findById(payment._id).lean()
     // A retry of an old undecided payment is not sent to the provider again: a call still in flight
@@ -240,7 +240,7 @@ export function chargesService({ models, provider, outbox, refunds, log, giveUpS
           reference: payment.orderId,
         })
       } catch (error) {
-        if (error instanceof ProviderError && error.kind === 'idempotency_mismatch') throw fail('CONFLICT', 'this idempotency key was already used for a different charge')
+        if (error instanceof ProviderError && error.kind === 'idempotency_mismatch') throw fail('CONFLICT', 'this idempotency key was already used for a different charge', { keyReused: true })
         if (error instanceof ProviderError && error.kind === 'invalid_request') {
           // Declined for good only when this request made the payment: a retry's refusal says nothing of
           // the charge its first call may have made, which the provider's record decides (the reconciler).

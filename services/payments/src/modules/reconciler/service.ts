@@ -47,6 +47,9 @@ export function reconciler(models: Models, charges: ChargesService, log: Logger,
       // The first payment still open in this pass: the watermark stays there, while the pass goes on
       // to the end (one open payment must not keep the reconciler from every later one).
       let firstOpen: Date | undefined
+      // Settles that failed in this pass (a provider away: each waits for its timeout): past a batch of
+      // them the pass ends, the watermark held at the first open payment, and the next one tries again.
+      let failures = 0
       for (;;) {
         const after = [{ createdAt: { $gt: scan.at, $lte: cutoff } }, { createdAt: scan.at, _id: { $gt: scan.id } }]
         const payments = await Payment.find({ $or: after }).sort({ createdAt: 1, _id: 1 }).limit(batch).lean()
@@ -83,13 +86,15 @@ export function reconciler(models: Models, charges: ChargesService, log: Logger,
             }
             log.warn({ paymentId: p._id, err: String(error) }, 'reconcile: could not settle a payment yet')
             firstOpen ??= p.createdAt
+            failures++
           }
+          if (failures >= batch) break
         }
         const last = payments[payments.length - 1]!
         scan = { at: last.createdAt, id: last._id }
         const reached = firstOpen ? { at: firstOpen, id: '' } : scan
         cursor = reached.at.getTime() > trailing.getTime() ? { at: trailing, id: '' } : reached
-        if (payments.length < batch) break
+        if (payments.length < batch || failures >= batch) break
       }
     } finally {
       running = false
