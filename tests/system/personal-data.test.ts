@@ -114,11 +114,34 @@ describe('closing an account', () => {
     expect(await one('orders', 'billing', { _id: paid.id })).toMatchObject({ name: 'Ada Lovelace' })
   }, 60_000)
 
+  test('closing an account that once sold at the door forgets its own address, never its door buyers’ (theirs, for refunds and messages)', async () => {
+    const admin = await loginAdmin()
+    const seller = await registerUser('closing-seller')
+    const own = await buy(seller, await onSale())
+    expect((await api(`/users/${seller.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'staff' } })).status).toBe(200)
+    const staffToken = (await api('/auth/refresh', { body: { refreshToken: seller.refreshToken } })).body.accessToken as string
+    const now = Date.now()
+    const tonight = await api('/events', { token: admin.token, body: futureEvent({ startsAt: new Date(now - 3_600_000).toISOString(), endsAt: new Date(now + 7_200_000).toISOString() }) })
+    const door = await api(`/events/${tonight.body.id}/ticket-types`, { token: admin.token, body: { name: 'Door', priceCents: 2000, currency: 'EUR', capacity: 5 } })
+    const address = `door-${crypto.randomUUID().slice(0, 8)}@example.test`
+    const sold = await api(`/events/${tonight.body.id}/box-office`, { token: staffToken, headers: { 'idempotency-key': crypto.randomUUID() }, body: { items: [{ ticketTypeId: door.body.id, quantity: 1 }], paidWith: 'cash', email: address } })
+    expect(sold.status).toBe(201)
+    // A customer again, then closed (as a door worker leaving does).
+    expect((await api(`/users/${seller.user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'customer' } })).status).toBe(200)
+    const again = await api('/auth/login', { body: { email: seller.user.email, password: PASSWORD } })
+    expect((await close({ ...seller, token: again.body.accessToken }, { password: PASSWORD })).status).toBe(200)
+    await eventually('the seller’s own address gone', async () => {
+      const doc = await one('orders', 'orders', { _id: own.id })
+      return doc && !('userEmail' in doc)
+    }, 20_000)
+    expect(await one('orders', 'orders', { _id: sold.body.id })).toMatchObject({ userId: seller.user.id, userEmail: address })
+  }, 60_000)
+
   test("the webhook deliveries that told of a closed account's orders keep no address of it", async () => {
     const buyer = await registerUser('closing-webhooks')
     const other = await registerUser('closing-webhooks-other')
     const deliveries = dbs.notifications.collection('webhook_deliveries')
-    const delivery = (id: string, userId: string, email: string) => ({
+    const delivery = (id: string, userId: string, email: string, gift?: string) => ({
       _id: id,
       webhookId: 'f'.repeat(24),
       type: 'order.paid',
@@ -126,20 +149,23 @@ describe('closing an account', () => {
       status: 'failed',
       attempts: 8,
       createdAt: new Date(),
-      payload: { id: `order-paid:${id}`, type: 'order.paid', occurredAt: new Date().toISOString(), data: { orderId: id, userId, userEmail: email, complimentaryFor: { email } } },
+      payload: { id: `order-paid:${id}`, type: 'order.paid', occurredAt: new Date().toISOString(), data: { orderId: id, userId, userEmail: email, ...(gift ? { complimentaryFor: gift } : {}) } },
     })
     const mine = crypto.randomUUID().replaceAll('-', '')
     const theirs = crypto.randomUUID().replaceAll('-', '')
-    await deliveries.insertMany([delivery(mine, buyer.user.id, buyer.user.email), delivery(theirs, other.user.id, other.user.email)] as never[])
+    // Tickets this account gave away (as an admin once): under its id, with the guest's address, which is the guest's.
+    const given = crypto.randomUUID().replaceAll('-', '')
+    await deliveries.insertMany([delivery(mine, buyer.user.id, buyer.user.email), delivery(theirs, other.user.id, other.user.email), delivery(given, buyer.user.id, 'guest@example.test', 'guest@example.test')] as never[])
     expect((await close(buyer, { password: PASSWORD })).status).toBe(200)
     await eventually('the address gone from the delivery', async () => {
       const data = (await deliveries.findOne({ _id: mine } as never))?.payload.data
-      return data && !('userEmail' in data) && !('complimentaryFor' in data)
+      return data && !('userEmail' in data)
     }, 20_000)
     expect((await deliveries.findOne({ _id: mine } as never))?.payload.data).toEqual({ orderId: mine, userId: buyer.user.id })
-    // Another account's stays as it was.
+    // Another account's stays as it was, and so does the guest's address on the gift.
     expect((await deliveries.findOne({ _id: theirs } as never))?.payload.data.userEmail).toBe(other.user.email)
-    await deliveries.deleteMany({ _id: { $in: [mine, theirs] } } as never)
+    expect((await deliveries.findOne({ _id: given } as never))?.payload.data).toMatchObject({ userEmail: 'guest@example.test', complimentaryFor: 'guest@example.test' })
+    await deliveries.deleteMany({ _id: { $in: [mine, theirs, given] } } as never)
   }, 30_000)
 
   test('a guest closes without a password; an admin cannot close their account', async () => {

@@ -39,7 +39,11 @@ export function retention({ models: { Notification, NotificationRead, Waitlist, 
       Email.updateMany({ $or: [{ userId: { $in: userIds } }, ...(addresses.length ? [{ to: { $in: addresses } }] : [])], to: { $exists: true } }, { $unset: { to: 1 } }),
       // What webhooks keep of their deliveries (30 days, and sent again on an admin's word): without the
       // person's address, in what is sent from here on too (a try reads the delivery's stored payload).
-      WebhookDelivery.updateMany({ 'payload.data.userId': { $in: userIds } }, { $unset: { 'payload.data.userEmail': 1, 'payload.data.complimentaryFor': 1 } }),
+      // (A door sale's or a gift's delivery is under the seller's or giver's id with the buyer's or guest's address: kept.)
+      WebhookDelivery.updateMany(
+        { 'payload.data.userId': { $in: userIds }, 'payload.data.boxOffice': { $exists: false }, 'payload.data.complimentaryFor': { $exists: false } },
+        { $unset: { 'payload.data.userEmail': 1 } },
+      ),
     ])
     return { notifications: notifications.deletedCount, waiting: waiting.deletedCount, addresses: emails.modifiedCount }
   }

@@ -116,9 +116,12 @@ export async function forgetAccount(models: FactsDeps['models'], userId: unknown
     log.error({ userId }, 'an account-closed fact without a usable account id: ignored')
     return
   }
+  // (Orders sold at the door or given away are under the seller's or giver's id, with the buyer's or
+  // guest's address: theirs, kept for their refund notices and messages.)
+  const own = { userId, userEmail: { $exists: true }, boxOffice: { $exists: false }, complimentary: { $exists: false } }
   const [orders, drafts, held, offered] = await Promise.all([
-    models.Order.updateMany({ userId, userEmail: { $exists: true } }, { $unset: { userEmail: 1 } }),
-    models.OrderDraft.updateMany({ userId, userEmail: { $exists: true } }, { $unset: { userEmail: 1 } }),
+    models.Order.updateMany(own, { $unset: { userEmail: 1 } }),
+    models.OrderDraft.updateMany(own, { $unset: { userEmail: 1 } }),
     models.TicketHolder.updateMany({ userId, email: { $exists: true } }, { $unset: { email: 1 } }),
     models.Transfer.updateMany({ fromUserId: userId, fromEmail: { $exists: true } }, { $unset: { fromEmail: 1 } }),
     models.BillingProfile.deleteOne({ _id: userId }),
