@@ -83,6 +83,22 @@ describe('messages to ticket holders', () => {
     }
   })
 
+  test('two guest checkouts with one address are two holders and one inbox: one message', async () => {
+    const admin = await loginAdmin()
+    const eventId = (await api('/events', { token: admin.token, body: futureEvent() })).body.id as string
+    const typeId = (await api(`/events/${eventId}/ticket-types`, { token: admin.token, body: { name: 'Floor', priceCents: 1500, currency: 'EUR', capacity: 20 } })).body.id as string
+    const address = `twice-${crypto.randomUUID().slice(0, 8)}@example.test`
+    for (const name of ['Ada', 'Ada again']) {
+      const guest = await api('/auth/guest', { body: { email: address, name } })
+      expect(guest.status).toBe(201)
+      expect((await buy({ token: guest.body.accessToken, refreshToken: guest.body.refreshToken, user: guest.body.user }, eventId, typeId, 1)).body.status).toBe('paid')
+    }
+    const sent = await api(`/events/${eventId}/messages`, { token: admin.token, headers: { 'idempotency-key': crypto.randomUUID() }, body: { subject: 'Once each', body: 'One inbox, one message.' } })
+    expect(sent.status).toBe(202)
+    expect(sent.body.recipients).toBe(1)
+    await eventually('the message emailed', async () => smtp.received.some((m) => m.to.includes(address) && decodeMime(m.data).includes('One inbox, one message.')), 20_000, 100)
+  })
+
   test('admins only; bad messages are 400, an unknown event 404; at most 10 a day per event', async () => {
     const admin = await loginAdmin()
     const customer = await registerUser('msg-peek')

@@ -399,7 +399,13 @@ export class Bus {
     m.working()
     // A slow handler (an SMTP server taking its time) tells JetStream it is still working, so the
     // fact is not redelivered to a second handler while the first is still on it (two emails).
-    const heartbeat = setInterval(() => m.working(), WORKING_EVERY_MS)
+    // (Never throws out of the timer: while the connection drains at shutdown, working() throws, and an
+    // error thrown in a timer ends the process.)
+    const heartbeat = setInterval(() => {
+      try {
+        m.working()
+      } catch {}
+    }, WORKING_EVERY_MS)
     try {
       await handler(parsed)
       m.ack()
@@ -654,11 +660,15 @@ export class Outbox {
     }
   }
 
-  /** Stops relaying; what NATS acknowledged is deleted, so the next start's poll does not send it again. */
+  /**
+   * Stops relaying; what NATS acknowledged is deleted, so the next start's poll does not send it again
+   * (a relay pass still waiting for its acknowledgements is waited for, up to 5 s: what it sent is deleted too).
+   */
   async stop() {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     this.wake?.()
+    for (const until = Date.now() + 5_000; this.running && Date.now() < until; ) await Bun.sleep(20)
     await this.deleteAcked().catch((error) => this.log.warn({ err: String(error) }, 'outbox: acknowledged facts left for the next poll'))
   }
 }

@@ -60,7 +60,9 @@ export function errorHandler(log: Logger) {
       }
       if (code === 'VALIDATION') {
         if (error.type === 'response') {
-          log.error({ err: error.message, url: request.url }, 'response failed its own schema')
+          // Where it failed, never the value (its message carries the whole answer: tokens, addresses).
+          const where = (error as { all?: Array<{ path?: string; summary?: string }> }).all?.slice(0, 5).map(({ path, summary }) => ({ path, summary }))
+          log.error({ where, url: request.url.split('?')[0] }, 'response failed its own schema')
           set.status = 500
           return errorBody('INTERNAL', 'internal error')
         }

@@ -28,6 +28,15 @@ async function send(baseUrl: string, path: string, opts: CallOptions, accept: st
   }
 }
 
+/** The body, read within the call's time as the headers were: a timeout or a dropped connection midway is 503 too. */
+async function bodyOf<T>(response: Response, read: (r: Response) => Promise<T>): Promise<T> {
+  try {
+    return await read(response)
+  } catch {
+    throw new AppError('UNAVAILABLE', 'a service stopped answering midway', undefined, 503)
+  }
+}
+
 /** A refusal in the error shape as the AppError it carries (same code and status); anything else 503. */
 function refusal(response: Response, json: unknown): AppError {
   const err = (json as ReturnType<typeof errorBody> | undefined)?.error
@@ -47,7 +56,7 @@ function refusal(response: Response, json: unknown): AppError {
 export async function callService<T>(baseUrl: string, path: string, opts: CallOptions = {}): Promise<T> {
   const response = await send(baseUrl, path, opts, 'application/json')
   if (response.status === 204) return undefined as T
-  const text = await response.text()
+  const text = await bodyOf(response, (r) => r.text())
   let json: unknown
   try {
     json = text ? JSON.parse(text) : undefined
@@ -64,5 +73,5 @@ export async function callServiceFile(baseUrl: string, path: string, opts: Omit<
   const contentType = response.headers.get('content-type') ?? ''
   if (!response.ok || contentType.startsWith('application/json')) throw refusal(response, await response.json().catch(() => undefined))
   const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1]
-  return { bytes: Buffer.from(await response.arrayBuffer()), ...(filename ? { filename } : {}), contentType }
+  return { bytes: Buffer.from(await bodyOf(response, (r) => r.arrayBuffer())), ...(filename ? { filename } : {}), contentType }
 }

@@ -27,7 +27,9 @@ export function sealer(outerSecret: string, purpose: string, previous: readonly 
     const [version, iv, body] = stored.split('.')
     if (version !== VERSION || !iv || !body) throw new Error('not a sealed secret')
     const bytes = Buffer.from(body, 'base64url')
-    const decipher = createDecipheriv('aes-256-gcm', with_, Buffer.from(iv, 'base64url'))
+    // The whole 16-byte tag, always: a shortened one would be easier to forge.
+    if (bytes.length < 16) throw new Error('not a sealed secret')
+    const decipher = createDecipheriv('aes-256-gcm', with_, Buffer.from(iv, 'base64url'), { authTagLength: 16 })
     decipher.setAuthTag(bytes.subarray(bytes.length - 16))
     return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]).toString('utf8')
   }

@@ -193,7 +193,15 @@ export function reportsService({ models, catalog }: { models: Docs; catalog: Cat
         if (row.status === 'refunded' || (row.atTheDoor && !row.passedOn && !row.holderEmail)) continue
         if (!found.get(row.holderId)?.holderEmail) found.set(row.holderId, row)
       }
-      return [...found].map(([userId, { holderEmail: email, language }]) => ({ userId, ...(email ? { email } : {}), ...(language ? { language } : {}) }))
+      // One message per address: two guest checkouts with one address (or a buyer also given tickets)
+      // are two holders, and one inbox.
+      const addresses = new Set<string>()
+      return [...found].flatMap(([userId, { holderEmail: email, language }]) => {
+        const address = email?.trim().toLowerCase()
+        if (address && addresses.has(address)) return []
+        if (address) addresses.add(address)
+        return [{ userId, ...(email ? { email } : {}), ...(language ? { language } : {}) }]
+      })
     },
 
     /**
