@@ -17,6 +17,8 @@ import type { TransfersService } from '../transfers/service'
 
 /** Orders one answer carries at most (100 pages of 100): far beyond any buyer; `complete` says when there are more. */
 const MAX_PAGES = 100
+/** Tickets passed on to them that one answer carries at most, as many as orders. */
+const MAX_RECEIVED = MAX_PAGES * 100
 
 export const MyOrdersData = t.Object(
   {
@@ -72,7 +74,9 @@ export function myData({ store, tickets, answers, documents, transfers }: MyData
         break
       }
     }
-    const [received, saved] = await Promise.all([transfers.received(principal), documents.savedDetails(principal.id)])
+    // Tickets passed on to them: as many as orders (10,000); that many may mean more (`complete` false).
+    const [received, saved] = await Promise.all([transfers.received(principal, MAX_RECEIVED), documents.savedDetails(principal.id)])
+    if (received.length >= MAX_RECEIVED) complete = false
     return { exportedAt: new Date().toISOString(), orders, ticketsReceived: received.map(readable), billingDetails: saved, complete }
   }
 }

@@ -274,9 +274,9 @@ export function transfersService({ models, store, tickets, locks, catalog, outbo
       })
     },
 
-    /** Tickets the caller holds that someone else bought (theirs are under their orders). */
-    async received(principal: Principal): Promise<Ticket[]> {
-      const holders = await TicketHolder.find({ userId: principal.id }).sort({ at: -1 }).limit(500).lean<TicketHolderDoc[]>()
+    /** Tickets the caller holds that someone else bought (theirs are under their orders), the newest `limit` passed on to them. */
+    async received(principal: Principal, limit = 500): Promise<Ticket[]> {
+      const holders = await TicketHolder.find({ userId: principal.id }).sort({ at: -1 }).limit(limit).lean<TicketHolderDoc[]>()
       const tickets_ = await tickets.byIds(holders.map((h) => h._id))
       const mine = tickets_.filter((t) => t.holderId === principal.id && t.userId !== principal.id)
       const views = await Promise.all(
